@@ -1,0 +1,1 @@
+"""Synthetic, deterministic demo data (people, units, accounts) for the demo and for tests."""

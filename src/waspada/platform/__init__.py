@@ -1,0 +1,1 @@
+"""Shared infrastructure, no domain knowledge: settings, database, security, audit, web."""

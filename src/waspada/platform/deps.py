@@ -1,0 +1,105 @@
+"""FastAPI dependencies: database session, the acting principal, and access checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from waspada.platform import audit
+from waspada.platform.db import session_factory
+from waspada.platform.security import auth
+from waspada.platform.security.models import User
+from waspada.platform.security.policy import Principal, allowed
+
+SESSION_COOKIE = "waspada_session"
+
+
+class AuthRequired(Exception):
+    """No valid session or token: pages redirect to the sign-in page, the API answers 401."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the policy refuses this action (403)."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(action)
+        self.action = action
+
+
+def get_db() -> Iterator[Session]:
+    session = session_factory()()
+    try:
+        yield session
+    finally:
+        # close() rolls back what was not committed without expiring loaded objects, which
+        # error pages still render (the signed-in user and their unit)
+        session.close()
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def current_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+    """The signed-in user (bearer token first, then the session cookie), or None."""
+    if "user" in request.state._state:
+        return request.state.user
+    user: User | None = None
+    via = "session"
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        token = auth.token_for_bearer(db, header[7:].strip())
+        if token is not None:
+            user, via = token.user, "token"
+            db.commit()
+            audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
+                         object_id=token.id, ip=client_ip(request),
+                         method=request.method, path=request.url.path)
+    else:
+        raw = request.cookies.get(SESSION_COOKIE)
+        if raw:
+            user = auth.user_for_session(db, raw)
+    request.state.user = user
+    request.state.principal = auth.principal_for(user, via) if user else None
+    return user
+
+
+def current_principal(request: Request, user: User | None = Depends(current_user)
+                      ) -> Principal | None:
+    return request.state.principal if user else None
+
+
+class Require:
+    """Dependency that admits only principals the policy allows to do ``action``.
+
+    The route-enumeration test finds these on every route, so each route declares its action.
+    """
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+
+    def __call__(self, principal: Principal | None = Depends(current_principal)) -> Principal:
+        if principal is None:
+            raise AuthRequired()
+        if not allowed(principal, self.action):
+            raise Forbidden(self.action)
+        return principal
+
+    def __repr__(self) -> str:
+        return f"Require({self.action!r})"
+
+
+def require(action: str) -> Require:
+    return Require(action)
+
+
+class Public:
+    """Marks a route as public (no sign-in); the enumeration test reads this marker."""
+
+    def __call__(self) -> None:
+        return None
+
+
+public = Public()

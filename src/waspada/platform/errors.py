@@ -1,0 +1,115 @@
+"""Friendly errors: HTML pages in the user's language, JSON (English) under /api. No tracebacks."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from waspada.platform import i18n
+from waspada.platform.deps import AuthRequired, Forbidden
+from waspada.platform.i18n import N_
+from waspada.platform.logs import logger
+
+#: error code -> English message (also the gettext message id for the HTML page)
+MESSAGES: dict[str, str] = {
+    "not_found": N_("The page or record you asked for does not exist."),
+    "method_not_allowed": N_("This address does not accept that kind of request."),
+    "body_too_large": N_("The request is too large."),
+    "csrf": N_("The form has expired or did not come from Waspada. Reload the page and try again."),
+    "auth_required": N_("Please sign in first."),
+    "forbidden": N_("Your role is not allowed to do this."),
+    "invalid_request": N_("The request is not valid."),
+    "rate_limited": N_("Too many attempts. Please wait a moment and try again."),
+    "database_unavailable": N_("The database cannot be reached right now. Nothing was changed; "
+                            "please try again shortly."),
+    "server_error": N_("Something went wrong on our side. Nothing was changed; please try again."),
+}
+STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
+                401: "auth_required", 403: "forbidden", 422: "invalid_request",
+                429: "rate_limited", 503: "database_unavailable", 500: "server_error"}
+
+
+def wants_json(scope: Scope) -> bool:
+    path: str = scope.get("path", "")
+    if path.startswith("/api/") or path == "/healthz":
+        return True
+    accept = dict(scope.get("headers") or []).get(b"accept", b"").decode("latin-1")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(scope: Scope, status: int, code: str, detail: object = None) -> Response:
+    message = MESSAGES.get(code, MESSAGES["server_error"])
+    if wants_json(scope):
+        body: dict[str, object] = {"code": code, "message": message}
+        if detail is not None:
+            body["detail"] = detail
+        return JSONResponse({"error": body}, status_code=status)
+    from waspada.platform.templating import render
+
+    request = Request(scope)
+    return render(request, "error.html",
+                  {"status": status, "code": code, "message": i18n.gettext(message)},
+                  status_code=status)
+
+
+async def middleware_error(scope: Scope, status: int, code: str):  # type: ignore[no-untyped-def]
+    response = error_response(scope, status, code)
+
+    async def run(receive: Receive, send: Send) -> None:
+        await response(scope, receive, send)
+
+    return run
+
+
+def _validation_detail(exc: RequestValidationError) -> list[dict[str, object]]:
+    # never echo the submitted values back (they may be personal data)
+    return [{"loc": list(err.get("loc", ())), "msg": err.get("msg", "")} for err in exc.errors()]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(AuthRequired)
+    async def _auth(request: Request, exc: AuthRequired) -> Response:
+        if wants_json(request.scope):
+            return error_response(request.scope, 401, "auth_required")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return error_response(request.scope, 403, "forbidden")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = STATUS_CODES.get(exc.status_code, "invalid_request")
+        detail = exc.detail if isinstance(exc.detail, dict | list) else None
+        if isinstance(exc.detail, str) and exc.detail in MESSAGES:
+            code = exc.detail
+        response = error_response(request.scope, exc.status_code, code, detail)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return error_response(request.scope, 422, "invalid_request", _validation_detail(exc))
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> Response:
+        logger.error("database unavailable", extra={"error_type": type(exc.orig).__name__})
+        return error_response(request.scope, 503, "database_unavailable")
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> Response:
+        logger.error("database error", extra={"error_type": type(exc.orig).__name__})
+        return error_response(request.scope, 503, "database_unavailable")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        logger.error("unhandled error", extra={"error_type": type(exc).__name__})
+        return error_response(request.scope, 500, "server_error")

@@ -1,0 +1,167 @@
+"""ASGI middleware: body-size limit, CSRF check on every state-changing request, language,
+security headers and a request log line without personal data."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from waspada.platform import i18n
+from waspada.platform.logs import logger
+
+CSRF_COOKIE = "waspada_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+LANG_COOKIE = "waspada_lang"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+ErrorResponder = Callable[[Scope, int, str], Awaitable[Callable[[Receive, Send], Awaitable[None]]]]
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, default_language: str,
+                 cookie_secure: str, on_error: ErrorResponder) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+        self.default_language = default_language
+        self.cookie_secure = cookie_secure
+        self.on_error = on_error
+
+    def _secure(self, scope: Scope) -> bool:
+        if self.cookie_secure == "always":
+            return True
+        if self.cookie_secure == "never":
+            return False
+        return scope.get("scheme") == "https"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        headers = Headers(scope=scope)
+        cookies = Request(scope).cookies
+        lang = i18n.pick_language(cookies.get(LANG_COOKIE), self.default_language)
+        token = i18n.current_language.set(lang)
+        csrf_cookie = cookies.get(CSRF_COOKIE)
+        new_csrf = None
+        if not csrf_cookie or len(csrf_cookie) < 20:
+            new_csrf = csrf_cookie = secrets.token_urlsafe(32)
+        scope["csrf_token"] = csrf_cookie
+        status_holder = {"status": 500}
+        secure = self._secure(scope)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                out = MutableHeaders(scope=message)
+                out.setdefault("x-content-type-options", "nosniff")
+                out.setdefault("referrer-policy", "same-origin")
+                out.setdefault("x-frame-options", "DENY")
+                if not scope["path"].startswith(("/api/docs", "/api/redoc")):
+                    out.setdefault("content-security-policy", CSP)
+                if new_csrf:
+                    flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
+                    out.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}{flags}")
+            await send(message)
+
+        try:
+            method = scope["method"]
+            if method in SAFE_METHODS:
+                await self.app(scope, receive, send_wrapper)
+                return
+            length = headers.get("content-length")
+            if length and length.isdigit() and int(length) > self.max_body:
+                await (await self.on_error(scope, 413, "body_too_large"))(receive, send_wrapper)
+                return
+            try:
+                body = await _read_body(receive, self.max_body)
+            except BodyTooLarge:
+                await (await self.on_error(scope, 413, "body_too_large"))(receive, send_wrapper)
+                return
+            if not await self._csrf_ok(scope, headers, body, None if new_csrf else csrf_cookie):
+                await (await self.on_error(scope, 403, "csrf"))(receive, send_wrapper)
+                return
+            await self.app(scope, _replay(body), send_wrapper)
+        finally:
+            route = scope.get("route")
+            logger.info("request", extra={
+                "method": scope["method"],
+                "route": getattr(route, "path", None) or "(unmatched)",
+                "status": status_holder["status"],
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": getattr(scope.get("state", {}).get("user"), "id", None),
+            })
+            i18n.current_language.reset(token)
+
+    async def _csrf_ok(self, scope: Scope, headers: Headers, body: bytes,
+                       cookie_token: str | None) -> bool:
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            return True  # not cookie-authenticated: a forged cross-site request cannot carry it
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if scope["path"].startswith("/api/") and content_type == "application/json":
+            return True  # browsers cannot send cross-site JSON without a CORS pre-flight
+        if cookie_token is None:
+            return False
+        supplied = headers.get(CSRF_HEADER)
+        if supplied is None and content_type == "application/x-www-form-urlencoded":
+            values = parse_qs(body.decode("latin-1"), max_num_fields=2000).get(CSRF_FIELD)
+            supplied = values[0] if values else None
+        elif supplied is None and content_type == "multipart/form-data":
+            request = Request(scope, _replay(body))
+            try:
+                form = await request.form()
+                value = form.get(CSRF_FIELD)
+                supplied = value if isinstance(value, str) else None
+                await form.close()
+            except Exception:  # malformed multipart: refused like a missing token
+                supplied = None
+        return supplied is not None and hmac.compare_digest(supplied, cookie_token)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+def json_error(status: int, code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message}}).encode()

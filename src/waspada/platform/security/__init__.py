@@ -1,0 +1,1 @@
+"""Users, roles, the access policy, passwords, sessions, API tokens, CSRF and login throttling."""

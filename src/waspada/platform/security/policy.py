@@ -1,0 +1,75 @@
+"""The one access policy: which role may do which action, and over which units.
+
+Pages, API routes and CLI commands all ask :func:`allowed`; an auditor can read this file in
+one sitting. Actions are ``area.verb`` strings. Capabilities add their actions here, not in
+their own modules, so the whole policy stays in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from waspada.platform.security.roles import Role
+
+OFFICERS = frozenset({Role.CHECKPOINT_OFFICER, Role.PASSPORT_OFFICER})
+FIELD_STAFF = OFFICERS | {Role.ANALYST, Role.PROTECTION_OFFICER}
+EVERYONE = frozenset(Role)
+
+#: action -> roles allowed to perform it
+POLICY: dict[str, frozenset[Role]] = {
+    # platform
+    "account.self": EVERYONE,
+    "api.docs": EVERYONE,
+    "dashboard.view": EVERYONE,
+    "users.manage": frozenset({Role.ADMIN}),
+    "units.manage": frozenset({Role.ADMIN}),
+    "audit.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # identity and documents
+    "documents.check": FIELD_STAFF,
+    # offers
+    "offers.check": FIELD_STAFF,
+    "offers.scan": frozenset({Role.ANALYST}),
+    "agencies.manage": frozenset({Role.ANALYST, Role.ADMIN}),
+}
+
+#: roles whose reach is every unit; all others see their own unit's records only
+CROSS_UNIT_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.ANALYST, Role.AUDITOR})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a signed-in user, an API token holder, or the local CLI operator."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    unit_id: int | None
+    via: str = "session"  # session | token | cli
+
+    @property
+    def is_cli(self) -> bool:
+        return self.via == "cli"
+
+
+CLI_PRINCIPAL = Principal(user_id=None, username="cli", role=Role.ADMIN, unit_id=None, via="cli")
+
+
+def allowed(principal: Principal | None, action: str) -> bool:
+    """True when ``principal`` may perform ``action``. Unknown actions are refused."""
+    if principal is None:
+        return False
+    roles = POLICY.get(action)
+    if roles is None:
+        return False
+    return principal.role in roles
+
+
+def roles_for(action: str) -> frozenset[Role]:
+    return POLICY.get(action, frozenset())
+
+
+def may_access_unit(principal: Principal, unit_id: int | None) -> bool:
+    """Unit scoping: cross-unit roles reach every unit, others only their own."""
+    if principal.role in CROSS_UNIT_ROLES or principal.is_cli:
+        return True
+    return unit_id is not None and unit_id == principal.unit_id

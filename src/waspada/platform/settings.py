@@ -1,0 +1,62 @@
+"""The one settings object, read from the environment (prefix ``WASPADA_``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field can be set as ``WASPADA_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="WASPADA_", extra="ignore")
+
+    #: where SQLite, the generated secret key and uploads live
+    data_dir: Path = Path("var")
+    #: SQLAlchemy URL; default SQLite under data_dir
+    database_url: str | None = None
+    #: signing key; generated once under data_dir when unset
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_lifetime_minutes: int = 8 * 60
+    default_language: Literal["id", "en"] = "id"
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    max_body_bytes: int = 12 * 1024 * 1024
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    login_ip_attempts_per_5min: int = 30
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    log_level: str = "INFO"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'waspada.sqlite3').resolve()}"
+
+    @property
+    def effective_secret_key(self) -> str:
+        """The configured key, or one generated once and kept (mode 0600) under ``data_dir``."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

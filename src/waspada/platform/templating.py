@@ -1,0 +1,70 @@
+"""Jinja2 templates with gettext, the navigation for the current role, and the CSRF token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader, select_autoescape
+from starlette.responses import HTMLResponse
+
+from waspada.platform import i18n
+from waspada.platform.security.policy import Principal, allowed
+from waspada.platform.security.roles import role_label
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A navigation link shown to roles allowed to do ``action``."""
+
+    path: str
+    label: str  # English message id, translated at render time
+    action: str
+
+
+NAV: list[NavItem] = []
+
+
+def register_nav(*items: NavItem) -> None:
+    for item in items:
+        if item not in NAV:
+            NAV.append(item)
+
+
+def _template_dirs() -> list[str]:
+    dirs = [str(PACKAGE_DIR / "platform" / "templates")]
+    dirs += sorted(str(p) for p in PACKAGE_DIR.glob("*/templates") if "platform" not in p.parts)
+    return dirs
+
+
+templates = Jinja2Templates(directory=_template_dirs())
+templates.env.loader = ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()])
+templates.env.autoescape = select_autoescape(default=True, default_for_string=True)
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.globals["role_label"] = role_label
+
+
+def nav_for(principal: Principal | None) -> list[NavItem]:
+    return [item for item in NAV if allowed(principal, item.action)]
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    principal: Principal | None = getattr(request.state, "principal", None)
+    ctx: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "principal": principal,
+        "nav": nav_for(principal),
+        "lang": i18n.current_language.get(),
+        "csrf_token": request.scope.get("csrf_token", ""),
+        "demo_mode": getattr(request.app.state, "demo_mode", False),
+        "path": request.url.path,
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)

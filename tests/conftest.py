@@ -1,0 +1,100 @@
+"""Test set-up: a private data dir, a migrated database (SQLite, or PostgreSQL when
+``WASPADA_DATABASE_URL`` is set), the demo accounts, and signed-in clients per role."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="waspada-test-"))
+os.environ["WASPADA_DATA_DIR"] = str(_TMP)
+os.environ.setdefault("WASPADA_ARGON2_TIME_COST", "1")
+os.environ.setdefault("WASPADA_ARGON2_MEMORY_KIB", "8192")
+os.environ.setdefault("WASPADA_LOG_LEVEL", "WARNING")
+os.environ.pop("WASPADA_SECRET_KEY", None)
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from waspada.demo.synthetic import DEMO_ACCOUNTS, demo_password  # noqa: E402
+from waspada.platform.settings import get_settings  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def _reset_database() -> None:
+    from sqlalchemy import MetaData
+
+    from waspada.platform.db import get_engine
+
+    engine = get_engine()
+    if engine.dialect.name == "postgresql":
+        meta = MetaData()
+        meta.reflect(bind=engine)
+        meta.drop_all(bind=engine)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database() -> Iterator[None]:
+    from waspada.demo.loader import load_demo
+    from waspada.platform.migrate import upgrade
+
+    _reset_database()
+    upgrade()
+    load_demo(seed=7)
+    yield
+
+
+@pytest.fixture(scope="session")
+def app(database: None):  # type: ignore[no-untyped-def]
+    from waspada.platform.web import create_app
+
+    return create_app()
+
+
+@pytest.fixture(autouse=True)
+def _reset_rate_limits() -> None:
+    from waspada.platform.pages import login_limiter
+
+    login_limiter.reset()
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def sign_in(test_client: TestClient, username: str, password: str | None = None) -> TestClient:
+    test_client.get("/login")
+    response = test_client.post("/login", data={
+        "username": username, "password": password or demo_password(username),
+        "csrf_token": test_client.cookies.get("waspada_csrf"), "next": "/"},
+        follow_redirects=False)
+    assert response.status_code == 303, response.text[:500]
+    return test_client
+
+
+ROLE_USERS = {role: username for username, role, _unit, _name in DEMO_ACCOUNTS}
+
+
+@pytest.fixture(scope="session")
+def role_clients(app) -> Iterator[dict[str, TestClient]]:  # type: ignore[no-untyped-def]
+    """One signed-in client per role (demo accounts)."""
+    clients = {role: TestClient(app, raise_server_exceptions=False) for role in ROLE_USERS}
+    for role, test_client in clients.items():
+        sign_in(test_client, ROLE_USERS[role])
+    yield clients
+    for test_client in clients.values():
+        test_client.close()
+
+
+def csrf_headers(test_client: TestClient) -> dict[str, str]:
+    return {"X-CSRF-Token": test_client.cookies.get("waspada_csrf") or ""}
+
+
+@pytest.fixture()
+def settings():  # type: ignore[no-untyped-def]
+    return get_settings()

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from tests.conftest import sign_in
+from waspada.cli import app as cli_app
+from waspada.platform import audit
+from waspada.platform.audit import AuditEntry, verify
+from waspada.platform.db import session_scope
+from waspada.platform.security.policy import CLI_PRINCIPAL
+
+
+def _verify():  # type: ignore[no-untyped-def]
+    with session_scope() as session:
+        return verify(session)
+
+
+def test_chain_grows_and_verifies(client: TestClient) -> None:
+    before = _verify()
+    sign_in(client, "admin")
+    after = _verify()
+    assert after.ok and after.head_seq > before.head_seq
+
+
+def test_login_and_failed_login_are_recorded(client: TestClient) -> None:
+    client.get("/login")
+    client.post("/login", data={"username": "auditor", "password": "bad",
+                                "csrf_token": client.cookies["waspada_csrf"]})
+    sign_in(client, "auditor")
+    with session_scope() as session:
+        actions = [e.action for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.actor == "auditor").order_by(AuditEntry.seq))]
+    assert "login.failed" in actions and "login" in actions
+
+
+def test_tampering_is_detected_and_named(client: TestClient) -> None:
+    seq = audit.record("test.event", CLI_PRINCIPAL, object_type="test", object_id=1)
+    audit.record("test.event", CLI_PRINCIPAL, object_type="test", object_id=2)
+    assert _verify().ok
+    with session_scope() as session:
+        session.execute(update(AuditEntry).where(AuditEntry.seq == seq)
+                        .values(action="test.innocent"))
+    result = _verify()
+    assert not result.ok and result.first_bad_seq == seq and "altered" in result.problem
+    runner = CliRunner()
+    cli = runner.invoke(cli_app, ["audit", "verify"])
+    assert cli.exit_code == 1
+    assert f"entry {seq}" in cli.output
+    with session_scope() as session:  # restore for the rest of the suite
+        session.execute(update(AuditEntry).where(AuditEntry.seq == seq)
+                        .values(action="test.event"))
+    assert _verify().ok
+    assert runner.invoke(cli_app, ["audit", "verify"]).exit_code == 0
+
+
+def test_deleted_entry_is_detected(client: TestClient) -> None:
+    seq = audit.record("test.delete_me", CLI_PRINCIPAL)
+    audit.record("test.after", CLI_PRINCIPAL)
+    with session_scope() as session:
+        row = session.scalar(select(AuditEntry).where(AuditEntry.seq == seq))
+        saved = {c.name: getattr(row, c.name) for c in AuditEntry.__table__.columns}
+        session.delete(row)
+    result = _verify()
+    assert not result.ok and result.first_bad_seq == seq and "missing" in result.problem
+    with session_scope() as session:
+        session.add(AuditEntry(**saved))
+    assert _verify().ok
+
+
+def test_removed_head_is_caught_with_a_recorded_head() -> None:
+    audit.record("test.head", CLI_PRINCIPAL)
+    head = _verify()
+    with session_scope() as session:
+        ok = verify(session, (head.head_seq, head.head_hash))
+        assert ok.ok
+        too_far = verify(session, (head.head_seq + 3, head.head_hash))
+        assert not too_far.ok and "missing" in too_far.problem
+
+
+def test_audit_page_lists_and_filters(role_clients) -> None:  # type: ignore[no-untyped-def]
+    auditor = role_clients["auditor"]
+    page = auditor.get("/audit?action=login")
+    assert page.status_code == 200 and "Jejak Audit" in page.text
+    entries = auditor.get("/api/v1/audit?action=login&limit=5").json()
+    assert entries and all(e["action"].startswith("login") for e in entries)
+    assert role_clients["checkpoint_officer"].get("/audit").status_code == 403
+
+
+def test_logs_carry_no_personal_data(client: TestClient, capsys) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from waspada.platform.logs import JsonFormatter
+
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(JsonFormatter().format(record))
+
+    handler = Collect()
+    logger = logging.getLogger("waspada")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel("INFO")
+    try:
+        client.get("/login?next=/x%3Fnik%3D3507014101900001")
+        client.post("/api/v1/auth/login", json={"username": "siti.rahayu", "password": "pw"})
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    text = "\n".join(records)
+    assert records and "3507014101900001" not in text and "siti.rahayu" not in text
