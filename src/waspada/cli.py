@@ -72,23 +72,31 @@ def db_upgrade() -> None:
     """Create or migrate the database schema to the newest version."""
     from sqlalchemy.exc import OperationalError
 
-    from waspada.platform.migrate import current_revision, upgrade
+    from waspada.platform.migrate import current_revisions, upgrade
 
     try:
         upgrade()
-        out.print(f"Database schema at revision [bold]{current_revision()}[/].")
+        revisions = ", ".join(sorted(current_revisions()))
+        out.print(f"Database schema at revision [bold]{revisions}[/].")
     except OperationalError:
         fail("cannot reach the database (check WASPADA_DATABASE_URL)")
 
 
 @db_app.command("revision")
-def db_revision(message: str) -> None:
+def db_revision(message: str,
+                branch: Annotated[str, typer.Option(help="Capability branch, e.g. 'offers'.")],
+                rev_id: Annotated[str, typer.Option(help="Revision id, e.g. 0002_offers.")],
+                new_branch: Annotated[bool, typer.Option(
+                    help="Start the capability's branch from the platform trunk.")] = False
+                ) -> None:
     """(Developers) autogenerate a migration from model changes; review it before committing."""
     from alembic import command
 
     from waspada.platform.migrate import alembic_config
 
-    command.revision(alembic_config(), message=message, autogenerate=True)
+    command.revision(alembic_config(), message=message, autogenerate=True, rev_id=rev_id,
+                     head="0001_platform" if new_branch else f"{branch}@head",
+                     branch_label=branch if new_branch else None)
 
 
 @demo_app.command("load")

@@ -1,4 +1,9 @@
-"""Run Alembic migrations programmatically (``waspada db upgrade``)."""
+"""Run Alembic migrations programmatically (``waspada db upgrade``).
+
+The platform's tables are the trunk (``0001_platform``); each capability keeps its migrations on
+its own branch (``branch_labels=("<capability>",)``, ``down_revision="0001_platform"`` for its
+first one), so capabilities can evolve independently. ``upgrade`` goes to every head.
+"""
 
 from __future__ import annotations
 
@@ -23,18 +28,19 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def upgrade(revision: str = "head") -> None:
+def upgrade(revision: str = "heads") -> None:
+    """Migrate to the newest revision of every branch (each capability has its own branch)."""
     command.upgrade(alembic_config(), revision)
 
 
-def current_revision() -> str | None:
+def current_revisions() -> set[str]:
     with get_engine().connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def is_up_to_date() -> bool:
-    return current_revision() == head_revision()
+    return current_revisions() == head_revisions()

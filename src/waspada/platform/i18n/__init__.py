@@ -1,7 +1,8 @@
 """Gettext catalogues (Babel). Message ids are English; ``id`` (Bahasa Indonesia) is the default UI.
 
-Catalogues are ``<lang>/LC_MESSAGES/messages.po`` beside this file, compiled in memory at first
-use (no build step). Extract new strings with ``pybabel extract -F babel.cfg -o messages.pot src``.
+Catalogues are ``<lang>/LC_MESSAGES/*.po`` beside this file (``messages.po`` for the platform,
+one file per capability, e.g. ``identity.po``), merged and compiled in memory at first use (no
+build step). Extract new strings with ``pybabel extract -F babel.cfg -o messages.pot src``.
 """
 
 from __future__ import annotations
@@ -20,17 +21,25 @@ CATALOGUE_DIR = Path(__file__).parent
 current_language: ContextVar[str] = ContextVar("current_language", default="id")
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(lang: str) -> NullTranslations:
-    po_path = CATALOGUE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
-        return NullTranslations()
+def _compile(po_path: Path, lang: str) -> Translations:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
+    catalog.fuzzy = False
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> NullTranslations:
+    po_paths = sorted((CATALOGUE_DIR / lang / "LC_MESSAGES").glob("*.po"))
+    if not po_paths:
+        return NullTranslations()
+    merged = _compile(po_paths[0], lang)
+    for extra in po_paths[1:]:
+        merged.merge(_compile(extra, lang))
+    return merged
 
 
 def gettext(message: str) -> str:
