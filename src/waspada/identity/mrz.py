@@ -1,0 +1,786 @@
+"""ICAO Doc 9303 machine readable zone (MRZ): parse, validate and generate.
+
+Formats: TD1 (3x30), TD2 (2x36), TD3 (2x44), MRV-A (2x44, code ``V``) and
+MRV-B (2x36, code ``V``).  Every problem becomes a coded :class:`Finding`;
+:func:`parse_mrz` never raises, whatever the input.
+
+Written in-house: the ``mrz`` PyPI package is GPL-3, unmaintained, and does
+not handle long document numbers (TD1/TD2 ``<`` in the check-digit position).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations, permutations
+from typing import Any
+
+from waspada.identity.countries import VALID_CODES
+from waspada.identity.findings import Finding, findings_to_dicts, has_critical, register
+
+MAX_INPUT_CHARS = 2_000
+
+# ---------------------------------------------------------------- findings
+F_EMPTY = register("mrz.input.empty", "critical", "MRZ kosong.", "MRZ is empty.")
+F_TYPE = register(
+    "mrz.input.type", "critical", "MRZ harus berupa teks.", "MRZ input must be text."
+)
+F_TOO_LONG = register(
+    "mrz.input.too_long",
+    "critical",
+    "Input terlalu panjang untuk MRZ ({length} karakter).",
+    "Input is too long to be an MRZ ({length} characters).",
+)
+F_WHITESPACE = register(
+    "mrz.input.whitespace",
+    "info",
+    "Spasi atau baris kosong diabaikan.",
+    "Stray whitespace or blank lines were ignored.",
+)
+F_LOWERCASE = register(
+    "mrz.input.lowercase",
+    "warning",
+    "MRZ mengandung huruf kecil; diubah ke huruf besar.",
+    "MRZ contained lower-case letters; converted to upper case.",
+)
+F_CHARS = register(
+    "mrz.input.invalid_characters",
+    "critical",
+    "Karakter tidak sah di MRZ baris {line}: {chars}",
+    "Invalid characters in MRZ line {line}: {chars}",
+)
+F_FORMAT = register(
+    "mrz.format.unknown",
+    "critical",
+    "Format MRZ tidak dikenal (panjang baris: {lengths}).",
+    "Unknown MRZ format (line lengths: {lengths}).",
+)
+F_PADDED = register(
+    "mrz.format.line_padded",
+    "warning",
+    "Baris {line} terlalu pendek; dilengkapi dengan '<'.",
+    "Line {line} was too short; padded with '<'.",
+)
+F_ORDER = register(
+    "mrz.format.line_order",
+    "warning",
+    "Urutan baris MRZ salah; sudah diperbaiki.",
+    "MRZ lines were in the wrong order; reordered.",
+)
+F_DOC_CODE = register(
+    "mrz.document_code.unexpected",
+    "warning",
+    "Kode dokumen '{value}' tidak lazim untuk format {fmt}.",
+    "Document code '{value}' is unusual for format {fmt}.",
+)
+F_DOC_CODE_BAD = register(
+    "mrz.document_code.invalid",
+    "critical",
+    "Kode dokumen '{value}' tidak sah.",
+    "Document code '{value}' is invalid.",
+)
+F_STATE = register(
+    "mrz.issuing_state.unknown",
+    "critical",
+    "Kode negara penerbit '{value}' tidak dikenal.",
+    "Unknown issuing state code '{value}'.",
+)
+F_NAT = register(
+    "mrz.nationality.unknown",
+    "critical",
+    "Kode kewarganegaraan '{value}' tidak dikenal.",
+    "Unknown nationality code '{value}'.",
+)
+F_NAME_SEP = register(
+    "mrz.name.no_separator",
+    "warning",
+    "Nama tanpa pemisah '<<'; seluruhnya dianggap nama keluarga.",
+    "Name has no '<<' separator; all of it is taken as the surname.",
+)
+F_NAME_TRUNC = register(
+    "mrz.name.truncated",
+    "info",
+    "Nama mengisi seluruh kolom dan mungkin terpotong.",
+    "The name fills the whole field and may be truncated.",
+)
+F_NAME_CHARS = register(
+    "mrz.name.invalid_characters",
+    "critical",
+    "Nama di MRZ mengandung angka.",
+    "The MRZ name contains digits.",
+)
+F_NAME_EMPTY = register(
+    "mrz.name.empty", "critical", "Nama di MRZ kosong.", "The MRZ name is empty."
+)
+F_DOCNUM_EMPTY = register(
+    "mrz.document_number.empty",
+    "critical",
+    "Nomor dokumen kosong.",
+    "The document number is empty.",
+)
+F_DOCNUM_FILLER = register(
+    "mrz.document_number.internal_filler",
+    "critical",
+    "Nomor dokumen mengandung '<' di tengah.",
+    "The document number contains '<' in the middle.",
+)
+F_LONG_DOCNUM = register(
+    "mrz.document_number.long",
+    "info",
+    "Nomor dokumen panjang (berlanjut di data opsional).",
+    "Long document number (continues in the optional data field).",
+)
+F_LONG_DOCNUM_BAD = register(
+    "mrz.document_number.long_malformed",
+    "critical",
+    "Nomor dokumen panjang tidak lengkap di data opsional.",
+    "Long document number is malformed in the optional data field.",
+)
+F_SEX = register(
+    "mrz.sex.invalid",
+    "critical",
+    "Kode jenis kelamin '{value}' tidak sah.",
+    "Invalid sex code '{value}'.",
+)
+F_SEX_UNSPEC = register(
+    "mrz.sex.unspecified",
+    "info",
+    "Jenis kelamin tidak dicantumkan.",
+    "Sex is unspecified.",
+)
+F_DATES_ORDER = register(
+    "mrz.dates.birth_after_expiry",
+    "critical",
+    "Tanggal lahir setelah tanggal habis berlaku.",
+    "Birth date is after the expiry date.",
+)
+F_EXPIRED = register(
+    "mrz.expiry_date.expired",
+    "warning",
+    "Dokumen sudah habis berlaku ({value}).",
+    "The document has expired ({value}).",
+)
+F_OCR = register(
+    "mrz.ocr_corrected",
+    "warning",
+    "Koreksi OCR pada {field}: '{old}' menjadi '{new}'.",
+    "OCR correction in {field}: '{old}' -> '{new}'.",
+)
+_DATE_FIELDS = ("birth_date", "expiry_date")
+F_DATE_INVALID = {
+    n: register(
+        f"mrz.date.{n}.invalid",
+        "critical",
+        f"Tanggal {'lahir' if n == 'birth_date' else 'habis berlaku'} tidak sah: '{{value}}'.",
+        f"Invalid {n.replace('_', ' ')}: '{{value}}'.",
+    )
+    for n in _DATE_FIELDS
+}
+F_BIRTH_UNKNOWN = register(
+    "mrz.date.birth_date.unknown",
+    "warning",
+    "Tanggal lahir tidak diketahui (sebagian diisi '<<').",
+    "Birth date is (partly) unknown ('<<').",
+)
+_CHECK_FIELDS = {
+    "document_number": ("nomor dokumen", "document number"),
+    "birth_date": ("tanggal lahir", "birth date"),
+    "expiry_date": ("tanggal habis berlaku", "expiry date"),
+    "optional_data": ("data opsional", "optional data"),
+    "composite": ("gabungan (komposit)", "composite"),
+}
+F_CHECK = {
+    n: register(
+        f"mrz.check_digit.{n}",
+        "critical",
+        f"Digit periksa salah untuk {label_id}: tertulis '{{found}}', seharusnya '{{expected}}'.",
+        f"Wrong check digit for {label_en}: found '{{found}}', expected '{{expected}}'.",
+    )
+    for n, (label_id, label_en) in _CHECK_FIELDS.items()
+}
+
+# ---------------------------------------------------------------- helpers
+_VALUES = {c: i for i, c in enumerate("0123456789")}
+_VALUES.update({c: i + 10 for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")})
+_VALUES["<"] = 0
+_WEIGHTS = (7, 3, 1)
+_VALID_CHARS = frozenset(_VALUES)
+_WS_RE = re.compile(r"[ \t\r\f\v]+")
+
+# OCR confusions, restricted by field type.
+_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "Z": "2",
+             "S": "5", "G": "6", "B": "8", "T": "7"}
+_TO_ALPHA = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T"}
+# Symmetric confusions tried in alphanumeric fields, guided by the check digit.
+_SWAP = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
+         "Z": "2", "2": "Z", "G": "6", "6": "G"}
+_MAX_SWAPS = 8
+
+
+def _alnum_fix(data: str, cd: str, name: str, ctx: _Ctx) -> str:
+    """OCR mode: repair an alphanumeric field whose check digit fails.
+
+    Tries O/0, I/1, S/5, B/8, Z/2, G/6 swaps; accepts the smallest number of
+    swaps that satisfies ``cd`` only if exactly one candidate has that size.
+    """
+    if not ctx.ocr or not cd.isdigit() or check_digit(data) == cd:
+        return data
+    positions = [i for i, c in enumerate(data) if c in _SWAP][:_MAX_SWAPS]
+    best: list[str] = []
+    for size in range(1, len(positions) + 1):
+        best = []
+        for combo in combinations(positions, size):
+            cand = list(data)
+            for i in combo:
+                cand[i] = _SWAP[cand[i]]
+            text = "".join(cand)
+            if check_digit(text) == cd:
+                best.append(text)
+        if best:
+            break
+    if len(best) == 1:
+        ctx.add(F_OCR(field=name, old=data, new=best[0]))
+        return best[0]
+    return data
+
+
+def check_digit(data: str) -> str:
+    """ICAO 9303 check digit (weights 7-3-1, ``<`` = 0) of ``data`` as one character."""
+    total = 0
+    for i, ch in enumerate(data):
+        total += _VALUES.get(ch, 0) * _WEIGHTS[i % 3]
+    return str(total % 10)
+
+
+_LAYOUTS = {
+    (3, 30): "TD1",
+    (2, 36): "TD2",
+    (2, 44): "TD3",
+}
+_WIDTHS = frozenset(w for _, w in _LAYOUTS)
+FIELD_KEYS = (
+    "document_code", "issuing_state", "surname", "given_names", "document_number",
+    "nationality", "birth_date", "sex", "expiry_date", "optional_data",
+)
+
+
+@dataclass
+class MRZResult:
+    """Outcome of :func:`parse_mrz`."""
+
+    valid: bool
+    document_type: str | None
+    fields: dict[str, Any]
+    findings: list[Finding]
+    lines: list[str] = field(default_factory=list)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """Stable JSON shape used by the CLI and APIs."""
+        return {
+            "valid": self.valid,
+            "document_type": self.document_type,
+            "fields": dict(self.fields),
+            "findings": findings_to_dicts(self.findings, lang),
+        }
+
+
+def _empty_fields() -> dict[str, Any]:
+    return dict.fromkeys(FIELD_KEYS)
+
+
+class _Ctx:
+    """Mutable parse state: findings and OCR settings."""
+
+    __slots__ = ("findings", "ocr", "ref")
+
+    def __init__(self, ocr: bool, ref: date) -> None:
+        self.findings: list[Finding] = []
+        self.ocr = ocr
+        self.ref = ref
+
+    def add(self, f: Finding) -> None:
+        self.findings.append(f)
+
+    def fix(self, text: str, table: dict[str, str], name: str, keep: str = "<") -> str:
+        """Apply OCR fixes from ``table`` (only when OCR tolerance is on)."""
+        if not self.ocr:
+            return text
+        out = "".join(table.get(c, c) if c not in keep else c for c in text)
+        if out != text:
+            self.add(F_OCR(field=name, old=text, new=out))
+        return out
+
+    def digits(self, text: str, name: str) -> str:
+        return self.fix(text, _TO_DIGIT, name)
+
+    def alpha(self, text: str, name: str) -> str:
+        return self.fix(text, _TO_ALPHA, name)
+
+
+# ---------------------------------------------------------------- input
+def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
+    if isinstance(raw, (list, tuple)):
+        if not all(isinstance(x, str) for x in raw):
+            ctx.add(F_TYPE())
+            return None
+        if sum(len(x) for x in raw) > MAX_INPUT_CHARS:
+            ctx.add(F_TOO_LONG(length=sum(len(x) for x in raw)))
+            return None
+        raw = "\n".join(raw)
+    elif isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    elif not isinstance(raw, str):
+        ctx.add(F_TYPE())
+        return None
+    if len(raw) > MAX_INPUT_CHARS:
+        ctx.add(F_TOO_LONG(length=len(raw)))
+        return None
+    parts = raw.splitlines()
+    lines = []
+    changed = False
+    for i, p in enumerate(parts, 1):
+        core = p if len(p) in _WIDTHS else p.strip()
+        if ctx.ocr and " " in core and len(core) in _WIDTHS:
+            # OCR often reads fillers as spaces: keep the width, restore the fillers.
+            q = core.replace(" ", "<")
+            ctx.add(F_OCR(field=f"line {i}", old="' '", new="<"))
+        else:
+            q = _WS_RE.sub("", p)
+        if q != p:
+            changed = True
+        if q:
+            lines.append(q)
+        else:
+            changed = changed or bool(p) or len(parts) > 1
+    if not lines:
+        ctx.add(F_EMPTY())
+        return None
+    # A single run-on line holding a whole MRZ.
+    if len(lines) == 1:
+        n = len(lines[0])
+        for (count, width) in _LAYOUTS:
+            if n == count * width:
+                lines = [lines[0][i * width:(i + 1) * width] for i in range(count)]
+                changed = True
+                break
+    if changed:
+        ctx.add(F_WHITESPACE())
+    if any(c.islower() for ln in lines for c in ln):
+        ctx.add(F_LOWERCASE())
+        lines = [ln.upper() for ln in lines]
+    return lines
+
+
+def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
+    n = len(lines)
+    lengths = [len(x) for x in lines]
+    maxlen = max(lengths)
+    key = (n, maxlen)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key], maxlen
+    ctx.add(F_FORMAT(lengths="/".join(str(x) for x in lengths)))
+    return None
+
+
+def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
+    bad = False
+    for i, ln in enumerate(lines, 1):
+        chars = sorted({c for c in ln if c not in _VALID_CHARS})
+        if chars:
+            if ctx.ocr and set(chars) <= {"«", "‹"}:
+                continue
+            ctx.add(F_CHARS(line=i, chars="".join(chars)))
+            bad = True
+    return bad
+
+
+# ---------------------------------------------------------------- fields
+def _parse_date(raw: str, name: str, ctx: _Ctx) -> date | None:
+    raw = ctx.digits(raw, name)
+    if "<" in raw:
+        # ICAO allows unknown birth-date parts as '<<'; a half-filled pair is an error.
+        pairs = (raw[0:2], raw[2:4], raw[4:6])
+        if name == "birth_date" and all(p == "<<" or p.isdigit() for p in pairs):
+            ctx.add(F_BIRTH_UNKNOWN(field=name))
+        else:
+            ctx.add(F_DATE_INVALID[name](field=name, value=raw))
+        return None
+    if not raw.isdigit() or len(raw) != 6:
+        ctx.add(F_DATE_INVALID[name](field=name, value=raw))
+        return None
+    yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
+    ref = ctx.ref
+    if name == "birth_date":
+        year = 2000 + yy if 2000 + yy <= ref.year else 1900 + yy
+    else:
+        year = 2000 + yy if 2000 + yy <= ref.year + 20 else 1900 + yy
+    try:
+        d = date(year, mm, dd)
+    except ValueError:
+        ctx.add(F_DATE_INVALID[name](field=name, value=raw))
+        return None
+    if name == "birth_date" and d > ref:
+        try:
+            d = date(year - 100, mm, dd)
+        except ValueError:
+            ctx.add(F_DATE_INVALID[name](field=name, value=raw))
+            return None
+    return d
+
+
+def _verify(data: str, found: str, name: str, ctx: _Ctx, allow_filler: bool = False) -> None:
+    found = ctx.digits(found, f"{name}_check")
+    if allow_filler and found == "<" and data.strip("<") == "":
+        return
+    expected = check_digit(data)
+    if found != expected:
+        ctx.add(F_CHECK[name](field=name, found=found, expected=expected))
+
+
+def _country(raw: str, name: str, ctx: _Ctx) -> str:
+    code = ctx.alpha(raw, name)
+    if code not in VALID_CODES:
+        spec = F_STATE if name == "issuing_state" else F_NAT
+        ctx.add(spec(field=name, value=code))
+    return code.replace("<", "") if code == "D<<" else code
+
+
+def _names(raw: str, ctx: _Ctx) -> tuple[str, str]:
+    raw = ctx.alpha(raw, "name")
+    if any(c.isdigit() for c in raw):
+        ctx.add(F_NAME_CHARS(field="surname"))
+    if not raw.endswith("<"):
+        ctx.add(F_NAME_TRUNC(field="surname"))
+    body = raw.rstrip("<")
+    if not body:
+        ctx.add(F_NAME_EMPTY(field="surname"))
+        return "", ""
+    if "<<" in body:
+        primary, secondary = body.split("<<", 1)
+    else:
+        ctx.add(F_NAME_SEP(field="surname"))
+        primary, secondary = body, ""
+    clean = lambda s: " ".join(s.replace("<", " ").split())  # noqa: E731
+    return clean(primary), clean(secondary)
+
+
+def _sex(raw: str, ctx: _Ctx) -> str | None:
+    raw = ctx.fix(raw, {"H": "M", "N": "M", "E": "F", "P": "F"}, "sex")
+    if raw in ("M", "F", "X"):
+        return raw
+    if raw == "<":
+        ctx.add(F_SEX_UNSPEC(field="sex"))
+        return None
+    ctx.add(F_SEX(field="sex", value=raw))
+    return None
+
+
+def _doc_code(raw: str, kind: str, ctx: _Ctx) -> tuple[str, str]:
+    raw = ctx.alpha(raw, "document_code")
+    code = raw.rstrip("<")
+    if not raw[0].isalpha() or not (raw[1].isalpha() or raw[1] == "<"):
+        ctx.add(F_DOC_CODE_BAD(field="document_code", value=raw))
+        return code, kind
+    first = raw[0]
+    if kind == "TD3" and first == "V":
+        return code, "MRVA"
+    if kind == "TD2" and first == "V":
+        return code, "MRVB"
+    expected = {"TD3": "P", "TD2": "ACI", "TD1": "ACI"}[kind]
+    if first not in expected:
+        ctx.add(F_DOC_CODE(field="document_code", value=code, fmt=kind))
+    return code, kind
+
+
+def _long_docnum(head: str, optional: str, ctx: _Ctx) -> tuple[str, str, str]:
+    """Split a long document number out of ``optional`` -> (number, check, rest)."""
+    ctx.add(F_LONG_DOCNUM(field="document_number"))
+    body = optional.split("<", 1)[0]
+    if len(body) < 2:
+        ctx.add(F_LONG_DOCNUM_BAD(field="document_number"))
+        return head.rstrip("<"), "<", optional
+    number, cd = head + body[:-1], body[-1]
+    rest = optional[len(body):]
+    return number, cd, rest
+
+
+def _check_docnum(number: str, ctx: _Ctx) -> None:
+    if not number:
+        ctx.add(F_DOCNUM_EMPTY(field="document_number"))
+    elif "<" in number:
+        ctx.add(F_DOCNUM_FILLER(field="document_number"))
+
+
+def _parse_td1(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
+    l1, l2, l3 = lines
+    f = _empty_fields()
+    f["document_code"], kind = _doc_code(l1[0:2], "TD1", ctx)
+    f["issuing_state"] = _country(l1[2:5], "issuing_state", ctx)
+    if ctx.ocr:
+        l1 = l1[:5] + _alnum_fix(l1[5:14], ctx.digits(l1[14], "document_number_check"),
+                                 "document_number", ctx) + l1[14:]
+    docnum, cd, opt1 = l1[5:14], l1[14], l1[15:30]
+    if cd == "<" and docnum[-1] != "<":
+        number, cd2, opt1 = _long_docnum(docnum, opt1, ctx)
+        _verify(number, cd2, "document_number", ctx)
+    else:
+        number = docnum.rstrip("<")
+        _verify(docnum, cd, "document_number", ctx)
+    _check_docnum(number, ctx)
+    f["document_number"] = number
+    birth = _parse_date(l2[0:6], "birth_date", ctx)
+    _verify(ctx.digits(l2[0:6], "birth_date"), l2[6], "birth_date", ctx)
+    f["sex"] = _sex(l2[7], ctx)
+    expiry = _parse_date(l2[8:14], "expiry_date", ctx)
+    _verify(ctx.digits(l2[8:14], "expiry_date"), l2[14], "expiry_date", ctx)
+    f["nationality"] = _country(l2[15:18], "nationality", ctx)
+    opt2 = l2[18:29]
+    composite = l1[5:30] + ctx.digits(l2[0:7], "birth_date") + l2[8:15] + opt2
+    _verify(composite, l2[29], "composite", ctx)
+    f["surname"], f["given_names"] = _names(l3, ctx)
+    f["optional_data"] = _join_opt(opt1, opt2)
+    _finish_dates(f, birth, expiry, ctx)
+    return kind, f
+
+
+def _join_opt(*parts: str) -> str:
+    return " ".join(p.strip("<") for p in parts if p.strip("<"))
+
+
+def _finish_dates(f: dict[str, Any], birth: date | None, expiry: date | None, ctx: _Ctx) -> None:
+    f["birth_date"] = birth.isoformat() if birth else None
+    f["expiry_date"] = expiry.isoformat() if expiry else None
+    if birth and expiry and birth > expiry:
+        ctx.add(F_DATES_ORDER(field="birth_date"))
+    if expiry and expiry < ctx.ref:
+        ctx.add(F_EXPIRED(field="expiry_date", value=expiry.isoformat()))
+
+
+def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[str, Any]]:
+    l1, l2 = lines
+    width = len(l1)
+    f = _empty_fields()
+    f["document_code"], kind = _doc_code(l1[0:2], kind, ctx)
+    f["issuing_state"] = _country(l1[2:5], "issuing_state", ctx)
+    f["surname"], f["given_names"] = _names(l1[5:width], ctx)
+    if ctx.ocr:
+        cd_fixed = l2[9] if l2[9] == "<" else ctx.digits(l2[9], "document_number_check")
+        l2 = _alnum_fix(l2[0:9], cd_fixed, "document_number", ctx) + l2[9:]
+        if kind == "TD3" and l2[42] != "<":
+            opt_cd = ctx.digits(l2[42], "optional_data_check")
+            l2 = l2[:28] + _alnum_fix(l2[28:42], opt_cd, "optional_data", ctx) + l2[42:]
+    docnum, cd = l2[0:9], l2[9]
+    opt_end = {"TD3": 42, "TD2": 35, "MRVA": 44, "MRVB": 36}[kind]
+    optional = l2[28:opt_end]
+    if kind == "TD2" and cd == "<" and docnum[-1] != "<":
+        number, cd2, optional_rest = _long_docnum(docnum, optional, ctx)
+        _verify(number, cd2, "document_number", ctx)
+        optional_display = optional_rest
+    else:
+        number = docnum.rstrip("<")
+        _verify(docnum, cd, "document_number", ctx)
+        optional_display = optional
+    _check_docnum(number, ctx)
+    f["document_number"] = number
+    f["nationality"] = _country(l2[10:13], "nationality", ctx)
+    bdate_raw = ctx.digits(l2[13:19], "birth_date")
+    birth = _parse_date(l2[13:19], "birth_date", ctx)
+    _verify(bdate_raw, l2[19], "birth_date", ctx)
+    f["sex"] = _sex(l2[20], ctx)
+    edate_raw = ctx.digits(l2[21:27], "expiry_date")
+    expiry = _parse_date(l2[21:27], "expiry_date", ctx)
+    _verify(edate_raw, l2[27], "expiry_date", ctx)
+    if kind == "TD3":
+        _verify(optional, l2[42], "optional_data", ctx, allow_filler=True)
+        cd_opt = ctx.digits(l2[42], "optional_data_check") if l2[42] != "<" else "<"
+        composite = l2[0:10] + bdate_raw + l2[19] + edate_raw + l2[27] + optional + cd_opt
+        _verify(composite, l2[43], "composite", ctx)
+    elif kind == "TD2":
+        composite = l2[0:10] + bdate_raw + l2[19] + edate_raw + l2[27] + optional
+        _verify(composite, l2[35], "composite", ctx)
+    f["optional_data"] = _join_opt(optional_display)
+    _finish_dates(f, birth, expiry, ctx)
+    return kind, f
+
+
+def _parse_lines(
+    lines: list[str], kind: str, ocr: bool, ref: date
+) -> tuple[str, dict[str, Any], list[Finding]]:
+    ctx = _Ctx(ocr, ref)
+    if kind == "TD1":
+        doc_type, fields = _parse_td1(lines, ctx)
+    else:
+        doc_type, fields = _parse_two_line(lines, kind, ctx)
+    return doc_type, fields, ctx.findings
+
+
+def _order_score(findings: list[Finding]) -> int:
+    return sum(1 for f in findings if f.severity == "critical")
+
+
+def parse_mrz(
+    text: Any,
+    *,
+    reference_date: date | None = None,
+    ocr_tolerant: bool = False,
+) -> MRZResult:
+    """Parse and validate an MRZ (string with newlines, or a list of lines).
+
+    ``reference_date`` (default: today) drives century inference and expiry
+    checks.  With ``ocr_tolerant`` common OCR confusions are fixed where the
+    field type allows, each reported as ``mrz.ocr_corrected``.  Never raises.
+    """
+    ref = reference_date or date.today()
+    ctx = _Ctx(ocr_tolerant, ref)
+    try:
+        return _parse(text, ctx)
+    except Exception:  # pragma: no cover - defensive: parser must never raise
+        ctx.add(F_FORMAT(lengths="?"))
+        return MRZResult(False, None, _empty_fields(), ctx.findings)
+
+
+def _parse(text: Any, ctx: _Ctx) -> MRZResult:
+    lines = _split_lines(text, ctx)
+    if lines is None:
+        return MRZResult(False, None, _empty_fields(), ctx.findings)
+    if ctx.ocr:
+        fixed = [ln.replace("«", "<").replace("‹", "<") for ln in lines]
+        for i, (a, b) in enumerate(zip(lines, fixed, strict=True), 1):
+            if a != b:
+                ctx.add(F_OCR(field=f"line {i}", old="«/‹", new="<"))
+        lines = fixed
+    if _bad_chars(lines, ctx):
+        return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
+    layout = _layout_for(lines, ctx)
+    if layout is None:
+        return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
+    kind, width = layout
+    for i, ln in enumerate(lines):
+        if len(ln) < width:
+            ctx.add(F_PADDED(line=i + 1))
+            lines[i] = ln.ljust(width, "<")
+    best = _parse_lines(lines, kind, ctx.ocr, ctx.ref)
+    if has_critical(best[2]):
+        best_lines, best_score = lines, _order_score(best[2])
+        for perm in permutations(range(len(lines))):
+            if perm == tuple(range(len(lines))):
+                continue
+            cand_lines = [lines[i] for i in perm]
+            cand = _parse_lines(cand_lines, kind, ctx.ocr, ctx.ref)
+            if _order_score(cand[2]) < best_score:
+                best, best_lines, best_score = cand, cand_lines, _order_score(cand[2])
+        if best_lines is not lines:
+            lines = best_lines
+            ctx.add(F_ORDER())
+    doc_type, fields, found = best
+    findings = list(dict.fromkeys(ctx.findings + found))  # OCR fixes may repeat
+    return MRZResult(not has_critical(findings), doc_type, fields, findings, lines)
+
+
+# ---------------------------------------------------------------- generate
+_NAME_CLEAN = re.compile(r"[^A-Z<]")
+
+
+def _mrz_text(value: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", value or "").encode("ascii", "ignore").decode().upper()
+    text = text.replace("'", "").replace("-", " ").replace(",", " ")
+    return _NAME_CLEAN.sub("<", "<".join(text.split()))
+
+
+def _mrz_date(value: date | str | None) -> str:
+    if value is None:
+        return "<<<<<<"
+    if isinstance(value, date):
+        return value.strftime("%y%m%d")
+    value = str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value[2:4] + value[5:7] + value[8:10]
+    return value
+
+
+def _pad(text: str, width: int) -> str:
+    return text[:width].ljust(width, "<")
+
+
+def _mrz_text_keep_digits(value: str) -> str:
+    return re.sub(r"[^A-Z0-9<]", "<", (value or "").upper().replace(" ", "<"))
+
+
+def generate_mrz(
+    document_type: str,
+    *,
+    surname: str,
+    given_names: str = "",
+    document_number: str,
+    birth_date: date | str | None,
+    expiry_date: date | str | None,
+    issuing_state: str = "IDN",
+    nationality: str | None = None,
+    sex: str = "<",
+    document_code: str | None = None,
+    optional_data: str = "",
+    optional_data_2: str = "",
+) -> list[str]:
+    """Produce valid MRZ lines for ``document_type`` (TD1, TD2, TD3, MRVA, MRVB).
+
+    Dates are :class:`datetime.date`, ISO strings or ``YYMMDD``.  Document
+    numbers longer than 9 characters use the ICAO long-number scheme (TD1/TD2).
+    """
+    kind = document_type.upper().replace("-", "")
+    if kind not in ("TD1", "TD2", "TD3", "MRVA", "MRVB"):
+        raise ValueError(f"unknown document type {document_type!r}")
+    nationality = nationality or issuing_state
+    code = document_code or {"TD3": "P", "TD1": "I", "TD2": "I", "MRVA": "V", "MRVB": "V"}.get(
+        kind, "P"
+    )
+    code = _pad(_mrz_text_keep_digits(code), 2)
+    state = _pad(_mrz_text_keep_digits(issuing_state), 3)
+    nat = _pad(_mrz_text_keep_digits(nationality), 3)
+    name = _mrz_text(surname) + "<<" + _mrz_text(given_names)
+    num = _mrz_text_keep_digits(document_number)
+    bd, ed = _mrz_date(birth_date), _mrz_date(expiry_date)
+    sx = (sex or "<")[0].upper()
+    opt1 = _mrz_text_keep_digits(optional_data)
+    opt2 = _mrz_text_keep_digits(optional_data_2)
+    bcd, ecd = check_digit(bd), check_digit(ed)
+
+    def docfield(width_opt: int, opt: str) -> tuple[str, str]:
+        if len(num) <= 9:
+            d = _pad(num, 9)
+            return d + check_digit(d), _pad(opt, width_opt)
+        head, tail = num[:9], num[9:]
+        return head + "<", _pad(tail + check_digit(num) + "<" + opt, width_opt)
+
+    if kind == "TD1":
+        docpart, o1 = docfield(15, opt1)
+        l1 = code + state + docpart + o1
+        mid = bd + bcd + sx + ed + ecd + nat + _pad(opt2, 11)
+        comp = check_digit(l1[5:30] + mid[0:7] + mid[8:15] + mid[18:29])
+        return [l1, mid + comp, _pad(name, 30)]
+    if kind in ("TD2", "MRVB"):
+        width_opt = 7 if kind == "TD2" else 8
+        if kind == "TD2":
+            docpart, o = docfield(width_opt, opt1)
+        else:
+            if len(num) > 9:
+                raise ValueError("MRVB has no room for a document number longer than 9")
+            d = _pad(num, 9)
+            docpart, o = d + check_digit(d), _pad(opt1, width_opt)
+        l2 = docpart + nat + bd + bcd + sx + ed + ecd + o
+        if kind == "TD2":
+            l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:35])
+        return [_pad(code + state + name, 36), l2]
+    if len(num) > 9:
+        raise ValueError(f"{kind} has no room for a document number longer than 9 characters")
+    d = _pad(num, 9)
+    if kind == "MRVA":
+        l2 = d + check_digit(d) + nat + bd + bcd + sx + ed + ecd + _pad(opt1, 16)
+        return [_pad(code + state + name, 44), l2]
+    o = _pad(opt1, 14)
+    ocd = check_digit(o) if opt1 else "<"
+    l2 = d + check_digit(d) + nat + bd + bcd + sx + ed + ecd + o + ocd
+    l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:43])
+    return [_pad(code + state + name, 44), l2]

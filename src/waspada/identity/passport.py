@@ -1,0 +1,150 @@
+"""Indonesian passport rules: validity period, expiry before travel, number pattern.
+
+Validity (Permenkumham 18/2022, in force 29 Sep 2022): up to 10 years for
+holders aged 17+ or married; 5 years otherwise, and 5 years for passports
+issued before that date.  No official number format exists, so the pattern
+is a parameter and a mismatch is only a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from waspada.identity.findings import Finding, register
+
+TEN_YEAR_RULE_START = date(2022, 9, 29)
+DEFAULT_NUMBER_PATTERN = r"[A-Z]{1,2}\d{6,8}"
+#: Days of slack when comparing a validity period with 5 or 10 years.
+PERIOD_TOLERANCE_DAYS = 31
+SIX_MONTHS_DAYS = 183
+
+F_EXPIRY_BEFORE_ISSUE = register(
+    "passport.expiry_before_issue",
+    "critical",
+    "Tanggal habis berlaku paspor sebelum tanggal terbit.",
+    "Passport expiry date is before its issue date.",
+)
+F_ISSUE_FUTURE = register(
+    "passport.issue_date.future",
+    "critical",
+    "Tanggal terbit paspor di masa depan ({value}).",
+    "Passport issue date is in the future ({value}).",
+)
+F_ISSUE_BEFORE_BIRTH = register(
+    "passport.issue_before_birth",
+    "critical",
+    "Paspor terbit sebelum pemegang lahir.",
+    "Passport was issued before the holder was born.",
+)
+F_TOO_LONG = register(
+    "passport.validity.too_long",
+    "critical",
+    "Masa berlaku {years} tahun melebihi batas {allowed} tahun ({reason_id}).",
+    "Validity of {years} years exceeds the {allowed}-year limit ({reason}).",
+)
+F_UNUSUAL = register(
+    "passport.validity.unusual",
+    "warning",
+    "Masa berlaku paspor tidak lazim ({days} hari; biasanya 5 atau 10 tahun).",
+    "Unusual passport validity ({days} days; normally 5 or 10 years).",
+)
+F_EXPIRED = register(
+    "passport.expired",
+    "critical",
+    "Paspor sudah habis berlaku pada tanggal perjalanan ({value}).",
+    "The passport has expired by the travel date ({value}).",
+)
+F_SIX_MONTHS = register(
+    "passport.expires_within_6_months",
+    "warning",
+    "Paspor habis berlaku kurang dari 6 bulan setelah perjalanan ({value}); "
+    "banyak negara menolak masuk.",
+    "The passport expires less than 6 months after travel ({value}); "
+    "many countries refuse entry.",
+)
+F_NUMBER = register(
+    "passport.number.pattern",
+    "warning",
+    "Nomor paspor '{value}' tidak sesuai pola yang lazim.",
+    "Passport number '{value}' does not match the usual pattern.",
+)
+
+
+def years_between(start: date, end: date) -> int:
+    """Whole years from ``start`` to ``end`` (age arithmetic)."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def max_validity_years(issue_date: date, birth_date: date | None, married: bool | None) -> int:
+    """Longest validity allowed for a passport issued on ``issue_date``."""
+    if issue_date < TEN_YEAR_RULE_START:
+        return 5
+    if married:
+        return 10
+    if birth_date is None:
+        return 10  # unknown age: cannot tighten the limit
+    return 10 if years_between(birth_date, issue_date) >= 17 else 5
+
+
+def check_validity(
+    issue_date: date,
+    expiry_date: date,
+    birth_date: date | None = None,
+    married: bool | None = None,
+) -> list[Finding]:
+    """Findings on the issue/expiry pair against the validity rules."""
+    if expiry_date <= issue_date:
+        return [F_EXPIRY_BEFORE_ISSUE(field="expiry_date")]
+    allowed = max_validity_years(issue_date, birth_date, married)
+    slack = PERIOD_TOLERANCE_DAYS
+    if (expiry_date - _add_years(issue_date, allowed)).days > slack:
+        if issue_date < TEN_YEAR_RULE_START:
+            reason_id, reason_en = "terbit sebelum 29-09-2022", "issued before 2022-09-29"
+        else:
+            reason_id, reason_en = "di bawah 17 tahun dan belum kawin", "under 17 and unmarried"
+        years = years_between(issue_date, expiry_date)
+        return [
+            F_TOO_LONG(field="expiry_date", years=years, allowed=allowed,
+                       reason=reason_en, reason_id=reason_id)
+        ]
+    near = any(
+        abs((expiry_date - _add_years(issue_date, y)).days) <= slack for y in (5, 10)
+    )
+    if not near:
+        return [F_UNUSUAL(field="expiry_date", days=(expiry_date - issue_date).days)]
+    return []
+
+
+def check_expiry_for_travel(expiry_date: date, travel_date: date) -> list[Finding]:
+    """Expired by travel (critical) or within 6 months of it (warning)."""
+    if expiry_date < travel_date:
+        return [F_EXPIRED(field="expiry_date", value=expiry_date.isoformat())]
+    if (expiry_date - travel_date).days < SIX_MONTHS_DAYS:
+        return [F_SIX_MONTHS(field="expiry_date", value=expiry_date.isoformat())]
+    return []
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def check_number(number: str, pattern: str | None = DEFAULT_NUMBER_PATTERN) -> list[Finding]:
+    """Warn when ``number`` does not fully match ``pattern`` (``None`` disables)."""
+    if not pattern:
+        return []
+    rx = _PATTERNS.get(pattern)
+    if rx is None:
+        rx = _PATTERNS[pattern] = re.compile(pattern)
+    if rx.fullmatch(number.strip().upper()):
+        return []
+    return [F_NUMBER(field="passport_number", value=number)]
