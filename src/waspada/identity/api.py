@@ -1,0 +1,89 @@
+"""`/api/v1/documents/...`: MRZ, NIK and whole-traveller checks for signed-in officers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from waspada.identity.consistency import check_traveller
+from waspada.identity.mrz import parse_mrz
+from waspada.identity.nik import parse_nik
+from waspada.platform import audit
+from waspada.platform.deps import require
+from waspada.platform.security.policy import Principal
+
+api_router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+
+TD3_EXAMPLE = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+               "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+
+
+class MRZRequest(BaseModel):
+    lines: list[str] = Field(min_length=1, max_length=5, examples=[TD3_EXAMPLE])
+    ocr_tolerant: bool = Field(False, description="Fix O/0, I/1, S/5, B/8 where the field "
+                                                  "type allows; every fix is a finding.")
+    lang: Literal["id", "en"] = "en"
+
+
+class NIKRequest(BaseModel):
+    nik: str = Field(max_length=100, examples=["3507014101900001"])
+    lang: Literal["id", "en"] = "en"
+
+
+class TravellerRequest(BaseModel):
+    """Whatever is known about a traveller; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nik: str | None = Field(None, max_length=100)
+    mrz: list[str] | None = Field(None, max_length=5)
+    surname: str | None = Field(None, max_length=200)
+    given_names: str | None = Field(None, max_length=200)
+    birth_date: date | None = None
+    sex: Literal["M", "F", "L", "P", "X"] | None = None
+    passport_number: str | None = Field(None, max_length=30)
+    issue_date: date | None = None
+    expiry_date: date | None = None
+    married: bool | None = None
+    travel_date: date | None = None
+    lang: Literal["id", "en"] = "en"
+
+
+def _audit(principal: Principal, kind: str, result: dict[str, Any]) -> None:
+    audit.record("documents.check", principal, object_type="document", kind=kind,
+                 valid=result["valid"], findings=len(result["findings"]))
+
+
+@api_router.post("/mrz")
+def check_mrz(body: MRZRequest, principal: Principal = Depends(require("documents.check"))
+              ) -> dict[str, Any]:
+    """Parse and validate an ICAO 9303 MRZ (TD1, TD2, TD3, MRV-A, MRV-B)."""
+    result = parse_mrz(body.lines, ocr_tolerant=body.ocr_tolerant).to_dict(body.lang)
+    _audit(principal, "mrz", result)
+    return result
+
+
+@api_router.post("/nik")
+def check_nik(body: NIKRequest, principal: Principal = Depends(require("documents.check"))
+              ) -> dict[str, Any]:
+    """Validate a NIK; province, regency and district names; birth date and sex."""
+    result = parse_nik(body.nik).to_dict(body.lang)
+    _audit(principal, "nik", result)
+    return result
+
+
+@api_router.post("/check")
+def check_documents(body: TravellerRequest,
+                    principal: Principal = Depends(require("documents.check"))
+                    ) -> dict[str, Any]:
+    """All findings about one traveller: NIK vs passport, validity rules, expiry before travel."""
+    facts = body.model_dump(exclude={"lang"}, exclude_none=True)
+    checked = check_traveller(facts)
+    result = checked.to_dict(body.lang)
+    if checked.mrz is not None:
+        result["mrz"] = checked.mrz.to_dict(body.lang)
+    _audit(principal, "traveller", result)
+    return result

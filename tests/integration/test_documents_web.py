@@ -1,0 +1,79 @@
+"""The documents API and the "Periksa Dokumen" page on top of waspada.identity."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from waspada.identity.mrz import generate_mrz
+from waspada.platform.audit import AuditEntry
+from waspada.platform.db import session_scope
+
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+       "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+
+
+def test_mrz_api_parses_the_icao_specimen(role_clients) -> None:  # type: ignore[no-untyped-def]
+    response = role_clients["checkpoint_officer"].post(
+        "/api/v1/documents/mrz", json={"lines": TD3})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["valid"] is True and body["document_type"] == "TD3"
+    assert body["fields"]["document_number"] == "L898902C3"
+    assert body["fields"]["birth_date"] == "1974-08-12"
+
+
+def test_mrz_api_reports_a_broken_check_digit(role_clients) -> None:  # type: ignore[no-untyped-def]
+    broken = [TD3[0], TD3[1][:9] + "7" + TD3[1][10:]]
+    body = role_clients["passport_officer"].post("/api/v1/documents/mrz",
+                                                 json={"lines": broken, "lang": "id"}).json()
+    assert body["valid"] is False
+    codes = {f["code"] for f in body["findings"]}
+    assert "mrz.check_digit.document_number" in codes
+
+
+def test_nik_and_traveller_check(role_clients) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["checkpoint_officer"]
+    nik = client.post("/api/v1/documents/nik", json={"nik": "3507015708900001"}).json()
+    assert nik["valid"] and nik["sex"] == "F" and nik["birth_date"] == "1990-08-17"
+    assert "Malang" in nik["regency"]
+    lines = generate_mrz(document_type="TD3", issuing_state="IDN", surname="RAHAYU",
+                         given_names="SITI", document_number="C1234567", nationality="IDN",
+                         birth_date="1990-08-17", sex="F", expiry_date="2030-01-01")
+    ok = client.post("/api/v1/documents/check", json={
+        "nik": "3507015708900001", "mrz": lines, "travel_date": "2026-12-01"}).json()
+    assert ok["valid"] is True
+    mismatch = client.post("/api/v1/documents/check", json={
+        "nik": "3507011708900001", "mrz": lines}).json()
+    assert "traveller.nik_sex_mismatch" in {f["code"] for f in mismatch["findings"]}
+
+
+def test_bad_input_is_a_clear_error(role_clients) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["checkpoint_officer"]
+    garbage = client.post("/api/v1/documents/mrz", json={"lines": ["\x00\xff" * 1000]})
+    assert garbage.status_code == 200 and garbage.json()["valid"] is False
+    unknown = client.post("/api/v1/documents/check", json={"favourite_colour": "red"})
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "invalid_request"
+
+
+def test_documents_page_shows_findings_in_indonesian(role_clients) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["passport_officer"]
+    page = client.get("/documents")
+    assert page.status_code == 200 and "Periksa Dokumen" in page.text
+    broken = TD3[0] + "\n" + TD3[1][:9] + "7" + TD3[1][10:]
+    result = client.post("/documents", data={"mrz": broken, "nik": "3507015708900001",
+                                              "csrf_token": client.cookies["waspada_csrf"]})
+    assert result.status_code == 200
+    assert "Ditemukan masalah kritis" in result.text
+    assert "mrz.check_digit.document_number" in result.text
+    assert "Kab. Malang" in result.text
+
+
+def test_document_checks_are_audited_without_data(role_clients) -> None:  # type: ignore[no-untyped-def]
+    role_clients["checkpoint_officer"].post("/api/v1/documents/nik",
+                                            json={"nik": "3507015708900999"})
+    with session_scope() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "documents.check")
+                                .order_by(AuditEntry.seq.desc())).first()
+        assert entry is not None and entry.actor == "petugas.tpi"
+        assert "3507015708900999" not in entry.detail
