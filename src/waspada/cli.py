@@ -96,7 +96,7 @@ def db_revision(message: str,
 
     command.revision(alembic_config(), message=message, autogenerate=True, rev_id=rev_id,
                      head="0001_platform" if new_branch else f"{branch}@head",
-                     branch_label=branch if new_branch else None)
+                     branch_label=branch if new_branch else None, splice=new_branch)
 
 
 @demo_app.command("load")
@@ -241,9 +241,15 @@ def _mount_capabilities() -> None:
 
 
 #: (module, Typer attribute, command name)
-CAPABILITY_CLIS: tuple[tuple[str, str, str], ...] = ()
+CAPABILITY_CLIS: tuple[tuple[str, str, str], ...] = (
+    ("waspada.identity.cli", "document_app", "document"),
+    ("waspada.identity.cli", "name_app", "name"),
+    ("waspada.offers.cli", "offers_app", "offers"),
+)
+
+
+_mount_capabilities()
 
 
 def main() -> None:
-    _mount_capabilities()
     app()

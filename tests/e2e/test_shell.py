@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize(("username", "role"), [(u, r) for u, r, _unit, _n in DEMO_ACCOUNTS])
-def test_each_role_sees_its_navigation(page, live_server: str, username: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_each_role_sees_its_navigation(app, page, live_server: str, username: str, role: str) -> None:  # type: ignore[no-untyped-def]
     sign_in_page(page, live_server, username, demo_password(username))
     assert page.locator("html").get_attribute("lang") == "id"
     nav_texts = page.locator("nav.mainnav a").all_inner_texts()

@@ -23,6 +23,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("file_template", "%%(rev)s")
     config.set_main_option("sqlalchemy.url", (url or get_settings().effective_database_url)
                            .replace("%", "%%"))
     return config

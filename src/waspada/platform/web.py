@@ -25,6 +25,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 CAPABILITY_MODULES: tuple[str, ...] = (
     "waspada.platform.pages",
     "waspada.platform.api",
+    "waspada.identity.pages",
+    "waspada.identity.api",
+    "waspada.offers.pages",
+    "waspada.offers.api",
 )
 
 API_DESCRIPTION = """

@@ -42,8 +42,10 @@ def translations(lang: str) -> NullTranslations:
     return merged
 
 
-def gettext(message: str) -> str:
-    return translations(current_language.get()).gettext(message)
+def gettext(message: str, **params: object) -> str:
+    """Translate into the current request's language; ``%(name)s`` placeholders from params."""
+    text = translations(current_language.get()).gettext(message)
+    return text % params if params else text
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -1,0 +1,192 @@
+"""Benchmark of the offer analyser (a script, not a test). Prints measured figures.
+
+    .venv/bin/python bench/offers.py [--workers 2] [--bulk 6000] [--json]
+
+1. Held-out quality on data/offers/corpus.csv (split == "test"): precision/recall/F1 of
+   level "high" and ROC-AUC of the score; also the rules alone and the model alone.
+2. The blind sets data/offers/blind*.yaml (written after
+   tuning; evaluated here only; see the datasheet for what "blind" means for each).
+3. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
+   are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
+4. Latency p50/p95 of single analyse() calls and bulk throughput (offers/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from waspada.offers.analyse import analyse  # noqa: E402
+
+SMS = ROOT.parent / "shared" / "data" / "sms-id-2016" / "dataset_sms_spam_v1.csv"
+
+
+def prf(ys: list[int], preds: list[bool]) -> dict[str, float]:
+    tp = sum(1 for y, p in zip(ys, preds, strict=True) if y and p)
+    fp = sum(1 for y, p in zip(ys, preds, strict=True) if not y and p)
+    fn = sum(1 for y, p in zip(ys, preds, strict=True) if y and not p)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"n": len(ys), "positives": sum(ys), "tp": tp, "fp": fp, "fn": fn,
+            "precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+
+
+def auc(ys: list[int], scores: list[float]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return round(float(roc_auc_score(ys, scores)), 4)
+
+
+def quality(texts: list[str], ys: list[int]) -> dict[str, object]:
+    res = [analyse(t) for t in texts]
+    out: dict[str, object] = {
+        "combined": {**prf(ys, [a.level == "high" for a in res]),
+                     "roc_auc": auc(ys, [a.score for a in res])},
+    }
+    # Rules alone (same guards, no model) and model alone (threshold 0.5).
+    rules_only = []
+    for t in texts:
+        a = analyse(t, use_model=False)
+        rules_only.append(a)
+    out["rules_only"] = {**prf(ys, [a.level == "high" for a in rules_only]),
+                         "roc_auc": auc(ys, [a.score for a in rules_only])}
+    probs = [a.model_probability or 0.0 for a in res]
+    out["model_only"] = {**prf(ys, [p >= 0.5 for p in probs]), "roc_auc": auc(ys, probs)}
+    out["levels"] = {lvl: sum(1 for a in res if a.level == lvl)
+                     for lvl in ("low", "medium", "high")}
+    out["errors"] = [
+        {"label": y, "score": round(a.score, 3), "level": a.level, "codes": a.codes,
+         "text": t[:140]}
+        for t, y, a in zip(texts, ys, res, strict=True) if (a.level == "high") != bool(y)
+    ]
+    return out
+
+
+def sms_check() -> dict[str, object]:
+    if not SMS.is_file():
+        return {"skipped": f"{SMS} not found"}
+    rows = list(csv.DictReader(SMS.open(encoding="utf-8")))
+    by: dict[str, dict[str, int]] = {}
+    examples: list[dict[str, object]] = []
+    for r in rows:
+        a = analyse(r["Teks"])
+        d = by.setdefault(r["label"], {"n": 0, "high": 0, "medium": 0})
+        d["n"] += 1
+        if a.level in ("high", "medium"):
+            d[a.level] += 1
+        if a.level == "high" and r["label"] != "1":
+            examples.append({"label": r["label"], "score": round(a.score, 3), "codes": a.codes,
+                             "text": r["Teks"][:120]})
+    normal_promo = [by.get("0", {}), by.get("2", {})]
+    n = sum(d.get("n", 0) for d in normal_promo)
+    high = sum(d.get("high", 0) for d in normal_promo)
+    return {
+        "by_label": by,
+        "false_high_rate_normal_promo": round(high / n, 4) if n else None,
+        "high_rate_fraud_label1": round(by["1"]["high"] / by["1"]["n"], 4) if "1" in by else None,
+        "false_high_examples": examples[:10],
+    }
+
+
+def _work(text: str) -> float:
+    return analyse(text).score
+
+
+def speed(texts: list[str], workers: int, bulk: int) -> dict[str, object]:
+    analyse(texts[0])  # warm the lazy caches
+    lat = []
+    for t in texts:
+        t0 = time.perf_counter()
+        analyse(t)
+        lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    batch = (texts * (bulk // len(texts) + 1))[:bulk]
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    for t in batch:
+        analyse(t)
+    single_rate = len(batch) / (time.perf_counter() - t0)
+    cpu_rate = len(batch) / (time.process_time() - c0)
+    ctx = mp.get_context("fork")
+    t0 = time.perf_counter()
+    with ctx.Pool(workers) as pool:
+        list(pool.imap(_work, batch, chunksize=64))
+    multi_rate = len(batch) / (time.perf_counter() - t0)
+    return {
+        "latency_ms": {"p50": round(lat[len(lat) // 2], 3),
+                       "p95": round(lat[int(len(lat) * 0.95)], 3),
+                       "max": round(lat[-1], 3), "mean": round(statistics.mean(lat), 3)},
+        "mean_chars": round(statistics.mean(len(t) for t in texts)),
+        "throughput_per_s": {"one_process": round(single_rate), f"{workers}_processes":
+                             round(multi_rate)},
+        # Offers per CPU-second of one process: capacity independent of other load on the
+        # machine (the work is embarrassingly parallel: N free cores ~ N x this figure).
+        "offers_per_cpu_second": round(cpu_rate),
+        "bulk_records": len(batch), "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--bulk", type=int, default=6000)
+    ap.add_argument("--json", action="store_true", help="print one JSON document")
+    ap.add_argument("--speed-only", action="store_true", help="only latency and throughput")
+    args = ap.parse_args()
+
+    rows = list(csv.DictReader((ROOT / "data/offers/corpus.csv").open(encoding="utf-8")))
+    test = [r for r in rows if r["split"] == "test"]
+    blind = yaml.safe_load((ROOT / "data/offers/blind.yaml").read_text("utf-8"))["items"]
+    blind2 = yaml.safe_load((ROOT / "data/offers/blind2.yaml").read_text("utf-8"))["items"]
+    blind3 = yaml.safe_load((ROOT / "data/offers/blind3.yaml").read_text("utf-8"))["items"]
+    blind4 = yaml.safe_load((ROOT / "data/offers/blind4.yaml").read_text("utf-8"))["items"]
+    if args.speed_only:
+        print(json.dumps(speed([r["text"] for r in rows], args.workers, args.bulk)))
+        return
+    report = {
+        "heldout_test": quality([r["text"] for r in test], [int(r["label"]) for r in test]),
+        "blind": quality([b["text"] for b in blind], [int(b["label"]) for b in blind]),
+        "blind2": quality([b["text"] for b in blind2], [int(b["label"]) for b in blind2]),
+        "blind3": quality([b["text"] for b in blind3], [int(b["label"]) for b in blind3]),
+        "blind4": quality([b["text"] for b in blind4], [int(b["label"]) for b in blind4]),
+        "sms_id_2016": sms_check(),
+        "speed": speed([r["text"] for r in rows], args.workers, args.bulk),
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for name in ("heldout_test", "blind", "blind2", "blind3", "blind4"):
+        q = report[name]
+        print(f"== {name} ==")
+        for k in ("combined", "rules_only", "model_only"):
+            print(f"  {k:11s} {json.dumps(q[k])}")
+        print(f"  levels      {q['levels']}")
+        for e in q["errors"]:
+            print(f"  ERR {json.dumps(e, ensure_ascii=False)}")
+    s = report["sms_id_2016"]
+    print("== sms-id-2016 ==")
+    print(f"  by label    {s.get('by_label')}")
+    print(f"  false high (labels 0+2): {s.get('false_high_rate_normal_promo')}; "
+          f"high on fraud (label 1, not tuned): {s.get('high_rate_fraud_label1')}")
+    for e in s.get("false_high_examples", []):
+        print(f"  FP {json.dumps(e, ensure_ascii=False)}")
+    print("== speed ==")
+    print(f"  {json.dumps(report['speed'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Offer analysis: how risky is a job offer of being a trafficking / scam-compound lure?
+
+Entry point: :func:`analyse`. Pure: no DB, no web, no network.
+"""
+
+from .agencies import AgencyMatch, match_agency
+from .analyse import OfferAnalysis, analyse
+
+__all__ = ["AgencyMatch", "OfferAnalysis", "analyse", "match_agency"]

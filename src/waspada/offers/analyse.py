@@ -1,0 +1,150 @@
+"""The one entry point: ``analyse(text) -> OfferAnalysis``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalogue import load_catalogue
+from .extract import Entities, extract
+from .language import identify
+from .model import load_model
+from .normalise import MAX_CHARS, normalise
+from .score import LEVEL_LABELS, evaluate_rules, fuse, level_for
+
+MODEL_NOTE = {
+    "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
+           "yang dilatih pada korpus sintetis. Ini bukan bukti; keputusan tetap di tangan "
+           "petugas."),
+    "en": ("Probability from a statistical text model (character/word n-grams + logistic "
+           "regression) trained on a synthetic corpus. It is not evidence; a human decides."),
+}
+TRUNCATION_NOTE = f"only the first {MAX_CHARS:,} characters were analysed"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class FiredIndicator:
+    code: str
+    group: str
+    weight: float
+    source: str
+    title_id: str
+    title_en: str
+    advice_id: str
+    advice_en: str
+    evidence: tuple[Evidence, ...]
+    detail: str | None = None
+
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        en = lang == "en"
+        d: dict[str, Any] = {
+            "code": self.code, "group": self.group, "weight": self.weight,
+            "title": self.title_en if en else self.title_id,
+            "advice": self.advice_en if en else self.advice_id,
+            "source": self.source, "evidence": [e.to_dict() for e in self.evidence],
+        }
+        if self.detail:
+            d["detail"] = self.detail
+        return d
+
+
+@dataclass
+class OfferAnalysis:
+    """Result of :func:`analyse`. Offsets are into the original text."""
+
+    score: float
+    level: str
+    language: str
+    indicators: list[FiredIndicator]
+    entities: Entities
+    rule_score: float
+    model_probability: float | None
+    groups: dict[str, float]
+    contexts: dict[str, int]
+    agencies: list[dict[str, Any]] = field(default_factory=list)
+    text_length: int = 0
+    analysed_chars: int = 0
+    truncated: bool = False
+    catalogue_version: str = ""
+    model_version: str | None = None
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level][0]
+
+    @property
+    def codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        """Stable JSON-ready dict; titles/advice in ``lang`` ("id" or "en")."""
+        lang = "en" if lang == "en" else "id"
+        label = LEVEL_LABELS[self.level][1 if lang == "en" else 0]
+        return {
+            "score": round(self.score, 4),
+            "level": self.level,
+            "level_label": label,
+            "language": self.language,
+            "indicators": [i.to_dict(lang) for i in self.indicators],
+            "advice": [i.advice_en if lang == "en" else i.advice_id for i in self.indicators],
+            "entities": self.entities.to_dict(),
+            "agencies": self.agencies,
+            "rules": {"score": round(self.rule_score, 4),
+                      "groups": {k: round(v, 4) for k, v in self.groups.items()},
+                      "contexts": self.contexts},
+            "model": {"probability": (None if self.model_probability is None
+                                      else round(self.model_probability, 4)),
+                      "version": self.model_version, "note": MODEL_NOTE[lang]},
+            "text_length": self.text_length,
+            "analysed_chars": self.analysed_chars,
+            "truncated": self.truncated,
+            "notes": [TRUNCATION_NOTE] if self.truncated else [],
+            "catalogue_version": self.catalogue_version,
+        }
+
+
+def analyse(text: str, *, agencies: list[str] | None = None,
+            rates: dict[str, float] | None = None, use_model: bool = True) -> OfferAnalysis:
+    """Analyse one offer text.
+
+    ``agencies``: the licensed P3MI registry (names); when given, named companies are
+    checked against it. ``rates``: IDR per unit of currency, overriding the defaults.
+    Only the first ``MAX_CHARS`` characters are analysed (``truncated`` says so).
+    """
+    if not isinstance(text, str):
+        raise TypeError("text must be a str")
+    cat = load_catalogue()
+    norm = normalise(text)
+    ents = extract(norm, rates)
+    rule = evaluate_rules(cat, norm, ents, agencies)
+    model = load_model() if use_model else None
+    p = model.predict_proba(norm.text) if model is not None else None
+    score = fuse(rule, p)
+    from .score import _sigmoid
+
+    rule_score = _sigmoid(rule.z_rule)
+    inds: list[FiredIndicator] = []
+    for ind in cat.indicators:
+        f = rule.fired.get(ind.code)
+        if f is None:
+            continue
+        ev = tuple(Evidence(a, b, norm.original[a:b]) for a, b in sorted(f.spans))
+        inds.append(FiredIndicator(ind.code, ind.group, ind.weight, ind.source, ind.title_id,
+                                   ind.title_en, ind.advice_id, ind.advice_en, ev, f.detail))
+    return OfferAnalysis(
+        score=score, level=level_for(score), language=identify(norm.text), indicators=inds,
+        entities=ents, rule_score=rule_score, model_probability=p, groups=rule.groups,
+        contexts=rule.contexts, agencies=rule.agencies, text_length=len(text),
+        analysed_chars=len(norm.original), truncated=norm.truncated,
+        catalogue_version=cat.version, model_version=model.version if model else None,
+    )

@@ -1,0 +1,144 @@
+"""The indicator catalogue (indicators.yaml): loading, compiling and matching."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .normalise import Normalised
+
+GROUPS = ("destination", "job", "lure", "process", "control")
+NEGATORS = frozenset(
+    [
+        "tidak", "bukan", "tanpa", "jangan", "belum", "tak", "no", "not", "never",
+        "without", "non", "dont", "don't", "isn't", "isnt", "doesn't", "doesnt", "nor",
+        "zero"
+    ]
+)
+_CLAUSE_BREAK = re.compile(r"[.;!?\n|]|,|\b(?:tapi|namun|tetapi|but|however|melainkan)\b")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogue entry."""
+
+    code: str
+    group: str
+    weight: float
+    source: str
+    title_id: str
+    title_en: str
+    advice_id: str
+    advice_en: str
+    regex: re.Pattern[str] | None
+    computed: str | None = None
+    negatable: bool = True
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def title(self, lang: str = "id") -> str:
+        return self.title_en if lang == "en" else self.title_id
+
+    def advice(self, lang: str = "id") -> str:
+        return self.advice_en if lang == "en" else self.advice_id
+
+
+@dataclass(frozen=True)
+class Context:
+    """A mitigating context (news, tourism, legal placement) that damps the rule score."""
+
+    name: str
+    weight: float
+    title_id: str
+    title_en: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    sources: dict[str, str]
+    indicators: tuple[Indicator, ...]
+    contexts: tuple[Context, ...]
+
+    def by_code(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def parse_catalogue(data: dict[str, Any]) -> Catalogue:
+    """Build a :class:`Catalogue` from the YAML structure (validating it)."""
+    sources = dict(data["sources"])
+    inds: list[Indicator] = []
+    for item in data["indicators"]:
+        if item["group"] not in GROUPS:
+            raise ValueError(f"{item['code']}: unknown group {item['group']}")
+        if item["source"] not in sources:
+            raise ValueError(f"{item['code']}: unknown source {item['source']}")
+        pats = item.get("patterns") or {}
+        inds.append(
+            Indicator(
+                code=item["code"], group=item["group"], weight=float(item["weight"]),
+                source=item["source"], title_id=item["title_id"], title_en=item["title_en"],
+                advice_id=item["advice_id"], advice_en=item["advice_en"],
+                regex=_compile(list(pats.get("id") or []) + list(pats.get("en") or [])),
+                computed=item.get("computed"), negatable=bool(item.get("negatable", True)),
+                examples={k: list(v or []) for k, v in (item.get("examples") or {}).items()},
+            )
+        )
+    ctxs = tuple(
+        Context(name=name, weight=float(c["weight"]), title_id=c["title_id"],
+                title_en=c["title_en"],
+                regex=re.compile("|".join(f"(?:{p})" for p in c["patterns"])))
+        for name, c in (data.get("contexts") or {}).items()
+    )
+    return Catalogue(version=str(data["version"]), sources=sources, indicators=tuple(inds),
+                     contexts=ctxs)
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """Load the packaged catalogue (cached)."""
+    text = resources.files("waspada.offers").joinpath("indicators.yaml").read_text("utf-8")
+    return parse_catalogue(yaml.safe_load(text))
+
+
+def is_negated(norm_text: str, start: int) -> bool:
+    """True if a negator appears in the same clause within 3 words before ``start``."""
+    window = norm_text[max(0, start - 40) : start]
+    parts = _CLAUSE_BREAK.split(window)
+    words = parts[-1].split()[-3:] if parts else []
+    return any(w in NEGATORS for w in words)
+
+
+def find_matches(ind: Indicator, norm: Normalised) -> list[tuple[int, int]]:
+    """Spans (in the normalised text) where the indicator's patterns match, negation-aware."""
+    if ind.regex is None:
+        return []
+    out: list[tuple[int, int]] = []
+    for m in ind.regex.finditer(norm.text):
+        a, b = m.span()
+        if b <= a:
+            continue
+        if ind.negatable and is_negated(norm.text, a):
+            continue
+        out.append((a, b))
+    return out
+
+
+def context_hits(ctx: Context, norm_text: str) -> int:
+    """Number of DISTINCT, non-negated cue strings of a context found in the text."""
+    return len({m.group(0) for m in ctx.regex.finditer(norm_text)
+                if not is_negated(norm_text, m.start())})

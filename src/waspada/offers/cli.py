@@ -1,0 +1,212 @@
+"""`waspada offers ...` commands (the lead mounts ``offers_app`` on the root CLI)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from . import bulk
+from .analyse import OfferAnalysis, analyse
+
+offers_app = typer.Typer(help="Analyse job offers for trafficking / scam-compound risk.",
+                         no_args_is_help=True, add_completion=False)
+_err = Console(stderr=True)
+
+JSONL_EXT = {".jsonl", ".ndjson", ".json"}
+AUTO_PARALLEL_MIN = 2000
+"""With --workers 0, files with at least this many records are scanned in parallel."""
+CSV_EXT = {".csv"}
+
+
+def scan_record(rec_id: Any, analysis: OfferAnalysis, lang: str = "en") -> dict[str, Any]:
+    """The stable per-record object written by ``scan``."""
+    return {
+        "id": rec_id,
+        "score": round(analysis.score, 4),
+        "level": analysis.level,
+        "language": analysis.language,
+        "indicators": [
+            {"code": i.code, "title": i.title_en if lang == "en" else i.title_id,
+             "evidence": [e.to_dict() for e in i.evidence]}
+            for i in analysis.indicators
+        ],
+        "entities": analysis.entities.to_dict(),
+        "model_probability": (None if analysis.model_probability is None
+                              else round(analysis.model_probability, 4)),
+        "truncated": analysis.truncated,
+    }
+
+
+def _analyse_one(item: tuple[Any, str]) -> str:
+    """One output line (serialised in the worker, so the parent stays light)."""
+    rec_id, text = item
+    return json.dumps(scan_record(rec_id, analyse(text)), ensure_ascii=False,
+                      sort_keys=True) + "\n"
+
+
+def _write_atomic(path: Path, lines: Iterator[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            for line in lines:
+                f.write(line)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@offers_app.command()
+def check(
+    text: Annotated[str, typer.Argument(help="Offer text, or '-' to read stdin.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: Annotated[str, typer.Option(help="Language of titles/advice: id or en.")] = "en",
+) -> None:
+    """Analyse one offer text."""
+    if text == "-":
+        raw = sys.stdin.buffer.read()
+        text = raw.decode("utf-8", errors="replace")
+    if lang not in ("id", "en"):
+        _err.print("[red]error:[/red] --lang must be 'id' or 'en'")
+        raise typer.Exit(2)
+    a = analyse(text)
+    if as_json:
+        sys.stdout.write(json.dumps(a.to_dict(lang), ensure_ascii=False, sort_keys=True) + "\n")
+        return
+    d = a.to_dict(lang)
+    out = Console()
+    colour = {"low": "green", "medium": "yellow", "high": "red"}[a.level]
+    out.print(f"[bold {colour}]{d['level_label']}[/] risk, score {a.score:.2f} "
+              f"(language: {a.language})")
+    if a.model_probability is not None:
+        out.print(f"statistical model: {a.model_probability:.2f} ({d['model']['note']})")
+    for ind in d["indicators"]:
+        ev = "; ".join(repr(e["text"]) for e in ind["evidence"][:3])
+        out.print(f" - [bold]{ind['code']}[/]: {ind['title']}" + (f"  <- {ev}" if ev else ""))
+        out.print(f"   {ind['advice']}")
+    if a.truncated:
+        out.print(f"[yellow]note:[/] {d['notes'][0]}")
+
+
+@offers_app.command()
+def scan(
+    input: Annotated[Path, typer.Argument(help="JSON Lines (.jsonl/.ndjson/.json) or CSV file.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write JSON Lines here (atomic).")] = None,
+    text_field: Annotated[str, typer.Option(help="Field holding the offer text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Field holding the record id.")] = "id",
+    workers: Annotated[int, typer.Option(
+        help="Worker processes; 0 = automatic (all cores, up to 4, for large files).")] = 0,
+) -> None:
+    """Analyse every record of a file; one JSON object per record."""
+    ext = input.suffix.lower()
+    if ext not in JSONL_EXT | CSV_EXT:
+        _err.print(f"[red]error:[/red] unsupported input type '{ext}' (use .jsonl or .csv)")
+        raise typer.Exit(2)
+    if not input.is_file():
+        _err.print(f"[red]error:[/red] input file not found: {input}")
+        raise typer.Exit(2)
+    skipped = 0
+    good: list[tuple[Any, str]] = []
+    try:
+        with input.open("rb") as stream:
+            for item in bulk.read_records(stream, bulk.kind_for(input.name), text_field,
+                                          id_field):
+                if isinstance(item, bulk.BadRecord):
+                    skipped += 1
+                    _err.print(f"[yellow]skipped line {item.line}:[/yellow] {item.reason}")
+                else:
+                    good.append((item.record_id, item.text))
+    except bulk.UploadError as e:
+        _err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
+
+    n_workers = workers if workers > 0 else (min(os.cpu_count() or 1, 4)
+                                             if len(good) >= AUTO_PARALLEL_MIN else 1)
+
+    def results() -> Iterator[str]:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        pool = None
+        if n_workers > 1 and len(good) > 50:
+            import multiprocessing as mp
+
+            # Start the workers before the progress bar's refresh thread exists.
+            ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
+            pool = ctx.Pool(n_workers)
+        try:
+            with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                          console=_err, transient=True) as prog:
+                task = prog.add_task("scan", total=len(good))
+                it = (pool.imap(_analyse_one, good, chunksize=32) if pool is not None
+                      else map(_analyse_one, good))
+                for line in it:
+                    prog.advance(task)
+                    yield line
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+
+    if output is None:
+        for line in results():
+            sys.stdout.write(line)
+        sys.stdout.flush()
+    else:
+        _write_atomic(output, results())
+    _err.print(f"{len(good)} records analysed, {skipped} skipped")
+    if skipped:
+        raise typer.Exit(1)
+
+
+@offers_app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="Folder holding corpus.csv.")] = Path("data/offers"),
+    output: Annotated[Path | None, typer.Option(help="Model file (default: packaged).")] = None,
+) -> None:
+    """Rebuild the statistical model from the labelled corpus; print held-out metrics."""
+    from .model import train as _train
+
+    if not (data / "corpus.csv").is_file():
+        _err.print(f"[red]error:[/red] {data / 'corpus.csv'} not found")
+        raise typer.Exit(2)
+    metrics = _train(data, output)
+    sys.stdout.write(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+
+
+@offers_app.command("import-agencies")
+def import_agencies(
+    file: Annotated[Path, typer.Argument(help="CSV with a 'name' column; optional license_no, "
+                                              "address, status (active|revoked|suspended).")],
+    source: Annotated[str, typer.Option(help="Where the registry comes from.")] = "",
+) -> None:
+    """Load the licensed placement-agency (P3MI) registry into the database (all or nothing)."""
+    from waspada.platform import audit
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    from .store import AgencyImportError, parse_agency_csv
+    from .store import import_agencies as _import
+
+    if not file.is_file():
+        _err.print(f"[red]error:[/red] file not found: {file}")
+        raise typer.Exit(2)
+    try:
+        rows = parse_agency_csv(file.read_bytes())
+    except AgencyImportError as e:
+        _err.print(f"[red]error:[/red] {file.name}: {e}")
+        raise typer.Exit(2) from None
+    with session_scope() as session:
+        result = _import(session, rows, source or file.name)
+    audit.record("agencies.import", CLI_PRINCIPAL, object_type="offer_agency",
+                 rows=result.rows, added=result.added, updated=result.updated)
+    Console().print(f"{result.rows} agencies: {result.added} added, {result.updated} updated")

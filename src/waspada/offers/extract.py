@@ -1,0 +1,389 @@
+"""Entity extraction: phones, WhatsApp/Telegram, e-mails, URLs, domains, amounts, places,
+companies. All spans are character offsets into the ORIGINAL text.
+
+Everything is offline: ``tldextract`` uses its bundled public-suffix snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import phonenumbers
+import yaml
+
+from .normalise import Normalised
+
+DEFAULT_RATES: dict[str, float] = {
+    "IDR": 1.0, "USD": 16_000.0, "USDT": 16_000.0, "MYR": 3_600.0, "THB": 460.0, "KHR": 4.0,
+    "SGD": 12_300.0, "CNY": 2_250.0, "PHP": 280.0, "VND": 0.63, "AED": 4_350.0, "EUR": 17_500.0,
+    "MMK": 7.6, "LAK": 0.74,
+}
+"""Default exchange rates (IDR per unit). Pass ``rates=`` to override."""
+
+_CURRENCY = {
+    "rp": "IDR", "rp.": "IDR", "idr": "IDR", "rupiah": "IDR", "usd": "USD", "us$": "USD",
+    "$": "USD", "dollar": "USD", "dolar": "USD", "usdt": "USDT", "rm": "MYR", "myr": "MYR",
+    "ringgit": "MYR", "thb": "THB", "baht": "THB", "฿": "THB", "khr": "KHR", "riel": "KHR",
+    "sgd": "SGD", "s$": "SGD", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "CNY",
+    "php": "PHP", "peso": "PHP", "₱": "PHP", "aed": "AED", "dirham": "AED", "€": "EUR",
+    "eur": "EUR", "euro": "EUR", "vnd": "VND", "dong": "VND", "kyat": "MMK", "kip": "LAK",
+}
+_CUR_RE = (r"usdt|us\$|usd|rp\.?|idr|rupiah|\$|dollars?|dolar|rm|myr|ringgit|thb|baht|฿|khr|"
+           r"riel|sgd|s\$|rmb|cny|yuan|¥|php|pesos?|₱|aed|dirham|€|eur|euro|vnd|kyat")
+_NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+_MULT = r"juta|jt|jeti|rb|ribu|k|m"
+_PERIOD_WORDS = {
+    "bulan": "month", "bln": "month", "bl": "month", "month": "month", "mo": "month",
+    "mth": "month", "sebulan": "month", "perbulan": "month", "monthly": "month",
+    "hari": "day", "hr": "day", "day": "day", "sehari": "day", "perhari": "day", "daily": "day",
+    "minggu": "week", "mgg": "week", "week": "week", "wk": "week", "seminggu": "week",
+    "weekly": "week", "jam": "hour", "hour": "hour", "tahun": "year", "thn": "year",
+    "year": "year", "yr": "year", "setahun": "year", "annually": "year", "yearly": "year",
+}
+_PER_MONTH = {"month": 1.0, "day": 26.0, "week": 4.33, "hour": 208.0, "year": 1 / 12}
+_AMOUNT_RE = re.compile(
+    rf"(?<![\w$.,])(?:(?P<cur1>{_CUR_RE})\s?)?(?P<n1>{_NUM})\s?(?P<m1>{_MULT})?(?![a-z])"
+    rf"(?:\s?(?:-|–|~|s/d|sd|sampai|hingga|to)\s?(?:(?:{_CUR_RE})\s?)?(?P<n2>{_NUM})\s?(?P<m2>{_MULT})?(?![a-z]))?"
+    rf"(?:\s?(?P<cur2>{_CUR_RE})(?![a-z]))?"
+    r"(?:\s?(?:/|per|tiap|setiap|a|an|\+)?\s?(?P<period>"
+    + "|".join(sorted(_PERIOD_WORDS, key=len, reverse=True)) + r")\b)?"
+)
+_PAY_CUE = re.compile(r"\b(?:gaji\w*|salary|upah|penghasilan|pendapatan|income|pay|earn\w*|"
+                      r"bayaran|take home|thp|komisi|dibayar|digaji|wage\w*|sebulan|perbulan|"
+                      r"per bulan)\b")
+_FEE_CUE = re.compile(r"\b(?:biaya|bayar|fee|dp|deposit|jaminan|harga|price|mulai|cuma|hanya|"
+                      r"promo|diskon|hemat|potongan|cashback|tagihan|pulsa|saldo|transfer|tf)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    text: str
+    start: int
+    end: int
+    currency: str
+    min_value: float
+    max_value: float
+    period: str | None
+    idr_per_month_min: float
+    idr_per_month_max: float
+    is_pay: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text, "start": self.start, "end": self.end, "currency": self.currency,
+            "min": self.min_value, "max": self.max_value, "period": self.period or "month",
+            "idr_per_month_min": round(self.idr_per_month_min),
+            "idr_per_month_max": round(self.idr_per_month_max), "is_pay": self.is_pay,
+        }
+
+
+@dataclass
+class Entities:
+    phones: list[dict[str, Any]] = field(default_factory=list)
+    whatsapp: list[dict[str, Any]] = field(default_factory=list)
+    telegram: list[dict[str, Any]] = field(default_factory=list)
+    emails: list[dict[str, Any]] = field(default_factory=list)
+    urls: list[dict[str, Any]] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    companies: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "phones": self.phones, "whatsapp": self.whatsapp, "telegram": self.telegram,
+            "emails": self.emails, "urls": self.urls, "domains": self.domains,
+            "amounts": [a.to_dict() for a in self.amounts], "places": self.places,
+            "companies": self.companies,
+        }
+
+
+def _parse_num(s: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", s):
+        return float(re.sub(r"[.,]", "", s))
+    m = re.fullmatch(r"(\d{1,3}(?:[.,]\d{3})+)[.,](\d{1,2})", s)
+    if m:
+        return float(re.sub(r"[.,]", "", m.group(1)) + "." + m.group(2))
+    return float(s.replace(",", "."))
+
+
+def _mult(m: str | None, currency_given: bool) -> float:
+    if not m:
+        return 1.0
+    if m in ("juta", "jt", "jeti"):
+        return 1e6
+    if m in ("rb", "ribu", "k"):
+        return 1e3
+    if m == "m":
+        return 1e6 if currency_given else 0.0
+    return 1.0
+
+
+def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> list[Amount]:
+    """Money amounts, normalised to IDR per month (default period: month)."""
+    rates = {**DEFAULT_RATES, **(rates or {})}
+    text = norm.text
+    out: list[Amount] = []
+    pay_anywhere = bool(_PAY_CUE.search(text))
+    for m in _AMOUNT_RE.finditer(text):
+        cur_tok = m.group("cur1") or m.group("cur2")
+        m1, m2 = m.group("m1"), m.group("m2")
+        if not cur_tok and not m1 and not m2:
+            continue
+        cur = _CURRENCY.get((cur_tok or "").rstrip("s") if cur_tok not in _CURRENCY else cur_tok,
+                            "IDR") if cur_tok else "IDR"
+        try:
+            v1 = _parse_num(m.group("n1"))
+            v2 = _parse_num(m.group("n2")) if m.group("n2") else None
+        except ValueError:
+            continue
+        mult2 = _mult(m2 or m1, bool(cur_tok))
+        mult1 = _mult(m1 or m2, bool(cur_tok)) if v2 is not None else _mult(m1, bool(cur_tok))
+        lo = v1 * mult1
+        hi = v2 * mult2 if v2 is not None else lo
+        if lo <= 0 or hi <= 0:
+            continue
+        if cur == "IDR" and hi < 1000:
+            continue
+        if lo > hi:
+            lo, hi = hi, lo
+        period = _PERIOD_WORDS.get(m.group("period") or "")
+        factor = _PER_MONTH[period or "month"] * rates.get(cur, 0.0)
+        before = text[max(0, m.start() - 40) : m.start()]
+        is_pay = bool(_PAY_CUE.search(before)) or period is not None or pay_anywhere
+        if _FEE_CUE.search(text[max(0, m.start() - 25) : m.start()]):
+            is_pay = False
+        a, b = norm.span(m.start(), m.end())
+        out.append(Amount(norm.original[a:b], a, b, cur, lo, hi, period, lo * factor,
+                          hi * factor, is_pay))
+    return out
+
+
+# --- contacts -------------------------------------------------------------------------
+
+_WA_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:wa\.me/|(?:api\.|web\.)?whatsapp\.com/send/?\?(?:[\w=&]*&)?phone=)"
+    r"\+?(\d{7,15})", re.I)
+_WA_GROUP_RE = re.compile(r"(?:https?://)?chat\.whatsapp\.com/(?:invite/)?([A-Za-z0-9]{8,40})",
+                          re.I)
+_WA_LINK_RE = re.compile(r"(?:https?://)?wa\.link/([A-Za-z0-9]{3,20})", re.I)
+_TG_LINK_RE = re.compile(r"(?:https?://)?(?:t|telegram)\.me/(?:joinchat/|\+)?([A-Za-z0-9_]{4,40})",
+                         re.I)
+_HANDLE_RE = re.compile(r"(?<![\w.@/])@([A-Za-z][A-Za-z0-9_]{3,31})\b(?!\.\w)")
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+|(?<![\w@.-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}"
+    r"(?:/[^\s<>\"'()\[\]{}]*)?", re.I)
+_PHONEISH_RE = re.compile(r"(?:\+|\b)\d(?:[ \t.\-()]{0,2}\d){6,}")
+_DIGIT_WORDS = {
+    "nol": "0", "kosong": "0", "zero": "0", "satu": "1", "one": "1", "dua": "2", "two": "2",
+    "tiga": "3", "three": "3", "empat": "4", "four": "4", "lima": "5", "five": "5",
+    "enam": "6", "six": "6", "tujuh": "7", "seven": "7", "delapan": "8", "eight": "8",
+    "sembilan": "9", "nine": "9", "plus": "+", "tambah": "+",
+}
+_DW = "|".join(_DIGIT_WORDS)
+_DIGIT_WORD_RE = re.compile(rf"\b(?:(?:{_DW}|\d)[\s,.-]*){{8,}}\b")
+
+
+@lru_cache(maxsize=1)
+def _tld() -> Any:
+    import tldextract
+
+    # Bundled snapshot only: no network, no cache directory.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=4096)
+def registered_domain(host: str) -> str | None:
+    """Registered domain of a host name (offline public-suffix list), or None."""
+    r = _tld()(host)
+    if not r.suffix or not r.domain:
+        return None
+    return f"{r.domain}.{r.suffix}".lower()
+
+
+def _e164(num: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _phone_from_digits(digits: str) -> phonenumbers.PhoneNumber | None:
+    for cand, region in ((digits, "ID"), ("+" + digits.lstrip("+"), None)):
+        try:
+            num = phonenumbers.parse(cand, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(num):
+            return num
+    return None
+
+
+def _phone_entry(num: phonenumbers.PhoneNumber, a: int, b: int, text: str, via: str) -> dict:
+    return {"e164": _e164(num), "region": phonenumbers.region_code_for_number(num),
+            "start": a, "end": b, "text": text[a:b], "via": via}
+
+
+def extract_contacts(norm: Normalised, ents: Entities) -> None:
+    text = norm.original
+    taken: list[tuple[int, int]] = []
+    seen_phones: set[str] = set()
+
+    def add_phone(entry: dict) -> None:
+        if entry["e164"] not in seen_phones:
+            seen_phones.add(entry["e164"])
+            ents.phones.append(entry)
+
+    if "wa" in text.lower() or "whatsapp" in text.lower():
+        for m in _WA_RE.finditer(text):
+            num = _phone_from_digits("+" + m.group(1)) or _phone_from_digits(m.group(1))
+            e = _e164(num) if num else "+" + m.group(1)
+            ents.whatsapp.append({"kind": "chat", "value": e, "start": m.start(),
+                                  "end": m.end(), "text": m.group(0)})
+            if num:
+                add_phone(_phone_entry(num, m.start(), m.end(), text, "whatsapp_link"))
+            taken.append(m.span())
+        for m in _WA_GROUP_RE.finditer(text):
+            ents.whatsapp.append({"kind": "group", "value": m.group(1), "start": m.start(),
+                                  "end": m.end(), "text": m.group(0)})
+            taken.append(m.span())
+        for m in _WA_LINK_RE.finditer(text):
+            ents.whatsapp.append({"kind": "link", "value": m.group(1), "start": m.start(),
+                                  "end": m.end(), "text": m.group(0)})
+            taken.append(m.span())
+    for m in _TG_LINK_RE.finditer(text):
+        ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
+                              "text": m.group(0), "via": "link"})
+        taken.append(m.span())
+    for m in _EMAIL_RE.finditer(text):
+        ents.emails.append({"value": m.group(0).lower(), "start": m.start(), "end": m.end(),
+                            "text": m.group(0)})
+        taken.append(m.span())
+    for m in _HANDLE_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
+                              "text": m.group(0), "via": "handle"})
+    # Phones: libphonenumber on phone-like stretches of the original text (fast path).
+    for cand in _PHONEISH_RE.finditer(text):
+        seg = cand.group(0)
+        try:
+            for pm in phonenumbers.PhoneNumberMatcher(seg, "ID",
+                                                      leniency=phonenumbers.Leniency.VALID,
+                                                      max_tries=50):
+                a = cand.start() + pm.start
+                add_phone(_phone_entry(pm.number, a, a + len(pm.raw_string), text, "text"))
+        except Exception:  # noqa: BLE001, S110 - libphonenumber must never break analysis
+            pass
+    # Phones written as words ("nol delapan satu dua ...").
+    low = norm.text
+    if any(w in low for w in ("nol", "kosong", "zero", "delapan", "eight", "satu")):
+        for m in _DIGIT_WORD_RE.finditer(low):
+            toks = re.findall(rf"{_DW}|\d", m.group(0))
+            digits = "".join(_DIGIT_WORDS.get(t, t) for t in toks)
+            if not any(t in _DIGIT_WORDS for t in toks) or len(digits.lstrip("+")) < 9:
+                continue
+            num = _phone_from_digits(digits)
+            if num:
+                a, b = norm.span(m.start(), m.end())
+                add_phone(_phone_entry(num, a, b, text, "words"))
+    # URLs and registered domains.
+    email_spans = [(e["start"], e["end"]) for e in ents.emails]
+    for m in _URL_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in email_spans):
+            continue
+        url = m.group(0).rstrip(".,;:!?")
+        if re.fullmatch(r"[\d.]+", url) or text[max(0, m.start() - 1) : m.start()] == "@":
+            continue
+        host = re.sub(r"^(?:https?://)", "", url, flags=re.I).split("/")[0].split("?")[0]
+        dom = registered_domain(host.lower())
+        if dom is None:
+            continue
+        ents.urls.append({"value": url, "start": m.start(), "end": m.start() + len(url),
+                          "text": url})
+        if dom not in ents.domains:
+            ents.domains.append(dom)
+    for e in ents.emails:
+        dom = registered_domain(e["value"].split("@", 1)[1])
+        if dom and dom not in ents.domains:
+            ents.domains.append(dom)
+
+
+# --- places and companies --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    raw = resources.files("waspada.offers").joinpath("gazetteer.yaml").read_text("utf-8")
+    data = yaml.safe_load(raw)
+    alias_map: dict[str, dict[str, str]] = {}
+    for p in data["places"]:
+        for al in p["aliases"]:
+            alias_map[al.lower()] = {"name": p["name"], "country": p["country"], "risk": p["risk"]}
+    pat = re.compile(r"\b(" + "|".join(re.escape(a) for a in sorted(alias_map, key=len,
+                                                                      reverse=True)) + r")\b")
+    return pat, alias_map
+
+
+def extract_places(norm: Normalised) -> list[dict[str, Any]]:
+    pat, amap = _gazetteer()
+    out = []
+    for m in pat.finditer(norm.text):
+        a, b = norm.span(m.start(), m.end())
+        out.append({**amap[m.group(1)], "start": a, "end": b, "text": norm.original[a:b]})
+    return out
+
+
+_NAME_WORD = r"[A-Z0-9][\w&'-]*"
+_COMPANY_PREFIX_RE = re.compile(
+    rf"\b(PT|CV|UD|Koperasi|Yayasan)\.?[ \t]+((?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD}|&))"
+    r"{0,6})")
+_COMPANY_SUFFIX_RE = re.compile(
+    rf"((?:{_NAME_WORD}[ \t]+){{0,5}}{_NAME_WORD})[ \t]*,?[ \t]+"
+    r"(Co\.?,?[ \t]*Ltd\.?|Company Limited|"
+    r"Sdn\.?[ \t]*Bhd\.?|Pte\.?[ \t]*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Group|LLC)"
+    r"(?![\w])")
+_LEADING_NOISE = {
+    "dibutuhkan", "lowongan", "loker", "kerja", "di", "hiring", "at", "join", "bekerja",
+    "perusahaan", "company", "the", "we", "are", "info", "dicari", "segera", "urgent",
+    "open", "recruitment", "rekrutmen", "untuk", "to", "with", "dengan", "dari", "from",
+    "our", "by", "oleh", "ke", "penempatan", "in",
+}
+
+
+def extract_companies(text: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for m in _COMPANY_PREFIX_RE.finditer(text):
+        name = m.group(2).rstrip(".,")
+        out.append({"name": f"{m.group(1).upper()} {name}", "legal_form": m.group(1).upper(),
+                    "start": m.start(), "end": m.start(2) + len(name),
+                    "text": text[m.start() : m.start(2) + len(name)]})
+    for m in _COMPANY_SUFFIX_RE.finditer(text):
+        words = m.group(1).split()
+        skip = 0
+        while skip < len(words) and words[skip].lower() in _LEADING_NOISE:
+            skip += 1
+        if skip == len(words):
+            continue
+        start = m.start(1)
+        for w in words[:skip]:
+            start = text.index(w, start) + len(w)
+        while start < len(text) and text[start] in " \t":
+            start += 1
+        if any(c["start"] <= start < c["end"] for c in out):
+            continue
+        out.append({"name": text[start : m.end()].strip(), "legal_form": m.group(2),
+                    "start": start, "end": m.end(), "text": text[start : m.end()]})
+    return out
+
+
+def extract(norm: Normalised, rates: dict[str, float] | None = None) -> Entities:
+    """All entities of a normalised text (spans into the original)."""
+    ents = Entities()
+    extract_contacts(norm, ents)
+    ents.amounts = extract_amounts(norm, rates)
+    ents.places = extract_places(norm)
+    ents.companies = extract_companies(norm.original)
+    return ents

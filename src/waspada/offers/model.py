@@ -1,0 +1,222 @@
+"""Statistical text model: TF-IDF (char 2-5 within words + word 1-2 grams) + logistic
+regression, Platt-calibrated on out-of-fold scores.
+
+Shipped as a portable JSON artefact (vocabulary, idf, coefficients, calibration) in
+``waspada/offers/model/offer_model.json``; inference is re-implemented here without
+scikit-learn so loading is fast. ``train()`` rebuilds it reproducibly from data/offers/.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .normalise import normalise
+
+MODEL_FILE = "offer_model.json"
+MODEL_INPUT_CHARS = 4000
+"""The model reads only the first 4,000 normalised characters (rules read 100,000)."""
+CHAR_RANGE = (2, 5)
+WORD_RANGE = (1, 2)
+SEED = 20261127
+_WS = re.compile(r"\s\s+")
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+def char_wb_ngrams(text: str, lo: int = CHAR_RANGE[0], hi: int = CHAR_RANGE[1]) -> list[str]:
+    """Exactly scikit-learn's ``analyzer="char_wb"`` n-grams (input already lower case)."""
+    out: list[str] = []
+    for w in _WS.sub(" ", text).split():
+        w = f" {w} "
+        wl = len(w)
+        for n in range(lo, hi + 1):
+            if wl <= n:
+                out.append(w)
+                break
+            out.extend([w[i : i + n] for i in range(wl - n + 1)])
+    return out
+
+
+def word_ngrams(text: str, lo: int = WORD_RANGE[0], hi: int = WORD_RANGE[1]) -> list[str]:
+    """Exactly scikit-learn's ``analyzer="word"`` n-grams with the default token pattern."""
+    toks = _WORD.findall(text)
+    out: list[str] = []
+    for n in range(lo, hi + 1):
+        if n == 1:
+            out.extend(toks)
+        else:
+            out.extend(" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1))
+    return out
+
+
+def model_text(text: str) -> str:
+    """The model's input: normalised text, capped."""
+    return normalise(text).text[:MODEL_INPUT_CHARS]
+
+
+@dataclass
+class _Block:
+    vocab: dict[str, int]
+    idf: list[float]
+    coef: list[float]
+
+    def __post_init__(self) -> None:
+        self.idf_coef = [i * c for i, c in zip(self.idf, self.coef, strict=True)]
+
+
+class TextModel:
+    """Portable logistic-regression text model (see module docstring)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.version: str = data["version"]
+        self.metrics: dict[str, Any] = data.get("metrics", {})
+        self.intercept: float = data["intercept"]
+        self.platt_a: float = data["platt_a"]
+        self.platt_b: float = data["platt_b"]
+        self.char = _Block(data["char"]["vocab"], data["char"]["idf"], data["char"]["coef"])
+        self.word = _Block(data["word"]["vocab"], data["word"]["idf"], data["word"]["coef"])
+
+    @staticmethod
+    def _block_score(block: _Block, grams: list[str]) -> float:
+        """Dot product of the l2-normalised sublinear TF-IDF vector with the coefficients."""
+        get = block.vocab.get
+        idf = block.idf
+        wc = block.idf_coef
+        num = 0.0
+        den = 0.0
+        for g, c in Counter(grams).items():
+            j = get(g)
+            if j is None:
+                continue
+            tf = 1.0 + math.log(c) if c > 1 else 1.0
+            v = tf * idf[j]
+            den += v * v
+            num += tf * wc[j]
+        return num / math.sqrt(den) if den else 0.0
+
+    def decision(self, norm_text: str) -> float:
+        t = norm_text[:MODEL_INPUT_CHARS]
+        return (self.intercept + self._block_score(self.char, char_wb_ngrams(t))
+                + self._block_score(self.word, word_ngrams(t)))
+
+    def predict_proba(self, norm_text: str) -> float:
+        """Calibrated probability that a (normalised) text is a risky recruitment offer."""
+        z = self.platt_a * self.decision(norm_text) + self.platt_b
+        z = max(-50.0, min(50.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TextModel | None:
+    """Load the packaged model once (lazy); None if the artefact is missing."""
+    try:
+        raw = resources.files("waspada.offers").joinpath("model", MODEL_FILE).read_bytes()
+    except (FileNotFoundError, OSError):
+        return None
+    return TextModel(json.loads(raw))
+
+
+# --- training -----------------------------------------------------------------------------
+
+
+def read_corpus(data_dir: Path) -> list[dict[str, str]]:
+    with (data_dir / "corpus.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    cv_char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE, sublinear_tf=True,
+                              min_df=2, max_features=40000, lowercase=False, dtype=np.float64)
+    cv_word = TfidfVectorizer(analyzer="word", ngram_range=WORD_RANGE, sublinear_tf=True,
+                              min_df=2, max_features=15000, lowercase=False, dtype=np.float64)
+    xc = cv_char.fit_transform(texts)
+    xw = cv_word.fit_transform(texts)
+    x = hstack([xc, xw]).tocsr()
+    y = np.asarray(labels)
+    lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=SEED)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+    oof = cross_val_predict(lr, x, y, cv=folds, method="decision_function")
+    platt = LogisticRegression(C=1e4, max_iter=1000).fit(oof.reshape(-1, 1), y)
+    lr.fit(x, y)
+    coef = lr.coef_[0]
+    nc = xc.shape[1]
+
+    def block(vec: Any, co: Any) -> dict[str, Any]:
+        vocab = {k: int(v) for k, v in vec.vocabulary_.items()}
+        return {"vocab": dict(sorted(vocab.items(), key=lambda kv: kv[1])),
+                "idf": [round(float(v), 6) for v in vec.idf_],
+                "coef": [round(float(v), 6) for v in co]}
+
+    return {
+        "intercept": float(lr.intercept_[0]), "platt_a": float(platt.coef_[0][0]),
+        "platt_b": float(platt.intercept_[0]), "char": block(cv_char, coef[:nc]),
+        "word": block(cv_word, coef[nc:]),
+    }
+
+
+def evaluate(model: TextModel, rows: list[dict[str, str]], threshold: float = 0.5
+             ) -> dict[str, float]:
+    """Precision/recall/F1 at ``threshold`` and ROC-AUC of the model on ``rows``."""
+    from sklearn.metrics import roc_auc_score
+
+    ys = [int(r["label"]) for r in rows]
+    ps = [model.predict_proba(model_text(r["text"])) for r in rows]
+    tp = sum(1 for y, p in zip(ys, ps, strict=True) if y == 1 and p >= threshold)
+    fp = sum(1 for y, p in zip(ys, ps, strict=True) if y == 0 and p >= threshold)
+    fn = sum(1 for y, p in zip(ys, ps, strict=True) if y == 1 and p < threshold)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    auc = roc_auc_score(ys, ps) if len(set(ys)) == 2 else float("nan")
+    return {"n": len(rows), "precision": round(prec, 4), "recall": round(rec, 4),
+            "f1": round(f1, 4), "roc_auc": round(float(auc), 4)}
+
+
+def default_output() -> Path:
+    return Path(__file__).parent / "model" / MODEL_FILE
+
+
+def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None = None,
+          limit: int | None = None) -> dict[str, Any]:
+    """Train on the ``train`` split, evaluate on ``test``, write the artefact.
+
+    Deterministic: fixed seeds, sorted vocabularies. ``limit`` keeps an evenly spaced subset of N
+    training rows (for quick reproducibility tests). Returns the held-out metrics.
+    """
+    data_dir = Path(data_dir)
+    rows = read_corpus(data_dir)
+    train_rows = [r for r in rows if r["split"] == "train"]
+    test_rows = [r for r in rows if r["split"] == "test"]
+    if limit:
+        step = max(1, len(train_rows) // limit)
+        train_rows = train_rows[::step][:limit]
+    texts = [model_text(r["text"]) for r in train_rows]
+    labels = [int(r["label"]) for r in train_rows]
+    data = _fit(texts, labels)
+    data["version"] = f"offers-model-{len(train_rows)}"
+    model = TextModel(data)
+    metrics = {"train": evaluate(model, train_rows), "test": evaluate(model, test_rows)}
+    data["metrics"] = metrics
+    out = Path(output) if output else default_output()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    tmp.write_text(payload, encoding="utf-8")
+    tmp.replace(out)
+    if out.resolve() == default_output().resolve():
+        load_model.cache_clear()
+    return metrics

@@ -1,0 +1,221 @@
+"""Rule layer: fire indicators, combine them by group, damp by context, fuse with the model.
+
+Formula (documented in docs/offers.md):
+
+1. Inside each group g, fired indicators combine by noisy-OR:
+   ``G_g = 1 - prod(1 - w_i)``.
+2. Rule log-odds: ``z_rule = B0 + sum_g BETA_g * G_g + sum_(a,b) GAMMA_ab * G_a * G_b - damp``
+   where the interaction terms reward COMBINATIONS (destination x lure, destination x job,
+   job x lure, destination x process, control x anything) and ``damp`` comes from
+   mitigating contexts (news/warning, holiday package, legal placement route).
+3. Fusion with the statistical model: ``z = z_rule + LAMBDA * logit(p_model)``;
+   ``score = sigmoid(z)``.
+4. Guards: unless indicators with evidence in the text fired in at least two groups (an
+   absence such as "no company named" does not count), the score is capped below
+   "high" (a single word, or a single kind of signal, never reaches high); a text framed as
+   news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
+   and so is a text with no destination/route, no control sign and no travel/lure signal
+   (costs paid, unrealistic pay, tourist visa, documents by chat).
+5. Floor: a job offer naming Cambodia/Myanmar/Laos with no mitigating context is at least
+   "medium" (Cambodia is not a placement country: such an offer is non-procedural).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from .agencies import match_agency
+from .catalogue import GROUPS, Catalogue, context_hits, find_matches
+from .extract import Entities
+from .normalise import Normalised
+
+B0 = -4.2
+BETA = {"destination": 2.4, "job": 1.3, "lure": 2.0, "process": 1.6, "control": 3.0}
+GAMMA = {
+    ("destination", "lure"): 2.0,
+    ("destination", "job"): 1.6,
+    ("job", "lure"): 1.2,
+    ("destination", "process"): 1.2,
+    ("control", "destination"): 2.5,
+    ("control", "job"): 1.0,
+    ("control", "lure"): 1.0,
+    ("job", "process"): 0.8,
+}
+LAMBDA = 0.6
+HIGH_PAY_IDR = 8_000_000.0
+"""Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
+LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
+LEVEL_LABELS = {"low": ("Rendah", "Low"), "medium": ("Sedang", "Medium"),
+                "high": ("Tinggi", "High")}
+SINGLE_GROUP_CAP = 0.6
+NEWS_FRAME_CAP = 0.6
+NEWS_FRAME_CUES = 3
+WARNING_FRAME_CUES = 2
+"""A text with >= 3 distinct news cues, or >= 2 distinct warning/advice cues ("itu penipuan",
+"jangan kirim", "hati-hati", "beware"...), and no recruiter contact (phone, WhatsApp,
+Telegram) reads as news or a warning ABOUT offers: capped below high."""
+RISKY_DEST = {"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS"}
+RISKY_JOB_FLOOR = 0.45
+"""A job offer naming Cambodia/Myanmar/Laos is at least medium: Cambodia is not a placement
+country for Indonesian workers, so such an offer is non-procedural (ID-GOV)."""
+NO_TRAVEL_CAP = 0.6
+TRAVEL_SIGNALS = {"LURE_COSTS_PAID", "LURE_HIGH_PAY", "PROC_TOURIST_VISA", "PROC_DOCS_BY_CHAT"}
+"""Without a destination/route, a control sign, or one of these travel/lure signals, an
+offer is capped below high (a local job with a WhatsApp number is not a trafficking lure)."""
+
+_OFFER_RE = re.compile(
+    r"\b(?:lowongan|loker|dibutuhkan|dicari|mencari|rekrut\w*|hiring|vacanc\w*|job|jobs|kerja|"
+    r"bekerja|pekerjaan|posisi|position|karyawan|pegawai|staff|gaji|salary|penempatan|"
+    r"recruit\w*|apply|lamar\w*)\b")
+
+
+@dataclass
+class Fired:
+    code: str
+    spans: list[tuple[int, int]] = field(default_factory=list)  # original offsets
+    detail: str | None = None
+
+
+@dataclass
+class RuleResult:
+    fired: dict[str, Fired]
+    groups: dict[str, float]
+    contexts: dict[str, int]
+    z_rule: float
+    damp: float
+    agencies: list[dict[str, object]]
+    news_frame: bool = False
+    travel_signal: bool = True
+    risky_job: bool = False
+    evidence_groups: int = 0
+
+
+def _sigmoid(z: float) -> float:
+    z = max(-50.0, min(50.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def level_for(score: float) -> str:
+    lvl = "low"
+    for name, thr in LEVELS:
+        if score >= thr:
+            lvl = name
+    return lvl
+
+
+def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
+                   agencies: list[str] | None = None) -> RuleResult:
+    """Fire the catalogue on a normalised text and compute the rule log-odds."""
+    text = norm.text
+    fired: dict[str, Fired] = {}
+    offer_like = bool(_OFFER_RE.search(text))
+
+    def add(code: str, spans: list[tuple[int, int]], detail: str | None = None) -> None:
+        f = fired.setdefault(code, Fired(code))
+        for sp in spans:
+            if sp not in f.spans:
+                f.spans.append(sp)
+        if detail:
+            f.detail = detail
+
+    for ind in cat.indicators:
+        spans = [norm.span(a, b) for a, b in find_matches(ind, norm)]
+        if ind.computed == "high_pay":
+            pay = [a for a in ents.amounts if a.is_pay and a.idr_per_month_max >= HIGH_PAY_IDR]
+            if pay:
+                spans += [(a.start, a.end) for a in pay]
+                add(ind.code, spans, f"max {max(a.idr_per_month_max for a in pay):,.0f} IDR/month")
+            elif spans:
+                add(ind.code, spans)
+        elif ind.computed == "contact":
+            if offer_like:
+                for lst in (ents.whatsapp, ents.telegram):
+                    spans += [(e["start"], e["end"]) for e in lst]
+                if not ents.emails and not ents.urls:
+                    spans += [(e["start"], e["end"]) for e in ents.phones]
+            if spans:
+                add(ind.code, spans)
+        elif ind.computed == "no_company":
+            if spans:
+                add(ind.code, spans)
+            elif offer_like and not ents.companies and not [
+                d for d in ents.domains if d not in ("wa.me", "whatsapp.com", "t.me", "gmail.com")
+            ] and (ents.whatsapp or ents.telegram or ents.phones or ents.amounts):
+                add(ind.code, [], "no company or website named")
+        elif ind.computed == "agency":
+            continue
+        elif spans:
+            add(ind.code, spans)
+
+    agency_rows: list[dict[str, object]] = []
+    registered = 0
+    if agencies is not None and ents.companies:
+        for c in ents.companies:
+            m = match_agency(str(c["name"]), agencies)
+            agency_rows.append({"name": c["name"], "start": c["start"], "end": c["end"],
+                                **m.to_dict()})
+            if m.status == "not_found":
+                add("AGENCY_NOT_REGISTERED", [(int(c["start"]), int(c["end"]))])
+            else:
+                registered += 1
+
+    by_code = {i.code: i for i in cat.indicators}
+    groups = {g: 0.0 for g in GROUPS}
+    survive = {g: 1.0 for g in GROUPS}
+    for code in fired:
+        ind = by_code[code]
+        survive[ind.group] *= 1.0 - ind.weight
+    for g in GROUPS:
+        groups[g] = 1.0 - survive[g]
+
+    z = B0 + sum(BETA[g] * groups[g] for g in GROUPS)
+    z += sum(w * groups[a] * groups[b] for (a, b), w in GAMMA.items())
+
+    contexts = {c.name: context_hits(c, text) for c in cat.contexts}
+    if registered:
+        contexts["legal_placement"] = contexts.get("legal_placement", 0) + registered
+    ctx_w = {c.name: c.weight for c in cat.contexts}
+    damp = 0.0
+    news = contexts.get("news_warning", 0)
+    if news >= 2:
+        damp += ctx_w["news_warning"] * min(news - 1, 5)
+    tour = contexts.get("tourism", 0)
+    if tour and groups["job"] < 0.5:
+        damp += ctx_w["tourism"] * min(tour, 2)
+    legal = contexts.get("legal_placement", 0)
+    if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
+        damp += ctx_w["legal_placement"] * min(legal, 3)
+    z -= damp
+    warn = contexts.get("warning_advice", 0)
+    news_frame = (news >= NEWS_FRAME_CUES or warn >= WARNING_FRAME_CUES) and not (
+        ents.phones or ents.whatsapp or ents.telegram)
+    travel_signal = (groups["destination"] > 0 or groups["control"] > 0
+                     or bool(TRAVEL_SIGNALS & fired.keys()))
+    risky_job = bool(RISKY_DEST & fired.keys()) and groups["job"] > 0 and damp == 0.0
+    # Groups backed by evidence in the text (absence-based signals do not count).
+    evidence_groups = len({by_code[c].group for c, f in fired.items() if f.spans})
+    return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
+                      agencies=agency_rows, news_frame=news_frame, travel_signal=travel_signal,
+                      risky_job=risky_job, evidence_groups=evidence_groups)
+
+
+def fuse(rule: RuleResult, p_model: float | None) -> float:
+    """Final score in [0, 1] from the rule log-odds and the model probability."""
+    z = rule.z_rule + (LAMBDA * logit(p_model) if p_model is not None else 0.0)
+    s = _sigmoid(z)
+    if rule.evidence_groups < 2:
+        s = min(s, SINGLE_GROUP_CAP)
+    if rule.risky_job:
+        s = max(s, RISKY_JOB_FLOOR)
+    if rule.news_frame:
+        s = min(s, NEWS_FRAME_CAP)
+    if not rule.travel_signal:
+        s = min(s, NO_TRAVEL_CAP)
+    return s
