@@ -58,14 +58,22 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+#: A request may hold one connection while the audit trail writes through a second (see
+#: audit.record), and the server runs up to 40 requests at once (the thread pool), so the pool
+#: must offer two connections per concurrent request or requests wait on each other.
+POOL_SIZE, POOL_OVERFLOW = 20, 60
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and ":memory:" not in url:
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE // 2,
+                         max_overflow=POOL_OVERFLOW)
 
 
 @lru_cache(maxsize=4)

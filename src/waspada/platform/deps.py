@@ -61,6 +61,10 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
             user = auth.user_for_session(db, raw)
+    if user is not None:
+        # detached with its unit loaded: a rollback in the handler must not expire it, because
+        # error pages and the request log still read it
+        db.expunge(user)
     request.state.user = user
     request.state.principal = auth.principal_for(user, via) if user else None
     return user

@@ -99,12 +99,16 @@ class GuardMiddleware:
             await self.app(scope, _replay(body), send_wrapper)
         finally:
             route = scope.get("route")
+            try:
+                user_id = getattr(scope.get("state", {}).get("user"), "id", None)
+            except Exception:  # an expired ORM object: the log line goes out without it
+                user_id = None
             logger.info("request", extra={
                 "method": scope["method"],
                 "route": getattr(route, "path", None) or "(unmatched)",
                 "status": status_holder["status"],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": getattr(scope.get("state", {}).get("user"), "id", None),
+                "user_id": user_id,
             })
             i18n.current_language.reset(token)
 
