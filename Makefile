@@ -30,7 +30,7 @@ run: $(APP_STAMP)
 ## make test: install test tools (and Debian's chromium when missing), lint, run the suite
 test: $(TEST_STAMP) system-test-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	WASPADA_TEST_SPARK=$${WASPADA_TEST_SPARK:-1} $(BIN)/python -m pytest
 
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \

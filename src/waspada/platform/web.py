@@ -29,6 +29,8 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "waspada.identity.api",
     "waspada.offers.pages",
     "waspada.offers.api",
+    "waspada.matching.pages",
+    "waspada.matching.api",
 )
 
 API_DESCRIPTION = """

@@ -30,6 +30,37 @@ POLICY: dict[str, frozenset[Role]] = {
     "offers.check": FIELD_STAFF,
     "offers.scan": frozenset({Role.ANALYST}),
     "agencies.manage": frozenset({Role.ANALYST, Role.ADMIN}),
+    # departure and passport-application screening (docs/screening.md); unit-scoped
+    "screening.conduct": OFFICERS,
+    "screening.read": OFFICERS | {Role.ANALYST},
+    "screening.approve": OFFICERS,  # plus the user's supervisor flag, checked in the service
+    "screening.export": OFFICERS | {Role.ANALYST},
+    "screening.stats": OFFICERS | {Role.ANALYST},
+    "persons.history": OFFICERS | {Role.ANALYST},
+    # matching (watchlist screening, duplicate identities)
+    "watchlist.screen": FIELD_STAFF,
+    "watchlist.manage": frozenset({Role.ANALYST, Role.ADMIN}),
+    "dedupe.run": frozenset({Role.ANALYST}),
+    "dedupe.review": frozenset({Role.ANALYST}),
+    # victim cases (docs/cases.md); field-level visibility per role: cases/visibility.py
+    "cases.read": FIELD_STAFF,
+    "cases.create": frozenset({Role.CHECKPOINT_OFFICER, Role.PASSPORT_OFFICER,
+                               Role.PROTECTION_OFFICER}),
+    "cases.comment": frozenset({Role.CHECKPOINT_OFFICER, Role.PASSPORT_OFFICER,
+                                Role.PROTECTION_OFFICER}),
+    "cases.transition": frozenset({Role.CHECKPOINT_OFFICER, Role.PROTECTION_OFFICER}),
+    "cases.update": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.attachments": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.refer": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.referral_respond": frozenset({Role.CHECKPOINT_OFFICER, Role.PASSPORT_OFFICER,
+                                         Role.PROTECTION_OFFICER}),
+    "cases.consent_override": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.merge": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.stats": FIELD_STAFF,
+    "cases.export": frozenset({Role.ANALYST, Role.PROTECTION_OFFICER}),
+    "cases.subject_export": frozenset({Role.PROTECTION_OFFICER}),
+    "cases.retention": frozenset({Role.ADMIN}),
+    "cases.organisations": frozenset({Role.ADMIN}),
 }
 
 #: roles whose reach is every unit; all others see their own unit's records only

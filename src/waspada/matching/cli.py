@@ -1,0 +1,300 @@
+"""`waspada identity dedupe|link` and `waspada watchlist match|import|add|remove|list`.
+
+Output files are written atomically (temp file + rename); progress goes to stderr; errors are
+one English line without a traceback and exit code 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from waspada.matching.records import (
+    PersonRecord,
+    RecordError,
+    parse_birth_date,
+    read_records,
+    record_from_mapping,
+    write_csv_atomic,
+)
+
+identity_app = typer.Typer(help="Duplicate-identity detection and record linkage (Splink).",
+                           no_args_is_help=True, add_completion=False)
+watchlist_app = typer.Typer(help="Watchlist screening and management.", no_args_is_help=True,
+                            add_completion=False)
+_err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    _err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _read(path: Path, what: str) -> list[PersonRecord]:
+    try:
+        return read_records(path)
+    except RecordError as exc:
+        _fail(f"{what} {path}: {exc}")
+    raise AssertionError  # pragma: no cover
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __call__(self, msg: str) -> None:
+        _err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {msg}", highlight=False)
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Splink prints some progress on stdout; keep stdout clean."""
+    old = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout = old
+
+
+def _check_threshold(t: float) -> None:
+    if not 0.0 < t <= 1.0:
+        _fail("--threshold must be in (0, 1]")
+
+
+@identity_app.command("dedupe")
+def dedupe_cmd(
+    input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
+    threshold: Annotated[float, typer.Option(help="Match probability to link records.")] = 0.9,
+    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
+    model: Annotated[Path | None, typer.Option(
+        help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
+) -> None:
+    """Find people holding several identities; every record gets a cluster id."""
+    from waspada.matching.dedupe import dedupe
+
+    _check_threshold(threshold)
+    if engine not in ("duckdb", "spark"):
+        _fail("--engine must be duckdb or spark")
+    progress = _Progress()
+    records = _read(input, "input")
+    progress(f"read {len(records):,} records")
+    load = model if model is not None and model.exists() else None
+    try:
+        with _stdout_to_stderr():
+            res = dedupe(records, threshold=threshold, engine=engine, model=load,
+                         save_model=model if load is None else None, progress=progress)
+    except ImportError as exc:
+        _fail(f"engine {engine} is not available: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
+        _fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
+    n = write_csv_atomic(output, ["record_id", "cluster_id"], res.clusters)
+    clusters = len({c for _, c in res.clusters})
+    progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
+
+
+@identity_app.command("link")
+def link_cmd(
+    left: Annotated[Path, typer.Argument(help="Left person CSV.")],
+    right: Annotated[Path, typer.Argument(help="Right person CSV.")],
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="Writes left_id,right_id,probability.")],
+    threshold: Annotated[float, typer.Option(help="Minimum match probability.")] = 0.9,
+    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
+    model: Annotated[Path | None, typer.Option(
+        help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
+) -> None:
+    """Link two sources: pairs of records of the same person."""
+    from waspada.matching.dedupe import link
+
+    _check_threshold(threshold)
+    progress = _Progress()
+    lrec = _read(left, "left")
+    rrec = _read(right, "right")
+    load = model if model is not None and model.exists() else None
+    try:
+        with _stdout_to_stderr():
+            pairs = link(lrec, rrec, threshold=threshold, engine=engine, model=load,
+                         save_model=model if load is None else None, progress=progress)
+    except Exception as exc:  # noqa: BLE001
+        _fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
+    n = write_csv_atomic(output, ["left_id", "right_id", "probability"],
+                         ((a, b, f"{p:.6f}") for a, b, p in pairs))
+    progress(f"wrote {n:,} pairs to {output}")
+
+
+@watchlist_app.command("match")
+def match_cmd(
+    watchlist: Annotated[Path, typer.Option(help="Watchlist person CSV.")],
+    queries: Annotated[Path, typer.Option(help="Query person CSV.")],
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="Writes query_id,rank,record_id,score.")],
+    top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
+    threshold: Annotated[float, typer.Option(help="Minimum score.")] = 0.5,
+) -> None:
+    """Screen each query against the watchlist (real-time scorer, no database)."""
+    from waspada.matching.index import WatchlistIndex
+
+    if top < 1:
+        _fail("--top must be at least 1")
+    if not 0.0 <= threshold <= 1.0:
+        _fail("--threshold must be in [0, 1]")
+    progress = _Progress()
+    wl = _read(watchlist, "watchlist")
+    qs = _read(queries, "queries")
+    idx = WatchlistIndex.build(wl)
+    progress(f"indexed {len(idx):,} watchlist entries")
+
+    def rows():
+        for q in qs:
+            for rank, m in enumerate(idx.search(q, top=top, threshold=threshold,
+                                                explain=False), 1):
+                yield q.record_id, rank, m.record_id, f"{m.score:.4f}"
+
+    n = write_csv_atomic(output, ["query_id", "rank", "record_id", "score"], rows())
+    progress(f"screened {len(qs):,} queries, wrote {n:,} rows to {output}")
+
+
+# -- database-backed watchlist management --------------------------------------------------
+
+def _db_ready() -> None:
+    from waspada.cli import _require_schema
+
+    _require_schema()
+
+
+def _parse_expiry(expires: str | None) -> date | None:
+    if not expires:
+        return None
+    try:
+        return parse_birth_date(expires)
+    except ValueError:
+        _fail("--expires must be YYYY-MM-DD")
+    return None
+
+
+@watchlist_app.command("import")
+def import_cmd(
+    input: Annotated[Path, typer.Argument(help="Person CSV to add to the watchlist.")],
+    reason: Annotated[str, typer.Option(help="Why these people are listed.")],
+    source: Annotated[str, typer.Option(help="Where the list comes from.")],
+    kind: Annotated[str, typer.Option(help="pencegahan|recruiter|victim|postponed|other")
+                    ] = "other",
+    expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
+) -> None:
+    """Import watchlist entries from CSV (existing record ids are replaced)."""
+    from waspada.matching import store
+    from waspada.platform import audit
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    if not reason.strip() or not source.strip():
+        _fail("--reason and --source must not be empty")
+    exp = _parse_expiry(expires)
+    records = _read(input, "input")
+    _db_ready()
+    try:
+        with session_scope() as db:
+            for r in records:
+                store.add_entry(db, r, reason=reason, source=source, list_kind=kind,
+                                expires_on=exp, actor="cli")
+    except ValueError as exc:
+        _fail(str(exc))
+    audit.record("watchlist.import", CLI_PRINCIPAL, object_type="watchlist",
+                 count=len(records), list_kind=kind)
+    _err.print(f"imported {len(records):,} entries")
+
+
+@watchlist_app.command("add")
+def add_cmd(
+    record_id: Annotated[str, typer.Option(help="Entry id.")],
+    full_name: Annotated[str, typer.Option(help="Full name.")],
+    reason: Annotated[str, typer.Option(help="Why this person is listed.")],
+    source: Annotated[str, typer.Option(help="Where the listing comes from.")],
+    birth_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    sex: Annotated[str | None, typer.Option(help="M/F (L/P)")] = None,
+    nik: Annotated[str | None, typer.Option()] = None,
+    passport_no: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str, typer.Option(help="pencegahan|recruiter|victim|postponed|other")
+                    ] = "other",
+    expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
+) -> None:
+    """Add one watchlist entry."""
+    from waspada.matching import store
+    from waspada.platform import audit
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    if not reason.strip() or not source.strip():
+        _fail("--reason and --source must not be empty")
+    try:
+        rec = record_from_mapping({"record_id": record_id, "full_name": full_name,
+                                   "birth_date": birth_date, "sex": sex, "nik": nik,
+                                   "passport_no": passport_no})
+    except RecordError as exc:
+        _fail(exc.reason)
+    exp = _parse_expiry(expires)
+    _db_ready()
+    try:
+        with session_scope() as db:
+            row = store.add_entry(db, rec, reason=reason, source=source, list_kind=kind,
+                                  expires_on=exp, actor="cli")
+            db.flush()
+            entry_id = row.id
+    except ValueError as exc:
+        _fail(str(exc))
+    audit.record("watchlist.add", CLI_PRINCIPAL, object_type="watchlist_entry",
+                 object_id=entry_id, list_kind=kind)
+    _err.print(f"added {record_id}")
+
+
+@watchlist_app.command("remove")
+def remove_cmd(
+    record_id: Annotated[str, typer.Argument(help="Entry id.")],
+    reason: Annotated[str, typer.Option(help="Why the entry is removed.")],
+) -> None:
+    """Remove (deactivate) one entry; the row and its history stay for the audit."""
+    from waspada.matching import store
+    from waspada.platform import audit
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    if not reason.strip():
+        _fail("--reason must not be empty")
+    _db_ready()
+    with session_scope() as db:
+        row = store.remove_entry(db, record_id, reason=reason, actor="cli")
+        entry_id = row.id if row is not None else None
+    if entry_id is None:
+        _fail(f"no active entry {record_id!r}")
+    audit.record("watchlist.remove", CLI_PRINCIPAL, object_type="watchlist_entry",
+                 object_id=entry_id)
+    _err.print(f"removed {record_id}")
+
+
+@watchlist_app.command("list")
+def list_cmd(limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
+    """List active entries (newest first) as CSV on stdout."""
+    import csv
+
+    from waspada.matching import store
+    from waspada.platform import audit
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    _db_ready()
+    with session_scope() as db:
+        rows = [(e.record_id, e.full_name, e.birth_date or "", e.list_kind, e.source,
+                 e.expires_on or "") for e in store.active_entries(db, limit=max(1, limit))]
+    w = csv.writer(sys.stdout)
+    w.writerow(["record_id", "full_name", "birth_date", "kind", "source", "expires_on"])
+    w.writerows(rows)
+    audit.record("watchlist.list", CLI_PRINCIPAL, object_type="watchlist", count=len(rows))

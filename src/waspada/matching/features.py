@@ -1,0 +1,367 @@
+"""Indonesian matching features of a person record (pure, cached where useful).
+
+A :class:`Features` object holds what both engines compare: canonical and phonetic name tokens
+(titles removed, ``bin``/``binti`` patronym apart, Muhammad variants folded, old spelling
+rewritten to EYD, all from :mod:`waspada.identity.names`), the joined name key (token merges),
+the birth date (declared, or derived from the NIK when missing), sex (declared or from the NIK),
+NIK, NIK region, passport number, phone and birth place.
+
+:func:`compare_names` aligns the name tokens of two records and explains how each part agreed;
+:func:`birth_date_relation` names how two birth dates relate (exact, one-year shift, day/month
+swap, 1 January default, typo, far apart...).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from waspada.identity.names import parse_name
+from waspada.identity.nik import parse_nik
+from waspada.identity.phonetic import canonical_token
+from waspada.matching.records import PersonRecord
+
+__all__ = [
+    "COMMON_TOKENS", "Features", "NameComparison", "TokenFrequencies", "birth_date_relation",
+    "compare_names", "features_of", "name_features", "name_similarity",
+]
+
+#: Approximate share of Indonesian person names containing each token (prior knowledge used
+#: when a watchlist is too small to estimate frequencies itself; data frequencies win when
+#: larger). Keys are phonetic keys.
+COMMON_TOKENS: dict[str, float] = {
+    "muhamad": 0.06, "siti": 0.04, "nur": 0.03, "sri": 0.025, "ahmad": 0.02, "agus": 0.012,
+    "dewi": 0.012, "abdul": 0.012, "budi": 0.01, "putri": 0.01, "eko": 0.008, "dwi": 0.01,
+    "tri": 0.008, "indah": 0.006, "rahmat": 0.006, "hidayat": 0.006, "wahyu": 0.006,
+    "yusup": 0.005, "ari": 0.006, "andi": 0.006, "rizki": 0.006, "puji": 0.004, "wati": 0.004,
+    "nurul": 0.006, "ayu": 0.006, "fitri": 0.005, "lestari": 0.005, "susanti": 0.004,
+    "setiawan": 0.005, "saputra": 0.005, "kurniawan": 0.005, "rahman": 0.005, "hasan": 0.004,
+    "ali": 0.004, "slamet": 0.004, "joko": 0.004, "bambang": 0.004, "wayan": 0.006,
+    "made": 0.005, "nyoman": 0.004, "ketut": 0.004, "putu": 0.005, "ni": 0.008, "i": 0.01,
+    "maria": 0.004, "yohanes": 0.003, "ilham": 0.003, "fajar": 0.003, "rina": 0.003,
+    "yuni": 0.003, "endang": 0.003, "wulan": 0.003, "aisya": 0.003, "ningsi": 0.003,
+    "santoso": 0.003, "wibowo": 0.003, "prasetyo": 0.003, "nugroho": 0.003, "hendra": 0.003,
+}
+MAX_TOKEN_INFO = 14.0
+PRIOR_FLOOR = 1.0 / 20_000  # prior frequency of a token not in COMMON_TOKENS
+PSEUDO_COUNT = 5_000
+
+
+class TokenFrequencies:
+    """Token frequencies (share of names containing a phonetic token), from data + prior."""
+
+    def __init__(self, counts: dict[str, int] | None = None, total: int = 0) -> None:
+        self.counts = counts or {}
+        self.total = total
+
+    @classmethod
+    def from_features(cls, feats: list[Features]) -> TokenFrequencies:
+        counts: dict[str, int] = {}
+        for f in feats:
+            for p in set(f.phon) | set(f.patronym_phon):
+                counts[p] = counts.get(p, 0) + 1
+        return cls(counts, len(feats))
+
+    def freq(self, phon: str) -> float:
+        """Bayesian blend of the data frequency with the prior (5,000 pseudo-names)."""
+        prior = COMMON_TOKENS.get(phon, PRIOR_FLOOR)
+        c = self.counts.get(phon, 0)
+        return (c + PSEUDO_COUNT * prior) / (self.total + PSEUDO_COUNT)
+
+    def info(self, phon: str) -> float:
+        """Bits of evidence when two names share this token (-log2 frequency, capped)."""
+        if len(phon) <= 1:
+            return 1.0
+        return min(-math.log2(self.freq(phon)), MAX_TOKEN_INFO)
+
+    def add(self, f: Features, sign: int = 1) -> None:
+        for p in set(f.phon) | set(f.patronym_phon):
+            self.counts[p] = self.counts.get(p, 0) + sign
+        self.total += sign
+
+
+DEFAULT_FREQ = TokenFrequencies()
+
+
+@dataclass(slots=True)
+class Features:
+    """Comparable features of one record (see module docstring)."""
+
+    record_id: str
+    tokens: tuple[str, ...]
+    phon: tuple[str, ...]
+    patronym: tuple[str, ...]
+    patronym_phon: tuple[str, ...]
+    joined: str
+    birth_date: date | None
+    birth_date_from_nik: bool
+    sex: str | None
+    nik: str | None
+    nik_valid: bool
+    nik_region: str | None
+    passport_no: str | None
+    phone: str | None
+    birth_place: str | None
+    record: PersonRecord | None = field(default=None, repr=False)
+
+
+def name_features(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                                          tuple[str, ...], str]:
+    """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key)."""
+    pn = parse_name(full_name)
+    toks, phon = pn.canonical_tokens, pn.phonetic_keys
+    pat = tuple(canonical_token(t) for t in pn.patronym_tokens)
+    from waspada.identity.phonetic import phonetic_key
+
+    pat_phon = tuple(phonetic_key(t) for t in pn.patronym_tokens)
+    if not toks and pat:  # "bin X" alone: keep what there is
+        toks, phon, pat, pat_phon = pat, pat_phon, (), ()
+    return toks, phon, pat, pat_phon, pn.joined_key
+
+
+def features_of(rec: PersonRecord, *, keep_record: bool = True) -> Features:
+    """Compute the matching features of one record."""
+    toks, phon, pat, pat_phon, joined = name_features(rec.full_name)
+    bd, sex = rec.birth_date, rec.sex
+    from_nik = False
+    nik_valid = False
+    region = None
+    nik = rec.nik
+    if nik:
+        res = parse_nik(nik, reference_date=date(2030, 1, 1))
+        if res.nik and len(res.nik) == 16 and res.nik.isdigit():
+            nik = res.nik
+            region = res.nik[:4]
+            nik_valid = res.valid
+            if bd is None and res.birth_date:
+                bd = date.fromisoformat(res.birth_date)
+                from_nik = True
+            if sex is None and res.sex:
+                sex = res.sex
+    place = None
+    if rec.birth_place:
+        place = " ".join(canonical_token(t) for t in rec.birth_place.lower().replace(
+            "kab.", " ").replace("kota ", " ").split()) or None
+    return Features(rec.record_id, toks, phon, pat, pat_phon, joined, bd, from_nik, sex, nik,
+                    nik_valid, region, rec.passport_no, rec.phone, place,
+                    rec if keep_record else None)
+
+
+# -- names -------------------------------------------------------------------------------------
+
+#: how each kind of token agreement counts (share of the token's information)
+LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "fuzzy": 0.6, "prefix": 0.5,
+                "initial": 0.25}
+#: the similarity is multiplied by this for each pair of given names that disagree
+CONFLICT_SIMILARITY_FACTOR = 0.75
+UNMATCHED_SHORT = -8.0  # a given name of the shorter name has no counterpart
+UNMATCHED_EXTRA = -1.5  # extra given names on the longer side (omitted middle names)
+PATRONYM_DISAGREE = -3.0
+NAME_WEIGHT_CAP = 15.0
+#: when given names disagree, shared tokens (often a family name) count at most this much
+SHARED_CAP_WHEN_DISAGREE = 6.0
+
+
+@dataclass(slots=True)
+class NameComparison:
+    weight: float  # log2 Bayes factor contributed by the name
+    similarity: float  # 0..1, symmetric
+    level: str  # exact | variant | partial | weak | different | missing
+    parts: list[dict]
+    unmatched_query: list[str]
+    unmatched_candidate: list[str]
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "weight": round(self.weight, 2),
+                "similarity": round(self.similarity, 3), "parts": self.parts,
+                "unmatched_query": self.unmatched_query,
+                "unmatched_candidate": self.unmatched_candidate}
+
+
+def _tok_level(ac: str, ap: str, bc: str, bp: str) -> tuple[str, float] | None:
+    if ac == bc:
+        return "exact", 1.0
+    if ap == bp:
+        return "phonetic", 0.9
+    la, lb = len(ac), len(bc)
+    if (la == 1 and bc[:1] == ac) or (lb == 1 and ac[:1] == bc):
+        return "initial", 0.3
+    if min(la, lb) >= 3 and (ac.startswith(bc) or bc.startswith(ac)):
+        return "prefix", 0.5  # short form: Ben / Benjamin, Abd / Abdul
+    if la >= 4 and lb >= 4:
+        jw = JaroWinkler.similarity(ap, bp)
+        if jw >= 0.9 or (jw >= 0.85 and Levenshtein.distance(ac, bc) <= 1):
+            return "fuzzy", jw * 0.85
+    return None
+
+
+def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...]
+           ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], str]], set[int], set[int]]:
+    cands: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
+    for i in range(len(ac)):
+        for j in range(len(bc)):
+            lv = _tok_level(ac[i], ap[i], bc[j], bp[j])
+            if lv is not None:
+                cands.append((lv[1], (i,), (j,), lv[0]))
+    # token merges: one token equals two adjacent tokens of the other name
+    for x, xc, xp, yc, yp, flip in ((0, ac, ap, bc, bp, False), (1, bc, bp, ac, ap, True)):
+        del x
+        for i, tok in enumerate(xc):
+            if len(tok) < 5:
+                continue
+            for j in range(len(yc) - 1):
+                if tok == yc[j] + yc[j + 1] or xp[i] == yp[j] + yp[j + 1] or (
+                        len(tok) >= 7 and JaroWinkler.similarity(xp[i], yp[j] + yp[j + 1]) >= 0.93):
+                    pair = ((j, j + 1), (i,)) if flip else ((i,), (j, j + 1))
+                    cands.append((0.95, pair[0], pair[1], "merged"))
+    cands.sort(key=lambda c: -c[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for _, ia, ib, how in cands:
+        if used_a.intersection(ia) or used_b.intersection(ib):
+            continue
+        used_a.update(ia)
+        used_b.update(ib)
+        pairs.append((ia, ib, how))
+    return pairs, set(range(len(ac))) - used_a, set(range(len(bc))) - used_b
+
+
+def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FREQ
+                  ) -> NameComparison:
+    """Align the name tokens of ``a`` (query) and ``b`` (candidate) and weigh the evidence.
+
+    Patronym tokens (after bin/binti) join the pool of the side that has them, but a patronym
+    left unmatched costs nothing unless both names have one and they disagree.
+    """
+    if not (a.tokens or a.patronym) or not (b.tokens or b.patronym):
+        return NameComparison(0.0, 0.0, "missing", [], [], [])
+    ac = a.tokens + a.patronym
+    ap = a.phon + a.patronym_phon
+    bc = b.tokens + b.patronym
+    bp = b.phon + b.patronym_phon
+    na, nb = len(a.tokens), len(b.tokens)
+    pairs, un_a, un_b = _align(ac, ap, bc, bp)
+    parts = []
+    weight = 0.0
+    credit = 0.0
+    info_a = [freq.info(p) for p in ap]
+    info_b = [freq.info(p) for p in bp]
+    for ia, ib, how in pairs:
+        ia_info = sum(info_a[i] for i in ia)
+        ib_info = sum(info_b[j] for j in ib)
+        info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix") \
+            else max(ia_info, ib_info)
+        w = info * LEVEL_FACTOR[how]
+        if how == "initial":
+            w = min(w, 2.0)
+        weight += w
+        credit += LEVEL_FACTOR[how] * (ia_info + ib_info)
+        pat = any(i >= na for i in ia) or any(j >= nb for j in ib)
+        parts.append({"query": " ".join(ac[i] for i in ia),
+                      "candidate": " ".join(bc[j] for j in ib), "how": how,
+                      "patronym": pat, "weight": round(w, 2)})
+    # unmatched given names (patronyms are optional)
+    ug_a = [i for i in un_a if i < na]
+    ug_b = [j for j in un_b if j < nb]
+    up_a = [i for i in un_a if i >= na]
+    up_b = [j for j in un_b if j >= nb]
+    # a patronym unmatched on one side while the other side has extra given names: those
+    # extra names may be the patronym written without "bin"
+    # an unmatched given name facing an unmatched given name or patronym is a disagreement
+    short = max(min(len(ug_a), len(ug_b) + len(up_b)), min(len(ug_b), len(ug_a) + len(up_a)))
+    extra = max(len(ug_a), len(ug_b)) - short
+    if short:
+        weight = min(weight, SHARED_CAP_WHEN_DISAGREE)
+    given_pairs = sum(1 for ia, ib, _ in pairs if min(ia) < na and min(ib) < nb)
+    weight += UNMATCHED_SHORT * short + UNMATCHED_EXTRA * extra
+    if a.patronym and b.patronym and up_a and up_b:
+        weight += PATRONYM_DISAGREE
+    total_info = sum(info_a[i] for i in range(na)) + sum(info_b[j] for j in range(nb))
+    total_info += sum(info_a[i] for i in range(na, len(ac)) if i not in up_a)
+    total_info += sum(info_b[j] for j in range(nb, len(bc)) if j not in up_b)
+    sim = credit / total_info if total_info else 0.0
+    sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** short
+    if a.joined and a.joined == b.joined and not ug_a and not ug_b:
+        level = "exact" if a.tokens == b.tokens else "variant"
+        if a.tokens != b.tokens:
+            parts = parts or [{"query": " ".join(a.tokens), "candidate": " ".join(b.tokens),
+                               "how": "merged", "patronym": False, "weight": 0.0}]
+            if weight <= 0:
+                weight = sum(info_b[: nb]) * 0.95
+        sim = max(sim, 0.97 if level == "variant" else 1.0)
+    elif pairs and not given_pairs:
+        # only a patronym agrees with a given name (father and son, "Ahmad" vs "X bin Ahmad")
+        level = "patronym_only"
+        weight = min(weight, 0.0) - 8.0
+        sim = min(sim, 0.3)
+    elif not ug_a and not ug_b and pairs:
+        level = "variant" if all(p[2] in ("exact", "phonetic", "merged") for p in pairs) \
+            else "partial"
+    elif pairs and short == 0:
+        level = "partial"
+    elif pairs:
+        level = "weak"
+    else:
+        level = "different"
+        weight = min(weight, -8.0)
+    weight = min(weight, NAME_WEIGHT_CAP)
+    return NameComparison(weight, sim, level, parts, [ac[i] for i in sorted(un_a)],
+                          [bc[j] for j in sorted(un_b)])
+
+
+def name_similarity(name_a: str, name_b: str, freq: TokenFrequencies = DEFAULT_FREQ) -> float:
+    """Symmetric similarity of two names in [0, 1] (the name comparison alone)."""
+    fa = _name_only(name_a)
+    fb = _name_only(name_b)
+    return compare_names(fa, fb, freq).similarity
+
+
+def _name_only(name: str) -> Features:
+    toks, phon, pat, pat_phon, joined = name_features(name)
+    return Features("", toks, phon, pat, pat_phon, joined, None, False, None, None, False, None,
+                    None, None, None)
+
+
+# -- birth dates -------------------------------------------------------------------------------
+
+def birth_date_relation(a: date | None, b: date | None) -> str:
+    """How two birth dates relate.
+
+    ``exact``, ``day_month_swap``, ``one_year_shift`` (same day and month, years 1 apart),
+    ``jan1_default`` (one side is 1 January of the same year: an unknown date recorded as 1/1),
+    ``typo`` (one digit of the day or month differs), ``close`` (within 45 days),
+    ``same_year``, ``near`` (within 2 years), ``far`` (years apart), ``unknown`` (either missing).
+    """
+    if a is None or b is None:
+        return "unknown"
+    if a == b:
+        return "exact"
+    if a.year == b.year and a.month == b.day and a.day == b.month:
+        return "day_month_swap"
+    if a.month == b.month and a.day == b.day and abs(a.year - b.year) == 1:
+        return "one_year_shift"
+    if a.year == b.year and ((a.month == 1 and a.day == 1) or (b.month == 1 and b.day == 1)):
+        return "jan1_default"
+    if a.year == b.year:
+        sa, sb = a.isoformat(), b.isoformat()
+        if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
+            return "typo"
+    days = abs((a - b).days)
+    if days <= 45:
+        return "close"
+    if a.year == b.year:
+        return "same_year"
+    if days <= 2 * 366:
+        return "near"
+    return "far"
+
+
+#: log2 Bayes factors of each birth-date relation
+BIRTH_DATE_WEIGHTS: dict[str, float] = {
+    "exact": 7.0, "day_month_swap": 4.0, "one_year_shift": 3.5, "jan1_default": 2.5,
+    "typo": 3.0, "close": 1.0, "same_year": -3.0, "near": -6.0, "far": -16.0, "unknown": 0.0,
+}

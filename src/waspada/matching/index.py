@@ -1,0 +1,236 @@
+"""In-memory watchlist index for real-time screening.
+
+``WatchlistIndex.build(records)`` computes the features of every entry and posts it under
+candidate keys:
+
+* ``j`` joined canonical name (token merges: Nurhidayah = Nur Hidayah);
+* ``p`` every unordered pair of phonetic name tokens (order, titles, extra names);
+* ``y`` phonetic token + birth year (single names, one-year shifts probe year +-1);
+* ``t`` phonetic token alone (used only when the posting is short or nothing else is known);
+* ``d`` birth date (probed with the day/month swap and +-1 year), ``n`` NIK, ``pp`` passport,
+  ``ph`` phone.
+
+``search(query)`` gathers candidates from those keys (skipping very long postings, e.g. the
+pair "siti"+"nur", when more specific keys exist), keeps the ones hit by most keys, scores them
+with :func:`waspada.matching.scorer.score_pair` and returns the top ``k`` above a threshold,
+each with its explanation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import combinations
+
+from waspada.matching.features import Features, TokenFrequencies, features_of
+from waspada.matching.records import PersonRecord
+from waspada.matching.scorer import score_pair
+
+__all__ = ["Match", "WatchlistIndex"]
+
+_KEY_WEIGHT = {"j": 3, "n": 4, "pp": 4, "ph": 3, "p": 2, "d": 2, "y": 1}
+POSTING_CAP = 2_000  # postings longer than this are skipped when other keys exist
+MAX_TOKENS = 6
+
+
+@dataclass(slots=True)
+class Match:
+    """One candidate for a query: ``score`` in [0, 1], ``explanation`` feature by feature."""
+
+    record_id: str
+    score: float
+    explanation: dict = field(default_factory=dict)
+    record: PersonRecord | None = None
+
+    def to_dict(self) -> dict:
+        return {"record_id": self.record_id, "score": round(self.score, 4),
+                "explanation": self.explanation}
+
+
+def _name_tokens(f: Features) -> list[str]:
+    toks = list(dict.fromkeys(f.phon + f.patronym_phon))[:MAX_TOKENS]
+    # adjacent merges, so "Nur Hidayah" is also found under "nurhidaya"
+    for a, b in zip(f.phon, f.phon[1:], strict=False):
+        toks.append(a + b)
+    return toks
+
+
+def _entry_keys(f: Features) -> list[str]:
+    keys: list[str] = []
+    if f.joined:
+        keys.append("j|" + f.joined)
+    base = list(dict.fromkeys(f.phon + f.patronym_phon))[:MAX_TOKENS]
+    for a, b in combinations(sorted(base), 2):
+        keys.append(f"p|{a}|{b}")
+    toks = _name_tokens(f)
+    for t in toks:
+        keys.append("t|" + t)
+    if f.birth_date is not None:
+        y = f.birth_date.year
+        for t in toks:
+            keys.append(f"y|{t}|{y}")
+        keys.append("d|" + f.birth_date.isoformat())
+    if f.nik:
+        keys.append("n|" + f.nik)
+    if f.passport_no:
+        keys.append("pp|" + f.passport_no)
+    if f.phone:
+        keys.append("ph|" + f.phone)
+    return list(dict.fromkeys(keys))
+
+
+def _query_keys(f: Features) -> tuple[list[str], list[str]]:
+    """(specific keys, broad keys); broad keys are used only when their postings are short."""
+    keys = []
+    broad = []
+    if f.joined:
+        keys.append("j|" + f.joined)
+    base = list(dict.fromkeys(f.phon + f.patronym_phon))[:MAX_TOKENS]
+    for a, b in combinations(sorted(base), 2):
+        keys.append(f"p|{a}|{b}")
+    toks = _name_tokens(f)
+    if f.birth_date is not None:
+        d = f.birth_date
+        for y in (d.year - 1, d.year, d.year + 1):
+            for t in toks:
+                keys.append(f"y|{t}|{y}")
+        dates = {d}
+        for y in (d.year - 1, d.year + 1):
+            with contextlib.suppress(ValueError):
+                dates.add(d.replace(year=y))
+        with contextlib.suppress(ValueError):
+            dates.add(date(d.year, d.day, d.month))
+        keys.extend("d|" + x.isoformat() for x in dates)
+    for t in toks:
+        broad.append("t|" + t)
+    if f.nik:
+        keys.append("n|" + f.nik)
+    if f.passport_no:
+        keys.append("pp|" + f.passport_no)
+    if f.phone:
+        keys.append("ph|" + f.phone)
+    return keys, broad
+
+
+class WatchlistIndex:
+    """Candidate index + scorer over watchlist entries (thread-safe reads after build)."""
+
+    def __init__(self) -> None:
+        self._feats: list[Features | None] = []
+        self._ids: dict[str, int] = {}
+        self._post: dict[str, array] = {}
+        self.freq = TokenFrequencies()
+        self._lock = threading.Lock()
+        self.version: int = 0
+
+    # -- building ------------------------------------------------------------------------
+    @classmethod
+    def build(cls, records: Iterable[PersonRecord], *, version: int = 0) -> WatchlistIndex:
+        idx = cls()
+        feats = [features_of(r) for r in records]
+        idx.freq = TokenFrequencies.from_features(feats)
+        for f in feats:
+            idx._insert(f)
+        idx.version = version
+        return idx
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _insert(self, f: Features) -> None:
+        if f.record_id in self._ids:
+            self._remove(f.record_id)
+        pos = len(self._feats)
+        self._feats.append(f)
+        self._ids[f.record_id] = pos
+        post = self._post
+        for k in _entry_keys(f):
+            arr = post.get(k)
+            if arr is None:
+                post[k] = array("i", (pos,))
+            else:
+                arr.append(pos)
+
+    def _remove(self, record_id: str) -> bool:
+        pos = self._ids.pop(record_id, None)
+        if pos is None:
+            return False
+        f = self._feats[pos]
+        self._feats[pos] = None  # postings are filtered lazily
+        if f is not None:
+            self.freq.add(f, -1)
+        return True
+
+    def add(self, record: PersonRecord) -> None:
+        """Add or replace one entry."""
+        with self._lock:
+            f = features_of(record)
+            self._insert(f)
+            self.freq.add(f)
+            self.version += 1
+
+    def remove(self, record_id: str) -> bool:
+        with self._lock:
+            ok = self._remove(record_id)
+            self.version += 1
+            return ok
+
+    def get(self, record_id: str) -> PersonRecord | None:
+        pos = self._ids.get(record_id)
+        f = self._feats[pos] if pos is not None else None
+        return f.record if f is not None else None
+
+    # -- searching -----------------------------------------------------------------------
+    def candidates(self, q: Features, max_candidates: int = 300) -> list[int]:
+        keys, broad = _query_keys(q)
+        hits: dict[int, int] = {}
+        post = self._post
+        skipped: list[array] = []
+        for k in keys:
+            arr = post.get(k)
+            if arr is None:
+                continue
+            if len(arr) > POSTING_CAP:
+                skipped.append(arr)
+                continue
+            w = _KEY_WEIGHT.get(k[: k.index("|")], 1)
+            for pos in arr:
+                hits[pos] = hits.get(pos, 0) + w
+        if not hits:
+            for k in broad:
+                arr = post.get(k)
+                if arr is not None and len(arr) <= POSTING_CAP * 5:
+                    for pos in arr:
+                        hits[pos] = hits.get(pos, 0) + 1
+        if not hits and skipped:
+            # only very common keys: take the shortest one
+            arr = min(skipped, key=len)
+            for pos in arr[: POSTING_CAP * 5]:
+                hits[pos] = 1
+        if len(hits) > max_candidates:
+            return sorted(hits, key=hits.__getitem__, reverse=True)[:max_candidates]
+        return list(hits)
+
+    def search(self, query: PersonRecord | Features, top: int = 5, threshold: float = 0.5,
+               *, max_candidates: int = 300, explain: bool = True) -> list[Match]:
+        """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first)."""
+        q = query if isinstance(query, Features) else features_of(query, keep_record=False)
+        scored = []
+        feats = self._feats
+        for pos in self.candidates(q, max_candidates):
+            c = feats[pos]
+            if c is None:
+                continue
+            r = score_pair(q, c, self.freq, explain=False)
+            if r.score >= threshold:
+                scored.append((r.score, c.record_id, c))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        out = []
+        for s, rid, c in scored[:top]:
+            ex = score_pair(q, c, self.freq, explain=True).explanation if explain else {}
+            out.append(Match(rid, s, ex, c.record))
+        return out

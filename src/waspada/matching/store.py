@@ -1,0 +1,246 @@
+"""Tables and queries: watchlist entries, person records, dedupe runs and cluster reviews.
+
+The watchlist index used by the web app is cached per process and rebuilt when the
+watchlist's version (count of entries, newest id, newest change) moves.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from waspada.matching.index import WatchlistIndex
+from waspada.matching.records import PersonRecord
+from waspada.platform.db import Base, UTCDateTime, utcnow
+
+LIST_KINDS = ("pencegahan", "recruiter", "victim", "postponed", "other")
+
+
+class WatchlistEntry(Base):
+    __tablename__ = "matching_watchlist_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    birth_place: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    list_kind: Mapped[str] = mapped_column(String(20), default="other")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    removal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    def to_record(self) -> PersonRecord:
+        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
+                            self.birth_place, self.address, self.nik, self.passport_no,
+                            self.phone, self.list_kind)
+
+
+class PersonRecordRow(Base):
+    """Person records (passport applications, departures...) for batch deduplication."""
+
+    __tablename__ = "matching_person_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    birth_place: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def to_record(self) -> PersonRecord:
+        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
+                            self.birth_place, self.address, self.nik, self.passport_no,
+                            self.phone, self.source)
+
+
+class DedupeRun(Base):
+    __tablename__ = "matching_dedupe_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(20))  # upload | database
+    threshold: Mapped[str] = mapped_column(String(16))
+    n_records: Mapped[int] = mapped_column(Integer, default=0)
+    n_clusters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DedupeCluster(Base):
+    """A cluster of two or more records found by a run, with the analyst's decision."""
+
+    __tablename__ = "matching_dedupe_clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("matching_dedupe_runs.id"), index=True)
+    cluster_key: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed | split
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DedupeMember(Base):
+    __tablename__ = "matching_dedupe_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("matching_dedupe_clusters.id"),
+                                            index=True)
+    record_id: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(300))
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+# -- watchlist ---------------------------------------------------------------------------------
+
+def _clip(v: str | None, n: int) -> str | None:
+    return None if v is None else v[:n]
+
+
+def add_entry(db: Session, rec: PersonRecord, *, reason: str, source: str, list_kind: str,
+              expires_on: date | None, actor: str) -> WatchlistEntry:
+    """Add (or reactivate and replace) an entry; the caller commits and audits."""
+    if list_kind not in LIST_KINDS:
+        raise ValueError(f"list kind must be one of {', '.join(LIST_KINDS)}")
+    row = db.scalar(select(WatchlistEntry).where(WatchlistEntry.record_id == rec.record_id))
+    if row is None:
+        row = WatchlistEntry(record_id=rec.record_id[:64])
+        db.add(row)
+    row.full_name = rec.full_name[:300]
+    row.birth_date = rec.birth_date
+    row.sex = rec.sex
+    row.birth_place = _clip(rec.birth_place, 200)
+    row.address = _clip(rec.address, 500)
+    row.nik = _clip(rec.nik, 32)
+    row.passport_no = _clip(rec.passport_no, 32)
+    row.phone = _clip(rec.phone, 32)
+    row.list_kind = list_kind
+    row.reason = reason[:2000]
+    row.source = source[:200]
+    row.expires_on = expires_on
+    row.active = True
+    row.created_by = actor[:64]
+    row.changed_at = utcnow()
+    row.removed_by = None
+    row.removal_reason = None
+    return row
+
+
+def remove_entry(db: Session, record_id: str, *, reason: str, actor: str
+                 ) -> WatchlistEntry | None:
+    row = db.scalar(select(WatchlistEntry).where(WatchlistEntry.record_id == record_id,
+                                                 WatchlistEntry.active.is_(True)))
+    if row is None:
+        return None
+    row.active = False
+    row.removed_by = actor[:64]
+    row.removal_reason = reason[:2000]
+    row.changed_at = utcnow()
+    return row
+
+
+def _active_clause():
+    today = date.today()
+    return (WatchlistEntry.active.is_(True)) & (
+        (WatchlistEntry.expires_on.is_(None)) | (WatchlistEntry.expires_on >= today))
+
+
+def active_entries(db: Session, limit: int | None = None) -> list[WatchlistEntry]:
+    stmt = select(WatchlistEntry).where(_active_clause()).order_by(WatchlistEntry.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(db.scalars(stmt))
+
+
+def watchlist_version(db: Session) -> tuple:
+    row = db.execute(select(func.count(WatchlistEntry.id), func.max(WatchlistEntry.id),
+                            func.max(WatchlistEntry.changed_at))).one()
+    return (row[0], row[1], str(row[2]), date.today().isoformat())
+
+
+_cache_lock = threading.Lock()
+_cache: dict[str, object] = {"version": None, "index": None}
+
+
+def watchlist_index(db: Session) -> WatchlistIndex:
+    """The process-wide index over active entries, rebuilt when the watchlist changed."""
+    version = watchlist_version(db)
+    with _cache_lock:
+        if _cache["version"] != version or _cache["index"] is None:
+            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
+                _active_clause()))]
+            _cache["index"] = WatchlistIndex.build(recs)
+            _cache["version"] = version
+        return _cache["index"]  # type: ignore[return-value]
+
+
+def entry_details(db: Session, record_ids: list[str]) -> dict[str, WatchlistEntry]:
+    if not record_ids:
+        return {}
+    rows = db.scalars(select(WatchlistEntry).where(WatchlistEntry.record_id.in_(record_ids)))
+    return {r.record_id: r for r in rows}
+
+
+# -- person records and dedupe runs -------------------------------------------------------------
+
+def person_records(db: Session, limit: int = 200_000) -> list[PersonRecord]:
+    return [r.to_record() for r in db.scalars(select(PersonRecordRow).order_by(
+        PersonRecordRow.id).limit(limit))]
+
+
+def save_run(db: Session, *, actor: str, origin: str, threshold: float,
+             records: list[PersonRecord], clusters: list[tuple[str, str]]) -> DedupeRun:
+    run = DedupeRun(created_by=actor[:64], origin=origin, threshold=f"{threshold:g}",
+                    n_records=len(records))
+    db.add(run)
+    db.flush()
+    by_cluster: dict[str, list[str]] = {}
+    for rid, cid in clusters:
+        by_cluster.setdefault(cid, []).append(rid)
+    recs = {r.record_id: r for r in records}
+    n = 0
+    for cid, members in sorted(by_cluster.items()):
+        if len(members) < 2:
+            continue
+        n += 1
+        c = DedupeCluster(run_id=run.id, cluster_key=cid[:64], size=len(members))
+        db.add(c)
+        db.flush()
+        for rid in members:
+            r = recs[rid]
+            db.add(DedupeMember(cluster_id=c.id, record_id=rid[:64], full_name=r.full_name[:300],
+                                birth_date=r.birth_date, sex=r.sex, nik=_clip(r.nik, 32),
+                                passport_no=_clip(r.passport_no, 32)))
+    run.n_clusters = n
+    return run

@@ -1,0 +1,118 @@
+"""`waspada identity dedupe|link` and `waspada watchlist match|import|add|remove|list`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.matching.conftest import base_records, write_csv
+from waspada.cli import app
+from waspada.matching.records import PersonRecord
+
+runner = CliRunner()
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_watchlist_match_writes_ranked_rows(tmp_path: Path) -> None:
+    wl = write_csv(tmp_path / "wl.csv", base_records()[:300])
+    target = base_records()[7]
+    queries = [PersonRecord("Q1", "Drs. " + target.full_name, target.birth_date, target.sex),
+               PersonRecord("Q2", "Zzyzx Qwerty")]
+    q = write_csv(tmp_path / "q.csv", queries)
+    out = tmp_path / "res.csv"
+    res = runner.invoke(app, ["watchlist", "match", "--watchlist", str(wl), "--queries", str(q),
+                              "--output", str(out), "--top", "3"])
+    assert res.exit_code == 0, res.output
+    rows = _rows(out)
+    assert list(rows[0]) == ["query_id", "rank", "record_id", "score"]
+    assert rows[0]["query_id"] == "Q1" and rows[0]["rank"] == "1"
+    assert rows[0]["record_id"] == target.record_id
+    assert not [r for r in rows if r["query_id"] == "Q2"]
+    assert len([r for r in rows if r["query_id"] == "Q1"]) <= 3
+
+
+def test_dedupe_and_link_cli(person_file, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path, truth = person_file
+    out = tmp_path / "clusters.csv"
+    model = tmp_path / "model.json"
+    res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(out),
+                              "--model", str(model)])
+    assert res.exit_code == 0, res.output
+    rows = _rows(out)
+    assert list(rows[0]) == ["record_id", "cluster_id"] and len(rows) == 640
+    cl = {r["record_id"]: r["cluster_id"] for r in rows}
+    assert sum(cl[a] == cl[b] for a, b in truth) >= 0.85 * len(truth)
+    assert model.exists()
+    # link: base file against the duplicates
+    dup = {b for _, b in truth}
+    recs = [r for r in base_records()]
+    from tests.matching.conftest import dataset
+
+    allrecs, _ = dataset()
+    left = write_csv(tmp_path / "l.csv", recs)
+    right = write_csv(tmp_path / "r.csv", [r for r in allrecs if r.record_id in dup])
+    pairs = tmp_path / "pairs.csv"
+    res = runner.invoke(app, ["identity", "link", str(left), str(right), "--output", str(pairs),
+                              "--threshold", "0.9"])
+    assert res.exit_code == 0, res.output
+    prow = _rows(pairs)
+    assert list(prow[0]) == ["left_id", "right_id", "probability"]
+    assert len({(r["left_id"], r["right_id"]) for r in prow} & set(truth)) >= 0.85 * len(truth)
+
+
+def test_bad_csv_gives_clear_error_and_no_output(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,full_name,birth_date\n1,Budi,1990-01-01\n2,Ani,1990-13-01\n")
+    out = tmp_path / "out.csv"
+    for args in (["identity", "dedupe", str(bad), "--output", str(out)],
+                 ["watchlist", "match", "--watchlist", str(bad), "--queries", str(bad),
+                  "--output", str(out)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2
+        assert "line 3" in res.output and "birth_date" in res.output
+        assert "Traceback" not in res.output
+        assert not out.exists()
+        assert not list(tmp_path.glob(".out.csv*"))
+    missing = tmp_path / "missing.csv"
+    missing.write_text("id,name\n1,Budi\n")
+    res = runner.invoke(app, ["identity", "dedupe", str(missing), "--output", str(out)])
+    assert res.exit_code == 2 and "line 1" in res.output and "record_id" in res.output
+    res = runner.invoke(app, ["identity", "dedupe", str(tmp_path / "nope.csv"), "--output",
+                              str(out)])
+    assert res.exit_code == 2 and "cannot read" in res.output
+
+
+def test_watchlist_db_commands_are_audited(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from waspada.platform.audit import AuditEntry
+    from waspada.platform.db import session_scope
+
+    f = write_csv(tmp_path / "imp.csv", [PersonRecord("CLI-WL-1", "Suparman Hadi"),
+                                         PersonRecord("CLI-WL-2", "Ujang Permana")])
+    res = runner.invoke(app, ["watchlist", "import", str(f), "--reason", "test listing",
+                              "--source", "unit test", "--kind", "recruiter"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["watchlist", "add", "--record-id", "CLI-WL-3", "--full-name",
+                              "Joko Susilo", "--reason", "r", "--source", "s",
+                              "--birth-date", "1980-02-02"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["watchlist", "list", "--limit", "500"])
+    assert res.exit_code == 0 and "CLI-WL-3" in res.output
+    res = runner.invoke(app, ["watchlist", "remove", "CLI-WL-3", "--reason", "resolved"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["watchlist", "remove", "CLI-WL-3", "--reason", "again"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["watchlist", "add", "--record-id", "X", "--full-name", "Y",
+                              "--reason", "r", "--source", "s", "--kind", "bogus"])
+    assert res.exit_code == 2
+    with session_scope() as db:
+        actions = [a for (a,) in db.execute(select(AuditEntry.action).where(
+            AuditEntry.action.like("watchlist.%")))]
+    assert {"watchlist.import", "watchlist.add", "watchlist.remove"} <= set(actions)

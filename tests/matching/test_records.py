@@ -1,0 +1,48 @@
+"""CSV reading: clear, line-numbered errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from waspada.matching.records import RecordError, read_records, read_records_text
+
+HEADER = "record_id,full_name,birth_date,sex,birth_place,address,nik,passport_no,phone\n"
+
+
+def test_reads_minimal_and_full_columns() -> None:
+    recs = read_records_text("record_id,full_name\n1,Budi\n")
+    assert recs[0].full_name == "Budi" and recs[0].birth_date is None
+    recs = read_records_text(HEADER + "2,Siti,1990-01-02,P,Malang,,3507,x123,+62 812-1\n")
+    assert recs[0].sex == "F" and recs[0].passport_no == "X123" and recs[0].phone == "08121"
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("full_name\nBudi\n", 1, "record_id"),
+    ("record_id,full_name,birth_date\n1,Budi,1990-01-01\n2,Ani,17/08/1990\n", 3, "birth_date"),
+    ("record_id,full_name,birth_date\n1,Budi,1990-02-30\n", 2, "valid date"),
+    ("record_id,full_name\n1,Budi\n2,Ani\n1,Joko\n", 4, "duplicate record_id"),
+    ("record_id,full_name,sex\n1,Budi,X\n", 2, "sex"),
+    ("record_id,full_name\n1,\n", 2, "full_name"),
+    ("record_id,full_name\n1,Budi,extra\n", 2, "fields"),
+    ("", 1, "empty"),
+])
+def test_errors_name_the_line(text: str, line: int, words: str) -> None:
+    with pytest.raises(RecordError) as exc:
+        read_records_text(text)
+    assert exc.value.line == line and words in str(exc.value)
+
+
+def test_wrong_encoding_names_the_line(tmp_path: Path) -> None:
+    p = tmp_path / "latin1.csv"
+    p.write_bytes("record_id,full_name\n1,Budi\n2,Jos\xe9\n".encode("latin-1"))
+    with pytest.raises(RecordError) as exc:
+        read_records(p)
+    assert exc.value.line == 3 and "UTF-8" in str(exc.value)
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    p = tmp_path / "bom.csv"
+    p.write_bytes("\ufeffrecord_id,full_name\n1,Budi\n".encode())
+    assert read_records(p)[0].record_id == "1"
