@@ -8,5 +8,6 @@ from waspada.offers import store as _offers  # noqa: F401
 from waspada.platform import audit as _audit  # noqa: F401
 from waspada.platform.db import Base
 from waspada.platform.security import models as _security  # noqa: F401
+from waspada.screening import store as _screening  # noqa: F401
 
 metadata = Base.metadata

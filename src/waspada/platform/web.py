@@ -31,6 +31,8 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "waspada.offers.api",
     "waspada.matching.pages",
     "waspada.matching.api",
+    "waspada.screening.pages",
+    "waspada.screening.api",
 )
 
 API_DESCRIPTION = """

@@ -1,0 +1,51 @@
+// Live assessment: each answer is saved through the API and the panel is redrawn from the
+// returned assessment. Without JavaScript the "Save answers" button does the same.
+(function () {
+  const form = document.getElementById("interview");
+  if (!form) return;
+  const id = form.dataset.screening;
+  const lang = form.dataset.lang || "id";
+  const panel = document.getElementById("assessment");
+
+  function text(tag, value, cls) {
+    const el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) el.className = cls;
+    return el;
+  }
+
+  function redraw(a) {
+    const level = document.getElementById("assessment-level");
+    level.textContent = a.level_label;
+    level.className = "level level-" + a.level;
+    document.getElementById("recommendation").textContent = a.recommended_action_label;
+    const list = document.getElementById("reasons");
+    list.replaceChildren();
+    for (const r of a.reasons) {
+      const li = document.createElement("li");
+      li.append(text("strong", r.title), " ", text("span", "+" + r.weight, "tag"),
+                document.createElement("br"), text("span", r.evidence + " — " + r.source, "muted small"));
+      list.append(li);
+    }
+    const action = document.getElementById("action");
+    if (action) action.value = a.recommended_action;
+    panel.classList.add("updated");
+    setTimeout(() => panel.classList.remove("updated"), 400);
+  }
+
+  async function save(answers) {
+    const response = await fetch("/api/v1/screenings/" + id, {
+      method: "PATCH", credentials: "same-origin",
+      headers: {"content-type": "application/json"},
+      body: JSON.stringify({answers: answers, lang: lang}),
+    });
+    if (response.ok) redraw((await response.json()).assessment);
+  }
+
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.type === "radio" && input.name.startsWith("q_")) {
+      save({[input.name.slice(2)]: input.value});
+    }
+  });
+})();

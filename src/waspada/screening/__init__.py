@@ -1,0 +1,1 @@
+"""Departure and passport-application screening: interview, assessment, decision, record."""
