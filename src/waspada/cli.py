@@ -245,6 +245,7 @@ CAPABILITY_CLIS: tuple[tuple[str, str, str], ...] = (
     ("waspada.identity.cli", "document_app", "document"),
     ("waspada.identity.cli", "name_app", "name"),
     ("waspada.offers.cli", "offers_app", "offers"),
+    ("waspada.cases.cli", "cases_app", "cases"),
     ("waspada.matching.cli", "identity_app", "identity"),
     ("waspada.matching.cli", "watchlist_app", "watchlist"),
 )

@@ -58,3 +58,30 @@ def load_demo(seed: int = 7) -> DemoReport:
 
 #: capability loaders: ``fn(seed) -> (created, skipped)``; each must be idempotent
 DEMO_LOADERS: list = []
+
+
+def _load_demo_cases(seed: int) -> tuple[int, int]:
+    from waspada.cases.demo import load_demo_cases
+
+    return load_demo_cases(seed)
+
+
+DEMO_LOADERS.append(_load_demo_cases)
+
+
+def _load_demo_screenings(seed: int) -> tuple[int, int]:
+    from waspada.screening.demo import load_demo_screenings
+
+    return load_demo_screenings(seed)
+
+
+DEMO_LOADERS.append(_load_demo_screenings)
+
+
+def _load_demo_matching(seed: int) -> tuple[int, int]:
+    from waspada.matching.demo import load_demo_matching
+
+    return load_demo_matching(seed)
+
+
+DEMO_LOADERS.append(_load_demo_matching)

@@ -3,6 +3,7 @@
 A new capability with tables adds its ``store`` module here.
 """
 
+from waspada.cases import models as _cases  # noqa: F401
 from waspada.matching import store as _matching  # noqa: F401
 from waspada.offers import store as _offers  # noqa: F401
 from waspada.platform import audit as _audit  # noqa: F401

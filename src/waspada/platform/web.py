@@ -33,6 +33,8 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "waspada.matching.api",
     "waspada.screening.pages",
     "waspada.screening.api",
+    "waspada.cases.pages",
+    "waspada.cases.api",
 )
 
 API_DESCRIPTION = """

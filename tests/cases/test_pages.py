@@ -1,0 +1,109 @@
+"""Case pages: list, officer intake form, case page with timeline, steps, comments, uploads."""
+
+from __future__ import annotations
+
+import re
+
+from tests.cases.conftest import create_case, unique_name
+from tests.conftest import csrf_headers
+
+
+def _token(client) -> str:  # type: ignore[no-untyped-def]
+    return client.cookies.get("waspada_csrf") or ""
+
+
+def test_officer_form_creates_a_case_and_the_page_shows_it(protection) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    form = protection.get("/cases/new")
+    assert form.status_code == 200 and "Kasus baru" in form.text
+    response = protection.post("/cases/new", data={
+        "csrf_token": _token(protection), "victim_name": name, "victim_birth_date": "2000-05-06",
+        "destination_country": "KH", "exploitation_type": "ForcedCriminality",
+        "compound_type": "OnlineScam", "source": "family", "summary": "Ditahan di Bavet",
+        "reporter_name": "Bapak Pelapor", "reporter_phone": "081299999999",
+        "recruiter_name": "Agen Rekrut"}, follow_redirects=False)
+    assert response.status_code == 303
+    page = protection.get(response.headers["location"])
+    assert page.status_code == 200
+    assert name in page.text and "Dilaporkan" in page.text and "Linimasa" in page.text
+    listing = protection.get("/cases", params={"destination": "KH"})
+    assert listing.status_code == 200 and name in listing.text
+
+
+def test_steps_comments_and_tasks_from_the_page(protection) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(protection)
+    cid = case["id"]
+    ok = protection.post(f"/cases/{cid}/transition", data={
+        "csrf_token": _token(protection), "transition": "verify",
+        "trafficking_status": "PossibleVictimOfTrafficking", "note": "telepon keluarga"},
+        follow_redirects=False)
+    assert ok.status_code == 303
+    refused = protection.post(f"/cases/{cid}/transition", data={
+        "csrf_token": _token(protection), "transition": "issue_splp"})
+    assert refused.status_code == 409 and "tidak mungkin" in refused.text
+    protection.post(f"/cases/{cid}/comment", data={"csrf_token": _token(protection),
+                                                   "body": "<b>tebal</b> & aman"})
+    protection.post(f"/cases/{cid}/task", data={"csrf_token": _token(protection),
+                                                "title": "Hubungi KP2MI", "due_on": "2026-01-10"})
+    page = protection.get(f"/cases/{cid}").text
+    assert "Terverifikasi" in page and "&lt;b&gt;tebal&lt;/b&gt; &amp; aman" in page
+    assert "Hubungi KP2MI" in page
+
+
+def test_analyst_sees_pseudonyms_on_pages(role_clients, protection) -> None:  # type: ignore[no-untyped-def]
+    name = unique_name()
+    case = create_case(protection, name)
+    page = role_clients["analyst"].get(f"/cases/{case['id']}")
+    assert page.status_code == 200 and name not in page.text
+    assert re.search(r"V-\d+", page.text)
+    listing = role_clients["analyst"].get("/cases", params={"reference": case["reference"]})
+    assert name not in listing.text and case["reference"] in listing.text
+
+
+def test_upload_and_download_from_the_page(protection) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(protection)
+    cid = case["id"]
+    png = b"\x89PNG\r\n\x1a\n" + b"\x01" * 32
+    up = protection.post(f"/cases/{cid}/attachments", files={"file": ("foto.png", png, "image/png")},
+                         headers=csrf_headers(protection), follow_redirects=False)
+    assert up.status_code == 303
+    bad = protection.post(f"/cases/{cid}/attachments",
+                          files={"file": ("x.html", b"<html></html>", "text/html")},
+                          headers=csrf_headers(protection))
+    assert bad.status_code == 415 and "PDF, JPEG" in bad.text
+    page = protection.get(f"/cases/{cid}").text
+    link = re.search(rf'href="(/cases/{cid}/attachments/\d+)"', page).group(1)
+    got = protection.get(link)
+    assert got.content == png and got.headers["content-type"] == "image/png"
+
+
+def test_other_units_get_not_found(role_clients, protection) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(protection)
+    assert role_clients["checkpoint_officer"].get(f"/cases/{case['id']}").status_code == 404
+    assert role_clients["auditor"].get("/cases").status_code == 403
+
+
+def test_people_assessments_and_support_plans_from_the_page(role_clients, protection) -> None:  # type: ignore[no-untyped-def]
+    first = create_case(protection)
+    victim = next(p for p in first["persons"] if p["role"] == "victim")
+    second = create_case(protection)
+    token = _token(protection)
+    # the same victim added by hand to another case is flagged as a possible duplicate
+    added = protection.post(f"/cases/{second['id']}/person", data={
+        "csrf_token": token, "role": "victim", "full_name": victim["full_name"],
+        "birth_date": "1999-04-12"}, follow_redirects=False)
+    assert added.status_code == 303
+    page = protection.get(f"/cases/{second['id']}").text
+    assert first["reference"] in page
+    protection.post(f"/cases/{second['id']}/assessment", data={
+        "csrf_token": token, "level": "household", "risk": "medium", "notes": "utang keluarga"})
+    protection.post(f"/cases/{second['id']}/support-plan", data={
+        "csrf_token": token, "type": "Livelihood", "objectives": "pelatihan kerja"})
+    page = protection.get(f"/cases/{second['id']}").text
+    assert "utang keluarga" in page and "pelatihan kerja" in page
+    bad = protection.post(f"/cases/{second['id']}/assessment", data={
+        "csrf_token": token, "level": "galaxy", "risk": "medium"})
+    assert bad.status_code == 422
+    # the analyst does not see the sensitive section at all
+    analyst_page = role_clients["analyst"].get(f"/cases/{second['id']}").text
+    assert "utang keluarga" not in analyst_page

@@ -1,0 +1,128 @@
+"""The public family report form: works without an account, and holds under abuse."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.cases.conftest import unique_name
+from waspada.cases.models import Case, Person
+from waspada.platform.db import session_scope
+
+
+@pytest.fixture(autouse=True)
+def _reset_public_limits() -> None:
+    from waspada.cases.pages import public_lookup_limiter, public_report_limiter
+
+    public_report_limiter.reset()
+    public_lookup_limiter.reset()
+
+
+def _form(client: TestClient, **fields: str) -> dict[str, str]:
+    client.get("/lapor")
+    data = {"csrf_token": client.cookies.get("waspada_csrf") or "",
+            "reporter_name": "Ibu Sumiati", "reporter_phone": "0812 3456 7890",
+            "relationship": "ibu", "victim_name": unique_name(),
+            "victim_birth_date": "2001-02-03", "destination_country": "KH",
+            "destination_city": "Bavet", "description": "Anak saya tidak bisa pulang.",
+            "consent": "1"}
+    data.update(fields)
+    return data
+
+
+def _code(html: str) -> str:
+    match = re.search(r'id="follow-up-code">([^<]+)<', html)
+    assert match, html[:2000]
+    return match.group(1)
+
+
+def test_family_reports_without_account_and_checks_status(client: TestClient, role_clients) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/lapor")
+    assert page.status_code == 200 and "Laporkan keluarga yang terjebak di luar negeri" in page.text
+    data = _form(client)
+    response = client.post("/lapor", data=data)
+    assert response.status_code == 200, response.text[:500]
+    code = _code(response.text)
+    assert len(code) >= 32
+    with session_scope() as session:
+        case = session.query(Case).filter(Case.public_code_hash.isnot(None)).order_by(
+            Case.id.desc()).first()
+        assert case.source == "public" and case.public_code_hash != code
+        assert case.status == "reported"
+    # the case went to KBRI Phnom Penh (Cambodia) and the protection officer sees it
+    listed = role_clients["protection_officer"].get("/api/v1/cases",
+                                                    params={"reference": case.reference})
+    assert listed.json()["cases"][0]["victim"] == data["victim_name"]
+    # the status page shows only the label and the date
+    client.get("/lapor/status")
+    status = client.post("/lapor/status", data={"code": code,
+                                                "csrf_token": client.cookies["waspada_csrf"]})
+    assert status.status_code == 200
+    assert "Dilaporkan" in status.text
+    for secret in (data["victim_name"], "Sumiati", "0812", "Bavet", case.reference):
+        assert secret not in status.text
+    wrong = client.post("/lapor/status", data={"code": "x" * 32,
+                                               "csrf_token": client.cookies["waspada_csrf"]})
+    assert wrong.status_code == 404 and "Tidak ada laporan" in wrong.text
+
+
+def test_html_and_script_are_stored_as_text_and_escaped(client: TestClient, role_clients) -> None:  # type: ignore[no-untyped-def]
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    name = unique_name()
+    response = client.post("/lapor", data=_form(client, victim_name=name,
+                                                description=payload, destination_city=payload[:100]))
+    assert response.status_code == 200
+    with session_scope() as session:
+        person = session.query(Person).filter(Person.full_name == name).one()
+        case = session.get(Case, person.case_id)
+        assert case.summary == payload  # stored as the plain text it is
+        case_id = case.id
+    page = role_clients["protection_officer"].get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_oversized_and_missing_input_is_refused(client: TestClient) -> None:
+    response = client.post("/lapor", data=_form(client, description="x" * 2001))
+    assert response.status_code == 422
+    response = client.post("/lapor", data=_form(client, victim_name="", reporter_phone="abc"))
+    assert response.status_code == 422 and "wajib diisi" in response.text
+    response = client.post("/lapor", data=_form(client, consent=""))
+    assert response.status_code == 422
+    huge = _form(client, description="y" * 40_000)
+    assert client.post("/lapor", data=huge).status_code == 413
+    # a body above the platform cap is cut off before the form is parsed
+    assert client.post("/lapor", data=_form(client, description="z" * (13 * 1024 * 1024))
+                       ).status_code == 413
+
+
+def test_a_flood_of_posts_is_rate_limited(client: TestClient) -> None:
+    codes = [client.post("/lapor", data=_form(client)).status_code for _ in range(8)]
+    assert codes[:5] == [200] * 5
+    assert set(codes[5:]) == {429}
+
+
+def test_without_csrf_token_and_robots_are_refused(client: TestClient) -> None:
+    data = _form(client)
+    data.pop("csrf_token")
+    assert client.post("/lapor", data=data).status_code == 403
+    before = _count()
+    bot = client.post("/lapor", data=_form(client, website="http://spam.example"))
+    assert bot.status_code == 200 and 'id="follow-up-code"' not in bot.text
+    assert _count() == before
+
+
+def test_status_lookups_are_rate_limited(client: TestClient) -> None:
+    client.get("/lapor/status")
+    token = client.cookies["waspada_csrf"]
+    statuses = [client.post("/lapor/status", data={"code": f"guess{i:028d}", "csrf_token": token}
+                            ).status_code for i in range(32)]
+    assert statuses[-1] == 429
+
+
+def _count() -> int:
+    with session_scope() as session:
+        return session.query(Case).count()
