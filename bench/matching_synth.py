@@ -187,7 +187,7 @@ def build(n_base: int, *, per_kind: int = 100, seed: int = 11
     pos: dict[str, list[tuple[str, str]]] = {k: [] for k in POSITIVE_KINDS}
     neg: dict[str, list[tuple[str, str]]] = {k: [] for k in NEGATIVE_KINDS}
     # Muhammad variants need Muhammad names: rename some base men
-    men = [p for p in people if p.sex == "M" and " " in p.full_name]
+    men = {p.record_id for p in people if p.sex == "M" and " " in p.full_name}
     used: set[str] = set()
     n = 0
     for kind in POSITIVE_KINDS + NEGATIVE_KINDS:
@@ -199,7 +199,7 @@ def build(n_base: int, *, per_kind: int = 100, seed: int = 11
             if p.record_id in used:
                 continue
             if kind == "muhammad_variant" and not p.full_name.startswith("Muhammad"):
-                if p.sex != "M" or p not in men or rng.random() < 0.5:
+                if p.record_id not in men or rng.random() < 0.5:
                     continue
                 p = replace(p, full_name="Muhammad " + p.full_name.split(" bin")[0])
                 recs[p.record_id] = _rec(p)

@@ -1,0 +1,1 @@
+"""Identity matching: real-time watchlist screening and duplicate-identity detection."""

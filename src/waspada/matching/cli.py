@@ -73,7 +73,7 @@ def _check_threshold(t: float) -> None:
 def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
-    threshold: Annotated[float, typer.Option(help="Match probability to link records.")] = 0.9,
+    threshold: Annotated[float, typer.Option(help="Match probability to link records.")] = 0.5,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
@@ -107,7 +107,7 @@ def link_cmd(
     right: Annotated[Path, typer.Argument(help="Right person CSV.")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes left_id,right_id,probability.")],
-    threshold: Annotated[float, typer.Option(help="Minimum match probability.")] = 0.9,
+    threshold: Annotated[float, typer.Option(help="Minimum match probability.")] = 0.5,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,

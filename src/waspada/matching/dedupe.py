@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 Progress = Callable[[str], None]
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.5
 
 
 def _noop(_msg: str) -> None:
@@ -378,10 +378,13 @@ def _train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
     # Birth-date and name levels are estimated on pairs sharing an identifier (NIK, passport or
     # phone): blocking on the name instead lets EM mistake "same common name, same region"
     # for the match class.
-    progress("estimating m by EM (blocked on shared identifiers)")
-    linker, ok = _em(tables, linker, "(l.nik = r.nik) OR (l.passport_no = r.passport_no) "
-                     "OR (l.phone = r.phone)", progress)
-    if not ok:
+    # (an OR of identifiers cannot use a hash join: one identifier at a time, first that works)
+    for ident in ("nik", "passport_no", "phone"):
+        progress(f"estimating m by EM (blocked on shared {ident})")
+        linker, ok = _em(tables, linker, block_on(ident), progress)
+        if ok:
+            break
+    else:
         progress("estimating m by EM (blocked on joined name + sex)")
         linker, _ok = _em(tables, linker, block_on("joined", "sex"), progress)
     return _linker(tables, regularise_model(linker.misc.save_model_to_json()))

@@ -200,7 +200,7 @@ def dedupe_page(request: Request, db: Session = Depends(get_db),
 
 @router.post("/dedupe/run")
 async def dedupe_run(request: Request, origin: str = Form("upload"),
-                     threshold: float = Form(0.9), file: UploadFile | None = File(None),
+                     threshold: float = Form(0.5), file: UploadFile | None = File(None),
                      db: Session = Depends(get_db),
                      principal: Principal = Depends(require("dedupe.run"))) -> Response:
     from waspada.matching.dedupe import dedupe
