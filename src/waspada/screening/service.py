@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.identity.consistency import check_traveller
@@ -221,11 +222,10 @@ def _prior(db: Session, record: PersonRecord, exclude_screening: int | None
     return prior, same, round(best.score, 4)
 
 
-def _record_no(db: Session, unit: Unit, kind: str) -> str:
-    year = utcnow().year
-    count = db.scalar(select(func.count(Screening.id)).where(Screening.unit_id == unit.id)) or 0
+def _record_no(unit: Unit, kind: str, screening_id: int) -> str:
+    """Unique by construction (the row id), so numbering costs nothing at a million rows."""
     prefix = "BAP" if kind == "departure" else "BAPP"
-    return f"{prefix}/{unit.code.upper()[:20]}/{year}/{count + 1:06d}"
+    return f"{prefix}/{unit.code.upper()[:20]}/{utcnow().year}/{screening_id:07d}"
 
 
 def _facts(data: TravellerInput) -> dict[str, Any]:
@@ -304,7 +304,7 @@ def create(db: Session, principal: Principal, data: TravellerInput,
     if data.offer_text.strip():
         offer = analyse(data.offer_text, agencies=agency_names(db)).to_dict("id")
     screening = Screening(
-        record_no=_record_no(db, unit, data.kind), kind=data.kind, unit_id=unit.id,
+        record_no=f"pending-{secrets.token_hex(8)}", kind=data.kind, unit_id=unit.id,
         officer_id=principal.user_id, person_id=person_id, person_match_score=best,
         full_name=traveller["full_name"], birth_date=traveller["birth_date"],
         sex=traveller["sex"], nik=traveller["nik"], passport_no=traveller["passport_no"],
@@ -317,6 +317,7 @@ def create(db: Session, principal: Principal, data: TravellerInput,
         is_synthetic=synthetic)
     db.add(screening)
     db.flush()
+    screening.record_no = _record_no(unit, data.kind, screening.id)
     _assess(screening)
     return screening
 

@@ -73,6 +73,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('matching_watchlist_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_matching_watchlist_entries_active'), ['active'], unique=False)
+        batch_op.create_index(batch_op.f('ix_matching_watchlist_entries_changed_at'), ['changed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_matching_watchlist_entries_nik'), ['nik'], unique=False)
         batch_op.create_index(batch_op.f('ix_matching_watchlist_entries_record_id'), ['record_id'], unique=True)
 
