@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 from waspada.cases.workflow import load_workflow
+from waspada.platform.exports import spreadsheet_safe
 
 CITATION = "HTCDS by IOM, CC BY 4.0"
 
@@ -158,11 +159,7 @@ def csv_columns() -> list[str]:
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         value = ";".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    # neutralise spreadsheet formulas (CSV injection)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def flatten(record: dict[str, Any]) -> dict[str, str]:

@@ -144,11 +144,3 @@ def _contact_value(value: Any) -> str:
                 return str(value[key])
         return json.dumps(value, sort_keys=True)
     return str(value)
-
-
-def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells (CSV injection)."""
-    if value[:1] in ("=", "@", "\t", "\r") or (value[:1] in ("+", "-")
-                                                and not value[1:2].isdigit()):
-        return "'" + value
-    return value

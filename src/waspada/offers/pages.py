@@ -18,6 +18,7 @@ from waspada.offers.cli import scan_record
 from waspada.offers.store import Agency, OfferReport, OfferScan, agency_names
 from waspada.platform import audit
 from waspada.platform.deps import client_ip, get_db, public, require
+from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -178,8 +179,8 @@ def scan_contacts(scan_id: int, db: Session = Depends(get_db),
     writer = csv.writer(buffer)
     writer.writerow(["kind", "value", "posts", "max_level", "record_ids"])
     for row in bulk.aggregate_contacts(results):
-        writer.writerow([row["kind"], bulk.csv_safe(row["value"]), row["count"],
-                         row["max_level"], " ".join(bulk.csv_safe(str(i)) for i in row["ids"])])
+        writer.writerow([row["kind"], spreadsheet_safe(row["value"]), row["count"],
+                         row["max_level"], " ".join(spreadsheet_safe(str(i)) for i in row["ids"])])
     audit.record("offers.scan.export", principal, object_type="offer_scan", object_id=scan.id,
                  format="contacts_csv")
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from waspada.identity.consistency import parse_date
 from waspada.platform import audit
 from waspada.platform.deps import get_db, require
+from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.models import Unit
@@ -223,7 +224,7 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
         sheet.title = "Screenings"
         sheet.append(header)
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([spreadsheet_safe(v) for v in row])
         buffer = io.BytesIO()
         book.save(buffer)
         return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
@@ -232,16 +233,9 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([[_cell(v) for v in row] for row in rows])
+    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{stem}.csv"'})
-
-
-def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in exported text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @router.get("/screenings/{screening_id}")
