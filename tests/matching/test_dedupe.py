@@ -101,3 +101,55 @@ def test_spark_engine_on_a_small_sample(trained, tmp_path: Path) -> None:  # typ
 def test_read_fixture_file(person_file) -> None:  # type: ignore[no-untyped-def]
     path, _ = person_file
     assert len(read_records(path)) == 640
+
+
+def _model(lam: float, levels: list[tuple[str, float, float]]) -> dict:
+    return {"probability_two_random_records_match": lam, "comparisons": [
+        {"output_column_name": "birth_date", "comparison_levels": [
+            {"is_null_level": True},
+            *({"label_for_charts": lab, "m_probability": m, "u_probability": u}
+              for lab, m, u in levels)]}]}
+
+
+def test_regularise_model_removes_true_matches_from_u() -> None:
+    from waspada.matching.dedupe import U_CORRECTION_MIN_SHARE, regularise_model
+
+    lam = 1e-3
+    out = regularise_model(_model(lam, [("exact", 0.9, 2e-3), ("one typo", 0.05, 1e-5),
+                                        ("else", 0.05, 0.99)]))
+    exact, typo, other = out["comparisons"][0]["comparison_levels"][1:]
+    assert exact["u_probability"] == pytest.approx((2e-3 - lam * 0.9) / (1 - lam))
+    # a sampled u smaller than the matches it should contain keeps a share of itself
+    assert typo["u_probability"] == pytest.approx(U_CORRECTION_MIN_SHARE * 1e-5 / (1 - lam))
+    assert other["u_probability"] == 0.99  # the else level is left as sampled
+
+
+def test_regularise_model_holds_birth_date_else_m() -> None:
+    from waspada.matching.dedupe import BIRTH_DATE_ELSE_MIN_M, regularise_model
+
+    for m in (1e-5, 0.3):
+        out = regularise_model(_model(1e-6, [("exact", 0.9, 1e-4), ("else", m, 0.99)]))
+        assert out["comparisons"][0]["comparison_levels"][-1]["m_probability"] == (
+            BIRTH_DATE_ELSE_MIN_M)
+
+
+def test_name_jaro_winkler_level_needs_both_names_similar() -> None:
+    """A shared first name alone ("christopher lee" / "christopher ng") is not a typo."""
+    import duckdb
+
+    from waspada.matching.dedupe import settings
+
+    s = settings({}).create_settings_dict("duckdb")
+    name = next(c for c in s["comparisons"] if c["output_column_name"] == "name")
+    cond = next(lv["sql_condition"] for lv in name["comparison_levels"]
+                if lv.get("label_for_charts") == "phonetic jaro-winkler >= 0.92")
+
+    def level(a: str, b: str) -> bool:
+        cols = {"name_phon": (a, b), "first_phon": (a.split()[0], b.split()[0]),
+                "last_phon": (a.split()[-1], b.split()[-1])}
+        sel = ", ".join(f"'{v[0]}' AS \"{c}_l\", '{v[1]}' AS \"{c}_r\"" for c, v in cols.items())
+        row = duckdb.connect().execute(f"SELECT {cond} FROM (SELECT {sel})").fetchone()
+        return bool(row and row[0])
+
+    assert level("jacinta frencham", "jacina frencham")
+    assert not level("christopher lee", "christopher ng")  # whole-string JW 0.93
