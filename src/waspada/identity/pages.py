@@ -50,9 +50,12 @@ def documents_check(request: Request, mrz: str = Form(""), nik: str = Form(""),
     result = check_traveller(facts) if facts else None
     mrz_result = None
     if form["mrz"].strip():
-        from waspada.identity.mrz import parse_mrz
+        if form["ocr_tolerant"] or result is None or result.mrz is None:
+            from waspada.identity.mrz import parse_mrz
 
-        mrz_result = parse_mrz(facts["mrz"], ocr_tolerant=form["ocr_tolerant"]).to_dict(lang)
+            mrz_result = parse_mrz(facts["mrz"], ocr_tolerant=form["ocr_tolerant"]).to_dict(lang)
+        else:  # already parsed by check_traveller
+            mrz_result = result.mrz.to_dict(lang)
     nik_result = parse_nik(form["nik"]).to_dict(lang) if form["nik"].strip() else None
     findings = result.to_dict(lang)["findings"] if result else []
     findings.sort(key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))

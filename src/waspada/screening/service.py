@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.identity.consistency import check_traveller
-from waspada.identity.mrz import parse_mrz
 from waspada.matching import store as matching_store
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
@@ -155,16 +154,6 @@ def _identity(data: TravellerInput, today: date) -> tuple[dict[str, Any], list[D
                                  "birth_date": data.birth_date, "sex": data.sex or None}
     facts: dict[str, Any] = {"travel_date": today}
     if data.mrz:
-        parsed = parse_mrz(data.mrz)
-        fields = parsed.fields
-        if not traveller["full_name"]:
-            traveller["full_name"] = " ".join(
-                x for x in (fields.get("given_names"), fields.get("surname")) if x).strip()
-        traveller["passport_no"] = traveller["passport_no"] or fields.get("document_number")
-        if traveller["birth_date"] is None and fields.get("birth_date"):
-            traveller["birth_date"] = date.fromisoformat(fields["birth_date"])
-        traveller["sex"] = traveller["sex"] or (fields.get("sex") if fields.get("sex") in
-                                                ("M", "F") else None)
         facts["mrz"] = data.mrz
     if data.nik.strip():
         facts["nik"] = data.nik.strip()
@@ -175,6 +164,16 @@ def _identity(data: TravellerInput, today: date) -> tuple[dict[str, Any], list[D
     if data.passport_no.strip() and not data.mrz:
         facts["passport_number"] = data.passport_no.strip()
     checked = check_traveller(facts, reference_date=today)
+    if checked.mrz is not None:  # typed fields win; the MRZ fills the gaps
+        fields = checked.mrz.fields
+        if not traveller["full_name"]:
+            traveller["full_name"] = " ".join(
+                x for x in (fields.get("given_names"), fields.get("surname")) if x).strip()
+        traveller["passport_no"] = traveller["passport_no"] or fields.get("document_number")
+        if traveller["birth_date"] is None and fields.get("birth_date"):
+            traveller["birth_date"] = date.fromisoformat(fields["birth_date"])
+        if traveller["sex"] is None and fields.get("sex") in ("M", "F"):
+            traveller["sex"] = fields["sex"]
     findings = [DocumentFinding(f.code, f.severity, f.message_id, f.message_en)
                 for f in checked.findings]
     if not traveller["full_name"]:
