@@ -189,7 +189,7 @@ def watchlist_version(db: Session) -> tuple:
     the state; the date makes expired entries drop out at midnight."""
     newest_id = db.scalar(select(func.max(WatchlistEntry.id)))
     newest_change = db.scalar(select(func.max(WatchlistEntry.changed_at)))
-    return (newest_id, str(newest_change), date.today().isoformat())
+    return (newest_id, newest_change, date.today().isoformat())
 
 
 _cache_lock = threading.Lock()
@@ -197,15 +197,34 @@ _cache: dict[str, object] = {"version": None, "index": None}
 
 
 def watchlist_index(db: Session) -> WatchlistIndex:
-    """The process-wide index over active entries, rebuilt when the watchlist changed."""
+    """The process-wide index over active entries.
+
+    Built once (and again each new day, when entries may have expired); after that only the
+    entries changed since the last look are added or removed, so adding one entry to a
+    million-entry watchlist does not rebuild the index.
+    """
     version = watchlist_version(db)
     with _cache_lock:
-        if _cache["version"] != version or _cache["index"] is None:
+        index = _cache["index"]
+        old = _cache["version"]
+        if index is None or old is None or old[2] != version[2]:
             recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
                 _active_clause()))]
-            _cache["index"] = WatchlistIndex.build(recs)
-            _cache["version"] = version
-        return _cache["index"]  # type: ignore[return-value]
+            index = WatchlistIndex.build(recs)
+        elif old != version and old[1] is not None:
+            today = date.today()
+            for entry in db.scalars(select(WatchlistEntry)
+                                    .where(WatchlistEntry.changed_at >= old[1])):
+                if entry.active and (entry.expires_on is None or entry.expires_on >= today):
+                    index.add(entry.to_record())  # type: ignore[union-attr]
+                else:
+                    index.remove(entry.record_id)  # type: ignore[union-attr]
+        elif old != version:  # the watchlist was empty before
+            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
+                _active_clause()))]
+            index = WatchlistIndex.build(recs)
+        _cache["index"], _cache["version"] = index, version
+        return index  # type: ignore[return-value]
 
 
 def entry_details(db: Session, record_ids: list[str]) -> dict[str, WatchlistEntry]:
