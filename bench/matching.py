@@ -133,17 +133,20 @@ def at(scored: dict, t: float) -> set:
     return {k for k, p in scored.items() if p >= t}
 
 
+THRESHOLDS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8,
+              0.9, 0.95, 0.99)
+
+
 def best_f1(scored: dict, truth: set) -> tuple[float, float]:
     """(F1, threshold) of the best threshold, for information."""
-    return max((prf(at(scored, t), truth)[2], t) for t in (
-        0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99))
+    return max((prf(at(scored, t), truth)[2], t) for t in THRESHOLDS)
 
 
 def best_recall(scored: dict, truth: set, min_precision: float = 0.99
                 ) -> tuple[float, float, float]:
     """(recall, precision, threshold): the highest recall whose precision >= min_precision."""
     best = (0.0, 1.0, 1.0)
-    for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99):
+    for t in THRESHOLDS:
         p, r, _ = prf(at(scored, t), truth)
         if p >= min_precision and r > best[0]:
             best = (r, p, t)
@@ -177,6 +180,7 @@ def febrl_frame(recs: list[PersonRecord], raw: dict[str, str], freq: dict | None
     f["dob_year"] = f["dob_year"].astype("Int64")
     f["dob_md"] = [d[5:10] if d else None for d in dob]
     f["dob_dm"] = [f"{d[8:10]}-{d[5:7]}" if d else None for d in dob]
+    f["dob_digits"] = [d.replace("-", "") if d else None for d in dob]
     return f
 
 
@@ -198,11 +202,11 @@ def bench_febrl(threshold: float = 0.5) -> None:
                 recs, raw = febrl_records(df, names_only)
                 frame = febrl_frame(recs, raw)
                 with quiet():
-                    res = D.dedupe(recs, threshold=0.01, frame=frame,
+                    res = D.dedupe(recs, threshold=0.001, frame=frame,
                                    use_address=not names_only)
                 scored = {norm(a, b): p for a, b, p in res.pairs}
                 t1 = time.perf_counter() - t0
-                base = plain_run([plain_frame(recs, raw)], cols, "dedupe_only", 0.01)
+                base = plain_run([plain_frame(recs, raw)], cols, "dedupe_only", 0.001)
             else:
                 a, b, links = loader(return_links=True)
                 truth = {norm(str(x), str(y)) for x, y in links}
@@ -215,12 +219,14 @@ def bench_febrl(threshold: float = 0.5) -> None:
                             freq[t] = freq.get(t, 0) + 1
                 fa, fb = febrl_frame(la, ra, freq), febrl_frame(lb, rb, freq)
                 with quiet():
-                    pairs = D.link(la, lb, threshold=0.01, frames=(fa, fb),
+                    pairs = D.link(la, lb, threshold=0.001, frames=(fa, fb),
                                    use_address=not names_only)
                 scored = {norm(x, y): p for x, y, p in pairs}
+                # both FEBRL4 files are free of duplicates: linking one to one is right here
+                once = {norm(x, y): p for x, y, p in D.assign_one_to_one(pairs)}
                 t1 = time.perf_counter() - t0
                 base = plain_run([plain_frame(la, ra), plain_frame(lb, rb)], cols,
-                                 "link_only", 0.01)
+                                 "link_only", 0.001)
             p, r, f = prf(at(scored, threshold), truth)
             bp, br, bf = prf(at(base, threshold), truth)
             rr, rp, rt = best_recall(scored, truth)
@@ -228,10 +234,17 @@ def bench_febrl(threshold: float = 0.5) -> None:
             f_best, f_t = best_f1(scored, truth)
             bf_best, bf_t = best_f1(base, truth)
             print(f"{name:8} {fields:10} {'waspada':8} {p:7.4f} {r:7.4f} {f:7.4f} "
-                  f"{f / bf if bf else float('nan'):8.3f}  {rr:8.4f} {rt:6.2f} {f_best:7.4f} "
-                  f"{f_t:6.2f} {t1:6.1f}")
+                  f"{f / bf if bf else float('nan'):8.3f}  {rr:8.4f} {rt:6.3f} {f_best:7.4f} "
+                  f"{f_t:6.3f} {t1:6.1f}")
             print(f"{'':8} {'':10} {'plain':8} {bp:7.4f} {br:7.4f} {bf:7.4f} {'':8}  "
-                  f"{br_:8.4f} {bt:6.2f} {bf_best:7.4f} {bf_t:6.2f}")
+                  f"{br_:8.4f} {bt:6.3f} {bf_best:7.4f} {bf_t:6.3f}")
+            if name == "febrl4":
+                op, or_, of = prf(at(once, threshold), truth)
+                orr, _, ort = best_recall(once, truth)
+                of_best, of_t = best_f1(once, truth)
+                print(f"{'':8} {'':10} {'1-to-1':8} {op:7.4f} {or_:7.4f} {of:7.4f} "
+                      f"{of / bf if bf else float('nan'):8.3f}  {orr:8.4f} {ort:6.3f} "
+                      f"{of_best:7.4f} {of_t:6.3f}  (waspada, --one-to-one)")
             print(f"{'':8} {'':10} {'blocked':8} recall ceiling waspada "
                   f"{len(set(scored) & truth) / len(truth):.4f}, plain "
                   f"{len(set(base) & truth) / len(truth):.4f}", flush=True)

@@ -64,6 +64,13 @@ def test_dedupe_and_link_cli(person_file, tmp_path: Path) -> None:  # type: igno
     prow = _rows(pairs)
     assert list(prow[0]) == ["left_id", "right_id", "probability"]
     assert len({(r["left_id"], r["right_id"]) for r in prow} & set(truth)) >= 0.85 * len(truth)
+    once = tmp_path / "once.csv"
+    res = runner.invoke(app, ["identity", "link", str(left), str(right), "--output", str(once),
+                              "--threshold", "0.05", "--one-to-one"])
+    assert res.exit_code == 0, res.output
+    orow = _rows(once)
+    assert len({r["left_id"] for r in orow}) == len(orow) == len({r["right_id"] for r in orow})
+    assert len({(r["left_id"], r["right_id"]) for r in orow} & set(truth)) >= 0.85 * len(truth)
 
 
 def test_bad_csv_gives_clear_error_and_no_output(tmp_path: Path) -> None:

@@ -153,3 +153,59 @@ def test_name_jaro_winkler_level_needs_both_names_similar() -> None:
 
     assert level("jacinta frencham", "jacina frencham")
     assert not level("christopher lee", "christopher ng")  # whole-string JW 0.93
+
+
+def test_one_to_one_keeps_each_record_once_best_pair_first() -> None:
+    from waspada.matching.dedupe import assign_one_to_one
+
+    pairs = [("a1", "b1", 0.9), ("a1", "b2", 0.8), ("a2", "b1", 0.85), ("a2", "b2", 0.4),
+             ("a3", "b3", 0.6), ("a3", "b3x", 0.6)]
+    got = assign_one_to_one(pairs)
+    assert got == [("a1", "b1", 0.9), ("a3", "b3", 0.6), ("a2", "b2", 0.4)]
+    assert len({a for a, _, _ in got}) == len(got) == len({b for _, b, _ in got})
+
+
+def test_link_one_to_one_is_a_subset_with_each_record_once(trained) -> None:  # type: ignore[no-untyped-def]
+    recs, truth, _, _ = trained
+    dup_ids = {b for _, b in truth}
+    left = [r for r in recs if r.record_id not in dup_ids]
+    right = [r for r in recs if r.record_id in dup_ids]
+    every = link(left, right, threshold=0.2)
+    once = link(left, right, threshold=0.2, one_to_one=True)
+    assert {(a, b) for a, b, _ in once} <= {(a, b) for a, b, _ in every}
+    assert len({a for a, _, _ in once}) == len(once) == len({b for _, b, _ in once})
+    assert len({(a, b) for a, b, _ in once} & set(truth)) >= 0.85 * len(truth)
+
+
+def test_name_frequency_counts_the_parts_not_the_pair() -> None:
+    """A full name held by two records only is as common as its tokens make it: "siti aminah"
+    stays common, a rare surname makes a rare name; a name held by many is as common as seen."""
+    import pandas as pd
+
+    from waspada.matching.dedupe import name_term_frequencies
+
+    names = (["siti aminah"] * 2 + ["siti rahma"] * 40 + ["dewi aminah"] * 40
+             + ["budi weidenhofer"] * 2 + ["agus salim"] * 20 + ["eko"] * 6
+             + ["ni wayan suardana"] * 2 + ["ni wayan sari"] * 10 + ["ni made suardana"] * 5)
+    toks = [n.split() for n in names]
+    frame = pd.DataFrame({"name_canon": names, "name_tokens": toks})
+    table = name_term_frequencies([frame])
+    tf = dict(zip(table["name_canon"], table["tf_name_canon"], strict=True))
+    n = len(names)
+    assert tf["siti aminah"] == pytest.approx((42 / n) * (42 / n))
+    assert tf["budi weidenhofer"] < tf["siti aminah"] / 50
+    assert tf["agus salim"] == pytest.approx(18 / n)  # count - 2 of the other records
+    assert tf["eko"] == pytest.approx(6 / n)  # single names keep their share
+
+
+def test_rare_spelling_marks_tokens_seen_once() -> None:
+    import pandas as pd
+
+    from waspada.matching.dedupe import mark_rare_spellings
+
+    left = pd.DataFrame({"name_canon": ["rakhael widdup", "jayde glass", None]})
+    right = pd.DataFrame({"name_canon": ["rakhael widdip", "jayden glass", "jayde glass",
+                                         "jayden ross", "rakhael ross", "widdup x"]})
+    mark_rare_spellings([left, right])
+    assert list(left["rare_spelling"]) == [False, False, False]
+    assert list(right["rare_spelling"]) == [True, False, False, False, False, True]

@@ -111,6 +111,9 @@ def link_cmd(
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
+    one_to_one: Annotated[bool, typer.Option(
+        "--one-to-one", help="Link each record at most once (both files free of duplicates)."
+    )] = False,
 ) -> None:
     """Link two sources: pairs of records of the same person."""
     from waspada.matching.dedupe import link
@@ -123,7 +126,8 @@ def link_cmd(
     try:
         with _stdout_to_stderr():
             pairs = link(lrec, rrec, threshold=threshold, engine=engine, model=load,
-                         save_model=model if load is None else None, progress=progress)
+                         save_model=model if load is None else None, progress=progress,
+                         one_to_one=one_to_one)
     except Exception as exc:  # noqa: BLE001
         _fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
     n = write_csv_atomic(output, ["left_id", "right_id", "probability"],

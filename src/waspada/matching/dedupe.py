@@ -58,6 +58,7 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
             "dob_year": bd.year if bd else None,
             "dob_md": f"{bd.month:02d}-{bd.day:02d}" if bd else None,
             "dob_dm": f"{bd.day:02d}-{bd.month:02d}" if bd else None,
+            "dob_digits": bd.strftime("%Y%m%d") if bd else None,
             "sex": f.sex,
             "nik": f.nik,
             "nik_region": f.nik_region,
@@ -89,6 +90,7 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
 #: birth date alone) are added: they find swapped names and pairs without birth dates, and
 #: their blocks stay small
 LOOSE_BLOCKING_MAX = 100_000
+NEAR_NAME_TF_WEIGHT = 0.5
 
 
 BASE_BLOCKS: tuple[tuple[str, ...], ...] = (
@@ -100,6 +102,19 @@ LOOSE_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("rare_phon",), ("rare2_phon",), ("name_phon_sorted",), ("dob",), ("first3", "last3"),
     ("first3", "dob_year"), ("last3", "dob_year"),
 )
+
+
+def mark_rare_spellings(frames: Sequence[Any]) -> None:
+    """Add ``rare_spelling``: the name has a token no other record in ``frames`` uses."""
+    counts: dict[str, int] = {}
+    for f in frames:
+        for name in f["name_canon"]:
+            if isinstance(name, str):
+                for t in set(name.split()):
+                    counts[t] = counts.get(t, 0) + 1
+    for f in frames:
+        f["rare_spelling"] = [isinstance(n, str) and any(counts[t] == 1 for t in n.split())
+                              for n in f["name_canon"]]
 
 
 def block_cost(frames: Sequence[Any], cols: tuple[str, ...]) -> int:
@@ -149,6 +164,17 @@ def _comparisons(frame_cols: dict[str, bool], *, tf: bool = True) -> list:
     import splink.comparison_library as cl
 
     name_exact = cll.ExactMatchLevel("name_canon", term_frequency_adjustments=tf)
+    # near-exact names are adjusted by the frequency of the more common of the two names
+    name_tf: dict[str, Any] = {"tf_adjustment_column": "name_canon",
+                               "tf_adjustment_weight": NEAR_NAME_TF_WEIGHT
+                               } if tf and NEAR_NAME_TF_WEIGHT else {}
+    def similar_names() -> Any:
+        # the first and last names must each be similar too: on the whole string a shared
+        # first name alone ("christopher lee" / "christopher ng") reaches 0.93
+        return cll.And(cll.JaroWinklerLevel("name_phon", 0.92),
+                       cll.JaroWinklerLevel("first_phon", 0.88),
+                       cll.JaroWinklerLevel("last_phon", 0.88))
+
     comps = [
         cl.CustomComparison(
             output_column_name="name",
@@ -156,17 +182,19 @@ def _comparisons(frame_cols: dict[str, bool], *, tf: bool = True) -> list:
                 cll.NullLevel("joined"),
                 name_exact.configure(label_for_charts="exact canonical name"),
                 cll.Or(cll.ExactMatchLevel("joined"), cll.ExactMatchLevel("name_sorted"))
-                .configure(label_for_charts="merged or reordered tokens"),
+                .configure(label_for_charts="merged or reordered tokens", **name_tf),
                 cll.ExactMatchLevel("name_phon_sorted").configure(
-                    label_for_charts="phonetic (old spelling, variants)"),
-                # the first and last names must each be similar too: on the whole string a
-                # shared first name alone ("christopher lee" / "christopher ng") reaches 0.93
-                cll.And(cll.JaroWinklerLevel("name_phon", 0.92),
-                        cll.JaroWinklerLevel("first_phon", 0.88),
-                        cll.JaroWinklerLevel("last_phon", 0.88)).configure(
-                    label_for_charts="phonetic jaro-winkler >= 0.92"),
+                    label_for_charts="phonetic (old spelling, variants)", **name_tf),
+                # a misspelling is usually a spelling no other record uses ("rakhael widdip"),
+                # while two different real names ("jayde" / "jayden") are both in use
+                cll.And(similar_names(), cll.Or(cll.CustomLevel("rare_spelling_l"),
+                                                cll.CustomLevel("rare_spelling_r"))).configure(
+                    label_for_charts="phonetic jaro-winkler >= 0.92, a spelling seen once",
+                    **name_tf),
+                similar_names().configure(label_for_charts="phonetic jaro-winkler >= 0.92",
+                                          **name_tf),
                 cll.DamerauLevenshteinLevel("name_phon", 1).configure(
-                    label_for_charts="one typo in the name"),
+                    label_for_charts="one typo in the name", **name_tf),
                 cll.And(cll.ArraySubsetLevel("name_tokens"),
                         cll.ArrayIntersectLevel("name_tokens", 2)).configure(
                     label_for_charts="extra/missing names, two or more shared"),
@@ -196,7 +224,10 @@ def _comparisons(frame_cols: dict[str, bool], *, tf: bool = True) -> list:
                 cll.CustomLevel("dob_year_l = dob_year_r AND "
                                 "(dob_md_l = '01-01' OR dob_md_r = '01-01')",
                                 "1 January default"),
-                cll.DamerauLevenshteinLevel("dob", 1).configure(label_for_charts="one typo"),
+                # on the digits, so that a swap across a separator ("1938-11-31" / "1938-11-13",
+                # "1930-43-02" / "1934-03-02") is one typo
+                cll.DamerauLevenshteinLevel("dob_digits", 1).configure(
+                    label_for_charts="one typo"),
                 cll.CustomLevel("abs(dob_year_l - dob_year_r) <= 2", "within 2 years"),
                 cll.ElseLevel(),
             ],
@@ -260,14 +291,14 @@ def _present(frames: Sequence[Any], use_address: bool = False) -> dict[str, bool
 
 #: m values used where EM has no data for a level, and bounds on every m value
 DEFAULT_M = {
-    "name": [0.6, 0.1, 0.05, 0.08, 0.03, 0.05, 0.03, 0.01, 0.005, 0.005, 0.02, 0.002],
+    "name": [0.6, 0.1, 0.05, 0.05, 0.03, 0.03, 0.05, 0.03, 0.01, 0.005, 0.005, 0.02, 0.002],
     "birth_date": [0.85, 0.02, 0.03, 0.02, 0.02, 0.02, 0.005],
     "sex": [0.98, 0.02],
 }
 #: Splink's default; 100 iterations overfit at scale (1 M synthetic records: pairwise
 #: precision 0.69 instead of 0.88 at p >= 0.5)
 EM_MAX_ITERATIONS = 25
-U_SAMPLE_MIN_PAIRS = 1e5  # random pairs for u (at least)
+U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
 UNSEEN_U = 1e-5  # u of an agreement level never seen among random pairs
 M_BOUNDS = (0.002, 0.998)
 BIRTH_DATE_ELSE_MAX_M = 0.01
@@ -281,10 +312,10 @@ BIRTH_DATE_ELSE_MIN_M = 0.01
 U_CORRECTION_MIN_SHARE = 0.1
 #: levels whose Bayes factor m/u is capped (relatives share a region; a shared family token
 #: with conflicting given names is evidence *against*, whatever EM learns from typos)
-WEAK_LEVELS = {"different NIK, same regency": 4.0,
+WEAK_LEVELS = {"different NIK, same regency": 1.0,
                "one token shared, given names conflict": 0.5,
                "one name similar (typo), others conflict": 0.5,
-               "two tokens shared, others conflict": 2.0}
+               "two tokens shared, others conflict": 0.5}
 
 
 def regularise_model(model: dict, *, correct_u: bool = True) -> dict:
@@ -360,6 +391,56 @@ def make_db_api(engine: str = "duckdb") -> Any:
     raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
 
 
+def name_term_frequencies(frames: Sequence[Any]) -> Any:
+    """Term frequencies of the exact canonical name, for Splink's TF adjustment.
+
+    Splink would use the share of records holding the name, which counts the very duplicates
+    being looked for: a full name held only by the two records of a true pair looks as rare as
+    one held by two strangers. For names of two or more tokens the frequency used here is the
+    larger of the share among the *other* records (count - 2) and the product of the
+    frequencies of the name's two rarest phonetic tokens (how often the name would arise by
+    chance from its parts: "siti aminah" stays common even when only two records carry it,
+    "maddison weidenhofer" does not; phonetic, so an old spelling is not taken for a rare name;
+    the two rarest only, because common tokens come together: "ni wayan", "muhammad").
+    Single names keep their plain share. Everything is computed from the data itself.
+    """
+    import pandas as pd
+
+    n = sum(len(f) for f in frames)
+    tok: dict[str, int] = {}
+    full: dict[str, list] = {}
+    for f in frames:
+        for name, toks in zip(f["name_canon"], f["name_tokens"], strict=True):
+            if isinstance(name, str):
+                if name in full:
+                    full[name][0] += 1
+                else:
+                    full[name] = [1, list(toks)]
+                for t in set(toks):
+                    tok[t] = tok.get(t, 0) + 1
+    rows = []
+    for name, (c, toks) in full.items():
+        if len(toks) < 2:
+            rows.append((name, c / n))
+            continue
+        prod = 1.0
+        for t in sorted(toks, key=tok.__getitem__)[:RARE_TOKENS_IN_NAME_FREQUENCY]:
+            prod *= tok[t] / n
+        rows.append((name, max(prod, (c - 2) / n, TF_MIN)))
+    return pd.DataFrame(rows, columns=["name_canon", "tf_name_canon"])
+
+
+TF_MIN = 1e-7
+RARE_TOKENS_IN_NAME_FREQUENCY = 2
+
+
+def _register_tf(db_api: Any, engine: str, frames: Sequence[Any]) -> None:
+    tf = name_term_frequencies(frames)
+    sdf = _register(db_api, engine, tf, _table_name("tf_name"))
+    db_api._intermediate_table_cache["__splink__df_tf_name_canon"] = (
+        db_api.table_to_splink_dataframe("__splink__df_tf_name_canon", sdf.physical_name))
+
+
 def _table_name(prefix: str) -> str:
     import uuid
 
@@ -371,10 +452,16 @@ def _register(db_api: Any, engine: str, frame: Any, name: str) -> Any:
         import pyspark.sql.types as T
 
         spark = spark_session()
-        schema = T.StructType([
-            T.StructField(c, T.ArrayType(T.StringType()) if c == "name_tokens"
-                          else (T.LongType() if c == "dob_year" else T.StringType()), True)
-            for c in frame.columns])
+
+        def spark_type(col: str) -> Any:
+            if col == "name_tokens":
+                return T.ArrayType(T.StringType())
+            kind = frame[col].dtype.kind
+            if col == "dob_year" or kind in "iu":
+                return T.LongType()
+            return {"b": T.BooleanType(), "f": T.DoubleType()}.get(kind, T.StringType())
+
+        schema = T.StructType([T.StructField(c, spark_type(c), True) for c in frame.columns])
         pdf = frame.astype(object).where(frame.notna(), None)
         rows = [tuple(r) for r in pdf.itertuples(index=False, name=None)]
         sdf = spark.createDataFrame(rows, schema=schema)
@@ -502,10 +589,12 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
         progress(f"computing features of {len(records):,} records")
         frame = feature_frame(records)
     ids = list(frame["unique_id"])
+    mark_rare_spellings([frame])
     if len(ids) < 2:
         return DedupeResult([(i, i) for i in ids], [])
     db_api = make_db_api(engine)
     sdf = _register(db_api, engine, frame, _table_name("records"))
+    _register_tf(db_api, engine, [frame])
     if model is not None and not (isinstance(model, (str, Path)) and not Path(model).exists()):
         progress("loading the trained model")
         linker = _linker(sdf, model_for_engine(_load(model), engine))
@@ -535,8 +624,14 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
          threshold: float = DEFAULT_THRESHOLD, engine: str = "duckdb",
          model: str | Path | dict | None = None, progress: Progress = _noop,
          frames: tuple[Any, Any] | None = None, use_address: bool = False,
-         save_model: str | Path | None = None) -> list[tuple[str, str, float]]:
-    """Link two sources: (left_id, right_id, probability) for pairs at or above ``threshold``."""
+         save_model: str | Path | None = None, one_to_one: bool = False
+         ) -> list[tuple[str, str, float]]:
+    """Link two sources: (left_id, right_id, probability) for pairs at or above ``threshold``.
+
+    ``one_to_one``: each record is linked at most once (see :func:`assign_one_to_one`); right
+    when each source holds a person at most once, wrong when one may hold several records
+    of the same person.
+    """
     _quiet_splink()
     if frames is None:
         progress(f"computing features of {len(left):,} + {len(right):,} records")
@@ -553,9 +648,11 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
         lf, rf = frames
     if lf.empty or rf.empty:
         return []
+    mark_rare_spellings([lf, rf])
     db_api = make_db_api(engine)
     ls = _register(db_api, engine, lf, _table_name("left_records"))
     rs = _register(db_api, engine, rf, _table_name("right_records"))
+    _register_tf(db_api, engine, [lf, rf])
     if model is not None and not (isinstance(model, (str, Path)) and not Path(model).exists()):
         linker = _linker([ls, rs], model_for_engine(_load(model), engine))
     else:
@@ -576,4 +673,25 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
         else:
             out.append((str(b), str(a), float(p)))
     out.sort(key=lambda t: (-t[2], t[0], t[1]))
+    return assign_one_to_one(out) if one_to_one else out
+
+
+def assign_one_to_one(pairs: Sequence[tuple[str, str, float]]
+                      ) -> list[tuple[str, str, float]]:
+    """Keep each left and each right record in at most one pair: greedily, the most probable
+    pair first (ties by ids, so the result is deterministic).
+
+    For linking two sources that are each free of duplicates (a deduplicated register against
+    a deduplicated manifest): a record whose best candidate is taken by a better pair is not
+    linked to its second best, and the probabilities themselves are not changed.
+    """
+    used_l: set[str] = set()
+    used_r: set[str] = set()
+    out = []
+    for a, b, p in sorted(pairs, key=lambda t: (-t[2], t[0], t[1])):
+        if a in used_l or b in used_r:
+            continue
+        used_l.add(a)
+        used_r.add(b)
+        out.append((a, b, p))
     return out
