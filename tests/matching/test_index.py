@@ -50,3 +50,31 @@ def test_identifier_candidates_without_name_agreement() -> None:
                                   passport_no="C7654321")])
     m = idx.search(R("q", "B. Sutrisno", None, passport_no="C7654321"))
     assert m and m[0].record_id == "P-1" and m[0].explanation["passport"]["outcome"] == "agree"
+
+
+def test_pruned_scoring_returns_what_exhaustive_scoring_returns() -> None:
+    """Candidates that cannot reach the threshold are skipped before the name comparison;
+    the results must be exactly those of scoring every candidate in full."""
+    from waspada.matching.features import features_of
+    from waspada.matching.scorer import score_pair
+
+    wl = _watchlist()
+    idx = WatchlistIndex.build(wl)
+    far = features_of(R("a", "Siti Aminah", date(1960, 1, 1), "F"))
+    near = features_of(R("b", "Siti Aminah", date(1990, 1, 1), "F", nik="3201014101900001"))
+    same_nik = features_of(R("c", "Aminah", date(1990, 1, 1), "F", nik="3201014101900001"))
+    assert score_pair(far, near, idx.freq, explain=False, floor=0.5) is None
+    assert score_pair(same_nik, near, idx.freq, explain=False, floor=0.5) is not None
+    for q in wl[::97]:
+        qf = features_of(q, keep_record=False)
+        for threshold in (0.1, 0.5, 0.9):
+            full = []
+            for pos in idx.candidates(qf):
+                c = idx._feats[pos]
+                assert c is not None
+                r = score_pair(qf, c, idx.freq, explain=False)
+                if r.score >= threshold:
+                    full.append((c.record_id, r.score))
+            full.sort(key=lambda t: (-t[1], t[0]))
+            got = [(m.record_id, m.score) for m in idx.search(q, top=5, threshold=threshold)]
+            assert got == full[:5]

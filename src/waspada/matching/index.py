@@ -225,12 +225,13 @@ class WatchlistIndex:
             c = feats[pos]
             if c is None:
                 continue
-            r = score_pair(q, c, self.freq, explain=False)
-            if r.score >= threshold:
+            r = score_pair(q, c, self.freq, explain=False, floor=threshold)
+            if r is not None and r.score >= threshold:
                 scored.append((r.score, c.record_id, c))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out = []
         for s, rid, c in scored[:top]:
-            ex = score_pair(q, c, self.freq, explain=True).explanation if explain else {}
+            full = score_pair(q, c, self.freq, explain=True) if explain else None
+            ex = full.explanation if full is not None else {}
             out.append(Match(rid, s, ex, c.record))
         return out

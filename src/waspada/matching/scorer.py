@@ -9,10 +9,12 @@ each feature with its outcome and weight, so an officer sees *why* a candidate r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 from waspada.matching.features import (
     BIRTH_DATE_WEIGHTS,
     DEFAULT_FREQ,
+    NAME_WEIGHT_CAP,
     Features,
     TokenFrequencies,
     birth_date_relation,
@@ -47,19 +49,28 @@ class ScoreResult:
     explanation: dict
 
 
+@overload
+def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
+               explain: bool = ..., floor: None = ...) -> ScoreResult: ...
+
+
+@overload
+def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
+               explain: bool = ..., floor: float) -> ScoreResult | None: ...
+
+
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
-               *, explain: bool = True) -> ScoreResult:
-    """Score query ``q`` against candidate ``c``; score in [0, 1] with an explanation."""
-    name = compare_names(q, c, freq)
-    total = PRIOR_WEIGHT + name.weight
+               *, explain: bool = True, floor: float | None = None) -> ScoreResult | None:
+    """Score query ``q`` against candidate ``c``; score in [0, 1] with an explanation.
+
+    With ``floor`` (and ``explain=False``), returns None without comparing the names when even
+    the strongest name agreement (:data:`NAME_WEIGHT_CAP`) could not lift the pair to ``floor``
+    (e.g. birth dates years apart and no shared identifier): most candidates of a common name.
+    """
     rel = birth_date_relation(q.birth_date, c.birth_date)
     bd_w = BIRTH_DATE_WEIGHTS[rel]
-    total += bd_w
+    total = PRIOR_WEIGHT + bd_w
     ex: dict = {}
-    if explain:
-        ex["name"] = name.to_dict()
-        ex["birth_date"] = {"relation": rel, "weight": bd_w,
-                            "from_nik": bool(q.birth_date_from_nik or c.birth_date_from_nik)}
     # identifiers
     if q.nik and c.nik:
         if q.nik == c.nik:
@@ -93,8 +104,14 @@ def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
         total += w
         if explain:
             ex["birth_place"] = {"outcome": "agree" if w > 0 else "disagree", "weight": w}
+    if floor is not None and not explain and to_probability(total + NAME_WEIGHT_CAP) < floor:
+        return None
+    name = compare_names(q, c, freq)
+    total += name.weight
     p = to_probability(total)
     if explain:
-        ex["prior"] = PRIOR_WEIGHT
-        ex["total_weight"] = round(total, 2)
+        ex = {"name": name.to_dict(),
+              "birth_date": {"relation": rel, "weight": bd_w,
+                             "from_nik": bool(q.birth_date_from_nik or c.birth_date_from_nik)},
+              **ex, "prior": PRIOR_WEIGHT, "total_weight": round(total, 2)}
     return ScoreResult(p, total, ex)
