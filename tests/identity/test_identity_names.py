@@ -115,6 +115,11 @@ def test_titles(raw, titles, tokens):
 def test_normalisation():
     assert parse_name("  MA’RUF   AMIN ").normalized == "maruf amin"
     assert parse_name("Zoë Çelik").tokens == ("zoe", "celik")
+    # other scripts and letters that do not decompose are transliterated
+    assert parse_name("Владимир Путин").tokens == ("vladimir", "putin")
+    assert parse_name("Łukasz Straße").tokens == ("lukasz", "strasse")
+    assert parse_name("Κυριάκος Μητσοτάκης").tokens == ("kyriakos", "mitsotakis")
+    assert parse_name("ហ៊ុន ម៉ាណែត").tokens  # Khmer gives Latin tokens, not nothing
     assert parse_name("M.Rizki").canonical_tokens == ("muhammad", "rizki")
     assert parse_name("").to_dict()["tokens"] == []
     assert parse_name(None).tokens == ()  # type: ignore[arg-type]

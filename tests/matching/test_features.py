@@ -90,3 +90,9 @@ def test_name_similarity_symmetric_and_bounded() -> None:
         assert 0.0 <= s1 <= 1.0 and abs(s1 - s2) < 1e-9
     assert name_similarity("Olaf Scholz", "Olaf Scholze") > 0.7
     assert name_similarity("Angela Merkel", "Angelo Cruz") < 0.5
+
+
+def test_names_in_other_scripts_meet_their_latin_spelling() -> None:
+    assert name_similarity("Владимир Путин", "Vladimir Putin") == 1.0
+    assert name_similarity("Сергей Лавров", "Sergey Lavrov") > 0.9
+    assert name_similarity("Владимир Путин", "Sergey Lavrov") < 0.3

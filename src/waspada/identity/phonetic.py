@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 _CACHE_LIMIT = 500_000
 
 #: Arabic-origin and other frequent variants -> canonical form.
@@ -77,10 +79,14 @@ _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4\u02bc\u02bb")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (NFKD) and drop apostrophes."""
+    """Lower-case, strip diacritics (NFKD), transliterate other scripts and letters that do
+    not decompose (Cyrillic, Arabic, Khmer, Thai, "ł", "ß"... with ``anyascii``) and drop
+    apostrophes."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
+        if not text.isascii():
+            text = anyascii(text.translate(_APOSTROPHES))
     return text.lower().translate(_APOSTROPHES)
 
 

@@ -363,18 +363,21 @@ def spark_session(app_name: str = "waspada-matching", master: str | None = None)
     """A local (or configured) Spark session; reused within the process."""
     global _SPARK
     if _SPARK is None:
+        import tempfile
+
         from pyspark.sql import SparkSession
         from splink.backends.spark import similarity_jar_location
 
         builder = SparkSession.builder.appName(app_name).master(master or "local[2]")
+        # Spark would otherwise create ./spark-warehouse in the caller's directory
+        builder = builder.config("spark.sql.warehouse.dir",
+                                 tempfile.mkdtemp(prefix="waspada-spark-warehouse-"))
         builder = builder.config("spark.sql.shuffle.partitions",
             os.environ.get("WASPADA_SPARK_PARTITIONS", "4")).config(
             "spark.ui.enabled", "false").config("spark.driver.memory", "4g").config(
             "spark.jars", similarity_jar_location())
         _SPARK = builder.getOrCreate()
         _SPARK.sparkContext.setLogLevel("ERROR")
-        import tempfile
-
         _SPARK.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="waspada-spark-"))
     return _SPARK
 
