@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from waspada.matching import store
 from waspada.matching.records import (
@@ -144,6 +145,12 @@ async def manage_import(request: Request, file: UploadFile = File(...),
                         principal: Principal = Depends(require("watchlist.manage"))
                         ) -> Response:
     data = await file.read(UPLOAD_MAX_BYTES + 1)
+    return await run_in_threadpool(_manage_import, request, data, list_kind, reason, source,
+                                   expires_on, db, principal)
+
+
+def _manage_import(request: Request, data: bytes, list_kind: str, reason: str, source: str,
+                   expires_on: str, db: Session, principal: Principal) -> Response:
     if not reason.strip() or not source.strip():
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Reason and source are required."))
@@ -203,6 +210,14 @@ async def dedupe_run(request: Request, origin: str = Form("upload"),
                      threshold: float = Form(0.5), file: UploadFile | None = File(None),
                      db: Session = Depends(get_db),
                      principal: Principal = Depends(require("dedupe.run"))) -> Response:
+    data = await file.read(UPLOAD_MAX_BYTES + 1) if file is not None else b""
+    # a dedupe takes seconds to minutes: off the event loop, so other users are not held up
+    return await run_in_threadpool(_dedupe_run, request, origin, threshold, data, db,
+                                   principal)
+
+
+def _dedupe_run(request: Request, origin: str, threshold: float, data: bytes, db: Session,
+                principal: Principal) -> Response:
     from waspada.matching.dedupe import dedupe
 
     def fail(msg: str) -> Response:
@@ -216,7 +231,6 @@ async def dedupe_run(request: Request, origin: str = Form("upload"),
     if origin == "database":
         records = store.person_records(db, limit=DEDUPE_MAX_RECORDS)
     else:
-        data = await file.read(UPLOAD_MAX_BYTES + 1) if file is not None else b""
         if not data:
             return fail(_("Choose a CSV file."))
         if len(data) > UPLOAD_MAX_BYTES:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from waspada.offers import bulk
 from waspada.offers.analyse import analyse
@@ -118,6 +119,13 @@ async def scan_upload(request: Request, upload: UploadFile = File(...),
                       principal: Principal = Depends(require("offers.scan"))) -> Response:
     data = await upload.read(SCAN_MAX_BYTES + 1)
     filename = (upload.filename or "upload")[:200]
+    # thousands of offers take seconds: off the event loop, so other users are not held up
+    return await run_in_threadpool(_scan_upload, request, data, filename, text_field, id_field,
+                                   db, principal)
+
+
+def _scan_upload(request: Request, data: bytes, filename: str, text_field: str, id_field: str,
+                 db: Session, principal: Principal) -> Response:
     if len(data) > SCAN_MAX_BYTES:
         return _scan_page(request, db, status_code=413,
                           error=_("The file is too large: at most %(n)s MB.",
