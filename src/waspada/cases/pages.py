@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from waspada.cases import htcds, store
 from waspada.cases.api import attachment_response, release
@@ -228,9 +229,9 @@ async def case_transition(request: Request, case_id: int, db: Session = Depends(
     code = str(form.get("transition", ""))[:32]
     values = {k: str(v)[:1000] for k, v in form.items()
               if k not in ("csrf_token", "transition") and isinstance(v, str)}
-    return _act(request, db, principal, case_id, "case.transition",
-                lambda c: store.apply_transition(db, principal, c, code, values),
-                transition=code)
+    return await run_in_threadpool(
+        _act, request, db, principal, case_id, "case.transition",
+        lambda c: store.apply_transition(db, principal, c, code, values), transition=code)
 
 
 @router.post("/cases/{case_id}/comment")
@@ -380,8 +381,9 @@ async def case_upload(request: Request, case_id: int, file: UploadFile = File(No
     limit = get_cases_settings().attachment_max_bytes
     data = await file.read(limit + 1) if file is not None else b""
     name = file.filename if file is not None else None
-    return _act(request, db, principal, case_id, "case.attachment",
-                lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
+    return await run_in_threadpool(
+        _act, request, db, principal, case_id, "case.attachment",
+        lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
@@ -425,6 +427,10 @@ async def public_submit(request: Request, db: Session = Depends(get_db)) -> Resp
             "error": _("The request is too large.")}, status_code=413)
     raw = await request.form(max_files=0, max_fields=30)
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    return await run_in_threadpool(_public_submit, request, form, ip, db)
+
+
+def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session) -> Response:
     if form.get("website"):  # honeypot: people do not see this field, robots fill it in
         audit.record("case.public_report", None, outcome="refused", ip=ip, reason="honeypot")
         return render(request, "cases/public_done.html", {"code": None})

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from waspada.identity.consistency import parse_date
 from waspada.platform import audit
@@ -249,8 +250,15 @@ def screening_page(request: Request, screening_id: int, db: Session = Depends(ge
 async def screening_answers(request: Request, screening_id: int, db: Session = Depends(get_db),
                             principal: Principal = Depends(require("screening.conduct"))
                             ) -> Response:
-    screening = load_screening(db, principal, screening_id)
     form = await request.form()
+    # the assessment (watchlist and history search) runs off the event loop
+    return await run_in_threadpool(_screening_answers, request, screening_id, form, db,
+                                   principal)
+
+
+def _screening_answers(request: Request, screening_id: int, form: Any, db: Session,
+                       principal: Principal) -> Response:
+    screening = load_screening(db, principal, screening_id)
     known = questionnaire().by_code()
     answers = {code: str(form.get(f"q_{code}", ""))[:32] for code in known
                if f"q_{code}" in form}
@@ -272,8 +280,14 @@ async def screening_answers(request: Request, screening_id: int, db: Session = D
 async def screening_decide(request: Request, screening_id: int, db: Session = Depends(get_db),
                            principal: Principal = Depends(require("screening.conduct"))
                            ) -> Response:
-    screening = load_screening(db, principal, screening_id)
     form = await request.form()
+    return await run_in_threadpool(_screening_decide, request, screening_id, form, db,
+                                   principal)
+
+
+def _screening_decide(request: Request, screening_id: int, form: Any, db: Session,
+                      principal: Principal) -> Response:
+    screening = load_screening(db, principal, screening_id)
     corrects = None
     corrects_raw = str(form.get("corrects_decision_id", ""))
     if corrects_raw.isdigit():
