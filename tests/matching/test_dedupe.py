@@ -52,11 +52,16 @@ def test_model_round_trip_gives_same_clusters(trained) -> None:  # type: ignore[
     assert sorted(again.clusters) == sorted(res.clusters)
 
 
-def test_link_two_sources(trained) -> None:  # type: ignore[no-untyped-def]
+def _two_sources(trained):  # type: ignore[no-untyped-def]
+    """(base records, their duplicates, true pairs) from the trained fixture."""
     recs, truth, _, _ = trained
     dup_ids = {b for _, b in truth}
-    left = [r for r in recs if r.record_id not in dup_ids]
-    right = [r for r in recs if r.record_id in dup_ids]
+    return ([r for r in recs if r.record_id not in dup_ids],
+            [r for r in recs if r.record_id in dup_ids], truth)
+
+
+def test_link_two_sources(trained) -> None:  # type: ignore[no-untyped-def]
+    left, right, truth = _two_sources(trained)
     pairs = link(left, right, threshold=0.9)
     got = {(a, b) for a, b, _ in pairs}
     assert len(got & set(truth)) >= 0.85 * len(truth)
@@ -166,10 +171,7 @@ def test_one_to_one_keeps_each_record_once_best_pair_first() -> None:
 
 
 def test_link_one_to_one_is_a_subset_with_each_record_once(trained) -> None:  # type: ignore[no-untyped-def]
-    recs, truth, _, _ = trained
-    dup_ids = {b for _, b in truth}
-    left = [r for r in recs if r.record_id not in dup_ids]
-    right = [r for r in recs if r.record_id in dup_ids]
+    left, right, truth = _two_sources(trained)
     every = link(left, right, threshold=0.2)
     once = link(left, right, threshold=0.2, one_to_one=True)
     assert {(a, b) for a, b, _ in once} <= {(a, b) for a, b, _ in every}
