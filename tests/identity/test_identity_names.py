@@ -112,6 +112,22 @@ def test_titles(raw, titles, tokens):
     assert p.tokens == tokens
 
 
+@pytest.mark.parametrize(
+    ("raw", "tokens", "titles"),
+    [
+        ("Budi SE", ("budi",), ("S.E.",)),
+        ("BUDI SANTOSO SE MM", ("budi", "santoso"), ("S.E.", "M.M.")),
+        ("Rina Wati Amd.Kep", ("rina", "wati"), ("A.Md.Kep.",)),
+        ("Ma Ling", ("ma", "ling"), ()),  # a Chinese surname, not "M.A."
+        ("Budi Santoso MH", ("budi", "santoso", "mh"), ()),  # MH may be Muhammad
+        ("SE", ("se",), ()),  # never the whole name
+    ],
+)
+def test_trailing_degrees_without_dots(raw, tokens, titles):
+    p = parse_name(raw)
+    assert (p.tokens, p.titles) == (tokens, titles)
+
+
 def test_normalisation():
     assert parse_name("  MA’RUF   AMIN ").normalized == "maruf amin"
     assert parse_name("Zoë Çelik").tokens == ("zoe", "celik")

@@ -70,6 +70,11 @@ _DEGREE_FORMS = (
 DEGREES: dict[str, str] = {}
 for _form in _DEGREE_FORMS:
     DEGREES.setdefault(_form.replace(".", "").lower(), _form)
+#: degree codes recognised without dots at the end of a name: left out are the codes that are
+#: also names or name abbreviations ("Ma", "Mak", "Ama", "Sak", "MH" for Muhammad, "Ns", "Lc")
+UNDOTTED_DEGREES: frozenset[str] = frozenset(DEGREES) - {
+    "ma", "mh", "mt", "ss", "sp", "ns", "lc", "ama", "mak", "sak", "str", "dipl", "mag", "bsc",
+    "spa", "sppd"}
 PATRONYM_MARKERS: frozenset[str] = frozenset({"bin", "binti", "bt", "bte", "binte", "bint"})
 _MUHAMMAD_INITIALS = frozenset({"m", "mh"})
 
@@ -157,8 +162,13 @@ def _take_prefix_titles(toks: list[tuple[str, bool]], titles: list[str]) -> int:
 
 
 def _take_suffix_degrees(toks: list[tuple[str, bool]], titles: list[str], tail: bool) -> list:
-    """Strip degrees from the end (``tail``: the whole segment is after a comma)."""
-    if not tail and not (toks and (toks[-1][1] or (len(toks) > 1 and toks[-2][1]))):
+    """Strip degrees from the end (``tail``: the whole segment is after a comma).
+
+    Without dots, only the degree codes that are never name tokens are taken ("Budi Santoso SE
+    MM"), and never the whole name.
+    """
+    if not tail and not (toks and (toks[-1][1] or (len(toks) > 1 and toks[-2][1])
+                                   or toks[-1][0] in UNDOTTED_DEGREES)):
         return toks
     out = list(toks)
     found: list[str] = []
@@ -167,7 +177,8 @@ def _take_suffix_degrees(toks: list[tuple[str, bool]], titles: list[str], tail: 
         if len(out) >= 2 and out[-2][0] + key in DEGREES and (tail or out[-2][1]):
             found.append(DEGREES[out[-2][0] + key])
             del out[-2:]
-        elif key in DEGREES and (tail or dotted) and (tail or len(out) > 1):
+        elif (key in DEGREES and (tail or dotted) and (tail or len(out) > 1)) or (
+                key in UNDOTTED_DEGREES and len(out) > 1):
             found.append(DEGREES[key])
             out.pop()
         else:
