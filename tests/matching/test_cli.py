@@ -123,3 +123,13 @@ def test_watchlist_db_commands_are_audited(tmp_path: Path) -> None:
         actions = [a for (a,) in db.execute(select(AuditEntry.action).where(
             AuditEntry.action.like("watchlist.%")))]
     assert {"watchlist.import", "watchlist.add", "watchlist.remove"} <= set(actions)
+
+
+def test_dedupe_of_a_header_only_file_writes_an_empty_result(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("record_id,full_name,birth_date,sex,birth_place,address,nik,passport_no,"
+                     "phone\n")
+    out = tmp_path / "clusters.csv"
+    res = runner.invoke(app, ["identity", "dedupe", str(empty), "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text().splitlines() == ["record_id,cluster_id"]

@@ -430,7 +430,8 @@ def name_term_frequencies(frames: Sequence[Any]) -> Any:
         for t in sorted(toks, key=tok.__getitem__)[:RARE_TOKENS_IN_NAME_FREQUENCY]:
             prod *= tok[t] / n
         rows.append((name, max(prod, (c - 2) / n, TF_MIN)))
-    return pd.DataFrame(rows, columns=["name_canon", "tf_name_canon"])
+    return pd.DataFrame(rows, columns=["name_canon", "tf_name_canon"]).astype(
+        {"name_canon": object, "tf_name_canon": "float64"})
 
 
 TF_MIN = 1e-7
@@ -591,10 +592,10 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
     if frame is None:
         progress(f"computing features of {len(records):,} records")
         frame = feature_frame(records)
-    ids = list(frame["unique_id"])
-    mark_rare_spellings([frame])
+    ids = list(frame["unique_id"]) if len(frame) else []
     if len(ids) < 2:
         return DedupeResult([(i, i) for i in ids], [])
+    mark_rare_spellings([frame])
     db_api = make_db_api(engine)
     sdf = _register(db_api, engine, frame, _table_name("records"))
     _register_tf(db_api, engine, [frame])
