@@ -95,8 +95,8 @@ NEAR_NAME_TF_WEIGHT = 0.5
 
 BASE_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("rare_phon", "dob_year"), ("rare_phon", "dob_md"), ("first_phon", "dob"),
-    ("last_phon", "dob"), ("joined", "sex"), ("first_phon", "last_phon", "nik_region"),
-    ("nik",), ("passport_no",), ("phone",),
+    ("last_phon", "dob"), ("joined", "dob"), ("joined", "sex"), ("joined", "dob_year"),
+    ("first_phon", "last_phon", "nik_region"), ("nik",), ("passport_no",), ("phone",),
 )
 LOOSE_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("rare_phon",), ("rare2_phon",), ("name_phon_sorted",), ("dob",), ("first3", "last3"),
