@@ -90,6 +90,9 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
 #: birth date alone) are added: they find swapped names and pairs without birth dates, and
 #: their blocks stay small
 LOOSE_BLOCKING_MAX = 100_000
+#: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
+#: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
+#: exact rare name
 NEAR_NAME_TF_WEIGHT = 0.5
 
 
@@ -168,6 +171,7 @@ def _comparisons(frame_cols: dict[str, bool], *, tf: bool = True) -> list:
     name_tf: dict[str, Any] = {"tf_adjustment_column": "name_canon",
                                "tf_adjustment_weight": NEAR_NAME_TF_WEIGHT
                                } if tf and NEAR_NAME_TF_WEIGHT else {}
+
     def similar_names() -> Any:
         # the first and last names must each be similar too: on the whole string a shared
         # first name alone ("christopher lee" / "christopher ng") reaches 0.93
@@ -310,8 +314,9 @@ BIRTH_DATE_ELSE_MIN_M = 0.01
 #: that is most of u. u is corrected to (u - lambda * m) / (1 - lambda), keeping at least
 #: this share of the sampled value.
 U_CORRECTION_MIN_SHARE = 0.1
-#: levels whose Bayes factor m/u is capped (relatives share a region; a shared family token
-#: with conflicting given names is evidence *against*, whatever EM learns from typos)
+#: levels whose Bayes factor m/u is capped: relatives and namesakes share a region, so a
+#: different NIK from the same regency is neutral; shared family tokens with conflicting given
+#: names (twins, siblings) are evidence *against*, whatever EM learns from typos
 WEAK_LEVELS = {"different NIK, same regency": 1.0,
                "one token shared, given names conflict": 0.5,
                "one name similar (typo), others conflict": 0.5,
