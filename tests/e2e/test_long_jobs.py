@@ -54,4 +54,4 @@ def test_a_dedupe_upload_does_not_hold_up_other_requests(live_server: str, tmp_p
     job.join()
     assert done["status"] in (200, 303), done
     assert done["seconds"] > 1.0 and len(waits) >= 3, (done, waits)  # the job did take a while
-    assert max(waits) < 1.0, (max(waits), done)
+    assert max(waits) < 2.0, (max(waits), done)  # before the fix: the whole job (8 s)
