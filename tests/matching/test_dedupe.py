@@ -103,6 +103,16 @@ def test_spark_engine_on_a_small_sample(trained, tmp_path: Path) -> None:  # typ
     assert len(set(cl_s.values())) == len(set(cl_d.values()))
 
 
+@pytest.mark.skipif(not _spark_available(),
+                    reason="set WASPADA_TEST_SPARK=1 (needs pyspark and Java)")
+def test_spark_engine_trains_its_own_model(trained) -> None:  # type: ignore[no-untyped-def]
+    """Training (u sampling, EM, the name-frequency table) on Spark, not only prediction."""
+    recs, truth, _, _ = trained
+    res = dedupe(recs, threshold=0.9, engine="spark")
+    precision, recall = _pair_scores(res.clusters, truth)
+    assert recall >= 0.85 and precision >= 0.9, (precision, recall)
+
+
 def test_read_fixture_file(person_file) -> None:  # type: ignore[no-untyped-def]
     path, _ = person_file
     assert len(read_records(path)) == 640

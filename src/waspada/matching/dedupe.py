@@ -379,7 +379,8 @@ def spark_session(app_name: str = "waspada-matching", master: str | None = None)
                                  tempfile.mkdtemp(prefix="waspada-spark-warehouse-"))
         builder = builder.config("spark.sql.shuffle.partitions",
             os.environ.get("WASPADA_SPARK_PARTITIONS", "4")).config(
-            "spark.ui.enabled", "false").config("spark.driver.memory", "4g").config(
+            "spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config(
+            "spark.driver.memory", "4g").config(
             "spark.jars", similarity_jar_location())
         _SPARK = builder.getOrCreate()
         _SPARK.sparkContext.setLogLevel("ERROR")
