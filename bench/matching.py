@@ -144,12 +144,19 @@ def best_f1(scored: dict, truth: set) -> tuple[float, float]:
 
 def best_recall(scored: dict, truth: set, min_precision: float = 0.99
                 ) -> tuple[float, float, float]:
-    """(recall, precision, threshold): the highest recall whose precision >= min_precision."""
+    """(recall, precision, threshold): the highest recall whose precision >= min_precision,
+    over every threshold (each distinct score), i.e. on the precision-recall curve."""
     best = (0.0, 1.0, 1.0)
-    for t in THRESHOLDS:
-        p, r, _ = prf(at(scored, t), truth)
-        if p >= min_precision and r > best[0]:
-            best = (r, p, t)
+    tp = seen = 0
+    items = sorted(scored.items(), key=lambda kv: -kv[1])
+    for i, (key, p) in enumerate(items):
+        seen += 1
+        tp += key in truth
+        if i + 1 < len(items) and items[i + 1][1] == p:
+            continue  # a threshold takes every pair with the same score
+        precision, recall = tp / seen, tp / len(truth) if truth else 1.0
+        if precision >= min_precision and recall > best[0]:
+            best = (recall, precision, p)
     return best
 
 

@@ -140,12 +140,12 @@ def test_regularise_model_removes_true_matches_from_u() -> None:
 
 
 def test_regularise_model_holds_birth_date_else_m() -> None:
-    from waspada.matching.dedupe import BIRTH_DATE_ELSE_MIN_M, regularise_model
+    from waspada.matching.dedupe import BIRTH_DATE_ELSE_M, regularise_model
 
     for m in (1e-5, 0.3):
         out = regularise_model(_model(1e-6, [("exact", 0.9, 1e-4), ("else", m, 0.99)]))
         assert out["comparisons"][0]["comparison_levels"][-1]["m_probability"] == (
-            BIRTH_DATE_ELSE_MIN_M)
+            BIRTH_DATE_ELSE_M)
 
 
 def test_name_jaro_winkler_level_needs_both_names_similar() -> None:

@@ -305,10 +305,12 @@ EM_MAX_ITERATIONS = 25
 U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
 UNSEEN_U = 1e-5  # u of an agreement level never seen among random pairs
 M_BOUNDS = (0.002, 0.998)
-BIRTH_DATE_ELSE_MAX_M = 0.01
-#: EM blocked on the name sees almost nothing but the birth date and tends to put every
-#: birth-date disagreement in the non-match class; duplicates with a wrong birth date do exist
-BIRTH_DATE_ELSE_MIN_M = 0.01
+#: share of true duplicates whose birth dates are unrelated (a different date was declared),
+#: held fixed: EM blocked on the name sees almost nothing but the birth date and puts every
+#: birth-date disagreement in the non-match class, yet such duplicates exist (FEBRL: 3.5 % of
+#: its true pairs; a double identity may change the age). Namesakes born years apart are kept
+#: apart by the name frequency, not by this value.
+BIRTH_DATE_ELSE_M = 0.03
 #: u by random sampling counts the true matches among the sampled pairs (a share lambda of
 #: them); for strong levels (exact name, exact date) in a linkage with one match per record
 #: that is most of u. u is corrected to (u - lambda * m) / (1 - lambda), keeping at least
@@ -347,7 +349,7 @@ def regularise_model(model: dict, *, correct_u: bool = True) -> dict:
             u = lv.get("u_probability") or UNSEEN_U
             label = lv.get("label_for_charts", "")
             if comp.get("output_column_name") == "birth_date" and i == len(levels) - 1:
-                m = max(min(m, BIRTH_DATE_ELSE_MAX_M), BIRTH_DATE_ELSE_MIN_M)
+                m = BIRTH_DATE_ELSE_M
             if correct_u and lv.get("u_probability") and i < len(levels) - 1:
                 u_raw = lv["u_probability"]
                 lv["u_probability"] = max(u_raw - lam * m, U_CORRECTION_MIN_SHARE * u_raw
