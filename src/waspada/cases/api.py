@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from waspada.cases import htcds, store
 from waspada.cases.store import CaseError, CaseFilters
@@ -481,15 +480,14 @@ def case_duplicates(case_id: int, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/attachments", status_code=201)
-async def upload(case_id: int, file: UploadFile = File(...), db: Session = Depends(get_db),
-                 principal: Principal = Depends(require("cases.attachments"))) -> Response:
+def upload(case_id: int, file: UploadFile = File(...), db: Session = Depends(get_db),
+           principal: Principal = Depends(require("cases.attachments"))) -> Response:
     """Upload a PDF, JPEG or PNG (checked by content, size-limited)."""
     limit = store.get_cases_settings().attachment_max_bytes
-    data = await file.read(limit + 1)
-    name = file.filename
-    return await run_in_threadpool(
-        _write, db, principal, case_id, "case.attachment",
-        lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
+    data = file.file.read(limit + 1)
+    return _write(db, principal, case_id, "case.attachment",
+                  lambda c: store.save_attachment(db, principal, c, file.filename, data),
+                  size=len(data))
 
 
 @api_router.get("/{case_id}/attachments/{attachment_id}")

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from waspada.cases import htcds, store
 from waspada.cases.api import attachment_response, release
@@ -19,7 +20,7 @@ from waspada.cases.settings import get_cases_settings
 from waspada.cases.store import CaseError, CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import audit, i18n
-from waspada.platform.deps import client_ip, get_db, public, require
+from waspada.platform.deps import client_ip, form_fields, get_db, public, require
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -222,16 +223,15 @@ def _act(request: Request, db: Session, principal: Principal, case_id: int, acti
 
 
 @router.post("/cases/{case_id}/transition")
-async def case_transition(request: Request, case_id: int, db: Session = Depends(get_db),
-                          principal: Principal = Depends(require("cases.transition"))
-                          ) -> Response:
-    form = await request.form()
+def case_transition(request: Request, case_id: int, form: FormData = Depends(form_fields),
+                    db: Session = Depends(get_db),
+                    principal: Principal = Depends(require("cases.transition"))) -> Response:
     code = str(form.get("transition", ""))[:32]
     values = {k: str(v)[:1000] for k, v in form.items()
               if k not in ("csrf_token", "transition") and isinstance(v, str)}
-    return await run_in_threadpool(
-        _act, request, db, principal, case_id, "case.transition",
-        lambda c: store.apply_transition(db, principal, c, code, values), transition=code)
+    return _act(request, db, principal, case_id, "case.transition",
+                lambda c: store.apply_transition(db, principal, c, code, values),
+                transition=code)
 
 
 @router.post("/cases/{case_id}/comment")
@@ -375,15 +375,14 @@ def merge_undo(request: Request, merge_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/cases/{case_id}/attachments")
-async def case_upload(request: Request, case_id: int, file: UploadFile = File(None),
-                      db: Session = Depends(get_db),
-                      principal: Principal = Depends(require("cases.attachments"))) -> Response:
+def case_upload(request: Request, case_id: int, file: UploadFile = File(None),
+                db: Session = Depends(get_db),
+                principal: Principal = Depends(require("cases.attachments"))) -> Response:
     limit = get_cases_settings().attachment_max_bytes
-    data = await file.read(limit + 1) if file is not None else b""
+    data = file.file.read(limit + 1) if file is not None else b""
     name = file.filename if file is not None else None
-    return await run_in_threadpool(
-        _act, request, db, principal, case_id, "case.attachment",
-        lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
+    return _act(request, db, principal, case_id, "case.attachment",
+                lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from waspada.matching import store
 from waspada.matching.records import (
@@ -138,19 +137,12 @@ def manage_add(request: Request, record_id: str = Form(""), full_name: str = For
 
 
 @router.post("/watchlist/manage/import")
-async def manage_import(request: Request, file: UploadFile = File(...),
-                        list_kind: str = Form("other"), reason: str = Form(""),
-                        source: str = Form(""), expires_on: str = Form(""),
-                        db: Session = Depends(get_db),
-                        principal: Principal = Depends(require("watchlist.manage"))
-                        ) -> Response:
-    data = await file.read(UPLOAD_MAX_BYTES + 1)
-    return await run_in_threadpool(_manage_import, request, data, list_kind, reason, source,
-                                   expires_on, db, principal)
-
-
-def _manage_import(request: Request, data: bytes, list_kind: str, reason: str, source: str,
-                   expires_on: str, db: Session, principal: Principal) -> Response:
+def manage_import(request: Request, file: UploadFile = File(...),
+                  list_kind: str = Form("other"), reason: str = Form(""),
+                  source: str = Form(""), expires_on: str = Form(""),
+                  db: Session = Depends(get_db),
+                  principal: Principal = Depends(require("watchlist.manage"))) -> Response:
+    data = file.file.read(UPLOAD_MAX_BYTES + 1)
     if not reason.strip() or not source.strip():
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Reason and source are required."))
@@ -206,18 +198,9 @@ def dedupe_page(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/dedupe/run")
-async def dedupe_run(request: Request, origin: str = Form("upload"),
-                     threshold: float = Form(0.5), file: UploadFile | None = File(None),
-                     db: Session = Depends(get_db),
-                     principal: Principal = Depends(require("dedupe.run"))) -> Response:
-    data = await file.read(UPLOAD_MAX_BYTES + 1) if file is not None else b""
-    # a dedupe takes seconds to minutes: off the event loop, so other users are not held up
-    return await run_in_threadpool(_dedupe_run, request, origin, threshold, data, db,
-                                   principal)
-
-
-def _dedupe_run(request: Request, origin: str, threshold: float, data: bytes, db: Session,
-                principal: Principal) -> Response:
+def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float = Form(0.5),
+               file: UploadFile | None = File(None), db: Session = Depends(get_db),
+               principal: Principal = Depends(require("dedupe.run"))) -> Response:
     from waspada.matching.dedupe import dedupe
 
     def fail(msg: str) -> Response:
@@ -231,6 +214,7 @@ def _dedupe_run(request: Request, origin: str, threshold: float, data: bytes, db
     if origin == "database":
         records = store.person_records(db, limit=DEDUPE_MAX_RECORDS)
     else:
+        data = file.file.read(UPLOAD_MAX_BYTES + 1) if file is not None else b""
         if not data:
             return fail(_("Choose a CSV file."))
         if len(data) > UPLOAD_MAX_BYTES:

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from waspada.offers import bulk
 from waspada.offers.analyse import analyse
@@ -113,19 +112,12 @@ def scan_page(request: Request, db: Session = Depends(get_db),
 
 
 @router.post("/offers/scan")
-async def scan_upload(request: Request, upload: UploadFile = File(...),
-                      text_field: str = Form("text"), id_field: str = Form("id"),
-                      db: Session = Depends(get_db),
-                      principal: Principal = Depends(require("offers.scan"))) -> Response:
-    data = await upload.read(SCAN_MAX_BYTES + 1)
+def scan_upload(request: Request, upload: UploadFile = File(...),
+                text_field: str = Form("text"), id_field: str = Form("id"),
+                db: Session = Depends(get_db),
+                principal: Principal = Depends(require("offers.scan"))) -> Response:
+    data = upload.file.read(SCAN_MAX_BYTES + 1)
     filename = (upload.filename or "upload")[:200]
-    # thousands of offers take seconds: off the event loop, so other users are not held up
-    return await run_in_threadpool(_scan_upload, request, data, filename, text_field, id_field,
-                                   db, principal)
-
-
-def _scan_upload(request: Request, data: bytes, filename: str, text_field: str, id_field: str,
-                 db: Session, principal: Principal) -> Response:
     if len(data) > SCAN_MAX_BYTES:
         return _scan_page(request, db, status_code=413,
                           error=_("The file is too large: at most %(n)s MB.",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from waspada.platform import audit
 from waspada.platform.db import session_factory
@@ -36,6 +37,12 @@ def get_db() -> Iterator[Session]:
         # close() rolls back what was not committed without expiring loaded objects, which
         # error pages still render (the signed-in user and their unit)
         session.close()
+
+
+async def form_fields(request: Request) -> FormData:
+    """The submitted form, read (asynchronously) before a plain ``def`` handler runs in the
+    thread pool: handlers stay off the event loop, so a long one holds up no other user."""
+    return await request.form()
 
 
 def client_ip(request: Request) -> str | None:

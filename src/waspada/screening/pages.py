@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from waspada.identity.consistency import parse_date
 from waspada.platform import audit
-from waspada.platform.deps import get_db, require
+from waspada.platform.deps import form_fields, get_db, require
 from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
@@ -247,17 +247,9 @@ def screening_page(request: Request, screening_id: int, db: Session = Depends(ge
 
 
 @router.post("/screenings/{screening_id}/answers")
-async def screening_answers(request: Request, screening_id: int, db: Session = Depends(get_db),
-                            principal: Principal = Depends(require("screening.conduct"))
-                            ) -> Response:
-    form = await request.form()
-    # the assessment (watchlist and history search) runs off the event loop
-    return await run_in_threadpool(_screening_answers, request, screening_id, form, db,
-                                   principal)
-
-
-def _screening_answers(request: Request, screening_id: int, form: Any, db: Session,
-                       principal: Principal) -> Response:
+def screening_answers(request: Request, screening_id: int,
+                      form: FormData = Depends(form_fields), db: Session = Depends(get_db),
+                      principal: Principal = Depends(require("screening.conduct"))) -> Response:
     screening = load_screening(db, principal, screening_id)
     known = questionnaire().by_code()
     answers = {code: str(form.get(f"q_{code}", ""))[:32] for code in known
@@ -277,16 +269,9 @@ def _screening_answers(request: Request, screening_id: int, form: Any, db: Sessi
 
 
 @router.post("/screenings/{screening_id}/decision")
-async def screening_decide(request: Request, screening_id: int, db: Session = Depends(get_db),
-                           principal: Principal = Depends(require("screening.conduct"))
-                           ) -> Response:
-    form = await request.form()
-    return await run_in_threadpool(_screening_decide, request, screening_id, form, db,
-                                   principal)
-
-
-def _screening_decide(request: Request, screening_id: int, form: Any, db: Session,
-                      principal: Principal) -> Response:
+def screening_decide(request: Request, screening_id: int,
+                     form: FormData = Depends(form_fields), db: Session = Depends(get_db),
+                     principal: Principal = Depends(require("screening.conduct"))) -> Response:
     screening = load_screening(db, principal, screening_id)
     corrects = None
     corrects_raw = str(form.get("corrects_decision_id", ""))
