@@ -231,7 +231,6 @@ class WatchlistIndex:
         scored.sort(key=lambda s: (-s[0], s[1]))
         out = []
         for s, rid, c in scored[:top]:
-            full = score_pair(q, c, self.freq, explain=True) if explain else None
-            ex = full.explanation if full is not None else {}
+            ex = score_pair(q, c, self.freq, explain=True).explanation if explain else {}
             out.append(Match(rid, s, ex, c.record))
         return out
