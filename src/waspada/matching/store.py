@@ -28,19 +28,30 @@ from waspada.platform.db import Base, UTCDateTime, utcnow
 LIST_KINDS = ("pencegahan", "recruiter", "victim", "postponed", "other")
 
 
-class WatchlistEntry(Base):
-    __tablename__ = "matching_watchlist_entries"
+class _PersonColumns:
+    """The person columns both tables share (the CSV columns of :class:`PersonRecord`)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     full_name: Mapped[str] = mapped_column(String(300))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
     birth_place: Mapped[str | None] = mapped_column(String(200), nullable=True)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    nik: Mapped[str | None]
+
+    def _record(self, source: str) -> PersonRecord:
+        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
+                            self.birth_place, self.address, self.nik, self.passport_no,
+                            self.phone, source)
+
+
+class WatchlistEntry(_PersonColumns, Base):
+    __tablename__ = "matching_watchlist_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nik: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     list_kind: Mapped[str] = mapped_column(String(20), default="other")
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(200), default="")
@@ -53,33 +64,21 @@ class WatchlistEntry(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     def to_record(self) -> PersonRecord:
-        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
-                            self.birth_place, self.address, self.nik, self.passport_no,
-                            self.phone, self.list_kind)
+        return self._record(self.list_kind)
 
 
-class PersonRecordRow(Base):
+class PersonRecordRow(_PersonColumns, Base):
     """Person records (passport applications, departures...) for batch deduplication."""
 
     __tablename__ = "matching_person_records"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    full_name: Mapped[str] = mapped_column(String(300))
-    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    birth_place: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
     nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     source: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def to_record(self) -> PersonRecord:
-        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
-                            self.birth_place, self.address, self.nik, self.passport_no,
-                            self.phone, self.source)
+        return self._record(self.source)
 
 
 class DedupeRun(Base):
