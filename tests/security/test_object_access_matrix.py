@@ -97,6 +97,8 @@ class UnitData:
     token_owner: str = ""
     user_id: int = 0
     secrets: list[str] = field(default_factory=list)
+    case_identity: list[str] = field(default_factory=list)  # victim's name, NIK, passport
+    case_contact: list[str] = field(default_factory=list)  # victim's phone
 
 
 @dataclass
@@ -174,7 +176,9 @@ def _plant(world: World, key: str) -> None:
     # cases: one with a task, an attachment, a consent-backed referral and a merged duplicate
     victim, victim_family = _word(), _word()
     case_nik, case_passport, phone = "3275" + _digits(12), "B" + _digits(7), "+62813" + _digits(8)
-    d.secrets += [victim, victim_family, case_nik, case_passport, phone]
+    d.case_identity = [victim, victim_family, case_nik, case_passport]
+    d.case_contact = [phone]
+    d.secrets += [*d.case_identity, *d.case_contact]
 
     def new_case(name: str, **person: Any) -> int:
         return _ok(protection.post("/api/v1/cases", json={
@@ -492,6 +496,18 @@ class Tally:
     problems: list[str] = field(default_factory=list)
 
 
+def _check_case_fields(tally: Tally, where: str, caller: Caller, d: UnitData, body: str
+                       ) -> None:
+    """Field-level visibility (cases/visibility.py) holds on every case route that answers."""
+    from waspada.cases.visibility import CONTACT, IDENTITY, groups_for
+
+    groups = groups_for(caller.role.value)
+    for group, planted in ((IDENTITY, d.case_identity), (CONTACT, d.case_contact)):
+        shown = [s for s in planted if s in body]
+        if group not in groups and shown:
+            tally.problems.append(f"{where}: {caller.role.value} may not see {group} {shown}")
+
+
 def _token_revoked(token_id: int) -> bool:
     from waspada.platform.db import session_scope
     from waspada.platform.security.models import ApiToken
@@ -523,6 +539,8 @@ def _check_cell(tally: Tally, method: str, path: str, route: APIRoute, scope: st
         if status in (401, 403, 404):
             tally.problems.append(f"{where}: expected access, got {status}")
         tally.secrets_shown += any(s in body for s in d.secrets)
+        if "/cases" in path:
+            _check_case_fields(tally, where, caller, d, body)
     else:
         tally.refused += 1
         if status not in (403, 404):
@@ -563,3 +581,50 @@ def test_role_unit_object_matrix(app, world: World) -> None:  # type: ignore[no-
     assert tally.cells == len(MATRIX) * len(ROLES) * len(UNITS) * len(UNITS)
     assert tally.allowed > 50 and tally.refused > 500 and tally.secrets_shown > 20
     assert not tally.problems, "\n".join(tally.problems)
+
+
+def test_ids_of_the_other_unit_inside_an_own_request(world: World) -> None:
+    """An id in the body or query string (a decision, a task, an attachment, a case to merge, a
+    person's consent) is checked against the object in the path: the other unit's id is 404."""
+    a, b = world.data["A"], world.data["B"]
+    officer = world.caller(Role.CHECKPOINT_OFFICER, "A")
+    protection = world.caller(Role.PROTECTION_OFFICER, "A")
+    probes = [
+        (officer, Probe("GET", f"/api/v1/screenings/{a.screening_id}/record.pdf"
+                               f"?decision_id={b.decision_id}")),
+        (officer, Probe("GET", f"/screenings/{a.screening_id}/record.pdf"
+                               f"?decision_id={b.decision_id}")),
+        (officer, Probe("POST", f"/api/v1/screenings/{a.screening_id}/decision", json={
+            "action": "allow", "legal_bases": ["uu_6_2011"], "deviation_reason": "uji",
+            "corrects_decision_id": b.decision_id, "correction_reason": "uji"})),
+        (officer, Probe("POST", f"/screenings/{a.screening_id}/decision", data={
+            "action": "allow", "legal_bases": "uu_6_2011", "deviation_reason": "uji",
+            "corrects_decision_id": str(b.decision_id), "correction_reason": "uji"})),
+        (officer, Probe("POST", f"/screenings/{a.screening_id}/decisions/{b.decision_id}"
+                                "/approval", data={"approved": "yes"})),
+        (protection, Probe("POST", f"/api/v1/cases/{a.case_id}/tasks/{b.task_id}/done",
+                           json={})),
+        (protection, Probe("POST", f"/cases/{a.case_id}/tasks/{b.task_id}/done", data={})),
+        (protection, Probe("GET", f"/api/v1/cases/{a.case_id}/attachments/{b.attachment_id}")),
+        (protection, Probe("GET", f"/cases/{a.case_id}/attachments/{b.attachment_id}")),
+        (protection, Probe("POST", f"/api/v1/cases/{a.case_id}/merge", json={
+            "duplicate_case_id": b.case2_id, "reason": "Laporan ganda (uji)"})),
+        (protection, Probe("POST", f"/cases/{a.case_id}/merge", data={
+            "duplicate_reference": b.case2_reference, "reason": "Laporan ganda (uji)"})),
+        (protection, Probe("POST", f"/api/v1/cases/{a.case_id}/consents", json={
+            "scope": "research", "given": True, "person_id": b.case_person_id})),
+    ]
+    problems = []
+    for caller, probe in probes:
+        before = fingerprint() if probe.method != "GET" else None
+        response = _send(caller, probe)
+        body = _body(response)
+        where = f"{probe.method} {probe.path} as {caller.label}"
+        if response.status_code != 404:
+            problems.append(f"{where}: expected 404, got {response.status_code}")
+        leaked = [s for s in b.secrets if s in body]
+        if leaked:
+            problems.append(f"{where}: answer holds the other unit's data {leaked}")
+        if before is not None and fingerprint() != before:
+            problems.append(f"{where}: the refused write changed the database")
+    assert not problems, "\n".join(problems)
