@@ -256,3 +256,22 @@ def test_person_is_visible_only_through_a_visible_screening(role_clients, kualan
     assert kualanamu.get(f"/persons/{person_id}").status_code == 200
     analyst = role_clients["analyst"].get(f"/api/v1/persons/{person_id}/history")
     assert analyst.status_code == 200 and mine["record_no"] in analyst.text
+
+
+def test_linked_person_does_not_show_the_other_units_identity(role_clients, kualanamu) -> None:  # type: ignore[no-untyped-def]
+    """Typing a name that links to another unit's traveller must not reveal their NIK/passport."""
+    first = _create(kualanamu, full_name="Ratnasari Dewi Hutagalung", birth_date="1990-01-30",
+                    sex="F", nik="1271017001900002", passport_no="C9988776",
+                    destination_country="KHM")
+    soetta = role_clients["checkpoint_officer"]
+    again = _create(soetta, full_name="Ratnasari Dewi Hutagalung", birth_date="1990-01-30",
+                    sex="F", destination_country="MYS")
+    assert again["person_id"] == first["person_id"]  # the matching engine linked them
+    for path in (f"/api/v1/persons/{first['person_id']}/history",
+                 f"/persons/{first['person_id']}"):
+        response = soetta.get(path)
+        assert response.status_code == 200
+        assert "Ratnasari" in response.text
+        assert "1271017001900002" not in response.text and "C9988776" not in response.text
+    own = kualanamu.get(f"/api/v1/persons/{first['person_id']}/history").json()
+    assert own["person"]["nik"] == "1271017001900002"

@@ -232,10 +232,14 @@ def history(db: Session, principal: Principal, person_id: int) -> dict[str, Any]
     similar = [m for m in matches if int(m.record_id) in reachable]
     audit.record("person.history.read", principal, object_type="screening_person",
                  object_id=person_id, screenings=len(visible))
+    # the person row holds the identity as first screened; when another unit screened first,
+    # show the identity as the caller's own unit recorded it (not the other unit's NIK/passport)
+    first = min(rows, key=lambda s: s.id)
+    shown: ScreeningPerson | Screening = person if first in visible else visible[0]
     return {
-        "person": {"id": person.id, "full_name": person.full_name,
-                   "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-                   "sex": person.sex, "nik": person.nik, "passport_no": person.passport_no},
+        "person": {"id": person.id, "full_name": shown.full_name,
+                   "birth_date": shown.birth_date.isoformat() if shown.birth_date else None,
+                   "sex": shown.sex, "nik": shown.nik, "passport_no": shown.passport_no},
         "screenings": [{"id": s.id, "record_no": s.record_no, "unit": s.unit.name,
                         "date": s.created_at.isoformat(), "kind": s.kind, "level": s.level,
                         "final_action": s.final_action,
