@@ -234,3 +234,44 @@ def test_supervisor_approval_where_the_unit_requires_it(app) -> None:  # type: i
     assert ok.status_code == 303
     after = officer.get(f"/api/v1/screenings/{created['id']}").json()
     assert after["decisions"][0]["approval"]["approved"] is True
+
+
+def test_person_is_visible_only_through_a_visible_screening(role_clients, kualanamu) -> None:  # type: ignore[no-untyped-def]
+    """Defect: an officer of another unit read the identity behind any person id."""
+    soetta = role_clients["checkpoint_officer"]
+    mine = _create(kualanamu, full_name="Wiwik Sukmawati Rangkuti", birth_date="1993-07-21",
+                   sex="F", nik="1271016107930004", passport_no="C4455667",
+                   destination_country="KHM")
+    person_id = mine["person_id"]
+    nonexistent = soetta.get("/api/v1/persons/999999999/history")
+    for path in (f"/api/v1/persons/{person_id}/history", f"/persons/{person_id}"):
+        response = soetta.get(path)
+        assert response.status_code == 404 == nonexistent.status_code, path
+        for secret in ("Wiwik", "Rangkuti", "1271016107930004", "C4455667", "1993-07-21"):
+            assert secret not in response.text, (path, secret)
+    assert soetta.get(f"/persons/{person_id}").status_code == 404
+    # the unit that screened the person, and analysts (every unit), still see the history
+    own = kualanamu.get(f"/api/v1/persons/{person_id}/history")
+    assert own.status_code == 200 and own.json()["person"]["nik"] == "1271016107930004"
+    assert kualanamu.get(f"/persons/{person_id}").status_code == 200
+    analyst = role_clients["analyst"].get(f"/api/v1/persons/{person_id}/history")
+    assert analyst.status_code == 200 and mine["record_no"] in analyst.text
+
+
+def test_linked_person_does_not_show_the_other_units_identity(role_clients, kualanamu) -> None:  # type: ignore[no-untyped-def]
+    """Typing a name that links to another unit's traveller must not reveal their NIK/passport."""
+    first = _create(kualanamu, full_name="Ratnasari Dewi Hutagalung", birth_date="1990-01-30",
+                    sex="F", nik="1271017001900002", passport_no="C9988776",
+                    destination_country="KHM")
+    soetta = role_clients["checkpoint_officer"]
+    again = _create(soetta, full_name="Ratnasari Dewi Hutagalung", birth_date="1990-01-30",
+                    sex="F", destination_country="MYS")
+    assert again["person_id"] == first["person_id"]  # the matching engine linked them
+    for path in (f"/api/v1/persons/{first['person_id']}/history",
+                 f"/persons/{first['person_id']}"):
+        response = soetta.get(path)
+        assert response.status_code == 200
+        assert "Ratnasari" in response.text
+        assert "1271017001900002" not in response.text and "C9988776" not in response.text
+    own = kualanamu.get(f"/api/v1/persons/{first['person_id']}/history").json()
+    assert own["person"]["nik"] == "1271017001900002"

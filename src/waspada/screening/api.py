@@ -199,27 +199,47 @@ def person_history(person_id: int, db: Session = Depends(get_db),
     return history(db, principal, person_id)
 
 
+def visible_person_ids(db: Session, principal: Principal, person_ids: list[int]) -> set[int]:
+    """The persons among ``person_ids`` with at least one screening the principal may see."""
+    if not person_ids:
+        return set()
+    pairs = db.execute(select(Screening.person_id, Screening.unit_id)
+                       .where(Screening.person_id.in_(person_ids)).distinct())
+    return {pid for pid, unit_id in pairs if may_access_unit(principal, unit_id)}
+
+
 def history(db: Session, principal: Principal, person_id: int) -> dict[str, Any]:
+    """A person is visible only through a screening the principal may see; 404 otherwise
+    (the same answer as for an id that does not exist, so existence is not revealed)."""
     person = db.get(ScreeningPerson, person_id)
     if person is None:
         raise HTTPException(404)
     rows = list(db.scalars(select(Screening).where(Screening.person_id == person_id)
                            .order_by(Screening.created_at.desc())))
     visible = [s for s in rows if may_access_unit(principal, s.unit_id)]
+    if not visible:
+        raise HTTPException(404)
     from waspada.matching.records import PersonRecord
 
     record = PersonRecord(record_id="q", full_name=person.full_name,
                           birth_date=person.birth_date, sex=person.sex, nik=person.nik,
                           passport_no=person.passport_no)
     index = service.PERSONS.sync(db)
-    similar = [m for m in index.search(record, top=6, threshold=service.HISTORY_MIN)
+    matches = [m for m in index.search(record, top=6, threshold=service.HISTORY_MIN)
                if m.record_id != str(person_id)]
+    # look-alikes only where the caller may open them (their identity is theirs, not ours)
+    reachable = visible_person_ids(db, principal, [int(m.record_id) for m in matches])
+    similar = [m for m in matches if int(m.record_id) in reachable]
     audit.record("person.history.read", principal, object_type="screening_person",
                  object_id=person_id, screenings=len(visible))
+    # the person row holds the identity as first screened; when another unit screened first,
+    # show the identity as the caller's own unit recorded it (not the other unit's NIK/passport)
+    first = min(rows, key=lambda s: s.id)
+    shown: ScreeningPerson | Screening = person if first in visible else visible[0]
     return {
-        "person": {"id": person.id, "full_name": person.full_name,
-                   "birth_date": person.birth_date.isoformat() if person.birth_date else None,
-                   "sex": person.sex, "nik": person.nik, "passport_no": person.passport_no},
+        "person": {"id": person.id, "full_name": shown.full_name,
+                   "birth_date": shown.birth_date.isoformat() if shown.birth_date else None,
+                   "sex": shown.sex, "nik": shown.nik, "passport_no": shown.passport_no},
         "screenings": [{"id": s.id, "record_no": s.record_no, "unit": s.unit.name,
                         "date": s.created_at.isoformat(), "kind": s.kind, "level": s.level,
                         "final_action": s.final_action,
