@@ -203,8 +203,13 @@ def train(
     if not (data / "corpus.csv").is_file():
         _err.print(f"[red]error:[/red] {data / 'corpus.csv'} not found")
         raise typer.Exit(2)
-    metrics = _train(data, output)
-    sys.stdout.write(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    try:
+        if output is not None:
+            check_output_path(output)
+        metrics = _train(data, output)
+    except FileError as e:
+        raise _error(str(e)) from None
+    sys.stdout.write(dumps_json(metrics, indent=2, sort_keys=True) + "\n")
 
 
 @offers_app.command("import-agencies")
