@@ -220,8 +220,10 @@ def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] 
 
     Header names are stripped (and lower-cased if ``lower``). Missing ``required`` columns,
     columns outside ``allowed`` and duplicate columns are a :class:`FileError` on line 1.
-    Blank lines are skipped.
+    Blank lines are skipped; a leading byte-order mark is dropped.
     """
+    if text.startswith("\ufeff"):
+        text = text[1:]
     rows = iter_csv(text, multiline=multiline, max_field_chars=max_field_chars)
     first = next(rows, None)
     if first is None or not any(v.strip() for v in first.values):
