@@ -23,6 +23,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -196,10 +197,10 @@ def iter_csv(text: str, *, multiline: bool = False,
             raise FileError(f"a quoted field runs on to line {end} (a missing closing quote?); "
                             "fields must not contain line breaks", start, code="line_break",
                             end=end)
-        for v in values:
-            if len(v) > max_field_chars:
-                raise FileError(f"a field is longer than {max_field_chars:,} characters",
-                                start, code="field_too_long")
+        if max_field_chars < MAX_FIELD_CHARS and values and max(map(len, values)) > \
+                max_field_chars:
+            raise FileError(f"a field is longer than {max_field_chars:,} characters", start,
+                            code="field_too_long")
         yield CsvRow(start, end, values)
 
 
@@ -260,29 +261,25 @@ def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] 
     return table
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def json_depth_ok(text: str, max_depth: int = MAX_JSON_DEPTH) -> bool:
     """True if no array/object in JSON ``text`` nests deeper than ``max_depth``.
 
-    A single linear scan (strings skipped), so it cannot exhaust the stack itself.
+    Linear and without recursion: strings are blanked out by one unambiguous regular
+    expression, then only the brackets are walked. A text with few brackets returns at once.
     """
+    if text.count("[") + text.count("{") <= max_depth:
+        return True
     depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if m.group() in "[{":
             depth += 1
             if depth > max_depth:
                 return False
-        elif ch in "]}":
+        else:
             depth -= 1
     return True
 
