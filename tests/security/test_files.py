@@ -172,6 +172,10 @@ def test_output_into_missing_folder_fails_before_any_work(tmp_path: Path,
                               str(good), "-o", str(out)])
     assert res.exit_code == 2 and "does not exist" in res.output
     _clean(res)
+    res = runner.invoke(app, ["identity", "dedupe", str(good), "-o", str(tmp_path / "o.csv"),
+                              "--model", str(tmp_path / "nope" / "model.json")])
+    assert res.exit_code == 2 and "does not exist" in res.output and not calls
+    _clean(res)
 
 
 def test_output_onto_a_folder_is_refused(tmp_path: Path) -> None:

@@ -109,6 +109,8 @@ def dedupe_cmd(
     records = _read(input, "input")
     progress(f"read {len(records):,} records")
     load = model if model is not None and model.exists() else None
+    if model is not None and load is None:
+        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = dedupe(records, threshold=threshold, engine=engine, model=load,
@@ -145,6 +147,8 @@ def link_cmd(
     lrec = _read(left, "left")
     rrec = _read(right, "right")
     load = model if model is not None and model.exists() else None
+    if model is not None and load is None:
+        _check_output(model)
     try:
         with _stdout_to_stderr():
             pairs = link(lrec, rrec, threshold=threshold, engine=engine, model=load,
