@@ -123,7 +123,7 @@ def test_manage_page_add_import_remove(role_clients: dict[str, TestClient], tmp_
     r = analyst.post("/watchlist/manage/import", data={
         "list_kind": "postponed", "reason": "r", "source": "s", "csrf_token": token},
         files={"file": ("w.csv", bad, "text/csv")})
-    assert r.status_code == 400 and "line 3" in r.text
+    assert r.status_code == 400 and "Baris 3: record_id muncul dua kali" in r.text
     r = analyst.post("/watchlist/manage/PG-WL-1/remove", data={"reason": "done",
                                                               "csrf_token": token},
                      follow_redirects=False)

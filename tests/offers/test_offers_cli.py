@@ -51,10 +51,19 @@ def test_scan_jsonl_with_bad_records(tmp_path: Path) -> None:
         + json.dumps({"id": "f", "text": "Dicari kasir di Bandung gaji 3jt"}).encode() + b"\n"
     )
     out = tmp_path / "out.jsonl"
+    # Default: every bad record listed, nothing written, exit 2.
     r = runner.invoke(offers_app, ["scan", str(src), "--output", str(out)])
-    assert r.exit_code == 1
+    assert r.exit_code == 2
     for n in (3, 4, 5, 6):
         assert f"line {n}" in r.stderr
+    assert "4 bad record(s)" in r.stderr and "--skip-bad" in r.stderr
+    assert not out.exists()
+    # --skip-bad: the good records are written, every skipped one reported, exit 0.
+    r = runner.invoke(offers_app, ["scan", str(src), "--output", str(out), "--skip-bad"])
+    assert r.exit_code == 0, r.output
+    for n in (3, 4, 5, 6):
+        assert f"skipped line {n}" in r.stderr
+    assert "2 records analysed, 4 skipped" in r.stderr
     rows = _lines(out)
     assert [x["id"] for x in rows] == ["a", "f"]
     assert set(rows[0]) == SCAN_KEYS
@@ -77,9 +86,10 @@ def test_scan_csv_custom_fields(tmp_path: Path) -> None:
     )
     out = tmp_path / "out.jsonl"
     r = runner.invoke(offers_app, ["scan", str(src), "-o", str(out), "--text-field", "body",
-                                   "--id-field", "ref"])
-    assert r.exit_code == 1
+                                   "--id-field", "ref", "--skip-bad"])
+    assert r.exit_code == 0, r.output
     assert "invalid UTF-8" in r.stderr and "line 5" in r.stderr
+    assert "lines 3-4" in r.stderr  # the legitimate multi-line text is reported
     assert [x["id"] for x in _lines(out)] == ["1", "2", "4"]
 
 

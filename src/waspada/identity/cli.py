@@ -20,6 +20,7 @@ from waspada.identity.findings import Finding
 from waspada.identity.mrz import parse_mrz
 from waspada.identity.names import parse_name
 from waspada.identity.nik import parse_nik
+from waspada.platform.files import FileError, load_json_file
 
 document_app = typer.Typer(
     help="Check travel documents: MRZ, NIK and whole traveller records.",
@@ -31,6 +32,9 @@ name_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+MAX_TRAVELLER_BYTES = 1024 * 1024
+"""A traveller's facts file is small; anything larger is refused before parsing."""
 
 _STYLE = {"critical": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -131,15 +135,9 @@ def check_cmd(
     """Cross-check NIK, MRZ and data-page fields of one traveller."""
     ref = _ref(reference_date)
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(f"file not found: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"cannot read {file}: {exc}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _fail(f"{file} is not valid JSON: {exc}") from None
+        data = load_json_file(file, max_bytes=MAX_TRAVELLER_BYTES)
+    except FileError as exc:
+        raise _fail(f"{file}: {exc}") from None
     if not isinstance(data, dict):
         raise _fail(f"{file} must contain a JSON object")
     res = check_traveller(data, reference_date=ref)

@@ -1,7 +1,10 @@
 """`waspada identity dedupe|link` and `waspada watchlist match|import|add|remove|list`.
 
-Output files are written atomically (temp file + rename); progress goes to stderr; errors are
-one English line without a traceback and exit code 2.
+Output files are written atomically (temp file + rename) and only over a regular file; the
+output path is checked before any work starts. Input CSVs are read strictly: the first bad
+line (unterminated quote, a field holding a line break, a missing column, a bad value) stops
+the command. Progress goes to stderr; errors are one English line without a traceback and exit
+code 2.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from waspada.matching.records import (
     parse_birth_date,
     read_records,
     record_from_mapping,
-    write_csv_atomic,
 )
+from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
 
 identity_app = typer.Typer(help="Duplicate-identity detection and record linkage (Splink).",
                            no_args_is_help=True, add_completion=False)
@@ -64,6 +67,23 @@ def _stdout_to_stderr():
         sys.stdout = old
 
 
+def _check_output(path: Path) -> None:
+    try:
+        check_output_path(path)
+    except FileError as exc:
+        _fail(str(exc))
+
+
+def _write(path: Path, header: list[str], rows) -> int:  # type: ignore[no-untyped-def]
+    try:
+        return write_csv_atomic(path, header, rows)
+    except FileError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror}")
+    raise AssertionError  # pragma: no cover
+
+
 def _check_threshold(t: float) -> None:
     if not 0.0 < t <= 1.0:
         _fail("--threshold must be in (0, 1]")
@@ -84,10 +104,13 @@ def dedupe_cmd(
     _check_threshold(threshold)
     if engine not in ("duckdb", "spark"):
         _fail("--engine must be duckdb or spark")
+    _check_output(output)
     progress = _Progress()
     records = _read(input, "input")
     progress(f"read {len(records):,} records")
     load = model if model is not None and model.exists() else None
+    if model is not None and load is None:
+        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = dedupe(records, threshold=threshold, engine=engine, model=load,
@@ -96,7 +119,7 @@ def dedupe_cmd(
         _fail(f"engine {engine} is not available: {exc}")
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
         _fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
-    n = write_csv_atomic(output, ["record_id", "cluster_id"], res.clusters)
+    n = _write(output, ["record_id", "cluster_id"], res.clusters)
     clusters = len({c for _, c in res.clusters})
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
 
@@ -119,10 +142,13 @@ def link_cmd(
     from waspada.matching.dedupe import link
 
     _check_threshold(threshold)
+    _check_output(output)
     progress = _Progress()
     lrec = _read(left, "left")
     rrec = _read(right, "right")
     load = model if model is not None and model.exists() else None
+    if model is not None and load is None:
+        _check_output(model)
     try:
         with _stdout_to_stderr():
             pairs = link(lrec, rrec, threshold=threshold, engine=engine, model=load,
@@ -130,7 +156,7 @@ def link_cmd(
                          one_to_one=one_to_one)
     except Exception as exc:  # noqa: BLE001
         _fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
-    n = write_csv_atomic(output, ["left_id", "right_id", "probability"],
+    n = _write(output, ["left_id", "right_id", "probability"],
                          ((a, b, f"{p:.6f}") for a, b, p in pairs))
     progress(f"wrote {n:,} pairs to {output}")
 
@@ -151,6 +177,7 @@ def match_cmd(
         _fail("--top must be at least 1")
     if not 0.0 <= threshold <= 1.0:
         _fail("--threshold must be in [0, 1]")
+    _check_output(output)
     progress = _Progress()
     wl = _read(watchlist, "watchlist")
     qs = _read(queries, "queries")
@@ -163,7 +190,7 @@ def match_cmd(
                                                 explain=False), 1):
                 yield q.record_id, rank, m.record_id, f"{m.score:.4f}"
 
-    n = write_csv_atomic(output, ["query_id", "rank", "record_id", "score"], rows())
+    n = _write(output, ["query_id", "rank", "record_id", "score"], rows())
     progress(f"screened {len(qs):,} queries, wrote {n:,} rows to {output}")
 
 
@@ -287,8 +314,6 @@ def remove_cmd(
 @watchlist_app.command("list")
 def list_cmd(limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
     """List active entries (newest first) as CSV on stdout."""
-    import csv
-
     from waspada.matching import store
     from waspada.platform import audit
     from waspada.platform.db import session_scope
@@ -298,7 +323,6 @@ def list_cmd(limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> 
     with session_scope() as db:
         rows = [(e.record_id, e.full_name, e.birth_date or "", e.list_kind, e.source,
                  e.expires_on or "") for e in store.active_entries(db, limit=max(1, limit))]
-    w = csv.writer(sys.stdout)
-    w.writerow(["record_id", "full_name", "birth_date", "kind", "source", "expires_on"])
-    w.writerows(rows)
+    write_csv(sys.stdout, ["record_id", "full_name", "birth_date", "kind", "source",
+                           "expires_on"], rows)
     audit.record("watchlist.list", CLI_PRINCIPAL, object_type="watchlist", count=len(rows))

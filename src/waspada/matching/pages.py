@@ -21,6 +21,7 @@ from waspada.matching.records import (
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.deps import get_db, require
+from waspada.platform.files import page_message
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
@@ -160,7 +161,7 @@ def manage_import(request: Request, file: UploadFile = File(...),
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
                             error=_("The file was not imported: %(detail)s",
-                                    detail=str(exc)))
+                                    detail=page_message(exc)))
     except ValueError:
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
@@ -222,7 +223,7 @@ def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float 
         try:
             records = records_from_bytes(data, source="upload")
         except RecordError as exc:
-            return fail(_("The file was not read: %(detail)s", detail=str(exc)))
+            return fail(_("The file was not read: %(detail)s", detail=page_message(exc)))
     if len(records) < 2:
         return fail(_("At least two records are needed."))
     if len(records) > DEDUPE_MAX_RECORDS:

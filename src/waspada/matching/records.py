@@ -10,18 +10,25 @@ is reported as :class:`RecordError` naming the line (1 = the header).
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from waspada.platform.files import (
+    MAX_FILE_BYTES,
+    FileError,
+    check_size,
+    decode_text,
+    read_bytes,
+    read_csv,
+    write_csv_atomic,
+)
+
 __all__ = [
     "COLUMNS", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError", "normalise_sex",
     "parse_birth_date", "read_records", "read_records_text", "record_from_mapping",
+    "records_from_bytes", "write_csv_atomic",
 ]
 
 COLUMNS: tuple[str, ...] = (
@@ -36,13 +43,12 @@ _SEX = {"m": "M", "l": "M", "male": "M", "laki-laki": "M", "lk": "M", "pria": "M
         "f": "F", "p": "F", "female": "F", "perempuan": "F", "pr": "F", "wanita": "F", "w": "F"}
 
 
-class RecordError(ValueError):
+class RecordError(FileError):
     """A bad input record or file; ``line`` is 1-based (the header is line 1)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        self.line = line
-        self.reason = message
-        super().__init__(f"line {line}: {message}" if line is not None else message)
+    def __init__(self, message: str, line: int | None = None, *, code: str = "invalid",
+                 **params: Any) -> None:
+        super().__init__(message, line, code=code, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +119,21 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
     rid = _clean(row.get("record_id"))
     name = _clean(row.get("full_name"))
     if rid is None:
-        raise RecordError("record_id is empty", line)
+        raise RecordError("record_id is empty", line, code="empty_value", column="record_id")
     if name is None:
-        raise RecordError("full_name is empty", line)
+        raise RecordError("full_name is empty", line, code="empty_value", column="full_name")
     for k, v in row.items():
         if isinstance(v, str) and len(v) > MAX_FIELD:
-            raise RecordError(f"{k} is longer than {MAX_FIELD} characters", line)
+            raise RecordError(f"{k} is longer than {MAX_FIELD} characters", line,
+                              code="field_too_long")
     try:
         bd = parse_birth_date(row.get("birth_date"))
+    except ValueError as exc:
+        raise RecordError(str(exc), line, code="bad_value", column="birth_date") from None
+    try:
         sex = normalise_sex(row.get("sex"))
     except ValueError as exc:
-        raise RecordError(str(exc), line) from None
+        raise RecordError(str(exc), line, code="bad_value", column="sex") from None
     nik = _clean(row.get("nik"))
     if nik is not None:
         nik = "".join(ch for ch in nik if ch.isalnum())
@@ -141,54 +151,39 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
                         source or _clean(row.get("source")))
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RecordError("the file is not UTF-8 text (save it as UTF-8 CSV)", line) from None
-
-
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as exc:
-        raise RecordError(f"malformed CSV: {exc}", reader.line_num) from None
+def _as_record_error(exc: FileError) -> RecordError:
+    return RecordError(exc.reason, exc.line, code=exc.code, **exc.params)
 
 
 def read_records_text(text: str, *, source: str | None = None) -> list[PersonRecord]:
-    """Parse CSV text; raises :class:`RecordError` on the first problem."""
-    rows = _rows(text)
-    first = next(rows, None)
-    if first is None:
-        raise RecordError("the file is empty (expected a header line)", 1)
-    _, header = first
-    header = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise RecordError("missing required column(s): " + ", ".join(missing)
-                          + " (expected header: " + ",".join(COLUMNS) + ")", 1)
-    unknown = [h for h in header if h not in COLUMNS and h != "source"]
-    if unknown:
-        raise RecordError("unknown column(s): " + ", ".join(u[:40] for u in unknown), 1)
-    dup = {h for h in header if header.count(h) > 1}
-    if dup:
-        raise RecordError("duplicate column(s): " + ", ".join(sorted(dup)), 1)
-    out: list[PersonRecord] = []
-    seen: dict[str, int] = {}
-    for line, row in rows:
-        if not row or all(not c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise RecordError(f"expected {len(header)} fields, found {len(row)}", line)
-        rec = record_from_mapping(dict(zip(header, row, strict=True)), line=line, source=source)
-        if rec.record_id in seen:
-            raise RecordError(f"duplicate record_id {rec.record_id[:40]!r} "
-                              f"(first on line {seen[rec.record_id]})", line)
-        seen[rec.record_id] = line
-        out.append(rec)
+    """Parse CSV text strictly; raises :class:`RecordError` on the first problem.
+
+    A quote that never closes or a field holding a line break is an error naming the line
+    (person fields never contain line breaks).
+    """
+    try:
+        table = read_csv(text, required=REQUIRED, allowed=(*COLUMNS, "source"))
+        header = table.header
+        out: list[PersonRecord] = []
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            line = row.line
+            if len(row.values) != len(header):
+                raise RecordError(f"expected {len(header)} fields, found {len(row.values)}",
+                                  line, code="field_count", expected=len(header),
+                                  found=len(row.values))
+            rec = record_from_mapping(dict(zip(header, row.values, strict=True)), line=line,
+                                      source=source)
+            if rec.record_id in seen:
+                raise RecordError(f"duplicate record_id {rec.record_id[:40]!r} "
+                                  f"(first on line {seen[rec.record_id]})", line,
+                                  code="duplicate_id", first=seen[rec.record_id])
+            seen[rec.record_id] = line
+            out.append(rec)
+    except RecordError:
+        raise
+    except FileError as exc:
+        raise _as_record_error(exc) from None
     return out
 
 
@@ -196,39 +191,18 @@ def read_records(path: str | Path, *, source: str | None = None) -> list[PersonR
     """Read a person CSV file (UTF-8, optional BOM)."""
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise RecordError(f"cannot read {p}: {exc.strerror}") from None
-    return read_records_text(_decode(data), source=source or p.stem)
+        text = decode_text(read_bytes(p))
+    except FileError as exc:
+        raise _as_record_error(exc) from None
+    return read_records_text(text, source=source or p.stem)
 
 
-def records_from_bytes(data: bytes, *, source: str | None = None) -> list[PersonRecord]:
+def records_from_bytes(data: bytes, *, source: str | None = None,
+                       max_bytes: int = MAX_FILE_BYTES) -> list[PersonRecord]:
     """Uploaded file content (bytes) -> records."""
-    return read_records_text(_decode(data), source=source)
-
-
-def write_csv_atomic(path: str | Path, header: Iterable[str], rows: Iterable[Iterable[Any]]
-                     ) -> int:
-    """Write CSV to a temp file beside ``path`` and rename it over; returns the row count.
-
-    Nothing is left behind when an exception interrupts the writing.
-    """
-    import os
-    import tempfile
-
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", suffix=".tmp", dir=p.parent or ".")
-    n = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(list(header))
-            for r in rows:
-                w.writerow(list(r))
-                n += 1
-        os.replace(tmp, p)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return n
+        check_size(data, max_bytes)
+        text = decode_text(data)
+    except FileError as exc:
+        raise _as_record_error(exc) from None
+    return read_records_text(text, source=source)

@@ -5,21 +5,41 @@ Pure: works on bytes or binary streams handed in by the CLI or the upload page.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Literal
+
+from waspada.platform.files import (
+    MAX_FILE_BYTES,
+    FileError,
+    check_size,
+    decode_text,
+    has_bad_bytes,
+    loads_json,
+    read_csv,
+)
 
 Kind = Literal["csv", "jsonl"]
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
 CONTACT_KINDS = ("phones", "whatsapp", "telegram", "emails", "domains")
 
 
-class UploadError(ValueError):
-    """The input as a whole cannot be read (unknown format, missing column)."""
+class UploadError(FileError):
+    """The input as a whole cannot be read (unknown format, missing column, bad quoting)."""
+
+    def __init__(self, message: str, *, code: str = "invalid", line: int | None = None,
+                 **params: Any) -> None:
+        super().__init__(message, code=code, **params)
+        self.line = line
+
+
+@dataclass
+class ReadSummary:
+    """What :func:`read_records` noticed besides bad records."""
+
+    multiline: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -31,8 +51,15 @@ class Record:
 
 @dataclass(frozen=True)
 class BadRecord:
+    """A record that cannot be analysed: ``reason`` in English, ``code``/``params`` for pages."""
+
     line: int
     reason: str
+    code: str = "invalid"
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_error(self) -> FileError:
+        return FileError(self.reason, self.line, code=self.code, **self.params)
 
 
 def kind_for(filename: str, head: bytes = b"") -> Kind:
@@ -46,70 +73,80 @@ def kind_for(filename: str, head: bytes = b"") -> Kind:
 
 
 def read_records(source: bytes | IO[bytes], kind: Kind, text_field: str = "text",
-                 id_field: str = "id") -> Iterator[Record | BadRecord]:
-    """Yield every record, or a :class:`BadRecord` naming its line; blank lines are skipped."""
-    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+                 id_field: str = "id", *, max_bytes: int = MAX_FILE_BYTES,
+                 summary: ReadSummary | None = None) -> Iterator[Record | BadRecord]:
+    """Yield every record, or a :class:`BadRecord` naming its line; blank lines are skipped.
+
+    Problems with the file as a whole (too large, an unterminated quote, a stray quote, a
+    missing text column) raise :class:`UploadError`, also when found half-way through a CSV.
+    Offer texts may hold line breaks inside quoted CSV fields; each such record is listed in
+    ``summary.multiline`` (first and last physical line).
+    """
+    data = source if isinstance(source, bytes) else source.read(max_bytes + 1)
+    try:
+        check_size(data, max_bytes)
+    except FileError as exc:
+        raise UploadError(str(exc), code=exc.code, **exc.params) from None
     if kind == "jsonl":
-        yield from _jsonl(stream, text_field, id_field)
+        yield from _jsonl(data, text_field, id_field)
     else:
-        yield from _csv(stream, text_field, id_field)
+        yield from _csv(data, text_field, id_field, summary or ReadSummary())
 
 
-def _jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record | BadRecord]:
-    for line_no, raw in enumerate(stream, 1):
+def _jsonl(data: bytes, text_field: str, id_field: str) -> Iterator[Record | BadRecord]:
+    for line_no, raw in enumerate(io.BytesIO(data), 1):
         if not raw.strip():
             continue
+        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
         try:
-            obj = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield BadRecord(line_no, "invalid UTF-8")
-            continue
-        except json.JSONDecodeError as exc:
-            yield BadRecord(line_no, f"invalid JSON ({exc.msg})")
+            obj = loads_json(raw, line=line_no)
+        except FileError as exc:
+            yield BadRecord(line_no, exc.reason, exc.code, exc.params)
             continue
         if not isinstance(obj, dict):
-            yield BadRecord(line_no, "record is not a JSON object")
+            yield BadRecord(line_no, "record is not a JSON object", "record_not_object")
             continue
         text = obj.get(text_field)
         if not isinstance(text, str):
-            yield BadRecord(line_no, f"missing or non-string field '{text_field}'")
+            yield BadRecord(line_no, f"missing or non-string field '{text_field}'", "no_text",
+                            {"field": text_field[:64]})
             continue
-        yield Record(line_no, obj.get(id_field, line_no), text)
+        rec_id = obj.get(id_field, line_no)
+        if not isinstance(rec_id, str | int | float | bool) and rec_id is not None:
+            yield BadRecord(line_no, f"field '{id_field}' must be a string or a number",
+                            "bad_id", {"field": id_field[:64]})
+            continue
+        yield Record(line_no, rec_id, text)
 
 
-def _csv(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record | BadRecord]:
-    csv.field_size_limit(sys.maxsize)
-    text_stream = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape",
-                                   newline="")
-    reader = csv.DictReader(text_stream)
+def _csv(data: bytes, text_field: str, id_field: str, summary: ReadSummary
+         ) -> Iterator[Record | BadRecord]:
     try:
-        fieldnames = reader.fieldnames
-    except csv.Error as exc:
-        raise UploadError(f"line 1: malformed CSV header ({exc})") from None
-    if fieldnames is None or text_field not in fieldnames:
-        raise UploadError(f"line 1: the CSV has no column '{text_field}'")
-    next_line = 2
-    while True:
-        line_no = next_line
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield BadRecord(line_no, f"malformed CSV ({exc})")
-            return
-        next_line = reader.line_num + 1
-        values = [v for v in row.values() if isinstance(v, str)]
-        if any(any("\udc80" <= c <= "\udcff" for c in v) for v in values):
-            yield BadRecord(line_no, "invalid UTF-8")
-            continue
-        text = row.get(text_field)
-        if text is None:
-            yield BadRecord(line_no, f"missing field '{text_field}'")
-            continue
-        if not any(v.strip() for v in values):
-            continue
-        yield Record(line_no, row.get(id_field) or line_no, text)
+        table = read_csv(decode_text(data, lenient=True), required=(text_field,),
+                         multiline=True, lower=False)
+    except FileError as exc:
+        if exc.code == "missing_columns":
+            raise UploadError(f"line 1: the CSV has no column '{text_field}'",
+                              code=exc.code, **exc.params) from None
+        raise UploadError(str(exc), code=exc.code, line=exc.line, **exc.params) from None
+    header = table.header
+    try:
+        for row in table.rows:
+            if row.end_line > row.line:
+                summary.multiline.append((row.line, row.end_line))
+            if any(has_bad_bytes(v) for v in row.values):
+                yield BadRecord(row.line, "invalid UTF-8", "not_utf8")
+                continue
+            if len(row.values) != len(header):
+                yield BadRecord(row.line, f"expected {len(header)} fields, found "
+                                          f"{len(row.values)}", "field_count",
+                                {"expected": len(header), "found": len(row.values)})
+                continue
+            values = dict(zip(header, row.values, strict=True))
+            yield Record(row.line, values.get(id_field) or row.line, values[text_field])
+    except FileError as exc:
+        raise UploadError(str(exc), code=exc.code, line=exc.line, **exc.params) from None
 
 
 def aggregate_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+
+from waspada.platform.files import (
+    FileError,
+    check_output_path,
+    dumps_json,
+    read_bytes,
+    write_lines_atomic,
+)
 
 from . import bulk
 from .analyse import OfferAnalysis, analyse
@@ -48,21 +55,13 @@ def scan_record(rec_id: Any, analysis: OfferAnalysis, lang: str = "en") -> dict[
 def _analyse_one(item: tuple[Any, str]) -> str:
     """One output line (serialised in the worker, so the parent stays light)."""
     rec_id, text = item
-    return json.dumps(scan_record(rec_id, analyse(text)), ensure_ascii=False,
+    return dumps_json(scan_record(rec_id, analyse(text)), ensure_ascii=False,
                       sort_keys=True) + "\n"
 
 
-def _write_atomic(path: Path, lines: Iterator[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            for line in lines:
-                f.write(line)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _error(message: str) -> typer.Exit:
+    _err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
 
 
 @offers_app.command()
@@ -106,29 +105,51 @@ def scan(
     id_field: Annotated[str, typer.Option(help="Field holding the record id.")] = "id",
     workers: Annotated[int, typer.Option(
         help="Worker processes; 0 = automatic (all cores, up to 4, for large files).")] = 0,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Scan the good records even if some are bad: every bad record is "
+                           "reported with its line on stderr and the exit code is 0.")] = False,
 ) -> None:
-    """Analyse every record of a file; one JSON object per record."""
+    """Analyse every record of a file; one JSON object per record.
+
+    A bad record (invalid JSON, nesting deeper than 64, NaN/Infinity, invalid UTF-8, no text)
+    stops the command before any analysis: every bad line is listed on stderr, nothing is
+    written and the exit code is 2, unless --skip-bad is given. Problems with the file as a
+    whole (bad CSV quoting, missing text column, bad --output path) always exit 2.
+    """
     ext = input.suffix.lower()
     if ext not in JSONL_EXT | CSV_EXT:
-        _err.print(f"[red]error:[/red] unsupported input type '{ext}' (use .jsonl or .csv)")
-        raise typer.Exit(2)
+        raise _error(f"unsupported input type '{ext}' (use .jsonl or .csv)")
     if not input.is_file():
-        _err.print(f"[red]error:[/red] input file not found: {input}")
-        raise typer.Exit(2)
-    skipped = 0
+        raise _error(f"input file not found: {input}")
+    if output is not None:
+        try:
+            check_output_path(output)
+        except FileError as e:
+            raise _error(str(e)) from None
+    bad: list[bulk.BadRecord] = []
     good: list[tuple[Any, str]] = []
+    summary = bulk.ReadSummary()
     try:
-        with input.open("rb") as stream:
-            for item in bulk.read_records(stream, bulk.kind_for(input.name), text_field,
-                                          id_field):
-                if isinstance(item, bulk.BadRecord):
-                    skipped += 1
-                    _err.print(f"[yellow]skipped line {item.line}:[/yellow] {item.reason}")
-                else:
-                    good.append((item.record_id, item.text))
-    except bulk.UploadError as e:
-        _err.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(2) from None
+        data = read_bytes(input)
+        for item in bulk.read_records(data, bulk.kind_for(input.name), text_field, id_field,
+                                      summary=summary):
+            if isinstance(item, bulk.BadRecord):
+                bad.append(item)
+            else:
+                good.append((item.record_id, item.text))
+    except FileError as e:
+        raise _error(f"{input}: {e}") from None
+    for item in bad:
+        label = "skipped" if skip_bad else "bad record on"
+        _err.print(f"[yellow]{label} line {item.line}:[/yellow] {item.reason}", highlight=False)
+    if bad and not skip_bad:
+        raise _error(f"{len(bad)} bad record(s) in {input}; nothing written "
+                     "(fix them, or use --skip-bad to scan the good records)")
+    if summary.multiline:
+        spans = ", ".join(f"{a}-{b}" for a, b in summary.multiline[:10])
+        more = "" if len(summary.multiline) <= 10 else f" and {len(summary.multiline) - 10} more"
+        _err.print(f"note: {len(summary.multiline)} record(s) hold line breaks inside a quoted "
+                   f"field (lines {spans}{more})", highlight=False)
 
     n_workers = workers if workers > 0 else (min(os.cpu_count() or 1, 4)
                                              if len(good) >= AUTO_PARALLEL_MIN else 1)
@@ -157,15 +178,18 @@ def scan(
                 pool.terminate()
                 pool.join()
 
-    if output is None:
-        for line in results():
-            sys.stdout.write(line)
-        sys.stdout.flush()
-    else:
-        _write_atomic(output, results())
-    _err.print(f"{len(good)} records analysed, {skipped} skipped")
-    if skipped:
-        raise typer.Exit(1)
+    try:
+        if output is None:
+            for line in results():
+                sys.stdout.write(line)
+            sys.stdout.flush()
+        else:
+            write_lines_atomic(output, results())
+    except FileError as e:
+        raise _error(str(e)) from None
+    except OSError as e:
+        raise _error(f"cannot write {output}: {e.strerror}") from None
+    _err.print(f"{len(good)} records analysed, {len(bad)} skipped")
 
 
 @offers_app.command()
@@ -179,8 +203,13 @@ def train(
     if not (data / "corpus.csv").is_file():
         _err.print(f"[red]error:[/red] {data / 'corpus.csv'} not found")
         raise typer.Exit(2)
-    metrics = _train(data, output)
-    sys.stdout.write(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    try:
+        if output is not None:
+            check_output_path(output)
+        metrics = _train(data, output)
+    except FileError as e:
+        raise _error(str(e)) from None
+    sys.stdout.write(dumps_json(metrics, indent=2, sort_keys=True) + "\n")
 
 
 @offers_app.command("import-agencies")
@@ -197,14 +226,12 @@ def import_agencies(
     from .store import AgencyImportError, parse_agency_csv
     from .store import import_agencies as _import
 
-    if not file.is_file():
-        _err.print(f"[red]error:[/red] file not found: {file}")
-        raise typer.Exit(2)
     try:
-        rows = parse_agency_csv(file.read_bytes())
+        rows = parse_agency_csv(read_bytes(file))
     except AgencyImportError as e:
-        _err.print(f"[red]error:[/red] {file.name}: {e}")
-        raise typer.Exit(2) from None
+        raise _error(f"{file.name}: {e}") from None
+    except FileError as e:
+        raise _error(str(e)) from None
     with session_scope() as session:
         result = _import(session, rows, source or file.name)
     audit.record("agencies.import", CLI_PRINCIPAL, object_type="offer_agency",

@@ -8,7 +8,6 @@ scikit-learn so loading is fast. ``train()`` rebuilds it reproducibly from data/
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -18,6 +17,15 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from waspada.platform.files import (
+    FileError,
+    atomic_writer,
+    decode_text,
+    dumps_json,
+    read_bytes,
+    read_csv,
+)
 
 from .normalise import normalise
 
@@ -127,9 +135,29 @@ def load_model() -> TextModel | None:
 # --- training -----------------------------------------------------------------------------
 
 
+CORPUS_COLUMNS = ("id", "text", "label", "source", "split")
+
+
 def read_corpus(data_dir: Path) -> list[dict[str, str]]:
-    with (data_dir / "corpus.csv").open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    """The labelled corpus, read strictly (offer texts may span lines inside quotes).
+
+    Raises :class:`waspada.platform.files.FileError` naming the line of a bad row.
+    """
+    table = read_csv(decode_text(read_bytes(data_dir / "corpus.csv")),
+                     required=("text", "label", "split"), allowed=CORPUS_COLUMNS,
+                     multiline=True)
+    rows: list[dict[str, str]] = []
+    for row in table.rows:
+        if len(row.values) != len(table.header):
+            raise FileError(f"expected {len(table.header)} fields, found {len(row.values)}",
+                            row.line, code="field_count", expected=len(table.header),
+                            found=len(row.values))
+        rec = dict(zip(table.header, row.values, strict=True))
+        if rec["label"] not in ("0", "1") or rec["split"] not in ("train", "test"):
+            raise FileError("label must be 0 or 1 and split train or test", row.line,
+                            code="bad_value", column="label/split")
+        rows.append(rec)
+    return rows
 
 
 def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
@@ -183,7 +211,8 @@ def evaluate(model: TextModel, rows: list[dict[str, str]], threshold: float = 0.
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     auc = roc_auc_score(ys, ps) if len(set(ys)) == 2 else float("nan")
     return {"n": len(rows), "precision": round(prec, 4), "recall": round(rec, 4),
-            "f1": round(f1, 4), "roc_auc": round(float(auc), 4)}
+            "f1": round(f1, 4),
+            "roc_auc": round(float(auc), 4) if math.isfinite(auc) else None}
 
 
 def default_output() -> Path:
@@ -212,11 +241,9 @@ def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None 
     metrics = {"train": evaluate(model, train_rows), "test": evaluate(model, test_rows)}
     data["metrics"] = metrics
     out = Path(output) if output else default_output()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    tmp.write_text(payload, encoding="utf-8")
-    tmp.replace(out)
+    payload = dumps_json(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    with atomic_writer(out) as fh:
+        fh.write(payload)
     if out.resolve() == default_output().resolve():
         load_model.cache_clear()
     return metrics

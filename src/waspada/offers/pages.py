@@ -19,6 +19,7 @@ from waspada.offers.store import Agency, OfferReport, OfferScan, agency_names
 from waspada.platform import audit
 from waspada.platform.deps import client_ip, get_db, public, require
 from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.files import FileError, dumps_json, page_message
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -101,7 +102,8 @@ def _scan_page(request: Request, db: Session, **ctx: Any) -> Response:
     return render(request, "offers/scan.html",
                   {"scans": scans, "reports": reports, "agency_count": agencies,
                    "max_mb": SCAN_MAX_BYTES // (1024 * 1024), "max_records": SCAN_MAX_RECORDS,
-                   "scan": None, "results": [], "contacts": [], "problems": [], **ctx},
+                   "scan": None, "results": [], "contacts": [], "problems": [], "multiline": [],
+                   **ctx},
                   status_code=status)
 
 
@@ -130,26 +132,35 @@ def scan_upload(request: Request, upload: UploadFile = File(...),
     agencies = agency_names(db)
     results: list[dict[str, Any]] = []
     problems: list[dict[str, Any]] = []
-    for item in bulk.read_records(data, kind, text_field[:64], id_field[:64]):
-        if isinstance(item, bulk.BadRecord):
-            problems.append({"line": item.line, "reason": item.reason})
-            continue
-        if len(results) >= SCAN_MAX_RECORDS:
-            problems.append({"line": item.line, "reason": "record limit reached"})
-            break
-        results.append(scan_record(item.record_id, analyse(item.text, agencies=agencies),
-                                   lang=current_language.get()))
+    summary = bulk.ReadSummary()
+    try:
+        for item in bulk.read_records(data, kind, text_field[:64], id_field[:64],
+                                      max_bytes=SCAN_MAX_BYTES, summary=summary):
+            if isinstance(item, bulk.BadRecord):
+                problems.append({"line": item.line, "reason": page_message(item.as_error())})
+                continue
+            if len(results) >= SCAN_MAX_RECORDS:
+                problems.append({"line": item.line, "reason": page_message(
+                    FileError("record limit reached", item.line, code="record_limit"))})
+                break
+            results.append(scan_record(item.record_id, analyse(item.text, agencies=agencies),
+                                       lang=current_language.get()))
+    except FileError as exc:
+        return _scan_page(request, db, status_code=400,
+                          error=_("The file was not scanned: %(detail)s",
+                                  detail=page_message(exc)))
     results.sort(key=lambda r: r["score"], reverse=True)
     scan = OfferScan(user_id=principal.user_id, filename=filename, records=len(results),
                      skipped=len(problems), high=sum(r["level"] == "high" for r in results),
-                     results_jsonl="\n".join(json.dumps(r, ensure_ascii=False)
+                     results_jsonl="\n".join(dumps_json(r, ensure_ascii=False)
                                              for r in results))
     db.add(scan)
     db.commit()
     audit.record("offers.scan", principal, object_type="offer_scan", object_id=scan.id,
                  records=len(results), skipped=len(problems))
     return _scan_page(request, db, scan=scan, results=results[:500],
-                      contacts=bulk.aggregate_contacts(results)[:200], problems=problems[:50])
+                      contacts=bulk.aggregate_contacts(results)[:200], problems=problems[:50],
+                      multiline=summary.multiline[:50])
 
 
 def _load_scan(db: Session, scan_id: int) -> OfferScan:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.offers.agencies import normalise_company
 from waspada.platform.db import Base, UTCDateTime, utcnow
+from waspada.platform.files import FileError, decode_text, read_csv
 
 
 class Agency(Base):
@@ -66,7 +65,7 @@ def agency_names(session: Session) -> list[str]:
                                 .order_by(Agency.name)))
 
 
-class AgencyImportError(ValueError):
+class AgencyImportError(FileError):
     """The registry file cannot be imported; the message names the line."""
 
 
@@ -81,32 +80,34 @@ AGENCY_COLUMNS = ("name", "license_no", "address", "status")
 
 
 def parse_agency_csv(data: bytes) -> list[dict[str, str]]:
-    """Parse ``name[,license_no,address,status]`` CSV (UTF-8); errors name the line."""
+    """Parse ``name[,license_no,address,status]`` CSV (UTF-8) strictly; errors name the line."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AgencyImportError(f"the file is not UTF-8 (byte {exc.start})") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise AgencyImportError("line 1: the header must contain a 'name' column "
-                                f"(allowed: {', '.join(AGENCY_COLUMNS)})")
-    rows: list[dict[str, str]] = []
-    try:
-        for line_no, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()
-                   if isinstance(v, str)}
+        table = read_csv(decode_text(data), required=("name",), allowed=AGENCY_COLUMNS)
+        header = table.header
+        rows: list[dict[str, str]] = []
+        for raw in table.rows:
+            line_no = raw.line
+            if len(raw.values) != len(header):
+                raise AgencyImportError(f"expected {len(header)} fields, found "
+                                        f"{len(raw.values)}", line_no, code="field_count",
+                                        expected=len(header), found=len(raw.values))
+            row = {k: v.strip() for k, v in zip(header, raw.values, strict=True)}
             if not row.get("name"):
-                raise AgencyImportError(f"line {line_no}: the name is empty")
+                raise AgencyImportError("the name is empty", line_no, code="empty_value",
+                                        column="name")
             if len(row["name"]) > 300:
-                raise AgencyImportError(f"line {line_no}: the name is longer than 300 characters")
+                raise AgencyImportError("the name is longer than 300 characters", line_no,
+                                        code="field_too_long")
             status = row.get("status", "active") or "active"
             if status not in ("active", "revoked", "suspended"):
-                raise AgencyImportError(f"line {line_no}: status must be active, revoked or "
-                                        "suspended")
+                raise AgencyImportError("status must be active, revoked or suspended", line_no,
+                                        code="bad_value", column="status")
             rows.append({"name": row["name"], "license_no": row.get("license_no", "")[:100],
                          "address": row.get("address", "")[:500], "status": status})
-    except csv.Error as exc:
-        raise AgencyImportError(f"line {reader.line_num}: malformed CSV ({exc})") from None
+    except AgencyImportError:
+        raise
+    except FileError as exc:
+        raise AgencyImportError(exc.reason, exc.line, code=exc.code, **exc.params) from None
     return rows
 
 
