@@ -1,0 +1,227 @@
+"""HTTP hardening: bounded integers, form-field limits, cache and HSTS headers, trusted
+proxies, and the sign-in lockout (security review defects 4, 5 and 7)."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from annotated_types import Le, Lt
+from pydantic import BaseModel
+
+from tests.conftest import csrf_headers
+from waspada.platform.types import MAX_ID, parse_id
+from waspada.platform.web import iter_api_routes
+
+# -- 1. every integer a route takes is bounded -------------------------------------------------
+
+
+def _bounded(metadata: Any) -> bool:
+    for item in metadata:
+        if isinstance(item, Le | Lt):
+            return True
+        if _bounded(getattr(item, "metadata", ())):  # a FieldInfo (Field, Path, Query...)
+            return True
+    return False
+
+
+def _unbounded_int(annotation: Any, metadata: Any = ()) -> bool:
+    """True when the annotation is, or contains (``int | None``), an int without a maximum."""
+    if _bounded(metadata):
+        return False
+    if annotation is int:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *extra = typing.get_args(annotation)
+        return _unbounded_int(inner, extra)
+    if origin in (typing.Union, types.UnionType):
+        return any(_unbounded_int(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def _model_problems(model: type[BaseModel], seen: set[type]) -> Iterator[str]:
+    if model in seen:
+        return
+    seen.add(model)
+    for name, field in model.model_fields.items():
+        if _unbounded_int(field.annotation, field.metadata):
+            yield f"{model.__name__}.{name}"
+        for inner in _models_in(field.annotation):
+            yield from _model_problems(inner, seen)
+
+
+def _route_problems(app) -> list[str]:  # type: ignore[no-untyped-def]
+    problems: list[str] = []
+    for route in iter_api_routes(app):
+        stack = [route.dependant]
+        while stack:
+            dependant = stack.pop()
+            stack.extend(dependant.dependencies)
+            params = (dependant.path_params + dependant.query_params + dependant.header_params
+                      + dependant.cookie_params + dependant.body_params)
+            for param in params:
+                info = param.field_info
+                if _unbounded_int(info.annotation, info.metadata):
+                    problems.append(f"{route.path} {param.name}")
+                for model in _models_in(info.annotation):
+                    problems.extend(f"{route.path} {p}" for p in _model_problems(model, set()))
+    return problems
+
+
+def test_every_integer_route_parameter_and_body_field_is_bounded(app) -> None:  # type: ignore[no-untyped-def]
+    assert _route_problems(app) == []
+
+
+def test_walker_finds_an_unbounded_integer() -> None:
+    class Loose(BaseModel):
+        count: int | None = None
+
+    class Outer(BaseModel):
+        inner: list[Loose]
+
+    assert list(_model_problems(Outer, set())) == ["Loose.count"]
+
+
+def _openapi_integers(node: Any, where: str) -> Iterator[str]:
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "maximum" not in node \
+                and "exclusiveMaximum" not in node:
+            yield where
+        for key, value in node.items():
+            yield from _openapi_integers(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _openapi_integers(value, f"{where}/{index}")
+
+
+def test_openapi_has_no_unbounded_integer_input(app) -> None:  # type: ignore[no-untyped-def]
+    schema = app.openapi()
+    problems = list(_openapi_integers(schema.get("paths", {}), "paths"))
+    # request models only: response models (ids the server writes) need no maximum
+    for name, model in schema.get("components", {}).get("schemas", {}).items():
+        if name.endswith(("In", "Request", "Query", "Answer")):
+            problems.extend(_openapi_integers(model, name))
+    assert problems == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("7", 7), (" 12 ", 12), ("0", None), ("-3", None), ("", None), ("x1", None),
+    (str(MAX_ID), MAX_ID), (str(2**63), None), (str(2**64), None), ("9" * 4300, None),
+    ("\u0661\u0662", None),  # Arabic-Indic digits pass str.isdigit() but are no id
+])
+def test_parse_id(text: str, expected: int | None) -> None:
+    assert parse_id(text) == expected
+
+
+BAD_NUMBERS = [str(2**63), str(2**64), "9" * 4300, "-1", "0"]
+
+
+@pytest.mark.parametrize("number", BAD_NUMBERS)
+def test_out_of_range_ids_are_refused_not_500(role_clients, number: str) -> None:  # type: ignore[no-untyped-def]
+    auditor = role_clients["auditor"]
+    officer = role_clients["protection_officer"]
+    refused = (404, 422)
+    body_id: object = int(number) if len(number) < 30 else number
+    for client, method, url, kwargs, expected in [
+        (officer, "GET", f"/api/v1/cases/{number}", {}, refused),
+        (officer, "GET", f"/api/v1/cases?unit={number}", {}, refused),
+        (officer, "GET", f"/api/v1/cases?page={number}", {}, refused),
+        (officer, "GET", f"/cases/{number}", {}, refused),
+        # the list page's unit filter is a drop-down: an unknown value means "all units"
+        (officer, "GET", f"/cases?unit={number}&page=1", {}, (200,)),
+        (role_clients["checkpoint_officer"], "GET", f"/api/v1/screenings/{number}", {}, refused),
+        (auditor, "GET", f"/audit?page={number}", {}, refused),
+        (auditor, "GET", f"/api/v1/audit?limit={number}", {}, refused),
+        (officer, "POST", "/api/v1/cases/1/merge",
+         {"json": {"duplicate_case_id": body_id, "reason": "same person twice"}}, refused),
+        (officer, "POST", "/api/v1/cases/1/consents",
+         {"json": {"given": True, "person_id": body_id}}, refused),
+        (officer, "POST", f"/api/v1/cases/1/tasks/{number}/done", {}, refused),
+        (officer, "POST", f"/cases/1/tasks/{number}/done", {}, refused),
+    ]:
+        response = client.request(method, url, headers=csrf_headers(client),
+                                  follow_redirects=False, **kwargs)
+        assert response.status_code in expected, (url, response.status_code)
+
+
+@pytest.mark.parametrize("number", BAD_NUMBERS)
+def test_export_ids_out_of_range_is_a_clear_422(role_clients, number: str) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["protection_officer"]
+    response = client.get(f"/api/v1/cases/export?ids=1,{number}")
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert "ids" in response.text
+
+
+def test_export_valid_ids_still_work(role_clients) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["protection_officer"]
+    assert client.get("/api/v1/cases/export?ids=1, 2").status_code == 200
+    assert client.get("/api/v1/cases/export?ids=").status_code == 200
+
+
+# -- 2. too many form fields -------------------------------------------------------------------
+
+
+def test_too_many_urlencoded_fields_is_413_not_500(client) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    body = "&".join(f"f{i}=x" for i in range(2001))
+    for path in ("/login", "/api/v1/auth/login", "/lapor"):
+        response = client.post(path, content=body, headers={
+            "content-type": "application/x-www-form-urlencoded", "accept": "application/json"})
+        assert response.status_code == 413, (path, response.status_code)
+        assert response.json()["error"]["code"] == "too_many_fields"
+
+
+def test_too_many_fields_page_is_translated(client) -> None:  # type: ignore[no-untyped-def]
+    body = "&".join(f"f{i}=x" for i in range(1001))
+    response = client.post("/login", content=body,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert "terlalu banyak isian" in response.text
+
+
+def _multipart(fields: int, files: int) -> tuple[bytes, str]:
+    boundary = "testboundary42"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="f{i}"\r\n\r\nx\r\n'
+             for i in range(fields)]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="file{i}"; '
+              f'filename="a{i}.txt"\r\nContent-Type: text/plain\r\n\r\nabc\r\n'
+              for i in range(files)]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("fields,files", [(2001, 0), (0, 21)])
+def test_too_many_multipart_fields_or_files_is_413(client, fields: int, files: int) -> None:  # type: ignore[no-untyped-def]
+    body, content_type = _multipart(fields, files)
+    for headers in ({}, {"x-csrf-token": "irrelevant-token-value-123456"}):
+        response = client.post("/login", content=body,
+                               headers={"content-type": content_type, "accept": "application/json",
+                                        **headers})
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "too_many_fields"
+
+
+def test_small_multipart_form_still_passes_the_csrf_check(client) -> None:  # type: ignore[no-untyped-def]
+    client.get("/login")
+    token = client.cookies.get("waspada_csrf")
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="username"\r\n\r\nnobody\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="password"\r\n\r\nwrong\r\n'
+            f"--{boundary}--\r\n").encode()
+    response = client.post("/login", content=body,
+                           headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert response.status_code == 401  # reached the handler: CSRF accepted, sign-in refused
