@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from annotated_types import Le, Lt
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from tests.conftest import csrf_headers
@@ -225,3 +226,125 @@ def test_small_multipart_form_still_passes_the_csrf_check(client) -> None:  # ty
     response = client.post("/login", content=body,
                            headers={"content-type": f"multipart/form-data; boundary={boundary}"})
     assert response.status_code == 401  # reached the handler: CSRF accepted, sign-in refused
+
+
+# -- 3. cache and transport headers ------------------------------------------------------------
+
+
+def test_pages_and_api_answers_are_not_cached(role_clients, client) -> None:  # type: ignore[no-untyped-def]
+    officer = role_clients["protection_officer"]
+    for test_client, path in [(officer, "/cases"), (officer, "/api/v1/cases"),
+                              (officer, "/api/v1/me"), (officer, "/cases/1"),
+                              (client, "/login"), (client, "/api/v1/cases"),
+                              (client, "/no-such-page"), (client, "/healthz")]:
+        response = test_client.get(path, follow_redirects=False)
+        assert response.headers.get("cache-control") == "no-store", path
+        assert response.headers.get("pragma") == "no-cache", path
+
+
+def test_static_assets_stay_cacheable(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/static/favicon.svg")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("cache-control", "")
+
+
+def test_hsts_only_over_https(app) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="https://waspada.example") as https_client:
+        assert https_client.get("/login").headers["strict-transport-security"].startswith(
+            "max-age=")
+    with TestClient(app) as http_client:
+        assert "strict-transport-security" not in http_client.get("/login").headers
+
+
+# -- 4. trusted proxy --------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def proxied_app(monkeypatch):  # type: ignore[no-untyped-def]
+    """An app that trusts the TestClient's peer ("testclient") as its TLS proxy."""
+    from waspada.platform.settings import get_settings
+    from waspada.platform.web import create_app
+
+    monkeypatch.setenv("WASPADA_FORWARDED_ALLOW_IPS", "10.0.0.0/8, testclient")
+    get_settings.cache_clear()
+    try:
+        yield create_app()
+    finally:
+        monkeypatch.delenv("WASPADA_FORWARDED_ALLOW_IPS")
+        get_settings.cache_clear()
+
+
+def _latest_failed_login_ip(actor: str) -> str | None:
+    from sqlalchemy import select
+
+    from waspada.platform.audit import AuditEntry
+    from waspada.platform.db import session_scope
+
+    with session_scope() as session:
+        return session.scalar(select(AuditEntry.ip).where(
+            AuditEntry.action == "login.failed", AuditEntry.actor == actor)
+            .order_by(AuditEntry.seq.desc()).limit(1))
+
+
+FORWARDED = {"x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https"}
+
+
+def _fail_login(test_client: TestClient, username: str) -> Any:
+    # the CSRF cookie may be Secure (https behind the proxy): the test client would not send it
+    # back over its plain-http connection, so it is sent explicitly
+    test_client.cookies.clear()
+    page = test_client.get("/login", headers=FORWARDED)
+    token = page.headers["set-cookie"].split("waspada_csrf=", 1)[1].split(";", 1)[0]
+    test_client.cookies.clear()
+    return test_client.post("/login", follow_redirects=False,
+                            headers={**FORWARDED, "cookie": f"waspada_csrf={token}"},
+                            data={"username": username, "password": "wrong-password-1",
+                                  "csrf_token": token})
+
+
+def test_trusted_proxy_headers_give_client_ip_https_and_secure_cookies(proxied_app) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(proxied_app, raise_server_exceptions=False) as test_client:
+        page = test_client.get("/login", headers=FORWARDED)
+        assert "secure" in page.headers["set-cookie"].lower()
+        assert "strict-transport-security" in page.headers
+        response = _fail_login(test_client, "proxy.trusted")
+    assert response.status_code == 401
+    assert _latest_failed_login_ip("proxy.trusted") == "203.0.113.7"
+
+
+def test_untrusted_proxy_headers_are_ignored(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/login", headers=FORWARDED)
+    assert "secure" not in page.headers["set-cookie"].lower()
+    assert "strict-transport-security" not in page.headers
+    response = _fail_login(client, "proxy.untrusted")
+    assert response.status_code == 401
+    assert _latest_failed_login_ip("proxy.untrusted") == "testclient"
+
+
+def test_per_ip_login_limit_uses_the_forwarded_client(proxied_app, settings) -> None:  # type: ignore[no-untyped-def]
+    with TestClient(proxied_app, raise_server_exceptions=False) as test_client:
+        test_client.get("/login")
+        token = test_client.cookies.get("waspada_csrf")
+
+        def attempt(ip: str) -> int:
+            return test_client.post("/login", headers={"x-forwarded-for": ip}, data={
+                "username": f"nobody.{ip}", "password": "x", "csrf_token": token},
+                follow_redirects=False).status_code
+
+        statuses = [attempt("198.51.100.1") for _ in range(settings.login_ip_attempts_per_5min)]
+        assert set(statuses) == {401}
+        assert attempt("198.51.100.1") == 429
+        assert attempt("198.51.100.2") == 401  # another client behind the same proxy
+
+
+def test_serve_keeps_uvicorns_own_proxy_trust_off(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from waspada.cli import app as cli_app
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    result = CliRunner().invoke(cli_app, ["serve"])
+    assert result.exit_code == 0, result.output
+    assert seen["proxy_headers"] is False

@@ -1,5 +1,5 @@
-"""ASGI middleware: body-size limit, CSRF check on every state-changing request, language,
-security headers and a request log line without personal data."""
+"""ASGI middleware: body-size limit, form-field limit, CSRF check on every state-changing
+request, language, security and cache headers, and a request log line without personal data."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 MAX_FORM_FIELDS = 1000
 #: more files than this in one multipart form is refused (413)
 MAX_FORM_FILES = 20
+
+#: responses under these paths carry no personal data and may be cached; everything else
+#: (pages, API answers, errors, public forms) is sent with ``Cache-Control: no-store``
+CACHEABLE_PREFIXES = ("/static/",)
+#: one year; sent only on responses to https requests (after trusted-proxy resolution)
+HSTS = "max-age=31536000"
 
 ErrorResponder = Callable[[Scope, int, str], Awaitable[Callable[[Receive, Send], Awaitable[None]]]]
 
@@ -81,6 +87,11 @@ class GuardMiddleware:
                 out.setdefault("x-frame-options", "DENY")
                 if not scope["path"].startswith(("/api/docs", "/api/redoc")):
                     out.setdefault("content-security-policy", CSP)
+                if not scope["path"].startswith(CACHEABLE_PREFIXES):
+                    out["cache-control"] = "no-store"
+                    out["pragma"] = "no-cache"
+                if scope.get("scheme") == "https":
+                    out.setdefault("strict-transport-security", HSTS)
                 if new_csrf:
                     flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
                     out.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}{flags}")
