@@ -348,3 +348,127 @@ def test_serve_keeps_uvicorns_own_proxy_trust_off(monkeypatch) -> None:  # type:
     result = CliRunner().invoke(cli_app, ["serve"])
     assert result.exit_code == 0, result.output
     assert seen["proxy_headers"] is False
+
+
+# -- 5. sign-in: one answer, lockout per (username, address) with backoff ----------------------
+
+
+def _new_user(username: str, totp_secret: str | None = None) -> None:
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.users import add_user
+
+    with session_scope() as session:
+        user = add_user(session, username, role="analyst", unit="Unit Uji",
+                        password="Correct-horse-1")
+        user.totp_secret = totp_secret
+
+
+def _api_login(test_client: TestClient, username: str, password: str,
+               headers: dict[str, str] | None = None, totp: str | None = None) -> Any:
+    return test_client.post("/api/v1/auth/login", headers=headers or {},
+                            json={"username": username, "password": password, "totp": totp})
+
+
+def test_unknown_user_wrong_password_and_locked_get_one_answer(client, settings) -> None:  # type: ignore[no-untyped-def]
+    _new_user("satu.jawaban")
+    unknown = _api_login(client, "tidak.ada.orangnya", "Correct-horse-1")
+    wrong = _api_login(client, "satu.jawaban", "wrong-password")
+    for _ in range(settings.login_max_failures - 1):
+        _api_login(client, "satu.jawaban", "wrong-password")
+    locked = _api_login(client, "satu.jawaban", "Correct-horse-1")  # right password, locked
+    assert unknown.status_code == wrong.status_code == locked.status_code == 401
+    assert unknown.json() == wrong.json() == locked.json()
+
+    def page_error(username: str, password: str) -> tuple[int, str]:
+        client.get("/login")
+        response = client.post("/login", data={"username": username, "password": password,
+                                               "csrf_token": client.cookies["waspada_csrf"]})
+        return response.status_code, response.text.split('role="alert">')[1].split("<")[0]
+
+    assert page_error("tidak.ada.orangnya", "x") == page_error("satu.jawaban", "x") \
+        == page_error("satu.jawaban", "Correct-horse-1")
+
+
+def test_every_refusal_costs_one_password_hash(client, monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    from waspada.platform.security import auth
+
+    _new_user("sama.waktu")
+    calls: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password",
+                        lambda hashed, password: calls.append(hashed) or real(hashed, password))
+    for username, password in [("tidak.ada.sama", "x"), ("sama.waktu", "x")] \
+            + [("sama.waktu", "x")] * settings.login_max_failures:
+        calls.clear()
+        _api_login(client, username, password)
+        assert len(calls) == 1, username  # unknown, wrong and locked: one argon2 verification
+
+
+def test_a_stranger_cannot_lock_the_admin_out(proxied_app, settings) -> None:  # type: ignore[no-untyped-def]
+    from waspada.demo.synthetic import demo_password
+
+    stranger = {"x-forwarded-for": "198.51.100.66"}
+    admin_desk = {"x-forwarded-for": "10.1.2.3"}
+    with TestClient(proxied_app, raise_server_exceptions=False) as test_client:
+        for _ in range(settings.login_max_failures + 2):
+            assert _api_login(test_client, "admin", "guess-guess", stranger).status_code == 401
+        # the stranger is throttled, even with the right password...
+        assert _api_login(test_client, "admin", demo_password("admin"),
+                          stranger).status_code == 401
+        # ...but the admin, signing in from their own address, is not
+        assert _api_login(test_client, "admin", demo_password("admin"),
+                          admin_desk).status_code == 200
+
+
+def test_backoff_doubles_and_success_clears() -> None:
+    from waspada.platform.security.throttle import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(max_failures=3, base_seconds=60, max_seconds=200,
+                             clock=lambda: now[0])
+    for expected_wait in (60, 120, 200):  # doubled each time, capped
+        assert [throttle.failure("u", "ip") for _ in range(3)] == [False, False, True]
+        assert throttle.locked_for("u", "ip") == expected_wait
+        assert throttle.locked_for("u", "other-ip") == 0
+        now[0] += expected_wait
+        assert throttle.locked_for("u", "ip") == 0
+    throttle.success("u", "ip")
+    assert [throttle.failure("u", "ip") for _ in range(3)] == [False, False, True]
+    assert throttle.locked_for("u", "ip") == 60
+
+
+def test_wrong_totp_codes_count_toward_the_lockout(client, settings) -> None:  # type: ignore[no-untyped-def]
+    import pyotp
+
+    secret = pyotp.random_base32()
+    _new_user("totp.kunci", totp_secret=secret)
+    current = pyotp.TOTP(secret).now()
+    wrong = f"{(int(current) + 500_000) % 1_000_000:06d}"
+    for _ in range(settings.login_max_failures):
+        response = _api_login(client, "totp.kunci", "Correct-horse-1", totp=wrong)
+        assert response.json()["error"]["code"] == "totp_invalid"
+    response = _api_login(client, "totp.kunci", "Correct-horse-1", totp=current)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_credentials"
+
+
+def test_tokens_work_while_throttled_but_not_once_disabled(client, settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from waspada.platform.db import session_scope
+    from waspada.platform.security import auth
+    from waspada.platform.security.models import User
+
+    _new_user("token.kunci")
+    with session_scope() as session:
+        user = session.scalar(select(User).where(User.username == "token.kunci"))
+        _token, raw = auth.create_api_token(session, user, "skrip penguncian")
+    for _ in range(settings.login_max_failures):
+        _api_login(client, "token.kunci", "wrong-password")
+    assert _api_login(client, "token.kunci", "Correct-horse-1").status_code == 401
+    bearer = {"Authorization": f"Bearer {raw}"}
+    with TestClient(client.app) as api:
+        assert api.get("/api/v1/me", headers=bearer).status_code == 200
+        with session_scope() as session:
+            session.scalar(select(User).where(User.username == "token.kunci")).is_active = False
+        assert api.get("/api/v1/me", headers=bearer).status_code == 401

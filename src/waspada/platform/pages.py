@@ -37,8 +37,9 @@ register_nav(
 )
 
 LOGIN_ERRORS = {
-    "bad_credentials": N_("Wrong username or password."),
-    "locked": N_("Too many failed attempts: this account is locked for a while. Try again later."),
+    # also the answer while (username, address) is throttled: nobody learns which names exist
+    "bad_credentials": N_("Wrong username or password, or too many failed attempts: wait a few "
+                          "minutes and try again."),
     "disabled": N_("This account has been disabled. Contact your administrator."),
     "totp_required": N_("Enter the 6-digit code from your authenticator app."),
     "totp_invalid": N_("The authenticator code is not correct."),
@@ -72,13 +73,14 @@ def login_attempt(request: Request, db: Session, username: str, password: str,
         audit.record("login.throttled", None, actor=username[:64] or "anonymous", ip=ip,
                      outcome="refused")
         return None, "rate_limited"
-    outcome = auth.authenticate(db, username, password, totp or None)
+    outcome = auth.authenticate(db, username, password, totp or None, client=ip)
     db.commit()
     if outcome.reason != "ok" or outcome.user is None:
         audit.record("login.failed", None, actor=username.strip().lower()[:64] or "anonymous",
                      ip=ip, outcome="refused", reason=outcome.reason,
                      user_id=outcome.user.id if outcome.user else None)
-        return None, outcome.reason
+        # a throttled pair is answered like wrong credentials (the audit keeps the truth)
+        return None, "bad_credentials" if outcome.reason == "locked" else outcome.reason
     user = outcome.user
     audit.record("login", auth.principal_for(user), object_type="user", object_id=user.id,
                  unit_id=user.unit_id, ip=ip)
