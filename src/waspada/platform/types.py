@@ -21,9 +21,7 @@ _MAX_ID_DIGITS = len(str(MAX_ID))
 
 #: a database id in the path (``/cases/{case_id}``)
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
-#: a database id in the query string (``?unit=3``); use ``IdQuery | None`` with ``= None``
-IdQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
-#: an optional database id in the query string
+#: an optional database id in the query string (``?unit=3``), default ``= None``
 OptionalIdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 #: a page number in the query string
 PageQuery = Annotated[int, Query(ge=1, le=MAX_PAGE)]
