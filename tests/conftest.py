@@ -57,8 +57,10 @@ def app(database: None):  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _reset_rate_limits() -> None:
     from waspada.platform.pages import login_limiter
+    from waspada.platform.security.auth import login_throttle
 
     login_limiter.reset()
+    login_throttle.reset()
 
 
 @pytest.fixture()

@@ -63,8 +63,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind.")] =
     host = host or settings.host
     port = port or settings.port
     err.print(f"Waspada on http://{host}:{port}  (stop with Ctrl+C)")
+    # X-Forwarded-* is resolved inside the app (WASPADA_FORWARDED_ALLOW_IPS, see create_app) so it
+    # behaves the same under any ASGI server; uvicorn's own handling (which trusts 127.0.0.1 by
+    # default) stays off, so nothing is trusted that the setting does not name
     uvicorn.run("waspada.platform.web:create_app", factory=True, host=host, port=port,
-                proxy_headers=False, access_log=False, log_config=None)
+                proxy_headers=False, forwarded_allow_ips="", access_log=False, log_config=None)
 
 
 @db_app.command("upgrade")

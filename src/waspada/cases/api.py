@@ -6,7 +6,7 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
 from waspada.platform.deps import client_ip, get_db, require
 from waspada.platform.security.policy import Principal
+from waspada.platform.types import MAX_ID, IdField, IdPath, OptionalIdQuery, PageQuery, parse_id
 
 api_router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -108,7 +109,7 @@ class ConsentIn(BaseModel):
     scope: Literal["referral", "data_processing", "research"] = "referral"
     given: bool
     method: Literal["verbal", "written"] = "verbal"
-    person_id: int | None = None
+    person_id: IdField | None = None
 
 
 class ReferralIn(BaseModel):
@@ -125,7 +126,7 @@ class ReferralAnswer(BaseModel):
 
 
 class MergeIn(BaseModel):
-    duplicate_case_id: int
+    duplicate_case_id: IdField
     reason: str = Field(min_length=5, max_length=1000)
 
 
@@ -160,10 +161,10 @@ def _filters(status: str | None, overdue: bool, unit: int | None, destination: s
 
 @api_router.get("")
 def list_cases(request: Request, status: str | None = Query(None, max_length=32),
-               overdue: bool = False, unit: int | None = None,
+               overdue: bool = False, unit: OptionalIdQuery = None,
                destination: str | None = Query(None, max_length=2),
                exploitation: str | None = Query(None, max_length=40),
-               reference: str | None = Query(None, max_length=32), page: int = 1,
+               reference: str | None = Query(None, max_length=32), page: PageQuery = 1,
                db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.read"))) -> Response:
     """Visible cases, newest first (own unit's and shared ones; analysts: all, de-identified)."""
@@ -248,6 +249,21 @@ def case_stats(k: int | None = Query(None, ge=2, le=100), db: Session = Depends(
     return _json(data)
 
 
+MAX_EXPORT_IDS = 5000
+
+
+def _parse_ids(ids: str) -> list[int]:
+    """``1,2, 3`` -> [1, 2, 3]; anything that is not a valid case id is a 422, not dropped."""
+    parts = [part for part in ids.split(",") if part.strip()]
+    parsed = [parse_id(part) for part in parts]
+    bad = sum(1 for value in parsed if value is None)
+    if bad or len(parsed) > MAX_EXPORT_IDS:
+        raise HTTPException(422, detail=[{"loc": ["query", "ids"], "msg": (
+            f"ids must be at most {MAX_EXPORT_IDS} comma-separated case ids between 1 and "
+            f"{MAX_ID}; {bad} of {len(parts)} are not")}])
+    return [value for value in parsed if value is not None]
+
+
 @api_router.get("/export")
 def export(request: Request,
            format: Literal["htcds-json", "htcds-csv"] = "htcds-json",
@@ -258,7 +274,7 @@ def export(request: Request,
            db: Session = Depends(get_db),
            principal: Principal = Depends(require("cases.export"))) -> Response:
     """HTCDS export of selected cases; names and contacts only for roles allowed to see them."""
-    id_list = [int(x) for x in ids.split(",") if x.strip().isdigit()][:5000]
+    id_list = _parse_ids(ids)
     records = store.export_records(db, principal, id_list or None,
                                    _filters(status, overdue, None, destination, exploitation))
     deidentified = "identity" not in store.groups(principal)
@@ -273,7 +289,7 @@ def export(request: Request,
 
 
 @api_router.post("/referrals/{referral_id}/answer")
-def answer_referral(referral_id: int, body: ReferralAnswer, db: Session = Depends(get_db),
+def answer_referral(referral_id: IdPath, body: ReferralAnswer, db: Session = Depends(get_db),
                     principal: Principal = Depends(require("cases.referral_respond"))
                     ) -> Response:
     """The receiving organisation's unit accepts or declines a referral or transfer."""
@@ -289,7 +305,7 @@ def answer_referral(referral_id: int, body: ReferralAnswer, db: Session = Depend
 
 
 @api_router.post("/merges/{merge_id}/undo")
-def undo_merge(merge_id: int, db: Session = Depends(get_db),
+def undo_merge(merge_id: IdPath, db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.merge"))) -> Response:
     try:
         record = store.undo_merge(db, principal, merge_id)
@@ -303,7 +319,7 @@ def undo_merge(merge_id: int, db: Session = Depends(get_db),
 
 
 @api_router.get("/persons/{person_id}/subject-export")
-def person_subject_export(person_id: int, request: Request, db: Session = Depends(get_db),
+def person_subject_export(person_id: IdPath, request: Request, db: Session = Depends(get_db),
                           principal: Principal = Depends(require("cases.subject_export"))
                           ) -> Response:
     """Everything held about one person and who accessed it (UU 27/2022 data-subject request)."""
@@ -337,7 +353,7 @@ def _case(db: Session, principal: Principal, case_id: int):  # type: ignore[no-u
 
 
 @api_router.get("/{case_id}")
-def get_case(case_id: int, request: Request, db: Session = Depends(get_db),
+def get_case(case_id: IdPath, request: Request, db: Session = Depends(get_db),
              principal: Principal = Depends(require("cases.read"))) -> Response:
     """One case with its people, events, history, tasks, comments, referrals; fields the
     caller's role may not see are removed (``hidden`` names the groups)."""
@@ -368,7 +384,7 @@ def _write(db: Session, principal: Principal, case_id: int, action: str, fn, **d
 
 
 @api_router.post("/{case_id}/transitions", status_code=201)
-def transition(case_id: int, body: TransitionIn, db: Session = Depends(get_db),
+def transition(case_id: IdPath, body: TransitionIn, db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.transition"))) -> Response:
     """Move the case through the workflow (see ``GET /api/v1/cases/workflow``)."""
     return _write(db, principal, case_id, "case.transition",
@@ -378,28 +394,28 @@ def transition(case_id: int, body: TransitionIn, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/comments", status_code=201)
-def comment(case_id: int, body: CommentIn, db: Session = Depends(get_db),
+def comment(case_id: IdPath, body: CommentIn, db: Session = Depends(get_db),
             principal: Principal = Depends(require("cases.comment"))) -> Response:
     return _write(db, principal, case_id, "case.comment",
                   lambda c: store.add_comment(db, principal, c, body.body))
 
 
 @api_router.post("/{case_id}/tasks", status_code=201)
-def task(case_id: int, body: TaskIn, db: Session = Depends(get_db),
+def task(case_id: IdPath, body: TaskIn, db: Session = Depends(get_db),
          principal: Principal = Depends(require("cases.update"))) -> Response:
     return _write(db, principal, case_id, "case.task",
                   lambda c: store.add_task(db, principal, c, body.title, body.due_on))
 
 
 @api_router.post("/{case_id}/tasks/{task_id}/done", status_code=201)
-def task_done(case_id: int, task_id: int, db: Session = Depends(get_db),
+def task_done(case_id: IdPath, task_id: IdPath, db: Session = Depends(get_db),
               principal: Principal = Depends(require("cases.update"))) -> Response:
     return _write(db, principal, case_id, "case.task_done",
                   lambda c: store.complete_task(db, c, task_id))
 
 
 @api_router.post("/{case_id}/persons", status_code=201)
-def person(case_id: int, body: PersonIn, db: Session = Depends(get_db),
+def person(case_id: IdPath, body: PersonIn, db: Session = Depends(get_db),
            principal: Principal = Depends(require("cases.update"))) -> Response:
     """Add a victim, perpetrator/recruiter or reporter; victims are checked for duplicates."""
     return _write(db, principal, case_id, "case.person",
@@ -407,14 +423,14 @@ def person(case_id: int, body: PersonIn, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/events", status_code=201)
-def event(case_id: int, body: EventIn, db: Session = Depends(get_db),
+def event(case_id: IdPath, body: EventIn, db: Session = Depends(get_db),
           principal: Principal = Depends(require("cases.update"))) -> Response:
     return _write(db, principal, case_id, "case.event",
                   lambda c: store.add_event(db, c, body.model_dump()), type=body.type)
 
 
 @api_router.post("/{case_id}/consents", status_code=201)
-def consent(case_id: int, body: ConsentIn, db: Session = Depends(get_db),
+def consent(case_id: IdPath, body: ConsentIn, db: Session = Depends(get_db),
             principal: Principal = Depends(require("cases.update"))) -> Response:
     """Record the victim's consent (or refusal) for a scope; it replaces the previous answer."""
     return _write(db, principal, case_id, "case.consent",
@@ -424,21 +440,21 @@ def consent(case_id: int, body: ConsentIn, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/support-plans", status_code=201)
-def support_plan(case_id: int, body: SupportPlanIn, db: Session = Depends(get_db),
+def support_plan(case_id: IdPath, body: SupportPlanIn, db: Session = Depends(get_db),
                  principal: Principal = Depends(require("cases.update"))) -> Response:
     return _write(db, principal, case_id, "case.support_plan",
                   lambda c: store.add_support_plan(db, c, body.model_dump()))
 
 
 @api_router.post("/{case_id}/assessments", status_code=201)
-def assessment(case_id: int, body: AssessmentIn, db: Session = Depends(get_db),
+def assessment(case_id: IdPath, body: AssessmentIn, db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.update"))) -> Response:
     return _write(db, principal, case_id, "case.assessment",
                   lambda c: store.add_assessment(db, principal, c, body.model_dump()))
 
 
 @api_router.post("/{case_id}/referrals", status_code=201)
-def refer(case_id: int, body: ReferralIn, db: Session = Depends(get_db),
+def refer(case_id: IdPath, body: ReferralIn, db: Session = Depends(get_db),
           principal: Principal = Depends(require("cases.refer"))) -> Response:
     """Refer (services) or transfer (ownership) to an organisation. Needs the victim's recorded
     consent to referral, or ``override_reason`` from a role allowed to override."""
@@ -452,7 +468,7 @@ def refer(case_id: int, body: ReferralIn, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/merge", status_code=201)
-def merge(case_id: int, body: MergeIn, db: Session = Depends(get_db),
+def merge(case_id: IdPath, body: MergeIn, db: Session = Depends(get_db),
           principal: Principal = Depends(require("cases.merge"))) -> Response:
     """Merge ``duplicate_case_id`` into this case (it becomes "duplicate"); undo via
     ``POST /api/v1/cases/merges/{id}/undo``."""
@@ -466,7 +482,7 @@ def merge(case_id: int, body: MergeIn, db: Session = Depends(get_db),
 
 
 @api_router.get("/{case_id}/duplicates")
-def case_duplicates(case_id: int, db: Session = Depends(get_db),
+def case_duplicates(case_id: IdPath, db: Session = Depends(get_db),
                     principal: Principal = Depends(require("cases.read"))) -> Response:
     try:
         case = _case(db, principal, case_id)
@@ -480,7 +496,7 @@ def case_duplicates(case_id: int, db: Session = Depends(get_db),
 
 
 @api_router.post("/{case_id}/attachments", status_code=201)
-def upload(case_id: int, file: UploadFile = File(...), db: Session = Depends(get_db),
+def upload(case_id: IdPath, file: UploadFile = File(...), db: Session = Depends(get_db),
            principal: Principal = Depends(require("cases.attachments"))) -> Response:
     """Upload a PDF, JPEG or PNG (checked by content, size-limited)."""
     limit = store.get_cases_settings().attachment_max_bytes
@@ -491,7 +507,8 @@ def upload(case_id: int, file: UploadFile = File(...), db: Session = Depends(get
 
 
 @api_router.get("/{case_id}/attachments/{attachment_id}")
-def download(case_id: int, attachment_id: int, request: Request, db: Session = Depends(get_db),
+def download(case_id: IdPath, attachment_id: IdPath, request: Request,
+             db: Session = Depends(get_db),
              principal: Principal = Depends(require("cases.attachments"))) -> Response:
     try:
         case = _case(db, principal, case_id)

@@ -26,6 +26,7 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.types import IdPath, PageQuery, parse_id
 
 router = APIRouter(include_in_schema=False)
 _settings = get_cases_settings()
@@ -112,13 +113,13 @@ def _common() -> dict[str, Any]:
 
 @router.get("/cases")
 def case_list(request: Request, status: str = "", overdue: str = "", destination: str = "",
-              exploitation: str = "", unit: str = "", reference: str = "", page: int = 1,
+              exploitation: str = "", unit: str = "", reference: str = "", page: PageQuery = 1,
               db: Session = Depends(get_db),
               principal: Principal = Depends(require("cases.read"))) -> Response:
     filters = CaseFilters(status=status[:32] or None, overdue=overdue == "1",
                           destination=destination[:2] or None,
                           exploitation=exploitation[:40] or None,
-                          unit_id=int(unit) if unit.isdigit() else None,
+                          unit_id=parse_id(unit),
                           reference=reference[:32] or None)
     rows, more = store.list_cases(db, principal, filters, page)
     release(db)
@@ -202,7 +203,7 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: int, db: Session = Depends(get_db),
+def case_page(request: Request, case_id: IdPath, db: Session = Depends(get_db),
               principal: Principal = Depends(require("cases.read"))) -> Response:
     return _case_page(request, db, principal, case_id)
 
@@ -223,7 +224,7 @@ def _act(request: Request, db: Session, principal: Principal, case_id: int, acti
 
 
 @router.post("/cases/{case_id}/transition")
-def case_transition(request: Request, case_id: int, form: FormData = Depends(form_fields),
+def case_transition(request: Request, case_id: IdPath, form: FormData = Depends(form_fields),
                     db: Session = Depends(get_db),
                     principal: Principal = Depends(require("cases.transition"))) -> Response:
     code = str(form.get("transition", ""))[:32]
@@ -235,7 +236,7 @@ def case_transition(request: Request, case_id: int, form: FormData = Depends(for
 
 
 @router.post("/cases/{case_id}/comment")
-def case_comment(request: Request, case_id: int, body: str = Form(""),
+def case_comment(request: Request, case_id: IdPath, body: str = Form(""),
                  db: Session = Depends(get_db),
                  principal: Principal = Depends(require("cases.comment"))) -> Response:
     return _act(request, db, principal, case_id, "case.comment",
@@ -243,7 +244,7 @@ def case_comment(request: Request, case_id: int, body: str = Form(""),
 
 
 @router.post("/cases/{case_id}/task")
-def case_task(request: Request, case_id: int, title: str = Form(""), due_on: str = Form(""),
+def case_task(request: Request, case_id: IdPath, title: str = Form(""), due_on: str = Form(""),
               db: Session = Depends(get_db),
               principal: Principal = Depends(require("cases.update"))) -> Response:
     return _act(request, db, principal, case_id, "case.task",
@@ -251,14 +252,15 @@ def case_task(request: Request, case_id: int, title: str = Form(""), due_on: str
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/done")
-def case_task_done(request: Request, case_id: int, task_id: int, db: Session = Depends(get_db),
+def case_task_done(request: Request, case_id: IdPath, task_id: IdPath,
+                   db: Session = Depends(get_db),
                    principal: Principal = Depends(require("cases.update"))) -> Response:
     return _act(request, db, principal, case_id, "case.task_done",
                 lambda c: store.complete_task(db, c, task_id))
 
 
 @router.post("/cases/{case_id}/event")
-def case_event(request: Request, case_id: int, type: str = Form(""), date: str = Form(""),
+def case_event(request: Request, case_id: IdPath, type: str = Form(""), date: str = Form(""),
                city: str = Form(""), country: str = Form(""), description: str = Form(""),
                db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.update"))) -> Response:
@@ -269,7 +271,7 @@ def case_event(request: Request, case_id: int, type: str = Form(""), date: str =
 
 
 @router.post("/cases/{case_id}/person")
-def case_person(request: Request, case_id: int, role: str = Form("victim"),
+def case_person(request: Request, case_id: IdPath, role: str = Form("victim"),
                 full_name: str = Form(""), birth_date: str = Form(""),
                 mobile_phone: str = Form(""), db: Session = Depends(get_db),
                 principal: Principal = Depends(require("cases.update"))) -> Response:
@@ -281,7 +283,7 @@ def case_person(request: Request, case_id: int, role: str = Form("victim"),
 
 
 @router.post("/cases/{case_id}/assessment")
-def case_assessment(request: Request, case_id: int, level: str = Form(""), risk: str = Form(""),
+def case_assessment(request: Request, case_id: IdPath, level: str = Form(""), risk: str = Form(""),
                     notes: str = Form(""), db: Session = Depends(get_db),
                     principal: Principal = Depends(require("cases.update"))) -> Response:
     data = {"level": level[:16], "risk": risk[:16], "notes": notes[:3000]}
@@ -290,7 +292,7 @@ def case_assessment(request: Request, case_id: int, level: str = Form(""), risk:
 
 
 @router.post("/cases/{case_id}/support-plan")
-def case_support_plan(request: Request, case_id: int, type: str = Form(""),
+def case_support_plan(request: Request, case_id: IdPath, type: str = Form(""),
                       objectives: str = Form(""), action_plan: str = Form(""),
                       planned_end: str = Form(""), db: Session = Depends(get_db),
                       principal: Principal = Depends(require("cases.update"))) -> Response:
@@ -301,7 +303,7 @@ def case_support_plan(request: Request, case_id: int, type: str = Form(""),
 
 
 @router.post("/cases/{case_id}/consent")
-def case_consent(request: Request, case_id: int, scope: str = Form("referral"),
+def case_consent(request: Request, case_id: IdPath, scope: str = Form("referral"),
                  given: str = Form("0"), method: str = Form("verbal"),
                  db: Session = Depends(get_db),
                  principal: Principal = Depends(require("cases.update"))) -> Response:
@@ -312,7 +314,7 @@ def case_consent(request: Request, case_id: int, scope: str = Form("referral"),
 
 
 @router.post("/cases/{case_id}/referral")
-def case_referral(request: Request, case_id: int, organisation: str = Form(""),
+def case_referral(request: Request, case_id: IdPath, organisation: str = Form(""),
                   kind: str = Form("referral"), reason: str = Form("AdditionalServicesRequired"),
                   details: str = Form(""), override_reason: str = Form(""),
                   db: Session = Depends(get_db),
@@ -326,7 +328,7 @@ def case_referral(request: Request, case_id: int, organisation: str = Form(""),
 
 
 @router.post("/cases/referrals/{referral_id}/answer")
-def referral_answer(request: Request, referral_id: int, accept: str = Form("0"),
+def referral_answer(request: Request, referral_id: IdPath, accept: str = Form("0"),
                     note: str = Form(""), db: Session = Depends(get_db),
                     principal: Principal = Depends(require("cases.referral_respond"))
                     ) -> Response:
@@ -344,7 +346,7 @@ def referral_answer(request: Request, referral_id: int, accept: str = Form("0"),
 
 
 @router.post("/cases/{case_id}/merge")
-def case_merge(request: Request, case_id: int, duplicate_reference: str = Form(""),
+def case_merge(request: Request, case_id: IdPath, duplicate_reference: str = Form(""),
                reason: str = Form(""), db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.merge"))) -> Response:
     def run(case):  # type: ignore[no-untyped-def]
@@ -359,7 +361,7 @@ def case_merge(request: Request, case_id: int, duplicate_reference: str = Form("
 
 
 @router.post("/cases/merges/{merge_id}/undo")
-def merge_undo(request: Request, merge_id: int, db: Session = Depends(get_db),
+def merge_undo(request: Request, merge_id: IdPath, db: Session = Depends(get_db),
                principal: Principal = Depends(require("cases.merge"))) -> Response:
     try:
         record = store.undo_merge(db, principal, merge_id)
@@ -375,7 +377,7 @@ def merge_undo(request: Request, merge_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/cases/{case_id}/attachments")
-def case_upload(request: Request, case_id: int, file: UploadFile = File(None),
+def case_upload(request: Request, case_id: IdPath, file: UploadFile = File(None),
                 db: Session = Depends(get_db),
                 principal: Principal = Depends(require("cases.attachments"))) -> Response:
     limit = get_cases_settings().attachment_max_bytes
@@ -386,7 +388,7 @@ def case_upload(request: Request, case_id: int, file: UploadFile = File(None),
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
-def case_download(request: Request, case_id: int, attachment_id: int,
+def case_download(request: Request, case_id: IdPath, attachment_id: IdPath,
                   db: Session = Depends(get_db),
                   principal: Principal = Depends(require("cases.attachments"))) -> Response:
     try:

@@ -26,6 +26,7 @@ from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False)
 
@@ -241,7 +242,7 @@ def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float 
 
 
 @router.get("/dedupe/runs/{run_id}")
-def dedupe_review(request: Request, run_id: int, db: Session = Depends(get_db),
+def dedupe_review(request: Request, run_id: IdPath, db: Session = Depends(get_db),
                   principal: Principal = Depends(require("dedupe.review"))) -> Response:
     run = db.get(store.DedupeRun, run_id)
     if run is None:
@@ -260,7 +261,7 @@ def dedupe_review(request: Request, run_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/dedupe/clusters/{cluster_id}/decide")
-def dedupe_decide(request: Request, cluster_id: int, decision: str = Form(""),
+def dedupe_decide(request: Request, cluster_id: IdPath, decision: str = Form(""),
                   db: Session = Depends(get_db),
                   principal: Principal = Depends(require("dedupe.review"))) -> Response:
     c = db.get(store.DedupeCluster, cluster_id)

@@ -25,6 +25,7 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False)
 
@@ -171,7 +172,7 @@ def _load_scan(db: Session, scan_id: int) -> OfferScan:
 
 
 @router.get("/offers/scan/{scan_id}/results.jsonl")
-def scan_download(scan_id: int, db: Session = Depends(get_db),
+def scan_download(scan_id: IdPath, db: Session = Depends(get_db),
                   principal: Principal = Depends(require("offers.scan"))) -> Response:
     scan = _load_scan(db, scan_id)
     audit.record("offers.scan.export", principal, object_type="offer_scan", object_id=scan.id,
@@ -182,7 +183,7 @@ def scan_download(scan_id: int, db: Session = Depends(get_db),
 
 
 @router.get("/offers/scan/{scan_id}/contacts.csv")
-def scan_contacts(scan_id: int, db: Session = Depends(get_db),
+def scan_contacts(scan_id: IdPath, db: Session = Depends(get_db),
                   principal: Principal = Depends(require("offers.scan"))) -> Response:
     scan = _load_scan(db, scan_id)
     results = [json.loads(line) for line in scan.results_jsonl.splitlines() if line]
@@ -200,7 +201,7 @@ def scan_contacts(scan_id: int, db: Session = Depends(get_db),
 
 
 @router.get("/offers/reports/{report_id}")
-def report_view(request: Request, report_id: int, db: Session = Depends(get_db),
+def report_view(request: Request, report_id: IdPath, db: Session = Depends(get_db),
                 principal: Principal = Depends(require("offers.scan"))) -> Response:
     report = db.get(OfferReport, report_id)
     if report is None:
@@ -212,7 +213,7 @@ def report_view(request: Request, report_id: int, db: Session = Depends(get_db),
 
 
 @router.post("/offers/reports/{report_id}/status")
-def report_status(report_id: int, status: str = Form(...), db: Session = Depends(get_db),
+def report_status(report_id: IdPath, status: str = Form(...), db: Session = Depends(get_db),
                   principal: Principal = Depends(require("offers.scan"))) -> Response:
     report = db.get(OfferReport, report_id)
     if report is None or status not in ("new", "reviewed", "referred", "dismissed"):

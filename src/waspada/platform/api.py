@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -93,9 +93,9 @@ def me(request: Request, principal: Principal = Depends(require("account.self"))
 
 @api_router.get("/audit", response_model=list[AuditOut])
 def audit_entries(action: str = "", actor: str = "", object_type: str = "", day_from: str = "",
-                  day_to: str = "", limit: int = 100, db: Session = Depends(get_db),
+                  day_to: str = "", limit: int = Query(100, ge=1, le=1000),
+                  db: Session = Depends(get_db),
                   principal: Principal = Depends(require("audit.read"))) -> list[AuditOut]:
-    limit = min(max(limit, 1), 1000)
     stmt = audit_query(action, actor, object_type, day_from, day_to)
     rows = list(db.scalars(stmt.order_by(audit.AuditEntry.seq.desc()).limit(limit)))
     audit.record("audit.read", principal, object_type="audit", count=len(rows))

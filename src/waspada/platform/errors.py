@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "not_found": N_("The page or record you asked for does not exist."),
     "method_not_allowed": N_("This address does not accept that kind of request."),
     "body_too_large": N_("The request is too large."),
+    "too_many_fields": N_("The form has too many fields or files."),
     "csrf": N_("The form has expired or did not come from Waspada. Reload the page and try again."),
     "auth_required": N_("Please sign in first."),
     "forbidden": N_("Your role is not allowed to do this."),

@@ -1,5 +1,5 @@
-"""ASGI middleware: body-size limit, CSRF check on every state-changing request, language,
-security headers and a request log line without personal data."""
+"""ASGI middleware: body-size limit, form-field limit, CSRF check on every state-changing
+request, language, security and cache headers, and a request log line without personal data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import FormData, Headers, MutableHeaders
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +25,18 @@ LANG_COOKIE = "waspada_lang"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+#: more fields than this in one form is refused (413) before any handler parses it; it is also
+#: Starlette's own parser limit, so a handler never meets a form its parser refuses
+MAX_FORM_FIELDS = 1000
+#: more files than this in one multipart form is refused (413)
+MAX_FORM_FILES = 20
+
+#: responses under these paths carry no personal data and may be cached; everything else
+#: (pages, API answers, errors, public forms) is sent with ``Cache-Control: no-store``
+CACHEABLE_PREFIXES = ("/static/",)
+#: one year; sent only on responses to https requests (after trusted-proxy resolution)
+HSTS = "max-age=31536000"
 
 ErrorResponder = Callable[[Scope, int, str], Awaitable[Callable[[Receive, Send], Awaitable[None]]]]
 
@@ -74,6 +87,11 @@ class GuardMiddleware:
                 out.setdefault("x-frame-options", "DENY")
                 if not scope["path"].startswith(("/api/docs", "/api/redoc")):
                     out.setdefault("content-security-policy", CSP)
+                if not scope["path"].startswith(CACHEABLE_PREFIXES):
+                    out["cache-control"] = "no-store"
+                    out["pragma"] = "no-cache"
+                if scope.get("scheme") == "https":
+                    out.setdefault("strict-transport-security", HSTS)
                 if new_csrf:
                     flags = "; Path=/; SameSite=Strict; HttpOnly" + ("; Secure" if secure else "")
                     out.append("set-cookie", f"{CSRF_COOKIE}={new_csrf}{flags}")
@@ -93,7 +111,23 @@ class GuardMiddleware:
             except BodyTooLarge:
                 await (await self.on_error(scope, 413, "body_too_large"))(receive, send_wrapper)
                 return
-            if not await self._csrf_ok(scope, headers, body, None if new_csrf else csrf_cookie):
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            form: FormData | None = None
+            try:
+                if content_type == "application/x-www-form-urlencoded":
+                    _check_urlencoded(body)
+                elif content_type == "multipart/form-data":
+                    form = await _parse_multipart(scope, body)
+            except TooManyFields:
+                await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
+                return
+            try:
+                csrf_ok = await self._csrf_ok(scope, headers, content_type, body, form,
+                                              None if new_csrf else csrf_cookie)
+            finally:
+                if form is not None:
+                    await form.close()
+            if not csrf_ok:
                 await (await self.on_error(scope, 403, "csrf"))(receive, send_wrapper)
                 return
             await self.app(scope, _replay(body), send_wrapper)
@@ -112,29 +146,48 @@ class GuardMiddleware:
             })
             i18n.current_language.reset(token)
 
-    async def _csrf_ok(self, scope: Scope, headers: Headers, body: bytes,
-                       cookie_token: str | None) -> bool:
+    async def _csrf_ok(self, scope: Scope, headers: Headers, content_type: str, body: bytes,
+                       form: FormData | None, cookie_token: str | None) -> bool:
         if headers.get("authorization", "").lower().startswith("bearer "):
             return True  # not cookie-authenticated: a forged cross-site request cannot carry it
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if scope["path"].startswith("/api/") and content_type == "application/json":
             return True  # browsers cannot send cross-site JSON without a CORS pre-flight
         if cookie_token is None:
             return False
         supplied = headers.get(CSRF_HEADER)
         if supplied is None and content_type == "application/x-www-form-urlencoded":
-            values = parse_qs(body.decode("latin-1"), max_num_fields=2000).get(CSRF_FIELD)
+            # at most MAX_FORM_FIELDS fields here: _check_urlencoded ran first
+            values = parse_qs(body.decode("latin-1")).get(CSRF_FIELD)
             supplied = values[0] if values else None
-        elif supplied is None and content_type == "multipart/form-data":
-            request = Request(scope, _replay(body))
-            try:
-                form = await request.form()
-                value = form.get(CSRF_FIELD)
-                supplied = value if isinstance(value, str) else None
-                await form.close()
-            except Exception:  # malformed multipart: refused like a missing token
-                supplied = None
+        elif supplied is None and form is not None:
+            value = form.get(CSRF_FIELD)
+            supplied = value if isinstance(value, str) else None
         return supplied is not None and hmac.compare_digest(supplied, cookie_token)
+
+
+class TooManyFields(Exception):
+    pass
+
+
+def _check_urlencoded(body: bytes) -> None:
+    """Refuse a form with more than MAX_FORM_FIELDS fields (counted cheaply, as separators)."""
+    if body.count(b"&") + body.count(b";") + 1 > MAX_FORM_FIELDS:
+        raise TooManyFields()
+
+
+async def _parse_multipart(scope: Scope, body: bytes) -> FormData | None:
+    """The parsed form (for the CSRF field), None when malformed (then refused like a missing
+    token, unless the header carries it); TooManyFields above the field or file limit."""
+    # without "app" in the scope Starlette raises its own exception instead of an HTTP 400
+    request = Request({k: v for k, v in scope.items() if k != "app"}, _replay(body))
+    try:
+        return await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FIELDS)
+    except MultiPartException as exc:
+        if exc.message.startswith("Too many"):
+            raise TooManyFields() from None
+        return None
+    except Exception:  # malformed multipart the parser cannot read
+        return None
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

@@ -25,6 +25,7 @@ from waspada.platform.security.roles import Role
 from waspada.platform.security.users import UserError, add_user, get_or_create_unit
 from waspada.platform.settings import get_settings
 from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.types import IdPath, PageQuery
 
 router = APIRouter(include_in_schema=False)
 login_limiter = RateLimiter(limit=get_settings().login_ip_attempts_per_5min, window=300)
@@ -36,8 +37,9 @@ register_nav(
 )
 
 LOGIN_ERRORS = {
-    "bad_credentials": N_("Wrong username or password."),
-    "locked": N_("Too many failed attempts: this account is locked for a while. Try again later."),
+    # also the answer while (username, address) is throttled: nobody learns which names exist
+    "bad_credentials": N_("Wrong username or password, or too many failed attempts: wait a few "
+                          "minutes and try again."),
     "disabled": N_("This account has been disabled. Contact your administrator."),
     "totp_required": N_("Enter the 6-digit code from your authenticator app."),
     "totp_invalid": N_("The authenticator code is not correct."),
@@ -71,13 +73,14 @@ def login_attempt(request: Request, db: Session, username: str, password: str,
         audit.record("login.throttled", None, actor=username[:64] or "anonymous", ip=ip,
                      outcome="refused")
         return None, "rate_limited"
-    outcome = auth.authenticate(db, username, password, totp or None)
+    outcome = auth.authenticate(db, username, password, totp or None, client=ip)
     db.commit()
     if outcome.reason != "ok" or outcome.user is None:
         audit.record("login.failed", None, actor=username.strip().lower()[:64] or "anonymous",
                      ip=ip, outcome="refused", reason=outcome.reason,
                      user_id=outcome.user.id if outcome.user else None)
-        return None, outcome.reason
+        # a throttled pair is answered like wrong credentials (the audit keeps the truth)
+        return None, "bad_credentials" if outcome.reason == "locked" else outcome.reason
     user = outcome.user
     audit.record("login", auth.principal_for(user), object_type="user", object_id=user.id,
                  unit_id=user.unit_id, ip=ip)
@@ -159,7 +162,7 @@ def account_token_create(request: Request, name: str = Form(""), db: Session = D
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def account_token_revoke(request: Request, token_id: int, db: Session = Depends(get_db),
+def account_token_revoke(request: Request, token_id: IdPath, db: Session = Depends(get_db),
                          principal: Principal = Depends(require("account.self"))) -> Response:
     user = db.get(User, principal.user_id)
     if auth.revoke_api_token(db, user, token_id):
@@ -241,7 +244,7 @@ def admin_users_add(request: Request, username: str = Form(""), full_name: str =
 
 
 @router.post("/admin/users/{user_id}/active")
-def admin_users_active(request: Request, user_id: int, active: str = Form("0"),
+def admin_users_active(request: Request, user_id: IdPath, active: str = Form("0"),
                        db: Session = Depends(get_db),
                        principal: Principal = Depends(require("users.manage"))) -> Response:
     user = db.get(User, user_id)
@@ -305,7 +308,7 @@ def audit_query(action: str | None, actor: str | None, object_type: str | None,
 
 @router.get("/audit")
 def audit_page(request: Request, action: str = "", actor: str = "", object_type: str = "",
-               day_from: str = "", day_to: str = "", page: int = 1,
+               day_from: str = "", day_to: str = "", page: PageQuery = 1,
                db: Session = Depends(get_db),
                principal: Principal = Depends(require("audit.read"))) -> Response:
     stmt = audit_query(action, actor, object_type, day_from, day_to)

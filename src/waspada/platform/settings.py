@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     session_lifetime_minutes: int = 8 * 60
     default_language: Literal["id", "en"] = "id"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
+    #: reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated
+    #: IPs or networks ("10.0.0.5", "10.0.0.0/8", "*" = any); empty = trust no proxy
+    forwarded_allow_ips: str = ""
     max_body_bytes: int = 12 * 1024 * 1024
     login_max_failures: int = 5
     lockout_minutes: int = 15

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exists, select
 from swagger_ui_bundle import swagger_ui_path
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from waspada import __version__
 from waspada.platform import errors, logs
@@ -82,4 +83,9 @@ def create_app() -> FastAPI:
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        default_language=settings.default_language,
                        cookie_secure=settings.cookie_secure, on_error=errors.middleware_error)
+    trusted = [host.strip() for host in settings.forwarded_allow_ips.split(",") if host.strip()]
+    if trusted:
+        # outermost: the guard (Secure cookies, HSTS), rate limits and the audit trail all see the
+        # client address and scheme the trusted proxy reports, never a forged header
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

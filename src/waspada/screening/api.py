@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from waspada.platform import audit
 from waspada.platform.deps import get_db, require
 from waspada.platform.security.policy import Principal, may_access_unit
+from waspada.platform.types import IdField, IdPath, OptionalIdQuery
 from waspada.screening import service
 from waspada.screening.pdf import render_record
 from waspada.screening.store import Screening, ScreeningDecision, ScreeningPerson
@@ -79,7 +80,7 @@ class DecisionIn(BaseModel):
                                               "recommendation")
     statement: str = Field("", max_length=service.MAX_TEXT,
                            description="The traveller's own statement (optional)")
-    corrects_decision_id: int | None = Field(None, description="Set to record a correction")
+    corrects_decision_id: IdField | None = Field(None, description="Set to record a correction")
     correction_reason: str = Field("", max_length=service.MAX_TEXT)
 
 
@@ -112,7 +113,7 @@ def create_screening(body: ScreeningIn, db: Session = Depends(get_db),
 
 
 @api_router.get("/screenings/{screening_id}")
-def get_screening(screening_id: int, lang: Literal["id", "en"] = "id",
+def get_screening(screening_id: IdPath, lang: Literal["id", "en"] = "id",
                   db: Session = Depends(get_db),
                   principal: Principal = Depends(require("screening.read"))) -> Any:
     screening = load_screening(db, principal, screening_id)
@@ -122,7 +123,7 @@ def get_screening(screening_id: int, lang: Literal["id", "en"] = "id",
 
 
 @api_router.patch("/screenings/{screening_id}")
-def answer_screening(screening_id: int, body: AnswersIn, db: Session = Depends(get_db),
+def answer_screening(screening_id: IdPath, body: AnswersIn, db: Session = Depends(get_db),
                      principal: Principal = Depends(require("screening.conduct"))) -> Any:
     """Record interview answers (and notes, offer text); returns the new assessment."""
     screening = load_screening(db, principal, screening_id)
@@ -139,7 +140,7 @@ def answer_screening(screening_id: int, body: AnswersIn, db: Session = Depends(g
 
 
 @api_router.post("/screenings/{screening_id}/decision", status_code=201)
-def decide_screening(screening_id: int, body: DecisionIn, db: Session = Depends(get_db),
+def decide_screening(screening_id: IdPath, body: DecisionIn, db: Session = Depends(get_db),
                      principal: Principal = Depends(require("screening.conduct"))) -> Any:
     """Sign the officer's decision (or a correction of an earlier one)."""
     screening = load_screening(db, principal, screening_id)
@@ -166,7 +167,7 @@ def decide_screening(screening_id: int, body: DecisionIn, db: Session = Depends(
 
 @api_router.get("/screenings/{screening_id}/record.pdf",
                 responses={200: {"content": {"application/pdf": {}}}})
-def screening_pdf(screening_id: int, decision_id: int | None = None,
+def screening_pdf(screening_id: IdPath, decision_id: OptionalIdQuery = None,
                   db: Session = Depends(get_db),
                   principal: Principal = Depends(require("screening.read"))) -> Response:
     """The official record (Berita Acara) of the decision, as PDF."""
@@ -193,7 +194,7 @@ def pdf_response(db: Session, principal: Principal, screening: Screening,
 
 
 @api_router.get("/persons/{person_id}/history")
-def person_history(person_id: int, db: Session = Depends(get_db),
+def person_history(person_id: IdPath, db: Session = Depends(get_db),
                    principal: Principal = Depends(require("persons.history"))) -> Any:
     """Every screening of this traveller, and of look-alikes the matching engine links."""
     return history(db, principal, person_id)

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.security.models import Unit
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal
 from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.types import IdPath, OptionalIdQuery, parse_id
 from waspada.screening import service
 from waspada.screening.api import history, load_screening, pdf_response
 from waspada.screening.assess import ACTION_LABELS, ACTIONS
@@ -162,9 +163,9 @@ def _screening_page(request: Request, db: Session, principal: Principal,
 
 
 @router.get("/screenings/stats")
-def screening_stats(request: Request, days: int = 30, db: Session = Depends(get_db),
+def screening_stats(request: Request, days: int = Query(30, ge=1, le=366),
+                    db: Session = Depends(get_db),
                     principal: Principal = Depends(require("screening.stats"))) -> Response:
-    days = min(max(days, 1), 366)
     since = datetime.now(UTC) - timedelta(days=days)
     stmt = select(Screening.created_at, Screening.final_action, Screening.destination_country,
                   Screening.unit_id).where(Screening.created_at >= since)
@@ -240,14 +241,14 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
 
 
 @router.get("/screenings/{screening_id}")
-def screening_page(request: Request, screening_id: int, db: Session = Depends(get_db),
+def screening_page(request: Request, screening_id: IdPath, db: Session = Depends(get_db),
                    principal: Principal = Depends(require("screening.read"))) -> Response:
     screening = load_screening(db, principal, screening_id)
     return _screening_page(request, db, principal, screening)
 
 
 @router.post("/screenings/{screening_id}/answers")
-def screening_answers(request: Request, screening_id: int,
+def screening_answers(request: Request, screening_id: IdPath,
                       form: FormData = Depends(form_fields), db: Session = Depends(get_db),
                       principal: Principal = Depends(require("screening.conduct"))) -> Response:
     screening = load_screening(db, principal, screening_id)
@@ -269,14 +270,15 @@ def screening_answers(request: Request, screening_id: int,
 
 
 @router.post("/screenings/{screening_id}/decision")
-def screening_decide(request: Request, screening_id: int,
+def screening_decide(request: Request, screening_id: IdPath,
                      form: FormData = Depends(form_fields), db: Session = Depends(get_db),
                      principal: Principal = Depends(require("screening.conduct"))) -> Response:
     screening = load_screening(db, principal, screening_id)
     corrects = None
     corrects_raw = str(form.get("corrects_decision_id", ""))
-    if corrects_raw.isdigit():
-        corrects = db.get(ScreeningDecision, int(corrects_raw))
+    if corrects_raw.strip():
+        corrects_id = parse_id(corrects_raw)
+        corrects = db.get(ScreeningDecision, corrects_id) if corrects_id else None
         if corrects is None or corrects.screening_id != screening.id:
             raise HTTPException(404)
     try:
@@ -298,7 +300,7 @@ def screening_decide(request: Request, screening_id: int,
 
 
 @router.post("/screenings/{screening_id}/decisions/{decision_id}/approval")
-def screening_approve(request: Request, screening_id: int, decision_id: int,
+def screening_approve(request: Request, screening_id: IdPath, decision_id: IdPath,
                       approved: str = Form(""), note: str = Form(""),
                       db: Session = Depends(get_db),
                       principal: Principal = Depends(require("screening.approve"))) -> Response:
@@ -320,7 +322,7 @@ def screening_approve(request: Request, screening_id: int, decision_id: int,
 
 
 @router.get("/screenings/{screening_id}/record.pdf")
-def screening_record(screening_id: int, decision_id: int | None = None,
+def screening_record(screening_id: IdPath, decision_id: OptionalIdQuery = None,
                      db: Session = Depends(get_db),
                      principal: Principal = Depends(require("screening.read"))) -> Response:
     screening = load_screening(db, principal, screening_id)
@@ -328,7 +330,7 @@ def screening_record(screening_id: int, decision_id: int | None = None,
 
 
 @router.get("/persons/{person_id}")
-def person_page(request: Request, person_id: int, db: Session = Depends(get_db),
+def person_page(request: Request, person_id: IdPath, db: Session = Depends(get_db),
                 principal: Principal = Depends(require("persons.history"))) -> Response:
     data = history(db, principal, person_id)
     return render(request, "screening/person.html", {"h": data})

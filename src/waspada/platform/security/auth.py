@@ -1,4 +1,11 @@
-"""Sign-in, sessions and personal API tokens."""
+"""Sign-in, sessions and personal API tokens.
+
+Sign-in failures are throttled per (username, client address) with exponential backoff (see
+throttle.py). Unknown user, wrong password and a throttled pair get the same answer from the
+pages and the API, after the same password-hashing work. A throttle is not an account state:
+the user's API tokens keep working while their password sign-in is throttled somewhere. A
+*disabled* account is different: its sessions and tokens stop working at once.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +23,13 @@ from waspada.platform.security.models import ApiToken, User, WebSession
 from waspada.platform.security.passwords import dummy_hash, verify_password
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
+from waspada.platform.security.throttle import LoginThrottle
 from waspada.platform.settings import get_settings
 
 TOKEN_PREFIX = "wsp_"  # noqa: S105 - a visible prefix, not a secret
+
+login_throttle = LoginThrottle(max_failures=get_settings().login_max_failures,
+                               base_seconds=get_settings().lockout_minutes * 60)
 
 
 def _digest(raw: str) -> str:
@@ -36,23 +47,26 @@ class LoginOutcome:
     reason: str  # ok | bad_credentials | locked | disabled | totp_required | totp_invalid
 
 
-def authenticate(session: Session, username: str, password: str, totp_code: str | None = None
-                 ) -> LoginOutcome:
-    """Check credentials, lockout and TOTP; update the failure counter."""
-    settings = get_settings()
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+def authenticate(session: Session, username: str, password: str, totp_code: str | None = None,
+                 *, client: str = "unknown") -> LoginOutcome:
+    """Check the throttle, credentials and TOTP for a sign-in from address ``client``.
+
+    A wrong password and a wrong TOTP code both count as failures for (username, client).
+    While the pair is throttled the password is not even checked (reason ``locked``; callers
+    show it exactly like ``bad_credentials``), and the same hashing work is done either way.
+    """
+    name = username.strip().lower()
+    if login_throttle.locked_for(name, client):
+        verify_password(dummy_hash(), password)  # same work as a real check
+        return LoginOutcome(None, "locked")
+    user = session.scalar(select(User).where(User.username == name))
     if user is None:
         verify_password(dummy_hash(), password)  # same work as for a real user
+        login_throttle.failure(name, client)
         return LoginOutcome(None, "bad_credentials")
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        return LoginOutcome(user, "locked")
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
-            return LoginOutcome(user, "locked")
+        login_throttle.failure(name, client)
         return LoginOutcome(user, "bad_credentials")
     if not user.is_active:
         return LoginOutcome(user, "disabled")
@@ -61,10 +75,12 @@ def authenticate(session: Session, username: str, password: str, totp_code: str 
             return LoginOutcome(user, "totp_required")
         if not pyotp.TOTP(user.totp_secret).verify(totp_code.strip(), valid_window=1):
             user.failed_logins += 1
+            login_throttle.failure(name, client)
             return LoginOutcome(user, "totp_invalid")
+    login_throttle.success(name, client)
     user.failed_logins = 0
     user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = utcnow()
     return LoginOutcome(user, "ok")
 
 
