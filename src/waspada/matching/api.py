@@ -206,9 +206,10 @@ def add_entry(body: EntryIn, db: Session = Depends(get_db),
                               actor=principal.username)
     except (RecordError, ValueError) as exc:
         raise HTTPException(422, str(exc)) from None
-    db.commit()
+    db.flush()  # assigns row.id for the audit entry
     audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
-                 list_kind=row.list_kind)
+                 list_kind=row.list_kind, session=db)
+    db.commit()
     return _entity(row, row.record_id)
 
 
@@ -219,7 +220,7 @@ def remove_entry(record_id: str, body: RemoveIn, db: Session = Depends(get_db),
     row = store.remove_entry(db, record_id, reason=body.reason, actor=principal.username)
     if row is None:
         raise HTTPException(404, "no active entry with this id")
-    db.commit()
     audit.record("watchlist.remove", principal, object_type="watchlist_entry",
-                 object_id=row.id)
+                 object_id=row.id, session=db)
+    db.commit()
     return {"record_id": record_id, "active": False}

@@ -126,13 +126,14 @@ def manage_add(request: Request, record_id: str = Form(""), full_name: str = For
                                    "passport_no": passport_no})
         row = store.add_entry(db, rec, reason=reason, source=source, list_kind=list_kind,
                               expires_on=_expiry(expires_on), actor=principal.username)
-        db.commit()
+        db.flush()
     except (RecordError, ValueError):
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Check the entry: id, name, dates (YYYY-MM-DD), sex."))
     audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
-                 list_kind=row.list_kind)
+                 list_kind=row.list_kind, session=db)
+    db.commit()
     return RedirectResponse("/watchlist/manage", status_code=303)
 
 
@@ -155,7 +156,7 @@ def manage_import(request: Request, file: UploadFile = File(...),
         for r in recs:
             store.add_entry(db, r, reason=reason, source=source, list_kind=list_kind,
                             expires_on=exp, actor=principal.username)
-        db.commit()
+        db.flush()
     except RecordError as exc:
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
@@ -166,7 +167,8 @@ def manage_import(request: Request, file: UploadFile = File(...),
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Check the list kind and the expiry date."))
     audit.record("watchlist.import", principal, object_type="watchlist", count=len(recs),
-                 list_kind=list_kind)
+                 list_kind=list_kind, session=db)
+    db.commit()
     return _manage_page(request, db, principal,
                         notice=_("%(n)s entries imported.", n=len(recs)))
 
@@ -181,9 +183,9 @@ def manage_remove(request: Request, record_id: str, reason: str = Form(""),
     row = store.remove_entry(db, record_id, reason=reason, actor=principal.username)
     if row is None:
         raise HTTPException(404)
-    db.commit()
     audit.record("watchlist.remove", principal, object_type="watchlist_entry",
-                 object_id=row.id)
+                 object_id=row.id, session=db)
+    db.commit()
     return RedirectResponse("/watchlist/manage", status_code=303)
 
 
@@ -233,9 +235,10 @@ def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float 
         return fail(_("The deduplication failed. Check the file and try again."))
     run = store.save_run(db, actor=principal.username, origin=origin, threshold=threshold,
                          records=records, clusters=res.clusters)
-    db.commit()
+    db.flush()
     audit.record("dedupe.run", principal, object_type="dedupe_run", object_id=run.id,
-                 origin=origin, records=len(records), clusters=run.n_clusters)
+                 origin=origin, records=len(records), clusters=run.n_clusters, session=db)
+    db.commit()
     return RedirectResponse(f"/dedupe/runs/{run.id}", status_code=303)
 
 
@@ -270,7 +273,7 @@ def dedupe_decide(request: Request, cluster_id: int, decision: str = Form(""),
     c.status = decision
     c.decided_by = principal.username
     c.decided_at = utcnow()
-    db.commit()
     audit.record("dedupe.review", principal, object_type="dedupe_cluster", object_id=c.id,
-                 run_id=c.run_id, decision=decision, size=c.size)
+                 run_id=c.run_id, decision=decision, size=c.size, session=db)
+    db.commit()
     return RedirectResponse(f"/dedupe/runs/{c.run_id}#c{c.id}", status_code=303)

@@ -105,9 +105,11 @@ def create_screening(body: ScreeningIn, db: Session = Depends(get_db),
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
+    db.flush()
     audit.record("screening.create", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, level=screening.level)
+                 object_id=screening.id, unit_id=screening.unit_id, level=screening.level,
+                 session=db)
+    db.commit()
     return JSONResponse(screening_dict(db, screening), status_code=201)
 
 
@@ -131,10 +133,10 @@ def answer_screening(screening_id: int, body: AnswersIn, db: Session = Depends(g
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
     audit.record("screening.update", principal, object_type="screening",
                  object_id=screening.id, unit_id=screening.unit_id,
-                 answered=len(body.answers))
+                 answered=len(body.answers), session=db)
+    db.commit()
     return screening_dict(db, screening, body.lang)
 
 
@@ -157,10 +159,11 @@ def decide_screening(screening_id: int, body: DecisionIn, db: Session = Depends(
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
+    db.flush()
     audit.record("screening.decide", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id, decided_action=decision.action,
-                 screening_id=screening.id, correction=corrects is not None)
+                 screening_id=screening.id, correction=corrects is not None, session=db)
+    db.commit()
     return JSONResponse(screening_dict(db, screening), status_code=201)
 
 

@@ -118,10 +118,11 @@ def screenings_start(request: Request, kind: str = Form("departure"), mrz: str =
             db.rollback()
             error = _(ERRORS.get(exc.code, "The screening could not be started."))
         else:
-            db.commit()
+            db.flush()
             audit.record("screening.create", principal, object_type="screening",
                          object_id=screening.id, unit_id=screening.unit_id,
-                         level=screening.level)
+                         level=screening.level, session=db)
+            db.commit()
             return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
     return render(request, "screening/home.html", {
         "today": _today_list(db, principal), "error": error, "form": form,
@@ -262,9 +263,10 @@ def screening_answers(request: Request, screening_id: int,
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
     audit.record("screening.update", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, answered=len(answers))
+                 object_id=screening.id, unit_id=screening.unit_id, answered=len(answers),
+                 session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#assessment", status_code=303)
 
 
@@ -290,10 +292,11 @@ def screening_decide(request: Request, screening_id: int,
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
+    db.flush()
     audit.record("screening.decide", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id, decided_action=decision.action,
-                 screening_id=screening.id, correction=corrects is not None)
+                 screening_id=screening.id, correction=corrects is not None, session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#decisions", status_code=303)
 
 
@@ -312,10 +315,10 @@ def screening_approve(request: Request, screening_id: int, decision_id: int,
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
     audit.record("screening.approve", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id,
-                 approved=approval.approved)
+                 approved=approval.approved, session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#decisions", status_code=303)
 
 
