@@ -85,7 +85,8 @@ def search_submit(request: Request, full_name: str = Form(""), birth_date: str =
     entries = store.entry_details(db, [m.record_id for m in matches])
     results = [{"m": m, "e": entries.get(m.record_id)} for m in matches]
     audit.record("watchlist.screen", principal, object_type="watchlist", via_page=True,
-                 results=len(results), top_ids=[m.record_id for m in matches[:5]])
+                 results=len(results), top_ids=[m.record_id for m in matches[:5]], session=db)
+    db.commit()
     return _search_page(request, form=form, results=results)
 
 
@@ -94,7 +95,8 @@ def search_submit(request: Request, full_name: str = Form(""), birth_date: str =
 def _manage_page(request: Request, db: Session, principal: Principal, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
     rows = store.active_entries(db, limit=200)
-    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows))
+    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows), session=db)
+    db.commit()
     base = {"entries": rows, "kinds": store.LIST_KINDS, "error": None, "notice": None}
     base.update(ctx)
     return render(request, "matching/manage.html", base, status_code=status)
@@ -256,7 +258,8 @@ def dedupe_review(request: Request, run_id: int, db: Session = Depends(get_db),
                 store.DedupeMember.cluster_id.in_(list(members)))):
             members[m.cluster_id].append(m)
     audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
-                 clusters=len(clusters))
+                 clusters=len(clusters), session=db)
+    db.commit()
     return render(request, "matching/review.html",
                   {"run": run, "clusters": clusters, "members": members})
 

@@ -119,7 +119,8 @@ def get_screening(screening_id: int, lang: Literal["id", "en"] = "id",
                   principal: Principal = Depends(require("screening.read"))) -> Any:
     screening = load_screening(db, principal, screening_id)
     audit.record("screening.read", principal, object_type="screening", object_id=screening.id,
-                 unit_id=screening.unit_id)
+                 unit_id=screening.unit_id, session=db)
+    db.commit()
     return screening_dict(db, screening, lang)
 
 
@@ -189,7 +190,8 @@ def pdf_response(db: Session, principal: Principal, screening: Screening,
     except ValueError:
         raise HTTPException(404) from None
     audit.record("screening.export", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, format="pdf")
+                 object_id=screening.id, unit_id=screening.unit_id, format="pdf", session=db)
+    db.commit()
     name = screening.record_no.replace("/", "-")
     return Response(render_record(record), media_type="application/pdf",
                     headers={"content-disposition": f'inline; filename="{name}.pdf"'})
@@ -218,7 +220,8 @@ def history(db: Session, principal: Principal, person_id: int) -> dict[str, Any]
     similar = [m for m in index.search(record, top=6, threshold=service.HISTORY_MIN)
                if m.record_id != str(person_id)]
     audit.record("person.history.read", principal, object_type="screening_person",
-                 object_id=person_id, screenings=len(visible))
+                 object_id=person_id, screenings=len(visible), session=db)
+    db.commit()
     return {
         "person": {"id": person.id, "full_name": person.full_name,
                    "birth_date": person.birth_date.isoformat() if person.birth_date else None,

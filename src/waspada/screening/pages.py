@@ -152,7 +152,8 @@ def _screening_page(request: Request, db: Session, principal: Principal,
     lang = current_language.get()
     data = screening_dict(db, screening, lang)
     audit.record("screening.read", principal, object_type="screening", object_id=screening.id,
-                 unit_id=screening.unit_id)
+                 unit_id=screening.unit_id, session=db)
+    db.commit()
     from waspada.platform.security.models import User
 
     user = db.get(User, principal.user_id) if principal.user_id else None
@@ -181,7 +182,8 @@ def screening_stats(request: Request, days: int = 30, db: Session = Depends(get_
         by_day.setdefault(created.date().isoformat(), Counter())[bucket] += 1
         by_dest[dest or "-"] += 1
         by_unit.setdefault(units.get(unit_id, "?"), Counter())[bucket] += 1
-    audit.record("screening.stats", principal, object_type="screening", days=days)
+    audit.record("screening.stats", principal, object_type="screening", days=days, session=db)
+    db.commit()
     return render(request, "screening/stats.html", {
         "days": days, "by_day": sorted(by_day.items(), reverse=True),
         "by_dest": by_dest.most_common(), "by_unit": sorted(by_unit.items())})
@@ -216,7 +218,8 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
              s.passport_no or "", s.destination_country, s.level, s.recommended_action,
              s.final_action or ""] for s in db.scalars(stmt.order_by(Screening.created_at))]
     audit.record("screening.export", principal, object_type="screening", format=format,
-                 count=len(rows), day_from=start.isoformat(), day_to=end.isoformat())
+                 count=len(rows), day_from=start.isoformat(), day_to=end.isoformat(), session=db)
+    db.commit()
     stem = f"screenings-{start.isoformat()}-{end.isoformat()}"
     if format == "xlsx":
         from openpyxl import Workbook
