@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -211,9 +212,12 @@ def users_token(username: str,
 @audit_app.command("verify")
 def audit_verify(expect_head: Annotated[str | None, typer.Option(
         help="SEQ:HASH of the head recorded earlier; catches removal of the newest entries."
-        )] = None) -> None:
+        )] = None,
+        checkpoints: Annotated[Path | None, typer.Option(
+            "--checkpoints", help="File of signed heads printed by `waspada audit checkpoint`;"
+            " every one is checked.", dir_okay=False)] = None) -> None:
     """Check the whole hash chain; exit 1 and name the first bad entry if anything was altered."""
-    from waspada.platform.audit import verify
+    from waspada.platform.audit import parse_checkpoints, verify
     from waspada.platform.db import session_scope
 
     _require_schema()
@@ -223,15 +227,47 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
         if not seq.isdigit() or len(digest) != 64:
             fail("--expect-head must look like 1234:<64 hex characters>")
         expected = (int(seq), digest)
+    signed = []
+    if checkpoints is not None:
+        try:
+            signed = parse_checkpoints(checkpoints.read_text(encoding="utf-8"))
+        except OSError as exc:
+            fail(f"cannot read {checkpoints}: {exc.strerror}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            fail(f"{checkpoints}: {exc}")
     with session_scope() as session:
-        result = verify(session, expected)
+        result = verify(session, expected, signed)
     if result.ok:
+        extra = f"; {len(signed)} checkpoints match" if checkpoints is not None else ""
         out.print(f"[green]Audit trail intact[/]: {result.checked} entries; head "
-                  f"{result.head_seq}:{result.head_hash}")
+                  f"{result.head_seq}:{result.head_hash}{extra}", soft_wrap=True)
         return
     err.print(f"[bold red]Audit trail broken at entry {result.first_bad_seq}[/]: {result.problem}"
-              f" ({result.checked} entries verified before it)")
+              f" ({result.checked} entries verified before it)", soft_wrap=True)
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Verify the chain, then print a signed head (one JSON line) to store outside this server.
+
+    Append it to a file kept elsewhere and pass that file to `waspada audit verify
+    --checkpoints`: it catches removal of newer entries and rewrites by a key holder.
+    """
+    from waspada.platform.audit import make_checkpoint, verify
+    from waspada.platform.db import session_scope
+
+    _require_schema()
+    with session_scope() as session:
+        result = verify(session)
+        if not result.ok:
+            err.print(f"[bold red]Not signing: audit trail broken at entry "
+                      f"{result.first_bad_seq}[/]: {result.problem}", soft_wrap=True)
+            raise typer.Exit(1)
+        checkpoint = make_checkpoint(session)
+    if checkpoint is None:
+        fail("the audit trail is empty: nothing to sign yet")
+    print(checkpoint.to_line())
 
 
 def _mount_capabilities() -> None:

@@ -22,13 +22,6 @@ from waspada.platform.types import MAX_ID, IdField, IdPath, OptionalIdQuery, Pag
 api_router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-def release(db: Session) -> None:
-    """End the request's transaction (returning its connection to the pool) before writing the
-    audit entry, which takes a connection of its own: holding one while waiting for another
-    deadlocks the pool under load."""
-    db.commit()
-
-
 def error(exc: CaseError) -> JSONResponse:
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
     if exc.problems:
@@ -170,9 +163,9 @@ def list_cases(request: Request, status: str | None = Query(None, max_length=32)
     """Visible cases, newest first (own unit's and shared ones; analysts: all, de-identified)."""
     rows, more = store.list_cases(db, principal, _filters(status, overdue, unit, destination,
                                                           exploitation, reference), page)
-    release(db)
     audit.record("case.list", principal, object_type="case", count=len(rows), page=page,
-                 ip=client_ip(request))
+                 ip=client_ip(request), session=db)
+    db.commit()
     return _json({"page": page, "has_more": more, "cases": rows})
 
 
@@ -190,12 +183,12 @@ def create_case(body: CaseIn, request: Request, db: Session = Depends(get_db),
     except CaseError as exc:
         db.rollback()
         return error(exc)
-    db.commit()
+    db.flush()
     detail = store.view_case(db, principal, case)
-    release(db)
     audit.record("case.create", principal, object_type="case", object_id=case.id,
                  unit_id=case.owner_unit_id, persons=len(body.persons),
-                 duplicates=len(detail["duplicates"]), ip=client_ip(request))
+                 duplicates=len(detail["duplicates"]), ip=client_ip(request), session=db)
+    db.commit()
     return _json(detail, 201)
 
 
@@ -233,9 +226,9 @@ def add_organisation(body: OrganisationIn, db: Session = Depends(get_db),
     except CaseError as exc:
         db.rollback()
         return error(exc)
-    db.commit()
     audit.record("case_org.create", principal, object_type="case_organisation",
-                 object_id=org.id, code=org.code)
+                 object_id=org.id, code=org.code, session=db)
+    db.commit()
     return _json({"code": org.code, "id": org.id}, 201)
 
 
@@ -244,8 +237,8 @@ def case_stats(k: int | None = Query(None, ge=2, le=100), db: Session = Depends(
                principal: Principal = Depends(require("cases.stats"))) -> Response:
     """Counts by status and by month of report; ``k`` hides cells below k (CTDC uses 11)."""
     data = store.stats(db, principal, k)
-    release(db)
-    audit.record("case.stats", principal, object_type="case", total=data["total"])
+    audit.record("case.stats", principal, object_type="case", total=data["total"], session=db)
+    db.commit()
     return _json(data)
 
 
@@ -278,9 +271,9 @@ def export(request: Request,
     records = store.export_records(db, principal, id_list or None,
                                    _filters(status, overdue, None, destination, exploitation))
     deidentified = "identity" not in store.groups(principal)
-    release(db)
     audit.record("case.export", principal, object_type="case", count=len(records),
-                 format=format, deidentified=deidentified, ip=client_ip(request))
+                 format=format, deidentified=deidentified, ip=client_ip(request), session=db)
+    db.commit()
     if format == "htcds-csv":
         return Response(htcds.to_csv(records), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": 'attachment; filename="cases-htcds.csv"'})
@@ -298,9 +291,10 @@ def answer_referral(referral_id: IdPath, body: ReferralAnswer, db: Session = Dep
     except CaseError as exc:
         db.rollback()
         return error(exc)
-    db.commit()
     audit.record("case.referral_answer", principal, object_type="case",
-                 object_id=referral.case_id, referral_id=referral.id, status=referral.status)
+                 object_id=referral.case_id, referral_id=referral.id, status=referral.status,
+                 session=db)
+    db.commit()
     return _json({"id": referral.id, "status": referral.status})
 
 
@@ -312,9 +306,9 @@ def undo_merge(merge_id: IdPath, db: Session = Depends(get_db),
     except CaseError as exc:
         db.rollback()
         return error(exc)
-    db.commit()
     audit.record("case.unmerge", principal, object_type="case", object_id=record.merged_id,
-                 merge_id=record.id, survivor_id=record.survivor_id)
+                 merge_id=record.id, survivor_id=record.survivor_id, session=db)
+    db.commit()
     return _json({"id": record.id, "undone_at": record.undone_at})
 
 
@@ -329,9 +323,9 @@ def person_subject_export(person_id: IdPath, request: Request, db: Session = Dep
     if person is None or not store.may_see(db, principal, person.case_id):
         return error(CaseError("not_found", "no such person", 404))
     data = store.subject_export(db, person_id)
-    release(db)
     audit.record("case.subject_export", principal, object_type="case_person",
-                 object_id=person_id, case_id=person.case_id, ip=client_ip(request))
+                 object_id=person_id, case_id=person.case_id, ip=client_ip(request), session=db)
+    db.commit()
     return _json(data)
 
 
@@ -341,8 +335,8 @@ def run_retention(older_than_days: int | None = Query(None, ge=0, le=36500),
                   principal: Principal = Depends(require("cases.retention"))) -> Response:
     """Anonymise closed cases past the retention period (default WASPADA_CASES_RETENTION_DAYS)."""
     done = store.anonymise_expired(db, older_than_days)
+    audit.record("case.anonymise", principal, object_type="case", count=len(done), session=db)
     db.commit()
-    audit.record("case.anonymise", principal, object_type="case", count=len(done))
     return _json({"anonymised": len(done), "case_ids": done})
 
 
@@ -362,9 +356,9 @@ def get_case(case_id: IdPath, request: Request, db: Session = Depends(get_db),
     except CaseError as exc:
         return error(exc)
     data = store.view_case(db, principal, case)
-    release(db)
     audit.record("case.view", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, ip=client_ip(request))
+                 unit_id=case.owner_unit_id, ip=client_ip(request), session=db)
+    db.commit()
     return _json(data)
 
 
@@ -376,10 +370,11 @@ def _write(db: Session, principal: Principal, case_id: int, action: str, fn, **d
     except CaseError as exc:
         db.rollback()
         return error(exc)
-    db.commit()
+    db.flush()  # assigns the new item's id for the audit entry
     result_id = getattr(result, "id", None)
     audit.record(action, principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, item_id=result_id, **detail)
+                 unit_id=case.owner_unit_id, item_id=result_id, **detail, session=db)
+    db.commit()
     return _json({"id": result_id, "case_id": case.id, "status": case.status}, 201)
 
 
@@ -489,9 +484,9 @@ def case_duplicates(case_id: IdPath, db: Session = Depends(get_db),
     except CaseError as exc:
         return error(exc)
     data = store.case_dict(db, case)["duplicates"]
-    release(db)
     audit.record("case.duplicates", principal, object_type="case", object_id=case.id,
-                 count=len(data))
+                 count=len(data), session=db)
+    db.commit()
     return _json(data)
 
 
@@ -515,9 +510,10 @@ def download(case_id: IdPath, attachment_id: IdPath, request: Request,
         item, path = store.get_attachment(db, case, attachment_id)
     except CaseError as exc:
         return error(exc)
-    release(db)
     audit.record("case.attachment_download", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=client_ip(request))
+                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=client_ip(request),
+                 session=db)
+    db.commit()
     return attachment_response(item, path)
 
 

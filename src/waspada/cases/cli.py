@@ -103,7 +103,8 @@ def anonymise_cmd(older_than_days: Annotated[int | None, typer.Option(
     _schema()
     with session_scope() as session:
         done = store.anonymise_expired(session, older_than_days)
-    audit.record("case.anonymise", CLI_PRINCIPAL, object_type="case", count=len(done))
+        audit.record("case.anonymise", CLI_PRINCIPAL, object_type="case", count=len(done),
+                     session=session)
     typer.echo(f"Anonymised {len(done)} case(s).")
 
 
@@ -144,12 +145,11 @@ def add_org_cmd(code: str, name: str,
         with session_scope() as session:
             store.sync_organisations(session)
             org = store.add_organisation(session, code, name, name, org_type, country, unit)
-            org_id = org.id
+            audit.record("case_org.create", CLI_PRINCIPAL, object_type="case_organisation",
+                         object_id=org.id, session=session)
     except store.CaseError as exc:
         typer.echo(f"Error: {exc.message}", err=True)
         raise typer.Exit(2) from None
-    audit.record("case_org.create", CLI_PRINCIPAL, object_type="case_organisation",
-                 object_id=org_id)
     typer.echo(f"Added organisation {code.upper()}.")
 
 

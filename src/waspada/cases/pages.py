@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from waspada.cases import htcds, store
-from waspada.cases.api import attachment_response, release
+from waspada.cases.api import attachment_response
 from waspada.cases.settings import get_cases_settings
 from waspada.cases.store import CaseError, CaseFilters
 from waspada.cases.workflow import load_workflow
@@ -122,8 +122,9 @@ def case_list(request: Request, status: str = "", overdue: str = "", destination
                           unit_id=parse_id(unit),
                           reference=reference[:32] or None)
     rows, more = store.list_cases(db, principal, filters, page)
-    release(db)
-    audit.record("case.list", principal, object_type="case", count=len(rows), page=page)
+    audit.record("case.list", principal, object_type="case", count=len(rows), page=page,
+                 session=db)
+    db.commit()
     query = {"status": status, "overdue": overdue, "destination": destination,
              "exploitation": exploitation, "unit": unit, "reference": reference}
     return render(request, "cases/list.html", {
@@ -175,9 +176,11 @@ def case_new_submit(request: Request, db: Session = Depends(get_db),
         db.rollback()
         return render(request, "cases/new.html", {**_common(), "error": _error_text(exc),
                                                   "form": form}, status_code=exc.status)
-    db.commit()
+    db.flush()
     audit.record("case.create", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, persons=len(persons), ip=client_ip(request))
+                 unit_id=case.owner_unit_id, persons=len(persons), ip=client_ip(request),
+                 session=db)
+    db.commit()
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -193,9 +196,9 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
                       status_code=404)
     data = store.view_case(db, principal, case)
     orgs = store.list_organisations(db)
-    release(db)
     audit.record("case.view", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, ip=client_ip(request))
+                 unit_id=case.owner_unit_id, ip=client_ip(request), session=db)
+    db.commit()
     return render(request, "cases/detail.html", {
         **_common(), "case": data, "error": error, "orgs": orgs,
         "referral_reasons": htcds.REFERRAL_REASONS,
@@ -217,9 +220,11 @@ def _act(request: Request, db: Session, principal: Principal, case_id: int, acti
         db.rollback()
         return _case_page(request, db, principal, case_id, error=_error_text(exc),
                           status_code=exc.status if exc.status != 404 else 404)
-    db.commit()
+    db.flush()  # assigns the new item's id for the audit entry
     audit.record(action, principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, item_id=getattr(result, "id", None), **detail)
+                 unit_id=case.owner_unit_id, item_id=getattr(result, "id", None), **detail,
+                 session=db)
+    db.commit()
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -339,9 +344,10 @@ def referral_answer(request: Request, referral_id: IdPath, accept: str = Form("0
         return render(request, "error.html", {"status": exc.status, "code": exc.code,
                                               "message": _error_text(exc)},
                       status_code=exc.status)
-    db.commit()
     audit.record("case.referral_answer", principal, object_type="case",
-                 object_id=referral.case_id, referral_id=referral.id, status=referral.status)
+                 object_id=referral.case_id, referral_id=referral.id, status=referral.status,
+                 session=db)
+    db.commit()
     return RedirectResponse(f"/cases/{referral.case_id}", status_code=303)
 
 
@@ -370,9 +376,9 @@ def merge_undo(request: Request, merge_id: IdPath, db: Session = Depends(get_db)
         return render(request, "error.html", {"status": exc.status, "code": exc.code,
                                               "message": _error_text(exc)},
                       status_code=exc.status)
-    db.commit()
     audit.record("case.unmerge", principal, object_type="case", object_id=record.merged_id,
-                 merge_id=record.id)
+                 merge_id=record.id, session=db)
+    db.commit()
     return RedirectResponse(f"/cases/{record.survivor_id}", status_code=303)
 
 
@@ -397,9 +403,10 @@ def case_download(request: Request, case_id: IdPath, attachment_id: IdPath,
     except CaseError as exc:
         return render(request, "error.html", {"status": 404, "code": "not_found",
                                               "message": _error_text(exc)}, status_code=404)
-    release(db)
     audit.record("case.attachment_download", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=client_ip(request))
+                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=client_ip(request),
+                 session=db)
+    db.commit()
     return attachment_response(item, path)
 
 
@@ -447,9 +454,10 @@ def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session)
                          for k, v in report.problems.items()},
             "error": _("Please correct the marked fields.")}, status_code=422)
     case, code = store.create_public_case(db, report)
-    db.commit()
+    db.flush()
     audit.record("case.public_report", None, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, ip=ip)
+                 unit_id=case.owner_unit_id, ip=ip, session=db)
+    db.commit()
     return render(request, "cases/public_done.html", {"code": code})
 
 
@@ -466,8 +474,9 @@ def public_status(request: Request, code: str = Form(""), db: Session = Depends(
         return render(request, "cases/public_status.html", {
             "result": None, "asked": True, "limited": True}, status_code=429)
     found = store.public_status(db, code[:100])
-    release(db)
-    audit.record("case.public_status", None, outcome="ok" if found else "not_found", ip=ip)
+    audit.record("case.public_status", None, outcome="ok" if found else "not_found", ip=ip,
+                 session=db)
+    db.commit()
     result = None
     if found:
         state = load_workflow().states[found[0]]

@@ -147,7 +147,8 @@ def match(body: MatchRequest, threshold: float = Query(0.7, ge=0.0, le=1.0),
     out = run_match(db, body, threshold, limit)
     audit.record("watchlist.screen", principal, object_type="watchlist", via_api=True,
                  queries=len(body.queries),
-                 results=sum(len(r["results"]) for r in out["responses"].values()))
+                 results=sum(len(r["results"]) for r in out["responses"].values()), session=db)
+    db.commit()
     return out
 
 
@@ -163,7 +164,8 @@ def match_dataset(dataset: str, body: MatchRequest,
     out = run_match(db, body, threshold, limit, dataset)
     audit.record("watchlist.screen", principal, object_type="watchlist", dataset=dataset,
                  queries=len(body.queries),
-                 results=sum(len(r["results"]) for r in out["responses"].values()))
+                 results=sum(len(r["results"]) for r in out["responses"].values()), session=db)
+    db.commit()
     return out
 
 
@@ -191,7 +193,8 @@ def list_entries(limit: int = Query(100, ge=1, le=1000), db: Session = Depends(g
                  principal: Principal = Depends(require("watchlist.manage"))
                  ) -> list[dict[str, Any]]:
     rows = store.active_entries(db, limit=limit)
-    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows))
+    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows), session=db)
+    db.commit()
     return [_entity(e, e.record_id) for e in rows]
 
 
@@ -206,9 +209,10 @@ def add_entry(body: EntryIn, db: Session = Depends(get_db),
                               actor=principal.username)
     except (RecordError, ValueError) as exc:
         raise HTTPException(422, str(exc)) from None
-    db.commit()
+    db.flush()  # assigns row.id for the audit entry
     audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
-                 list_kind=row.list_kind)
+                 list_kind=row.list_kind, session=db)
+    db.commit()
     return _entity(row, row.record_id)
 
 
@@ -219,7 +223,7 @@ def remove_entry(record_id: str, body: RemoveIn, db: Session = Depends(get_db),
     row = store.remove_entry(db, record_id, reason=body.reason, actor=principal.username)
     if row is None:
         raise HTTPException(404, "no active entry with this id")
-    db.commit()
     audit.record("watchlist.remove", principal, object_type="watchlist_entry",
-                 object_id=row.id)
+                 object_id=row.id, session=db)
+    db.commit()
     return {"record_id": record_id, "active": False}

@@ -237,10 +237,11 @@ def import_cmd(
             for r in records:
                 store.add_entry(db, r, reason=reason, source=source, list_kind=kind,
                                 expires_on=exp, actor="cli")
+            db.flush()
+            audit.record("watchlist.import", CLI_PRINCIPAL, object_type="watchlist",
+                         count=len(records), list_kind=kind, session=db)
     except ValueError as exc:
         _fail(str(exc))
-    audit.record("watchlist.import", CLI_PRINCIPAL, object_type="watchlist",
-                 count=len(records), list_kind=kind)
     _err.print(f"imported {len(records):,} entries")
 
 
@@ -279,11 +280,10 @@ def add_cmd(
             row = store.add_entry(db, rec, reason=reason, source=source, list_kind=kind,
                                   expires_on=exp, actor="cli")
             db.flush()
-            entry_id = row.id
+            audit.record("watchlist.add", CLI_PRINCIPAL, object_type="watchlist_entry",
+                         object_id=row.id, list_kind=kind, session=db)
     except ValueError as exc:
         _fail(str(exc))
-    audit.record("watchlist.add", CLI_PRINCIPAL, object_type="watchlist_entry",
-                 object_id=entry_id, list_kind=kind)
     _err.print(f"added {record_id}")
 
 
@@ -304,10 +304,11 @@ def remove_cmd(
     with session_scope() as db:
         row = store.remove_entry(db, record_id, reason=reason, actor="cli")
         entry_id = row.id if row is not None else None
+        if entry_id is not None:
+            audit.record("watchlist.remove", CLI_PRINCIPAL, object_type="watchlist_entry",
+                         object_id=entry_id, session=db)
     if entry_id is None:
         _fail(f"no active entry {record_id!r}")
-    audit.record("watchlist.remove", CLI_PRINCIPAL, object_type="watchlist_entry",
-                 object_id=entry_id)
     _err.print(f"removed {record_id}")
 
 

@@ -87,7 +87,8 @@ def search_submit(request: Request, full_name: str = Form(""), birth_date: str =
     entries = store.entry_details(db, [m.record_id for m in matches])
     results = [{"m": m, "e": entries.get(m.record_id)} for m in matches]
     audit.record("watchlist.screen", principal, object_type="watchlist", via_page=True,
-                 results=len(results), top_ids=[m.record_id for m in matches[:5]])
+                 results=len(results), top_ids=[m.record_id for m in matches[:5]], session=db)
+    db.commit()
     return _search_page(request, form=form, results=results)
 
 
@@ -96,7 +97,8 @@ def search_submit(request: Request, full_name: str = Form(""), birth_date: str =
 def _manage_page(request: Request, db: Session, principal: Principal, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
     rows = store.active_entries(db, limit=200)
-    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows))
+    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows), session=db)
+    db.commit()
     base = {"entries": rows, "kinds": store.LIST_KINDS, "error": None, "notice": None}
     base.update(ctx)
     return render(request, "matching/manage.html", base, status_code=status)
@@ -128,13 +130,14 @@ def manage_add(request: Request, record_id: str = Form(""), full_name: str = For
                                    "passport_no": passport_no})
         row = store.add_entry(db, rec, reason=reason, source=source, list_kind=list_kind,
                               expires_on=_expiry(expires_on), actor=principal.username)
-        db.commit()
+        db.flush()
     except (RecordError, ValueError):
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Check the entry: id, name, dates (YYYY-MM-DD), sex."))
     audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
-                 list_kind=row.list_kind)
+                 list_kind=row.list_kind, session=db)
+    db.commit()
     return RedirectResponse("/watchlist/manage", status_code=303)
 
 
@@ -157,7 +160,7 @@ def manage_import(request: Request, file: UploadFile = File(...),
         for r in recs:
             store.add_entry(db, r, reason=reason, source=source, list_kind=list_kind,
                             expires_on=exp, actor=principal.username)
-        db.commit()
+        db.flush()
     except RecordError as exc:
         db.rollback()
         return _manage_page(request, db, principal, status_code=400,
@@ -168,7 +171,8 @@ def manage_import(request: Request, file: UploadFile = File(...),
         return _manage_page(request, db, principal, status_code=400,
                             error=_("Check the list kind and the expiry date."))
     audit.record("watchlist.import", principal, object_type="watchlist", count=len(recs),
-                 list_kind=list_kind)
+                 list_kind=list_kind, session=db)
+    db.commit()
     return _manage_page(request, db, principal,
                         notice=_("%(n)s entries imported.", n=len(recs)))
 
@@ -183,9 +187,9 @@ def manage_remove(request: Request, record_id: str, reason: str = Form(""),
     row = store.remove_entry(db, record_id, reason=reason, actor=principal.username)
     if row is None:
         raise HTTPException(404)
-    db.commit()
     audit.record("watchlist.remove", principal, object_type="watchlist_entry",
-                 object_id=row.id)
+                 object_id=row.id, session=db)
+    db.commit()
     return RedirectResponse("/watchlist/manage", status_code=303)
 
 
@@ -235,9 +239,10 @@ def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float 
         return fail(_("The deduplication failed. Check the file and try again."))
     run = store.save_run(db, actor=principal.username, origin=origin, threshold=threshold,
                          records=records, clusters=res.clusters)
-    db.commit()
+    db.flush()
     audit.record("dedupe.run", principal, object_type="dedupe_run", object_id=run.id,
-                 origin=origin, records=len(records), clusters=run.n_clusters)
+                 origin=origin, records=len(records), clusters=run.n_clusters, session=db)
+    db.commit()
     return RedirectResponse(f"/dedupe/runs/{run.id}", status_code=303)
 
 
@@ -255,7 +260,8 @@ def dedupe_review(request: Request, run_id: IdPath, db: Session = Depends(get_db
                 store.DedupeMember.cluster_id.in_(list(members)))):
             members[m.cluster_id].append(m)
     audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
-                 clusters=len(clusters))
+                 clusters=len(clusters), session=db)
+    db.commit()
     return render(request, "matching/review.html",
                   {"run": run, "clusters": clusters, "members": members})
 
@@ -272,7 +278,7 @@ def dedupe_decide(request: Request, cluster_id: IdPath, decision: str = Form("")
     c.status = decision
     c.decided_by = principal.username
     c.decided_at = utcnow()
-    db.commit()
     audit.record("dedupe.review", principal, object_type="dedupe_cluster", object_id=c.id,
-                 run_id=c.run_id, decision=decision, size=c.size)
+                 run_id=c.run_id, decision=decision, size=c.size, session=db)
+    db.commit()
     return RedirectResponse(f"/dedupe/runs/{c.run_id}#c{c.id}", status_code=303)

@@ -36,5 +36,6 @@ def check_offer(body: OfferCheckRequest, db: Session = Depends(get_db),
     into the submitted text), advice, extracted contacts, and the statistical model's share."""
     result = analyse(body.text, agencies=agency_names(db)).to_dict(body.lang)
     audit.record("offers.check", principal, object_type="offer", level=result["level"],
-                 chars=len(body.text))
+                 chars=len(body.text), session=db)
+    db.commit()
     return result

@@ -87,9 +87,10 @@ def report_submit(request: Request, text: str = Form(""), where_seen: str = Form
                          reporter_contact=contact.strip()[:200], score=analysis.score,
                          level=analysis.level)
     db.add(report)
-    db.commit()
+    db.flush()
     audit.record("offers.report.create", None, actor="public", object_type="offer_report",
-                 object_id=report.id, level=analysis.level)
+                 object_id=report.id, level=analysis.level, session=db)
+    db.commit()
     return _public_page(request, reported=True)
 
 
@@ -156,9 +157,10 @@ def scan_upload(request: Request, upload: UploadFile = File(...),
                      results_jsonl="\n".join(dumps_json(r, ensure_ascii=False)
                                              for r in results))
     db.add(scan)
-    db.commit()
+    db.flush()
     audit.record("offers.scan", principal, object_type="offer_scan", object_id=scan.id,
-                 records=len(results), skipped=len(problems))
+                 records=len(results), skipped=len(problems), session=db)
+    db.commit()
     return _scan_page(request, db, scan=scan, results=results[:500],
                       contacts=bulk.aggregate_contacts(results)[:200], problems=problems[:50],
                       multiline=summary.multiline[:50])
@@ -176,7 +178,8 @@ def scan_download(scan_id: IdPath, db: Session = Depends(get_db),
                   principal: Principal = Depends(require("offers.scan"))) -> Response:
     scan = _load_scan(db, scan_id)
     audit.record("offers.scan.export", principal, object_type="offer_scan", object_id=scan.id,
-                 format="jsonl")
+                 format="jsonl", session=db)
+    db.commit()
     return Response(scan.results_jsonl + "\n", media_type="application/x-ndjson",
                     headers={"content-disposition":
                              f'attachment; filename="scan-{scan.id}-results.jsonl"'})
@@ -194,7 +197,8 @@ def scan_contacts(scan_id: IdPath, db: Session = Depends(get_db),
         writer.writerow([row["kind"], spreadsheet_safe(row["value"]), row["count"],
                          row["max_level"], " ".join(spreadsheet_safe(str(i)) for i in row["ids"])])
     audit.record("offers.scan.export", principal, object_type="offer_scan", object_id=scan.id,
-                 format="contacts_csv")
+                 format="contacts_csv", session=db)
+    db.commit()
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition":
                              f'attachment; filename="scan-{scan.id}-contacts.csv"'})
@@ -207,7 +211,8 @@ def report_view(request: Request, report_id: IdPath, db: Session = Depends(get_d
     if report is None:
         raise HTTPException(404)
     audit.record("offers.report.read", principal, object_type="offer_report",
-                 object_id=report.id)
+                 object_id=report.id, session=db)
+    db.commit()
     result = analyse(report.text, agencies=agency_names(db)).to_dict(current_language.get())
     return render(request, "offers/report.html", {"report": report, "result": result})
 
@@ -219,7 +224,8 @@ def report_status(report_id: IdPath, status: str = Form(...), db: Session = Depe
     if report is None or status not in ("new", "reviewed", "referred", "dismissed"):
         raise HTTPException(404 if report is None else 422)
     report.status = status
-    db.commit()
+    db.flush()
     audit.record("offers.report.update", principal, object_type="offer_report",
-                 object_id=report.id, status=status)
+                 object_id=report.id, status=status, session=db)
+    db.commit()
     return RedirectResponse(f"/offers/reports/{report_id}", status_code=303)

@@ -98,7 +98,8 @@ def audit_entries(action: str = "", actor: str = "", object_type: str = "", day_
                   principal: Principal = Depends(require("audit.read"))) -> list[AuditOut]:
     stmt = audit_query(action, actor, object_type, day_from, day_to)
     rows = list(db.scalars(stmt.order_by(audit.AuditEntry.seq.desc()).limit(limit)))
-    audit.record("audit.read", principal, object_type="audit", count=len(rows))
+    audit.record("audit.read", principal, object_type="audit", count=len(rows), session=db)
+    db.commit()
     return [AuditOut.model_validate(row, from_attributes=True) for row in rows]
 
 

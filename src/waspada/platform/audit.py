@@ -1,10 +1,25 @@
-"""Append-only, hash-chained audit trail.
+"""Append-only, hash-chained audit trail, anchored by a key held outside the database.
 
 Every entry carries ``seq`` (1, 2, 3, ... with no gaps), the hash of the previous entry and its
-own SHA-256 over a canonical JSON form of its fields. Editing an entry breaks its hash; deleting
-one leaves a gap in ``seq`` or a broken link. :func:`verify` walks the chain and names the first
-bad entry. Entries are written in their own short transaction under a lock (a process lock, plus
-a PostgreSQL advisory lock so several server processes cannot fork the chain).
+own HMAC-SHA256 (``alg = "hmac-sha256"``) over a canonical JSON form of its fields, keyed with
+the audit key (``WASPADA_AUDIT_KEY`` or ``data_dir/audit_key``; never in the database). Editing
+an entry breaks its MAC; deleting one leaves a gap in ``seq`` or a broken link; and rewriting the
+chain (editing one entry and recomputing every later one) needs the key. :func:`verify` walks
+the chain and names the first bad entry.
+
+Entries written before anchoring use plain SHA-256 (``alg = "sha256"``). Migration
+``0003_platform`` closed them with one keyed ``audit.anchor`` entry; :func:`verify` accepts
+legacy entries only before that anchor, so they cannot be rewritten (or the whole chain
+downgraded to unkeyed hashes) without the key either.
+
+Checkpoints (:func:`make_checkpoint`) are signed heads the operator keeps elsewhere; verifying
+against them catches what the key cannot: removal of the newest entries, and a rewrite by
+someone who holds both the database and the key.
+
+:func:`record` appends inside the caller's transaction when given ``session=``: the business
+change and its audit entry then commit (or vanish) together. The chain lock is taken inside that
+transaction (a PostgreSQL advisory transaction lock; on SQLite, the database write lock) and held
+until it ends, so concurrent writers cannot fork the chain or leave a gap in ``seq``.
 
 Never put personal data in ``summary``: use object ids; details are for ids, counts and codes.
 """
@@ -12,22 +27,25 @@ Never put personal data in ``summary``: use object ids; details are for ids, cou
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.platform.db import Base, UTCDateTime, session_scope, utcnow
 from waspada.platform.security.policy import Principal
+from waspada.platform.settings import get_settings
 
 GENESIS = "0" * 64
 _ADVISORY_KEY = 727_372_372  # arbitrary constant naming the audit chain lock
-_lock = threading.Lock()
+ALG_LEGACY = "sha256"  # before anchoring: anyone can recompute it
+ALG_HMAC = "hmac-sha256"
+ANCHOR_ACTION = "audit.anchor"
 
 
 class AuditEntry(Base):
@@ -50,6 +68,7 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    alg: Mapped[str] = mapped_column(String(16), default=ALG_HMAC, server_default=ALG_LEGACY)
 
 
 HASHED_FIELDS = (
@@ -58,18 +77,56 @@ HASHED_FIELDS = (
 )
 
 
-def entry_hash(entry: AuditEntry) -> str:
+def audit_key() -> bytes:
+    return get_settings().effective_audit_key.encode()
+
+
+def checkpoint_key() -> bytes:
+    """``WASPADA_AUDIT_CHECKPOINT_KEY``, else a key derived from the audit key."""
+    configured = get_settings().audit_checkpoint_key
+    if configured:
+        return configured.encode()
+    return hmac.new(audit_key(), b"waspada audit checkpoint v1", hashlib.sha256).digest()
+
+
+def hash_values(values: dict[str, Any], alg: str, key: bytes | None = None) -> str:
+    """The digest of one entry given its hashed fields (datetimes already ISO strings).
+
+    Legacy entries hash the fields alone; keyed entries also bind ``alg``, so an entry cannot be
+    relabelled from one scheme to the other.
+    """
+    if alg == ALG_LEGACY:
+        payload = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+    if alg != ALG_HMAC:
+        raise ValueError(f"unknown audit hash algorithm {alg!r}")
+    payload = json.dumps({**values, "alg": alg}, sort_keys=True, separators=(",", ":"),
+                         ensure_ascii=True)
+    return hmac.new(key if key is not None else audit_key(), payload.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def entry_hash(entry: AuditEntry, key: bytes | None = None) -> str:
     values: dict[str, Any] = {}
     for name in HASHED_FIELDS:
         value = getattr(entry, name)
         values[name] = value.isoformat() if isinstance(value, datetime) else value
-    payload = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hash_values(values, entry.alg or ALG_HMAC, key)
 
 
 def _take_chain_lock(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+    """Serialise chain writers until the caller's transaction ends.
+
+    PostgreSQL: an advisory transaction lock. SQLite: a write that matches no row makes the
+    transaction take the database write lock now (waiting up to ``busy_timeout``), so the head
+    read next is the newest and nobody else can append before this transaction commits.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_ADVISORY_KEY)))
+    elif dialect == "sqlite":
+        table = AuditEntry.__table__
+        session.execute(update(table).where(false()).values(seq=table.c.seq))
 
 
 def record(
@@ -82,33 +139,53 @@ def record(
     outcome: str = "ok",
     ip: str | None = None,
     actor: str | None = None,
+    session: Session | None = None,
     **detail: Any,
 ) -> int:
-    """Append one entry; return its ``seq``. ``actor`` overrides the name (failed logins)."""
-    with _lock, session_scope() as session:
-        _take_chain_lock(session)
-        last = session.execute(
-            select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-        ).first()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = AuditEntry(
-            seq=seq,
-            created_at=utcnow(),
-            actor_user_id=principal.user_id if principal else None,
-            actor=(actor or (principal.username if principal else "anonymous"))[:64],
-            via=principal.via if principal else "web",
-            action=action,
-            object_type=object_type,
-            object_id=None if object_id is None else str(object_id),
-            unit_id=unit_id,
-            outcome=outcome,
-            ip=ip,
-            detail=json.dumps(detail, sort_keys=True, default=str),
-            prev_hash=prev,
-        )
-        entry.hash = entry_hash(entry)
-        session.add(entry)
-        return seq
+    """Append one entry; return its ``seq``. ``actor`` overrides the name (failed logins).
+
+    With ``session``, the entry joins that session's transaction and the caller commits it
+    together with the change it describes (record last, just before the commit: the chain lock
+    is held from here until that transaction ends). Without, it commits on its own.
+    """
+    if session is not None:
+        return _append(session, action, principal, object_type=object_type,
+                       object_id=object_id, unit_id=unit_id, outcome=outcome, ip=ip,
+                       actor=actor, detail=detail)
+    with session_scope() as own:
+        return _append(own, action, principal, object_type=object_type, object_id=object_id,
+                       unit_id=unit_id, outcome=outcome, ip=ip, actor=actor, detail=detail)
+
+
+def _append(session: Session, action: str, principal: Principal | None, *,
+            object_type: str | None, object_id: str | int | None, unit_id: int | None,
+            outcome: str, ip: str | None, actor: str | None, detail: dict[str, Any]) -> int:
+    session.flush()  # the caller's pending changes first (on SQLite they take the write lock)
+    _take_chain_lock(session)
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    entry = AuditEntry(
+        seq=seq,
+        created_at=utcnow(),
+        actor_user_id=principal.user_id if principal else None,
+        actor=(actor or (principal.username if principal else "anonymous"))[:64],
+        via=principal.via if principal else "web",
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        unit_id=unit_id,
+        outcome=outcome,
+        ip=ip,
+        detail=json.dumps(detail, sort_keys=True, default=str),
+        prev_hash=prev,
+        alg=ALG_HMAC,
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
+    return seq
 
 
 @dataclass(frozen=True)
@@ -126,34 +203,133 @@ def _walk(session: Session) -> Iterator[AuditEntry]:
     yield from session.scalars(stmt)
 
 
-def verify(session: Session, expect_head: tuple[int, str] | None = None) -> VerifyResult:
+def verify(session: Session, expect_head: tuple[int, str] | None = None,
+           checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
     """Walk the whole chain; report the first entry that was edited, removed or re-linked.
 
-    ``expect_head`` is a ``(seq, hash)`` pair recorded earlier outside the database (e.g. in a
-    daily report): it catches the removal of the newest entries, which a chain alone cannot.
+    ``expect_head`` is a ``(seq, hash)`` pair and ``checkpoints`` are signed heads recorded
+    earlier outside the database: they catch the removal of the newest entries, which a chain
+    alone cannot, and a rewrite by someone holding the audit key.
     """
+    key = audit_key()
+    wanted: dict[int, list[str]] = {}
+    for number, cp in enumerate(checkpoints, 1):
+        if not cp.signature_ok():
+            return VerifyResult(False, 0, 0, GENESIS, cp.seq,
+                                f"checkpoint {number} (entry {cp.seq}) has a bad signature: "
+                                "it was altered or signed with another key")
+        wanted.setdefault(cp.seq, []).append(cp.hash)
+    if expect_head:
+        wanted.setdefault(expect_head[0], []).append(expect_head[1])
     prev_hash, expected_seq, checked = GENESIS, 1, 0
+    prev_alg: str | None = None
     seen: dict[int, str] = {}
     for entry in _walk(session):
-        if entry.seq != expected_seq:
+        seq = entry.seq
+        if seq != expected_seq:
             return VerifyResult(False, checked, expected_seq - 1, prev_hash, expected_seq,
-                                f"entry {expected_seq} is missing (next found: {entry.seq})")
+                                f"entry {expected_seq} is missing (next found: {seq})")
         if entry.prev_hash != prev_hash:
-            return VerifyResult(False, checked, entry.seq - 1, prev_hash, entry.seq,
-                                f"entry {entry.seq} does not link to entry {entry.seq - 1}")
-        if entry_hash(entry) != entry.hash:
-            return VerifyResult(False, checked, entry.seq - 1, prev_hash, entry.seq,
-                                f"entry {entry.seq} was altered (hash mismatch)")
-        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-        if expect_head and entry.seq == expect_head[0]:
-            seen[entry.seq] = entry.hash
+            return VerifyResult(False, checked, seq - 1, prev_hash, seq,
+                                f"entry {seq} does not link to entry {seq - 1}")
+        problem = _alg_problem(entry, prev_alg)
+        if problem:
+            return VerifyResult(False, checked, seq - 1, prev_hash, seq, problem)
+        if entry_hash(entry, key) != entry.hash:
+            hint = (" or the audit key differs from the one it was written with"
+                    if entry.alg == ALG_HMAC else "")
+            return VerifyResult(False, checked, seq - 1, prev_hash, seq,
+                                f"entry {seq} was altered (hash mismatch{hint})")
+        prev_hash, prev_alg = entry.hash, entry.alg
+        expected_seq, checked = expected_seq + 1, checked + 1
+        if seq in wanted:
+            seen[seq] = entry.hash
     head_seq = expected_seq - 1
-    if expect_head:
-        seq, digest = expect_head
+    if prev_alg == ALG_LEGACY:
+        return VerifyResult(False, checked, head_seq, prev_hash, head_seq,
+                            f"entries up to {head_seq} are not anchored by the audit key "
+                            "(no keyed entry follows them; run `waspada db upgrade`)")
+    for seq in sorted(wanted):
         if seq > head_seq:
             return VerifyResult(False, checked, head_seq, prev_hash, head_seq + 1,
-                                f"entries {head_seq + 1}..{seq} are missing")
-        if seen.get(seq) != digest:
+                                f"entries {head_seq + 1}..{seq} are missing (a recorded head "
+                                f"or checkpoint names entry {seq})")
+        if any(digest != seen.get(seq) for digest in wanted[seq]):
             return VerifyResult(False, checked, head_seq, prev_hash, seq,
-                                f"entry {seq} does not match the recorded head hash")
+                                f"entry {seq} does not match the recorded head hash: the chain "
+                                "was rewritten since that head or checkpoint")
     return VerifyResult(True, checked, head_seq, prev_hash)
+
+
+def _alg_problem(entry: AuditEntry, prev_alg: str | None) -> str | None:
+    """Legacy (unkeyed) entries are valid only before the keyed ``audit.anchor`` entry."""
+    if entry.alg == ALG_LEGACY:
+        if prev_alg == ALG_HMAC:
+            return (f"entry {entry.seq} uses the unkeyed legacy hash after the chain was "
+                    "anchored (rewritten without the key)")
+        return None
+    if entry.alg != ALG_HMAC:
+        return f"entry {entry.seq} names an unknown hash algorithm"
+    if prev_alg == ALG_LEGACY and entry.action != ANCHOR_ACTION:
+        return f"entry {entry.seq} follows legacy entries but is not the anchor entry"
+    return None
+
+
+# -- checkpoints -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed head: ``seq`` and ``hash`` of the newest entry at ``time`` (ISO 8601, UTC)."""
+
+    seq: int
+    hash: str
+    time: str
+    sig: str
+
+    @staticmethod
+    def message(seq: int, digest: str, time: str) -> bytes:
+        return f"waspada-audit-checkpoint:v1:{seq}:{digest}:{time}".encode()
+
+    def signature_ok(self, key: bytes | None = None) -> bool:
+        expected = hmac.new(key or checkpoint_key(), self.message(self.seq, self.hash, self.time),
+                            hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, self.sig)
+
+    def to_line(self) -> str:
+        return json.dumps({"seq": self.seq, "hash": self.hash, "time": self.time,
+                           "alg": "hmac-sha256", "sig": self.sig}, separators=(",", ":"))
+
+
+def make_checkpoint(session: Session) -> Checkpoint | None:
+    """Sign the current head (``None`` when the chain is empty). Verify the chain first."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    if last is None:
+        return None
+    time = utcnow().isoformat(timespec="seconds")
+    sig = hmac.new(checkpoint_key(), Checkpoint.message(last[0], last[1], time),
+                   hashlib.sha256).hexdigest()
+    return Checkpoint(last[0], last[1], time, sig)
+
+
+def parse_checkpoints(text: str) -> list[Checkpoint]:
+    """One JSON checkpoint per line (blank lines and ``#`` comments skipped).
+
+    Raises ``ValueError`` naming the first malformed line.
+    """
+    found: list[Checkpoint] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            data = json.loads(line)
+            cp = Checkpoint(int(data["seq"]), str(data["hash"]), str(data["time"]),
+                            str(data["sig"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"line {number} is not a checkpoint") from exc
+        if cp.seq < 1 or len(cp.hash) != 64:
+            raise ValueError(f"line {number} is not a checkpoint")
+        found.append(cp)
+    return found

@@ -54,17 +54,18 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    # in WAL mode NORMAL keeps the database consistent after a crash and only risks the last
-    # commits on power loss; it saves an fsync on every commit (every audit entry is one)
+    # in WAL mode NORMAL keeps the database consistent after a crash (kill -9 included: see
+    # tests/security/test_crash_recovery.py) and only risks the last commits on power loss; it
+    # saves an fsync on every commit
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
-#: A request may hold one connection while the audit trail writes through a second (see
-#: audit.record), and the server runs up to 40 requests at once (the thread pool), so the pool
-#: must offer two connections per concurrent request or requests wait on each other.
-POOL_SIZE, POOL_OVERFLOW = 20, 60
+#: A request uses one connection: its audit entry joins the request's own transaction
+#: (``audit.record(..., session=db)``). The server runs up to 40 requests at once (the thread
+#: pool), so the pool offers 40 connections (10 kept open, 30 more on demand).
+POOL_SIZE, POOL_OVERFLOW = 10, 30
 
 
 def make_engine(url: str) -> Engine:
@@ -75,7 +76,7 @@ def make_engine(url: str) -> Engine:
                                pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE // 2,
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
                          max_overflow=POOL_OVERFLOW)
 
 

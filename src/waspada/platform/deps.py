@@ -60,10 +60,10 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
         token = auth.token_for_bearer(db, header[7:].strip())
         if token is not None:
             user, via = token.user, "token"
-            db.commit()
             audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
                          object_id=token.id, ip=client_ip(request),
-                         method=request.method, path=request.url.path)
+                         method=request.method, path=request.url.path, session=db)
+            db.commit()
     else:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:

@@ -156,8 +156,9 @@ def account_token_create(request: Request, name: str = Form(""), db: Session = D
                          principal: Principal = Depends(require("account.self"))) -> Response:
     user = db.get(User, principal.user_id)
     token, raw = auth.create_api_token(db, user, name.strip()[:100])
+    db.flush()
+    audit.record("token.create", principal, object_type="api_token", object_id=token.id, session=db)
     db.commit()
-    audit.record("token.create", principal, object_type="api_token", object_id=token.id)
     return _account(request, db, user, new_token=raw)
 
 
@@ -195,8 +196,9 @@ def account_totp_confirm(request: Request, secret: str = Form(...), code: str = 
         return _account(request, db, user, totp_secret=secret, totp_uri=auth.totp_uri(user, secret),
                         totp_error=_("The authenticator code is not correct."))
     user.totp_secret = secret
+    db.flush()
+    audit.record("totp.enable", principal, object_type="user", object_id=user.id, session=db)
     db.commit()
-    audit.record("totp.enable", principal, object_type="user", object_id=user.id)
     return RedirectResponse("/account", status_code=303)
 
 
@@ -205,8 +207,9 @@ def account_totp_disable(request: Request, db: Session = Depends(get_db),
                          principal: Principal = Depends(require("account.self"))) -> Response:
     user = db.get(User, principal.user_id)
     user.totp_secret = None
+    db.flush()
+    audit.record("totp.disable", principal, object_type="user", object_id=user.id, session=db)
     db.commit()
-    audit.record("totp.disable", principal, object_type="user", object_id=user.id)
     return RedirectResponse("/account", status_code=303)
 
 
@@ -237,9 +240,10 @@ def admin_users_add(request: Request, username: str = Form(""), full_name: str =
     except UserError as exc:
         db.rollback()
         return _users_page(request, db, error=exc.localized(_))
-    db.commit()
+    db.flush()
     audit.record("user.create", principal, object_type="user", object_id=user.id,
-                 unit_id=user.unit_id, role=user.role)
+                 unit_id=user.unit_id, role=user.role, session=db)
+    db.commit()
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -253,9 +257,10 @@ def admin_users_active(request: Request, user_id: IdPath, active: str = Form("0"
 
         raise HTTPException(404)
     user.is_active = active == "1"
-    db.commit()
+    db.flush()
     audit.record("user.enable" if user.is_active else "user.disable", principal,
-                 object_type="user", object_id=user.id)
+                 object_type="user", object_id=user.id, session=db)
+    db.commit()
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -268,8 +273,9 @@ def admin_units_add(request: Request, name: str = Form(""), kind: str = Form("ot
     except UserError as exc:
         db.rollback()
         return _users_page(request, db, error=exc.localized(_))
+    db.flush()
+    audit.record("unit.create", principal, object_type="unit", object_id=unit.id, session=db)
     db.commit()
-    audit.record("unit.create", principal, object_type="unit", object_id=unit.id)
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -317,7 +323,8 @@ def audit_page(request: Request, action: str = "", actor: str = "", object_type:
     page = min(max(page, 1), pages)
     rows = list(db.scalars(stmt.order_by(audit.AuditEntry.seq.desc())
                            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    audit.record("audit.read", principal, object_type="audit", count=len(rows))
+    audit.record("audit.read", principal, object_type="audit", count=len(rows), session=db)
+    db.commit()
     filters = {"action": action, "actor": actor, "object_type": object_type,
                "day_from": day_from, "day_to": day_to}
     return render(request, "audit.html", {"rows": rows, "total": total, "page": page,

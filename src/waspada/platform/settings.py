@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     #: signing key; generated once under data_dir when unset
     secret_key: str | None = None
+    #: HMAC key anchoring the audit chain; generated once under data_dir (``audit_key``) when
+    #: unset. Keep it outside the database (and its backups): see docs/security.md
+    audit_key: str | None = None
+    #: key signing audit checkpoints; derived from the audit key when unset
+    audit_checkpoint_key: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     session_lifetime_minutes: int = 8 * 60
@@ -47,16 +52,31 @@ class Settings(BaseSettings):
     @property
     def effective_secret_key(self) -> str:
         """The configured key, or one generated once and kept (mode 0600) under ``data_dir``."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret_key"
+        return self.secret_key or self._key_file("secret_key")
+
+    @property
+    def effective_audit_key(self) -> str:
+        """``WASPADA_AUDIT_KEY``, or one generated once and kept (0600) in ``data_dir``."""
+        return self.audit_key or self._key_file("audit_key")
+
+    def _key_file(self, name: str) -> str:
+        path = self.data_dir / name
         if path.exists():
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # written whole to a private temporary file, then linked into place: a second process
+        # starting at the same moment either wins the link or reads the complete winner
+        tmp = self.data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            key = path.read_text().strip()
+        finally:
+            tmp.unlink()
         return key
 
 

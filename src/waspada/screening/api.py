@@ -106,9 +106,11 @@ def create_screening(body: ScreeningIn, db: Session = Depends(get_db),
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
+    db.flush()
     audit.record("screening.create", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, level=screening.level)
+                 object_id=screening.id, unit_id=screening.unit_id, level=screening.level,
+                 session=db)
+    db.commit()
     return JSONResponse(screening_dict(db, screening), status_code=201)
 
 
@@ -118,7 +120,8 @@ def get_screening(screening_id: IdPath, lang: Literal["id", "en"] = "id",
                   principal: Principal = Depends(require("screening.read"))) -> Any:
     screening = load_screening(db, principal, screening_id)
     audit.record("screening.read", principal, object_type="screening", object_id=screening.id,
-                 unit_id=screening.unit_id)
+                 unit_id=screening.unit_id, session=db)
+    db.commit()
     return screening_dict(db, screening, lang)
 
 
@@ -132,10 +135,10 @@ def answer_screening(screening_id: IdPath, body: AnswersIn, db: Session = Depend
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
     audit.record("screening.update", principal, object_type="screening",
                  object_id=screening.id, unit_id=screening.unit_id,
-                 answered=len(body.answers))
+                 answered=len(body.answers), session=db)
+    db.commit()
     return screening_dict(db, screening, body.lang)
 
 
@@ -158,10 +161,11 @@ def decide_screening(screening_id: IdPath, body: DecisionIn, db: Session = Depen
     except service.ScreeningError as exc:
         db.rollback()
         return _error(exc)
-    db.commit()
+    db.flush()
     audit.record("screening.decide", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id, decided_action=decision.action,
-                 screening_id=screening.id, correction=corrects is not None)
+                 screening_id=screening.id, correction=corrects is not None, session=db)
+    db.commit()
     return JSONResponse(screening_dict(db, screening), status_code=201)
 
 
@@ -187,7 +191,8 @@ def pdf_response(db: Session, principal: Principal, screening: Screening,
     except ValueError:
         raise HTTPException(404) from None
     audit.record("screening.export", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, format="pdf")
+                 object_id=screening.id, unit_id=screening.unit_id, format="pdf", session=db)
+    db.commit()
     name = screening.record_no.replace("/", "-")
     return Response(render_record(record), media_type="application/pdf",
                     headers={"content-disposition": f'inline; filename="{name}.pdf"'})
@@ -232,7 +237,8 @@ def history(db: Session, principal: Principal, person_id: int) -> dict[str, Any]
     reachable = visible_person_ids(db, principal, [int(m.record_id) for m in matches])
     similar = [m for m in matches if int(m.record_id) in reachable]
     audit.record("person.history.read", principal, object_type="screening_person",
-                 object_id=person_id, screenings=len(visible))
+                 object_id=person_id, screenings=len(visible), session=db)
+    db.commit()
     # the person row holds the identity as first screened; when another unit screened first,
     # show the identity as the caller's own unit recorded it (not the other unit's NIK/passport)
     first = min(rows, key=lambda s: s.id)

@@ -119,10 +119,11 @@ def screenings_start(request: Request, kind: str = Form("departure"), mrz: str =
             db.rollback()
             error = _(ERRORS.get(exc.code, "The screening could not be started."))
         else:
-            db.commit()
+            db.flush()
             audit.record("screening.create", principal, object_type="screening",
                          object_id=screening.id, unit_id=screening.unit_id,
-                         level=screening.level)
+                         level=screening.level, session=db)
+            db.commit()
             return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
     return render(request, "screening/home.html", {
         "today": _today_list(db, principal), "error": error, "form": form,
@@ -152,7 +153,8 @@ def _screening_page(request: Request, db: Session, principal: Principal,
     lang = current_language.get()
     data = screening_dict(db, screening, lang)
     audit.record("screening.read", principal, object_type="screening", object_id=screening.id,
-                 unit_id=screening.unit_id)
+                 unit_id=screening.unit_id, session=db)
+    db.commit()
     from waspada.platform.security.models import User
 
     user = db.get(User, principal.user_id) if principal.user_id else None
@@ -181,7 +183,8 @@ def screening_stats(request: Request, days: int = Query(30, ge=1, le=366),
         by_day.setdefault(created.date().isoformat(), Counter())[bucket] += 1
         by_dest[dest or "-"] += 1
         by_unit.setdefault(units.get(unit_id, "?"), Counter())[bucket] += 1
-    audit.record("screening.stats", principal, object_type="screening", days=days)
+    audit.record("screening.stats", principal, object_type="screening", days=days, session=db)
+    db.commit()
     return render(request, "screening/stats.html", {
         "days": days, "by_day": sorted(by_day.items(), reverse=True),
         "by_dest": by_dest.most_common(), "by_unit": sorted(by_unit.items())})
@@ -216,7 +219,8 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
              s.passport_no or "", s.destination_country, s.level, s.recommended_action,
              s.final_action or ""] for s in db.scalars(stmt.order_by(Screening.created_at))]
     audit.record("screening.export", principal, object_type="screening", format=format,
-                 count=len(rows), day_from=start.isoformat(), day_to=end.isoformat())
+                 count=len(rows), day_from=start.isoformat(), day_to=end.isoformat(), session=db)
+    db.commit()
     stem = f"screenings-{start.isoformat()}-{end.isoformat()}"
     if format == "xlsx":
         from openpyxl import Workbook
@@ -263,9 +267,10 @@ def screening_answers(request: Request, screening_id: IdPath,
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
     audit.record("screening.update", principal, object_type="screening",
-                 object_id=screening.id, unit_id=screening.unit_id, answered=len(answers))
+                 object_id=screening.id, unit_id=screening.unit_id, answered=len(answers),
+                 session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#assessment", status_code=303)
 
 
@@ -292,10 +297,11 @@ def screening_decide(request: Request, screening_id: IdPath,
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
+    db.flush()
     audit.record("screening.decide", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id, decided_action=decision.action,
-                 screening_id=screening.id, correction=corrects is not None)
+                 screening_id=screening.id, correction=corrects is not None, session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#decisions", status_code=303)
 
 
@@ -314,10 +320,10 @@ def screening_approve(request: Request, screening_id: IdPath, decision_id: IdPat
         db.rollback()
         return _screening_page(request, db, principal, screening, _(ERRORS.get(exc.code, "")),
                                400)
-    db.commit()
     audit.record("screening.approve", principal, object_type="screening_decision",
                  object_id=decision.id, unit_id=screening.unit_id,
-                 approved=approval.approved)
+                 approved=approval.approved, session=db)
+    db.commit()
     return RedirectResponse(f"/screenings/{screening.id}#decisions", status_code=303)
 
 
