@@ -6,10 +6,10 @@ import pytest
 
 from tests.e2e.conftest import sign_in_page
 from waspada.demo.synthetic import DEMO_ACCOUNTS, demo_password
+from waspada.platform.capabilities import nav_items
 from waspada.platform.i18n import translate
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import Role
-from waspada.platform.templating import NAV
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ def test_each_role_sees_its_navigation(app, page, live_server: str, username: st
     assert page.locator("html").get_attribute("lang") == "id"
     nav_texts = page.locator("nav.mainnav a").all_inner_texts()
     principal = Principal(user_id=0, username=username, role=Role(role), unit_id=0)
-    expected = [translate(item.label, "id") for item in NAV if allowed(principal, item.action)]
+    expected = [translate(item.label, "id") for item in nav_items() if allowed(principal, item.action)]
     assert sorted(nav_texts) == sorted(expected)
     assert page.locator(".demo-banner").is_visible()
     # a link the role may not follow is refused with a friendly page

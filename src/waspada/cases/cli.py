@@ -16,7 +16,7 @@ cases_app = typer.Typer(help="Victim cases (HTCDS 2.0 based).", no_args_is_help=
 
 
 def _schema() -> None:
-    from waspada.cli import _require_schema
+    from waspada.platform.console import require_schema as _require_schema
 
     _require_schema()
 

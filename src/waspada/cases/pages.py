@@ -25,7 +25,7 @@ from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal, allowed
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery, parse_id
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,6 @@ _settings = get_cases_settings()
 public_report_limiter = RateLimiter(limit=_settings.public_reports_per_hour, window=3600)
 public_lookup_limiter = RateLimiter(limit=_settings.public_lookups_per_hour, window=3600)
 
-register_nav(NavItem("/cases", N_("Cases"), "cases.read"))
 
 ERRORS = {
     "consent_required": N_("The victim's consent to referral is not recorded. Record it first, "

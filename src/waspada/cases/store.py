@@ -43,6 +43,7 @@ from waspada.cases.settings import get_cases_settings
 from waspada.cases.workflow import INITIAL_STATE, check_transition, due_at, load_workflow
 from waspada.platform import audit
 from waspada.platform.db import utcnow
+from waspada.platform.domain import DomainError
 from waspada.platform.security.models import Unit
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 from waspada.platform.security.users import get_or_create_unit, unit_code
@@ -52,16 +53,12 @@ ORGS_FILE = Path(__file__).with_name("organisations.yaml")
 TERMINAL = frozenset(load_workflow().terminal_states)
 
 
-class CaseError(Exception):
+class CaseError(DomainError):
     """A refused case operation; ``code`` is stable, ``status`` the HTTP status to answer."""
 
     def __init__(self, code: str, message: str, status: int = 400,
                  problems: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.problems = problems or {}
+        super().__init__(code, message, status=status, problems=problems)
 
 
 # -- organisations and units -----------------------------------------------------------------

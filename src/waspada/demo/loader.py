@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from waspada.demo.synthetic import DEMO_ACCOUNTS, DEMO_UNITS, demo_password
 from waspada.platform import audit
+from waspada.platform.capabilities import demo_loaders
 from waspada.platform.db import session_scope
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -47,41 +48,10 @@ def load_demo(seed: int = 7) -> DemoReport:
             else:
                 report.skipped += 1
             report.accounts.append(DemoAccount(username, password, role, unit))
-    for extra in DEMO_LOADERS:
-        created, skipped = extra(seed)
+    for _name, loader in demo_loaders():
+        created, skipped = loader(seed)
         report.created += created
         report.skipped += skipped
     if report.created:
         audit.record("demo.load", CLI_PRINCIPAL, created=report.created, seed=seed)
     return report
-
-
-#: capability loaders: ``fn(seed) -> (created, skipped)``; each must be idempotent
-DEMO_LOADERS: list = []
-
-
-def _load_demo_cases(seed: int) -> tuple[int, int]:
-    from waspada.cases.demo import load_demo_cases
-
-    return load_demo_cases(seed)
-
-
-DEMO_LOADERS.append(_load_demo_cases)
-
-
-def _load_demo_screenings(seed: int) -> tuple[int, int]:
-    from waspada.screening.demo import load_demo_screenings
-
-    return load_demo_screenings(seed)
-
-
-DEMO_LOADERS.append(_load_demo_screenings)
-
-
-def _load_demo_matching(seed: int) -> tuple[int, int]:
-    from waspada.matching.demo import load_demo_matching
-
-    return load_demo_matching(seed)
-
-
-DEMO_LOADERS.append(_load_demo_matching)

@@ -11,12 +11,11 @@ from waspada.identity.consistency import check_traveller
 from waspada.identity.nik import parse_nik
 from waspada.platform import audit
 from waspada.platform.deps import require
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import current_language
 from waspada.platform.security.policy import Principal
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 
 router = APIRouter(include_in_schema=False)
-register_nav(NavItem("/documents", N_("Check documents"), "documents.check"))
 
 FIELDS = ("mrz", "nik", "surname", "given_names", "birth_date", "sex", "passport_number",
           "issue_date", "expiry_date", "travel_date", "married")

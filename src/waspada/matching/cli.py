@@ -197,7 +197,7 @@ def match_cmd(
 # -- database-backed watchlist management --------------------------------------------------
 
 def _db_ready() -> None:
-    from waspada.cli import _require_schema
+    from waspada.platform.console import require_schema as _require_schema
 
     _require_schema()
 

@@ -25,7 +25,7 @@ from waspada.platform.files import page_message
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False)
@@ -33,11 +33,6 @@ router = APIRouter(include_in_schema=False)
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 DEDUPE_MAX_RECORDS = 50_000
 
-register_nav(
-    NavItem("/watchlist/search", N_("Search the watchlist"), "watchlist.screen"),
-    NavItem("/watchlist/manage", N_("Manage the watchlist"), "watchlist.manage"),
-    NavItem("/dedupe", N_("Duplicate identities"), "dedupe.run"),
-)
 
 RELATION_LABELS = {
     "exact": N_("same date"), "day_month_swap": N_("day and month swapped"),

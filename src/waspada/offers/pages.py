@@ -20,11 +20,11 @@ from waspada.platform import audit
 from waspada.platform.deps import client_ip, get_db, public, require
 from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.files import FileError, dumps_json, page_message
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False)
@@ -34,11 +34,6 @@ SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_MAX_RECORDS = 20_000
 public_limiter = RateLimiter(limit=20, window=60)
 report_limiter = RateLimiter(limit=5, window=3600)
-
-register_nav(
-    NavItem("/cek-lowongan", N_("Check a job offer"), "offers.check"),
-    NavItem("/offers/scan", N_("Bulk offer scan"), "offers.scan"),
-)
 
 
 def _public_page(request: Request, **ctx: Any) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -114,3 +115,9 @@ class Public:
 
 
 public = Public()
+
+
+#: typed dependency aliases: ``db: DB`` instead of ``db: Session = Depends(get_db)``
+DB = Annotated[Session, Depends(get_db)]
+CurrentPrincipal = Annotated[Principal | None, Depends(current_principal)]
+Form = Annotated[FormData, Depends(form_fields)]

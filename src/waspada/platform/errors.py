@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 
 from waspada.platform import i18n
 from waspada.platform.deps import AuthRequired, Forbidden
+from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 from waspada.platform.logs import logger
 
@@ -80,6 +81,20 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        """A service refused the operation and the handler did not show it itself."""
+        if wants_json(request.scope):
+            body: dict[str, object] = {"code": exc.code, "message": exc.english}
+            if exc.problems:
+                body["problems"] = exc.problems
+            return JSONResponse({"error": body}, status_code=exc.status)
+        from waspada.platform.templating import render
+
+        return render(request, "error.html",
+                      {"status": exc.status, "code": exc.code,
+                       "message": exc.localized(i18n.gettext)}, status_code=exc.status)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:

@@ -24,17 +24,12 @@ from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.security.users import UserError, add_user, get_or_create_unit
 from waspada.platform.settings import get_settings
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery
 
 router = APIRouter(include_in_schema=False)
 login_limiter = RateLimiter(limit=get_settings().login_ip_attempts_per_5min, window=300)
 
-register_nav(
-    NavItem("/", N_("Home"), "dashboard.view"),
-    NavItem("/admin/users", N_("Users"), "users.manage"),
-    NavItem("/audit", N_("Audit trail"), "audit.read"),
-)
 
 LOGIN_ERRORS = {
     # also the answer while (username, address) is throttled: nobody learns which names exist

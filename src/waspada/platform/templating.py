@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,28 +11,11 @@ from jinja2 import ChoiceLoader, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from waspada.platform import i18n
+from waspada.platform.capabilities import Nav, nav_items
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import role_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A navigation link shown to roles allowed to do ``action``."""
-
-    path: str
-    label: str  # English message id, translated at render time
-    action: str
-
-
-NAV: list[NavItem] = []
-
-
-def register_nav(*items: NavItem) -> None:
-    for item in items:
-        if item not in NAV:
-            NAV.append(item)
 
 
 def _template_dirs() -> list[str]:
@@ -50,8 +32,9 @@ templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=Tr
 templates.env.globals["role_label"] = role_label
 
 
-def nav_for(principal: Principal | None) -> list[NavItem]:
-    return [item for item in NAV if allowed(principal, item.action)]
+def nav_for(principal: Principal | None) -> list[Nav]:
+    """The installed capabilities' navigation links this principal may follow."""
+    return [item for item in nav_items() if allowed(principal, item.action)]
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,29 +13,13 @@ from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from waspada import __version__
-from waspada.platform import errors, logs
+from waspada.platform import capabilities, errors, logs
 from waspada.platform.db import session_scope
 from waspada.platform.guard import GuardMiddleware
 from waspada.platform.security.models import Unit
 from waspada.platform.settings import get_settings
 
 STATIC_DIR = Path(__file__).parent / "static"
-
-#: capability modules that expose ``router`` (pages) and/or ``api_router`` (JSON API)
-CAPABILITY_MODULES: tuple[str, ...] = (
-    "waspada.platform.pages",
-    "waspada.platform.api",
-    "waspada.identity.pages",
-    "waspada.identity.api",
-    "waspada.offers.pages",
-    "waspada.offers.api",
-    "waspada.matching.pages",
-    "waspada.matching.api",
-    "waspada.screening.pages",
-    "waspada.screening.api",
-    "waspada.cases.pages",
-    "waspada.cases.api",
-)
 
 API_DESCRIPTION = """
 JSON API of Waspada. Sign in with `POST /api/v1/auth/login` (session cookie) or send a personal
@@ -71,8 +54,7 @@ def create_app() -> FastAPI:
     app.state.demo_mode = _demo_mode()
     errors.install(app)
     app.state.routers = []
-    for module_name in CAPABILITY_MODULES:
-        module = importlib.import_module(module_name)
+    for module in capabilities.web_modules():
         for attr in ("router", "api_router", "plain"):
             router = getattr(module, attr, None)
             if router is not None:

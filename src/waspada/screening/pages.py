@@ -23,7 +23,7 @@ from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.models import Unit
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal
-from waspada.platform.templating import NavItem, register_nav, render
+from waspada.platform.templating import render
 from waspada.platform.types import IdPath, OptionalIdQuery, parse_id
 from waspada.screening import service
 from waspada.screening.api import history, load_screening, pdf_response
@@ -33,10 +33,6 @@ from waspada.screening.store import Screening, ScreeningDecision
 from waspada.screening.views import screening_dict
 
 router = APIRouter(include_in_schema=False)
-register_nav(
-    NavItem("/screenings", N_("Screening"), "screening.conduct"),
-    NavItem("/screenings/stats", N_("Screening statistics"), "screening.stats"),
-)
 
 VISA_TYPES = ("tourist", "visa_free", "voa", "work", "student", "other")
 COUNTRY_CHOICES = ("KHM", "MMR", "LAO", "THA", "MYS", "PHL", "VNM", "ARE", "SGP", "HKG", "TWN",

@@ -22,6 +22,7 @@ from waspada.matching.records import PersonRecord
 from waspada.offers.analyse import analyse
 from waspada.offers.store import agency_names
 from waspada.platform.db import utcnow
+from waspada.platform.domain import DomainError
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, may_access_unit
 from waspada.platform.settings import get_settings
@@ -50,12 +51,11 @@ SYNC_LOOKBACK = 200  # ids re-checked on each sync (writers may commit out of id
 MAX_TEXT = 20_000
 
 
-class ScreeningError(ValueError):
+class ScreeningError(DomainError, ValueError):
     """A request that cannot be carried out; ``code`` is stable, the message English."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
+        super().__init__(code, message, status=status)
 
 
 @dataclass

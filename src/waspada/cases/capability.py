@@ -1,0 +1,17 @@
+"""Victim case management (HTCDS 2.0): workflow to repatriation, referrals, public reports."""
+
+from waspada.platform.capabilities import Capability, CliGroup, Nav
+from waspada.platform.i18n import N_
+
+CAPABILITY = Capability(
+    name="cases",
+    web=("waspada.cases.pages", "waspada.cases.api"),
+    cli=(CliGroup("cases", "waspada.cases.cli:cases_app"),),
+    tables=("waspada.cases.models",),
+    demo="waspada.cases.demo:load_demo_cases",
+    nav=(Nav("/cases", N_("Cases"), "cases.read"),),
+    actions=("cases.read", "cases.create", "cases.comment", "cases.transition", "cases.update",
+             "cases.attachments", "cases.refer", "cases.referral_respond",
+             "cases.consent_override", "cases.merge", "cases.stats", "cases.export",
+             "cases.subject_export", "cases.retention", "cases.organisations"),
+)

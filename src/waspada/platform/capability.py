@@ -1,0 +1,19 @@
+"""The platform's own declaration: sign-in, accounts, users and units, the audit trail."""
+
+from waspada.platform.capabilities import Capability, CliGroup, Nav
+from waspada.platform.i18n import N_
+
+CAPABILITY = Capability(
+    name="platform",
+    web=("waspada.platform.pages", "waspada.platform.api"),
+    cli=(CliGroup("db", "waspada.platform.cli:db_app"),
+         CliGroup("demo", "waspada.platform.cli:demo_app"),
+         CliGroup("users", "waspada.platform.cli:users_app"),
+         CliGroup("audit", "waspada.platform.cli:audit_app")),
+    tables=("waspada.platform.security.models", "waspada.platform.audit"),
+    nav=(Nav("/", N_("Home"), "dashboard.view"),
+         Nav("/admin/users", N_("Users"), "users.manage"),
+         Nav("/audit", N_("Audit trail"), "audit.read")),
+    actions=("account.self", "api.docs", "dashboard.view", "users.manage", "units.manage",
+             "audit.read"),
+)
