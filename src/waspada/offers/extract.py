@@ -336,12 +336,14 @@ def extract_places(norm: Normalised) -> list[dict[str, Any]]:
     return out
 
 
-_NAME_WORD = r"[A-Z0-9][\w&'-]*"
+_NAME_WORD = r"[A-Z0-9][\w&'-]*+"  # possessive: a name word never gives characters back
 _COMPANY_PREFIX_RE = re.compile(
     rf"\b(PT|CV|UD|Koperasi|Yayasan)\.?[ \t]+((?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD}|&))"
     r"{0,6})")
+# A suffix-named company starts at the start of a word (the lookbehind): trying every
+# position inside a long word re-scanned the rest of the word each time (quadratic).
 _COMPANY_SUFFIX_RE = re.compile(
-    rf"((?:{_NAME_WORD}[ \t]+){{0,5}}{_NAME_WORD})[ \t]*,?[ \t]+"
+    rf"(?<![\w&'-])((?:{_NAME_WORD}[ \t]+){{0,5}}{_NAME_WORD})[ \t]*,?[ \t]+"
     r"(Co\.?,?[ \t]*Ltd\.?|Company Limited|"
     r"Sdn\.?[ \t]*Bhd\.?|Pte\.?[ \t]*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Group|LLC)"
     r"(?![\w])")

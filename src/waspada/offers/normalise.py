@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,10 +67,17 @@ _AMOUNT_TOKEN = re.compile(
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|hr|hari|th|thn|tahun|bln|bulan|usd|rm|d|n|pm|am|gb|mb|"
     r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd)?$"
 )
-_TOKEN_RE = re.compile(r"[a-z0-9@$!]*[a-z][a-z0-9@$!]*[0-9@$!][a-z0-9@$!]*|"
-                       r"[0-9@$!][a-z0-9@$!]*[a-z][a-z0-9@$!]*")
+# A leetspeak candidate is a maximal run of [a-z0-9@$!] holding a letter and a digit/symbol.
+# One character class with one quantifier: every run is scanned once (the old two-branch
+# pattern with three overlapping stars was cubic on a long run of letters). The "has a
+# letter" test is made in Python (`_leet`); runs of letters alone translate to themselves.
+_TOKEN_RE = re.compile(r"[a-z0-9@$!]+")
+# URLs, e-mail addresses, @handles and "host.tld/path" are never leetspeak. The e-mail and
+# "host/path" branches may only start where their run starts (the lookbehinds): starting
+# anywhere inside a long run re-scanned the rest of the run from every position (quadratic).
 _PROTECT_RE = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w])@\w+|\b\w+(?:\.\w+)+/\S*"
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w])@\w+|"
+    r"\b(?<!\w\.)\w+(?:\.\w+)+/\S*"
 )
 _SPACED_RE = re.compile(
     r"(?<![a-z0-9])(?:[a-z0-9@$](?:[ .\-_*·/|]{1,2})){3,}[a-z0-9@$](?![a-z0-9])"
@@ -222,6 +230,8 @@ def _spaced(m: re.Match[str]) -> tuple[str, list[int] | None]:
 
 def _leet(m: re.Match[str]) -> tuple[str, list[int] | None]:
     tok = m.group(0)
+    if tok.isalpha() or not any("a" <= c <= "z" for c in tok):
+        return tok, None
     if _AMOUNT_TOKEN.match(tok) or tok.isdigit():
         return tok, None
     new = tok.translate(_LEET)
@@ -236,12 +246,15 @@ def _protected_ranges(text: str) -> list[tuple[int, int]]:
 
 def _leet_stage(text: str, starts: list[int], ends: list[int]):
     prot = _protected_ranges(text)
+    # finditer ranges are sorted and disjoint, so their ends are sorted too: a binary
+    # search finds the only range that can overlap a token (a scan per token was quadratic).
+    prot_ends = [pb for _, pb in prot]
 
     def repl(m: re.Match[str]) -> tuple[str, list[int] | None]:
         a, b = m.span()
-        for pa, pb in prot:
-            if pa < b and a < pb:
-                return m.group(0), None
+        k = bisect_right(prot_ends, a)
+        if k < len(prot) and prot[k][0] < b:
+            return m.group(0), None
         # "@name" is a handle, "!" at a word end is punctuation.
         if m.group(0).endswith("!") or (a > 0 and text[a - 1] == "@"):
             return m.group(0), None
