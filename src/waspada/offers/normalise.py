@@ -68,10 +68,12 @@ _AMOUNT_TOKEN = re.compile(
     r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd)?$"
 )
 # A leetspeak candidate is a maximal run of [a-z0-9@$!] holding a letter and a digit/symbol.
-# One character class with one quantifier: every run is scanned once (the old two-branch
-# pattern with three overlapping stars was cubic on a long run of letters). The "has a
-# letter" test is made in Python (`_leet`); runs of letters alone translate to themselves.
-_TOKEN_RE = re.compile(r"[a-z0-9@$!]+")
+# The old two-branch pattern had three overlapping stars and was cubic on a long run of
+# letters. Now a match may only start where a run starts (lookbehind), the lookahead and
+# the body are possessive and deterministic, so each run is scanned at most twice.
+_TOKEN_RE = re.compile(
+    r"(?<![a-z0-9@$!])(?=[a-z]*+[0-9@$!])[0-9@$!]*+[a-z][a-z0-9@$!]*+"
+)
 # URLs, e-mail addresses, @handles and "host.tld/path" are never leetspeak. The e-mail and
 # "host/path" branches may only start where their run starts (the lookbehinds): starting
 # anywhere inside a long run re-scanned the rest of the run from every position (quadratic).
@@ -230,8 +232,6 @@ def _spaced(m: re.Match[str]) -> tuple[str, list[int] | None]:
 
 def _leet(m: re.Match[str]) -> tuple[str, list[int] | None]:
     tok = m.group(0)
-    if tok.isalpha() or not any("a" <= c <= "z" for c in tok):
-        return tok, None
     if _AMOUNT_TOKEN.match(tok) or tok.isdigit():
         return tok, None
     new = tok.translate(_LEET)
