@@ -16,6 +16,7 @@ import phonenumbers
 import yaml
 
 from .normalise import Normalised
+from .spans import SpanIndex
 
 DEFAULT_RATES: dict[str, float] = {
     "IDR": 1.0, "USD": 16_000.0, "USDT": 16_000.0, "MYR": 3_600.0, "THB": 460.0, "KHR": 4.0,
@@ -228,7 +229,7 @@ def _phone_entry(num: phonenumbers.PhoneNumber, a: int, b: int, text: str, via: 
 
 def extract_contacts(norm: Normalised, ents: Entities) -> None:
     text = norm.original
-    taken: list[tuple[int, int]] = []
+    taken = SpanIndex()
     seen_phones: set[str] = set()
 
     def add_phone(entry: dict) -> None:
@@ -244,25 +245,25 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
                                   "end": m.end(), "text": m.group(0)})
             if num:
                 add_phone(_phone_entry(num, m.start(), m.end(), text, "whatsapp_link"))
-            taken.append(m.span())
+            taken.add(*m.span())
         for m in _WA_GROUP_RE.finditer(text):
             ents.whatsapp.append({"kind": "group", "value": m.group(1), "start": m.start(),
                                   "end": m.end(), "text": m.group(0)})
-            taken.append(m.span())
+            taken.add(*m.span())
         for m in _WA_LINK_RE.finditer(text):
             ents.whatsapp.append({"kind": "link", "value": m.group(1), "start": m.start(),
                                   "end": m.end(), "text": m.group(0)})
-            taken.append(m.span())
+            taken.add(*m.span())
     for m in _TG_LINK_RE.finditer(text):
         ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
                               "text": m.group(0), "via": "link"})
-        taken.append(m.span())
+        taken.add(*m.span())
     for m in _EMAIL_RE.finditer(text):
         ents.emails.append({"value": m.group(0).lower(), "start": m.start(), "end": m.end(),
                             "text": m.group(0)})
-        taken.append(m.span())
+        taken.add(*m.span())
     for m in _HANDLE_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken.covers(m.start()):
             continue
         ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
                               "text": m.group(0), "via": "handle"})
@@ -290,9 +291,10 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
                 a, b = norm.span(m.start(), m.end())
                 add_phone(_phone_entry(num, a, b, text, "words"))
     # URLs and registered domains.
-    email_spans = [(e["start"], e["end"]) for e in ents.emails]
+    email_spans = SpanIndex([(e["start"], e["end"]) for e in ents.emails])
+    domains = set(ents.domains)
     for m in _URL_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in email_spans):
+        if email_spans.covers(m.start()):
             continue
         url = m.group(0).rstrip(".,;:!?")
         if re.fullmatch(r"[\d.]+", url) or text[max(0, m.start() - 1) : m.start()] == "@":
@@ -303,11 +305,13 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
             continue
         ents.urls.append({"value": url, "start": m.start(), "end": m.start() + len(url),
                           "text": url})
-        if dom not in ents.domains:
+        if dom not in domains:
+            domains.add(dom)
             ents.domains.append(dom)
     for e in ents.emails:
         dom = registered_domain(e["value"].split("@", 1)[1])
-        if dom and dom not in ents.domains:
+        if dom and dom not in domains:
+            domains.add(dom)
             ents.domains.append(dom)
 
 
@@ -357,11 +361,13 @@ _LEADING_NOISE = {
 
 def extract_companies(text: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    named = SpanIndex()
     for m in _COMPANY_PREFIX_RE.finditer(text):
         name = m.group(2).rstrip(".,")
         out.append({"name": f"{m.group(1).upper()} {name}", "legal_form": m.group(1).upper(),
                     "start": m.start(), "end": m.start(2) + len(name),
                     "text": text[m.start() : m.start(2) + len(name)]})
+        named.add(m.start(), m.start(2) + len(name))
     for m in _COMPANY_SUFFIX_RE.finditer(text):
         words = m.group(1).split()
         skip = 0
@@ -374,10 +380,11 @@ def extract_companies(text: str) -> list[dict[str, Any]]:
             start = text.index(w, start) + len(w)
         while start < len(text) and text[start] in " \t":
             start += 1
-        if any(c["start"] <= start < c["end"] for c in out):
+        if named.covers(start):
             continue
         out.append({"name": text[start : m.end()].strip(), "legal_form": m.group(2),
                     "start": start, "end": m.end(), "text": text[start : m.end()]})
+        named.add(start, m.end())
     return out
 
 

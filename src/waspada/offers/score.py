@@ -117,10 +117,14 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     fired: dict[str, Fired] = {}
     offer_like = bool(_OFFER_RE.search(text))
 
+    seen: dict[str, set[tuple[int, int]]] = {}
+
     def add(code: str, spans: list[tuple[int, int]], detail: str | None = None) -> None:
         f = fired.setdefault(code, Fired(code))
+        have = seen.setdefault(code, set(f.spans))  # a set: `sp in list` was quadratic
         for sp in spans:
-            if sp not in f.spans:
+            if sp not in have:
+                have.add(sp)
                 f.spans.append(sp)
         if detail:
             f.detail = detail
