@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -173,7 +174,7 @@ def read_records_text(text: str, *, source: str | None = None) -> list[PersonRec
     unknown = [h for h in header if h not in COLUMNS and h != "source"]
     if unknown:
         raise RecordError("unknown column(s): " + ", ".join(u[:40] for u in unknown), 1)
-    dup = {h for h in header if header.count(h) > 1}
+    dup = {h for h, n in Counter(header).items() if n > 1}  # header.count() was quadratic
     if dup:
         raise RecordError("duplicate column(s): " + ", ".join(sorted(dup)), 1)
     out: list[PersonRecord] = []

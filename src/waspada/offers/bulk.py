@@ -67,6 +67,9 @@ def _jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record
         except json.JSONDecodeError as exc:
             yield BadRecord(line_no, f"invalid JSON ({exc.msg})")
             continue
+        except RecursionError:
+            yield BadRecord(line_no, "invalid JSON (nested too deeply)")
+            continue
         if not isinstance(obj, dict):
             yield BadRecord(line_no, "record is not a JSON object")
             continue

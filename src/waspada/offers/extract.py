@@ -211,7 +211,9 @@ def _e164(num: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def _phone_from_digits(digits: str) -> phonenumbers.PhoneNumber | None:
+    """Valid phone number for a digit string, or None (cached: spam repeats one number)."""
     for cand, region in ((digits, "ID"), ("+" + digits.lstrip("+"), None)):
         try:
             num = phonenumbers.parse(cand, region)

@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .agencies import match_agency
+from .agencies import AgencyMatch, match_agency
 from .catalogue import GROUPS, Catalogue, context_hits, find_matches
 from .extract import Entities
 from .normalise import Normalised
@@ -161,8 +161,10 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     agency_rows: list[dict[str, object]] = []
     registered = 0
     if agencies is not None and ents.companies:
+        looked_up: dict[str, AgencyMatch] = {}  # a name repeated 1,000 times is looked up once
         for c in ents.companies:
-            m = match_agency(str(c["name"]), agencies)
+            name = str(c["name"])
+            m = looked_up.get(name) or looked_up.setdefault(name, match_agency(name, agencies))
             agency_rows.append({"name": c["name"], "start": c["start"], "end": c["end"],
                                 **m.to_dict()})
             if m.status == "not_found":
