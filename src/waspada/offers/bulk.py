@@ -70,6 +70,9 @@ def _jsonl(stream: IO[bytes], text_field: str, id_field: str) -> Iterator[Record
         except RecursionError:
             yield BadRecord(line_no, "invalid JSON (nested too deeply)")
             continue
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            yield BadRecord(line_no, "invalid JSON (a number has too many digits)")
+            continue
         if not isinstance(obj, dict):
             yield BadRecord(line_no, "record is not a JSON object")
             continue

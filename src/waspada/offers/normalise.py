@@ -17,6 +17,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CHARS = 100_000
 """Only the first MAX_CHARS characters of a text are analysed (said in the output)."""
@@ -162,6 +163,26 @@ def _is_emoji(ch: str) -> bool:
     )
 
 
+_MAX_EXPANSION = 4
+"""NFKC may turn one character into up to 18 (U+FDFA): longer expansions are not applied,
+so the normalised text is at most a few times longer than the input (bounded work)."""
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(ch: str) -> str:
+    """NFKC, casefold, homoglyphs and accents off for one character (cached: it is slow)."""
+    rep = unicodedata.normalize("NFKC", ch).casefold().translate(_HOMOGLYPHS)
+    rep = "".join(c for c in unicodedata.normalize("NFKD", rep)
+                  if unicodedata.category(c) != "Mn")
+    return ch.casefold() if len(rep) > _MAX_EXPANSION else rep  # U+FDFA is 18 characters
+
+
+def _is_flag(text: str, i: int) -> bool:
+    """A regional-indicator pair (an emoji flag) starts at ``i``."""
+    return (i + 1 < len(text) and 0x1F1E6 <= ord(text[i]) <= 0x1F1FF
+            and 0x1F1E6 <= ord(text[i + 1]) <= 0x1F1FF)
+
+
 def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC + casefold + homoglyphs + emoji handling, with the offset map."""
     if text.isascii():
@@ -180,14 +201,18 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
             ends.append(i + 1)
             i += 1
             continue
-        cp = ord(ch)
-        if 0x1F1E6 <= cp <= 0x1F1FF and i + 1 < n and 0x1F1E6 <= ord(text[i + 1]) <= 0x1F1FF:
-            code = chr(cp - 0x1F1E6 + 65) + chr(ord(text[i + 1]) - 0x1F1E6 + 65)
-            rep = _FLAGS.get(code, " ")
-            out.extend(rep)
-            starts.extend([i] * len(rep))
-            ends.extend([i + 2] * len(rep))
-            i += 2
+        if _is_flag(text, i):
+            # A run of flags says which countries once each: "🇰🇭🇰🇭🇰🇭" is " kamboja ",
+            # not three words (each 2-character flag would otherwise grow 4.5 times).
+            words: dict[str, int] = {}
+            while _is_flag(text, i):
+                code = chr(ord(text[i]) - 0x1F1E6 + 65) + chr(ord(text[i + 1]) - 0x1F1E6 + 65)
+                words.setdefault(_FLAGS.get(code, " "), i)
+                i += 2
+            for rep, at in words.items():
+                out.extend(rep)
+                starts.extend([at] * len(rep))
+                ends.extend([at + 2] * len(rep))
             continue
         if ch in _ZERO_WIDTH or unicodedata.category(ch) == "Mn":
             i += 1
@@ -210,9 +235,7 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
         elif unicodedata.category(ch).startswith("Z") or ch in "\u2028\u2029":
             rep = " "
         else:
-            rep = unicodedata.normalize("NFKC", ch).casefold().translate(_HOMOGLYPHS)
-            rep = "".join(c for c in unicodedata.normalize("NFKD", rep)
-                          if unicodedata.category(c) != "Mn")
+            rep = _fold_char(ch)
         out.extend(rep)
         starts.extend([i] * len(rep))
         ends.extend([i + 1] * len(rep))
