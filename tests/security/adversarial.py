@@ -94,13 +94,23 @@ def battery(n: int = N) -> dict[str, str]:
     return out
 
 
-def best_time(fn: Callable[[], Any], runs: int = 3, bound: float | None = None) -> float:
-    """Best wall time of up to ``runs`` calls (stops early once a call is within ``bound``)."""
+def cpu_clock() -> float:
+    """CPU seconds used by this process (all threads, garbage collection included).
+
+    The bounds are on the work an entry point does, which is what freezes a server; wall
+    time on a CI machine shared with other jobs also counts their work, CPU time does not.
+    """
+    return time.process_time()
+
+
+def best_time(fn: Callable[[], Any], runs: int = 3, bound: float | None = None,
+              clock: Callable[[], float] = cpu_clock) -> float:
+    """Best time of up to ``runs`` calls (stops early once a call is within ``bound``)."""
     best = float("inf")
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, clock() - t0)
         if bound is not None and best <= bound:
             break
     return best

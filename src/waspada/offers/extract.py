@@ -131,8 +131,8 @@ def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> 
     out: list[Amount] = []
     pay_anywhere = bool(_PAY_CUE.search(text))
     for m in _AMOUNT_RE.finditer(text):
-        cur_tok = m.group("cur1") or m.group("cur2")
-        m1, m2 = m.group("m1"), m.group("m2")
+        cur1, cur2, m1, m2 = m.group("cur1", "cur2", "m1", "m2")
+        cur_tok = cur1 or cur2
         if not cur_tok and not m1 and not m2:
             continue
         cur = _CURRENCY.get((cur_tok or "").rstrip("s") if cur_tok not in _CURRENCY else cur_tok,

@@ -245,12 +245,13 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
 
 def _spaced(m: re.Match[str]) -> tuple[str, list[int] | None]:
     s = m.group(0)
-    chars = [(i, c) for i, c in enumerate(s) if c.isalnum() or c in "@$"]
-    letters = sum(c.isalpha() for _, c in chars)
-    if letters < 3 or len(chars) < 4:
+    if sum(c.isalpha() for c in s) < 3:  # "1 1 1 ..." is not a spaced word: stop early
+        return s, None
+    keep = [i for i, c in enumerate(s) if c.isalnum() or c in "@$"]
+    if len(keep) < 4:
         return s, None
     a = m.start()
-    return "".join(c for _, c in chars), [a + i for i, _ in chars]
+    return "".join(s[i] for i in keep), [a + i for i in keep]
 
 
 def _leet(m: re.Match[str]) -> tuple[str, list[int] | None]:
