@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from waspada.identity.cli import document_app
 from waspada.offers.bulk import BadRecord, Record, read_records
 from waspada.offers.normalise import normalise
 from waspada.offers.spans import SpanIndex
@@ -34,6 +38,15 @@ def test_jsonl_nesting_and_huge_numbers_are_bad_records_not_tracebacks() -> None
     assert records[0] == BadRecord(1, "invalid JSON (nested too deeply)")
     assert records[1] == BadRecord(2, "invalid JSON (a number has too many digits)")
     assert records[2] == Record(3, 3, "ok")
+
+
+def test_document_check_reports_hostile_json_instead_of_a_traceback(tmp_path: Path) -> None:
+    for name, data in (("deep.json", "[" * 20_000), ("long.json", '{"nik": ' + "1" * 20_000 + "}")):
+        path = tmp_path / name
+        path.write_text(data, encoding="utf-8")
+        result = CliRunner().invoke(document_app, ["check", str(path)])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), name
+        assert "is not valid JSON" in result.output, result.output
 
 
 def test_span_index_answers_like_a_list_scan() -> None:

@@ -140,6 +140,9 @@ def check_cmd(
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(f"{file} is not valid JSON: {exc}") from None
+    except (RecursionError, ValueError):  # "[[[[…" nesting, a number of 4,300+ digits
+        raise _fail(f"{file} is not valid JSON: nested too deeply or a number too long"
+                    ) from None
     if not isinstance(data, dict):
         raise _fail(f"{file} must contain a JSON object")
     res = check_traveller(data, reference_date=ref)
