@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -33,6 +34,7 @@ class AgencyMatch:
         return {"status": self.status, "best": self.best, "score": round(self.score, 1)}
 
 
+@lru_cache(maxsize=16_384)
 def normalise_company(name: str) -> str:
     """Lower-case, drop punctuation and legal forms (PT, Tbk, Co., Ltd, Sdn Bhd...)."""
     s = re.sub(r"[^\w\s&]", " ", name.lower())

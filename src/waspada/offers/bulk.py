@@ -104,6 +104,12 @@ def _jsonl(data: bytes, text_field: str, id_field: str) -> Iterator[Record | Bad
         except FileError as exc:
             yield BadRecord(line_no, exc.reason, exc.code, exc.params)
             continue
+        except RecursionError:
+            yield BadRecord(line_no, "invalid JSON (nested too deeply)")
+            continue
+        except ValueError:  # Python refuses integers of more than 4,300 digits
+            yield BadRecord(line_no, "invalid JSON (a number has too many digits)")
+            continue
         if not isinstance(obj, dict):
             yield BadRecord(line_no, "record is not a JSON object", "record_not_object")
             continue

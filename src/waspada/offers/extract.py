@@ -16,6 +16,7 @@ import phonenumbers
 import yaml
 
 from .normalise import Normalised
+from .spans import SpanIndex
 
 DEFAULT_RATES: dict[str, float] = {
     "IDR": 1.0, "USD": 16_000.0, "USDT": 16_000.0, "MYR": 3_600.0, "THB": 460.0, "KHR": 4.0,
@@ -130,8 +131,8 @@ def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> 
     out: list[Amount] = []
     pay_anywhere = bool(_PAY_CUE.search(text))
     for m in _AMOUNT_RE.finditer(text):
-        cur_tok = m.group("cur1") or m.group("cur2")
-        m1, m2 = m.group("m1"), m.group("m2")
+        cur1, cur2, m1, m2 = m.group("cur1", "cur2", "m1", "m2")
+        cur_tok = cur1 or cur2
         if not cur_tok and not m1 and not m2:
             continue
         cur = _CURRENCY.get((cur_tok or "").rstrip("s") if cur_tok not in _CURRENCY else cur_tok,
@@ -210,7 +211,9 @@ def _e164(num: phonenumbers.PhoneNumber) -> str:
     return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=4096)
 def _phone_from_digits(digits: str) -> phonenumbers.PhoneNumber | None:
+    """Valid phone number for a digit string, or None (cached: spam repeats one number)."""
     for cand, region in ((digits, "ID"), ("+" + digits.lstrip("+"), None)):
         try:
             num = phonenumbers.parse(cand, region)
@@ -228,7 +231,7 @@ def _phone_entry(num: phonenumbers.PhoneNumber, a: int, b: int, text: str, via: 
 
 def extract_contacts(norm: Normalised, ents: Entities) -> None:
     text = norm.original
-    taken: list[tuple[int, int]] = []
+    taken = SpanIndex()
     seen_phones: set[str] = set()
 
     def add_phone(entry: dict) -> None:
@@ -244,25 +247,25 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
                                   "end": m.end(), "text": m.group(0)})
             if num:
                 add_phone(_phone_entry(num, m.start(), m.end(), text, "whatsapp_link"))
-            taken.append(m.span())
+            taken.add(*m.span())
         for m in _WA_GROUP_RE.finditer(text):
             ents.whatsapp.append({"kind": "group", "value": m.group(1), "start": m.start(),
                                   "end": m.end(), "text": m.group(0)})
-            taken.append(m.span())
+            taken.add(*m.span())
         for m in _WA_LINK_RE.finditer(text):
             ents.whatsapp.append({"kind": "link", "value": m.group(1), "start": m.start(),
                                   "end": m.end(), "text": m.group(0)})
-            taken.append(m.span())
+            taken.add(*m.span())
     for m in _TG_LINK_RE.finditer(text):
         ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
                               "text": m.group(0), "via": "link"})
-        taken.append(m.span())
+        taken.add(*m.span())
     for m in _EMAIL_RE.finditer(text):
         ents.emails.append({"value": m.group(0).lower(), "start": m.start(), "end": m.end(),
                             "text": m.group(0)})
-        taken.append(m.span())
+        taken.add(*m.span())
     for m in _HANDLE_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken.covers(m.start()):
             continue
         ents.telegram.append({"handle": m.group(1), "start": m.start(), "end": m.end(),
                               "text": m.group(0), "via": "handle"})
@@ -290,9 +293,10 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
                 a, b = norm.span(m.start(), m.end())
                 add_phone(_phone_entry(num, a, b, text, "words"))
     # URLs and registered domains.
-    email_spans = [(e["start"], e["end"]) for e in ents.emails]
+    email_spans = SpanIndex([(e["start"], e["end"]) for e in ents.emails])
+    domains = set(ents.domains)
     for m in _URL_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in email_spans):
+        if email_spans.covers(m.start()):
             continue
         url = m.group(0).rstrip(".,;:!?")
         if re.fullmatch(r"[\d.]+", url) or text[max(0, m.start() - 1) : m.start()] == "@":
@@ -303,11 +307,13 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
             continue
         ents.urls.append({"value": url, "start": m.start(), "end": m.start() + len(url),
                           "text": url})
-        if dom not in ents.domains:
+        if dom not in domains:
+            domains.add(dom)
             ents.domains.append(dom)
     for e in ents.emails:
         dom = registered_domain(e["value"].split("@", 1)[1])
-        if dom and dom not in ents.domains:
+        if dom and dom not in domains:
+            domains.add(dom)
             ents.domains.append(dom)
 
 
@@ -336,12 +342,14 @@ def extract_places(norm: Normalised) -> list[dict[str, Any]]:
     return out
 
 
-_NAME_WORD = r"[A-Z0-9][\w&'-]*"
+_NAME_WORD = r"[A-Z0-9][\w&'-]*+"  # possessive: a name word never gives characters back
 _COMPANY_PREFIX_RE = re.compile(
     rf"\b(PT|CV|UD|Koperasi|Yayasan)\.?[ \t]+((?:{_NAME_WORD})(?:[ \t]+(?:{_NAME_WORD}|&))"
     r"{0,6})")
+# A suffix-named company starts at the start of a word (the lookbehind): trying every
+# position inside a long word re-scanned the rest of the word each time (quadratic).
 _COMPANY_SUFFIX_RE = re.compile(
-    rf"((?:{_NAME_WORD}[ \t]+){{0,5}}{_NAME_WORD})[ \t]*,?[ \t]+"
+    rf"(?<![\w&'-])((?:{_NAME_WORD}[ \t]+){{0,5}}{_NAME_WORD})[ \t]*,?[ \t]+"
     r"(Co\.?,?[ \t]*Ltd\.?|Company Limited|"
     r"Sdn\.?[ \t]*Bhd\.?|Pte\.?[ \t]*Ltd\.?|Ltd\.?|Limited|Inc\.?|Corp\.?|Corporation|Group|LLC)"
     r"(?![\w])")
@@ -355,11 +363,13 @@ _LEADING_NOISE = {
 
 def extract_companies(text: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    named = SpanIndex()
     for m in _COMPANY_PREFIX_RE.finditer(text):
         name = m.group(2).rstrip(".,")
         out.append({"name": f"{m.group(1).upper()} {name}", "legal_form": m.group(1).upper(),
                     "start": m.start(), "end": m.start(2) + len(name),
                     "text": text[m.start() : m.start(2) + len(name)]})
+        named.add(m.start(), m.start(2) + len(name))
     for m in _COMPANY_SUFFIX_RE.finditer(text):
         words = m.group(1).split()
         skip = 0
@@ -372,10 +382,11 @@ def extract_companies(text: str) -> list[dict[str, Any]]:
             start = text.index(w, start) + len(w)
         while start < len(text) and text[start] in " \t":
             start += 1
-        if any(c["start"] <= start < c["end"] for c in out):
+        if named.covers(start):
             continue
         out.append({"name": text[start : m.end()].strip(), "legal_form": m.group(2),
                     "start": start, "end": m.end(), "text": text[start : m.end()]})
+        named.add(start, m.end())
     return out
 
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_CHARS = 100_000
 """Only the first MAX_CHARS characters of a text are analysed (said in the output)."""
@@ -66,10 +68,19 @@ _AMOUNT_TOKEN = re.compile(
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|hr|hari|th|thn|tahun|bln|bulan|usd|rm|d|n|pm|am|gb|mb|"
     r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd)?$"
 )
-_TOKEN_RE = re.compile(r"[a-z0-9@$!]*[a-z][a-z0-9@$!]*[0-9@$!][a-z0-9@$!]*|"
-                       r"[0-9@$!][a-z0-9@$!]*[a-z][a-z0-9@$!]*")
+# A leetspeak candidate is a maximal run of [a-z0-9@$!] holding a letter and a digit/symbol.
+# The old two-branch pattern had three overlapping stars and was cubic on a long run of
+# letters. Now a match may only start where a run starts (lookbehind), the lookahead and
+# the body are possessive and deterministic, so each run is scanned at most twice.
+_TOKEN_RE = re.compile(
+    r"(?<![a-z0-9@$!])(?=[a-z]*+[0-9@$!])[0-9@$!]*+[a-z][a-z0-9@$!]*+"
+)
+# URLs, e-mail addresses, @handles and "host.tld/path" are never leetspeak. The e-mail and
+# "host/path" branches may only start where their run starts (the lookbehinds): starting
+# anywhere inside a long run re-scanned the rest of the run from every position (quadratic).
 _PROTECT_RE = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w])@\w+|\b\w+(?:\.\w+)+/\S*"
+    r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w])@\w+|"
+    r"\b(?<!\w\.)\w+(?:\.\w+)+/\S*"
 )
 _SPACED_RE = re.compile(
     r"(?<![a-z0-9])(?:[a-z0-9@$](?:[ .\-_*·/|]{1,2})){3,}[a-z0-9@$](?![a-z0-9])"
@@ -152,6 +163,26 @@ def _is_emoji(ch: str) -> bool:
     )
 
 
+_MAX_EXPANSION = 4
+"""NFKC may turn one character into up to 18 (U+FDFA): longer expansions are not applied,
+so the normalised text is at most a few times longer than the input (bounded work)."""
+
+
+@lru_cache(maxsize=65_536)
+def _fold_char(ch: str) -> str:
+    """NFKC, casefold, homoglyphs and accents off for one character (cached: it is slow)."""
+    rep = unicodedata.normalize("NFKC", ch).casefold().translate(_HOMOGLYPHS)
+    rep = "".join(c for c in unicodedata.normalize("NFKD", rep)
+                  if unicodedata.category(c) != "Mn")
+    return ch.casefold() if len(rep) > _MAX_EXPANSION else rep  # U+FDFA is 18 characters
+
+
+def _is_flag(text: str, i: int) -> bool:
+    """A regional-indicator pair (an emoji flag) starts at ``i``."""
+    return (i + 1 < len(text) and 0x1F1E6 <= ord(text[i]) <= 0x1F1FF
+            and 0x1F1E6 <= ord(text[i + 1]) <= 0x1F1FF)
+
+
 def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC + casefold + homoglyphs + emoji handling, with the offset map."""
     if text.isascii():
@@ -170,14 +201,18 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
             ends.append(i + 1)
             i += 1
             continue
-        cp = ord(ch)
-        if 0x1F1E6 <= cp <= 0x1F1FF and i + 1 < n and 0x1F1E6 <= ord(text[i + 1]) <= 0x1F1FF:
-            code = chr(cp - 0x1F1E6 + 65) + chr(ord(text[i + 1]) - 0x1F1E6 + 65)
-            rep = _FLAGS.get(code, " ")
-            out.extend(rep)
-            starts.extend([i] * len(rep))
-            ends.extend([i + 2] * len(rep))
-            i += 2
+        if _is_flag(text, i):
+            # A run of flags says which countries once each: "🇰🇭🇰🇭🇰🇭" is " kamboja ",
+            # not three words (each 2-character flag would otherwise grow 4.5 times).
+            words: dict[str, int] = {}
+            while _is_flag(text, i):
+                code = chr(ord(text[i]) - 0x1F1E6 + 65) + chr(ord(text[i + 1]) - 0x1F1E6 + 65)
+                words.setdefault(_FLAGS.get(code, " "), i)
+                i += 2
+            for rep, at in words.items():
+                out.extend(rep)
+                starts.extend([at] * len(rep))
+                ends.extend([at + 2] * len(rep))
             continue
         if ch in _ZERO_WIDTH or unicodedata.category(ch) == "Mn":
             i += 1
@@ -200,9 +235,7 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
         elif unicodedata.category(ch).startswith("Z") or ch in "\u2028\u2029":
             rep = " "
         else:
-            rep = unicodedata.normalize("NFKC", ch).casefold().translate(_HOMOGLYPHS)
-            rep = "".join(c for c in unicodedata.normalize("NFKD", rep)
-                          if unicodedata.category(c) != "Mn")
+            rep = _fold_char(ch)
         out.extend(rep)
         starts.extend([i] * len(rep))
         ends.extend([i + 1] * len(rep))
@@ -212,12 +245,13 @@ def _fold_unicode(text: str) -> tuple[str, list[int], list[int]]:
 
 def _spaced(m: re.Match[str]) -> tuple[str, list[int] | None]:
     s = m.group(0)
-    chars = [(i, c) for i, c in enumerate(s) if c.isalnum() or c in "@$"]
-    letters = sum(c.isalpha() for _, c in chars)
-    if letters < 3 or len(chars) < 4:
+    if sum(c.isalpha() for c in s) < 3:  # "1 1 1 ..." is not a spaced word: stop early
+        return s, None
+    keep = [i for i, c in enumerate(s) if c.isalnum() or c in "@$"]
+    if len(keep) < 4:
         return s, None
     a = m.start()
-    return "".join(c for _, c in chars), [a + i for i, _ in chars]
+    return "".join(s[i] for i in keep), [a + i for i in keep]
 
 
 def _leet(m: re.Match[str]) -> tuple[str, list[int] | None]:
@@ -236,12 +270,15 @@ def _protected_ranges(text: str) -> list[tuple[int, int]]:
 
 def _leet_stage(text: str, starts: list[int], ends: list[int]):
     prot = _protected_ranges(text)
+    # finditer ranges are sorted and disjoint, so their ends are sorted too: a binary
+    # search finds the only range that can overlap a token (a scan per token was quadratic).
+    prot_ends = [pb for _, pb in prot]
 
     def repl(m: re.Match[str]) -> tuple[str, list[int] | None]:
         a, b = m.span()
-        for pa, pb in prot:
-            if pa < b and a < pb:
-                return m.group(0), None
+        k = bisect_right(prot_ends, a)
+        if k < len(prot) and prot[k][0] < b:
+            return m.group(0), None
         # "@name" is a handle, "!" at a word end is punctuation.
         if m.group(0).endswith("!") or (a > 0 and text[a - 1] == "@"):
             return m.group(0), None

@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .agencies import match_agency
+from .agencies import AgencyMatch, match_agency
 from .catalogue import GROUPS, Catalogue, context_hits, find_matches
 from .extract import Entities
 from .normalise import Normalised
@@ -117,10 +117,14 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     fired: dict[str, Fired] = {}
     offer_like = bool(_OFFER_RE.search(text))
 
+    seen: dict[str, set[tuple[int, int]]] = {}
+
     def add(code: str, spans: list[tuple[int, int]], detail: str | None = None) -> None:
         f = fired.setdefault(code, Fired(code))
+        have = seen.setdefault(code, set(f.spans))  # a set: `sp in list` was quadratic
         for sp in spans:
-            if sp not in f.spans:
+            if sp not in have:
+                have.add(sp)
                 f.spans.append(sp)
         if detail:
             f.detail = detail
@@ -157,8 +161,10 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     agency_rows: list[dict[str, object]] = []
     registered = 0
     if agencies is not None and ents.companies:
+        looked_up: dict[str, AgencyMatch] = {}  # a name repeated 1,000 times is looked up once
         for c in ents.companies:
-            m = match_agency(str(c["name"]), agencies)
+            name = str(c["name"])
+            m = looked_up.get(name) or looked_up.setdefault(name, match_agency(name, agencies))
             agency_rows.append({"name": c["name"], "start": c["start"], "end": c["end"],
                                 **m.to_dict()})
             if m.status == "not_found":

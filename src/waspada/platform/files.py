@@ -26,6 +26,7 @@ import os
 import re
 import stat
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,7 +243,7 @@ def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] 
             cols = ", ".join(unknown)
             raise FileError(f"unknown column(s): {cols}", 1, code="unknown_columns",
                             columns=cols)
-    dup = sorted({h for h in header if header.count(h) > 1})
+    dup = sorted(h for h, n in Counter(header).items() if n > 1)  # header.count() is quadratic
     if dup:
         cols = ", ".join(d[:40] for d in dup)
         raise FileError(f"duplicate column(s): {cols}", 1, code="duplicate_columns",
