@@ -323,8 +323,9 @@ def loads_json(text: str | bytes, *, line: int | None = None,
         where = f"line {exc.lineno}, column {exc.colno}" if line is None else \
             f"column {exc.colno}"
         raise FileError(f"not valid JSON ({exc.msg} at {where})", line, code="bad_json") from None
-    except (RecursionError, ValueError) as exc:  # huge integers; depth is checked above
-        raise FileError(f"not valid JSON ({str(exc)[:100]})", line, code="bad_json") from None
+    except (RecursionError, ValueError):  # an integer of 4,300+ digits; depth is checked above
+        raise FileError("not valid JSON (a number has too many digits)", line,
+                        code="bad_json") from None
 
 
 def load_json_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Any:
