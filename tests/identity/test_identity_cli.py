@@ -23,7 +23,8 @@ def test_mrz_json_valid():
         "document_code", "issuing_state", "surname", "given_names", "document_number",
         "nationality", "birth_date", "sex", "expiry_date", "optional_data",
     ]
-    assert data["findings"] == []
+    # UTO is the ICAO specimen state: valid, with an informational finding (issue #14).
+    assert [f["code"] for f in data["findings"]] == ["mrz.specimen"]
 
 
 def test_mrz_invalid_exit_1_and_human_output():
