@@ -231,6 +231,7 @@ _VALUES["<"] = 0
 _WEIGHTS = (7, 3, 1)
 _VALID_CHARS = frozenset(_VALUES)
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
+_DIGIT_RE = re.compile(r"[0-9]")
 
 # OCR confusions, restricted by field type.
 _TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "Z": "2",
@@ -269,11 +270,19 @@ def _alnum_fix(data: str, cd: str, name: str, ctx: _Ctx) -> str:
     return data
 
 
+_W7 = {c: v * 7 for c, v in _VALUES.items()}
+_W3 = {c: v * 3 for c, v in _VALUES.items()}
+
+
 def check_digit(data: str) -> str:
-    """ICAO 9303 check digit (weights 7-3-1, ``<`` = 0) of ``data`` as one character."""
-    total = 0
-    for i, ch in enumerate(data):
-        total += _VALUES.get(ch, 0) * _WEIGHTS[i % 3]
+    """ICAO 9303 check digit (weights 7-3-1, ``<`` = 0) of ``data`` as one character.
+
+    Characters outside the MRZ alphabet count as 0."""
+    try:
+        total = (sum(map(_W7.__getitem__, data[0::3])) + sum(map(_W3.__getitem__, data[1::3]))
+                 + sum(map(_VALUES.__getitem__, data[2::3])))
+    except KeyError:
+        total = sum(_VALUES.get(ch, 0) * _WEIGHTS[i % 3] for i, ch in enumerate(data))
     return str(total % 10)
 
 
@@ -394,24 +403,25 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
 
 
 def _uppercase(lines: list[str], ctx: _Ctx) -> list[str]:
-    if any(c.islower() for ln in lines for c in ln):
+    if any(ln.upper() != ln for ln in lines):
         ctx.add(F_LOWERCASE())
         return [ln.upper() for ln in lines]
     return lines
 
 
 _OCR_FILLERS = frozenset("«‹")
+_FILLERS_OCR = _OCR_FILLERS | {"<"}
+_ALPHABET_OCR = _VALID_CHARS | _OCR_FILLERS
 
 
 def _mrz_like(line: str, ocr: bool) -> bool:
     """Could ``line`` be an MRZ line (MRZ alphabet only, a filler, plausible length)?"""
     if not 15 <= len(line) <= 44:
         return False
-    allowed = _VALID_CHARS | _OCR_FILLERS if ocr else _VALID_CHARS
-    up = line.upper()
-    return ("<" in up or (ocr and any(c in _OCR_FILLERS for c in up))) and all(
-        c in allowed for c in up
-    )
+    chars = set(line.upper())
+    if ocr:
+        return bool(chars & _FILLERS_OCR) and chars <= _ALPHABET_OCR
+    return "<" in chars and chars <= _VALID_CHARS
 
 
 def _find_block(lines: list[str], ctx: _Ctx) -> list[str]:
@@ -459,7 +469,7 @@ def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
 def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
     bad = False
     for i, ln in enumerate(lines, 1):
-        chars = sorted({c for c in ln if c not in _VALID_CHARS})
+        chars = sorted(set(ln) - _VALID_CHARS)
         if chars:
             if ctx.ocr and set(chars) <= {"«", "‹"}:
                 continue
@@ -521,7 +531,7 @@ def _country(raw: str, name: str, ctx: _Ctx) -> str:
 
 def _names(raw: str, ctx: _Ctx) -> tuple[str, str]:
     raw = ctx.alpha(raw, "name")
-    if any(c.isdigit() for c in raw):
+    if _DIGIT_RE.search(raw):
         ctx.add(F_NAME_CHARS(field="surname"))
     if not raw.endswith("<"):
         ctx.add(F_NAME_TRUNC(field="surname"))
@@ -709,6 +719,31 @@ def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[s
     return kind, f
 
 
+def _parse_in_order(
+    lines: list[str], kind: str, ctx: _Ctx
+) -> tuple[tuple[str, dict[str, Any], list[Finding]], list[str]]:
+    """Parse in the order the structure gives: the layout comes from the line
+    lengths, the order from where the digits are.  A decisive structure means one
+    parse; otherwise the given order is parsed and, only if it fails and the
+    structure disagrees, the structural order once more (fewer critical findings
+    wins).  Never more than two parses, whatever the input."""
+    order, decisive = _structural_order(lines, kind)
+    given = tuple(range(len(lines)))
+    if decisive:
+        if order != given:
+            lines = [lines[i] for i in order]
+            ctx.add(F_ORDER())
+        return _parse_lines(lines, kind, ctx.ocr, ctx.ref), lines
+    best = _parse_lines(lines, kind, ctx.ocr, ctx.ref)
+    if has_critical(best[2]) and order != given:
+        cand_lines = [lines[i] for i in order]
+        cand = _parse_lines(cand_lines, kind, ctx.ocr, ctx.ref)
+        if _order_score(cand[2]) < _order_score(best[2]):
+            ctx.add(F_ORDER())
+            return cand, cand_lines
+    return best, lines
+
+
 def _parse_lines(
     lines: list[str], kind: str, ocr: bool, ref: date
 ) -> tuple[str, dict[str, Any], list[Finding]]:
@@ -725,26 +760,38 @@ def _order_score(findings: list[Finding]) -> int:
 
 
 def _digits_at(line: str, spans: tuple[tuple[int, int], ...]) -> int:
-    return sum(1 for a, b in spans for c in line[a:b] if c.isdigit())
+    return sum(sum(map(str.isdigit, line[a:b])) for a, b in spans)
 
 
 _TD1_DATES = ((0, 7), (8, 15))
 _TWO_LINE_DATES = ((13, 20), (21, 28))
 
 
-def _structural_order(lines: list[str], kind: str) -> tuple[int, ...]:
-    """Line order read from the structure: the date line is the one with digits
-    in the date positions; in TD1 the name line is the one with fewest digits.
-    Ties keep the given order.  Costs one pass, no re-parsing."""
+#: Lead (in digits at the date positions) that makes the date line certain.
+_DECISIVE_LEAD = 5
+
+
+def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], bool]:
+    """Line order read from the structure, and whether the structure is decisive.
+
+    The date line is the one with digits in the date positions (a name line has
+    none) and, in TD1, the only one not starting with a letter; the name line is
+    the one without digits and line 1 the one with the document number.  Ties keep
+    the given order.  One pass, no parsing."""
     if kind != "TD1":
         s0, s1 = (_digits_at(ln, _TWO_LINE_DATES) for ln in lines)
-        return (1, 0) if s0 > s1 else (0, 1)
-    scores = [_digits_at(ln, _TD1_DATES) for ln in lines]
+        return ((1, 0) if s0 > s1 else (0, 1)), abs(s0 - s1) >= _DECISIVE_LEAD
+    # Lines 1 and 3 start with a letter (document code, surname); the date line
+    # starts with the birth date (digits, or '<' when unknown).
+    scores = [_digits_at(ln, _TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
     dates = max(range(3), key=lambda i: (scores[i], -i))
+    runner_up = max(scores[i] for i in range(3) if i != dates)
     a, b = (i for i in range(3) if i != dates)
-    if sum(c.isdigit() for c in lines[b]) > sum(c.isdigit() for c in lines[a]):
-        a, b = b, a
-    return (a, dates, b)
+    da, db = (_digits_at(lines[i], ((0, 30),)) for i in (a, b))
+    if db > da:
+        a, b, da, db = b, a, db, da
+    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and db == 0 < da
+    return (a, dates, b), decisive
 
 
 _FRENCH_ID = (
@@ -830,21 +877,13 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
         if len(ln) < width:
             ctx.add(F_PADDED(line=i + 1))
             lines[i] = ln.ljust(width, "<")
+    best: tuple[str, dict[str, Any], list[Finding]]
     if kind == "TD2" and _is_french_id(lines):
         fctx = _Ctx(ctx.ocr, ctx.ref)
         doc_type, fields = _parse_french_id(lines, fctx)
-        best: tuple[str, dict[str, Any], list[Finding]] = (doc_type, fields, fctx.findings)
+        best = (doc_type, fields, fctx.findings)
     else:
-        best = _parse_lines(lines, kind, ctx.ocr, ctx.ref)
-    # The layout comes from the line lengths; the order from the structure: at most
-    # one re-parse, and only when the given order fails and the structure disagrees.
-    order = _structural_order(lines, kind)
-    if has_critical(best[2]) and order != tuple(range(len(lines))):
-        cand_lines = [lines[i] for i in order]
-        cand = _parse_lines(cand_lines, kind, ctx.ocr, ctx.ref)
-        if _order_score(cand[2]) < _order_score(best[2]):
-            best, lines = cand, cand_lines
-            ctx.add(F_ORDER())
+        best, lines = _parse_in_order(lines, kind, ctx)
     doc_type, fields, found = best
     if "UTO" in (fields["issuing_state"], fields["nationality"]):
         found = [*found, F_SPECIMEN(field="issuing_state", value="UTO")]
