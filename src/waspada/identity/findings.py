@@ -62,7 +62,10 @@ class FindingSpec:
         if "{" in message_id or "{" in message_en:  # templates without placeholders skip this
             if field is not None:
                 params.setdefault("field", field)
-            p = _SafeDict({k: _short(v) for k, v in params.items()})
+            p = _SafeDict()
+            for k, v in params.items():
+                # Fast path for the common short printable string; _short otherwise.
+                p[k] = v if type(v) is str and len(v) <= 60 and v.isprintable() else _short(v)
             message_id, message_en = message_id.format_map(p), message_en.format_map(p)
         return Finding(
             code=self.code,

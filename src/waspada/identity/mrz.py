@@ -432,9 +432,9 @@ def _find_block(lines: list[str], ctx: _Ctx) -> list[str]:
     then reports the problem).  One linear pass over the lines.
     """
     n = len(lines)
+    if (n, max(len(x) for x in lines)) in _LAYOUTS:
+        return lines  # already a layout: any stray character is reported later
     like = [_mrz_like(ln, ctx.ocr) for ln in lines]
-    if (n, max(len(x) for x in lines)) in _LAYOUTS and all(like):
-        return lines
     best: tuple[int, int, int] | None = None  # (exact lengths, start, count)
     for (count, width) in _LAYOUTS:
         for start in range(n - count + 1):
@@ -480,7 +480,8 @@ def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
 
 # ---------------------------------------------------------------- fields
 def _parse_date(raw: str, name: str, ctx: _Ctx) -> date | None:
-    raw = ctx.digits(raw, name)
+    if ctx.ocr:
+        raw = ctx.digits(raw, name)
     if "<" in raw:
         # ICAO allows unknown birth-date parts as '<<'; a half-filled pair is an error.
         pairs = (raw[0:2], raw[2:4], raw[4:6])
@@ -513,7 +514,8 @@ def _parse_date(raw: str, name: str, ctx: _Ctx) -> date | None:
 
 
 def _verify(data: str, found: str, name: str, ctx: _Ctx, allow_filler: bool = False) -> None:
-    found = ctx.digits(found, f"{name}_check")
+    if ctx.ocr:
+        found = ctx.digits(found, f"{name}_check")
     if allow_filler and found == "<" and data.strip("<") == "":
         return
     expected = check_digit(data)
@@ -590,6 +592,8 @@ def _long_docnum(head: str, optional: str, ctx: _Ctx) -> tuple[str, str, str]:
 
 def _date_and_check(raw: str, name: str, ctx: _Ctx) -> tuple[str, str]:
     """OCR-corrected date (6 chars) and its check digit, as used in the composite."""
+    if not ctx.ocr:
+        return raw[:6], raw[6]
     return ctx.digits(raw[:6], name), ctx.digits(raw[6], f"{name}_check")
 
 
@@ -760,9 +764,11 @@ def _order_score(findings: list[Finding]) -> int:
 
 
 def _digits_at(line: str, spans: tuple[tuple[int, int], ...]) -> int:
-    return sum(sum(map(str.isdigit, line[a:b])) for a, b in spans)
+    # Lines hold only the MRZ alphabet here: count digits by deleting the rest.
+    return sum(len(line[a:b].translate(_DROP_NON_DIGITS)) for a, b in spans)
 
 
+_DROP_NON_DIGITS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ<«‹")
 _TD1_DATES = ((0, 7), (8, 15))
 _TWO_LINE_DATES = ((13, 20), (21, 28))
 
