@@ -115,6 +115,21 @@ def test_mrz_block_found_inside_ocr_text(ocr):
     assert "mrz.input.lowercase" not in codes(res)  # the ignored text is not reported
 
 
+def test_ocr_data_page_text_from_rapidocr():
+    # rapidocr 3.10 output for a rendered Indonesian data page: the header line is
+    # exactly 36 characters long with spaces, and names carry 0 for O.
+    text = "\n".join([
+        "REPUBLIK INDONESIA PASPOR / PASSPORT", "Nama / Name: SANTOSO BUDI HARTONO",
+        "No. Paspor\uff1aC1234567", "Tgl Lahir: 01 APR 1990", "Berlaku s/d: 02 MEI 2031",
+        "P<IDNSANT0S0<<BUDI<HART0N0<<<<<<<<<<<<<<<<<<",
+        "C1234567<0IDN9004012M31050213174010104900080"])
+    res = parse_mrz(text, reference_date=REF, ocr_tolerant=True)
+    assert res.valid, res.findings
+    assert (res.fields["surname"], res.fields["given_names"]) == ("SANTOSO", "BUDI HARTONO")
+    # No OCR correction is reported for the header line that was not part of the MRZ.
+    assert not any(f.field == "line 1" for f in res.findings)
+
+
 def test_td1_block_with_stray_line_of_mrz_alphabet():
     page = "\n".join(["IDENTITY<CARD", *TD1, ""])
     res = parse_mrz(page, reference_date=REF)

@@ -374,8 +374,10 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     changed = False
     for i, p in enumerate(parts, 1):
         core = p if len(p) in _WIDTHS else p.strip()
-        if ctx.ocr and " " in core and len(core) in _WIDTHS:
-            # OCR often reads fillers as spaces: keep the width, restore the fillers.
+        if (ctx.ocr and " " in core and len(core) in _WIDTHS
+                and set(core.upper()) <= _SPACED_ALPHABET):
+            # OCR often reads fillers as spaces: keep the width, restore the fillers
+            # (only in lines of the MRZ alphabet, not in other text of the page).
             q = core.replace(" ", "<")
             ctx.add(F_OCR(field=f"line {i}", old="' '", new="<"))
         else:
@@ -410,6 +412,7 @@ def _uppercase(lines: list[str], ctx: _Ctx) -> list[str]:
 
 
 _OCR_FILLERS = frozenset("«‹")
+_SPACED_ALPHABET = _VALID_CHARS | _OCR_FILLERS | {" "}
 _FILLERS_OCR = _OCR_FILLERS | {"<"}
 _ALPHABET_OCR = _VALID_CHARS | _OCR_FILLERS
 
