@@ -148,8 +148,10 @@ def main() -> None:
     try:
         from rapidocr import RapidOCR
     except ImportError:
-        raise SystemExit(
-            "rapidocr is not installed in this environment (see the docstring)") from None
+        # `make bench` runs every script: skip (exit 0) where the evaluation cannot run.
+        print("bench/documents.py: rapidocr is not installed in this environment; skipped "
+              "(see the docstring to run the evaluation)")
+        return
     engine = RapidOCR()
     rnd = random.Random(args.seed)
     stats: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
