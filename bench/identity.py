@@ -3,15 +3,22 @@
 Run: .venv/bin/python bench/identity.py [--names N]
 Single process, single thread (one core); rates use process CPU time, best of 3 runs,
 so other jobs on the machine disturb them less than wall-clock time would.
+
+MRZ parsing is also compared side by side with the ``mrz`` package (GPL-3) when it
+is installed in the bench environment (``pip install mrz``; it is never a dependency
+of Waspada): a realistic mix of valid and broken MRZs (the cited real-world vectors
+of tests/identity/mrz_vectors.json, generated documents, and broken copies).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from waspada.identity import names as names_mod
 from waspada.identity.mrz import generate_mrz, parse_mrz
@@ -78,6 +85,78 @@ def rate(label: str, fn, items, repeat: int = 1, best_of: int = 3, setup=None) -
     return r
 
 
+def _mrz_package_checker():
+    """Return a function checking one MRZ with the GPL ``mrz`` package, or None."""
+    try:
+        from mrz.checker.mrva import MRVACodeChecker
+        from mrz.checker.mrvb import MRVBCodeChecker
+        from mrz.checker.td1 import TD1CodeChecker
+        from mrz.checker.td2 import TD2CodeChecker
+        from mrz.checker.td3 import TD3CodeChecker
+    except ImportError:
+        return None
+
+    def check(text: str) -> bool:
+        lines = text.split("\n")
+        # `mrz` has no format detection: pick its checker from the line lengths,
+        # as a caller would.
+        width = len(lines[0])
+        if len(lines) == 3:
+            cls = TD1CodeChecker
+        elif width == 36:
+            cls = MRVBCodeChecker if text[0] == "V" else TD2CodeChecker
+        else:
+            cls = MRVACodeChecker if text[0] == "V" else TD3CodeChecker
+        try:
+            return bool(cls(text))
+        except Exception:  # noqa: BLE001 - `mrz` raises on malformed input
+            return False
+
+    return check
+
+
+def _break(text: str, rnd: random.Random) -> str:
+    """A broken copy: one character changed, a line order swapped, or a line cut."""
+    lines = text.split("\n")
+    kind = rnd.randrange(3)
+    if kind == 0:
+        i = rnd.randrange(len(lines))
+        pos = rnd.randrange(len(lines[i]))
+        new = "0" if lines[i][pos] != "0" else "1"
+        lines[i] = lines[i][:pos] + new + lines[i][pos + 1:]
+    elif kind == 1:
+        lines.reverse()
+        lines[0] = lines[0][:-1] + ("0" if lines[0][-1] != "0" else "1")
+    else:
+        lines[-1] = lines[-1][: len(lines[-1]) - 3]
+    return "\n".join(lines)
+
+
+def mrz_side_by_side(mrzs: list[str], ref: date) -> None:
+    """Waspada vs `mrz` 0.6.2 on valid, broken and mixed sets (same inputs)."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "identity" / "mrz_vectors.json"
+    vectors = ["\n".join(v["lines"]) for v in json.loads(path.read_text("utf-8"))["vectors"]
+               if not v["ocr_tolerant"]]
+    rnd = random.Random(5)
+    valid = [m for m in vectors + mrzs[:200] if parse_mrz(m, reference_date=ref).valid]
+    broken = [_break(m, rnd) for m in valid]
+    broken = [m for m in broken if not parse_mrz(m, reference_date=ref).valid]
+    mix = valid[:67] + broken[:40]
+    rnd.shuffle(mix)
+    other = _mrz_package_checker()
+    print(f"MRZ side by side: {len(valid)} valid, {len(broken)} broken, mix 67 valid + 40 broken"
+          f" ({len(vectors)} real-world vectors included)")
+    for label, items in (("valid", valid), ("broken", broken), ("mix", mix)):
+        repeat = max(1, 20_000 // len(items))
+        ours = rate(f"  Waspada parse_mrz, {label}", lambda t: parse_mrz(t, reference_date=ref),
+                    items, repeat=repeat)
+        if other is None:
+            print("  (`mrz` not installed in this environment: pip install mrz to compare)")
+            continue
+        theirs = rate(f"  mrz 0.6.2 checker, {label}", other, items, repeat=repeat)
+        print(f"  -> Waspada / mrz = {ours / theirs:.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--names", type=int, default=100_000)
@@ -99,6 +178,7 @@ def main() -> None:
     broken = [m[:-1] + ("0" if m[-1] != "0" else "1") for m in mrzs]
     rate("MRZ parse (broken composite/check digit)",
          lambda t: parse_mrz(t, reference_date=ref), broken[:1000], repeat=2)
+    mrz_side_by_side(mrzs, ref)
 
     prefixes = sorted(_regions()[2])
     niks = [generate_nik(rnd.choice(prefixes), date(1950, 1, 1) + timedelta(days=rnd.randint(0,

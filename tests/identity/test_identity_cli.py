@@ -23,7 +23,8 @@ def test_mrz_json_valid():
         "document_code", "issuing_state", "surname", "given_names", "document_number",
         "nationality", "birth_date", "sex", "expiry_date", "optional_data",
     ]
-    assert data["findings"] == []
+    # UTO is the ICAO specimen state: valid, with an informational finding (issue #14).
+    assert [f["code"] for f in data["findings"]] == ["mrz.specimen"]
 
 
 def test_mrz_invalid_exit_1_and_human_output():
@@ -96,3 +97,20 @@ def test_name_normalize():
     assert data["titles"] == ["Hj."] and data["patronym"] == "ahmad"
     res = runner.invoke(name_app, ["normalize", "Moch. Jusuf"])
     assert res.exit_code == 0 and "muhammad" in res.output
+
+
+def test_mrz_ocr_tolerant_issue14_examples():
+    """`document mrz --ocr-tolerant` on the issue #14 examples (composite from corrected
+    characters) and on OCR text of a data page passed as one argument."""
+    td1 = ["IDCHEA1234567<6<<<<<<<<<<<<<<<", "7SIOZSGMZOO90IBCHE<<<<<<<<<<<B",
+           "5M1TH<<J0HN<AL8ERT<<<<<<<<<<<<"]
+    res = runner.invoke(document_app, ["mrz", *td1, "--ocr-tolerant", "--json", *REF])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["fields"]["surname"] == "SMITH" and data["fields"]["birth_date"] == "1975-10-25"
+    assert runner.invoke(document_app, ["mrz", *td1, "--json", *REF]).exit_code == 1
+    page = "REPUBLIK INDONESIA\nPASPOR / PASSPORT\n\n" + "\n".join(TD3) + "\nhalaman 2\n"
+    res = runner.invoke(document_app, ["mrz", page, "--ocr-tolerant", "--json", *REF])
+    assert res.exit_code == 0, res.output
+    codes = [f["code"] for f in json.loads(res.output)["findings"]]
+    assert "mrz.input.extracted" in codes and "mrz.specimen" in codes

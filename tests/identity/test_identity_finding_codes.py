@@ -42,8 +42,18 @@ def trav(**kw):
 TD1_LONG_BAD = ["I<UTOD23145890<<<<<<<<<<<<<<<<", "3407127M9507122UTO<<<<<<<<<<<2",
                 "STEVENSON<<PETER<JOHN<<<<<<<<<"]
 
+# PRADO BEL-BO-03003 (a genuine Belgian card) and the French ID used in the .NET
+# MRZ test suite; see tests/identity/mrz_vectors.json for citations.
+BEL_ID = ["IDBEL000590240<6013<<<<<<<<<<<", "8512017F1311048BEL851201002007",
+          "REINARTZ<<ULRIKE<KATIA<E<<<<<<"]
+FRA_ID = ["IDFRADOUEL<<<<<<<<<<<<<<<<<<<<932013", "0506932020438CHRISTIANE<<NI2906209F3"]
+
 CASES: dict[str, object] = {
     "mrz.input.empty": lambda: mrz(""),
+    "mrz.input.extracted": lambda: mrz("REPUBLIK INDONESIA\n" + L1 + "\n" + L2),
+    "mrz.specimen": lambda: mrz(L1, L2),
+    "mrz.document_number.issuer_variant": lambda: mrz(*BEL_ID),
+    "mrz.format.not_icao": lambda: mrz(*FRA_ID),
     "mrz.input.type": lambda: mrz(None),
     "mrz.input.too_long": lambda: mrz("<" * 3000),
     "mrz.input.whitespace": lambda: mrz(" " + L1, L2),

@@ -44,7 +44,8 @@ def test_check_digit_examples():
 def test_icao_specimens(lines, kind, number):
     res = parse_mrz(lines, reference_date=REF)
     assert res.valid, res.findings
-    assert res.findings == []
+    # The specimen state is reported (info), never silently accepted (issue #14).
+    assert [(f.code, f.severity) for f in res.findings] == [("mrz.specimen", "info")]
     assert res.document_type == kind
     f = res.fields
     assert f["surname"] == "ERIKSSON"

@@ -2,7 +2,8 @@
 
 Data only: ISO 3166-1 alpha-3 codes plus the special codes listed in ICAO
 Doc 9303 Part 3 (organisations, stateless persons, refugees, British
-nationality classes, Germany's one-letter ``D``, the specimen state ``UTO``).
+nationality classes, Germany's one-letter ``D``), the specimen state ``UTO``
+and ``RKS`` (Kosovo: in use, not designated by ICAO).
 """
 
 from __future__ import annotations
@@ -24,35 +25,53 @@ _ISO3166_ALPHA3_TEXT = """
 """
 ISO3166_ALPHA3: frozenset[str] = frozenset(_ISO3166_ALPHA3_TEXT.split())
 
-#: ICAO Doc 9303 Part 3 special codes (as written in the 3-character MRZ field).
+#: ICAO Doc 9303 Part 3 (8th edition, 2021), section 5: the codes that are not
+#: ISO 3166-1 alpha-3, as written in the 3-character MRZ field.
 ICAO_SPECIAL: dict[str, str] = {
+    # Germany uses its one-letter code, padded with fillers.
     "D<<": "Germany",
-    "EUE": "European Union",
+    # British nationality classes.
     "GBD": "British Overseas Territories Citizen",
     "GBN": "British National (Overseas)",
     "GBO": "British Overseas Citizen",
     "GBP": "British Protected Person",
     "GBS": "British Subject",
-    "UNA": "Specialized agency of the United Nations",
-    "UNK": "Resident of Kosovo (UN interim administration)",
-    "UNO": "United Nations Organization",
+    # United Nations and European Union.
+    "UNO": "United Nations Organization or one of its officials",
+    "UNA": "Specialized agency of the United Nations or one of its officials",
+    "UNK": "Resident of Kosovo with a travel document issued by UNMIK",
+    "EUE": "European Union",
+    # Other organisations.
     "XBA": "African Development Bank",
     "XIM": "African Export-Import Bank",
-    "XCC": "Caribbean Community",
+    "XCC": "Caribbean Community (CARICOM) or one of its emissaries",
     "XCE": "Council of Europe",
-    "XCO": "Common Market for Eastern and Southern Africa",
-    "XEC": "Economic Community of West African States",
-    "XPO": "International Criminal Police Organization (INTERPOL)",
+    "XCO": "Common Market for Eastern and Southern Africa (COMESA)",
+    "XDC": "Southern African Development Community (SADC)",
+    "XEC": "Economic Community of West African States (ECOWAS)",
+    "XES": "Organisation of Eastern Caribbean States (OECS)",
+    "XMP": "Parliamentary Assembly of the Mediterranean",
     "XOM": "Sovereign Military Order of Malta",
-    "XXA": "Stateless person",
+    "XPO": "International Criminal Police Organization (INTERPOL)",
+    # Persons without a nationality to state.
+    "XXA": "Stateless person (1954 Convention)",
     "XXB": "Refugee (1951 Convention)",
-    "XXC": "Refugee (other)",
-    "XXX": "Unspecified nationality",
-    "RKS": "Kosovo",
-    "UTO": "Utopia (ICAO specimen state)",
+    "XXC": "Refugee other than under the 1951 Convention",
+    "XXX": "Person of unspecified nationality",
 }
 
-VALID_CODES: frozenset[str] = ISO3166_ALPHA3 | frozenset(ICAO_SPECIAL)
+#: Codes in real-world use that ICAO has not designated.
+IN_USE_NOT_ICAO: dict[str, str] = {
+    "RKS": "Kosovo (used on Kosovo passports; ICAO has not designated a code)",
+}
+
+#: The fictional issuing state of the ICAO Doc 9303 specimens.
+SPECIMEN_CODES: dict[str, str] = {"UTO": "Utopia (ICAO specimen state)"}
+
+VALID_CODES: frozenset[str] = (
+    ISO3166_ALPHA3 | frozenset(ICAO_SPECIAL) | frozenset(IN_USE_NOT_ICAO)
+    | frozenset(SPECIMEN_CODES)
+)
 
 
 def is_valid_code(code: str) -> bool:

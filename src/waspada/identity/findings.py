@@ -58,14 +58,20 @@ class FindingSpec:
         self, field: str | None = None, severity: Severity | None = None, **params: Any
     ) -> Finding:
         """Build a :class:`Finding`; ``params`` fill ``{placeholders}`` in the templates."""
-        if field is not None:
-            params.setdefault("field", field)
-        p = _SafeDict({k: _short(v) for k, v in params.items()})
+        message_id, message_en = self.message_id, self.message_en
+        if "{" in message_id or "{" in message_en:  # templates without placeholders skip this
+            if field is not None:
+                params.setdefault("field", field)
+            p = _SafeDict()
+            for k, v in params.items():
+                # Fast path for the common short printable string; _short otherwise.
+                p[k] = v if type(v) is str and len(v) <= 60 and v.isprintable() else _short(v)
+            message_id, message_en = message_id.format_map(p), message_en.format_map(p)
         return Finding(
             code=self.code,
             severity=severity or self.severity,
-            message_id=self.message_id.format_map(p),
-            message_en=self.message_en.format_map(p),
+            message_id=message_id,
+            message_en=message_en,
             field=field,
         )
 
@@ -98,5 +104,7 @@ def findings_to_dicts(findings: Iterable[Finding], lang: str = "en") -> list[dic
 def _short(value: Any, limit: int = 60) -> str:
     """Render a message parameter safely (bounded length, printable)."""
     text = value if isinstance(value, str) else str(value)
+    if len(text) <= limit and text.isprintable():  # the common case, without a copy
+        return text
     text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "…"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations, permutations
+from itertools import combinations
 from typing import Any
 
 from waspada.identity.countries import VALID_CODES
@@ -167,6 +167,30 @@ F_OCR = register(
     "Koreksi OCR pada {field}: '{old}' menjadi '{new}'.",
     "OCR correction in {field}: '{old}' -> '{new}'.",
 )
+F_EXTRACTED = register(
+    "mrz.input.extracted",
+    "warning",
+    "Blok MRZ ditemukan di dalam teks lain; {count} baris lain diabaikan.",
+    "MRZ block found inside other text; {count} other line(s) ignored.",
+)
+F_SPECIMEN = register(
+    "mrz.specimen",
+    "info",
+    "Negara '{value}' adalah negara contoh ICAO (spesimen), bukan dokumen asli.",
+    "'{value}' is the ICAO specimen state: this is a specimen, not a real document.",
+)
+F_ISSUER_VARIANT = register(
+    "mrz.document_number.issuer_variant",
+    "warning",
+    "Digit periksa nomor dokumen mengikuti varian penerbit: {variant_id}.",
+    "Document number check digit follows an issuer variant: {variant_en}.",
+)
+F_NOT_ICAO = register(
+    "mrz.format.not_icao",
+    "warning",
+    "Bukan MRZ ICAO: {layout_id}; dibaca dengan tata letak nasional.",
+    "Not an ICAO MRZ: {layout_en}; read with the national layout.",
+)
 _DATE_FIELDS = ("birth_date", "expiry_date")
 F_DATE_INVALID = {
     n: register(
@@ -207,6 +231,7 @@ _VALUES["<"] = 0
 _WEIGHTS = (7, 3, 1)
 _VALID_CHARS = frozenset(_VALUES)
 _WS_RE = re.compile(r"[ \t\r\f\v]+")
+_DIGIT_RE = re.compile(r"[0-9]")
 
 # OCR confusions, restricted by field type.
 _TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "Z": "2",
@@ -245,11 +270,19 @@ def _alnum_fix(data: str, cd: str, name: str, ctx: _Ctx) -> str:
     return data
 
 
+_W7 = {c: v * 7 for c, v in _VALUES.items()}
+_W3 = {c: v * 3 for c, v in _VALUES.items()}
+
+
 def check_digit(data: str) -> str:
-    """ICAO 9303 check digit (weights 7-3-1, ``<`` = 0) of ``data`` as one character."""
-    total = 0
-    for i, ch in enumerate(data):
-        total += _VALUES.get(ch, 0) * _WEIGHTS[i % 3]
+    """ICAO 9303 check digit (weights 7-3-1, ``<`` = 0) of ``data`` as one character.
+
+    Characters outside the MRZ alphabet count as 0."""
+    try:
+        total = (sum(map(_W7.__getitem__, data[0::3])) + sum(map(_W3.__getitem__, data[1::3]))
+                 + sum(map(_VALUES.__getitem__, data[2::3])))
+    except KeyError:
+        total = sum(_VALUES.get(ch, 0) * _WEIGHTS[i % 3] for i, ch in enumerate(data))
     return str(total % 10)
 
 
@@ -341,8 +374,10 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     changed = False
     for i, p in enumerate(parts, 1):
         core = p if len(p) in _WIDTHS else p.strip()
-        if ctx.ocr and " " in core and len(core) in _WIDTHS:
-            # OCR often reads fillers as spaces: keep the width, restore the fillers.
+        if (ctx.ocr and " " in core and len(core) in _WIDTHS
+                and set(core.upper()) <= _SPACED_ALPHABET):
+            # OCR often reads fillers as spaces: keep the width, restore the fillers
+            # (only in lines of the MRZ alphabet, not in other text of the page).
             q = core.replace(" ", "<")
             ctx.add(F_OCR(field=f"line {i}", old="' '", new="<"))
         else:
@@ -366,10 +401,61 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
                 break
     if changed:
         ctx.add(F_WHITESPACE())
-    if any(c.islower() for ln in lines for c in ln):
-        ctx.add(F_LOWERCASE())
-        lines = [ln.upper() for ln in lines]
     return lines
+
+
+def _uppercase(lines: list[str], ctx: _Ctx) -> list[str]:
+    if any(ln.upper() != ln for ln in lines):
+        ctx.add(F_LOWERCASE())
+        return [ln.upper() for ln in lines]
+    return lines
+
+
+_OCR_FILLERS = frozenset("«‹")
+_SPACED_ALPHABET = _VALID_CHARS | _OCR_FILLERS | {" "}
+_FILLERS_OCR = _OCR_FILLERS | {"<"}
+_ALPHABET_OCR = _VALID_CHARS | _OCR_FILLERS
+
+
+def _mrz_like(line: str, ocr: bool) -> bool:
+    """Could ``line`` be an MRZ line (MRZ alphabet only, a filler, plausible length)?"""
+    if not 15 <= len(line) <= 44:
+        return False
+    chars = set(line.upper())
+    if ocr:
+        return bool(chars & _FILLERS_OCR) and chars <= _ALPHABET_OCR
+    return "<" in chars and chars <= _VALID_CHARS
+
+
+def _find_block(lines: list[str], ctx: _Ctx) -> list[str]:
+    """Pick the MRZ block out of OCR text that also holds other lines.
+
+    Returns ``lines`` unchanged when they already form a layout, or when no
+    block of 3x30, 2x36 or 2x44 consecutive MRZ-like lines is found (the caller
+    then reports the problem).  One linear pass over the lines.
+    """
+    n = len(lines)
+    if (n, max(len(x) for x in lines)) in _LAYOUTS:
+        return lines  # already a layout: any stray character is reported later
+    like = [_mrz_like(ln, ctx.ocr) for ln in lines]
+    best: tuple[int, int, int] | None = None  # (exact lengths, start, count)
+    for (count, width) in _LAYOUTS:
+        for start in range(n - count + 1):
+            window = range(start, start + count)
+            if not all(like[i] for i in window):
+                continue
+            lengths = [len(lines[i]) for i in window]
+            if max(lengths) != width or min(lengths) < width // 2:
+                continue
+            exact = sum(1 for x in lengths if x == width)
+            # Prefer full-width lines, then the lowest block (the MRZ ends a data page).
+            if best is None or (exact, start) >= best[:2]:
+                best = (exact, start, count)
+    if best is None:
+        return lines
+    _, start, count = best
+    ctx.add(F_EXTRACTED(count=n - count))
+    return lines[start:start + count]
 
 
 def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
@@ -386,7 +472,7 @@ def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
 def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
     bad = False
     for i, ln in enumerate(lines, 1):
-        chars = sorted({c for c in ln if c not in _VALID_CHARS})
+        chars = sorted(set(ln) - _VALID_CHARS)
         if chars:
             if ctx.ocr and set(chars) <= {"«", "‹"}:
                 continue
@@ -397,7 +483,8 @@ def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
 
 # ---------------------------------------------------------------- fields
 def _parse_date(raw: str, name: str, ctx: _Ctx) -> date | None:
-    raw = ctx.digits(raw, name)
+    if ctx.ocr:
+        raw = ctx.digits(raw, name)
     if "<" in raw:
         # ICAO allows unknown birth-date parts as '<<'; a half-filled pair is an error.
         pairs = (raw[0:2], raw[2:4], raw[4:6])
@@ -430,7 +517,8 @@ def _parse_date(raw: str, name: str, ctx: _Ctx) -> date | None:
 
 
 def _verify(data: str, found: str, name: str, ctx: _Ctx, allow_filler: bool = False) -> None:
-    found = ctx.digits(found, f"{name}_check")
+    if ctx.ocr:
+        found = ctx.digits(found, f"{name}_check")
     if allow_filler and found == "<" and data.strip("<") == "":
         return
     expected = check_digit(data)
@@ -448,7 +536,7 @@ def _country(raw: str, name: str, ctx: _Ctx) -> str:
 
 def _names(raw: str, ctx: _Ctx) -> tuple[str, str]:
     raw = ctx.alpha(raw, "name")
-    if any(c.isdigit() for c in raw):
+    if _DIGIT_RE.search(raw):
         ctx.add(F_NAME_CHARS(field="surname"))
     if not raw.endswith("<"):
         ctx.add(F_NAME_TRUNC(field="surname"))
@@ -505,6 +593,36 @@ def _long_docnum(head: str, optional: str, ctx: _Ctx) -> tuple[str, str, str]:
     return number, cd, rest
 
 
+def _date_and_check(raw: str, name: str, ctx: _Ctx) -> tuple[str, str]:
+    """OCR-corrected date (6 chars) and its check digit, as used in the composite."""
+    if not ctx.ocr:
+        return raw[:6], raw[6]
+    return ctx.digits(raw[:6], name), ctx.digits(raw[6], f"{name}_check")
+
+
+#: Known issuer variants of the long-number check digit: state -> (Indonesian, English).
+_LONG_NUMBER_VARIANTS = {
+    "BEL": (
+        "kartu identitas Belgia, digit periksa termasuk pengisi '<'",
+        "Belgian identity card, check digit includes the '<' filler",
+    ),
+}
+
+
+def _verify_long(number: str, found: str, state: str, ctx: _Ctx) -> None:
+    """Verify a long document number; accept a known issuer variant with a warning."""
+    found = ctx.digits(found, "document_number_check")
+    if check_digit(number) == found:
+        return
+    variant = _LONG_NUMBER_VARIANTS.get(state)
+    if variant and check_digit(number[:9] + "<" + number[9:]) == found:
+        ctx.add(F_ISSUER_VARIANT(field="document_number", variant_id=variant[0],
+                                 variant_en=variant[1]))
+        return
+    ctx.add(F_CHECK["document_number"](field="document_number", found=found,
+                                       expected=check_digit(number)))
+
+
 def _check_docnum(number: str, ctx: _Ctx) -> None:
     if not number:
         ctx.add(F_DOCNUM_EMPTY(field="document_number"))
@@ -518,25 +636,28 @@ def _parse_td1(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
     f["document_code"], kind = _doc_code(l1[0:2], "TD1", ctx)
     f["issuing_state"] = _country(l1[2:5], "issuing_state", ctx)
     if ctx.ocr:
-        l1 = l1[:5] + _alnum_fix(l1[5:14], ctx.digits(l1[14], "document_number_check"),
-                                 "document_number", ctx) + l1[14:]
+        # Corrected characters are written back: the composite is built from them.
+        cd1 = ctx.digits(l1[14], "document_number_check")
+        l1 = l1[:5] + _alnum_fix(l1[5:14], cd1, "document_number", ctx) + cd1 + l1[15:]
     docnum, cd, opt1 = l1[5:14], l1[14], l1[15:30]
     if cd == "<" and docnum[-1] != "<":
         number, cd2, opt1 = _long_docnum(docnum, opt1, ctx)
-        _verify(number, cd2, "document_number", ctx)
+        _verify_long(number, cd2, f["issuing_state"], ctx)
     else:
         number = docnum.rstrip("<")
         _verify(docnum, cd, "document_number", ctx)
     _check_docnum(number, ctx)
     f["document_number"] = number
+    bdate, bcd = _date_and_check(l2[0:7], "birth_date", ctx)
     birth = _parse_date(l2[0:6], "birth_date", ctx)
-    _verify(ctx.digits(l2[0:6], "birth_date"), l2[6], "birth_date", ctx)
+    _verify(bdate, bcd, "birth_date", ctx)
     f["sex"] = _sex(l2[7], ctx)
+    edate, ecd = _date_and_check(l2[8:15], "expiry_date", ctx)
     expiry = _parse_date(l2[8:14], "expiry_date", ctx)
-    _verify(ctx.digits(l2[8:14], "expiry_date"), l2[14], "expiry_date", ctx)
+    _verify(edate, ecd, "expiry_date", ctx)
     f["nationality"] = _country(l2[15:18], "nationality", ctx)
     opt2 = l2[18:29]
-    composite = l1[5:30] + ctx.digits(l2[0:7], "birth_date") + l2[8:15] + opt2
+    composite = l1[5:30] + bdate + bcd + edate + ecd + opt2
     _verify(composite, l2[29], "composite", ctx)
     f["surname"], f["given_names"] = _names(l3, ctx)
     f["optional_data"] = _join_opt(opt1, opt2)
@@ -565,17 +686,18 @@ def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[s
     f["issuing_state"] = _country(l1[2:5], "issuing_state", ctx)
     f["surname"], f["given_names"] = _names(l1[5:width], ctx)
     if ctx.ocr:
-        cd_fixed = l2[9] if l2[9] == "<" else ctx.digits(l2[9], "document_number_check")
-        l2 = _alnum_fix(l2[0:9], cd_fixed, "document_number", ctx) + l2[9:]
+        # Corrected characters are written back: the composite is built from them.
+        cd_fixed = ctx.digits(l2[9], "document_number_check")
+        l2 = _alnum_fix(l2[0:9], cd_fixed, "document_number", ctx) + cd_fixed + l2[10:]
         if kind == "TD3" and l2[42] != "<":
             opt_cd = ctx.digits(l2[42], "optional_data_check")
-            l2 = l2[:28] + _alnum_fix(l2[28:42], opt_cd, "optional_data", ctx) + l2[42:]
+            l2 = l2[:28] + _alnum_fix(l2[28:42], opt_cd, "optional_data", ctx) + opt_cd + l2[43:]
     docnum, cd = l2[0:9], l2[9]
     opt_end = {"TD3": 42, "TD2": 35, "MRVA": 44, "MRVB": 36}[kind]
     optional = l2[28:opt_end]
     if kind == "TD2" and cd == "<" and docnum[-1] != "<":
         number, cd2, optional_rest = _long_docnum(docnum, optional, ctx)
-        _verify(number, cd2, "document_number", ctx)
+        _verify_long(number, cd2, f["issuing_state"], ctx)
         optional_display = optional_rest
     else:
         number = docnum.rstrip("<")
@@ -584,24 +706,49 @@ def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[s
     _check_docnum(number, ctx)
     f["document_number"] = number
     f["nationality"] = _country(l2[10:13], "nationality", ctx)
-    bdate_raw = ctx.digits(l2[13:19], "birth_date")
+    bdate, bcd = _date_and_check(l2[13:20], "birth_date", ctx)
     birth = _parse_date(l2[13:19], "birth_date", ctx)
-    _verify(bdate_raw, l2[19], "birth_date", ctx)
+    _verify(bdate, bcd, "birth_date", ctx)
     f["sex"] = _sex(l2[20], ctx)
-    edate_raw = ctx.digits(l2[21:27], "expiry_date")
+    edate, ecd = _date_and_check(l2[21:28], "expiry_date", ctx)
     expiry = _parse_date(l2[21:27], "expiry_date", ctx)
-    _verify(edate_raw, l2[27], "expiry_date", ctx)
+    _verify(edate, ecd, "expiry_date", ctx)
     if kind == "TD3":
         _verify(optional, l2[42], "optional_data", ctx, allow_filler=True)
-        cd_opt = ctx.digits(l2[42], "optional_data_check") if l2[42] != "<" else "<"
-        composite = l2[0:10] + bdate_raw + l2[19] + edate_raw + l2[27] + optional + cd_opt
+        cd_opt = ctx.digits(l2[42], "optional_data_check")
+        composite = l2[0:10] + bdate + bcd + edate + ecd + optional + cd_opt
         _verify(composite, l2[43], "composite", ctx)
     elif kind == "TD2":
-        composite = l2[0:10] + bdate_raw + l2[19] + edate_raw + l2[27] + optional
+        composite = l2[0:10] + bdate + bcd + edate + ecd + optional
         _verify(composite, l2[35], "composite", ctx)
     f["optional_data"] = _join_opt(optional_display)
     _finish_dates(f, birth, expiry, ctx)
     return kind, f
+
+
+def _parse_in_order(
+    lines: list[str], kind: str, ctx: _Ctx
+) -> tuple[tuple[str, dict[str, Any], list[Finding]], list[str]]:
+    """Parse in the order the structure gives: the layout comes from the line
+    lengths, the order from where the digits are.  A decisive structure means one
+    parse; otherwise the given order is parsed and, only if it fails and the
+    structure disagrees, the structural order once more (fewer critical findings
+    wins).  Never more than two parses, whatever the input."""
+    order, decisive = _structural_order(lines, kind)
+    given = tuple(range(len(lines)))
+    if decisive:
+        if order != given:
+            lines = [lines[i] for i in order]
+            ctx.add(F_ORDER())
+        return _parse_lines(lines, kind, ctx.ocr, ctx.ref), lines
+    best = _parse_lines(lines, kind, ctx.ocr, ctx.ref)
+    if has_critical(best[2]) and order != given:
+        cand_lines = [lines[i] for i in order]
+        cand = _parse_lines(cand_lines, kind, ctx.ocr, ctx.ref)
+        if _order_score(cand[2]) < _order_score(best[2]):
+            ctx.add(F_ORDER())
+            return cand, cand_lines
+    return best, lines
 
 
 def _parse_lines(
@@ -617,6 +764,84 @@ def _parse_lines(
 
 def _order_score(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.severity == "critical")
+
+
+def _digits_at(line: str, spans: tuple[tuple[int, int], ...]) -> int:
+    # Lines hold only the MRZ alphabet here: count digits by deleting the rest.
+    return sum(len(line[a:b].translate(_DROP_NON_DIGITS)) for a, b in spans)
+
+
+_DROP_NON_DIGITS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ<«‹")
+_TD1_DATES = ((0, 7), (8, 15))
+_TWO_LINE_DATES = ((13, 20), (21, 28))
+
+
+#: Lead (in digits at the date positions) that makes the date line certain.
+_DECISIVE_LEAD = 5
+
+
+def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], bool]:
+    """Line order read from the structure, and whether the structure is decisive.
+
+    The date line is the one with digits in the date positions (a name line has
+    none) and, in TD1, the only one not starting with a letter; the name line is
+    the one without digits and line 1 the one with the document number.  Ties keep
+    the given order.  One pass, no parsing."""
+    if kind != "TD1":
+        s0, s1 = (_digits_at(ln, _TWO_LINE_DATES) for ln in lines)
+        return ((1, 0) if s0 > s1 else (0, 1)), abs(s0 - s1) >= _DECISIVE_LEAD
+    # Lines 1 and 3 start with a letter (document code, surname); the date line
+    # starts with the birth date (digits, or '<' when unknown).
+    scores = [_digits_at(ln, _TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
+    dates = max(range(3), key=lambda i: (scores[i], -i))
+    runner_up = max(scores[i] for i in range(3) if i != dates)
+    a, b = (i for i in range(3) if i != dates)
+    da, db = (_digits_at(lines[i], ((0, 30),)) for i in (a, b))
+    if db > da:
+        a, b, da, db = b, a, db, da
+    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and db == 0 < da
+    return (a, dates, b), decisive
+
+
+_FRENCH_ID = (
+    "kartu identitas Prancis (format sebelum 2021)",
+    "French national identity card (pre-2021 layout)",
+)
+
+
+def _is_french_id(lines: list[str]) -> bool:
+    """The pre-2021 French identity card: 2x36 starting 'IDFRA', with the issuing office
+    (digits) at line 1 positions 31-36 or card-number digits where ICAO TD2 has the
+    nationality (line 2 positions 11-13)."""
+    l1, l2 = lines
+    return l1.startswith("IDFRA") and (
+        _digits_at(l1, ((30, 36),)) >= 3 or _digits_at(l2, ((10, 13),)) >= 2
+    )
+
+
+def _parse_french_id(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
+    """Read the French national layout (not ICAO): names, card number, birth date, sex."""
+    l1, l2 = lines
+    ctx.add(F_NOT_ICAO(layout_id=_FRENCH_ID[0], layout_en=_FRENCH_ID[1]))
+    f = _empty_fields()
+    f["document_code"], f["issuing_state"] = "ID", "FRA"
+    f["surname"] = " ".join(ctx.alpha(l1[5:30], "name").replace("<", " ").split())
+    given = ctx.alpha(l2[13:27], "name").rstrip("<").split("<<")
+    f["given_names"] = " ".join(" ".join(g.replace("<", " ").split()) for g in given if g)
+    if not f["surname"]:
+        ctx.add(F_NAME_EMPTY(field="surname"))
+    number = l2[0:12]
+    _verify(number, l2[12], "document_number", ctx)
+    _check_docnum(number.rstrip("<"), ctx)
+    f["document_number"] = number.rstrip("<")
+    bdate, bcd = _date_and_check(l2[27:34], "birth_date", ctx)
+    birth = _parse_date(l2[27:33], "birth_date", ctx)
+    _verify(bdate, bcd, "birth_date", ctx)
+    f["sex"] = _sex(l2[34], ctx)
+    _verify(l1 + l2[0:27] + bdate + bcd + l2[34], l2[35], "composite", ctx)
+    f["optional_data"] = l1[30:36]
+    _finish_dates(f, birth, None, ctx)
+    return "FRA-ID", f
 
 
 def parse_mrz(
@@ -650,6 +875,7 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
             if a != b:
                 ctx.add(F_OCR(field=f"line {i}", old="«/‹", new="<"))
         lines = fixed
+    lines = _uppercase(_find_block(lines, ctx), ctx)
     if _bad_chars(lines, ctx):
         return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
     layout = _layout_for(lines, ctx)
@@ -660,20 +886,16 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
         if len(ln) < width:
             ctx.add(F_PADDED(line=i + 1))
             lines[i] = ln.ljust(width, "<")
-    best = _parse_lines(lines, kind, ctx.ocr, ctx.ref)
-    if has_critical(best[2]):
-        best_lines, best_score = lines, _order_score(best[2])
-        for perm in permutations(range(len(lines))):
-            if perm == tuple(range(len(lines))):
-                continue
-            cand_lines = [lines[i] for i in perm]
-            cand = _parse_lines(cand_lines, kind, ctx.ocr, ctx.ref)
-            if _order_score(cand[2]) < best_score:
-                best, best_lines, best_score = cand, cand_lines, _order_score(cand[2])
-        if best_lines is not lines:
-            lines = best_lines
-            ctx.add(F_ORDER())
+    best: tuple[str, dict[str, Any], list[Finding]]
+    if kind == "TD2" and _is_french_id(lines):
+        fctx = _Ctx(ctx.ocr, ctx.ref)
+        doc_type, fields = _parse_french_id(lines, fctx)
+        best = (doc_type, fields, fctx.findings)
+    else:
+        best, lines = _parse_in_order(lines, kind, ctx)
     doc_type, fields, found = best
+    if "UTO" in (fields["issuing_state"], fields["nationality"]):
+        found = [*found, F_SPECIMEN(field="issuing_state", value="UTO")]
     findings = list(dict.fromkeys(ctx.findings + found))  # OCR fixes may repeat
     return MRZResult(not has_critical(findings), doc_type, fields, findings, lines)
 
