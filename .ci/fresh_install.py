@@ -76,7 +76,7 @@ def run(cmd: list[str], env: dict[str, str], *, expect: int = 0, timeout: float 
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True,  # noqa: S603 (ours)
                           timeout=timeout, check=False)
     shown = " ".join(Path(c).name if c.startswith("/") and i == 0 else c
-                     for i, c in enumerate(cmd))
+                     for i, c in enumerate(cmd)).replace("\n", "; ")
     print(f"   {shown[:110]}  -> exit {proc.returncode} ({time.monotonic() - started:.1f} s)",
           flush=True)
     if proc.returncode != expect or "Traceback" in proc.stdout + proc.stderr:
