@@ -5,20 +5,22 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.app-installed
 TEST_STAMP := $(VENV)/.test-installed
+# Pinned versions of every package (runtime, test, spark) for reproducible installs; `make lock`.
+LOCK := requirements/lock.txt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench system-test-deps clean-var
+.PHONY: run test lint bench system-test-deps clean-var lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(APP_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(APP_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q -c $(LOCK) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(APP_STAMP)
-	$(BIN)/pip install -q -e '.[test]'
+$(TEST_STAMP): pyproject.toml $(LOCK) $(APP_STAMP)
+	$(BIN)/pip install -q -c $(LOCK) -e '.[test]'
 	touch $@
 
 ## make run: install, migrate the embedded SQLite database under ./var, load the demo, serve
@@ -45,3 +47,17 @@ lint: $(TEST_STAMP)
 ## make bench: every engine's benchmark (slow; not part of the tests)
 bench: $(TEST_STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## make lock: re-resolve requirements/lock.txt from pyproject.toml (needs PyPI; commit the result)
+lock: | $(BIN)/python
+	@$(BIN)/python -m uv --version >/dev/null 2>&1 || $(BIN)/pip install -q uv
+	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra spark --python-version 3.11 \
+	  --universal --custom-compile-command "make lock" -q -o $(LOCK)
+
+## make audit: known vulnerabilities in the locked versions (pip-audit; needs the PyPI
+## vulnerability API). Fails, never passes, when a package could not be checked.
+audit: $(TEST_STAMP)
+	@$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r $(LOCK) || { \
+	  echo "make audit: FAILED - a vulnerability was found, or the advisory database could not be" \
+	       "reached for some package (then nothing was verified; see the messages above)." >&2; \
+	  exit 1; }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -25,6 +25,8 @@ MESSAGES: dict[str, str] = {
     "auth_required": N_("Please sign in first."),
     "forbidden": N_("Your role is not allowed to do this."),
     "invalid_request": N_("The request is not valid."),
+    "invalid_value": N_("A value in the request is out of range or contains characters that "
+                        "cannot be stored."),
     "rate_limited": N_("Too many attempts. Please wait a moment and try again."),
     "database_unavailable": N_("The database cannot be reached right now. Nothing was changed; "
                             "please try again shortly."),
@@ -119,6 +121,14 @@ def install(app: FastAPI) -> None:
     async def _db_down(request: Request, exc: OperationalError) -> Response:
         logger.error("database unavailable", extra={"error_type": type(exc.orig).__name__})
         return error_response(request.scope, 503, "database_unavailable")
+
+    @app.exception_handler(DataError)
+    async def _bad_value(request: Request, exc: DataError) -> Response:
+        # the database refused a value (a number beyond its column, a NUL character on
+        # PostgreSQL): the caller's mistake, nothing was changed, the database is fine
+        logger.warning("value refused by the database",
+                       extra={"error_type": type(exc.orig).__name__})
+        return error_response(request.scope, 400, "invalid_value")
 
     @app.exception_handler(DBAPIError)
     async def _db_error(request: Request, exc: DBAPIError) -> Response:
