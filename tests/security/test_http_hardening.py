@@ -126,7 +126,7 @@ def test_parse_id(text: str, expected: int | None) -> None:
     assert parse_id(text) == expected
 
 
-BAD_NUMBERS = [str(2**63), str(2**64), "9" * 4300, "-1", "0"]
+BAD_NUMBERS = [str(2**31), str(2**63), str(2**64), "9" * 4300, "-1", "0"]
 
 
 @pytest.mark.parametrize("number", BAD_NUMBERS)

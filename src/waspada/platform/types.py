@@ -1,7 +1,8 @@
 """Bounded integer types for every route parameter and request-model field.
 
-Database ids are signed 64-bit integers: a larger number in a path, query or body must be
-refused (404/422) by validation instead of reaching the database driver (OverflowError, 500).
+Database ids are INTEGER columns: 32-bit on PostgreSQL, 64-bit on SQLite. A larger number in a
+path, query or body is refused (404/422) by validation instead of reaching the database driver
+(OverflowError: 500 on SQLite; "integer out of range": refused by PostgreSQL).
 ``tests/security/test_http_hardening.py`` fails when a route or model takes an unbounded int.
 """
 
@@ -12,8 +13,9 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import Field
 
-#: the largest value a BIGINT / SQLite INTEGER column holds
-MAX_ID = 2**63 - 1
+#: the largest value an INTEGER id column holds on every supported database (PostgreSQL's
+#: ``integer`` is 32-bit)
+MAX_ID = 2**31 - 1
 #: the largest page number a list accepts (far beyond any real list)
 MAX_PAGE = 1_000_000
 #: at most this many digits are parsed from free text (Python refuses > 4,300)
