@@ -50,10 +50,11 @@ class DedupeResult:
     model_json: dict | None = None
 
 
-def _use_saved(model: str | Path | dict | None) -> bool:
-    """A model is loaded when given as a dict or an existing file (else trained, and saved
-    there when ``save_model`` names it)."""
-    return model is not None and not (isinstance(model, (str, Path)) and not Path(model).exists())
+def _saved_model(model: str | Path | dict | None) -> dict | None:
+    """The model to use as it is: given as a dict or an existing file (None: train one)."""
+    if model is None or (isinstance(model, (str, Path)) and not Path(model).exists()):
+        return None
+    return load_model(model)
 
 
 def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESHOLD,
@@ -76,10 +77,10 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
     db_api = make_db_api(engine)
     sdf = register_frame(db_api, engine, frame, table_name("records"))
     register_name_frequencies(db_api, engine, [frame])
-    if _use_saved(model):
-        assert model is not None
+    saved = _saved_model(model)
+    if saved is not None:
         progress("loading the trained model")
-        lk = linker(sdf, model_for_engine(load_model(model), engine))
+        lk = linker(sdf, model_for_engine(saved, engine))
     else:
         blocks = choose_blocks([frame], progress)
         lk = train(sdf, settings(present_comparisons([frame], use_address), blocks=blocks),
@@ -135,9 +136,9 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     ls = register_frame(db_api, engine, lf, table_name("left_records"))
     rs = register_frame(db_api, engine, rf, table_name("right_records"))
     register_name_frequencies(db_api, engine, [lf, rf])
-    if _use_saved(model):
-        assert model is not None
-        lk = linker([ls, rs], model_for_engine(load_model(model), engine))
+    saved = _saved_model(model)
+    if saved is not None:
+        lk = linker([ls, rs], model_for_engine(saved, engine))
     else:
         blocks = choose_blocks([lf, rf], progress)
         lk = train([ls, rs], settings(present_comparisons([lf, rf], use_address),
