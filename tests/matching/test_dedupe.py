@@ -123,12 +123,14 @@ def test_name_jaro_winkler_level_needs_both_names_similar() -> None:
     """A shared first name alone ("christopher lee" / "christopher ng") is not a typo."""
     import duckdb
 
+    from waspada.matching.comparisons import name_comparison
     from waspada.matching.training import settings
 
     s = settings({}).create_settings_dict("duckdb")
     name = next(c for c in s["comparisons"] if c["output_column_name"] == "name")
-    cond = next(lv["sql_condition"] for lv in name["comparison_levels"]
-                if lv.get("label_for_charts") == "phonetic jaro-winkler >= 0.92")
+    scored = [lv for lv in name["comparison_levels"] if not lv.get("is_null_level")]
+    by_key = dict(zip(name_comparison().level_keys(name), scored, strict=True))
+    cond = by_key["name.similar"]["sql_condition"]
 
     def level(a: str, b: str) -> bool:
         cols = {"name_phon": (a, b), "first_phon": (a.split()[0], b.split()[0]),
