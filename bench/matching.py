@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from matching_synth import NEGATIVE_KINDS, POSITIVE_KINDS, build  # noqa: E402
 
-from waspada.matching import dedupe as D  # noqa: E402
+from waspada.matching import pipeline as D  # noqa: E402
 from waspada.matching.features import name_similarity  # noqa: E402
 from waspada.matching.index import WatchlistIndex  # noqa: E402
 from waspada.matching.records import PersonRecord  # noqa: E402
+from waspada.matching.splink_features import feature_frame  # noqa: E402
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 
@@ -180,7 +181,7 @@ def febrl_records(df: Any, names_dob_only: bool) -> tuple[list[PersonRecord], di
 
 def febrl_frame(recs: list[PersonRecord], raw: dict[str, str], freq: dict | None = None
                 ) -> Any:
-    f = D.feature_frame(recs, token_freq=freq)
+    f = feature_frame(recs, token_freq=freq)
     dob = [raw.get(i) for i in f["unique_id"]]
     f["dob"] = dob
     f["dob_year"] = [int(d[:4]) if d and d[:4].isdigit() else None for d in dob]
@@ -220,7 +221,7 @@ def bench_febrl(threshold: float = 0.5) -> None:
                 la, ra = febrl_records(a, names_only)
                 lb, rb = febrl_records(b, names_only)
                 freq: dict[str, int] = {}
-                for f in (D.feature_frame(la), D.feature_frame(lb)):
+                for f in (feature_frame(la), feature_frame(lb)):
                     for toks in f["name_tokens"]:
                         for t in set(toks):
                             freq[t] = freq.get(t, 0) + 1

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.matching.conftest import dataset
-from waspada.matching.dedupe import dedupe, link, model_for_engine
+from waspada.matching.pipeline import dedupe, link
 from waspada.matching.records import read_records
+from waspada.matching.training import model_for_engine
 
 
 def _pair_scores(clusters: list[tuple[str, str]], truth: list[tuple[str, str]]
@@ -118,46 +119,18 @@ def test_read_fixture_file(person_file) -> None:  # type: ignore[no-untyped-def]
     assert len(read_records(path)) == 640
 
 
-def _model(lam: float, levels: list[tuple[str, float, float]]) -> dict:
-    return {"probability_two_random_records_match": lam, "comparisons": [
-        {"output_column_name": "birth_date", "comparison_levels": [
-            {"is_null_level": True},
-            *({"label_for_charts": lab, "m_probability": m, "u_probability": u}
-              for lab, m, u in levels)]}]}
-
-
-def test_regularise_model_removes_true_matches_from_u() -> None:
-    from waspada.matching.dedupe import U_CORRECTION_MIN_SHARE, regularise_model
-
-    lam = 1e-3
-    out = regularise_model(_model(lam, [("exact", 0.9, 2e-3), ("one typo", 0.05, 1e-5),
-                                        ("else", 0.05, 0.99)]))
-    exact, typo, other = out["comparisons"][0]["comparison_levels"][1:]
-    assert exact["u_probability"] == pytest.approx((2e-3 - lam * 0.9) / (1 - lam))
-    # a sampled u smaller than the matches it should contain keeps a share of itself
-    assert typo["u_probability"] == pytest.approx(U_CORRECTION_MIN_SHARE * 1e-5 / (1 - lam))
-    assert other["u_probability"] == 0.99  # the else level is left as sampled
-
-
-def test_regularise_model_holds_birth_date_else_m() -> None:
-    from waspada.matching.dedupe import BIRTH_DATE_ELSE_M, regularise_model
-
-    for m in (1e-5, 0.3):
-        out = regularise_model(_model(1e-6, [("exact", 0.9, 1e-4), ("else", m, 0.99)]))
-        assert out["comparisons"][0]["comparison_levels"][-1]["m_probability"] == (
-            BIRTH_DATE_ELSE_M)
-
-
 def test_name_jaro_winkler_level_needs_both_names_similar() -> None:
     """A shared first name alone ("christopher lee" / "christopher ng") is not a typo."""
     import duckdb
 
-    from waspada.matching.dedupe import settings
+    from waspada.matching.comparisons import name_comparison
+    from waspada.matching.training import settings
 
     s = settings({}).create_settings_dict("duckdb")
     name = next(c for c in s["comparisons"] if c["output_column_name"] == "name")
-    cond = next(lv["sql_condition"] for lv in name["comparison_levels"]
-                if lv.get("label_for_charts") == "phonetic jaro-winkler >= 0.92")
+    scored = [lv for lv in name["comparison_levels"] if not lv.get("is_null_level")]
+    by_key = dict(zip(name_comparison().level_keys(name), scored, strict=True))
+    cond = by_key["name.similar"]["sql_condition"]
 
     def level(a: str, b: str) -> bool:
         cols = {"name_phon": (a, b), "first_phon": (a.split()[0], b.split()[0]),
@@ -171,7 +144,7 @@ def test_name_jaro_winkler_level_needs_both_names_similar() -> None:
 
 
 def test_one_to_one_keeps_each_record_once_best_pair_first() -> None:
-    from waspada.matching.dedupe import assign_one_to_one
+    from waspada.matching.pipeline import assign_one_to_one
 
     pairs = [("a1", "b1", 0.9), ("a1", "b2", 0.8), ("a2", "b1", 0.85), ("a2", "b2", 0.4),
              ("a3", "b3", 0.6), ("a3", "b3x", 0.6)]
@@ -194,7 +167,7 @@ def test_name_frequency_counts_the_parts_not_the_pair() -> None:
     stays common, a rare surname makes a rare name; a name held by many is as common as seen."""
     import pandas as pd
 
-    from waspada.matching.dedupe import name_term_frequencies
+    from waspada.matching.splink_features import name_term_frequencies
 
     names = (["siti aminah"] * 2 + ["siti rahma"] * 40 + ["dewi aminah"] * 40
              + ["budi weidenhofer"] * 2 + ["agus salim"] * 20 + ["eko"] * 6
@@ -213,7 +186,7 @@ def test_name_frequency_counts_the_parts_not_the_pair() -> None:
 def test_rare_spelling_marks_tokens_seen_once() -> None:
     import pandas as pd
 
-    from waspada.matching.dedupe import mark_rare_spellings
+    from waspada.matching.splink_features import mark_rare_spellings
 
     left = pd.DataFrame({"name_canon": ["rakhael widdup", "jayde glass", None]})
     right = pd.DataFrame({"name_canon": ["rakhael widdip", "jayden glass", "jayde glass",

@@ -159,10 +159,10 @@ def test_web_watchlist_import_and_dedupe_errors_are_indonesian(role_clients) -> 
 def test_output_into_missing_folder_fails_before_any_work(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    import waspada.matching.dedupe as dedupe_mod
+    import waspada.matching.pipeline as pipeline_mod
 
     calls: list[int] = []
-    monkeypatch.setattr(dedupe_mod, "dedupe", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(pipeline_mod, "dedupe", lambda *a, **k: calls.append(1))
     good = _people(tmp_path)
     out = tmp_path / "nope" / "out.csv"
     res = runner.invoke(app, ["identity", "dedupe", str(good), "-o", str(out)])

@@ -99,7 +99,7 @@ def dedupe_cmd(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
 ) -> None:
     """Find people holding several identities; every record gets a cluster id."""
-    from waspada.matching.dedupe import dedupe
+    from waspada.matching.pipeline import dedupe
 
     _check_threshold(threshold)
     if engine not in ("duckdb", "spark"):
@@ -139,7 +139,7 @@ def link_cmd(
     )] = False,
 ) -> None:
     """Link two sources: pairs of records of the same person."""
-    from waspada.matching.dedupe import link
+    from waspada.matching.pipeline import link
 
     _check_threshold(threshold)
     _check_output(output)

@@ -202,7 +202,7 @@ def dedupe_page(request: Request, db: Session = Depends(get_db),
 def dedupe_run(request: Request, origin: str = Form("upload"), threshold: float = Form(0.5),
                file: UploadFile | None = File(None), db: Session = Depends(get_db),
                principal: Principal = Depends(require("dedupe.run"))) -> Response:
-    from waspada.matching.dedupe import dedupe
+    from waspada.matching.pipeline import dedupe
 
     def fail(msg: str) -> Response:
         runs = list(db.scalars(select(store.DedupeRun).order_by(store.DedupeRun.id.desc())

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     log_level: str = "INFO"
+    #: Spark shuffle partitions of the local session `identity dedupe|link --engine spark`
+    #: creates (a session created beforehand, e.g. by spark-submit, keeps its own)
+    spark_partitions: int = Field(4, ge=1)
 
     @property
     def effective_database_url(self) -> str:

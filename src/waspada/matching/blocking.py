@@ -1,0 +1,74 @@
+"""Blocking: which record pairs Splink compares at all.
+
+Rules are column tuples (``("rare_phon", "dob_year")`` = same rarest token and birth year).
+The base rules always apply; looser rules are added for small inputs. Every rule's pair count is
+computed on the input first, and a rule over the budget is left out and reported, so a very
+common name cannot blow up a national run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["BASE_BLOCKS", "LOOSE_BLOCKING_MAX", "LOOSE_BLOCKS", "block_cost", "blocking_rules",
+           "choose_blocks"]
+
+Progress = Callable[[str], None]
+
+#: below this many records, looser blocking rules (rare token alone, sorted phonetic name,
+#: birth date alone) are added: they find swapped names and pairs without birth dates, and
+#: their blocks stay small
+LOOSE_BLOCKING_MAX = 100_000
+
+BASE_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("rare_phon", "dob_year"), ("rare_phon", "dob_md"), ("first_phon", "dob"),
+    ("last_phon", "dob"), ("joined", "dob"), ("joined", "sex"), ("joined", "dob_year"),
+    ("first_phon", "last_phon", "nik_region"), ("nik",), ("passport_no",), ("phone",),
+)
+LOOSE_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("rare_phon",), ("rare2_phon",), ("name_phon_sorted",), ("dob",), ("first3", "last3"),
+    ("first3", "dob_year"), ("last3", "dob_year"),
+)
+
+
+def block_cost(frames: Sequence[Any], cols: tuple[str, ...]) -> int:
+    """Pairs a blocking rule generates (dedupe: within one frame; link: across two)."""
+    counts = []
+    for f in frames:
+        sub = f[list(cols)].dropna()
+        counts.append(sub.groupby(list(cols)).size())
+    if len(counts) == 1:
+        c = counts[0]
+        return int((c * (c - 1) // 2).sum())
+    a, b = counts[0], counts[1]
+    joined = a.to_frame("a").join(b.to_frame("b"), how="inner")
+    return int((joined["a"] * joined["b"]).sum())
+
+
+def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
+                  budget: int | None = None) -> list[tuple[str, ...]]:
+    """Base blocks plus, for smaller inputs, looser ones; any block whose pair count exceeds
+    the budget (default max(5 M, 30 x records)) is left out and reported."""
+    n = sum(len(f) for f in frames)
+    budget = budget or max(5_000_000, 30 * n)
+    cands = list(BASE_BLOCKS) + (list(LOOSE_BLOCKS) if n <= LOOSE_BLOCKING_MAX else [])
+    out = []
+    for cols in cands:
+        if not all(c in f.columns for f in frames for c in cols):
+            continue
+        cost = block_cost(frames, cols)
+        if cost > budget:
+            if progress:
+                progress(f"  blocking on {'+'.join(cols)} skipped: {cost:,} pairs > budget")
+            continue
+        out.append(cols)
+    return out
+
+
+def blocking_rules(blocks: Sequence[tuple[str, ...]] | None = None) -> list:
+    """Indonesian blocking: rare token + birth year or day/month, first/last token + birth
+    date, joined name + sex, and exact identifiers (plus looser rules for small inputs)."""
+    from splink import block_on
+
+    return [block_on(*cols) for cols in (blocks if blocks is not None else BASE_BLOCKS)]

@@ -1,0 +1,257 @@
+"""Splink comparisons, one named builder per compared field.
+
+Every comparison level has a **stable key** (``"nik.same_regency_different"``) and, separately,
+a label for charts (free text, may be reworded at will). Priors, caps and fixed m values in
+:mod:`waspada.matching.priors` refer to levels by key only, never by list position or label;
+:meth:`ComparisonSpec.level_keys` turns a trained model's levels back into keys.
+
+Splink's comparison vector puts the null level first and the "else" level last; a builder lists
+its levels in the order Splink evaluates them (the first level whose condition holds wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "ComparisonSpec", "Level",
+           "birth_date_comparison", "comparison_specs", "comparisons", "identifier_comparison",
+           "name_comparison", "nik_comparison", "place_comparison", "present_comparisons",
+           "sex_comparison", "spec_for"]
+
+#: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
+#: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
+#: exact rare name
+NEAR_NAME_TF_WEIGHT = 0.5
+#: comparisons used only when the data has the column (see :func:`present_comparisons`)
+OPTIONAL_COLUMNS = ("nik", "passport_no", "phone", "birth_place", "address")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: its stable key and the Splink level (which carries the label)."""
+
+    key: str
+    creator: Any  # a splink ComparisonLevelCreator
+    is_null: bool = False
+    is_else: bool = False
+
+
+@dataclass(frozen=True)
+class ComparisonSpec:
+    """A named comparison: ``name`` is Splink's ``output_column_name``."""
+
+    name: str
+    levels: tuple[Level, ...]
+
+    def __post_init__(self) -> None:
+        keys = [lv.key for lv in self.levels]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"comparison {self.name}: duplicate level keys")
+        if any(not k.startswith(self.name + ".") for k in keys):
+            raise ValueError(f"comparison {self.name}: level keys must start with '{self.name}.'")
+        if not (self.levels[0].is_null and self.levels[-1].is_else
+                and sum(lv.is_null for lv in self.levels) == 1
+                and sum(lv.is_else for lv in self.levels) == 1):
+            raise ValueError(f"comparison {self.name}: one null level first, one else level last")
+
+    @property
+    def scored_levels(self) -> tuple[Level, ...]:
+        """The levels that carry m and u (every level but the null level)."""
+        return tuple(lv for lv in self.levels if not lv.is_null)
+
+    def level_keys(self, model_comparison: dict) -> tuple[str, ...]:
+        """Keys of a saved model comparison's non-null levels, in the model's order; a
+        model built by another version of this comparison is refused, never guessed."""
+        got = [lv for lv in model_comparison.get("comparison_levels", [])
+               if not lv.get("is_null_level")]
+        if len(got) != len(self.scored_levels):
+            raise ValueError(f"the model's {self.name} comparison has {len(got)} levels, this "
+                             f"version has {len(self.scored_levels)}")
+        return tuple(lv.key for lv in self.scored_levels)
+
+    def splink(self) -> Any:
+        """The Splink comparison."""
+        import splink.comparison_library as cl
+
+        return cl.CustomComparison(output_column_name=self.name,
+                                   comparison_levels=[lv.creator for lv in self.levels])
+
+
+def _cll() -> Any:
+    import splink.comparison_level_library as cll
+
+    return cll
+
+
+def _level(key: str, creator: Any, label: str | None = None, **config: Any) -> Level:
+    if label is not None:
+        config["label_for_charts"] = label
+    return Level(key, creator.configure(**config) if config else creator)
+
+
+def _null(name: str, col: str) -> Level:
+    return Level(f"{name}.null", _cll().NullLevel(col), is_null=True)
+
+
+def _else(key: str) -> Level:
+    return Level(key, _cll().ElseLevel(), is_else=True)
+
+
+def name_comparison(*, tf: bool = True) -> ComparisonSpec:
+    """Full name: exact (frequency-adjusted), near-exact spellings, shared tokens, else."""
+    cll = _cll()
+    # near-exact names are adjusted by the frequency of the more common of the two names
+    near: dict[str, Any] = {"tf_adjustment_column": "name_canon",
+                            "tf_adjustment_weight": NEAR_NAME_TF_WEIGHT
+                            } if tf and NEAR_NAME_TF_WEIGHT else {}
+
+    def similar_names() -> Any:
+        # the first and last names must each be similar too: on the whole string a shared
+        # first name alone ("christopher lee" / "christopher ng") reaches 0.93
+        return cll.And(cll.JaroWinklerLevel("name_phon", 0.92),
+                       cll.JaroWinklerLevel("first_phon", 0.88),
+                       cll.JaroWinklerLevel("last_phon", 0.88))
+
+    return ComparisonSpec("name", (
+        _null("name", "joined"),
+        _level("name.exact", cll.ExactMatchLevel("name_canon", term_frequency_adjustments=tf),
+               "exact canonical name"),
+        _level("name.reordered",
+               cll.Or(cll.ExactMatchLevel("joined"), cll.ExactMatchLevel("name_sorted")),
+               "merged or reordered tokens", **near),
+        _level("name.phonetic", cll.ExactMatchLevel("name_phon_sorted"),
+               "phonetic (old spelling, variants)", **near),
+        # a misspelling is usually a spelling no other record uses ("rakhael widdip"),
+        # while two different real names ("jayde" / "jayden") are both in use
+        _level("name.similar_rare_spelling",
+               cll.And(similar_names(), cll.Or(cll.CustomLevel("rare_spelling_l"),
+                                               cll.CustomLevel("rare_spelling_r"))),
+               "phonetic jaro-winkler >= 0.92, a spelling seen once", **near),
+        _level("name.similar", similar_names(), "phonetic jaro-winkler >= 0.92", **near),
+        _level("name.one_typo", cll.DamerauLevenshteinLevel("name_phon", 1),
+               "one typo in the name", **near),
+        _level("name.extra_missing_two_shared",
+               cll.And(cll.ArraySubsetLevel("name_tokens"),
+                       cll.ArrayIntersectLevel("name_tokens", 2)),
+               "extra/missing names, two or more shared"),
+        _level("name.extra_missing_one_shared", cll.ArraySubsetLevel("name_tokens"),
+               "extra/missing names, one shared"),
+        _level("name.two_shared_others_conflict", cll.ArrayIntersectLevel("name_tokens", 2),
+               "two tokens shared, others conflict"),
+        _level("name.one_shared_given_conflict", cll.ArrayIntersectLevel("name_tokens", 1),
+               "one token shared, given names conflict"),
+        _level("name.one_similar_others_conflict",
+               cll.Or(cll.JaroWinklerLevel("first_phon", 0.9),
+                      cll.JaroWinklerLevel("last_phon", 0.9)),
+               "one name similar (typo), others conflict"),
+        _level("name.similar_spelling_no_shared", cll.JaroWinklerLevel("name_phon", 0.85),
+               "no token shared, similar spelling (typos)"),
+        _else("name.else"),
+    ))
+
+
+def birth_date_comparison() -> ComparisonSpec:
+    """Birth date: exact, the usual clerical slips, within two years, else."""
+    cll = _cll()
+    return ComparisonSpec("birth_date", (
+        _null("birth_date", "dob"),
+        _level("birth_date.exact", cll.ExactMatchLevel("dob"), "exact"),
+        _level("birth_date.day_month_swap",
+               cll.CustomLevel("dob_year_l = dob_year_r AND dob_md_l = dob_dm_r"),
+               "day/month swap"),
+        _level("birth_date.one_year_shift",
+               cll.CustomLevel("dob_md_l = dob_md_r AND abs(dob_year_l - dob_year_r) = 1"),
+               "one-year shift"),
+        _level("birth_date.jan1_default",
+               cll.CustomLevel("dob_year_l = dob_year_r AND "
+                               "(dob_md_l = '01-01' OR dob_md_r = '01-01')"),
+               "1 January default"),
+        # on the digits, so that a swap across a separator ("1938-11-31" / "1938-11-13",
+        # "1930-43-02" / "1934-03-02") is one typo
+        _level("birth_date.one_typo", cll.DamerauLevenshteinLevel("dob_digits", 1), "one typo"),
+        _level("birth_date.within_2_years",
+               cll.CustomLevel("abs(dob_year_l - dob_year_r) <= 2"), "within 2 years"),
+        _else("birth_date.else"),
+    ))
+
+
+def sex_comparison() -> ComparisonSpec:
+    return ComparisonSpec("sex", (
+        _null("sex", "sex"), _level("sex.same", _cll().ExactMatchLevel("sex")),
+        _else("sex.different")))
+
+
+def nik_comparison() -> ComparisonSpec:
+    """NIK: the same number, a different number from the same regency, else."""
+    cll = _cll()
+    return ComparisonSpec("nik", (
+        _null("nik", "nik"), _level("nik.same", cll.ExactMatchLevel("nik")),
+        _level("nik.same_regency_different", cll.ExactMatchLevel("nik_region"),
+               "different NIK, same regency"),
+        _else("nik.different_regency")))
+
+
+def identifier_comparison(col: str) -> ComparisonSpec:
+    """An exact identifier (passport number, phone): same or different."""
+    return ComparisonSpec(col, (
+        _null(col, col), _level(f"{col}.same", _cll().ExactMatchLevel(col)),
+        _else(f"{col}.different")))
+
+
+def place_comparison(col: str) -> ComparisonSpec:
+    """Free text (birth place, address): same, similar (Jaro-Winkler >= 0.9), different."""
+    cll = _cll()
+    return ComparisonSpec(col, (
+        _null(col, col), _level(f"{col}.same", cll.ExactMatchLevel(col)),
+        _level(f"{col}.similar", cll.JaroWinklerLevel(col, 0.9)), _else(f"{col}.different")))
+
+
+#: every comparison by its output column name
+BUILDERS: dict[str, Callable[[], ComparisonSpec]] = {
+    "name": name_comparison,
+    "birth_date": birth_date_comparison,
+    "sex": sex_comparison,
+    "nik": nik_comparison,
+    "passport_no": partial(identifier_comparison, "passport_no"),
+    "phone": partial(identifier_comparison, "phone"),
+    "birth_place": partial(place_comparison, "birth_place"),
+    "address": partial(place_comparison, "address"),
+}
+
+
+def spec_for(name: str) -> ComparisonSpec | None:
+    """The comparison whose output column is ``name`` (None for one this version lacks)."""
+    build = BUILDERS.get(name)
+    return build() if build else None
+
+
+def comparison_specs(frame_cols: dict[str, bool], *, tf: bool = True) -> list[ComparisonSpec]:
+    """Name, birth date and sex always; NIK, passport and phone when present; birth place and
+    address only when present and ``frame_cols["use_address"]``."""
+    specs = [name_comparison(tf=tf), birth_date_comparison(), sex_comparison()]
+    if frame_cols.get("nik"):
+        specs.append(nik_comparison())
+    specs += [identifier_comparison(c) for c in ("passport_no", "phone") if frame_cols.get(c)]
+    specs += [place_comparison(c) for c in ("birth_place", "address")
+              if frame_cols.get(c) and frame_cols.get("use_address")]
+    return specs
+
+
+def comparisons(frame_cols: dict[str, bool], *, tf: bool = True) -> list:
+    """The Splink comparisons for the columns present (see :func:`comparison_specs`)."""
+    return [s.splink() for s in comparison_specs(frame_cols, tf=tf)]
+
+
+def present_comparisons(frames: Sequence[Any], use_address: bool = False) -> dict[str, bool]:
+    """Which optional comparisons to use (columns filled in more than 5% of records).
+
+    Birth place and address are off by default: relatives share them, and Splink's
+    independence assumption would count them on top of the NIK region.
+    """
+    out = {c: any(c in f.columns and f[c].notna().mean() > 0.05 for f in frames)
+           for c in OPTIONAL_COLUMNS}
+    out["use_address"] = use_address
+    return out

@@ -1,0 +1,181 @@
+"""Batch deduplication and linkage on Splink 5 — the entry point of the batch side.
+
+Records become an Indonesian feature table (:mod:`~waspada.matching.splink_features`); Splink
+blocks on its keys (:mod:`~waspada.matching.blocking`), compares with the named Indonesian
+comparisons (:mod:`~waspada.matching.comparisons`), trains unsupervised
+(:mod:`~waspada.matching.training`, :mod:`~waspada.matching.priors`) on DuckDB or Spark
+(:mod:`~waspada.matching.engines`), predicts and clusters at a threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from waspada.matching.blocking import choose_blocks
+from waspada.matching.comparisons import present_comparisons
+from waspada.matching.engines import (
+    make_db_api,
+    register_frame,
+    register_name_frequencies,
+    table_name,
+)
+from waspada.matching.records import PersonRecord
+from waspada.matching.splink_features import feature_frame, mark_rare_spellings
+from waspada.matching.training import (
+    linker,
+    load_model,
+    model_for_engine,
+    quiet_splink,
+    settings,
+    train,
+)
+
+__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "assign_one_to_one", "dedupe", "link"]
+
+Progress = Callable[[str], None]
+DEFAULT_THRESHOLD = 0.5
+
+
+def _noop(_msg: str) -> None:
+    return None
+
+
+@dataclass
+class DedupeResult:
+    clusters: list[tuple[str, str]]  # (record_id, cluster_id), every input record
+    pairs: list[tuple[str, str, float]]  # scored pairs at or above the threshold
+    model_json: dict | None = None
+
+
+def _saved_model(model: str | Path | dict | None) -> dict | None:
+    """The model to use as it is: given as a dict or an existing file (None: train one)."""
+    if model is None or (isinstance(model, (str, Path)) and not Path(model).exists()):
+        return None
+    return load_model(model)
+
+
+def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESHOLD,
+           engine: str = "duckdb", model: str | Path | dict | None = None,
+           save_model: str | Path | None = None, progress: Progress = _noop,
+           frame: Any = None, use_address: bool = False) -> DedupeResult:
+    """Deduplicate ``records``: train (or load ``model``), predict, cluster at ``threshold``.
+
+    Every input record appears once in ``clusters``; singletons form their own cluster (whose
+    id is the record id). ``frame`` may be a precomputed :func:`feature_frame`.
+    """
+    quiet_splink()
+    if frame is None:
+        progress(f"computing features of {len(records):,} records")
+        frame = feature_frame(records)
+    ids = list(frame["unique_id"]) if len(frame) else []
+    if len(ids) < 2:
+        return DedupeResult([(i, i) for i in ids], [])
+    mark_rare_spellings([frame])
+    db_api = make_db_api(engine)
+    sdf = register_frame(db_api, engine, frame, table_name("records"))
+    register_name_frequencies(db_api, engine, [frame])
+    saved = _saved_model(model)
+    if saved is not None:
+        progress("loading the trained model")
+        lk = linker(sdf, model_for_engine(saved, engine))
+    else:
+        blocks = choose_blocks([frame], progress)
+        lk = train(sdf, settings(present_comparisons([frame], use_address), blocks=blocks),
+                   len(ids), progress)
+    if save_model is not None:
+        lk.misc.save_model_to_json(str(save_model), overwrite=True)
+    progress("predicting pairs")
+    pred = lk.inference.predict(threshold_match_probability=min(threshold, 0.5))
+    progress("clustering")
+    clus = lk.clustering.cluster_pairwise_predictions_at_threshold(
+        pred, threshold_match_probability=threshold)
+    cdf = clus.as_pandas_dataframe()
+    cluster_of = dict(zip(cdf["unique_id"].astype(str), cdf["cluster_id"].astype(str),
+                          strict=True))
+    pdf = pred.as_pandas_dataframe()
+    pairs = [(str(a), str(b), float(p)) for a, b, p in
+             zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)
+             if p >= threshold]
+    model_json = lk.misc.save_model_to_json() if save_model is None else None
+    return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json)
+
+
+def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
+         threshold: float = DEFAULT_THRESHOLD, engine: str = "duckdb",
+         model: str | Path | dict | None = None, progress: Progress = _noop,
+         frames: tuple[Any, Any] | None = None, use_address: bool = False,
+         save_model: str | Path | None = None, one_to_one: bool = False
+         ) -> list[tuple[str, str, float]]:
+    """Link two sources: (left_id, right_id, probability) for pairs at or above ``threshold``.
+
+    ``one_to_one``: each record is linked at most once (see :func:`assign_one_to_one`); right
+    when each source holds a person at most once, wrong when one may hold several records
+    of the same person.
+    """
+    quiet_splink()
+    if frames is None:
+        progress(f"computing features of {len(left):,} + {len(right):,} records")
+        freq: dict[str, int] = {}
+        lf = feature_frame(left)
+        rf = feature_frame(right)
+        for f in (lf, rf):
+            for toks in f["name_tokens"] if not f.empty else []:
+                for t in set(toks):
+                    freq[t] = freq.get(t, 0) + 1
+        lf = feature_frame(left, token_freq=freq)
+        rf = feature_frame(right, token_freq=freq)
+    else:
+        lf, rf = frames
+    if lf.empty or rf.empty:
+        return []
+    mark_rare_spellings([lf, rf])
+    db_api = make_db_api(engine)
+    ls = register_frame(db_api, engine, lf, table_name("left_records"))
+    rs = register_frame(db_api, engine, rf, table_name("right_records"))
+    register_name_frequencies(db_api, engine, [lf, rf])
+    saved = _saved_model(model)
+    if saved is not None:
+        lk = linker([ls, rs], model_for_engine(saved, engine))
+    else:
+        blocks = choose_blocks([lf, rf], progress)
+        lk = train([ls, rs], settings(present_comparisons([lf, rf], use_address),
+                                      link_type="link_only", blocks=blocks),
+                   len(lf) + len(rf), progress)
+    if save_model is not None:
+        lk.misc.save_model_to_json(str(save_model), overwrite=True)
+    progress("predicting pairs")
+    pred = lk.inference.predict(threshold_match_probability=threshold)
+    pdf = pred.as_pandas_dataframe()
+    out = []
+    for sl, a, b, p in zip(pdf["source_dataset_l"], pdf["unique_id_l"], pdf["unique_id_r"],
+                           pdf["match_probability"], strict=True):
+        if "left" in str(sl):
+            out.append((str(a), str(b), float(p)))
+        else:
+            out.append((str(b), str(a), float(p)))
+    out.sort(key=lambda t: (-t[2], t[0], t[1]))
+    return assign_one_to_one(out) if one_to_one else out
+
+
+def assign_one_to_one(pairs: Sequence[tuple[str, str, float]]
+                      ) -> list[tuple[str, str, float]]:
+    """Keep each left and each right record in at most one pair: greedily, the most probable
+    pair first (ties by ids, so the result is deterministic).
+
+    For linking two sources that are each free of duplicates (a deduplicated register against
+    a deduplicated manifest): a record whose best candidate is taken by a better pair is not
+    linked to its second best, and the probabilities themselves are not changed.
+    """
+    used_l: set[str] = set()
+    used_r: set[str] = set()
+    out = []
+    for a, b, p in sorted(pairs, key=lambda t: (-t[2], t[0], t[1])):
+        if a in used_l or b in used_r:
+            continue
+        used_l.add(a)
+        used_r.add(b)
+        out.append((a, b, p))
+    return out

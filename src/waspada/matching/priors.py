@@ -1,0 +1,116 @@
+"""Domain knowledge applied to a trained Splink model: default m values, bounds, caps.
+
+Every table here is keyed by the stable level keys of :mod:`waspada.matching.comparisons`
+(``"nik.same_regency_different"``), never by a level's position or its chart label, so
+rewording a label or inserting a level cannot silently move a prior or drop a cap
+(``tests/matching/test_priors.py`` checks that every key names an existing level and that each
+comparison's defaults cover exactly its levels).
+"""
+
+from __future__ import annotations
+
+from waspada.matching.comparisons import spec_for
+
+__all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
+           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "regularise_model"]
+
+#: m values used where EM has no data for a level: one entry per level (the null level has no
+#: m) of each comparison that has defaults; other comparisons get a neutral 0.9 / 0.05 / 0.01
+DEFAULT_M: dict[str, dict[str, float]] = {
+    "name": {
+        "name.exact": 0.6,
+        "name.reordered": 0.1,
+        "name.phonetic": 0.05,
+        "name.similar_rare_spelling": 0.05,
+        "name.similar": 0.03,
+        "name.one_typo": 0.03,
+        "name.extra_missing_two_shared": 0.05,
+        "name.extra_missing_one_shared": 0.03,
+        "name.two_shared_others_conflict": 0.01,
+        "name.one_shared_given_conflict": 0.005,
+        "name.one_similar_others_conflict": 0.005,
+        "name.similar_spelling_no_shared": 0.02,
+        "name.else": 0.002,
+    },
+    "birth_date": {
+        "birth_date.exact": 0.85,
+        "birth_date.day_month_swap": 0.02,
+        "birth_date.one_year_shift": 0.03,
+        "birth_date.jan1_default": 0.02,
+        "birth_date.one_typo": 0.02,
+        "birth_date.within_2_years": 0.02,
+        "birth_date.else": 0.005,
+    },
+    "sex": {"sex.same": 0.98, "sex.different": 0.02},
+}
+UNSEEN_U = 1e-5  # u of an agreement level never seen among random pairs
+#: bounds on every m value
+M_BOUNDS = (0.002, 0.998)
+#: share of true duplicates whose birth dates are unrelated (a different date was declared),
+#: held fixed: EM blocked on the name sees almost nothing but the birth date and puts every
+#: birth-date disagreement in the non-match class, yet such duplicates exist (FEBRL: 3.5 % of
+#: its true pairs; a double identity may change the age). Namesakes born years apart are kept
+#: apart by the name frequency, not by this value.
+BIRTH_DATE_ELSE_M = 0.03
+#: levels whose m is held at a fixed value whatever EM learns
+FIXED_M: dict[str, float] = {"birth_date.else": BIRTH_DATE_ELSE_M}
+#: u by random sampling counts the true matches among the sampled pairs (a share lambda of
+#: them); for strong levels (exact name, exact date) in a linkage with one match per record
+#: that is most of u. u is corrected to (u - lambda * m) / (1 - lambda), keeping at least
+#: this share of the sampled value.
+U_CORRECTION_MIN_SHARE = 0.1
+#: levels whose Bayes factor m/u is capped: relatives and namesakes share a region, so a
+#: different NIK from the same regency is neutral; shared family tokens with conflicting given
+#: names (twins, siblings) are evidence *against*, whatever EM learns from typos
+WEAK_LEVELS: dict[str, float] = {
+    "nik.same_regency_different": 1.0,
+    "name.one_shared_given_conflict": 0.5,
+    "name.one_similar_others_conflict": 0.5,
+    "name.two_shared_others_conflict": 0.5,
+}
+
+
+def _neutral_m(i: int, n: int) -> float:
+    return 0.9 if i == 0 else (0.01 if i == n - 1 else 0.05)
+
+
+def regularise_model(model: dict, *, correct_u: bool = True) -> dict:
+    """Bound EM's m values so no single level is decisive on its own.
+
+    EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
+    training pairs; bounds keep the evidence additive. Levels EM could not estimate get the
+    domain defaults in :data:`DEFAULT_M` (or a neutral value); :data:`FIXED_M` and
+    :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
+    version's is refused (``ValueError``).
+    """
+    lam = model.get("probability_two_random_records_match") or 1e-4
+    lam = min(max(lam, 1e-8), 0.5)
+    model["probability_two_random_records_match"] = lam
+    for comp in model.get("comparisons", []):
+        name = comp.get("output_column_name", "")
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        spec = spec_for(name)
+        # a comparison this version does not define has no priors: neutral values only
+        keys: tuple[str | None, ...] = (spec.level_keys(comp) if spec
+                                        else (None,) * len(levels))
+        defaults = DEFAULT_M.get(name, {})
+        for i, (key, lv) in enumerate(zip(keys, levels, strict=True)):
+            is_else = i == len(levels) - 1  # Splink's else level is always the last
+            m = lv.get("m_probability")
+            if m is None:
+                m = defaults[key] if key in defaults else _neutral_m(i, len(levels))
+            m = min(max(m, M_BOUNDS[0]), M_BOUNDS[1])
+            u = lv.get("u_probability") or UNSEEN_U
+            if key in FIXED_M:
+                m = FIXED_M[key]
+            if correct_u and lv.get("u_probability") and not is_else:
+                u_raw = lv["u_probability"]
+                lv["u_probability"] = max(u_raw - lam * m, U_CORRECTION_MIN_SHARE * u_raw
+                                          ) / (1 - lam)
+                u = lv["u_probability"]
+            if u and key in WEAK_LEVELS:
+                m = min(m, WEAK_LEVELS[key] * u)
+            lv["m_probability"] = m
+            if lv.get("u_probability") is None:
+                lv["u_probability"] = 0.99 if is_else else UNSEEN_U
+    return model
