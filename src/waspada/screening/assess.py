@@ -77,7 +77,8 @@ class WatchlistHit:
     list_type: str  # pencegahan (exit ban, "cekal") | recruiter | victim | postponed | other
     label: str
     score: float
-    explanation: str = ""
+    explanation: str = ""  # Indonesian, for the evidence line; ``parts`` re-render it per language
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class PriorScreening:
     action: str | None
     level: str | None
     score: float
-    explanation: str = ""
+    explanation: str = ""  # Indonesian, for the evidence line; ``parts`` re-render it per language
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
