@@ -5,6 +5,7 @@ document check, watchlist candidates (matching service), earlier screenings of t
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from waspada.offers import service as offers
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
 from waspada.platform.security.models import Unit
+from waspada.platform.security.policy import Principal
 from waspada.screening import limits
 from waspada.screening.assess import (
     AssessmentInput,
@@ -38,7 +40,7 @@ from waspada.screening.persons import (
     render_parts,
 )
 from waspada.screening.schemas import ScreeningIn
-from waspada.screening.store import Screening
+from waspada.screening.store import Screening, ScreeningPerson
 
 
 def identity(data: ScreeningIn, today: date) -> tuple[dict[str, Any], list[DocumentFinding]]:
@@ -188,3 +190,39 @@ def run_assessment(screening: Screening) -> None:
 
 def dumps(items: list[Any]) -> str:
     return json.dumps([asdict(item) for item in items])
+
+
+def build_screening(db: Session, principal: Principal, data: ScreeningIn, *,
+                    synthetic: bool = False) -> Screening:
+    """Gather the evidence, link or add the traveller, add the assessed screening to the
+    session (flushed, not committed: :func:`waspada.screening.service.start` audits and commits;
+    the benchmark rolls it back)."""
+    unit = db.get(Unit, principal.unit_id) if principal.unit_id else None
+    if unit is None:
+        raise ScreeningError("no_unit", N_("Your account has no unit."))
+    traveller, findings = identity(data, utcnow().date())
+    answers = clean_answers(data.answers)
+    record = query_record(traveller)
+    hits = watchlist_hits(db, record)
+    prior, same_person, best = prior_screenings(db, record)
+    if same_person is None:
+        person = ScreeningPerson(is_synthetic=synthetic, **traveller)
+        db.add(person)
+        db.flush()
+        person_id = person.id
+    else:
+        person_id = same_person
+    facts = travel_facts(data)
+    screening = Screening(
+        record_no=f"pending-{secrets.token_hex(8)}", kind=data.kind, unit_id=unit.id,
+        officer_id=principal.user_id, person_id=person_id, person_match_score=best,
+        mrz="\n".join(data.mrz), destination_country=facts["destination_country"],
+        facts_json=json.dumps(facts), answers_json=json.dumps(answers),
+        offer_text=data.offer_text, offer_json=json.dumps(offer_analysis(db, data.offer_text)),
+        documents_json=dumps(findings), watchlist_json=dumps(hits), prior_json=dumps(prior),
+        notes=data.notes, is_synthetic=synthetic, **traveller)
+    db.add(screening)
+    db.flush()
+    screening.record_no = record_no(unit, data.kind, screening.id)
+    run_assessment(screening)
+    return screening

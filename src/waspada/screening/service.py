@@ -9,7 +9,6 @@ audit entry in the same transaction and commits once. On a refused operation not
 from __future__ import annotations
 
 import json
-import secrets
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,7 +35,6 @@ from waspada.screening.store import (
     Screening,
     ScreeningApproval,
     ScreeningDecision,
-    ScreeningPerson,
 )
 from waspada.screening.views import record_for_pdf, screening_dict
 
@@ -74,37 +72,7 @@ def start(db: Session, principal: Principal, data: ScreeningIn, *,
           synthetic: bool = False) -> Screening:
     """Start a screening: document checks, watchlist, earlier screenings, offer, assessment."""
     with _refused_writes_nothing(db):
-        unit = db.get(Unit, principal.unit_id) if principal.unit_id else None
-        if unit is None:
-            raise ScreeningError("no_unit", N_("Your account has no unit."))
-        today_ = utcnow().date()
-        traveller, findings = evidence.identity(data, today_)
-        answers = evidence.clean_answers(data.answers)
-        record = evidence.query_record(traveller)
-        hits = evidence.watchlist_hits(db, record)
-        prior, same_person, best = evidence.prior_screenings(db, record)
-        if same_person is None:
-            person = ScreeningPerson(is_synthetic=synthetic, **traveller)
-            db.add(person)
-            db.flush()
-            person_id = person.id
-        else:
-            person_id = same_person
-        facts = evidence.travel_facts(data)
-        screening = Screening(
-            record_no=f"pending-{secrets.token_hex(8)}", kind=data.kind, unit_id=unit.id,
-            officer_id=principal.user_id, person_id=person_id, person_match_score=best,
-            mrz="\n".join(data.mrz), destination_country=facts["destination_country"],
-            facts_json=json.dumps(facts), answers_json=json.dumps(answers),
-            offer_text=data.offer_text,
-            offer_json=json.dumps(evidence.offer_analysis(db, data.offer_text)),
-            documents_json=evidence.dumps(findings), watchlist_json=evidence.dumps(hits),
-            prior_json=evidence.dumps(prior), notes=data.notes, is_synthetic=synthetic,
-            **traveller)
-        db.add(screening)
-        db.flush()
-        screening.record_no = evidence.record_no(unit, data.kind, screening.id)
-        evidence.run_assessment(screening)
+        screening = evidence.build_screening(db, principal, data, synthetic=synthetic)
         audit.record("screening.create", principal, object_type="screening",
                      object_id=screening.id, unit_id=screening.unit_id, level=screening.level,
                      session=db)
