@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from waspada.demo.loader import DEMO_LOADERS, load_demo  # noqa: E402
+from waspada.demo import loader as demo_loader  # noqa: E402
 from waspada.demo.synthetic import make_person  # noqa: E402
 from waspada.matching import store as matching_store  # noqa: E402
 from waspada.platform.db import session_scope  # noqa: E402
@@ -99,8 +99,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     upgrade()
-    DEMO_LOADERS.clear()
-    load_demo()
+    demo_loader.demo_loaders = lambda: []  # units and accounts only, no capability demo data
+    demo_loader.load_demo()
     print(f"screening bench: N = {args.n:,} watchlist entries and earlier screenings; "
           f"database {WORKDIR}")
     t0 = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from waspada.platform.i18n import N_, translate
 from waspada.screening.catalogue import destinations, questionnaire
 
 ASSESSMENT_VERSION = "2026.11-1"
@@ -33,29 +34,25 @@ WORK_CODES = frozenset({"job_offer_abroad", "unlicensed_recruiter", "recruiter_u
                         "offer_via_social_media", "offer_via_chat", "offer_via_agent",
                         "costs_paid_by_recruiter", "offer.medium", "offer.high"})
 
-ACTION_LABELS: dict[str, dict[str, dict[str, str]]] = {
+#: action labels and level labels are English gettext message ids (Indonesian in the catalogue),
+#: translated where they are shown (``Assessment.to_dict``, the pages)
+ACTION_LABELS: dict[str, dict[str, str]] = {
     "departure": {
-        "allow": {"id": "Izinkan berangkat", "en": "Allow departure"},
-        "secondary_interview": {"id": "Pemeriksaan lanjutan (wawancara kedua)",
-                                "en": "Secondary interview"},
-        "postpone": {"id": "Tunda keberangkatan", "en": "Postpone departure"},
-        "refer_kp2mi": {"id": "Tunda keberangkatan dan serahkan ke KP2MI (PMI nonprosedural)",
-                        "en": "Postpone and refer to KP2MI (non-procedural migrant worker)"},
-        "refer_police": {"id": "Tunda keberangkatan dan rujuk ke Polri (dugaan TPPO)",
-                         "en": "Postpone and refer to the police (suspected trafficking)"},
+        "allow": N_("Allow departure"),
+        "secondary_interview": N_("Secondary interview"),
+        "postpone": N_("Postpone departure"),
+        "refer_kp2mi": N_("Postpone and refer to KP2MI (non-procedural migrant worker)"),
+        "refer_police": N_("Postpone and refer to the police (suspected trafficking)"),
     },
     "passport": {
-        "allow": {"id": "Proses penerbitan paspor", "en": "Issue the passport"},
-        "secondary_interview": {"id": "Wawancara lanjutan", "en": "Further interview"},
-        "postpone": {"id": "Tunda penerbitan paspor", "en": "Postpone passport issuance"},
-        "refer_kp2mi": {"id": "Tunda penerbitan paspor dan koordinasikan dengan KP2MI/Disnaker",
-                        "en": "Postpone issuance and refer to KP2MI / labour office"},
-        "refer_police": {"id": "Tunda penerbitan paspor dan rujuk ke Polri (dugaan TPPO)",
-                         "en": "Postpone issuance and refer to the police (suspected trafficking)"},
+        "allow": N_("Issue the passport"),
+        "secondary_interview": N_("Further interview"),
+        "postpone": N_("Postpone passport issuance"),
+        "refer_kp2mi": N_("Postpone issuance and refer to KP2MI / labour office"),
+        "refer_police": N_("Postpone issuance and refer to the police (suspected trafficking)"),
     },
 }
-LEVEL_LABELS = {"low": {"id": "Rendah", "en": "Low"}, "medium": {"id": "Sedang", "en": "Medium"},
-                "high": {"id": "Tinggi", "en": "High"}}
+LEVEL_LABELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 ACTIONS: tuple[str, ...] = ("allow", "secondary_interview", "postpone", "refer_kp2mi",
                             "refer_police")
 POSTPONING_ACTIONS = frozenset({"postpone", "refer_kp2mi", "refer_police"})
@@ -144,9 +141,10 @@ class Assessment:
     def to_dict(self, kind: str, lang: str = "id") -> dict[str, Any]:
         lang = "en" if lang == "en" else "id"
         return {"version": self.version, "level": self.level,
-                "level_label": LEVEL_LABELS[self.level][lang], "points": self.points,
+                "level_label": translate(LEVEL_LABELS[self.level], lang), "points": self.points,
                 "recommended_action": self.recommended_action,
-                "recommended_action_label": ACTION_LABELS[kind][self.recommended_action][lang],
+                "recommended_action_label": translate(
+                    ACTION_LABELS[kind][self.recommended_action], lang),
                 "reasons": [r.to_dict(lang) for r in self.reasons],
                 "unanswered": list(self.unanswered)}
 
@@ -233,7 +231,7 @@ def _offer(offer: dict[str, Any] | None) -> list[Reason]:
     level = offer["level"]
     titles = ", ".join(i["title"] for i in offer.get("indicators", [])[:4])
     weight = 4.0 if level == "high" else 2.0
-    level_id = LEVEL_LABELS[level]["id"].lower()
+    level_id = translate(LEVEL_LABELS[level], "id").lower()
     return [Reason(f"offer.{level}", "offer", weight,
                    f"Tawaran kerja yang ditunjukkan berisiko {level_id}",
                    f"The job offer shown is {level} risk",

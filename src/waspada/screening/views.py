@@ -29,7 +29,7 @@ SEX_LABELS = {"M": N_("Male"), "F": N_("Female")}
 
 
 def action_label(kind: str, action: str, lang: str = "id") -> str:
-    return ACTION_LABELS[kind][action]["en" if lang == "en" else "id"]
+    return translate(ACTION_LABELS[kind][action], "en" if lang == "en" else "id")
 
 
 def assessment_of(screening: Screening) -> Assessment:
