@@ -139,9 +139,21 @@ def test_api_explains_matches_in_english_and_pages_in_indonesian(role_clients) -
     assert hit["explanation"].startswith("name ") and "date of birth" in hit["explanation"]
     assert "nama" not in hit["explanation"] and "tgl lahir" not in hit["explanation"]
     assert created["assessment"]["recommended_action_label"] == "Postpone departure"
+    reason = next(r for r in created["assessment"]["reasons"]
+                  if r["code"] == "watchlist.pencegahan")
+    assert "(score " in reason["evidence"] and "date of birth" in reason["evidence"]
+    assert "skor" not in reason["evidence"]
+    answered = tpi.patch(f"/api/v1/screenings/{created['id']}",
+                         json={"answers": {"told_to_lie": "yes"}}).json()
+    coached = next(r for r in answered["assessment"]["reasons"]
+                   if r["code"] == "coached_to_deceive")
+    assert coached["evidence"].endswith("→ Yes") and "Ya" not in coached["evidence"]
     indonesian = tpi.get(f"/api/v1/screenings/{created['id']}?lang=id").json()
     hit_id = next(h for h in indonesian["watchlist"] if h["entry_id"] == "CEKAL-BAHASA-1")
     assert hit_id["explanation"].startswith("nama ") and "tgl lahir" in hit_id["explanation"]
+    reason_id = next(r for r in indonesian["assessment"]["reasons"]
+                     if r["code"] == "watchlist.pencegahan")
+    assert "(skor " in reason_id["evidence"] and "tgl lahir" in reason_id["evidence"]
     page = tpi.get(f"/screenings/{created['id']}")
     assert "tgl lahir" in page.text
 

@@ -96,6 +96,7 @@ def watchlist_hits(db: Session, record: PersonRecord) -> list[WatchlistHit]:
             entry_id=candidate.entry_id, list_type=candidate.list_kind,
             label=f"{candidate.full_name} ({candidate.list_kind})",
             score=round(candidate.score, 4), explanation=render_parts(parts, "id"),
+            explanation_en=render_parts(parts, "en"),
             parts=tuple((k, v) for k, v in parts)))
     return hits
 
@@ -118,6 +119,7 @@ def prior_screenings(db: Session, record: PersonRecord
             screening_id=row.id, record_no=row.record_no, unit=row.unit.name,
             date=row.created_at.date().isoformat(), action=row.final_action, level=row.level,
             score=round(match.score, 4), explanation=render_parts(parts, "id"),
+            explanation_en=render_parts(parts, "en"),
             parts=tuple((k, v) for k, v in parts)))
     best = matches[0]
     same = int(best.record_id) if best.score >= SAME_PERSON else None

@@ -48,6 +48,7 @@ def _explained(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     for item in items or []:
         item = dict(item)
         parts = item.pop("parts", None)
+        item.pop("explanation_en", None)
         if parts:
             item["explanation"] = render_parts(parts, lang)
         out.append(item)
