@@ -19,7 +19,7 @@ from waspada.platform.db import session_scope
 from waspada.platform.security.auth import principal_for
 from waspada.platform.security.models import User
 from waspada.screening import limits, service
-from waspada.screening.schemas import DecisionIn, ScreeningIn
+from waspada.screening.schemas import AnswersIn, DecisionIn, ScreeningIn
 from waspada.screening.store import Screening, ScreeningPerson
 
 SCREENING_SRC = Path(service.__file__).parent
@@ -40,15 +40,18 @@ def _audit_count(action: str) -> int:
 # -- the service records its own audit entries --------------------------------------------------
 
 def test_service_start_and_decide_audit_in_the_same_transaction(app) -> None:  # type: ignore[no-untyped-def]
-    created, decided = _audit_count("screening.create"), _audit_count("screening.decide")
+    actions = ("screening.create", "screening.update", "screening.decide")
+    before = {action: _audit_count(action) for action in actions}
     with session_scope() as session:
         principal = _officer_principal(session)
         screening = service.start(session, principal, ScreeningIn(
             full_name="Layanan Satu Langkah", destination_country="MYS"))
+        service.answer(session, principal, screening.id,
+                       AnswersIn(answers={"purpose": "tourism"}))
         service.decide(session, principal, screening.id, DecisionIn(
             action=screening.recommended_action, legal_bases=["uu_6_2011"]))
-    assert _audit_count("screening.create") == created + 1
-    assert _audit_count("screening.decide") == decided + 1
+    assert {action: _audit_count(action) - before[action] for action in actions} == {
+        action: 1 for action in actions}
 
 
 def test_a_screening_is_not_kept_without_its_audit_entry(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
