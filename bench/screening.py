@@ -2,8 +2,9 @@
 
 Fills a private SQLite database with N watchlist entries and N earlier screenings (synthetic
 people from waspada.demo.synthetic), then times the whole assessment path an officer triggers
-(`screening.service.create`: document checks, watchlist search, earlier-screening search and
-lookup, offer analysis, assessment, insert) for Q new travellers, a share of whom are variants of
+(`screening.evidence.build_screening`, which `service.start` runs before its audit entry and
+commit: document checks, watchlist search, earlier-screening search and lookup, offer analysis,
+assessment, insert) for Q new travellers, a share of whom are variants of
 people already screened. Prints index build times, memory, and p50/p95/p99 latency.
 
     .venv/bin/python bench/screening.py [--n 1000000] [--queries 300]
@@ -30,14 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from waspada.demo.loader import DEMO_LOADERS, load_demo  # noqa: E402
+from waspada.demo import loader as demo_loader  # noqa: E402
 from waspada.demo.synthetic import make_person  # noqa: E402
 from waspada.matching import store as matching_store  # noqa: E402
 from waspada.platform.db import session_scope  # noqa: E402
 from waspada.platform.migrate import upgrade  # noqa: E402
 from waspada.platform.security.auth import principal_for  # noqa: E402
 from waspada.platform.security.models import User  # noqa: E402
-from waspada.screening import service  # noqa: E402
+from waspada.screening import evidence, persons  # noqa: E402
+from waspada.screening.schemas import ScreeningIn  # noqa: E402
 from waspada.screening.store import Screening, ScreeningPerson  # noqa: E402
 
 CHUNK = 20_000
@@ -97,8 +99,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     upgrade()
-    DEMO_LOADERS.clear()
-    load_demo()
+    demo_loader.demo_loaders = lambda: []  # units and accounts only, no capability demo data
+    demo_loader.load_demo()
     print(f"screening bench: N = {args.n:,} watchlist entries and earlier screenings; "
           f"database {WORKDIR}")
     t0 = time.perf_counter()
@@ -110,7 +112,7 @@ def main() -> None:
         print(f"watchlist index build: {time.perf_counter() - t0:.1f} s, "
               f"peak RSS {rss_mb():,.0f} MB")
         t0 = time.perf_counter()
-        service.PERSONS.sync(session)
+        persons.PERSONS.sync(session)
         print(f"earlier-screening index build: {time.perf_counter() - t0:.1f} s, "
               f"peak RSS {rss_mb():,.0f} MB")
         principal = principal_for(session.scalar(select(User).where(
@@ -122,18 +124,17 @@ def main() -> None:
         if q % 3 == 0:  # a person screened before comes back, name typed differently
             p = rng.choice(seen)
             name = p.full_name.replace("u", "oe", 1) if "u" in p.full_name else p.full_name
-            data = service.TravellerInput(full_name=name, birth_date=p.birth_date, sex=p.sex,
-                                          destination_country="KHM", ticket="one_way")
+            data = ScreeningIn(full_name=name, birth_date=p.birth_date, sex=p.sex,
+                               destination_country="KHM", ticket="one_way")
             repeats += 1
         else:
             p = make_person(rng, 10_000_000 + q)
-            data = service.TravellerInput(full_name=p.full_name, nik=p.nik,
-                                          passport_no=p.passport_no, birth_date=p.birth_date,
-                                          sex=p.sex, destination_country="THA", ticket="return",
-                                          answers={"purpose": "tourism"})
+            data = ScreeningIn(full_name=p.full_name, nik=p.nik, passport_no=p.passport_no,
+                               birth_date=p.birth_date, sex=p.sex, destination_country="THA",
+                               ticket="return", answers={"purpose": "tourism"})
         with session_scope() as session:
             started = time.perf_counter()
-            screening = service.create(session, principal, data)
+            screening = evidence.build_screening(session, principal, data)
             latencies.append((time.perf_counter() - started) * 1000)
             if q % 3 == 0 and screening.load("prior"):
                 repeat_found += 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from waspada.platform.i18n import N_, translate
 from waspada.screening.catalogue import destinations, questionnaire
 
 ASSESSMENT_VERSION = "2026.11-1"
@@ -33,29 +34,25 @@ WORK_CODES = frozenset({"job_offer_abroad", "unlicensed_recruiter", "recruiter_u
                         "offer_via_social_media", "offer_via_chat", "offer_via_agent",
                         "costs_paid_by_recruiter", "offer.medium", "offer.high"})
 
-ACTION_LABELS: dict[str, dict[str, dict[str, str]]] = {
+#: action labels and level labels are English gettext message ids (Indonesian in the catalogue),
+#: translated where they are shown (``Assessment.to_dict``, the pages)
+ACTION_LABELS: dict[str, dict[str, str]] = {
     "departure": {
-        "allow": {"id": "Izinkan berangkat", "en": "Allow departure"},
-        "secondary_interview": {"id": "Pemeriksaan lanjutan (wawancara kedua)",
-                                "en": "Secondary interview"},
-        "postpone": {"id": "Tunda keberangkatan", "en": "Postpone departure"},
-        "refer_kp2mi": {"id": "Tunda keberangkatan dan serahkan ke KP2MI (PMI nonprosedural)",
-                        "en": "Postpone and refer to KP2MI (non-procedural migrant worker)"},
-        "refer_police": {"id": "Tunda keberangkatan dan rujuk ke Polri (dugaan TPPO)",
-                         "en": "Postpone and refer to the police (suspected trafficking)"},
+        "allow": N_("Allow departure"),
+        "secondary_interview": N_("Secondary interview"),
+        "postpone": N_("Postpone departure"),
+        "refer_kp2mi": N_("Postpone and refer to KP2MI (non-procedural migrant worker)"),
+        "refer_police": N_("Postpone and refer to the police (suspected trafficking)"),
     },
     "passport": {
-        "allow": {"id": "Proses penerbitan paspor", "en": "Issue the passport"},
-        "secondary_interview": {"id": "Wawancara lanjutan", "en": "Further interview"},
-        "postpone": {"id": "Tunda penerbitan paspor", "en": "Postpone passport issuance"},
-        "refer_kp2mi": {"id": "Tunda penerbitan paspor dan koordinasikan dengan KP2MI/Disnaker",
-                        "en": "Postpone issuance and refer to KP2MI / labour office"},
-        "refer_police": {"id": "Tunda penerbitan paspor dan rujuk ke Polri (dugaan TPPO)",
-                         "en": "Postpone issuance and refer to the police (suspected trafficking)"},
+        "allow": N_("Issue the passport"),
+        "secondary_interview": N_("Further interview"),
+        "postpone": N_("Postpone passport issuance"),
+        "refer_kp2mi": N_("Postpone issuance and refer to KP2MI / labour office"),
+        "refer_police": N_("Postpone issuance and refer to the police (suspected trafficking)"),
     },
 }
-LEVEL_LABELS = {"low": {"id": "Rendah", "en": "Low"}, "medium": {"id": "Sedang", "en": "Medium"},
-                "high": {"id": "Tinggi", "en": "High"}}
+LEVEL_LABELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
 ACTIONS: tuple[str, ...] = ("allow", "secondary_interview", "postpone", "refer_kp2mi",
                             "refer_police")
 POSTPONING_ACTIONS = frozenset({"postpone", "refer_kp2mi", "refer_police"})
@@ -77,7 +74,9 @@ class WatchlistHit:
     list_type: str  # pencegahan (exit ban, "cekal") | recruiter | victim | postponed | other
     label: str
     score: float
-    explanation: str = ""
+    explanation: str = ""  # Indonesian, for the evidence line; ``parts`` re-render it per language
+    parts: tuple[tuple[str, str], ...] = ()
+    explanation_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,9 @@ class PriorScreening:
     action: str | None
     level: str | None
     score: float
-    explanation: str = ""
+    explanation: str = ""  # Indonesian, for the evidence line; ``parts`` re-render it per language
+    parts: tuple[tuple[str, str], ...] = ()
+    explanation_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,16 @@ class Reason:
     weight: float
     title_id: str
     title_en: str
-    evidence: str
+    evidence: str  # Indonesian
     source: str
+    evidence_en: str = ""  # empty in assessments stored before it existed
 
     def to_dict(self, lang: str = "id") -> dict[str, Any]:
+        english = lang == "en"
         return {"code": self.code, "category": self.category, "weight": self.weight,
-                "title": self.title_en if lang == "en" else self.title_id,
-                "evidence": self.evidence, "source": self.source}
+                "title": self.title_en if english else self.title_id,
+                "evidence": self.evidence_en if english and self.evidence_en
+                else self.evidence, "source": self.source}
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,10 @@ class Assessment:
     def to_dict(self, kind: str, lang: str = "id") -> dict[str, Any]:
         lang = "en" if lang == "en" else "id"
         return {"version": self.version, "level": self.level,
-                "level_label": LEVEL_LABELS[self.level][lang], "points": self.points,
+                "level_label": translate(LEVEL_LABELS[self.level], lang), "points": self.points,
                 "recommended_action": self.recommended_action,
-                "recommended_action_label": ACTION_LABELS[kind][self.recommended_action][lang],
+                "recommended_action_label": translate(
+                    ACTION_LABELS[kind][self.recommended_action], lang),
                 "reasons": [r.to_dict(lang) for r in self.reasons],
                 "unanswered": list(self.unanswered)}
 
@@ -160,12 +165,12 @@ def _documents(findings: tuple[DocumentFinding, ...]) -> list[Reason]:
         reasons.append(Reason(f"document.{finding.code}", "documents", 3.0,
                               f"Dokumen bermasalah: {finding.message_id}",
                               f"Document problem: {finding.message_en}", finding.code,
-                              "identity: ICAO 9303 / NIK / passport rules"))
+                              "identity: ICAO 9303 / NIK / passport rules", finding.code))
     for finding in warnings[:2]:
         reasons.append(Reason(f"document.{finding.code}", "documents", 1.0,
                               f"Catatan dokumen: {finding.message_id}",
                               f"Document warning: {finding.message_en}", finding.code,
-                              "identity: ICAO 9303 / NIK / passport rules"))
+                              "identity: ICAO 9303 / NIK / passport rules", finding.code))
     return reasons
 
 
@@ -198,7 +203,8 @@ def _watchlist(hits: tuple[WatchlistHit, ...]) -> list[Reason]:
                 f"Possibly: {title_en[0].lower()}{title_en[1:]}"
         reasons.append(Reason(f"watchlist.{kind}", "watchlist", weight, title_id, title_en,
                               f"{hit.label} (skor {hit.score:.2f}; {hit.explanation})",
-                              f"watchlist entry {hit.entry_id}"))
+                              f"watchlist entry {hit.entry_id}",
+                              f"{hit.label} (score {hit.score:.2f}; {hit.explanation_en})"))
     return reasons
 
 
@@ -214,14 +220,16 @@ def _history(prior: tuple[PriorScreening, ...]) -> list[Reason]:
                 f"Pernah ditunda di {item.unit} pada {item.date}",
                 f"Postponed before at {item.unit} on {item.date}",
                 f"{item.record_no} (skor kecocokan {item.score:.2f}; {item.explanation})",
-                f"screening {item.record_no}"))
+                f"screening {item.record_no}",
+                f"{item.record_no} (match score {item.score:.2f}; {item.explanation_en})"))
         elif item.level == "high" or item.action == "secondary_interview":
             reasons.append(Reason(
                 "history.flagged", "history", 2.0 * factor,
                 f"Pernah diperiksa lanjutan di {item.unit} pada {item.date}",
                 f"Examined closely before at {item.unit} on {item.date}",
                 f"{item.record_no} (skor kecocokan {item.score:.2f})",
-                f"screening {item.record_no}"))
+                f"screening {item.record_no}",
+                f"{item.record_no} (match score {item.score:.2f})"))
     return reasons[:3]
 
 
@@ -229,14 +237,17 @@ def _offer(offer: dict[str, Any] | None) -> list[Reason]:
     if not offer or offer.get("level") not in ("medium", "high"):
         return []
     level = offer["level"]
-    titles = ", ".join(i["title"] for i in offer.get("indicators", [])[:4])
+    indicators = offer.get("indicators", [])[:4]
+    titles = ", ".join(i["title"] for i in indicators)
+    codes = [str(i.get("code", "")) for i in indicators]
     weight = 4.0 if level == "high" else 2.0
-    level_id = LEVEL_LABELS[level]["id"].lower()
+    level_id = translate(LEVEL_LABELS[level], "id").lower()
     return [Reason(f"offer.{level}", "offer", weight,
                    f"Tawaran kerja yang ditunjukkan berisiko {level_id}",
                    f"The job offer shown is {level} risk",
                    f"skor {offer.get('score', 0):.2f}: {titles}",
-                   "offers engine (indicator catalogue + text model)")]
+                   "offers engine (indicator catalogue + text model)",
+                   f"score {offer.get('score', 0):.2f}: {', '.join(codes)}")]
 
 
 def _answers(answers: dict[str, str]) -> tuple[list[Reason], list[str]]:
@@ -251,7 +262,8 @@ def _answers(answers: dict[str, str]) -> tuple[list[Reason], list[str]]:
             reasons.append(Reason(risk.code, "answers", risk.weight, risk.title_id,
                                   risk.title_en,
                                   f"{question.text_id} → {question.option_label(answer, 'id')}",
-                                  risk.source))
+                                  risk.source,
+                                  f"{question.text_en} → {question.option_label(answer, 'en')}"))
     return reasons, unanswered
 
 
@@ -268,13 +280,14 @@ def _travel(facts: TravelFacts, answers: dict[str, str], offer: dict[str, Any] |
         reasons.append(Reason("destination.high_risk", "travel", 2.0,
                               f"Tujuan berisiko tinggi: {high_risk['id']}",
                               f"High-risk destination: {high_risk['en']}", dest,
-                              "Kemlu case figures; government warnings (indicators.md)"))
+                              "Kemlu case figures; government warnings (indicators.md)", dest))
         if work_signs and not high_risk.get("placement", True):
             reasons.append(Reason(
                 "work_in_non_placement_country", "travel", 3.0,
                 f"Bekerja di negara yang bukan negara penempatan PMI ({high_risk['id']})",
                 f"Work in a country that is not a placement country ({high_risk['en']})",
-                dest, "Indonesian government warnings: Cambodia is not a placement country"))
+                dest, "Indonesian government warnings: Cambodia is not a placement country",
+                dest))
     transits = [t.upper() for t in facts.transit_countries if t.upper() in data["transit"]]
     if transits and (high_risk or work_signs):
         names = ", ".join(data["transit"][t]["id"] for t in transits)
@@ -283,17 +296,18 @@ def _travel(facts: TravelFacts, answers: dict[str, str], offer: dict[str, Any] |
                               f"Transit route used by recruiters: {', '.join(transits)}",
                               ", ".join(transits),
                               "Indonesian government warnings: routes via Malaysia, "
-                              "Thailand, the Philippines"))
+                              "Thailand, the Philippines", ", ".join(transits)))
     if facts.ticket == "one_way":
         reasons.append(Reason("ticket.one_way", "travel", 1.0, "Tiket sekali jalan",
                               "One-way ticket", "one_way",
-                              "domain-facts: what officers look at (return ticket)"))
+                              "domain-facts: what officers look at (return ticket)", "one_way"))
     if work_signs and facts.visa_type in ("tourist", "visa_free", "voa") \
             and answers.get("visa_for_work") != "yes":
         reasons.append(Reason("wrong_visa_for_work", "travel", 3.0,
                               "Bekerja dengan visa turis/bebas visa",
                               "Work on a tourist visa or visa exemption", facts.visa_type,
-                              "Indonesian government warnings: tourist/visit visa for work"))
+                              "Indonesian government warnings: tourist/visit visa for work",
+                              facts.visa_type))
     return reasons
 
 

@@ -12,6 +12,7 @@ from waspada.platform.db import session_scope
 from waspada.platform.security.auth import principal_for
 from waspada.platform.security.models import User
 from waspada.screening import service
+from waspada.screening.schemas import DecisionIn, ScreeningIn
 from waspada.screening.store import Screening
 
 SAFE_DESTINATIONS = ("SGP", "MYS", "SAU", "JPN", "THA", "KOR", "AUS")
@@ -29,20 +30,20 @@ def load_demo_screenings(seed: int) -> tuple[int, int]:
         rng = random.Random(seed)
         created = 0
         for person in generate_people(12, seed=seed + 101):
-            data = service.TravellerInput(
+            data = ScreeningIn(
                 full_name=person.full_name, nik=person.nik, passport_no=person.passport_no,
                 birth_date=person.birth_date, sex=person.sex,
                 destination_country=rng.choice(SAFE_DESTINATIONS), ticket="return",
                 visa_type="visa_free", stated_purpose="tourism",
                 answers={"purpose": "tourism", "story_consistent": "yes",
                          "has_job_offer": "no", "clear_return_plan": "yes"})
-            screening = service.create(session, tpi, data, synthetic=True)
-            service.decide(session, tpi, screening, action=screening.recommended_action,
-                           legal_bases=["uu_6_2011"],
-                           deviation_reason="" if screening.recommended_action == "allow"
-                           else "Demo: keterangan diperiksa, tidak ada indikator lain.")
+            screening = service.start(session, tpi, data, synthetic=True)
+            service.decide(session, tpi, screening.id, DecisionIn(
+                action=screening.recommended_action, legal_bases=["uu_6_2011"],
+                deviation_reason="" if screening.recommended_action == "allow"
+                else "Demo: keterangan diperiksa, tidak ada indikator lain."))
             created += 1
-        risky = service.create(session, tpi, service.TravellerInput(
+        risky = service.start(session, tpi, ScreeningIn(
             full_name="Siti Nurhaliza binti Ahmad", nik="3507014403960002",
             birth_date=None, sex="F", destination_country="KHM", transit_countries=["MYS"],
             ticket="one_way", visa_type="visa_free", stated_purpose="tourism",
@@ -50,13 +51,13 @@ def load_demo_screenings(seed: int) -> tuple[int, int]:
                        "pengalaman, tiket & visa ditanggung. Bilang liburan ke petugas.",
             answers={"purpose": "tourism", "has_job_offer": "yes", "offer_channel": "chat",
                      "told_to_lie": "yes", "recruiter_licensed": "no"}), synthetic=True)
-        service.decide(session, tpi, risky, action=risky.recommended_action,
-                       legal_bases=["uu_6_2011", "uu_21_2007"],
-                       statement="Demo: diajak teman lewat WhatsApp, disuruh bilang liburan.")
+        service.decide(session, tpi, risky.id, DecisionIn(
+            action=risky.recommended_action, legal_bases=["uu_6_2011", "uu_21_2007"],
+            statement="Demo: diajak teman lewat WhatsApp, disuruh bilang liburan."))
         created += 1
         if "petugas.paspor" in officers:
             kanim = principal_for(officers["petugas.paspor"])
-            again = service.create(session, kanim, service.TravellerInput(
+            again = service.start(session, kanim, ScreeningIn(
                 kind="passport", full_name="Sitti Nur Haliza", nik="3507014403960002",
                 destination_country="THA", stated_purpose="tourism"), synthetic=True)
             created += 1 if again else 0

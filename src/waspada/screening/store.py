@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from waspada.platform.db import Base, UTCDateTime, utcnow
 from waspada.platform.security.models import Unit, User
+from waspada.screening import limits
 
 
 class ScreeningPerson(Base):
@@ -23,11 +24,12 @@ class ScreeningPerson(Base):
     __tablename__ = "screening_persons"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    full_name: Mapped[str] = mapped_column(String(300))
+    full_name: Mapped[str] = mapped_column(String(limits.NAME))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    nik: Mapped[str | None] = mapped_column(String(limits.NIK), nullable=True, index=True)
+    passport_no: Mapped[str | None] = mapped_column(String(limits.PASSPORT_NO), nullable=True,
+                                                       index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -36,7 +38,7 @@ class Screening(Base):
     __tablename__ = "screenings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_no: Mapped[str] = mapped_column(String(64), unique=True)
+    record_no: Mapped[str] = mapped_column(String(limits.RECORD_NO), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # departure | passport
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
@@ -46,13 +48,14 @@ class Screening(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | decided
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    full_name: Mapped[str] = mapped_column(String(300))
+    full_name: Mapped[str] = mapped_column(String(limits.NAME))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(limits.NIK), nullable=True)
+    passport_no: Mapped[str | None] = mapped_column(String(limits.PASSPORT_NO), nullable=True)
     mrz: Mapped[str] = mapped_column(Text, default="")
-    destination_country: Mapped[str] = mapped_column(String(3), default="", index=True)
+    destination_country: Mapped[str] = mapped_column(String(limits.COUNTRY), default="",
+                                                     index=True)
     facts_json: Mapped[str] = mapped_column(Text, default="{}")
     answers_json: Mapped[str] = mapped_column(Text, default="{}")
     offer_text: Mapped[str] = mapped_column(Text, default="")

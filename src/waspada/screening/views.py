@@ -1,40 +1,58 @@
-"""Shape screenings for the API and pages (one place, so both show the same thing)."""
+"""Shape screenings for the API and pages (one place, so both show the same thing), in the
+language asked for: English for the API by default, the user's language on pages, Indonesian on
+the printed record. Prose comes from gettext message ids."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.screening.assess import Assessment, Reason
+from waspada.platform.i18n import N_, translate
+from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
 from waspada.screening.catalogue import legal_bases
-from waspada.screening.service import (
-    action_label,
-    approval_for,
-    effective_decision,
-    verify_decision,
-)
+from waspada.screening.decisions import approval_for, effective_decision, verify_decision
+from waspada.screening.persons import render_parts
 from waspada.screening.store import Screening, ScreeningDecision
 
 FACT_LABELS = (
-    ("destination_country", "Negara tujuan"), ("transit_countries", "Negara transit"),
-    ("flight", "Penerbangan / rute"), ("ticket", "Tiket"), ("visa_type", "Jenis visa"),
-    ("stated_purpose", "Tujuan yang dinyatakan"), ("accommodation", "Akomodasi"),
-    ("contacts_abroad", "Kontak di luar negeri"), ("sponsor", "Sponsor / agen"),
-    ("who_paid", "Pembayar perjalanan"),
+    ("destination_country", N_("Destination country")),
+    ("transit_countries", N_("Transit countries")), ("flight", N_("Flight / route")),
+    ("ticket", N_("Ticket")), ("visa_type", N_("Visa")),
+    ("stated_purpose", N_("Stated purpose")), ("accommodation", N_("Accommodation")),
+    ("contacts_abroad", N_("Contacts abroad")), ("sponsor", N_("Sponsor or agent")),
+    ("who_paid", N_("Who paid")),
 )
+SEX_LABELS = {"M": N_("Male"), "F": N_("Female")}
+
+
+def action_label(kind: str, action: str, lang: str = "id") -> str:
+    return translate(ACTION_LABELS[kind][action], "en" if lang == "en" else "id")
 
 
 def assessment_of(screening: Screening) -> Assessment:
-    import json
-
     raw = json.loads(screening.assessment_json or "{}")
     reasons = tuple(Reason(**r) for r in raw.get("reasons", []))
     return Assessment(version=raw.get("version", ""), level=raw.get("level", "low"),
                       points=raw.get("points", 0.0), reasons=reasons,
                       recommended_action=raw.get("recommended_action", "allow"),
                       unanswered=tuple(raw.get("unanswered", [])))
+
+
+def _explained(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Stored candidates with their explanation in ``lang`` (rows written before the parts
+    were stored keep their stored line)."""
+    out = []
+    for item in items or []:
+        item = dict(item)
+        parts = item.pop("parts", None)
+        item.pop("explanation_en", None)
+        if parts:
+            item["explanation"] = render_parts(parts, lang)
+        out.append(item)
+    return out
 
 
 def decision_dict(db: Session, screening: Screening, decision: ScreeningDecision,
@@ -74,8 +92,9 @@ def screening_dict(db: Session, screening: Screening, lang: str = "id") -> dict[
                       "sex": screening.sex, "nik": screening.nik,
                       "passport_no": screening.passport_no},
         "facts": screening.load("facts"), "answers": screening.load("answers"),
-        "documents": screening.load("documents"), "watchlist": screening.load("watchlist"),
-        "prior": screening.load("prior"), "offer": screening.load("offer"),
+        "documents": screening.load("documents"),
+        "watchlist": _explained(screening.load("watchlist"), lang),
+        "prior": _explained(screening.load("prior"), lang), "offer": screening.load("offer"),
         "notes": screening.notes,
         "assessment": assessment_of(screening).to_dict(screening.kind, lang),
         "decisions": [decision_dict(db, screening, d, lang) for d in decisions],
@@ -85,10 +104,14 @@ def screening_dict(db: Session, screening: Screening, lang: str = "id") -> dict[
 
 def record_for_pdf(db: Session, screening: Screening, decision: ScreeningDecision | None = None
                    ) -> dict[str, Any]:
-    """Everything the PDF shows, in Indonesian."""
+    """Everything the PDF shows, in Indonesian (the record is an Indonesian document)."""
     decision = decision or effective_decision(db, screening)
     if decision is None:
         raise ValueError("no decision yet")
+
+    def id_(message: str) -> str:
+        return translate(message, "id")
+
     facts = screening.load("facts")
     assessment = assessment_of(screening).to_dict(screening.kind, "id")
     bases = {b["code"]: b["id"] for b in legal_bases()}
@@ -99,31 +122,37 @@ def record_for_pdf(db: Session, screening: Screening, decision: ScreeningDecisio
         value = facts.get(key)
         if isinstance(value, list):
             value = ", ".join(value)
-        fact_rows.append((label, value or "-"))
+        fact_rows.append((id_(label), value or "-"))
     officer = decision.officer
+    approval_line = None
+    if approval is not None:
+        verdict = id_(N_("Approved by")) if approval.approved else id_(N_("Refused by"))
+        approval_line = (
+            f"{verdict} {approval.supervisor.username if approval.supervisor else '-'} "
+            f"({approval.decided_at.strftime('%d-%m-%Y %H:%M')} UTC)"
+            + (f": {approval.note}" if approval.note else ""))
     return {
         "kind": screening.kind, "record_no": screening.record_no, "unit": screening.unit.name,
         "officer": (officer.full_name or officer.username) if officer else "-",
-        "officer_role": "Petugas Imigrasi",
+        "officer_role": id_(N_("Immigration officer")),
         "signed_at": decision.signed_at.strftime("%d-%m-%Y %H:%M"),
         "verification_code": decision.verification_code,
         "traveller": {"full_name": screening.full_name, "nik": screening.nik,
                       "passport_no": screening.passport_no,
                       "birth_date": screening.birth_date.strftime("%d-%m-%Y")
                       if screening.birth_date else None,
-                      "sex": {"M": "Laki-laki", "F": "Perempuan"}.get(screening.sex or "", "-")},
+                      "sex": id_(SEX_LABELS[screening.sex]) if screening.sex in SEX_LABELS
+                      else "-"},
         "facts": fact_rows, "level_label": assessment["level_label"],
         "recommended_label": assessment["recommended_action_label"],
         "reasons": assessment["reasons"], "action": decision.action,
         "action_label": action_label(screening.kind, decision.action, "id"),
         "deviation_reason": decision.deviation_reason,
         "legal_bases": [bases.get(code, code) for code in decision.legal_bases],
-        "approval": None if approval is None else (
-            f"{'Disetujui' if approval.approved else 'Ditolak'} oleh "
-            f"{approval.supervisor.username if approval.supervisor else '-'} "
-            f"({approval.decided_at.strftime('%d-%m-%Y %H:%M')} UTC)"
-            + (f": {approval.note}" if approval.note else "")),
+        "approval": approval_line,
         "notes": screening.notes, "statement": decision.statement,
-        "corrects": f"{screening.record_no} (keputusan #{corrects.id})" if corrects else None,
+        "corrects": (screening.record_no + " ("
+                     + id_(N_("decision #{id}")).format(id=corrects.id) + ")")
+        if corrects else None,
         "assessment_version": assessment["version"], "synthetic": screening.is_synthetic,
     }

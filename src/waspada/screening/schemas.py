@@ -1,0 +1,338 @@
+"""One pydantic model per screening operation: the API takes it as the body, pages validate the
+submitted form into the same model (:func:`from_form`), the demo builds it in code. Limits come
+from :mod:`waspada.screening.limits`, which the ORM columns also use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from waspada.identity.consistency import parse_date
+from waspada.platform.i18n import N_
+from waspada.platform.types import IdField
+from waspada.screening import limits
+from waspada.screening.errors import InvalidInput
+
+Kind = Literal["departure", "passport"]
+ActionCode = Literal["allow", "secondary_interview", "postpone", "refer_kp2mi", "refer_police"]
+VISA_TYPES = ("tourist", "visa_free", "voa", "work", "student", "other")
+Lang = Literal["id", "en"]
+
+MRZ_EXAMPLE = ["P<IDNRAHAYU<<SITI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+               "C1234567<6IDN9008176F3001015<<<<<<<<<<<<<<02"]
+
+MrzLine = Annotated[str, Field(max_length=limits.MRZ_LINE)]
+Country = Annotated[str, Field(max_length=limits.COUNTRY)]
+Text = Annotated[str, Field(max_length=limits.TEXT)]
+
+
+def _lines(value: Any) -> Any:
+    """A pasted block (one string) becomes its non-empty lines."""
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value
+
+
+def _codes(value: Any) -> Any:
+    """``"MYS, THA"`` or ``"MYS;THA"`` becomes ``["MYS", "THA"]``."""
+    if isinstance(value, str):
+        return [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+    return value
+
+
+class ScreeningIn(BaseModel):
+    """A traveller to screen: MRZ lines and/or typed identity, travel facts, answers."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "kind": "departure", "mrz": MRZ_EXAMPLE, "nik": "3507015708900001",
+        "destination_country": "KHM", "transit_countries": ["MYS"], "ticket": "one_way",
+        "visa_type": "tourist", "stated_purpose": "tourism", "flight": "QZ 123 CGK-KUL",
+        "offer_text": "Lowongan CS di Phnom Penh gaji 12jt, tiket ditanggung",
+        "answers": {"purpose": "tourism", "has_job_offer": "yes", "told_to_lie": "yes"}}]})
+
+    kind: Kind = "departure"
+    mrz: list[MrzLine] = Field(default_factory=list, max_length=limits.MRZ_LINES,
+                               description="MRZ lines (a pasted block is split into lines)")
+    full_name: str = Field("", max_length=limits.NAME)
+    nik: str = Field("", max_length=limits.NIK)
+    passport_no: str = Field("", max_length=limits.PASSPORT_NO)
+    birth_date: date | None = Field(None, description="ISO date (DD-MM-YYYY is also read)")
+    sex: Literal["M", "F"] | None = None
+    destination_country: str = Field("", max_length=limits.COUNTRY,
+                                     description="ISO 3166 alpha-3")
+    transit_countries: list[Country] = Field(default_factory=list, max_length=limits.TRANSITS)
+    ticket: Literal["", "one_way", "return"] = ""
+    visa_type: Literal["", "tourist", "visa_free", "voa", "work", "student", "other"] = ""
+    stated_purpose: str = Field("", max_length=limits.SHORT)
+    flight: str = Field("", max_length=limits.FLIGHT)
+    accommodation: str = Field("", max_length=limits.NAME)
+    contacts_abroad: str = Field("", max_length=limits.NAME)
+    sponsor: str = Field("", max_length=limits.NAME)
+    who_paid: str = Field("", max_length=limits.SHORT)
+    offer_text: str = Field("", max_length=limits.TEXT)
+    notes: str = Field("", max_length=limits.TEXT)
+    answers: dict[str, str] = Field(default_factory=dict, max_length=limits.ANSWERS)
+
+    _split_mrz = field_validator("mrz", mode="before")(_lines)
+    _split_transits = field_validator("transit_countries", mode="before")(_codes)
+
+    @field_validator("birth_date", mode="before")
+    @classmethod
+    def _read_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            parsed = parse_date(value)
+            if parsed is None:
+                raise ValueError("not a valid date")
+            return parsed
+        return value
+
+    @field_validator("sex", mode="before")
+    @classmethod
+    def _blank_sex(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class AnswersIn(BaseModel):
+    """Interview answers (question code -> option), and optionally new notes or offer text."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"answers": {"documents_held": "yes", "debt_or_fee": "no"}}]})
+
+    answers: dict[str, Annotated[str, Field(max_length=limits.SHORT)]] = Field(
+        default_factory=dict, max_length=limits.ANSWERS)
+    notes: str | None = Field(None, max_length=limits.TEXT)
+    offer_text: str | None = Field(None, max_length=limits.TEXT)
+    lang: Lang = "en"
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "action": "refer_police", "legal_bases": ["uu_6_2011", "uu_21_2007"],
+        "statement": "Saya diminta bilang liburan oleh agen."}]})
+
+    action: ActionCode
+    legal_bases: list[Annotated[str, Field(max_length=limits.SHORT)]] = Field(
+        min_length=1, max_length=limits.LEGAL_BASES)
+    deviation_reason: Text = Field("", description="Required when the action differs from the "
+                                                   "recommendation")
+    statement: Text = Field("", description="The traveller's own statement (optional)")
+    corrects_decision_id: IdField | None = Field(None, description="Set to record a correction")
+    correction_reason: Text = ""
+
+    @field_validator("corrects_decision_id", mode="before")
+    @classmethod
+    def _blank_id(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class ApprovalIn(BaseModel):
+    """A supervisor's approval (or refusal) of a decision that needs one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    approved: bool
+    note: Text = ""
+
+    @field_validator("approved", mode="before")
+    @classmethod
+    def _checkbox(cls, value: Any) -> Any:
+        return value == "yes" if isinstance(value, str) and value in ("yes", "") else value
+
+
+# -- reading a submitted form into the one model -----------------------------------------------
+
+#: pydantic error type -> what the page says about the field (English message ids)
+PROBLEMS: dict[str, str] = {
+    "string_too_long": N_("too long"),
+    "too_long": N_("too many entries"),
+    "too_short": N_("choose at least one"),
+    "missing": N_("required"),
+    "literal_error": N_("not one of the options"),
+    "date_from_datetime_parsing": N_("not a valid date"),
+    "date_parsing": N_("not a valid date"),
+    "date_type": N_("not a valid date"),
+}
+INVALID = N_("not valid")
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def problems_of(exc: ValidationError) -> dict[str, str]:
+    """Field name -> English message id, first problem per field (values are never echoed)."""
+    problems: dict[str, str] = {}
+    for error in exc.errors():
+        loc = error.get("loc", ())
+        name = str(loc[0]) if loc else "form"
+        kind = error.get("type", "")
+        if kind == "value_error" and "date" in str(error.get("msg", "")):
+            message = N_("not a valid date")
+        else:
+            message = PROBLEMS.get(kind, INVALID)
+        problems.setdefault(name, message)
+    return problems
+
+
+def from_form(model: type[Model], form: Mapping[str, Any], *, lists: tuple[str, ...] = (),
+              extra: Mapping[str, Any] | None = None) -> Model:
+    """Validate submitted form fields into ``model``; :class:`InvalidInput` names each field
+    that does not fit. Fields the model does not know (the CSRF token) are left out; ``lists``
+    are multi-valued fields (``getlist``)."""
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        if name in lists and hasattr(form, "getlist"):
+            values = [str(v) for v in form.getlist(name)]
+            if values:
+                data[name] = values
+        elif name in form:
+            data[name] = str(form[name])
+    data.update(extra or {})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(problems_of(exc)) from None
+
+
+# -- responses ---------------------------------------------------------------------------------
+
+class TravellerOut(BaseModel):
+    full_name: str
+    birth_date: str | None = Field(description="ISO date")
+    sex: str | None
+    nik: str | None
+    passport_no: str | None
+
+
+class DocumentFindingOut(BaseModel):
+    code: str
+    severity: Literal["info", "warning", "critical"]
+    message_id: str = Field(description="The finding in Indonesian (stored as checked)")
+    message_en: str
+
+
+class WatchlistHitOut(BaseModel):
+    entry_id: str
+    list_type: str
+    label: str
+    score: float
+    explanation: str = Field(description="Which parts agreed, in the language asked for")
+
+
+class PriorScreeningOut(BaseModel):
+    screening_id: int
+    record_no: str
+    unit: str
+    date: str
+    action: str | None
+    level: str | None
+    score: float
+    explanation: str
+
+
+class ReasonOut(BaseModel):
+    code: str
+    category: str
+    weight: float
+    title: str
+    evidence: str
+    source: str
+
+
+class AssessmentOut(BaseModel):
+    version: str
+    level: Literal["low", "medium", "high"]
+    level_label: str
+    points: float
+    recommended_action: ActionCode
+    recommended_action_label: str
+    reasons: list[ReasonOut]
+    unanswered: list[str]
+
+
+class ApprovalOut(BaseModel):
+    approved: bool
+    note: str
+    supervisor: str | None
+    decided_at: str
+
+
+class DecisionOut(BaseModel):
+    id: int
+    action: ActionCode
+    action_label: str
+    recommended_action: str
+    deviation_reason: str
+    legal_bases: list[str]
+    statement: str
+    officer: str | None
+    signed_at: str
+    verification_code: str
+    verified: bool = Field(description="The verification code matches what was signed")
+    corrects_id: int | None
+    correction_reason: str
+    needs_approval: bool
+    approval: ApprovalOut | None
+
+
+class ScreeningOut(BaseModel):
+    """A screening with its evidence, assessment and signed decisions."""
+
+    id: int
+    record_no: str
+    kind: Kind
+    status: Literal["open", "decided"]
+    unit: str
+    officer: str | None
+    created_at: str
+    person_id: int
+    person_match_score: float | None
+    traveller: TravellerOut
+    facts: dict[str, Any]
+    answers: dict[str, str]
+    documents: list[DocumentFindingOut]
+    watchlist: list[WatchlistHitOut]
+    prior: list[PriorScreeningOut]
+    offer: dict[str, Any] | None = Field(description="The offer analysis, if a text was shown")
+    notes: str
+    assessment: AssessmentOut
+    decisions: list[DecisionOut]
+    synthetic: bool
+
+
+class PersonOut(BaseModel):
+    id: int
+    full_name: str
+    birth_date: str | None
+    sex: str | None
+    nik: str | None
+    passport_no: str | None
+
+
+class PersonScreeningOut(BaseModel):
+    id: int
+    record_no: str
+    unit: str
+    date: str
+    kind: Kind
+    level: str
+    final_action: str | None
+    destination_country: str
+
+
+class SimilarPersonOut(BaseModel):
+    person_id: int
+    score: float
+    explanation: str
+
+
+class PersonHistoryOut(BaseModel):
+    """A traveller's screenings the caller may see, and look-alikes they may open."""
+
+    person: PersonOut
+    screenings: list[PersonScreeningOut]
+    hidden_other_units: int = Field(description="Screenings at units the caller may not see")
+    similar_persons: list[SimilarPersonOut]
