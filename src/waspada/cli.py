@@ -248,6 +248,7 @@ CAPABILITY_CLIS: tuple[tuple[str, str, str], ...] = (
     ("waspada.cases.cli", "cases_app", "cases"),
     ("waspada.matching.cli", "identity_app", "identity"),
     ("waspada.matching.cli", "watchlist_app", "watchlist"),
+    ("waspada.statistics.cli", "stats_app", "stats"),
 )
 
 
