@@ -71,8 +71,8 @@ def attacker_ranges(tables: list[SuppressedTable]) -> list[dict[tuple[int, int],
                 obj[index[(t, x, y)]] = 1
             lo = linprog(obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None), method="highs")
             hi = linprog(-obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None), method="highs")
-            assert lo.status == 0 and hi.status == 0
-            ranges[(i, j)] = (lo.fun, -hi.fun)
+            assert lo.status == 0 and hi.status in (0, 3)  # 3: unbounded above
+            ranges[(i, j)] = (lo.fun, float("inf") if hi.status == 3 else -hi.fun)
         out.append(ranges)
     return out
 
@@ -142,6 +142,12 @@ def test_without_complementary_suppression_the_attack_recovers_the_cell() -> Non
     naive = SuppressedTable(tab.rows, tab.columns, tab.values, set(tab.primary), tab.primary)
     (ranges,) = attacker_ranges([naive])
     assert ranges[(0, 0)] == pytest.approx((3, 3))
+
+
+def test_everything_small_is_hidden_and_unbounded() -> None:
+    tab = suppress(["a", "b"], ["x", "y"], [[1, 2], [3, 0]])
+    assert tab.total is None and tab.cell(1, 1) == 0
+    check([tab])
 
 
 def test_bad_input_is_refused() -> None:

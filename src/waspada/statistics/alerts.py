@@ -40,7 +40,7 @@ __all__ = ["Alert", "DetectorSettings", "Evaluation", "detect", "detect_series",
 
 @dataclass(frozen=True, slots=True)
 class DetectorSettings:
-    alpha_per_year: float = 0.002
+    alpha_per_year: float = 0.001
     """False-alarm budget per series-year before the min-count/min-ratio filters."""
     min_count: int = 5
     min_ratio: float = 1.5

@@ -50,3 +50,27 @@ def alerts_cmd(
         table.add_row(a.area, a.period, str(a.observed), f"{a.expected:.1f}",
                       "-" if a.ratio is None else f"{a.ratio:.2f}", f"{a.p_value:.2g}")
     _out.print(table)
+
+
+@stats_app.command("publish")
+def publish_cmd(
+    output: Annotated[Path, typer.Option("--output", help="Existing folder for the CSV files "
+                                         "and datapackage.json.")],
+    k: Annotated[int, typer.Option("--k", help="Smallest count published (cells 1..k-1 are "
+                                   "suppressed).", min=2, max=1000)] = 11,
+) -> None:
+    """Write open data with small-cell and complementary suppression."""
+    from waspada.cli import _require_schema
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    from .service import publish
+
+    _require_schema()
+    try:
+        with session_scope() as db:
+            result = publish(db, CLI_PRINCIPAL, output, k)
+    except FileError as exc:
+        raise _fail(str(exc)) from None
+    _out.print(f"Wrote {len(result.files)} file(s) to {output}: {result.cells} cells, "
+               f"{result.suppressed} suppressed (k = {k}).", highlight=False)
