@@ -35,6 +35,8 @@ CAPABILITY_MODULES: tuple[str, ...] = (
     "waspada.screening.api",
     "waspada.cases.pages",
     "waspada.cases.api",
+    "waspada.statistics.pages",
+    "waspada.statistics.api",
 )
 
 API_DESCRIPTION = """

@@ -115,7 +115,10 @@ def _offer_facts(db: Session) -> Iterator[Fact]:
 
 def facts(db: Session, principal: Principal) -> list[Fact]:
     """Every counted event the principal may see (no personal data leaves this function)."""
-    unit = _scoped_unit(principal)
+    return _collect(db, _scoped_unit(principal))
+
+
+def _collect(db: Session, unit: int | None) -> list[Fact]:
     known = _known_provinces()
     out = list(_screening_facts(db, unit, known))
     out.extend(_case_facts(db, unit, known))
@@ -286,3 +289,100 @@ def publish(db: Session, principal: Principal, output: Path, k: int = DEFAULT_K
     audit.record("stats.publish", principal,
                  object_type="statistics", files=len(files), k=k)
     return PublishResult(files, suppressed, cells)
+
+
+# -- views for the pages -----------------------------------------------------------------------
+
+@dataclass
+class PublicView:
+    indicator: str
+    months: list[str]
+    national: list[int | None]
+    provinces: list[tuple[str, str, int | None]]
+    destinations: list[tuple[str, int | None]]
+    map_values: dict[str, int | None]
+    csv_rows: list[list[Any]]
+    k: int
+
+
+_PUBLIC_CACHE: dict[tuple[str, int], tuple[float, PublicView | None]] = {}
+PUBLIC_CACHE_SECONDS = 300.0
+
+
+def public_indicators() -> list[str]:
+    return [i.id for i in computed() if "province" in i.dimensions]
+
+
+def public_view(db: Session, indicator: str, k: int = DEFAULT_K) -> PublicView | None:
+    """Suppressed open statistics for one indicator (no account needed; nothing personal).
+
+    Cached for five minutes: the suppression audit solves linear programs.
+    """
+    import time
+
+    if indicator not in public_indicators():
+        raise ValueError(f"unknown indicator {indicator!r}")
+    key = (indicator, k)
+    hit = _PUBLIC_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < PUBLIC_CACHE_SECONDS:
+        return hit[1]
+    data = [f for f in _collect(db, None) if f.indicator == indicator]  # leaves only suppressed
+    tables = open_tables(data, k)
+    view: PublicView | None = None
+    if f"{indicator}_by_province_month" in tables:
+        by_month = tables[f"{indicator}_by_province_month"][1]
+        by_dest = tables[f"{indicator}_by_province_destination"][1]
+        r, c = by_month.shape
+        view = PublicView(
+            indicator, list(by_month.columns), [by_month.column_total(j) for j in range(c)],
+            [(code, province_name(code) if code != UNKNOWN else "?", by_month.row_total(i))
+             for i, code in enumerate(by_month.rows)],
+            [(d, by_dest.column_total(j)) for j, d in enumerate(by_dest.columns)],
+            {code: by_month.row_total(i) for i, code in enumerate(by_month.rows)
+             if code != UNKNOWN},
+            list(_table_rows(by_month, "period", indicator)), k)
+    _PUBLIC_CACHE[key] = (time.monotonic(), view)
+    return view
+
+
+@dataclass
+class OfficerView:
+    indicator: str
+    scope: str
+    months: list[str]
+    trend: list[int]
+    provinces: list[tuple[str, str, int]]
+    destinations: list[tuple[str, int]]
+    units: list[tuple[str, int]]
+    alerts: list[IndicatorAlert]
+
+
+def officer_view(db: Session, principal: Principal, indicator: str, months: int = 12
+                 ) -> OfficerView:
+    """Unit-scoped counts for the officer statistics page (audited)."""
+    from collections import Counter
+
+    from waspada.statistics.periods import period_of
+
+    _check(principal, "stats.view")
+    if indicator not in {i.id for i in computed()}:
+        raise ValueError(f"unknown indicator {indicator!r}")
+    data = facts(db, principal)
+    mine = [f for f in data if f.indicator == indicator]
+    today = date.today()
+    last = period_of(today, "month")
+    periods = [last.shift(-i) for i in range(months - 1, -1, -1)]
+    lo = periods[0].monday
+    window = [f for f in mine if f.day >= lo]
+    by_month = Counter(period_of(f.day, "month") for f in window)
+    prov = Counter(f.province for f in window)
+    dest = Counter(f.destination for f in window)
+    unit = Counter(f.unit for f in window)
+    found = alerts(db, principal, data=data)
+    scope = "all" if _scoped_unit(principal) is None else "unit"
+    audit.record("stats.view", principal, object_type="statistics", indicator=indicator)
+    return OfficerView(
+        indicator, scope, [p.label for p in periods], [by_month.get(p, 0) for p in periods],
+        sorted(((c, province_name(c) if c != UNKNOWN else "?", n) for c, n in prov.items()),
+               key=lambda x: (-x[2], x[0])),
+        dest.most_common(), unit.most_common(), found)

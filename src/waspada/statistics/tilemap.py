@@ -91,7 +91,8 @@ def render_tilemap(values: Mapping[str, int | None], *, title: str, desc: str,
     top = max(shown, default=0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="tm-title tm-desc" class="tilemap" font-family="sans-serif" '
+        f'role="img" aria-labelledby="tm-title tm-desc" class="tilemap" width="100%" '
+        f'font-family="sans-serif" '
         f'preserveAspectRatio="xMidYMid meet">',
         f'<title id="tm-title">{escape(title)}</title>',
         f'<desc id="tm-desc">{escape(desc)}</desc>',
