@@ -85,3 +85,12 @@ def _load_demo_matching(seed: int) -> tuple[int, int]:
 
 
 DEMO_LOADERS.append(_load_demo_matching)
+
+
+def _load_demo_statistics(seed: int) -> tuple[int, int]:
+    from waspada.statistics.demo import load_demo_statistics
+
+    return load_demo_statistics(seed)
+
+
+DEMO_LOADERS.append(_load_demo_statistics)

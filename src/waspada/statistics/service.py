@@ -31,7 +31,9 @@ from .tilemap import province_name
 
 __all__ = ["AccessDenied", "PublishResult", "alerts", "facts", "publish", "series"]
 
-SCAM_WORDS = ("forced criminality", "scam", "online fraud", "penipuan", "kriminalitas")
+#: case codes (cases/pages.py EXPLOITATION_LABELS, COMPOUND_LABELS) counted as scam compounds
+SCAM_EXPLOITATION = frozenset({"ForcedCriminality"})
+SCAM_COMPOUNDS = frozenset({"OnlineScam", "OnlineGambling", "OtherCompound"})
 REFERRED = ("refer_kp2mi", "refer_police")
 
 
@@ -100,8 +102,7 @@ def _case_facts(db: Session, unit: int | None, known: frozenset[str]) -> Iterato
         base = dict(day=_day(reported), province=victims.get(cid, UNKNOWN),
                     destination=(dest or UNKNOWN).upper(), unit=unit_code)
         yield Fact("cases_reported", **base)
-        text = (exploitation or "").lower()
-        if compound or any(w in text for w in SCAM_WORDS):
+        if exploitation in SCAM_EXPLOITATION or compound in SCAM_COMPOUNDS:
             yield Fact("cases_scam_compound", **base)
 
 

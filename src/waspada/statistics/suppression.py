@@ -92,8 +92,8 @@ def bounds(values: list[list[int]], suppressed: set[Pos]) -> dict[Pos, tuple[flo
     return _bounds_linked([(values, suppressed)], r)
 
 
-def _bounds_linked(tables: Sequence[tuple[list[list[int]], set[Pos]]], r: int
-                   ) -> dict[Pos, tuple[float, float]]:
+def _bounds_linked(tables: Sequence[tuple[list[list[int]], set[Pos]]], r: int,
+                   only: set[Pos] | None = None) -> dict[Pos, tuple[float, float]]:
     """Bounds for the first table's suppressed entries, the row totals (and grand total)
     of every table being the same unknowns."""
     var: dict[tuple[int, Pos], int] = {}
@@ -129,7 +129,7 @@ def _bounds_linked(tables: Sequence[tuple[list[list[int]], set[Pos]]], r: int
     values0, supp0 = tables[0]
     c0 = len(values0[0]) - 1
     out: dict[Pos, tuple[float, float]] = {}
-    for pos in sorted(supp0):
+    for pos in sorted(supp0 if only is None else supp0 & only):
         key = (-1, (pos[0], 0)) if pos[1] == c0 else (0, pos)
         obj = np.zeros(len(var))
         obj[var[key]] = 1.0
@@ -172,13 +172,51 @@ def _complete(values: list[list[int]], supp: set[Pos], forbid: set[Pos]) -> None
                     changed = True
 
 
+def _cycle_certified(values: list[list[int]], supp: set[Pos], pos: Pos, shared: set[Pos]
+                     ) -> bool:
+    """True if ``pos`` lies on a cycle of hidden entries, all at least 1 and none shared with
+    another table: moving 1 unit around that cycle keeps every published value, so the
+    entry takes at least two values (no LP needed)."""
+    i0, j0 = pos
+    if values[i0][j0] < 1 or pos in shared:
+        return False
+    usable = [p for p in supp if p != pos and p not in shared and values[p[0]][p[1]] >= 1]
+    adj: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for i, j in usable:
+        adj.setdefault(("r", i), []).append(("c", j))
+        adj.setdefault(("c", j), []).append(("r", i))
+    start, goal = ("r", i0), ("c", j0)
+    seen = {start}
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        for nxt in adj.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def _exact(values: list[list[int]], supp: set[Pos],
+           others: Sequence[tuple[list[list[int]], set[Pos]]]) -> list[Pos]:
+    """Hidden entries whose value the published figures pin down (graph first, then LP)."""
+    r, c = len(values) - 1, len(values[0]) - 1
+    shared = {p for p in supp if p[1] == c} if others else set()
+    doubtful = {p for p in supp if not _cycle_certified(values, supp, p, shared)}
+    if not doubtful:
+        return []
+    ranges = _bounds_linked([(values, supp), *others], r, only=doubtful)
+    return [p for p, (lo, hi) in sorted(ranges.items()) if hi - lo < 1]
+
+
 def _protect(values: list[list[int]], supp: set[Pos], forbid: set[Pos],
              others: Sequence[tuple[list[list[int]], set[Pos]]] = ()) -> None:
     r, c = len(values) - 1, len(values[0]) - 1
     for _ in range(4 * (r + 1) * (c + 1)):
         _complete(values, supp, forbid)
-        exact = [p for p, (lo, hi) in _bounds_linked([(values, supp), *others], r).items()
-                 if hi - lo < 1]
+        exact = _exact(values, supp, others)
         if not exact:
             return
         i, j = exact[0]
@@ -219,6 +257,10 @@ def suppress_linked(rows: Sequence[str], tables: Sequence[tuple[Sequence[str],
     hidden: set[int] = set()
     for _ in range(len(rows) + 2):
         out = [suppress(rows, cols, counts, k, hide_row_totals=hidden) for cols, counts in tables]
+        now = {i for t in out for (i, j) in t.suppressed if j == len(t.columns)}
+        if not now <= hidden:
+            hidden |= now
+            continue
         for t in out:
             others = [(o.values, o.suppressed) for o in out if o is not t]
             if t.rows and t.columns:
