@@ -60,5 +60,19 @@ def test_alerts_api(role_clients, client: TestClient) -> None:
     for a in body["alerts"]:
         assert set(a) == {"indicator", "area", "period", "observed", "expected", "ratio",
                           "p_value"}
+    # the demo data plants one spike: Sulawesi Selatan (73), last month
+    assert {a["area"] for a in body["alerts"]} == {"73"}
+    assert any(a["indicator"] == "cases_scam_compound" for a in body["alerts"])
     assert client.get("/api/v1/stats/alerts").status_code == 401
     assert role_clients["analyst"].get("/api/v1/stats/alerts?kind=year").status_code == 422
+
+
+def test_demo_statistics_loader_is_idempotent() -> None:
+    from waspada.statistics.demo import load_demo_statistics
+
+    assert load_demo_statistics(7) == (0, 1)
+
+
+def test_officer_page_shows_the_planted_spike(role_clients) -> None:
+    html = role_clients["analyst"].get("/statistics").text
+    assert 'id="alerts"' in html and "<td>73</td>" in html

@@ -147,11 +147,11 @@ class IndicatorAlert:
         return {"indicator": self.indicator, **self.alert.to_dict()}
 
 
-def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
-           data: list[Fact] | None = None) -> list[IndicatorAlert]:
-    """Province spikes for every computed indicator in the last ``latest`` periods."""
-    _check(principal, "stats.view")
-    data = data if data is not None else facts(db, principal)
+_ALERT_CACHE: dict[tuple[int | None, str, int], tuple[float, list[IndicatorAlert]]] = {}
+ALERT_CACHE_SECONDS = 300.0
+
+
+def _detect_all(data: list[Fact], kind: Kind, latest: int) -> list[IndicatorAlert]:
     out: list[IndicatorAlert] = []
     for ind in computed():
         if "province" not in ind.dimensions:
@@ -165,8 +165,29 @@ def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: i
             p = next(pp for pp in by_area[a.area] if pp.label == a.period)
             if last.index - p.index < latest:
                 out.append(IndicatorAlert(ind.id, a))
-    audit.record("stats.alerts", principal,
-                 object_type="statistics", count=len(out))
+    return out
+
+
+def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
+           data: list[Fact] | None = None) -> list[IndicatorAlert]:
+    """Province spikes for every computed indicator in the last ``latest`` periods.
+
+    Without ``data`` the result is cached for five minutes per unit scope.
+    """
+    import time
+
+    _check(principal, "stats.view")
+    if data is not None:
+        out = _detect_all(data, kind, latest)
+    else:
+        key = (_scoped_unit(principal), kind, latest)
+        hit = _ALERT_CACHE.get(key)
+        if hit is not None and time.monotonic() - hit[0] < ALERT_CACHE_SECONDS:
+            out = hit[1]
+        else:
+            out = _detect_all(facts(db, principal), kind, latest)
+            _ALERT_CACHE[key] = (time.monotonic(), out)
+    audit.record("stats.alerts", principal, object_type="statistics", count=len(out))
     return out
 
 
@@ -379,7 +400,7 @@ def officer_view(db: Session, principal: Principal, indicator: str, months: int 
     prov = Counter(f.province for f in window)
     dest = Counter(f.destination for f in window)
     unit = Counter(f.unit for f in window)
-    found = alerts(db, principal, data=data)
+    found = alerts(db, principal)
     scope = "all" if _scoped_unit(principal) is None else "unit"
     audit.record("stats.view", principal, object_type="statistics", indicator=indicator)
     return OfficerView(
