@@ -75,4 +75,4 @@ def test_demo_statistics_loader_is_idempotent() -> None:
 
 def test_officer_page_shows_the_planted_spike(role_clients) -> None:
     html = role_clients["analyst"].get("/statistics").text
-    assert 'id="alerts"' in html and "<td>73</td>" in html
+    assert 'id="alerts"' in html and "<td>Sulawesi Selatan (73)</td>" in html

@@ -20,7 +20,7 @@ from waspada.platform.templating import NavItem, register_nav, render
 from . import service
 from .catalogue import computed, indicators
 from .charts import bar_chart
-from .tilemap import fmt, render_tilemap
+from .tilemap import fmt, province_name, render_tilemap
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +90,8 @@ def officer_statistics(request: Request, indicator: str = "screenings",
         "view": view, "indicator": ind, "name": name, "fmt": fmt,
         "choices": [(i, indicators()[i].name(lang)) for i in ids],
         "caveats": indicators()[ind].caveats,
+        "ind_names": {i: indicators()[i].name(lang) for i in ids},
+        "province_name": province_name,
         "trend_rows": list(zip(view.months, view.trend, strict=True)),
         "trend_svg": bar_chart(view.months, view.trend,
                                title=_("%(name)s per month", name=name),
