@@ -114,3 +114,24 @@ def test_alerts_service_runs_on_demo_data() -> None:
         found = service.alerts(db, CLI_PRINCIPAL)
     for a in found:
         assert a.alert.observed >= 5 and a.to_dict()["indicator"]
+
+
+def test_alert_window_ends_today_not_at_the_latest_record() -> None:
+    """A record dated in the future (a typo, an import) must not push today's spike out of
+    the "last three periods" window."""
+    from datetime import date, timedelta
+
+    from waspada.statistics.aggregate import Fact
+
+    first = date.today().replace(day=1)
+    data = []
+    for back in range(2, 26):
+        day = first - timedelta(days=30 * back)
+        data += [Fact("screenings", day, province="35")] * 20
+        data += [Fact("screenings", day, province="73")] * 5
+    last_month = first - timedelta(days=15)
+    data += [Fact("screenings", last_month, province="35")] * 20
+    data += [Fact("screenings", last_month, province="73")] * 40
+    data.append(Fact("screenings", date(2030, 1, 1), province="11"))
+    found = service._detect_all(data, "month", 3)
+    assert [(a.indicator, a.alert.area) for a in found] == [("screenings", "73")]

@@ -152,6 +152,10 @@ ALERT_CACHE_SECONDS = 300.0
 
 
 def _detect_all(data: list[Fact], kind: Kind, latest: int) -> list[IndicatorAlert]:
+    """Alerts in the ``latest`` periods up to today (later-dated records never hide them)."""
+    from .periods import period_of
+
+    now = period_of(date.today(), kind)
     out: list[IndicatorAlert] = []
     for ind in computed():
         if "province" not in ind.dimensions:
@@ -160,17 +164,16 @@ def _detect_all(data: list[Fact], kind: Kind, latest: int) -> list[IndicatorAler
         by_area.pop(UNKNOWN, None)
         if not by_area:
             continue
-        last = max(max(points) for points in by_area.values())
         for a in detect(by_area):
             p = next(pp for pp in by_area[a.area] if pp.label == a.period)
-            if last.index - p.index < latest:
+            if 0 <= now.index - p.index < latest:
                 out.append(IndicatorAlert(ind.id, a))
     return out
 
 
 def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
            data: list[Fact] | None = None) -> list[IndicatorAlert]:
-    """Province spikes for every computed indicator in the last ``latest`` periods.
+    """Province spikes for every computed indicator in the ``latest`` periods up to today.
 
     Without ``data`` the result is cached for five minutes per unit scope.
     """
