@@ -61,6 +61,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "cases.subject_export": frozenset({Role.PROTECTION_OFFICER}),
     "cases.retention": frozenset({Role.ADMIN}),
     "cases.organisations": frozenset({Role.ADMIN}),
+    # statistics (docs/statistics.md); counts are unit-scoped for unit-scoped roles
+    "stats.view": FIELD_STAFF | {Role.ADMIN},
+    "stats.publish": frozenset({Role.ANALYST, Role.ADMIN}),
 }
 
 #: roles whose reach is every unit; all others see their own unit's records only

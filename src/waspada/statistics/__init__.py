@@ -1,0 +1,1 @@
+"""Statistics: indicators, spike alerts, small-cell suppression and a province tile map."""

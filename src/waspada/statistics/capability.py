@@ -1,0 +1,13 @@
+"""Statistics: indicators by period and province, spike alerts, suppressed open data."""
+
+from waspada.platform.capabilities import Capability, CliGroup, Nav
+from waspada.platform.i18n import N_
+
+CAPABILITY = Capability(
+    name="statistics",
+    web=("waspada.statistics.pages", "waspada.statistics.api"),
+    cli=(CliGroup("stats", "waspada.statistics.cli:stats_app"),),
+    demo="waspada.statistics.demo:load_demo_statistics",
+    nav=(Nav("/statistics", N_("Statistics"), "stats.view"),),
+    actions=("stats.view", "stats.publish"),
+)

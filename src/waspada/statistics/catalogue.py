@@ -1,0 +1,47 @@
+"""The indicator catalogue (``indicators.yaml``), loaded once and checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+__all__ = ["DIMENSIONS", "Indicator", "computed", "indicators"]
+
+DIMENSIONS = ("period", "province", "destination", "unit")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    id: str
+    status: str
+    name_id: str
+    name_en: str
+    formula: str
+    source_tables: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    caveats: str
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_id
+
+
+@lru_cache(maxsize=1)
+def indicators() -> dict[str, Indicator]:
+    data = yaml.safe_load((Path(__file__).with_name("indicators.yaml")).read_text("utf-8"))
+    out: dict[str, Indicator] = {}
+    for item in data["indicators"]:
+        ind = Indicator(item["id"], item["status"], item["name"]["id"], item["name"]["en"],
+                        item["formula"], tuple(item["source_tables"]),
+                        tuple(item["dimensions"]), str(item["caveats"]).strip())
+        if ind.id in out or ind.status not in ("computed", "planned") or \
+                not set(ind.dimensions) <= set(DIMENSIONS) or "period" not in ind.dimensions:
+            raise ValueError(f"indicators.yaml: bad or duplicate indicator {ind.id!r}")
+        out[ind.id] = ind
+    return out
+
+
+def computed() -> list[Indicator]:
+    return [i for i in indicators().values() if i.status == "computed"]

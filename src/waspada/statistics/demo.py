@@ -1,0 +1,112 @@
+"""Synthetic history for the statistics pages: screenings and closed cases over 24 months and
+the provinces that send most migrant workers, with one planted spike (Sulawesi Selatan, last
+month: screenings postponed and scam-compound cases about four times the usual). Idempotent.
+
+Rows are inserted directly (not through the screening service) and carry no names: the
+screenings share one placeholder person and NIKs use a regency code (99) that does not exist,
+so they never match a real search; cases are closed so they sit in no work queue.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from waspada.platform.db import session_scope
+from waspada.platform.security.models import Unit
+
+MARKER = "DEMO-STAT-"
+SPIKE_PROVINCE = "73"
+MONTHS = 24
+#: province code -> relative weight (migrant-sending provinces weigh more)
+WEIGHTS: dict[str, int] = {
+    "35": 14, "33": 12, "32": 12, "52": 9, "53": 7, "12": 6, "18": 5, "36": 5, "73": 4,
+    "61": 4, "21": 3, "31": 3, "34": 2, "11": 2, "13": 2, "14": 2, "16": 2, "51": 2, "71": 2,
+    "72": 1, "74": 1, "64": 1, "63": 1, "15": 1, "17": 1, "19": 1, "62": 1, "65": 1, "75": 1,
+    "76": 1, "81": 1, "82": 1, "91": 1, "92": 1, "93": 1, "94": 1, "95": 1, "96": 1,
+}
+SCREEN_DEST = ("MYS", "SGP", "SAU", "KHM", "THA", "JPN", "KOR", "MMR", "LAO", "PHL")
+CASE_DEST = ("KH", "MM", "LA", "PH", "TH", "VN", "MY")
+
+
+def _nik(rng: random.Random, province: str) -> str:
+    return f"{province}9901{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}" \
+           f"{rng.randint(70, 99):02d}{rng.randint(1, 9999):04d}"
+
+
+def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
+                         ) -> tuple[int, int]:
+    """(rows created, 1 if already loaded)."""
+    from waspada.cases.models import Case, CaseUnitAccess, Person
+    from waspada.screening.store import Screening, ScreeningPerson
+
+    with session_scope() as db:
+        if db.scalar(select(exists().where(Screening.record_no.like(f"{MARKER}%")))):
+            return 0, 1
+        units = {u.name: u for u in db.scalars(select(Unit).where(Unit.is_synthetic.is_(True)))}
+        checkpoints = [u for u in units.values() if u.kind in ("checkpoint",
+                                                               "immigration_office")]
+        embassy = units.get("KBRI Phnom Penh")
+        if not checkpoints or embassy is None:
+            return 0, 0
+        rng = random.Random(seed + 1900)
+        now = datetime.now(UTC).replace(hour=3, minute=0, second=0, microsecond=0)
+        start = now - timedelta(days=30 * MONTHS)
+        this_month = now.replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        provinces = list(WEIGHTS)
+        weights = list(WEIGHTS.values())
+        person = ScreeningPerson(full_name="Data statistik sintetis", is_synthetic=True)
+        db.add(person)
+        db.flush()
+
+        def when(spike: bool) -> datetime:
+            if spike:
+                return last_month + timedelta(days=rng.randint(0, 27), hours=rng.randint(0, 12))
+            return start + (now - timedelta(days=1) - start) * rng.random()
+
+        created = 0
+        plan = [(p, False) for p in rng.choices(provinces, weights, k=screenings)]
+        plan += [(SPIKE_PROVINCE, True)] * 40
+        for n, (prov, spike) in enumerate(plan, 1):
+            unit = rng.choice(checkpoints)
+            level = ("high" if spike and rng.random() < 0.7 else
+                     rng.choices(("low", "medium", "high"), (80, 14, 6))[0])
+            action = {"high": rng.choice(("postpone", "postpone", "refer_kp2mi", "refer_police")),
+                      "medium": rng.choice(("allow", "secondary_interview", "postpone")),
+                      "low": "allow"}[level]
+            created_at = when(spike)
+            db.add(Screening(
+                record_no=f"{MARKER}S{n:06d}",
+                kind="passport" if unit.kind == "immigration_office" else "departure",
+                unit_id=unit.id, person_id=person.id, status="decided", created_at=created_at,
+                updated_at=created_at, full_name="Data statistik sintetis",
+                nik=_nik(rng, prov), destination_country=rng.choice(SCREEN_DEST),
+                level=level, recommended_action=action, final_action=action,
+                is_synthetic=True))
+            created += 1
+        case_plan = [(p, False) for p in rng.choices(provinces, weights, k=cases)]
+        case_plan += [(SPIKE_PROVINCE, True)] * 16
+        for n, (prov, spike) in enumerate(case_plan, 1):
+            reported = when(spike)
+            scam = spike or rng.random() < 0.7
+            case = Case(reference=f"{MARKER}C{n:05d}", status="closed",
+                        owner_unit_id=embassy.id, source=rng.choice(("officer", "public",
+                                                                       "ngo", "hotline")),
+                        destination_country=rng.choice(CASE_DEST),
+                        exploitation_type="ForcedCriminality" if scam else "ForcedLabour",
+                        compound_type="OnlineScam" if scam else "NotACompound",
+                        summary="Kasus sintetis untuk statistik demo.",
+                        closure_reason="reintegrated", reported_at=reported,
+                        state_entered_at=reported, last_update_at=reported,
+                        closed_at=reported + timedelta(days=rng.randint(20, 120)),
+                        is_synthetic=True)
+            db.add(case)
+            db.flush()
+            db.add(CaseUnitAccess(unit_id=embassy.id, case_id=case.id, kind="owner"))
+            db.add(Person(case_id=case.id, role="victim", identity_number=_nik(rng, prov),
+                          citizenship="ID"))
+            created += 1
+    return created, 0

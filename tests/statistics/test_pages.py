@@ -1,0 +1,79 @@
+"""Statistics pages and API through the app (TestClient): public page, officer page, CSV, alerts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+
+from fastapi.testclient import TestClient
+
+
+def test_public_statistik_needs_no_account_and_hides_small_counts(client: TestClient) -> None:
+    r = client.get("/statistik")
+    assert r.status_code == 200
+    html = r.text
+    assert "<svg" in html and 'role="img"' in html
+    assert 'id="by-province"' in html and 'id="by-month"' in html
+    assert "<script" not in html.split("<main", 1)[1]  # no JavaScript needed for the page
+    r = client.get("/statistik/unduh.csv?indikator=screenings")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and all(x["count"] == "" or int(x["count"]) == 0 or int(x["count"]) >= 11
+                        for x in rows)
+    # unknown indicators fall back to the default rather than failing
+    assert client.get("/statistik?indikator=%3Cscript%3E").status_code == 200
+
+
+def test_public_page_is_indonesian_by_default(client: TestClient) -> None:
+    html = client.get("/statistik").text
+    assert "Statistik publik" in html
+
+
+def test_officer_page_is_unit_scoped_with_charts_and_tables(role_clients) -> None:
+    officer = role_clients["checkpoint_officer"]
+    r = officer.get("/statistics")
+    assert r.status_code == 200
+    assert "Hanya hitungan unit Anda." in r.text or "Counts for your unit only." in r.text
+    for table in ("by-month", "by-province", "by-destination"):
+        assert f'id="{table}"' in r.text
+    svgs = [s for s in r.text.split("<svg")[1:]]
+    assert len(svgs) == 2
+    for s in svgs:
+        ET.fromstring("<svg" + s.split("</svg>")[0] + "</svg>")
+    r = officer.get("/statistics/export.csv?table=province")
+    assert r.status_code == 200 and r.text.startswith("indicator,province_code")
+    analyst = role_clients["analyst"]
+    assert analyst.get("/statistics?indicator=cases_reported").status_code == 200
+
+
+def test_auditor_cannot_see_officer_statistics(role_clients, client: TestClient) -> None:
+    assert role_clients["auditor"].get("/statistics").status_code == 403
+    assert client.get("/statistics", follow_redirects=False).status_code in (303, 307)
+
+
+def test_alerts_api(role_clients, client: TestClient) -> None:
+    r = role_clients["analyst"].get("/api/v1/stats/alerts")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["kind"] == "month" and isinstance(body["alerts"], list)
+    for a in body["alerts"]:
+        assert set(a) == {"indicator", "area", "period", "observed", "expected", "ratio",
+                          "p_value"}
+    # the demo data plants one spike: Sulawesi Selatan (73), last month
+    # (case alerts vanish if another test's retention run anonymised the demo victims' NIKs)
+    assert {a["area"] for a in body["alerts"]} == {"73"}
+    assert any(a["indicator"] == "screenings_postponed" for a in body["alerts"])
+    assert client.get("/api/v1/stats/alerts").status_code == 401
+    assert role_clients["analyst"].get("/api/v1/stats/alerts?kind=year").status_code == 422
+
+
+def test_demo_statistics_loader_is_idempotent() -> None:
+    from waspada.statistics.demo import load_demo_statistics
+
+    assert load_demo_statistics(7) == (0, 1)
+
+
+def test_officer_page_shows_the_planted_spike(role_clients) -> None:
+    html = role_clients["analyst"].get("/statistics").text
+    assert 'id="alerts"' in html and "<td>Sulawesi Selatan (73)</td>" in html
