@@ -60,7 +60,7 @@ def publish_cmd(
                                    "suppressed).", min=2, max=1000)] = 11,
 ) -> None:
     """Write open data with small-cell and complementary suppression."""
-    from waspada.cli import _require_schema
+    from waspada.platform.console import require_schema as _require_schema
     from waspada.platform.db import session_scope
     from waspada.platform.security.policy import CLI_PRINCIPAL
 
