@@ -17,6 +17,7 @@ from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
 from waspada.platform.deps import client_ip, get_db, require
 from waspada.platform.security.policy import Principal
+from waspada.platform.settings import get_settings
 from waspada.platform.types import MAX_ID, IdField, IdPath, OptionalIdQuery, PageQuery, parse_id
 
 api_router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -494,7 +495,7 @@ def case_duplicates(case_id: IdPath, db: Session = Depends(get_db),
 def upload(case_id: IdPath, file: UploadFile = File(...), db: Session = Depends(get_db),
            principal: Principal = Depends(require("cases.attachments"))) -> Response:
     """Upload a PDF, JPEG or PNG (checked by content, size-limited)."""
-    limit = store.get_cases_settings().attachment_max_bytes
+    limit = get_settings().cases_attachment_max_bytes
     data = file.file.read(limit + 1)
     return _write(db, principal, case_id, "case.attachment",
                   lambda c: store.save_attachment(db, principal, c, file.filename, data),

@@ -16,7 +16,6 @@ from starlette.datastructures import FormData
 
 from waspada.cases import htcds, store
 from waspada.cases.api import attachment_response
-from waspada.cases.settings import get_cases_settings
 from waspada.cases.store import CaseError, CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import audit, i18n
@@ -25,13 +24,14 @@ from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal, allowed
+from waspada.platform.settings import get_settings
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery, parse_id
 
 router = APIRouter(include_in_schema=False)
-_settings = get_cases_settings()
-public_report_limiter = RateLimiter(limit=_settings.public_reports_per_hour, window=3600)
-public_lookup_limiter = RateLimiter(limit=_settings.public_lookups_per_hour, window=3600)
+_settings = get_settings()
+public_report_limiter = RateLimiter(limit=_settings.cases_public_reports_per_hour, window=3600)
+public_lookup_limiter = RateLimiter(limit=_settings.cases_public_lookups_per_hour, window=3600)
 
 
 ERRORS = {
@@ -385,7 +385,7 @@ def merge_undo(request: Request, merge_id: IdPath, db: Session = Depends(get_db)
 def case_upload(request: Request, case_id: IdPath, file: UploadFile = File(None),
                 db: Session = Depends(get_db),
                 principal: Principal = Depends(require("cases.attachments"))) -> Response:
-    limit = get_cases_settings().attachment_max_bytes
+    limit = get_settings().cases_attachment_max_bytes
     data = file.file.read(limit + 1) if file is not None else b""
     name = file.filename if file is not None else None
     return _act(request, db, principal, case_id, "case.attachment",
