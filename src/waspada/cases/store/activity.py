@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds
+from waspada.cases import htcds, limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Assessment,
@@ -78,8 +78,9 @@ def add_comment(session: Session, principal: Principal, case: Case, body: str) -
     body = (body or "").strip()
     if not body:
         raise CaseError("empty", "the comment is empty", 422)
-    if len(body) > 5000:
-        raise CaseError("too_long", "a comment is at most 5000 characters", 422)
+    if len(body) > limits.COMMENT:
+        raise CaseError("too_long", "a comment is at most {limit} characters", 422,
+                        limit=limits.COMMENT)
     comment = CaseComment(case_id=case.id, author_user_id=principal.user_id,
                           author=principal.username, body=body)
     session.add(comment)
@@ -91,8 +92,9 @@ def add_comment(session: Session, principal: Principal, case: Case, body: str) -
 def add_task(session: Session, principal: Principal, case: Case, title: str,
              due_on: object) -> CaseTask:
     title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise CaseError("invalid_title", "a task title is 1-200 characters", 422)
+    if not title or len(title) > limits.TASK_TITLE:
+        raise CaseError("invalid_title", "a task title is 1-{limit} characters", 422,
+                        limit=limits.TASK_TITLE)
     task = CaseTask(case_id=case.id, title=title, due_on=clean_date(due_on, "due_on"),
                     created_by=principal.username)
     session.add(task)
@@ -115,8 +117,8 @@ def add_support_plan(session: Session, case: Case, data: dict[str, Any]) -> Supp
     if data.get("type") not in htcds.SUPPORT_PLAN_TYPES:
         raise CaseError("invalid_type", "unknown HTCDS spl_Type", 422)
     plan = SupportPlan(case_id=case.id, type=data["type"],
-                       objectives=clean_text(data.get("objectives"), 2000) or "",
-                       action_plan=clean_text(data.get("action_plan"), 2000) or "",
+                       objectives=clean_text(data.get("objectives"), limits.PLAN_TEXT) or "",
+                       action_plan=clean_text(data.get("action_plan"), limits.PLAN_TEXT) or "",
                        planned_end=clean_date(data.get("planned_end"), "planned_end"),
                        actual_end=clean_date(data.get("actual_end"), "actual_end"))
     session.add(plan)
@@ -132,7 +134,7 @@ def add_assessment(session: Session, principal: Principal, case: Case, data: dic
     if data.get("risk") not in ("low", "medium", "high"):
         raise CaseError("invalid_risk", "risk: low, medium or high", 422)
     item = Assessment(case_id=case.id, level=data["level"], risk=data["risk"],
-                      notes=clean_text(data.get("notes"), 2000) or "",
+                      notes=clean_text(data.get("notes"), limits.ASSESSMENT_NOTES) or "",
                       created_by=principal.username)
     session.add(item)
     touch(case)

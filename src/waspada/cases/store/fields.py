@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from waspada.cases import limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Case,
@@ -19,10 +20,7 @@ def touch(case: Case, now: datetime | None = None) -> None:
     case.due_at = due_at(case.status, case.state_entered_at, now)
 
 
-TEXT_LIMITS = {"full_name": 200, "first_name": 100, "middle_name": 100, "second_name": 100,
-               "identity_number": 32, "passport_number": 16, "mobile_phone": 32, "email": 200,
-               "mailing_street": 200, "mailing_city": 100, "mailing_state": 100,
-               "relationship": 32, "role_details": 2000, "citizenship": 2}
+TEXT_LIMITS = limits.PERSON_TEXT
 
 
 def clean_text(value: object, limit: int) -> str | None:
@@ -30,7 +28,8 @@ def clean_text(value: object, limit: int) -> str | None:
         return None
     text = " ".join(str(value).split()) if limit <= 200 else str(value).strip()
     if len(text) > limit:
-        raise CaseError("too_long", f"a field is longer than {limit} characters", 422)
+        raise CaseError("too_long", "a field is longer than {limit} characters", 422,
+                        limit=limit)
     return text or None
 
 

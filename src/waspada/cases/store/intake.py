@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.cases import duplicates, htcds
+from waspada.cases import duplicates, htcds, limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Case,
@@ -99,7 +99,7 @@ def _clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
     if country and (len(country) != 2 or not country.isalpha()):
         raise CaseError("invalid_country", "destination_country: ISO 3166 alpha-2 code", 422)
     out["destination_country"] = country or None
-    out["destination_city"] = clean_text(data.get("destination_city"), 100)
+    out["destination_city"] = clean_text(data.get("destination_city"), limits.CITY)
     types = data.get("exploitation_type") or []
     if isinstance(types, str):
         types = [t for t in types.split(",") if t]
@@ -128,8 +128,9 @@ def _clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
         raise CaseError("invalid_trafficking_status", "unknown vic_TraffickingStatus", 422)
     out["trafficking_status"] = status
     summary = data.get("summary") or ""
-    if len(summary) > 5000:
-        raise CaseError("too_long", "summary is longer than 5000 characters", 422)
+    if len(summary) > limits.SUMMARY:
+        raise CaseError("too_long", "summary is longer than {limit} characters", 422,
+                        limit=limits.SUMMARY)
     out["summary"] = summary.strip()
     return out
 
@@ -180,10 +181,11 @@ def add_event(session: Session, case: Case, data: dict[str, Any]) -> Trafficking
         raise CaseError("invalid_country", "country: ISO 3166 alpha-2 code", 422)
     event = TraffickingEvent(case_id=case.id, type=kind,
                              event_date=clean_date(data.get("date"), "date"),
-                             city=clean_text(data.get("city"), 100),
-                             state=clean_text(data.get("state"), 100),
-                             country=country, street=clean_text(data.get("street"), 200),
-                             description=clean_text(data.get("description"), 2000))
+                             city=clean_text(data.get("city"), limits.CITY),
+                             state=clean_text(data.get("state"), limits.STATE),
+                             country=country, street=clean_text(data.get("street"), limits.STREET),
+                             description=clean_text(data.get("description"),
+                                                    limits.EVENT_DESCRIPTION))
     session.add(event)
     touch(case)
     return event
@@ -192,9 +194,7 @@ def add_event(session: Session, case: Case, data: dict[str, Any]) -> Trafficking
 
 # -- the public form ------------------------------------------------------------------------
 
-PUBLIC_LIMITS = {"reporter_name": 100, "reporter_phone": 32, "relationship": 32,
-                 "victim_name": 100, "victim_birth_date": 10, "destination_country": 2,
-                 "destination_city": 100, "description": 2000}
+PUBLIC_LIMITS = limits.PUBLIC
 
 
 @dataclass

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
+from waspada.cases import limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Case,
@@ -26,7 +27,7 @@ from waspada.platform.security.policy import Principal
 def merge_cases(session: Session, principal: Principal, survivor: Case, merged: Case,
                 reason: str) -> Merge:
     reason = (reason or "").strip()
-    if len(reason) < 5 or len(reason) > 1000:
+    if len(reason) < limits.MERGE_REASON_MIN or len(reason) > limits.NOTE:
         raise CaseError("reason_required", "a merge needs a reason (5-1000 characters)", 422)
     if survivor.id == merged.id:
         raise CaseError("same_case", "a case cannot be merged into itself", 422)

@@ -10,11 +10,12 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds
+from waspada.cases import htcds, limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Organisation,
 )
+from waspada.cases.store.fields import clean_text
 from waspada.platform.security.models import Unit
 from waspada.platform.security.users import get_or_create_unit, unit_code
 
@@ -56,17 +57,20 @@ def list_organisations(session: Session) -> list[Organisation]:
 def add_organisation(session: Session, code: str, name: str, name_en: str, org_type: str,
                      country: str, unit_name: str | None) -> Organisation:
     code = code.strip().upper()
-    if not code or len(code) > 32 or not all(ch.isalnum() or ch == "_" for ch in code):
+    if not code or len(code) > limits.ORG_CODE or not all(ch.isalnum() or ch == "_" for ch in code):
         raise CaseError("invalid_code", "organisation code: 1-32 letters, digits, underscore")
     if org_type not in htcds.ORG_TYPES:
         raise CaseError("invalid_type", "unknown HTCDS organisation type")
     if session.scalar(select(Organisation).where(Organisation.code == code)) is not None:
         raise CaseError("exists", "an organisation with this code exists", 409)
-    unit_id = None
-    if unit_name and unit_name.strip():
-        unit_id = get_or_create_unit(session, unit_name[:200]).id
-    org = Organisation(code=code, name=name.strip()[:200] or code, name_en=name_en.strip()[:200],
-                       org_type=org_type, country=(country or "ID").upper()[:2], unit_id=unit_id)
+    country = (country or "ID").strip().upper()
+    if len(country) != limits.COUNTRY or not country.isalpha():
+        raise CaseError("invalid_country", "country: ISO 3166 alpha-2 code", 422)
+    unit = clean_text(unit_name, limits.UNIT_NAME)
+    unit_id = get_or_create_unit(session, unit).id if unit else None
+    org = Organisation(code=code, name=clean_text(name, limits.ORG_NAME) or code,
+                       name_en=clean_text(name_en, limits.ORG_NAME) or "",
+                       org_type=org_type, country=country, unit_id=unit_id)
     session.add(org)
     session.flush()
     return org

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds
+from waspada.cases import htcds, limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Case,
@@ -16,7 +16,7 @@ from waspada.cases.models import (
     Referral,
 )
 from waspada.cases.store.access import TERMINAL, may_see
-from waspada.cases.store.fields import touch
+from waspada.cases.store.fields import clean_text, touch
 from waspada.cases.store.organisations import sync_organisations
 from waspada.platform.db import utcnow
 from waspada.platform.security.policy import Principal, allowed
@@ -82,11 +82,12 @@ def create_referral(session: Session, principal: Principal, case: Case, org_code
                             " an override needs a reason", 409)
         if not allowed(principal, "cases.consent_override"):
             raise CaseError("override_not_allowed", "your role may not override consent", 403)
-        if len(override) < 10 or len(override) > 1000:
+        if len(override) < limits.OVERRIDE_MIN or len(override) > limits.NOTE:
             raise CaseError("override_reason", "the override reason must be 10-1000 characters",
                             422)
     referral = Referral(case_id=case.id, kind=kind, from_unit_id=principal.unit_id,
-                        to_org_id=org.id, reason=reason, details=(details or "").strip()[:2000],
+                        to_org_id=org.id, reason=reason,
+                        details=clean_text(details, limits.REFERRAL_DETAILS) or "",
                         consent_id=consent.id if consent else None,
                         override_reason=override if consent is None else None,
                         created_by=principal.username)
@@ -120,7 +121,7 @@ def respond_referral(session: Session, principal: Principal, referral_id: int, a
     referral.status = "accepted" if accept else "declined"
     referral.responded_by = principal.username
     referral.responded_at = now
-    referral.response_note = (note or "").strip()[:1000] or None
+    referral.response_note = clean_text(note, limits.NOTE)
     if org.unit_id is not None:
         access = session.get(CaseUnitAccess, (org.unit_id, case.id))
         if not accept and access is not None and access.kind == "referral":

@@ -205,6 +205,7 @@ class CaseFilters:
 
 
 def _filtered(stmt, f: CaseFilters, now: datetime):  # type: ignore[no-untyped-def]
+    """Apply the filters; a value longer than any stored one simply matches no case."""
     if f.status:
         stmt = stmt.where(Case.status == f.status)
     if f.overdue:
@@ -212,11 +213,11 @@ def _filtered(stmt, f: CaseFilters, now: datetime):  # type: ignore[no-untyped-d
     if f.unit_id:
         stmt = stmt.where(Case.owner_unit_id == f.unit_id)
     if f.destination:
-        stmt = stmt.where(Case.destination_country == f.destination.upper()[:2])
+        stmt = stmt.where(Case.destination_country == f.destination.upper())
     if f.exploitation:
-        stmt = stmt.where(Case.exploitation_type.contains(f.exploitation[:40]))
+        stmt = stmt.where(Case.exploitation_type.contains(f.exploitation))
     if f.reference:
-        stmt = stmt.where(Case.reference == f.reference.strip().upper()[:32])
+        stmt = stmt.where(Case.reference == f.reference.strip().upper())
     return stmt
 
 
