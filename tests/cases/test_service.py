@@ -225,3 +225,16 @@ def test_no_cases_module_over_500_lines() -> None:
     long = {str(p.relative_to(CASES)): n for p in CASES.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
     assert long == {}
+
+
+def test_the_english_api_returns_no_indonesian_labels(protection) -> None:  # type: ignore[no-untyped-def]
+    create_case(protection)
+    workflow = protection.get("/api/v1/cases/workflow").json()
+    assert "label_id" not in json.dumps(workflow)
+    reported = next(s for s in workflow["states"] if s["code"] == "reported")
+    assert reported["label_en"] == "Reported"
+    rows = protection.get("/api/v1/cases").json()["cases"]
+    assert rows and all("status_label" not in row for row in rows)
+    assert "Dilaporkan" not in json.dumps(rows)
+    page = protection.get("/cases")  # pages still show the Indonesian label (gettext)
+    assert "Dilaporkan" in page.text

@@ -84,14 +84,14 @@ def create_case(body: CaseIn, request: Request, db: DB,
 
 @api_router.get("/workflow", response_model=WorkflowOut)
 def workflow_table(principal: Reader) -> dict[str, Any]:
-    """The workflow as data: states (Indonesian and English labels) and transitions."""
+    """The workflow as data: states and transitions with their English labels."""
     wf = load_workflow()
     return {
         "stale_days": wf.stale_days,
-        "states": [{"code": s.code, "label_id": s.label_id, "label_en": s.label_en,
+        "states": [{"code": s.code, "label_en": s.label,
                     "htcds": s.htcds, "terminal": s.terminal, "deadline_days": s.deadline_days}
                    for s in wf.states.values()],
-        "transitions": [{"code": t.code, "label_id": t.label_id, "label_en": t.label_en,
+        "transitions": [{"code": t.code, "label_en": t.label,
                          "from": list(t.sources), "to": t.target, "roles": sorted(t.roles),
                          "fields": [f.name for f in t.fields if not f.optional]}
                         for t in wf.transitions.values()],

@@ -161,7 +161,7 @@ def workflow_cmd() -> None:
 
     wf = load_workflow()
     print(json.dumps({
-        "states": {s.code: {"id": s.label_id, "en": s.label_en, "htcds": s.htcds,
+        "states": {s.code: {"label": s.label, "htcds": s.htcds,
                             "terminal": s.terminal} for s in wf.states.values()},
         "transitions": {t.code: {"from": list(t.sources), "to": t.target,
                                  "roles": sorted(t.roles),

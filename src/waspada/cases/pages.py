@@ -465,6 +465,6 @@ def public_status(request: Request, db: DB, code: Annotated[str, Form()] = "") -
     result = None
     if found:
         state = load_workflow().states[found[0]]
-        result = {"label": state.label(_lang()), "updated": found[1].date().isoformat()}
+        result = {"label": _(state.label), "updated": found[1].date().isoformat()}
     return render(request, "cases/public_status.html", {"result": result, "asked": True},
                   status_code=200 if found else 404)

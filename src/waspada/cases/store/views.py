@@ -60,8 +60,7 @@ def person_dict(p: Person) -> dict[str, Any]:
 def case_summary(case: Case, unit_names: dict[int, str], now: datetime) -> dict[str, Any]:
     wf = load_workflow()
     return {"id": case.id, "reference": case.reference, "status": case.status,
-            "status_label": wf.states[case.status].label_id,
-            "status_label_en": wf.states[case.status].label_en,
+            "status_label_en": wf.states[case.status].label,
             "owner_unit_id": case.owner_unit_id,
             "owner_unit": unit_names.get(case.owner_unit_id, ""),
             "source": case.source, "destination_country": case.destination_country,
@@ -184,7 +183,7 @@ def view_case(session: Session, principal: Principal, case: Case) -> dict[str, A
     """The case as the principal may see it (field-level visibility applied)."""
     data = visibility.redact_case(case_dict(session, case), groups(principal))
     data["transitions"] = [
-        {"code": t.code, "label": t.label_id, "label_en": t.label_en, "to": t.target,
+        {"code": t.code, "label_en": t.label, "to": t.target,
          "fields": [{"name": f.name, "type": f.type, "choices": list(f.choices),
                      "optional": f.optional} for f in t.fields]}
         for t in load_workflow().available(case.status, principal.role.value)]
