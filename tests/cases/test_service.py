@@ -238,3 +238,11 @@ def test_the_english_api_returns_no_indonesian_labels(protection) -> None:  # ty
     assert "Dilaporkan" not in json.dumps(rows)
     page = protection.get("/cases")  # pages still show the Indonesian label (gettext)
     assert "Dilaporkan" in page.text
+
+
+def test_cli_export_refuses_bad_ids_instead_of_dropping_them(protection) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(protection)
+    result = runner.invoke(cases_app, ["export", "--ids", f"{case['id']},abc"])
+    assert result.exit_code == 2 and "--ids" in result.output
+    good = runner.invoke(cases_app, ["export", "--ids", str(case["id"])])
+    assert good.exit_code == 0 and case["reference"] in good.output
