@@ -15,9 +15,15 @@ from waspada.cases.workflow import (
     load_workflow,
     parse_workflow,
 )
+from waspada.platform.i18n import translate
 from waspada.platform.security.roles import Role
 
 WF = load_workflow()
+
+
+def translated(msgid: str) -> bool:
+    """Labels are English gettext msgids with an Indonesian translation."""
+    return translate(msgid, "id") != msgid
 
 #: valid field values per field type, to exercise the "allowed" side of the matrix
 SAMPLE = {"text": "catatan", "date": "2026-01-15", "country": "KH", "org": "KP2MI",
@@ -86,10 +92,12 @@ def test_required_fields_are_enforced() -> None:
 
 def test_table_is_consistent_and_labelled() -> None:
     for state in WF.states.values():
-        assert state.label_id and state.label_en
+        assert state.label and translated(state.label), state.label
         assert state.htcds in ("Active", "FollowUp", "Closed", "ClosedReferred")
     for t in WF.transitions.values():
-        assert t.label_id and t.label_en and t.roles
+        assert t.label and translated(t.label) and t.roles
+    for label in WF.closure_reasons.values():
+        assert translated(label), label
     # every non-terminal state has a way forward for the protection officer
     for code in WF.open_states:
         assert WF.available(code, "protection_officer"), code

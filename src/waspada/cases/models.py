@@ -1,6 +1,7 @@
 """Tables of victim cases (HTCDS 2.0 based). Created only through the ``cases`` Alembic branch.
 
-Imported by :mod:`waspada.cases.store` (queries and operations live there).
+Imported by :mod:`waspada.cases.store` (queries and changes live there); column lengths come
+from :mod:`waspada.cases.limits`, which the operation inputs (``schemas.py``) use too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from waspada.cases import limits
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
 
@@ -27,11 +29,11 @@ class Organisation(Base):
     __tablename__ = "case_organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200), default="")
-    org_type: Mapped[str] = mapped_column(String(48), default="NGO")  # HTCDS org_Type
-    country: Mapped[str] = mapped_column(String(2), default="ID")
+    code: Mapped[str] = mapped_column(String(limits.ORG_CODE), unique=True)
+    name: Mapped[str] = mapped_column(String(limits.ORG_NAME))
+    name_en: Mapped[str] = mapped_column(String(limits.ORG_NAME), default="")
+    org_type: Mapped[str] = mapped_column(String(limits.ORG_TYPE), default="NGO")  # HTCDS org_Type
+    country: Mapped[str] = mapped_column(String(limits.COUNTRY), default="ID")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -47,14 +49,15 @@ class Case(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reference: Mapped[str] = mapped_column(String(32), unique=True)
-    status: Mapped[str] = mapped_column(String(32), default="reported")
+    reference: Mapped[str] = mapped_column(String(limits.REFERENCE), unique=True)
+    status: Mapped[str] = mapped_column(String(limits.STATUS), default="reported")
     owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     source: Mapped[str] = mapped_column(String(16), default="officer")  # officer|public|ngo|hotline
-    destination_country: Mapped[str | None] = mapped_column(String(2), nullable=True, index=True)
-    destination_city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    destination_country: Mapped[str | None] = mapped_column(
+        String(limits.COUNTRY), nullable=True, index=True)
+    destination_city: Mapped[str | None] = mapped_column(String(limits.CITY), nullable=True)
     exploitation_type: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     compound_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     forced_activities: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -95,22 +98,25 @@ class Person(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("case_cases.id", ondelete="CASCADE"),
                                          index=True)
     role: Mapped[str] = mapped_column(String(16), default="victim")
-    first_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    middle_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    second_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    full_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    first_name: Mapped[str | None] = mapped_column(String(limits.NAME_PART), nullable=True)
+    middle_name: Mapped[str | None] = mapped_column(String(limits.NAME_PART), nullable=True)
+    second_name: Mapped[str | None] = mapped_column(String(limits.NAME_PART), nullable=True)
+    full_name: Mapped[str | None] = mapped_column(String(limits.FULL_NAME), nullable=True)
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
-    gender: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    citizenship: Mapped[str | None] = mapped_column(String(2), nullable=True)
-    identity_number: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    passport_number: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    mobile_phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    mailing_street: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    mailing_city: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    mailing_state: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    relationship: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    perpetrator_role: Mapped[str | None] = mapped_column(String(48), nullable=True)
+    gender: Mapped[str | None] = mapped_column(String(limits.GENDER), nullable=True)
+    citizenship: Mapped[str | None] = mapped_column(String(limits.COUNTRY), nullable=True)
+    identity_number: Mapped[str | None] = mapped_column(
+        String(limits.IDENTITY_NUMBER), nullable=True, index=True)
+    passport_number: Mapped[str | None] = mapped_column(
+        String(limits.PASSPORT_NUMBER), nullable=True)
+    mobile_phone: Mapped[str | None] = mapped_column(String(limits.PHONE), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL), nullable=True)
+    mailing_street: Mapped[str | None] = mapped_column(String(limits.STREET), nullable=True)
+    mailing_city: Mapped[str | None] = mapped_column(String(limits.CITY), nullable=True)
+    mailing_state: Mapped[str | None] = mapped_column(String(limits.STATE), nullable=True)
+    relationship: Mapped[str | None] = mapped_column(String(limits.RELATIONSHIP), nullable=True)
+    perpetrator_role: Mapped[str | None] = mapped_column(
+        String(limits.PERPETRATOR_ROLE), nullable=True)
     role_details: Mapped[str | None] = mapped_column(Text, nullable=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case_persons.id"),
                                                        nullable=True)
@@ -138,10 +144,10 @@ class TraffickingEvent(Base):
                                          index=True)
     type: Mapped[str] = mapped_column(String(16))
     event_date: Mapped[date | None] = mapped_column("date", Date, nullable=True)
-    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    state: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    country: Mapped[str | None] = mapped_column(String(2), nullable=True)
-    street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(limits.CITY), nullable=True)
+    state: Mapped[str | None] = mapped_column(String(limits.STATE), nullable=True)
+    country: Mapped[str | None] = mapped_column(String(limits.COUNTRY), nullable=True)
+    street: Mapped[str | None] = mapped_column(String(limits.STREET), nullable=True)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -185,7 +191,7 @@ class CaseTask(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_cases.id", ondelete="CASCADE"),
                                          index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.TASK_TITLE))
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_by: Mapped[str] = mapped_column(String(64))
@@ -238,7 +244,8 @@ class Referral(Base):
     kind: Mapped[str] = mapped_column(String(16), default="referral")  # referral | transfer
     from_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
     to_org_id: Mapped[int] = mapped_column(ForeignKey("case_organisations.id"))
-    reason: Mapped[str] = mapped_column(String(40))  # HTCDS ReasonForOutgoingReferral
+    reason: Mapped[str] = mapped_column(
+        String(limits.REFERRAL_REASON))  # HTCDS ReasonForOutgoingReferral
     details: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("case_consents.id"), nullable=True)
@@ -258,7 +265,7 @@ class SupportPlan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_cases.id", ondelete="CASCADE"),
                                          index=True)
-    type: Mapped[str] = mapped_column(String(48))
+    type: Mapped[str] = mapped_column(String(limits.SUPPORT_PLAN_TYPE))
     objectives: Mapped[str] = mapped_column(Text, default="")
     action_plan: Mapped[str] = mapped_column(Text, default="")
     planned_end: Mapped[date | None] = mapped_column(Date, nullable=True)

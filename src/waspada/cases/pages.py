@@ -1,37 +1,57 @@
 """Case pages (server-rendered) and the public family report form (no account).
 
-Thin: parse the form, check access, call the store, audit, render. Text is always rendered
+Thin: the form arrives as ``Annotated[Model, Form()]`` (a model from ``schemas.py``), one
+:mod:`waspada.cases.service` function does the work (access, change, audit, one commit), the
+handler renders. A refusal re-shows the page with the message in the user's language; a form
+that does not validate comes back filled in (``forms.FormRoute``). Text is always rendered
 through Jinja autoescape; nothing submitted is ever marked safe.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 
-from waspada.cases import htcds, store
+from waspada.cases import htcds, limits, service, store
 from waspada.cases.api import attachment_response
-from waspada.cases.settings import get_cases_settings
-from waspada.cases.store import CaseError, CaseFilters
+from waspada.cases.errors import CaseError
+from waspada.cases.forms import FormRoute, build, reshow
+from waspada.cases.schemas import (
+    AssessmentIn,
+    CommentIn,
+    ConsentIn,
+    EventIn,
+    MergeForm,
+    MergeIn,
+    NewCaseForm,
+    PersonIn,
+    ReferralAnswer,
+    ReferralIn,
+    SupportPlanIn,
+    TaskIn,
+    TransitionIn,
+)
+from waspada.cases.store import CaseFilters
 from waspada.cases.workflow import load_workflow
-from waspada.platform import audit, i18n
-from waspada.platform.deps import client_ip, form_fields, get_db, public, require
+from waspada.platform import i18n
+from waspada.platform.deps import DB, client_ip, public, require
+from waspada.platform.deps import Form as RawForm
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal, allowed
+from waspada.platform.settings import get_settings
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery, parse_id
 
-router = APIRouter(include_in_schema=False)
-_settings = get_cases_settings()
-public_report_limiter = RateLimiter(limit=_settings.public_reports_per_hour, window=3600)
-public_lookup_limiter = RateLimiter(limit=_settings.public_lookups_per_hour, window=3600)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
+_settings = get_settings()
+public_report_limiter = RateLimiter(limit=_settings.cases_public_reports_per_hour, window=3600)
+public_lookup_limiter = RateLimiter(limit=_settings.cases_public_lookups_per_hour, window=3600)
 
 
 ERRORS = {
@@ -105,25 +125,22 @@ def _common() -> dict[str, Any]:
     wf = load_workflow()
     return {"wf": wf, "field_labels": FIELD_LABELS, "choice_labels": CHOICE_LABELS,
             "exploitation_labels": EXPLOITATION_LABELS, "compound_labels": COMPOUND_LABELS,
-            "destinations": DESTINATIONS, "allowed": allowed}
+            "destinations": DESTINATIONS, "allowed": allowed, "limits": limits}
 
 
 # -- list and intake --------------------------------------------------------------------------
 
 @router.get("/cases")
-def case_list(request: Request, status: str = "", overdue: str = "", destination: str = "",
-              exploitation: str = "", unit: str = "", reference: str = "", page: PageQuery = 1,
-              db: Session = Depends(get_db),
-              principal: Principal = Depends(require("cases.read"))) -> Response:
-    filters = CaseFilters(status=status[:32] or None, overdue=overdue == "1",
-                          destination=destination[:2] or None,
-                          exploitation=exploitation[:40] or None,
-                          unit_id=parse_id(unit),
-                          reference=reference[:32] or None)
-    rows, more = store.list_cases(db, principal, filters, page)
-    audit.record("case.list", principal, object_type="case", count=len(rows), page=page,
-                 session=db)
-    db.commit()
+def case_list(request: Request, db: DB,
+              principal: Annotated[Principal, Depends(require("cases.read"))],
+              status: str = "", overdue: str = "", destination: str = "",
+              exploitation: str = "", unit: str = "", reference: str = "", page: PageQuery = 1
+              ) -> Response:
+    # a filter value longer than any stored value simply matches no case
+    filters = CaseFilters(status=status or None, overdue=overdue == "1",
+                          destination=destination or None, exploitation=exploitation or None,
+                          unit_id=parse_id(unit), reference=reference or None)
+    rows, more = service.list_cases(db, principal, filters, page)
     query = {"status": status, "overdue": overdue, "destination": destination,
              "exploitation": exploitation, "unit": unit, "reference": reference}
     return render(request, "cases/list.html", {
@@ -132,280 +149,257 @@ def case_list(request: Request, status: str = "", overdue: str = "", destination
 
 
 @router.get("/cases/new")
-def case_new(request: Request, principal: Principal = Depends(require("cases.create"))
+def case_new(request: Request, principal: Annotated[Principal, Depends(require("cases.create"))]
              ) -> Response:
     return render(request, "cases/new.html", {**_common(), "error": None, "form": {}})
 
 
+def _new_again(request: Request, db: Session, principal: Principal, error: CaseError,
+               form: dict[str, str]) -> Response:
+    return render(request, "cases/new.html", {**_common(), "error": _error_text(error),
+                                              "form": form}, status_code=error.status)
+
+
 @router.post("/cases/new")
-def case_new_submit(request: Request, db: Session = Depends(get_db),
-                    victim_name: str = Form(""), victim_birth_date: str = Form(""),
-                    victim_gender: str = Form(""), victim_nik: str = Form(""),
-                    victim_passport: str = Form(""), victim_phone: str = Form(""),
-                    destination_country: str = Form(""), destination_city: str = Form(""),
-                    exploitation_type: str = Form(""), compound_type: str = Form(""),
-                    source: str = Form("officer"), summary: str = Form(""),
-                    reporter_name: str = Form(""), reporter_phone: str = Form(""),
-                    recruiter_name: str = Form(""),
-                    principal: Principal = Depends(require("cases.create"))) -> Response:
-    form = {k: v for k, v in locals().items() if isinstance(v, str)}
-    persons: list[dict[str, Any]] = [{
-        "role": "victim", "full_name": victim_name, "birth_date": victim_birth_date or None,
-        "gender": victim_gender or None, "identity_number": victim_nik or None,
-        "passport_number": victim_passport or None, "mobile_phone": victim_phone or None,
-        "citizenship": "ID"}]
-    if not victim_name.strip():
-        persons = []
-    if reporter_name.strip():
-        persons.append({"role": "reporter", "full_name": reporter_name,
-                        "mobile_phone": reporter_phone or None})
-    if recruiter_name.strip():
-        persons.append({"role": "perpetrator", "full_name": recruiter_name,
-                        "perpetrator_role": "RecruiterOrIntermediary"})
-    data = {"destination_country": destination_country, "destination_city": destination_city,
-            "exploitation_type": [exploitation_type] if exploitation_type else [],
-            "compound_type": compound_type or None, "summary": summary, "persons": persons}
+@reshow(_new_again)
+def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: DB,
+                    principal: Annotated[Principal, Depends(require("cases.create"))]
+                    ) -> Response:
     try:
-        if principal.unit_id is None:
-            raise CaseError("no_unit", "no unit", 409)
-        case = store.create_case(db, principal, data, owner_unit_id=principal.unit_id,
-                                 source=source if source in ("officer", "ngo", "hotline",
-                                                             "family", "victim") else "officer")
+        case_in = data.to_case_in()
+        if case_in is None:
+            raise CaseError("victim_required", "a case needs at least one victim", 422)
+        case = service.create_case(db, principal, case_in, ip=client_ip(request))
     except CaseError as exc:
         db.rollback()
-        return render(request, "cases/new.html", {**_common(), "error": _error_text(exc),
-                                                  "form": form}, status_code=exc.status)
-    db.flush()
-    audit.record("case.create", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, persons=len(persons), ip=client_ip(request),
-                 session=db)
-    db.commit()
-    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+        return _new_again(request, db, principal, exc, data.model_dump(mode="json",
+                                                                      exclude_none=True))
+    return RedirectResponse(f"/cases/{case['id']}", status_code=303)
 
 
 # -- one case ---------------------------------------------------------------------------------
 
 def _case_page(request: Request, db: Session, principal: Principal, case_id: int,
-               error: str | None = None, status_code: int = 200) -> Response:
+               error: str | None = None, status_code: int = 200,
+               form: dict[str, str] | None = None) -> Response:
     try:
-        case = store.get_case(db, principal, case_id)
+        data = service.view_case(db, principal, case_id, ip=client_ip(request))
     except CaseError:
         return render(request, "error.html", {"status": 404, "code": "not_found",
                                               "message": _(ERRORS["not_found"])},
                       status_code=404)
-    data = store.view_case(db, principal, case)
-    orgs = store.list_organisations(db)
-    audit.record("case.view", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, ip=client_ip(request), session=db)
-    db.commit()
+    orgs = service.list_organisations(db)
     return render(request, "cases/detail.html", {
-        **_common(), "case": data, "error": error, "orgs": orgs,
+        **_common(), "case": data, "error": error, "orgs": orgs, "form": form or {},
         "referral_reasons": htcds.REFERRAL_REASONS,
         "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
 
 
-@router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: IdPath, db: Session = Depends(get_db),
-              principal: Principal = Depends(require("cases.read"))) -> Response:
-    return _case_page(request, db, principal, case_id)
+def _case_again(request: Request, db: Session, principal: Principal, error: CaseError,
+                form: dict[str, str]) -> Response:
+    """The case page again, with the refusal and what was typed (nothing was written)."""
+    db.rollback()
+    case_id = parse_id(str(request.path_params.get("case_id", ""))) or 0
+    return _case_page(request, db, principal, case_id, error=_error_text(error),
+                      status_code=error.status, form=form)
 
 
-def _act(request: Request, db: Session, principal: Principal, case_id: int, action: str,
-         fn, **detail: Any) -> Response:  # type: ignore[no-untyped-def]
-    try:
-        case = store.get_case(db, principal, case_id)
-        result = fn(case)
-    except CaseError as exc:
-        db.rollback()
-        return _case_page(request, db, principal, case_id, error=_error_text(exc),
-                          status_code=exc.status if exc.status != 404 else 404)
-    db.flush()  # assigns the new item's id for the audit entry
-    audit.record(action, principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, item_id=getattr(result, "id", None), **detail,
-                 session=db)
-    db.commit()
+def _done(case_id: int) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: IdPath, db: DB,
+              principal: Annotated[Principal, Depends(require("cases.read"))]) -> Response:
+    return _case_page(request, db, principal, case_id)
+
+
 @router.post("/cases/{case_id}/transition")
-def case_transition(request: Request, case_id: IdPath, form: FormData = Depends(form_fields),
-                    db: Session = Depends(get_db),
-                    principal: Principal = Depends(require("cases.transition"))) -> Response:
-    code = str(form.get("transition", ""))[:32]
-    values = {k: str(v)[:1000] for k, v in form.items()
+@reshow(_case_again)
+def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
+                    principal: Annotated[Principal, Depends(require("cases.transition"))]
+                    ) -> Response:
+    values = {k: v for k, v in form.items()
               if k not in ("csrf_token", "transition") and isinstance(v, str)}
-    return _act(request, db, principal, case_id, "case.transition",
-                lambda c: store.apply_transition(db, principal, c, code, values),
-                transition=code)
+    try:
+        data = build(TransitionIn, {"transition": form.get("transition", ""), "values": values})
+        service.transition(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/comment")
-def case_comment(request: Request, case_id: IdPath, body: str = Form(""),
-                 db: Session = Depends(get_db),
-                 principal: Principal = Depends(require("cases.comment"))) -> Response:
-    return _act(request, db, principal, case_id, "case.comment",
-                lambda c: store.add_comment(db, principal, c, body[:6000]))
+@reshow(_case_again)
+def case_comment(request: Request, case_id: IdPath, data: Annotated[CommentIn, Form()], db: DB,
+                 principal: Annotated[Principal, Depends(require("cases.comment"))]
+                 ) -> Response:
+    """The worked example (docs/cases.md): form -> CommentIn -> service.add_comment."""
+    try:
+        service.add_comment(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {"body": data.body})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/task")
-def case_task(request: Request, case_id: IdPath, title: str = Form(""), due_on: str = Form(""),
-              db: Session = Depends(get_db),
-              principal: Principal = Depends(require("cases.update"))) -> Response:
-    return _act(request, db, principal, case_id, "case.task",
-                lambda c: store.add_task(db, principal, c, title[:300], due_on[:10] or None))
+@reshow(_case_again)
+def case_task(request: Request, case_id: IdPath, data: Annotated[TaskIn, Form()], db: DB,
+              principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
+    try:
+        service.add_task(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {"title": data.title})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/done")
-def case_task_done(request: Request, case_id: IdPath, task_id: IdPath,
-                   db: Session = Depends(get_db),
-                   principal: Principal = Depends(require("cases.update"))) -> Response:
-    return _act(request, db, principal, case_id, "case.task_done",
-                lambda c: store.complete_task(db, c, task_id))
+def case_task_done(request: Request, case_id: IdPath, task_id: IdPath, db: DB,
+                   principal: Annotated[Principal, Depends(require("cases.update"))]
+                   ) -> Response:
+    try:
+        service.complete_task(db, principal, case_id, task_id)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/event")
-def case_event(request: Request, case_id: IdPath, type: str = Form(""), date: str = Form(""),
-               city: str = Form(""), country: str = Form(""), description: str = Form(""),
-               db: Session = Depends(get_db),
-               principal: Principal = Depends(require("cases.update"))) -> Response:
-    data = {"type": type, "date": date[:10] or None, "city": city[:200],
-            "country": country[:4], "description": description[:3000]}
-    return _act(request, db, principal, case_id, "case.event",
-                lambda c: store.add_event(db, c, data), type=type[:16])
+@reshow(_case_again)
+def case_event(request: Request, case_id: IdPath, data: Annotated[EventIn, Form()], db: DB,
+               principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
+    try:
+        service.add_event(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/person")
-def case_person(request: Request, case_id: IdPath, role: str = Form("victim"),
-                full_name: str = Form(""), birth_date: str = Form(""),
-                mobile_phone: str = Form(""), db: Session = Depends(get_db),
-                principal: Principal = Depends(require("cases.update"))) -> Response:
-    data = {"role": role[:16], "full_name": full_name[:300], "birth_date": birth_date[:10] or None,
-            "mobile_phone": mobile_phone[:40] or None,
-            "perpetrator_role": "RecruiterOrIntermediary" if role == "perpetrator" else None}
-    return _act(request, db, principal, case_id, "case.person",
-                lambda c: store.add_person(db, c, data), role=role[:16])
+@reshow(_case_again)
+def case_person(request: Request, case_id: IdPath, data: Annotated[PersonIn, Form()], db: DB,
+                principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
+    if data.role == "perpetrator":
+        data = data.model_copy(update={"perpetrator_role": "RecruiterOrIntermediary"})
+    try:
+        service.add_person(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/assessment")
-def case_assessment(request: Request, case_id: IdPath, level: str = Form(""), risk: str = Form(""),
-                    notes: str = Form(""), db: Session = Depends(get_db),
-                    principal: Principal = Depends(require("cases.update"))) -> Response:
-    data = {"level": level[:16], "risk": risk[:16], "notes": notes[:3000]}
-    return _act(request, db, principal, case_id, "case.assessment",
-                lambda c: store.add_assessment(db, principal, c, data))
+@reshow(_case_again)
+def case_assessment(request: Request, case_id: IdPath, data: Annotated[AssessmentIn, Form()],
+                    db: DB, principal: Annotated[Principal, Depends(require("cases.update"))]
+                    ) -> Response:
+    try:
+        service.add_assessment(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/support-plan")
-def case_support_plan(request: Request, case_id: IdPath, type: str = Form(""),
-                      objectives: str = Form(""), action_plan: str = Form(""),
-                      planned_end: str = Form(""), db: Session = Depends(get_db),
-                      principal: Principal = Depends(require("cases.update"))) -> Response:
-    data = {"type": type[:48], "objectives": objectives[:3000], "action_plan": action_plan[:3000],
-            "planned_end": planned_end[:10] or None}
-    return _act(request, db, principal, case_id, "case.support_plan",
-                lambda c: store.add_support_plan(db, c, data))
+@reshow(_case_again)
+def case_support_plan(request: Request, case_id: IdPath, data: Annotated[SupportPlanIn, Form()],
+                      db: DB, principal: Annotated[Principal, Depends(require("cases.update"))]
+                      ) -> Response:
+    try:
+        service.add_support_plan(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/consent")
-def case_consent(request: Request, case_id: IdPath, scope: str = Form("referral"),
-                 given: str = Form("0"), method: str = Form("verbal"),
-                 db: Session = Depends(get_db),
-                 principal: Principal = Depends(require("cases.update"))) -> Response:
-    return _act(request, db, principal, case_id, "case.consent",
-                lambda c: store.record_consent(db, principal, c, None, scope[:32], given == "1",
-                                               method[:16]),
-                scope=scope[:32], given=given == "1")
+@reshow(_case_again)
+def case_consent(request: Request, case_id: IdPath, data: Annotated[ConsentIn, Form()], db: DB,
+                 principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
+    try:
+        service.record_consent(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/referral")
-def case_referral(request: Request, case_id: IdPath, organisation: str = Form(""),
-                  kind: str = Form("referral"), reason: str = Form("AdditionalServicesRequired"),
-                  details: str = Form(""), override_reason: str = Form(""),
-                  db: Session = Depends(get_db),
-                  principal: Principal = Depends(require("cases.refer"))) -> Response:
-    return _act(request, db, principal, case_id, "case.referral",
-                lambda c: store.create_referral(db, principal, c, organisation[:32],
-                                                kind=kind[:16], reason=reason[:40],
-                                                details=details[:2000],
-                                                override_reason=override_reason[:1100] or None),
-                organisation=organisation[:32], consent_override=bool(override_reason))
+@reshow(_case_again)
+def case_referral(request: Request, case_id: IdPath, data: Annotated[ReferralIn, Form()], db: DB,
+                  principal: Annotated[Principal, Depends(require("cases.refer"))]) -> Response:
+    try:
+        service.refer(db, principal, case_id, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
+
+
+def _error_page(request: Request, exc: CaseError) -> Response:
+    return render(request, "error.html", {"status": exc.status, "code": exc.code,
+                                          "message": _error_text(exc)}, status_code=exc.status)
 
 
 @router.post("/cases/referrals/{referral_id}/answer")
-def referral_answer(request: Request, referral_id: IdPath, accept: str = Form("0"),
-                    note: str = Form(""), db: Session = Depends(get_db),
-                    principal: Principal = Depends(require("cases.referral_respond"))
+def referral_answer(request: Request, referral_id: IdPath,
+                    data: Annotated[ReferralAnswer, Form()], db: DB,
+                    principal: Annotated[Principal, Depends(require("cases.referral_respond"))]
                     ) -> Response:
     try:
-        referral = store.respond_referral(db, principal, referral_id, accept == "1", note[:1000])
+        _ref_id, case_id, _status = service.answer_referral(db, principal, referral_id, data)
     except CaseError as exc:
-        db.rollback()
-        return render(request, "error.html", {"status": exc.status, "code": exc.code,
-                                              "message": _error_text(exc)},
-                      status_code=exc.status)
-    audit.record("case.referral_answer", principal, object_type="case",
-                 object_id=referral.case_id, referral_id=referral.id, status=referral.status,
-                 session=db)
-    db.commit()
-    return RedirectResponse(f"/cases/{referral.case_id}", status_code=303)
+        return _error_page(request, exc)
+    return _done(case_id)
 
 
 @router.post("/cases/{case_id}/merge")
-def case_merge(request: Request, case_id: IdPath, duplicate_reference: str = Form(""),
-               reason: str = Form(""), db: Session = Depends(get_db),
-               principal: Principal = Depends(require("cases.merge"))) -> Response:
-    def run(case):  # type: ignore[no-untyped-def]
-        rows, _more = store.list_cases(db, principal,
-                                       CaseFilters(reference=duplicate_reference[:32]))
-        if not rows:
-            raise CaseError("not_found", "no such case", 404)
-        other = store.get_case(db, principal, rows[0]["id"])
-        return store.merge_cases(db, principal, case, other, reason[:1000])
-
-    return _act(request, db, principal, case_id, "case.merge", run)
+@reshow(_case_again)
+def case_merge(request: Request, case_id: IdPath, data: Annotated[MergeForm, Form()], db: DB,
+               principal: Annotated[Principal, Depends(require("cases.merge"))]) -> Response:
+    try:
+        other_id = service.find_case_id(db, principal, data.duplicate_reference)
+        if len(data.reason.strip()) < limits.MERGE_REASON_MIN:
+            raise CaseError("reason_required", "a merge needs a reason (5-1000 characters)", 422)
+        service.merge(db, principal, case_id, MergeIn(duplicate_case_id=other_id,
+                                                      reason=data.reason))
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.post("/cases/merges/{merge_id}/undo")
-def merge_undo(request: Request, merge_id: IdPath, db: Session = Depends(get_db),
-               principal: Principal = Depends(require("cases.merge"))) -> Response:
+def merge_undo(request: Request, merge_id: IdPath, db: DB,
+               principal: Annotated[Principal, Depends(require("cases.merge"))]) -> Response:
     try:
-        record = store.undo_merge(db, principal, merge_id)
+        _id, survivor_id, _at = service.undo_merge(db, principal, merge_id)
     except CaseError as exc:
-        db.rollback()
-        return render(request, "error.html", {"status": exc.status, "code": exc.code,
-                                              "message": _error_text(exc)},
-                      status_code=exc.status)
-    audit.record("case.unmerge", principal, object_type="case", object_id=record.merged_id,
-                 merge_id=record.id, session=db)
-    db.commit()
-    return RedirectResponse(f"/cases/{record.survivor_id}", status_code=303)
+        return _error_page(request, exc)
+    return _done(survivor_id)
 
 
 @router.post("/cases/{case_id}/attachments")
-def case_upload(request: Request, case_id: IdPath, file: UploadFile = File(None),
-                db: Session = Depends(get_db),
-                principal: Principal = Depends(require("cases.attachments"))) -> Response:
-    limit = get_cases_settings().attachment_max_bytes
+def case_upload(request: Request, case_id: IdPath, db: DB,
+                principal: Annotated[Principal, Depends(require("cases.attachments"))],
+                file: UploadFile = File(None)) -> Response:
+    limit = get_settings().cases_attachment_max_bytes
     data = file.file.read(limit + 1) if file is not None else b""
     name = file.filename if file is not None else None
-    return _act(request, db, principal, case_id, "case.attachment",
-                lambda c: store.save_attachment(db, principal, c, name, data), size=len(data))
+    try:
+        service.upload_attachment(db, principal, case_id, name, data)
+    except CaseError as exc:
+        return _case_again(request, db, principal, exc, {})
+    return _done(case_id)
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
-def case_download(request: Request, case_id: IdPath, attachment_id: IdPath,
-                  db: Session = Depends(get_db),
-                  principal: Principal = Depends(require("cases.attachments"))) -> Response:
+def case_download(request: Request, case_id: IdPath, attachment_id: IdPath, db: DB,
+                  principal: Annotated[Principal, Depends(require("cases.attachments"))]
+                  ) -> Response:
     try:
-        case = store.get_case(db, principal, case_id)
-        item, path = store.get_attachment(db, case, attachment_id)
+        item, path = service.download_attachment(db, principal, case_id, attachment_id,
+                                                 ip=client_ip(request))
     except CaseError as exc:
         return render(request, "error.html", {"status": 404, "code": "not_found",
                                               "message": _error_text(exc)}, status_code=404)
-    audit.record("case.attachment_download", principal, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=client_ip(request),
-                 session=db)
-    db.commit()
     return attachment_response(item, path)
 
 
@@ -418,17 +412,17 @@ def public_form(request: Request) -> Response:
 
 
 @router.post("/lapor", dependencies=[Depends(public)])
-async def public_submit(request: Request, db: Session = Depends(get_db)) -> Response:
+async def public_submit(request: Request, db: DB) -> Response:
     ip = client_ip(request) or "unknown"
     if not public_report_limiter.hit(ip):
-        audit.record("case.public_report", None, outcome="refused", ip=ip, reason="rate_limited")
+        await run_in_threadpool(service.refuse_public_report, "rate_limited", ip)
         return render(request, "cases/public_report.html", {
             **_common(), "form": {}, "problems": {},
             "error": _("Too many reports from this connection. Please try again later.")},
             status_code=429)
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > PUBLIC_MAX_BODY:
-        audit.record("case.public_report", None, outcome="refused", ip=ip, reason="too_large")
+        await run_in_threadpool(service.refuse_public_report, "too_large", ip)
         return render(request, "cases/public_report.html", {
             **_common(), "form": {}, "problems": {},
             "error": _("The request is too large.")}, status_code=413)
@@ -439,24 +433,20 @@ async def public_submit(request: Request, db: Session = Depends(get_db)) -> Resp
 
 def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session) -> Response:
     if form.get("website"):  # honeypot: people do not see this field, robots fill it in
-        audit.record("case.public_report", None, outcome="refused", ip=ip, reason="honeypot")
+        service.refuse_public_report("honeypot", ip)
         return render(request, "cases/public_done.html", {"code": None})
     consent = form.get("consent") == "1"
     report = store.clean_public_report(form)
     if not consent:
         report.problems["consent"] = "required"
     if report.problems:
-        shown = {k: v[:200] for k, v in form.items() if k in store.PUBLIC_LIMITS}
+        shown = {k: v for k, v in form.items() if k in limits.PUBLIC}
         return render(request, "cases/public_report.html", {
             **_common(), "form": shown,
             "problems": {k: _(PUBLIC_PROBLEMS[v if v in PUBLIC_PROBLEMS else "invalid"])
                          for k, v in report.problems.items()},
             "error": _("Please correct the marked fields.")}, status_code=422)
-    case, code = store.create_public_case(db, report)
-    db.flush()
-    audit.record("case.public_report", None, object_type="case", object_id=case.id,
-                 unit_id=case.owner_unit_id, ip=ip, session=db)
-    db.commit()
+    code = service.create_public_case(db, report, ip=ip)
     return render(request, "cases/public_done.html", {"code": code})
 
 
@@ -466,19 +456,15 @@ def public_status_form(request: Request) -> Response:
 
 
 @router.post("/lapor/status", dependencies=[Depends(public)])
-def public_status(request: Request, code: str = Form(""), db: Session = Depends(get_db)
-                  ) -> Response:
+def public_status(request: Request, db: DB, code: Annotated[str, Form()] = "") -> Response:
     ip = client_ip(request) or "unknown"
     if not public_lookup_limiter.hit(ip):
         return render(request, "cases/public_status.html", {
             "result": None, "asked": True, "limited": True}, status_code=429)
-    found = store.public_status(db, code[:100])
-    audit.record("case.public_status", None, outcome="ok" if found else "not_found", ip=ip,
-                 session=db)
-    db.commit()
+    found = service.public_status(db, code, ip=ip)
     result = None
     if found:
         state = load_workflow().states[found[0]]
-        result = {"label": state.label(_lang()), "updated": found[1].date().isoformat()}
+        result = {"label": _(state.label), "updated": found[1].date().isoformat()}
     return render(request, "cases/public_status.html", {"result": result, "asked": True},
                   status_code=200 if found else 404)

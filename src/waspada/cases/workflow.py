@@ -16,23 +16,21 @@ from typing import Any
 
 import yaml
 
+from waspada.cases import limits
+
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yaml")
 INITIAL_STATE = "reported"
-TEXT_MAX = 500
+TEXT_MAX = limits.TRANSITION_VALUE
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True)
 class State:
     code: str
-    label_id: str
-    label_en: str
+    label: str  # English gettext msgid (pages translate it, the API answers it as is)
     htcds: str
     terminal: bool = False
     deadline_days: int | None = None
-
-    def label(self, lang: str = "id") -> str:
-        return self.label_id if lang == "id" else self.label_en
 
 
 @dataclass(frozen=True)
@@ -46,22 +44,18 @@ class FieldSpec:
 @dataclass(frozen=True)
 class Transition:
     code: str
-    label_id: str
-    label_en: str
+    label: str  # English gettext msgid
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str]
     fields: tuple[FieldSpec, ...] = ()
-
-    def label(self, lang: str = "id") -> str:
-        return self.label_id if lang == "id" else self.label_en
 
 
 @dataclass(frozen=True)
 class Workflow:
     states: dict[str, State]
     transitions: dict[str, Transition]
-    closure_reasons: dict[str, tuple[str, str]]
+    closure_reasons: dict[str, str]  # code -> English gettext msgid
     stale_days: int
 
     def state(self, code: str) -> State:
@@ -99,13 +93,13 @@ class WorkflowError(ValueError):
 def parse_workflow(data: dict[str, Any]) -> Workflow:
     states = {}
     for row in data["states"]:
-        states[row["code"]] = State(row["code"], row["id"], row["en"], row["htcds"],
+        states[row["code"]] = State(row["code"], row["en"], row["htcds"],
                                     bool(row.get("terminal", False)), row.get("deadline_days"))
     transitions = {}
     for row in data["transitions"]:
         fields = tuple(FieldSpec(f["name"], f["type"], tuple(f.get("choices", ())),
                                  bool(f.get("optional", False))) for f in row.get("fields", ()))
-        t = Transition(row["code"], row["id"], row["en"], tuple(row["from"]), row["to"],
+        t = Transition(row["code"], row["en"], tuple(row["from"]), row["to"],
                        frozenset(row["roles"]), fields)
         for code in (*t.sources, t.target):
             if code not in states:
@@ -113,7 +107,7 @@ def parse_workflow(data: dict[str, Any]) -> Workflow:
         if t.code in transitions:
             raise WorkflowError(f"transition {t.code} defined twice")
         transitions[t.code] = t
-    reasons = {r["code"]: (r["id"], r["en"]) for r in data.get("closure_reasons", ())}
+    reasons = {r["code"]: r["en"] for r in data.get("closure_reasons", ())}
     if INITIAL_STATE not in states:
         raise WorkflowError("the initial state is missing")
     return Workflow(states, transitions, reasons, int(data.get("stale_days", 7)))

@@ -47,6 +47,18 @@ class Settings(BaseSettings):
     #: creates (a session created beforehand, e.g. by spark-submit, keeps its own)
     spark_partitions: int = Field(4, ge=1)
 
+    # -- cases (formerly cases/settings.py; same variable names: WASPADA_CASES_*) --
+    #: closed cases are anonymised this many days after closure (UU 27/2022 Pasal 16)
+    cases_retention_days: int = 730
+    #: largest case attachment accepted (bytes)
+    cases_attachment_max_bytes: int = 5 * 1024 * 1024
+    #: public report form: reports accepted per client address per hour
+    cases_public_reports_per_hour: int = 5
+    #: public follow-up page: look-ups per client address per hour
+    cases_public_lookups_per_hour: int = 30
+    #: page size of the case list
+    cases_page_size: int = 50
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

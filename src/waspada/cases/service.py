@@ -1,0 +1,367 @@
+"""The cases service layer: ONE function per operation, shared by the API, the pages and the CLI.
+
+Every function here
+
+1. checks access: the policy action (``_permit``) and the unit scope (``store.get_case`` answers
+   404 for a case the principal's unit does not reach, so its existence is not revealed);
+2. changes data through :mod:`waspada.cases.store` (which never commits);
+3. records the audit entry with ``session=db`` — in the same transaction as the change;
+4. commits once, here (the store and the interfaces never commit).
+
+A refusal is a :class:`~waspada.cases.errors.CaseError` (a ``DomainError``); nothing is
+committed then, and ``get_db`` / ``operator_session`` roll the session back. The interfaces only
+parse input into a model from :mod:`waspada.cases.schemas`, call one function and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from waspada.cases import htcds, store, visibility
+from waspada.cases.errors import CaseError
+from waspada.cases.models import Case, CaseAttachment, Organisation, Person
+from waspada.cases.schemas import (
+    AssessmentIn,
+    CaseIn,
+    CommentIn,
+    CommentOut,
+    ConsentIn,
+    EventIn,
+    ItemOut,
+    MergeIn,
+    OrganisationIn,
+    PersonIn,
+    ReferralAnswer,
+    ReferralIn,
+    SupportPlanIn,
+    TaskIn,
+    TransitionIn,
+)
+from waspada.cases.store import CaseFilters, PublicReport
+from waspada.platform import audit
+from waspada.platform.security.policy import Principal, allowed
+
+
+def _permit(principal: Principal, action: str) -> None:
+    """The policy check, also for callers that are not web routes. The CLI is the local
+    operator (shell access to the server): it may do every case operation, as before."""
+    if not principal.is_cli and not allowed(principal, action):
+        raise CaseError("role_not_allowed", "Your role may not take this step.", 403)
+
+
+def _written(db: Session, principal: Principal, action: str, case: Case, item: Any,
+             **detail: Any) -> ItemOut:
+    """Audit a write on ``case`` in the same transaction, commit once, answer the item."""
+    db.flush()  # assigns the new item's id for the audit entry
+    item_id = getattr(item, "id", None)
+    audit.record(action, principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, item_id=item_id, **detail, session=db)
+    db.commit()
+    return ItemOut(id=item_id, case_id=case.id, status=case.status)
+
+
+# -- the worked example: add a comment to a case ----------------------------------------------
+
+def add_comment(db: Session, principal: Principal, case_id: int, data: CommentIn) -> CommentOut:
+    """Add a comment to a case. Page, API and CLI all come here (see docs/cases.md)."""
+    _permit(principal, "cases.comment")
+    case = store.get_case(db, principal, case_id)  # 404 when the unit does not reach it
+    comment = store.add_comment(db, principal, case, data.body)
+    audit.record("case.comment", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, item_id=comment.id, session=db)
+    db.commit()
+    return CommentOut(id=comment.id, case_id=case.id, status=case.status)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def list_cases(db: Session, principal: Principal, filters: CaseFilters, page: int = 1, *,
+               per_page: int | None = None, ip: str | None = None
+               ) -> tuple[list[dict[str, Any]], bool]:
+    _permit(principal, "cases.read")
+    rows, more = store.list_cases(db, principal, filters, page, per_page=per_page)
+    audit.record("case.list", principal, object_type="case", count=len(rows), page=page, ip=ip,
+                 session=db)
+    db.commit()
+    return rows, more
+
+
+def view_case(db: Session, principal: Principal, case_id: int, *, ip: str | None = None
+              ) -> dict[str, Any]:
+    """The case as the principal may see it (field groups removed); the view is audited."""
+    _permit(principal, "cases.read")
+    case = store.get_case(db, principal, case_id)
+    data = store.view_case(db, principal, case)
+    audit.record("case.view", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, ip=ip, session=db)
+    db.commit()
+    return data
+
+
+def find_case_id(db: Session, principal: Principal, reference: str) -> int:
+    """The id of the visible case with this reference (404 otherwise)."""
+    rows, _more = store.list_cases(db, principal, CaseFilters(reference=reference), per_page=1)
+    if not rows:
+        raise CaseError("not_found", "no such case", 404)
+    return int(rows[0]["id"])
+
+
+def case_duplicates(db: Session, principal: Principal, case_id: int) -> list[dict[str, Any]]:
+    _permit(principal, "cases.read")
+    case = store.get_case(db, principal, case_id)
+    data: list[dict[str, Any]] = store.case_dict(db, case)["duplicates"]
+    audit.record("case.duplicates", principal, object_type="case", object_id=case.id,
+                 count=len(data), session=db)
+    db.commit()
+    return data
+
+
+def stats(db: Session, principal: Principal, k: int | None = None) -> dict[str, Any]:
+    _permit(principal, "cases.stats")
+    data = store.stats(db, principal, k)
+    audit.record("case.stats", principal, object_type="case", total=data["total"], session=db)
+    db.commit()
+    return data
+
+
+def export(db: Session, principal: Principal, ids: Sequence[int] | None,
+           filters: CaseFilters | None, *, format: str, deidentify: bool = False,
+           ip: str | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """HTCDS records of the selected visible cases; returns (records, deidentified).
+
+    ``deidentify`` shapes every record as for an analyst (case fields only) whatever the role.
+    """
+    _permit(principal, "cases.export")
+    if deidentify:
+        stmt = store.visible_cases_stmt(principal).order_by(Case.id)
+        if ids:
+            stmt = stmt.where(Case.id.in_(ids))
+        records = [htcds.case_to_htcds(visibility.redact_case(store.case_dict(db, c),
+                                                              frozenset({visibility.CASE})))
+                   for c in db.scalars(stmt.limit(100_000))]
+        deidentified = True
+    else:
+        records = store.export_records(db, principal, list(ids) if ids else None, filters)
+        deidentified = visibility.IDENTITY not in store.groups(principal)
+    audit.record("case.export", principal, object_type="case", count=len(records),
+                 format=format, deidentified=deidentified, ip=ip, session=db)
+    db.commit()
+    return records, deidentified
+
+
+def subject_export(db: Session, principal: Principal, person_id: int, *,
+                   ip: str | None = None) -> dict[str, Any]:
+    """Everything held about one person and who accessed it (UU 27/2022)."""
+    _permit(principal, "cases.subject_export")
+    person = db.get(Person, person_id)
+    if person is None or not store.may_see(db, principal, person.case_id):
+        raise CaseError("not_found", "no such person", 404)
+    data = store.subject_export(db, person_id)
+    audit.record("case.subject_export", principal, object_type="case_person",
+                 object_id=person_id, case_id=person.case_id, ip=ip, session=db)
+    db.commit()
+    return data
+
+
+def list_organisations(db: Session) -> list[Organisation]:
+    orgs = store.list_organisations(db)
+    db.commit()  # the first call adds the built-in organisations
+    return orgs
+
+
+# -- intake -----------------------------------------------------------------------------------
+
+def create_case(db: Session, principal: Principal, data: CaseIn, *, ip: str | None = None
+                ) -> dict[str, Any]:
+    """Officer intake: the case belongs to the officer's unit; victims are checked for
+    duplicates. Returns the case as the officer sees it."""
+    _permit(principal, "cases.create")
+    if principal.unit_id is None:
+        raise CaseError("no_unit", "the CLI cannot own cases here", 409)
+    case = store.create_case(db, principal, data.model_dump(), owner_unit_id=principal.unit_id,
+                             source=data.source)
+    db.flush()
+    detail = store.view_case(db, principal, case)
+    audit.record("case.create", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, persons=len(data.persons),
+                 duplicates=len(detail["duplicates"]), ip=ip, session=db)
+    db.commit()
+    return detail
+
+
+def refuse_public_report(reason: str, ip: str) -> None:
+    """A refused public report (rate limit, size, honeypot) leaves an audit entry, no data."""
+    audit.record("case.public_report", None, outcome="refused", ip=ip, reason=reason)
+
+
+def create_public_case(db: Session, report: PublicReport, *, ip: str) -> str:
+    """A case from the public form; returns the follow-up code (shown once, stored hashed)."""
+    case, code = store.create_public_case(db, report)
+    db.flush()
+    audit.record("case.public_report", None, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, ip=ip, session=db)
+    db.commit()
+    return code
+
+
+def public_status(db: Session, code: str, *, ip: str) -> tuple[str, datetime] | None:
+    found = store.public_status(db, code)
+    audit.record("case.public_status", None, outcome="ok" if found else "not_found", ip=ip,
+                 session=db)
+    db.commit()
+    return found
+
+
+# -- writes on one case -----------------------------------------------------------------------
+
+def transition(db: Session, principal: Principal, case_id: int, data: TransitionIn) -> ItemOut:
+    _permit(principal, "cases.transition")
+    case = store.get_case(db, principal, case_id)
+    step = store.apply_transition(db, principal, case, data.transition, dict(data.values))
+    return _written(db, principal, "case.transition", case, step, transition=data.transition)
+
+
+def add_task(db: Session, principal: Principal, case_id: int, data: TaskIn) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    task = store.add_task(db, principal, case, data.title, data.due_on)
+    return _written(db, principal, "case.task", case, task)
+
+
+def complete_task(db: Session, principal: Principal, case_id: int, task_id: int) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    task = store.complete_task(db, case, task_id)
+    return _written(db, principal, "case.task_done", case, task)
+
+
+def add_person(db: Session, principal: Principal, case_id: int, data: PersonIn) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    person = store.add_person(db, case, data.model_dump())
+    return _written(db, principal, "case.person", case, person, role=data.role)
+
+
+def add_event(db: Session, principal: Principal, case_id: int, data: EventIn) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    event = store.add_event(db, case, data.model_dump())
+    return _written(db, principal, "case.event", case, event, type=data.type)
+
+
+def record_consent(db: Session, principal: Principal, case_id: int, data: ConsentIn) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    consent = store.record_consent(db, principal, case, data.person_id, data.scope, data.given,
+                                   data.method)
+    return _written(db, principal, "case.consent", case, consent, scope=data.scope,
+                    given=data.given)
+
+
+def add_support_plan(db: Session, principal: Principal, case_id: int, data: SupportPlanIn
+                     ) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    plan = store.add_support_plan(db, case, data.model_dump())
+    return _written(db, principal, "case.support_plan", case, plan)
+
+
+def add_assessment(db: Session, principal: Principal, case_id: int, data: AssessmentIn
+                   ) -> ItemOut:
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    item = store.add_assessment(db, principal, case, data.model_dump())
+    return _written(db, principal, "case.assessment", case, item)
+
+
+def refer(db: Session, principal: Principal, case_id: int, data: ReferralIn) -> ItemOut:
+    """Refer (services) or transfer (ownership): needs the victim's recorded consent to
+    referral, or an override reason from a role allowed to override."""
+    _permit(principal, "cases.refer")
+    case = store.get_case(db, principal, case_id)
+    referral = store.create_referral(db, principal, case, data.organisation, kind=data.kind,
+                                     reason=data.reason, details=data.details,
+                                     override_reason=data.override_reason)
+    return _written(db, principal, "case.referral", case, referral,
+                    organisation=data.organisation, kind=data.kind,
+                    consent_override=bool(data.override_reason))
+
+
+def answer_referral(db: Session, principal: Principal, referral_id: int, data: ReferralAnswer
+                    ) -> tuple[int, int, str]:
+    """The receiving unit accepts or declines; returns (referral id, case id, status)."""
+    _permit(principal, "cases.referral_respond")
+    referral = store.respond_referral(db, principal, referral_id, data.accept, data.note)
+    audit.record("case.referral_answer", principal, object_type="case",
+                 object_id=referral.case_id, referral_id=referral.id, status=referral.status,
+                 session=db)
+    db.commit()
+    return referral.id, referral.case_id, referral.status
+
+
+def merge(db: Session, principal: Principal, case_id: int, data: MergeIn) -> ItemOut:
+    """Merge ``data.duplicate_case_id`` into case ``case_id`` (both must be visible)."""
+    _permit(principal, "cases.merge")
+    other = store.get_case(db, principal, data.duplicate_case_id)
+    case = store.get_case(db, principal, case_id)
+    record = store.merge_cases(db, principal, case, other, data.reason)
+    return _written(db, principal, "case.merge", case, record, merged_case_id=other.id)
+
+
+def undo_merge(db: Session, principal: Principal, merge_id: int) -> tuple[int, int,
+                                                                           datetime | None]:
+    """Returns (merge id, survivor case id, undone at)."""
+    _permit(principal, "cases.merge")
+    record = store.undo_merge(db, principal, merge_id)
+    audit.record("case.unmerge", principal, object_type="case", object_id=record.merged_id,
+                 merge_id=record.id, survivor_id=record.survivor_id, session=db)
+    db.commit()
+    return record.id, record.survivor_id, record.undone_at
+
+
+def upload_attachment(db: Session, principal: Principal, case_id: int, filename: str | None,
+                      data: bytes) -> ItemOut:
+    _permit(principal, "cases.attachments")
+    case = store.get_case(db, principal, case_id)
+    item = store.save_attachment(db, principal, case, filename, data)
+    return _written(db, principal, "case.attachment", case, item, size=len(data))
+
+
+def download_attachment(db: Session, principal: Principal, case_id: int, attachment_id: int,
+                        *, ip: str | None = None) -> tuple[CaseAttachment, Path]:
+    _permit(principal, "cases.attachments")
+    case = store.get_case(db, principal, case_id)
+    item, path = store.get_attachment(db, case, attachment_id)
+    audit.record("case.attachment_download", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, attachment_id=item.id, ip=ip, session=db)
+    db.commit()
+    return item, path
+
+
+# -- administration ---------------------------------------------------------------------------
+
+def add_organisation(db: Session, principal: Principal, data: OrganisationIn) -> Organisation:
+    _permit(principal, "cases.organisations")
+    store.sync_organisations(db)
+    org = store.add_organisation(db, data.code, data.name, data.name_en, data.org_type,
+                                 data.country, data.unit)
+    audit.record("case_org.create", principal, object_type="case_organisation",
+                 object_id=org.id, code=org.code, session=db)
+    db.commit()
+    return org
+
+
+def run_retention(db: Session, principal: Principal, older_than_days: int | None = None
+                  ) -> list[int]:
+    """Anonymise closed cases past the retention period; one audit entry for the run."""
+    _permit(principal, "cases.retention")
+    done = store.anonymise_expired(db, older_than_days)
+    audit.record("case.anonymise", principal, object_type="case", count=len(done), session=db)
+    db.commit()
+    return done
+

@@ -1,0 +1,313 @@
+"""Reading cases: serialisation, the filtered list, statistics and exports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from waspada.cases import htcds, visibility
+from waspada.cases.errors import CaseError
+from waspada.cases.models import (
+    Assessment,
+    Case,
+    CaseAttachment,
+    CaseComment,
+    CaseTask,
+    CaseTransition,
+    CaseUnitAccess,
+    Consent,
+    DuplicateFlag,
+    Merge,
+    Organisation,
+    Person,
+    Referral,
+    SupportPlan,
+    TraffickingEvent,
+)
+from waspada.cases.store.access import groups, is_cross_unit, visible_cases_stmt
+from waspada.cases.workflow import load_workflow
+from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.security.models import Unit
+from waspada.platform.security.policy import Principal
+from waspada.platform.settings import get_settings
+
+# -- reading ----------------------------------------------------------------------------------
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def person_dict(p: Person) -> dict[str, Any]:
+    return {"id": p.id, "case_id": p.case_id, "role": p.role, "first_name": p.first_name,
+            "middle_name": p.middle_name, "second_name": p.second_name,
+            "full_name": p.full_name, "birth_date": p.birth_date, "gender": p.gender,
+            "citizenship": p.citizenship, "identity_number": p.identity_number,
+            "passport_number": p.passport_number, "mobile_phone": p.mobile_phone,
+            "email": p.email, "mailing_street": p.mailing_street,
+            "mailing_city": p.mailing_city, "mailing_state": p.mailing_state,
+            "relationship": p.relationship, "perpetrator_role": p.perpetrator_role,
+            "role_details": p.role_details, "merged_into_id": p.merged_into_id,
+            "anonymised": p.anonymised, "pseudonym": visibility.pseudonym(
+                {"role": p.role, "id": p.id})}
+
+
+def case_summary(case: Case, unit_names: dict[int, str], now: datetime) -> dict[str, Any]:
+    wf = load_workflow()
+    return {"id": case.id, "reference": case.reference, "status": case.status,
+            "status_label_en": wf.states[case.status].label,
+            "owner_unit_id": case.owner_unit_id,
+            "owner_unit": unit_names.get(case.owner_unit_id, ""),
+            "source": case.source, "destination_country": case.destination_country,
+            "destination_city": case.destination_city,
+            "exploitation_type": case.exploitation_type, "compound_type": case.compound_type,
+            "reported_at": case.reported_at, "last_update_at": case.last_update_at,
+            "due_at": case.due_at,
+            "overdue": case.due_at is not None and now > case.due_at,
+            "merged_into_id": case.merged_into_id,
+            "anonymised": case.anonymised_at is not None}
+
+
+def _unit_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+
+
+def case_dict(session: Session, case: Case, now: datetime | None = None) -> dict[str, Any]:
+    """Everything held on a case, unredacted (callers pass it through visibility.redact_case)."""
+    now = now or utcnow()
+    cid = case.id
+    units = _unit_names(session, {case.owner_unit_id})
+    out = case_summary(case, units, now)
+    out.update({
+        "summary": case.summary, "trafficking_status": case.trafficking_status,
+        "forced_activities": case.forced_activities,
+        "recruitment_method": case.recruitment_method, "closure_reason": case.closure_reason,
+        "closure_note": case.closure_note, "closed_at": case.closed_at,
+        "state_entered_at": case.state_entered_at,
+    })
+    persons = list(session.scalars(select(Person).where(Person.case_id == cid)
+                                   .order_by(Person.id)))
+    out["persons"] = [person_dict(p) for p in persons]
+    out["events"] = [{"id": e.id, "type": e.type, "date": e.event_date, "city": e.city,
+                      "state": e.state, "country": e.country, "street": e.street,
+                      "description": e.description}
+                     for e in session.scalars(select(TraffickingEvent)
+                                              .where(TraffickingEvent.case_id == cid)
+                                              .order_by(TraffickingEvent.event_date.is_(None),
+                                                        TraffickingEvent.event_date,
+                                                        TraffickingEvent.id))]
+    out["comments"] = [{"id": c.id, "author": c.author, "body": c.body, "at": c.created_at}
+                       for c in session.scalars(select(CaseComment)
+                                                .where(CaseComment.case_id == cid)
+                                                .order_by(CaseComment.id.desc()).limit(100))]
+    out["history"] = [{"id": t.id, "transition": t.transition, "from": t.from_status,
+                       "to": t.to_status, "actor": t.actor, "at": t.at,
+                       "values": json.loads(t.values_json or "{}")}
+                      for t in session.scalars(select(CaseTransition)
+                                               .where(CaseTransition.case_id == cid)
+                                               .order_by(CaseTransition.id))]
+    out["tasks"] = [{"id": t.id, "title": t.title, "due_on": t.due_on, "done_at": t.done_at,
+                     "overdue": t.done_at is None and t.due_on is not None
+                     and t.due_on < now.date()}
+                    for t in session.scalars(select(CaseTask).where(CaseTask.case_id == cid)
+                                             .order_by(CaseTask.id))]
+    out["attachments"] = [{"id": a.id, "name": a.original_name, "content_type": a.content_type,
+                           "size": a.size, "at": a.created_at, "by": a.uploaded_by}
+                          for a in session.scalars(select(CaseAttachment)
+                                                   .where(CaseAttachment.case_id == cid)
+                                                   .order_by(CaseAttachment.id))]
+    orgs = {o.id: o for o in session.scalars(select(Organisation))}
+    from_units = {}
+    referrals = list(session.scalars(select(Referral).where(Referral.case_id == cid)
+                                     .order_by(Referral.id)))
+    if referrals:
+        from_units = _unit_names(session, {r.from_unit_id for r in referrals if r.from_unit_id})
+    out["referrals"] = [{"id": r.id, "kind": r.kind, "to_org": orgs[r.to_org_id].name,
+                         "to_org_code": orgs[r.to_org_id].code,
+                         "to_unit_id": orgs[r.to_org_id].unit_id,
+                         "from_org": from_units.get(r.from_unit_id or 0, ""),
+                         "reason": r.reason, "details": r.details, "status": r.status,
+                         "consent_id": r.consent_id, "override": r.override_reason is not None,
+                         "created_on": r.created_at.date().isoformat(), "created_by": r.created_by,
+                         "accepted_on": r.responded_at.date().isoformat()
+                         if r.status == "accepted" and r.responded_at else None,
+                         "responded_by": r.responded_by}
+                        for r in referrals]
+    out["consents"] = [{"id": c.id, "person_id": c.person_id, "scope": c.scope, "given": c.given,
+                        "method": c.method, "recorded_by": c.recorded_by,
+                        "recorded_at": c.recorded_at, "withdrawn_at": c.withdrawn_at}
+                       for c in session.scalars(select(Consent).where(Consent.case_id == cid)
+                                                .order_by(Consent.id))]
+    out["support_plans"] = [{"id": s.id, "type": s.type, "objectives": s.objectives,
+                             "action_plan": s.action_plan, "planned_end": s.planned_end,
+                             "actual_end": s.actual_end}
+                            for s in session.scalars(select(SupportPlan)
+                                                     .where(SupportPlan.case_id == cid))]
+    out["assessments"] = [{"id": a.id, "level": a.level, "risk": a.risk, "notes": a.notes,
+                           "by": a.created_by, "at": a.created_at}
+                          for a in session.scalars(select(Assessment)
+                                                   .where(Assessment.case_id == cid))]
+    flags = list(session.scalars(select(DuplicateFlag).where(
+        or_(DuplicateFlag.case_id == cid, DuplicateFlag.other_case_id == cid))
+        .where(DuplicateFlag.status == "open")))
+    refs = dict(session.execute(select(Case.id, Case.reference).where(Case.id.in_(
+        {f.case_id for f in flags} | {f.other_case_id for f in flags}))).all()) if flags else {}
+    out["duplicates"] = [{"id": f.id, "other_case_id": f.other_case_id if f.case_id == cid
+                          else f.case_id,
+                          "other_reference": refs.get(f.other_case_id if f.case_id == cid
+                                                      else f.case_id),
+                          "person_id": f.person_id, "other_person_id": f.other_person_id,
+                          "score": f.score, "engine": f.engine} for f in flags]
+    out["merges"] = [{"id": m.id, "kind": m.kind, "survivor_id": m.survivor_id,
+                      "merged_id": m.merged_id, "reason": m.reason, "actor": m.actor,
+                      "at": m.at, "undone_at": m.undone_at}
+                     for m in session.scalars(select(Merge).where(Merge.kind == "case").where(
+                         or_(Merge.survivor_id == cid, Merge.merged_id == cid)))]
+    # through the merge records (indexed by survivor), not case_cases.merged_into_id: that column
+    # is NULL almost everywhere, which makes SQLite's planner skip its index after ANALYZE
+    out["merged_cases"] = [{"id": c_id, "reference": ref} for c_id, ref in session.execute(
+        select(Case.id, Case.reference).join(Merge, Merge.merged_id == Case.id)
+        .where(Merge.kind == "case").where(Merge.survivor_id == cid)
+        .where(Merge.undone_at.is_(None)))]
+    return out
+
+
+def view_case(session: Session, principal: Principal, case: Case) -> dict[str, Any]:
+    """The case as the principal may see it (field-level visibility applied)."""
+    data = visibility.redact_case(case_dict(session, case), groups(principal))
+    data["transitions"] = [
+        {"code": t.code, "label_en": t.label, "to": t.target,
+         "fields": [{"name": f.name, "type": f.type, "choices": list(f.choices),
+                     "optional": f.optional} for f in t.fields]}
+        for t in load_workflow().available(case.status, principal.role.value)]
+    data["pending_referrals_for_me"] = [
+        r["id"] for r in data["referrals"] if r["status"] == "pending"
+        and r["to_unit_id"] is not None and r["to_unit_id"] == principal.unit_id]
+    return data
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    overdue: bool = False
+    unit_id: int | None = None
+    destination: str | None = None
+    exploitation: str | None = None
+    reference: str | None = None
+
+
+def _filtered(stmt, f: CaseFilters, now: datetime):  # type: ignore[no-untyped-def]
+    """Apply the filters; a value longer than any stored one simply matches no case."""
+    if f.status:
+        stmt = stmt.where(Case.status == f.status)
+    if f.overdue:
+        stmt = stmt.where(Case.due_at < now)
+    if f.unit_id:
+        stmt = stmt.where(Case.owner_unit_id == f.unit_id)
+    if f.destination:
+        stmt = stmt.where(Case.destination_country == f.destination.upper())
+    if f.exploitation:
+        stmt = stmt.where(Case.exploitation_type.contains(f.exploitation))
+    if f.reference:
+        stmt = stmt.where(Case.reference == f.reference.strip().upper())
+    return stmt
+
+
+
+def list_cases(session: Session, principal: Principal, f: CaseFilters, page: int = 1,
+               per_page: int | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """One page of visible cases, newest first; returns (rows, has_more)."""
+    per_page = per_page or get_settings().cases_page_size
+    now = utcnow()
+    page = max(1, min(page, 10_000))
+    stmt = _filtered(visible_cases_stmt(principal), f, now)
+    if is_cross_unit(principal):
+        stmt = stmt.order_by(Case.id.desc())
+    else:
+        stmt = stmt.order_by(CaseUnitAccess.case_id.desc())
+    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    has_more = len(rows) > per_page
+    rows = rows[:per_page]
+    units = _unit_names(session, {c.owner_unit_id for c in rows})
+    out = [case_summary(c, units, now) for c in rows]
+    show_names = visibility.IDENTITY in groups(principal)
+    if rows:
+        victims: dict[int, Person] = {}
+        for p in session.scalars(select(Person).where(Person.case_id.in_([c.id for c in rows]))
+                                 .where(Person.role == "victim").order_by(Person.id)):
+            victims.setdefault(p.case_id, p)
+        for item in out:
+            v = victims.get(item["id"])
+            item["victim"] = None if v is None else (
+                v.full_name if show_names else visibility.pseudonym({"role": "victim",
+                                                                     "id": v.id}))
+    return out, has_more
+
+
+
+# -- statistics and exports -------------------------------------------------------------------
+
+def stats(session: Session, principal: Principal, k: int | None = None) -> dict[str, Any]:
+    base = visible_cases_stmt(principal).with_only_columns(Case.id, Case.status,
+                                                           Case.reported_at).subquery()
+    by_status = dict(session.execute(select(base.c.status, func.count())
+                                     .group_by(base.c.status)).all())
+    if session.get_bind().dialect.name == "postgresql":
+        month = func.to_char(base.c.reported_at, "YYYY-MM")
+    else:
+        month = func.strftime("%Y-%m", base.c.reported_at)
+    by_month = {m: n for m, n in session.execute(select(month, func.count()).group_by(month)
+                                                 .order_by(month)).all()}
+    overdue = session.scalar(select(func.count()).select_from(
+        visible_cases_stmt(principal).where(Case.due_at < utcnow()).subquery())) or 0
+    out: dict[str, Any] = {"by_status": by_status, "by_month": by_month, "overdue": overdue,
+                           "total": sum(by_status.values())}
+    if k:
+        out["by_status"] = visibility.suppress_small_counts(by_status, k)
+        out["by_month"] = visibility.suppress_small_counts(by_month, k)
+        out["k"] = k
+    return out
+
+
+def export_records(session: Session, principal: Principal, ids: list[int] | None,
+                   f: CaseFilters | None = None, limit: int = 5000) -> list[dict[str, Any]]:
+    """HTCDS records of the selected (or filtered) visible cases, redacted for the principal."""
+    stmt = visible_cases_stmt(principal)
+    if ids:
+        stmt = stmt.where(Case.id.in_(ids[:limit]))
+    if f:
+        stmt = _filtered(stmt, f, utcnow())
+    cases = list(session.scalars(stmt.order_by(Case.id).limit(limit)))
+    view_groups = groups(principal)
+    return [htcds.case_to_htcds(visibility.redact_case(case_dict(session, c), view_groups))
+            for c in cases]
+
+
+def subject_export(session: Session, person_id: int) -> dict[str, Any]:
+    """Everything held about one person and the access history of their cases (UU 27/2022)."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise CaseError("not_found", "no such person", 404)
+    case = session.get(Case, person.case_id)
+    assert case is not None
+    data = case_dict(session, case)
+    accesses = [{"seq": e.seq, "at": e.created_at.isoformat(), "actor": e.actor, "via": e.via,
+                 "action": e.action, "object_type": e.object_type, "object_id": e.object_id}
+                for e in session.scalars(select(audit.AuditEntry).where(or_(
+                    (audit.AuditEntry.object_type == "case")
+                    & (audit.AuditEntry.object_id == str(case.id)),
+                    (audit.AuditEntry.object_type == "case_person")
+                    & (audit.AuditEntry.object_id == str(person.id))))
+                    .order_by(audit.AuditEntry.seq))]
+    return {"person": person_dict(person), "case": data,
+            "consents": [c for c in data["consents"] if c["person_id"] in (None, person.id)],
+            "access_history": accesses, "legal_basis": "UU 27/2022 (Pelindungan Data Pribadi)",
+            "generated_at": utcnow().isoformat()}
+
