@@ -53,8 +53,3 @@ ICAO_SPECIAL: dict[str, str] = {
 }
 
 VALID_CODES: frozenset[str] = ISO3166_ALPHA3 | frozenset(ICAO_SPECIAL)
-
-
-def is_valid_code(code: str) -> bool:
-    """True for an ISO 3166 alpha-3 or ICAO special code (MRZ form, ``<`` padded)."""
-    return code in VALID_CODES
