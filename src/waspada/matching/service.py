@@ -116,7 +116,7 @@ def query_records(qid: str, query: EntityQuery) -> list[PersonRecord]:
 def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
     """An entry in yente's entity shape (a bare id when the entry is gone)."""
     if entry is None:
-        return EntityOut(id=record_id, caption=record_id, properties={})
+        return EntityOut(id=record_id, caption=record_id, schema_="Person", properties={})
     props: dict[str, list[str]] = {"name": [entry.full_name]}
     if entry.birth_date:
         props["birthDate"] = [entry.birth_date.isoformat()]
@@ -127,7 +127,8 @@ def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
     if entry.passport_no:
         props["passportNumber"] = [entry.passport_no]
     props["topics"] = [entry.list_kind]
-    return EntityOut(id=entry.record_id, caption=entry.full_name, properties=props,
+    return EntityOut(id=entry.record_id, caption=entry.full_name, schema_="Person",
+                     properties=props,
                      datasets=[entry.list_kind], reason=entry.reason, source=entry.source,
                      expires_on=entry.expires_on)
 
@@ -161,7 +162,7 @@ def screen(db: Session, principal: Principal, body: MatchRequest, *, threshold: 
             if dataset not in ("default", "watchlist") and (e is None or e.list_kind != dataset):
                 continue
             results.append(MatchResult(
-                **entity(e, m.record_id).model_dump(), score=round(m.score, 4),
+                **entity(e, m.record_id).model_dump(by_alias=False), score=round(m.score, 4),
                 match=m.score >= threshold, features=features_summary(m.explanation),
                 explanation=m.explanation))
             if len(results) >= limit:

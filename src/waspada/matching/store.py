@@ -7,6 +7,7 @@ watchlist's version (count of entries, newest id, newest change) moves.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -191,7 +192,10 @@ def active_entries(db: Session, limit: int | None = None) -> list[WatchlistEntry
     return list(db.scalars(stmt))
 
 
-def watchlist_version(db: Session) -> tuple:
+Version = tuple[int | None, datetime | None, str]
+
+
+def watchlist_version(db: Session) -> Version:
     """Cheap on a million entries: both maxima come from indexes. Entries are never deleted
     (removal sets ``active`` and ``changed_at``), so the newest id and change time identify
     the state; the date makes expired entries drop out at midnight."""
@@ -200,8 +204,19 @@ def watchlist_version(db: Session) -> tuple:
     return (newest_id, newest_change, date.today().isoformat())
 
 
+@dataclass
+class _IndexCache:
+    version: Version | None = None
+    index: WatchlistIndex | None = None
+
+
 _cache_lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "index": None}
+_cache = _IndexCache()
+
+
+def _build_index(db: Session) -> WatchlistIndex:
+    return WatchlistIndex.build([e.to_record() for e in db.scalars(
+        select(WatchlistEntry).where(_active_clause()))])
 
 
 def watchlist_index(db: Session) -> WatchlistIndex:
@@ -213,26 +228,21 @@ def watchlist_index(db: Session) -> WatchlistIndex:
     """
     version = watchlist_version(db)
     with _cache_lock:
-        index = _cache["index"]
-        old = _cache["version"]
+        index, old = _cache.index, _cache.version
         if index is None or old is None or old[2] != version[2]:
-            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
-                _active_clause()))]
-            index = WatchlistIndex.build(recs)
+            index = _build_index(db)
         elif old != version and old[1] is not None:
             today = date.today()
             for entry in db.scalars(select(WatchlistEntry)
                                     .where(WatchlistEntry.changed_at >= old[1])):
                 if entry.active and (entry.expires_on is None or entry.expires_on >= today):
-                    index.add(entry.to_record())  # type: ignore[union-attr]
+                    index.add(entry.to_record())
                 else:
-                    index.remove(entry.record_id)  # type: ignore[union-attr]
+                    index.remove(entry.record_id)
         elif old != version:  # the watchlist was empty before
-            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
-                _active_clause()))]
-            index = WatchlistIndex.build(recs)
-        _cache["index"], _cache["version"] = index, version
-        return index  # type: ignore[return-value]
+            index = _build_index(db)
+        _cache.index, _cache.version = index, version
+        return index
 
 
 def entry_details(db: Session, record_ids: list[str]) -> dict[str, WatchlistEntry]:
