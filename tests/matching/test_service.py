@@ -111,3 +111,15 @@ def test_service_checks_the_policy_itself() -> None:
         service.add_entry(db, officer, entry)
     assert refused.value.status == 403
     assert _entry("POL-1") is None
+
+
+def test_blank_removal_reason_is_asked_for(role_clients: dict[str, TestClient]) -> None:
+    analyst = role_clients["analyst"]
+    r = analyst.post("/api/v1/watchlist", json={"record_id": "BLANK-1", "full_name": "Yohanes",
+                                                 "reason": "r", "source": "s"})
+    assert r.status_code == 201
+    r = analyst.post("/watchlist/manage/BLANK-1/remove", data={
+        "reason": "   ", "csrf_token": analyst.cookies["waspada_csrf"]}, follow_redirects=False)
+    assert r.status_code == 400 and "Alasan wajib diisi." in r.text
+    entry = _entry("BLANK-1")
+    assert entry is not None and entry.active

@@ -49,10 +49,13 @@ def reshow_with(reshow: Reshow, *models: type[BaseModel]) -> Callable[[F], F]:
               for name, info in model.model_fields.items() if info.title}
 
     def mark(endpoint: F) -> F:
-        endpoint.reshow = reshow  # type: ignore[attr-defined]  # read by FormRoute
-        endpoint.reshow_titles = titles  # type: ignore[attr-defined]
+        _RESHOW[endpoint] = (reshow, titles)
         return endpoint
     return mark
+
+
+#: endpoint -> (reshow function, field titles), filled by :func:`reshow_with`
+_RESHOW: dict[Callable[..., Any], tuple[Reshow, dict[str, str]]] = {}
 
 
 def problem_message(exc: RequestValidationError, titles: Mapping[str, str]) -> str:
@@ -74,9 +77,9 @@ class FormRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
-        reshow: Reshow | None = getattr(self.endpoint, "reshow", None)
-        if reshow is None:
+        if self.endpoint not in _RESHOW:
             return handler
+        reshow, titles = _RESHOW[self.endpoint]
 
         async def handle(request: Request) -> Response:
             try:
@@ -84,7 +87,6 @@ class FormRoute(APIRoute):
             except RequestValidationError as exc:
                 form = await request.form()
                 fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-                titles: dict[str, str] = getattr(self.endpoint, "reshow_titles", {})
                 errors = exc.errors()
                 too_long = bool(errors) and errors[0].get("type") == "string_too_long"
                 refused = Refused(fields, problem_message(exc, titles), too_long)
