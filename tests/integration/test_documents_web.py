@@ -77,3 +77,12 @@ def test_document_checks_are_audited_without_data(role_clients) -> None:  # type
                                 .order_by(AuditEntry.seq.desc())).first()
         assert entry is not None and entry.actor == "petugas.tpi"
         assert "3507015708900999" not in entry.detail
+
+
+def test_documents_page_reshows_an_over_long_field(role_clients) -> None:  # type: ignore[no-untyped-def]
+    client = role_clients["passport_officer"]
+    client.get("/documents")
+    page = client.post("/documents", data={"nik": "3" * 101, "surname": "HARAHAP",
+                                           "csrf_token": client.cookies["waspada_csrf"]})
+    assert page.status_code == 400 and "NIK terlalu panjang: paling banyak 100" in page.text
+    assert 'value="HARAHAP"' in page.text

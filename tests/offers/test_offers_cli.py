@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from waspada.offers import bulk
 from waspada.offers import cli as cli_mod
 from waspada.offers.cli import offers_app
 
@@ -168,5 +169,5 @@ def test_scan_record_lang() -> None:
     from waspada.offers import analyse
 
     a = analyse(RISKY)
-    assert cli_mod.scan_record(1, a, lang="id")["indicators"][0]["title"] == a.indicators[0].title_id
-    assert cli_mod.scan_record(1, a)["indicators"][0]["title"] == a.indicators[0].title_en
+    assert bulk.scan_record(1, a, lang="id")["indicators"][0]["title"] == a.indicators[0].title_id
+    assert bulk.scan_record(1, a)["indicators"][0]["title"] == a.indicators[0].title_en

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from waspada.identity.consistency import check_traveller
-from waspada.identity.mrz import parse_mrz
-from waspada.identity.nik import parse_nik
-from waspada.platform import audit
-from waspada.platform.deps import require
+from waspada.identity import service
+from waspada.identity.service import CheckOut
+from waspada.platform.deps import DB, require
 from waspada.platform.security.policy import Principal
 
 api_router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
+Checker = Annotated[Principal, Depends(require("documents.check"))]
 
 TD3_EXAMPLE = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
                "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
@@ -52,38 +51,21 @@ class TravellerRequest(BaseModel):
     lang: Literal["id", "en"] = "en"
 
 
-def _audit(principal: Principal, kind: str, result: dict[str, Any]) -> None:
-    audit.record("documents.check", principal, object_type="document", kind=kind,
-                 valid=result["valid"], findings=len(result["findings"]))
-
-
-@api_router.post("/mrz")
-def check_mrz(body: MRZRequest, principal: Principal = Depends(require("documents.check"))
-              ) -> dict[str, Any]:
+@api_router.post("/mrz", response_model=CheckOut)
+def check_mrz(body: MRZRequest, db: DB, principal: Checker) -> dict[str, Any]:
     """Parse and validate an ICAO 9303 MRZ (TD1, TD2, TD3, MRV-A, MRV-B)."""
-    result = parse_mrz(body.lines, ocr_tolerant=body.ocr_tolerant).to_dict(body.lang)
-    _audit(principal, "mrz", result)
-    return result
+    return service.check_mrz(db, principal, body.lines, ocr_tolerant=body.ocr_tolerant,
+                             lang=body.lang)
 
 
-@api_router.post("/nik")
-def check_nik(body: NIKRequest, principal: Principal = Depends(require("documents.check"))
-              ) -> dict[str, Any]:
+@api_router.post("/nik", response_model=CheckOut)
+def check_nik(body: NIKRequest, db: DB, principal: Checker) -> dict[str, Any]:
     """Validate a NIK; province, regency and district names; birth date and sex."""
-    result = parse_nik(body.nik).to_dict(body.lang)
-    _audit(principal, "nik", result)
-    return result
+    return service.check_nik(db, principal, body.nik, lang=body.lang)
 
 
-@api_router.post("/check")
-def check_documents(body: TravellerRequest,
-                    principal: Principal = Depends(require("documents.check"))
-                    ) -> dict[str, Any]:
+@api_router.post("/check", response_model=CheckOut)
+def check_documents(body: TravellerRequest, db: DB, principal: Checker) -> dict[str, Any]:
     """All findings about one traveller: NIK vs passport, validity rules, expiry before travel."""
     facts = body.model_dump(exclude={"lang"}, exclude_none=True)
-    checked = check_traveller(facts)
-    result = checked.to_dict(body.lang)
-    if checked.mrz is not None:
-        result["mrz"] = checked.mrz.to_dict(body.lang)
-    _audit(principal, "traveller", result)
-    return result
+    return service.check_facts(db, principal, facts, lang=body.lang)

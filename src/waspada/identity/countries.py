@@ -73,7 +73,3 @@ VALID_CODES: frozenset[str] = (
     | frozenset(SPECIMEN_CODES)
 )
 
-
-def is_valid_code(code: str) -> bool:
-    """True for an ISO 3166 alpha-3 or ICAO special code (MRZ form, ``<`` padded)."""
-    return code in VALID_CODES

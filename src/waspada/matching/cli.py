@@ -12,40 +12,32 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from datetime import date
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from pydantic import BaseModel, ValidationError
 
-from waspada.matching.records import (
-    PersonRecord,
-    RecordError,
-    parse_birth_date,
-    read_records,
-    record_from_mapping,
-)
+from waspada.matching.records import PersonRecord, RecordError, read_records
+from waspada.platform.console import err, fail, operator_session
+from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
+from waspada.platform.security.policy import CLI_PRINCIPAL
+
+M = TypeVar("M", bound=BaseModel)
 
 identity_app = typer.Typer(help="Duplicate-identity detection and record linkage (Splink).",
                            no_args_is_help=True, add_completion=False)
 watchlist_app = typer.Typer(help="Watchlist screening and management.", no_args_is_help=True,
                             add_completion=False)
-_err = Console(stderr=True)
-
-
-def _fail(message: str) -> None:
-    _err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 def _read(path: Path, what: str) -> list[PersonRecord]:
     try:
         return read_records(path)
     except RecordError as exc:
-        _fail(f"{what} {path}: {exc}")
-    raise AssertionError  # pragma: no cover
+        fail(f"{what} {path}: {exc}")
 
 
 class _Progress:
@@ -53,11 +45,11 @@ class _Progress:
         self.t0 = time.perf_counter()
 
     def __call__(self, msg: str) -> None:
-        _err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {msg}", highlight=False)
+        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {msg}", highlight=False)
 
 
 @contextlib.contextmanager
-def _stdout_to_stderr():
+def _stdout_to_stderr() -> Iterator[None]:
     """Splink prints some progress on stdout; keep stdout clean."""
     old = sys.stdout
     sys.stdout = sys.stderr
@@ -71,22 +63,21 @@ def _check_output(path: Path) -> None:
     try:
         check_output_path(path)
     except FileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
 
-def _write(path: Path, header: list[str], rows) -> int:  # type: ignore[no-untyped-def]
+def _write(path: Path, header: list[str], rows: Iterable[Sequence[object]]) -> int:
     try:
         return write_csv_atomic(path, header, rows)
     except FileError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror}")
-    raise AssertionError  # pragma: no cover
+        fail(f"cannot write {path}: {exc.strerror}")
 
 
 def _check_threshold(t: float) -> None:
     if not 0.0 < t <= 1.0:
-        _fail("--threshold must be in (0, 1]")
+        fail("--threshold must be in (0, 1]")
 
 
 @identity_app.command("dedupe")
@@ -103,7 +94,7 @@ def dedupe_cmd(
 
     _check_threshold(threshold)
     if engine not in ("duckdb", "spark"):
-        _fail("--engine must be duckdb or spark")
+        fail("--engine must be duckdb or spark")
     _check_output(output)
     progress = _Progress()
     records = _read(input, "input")
@@ -116,9 +107,9 @@ def dedupe_cmd(
             res = dedupe(records, threshold=threshold, engine=engine, model=load,
                          save_model=model if load is None else None, progress=progress)
     except ImportError as exc:
-        _fail(f"engine {engine} is not available: {exc}")
+        fail(f"engine {engine} is not available: {exc}")
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
-        _fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
+        fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
     n = _write(output, ["record_id", "cluster_id"], res.clusters)
     clusters = len({c for _, c in res.clusters})
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
@@ -155,7 +146,7 @@ def link_cmd(
                          save_model=model if load is None else None, progress=progress,
                          one_to_one=one_to_one)
     except Exception as exc:  # noqa: BLE001
-        _fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
+        fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
     n = _write(output, ["left_id", "right_id", "probability"],
                          ((a, b, f"{p:.6f}") for a, b, p in pairs))
     progress(f"wrote {n:,} pairs to {output}")
@@ -174,9 +165,9 @@ def match_cmd(
     from waspada.matching.index import WatchlistIndex
 
     if top < 1:
-        _fail("--top must be at least 1")
+        fail("--top must be at least 1")
     if not 0.0 <= threshold <= 1.0:
-        _fail("--threshold must be in [0, 1]")
+        fail("--threshold must be in [0, 1]")
     _check_output(output)
     progress = _Progress()
     wl = _read(watchlist, "watchlist")
@@ -184,7 +175,7 @@ def match_cmd(
     idx = WatchlistIndex.build(wl)
     progress(f"indexed {len(idx):,} watchlist entries")
 
-    def rows():
+    def rows() -> Iterator[tuple[str, int, str, str]]:
         for q in qs:
             for rank, m in enumerate(idx.search(q, top=top, threshold=threshold,
                                                 explain=False), 1):
@@ -194,22 +185,20 @@ def match_cmd(
     progress(f"screened {len(qs):,} queries, wrote {n:,} rows to {output}")
 
 
-# -- database-backed watchlist management --------------------------------------------------
+# -- database-backed watchlist management (through matching.service) --------------------------
 
-def _db_ready() -> None:
-    from waspada.platform.console import require_schema as _require_schema
-
-    _require_schema()
+_OPTIONS = {"list_kind": "--kind", "expires_on": "--expires"}
 
 
-def _parse_expiry(expires: str | None) -> date | None:
-    if not expires:
-        return None
+def _model(model: type[M], **fields: Any) -> M:
+    """Build an operation's input from options; a refused value is one clear line."""
     try:
-        return parse_birth_date(expires)
-    except ValueError:
-        _fail("--expires must be YYYY-MM-DD")
-    return None
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first.get("loc") else "input"
+        option = _OPTIONS.get(name, "--" + name.replace("_", "-"))
+        fail(f"{option}: {first['msg'].removeprefix('Value error, ')}")
 
 
 @watchlist_app.command("import")
@@ -222,27 +211,18 @@ def import_cmd(
     expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
 ) -> None:
     """Import watchlist entries from CSV (existing record ids are replaced)."""
-    from waspada.matching import store
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.matching import service
+    from waspada.matching.schemas import ImportIn
 
-    if not reason.strip() or not source.strip():
-        _fail("--reason and --source must not be empty")
-    exp = _parse_expiry(expires)
+    listing = _model(ImportIn, reason=reason, source=source, list_kind=kind,
+                     expires_on=expires)
     records = _read(input, "input")
-    _db_ready()
     try:
-        with session_scope() as db:
-            for r in records:
-                store.add_entry(db, r, reason=reason, source=source, list_kind=kind,
-                                expires_on=exp, actor="cli")
-            db.flush()
-            audit.record("watchlist.import", CLI_PRINCIPAL, object_type="watchlist",
-                         count=len(records), list_kind=kind, session=db)
-    except ValueError as exc:
-        _fail(str(exc))
-    _err.print(f"imported {len(records):,} entries")
+        with operator_session() as db:
+            n = service.import_entries(db, CLI_PRINCIPAL, records, listing)
+    except DomainError as exc:
+        fail(f"{input}: {exc}")
+    err.print(f"imported {n:,} entries")
 
 
 @watchlist_app.command("add")
@@ -260,31 +240,19 @@ def add_cmd(
     expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
 ) -> None:
     """Add one watchlist entry."""
-    from waspada.matching import store
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.matching import service
+    from waspada.matching.schemas import EntryIn
 
-    if not reason.strip() or not source.strip():
-        _fail("--reason and --source must not be empty")
+    entry = _model(EntryIn, record_id=record_id, full_name=full_name, reason=reason,
+                   source=source, birth_date=birth_date, sex=sex, nik=nik,
+                   passport_no=passport_no, list_kind=kind, expires_on=expires)
     try:
-        rec = record_from_mapping({"record_id": record_id, "full_name": full_name,
-                                   "birth_date": birth_date, "sex": sex, "nik": nik,
-                                   "passport_no": passport_no})
-    except RecordError as exc:
-        _fail(exc.reason)
-    exp = _parse_expiry(expires)
-    _db_ready()
-    try:
-        with session_scope() as db:
-            row = store.add_entry(db, rec, reason=reason, source=source, list_kind=kind,
-                                  expires_on=exp, actor="cli")
-            db.flush()
-            audit.record("watchlist.add", CLI_PRINCIPAL, object_type="watchlist_entry",
-                         object_id=row.id, list_kind=kind, session=db)
-    except ValueError as exc:
-        _fail(str(exc))
-    _err.print(f"added {record_id}")
+        with operator_session() as db:
+            service.add_entry(db, CLI_PRINCIPAL, entry)
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
+        fail(f"{exc}" + (f" ({detail})" if detail else ""))
+    err.print(f"added {record_id}")
 
 
 @watchlist_app.command("remove")
@@ -293,37 +261,25 @@ def remove_cmd(
     reason: Annotated[str, typer.Option(help="Why the entry is removed.")],
 ) -> None:
     """Remove (deactivate) one entry; the row and its history stay for the audit."""
-    from waspada.matching import store
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.matching import service
+    from waspada.matching.schemas import RemoveIn
 
-    if not reason.strip():
-        _fail("--reason must not be empty")
-    _db_ready()
-    with session_scope() as db:
-        row = store.remove_entry(db, record_id, reason=reason, actor="cli")
-        entry_id = row.id if row is not None else None
-        if entry_id is not None:
-            audit.record("watchlist.remove", CLI_PRINCIPAL, object_type="watchlist_entry",
-                         object_id=entry_id, session=db)
-    if entry_id is None:
-        _fail(f"no active entry {record_id!r}")
-    _err.print(f"removed {record_id}")
+    data = _model(RemoveIn, reason=reason)
+    try:
+        with operator_session() as db:
+            service.remove_entry(db, CLI_PRINCIPAL, record_id, data)
+    except DomainError as exc:
+        fail(f"{exc}: {record_id!r}")
+    err.print(f"removed {record_id}")
 
 
 @watchlist_app.command("list")
 def list_cmd(limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
     """List active entries (newest first) as CSV on stdout."""
-    from waspada.matching import store
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.matching import service
 
-    _db_ready()
-    with session_scope() as db:
+    with operator_session() as db:
         rows = [(e.record_id, e.full_name, e.birth_date or "", e.list_kind, e.source,
-                 e.expires_on or "") for e in store.active_entries(db, limit=max(1, limit))]
+                 e.expires_on or "") for e in service.list_entries(db, CLI_PRINCIPAL, limit)]
     write_csv(sys.stdout, ["record_id", "full_name", "birth_date", "kind", "source",
                            "expires_on"], rows)
-    audit.record("watchlist.list", CLI_PRINCIPAL, object_type="watchlist", count=len(rows))

@@ -1,19 +1,390 @@
-"""Matching operations that other capabilities call (they import this module or the pure core,
-never ``matching.store``).
+"""Every watchlist and duplicate-identity operation, written once for the API, pages and CLI.
 
-Added by the screening helper for issue #12 with only the read screening needs; the matching
-rewrite owns the rest of this module.
+Each function checks that the principal may act, reads or changes data through ``store``,
+records the audit entry in the same transaction, and commits once (the interfaces never commit
+and never write audit entries). A refusal is a :class:`WatchlistError` (a ``DomainError``):
+the API answers it as JSON, pages show it next to the form, the CLI prints it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.matching import store
-from waspada.matching.records import PersonRecord
+from waspada.matching.index import Match, WatchlistIndex
+from waspada.matching.records import (
+    PersonRecord,
+    RecordError,
+    record_from_mapping,
+    records_from_bytes,
+)
+from waspada.matching.schemas import (
+    PERSON_LIMITS,
+    DecisionIn,
+    EntityOut,
+    EntityQuery,
+    EntryIn,
+    ImportIn,
+    MatchRequest,
+    MatchResponse,
+    MatchResult,
+    QueryResponse,
+    RemoveIn,
+    SearchIn,
+    Total,
+)
+from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.domain import DomainError
+from waspada.platform.files import FileError, page_message
+from waspada.platform.i18n import N_
+from waspada.platform.security.policy import Principal, allowed
+
+DATASETS = ("default", "watchlist", *store.LIST_KINDS)
+SEARCH_TOP = 10
+SEARCH_THRESHOLD = 0.3
+DEDUPE_MAX_RECORDS = 50_000
+
+
+class WatchlistError(DomainError):
+    """A refused watchlist or dedupe operation."""
+
+
+class FileNotImported(WatchlistError):
+    """An uploaded or named person file cannot be read; the message names the line."""
+
+    def __init__(self, error: FileError, message: str = N_("The file was not imported: {detail}")
+                 ) -> None:
+        self.file_error = error
+        super().__init__("invalid_file", message, status=400, detail=str(error))
+
+    def localized(self, gettext: Any) -> str:
+        return gettext(self.message).format(detail=page_message(self.file_error))
+
+
+def _require(principal: Principal, action: str) -> None:
+    if not (principal.is_cli or allowed(principal, action)):
+        raise WatchlistError("forbidden", N_("Your role is not allowed to do this."),
+                             status=403)
+
+
+# -- screening -------------------------------------------------------------------------------
+
+def _first(props: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        for value in props.get(key) or []:
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return None
+
+
+def query_records(qid: str, query: EntityQuery) -> list[PersonRecord]:
+    """One PersonRecord per name given (yente compares every name, at most five)."""
+    if query.schema_ not in ("Person", "LegalEntity", "Thing"):
+        raise WatchlistError("unsupported_schema", N_("query {qid}: only schema Person is "
+                                                      "supported"), status=422, qid=qid)
+    props = query.properties
+    names = [n for n in props.get("name", []) if isinstance(n, str) and n.strip()][:5]
+    if not names:
+        raise WatchlistError("name_required", N_("query {qid}: properties.name is required"),
+                             status=422, qid=qid)
+    birth = _first(props, "birthDate")
+    if birth and len(birth) > 10 and birth[10] in "T ":  # a date-time: its date part
+        birth = birth[:10]
+    sex = _first(props, "gender", "sex")
+    if sex:
+        sex = {"male": "M", "female": "F"}.get(sex.lower(), sex)
+    out = []
+    for name in names:
+        try:
+            out.append(record_from_mapping({
+                "record_id": qid, "full_name": name, "birth_date": birth,
+                "sex": sex, "nik": _first(props, "idNumber", "nationalId"),
+                "passport_no": _first(props, "passportNumber"),
+                "phone": _first(props, "phone"), "birth_place": _first(props, "birthPlace")}))
+        except RecordError as exc:
+            raise WatchlistError("invalid_query", N_("query {qid}: {reason}"), status=422,
+                                 qid=qid, reason=exc.reason) from None
+    return out
+
+
+def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
+    """An entry in yente's entity shape (a bare id when the entry is gone)."""
+    if entry is None:
+        return EntityOut(id=record_id, caption=record_id, schema_="Person", properties={})
+    props: dict[str, list[str]] = {"name": [entry.full_name]}
+    if entry.birth_date:
+        props["birthDate"] = [entry.birth_date.isoformat()]
+    if entry.sex:
+        props["gender"] = ["male" if entry.sex == "M" else "female"]
+    if entry.nik:
+        props["idNumber"] = [entry.nik]
+    if entry.passport_no:
+        props["passportNumber"] = [entry.passport_no]
+    props["topics"] = [entry.list_kind]
+    return EntityOut(id=entry.record_id, caption=entry.full_name, schema_="Person",
+                     properties=props,
+                     datasets=[entry.list_kind], reason=entry.reason, source=entry.source,
+                     expires_on=entry.expires_on)
+
+
+def features_summary(explanation: dict[str, Any]) -> dict[str, float]:
+    """Flat feature -> weight (yente's ``features``)."""
+    return {k: round(float(v["weight"]), 2) for k, v in explanation.items()
+            if isinstance(v, dict) and "weight" in v}
+
+
+def screen(db: Session, principal: Principal, body: MatchRequest, *, threshold: float,
+           limit: int, dataset: str = "default") -> MatchResponse:
+    """Screen people against the watchlist (yente's match shape); audited with counts only."""
+    _require(principal, "watchlist.screen")
+    if dataset not in DATASETS:
+        raise WatchlistError("unknown_dataset", N_("unknown dataset; use one of {datasets}"),
+                             status=404, datasets=", ".join(DATASETS))
+    idx = store.watchlist_index(db)
+    responses: dict[str, QueryResponse] = {}
+    for qid, query in body.queries.items():
+        best: dict[str, Match] = {}
+        for rec in query_records(qid, query):
+            for m in idx.search(rec, top=limit, threshold=min(threshold, 0.2)):
+                if m.record_id not in best or best[m.record_id].score < m.score:
+                    best[m.record_id] = m
+        matches = sorted(best.values(), key=lambda m: (-m.score, m.record_id))
+        entries = store.entry_details(db, [m.record_id for m in matches])
+        results: list[MatchResult] = []
+        for m in matches:
+            e = entries.get(m.record_id)
+            if dataset not in ("default", "watchlist") and (e is None or e.list_kind != dataset):
+                continue
+            results.append(MatchResult(
+                **entity(e, m.record_id).model_dump(by_alias=False), score=round(m.score, 4),
+                match=m.score >= threshold, features=features_summary(m.explanation),
+                explanation=m.explanation))
+            if len(results) >= limit:
+                break
+        responses[qid] = QueryResponse(query=query.model_dump(by_alias=True), results=results,
+                                       total=Total(value=len(results)))
+    detail: dict[str, Any] = {"dataset": dataset} if dataset != "default" else {"via_api": True}
+    audit.record("watchlist.screen", principal, object_type="watchlist",
+                 queries=len(body.queries),
+                 results=sum(len(r.results) for r in responses.values()), session=db, **detail)
+    db.commit()
+    return MatchResponse(responses=responses, limit=limit, threshold=threshold, dataset=dataset)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    match: Match
+    entry: store.WatchlistEntry | None
+
+
+def search(db: Session, principal: Principal, data: SearchIn) -> list[Candidate]:
+    """The search page's ranked candidates for one person."""
+    _require(principal, "watchlist.screen")
+    try:
+        rec = record_from_mapping({"record_id": "query", **data.model_dump()})
+    except RecordError as exc:
+        if exc.params.get("column") == "full_name":
+            raise WatchlistError("name_required", N_("Enter the full name."),
+                                 problems={"full_name": N_("Enter the full name.")}) from None
+        raise WatchlistError("invalid_query",
+                             N_("Check the birth date (YYYY-MM-DD) and sex.")) from None
+    matches = store.watchlist_index(db).search(rec, top=SEARCH_TOP, threshold=SEARCH_THRESHOLD)
+    entries = store.entry_details(db, [m.record_id for m in matches])
+    audit.record("watchlist.screen", principal, object_type="watchlist", via_page=True,
+                 results=len(matches), top_ids=[m.record_id for m in matches[:5]], session=db)
+    db.commit()
+    return [Candidate(m, entries.get(m.record_id)) for m in matches]
+
+
+# -- management ------------------------------------------------------------------------------
+
+def list_entries(db: Session, principal: Principal, limit: int) -> list[store.WatchlistEntry]:
+    """Active entries, newest first (a read of personal data: audited with the count)."""
+    _require(principal, "watchlist.manage")
+    rows = store.active_entries(db, limit=max(1, limit))
+    audit.record("watchlist.list", principal, object_type="watchlist", count=len(rows),
+                 session=db)
+    db.commit()
+    return rows
+
+
+def _check_limits(rec: PersonRecord, line: int | None = None) -> None:
+    for column, limit in PERSON_LIMITS.items():
+        value = getattr(rec, column)
+        if isinstance(value, str) and len(value) > limit:
+            raise RecordError(f"{column} is longer than {limit} characters", line,
+                              code="field_too_long", column=column)
+
+
+def add_entry(db: Session, principal: Principal, data: EntryIn) -> store.WatchlistEntry:
+    """Add one entry (or reactivate and replace the entry with this id)."""
+    _require(principal, "watchlist.manage")
+    try:
+        rec = record_from_mapping(data.person())
+        _check_limits(rec)
+    except RecordError as exc:
+        column = str(exc.params.get("column", "record_id"))
+        raise WatchlistError("invalid_entry",
+                             N_("Check the entry: id, name, dates (YYYY-MM-DD), sex."),
+                             status=422, problems={column: exc.reason}) from None
+    row = store.add_entry(db, rec, reason=data.reason, source=data.source,
+                          list_kind=data.list_kind, expires_on=data.expires_on,
+                          actor=principal.username)
+    db.flush()  # assigns row.id for the audit entry
+    audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
+                 list_kind=row.list_kind, session=db)
+    db.commit()
+    return row
+
+
+def read_import_file(data: bytes, *, source: str, max_bytes: int) -> list[PersonRecord]:
+    """Parse an uploaded person CSV; :class:`FileNotImported` names the bad line."""
+    try:
+        return records_from_bytes(data, source=source, max_bytes=max_bytes)
+    except FileError as exc:
+        raise FileNotImported(exc) from None
+
+
+def import_entries(db: Session, principal: Principal, records: Sequence[PersonRecord],
+                   listing: ImportIn) -> int:
+    """Add every record with the same listing: all rows or none, one audit entry."""
+    _require(principal, "watchlist.manage")
+    try:
+        for line, rec in enumerate(records, 2):  # line 1 is the header
+            _check_limits(rec, line)
+    except RecordError as exc:
+        raise FileNotImported(exc) from None
+    for rec in records:
+        store.add_entry(db, rec, reason=listing.reason, source=listing.source,
+                        list_kind=listing.list_kind, expires_on=listing.expires_on,
+                        actor=principal.username)
+    audit.record("watchlist.import", principal, object_type="watchlist", count=len(records),
+                 list_kind=listing.list_kind, session=db)
+    db.commit()
+    return len(records)
+
+
+def remove_entry(db: Session, principal: Principal, record_id: str, data: RemoveIn
+                 ) -> store.WatchlistEntry:
+    """Deactivate an entry; the row and its history stay for the audit."""
+    _require(principal, "watchlist.manage")
+    row = store.remove_entry(db, record_id, reason=data.reason, actor=principal.username)
+    if row is None:
+        raise WatchlistError("not_found", N_("No active watchlist entry has this id."),
+                             status=404)
+    audit.record("watchlist.remove", principal, object_type="watchlist_entry",
+                 object_id=row.id, session=db)
+    db.commit()
+    return row
+
+
+# -- duplicate identities (runs saved from the page) ------------------------------------------
+
+def recent_runs(db: Session, limit: int = 50) -> list[store.DedupeRun]:
+    """Run headers (dates, counts; no personal data)."""
+    return list(db.scalars(select(store.DedupeRun).order_by(store.DedupeRun.id.desc())
+                           .limit(limit)))
+
+
+def database_records(db: Session) -> list[PersonRecord]:
+    return store.person_records(db, limit=DEDUPE_MAX_RECORDS)
+
+
+def run_dedupe(db: Session, principal: Principal, records: list[PersonRecord], *, origin: str,
+               threshold: float) -> store.DedupeRun:
+    """Cluster ``records`` and save the clusters for review."""
+    from waspada.matching.pipeline import dedupe
+
+    _require(principal, "dedupe.run")
+    if not 0.0 < threshold <= 1.0:
+        raise WatchlistError("bad_threshold", N_("The threshold must be between 0 and 1."))
+    if len(records) < 2:
+        raise WatchlistError("too_few_records", N_("At least two records are needed."))
+    if len(records) > DEDUPE_MAX_RECORDS:
+        raise WatchlistError("too_many_records",
+                             N_("Too many records for the page; use the command line."))
+    try:
+        for line, rec in enumerate(records, 2):
+            _check_limits(rec, line)
+    except RecordError as exc:
+        raise FileNotImported(exc, N_("The file was not read: {detail}")) from None
+    try:
+        result = dedupe(records, threshold=threshold)
+    except Exception:  # noqa: BLE001 - any engine failure is one clear message
+        raise WatchlistError("dedupe_failed", N_("The deduplication failed. Check the file and "
+                                                 "try again."), status=500) from None
+    run = store.save_run(db, actor=principal.username, origin=origin, threshold=threshold,
+                         records=records, clusters=result.clusters)
+    db.flush()
+    audit.record("dedupe.run", principal, object_type="dedupe_run", object_id=run.id,
+                 origin=origin, records=len(records), clusters=run.n_clusters, session=db)
+    db.commit()
+    return run
+
+
+@dataclass(frozen=True)
+class RunReview:
+    run: store.DedupeRun
+    clusters: list[store.DedupeCluster]
+    members: dict[int, list[store.DedupeMember]]
+
+
+def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
+    """A run's clusters and their members (a read of personal data: audited)."""
+    _require(principal, "dedupe.review")
+    run = db.get(store.DedupeRun, run_id)
+    if run is None:
+        raise WatchlistError("not_found", N_("The page or record you asked for does not exist."),
+                             status=404)
+    clusters = list(db.scalars(select(store.DedupeCluster).where(
+        store.DedupeCluster.run_id == run_id).order_by(store.DedupeCluster.id).limit(500)))
+    members: dict[int, list[store.DedupeMember]] = {c.id: [] for c in clusters}
+    if clusters:
+        for m in db.scalars(select(store.DedupeMember).where(
+                store.DedupeMember.cluster_id.in_(list(members)))):
+            members[m.cluster_id].append(m)
+    audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
+                 clusters=len(clusters), session=db)
+    db.commit()
+    return RunReview(run, clusters, members)
+
+
+def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: DecisionIn
+                   ) -> store.DedupeCluster:
+    """Confirm or split a cluster."""
+    _require(principal, "dedupe.review")
+    cluster = db.get(store.DedupeCluster, cluster_id)
+    if cluster is None:
+        raise WatchlistError("not_found", N_("The page or record you asked for does not exist."),
+                             status=404)
+    if data.decision not in ("confirmed", "split"):
+        raise WatchlistError("bad_decision", N_("The request is not valid."))
+    cluster.status = data.decision
+    cluster.decided_by = principal.username
+    cluster.decided_at = utcnow()
+    audit.record("dedupe.review", principal, object_type="dedupe_cluster", object_id=cluster.id,
+                 run_id=cluster.run_id, decision=data.decision, size=cluster.size, session=db)
+    db.commit()
+    return cluster
+
+
+# -- reads used by other capabilities ---------------------------------------------------------
+# (screening screens each traveller against the watchlist; it audits its own assessment)
+
+def watchlist_index(db: Session) -> WatchlistIndex:
+    """The process-wide index over active entries (see :func:`store.watchlist_index`)."""
+    return store.watchlist_index(db)
+
+
+def entry_details(db: Session, record_ids: list[str]) -> dict[str, store.WatchlistEntry]:
+    """Entries by record id (for showing the candidates a search found)."""
+    return store.entry_details(db, record_ids)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ watchlist's version (count of entries, newest id, newest change) moves.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -23,22 +24,34 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
+from waspada.matching.schemas import (
+    ACTOR_MAX,
+    ADDRESS_MAX,
+    BIRTH_PLACE_MAX,
+    DOC_NO_MAX,
+    FULL_NAME_MAX,
+    LIST_KIND_MAX,
+    LIST_KINDS,
+    RECORD_ID_MAX,
+    SOURCE_MAX,
+)
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
-LIST_KINDS = ("pencegahan", "recruiter", "victim", "postponed", "other")
+__all__ = ["LIST_KINDS", "WatchlistEntry", "PersonRecordRow", "DedupeRun", "DedupeCluster",
+           "DedupeMember"]
 
 
 class _PersonColumns:
     """The person columns both tables share (the CSV columns of :class:`PersonRecord`)."""
 
-    record_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    full_name: Mapped[str] = mapped_column(String(300))
+    record_id: Mapped[str] = mapped_column(String(RECORD_ID_MAX), unique=True, index=True)
+    full_name: Mapped[str] = mapped_column(String(FULL_NAME_MAX))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    birth_place: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    birth_place: Mapped[str | None] = mapped_column(String(BIRTH_PLACE_MAX), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX), nullable=True)
+    passport_no: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
     nik: Mapped[str | None]
 
     def _record(self, source: str) -> PersonRecord:
@@ -51,16 +64,16 @@ class WatchlistEntry(_PersonColumns, Base):
     __tablename__ = "matching_watchlist_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    list_kind: Mapped[str] = mapped_column(String(20), default="other")
+    nik: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True, index=True)
+    list_kind: Mapped[str] = mapped_column(String(LIST_KIND_MAX), default="other")
     reason: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="")
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[str] = mapped_column(String(ACTOR_MAX), default="")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    removed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    removed_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX), nullable=True)
     removal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     def to_record(self) -> PersonRecord:
@@ -73,8 +86,8 @@ class PersonRecordRow(_PersonColumns, Base):
     __tablename__ = "matching_person_records"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    source: Mapped[str] = mapped_column(String(200), default="")
+    nik: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def to_record(self) -> PersonRecord:
@@ -86,7 +99,7 @@ class DedupeRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(ACTOR_MAX))
     origin: Mapped[str] = mapped_column(String(20))  # upload | database
     threshold: Mapped[str] = mapped_column(String(16))
     n_records: Mapped[int] = mapped_column(Integer, default=0)
@@ -103,7 +116,7 @@ class DedupeCluster(Base):
     cluster_key: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed | split
-    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
@@ -113,43 +126,40 @@ class DedupeMember(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("matching_dedupe_clusters.id"),
                                             index=True)
-    record_id: Mapped[str] = mapped_column(String(64))
-    full_name: Mapped[str] = mapped_column(String(300))
+    record_id: Mapped[str] = mapped_column(String(RECORD_ID_MAX))
+    full_name: Mapped[str] = mapped_column(String(FULL_NAME_MAX))
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
-    nik: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    passport_no: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    nik: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
+    passport_no: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
 
 
 # -- watchlist ---------------------------------------------------------------------------------
 
-def _clip(v: str | None, n: int) -> str | None:
-    return None if v is None else v[:n]
-
-
 def add_entry(db: Session, rec: PersonRecord, *, reason: str, source: str, list_kind: str,
               expires_on: date | None, actor: str) -> WatchlistEntry:
-    """Add (or reactivate and replace) an entry; the caller commits and audits."""
+    """Add (or reactivate and replace) an entry; the service checked the limits, audits and
+    commits."""
     if list_kind not in LIST_KINDS:
         raise ValueError(f"list kind must be one of {', '.join(LIST_KINDS)}")
     row = db.scalar(select(WatchlistEntry).where(WatchlistEntry.record_id == rec.record_id))
     if row is None:
-        row = WatchlistEntry(record_id=rec.record_id[:64])
+        row = WatchlistEntry(record_id=rec.record_id)
         db.add(row)
-    row.full_name = rec.full_name[:300]
+    row.full_name = rec.full_name
     row.birth_date = rec.birth_date
     row.sex = rec.sex
-    row.birth_place = _clip(rec.birth_place, 200)
-    row.address = _clip(rec.address, 500)
-    row.nik = _clip(rec.nik, 32)
-    row.passport_no = _clip(rec.passport_no, 32)
-    row.phone = _clip(rec.phone, 32)
+    row.birth_place = rec.birth_place
+    row.address = rec.address
+    row.nik = rec.nik
+    row.passport_no = rec.passport_no
+    row.phone = rec.phone
     row.list_kind = list_kind
-    row.reason = reason[:2000]
-    row.source = source[:200]
+    row.reason = reason
+    row.source = source
     row.expires_on = expires_on
     row.active = True
-    row.created_by = actor[:64]
+    row.created_by = actor
     row.changed_at = utcnow()
     row.removed_by = None
     row.removal_reason = None
@@ -163,8 +173,8 @@ def remove_entry(db: Session, record_id: str, *, reason: str, actor: str
     if row is None:
         return None
     row.active = False
-    row.removed_by = actor[:64]
-    row.removal_reason = reason[:2000]
+    row.removed_by = actor
+    row.removal_reason = reason
     row.changed_at = utcnow()
     return row
 
@@ -182,7 +192,10 @@ def active_entries(db: Session, limit: int | None = None) -> list[WatchlistEntry
     return list(db.scalars(stmt))
 
 
-def watchlist_version(db: Session) -> tuple:
+Version = tuple[int | None, datetime | None, str]
+
+
+def watchlist_version(db: Session) -> Version:
     """Cheap on a million entries: both maxima come from indexes. Entries are never deleted
     (removal sets ``active`` and ``changed_at``), so the newest id and change time identify
     the state; the date makes expired entries drop out at midnight."""
@@ -191,8 +204,19 @@ def watchlist_version(db: Session) -> tuple:
     return (newest_id, newest_change, date.today().isoformat())
 
 
+@dataclass
+class _IndexCache:
+    version: Version | None = None
+    index: WatchlistIndex | None = None
+
+
 _cache_lock = threading.Lock()
-_cache: dict[str, object] = {"version": None, "index": None}
+_cache = _IndexCache()
+
+
+def _build_index(db: Session) -> WatchlistIndex:
+    return WatchlistIndex.build([e.to_record() for e in db.scalars(
+        select(WatchlistEntry).where(_active_clause()))])
 
 
 def watchlist_index(db: Session) -> WatchlistIndex:
@@ -204,26 +228,21 @@ def watchlist_index(db: Session) -> WatchlistIndex:
     """
     version = watchlist_version(db)
     with _cache_lock:
-        index = _cache["index"]
-        old = _cache["version"]
+        index, old = _cache.index, _cache.version
         if index is None or old is None or old[2] != version[2]:
-            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
-                _active_clause()))]
-            index = WatchlistIndex.build(recs)
+            index = _build_index(db)
         elif old != version and old[1] is not None:
             today = date.today()
             for entry in db.scalars(select(WatchlistEntry)
                                     .where(WatchlistEntry.changed_at >= old[1])):
                 if entry.active and (entry.expires_on is None or entry.expires_on >= today):
-                    index.add(entry.to_record())  # type: ignore[union-attr]
+                    index.add(entry.to_record())
                 else:
-                    index.remove(entry.record_id)  # type: ignore[union-attr]
+                    index.remove(entry.record_id)
         elif old != version:  # the watchlist was empty before
-            recs = [e.to_record() for e in db.scalars(select(WatchlistEntry).where(
-                _active_clause()))]
-            index = WatchlistIndex.build(recs)
-        _cache["index"], _cache["version"] = index, version
-        return index  # type: ignore[return-value]
+            index = _build_index(db)
+        _cache.index, _cache.version = index, version
+        return index
 
 
 def entry_details(db: Session, record_ids: list[str]) -> dict[str, WatchlistEntry]:
@@ -242,7 +261,7 @@ def person_records(db: Session, limit: int = 200_000) -> list[PersonRecord]:
 
 def save_run(db: Session, *, actor: str, origin: str, threshold: float,
              records: list[PersonRecord], clusters: list[tuple[str, str]]) -> DedupeRun:
-    run = DedupeRun(created_by=actor[:64], origin=origin, threshold=f"{threshold:g}",
+    run = DedupeRun(created_by=actor, origin=origin, threshold=f"{threshold:g}",
                     n_records=len(records))
     db.add(run)
     db.flush()
@@ -260,8 +279,8 @@ def save_run(db: Session, *, actor: str, origin: str, threshold: float,
         db.flush()
         for rid in members:
             r = recs[rid]
-            db.add(DedupeMember(cluster_id=c.id, record_id=rid[:64], full_name=r.full_name[:300],
-                                birth_date=r.birth_date, sex=r.sex, nik=_clip(r.nik, 32),
-                                passport_no=_clip(r.passport_no, 32)))
+            db.add(DedupeMember(cluster_id=c.id, record_id=rid, full_name=r.full_name,
+                                birth_date=r.birth_date, sex=r.sex, nik=r.nik,
+                                passport_no=r.passport_no))
     run.n_clusters = n
     return run

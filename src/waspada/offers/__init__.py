@@ -3,7 +3,7 @@
 Entry point: :func:`analyse`. Pure: no DB, no web, no network.
 """
 
-from .agencies import AgencyMatch, match_agency
-from .analyse import OfferAnalysis, analyse
+from waspada.offers.agencies import AgencyMatch, match_agency
+from waspada.offers.analyse import OfferAnalysis, analyse
 
 __all__ = ["AgencyMatch", "OfferAnalysis", "analyse", "match_agency"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalogue import load_catalogue
-from .extract import Entities, extract
-from .language import identify
-from .model import load_model
-from .normalise import MAX_CHARS, normalise
-from .score import LEVEL_LABELS, evaluate_rules, fuse, level_for
+from waspada.offers.catalogue import load_catalogue
+from waspada.offers.extract import Entities, extract
+from waspada.offers.language import identify
+from waspada.offers.model import load_model
+from waspada.offers.normalise import MAX_CHARS, normalise
+from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
@@ -130,7 +130,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
     model = load_model() if use_model else None
     p = model.predict_proba(norm.text) if model is not None else None
     score = fuse(rule, p)
-    from .score import _sigmoid
+    from waspada.offers.score import _sigmoid
 
     rule_score = _sigmoid(rule.z_rule)
     inds: list[FiredIndicator] = []

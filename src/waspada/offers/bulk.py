@@ -9,7 +9,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from waspada.platform.files import (
     MAX_FILE_BYTES,
@@ -20,6 +20,9 @@ from waspada.platform.files import (
     loads_json,
     read_csv,
 )
+
+if TYPE_CHECKING:
+    from waspada.offers.analyse import OfferAnalysis
 
 Kind = Literal["csv", "jsonl"]
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -153,6 +156,25 @@ def _csv(data: bytes, text_field: str, id_field: str, summary: ReadSummary
             yield Record(row.line, values.get(id_field) or row.line, values[text_field])
     except FileError as exc:
         raise UploadError(str(exc), code=exc.code, line=exc.line, **exc.params) from None
+
+
+def scan_record(rec_id: Any, analysis: OfferAnalysis, lang: str = "en") -> dict[str, Any]:
+    """The stable per-record object of a scan (CLI output lines, page results, downloads)."""
+    return {
+        "id": rec_id,
+        "score": round(analysis.score, 4),
+        "level": analysis.level,
+        "language": analysis.language,
+        "indicators": [
+            {"code": i.code, "title": i.title_en if lang == "en" else i.title_id,
+             "evidence": [e.to_dict() for e in i.evidence]}
+            for i in analysis.indicators
+        ],
+        "entities": analysis.entities.to_dict(),
+        "model_probability": (None if analysis.model_probability is None
+                              else round(analysis.model_probability, 4)),
+        "truncated": analysis.truncated,
+    }
 
 
 def aggregate_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

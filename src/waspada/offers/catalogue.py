@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .normalise import Normalised
+from waspada.offers.normalise import Normalised
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(

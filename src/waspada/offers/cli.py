@@ -12,6 +12,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from waspada.offers import bulk
+from waspada.offers.analyse import analyse
+from waspada.offers.bulk import scan_record
+from waspada.platform.console import err, fail
 from waspada.platform.files import (
     FileError,
     check_output_path,
@@ -20,12 +24,10 @@ from waspada.platform.files import (
     write_lines_atomic,
 )
 
-from . import bulk
-from .analyse import OfferAnalysis, analyse
+__all__ = ["offers_app", "scan_record"]
 
 offers_app = typer.Typer(help="Analyse job offers for trafficking / scam-compound risk.",
                          no_args_is_help=True, add_completion=False)
-_err = Console(stderr=True)
 
 JSONL_EXT = {".jsonl", ".ndjson", ".json"}
 AUTO_PARALLEL_MIN = 2000
@@ -33,35 +35,11 @@ AUTO_PARALLEL_MIN = 2000
 CSV_EXT = {".csv"}
 
 
-def scan_record(rec_id: Any, analysis: OfferAnalysis, lang: str = "en") -> dict[str, Any]:
-    """The stable per-record object written by ``scan``."""
-    return {
-        "id": rec_id,
-        "score": round(analysis.score, 4),
-        "level": analysis.level,
-        "language": analysis.language,
-        "indicators": [
-            {"code": i.code, "title": i.title_en if lang == "en" else i.title_id,
-             "evidence": [e.to_dict() for e in i.evidence]}
-            for i in analysis.indicators
-        ],
-        "entities": analysis.entities.to_dict(),
-        "model_probability": (None if analysis.model_probability is None
-                              else round(analysis.model_probability, 4)),
-        "truncated": analysis.truncated,
-    }
-
-
 def _analyse_one(item: tuple[Any, str]) -> str:
     """One output line (serialised in the worker, so the parent stays light)."""
     rec_id, text = item
     return dumps_json(scan_record(rec_id, analyse(text)), ensure_ascii=False,
                       sort_keys=True) + "\n"
-
-
-def _error(message: str) -> typer.Exit:
-    _err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
 
 
 @offers_app.command()
@@ -75,8 +53,7 @@ def check(
         raw = sys.stdin.buffer.read()
         text = raw.decode("utf-8", errors="replace")
     if lang not in ("id", "en"):
-        _err.print("[red]error:[/red] --lang must be 'id' or 'en'")
-        raise typer.Exit(2)
+        fail("--lang must be 'id' or 'en'")
     a = analyse(text)
     if as_json:
         sys.stdout.write(json.dumps(a.to_dict(lang), ensure_ascii=False, sort_keys=True) + "\n")
@@ -118,14 +95,14 @@ def scan(
     """
     ext = input.suffix.lower()
     if ext not in JSONL_EXT | CSV_EXT:
-        raise _error(f"unsupported input type '{ext}' (use .jsonl or .csv)")
+        fail(f"unsupported input type '{ext}' (use .jsonl or .csv)")
     if not input.is_file():
-        raise _error(f"input file not found: {input}")
+        fail(f"input file not found: {input}")
     if output is not None:
         try:
             check_output_path(output)
         except FileError as e:
-            raise _error(str(e)) from None
+            fail(str(e))
     bad: list[bulk.BadRecord] = []
     good: list[tuple[Any, str]] = []
     summary = bulk.ReadSummary()
@@ -138,17 +115,17 @@ def scan(
             else:
                 good.append((item.record_id, item.text))
     except FileError as e:
-        raise _error(f"{input}: {e}") from None
+        fail(f"{input}: {e}")
     for item in bad:
         label = "skipped" if skip_bad else "bad record on"
-        _err.print(f"[yellow]{label} line {item.line}:[/yellow] {item.reason}", highlight=False)
+        err.print(f"[yellow]{label} line {item.line}:[/yellow] {item.reason}", highlight=False)
     if bad and not skip_bad:
-        raise _error(f"{len(bad)} bad record(s) in {input}; nothing written "
+        fail(f"{len(bad)} bad record(s) in {input}; nothing written "
                      "(fix them, or use --skip-bad to scan the good records)")
     if summary.multiline:
         spans = ", ".join(f"{a}-{b}" for a, b in summary.multiline[:10])
         more = "" if len(summary.multiline) <= 10 else f" and {len(summary.multiline) - 10} more"
-        _err.print(f"note: {len(summary.multiline)} record(s) hold line breaks inside a quoted "
+        err.print(f"note: {len(summary.multiline)} record(s) hold line breaks inside a quoted "
                    f"field (lines {spans}{more})", highlight=False)
 
     n_workers = workers if workers > 0 else (min(os.cpu_count() or 1, 4)
@@ -166,7 +143,7 @@ def scan(
             pool = ctx.Pool(n_workers)
         try:
             with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
-                          console=_err, transient=True) as prog:
+                          console=err, transient=True) as prog:
                 task = prog.add_task("scan", total=len(good))
                 it = (pool.imap(_analyse_one, good, chunksize=32) if pool is not None
                       else map(_analyse_one, good))
@@ -186,10 +163,10 @@ def scan(
         else:
             write_lines_atomic(output, results())
     except FileError as e:
-        raise _error(str(e)) from None
+        fail(str(e))
     except OSError as e:
-        raise _error(f"cannot write {output}: {e.strerror}") from None
-    _err.print(f"{len(good)} records analysed, {len(bad)} skipped")
+        fail(f"cannot write {output}: {e.strerror}")
+    err.print(f"{len(good)} records analysed, {len(bad)} skipped")
 
 
 @offers_app.command()
@@ -198,17 +175,16 @@ def train(
     output: Annotated[Path | None, typer.Option(help="Model file (default: packaged).")] = None,
 ) -> None:
     """Rebuild the statistical model from the labelled corpus; print held-out metrics."""
-    from .model import train as _train
+    from waspada.offers.model import train as _train
 
     if not (data / "corpus.csv").is_file():
-        _err.print(f"[red]error:[/red] {data / 'corpus.csv'} not found")
-        raise typer.Exit(2)
+        fail(f"{data / 'corpus.csv'} not found")
     try:
         if output is not None:
             check_output_path(output)
         metrics = _train(data, output)
     except FileError as e:
-        raise _error(str(e)) from None
+        fail(str(e))
     sys.stdout.write(dumps_json(metrics, indent=2, sort_keys=True) + "\n")
 
 
@@ -219,21 +195,17 @@ def import_agencies(
     source: Annotated[str, typer.Option(help="Where the registry comes from.")] = "",
 ) -> None:
     """Load the licensed placement-agency (P3MI) registry into the database (all or nothing)."""
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
+    from waspada.offers import service
+    from waspada.platform.console import operator_session
+    from waspada.platform.domain import DomainError
     from waspada.platform.security.policy import CLI_PRINCIPAL
 
-    from .store import AgencyImportError, parse_agency_csv
-    from .store import import_agencies as _import
-
     try:
-        rows = parse_agency_csv(read_bytes(file))
-    except AgencyImportError as e:
-        raise _error(f"{file.name}: {e}") from None
-    except FileError as e:
-        raise _error(str(e)) from None
-    with session_scope() as session:
-        result = _import(session, rows, source or file.name)
-    audit.record("agencies.import", CLI_PRINCIPAL, object_type="offer_agency",
-                 rows=result.rows, added=result.added, updated=result.updated)
+        data = read_bytes(file)
+        with operator_session() as session:
+            result = service.import_agencies(session, CLI_PRINCIPAL, data, source or file.name)
+    except FileError as e:  # AgencyImportError names the line
+        fail(f"{file.name}: {e}")
+    except DomainError as e:
+        fail(str(e))
     Console().print(f"{result.rows} agencies: {result.added} added, {result.updated} updated")

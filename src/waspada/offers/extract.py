@@ -15,8 +15,8 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from .normalise import Normalised
-from .spans import SpanIndex
+from waspada.offers.normalise import Normalised
+from waspada.offers.spans import SpanIndex
 
 DEFAULT_RATES: dict[str, float] = {
     "IDR": 1.0, "USD": 16_000.0, "USDT": 16_000.0, "MYR": 3_600.0, "THB": 460.0, "KHR": 4.0,

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from waspada.offers.normalise import normalise
 from waspada.platform.files import (
     FileError,
     atomic_writer,
@@ -26,8 +27,6 @@ from waspada.platform.files import (
     read_bytes,
     read_csv,
 )
-
-from .normalise import normalise
 
 MODEL_FILE = "offer_model.json"
 MODEL_INPUT_CHARS = 4000

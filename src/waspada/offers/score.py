@@ -26,10 +26,10 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .agencies import AgencyMatch, match_agency
-from .catalogue import GROUPS, Catalogue, context_hits, find_matches
-from .extract import Entities
-from .normalise import Normalised
+from waspada.offers.agencies import AgencyMatch, match_agency
+from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
+from waspada.offers.extract import Entities
+from waspada.offers.normalise import Normalised
 
 B0 = -4.2
 BETA = {"destination": 2.4, "job": 1.3, "lure": 2.0, "process": 1.6, "control": 3.0}

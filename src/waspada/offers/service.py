@@ -1,18 +1,244 @@
-"""Offer operations that other capabilities call (they import this module or the pure core,
-never ``offers.store``).
+"""Every offer operation, written once for the API, pages and CLI.
 
-Added by the screening helper for issue #12 with only the read screening needs; the offers
-rewrite owns the rest of this module.
+Each function checks that the principal may act (the public check and report have no
+principal), changes data through ``store``, records the audit entry in the same transaction,
+and commits once; the interfaces never commit and never write audit entries. A refusal is an
+:class:`OfferError` (a ``DomainError``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .analyse import analyse
-from .store import agency_names
+from waspada.offers import bulk, store
+from waspada.offers.analyse import OfferAnalysis, analyse
+from waspada.offers.schemas import (
+    FILENAME_MAX,
+    PUBLIC_MAX_CHARS,
+    SOURCE_MAX,
+    OfferCheckRequest,
+    ReportIn,
+    ReportStatusIn,
+    ScanIn,
+)
+from waspada.platform import audit
+from waspada.platform.domain import DomainError
+from waspada.platform.files import FileError, dumps_json, page_message
+from waspada.platform.i18n import N_
+from waspada.platform.security.policy import Principal, allowed
+
+SCAN_MAX_BYTES = 10 * 1024 * 1024
+SCAN_MAX_RECORDS = 20_000
+
+
+class OfferError(DomainError):
+    """A refused offer operation."""
+
+
+class ScanFileError(OfferError):
+    """The uploaded file cannot be scanned; the page shows the line in the user's language."""
+
+    def __init__(self, error: FileError) -> None:
+        self.file_error = error
+        super().__init__("invalid_file", N_("The file was not scanned: {detail}"), status=400,
+                         detail=str(error))
+
+    def localized(self, gettext: Any) -> str:
+        return gettext(self.message).format(detail=page_message(self.file_error))
+
+
+def _require(principal: Principal, action: str) -> None:
+    if not (principal.is_cli or allowed(principal, action)):
+        raise OfferError("forbidden", N_("Your role is not allowed to do this."), status=403)
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+def check_offer(db: Session, principal: Principal, body: OfferCheckRequest) -> dict[str, Any]:
+    """An officer's check of one offer (audited: level and length, never the text)."""
+    _require(principal, "offers.check")
+    result = analyse(body.text, agencies=agency_names(db)).to_dict(body.lang)
+    audit.record("offers.check", principal, object_type="offer", level=result["level"],
+                 chars=len(body.text), session=db)
+    db.commit()
+    return result
+
+
+def _public_text(text: str) -> str:
+    if not text.strip():
+        raise OfferError("text_required", N_("Paste the job offer text first."))
+    if len(text) > PUBLIC_MAX_CHARS:  # the form model refuses it first; kept for other callers
+        raise OfferError("text_too_long", N_("The text is too long: at most {n} characters."),
+                         status=413, n=PUBLIC_MAX_CHARS)
+    return text
+
+
+def public_check(db: Session, text: str, lang: str) -> dict[str, Any]:
+    """The public check: nothing is stored and nothing audited (no personal data is kept)."""
+    return analyse(_public_text(text), agencies=agency_names(db)).to_dict(lang)
+
+
+def report_offer(db: Session, data: ReportIn) -> store.OfferReport:
+    """Store a citizen's report (they ticked the consent box); audited as ``public``."""
+    text = _public_text(data.text)
+    if data.consent != "yes":
+        raise OfferError("consent_required",
+                         N_("Tick the box to agree that the offer is sent to officers."))
+    analysis = analyse(text, agencies=agency_names(db))
+    report = store.OfferReport(text=text, where_seen=data.where_seen,
+                               reporter_contact=data.contact, score=analysis.score,
+                               level=analysis.level)
+    db.add(report)
+    db.flush()
+    audit.record("offers.report.create", None, actor="public", object_type="offer_report",
+                 object_id=report.id, level=analysis.level, session=db)
+    db.commit()
+    return report
+
+
+# -- analysts: bulk scans and reports ---------------------------------------------------------
+
+@dataclass
+class ScanOutcome:
+    scan: store.OfferScan
+    results: list[dict[str, Any]]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    multiline: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ScanOverview:
+    scans: list[store.OfferScan]
+    reports: list[store.OfferReport]
+    agency_count: int
+
+
+def overview(db: Session) -> ScanOverview:
+    """The newest scans and reports (headers and levels) and the registry's size."""
+    return ScanOverview(
+        list(db.scalars(select(store.OfferScan).order_by(store.OfferScan.id.desc()).limit(10))),
+        list(db.scalars(select(store.OfferReport).order_by(store.OfferReport.id.desc())
+                        .limit(20))),
+        db.scalar(select(func.count(store.Agency.id))) or 0)
+
+
+def scan_upload(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,
+                lang: str) -> ScanOutcome:
+    """Analyse every record of an uploaded CSV / JSON Lines file and keep the results."""
+    _require(principal, "offers.scan")
+    if len(filename) > FILENAME_MAX:
+        raise OfferError("filename_too_long", N_("The file name is too long: at most {n} "
+                                                 "characters."), n=FILENAME_MAX)
+    if len(data) > SCAN_MAX_BYTES:
+        raise OfferError("too_large", N_("The file is too large: at most {mb} MB."), status=413,
+                         mb=SCAN_MAX_BYTES // (1024 * 1024))
+    try:
+        kind = bulk.kind_for(filename, data)
+    except bulk.UploadError:
+        raise OfferError("unknown_format", N_("Upload a CSV or JSON Lines (.jsonl) file.")
+                         ) from None
+    agencies = agency_names(db)
+    results: list[dict[str, Any]] = []
+    problems: list[dict[str, Any]] = []
+    summary = bulk.ReadSummary()
+    try:
+        for item in bulk.read_records(data, kind, options.text_field, options.id_field,
+                                      max_bytes=SCAN_MAX_BYTES, summary=summary):
+            if isinstance(item, bulk.BadRecord):
+                problems.append({"line": item.line, "reason": page_message(item.as_error())})
+                continue
+            if len(results) >= SCAN_MAX_RECORDS:
+                problems.append({"line": item.line, "reason": page_message(
+                    FileError("record limit reached", item.line, code="record_limit"))})
+                break
+            results.append(bulk.scan_record(item.record_id, analyse(item.text, agencies=agencies),
+                                       lang=lang))
+    except FileError as exc:
+        raise ScanFileError(exc) from None
+    results.sort(key=lambda r: r["score"], reverse=True)
+    scan = store.OfferScan(user_id=principal.user_id, filename=filename, records=len(results),
+                           skipped=len(problems),
+                           high=sum(r["level"] == "high" for r in results),
+                           results_jsonl="\n".join(dumps_json(r, ensure_ascii=False)
+                                                   for r in results))
+    db.add(scan)
+    db.flush()
+    audit.record("offers.scan", principal, object_type="offer_scan", object_id=scan.id,
+                 records=len(results), skipped=len(problems), session=db)
+    db.commit()
+    return ScanOutcome(scan, results, problems, summary.multiline)
+
+
+def _not_found() -> OfferError:
+    return OfferError("not_found", N_("The page or record you asked for does not exist."),
+                      status=404)
+
+
+def export_scan(db: Session, principal: Principal, scan_id: int, fmt: str) -> store.OfferScan:
+    """A scan whose results are about to be downloaded (``fmt``: jsonl | contacts_csv)."""
+    _require(principal, "offers.scan")
+    scan = db.get(store.OfferScan, scan_id)
+    if scan is None:
+        raise _not_found()
+    audit.record("offers.scan.export", principal, object_type="offer_scan", object_id=scan.id,
+                 format=fmt, session=db)
+    db.commit()
+    return scan
+
+
+def read_report(db: Session, principal: Principal, report_id: int
+                ) -> tuple[store.OfferReport, OfferAnalysis]:
+    """A citizen's report and its analysis (a read of what they sent: audited)."""
+    _require(principal, "offers.scan")
+    report = db.get(store.OfferReport, report_id)
+    if report is None:
+        raise _not_found()
+    audit.record("offers.report.read", principal, object_type="offer_report",
+                 object_id=report.id, session=db)
+    db.commit()
+    return report, analyse(report.text, agencies=agency_names(db))
+
+
+def set_report_status(db: Session, principal: Principal, report_id: int, data: ReportStatusIn
+                      ) -> store.OfferReport:
+    _require(principal, "offers.scan")
+    report = db.get(store.OfferReport, report_id)
+    if report is None:
+        raise _not_found()
+    report.status = data.status
+    audit.record("offers.report.update", principal, object_type="offer_report",
+                 object_id=report.id, status=data.status, session=db)
+    db.commit()
+    return report
+
+
+# -- the placement-agency (P3MI) registry ------------------------------------------------------
+
+def import_agencies(db: Session, principal: Principal, data: bytes, source: str
+                    ) -> store.ImportResult:
+    """Load the registry CSV: all rows or none, with one audit entry in the same transaction."""
+    _require(principal, "agencies.manage")
+    if len(source) > SOURCE_MAX:
+        raise OfferError("source_too_long", N_("The source is too long: at most {n} "
+                                               "characters."), n=SOURCE_MAX)
+    rows = store.parse_agency_csv(data)  # AgencyImportError names the line
+    result = store.import_agencies(db, rows, source)
+    audit.record("agencies.import", principal, object_type="offer_agency", rows=result.rows,
+                 added=result.added, updated=result.updated, session=db)
+    db.commit()
+    return result
+
+
+# -- reads used by other capabilities ---------------------------------------------------------
+# (screening checks a traveller's offer text against the registry; it audits its own work)
+
+def agency_names(db: Session) -> list[str]:
+    """Names of active registered agencies, for :func:`waspada.offers.analyse.analyse`."""
+    return store.agency_names(db)
 
 
 def analyse_offer(db: Session, text: str, lang: str = "id") -> dict[str, Any]:

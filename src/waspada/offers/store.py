@@ -9,6 +9,19 @@ from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.offers.agencies import normalise_company
+from waspada.offers.schemas import (
+    ADDRESS_MAX,
+    AGENCY_NAME_MAX,
+    AGENCY_STATUS_MAX,
+    AGENCY_STATUSES,
+    CONTACT_MAX,
+    FILENAME_MAX,
+    LEVEL_MAX,
+    LICENSE_NO_MAX,
+    REPORT_STATUS_MAX,
+    SOURCE_MAX,
+    WHERE_SEEN_MAX,
+)
 from waspada.platform.db import Base, UTCDateTime, utcnow
 from waspada.platform.files import FileError, decode_text, read_csv
 
@@ -19,12 +32,12 @@ class Agency(Base):
     __tablename__ = "offer_agencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), unique=True)
-    license_no: Mapped[str] = mapped_column(String(100), default="")
-    address: Mapped[str] = mapped_column(String(500), default="")
-    status: Mapped[str] = mapped_column(String(32), default="active")
-    source: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(AGENCY_NAME_MAX))
+    name_key: Mapped[str] = mapped_column(String(AGENCY_NAME_MAX), unique=True)
+    license_no: Mapped[str] = mapped_column(String(LICENSE_NO_MAX), default="")
+    address: Mapped[str] = mapped_column(String(ADDRESS_MAX), default="")
+    status: Mapped[str] = mapped_column(String(AGENCY_STATUS_MAX), default="active")
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -36,11 +49,11 @@ class OfferReport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     text: Mapped[str] = mapped_column(Text)
-    where_seen: Mapped[str] = mapped_column(String(200), default="")
-    reporter_contact: Mapped[str] = mapped_column(String(200), default="")
+    where_seen: Mapped[str] = mapped_column(String(WHERE_SEEN_MAX), default="")
+    reporter_contact: Mapped[str] = mapped_column(String(CONTACT_MAX), default="")
     score: Mapped[float] = mapped_column(default=0.0)
-    level: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    level: Mapped[str] = mapped_column(String(LEVEL_MAX))
+    status: Mapped[str] = mapped_column(String(REPORT_STATUS_MAX), default="new")
 
 
 class OfferScan(Base):
@@ -52,7 +65,7 @@ class OfferScan(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                 nullable=True)
-    filename: Mapped[str] = mapped_column(String(200), default="")
+    filename: Mapped[str] = mapped_column(String(FILENAME_MAX), default="")
     records: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)
     high: Mapped[int] = mapped_column(Integer, default=0)
@@ -77,6 +90,7 @@ class ImportResult:
 
 
 AGENCY_COLUMNS = ("name", "license_no", "address", "status")
+_LIMITS = {"name": AGENCY_NAME_MAX, "license_no": LICENSE_NO_MAX, "address": ADDRESS_MAX}
 
 
 def parse_agency_csv(data: bytes) -> list[dict[str, str]]:
@@ -95,15 +109,16 @@ def parse_agency_csv(data: bytes) -> list[dict[str, str]]:
             if not row.get("name"):
                 raise AgencyImportError("the name is empty", line_no, code="empty_value",
                                         column="name")
-            if len(row["name"]) > 300:
-                raise AgencyImportError("the name is longer than 300 characters", line_no,
-                                        code="field_too_long")
+            for column, limit in _LIMITS.items():
+                if len(row.get(column, "")) > limit:
+                    raise AgencyImportError(f"the {column} is longer than {limit} characters",
+                                            line_no, code="field_too_long", column=column)
             status = row.get("status", "active") or "active"
-            if status not in ("active", "revoked", "suspended"):
+            if status not in AGENCY_STATUSES:
                 raise AgencyImportError("status must be active, revoked or suspended", line_no,
                                         code="bad_value", column="status")
-            rows.append({"name": row["name"], "license_no": row.get("license_no", "")[:100],
-                         "address": row.get("address", "")[:500], "status": status})
+            rows.append({"name": row["name"], "license_no": row.get("license_no", ""),
+                         "address": row.get("address", ""), "status": status})
     except AgencyImportError:
         raise
     except FileError as exc:
@@ -119,7 +134,7 @@ def import_agencies(session: Session, rows: list[dict[str, str]], source: str) -
         key = normalise_company(row["name"]) or row["name"].lower()
         agency = existing.get(key)
         if agency is None:
-            agency = Agency(name=row["name"], name_key=key, source=source[:200])
+            agency = Agency(name=row["name"], name_key=key, source=source)
             session.add(agency)
             existing[key] = agency
             added += 1

@@ -1,0 +1,126 @@
+"""Inputs and outputs of the offer operations, and the one place their limits live.
+
+``store.py`` builds its columns from the same constants the models below use in
+``Field(max_length=...)``. The API takes these models as the body, the pages as
+``Annotated[Model, Form()]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from waspada.platform.i18n import N_
+
+#: column and input limits (characters), shared by ``store.py`` and the models below
+AGENCY_NAME_MAX = 300
+LICENSE_NO_MAX = 100
+ADDRESS_MAX = 500
+AGENCY_STATUS_MAX = 32
+SOURCE_MAX = 200
+WHERE_SEEN_MAX = 200
+CONTACT_MAX = 200
+LEVEL_MAX = 16
+REPORT_STATUS_MAX = 16
+FILENAME_MAX = 200
+FIELD_NAME_MAX = 64
+PUBLIC_MAX_CHARS = 20_000
+"""The public check page takes at most this many characters."""
+MAX_API_CHARS = 1_000_000
+
+AGENCY_STATUSES = ("active", "revoked", "suspended")
+REPORT_STATUSES = ("new", "reviewed", "referred", "dismissed")
+
+EXAMPLE = ("Lowongan CS online di Kamboja, gaji 12jt/bulan, tanpa pengalaman, tiket & visa "
+           "ditanggung, berangkat minggu ini. Hubungi WA 0812-3456-7890")
+
+
+class OfferCheckRequest(BaseModel):
+    text: str = Field(max_length=MAX_API_CHARS, examples=[EXAMPLE],
+                      description="The offer or chat text; only the first 100,000 characters "
+                                  "are analysed (the response says when it was truncated).")
+    lang: Literal["id", "en"] = Field("en", description="Language of titles and advice.")
+
+
+class PublicCheckIn(BaseModel):
+    """The public "Cek Lowongan" form."""
+
+    text: str = Field("", max_length=PUBLIC_MAX_CHARS, title=N_("Offer or chat text"))
+
+
+class ReportIn(PublicCheckIn):
+    """A citizen's report of an offer (sent only with their consent)."""
+
+    where_seen: str = Field("", max_length=WHERE_SEEN_MAX,
+                            title=N_("Where did you see it? (optional)"))
+    contact: str = Field("", max_length=CONTACT_MAX, title=N_("Your phone or e-mail (optional)"))
+    consent: str = Field("", max_length=8)
+
+    @field_validator("where_seen", "contact")
+    @classmethod
+    def _trim(cls, value: str) -> str:
+        return value.strip()
+
+
+class ScanIn(BaseModel):
+    """The bulk-scan upload's options (the file comes separately)."""
+
+    text_field: str = Field("text", min_length=1, max_length=FIELD_NAME_MAX,
+                            title=N_("Text field"))
+    id_field: str = Field("id", min_length=1, max_length=FIELD_NAME_MAX, title=N_("Id field"))
+
+
+class ReportStatusIn(BaseModel):
+    status: Literal["new", "reviewed", "referred", "dismissed"]
+
+
+# -- responses ---------------------------------------------------------------------------------
+
+class EvidenceOut(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class IndicatorOut(BaseModel):
+    code: str
+    group: str
+    weight: float
+    title: str
+    advice: str
+    source: str
+    evidence: list[EvidenceOut]
+    detail: str | None = None
+
+
+class RulesOut(BaseModel):
+    score: float
+    groups: dict[str, float]
+    contexts: dict[str, int]
+
+
+class ModelOut(BaseModel):
+    probability: float | None
+    version: str | None
+    note: str
+
+
+class OfferCheckOut(BaseModel):
+    """Risk analysis with evidence: offsets are into the submitted text."""
+
+    score: float = Field(examples=[0.91])
+    level: Literal["low", "medium", "high"]
+    level_label: str
+    language: str
+    indicators: list[IndicatorOut]
+    advice: list[str]
+    entities: dict[str, Any]
+    agencies: list[dict[str, Any]]
+    rules: RulesOut
+    model: ModelOut
+    text_length: int
+    analysed_chars: int
+    truncated: bool
+    notes: list[str]
+    catalogue_version: str

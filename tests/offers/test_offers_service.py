@@ -1,0 +1,71 @@
+"""Offers through the service layer: refused input is a clear error (never silently cut), and
+the agency import's audit entry commits together with the rows."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from waspada.cli import app as cli_app
+from waspada.offers.schemas import WHERE_SEEN_MAX
+from waspada.offers.store import Agency, OfferReport
+from waspada.platform import audit
+from waspada.platform.db import session_scope
+
+RISKY = ("Dibutuhkan CS online untuk kerja di Phnom Penh, Kamboja. Gaji 15jt/bulan, tanpa "
+         "pengalaman, tiket dan visa ditanggung. WA +855 12 345 678")
+
+
+def _count(model: type, **where: object) -> int:
+    with session_scope() as db:
+        stmt = select(func.count()).select_from(model)
+        for name, value in where.items():
+            stmt = stmt.where(getattr(model, name) == value)
+        return db.scalar(stmt) or 0
+
+
+def test_report_with_over_long_place_is_refused_not_cut(client: TestClient) -> None:
+    client.get("/cek-lowongan")
+    before = _count(OfferReport)
+    r = client.post("/cek-lowongan/laporkan", data={
+        "text": RISKY, "where_seen": "T" * (WHERE_SEEN_MAX + 1), "consent": "yes",
+        "csrf_token": client.cookies["waspada_csrf"]})
+    assert r.status_code == 413 and "terlalu panjang" in r.text
+    assert "Phnom Penh" in r.text  # the offer text comes back
+    assert _count(OfferReport) == before
+
+
+def test_scan_with_over_long_field_name_is_refused(role_clients: dict[str, TestClient]) -> None:
+    analyst = role_clients["analyst"]
+    r = analyst.post("/offers/scan", data={"text_field": "t" * 65,
+                                           "csrf_token": analyst.cookies["waspada_csrf"]},
+                     files={"upload": ("posts.jsonl", b'{"text": "x"}\n', "text/plain")})
+    assert r.status_code == 400 and "terlalu panjang" in r.text
+
+
+def test_agency_import_is_not_kept_without_its_audit_entry(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    registry = tmp_path / "p3mi.csv"
+    registry.write_text("name\nPT Atomik Tanpa Audit\n", encoding="utf-8")
+
+    def crash(session: object) -> None:
+        raise RuntimeError("simulated crash while writing the audit entry")
+
+    monkeypatch.setattr(audit, "_take_chain_lock", crash)
+    with pytest.raises(RuntimeError):
+        CliRunner().invoke(cli_app, ["offers", "import-agencies", str(registry)],
+                           catch_exceptions=False)
+    assert _count(Agency, name="PT Atomik Tanpa Audit") == 0
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli_app, ["offers", "import-agencies", str(registry)])
+    assert result.exit_code == 0, result.output
+    assert _count(Agency, name="PT Atomik Tanpa Audit") == 1
+
+
+def test_agency_fields_over_the_column_limit_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    registry = tmp_path / "long.csv"
+    registry.write_text(f"name,license_no\nPT Panjang,{'9' * 101}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["offers", "import-agencies", str(registry)])
+    assert result.exit_code == 2 and "line 2" in result.output
+    assert _count(Agency, name="PT Panjang") == 0
