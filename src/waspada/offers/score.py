@@ -51,6 +51,7 @@ GAMMA = {
     ("control", "job"): 1.0,
     ("control", "lure"): 1.0,
     ("job", "process"): 0.8,
+    ("lure", "process"): 1.0,
 }
 LAMBDA = 0.6
 MODEL_MAX_LOGIT = 2.5
@@ -79,7 +80,8 @@ PERSONAL_FORGIVEN_CUES = 2
 uses some reporting words; that many news cues are not counted when the text speaks in the
 first person or about a relative (``personal_account`` context)."""
 NO_TRAVEL_CAP = 0.6
-TRAVEL_SIGNALS = {"LURE_COSTS_PAID", "LURE_HIGH_PAY", "PROC_TOURIST_VISA", "PROC_DOCS_BY_CHAT"}
+TRAVEL_SIGNALS = {"LURE_COSTS_PAID", "LURE_HIGH_PAY", "PROC_TOURIST_VISA", "PROC_DOCS_BY_CHAT",
+                  "LURE_RELIGIOUS_PRETEXT", "PROC_SKIP_OFFICIAL"}
 """Without a destination/route, a control sign, or one of these travel/lure signals, an
 offer is capped below high (a local job with a WhatsApp number is not a trafficking lure)."""
 
@@ -157,6 +159,11 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
                 add(ind.code, spans, f"max {max(a.idr_per_month_max for a in pay):,.0f} IDR/month")
             elif spans:
                 add(ind.code, spans)
+        elif ind.computed == "foreign_pay":
+            foreign = [a for a in ents.amounts if a.is_pay and a.currency != "IDR"]
+            if foreign:
+                add(ind.code, spans + [(a.start, a.end) for a in foreign],
+                    ", ".join(sorted({a.currency for a in foreign})))
         elif ind.computed == "contact":
             if offer_like:
                 for lst in (ents.whatsapp, ents.telegram):
