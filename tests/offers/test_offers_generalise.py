@@ -110,3 +110,22 @@ def test_foreign_pay_is_destination_evidence_without_a_country() -> None:
     a = analyse("gaji 800 dolar per bulan")
     assert "PAY_FOREIGN_CURRENCY" in a.codes
     assert "PAY_FOREIGN_CURRENCY" not in analyse("gaji Rp 5.000.000 per bulan").codes
+
+
+def test_a_negation_does_not_cross_a_line_break() -> None:
+    """A chat message ending in "tidak" must not negate the next message (found by the
+    bench's embed-in-chat perturbation)."""
+    text = ("rapat besok jadi? kayaknya tidak\nCambodia job: chat agent, 1000 USD, free ticket, "
+            "visa on arrival, no exp. DM")
+    assert "DEST_CAMBODIA" in analyse(text).codes
+    assert "DEST_CAMBODIA" not in analyse("pokoknya tidak ke Kamboja").codes
+
+
+def test_risky_text_inside_a_long_innocent_chat_stays_high() -> None:
+    risky = ("LOKERRR KAMBOJAAA gajiii 15jt, cs doang, gak perlu pengalaman, tiket free, "
+             "langsung terbang!!! wa 0878-1234-5678")
+    chat = ["besok arisan jam 4 ya bu", "iya maaf tidak bisa datang", "wkwk oke siap",
+            "jangan lupa bawa kue", "hp aku lowbat, nanti tidak"] * 3
+    text = "\n".join(chat[:8] + [risky] + chat[8:])
+    assert analyse(risky).level == "high"
+    assert analyse(text).level == "high"
