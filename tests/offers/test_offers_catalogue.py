@@ -66,3 +66,22 @@ def test_required_topics_covered() -> None:
               "CONTROL_DECEPTION_COACHING", "PROC_SKIP_OFFICIAL", "PROC_GOV_CLAIM",
               "LURE_RELIGIOUS_PRETEXT", "DEST_GULF"):
         assert c in codes
+
+
+def test_every_high_risk_place_fires_a_destination_indicator() -> None:
+    """The gazetteer and the DEST_* patterns agree: each high-risk alias (a scam hub) fires a
+    destination indicator, and each high-risk or transit place cites a source."""
+    from importlib import resources
+
+    import yaml
+
+    raw = resources.files("waspada.offers").joinpath("gazetteer.yaml").read_text("utf-8")
+    places = yaml.safe_load(raw)["places"]
+    for p in places:
+        if p["risk"] != "none":
+            assert p.get("source") in CAT.sources, p["name"]
+        if p["risk"] != "high":
+            continue
+        for alias in p["aliases"]:
+            a = analyse(f"kerja di {alias}", use_model=False)
+            assert any(c.startswith("DEST_") for c in a.codes), (p["name"], alias, a.codes)
