@@ -6,9 +6,17 @@
    level "high" and ROC-AUC of the score; also the rules alone and the model alone.
 2. The blind sets data/offers/blind*.yaml (written after
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
-3. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
+3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
+   never used for training or tuning): recall of "high" on risky texts, false "high" on the
+   legitimate look-alikes, per kind of text.
+4. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
    are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
-4. Latency p50/p95 of single analyse() calls and bulk throughput (offers/s).
+5. Perturbation flip rate (bench/offers_perturb.py): synonym swaps, slang spellings,
+   reordered sentences and the text embedded in a long innocent chat, applied to every risky
+   text that is "high" (held-out split + blind sets); a flip is high -> low.
+6. Latency p50/p95 of single analyse() calls and bulk throughput (offers/s).
+
+All figures are at the DEFAULTS (what /cek-lowongan shows: analyse(text), model on).
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from offers_perturb import PERTURBATIONS, perturb  # noqa: E402
 
 from waspada.offers.analyse import analyse  # noqa: E402
 
@@ -101,6 +112,65 @@ def sms_check() -> dict[str, object]:
     }
 
 
+def real_check() -> dict[str, object]:
+    """The real-text set: risky recall at high (and at medium+), legitimate false high."""
+    doc = yaml.safe_load((ROOT / "data/offers/real/real.yaml").read_text("utf-8"))
+    res = [(i, analyse(i["text"])) for i in doc["items"]]
+    risky = [(i, a) for i, a in res if i["label"] == 1]
+    legit = [(i, a) for i, a in res if i["label"] == 0]
+    by_kind: dict[str, dict[str, int]] = {}
+    for i, a in res:
+        k = by_kind.setdefault(i["kind"], {"n": 0, "label": i["label"], "high": 0, "medium": 0})
+        k["n"] += 1
+        if a.level in ("high", "medium"):
+            k[a.level] += 1
+    n_hi = sum(a.level == "high" for _, a in risky)
+    n_med = sum(a.level != "low" for _, a in risky)
+    fp = sum(a.level == "high" for _, a in legit)
+    return {
+        "n": len(res), "risky": len(risky), "legitimate": len(legit),
+        "risky_recall_high": round(n_hi / len(risky), 4) if risky else None,
+        "risky_recall_medium_or_high": round(n_med / len(risky), 4) if risky else None,
+        "legitimate_false_high": fp,
+        "legitimate_false_high_rate": round(fp / len(legit), 4) if legit else None,
+        "by_kind": by_kind,
+        "items": [{"id": i["id"], "label": i["label"], "level": a.level,
+                   "score": round(a.score, 3), "codes": a.codes} for i, a in res],
+    }
+
+
+def robustness(texts: list[str]) -> dict[str, object]:
+    """Flip rates of risky texts that are high, under each perturbation (3 seeds each)."""
+    chat: list[str] = []
+    if SMS.is_file():
+        chat = [r["Teks"] for r in csv.DictReader(SMS.open(encoding="utf-8"))
+                if r["label"] == "0"]
+    base = [t for t in texts if analyse(t).level == "high"]
+    out: dict[str, object] = {"base_high_texts": len(base)}
+    flips: list[dict[str, object]] = []
+    total = to_low = to_medium = 0
+    for kind in PERTURBATIONS:
+        n = low = med = 0
+        for k, t in enumerate(base):
+            for seed in range(3):
+                a = analyse(perturb(kind, t, seed * 1000 + k, chat))
+                n += 1
+                if a.level == "low":
+                    low += 1
+                    flips.append({"perturbation": kind, "score": round(a.score, 3),
+                                  "text": t[:100]})
+                elif a.level == "medium":
+                    med += 1
+        out[kind] = {"n": n, "high_to_low": low, "high_to_medium": med,
+                     "flip_rate_high_to_low": round(low / n, 4) if n else None}
+        total, to_low, to_medium = total + n, to_low + low, to_medium + med
+    out["all"] = {"n": total, "high_to_low": to_low, "high_to_medium": to_medium,
+                  "flip_rate_high_to_low": round(to_low / total, 4) if total else None,
+                  "rate_leaving_high": round((to_low + to_medium) / total, 4) if total else None}
+    out["flips_to_low"] = flips[:10]
+    return out
+
+
 def _work(text: str) -> float:
     return analyse(text).score
 
@@ -163,7 +233,11 @@ def main() -> None:
         "blind2": quality([b["text"] for b in blind2], [int(b["label"]) for b in blind2]),
         "blind3": quality([b["text"] for b in blind3], [int(b["label"]) for b in blind3]),
         "blind4": quality([b["text"] for b in blind4], [int(b["label"]) for b in blind4]),
+        "real_text": real_check(),
         "sms_id_2016": sms_check(),
+        "robustness": robustness(
+            [r["text"] for r in test if r["label"] == "1"]
+            + [b["text"] for bl in (blind, blind2, blind3, blind4) for b in bl if b["label"] == 1]),
         "speed": speed([r["text"] for r in rows], args.workers, args.bulk),
     }
     if args.json:
@@ -177,6 +251,18 @@ def main() -> None:
         print(f"  levels      {q['levels']}")
         for e in q["errors"]:
             print(f"  ERR {json.dumps(e, ensure_ascii=False)}")
+    r = report["real_text"]
+    print("== REAL-text set (data/offers/real; never tuned on) ==")
+    print(f"  n={r['n']} risky={r['risky']} legitimate={r['legitimate']}")
+    print(f"  risky recall at high: {r['risky_recall_high']}; at medium or high: "
+          f"{r['risky_recall_medium_or_high']}")
+    print(f"  legitimate false high: {r['legitimate_false_high']} "
+          f"(rate {r['legitimate_false_high_rate']})")
+    for k, v in r["by_kind"].items():
+        print(f"  kind {k:20s} {json.dumps(v)}")
+    for it in r["items"]:
+        if (it["level"] == "high") != bool(it["label"]):
+            print(f"  ERR {json.dumps(it, ensure_ascii=False)}")
     s = report["sms_id_2016"]
     print("== sms-id-2016 ==")
     print(f"  by label    {s.get('by_label')}")
@@ -184,6 +270,13 @@ def main() -> None:
           f"high on fraud (label 1, not tuned): {s.get('high_rate_fraud_label1')}")
     for e in s.get("false_high_examples", []):
         print(f"  FP {json.dumps(e, ensure_ascii=False)}")
+    rb = report["robustness"]
+    print("== perturbation robustness (risky texts that are high) ==")
+    print(f"  base high texts: {rb['base_high_texts']}")
+    for k in (*PERTURBATIONS, "all"):
+        print(f"  {k:9s} {json.dumps(rb[k])}")
+    for f in rb["flips_to_low"]:
+        print(f"  FLIP {json.dumps(f, ensure_ascii=False)}")
     print("== speed ==")
     print(f"  {json.dumps(report['speed'])}")
 

@@ -352,6 +352,15 @@ def main() -> None:
         seen.add(text)
         rows.append({"id": f"hw-{i:03d}", "text": text, "label": str(item["label"]),
                      "source": f"handwritten:{item.get('kind', 'misc')}", "split": item["split"]})
+    styles = yaml.safe_load((HERE / "synthetic_styles.yaml").read_text("utf-8"))
+    for i, item in enumerate(styles["items"], 1):
+        text = item["text"].strip()
+        if text in seen:
+            continue
+        seen.add(text)
+        rows.append({"id": f"st-{i:03d}", "text": text, "label": str(item["label"]),
+                     "source": f"synthetic_styles:{item.get('kind', 'misc')}",
+                     "split": item["split"]})
     with (HERE / "corpus.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["id", "text", "label", "source", "split"])
         w.writeheader()

@@ -38,6 +38,7 @@ class Indicator:
     regex: re.Pattern[str] | None
     computed: str | None = None
     negatable: bool = True
+    decisive: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict)
 
     def title(self, lang: str = "id") -> str:
@@ -95,6 +96,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
                 advice_id=item["advice_id"], advice_en=item["advice_en"],
                 regex=_compile(list(pats.get("id") or []) + list(pats.get("en") or [])),
                 computed=item.get("computed"), negatable=bool(item.get("negatable", True)),
+                decisive=bool(item.get("decisive", False)),
                 examples={k: list(v or []) for k, v in (item.get("examples") or {}).items()},
             )
         )

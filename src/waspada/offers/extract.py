@@ -124,6 +124,18 @@ def _mult(m: str | None, currency_given: bool) -> float:
     return 1.0
 
 
+_GROUPED_RE = re.compile(r"\d{1,3}(?:[.,]\d{3}){2,}")
+_PAY_RIGHT_BEFORE = re.compile(r"\b(?:gaji\w*|salary|upah|penghasilan|pendapatan|income|thp|"
+                               r"take home pay)\s*[:=]?\s*$")
+
+
+def _bare_rupiah_pay(text: str, m: re.Match[str]) -> bool:
+    """A bare grouped number of millions right after a pay word ("Gaji: 13.000.000") is
+    rupiah pay even without "Rp"."""
+    return bool(_GROUPED_RE.fullmatch(m.group("n1"))
+                and _PAY_RIGHT_BEFORE.search(text[max(0, m.start() - 25) : m.start()]))
+
+
 def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> list[Amount]:
     """Money amounts, normalised to IDR per month (default period: month)."""
     rates = {**DEFAULT_RATES, **(rates or {})}
@@ -133,7 +145,7 @@ def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> 
     for m in _AMOUNT_RE.finditer(text):
         cur1, cur2, m1, m2 = m.group("cur1", "cur2", "m1", "m2")
         cur_tok = cur1 or cur2
-        if not cur_tok and not m1 and not m2:
+        if not cur_tok and not m1 and not m2 and not _bare_rupiah_pay(text, m):
             continue
         cur = _CURRENCY.get((cur_tok or "").rstrip("s") if cur_tok not in _CURRENCY else cur_tok,
                             "IDR") if cur_tok else "IDR"

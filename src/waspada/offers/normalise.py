@@ -47,7 +47,8 @@ ABBREVIATIONS: dict[str, str] = {
     "dll": "dan lain lain", "jg": "juga", "sy": "saya", "org": "orang", "bln": "bulan",
     "bl": "bulan", "thn": "tahun", "th": "tahun", "hr": "hari", "mgg": "minggu", "tlp": "telepon",
     "telp": "telepon", "hub": "hubungi", "brgkt": "berangkat", "brangkat": "berangkat",
-    "brkt": "berangkat", "krj": "kerja", "kerjaan": "pekerjaan", "dpt": "dapat", "dapet": "dapat",
+    "brkt": "berangkat", "krj": "kerja", "krja": "kerja", "kerjo": "kerja",
+    "kerjaan": "pekerjaan", "dpt": "dapat", "dapet": "dapat",
     "tp": "tapi", "tpi": "tapi", "dr": "dari", "sm": "sama", "aja": "saja", "lg": "lagi",
     "bgt": "banget", "cpt": "cepat", "pngalaman": "pengalaman", "pengalman": "pengalaman",
     "pgalaman": "pengalaman", "pglmn": "pengalaman", "prshn": "perusahaan", "pt.": "pt",
@@ -296,5 +297,7 @@ def normalise(text: str, max_chars: int = MAX_CHARS) -> Normalised:
     t, s, e = _leet_stage(t, s, e)
     t, s, e = _apply(t, s, e, _ELONG_RE, lambda m: (m.group(1), None))
     t, s, e = _apply(t, s, e, _ABBR_RE, lambda m: (ABBREVIATIONS[m.group(1)], None))
-    t, s, e = _apply(t, s, e, _WS_RE, lambda m: (" ", None) if m.group(0) != " " else (" ", None))
+    # A line break stays a line break: it ends a clause (a negation on one line, or in one
+    # chat message, must not reach a word on the next).
+    t, s, e = _apply(t, s, e, _WS_RE, lambda m: ("\n" if "\n" in m.group(0) else " ", None))
     return Normalised(original=original, text=t, starts=s, ends=e, truncated=truncated)

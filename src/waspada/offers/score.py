@@ -8,16 +8,25 @@ Formula (documented in docs/offers.md):
    where the interaction terms reward COMBINATIONS (destination x lure, destination x job,
    job x lure, destination x process, control x anything) and ``damp`` comes from
    mitigating contexts (news/warning, holiday package, legal placement route).
-3. Fusion with the statistical model: ``z = z_rule + LAMBDA * logit(p_model)``;
-   ``score = sigmoid(z)``.
+3. Fusion with the statistical model: ``z = z_rule + LAMBDA * min(max(0, logit(p_model)),
+   MODEL_MAX_LOGIT)``; ``score = sigmoid(z)``. The model may ADD evidence (bounded), never
+   subtract it: a phrasing the model has not seen cannot cancel the rules.
 4. Guards: unless indicators with evidence in the text fired in at least two groups (an
    absence such as "no company named" does not count), the score is capped below
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
    news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
    and so is a text with no destination/route, no control sign and no travel/lure signal
    (costs paid, unrealistic pay, tourist visa, documents by chat).
-5. Floor: a job offer naming Cambodia/Myanmar/Laos with no mitigating context is at least
-   "medium" (Cambodia is not a placement country: such an offer is non-procedural).
+5. Floors: a job offer naming Cambodia/Myanmar/Laos with no mitigating context is at least
+   "medium" (Cambodia is not a placement country: such an offer is non-procedural); a
+   DECISIVE indicator (``decisive: true`` in the catalogue: coaching to deceive immigration)
+   makes the text at least "high" unless a mitigating context (news, warning, tourism, legal
+   placement) damped it.
+
+Monotone by construction: every weight and coefficient is positive, damping and caps are
+lifted (never imposed) by more indicators, floors only rise with more indicators, and the
+model term is non-negative. So adding a red flag never lowers the score
+(tests/offers/test_offers_monotone.py checks it over random indicator subsets).
 """
 
 from __future__ import annotations
@@ -42,8 +51,12 @@ GAMMA = {
     ("control", "job"): 1.0,
     ("control", "lure"): 1.0,
     ("job", "process"): 0.8,
+    ("lure", "process"): 1.0,
 }
 LAMBDA = 0.6
+MODEL_MAX_LOGIT = 2.5
+"""The model adds at most LAMBDA * 2.5 = 1.5 log-odds: it can lift a borderline text one step,
+never carry a text with weak rule evidence to "high" on its own."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
@@ -60,8 +73,15 @@ RISKY_DEST = {"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS"}
 RISKY_JOB_FLOOR = 0.45
 """A job offer naming Cambodia/Myanmar/Laos is at least medium: Cambodia is not a placement
 country for Indonesian workers, so such an offer is non-procedural (ID-GOV)."""
+DECISIVE_FLOOR = 0.7
+"""A decisive indicator (coaching to lie to immigration) alone is a level an officer acts on."""
+PERSONAL_FORGIVEN_CUES = 2
+"""A relative's or victim's own account ("anak saya ditawari...", "katanya gaji 15 juta")
+uses some reporting words; that many news cues are not counted when the text speaks in the
+first person or about a relative (``personal_account`` context)."""
 NO_TRAVEL_CAP = 0.6
-TRAVEL_SIGNALS = {"LURE_COSTS_PAID", "LURE_HIGH_PAY", "PROC_TOURIST_VISA", "PROC_DOCS_BY_CHAT"}
+TRAVEL_SIGNALS = {"LURE_COSTS_PAID", "LURE_HIGH_PAY", "PROC_TOURIST_VISA", "PROC_DOCS_BY_CHAT",
+                  "LURE_RELIGIOUS_PRETEXT", "PROC_SKIP_OFFICIAL"}
 """Without a destination/route, a control sign, or one of these travel/lure signals, an
 offer is capped below high (a local job with a WhatsApp number is not a trafficking lure)."""
 
@@ -90,6 +110,7 @@ class RuleResult:
     travel_signal: bool = True
     risky_job: bool = False
     evidence_groups: int = 0
+    decisive: bool = False
 
 
 def _sigmoid(z: float) -> float:
@@ -138,6 +159,11 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
                 add(ind.code, spans, f"max {max(a.idr_per_month_max for a in pay):,.0f} IDR/month")
             elif spans:
                 add(ind.code, spans)
+        elif ind.computed == "foreign_pay":
+            foreign = [a for a in ents.amounts if a.is_pay and a.currency != "IDR"]
+            if foreign:
+                add(ind.code, spans + [(a.start, a.end) for a in foreign],
+                    ", ".join(sorted({a.currency for a in foreign})))
         elif ind.computed == "contact":
             if offer_like:
                 for lst in (ents.whatsapp, ents.telegram):
@@ -172,6 +198,19 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
             else:
                 registered += 1
 
+    contexts = {c.name: context_hits(c, text) for c in cat.contexts}
+    has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
+    return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
+                   agency_rows=agency_rows)
+
+
+def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
+            has_contact: bool, registered: int = 0,
+            agency_rows: list[dict[str, object]] | None = None) -> RuleResult:
+    """Rule log-odds, damping and guard flags from the fired indicators and context counts.
+
+    Pure and monotone: a superset of fired indicators never gives a lower result.
+    """
     by_code = {i.code: i for i in cat.indicators}
     groups = {g: 0.0 for g in GROUPS}
     survive = {g: 1.0 for g in GROUPS}
@@ -184,12 +223,14 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     z = B0 + sum(BETA[g] * groups[g] for g in GROUPS)
     z += sum(w * groups[a] * groups[b] for (a, b), w in GAMMA.items())
 
-    contexts = {c.name: context_hits(c, text) for c in cat.contexts}
+    contexts = dict(contexts)
     if registered:
         contexts["legal_placement"] = contexts.get("legal_placement", 0) + registered
     ctx_w = {c.name: c.weight for c in cat.contexts}
     damp = 0.0
     news = contexts.get("news_warning", 0)
+    if contexts.get("personal_account", 0):
+        news = max(0, news - PERSONAL_FORGIVEN_CUES)
     if news >= 2:
         damp += ctx_w["news_warning"] * min(news - 1, 5)
     tour = contexts.get("tourism", 0)
@@ -200,28 +241,37 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         damp += ctx_w["legal_placement"] * min(legal, 3)
     z -= damp
     warn = contexts.get("warning_advice", 0)
-    news_frame = (news >= NEWS_FRAME_CUES or warn >= WARNING_FRAME_CUES) and not (
-        ents.phones or ents.whatsapp or ents.telegram)
+    news_frame = (news >= NEWS_FRAME_CUES or warn >= WARNING_FRAME_CUES) and not has_contact
     travel_signal = (groups["destination"] > 0 or groups["control"] > 0
                      or bool(TRAVEL_SIGNALS & fired.keys()))
     risky_job = bool(RISKY_DEST & fired.keys()) and groups["job"] > 0 and damp == 0.0
     # Groups backed by evidence in the text (absence-based signals do not count).
     evidence_groups = len({by_code[c].group for c, f in fired.items() if f.spans})
+    decisive = damp == 0.0 and any(by_code[c].decisive and f.spans for c, f in fired.items())
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
-                      agencies=agency_rows, news_frame=news_frame, travel_signal=travel_signal,
-                      risky_job=risky_job, evidence_groups=evidence_groups)
+                      agencies=agency_rows or [], news_frame=news_frame,
+                      travel_signal=travel_signal, risky_job=risky_job,
+                      evidence_groups=evidence_groups, decisive=decisive)
 
 
 def fuse(rule: RuleResult, p_model: float | None) -> float:
     """Final score in [0, 1] from the rule log-odds and the model probability."""
-    z = rule.z_rule + (LAMBDA * logit(p_model) if p_model is not None else 0.0)
-    s = _sigmoid(z)
-    if rule.evidence_groups < 2:
+    s = _sigmoid(rule.z_rule + model_evidence(p_model))
+    if rule.evidence_groups < 2 and not rule.decisive:
         s = min(s, SINGLE_GROUP_CAP)
-    if rule.risky_job:
-        s = max(s, RISKY_JOB_FLOOR)
-    if rule.news_frame:
-        s = min(s, NEWS_FRAME_CAP)
     if not rule.travel_signal:
         s = min(s, NO_TRAVEL_CAP)
+    if rule.risky_job:
+        s = max(s, RISKY_JOB_FLOOR)
+    if rule.decisive:
+        s = max(s, DECISIVE_FLOOR)
+    if rule.news_frame:
+        s = min(s, NEWS_FRAME_CAP)
     return s
+
+
+def model_evidence(p_model: float | None) -> float:
+    """Log-odds the model adds: ``LAMBDA * clamp(logit(p), 0, MODEL_MAX_LOGIT)`` (never < 0)."""
+    if p_model is None:
+        return 0.0
+    return LAMBDA * min(max(0.0, logit(p_model)), MODEL_MAX_LOGIT)
