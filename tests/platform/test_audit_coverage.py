@@ -22,6 +22,7 @@ from waspada.platform.security.models import ApiToken, User
 from waspada.platform.security.users import add_user
 
 PASSWORD = "Correct-horse-1"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture()
@@ -132,7 +133,40 @@ def test_capability_operations_audit_in_the_same_transaction(role_clients,  # ty
         assert screening.status_code == 201, screening.text
         sid = screening.json()["id"]
         checkpoint.patch(f"/api/v1/screenings/{sid}", json={"answers": {"purpose": "work"}})
+        decision = checkpoint.post(f"/api/v1/screenings/{sid}/decision", json={
+            "action": "refer_kp2mi", "legal_bases": ["uu_18_2017"],
+            "deviation_reason": "Tidak ada unsur paksaan; PMI nonprosedural."})
+        assert decision.status_code in (201, 422), decision.text
         checkpoint.post("/api/v1/offers/check", json={
             "text": "Lowongan admin di Kamboja, gaji 15 juta, tiket gratis, tanpa pengalaman"})
+        other = create_case(protection)
+        protection.post(f"/api/v1/cases/{cid}/merge", json={
+            "duplicate_case_id": other["id"], "reason": "sama: nama, tanggal lahir"})
+        attached = protection.post(f"/api/v1/cases/{cid}/attachments",
+                                   files={"file": ("catatan.pdf", PDF, "application/pdf")},
+                                   headers=csrf_headers(protection))
+        assert attached.status_code == 201, attached.text
     assert not watch.unaudited, f"written without an audit entry: {_report(watch)}"
-    assert watch.audited_writes >= 8
+    assert watch.audited_writes >= 12
+
+
+def test_public_report_audits_in_the_same_transaction(app, watch: AuditWatch) -> None:  # type: ignore[no-untyped-def]
+    from waspada.cases import pages as case_pages
+    from waspada.platform.ratelimit import RateLimiter
+
+    for name in dir(case_pages):  # a fresh allowance for this test's reports
+        limiter = getattr(case_pages, name)
+        if isinstance(limiter, RateLimiter):
+            limiter.reset()
+    with TestClient(app, raise_server_exceptions=False) as family, watch.watching():
+        family.get("/lapor")
+        response = family.post("/lapor", data={
+            "csrf_token": family.cookies.get("waspada_csrf") or "",
+            "reporter_name": "Ibu Pantau", "reporter_phone": "0812 3456 7890",
+            "relationship": "ibu", "victim_name": "Korban Pantau Satu",
+            "victim_birth_date": "2001-02-03", "destination_country": "KH",
+            "destination_city": "Bavet", "description": "Anak saya tidak bisa pulang.",
+            "consent": "1"})
+        assert response.status_code == 200, response.text[:300]
+    assert not watch.unaudited, f"written without an audit entry: {_report(watch)}"
+    assert watch.audited_writes == 1
