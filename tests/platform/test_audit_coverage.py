@@ -72,13 +72,13 @@ def test_platform_operations_audit_in_the_same_transaction(app, watch: AuditWatc
             assert api.post("/api/v1/auth/logout", headers=csrf_headers(api)).status_code == 204
         client = sign_in(TestClient(app, raise_server_exceptions=False), "watch.admin", PASSWORD)
         headers = csrf_headers(client)
-        page = client.post("/account/tokens", data={"name": "skrip"}, headers=headers)
+        page = client.post("/account/tokens", data={"name": "skrip-pantau"}, headers=headers)
         raw = page.text.split('id="new-token">')[1].split("<")[0]
         with TestClient(app, raise_server_exceptions=False) as bearer:
             assert bearer.get("/api/v1/me",
                               headers={"Authorization": f"Bearer {raw}"}).status_code == 200
         with session_scope() as session:
-            token_id = session.scalar(select(ApiToken.id).where(ApiToken.name == "skrip"))
+            token_id = session.scalar(select(ApiToken.id).where(ApiToken.name == "skrip-pantau"))
         client.post(f"/account/tokens/{token_id}/revoke", headers=headers)
         start = client.post("/account/totp/start", headers=headers)
         secret = start.text.split("<p><code>")[1].split("<")[0]

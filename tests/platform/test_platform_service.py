@@ -77,7 +77,7 @@ def test_token_revoke_is_not_kept_without_its_audit_entry(client: TestClient,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     _new_user("svc.token")
     sign_in(client, "svc.token", PASSWORD)
-    client.post("/account/tokens", data={"name": "skrip"}, headers=csrf_headers(client))
+    client.post("/account/tokens", data={"name": "skrip-layanan"}, headers=csrf_headers(client))
     with session_scope() as session:
         token_id = session.scalar(select(ApiToken.id).join(User)
                                   .where(User.username == "svc.token"))

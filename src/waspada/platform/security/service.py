@@ -245,7 +245,7 @@ def _day(value: str) -> datetime | None:
         return None
 
 
-def audit_query(filters: AuditFilter) -> Select[tuple[audit.AuditEntry]]:
+def audit_query(filters: AuditFilter) -> Select[Any]:
     entry = audit.AuditEntry
     stmt = select(entry)
     if filters.action:

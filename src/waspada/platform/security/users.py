@@ -7,6 +7,7 @@ records the audit entry in the same transaction; the demo loader and tests call 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ class UserError(DomainError):
     """
 
     def __init__(self, template: str, *, code: str = "invalid_user_request",
-                 status: int = 400, **params: object) -> None:
+                 status: int = 400, **params: Any) -> None:
         super().__init__(code, template, status=status, **params)
 
     @property
