@@ -100,6 +100,13 @@ def test_platform_operations_audit_in_the_same_transaction(app, watch: AuditWatc
         assert runner.invoke(cli_app, ["users", "token", "watch.cli"]).exit_code == 0
         assert runner.invoke(cli_app, ["users", "disable", "watch.cli"]).exit_code == 0
         assert runner.invoke(cli_app, ["users", "enable", "watch.cli"]).exit_code == 0
+        assert runner.invoke(cli_app, ["users", "set-role", "watch.cli", "--role",
+                                       "auditor"]).exit_code == 0
+        assert runner.invoke(cli_app, ["users", "set-unit", "watch.cli", "--unit",
+                                       "Unit Pantau Dua"]).exit_code == 0
+        assert runner.invoke(cli_app, ["users", "reset-password", "watch.cli",
+                                       "--password-stdin"], input="Baru-sekali-456\n"
+                             ).exit_code == 0
     assert not watch.unaudited, f"written without an audit entry: {_report(watch)}"
     assert watch.audited_writes >= 15
 

@@ -146,3 +146,33 @@ def test_pages_show_role_labels_in_the_users_language(client: TestClient) -> Non
     assert "Petugas TPI" in client.get("/account").text
     client.get("/lang/en?next=/account")
     assert "Checkpoint officer" in client.get("/account").text
+
+
+def test_cli_set_role_set_unit_and_reset_password(client: TestClient) -> None:
+    runner = CliRunner()
+    _new_user("svc.admin.ops")
+    sign_in(client, "svc.admin.ops", PASSWORD)
+    assert runner.invoke(cli_app, ["users", "set-role", "svc.admin.ops", "--role",
+                                   "auditor"]).exit_code == 0
+    assert _user("svc.admin.ops").role == "auditor"
+    bad = runner.invoke(cli_app, ["users", "set-role", "svc.admin.ops", "--role", "boss"])
+    assert bad.exit_code == 2 and "unknown role 'boss'" in bad.output
+    moved = runner.invoke(cli_app, ["users", "set-unit", "svc.admin.ops", "--unit",
+                                    "TPI Pindahan"])
+    assert moved.exit_code == 0 and "TPI Pindahan" in moved.output
+    weak = runner.invoke(cli_app, ["users", "reset-password", "svc.admin.ops",
+                                   "--password-stdin"], input="short\n")
+    assert weak.exit_code == 2 and "at least 10 characters" in weak.output
+    assert client.get("/api/v1/me").status_code == 200
+    reset = runner.invoke(cli_app, ["users", "reset-password", "svc.admin.ops",
+                                    "--password-stdin"], input="Baru-sekali-456\n")
+    assert reset.exit_code == 0, reset.output
+    assert client.get("/api/v1/me").status_code == 401  # the open session ended
+    sign_in(client, "svc.admin.ops", "Baru-sekali-456")
+    me = client.get("/api/v1/me").json()
+    assert me["role"] == "auditor" and me["unit"] == "TPI Pindahan"
+    with session_scope() as session:
+        actions = set(session.scalars(select(audit.AuditEntry.action)
+                                      .where(audit.AuditEntry.object_id
+                                             == str(_user("svc.admin.ops").id))))
+    assert {"user.role", "user.unit", "user.password_reset"} <= actions

@@ -127,6 +127,48 @@ def users_enable(username: str) -> None:
     out.print(f"Enabled [bold]{username.lower()}[/].")
 
 
+@users_app.command("set-role")
+def users_set_role(username: str, role: Annotated[str, typer.Option(help="Role code.")]) -> None:
+    """Give USERNAME another role (takes effect at their next request)."""
+    from waspada.platform.security import service
+
+    _require_schema()
+    with _operator() as (session, operator):
+        service.set_role(session, operator, username, role)
+    out.print(f"[bold]{username.lower()}[/] now has role {role}.")
+
+
+@users_app.command("set-unit")
+def users_set_unit(username: str,
+                   unit: Annotated[str, typer.Option(help="Unit name (created if new).")]
+                   ) -> None:
+    """Move USERNAME to another unit (their unit scope follows at their next request)."""
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import UnitIn
+
+    _require_schema()
+    data = _input(UnitIn, name=unit)
+    with _operator() as (session, operator):
+        user = service.set_unit(session, operator, username, data)
+        out.print(f"[bold]{user.username}[/] is now in {user.unit.name}.")
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the new password from standard input.")] = False) -> None:
+    """Set a new password for USERNAME (read from stdin) and end their open sessions."""
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import PasswordIn
+
+    if not password_stdin:
+        fail("pass --password-stdin and give the password on standard input")
+    _require_schema()
+    data = _input(PasswordIn, password=sys.stdin.readline().rstrip("\r\n"))
+    with _operator() as (session, operator):
+        service.reset_password(session, operator, username, data)
+    out.print(f"New password set for [bold]{username.lower()}[/]; their sessions ended.")
+
+
 def _set_active(username: str, active: bool) -> None:
     from waspada.platform.security import service
 

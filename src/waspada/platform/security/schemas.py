@@ -35,6 +35,10 @@ class UserIn(BaseModel):
     full_name: str = Field(default="", max_length=FULL_NAME_MAX, title=N_("Full name"))
 
 
+class PasswordIn(BaseModel):
+    password: str = Field(max_length=PASSWORD_MAX, title=N_("Password"))
+
+
 class UnitIn(BaseModel):
     name: str = Field(max_length=UNIT_NAME_MAX, title=N_("Unit name"))
     kind: str = Field(default="other", max_length=UNIT_KIND_MAX, title=N_("Kind"))

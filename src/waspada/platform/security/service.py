@@ -28,6 +28,7 @@ from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import (
     AuditFilter,
     LoginIn,
+    PasswordIn,
     TokenIn,
     TotpConfirmIn,
     UnitIn,
@@ -223,6 +224,39 @@ def set_active(db: Session, principal: Principal, user: int | str, active: bool)
     row.is_active = active
     audit.record("user.enable" if active else "user.disable", principal, object_type="user",
                  object_id=row.id, session=db)
+    db.commit()
+    return row
+
+
+def set_role(db: Session, principal: Principal, user: int | str, role: str) -> User:
+    row = _user(db, user)
+    before = row.role
+    row.role = users.check_role(role)
+    audit.record("user.role", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, role=row.role, previous=before, session=db)
+    db.commit()
+    return row
+
+
+def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn) -> User:
+    """Move a user to ``unit`` (created if new); unit scoping follows at their next request."""
+    row = _user(db, user)
+    before = row.unit_id
+    row.unit_id = users.get_or_create_unit(db, data.name, kind=data.kind.strip() or "other").id
+    audit.record("user.unit", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, previous_unit_id=before, session=db)
+    db.commit()
+    db.refresh(row)
+    return row
+
+
+def reset_password(db: Session, principal: Principal, user: int | str,
+                   data: PasswordIn) -> User:
+    """Set a new password, clear the failure counter and end the user's open sessions."""
+    row = _user(db, user)
+    users.set_password(db, row, data.password)
+    audit.record("user.password_reset", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, session=db)
     db.commit()
     return row
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
-from waspada.platform.security.models import FULL_NAME_MAX, UNIT_NAME_MAX, Unit, User
+from waspada.platform.security.models import FULL_NAME_MAX, UNIT_NAME_MAX, Unit, User, WebSession
 from waspada.platform.security.passwords import hash_password, password_problem
 from waspada.platform.security.roles import Role
 
@@ -63,11 +63,7 @@ def add_user(session: Session, username: str, *, role: str, unit: str, password:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise UserError(N_("username must be 3-64 characters: a-z, 0-9, dot, dash, underscore"))
-    try:
-        role_value = Role(role)
-    except ValueError:
-        raise UserError(N_("unknown role {role}; choose one of: {choices}"), role=repr(role),
-                        choices=", ".join(r.value for r in Role)) from None
+    role_value = Role(check_role(role))
     problem = password_problem(password)
     if problem:
         raise UserError(problem)
@@ -84,6 +80,28 @@ def add_user(session: Session, username: str, *, role: str, unit: str, password:
     session.add(user)
     session.flush()
     return user
+
+
+def check_role(role: str) -> str:
+    """The role code, or a :class:`UserError` naming the choices."""
+    try:
+        return Role(role).value
+    except ValueError:
+        raise UserError(N_("unknown role {role}; choose one of: {choices}"), role=repr(role),
+                        choices=", ".join(r.value for r in Role)) from None
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace the password (checked like a new one); the user's open sessions end."""
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.execute(update(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.revoked.is_(False))
+                    .values(revoked=True))
 
 
 def find_user(session: Session, username: str) -> User:
