@@ -109,6 +109,19 @@ def sign_out(db: Session, session_token: str | None, user: User | None) -> None:
     db.commit()
 
 
+def use_token(db: Session, raw: str, *, ip: str | None, method: str, path: str) -> User | None:
+    """The user behind a bearer token (``None`` if unknown, revoked or disabled); every use is
+    audited with the token's ``last_used_at`` update."""
+    token = auth.token_for_bearer(db, raw)
+    if token is None:
+        return None
+    user = token.user
+    audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
+                 object_id=token.id, ip=ip, method=method, path=path, session=db)
+    db.commit()
+    return user
+
+
 # -- own account: tokens and TOTP ----------------------------------------------------------------
 
 def _self(db: Session, principal: Principal) -> User:
