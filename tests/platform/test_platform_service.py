@@ -176,3 +176,12 @@ def test_cli_set_role_set_unit_and_reset_password(client: TestClient) -> None:
                                       .where(audit.AuditEntry.object_id
                                              == str(_user("svc.admin.ops").id))))
     assert {"user.role", "user.unit", "user.password_reset"} <= actions
+
+
+def test_over_long_sign_in_input_is_a_clear_error_on_the_page(client: TestClient) -> None:
+    client.get("/login")
+    page = client.post("/login", data={"username": "svc.panjang2", "password": "p" * 1025,
+                                       "csrf_token": client.cookies.get("waspada_csrf")})
+    assert page.status_code == 400 and "Traceback" not in page.text
+    assert "Kata sandi terlalu panjang: paling banyak 1024 karakter." in page.text
+    assert 'value="svc.panjang2"' in page.text

@@ -73,7 +73,7 @@ def login_submit(request: Request, db: DB, form: Form) -> Response:
                                                       else 400)
         return render(request, "login.html", {
             "next": next_page, "error": exc.localized(_),
-            "username": username if reason != "invalid_input" else "",
+            "username": username,
             "ask_totp": reason in ("totp_required", "totp_invalid")}, status_code=status)
     response = RedirectResponse(next_page, status_code=303)
     set_session_cookie(request, response, signed_in.session_token)
