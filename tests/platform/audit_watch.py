@@ -12,6 +12,7 @@ migrations.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,11 +35,16 @@ _KEY = "audit_watch"
 @dataclass
 class Unaudited:
     tables: frozenset[str]
+    where: str = ""
 
 
 @dataclass
 class AuditWatch:
     active: bool = False
+    #: judge only transactions begun outside the main thread: the app's handlers (the test
+    #: client's portal and thread pool), not test set-up (used by the suite-wide plugin)
+    app_threads_only: bool = False
+    where: str = ""  # what is running (the test id), named in reports
     committed: int = 0  # transactions judged
     audited_writes: int = 0  # of those, ones that wrote personal data with their audit entry
     unaudited: list[Unaudited] = field(default_factory=list)
@@ -58,6 +64,8 @@ class AuditWatch:
 
     def after_begin(self, session: Session, transaction: SessionTransaction,
                     connection: Any) -> None:
+        if self.app_threads_only and threading.current_thread() is threading.main_thread():
+            return
         if self.active and transaction.parent is None:
             session.info[_KEY] = {"tables": set(), "audited": False}
 
@@ -93,7 +101,7 @@ class AuditWatch:
         self.committed += 1
         personal = frozenset(t for t in state["tables"] if t not in NOT_PERSONAL)
         if personal and not state["audited"]:
-            self.unaudited.append(Unaudited(personal))
+            self.unaudited.append(Unaudited(personal, self.where))
         elif personal:
             self.audited_writes += 1
 
