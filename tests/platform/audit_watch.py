@@ -29,7 +29,6 @@ NOT_PERSONAL: dict[str, str] = {
     AUDIT_TABLE: "the audit trail itself",
 }
 
-_KEY = "audit_watch"
 
 
 @dataclass
@@ -59,15 +58,19 @@ class AuditWatch:
 
     # -- listeners -------------------------------------------------------------------------
 
+    @property
+    def _key(self) -> str:  # one per watch: the suite-wide plugin and a test's own may overlap
+        return f"audit_watch_{id(self)}"
+
     def _state(self, session: Session) -> dict[str, Any] | None:
-        return session.info.get(_KEY)
+        return session.info.get(self._key)
 
     def after_begin(self, session: Session, transaction: SessionTransaction,
                     connection: Any) -> None:
         if self.app_threads_only and threading.current_thread() is threading.main_thread():
             return
         if self.active and transaction.parent is None:
-            session.info[_KEY] = {"tables": set(), "audited": False}
+            session.info[self._key] = {"tables": set(), "audited": False}
 
     def _wrote(self, session: Session, tables: set[str]) -> None:
         state = self._state(session)
@@ -95,7 +98,7 @@ class AuditWatch:
                 self._wrote(state.session, {name})
 
     def after_commit(self, session: Session) -> None:
-        state = session.info.pop(_KEY, None)
+        state = session.info.pop(self._key, None)
         if state is None:
             return
         self.committed += 1
@@ -106,7 +109,7 @@ class AuditWatch:
             self.audited_writes += 1
 
     def after_rollback(self, session: Session) -> None:
-        session.info.pop(_KEY, None)
+        session.info.pop(self._key, None)
 
     # -- installation ----------------------------------------------------------------------
 
