@@ -32,9 +32,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Integer, String, Text, false, func, select, update
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.platform.db import Base, UTCDateTime, session_scope, utcnow
@@ -125,7 +125,7 @@ def _take_chain_lock(session: Session) -> None:
     if dialect == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_ADVISORY_KEY)))
     elif dialect == "sqlite":
-        table = AuditEntry.__table__
+        table = cast(Table, AuditEntry.__table__)
         session.execute(update(table).where(false()).values(seq=table.c.seq))
 
 

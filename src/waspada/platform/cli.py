@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
 
 from waspada.platform.console import err, fail, out
 from waspada.platform.console import require_schema as _require_schema
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy.orm import Session
+
+    from waspada.platform.security.policy import Principal
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
@@ -71,40 +79,32 @@ def users_add(username: str, role: Annotated[str, typer.Option(help="Role code."
                   "--password-stdin", help="Read the password from standard input.")] = False,
               full_name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
     """Create a user. The password is read from stdin (never from the command line)."""
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
-    from waspada.platform.security.users import UserError, add_user
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import UserIn
 
     if not password_stdin:
         fail("pass --password-stdin and give the password on standard input")
     _require_schema()
     password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        with session_scope() as session:
-            user = add_user(session, username, role=role, unit=unit, password=password,
-                            full_name=full_name)
-            user_id, unit_id = user.id, user.unit_id
-    except UserError as exc:
-        fail(str(exc))
-    audit.record("user.create", CLI_PRINCIPAL, object_type="user", object_id=user_id,
-                 unit_id=unit_id, role=role)
-    out.print(f"Created user [bold]{username.lower()}[/] ({role}).")
+    data = _input(UserIn, username=username, role=role, unit=unit, password=password,
+                  full_name=full_name)
+    with _operator() as (session, operator):
+        user = service.add_user(session, operator, data)
+        out.print(f"Created user [bold]{user.username}[/] ({user.role}).")
 
 
 @users_app.command("list")
 def users_list() -> None:
     """List users with role, unit and status."""
-    from waspada.platform.db import session_scope
+    from waspada.platform.security import service
     from waspada.platform.security.roles import role_label
-    from waspada.platform.security.users import list_users
 
     _require_schema()
     table = Table()
     for column in ("username", "role", "unit", "active", "2FA", "last sign-in (UTC)"):
         table.add_column(column)
-    with session_scope() as session:
-        for user in list_users(session):
+    with _operator() as (session, _operator_principal):
+        for user in service.list_users(session):
             table.add_row(user.username, f"{user.role} ({role_label(user.role, 'en')})",
                           user.unit.name, "yes" if user.is_active else "no",
                           "on" if user.totp_secret else "off",
@@ -116,44 +116,111 @@ def users_list() -> None:
 @users_app.command("disable")
 def users_disable(username: str) -> None:
     """Disable a user: they can no longer sign in, and their tokens stop working."""
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security.policy import CLI_PRINCIPAL
-    from waspada.platform.security.users import UserError, set_active
+    _set_active(username, False)
+    out.print(f"Disabled [bold]{username.lower()}[/].")
+
+
+@users_app.command("enable")
+def users_enable(username: str) -> None:
+    """Enable a disabled user again."""
+    _set_active(username, True)
+    out.print(f"Enabled [bold]{username.lower()}[/].")
+
+
+@users_app.command("set-role")
+def users_set_role(username: str, role: Annotated[str, typer.Option(help="Role code.")]) -> None:
+    """Give USERNAME another role (takes effect at their next request)."""
+    from waspada.platform.security import service
 
     _require_schema()
-    try:
-        with session_scope() as session:
-            user_id = set_active(session, username, False).id
-    except UserError as exc:
-        fail(str(exc))
-    audit.record("user.disable", CLI_PRINCIPAL, object_type="user", object_id=user_id)
-    out.print(f"Disabled [bold]{username.lower()}[/].")
+    with _operator() as (session, operator):
+        service.set_role(session, operator, username, role)
+    out.print(f"[bold]{username.lower()}[/] now has role {role}.")
+
+
+@users_app.command("set-unit")
+def users_set_unit(username: str,
+                   unit: Annotated[str, typer.Option(help="Unit name (created if new).")]
+                   ) -> None:
+    """Move USERNAME to another unit (their unit scope follows at their next request)."""
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import UnitIn
+
+    _require_schema()
+    data = _input(UnitIn, name=unit)
+    with _operator() as (session, operator):
+        user = service.set_unit(session, operator, username, data)
+        out.print(f"[bold]{user.username}[/] is now in {user.unit.name}.")
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the new password from standard input.")] = False) -> None:
+    """Set a new password for USERNAME (read from stdin) and end their open sessions."""
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import PasswordIn
+
+    if not password_stdin:
+        fail("pass --password-stdin and give the password on standard input")
+    _require_schema()
+    data = _input(PasswordIn, password=sys.stdin.readline().rstrip("\r\n"))
+    with _operator() as (session, operator):
+        service.reset_password(session, operator, username, data)
+    out.print(f"New password set for [bold]{username.lower()}[/]; their sessions ended.")
+
+
+def _set_active(username: str, active: bool) -> None:
+    from waspada.platform.security import service
+
+    _require_schema()
+    with _operator() as (session, operator):
+        service.set_active(session, operator, username, active)
 
 
 @users_app.command("token")
 def users_token(username: str,
                 name: Annotated[str, typer.Option(help="What the token is for.")] = "cli") -> None:
     """Create a personal API token for USERNAME and print it (shown only once)."""
-    from waspada.platform import audit
-    from waspada.platform.db import session_scope
-    from waspada.platform.security import auth
-    from waspada.platform.security.policy import CLI_PRINCIPAL
-    from waspada.platform.security.users import UserError, find_user
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import TokenIn
 
     _require_schema()
-    try:
-        with session_scope() as session:
-            user = find_user(session, username)
-            if not user.is_active:
-                fail(f"user {username!r} is disabled")
-            token, raw = auth.create_api_token(session, user, name)
-            token_id = token.id
-    except UserError as exc:
-        fail(str(exc))
-    audit.record("token.create", CLI_PRINCIPAL, object_type="api_token", object_id=token_id,
-                 for_user=username.lower())
+    data = _input(TokenIn, name=name)
+    with _operator() as (session, operator):
+        raw = service.create_token_for(session, operator, username, data)
     print(raw)
+
+
+M = TypeVar("M", bound="BaseModel")
+
+
+def _input(model: type[M], **values: object) -> M:
+    """Build an operation's input model from options; a refused value is one English line."""
+    from pydantic import ValidationError
+
+    from waspada.platform.forms import from_validation
+
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        fail(str(from_validation(model, exc)))
+
+
+@contextmanager
+def _operator() -> Iterator[tuple[Session, Principal]]:
+    """A session for the local operator; a refused operation is one English line, exit 2."""
+    from waspada.platform.db import session_factory
+    from waspada.platform.domain import DomainError
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    session = session_factory()()
+    try:
+        yield session, CLI_PRINCIPAL
+    except DomainError as exc:
+        session.rollback()
+        fail(str(exc))
+    finally:
+        session.close()
 
 
 @audit_app.command("verify")

@@ -9,9 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from waspada.platform import audit
 from waspada.platform.db import session_factory
-from waspada.platform.security import auth
+from waspada.platform.security import auth, service
 from waspada.platform.security.models import User
 from waspada.platform.security.policy import Principal, allowed
 
@@ -58,13 +57,9 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
     via = "session"
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        token = auth.token_for_bearer(db, header[7:].strip())
-        if token is not None:
-            user, via = token.user, "token"
-            audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
-                         object_id=token.id, ip=client_ip(request),
-                         method=request.method, path=request.url.path, session=db)
-            db.commit()
+        user = service.use_token(db, header[7:].strip(), ip=client_ip(request),
+                                 method=request.method, path=request.url.path)
+        via = "token"
     else:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
@@ -60,7 +62,8 @@ def error_response(scope: Scope, status: int, code: str, detail: object = None) 
                   status_code=status)
 
 
-async def middleware_error(scope: Scope, status: int, code: str):  # type: ignore[no-untyped-def]
+async def middleware_error(scope: Scope, status: int, code: str
+                           ) -> Callable[[Receive, Send], Awaitable[None]]:
     response = error_response(scope, status, code)
 
     async def run(receive: Receive, send: Send) -> None:

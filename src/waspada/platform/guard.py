@@ -4,7 +4,6 @@ request, language, security and cache headers, and a request log line without pe
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -218,7 +217,3 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
-
-
-def json_error(status: int, code: str, message: str) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message}}).encode()

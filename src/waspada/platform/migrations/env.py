@@ -12,6 +12,8 @@ config = context.config
 
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("alembic config has no sqlalchemy.url (run migrations via waspada)")
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(

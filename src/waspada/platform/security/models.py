@@ -9,6 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
+#: input limits, used by the columns below and by the input models in ``schemas.py``
+USERNAME_MAX = 64
+FULL_NAME_MAX = 200
+UNIT_NAME_MAX = 200
+UNIT_KIND_MAX = 32
+TOKEN_NAME_MAX = 100
+PASSWORD_MAX = 1024  # hashed, so not a column width: a bound on the hashing work
+TOTP_CODE_MAX = 12
+TOTP_SECRET_MAX = 64
+
 
 class Unit(Base):
     """An organisational unit: a checkpoint (TPI), an immigration office (Kanim), an embassy..."""
@@ -17,8 +27,8 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32), default="other")
+    name: Mapped[str] = mapped_column(String(UNIT_NAME_MAX))
+    kind: Mapped[str] = mapped_column(String(UNIT_KIND_MAX), default="other")
     requires_supervisor_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -28,8 +38,8 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    full_name: Mapped[str] = mapped_column(String(FULL_NAME_MAX), default="")
     role: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -38,7 +48,7 @@ class User(Base):
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(TOTP_SECRET_MAX), nullable=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -66,7 +76,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX), default="")
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,8 +1,10 @@
-"""Roles: codes in English, labels in Indonesian and English."""
+"""Roles: codes in English; labels are English gettext message ids (Indonesian in the catalogue)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from waspada.platform.i18n import N_, gettext, translate
 
 
 class Role(StrEnum):
@@ -14,18 +16,23 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
-ROLE_LABELS: dict[Role, dict[str, str]] = {
-    Role.ADMIN: {"id": "Administrator", "en": "Administrator"},
-    Role.CHECKPOINT_OFFICER: {"id": "Petugas TPI", "en": "Checkpoint officer"},
-    Role.PASSPORT_OFFICER: {"id": "Petugas Paspor (Kantor Imigrasi)", "en": "Passport officer"},
-    Role.ANALYST: {"id": "Analis Intelijen Keimigrasian", "en": "Intelligence analyst"},
-    Role.PROTECTION_OFFICER: {"id": "Petugas Pelindungan WNI", "en": "Protection officer"},
-    Role.AUDITOR: {"id": "Auditor", "en": "Auditor"},
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: N_("Administrator"),
+    Role.CHECKPOINT_OFFICER: N_("Checkpoint officer"),
+    Role.PASSPORT_OFFICER: N_("Passport officer"),
+    Role.ANALYST: N_("Intelligence analyst"),
+    Role.PROTECTION_OFFICER: N_("Protection officer"),
+    Role.AUDITOR: N_("Auditor"),
 }
 
 
-def role_label(role: str, lang: str = "id") -> str:
+def role_label(role: str, lang: str | None = None) -> str:
+    """The role's label in ``lang`` (``"en"`` is the message id itself), or in the current
+    request's language when ``lang`` is not given; an unknown code is shown as it is."""
     try:
-        return ROLE_LABELS[Role(role)][lang]
-    except (ValueError, KeyError):
+        label = ROLE_LABELS[Role(role)]
+    except ValueError:
         return role
+    if lang == "en":
+        return label
+    return translate(label, lang) if lang else gettext(label)

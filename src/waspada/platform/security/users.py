@@ -1,34 +1,40 @@
-"""User and unit administration shared by the CLI and the admin pages."""
+"""User and unit rows: validation and queries (no audit, no commit).
+
+The operations that people run (pages, API, CLI) are in ``service.py``, which calls these and
+records the audit entry in the same transaction; the demo loader and tests call them directly.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
-from waspada.platform.security.models import Unit, User
+from waspada.platform.security.models import FULL_NAME_MAX, UNIT_NAME_MAX, Unit, User, WebSession
 from waspada.platform.security.passwords import hash_password, password_problem
 from waspada.platform.security.roles import Role
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """A user-management request that cannot be carried out.
 
-    ``template`` is an English gettext message id with ``{placeholders}``; ``str()`` is English.
+    ``message`` is an English gettext message id with ``{placeholders}``; ``str()`` is English,
+    :meth:`localized` the user's language.
     """
 
-    def __init__(self, template: str, **params: object) -> None:
-        super().__init__(template.format(**params))
-        self.template = template
-        self.params = params
+    def __init__(self, template: str, *, code: str = "invalid_user_request",
+                 status: int = 400, **params: Any) -> None:
+        super().__init__(code, template, status=status, **params)
 
-    def localized(self, gettext: Callable[[str], str]) -> str:
-        return gettext(self.template).format(**self.params)
+    @property
+    def template(self) -> str:
+        return self.message
 
 
 def unit_code(name: str) -> str:
@@ -40,6 +46,9 @@ def get_or_create_unit(session: Session, name: str, kind: str = "other",
     name = " ".join(name.split())
     if not name:
         raise UserError(N_("unit name must not be empty"))
+    if len(name) > UNIT_NAME_MAX:
+        raise UserError(N_("unit name is too long: at most {limit} characters"),
+                        limit=UNIT_NAME_MAX)
     code = unit_code(name)
     unit = session.scalar(select(Unit).where(Unit.code == code))
     if unit is None:
@@ -54,29 +63,52 @@ def add_user(session: Session, username: str, *, role: str, unit: str, password:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise UserError(N_("username must be 3-64 characters: a-z, 0-9, dot, dash, underscore"))
-    try:
-        role_value = Role(role)
-    except ValueError:
-        raise UserError(N_("unknown role {role}; choose one of: {choices}"), role=repr(role),
-                        choices=", ".join(r.value for r in Role)) from None
+    role_value = Role(check_role(role))
     problem = password_problem(password)
     if problem:
         raise UserError(problem)
+    if len(full_name) > FULL_NAME_MAX:
+        raise UserError(N_("full name is too long: at most {limit} characters"),
+                        limit=FULL_NAME_MAX)
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise UserError(N_("user {username} already exists"), username=repr(username))
+        raise UserError(N_("user {username} already exists"), code="user_exists", status=409,
+                        username=repr(username))
     unit_row = get_or_create_unit(session, unit, synthetic=synthetic)
     user = User(username=username, role=role_value.value, unit_id=unit_row.id,
-                password_hash=hash_password(password), full_name=full_name[:200],
+                password_hash=hash_password(password), full_name=full_name,
                 is_synthetic=synthetic)
     session.add(user)
     session.flush()
     return user
 
 
+def check_role(role: str) -> str:
+    """The role code, or a :class:`UserError` naming the choices."""
+    try:
+        return Role(role).value
+    except ValueError:
+        raise UserError(N_("unknown role {role}; choose one of: {choices}"), role=repr(role),
+                        choices=", ".join(r.value for r in Role)) from None
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Replace the password (checked like a new one); the user's open sessions end."""
+    problem = password_problem(password)
+    if problem:
+        raise UserError(problem)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.execute(update(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.revoked.is_(False))
+                    .values(revoked=True))
+
+
 def find_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise UserError(N_("no user named {username}"), username=repr(username))
+        raise UserError(N_("no user named {username}"), code="not_found", status=404,
+                        username=repr(username))
     return user
 
 

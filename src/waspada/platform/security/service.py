@@ -1,0 +1,331 @@
+"""The platform's operations, written once for the pages, the API and the CLI.
+
+Each function checks what it needs (the route or command has already checked the policy
+action), changes data, records its audit entry **in the same transaction** (``audit.record(...,
+session=db)``) and commits once; a refusal raises a :class:`~waspada.platform.domain.DomainError`
+(``UserError``, ``SignInRefused``) after committing only what must be kept (a failed sign-in's
+counter and its audit entry). Interfaces parse input, call these and render.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import pyotp
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from waspada.platform import audit
+from waspada.platform.domain import DomainError
+from waspada.platform.i18n import N_
+from waspada.platform.ratelimit import RateLimiter
+from waspada.platform.security import auth, users
+from waspada.platform.security.models import ApiToken, Unit, User
+from waspada.platform.security.policy import Principal
+from waspada.platform.security.schemas import (
+    AuditFilter,
+    LoginIn,
+    PasswordIn,
+    TokenIn,
+    TotpConfirmIn,
+    UnitIn,
+    UserIn,
+)
+from waspada.platform.settings import get_settings
+
+login_limiter = RateLimiter(limit=get_settings().login_ip_attempts_per_5min, window=300)
+
+SIGN_IN_MESSAGES = {
+    # also the answer while (username, address) is throttled: nobody learns which names exist
+    "bad_credentials": N_("Wrong username or password, or too many failed attempts: wait a few "
+                          "minutes and try again."),
+    "disabled": N_("This account has been disabled. Contact your administrator."),
+    "totp_required": N_("Enter the 6-digit code from your authenticator app."),
+    "totp_invalid": N_("The authenticator code is not correct."),
+    "rate_limited": N_("Too many attempts. Please wait a moment and try again."),
+}
+
+
+class SignInRefused(DomainError):
+    """Sign-in refused; ``code`` is one of :data:`SIGN_IN_MESSAGES` (a locked pair is answered
+    as ``bad_credentials``: the audit trail keeps the truth)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, SIGN_IN_MESSAGES[reason],
+                         status=429 if reason == "rate_limited" else 401)
+
+
+class TotpInvalid(DomainError):
+    def __init__(self) -> None:
+        super().__init__("totp_invalid", SIGN_IN_MESSAGES["totp_invalid"], status=400)
+
+
+# -- sign-in and sign-out ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    session_token: str  # the raw cookie value; only its hash is stored
+
+
+def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
+    """Throttle, check the credentials, start a session; every outcome audited with its change.
+
+    Raises :class:`SignInRefused` (after committing the failure counter and its audit entry).
+    """
+    ip = ip or "unknown"
+    actor = login.username.strip().lower()[:64] or "anonymous"
+    if not login_limiter.hit(ip):
+        audit.record("login.throttled", None, actor=actor, ip=ip, outcome="refused",
+                     session=db)
+        db.commit()
+        raise SignInRefused("rate_limited")
+    outcome = auth.authenticate(db, login.username, login.password, login.totp or None,
+                                client=ip)
+    if outcome.reason != "ok" or outcome.user is None:
+        audit.record("login.failed", None, actor=actor, ip=ip, outcome="refused",
+                     reason=outcome.reason,
+                     user_id=outcome.user.id if outcome.user else None, session=db)
+        db.commit()
+        raise SignInRefused("bad_credentials" if outcome.reason == "locked" else outcome.reason)
+    user = outcome.user
+    raw = auth.start_session(db, user)
+    audit.record("login", auth.principal_for(user), object_type="user", object_id=user.id,
+                 unit_id=user.unit_id, ip=ip, session=db)
+    db.commit()
+    return SignedIn(user, raw)
+
+
+def sign_out(db: Session, session_token: str | None, user: User | None) -> None:
+    """End the session behind ``session_token`` (if any) and audit it, in one transaction."""
+    if session_token:
+        auth.end_session(db, session_token)
+    if user is not None:
+        audit.record("logout", auth.principal_for(user), object_type="user", object_id=user.id,
+                     session=db)
+    db.commit()
+
+
+def use_token(db: Session, raw: str, *, ip: str | None, method: str, path: str) -> User | None:
+    """The user behind a bearer token (``None`` if unknown, revoked or disabled); every use is
+    audited with the token's ``last_used_at`` update."""
+    token = auth.token_for_bearer(db, raw)
+    if token is None:
+        return None
+    user = token.user
+    audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
+                 object_id=token.id, ip=ip, method=method, path=path, session=db)
+    db.commit()
+    return user
+
+
+# -- own account: tokens and TOTP ----------------------------------------------------------------
+
+def _self(db: Session, principal: Principal) -> User:
+    user = db.get(User, principal.user_id)
+    if user is None:  # deleted while signed in
+        raise users.UserError(N_("no user named {username}"), code="not_found", status=404,
+                              username=repr(principal.username))
+    return user
+
+
+def list_own_tokens(db: Session, principal: Principal) -> list[ApiToken]:
+    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == principal.user_id)
+                           .order_by(ApiToken.created_at.desc())))
+
+
+def create_own_token(db: Session, principal: Principal, data: TokenIn) -> str:
+    """A personal API token for the signed-in user; the raw value is returned once."""
+    return _create_token(db, principal, _self(db, principal), data)
+
+
+def create_token_for(db: Session, principal: Principal, username: str, data: TokenIn) -> str:
+    """(Operator) a personal API token for ``username``; the raw value is returned once."""
+    user = users.find_user(db, username)
+    if not user.is_active:
+        raise users.UserError(N_("user {username} is disabled"), code="user_disabled",
+                              status=409, username=repr(user.username))
+    return _create_token(db, principal, user, data, for_user=user.username)
+
+
+def _create_token(db: Session, principal: Principal, user: User, data: TokenIn,
+                  **detail: Any) -> str:
+    token, raw = auth.create_api_token(db, user, data.name.strip())
+    audit.record("token.create", principal, object_type="api_token", object_id=token.id,
+                 session=db, **detail)
+    db.commit()
+    return raw
+
+
+def revoke_own_token(db: Session, principal: Principal, token_id: int) -> bool:
+    """Revoke one of the caller's tokens; ``False`` (nothing changed) when it is not theirs."""
+    if not auth.revoke_api_token(db, _self(db, principal), token_id):
+        return False
+    audit.record("token.revoke", principal, object_type="api_token", object_id=token_id,
+                 session=db)
+    db.commit()
+    return True
+
+
+def new_totp(db: Session, principal: Principal) -> tuple[str, str]:
+    """A fresh TOTP secret and its provisioning URI (nothing stored until confirmed)."""
+    secret = auth.new_totp_secret()
+    return secret, auth.totp_uri(_self(db, principal), secret)
+
+
+def totp_uri_for(db: Session, principal: Principal, secret: str) -> str:
+    return auth.totp_uri(_self(db, principal), secret)
+
+
+def enable_totp(db: Session, principal: Principal, data: TotpConfirmIn) -> None:
+    secret = data.secret.strip()
+    try:
+        ok = pyotp.TOTP(secret).verify(data.code.strip(), valid_window=1)
+    except Exception:  # a tampered secret that is not base32
+        ok = False
+    if not ok:
+        raise TotpInvalid()
+    user = _self(db, principal)
+    user.totp_secret = secret
+    audit.record("totp.enable", principal, object_type="user", object_id=user.id, session=db)
+    db.commit()
+
+
+def disable_totp(db: Session, principal: Principal) -> None:
+    user = _self(db, principal)
+    user.totp_secret = None
+    audit.record("totp.disable", principal, object_type="user", object_id=user.id, session=db)
+    db.commit()
+
+
+# -- users and units (administrators, operator) ------------------------------------------------
+
+def list_users(db: Session) -> list[User]:
+    return users.list_users(db)
+
+
+def list_units(db: Session) -> list[Unit]:
+    return list(db.scalars(select(Unit).order_by(Unit.name)))
+
+
+def add_user(db: Session, principal: Principal, data: UserIn) -> User:
+    user = users.add_user(db, data.username, role=data.role, unit=data.unit,
+                          password=data.password, full_name=data.full_name)
+    audit.record("user.create", principal, object_type="user", object_id=user.id,
+                 unit_id=user.unit_id, role=user.role, session=db)
+    db.commit()
+    return user
+
+
+def _user(db: Session, user: int | str) -> User:
+    if isinstance(user, str):
+        return users.find_user(db, user)
+    row = db.get(User, user)
+    if row is None:
+        raise users.UserError(N_("no user with id {user_id}"), code="not_found", status=404,
+                              user_id=user)
+    return row
+
+
+def set_active(db: Session, principal: Principal, user: int | str, active: bool) -> User:
+    """Enable or disable a user (by id or username): a disabled user cannot sign in and their
+    sessions and tokens stop working at once."""
+    row = _user(db, user)
+    row.is_active = active
+    audit.record("user.enable" if active else "user.disable", principal, object_type="user",
+                 object_id=row.id, session=db)
+    db.commit()
+    return row
+
+
+def set_role(db: Session, principal: Principal, user: int | str, role: str) -> User:
+    row = _user(db, user)
+    before = row.role
+    row.role = users.check_role(role)
+    audit.record("user.role", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, role=row.role, previous=before, session=db)
+    db.commit()
+    return row
+
+
+def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn) -> User:
+    """Move a user to ``unit`` (created if new); unit scoping follows at their next request."""
+    row = _user(db, user)
+    before = row.unit_id
+    row.unit_id = users.get_or_create_unit(db, data.name, kind=data.kind.strip() or "other").id
+    audit.record("user.unit", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, previous_unit_id=before, session=db)
+    db.commit()
+    db.refresh(row)
+    return row
+
+
+def reset_password(db: Session, principal: Principal, user: int | str,
+                   data: PasswordIn) -> User:
+    """Set a new password, clear the failure counter and end the user's open sessions."""
+    row = _user(db, user)
+    users.set_password(db, row, data.password)
+    audit.record("user.password_reset", principal, object_type="user", object_id=row.id,
+                 unit_id=row.unit_id, session=db)
+    db.commit()
+    return row
+
+
+def add_unit(db: Session, principal: Principal, data: UnitIn) -> Unit:
+    unit = users.get_or_create_unit(db, data.name, kind=data.kind.strip() or "other")
+    audit.record("unit.create", principal, object_type="unit", object_id=unit.id, session=db)
+    db.commit()
+    return unit
+
+
+# -- audit trail ---------------------------------------------------------------------------------
+
+def _day(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def audit_query(filters: AuditFilter) -> Select[Any]:
+    entry = audit.AuditEntry
+    stmt = select(entry)
+    if filters.action:
+        stmt = stmt.where(entry.action.startswith(filters.action.strip()))
+    if filters.actor:
+        stmt = stmt.where(entry.actor == filters.actor.strip().lower())
+    if filters.object_type:
+        stmt = stmt.where(entry.object_type == filters.object_type.strip())
+    start, end = _day(filters.day_from), _day(filters.day_to)
+    if start:
+        stmt = stmt.where(entry.created_at >= start)
+    if end:
+        stmt = stmt.where(entry.created_at < end + timedelta(days=1))
+    return stmt
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[audit.AuditEntry]
+    total: int
+    page: int
+    pages: int
+
+
+def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page: int = 1,
+               page_size: int = 50, count: bool = True) -> AuditPage:
+    """Newest entries first; reading the trail is itself audited (same transaction)."""
+    stmt = audit_query(filters)
+    total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
+    pages = max(1, math.ceil(total / page_size)) if count else 1
+    page = min(max(page, 1), pages) if count else max(page, 1)
+    rows = list(db.scalars(stmt.order_by(audit.AuditEntry.seq.desc())
+                           .offset((page - 1) * page_size).limit(page_size)))
+    audit.record("audit.read", principal, object_type="audit", count=len(rows), session=db)
+    db.commit()
+    return AuditPage(rows, total, page, pages)
