@@ -17,10 +17,14 @@ FORBIDDEN = {"store", "models", "api", "pages", "cli"}
 #: today's violations, each naming the issue that removes it; the maintainer deletes an entry
 #: when the branch fixing it lands (a stale entry fails the test too, so the list only shrinks)
 ALLOWLIST: set[tuple[str, str]] = {
-    # issue #12: screening's service reads the watchlist and the agency registry through the
-    # other capabilities' stores; to go through matching/offers service functions (arch-screening)
-    ("screening/service.py", "waspada.matching.store"),
-    ("screening/service.py", "waspada.offers.store"),
+    # issue #19: statistics counts rows of other capabilities' tables (screenings, cases, offer
+    # reports); to move behind read functions in their services, or pre-aggregated tables that
+    # each capability maintains, when item 5 of #19 (pre-aggregation) lands
+    ("statistics/demo.py", "waspada.cases.models"),
+    ("statistics/demo.py", "waspada.screening.store"),
+    ("statistics/service.py", "waspada.cases.models"),
+    ("statistics/service.py", "waspada.offers.store"),
+    ("statistics/service.py", "waspada.screening.store"),
     # issue #12 item 5: `waspada demo load` is a platform command (platform/cli.py) that runs the
     # shared demo package, which iterates over the capability registry; not a capability's module
     ("platform/cli.py", "waspada.demo"),
