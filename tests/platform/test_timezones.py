@@ -59,3 +59,18 @@ def test_account_page_shows_token_time_in_the_unit_zone(app) -> None:  # type: i
     with session_scope() as session:
         unit = session.scalar(select(Unit).where(Unit.name == "TPI Ngurah Rai"))
         assert unit is not None and unit.time_zone == "Asia/Makassar"
+
+
+def test_screening_export_has_local_time_with_zone(role_clients) -> None:  # type: ignore[no-untyped-def]
+    tpi = role_clients["checkpoint_officer"]
+    created = tpi.post("/api/v1/screenings", json={"full_name": "Waktu Ekspor",
+                                                   "destination_country": "THA"})
+    assert created.status_code == 201
+    export = tpi.get("/screenings/export?format=csv")
+    header, *rows = export.text.splitlines()
+    assert "created_at_utc,created_at_local" in header
+    row = next(r for r in rows if "Waktu Ekspor" in r)
+    utc, local = row.split(",")[1:3]
+    expected = format_local(datetime.fromisoformat(utc).replace(tzinfo=UTC), "Asia/Jakarta",
+                            "%Y-%m-%d %H:%M")
+    assert local == expected and local.endswith(" WIB")

@@ -24,6 +24,7 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.security.models import Unit
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal
 from waspada.platform.templating import render
+from waspada.platform.timezones import format_local, zone_of
 from waspada.platform.types import IdPath, OptionalIdQuery, parse_id
 from waspada.screening import service
 from waspada.screening.api import history, load_screening, pdf_response
@@ -207,10 +208,11 @@ def screening_export(day_from: str = "", day_to: str = "", format: str = "csv",
     scope = _unit_scope(principal)
     if scope is not None:
         stmt = stmt.where(Screening.unit_id == scope)
-    header = ["record_no", "created_at_utc", "unit", "kind", "officer", "full_name", "nik",
-              "passport_no", "destination_country", "level", "recommended_action",
-              "final_action"]
-    rows = [[s.record_no, s.created_at.strftime("%Y-%m-%d %H:%M"), s.unit.name, s.kind,
+    header = ["record_no", "created_at_utc", "created_at_local", "unit", "kind", "officer",
+              "full_name", "nik", "passport_no", "destination_country", "level",
+              "recommended_action", "final_action"]
+    rows = [[s.record_no, s.created_at.strftime("%Y-%m-%d %H:%M"),
+             format_local(s.created_at, zone_of(s.unit), "%Y-%m-%d %H:%M"), s.unit.name, s.kind,
              s.officer.username if s.officer else "", s.full_name, s.nik or "",
              s.passport_no or "", s.destination_country, s.level, s.recommended_action,
              s.final_action or ""] for s in db.scalars(stmt.order_by(Screening.created_at))]

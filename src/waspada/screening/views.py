@@ -8,22 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.screening.assess import Assessment, Reason
-from waspada.screening.catalogue import legal_bases
+from waspada.screening.record import FACT_LABELS, record_for_pdf  # noqa: F401 - the record's content
 from waspada.screening.service import (
     action_label,
     approval_for,
-    effective_decision,
     verify_decision,
 )
 from waspada.screening.store import Screening, ScreeningDecision
-
-FACT_LABELS = (
-    ("destination_country", "Negara tujuan"), ("transit_countries", "Negara transit"),
-    ("flight", "Penerbangan / rute"), ("ticket", "Tiket"), ("visa_type", "Jenis visa"),
-    ("stated_purpose", "Tujuan yang dinyatakan"), ("accommodation", "Akomodasi"),
-    ("contacts_abroad", "Kontak di luar negeri"), ("sponsor", "Sponsor / agen"),
-    ("who_paid", "Pembayar perjalanan"),
-)
 
 
 def assessment_of(screening: Screening) -> Assessment:
@@ -80,50 +71,4 @@ def screening_dict(db: Session, screening: Screening, lang: str = "id") -> dict[
         "assessment": assessment_of(screening).to_dict(screening.kind, lang),
         "decisions": [decision_dict(db, screening, d, lang) for d in decisions],
         "synthetic": screening.is_synthetic,
-    }
-
-
-def record_for_pdf(db: Session, screening: Screening, decision: ScreeningDecision | None = None
-                   ) -> dict[str, Any]:
-    """Everything the PDF shows, in Indonesian."""
-    decision = decision or effective_decision(db, screening)
-    if decision is None:
-        raise ValueError("no decision yet")
-    facts = screening.load("facts")
-    assessment = assessment_of(screening).to_dict(screening.kind, "id")
-    bases = {b["code"]: b["id"] for b in legal_bases()}
-    approval = approval_for(db, decision)
-    corrects = db.get(ScreeningDecision, decision.corrects_id) if decision.corrects_id else None
-    fact_rows = []
-    for key, label in FACT_LABELS:
-        value = facts.get(key)
-        if isinstance(value, list):
-            value = ", ".join(value)
-        fact_rows.append((label, value or "-"))
-    officer = decision.officer
-    return {
-        "kind": screening.kind, "record_no": screening.record_no, "unit": screening.unit.name,
-        "officer": (officer.full_name or officer.username) if officer else "-",
-        "officer_role": "Petugas Imigrasi",
-        "signed_at": decision.signed_at.strftime("%d-%m-%Y %H:%M"),
-        "verification_code": decision.verification_code,
-        "traveller": {"full_name": screening.full_name, "nik": screening.nik,
-                      "passport_no": screening.passport_no,
-                      "birth_date": screening.birth_date.strftime("%d-%m-%Y")
-                      if screening.birth_date else None,
-                      "sex": {"M": "Laki-laki", "F": "Perempuan"}.get(screening.sex or "", "-")},
-        "facts": fact_rows, "level_label": assessment["level_label"],
-        "recommended_label": assessment["recommended_action_label"],
-        "reasons": assessment["reasons"], "action": decision.action,
-        "action_label": action_label(screening.kind, decision.action, "id"),
-        "deviation_reason": decision.deviation_reason,
-        "legal_bases": [bases.get(code, code) for code in decision.legal_bases],
-        "approval": None if approval is None else (
-            f"{'Disetujui' if approval.approved else 'Ditolak'} oleh "
-            f"{approval.supervisor.username if approval.supervisor else '-'} "
-            f"({approval.decided_at.strftime('%d-%m-%Y %H:%M')} UTC)"
-            + (f": {approval.note}" if approval.note else "")),
-        "notes": screening.notes, "statement": decision.statement,
-        "corrects": f"{screening.record_no} (keputusan #{corrects.id})" if corrects else None,
-        "assessment_version": assessment["version"], "synthetic": screening.is_synthetic,
     }
