@@ -92,6 +92,14 @@ def dates_in_words(text: str) -> str:
     return _ISO_DATE.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}", text)
 
 
+_CODE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
+
+
+def _is_internal_code(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) > 1 and all(part and set(part) <= _CODE_CHARS for part in parts)
+
+
 _ISO3_LIST = re.compile(r"^[A-Z]{3}(, ?[A-Z]{3})*$")
 
 
@@ -105,7 +113,7 @@ def evidence_words(evidence: str) -> str:
         return f"tiket {TICKETS[text].lower()}"
     if text in VISA_TYPES:
         return VISA_TYPES[text]
-    if re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", text):  # a document finding code
+    if _is_internal_code(text):  # a document finding code such as traveller.nik_sex_mismatch
         return ""
     if "skor" in text:
         text = re.sub(r"\b[a-z]+\b", lambda m: MATCH_WORDS.get(m.group(0), m.group(0)), text)
@@ -164,16 +172,16 @@ DETAILS: dict[str, str] = {
                                                         "(SISKOP2MI) yang sah",
 }
 
-_FILE_NOTE = re.compile(r"\s*\((?:[\w./-]+\.(?:md|txt|yaml|py))\)")
+_FILE_NOTE = re.compile(r"\([\w/-]+(?:\.[\w/-]+)*\.(?:md|txt|yaml|py)\)")
 
 
 def _detail(text: str) -> str:
     text = text.strip()
     if text in DETAILS:
         return DETAILS[text]
-    match = re.fullmatch(r"(.+?) \((.+)\)", text)
-    if match and match.group(1) in DETAILS:
-        return f"{DETAILS[match.group(1)]} ({_detail(match.group(2))})"
+    head, bracket, tail = text.partition(" (")
+    if bracket and tail.endswith(")") and head in DETAILS:
+        return f"{DETAILS[head]} ({_detail(tail[:-1])})"
     return ", ".join(DETAILS.get(p.strip(), p.strip()) for p in text.split(";"))
 
 
