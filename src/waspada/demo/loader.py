@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from waspada.demo.synthetic import DEMO_ACCOUNTS, DEMO_UNITS, demo_password
+from waspada.demo.synthetic import (
+    DEMO_ACCOUNTS,
+    DEMO_OFFICERS,
+    DEMO_UNIT_PLACES,
+    DEMO_UNITS,
+    demo_password,
+)
 from waspada.platform import audit
 from waspada.platform.capabilities import demo_loaders
 from waspada.platform.db import session_scope
@@ -35,15 +41,17 @@ def load_demo(seed: int = 7) -> DemoReport:
     with session_scope() as session:
         for name, kind in DEMO_UNITS:
             if session.scalar(select(Unit).where(Unit.code == unit_code(name))) is None:
-                get_or_create_unit(session, name, kind=kind, synthetic=True)
+                unit = get_or_create_unit(session, name, kind=kind, synthetic=True)
+                unit.time_zone, unit.city = DEMO_UNIT_PLACES[name]
                 report.created += 1
             else:
                 report.skipped += 1
         for username, role, unit, full_name in DEMO_ACCOUNTS:
             password = demo_password(username)
             if session.scalar(select(User).where(User.username == username)) is None:
-                add_user(session, username, role=role, unit=unit, password=password,
-                         full_name=full_name, synthetic=True)
+                user = add_user(session, username, role=role, unit=unit, password=password,
+                                full_name=full_name, synthetic=True)
+                user.nip, user.rank = DEMO_OFFICERS.get(username, (None, None))
                 report.created += 1
             else:
                 report.skipped += 1

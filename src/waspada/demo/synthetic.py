@@ -162,6 +162,22 @@ DEMO_UNITS: tuple[tuple[str, str], ...] = (
     ("KBRI Phnom Penh", "embassy"),
 )
 
+#: each demo unit's time zone (IANA) and city of signing
+DEMO_UNIT_PLACES: dict[str, tuple[str, str]] = {
+    "Ditjen Imigrasi (Pusat)": ("Asia/Jakarta", "Jakarta"),
+    "TPI Soekarno-Hatta": ("Asia/Jakarta", "Tangerang"),
+    "TPI Kualanamu": ("Asia/Jakarta", "Deli Serdang"),
+    "Kanim Kelas I Malang": ("Asia/Jakarta", "Malang"),
+    "KBRI Phnom Penh": ("Asia/Phnom_Penh", "Phnom Penh"),
+}
+
+#: synthetic NIP (18 digits: birth date, appointment month, sex, number) and rank per account
+DEMO_OFFICERS: dict[str, tuple[str, str]] = {
+    "petugas.tpi": ("199003152015032001", "Penata Muda Tk. I (III/b)"),
+    "petugas.paspor": ("198811202012121002", "Penata (III/c)"),
+    "pelindungan": ("198507012010011003", "Penata Tk. I (III/d)"),
+}
+
 #: (username, role, unit, full name) — one account per role
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("admin", "admin", "Ditjen Imigrasi (Pusat)", "Admin Demo"),

@@ -7,13 +7,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from waspada.platform import i18n
 from waspada.platform.capabilities import Nav, nav_items
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import role_label
+from waspada.platform.timezones import format_local, zone_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,3 +53,15 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+@pass_context
+def _localtime(context: Context, value: Any, unit: Any = None,
+               fmt: str = "%d-%m-%Y %H:%M") -> str:
+    """``{{ dt|localtime }}`` in the viewer's unit's zone, ``{{ dt|localtime(unit) }}`` in a
+    given unit's (or zone name's); the zone abbreviation follows (WIB, WITA, WIT, ...)."""
+    holder = unit if unit is not None else context.get("user")
+    return format_local(value, zone_of(holder), fmt)
+
+
+templates.env.filters["localtime"] = _localtime

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exists, select
-from swagger_ui_bundle import swagger_ui_path
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from waspada import __version__
@@ -60,7 +59,6 @@ def create_app() -> FastAPI:
             if router is not None:
                 app.include_router(router)
                 app.state.routers.append(router)
-    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes,
                        default_language=settings.default_language,

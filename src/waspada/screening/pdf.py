@@ -1,17 +1,17 @@
 """The official record as PDF (fpdf2): "Berita Acara Pemeriksaan" or "... Penundaan ...".
 
-Pure: takes a plain dict (built by the store from a decided screening) and returns bytes.
-Uses fpdf2's built-in Helvetica; text is reduced to Latin-1 (Indonesian needs nothing more;
-other characters are transliterated or replaced).
+Pure: takes the plain dict built by ``screening.record.record_for_pdf`` (already in Indonesian
+words and the unit's local time) and returns bytes. The shared document parts (Unicode font,
+"Halaman X dari Y", QR code) are in ``platform.pdfdoc``.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from waspada.platform.pdfdoc import FAMILY, OfficialDocument
 
 TITLES = {
     ("departure", False): "BERITA ACARA PEMERIKSAAN KEBERANGKATAN",
@@ -20,96 +20,132 @@ TITLES = {
     ("passport", True): "BERITA ACARA PENUNDAAN PENERBITAN PASPOR",
 }
 POSTPONING = {"postpone", "refer_kp2mi", "refer_police"}
+QR_SIZE = 30  # mm
+LABEL_WIDTH = 52  # mm
 
 
-def latin1(text: Any) -> str:
-    value = "" if text is None else str(text)
-    value = unicodedata.normalize("NFKD", value)
-    return value.encode("latin-1", "replace").decode("latin-1").replace("\x00", "")
+def _text(value: Any) -> str:
+    return "-" if value is None or value == "" else str(value).replace("\x00", "")
 
 
-class _Record(FPDF):
-    def __init__(self, record_no: str, verification: str) -> None:
-        super().__init__(format="A4")
-        self.record_no = record_no
-        self.verification = verification
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 16, 18)
-
-    def footer(self) -> None:
-        self.set_y(-14)
-        self.set_font("Helvetica", size=7)
-        self.cell(0, 5, latin1(f"No. {self.record_no} - kode verifikasi {self.verification} - "
-                               f"halaman {self.page_no()}/{{nb}}"), align="C")
-
-
-def _heading(pdf: FPDF, text: str) -> None:
+def _heading(pdf: OfficialDocument, text: str) -> None:
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=9)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=9)
 
 
-def _rows(pdf: FPDF, rows: list[tuple[str, Any]]) -> None:
+def _rows(pdf: OfficialDocument, rows: list[tuple[str, Any]]) -> None:
     for label, value in rows:
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(52, 5, latin1(label))
-        pdf.set_font("Helvetica", size=9)
-        pdf.multi_cell(0, 5, latin1(value if value not in (None, "") else "-"),
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FAMILY, "B", 9)
+        y = pdf.get_y()
+        pdf.multi_cell(LABEL_WIDTH, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        label_bottom = pdf.get_y() if pdf.get_y() > y else y + 5
+        pdf.set_font(FAMILY, size=9)
+        pdf.multi_cell(0, 5, _text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(max(pdf.get_y(), label_bottom))
 
 
-def render_record(record: dict[str, Any]) -> bytes:
-    """Render the official record. ``record`` keys: see ``screening.store.record_for_pdf``."""
-    postponing = record["action"] in POSTPONING
-    pdf = _Record(record["record_no"], record["verification_code"])
-    pdf.alias_nb_pages()
-    pdf.add_page()
-    pdf.set_title(latin1(TITLES[(record["kind"], postponing)]))
-    pdf.set_font("Helvetica", "B", 11)
+def _letterhead(pdf: OfficialDocument, record: dict[str, Any], title: str) -> None:
+    pdf.set_font(FAMILY, "B", 11)
     pdf.cell(0, 6, "KEMENTERIAN IMIGRASI DAN PEMASYARAKATAN REPUBLIK INDONESIA", align="C",
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.cell(0, 6, "DIREKTORAT JENDERAL IMIGRASI", align="C", new_x=XPos.LMARGIN,
              new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 6, latin1(record["unit"]), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 7, latin1(TITLES[(record["kind"], postponing)]), align="C",
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", size=9)
-    pdf.cell(0, 5, latin1(f"Nomor: {record['record_no']}"), align="C", new_x=XPos.LMARGIN,
+    pdf.set_font(FAMILY, size=10)
+    pdf.cell(0, 6, record["unit"], align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_line_width(0.4)
+    pdf.line(18, pdf.get_y() + 1, 192, pdf.get_y() + 1)
+    pdf.ln(4)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.cell(0, 7, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=9)
+    pdf.cell(0, 5, f"Nomor: {record['record_no']}", align="C", new_x=XPos.LMARGIN,
              new_y=YPos.NEXT)
     if record.get("corrects"):
-        pdf.cell(0, 5, latin1(f"Koreksi atas berita acara nomor {record['corrects']}"),
-                 align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 5, f"Koreksi atas berita acara nomor {record['corrects']}", align="C",
+                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
-    pdf.multi_cell(0, 5, latin1(
-        f"Pada tanggal {record['signed_at']} (UTC), kami, {record['officer']}, "
-        f"{record['officer_role']} pada {record['unit']}, telah melakukan pemeriksaan terhadap "
-        "Warga Negara Indonesia dengan keterangan sebagai berikut:"),
+
+
+def _reasons(pdf: OfficialDocument, reasons: list[dict[str, str]]) -> None:
+    if not reasons:
+        pdf.line_text("Tidak ditemukan indikator risiko.")
+        return
+    for index, reason in enumerate(reasons, start=1):
+        pdf.set_font(FAMILY, "B", 9)
+        pdf.line_text(f"{index}. {reason['title']}")
+        pdf.set_font(FAMILY, size=8)
+        pdf.set_x(pdf.l_margin + 5)
+        if reason.get("evidence"):
+            pdf.multi_cell(0, 4.5, f"Bukti: {reason['evidence']}", new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)
+            pdf.set_x(pdf.l_margin + 5)
+        pdf.multi_cell(0, 4.5, f"Sumber: {reason['source']}", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, size=9)
+
+
+def _signatures(pdf: OfficialDocument, record: dict[str, Any]) -> None:
+    if pdf.get_y() > pdf.h - 95:  # keep the signatures and the QR code together on one page
+        pdf.add_page()
+    pdf.ln(4)
+    pdf.cell(0, 5, f"{record['place']}, {record['signed_date']}", align="R",
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(1)
+    y = pdf.get_y()
+    pdf.set_xy(18, y)
+    pdf.multi_cell(80, 5, "Yang diperiksa,\n\n\n\n"
+                   + (record["traveller"].get("full_name") or "-"), align="C")
+    pdf.set_xy(112, y)
+    pdf.multi_cell(80, 5, "Petugas pemeriksa,\n\n\n\n" + record["officer"], align="C",
+                   new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_x(112)
+    pdf.multi_cell(80, 5, f"NIP {record['officer_nip']}\n{record['officer_rank']}",
+                   align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    top = pdf.get_y()
+    pdf.qr(record["verification_payload"], x=18, y=top, size=QR_SIZE)
+    pdf.set_xy(18 + QR_SIZE + 4, top + 2)
+    pdf.set_font(FAMILY, size=8)
+    pdf.multi_cell(0, 4, (
+        "Ditandatangani secara elektronik di Waspada. Untuk memeriksa keaslian berita acara "
+        "ini, pindai kode QR atau sampaikan nomor dan kode verifikasinya kepada "
+        f"{record['unit']}.\nKode verifikasi: {record['verification_code']}\n"
+        f"Versi penilaian: {record['assessment_version']}"
+        + ("\nDATA SINTETIS (DEMO)." if record.get("synthetic") else "")),
         new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE + 2))
+
+
+def render_record(record: dict[str, Any]) -> bytes:
+    """Render the official record. ``record`` keys: see ``screening.record.record_for_pdf``."""
+    title = TITLES[(record["kind"], record["action"] in POSTPONING)]
+    pdf = OfficialDocument(record["record_no"],
+                           footer_note=f"kode verifikasi {record['verification_code']}")
+    pdf.set_title(title)
+    pdf.set_creator("Waspada")
+    pdf.add_page()
+    _letterhead(pdf, record, title)
+    pdf.line_text(
+        f"Pada tanggal {record['signed_at']}, bertempat di {record['unit']}, kami, "
+        f"{record['officer']} (NIP {record['officer_nip']}, {record['officer_rank']}), "
+        f"{record['officer_role']} pada {record['unit']}, telah melakukan pemeriksaan terhadap "
+        "Warga Negara Indonesia dengan keterangan sebagai berikut:")
     _heading(pdf, "I. Identitas")
-    _rows(pdf, [("Nama", record["traveller"].get("full_name")),
-                ("NIK", record["traveller"].get("nik")),
-                ("Nomor paspor", record["traveller"].get("passport_no")),
-                ("Tanggal lahir", record["traveller"].get("birth_date")),
-                ("Jenis kelamin", record["traveller"].get("sex"))])
+    traveller = record["traveller"]
+    _rows(pdf, [("Nama", traveller.get("full_name")), ("NIK", traveller.get("nik")),
+                ("Nomor paspor", traveller.get("passport_no")),
+                ("Tanggal lahir", traveller.get("birth_date")),
+                ("Jenis kelamin", traveller.get("sex"))])
     _heading(pdf, "II. Keterangan perjalanan")
-    _rows(pdf, [(label, value) for label, value in record["facts"]])
+    _rows(pdf, list(record["facts"]))
     _heading(pdf, "III. Hasil pemeriksaan")
     _rows(pdf, [("Tingkat risiko", record["level_label"]),
                 ("Rekomendasi sistem", record["recommended_label"])])
-    if record["reasons"]:
-        for index, reason in enumerate(record["reasons"], start=1):
-            pdf.multi_cell(0, 5, latin1(f"{index}. {reason['title']} - bukti: "
-                                        f"{reason['evidence']} (sumber: {reason['source']})"),
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    else:
-        pdf.multi_cell(0, 5, "Tidak ditemukan indikator risiko.", new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
+    _reasons(pdf, record["reasons"])
     _heading(pdf, "IV. Keputusan petugas")
-    rows = [("Keputusan", record["action_label"])]
+    rows: list[tuple[str, Any]] = [("Keputusan", record["action_label"])]
     if record.get("deviation_reason"):
         rows.append(("Alasan berbeda dari rekomendasi", record["deviation_reason"]))
     rows.append(("Dasar hukum", "; ".join(record["legal_bases"]) or "-"))
@@ -118,25 +154,12 @@ def render_record(record: dict[str, Any]) -> bytes:
     _rows(pdf, rows)
     if record.get("notes"):
         _heading(pdf, "V. Catatan petugas")
-        pdf.multi_cell(0, 5, latin1(record["notes"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.line_text(_text(record["notes"]))
     if record.get("statement"):
         _heading(pdf, "VI. Keterangan yang bersangkutan")
-        pdf.multi_cell(0, 5, latin1(record["statement"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.line_text(_text(record["statement"]))
     pdf.ln(4)
-    pdf.multi_cell(0, 5, "Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
-                         "sebagaimana mestinya.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
-    y = pdf.get_y()
-    pdf.set_xy(18, y)
-    pdf.multi_cell(80, 5, latin1("Yang diperiksa,\n\n\n\n" + (record["traveller"].get("full_name")
-                                                             or "")), align="C")
-    pdf.set_xy(112, y)
-    pdf.multi_cell(80, 5, latin1("Petugas pemeriksa,\n\n\n\n" + record["officer"]), align="C")
-    pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 7)
-    pdf.multi_cell(0, 4, latin1(
-        f"Ditandatangani secara elektronik di Waspada. Kode verifikasi: "
-        f"{record['verification_code']}. Versi penilaian: {record['assessment_version']}."
-        + (" DATA SINTETIS (DEMO)." if record.get("synthetic") else "")),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.line_text("Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
+                  "sebagaimana mestinya.")
+    _signatures(pdf, record)
     return bytes(pdf.output())

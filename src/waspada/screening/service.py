@@ -24,6 +24,7 @@ from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, may_access_unit
+from waspada.platform.timezones import format_local, zone_of
 from waspada.screening import evidence, persons
 from waspada.screening.assess import ACTIONS, POSTPONING_ACTIONS
 from waspada.screening.catalogue import legal_basis_codes
@@ -264,8 +265,9 @@ def stats(db: Session, principal: Principal, days: int) -> dict[str, Any]:
             "by_dest": by_dest.most_common(), "by_unit": sorted(by_unit.items())}
 
 
-EXPORT_HEADER = ("record_no", "created_at_utc", "unit", "kind", "officer", "full_name", "nik",
-                 "passport_no", "destination_country", "level", "recommended_action",
+EXPORT_HEADER = ("record_no", "created_at_utc", "created_at_local", "unit", "kind", "officer",
+                 "full_name", "nik", "passport_no", "destination_country", "level",
+                 "recommended_action",
                  "final_action")
 
 
@@ -287,7 +289,8 @@ def export_rows(db: Session, principal: Principal, start: date | None, end: date
     scope = unit_scope(principal)
     if scope is not None:
         stmt = stmt.where(Screening.unit_id == scope)
-    rows = [[s.record_no, s.created_at.strftime("%Y-%m-%d %H:%M"), s.unit.name, s.kind,
+    rows = [[s.record_no, s.created_at.strftime("%Y-%m-%d %H:%M"),
+             format_local(s.created_at, zone_of(s.unit), "%Y-%m-%d %H:%M"), s.unit.name, s.kind,
              s.officer.username if s.officer else "", s.full_name, s.nik or "",
              s.passport_no or "", s.destination_country, s.level, s.recommended_action,
              s.final_action or ""] for s in db.scalars(stmt.order_by(Screening.created_at))]

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from waspada.platform.i18n import N_, translate
 from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
-from waspada.screening.catalogue import legal_bases
-from waspada.screening.decisions import approval_for, effective_decision, verify_decision
+from waspada.screening.decisions import approval_for, verify_decision
 from waspada.screening.persons import render_parts
+from waspada.screening.record import record_for_pdf  # noqa: F401 - the record's content
 from waspada.screening.store import Screening, ScreeningDecision
 
 FACT_LABELS = (
@@ -99,60 +99,4 @@ def screening_dict(db: Session, screening: Screening, lang: str = "id") -> dict[
         "assessment": assessment_of(screening).to_dict(screening.kind, lang),
         "decisions": [decision_dict(db, screening, d, lang) for d in decisions],
         "synthetic": screening.is_synthetic,
-    }
-
-
-def record_for_pdf(db: Session, screening: Screening, decision: ScreeningDecision | None = None
-                   ) -> dict[str, Any]:
-    """Everything the PDF shows, in Indonesian (the record is an Indonesian document)."""
-    decision = decision or effective_decision(db, screening)
-    if decision is None:
-        raise ValueError("no decision yet")
-
-    def id_(message: str) -> str:
-        return translate(message, "id")
-
-    facts = screening.load("facts")
-    assessment = assessment_of(screening).to_dict(screening.kind, "id")
-    bases = {b["code"]: b["id"] for b in legal_bases()}
-    approval = approval_for(db, decision)
-    corrects = db.get(ScreeningDecision, decision.corrects_id) if decision.corrects_id else None
-    fact_rows = []
-    for key, label in FACT_LABELS:
-        value = facts.get(key)
-        if isinstance(value, list):
-            value = ", ".join(value)
-        fact_rows.append((id_(label), value or "-"))
-    officer = decision.officer
-    approval_line = None
-    if approval is not None:
-        verdict = id_(N_("Approved by")) if approval.approved else id_(N_("Refused by"))
-        approval_line = (
-            f"{verdict} {approval.supervisor.username if approval.supervisor else '-'} "
-            f"({approval.decided_at.strftime('%d-%m-%Y %H:%M')} UTC)"
-            + (f": {approval.note}" if approval.note else ""))
-    return {
-        "kind": screening.kind, "record_no": screening.record_no, "unit": screening.unit.name,
-        "officer": (officer.full_name or officer.username) if officer else "-",
-        "officer_role": id_(N_("Immigration officer")),
-        "signed_at": decision.signed_at.strftime("%d-%m-%Y %H:%M"),
-        "verification_code": decision.verification_code,
-        "traveller": {"full_name": screening.full_name, "nik": screening.nik,
-                      "passport_no": screening.passport_no,
-                      "birth_date": screening.birth_date.strftime("%d-%m-%Y")
-                      if screening.birth_date else None,
-                      "sex": id_(SEX_LABELS[screening.sex]) if screening.sex in SEX_LABELS
-                      else "-"},
-        "facts": fact_rows, "level_label": assessment["level_label"],
-        "recommended_label": assessment["recommended_action_label"],
-        "reasons": assessment["reasons"], "action": decision.action,
-        "action_label": action_label(screening.kind, decision.action, "id"),
-        "deviation_reason": decision.deviation_reason,
-        "legal_bases": [bases.get(code, code) for code in decision.legal_bases],
-        "approval": approval_line,
-        "notes": screening.notes, "statement": decision.statement,
-        "corrects": (screening.record_no + " ("
-                     + id_(N_("decision #{id}")).format(id=corrects.id) + ")")
-        if corrects else None,
-        "assessment_version": assessment["version"], "synthetic": screening.is_synthetic,
     }

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from waspada.platform.db import Base, UTCDateTime, utcnow
+from waspada.platform.timezones import DEFAULT_ZONE, zone_for_unit_name
+
+
+def _unit_zone(context: Any) -> str:
+    """A new unit's zone when none is given: guessed from its name (WIB when unknown)."""
+    return zone_for_unit_name(str(context.get_current_parameters().get("name") or ""))
 
 #: input limits, used by the columns below and by the input models in ``schemas.py``
 USERNAME_MAX = 64
@@ -32,6 +39,12 @@ class Unit(Base):
     requires_supervisor_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: IANA zone its people work in (Asia/Jakarta = WIB, Asia/Makassar = WITA, ...); times are
+    #: stored in UTC and shown in this zone (platform/timezones.py)
+    time_zone: Mapped[str] = mapped_column(String(64), default=_unit_zone,
+                                           server_default=DEFAULT_ZONE)
+    #: where its records are signed ("Tangerang", "Phnom Penh"); empty: the unit's name
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class User(Base):
@@ -50,6 +63,9 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     totp_secret: Mapped[str | None] = mapped_column(String(TOTP_SECRET_MAX), nullable=True)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    #: civil-servant number (NIP, 18 digits) and rank, printed on the records the user signs
+    nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    rank: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -1,0 +1,212 @@
+"""Codes a person reads on a screening record, in Indonesian words (one source for the record).
+
+Country names: the screening's own destination list (``destinations.yaml``) first, then the
+Unicode CLDR names that Babel ships (ISO 3166 alpha-3 -> alpha-2 -> "Kamboja"). Interview
+answers: the questionnaire's own option labels. Sources of a reason: readable citations instead
+of the notes that name internal reference files.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from babel import Locale
+from babel.core import get_global
+
+from waspada.screening.catalogue import destinations, questionnaire
+
+TICKETS = {"one_way": "Sekali jalan", "return": "Pulang-pergi"}
+VISA_TYPES = {"tourist": "Visa turis / kunjungan", "visa_free": "Bebas visa",
+              "voa": "Visa saat kedatangan (VoA)", "work": "Visa kerja",
+              "student": "Visa pelajar", "other": "Lainnya"}
+SEXES = {"M": "Laki-laki", "F": "Perempuan"}
+
+
+@lru_cache(maxsize=1)
+def _cldr_names() -> dict[str, str]:
+    return dict(Locale("id").territories)
+
+
+def country_name(code: str) -> str:
+    """Indonesian name of an ISO 3166 alpha-3 (or alpha-2) code; the code itself if unknown."""
+    code = (code or "").strip().upper()
+    if not code:
+        return ""
+    data = destinations()
+    for group in ("high_risk", "transit"):
+        entry = (data.get(group) or {}).get(code)
+        if entry:
+            return str(entry["id"])
+    alpha2 = code if len(code) == 2 else None
+    if alpha2 is None:
+        aliases = get_global("territory_aliases").get(code) or []
+        alpha2 = aliases[0] if len(aliases) == 1 else None
+    if alpha2 == "ZZ":  # CLDR's "unknown region": keep the code the officer typed
+        return code
+    name = _cldr_names().get(alpha2 or "")
+    return name or code
+
+
+def countries(codes: list[str] | str) -> str:
+    items = [c for c in re.split(r"[,\s]+", codes)] if isinstance(codes, str) else codes
+    return ", ".join(country_name(c) for c in items if c)
+
+
+def answer_label(question_code: str, value: str) -> str:
+    """The questionnaire's Indonesian label of an answer (free text stays as written)."""
+    question = questionnaire().by_code().get(question_code)
+    if question is None or not value:
+        return value
+    return question.option_label(value, "id")
+
+
+def fact_value(key: str, value: object) -> str:
+    """One travel fact in words: countries by name, tickets, visas, purposes, payers."""
+    if value is None or value == "" or value == []:
+        return ""
+    if key in ("destination_country", "transit_countries"):
+        return countries(value if isinstance(value, list) else str(value))
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if key == "ticket":
+        return TICKETS.get(text, text)
+    if key == "visa_type":
+        return VISA_TYPES.get(text, text)
+    if key == "stated_purpose":
+        return answer_label("purpose", text)
+    if key == "who_paid":
+        return answer_label("who_paid", text)
+    return text
+
+
+#: the matching engine's outcome words inside "skor kecocokan ...; nama exact; NIK agree"
+MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "variant": "varian",
+               "phonetic": "mirip bunyi", "fuzzy": "mirip", "merged": "tergabung",
+               "prefix": "awalan sama", "initial": "inisial", "missing": "tidak ada",
+               "close": "dekat", "differ": "berbeda", "different": "berbeda"}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_words(text: str) -> str:
+    """ISO dates (2026-11-29) as Indonesian readers write them (29-11-2026)."""
+    return _ISO_DATE.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}", text)
+
+
+_CODE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
+
+
+def _is_internal_code(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) > 1 and all(part and set(part) <= _CODE_CHARS for part in parts)
+
+
+_ISO3_LIST = re.compile(r"^[A-Z]{3}(, ?[A-Z]{3})*$")
+
+
+def evidence_words(evidence: str) -> str:
+    """A reason's evidence for the record: codes become words; internal codes are left out
+    (the reason's title already says what they mean)."""
+    text = (evidence or "").strip()
+    if _ISO3_LIST.match(text):
+        return countries(text)
+    if text in TICKETS:
+        return f"tiket {TICKETS[text].lower()}"
+    if text in VISA_TYPES:
+        return VISA_TYPES[text]
+    if _is_internal_code(text):  # a document finding code such as traveller.nik_sex_mismatch
+        return ""
+    if "skor" in text:
+        text = re.sub(r"\b[a-z]+\b", lambda m: MATCH_WORDS.get(m.group(0), m.group(0)), text)
+    return dates_in_words(text)
+
+
+#: what a source note starts with -> the citation printed on the record
+CITATIONS: tuple[tuple[str, str], ...] = (
+    ("ILO/EC 2009", "ILO dan Komisi Eropa (2009), Operational Indicators of Trafficking in "
+                    "Human Beings"),
+    ("ILO forced-labour indicators", "ILO (2012), ILO Indicators of Forced Labour"),
+    ("Indonesian government warnings", "Imbauan resmi Pemerintah RI tentang tawaran kerja di "
+                                       "luar negeri (Kemnaker, Kemlu, KP2MI)"),
+    ("government warnings", "Imbauan resmi Pemerintah RI tentang tawaran kerja di luar negeri "
+                            "(Kemnaker, Kemlu, KP2MI)"),
+    ("Kemlu case figures", "Data kasus WNI Kementerian Luar Negeri 2024-2025"),
+    ("UU 18/2017", "UU No. 18 Tahun 2017 tentang Pelindungan Pekerja Migran Indonesia"),
+    ("domain-facts", "UU No. 6 Tahun 2011 tentang Keimigrasian jo. UU No. 63 Tahun 2024; "
+                     "SE Dirjen Imigrasi IMI-0277.GR.02.06 Tahun 2017"),
+    ("identity", "ICAO Doc 9303 (dokumen perjalanan terbaca mesin); ketentuan NIK "
+                 "(UU No. 24 Tahun 2013 jo. UU No. 23 Tahun 2006); Permenkumham No. 18 Tahun 2022"),
+    ("offers engine", "Analisis tawaran kerja Waspada (katalog indikator dan model teks)"),
+    ("watchlist entry", "Daftar pengawasan Waspada, entri"),
+    ("screening", "Berita acara terdahulu"),
+)
+
+#: the part after the colon, in Indonesian
+DETAILS: dict[str, str] = {
+    "deceptive recruitment": "perekrutan dengan tipu daya",
+    "what officers look at": "hal yang diperiksa petugas",
+    "purpose and cover story": "tujuan dan alasan perjalanan",
+    "itinerary, accommodation": "rencana perjalanan, akomodasi",
+    "return ticket": "tiket kembali",
+    "earlier departures or postponements": "keberangkatan atau penundaan sebelumnya",
+    "retention of identity documents": "penahanan dokumen identitas",
+    "debt bondage": "jeratan utang",
+    "isolation": "isolasi",
+    "abusive living conditions": "kondisi tempat tinggal yang tidak layak",
+    "fees asked of applicants": "biaya yang diminta dari pelamar",
+    "migration status": "status keimigrasian",
+    "travel and recruitment conditions": "syarat perjalanan dan perekrutan",
+    "offers by personal social-media accounts": "tawaran dari akun media sosial pribadi",
+    "recruitment via WhatsApp/Telegram": "perekrutan lewat WhatsApp/Telegram",
+    "recruitment by personal chat accounts": "perekrutan lewat akun chat pribadi",
+    "unlicensed agents": "agen tanpa izin",
+    "company identity doubtful or unverifiable": "identitas perusahaan meragukan atau tidak "
+                                                 "dapat diverifikasi",
+    "all departure costs paid by the 'company'": "seluruh biaya keberangkatan dibayar "
+                                                  "\"perusahaan\"",
+    "travel on a visit/tourist visa instead of a work visa": "bepergian dengan visa kunjungan/"
+                                                             "turis, bukan visa kerja",
+    "tourist/visit visa for work": "visa turis/kunjungan untuk bekerja",
+    "Cambodia is not a placement country": "Kamboja bukan negara penempatan PMI",
+    "routes via Malaysia, Thailand, the Philippines": "rute lewat Malaysia, Thailand, Filipina",
+    "only registered placements are legal (SISKOP2MI)": "hanya penempatan yang terdaftar "
+                                                        "(SISKOP2MI) yang sah",
+}
+
+_FILE_NOTE = re.compile(r"\([\w/-]+(?:\.[\w/-]+)*\.(?:md|txt|yaml|py)\)")
+
+
+def _detail(text: str) -> str:
+    text = text.strip()
+    if text in DETAILS:
+        return DETAILS[text]
+    head, bracket, tail = text.partition(" (")
+    if bracket and tail.endswith(")") and head in DETAILS:
+        return f"{DETAILS[head]} ({_detail(tail[:-1])})"
+    return ", ".join(DETAILS.get(p.strip(), p.strip()) for p in text.split(";"))
+
+
+def citation(source: str) -> str:
+    """A source note as a readable citation: "ILO/EC 2009: deceptive recruitment" ->
+    "ILO dan Komisi Eropa (2009), ...: perekrutan dengan tipu daya"."""
+    parts = []
+    for raw in (source or "").split(";"):
+        part = _FILE_NOTE.sub("", raw).strip()
+        if not part:
+            continue
+        for prefix, cited in CITATIONS:
+            if part.startswith(prefix):
+                rest = part[len(prefix):].lstrip()
+                if rest.startswith("via domain-facts"):
+                    rest = rest[len("via domain-facts"):].lstrip()
+                if prefix in ("watchlist entry", "screening"):
+                    parts.append(f"{cited} {rest}".strip())
+                elif rest.startswith(":"):
+                    parts.append(f"{cited}: {_detail(rest[1:])}")
+                elif rest.startswith("("):
+                    parts.append(f"{cited} ({_detail(rest.strip('() '))})")
+                else:
+                    parts.append(cited if not rest else f"{cited} {rest}")
+                break
+        else:
+            parts.append(part)
+    return "; ".join(parts) or "-"

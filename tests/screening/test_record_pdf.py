@@ -1,0 +1,101 @@
+"""The Berita Acara is fit for court: every character printed, answers copied, local time with
+zone, Indonesian words instead of codes, readable citations, officer identity, page numbers and
+a QR code with the verification payload."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.screening.test_screening_web import _create, _decide, _mrz
+from waspada.platform.db import session_scope
+from waspada.platform.pdfdoc import qr_png
+from waspada.platform.security.models import User
+from waspada.screening.labels import citation, country_name, evidence_words, fact_value
+from waspada.screening.record import verification_payload
+
+
+def _decided_pdf(tpi) -> tuple[dict, bytes]:  # type: ignore[no-untyped-def]
+    created = _create(tpi, mrz=_mrz("RAHAYU", "SITI", "C1122334", "1999-03-04"),
+                      nik="3507014403990004", destination_country="KHM",
+                      transit_countries=["MYS", "THA"], ticket="one_way", visa_type="tourist",
+                      notes="Catatan: rute Jakarta → Kuala Lumpur → Phnom Penh; agen “Pak Hùng”.",
+                      answers={"purpose": "work", "who_paid": "employer_agent",
+                               "told_to_lie": "yes", "offer_channel": "social_media"})
+    decided = _decide(tpi, created["id"], action="refer_police",
+                      legal_bases=["uu_6_2011", "uu_21_2007"],
+                      statement="Saya disuruh bilang liburan — kerja di Phnom Penh.")
+    pdf = tpi.get(f"/api/v1/screenings/{created['id']}/record.pdf")
+    assert pdf.status_code == 200
+    return decided, pdf.content
+
+
+def test_record_pdf_is_in_indonesian_local_time_and_complete(role_clients) -> None:  # type: ignore[no-untyped-def]
+    with session_scope() as session:
+        officer = session.scalar(select(User).where(User.username == "petugas.tpi"))
+        officer.nip, officer.rank = "199003152015032001", "Penata Muda Tk. I (III/b)"
+        officer.unit.city = "Tangerang"
+    decided, content = _decided_pdf(role_clients["checkpoint_officer"])
+    reader = PdfReader(io.BytesIO(content))
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    flat = " ".join(text.split())
+    # every character printed as written (no "?" substitutes)
+    for written in ("Jakarta → Kuala Lumpur → Phnom Penh", "“Pak Hùng”", "liburan — kerja"):
+        assert written in flat
+    assert re.findall(r"\?(?! →)", flat) == []  # the only "?" end interview questions
+    # answers copied into the travel facts
+    assert "Tujuan yang dinyatakan Bekerja" in flat
+    assert "Pembayar perjalanan Pemberi kerja / agen / sponsor" in flat
+    # the unit's local time with its zone, never UTC
+    signed = datetime.fromisoformat(decided["decisions"][0]["signed_at"])
+    local = signed.astimezone(ZoneInfo("Asia/Jakarta"))
+    assert f"{local:%d-%m-%Y} pukul {local:%H:%M} WIB" in flat
+    assert "UTC" not in flat
+    # words, not codes
+    for word in ("Kamboja", "Malaysia, Thailand", "Sekali jalan", "Visa turis / kunjungan",
+                 "Media sosial (Facebook, TikTok, Instagram)"):
+        assert word in flat
+    for code in ("one_way", "tourist", "KHM", "MYS", "employer_agent", "domain-facts", ".md",
+                 "Indonesian government warnings"):
+        assert code not in flat
+    assert "Imbauan resmi Pemerintah RI" in flat and "ILO dan Komisi Eropa (2009)" in flat
+    # officer identity, place of signing, page numbering
+    assert "NIP 199003152015032001" in flat and "Penata Muda Tk. I (III/b)" in flat
+    assert re.search(r"Tangerang, \d{1,2} \w+ 20\d\d", flat)
+    total = len(reader.pages)
+    for number, page_text in enumerate(pages, start=1):
+        assert f"Halaman {number} dari {total}" in page_text
+    # the QR code image holds the verification payload
+    payload = verification_payload(decided["record_no"], decided["decisions"][0]["verification_code"])
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 1
+    from PIL import Image
+
+    expected = Image.open(io.BytesIO(qr_png(payload))).convert("L")
+    embedded = images[0].image.convert("L")
+    assert embedded.size == expected.size and embedded.tobytes() == expected.tobytes()
+
+
+def test_labels_and_citations() -> None:
+    assert country_name("KHM") == "Kamboja" and country_name("SAU") == "Arab Saudi"
+    assert country_name("ZZZ") == "ZZZ"
+    assert fact_value("transit_countries", ["MYS", "THA"]) == "Malaysia, Thailand"
+    assert fact_value("who_paid", "family") == "Keluarga"
+    assert fact_value("who_paid", "Paman saya") == "Paman saya"
+    assert evidence_words("one_way") == "tiket sekali jalan"
+    assert evidence_words("traveller.nik_sex_mismatch") == ""
+    assert evidence_words("BAP/X/1 (skor kecocokan 0.97; nama exact; NIK agree)") == (
+        "BAP/X/1 (skor kecocokan 0.97; nama sama; NIK cocok)")
+    assert citation("domain-facts: what officers look at (return ticket)") == (
+        "UU No. 6 Tahun 2011 tentang Keimigrasian jo. UU No. 63 Tahun 2024; SE Dirjen Imigrasi "
+        "IMI-0277.GR.02.06 Tahun 2017: hal yang diperiksa petugas (tiket kembali)")
+    assert "indicators.md" not in citation("Kemlu case figures; government warnings (indicators.md)")
+    assert citation("something new") == "something new"  # unknown notes are kept, not dropped
+    assert verification_payload("BAP/X/2026/0000001", "AB12", "https://waspada.example/") == (
+        "https://waspada.example/verifikasi?no=BAP%2FX%2F2026%2F0000001&kode=AB12")
