@@ -20,7 +20,7 @@ $(APP_STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	touch $@
 
 $(TEST_STAMP): pyproject.toml $(LOCK) $(APP_STAMP)
-	$(BIN)/pip install -q -c $(LOCK) -e '.[test]'
+	$(BIN)/pip install -q -c $(LOCK) -e '.[test,spark,train,bench]'
 	touch $@
 
 ## make run: install, migrate the embedded SQLite database under ./var, load the demo, serve
@@ -51,7 +51,7 @@ bench: $(TEST_STAMP)
 ## make lock: re-resolve requirements/lock.txt from pyproject.toml (needs PyPI; commit the result)
 lock: | $(BIN)/python
 	@$(BIN)/python -m uv --version >/dev/null 2>&1 || $(BIN)/pip install -q uv
-	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra spark --python-version 3.11 \
+	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra spark --extra train --extra bench --python-version 3.11 \
 	  --universal --custom-compile-command "make lock" -q -o $(LOCK)
 
 ## make audit: known vulnerabilities in the locked versions (pip-audit; needs the PyPI

@@ -22,7 +22,7 @@ SRC = ROOT / "src" / "waspada"
 
 # Optional engines: imported only on the code path that needs them, behind an extra of the same
 # name (``pip install 'waspada[spark]'``); the code reports a clear error when it is missing.
-OPTIONAL_EXTRAS = {"spark"}
+OPTIONAL_EXTRAS = {"spark", "train"}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -162,6 +162,11 @@ def read_corpus(data_dir: Path) -> list[dict[str, str]]:
 def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
     import numpy as np
     from scipy.sparse import hstack
+
+    try:
+        import sklearn  # noqa: F401 - only training needs it: pip install 'waspada[train]'
+    except ImportError:
+        raise FileError("training needs scikit-learn: pip install 'waspada[train]'") from None
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
