@@ -86,7 +86,10 @@ def decode_image(data: bytes) -> Image:
     return img
 
 
-def _too_many_pixels(width: int, height: int) -> ImageError:
+def _too_many_pixels(width: int | None = None, height: int | None = None) -> ImageError:
+    if width is None or height is None:  # refused by Pillow's guard before the size was known
+        return _error("image.too_many_pixels", "The image has too many pixels (at most "
+                      "{max_mp} megapixels).", status=413, max_mp=MAX_PIXELS // 1_000_000)
     return _error("image.too_many_pixels", "The image has too many pixels ({width} x {height}; "
                   "at most {max_mp} megapixels).", status=413, width=width, height=height,
                   max_mp=MAX_PIXELS // 1_000_000)
@@ -113,19 +116,9 @@ def _open_raster(data: bytes, kind: str) -> Image:
     except ImageError:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise _too_many_pixels(*_header_size(data)) from None
+        raise _too_many_pixels() from None
     except Exception:  # Pillow raises OSError, ValueError, SyntaxError, struct.error...
         raise corrupt from None
-
-
-def _header_size(data: bytes) -> tuple[int, int]:
-    from PIL import Image as PILImage
-
-    try:
-        with PILImage.open(io.BytesIO(data)) as img:
-            return img.size
-    except Exception:
-        return (0, 0)
 
 
 def _to_rgb(img: Image) -> Image:
