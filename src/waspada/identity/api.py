@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from waspada.identity.consistency import check_traveller
@@ -86,4 +86,31 @@ def check_documents(body: TravellerRequest,
     if checked.mrz is not None:
         result["mrz"] = checked.mrz.to_dict(body.lang)
     _audit(principal, "traveller", result)
+    return result
+
+
+@api_router.post("/read")
+def read_document_image(file: UploadFile = File(..., description="Photo or scan of the data "
+                                                "page: JPEG, PNG, TIFF or PDF, at most 10 MB."),
+                        lang: Literal["id", "en"] = Form("en"),
+                        principal: Principal = Depends(require("documents.check"))
+                        ) -> dict[str, Any]:
+    """Read the MRZ from a photo or scan (OCR) and check it: the `/mrz` result plus `ocr`.
+
+    `ocr` holds the MRZ lines as read, one confidence per line, the OCR corrections, the
+    uncertain characters, the rotation applied and `crop_png_base64`, the MRZ band as a
+    PNG for the officer to compare with the parsed name. Nothing is stored.
+    """
+    from waspada.identity.imaging import MAX_IMAGE_BYTES, ImageError
+    from waspada.identity.reading import read_document
+
+    data = file.file.read(MAX_IMAGE_BYTES + 1)
+    try:
+        read = read_document(data)
+    except ImageError as exc:
+        audit.record("documents.check", principal, object_type="document", kind="image",
+                     valid=False, error=exc.code)
+        raise
+    result = read.to_dict(lang)
+    _audit(principal, "image", result)
     return result

@@ -17,6 +17,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from waspada.platform.domain import DomainError
+from waspada.platform.i18n import N_
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -59,14 +60,14 @@ def sniff(data: bytes) -> str | None:
 def check_upload(data: bytes) -> str:
     """Size and signature checks; returns the format or raises :class:`ImageError`."""
     if not data:
-        raise _error("image.empty", "The file is empty.")
+        raise _error("image.empty", N_("The file is empty."))
     if len(data) > MAX_IMAGE_BYTES:
-        raise _error("image.too_large", "The file is too large: at most {max_mb} MB.",
+        raise _error("image.too_large", N_("The file is too large: at most {max_mb} MB."),
                      status=413, max_mb=MAX_IMAGE_BYTES // (1024 * 1024))
     kind = sniff(data)
     if kind is None:
         raise _error("image.unsupported",
-                     "The file is not a JPEG, PNG or TIFF image or a PDF.", status=415)
+                     N_("The file is not a JPEG, PNG or TIFF image or a PDF."), status=415)
     return kind
 
 
@@ -81,17 +82,17 @@ def decode_image(data: bytes) -> Image:
         img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
                          PILImage.Resampling.LANCZOS)
     if min(img.size) < 32:
-        raise _error("image.too_small", "The image is too small to read ({width} x {height} "
-                     "pixels).", width=img.width, height=img.height)
+        raise _error("image.too_small", N_("The image is too small to read ({width} x {height} "
+                     "pixels)."), width=img.width, height=img.height)
     return img
 
 
 def _too_many_pixels(width: int | None = None, height: int | None = None) -> ImageError:
     if width is None or height is None:  # refused by Pillow's guard before the size was known
-        return _error("image.too_many_pixels", "The image has too many pixels (at most "
-                      "{max_mp} megapixels).", status=413, max_mp=MAX_PIXELS // 1_000_000)
-    return _error("image.too_many_pixels", "The image has too many pixels ({width} x {height}; "
-                  "at most {max_mp} megapixels).", status=413, width=width, height=height,
+        return _error("image.too_many_pixels", N_("The image has too many pixels (at most "
+                      "{max_mp} megapixels)."), status=413, max_mp=MAX_PIXELS // 1_000_000)
+    return _error("image.too_many_pixels", N_("The image has too many pixels ({width} x {height}; "
+                  "at most {max_mp} megapixels)."), status=413, width=width, height=height,
                   max_mp=MAX_PIXELS // 1_000_000)
 
 
@@ -99,8 +100,8 @@ def _open_raster(data: bytes, kind: str) -> Image:
     from PIL import Image as PILImage
     from PIL import ImageOps
 
-    corrupt = _error("image.corrupt", "The image could not be decoded (damaged or "
-                     "unsupported variant of {kind}).", kind=kind)
+    corrupt = _error("image.corrupt", N_("The image could not be decoded (damaged or "
+                     "unsupported variant of {kind})."), kind=kind)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -140,14 +141,14 @@ def _render_pdf(data: bytes) -> Image:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pypdfium2 is a runtime dependency
-        raise _error("image.pdf_unsupported", "PDF files cannot be read on this server; "
-                     "upload a JPEG, PNG or TIFF image.", status=415) from None
+        raise _error("image.pdf_unsupported", N_("PDF files cannot be read on this server; "
+                     "upload a JPEG, PNG or TIFF image."), status=415) from None
     with _PDF_LOCK:
         pdf = None
         try:
             pdf = pdfium.PdfDocument(data)
             if len(pdf) == 0:
-                raise _error("image.pdf_empty", "The PDF has no pages.")
+                raise _error("image.pdf_empty", N_("The PDF has no pages."))
             page = pdf[0]
             width, height = page.get_size()  # points
             scale = PDF_DPI / 72
@@ -160,8 +161,8 @@ def _render_pdf(data: bytes) -> Image:
         except ImageError:
             raise
         except Exception:  # PdfiumError (damaged, encrypted), MemoryError on absurd pages
-            raise _error("image.corrupt", "The image could not be decoded (damaged or "
-                         "unsupported variant of {kind}).", kind="PDF") from None
+            raise _error("image.corrupt", N_("The image could not be decoded (damaged or "
+                         "unsupported variant of {kind})."), kind="PDF") from None
         finally:
             if pdf is not None:
                 pdf.close()

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from waspada.identity.findings import Finding, has_critical, register
 from waspada.identity.imaging import ImageError, decode_image
 from waspada.identity.mrz import MRZResult, parse_mrz
+from waspada.platform.i18n import N_
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,8 +56,8 @@ def get_engine() -> Any:
                 try:
                     from rapidocr import RapidOCR
                 except ImportError as exc:  # pragma: no cover - a runtime dependency
-                    raise ImageError("ocr.unavailable", "Reading images needs the rapidocr "
-                                     "package, which is not installed.", status=503) from exc
+                    raise ImageError("ocr.unavailable", N_("Reading images needs the rapidocr "
+                                     "package, which is not installed."), status=503) from exc
                 _ENGINE = RapidOCR(params={"Global.log_level": "error"})
     return _ENGINE
 
@@ -151,8 +152,8 @@ def read_document(data: bytes, *, reference_date: date | None = None) -> Documen
             if abs(angle) >= 1.5:
                 attempts.insert(1, (round(angle), _rotate(page, angle)))
     if found is None:
-        raise ImageError("image.no_mrz", "No machine-readable zone (MRZ) was found in the "
-                         "image. Photograph the whole data page, flat and well lit.",
+        raise ImageError("image.no_mrz", N_("No machine-readable zone (MRZ) was found in "
+                         "the image. Photograph the whole data page, flat and well lit."),
                          status=422)
     rotation, arr, ocr_lines, res = found
     matched = _match_lines(res.lines, ocr_lines)
