@@ -32,6 +32,19 @@ if TYPE_CHECKING:
 
 LOW_CONFIDENCE = 0.90
 """A recognised character below this confidence is reported as uncertain."""
+ENGINE_PARAMS: dict[str, Any] = {
+    "Global.log_level": "error",  # rapidocr logs nothing about the image
+    "Global.return_word_box": True,  # per-character confidences (for the name check)
+    "Global.return_single_char_box": True,
+    # detection on the page scaled so its long side is at most 736 px (recognition still
+    # uses crops from the full image): 1.3 s instead of 1.9 s CPU per page, same accuracy
+    "Det.limit_type": "max",
+    "Det.limit_side_len": 736,
+    # one thread per recognition: predictable on a shared machine; reads are serialised
+    "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+}
+"""rapidocr settings; the default (bundled) models are kept, so nothing is downloaded."""
 CROP_MAX_WIDTH = 1100
 """The MRZ crop is scaled down to at most this width (it is shown next to the fields)."""
 
@@ -58,7 +71,7 @@ def get_engine() -> Any:
                 except ImportError as exc:  # pragma: no cover - a runtime dependency
                     raise ImageError("ocr.unavailable", N_("Reading images needs the rapidocr "
                                      "package, which is not installed."), status=503) from exc
-                _ENGINE = RapidOCR(params={"Global.log_level": "error"})
+                _ENGINE = RapidOCR(params=dict(ENGINE_PARAMS))
     return _ENGINE
 
 
@@ -176,7 +189,7 @@ def read_document(data: bytes, *, reference_date: date | None = None) -> Documen
 def _recognise(arr: np.ndarray) -> list[OcrLine]:
     engine = get_engine()
     with _RUN_LOCK:
-        out = engine(arr, return_word_box=True, return_single_char_box=True)
+        out = engine(arr)
     texts = list(out.txts or ())
     scores = list(out.scores or ())
     boxes = [] if out.boxes is None else [b.tolist() for b in out.boxes]
