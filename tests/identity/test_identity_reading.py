@@ -180,3 +180,20 @@ def test_transparent_and_16_bit_images_become_rgb() -> None:
         out = decode_image(buf.getvalue())
         assert out.mode == "RGB" and out.size == (200, 100)
     assert decode_image(buf.getvalue()).getpixel((0, 0))[0] > 0
+
+
+def test_td1_line_starting_with_digits_is_not_read_backwards(engine) -> None:  # type: ignore[no-untyped-def]
+    """bench/documents.py seed 14, page 1: rapidocr's line-direction classifier turned the
+    second TD1 line round ('9>>>>...'), so no MRZ was found; the classifier is off now."""
+    import random
+
+    from tests.docpages import FONTS, distort, random_mrz, render
+
+    rnd = random.Random(14)
+    lines = random_mrz(rnd)
+    img, _ = distort(render(lines, rnd.choice(FONTS), rnd), 0, rnd)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    read = read_document(buf.getvalue(), reference_date=REF)
+    assert read.result.document_type == "TD1" and read.valid
+    assert read.result.fields == parse_mrz(lines, reference_date=REF).fields

@@ -40,6 +40,9 @@ ENGINE_PARAMS: dict[str, Any] = {
     # uses crops from the full image): 1.3 s instead of 1.9 s CPU per page, same accuracy
     "Det.limit_type": "max",
     "Det.limit_side_len": 736,
+    # no per-line direction classifier: it turned MRZ lines that start with digits round
+    # (TD1 line 2 read backwards); upside-down pages are retried turned round instead
+    "Global.use_cls": False,
     # one thread per recognition: predictable on a shared machine; reads are serialised
     "EngineConfig.onnxruntime.intra_op_num_threads": 1,
     "EngineConfig.onnxruntime.inter_op_num_threads": 1,
