@@ -9,6 +9,7 @@ from waspada.identity.consistency import check_traveller
 from waspada.identity.findings import Finding, has_critical
 from waspada.identity.mrz import generate_mrz, parse_mrz
 from waspada.identity.nik import parse_nik
+from waspada.identity.reading import name_uncertainty
 
 REF = date(2010, 1, 1)
 TODAY = date(2026, 11, 27)
@@ -80,6 +81,8 @@ CASES: dict[str, object] = {
                                                      expiry_date="050101")),
     "mrz.expiry_date.expired": lambda: mrz(L1, L2, ref=date(2020, 1, 1)),
     "mrz.ocr_corrected": lambda: mrz(L1, L2.replace("7408122", "74O8122"), ocr=True),
+    "ocr.name.low_confidence": lambda: [name_uncertainty(
+        "TD3", [[1.0] * 12 + [0.4] + [1.0] * 31, [1.0] * 44], [L1, L2])],
     "mrz.date.birth_date.invalid": lambda: mrz(L1, mut(L2, 15, "1")),
     "mrz.date.expiry_date.invalid": lambda: mrz(L1, mut(L2, 23, "9")),
     "mrz.date.birth_date.unknown": lambda: mrz(*gen(birth_date="90<<<<")),

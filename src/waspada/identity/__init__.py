@@ -7,6 +7,7 @@ Public API::
     parse_name, PersonName, canonical_token, phonetic_key (waspada.identity.names)
     check_traveller, TravellerFacts, TravellerCheck     (waspada.identity.consistency)
     Finding, REGISTRY                                   (waspada.identity.findings)
+    read_document, DocumentRead  (waspada.identity.reading: photo/scan -> MRZ; OCR loads lazily)
 """
 
 from waspada.identity.consistency import TravellerCheck, TravellerFacts, check_traveller
@@ -14,9 +15,11 @@ from waspada.identity.findings import REGISTRY, Finding, FindingSpec, has_critic
 from waspada.identity.mrz import MRZResult, check_digit, generate_mrz, parse_mrz
 from waspada.identity.names import PersonName, canonical_token, parse_name, phonetic_key
 from waspada.identity.nik import NIKResult, generate_nik, parse_nik
+from waspada.identity.reading import DocumentRead, read_document
 
 __all__ = [
     "REGISTRY",
+    "DocumentRead",
     "Finding",
     "FindingSpec",
     "MRZResult",
@@ -34,5 +37,6 @@ __all__ = [
     "parse_name",
     "parse_nik",
     "phonetic_key",
+    "read_document",
     "register",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from waspada.identity import service
@@ -69,3 +69,21 @@ def check_documents(body: TravellerRequest, db: DB, principal: Checker) -> dict[
     """All findings about one traveller: NIK vs passport, validity rules, expiry before travel."""
     facts = body.model_dump(exclude={"lang"}, exclude_none=True)
     return service.check_facts(db, principal, facts, lang=body.lang)
+
+
+@api_router.post("/read", response_model=CheckOut)
+def read_document_image(db: DB, principal: Checker,
+                        file: Annotated[UploadFile, File(description=(
+                            "Photo or scan of the data page: JPEG, PNG, TIFF or PDF, at most "
+                            "10 MB."))],
+                        lang: Annotated[Literal["id", "en"], Form()] = "en") -> dict[str, Any]:
+    """Read the MRZ from a photo or scan (OCR) and check it: the `/mrz` result plus `ocr`.
+
+    `ocr` holds the MRZ lines as read, one confidence per line, the OCR corrections, the
+    uncertain characters, the rotation applied and `crop_png_base64`, the MRZ band as a
+    PNG for the officer to compare with the parsed name. Nothing is stored.
+    """
+    from waspada.identity.imaging import MAX_IMAGE_BYTES
+
+    read = service.read_image(db, principal, file.file.read(MAX_IMAGE_BYTES + 1))
+    return read.to_dict(lang)

@@ -1,6 +1,7 @@
 """Typer apps for identity checks (mounted by the root CLI).
 
-``document_app``: ``mrz``, ``nik``, ``check``; ``name_app``: ``normalize``.
+``document_app``: ``mrz``, ``read`` (photo or scan), ``nik``, ``check``;
+``name_app``: ``normalize``.
 Exit codes: 0 valid, 1 invalid (critical finding), 2 usage or I/O error.
 """
 
@@ -105,6 +106,57 @@ def mrz_cmd(
         console.print(_kv_table("MRZ fields", res.fields))
         _print_findings(console, res.findings)
     raise typer.Exit(0 if res.valid else 1)
+
+
+@document_app.command("read")
+def read_cmd(
+    image: Annotated[Path, typer.Argument(help="Photo or scan of the data page: JPEG, PNG, "
+                                               "TIFF or PDF (first page), at most 10 MB.")],
+    as_json: JsonOpt = False,
+    crop: Annotated[Path | None, typer.Option(
+        "--crop", help="Write the PNG crop of the MRZ band to this file.")] = None,
+    reference_date: RefOpt = None,
+) -> None:
+    """Read the MRZ from a photo or scan (OCR), then check it like `document mrz`.
+
+    Exit code 1 also when no MRZ is found in the image.
+    """
+    from waspada.identity.imaging import MAX_IMAGE_BYTES, ImageError
+    from waspada.identity.reading import read_document
+
+    ref = _ref(reference_date)
+    try:
+        if image.stat().st_size > MAX_IMAGE_BYTES:
+            raise _fail(f"{image}: the file is too large: at most "
+                        f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        data = image.read_bytes()
+    except OSError as exc:
+        raise _fail(f"{image}: {exc.strerror or 'cannot be read'}") from None
+    try:
+        read = read_document(data, reference_date=ref)
+    except ImageError as exc:
+        typer.echo(f"Error: {image}: {exc}", err=True)
+        raise typer.Exit(1 if exc.code == "image.no_mrz" else 2) from None
+    if crop is not None:
+        try:
+            crop.write_bytes(read.crop_png)
+        except OSError as exc:
+            raise _fail(f"{crop}: {exc.strerror or 'cannot be written'}") from None
+    if as_json:
+        _emit_json(read.to_dict(crop=False))
+    else:
+        console = Console()
+        _verdict(console, read.valid)
+        console.print(f"Document type: {read.result.document_type or '-'}")
+        ocr = Table("MRZ line (as read)", "Confidence", title="OCR")
+        for line in read.lines:
+            ocr.add_row(line.text, f"{line.score:.3f}")
+        console.print(ocr)
+        console.print(_kv_table("MRZ fields", read.result.fields))
+        _print_findings(console, read.result.findings)
+        console.print("Compare the name with the document (names have no check digit)"
+                      + (f"; MRZ crop written to {crop}." if crop else "."))
+    raise typer.Exit(0 if read.valid else 1)
 
 
 @document_app.command("nik")

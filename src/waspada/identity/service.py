@@ -8,7 +8,7 @@ service. Response models for the API live here too (the shapes are the core's ``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -20,6 +20,9 @@ from waspada.platform import audit
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 from waspada.platform.security.policy import Principal, allowed
+
+if TYPE_CHECKING:
+    from waspada.identity.reading import DocumentRead
 
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 #: the page's fields, their limits (characters) and their titles (msgids)
@@ -106,9 +109,12 @@ def check_facts(db: Session, principal: Principal, facts: dict[str, Any], *, lan
     return result
 
 
-def check_page(db: Session, principal: Principal, form: DocumentsForm, *, lang: str
-               ) -> dict[str, Any]:
-    """What the page shows: overall validity, sorted findings, the MRZ and NIK read-outs."""
+def check_page(db: Session, principal: Principal, form: DocumentsForm, *, lang: str,
+               read: DocumentRead | None = None) -> dict[str, Any]:
+    """What the page shows: overall validity, sorted findings, the MRZ and NIK read-outs.
+
+    ``read`` (a photo read by :func:`read_page_image`) replaces the MRZ result by the image's,
+    with its OCR corrections and name-confidence flag."""
     _require(principal)
     values = form.model_dump(exclude={"ocr_tolerant"})
     facts: dict[str, Any] = {k: v for k, v in values.items() if v.strip()}
@@ -118,15 +124,45 @@ def check_page(db: Session, principal: Principal, form: DocumentsForm, *, lang: 
     ocr = form.ocr_tolerant == "1"
     result = check_traveller(facts) if facts else None
     mrz_result = None
-    if form.mrz.strip():
+    if read is not None:
+        mrz_result = read.result.to_dict(lang)
+    elif form.mrz.strip():
         if ocr or result is None or result.mrz is None:
             mrz_result = parse_mrz(mrz_lines, ocr_tolerant=ocr).to_dict(lang)
         else:  # already parsed by check_traveller
             mrz_result = result.mrz.to_dict(lang)
     nik_result = parse_nik(form.nik).to_dict(lang) if form.nik.strip() else None
     findings = result.to_dict(lang)["findings"] if result else []
-    findings.sort(key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
     valid = result.valid if result else None
-    _audit(db, principal, "page", valid, len(findings))
+    if read is not None and mrz_result is not None:
+        # check_traveller parsed the MRZ strictly: take the MRZ findings from the OCR-tolerant
+        # read instead (with its corrections and the name-confidence flag)
+        findings = [f for f in findings if not f["code"].startswith("mrz.")]
+        findings += mrz_result["findings"]
+        valid = not any(f["severity"] == "critical" for f in findings)
+    findings.sort(key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
+    _audit(db, principal, "page" if read is None else "page_image", valid, len(findings))
     return {"valid": valid, "findings": findings, "mrz": mrz_result, "nik": nik_result}
 
+
+def read_image(db: Session, principal: Principal, data: bytes, *, kind: str = "image"
+               ) -> DocumentRead:
+    """Read the MRZ from a photo or scan (OCR, then the OCR-tolerant parser). Nothing is
+    stored; an unreadable image is audited as a failed check and raised as ``ImageError``."""
+    from waspada.identity.imaging import ImageError
+    from waspada.identity.reading import read_document
+
+    _require(principal)
+    try:
+        if not data:
+            raise ImageError("image.missing",
+                             N_("Choose a photo or scan of the data page first."))
+        read = read_document(data)
+    except ImageError as exc:
+        audit.record("documents.check", principal, object_type="document", kind=kind,
+                     valid=False, error=exc.code, session=db)
+        db.commit()
+        raise
+    if kind == "image":
+        _audit(db, principal, kind, read.result.valid, len(read.result.findings))
+    return read

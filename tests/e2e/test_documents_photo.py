@@ -1,0 +1,49 @@
+"""Periksa Dokumen in headless Chromium: upload a photo of a data page, see the MRZ filled in."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.docpages import page_bytes
+from tests.e2e.conftest import sign_in_page
+from waspada.demo.synthetic import demo_password
+from waspada.identity.mrz import generate_mrz
+
+pytestmark = pytest.mark.e2e
+
+
+def test_photo_upload_fills_the_mrz_and_shows_the_crop(page, live_server: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = generate_mrz("TD3", surname="KUSUMA", given_names="PUTRI AYU",
+                         document_number="C7654321", birth_date="2001-06-30", sex="F",
+                         expiry_date="2031-01-20", issuing_state="IDN", nationality="IDN")
+    photo = tmp_path / "paspor.jpg"
+    photo.write_bytes(page_bytes(lines, strength=1, seed=31, fmt="JPEG"))
+    sign_in_page(page, live_server, "petugas.paspor", demo_password("petugas.paspor"))
+    page.goto(live_server + "/documents")
+    assert page.get_attribute("#image", "capture") == "environment"
+    page.fill("input[name=surname]", "KUSUMA")
+    page.set_input_files("#image", str(photo))
+    # the first read in the server process loads the OCR model; allow for a loaded machine
+    page.set_default_timeout(120_000)
+    page.click("#read-image")
+    page.wait_for_selector("#mrz-crop img")
+    assert page.input_value("#mrz") == "\n".join(lines)
+    fields = page.inner_text("#mrz-fields")
+    assert "C7654321" in fields and "PUTRI AYU" in fields and "2001-06-30" in fields
+    # the crop is a real image the browser decoded (a data: URL, allowed by the CSP)
+    width = page.evaluate("document.querySelector('#mrz-crop img').naturalWidth")
+    assert width > 300
+    assert page.input_value("input[name=surname]") == "KUSUMA"  # typed fields are kept
+    assert page.inner_text("#verdict") == "Tidak ditemukan masalah kritis."
+
+
+def test_non_image_upload_shows_an_indonesian_error(page, live_server: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = tmp_path / "catatan.txt"
+    text.write_text("bukan foto")
+    sign_in_page(page, live_server, "petugas.paspor", demo_password("petugas.paspor"))
+    page.goto(live_server + "/documents")
+    page.set_input_files("#image", str(text))
+    page.set_default_timeout(60_000)
+    page.click("#read-image")
+    page.wait_for_selector("#read-error")
+    assert "bukan gambar JPEG, PNG atau TIFF" in page.inner_text("#read-error")
