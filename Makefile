@@ -29,9 +29,10 @@ run: $(APP_STAMP)
 	$(BIN)/waspada demo load
 	$(BIN)/waspada serve
 
-## make test: install test tools (and Debian's chromium when missing), lint, run the suite
+## make test: install test tools (and Debian's chromium when missing), lint, type-check, run the suite
 test: $(TEST_STAMP) system-test-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy src
 	WASPADA_TEST_SPARK=$${WASPADA_TEST_SPARK:-1} $(BIN)/python -m pytest
 
 system-test-deps:

@@ -14,7 +14,7 @@ from waspada.platform.security.roles import Role
 from waspada.platform.security.users import get_or_create_unit
 
 #: (transitions to apply in order, destination)
-PLAN: list[tuple[list[tuple[str, dict[str, str]]], str]] = [
+PLAN: list[tuple[list[tuple[str, dict[str, object]]], str]] = [
     ([], "KH"),
     ([("verify", {"trafficking_status": "PossibleVictimOfTrafficking", "note": "demo"})], "KH"),
     ([("verify", {"trafficking_status": "ActualVictimOfTrafficking", "note": "demo"}),

@@ -97,7 +97,8 @@ def case_to_htcds(case: dict[str, Any]) -> dict[str, Any]:
     """One case (already redacted for the reader) as an HTCDS record."""
     wf = load_workflow()
     state = wf.states[case["status"]]
-    victim = next((p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
+    victim: dict[str, Any] = next(
+        (p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
     exploitation = [v for v in (case.get("exploitation_type") or "").split(",") if v]
     record: dict[str, Any] = {
         "x_wsp_Reference": case.get("reference"),
@@ -164,11 +165,11 @@ def _cell(value: Any) -> str:
 
 def flatten(record: dict[str, Any]) -> dict[str, str]:
     row = {c: _cell(record.get(c)) for c in CSV_CASE_COLUMNS}
-    victim = next((p for p in record.get("persons", ()) if p.get("x_wsp_PersonRole") == "victim"),
-                  {})
+    victim: dict[str, Any] = next(
+        (p for p in record.get("persons", ()) if p.get("x_wsp_PersonRole") == "victim"), {})
     row.update({c: _cell(victim.get(c)) for c in CSV_VICTIM_COLUMNS})
     for kind in EVENT_TYPES:
-        event = next((e for e in record.get("historic_trafficking_events", ())
+        event: dict[str, Any] = next((e for e in record.get("historic_trafficking_events", ())
                       if e.get("hte_Type") == kind), {})
         row.update({f"{kind}.{c}": _cell(event.get(c)) for c in CSV_EVENT_COLUMNS})
     return row

@@ -46,16 +46,16 @@ def load_demo(seed: int = 7) -> DemoReport:
                 report.created += 1
             else:
                 report.skipped += 1
-        for username, role, unit, full_name in DEMO_ACCOUNTS:
+        for username, role, unit_name, full_name in DEMO_ACCOUNTS:
             password = demo_password(username)
             if session.scalar(select(User).where(User.username == username)) is None:
-                user = add_user(session, username, role=role, unit=unit, password=password,
+                user = add_user(session, username, role=role, unit=unit_name, password=password,
                                 full_name=full_name, synthetic=True)
                 user.nip, user.rank = DEMO_OFFICERS.get(username, (None, None))
                 report.created += 1
             else:
                 report.skipped += 1
-            report.accounts.append(DemoAccount(username, password, role, unit))
+            report.accounts.append(DemoAccount(username, password, role, unit_name))
     for _name, loader in demo_loaders():
         created, skipped = loader(seed)
         report.created += created

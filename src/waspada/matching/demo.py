@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from sqlalchemy import select
 
-from waspada.demo.synthetic import generate_people
+from waspada.demo.synthetic import SyntheticPerson, generate_people
 from waspada.matching import store
 from waspada.matching.records import PersonRecord
 from waspada.platform.db import session_scope
@@ -14,7 +14,7 @@ from waspada.platform.db import session_scope
 KINDS = ("pencegahan", "recruiter", "victim", "postponed")
 
 
-def _rec(p, prefix: str) -> PersonRecord:  # type: ignore[no-untyped-def]
+def _rec(p: SyntheticPerson, prefix: str) -> PersonRecord:
     return PersonRecord(f"{prefix}-{p.record_id[4:]}", p.full_name, p.birth_date, p.sex,
                         p.birth_place, p.address, p.nik, p.passport_no,
                         p.phone.replace("+62", "0"), "demo")
@@ -39,8 +39,9 @@ def load_demo_matching(seed: int) -> tuple[int, int]:
         for i, r in enumerate(recs[:12]):
             name = r.full_name.replace("u", "oe") if i % 3 == 0 else (
                 "H. " + r.full_name if i % 3 == 1 else r.full_name)
-            bd = r.birth_date.replace(year=r.birth_date.year + 1) if i % 3 == 2 else \
-                r.birth_date
+            bd = r.birth_date
+            if i % 3 == 2 and bd is not None:
+                bd = bd.replace(year=bd.year + 1)
             recs.append(replace(r, record_id=f"{r.record_id}-B", full_name=name,
                                 birth_date=bd, nik=None, passport_no=None))
         for r in recs:

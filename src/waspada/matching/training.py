@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from waspada.matching.blocking import blocking_rules
 from waspada.matching.comparisons import OPTIONAL_COLUMNS, comparisons
@@ -24,8 +24,10 @@ Progress = Callable[[str], None]
 EM_MAX_ITERATIONS = 25
 U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
 
+LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
-def settings(frame_cols: dict[str, bool], link_type: str = "dedupe_only",
+
+def settings(frame_cols: dict[str, bool], link_type: LinkType = "dedupe_only",
              blocks: Sequence[tuple[str, ...]] | None = None) -> Any:
     """The Splink ``SettingsCreator`` for the columns present in the data."""
     from splink import SettingsCreator

@@ -322,8 +322,8 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
         if dom not in domains:
             domains.add(dom)
             ents.domains.append(dom)
-    for e in ents.emails:
-        dom = registered_domain(e["value"].split("@", 1)[1])
+    for email in ents.emails:
+        dom = registered_domain(email["value"].split("@", 1)[1])
         if dom and dom not in domains:
             domains.add(dom)
             ents.domains.append(dom)

@@ -201,7 +201,7 @@ def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
 
 
 def evaluate(model: TextModel, rows: list[dict[str, str]], threshold: float = 0.5
-             ) -> dict[str, float]:
+             ) -> dict[str, float | None]:
     """Precision/recall/F1 at ``threshold`` and ROC-AUC of the model on ``rows``."""
     from sklearn.metrics import roc_auc_score
 

@@ -30,7 +30,7 @@ templates = Jinja2Templates(directory=_template_dirs())
 templates.env.loader = ChoiceLoader([FileSystemLoader(d) for d in _template_dirs()])
 templates.env.autoescape = select_autoescape(default=True, default_for_string=True)
 templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
 templates.env.globals["role_label"] = role_label
 
 

@@ -111,7 +111,7 @@ def format_local(value: datetime | str | None, zone: str | None,
         return empty
     if isinstance(value, str) and len(value) == 10:  # a calendar date (ISO), no time of day
         try:
-            value = date.fromisoformat(value)
+            return date.fromisoformat(value).strftime(fmt.split(" ")[0])
         except ValueError:
             return value
     if isinstance(value, date) and not isinstance(value, datetime):

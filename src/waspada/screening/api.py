@@ -28,7 +28,8 @@ from waspada.screening.views import screening_dict
 
 api_router = APIRouter(prefix="/api/v1", tags=["screening"])
 
-REFUSED = {422: {"description": "Refused: `{\"error\": {\"code\", \"message\"}}`"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Refused: `{\"error\": {\"code\", \"message\"}}`"}}
 
 
 @api_router.post("/screenings", status_code=201, response_model=ScreeningOut, responses=REFUSED)

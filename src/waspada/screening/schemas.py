@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.config import JsonValue
 
 from waspada.identity.consistency import parse_date
 from waspada.platform.i18n import N_
@@ -21,8 +22,9 @@ ActionCode = Literal["allow", "secondary_interview", "postpone", "refer_kp2mi", 
 VISA_TYPES = ("tourist", "visa_free", "voa", "work", "student", "other")
 Lang = Literal["id", "en"]
 
-MRZ_EXAMPLE = ["P<IDNRAHAYU<<SITI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
-               "C1234567<6IDN9008176F3001015<<<<<<<<<<<<<<02"]
+#: a list of JSON values, as the ``json_schema_extra`` example below needs
+MRZ_EXAMPLE: list[JsonValue] = ["P<IDNRAHAYU<<SITI<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+                               "C1234567<6IDN9008176F3001015<<<<<<<<<<<<<<02"]
 
 MrzLine = Annotated[str, Field(max_length=limits.MRZ_LINE)]
 Country = Annotated[str, Field(max_length=limits.COUNTRY)]

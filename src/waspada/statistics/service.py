@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,15 @@ __all__ = ["AccessDenied", "PublishResult", "alerts", "facts", "publish", "serie
 SCAM_EXPLOITATION = frozenset({"ForcedCriminality"})
 SCAM_COMPOUNDS = frozenset({"OnlineScam", "OnlineGambling", "OtherCompound"})
 REFERRED = ("refer_kp2mi", "refer_police")
+
+
+class _Dimensions(TypedDict):
+    """The keyword arguments a ``Fact`` shares with the other facts of one row."""
+
+    day: date
+    province: str
+    destination: str
+    unit: str
 
 
 class AccessDenied(PermissionError):
@@ -73,7 +82,7 @@ def _screening_facts(db: Session, unit: int | None, known: frozenset[str]) -> It
     if unit is not None:
         q = q.where(Screening.unit_id == unit)
     for created, nik, dest, unit_code, final, level in db.execute(q).yield_per(5000):
-        base = dict(day=_day(created), province=province_of_nik(nik, known),
+        base = _Dimensions(day=_day(created), province=province_of_nik(nik, known),
                     destination=(dest or UNKNOWN).upper(), unit=unit_code)
         yield Fact("screenings", **base)
         if final == "postpone":
@@ -99,7 +108,7 @@ def _case_facts(db: Session, unit: int | None, known: frozenset[str]) -> Iterato
     if unit is not None:
         q = q.where(Case.owner_unit_id == unit)
     for cid, reported, dest, unit_code, exploitation, compound in db.execute(q).yield_per(5000):
-        base = dict(day=_day(reported), province=victims.get(cid, UNKNOWN),
+        base = _Dimensions(day=_day(reported), province=victims.get(cid, UNKNOWN),
                     destination=(dest or UNKNOWN).upper(), unit=unit_code)
         yield Fact("cases_reported", **base)
         if exploitation in SCAM_EXPLOITATION or compound in SCAM_COMPOUNDS:

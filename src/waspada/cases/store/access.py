@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from waspada.cases import visibility
@@ -44,7 +44,7 @@ def groups(principal: Principal) -> frozenset[str]:
 
 
 
-def visible_cases_stmt(principal: Principal):  # type: ignore[no-untyped-def]
+def visible_cases_stmt(principal: Principal) -> Select[Case]:
     stmt = select(Case)
     if not is_cross_unit(principal):
         stmt = stmt.join(CaseUnitAccess, CaseUnitAccess.case_id == Case.id).where(

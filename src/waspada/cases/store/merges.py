@@ -90,8 +90,9 @@ def undo_merge(session: Session, principal: Principal, merge_id: int) -> Merge:
         (DuplicateFlag.case_id == record.survivor_id) & (DuplicateFlag.other_case_id
                                                           == merged.id)))
         .values(status="open"))
-    access = session.get(CaseUnitAccess, (session.get(Case, record.survivor_id).owner_unit_id,
-                                          merged.id))
+    survivor = session.get(Case, record.survivor_id)
+    assert survivor is not None
+    access = session.get(CaseUnitAccess, (survivor.owner_unit_id, merged.id))
     if access is not None and access.kind == "merge":
         session.delete(access)
     session.flush()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, visibility
@@ -203,7 +203,7 @@ class CaseFilters:
     reference: str | None = None
 
 
-def _filtered(stmt, f: CaseFilters, now: datetime):  # type: ignore[no-untyped-def]
+def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime) -> Select[Case]:
     """Apply the filters; a value longer than any stored one simply matches no case."""
     if f.status:
         stmt = stmt.where(Case.status == f.status)
@@ -257,7 +257,7 @@ def list_cases(session: Session, principal: Principal, f: CaseFilters, page: int
 def stats(session: Session, principal: Principal, k: int | None = None) -> dict[str, Any]:
     base = visible_cases_stmt(principal).with_only_columns(Case.id, Case.status,
                                                            Case.reported_at).subquery()
-    by_status = dict(session.execute(select(base.c.status, func.count())
+    by_status: dict[str, int] = dict(session.execute(select(base.c.status, func.count())
                                      .group_by(base.c.status)).all())
     if session.get_bind().dialect.name == "postgresql":
         month = func.to_char(base.c.reported_at, "YYYY-MM")
