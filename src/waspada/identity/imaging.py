@@ -112,8 +112,7 @@ def _open_raster(data: bytes, kind: str) -> Image:
             if kind == "JPEG":  # decode a large JPEG at a reduced scale (much faster)
                 img.draft("RGB", (WORK_SIDE, WORK_SIDE))
             img.load()
-            img = ImageOps.exif_transpose(img) or img
-            return _to_rgb(img)
+            return _to_rgb(ImageOps.exif_transpose(img) or img)
     except ImageError:
         raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
