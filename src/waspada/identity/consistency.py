@@ -19,72 +19,62 @@ from waspada.identity.findings import Finding, findings_to_dicts, has_critical, 
 from waspada.identity.mrz import MRZResult, parse_mrz
 from waspada.identity.names import parse_name
 from waspada.identity.nik import parse_nik
+from waspada.platform.i18n import N_
 
 F_UNKNOWN_KEY = register(
     "traveller.input.unknown_key",
     "warning",
-    "Kolom tidak dikenal diabaikan: '{key}'.",
-    "Unknown field ignored: '{key}'.",
+    N_("Unknown field ignored: '{key}'."),
 )
 F_BAD_DATE = register(
     "traveller.input.bad_date",
     "warning",
-    "Tanggal tidak terbaca di kolom {field}: '{value}'.",
-    "Unreadable date in field {field}: '{value}'.",
+    N_("Unreadable date in field {field}: '{value}'."),
 )
 F_BAD_VALUE = register(
     "traveller.input.bad_value",
     "warning",
-    "Nilai tidak dikenal di kolom {field}: '{value}'.",
-    "Unrecognised value in field {field}: '{value}'.",
+    N_("Unrecognised value in field {field}: '{value}'."),
 )
 F_NOT_OBJECT = register(
     "traveller.input.not_object",
     "critical",
-    "Data pelaku perjalanan harus berupa objek JSON.",
-    "Traveller data must be a JSON object.",
+    N_("Traveller data must be a JSON object."),
 )
 F_NIK_BIRTH = register(
     "traveller.nik_birth_date_mismatch",
     "critical",
-    "Tanggal lahir di NIK ({nik}) berbeda dengan paspor ({passport}).",
-    "Birth date in the NIK ({nik}) differs from the passport ({passport}).",
+    N_("Birth date in the NIK ({nik}) differs from the passport ({passport})."),
 )
 F_NIK_SEX = register(
     "traveller.nik_sex_mismatch",
     "critical",
-    "Jenis kelamin di NIK ({nik}) berbeda dengan paspor ({passport}).",
-    "Sex in the NIK ({nik}) differs from the passport ({passport}).",
+    N_("Sex in the NIK ({nik}) differs from the passport ({passport})."),
 )
 F_MRZ_MISMATCH = register(
     "traveller.mrz_mismatch",
     "critical",
-    "Data halaman paspor ({field}: '{typed}') berbeda dengan MRZ ('{mrz}').",
-    "Data-page field {field} ('{typed}') differs from the MRZ ('{mrz}').",
+    N_("Data-page field {field} ('{typed}') differs from the MRZ ('{mrz}')."),
 )
 F_MRZ_NAME = register(
     "traveller.mrz_name_mismatch",
     "warning",
-    "Nama di halaman data ('{typed}') berbeda dengan MRZ ('{mrz}').",
-    "Data-page name ('{typed}') differs from the MRZ ('{mrz}').",
+    N_("Data-page name ('{typed}') differs from the MRZ ('{mrz}')."),
 )
 F_BIRTH_FUTURE = register(
     "traveller.birth_date.future",
     "critical",
-    "Tanggal lahir di masa depan ({value}).",
-    "Birth date is in the future ({value}).",
+    N_("Birth date is in the future ({value})."),
 )
 F_MINOR = register(
     "traveller.minor",
     "warning",
-    "Pelaku perjalanan masih anak-anak ({age} tahun) pada tanggal perjalanan.",
-    "The traveller is a minor ({age} years old) on the travel date.",
+    N_("The traveller is a minor ({age} years old) on the travel date."),
 )
 F_NOT_IDN = register(
     "traveller.not_indonesian",
     "info",
-    "Kewarganegaraan di MRZ bukan IDN ({value}).",
-    "MRZ nationality is not IDN ({value}).",
+    N_("MRZ nationality is not IDN ({value})."),
 )
 
 MINOR_AGE = 18

@@ -1,9 +1,11 @@
-"""Coded, bilingual findings shared by all identity (and screening) checks.
+"""Coded findings shared by all identity (and screening) checks.
 
-Every problem is reported as a :class:`Finding` with a stable ``code``, a
-``severity`` and a message in Indonesian and English.  All codes are declared
-once with :func:`register`, so the full catalogue is available in
-:data:`REGISTRY` (used by the docs and by a test asserting every code is reached).
+Every problem is reported as a :class:`Finding` with a stable ``code``, a ``severity`` and an
+English message template (a gettext msgid with ``{placeholders}``); the Indonesian wording is
+the template's translation in the gettext catalogue (``platform/i18n/id/LC_MESSAGES``), applied
+when the finding is shown.  All codes are declared once with :func:`register`, so the full
+catalogue is available in :data:`REGISTRY` (used by the docs and by a test asserting every code
+is reached).
 """
 
 from __future__ import annotations
@@ -12,13 +14,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from waspada.platform.i18n import translate
+
 Severity = Literal["info", "warning", "critical"]
 SEVERITIES: tuple[str, ...] = ("info", "warning", "critical")
+
+
+class Msg(str):
+    """A message parameter that is itself an English msgid (mark it with ``N_``): it is
+    translated together with the template, e.g. ``F_X(reason=Msg(N_("under 17")))``."""
+
+    __slots__ = ()
 
 
 class _SafeDict(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _render(template: str, params: tuple[tuple[str, str], ...], lang: str) -> str:
+    """The template in ``lang`` ("id" Indonesian, anything else English), params filled in."""
+    text = translate(template, "id") if lang == "id" else template
+    if not params or "{" not in text:
+        return text
+    values = _SafeDict()
+    for key, value in params:
+        values[key] = translate(value, "id") if lang == "id" and type(value) is Msg else value
+    return text.format_map(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +49,23 @@ class Finding:
 
     code: str
     severity: Severity
-    message_id: str
-    message_en: str
+    template: str
+    params: tuple[tuple[str, str], ...] = ()
     field: str | None = None
 
     def message(self, lang: str = "en") -> str:
         """Message in ``lang`` ("id" for Indonesian, anything else English)."""
-        return self.message_id if lang == "id" else self.message_en
+        return _render(self.template, self.params, lang)
+
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian (from the gettext catalogue)."""
+        return self.message("id")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English (the msgid with its parameters)."""
+        return self.message("en")
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """Stable JSON shape: ``{"code", "severity", "message", "field"}``."""
@@ -47,31 +79,26 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class FindingSpec:
-    """Declaration of a finding code: severity and message templates."""
+    """Declaration of a finding code: severity and English message template (msgid)."""
 
     code: str
     severity: Severity
-    message_id: str
-    message_en: str
+    message: str
 
     def __call__(
         self, field: str | None = None, severity: Severity | None = None, **params: Any
     ) -> Finding:
-        """Build a :class:`Finding`; ``params`` fill ``{placeholders}`` in the templates."""
-        message_id, message_en = self.message_id, self.message_en
-        if "{" in message_id or "{" in message_en:  # templates without placeholders skip this
+        """Build a :class:`Finding`; ``params`` fill ``{placeholders}`` in the template."""
+        pairs: tuple[tuple[str, str], ...] = ()
+        if "{" in self.message:  # templates without placeholders skip this
             if field is not None:
                 params.setdefault("field", field)
-            p = _SafeDict()
-            for k, v in params.items():
-                # Fast path for the common short printable string; _short otherwise.
-                p[k] = v if type(v) is str and len(v) <= 60 and v.isprintable() else _short(v)
-            message_id, message_en = message_id.format_map(p), message_en.format_map(p)
+            pairs = tuple((k, _param(v)) for k, v in params.items())
         return Finding(
             code=self.code,
             severity=severity or self.severity,
-            message_id=message_id,
-            message_en=message_en,
+            template=self.message,
+            params=pairs,
             field=field,
         )
 
@@ -79,11 +106,13 @@ class FindingSpec:
 REGISTRY: dict[str, FindingSpec] = {}
 
 
-def register(code: str, severity: Severity, message_id: str, message_en: str) -> FindingSpec:
-    """Declare a finding code (idempotent for identical declarations)."""
+def register(code: str, severity: Severity, message: str) -> FindingSpec:
+    """Declare a finding code with its English msgid (idempotent for identical declarations).
+
+    The Indonesian wording goes into the gettext catalogue as the msgid's translation."""
     if severity not in SEVERITIES:
         raise ValueError(f"bad severity {severity!r}")
-    spec = FindingSpec(code, severity, message_id, message_en)
+    spec = FindingSpec(code, severity, message)
     old = REGISTRY.get(code)
     if old is not None and old != spec:
         raise ValueError(f"finding code {code!r} declared twice with different content")
@@ -99,6 +128,16 @@ def has_critical(findings: Iterable[Finding]) -> bool:
 def findings_to_dicts(findings: Iterable[Finding], lang: str = "en") -> list[dict[str, Any]]:
     """Serialise findings in order."""
     return [f.to_dict(lang) for f in findings]
+
+
+def _param(value: Any) -> str:
+    """A message parameter as stored: :class:`Msg` kept for translation, others bounded."""
+    if type(value) is Msg:
+        return value
+    # Fast path for the common short printable string; _short otherwise.
+    if type(value) is str and len(value) <= 60 and value.isprintable():
+        return value
+    return _short(value)
 
 
 def _short(value: Any, limit: int = 60) -> str:

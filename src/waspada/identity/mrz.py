@@ -22,9 +22,8 @@ from itertools import combinations
 from typing import Any
 
 from waspada.identity.countries import VALID_CODES
-from waspada.identity.findings import Finding, findings_to_dicts, has_critical
+from waspada.identity.findings import Finding, Msg, findings_to_dicts, has_critical
 from waspada.identity.mrz_findings import (  # noqa: F401 - part of this module's interface
-    _CHECK_FIELDS,
     _DATE_FIELDS,
     F_BIRTH_UNKNOWN,
     F_CHARS,
@@ -60,6 +59,7 @@ from waspada.identity.mrz_findings import (  # noqa: F401 - part of this module'
     F_TYPE,
     F_WHITESPACE,
 )
+from waspada.platform.i18n import N_
 
 MAX_INPUT_CHARS = 2_000
 
@@ -439,12 +439,9 @@ def _date_and_check(raw: str, name: str, ctx: _Ctx) -> tuple[str, str]:
     return ctx.digits(raw[:6], name), ctx.digits(raw[6], f"{name}_check")
 
 
-#: Known issuer variants of the long-number check digit: state -> (Indonesian, English).
+#: Known issuer variants of the long-number check digit: state -> description (msgid).
 _LONG_NUMBER_VARIANTS = {
-    "BEL": (
-        "kartu identitas Belgia, digit periksa termasuk pengisi '<'",
-        "Belgian identity card, check digit includes the '<' filler",
-    ),
+    "BEL": Msg(N_("Belgian identity card, check digit includes the '<' filler")),
 }
 
 
@@ -455,8 +452,7 @@ def _verify_long(number: str, found: str, state: str, ctx: _Ctx) -> None:
         return
     variant = _LONG_NUMBER_VARIANTS.get(state)
     if variant and check_digit(number[:9] + "<" + number[9:]) == found:
-        ctx.add(F_ISSUER_VARIANT(field="document_number", variant_id=variant[0],
-                                 variant_en=variant[1]))
+        ctx.add(F_ISSUER_VARIANT(field="document_number", variant=variant))
         return
     ctx.add(F_CHECK["document_number"](field="document_number", found=found,
                                        expected=check_digit(number)))
@@ -642,10 +638,7 @@ def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], boo
     return (a, dates, b), decisive
 
 
-_FRENCH_ID = (
-    "kartu identitas Prancis (format sebelum 2021)",
-    "French national identity card (pre-2021 layout)",
-)
+_FRENCH_ID = Msg(N_("French national identity card (pre-2021 layout)"))
 
 
 def _is_french_id(lines: list[str]) -> bool:
@@ -661,7 +654,7 @@ def _is_french_id(lines: list[str]) -> bool:
 def _parse_french_id(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
     """Read the French national layout (not ICAO): names, card number, birth date, sex."""
     l1, l2 = lines
-    ctx.add(F_NOT_ICAO(layout_id=_FRENCH_ID[0], layout_en=_FRENCH_ID[1]))
+    ctx.add(F_NOT_ICAO(layout=_FRENCH_ID))
     f = _empty_fields()
     f["document_code"], f["issuing_state"] = "ID", "FRA"
     f["surname"] = " ".join(ctx.alpha(l1[5:30], "name").replace("<", " ").split())

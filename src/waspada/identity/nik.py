@@ -16,62 +16,54 @@ from functools import lru_cache
 from typing import Any
 
 from waspada.identity.findings import Finding, findings_to_dicts, has_critical, register
+from waspada.platform.i18n import N_
 
-F_TYPE = register("nik.input.type", "critical", "NIK harus berupa teks.", "NIK must be text.")
-F_EMPTY = register("nik.input.empty", "critical", "NIK kosong.", "NIK is empty.")
+F_TYPE = register("nik.input.type", "critical", N_("NIK must be text."))
+F_EMPTY = register("nik.input.empty", "critical", N_("NIK is empty."))
 F_SEPARATORS = register(
     "nik.input.separators",
     "info",
-    "Spasi/tanda baca di NIK diabaikan.",
-    "Spaces or punctuation in the NIK were ignored.",
+    N_("Spaces or punctuation in the NIK were ignored."),
 )
 F_NON_DIGIT = register(
     "nik.non_digit",
     "critical",
-    "NIK hanya boleh berisi angka.",
-    "NIK must contain digits only.",
+    N_("NIK must contain digits only."),
 )
 F_LENGTH = register(
     "nik.length",
     "critical",
-    "NIK harus 16 digit (ditemukan {length}).",
-    "NIK must have 16 digits (found {length}).",
+    N_("NIK must have 16 digits (found {length})."),
 )
 F_PROVINCE = register(
     "nik.province.unknown",
     "critical",
-    "Kode provinsi {code} tidak dikenal.",
-    "Unknown province code {code}.",
+    N_("Unknown province code {code}."),
 )
 F_REGENCY = register(
     "nik.regency.unknown",
     "warning",
-    "Kode kabupaten/kota {code} tidak dikenal.",
-    "Unknown regency/city code {code}.",
+    N_("Unknown regency/city code {code}."),
 )
 F_DISTRICT = register(
     "nik.district.unknown",
     "warning",
-    "Kode kecamatan {code} tidak dikenal.",
-    "Unknown district code {code}.",
+    N_("Unknown district code {code}."),
 )
 F_DATE = register(
     "nik.birth_date.invalid",
     "critical",
-    "Tanggal lahir di NIK tidak mungkin ({value}).",
-    "Impossible birth date in the NIK ({value}).",
+    N_("Impossible birth date in the NIK ({value})."),
 )
 F_OLD = register(
     "nik.birth_date.century_ambiguous",
     "info",
-    "Tahun lahir 2 digit; abad disimpulkan ({value}).",
-    "Two-digit birth year; century inferred ({value}).",
+    N_("Two-digit birth year; century inferred ({value})."),
 )
 F_SERIAL = register(
     "nik.serial.zero",
     "critical",
-    "Nomor urut NIK 0000 tidak sah.",
-    "NIK serial number 0000 is invalid.",
+    N_("NIK serial number 0000 is invalid."),
 )
 
 _SEP_RE = re.compile(r"[\s.\-/_]+")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from waspada.identity.findings import Finding, register
+from waspada.identity.findings import Finding, Msg, register
+from waspada.platform.i18n import N_
 
 TEN_YEAR_RULE_START = date(2022, 9, 29)
 DEFAULT_NUMBER_PATTERN = r"[A-Z]{1,2}\d{6,8}"
@@ -22,52 +23,43 @@ SIX_MONTHS_DAYS = 183
 F_EXPIRY_BEFORE_ISSUE = register(
     "passport.expiry_before_issue",
     "critical",
-    "Tanggal habis berlaku paspor sebelum tanggal terbit.",
-    "Passport expiry date is before its issue date.",
+    N_("Passport expiry date is before its issue date."),
 )
 F_ISSUE_FUTURE = register(
     "passport.issue_date.future",
     "critical",
-    "Tanggal terbit paspor di masa depan ({value}).",
-    "Passport issue date is in the future ({value}).",
+    N_("Passport issue date is in the future ({value})."),
 )
 F_ISSUE_BEFORE_BIRTH = register(
     "passport.issue_before_birth",
     "critical",
-    "Paspor terbit sebelum pemegang lahir.",
-    "Passport was issued before the holder was born.",
+    N_("Passport was issued before the holder was born."),
 )
 F_TOO_LONG = register(
     "passport.validity.too_long",
     "critical",
-    "Masa berlaku {years} tahun melebihi batas {allowed} tahun ({reason_id}).",
-    "Validity of {years} years exceeds the {allowed}-year limit ({reason}).",
+    N_("Validity of {years} years exceeds the {allowed}-year limit ({reason})."),
 )
 F_UNUSUAL = register(
     "passport.validity.unusual",
     "warning",
-    "Masa berlaku paspor tidak lazim ({days} hari; biasanya 5 atau 10 tahun).",
-    "Unusual passport validity ({days} days; normally 5 or 10 years).",
+    N_("Unusual passport validity ({days} days; normally 5 or 10 years)."),
 )
 F_EXPIRED = register(
     "passport.expired",
     "critical",
-    "Paspor sudah habis berlaku pada tanggal perjalanan ({value}).",
-    "The passport has expired by the travel date ({value}).",
+    N_("The passport has expired by the travel date ({value})."),
 )
 F_SIX_MONTHS = register(
     "passport.expires_within_6_months",
     "warning",
-    "Paspor habis berlaku kurang dari 6 bulan setelah perjalanan ({value}); "
-    "banyak negara menolak masuk.",
-    "The passport expires less than 6 months after travel ({value}); "
-    "many countries refuse entry.",
+    N_("The passport expires less than 6 months after travel ({value}); "
+    "many countries refuse entry."),
 )
 F_NUMBER = register(
     "passport.number.pattern",
     "warning",
-    "Nomor paspor '{value}' tidak sesuai pola yang lazim.",
-    "Passport number '{value}' does not match the usual pattern.",
+    N_("Passport number '{value}' does not match the usual pattern."),
 )
 
 
@@ -110,13 +102,13 @@ def check_validity(
     slack = PERIOD_TOLERANCE_DAYS
     if (expiry_date - _add_years(issue_date, allowed)).days > slack:
         if issue_date < TEN_YEAR_RULE_START:
-            reason_id, reason_en = "terbit sebelum 29-09-2022", "issued before 2022-09-29"
+            reason = Msg(N_("issued before 2022-09-29"))
         else:
-            reason_id, reason_en = "di bawah 17 tahun dan belum kawin", "under 17 and unmarried"
+            reason = Msg(N_("under 17 and unmarried"))
         years = years_between(issue_date, expiry_date)
         return [
             F_TOO_LONG(field="expiry_date", years=years, allowed=allowed,
-                       reason=reason_en, reason_id=reason_id)
+                       reason=reason)
         ]
     near = any(
         abs((expiry_date - _add_years(issue_date, y)).days) <= slack for y in (5, 10)

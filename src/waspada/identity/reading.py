@@ -54,8 +54,7 @@ CROP_MAX_WIDTH = 1100
 F_NAME_UNCERTAIN = register(
     "ocr.name.low_confidence",
     "warning",
-    "Huruf nama terbaca dengan keyakinan rendah ({chars}); cocokkan nama dengan gambar MRZ.",
-    "Name characters read with low confidence ({chars}); compare the name with the MRZ image.",
+    N_("Name characters read with low confidence ({chars}); compare the name with the MRZ image."),
 )
 
 _ENGINE: Any = None
