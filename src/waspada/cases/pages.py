@@ -246,7 +246,8 @@ def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
     values = {k: v for k, v in form.items()
               if k not in ("csrf_token", "transition") and isinstance(v, str)}
     try:
-        data = form_input(TransitionIn, {"transition": form.get("transition", ""), "values": values})
+        data = form_input(TransitionIn, {"transition": form.get("transition", ""),
+                                         "values": values})
         service.transition(db, principal, case_id, data)
     except CaseError as exc:
         return _refused_here(request, db, principal, exc, {})
