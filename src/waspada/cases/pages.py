@@ -38,10 +38,9 @@ from waspada.cases.schemas import (
 from waspada.cases.store import CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
-from waspada.platform.db import session_factory
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.deps import Form as RawForm
-from waspada.platform.formroute import FormRoute, Refused, Reshow, form_input, reshow_with
+from waspada.platform.formroute import FormRoute, Reshow, form_input, reshow_with, with_session
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -163,16 +162,9 @@ def _new_again(request: Request, db: Session, principal: Principal, error: str,
 
 
 def _refused(again: Callable[..., Response]) -> Reshow:
-    """A refused form shows ``again(request, db, principal, message, fields, 422)``: the page
-    needs the case, so it reads it in its own session (nothing is written)."""
-    def reshow(request: Request, refused: Refused) -> Response:
-        db = session_factory()()
-        try:
-            return again(request, db, getattr(request.state, "principal", None),
-                         refused.message, refused.fields, 422)
-        finally:
-            db.close()
-    return reshow
+    """A refused form shows ``again(request, db, principal, message, fields, 422)``."""
+    return with_session(lambda request, db, refused: again(
+        request, db, refused.principal, refused.message, refused.fields, 422))
 
 
 @router.post("/cases/new")

@@ -21,9 +21,11 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from waspada.platform.db import session_factory
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 
@@ -41,9 +43,13 @@ class Refused:
     problems: dict[str, str] = field(default_factory=dict)
     #: every value of each submitted text field (check boxes, multi-selects)
     lists: dict[str, list[str]] = field(default_factory=dict)
+    #: who submitted it (``request.state.principal``), for pages that show what they may see
+    principal: Any = None
 
 
 Reshow = Callable[[Request, Refused], Response]
+#: a re-show that reads the database: ``again(request, db, refused)``
+ReshowFromDb = Callable[[Request, Session, Refused], Response]
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M", bound=BaseModel)
 
@@ -72,6 +78,18 @@ def reshow_with(reshow: Reshow, *models: type[BaseModel],
 
 #: endpoint -> (reshow function, field titles), filled by :func:`reshow_with`
 _RESHOW: dict[Callable[..., Any], tuple[Reshow, dict[str, str]]] = {}
+
+
+def with_session(again: ReshowFromDb) -> Reshow:
+    """A re-show for a page that reads the database (a case, the user list): ``again`` gets a
+    session of its own, closed afterwards; nothing is written on a refused form."""
+    def reshow(request: Request, refused: Refused) -> Response:
+        db = session_factory()()
+        try:
+            return again(request, db, refused)
+        finally:
+            db.close()
+    return reshow
 
 
 def form_input(model: type[M], data: Mapping[str, Any]) -> M:
@@ -140,7 +158,8 @@ class FormRoute(APIRoute):
                 errors = exc.errors()
                 too_long = bool(errors) and errors[0].get("type") == "string_too_long"
                 refused = Refused(fields, problem_message(exc, titles), too_long,
-                                  problems_of(exc, titles), lists)
+                                  problems_of(exc, titles), lists,
+                                  getattr(request.state, "principal", None))
                 return await run_in_threadpool(reshow, request, refused)
 
         return handle
