@@ -56,10 +56,13 @@ M = TypeVar("M", bound=BaseModel)
 TOO_LONG = N_("%(field)s is too long: at most %(limit)s characters.")
 REQUIRED = N_("%(field)s must be filled in.")
 INVALID = N_("%(field)s is not valid.")
+REQUIRED_KINDS = ("missing", "string_too_short", "too_short")
+TOO_MANY = N_("%(field)s: too many entries, at most %(limit)s.")
 #: the same, for a field without a title (never its internal name)
 UNNAMED = {"too_long": N_("A field is too long: at most %(limit)s characters."),
            "required": N_("A required field is not filled in."),
-           "invalid": N_("A field is not valid.")}
+           "invalid": N_("A field is not valid."),
+           "too_many": N_("A field has too many entries: at most %(limit)s.")}
 
 
 def reshow_with(reshow: Reshow, *models: type[BaseModel],
@@ -92,11 +95,25 @@ def with_session(again: ReshowFromDb) -> Reshow:
     return reshow
 
 
-def form_input(model: type[M], data: Mapping[str, Any]) -> M:
-    """``model`` from values a handler assembled from its form; refused like a form model
-    (the route re-shows the page), as a ``RequestValidationError``."""
+def form_input(model: type[M], form: Mapping[str, Any], *, lists: tuple[str, ...] = (),
+               extra: Mapping[str, Any] | None = None) -> M:
+    """``model`` from a submitted form a handler reads itself (a model that forbids unknown
+    fields, values the form does not carry as plain fields): the fields ``model`` declares
+    (others, e.g. the CSRF token, are not its business; ``lists`` are multi-valued, read with
+    ``getlist``), then ``extra``. A refused value is a ``RequestValidationError``, so the
+    route re-shows the page just as for ``Annotated[Model, Form()]``."""
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        getlist = getattr(form, "getlist", None)
+        if name in lists and getlist is not None:
+            values = [v for v in getlist(name) if isinstance(v, str)]
+            if values:
+                data[name] = values
+        elif name in form:
+            data[name] = form[name]
+    data.update(extra or {})
     try:
-        return model.model_validate(dict(data))
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = [{**err, "loc": ("body", *err.get("loc", ()))} for err in exc.errors()]
         raise RequestValidationError(errors) from None
@@ -114,13 +131,16 @@ def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     kind = str(error.get("type", ""))
     if kind == "string_too_long":
         problem, params = "too_long", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
-    elif kind in ("missing", "string_too_short") or "empty" in str(error.get("msg", "")):
+    elif kind == "too_long":  # a list (check boxes) longer than its limit
+        problem, params = "too_many", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
+    elif kind in REQUIRED_KINDS or "empty" in str(error.get("msg", "")):
         problem, params = "required", {}
     else:
         problem, params = "invalid", {}
     if title is None:
         return _(UNNAMED[problem], **params)
-    named = {"too_long": TOO_LONG, "required": REQUIRED, "invalid": INVALID}[problem]
+    named = {"too_long": TOO_LONG, "required": REQUIRED, "invalid": INVALID,
+             "too_many": TOO_MANY}[problem]
     return _(named, field=_(title), **params)
 
 
