@@ -122,8 +122,11 @@ def form_input(model: type[M], form: Mapping[str, Any], *, lists: tuple[str, ...
 def _field_name(error: Mapping[str, Any]) -> str:
     """The refused field: the innermost named part of the location (``values.note`` ->
     ``note``; ``legal_bases.0`` -> ``legal_bases``)."""
-    loc = [part for part in (error.get("loc") or ()) if isinstance(part, str) and part != "body"]
-    return loc[-1] if loc else ""
+    loc = list(error.get("loc") or ())
+    if loc[:1] == ["body"]:  # where FastAPI found it, not a field (a field may be "body" too)
+        loc = loc[1:]
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else ""
 
 
 def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
