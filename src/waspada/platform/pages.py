@@ -250,8 +250,10 @@ PAGE_SIZE = 50
 
 
 def _audit_refused(request: Request, refused: Refused) -> Response:
-    return render(request, "error.html", {"status": 400, "code": "invalid_input",
-                                          "message": refused.message}, status_code=400)
+    """A refused filter or page number: an error page naming the problem (422, as any invalid
+    request)."""
+    return render(request, "error.html", {"status": 422, "code": "invalid_input",
+                                          "message": refused.message}, status_code=422)
 
 
 @router.get("/audit")
