@@ -3,12 +3,13 @@
 Thin: the form arrives as ``Annotated[Model, Form()]`` (a model from ``schemas.py``), one
 :mod:`waspada.cases.service` function does the work (access, change, audit, one commit), the
 handler renders. A refusal re-shows the page with the message in the user's language; a form
-that does not validate comes back filled in (``forms.FormRoute``). Text is always rendered
+that does not validate comes back filled in (``platform.formroute``). Text is always rendered
 through Jinja autoescape; nothing submitted is ever marked safe.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -19,7 +20,6 @@ from starlette.concurrency import run_in_threadpool
 from waspada.cases import htcds, limits, service, store
 from waspada.cases.api import attachment_response
 from waspada.cases.errors import CaseError
-from waspada.cases.forms import FormRoute, build, reshow
 from waspada.cases.schemas import (
     AssessmentIn,
     CommentIn,
@@ -40,6 +40,7 @@ from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.deps import Form as RawForm
+from waspada.platform.formroute import FormRoute, Reshow, form_input, reshow_with, with_session
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -154,14 +155,20 @@ def case_new(request: Request, principal: Annotated[Principal, Depends(require("
     return render(request, "cases/new.html", {**_common(), "error": None, "form": {}})
 
 
-def _new_again(request: Request, db: Session, principal: Principal, error: CaseError,
-               form: dict[str, str]) -> Response:
-    return render(request, "cases/new.html", {**_common(), "error": _error_text(error),
-                                              "form": form}, status_code=error.status)
+def _new_again(request: Request, db: Session, principal: Principal, error: str,
+               form: dict[str, str], status_code: int) -> Response:
+    return render(request, "cases/new.html", {**_common(), "error": error, "form": form},
+                  status_code=status_code)
+
+
+def _refused(again: Callable[..., Response]) -> Reshow:
+    """A refused form shows ``again(request, db, principal, message, fields, 422)``."""
+    return with_session(lambda request, db, refused: again(
+        request, db, refused.principal, refused.message, refused.fields, 422))
 
 
 @router.post("/cases/new")
-@reshow(_new_again)
+@reshow_with(_refused(_new_again), NewCaseForm, titles=FIELD_LABELS)
 def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: DB,
                     principal: Annotated[Principal, Depends(require("cases.create"))]
                     ) -> Response:
@@ -172,8 +179,8 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
         case = service.create_case(db, principal, case_in, ip=client_ip(request))
     except CaseError as exc:
         db.rollback()
-        return _new_again(request, db, principal, exc, data.model_dump(mode="json",
-                                                                      exclude_none=True))
+        return _new_again(request, db, principal, _error_text(exc),
+                          data.model_dump(mode="json", exclude_none=True), exc.status)
     return RedirectResponse(f"/cases/{case['id']}", status_code=303)
 
 
@@ -195,13 +202,22 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
         "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
 
 
-def _case_again(request: Request, db: Session, principal: Principal, error: CaseError,
-                form: dict[str, str]) -> Response:
+def _case_again(request: Request, db: Session, principal: Principal, error: str,
+                form: dict[str, str], status_code: int) -> Response:
     """The case page again, with the refusal and what was typed (nothing was written)."""
     db.rollback()
     case_id = parse_id(str(request.path_params.get("case_id", ""))) or 0
-    return _case_page(request, db, principal, case_id, error=_error_text(error),
-                      status_code=error.status, form=form)
+    return _case_page(request, db, principal, case_id, error=error, status_code=status_code,
+                      form=form)
+
+
+def _refused_here(request: Request, db: Session, principal: Principal, exc: CaseError,
+                  form: dict[str, str]) -> Response:
+    """The case page again after the service refused the step."""
+    return _case_again(request, db, principal, _error_text(exc), form, exc.status)
+
+
+_CASE_AGAIN = _refused(_case_again)
 
 
 def _done(case_id: int) -> Response:
@@ -215,22 +231,23 @@ def case_page(request: Request, case_id: IdPath, db: DB,
 
 
 @router.post("/cases/{case_id}/transition")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, TransitionIn, titles=FIELD_LABELS)
 def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
                     principal: Annotated[Principal, Depends(require("cases.transition"))]
                     ) -> Response:
     values = {k: v for k, v in form.items()
               if k not in ("csrf_token", "transition") and isinstance(v, str)}
     try:
-        data = build(TransitionIn, {"transition": form.get("transition", ""), "values": values})
+        data = form_input(TransitionIn, {"transition": form.get("transition", ""),
+                                         "values": values})
         service.transition(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/comment")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, CommentIn, titles=FIELD_LABELS)
 def case_comment(request: Request, case_id: IdPath, data: Annotated[CommentIn, Form()], db: DB,
                  principal: Annotated[Principal, Depends(require("cases.comment"))]
                  ) -> Response:
@@ -238,18 +255,18 @@ def case_comment(request: Request, case_id: IdPath, data: Annotated[CommentIn, F
     try:
         service.add_comment(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {"body": data.body})
+        return _refused_here(request, db, principal, exc, {"body": data.body})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/task")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, TaskIn, titles=FIELD_LABELS)
 def case_task(request: Request, case_id: IdPath, data: Annotated[TaskIn, Form()], db: DB,
               principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
     try:
         service.add_task(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {"title": data.title})
+        return _refused_here(request, db, principal, exc, {"title": data.title})
     return _done(case_id)
 
 
@@ -260,23 +277,23 @@ def case_task_done(request: Request, case_id: IdPath, task_id: IdPath, db: DB,
     try:
         service.complete_task(db, principal, case_id, task_id)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/event")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, EventIn, titles=FIELD_LABELS)
 def case_event(request: Request, case_id: IdPath, data: Annotated[EventIn, Form()], db: DB,
                principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
     try:
         service.add_event(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/person")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, PersonIn, titles=FIELD_LABELS)
 def case_person(request: Request, case_id: IdPath, data: Annotated[PersonIn, Form()], db: DB,
                 principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
     if data.role == "perpetrator":
@@ -284,53 +301,53 @@ def case_person(request: Request, case_id: IdPath, data: Annotated[PersonIn, For
     try:
         service.add_person(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/assessment")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, AssessmentIn, titles=FIELD_LABELS)
 def case_assessment(request: Request, case_id: IdPath, data: Annotated[AssessmentIn, Form()],
                     db: DB, principal: Annotated[Principal, Depends(require("cases.update"))]
                     ) -> Response:
     try:
         service.add_assessment(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/support-plan")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, SupportPlanIn, titles=FIELD_LABELS)
 def case_support_plan(request: Request, case_id: IdPath, data: Annotated[SupportPlanIn, Form()],
                       db: DB, principal: Annotated[Principal, Depends(require("cases.update"))]
                       ) -> Response:
     try:
         service.add_support_plan(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/consent")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, ConsentIn, titles=FIELD_LABELS)
 def case_consent(request: Request, case_id: IdPath, data: Annotated[ConsentIn, Form()], db: DB,
                  principal: Annotated[Principal, Depends(require("cases.update"))]) -> Response:
     try:
         service.record_consent(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
 @router.post("/cases/{case_id}/referral")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, ReferralIn, titles=FIELD_LABELS)
 def case_referral(request: Request, case_id: IdPath, data: Annotated[ReferralIn, Form()], db: DB,
                   principal: Annotated[Principal, Depends(require("cases.refer"))]) -> Response:
     try:
         service.refer(db, principal, case_id, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
@@ -352,7 +369,7 @@ def referral_answer(request: Request, referral_id: IdPath,
 
 
 @router.post("/cases/{case_id}/merge")
-@reshow(_case_again)
+@reshow_with(_CASE_AGAIN, MergeForm, titles=FIELD_LABELS)
 def case_merge(request: Request, case_id: IdPath, data: Annotated[MergeForm, Form()], db: DB,
                principal: Annotated[Principal, Depends(require("cases.merge"))]) -> Response:
     try:
@@ -362,7 +379,7 @@ def case_merge(request: Request, case_id: IdPath, data: Annotated[MergeForm, For
         service.merge(db, principal, case_id, MergeIn(duplicate_case_id=other_id,
                                                       reason=data.reason))
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 
@@ -386,7 +403,7 @@ def case_upload(request: Request, case_id: IdPath, db: DB,
     try:
         service.upload_attachment(db, principal, case_id, name, data)
     except CaseError as exc:
-        return _case_again(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, {})
     return _done(case_id)
 
 

@@ -195,15 +195,23 @@ M = TypeVar("M", bound="BaseModel")
 
 
 def _input(model: type[M], **values: object) -> M:
-    """Build an operation's input model from options; a refused value is one English line."""
+    """Build an operation's input model from options; a refused value is one English line
+    naming the option by its title."""
     from pydantic import ValidationError
-
-    from waspada.platform.forms import from_validation
 
     try:
         return model.model_validate(values)
     except ValidationError as exc:
-        fail(str(from_validation(model, exc)))
+        first = exc.errors()[0]
+        name = str((first.get("loc") or ("",))[0])
+        info = model.model_fields.get(name)
+        field = info.title if info is not None and info.title else name
+        if first.get("type") == "string_too_long":
+            limit = (first.get("ctx") or {}).get("max_length", 0)
+            fail(f"{field} is too long: at most {limit} characters.")
+        if first.get("type") == "string_too_short":
+            fail(f"{field} must not be empty.")
+        fail(f"{field} is not valid.")
 
 
 @contextmanager

@@ -1,55 +1,80 @@
-"""Pages that take their input as ``Annotated[Model, Form()]`` and re-show a refused form.
+"""The one form mechanism: pages take their input as ``Annotated[Model, Form()]`` and a refused
+form comes back filled in, with the problem in the user's language — never a bare 422.
 
 FastAPI validates a form model before the handler runs and, on a refused value, raises
-``RequestValidationError`` (a bare 422 page). A router built with ``route_class=FormRoute``
-instead calls the handler's ``reshow`` function (set with :func:`reshow_with`) with a
-:class:`Refused`: the submitted text fields and a message in the user's language naming the
-field and its limit, so
-the page comes back filled in. Routes without ``reshow`` behave as usual.
+``RequestValidationError``. A router built with ``route_class=FormRoute`` instead calls the
+handler's ``reshow`` function (set with :func:`reshow_with`) as ``reshow(request, refused)``
+with a :class:`Refused`: the submitted text fields (single and multi-valued), the first problem
+naming its field and limit, and every refused field's problem (for templates that show it next
+to the field). A handler whose model needs values the form does not carry as plain fields (a
+dynamic set of answers, say) builds it with :func:`form_input`, which refuses the same way.
+Routes without ``reshow`` behave as usual. Nothing is written when a form is refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from waspada.platform.db import session_factory
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 
 
 @dataclass(frozen=True)
 class Refused:
-    """A refused form: its text fields (to fill the form in again) and the reason."""
+    """A refused form: its text fields (to fill the form in again) and the reasons."""
 
+    #: the first value of each submitted text field (never the CSRF token)
     fields: dict[str, str]
+    #: the first problem, naming its field, in the user's language
     message: str
     too_long: bool
+    #: field name -> its problem in the user's language, for every refused field
+    problems: dict[str, str] = field(default_factory=dict)
+    #: every value of each submitted text field (check boxes, multi-selects)
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    #: who submitted it (``request.state.principal``), for pages that show what they may see
+    principal: Any = None
 
 
 Reshow = Callable[[Request, Refused], Response]
+#: a re-show that reads the database: ``again(request, db, refused)``
+ReshowFromDb = Callable[[Request, Session, Refused], Response]
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=BaseModel)
 
 TOO_LONG = N_("%(field)s is too long: at most %(limit)s characters.")
 REQUIRED = N_("%(field)s must be filled in.")
 INVALID = N_("%(field)s is not valid.")
+REQUIRED_KINDS = ("missing", "string_too_short", "too_short")
+TOO_MANY = N_("%(field)s: too many entries, at most %(limit)s.")
+#: the same, for a field without a title (never its internal name)
+UNNAMED = {"too_long": N_("A field is too long: at most %(limit)s characters."),
+           "required": N_("A required field is not filled in."),
+           "invalid": N_("A field is not valid."),
+           "too_many": N_("A field has too many entries: at most %(limit)s.")}
 
 
-def reshow_with(reshow: Reshow, *models: type[BaseModel]) -> Callable[[F], F]:
+def reshow_with(reshow: Reshow, *models: type[BaseModel],
+                titles: Mapping[str, str] | None = None) -> Callable[[F], F]:
     """Decorator: on a refused form, answer ``reshow(request, refused)``; the message
-    names the field by its title (a msgid) in ``models``."""
-    titles = {name: info.title for model in models
-              for name, info in model.model_fields.items() if info.title}
+    names the field by its title (a msgid) in ``models``, or in ``titles`` (field -> msgid)."""
+    known = {name: info.title for model in models
+             for name, info in model.model_fields.items() if info.title}
+    known.update(titles or {})
 
     def mark(endpoint: F) -> F:
-        _RESHOW[endpoint] = (reshow, titles)
+        _RESHOW[endpoint] = (reshow, known)
         return endpoint
     return mark
 
@@ -58,18 +83,82 @@ def reshow_with(reshow: Reshow, *models: type[BaseModel]) -> Callable[[F], F]:
 _RESHOW: dict[Callable[..., Any], tuple[Reshow, dict[str, str]]] = {}
 
 
+def with_session(again: ReshowFromDb) -> Reshow:
+    """A re-show for a page that reads the database (a case, the user list): ``again`` gets a
+    session of its own, closed afterwards; nothing is written on a refused form."""
+    def reshow(request: Request, refused: Refused) -> Response:
+        db = session_factory()()
+        try:
+            return again(request, db, refused)
+        finally:
+            db.close()
+    return reshow
+
+
+def form_input(model: type[M], form: Mapping[str, Any], *, lists: tuple[str, ...] = (),
+               extra: Mapping[str, Any] | None = None) -> M:
+    """``model`` from a submitted form a handler reads itself (a model that forbids unknown
+    fields, values the form does not carry as plain fields): the fields ``model`` declares
+    (others, e.g. the CSRF token, are not its business; ``lists`` are multi-valued, read with
+    ``getlist``), then ``extra``. A refused value is a ``RequestValidationError``, so the
+    route re-shows the page just as for ``Annotated[Model, Form()]``."""
+    data: dict[str, Any] = {}
+    for name in model.model_fields:
+        getlist = getattr(form, "getlist", None)
+        if name in lists and getlist is not None:
+            values = [v for v in getlist(name) if isinstance(v, str)]
+            if values:
+                data[name] = values
+        elif name in form:
+            data[name] = form[name]
+    data.update(extra or {})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [{**err, "loc": ("body", *err.get("loc", ()))} for err in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+def _field_name(error: Mapping[str, Any]) -> str:
+    """The refused field: the innermost named part of the location (``values.note`` ->
+    ``note``; ``legal_bases.0`` -> ``legal_bases``)."""
+    loc = list(error.get("loc") or ())
+    if loc[:1] == ["body"]:  # where FastAPI found it, not a field (a field may be "body" too)
+        loc = loc[1:]
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else ""
+
+
+def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+    title = titles.get(_field_name(error))
+    kind = str(error.get("type", ""))
+    if kind == "string_too_long":
+        problem, params = "too_long", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
+    elif kind == "too_long":  # a list (check boxes) longer than its limit
+        problem, params = "too_many", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
+    elif kind in REQUIRED_KINDS or "empty" in str(error.get("msg", "")):
+        problem, params = "required", {}
+    else:
+        problem, params = "invalid", {}
+    if title is None:
+        return _(UNNAMED[problem], **params)
+    named = {"too_long": TOO_LONG, "required": REQUIRED, "invalid": INVALID,
+             "too_many": TOO_MANY}[problem]
+    return _(named, field=_(title), **params)
+
+
 def problem_message(exc: RequestValidationError, titles: Mapping[str, str]) -> str:
     """The first refused field, in the user's language (``titles``: field -> msgid)."""
-    first = exc.errors()[0] if exc.errors() else {}
-    loc = first.get("loc") or ("body", "")
-    name = str(loc[-1])
-    field = _(titles.get(name, name))
-    kind = str(first.get("type", ""))
-    if kind == "string_too_long":
-        return _(TOO_LONG, field=field, limit=(first.get("ctx") or {}).get("max_length", "?"))
-    if kind in ("missing", "string_too_short") or "empty" in str(first.get("msg", "")):
-        return _(REQUIRED, field=field)
-    return _(INVALID, field=field)
+    errors = exc.errors()
+    return _problem(errors[0] if errors else {"loc": ("body", "")}, titles)
+
+
+def problems_of(exc: RequestValidationError, titles: Mapping[str, str]) -> dict[str, str]:
+    """Every refused field -> its first problem, in the user's language (values never echoed)."""
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        out.setdefault(_field_name(error), _problem(error, titles))
+    return out
 
 
 class FormRoute(APIRoute):
@@ -86,10 +175,14 @@ class FormRoute(APIRoute):
                 return await handler(request)
             except RequestValidationError as exc:
                 form = await request.form()
-                fields = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+                names = [k for k in form if k != "csrf_token"]
+                lists = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in names}
+                fields = {k: values[0] for k, values in lists.items() if values}
                 errors = exc.errors()
                 too_long = bool(errors) and errors[0].get("type") == "string_too_long"
-                refused = Refused(fields, problem_message(exc, titles), too_long)
+                refused = Refused(fields, problem_message(exc, titles), too_long,
+                                  problems_of(exc, titles), lists,
+                                  getattr(request.state, "principal", None))
                 return await run_in_threadpool(reshow, request, refused)
 
         return handle

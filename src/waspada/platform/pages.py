@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
+from fastapi import Form as FormModel
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from waspada.platform.db import utcnow
 from waspada.platform.deps import DB, SESSION_COOKIE, Form, client_ip, current_user, public, require
 from waspada.platform.domain import DomainError
-from waspada.platform.forms import parse_form
+from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with, with_session
 from waspada.platform.guard import LANG_COOKIE
 from waspada.platform.i18n import LANGUAGES
 from waspada.platform.i18n import gettext as _
@@ -30,7 +33,7 @@ from waspada.platform.settings import get_settings
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
 #: kept under this name for the tests that reset it
 login_limiter = service.login_limiter
 
@@ -59,12 +62,19 @@ def login_page(request: Request, next: str = "/") -> Response:
                                           "username": "", "ask_totp": False})
 
 
+def _login_refused(request: Request, refused: Refused) -> Response:
+    return render(request, "login.html", {
+        "next": safe_next(refused.fields.get("next")), "error": refused.message,
+        "username": refused.fields.get("username", ""), "ask_totp": False}, status_code=400)
+
+
 @router.post("/login", dependencies=[Depends(public)])
+@reshow_with(_login_refused, LoginIn)
 def login_submit(request: Request, db: DB, form: Form) -> Response:
     next_page = safe_next(str(form.get("next") or "/"))
     username = str(form.get("username") or "")
     try:
-        login = parse_form(LoginIn, {"username": username, "password": form.get("password", ""),
+        login = form_input(LoginIn, {"username": username, "password": form.get("password", ""),
                                      "totp": form.get("totp") or None})
         signed_in = service.sign_in(db, login, client_ip(request))
     except DomainError as exc:
@@ -115,15 +125,20 @@ def account(request: Request, db: DB,
     return _account(request, db, principal)
 
 
+def _token_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _account(request, db, refused.principal, error=refused.message,
+                    token_name=refused.fields.get("name", ""))
+
+
 @router.post("/account/tokens")
-def account_token_create(request: Request, db: DB, form: Form,
+@reshow_with(with_session(_token_refused), TokenIn)
+def account_token_create(request: Request, db: DB, data: Annotated[TokenIn, FormModel()],
                          principal: Principal = Depends(require("account.self"))) -> Response:
     try:
-        raw = service.create_own_token(db, principal, parse_form(TokenIn, form))
+        raw = service.create_own_token(db, principal, data)
     except DomainError as exc:
         db.rollback()
-        return _account(request, db, principal, error=exc.localized(_),
-                        token_name=str(form.get("name", "")))
+        return _account(request, db, principal, error=exc.localized(_), token_name=data.name)
     return _account(request, db, principal, new_token=raw)
 
 
@@ -141,13 +156,14 @@ def account_totp_start(request: Request, db: DB,
     return _account(request, db, principal, totp_secret=secret, totp_uri=uri)
 
 
+def _totp_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _account(request, db, refused.principal, totp_error=refused.message)
+
+
 @router.post("/account/totp/confirm")
-def account_totp_confirm(request: Request, db: DB, form: Form,
+@reshow_with(with_session(_totp_refused), TotpConfirmIn)
+def account_totp_confirm(request: Request, db: DB, data: Annotated[TotpConfirmIn, FormModel()],
                          principal: Principal = Depends(require("account.self"))) -> Response:
-    try:
-        data = parse_form(TotpConfirmIn, form)
-    except DomainError as exc:
-        return _account(request, db, principal, totp_error=exc.localized(_))
     try:
         service.enable_totp(db, principal, data)
     except DomainError as exc:
@@ -181,16 +197,26 @@ def admin_users(request: Request, db: DB,
     return _users_page(request, db)
 
 
+#: the user form's fields shown again (never the password)
+USER_FIELDS = ("username", "full_name", "role", "unit")
+
+
+def _user_refused(request: Request, db: Session, refused: Refused) -> Response:
+    filled = {name: refused.fields.get(name, "") for name in USER_FIELDS}
+    return _users_page(request, db, error=refused.message, form=filled)
+
+
 @router.post("/admin/users")
-def admin_users_add(request: Request, db: DB, form: Form,
+@reshow_with(with_session(_user_refused), UserIn)
+def admin_users_add(request: Request, db: DB, data: Annotated[UserIn, FormModel()],
                     principal: Principal = Depends(require("users.manage"))) -> Response:
     try:
-        service.add_user(db, principal, parse_form(UserIn, form))
+        service.add_user(db, principal, data)
     except DomainError as exc:
         db.rollback()
-        filled = {name: str(form.get(name, "")) for name in ("username", "full_name", "role",
-                                                             "unit")}
-        return _users_page(request, db, error=exc.localized(_), form=filled)
+        shown = data.model_dump()
+        return _users_page(request, db, error=exc.localized(_),
+                           form={name: str(shown[name]) for name in USER_FIELDS})
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -201,15 +227,20 @@ def admin_users_active(user_id: IdPath, db: DB, form: Form,
     return RedirectResponse("/admin/users", status_code=303)
 
 
+def _unit_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _users_page(request, db, error=refused.message,
+                       unit_form={"name": refused.fields.get("name", "")})
+
+
 @router.post("/admin/units")
-def admin_units_add(request: Request, db: DB, form: Form,
+@reshow_with(with_session(_unit_refused), UnitIn)
+def admin_units_add(request: Request, db: DB, data: Annotated[UnitIn, FormModel()],
                     principal: Principal = Depends(require("units.manage"))) -> Response:
     try:
-        service.add_unit(db, principal, parse_form(UnitIn, form))
+        service.add_unit(db, principal, data)
     except DomainError as exc:
         db.rollback()
-        return _users_page(request, db, error=exc.localized(_),
-                           unit_form={"name": str(form.get("name", ""))})
+        return _users_page(request, db, error=exc.localized(_), unit_form={"name": data.name})
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -218,14 +249,22 @@ def admin_units_add(request: Request, db: DB, form: Form,
 PAGE_SIZE = 50
 
 
+def _audit_refused(request: Request, refused: Refused) -> Response:
+    """A refused filter or page number: an error page naming the problem (422, as any invalid
+    request)."""
+    return render(request, "error.html", {"status": 422, "code": "invalid_input",
+                                          "message": refused.message}, status_code=422)
+
+
 @router.get("/audit")
+@reshow_with(_audit_refused, AuditFilter)
 def audit_page(request: Request, db: DB, action: str = "", actor: str = "",
                object_type: str = "", day_from: str = "", day_to: str = "",
                page: PageQuery = 1,
                principal: Principal = Depends(require("audit.read"))) -> Response:
     filters = {"action": action, "actor": actor, "object_type": object_type,
                "day_from": day_from, "day_to": day_to}
-    chosen = parse_form(AuditFilter, filters)  # refused: an error page in the user's language
+    chosen = form_input(AuditFilter, filters)  # refused: an error page in the user's language
     result = service.read_audit(db, principal, chosen, page=page, page_size=PAGE_SIZE)
     return render(request, "audit.html", {"rows": result.rows, "total": result.total,
                                           "page": result.page, "pages": result.pages,

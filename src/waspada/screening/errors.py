@@ -3,7 +3,6 @@ them in English, pages show :meth:`DomainError.localized` in the user's language
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from typing import Any
 
 from waspada.platform.domain import DomainError
@@ -47,17 +46,3 @@ FIELD_LABELS: dict[str, str] = {
     "correction_reason": N_("Reason for the correction"),
     "corrects_decision_id": N_("Decision corrected"), "note": N_("Note"),
 }
-
-
-class InvalidInput(ScreeningError):
-    """Form input that does not fit its model; ``problems`` maps each field to an English msgid."""
-
-    def __init__(self, problems: Mapping[str, str]) -> None:
-        fields = ", ".join(problems)
-        super().__init__("invalid_input", N_("Check these fields: {fields}."), fields=fields)
-        self.problems = dict(problems)
-
-    def localized(self, gettext: Callable[[str], str]) -> str:
-        parts = [f"{gettext(FIELD_LABELS.get(name, name))}: {gettext(problem)}"
-                 for name, problem in self.problems.items()]
-        return gettext("Check these fields: {fields}.").format(fields="; ".join(parts))

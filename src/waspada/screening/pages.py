@@ -1,9 +1,10 @@
 """Counter pages: start a screening, guided interview with a live assessment panel, decision,
 official record, the person's history, today's screenings, statistics and export.
 
-Handlers parse the form into the operation's one model (:func:`schemas.from_form`), call the
-service and render. A refusal (:class:`~waspada.platform.domain.DomainError`) comes back as the
-same page, filled in, with the message in the user's language; nothing is cut short silently.
+Handlers read the form into the operation's one model (``platform.formroute.form_input``; a
+refused field re-shows the page naming it), call the service and render. A refusal
+(:class:`~waspada.platform.domain.DomainError`) comes back as the same page, filled in, with
+the message in the user's language; nothing is cut short silently.
 """
 
 from __future__ import annotations
@@ -14,30 +15,32 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from waspada.identity.consistency import parse_date
 from waspada.platform.deps import DB, Form, require
 from waspada.platform.domain import DomainError
 from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with, with_session
 from waspada.platform.i18n import current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import render
-from waspada.platform.types import IdPath, OptionalIdQuery
+from waspada.platform.types import IdPath, OptionalIdQuery, parse_id
 from waspada.screening import service
 from waspada.screening.api import pdf_response
 from waspada.screening.assess import ACTION_LABELS, ACTIONS
 from waspada.screening.catalogue import destinations, legal_bases, questionnaire
+from waspada.screening.errors import FIELD_LABELS
 from waspada.screening.schemas import (
     VISA_TYPES,
     AnswersIn,
     ApprovalIn,
     DecisionIn,
     ScreeningIn,
-    from_form,
 )
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
 
 COUNTRY_CHOICES = ("KHM", "MMR", "LAO", "THA", "MYS", "PHL", "VNM", "ARE", "SGP", "HKG", "TWN",
                    "JPN", "KOR", "SAU", "CHN", "AUS")
@@ -68,11 +71,17 @@ def screenings_home(request: Request, db: DB,
     return _home(request, db, principal, {}, None)
 
 
+def _start_refused(request: Request, db: Session, refused: Refused) -> Response:
+    shown = {name: refused.fields.get(name, "") for name in START_FIELDS}
+    return _home(request, db, refused.principal, shown, refused.message, 400)
+
+
 @router.post("/screenings")
+@reshow_with(with_session(_start_refused), ScreeningIn, titles=FIELD_LABELS)
 def screenings_start(request: Request, form: Form, db: DB,
                      principal: Principal = Depends(require("screening.conduct"))) -> Response:
     try:
-        screening = service.start(db, principal, from_form(ScreeningIn, form))
+        screening = service.start(db, principal, form_input(ScreeningIn, form))
     except DomainError as exc:
         shown = {name: str(form.get(name, "")) for name in START_FIELDS}
         return _home(request, db, principal, shown, exc.localized(_), 400)
@@ -86,6 +95,15 @@ def _screening_page(request: Request, db: DB, principal: Principal, screening_id
         "s": data, "screening": screening, "error": error,
         "is_supervisor": service.is_supervisor(db, principal), **_context(db, principal)},
         status_code=status)
+
+
+def _step_refused(request: Request, db: Session, refused: Refused) -> Response:
+    """The screening page again with the refused field named (nothing was written)."""
+    screening_id = parse_id(str(request.path_params.get("screening_id", ""))) or 0
+    return _screening_page(request, db, refused.principal, screening_id, refused.message, 400)
+
+
+_STEP_REFUSED = with_session(_step_refused)
 
 
 @router.get("/screenings/stats")
@@ -131,12 +149,13 @@ def screening_page(request: Request, screening_id: IdPath, db: DB,
 
 
 @router.post("/screenings/{screening_id}/answers")
+@reshow_with(_STEP_REFUSED, AnswersIn, titles=FIELD_LABELS)
 def screening_answers(request: Request, screening_id: IdPath, form: Form, db: DB,
                       principal: Principal = Depends(require("screening.conduct"))) -> Response:
     answers = {code: str(form[f"q_{code}"]) for code in questionnaire().by_code()
                if f"q_{code}" in form}
     try:
-        data = from_form(AnswersIn, form, extra={"answers": answers})
+        data = form_input(AnswersIn, form, extra={"answers": answers})
         service.answer(db, principal, screening_id, data)
     except service.NotFound:
         raise
@@ -146,11 +165,12 @@ def screening_answers(request: Request, screening_id: IdPath, form: Form, db: DB
 
 
 @router.post("/screenings/{screening_id}/decision")
+@reshow_with(_STEP_REFUSED, DecisionIn, titles=FIELD_LABELS)
 def screening_decide(request: Request, screening_id: IdPath, form: Form, db: DB,
                      principal: Principal = Depends(require("screening.conduct"))) -> Response:
     try:
         service.decide(db, principal, screening_id,
-                       from_form(DecisionIn, form, lists=("legal_bases",)))
+                       form_input(DecisionIn, form, lists=("legal_bases",)))
     except service.NotFound:
         raise
     except DomainError as exc:
@@ -159,12 +179,13 @@ def screening_decide(request: Request, screening_id: IdPath, form: Form, db: DB,
 
 
 @router.post("/screenings/{screening_id}/decisions/{decision_id}/approval")
+@reshow_with(_STEP_REFUSED, ApprovalIn, titles=FIELD_LABELS)
 def screening_approve(request: Request, screening_id: IdPath, decision_id: IdPath, form: Form,
                       db: DB,
                       principal: Principal = Depends(require("screening.approve"))) -> Response:
     try:
         service.approve(db, principal, screening_id, decision_id,
-                        from_form(ApprovalIn, form, extra={
+                        form_input(ApprovalIn, form, extra={
                             "approved": str(form.get("approved", ""))}))
     except service.NotFound:
         raise

@@ -1,21 +1,18 @@
 """One pydantic model per screening operation: the API takes it as the body, pages validate the
-submitted form into the same model (:func:`from_form`), the demo builds it in code. Limits come
-from :mod:`waspada.screening.limits`, which the ORM columns also use."""
+submitted form into the same model (``platform.formroute.form_input``), the demo builds it in
+code. Limits come from :mod:`waspada.screening.limits`, which the ORM columns also use."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonValue
 
 from waspada.identity.consistency import parse_date
-from waspada.platform.i18n import N_
 from waspada.platform.types import IdField
 from waspada.screening import limits
-from waspada.screening.errors import InvalidInput
 
 Kind = Literal["departure", "passport"]
 ActionCode = Literal["allow", "secondary_interview", "postpone", "refer_kp2mi", "refer_police"]
@@ -144,59 +141,6 @@ class ApprovalIn(BaseModel):
     @classmethod
     def _checkbox(cls, value: Any) -> Any:
         return value == "yes" if isinstance(value, str) and value in ("yes", "") else value
-
-
-# -- reading a submitted form into the one model -----------------------------------------------
-
-#: pydantic error type -> what the page says about the field (English message ids)
-PROBLEMS: dict[str, str] = {
-    "string_too_long": N_("too long"),
-    "too_long": N_("too many entries"),
-    "too_short": N_("choose at least one"),
-    "missing": N_("required"),
-    "literal_error": N_("not one of the options"),
-    "date_from_datetime_parsing": N_("not a valid date"),
-    "date_parsing": N_("not a valid date"),
-    "date_type": N_("not a valid date"),
-}
-INVALID = N_("not valid")
-
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def problems_of(exc: ValidationError) -> dict[str, str]:
-    """Field name -> English message id, first problem per field (values are never echoed)."""
-    problems: dict[str, str] = {}
-    for error in exc.errors():
-        loc = error.get("loc", ())
-        name = str(loc[0]) if loc else "form"
-        kind = error.get("type", "")
-        if kind == "value_error" and "date" in str(error.get("msg", "")):
-            message = N_("not a valid date")
-        else:
-            message = PROBLEMS.get(kind, INVALID)
-        problems.setdefault(name, message)
-    return problems
-
-
-def from_form(model: type[Model], form: Mapping[str, Any], *, lists: tuple[str, ...] = (),
-              extra: Mapping[str, Any] | None = None) -> Model:
-    """Validate submitted form fields into ``model``; :class:`InvalidInput` names each field
-    that does not fit. Fields the model does not know (the CSRF token) are left out; ``lists``
-    are multi-valued fields (``getlist``)."""
-    data: dict[str, Any] = {}
-    for name in model.model_fields:
-        if name in lists and hasattr(form, "getlist"):
-            values = [str(v) for v in form.getlist(name)]
-            if values:
-                data[name] = values
-        elif name in form:
-            data[name] = str(form[name])
-    data.update(extra or {})
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidInput(problems_of(exc)) from None
 
 
 # -- responses ---------------------------------------------------------------------------------
