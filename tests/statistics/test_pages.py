@@ -60,9 +60,12 @@ def test_alerts_api(role_clients, client: TestClient) -> None:
     for a in body["alerts"]:
         assert set(a) == {"indicator", "area", "period", "observed", "expected", "ratio",
                           "p_value"}
-    # the demo data plants one spike: Sulawesi Selatan (73), last month
+    # the demo data plants one spike: Sulawesi Selatan (73), last month. Other tests add real
+    # screenings this month (Jawa Timur travellers, for one), which may rightly raise alerts of
+    # their own against the demo history, so only the planted one is required here; the
+    # detector's false-alarm rate is measured on controlled series (test_alerts.py, bench/stats.py)
     # (case alerts vanish if another test's retention run anonymised the demo victims' NIKs)
-    assert {a["area"] for a in body["alerts"]} == {"73"}
+    assert "73" in {a["area"] for a in body["alerts"]}
     assert any(a["indicator"] == "screenings_postponed" for a in body["alerts"])
     assert client.get("/api/v1/stats/alerts").status_code == 401
     assert role_clients["analyst"].get("/api/v1/stats/alerts?kind=year").status_code == 422
