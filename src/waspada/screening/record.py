@@ -14,6 +14,7 @@ from urllib.parse import quote
 from babel.dates import format_date
 from sqlalchemy.orm import Session
 
+from waspada.platform.i18n import N_, translate
 from waspada.platform.timezones import format_local, to_local, zone_of
 from waspada.screening.catalogue import legal_bases
 from waspada.screening.decisions import approval_for, effective_decision
@@ -26,12 +27,15 @@ from waspada.screening.labels import (
 )
 from waspada.screening.store import Screening, ScreeningDecision
 
+#: the travel facts in their order, labelled once (msgids: pages translate them to the
+#: reader's language, the record to Indonesian)
 FACT_LABELS = (
-    ("destination_country", "Negara tujuan"), ("transit_countries", "Negara transit"),
-    ("flight", "Penerbangan / rute"), ("ticket", "Tiket"), ("visa_type", "Jenis visa"),
-    ("stated_purpose", "Tujuan yang dinyatakan"), ("accommodation", "Akomodasi"),
-    ("contacts_abroad", "Kontak di luar negeri"), ("sponsor", "Sponsor / agen"),
-    ("who_paid", "Pembayar perjalanan"),
+    ("destination_country", N_("Destination country")),
+    ("transit_countries", N_("Transit countries")), ("flight", N_("Flight / route")),
+    ("ticket", N_("Ticket")), ("visa_type", N_("Visa")),
+    ("stated_purpose", N_("Stated purpose")), ("accommodation", N_("Accommodation")),
+    ("contacts_abroad", N_("Contacts abroad")), ("sponsor", N_("Sponsor or agent")),
+    ("who_paid", N_("Who paid")),
 )
 #: a travel fact left empty on the start form is taken from the interview answer to this question
 FACT_FROM_ANSWER = {"stated_purpose": "purpose", "who_paid": "who_paid"}
@@ -52,7 +56,7 @@ def fact_rows(facts: dict[str, Any], answers: dict[str, str]) -> list[tuple[str,
         value = facts.get(key)
         if key in FACT_FROM_ANSWER and not value:
             value = answers.get(FACT_FROM_ANSWER[key], "")
-        rows.append((label, fact_value(key, value) or "-"))
+        rows.append((translate(label, "id"), fact_value(key, value) or "-"))
     return rows
 
 

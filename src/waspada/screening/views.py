@@ -14,17 +14,11 @@ from waspada.platform.i18n import N_, translate
 from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
 from waspada.screening.decisions import approval_for, verify_decision
 from waspada.screening.persons import render_parts
-from waspada.screening.record import record_for_pdf  # noqa: F401 - the record's content
+from waspada.screening.record import (
+    record_for_pdf,  # noqa: F401 - the record's content
+)
 from waspada.screening.store import Screening, ScreeningDecision
 
-FACT_LABELS = (
-    ("destination_country", N_("Destination country")),
-    ("transit_countries", N_("Transit countries")), ("flight", N_("Flight / route")),
-    ("ticket", N_("Ticket")), ("visa_type", N_("Visa")),
-    ("stated_purpose", N_("Stated purpose")), ("accommodation", N_("Accommodation")),
-    ("contacts_abroad", N_("Contacts abroad")), ("sponsor", N_("Sponsor or agent")),
-    ("who_paid", N_("Who paid")),
-)
 SEX_LABELS = {"M": N_("Male"), "F": N_("Female")}
 
 
