@@ -433,6 +433,18 @@ def bench_namebench(path: Path, threshold: float = 0.7) -> None:
         r = tp / (tp + fn) if tp + fn else 1.0
         return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
+    import hashlib
+
+    def half(r: dict[str, str]) -> int:
+        return hashlib.sha256((r["name1"] + "|" + r["name2"]).encode()).digest()[0] % 2
+
+    for h in (0, 1):
+        sub = [s for s, r in zip(sims, rows, strict=True) if half(r) == h]
+        tp = sum(1 for s, y in sub if s >= threshold and y)
+        fp = sum(1 for s, y in sub if s >= threshold and not y)
+        fn = sum(1 for s, y in sub if s < threshold and y)
+        print(f"  half {h} by pair hash ({len(sub)} pairs): F1 "
+              f"{2 * tp / (2 * tp + fp + fn) if tp else 0.0:.3f}")
     p, r, f = f1_at(threshold)
     best = max((f1_at(t / 100)[2], t / 100) for t in range(30, 100, 5))
     print(f"{len(rows)} Person pairs; at similarity >= {threshold}: P {p:.3f} R {r:.3f} "
