@@ -349,6 +349,17 @@ def bench_synthetic(n_base: int = 20_000, per_kind: int = 200, threshold: float 
     bp, br, bf = prf(base_pred, truth)
     print(f"overall pairwise: waspada P {p:.3f} R {r:.3f} F1 {f:.3f}; plain P {bp:.3f} "
           f"R {br:.3f} F1 {bf:.3f}; ratio {f / bf if bf else float('nan'):.2f}")
+    _cluster_report(res)
+
+
+def _cluster_report(res: Any) -> None:
+    sizes: dict[str, int] = {}
+    for _, c in res.clusters:
+        sizes[c] = sizes.get(c, 0) + 1
+    multi = sorted((s for s in sizes.values() if s > 1), reverse=True)
+    print(f"clusters of 2+ records: {len(multi):,}; largest {multi[0] if multi else 0}; "
+          f"of 3+ records {sum(1 for s in multi if s >= 3):,}; chained clusters split by the "
+          f"coherence check: {getattr(res, 'splits', 0):,}")
 
 
 # -- scale -----------------------------------------------------------------------------------
@@ -380,6 +391,7 @@ def bench_scale_dedupe(n: int) -> None:
           f"{peak_mb():.0f} MB (before dedupe {base_rss:.0f} MB); clusters "
           f"{len({c for _, c in res.clusters}):,}; pairs >= 0.5: {len(res.pairs):,}")
     print(f"known variant pairs: P {p:.3f} R {r:.3f} F1 {f:.3f} ({len(truth):,} pairs)")
+    _cluster_report(res)
 
 
 def bench_scale_screen(n: int, queries: int = 2000) -> None:
