@@ -349,6 +349,17 @@ def bench_synthetic(n_base: int = 20_000, per_kind: int = 200, threshold: float 
     bp, br, bf = prf(base_pred, truth)
     print(f"overall pairwise: waspada P {p:.3f} R {r:.3f} F1 {f:.3f}; plain P {bp:.3f} "
           f"R {br:.3f} F1 {bf:.3f}; ratio {f / bf if bf else float('nan'):.2f}")
+    _cluster_report(res)
+
+
+def _cluster_report(res: Any) -> None:
+    sizes: dict[str, int] = {}
+    for _, c in res.clusters:
+        sizes[c] = sizes.get(c, 0) + 1
+    multi = sorted((s for s in sizes.values() if s > 1), reverse=True)
+    print(f"clusters of 2+ records: {len(multi):,}; largest {multi[0] if multi else 0}; "
+          f"of 3+ records {sum(1 for s in multi if s >= 3):,}; chained clusters split by the "
+          f"coherence check: {getattr(res, 'splits', 0):,}")
 
 
 # -- scale -----------------------------------------------------------------------------------
@@ -380,6 +391,7 @@ def bench_scale_dedupe(n: int) -> None:
           f"{peak_mb():.0f} MB (before dedupe {base_rss:.0f} MB); clusters "
           f"{len({c for _, c in res.clusters}):,}; pairs >= 0.5: {len(res.pairs):,}")
     print(f"known variant pairs: P {p:.3f} R {r:.3f} F1 {f:.3f} ({len(truth):,} pairs)")
+    _cluster_report(res)
 
 
 def bench_scale_screen(n: int, queries: int = 2000) -> None:
@@ -433,6 +445,18 @@ def bench_namebench(path: Path, threshold: float = 0.7) -> None:
         r = tp / (tp + fn) if tp + fn else 1.0
         return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
+    import hashlib
+
+    def half(r: dict[str, str]) -> int:
+        return hashlib.sha256((r["name1"] + "|" + r["name2"]).encode()).digest()[0] % 2
+
+    for h in (0, 1):
+        sub = [s for s, r in zip(sims, rows, strict=True) if half(r) == h]
+        tp = sum(1 for s, y in sub if s >= threshold and y)
+        fp = sum(1 for s, y in sub if s >= threshold and not y)
+        fn = sum(1 for s, y in sub if s < threshold and y)
+        print(f"  half {h} by pair hash ({len(sub)} pairs): F1 "
+              f"{2 * tp / (2 * tp + fp + fn) if tp else 0.0:.3f}")
     p, r, f = f1_at(threshold)
     best = max((f1_at(t / 100)[2], t / 100) for t in range(30, 100, 5))
     print(f"{len(rows)} Person pairs; at similarity >= {threshold}: P {p:.3f} R {r:.3f} "

@@ -54,8 +54,11 @@ def test_yente_shaped_match(role_clients: dict[str, TestClient]) -> None:
     assert all(x["datasets"] == ["victim"] for q in r.json()["responses"].values()
                for x in q["results"])
     assert officer.post("/api/v1/match/nope", json=body).status_code == 404
-    bad = {"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1990-01-01"]}}}}
-    assert officer.post("/api/v1/match", json=bad).status_code == 422
+    # a query without a name is answered (no results, a warning), not a failed batch
+    nameless = {"queries": {"q": {"schema": "Person", "properties": {"birthDate": ["1990-01-01"]}}}}
+    r = officer.post("/api/v1/match", json=nameless)
+    assert r.status_code == 200 and r.json()["responses"]["q"]["results"] == []
+    assert "no name" in r.json()["responses"]["q"]["warnings"][0]
 
 
 def test_match_requires_a_screening_role(client: TestClient,

@@ -73,19 +73,24 @@ def test_dedupe_and_link_cli(person_file, tmp_path: Path) -> None:  # type: igno
     assert len({(r["left_id"], r["right_id"]) for r in orow} & set(truth)) >= 0.85 * len(truth)
 
 
-def test_bad_csv_gives_clear_error_and_no_output(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.csv"
-    bad.write_text("record_id,full_name,birth_date\n1,Budi,1990-01-01\n2,Ani,1990-13-01\n")
+def test_structural_csv_errors_stop_with_the_line_and_no_output(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
-    for args in (["identity", "dedupe", str(bad), "--output", str(out)],
-                 ["watchlist", "match", "--watchlist", str(bad), "--queries", str(bad),
-                  "--output", str(out)]):
-        res = runner.invoke(app, args)
-        assert res.exit_code == 2
-        assert "line 3" in res.output and "birth_date" in res.output
-        assert "Traceback" not in res.output
-        assert not out.exists()
-        assert not list(tmp_path.glob(".out.csv*"))
+    cases = {
+        "unterminated quote": 'record_id,full_name\n1,Budi\n2,"Ani\n3,Citra\n',
+        "field count": "record_id,full_name\n1,Budi\n2,Ani,extra\n",
+        "duplicate record_id": "record_id,full_name\n1,Budi\n1,Ani\n",
+    }
+    for label, text in cases.items():
+        bad = tmp_path / "bad.csv"
+        bad.write_text(text)
+        for args in (["identity", "dedupe", str(bad), "--output", str(out)],
+                     ["watchlist", "match", "--watchlist", str(bad), "--queries", str(bad),
+                      "--output", str(out)]):
+            res = runner.invoke(app, args)
+            assert res.exit_code == 2, label
+            assert "line " in res.output and "Traceback" not in res.output, label
+            assert not out.exists()
+            assert not list(tmp_path.glob(".out.csv*"))
     missing = tmp_path / "missing.csv"
     missing.write_text("id,name\n1,Budi\n")
     res = runner.invoke(app, ["identity", "dedupe", str(missing), "--output", str(out)])
@@ -93,6 +98,36 @@ def test_bad_csv_gives_clear_error_and_no_output(tmp_path: Path) -> None:
     res = runner.invoke(app, ["identity", "dedupe", str(tmp_path / "nope.csv"), "--output",
                               str(out)])
     assert res.exit_code == 2 and "cannot read" in res.output
+
+
+def test_bad_values_are_read_as_missing_and_reported(tmp_path: Path) -> None:
+    """A registry with an impossible date and a nameless record: the run carries on, nothing
+    is dropped silently (issue #13 item 4)."""
+    rows = ["record_id,full_name,birth_date,sex"]
+    rows += [f"{i},Orang Nomor {i},1980-01-{(i % 28) + 1:02d},M" for i in range(1, 40)]
+    rows += ["40,Ani Lestari,1938-11-31,F", "41,,1990-01-01,F", "42,Budi Santoso,1990-01-02,X"]
+    src = tmp_path / "registry.csv"
+    src.write_text("\n".join(rows) + "\n")
+    out, rej = tmp_path / "out.csv", tmp_path / "rejects.csv"
+    res = runner.invoke(app, ["identity", "dedupe", str(src), "--output", str(out),
+                              "--rejects", str(rej)])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())  # Rich wraps long lines
+    assert "2 bad values read as missing (birth_date 1, sex 1)" in said
+    assert "1 records skipped (line 42: full_name is empty)" in said
+    assert "wrote 3 rejected values" in said
+    assert "1938-11-31" not in said  # the summary names no value
+    clustered = {r["record_id"] for r in _rows(out)}
+    assert "40" in clustered and "42" in clustered and "41" not in clustered
+    got = _rows(rej)
+    assert [(r["line"], r["column"], r["action"]) for r in got] == [
+        ("41", "birth_date", "read as missing"), ("42", "full_name", "record skipped"),
+        ("43", "sex", "read as missing")]
+    assert all(r["file"] == str(src) for r in got)
+    # without --rejects the summary says how to get the details
+    res = runner.invoke(app, ["watchlist", "match", "--watchlist", str(src), "--queries",
+                              str(src), "--output", str(out)])
+    assert res.exit_code == 0 and "--rejects FILE" in " ".join(res.output.split())
 
 
 def test_watchlist_db_commands_are_audited(tmp_path: Path) -> None:

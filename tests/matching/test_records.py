@@ -46,3 +46,23 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
     p = tmp_path / "bom.csv"
     p.write_bytes("\ufeffrecord_id,full_name\n1,Budi\n".encode())
     assert read_records(p)[0].record_id == "1"
+
+
+def test_tolerant_reading_notes_every_bad_value_and_keeps_structure_fatal() -> None:
+    from waspada.matching.records import Rejection, read_records_text
+
+    long = "x" * 1001
+    text = ("record_id,full_name,birth_date,sex,address\n"
+            f"1,Budi,1990-02-30,M,{long}\n2,Ani,,Q,Jl. Mawar\n,Tanpa Id,,,\n")
+    rejects: list[Rejection] = []
+    records = read_records_text(text, rejects=rejects)
+    assert [r.record_id for r in records] == ["1", "2"]
+    assert records[0].birth_date is None and records[0].address is None
+    assert records[1].sex is None and records[1].address == "Jl. Mawar"
+    assert [(r.line, r.column, r.skipped) for r in rejects] == [
+        (2, "address", False), (2, "birth_date", False), (3, "sex", False),
+        (4, "record_id", True)]
+    with pytest.raises(RecordError, match="line 2: address"):  # strict mode is unchanged
+        read_records_text(text)
+    with pytest.raises(RecordError, match="duplicate"):
+        read_records_text("record_id,full_name\n1,A\n1,B\n", rejects=[])

@@ -90,11 +90,12 @@ def test_import_with_an_over_long_field_imports_nothing(role_clients: dict[str, 
 
 def test_api_errors_are_english_with_a_stable_code(role_clients: dict[str, TestClient]) -> None:
     officer = role_clients["checkpoint_officer"]
-    r = officer.post("/api/v1/match", json={"queries": {"q": {"schema": "Vessel",
+    r = officer.post("/api/v1/match", json={"queries": {"q": {"schema": "Vesel",
                                                               "properties": {"name": ["X"]}}}})
-    assert r.status_code == 422
-    assert r.json()["error"] == {"code": "unsupported_schema",
-                                 "message": "query q: only schema Person is supported"}
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": "invalid_schema", "message":
+                                 "Cannot parse example entity q: unknown schema Vesel"}
+    assert r.json()["detail"] == r.json()["error"]["message"]  # yente's shape too
     r = officer.post("/api/v1/match/nope", json={"queries": {}})
     assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_dataset"
     r = role_clients["analyst"].request("DELETE", "/api/v1/watchlist/NO-SUCH-ID",

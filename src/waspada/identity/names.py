@@ -27,6 +27,7 @@ from waspada.identity.phonetic import (
     fold,
     joined_key,
     phonetic_key,
+    split_compound,
 )
 
 __all__ = ["PersonName", "canonical_token", "clear_caches", "parse_name", "phonetic_key"]
@@ -39,6 +40,9 @@ PREFIX_TITLES: dict[str, str] = {
     "bapak": "Bapak", "ibu": "Ibu", "ust": "Ust.", "ustadz": "Ustadz", "ustaz": "Ustaz",
     "ustadzah": "Ustadzah", "alm": "Alm.", "almh": "Almh.", "almarhum": "Almarhum",
     "almarhumah": "Almarhumah", "habib": "Habib", "syekh": "Syekh", "tgk": "Tgk.",
+    # Syekh as other transliterations write it (sanctions and police lists)
+    "sheikh": "Sheikh", "shaikh": "Shaikh", "shaykh": "Shaykh", "sheik": "Sheik",
+    "syeikh": "Syeikh", "syaikh": "Syaikh", "sheykh": "Sheykh", "shaik": "Shaik",
 }
 #: Single letters that are titles only when written with a dot (H. = Haji, R. = Raden).
 DOTTED_LETTER_TITLES: dict[str, str] = {"h": "H.", "r": "R.", "t": "T."}
@@ -75,7 +79,12 @@ for _form in _DEGREE_FORMS:
 UNDOTTED_DEGREES: frozenset[str] = frozenset(DEGREES) - {
     "ma", "mh", "mt", "ss", "sp", "ns", "lc", "ama", "mak", "sak", "str", "dipl", "mag", "bsc",
     "spa", "sppd"}
-PATRONYM_MARKERS: frozenset[str] = frozenset({"bin", "binti", "bt", "bte", "binte", "bint"})
+#: "son/daughter of": the Malay forms and the Arabic ``ibn``/``ben`` (always between names)
+PATRONYM_MARKERS: frozenset[str] = frozenset({"bin", "binti", "bt", "bte", "binte", "bint",
+                                              "ibn", "ben"})
+#: the Arabic article written apart (``al-Assad``, ``Abd al-Rahman``, ``el Kader``): dropped,
+#: since lists write the same name with and without it
+ARTICLES: frozenset[str] = frozenset({"al", "el"})
 _MUHAMMAD_INITIALS = frozenset({"m", "mh"})
 
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*\.?")
@@ -208,8 +217,17 @@ def _parse_uncached(original: str) -> PersonName:
     if toks and toks[0][0] in _TITLE_FIRST:
         toks = toks[_take_prefix_titles(toks, titles):]
     toks = _take_suffix_degrees(toks, titles, tail=False)
+    given: list[tuple[str, bool]] = []
     for seg in rest:
-        toks.extend(_take_suffix_degrees(_split(seg), titles, tail=True))
+        part = _split(seg.replace("-", " "))
+        if part and part[0][0] in _TITLE_FIRST:
+            part = part[_take_prefix_titles(part, titles):]
+        given.extend(_take_suffix_degrees(part, titles, tail=True))
+    if given:
+        # "SURNAME, Given names" (list order: "AL BIN ALI, Isa Bin Tarif"): given names first
+        toks = given + toks
+    if len(toks) > 1 and not ARTICLES.isdisjoint(k for k, _ in toks):
+        toks = [t for t in toks if t[0] not in ARTICLES] or toks
     patronym_toks: tuple[str, ...] = ()
     patronym_titles: list[str] = []
     marker = None
@@ -230,7 +248,12 @@ def _parse_uncached(original: str) -> PersonName:
     for i, (key, dotted) in enumerate(toks):
         if key in _MUHAMMAD_INITIALS and (dotted or (i == 0 and len(toks) > 1)):
             key = "muhammad"
-        pairs.append(get(key) or _keys(key))
+        keys = get(key) or _keys(key)
+        parts = split_compound(keys[0])
+        if len(parts) == 1:
+            pairs.append(keys)
+        else:
+            pairs.extend(_keys(part) for part in parts)
     canonical = tuple([c for c, _ in pairs])
     patronym = " ".join([(get(k) or _keys(k))[0] for k in patronym_toks]) or None
     normalized = " ".join(tokens + ((marker, *patronym_toks) if marker else ()))

@@ -51,7 +51,7 @@ _variants(
     "mochd", "mohamat", "muhamat", "moch", "mokh", "much", "mukh", "moeh", "mochamat",
 )
 _variants("ahmad", "achmad", "akhmad", "ahmat", "achmat", "akhmat", "ahmed", "achmed", "akhmed")
-_variants("abdul", "abd", "abdoel", "abdol", "abdu")
+_variants("abdul", "abd", "abdoel", "abdol", "abdu", "abdel", "abdal", "abdool")
 _variants("nur", "noor", "nour", "noer", "nor")
 _variants("nurul", "noerul", "noorul", "nurol")
 _variants("rahmat", "rachmat", "rakhmat", "rohmat", "rochmat")
@@ -64,6 +64,24 @@ _variants("yakub", "jakub", "jakoeb", "yakob", "jacob", "yacob")
 _variants("yunus", "junus", "joenoes", "yoenoes")
 _variants("yasin", "jasin")
 _variants("siti", "sitti", "sti")
+# Arabic-origin names as transliterated outside Indonesia (sanctions and police lists spell
+# them by English, French or Turkish conventions): the O/U and e/i vowel variants and
+# ou/oo for u. Whole-token variants only, so "Omar" never folds a name that merely starts
+# with O.
+_variants("umar", "omar", "oemar", "omer", "umer")
+_variants("usman", "osman", "utsman", "uthman", "othman", "ousman", "usmane", "osmane")
+_variants("usamah", "usama", "osama", "osamah", "oussama", "ousama")
+_variants("muammar", "moammar", "muamar", "moamar", "mouammar")
+_variants("yusuf", "youssef", "yousef", "yousuf", "yusof", "yousof", "yussuf", "yosef")
+_variants("husain", "husein", "hussein", "hussain", "husin", "husayn", "hossein", "hosein")
+_variants("hasan", "hassan")
+_variants("ibrahim", "ebrahim", "ibrahem", "ibraheem")
+_variants("ismail", "ismael", "esmail", "ismayil")
+_variants("mahmud", "mahmoud", "mahmood", "machmud", "mahmut")
+_variants("mustafa", "mustapha", "moustafa", "mostafa", "mustofa")
+_variants("khalid", "khaled", "chalid", "kholid")
+_variants("kadir", "kader", "qadir", "qader", "kodir")
+_variants("abubakar", "abubakr", "aboubakar", "abubakir")
 _variants("sri", "sry")
 
 _OLD_J_MARKERS = ("oe", "dj", "tj", "sj")
@@ -174,7 +192,31 @@ def phonetic_key(tok: str) -> str:
     return p
 
 
-_ASSIMILATED = re.compile(r"abd(?:ul|u(?:([rstdzn])(?=\1))?)?")
+_ASSIMILATED = re.compile(r"abd(?:[aeo]l|ul|u(?:([rstdzn])(?=\1))?)?")
+
+
+#: ``Abd`` + article + a divine name written as one token: ``abdurrahman`` (the article
+#: assimilated to the doubled consonant), ``abdulkadir``, ``abdelkader``, ``abdussalam``
+_ABD_ARTICLE = re.compile(r"abd[aeou]l(?P<rest>[a-z]{3,})")
+_ABD_ASSIMILATED = re.compile(r"abdu(?P<c>[rstdzn])(?P=c)?(?P<rest>[a-z]{2,})")
+
+
+def split_compound(canonical: str) -> tuple[str, ...]:
+    """``abdurrahman`` -> (``abdul``, ``rahman``); other tokens unchanged (a 1-tuple).
+
+    A one-token ``Abd``-compound and its spaced form (``Abdul Rahman``, ``Abd al-Rahman``) then
+    align token by token, and ``Abdurrahim`` / ``Abdurrahman`` disagree on the part that
+    differs instead of looking 0.9 alike. ``abdullah`` stays one token (a name of its own).
+    """
+    if not canonical.startswith("abd") or canonical == "abdullah" or len(canonical) < 7:
+        return (canonical,)
+    m = _ABD_ARTICLE.fullmatch(canonical)
+    if m is None:
+        m2 = _ABD_ASSIMILATED.fullmatch(canonical)
+        if m2 is None:
+            return (canonical,)
+        return ("abdul", m2.group("c") + m2.group("rest"))
+    return ("abdul", m.group("rest"))
 
 
 def joined_key(canonical_tokens: tuple[str, ...] | list[str]) -> str:

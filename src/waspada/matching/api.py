@@ -1,11 +1,10 @@
-"""JSON API: yente-shaped watchlist matching and watchlist management.
+"""JSON API: a drop-in for clients of OpenSanctions' yente, and watchlist management.
 
-``POST /api/v1/match`` (and ``/api/v1/match/{dataset}``) takes
-``{"queries": {"q1": {"schema": "Person", "properties": {"name": [...], "birthDate": [...],
-"gender": [...], "idNumber": [...], "passportNumber": [...], "phone": [...]}}}}`` with query
-parameters ``threshold`` and ``limit``, and answers ``{"responses": {"q1": {"query": ...,
-"results": [{"id", "caption", "schema", "properties", "score", "match", "features",
-"explanation"}], "total": {"value": n}}}, "limit": ..., "threshold": ...}``.
+``POST /api/v1/match/{dataset}`` (and ``/api/v1/match`` for ``default``), ``GET
+/api/v1/algorithms`` and ``GET /api/v1/catalog`` follow yente's request and response models
+(see :mod:`waspada.matching.yente`): point a yente client at ``https://HOST/api/v1`` with
+``Authorization: ApiKey TOKEN`` (or ``Bearer``). A refused match request answers as yente does,
+``{"detail": "..."}`` with 400 (404 for an unknown dataset), plus Waspada's ``error`` object.
 
 Every route parses its input and calls one function of ``matching.service``.
 """
@@ -15,40 +14,71 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
 from waspada.matching import service
 from waspada.matching.schemas import (
+    AlgorithmResponse,
+    CatalogOut,
     EntityOut,
     EntryIn,
+    MatchParams,
     MatchRequest,
     MatchResponse,
     RemovedOut,
     RemoveIn,
 )
 from waspada.platform.deps import DB, require
+from waspada.platform.domain import DomainError
 from waspada.platform.security.policy import Principal
 
 api_router = APIRouter(prefix="/api/v1", tags=["matching"])
 
-Threshold = Annotated[float, Query(ge=0.0, le=1.0)]
-Limit = Annotated[int, Query(ge=1, le=50)]
+Params = Annotated[MatchParams, Query()]
 Screener = Annotated[Principal, Depends(require("watchlist.screen"))]
 Manager = Annotated[Principal, Depends(require("watchlist.manage"))]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "Invalid query (yente's `{\"detail\": ...}`)"},
+    404: {"description": "No such dataset"}}
 
 
-@api_router.post("/match", response_model=MatchResponse)
-def match(body: MatchRequest, db: DB, principal: Screener, threshold: Threshold = 0.7,
-          limit: Limit = 5) -> MatchResponse:
-    """Screen people against the watchlist (yente match API shape)."""
-    return service.screen(db, principal, body, threshold=threshold, limit=limit)
+def _yente(db: DB, principal: Principal, body: MatchRequest, params: MatchParams,
+           dataset: str) -> MatchResponse | JSONResponse:
+    try:
+        return service.screen(db, principal, body, params, dataset=dataset)
+    except DomainError as exc:
+        if exc.status in (401, 403):
+            raise
+        return JSONResponse({"detail": exc.english,
+                             "error": {"code": exc.code, "message": exc.english}},
+                            status_code=exc.status)
 
 
-@api_router.post("/match/{dataset}", response_model=MatchResponse)
+@api_router.post("/match", response_model=MatchResponse, responses=_ERRORS)
+def match(body: MatchRequest, db: DB, principal: Screener, params: Params
+          ) -> MatchResponse | JSONResponse:
+    """Screen people against the whole watchlist (yente's query-by-example matcher)."""
+    return _yente(db, principal, body, params, "default")
+
+
+@api_router.post("/match/{dataset}", response_model=MatchResponse, responses=_ERRORS)
 def match_dataset(dataset: str, body: MatchRequest, db: DB, principal: Screener,
-                  threshold: Threshold = 0.7, limit: Limit = 5) -> MatchResponse:
-    """As ``/match``, limited to one list kind (``pencegahan``, ``recruiter``, ...)."""
-    return service.screen(db, principal, body, threshold=threshold, limit=limit,
-                          dataset=dataset)
+                  params: Params) -> MatchResponse | JSONResponse:
+    """As ``/match``, scoped to ``default``/``watchlist`` or one list kind (``pencegahan``,
+    ``recruiter``, ``victim``, ``postponed``, ``other``)."""
+    return _yente(db, principal, body, params, dataset)
+
+
+@api_router.get("/algorithms", response_model=AlgorithmResponse)
+def algorithms(principal: Screener) -> AlgorithmResponse:
+    """The matching algorithm and its features (yente's ``/algorithms``)."""
+    return service.algorithms(principal)
+
+
+@api_router.get("/catalog", response_model=CatalogOut)
+def catalog(db: DB, principal: Screener) -> CatalogOut:
+    """The datasets a match may be scoped to (yente's ``/catalog``)."""
+    return service.catalog(db, principal)
 
 
 @api_router.get("/watchlist", response_model=list[EntityOut])

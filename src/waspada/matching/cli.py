@@ -1,10 +1,13 @@
 """`waspada identity dedupe|link` and `waspada watchlist match|import|add|remove|list`.
 
 Output files are written atomically (temp file + rename) and only over a regular file; the
-output path is checked before any work starts. Input CSVs are read strictly: the first bad
-line (unterminated quote, a field holding a line break, a missing column, a bad value) stops
-the command. Progress goes to stderr; errors are one English line without a traceback and exit
-code 2.
+output path is checked before any work starts. Structural problems in an input CSV
+(unterminated quote, a field holding a line break, a missing column, a wrong field count, a
+duplicate id) stop the command with the line. ``dedupe``, ``link`` and ``match`` read values
+tolerantly: a bad value (an impossible date, an unknown sex) is read as missing and a record
+without id or name is skipped — each counted on stderr and listed with ``--rejects FILE``.
+``watchlist import`` stays strict: a curated list is fixed at its source. Progress goes to
+stderr; errors are one English line without a traceback and exit code 2.
 """
 
 from __future__ import annotations
@@ -19,7 +22,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from waspada.matching.records import PersonRecord, RecordError, read_records
+from waspada.matching.records import (
+    PersonRecord,
+    RecordError,
+    Rejection,
+    read_records,
+    summarise_rejects,
+    write_rejects,
+)
 from waspada.platform.console import err, fail, operator_session
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
@@ -34,10 +44,47 @@ watchlist_app = typer.Typer(help="Watchlist screening and management.", no_args_
 
 
 def _read(path: Path, what: str) -> list[PersonRecord]:
+    """Read strictly: the first problem stops the command."""
     try:
         return read_records(path)
     except RecordError as exc:
         fail(f"{what} {path}: {exc}")
+
+
+class _Tolerant:
+    """Reads inputs tolerantly and reports what was read as missing or skipped."""
+
+    def __init__(self, rejects_path: Path | None) -> None:
+        self.path = rejects_path
+        self.rejects: list[tuple[str, Rejection]] = []
+
+    def read(self, path: Path, what: str) -> list[PersonRecord]:
+        found: list[Rejection] = []
+        try:
+            records = read_records(path, rejects=found)
+        except RecordError as exc:
+            fail(f"{what} {path}: {exc}")
+        if found:
+            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False)
+        self.rejects.extend((str(path), r) for r in found)
+        return records
+
+    def finish(self) -> None:
+        """Write the rejects file (always, when asked: an empty file says nothing was wrong)."""
+        if self.path is None:
+            if self.rejects:
+                err.print("details: run again with --rejects FILE", highlight=False)
+            return
+        try:
+            n = write_rejects(self.path, self.rejects)
+        except FileError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write {self.path}: {exc.strerror}")
+        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False)
+
+
+_REJECTS_HELP = "Writes every bad value read as missing and every skipped record (CSV)."
 
 
 class _Progress:
@@ -88,6 +135,7 @@ def dedupe_cmd(
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
+    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Find people holding several identities; every record gets a cluster id."""
     from waspada.matching.pipeline import dedupe
@@ -96,8 +144,12 @@ def dedupe_cmd(
     if engine not in ("duckdb", "spark"):
         fail("--engine must be duckdb or spark")
     _check_output(output)
+    if rejects is not None:
+        _check_output(rejects)
     progress = _Progress()
-    records = _read(input, "input")
+    reader = _Tolerant(rejects)
+    records = reader.read(input, "input")
+    reader.finish()
     progress(f"read {len(records):,} records")
     load = model if model is not None and model.exists() else None
     if model is not None and load is None:
@@ -128,15 +180,20 @@ def link_cmd(
     one_to_one: Annotated[bool, typer.Option(
         "--one-to-one", help="Link each record at most once (both files free of duplicates)."
     )] = False,
+    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Link two sources: pairs of records of the same person."""
     from waspada.matching.pipeline import link
 
     _check_threshold(threshold)
     _check_output(output)
+    if rejects is not None:
+        _check_output(rejects)
     progress = _Progress()
-    lrec = _read(left, "left")
-    rrec = _read(right, "right")
+    reader = _Tolerant(rejects)
+    lrec = reader.read(left, "left")
+    rrec = reader.read(right, "right")
+    reader.finish()
     load = model if model is not None and model.exists() else None
     if model is not None and load is None:
         _check_output(model)
@@ -160,6 +217,7 @@ def match_cmd(
                                          help="Writes query_id,rank,record_id,score.")],
     top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
     threshold: Annotated[float, typer.Option(help="Minimum score.")] = 0.5,
+    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Screen each query against the watchlist (real-time scorer, no database)."""
     from waspada.matching.index import WatchlistIndex
@@ -169,9 +227,13 @@ def match_cmd(
     if not 0.0 <= threshold <= 1.0:
         fail("--threshold must be in [0, 1]")
     _check_output(output)
+    if rejects is not None:
+        _check_output(rejects)
     progress = _Progress()
-    wl = _read(watchlist, "watchlist")
-    qs = _read(queries, "queries")
+    reader = _Tolerant(rejects)
+    wl = reader.read(watchlist, "watchlist")
+    qs = reader.read(queries, "queries")
+    reader.finish()
     idx = WatchlistIndex.build(wl)
     progress(f"indexed {len(idx):,} watchlist entries")
 

@@ -113,10 +113,10 @@ def name_features(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...], tup
     """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key)."""
     pn = parse_name(full_name)
     toks, phon = pn.canonical_tokens, pn.phonetic_keys
-    pat = tuple(canonical_token(t) for t in pn.patronym_tokens)
-    from waspada.identity.phonetic import phonetic_key
+    from waspada.identity.phonetic import phonetic_key, split_compound
 
-    pat_phon = tuple(phonetic_key(t) for t in pn.patronym_tokens)
+    pat = tuple(part for t in pn.patronym_tokens for part in split_compound(canonical_token(t)))
+    pat_phon = tuple(phonetic_key(t) for t in pat)
     if not toks and pat:  # "bin X" alone: keep what there is
         toks, phon, pat, pat_phon = pat, pat_phon, (), ()
     return toks, phon, pat, pat_phon, pn.joined_key
@@ -281,11 +281,14 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     if a.patronym and b.patronym and up_a and up_b:
         weight += PATRONYM_DISAGREE
     total_info = sum(info_a[i] for i in range(na)) + sum(info_b[j] for j in range(nb))
-    total_info += sum(info_a[i] for i in range(na, len(ac)) if i not in up_a)
-    total_info += sum(info_b[j] for j in range(nb, len(bc)) if j not in up_b)
+    # two fathers' names that disagree ("X bin Ali" / "X bin Umar") are a conflict like two
+    # given names that disagree: their information counts against the similarity
+    pat_conflicts = min(len(up_a), len(up_b)) if a.patronym and b.patronym else 0
+    total_info += sum(info_a[i] for i in range(na, len(ac)) if pat_conflicts or i not in up_a)
+    total_info += sum(info_b[j] for j in range(nb, len(bc)) if pat_conflicts or j not in up_b)
     sim = credit / total_info if total_info else 0.0
-    sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** short
-    if a.joined and a.joined == b.joined and not ug_a and not ug_b:
+    sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** (short + pat_conflicts)
+    if a.joined and a.joined == b.joined and not ug_a and not ug_b and not pat_conflicts:
         level = "exact" if a.tokens == b.tokens else "variant"
         if a.tokens != b.tokens:
             parts = parts or [{"query": " ".join(a.tokens), "candidate": " ".join(b.tokens),
@@ -299,8 +302,8 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
         weight = min(weight, 0.0) - 8.0
         sim = min(sim, 0.3)
     elif not ug_a and not ug_b and pairs:
-        level = "variant" if all(p[2] in ("exact", "phonetic", "merged") for p in pairs) \
-            else "partial"
+        level = "variant" if not pat_conflicts and all(
+            p[2] in ("exact", "phonetic", "merged") for p in pairs) else "partial"
     elif pairs and short == 0:
         level = "partial"
     elif pairs:

@@ -215,6 +215,15 @@ class WatchlistIndex:
             return sorted(hits, key=hits.__getitem__, reverse=True)[:max_candidates]
         return list(hits)
 
+    def explain(self, query: PersonRecord | Features, record_id: str) -> dict:
+        """The full explanation of one entry's score for ``query`` ({} if the entry is gone)."""
+        pos = self._ids.get(record_id)
+        c = self._feats[pos] if pos is not None else None
+        if c is None:
+            return {}
+        q = query if isinstance(query, Features) else features_of(query, keep_record=False)
+        return score_pair(q, c, self.freq, explain=True).explanation
+
     def search(self, query: PersonRecord | Features, top: int = 5, threshold: float = 0.5,
                *, max_candidates: int = 300, explain: bool = True) -> list[Match]:
         """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first)."""

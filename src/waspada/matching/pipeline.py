@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from waspada.matching.blocking import choose_blocks
+from waspada.matching.clustering import coherent_clusters, components, pair_key
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import (
     make_db_api,
@@ -48,6 +49,7 @@ class DedupeResult:
     clusters: list[tuple[str, str]]  # (record_id, cluster_id), every input record
     pairs: list[tuple[str, str, float]]  # scored pairs at or above the threshold
     model_json: dict | None = None
+    splits: int = 0  # chained clusters split by the coherence check
 
 
 def _saved_model(model: str | Path | dict | None) -> dict | None:
@@ -61,16 +63,17 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
            engine: str = "duckdb", model: str | Path | dict | None = None,
            save_model: str | Path | None = None, progress: Progress = _noop,
            frame: Any = None, use_address: bool = False) -> DedupeResult:
-    """Deduplicate ``records``: train (or load ``model``), predict, cluster at ``threshold``.
+    """Deduplicate ``records``: train (or load ``model``), predict, cluster at ``threshold``
+    without chaining (:func:`_coherent`).
 
-    Every input record appears once in ``clusters``; singletons form their own cluster (whose
-    id is the record id). ``frame`` may be a precomputed :func:`feature_frame`.
+    Every input record appears once in ``clusters``; a cluster's id is its smallest record id
+    (a singleton's is its own). ``frame`` may be a precomputed :func:`feature_frame`.
     """
     quiet_splink()
     if frame is None:
         progress(f"computing features of {len(records):,} records")
         frame = feature_frame(records)
-    ids = list(frame["unique_id"]) if len(frame) else []
+    ids = [str(i) for i in frame["unique_id"]] if len(frame) else []
     if len(ids) < 2:
         return DedupeResult([(i, i) for i in ids], [])
     mark_rare_spellings([frame])
@@ -89,18 +92,65 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
     progress("predicting pairs")
     pred = lk.inference.predict(threshold_match_probability=min(threshold, 0.5))
-    progress("clustering")
-    clus = lk.clustering.cluster_pairwise_predictions_at_threshold(
-        pred, threshold_match_probability=threshold)
-    cdf = clus.as_pandas_dataframe()
-    cluster_of = dict(zip(cdf["unique_id"].astype(str), cdf["cluster_id"].astype(str),
-                          strict=True))
     pdf = pred.as_pandas_dataframe()
     pairs = [(str(a), str(b), float(p)) for a, b, p in
              zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)
              if p >= threshold]
+    progress("clustering")
+    cluster_of, splits = _coherent(lk, db_api, engine, frame, ids, pairs, threshold, progress)
     model_json = lk.misc.save_model_to_json() if save_model is None else None
-    return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json)
+    return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json, splits)
+
+
+#: components larger than this are re-clustered on the pairs already scored (all of their
+#: pairs would be too many to score)
+MAX_SCORED_COMPONENT = 2_000
+
+
+def _coherent(lk: Any, db_api: Any, engine: str, frame: Any, ids: list[str],
+              pairs: list[tuple[str, str, float]], threshold: float, progress: Progress
+              ) -> tuple[dict[str, str], int]:
+    """Cluster ids without chaining (:mod:`~waspada.matching.clustering`): the connected
+    components of the pairs at ``threshold``; every pair inside a component of three or more
+    records is scored with the trained model, and the component is re-clustered by average
+    linkage. A cluster's id is its smallest record id. Returns (cluster of each id, splits)."""
+    prob = {pair_key(a, b): p for a, b, p in pairs}
+    comps = components(ids, ((a, b) for a, b, _ in pairs))
+    big = [c for c in comps if len(c) >= 3]
+    scored = [c for c in big if len(c) <= MAX_SCORED_COMPONENT]
+    if scored:
+        progress(f"scoring every pair inside {len(scored):,} clusters of 3+ records")
+        prob.update(_score_inside(lk, db_api, engine, frame, scored))
+    cluster_of: dict[str, str] = {}
+    splits = 0
+    for comp in comps:
+        parts = coherent_clusters(comp, prob, threshold) if len(comp) >= 3 else [comp]
+        splits += len(parts) - 1
+        for part in parts:
+            for i in part:
+                cluster_of[i] = part[0]
+    if splits:
+        progress(f"split {splits:,} chained clusters")
+    return cluster_of, splits
+
+
+def _score_inside(lk: Any, db_api: Any, engine: str, frame: Any,
+                  comps: list[list[str]]) -> dict[tuple[str, str], float]:
+    """Match probabilities of every pair inside each component (the same trained model,
+    blocking on the component)."""
+    from splink import block_on
+
+    component = {i: n for n, comp in enumerate(comps) for i in comp}
+    sub = frame[frame["unique_id"].astype(str).isin(component)].copy()
+    sub["component_id"] = sub["unique_id"].astype(str).map(component)
+    model = dict(lk.misc.save_model_to_json())
+    dialect = "spark" if engine == "spark" else "duckdb"
+    model["blocking_rules_to_generate_predictions"] = [
+        block_on("component_id").get_blocking_rule(dialect).as_dict()]
+    inner = linker(register_frame(db_api, engine, sub, table_name("clusters")), model)
+    pdf = inner.inference.predict().as_pandas_dataframe()
+    return {pair_key(str(a), str(b)): float(p) for a, b, p in
+            zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)}
 
 
 def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,

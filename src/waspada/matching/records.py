@@ -6,6 +6,13 @@ CSV header (only ``record_id`` and ``full_name`` are required)::
 
 ``birth_date`` is ``YYYY-MM-DD``; ``sex`` is ``M``/``F`` (``L``/``P`` accepted). Every problem
 is reported as :class:`RecordError` naming the line (1 = the header).
+
+Two reading modes. *Strict* (the default, used by the API and pages) stops at the first
+problem. *Tolerant* (pass a ``rejects`` list; the CLI does) keeps structural errors fatal —
+missing columns, broken quoting, a wrong field count, duplicate ids — but treats a bad *value*
+(an impossible date, an unknown sex, an over-long field) as missing for that field, and skips a
+record with no usable identifying field (no record id or no name); each is appended to
+``rejects`` as a :class:`Rejection` naming its line and column, so nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from waspada.platform.files import (
     MAX_FILE_BYTES,
@@ -26,7 +33,8 @@ from waspada.platform.files import (
 )
 
 __all__ = [
-    "COLUMNS", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError", "normalise_sex",
+    "COLUMNS", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError", "Rejection",
+    "normalise_sex", "summarise_rejects", "write_rejects",
     "parse_birth_date", "read_records", "read_records_text", "record_from_mapping",
     "records_from_bytes", "write_csv_atomic",
 ]
@@ -49,6 +57,17 @@ class RecordError(FileError):
     def __init__(self, message: str, line: int | None = None, *, code: str = "invalid",
                  **params: Any) -> None:
         super().__init__(message, line, code=code, **params)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A value read as missing (``skipped`` False) or a record left out (``skipped`` True)."""
+
+    line: int | None
+    column: str
+    code: str
+    message: str
+    skipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,50 +132,82 @@ def _clean(value: Any) -> str | None:
     return s or None
 
 
+def _refuse(rejects: list[Rejection] | None, exc: RecordError, column: str) -> None:
+    """Raise ``exc`` (strict) or note it as a value read as missing (tolerant)."""
+    if rejects is None:
+        raise exc
+    rejects.append(Rejection(exc.line, column, exc.code, exc.reason))
+
+
+def _skip(rejects: list[Rejection] | None, exc: RecordError, column: str) -> NoReturn:
+    if rejects is None:
+        raise exc
+    rejects.append(Rejection(exc.line, column, exc.code, exc.reason, skipped=True))
+    raise _Skipped
+
+
+class _Skipped(Exception):
+    """Internal: the record has no usable identifying field (tolerant mode)."""
+
+
 def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
-                        source: str | None = None) -> PersonRecord:
-    """Validate one mapping (CSV row, JSON object) into a :class:`PersonRecord`."""
-    rid = _clean(row.get("record_id"))
-    name = _clean(row.get("full_name"))
-    if rid is None:
-        raise RecordError("record_id is empty", line, code="empty_value", column="record_id")
-    if name is None:
-        raise RecordError("full_name is empty", line, code="empty_value", column="full_name")
+                        source: str | None = None,
+                        rejects: list[Rejection] | None = None) -> PersonRecord:
+    """Validate one mapping (CSV row, JSON object) into a :class:`PersonRecord`.
+
+    With ``rejects`` (tolerant mode) a bad value becomes missing and is noted there; a record
+    without record id or name raises :class:`_Skipped` after being noted.
+    """
+    values = dict(row)
     for k, v in row.items():
         if isinstance(v, str) and len(v) > MAX_FIELD:
-            raise RecordError(f"{k} is longer than {MAX_FIELD} characters", line,
-                              code="field_too_long")
+            _refuse(rejects, RecordError(f"{k} is longer than {MAX_FIELD} characters", line,
+                                         code="field_too_long", column=k), k)
+            values[k] = None
+    rid = _clean(values.get("record_id"))
+    name = _clean(values.get("full_name"))
+    if rid is None:
+        _skip(rejects, RecordError("record_id is empty", line, code="empty_value",
+                                   column="record_id"), "record_id")
+    if name is None:
+        _skip(rejects, RecordError("full_name is empty", line, code="empty_value",
+                                   column="full_name"), "full_name")
+    bd: date | None = None
     try:
-        bd = parse_birth_date(row.get("birth_date"))
+        bd = parse_birth_date(values.get("birth_date"))
     except ValueError as exc:
-        raise RecordError(str(exc), line, code="bad_value", column="birth_date") from None
+        _refuse(rejects, RecordError(str(exc), line, code="bad_value", column="birth_date"),
+                "birth_date")
+    sex: str | None = None
     try:
-        sex = normalise_sex(row.get("sex"))
+        sex = normalise_sex(values.get("sex"))
     except ValueError as exc:
-        raise RecordError(str(exc), line, code="bad_value", column="sex") from None
-    nik = _clean(row.get("nik"))
+        _refuse(rejects, RecordError(str(exc), line, code="bad_value", column="sex"), "sex")
+    nik = _clean(values.get("nik"))
     if nik is not None:
         nik = "".join(ch for ch in nik if ch.isalnum())
-    pp = _clean(row.get("passport_no"))
+    pp = _clean(values.get("passport_no"))
     if pp is not None:
         pp = "".join(ch for ch in pp if ch.isalnum()).upper()
-    phone = _clean(row.get("phone"))
+    phone = _clean(values.get("phone"))
     if phone is not None:
         digits = "".join(ch for ch in phone if ch.isdigit())
         if digits.startswith("62"):
             digits = "0" + digits[2:]
         phone = digits or None
-    return PersonRecord(rid, name, bd, sex, _clean(row.get("birth_place")),
-                        _clean(row.get("address")), nik or None, pp or None, phone,
-                        source or _clean(row.get("source")))
+    return PersonRecord(rid, name, bd, sex, _clean(values.get("birth_place")),
+                        _clean(values.get("address")), nik or None, pp or None, phone,
+                        source or _clean(values.get("source")))
 
 
 def _as_record_error(exc: FileError) -> RecordError:
     return RecordError(exc.reason, exc.line, code=exc.code, **exc.params)
 
 
-def read_records_text(text: str, *, source: str | None = None) -> list[PersonRecord]:
-    """Parse CSV text strictly; raises :class:`RecordError` on the first problem.
+def read_records_text(text: str, *, source: str | None = None,
+                      rejects: list[Rejection] | None = None) -> list[PersonRecord]:
+    """Parse CSV text; raises :class:`RecordError` on the first problem (strict) or, with
+    ``rejects``, only on structural problems (tolerant; see the module docstring).
 
     A quote that never closes or a field holding a line break is an error naming the line
     (person fields never contain line breaks).
@@ -172,8 +223,11 @@ def read_records_text(text: str, *, source: str | None = None) -> list[PersonRec
                 raise RecordError(f"expected {len(header)} fields, found {len(row.values)}",
                                   line, code="field_count", expected=len(header),
                                   found=len(row.values))
-            rec = record_from_mapping(dict(zip(header, row.values, strict=True)), line=line,
-                                      source=source)
+            try:
+                rec = record_from_mapping(dict(zip(header, row.values, strict=True)),
+                                          line=line, source=source, rejects=rejects)
+            except _Skipped:
+                continue
             if rec.record_id in seen:
                 raise RecordError(f"duplicate record_id {rec.record_id[:40]!r} "
                                   f"(first on line {seen[rec.record_id]})", line,
@@ -187,14 +241,46 @@ def read_records_text(text: str, *, source: str | None = None) -> list[PersonRec
     return out
 
 
-def read_records(path: str | Path, *, source: str | None = None) -> list[PersonRecord]:
-    """Read a person CSV file (UTF-8, optional BOM)."""
+def read_records(path: str | Path, *, source: str | None = None,
+                 rejects: list[Rejection] | None = None) -> list[PersonRecord]:
+    """Read a person CSV file (UTF-8, optional BOM); ``rejects`` as in :func:`read_records_text`."""
     p = Path(path)
     try:
         text = decode_text(read_bytes(p))
     except FileError as exc:
         raise _as_record_error(exc) from None
-    return read_records_text(text, source=source or p.stem)
+    return read_records_text(text, source=source or p.stem, rejects=rejects)
+
+
+REJECT_COLUMNS = ["file", "line", "column", "code", "action", "message"]
+
+
+def write_rejects(path: str | Path, rejects: list[tuple[str, Rejection]]) -> int:
+    """Write every ``(file, rejection)`` to ``path`` atomically; returns the row count."""
+    rows = ([name, r.line or "", r.column, r.code,
+             "record skipped" if r.skipped else "read as missing", r.message]
+            for name, r in rejects)
+    return write_csv_atomic(Path(path), REJECT_COLUMNS, rows)
+
+
+def summarise_rejects(rejects: list[Rejection]) -> str:
+    """One line without any value: counts by column, and the first skipped lines."""
+    if not rejects:
+        return ""
+    missing: dict[str, int] = {}
+    skipped = [r for r in rejects if r.skipped]
+    for r in rejects:
+        if not r.skipped:
+            missing[r.column] = missing.get(r.column, 0) + 1
+    parts = []
+    if missing:
+        detail = ", ".join(f"{col} {n:,}" for col, n in sorted(missing.items()))
+        parts.append(f"{sum(missing.values()):,} bad values read as missing ({detail})")
+    if skipped:
+        first = ", ".join(f"line {r.line}: {r.message}" for r in skipped[:3])
+        more = f", and {len(skipped) - 3:,} more" if len(skipped) > 3 else ""
+        parts.append(f"{len(skipped):,} records skipped ({first}{more})")
+    return "; ".join(parts)
 
 
 def records_from_bytes(data: bytes, *, source: str | None = None,

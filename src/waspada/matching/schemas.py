@@ -7,7 +7,7 @@ below, so a limit is written once. The API takes these models as the body, the p
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -131,33 +131,86 @@ class DecisionIn(BaseModel):
     decision: str = Field("", max_length=16)
 
 
-# -- yente-shaped matching ----------------------------------------------------------------------
+# -- yente-shaped matching (request and response models of yente 916a474) ---------------------
 
+#: yente's MAX_BATCH: more queries in one request is a 400
 MAX_QUERIES = 100
+#: yente's MAX_MATCHES: the largest ``limit``
+MAX_LIMIT = 500
+#: hard bounds on what is parsed at all (hostile input), above yente's own limits
+_HARD_QUERIES = 1000
+_MAX_PROPERTIES = 64
+_MAX_VALUES = 50
+_MAX_VALUE_CHARS = 1000
+TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
+
+PropertyValue = str | int | float | bool | None
 
 
 class EntityQuery(BaseModel):
-    schema_: str = Field("Person", alias="schema", max_length=32)
-    properties: dict[str, list[str]] = Field(default_factory=dict)
+    """A query example (yente's ``EntityExample``): a value may be a string or a list."""
+
+    id: str | None = Field(None, max_length=200, examples=["my-entity-id"])
+    schema_: str = Field(alias="schema", max_length=64, examples=["Person"])
+    properties: dict[str, PropertyValue | list[PropertyValue]] = Field(
+        max_length=_MAX_PROPERTIES, examples=[{"name": ["Moch. Rizky bin Ahmad"],
+                                               "birthDate": ["1991-05-17"]}])
 
     model_config = ConfigDict(populate_by_name=True)
 
+    @field_validator("properties")
+    @classmethod
+    def _bounded(cls, props: dict[str, Any]) -> dict[str, Any]:
+        for key, value in props.items():
+            items = value if isinstance(value, list) else [value]
+            if len(items) > _MAX_VALUES:
+                raise ValueError(f"{key}: at most {_MAX_VALUES} values")
+            if any(isinstance(v, str) and len(v) > _MAX_VALUE_CHARS for v in items):
+                raise ValueError(f"{key}: a value is longer than {_MAX_VALUE_CHARS} characters")
+        return props
+
 
 class MatchRequest(BaseModel):
+    """yente's ``EntityMatchQuery``."""
+
+    weights: dict[str, float] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
+    config: dict[str, PropertyValue] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
     queries: dict[str, EntityQuery] = Field(
-        max_length=MAX_QUERIES,
+        max_length=_HARD_QUERIES,
         examples=[{"q1": {"schema": "Person", "properties": {
             "name": ["Moch. Rizky bin Ahmad"], "birthDate": ["1991-05-17"]}}}])
 
 
+class MatchParams(BaseModel):
+    """The query parameters of ``/match`` (yente's names, defaults and limits)."""
+
+    limit: int = Field(5, ge=1, le=MAX_LIMIT)
+    threshold: float = Field(0.7, ge=0.0, le=1.0)
+    cutoff: float = Field(0.7, ge=0.0, le=1.0, json_schema_extra={"deprecated": True},
+                          description="Deprecated (yente): use threshold. Results must score "
+                                      "above min(cutoff, threshold) to be returned at all.")
+    algorithm: str = Field("best", max_length=64)
+    include_dataset: list[str] = Field(default_factory=list, max_length=50)
+    exclude_dataset: list[str] = Field(default_factory=list, max_length=50)
+    exclude_schema: list[str] = Field(default_factory=list, max_length=50)
+    topics: list[str] = Field(default_factory=list, max_length=50)
+    changed_since: str | None = Field(None, pattern=TS_PATTERN)
+    exclude_entity_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
 class EntityOut(BaseModel):
-    """A watchlist entry in yente's entity shape."""
+    """A watchlist entry in yente's entity shape (plus the listing's reason and source)."""
 
     id: str
     caption: str
     schema_: str = Field("Person", serialization_alias="schema")
     properties: dict[str, list[str]]
     datasets: list[str] = Field(default_factory=list)
+    referents: list[str] = Field(default_factory=list)
+    target: bool = True
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    last_change: datetime | None = None
     reason: str | None = None
     source: str | None = None
     expires_on: date | None = None
@@ -165,10 +218,22 @@ class EntityOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
 
+class FeatureResult(BaseModel):
+    """nomenklatura's ``FeatureResult``: one feature's score (0-1) and how it was reached."""
+
+    score: float
+    detail: str | None = None
+    query: str | None = None
+    candidate: str | None = None
+
+
 class MatchResult(EntityOut):
     score: float = Field(examples=[0.93])
     match: bool
+    explanations: dict[str, FeatureResult]
+    #: older yente clients: feature -> score (0-1)
     features: dict[str, float]
+    #: Waspada's own explanation: every feature's outcome and weight in bits, and the prior
     explanation: dict[str, Any]
 
 
@@ -177,18 +242,81 @@ class Total(BaseModel):
     relation: str = "eq"
 
 
+class QueryEcho(BaseModel):
+    """The query as understood (yente echoes the parsed example)."""
+
+    id: str | None = None
+    schema_: str = Field(serialization_alias="schema")
+    properties: dict[str, list[str]]
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
 class QueryResponse(BaseModel):
     status: int = 200
-    query: dict[str, Any]
+    query: QueryEcho
     results: list[MatchResult]
+    #: matches at or above the threshold (before ``limit``), as yente counts
     total: Total
+    #: values that were not understood and so not compared (Waspada extension)
+    warnings: list[str] = Field(default_factory=list)
+    #: properties understood but not compared by this algorithm (Waspada extension)
+    not_compared: list[str] = Field(default_factory=list)
+
+
+class FeatureDoc(BaseModel):
+    description: str | None
+    coefficient: float
+    url: str
 
 
 class MatchResponse(BaseModel):
     responses: dict[str, QueryResponse]
+    matcher: dict[str, FeatureDoc]
     limit: int
     threshold: float
     dataset: str
+    algorithm: str
+
+
+class AlgorithmDocs(BaseModel):
+    name: str
+    description: str | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
+    features: dict[str, FeatureDoc]
+
+
+class Algorithm(BaseModel):
+    name: str
+    description: str | None = None
+    features: dict[str, FeatureDoc]
+    docs: AlgorithmDocs
+
+
+class AlgorithmResponse(BaseModel):
+    algorithms: list[Algorithm]
+    default: str
+    best: str
+
+
+class DatasetOut(BaseModel):
+    name: str
+    title: str
+    summary: str | None = None
+    url: str | None = None
+    load: bool = True
+    entities_url: str | None = None
+    version: str
+    index_version: str | None = None
+    index_current: bool = True
+    children: list[str] = Field(default_factory=list)
+
+
+class CatalogOut(BaseModel):
+    datasets: list[DatasetOut]
+    current: list[str]
+    outdated: list[str] = Field(default_factory=list)
+    index_stale: bool = False
 
 
 class RemovedOut(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import store
+from waspada.matching import store, yente
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
     PersonRecord,
@@ -25,19 +25,28 @@ from waspada.matching.records import (
 )
 from waspada.matching.schemas import (
     PERSON_LIMITS,
+    Algorithm,
+    AlgorithmDocs,
+    AlgorithmResponse,
+    CatalogOut,
+    DatasetOut,
     DecisionIn,
     EntityOut,
-    EntityQuery,
     EntryIn,
+    FeatureDoc,
+    FeatureResult,
     ImportIn,
+    MatchParams,
     MatchRequest,
     MatchResponse,
     MatchResult,
+    QueryEcho,
     QueryResponse,
     RemoveIn,
     SearchIn,
     Total,
 )
+from waspada.matching.scorer import to_probability
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
@@ -49,6 +58,8 @@ DATASETS = ("default", "watchlist", *store.LIST_KINDS)
 SEARCH_TOP = 10
 SEARCH_THRESHOLD = 0.3
 DEDUPE_MAX_RECORDS = 50_000
+#: candidates scored per query variant before the filters and the ``limit`` cut
+CANDIDATES = 300
 
 
 class WatchlistError(DomainError):
@@ -75,44 +86,6 @@ def _require(principal: Principal, action: str) -> None:
 
 # -- screening -------------------------------------------------------------------------------
 
-def _first(props: dict[str, list[str]], *keys: str) -> str | None:
-    for key in keys:
-        for value in props.get(key) or []:
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-    return None
-
-
-def query_records(qid: str, query: EntityQuery) -> list[PersonRecord]:
-    """One PersonRecord per name given (yente compares every name, at most five)."""
-    if query.schema_ not in ("Person", "LegalEntity", "Thing"):
-        raise WatchlistError("unsupported_schema", N_("query {qid}: only schema Person is "
-                                                      "supported"), status=422, qid=qid)
-    props = query.properties
-    names = [n for n in props.get("name", []) if isinstance(n, str) and n.strip()][:5]
-    if not names:
-        raise WatchlistError("name_required", N_("query {qid}: properties.name is required"),
-                             status=422, qid=qid)
-    birth = _first(props, "birthDate")
-    if birth and len(birth) > 10 and birth[10] in "T ":  # a date-time: its date part
-        birth = birth[:10]
-    sex = _first(props, "gender", "sex")
-    if sex:
-        sex = {"male": "M", "female": "F"}.get(sex.lower(), sex)
-    out = []
-    for name in names:
-        try:
-            out.append(record_from_mapping({
-                "record_id": qid, "full_name": name, "birth_date": birth,
-                "sex": sex, "nik": _first(props, "idNumber", "nationalId"),
-                "passport_no": _first(props, "passportNumber"),
-                "phone": _first(props, "phone"), "birth_place": _first(props, "birthPlace")}))
-        except RecordError as exc:
-            raise WatchlistError("invalid_query", N_("query {qid}: {reason}"), status=422,
-                                 qid=qid, reason=exc.reason) from None
-    return out
-
-
 def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
     """An entry in yente's entity shape (a bare id when the entry is gone)."""
     if entry is None:
@@ -128,53 +101,115 @@ def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
         props["passportNumber"] = [entry.passport_no]
     props["topics"] = [entry.list_kind]
     return EntityOut(id=entry.record_id, caption=entry.full_name, schema_="Person",
-                     properties=props,
-                     datasets=[entry.list_kind], reason=entry.reason, source=entry.source,
+                     properties=props, datasets=[entry.list_kind],
+                     first_seen=entry.created_at, last_seen=entry.changed_at,
+                     last_change=entry.changed_at, reason=entry.reason, source=entry.source,
                      expires_on=entry.expires_on)
 
 
-def features_summary(explanation: dict[str, Any]) -> dict[str, float]:
-    """Flat feature -> weight (yente's ``features``)."""
-    return {k: round(float(v["weight"]), 2) for k, v in explanation.items()
-            if isinstance(v, dict) and "weight" in v}
+def _search(idx: WatchlistIndex, parsed: yente.ParsedQuery, floor: float
+            ) -> dict[str, tuple[float, PersonRecord]]:
+    """Best score per entry over every variant of the query (names x dates x identifiers),
+    with a partial birth date (``1975``) weighed in; entries scoring at least ``floor``."""
+    bonus_max = max((yente.PARTIAL_BIRTH_WEIGHTS[r] for r in yente.PARTIAL_BIRTH_WEIGHTS),
+                    default=0.0) if parsed.partial_dates else 0.0
+    search_floor = to_probability(yente.logit(floor) - bonus_max) if bonus_max else floor
+    best: dict[str, tuple[float, PersonRecord]] = {}
+    for rec in parsed.records:
+        for m in idx.search(rec, top=CANDIDATES, threshold=max(search_floor, 1e-6),
+                            explain=False):
+            score = m.score
+            if parsed.partial_dates and rec.birth_date is None:
+                entry = idx.get(m.record_id)
+                bonus = max(yente.PARTIAL_BIRTH_WEIGHTS[d.relation(
+                    entry.birth_date if entry else None)] for d in parsed.partial_dates)
+                score = to_probability(yente.logit(score) + bonus)
+            if score >= floor and (m.record_id not in best or best[m.record_id][0] < score):
+                best[m.record_id] = (score, rec)
+    return best
 
 
-def screen(db: Session, principal: Principal, body: MatchRequest, *, threshold: float,
-           limit: int, dataset: str = "default") -> MatchResponse:
-    """Screen people against the watchlist (yente's match shape); audited with counts only."""
+def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchParams,
+           dataset: str = "default") -> MatchResponse:
+    """Screen people against the watchlist (yente's match API); audited with counts only.
+
+    Results score above ``min(cutoff, threshold)``; ``match`` is ``score >= threshold``;
+    ``total`` counts the matches before the ``limit`` cut; every filter (dataset, include /
+    exclude, topics, changed_since, excluded ids) is applied before that cut.
+    """
     _require(principal, "watchlist.screen")
-    if dataset not in DATASETS:
-        raise WatchlistError("unknown_dataset", N_("unknown dataset; use one of {datasets}"),
-                             status=404, datasets=", ".join(DATASETS))
+    yente.check_request(body, params, dataset, DATASETS)
+    since = yente.since(params.changed_since)
+    cutoff = min(params.cutoff, params.threshold)
     idx = store.watchlist_index(db)
     responses: dict[str, QueryResponse] = {}
     for qid, query in body.queries.items():
-        best: dict[str, Match] = {}
-        for rec in query_records(qid, query):
-            for m in idx.search(rec, top=limit, threshold=min(threshold, 0.2)):
-                if m.record_id not in best or best[m.record_id].score < m.score:
-                    best[m.record_id] = m
-        matches = sorted(best.values(), key=lambda m: (-m.score, m.record_id))
-        entries = store.entry_details(db, [m.record_id for m in matches])
+        parsed = yente.parse_example(qid, query.schema_, dict(query.properties))
+        echo = QueryEcho(id=query.id, schema_=query.schema_, properties=parsed.echo)
+        found = _search(idx, parsed, floor=max(cutoff, 1e-6)) if parsed.searchable else {}
+        entries = store.entry_details(db, list(found))
+        ranked = sorted(((s, rid, rec) for rid, (s, rec) in found.items()
+                         if s > cutoff and yente.wanted(entries.get(rid), dataset, params, since)),
+                        key=lambda x: (-x[0], x[1]))
         results: list[MatchResult] = []
-        for m in matches:
-            e = entries.get(m.record_id)
-            if dataset not in ("default", "watchlist") and (e is None or e.list_kind != dataset):
-                continue
+        for score, rid, rec in ranked[:params.limit]:
+            ex = idx.explain(rec, rid)
+            if parsed.partial_dates and rec.birth_date is None:
+                entry = idx.get(rid)
+                rel = max((d.relation(entry.birth_date if entry else None)
+                           for d in parsed.partial_dates),
+                          key=lambda r: yente.PARTIAL_BIRTH_WEIGHTS[r])
+                ex["birth_date"] = {"relation": rel, "partial_query": True,
+                                    "weight": yente.PARTIAL_BIRTH_WEIGHTS[rel],
+                                    "from_nik": False}
+            expl = yente.explanations(ex)
             results.append(MatchResult(
-                **entity(e, m.record_id).model_dump(by_alias=False), score=round(m.score, 4),
-                match=m.score >= threshold, features=features_summary(m.explanation),
-                explanation=m.explanation))
-            if len(results) >= limit:
-                break
-        responses[qid] = QueryResponse(query=query.model_dump(by_alias=True), results=results,
-                                       total=Total(value=len(results)))
+                **entity(entries.get(rid), rid).model_dump(by_alias=False),
+                score=round(score, 4), match=score >= params.threshold,
+                explanations={k: FeatureResult(**v) for k, v in expl.items()},
+                features=yente.legacy_features(expl), explanation=ex))
+        total = sum(1 for s, _, _ in ranked if s >= params.threshold)
+        responses[qid] = QueryResponse(query=echo, results=results, total=Total(value=total),
+                                       warnings=parsed.warnings,
+                                       not_compared=parsed.not_compared)
     detail: dict[str, Any] = {"dataset": dataset} if dataset != "default" else {"via_api": True}
     audit.record("watchlist.screen", principal, object_type="watchlist",
                  queries=len(body.queries),
                  results=sum(len(r.results) for r in responses.values()), session=db, **detail)
     db.commit()
-    return MatchResponse(responses=responses, limit=limit, threshold=threshold, dataset=dataset)
+    return MatchResponse(responses=responses, matcher=_matcher(), limit=params.limit,
+                         threshold=params.threshold, dataset=dataset, algorithm=yente.ALGORITHM)
+
+
+def _matcher() -> dict[str, FeatureDoc]:
+    return {k: FeatureDoc(**v) for k, v in yente.feature_docs().items()}
+
+
+def algorithms(principal: Principal) -> AlgorithmResponse:
+    """yente's ``/algorithms``: the one algorithm, its features and (no) configuration."""
+    _require(principal, "watchlist.screen")
+    features = _matcher()
+    description = ("Explainable Fellegi-Sunter scorer for Indonesian person records: names "
+                   "token by token (rare tokens weigh more), birth dates, NIK, passport, "
+                   "phone, sex and place of birth; the weights of every feature are in bits.")
+    algo = Algorithm(name=yente.ALGORITHM, description=description, features=features,
+                     docs=AlgorithmDocs(name=yente.ALGORITHM, description=description,
+                                        features=features))
+    return AlgorithmResponse(algorithms=[algo], default=yente.ALGORITHM,
+                             best=yente.ALGORITHM)
+
+
+def catalog(db: Session, principal: Principal) -> CatalogOut:
+    """yente's ``/catalog``: the datasets a query may be scoped to (counts, no entries)."""
+    _require(principal, "watchlist.screen")
+    version = "-".join(str(v) for v in store.watchlist_version(db))
+    kinds = list(store.LIST_KINDS)
+    datasets = [DatasetOut(name="default", title="All watchlist entries", version=version,
+                           children=kinds),
+                DatasetOut(name="watchlist", title="All watchlist entries (alias)",
+                           version=version, children=kinds)]
+    datasets += [DatasetOut(name=k, title=f"Watchlist: {k}", version=version) for k in kinds]
+    return CatalogOut(datasets=datasets, current=[d.name for d in datasets])
 
 
 @dataclass(frozen=True)

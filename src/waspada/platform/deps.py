@@ -50,14 +50,16 @@ def client_ip(request: Request) -> str | None:
 
 
 def current_user(request: Request, db: Session = Depends(get_db)) -> User | None:
-    """The signed-in user (bearer token first, then the session cookie), or None."""
+    """The signed-in user (API token first — `Bearer` or yente's `ApiKey` — then the session
+    cookie), or None."""
     if "user" in request.state._state:
         return request.state.user
     user: User | None = None
     via = "session"
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        user = service.use_token(db, header[7:].strip(), ip=client_ip(request),
+    scheme, _, credential = header.partition(" ")
+    if scheme.lower() in ("bearer", "apikey") and credential.strip():  # ApiKey: yente clients
+        user = service.use_token(db, credential.strip(), ip=client_ip(request),
                                  method=request.method, path=request.url.path)
         via = "token"
     else:

@@ -1,0 +1,358 @@
+"""What makes ``POST /api/v1/match`` a drop-in for clients of OpenSanctions' yente.
+
+yente's request and response models (``yente/data/common.py``, ``yente/routers/match.py`` and
+nomenklatura's ``matching/types.py``, read at yente 916a474) are followed field by field:
+
+* a query example is ``{"id"?, "schema", "properties"}`` where a property value may be a string
+  or a list; names come from ``name``, ``alias``, ``previousName`` and ``firstName`` /
+  ``middleName`` / ``fatherName`` / ``lastName``; every ``birthDate`` (also partial: ``1975``,
+  ``1975-04``), ``idNumber``, ``nationalId``, ``passportNumber`` and ``phone`` is used;
+* a schema that is not a person (``Company``, ``Organization``...) is answered with no results
+  instead of failing the batch; an unknown schema fails it (400, as yente);
+* values that cannot be read (an impossible date, ``gender: other``) are left out of the
+  parsed query that is echoed back — yente's way of telling a client what it understood — and
+  listed in the extra ``warnings`` of that query's response, so nothing is dropped silently;
+* ``nationality``, ``country`` and ``address`` are echoed and named under ``not_compared``:
+  the watchlist holds no nationality, and addresses are not compared.
+
+This module is pure (no database); :mod:`waspada.matching.service` runs the search.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from waspada.matching.records import PersonRecord, RecordError, record_from_mapping
+from waspada.matching.schemas import MAX_QUERIES, MatchParams, MatchRequest
+from waspada.platform.domain import DomainError
+from waspada.platform.i18n import N_
+
+if TYPE_CHECKING:
+    from waspada.matching.store import WatchlistEntry
+
+ALGORITHM = "waspada-v1"
+#: names a client may ask for: yente's aliases for "the best one" map to ours
+ALGORITHM_NAMES = frozenset({ALGORITHM, "best", "default"})
+
+#: FollowTheMoney schemata a person may be found under; other valid schemata get no results
+PERSON_SCHEMATA = frozenset({"Person", "LegalEntity", "Thing"})
+#: the other FollowTheMoney schemata yente matches (answered with no results, not an error)
+OTHER_SCHEMATA = frozenset({
+    "Organization", "Company", "PublicBody", "Vessel", "Airplane", "Asset", "Security",
+    "CryptoWallet", "BankAccount", "Address", "Position",
+})
+
+MAX_NAMES = 5
+MAX_DATES = 3
+MAX_IDS = 3
+#: records built per query (names x dates x identifiers), so a query costs a bounded time
+MAX_VARIANTS = 20
+
+_YEAR = re.compile(r"(\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_GENDER = {"male": "M", "m": "M", "female": "F", "f": "F"}
+NOT_COMPARED = ("nationality", "country", "address", "citizenship", "jurisdiction")
+
+
+#: weight in bits of a partial query birth date against a candidate's full date (a year shared
+#: by ~1 in 60 plausible birth years, discounted for recording errors; a month on top)
+PARTIAL_BIRTH_WEIGHTS: dict[str, float] = {
+    "month_agrees": 4.0, "year_agrees": 2.5, "same_year": -2.0, "near": -4.0, "far": -16.0,
+    "unknown": 0.0,
+}
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A birth date known to the year or month (yente accepts ``1975`` and ``1975-04``)."""
+
+    year: int
+    month: int | None = None
+
+    def relation(self, other: date | None) -> str:
+        """How a candidate's full birth date relates to this partial one."""
+        if other is None:
+            return "unknown"
+        if other.year != self.year:
+            return "near" if abs(other.year - self.year) <= 1 else "far"
+        if self.month is None:
+            return "year_agrees"
+        return "month_agrees" if other.month == self.month else "same_year"
+
+
+@dataclass
+class ParsedQuery:
+    """One query example as understood: the records to search with and what was left out."""
+
+    qid: str
+    schema: str
+    records: list[PersonRecord] = field(default_factory=list)
+    partial_dates: list[PartialDate] = field(default_factory=list)
+    echo: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    not_compared: list[str] = field(default_factory=list)
+
+    @property
+    def searchable(self) -> bool:
+        return self.schema in PERSON_SCHEMATA and bool(self.records)
+
+
+def values(props: dict[str, Any], key: str) -> list[str]:
+    """A property's non-empty string values (a single string counts as one value)."""
+    raw = props.get(key)
+    items = raw if isinstance(raw, list) else [raw]
+    out = []
+    for v in items:
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, int | float):
+            v = str(v)
+        if isinstance(v, str) and v.strip():
+            out.append(v.strip())
+    return out
+
+
+def _names(props: dict[str, Any]) -> list[str]:
+    names = values(props, "name") + values(props, "alias") + values(props, "previousName")
+    parts = {k: " ".join(values(props, k)) for k in
+             ("firstName", "secondName", "middleName", "lastName", "fatherName")}
+    composed = " ".join(p for p in (parts["firstName"], parts["secondName"],
+                                     parts["middleName"], parts["lastName"]) if p)
+    if composed:
+        if parts["fatherName"]:
+            composed += " bin " + parts["fatherName"]
+        names.append(composed)
+    seen: dict[str, None] = {}
+    for n in names:
+        seen.setdefault(n, None)
+    return list(seen)
+
+
+def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]:
+    full: list[str | None] = []
+    for raw in values(props, "birthDate"):
+        v = raw[:10] if len(raw) > 10 and raw[10] in "T " else raw
+        if len(v) == 10:
+            try:
+                d = date.fromisoformat(v)
+            except ValueError:
+                parsed.warnings.append(f"birthDate {v[:20]!r} is not a date; not compared")
+                continue
+            if d.year < 1880:
+                parsed.warnings.append(f"birthDate {v!r} is implausible; not compared")
+                continue
+            full.append(v)
+            parsed.echo.setdefault("birthDate", []).append(v)
+            continue
+        ym = _YEAR_MONTH.fullmatch(v)
+        y = _YEAR.fullmatch(v)
+        if ym and 1 <= int(ym.group(2)) <= 12 and int(ym.group(1)) >= 1880:
+            parsed.partial_dates.append(PartialDate(int(ym.group(1)), int(ym.group(2))))
+            parsed.echo.setdefault("birthDate", []).append(v)
+        elif y and int(y.group(1)) >= 1880:
+            parsed.partial_dates.append(PartialDate(int(y.group(1))))
+            parsed.echo.setdefault("birthDate", []).append(v)
+        else:
+            parsed.warnings.append(f"birthDate {v[:20]!r} is not a date; not compared")
+    return full[:MAX_DATES] or [None]
+
+
+def _identifiers(props: dict[str, Any], parsed: ParsedQuery) -> tuple[list[str | None],
+                                                                     list[str | None]]:
+    niks: list[str | None] = []
+    passports: list[str | None] = []
+    for key in ("idNumber", "nationalId", "registrationNumber", "taxNumber"):
+        for v in values(props, key):
+            digits = "".join(ch for ch in v if ch.isalnum())
+            parsed.echo.setdefault(key, []).append(v)
+            (niks if digits.isdigit() and len(digits) == 16 else passports).append(digits)
+    for v in values(props, "passportNumber"):
+        parsed.echo.setdefault("passportNumber", []).append(v)
+        passports.append("".join(ch for ch in v if ch.isalnum()).upper())
+    return (niks[:MAX_IDS] or [None]), (passports[:MAX_IDS] or [None])
+
+
+def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
+    """Understand one query example; never raises for a bad value (see the module doc)."""
+    parsed = ParsedQuery(qid, schema)
+    for key in NOT_COMPARED:
+        got = values(props, key)
+        if got:
+            parsed.echo[key] = got
+            parsed.not_compared.append(key)
+    if schema not in PERSON_SCHEMATA:
+        parsed.warnings.append(f"schema {schema}: the watchlist holds persons only")
+        return parsed
+    names = _names(props)[:MAX_NAMES]
+    if not names:
+        parsed.warnings.append("no name given: a person is matched by name first")
+        return parsed
+    parsed.echo["name"] = names
+    births = _birth_dates(props, parsed)
+    niks, passports = _identifiers(props, parsed)
+    sex = None
+    for g in values(props, "gender"):
+        sex = _GENDER.get(g.lower())
+        if sex is None:
+            parsed.warnings.append(f"gender {g[:20]!r} is not compared (only male/female)")
+        else:
+            parsed.echo["gender"] = [g]
+            break
+    phone = next(iter(values(props, "phone")), None)
+    place = next(iter(values(props, "birthPlace")), None)
+    for key, single in (("phone", phone), ("birthPlace", place)):
+        if single:
+            parsed.echo[key] = [single]
+    combos = itertools.islice(itertools.product(names, births, niks, passports), MAX_VARIANTS)
+    for name, birth, nik, passport in combos:
+        try:
+            parsed.records.append(record_from_mapping({
+                "record_id": qid, "full_name": name, "birth_date": birth, "sex": sex,
+                "nik": nik, "passport_no": passport, "phone": phone,
+                "birth_place": place}))
+        except RecordError as exc:  # an over-long value
+            parsed.warnings.append(f"{exc.params.get('column', 'a value')}: {exc.reason}")
+    return parsed
+
+
+#: what each feature in ``explanations`` means (yente's ``FeatureDocs``); the coefficient is the
+#: largest weight in bits the feature can add (negative: it can only count against a match)
+FEATURES: dict[str, tuple[str, float]] = {
+    "name": ("Agreement of the names, token by token, weighted by how rare each token is "
+             "(0-1); detail names the level (exact, variant, partial, weak, different).", 15.0),
+    "birth_date": ("Agreement of the birth dates (1 exact; less for a day/month swap, a typo, "
+                   "a one-year shift; 0 years apart). Partial query dates compare the year "
+                   "(and month).", 7.0),
+    "nik": ("The 16-digit NIK (national id number) is the same (1) or differs (0).", 12.0),
+    "passport": ("The passport number is the same (1) or differs (0).", 10.0),
+    "phone": ("The phone number is the same.", 6.0),
+    "sex": ("The sex is the same (1) or differs (0).", 0.5),
+    "birth_place": ("The place of birth is the same (1) or differs (0).", 1.5),
+}
+
+_BIRTH_SCORE = {"exact": 1.0, "month_agrees": 0.8, "day_month_swap": 0.8, "typo": 0.8,
+                "one_year_shift": 0.7, "year_agrees": 0.6, "jan1_default": 0.6, "close": 0.5,
+                "same_year": 0.3, "near": 0.1, "far": 0.0}
+
+
+def feature_docs() -> dict[str, dict[str, Any]]:
+    return {k: {"description": d, "coefficient": c,
+                "url": "https://github.com/waspada/waspada/blob/main/docs/matching.md"}
+            for k, (d, c) in FEATURES.items()}
+
+
+def explanations(ex: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """yente's ``explanations`` (feature -> {score 0-1, detail, query, candidate}) from
+    Waspada's own explanation (weights in bits)."""
+    out: dict[str, dict[str, Any]] = {}
+    name = ex.get("name")
+    if isinstance(name, dict):
+        parts = name.get("parts") or []
+        out["name"] = {
+            "score": round(float(name.get("similarity", 0.0)), 4),
+            "detail": f"{name.get('level')}, {name.get('weight')} bits",
+            "query": " ".join(p["query"] for p in parts) or None,
+            "candidate": " ".join(p["candidate"] for p in parts) or None}
+    bd = ex.get("birth_date")
+    if isinstance(bd, dict) and bd.get("relation") != "unknown":
+        out["birth_date"] = {"score": _BIRTH_SCORE.get(str(bd.get("relation")), 0.0),
+                             "detail": f"{bd.get('relation')}, {bd.get('weight')} bits",
+                             "query": None, "candidate": None}
+    for key in ("nik", "passport", "phone", "sex", "birth_place"):
+        f = ex.get(key)
+        if isinstance(f, dict):
+            agree = str(f.get("outcome")) == "agree"
+            out[key] = {"score": 1.0 if agree else 0.0,
+                        "detail": f"{f.get('outcome')}, {f.get('weight')} bits",
+                        "query": None, "candidate": None}
+    return out
+
+
+def legacy_features(expl: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Older yente clients read ``features`` (feature -> score 0-1)."""
+    return {k: float(v["score"]) for k, v in expl.items()}
+
+
+# -- request checks and filters ----------------------------------------------------------------
+
+class MatchRefused(DomainError):
+    """A match request yente would refuse: answered ``{"detail": ...}`` with 400 (404)."""
+
+
+def _bad_request(code: str, message: str, **params: Any) -> MatchRefused:
+    return MatchRefused(code, message, status=400, **params)
+
+
+def check_request(body: MatchRequest, params: MatchParams, dataset: str,
+                  datasets: tuple[str, ...]) -> None:
+    """yente's refusals: unknown dataset (404), algorithm, config or weights (400), too many
+    or no queries (400), an unknown schema (400: it fails the batch, as in yente)."""
+    if dataset not in datasets:
+        raise MatchRefused("unknown_dataset", N_("No such dataset: use one of {datasets}"),
+                             status=404, datasets=", ".join(datasets))
+    if params.algorithm.lower().strip() not in ALGORITHM_NAMES:
+        raise _bad_request("invalid_algorithm", N_("Invalid algorithm: {name} (use {ours})"),
+                           name=params.algorithm[:64], ours=ALGORITHM)
+    for key in body.config:
+        raise _bad_request("invalid_config", N_("Invalid configuration parameter: {key} for "
+                                                "algorithm {ours}"), key=key[:64],
+                           ours=ALGORITHM)
+    for key in body.weights:
+        raise _bad_request("invalid_weight", N_("Invalid weight: {key}; the weights of "
+                                                "algorithm {ours} are not configurable"),
+                           key=key[:64], ours=ALGORITHM)
+    if len(body.queries) > MAX_QUERIES:
+        raise _bad_request("too_many_queries",
+                           N_("Too many queries in one batch (limit: {limit})"),
+                           limit=MAX_QUERIES)
+    if not body.queries:
+        raise _bad_request("no_queries", N_("No queries provided."))
+    for qid, query in body.queries.items():
+        if query.schema_ not in PERSON_SCHEMATA | OTHER_SCHEMATA:
+            raise _bad_request("invalid_schema", N_("Cannot parse example entity {qid}: "
+                                                    "unknown schema {schema}"),
+                               qid=qid[:64], schema=query.schema_[:64])
+
+
+def since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value if len(value) != 13 else value + ":00")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def wanted(entry: WatchlistEntry | None, dataset: str, params: MatchParams,
+            since: datetime | None) -> bool:
+    """The dataset and filter parameters, applied before the ``limit`` cut."""
+    if entry is None:
+        return False
+    kind = entry.list_kind
+    if dataset not in ("default", "watchlist") and kind != dataset:
+        return False
+    if params.include_dataset and kind not in params.include_dataset:
+        return False
+    if kind in params.exclude_dataset or "Person" in params.exclude_schema:
+        return False
+    if params.topics and kind not in params.topics:
+        return False
+    if entry.record_id in params.exclude_entity_ids:
+        return False
+    if since is not None:
+        changed = entry.changed_at
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=UTC)
+        if changed < since:
+            return False
+    return True
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log2(p / (1 - p))
+
+
