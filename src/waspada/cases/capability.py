@@ -10,6 +10,11 @@ CAPABILITY = Capability(
     tables=("waspada.cases.models",),
     demo="waspada.cases.demo:load_demo_cases",
     nav=(Nav("/cases", N_("Cases"), "cases.read"),),
+    public_nav=(Nav("/lapor", N_("Report a family member"), "",
+                    N_("Someone in your family is held abroad in a scam or gambling compound? "
+                       "Tell protection officers.")),
+                Nav("/lapor/status", N_("Report status"), "",
+                    N_("Check your report with the follow-up code you received."))),
     actions=("cases.read", "cases.create", "cases.comment", "cases.transition", "cases.update",
              "cases.attachments", "cases.refer", "cases.referral_respond",
              "cases.consent_override", "cases.merge", "cases.stats", "cases.export",

@@ -103,9 +103,12 @@ def require(action: str) -> Require:
 
 
 class Public:
-    """Marks a route as public (no sign-in); the enumeration test reads this marker."""
+    """Marks a route as public (no sign-in); the enumeration test reads this marker.
 
-    def __call__(self) -> None:
+    A signed-in officer who opens a public page (Cek Lowongan from the navigation) is still
+    recognised, so the page keeps the officer's navigation and sign-out."""
+
+    def __call__(self, user: User | None = Depends(current_user)) -> None:
         return None
 
 
