@@ -107,3 +107,26 @@ def test_country_names_are_plain() -> None:
 
     assert translate("Thailand", "id") == "Thailand"
     assert translate("Malaysia", "id") == "Malaysia"
+
+
+def test_the_receipt_is_a_page_of_its_own_and_a_reload_sends_nothing_again(
+        client: TestClient) -> None:
+    name = unique_name()
+    sent = client.post("/lapor", data=_form(client, victim_name=name), follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/lapor/tanda-terima"
+    assert "/lapor/tanda-terima" in sent.headers["set-cookie"]
+    assert "httponly" in sent.headers["set-cookie"].lower()
+    first = client.get("/lapor/tanda-terima")
+    code = _code(first.text)
+    assert code not in str(first.url)  # never in the address
+    with session_scope() as session:
+        before = session.query(Case).count()
+    again = client.get("/lapor/tanda-terima")  # a reload shows the same receipt ...
+    assert _code(again.text) == code
+    with session_scope() as session:
+        assert session.query(Case).count() == before  # ... and sends no second report
+    # another browser (no cookie) gets the advice, not someone else's code
+    with TestClient(client.app) as other:
+        page = other.get("/lapor/tanda-terima")
+    assert page.status_code == 200 and 'id="follow-up-code"' not in page.text
+    assert 'id="receipt-expired"' in page.text and "0800-1000" in page.text

@@ -10,6 +10,7 @@ through Jinja autoescape; nothing submitted is ever marked safe.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -141,6 +142,9 @@ PUBLIC_STATUS_TEXT = {
 PUBLIC_STATUS_OTHER = N_("Your report is being handled by protection officers.")
 #: the receipt states the time in WIB: the family is in Indonesia, most often
 PUBLIC_RECEIPT_ZONE = "Asia/Jakarta"
+RECEIPT_PATH = "/lapor/tanda-terima"
+RECEIPT_COOKIE = "waspada_lapor_receipt"
+RECEIPT_MINUTES = 30
 PUBLIC_PROBLEMS = {"required": N_("This field is required."),
                    "too_long": N_("This text is too long."),
                    "invalid": N_("This value is not valid.")}
@@ -503,9 +507,32 @@ def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session)
             **_common(), "form": shown, "problems": problems,
             "error": _("Please correct the marked fields.")}, status_code=422)
     code = service.create_public_case(db, report, ip=ip)
+    # post/redirect/get: reloading the receipt must not send the report again. The code goes
+    # to the receipt page in a short-lived cookie only that page receives (never in the URL)
+    response = RedirectResponse(RECEIPT_PATH, status_code=303)
+    settings = get_settings()
+    secure = settings.cookie_secure == "always" or (
+        settings.cookie_secure == "auto" and request.url.scheme == "https")
+    response.set_cookie(RECEIPT_COOKIE, f"{code}.{int(utcnow().timestamp())}",
+                        max_age=RECEIPT_MINUTES * 60, httponly=True, samesite="strict",
+                        secure=secure, path=RECEIPT_PATH)
+    return response
+
+
+@router.get(RECEIPT_PATH, dependencies=[Depends(public)])
+def public_receipt(request: Request) -> Response:
+    """The printable receipt of the report just sent: its code and time, what happens now and
+    the hotlines. Without the cookie (after 30 minutes, or another browser) only the advice."""
+    code, sent_at = None, None
+    raw = request.cookies.get(RECEIPT_COOKIE, "")
+    given, _sep, stamp = raw.partition(".")
+    short = followup.canonical(given)
+    if short and stamp.isdigit():
+        code = followup.format_code(short)
+        sent_at = datetime.fromtimestamp(int(stamp), UTC)
     return render(request, "cases/public_done.html", {
-        "code": code, "hotlines": hotlines(), "sent_at": utcnow(),
-        "receipt_zone": PUBLIC_RECEIPT_ZONE})
+        "code": code, "hotlines": hotlines(), "sent_at": sent_at,
+        "receipt_zone": PUBLIC_RECEIPT_ZONE, "expired": code is None})
 
 
 @router.get("/lapor/status", dependencies=[Depends(public)])
