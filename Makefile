@@ -24,10 +24,13 @@ $(TEST_STAMP): pyproject.toml $(LOCK) $(APP_STAMP)
 	touch $@
 
 ## make run: install, migrate the embedded SQLite database under ./var, load the demo, serve
+## (make run PORT=8080 HOST=0.0.0.0: another port or interface; default WASPADA_PORT/HOST or 8000)
+PORT ?=
+HOST ?=
 run: $(APP_STAMP)
 	$(BIN)/waspada db upgrade
 	$(BIN)/waspada demo load
-	$(BIN)/waspada serve
+	$(BIN)/waspada serve$(if $(strip $(PORT)), --port $(strip $(PORT)))$(if $(strip $(HOST)), --host $(strip $(HOST)))
 
 ## make test: install test tools (and Debian's chromium when missing), lint, type-check, run the suite
 test: $(TEST_STAMP) system-test-deps

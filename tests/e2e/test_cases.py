@@ -40,7 +40,7 @@ def test_case_from_public_report_to_repatriation(page, live_server: str) -> None
     page.check("input[name=consent]")
     page.click("#public-report button[type=submit]")
     code = page.locator("#follow-up-code").inner_text().strip()
-    assert len(code) >= 32
+    assert len(code) == 19 and code.count("-") == 3  # the short code (issue #16 item 14)
     # 2. the protection officer at KBRI Phnom Penh finds it and moves it step by step
     sign_in_page(page, live_server, "pelindungan", demo_password("pelindungan"))
     page.goto(live_server + "/cases")

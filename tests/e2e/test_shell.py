@@ -47,6 +47,7 @@ def test_form_without_csrf_token_is_refused(page, live_server: str) -> None:  # 
 
 def test_language_switch_to_english(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(live_server + "/login")
-    page.click("text=EN")
+    # the language link itself ("text=EN" now also matches the public navigation: "Cek Agensi")
+    page.click(".langs a[href^='/lang/en']")
     page.wait_for_load_state()
     assert "Sign in to Waspada" in page.content()

@@ -74,7 +74,8 @@ def test_alerts_api(role_clients, client: TestClient) -> None:
 def test_demo_statistics_loader_is_idempotent() -> None:
     from waspada.statistics.demo import load_demo_statistics
 
-    assert load_demo_statistics(7) == (0, 1)
+    # a second run adds nothing and reports the rows the first one added (issue #16, item 13)
+    assert load_demo_statistics(7) == (0, 3000 + 40 + 600 + 16)
 
 
 def test_officer_page_shows_the_planted_spike(role_clients) -> None:

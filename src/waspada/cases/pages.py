@@ -15,9 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
-from waspada.cases import htcds, limits, service, store
+from waspada.cases import htcds, limits, service
 from waspada.cases.api import attachment_response
 from waspada.cases.errors import CaseError
 from waspada.cases.schemas import (
@@ -38,7 +37,7 @@ from waspada.cases.schemas import (
 from waspada.cases.store import CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
-from waspada.platform.deps import DB, client_ip, public, require
+from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
 from waspada.platform.formroute import FormRoute, Reshow, form_input, reshow_with, with_session
 from waspada.platform.i18n import N_
@@ -75,8 +74,6 @@ ERRORS = {
     "not_found": N_("The page or record you asked for does not exist."),
 }
 GENERIC_ERROR = N_("The request is not valid.")
-#: the public form is small: anything bigger than this is refused before it is parsed
-PUBLIC_MAX_BODY = 32 * 1024
 
 FIELD_LABELS = {
     "trafficking_status": N_("Trafficking status"), "note": N_("Note"),
@@ -109,9 +106,6 @@ COMPOUND_LABELS = {"OnlineScam": N_("Online scam"), "OnlineGambling": N_("Online
 DESTINATIONS = {"KH": N_("Cambodia"), "MM": N_("Myanmar"), "LA": N_("Laos"),
                 "TH": N_("Thailand"), "PH": N_("Philippines"), "MY": N_("Malaysia"),
                 "VN": N_("Vietnam"), "AE": N_("United Arab Emirates")}
-PUBLIC_PROBLEMS = {"required": N_("This field is required."),
-                   "too_long": N_("This text is too long."),
-                   "invalid": N_("This value is not valid.")}
 
 
 def _lang() -> str:
@@ -418,70 +412,3 @@ def case_download(request: Request, case_id: IdPath, attachment_id: IdPath, db: 
         return render(request, "error.html", {"status": 404, "code": "not_found",
                                               "message": _error_text(exc)}, status_code=404)
     return attachment_response(item, path)
-
-
-# -- public form (no account) -----------------------------------------------------------------
-
-@router.get("/lapor", dependencies=[Depends(public)])
-def public_form(request: Request) -> Response:
-    return render(request, "cases/public_report.html", {**_common(), "form": {},
-                                                        "problems": {}, "error": None})
-
-
-@router.post("/lapor", dependencies=[Depends(public)])
-async def public_submit(request: Request, db: DB) -> Response:
-    ip = client_ip(request) or "unknown"
-    if not public_report_limiter.hit(ip):
-        await run_in_threadpool(service.refuse_public_report, "rate_limited", ip)
-        return render(request, "cases/public_report.html", {
-            **_common(), "form": {}, "problems": {},
-            "error": _("Too many reports from this connection. Please try again later.")},
-            status_code=429)
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > PUBLIC_MAX_BODY:
-        await run_in_threadpool(service.refuse_public_report, "too_large", ip)
-        return render(request, "cases/public_report.html", {
-            **_common(), "form": {}, "problems": {},
-            "error": _("The request is too large.")}, status_code=413)
-    raw = await request.form(max_files=0, max_fields=30)
-    form = {k: v for k, v in raw.items() if isinstance(v, str)}
-    return await run_in_threadpool(_public_submit, request, form, ip, db)
-
-
-def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session) -> Response:
-    if form.get("website"):  # honeypot: people do not see this field, robots fill it in
-        service.refuse_public_report("honeypot", ip)
-        return render(request, "cases/public_done.html", {"code": None})
-    consent = form.get("consent") == "1"
-    report = store.clean_public_report(form)
-    if not consent:
-        report.problems["consent"] = "required"
-    if report.problems:
-        shown = {k: v for k, v in form.items() if k in limits.PUBLIC}
-        return render(request, "cases/public_report.html", {
-            **_common(), "form": shown,
-            "problems": {k: _(PUBLIC_PROBLEMS[v if v in PUBLIC_PROBLEMS else "invalid"])
-                         for k, v in report.problems.items()},
-            "error": _("Please correct the marked fields.")}, status_code=422)
-    code = service.create_public_case(db, report, ip=ip)
-    return render(request, "cases/public_done.html", {"code": code})
-
-
-@router.get("/lapor/status", dependencies=[Depends(public)])
-def public_status_form(request: Request) -> Response:
-    return render(request, "cases/public_status.html", {"result": None, "asked": False})
-
-
-@router.post("/lapor/status", dependencies=[Depends(public)])
-def public_status(request: Request, db: DB, code: Annotated[str, Form()] = "") -> Response:
-    ip = client_ip(request) or "unknown"
-    if not public_lookup_limiter.hit(ip):
-        return render(request, "cases/public_status.html", {
-            "result": None, "asked": True, "limited": True}, status_code=429)
-    found = service.public_status(db, code, ip=ip)
-    result = None
-    if found:
-        state = load_workflow().states[found[0]]
-        result = {"label": _(state.label), "updated": found[1].date().isoformat()}
-    return render(request, "cases/public_status.html", {"result": result, "asked": True},
-                  status_code=200 if found else 404)

@@ -60,3 +60,28 @@ def match_agency(name: str, registry: list[str], threshold: float = DEFAULT_THRE
     status: Literal["registered", "not_found"] = (
         "registered" if score >= threshold else "not_found")
     return AgencyMatch(status, registry[idx], float(score))
+
+
+def _scored(key: str, candidate: str) -> float:
+    """The score :func:`match_agency` gives: token-set ratio, capped below the threshold when
+    the names as wholes are not close (a one-word subset is not a match)."""
+    score = float(fuzz.token_set_ratio(key, candidate))
+    if score >= DEFAULT_THRESHOLD and fuzz.token_sort_ratio(key, candidate) < 70:
+        score = min(score, DEFAULT_THRESHOLD - 1)
+    return score
+
+
+def similar_agencies(name: str, registry: list[str], limit: int = 3, floor: float = 75.0
+                     ) -> list[tuple[int, float]]:
+    """The registry entries closest to ``name`` as ``(index, score)``, best first, at most
+    ``limit`` and only those scoring at least ``floor`` (tolerant of case, punctuation, legal
+    forms, word order and small typos)."""
+    key = normalise_company(name)
+    if not key or not registry:
+        return []
+    choices = {i: normalise_company(r) for i, r in enumerate(registry)}
+    rough = process.extract(key, choices, scorer=fuzz.token_set_ratio, limit=limit * 4,
+                            score_cutoff=floor)
+    scored = sorted(((idx, _scored(key, choices[idx])) for _, _, idx in rough),
+                    key=lambda pair: (-pair[1], registry[pair[0]]))
+    return [(idx, score) for idx, score in scored if score >= floor][:limit]

@@ -8,7 +8,14 @@ CAPABILITY = Capability(
     web=("waspada.offers.pages", "waspada.offers.api"),
     cli=(CliGroup("offers", "waspada.offers.cli:offers_app"),),
     tables=("waspada.offers.store",),
+    demo="waspada.offers.demo:load_demo_agencies",
     nav=(Nav("/cek-lowongan", N_("Check a job offer"), "offers.check"),
          Nav("/offers/scan", N_("Bulk offer scan"), "offers.scan")),
+    public_nav=(Nav("/cek-lowongan", N_("Check a job offer"), "",
+                    N_("Paste a job offer from social media or a chat and see its warning "
+                       "signs.")),
+                Nav("/cek-agensi", N_("Check an agency"), "",
+                    N_("Is the placement company (P3MI) licensed? Look it up in the "
+                       "registry."))),
     actions=("offers.check", "offers.scan", "agencies.manage"),
 )

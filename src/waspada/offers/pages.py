@@ -16,7 +16,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from waspada.offers import bulk, service
 from waspada.offers.schemas import (
+    AGENCY_QUERY_MAX,
+    AGENCY_QUERY_MIN,
     PUBLIC_MAX_CHARS,
+    AgencyCheckIn,
     PublicCheckIn,
     ReportIn,
     ReportStatusIn,
@@ -27,7 +30,7 @@ from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.domain import DomainError
 from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
-from waspada.platform.i18n import current_language
+from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal
@@ -39,6 +42,7 @@ router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Analyst = Annotated[Principal, Depends(require("offers.scan"))]
 public_limiter = RateLimiter(limit=20, window=60)
 report_limiter = RateLimiter(limit=5, window=3600)
+agency_limiter = RateLimiter(limit=30, window=60)
 #: how much of a scan the page shows (the downloads hold everything)
 SHOWN_RESULTS, SHOWN_CONTACTS, SHOWN_PROBLEMS = 500, 200, 50
 
@@ -91,6 +95,41 @@ def report_submit(request: Request, data: Annotated[ReportIn, Form()], db: DB) -
         return _public_page(request, text=data.text if result else "", result=result,
                             error=exc.localized(_), status_code=exc.status)
     return _public_page(request, reported=True)
+
+
+# -- the public agency lookup (Cek Agensi) ----------------------------------------------------
+
+#: licence states as the public reads them
+AGENCY_STATUS_LABELS = {"active": N_("active"), "revoked": N_("revoked"),
+                        "suspended": N_("suspended")}
+
+
+def _agency_page(request: Request, **ctx: Any) -> Response:
+    status = ctx.pop("status_code", 200)
+    return render(request, "offers/agency.html",
+                  {"name": "", "check": None, "error": None, "min_chars": AGENCY_QUERY_MIN,
+                   "agency_statuses": AGENCY_STATUS_LABELS,
+                   "max_chars": AGENCY_QUERY_MAX, **ctx}, status_code=status)
+
+
+def _agency_refused(request: Request, refused: Refused) -> Response:
+    return _agency_page(request, name=refused.fields.get("name", "")[:AGENCY_QUERY_MAX],
+                        error=refused.message, status_code=400)
+
+
+@router.get("/cek-agensi", dependencies=[Depends(public)])
+def agency_page(request: Request) -> Response:
+    return _agency_page(request)
+
+
+@router.post("/cek-agensi", dependencies=[Depends(public)])
+@reshow_with(_agency_refused, AgencyCheckIn)
+def agency_submit(request: Request, data: Annotated[AgencyCheckIn, Form()], db: DB) -> Response:
+    if not agency_limiter.hit(client_ip(request) or "unknown"):
+        return _agency_page(request, name=data.name, status_code=429,
+                            error=_("Too many look-ups from your connection. Please wait a "
+                                    "minute."))
+    return _agency_page(request, name=data.name, check=service.public_agency_check(db, data))
 
 
 # -- analysts: bulk scan ---------------------------------------------------------------------

@@ -49,6 +49,22 @@ class PublicCheckIn(BaseModel):
     text: str = Field("", max_length=PUBLIC_MAX_CHARS, title=N_("Offer or chat text"))
 
 
+#: the public agency lookup: a company name is short; anything longer is refused, not cut
+AGENCY_QUERY_MIN, AGENCY_QUERY_MAX = 3, 120
+
+
+class AgencyCheckIn(BaseModel):
+    """The public "Cek Agensi" form: the name of the placement company to look up."""
+
+    name: str = Field(min_length=AGENCY_QUERY_MIN, max_length=AGENCY_QUERY_MAX,
+                      title=N_("Company name"))
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _collapse_spaces(cls, value: object) -> object:
+        return " ".join(value.split()) if isinstance(value, str) else value
+
+
 class ReportIn(PublicCheckIn):
     """A citizen's report of an offer (sent only with their consent)."""
 

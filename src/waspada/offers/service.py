@@ -15,11 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waspada.offers import bulk, store
+from waspada.offers.agencies import DEFAULT_THRESHOLD, similar_agencies
 from waspada.offers.analyse import OfferAnalysis, analyse
 from waspada.offers.schemas import (
     FILENAME_MAX,
     PUBLIC_MAX_CHARS,
     SOURCE_MAX,
+    AgencyCheckIn,
     OfferCheckRequest,
     ReportIn,
     ReportStatusIn,
@@ -98,6 +100,43 @@ def report_offer(db: Session, data: ReportIn) -> store.OfferReport:
                  object_id=report.id, level=analysis.level, session=db)
     db.commit()
     return report
+
+
+@dataclass(frozen=True)
+class AgencyFound:
+    """A registry entry shown to the public: only what the registry publishes."""
+
+    name: str
+    license_no: str
+    status: str
+    score: float
+
+
+@dataclass(frozen=True)
+class AgencyCheck:
+    """``verdict``: ``registered`` (a close match with an active licence), ``inactive`` (a
+    close match whose licence is revoked or suspended) or ``not_found``; ``similar`` lists the
+    closest entries (a typo, or a company whose name only resembles a licensed one)."""
+
+    query: str
+    verdict: str
+    best: AgencyFound | None
+    similar: list[AgencyFound]
+    registry_size: int
+
+
+def public_agency_check(db: Session, data: AgencyCheckIn) -> AgencyCheck:
+    """The public "Cek Agensi" lookup in the P3MI registry: nothing stored, nothing audited
+    (a company name is not personal data)."""
+    entries = store.all_agencies(db)
+    names = [entry.name for entry in entries]
+    found = [AgencyFound(entries[i].name, entries[i].license_no, entries[i].status, round(s, 1))
+             for i, s in similar_agencies(data.name, names, limit=4)]
+    best = found[0] if found and found[0].score >= DEFAULT_THRESHOLD else None
+    verdict = ("not_found" if best is None else
+               "registered" if best.status == "active" else "inactive")
+    similar = found[1:] if best else found
+    return AgencyCheck(data.name, verdict, best, similar, len(entries))
 
 
 # -- analysts: bulk scans and reports ---------------------------------------------------------

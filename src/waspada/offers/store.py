@@ -78,6 +78,11 @@ def agency_names(session: Session) -> list[str]:
                                 .order_by(Agency.name)))
 
 
+def all_agencies(session: Session) -> list[Agency]:
+    """Every registry entry, whatever its status (the public lookup shows revoked ones too)."""
+    return list(session.scalars(select(Agency).order_by(Agency.name)))
+
+
 class AgencyImportError(FileError):
     """The registry file cannot be imported; the message names the line."""
 

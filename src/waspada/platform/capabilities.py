@@ -19,7 +19,7 @@ from typing import Any
 
 #: installed capabilities, in navigation order (the platform first)
 INSTALLED: tuple[str, ...] = (
-    "platform", "identity", "offers", "matching", "screening", "cases", "statistics",
+    "platform", "identity", "offers", "matching", "screening", "cases", "statistics", "portal",
 )
 
 
@@ -31,6 +31,8 @@ class Nav:
     path: str
     label: str
     action: str
+    #: one sentence under the link on the public portal (an English gettext message id)
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,9 @@ class Capability:
     #: ``module:function`` loading idempotent demo data: ``fn(seed) -> (created, skipped)``
     demo: str | None = None
     nav: tuple[Nav, ...] = ()
+    #: pages for visitors who are not signed in (the public portal's links and header); their
+    #: ``action`` is ``""``: the routes are declared public
+    public_nav: tuple[Nav, ...] = ()
     #: the policy actions this capability's routes and commands use (each defined in POLICY)
     actions: tuple[str, ...] = field(default=())
 
@@ -97,3 +102,8 @@ def demo_loaders() -> Iterator[tuple[str, Callable[[int], tuple[int, int]]]]:
 
 def nav_items() -> list[Nav]:
     return [item for capability in installed() for item in capability.nav]
+
+
+def public_nav_items() -> list[Nav]:
+    """The public pages of every installed capability, in registry order (the public portal)."""
+    return [item for capability in installed() for item in capability.public_nav]

@@ -70,6 +70,8 @@ def demo_load(seed: Annotated[int, typer.Option(help="Seed of the synthetic data
         out.print(f"  {account.username:<16} password: {account.password:<26} "
                   f"{account.role} @ {account.unit}", soft_wrap=True, highlight=False)
     out.print(f"Added {report.created} new records ({report.skipped} already present).")
+    for part, created, skipped in report.parts:
+        out.print(f"  {part:<12} {created:>6} added {skipped:>6} already present", highlight=False)
 
 
 @users_app.command("add")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -105,10 +106,20 @@ def require(action: str) -> Require:
 
 
 class Public:
-    """Marks a route as public (no sign-in); the enumeration test reads this marker."""
+    """Marks a route as public (no sign-in); the enumeration test reads this marker.
 
-    def __call__(self) -> None:
-        return None
+    A signed-in officer who opens a public page (Cek Lowongan from the navigation) is still
+    recognised, so the page keeps the officer's navigation and sign-out. A public route never
+    fails on that: when the database cannot say who is signed in (``/healthz`` during an
+    outage), the caller is served as a visitor and the route answers for itself."""
+
+    def __call__(self, request: Request, db: Session = Depends(get_db)) -> None:
+        try:
+            current_user(request, db)
+        except SQLAlchemyError:
+            db.rollback()
+            request.state.user = None
+            request.state.principal = None
 
 
 public = Public()

@@ -11,7 +11,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.platform.db import utcnow
-from waspada.platform.deps import DB, SESSION_COOKIE, Form, client_ip, current_user, public, require
+from waspada.platform.deps import (
+    DB,
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    Form,
+    client_ip,
+    current_user,
+    public,
+    require,
+)
 from waspada.platform.domain import DomainError
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with, with_session
 from waspada.platform.guard import LANG_COOKIE
@@ -106,8 +115,14 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     return response
 
 
-@router.get("/")
-def home(request: Request, principal: Principal = Depends(require("dashboard.view"))) -> Response:
+@router.get("/", dependencies=[Depends(public)])
+def home(request: Request, principal: CurrentPrincipal) -> Response:
+    if principal is None:  # visitors see the public portal (officers sign in from it)
+        return render(request, "portal.html")
+    return officer_home(request, require("dashboard.view")(principal))
+
+
+def officer_home(request: Request, principal: Principal) -> Response:
     return render(request, "home.html")
 
 

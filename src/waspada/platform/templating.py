@@ -12,7 +12,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from waspada.platform import i18n
-from waspada.platform.capabilities import Nav, nav_items
+from waspada.platform.capabilities import Nav, nav_items, public_nav_items
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import role_label
 from waspada.platform.timezones import format_local, zone_of
@@ -46,6 +46,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
         "user": getattr(request.state, "user", None),
         "principal": principal,
         "nav": nav_for(principal),
+        "public_nav": public_nav_items(),
         "lang": i18n.current_language.get(),
         "csrf_token": request.scope.get("csrf_token", ""),
         "demo_mode": getattr(request.app.state, "demo_mode", False),

@@ -16,12 +16,14 @@ from waspada.screening.schemas import DecisionIn, ScreeningIn
 from waspada.screening.store import Screening
 
 SAFE_DESTINATIONS = ("SGP", "MYS", "SAU", "JPN", "THA", "KOR", "AUS")
+#: ordinary trips; the risky trip and the second attempt come on top
+PEOPLE = 12
 
 
 def load_demo_screenings(seed: int) -> tuple[int, int]:
     with session_scope() as session:
         if session.scalar(select(exists().where(Screening.is_synthetic.is_(True)))):
-            return 0, 1
+            return 0, PEOPLE + 2  # the screenings a first run adds, already there
         officers = {u.username: u for u in session.scalars(
             select(User).where(User.username.in_(("petugas.tpi", "petugas.paspor"))))}
         if "petugas.tpi" not in officers:
@@ -29,7 +31,7 @@ def load_demo_screenings(seed: int) -> tuple[int, int]:
         tpi = principal_for(officers["petugas.tpi"])
         rng = random.Random(seed)
         created = 0
-        for person in generate_people(12, seed=seed + 101):
+        for person in generate_people(PEOPLE, seed=seed + 101):
             data = ScreeningIn(
                 full_name=person.full_name, nik=person.nik, passport_no=person.passport_no,
                 birth_date=person.birth_date, sex=person.sex,

@@ -9,5 +9,7 @@ CAPABILITY = Capability(
     cli=(CliGroup("stats", "waspada.statistics.cli:stats_app"),),
     demo="waspada.statistics.demo:load_demo_statistics",
     nav=(Nav("/statistics", N_("Statistics"), "stats.view"),),
+    public_nav=(Nav("/statistik", N_("Public statistics"), "",
+                    N_("Screenings and cases in figures, by month and province.")),),
     actions=("stats.view", "stats.publish"),
 )

@@ -27,6 +27,8 @@ WEIGHTS: dict[str, int] = {
     "72": 1, "74": 1, "64": 1, "63": 1, "15": 1, "17": 1, "19": 1, "62": 1, "65": 1, "75": 1,
     "76": 1, "81": 1, "82": 1, "91": 1, "92": 1, "93": 1, "94": 1, "95": 1, "96": 1,
 }
+#: the planted spike (last month, one province) on top of the ordinary rows
+SPIKE_SCREENINGS, SPIKE_CASES = 40, 16
 SCREEN_DEST = ("MYS", "SGP", "SAU", "KHM", "THA", "JPN", "KOR", "MMR", "LAO", "PHL")
 CASE_DEST = ("KH", "MM", "LA", "PH", "TH", "VN", "MY")
 
@@ -38,13 +40,13 @@ def _nik(rng: random.Random, province: str) -> str:
 
 def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
                          ) -> tuple[int, int]:
-    """(rows created, 1 if already loaded)."""
+    """(rows created, rows already there): a second run reports what the first added."""
     from waspada.cases.models import Case, CaseUnitAccess, Person
     from waspada.screening.store import Screening, ScreeningPerson
 
     with session_scope() as db:
         if db.scalar(select(exists().where(Screening.record_no.like(f"{MARKER}%")))):
-            return 0, 1
+            return 0, screenings + SPIKE_SCREENINGS + cases + SPIKE_CASES
         units = {u.name: u for u in db.scalars(select(Unit).where(Unit.is_synthetic.is_(True)))}
         checkpoints = [u for u in units.values() if u.kind in ("checkpoint",
                                                                "immigration_office")]
@@ -69,7 +71,7 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
 
         created = 0
         plan = [(p, False) for p in rng.choices(provinces, weights, k=screenings)]
-        plan += [(SPIKE_PROVINCE, True)] * 40
+        plan += [(SPIKE_PROVINCE, True)] * SPIKE_SCREENINGS
         for n, (prov, spike) in enumerate(plan, 1):
             unit = rng.choice(checkpoints)
             level = ("high" if spike and rng.random() < 0.7 else
@@ -88,7 +90,7 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
                 is_synthetic=True))
             created += 1
         case_plan = [(p, False) for p in rng.choices(provinces, weights, k=cases)]
-        case_plan += [(SPIKE_PROVINCE, True)] * 16
+        case_plan += [(SPIKE_PROVINCE, True)] * SPIKE_CASES
         for n, (prov, spike) in enumerate(case_plan, 1):
             reported = when(spike)
             scam = spike or rng.random() < 0.7

@@ -3,7 +3,6 @@ family report form."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.cases import duplicates, htcds, limits
+from waspada.cases import duplicates, followup, htcds, limits
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Case,
@@ -238,7 +237,7 @@ def clean_public_report(form: dict[str, str]) -> PublicReport:
 
 
 def code_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().encode()).hexdigest()
+    return followup.code_hash(code)
 
 
 def create_public_case(session: Session, report: PublicReport) -> tuple[Case, str]:
@@ -256,17 +255,18 @@ def create_public_case(session: Session, report: PublicReport) -> tuple[Case, st
         ],
     }
     case = create_case(session, None, data, owner_unit_id=unit.id, source="public")
-    code = secrets.token_urlsafe(24)  # 192 bits: not guessable
-    case.public_code_hash = code_hash(code)
+    code = followup.new_code()  # XXXX-XXXX-XXXX-XXXX, 79 bits: not guessable
+    case.public_code_hash = followup.code_hash(code)
     session.flush()
     return case, code
 
 
 def public_status(session: Session, code: str) -> tuple[str, datetime] | None:
     """Only the status code and the last-update time; no data of the case."""
-    if not code or len(code) > 64:
+    wanted = followup.lookup_hash(code)
+    if wanted is None:
         return None
-    case = session.scalar(select(Case).where(Case.public_code_hash == code_hash(code)))
+    case = session.scalar(select(Case).where(Case.public_code_hash == wanted))
     if case is None:
         return None
     if case.merged_into_id is not None:  # the family follows the case their report joined

@@ -1,0 +1,1 @@
+"""The public portal's own pages: the safe-migration guide and the hotlines."""
