@@ -99,6 +99,7 @@ class TravellerFacts:
     birth_date: date | None = None
     sex: str | None = None
     passport_number: str | None = None
+    nationality: str | None = None
     issue_date: date | None = None
     expiry_date: date | None = None
     married: bool | None = None
@@ -276,6 +277,7 @@ def _compare_mrz(facts: TravellerFacts, mrz_f: dict[str, Any]) -> list[Finding]:
         ("birth_date", facts.birth_date.isoformat() if facts.birth_date else None),
         ("expiry_date", facts.expiry_date.isoformat() if facts.expiry_date else None),
         ("sex", facts.sex),
+        ("nationality", facts.nationality.strip().upper() if facts.nationality else None),
         ("document_number",
          facts.passport_number.strip().upper() if facts.passport_number else None),
     )

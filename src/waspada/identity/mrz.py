@@ -75,6 +75,7 @@ _DIGIT_RE = re.compile(r"[0-9]")
 # OCR confusions, restricted by field type.
 _TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "Z": "2",
              "S": "5", "G": "6", "B": "8", "T": "7"}
+_SEX_OCR = {"H": "M", "N": "M", "E": "F", "P": "F"}
 _TO_ALPHA = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T"}
 # Symmetric confusions tried in alphanumeric fields, guided by the check digit.
 _SWAP = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
@@ -146,6 +147,13 @@ class MRZResult:
     fields: dict[str, Any]
     findings: list[Finding]
     lines: list[str] = field(default_factory=list)
+    #: ``lines`` with every OCR correction applied (``ocr_tolerant``): the MRZ a strict parse
+    #: reads the same way; equal to ``lines`` when nothing was corrected
+    corrected: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The corrected MRZ lines joined by newlines (what a form should be filled with)."""
+        return "\n".join(self.corrected or self.lines)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """Stable JSON shape used by the CLI and APIs."""
@@ -164,12 +172,14 @@ def _empty_fields() -> dict[str, Any]:
 class _Ctx:
     """Mutable parse state: findings and OCR settings."""
 
-    __slots__ = ("findings", "ocr", "ref")
+    __slots__ = ("findings", "fixed", "ocr", "ref")
 
     def __init__(self, ocr: bool, ref: date) -> None:
         self.findings: list[Finding] = []
         self.ocr = ocr
         self.ref = ref
+        #: the lines with the check-digit-guided repairs written back (OCR mode)
+        self.fixed: list[str] | None = None
 
     def add(self, f: Finding) -> None:
         self.findings.append(f)
@@ -393,7 +403,7 @@ def _names(raw: str, ctx: _Ctx) -> tuple[str, str]:
 
 
 def _sex(raw: str, ctx: _Ctx) -> str | None:
-    raw = ctx.fix(raw, {"H": "M", "N": "M", "E": "F", "P": "F"}, "sex")
+    raw = ctx.fix(raw, _SEX_OCR, "sex")
     if raw in ("M", "F", "X"):
         return raw
     if raw == "<":
@@ -497,6 +507,7 @@ def _parse_td1(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
     f["surname"], f["given_names"] = _names(l3, ctx)
     f["optional_data"] = _join_opt(opt1, opt2)
     _finish_dates(f, birth, expiry, ctx)
+    ctx.fixed = [l1, l2, l3]
     return kind, f
 
 
@@ -558,12 +569,14 @@ def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[s
         _verify(composite, l2[35], "composite", ctx)
     f["optional_data"] = _join_opt(optional_display)
     _finish_dates(f, birth, expiry, ctx)
+    ctx.fixed = [l1, l2]
     return kind, f
 
 
-def _parse_in_order(
-    lines: list[str], kind: str, ctx: _Ctx
-) -> tuple[tuple[str, dict[str, Any], list[Finding]], list[str]]:
+Parsed = tuple[str, dict[str, Any], list[Finding], list[str] | None]
+
+
+def _parse_in_order(lines: list[str], kind: str, ctx: _Ctx) -> tuple[Parsed, list[str]]:
     """Parse in the order the structure gives: the layout comes from the line
     lengths, the order from where the digits are.  A decisive structure means one
     parse; otherwise the given order is parsed and, only if it fails and the
@@ -586,15 +599,40 @@ def _parse_in_order(
     return best, lines
 
 
-def _parse_lines(
-    lines: list[str], kind: str, ocr: bool, ref: date
-) -> tuple[str, dict[str, Any], list[Finding]]:
+def _parse_lines(lines: list[str], kind: str, ocr: bool, ref: date) -> Parsed:
     ctx = _Ctx(ocr, ref)
     if kind == "TD1":
         doc_type, fields = _parse_td1(lines, ctx)
     else:
         doc_type, fields = _parse_two_line(lines, kind, ctx)
-    return doc_type, fields, ctx.findings
+    return doc_type, fields, ctx.findings, ctx.fixed
+
+
+#: what each position of each layout holds: A letters only (codes, names), N digits only
+#: (dates, check digits), S the sex, X letters and digits (document number, optional data)
+_CLASSES = {
+    "TD1": ("A" * 5 + "X" * 9 + "N" + "X" * 15, "N" * 7 + "S" + "N" * 7 + "AAA" + "X" * 11 + "N",
+            "A" * 30),
+    "TD2": ("A" * 36, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 7 + "N"),
+    "MRVB": ("A" * 36, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 8),
+    "TD3": ("A" * 44, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 14 + "NN"),
+    "MRVA": ("A" * 44, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 16),
+}
+_BY_CLASS = {"A": _TO_ALPHA, "N": _TO_DIGIT, "S": _SEX_OCR}
+
+
+def _corrected(fixed: list[str], doc_type: str) -> list[str]:
+    """The lines with the field-type corrections of OCR mode applied, position by position
+    (the same tables the field parsers use; document numbers and optional data come repaired
+    by their check digits in ``fixed``)."""
+    classes = _CLASSES.get(doc_type)
+    if classes is None:
+        return fixed
+    out = []
+    for line, kinds in zip(fixed, classes, strict=True):
+        out.append("".join(_BY_CLASS[k].get(c, c) if k in _BY_CLASS else c
+                           for c, k in zip(line, kinds, strict=False)) + line[len(kinds):])
+    return out
 
 
 def _order_score(findings: list[Finding]) -> int:
@@ -718,18 +756,19 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
         if len(ln) < width:
             ctx.add(F_PADDED(line=i + 1))
             lines[i] = ln.ljust(width, "<")
-    best: tuple[str, dict[str, Any], list[Finding]]
+    best: Parsed
     if kind == "TD2" and _is_french_id(lines):
         fctx = _Ctx(ctx.ocr, ctx.ref)
         doc_type, fields = _parse_french_id(lines, fctx)
-        best = (doc_type, fields, fctx.findings)
+        best = (doc_type, fields, fctx.findings, None)
     else:
         best, lines = _parse_in_order(lines, kind, ctx)
-    doc_type, fields, found = best
+    doc_type, fields, found, repaired = best
+    corrected = _corrected(repaired, doc_type) if ctx.ocr and repaired else lines
     if "UTO" in (fields["issuing_state"], fields["nationality"]):
         found = [*found, F_SPECIMEN(field="issuing_state", value="UTO")]
     findings = list(dict.fromkeys(ctx.findings + found))  # OCR fixes may repeat
-    return MRZResult(not has_critical(findings), doc_type, fields, findings, lines)
+    return MRZResult(not has_critical(findings), doc_type, fields, findings, lines, corrected)
 
 
 # ---------------------------------------------------------------- generate
