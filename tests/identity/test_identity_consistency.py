@@ -179,3 +179,14 @@ def test_parse_date_forms():
 def test_never_raises(data):
     res = check_traveller(data, reference_date=REF)
     assert res.valid is not any(f.severity == "critical" for f in res.findings)
+
+
+def test_typed_nationality_is_compared_with_the_mrz() -> None:
+    mrz = generate_mrz("TD3", surname="RAHAYU", given_names="SITI", document_number="C1234567",
+                       birth_date="1990-08-17", sex="F", expiry_date="2030-01-01",
+                       issuing_state="IDN", nationality="IDN")
+    same = check_traveller({"mrz": mrz, "nationality": "idn"}, reference_date=REF)
+    assert "traveller.mrz_mismatch" not in {f.code for f in same.findings}
+    other = check_traveller({"mrz": mrz, "nationality": "MYS"}, reference_date=REF)
+    mismatch = [f for f in other.findings if f.code == "traveller.mrz_mismatch"]
+    assert [f.field for f in mismatch] == ["nationality"] and not other.valid
