@@ -298,6 +298,17 @@ def test_wrong_order_read_from_the_structure(monkeypatch):
     assert "mrz.format.line_order" in codes(res) and len(calls) == 2
 
 
+def test_reversed_td1_with_a_digit_in_the_name_line_is_parsed_once(monkeypatch):
+    """Reversed lines and one changed character in the name line (the bench's broken case):
+    the document number's digits on line 1 still outweigh it, so the order is decided from
+    the structure and the MRZ is parsed once (it was parsed twice)."""
+    calls = _count_parses(monkeypatch)
+    name_line = TD1[2][:-1] + "0"
+    res = parse_mrz([name_line, TD1[1], TD1[0]], reference_date=REF)
+    assert "mrz.format.line_order" in codes(res) and res.fields["document_number"] == "D23145890"
+    assert len(calls) == 1
+
+
 # Unknown birth date: few digits in the date line; its first character still
 # tells it apart from line 1 and the name line.
 TD1_NO_BIRTH = generate_mrz("TD1", surname="ERIKSSON", given_names="ANNA",

@@ -672,7 +672,10 @@ def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], boo
     da, db = (_digits_at(lines[i], ((0, 30),)) for i in (a, b))
     if db > da:
         a, b, da, db = b, a, db, da
-    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and db == 0 < da
+    # The name line has no digits; an OCR error or a changed character may add one or two,
+    # which the document number's digits on line 1 still outweigh.
+    names_clear = db == 0 < da or da - db >= _DECISIVE_LEAD
+    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and names_clear
     return (a, dates, b), decisive
 
 
