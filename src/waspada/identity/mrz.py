@@ -218,6 +218,11 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     if len(raw) > MAX_INPUT_CHARS:
         ctx.add(F_TOO_LONG(length=len(raw)))
         return None
+    parts = raw.split("\n")
+    if " " not in raw and all(p and p.isprintable() for p in parts):
+        # The common case, lines without whitespace: nothing to clean (every line break
+        # splitlines() knows and every character _WS_RE removes is non-printable).
+        return _run_on(parts, ctx, False)
     parts = raw.splitlines()
     lines = []
     changed = False
@@ -240,7 +245,11 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     if not lines:
         ctx.add(F_EMPTY())
         return None
-    # A single run-on line holding a whole MRZ.
+    return _run_on(lines, ctx, changed)
+
+
+def _run_on(lines: list[str], ctx: _Ctx, changed: bool) -> list[str]:
+    """A single run-on line holding a whole MRZ is split by the layout widths."""
     if len(lines) == 1:
         n = len(lines[0])
         for (count, width) in _LAYOUTS:
@@ -639,14 +648,16 @@ def _order_score(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.severity == "critical")
 
 
-def _digits_at(line: str, spans: tuple[tuple[int, int], ...]) -> int:
+def _digits_at(line: str, start: int, end: int) -> int:
     # Lines hold only the MRZ alphabet here: count digits by deleting the rest.
-    return sum(len(line[a:b].translate(_DROP_NON_DIGITS)) for a, b in spans)
+    return len(line[start:end].translate(_DROP_NON_DIGITS))
 
 
 _DROP_NON_DIGITS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ<«‹")
-_TD1_DATES = ((0, 7), (8, 15))
-_TWO_LINE_DATES = ((13, 20), (21, 28))
+#: the date fields (birth date, sex, expiry date with check digits): the sex in between is a
+#: letter or '<', so the digits of the whole span are the dates' digits
+_TD1_DATES = (0, 15)
+_TWO_LINE_DATES = (13, 28)
 
 
 #: Lead (in digits at the date positions) that makes the date line certain.
@@ -661,15 +672,15 @@ def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], boo
     the one without digits and line 1 the one with the document number.  Ties keep
     the given order.  One pass, no parsing."""
     if kind != "TD1":
-        s0, s1 = (_digits_at(ln, _TWO_LINE_DATES) for ln in lines)
+        s0, s1 = (_digits_at(ln, *_TWO_LINE_DATES) for ln in lines)
         return ((1, 0) if s0 > s1 else (0, 1)), abs(s0 - s1) >= _DECISIVE_LEAD
     # Lines 1 and 3 start with a letter (document code, surname); the date line
     # starts with the birth date (digits, or '<' when unknown).
-    scores = [_digits_at(ln, _TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
+    scores = [_digits_at(ln, *_TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
     dates = max(range(3), key=lambda i: (scores[i], -i))
     runner_up = max(scores[i] for i in range(3) if i != dates)
     a, b = (i for i in range(3) if i != dates)
-    da, db = (_digits_at(lines[i], ((0, 30),)) for i in (a, b))
+    da, db = (_digits_at(lines[i], 0, 30) for i in (a, b))
     if db > da:
         a, b, da, db = b, a, db, da
     # The name line has no digits; an OCR error or a changed character may add one or two,
@@ -688,7 +699,7 @@ def _is_french_id(lines: list[str]) -> bool:
     nationality (line 2 positions 11-13)."""
     l1, l2 = lines
     return l1.startswith("IDFRA") and (
-        _digits_at(l1, ((30, 36),)) >= 3 or _digits_at(l2, ((10, 13),)) >= 2
+        _digits_at(l1, 30, 36) >= 3 or _digits_at(l2, 10, 13) >= 2
     )
 
 
