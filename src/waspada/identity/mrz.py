@@ -327,9 +327,14 @@ def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
     return None
 
 
+_INVALID_RE = re.compile(r"[^0-9A-Z<]")
+
+
 def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
     bad = False
     for i, ln in enumerate(lines, 1):
+        if _INVALID_RE.search(ln) is None:  # the common case, without building a set
+            continue
         chars = sorted(set(ln) - _VALID_CHARS)
         if chars:
             if ctx.ocr and set(chars) <= {"«", "‹"}:
