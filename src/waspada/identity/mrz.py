@@ -764,9 +764,13 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
             if a != b:
                 ctx.add(F_OCR(field=f"line {i}", old="«/‹", new="<"))
         lines = fixed
-    lines = _uppercase(_find_block(lines, ctx), ctx)
-    if _bad_chars(lines, ctx):
-        return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
+    lines = _find_block(lines, ctx)
+    # One search over the block: nothing but 0-9, A-Z and '<' means no lower case to
+    # convert and no invalid character to report (the common case).
+    if _INVALID_RE.search("".join(lines)) is not None:
+        lines = _uppercase(lines, ctx)
+        if _bad_chars(lines, ctx):
+            return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
     layout = _layout_for(lines, ctx)
     if layout is None:
         return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
