@@ -41,3 +41,23 @@ def test_photo_fills_the_start_form(page, live_server: str, tmp_path) -> None:  
     page.click("#start-form button.primary")
     page.wait_for_url("**/screenings/*")
     assert "RIZKY NASUTION" in page.inner_text("main")
+
+
+def test_enter_in_a_field_starts_the_screening_not_the_photo_read(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """The photo button comes first in the form; Enter must still use the form's own action."""
+    sign_in_page(page, live_server, "petugas.tpi", demo_password("petugas.tpi"))
+    page.goto(live_server + "/screenings")
+    page.fill("input[name=full_name]", "WULAN SARI")
+    page.fill("input[name=destination_country]", "THA")
+    page.press("input[name=full_name]", "Enter")
+    page.wait_for_url("**/screenings/*")
+    assert "WULAN SARI" in page.inner_text("main")
+
+
+def test_enter_on_the_documents_page_checks_not_reads(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in_page(page, live_server, "petugas.paspor", demo_password("petugas.paspor"))
+    page.goto(live_server + "/documents")
+    page.fill("input[name=nik]", "3174015708900001")
+    page.press("input[name=nik]", "Enter")
+    page.wait_for_selector("#nik-fields")
+    assert "Tebet" in page.inner_text("#nik-fields")
