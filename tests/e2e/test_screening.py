@@ -25,7 +25,7 @@ def test_full_screening_to_pdf(page, live_server: str) -> None:  # type: ignore[
     page.fill("input[name=destination_country]", "KHM")
     page.fill("input[name=transit_countries]", "MYS")
     page.select_option("select[name=ticket]", "one_way")
-    page.click("#start-form button[type=submit]")
+    page.click("#start-form button.primary")
     page.wait_for_url(live_server + "/screenings/*")
     assert "INDAH PERMATASARI" in page.inner_text("#traveller")
     # answering updates the assessment panel without a page load (JavaScript + PATCH API)

@@ -179,3 +179,33 @@ def test_parse_date_forms():
 def test_never_raises(data):
     res = check_traveller(data, reference_date=REF)
     assert res.valid is not any(f.severity == "critical" for f in res.findings)
+
+
+def test_typed_nationality_is_compared_with_the_mrz() -> None:
+    mrz = generate_mrz("TD3", surname="RAHAYU", given_names="SITI", document_number="C1234567",
+                       birth_date="1990-08-17", sex="F", expiry_date="2030-01-01",
+                       issuing_state="IDN", nationality="IDN")
+    same = check_traveller({"mrz": mrz, "nationality": "idn"}, reference_date=REF)
+    assert "traveller.mrz_mismatch" not in {f.code for f in same.findings}
+    other = check_traveller({"mrz": mrz, "nationality": "MYS"}, reference_date=REF)
+    mismatch = [f for f in other.findings if f.code == "traveller.mrz_mismatch"]
+    assert [f.field for f in mismatch] == ["nationality"] and not other.valid
+
+
+@pytest.mark.parametrize("number, state, code, warned", [
+    ("C1234567", "IDN", "P", False),   # ordinary series A/B/C + 7 digits
+    ("A7654321", "IDN", "P", False),
+    ("X1234567", "IDN", "P", True),    # letter not in the public series
+    ("C12345678", "IDN", "P", True),   # 8 digits
+    ("X1234567", "MYS", "P", False),   # another state's passport: not our series
+])
+def test_indonesian_passport_series(number, state, code, warned) -> None:
+    mrz = generate_mrz("TD3", document_code=code, surname="RAHAYU", given_names="SITI",
+                       document_number=number, birth_date="1990-08-17", sex="F",
+                       expiry_date="2030-01-01", issuing_state=state, nationality=state)
+    res = check_traveller({"mrz": mrz}, reference_date=REF)
+    series = [f for f in res.findings if f.code == "passport.number.series"]
+    assert bool(series) is warned
+    assert all(f.severity == "warning" for f in series)  # sources disagree: never critical
+    if warned:
+        assert res.valid and number in series[0].message("en")

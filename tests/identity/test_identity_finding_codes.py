@@ -114,6 +114,8 @@ CASES: dict[str, object] = {
     "passport.expired": lambda: trav(expiry_date="2026-01-01"),
     "passport.expires_within_6_months": lambda: trav(expiry_date="2027-01-01"),
     "passport.number.pattern": lambda: trav(passport_number="123"),
+    "passport.number.series": lambda: trav(mrz=gen(issuing_state="IDN", nationality="IDN",
+                                                    document_number="X1234567")),
     "traveller.input.unknown_key": lambda: trav(colour="blue"),
     "traveller.input.bad_date": lambda: trav(birth_date="yesterday"),
     "traveller.input.bad_value": lambda: trav(sex="?"),

@@ -89,6 +89,27 @@ def test_ocr_composite_td3_built_from_corrected_characters():
     assert "mrz.check_digit.composite" not in codes(res)
 
 
+@pytest.mark.parametrize("lines", [OCR_TD1, OCR_TD2, OCR_TD3], ids=["TD1", "TD2", "TD3"])
+def test_corrected_lines_read_the_same_in_strict_mode(lines):
+    """The corrected MRZ (what a form is filled with) is valid without OCR tolerance and
+    gives the same fields: no digit left in a name, no letter in a date."""
+    res = parse_mrz(lines, reference_date=REF, ocr_tolerant=True)
+    assert res.corrected != res.lines  # something was corrected
+    strict = parse_mrz(res.text(), reference_date=REF)
+    assert strict.valid, strict.findings
+    assert strict.fields == res.fields
+    assert "mrz.ocr_corrected" not in codes(strict)
+
+
+def test_corrected_lines_keep_a_visa_s_optional_data_and_a_clean_mrz_as_is():
+    visa = ["V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L8988901C4XXX4009078F96121096ZE184226B<<<<<<"]
+    res = parse_mrz(visa, reference_date=REF, ocr_tolerant=True)
+    assert res.document_type == "MRVA" and res.valid, res.findings
+    assert res.corrected == visa  # 'ZE184226B' is optional data: letters and digits stay
+    assert parse_mrz(TD3, reference_date=REF, ocr_tolerant=True).corrected == TD3
+
+
 def test_ocr_repair_never_makes_a_wrong_composite_pass():
     # A real composite error stays an error after OCR repairs.
     bad = [OCR_TD3[0], OCR_TD3[1][:-1] + "7"]
@@ -275,6 +296,17 @@ def test_wrong_order_read_from_the_structure(monkeypatch):
     broken = [TD3[1], TD3[0][:-1] + "X"]
     res = parse_mrz(broken, reference_date=REF)
     assert "mrz.format.line_order" in codes(res) and len(calls) == 2
+
+
+def test_reversed_td1_with_a_digit_in_the_name_line_is_parsed_once(monkeypatch):
+    """Reversed lines and one changed character in the name line (the bench's broken case):
+    the document number's digits on line 1 still outweigh it, so the order is decided from
+    the structure and the MRZ is parsed once (it was parsed twice)."""
+    calls = _count_parses(monkeypatch)
+    name_line = TD1[2][:-1] + "0"
+    res = parse_mrz([name_line, TD1[1], TD1[0]], reference_date=REF)
+    assert "mrz.format.line_order" in codes(res) and res.fields["document_number"] == "D23145890"
+    assert len(calls) == 1
 
 
 # Unknown birth date: few digits in the date line; its first character still

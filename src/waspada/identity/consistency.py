@@ -2,8 +2,9 @@
 
 :func:`check_traveller` combines NIK, MRZ and typed data-page fields and
 returns every finding: NIK vs passport (birth date, sex), typed fields vs
-MRZ, passport validity rules, expiry vs travel date, age at travel and the
-(configurable) passport-number pattern.  Pure: no I/O.
+MRZ, passport validity rules, expiry vs travel date, age at travel, the
+(configurable) passport-number pattern and, for an Indonesian passport's MRZ,
+the known number series.  Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class TravellerFacts:
     birth_date: date | None = None
     sex: str | None = None
     passport_number: str | None = None
+    nationality: str | None = None
     issue_date: date | None = None
     expiry_date: date | None = None
     married: bool | None = None
@@ -267,6 +269,9 @@ def check_traveller(
             out.append(F_MINOR(field="birth_date", age=age))
     if number:
         out.extend(passport.check_number(number, passport_number_pattern))
+    if mrz_f.get("issuing_state") == "IDN" and str(mrz_f.get("document_code") or "")[:1] == "P" \
+            and mrz_f.get("document_number"):
+        out.extend(passport.check_series(mrz_f["document_number"]))
     return TravellerCheck(not has_critical(out), _dedupe(out), mrz_res)
 
 
@@ -276,6 +281,7 @@ def _compare_mrz(facts: TravellerFacts, mrz_f: dict[str, Any]) -> list[Finding]:
         ("birth_date", facts.birth_date.isoformat() if facts.birth_date else None),
         ("expiry_date", facts.expiry_date.isoformat() if facts.expiry_date else None),
         ("sex", facts.sex),
+        ("nationality", facts.nationality.strip().upper() if facts.nationality else None),
         ("document_number",
          facts.passport_number.strip().upper() if facts.passport_number else None),
     )

@@ -75,6 +75,7 @@ _DIGIT_RE = re.compile(r"[0-9]")
 # OCR confusions, restricted by field type.
 _TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "Z": "2",
              "S": "5", "G": "6", "B": "8", "T": "7"}
+_SEX_OCR = {"H": "M", "N": "M", "E": "F", "P": "F"}
 _TO_ALPHA = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B", "4": "A", "7": "T"}
 # Symmetric confusions tried in alphanumeric fields, guided by the check digit.
 _SWAP = {"O": "0", "0": "O", "I": "1", "1": "I", "S": "5", "5": "S", "B": "8", "8": "B",
@@ -146,6 +147,13 @@ class MRZResult:
     fields: dict[str, Any]
     findings: list[Finding]
     lines: list[str] = field(default_factory=list)
+    #: ``lines`` with every OCR correction applied (``ocr_tolerant``): the MRZ a strict parse
+    #: reads the same way; equal to ``lines`` when nothing was corrected
+    corrected: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        """The corrected MRZ lines joined by newlines (what a form should be filled with)."""
+        return "\n".join(self.corrected or self.lines)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """Stable JSON shape used by the CLI and APIs."""
@@ -164,12 +172,14 @@ def _empty_fields() -> dict[str, Any]:
 class _Ctx:
     """Mutable parse state: findings and OCR settings."""
 
-    __slots__ = ("findings", "ocr", "ref")
+    __slots__ = ("findings", "fixed", "ocr", "ref")
 
     def __init__(self, ocr: bool, ref: date) -> None:
         self.findings: list[Finding] = []
         self.ocr = ocr
         self.ref = ref
+        #: the lines with the check-digit-guided repairs written back (OCR mode)
+        self.fixed: list[str] | None = None
 
     def add(self, f: Finding) -> None:
         self.findings.append(f)
@@ -208,6 +218,11 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     if len(raw) > MAX_INPUT_CHARS:
         ctx.add(F_TOO_LONG(length=len(raw)))
         return None
+    parts = raw.split("\n")
+    if " " not in raw and all(p and p.isprintable() for p in parts):
+        # The common case, lines without whitespace: nothing to clean (every line break
+        # splitlines() knows and every character _WS_RE removes is non-printable).
+        return _run_on(parts, ctx, False)
     parts = raw.splitlines()
     lines = []
     changed = False
@@ -230,7 +245,11 @@ def _split_lines(raw: Any, ctx: _Ctx) -> list[str] | None:
     if not lines:
         ctx.add(F_EMPTY())
         return None
-    # A single run-on line holding a whole MRZ.
+    return _run_on(lines, ctx, changed)
+
+
+def _run_on(lines: list[str], ctx: _Ctx, changed: bool) -> list[str]:
+    """A single run-on line holding a whole MRZ is split by the layout widths."""
     if len(lines) == 1:
         n = len(lines[0])
         for (count, width) in _LAYOUTS:
@@ -308,9 +327,14 @@ def _layout_for(lines: list[str], ctx: _Ctx) -> tuple[str, int] | None:
     return None
 
 
+_INVALID_RE = re.compile(r"[^0-9A-Z<]")
+
+
 def _bad_chars(lines: list[str], ctx: _Ctx) -> bool:
     bad = False
     for i, ln in enumerate(lines, 1):
+        if _INVALID_RE.search(ln) is None:  # the common case, without building a set
+            continue
         chars = sorted(set(ln) - _VALID_CHARS)
         if chars:
             if ctx.ocr and set(chars) <= {"«", "‹"}:
@@ -393,7 +417,7 @@ def _names(raw: str, ctx: _Ctx) -> tuple[str, str]:
 
 
 def _sex(raw: str, ctx: _Ctx) -> str | None:
-    raw = ctx.fix(raw, {"H": "M", "N": "M", "E": "F", "P": "F"}, "sex")
+    raw = ctx.fix(raw, _SEX_OCR, "sex")
     if raw in ("M", "F", "X"):
         return raw
     if raw == "<":
@@ -497,6 +521,7 @@ def _parse_td1(lines: list[str], ctx: _Ctx) -> tuple[str, dict[str, Any]]:
     f["surname"], f["given_names"] = _names(l3, ctx)
     f["optional_data"] = _join_opt(opt1, opt2)
     _finish_dates(f, birth, expiry, ctx)
+    ctx.fixed = [l1, l2, l3]
     return kind, f
 
 
@@ -558,12 +583,14 @@ def _parse_two_line(lines: list[str], kind: str, ctx: _Ctx) -> tuple[str, dict[s
         _verify(composite, l2[35], "composite", ctx)
     f["optional_data"] = _join_opt(optional_display)
     _finish_dates(f, birth, expiry, ctx)
+    ctx.fixed = [l1, l2]
     return kind, f
 
 
-def _parse_in_order(
-    lines: list[str], kind: str, ctx: _Ctx
-) -> tuple[tuple[str, dict[str, Any], list[Finding]], list[str]]:
+Parsed = tuple[str, dict[str, Any], list[Finding], list[str] | None]
+
+
+def _parse_in_order(lines: list[str], kind: str, ctx: _Ctx) -> tuple[Parsed, list[str]]:
     """Parse in the order the structure gives: the layout comes from the line
     lengths, the order from where the digits are.  A decisive structure means one
     parse; otherwise the given order is parsed and, only if it fails and the
@@ -586,29 +613,56 @@ def _parse_in_order(
     return best, lines
 
 
-def _parse_lines(
-    lines: list[str], kind: str, ocr: bool, ref: date
-) -> tuple[str, dict[str, Any], list[Finding]]:
+def _parse_lines(lines: list[str], kind: str, ocr: bool, ref: date) -> Parsed:
     ctx = _Ctx(ocr, ref)
     if kind == "TD1":
         doc_type, fields = _parse_td1(lines, ctx)
     else:
         doc_type, fields = _parse_two_line(lines, kind, ctx)
-    return doc_type, fields, ctx.findings
+    return doc_type, fields, ctx.findings, ctx.fixed
+
+
+#: what each position of each layout holds: A letters only (codes, names), N digits only
+#: (dates, check digits), S the sex, X letters and digits (document number, optional data)
+_CLASSES = {
+    "TD1": ("A" * 5 + "X" * 9 + "N" + "X" * 15, "N" * 7 + "S" + "N" * 7 + "AAA" + "X" * 11 + "N",
+            "A" * 30),
+    "TD2": ("A" * 36, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 7 + "N"),
+    "MRVB": ("A" * 36, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 8),
+    "TD3": ("A" * 44, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 14 + "NN"),
+    "MRVA": ("A" * 44, "X" * 9 + "NAAA" + "N" * 7 + "S" + "N" * 7 + "X" * 16),
+}
+_BY_CLASS = {"A": _TO_ALPHA, "N": _TO_DIGIT, "S": _SEX_OCR}
+
+
+def _corrected(fixed: list[str], doc_type: str) -> list[str]:
+    """The lines with the field-type corrections of OCR mode applied, position by position
+    (the same tables the field parsers use; document numbers and optional data come repaired
+    by their check digits in ``fixed``)."""
+    classes = _CLASSES.get(doc_type)
+    if classes is None:
+        return fixed
+    out = []
+    for line, kinds in zip(fixed, classes, strict=True):
+        out.append("".join(_BY_CLASS[k].get(c, c) if k in _BY_CLASS else c
+                           for c, k in zip(line, kinds, strict=False)) + line[len(kinds):])
+    return out
 
 
 def _order_score(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.severity == "critical")
 
 
-def _digits_at(line: str, spans: tuple[tuple[int, int], ...]) -> int:
+def _digits_at(line: str, start: int, end: int) -> int:
     # Lines hold only the MRZ alphabet here: count digits by deleting the rest.
-    return sum(len(line[a:b].translate(_DROP_NON_DIGITS)) for a, b in spans)
+    return len(line[start:end].translate(_DROP_NON_DIGITS))
 
 
 _DROP_NON_DIGITS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ<«‹")
-_TD1_DATES = ((0, 7), (8, 15))
-_TWO_LINE_DATES = ((13, 20), (21, 28))
+#: the date fields (birth date, sex, expiry date with check digits): the sex in between is a
+#: letter or '<', so the digits of the whole span are the dates' digits
+_TD1_DATES = (0, 15)
+_TWO_LINE_DATES = (13, 28)
 
 
 #: Lead (in digits at the date positions) that makes the date line certain.
@@ -623,18 +677,21 @@ def _structural_order(lines: list[str], kind: str) -> tuple[tuple[int, ...], boo
     the one without digits and line 1 the one with the document number.  Ties keep
     the given order.  One pass, no parsing."""
     if kind != "TD1":
-        s0, s1 = (_digits_at(ln, _TWO_LINE_DATES) for ln in lines)
+        s0, s1 = (_digits_at(ln, *_TWO_LINE_DATES) for ln in lines)
         return ((1, 0) if s0 > s1 else (0, 1)), abs(s0 - s1) >= _DECISIVE_LEAD
     # Lines 1 and 3 start with a letter (document code, surname); the date line
     # starts with the birth date (digits, or '<' when unknown).
-    scores = [_digits_at(ln, _TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
+    scores = [_digits_at(ln, *_TD1_DATES) + (0 if ln[:1].isalpha() else 5) for ln in lines]
     dates = max(range(3), key=lambda i: (scores[i], -i))
     runner_up = max(scores[i] for i in range(3) if i != dates)
     a, b = (i for i in range(3) if i != dates)
-    da, db = (_digits_at(lines[i], ((0, 30),)) for i in (a, b))
+    da, db = (_digits_at(lines[i], 0, 30) for i in (a, b))
     if db > da:
         a, b, da, db = b, a, db, da
-    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and db == 0 < da
+    # The name line has no digits; an OCR error or a changed character may add one or two,
+    # which the document number's digits on line 1 still outweigh.
+    names_clear = db == 0 < da or da - db >= _DECISIVE_LEAD
+    decisive = scores[dates] - runner_up >= _DECISIVE_LEAD and names_clear
     return (a, dates, b), decisive
 
 
@@ -647,7 +704,7 @@ def _is_french_id(lines: list[str]) -> bool:
     nationality (line 2 positions 11-13)."""
     l1, l2 = lines
     return l1.startswith("IDFRA") and (
-        _digits_at(l1, ((30, 36),)) >= 3 or _digits_at(l2, ((10, 13),)) >= 2
+        _digits_at(l1, 30, 36) >= 3 or _digits_at(l2, 10, 13) >= 2
     )
 
 
@@ -707,9 +764,13 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
             if a != b:
                 ctx.add(F_OCR(field=f"line {i}", old="«/‹", new="<"))
         lines = fixed
-    lines = _uppercase(_find_block(lines, ctx), ctx)
-    if _bad_chars(lines, ctx):
-        return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
+    lines = _find_block(lines, ctx)
+    # One search over the block: nothing but 0-9, A-Z and '<' means no lower case to
+    # convert and no invalid character to report (the common case).
+    if _INVALID_RE.search("".join(lines)) is not None:
+        lines = _uppercase(lines, ctx)
+        if _bad_chars(lines, ctx):
+            return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
     layout = _layout_for(lines, ctx)
     if layout is None:
         return MRZResult(False, None, _empty_fields(), ctx.findings, lines)
@@ -718,18 +779,19 @@ def _parse(text: Any, ctx: _Ctx) -> MRZResult:
         if len(ln) < width:
             ctx.add(F_PADDED(line=i + 1))
             lines[i] = ln.ljust(width, "<")
-    best: tuple[str, dict[str, Any], list[Finding]]
+    best: Parsed
     if kind == "TD2" and _is_french_id(lines):
         fctx = _Ctx(ctx.ocr, ctx.ref)
         doc_type, fields = _parse_french_id(lines, fctx)
-        best = (doc_type, fields, fctx.findings)
+        best = (doc_type, fields, fctx.findings, None)
     else:
         best, lines = _parse_in_order(lines, kind, ctx)
-    doc_type, fields, found = best
+    doc_type, fields, found, repaired = best
+    corrected = _corrected(repaired, doc_type) if ctx.ocr and repaired else lines
     if "UTO" in (fields["issuing_state"], fields["nationality"]):
         found = [*found, F_SPECIMEN(field="issuing_state", value="UTO")]
     findings = list(dict.fromkeys(ctx.findings + found))  # OCR fixes may repeat
-    return MRZResult(not has_critical(findings), doc_type, fields, findings, lines)
+    return MRZResult(not has_critical(findings), doc_type, fields, findings, lines, corrected)
 
 
 # ---------------------------------------------------------------- generate

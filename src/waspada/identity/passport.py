@@ -1,9 +1,10 @@
-"""Indonesian passport rules: validity period, expiry before travel, number pattern.
+"""Indonesian passport rules: validity period, expiry before travel, number pattern, series.
 
 Validity (Permenkumham 18/2022, in force 29 Sep 2022): up to 10 years for
 holders aged 17+ or married; 5 years otherwise, and 5 years for passports
-issued before that date.  No official number format exists, so the pattern
-is a parameter and a mismatch is only a warning.
+issued before that date.  No official number format is published, so the pattern
+is a parameter and a mismatch is only a warning; so is a number outside the
+series that public sources list (:data:`IDN_SERIES`).
 """
 
 from __future__ import annotations
@@ -61,6 +62,35 @@ F_NUMBER = register(
     "warning",
     N_("Passport number '{value}' does not match the usual pattern."),
 )
+
+
+F_SERIES = register(
+    "passport.number.series",
+    "warning",
+    N_("Passport number '{value}' is not in a known series of Indonesian passports ({series}); "
+       "public sources disagree, so compare it with the data page and the issuing office."),
+)
+
+#: Series of Indonesian passport numbers found in public sources: (full-match pattern, label).
+#: validator.js (``src/lib/isPassportNumber.js``, entry ``ID``) and its ports accept one letter
+#: A, B or C followed by 7 digits. Other public pages disagree (two letters and 7 digits; 12
+#: digits; 9 digits) and none names the letter of electronic passports, so a number outside
+#: these series is a warning, never critical. The service may extend the table with the
+#: Directorate General's own specification.
+IDN_SERIES: tuple[tuple[str, str], ...] = ((r"[A-C]\d{7}", "A, B or C + 7 digits"),)
+_SERIES_RX = {pattern: re.compile(pattern) for pattern, _ in IDN_SERIES}
+
+
+def check_series(number: str, series: tuple[tuple[str, str], ...] = IDN_SERIES
+                 ) -> list[Finding]:
+    """Warn when an Indonesian passport's ``number`` is in none of the known ``series``."""
+    text = number.strip().upper()
+    for pattern, _ in series:
+        rx = _SERIES_RX.get(pattern) or re.compile(pattern)
+        if rx.fullmatch(text):
+            return []
+    labels = "; ".join(label for _, label in series)
+    return [F_SERIES(field="passport_number", value=number, series=labels)]
 
 
 def years_between(start: date, end: date) -> int:

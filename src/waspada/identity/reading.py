@@ -102,7 +102,7 @@ class DocumentRead:
         return self.result.valid
 
     def mrz_text(self) -> str:
-        return "\n".join(self.result.lines)
+        return self.result.text()
 
     def to_dict(self, lang: str = "en", *, crop: bool = True) -> dict[str, Any]:
         """``document mrz``'s JSON plus ``ocr``: lines, confidences, corrections, crop."""

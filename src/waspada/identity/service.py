@@ -148,7 +148,11 @@ def check_page(db: Session, principal: Principal, form: DocumentsForm, *, lang: 
 def read_image(db: Session, principal: Principal, data: bytes, *, kind: str = "image"
                ) -> DocumentRead:
     """Read the MRZ from a photo or scan (OCR, then the OCR-tolerant parser). Nothing is
-    stored; an unreadable image is audited as a failed check and raised as ``ImageError``."""
+    stored; an unreadable image is audited as a failed check and raised as ``ImageError``.
+
+    ``kind`` names the caller in the audit entry: ``image`` (API, CLI), ``screening_image``
+    (the screening start form) are audited here; ``page_image`` is audited by
+    :func:`check_page`, which checks the read together with the typed fields."""
     from waspada.identity.imaging import ImageError
     from waspada.identity.reading import read_document
 
@@ -163,6 +167,6 @@ def read_image(db: Session, principal: Principal, data: bytes, *, kind: str = "i
                      valid=False, error=exc.code, session=db)
         db.commit()
         raise
-    if kind == "image":
+    if kind != "page_image":
         _audit(db, principal, kind, read.result.valid, len(read.result.findings))
     return read

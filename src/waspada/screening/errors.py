@@ -33,6 +33,7 @@ FIELD_LABELS: dict[str, str] = {
     "kind": N_("Kind"), "mrz": N_("MRZ lines (scan or paste)"), "full_name": N_("Full name"),
     "nik": "NIK",
     "passport_no": N_("Passport number"), "birth_date": N_("Date of birth"), "sex": N_("Sex"),
+    "nationality": N_("Nationality"), "expiry_date": N_("Date of expiry"),
     "destination_country": N_("Destination country"),
     "transit_countries": N_("Transit countries"), "ticket": N_("Ticket"), "visa_type": N_("Visa"),
     "stated_purpose": N_("Stated purpose"), "flight": N_("Flight / route"),

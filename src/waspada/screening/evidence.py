@@ -58,6 +58,10 @@ def identity(data: ScreeningIn, today: date) -> tuple[dict[str, Any], list[Docum
         facts["birth_date"] = data.birth_date
     if data.sex:
         facts["sex"] = data.sex
+    if data.expiry_date:
+        facts["expiry_date"] = data.expiry_date
+    if data.nationality.strip():
+        facts["nationality"] = data.nationality.strip().upper()
     if data.passport_no.strip() and not data.mrz:
         facts["passport_number"] = data.passport_no.strip()
     checked = check_traveller(facts, reference_date=today)

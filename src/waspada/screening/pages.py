@@ -9,11 +9,12 @@ the message in the user's language; nothing is cut short silently.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -46,9 +47,9 @@ COUNTRY_CHOICES = ("KHM", "MMR", "LAO", "THA", "MYS", "PHL", "VNM", "ARE", "SGP"
                    "JPN", "KOR", "SAU", "CHN", "AUS")
 #: the start form's fields, echoed back when it is shown again (never the CSRF token)
 START_FIELDS = ("kind", "mrz", "full_name", "nik", "passport_no", "birth_date", "sex",
-                "destination_country", "transit_countries", "ticket", "visa_type",
-                "stated_purpose", "flight", "accommodation", "contacts_abroad", "sponsor",
-                "offer_text")
+                "nationality", "expiry_date", "destination_country", "transit_countries",
+                "ticket", "visa_type", "stated_purpose", "flight", "accommodation",
+                "contacts_abroad", "sponsor", "offer_text")
 
 
 def _context(db: DB, principal: Principal) -> dict[str, Any]:
@@ -59,10 +60,10 @@ def _context(db: DB, principal: Principal) -> dict[str, Any]:
 
 
 def _home(request: Request, db: DB, principal: Principal, form: dict[str, str],
-          error: str | None, status: int = 200) -> Response:
+          error: str | None, status: int = 200, **extra: Any) -> Response:
     return render(request, "screening/home.html", {
         "today": service.today(db, principal), "error": error, "form": form,
-        **_context(db, principal)}, status_code=status)
+        **_context(db, principal), **extra}, status_code=status)
 
 
 @router.get("/screenings")
@@ -86,6 +87,39 @@ def screenings_start(request: Request, form: Form, db: DB,
         shown = {name: str(form.get(name, "")) for name in START_FIELDS}
         return _home(request, db, principal, shown, exc.localized(_), 400)
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
+
+
+@router.post("/screenings/read")
+def screenings_read(request: Request, form: Form, db: DB,
+                    image: Annotated[UploadFile | None, File()] = None,
+                    principal: Principal = Depends(require("screening.conduct"))) -> Response:
+    """Read the passport photo or scan, fill in the start form and show the MRZ crop next to
+    the values read. Nothing is stored: the officer checks the fields and starts the screening
+    (``POST /screenings``). A field the officer already typed is kept; where it differs from the
+    MRZ the page says so (the check at the start records it as a finding)."""
+    from waspada.identity.imaging import MAX_IMAGE_BYTES
+
+    shown = {name: str(form.get(name, "")) for name in START_FIELDS
+             if isinstance(form.get(name, ""), str)}
+    data = image.file.read(MAX_IMAGE_BYTES + 1) if image is not None else b""
+    try:
+        photo = service.read_photo(db, principal, data)
+    except DomainError as exc:
+        return _home(request, db, principal, shown, None, exc.status,
+                     read_error=exc.localized(_))
+    differs = []
+    for name, value in photo.fields.items():
+        typed = shown.get(name, "").strip()
+        if name == "mrz" or not typed:
+            shown[name] = value
+        elif typed.upper() != value.upper():
+            differs.append({"field": FIELD_LABELS.get(name, name), "typed": typed,
+                            "mrz": value})
+    read = photo.read
+    lang = current_language.get()
+    return _home(request, db, principal, shown, None, photo_read={
+        "crop": "data:image/png;base64," + base64.b64encode(read.crop_png).decode("ascii"),
+        "mrz": read.result.to_dict(lang), "uncertain": read.uncertain, "differs": differs})
 
 
 def _screening_page(request: Request, db: DB, principal: Principal, screening_id: int,

@@ -60,6 +60,12 @@ class ScreeningIn(BaseModel):
     passport_no: str = Field("", max_length=limits.PASSPORT_NO)
     birth_date: date | None = Field(None, description="ISO date (DD-MM-YYYY is also read)")
     sex: Literal["M", "F"] | None = None
+    nationality: str = Field("", max_length=limits.COUNTRY,
+                             description="ICAO 9303 code of the data page (IDN); compared "
+                                         "with the MRZ")
+    expiry_date: date | None = Field(None, description="Passport expiry as on the data page "
+                                                       "(ISO date); checked against the travel "
+                                                       "date and the MRZ")
     destination_country: str = Field("", max_length=limits.COUNTRY,
                                      description="ISO 3166 alpha-3")
     transit_countries: list[Country] = Field(default_factory=list, max_length=limits.TRANSITS)
@@ -78,7 +84,7 @@ class ScreeningIn(BaseModel):
     _split_mrz = field_validator("mrz", mode="before")(_lines)
     _split_transits = field_validator("transit_countries", mode="before")(_codes)
 
-    @field_validator("birth_date", mode="before")
+    @field_validator("birth_date", "expiry_date", mode="before")
     @classmethod
     def _read_date(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from waspada.identity import service as identity_service
+from waspada.identity.mrz import MRZResult
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
@@ -39,8 +41,12 @@ from waspada.screening.store import (
 )
 from waspada.screening.views import record_for_pdf, screening_dict
 
-__all__ = ["NotFound", "ScreeningError", "answer", "approve", "decide", "export_rows", "load",
-           "person_history", "read", "record_pdf", "start", "stats", "today"]
+if TYPE_CHECKING:
+    from waspada.identity.reading import DocumentRead
+
+__all__ = ["NotFound", "PhotoRead", "ScreeningError", "answer", "approve", "decide",
+           "export_rows", "load", "person_history", "read", "read_photo", "record_pdf", "start",
+           "start_fields", "stats", "today"]
 
 
 @contextmanager
@@ -65,6 +71,43 @@ def _decision_of(db: Session, screening: Screening, decision_id: int) -> Screeni
     if decision is None or decision.screening_id != screening.id:
         raise NotFound()
     return decision
+
+
+# -- the start form's photo -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PhotoRead:
+    """A passport photo read for the start form: the identity capability's read (MRZ result,
+    OCR lines, crop) and the start-form values it gives."""
+
+    read: DocumentRead
+    fields: dict[str, str]
+
+
+def start_fields(result: MRZResult) -> dict[str, str]:
+    """The start form's values from an MRZ: the lines, name, passport number, nationality,
+    birth date, sex and expiry (ISO dates, as the form's date inputs take them). Empty when no
+    MRZ layout was found; a field the MRZ leaves empty is left out."""
+    if result.document_type is None:
+        return {}
+    f = result.fields
+    name = " ".join(x for x in (f.get("given_names"), f.get("surname")) if x)
+    values = {"mrz": result.text(), "full_name": name,
+              "passport_no": f.get("document_number") or "",
+              "nationality": f.get("nationality") or "", "birth_date": f.get("birth_date") or "",
+              "sex": f.get("sex") if f.get("sex") in ("M", "F") else "",
+              "expiry_date": f.get("expiry_date") or ""}
+    return {k: v for k, v in values.items() if v}
+
+
+def read_photo(db: Session, principal: Principal, data: bytes) -> PhotoRead:
+    """Read the MRZ from a photo or scan of the data page for the start form, through the
+    identity service (the same reading as "Periksa Dokumen"; ``ImageError`` when unreadable).
+    Nothing is stored: the image lives for this request only and is never logged; the officer
+    compares the filled-in fields with the crop and then starts the screening. The read is
+    audited as a document check (outcome and number of findings, never the document)."""
+    read = identity_service.read_image(db, principal, data, kind="screening_image")
+    return PhotoRead(read, start_fields(read.result))
 
 
 # -- writes ------------------------------------------------------------------------------------
