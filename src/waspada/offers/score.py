@@ -87,6 +87,11 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
                                       "LURE_HIGH_PAY", "LURE_COSTS_PAID"}), False)),
     "abroad_costs_paid": ((ABROAD, True), (frozenset({"LURE_COSTS_PAID"}), True),
                           (UNOFFICIAL | {"LURE_HIGH_PAY"}, False)),
+    "skip_official": ((frozenset({"PROC_SKIP_OFFICIAL"}), True),
+                      (ABROAD | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_FAST_DEPARTURE"}, True)),
+    "land_route_job": ((frozenset({"ROUTE_LAND_BORDER"}), True),
+                       (frozenset({"JOB_SCAM_ROLE", "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO",
+                                   "LURE_HIGH_PAY", "LURE_COSTS_PAID"}), True)),
     "abroad_false_channel": ((ABROAD, True),
                              (frozenset({"PROC_GOV_CLAIM", "LURE_RELIGIOUS_PRETEXT",
                                          "PROC_SKIP_OFFICIAL"}), True),
@@ -105,6 +110,10 @@ no legal placement route (work visa, SISKOP2MI, licensed agency: ``legal_placeme
 * tourist_visa_work - work on a tourist/visit visa (INTERPOL-2023, ID-GOV);
 * abroad_costs_paid - work abroad + costs paid by the "company" + unrealistic pay or an
   unofficial channel (ID-GOV; the debt-bondage pattern, ILO-FL);
+* skip_official - told not to register with the labour office/SISKOP2MI, for a job abroad or
+  with travel lures (ID-GOV: the definition of a non-procedural placement);
+* land_route_job - a job reached by a land crossing after the flight ("picked up at the
+  border"), with a scam-compound role or a lure (OHCHR-2023, ID-IMIGRASI);
 * abroad_false_channel - work abroad + a false government/religious pretext or "no need to
   register" + unrealistic pay or an unofficial channel (ID-KEPMEN260, ID-GOV).
 """
