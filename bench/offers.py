@@ -7,8 +7,9 @@
 2. The blind sets data/offers/blind*.yaml (written after
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
-   never used for training), in two parts printed apart: "dev" (looked at while changing
-   the rules) and "heldout" (never looked at for tuning: the real result). Recall of "high"
+   never used for training), in parts printed apart: "dev" (looked at while changing the
+   rules), "heldout1" (evaluated once, then used for development) and "heldout2" (never
+   looked at for tuning: the real result). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
 4. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
    are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
@@ -114,16 +115,23 @@ def sms_check() -> dict[str, object]:
     }
 
 
-def real_split(item: dict[str, object]) -> str:
-    """``dev`` or ``heldout`` (data/offers/real/README.md, "Development and held-out parts").
+REAL_PARTS = (
+    ("dev", "dev part: looked at while changing rules"),
+    ("heldout1", "held-out part 1: evaluated once (2026-11-30), then used for development"),
+    ("heldout2", "HELD-OUT part 2: never looked at for tuning - the real result"),
+)
 
-    An item's own ``split`` field wins (every item added after the split is ``heldout``);
-    otherwise the first 40 items are split by the parity of the SHA-256 of their id.
+
+def real_split(item: dict[str, object]) -> str:
+    """The part an item belongs to (data/offers/real/README.md, "Development and held-out parts").
+
+    An item's own ``split`` field wins (items added later carry it); otherwise the first 40
+    items are split by the parity of the SHA-256 of their id: even -> dev, odd -> heldout1.
     """
-    if item.get("split") in ("dev", "heldout"):
+    if item.get("split") in {p for p, _ in REAL_PARTS}:
         return str(item["split"])
     return "dev" if int(hashlib.sha256(str(item["id"]).encode()).hexdigest(), 16) % 2 == 0 \
-        else "heldout"
+        else "heldout1"
 
 
 def real_items(split: str) -> list[dict[str, object]]:
@@ -251,8 +259,7 @@ def main() -> None:
         "blind2": quality([b["text"] for b in blind2], [int(b["label"]) for b in blind2]),
         "blind3": quality([b["text"] for b in blind3], [int(b["label"]) for b in blind3]),
         "blind4": quality([b["text"] for b in blind4], [int(b["label"]) for b in blind4]),
-        "real_dev": real_check("dev"),
-        "real_heldout": real_check("heldout"),
+        **{f"real_{part}": real_check(part) for part, _ in REAL_PARTS},
         "sms_id_2016": sms_check(),
         "robustness": robustness(
             [r["text"] for r in test if r["label"] == "1"]
@@ -270,9 +277,8 @@ def main() -> None:
         print(f"  levels      {q['levels']}")
         for e in q["errors"]:
             print(f"  ERR {json.dumps(e, ensure_ascii=False)}")
-    for part, title in (("real_dev", "dev part: the one looked at while changing rules"),
-                        ("real_heldout", "HELD-OUT part: the real result")):
-        r = report[part]
+    for part, title in REAL_PARTS:
+        r = report[f"real_{part}"]
         print(f"== REAL-text set, {title} (data/offers/real; never trained on) ==")
         print(f"  n={r['n']} risky={r['risky']} legitimate={r['legitimate']}")
         print(f"  risky recall at high: {r['risky_recall_high']}; at medium or high: "
