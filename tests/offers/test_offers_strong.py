@@ -38,6 +38,15 @@ RISKY = [
     # tourist_visa_work: a worried father's message
     "Pak, anak saya disuruh berangkat pakai visa turis dulu, katanya nanti kerja jadi CS, "
     "gajinya 12 juta",
+    # religious_pretext_job: a hajj-season job post
+    "Dicari petugas haji musim ini, gaji 9 juta, hubungi WA 0812-2222-3333",
+    # passport_held: asked for by the agent on arrival, relayed by a traveller
+    "Sampai di Bangkok, agennya minta paspor kami semua, katanya buat urus visa kerja",
+    # abroad (passport and visa arranged) + costs paid + pay
+    "Ditawari kerja gudang, gaji 14 juta, paspor dan visa diurus bos, tiket ditanggung",
+    # English: an accepted job at a hub; the ad says there is nothing to pay
+    "My sister accepted a marketing job in Poipet last month",
+    "The advert said we did not need to pay anything to get to Myanmar, just apply",
 ]
 
 LEGITIMATE = [
@@ -60,6 +69,11 @@ LEGITIMATE = [
     "Promo tiket pesawat Jakarta-Bangkok PP 2,5 juta, bebas visa, booking sekarang!",
     "Lowongan programmer di perusahaan game di Bandung, kirim portofolio ke email kantor.",
     "Do inform your parents if the job offer is a scam.",
+    # general statements about many people/offers (no one offer is made)
+    "Banyak yang dijanjikan kerja admin di Kamboja dengan gaji besar, lalu dipaksa menipu.",
+    "Thousands of job offers in Cambodia promise high pay and free flights.",
+    "Tidak pernah ada lowongan kerja di Laos dengan gaji 100 juta sebulan.",
+    "Umumnya para pelamar dijanjikan posisi customer service di Myawaddy.",
 ]
 
 
@@ -97,11 +111,20 @@ def test_each_combination_alone_reaches_high_in_an_offer(name: str) -> None:
     {"offer_frame": 1, "warning_advice": 1},
     {"offer_frame": 1, "legal_placement": 1},
     {"offer_frame": 1, "news_warning": 3},
+    {"offer_frame": 1, "generic_statement": 1},
 ])
 def test_combinations_do_not_lift_warnings_news_legal_routes_or_non_offers(
         name: str, contexts: dict[str, int]) -> None:
+    if name == "passport_held" and contexts.get("legal_placement"):
+        pytest.skip("a legal-route word does not excuse a control sign (next test)")
     r = combine(CAT, _fired(MINIMAL[name]), contexts, has_contact=False)
     assert r.strong == ()
+
+
+def test_a_work_visa_pretext_does_not_excuse_a_passport_taken() -> None:
+    r = combine(CAT, _fired({"CONTROL_PASSPORT_HELD"}), {"offer_frame": 1, "legal_placement": 1},
+                has_contact=False)
+    assert r.strong == ("passport_held",)
 
 
 def test_gaming_and_crypto_are_their_own_weaker_indicator() -> None:
@@ -113,3 +136,16 @@ def test_gaming_and_crypto_are_their_own_weaker_indicator() -> None:
 def test_the_word_scam_is_not_a_gambling_job_but_scam_work_is() -> None:
     assert "JOB_GAMBLING_SCAM" not in analyse("Apakah tawaran ini scam?").codes
     assert "JOB_GAMBLING_SCAM" in analyse("ditawari kerja bagian scam gaji 10 juta").codes
+
+
+def test_a_personal_account_or_a_contact_is_not_a_general_statement() -> None:
+    codes = MINIMAL["scam_hub_job"]
+    ctx = {"offer_frame": 1, "generic_statement": 1}
+    assert combine(CAT, _fired(codes), {**ctx, "personal_account": 1}, has_contact=False).strong
+    assert combine(CAT, _fired(codes), ctx, has_contact=True).strong
+
+
+def test_pay_in_a_foreign_currency_without_an_amount() -> None:
+    assert "PAY_FOREIGN_CURRENCY" in analyse("Ditawari kerja, gajinya dalam dolar").codes
+    assert "PAY_FOREIGN_CURRENCY" in analyse("salary paid in USD, apply now").codes
+    assert "PAY_FOREIGN_CURRENCY" not in analyse("Kurs dolar naik, harga beras juga").codes

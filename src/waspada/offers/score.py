@@ -16,7 +16,9 @@ Formula (documented in docs/offers.md):
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
    news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
    and so is a text with no destination/route, no control sign and no travel/lure signal
-   (costs paid, unrealistic pay, tourist visa, documents by chat).
+   (costs paid, unrealistic pay, tourist visa, documents by chat); so is a general statement
+   about many people or offers ("generic_statement" context) that offers no job to anyone and
+   gives no recruiter contact.
 5. Floors: a job offer naming Cambodia/Myanmar/Laos with no mitigating context is at least
    "medium" (Cambodia is not a placement country: such an offer is non-procedural); a
    DECISIVE indicator (``decisive: true`` in the catalogue: coaching to deceive immigration)
@@ -92,15 +94,21 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "land_route_job": ((frozenset({"ROUTE_LAND_BORDER"}), True),
                        (frozenset({"JOB_SCAM_ROLE", "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO",
                                    "LURE_HIGH_PAY", "LURE_COSTS_PAID"}), True)),
+    "religious_pretext_job": ((frozenset({"LURE_RELIGIOUS_PRETEXT"}), True),
+                              (UNOFFICIAL | {"LURE_HIGH_PAY", "LURE_COSTS_PAID"}, False)),
     "abroad_false_channel": ((ABROAD, True),
                              (frozenset({"PROC_GOV_CLAIM", "LURE_RELIGIOUS_PRETEXT",
-                                         "PROC_SKIP_OFFICIAL"}), True),
-                             (UNOFFICIAL | {"LURE_HIGH_PAY"}, False)),
+                                         "PROC_SKIP_OFFICIAL"}), True)),
 }
 """Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
 promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
-no mitigating context, gives the reader no warning or advice (``warning_advice``) and names
-no legal placement route (work visa, SISKOP2MI, licensed agency: ``legal_placement``), lifts the score to ``STRONG_FLOOR`` ("high"):
+no mitigating context, gives the reader no warning or advice (``warning_advice``), names
+no legal placement route (work visa, SISKOP2MI, licensed agency: ``legal_placement``; this
+does not excuse a control sign such as a passport taken) and is
+not a general statement about many people or offers (``generic_statement``: "many were
+promised...", "job offers with high salaries are...", "there is never a job offer in...")
+unless it is a personal account or gives a recruiter's contact, lifts the score to
+``STRONG_FLOOR`` ("high"):
 
 * illegal_work - a job in online gambling/casinos/"scam" work (a crime in Indonesia; the
   main route into scam compounds: UNODC-2024, OHCHR-2023);
@@ -114,8 +122,12 @@ no legal placement route (work visa, SISKOP2MI, licensed agency: ``legal_placeme
   with travel lures (ID-GOV: the definition of a non-procedural placement);
 * land_route_job - a job reached by a land crossing after the flight ("picked up at the
   border"), with a scam-compound role or a lure (OHCHR-2023, ID-IMIGRASI);
-* abroad_false_channel - work abroad + a false government/religious pretext or "no need to
-  register" + unrealistic pay or an unofficial channel (ID-KEPMEN260, ID-GOV).
+* religious_pretext_job - hajj-season/umrah work or a religious bonus, with unrealistic
+  pay, costs paid or an unofficial channel (ID-KEPMEN260: placement with individual employers
+  in Saudi Arabia is closed);
+* abroad_false_channel - work abroad + a government-partnership or religious pretext or "no
+  need to register", with no legal placement route named (the Gulf construction and hajj-season
+  hoaxes: ID-KEPMEN260, ID-GOV).
 """
 STRONG_FLOOR = 0.7
 RISKY_JOB_FLOOR = 0.45
@@ -160,6 +172,7 @@ class RuleResult:
     evidence_groups: int = 0
     decisive: bool = False
     strong: tuple[str, ...] = ()
+    general_statement: bool = False
 
 
 def _sigmoid(z: float) -> float:
@@ -210,7 +223,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
                 add(ind.code, spans)
         elif ind.computed == "foreign_pay":
             foreign = [a for a in ents.amounts if a.is_pay and a.currency != "IDR"]
-            if foreign:
+            if foreign or spans:
                 add(ind.code, spans + [(a.start, a.end) for a in foreign],
                     ", ".join(sorted({a.currency for a in foreign})))
         elif ind.computed == "contact":
@@ -299,12 +312,17 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     decisive = damp == 0.0 and any(by_code[c].decisive and f.spans for c, f in fired.items())
     offered = bool(contexts.get("offer_frame", 0) or contexts.get("personal_account", 0))
     strong: tuple[str, ...] = ()
-    if damp == 0.0 and offered and not warn and not legal:
+    generic = contexts.get("generic_statement", 0) and not (
+        contexts.get("personal_account", 0) or has_contact)
+    # A legal-route word does not excuse a control sign (same rule as the damping above).
+    legal_excuse = legal and groups["control"] < 0.5
+    if damp == 0.0 and offered and not warn and not legal_excuse and not generic:
         strong = strong_combinations(fired)
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
-                      evidence_groups=evidence_groups, decisive=decisive, strong=strong)
+                      evidence_groups=evidence_groups, decisive=decisive, strong=strong,
+                      general_statement=bool(generic) and not offered)
 
 
 def strong_combinations(fired: dict[str, Fired]) -> tuple[str, ...]:
@@ -328,7 +346,7 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
         s = max(s, DECISIVE_FLOOR)
     if rule.strong:
         s = max(s, STRONG_FLOOR)
-    if rule.news_frame:
+    if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s
 
