@@ -149,3 +149,10 @@ def test_pay_in_a_foreign_currency_without_an_amount() -> None:
     assert "PAY_FOREIGN_CURRENCY" in analyse("Ditawari kerja, gajinya dalam dolar").codes
     assert "PAY_FOREIGN_CURRENCY" in analyse("salary paid in USD, apply now").codes
     assert "PAY_FOREIGN_CURRENCY" not in analyse("Kurs dolar naik, harga beras juga").codes
+
+
+def test_the_result_names_the_strong_combination() -> None:
+    a = analyse("dijanjiin kerja jadi admin judi online bro, gajinya gede katanya")
+    assert a.strong == ("illegal_work",)
+    assert a.to_dict("en")["rules"]["strong"] == ["illegal_work"]
+    assert analyse("Lowongan guru SD di Bandung").to_dict()["rules"]["strong"] == []
