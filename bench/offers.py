@@ -7,8 +7,10 @@
 2. The blind sets data/offers/blind*.yaml (written after
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
-   never used for training or tuning): recall of "high" on risky texts, false "high" on the
-   legitimate look-alikes, per kind of text.
+   never used for training), in parts printed apart: "dev" (looked at while changing the
+   rules), "heldout1" (evaluated once, then used for development) and "heldout2" (never
+   looked at for tuning: the real result). Recall of "high"
+   on risky texts, false "high" on the legitimate look-alikes, per kind of text.
 4. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
    are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
 5. Perturbation flip rate (bench/offers_perturb.py): synonym swaps, slang spellings,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -112,10 +115,33 @@ def sms_check() -> dict[str, object]:
     }
 
 
-def real_check() -> dict[str, object]:
-    """The real-text set: risky recall at high (and at medium+), legitimate false high."""
+REAL_PARTS = (
+    ("dev", "dev part: looked at while changing rules"),
+    ("heldout1", "held-out part 1: evaluated once (2026-11-30), then used for development"),
+    ("heldout2", "HELD-OUT part 2: never looked at for tuning - the real result"),
+)
+
+
+def real_split(item: dict[str, object]) -> str:
+    """The part an item belongs to (data/offers/real/README.md, "Development and held-out parts").
+
+    An item's own ``split`` field wins (items added later carry it); otherwise the first 40
+    items are split by the parity of the SHA-256 of their id: even -> dev, odd -> heldout1.
+    """
+    if item.get("split") in {p for p, _ in REAL_PARTS}:
+        return str(item["split"])
+    return "dev" if int(hashlib.sha256(str(item["id"]).encode()).hexdigest(), 16) % 2 == 0 \
+        else "heldout1"
+
+
+def real_items(split: str) -> list[dict[str, object]]:
     doc = yaml.safe_load((ROOT / "data/offers/real/real.yaml").read_text("utf-8"))
-    res = [(i, analyse(i["text"])) for i in doc["items"]]
+    return [i for i in doc["items"] if real_split(i) == split]
+
+
+def real_check(split: str) -> dict[str, object]:
+    """One part of the real-text set: risky recall at high (and medium+), legitimate false high."""
+    res = [(i, analyse(str(i["text"]))) for i in real_items(split)]
     risky = [(i, a) for i, a in res if i["label"] == 1]
     legit = [(i, a) for i, a in res if i["label"] == 0]
     by_kind: dict[str, dict[str, int]] = {}
@@ -233,7 +259,7 @@ def main() -> None:
         "blind2": quality([b["text"] for b in blind2], [int(b["label"]) for b in blind2]),
         "blind3": quality([b["text"] for b in blind3], [int(b["label"]) for b in blind3]),
         "blind4": quality([b["text"] for b in blind4], [int(b["label"]) for b in blind4]),
-        "real_text": real_check(),
+        **{f"real_{part}": real_check(part) for part, _ in REAL_PARTS},
         "sms_id_2016": sms_check(),
         "robustness": robustness(
             [r["text"] for r in test if r["label"] == "1"]
@@ -251,18 +277,19 @@ def main() -> None:
         print(f"  levels      {q['levels']}")
         for e in q["errors"]:
             print(f"  ERR {json.dumps(e, ensure_ascii=False)}")
-    r = report["real_text"]
-    print("== REAL-text set (data/offers/real; never tuned on) ==")
-    print(f"  n={r['n']} risky={r['risky']} legitimate={r['legitimate']}")
-    print(f"  risky recall at high: {r['risky_recall_high']}; at medium or high: "
-          f"{r['risky_recall_medium_or_high']}")
-    print(f"  legitimate false high: {r['legitimate_false_high']} "
-          f"(rate {r['legitimate_false_high_rate']})")
-    for k, v in r["by_kind"].items():
-        print(f"  kind {k:20s} {json.dumps(v)}")
-    for it in r["items"]:
-        if (it["level"] == "high") != bool(it["label"]):
-            print(f"  ERR {json.dumps(it, ensure_ascii=False)}")
+    for part, title in REAL_PARTS:
+        r = report[f"real_{part}"]
+        print(f"== REAL-text set, {title} (data/offers/real; never trained on) ==")
+        print(f"  n={r['n']} risky={r['risky']} legitimate={r['legitimate']}")
+        print(f"  risky recall at high: {r['risky_recall_high']}; at medium or high: "
+              f"{r['risky_recall_medium_or_high']}")
+        print(f"  legitimate false high: {r['legitimate_false_high']} "
+              f"(rate {r['legitimate_false_high_rate']})")
+        for k, v in r["by_kind"].items():
+            print(f"  kind {k:20s} {json.dumps(v)}")
+        for it in r["items"]:
+            if (it["level"] == "high") != bool(it["label"]):
+                print(f"  ERR {json.dumps(it, ensure_ascii=False)}")
     s = report["sms_id_2016"]
     print("== sms-id-2016 ==")
     print(f"  by label    {s.get('by_label')}")

@@ -77,6 +77,9 @@ class _Block:
 
     def __post_init__(self) -> None:
         self.idf_coef = [i * c for i, c in zip(self.idf, self.coef, strict=True)]
+        # One lookup per n-gram in the hot path: n-gram -> (idf, idf * coef).
+        self.table: dict[str, tuple[float, float]] = {
+            g: (self.idf[j], self.idf_coef[j]) for g, j in self.vocab.items()}
 
 
 class TextModel:
@@ -94,19 +97,22 @@ class TextModel:
     @staticmethod
     def _block_score(block: _Block, grams: list[str]) -> float:
         """Dot product of the l2-normalised sublinear TF-IDF vector with the coefficients."""
-        get = block.vocab.get
-        idf = block.idf
-        wc = block.idf_coef
+        get = block.table.get
+        log = math.log
         num = 0.0
         den = 0.0
         for g, c in Counter(grams).items():
-            j = get(g)
-            if j is None:
+            e = get(g)
+            if e is None:
                 continue
-            tf = 1.0 + math.log(c) if c > 1 else 1.0
-            v = tf * idf[j]
-            den += v * v
-            num += tf * wc[j]
+            if c > 1:
+                tf = 1.0 + log(c)
+                v = tf * e[0]
+                den += v * v
+                num += tf * e[1]
+            else:  # tf = 1 (most n-grams): same sums without the multiplications
+                den += e[0] * e[0]
+                num += e[1]
         return num / math.sqrt(den) if den else 0.0
 
     def decision(self, norm_text: str) -> float:

@@ -114,6 +114,8 @@ class RulesOut(BaseModel):
     score: float
     groups: dict[str, float]
     contexts: dict[str, int]
+    strong: list[str] = Field(default_factory=list,
+                              description="strong combinations that lifted the level to high")
 
 
 class ModelOut(BaseModel):

@@ -16,12 +16,15 @@ Formula (documented in docs/offers.md):
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
    news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
    and so is a text with no destination/route, no control sign and no travel/lure signal
-   (costs paid, unrealistic pay, tourist visa, documents by chat).
+   (costs paid, unrealistic pay, tourist visa, documents by chat); so is a general statement
+   about many people or offers ("generic_statement" context) that offers no job to anyone and
+   gives no recruiter contact.
 5. Floors: a job offer naming Cambodia/Myanmar/Laos with no mitigating context is at least
    "medium" (Cambodia is not a placement country: such an offer is non-procedural); a
    DECISIVE indicator (``decisive: true`` in the catalogue: coaching to deceive immigration)
    makes the text at least "high" unless a mitigating context (news, warning, tourism, legal
-   placement) damped it.
+   placement) damped it; so does one of the ``STRONG_RULES`` combinations in a text that
+   offers or promises a job to someone (``offer_frame`` context or a personal account).
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -70,6 +73,63 @@ WARNING_FRAME_CUES = 2
 "jangan kirim", "hati-hati", "beware"...), and no recruiter contact (phone, WhatsApp,
 Telegram) reads as news or a warning ABOUT offers: capped below high."""
 RISKY_DEST = {"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS"}
+SCAM_HUBS = frozenset(RISKY_DEST | {"DEST_PHILIPPINES_HUB"})
+ABROAD = frozenset({"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS", "DEST_PHILIPPINES_HUB",
+                    "DEST_DUBAI_TRANSFER", "DEST_GULF", "DEST_ABROAD_VAGUE", "ROUTE_TRANSIT",
+                    "ROUTE_LAND_BORDER", "PAY_FOREIGN_CURRENCY"})
+UNOFFICIAL = frozenset({"PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
+                        "PROC_FEE_DEMANDED"})
+STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
+    # name: every (codes, needs evidence in the text) slot must have one fired code
+    "illegal_work": ((frozenset({"JOB_GAMBLING_SCAM"}), True),),
+    "scam_hub_job": ((SCAM_HUBS, True),),
+    "passport_held": ((frozenset({"CONTROL_PASSPORT_HELD"}), True),),
+    "tourist_visa_work": ((frozenset({"PROC_TOURIST_VISA"}), True),
+                          (frozenset({"JOB_SCAM_ROLE", "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO",
+                                      "LURE_HIGH_PAY", "LURE_COSTS_PAID"}), False)),
+    "abroad_costs_paid": ((ABROAD, True), (frozenset({"LURE_COSTS_PAID"}), True),
+                          (UNOFFICIAL | {"LURE_HIGH_PAY"}, False)),
+    "skip_official": ((frozenset({"PROC_SKIP_OFFICIAL"}), True),
+                      (ABROAD | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_FAST_DEPARTURE"}, True)),
+    "land_route_job": ((frozenset({"ROUTE_LAND_BORDER"}), True),
+                       (frozenset({"JOB_SCAM_ROLE", "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO",
+                                   "LURE_HIGH_PAY", "LURE_COSTS_PAID"}), True)),
+    "religious_pretext_job": ((frozenset({"LURE_RELIGIOUS_PRETEXT"}), True),
+                              (UNOFFICIAL | {"LURE_HIGH_PAY", "LURE_COSTS_PAID"}, False)),
+    "abroad_false_channel": ((ABROAD, True),
+                             (frozenset({"PROC_GOV_CLAIM", "LURE_RELIGIOUS_PRETEXT",
+                                         "PROC_SKIP_OFFICIAL"}), True)),
+}
+"""Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
+promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
+no mitigating context, gives the reader no warning or advice (``warning_advice``), names
+no legal placement route (work visa, SISKOP2MI, licensed agency: ``legal_placement``; this
+does not excuse a control sign such as a passport taken) and is
+not a general statement about many people or offers (``generic_statement``: "many were
+promised...", "job offers with high salaries are...", "there is never a job offer in...")
+unless it is a personal account or gives a recruiter's contact, lifts the score to
+``STRONG_FLOOR`` ("high"):
+
+* illegal_work - a job in online gambling/casinos/"scam" work (a crime in Indonesia; the
+  main route into scam compounds: UNODC-2024, OHCHR-2023);
+* scam_hub_job - a job in Cambodia/Myanmar/Laos or a known hub (not placement countries:
+  the offer is non-procedural by definition, ID-GOV);
+* passport_held - the passport is to be handed over (ILO-FL);
+* tourist_visa_work - work on a tourist/visit visa (INTERPOL-2023, ID-GOV);
+* abroad_costs_paid - work abroad + costs paid by the "company" + unrealistic pay or an
+  unofficial channel (ID-GOV; the debt-bondage pattern, ILO-FL);
+* skip_official - told not to register with the labour office/SISKOP2MI, for a job abroad or
+  with travel lures (ID-GOV: the definition of a non-procedural placement);
+* land_route_job - a job reached by a land crossing after the flight ("picked up at the
+  border"), with a scam-compound role or a lure (OHCHR-2023, ID-IMIGRASI);
+* religious_pretext_job - hajj-season/umrah work or a religious bonus, with unrealistic
+  pay, costs paid or an unofficial channel (ID-KEPMEN260: placement with individual employers
+  in Saudi Arabia is closed);
+* abroad_false_channel - work abroad + a government-partnership or religious pretext or "no
+  need to register", with no legal placement route named (the Gulf construction and hajj-season
+  hoaxes: ID-KEPMEN260, ID-GOV).
+"""
+STRONG_FLOOR = 0.7
 RISKY_JOB_FLOOR = 0.45
 """A job offer naming Cambodia/Myanmar/Laos is at least medium: Cambodia is not a placement
 country for Indonesian workers, so such an offer is non-procedural (ID-GOV)."""
@@ -111,6 +171,8 @@ class RuleResult:
     risky_job: bool = False
     evidence_groups: int = 0
     decisive: bool = False
+    strong: tuple[str, ...] = ()
+    general_statement: bool = False
 
 
 def _sigmoid(z: float) -> float:
@@ -161,7 +223,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
                 add(ind.code, spans)
         elif ind.computed == "foreign_pay":
             foreign = [a for a in ents.amounts if a.is_pay and a.currency != "IDR"]
-            if foreign:
+            if foreign or spans:
                 add(ind.code, spans + [(a.start, a.end) for a in foreign],
                     ", ".join(sorted({a.currency for a in foreign})))
         elif ind.computed == "contact":
@@ -248,10 +310,27 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     # Groups backed by evidence in the text (absence-based signals do not count).
     evidence_groups = len({by_code[c].group for c, f in fired.items() if f.spans})
     decisive = damp == 0.0 and any(by_code[c].decisive and f.spans for c, f in fired.items())
+    offered = bool(contexts.get("offer_frame", 0) or contexts.get("personal_account", 0))
+    strong: tuple[str, ...] = ()
+    generic = contexts.get("generic_statement", 0) and not (
+        contexts.get("personal_account", 0) or has_contact)
+    # A legal-route word does not excuse a control sign (same rule as the damping above).
+    legal_excuse = legal and groups["control"] < 0.5
+    if damp == 0.0 and offered and not warn and not legal_excuse and not generic:
+        strong = strong_combinations(fired)
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
-                      evidence_groups=evidence_groups, decisive=decisive)
+                      evidence_groups=evidence_groups, decisive=decisive, strong=strong,
+                      general_statement=bool(generic) and not offered)
+
+
+def strong_combinations(fired: dict[str, Fired]) -> tuple[str, ...]:
+    """Names of the ``STRONG_RULES`` the fired indicators satisfy (monotone in ``fired``)."""
+    with_evidence = {c for c, f in fired.items() if f.spans}
+    return tuple(name for name, slots in STRONG_RULES.items()
+                 if all(codes & (with_evidence if need else fired.keys())
+                        for codes, need in slots))
 
 
 def fuse(rule: RuleResult, p_model: float | None) -> float:
@@ -265,7 +344,9 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
         s = max(s, RISKY_JOB_FLOOR)
     if rule.decisive:
         s = max(s, DECISIVE_FLOOR)
-    if rule.news_frame:
+    if rule.strong:
+        s = max(s, STRONG_FLOOR)
+    if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s
 
