@@ -5,7 +5,7 @@ from waspada.platform.i18n import N_
 
 CAPABILITY = Capability(
     name="platform",
-    web=("waspada.platform.pages", "waspada.platform.api"),
+    web=("waspada.platform.pages", "waspada.platform.admin_pages", "waspada.platform.api"),
     cli=(CliGroup("db", "waspada.platform.cli:db_app"),
          CliGroup("demo", "waspada.platform.cli:demo_app"),
          CliGroup("users", "waspada.platform.cli:users_app"),
