@@ -11,4 +11,6 @@ CAPABILITY = Capability(
     nav=(Nav("/cek-lowongan", N_("Check a job offer"), "offers.check"),
          Nav("/offers/scan", N_("Bulk offer scan"), "offers.scan")),
     actions=("offers.check", "offers.scan", "agencies.manage"),
+    home=("waspada.offers.work:home",),
+    objects=(("offer_report", "waspada.offers.work:report_refs"),),
 )

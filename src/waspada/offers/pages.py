@@ -97,7 +97,7 @@ def report_submit(request: Request, data: Annotated[ReportIn, Form()], db: DB) -
 
 def _scan_page(request: Request, db: DB, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
-    seen = service.overview(db)
+    seen = service.overview(db, request.query_params.get("reports") or None)
     return render(request, "offers/scan.html",
                   {"scans": seen.scans, "reports": seen.reports,
                    "agency_count": seen.agency_count,

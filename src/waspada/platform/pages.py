@@ -10,7 +10,7 @@ from fastapi import Form as FormModel
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from waspada.platform.db import utcnow
+from waspada.platform import home as work_home
 from waspada.platform.deps import DB, SESSION_COOKIE, Form, client_ip, current_user, public, require
 from waspada.platform.domain import DomainError
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with, with_session
@@ -21,7 +21,6 @@ from waspada.platform.security import service
 from waspada.platform.security.models import User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import (
-    AuditFilter,
     LoginIn,
     PasswordChangeIn,
     TokenIn,
@@ -29,7 +28,7 @@ from waspada.platform.security.schemas import (
 )
 from waspada.platform.settings import get_settings
 from waspada.platform.templating import render
-from waspada.platform.types import IdPath, PageQuery
+from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 #: kept under this name for the tests that reset it
@@ -105,8 +104,10 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
 
 
 @router.get("/")
-def home(request: Request, principal: Principal = Depends(require("dashboard.view"))) -> Response:
-    return render(request, "home.html")
+def home(request: Request, db: DB,
+         principal: Principal = Depends(require("dashboard.view"))) -> Response:
+    """The signed-in home page: the role's work queues (``platform/home.py``)."""
+    return render(request, "home.html", {"widgets": work_home.collect(db, principal)})
 
 
 # -- own account -----------------------------------------------------------------------------
@@ -212,30 +213,3 @@ def account_totp_disable(db: DB,
                          principal: Principal = Depends(require("account.self"))) -> Response:
     service.disable_totp(db, principal)
     return RedirectResponse("/account", status_code=303)
-
-
-# -- audit trail ------------------------------------------------------------------------------
-
-PAGE_SIZE = 50
-
-
-def _audit_refused(request: Request, refused: Refused) -> Response:
-    """A refused filter or page number: an error page naming the problem (422, as any invalid
-    request)."""
-    return render(request, "error.html", {"status": 422, "code": "invalid_input",
-                                          "message": refused.message}, status_code=422)
-
-
-@router.get("/audit")
-@reshow_with(_audit_refused, AuditFilter)
-def audit_page(request: Request, db: DB, action: str = "", actor: str = "",
-               object_type: str = "", day_from: str = "", day_to: str = "",
-               page: PageQuery = 1,
-               principal: Principal = Depends(require("audit.read"))) -> Response:
-    filters = {"action": action, "actor": actor, "object_type": object_type,
-               "day_from": day_from, "day_to": day_to}
-    chosen = form_input(AuditFilter, filters)  # refused: an error page in the user's language
-    result = service.read_audit(db, principal, chosen, page=page, page_size=PAGE_SIZE)
-    return render(request, "audit.html", {"rows": result.rows, "total": result.total,
-                                          "page": result.page, "pages": result.pages,
-                                          "filters": filters, "now": utcnow()})

@@ -76,6 +76,7 @@ class AuditFilter(BaseModel):
     action: str = Field(default="", max_length=64)
     actor: str = Field(default="", max_length=USERNAME_MAX)
     object_type: str = Field(default="", max_length=64)
+    object_id: str = Field(default="", max_length=64)
     day_from: str = Field(default="", max_length=10)
     day_to: str = Field(default="", max_length=10)
 

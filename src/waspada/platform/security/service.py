@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 from sqlalchemy import Select, func, select
@@ -39,7 +40,7 @@ from waspada.platform.security.schemas import (
     UserIn,
 )
 from waspada.platform.settings import get_settings
-from waspada.platform.timezones import is_valid_zone
+from waspada.platform.timezones import DEFAULT_ZONE, is_valid_zone
 
 login_limiter = RateLimiter(limit=get_settings().login_ip_attempts_per_5min, window=300)
 
@@ -417,16 +418,18 @@ def add_unit(db: Session, principal: Principal, data: UnitIn) -> Unit:
 
 # -- audit trail ---------------------------------------------------------------------------------
 
-def _day(value: str) -> datetime | None:
+def _day(value: str, zone: str | None = None) -> datetime | None:
+    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC."""
     if not value:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 
-def audit_query(filters: AuditFilter) -> Select[Any]:
+def audit_query(filters: AuditFilter, zone: str | None = None) -> Select[Any]:
     entry = audit.AuditEntry
     stmt = select(entry)
     if filters.action:
@@ -435,7 +438,9 @@ def audit_query(filters: AuditFilter) -> Select[Any]:
         stmt = stmt.where(entry.actor == filters.actor.strip().lower())
     if filters.object_type:
         stmt = stmt.where(entry.object_type == filters.object_type.strip())
-    start, end = _day(filters.day_from), _day(filters.day_to)
+    if filters.object_id:
+        stmt = stmt.where(entry.object_id == filters.object_id.strip())
+    start, end = _day(filters.day_from, zone), _day(filters.day_to, zone)
     if start:
         stmt = stmt.where(entry.created_at >= start)
     if end:
@@ -452,9 +457,10 @@ class AuditPage:
 
 
 def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page: int = 1,
-               page_size: int = 50, count: bool = True) -> AuditPage:
-    """Newest entries first; reading the trail is itself audited (same transaction)."""
-    stmt = audit_query(filters)
+               page_size: int = 50, count: bool = True, zone: str | None = None) -> AuditPage:
+    """Newest entries first; reading the trail is itself audited (same transaction). Days
+    are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given)."""
+    stmt = audit_query(filters, zone)
     total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
     pages = max(1, math.ceil(total / page_size)) if count else 1
     page = min(max(page, 1), pages) if count else max(page, 1)
