@@ -20,9 +20,10 @@ from waspada.cases import visibility
 from waspada.cases.models import Case, Person
 from waspada.cases.store.access import groups, visible_cases_stmt
 from waspada.cases.store.views import CaseFilters, _filtered
+from waspada.cases.workflow import load_workflow
 from waspada.matching.features import name_similarity
 from waspada.platform.db import utcnow
-from waspada.platform.i18n import N_
+from waspada.platform.i18n import N_, gettext
 from waspada.platform.search import phone_key
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.work import ObjectRef, SearchHit, SearchQuery, Widget, WidgetLine
@@ -62,7 +63,10 @@ def home(db: Session, principal: Principal) -> list[Widget]:
         lines: tuple[WidgetLine, ...] = ()
         if count:
             stmt = _filtered(visible_cases_stmt(principal), filters, now)
-            lines = tuple(WidgetLine(c.reference, f"/cases/{c.id}", c.status)
+            states = load_workflow().states
+            lines = tuple(WidgetLine(c.reference, f"/cases/{c.id}",
+                                     gettext(states[c.status].label) if c.status in states
+                                     else c.status)
                           for c in db.scalars(stmt.order_by(Case.id.desc()).limit(3)))
         widgets.append(Widget(key=f"cases.{key}", title=title, count=count, href=href,
                               level=level if count else "ok", lines=lines, order=order))

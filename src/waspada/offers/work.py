@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waspada.offers import bulk, store
-from waspada.platform.i18n import N_
+from waspada.offers.score import LEVEL_LABELS
+from waspada.platform.i18n import N_, current_language
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.work import ObjectRef, Widget, WidgetLine
 
@@ -20,7 +21,9 @@ def home(db: Session, principal: Principal) -> list[Widget]:
         return []
     new = db.scalar(select(func.count()).select_from(store.OfferReport)
                     .where(store.OfferReport.status == "new")) or 0
-    lines = tuple(WidgetLine(f"#{r.id}", f"/offers/reports/{r.id}", r.level) for r in
+    lang = 1 if current_language.get() == "en" else 0
+    lines = tuple(WidgetLine(f"#{r.id}", f"/offers/reports/{r.id}",
+                             LEVEL_LABELS.get(r.level, (r.level, r.level))[lang]) for r in
                   db.scalars(select(store.OfferReport).where(store.OfferReport.status == "new")
                              .order_by(store.OfferReport.id.desc()).limit(3))) if new else ()
     widgets = [Widget(key="offers.reports", title=N_("New offer reports from the public"),

@@ -135,6 +135,35 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 
 
+#: object types of audit entries
+OBJECT_LABELS: dict[str, str] = {
+    "case": N_("Case"), "case_person": N_("Person in a case"),
+    "case_organisation": N_("Partner organisation"), "screening": N_("Screening"),
+    "screening_decision": N_("Screening decision"), "screening_person": N_("Traveller"),
+    "watchlist": N_("Watchlist"), "watchlist_entry": N_("Watchlist entry"),
+    "dedupe_run": N_("Duplicate search"), "dedupe_cluster": N_("Duplicate cluster"),
+    "offer": N_("Job offer"), "offer_report": N_("Offer report"), "offer_scan": N_("Bulk scan"),
+    "offer_agency": N_("Agency registry"), "document": N_("Travel document"),
+    "statistics": N_("Statistics"), "user": N_("User"), "unit": N_("Unit"),
+    "api_token": N_("API token"), "audit": N_("Audit trail"), "search": N_("Search"),
+}
+
+#: how the actor acted
+VIA_LABELS: dict[str, str] = {
+    "session": N_("browser"), "token": N_("API token"), "cli": N_("command line"),
+}
+
+
+def object_label(object_type: str | None) -> str:
+    label = OBJECT_LABELS.get(object_type or "")
+    return gettext(label) if label else (object_type or "")
+
+
+def via_label(via: str) -> str:
+    label = VIA_LABELS.get(via)
+    return gettext(label) if label else via
+
+
 def audit_label(action: str) -> str:
     """The action in the current language; an action without a label shows its code."""
     label = AUDIT_LABELS.get(action)

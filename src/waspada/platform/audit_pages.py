@@ -9,7 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from waspada.platform import audit_trail
-from waspada.platform.action_labels import AUDIT_LABELS, audit_label, outcome_label
+from waspada.platform.action_labels import (
+    AUDIT_LABELS,
+    audit_label,
+    object_label,
+    outcome_label,
+    via_label,
+)
 from waspada.platform.deps import DB, require
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with
 from waspada.platform.i18n import gettext as _
@@ -58,6 +64,7 @@ def _page(request: Request, db: DB, principal: Principal, filters: dict[str, str
         "pages": result.pages, "filters": filters, "query": urlencode(used),
         "refs": audit_trail.object_refs(db, result.rows), "actions": _action_choices(),
         "object_types": OBJECT_TYPES, "audit_label": audit_label,
+        "object_label": object_label, "via_label": via_label,
         "outcome_label": outcome_label, "details": audit_trail.detail_items, "check": check})
 
 

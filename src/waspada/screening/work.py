@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from waspada.matching.features import name_similarity
 from waspada.matching.records import PersonRecord
-from waspada.platform.i18n import N_
+from waspada.platform.i18n import N_, gettext
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.timezones import zone_of
 from waspada.platform.work import ObjectRef, SearchHit, SearchQuery, Widget, WidgetLine
 from waspada.screening import persons
+from waspada.screening.assess import LEVEL_LABELS
 from waspada.screening.service import unit_scope
 from waspada.screening.store import Screening, ScreeningApproval, ScreeningDecision
 
@@ -87,7 +88,8 @@ def home(db: Session, principal: Principal) -> list[Widget]:
     widgets = []
     for order, (name, title) in enumerate(QUEUES.items(), start=10):
         count = _count(db, principal, name, user)
-        lines = tuple(WidgetLine(s.record_no, f"/screenings/{s.id}", s.level)
+        lines = tuple(WidgetLine(s.record_no, f"/screenings/{s.id}",
+                                 gettext(LEVEL_LABELS.get(s.level, s.level)))
                       for s in queue(db, principal, name, user, limit=3)) if count else ()
         level = "info" if name == "today" else ("warn" if count else "ok")
         widgets.append(Widget(key=f"screening.{name}", title=title, count=count,
