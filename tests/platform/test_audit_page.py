@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import csrf_headers
+from tests.platform.test_i18n_and_demo import SAME_IN_INDONESIAN
 from waspada.platform import audit
-from waspada.platform.action_labels import AUDIT_LABELS, POLICY_LABELS
+from waspada.platform.action_labels import AUDIT_LABELS, OBJECT_LABELS, POLICY_LABELS
 from waspada.platform.db import session_scope
 from waspada.platform.i18n import translate
 from waspada.platform.security.policy import POLICY
@@ -36,8 +37,12 @@ def test_every_action_has_a_readable_indonesian_name() -> None:
     recorded = _recorded_actions()
     assert len(recorded) > 50
     assert recorded <= set(AUDIT_LABELS), sorted(recorded - set(AUDIT_LABELS))
-    for label in [*POLICY_LABELS.values(), *AUDIT_LABELS.values()]:
-        assert translate(label, "id") != label, label
+    object_types: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        object_types.update(re.findall(r'object_type="([a-z_]+)"', path.read_text("utf-8")))
+    assert object_types <= set(OBJECT_LABELS), sorted(object_types - set(OBJECT_LABELS))
+    for label in [*POLICY_LABELS.values(), *AUDIT_LABELS.values(), *OBJECT_LABELS.values()]:
+        assert translate(label, "id") != label or label in SAME_IN_INDONESIAN, label
 
 
 def _case_viewed(role_clients: dict[str, TestClient]) -> tuple[int, str]:

@@ -162,6 +162,8 @@ def test_edit_role_and_unit_from_the_list(role_clients: dict[str, TestClient]) -
     target = _new_user("ua.edit", role="analyst")
     with session_scope() as session:
         malang = session.scalar(select(Unit.id).where(Unit.name == "Kanim Kelas I Malang"))
+    page = admin.get(f"/admin/users/{target}").text
+    assert "Memindai lowongan kerja secara massal" in page.split('id="abilities"')[1]
     asked = admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin),
                        data={"role": "passport_officer", "unit_id": str(malang)})
     assert asked.status_code == 200 and "Mohon konfirmasi" in asked.text

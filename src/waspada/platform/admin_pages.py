@@ -16,12 +16,13 @@ from fastapi import Form as FormModel
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from waspada.platform.action_labels import policy_label
 from waspada.platform.deps import DB, Form, require
 from waspada.platform.domain import DomainError
 from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security import service
-from waspada.platform.security.policy import Principal
+from waspada.platform.security.policy import POLICY, Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.security.schemas import UnitIn, UserEditIn, UserIn
 from waspada.platform.templating import render
@@ -77,9 +78,11 @@ def admin_users_add(request: Request, db: DB, data: Annotated[UserIn, FormModel(
 
 def _user_page(request: Request, db: Session, user_id: int, *, status: int = 200,
                **extra: object) -> Response:
+    row = service.get_user(db, user_id)
+    abilities = [policy_label(action) for action, roles in POLICY.items() if row.role in roles]
     return render(request, "admin_user.html",
-                  {"row": service.get_user(db, user_id), "units": service.list_units(db),
-                   "roles": list(Role), **extra},
+                  {"row": row, "units": service.list_units(db), "roles": list(Role),
+                   "abilities": abilities, **extra},
                   status_code=400 if extra.get("error") else status)
 
 
