@@ -51,6 +51,12 @@ def test_a_misspelt_name_finds_the_screening_of_the_own_unit_only(
     assert not any(ref.startswith("BAP/TPI") for ref in _refs(malang.text))
 
 
+def test_a_first_name_alone_finds_everyone_of_that_name(
+        role_clients: dict[str, TestClient]) -> None:
+    found = _refs(_search(role_clients["checkpoint_officer"], "Budi").text)
+    assert {"BAP/TPI-SOEKARNO-HATTA/2026/0000005", "BAP/TPI-SOEKARNO-HATTA/2026/0000012"} <= found
+
+
 def test_no_leak_across_units_by_nik(role_clients: dict[str, TestClient]) -> None:
     tpi = _refs(_search(role_clients["checkpoint_officer"], SITI_NIK).text)
     malang = _refs(_search(role_clients["passport_officer"], SITI_NIK).text)

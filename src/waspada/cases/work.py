@@ -21,7 +21,7 @@ from waspada.cases.models import Case, Person
 from waspada.cases.store.access import groups, visible_cases_stmt
 from waspada.cases.store.views import CaseFilters, _filtered
 from waspada.cases.workflow import load_workflow
-from waspada.matching.features import name_similarity
+from waspada.matching.namesearch import name_match
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_, gettext
 from waspada.platform.search import phone_key
@@ -42,7 +42,6 @@ QUEUES: tuple[tuple[str, str, CaseFilters, str, str], ...] = (
 #: with the matching engine's name comparison; the case register is small next to the
 #: watchlist, which has its own index)
 SCAN_LIMIT = 20_000
-NAME_MIN = 0.8
 
 
 def _count(db: Session, principal: Principal, filters: CaseFilters, now: datetime) -> int:
@@ -119,8 +118,8 @@ def search(db: Session, principal: Principal, query: SearchQuery) -> list[Search
     elif query.kind == "name":
         for person, case in db.execute(people.where(Person.full_name.is_not(None))
                                        .limit(SCAN_LIMIT)):
-            score = name_similarity(query.text, person.full_name or "")
-            if score >= NAME_MIN and score > (hits[case.id].score if case.id in hits else 0):
+            score = name_match(query.text, person.full_name or "")
+            if score > 0 and score > (hits[case.id].score if case.id in hits else 0):
                 hits[case.id] = _hit(case, person, score, "name")
     return sorted(hits.values(), key=lambda h: -h.score)[:query.limit]
 

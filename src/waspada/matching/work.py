@@ -12,14 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waspada.matching import store
-from waspada.matching.features import name_similarity
+from waspada.matching.namesearch import name_match
 from waspada.matching.records import PersonRecord
 from waspada.platform.i18n import N_
 from waspada.platform.search import phone_key
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.work import ObjectRef, SearchHit, SearchQuery, Widget, WidgetLine
 
-NAME_MIN = 0.8
 PHONE_SCAN_LIMIT = 50_000
 
 
@@ -67,12 +66,12 @@ def search(db: Session, principal: Principal, query: SearchQuery) -> list[Search
     if query.kind != "name":
         return []
     matches = store.watchlist_index(db).search(PersonRecord(record_id="q", full_name=query.text),
-                                               top=100, threshold=0.2, explain=False)
+                                               top=100, threshold=0.0, explain=False)
     scores = {}
     for m in matches:
         name = m.record.full_name if m.record else ""
-        similarity = name_similarity(query.text, name) if name else 0.0
-        if similarity >= NAME_MIN:
+        similarity = name_match(query.text, name)
+        if similarity > 0:
             scores[m.record_id] = similarity
     entries = store.entry_details(db, list(scores))
     hits = [_hit(entries[rid], score, "name") for rid, score in scores.items()

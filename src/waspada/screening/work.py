@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from waspada.matching.features import name_similarity
+from waspada.matching.namesearch import name_match
 from waspada.matching.records import PersonRecord
 from waspada.platform.i18n import N_, gettext
 from waspada.platform.security.policy import Principal, allowed
@@ -31,8 +31,6 @@ QUEUES: dict[str, str] = {
     "flagged": N_("Travellers flagged in the last 7 days"),
 }
 FLAG_DAYS = 7
-#: a name search keeps candidates at least this similar by the matching engine's comparison
-NAME_MIN = 0.8
 
 
 def _scoped(stmt: Select[tuple[Screening]], principal: Principal) -> Select[tuple[Screening]]:
@@ -121,11 +119,11 @@ def search(db: Session, principal: Principal, query: SearchQuery) -> list[Search
     elif query.kind == "name":
         index = persons.PERSONS.sync(db)
         matches = index.search(PersonRecord(record_id="q", full_name=query.text), top=200,
-                               threshold=0.2, explain=False)
+                               threshold=0.0, explain=False)
         for m in matches:
             name = m.record.full_name if m.record else ""
-            similarity = name_similarity(query.text, name) if name else 0.0
-            if similarity >= NAME_MIN:
+            similarity = name_match(query.text, name)
+            if similarity > 0:
                 scores[int(m.record_id)] = similarity
         if not scores:
             return []
