@@ -30,15 +30,14 @@ def home(db: Session, principal: Principal) -> list[Widget]:
                       count=new, href="/offers/scan?reports=new#reports",
                       level="warn" if new else "ok", lines=lines, order=30)]
     latest = db.scalar(select(store.OfferScan).order_by(store.OfferScan.id.desc()).limit(1))
-    if latest is not None:
-        results = [json.loads(line) for line in latest.results_jsonl.splitlines() if line]
-        recurring = [c for c in bulk.aggregate_contacts(results) if c["count"] >= 2]
-        widgets.append(Widget(
-            key="offers.contacts", title=N_("Contacts recurring in the latest bulk scan"),
-            count=len(recurring), href=f"/offers/scan/{latest.id}/contacts.csv",
-            level="warn" if recurring else "ok", order=35,
-            lines=tuple(WidgetLine(str(c["value"]), None, str(c["count"]))
-                        for c in recurring[:3])))
+    results = ([json.loads(line) for line in latest.results_jsonl.splitlines() if line]
+               if latest is not None else [])
+    recurring = [c for c in bulk.aggregate_contacts(results) if c["count"] >= 2]
+    widgets.append(Widget(
+        key="offers.contacts", title=N_("Contacts recurring in the latest bulk scan"),
+        count=len(recurring), order=35, level="warn" if recurring else "ok",
+        href=f"/offers/scan/{latest.id}/contacts.csv" if latest is not None else "/offers/scan",
+        lines=tuple(WidgetLine(str(c["value"]), None, str(c["count"])) for c in recurring[:3])))
     return widgets
 
 
