@@ -85,17 +85,22 @@ def test_platform_operations_audit_in_the_same_transaction(app, watch: AuditWatc
         client.post("/account/totp/confirm", headers=headers,
                     data={"secret": secret, "code": pyotp.TOTP(secret).now()})
         client.post("/account/totp/disable", headers=headers)
+        client.post("/admin/units", data={"name": "Unit Pantau", "kind": "other"},
+                    headers=headers)
         assert client.post("/admin/users", headers=headers, data={
-            "username": "watch.new", "role": "auditor", "unit": "Unit Uji Watch",
+            "username": "watch.new", "role": "auditor", "unit": "Unit Pantau",
             "password": PASSWORD}, follow_redirects=False).status_code == 303
         with session_scope() as session:
             new_id = session.scalar(select(User.id).where(User.username == "watch.new"))
-        client.post(f"/admin/users/{new_id}/active", data={"active": "0"}, headers=headers)
-        client.post("/admin/units", data={"name": "Unit Pantau", "kind": "other"},
+        client.post(f"/admin/users/{new_id}/active", data={"active": "0", "confirmed": "1"},
+                    headers=headers)
+        client.post(f"/admin/users/{new_id}/edit", data={"role": "analyst", "unit_id": "1",
+                                                         "confirmed": "1"}, headers=headers)
+        client.post(f"/admin/users/{new_id}/password", data={"confirmed": "1"},
                     headers=headers)
         client.post("/logout", headers=headers)
         assert runner.invoke(cli_app, ["users", "add", "watch.cli", "--role", "analyst",
-                                       "--unit", "Unit Uji", "--password-stdin"],
+                                       "--unit", "Unit Uji", "--password-stdin", "--create-unit"],
                              input=PASSWORD + "\n").exit_code == 0
         assert runner.invoke(cli_app, ["users", "token", "watch.cli"]).exit_code == 0
         assert runner.invoke(cli_app, ["users", "disable", "watch.cli"]).exit_code == 0
@@ -103,7 +108,7 @@ def test_platform_operations_audit_in_the_same_transaction(app, watch: AuditWatc
         assert runner.invoke(cli_app, ["users", "set-role", "watch.cli", "--role",
                                        "auditor"]).exit_code == 0
         assert runner.invoke(cli_app, ["users", "set-unit", "watch.cli", "--unit",
-                                       "Unit Pantau Dua"]).exit_code == 0
+                                       "Unit Pantau Dua", "--create-unit"]).exit_code == 0
         assert runner.invoke(cli_app, ["users", "reset-password", "watch.cli",
                                        "--password-stdin"], input="Baru-sekali-456\n"
                              ).exit_code == 0

@@ -40,7 +40,7 @@ def test_demo_load_is_idempotent() -> None:
 
 def test_users_add_list_token_disable() -> None:
     result = runner.invoke(app, ["users", "add", "cli.uji", "--role", "checkpoint_officer",
-                                 "--unit", "TPI Kualanamu", "--password-stdin"],
+                                 "--unit", "TPI Kualanamu", "--password-stdin", "--create-unit"],
                            input="Sangat-rahasia-123\n")
     assert result.exit_code == 0, result.output
     listed = runner.invoke(app, ["users", "list"])

@@ -92,7 +92,8 @@ def test_cli_user_commands_are_not_kept_without_their_audit_entry(
     runner = CliRunner()
     monkeypatch.setattr(audit, "_take_chain_lock", _crash)
     result = runner.invoke(cli_app, ["users", "add", "svc.cli", "--role", "analyst", "--unit",
-                                     "Unit Uji", "--password-stdin"], input=PASSWORD + "\n")
+                                     "Unit Uji", "--password-stdin", "--create-unit"],
+                           input=PASSWORD + "\n")
     assert result.exit_code != 0
     with session_scope() as session:
         assert session.scalar(select(func.count()).select_from(User)
@@ -115,7 +116,7 @@ def test_cli_enable_and_clear_errors() -> None:
     assert missing.exit_code == 2 and "no user named 'nobody.here'" in missing.output
     long_name = runner.invoke(cli_app, ["users", "add", "svc.long", "--role", "analyst",
                                         "--unit", "U", "--full-name", "x" * 201,
-                                        "--password-stdin"], input=PASSWORD + "\n")
+                                        "--password-stdin", "--create-unit"], input=PASSWORD + "\n")
     assert long_name.exit_code == 2 and "at most 200 characters" in long_name.output
     assert "Traceback" not in long_name.output
 
@@ -125,10 +126,11 @@ def test_over_long_full_name_is_a_clear_error_and_the_form_comes_back_filled(
     admin = role_clients["admin"]
     page = admin.post("/admin/users", data={
         "username": "svc.panjang", "full_name": "N" * 250, "role": "auditor",
-        "unit": "Unit Uji Panjang", "password": PASSWORD}, headers=csrf_headers(admin))
+        "unit": "TPI Kualanamu", "password": PASSWORD}, headers=csrf_headers(admin))
     assert page.status_code == 400
     assert "terlalu panjang: paling banyak 200 karakter" in page.text
-    assert 'value="svc.panjang"' in page.text and 'value="Unit Uji Panjang"' in page.text
+    assert 'value="svc.panjang"' in page.text
+    assert '<option value="TPI Kualanamu" selected>' in page.text
     assert '<option value="auditor" selected>' in page.text
     with session_scope() as session:
         # before, the name was silently cut to 200 characters and the user created
@@ -158,7 +160,7 @@ def test_cli_set_role_set_unit_and_reset_password(client: TestClient) -> None:
     bad = runner.invoke(cli_app, ["users", "set-role", "svc.admin.ops", "--role", "boss"])
     assert bad.exit_code == 2 and "unknown role 'boss'" in bad.output
     moved = runner.invoke(cli_app, ["users", "set-unit", "svc.admin.ops", "--unit",
-                                    "TPI Pindahan"])
+                                    "TPI Pindahan", "--create-unit"])
     assert moved.exit_code == 0 and "TPI Pindahan" in moved.output
     weak = runner.invoke(cli_app, ["users", "reset-password", "svc.admin.ops",
                                    "--password-stdin"], input="short\n")

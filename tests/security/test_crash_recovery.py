@@ -136,9 +136,9 @@ def test_kill_9_during_concurrent_writes_loses_no_acknowledged_or_unaudited_writ
     env.pop("WASPADA_AUDIT_KEY", None)
     _cli(env, "db", "upgrade")
     _cli(env, "users", "add", "crash.officer", "--role", "checkpoint_officer",
-         "--unit", "TPI Uji Crash", "--password-stdin", stdin="Crash-test-pass-2026\n")
+         "--unit", "TPI Uji Crash", "--password-stdin", "--create-unit", stdin="Crash-test-pass-2026\n")
     _cli(env, "users", "add", "crash.analyst", "--role", "analyst",
-         "--unit", "Intelijen Uji Crash", "--password-stdin", stdin="Crash-test-pass-2026\n")
+         "--unit", "Intelijen Uji Crash", "--password-stdin", "--create-unit", stdin="Crash-test-pass-2026\n")
     officer = _cli(env, "users", "token", "crash.officer").strip()
     analyst = _cli(env, "users", "token", "crash.analyst").strip()
 

@@ -401,6 +401,13 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         "/dedupe/clusters/{cluster_id}/decide", {"decision": "confirmed"})),
     ("POST", "/admin/users/{user_id}/active"): (NATIONAL, _form(
         "/admin/users/{user_id}/active", {"active": "1"})),
+    # one user's administration page; a role change and a password reset answer with the
+    # confirmation page first (nothing written without confirmed=1)
+    ("GET", "/admin/users/{user_id}"): (NATIONAL, _get("/admin/users/{user_id}")),
+    ("POST", "/admin/users/{user_id}/edit"): (NATIONAL, _form(
+        "/admin/users/{user_id}/edit", {"role": "auditor", "unit_id": "{unit_id}"})),
+    ("POST", "/admin/users/{user_id}/password"): (NATIONAL, _form(
+        "/admin/users/{user_id}/password")),
     # a personal API token: only its owner may revoke it (the answer is always the account page)
     ("POST", "/account/tokens/{token_id}/revoke"): (OWNER, _form(
         "/account/tokens/{token_id}/revoke")),

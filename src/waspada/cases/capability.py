@@ -19,4 +19,7 @@ CAPABILITY = Capability(
              "cases.attachments", "cases.refer", "cases.referral_respond",
              "cases.consent_override", "cases.merge", "cases.stats", "cases.export",
              "cases.subject_export", "cases.retention", "cases.organisations"),
+    home=("waspada.cases.work:home",),
+    search="waspada.cases.work:search",
+    objects=(("case", "waspada.cases.work:audit_refs"),),
 )

@@ -129,15 +129,20 @@ def _common() -> dict[str, Any]:
 def case_list(request: Request, db: DB,
               principal: Annotated[Principal, Depends(require("cases.read"))],
               status: str = "", overdue: str = "", destination: str = "",
-              exploitation: str = "", unit: str = "", reference: str = "", page: PageQuery = 1
-              ) -> Response:
-    # a filter value longer than any stored value simply matches no case
+              exploitation: str = "", unit: str = "", reference: str = "", source: str = "",
+              referral: str = "", tasks: str = "", page: PageQuery = 1) -> Response:
+    # a filter value longer than any stored value simply matches no case; source, referral
+    # and tasks are the home page's work queues (new public reports, referrals awaiting an
+    # answer, tasks due)
     filters = CaseFilters(status=status or None, overdue=overdue == "1",
                           destination=destination or None, exploitation=exploitation or None,
-                          unit_id=parse_id(unit), reference=reference or None)
+                          unit_id=parse_id(unit), reference=reference or None,
+                          source=source or None, pending_referral=referral == "pending",
+                          tasks_due=tasks == "due")
     rows, more = service.list_cases(db, principal, filters, page)
     query = {"status": status, "overdue": overdue, "destination": destination,
-             "exploitation": exploitation, "unit": unit, "reference": reference}
+             "exploitation": exploitation, "unit": unit, "reference": reference,
+             "source": source, "referral": referral, "tasks": tasks}
     return render(request, "cases/list.html", {
         **_common(), "rows": rows, "has_more": more, "page": max(1, page), "filters": query,
         "lang": _lang()})

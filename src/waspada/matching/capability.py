@@ -19,4 +19,8 @@ CAPABILITY = Capability(
          Nav("/watchlist/manage", N_("Manage the watchlist"), "watchlist.manage"),
          Nav("/dedupe", N_("Duplicate identities"), "dedupe.run")),
     actions=("watchlist.screen", "watchlist.manage", "dedupe.run", "dedupe.review"),
+    home=("waspada.matching.work:home",),
+    search="waspada.matching.work:search",
+    objects=(("watchlist_entry", "waspada.matching.work:entry_refs"),
+             ("dedupe_run", "waspada.matching.work:run_refs")),
 )

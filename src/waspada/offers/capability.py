@@ -18,4 +18,6 @@ CAPABILITY = Capability(
                     N_("Is the placement company (P3MI) licensed? Look it up in the "
                        "registry."))),
     actions=("offers.check", "offers.scan", "agencies.manage"),
+    home=("waspada.offers.work:home",),
+    objects=(("offer_report", "waspada.offers.work:report_refs"),),
 )

@@ -136,7 +136,7 @@ def agency_submit(request: Request, data: Annotated[AgencyCheckIn, Form()], db: 
 
 def _scan_page(request: Request, db: DB, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
-    seen = service.overview(db)
+    seen = service.overview(db, request.query_params.get("reports") or None)
     return render(request, "offers/scan.html",
                   {"scans": seen.scans, "reports": seen.reports,
                    "agency_count": seen.agency_count,

@@ -156,12 +156,15 @@ class ScanOverview:
     agency_count: int
 
 
-def overview(db: Session) -> ScanOverview:
-    """The newest scans and reports (headers and levels) and the registry's size."""
+def overview(db: Session, report_status: str | None = None) -> ScanOverview:
+    """The newest scans and reports (headers and levels; only reports in ``report_status``
+    when given, e.g. ``new`` from the home page) and the registry's size."""
+    reports = select(store.OfferReport)
+    if report_status:
+        reports = reports.where(store.OfferReport.status == report_status)
     return ScanOverview(
         list(db.scalars(select(store.OfferScan).order_by(store.OfferScan.id.desc()).limit(10))),
-        list(db.scalars(select(store.OfferReport).order_by(store.OfferReport.id.desc())
-                        .limit(20))),
+        list(db.scalars(reports.order_by(store.OfferReport.id.desc()).limit(20))),
         db.scalar(select(func.count(store.Agency.id))) or 0)
 
 

@@ -61,6 +61,16 @@ class Capability:
     public_nav: tuple[Nav, ...] = ()
     #: the policy actions this capability's routes and commands use (each defined in POLICY)
     actions: tuple[str, ...] = field(default=())
+    #: home-page work-queue widgets: ``module:function`` called as ``fn(db, principal)`` and
+    #: answering a list of :class:`waspada.platform.work.Widget` (empty: nothing for this role)
+    home: tuple[str, ...] = ()
+    #: person search: ``module:function`` called as ``fn(db, principal, query)`` answering
+    #: :class:`waspada.platform.work.SearchHit` rows the principal may see (no audit: the
+    #: search service records one entry for the whole search)
+    search: str | None = None
+    #: audit-trail objects this capability owns: ``(object_type, "module:function")``, the
+    #: function called as ``fn(db, ids)`` and answering ``{id: ObjectRef}`` (number and link)
+    objects: tuple[tuple[str, str], ...] = ()
 
 
 def resolve(target: str) -> Any:
@@ -98,6 +108,23 @@ def demo_loaders() -> Iterator[tuple[str, Callable[[int], tuple[int, int]]]]:
     for capability in installed():
         if capability.demo:
             yield capability.name, resolve(capability.demo)
+
+
+def home_providers() -> Iterator[Callable[..., Any]]:
+    for capability in installed():
+        for target in capability.home:
+            yield resolve(target)
+
+
+def search_providers() -> Iterator[Callable[..., Any]]:
+    for capability in installed():
+        if capability.search:
+            yield resolve(capability.search)
+
+
+def object_resolvers() -> dict[str, Callable[..., Any]]:
+    return {object_type: resolve(target) for capability in installed()
+            for object_type, target in capability.objects}
 
 
 def nav_items() -> list[Nav]:

@@ -5,7 +5,9 @@ from waspada.platform.i18n import N_
 
 CAPABILITY = Capability(
     name="platform",
-    web=("waspada.platform.pages", "waspada.platform.api"),
+    web=("waspada.platform.pages", "waspada.platform.admin_pages",
+         "waspada.platform.audit_pages", "waspada.platform.search_pages",
+         "waspada.platform.api"),
     cli=(CliGroup("db", "waspada.platform.cli:db_app"),
          CliGroup("demo", "waspada.platform.cli:demo_app"),
          CliGroup("users", "waspada.platform.cli:users_app"),
@@ -15,5 +17,6 @@ CAPABILITY = Capability(
          Nav("/admin/users", N_("Users"), "users.manage"),
          Nav("/audit", N_("Audit trail"), "audit.read")),
     actions=("account.self", "api.docs", "dashboard.view", "users.manage", "units.manage",
-             "audit.read"),
+             "audit.read", "search.persons"),
+    home=("waspada.platform.home:widgets",),
 )

@@ -79,8 +79,12 @@ def users_add(username: str, role: Annotated[str, typer.Option(help="Role code."
               unit: Annotated[str, typer.Option(help="Unit name, e.g. 'TPI Soekarno-Hatta'.")],
               password_stdin: Annotated[bool, typer.Option(
                   "--password-stdin", help="Read the password from standard input.")] = False,
-              full_name: Annotated[str, typer.Option(help="Display name.")] = "") -> None:
-    """Create a user. The password is read from stdin (never from the command line)."""
+              full_name: Annotated[str, typer.Option(help="Display name.")] = "",
+              create_unit: Annotated[bool, typer.Option(
+                  "--create-unit", help="Add the unit too if it does not exist yet.")] = False
+              ) -> None:
+    """Create a user in an existing unit (or a new one with --create-unit). The password is
+    read from stdin (never from the command line)."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import UserIn
 
@@ -91,7 +95,7 @@ def users_add(username: str, role: Annotated[str, typer.Option(help="Role code."
     data = _input(UserIn, username=username, role=role, unit=unit, password=password,
                   full_name=full_name)
     with _operator() as (session, operator):
-        user = service.add_user(session, operator, data)
+        user = service.add_user(session, operator, data, create_unit=create_unit)
         out.print(f"Created user [bold]{user.username}[/] ({user.role}).")
 
 
@@ -142,7 +146,9 @@ def users_set_role(username: str, role: Annotated[str, typer.Option(help="Role c
 
 @users_app.command("set-unit")
 def users_set_unit(username: str,
-                   unit: Annotated[str, typer.Option(help="Unit name (created if new).")]
+                   unit: Annotated[str, typer.Option(help="Unit name (an existing unit).")],
+                   create_unit: Annotated[bool, typer.Option(
+                       "--create-unit", help="Add the unit if it does not exist yet.")] = False
                    ) -> None:
     """Move USERNAME to another unit (their unit scope follows at their next request)."""
     from waspada.platform.security import service
@@ -151,14 +157,15 @@ def users_set_unit(username: str,
     _require_schema()
     data = _input(UnitIn, name=unit)
     with _operator() as (session, operator):
-        user = service.set_unit(session, operator, username, data)
+        user = service.set_unit(session, operator, username, data, create_unit=create_unit)
         out.print(f"[bold]{user.username}[/] is now in {user.unit.name}.")
 
 
 @users_app.command("reset-password")
 def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Read the new password from standard input.")] = False) -> None:
-    """Set a new password for USERNAME (read from stdin) and end their open sessions."""
+    """Set a new password for USERNAME (read from stdin) and end their open sessions; they
+    must choose their own password at the next sign-in."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import PasswordIn
 
@@ -169,6 +176,40 @@ def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Op
     with _operator() as (session, operator):
         service.reset_password(session, operator, username, data)
     out.print(f"New password set for [bold]{username.lower()}[/]; their sessions ended.")
+
+
+@users_app.command("add-unit")
+def users_add_unit(name: str,
+                   kind: Annotated[str, typer.Option(
+                       help="checkpoint, immigration_office, embassy, headquarters, protection "
+                            "or other.")],
+                   time_zone: Annotated[str, typer.Option(
+                       help="IANA zone, e.g. Asia/Makassar (default: guessed from the name)."
+                   )] = "") -> None:
+    """Add a unit (a checkpoint, an office, an embassy...) that users can then be placed in."""
+    from waspada.platform.security import service
+    from waspada.platform.security.schemas import UnitIn
+
+    _require_schema()
+    data = _input(UnitIn, name=name, kind=kind, time_zone=time_zone)
+    with _operator() as (session, operator):
+        unit = service.add_unit(session, operator, data)
+        out.print(f"Added unit [bold]{unit.name}[/] ({unit.kind}, {unit.time_zone}).")
+
+
+@users_app.command("units")
+def users_units() -> None:
+    """List the units with their kind and time zone."""
+    from waspada.platform.security import service
+
+    _require_schema()
+    table = Table()
+    for column in ("unit", "kind", "time zone"):
+        table.add_column(column)
+    with _operator() as (session, _operator_principal):
+        for unit in service.list_units(session):
+            table.add_row(unit.name, unit.kind, unit.time_zone)
+    out.print(table)
 
 
 def _set_active(username: str, active: bool) -> None:

@@ -22,6 +22,11 @@ class AuthRequired(Exception):
     """No valid session or token: pages redirect to the sign-in page, the API answers 401."""
 
 
+class PasswordChangeRequired(Exception):
+    """The user signed in with a password an administrator set: until they choose their own,
+    pages lead to the password form and the API answers 403 (only ``account.self`` works)."""
+
+
 class Forbidden(Exception):
     """Signed in, but the policy refuses this action (403)."""
 
@@ -90,11 +95,15 @@ class Require:
     def __init__(self, action: str) -> None:
         self.action = action
 
-    def __call__(self, principal: Principal | None = Depends(current_principal)) -> Principal:
+    def __call__(self, request: Request,
+                 principal: Principal | None = Depends(current_principal)) -> Principal:
         if principal is None:
             raise AuthRequired()
         if not allowed(principal, self.action):
             raise Forbidden(self.action)
+        if (self.action != "account.self" and principal.via == "session"
+                and getattr(request.state.user, "must_change_password", False)):
+            raise PasswordChangeRequired()
         return principal
 
     def __repr__(self) -> str:

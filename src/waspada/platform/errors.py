@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from waspada.platform import i18n
-from waspada.platform.deps import AuthRequired, Forbidden
+from waspada.platform.deps import AuthRequired, Forbidden, PasswordChangeRequired
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 from waspada.platform.logs import logger
@@ -26,6 +26,8 @@ MESSAGES: dict[str, str] = {
     "csrf": N_("The form has expired or did not come from Waspada. Reload the page and try again."),
     "auth_required": N_("Please sign in first."),
     "forbidden": N_("Your role is not allowed to do this."),
+    "password_change_required": N_("Choose a new password first (your administrator set the "
+                                   "current one)."),
     "invalid_request": N_("The request is not valid."),
     "invalid_value": N_("A value in the request is out of range or contains characters that "
                         "cannot be stored."),
@@ -86,6 +88,12 @@ def install(app: FastAPI) -> None:
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_change(request: Request, exc: PasswordChangeRequired) -> Response:
+        if wants_json(request.scope):
+            return error_response(request.scope, 403, "password_change_required")
+        return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:

@@ -10,7 +10,7 @@ from fastapi import Form as FormModel
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from waspada.platform.db import utcnow
+from waspada.platform import home as work_home
 from waspada.platform.deps import (
     DB,
     SESSION_COOKIE,
@@ -29,18 +29,15 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.security import service
 from waspada.platform.security.models import User
 from waspada.platform.security.policy import Principal
-from waspada.platform.security.roles import Role
 from waspada.platform.security.schemas import (
-    AuditFilter,
     LoginIn,
+    PasswordChangeIn,
     TokenIn,
     TotpConfirmIn,
-    UnitIn,
-    UserIn,
 )
 from waspada.platform.settings import get_settings
 from waspada.platform.templating import render
-from waspada.platform.types import IdPath, PageQuery
+from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 #: kept under this name for the tests that reset it
@@ -116,14 +113,15 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
 
 
 @router.get("/", dependencies=[Depends(public)])
-def home(request: Request, principal: CurrentPrincipal) -> Response:
+def home(request: Request, db: DB, principal: CurrentPrincipal) -> Response:
     if principal is None:  # visitors see the public portal (officers sign in from it)
         return render(request, "portal.html")
-    return officer_home(request, require("dashboard.view")(principal))
+    return officer_home(request, db, require("dashboard.view")(request, principal))
 
 
-def officer_home(request: Request, principal: Principal) -> Response:
-    return render(request, "home.html")
+def officer_home(request: Request, db: DB, principal: Principal) -> Response:
+    """The signed-in home page: the role's work queues (``platform/home.py``)."""
+    return render(request, "home.html", {"widgets": work_home.collect(db, principal)})
 
 
 # -- own account -----------------------------------------------------------------------------
@@ -164,6 +162,40 @@ def account_token_revoke(token_id: IdPath, db: DB,
     return RedirectResponse("/account", status_code=303)
 
 
+def _password_page(request: Request, *, error: str | None = None, status: int = 200
+                   ) -> Response:
+    user = request.state.user
+    return render(request, "account_password.html",
+                  {"error": error, "forced": bool(user and user.must_change_password)},
+                  status_code=400 if error else status)
+
+
+@router.get("/account/password")
+def account_password(request: Request,
+                     principal: Principal = Depends(require("account.self"))) -> Response:
+    return _password_page(request)
+
+
+def _password_refused(request: Request, refused: Refused) -> Response:
+    return _password_page(request, error=refused.message)
+
+
+@router.post("/account/password")
+@reshow_with(_password_refused, PasswordChangeIn)
+def account_password_change(request: Request, db: DB,
+                            data: Annotated[PasswordChangeIn, FormModel()],
+                            principal: Principal = Depends(require("account.self"))
+                            ) -> Response:
+    try:
+        raw = service.change_own_password(db, principal, data)
+    except DomainError as exc:
+        db.rollback()
+        return _password_page(request, error=exc.localized(_))
+    response = RedirectResponse("/?password=changed", status_code=303)
+    set_session_cookie(request, response, raw)
+    return response
+
+
 @router.post("/account/totp/start")
 def account_totp_start(request: Request, db: DB,
                        principal: Principal = Depends(require("account.self"))) -> Response:
@@ -195,92 +227,3 @@ def account_totp_disable(db: DB,
                          principal: Principal = Depends(require("account.self"))) -> Response:
     service.disable_totp(db, principal)
     return RedirectResponse("/account", status_code=303)
-
-
-# -- users and units (admin) -------------------------------------------------------------------
-
-def _users_page(request: Request, db: DB, **extra: object) -> Response:
-    return render(request, "admin_users.html",
-                  {"users": service.list_users(db), "units": service.list_units(db),
-                   "roles": list(Role), "form": {}, **extra},
-                  status_code=400 if extra.get("error") else 200)
-
-
-@router.get("/admin/users")
-def admin_users(request: Request, db: DB,
-                principal: Principal = Depends(require("users.manage"))) -> Response:
-    return _users_page(request, db)
-
-
-#: the user form's fields shown again (never the password)
-USER_FIELDS = ("username", "full_name", "role", "unit")
-
-
-def _user_refused(request: Request, db: Session, refused: Refused) -> Response:
-    filled = {name: refused.fields.get(name, "") for name in USER_FIELDS}
-    return _users_page(request, db, error=refused.message, form=filled)
-
-
-@router.post("/admin/users")
-@reshow_with(with_session(_user_refused), UserIn)
-def admin_users_add(request: Request, db: DB, data: Annotated[UserIn, FormModel()],
-                    principal: Principal = Depends(require("users.manage"))) -> Response:
-    try:
-        service.add_user(db, principal, data)
-    except DomainError as exc:
-        db.rollback()
-        shown = data.model_dump()
-        return _users_page(request, db, error=exc.localized(_),
-                           form={name: str(shown[name]) for name in USER_FIELDS})
-    return RedirectResponse("/admin/users", status_code=303)
-
-
-@router.post("/admin/users/{user_id}/active")
-def admin_users_active(user_id: IdPath, db: DB, form: Form,
-                       principal: Principal = Depends(require("users.manage"))) -> Response:
-    service.set_active(db, principal, user_id, form.get("active", "0") == "1")
-    return RedirectResponse("/admin/users", status_code=303)
-
-
-def _unit_refused(request: Request, db: Session, refused: Refused) -> Response:
-    return _users_page(request, db, error=refused.message,
-                       unit_form={"name": refused.fields.get("name", "")})
-
-
-@router.post("/admin/units")
-@reshow_with(with_session(_unit_refused), UnitIn)
-def admin_units_add(request: Request, db: DB, data: Annotated[UnitIn, FormModel()],
-                    principal: Principal = Depends(require("units.manage"))) -> Response:
-    try:
-        service.add_unit(db, principal, data)
-    except DomainError as exc:
-        db.rollback()
-        return _users_page(request, db, error=exc.localized(_), unit_form={"name": data.name})
-    return RedirectResponse("/admin/users", status_code=303)
-
-
-# -- audit trail ------------------------------------------------------------------------------
-
-PAGE_SIZE = 50
-
-
-def _audit_refused(request: Request, refused: Refused) -> Response:
-    """A refused filter or page number: an error page naming the problem (422, as any invalid
-    request)."""
-    return render(request, "error.html", {"status": 422, "code": "invalid_input",
-                                          "message": refused.message}, status_code=422)
-
-
-@router.get("/audit")
-@reshow_with(_audit_refused, AuditFilter)
-def audit_page(request: Request, db: DB, action: str = "", actor: str = "",
-               object_type: str = "", day_from: str = "", day_to: str = "",
-               page: PageQuery = 1,
-               principal: Principal = Depends(require("audit.read"))) -> Response:
-    filters = {"action": action, "actor": actor, "object_type": object_type,
-               "day_from": day_from, "day_to": day_to}
-    chosen = form_input(AuditFilter, filters)  # refused: an error page in the user's language
-    result = service.read_audit(db, principal, chosen, page=page, page_size=PAGE_SIZE)
-    return render(request, "audit.html", {"rows": result.rows, "total": result.total,
-                                          "page": result.page, "pages": result.pages,
-                                          "filters": filters, "now": utcnow()})

@@ -51,6 +51,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
         "csrf_token": request.scope.get("csrf_token", ""),
         "demo_mode": getattr(request.app.state, "demo_mode", False),
         "path": request.url.path,
+        "allowed_search": allowed(principal, "search.persons"),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -12,4 +12,7 @@ CAPABILITY = Capability(
          Nav("/screenings/stats", N_("Screening statistics"), "screening.stats")),
     actions=("screening.conduct", "screening.read", "screening.approve", "screening.export",
              "screening.stats", "persons.history"),
+    home=("waspada.screening.work:home",),
+    search="waspada.screening.work:search",
+    objects=(("screening", "waspada.screening.work:audit_refs"),),
 )

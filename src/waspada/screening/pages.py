@@ -28,7 +28,7 @@ from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath, OptionalIdQuery, parse_id
-from waspada.screening import service
+from waspada.screening import service, work
 from waspada.screening.api import pdf_response
 from waspada.screening.assess import ACTION_LABELS, ACTIONS
 from waspada.screening.catalogue import destinations, legal_bases, questionnaire
@@ -60,16 +60,22 @@ def _context(db: DB, principal: Principal) -> dict[str, Any]:
 
 
 def _home(request: Request, db: DB, principal: Principal, form: dict[str, str],
-          error: str | None, status: int = 200, **extra: Any) -> Response:
+          error: str | None, status: int = 200, queue: str = "", **extra: Any) -> Response:
+    rows = (work.queue(db, principal, queue, request.state.user) if queue in work.QUEUES
+            else service.today(db, principal))
     return render(request, "screening/home.html", {
-        "today": service.today(db, principal), "error": error, "form": form,
+        "today": rows, "error": error, "form": form,
+        "queue_title": work.QUEUES.get(queue, work.QUEUES["today"]),
+        "queue": queue if queue in work.QUEUES else "",
         **_context(db, principal), **extra}, status_code=status)
 
 
 @router.get("/screenings")
-def screenings_home(request: Request, db: DB,
+def screenings_home(request: Request, db: DB, queue: str = "",
                     principal: Principal = Depends(require("screening.conduct"))) -> Response:
-    return _home(request, db, principal, {}, None)
+    """The counter page; ``queue`` (today, approval, flagged: the home page's counts) chooses
+    the list below the start form."""
+    return _home(request, db, principal, {}, None, queue=queue)
 
 
 def _start_refused(request: Request, db: Session, refused: Refused) -> Response:

@@ -201,6 +201,12 @@ class CaseFilters:
     destination: str | None = None
     exploitation: str | None = None
     reference: str | None = None
+    #: officer | public | ngo | hotline
+    source: str | None = None
+    #: only cases with a referral still waiting for an answer
+    pending_referral: bool = False
+    #: only cases with an open task due today or earlier
+    tasks_due: bool = False
 
 
 def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime) -> Select[Case]:
@@ -217,6 +223,15 @@ def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime) -> Select[Case]
         stmt = stmt.where(Case.exploitation_type.contains(f.exploitation))
     if f.reference:
         stmt = stmt.where(Case.reference == f.reference.strip().upper())
+    if f.source:
+        stmt = stmt.where(Case.source == f.source)
+    if f.pending_referral:
+        stmt = stmt.where(Case.id.in_(select(Referral.case_id)
+                                      .where(Referral.status == "pending")))
+    if f.tasks_due:
+        stmt = stmt.where(Case.id.in_(select(CaseTask.case_id).where(
+            CaseTask.done_at.is_(None), CaseTask.due_on.is_not(None),
+            CaseTask.due_on <= now.date())))
     return stmt
 
 

@@ -24,6 +24,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "units.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # one search box for people across cases, screenings and the watchlist (platform/search.py);
+    # each capability answers only what the role and unit may see
+    "search.persons": FIELD_STAFF,
     # identity and documents
     "documents.check": FIELD_STAFF,
     # offers

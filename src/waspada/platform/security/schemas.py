@@ -42,6 +42,23 @@ class PasswordIn(BaseModel):
 class UnitIn(BaseModel):
     name: str = Field(max_length=UNIT_NAME_MAX, title=N_("Unit name"))
     kind: str = Field(default="other", max_length=UNIT_KIND_MAX, title=N_("Kind"))
+    #: IANA zone; empty: guessed from the name (platform/timezones.py)
+    time_zone: str = Field(default="", max_length=64, title=N_("Time zone"))
+
+
+class UserEditIn(BaseModel):
+    """An administrator's change of a user's role and unit (the unit chosen from the list)."""
+
+    role: str = Field(max_length=32, title=N_("Role"))
+    unit_id: int = Field(ge=1, le=2_147_483_647, title=N_("Unit"))
+
+
+class PasswordChangeIn(BaseModel):
+    """The signed-in user's own new password (the current one proves it is them)."""
+
+    current: str = Field(max_length=PASSWORD_MAX, title=N_("Current password"))
+    password: str = Field(max_length=PASSWORD_MAX, title=N_("New password"))
+    repeat: str = Field(max_length=PASSWORD_MAX, title=N_("New password again"))
 
 
 class TokenIn(BaseModel):
@@ -59,6 +76,7 @@ class AuditFilter(BaseModel):
     action: str = Field(default="", max_length=64)
     actor: str = Field(default="", max_length=USERNAME_MAX)
     object_type: str = Field(default="", max_length=64)
+    object_id: str = Field(default="", max_length=64)
     day_from: str = Field(default="", max_length=10)
     day_to: str = Field(default="", max_length=10)
 

@@ -10,9 +10,11 @@ counter and its audit entry). Interfaces parse input, call these and render.
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 from sqlalchemy import Select, func, select
@@ -24,17 +26,21 @@ from waspada.platform.i18n import N_
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security import auth, users
 from waspada.platform.security.models import ApiToken, Unit, User
+from waspada.platform.security.passwords import verify_password
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import (
     AuditFilter,
     LoginIn,
+    PasswordChangeIn,
     PasswordIn,
     TokenIn,
     TotpConfirmIn,
     UnitIn,
+    UserEditIn,
     UserIn,
 )
 from waspada.platform.settings import get_settings
+from waspada.platform.timezones import DEFAULT_ZONE, is_valid_zone
 
 login_limiter = RateLimiter(limit=get_settings().login_ip_attempts_per_5min, window=300)
 
@@ -211,9 +217,28 @@ def list_units(db: Session) -> list[Unit]:
     return list(db.scalars(select(Unit).order_by(Unit.name)))
 
 
-def add_user(db: Session, principal: Principal, data: UserIn) -> User:
+#: the kinds of unit an administrator chooses from
+UNIT_KINDS: dict[str, str] = {
+    "checkpoint": N_("Checkpoint (TPI)"),
+    "immigration_office": N_("Immigration office (Kanim)"),
+    "embassy": N_("Embassy / consulate"),
+    "headquarters": N_("Headquarters"),
+    "protection": N_("Protection service"),
+    "other": N_("Other"),
+}
+
+
+def find_unit(db: Session, name: str) -> Unit:
+    return users.find_unit(db, name)
+
+
+def add_user(db: Session, principal: Principal, data: UserIn, *,
+             create_unit: bool = False) -> User:
+    """Create a user in an existing unit (``create_unit``: the operator's explicit choice to
+    add the unit too, e.g. the very first account of a new installation)."""
     user = users.add_user(db, data.username, role=data.role, unit=data.unit,
-                          password=data.password, full_name=data.full_name)
+                          password=data.password, full_name=data.full_name,
+                          create_unit=create_unit)
     audit.record("user.create", principal, object_type="user", object_id=user.id,
                  unit_id=user.unit_id, role=user.role, session=db)
     db.commit()
@@ -230,10 +255,40 @@ def _user(db: Session, user: int | str) -> User:
     return row
 
 
+def get_user(db: Session, user_id: int) -> User:
+    return _user(db, user_id)
+
+
+def _other_active_admins(db: Session, row: User) -> int:
+    return db.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.is_active.is_(True), User.id != row.id)) or 0
+
+
+def _keep_an_admin(db: Session, principal: Principal, row: User, *, disable: bool = False,
+                   role: str | None = None) -> None:
+    """Refuse a change that would lock administrators out: nobody disables or demotes
+    themselves, and the last active administrator stays an active administrator."""
+    demotes = role is not None and role != "admin" and row.role == "admin"
+    if not (disable or demotes):
+        return
+    if row.id == principal.user_id:
+        raise users.UserError(
+            N_("you cannot disable your own account") if disable
+            else N_("you cannot take the administrator role from yourself"),
+            code="own_account", status=409)
+    if row.role == "admin" and row.is_active and _other_active_admins(db, row) == 0:
+        raise users.UserError(N_("{username} is the last active administrator: make another "
+                                 "user an administrator first"), code="last_admin",
+                              status=409, username=repr(row.username))
+
+
 def set_active(db: Session, principal: Principal, user: int | str, active: bool) -> User:
     """Enable or disable a user (by id or username): a disabled user cannot sign in and their
-    sessions and tokens stop working at once."""
+    sessions and tokens stop working at once. Nobody disables themselves or the last active
+    administrator."""
     row = _user(db, user)
+    if not active:
+        _keep_an_admin(db, principal, row, disable=True)
     row.is_active = active
     audit.record("user.enable" if active else "user.disable", principal, object_type="user",
                  object_id=row.id, session=db)
@@ -244,18 +299,24 @@ def set_active(db: Session, principal: Principal, user: int | str, active: bool)
 def set_role(db: Session, principal: Principal, user: int | str, role: str) -> User:
     row = _user(db, user)
     before = row.role
-    row.role = users.check_role(role)
+    new_role = users.check_role(role)
+    _keep_an_admin(db, principal, row, role=new_role)
+    row.role = new_role
     audit.record("user.role", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, role=row.role, previous=before, session=db)
     db.commit()
     return row
 
 
-def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn) -> User:
-    """Move a user to ``unit`` (created if new); unit scoping follows at their next request."""
+def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn, *,
+             create_unit: bool = False) -> User:
+    """Move a user to an existing unit (``create_unit``: the operator adds it if new); unit
+    scoping follows at their next request."""
     row = _user(db, user)
     before = row.unit_id
-    row.unit_id = users.get_or_create_unit(db, data.name, kind=data.kind.strip() or "other").id
+    unit = (users.get_or_create_unit(db, data.name, kind=_kind(data.kind)) if create_unit
+            else find_unit(db, data.name))
+    row.unit_id = unit.id
     audit.record("user.unit", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, previous_unit_id=before, session=db)
     db.commit()
@@ -263,36 +324,112 @@ def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn) -
     return row
 
 
+def edit_user(db: Session, principal: Principal, user_id: int, data: UserEditIn) -> User:
+    """(Pages) role and unit together, one audit entry per change, one commit."""
+    row = _user(db, user_id)
+    unit = db.get(Unit, data.unit_id)
+    if unit is None:
+        raise users.UserError(N_("choose a unit from the list"), code="unknown_unit")
+    new_role = users.check_role(data.role)
+    _keep_an_admin(db, principal, row, role=new_role)
+    if new_role != row.role:
+        audit.record("user.role", principal, object_type="user", object_id=row.id,
+                     unit_id=row.unit_id, role=new_role, previous=row.role, session=db)
+        row.role = new_role
+    if unit.id != row.unit_id:
+        audit.record("user.unit", principal, object_type="user", object_id=row.id,
+                     unit_id=unit.id, previous_unit_id=row.unit_id, session=db)
+        row.unit_id = unit.id
+    db.commit()
+    db.refresh(row)
+    return row
+
+
 def reset_password(db: Session, principal: Principal, user: int | str,
                    data: PasswordIn) -> User:
-    """Set a new password, clear the failure counter and end the user's open sessions."""
+    """Set a new password, clear the failure counter and end the user's open sessions; the
+    user must choose their own password at the next sign-in."""
     row = _user(db, user)
     users.set_password(db, row, data.password)
+    row.must_change_password = True
     audit.record("user.password_reset", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, session=db)
     db.commit()
     return row
 
 
+def reset_password_temporary(db: Session, principal: Principal, user_id: int
+                             ) -> tuple[User, str]:
+    """(Pages) a random temporary password, shown once to the administrator; the user must
+    replace it at the next sign-in."""
+    temporary = "-".join(secrets.token_urlsafe(4).replace("_", "x").replace("-", "y")
+                         for _ in range(4))
+    return reset_password(db, principal, user_id, PasswordIn(password=temporary)), temporary
+
+
+def change_own_password(db: Session, principal: Principal, data: PasswordChangeIn) -> str:
+    """The signed-in user replaces their password (proving the current one); every open
+    session ends and a fresh one is returned (the raw cookie value) for the browser in use."""
+    row = _self(db, principal)
+    if not verify_password(row.password_hash, data.current):
+        raise users.UserError(N_("the current password is not correct"), code="bad_password")
+    if data.password != data.repeat:
+        raise users.UserError(N_("the two new passwords are not the same"), code="mismatch")
+    if data.password == data.current:
+        raise users.UserError(N_("choose a password different from the current one"),
+                              code="same_password")
+    users.set_password(db, row, data.password)
+    row.must_change_password = False
+    raw = auth.start_session(db, row)
+    audit.record("account.password", principal, object_type="user", object_id=row.id,
+                 session=db)
+    db.commit()
+    return raw
+
+
+def _kind(kind: str) -> str:
+    kind = kind.strip() or "other"
+    if kind not in UNIT_KINDS:
+        raise users.UserError(N_("unknown kind of unit {kind}; choose one of: {choices}"),
+                              kind=repr(kind), choices=", ".join(UNIT_KINDS))
+    return kind
+
+
 def add_unit(db: Session, principal: Principal, data: UnitIn) -> Unit:
-    unit = users.get_or_create_unit(db, data.name, kind=data.kind.strip() or "other")
-    audit.record("unit.create", principal, object_type="unit", object_id=unit.id, session=db)
+    """An administrator's explicit new unit, with its kind and time zone (guessed from the
+    name when not given); an existing name is refused."""
+    kind = _kind(data.kind)
+    zone = data.time_zone.strip()
+    if zone and not is_valid_zone(zone):
+        raise users.UserError(N_("unknown time zone {zone}; use an IANA name such as "
+                                 "Asia/Jakarta"), zone=repr(zone))
+    name = " ".join(data.name.split())
+    if name and db.scalar(select(Unit).where(Unit.code == users.unit_code(name))) is not None:
+        raise users.UserError(N_("a unit named {unit} already exists"), code="unit_exists",
+                              status=409, unit=repr(name))
+    unit = users.get_or_create_unit(db, data.name, kind=kind)
+    if zone:
+        unit.time_zone = zone
+    audit.record("unit.create", principal, object_type="unit", object_id=unit.id, kind=kind,
+                 time_zone=unit.time_zone, session=db)
     db.commit()
     return unit
 
 
 # -- audit trail ---------------------------------------------------------------------------------
 
-def _day(value: str) -> datetime | None:
+def _day(value: str, zone: str | None = None) -> datetime | None:
+    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC."""
     if not value:
         return None
     try:
-        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 
-def audit_query(filters: AuditFilter) -> Select[Any]:
+def audit_query(filters: AuditFilter, zone: str | None = None) -> Select[Any]:
     entry = audit.AuditEntry
     stmt = select(entry)
     if filters.action:
@@ -301,7 +438,9 @@ def audit_query(filters: AuditFilter) -> Select[Any]:
         stmt = stmt.where(entry.actor == filters.actor.strip().lower())
     if filters.object_type:
         stmt = stmt.where(entry.object_type == filters.object_type.strip())
-    start, end = _day(filters.day_from), _day(filters.day_to)
+    if filters.object_id:
+        stmt = stmt.where(entry.object_id == filters.object_id.strip())
+    start, end = _day(filters.day_from, zone), _day(filters.day_to, zone)
     if start:
         stmt = stmt.where(entry.created_at >= start)
     if end:
@@ -318,9 +457,10 @@ class AuditPage:
 
 
 def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page: int = 1,
-               page_size: int = 50, count: bool = True) -> AuditPage:
-    """Newest entries first; reading the trail is itself audited (same transaction)."""
-    stmt = audit_query(filters)
+               page_size: int = 50, count: bool = True, zone: str | None = None) -> AuditPage:
+    """Newest entries first; reading the trail is itself audited (same transaction). Days
+    are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given)."""
+    stmt = audit_query(filters, zone)
     total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
     pages = max(1, math.ceil(total / page_size)) if count else 1
     page = min(max(page, 1), pages) if count else max(page, 1)

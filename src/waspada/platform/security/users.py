@@ -6,6 +6,7 @@ records the audit entry in the same transaction; the demo loader and tests call 
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -58,8 +59,25 @@ def get_or_create_unit(session: Session, name: str, kind: str = "other",
     return unit
 
 
+def find_unit(session: Session, name: str) -> Unit:
+    """The existing unit called ``name`` (spaces and case ignored); an unknown name is refused
+    with the closest existing names, never created (a typo must not make a new unit)."""
+    name = " ".join(name.split())
+    unit = session.scalar(select(Unit).where(Unit.code == unit_code(name)))
+    if unit is not None:
+        return unit
+    names = list(session.scalars(select(Unit.name).order_by(Unit.name)))
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    if close:
+        raise UserError(N_("no unit named {unit}; did you mean: {choices}? (a new unit is "
+                           "added under Units first)"), code="unknown_unit",
+                        unit=repr(name), choices=", ".join(close))
+    raise UserError(N_("no unit named {unit}; add it under Units first"), code="unknown_unit",
+                    unit=repr(name))
+
+
 def add_user(session: Session, username: str, *, role: str, unit: str, password: str,
-             full_name: str = "", synthetic: bool = False) -> User:
+             full_name: str = "", synthetic: bool = False, create_unit: bool = True) -> User:
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise UserError(N_("username must be 3-64 characters: a-z, 0-9, dot, dash, underscore"))
@@ -73,7 +91,8 @@ def add_user(session: Session, username: str, *, role: str, unit: str, password:
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise UserError(N_("user {username} already exists"), code="user_exists", status=409,
                         username=repr(username))
-    unit_row = get_or_create_unit(session, unit, synthetic=synthetic)
+    unit_row = (get_or_create_unit(session, unit, synthetic=synthetic) if create_unit
+                else find_unit(session, unit))
     user = User(username=username, role=role_value.value, unit_id=unit_row.id,
                 password_hash=hash_password(password), full_name=full_name,
                 is_synthetic=synthetic)

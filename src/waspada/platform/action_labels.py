@@ -1,0 +1,180 @@
+"""Readable names for policy actions and audit-trail actions (English gettext message ids;
+Indonesian in the catalogue). Like the policy table, one place: a capability that records a
+new audit action or adds a policy action names it here (a test finds any that is missing).
+"""
+
+from __future__ import annotations
+
+from waspada.platform.i18n import N_, gettext
+
+#: policy action (``security/policy.py``) -> what it lets a role do
+POLICY_LABELS: dict[str, str] = {
+    "account.self": N_("Manage own account and API tokens"),
+    "api.docs": N_("Read the API documentation"),
+    "dashboard.view": N_("See the home page"),
+    "users.manage": N_("Manage users"),
+    "units.manage": N_("Manage units"),
+    "audit.read": N_("Read the audit trail"),
+    "documents.check": N_("Check travel documents"),
+    "offers.check": N_("Check a job offer"),
+    "offers.scan": N_("Scan job offers in bulk"),
+    "agencies.manage": N_("Manage the P3MI agency registry"),
+    "screening.conduct": N_("Conduct screenings"),
+    "screening.read": N_("Read screenings"),
+    "screening.approve": N_("Approve screening decisions"),
+    "screening.export": N_("Export screenings"),
+    "screening.stats": N_("See screening statistics"),
+    "persons.history": N_("See a traveller's screening history"),
+    "watchlist.screen": N_("Search the watchlist"),
+    "watchlist.manage": N_("Manage the watchlist"),
+    "dedupe.run": N_("Find duplicate identities"),
+    "dedupe.review": N_("Review duplicate identities"),
+    "cases.read": N_("Read cases"),
+    "cases.create": N_("Open cases"),
+    "cases.comment": N_("Comment on cases"),
+    "cases.transition": N_("Move cases to the next step"),
+    "cases.update": N_("Update cases"),
+    "cases.attachments": N_("Add case attachments"),
+    "cases.refer": N_("Refer cases to other services"),
+    "cases.referral_respond": N_("Answer referrals"),
+    "cases.consent_override": N_("Record a consent override"),
+    "cases.merge": N_("Merge duplicate cases"),
+    "cases.stats": N_("See case statistics"),
+    "cases.export": N_("Export cases"),
+    "cases.subject_export": N_("Export a person's data (subject access)"),
+    "cases.retention": N_("Apply the retention rules"),
+    "cases.organisations": N_("Manage partner organisations"),
+    "stats.view": N_("See statistics"),
+    "stats.publish": N_("Publish open statistics"),
+    "search.persons": N_("Search people across records"),
+}
+
+#: audit-trail action -> what happened
+AUDIT_LABELS: dict[str, str] = {
+    "login": N_("Signed in"),
+    "login.failed": N_("Failed sign-in"),
+    "login.throttled": N_("Sign-in refused (too many attempts)"),
+    "logout": N_("Signed out"),
+    "token.create": N_("API token created"),
+    "token.revoke": N_("API token revoked"),
+    "token.use": N_("API token used"),
+    "totp.enable": N_("Two-step sign-in turned on"),
+    "totp.disable": N_("Two-step sign-in turned off"),
+    "account.password": N_("Own password changed"),
+    "user.create": N_("User added"),
+    "user.enable": N_("User enabled"),
+    "user.disable": N_("User disabled"),
+    "user.role": N_("User's role changed"),
+    "user.unit": N_("User moved to another unit"),
+    "user.password_reset": N_("User's password reset"),
+    "unit.create": N_("Unit added"),
+    "audit.anchor": N_("Audit trail anchored"),
+    "audit.read": N_("Audit trail read"),
+    "audit.export": N_("Audit trail exported"),
+    "audit.verify": N_("Audit chain verified"),
+    "demo.load": N_("Demo data loaded"),
+    "documents.check": N_("Travel document checked"),
+    "offers.check": N_("Job offer checked"),
+    "offers.scan": N_("Job offers scanned in bulk"),
+    "offers.scan.export": N_("Bulk scan exported"),
+    "offers.report.create": N_("Job offer reported by the public"),
+    "offers.report.read": N_("Offer report read"),
+    "offers.report.update": N_("Offer report updated"),
+    "agencies.import": N_("Agency registry imported"),
+    "screening.create": N_("Screening started"),
+    "screening.update": N_("Screening answers saved"),
+    "screening.decide": N_("Screening decision signed"),
+    "screening.approve": N_("Screening decision approved"),
+    "screening.read": N_("Screening read"),
+    "screening.export": N_("Screenings exported"),
+    "screening.stats": N_("Screening statistics read"),
+    "person.history.read": N_("Traveller's history read"),
+    "watchlist.add": N_("Watchlist entry added"),
+    "watchlist.import": N_("Watchlist imported"),
+    "watchlist.list": N_("Watchlist listed"),
+    "watchlist.remove": N_("Watchlist entry removed"),
+    "watchlist.screen": N_("Watchlist searched"),
+    "dedupe.run": N_("Duplicate search run"),
+    "dedupe.review": N_("Duplicate cluster decided"),
+    "dedupe.review.read": N_("Duplicate clusters read"),
+    "case.create": N_("Case opened"),
+    "case.public_report": N_("Public report received"),
+    "case.public_status": N_("Public report status looked up"),
+    "case.list": N_("Cases listed"),
+    "case.view": N_("Case read"),
+    "case.comment": N_("Comment added to a case"),
+    "case.transition": N_("Case moved to the next step"),
+    "case.task": N_("Task added to a case"),
+    "case.task_done": N_("Case task done"),
+    "case.person": N_("Person added to a case"),
+    "case.event": N_("Event added to a case"),
+    "case.consent": N_("Consent recorded"),
+    "case.support_plan": N_("Support plan added"),
+    "case.assessment": N_("Assessment added"),
+    "case.referral": N_("Case referred"),
+    "case.referral_answer": N_("Referral answered"),
+    "case.merge": N_("Cases merged"),
+    "case.unmerge": N_("Case merge undone"),
+    "case.attachment": N_("Attachment added to a case"),
+    "case.attachment_download": N_("Case attachment downloaded"),
+    "case.duplicates": N_("Possible duplicate cases looked up"),
+    "case.stats": N_("Case statistics read"),
+    "case.export": N_("Cases exported"),
+    "case.subject_export": N_("Person's data exported (subject access)"),
+    "case.anonymise": N_("Case anonymised (retention)"),
+    "case_org.create": N_("Partner organisation added"),
+    "stats.view": N_("Statistics read"),
+    "stats.alerts": N_("Statistics alerts read"),
+    "stats.publish": N_("Open statistics published"),
+    "search.persons": N_("People searched"),
+}
+
+#: outcome codes of audit entries
+OUTCOME_LABELS: dict[str, str] = {
+    "ok": N_("done"), "refused": N_("refused"), "not_found": N_("not found"),
+}
+
+
+#: object types of audit entries
+OBJECT_LABELS: dict[str, str] = {
+    "case": N_("Case"), "case_person": N_("Person in a case"),
+    "case_organisation": N_("Partner organisation"), "screening": N_("Screening"),
+    "screening_decision": N_("Screening decision"), "screening_person": N_("Traveller"),
+    "watchlist": N_("Watchlist"), "watchlist_entry": N_("Watchlist entry"),
+    "dedupe_run": N_("Duplicate search"), "dedupe_cluster": N_("Duplicate cluster"),
+    "offer": N_("Job offer"), "offer_report": N_("Offer report"), "offer_scan": N_("Bulk scan"),
+    "offer_agency": N_("Agency registry"), "document": N_("Travel document"),
+    "statistics": N_("Statistics"), "user": N_("User"), "unit": N_("Unit"),
+    "api_token": N_("API token"), "audit": N_("Audit trail"), "search": N_("Search"),
+}
+
+#: how the actor acted
+VIA_LABELS: dict[str, str] = {
+    "session": N_("browser"), "token": N_("API token"), "cli": N_("command line"),
+}
+
+
+def object_label(object_type: str | None) -> str:
+    label = OBJECT_LABELS.get(object_type or "")
+    return gettext(label) if label else (object_type or "")
+
+
+def via_label(via: str) -> str:
+    label = VIA_LABELS.get(via)
+    return gettext(label) if label else via
+
+
+def audit_label(action: str) -> str:
+    """The action in the current language; an action without a label shows its code."""
+    label = AUDIT_LABELS.get(action)
+    return gettext(label) if label else action
+
+
+def policy_label(action: str) -> str:
+    label = POLICY_LABELS.get(action)
+    return gettext(label) if label else action
+
+
+def outcome_label(outcome: str) -> str:
+    label = OUTCOME_LABELS.get(outcome)
+    return gettext(label) if label else outcome

@@ -1,0 +1,100 @@
+"""The audit-trail page: readable actions, objects by their own numbers (linked), filters,
+paging, the CSV export and the "verify chain" button."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from waspada.platform import audit_trail
+from waspada.platform.action_labels import (
+    AUDIT_LABELS,
+    audit_label,
+    object_label,
+    outcome_label,
+    via_label,
+)
+from waspada.platform.deps import DB, require
+from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with
+from waspada.platform.i18n import gettext as _
+from waspada.platform.security import service
+from waspada.platform.security.policy import Principal
+from waspada.platform.security.schemas import AuditFilter
+from waspada.platform.templating import render
+from waspada.platform.timezones import zone_of
+from waspada.platform.types import PageQuery
+
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
+
+PAGE_SIZE = 50
+#: object types offered in the filter (any type in the trail may be typed in the address)
+OBJECT_TYPES = ("case", "screening", "watchlist_entry", "offer_report", "dedupe_run", "user",
+                "unit", "api_token", "audit")
+
+
+def _audit_refused(request: Request, refused: Refused) -> Response:
+    """A refused filter or page number: an error page naming the problem (422, as any invalid
+    request)."""
+    return render(request, "error.html", {"status": 422, "code": "invalid_input",
+                                          "message": refused.message}, status_code=422)
+
+
+def _filters(action: str, actor: str, object_type: str, object_id: str, day_from: str,
+             day_to: str) -> dict[str, str]:
+    return {"action": action, "actor": actor, "object_type": object_type,
+            "object_id": object_id, "day_from": day_from, "day_to": day_to}
+
+
+def _action_choices() -> list[tuple[str, str]]:
+    """Every labelled action, readable, in alphabetical order of its label."""
+    return sorted(((code, audit_label(code)) for code in AUDIT_LABELS), key=lambda p: p[1])
+
+
+def _page(request: Request, db: DB, principal: Principal, filters: dict[str, str], page: int,
+          check: audit_trail.ChainCheck | None = None) -> Response:
+    chosen = form_input(AuditFilter, filters)  # refused: an error page in the user's language
+    zone = zone_of(request.state.user)
+    result = service.read_audit(db, principal, chosen, page=page, page_size=PAGE_SIZE,
+                                zone=zone)
+    used = {k: v for k, v in filters.items() if v}
+    return render(request, "audit.html", {
+        "rows": result.rows, "total": result.total, "page": result.page,
+        "pages": result.pages, "filters": filters, "query": urlencode(used),
+        "refs": audit_trail.object_refs(db, result.rows), "actions": _action_choices(),
+        "object_types": OBJECT_TYPES, "audit_label": audit_label,
+        "object_label": object_label, "via_label": via_label,
+        "outcome_label": outcome_label, "details": audit_trail.detail_items, "check": check})
+
+
+@router.get("/audit")
+@reshow_with(_audit_refused, AuditFilter)
+def audit_page(request: Request, db: DB, action: str = "", actor: str = "",
+               object_type: str = "", object_id: str = "", day_from: str = "",
+               day_to: str = "", page: PageQuery = 1,
+               principal: Principal = Depends(require("audit.read"))) -> Response:
+    return _page(request, db, principal,
+                 _filters(action, actor, object_type, object_id, day_from, day_to), page)
+
+
+@router.post("/audit/verify")
+def audit_verify(request: Request, db: DB,
+                 principal: Principal = Depends(require("audit.read"))) -> Response:
+    """Run the chain check now and show its result above the (unfiltered) trail."""
+    check = audit_trail.verify_chain(db, principal)
+    return _page(request, db, principal, _filters("", "", "", "", "", ""), 1, check=check)
+
+
+@router.get("/audit/export.csv")
+@reshow_with(_audit_refused, AuditFilter)
+def audit_export(request: Request, db: DB, action: str = "", actor: str = "",
+                 object_type: str = "", object_id: str = "", day_from: str = "",
+                 day_to: str = "", principal: Principal = Depends(require("audit.read"))
+                 ) -> Response:
+    chosen = form_input(AuditFilter, _filters(action, actor, object_type, object_id,
+                                              day_from, day_to))
+    text, _count = audit_trail.export_csv(db, principal, chosen, zone_of(request.state.user))
+    name = _("audit-trail")
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}.csv"'})

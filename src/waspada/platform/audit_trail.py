@@ -1,0 +1,129 @@
+"""The audit trail as people read it: objects by their own numbers, the chain check on demand,
+and the CSV export. Each operation is audited in its own transaction, like every service."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from waspada.platform import audit
+from waspada.platform.action_labels import audit_label, outcome_label
+from waspada.platform.capabilities import object_resolvers
+from waspada.platform.files import csv_cells
+from waspada.platform.security.models import Unit, User
+from waspada.platform.security.policy import Principal
+from waspada.platform.security.schemas import AuditFilter
+from waspada.platform.security.service import audit_query
+from waspada.platform.timezones import format_local
+from waspada.platform.work import ObjectRef
+
+#: rows one export may hold (the filters narrow a larger trail)
+EXPORT_LIMIT = 100_000
+
+
+def _platform_refs(db: Session, object_type: str, ids: list[str]) -> dict[str, ObjectRef]:
+    numbers = [int(i) for i in ids if i.isdigit()]
+    if object_type == "user":
+        return {str(uid): ObjectRef(name, f"/admin/users/{uid}") for uid, name in
+                db.execute(select(User.id, User.username).where(User.id.in_(numbers)))}
+    if object_type == "unit":
+        return {str(uid): ObjectRef(name) for uid, name in
+                db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(numbers)))}
+    return {}
+
+
+def object_refs(db: Session, entries: Iterable[audit.AuditEntry]
+                ) -> dict[tuple[str, str], ObjectRef]:
+    """``(object_type, object_id) -> ObjectRef`` for the entries' objects: a case as its WSP-
+    number, a screening as its BAP- number, each linked to its page (capabilities resolve their
+    own objects, declared in ``capability.py``)."""
+    wanted: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        if entry.object_type and entry.object_id:
+            wanted[entry.object_type].append(entry.object_id)
+    resolvers = object_resolvers()
+    refs: dict[tuple[str, str], ObjectRef] = {}
+    for object_type, ids in wanted.items():
+        unique = sorted(set(ids))
+        resolver = resolvers.get(object_type)
+        found = (resolver(db, unique) if resolver is not None
+                 else _platform_refs(db, object_type, unique))
+        refs.update({(object_type, key): ref for key, ref in found.items()})
+    return refs
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    checked: int
+    head_seq: int
+    head_hash: str
+    first_bad_seq: int | None
+    problem: str | None
+    at: datetime
+
+
+def verify_chain(db: Session, principal: Principal) -> ChainCheck:
+    """Recompute the whole chain (``audit.verify``) and record that it was checked, with the
+    outcome, in its own transaction."""
+    result = audit.verify(db)
+    db.rollback()  # the walk only read; the entry below starts a fresh transaction
+    audit.record("audit.verify", principal, object_type="audit",
+                 outcome="ok" if result.ok else "refused", checked=result.checked,
+                 head_seq=result.head_seq, first_bad_seq=result.first_bad_seq, session=db)
+    db.commit()
+    return ChainCheck(result.ok, result.checked, result.head_seq, result.head_hash,
+                      result.first_bad_seq, result.problem, datetime.now().astimezone())
+
+
+def last_chain_check(db: Session) -> audit.AuditEntry | None:
+    """The newest recorded chain check (for the administrator's home page)."""
+    return db.scalar(select(audit.AuditEntry).where(audit.AuditEntry.action == "audit.verify")
+                     .order_by(audit.AuditEntry.seq.desc()).limit(1))
+
+
+EXPORT_HEADER = ("seq", "time", "time_utc", "actor", "via", "action", "action_label",
+                 "object_type", "object_id", "object", "unit_id", "outcome", "detail", "hash")
+
+
+def export_csv(db: Session, principal: Principal, filters: AuditFilter, zone: str
+               ) -> tuple[str, int]:
+    """The filtered entries as CSV (local time with zone and UTC; readable action and object
+    number beside the codes); the export itself is audited, with its filters."""
+    stmt = audit_query(filters, zone).order_by(audit.AuditEntry.seq).limit(EXPORT_LIMIT)
+    rows = list(db.scalars(stmt))
+    refs = object_refs(db, rows)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_HEADER)
+    for e in rows:
+        ref = refs.get((e.object_type or "", e.object_id or ""))
+        writer.writerow(csv_cells([
+            e.seq, format_local(e.created_at, zone, "%Y-%m-%d %H:%M:%S"),
+            e.created_at.isoformat(), e.actor, e.via, e.action, audit_label(e.action),
+            e.object_type or "", e.object_id or "", ref.label if ref else "",
+            e.unit_id if e.unit_id is not None else "", outcome_label(e.outcome),
+            e.detail, e.hash]))
+    used = {k: v for k, v in filters.model_dump().items() if v}
+    audit.record("audit.export", principal, object_type="audit", count=len(rows),
+                 filters=json.dumps(used, sort_keys=True), session=db)
+    db.commit()
+    return out.getvalue(), len(rows)
+
+
+def detail_items(entry: audit.AuditEntry) -> list[tuple[str, Any]]:
+    """The entry's detail fields (ids, counts and codes only, by the audit rules)."""
+    try:
+        data = json.loads(entry.detail or "{}")
+    except ValueError:
+        return []
+    return sorted(data.items()) if isinstance(data, dict) else []
