@@ -20,6 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from waspada.cases import htcds, limits, service, store
 from waspada.cases.api import attachment_response
 from waspada.cases.errors import CaseError
+from waspada.cases.messages import (
+    ERRORS,
+    FIELD_LABELS,
+    GENERIC_ERROR,
+    PUBLIC_PROBLEMS,
+    field_problems,
+    refused_form,
+)
 from waspada.cases.schemas import (
     AssessmentIn,
     CommentIn,
@@ -40,7 +48,14 @@ from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.deps import Form as RawForm
-from waspada.platform.formroute import FormRoute, Reshow, form_input, reshow_with, with_session
+from waspada.platform.formroute import (
+    FormRoute,
+    Reshow,
+    form_input,
+    reshow_with,
+    values_of,
+    with_session,
+)
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -55,64 +70,14 @@ public_report_limiter = RateLimiter(limit=_settings.cases_public_reports_per_hou
 public_lookup_limiter = RateLimiter(limit=_settings.cases_public_lookups_per_hour, window=3600)
 
 
-ERRORS = {
-    "consent_required": N_("The victim's consent to referral is not recorded. Record it first, "
-                           "or give a reason to override."),
-    "override_not_allowed": N_("Your role may not override the victim's consent."),
-    "override_reason": N_("The override reason must be 10 to 1000 characters."),
-    "role_not_allowed": N_("Your role may not take this step."),
-    "wrong_state": N_("This step is not possible in the case's current state."),
-    "invalid_fields": N_("Some required fields are missing or not valid."),
-    "file_too_large": N_("The file is too large."),
-    "file_type": N_("Only PDF, JPEG and PNG files are accepted."),
-    "empty_file": N_("The file is empty."),
-    "empty": N_("The text is empty."),
-    "too_long": N_("A field is too long."),
-    "victim_required": N_("Enter at least the victim's name."),
-    "reason_required": N_("Give a reason for the merge."),
-    "already_merged": N_("One of the cases is already merged."),
-    "already_answered": N_("This referral was already answered."),
-    "not_found": N_("The page or record you asked for does not exist."),
-}
-GENERIC_ERROR = N_("The request is not valid.")
 #: the public form is small: anything bigger than this is refused before it is parsed
 PUBLIC_MAX_BODY = 32 * 1024
 
-FIELD_LABELS = {
-    "trafficking_status": N_("Trafficking status"), "note": N_("Note"),
-    "location_country": N_("Country (ISO code, e.g. KH)"), "location_city": N_("City"),
-    "exit_date": N_("Date of exit"), "exit_mode": N_("How the victim got out"),
-    "shelter_name": N_("Shelter"), "citizenship_basis": N_("Basis of citizenship verification"),
-    "splp_number": N_("SPLP number"), "splp_issued_on": N_("SPLP issue date"),
-    "arrival_date": N_("Arrival date"), "arrival_port": N_("Arrival port (TPI)"),
-    "return_mode": N_("How the victim returned"), "handover_to": N_("Handed over to"),
-    "handover_date": N_("Hand-over date"), "closure_reason": N_("Reason for closure"),
-    "closure_note": N_("Closure note"), "duplicate_of": N_("Duplicate of (case reference)"),
-    "last_contact_date": N_("Date of last contact"),
-}
-CHOICE_LABELS = {
-    "PossibleVictimOfTrafficking": N_("Possible victim of trafficking"),
-    "ActualVictimOfTrafficking": N_("Actual victim of trafficking"),
-    "rescued": N_("Rescued"), "self_exit": N_("Left on their own"), "released": N_("Released"),
-    "deported": N_("Deported"), "passport": N_("Passport"),
-    "nik_dukcapil": N_("NIK checked with Dukcapil"), "interview": N_("Interview"),
-    "family_documents": N_("Family documents"), "own_return": N_("Returned on their own"),
-    "other": N_("Other"),
-}
-EXPLOITATION_LABELS = {
-    "ForcedCriminality": N_("Forced criminality (online scam / gambling compound)"),
-    "ForcedLabour": N_("Forced labour"), "SexualExploitation": N_("Sexual exploitation"),
-    "Other": N_("Other"),
-}
-COMPOUND_LABELS = {"OnlineScam": N_("Online scam"), "OnlineGambling": N_("Online gambling"),
-                   "OtherCompound": N_("Other compound"), "NotACompound": N_("Not a compound")}
+#: the choices the case forms offer (their words: the labels catalogue, ``platform.labels``)
+EXPLOITATION_CHOICES = ("ForcedCriminality", "ForcedLabour", "SexualExploitation", "Other")
 DESTINATIONS = {"KH": N_("Cambodia"), "MM": N_("Myanmar"), "LA": N_("Laos"),
                 "TH": N_("Thailand"), "PH": N_("Philippines"), "MY": N_("Malaysia"),
                 "VN": N_("Vietnam"), "AE": N_("United Arab Emirates")}
-PUBLIC_PROBLEMS = {"required": N_("This field is required."),
-                   "too_long": N_("This text is too long."),
-                   "invalid": N_("This value is not valid.")}
-
 
 def _lang() -> str:
     return i18n.current_language.get()
@@ -124,9 +89,9 @@ def _error_text(exc: CaseError) -> str:
 
 def _common() -> dict[str, Any]:
     wf = load_workflow()
-    return {"wf": wf, "field_labels": FIELD_LABELS, "choice_labels": CHOICE_LABELS,
-            "exploitation_labels": EXPLOITATION_LABELS, "compound_labels": COMPOUND_LABELS,
-            "destinations": DESTINATIONS, "allowed": allowed, "limits": limits}
+    return {"wf": wf, "field_labels": FIELD_LABELS, "exploitation_choices": EXPLOITATION_CHOICES,
+            "compound_choices": htcds.COMPOUND_TYPES, "destinations": DESTINATIONS,
+            "allowed": allowed, "limits": limits}
 
 
 # -- list and intake --------------------------------------------------------------------------
@@ -156,15 +121,18 @@ def case_new(request: Request, principal: Annotated[Principal, Depends(require("
 
 
 def _new_again(request: Request, db: Session, principal: Principal, error: str,
-               form: dict[str, str], status_code: int) -> Response:
-    return render(request, "cases/new.html", {**_common(), "error": error, "form": form},
-                  status_code=status_code)
+               form: dict[str, list[str]], status_code: int,
+               problems: dict[str, str] | None = None) -> Response:
+    return render(request, "cases/new.html", {
+        **_common(), "error": error, "form": {k: v[0] for k, v in form.items() if v},
+        "again": form, "problems": problems or {}}, status_code=status_code)
 
 
 def _refused(again: Callable[..., Response]) -> Reshow:
-    """A refused form shows ``again(request, db, principal, message, fields, 422)``."""
+    """A refused form shows ``again(request, db, principal, message, values, 422, problems)``
+    (every submitted value, the problem of each refused field)."""
     return with_session(lambda request, db, refused: again(
-        request, db, refused.principal, refused.message, refused.fields, 422))
+        request, db, refused.principal, refused.message, refused.lists, 422, refused.problems))
 
 
 @router.post("/cases/new")
@@ -179,8 +147,8 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
         case = service.create_case(db, principal, case_in, ip=client_ip(request))
     except CaseError as exc:
         db.rollback()
-        return _new_again(request, db, principal, _error_text(exc),
-                          data.model_dump(mode="json", exclude_none=True), exc.status)
+        return _new_again(request, db, principal, _error_text(exc), values_of(data), exc.status,
+                          field_problems(exc))
     return RedirectResponse(f"/cases/{case['id']}", status_code=303)
 
 
@@ -188,7 +156,8 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
 
 def _case_page(request: Request, db: Session, principal: Principal, case_id: int,
                error: str | None = None, status_code: int = 200,
-               form: dict[str, str] | None = None) -> Response:
+               form: dict[str, list[str]] | None = None,
+               problems: dict[str, str] | None = None) -> Response:
     try:
         data = service.view_case(db, principal, case_id, ip=client_ip(request))
     except CaseError:
@@ -197,24 +166,28 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
                       status_code=404)
     orgs = service.list_organisations(db)
     return render(request, "cases/detail.html", {
-        **_common(), "case": data, "error": error, "orgs": orgs, "form": form or {},
+        **_common(), "case": data, "error": error, "orgs": orgs, "again": form or {},
+        "problems": problems or {}, "refused_form": refused_form(request, form or {}),
         "referral_reasons": htcds.REFERRAL_REASONS,
         "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
 
 
 def _case_again(request: Request, db: Session, principal: Principal, error: str,
-                form: dict[str, str], status_code: int) -> Response:
+                form: dict[str, list[str]], status_code: int,
+                problems: dict[str, str] | None = None) -> Response:
     """The case page again, with the refusal and what was typed (nothing was written)."""
     db.rollback()
     case_id = parse_id(str(request.path_params.get("case_id", ""))) or 0
     return _case_page(request, db, principal, case_id, error=error, status_code=status_code,
-                      form=form)
+                      form=form, problems=problems)
 
 
 def _refused_here(request: Request, db: Session, principal: Principal, exc: CaseError,
-                  form: dict[str, str]) -> Response:
-    """The case page again after the service refused the step."""
-    return _case_again(request, db, principal, _error_text(exc), form, exc.status)
+                  form: Any) -> Response:
+    """The case page again after the service refused the step: the form filled in with what
+    was submitted (a form model or a mapping), the problem next to its field."""
+    return _case_again(request, db, principal, _error_text(exc), values_of(form), exc.status,
+                       field_problems(exc))
 
 
 _CASE_AGAIN = _refused(_case_again)
@@ -242,7 +215,8 @@ def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
                                          "values": values})
         service.transition(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc,
+                             {**values, "transition": str(form.get("transition", ""))})
     return _done(case_id)
 
 
@@ -255,7 +229,7 @@ def case_comment(request: Request, case_id: IdPath, data: Annotated[CommentIn, F
     try:
         service.add_comment(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {"body": data.body})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -266,7 +240,7 @@ def case_task(request: Request, case_id: IdPath, data: Annotated[TaskIn, Form()]
     try:
         service.add_task(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {"title": data.title})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -288,7 +262,7 @@ def case_event(request: Request, case_id: IdPath, data: Annotated[EventIn, Form(
     try:
         service.add_event(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -301,7 +275,7 @@ def case_person(request: Request, case_id: IdPath, data: Annotated[PersonIn, For
     try:
         service.add_person(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -313,7 +287,7 @@ def case_assessment(request: Request, case_id: IdPath, data: Annotated[Assessmen
     try:
         service.add_assessment(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -325,7 +299,7 @@ def case_support_plan(request: Request, case_id: IdPath, data: Annotated[Support
     try:
         service.add_support_plan(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -336,7 +310,7 @@ def case_consent(request: Request, case_id: IdPath, data: Annotated[ConsentIn, F
     try:
         service.record_consent(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -347,7 +321,7 @@ def case_referral(request: Request, case_id: IdPath, data: Annotated[ReferralIn,
     try:
         service.refer(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -379,7 +353,7 @@ def case_merge(request: Request, case_id: IdPath, data: Annotated[MergeForm, For
         service.merge(db, principal, case_id, MergeIn(duplicate_case_id=other_id,
                                                       reason=data.reason))
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 

@@ -10,10 +10,12 @@ is reached).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from waspada.platform import labels
 from waspada.platform.i18n import translate
 
 Severity = Literal["info", "warning", "critical"]
@@ -147,3 +149,18 @@ def _short(value: Any, limit: int = 60) -> str:
         return text
     text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _finding_words(code: str, lang: str) -> str | None:
+    """A finding code (``nik_sex_mismatch``, also as ``traveller.nik_sex_mismatch``) as its
+    message, without the parameters of one particular finding."""
+    spec = REGISTRY.get(code) or REGISTRY.get(code.rsplit(".", 1)[-1])
+    if spec is None:
+        return None
+    text = _render(spec.message, (), lang)
+    text = re.sub(r"\s*\([^()]*\{[^}]*\}[^()]*\)", "", text)  # "(got {value})" says nothing here
+    return re.sub(r"\{[^}]*\}", "…", text)
+
+
+# document finding codes in the one labels catalogue (issue #16, defect 8)
+labels.register("finding", _finding_words, lambda: sorted(REGISTRY))

@@ -89,18 +89,39 @@ def screenings_start(request: Request, form: Form, db: DB,
 
 
 def _screening_page(request: Request, db: DB, principal: Principal, screening_id: int,
-                    error: str | None = None, status: int = 200) -> Response:
+                    error: str | None = None, status: int = 200, *,
+                    again: dict[str, list[str]] | None = None,
+                    problems: dict[str, str] | None = None) -> Response:
+    """The screening page; after a refusal ``again`` (field -> submitted values) fills the
+    refused form in and ``problems`` (field -> message) stands next to each field."""
     screening, data = service.read(db, principal, screening_id, current_language.get())
     return render(request, "screening/screening.html", {
-        "s": data, "screening": screening, "error": error,
+        "s": data, "screening": screening, "error": error, "again": again or {},
+        "problems": problems or {},
         "is_supervisor": service.is_supervisor(db, principal), **_context(db, principal)},
         status_code=status)
+
+
+def _submitted(form: Form) -> dict[str, list[str]]:
+    """Every text field of a submitted form (never the CSRF token), to fill it in again."""
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)]
+            for k in form if k != "csrf_token"}
+
+
+def _refused_step(request: Request, db: DB, principal: Principal, screening_id: int,
+                  form: Form, exc: DomainError) -> Response:
+    """The screening page again after the service refused a step: filled in, the problem next
+    to its field (nothing was written)."""
+    return _screening_page(request, db, principal, screening_id, exc.localized(_), 400,
+                           again=_submitted(form),
+                           problems={k: _(v) for k, v in exc.problems.items()})
 
 
 def _step_refused(request: Request, db: Session, refused: Refused) -> Response:
     """The screening page again with the refused field named (nothing was written)."""
     screening_id = parse_id(str(request.path_params.get("screening_id", ""))) or 0
-    return _screening_page(request, db, refused.principal, screening_id, refused.message, 400)
+    return _screening_page(request, db, refused.principal, screening_id, refused.message, 400,
+                           again=refused.lists, problems=refused.problems)
 
 
 _STEP_REFUSED = with_session(_step_refused)
@@ -160,7 +181,7 @@ def screening_answers(request: Request, screening_id: IdPath, form: Form, db: DB
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#assessment", status_code=303)
 
 
@@ -174,7 +195,7 @@ def screening_decide(request: Request, screening_id: IdPath, form: Form, db: DB,
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#decisions", status_code=303)
 
 
@@ -190,7 +211,7 @@ def screening_approve(request: Request, screening_id: IdPath, decision_id: IdPat
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#decisions", status_code=303)
 
 
