@@ -59,10 +59,11 @@ def _context(db: DB, principal: Principal) -> dict[str, Any]:
 
 
 def _home(request: Request, db: DB, principal: Principal, form: dict[str, str],
-          error: str | None, status: int = 200) -> Response:
+          error: str | None, status: int = 200, problems: dict[str, str] | None = None
+          ) -> Response:
     return render(request, "screening/home.html", {
         "today": service.today(db, principal), "error": error, "form": form,
-        **_context(db, principal)}, status_code=status)
+        "problems": problems or {}, **_context(db, principal)}, status_code=status)
 
 
 @router.get("/screenings")
@@ -73,7 +74,7 @@ def screenings_home(request: Request, db: DB,
 
 def _start_refused(request: Request, db: Session, refused: Refused) -> Response:
     shown = {name: refused.fields.get(name, "") for name in START_FIELDS}
-    return _home(request, db, refused.principal, shown, refused.message, 400)
+    return _home(request, db, refused.principal, shown, refused.message, 400, refused.problems)
 
 
 @router.post("/screenings")
@@ -84,7 +85,8 @@ def screenings_start(request: Request, form: Form, db: DB,
         screening = service.start(db, principal, form_input(ScreeningIn, form))
     except DomainError as exc:
         shown = {name: str(form.get(name, "")) for name in START_FIELDS}
-        return _home(request, db, principal, shown, exc.localized(_), 400)
+        return _home(request, db, principal, shown, exc.localized(_), 400,
+                     {k: _(v) for k, v in exc.problems.items()})
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
 
 
