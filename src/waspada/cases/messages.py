@@ -28,6 +28,8 @@ ERRORS = {
     "already_merged": N_("One of the cases is already merged."),
     "already_answered": N_("This referral was already answered."),
     "not_found": N_("The page or record you asked for does not exist."),
+    "pending_referrals": N_("A referral of this case still waits for an answer. Confirm below "
+                            "to close the case anyway."),
 }
 GENERIC_ERROR = N_("The request is not valid.")
 FIELD_LABELS = {
@@ -58,7 +60,12 @@ def refused_form(request: Request, again: dict[str, list[str]]) -> str:
     return name
 
 
+#: the problems the service names for a field of an officer's form
+FIELD_PROBLEMS = {**PUBLIC_PROBLEMS,
+                  "confirm": N_("Tick this box to close the case while a referral is pending.")}
+
+
 def field_problems(exc: CaseError) -> dict[str, str]:
     """The service's field problems in the user's language."""
-    return {k: _(PUBLIC_PROBLEMS.get(v, PUBLIC_PROBLEMS["invalid"]))
+    return {k: _(FIELD_PROBLEMS.get(v, PUBLIC_PROBLEMS["invalid"]))
             for k, v in (exc.problems or {}).items()}

@@ -100,15 +100,17 @@ def _common() -> dict[str, Any]:
 def case_list(request: Request, db: DB,
               principal: Annotated[Principal, Depends(require("cases.read"))],
               status: str = "", overdue: str = "", destination: str = "",
-              exploitation: str = "", unit: str = "", reference: str = "", page: PageQuery = 1
-              ) -> Response:
+              exploitation: str = "", unit: str = "", reference: str = "", person: str = "",
+              page: PageQuery = 1) -> Response:
     # a filter value longer than any stored value simply matches no case
     filters = CaseFilters(status=status or None, overdue=overdue == "1",
                           destination=destination or None, exploitation=exploitation or None,
-                          unit_id=parse_id(unit), reference=reference or None)
+                          unit_id=parse_id(unit), reference=reference or None,
+                          person=person or None)
     rows, more = service.list_cases(db, principal, filters, page)
     query = {"status": status, "overdue": overdue, "destination": destination,
-             "exploitation": exploitation, "unit": unit, "reference": reference}
+             "exploitation": exploitation, "unit": unit, "reference": reference,
+             "person": person}
     return render(request, "cases/list.html", {
         **_common(), "rows": rows, "has_more": more, "page": max(1, page), "filters": query,
         "lang": _lang()})
@@ -169,6 +171,7 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
         **_common(), "case": data, "error": error, "orgs": orgs, "again": form or {},
         "problems": problems or {}, "refused_form": refused_form(request, form or {}),
         "referral_reasons": htcds.REFERRAL_REASONS,
+        "pending_referrals": sum(r.get("status") == "pending" for r in data.get("referrals", ())),
         "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
 
 

@@ -42,7 +42,8 @@ from waspada.cases.schemas import (
     TaskIn,
     TransitionIn,
 )
-from waspada.cases.store import CaseFilters, PublicReport
+from waspada.cases.store import CaseFilters, PublicReport, person_query_kind
+from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
 from waspada.platform.security.policy import Principal, allowed
 
@@ -85,8 +86,11 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, page: in
                ) -> tuple[list[dict[str, Any]], bool]:
     _permit(principal, "cases.read")
     rows, more = store.list_cases(db, principal, filters, page, per_page=per_page)
+    # a search for a person is audited with what it looked for (the kind), never the value
+    searched = ({"person_search": person_query_kind(filters.person)}
+                if filters.person and filters.person.strip() else {})
     audit.record("case.list", principal, object_type="case", count=len(rows), page=page, ip=ip,
-                 session=db)
+                 session=db, **searched)
     db.commit()
     return rows, more
 
@@ -219,11 +223,28 @@ def public_status(db: Session, code: str, *, ip: str) -> tuple[str, datetime] | 
 
 # -- writes on one case -----------------------------------------------------------------------
 
+#: the value a closing step carries when the officer confirms closing with referrals pending
+CONFIRM_PENDING = "confirm_pending_referrals"
+
+
 def transition(db: Session, principal: Principal, case_id: int, data: TransitionIn) -> ItemOut:
+    """A workflow step. Closing a case (any final state) while a referral still waits for its
+    answer needs the officer's confirmation (``values[CONFIRM_PENDING] == "1"``); the audit
+    entry records how many referrals were pending."""
     _permit(principal, "cases.transition")
     case = store.get_case(db, principal, case_id)
-    step = store.apply_transition(db, principal, case, data.transition, dict(data.values))
-    return _written(db, principal, "case.transition", case, step, transition=data.transition)
+    values = dict(data.values)
+    confirmed = values.pop(CONFIRM_PENDING, "") == "1"
+    step_spec = load_workflow().transitions.get(data.transition)
+    closing = step_spec is not None and step_spec.target in store.TERMINAL
+    pending = store.pending_referrals(db, case) if closing else 0
+    if pending and not confirmed:
+        raise CaseError("pending_referrals", "{n} referral(s) still wait for an answer; "
+                        "confirm to close anyway", 409, {CONFIRM_PENDING: "confirm"}, n=pending)
+    step = store.apply_transition(db, principal, case, data.transition, values)
+    extra = {"pending_referrals": pending} if pending else {}
+    return _written(db, principal, "case.transition", case, step, transition=data.transition,
+                    **extra)
 
 
 def add_task(db: Session, principal: Principal, case_id: int, data: TaskIn) -> ItemOut:

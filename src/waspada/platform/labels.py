@@ -101,9 +101,11 @@ def label(kind: str, code: Any, lang: str = "id") -> str:
     return text
 
 
-def labels(kind: str, values: Iterable[Any], lang: str = "id") -> str:
-    """Several codes of one kind, in words, joined with commas."""
-    return ", ".join(label(kind, v, lang) for v in values if v not in (None, ""))
+def labels(kind: str, values: Iterable[Any] | str | None, lang: str = "id") -> str:
+    """Several codes of one kind (a list, or one string "A,B"), in words, joined with commas."""
+    if isinstance(values, str):
+        values = [v.strip() for v in values.split(",")]
+    return ", ".join(label(kind, v, lang) for v in values or () if v not in (None, ""))
 
 
 # -- countries --------------------------------------------------------------------------------

@@ -67,10 +67,14 @@ def _localtime(context: Context, value: Any, unit: Any = None,
 templates.env.filters["localtime"] = _localtime
 
 
-def _label(code: Any, kind: str) -> str:
+def _label(code: Any, kind: str, default: str | None = None) -> str:
     """``{{ code|label("kind") }}``: a stored code in words, in the viewer's language (one
-    catalogue: ``platform.labels``)."""
-    return labels.label(kind, code, i18n.current_language.get())
+    catalogue: ``platform.labels``); ``default`` is shown for a code the catalogue lacks (an
+    organisation an administrator added is shown by its own name)."""
+    words = labels.label(kind, code, i18n.current_language.get())
+    if default is not None and code not in (None, "") and words == str(code).strip():
+        return default
+    return words
 
 
 def _labels(values: Any, kind: str) -> str:
