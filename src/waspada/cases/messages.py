@@ -42,7 +42,7 @@ FIELD_LABELS = {
     "return_mode": N_("How the victim returned"), "handover_to": N_("Handed over to"),
     "handover_date": N_("Hand-over date"), "closure_reason": N_("Reason for closure"),
     "closure_note": N_("Closure note"), "duplicate_of": N_("Duplicate of (case reference)"),
-    "last_contact_date": N_("Date of last contact"),
+    "last_contact_date": N_("Date of last contact"), "source": N_("Source of the report"),
 }
 PUBLIC_PROBLEMS = {"required": N_("This field is required."),
                    "too_long": N_("This text is too long."),

@@ -206,6 +206,28 @@ def case_page(request: Request, case_id: IdPath, db: DB,
     return _case_page(request, db, principal, case_id)
 
 
+def _pdf(document: service.Printed) -> Response:
+    return Response(document.content, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="{document.filename}"'})
+
+
+@router.get("/cases/{case_id}/ringkasan.pdf")
+def case_summary_pdf(request: Request, case_id: IdPath, db: DB,
+                     principal: Annotated[Principal, Depends(require("cases.read"))]
+                     ) -> Response:
+    """The printable case summary (PDF, to the Berita Acara standard)."""
+    return _pdf(service.case_summary_pdf(db, principal, case_id, ip=client_ip(request)))
+
+
+@router.get("/cases/{case_id}/referrals/{referral_id}/surat.pdf")
+def referral_letter_pdf(request: Request, case_id: IdPath, referral_id: IdPath, db: DB,
+                        principal: Annotated[Principal, Depends(require("cases.refer"))]
+                        ) -> Response:
+    """The referral letter to the receiving organisation (PDF)."""
+    return _pdf(service.referral_letter_pdf(db, principal, case_id, referral_id,
+                                            ip=client_ip(request)))
+
+
 @router.post("/cases/{case_id}/transition")
 @reshow_with(_CASE_AGAIN, TransitionIn, titles=FIELD_LABELS)
 def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,

@@ -16,13 +16,14 @@ parse input into a model from :mod:`waspada.cases.schemas`, call one function an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, store, visibility
+from waspada.cases import htcds, pdf, printed, store, visibility
 from waspada.cases.errors import CaseError
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
@@ -45,6 +46,8 @@ from waspada.cases.schemas import (
 from waspada.cases.store import CaseFilters, PublicReport, person_query_kind
 from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, allowed
 
 
@@ -386,3 +389,53 @@ def run_retention(db: Session, principal: Principal, older_than_days: int | None
     db.commit()
     return done
 
+
+
+# -- printed documents (issue #16): case summary and referral letter ---------------------------
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed document: the PDF and its file name."""
+
+    content: bytes
+    filename: str
+
+
+def _printer(db: Session, principal: Principal, case: Case) -> tuple[User | None, Unit | None]:
+    """Who prints and on behalf of which unit (the officer's own unit, else the case's)."""
+    user = db.get(User, principal.user_id) if principal.user_id else None
+    unit = db.get(Unit, principal.unit_id or case.owner_unit_id)
+    return user, unit
+
+
+def _printed(db: Session, principal: Principal, case: Case, doc: dict[str, Any],
+             content: bytes, document: str, ip: str | None) -> Printed:
+    audit.record("case.print", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, document=document, document_no=doc["document_no"],
+                 verification_code=doc["verification_code"], ip=ip, session=db)
+    db.commit()
+    return Printed(content, doc["document_no"].replace("/", "-") + ".pdf")
+
+
+def case_summary_pdf(db: Session, principal: Principal, case_id: int, *,
+                     ip: str | None = None) -> Printed:
+    """The case summary as the principal may see it, printed (audited with its code)."""
+    _permit(principal, "cases.read")
+    case = store.get_case(db, principal, case_id)
+    user, unit = _printer(db, principal, case)
+    doc = printed.summary_for_pdf(store.view_case(db, principal, case), user, unit, utcnow())
+    return _printed(db, principal, case, doc, pdf.render_summary(doc), "summary", ip)
+
+
+def referral_letter_pdf(db: Session, principal: Principal, case_id: int, referral_id: int, *,
+                        ip: str | None = None) -> Printed:
+    """The letter of one of the case's referrals (audited with its code)."""
+    _permit(principal, "cases.refer")
+    case = store.get_case(db, principal, case_id)
+    data = store.view_case(db, principal, case)
+    referral = next((r for r in data["referrals"] if r["id"] == referral_id), None)
+    if referral is None:
+        raise CaseError("not_found", "no such referral", 404)
+    user, unit = _printer(db, principal, case)
+    doc = printed.referral_for_pdf(data, referral, user, unit, utcnow())
+    return _printed(db, principal, case, doc, pdf.render_referral(doc), "referral_letter", ip)
