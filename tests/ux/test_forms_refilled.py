@@ -64,3 +64,22 @@ def test_get_on_a_form_address_shows_its_page(role_clients) -> None:  # type: ig
     # the API keeps its plain answer
     api = tpi.get(f"/api/v1/screenings/{sid}/decision")
     assert api.status_code == 405
+
+
+def test_new_case_and_watchlist_forms_name_the_field(role_clients) -> None:  # type: ignore[no-untyped-def]
+    protection = role_clients["protection_officer"]
+    refused = protection.post("/cases/new", data={
+        "victim_name": "", "destination_city": "Bavet",
+        "csrf_token": protection.cookies["waspada_csrf"]}, follow_redirects=False)
+    assert refused.status_code == 422
+    form = BeautifulSoup(refused.text, "html.parser").select_one("#case-new")
+    assert form.select_one("input[name=destination_city]")["value"] == "Bavet"
+    assert form.select_one("input[name=victim_name]")["aria-describedby"] == "problem-victim_name"
+    analyst = role_clients["analyst"]
+    searched = analyst.post("/watchlist/search", data={
+        "full_name": "", "nik": "3507015505950004",
+        "csrf_token": analyst.cookies["waspada_csrf"]}, follow_redirects=False)
+    assert searched.status_code in (400, 422)
+    page = BeautifulSoup(searched.text, "html.parser")
+    assert page.select_one("input[name=nik]")["value"] == "3507015505950004"
+    assert page.select_one("#problem-full_name") is not None

@@ -145,7 +145,8 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
     try:
         case_in = data.to_case_in()
         if case_in is None:
-            raise CaseError("victim_required", "a case needs at least one victim", 422)
+            raise CaseError("victim_required", "a case needs at least one victim", 422,
+                            {"victim_name": "required"})
         case = service.create_case(db, principal, case_in, ip=client_ip(request))
     except CaseError as exc:
         db.rollback()
