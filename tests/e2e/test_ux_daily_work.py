@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in_page
 from waspada.demo.synthetic import demo_password
@@ -84,8 +85,8 @@ def test_live_assessment_points_and_unanswered(page, live_server: str) -> None: 
     points = float(page.inner_text("#assessment-points"))
     unanswered = int(page.inner_text("#unanswered-count"))
     page.check("input[name=q_documents_held][value=yes]")
-    page.wait_for_function(f"document.getElementById('unanswered-count').textContent === "
-                           f"'{unanswered - 1}'")
+    # (no wait_for_function: the page's CSP forbids evaluating strings)
+    expect(page.locator("#unanswered-count")).to_have_text(str(unanswered - 1))
     assert float(page.inner_text("#assessment-points")) > points
     # the same numbers as the server computes on a fresh load
     shown = (page.inner_text("#assessment-points"), page.inner_text("#unanswered-count"))

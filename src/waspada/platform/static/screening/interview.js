@@ -28,7 +28,7 @@
     for (const r of a.reasons) {
       const li = document.createElement("li");
       li.append(text("strong", r.title), " ", text("span", "+" + r.weight, "tag"),
-                document.createElement("br"), text("span", r.evidence + " — " + r.source, "muted small"));
+                document.createElement("br"), text("span", (r.evidence ? r.evidence + " — " : "") + r.source, "muted small"));
       list.append(li);
     }
     if (!a.reasons.length) list.append(text("li", list.dataset.none || "", "muted"));
