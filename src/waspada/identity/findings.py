@@ -10,7 +10,6 @@ is reached).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -157,9 +156,32 @@ def _finding_words(code: str, lang: str) -> str | None:
     spec = REGISTRY.get(code) or REGISTRY.get(code.rsplit(".", 1)[-1])
     if spec is None:
         return None
-    text = _render(spec.message, (), lang)
-    text = re.sub(r"\s*\([^()]*\{[^}]*\}[^()]*\)", "", text)  # "(got {value})" says nothing here
-    return re.sub(r"\{[^}]*\}", "…", text)
+    return _without_placeholders(_render(spec.message, (), lang))
+
+
+def _without_placeholders(text: str) -> str:
+    """A message template without one finding's values: a bracket holding a placeholder
+    ("(got {value})") is left out, any other placeholder becomes "…" (no regex: linear)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "(":
+            end = text.find(")", index)
+            if end != -1 and "{" in text[index:end]:
+                while out and out[-1] == " ":
+                    out.pop()
+                index = end + 1
+                continue
+        if char == "{":
+            end = text.find("}", index)
+            if end != -1:
+                out.append("…")
+                index = end + 1
+                continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 # document finding codes in the one labels catalogue (issue #16, defect 8)
