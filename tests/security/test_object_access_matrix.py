@@ -383,6 +383,9 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
                                                          "reason": "Laporan ganda (uji)"})),
     ("POST", C + "/attachments"): (SCOPED, _upload(C + "/attachments")),
     ("GET", C + "/attachments/{attachment_id}"): (SCOPED, _get(C + "/attachments/{attachment_id}")),
+    ("GET", C + "/ringkasan.pdf"): (SCOPED, _get(C + "/ringkasan.pdf")),
+    ("GET", C + "/referrals/{referral_id}/surat.pdf"): (SCOPED, _get(
+        C + "/referrals/{referral_id}/surat.pdf")),
     ("POST", "/cases/referrals/{referral_id}/answer"): (SCOPED, _form(
         "/cases/referrals/{referral_id}/answer", {"accept": "1"})),
     ("POST", "/cases/merges/{merge_id}/undo"): (SCOPED, _form("/cases/merges/{merge_id}/undo")),

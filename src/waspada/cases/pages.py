@@ -19,6 +19,13 @@ from sqlalchemy.orm import Session
 from waspada.cases import htcds, limits, service
 from waspada.cases.api import attachment_response
 from waspada.cases.errors import CaseError
+from waspada.cases.messages import (
+    ERRORS,
+    FIELD_LABELS,
+    GENERIC_ERROR,
+    field_problems,
+    refused_form,
+)
 from waspada.cases.schemas import (
     AssessmentIn,
     CommentIn,
@@ -39,7 +46,14 @@ from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
-from waspada.platform.formroute import FormRoute, Reshow, form_input, reshow_with, with_session
+from waspada.platform.formroute import (
+    FormRoute,
+    Reshow,
+    form_input,
+    reshow_with,
+    values_of,
+    with_session,
+)
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
@@ -54,59 +68,12 @@ public_report_limiter = RateLimiter(limit=_settings.cases_public_reports_per_hou
 public_lookup_limiter = RateLimiter(limit=_settings.cases_public_lookups_per_hour, window=3600)
 
 
-ERRORS = {
-    "consent_required": N_("The victim's consent to referral is not recorded. Record it first, "
-                           "or give a reason to override."),
-    "override_not_allowed": N_("Your role may not override the victim's consent."),
-    "override_reason": N_("The override reason must be 10 to 1000 characters."),
-    "role_not_allowed": N_("Your role may not take this step."),
-    "wrong_state": N_("This step is not possible in the case's current state."),
-    "invalid_fields": N_("Some required fields are missing or not valid."),
-    "file_too_large": N_("The file is too large."),
-    "file_type": N_("Only PDF, JPEG and PNG files are accepted."),
-    "empty_file": N_("The file is empty."),
-    "empty": N_("The text is empty."),
-    "too_long": N_("A field is too long."),
-    "victim_required": N_("Enter at least the victim's name."),
-    "reason_required": N_("Give a reason for the merge."),
-    "already_merged": N_("One of the cases is already merged."),
-    "already_answered": N_("This referral was already answered."),
-    "not_found": N_("The page or record you asked for does not exist."),
-}
-GENERIC_ERROR = N_("The request is not valid.")
 
-FIELD_LABELS = {
-    "trafficking_status": N_("Trafficking status"), "note": N_("Note"),
-    "location_country": N_("Country (ISO code, e.g. KH)"), "location_city": N_("City"),
-    "exit_date": N_("Date of exit"), "exit_mode": N_("How the victim got out"),
-    "shelter_name": N_("Shelter"), "citizenship_basis": N_("Basis of citizenship verification"),
-    "splp_number": N_("SPLP number"), "splp_issued_on": N_("SPLP issue date"),
-    "arrival_date": N_("Arrival date"), "arrival_port": N_("Arrival port (TPI)"),
-    "return_mode": N_("How the victim returned"), "handover_to": N_("Handed over to"),
-    "handover_date": N_("Hand-over date"), "closure_reason": N_("Reason for closure"),
-    "closure_note": N_("Closure note"), "duplicate_of": N_("Duplicate of (case reference)"),
-    "last_contact_date": N_("Date of last contact"),
-}
-CHOICE_LABELS = {
-    "PossibleVictimOfTrafficking": N_("Possible victim of trafficking"),
-    "ActualVictimOfTrafficking": N_("Actual victim of trafficking"),
-    "rescued": N_("Rescued"), "self_exit": N_("Left on their own"), "released": N_("Released"),
-    "deported": N_("Deported"), "passport": N_("Passport"),
-    "nik_dukcapil": N_("NIK checked with Dukcapil"), "interview": N_("Interview"),
-    "family_documents": N_("Family documents"), "own_return": N_("Returned on their own"),
-    "other": N_("Other"),
-}
-EXPLOITATION_LABELS = {
-    "ForcedCriminality": N_("Forced criminality (online scam / gambling compound)"),
-    "ForcedLabour": N_("Forced labour"), "SexualExploitation": N_("Sexual exploitation"),
-    "Other": N_("Other"),
-}
-COMPOUND_LABELS = {"OnlineScam": N_("Online scam"), "OnlineGambling": N_("Online gambling"),
-                   "OtherCompound": N_("Other compound"), "NotACompound": N_("Not a compound")}
+#: the choices the case forms offer (their words: the labels catalogue, ``platform.labels``)
+EXPLOITATION_CHOICES = ("ForcedCriminality", "ForcedLabour", "SexualExploitation", "Other")
 DESTINATIONS = {"KH": N_("Cambodia"), "MM": N_("Myanmar"), "LA": N_("Laos"),
                 "TH": N_("Thailand"), "PH": N_("Philippines"), "MY": N_("Malaysia"),
                 "VN": N_("Vietnam"), "AE": N_("United Arab Emirates")}
-
 
 def _lang() -> str:
     return i18n.current_language.get()
@@ -118,9 +85,9 @@ def _error_text(exc: CaseError) -> str:
 
 def _common() -> dict[str, Any]:
     wf = load_workflow()
-    return {"wf": wf, "field_labels": FIELD_LABELS, "choice_labels": CHOICE_LABELS,
-            "exploitation_labels": EXPLOITATION_LABELS, "compound_labels": COMPOUND_LABELS,
-            "destinations": DESTINATIONS, "allowed": allowed, "limits": limits}
+    return {"wf": wf, "field_labels": FIELD_LABELS, "exploitation_choices": EXPLOITATION_CHOICES,
+            "compound_choices": htcds.COMPOUND_TYPES, "destinations": DESTINATIONS,
+            "allowed": allowed, "limits": limits}
 
 
 # -- list and intake --------------------------------------------------------------------------
@@ -130,7 +97,8 @@ def case_list(request: Request, db: DB,
               principal: Annotated[Principal, Depends(require("cases.read"))],
               status: str = "", overdue: str = "", destination: str = "",
               exploitation: str = "", unit: str = "", reference: str = "", source: str = "",
-              referral: str = "", tasks: str = "", page: PageQuery = 1) -> Response:
+              referral: str = "", tasks: str = "", person: str = "",
+              page: PageQuery = 1) -> Response:
     # a filter value longer than any stored value simply matches no case; source, referral
     # and tasks are the home page's work queues (new public reports, referrals awaiting an
     # answer, tasks due)
@@ -138,11 +106,11 @@ def case_list(request: Request, db: DB,
                           destination=destination or None, exploitation=exploitation or None,
                           unit_id=parse_id(unit), reference=reference or None,
                           source=source or None, pending_referral=referral == "pending",
-                          tasks_due=tasks == "due")
+                          tasks_due=tasks == "due", person=person or None)
     rows, more = service.list_cases(db, principal, filters, page)
     query = {"status": status, "overdue": overdue, "destination": destination,
              "exploitation": exploitation, "unit": unit, "reference": reference,
-             "source": source, "referral": referral, "tasks": tasks}
+             "source": source, "referral": referral, "tasks": tasks, "person": person}
     return render(request, "cases/list.html", {
         **_common(), "rows": rows, "has_more": more, "page": max(1, page), "filters": query,
         "lang": _lang()})
@@ -155,15 +123,18 @@ def case_new(request: Request, principal: Annotated[Principal, Depends(require("
 
 
 def _new_again(request: Request, db: Session, principal: Principal, error: str,
-               form: dict[str, str], status_code: int) -> Response:
-    return render(request, "cases/new.html", {**_common(), "error": error, "form": form},
-                  status_code=status_code)
+               form: dict[str, list[str]], status_code: int,
+               problems: dict[str, str] | None = None) -> Response:
+    return render(request, "cases/new.html", {
+        **_common(), "error": error, "form": {k: v[0] for k, v in form.items() if v},
+        "again": form, "problems": problems or {}}, status_code=status_code)
 
 
 def _refused(again: Callable[..., Response]) -> Reshow:
-    """A refused form shows ``again(request, db, principal, message, fields, 422)``."""
+    """A refused form shows ``again(request, db, principal, message, values, 422, problems)``
+    (every submitted value, the problem of each refused field)."""
     return with_session(lambda request, db, refused: again(
-        request, db, refused.principal, refused.message, refused.fields, 422))
+        request, db, refused.principal, refused.message, refused.lists, 422, refused.problems))
 
 
 @router.post("/cases/new")
@@ -174,12 +145,13 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
     try:
         case_in = data.to_case_in()
         if case_in is None:
-            raise CaseError("victim_required", "a case needs at least one victim", 422)
+            raise CaseError("victim_required", "a case needs at least one victim", 422,
+                            {"victim_name": "required"})
         case = service.create_case(db, principal, case_in, ip=client_ip(request))
     except CaseError as exc:
         db.rollback()
-        return _new_again(request, db, principal, _error_text(exc),
-                          data.model_dump(mode="json", exclude_none=True), exc.status)
+        return _new_again(request, db, principal, _error_text(exc), values_of(data), exc.status,
+                          field_problems(exc))
     return RedirectResponse(f"/cases/{case['id']}", status_code=303)
 
 
@@ -187,7 +159,8 @@ def case_new_submit(request: Request, data: Annotated[NewCaseForm, Form()], db: 
 
 def _case_page(request: Request, db: Session, principal: Principal, case_id: int,
                error: str | None = None, status_code: int = 200,
-               form: dict[str, str] | None = None) -> Response:
+               form: dict[str, list[str]] | None = None,
+               problems: dict[str, str] | None = None) -> Response:
     try:
         data = service.view_case(db, principal, case_id, ip=client_ip(request))
     except CaseError:
@@ -196,24 +169,29 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
                       status_code=404)
     orgs = service.list_organisations(db)
     return render(request, "cases/detail.html", {
-        **_common(), "case": data, "error": error, "orgs": orgs, "form": form or {},
+        **_common(), "case": data, "error": error, "orgs": orgs, "again": form or {},
+        "problems": problems or {}, "refused_form": refused_form(request, form or {}),
         "referral_reasons": htcds.REFERRAL_REASONS,
+        "pending_referrals": sum(r.get("status") == "pending" for r in data.get("referrals", ())),
         "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
 
 
 def _case_again(request: Request, db: Session, principal: Principal, error: str,
-                form: dict[str, str], status_code: int) -> Response:
+                form: dict[str, list[str]], status_code: int,
+                problems: dict[str, str] | None = None) -> Response:
     """The case page again, with the refusal and what was typed (nothing was written)."""
     db.rollback()
     case_id = parse_id(str(request.path_params.get("case_id", ""))) or 0
     return _case_page(request, db, principal, case_id, error=error, status_code=status_code,
-                      form=form)
+                      form=form, problems=problems)
 
 
 def _refused_here(request: Request, db: Session, principal: Principal, exc: CaseError,
-                  form: dict[str, str]) -> Response:
-    """The case page again after the service refused the step."""
-    return _case_again(request, db, principal, _error_text(exc), form, exc.status)
+                  form: Any) -> Response:
+    """The case page again after the service refused the step: the form filled in with what
+    was submitted (a form model or a mapping), the problem next to its field."""
+    return _case_again(request, db, principal, _error_text(exc), values_of(form), exc.status,
+                       field_problems(exc))
 
 
 _CASE_AGAIN = _refused(_case_again)
@@ -229,6 +207,28 @@ def case_page(request: Request, case_id: IdPath, db: DB,
     return _case_page(request, db, principal, case_id)
 
 
+def _pdf(document: service.Printed) -> Response:
+    return Response(document.content, media_type="application/pdf", headers={
+        "content-disposition": f'inline; filename="{document.filename}"'})
+
+
+@router.get("/cases/{case_id}/ringkasan.pdf")
+def case_summary_pdf(request: Request, case_id: IdPath, db: DB,
+                     principal: Annotated[Principal, Depends(require("cases.read"))]
+                     ) -> Response:
+    """The printable case summary (PDF, to the Berita Acara standard)."""
+    return _pdf(service.case_summary_pdf(db, principal, case_id, ip=client_ip(request)))
+
+
+@router.get("/cases/{case_id}/referrals/{referral_id}/surat.pdf")
+def referral_letter_pdf(request: Request, case_id: IdPath, referral_id: IdPath, db: DB,
+                        principal: Annotated[Principal, Depends(require("cases.refer"))]
+                        ) -> Response:
+    """The referral letter to the receiving organisation (PDF)."""
+    return _pdf(service.referral_letter_pdf(db, principal, case_id, referral_id,
+                                            ip=client_ip(request)))
+
+
 @router.post("/cases/{case_id}/transition")
 @reshow_with(_CASE_AGAIN, TransitionIn, titles=FIELD_LABELS)
 def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
@@ -241,7 +241,8 @@ def case_transition(request: Request, case_id: IdPath, form: RawForm, db: DB,
                                          "values": values})
         service.transition(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc,
+                             {**values, "transition": str(form.get("transition", ""))})
     return _done(case_id)
 
 
@@ -254,7 +255,7 @@ def case_comment(request: Request, case_id: IdPath, data: Annotated[CommentIn, F
     try:
         service.add_comment(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {"body": data.body})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -265,7 +266,7 @@ def case_task(request: Request, case_id: IdPath, data: Annotated[TaskIn, Form()]
     try:
         service.add_task(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {"title": data.title})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -287,7 +288,7 @@ def case_event(request: Request, case_id: IdPath, data: Annotated[EventIn, Form(
     try:
         service.add_event(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -300,7 +301,7 @@ def case_person(request: Request, case_id: IdPath, data: Annotated[PersonIn, For
     try:
         service.add_person(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -312,7 +313,7 @@ def case_assessment(request: Request, case_id: IdPath, data: Annotated[Assessmen
     try:
         service.add_assessment(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -324,7 +325,7 @@ def case_support_plan(request: Request, case_id: IdPath, data: Annotated[Support
     try:
         service.add_support_plan(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -335,7 +336,7 @@ def case_consent(request: Request, case_id: IdPath, data: Annotated[ConsentIn, F
     try:
         service.record_consent(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -346,7 +347,7 @@ def case_referral(request: Request, case_id: IdPath, data: Annotated[ReferralIn,
     try:
         service.refer(db, principal, case_id, data)
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 
@@ -378,7 +379,7 @@ def case_merge(request: Request, case_id: IdPath, data: Annotated[MergeForm, For
         service.merge(db, principal, case_id, MergeIn(duplicate_case_id=other_id,
                                                       reason=data.reason))
     except CaseError as exc:
-        return _refused_here(request, db, principal, exc, {})
+        return _refused_here(request, db, principal, exc, data)
     return _done(case_id)
 
 

@@ -16,13 +16,14 @@ parse input into a model from :mod:`waspada.cases.schemas`, call one function an
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, store, visibility
+from waspada.cases import htcds, pdf, printed, store, visibility
 from waspada.cases.errors import CaseError
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
@@ -42,8 +43,11 @@ from waspada.cases.schemas import (
     TaskIn,
     TransitionIn,
 )
-from waspada.cases.store import CaseFilters, PublicReport
+from waspada.cases.store import CaseFilters, PublicReport, person_query_kind
+from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, allowed
 
 
@@ -85,8 +89,11 @@ def list_cases(db: Session, principal: Principal, filters: CaseFilters, page: in
                ) -> tuple[list[dict[str, Any]], bool]:
     _permit(principal, "cases.read")
     rows, more = store.list_cases(db, principal, filters, page, per_page=per_page)
+    # a search for a person is audited with what it looked for (the kind), never the value
+    searched: dict[str, Any] = ({"person_search": person_query_kind(filters.person)}
+                if filters.person and filters.person.strip() else {})
     audit.record("case.list", principal, object_type="case", count=len(rows), page=page, ip=ip,
-                 session=db)
+                 session=db, **searched)
     db.commit()
     return rows, more
 
@@ -219,11 +226,28 @@ def public_status(db: Session, code: str, *, ip: str) -> tuple[str, datetime] | 
 
 # -- writes on one case -----------------------------------------------------------------------
 
+#: the value a closing step carries when the officer confirms closing with referrals pending
+CONFIRM_PENDING = "confirm_pending_referrals"
+
+
 def transition(db: Session, principal: Principal, case_id: int, data: TransitionIn) -> ItemOut:
+    """A workflow step. Closing a case (any final state) while a referral still waits for its
+    answer needs the officer's confirmation (``values[CONFIRM_PENDING] == "1"``); the audit
+    entry records how many referrals were pending."""
     _permit(principal, "cases.transition")
     case = store.get_case(db, principal, case_id)
-    step = store.apply_transition(db, principal, case, data.transition, dict(data.values))
-    return _written(db, principal, "case.transition", case, step, transition=data.transition)
+    values = dict(data.values)
+    confirmed = values.pop(CONFIRM_PENDING, "") == "1"
+    step_spec = load_workflow().transitions.get(data.transition)
+    closing = step_spec is not None and step_spec.target in store.TERMINAL
+    pending = store.pending_referrals(db, case) if closing else 0
+    if pending and not confirmed:
+        raise CaseError("pending_referrals", "{n} referral(s) still wait for an answer; "
+                        "confirm to close anyway", 409, {CONFIRM_PENDING: "confirm"}, n=pending)
+    step = store.apply_transition(db, principal, case, data.transition, dict[str, object](values))
+    extra = {"pending_referrals": pending} if pending else {}
+    return _written(db, principal, "case.transition", case, step, transition=data.transition,
+                    **extra)
 
 
 def add_task(db: Session, principal: Principal, case_id: int, data: TaskIn) -> ItemOut:
@@ -365,3 +389,53 @@ def run_retention(db: Session, principal: Principal, older_than_days: int | None
     db.commit()
     return done
 
+
+
+# -- printed documents (issue #16): case summary and referral letter ---------------------------
+
+@dataclass(frozen=True)
+class Printed:
+    """A printed document: the PDF and its file name."""
+
+    content: bytes
+    filename: str
+
+
+def _printer(db: Session, principal: Principal, case: Case) -> tuple[User | None, Unit | None]:
+    """Who prints and on behalf of which unit (the officer's own unit, else the case's)."""
+    user = db.get(User, principal.user_id) if principal.user_id else None
+    unit = db.get(Unit, principal.unit_id or case.owner_unit_id)
+    return user, unit
+
+
+def _printed(db: Session, principal: Principal, case: Case, doc: dict[str, Any],
+             content: bytes, document: str, ip: str | None) -> Printed:
+    audit.record("case.print", principal, object_type="case", object_id=case.id,
+                 unit_id=case.owner_unit_id, document=document, document_no=doc["document_no"],
+                 verification_code=doc["verification_code"], ip=ip, session=db)
+    db.commit()
+    return Printed(content, doc["document_no"].replace("/", "-") + ".pdf")
+
+
+def case_summary_pdf(db: Session, principal: Principal, case_id: int, *,
+                     ip: str | None = None) -> Printed:
+    """The case summary as the principal may see it, printed (audited with its code)."""
+    _permit(principal, "cases.read")
+    case = store.get_case(db, principal, case_id)
+    user, unit = _printer(db, principal, case)
+    doc = printed.summary_for_pdf(store.view_case(db, principal, case), user, unit, utcnow())
+    return _printed(db, principal, case, doc, pdf.render_summary(doc), "summary", ip)
+
+
+def referral_letter_pdf(db: Session, principal: Principal, case_id: int, referral_id: int, *,
+                        ip: str | None = None) -> Printed:
+    """The letter of one of the case's referrals (audited with its code)."""
+    _permit(principal, "cases.refer")
+    case = store.get_case(db, principal, case_id)
+    data = store.view_case(db, principal, case)
+    referral = next((r for r in data["referrals"] if r["id"] == referral_id), None)
+    if referral is None:
+        raise CaseError("not_found", "no such referral", 404)
+    user, unit = _printer(db, principal, case)
+    doc = printed.referral_for_pdf(data, referral, user, unit, utcnow())
+    return _printed(db, principal, case, doc, pdf.render_referral(doc), "referral_letter", ip)

@@ -40,7 +40,7 @@ PERSON_FIELDS: dict[str, str] = {
     "full_name": IDENTITY, "birth_date": IDENTITY, "identity_number": IDENTITY,
     "passport_number": IDENTITY,
     "mobile_phone": CONTACT, "email": CONTACT, "mailing_street": CONTACT,
-    "mailing_city": CONTACT, "role_details": NARRATIVE,
+    "mailing_city": CONTACT, "relationship": CONTACT, "role_details": NARRATIVE,
 }
 CASE_FIELDS: dict[str, str] = {
     "summary": NARRATIVE, "closure_note": NARRATIVE,

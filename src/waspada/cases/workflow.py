@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 from waspada.cases import limits
+from waspada.platform import labels
+from waspada.platform.i18n import translate
 
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yaml")
 INITIAL_STATE = "reported"
@@ -192,3 +194,18 @@ def due_at(state: str, entered_at: datetime, last_update_at: datetime,
 
 def is_overdue(due: datetime | None, now: datetime) -> bool:
     return due is not None and now > due
+
+
+def _state_words(code: str, lang: str) -> str | None:
+    state = load_workflow().states.get(code)
+    return translate(state.label, lang) if state is not None else None
+
+
+def _closure_words(code: str, lang: str) -> str | None:
+    reason = load_workflow().closure_reasons.get(code)
+    return translate(reason, lang) if reason is not None else None
+
+
+# the case states and closure reasons in the one labels catalogue (issue #16, defect 8)
+labels.register("case_status", _state_words, lambda: load_workflow().states)
+labels.register("closure_reason", _closure_words, lambda: load_workflow().closure_reasons)

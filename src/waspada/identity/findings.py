@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from waspada.platform import labels
 from waspada.platform.i18n import translate
 
 Severity = Literal["info", "warning", "critical"]
@@ -147,3 +148,41 @@ def _short(value: Any, limit: int = 60) -> str:
         return text
     text = "".join(ch if ch.isprintable() else "?" for ch in text[: limit + 1])
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _finding_words(code: str, lang: str) -> str | None:
+    """A finding code (``nik_sex_mismatch``, also as ``traveller.nik_sex_mismatch``) as its
+    message, without the parameters of one particular finding."""
+    spec = REGISTRY.get(code) or REGISTRY.get(code.rsplit(".", 1)[-1])
+    if spec is None:
+        return None
+    return _without_placeholders(_render(spec.message, (), lang))
+
+
+def _without_placeholders(text: str) -> str:
+    """A message template without one finding's values: a bracket holding a placeholder
+    ("(got {value})") is left out, any other placeholder becomes "…" (no regex: linear)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "(":
+            end = text.find(")", index)
+            if end != -1 and "{" in text[index:end]:
+                while out and out[-1] == " ":
+                    out.pop()
+                index = end + 1
+                continue
+        if char == "{":
+            end = text.find("}", index)
+            if end != -1:
+                out.append("…")
+                index = end + 1
+                continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+# document finding codes in the one labels catalogue (issue #16, defect 8)
+labels.register("finding", _finding_words, lambda: sorted(REGISTRY))

@@ -35,8 +35,8 @@ def documents_page(request: Request,
 
 def _refused(request: Request, refused: Refused) -> Response:
     return render(request, "identity/documents.html",
-                  {"form": refused.fields, "checked": False, "error": refused.message},
-                  status_code=400)
+                  {"form": refused.fields, "checked": False, "error": refused.message,
+                   "problems": refused.problems}, status_code=400)
 
 
 @router.post("/documents")

@@ -55,15 +55,17 @@ HOW_LABELS = {
 
 def _search_page(request: Request, form: dict[str, Any] | None = None, *,
                  results: list[service.Candidate] | None = None, error: str | None = None,
-                 status_code: int = 200) -> Response:
+                 status_code: int = 200, problems: dict[str, str] | None = None) -> Response:
     return render(request, "matching/search.html",
                   {"form": form or {}, "results": results, "error": error,
+                   "problems": problems or {},
                    "relation_labels": RELATION_LABELS, "how_labels": HOW_LABELS},
                   status_code=status_code)
 
 
 def _search_refused(request: Request, refused: Refused) -> Response:
-    return _search_page(request, refused.fields, error=refused.message, status_code=400)
+    return _search_page(request, refused.fields, error=refused.message, status_code=400,
+                        problems=refused.problems)
 
 
 @router.get("/watchlist/search")
@@ -79,7 +81,8 @@ def search_submit(request: Request, data: Annotated[SearchIn, Form()], db: DB,
         results = service.search(db, principal, data)
     except DomainError as exc:
         return _search_page(request, data.model_dump(), error=exc.localized(_),
-                            status_code=exc.status)
+                            status_code=exc.status,
+                            problems={k: _(v) for k, v in exc.problems.items()})
     return _search_page(request, data.model_dump(), results=results)
 
 
@@ -87,17 +90,20 @@ def search_submit(request: Request, data: Annotated[SearchIn, Form()], db: DB,
 
 def _manage_page(request: Request, db: DB, principal: Principal, *, form: dict[str, Any] | None
                  = None, error: str | None = None, notice: str | None = None,
-                 status_code: int = 200) -> Response:
+                 status_code: int = 200, problems: dict[str, str] | None = None) -> Response:
     rows = service.list_entries(db, principal, limit=200)
+    refused_form = request.url.path.rstrip("/").rsplit("/", 1)[-1] if problems else ""
     return render(request, "matching/manage.html",
                   {"entries": rows, "kinds": LIST_KINDS, "form": form or {}, "error": error,
-                   "notice": notice}, status_code=status_code)
+                   "notice": notice, "problems": problems or {},
+                   "refused_form": refused_form}, status_code=status_code)
 
 
 def _manage_refused(request: Request, refused: Refused) -> Response:
     with session_factory()() as db:
         return _manage_page(request, db, request.state.principal, form=refused.fields,
-                            error=refused.message, status_code=400)
+                            error=refused.message, status_code=400,
+                            problems=refused.problems)
 
 
 @router.get("/watchlist/manage")
@@ -114,7 +120,8 @@ def manage_add(request: Request, data: Annotated[EntryIn, Form()], db: DB,
     except DomainError as exc:
         db.rollback()
         return _manage_page(request, db, principal, form=data.model_dump(mode="json"),
-                            error=exc.localized(_), status_code=400)
+                            error=exc.localized(_), status_code=400,
+                            problems={k: _(v) for k, v in exc.problems.items()})
     return RedirectResponse("/watchlist/manage", status_code=303)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
 from waspada.platform import i18n
@@ -79,6 +80,20 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, object]]:
     return [{"loc": list(err.get("loc", ())), "msg": err.get("msg", "")} for err in exc.errors()]
 
 
+def page_of_form(routes: Sequence[BaseRoute], path: str) -> str | None:
+    """The page a POST-only form address belongs to: the nearest shorter address that answers
+    GET (``/screenings/17/decision`` -> ``/screenings/17``), so opening or reloading the form's
+    address (after a refusal) shows its page instead of "405"."""
+    parts = path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        candidate = "/".join(parts) or "/"
+        scope = {"type": "http", "path": candidate, "method": "GET", "root_path": ""}
+        if any(route.matches(scope)[0] == Match.FULL for route in routes):
+            return candidate
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(AuthRequired)
     async def _auth(request: Request, exc: AuthRequired) -> Response:
@@ -115,6 +130,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405 and request.method in ("GET", "HEAD") \
+                and not wants_json(request.scope):
+            page = page_of_form(request.app.routes, request.url.path)
+            if page is not None:  # a POST-only form address opened or reloaded: its page
+                return RedirectResponse(page, status_code=303)
         code = STATUS_CODES.get(exc.status_code, "invalid_request")
         detail = exc.detail if isinstance(exc.detail, dict | list) else None
         if isinstance(exc.detail, str) and exc.detail in MESSAGES:

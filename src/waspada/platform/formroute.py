@@ -119,6 +119,20 @@ def form_input(model: type[M], form: Mapping[str, Any], *, lists: tuple[str, ...
         raise RequestValidationError(errors) from None
 
 
+def values_of(values: Any) -> dict[str, list[str]]:
+    """What a handler re-shows after its service refused the operation (a form model or a
+    mapping) as field -> submitted values, the shape of :attr:`Refused.lists`."""
+    if isinstance(values, BaseModel):
+        values = values.model_dump(mode="json", exclude_none=True)
+    out: dict[str, list[str]] = {}
+    for key, value in dict(values).items():
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        out[key] = ["1" if v is True else "0" if v is False else str(v) for v in items]
+    return out
+
+
 def _field_name(error: Mapping[str, Any]) -> str:
     """The refused field: the innermost named part of the location (``values.note`` ->
     ``note``; ``legal_bases.0`` -> ``legal_bases``)."""

@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, pass_context, select_autoesca
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
-from waspada.platform import i18n
+from waspada.platform import i18n, labels
 from waspada.platform.capabilities import Nav, nav_items, public_nav_items
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import role_label
@@ -67,3 +67,22 @@ def _localtime(context: Context, value: Any, unit: Any = None,
 
 
 templates.env.filters["localtime"] = _localtime
+
+
+def _label(code: Any, kind: str, default: str | None = None) -> str:
+    """``{{ code|label("kind") }}``: a stored code in words, in the viewer's language (one
+    catalogue: ``platform.labels``); ``default`` is shown for a code the catalogue lacks (an
+    organisation an administrator added is shown by its own name)."""
+    words = labels.label(kind, code, i18n.current_language.get())
+    if default is not None and code not in (None, "") and words == str(code).strip():
+        return default
+    return words
+
+
+def _labels(values: Any, kind: str) -> str:
+    """``{{ codes|labels("country") }}``: several codes in words, joined with commas."""
+    return labels.labels(kind, values or (), i18n.current_language.get())
+
+
+templates.env.filters["label"] = _label
+templates.env.filters["labels"] = _labels

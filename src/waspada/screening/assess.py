@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from waspada.platform import labels
 from waspada.platform.i18n import N_, translate
 from waspada.screening.catalogue import destinations, questionnaire
 
@@ -343,3 +344,22 @@ def assess(data: AssessmentInput) -> Assessment:
     return Assessment(version=ASSESSMENT_VERSION, level=level, points=points,
                       reasons=tuple(reasons), recommended_action=action,
                       unanswered=tuple(unanswered))
+
+
+def _action_words(code: str, lang: str) -> str | None:
+    words = ACTION_LABELS["departure"].get(code)
+    return translate(words, lang) if words is not None else None
+
+
+def _answer_words(code: str, lang: str) -> str | None:
+    """An interview answer code (``yes``, ``social_media``) in the questionnaire's words."""
+    for question in questionnaire().questions:
+        if code in question.options:
+            return question.option_label(code, lang)
+    return None
+
+
+# screening actions and interview answers in the one labels catalogue (issue #16, defect 8)
+labels.register("action", _action_words, lambda: ACTIONS)
+labels.register("answer", _answer_words, lambda: sorted(
+    {code for q in questionnaire().questions for code in q.options}))

@@ -15,8 +15,8 @@ class ScreeningError(DomainError, ValueError):
     status = 422
 
     def __init__(self, code: str, message: str, status: int | None = None,
-                 **params: Any) -> None:
-        super().__init__(code, message, status=status, **params)
+                 problems: dict[str, str] | None = None, **params: Any) -> None:
+        super().__init__(code, message, status=status, problems=problems, **params)
 
 
 class NotFound(ScreeningError):

@@ -1,56 +1,21 @@
-"""Codes a person reads on a screening record, in Indonesian words (one source for the record).
+"""The wording of a screening record: travel facts, evidence and sources in Indonesian words.
 
-Country names: the screening's own destination list (``destinations.yaml``) first, then the
-Unicode CLDR names that Babel ships (ISO 3166 alpha-3 -> alpha-2 -> "Kamboja"). Interview
-answers: the questionnaire's own option labels. Sources of a reason: readable citations instead
-of the notes that name internal reference files.
+Every code goes through the one labels catalogue (``platform.labels``: countries by name from
+ISO 3166 alpha-2 or alpha-3, tickets, visas, sexes, actions); this module adds what only a
+screening record has: interview answers (the questionnaire's own option labels), the matching
+engine's words inside evidence, and sources as readable citations instead of the notes that
+name internal reference files.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from babel import Locale
-from babel.core import get_global
+from waspada.platform.labels import codes, countries, country_name, label
+from waspada.screening.catalogue import questionnaire
 
-from waspada.screening.catalogue import destinations, questionnaire
-
-TICKETS = {"one_way": "Sekali jalan", "return": "Pulang-pergi"}
-VISA_TYPES = {"tourist": "Visa turis / kunjungan", "visa_free": "Bebas visa",
-              "voa": "Visa saat kedatangan (VoA)", "work": "Visa kerja",
-              "student": "Visa pelajar", "other": "Lainnya"}
-SEXES = {"M": "Laki-laki", "F": "Perempuan"}
-
-
-@lru_cache(maxsize=1)
-def _cldr_names() -> dict[str, str]:
-    return dict(Locale("id").territories)
-
-
-def country_name(code: str) -> str:
-    """Indonesian name of an ISO 3166 alpha-3 (or alpha-2) code; the code itself if unknown."""
-    code = (code or "").strip().upper()
-    if not code:
-        return ""
-    data = destinations()
-    for group in ("high_risk", "transit"):
-        entry = (data.get(group) or {}).get(code)
-        if entry:
-            return str(entry["id"])
-    alpha2 = code if len(code) == 2 else None
-    if alpha2 is None:
-        aliases = get_global("territory_aliases").get(code) or []
-        alpha2 = aliases[0] if len(aliases) == 1 else None
-    if alpha2 == "ZZ":  # CLDR's "unknown region": keep the code the officer typed
-        return code
-    name = _cldr_names().get(alpha2 or "")
-    return name or code
-
-
-def countries(codes: list[str] | str) -> str:
-    items = [c for c in re.split(r"[,\s]+", codes)] if isinstance(codes, str) else codes
-    return ", ".join(country_name(c) for c in items if c)
+__all__ = ["answer_label", "citation", "countries", "country_name", "dates_in_words",
+           "evidence_words", "fact_value"]
 
 
 def answer_label(question_code: str, value: str) -> str:
@@ -68,10 +33,8 @@ def fact_value(key: str, value: object) -> str:
     if key in ("destination_country", "transit_countries"):
         return countries(value if isinstance(value, list) else str(value))
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    if key == "ticket":
-        return TICKETS.get(text, text)
-    if key == "visa_type":
-        return VISA_TYPES.get(text, text)
+    if key in ("ticket", "visa_type"):
+        return label(key, text, "id")
     if key == "stated_purpose":
         return answer_label("purpose", text)
     if key == "who_paid":
@@ -109,10 +72,10 @@ def evidence_words(evidence: str) -> str:
     text = (evidence or "").strip()
     if _ISO3_LIST.match(text):
         return countries(text)
-    if text in TICKETS:
-        return f"tiket {TICKETS[text].lower()}"
-    if text in VISA_TYPES:
-        return VISA_TYPES[text]
+    if text in codes("ticket"):
+        return f"tiket {label('ticket', text, 'id').lower()}"
+    if text in codes("visa_type"):
+        return label("visa_type", text, "id")
     if _is_internal_code(text):  # a document finding code such as traveller.nik_sex_mismatch
         return ""
     if "skor" in text:

@@ -60,11 +60,12 @@ def _context(db: DB, principal: Principal) -> dict[str, Any]:
 
 
 def _home(request: Request, db: DB, principal: Principal, form: dict[str, str],
-          error: str | None, status: int = 200, queue: str = "", **extra: Any) -> Response:
+          error: str | None, status: int = 200, queue: str = "",
+          problems: dict[str, str] | None = None, **extra: Any) -> Response:
     rows = (work.queue(db, principal, queue, request.state.user) if queue in work.QUEUES
             else service.today(db, principal))
     return render(request, "screening/home.html", {
-        "today": rows, "error": error, "form": form,
+        "today": rows, "error": error, "form": form, "problems": problems or {},
         "queue_title": work.QUEUES.get(queue, work.QUEUES["today"]),
         "queue": queue if queue in work.QUEUES else "",
         **_context(db, principal), **extra}, status_code=status)
@@ -80,7 +81,8 @@ def screenings_home(request: Request, db: DB, queue: str = "",
 
 def _start_refused(request: Request, db: Session, refused: Refused) -> Response:
     shown = {name: refused.fields.get(name, "") for name in START_FIELDS}
-    return _home(request, db, refused.principal, shown, refused.message, 400)
+    return _home(request, db, refused.principal, shown, refused.message, 400,
+                 problems=refused.problems)
 
 
 @router.post("/screenings")
@@ -91,7 +93,8 @@ def screenings_start(request: Request, form: Form, db: DB,
         screening = service.start(db, principal, form_input(ScreeningIn, form))
     except DomainError as exc:
         shown = {name: str(form.get(name, "")) for name in START_FIELDS}
-        return _home(request, db, principal, shown, exc.localized(_), 400)
+        return _home(request, db, principal, shown, exc.localized(_), 400,
+                     problems={k: _(v) for k, v in exc.problems.items()})
     return RedirectResponse(f"/screenings/{screening.id}", status_code=303)
 
 
@@ -129,18 +132,39 @@ def screenings_read(request: Request, form: Form, db: DB,
 
 
 def _screening_page(request: Request, db: DB, principal: Principal, screening_id: int,
-                    error: str | None = None, status: int = 200) -> Response:
+                    error: str | None = None, status: int = 200, *,
+                    again: dict[str, list[str]] | None = None,
+                    problems: dict[str, str] | None = None) -> Response:
+    """The screening page; after a refusal ``again`` (field -> submitted values) fills the
+    refused form in and ``problems`` (field -> message) stands next to each field."""
     screening, data = service.read(db, principal, screening_id, current_language.get())
     return render(request, "screening/screening.html", {
-        "s": data, "screening": screening, "error": error,
+        "s": data, "screening": screening, "error": error, "again": again or {},
+        "problems": problems or {},
         "is_supervisor": service.is_supervisor(db, principal), **_context(db, principal)},
         status_code=status)
+
+
+def _submitted(form: Form) -> dict[str, list[str]]:
+    """Every text field of a submitted form (never the CSRF token), to fill it in again."""
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)]
+            for k in form if k != "csrf_token"}
+
+
+def _refused_step(request: Request, db: DB, principal: Principal, screening_id: int,
+                  form: Form, exc: DomainError) -> Response:
+    """The screening page again after the service refused a step: filled in, the problem next
+    to its field (nothing was written)."""
+    return _screening_page(request, db, principal, screening_id, exc.localized(_), 400,
+                           again=_submitted(form),
+                           problems={k: _(v) for k, v in exc.problems.items()})
 
 
 def _step_refused(request: Request, db: Session, refused: Refused) -> Response:
     """The screening page again with the refused field named (nothing was written)."""
     screening_id = parse_id(str(request.path_params.get("screening_id", ""))) or 0
-    return _screening_page(request, db, refused.principal, screening_id, refused.message, 400)
+    return _screening_page(request, db, refused.principal, screening_id, refused.message, 400,
+                           again=refused.lists, problems=refused.problems)
 
 
 _STEP_REFUSED = with_session(_step_refused)
@@ -200,7 +224,7 @@ def screening_answers(request: Request, screening_id: IdPath, form: Form, db: DB
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#assessment", status_code=303)
 
 
@@ -214,7 +238,7 @@ def screening_decide(request: Request, screening_id: IdPath, form: Form, db: DB,
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#decisions", status_code=303)
 
 
@@ -230,7 +254,7 @@ def screening_approve(request: Request, screening_id: IdPath, decision_id: IdPat
     except service.NotFound:
         raise
     except DomainError as exc:
-        return _screening_page(request, db, principal, screening_id, exc.localized(_), 400)
+        return _refused_step(request, db, principal, screening_id, form, exc)
     return RedirectResponse(f"/screenings/{screening_id}#decisions", status_code=303)
 
 

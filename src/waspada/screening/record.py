@@ -15,11 +15,11 @@ from babel.dates import format_date
 from sqlalchemy.orm import Session
 
 from waspada.platform.i18n import N_, translate
+from waspada.platform.labels import label
 from waspada.platform.timezones import format_local, to_local, zone_of
 from waspada.screening.catalogue import legal_bases
 from waspada.screening.decisions import approval_for, effective_decision
 from waspada.screening.labels import (
-    SEXES,
     citation,
     dates_in_words,
     evidence_words,
@@ -52,11 +52,11 @@ def verification_payload(record_no: str, code: str, base_url: str | None = None)
 
 def fact_rows(facts: dict[str, Any], answers: dict[str, str]) -> list[tuple[str, str]]:
     rows = []
-    for key, label in FACT_LABELS:
+    for key, title in FACT_LABELS:
         value = facts.get(key)
         if key in FACT_FROM_ANSWER and not value:
             value = answers.get(FACT_FROM_ANSWER[key], "")
-        rows.append((translate(label, "id"), fact_value(key, value) or "-"))
+        rows.append((translate(title, "id"), fact_value(key, value) or "-"))
     return rows
 
 
@@ -96,7 +96,7 @@ def record_for_pdf(db: Session, screening: Screening, decision: ScreeningDecisio
                       "passport_no": screening.passport_no,
                       "birth_date": screening.birth_date.strftime("%d-%m-%Y")
                       if screening.birth_date else None,
-                      "sex": SEXES.get(screening.sex or "", "-")},
+                      "sex": label("sex", screening.sex, "id") or "-"},
         "facts": fact_rows(screening.load("facts"), screening.load("answers")),
         "level_label": assessment["level_label"],
         "recommended_label": assessment["recommended_action_label"],

@@ -156,19 +156,26 @@ def decide(db: Session, principal: Principal, screening_id: int, data: DecisionI
                 if data.corrects_decision_id is not None else None)
     with _refused_writes_nothing(db):
         if data.action not in ACTIONS:
-            raise ScreeningError("bad_action", N_("Choose an action."))
+            raise ScreeningError("bad_action", N_("Choose an action."),
+                                 problems={"action": N_("Choose an action.")})
         if corrects is None and screening.status != "open":
             raise ScreeningError("decided", N_("This screening is already decided; record a "
                                                "correction instead."))
-        if (corrects is not None and not data.correction_reason.strip()) or (
-                data.action != screening.recommended_action
-                and not data.deviation_reason.strip()):
+        missing: dict[str, str] = {}
+        if corrects is not None and not data.correction_reason.strip():
+            missing["correction_reason"] = N_("A correction needs a reason.")
+        if data.action != screening.recommended_action and not data.deviation_reason.strip():
+            missing["deviation_reason"] = N_("The action differs from the recommendation: "
+                                             "give a reason.")
+        if missing:
             raise ScreeningError("reason_required", N_(
                 "Give a reason: the decision differs from the recommendation, or it corrects "
-                "an earlier one."))
+                "an earlier one."), problems=missing)
         allowed_bases = legal_basis_codes(screening.kind)
         if not data.legal_bases or any(b not in allowed_bases for b in data.legal_bases):
-            raise ScreeningError("legal_basis", N_("Choose at least one legal basis."))
+            raise ScreeningError("legal_basis", N_("Choose at least one legal basis."),
+                                 problems={"legal_bases": N_("Choose at least one legal "
+                                                             "basis.")})
         unit = db.get(Unit, screening.unit_id)
         signed_at = utcnow()
         corrects_id = corrects.id if corrects else None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from waspada.platform.i18n import N_, translate
 from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
 from waspada.screening.decisions import approval_for, verify_decision
+from waspada.screening.labels import citation, evidence_words
 from waspada.screening.persons import render_parts
 from waspada.screening.record import (
     record_for_pdf,  # noqa: F401 - the record's content
@@ -47,6 +48,17 @@ def _explained(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
             item["explanation"] = render_parts(parts, lang)
         out.append(item)
     return out
+
+
+def _assessment_for(screening: Screening, lang: str) -> dict[str, Any]:
+    """The assessment in ``lang``; in Indonesian (pages, the officer's live panel) a reason's
+    evidence and source read as words and citations, as on the record, never as codes."""
+    assessment = assessment_of(screening).to_dict(screening.kind, lang)
+    if lang == "id":
+        assessment["reasons"] = [{**r, "evidence": evidence_words(r["evidence"]),
+                                  "source": citation(r["source"])}
+                                 for r in assessment["reasons"]]
+    return assessment
 
 
 def decision_dict(db: Session, screening: Screening, decision: ScreeningDecision,
@@ -90,7 +102,7 @@ def screening_dict(db: Session, screening: Screening, lang: str = "id") -> dict[
         "watchlist": _explained(screening.load("watchlist"), lang),
         "prior": _explained(screening.load("prior"), lang), "offer": screening.load("offer"),
         "notes": screening.notes,
-        "assessment": assessment_of(screening).to_dict(screening.kind, lang),
+        "assessment": _assessment_for(screening, lang),
         "decisions": [decision_dict(db, screening, d, lang) for d in decisions],
         "synthetic": screening.is_synthetic,
     }

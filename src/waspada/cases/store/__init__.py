@@ -67,6 +67,7 @@ from waspada.cases.store.organisations import (
 from waspada.cases.store.referrals import (
     active_consent,
     create_referral,
+    pending_referrals,
     record_consent,
     respond_referral,
 )
@@ -81,6 +82,7 @@ from waspada.cases.store.views import (
     export_records,
     list_cases,
     person_dict,
+    person_query_kind,
     stats,
     subject_export,
     view_case,
@@ -91,6 +93,7 @@ __all__ = [
     "CASE_FIELDS",
     "CaseError",
     "CaseFilters",
+    "person_query_kind",
     "ORGS_FILE",
     "PUBLIC_LIMITS",
     "PublicReport",
@@ -133,6 +136,7 @@ __all__ = [
     "public_intake_unit",
     "public_status",
     "record_consent",
+    "pending_referrals",
     "respond_referral",
     "safe_filename",
     "save_attachment",

@@ -16,6 +16,7 @@ from waspada.cases.models import (
     Organisation,
 )
 from waspada.cases.store.fields import clean_text
+from waspada.platform import labels
 from waspada.platform.security.models import Unit
 from waspada.platform.security.users import get_or_create_unit, unit_code
 
@@ -27,6 +28,19 @@ ORGS_FILE = Path(__file__).parent.parent / "organisations.yaml"
 @lru_cache(maxsize=1)
 def org_catalogue() -> dict[str, Any]:
     return yaml.safe_load(ORGS_FILE.read_text(encoding="utf-8"))
+
+
+def _org_words(code: str, lang: str) -> str | None:
+    for org in org_catalogue().get("organisations", ()):
+        if org["code"] == code:
+            return str(org.get(lang) or org.get("en") or code)
+    return None
+
+
+# the built-in organisations in the one labels catalogue (issue #16, defect 8); one an
+# administrator adds is shown by its own name (``label(..., default=name)``)
+labels.register("organisation", _org_words,
+                lambda: [o["code"] for o in org_catalogue().get("organisations", ())])
 
 
 def sync_organisations(session: Session) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, limits
@@ -138,3 +138,9 @@ def respond_referral(session: Session, principal: Principal, referral_id: int, a
     session.flush()
     return referral
 
+
+
+def pending_referrals(session: Session, case: Case) -> int:
+    """How many of the case's referrals still wait for the receiving organisation's answer."""
+    return int(session.scalar(select(func.count()).select_from(Referral).where(
+        Referral.case_id == case.id, Referral.status == "pending")) or 0)

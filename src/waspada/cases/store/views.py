@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, visibility
+from waspada.cases import duplicates, htcds, limits, visibility
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Assessment,
@@ -25,6 +25,7 @@ from waspada.cases.models import (
     Merge,
     Organisation,
     Person,
+    PersonKey,
     Referral,
     SupportPlan,
     TraffickingEvent,
@@ -207,9 +208,57 @@ class CaseFilters:
     pending_referral: bool = False
     #: only cases with an open task due today or earlier
     tasks_due: bool = False
+    #: a person on the case: name (tolerant: phonetic keys), NIK, passport number or phone
+    person: str | None = None
 
 
-def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime) -> Select[Case]:
+def person_query_kind(text: str) -> str:
+    """What a person search looks for: ``nik`` (16 digits), ``phone`` (other digits, maybe
+    with +, spaces, dashes), ``passport`` (letters and digits), else ``name``."""
+    compact = "".join(ch for ch in text if ch not in " -.()")
+    digits = compact.lstrip("+")
+    if digits.isdigit():
+        return "nik" if len(digits) == 16 and not compact.startswith("+") else "phone"
+    if compact.isalnum() and any(ch.isdigit() for ch in compact) and len(compact) <= 16:
+        return "passport"
+    return "name"
+
+
+def _person_ids(text: str, groups_seen: frozenset[str]) -> Select[Any]:
+    """The persons a case-list search means; a kind of value the principal may not see on a
+    case (identity, contact) matches nobody (never reveals that it exists)."""
+    kind = person_query_kind(text)
+    ids = select(Person.case_id)
+    if len(text) > limits.FULL_NAME:  # longer than any stored name: matches no case
+        return ids.where(false())
+    if kind == "phone":
+        digits = "".join(ch for ch in text if ch.isdigit())
+        tail = digits[-9:]  # 0812..., 62812..., +62 812... are one number
+        if visibility.CONTACT not in groups_seen or len(tail) < 6:
+            return ids.where(false())
+        stored = func.replace(func.replace(func.replace(Person.mobile_phone, " ", ""), "-", ""),
+                              "+", "")
+        return ids.where(stored.like(f"%{tail}"))
+    if visibility.IDENTITY not in groups_seen:
+        return ids.where(false())
+    if kind == "nik":
+        return ids.where(Person.identity_number == "".join(ch for ch in text if ch.isdigit()))
+    if kind == "passport":
+        compact = "".join(ch for ch in text if ch.isalnum()).upper()
+        return ids.where(func.upper(Person.passport_number) == compact)
+    keys = sorted(k for k in duplicates.blocking_keys(text) if not k.startswith("j:"))
+    joined = sorted(k for k in duplicates.blocking_keys(text) if k.startswith("j:"))
+    if not keys and not joined:
+        return ids.where(false())
+    # every name part sounds alike (Rahaju / Rahayu), or the whole name joined matches
+    each = [Person.id.in_(select(PersonKey.person_id).where(PersonKey.key == k)) for k in keys]
+    whole = [Person.id.in_(select(PersonKey.person_id).where(PersonKey.key.in_(joined)))]
+    plain = Person.full_name.ilike("%" + text.strip().replace("%", "").replace("_", "") + "%")
+    return ids.where(or_(*(([and_(*each)] if each else []) + (whole if joined else [])), plain))
+
+
+def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime,
+              seen: frozenset[str] = frozenset()) -> Select[Case]:
     """Apply the filters; a value longer than any stored one simply matches no case."""
     if f.status:
         stmt = stmt.where(Case.status == f.status)
@@ -232,6 +281,8 @@ def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime) -> Select[Case]
         stmt = stmt.where(Case.id.in_(select(CaseTask.case_id).where(
             CaseTask.done_at.is_(None), CaseTask.due_on.is_not(None),
             CaseTask.due_on <= now.date())))
+    if f.person and f.person.strip():
+        stmt = stmt.where(Case.id.in_(_person_ids(f.person, seen)))
     return stmt
 
 
@@ -242,7 +293,7 @@ def list_cases(session: Session, principal: Principal, f: CaseFilters, page: int
     per_page = per_page or get_settings().cases_page_size
     now = utcnow()
     page = max(1, min(page, 10_000))
-    stmt = _filtered(visible_cases_stmt(principal), f, now)
+    stmt = _filtered(visible_cases_stmt(principal), f, now, groups(principal))
     if is_cross_unit(principal):
         stmt = stmt.order_by(Case.id.desc())
     else:

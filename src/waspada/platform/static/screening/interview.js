@@ -19,33 +19,46 @@
     level.textContent = a.level_label;
     level.className = "level level-" + a.level;
     document.getElementById("recommendation").textContent = a.recommended_action_label;
+    // points and unanswered questions come from the same server computation as the reasons
+    document.getElementById("assessment-points").textContent = a.points;
+    document.getElementById("unanswered-count").textContent = a.unanswered.length;
+    document.getElementById("unanswered").hidden = a.unanswered.length === 0;
     const list = document.getElementById("reasons");
     list.replaceChildren();
     for (const r of a.reasons) {
       const li = document.createElement("li");
       li.append(text("strong", r.title), " ", text("span", "+" + r.weight, "tag"),
-                document.createElement("br"), text("span", r.evidence + " — " + r.source, "muted small"));
+                document.createElement("br"), text("span", (r.evidence ? r.evidence + " — " : "") + r.source, "muted small"));
       list.append(li);
     }
+    if (!a.reasons.length) list.append(text("li", list.dataset.none || "", "muted"));
+    // the choice follows the recommendation until the officer picks an action (or the page
+    // came back refused with the officer's choice): never overwrite what the officer chose
     const action = document.getElementById("action");
-    if (action) action.value = a.recommended_action;
+    if (action && !action.dataset.chosen) action.value = a.recommended_action;
     panel.classList.add("updated");
     setTimeout(() => panel.classList.remove("updated"), 400);
   }
 
-  async function save(answers) {
+  async function save(body) {
     const response = await fetch("/api/v1/screenings/" + id, {
       method: "PATCH", credentials: "same-origin",
       headers: {"content-type": "application/json"},
-      body: JSON.stringify({answers: answers, lang: lang}),
+      body: JSON.stringify({answers: {}, ...body, lang: lang}),
     });
     if (response.ok) redraw((await response.json()).assessment);
   }
 
+  const action = document.getElementById("action");
+  if (action) action.addEventListener("change", () => { action.dataset.chosen = "1"; });
+
   form.addEventListener("change", (event) => {
     const input = event.target;
     if (input.type === "radio" && input.name.startsWith("q_")) {
-      save({[input.name.slice(2)]: input.value});
+      save({answers: {[input.name.slice(2)]: input.value}});
+    } else if (input.name === "notes" || input.name === "offer_text") {
+      // kept as soon as the officer leaves the box: a refused decision form never loses them
+      save({[input.name]: input.value});
     }
   });
 })();
