@@ -28,7 +28,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(database: None) -> Iterator[str]:
     port = _free_port()
-    env = dict(os.environ, WASPADA_LOG_LEVEL="WARNING")
+    env = dict(os.environ, WASPADA_LOG_LEVEL="WARNING", WASPADA_JOB_WORKERS="1",
+               WASPADA_JOB_POLL_SECONDS="0.2")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "waspada.platform.web:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],

@@ -11,4 +11,5 @@ CAPABILITY = Capability(
     nav=(Nav("/cek-lowongan", N_("Check a job offer"), "offers.check"),
          Nav("/offers/scan", N_("Bulk offer scan"), "offers.scan")),
     actions=("offers.check", "offers.scan", "agencies.manage"),
+    jobs=("waspada.offers.scanjob:SCAN",),
 )

@@ -56,6 +56,8 @@ class Capability:
     nav: tuple[Nav, ...] = ()
     #: the policy actions this capability's routes and commands use (each defined in POLICY)
     actions: tuple[str, ...] = field(default=())
+    #: ``module:KIND`` background job kinds (``platform.jobs.kinds.JobKind``; docs/jobs.md)
+    jobs: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:

@@ -24,6 +24,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "units.manage": frozenset({Role.ADMIN}),
     "audit.read": frozenset({Role.AUDITOR, Role.ADMIN}),
+    # background jobs (docs/jobs.md): the list and job pages; each job is visible to its owner
+    # and to the roles allowed its kind's own action (platform/jobs/service.py: may_see)
+    "jobs.view": EVERYONE,
     # identity and documents
     "documents.check": FIELD_STAFF,
     # offers
