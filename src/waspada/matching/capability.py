@@ -19,4 +19,5 @@ CAPABILITY = Capability(
          Nav("/watchlist/manage", N_("Manage the watchlist"), "watchlist.manage"),
          Nav("/dedupe", N_("Duplicate identities"), "dedupe.run")),
     actions=("watchlist.screen", "watchlist.manage", "dedupe.run", "dedupe.review"),
+    jobs=("waspada.matching.dedupejob:DEDUPE",),
 )

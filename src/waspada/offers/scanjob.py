@@ -15,8 +15,8 @@ from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
 LEVELS = {"low": N_("low risk"), "medium": N_("medium risk"), "high": N_("high risk")}
-CONTACT_LABELS = {"phones": N_("Phone number"), "whatsapp": N_("WhatsApp"),
-                  "telegram": N_("Telegram"), "emails": N_("E-mail address"),
+CONTACT_LABELS = {"phones": N_("Phone number"), "whatsapp": N_("WhatsApp number"),
+                  "telegram": N_("Telegram account"), "emails": N_("E-mail address"),
                   "domains": N_("Web domain")}
 #: a contact is "recurring" when it appears in at least this many posts
 RECURRING_MIN = 2
