@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import csrf_headers
-from tests.matching.conftest import base_records, write_csv
 from tests.jobs_helpers import run_job_page
+from tests.matching.conftest import base_records, write_csv
 from waspada.platform.audit import AuditEntry
 from waspada.platform.db import session_scope
 
