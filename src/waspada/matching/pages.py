@@ -157,7 +157,7 @@ def manage_remove(request: Request, record_id: str, data: Annotated[RemoveIn, Fo
 EXAMPLE_CSV = (
     "record_id,full_name,birth_date,sex,birth_place,nik,passport_no,phone\n"
     "A-1,Siti Rahayu,1998-03-02,F,Indramayu,3212014203980001,C1234567,081234567890\n"
-    "B-7,Siti Rahayu binti Ahmad,02-03-1998,P,Indramayu,,C1234567,\n"
+    "B-7,Siti Rahayu binti Ahmad,1998-03-02,P,Indramayu,,C1234567,\n"
     "A-2,Muhammad Rizki Pratama,2001-11-20,M,Medan,1271012011010003,,\n"
     "C-4,M. Rizky Pratama,2001-11-20,L,Medan,1271012011010003,,0813 5555 0101\n"
 )

@@ -38,7 +38,9 @@ def problem(job: store.Job) -> str | None:
         return _(INTERNAL).format(kind=job.error_detail or "?")
     try:
         detail = json.loads(job.error_detail or "{}")
-        return str(_(detail["message"]).format(**detail.get("params", {})))
+        params = {k: _(v) if isinstance(v, str) else v  # a step name is a msgid too
+                  for k, v in detail.get("params", {}).items()}
+        return str(_(detail["message"]).format(**params))
     except (ValueError, KeyError, IndexError, TypeError):
         return _(INTERNAL).format(kind=job.error_code)
 
