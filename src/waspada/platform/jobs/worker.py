@@ -22,9 +22,10 @@ import socket
 import threading
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Update, delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
@@ -46,16 +47,21 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:store.WORKER_MAX]
 
 
+def _changed(db: Session, statement: Update) -> int:
+    """Run an UPDATE; the number of rows it changed (the compare-and-set's answer)."""
+    result = db.execute(statement.execution_options(synchronize_session=False))
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def claim(db: Session, worker: str) -> int | None:
     """Claim the oldest queued job; None when there is none (or another worker won it)."""
     for job_id in db.scalars(select(store.Job.id).where(store.Job.status == "queued")
                              .order_by(store.Job.id).limit(5)):
         now = utcnow()
-        won = db.execute(update(store.Job).where(store.Job.id == job_id,
-                                                 store.Job.status == "queued")
-                         .values(status="running", worker=worker, started_at=now,
-                                 heartbeat_at=now, attempts=store.Job.attempts + 1)
-                         .execution_options(synchronize_session=False)).rowcount
+        won = _changed(db, update(store.Job).where(store.Job.id == job_id,
+                                                   store.Job.status == "queued")
+                       .values(status="running", worker=worker, started_at=now,
+                               heartbeat_at=now, attempts=store.Job.attempts + 1))
         db.commit()
         if won == 1:
             return job_id
@@ -84,10 +90,9 @@ def recover(db: Session, stale_seconds: float) -> int:
 def _end(db: Session, job_id: int, status: str, code: str | None, detail: str | None,
          where: tuple[Any, ...] | None = None) -> None:
     """End a job without results (failed or cancelled): the input is deleted, audited."""
-    changed = db.execute(update(store.Job).where(*(where or (store.Job.id == job_id,)))
-                         .values(status=status, error_code=code, error_detail=detail,
-                                 finished_at=utcnow())
-                         .execution_options(synchronize_session=False)).rowcount
+    changed = _changed(db, update(store.Job).where(*(where or (store.Job.id == job_id,)))
+                       .values(status=status, error_code=code, error_detail=detail,
+                               finished_at=utcnow()))
     if not changed:
         db.rollback()
         return
