@@ -24,7 +24,7 @@ import time
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Update, delete, select, update
+from sqlalchemy import Update, delete, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -200,9 +200,11 @@ def _finish(job_id: int, outcome: Outcome, seconds: float) -> None:
         if outcome.save is not None:
             summary.update(outcome.save(db))
         for section, rows in outcome.rows.items():
-            db.add_all(store.JobRow(job_id=job_id, section=section, seq=i,
-                                    data=json.dumps(row, ensure_ascii=False, default=str))
-                       for i, row in enumerate(rows))
+            for start in range(0, len(rows), 5000):  # one executemany per 5,000 rows
+                db.execute(insert(store.JobRow), [
+                    {"job_id": job_id, "section": section, "seq": i,
+                     "data": json.dumps(row, ensure_ascii=False, default=str)}
+                    for i, row in enumerate(rows[start:start + 5000], start)])
             summary[f"rows_{section}"] = len(rows)
         summary["seconds"] = round(seconds, 2)
         job = db.get(store.Job, job_id)
