@@ -31,6 +31,14 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 15000);
     });
   }
+  // back to a page kept in the browser's cache: its buttons work again
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    for (const button of document.querySelectorAll("[aria-busy=true]")) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  });
   // a job's page: poll its status and move the progress bar; reload when it ends
   const job = document.getElementById("job-status");
   if (job && job.dataset.finished === "no") {
