@@ -100,3 +100,22 @@ def test_twenty_thousand_posts_are_all_kept_paged_and_downloadable(role_clients,
     download = analyst.get(f"/jobs/{job_id}/results.csv")
     assert len(list(csv.reader(io.StringIO(download.text)))) == 20_001
     assert analyst.get(f"/jobs/{job_id}/status").json()["percent"] == 100
+    _forget(job_id)
+
+
+def _forget(job_id: int) -> None:
+    """Delete this big job and its saved scan (20,000 rows), so later tests that fingerprint
+    every table (tests/security/test_object_access_matrix.py) stay fast."""
+    from datetime import timedelta
+
+    from waspada.offers.store import OfferScan
+    from waspada.platform.db import utcnow
+    from waspada.platform.jobs import service as jobs
+
+    with session_scope() as db:
+        job = db.get(store.Job, job_id)
+        scan_id = json.loads(job.summary)["scan_id"]
+        job.finished_at = utcnow() - timedelta(days=400)
+    with session_scope() as db:
+        assert jobs.purge(db, retention_days=365) >= 1
+        db.delete(db.get(OfferScan, scan_id))
