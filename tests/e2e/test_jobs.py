@@ -68,6 +68,10 @@ def test_bulk_scan_runs_as_a_job_with_progress_to_completion(page, live_server: 
     page.click("a[rel=next]")
     page.wait_for_url("**page=2")
     assert len(page.query_selector_all("#results tbody tr")) == 50
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the wide table scrolls
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # inside its box
+    page.screenshot(path=str(tmp_path / "job-390.png"), full_page=False)
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.click("text=Kontak yang muncul berulang")
     page.wait_for_url("**section=recurring")
     assert "+85512345678" in page.inner_text("#results")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import store
+from waspada.matching import dedupejob, store
 from waspada.matching.clusters import ClusterEvidence, evidence
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
@@ -47,7 +47,6 @@ from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, page_message
 from waspada.platform.i18n import N_
 from waspada.platform.jobs import service as jobs
-from waspada.platform.jobs.kinds import Cancelled
 from waspada.platform.jobs.store import Job
 from waspada.platform.security.policy import Principal, allowed
 
@@ -315,7 +314,7 @@ def start_dedupe(db: Session, principal: Principal, options: DedupeIn, upload: b
     return jobs.submit(db, principal, "matching.dedupe", data=upload,
                        filename="upload.csv" if options.origin == "upload" else "",
                        params={"origin": options.origin, "threshold": options.threshold},
-                       total=len(DEDUPE_STEPS))
+                       total=len(dedupejob.DEDUPE_STEPS))
 
 
 def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
@@ -345,60 +344,6 @@ def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
     except RecordError as exc:
         raise FileNotImported(exc, N_("The file was not read: {detail}")) from None
     return records
-
-
-#: the steps of a dedupe job, as its progress counts them (the engine's own messages)
-DEDUPE_STEPS = ("computing features", "blocking", "estimating", "predicting pairs",
-                "clustering")
-#: the step names people read (progress and errors)
-STEP_LABELS = {"computing features": N_("computing features"),
-               "blocking": N_("choosing blocking rules"),
-               "estimating": N_("training the model"),
-               "predicting pairs": N_("scoring pairs"), "clustering": N_("clustering")}
-
-
-def compute_dedupe(records: list[PersonRecord], threshold: float,
-                   progress: Any = None) -> Any:
-    """Cluster ``records`` (the job's work; no database). A failure names its cause and step
-    (:class:`WatchlistError`); the log names the step and the error type, never a record."""
-    step = ["computing features"]
-
-    def engine_progress(message: str) -> None:
-        for n, name in enumerate(DEDUPE_STEPS):
-            if name in message and n >= DEDUPE_STEPS.index(step[0]):
-                step[0] = name
-                if progress is not None:
-                    progress(n, len(DEDUPE_STEPS))
-                return
-
-    try:
-        from waspada.matching.pipeline import dedupe
-    except ImportError as exc:
-        log.error("dedupe engine missing: %s", exc.name)
-        raise WatchlistError("engine_missing",
-                             N_("The deduplication engine is not installed (missing Python "
-                                "package: {package}). Reinstall Waspada with `make run`."),
-                             status=500, package=exc.name or "?") from None
-    try:
-        result = dedupe(records, threshold=threshold, progress=engine_progress)
-    except (WatchlistError, Cancelled):
-        raise
-    except MemoryError:
-        log.error("dedupe failed at step %r: out of memory", step[0])
-        raise WatchlistError("dedupe_memory", N_("The deduplication ran out of memory while "
-                                                 "{step}; use fewer records or the command "
-                                                 "line."), status=500,
-                             step=STEP_LABELS[step[0]]) from None
-    except Exception as exc:  # noqa: BLE001 - every engine failure is named, then logged
-        log.error("dedupe failed at step %r: %s", step[0], type(exc).__name__)
-        raise WatchlistError("dedupe_failed", N_("The deduplication failed while {step} "
-                                                 "({error}). The error was logged; check the "
-                                                 "file or try a higher threshold."),
-                             status=500, step=STEP_LABELS[step[0]],
-                             error=type(exc).__name__) from None
-    if progress is not None:
-        progress(len(DEDUPE_STEPS), len(DEDUPE_STEPS))
-    return result
 
 
 def save_dedupe_run(db: Session, principal: Principal, records: list[PersonRecord],
