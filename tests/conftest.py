@@ -13,6 +13,9 @@ os.environ["WASPADA_DATA_DIR"] = str(_TMP)
 os.environ.setdefault("WASPADA_ARGON2_TIME_COST", "1")
 os.environ.setdefault("WASPADA_ARGON2_MEMORY_KIB", "8192")
 os.environ.setdefault("WASPADA_LOG_LEVEL", "WARNING")
+# background jobs run when a test says so (platform.jobs.worker.run_pending); the live
+# server of the browser tests starts its own worker threads (tests/e2e/conftest.py)
+os.environ.setdefault("WASPADA_JOB_WORKERS", "0")
 os.environ.pop("WASPADA_SECRET_KEY", None)
 
 import pytest  # noqa: E402

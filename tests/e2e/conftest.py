@@ -31,7 +31,8 @@ def live_server(database: None) -> Iterator[str]:
     # every browser test comes from 127.0.0.1: the per-connection limits of the public forms
     # (tested on their own in tests/cases) would refuse the later tests' reports and look-ups
     env = dict(os.environ, WASPADA_LOG_LEVEL="WARNING", WASPADA_CASES_PUBLIC_REPORTS_PER_HOUR="200",
-               WASPADA_CASES_PUBLIC_LOOKUPS_PER_HOUR="500")
+               WASPADA_CASES_PUBLIC_LOOKUPS_PER_HOUR="500", WASPADA_JOB_WORKERS="1",
+               WASPADA_JOB_POLL_SECONDS="0.2")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "waspada.platform.web:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],

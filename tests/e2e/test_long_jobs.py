@@ -1,10 +1,9 @@
-"""A long job (a dedupe of an uploaded file) runs off the server's event loop: other requests
+"""A long job (a dedupe of an uploaded file) runs as a background job: other requests
 are answered while it runs."""
 
 from __future__ import annotations
 
 import io
-import threading
 import time
 
 import httpx
@@ -34,24 +33,25 @@ def test_a_dedupe_upload_does_not_hold_up_other_requests(live_server: str, tmp_p
     client = _signed_in(live_server, "analis")
     done: dict[str, float] = {}
 
-    def run() -> None:
-        t = time.monotonic()
-        r = client.post("/dedupe/run", data={"origin": "upload", "threshold": "0.5",
-                                             "csrf_token": client.cookies.get("waspada_csrf")},
-                        files={"file": ("people.csv", io.BytesIO(data), "text/csv")})
-        done["status"] = r.status_code
-        done["seconds"] = time.monotonic() - t
-
-    job = threading.Thread(target=run)
-    job.start()
-    time.sleep(0.5)
+    t = time.monotonic()
+    r = client.post("/dedupe/run", data={"origin": "upload", "threshold": "0.5",
+                                         "csrf_token": client.cookies.get("waspada_csrf")},
+                    files={"file": ("people.csv", io.BytesIO(data), "text/csv")},
+                    follow_redirects=False)
+    # the dedupe is a background job (docs/jobs.md): the upload is answered at once
+    assert r.status_code == 303 and r.headers["location"].startswith("/jobs/"), r.text[:300]
+    done["submit_seconds"] = time.monotonic() - t
+    status_url = r.headers["location"] + "/status"
     waits = []
-    while job.is_alive() and len(waits) < 200:
-        t = time.monotonic()
+    while len(waits) < 1200:
+        t0 = time.monotonic()
         assert httpx.get(live_server + "/healthz", timeout=30).status_code == 200
-        waits.append(time.monotonic() - t)
+        waits.append(time.monotonic() - t0)
+        status = client.get(status_url).json()
+        if status["finished"]:
+            break
         time.sleep(0.1)
-    job.join()
-    assert done["status"] in (200, 303), done
+    done["seconds"] = time.monotonic() - t
+    assert status["status"] == "done", status
     assert done["seconds"] > 1.0 and len(waits) >= 3, (done, waits)  # the job did take a while
     assert max(waits) < 2.0, (max(waits), done)  # before the fix: the whole job (8 s)

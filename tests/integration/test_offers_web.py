@@ -7,6 +7,7 @@ import json
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from tests.jobs_helpers import run_job_page
 from waspada.cli import app as cli_app
 from waspada.offers.store import OfferReport
 from waspada.platform.db import session_scope
@@ -86,12 +87,15 @@ def test_bulk_scan_page_with_contacts_and_downloads(role_clients) -> None:  # ty
     lines = [json.dumps({"id": f"p{i}", "text": RISKY if i % 2 else BENIGN}) for i in range(6)]
     lines.insert(2, "{broken json")
     data = ("\n".join(lines) + "\n").encode()
-    page = analyst.post("/offers/scan", data={"csrf_token": analyst.cookies["waspada_csrf"]},
-                        files={"upload": ("posts.jsonl", data, "application/x-ndjson")})
+    started = analyst.post("/offers/scan", data={"csrf_token": analyst.cookies["waspada_csrf"]},
+                           files={"upload": ("posts.jsonl", data, "application/x-ndjson")},
+                           follow_redirects=False)
+    page = run_job_page(analyst, started)  # the scan is a background job (docs/jobs.md)
     assert page.status_code == 200
-    assert "6 data dianalisis, 3 berisiko tinggi, 1 dilewati" in page.text
+    assert "6 data dianalisis, 3 berisiko tinggi, 1 baris dilewati" in page.text
     assert "+85512345678" in page.text
-    scan_id = page.text.split("/offers/scan/")[1].split("/")[0]
+    # the saved scan, newest first in the scan page's list
+    scan_id = analyst.get("/offers/scan").text.split("/offers/scan/")[1].split("/")[0]
     results = analyst.get(f"/offers/scan/{scan_id}/results.jsonl")
     rows = [json.loads(x) for x in results.text.splitlines() if x]
     assert len(rows) == 6 and rows[0]["level"] == "high"

@@ -27,6 +27,9 @@ AUDIT_TABLE = "audit_entries"
 #: counts as personal data (new tables are covered by default)
 NOT_PERSONAL: dict[str, str] = {
     AUDIT_TABLE: "the audit trail itself",
+    "jobs": "background-job bookkeeping (claim, progress, heartbeat, recovery): status and "
+            "counts only; the input file and results live in job_inputs/job_rows, written "
+            "only with an audit entry (start, finish, cancel, failure, purge)",
 }
 
 

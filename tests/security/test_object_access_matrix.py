@@ -421,6 +421,15 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("GET", "/lang/{code}"): "public language switch; the parameter is a language code",
     ("POST", "/api/v1/match/{dataset}"): "the parameter names a list kind, not an object; the "
                                           "role check is in test_route_authorisation",
+    # background jobs: a job is visible to its owner and to the roles allowed its kind's own
+    # action within their unit reach (platform/jobs/service.py: may_see), a rule this matrix's
+    # scopes do not express; every role is checked on all four routes in
+    # tests/platform/test_jobs.py::test_a_job_is_visible_to_its_owner_and_roles_allowed_its_results
+    ("GET", "/jobs/{job_id}"): "per-job visibility, tested in tests/platform/test_jobs.py",
+    ("GET", "/jobs/{job_id}/status"): "per-job visibility, tested in tests/platform/test_jobs.py",
+    ("POST", "/jobs/{job_id}/cancel"): "owner only, tested in tests/platform/test_jobs.py",
+    ("GET", "/jobs/{job_id}/{section}.csv"): "per-job visibility, tested in "
+                                              "tests/platform/test_jobs.py",
 }
 
 

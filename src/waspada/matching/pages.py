@@ -12,14 +12,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from waspada.matching import service
-from waspada.matching.schemas import LIST_KINDS, DecisionIn, EntryIn, ImportIn, RemoveIn, SearchIn
+from waspada.matching.records import COLUMNS
+from waspada.matching.schemas import (
+    LIST_KINDS,
+    DecisionIn,
+    DedupeIn,
+    EntryIn,
+    ImportIn,
+    RemoveIn,
+    SearchIn,
+)
 from waspada.platform.db import session_factory
 from waspada.platform.deps import DB, require
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError
-from waspada.platform.formroute import FormRoute, Refused, reshow_with
+from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
@@ -150,10 +160,31 @@ def manage_remove(request: Request, record_id: str, data: Annotated[RemoveIn, Fo
 
 # -- dedupe runs and review ------------------------------------------------------------------
 
-def _dedupe_page(request: Request, db: DB, error: str | None = None, status_code: int = 200
-                 ) -> Response:
+#: the example file linked from the dedupe page (synthetic people)
+EXAMPLE_CSV = (
+    "record_id,full_name,birth_date,sex,birth_place,nik,passport_no,phone\n"
+    "A-1,Siti Rahayu,1998-03-02,F,Indramayu,3212014203980001,C1234567,081234567890\n"
+    "B-7,Siti Rahayu binti Ahmad,1998-03-02,P,Indramayu,,C1234567,\n"
+    "A-2,Muhammad Rizki Pratama,2001-11-20,M,Medan,1271012011010003,,\n"
+    "C-4,M. Rizky Pratama,2001-11-20,L,Medan,1271012011010003,,0813 5555 0101\n"
+)
+DEDUPE_TITLES = {"file": N_("File")}
+
+
+def _dedupe_page(request: Request, db: DB, *, form: dict[str, Any] | None = None,
+                 error: str | None = None, problems: dict[str, str] | None = None,
+                 status_code: int = 200) -> Response:
     return render(request, "matching/dedupe.html",
-                  {"runs": service.recent_runs(db), "error": error}, status_code=status_code)
+                  {"runs": service.recent_runs(db), "error": error, "problems": problems or {},
+                   "form": {"origin": "upload", "threshold": "0.5", **(form or {})},
+                   "columns": COLUMNS, "max_records": service.DEDUPE_MAX_RECORDS,
+                   "max_mb": service.DEDUPE_MAX_BYTES // (1024 * 1024)},
+                  status_code=status_code)
+
+
+def _dedupe_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _dedupe_page(request, db, form=refused.fields, error=refused.message,
+                        problems=refused.problems, status_code=400)
 
 
 @router.get("/dedupe")
@@ -161,27 +192,33 @@ def dedupe_page(request: Request, db: DB, principal: DedupeRunner) -> Response:
     return _dedupe_page(request, db)
 
 
+@router.get("/dedupe/example.csv")
+def dedupe_example(principal: DedupeRunner) -> Response:
+    return Response(EXAMPLE_CSV, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="contoh-dedupe.csv"'})
+
+
 @router.post("/dedupe/run")
-def dedupe_run(request: Request, db: DB, principal: DedupeRunner,
-               origin: Annotated[str, Form(max_length=20)] = "upload",
-               threshold: Annotated[float, Form()] = 0.5,
+@reshow_with(with_session(_dedupe_refused), DedupeIn, titles=DEDUPE_TITLES)
+def dedupe_run(request: Request, data: Annotated[DedupeIn, Form()], db: DB,
+               principal: DedupeRunner,
                file: Annotated[UploadFile | None, File()] = None) -> Response:
+    upload = (file.file.read(service.DEDUPE_MAX_BYTES + 1)
+              if file is not None and data.origin == "upload" else b"")
     try:
-        if origin == "database":
-            records = service.database_records(db)
-        else:
-            data = file.file.read(UPLOAD_MAX_BYTES + 1) if file is not None else b""
-            if not data:
-                return _dedupe_page(request, db, _("Choose a CSV file."), 400)
-            records = service.read_import_file(data, source="upload",
-                                               max_bytes=UPLOAD_MAX_BYTES)
-        run = service.run_dedupe(db, principal, records, origin=origin, threshold=threshold)
+        job = service.start_dedupe(db, principal, data, upload)
     except service.FileNotImported as exc:
-        return _dedupe_page(request, db, _read_failed(exc.file_error), 400)
+        db.rollback()
+        message = _read_failed(exc.file_error)
+        return _dedupe_page(request, db, form=data.model_dump(mode="json"), error=message,
+                            problems={"file": message}, status_code=400)
     except DomainError as exc:
         db.rollback()
-        return _dedupe_page(request, db, exc.localized(_), 400)
-    return RedirectResponse(f"/dedupe/runs/{run.id}", status_code=303)
+        message = exc.localized(_)
+        problems = {name: _(text) for name, text in exc.problems.items()}
+        return _dedupe_page(request, db, form=data.model_dump(mode="json"), error=message,
+                            problems=problems, status_code=exc.status)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 def _read_failed(error: FileError) -> str:
@@ -193,8 +230,15 @@ def _read_failed(error: FileError) -> str:
 @router.get("/dedupe/runs/{run_id}")
 def dedupe_review(request: Request, run_id: IdPath, db: DB, principal: Reviewer) -> Response:
     review = service.review_run(db, principal, run_id)
+    reasons = {cid: [_reason(msgid, params) for msgid, params in found.reasons]
+               for cid, found in review.evidence.items()}
     return render(request, "matching/review.html",
-                  {"run": review.run, "clusters": review.clusters, "members": review.members})
+                  {"run": review.run, "clusters": review.clusters, "members": review.members,
+                   "evidence": review.evidence, "reasons": reasons})
+
+
+def _reason(msgid: str, params: dict[str, Any]) -> str:
+    return _(msgid, **{k: _(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
 @router.post("/dedupe/clusters/{cluster_id}/decide")

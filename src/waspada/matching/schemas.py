@@ -8,7 +8,7 @@ below, so a limit is written once. The API takes these models as the body, the p
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -322,3 +322,10 @@ class CatalogOut(BaseModel):
 class RemovedOut(BaseModel):
     record_id: str
     active: bool = False
+
+
+class DedupeIn(BaseModel):
+    """The dedupe page's options (the CSV file comes separately)."""
+
+    origin: Literal["upload", "database"] = Field("upload", title=N_("Records"))
+    threshold: float = Field(0.5, gt=0.0, le=1.0, allow_inf_nan=False, title=N_("Threshold"))

@@ -8,6 +8,7 @@ the API answers it as JSON, pages show it next to the form, the CLI prints it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import store, yente
+from waspada.matching import dedupejob, store, yente
+from waspada.matching.clusters import ClusterEvidence, evidence
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
     PersonRecord,
@@ -31,6 +33,7 @@ from waspada.matching.schemas import (
     CatalogOut,
     DatasetOut,
     DecisionIn,
+    DedupeIn,
     EntityOut,
     EntryIn,
     FeatureDoc,
@@ -52,7 +55,11 @@ from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, page_message
 from waspada.platform.i18n import N_
+from waspada.platform.jobs import service as jobs
+from waspada.platform.jobs.store import Job
 from waspada.platform.security.policy import Principal, allowed
+
+log = logging.getLogger("waspada.matching")
 
 DATASETS = ("default", "watchlist", *store.LIST_KINDS)
 SEARCH_TOP = 10
@@ -60,6 +67,7 @@ SEARCH_THRESHOLD = 0.3
 DEDUPE_MAX_RECORDS = 50_000
 #: candidates scored per query variant before the filters and the ``limit`` cut
 CANDIDATES = 300
+DEDUPE_MAX_BYTES = 10 * 1024 * 1024
 
 
 class WatchlistError(DomainError):
@@ -331,35 +339,59 @@ def database_records(db: Session) -> list[PersonRecord]:
     return store.person_records(db, limit=DEDUPE_MAX_RECORDS)
 
 
-def run_dedupe(db: Session, principal: Principal, records: list[PersonRecord], *, origin: str,
-               threshold: float) -> store.DedupeRun:
-    """Cluster ``records`` and save the clusters for review."""
-    from waspada.matching.pipeline import dedupe
-
+def start_dedupe(db: Session, principal: Principal, options: DedupeIn, upload: bytes
+                 ) -> Job:
+    """Check the input (the uploaded CSV, or the person records in the database) and start
+    the dedupe as a background job (``matching/dedupejob.py``). A file that cannot be read
+    is refused here, naming the line and the cause."""
     _require(principal, "dedupe.run")
-    if not 0.0 < threshold <= 1.0:
-        raise WatchlistError("bad_threshold", N_("The threshold must be between 0 and 1."))
+    dedupe_input(db, options.origin, upload)  # a bad file is refused before a job exists
+    return jobs.submit(db, principal, "matching.dedupe", data=upload,
+                       filename="upload.csv" if options.origin == "upload" else "",
+                       params={"origin": options.origin, "threshold": options.threshold},
+                       total=len(dedupejob.DEDUPE_STEPS))
+
+
+def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
+    """The records a dedupe works on, checked (limits, count); refusals name the cause."""
+    if origin == "database":
+        records = database_records(db)
+    else:
+        if not upload:
+            raise WatchlistError("no_file", N_("Choose a CSV file."),
+                                 problems={"file": N_("Choose a CSV file.")})
+        if len(upload) > DEDUPE_MAX_BYTES:
+            raise WatchlistError("too_large", N_("The file is too large: at most {mb} MB."),
+                                 mb=DEDUPE_MAX_BYTES // (1024 * 1024))
+        try:
+            records = records_from_bytes(upload, source="upload", max_bytes=DEDUPE_MAX_BYTES)
+        except FileError as exc:
+            raise FileNotImported(exc, N_("The file was not read: {detail}")) from None
     if len(records) < 2:
         raise WatchlistError("too_few_records", N_("At least two records are needed."))
     if len(records) > DEDUPE_MAX_RECORDS:
         raise WatchlistError("too_many_records",
-                             N_("Too many records for the page; use the command line."))
+                             N_("Too many records for the page ({n}, at most {max}); use the "
+                                "command line."), n=len(records), max=DEDUPE_MAX_RECORDS)
     try:
         for line, rec in enumerate(records, 2):
             _check_limits(rec, line)
     except RecordError as exc:
         raise FileNotImported(exc, N_("The file was not read: {detail}")) from None
-    try:
-        result = dedupe(records, threshold=threshold)
-    except Exception:  # noqa: BLE001 - any engine failure is one clear message
-        raise WatchlistError("dedupe_failed", N_("The deduplication failed. Check the file and "
-                                                 "try again."), status=500) from None
+    return records
+
+
+def save_dedupe_run(db: Session, principal: Principal, records: list[PersonRecord],
+                    clusters: list[tuple[str, str]], *, origin: str, threshold: float
+                    ) -> store.DedupeRun:
+    """Keep a finished run's clusters with the audit entry, in the transaction that finishes
+    its job: the jobs worker commits it."""
+    _require(principal, "dedupe.run")
     run = store.save_run(db, actor=principal.username, origin=origin, threshold=threshold,
-                         records=records, clusters=result.clusters)
+                         records=records, clusters=clusters)
     db.flush()
     audit.record("dedupe.run", principal, object_type="dedupe_run", object_id=run.id,
                  origin=origin, records=len(records), clusters=run.n_clusters, session=db)
-    db.commit()
     return run
 
 
@@ -368,6 +400,8 @@ class RunReview:
     run: store.DedupeRun
     clusters: list[store.DedupeCluster]
     members: dict[int, list[store.DedupeMember]]
+    #: cluster id -> its weakest pair's score and what agrees (``matching/clusters.py``)
+    evidence: dict[int, ClusterEvidence] = field(default_factory=dict)
 
 
 def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
@@ -387,7 +421,10 @@ def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
     audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
                  clusters=len(clusters), session=db)
     db.commit()
-    return RunReview(run, clusters, members)
+    found = {cid: evidence([PersonRecord(m.record_id, m.full_name, m.birth_date, m.sex,
+                                         nik=m.nik, passport_no=m.passport_no) for m in ms])
+             for cid, ms in members.items()}
+    return RunReview(run, clusters, members, found)
 
 
 def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: DecisionIn

@@ -177,10 +177,12 @@ def scan_record(rec_id: Any, analysis: OfferAnalysis, lang: str = "en") -> dict[
     }
 
 
-def aggregate_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def aggregate_contacts(results: Iterable[dict[str, Any]], min_count: int = 1
+                       ) -> list[dict[str, Any]]:
     """Which phone numbers, chat handles, e-mails and domains recur across posts.
 
-    Returns rows ``{kind, value, count, max_level, ids}``, most frequent first.
+    Returns rows ``{kind, value, count, max_level, ids}`` seen in at least ``min_count``
+    posts, most frequent first.
     """
     table: dict[tuple[str, str], dict[str, Any]] = {}
     for result in results:
@@ -188,7 +190,7 @@ def aggregate_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]
         seen: set[tuple[str, str]] = set()
         for kind in CONTACT_KINDS:
             for value in entities.get(kind) or []:
-                key = (kind, _contact_value(value))
+                key = (kind, contact_value(value))
                 if not key[1] or key in seen:
                     continue
                 seen.add(key)
@@ -198,11 +200,12 @@ def aggregate_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]
                 row["ids"].append(result.get("id"))
                 if LEVEL_RANK.get(result.get("level", "low"), 0) > LEVEL_RANK[row["max_level"]]:
                     row["max_level"] = result["level"]
-    return sorted(table.values(), key=lambda r: (-r["count"], -LEVEL_RANK[r["max_level"]],
-                                                 r["kind"], r["value"]))
+    return sorted((row for row in table.values() if row["count"] >= min_count),
+                  key=lambda r: (-r["count"], -LEVEL_RANK[r["max_level"]], r["kind"],
+                                 r["value"]))
 
 
-def _contact_value(value: Any) -> str:
+def contact_value(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("e164", "number", "handle", "value", "domain", "address", "url"):
             if value.get(key):

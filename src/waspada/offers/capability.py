@@ -20,4 +20,5 @@ CAPABILITY = Capability(
     actions=("offers.check", "offers.scan", "agencies.manage"),
     home=("waspada.offers.work:home",),
     objects=(("offer_report", "waspada.offers.work:report_refs"),),
+    jobs=("waspada.offers.scanjob:SCAN",),
 )

@@ -43,8 +43,6 @@ Analyst = Annotated[Principal, Depends(require("offers.scan"))]
 public_limiter = RateLimiter(limit=20, window=60)
 report_limiter = RateLimiter(limit=5, window=3600)
 agency_limiter = RateLimiter(limit=30, window=60)
-#: how much of a scan the page shows (the downloads hold everything)
-SHOWN_RESULTS, SHOWN_CONTACTS, SHOWN_PROBLEMS = 500, 200, 50
 
 
 def _public_page(request: Request, **ctx: Any) -> Response:
@@ -142,7 +140,6 @@ def _scan_page(request: Request, db: DB, **ctx: Any) -> Response:
                    "agency_count": seen.agency_count,
                    "max_mb": service.SCAN_MAX_BYTES // (1024 * 1024),
                    "max_records": service.SCAN_MAX_RECORDS,
-                   "scan": None, "results": [], "contacts": [], "problems": [], "multiline": [],
                    **ctx},
                   status_code=status)
 
@@ -163,15 +160,12 @@ def scan_upload(request: Request, data: Annotated[ScanIn, Form()],
                 upload: Annotated[UploadFile, File()], db: DB, principal: Analyst) -> Response:
     content = upload.file.read(service.SCAN_MAX_BYTES + 1)
     try:
-        outcome = service.scan_upload(db, principal, upload.filename or "upload", content, data,
-                                      current_language.get())
+        job = service.start_scan(db, principal, upload.filename or "upload", content, data,
+                                 current_language.get())
     except DomainError as exc:
         db.rollback()
         return _scan_page(request, db, status_code=exc.status, error=exc.localized(_))
-    return _scan_page(request, db, scan=outcome.scan, results=outcome.results[:SHOWN_RESULTS],
-                      contacts=bulk.aggregate_contacts(outcome.results)[:SHOWN_CONTACTS],
-                      problems=outcome.problems[:SHOWN_PROBLEMS],
-                      multiline=outcome.multiline[:SHOWN_PROBLEMS])
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/offers/scan/{scan_id}/results.jsonl")

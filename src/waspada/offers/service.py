@@ -30,7 +30,9 @@ from waspada.offers.schemas import (
 from waspada.platform import audit
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, dumps_json, page_message
-from waspada.platform.i18n import N_
+from waspada.platform.i18n import N_, current_language
+from waspada.platform.jobs import service as jobs
+from waspada.platform.jobs.store import Job
 from waspada.platform.security.policy import Principal, allowed
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
@@ -42,12 +44,13 @@ class OfferError(DomainError):
 
 
 class ScanFileError(OfferError):
-    """The uploaded file cannot be scanned; the page shows the line in the user's language."""
+    """The uploaded file cannot be scanned; the page shows the line in the user's language
+    (``detail``: the reason already in the job's language, for a job that found it)."""
 
-    def __init__(self, error: FileError) -> None:
+    def __init__(self, error: FileError, detail: str | None = None) -> None:
         self.file_error = error
         super().__init__("invalid_file", N_("The file was not scanned: {detail}"), status=400,
-                         detail=str(error))
+                         detail=detail or str(error))
 
     def localized(self, gettext: Any) -> str:
         return gettext(self.message).format(detail=page_message(self.file_error))
@@ -142,8 +145,10 @@ def public_agency_check(db: Session, data: AgencyCheckIn) -> AgencyCheck:
 # -- analysts: bulk scans and reports ---------------------------------------------------------
 
 @dataclass
-class ScanOutcome:
-    scan: store.OfferScan
+class Scanned:
+    """What a scan found: every analysed record (highest score first), the lines that could
+    not be read (in the job's language) and the records that spanned several lines."""
+
     results: list[dict[str, Any]]
     problems: list[dict[str, Any]] = field(default_factory=list)
     multiline: list[tuple[int, int]] = field(default_factory=list)
@@ -168,13 +173,17 @@ def overview(db: Session, report_status: str | None = None) -> ScanOverview:
         db.scalar(select(func.count(store.Agency.id))) or 0)
 
 
-def scan_upload(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,
-                lang: str) -> ScanOutcome:
-    """Analyse every record of an uploaded CSV / JSON Lines file and keep the results."""
+def start_scan(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,
+               lang: str) -> Job:
+    """Check an uploaded CSV / JSON Lines file (size, format, the text column) and start the
+    scan as a background job (``offers/scanjob.py``); a file that cannot be read as a whole
+    is refused here, before any job exists, with the reason (:class:`ScanFileError`)."""
     _require(principal, "offers.scan")
     if len(filename) > FILENAME_MAX:
         raise OfferError("filename_too_long", N_("The file name is too long: at most {n} "
                                                  "characters."), n=FILENAME_MAX)
+    if not data:
+        raise OfferError("empty_file", N_("Choose a file to scan."))
     if len(data) > SCAN_MAX_BYTES:
         raise OfferError("too_large", N_("The file is too large: at most {mb} MB."), status=413,
                          mb=SCAN_MAX_BYTES // (1024 * 1024))
@@ -183,36 +192,71 @@ def scan_upload(db: Session, principal: Principal, filename: str, data: bytes, o
     except bulk.UploadError:
         raise OfferError("unknown_format", N_("Upload a CSV or JSON Lines (.jsonl) file.")
                          ) from None
-    agencies = agency_names(db)
-    results: list[dict[str, Any]] = []
-    problems: list[dict[str, Any]] = []
-    summary = bulk.ReadSummary()
-    try:
+    records = 0
+    try:  # the whole file is read once here: a bad header or quoting is refused at once
         for item in bulk.read_records(data, kind, options.text_field, options.id_field,
-                                      max_bytes=SCAN_MAX_BYTES, summary=summary):
-            if isinstance(item, bulk.BadRecord):
-                problems.append({"line": item.line, "reason": page_message(item.as_error())})
-                continue
-            if len(results) >= SCAN_MAX_RECORDS:
-                problems.append({"line": item.line, "reason": page_message(
-                    FileError("record limit reached", item.line, code="record_limit"))})
-                break
-            results.append(bulk.scan_record(item.record_id, analyse(item.text, agencies=agencies),
-                                       lang=lang))
+                                      max_bytes=SCAN_MAX_BYTES):
+            records += isinstance(item, bulk.Record)
     except FileError as exc:
         raise ScanFileError(exc) from None
+    if not records:
+        raise OfferError("no_records", N_("The file holds no record with text to scan."))
+    return jobs.submit(db, principal, "offers.scan", filename=filename, data=data,
+                       total=min(records, SCAN_MAX_RECORDS),
+                       params={"text_field": options.text_field, "id_field": options.id_field,
+                               "lang": lang})
+
+
+def scan_records(agencies: list[str], filename: str, data: bytes, params: dict[str, Any],
+                 progress: Any = None) -> Scanned:
+    """Analyse every record of a file :func:`start_scan` accepted (the job's work; pure but
+    for ``progress(done, total)``, which also stops a cancelled job)."""
+    lang = str(params.get("lang", "id"))
+    token = current_language.set(lang)
+    try:
+        summary = bulk.ReadSummary()
+        items = list(bulk.read_records(data, bulk.kind_for(filename, data),
+                                       str(params.get("text_field", "text")),
+                                       str(params.get("id_field", "id")),
+                                       max_bytes=SCAN_MAX_BYTES, summary=summary))
+        problems = [{"line": i.line, "reason": page_message(i.as_error())}
+                    for i in items if isinstance(i, bulk.BadRecord)]
+        records = [i for i in items if isinstance(i, bulk.Record)]
+        if len(records) > SCAN_MAX_RECORDS:
+            problems.append({"line": records[SCAN_MAX_RECORDS].line, "reason": page_message(
+                FileError("record limit reached", records[SCAN_MAX_RECORDS].line,
+                          code="record_limit"))})
+            records = records[:SCAN_MAX_RECORDS]
+    except FileError as exc:
+        raise ScanFileError(exc, page_message(exc)) from None
+    finally:
+        current_language.reset(token)
+    results: list[dict[str, Any]] = []
+    for n, rec in enumerate(records, 1):
+        results.append(bulk.scan_record(rec.record_id, analyse(rec.text, agencies=agencies),
+                                        lang=lang))
+        if progress is not None:
+            progress(n, len(records))
     results.sort(key=lambda r: r["score"], reverse=True)
-    scan = store.OfferScan(user_id=principal.user_id, filename=filename, records=len(results),
-                           skipped=len(problems),
+    return Scanned(results, problems, summary.multiline)
+
+
+def save_scan(db: Session, principal: Principal, filename: str, scanned: Scanned
+              ) -> store.OfferScan:
+    """Keep a finished scan (``offer_scans``) with its audit entry, in the transaction that
+    finishes its job: the jobs worker commits it."""
+    _require(principal, "offers.scan")
+    results = scanned.results
+    scan = store.OfferScan(user_id=principal.user_id, filename=filename[:FILENAME_MAX],
+                           records=len(results), skipped=len(scanned.problems),
                            high=sum(r["level"] == "high" for r in results),
                            results_jsonl="\n".join(dumps_json(r, ensure_ascii=False)
                                                    for r in results))
     db.add(scan)
     db.flush()
     audit.record("offers.scan", principal, object_type="offer_scan", object_id=scan.id,
-                 records=len(results), skipped=len(problems), session=db)
-    db.commit()
-    return ScanOutcome(scan, results, problems, summary.multiline)
+                 records=len(results), skipped=len(scanned.problems), session=db)
+    return scan
 
 
 def _not_found() -> OfferError:

@@ -71,6 +71,8 @@ class Capability:
     #: audit-trail objects this capability owns: ``(object_type, "module:function")``, the
     #: function called as ``fn(db, ids)`` and answering ``{id: ObjectRef}`` (number and link)
     objects: tuple[tuple[str, str], ...] = ()
+    #: ``module:KIND`` background job kinds (``platform.jobs.kinds.JobKind``; docs/jobs.md)
+    jobs: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:

@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     #: creates (a session created beforehand, e.g. by spark-submit, keeps its own)
     spark_partitions: int = Field(4, ge=1)
 
+    # -- background jobs (docs/jobs.md) --
+    #: worker threads in the web process (0: none; run ``waspada jobs worker`` instead)
+    job_workers: int = Field(1, ge=0, le=8)
+    #: how often an idle worker looks for queued jobs (a submit in the same process wakes it)
+    job_poll_seconds: float = Field(2.0, gt=0)
+    #: how often a running job's heartbeat is written; three missed beats = worker lost
+    job_heartbeat_seconds: float = Field(10.0, gt=0)
+    #: ended jobs and their results are deleted after this many days
+    job_retention_days: int = Field(14, ge=1)
+
     # -- cases (formerly cases/settings.py; same variable names: WASPADA_CASES_*) --
     #: closed cases are anonymised this many days after closure (UU 27/2022 Pasal 16)
     cases_retention_days: int = 730

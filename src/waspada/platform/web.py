@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -44,12 +45,27 @@ def iter_api_routes(app: FastAPI) -> Iterator[APIRoute]:
                 yield route
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Background job worker threads live as long as the server (docs/jobs.md)."""
+    from waspada.platform.jobs.worker import Worker
+
+    settings = get_settings()
+    worker = Worker(settings.job_workers, settings.job_poll_seconds)
+    if settings.job_workers:
+        worker.start()
+    try:
+        yield
+    finally:
+        worker.stop()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     logs.configure(settings.log_level)
     settings.effective_secret_key  # noqa: B018 - create the key file at start-up, not mid-request
     app = FastAPI(title="Waspada API", version=__version__, description=API_DESCRIPTION,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+                  docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan)
     app.state.demo_mode = _demo_mode()
     errors.install(app)
     app.state.routers = []

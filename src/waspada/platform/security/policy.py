@@ -27,6 +27,9 @@ POLICY: dict[str, frozenset[Role]] = {
     # one search box for people across cases, screenings and the watchlist (platform/search.py);
     # each capability answers only what the role and unit may see
     "search.persons": FIELD_STAFF,
+    # background jobs (docs/jobs.md): the list and job pages; each job is visible to its owner
+    # and to the roles allowed its kind's own action (platform/jobs/service.py: may_see)
+    "jobs.view": EVERYONE,
     # identity and documents
     "documents.check": FIELD_STAFF,
     # offers

@@ -1,0 +1,106 @@
+"""The dedupe run as a background job (``platform/jobs``): the records (the uploaded CSV or
+the person records in the database) are clustered with progress per engine step; the run and
+its clusters are saved, with the audit entry, when the job finishes, and the job page links
+to the review of its clusters."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from waspada.matching.records import PersonRecord
+from waspada.platform.db import session_factory
+from waspada.platform.i18n import N_
+from waspada.platform.jobs.kinds import Cancelled, JobContext, JobKind, Outcome
+
+log = logging.getLogger("waspada.matching")
+
+
+#: the steps of a dedupe job, as its progress counts them (the engine's own messages)
+DEDUPE_STEPS = ("computing features", "blocking", "estimating", "predicting pairs",
+                "clustering")
+#: the step names people read (progress and errors)
+STEP_LABELS = {"computing features": N_("computing features"),
+               "blocking": N_("choosing blocking rules"),
+               "estimating": N_("training the model"),
+               "predicting pairs": N_("scoring pairs"), "clustering": N_("clustering")}
+
+
+def compute_dedupe(records: list[PersonRecord], threshold: float,
+                   progress: Any = None) -> Any:
+    """Cluster ``records`` (the job's work; no database). A failure names its cause and step
+    (``WatchlistError``); the log names the step and the error type, never a record."""
+    from waspada.matching import service
+
+    step = ["computing features"]
+
+    def engine_progress(message: str) -> None:
+        for n, name in enumerate(DEDUPE_STEPS):
+            if name in message and n >= DEDUPE_STEPS.index(step[0]):
+                step[0] = name
+                if progress is not None:
+                    progress(n, len(DEDUPE_STEPS))
+                return
+
+    try:
+        from waspada.matching.pipeline import dedupe
+    except ImportError as exc:
+        log.error("dedupe engine missing: %s", exc.name)
+        raise service.WatchlistError("engine_missing",
+                             N_("The deduplication engine is not installed (missing Python "
+                                "package: {package}). Reinstall Waspada with `make run`."),
+                             status=500, package=exc.name or "?") from None
+    try:
+        result = dedupe(records, threshold=threshold, progress=engine_progress)
+    except (service.WatchlistError, Cancelled):
+        raise
+    except MemoryError:
+        log.error("dedupe failed at step %r: out of memory", step[0])
+        raise service.WatchlistError(
+            "dedupe_memory", N_("The deduplication ran out of memory while {step}; use fewer "
+                                "records or the command line."), status=500,
+            step=STEP_LABELS[step[0]]) from None
+    except Exception as exc:  # noqa: BLE001 - every engine failure is named, then logged
+        log.error("dedupe failed at step %r: %s", step[0], type(exc).__name__)
+        raise service.WatchlistError("dedupe_failed", N_("The deduplication failed while {step} "
+                                                 "({error}). The error was logged; check the "
+                                                 "file or try a higher threshold."),
+                             status=500, step=STEP_LABELS[step[0]],
+                             error=type(exc).__name__) from None
+    if progress is not None:
+        progress(len(DEDUPE_STEPS), len(DEDUPE_STEPS))
+    return result
+
+
+def _run(ctx: JobContext) -> Outcome:
+    from waspada.matching import service
+
+    origin = str(ctx.params.get("origin", "upload"))
+    threshold = float(ctx.params.get("threshold", 0.5))
+    with session_factory()() as db:
+        records = service.dedupe_input(db, origin, ctx.data)
+    ctx.progress(0, len(DEDUPE_STEPS))
+    result = compute_dedupe(records, threshold, progress=ctx.progress)
+
+    def save(db: Session) -> dict[str, Any]:
+        run = service.save_dedupe_run(db, ctx.principal, records, result.clusters,
+                                      origin=origin, threshold=threshold)
+        return {"run_id": run.id, "clusters": run.n_clusters,
+                "lines": [[N_("Run #%(run)s: %(n)s records, %(c)s clusters of two or more "
+                              "records."), {"run": run.id, "n": len(records),
+                                            "c": run.n_clusters}]]}
+
+    return Outcome(summary={"records": len(records), "threshold": threshold}, save=save)
+
+
+def _review(summary: Mapping[str, Any]) -> str | None:
+    run_id = summary.get("run_id")
+    return f"/dedupe/runs/{int(run_id)}" if run_id else None
+
+
+DEDUPE = JobKind(name="matching.dedupe", title=N_("Duplicate identities"),
+                 view_action="dedupe.review", run=_run, result_link=_review,
+                 result_link_label=N_("Review the clusters"))

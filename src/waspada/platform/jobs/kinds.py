@@ -1,0 +1,102 @@
+"""Job kinds: what a capability runs in the background, and how its results are shown.
+
+A capability declares its kinds in its ``capability.py`` (``jobs=("module:KIND", ...)``); the
+worker and the job pages find them here. A kind's ``run`` gets a :class:`JobContext` (the
+input file, the options, the job owner as principal, ``progress()``) and returns an
+:class:`Outcome`: a summary (counts, no personal data), result rows per section, and
+optionally ``save(db)``, which writes the capability's own records and audit entry in the
+transaction that finishes the job (the worker commits it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from waspada.platform.capabilities import installed, resolve
+from waspada.platform.security.policy import Principal
+
+
+class Cancelled(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside a running job when its owner cancelled it."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A result column: ``key`` in each row, ``title`` a msgid; ``labels`` maps stored codes
+    to msgids so people read words, never codes."""
+
+    key: str
+    title: str
+    labels: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named list of result rows, shown paged and downloadable as CSV."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    #: a msgid shown above the table (what the rows are, e.g. "seen in at least two posts")
+    note: str | None = None
+
+
+@dataclass
+class Outcome:
+    summary: dict[str, Any] = field(default_factory=dict)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: writes the capability's own records and its audit entry in the finishing transaction;
+    #: returns more summary values (e.g. the id of the saved run)
+    save: Callable[[Session], dict[str, Any]] | None = None
+
+
+@dataclass
+class JobContext:
+    job_id: int
+    principal: Principal
+    params: dict[str, Any]
+    data: bytes
+    filename: str
+    #: ``progress(done, total)``: records progress (throttled) and raises :class:`Cancelled`
+    #: when the owner cancelled the job
+    progress: Callable[[int, int], None] = lambda done, total: None
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    #: msgid naming the job in lists ("Bulk offer scan")
+    title: str
+    #: who besides the owner may see the job and its results (a policy action; unit-scoped)
+    view_action: str
+    run: Callable[[JobContext], Outcome]
+    sections: tuple[Section, ...] = ()
+    #: a page to open when the job is done, from its summary (e.g. the dedupe run's review)
+    result_link: Callable[[Mapping[str, Any]], str | None] | None = None
+    #: msgid of that link's text
+    result_link_label: str | None = None
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, JobKind]:
+    """Every installed capability's job kinds, by name."""
+    found: dict[str, JobKind] = {}
+    for capability in installed():
+        for target in capability.jobs:
+            kind = resolve(target)
+            if kind.name in found:
+                raise RuntimeError(f"job kind {kind.name!r} declared twice")
+            found[kind.name] = kind
+    return found
+
+
+def kind_of(name: str) -> JobKind | None:
+    return registry().get(name)

@@ -1,0 +1,209 @@
+"""Every job operation, written once for the pages and the CLI: submit (start), read, list,
+cancel, a page of results, download, purge.
+
+Each checks who may act (a job is visible to its owner and to the roles allowed its kind's
+``view_action`` within their unit reach), records its audit entry in the same transaction and
+commits once. Reading a job's status (progress) is not audited: it holds no personal data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.domain import DomainError
+from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.i18n import N_, translate
+from waspada.platform.jobs import store
+from waspada.platform.jobs.kinds import JobKind, Section, kind_of
+from waspada.platform.security.policy import Principal, allowed, may_access_unit
+
+#: rows on one page of results
+PAGE_SIZE = 50
+#: set when a job is submitted, so an idle worker in this process starts at once
+wake = threading.Event()
+
+
+class JobError(DomainError):
+    """A refused job operation."""
+
+
+def _not_found() -> JobError:
+    return JobError("not_found", N_("The page or record you asked for does not exist."),
+                    status=404)
+
+
+def params_of(job: store.Job) -> dict[str, Any]:
+    return dict(json.loads(job.params or "{}"))
+
+
+def summary_of(job: store.Job) -> dict[str, Any]:
+    return dict(json.loads(job.summary or "{}"))
+
+
+def may_see(principal: Principal, job: store.Job) -> bool:
+    """The owner, the CLI operator, and roles allowed the kind's ``view_action`` in reach."""
+    if principal.is_cli or (principal.user_id is not None and job.owner_id == principal.user_id):
+        return True
+    kind = kind_of(job.kind)
+    return (kind is not None and allowed(principal, kind.view_action)
+            and may_access_unit(principal, job.unit_id))
+
+
+def submit(db: Session, principal: Principal, kind_name: str, *, params: dict[str, Any],
+           data: bytes = b"", filename: str = "", total: int = 0) -> store.Job:
+    """Queue a job (the caller, a capability's service, has checked its own action and the
+    input's format); its input file is kept until the job ends. Audited ``jobs.start``."""
+    kind = kind_of(kind_name)
+    if kind is None:
+        raise JobError("unknown_kind", N_("The request is not valid."))
+    job = store.Job(kind=kind.name, owner_id=principal.user_id, owner_name=principal.username,
+                    owner_role=str(principal.role.value), unit_id=principal.unit_id,
+                    params=json.dumps(params, sort_keys=True), total=total)
+    db.add(job)
+    db.flush()
+    db.add(store.JobInput(job_id=job.id, filename=filename[:255], data=data))
+    audit.record("jobs.start", principal, object_type="job", object_id=job.id,
+                 unit_id=principal.unit_id, kind=kind.name, bytes=len(data), session=db)
+    db.commit()
+    wake.set()
+    return job
+
+
+def read(db: Session, principal: Principal, job_id: int) -> store.Job:
+    """A job's status and progress (a 404 for a job the principal may not see)."""
+    job = db.get(store.Job, job_id)
+    if job is None or not may_see(principal, job):
+        raise _not_found()
+    return job
+
+
+def listing(db: Session, principal: Principal, limit: int = 50) -> list[store.Job]:
+    """The principal's own jobs, then others' jobs they may see, newest first."""
+    own = list(db.scalars(select(store.Job).where(store.Job.owner_id == principal.user_id)
+                          .order_by(store.Job.id.desc()).limit(limit)))
+    others = [job for job in db.scalars(
+        select(store.Job).where(or_(store.Job.owner_id.is_(None),
+                                    store.Job.owner_id != principal.user_id))
+        .order_by(store.Job.id.desc()).limit(limit * 4)) if may_see(principal, job)]
+    return own + others[:max(0, limit - len(own))]
+
+
+def cancel(db: Session, principal: Principal, job_id: int) -> store.Job:
+    """Cancel a queued job at once; ask a running one to stop (it stops at its next progress
+    step and keeps no results). Only the owner (or the CLI operator) may. Audited."""
+    job = read(db, principal, job_id)
+    if not (principal.is_cli or job.owner_id == principal.user_id):
+        raise JobError("forbidden", N_("Only the person who started the job can cancel it."),
+                       status=403)
+    if job.finished:
+        raise JobError("finished", N_("The job has already ended."), status=409)
+    if job.status == "queued":
+        job.status, job.finished_at = "cancelled", utcnow()
+        db.execute(delete(store.JobInput).where(store.JobInput.job_id == job.id))
+    else:
+        job.cancel_requested = True
+    audit.record("jobs.cancel", principal, object_type="job", object_id=job.id,
+                 unit_id=job.unit_id, kind=job.kind, was=job.status, session=db)
+    db.commit()
+    return job
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    section: Section
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+def results(db: Session, principal: Principal, job_id: int, section: str | None, page: int
+            ) -> tuple[store.Job, JobKind, ResultPage | None]:
+    """One page of a finished job's results (a read of kept results: audited)."""
+    job = read(db, principal, job_id)
+    kind = kind_of(job.kind)
+    if kind is None:
+        raise _not_found()
+    if job.status != "done" or not kind.sections:
+        return job, kind, None
+    chosen = kind.section(section or kind.sections[0].name)
+    if chosen is None:
+        raise _not_found()
+    total = store.count_rows(db, job.id, chosen.name)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = [json.loads(r) for r in store.page_rows(db, job.id, chosen.name,
+                                                   (page - 1) * PAGE_SIZE, PAGE_SIZE)]
+    audit.record("jobs.results.read", principal, object_type="job", object_id=job.id,
+                 unit_id=job.unit_id, kind=job.kind, section=chosen.name, page=page,
+                 session=db)
+    db.commit()
+    return job, kind, ResultPage(chosen, rows, total, page, pages)
+
+
+def cell(value: Any, labels: Any, lang: str) -> str:
+    """A result value as people read it (codes through the column's labels)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(cell(v, labels, lang) for v in value)
+    if labels and str(value) in labels:
+        return translate(labels[str(value)], lang)
+    return str(value)
+
+
+def download(db: Session, principal: Principal, job_id: int, section: str, lang: str
+             ) -> tuple[store.Job, str]:
+    """Every row of a section as CSV (spreadsheet-safe), with its titles in ``lang``.
+    Audited ``jobs.download``."""
+    job = read(db, principal, job_id)
+    kind = kind_of(job.kind)
+    chosen = kind.section(section) if kind else None
+    if chosen is None or job.status != "done":
+        raise _not_found()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([translate(c.title, lang) for c in chosen.columns])
+    offset, n = 0, 0
+    while True:
+        batch = store.page_rows(db, job.id, chosen.name, offset, 2000)
+        for raw in batch:
+            row = json.loads(raw)
+            writer.writerow([spreadsheet_safe(cell(row.get(c.key), c.labels, lang))
+                             for c in chosen.columns])
+        n += len(batch)
+        if len(batch) < 2000:
+            break
+        offset += 2000
+    audit.record("jobs.download", principal, object_type="job", object_id=job.id,
+                 unit_id=job.unit_id, kind=job.kind, section=chosen.name, rows=n, session=db)
+    db.commit()
+    return job, buffer.getvalue()
+
+
+def purge(db: Session, retention_days: int) -> int:
+    """Delete jobs (and their kept results) that ended more than ``retention_days`` ago.
+    One audit entry (``jobs.purge``, by the worker) when any were deleted."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    ids = list(db.scalars(select(store.Job.id).where(
+        store.Job.status.in_(store.FINISHED), store.Job.finished_at < cutoff).limit(500)))
+    if not ids:
+        return 0
+    db.execute(delete(store.JobRow).where(store.JobRow.job_id.in_(ids)))
+    db.execute(delete(store.JobInput).where(store.JobInput.job_id.in_(ids)))
+    db.execute(delete(store.Job).where(store.Job.id.in_(ids)))
+    audit.record("jobs.purge", None, actor="jobs-worker", object_type="job", count=len(ids),
+                 retention_days=retention_days, session=db)
+    db.commit()
+    return len(ids)

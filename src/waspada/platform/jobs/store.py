@@ -1,0 +1,101 @@
+"""The job tables: ``jobs`` (status and progress; no personal data), ``job_inputs`` (the
+uploaded file, deleted when the job ends) and ``job_rows`` (the kept results, paged)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from waspada.platform.db import Base, UTCDateTime, utcnow
+
+KIND_MAX, SECTION_MAX, WORKER_MAX, CODE_MAX = 40, 20, 80, 64
+STATUSES = ("queued", "running", "done", "failed", "cancelled")
+FINISHED = ("done", "failed", "cancelled")
+
+
+class Job(Base):
+    """One background job. ``params`` and ``summary`` are JSON objects without personal data
+    (options, counts); ``error_code``/``error_detail`` name why a job failed."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(KIND_MAX))
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    owner_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    owner_name: Mapped[str] = mapped_column(String(100))
+    owner_role: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    summary: Mapped[str] = mapped_column(Text, default="{}")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(WORKER_MAX), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(CODE_MAX), nullable=True)
+    error_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True,
+                                                         index=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == "done":
+            return 100
+        if self.total <= 0:
+            return 0
+        return max(0, min(100, self.done * 100 // self.total))
+
+
+class JobInput(Base):
+    """The file a job works on; written with the audited start, deleted when the job ends."""
+
+    __tablename__ = "job_inputs"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobRow(Base):
+    """One kept result row (a JSON object) of a section of a job's results, in order."""
+
+    __tablename__ = "job_rows"
+    __table_args__ = (Index("ix_job_rows_job_section_seq", "job_id", "section", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(SECTION_MAX))
+    seq: Mapped[int] = mapped_column(Integer)
+    data: Mapped[str] = mapped_column(Text)
+
+
+def count_rows(db: Session, job_id: int, section: str) -> int:
+    return db.scalar(select(func.count(JobRow.id)).where(
+        JobRow.job_id == job_id, JobRow.section == section)) or 0
+
+
+def page_rows(db: Session, job_id: int, section: str, offset: int, limit: int) -> list[str]:
+    return list(db.scalars(select(JobRow.data).where(
+        JobRow.job_id == job_id, JobRow.section == section, JobRow.seq >= offset)
+        .order_by(JobRow.seq).limit(limit)))
