@@ -5,6 +5,7 @@ scan) and audit-trail references of offer reports."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,15 +31,30 @@ def home(db: Session, principal: Principal) -> list[Widget]:
                       count=new, href="/offers/scan?reports=new#reports",
                       level="warn" if new else "ok", lines=lines, order=30)]
     latest = db.scalar(select(store.OfferScan).order_by(store.OfferScan.id.desc()).limit(1))
-    results = ([json.loads(line) for line in latest.results_jsonl.splitlines() if line]
-               if latest is not None else [])
-    recurring = [c for c in bulk.aggregate_contacts(results) if c["count"] >= 2]
+    recurring = _recurring(latest) if latest is not None else []
     widgets.append(Widget(
         key="offers.contacts", title=N_("Contacts recurring in the latest bulk scan"),
         count=len(recurring), order=35, level="warn" if recurring else "ok",
         href=f"/offers/scan/{latest.id}/contacts.csv" if latest is not None else "/offers/scan",
         lines=tuple(WidgetLine(str(c["value"]), None, str(c["count"])) for c in recurring[:3])))
     return widgets
+
+
+#: recurring contacts of recent scans by scan id: a finished scan never changes, and parsing a
+#: 20,000-post scan on every home page load took seconds
+_RECURRING: dict[tuple[int, str], list[dict[str, Any]]] = {}
+
+
+def _recurring(scan: store.OfferScan) -> list[dict[str, Any]]:
+    key = (scan.id, str(scan.created_at))  # an id reused after a purge is another scan
+    found = _RECURRING.get(key)
+    if found is None:
+        results = [json.loads(line) for line in scan.results_jsonl.splitlines() if line]
+        found = [c for c in bulk.aggregate_contacts(results) if c["count"] >= 2]
+        if len(_RECURRING) >= 8:
+            _RECURRING.pop(next(iter(_RECURRING)))
+        _RECURRING[key] = found
+    return found
 
 
 def report_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
