@@ -1,0 +1,256 @@
+"""The stored graph: writing a source record's links, merge groups, and bounded traversal.
+
+No access checks and no audit here (``service.py`` does both); traversal takes the caller's
+:class:`~waspada.network.visibility.Scope` and answers only links it may see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .extract import Observation, agency_value, email_value, from_text, phone_value
+from .sources import SourceField, SourceRecord
+from .store import Entity, Link
+from .visibility import Scope, link_filter, may_see
+
+#: entities with more links than this are hubs: listed, never expanded through
+HUB_LINKS = 500
+#: a lookup's bounds
+MAX_NODES = 300
+MAX_LINKS = 5_000
+MAX_DEPTH = 3
+MERGE_CHAIN = 20
+_CHUNK = 500
+
+#: reach filter for case links: ``fn(case_ids) -> the ids the caller's unit reaches``
+CaseReach = Callable[[set[int]], set[int]]
+
+
+def observations(item: SourceField) -> list[Observation]:
+    """The entity values one source field holds."""
+    kind, value, role = item["kind"], (item.get("value") or "").strip(), item.get("role", "")
+    if not value:
+        return []
+    if kind == "text":
+        return from_text(value, role)
+    if kind == "phone":
+        phone = phone_value(value)
+        return [Observation("phone", phone, phone, value[:255], 1.0, role)] if phone else \
+            from_text(value, role)
+    if kind == "email":
+        email = email_value(value)
+        return [Observation("email", email, email, value[:255], 1.0, role)] if email else []
+    if kind == "agency":
+        return [Observation("agency", agency_value(value), value[:255], value[:255], 1.0, role)]
+    if kind == "person":
+        return [Observation("person", value[:255], item.get("label", "")[:255], "", 1.0, role)]
+    raise ValueError(f"unknown source field kind {kind!r}")
+
+
+class EntityCache:
+    """(kind, value) -> entity id, creating entities on first sight (one query per batch)."""
+
+    def __init__(self, db: Session, registry: Sequence[str] = ()) -> None:
+        self.db = db
+        self.ids: dict[tuple[str, str], int] = {}
+        self.registry = list(registry)
+
+    def resolve(self, found: Iterable[Observation]) -> dict[tuple[str, str], int]:
+        wanted = {(o.kind, o.value): o for o in found}
+        missing = [k for k in wanted if k not in self.ids]
+        for i in range(0, len(missing), _CHUNK):
+            chunk = missing[i:i + _CHUNK]
+            values = {v for _, v in chunk}
+            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value)
+                                       .where(Entity.value.in_(values))):
+                self.ids[(row.kind, row.value)] = row.id
+        new = [wanted[k] for k in missing if k not in self.ids]
+        if new:
+            rows = [Entity(kind=o.kind, value=o.value, label=o.label or o.value,
+                           attrs_json=json.dumps(self._attrs(o))) for o in new]
+            self.db.add_all(rows)
+            self.db.flush()
+            for row in rows:
+                self.ids[(row.kind, row.value)] = row.id
+        return {k: self.ids[k] for k in wanted}
+
+    def _attrs(self, o: Observation) -> dict[str, object]:
+        if o.kind != "agency" or not self.registry:
+            return {}
+        from waspada.offers.agencies import match_agency
+
+        match = match_agency(o.label, self.registry)
+        return {"licensed": match.status == "registered", "registry_name": match.best
+                if match.status == "registered" else None}
+
+
+def replace_links(db: Session, source_type: str, records: Iterable[SourceRecord],
+                  cache: EntityCache) -> int:
+    """Replace every link of these source records with what they hold now; the count."""
+    written = 0
+    for record in records:
+        db.execute(delete(Link).where(Link.source_type == source_type,
+                                      Link.source_id == record["source_id"]))
+        found: list[tuple[Observation, str]] = []
+        for item in record["fields"]:
+            found.extend((o, item.get("group", "")) for o in observations(item))
+        ids = cache.resolve(o for o, _ in found)
+        db.add_all(Link(entity_id=ids[(o.kind, o.value)], source_type=source_type,
+                        source_id=record["source_id"], source_unit_id=record["unit_id"],
+                        field_group=group, role=o.role, seen_at=record["seen_at"],
+                        confidence=o.confidence, raw=o.raw) for o, group in found)
+        written += len(found)
+    db.flush()
+    return written
+
+
+# -- merges -----------------------------------------------------------------------------------
+
+def roots(db: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Each entity id -> the entity its confirmed merges lead to (itself when unmerged)."""
+    parent: dict[int, int | None] = {}
+    todo = set(ids)
+    for _ in range(MERGE_CHAIN):
+        todo -= parent.keys()
+        if not todo:
+            break
+        for row in db.execute(select(Entity.id, Entity.merged_into_id)
+                              .where(Entity.id.in_(todo))):
+            parent[row.id] = row.merged_into_id
+        todo = {p for p in parent.values() if p is not None}
+    out = {}
+    for start in set(ids):
+        node, steps = start, 0
+        while parent.get(node) is not None and steps < MERGE_CHAIN:
+            node, steps = parent[node], steps + 1  # type: ignore[assignment]
+        out[start] = node
+    return out
+
+
+def members(db: Session, root_ids: Iterable[int]) -> dict[int, set[int]]:
+    """root -> every entity merged into it (directly or through others), itself included."""
+    groups = {r: {r} for r in root_ids}
+    frontier = {r: r for r in groups}
+    for _ in range(MERGE_CHAIN):
+        if not frontier:
+            break
+        nxt: dict[int, int] = {}
+        for row in db.execute(select(Entity.id, Entity.merged_into_id)
+                              .where(Entity.merged_into_id.in_(list(frontier)))):
+            root = frontier[row.merged_into_id]
+            groups[root].add(row.id)
+            nxt[row.id] = root
+        frontier = nxt
+    return groups
+
+
+# -- visible links ------------------------------------------------------------------------------
+
+def visible(links: Iterable[Link], scope: Scope, reach: CaseReach | None) -> list[Link]:
+    kept = [link for link in links if may_see(scope, link)]
+    if reach is None:
+        return kept
+    case_ids = {link.source_id for link in kept if link.source_type == "case"}
+    reached = reach(case_ids) if case_ids else set()
+    return [link for link in kept if link.source_type != "case" or link.source_id in reached]
+
+
+def links_of_entities(db: Session, ids: Iterable[int], scope: Scope, reach: CaseReach | None,
+                      limit: int = MAX_LINKS) -> list[Link]:
+    id_list = sorted(set(ids))
+    out: list[Link] = []
+    for i in range(0, len(id_list), _CHUNK):
+        out.extend(db.scalars(select(Link).where(Link.entity_id.in_(id_list[i:i + _CHUNK]),
+                                                 link_filter(scope))
+                              .order_by(Link.seen_at.desc()).limit(limit)))
+    return visible(out, scope, reach)
+
+
+def links_of_sources(db: Session, keys: Iterable[tuple[str, int]], scope: Scope,
+                     reach: CaseReach | None, limit: int = MAX_LINKS) -> list[Link]:
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for source_type, source_id in set(keys):
+        by_type[source_type].append(source_id)
+    out: list[Link] = []
+    for source_type, ids in by_type.items():
+        ids.sort()
+        for i in range(0, len(ids), _CHUNK):
+            out.extend(db.scalars(select(Link).where(Link.source_type == source_type,
+                                                     Link.source_id.in_(ids[i:i + _CHUNK]),
+                                                     link_filter(scope)).limit(limit)))
+    return visible(out, scope, reach)
+
+
+# -- bounded traversal ---------------------------------------------------------------------------
+
+@dataclass
+class Subgraph:
+    seed: int
+    depth_of: dict[int, int] = field(default_factory=dict)  # root entity id -> hops from seed
+    links: dict[int, Link] = field(default_factory=dict)
+    root_of: dict[int, int] = field(default_factory=dict)
+    hubs: set[int] = field(default_factory=set)
+    truncated: bool = False
+
+    def sources(self) -> dict[tuple[str, int], set[int]]:
+        out: dict[tuple[str, int], set[int]] = defaultdict(set)
+        for link in self.links.values():
+            out[(link.source_type, link.source_id)].add(self.root_of.get(link.entity_id,
+                                                                         link.entity_id))
+        return out
+
+
+def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None
+           ) -> Subgraph:
+    """Entities reachable from ``seed_root`` through shared source records, up to ``depth``
+    hops, within :data:`MAX_NODES` and :data:`MAX_LINKS`; hubs are not expanded."""
+    sub = Subgraph(seed=seed_root, depth_of={seed_root: 0}, root_of={seed_root: seed_root})
+    frontier = {seed_root}
+    for hop in range(1, depth + 1):
+        groups = members(db, frontier)
+        for root, group in groups.items():
+            for m in group:
+                sub.root_of[m] = root
+        own = links_of_entities(db, [m for g in groups.values() for m in g], scope, reach)
+        counts: dict[int, int] = defaultdict(int)
+        for link in own:
+            counts[sub.root_of[link.entity_id]] += 1
+            sub.links[link.id] = link
+        places = set(db.scalars(select(Entity.id).where(Entity.id.in_(frontier),
+                                                        Entity.kind == "place")))
+        expandable = {r for r in frontier if counts[r] <= HUB_LINKS and r not in places}
+        sub.hubs |= frontier - expandable
+        keys = {(lk.source_type, lk.source_id) for lk in own
+                if sub.root_of[lk.entity_id] in expandable}
+        around = links_of_sources(db, keys, scope, reach)
+        new_roots = roots(db, {lk.entity_id for lk in around})
+        sub.root_of.update(new_roots)
+        nxt: set[int] = set()
+        for link in around:
+            if len(sub.links) >= MAX_LINKS:
+                sub.truncated = True
+                break
+            root = new_roots[link.entity_id]
+            if root not in sub.depth_of:
+                if len(sub.depth_of) >= MAX_NODES:
+                    sub.truncated = True
+                    continue
+                sub.depth_of[root] = hop
+                nxt.add(root)
+            sub.links[link.id] = link
+        frontier = nxt
+        if not frontier:
+            break
+    if depth == 0:
+        groups = members(db, [seed_root])
+        for m in groups[seed_root]:
+            sub.root_of[m] = seed_root
+        for link in links_of_entities(db, groups[seed_root], scope, reach):
+            sub.links[link.id] = link
+    return sub

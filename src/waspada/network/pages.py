@@ -1,0 +1,5 @@
+"""Network pages (filled in below)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
