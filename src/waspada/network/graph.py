@@ -127,8 +127,8 @@ def roots(db: Session, ids: Iterable[int]) -> dict[int, int]:
     out = {}
     for start in set(ids):
         node, steps = start, 0
-        while parent.get(node) is not None and steps < MERGE_CHAIN:
-            node, steps = parent[node], steps + 1  # type: ignore[assignment]
+        while (up := parent.get(node)) is not None and steps < MERGE_CHAIN:
+            node, steps = up, steps + 1
         out[start] = node
     return out
 

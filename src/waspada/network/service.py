@@ -211,17 +211,20 @@ def _link_out(link: Link, root_of: dict[int, int]) -> dict[str, Any]:
 
 
 def _seed(db: Session, value: str) -> Entity | None:
-    for kind, key in parse_query(value):
-        entity = db.scalar(select(Entity).where(Entity.kind == kind, Entity.value == key))
-        if entity is not None:
-            root = graph.roots(db, [entity.id])[entity.id]
-            return entity if root == entity.id else db.get(Entity, root)
-    entity_id = value.strip().removeprefix("#")
-    if entity_id.isdigit():
-        found = db.get(Entity, int(entity_id))
-        if found is not None:
-            return db.get(Entity, graph.roots(db, [found.id])[found.id])
-    return None
+    """The (root) entity a searched value names; ``#123`` names an entity by id."""
+    value = value.strip()
+    found: Entity | None = None
+    if value.startswith("#") and value[1:].isdigit():
+        found = db.get(Entity, int(value[1:]))
+    else:
+        for kind, key in parse_query(value):
+            found = db.scalar(select(Entity).where(Entity.kind == kind, Entity.value == key))
+            if found is not None:
+                break
+    if found is None:
+        return None
+    root = graph.roots(db, [found.id])[found.id]
+    return found if root == found.id else db.get(Entity, root)
 
 
 def subgraph(db: Session, principal: Principal, value: str, depth: int) -> dict[str, Any]:

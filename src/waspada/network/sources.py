@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
 from waspada.platform.capabilities import resolve
+from waspada.platform.i18n import N_
 
 
 class SourceField(TypedDict):
@@ -48,6 +49,11 @@ RECORD_URLS: dict[str, str] = {
     "watchlist": "/watchlist/manage#entry-{id}",
 }
 SOURCE_TYPES = tuple(READERS)
+#: English msgids of the source types, for pages
+SOURCE_LABELS: dict[str, str] = {
+    "offer_report": N_("Offer report"), "screening": N_("Screening"), "case": N_("Case"),
+    "watchlist": N_("Watchlist entry"),
+}
 
 
 def reader(source_type: str) -> Any:
