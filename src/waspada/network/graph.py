@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .extract import Observation, agency_value, email_value, from_text, phone_value
@@ -91,23 +91,27 @@ class EntityCache:
 
 
 def replace_links(db: Session, source_type: str, records: Iterable[SourceRecord],
-                  cache: EntityCache) -> int:
-    """Replace every link of these source records with what they hold now; the count."""
-    written = 0
+                  cache: EntityCache, *, fresh: bool = False) -> int:
+    """Replace every link of these source records with what they hold now; the count.
+    ``fresh``: the records have no links yet (a rebuild deleted them), skip the delete."""
+    records = list(records)
+    if not fresh:
+        ids = [r["source_id"] for r in records]
+        for i in range(0, len(ids), _CHUNK):
+            db.execute(delete(Link).where(Link.source_type == source_type,
+                                          Link.source_id.in_(ids[i:i + _CHUNK])))
+    found: list[tuple[SourceRecord, Observation, str]] = []
     for record in records:
-        db.execute(delete(Link).where(Link.source_type == source_type,
-                                      Link.source_id == record["source_id"]))
-        found: list[tuple[Observation, str]] = []
         for item in record["fields"]:
-            found.extend((o, item.get("group", "")) for o in observations(item))
-        ids = cache.resolve(o for o, _ in found)
-        db.add_all(Link(entity_id=ids[(o.kind, o.value)], source_type=source_type,
-                        source_id=record["source_id"], source_unit_id=record["unit_id"],
-                        field_group=group, role=o.role, seen_at=record["seen_at"],
-                        confidence=o.confidence, raw=o.raw) for o, group in found)
-        written += len(found)
-    db.flush()
-    return written
+            found.extend((record, o, item.get("group", "")) for o in observations(item))
+    entity_ids = cache.resolve(o for _, o, _ in found)
+    rows = [{"entity_id": entity_ids[(o.kind, o.value)], "source_type": source_type,
+             "source_id": r["source_id"], "source_unit_id": r["unit_id"], "field_group": group,
+             "role": o.role, "seen_at": r["seen_at"], "confidence": o.confidence, "raw": o.raw}
+            for r, o, group in found]
+    if rows:
+        db.execute(insert(Link), rows)
+    return len(rows)
 
 
 # -- merges -----------------------------------------------------------------------------------

@@ -301,7 +301,7 @@ def rebuild(db: Session, principal: Principal) -> dict[str, int]:
     for source_type in SOURCE_TYPES:
         written = 0
         for batch in _batches(reader(source_type)(db, None), REBUILD_BATCH):
-            written += graph.replace_links(db, source_type, batch, cache)
+            written += graph.replace_links(db, source_type, batch, cache, fresh=True)
         counts[source_type] = written
     audit.record("network.rebuild", principal, object_type="network", **counts, session=db)
     db.commit()
