@@ -63,7 +63,7 @@ def brokers(graph: Any, community_of: Mapping[int, int]) -> list[dict[str, Any]]
         return []
     k = None if n <= EXACT_BETWEENNESS else EXACT_BETWEENNESS
     scores = nx.betweenness_centrality(graph, k=k, seed=SEED, weight=None)
-    out = []
+    out: list[dict[str, Any]] = []
     for node, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
         if score <= 0 or len(out) >= TOP_BROKERS:
             break

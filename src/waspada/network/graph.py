@@ -72,12 +72,12 @@ class EntityCache:
                 self.ids[(row.kind, row.value)] = row.id
         new = [wanted[k] for k in missing if k not in self.ids]
         if new:
-            rows = [Entity(kind=o.kind, value=o.value, label=o.label or o.value,
-                           attrs_json=json.dumps(self._attrs(o))) for o in new]
-            self.db.add_all(rows)
+            created = [Entity(kind=o.kind, value=o.value, label=o.label or o.value,
+                              attrs_json=json.dumps(self._attrs(o))) for o in new]
+            self.db.add_all(created)
             self.db.flush()
-            for row in rows:
-                self.ids[(row.kind, row.value)] = row.id
+            for entity in created:
+                self.ids[(entity.kind, entity.value)] = entity.id
         return {k: self.ids[k] for k in wanted}
 
     def _attrs(self, o: Observation) -> dict[str, object]:

@@ -303,7 +303,8 @@ def rebuild(db: Session, principal: Principal) -> dict[str, int]:
         for batch in _batches(reader(source_type)(db, None), REBUILD_BATCH):
             written += graph.replace_links(db, source_type, batch, cache, fresh=True)
         counts[source_type] = written
-    audit.record("network.rebuild", principal, object_type="network", **counts, session=db)
+    audit.record("network.rebuild", principal, object_type="network", links=counts,
+                 session=db)
     db.commit()
     return counts
 
@@ -424,7 +425,7 @@ def _everything(db: Session, principal: Principal
             break
     root_of = graph.roots(db, {lk.entity_id for lk in links})
     ids = sorted(set(root_of.values()))
-    entities = []
+    entities: list[dict[str, Any]] = []
     for i in range(0, len(ids), 500):
         entities.extend(_entity_out(e) for e in db.scalars(
             select(Entity).where(Entity.id.in_(ids[i:i + 500]))))

@@ -274,7 +274,9 @@ def _network(hits: tuple[dict[str, Any], ...]) -> list[Reason]:
             continue
         noun_id, noun_en = ("kasus", "case") if source_type == "case" else (
             "entri daftar pengawasan", "watchlist entry")
-        parts_id, parts_en, refs = [], [], []
+        parts_id: list[str] = []
+        parts_en: list[str] = []
+        refs: list[str] = []
         for h in found:
             field_id, field_en = FIELD_LABELS.get(h.get("field", ""), (h.get("field", ""),) * 2)
             ids = ", ".join(f"#{i}" for i in h.get("source_ids", []))

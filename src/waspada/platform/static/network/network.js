@@ -102,7 +102,10 @@
       fetch("/api/v1/network/lookup?depth=1&value=" + encodeURIComponent("#" + node.data("entity")),
             {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (found) { if (found) { addLookup(found); } });
+        .then(function (found) {
+          if (found) { addLookup(found); }
+          box.setAttribute("data-expanded", String(node.data("entity")));
+        });
     });
     details.appendChild(document.createTextNode(" (" + (node.data("kind") || "") + ") "));
     details.appendChild(expand);
@@ -113,5 +116,6 @@
     input.addEventListener("change", applyFilters);
   });
   addLookup(JSON.parse(dataEl.textContent));
+  window.waspadaGraph = cy;  /* for the browser test and the console */
   box.setAttribute("data-ready", "1");
 }());
