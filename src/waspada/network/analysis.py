@@ -14,7 +14,7 @@ from itertools import combinations
 from typing import Any
 
 SEED = 42
-EXACT_BETWEENNESS = 300
+EXACT_BETWEENNESS = 60
 MIN_COMMUNITY = 3
 TOP_BROKERS = 5
 

@@ -21,12 +21,14 @@ Reviewer = Annotated[Principal, Depends(require("network.review"))]
 @api_router.get("/lookup", response_model=LookupOut)
 def lookup(db: DB, principal: Viewer,
            value: Annotated[str, Query(min_length=1, max_length=VALUE_MAX)],
-           depth: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 1) -> dict[str, Any]:
+           depth: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 1,
+           communities: bool = False) -> dict[str, Any]:
     """The entity a value names (a phone written any way, @handle, e-mail, domain, bank
     account, agency name or ``#id``), its neighbours to ``depth`` (entities that appear in the
-    same records), every link with its evidence, its timeline, communities and brokers. Only
-    links to records the caller may see; 404 when none."""
-    return service.lookup(db, principal, value, depth)
+    same records), every link with its evidence, its timeline and, with
+    ``communities=true``, the sub-graph's communities (Louvain) and brokers (betweenness) with
+    the reason each stands out. Only links to records the caller may see; 404 when none."""
+    return service.lookup(db, principal, value, depth, communities=communities)
 
 
 @api_router.get("/suggestions", response_model=list[SuggestionOut])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -55,6 +56,7 @@ class Observation:
     role: str = ""
 
 
+@lru_cache(maxsize=65_536)
 def phone_value(text: str, region: str = "ID") -> str | None:
     """E.164 of a phone number written any usual way ("0812-3456-7890", "+62 812…", "62812…")."""
     digits = re.sub(r"[^\d+]", "", text or "")

@@ -10,8 +10,9 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from .extract import Observation, agency_value, email_value, from_text, phone_value
@@ -20,10 +21,10 @@ from .store import Entity, Link
 from .visibility import Scope, link_filter, may_see
 
 #: entities with more links than this are hubs: listed, never expanded through
-HUB_LINKS = 500
+HUB_LINKS = 200
 #: a lookup's bounds
 MAX_NODES = 300
-MAX_LINKS = 5_000
+MAX_LINKS = 2_000
 MAX_DEPTH = 3
 MERGE_CHAIN = 20
 _CHUNK = 500
@@ -156,7 +157,11 @@ def members(db: Session, root_ids: Iterable[int]) -> dict[int, set[int]]:
 
 # -- visible links ------------------------------------------------------------------------------
 
-def visible(links: Iterable[Link], scope: Scope, reach: CaseReach | None) -> list[Link]:
+#: the link columns a traversal loads (plain rows: no ORM identity map for thousands of links)
+LINK_COLUMNS = tuple(Link.__table__.c)
+
+
+def visible(links: Iterable[Any], scope: Scope, reach: CaseReach | None) -> list[Any]:
     kept = [link for link in links if may_see(scope, link)]
     if reach is None:
         return kept
@@ -166,28 +171,42 @@ def visible(links: Iterable[Link], scope: Scope, reach: CaseReach | None) -> lis
 
 
 def links_of_entities(db: Session, ids: Iterable[int], scope: Scope, reach: CaseReach | None,
-                      limit: int = MAX_LINKS) -> list[Link]:
+                      limit: int = MAX_LINKS) -> list[Any]:
+    """Visible links of these entities (rows with :class:`Link`'s columns), newest first."""
     id_list = sorted(set(ids))
-    out: list[Link] = []
+    out: list[Any] = []
     for i in range(0, len(id_list), _CHUNK):
-        out.extend(db.scalars(select(Link).where(Link.entity_id.in_(id_list[i:i + _CHUNK]),
-                                                 link_filter(scope))
-                              .order_by(Link.seen_at.desc()).limit(limit)))
+        out.extend(db.execute(select(*LINK_COLUMNS).where(
+            Link.entity_id.in_(id_list[i:i + _CHUNK]), link_filter(scope))
+            .order_by(Link.seen_at.desc()).limit(limit)))
     return visible(out, scope, reach)
 
 
+def link_counts(db: Session, ids: Iterable[int], scope: Scope) -> dict[int, int]:
+    """How many links (visible by the SQL filter) each entity has: finds hubs cheaply."""
+    id_list = sorted(set(ids))
+    out: dict[int, int] = {}
+    for i in range(0, len(id_list), _CHUNK):
+        for entity_id, count in db.execute(
+                select(Link.entity_id, func.count()).where(
+                    Link.entity_id.in_(id_list[i:i + _CHUNK]), link_filter(scope))
+                .group_by(Link.entity_id)):
+            out[entity_id] = count
+    return out
+
+
 def links_of_sources(db: Session, keys: Iterable[tuple[str, int]], scope: Scope,
-                     reach: CaseReach | None, limit: int = MAX_LINKS) -> list[Link]:
+                     reach: CaseReach | None, limit: int = MAX_LINKS) -> list[Any]:
     by_type: dict[str, list[int]] = defaultdict(list)
     for source_type, source_id in set(keys):
         by_type[source_type].append(source_id)
-    out: list[Link] = []
+    out: list[Any] = []
     for source_type, ids in by_type.items():
         ids.sort()
         for i in range(0, len(ids), _CHUNK):
-            out.extend(db.scalars(select(Link).where(Link.source_type == source_type,
-                                                     Link.source_id.in_(ids[i:i + _CHUNK]),
-                                                     link_filter(scope)).limit(limit)))
+            out.extend(db.execute(select(*LINK_COLUMNS).where(
+                Link.source_type == source_type, Link.source_id.in_(ids[i:i + _CHUNK]),
+                link_filter(scope)).limit(limit)))
     return visible(out, scope, reach)
 
 
@@ -197,7 +216,7 @@ def links_of_sources(db: Session, keys: Iterable[tuple[str, int]], scope: Scope,
 class Subgraph:
     seed: int
     depth_of: dict[int, int] = field(default_factory=dict)  # root entity id -> hops from seed
-    links: dict[int, Link] = field(default_factory=dict)
+    links: dict[int, Any] = field(default_factory=dict)
     root_of: dict[int, int] = field(default_factory=dict)
     hubs: set[int] = field(default_factory=set)
     truncated: bool = False
@@ -213,26 +232,42 @@ class Subgraph:
 def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None
            ) -> Subgraph:
     """Entities reachable from ``seed_root`` through shared source records, up to ``depth``
-    hops, within :data:`MAX_NODES` and :data:`MAX_LINKS`; hubs are not expanded."""
+    hops, within :data:`MAX_NODES` entities and :data:`MAX_LINKS` links (newest first when
+    cut); hubs (more than :data:`HUB_LINKS` links, or places) are listed, not expanded."""
     sub = Subgraph(seed=seed_root, depth_of={seed_root: 0}, root_of={seed_root: seed_root})
     frontier = {seed_root}
-    for hop in range(1, depth + 1):
+    for hop in range(0, depth + 1):
+        if hop == depth and hop > 0:
+            break  # the last hop's entities came with the links that reached them
         groups = members(db, frontier)
         for root, group in groups.items():
             for m in group:
                 sub.root_of[m] = root
-        own = links_of_entities(db, [m for g in groups.values() for m in g], scope, reach)
+        per_entity = link_counts(db, [m for g in groups.values() for m in g], scope)
         counts: dict[int, int] = defaultdict(int)
-        for link in own:
-            counts[sub.root_of[link.entity_id]] += 1
-            sub.links[link.id] = link
+        for entity_id, n in per_entity.items():
+            counts[sub.root_of[entity_id]] += n
         places = set(db.scalars(select(Entity.id).where(Entity.id.in_(frontier),
                                                         Entity.kind == "place")))
         expandable = {r for r in frontier if counts[r] <= HUB_LINKS and r not in places}
         sub.hubs |= frontier - expandable
-        keys = {(lk.source_type, lk.source_id) for lk in own
-                if sub.root_of[lk.entity_id] in expandable}
-        around = links_of_sources(db, keys, scope, reach)
+        load = expandable | ({seed_root} & frontier)
+        budget = MAX_LINKS - len(sub.links)
+        own = links_of_entities(db, [m for r in load for m in groups[r]], scope, reach,
+                                limit=max(budget, 0))
+        if len(own) >= budget:
+            sub.truncated = True
+        for link in own[:max(budget, 0)]:
+            sub.links[link.id] = link
+        if hop == depth:
+            break
+        keys = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in own
+                                  if sub.root_of[lk.entity_id] in expandable))
+        budget = MAX_LINKS - len(sub.links)
+        if budget <= 0:
+            sub.truncated = True
+            break
+        around = links_of_sources(db, keys, scope, reach, limit=budget)
         new_roots = roots(db, {lk.entity_id for lk in around})
         sub.root_of.update(new_roots)
         nxt: set[int] = set()
@@ -245,16 +280,10 @@ def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseRea
                 if len(sub.depth_of) >= MAX_NODES:
                     sub.truncated = True
                     continue
-                sub.depth_of[root] = hop
+                sub.depth_of[root] = hop + 1
                 nxt.add(root)
             sub.links[link.id] = link
         frontier = nxt
         if not frontier:
             break
-    if depth == 0:
-        groups = members(db, [seed_root])
-        for m in groups[seed_root]:
-            sub.root_of[m] = seed_root
-        for link in links_of_entities(db, groups[seed_root], scope, reach):
-            sub.links[link.id] = link
     return sub

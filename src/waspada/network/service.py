@@ -100,7 +100,7 @@ class Seen:
     source_ids: tuple[int, ...]
 
 
-def _seen(links: list[graph.Link]) -> list[Seen]:
+def _seen(links: list[Any]) -> list[Seen]:
     by_type: dict[str, dict[int, datetime]] = defaultdict(dict)
     for link in links:
         ids = by_type[link.source_type]
@@ -203,7 +203,7 @@ def _entity_out(e: Entity, depth: int | None = None, hub: bool = False) -> dict[
     return out
 
 
-def _link_out(link: Link, root_of: dict[int, int]) -> dict[str, Any]:
+def _link_out(link: Any, root_of: dict[int, int]) -> dict[str, Any]:
     return {"id": link.id, "entity_id": root_of.get(link.entity_id, link.entity_id),
             "source_type": link.source_type, "source_id": link.source_id,
             "url": record_url(link.source_type, link.source_id), "role": link.role,
@@ -227,9 +227,11 @@ def _seed(db: Session, value: str) -> Entity | None:
     return found if root == found.id else db.get(Entity, root)
 
 
-def subgraph(db: Session, principal: Principal, value: str, depth: int) -> dict[str, Any]:
+def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
+             communities: bool = True) -> dict[str, Any]:
     """The entity ``value`` names, its neighbours to ``depth``, every visible link with its
-    evidence, the entity's timeline, communities and brokers (no access check, no audit)."""
+    evidence, the entity's timeline and (``communities``) the communities and brokers of the
+    sub-graph (no access check, no audit)."""
     if not 0 <= depth <= graph.MAX_DEPTH:
         raise NetworkError("bad_depth", N_("The depth must be between 0 and {n}."),
                            n=graph.MAX_DEPTH)
@@ -244,7 +246,8 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int) -> dict[
     entities = {e.id: e for e in db.scalars(select(Entity).where(
         Entity.id.in_(list(sub.depth_of))))}
     merged = sorted(m for m, r in sub.root_of.items() if r == seed.id and m != seed.id)
-    found = analysis.analyse(sub.sources(), {i: e.kind for i, e in entities.items()})
+    found = analysis.analyse(sub.sources(), {i: e.kind for i, e in entities.items()}) \
+        if communities else {"communities": [], "brokers": []}
     links = sorted(sub.links.values(), key=lambda lk: (lk.seen_at, lk.id))
     return {
         "query": value, "depth": depth, "truncated": sub.truncated,
@@ -261,12 +264,12 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int) -> dict[
     }
 
 
-def lookup(db: Session, principal: Principal, value: str, depth: int = DEFAULT_DEPTH
-           ) -> dict[str, Any]:
+def lookup(db: Session, principal: Principal, value: str, depth: int = DEFAULT_DEPTH, *,
+           communities: bool = True) -> dict[str, Any]:
     """An analyst's lookup (audited with the entity id and counts, never the value)."""
     _require(principal, "network.view")
     try:
-        result = subgraph(db, principal, value, depth)
+        result = subgraph(db, principal, value, depth, communities=communities)
     except NetworkError as exc:
         audit.record("network.lookup", principal, object_type="network_entity",
                      outcome=exc.code, session=db)

@@ -15,6 +15,7 @@ The local CLI operator sees everything (like every other capability).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
@@ -67,8 +68,9 @@ def link_filter(scope: Scope) -> ColumnElement[bool]:
     return or_(*parts) if parts else false()
 
 
-def may_see(scope: Scope, link: Link) -> bool:
-    """The same rule as :func:`link_filter`, for one loaded link."""
+def may_see(scope: Scope, link: Any) -> bool:
+    """The same rule as :func:`link_filter`, for one loaded link (a :class:`Link` or a row
+    with its columns)."""
     if scope.everything:
         return True
     if link.source_type not in scope.source_types:
