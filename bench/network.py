@@ -36,20 +36,21 @@ ROOT = Path(__file__).resolve().parents[1]
 LINKS_PER_RECORD = 4
 
 
-def _zipf_index(rng: random.Random, size: int, skew: float = 1.2) -> int:
+def _zipf_index(rng: random.Random, size: int, skew: float = 2.0) -> int:
     """An index in [0, size) with a heavy head: a few values very common, most rare."""
     u = rng.random()
-    return min(size - 1, int(size * u ** (skew * 3)))
+    return min(size - 1, int(size * u ** skew))
 
 
 def _phone(i: int) -> str:
     return f"0813{10_000_000 + i * 37 % 89_999_999:08d}"
 
 
-def _records(n: int, seed: int, start: int = 1) -> list[dict]:  # type: ignore[type-arg]  # bench only: plain dicts
+def _records(n: int, seed: int, start: int, total: int) -> list[dict]:  # type: ignore[type-arg]  # bench only: plain dicts
+    """``n`` records of the ``total``; value pools scale with ``total``."""
     rng = random.Random(seed)
-    phones, handles, domains, agencies = max(50, n * 3 // 5), max(20, n // 4), \
-        max(10, n // 10), max(10, n // 25)
+    phones, handles, domains, agencies = max(50, total * 3 // 5), max(20, total // 4), \
+        max(10, total // 10), max(10, total // 25)
     base = datetime(2026, 1, 1, tzinfo=UTC)
     out = []
     for k in range(n):
@@ -105,7 +106,8 @@ def main() -> None:
     with session_scope() as db:
         cache = graph.EntityCache(db)
         for first in range(0, records, args.batch):
-            batch = _records(min(args.batch, records - first), seed=first, start=first + 1)
+            batch = _records(min(args.batch, records - first), seed=first, start=first + 1,
+                             total=records)
             graph.replace_links(db, "offer_report", batch, cache, fresh=True)
         db.commit()
         built = time.perf_counter() - started

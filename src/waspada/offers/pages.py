@@ -130,7 +130,7 @@ def scan_upload(request: Request, data: Annotated[ScanIn, Form()],
         db.rollback()
         return _scan_page(request, db, status_code=exc.status, error=exc.localized(_))
     return _scan_page(request, db, scan=outcome.scan, results=outcome.results[:SHOWN_RESULTS],
-                      contacts=bulk.aggregate_contacts(outcome.results)[:SHOWN_CONTACTS],
+                      contacts=bulk.recurring_contacts(outcome.results)[:SHOWN_CONTACTS],
                       problems=outcome.problems[:SHOWN_PROBLEMS],
                       multiline=outcome.multiline[:SHOWN_PROBLEMS])
 
