@@ -20,8 +20,8 @@ def test_only_contacts_seen_in_two_posts_recur() -> None:
 def test_the_scan_page_lists_only_recurring_contacts(role_clients) -> None:  # type: ignore[no-untyped-def]
     analyst = role_clients["analyst"]
     analyst.get("/offers/scan")
-    data = ("id,text\n1,Loker Kamboja WA 0813-1111-2222\n2,Kerja CS WA 081311112222\n"
-            "3,Gaji dolar WA 0813-9999-8888\n").encode()
+    data = (b"id,text\n1,Loker Kamboja WA 0813-1111-2222\n2,Kerja CS WA 081311112222\n"
+            b"3,Gaji dolar WA 0813-9999-8888\n")
     page = analyst.post("/offers/scan", files={"upload": ("posts.csv", data, "text/csv")},
                         data={"csrf_token": analyst.cookies.get("waspada_csrf"),
                               "text_field": "text", "id_field": "id"})
