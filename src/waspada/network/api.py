@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from waspada.platform.deps import DB, require
 from waspada.platform.security.policy import Principal
+from waspada.platform.types import IdPath
 
 from . import service
 from .graph import MAX_DEPTH
@@ -38,13 +39,13 @@ def suggestions(db: DB, principal: Reviewer, status: str = "open") -> list[dict[
 
 
 @api_router.post("/suggestions/{suggestion_id}", response_model=DecisionOut)
-def decide(suggestion_id: int, body: DecisionIn, db: DB, principal: Reviewer
+def decide(suggestion_id: IdPath, body: DecisionIn, db: DB, principal: Reviewer
            ) -> dict[str, Any]:
     """Confirm, reject or mark a suggested merge unsure (audited)."""
     return service.decide(db, principal, suggestion_id, body.decision)
 
 
 @api_router.post("/suggestions/{suggestion_id}/undo", response_model=DecisionOut)
-def undo(suggestion_id: int, db: DB, principal: Reviewer) -> dict[str, Any]:
+def undo(suggestion_id: IdPath, db: DB, principal: Reviewer) -> dict[str, Any]:
     """Undo a confirmed merge (audited)."""
     return service.undo_merge(db, principal, suggestion_id)
