@@ -9,7 +9,7 @@ the API answers it as JSON, pages show it next to the form, the CLI prints it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,7 @@ from waspada.matching.schemas import (
     Total,
 )
 from waspada.matching.scorer import to_probability
+from waspada.network import service as network
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
@@ -280,6 +281,7 @@ def add_entry(db: Session, principal: Principal, data: EntryIn) -> store.Watchli
                           list_kind=data.list_kind, expires_on=data.expires_on,
                           actor=principal.username)
     db.flush()  # assigns row.id for the audit entry
+    network.source_changed(db, "watchlist", row.id)
     audit.record("watchlist.add", principal, object_type="watchlist_entry", object_id=row.id,
                  list_kind=row.list_kind, session=db)
     db.commit()
@@ -303,10 +305,12 @@ def import_entries(db: Session, principal: Principal, records: Sequence[PersonRe
             _check_limits(rec, line)
     except RecordError as exc:
         raise FileNotImported(exc) from None
-    for rec in records:
-        store.add_entry(db, rec, reason=listing.reason, source=listing.source,
-                        list_kind=listing.list_kind, expires_on=listing.expires_on,
-                        actor=principal.username)
+    rows = [store.add_entry(db, rec, reason=listing.reason, source=listing.source,
+                            list_kind=listing.list_kind, expires_on=listing.expires_on,
+                            actor=principal.username) for rec in records]
+    db.flush()
+    for row in rows:
+        network.source_changed(db, "watchlist", row.id)
     audit.record("watchlist.import", principal, object_type="watchlist", count=len(records),
                  list_kind=listing.list_kind, session=db)
     db.commit()
@@ -321,6 +325,8 @@ def remove_entry(db: Session, principal: Principal, record_id: str, data: Remove
     if row is None:
         raise WatchlistError("not_found", N_("No active watchlist entry has this id."),
                              status=404)
+    db.flush()
+    network.source_changed(db, "watchlist", row.id)  # an inactive entry links nothing
     audit.record("watchlist.remove", principal, object_type="watchlist_entry",
                  object_id=row.id, session=db)
     db.commit()
@@ -479,3 +485,27 @@ def watchlist_candidates(db: Session, record: PersonRecord, *, top: int = 5,
                                list_kind=details[m.record_id].list_kind, score=m.score,
                                explanation=dict(m.explanation))
             for m in matches if m.record_id in details]
+
+
+def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:
+    """Each active watchlist entry as a source of the network capability: its phone, the
+    listed person (by entry) and the reason text."""
+    last = 0
+    while True:
+        q = select(store.WatchlistEntry).where(store.WatchlistEntry.active.is_(True),
+                                               store.WatchlistEntry.id > last)
+        if ids is not None:
+            q = q.where(store.WatchlistEntry.id.in_(ids))
+        rows = list(db.scalars(q.order_by(store.WatchlistEntry.id).limit(1_000)))
+        if not rows:
+            return
+        for row in rows:
+            fields = [{"kind": "person", "value": f"watchlist:{row.record_id}",
+                       "role": row.list_kind, "label": row.full_name}]
+            if row.phone:
+                fields.append({"kind": "phone", "value": row.phone, "role": row.list_kind})
+            if row.reason:
+                fields.append({"kind": "text", "value": row.reason, "role": "reason"})
+            yield {"source_id": row.id, "unit_id": None, "seen_at": row.created_at,
+                   "fields": fields}
+        last = rows[-1].id

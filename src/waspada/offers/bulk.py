@@ -205,6 +205,12 @@ def aggregate_contacts(results: Iterable[dict[str, Any]], min_count: int = 1
                                  r["value"]))
 
 
+def recurring_contacts(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contacts of :func:`aggregate_contacts` seen in two posts or more (issue #18: the
+    page's "recur across posts" list showed contacts seen once; the CSV keeps them all)."""
+    return [row for row in aggregate_contacts(results) if row["count"] >= 2]
+
+
 def contact_value(value: Any) -> str:
     if isinstance(value, dict):
         for key in ("e164", "number", "handle", "value", "domain", "address", "url"):

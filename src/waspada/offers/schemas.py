@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -124,6 +125,20 @@ class ModelOut(BaseModel):
     note: str
 
 
+class SeenInOut(BaseModel):
+    source_type: str = Field(examples=["offer_report"])
+    count: int
+    last_seen: datetime
+
+
+class KnownContactOut(BaseModel):
+    """A contact of the checked text that stored records the caller may see hold."""
+
+    value: str = Field(examples=["+6281312345678"])
+    kind: str = Field(examples=["phone"])
+    seen_in: list[SeenInOut]
+
+
 class OfferCheckOut(BaseModel):
     """Risk analysis with evidence: offsets are into the submitted text."""
 
@@ -142,3 +157,6 @@ class OfferCheckOut(BaseModel):
     truncated: bool
     notes: list[str]
     catalogue_version: str
+    known_contacts: list[KnownContactOut] = Field(
+        default_factory=list, description="Contacts already known from offer reports, "
+        "screenings, cases or watchlist entries that the caller may see (network capability)")

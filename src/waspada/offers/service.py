@@ -8,12 +8,14 @@ and commits once; the interfaces never commit and never write audit entries. A r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from waspada.network import service as network
 from waspada.offers import bulk, store
 from waspada.offers.agencies import DEFAULT_THRESHOLD, similar_agencies
 from waspada.offers.analyse import OfferAnalysis, analyse
@@ -67,8 +69,9 @@ def check_offer(db: Session, principal: Principal, body: OfferCheckRequest) -> d
     """An officer's check of one offer (audited: level and length, never the text)."""
     _require(principal, "offers.check")
     result = analyse(body.text, agencies=agency_names(db)).to_dict(body.lang)
+    result["known_contacts"] = network.known_contacts(db, principal, body.text)
     audit.record("offers.check", principal, object_type="offer", level=result["level"],
-                 chars=len(body.text), session=db)
+                 chars=len(body.text), known=len(result["known_contacts"]), session=db)
     db.commit()
     return result
 
@@ -83,8 +86,12 @@ def _public_text(text: str) -> str:
 
 
 def public_check(db: Session, text: str, lang: str) -> dict[str, Any]:
-    """The public check: nothing is stored and nothing audited (no personal data is kept)."""
-    return analyse(_public_text(text), agencies=agency_names(db)).to_dict(lang)
+    """The public check: nothing is stored and nothing audited (no personal data is kept).
+    ``reported_before`` says only that a contact was reported by the public before, as a
+    count band (docs/network.md, "What the public may learn")."""
+    result = analyse(_public_text(text), agencies=agency_names(db)).to_dict(lang)
+    result["reported_before"] = network.public_reported(db, text)
+    return result
 
 
 def report_offer(db: Session, data: ReportIn) -> store.OfferReport:
@@ -99,6 +106,7 @@ def report_offer(db: Session, data: ReportIn) -> store.OfferReport:
                                level=analysis.level)
     db.add(report)
     db.flush()
+    network.source_changed(db, "offer_report", report.id)
     audit.record("offers.report.create", None, actor="public", object_type="offer_report",
                  object_id=report.id, level=analysis.level, session=db)
     db.commit()
@@ -330,3 +338,21 @@ def agency_names(db: Session) -> list[str]:
 def analyse_offer(db: Session, text: str, lang: str = "id") -> dict[str, Any]:
     """Analyse an offer text against the registered agencies; the result as a dict."""
     return analyse(text, agencies=agency_names(db)).to_dict(lang)
+
+
+def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:
+    """Each citizen's report as a source of the network capability: the offer text only (the
+    reporter's own contact is theirs, not the recruiter's, and is never linked)."""
+    last = 0
+    while True:
+        q = select(store.OfferReport.id, store.OfferReport.text, store.OfferReport.created_at
+                   ).where(store.OfferReport.id > last)
+        if ids is not None:
+            q = q.where(store.OfferReport.id.in_(ids))
+        rows = db.execute(q.order_by(store.OfferReport.id).limit(1_000)).all()
+        if not rows:
+            return
+        for row in rows:
+            yield {"source_id": row.id, "unit_id": None, "seen_at": row.created_at,
+                   "fields": [{"kind": "text", "value": row.text, "role": "offer"}]}
+        last = rows[-1].id

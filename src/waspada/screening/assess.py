@@ -18,7 +18,7 @@ from waspada.platform import labels
 from waspada.platform.i18n import N_, translate
 from waspada.screening.catalogue import destinations, questionnaire
 
-ASSESSMENT_VERSION = "2026.11-1"
+ASSESSMENT_VERSION = "2026.11-2"  # -2: network links (sponsor known from cases)
 Level = Literal["low", "medium", "high"]
 Action = Literal["allow", "secondary_interview", "postpone", "refer_kp2mi", "refer_police"]
 
@@ -28,7 +28,7 @@ HIGH_AT = 7.0
 #: reasons that point at trafficking (coercion, deception, exploitation) rather than only at
 #: non-procedural migration
 TRAFFICKING_CODES = frozenset({"documents_retained", "coached_to_deceive", "debt_bondage_risk",
-                               "watchlist.recruiter", "offer.high"})
+                               "watchlist.recruiter", "offer.high", "network.case"})
 #: reasons that point at non-procedural labour migration
 WORK_CODES = frozenset({"job_offer_abroad", "unlicensed_recruiter", "recruiter_unknown",
                         "wrong_visa_for_work", "work_in_non_placement_country",
@@ -114,6 +114,9 @@ class AssessmentInput:
     watchlist: tuple[WatchlistHit, ...] = ()
     prior: tuple[PriorScreening, ...] = ()
     offer: dict[str, Any] | None = None  # waspada.offers OfferAnalysis.to_dict()
+    #: contacts the traveller gave (sponsor, contact abroad, offer) that stored cases or
+    #: watchlist entries hold: waspada.network.service.screening_hits
+    network: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -251,6 +254,45 @@ def _offer(offer: dict[str, Any] | None) -> list[Reason]:
                    f"score {offer.get('score', 0):.2f}: {', '.join(codes)}")]
 
 
+NETWORK_WEIGHTS = {"case": 4.0, "watchlist": 3.0}
+NETWORK_TITLES = {
+    "case": ("Kontak sponsor/perekrut tercatat dalam kasus TPPO",
+             "The sponsor's or recruiter's contact appears in trafficking cases"),
+    "watchlist": ("Kontak sponsor/perekrut tercatat dalam daftar pengawasan",
+                  "The sponsor's or recruiter's contact appears in watchlist entries"),
+}
+FIELD_LABELS = {"sponsor": ("sponsor", "sponsor"),
+                "contact_abroad": ("kontak di luar negeri", "contact abroad"),
+                "offer": ("tawaran kerja", "job offer")}
+
+
+def _network(hits: tuple[dict[str, Any], ...]) -> list[Reason]:
+    """One reason per source type (cases, watchlist) naming each contact and the records."""
+    reasons = []
+    for source_type in ("case", "watchlist"):
+        found = [h for h in hits if h.get("source_type") == source_type]
+        if not found:
+            continue
+        noun_id, noun_en = ("kasus", "case") if source_type == "case" else (
+            "entri daftar pengawasan", "watchlist entry")
+        parts_id: list[str] = []
+        parts_en: list[str] = []
+        refs: list[str] = []
+        for h in found:
+            field_id, field_en = FIELD_LABELS.get(h.get("field", ""), (h.get("field", ""),) * 2)
+            ids = ", ".join(f"#{i}" for i in h.get("source_ids", []))
+            parts_id.append(f"{h['value']} ({field_id}): {h['count']} {noun_id} {ids}, "
+                            f"terakhir {h.get('last_seen', '')}")
+            parts_en.append(f"{h['value']} ({field_en}): {h['count']} {noun_en}(s) {ids}, "
+                            f"last {h.get('last_seen', '')}")
+            refs.extend(f"{source_type} {i}" for i in h.get("source_ids", []))
+        title_id, title_en = NETWORK_TITLES[source_type]
+        reasons.append(Reason(f"network.{source_type}", "network", NETWORK_WEIGHTS[source_type],
+                              title_id, title_en, "; ".join(parts_id),
+                              "network links: " + ", ".join(refs), "; ".join(parts_en)))
+    return reasons
+
+
 def _answers(answers: dict[str, str]) -> tuple[list[Reason], list[str]]:
     reasons, unanswered = [], []
     for question in questionnaire().questions:
@@ -316,8 +358,8 @@ def assess(data: AssessmentInput) -> Assessment:
     """Combine all evidence into a level and a recommended action. Pure and deterministic."""
     answer_reasons, unanswered = _answers(data.answers)
     reasons = (_documents(data.documents) + _watchlist(data.watchlist) + _history(data.prior)
-               + _offer(data.offer) + answer_reasons + _travel(data.facts, data.answers,
-                                                                data.offer))
+               + _offer(data.offer) + _network(data.network) + answer_reasons
+               + _travel(data.facts, data.answers, data.offer))
     reasons.sort(key=lambda r: (-r.weight, r.category, r.code))
     points = round(sum(r.weight for r in reasons), 2)
     codes = {r.code for r in reasons}

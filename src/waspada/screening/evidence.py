@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from waspada.identity.consistency import check_traveller
 from waspada.matching import service as matching
 from waspada.matching.records import PersonRecord
+from waspada.network import service as network
 from waspada.offers import service as offers
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
@@ -147,6 +148,11 @@ def travel_facts(data: ScreeningIn) -> dict[str, Any]:
             "sponsor": data.sponsor.strip(), "who_paid": data.who_paid}
 
 
+def network_fields(sponsor: str, contacts_abroad: str, offer_text: str) -> dict[str, str]:
+    """The free-text fields whose contacts the network capability links (by role)."""
+    return {"sponsor": sponsor, "contact_abroad": contacts_abroad, "offer": offer_text}
+
+
 def offer_analysis(db: Session, text: str) -> dict[str, Any] | None:
     return offers.analyse_offer(db, text, "id") if text.strip() else None
 
@@ -186,7 +192,8 @@ def run_assessment(screening: Screening) -> None:
         documents=tuple(DocumentFinding(**d) for d in screening.load("documents")),
         watchlist=tuple(_hit(h) for h in screening.load("watchlist")),
         prior=tuple(PriorScreening(**p) for p in screening.load("prior")),
-        offer=screening.load("offer"))
+        offer=screening.load("offer"),
+        network=tuple(facts.get("network", ())))
     result = assess(data)
     screening.assessment_json = json.dumps(result.as_record(), default=str)
     screening.level = result.level
@@ -219,6 +226,8 @@ def build_screening(db: Session, principal: Principal, data: ScreeningIn, *,
     else:
         person_id = same_person
     facts = travel_facts(data)
+    facts["network"] = network.screening_hits(db, principal, network_fields(
+        facts["sponsor"], facts["contacts_abroad"], data.offer_text))
     screening = Screening(
         record_no=f"pending-{secrets.token_hex(8)}", kind=data.kind, unit_id=unit.id,
         officer_id=principal.user_id, person_id=person_id, person_match_score=best,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from waspada.identity import service as identity_service
 from waspada.identity.mrz import MRZResult
+from waspada.network import service as network
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
@@ -117,6 +118,7 @@ def start(db: Session, principal: Principal, data: ScreeningIn, *,
     """Start a screening: document checks, watchlist, earlier screenings, offer, assessment."""
     with _refused_writes_nothing(db):
         screening = evidence.build_screening(db, principal, data, synthetic=synthetic)
+        network.source_changed(db, "screening", screening.id)
         audit.record("screening.create", principal, object_type="screening",
                      object_id=screening.id, unit_id=screening.unit_id, level=screening.level,
                      session=db)
@@ -139,6 +141,14 @@ def answer(db: Session, principal: Principal, screening_id: int, data: AnswersIn
         if data.offer_text is not None and data.offer_text != screening.offer_text:
             screening.offer_text = data.offer_text
             screening.offer_json = json.dumps(evidence.offer_analysis(db, data.offer_text))
+            facts = screening.load("facts")
+            facts["network"] = network.screening_hits(
+                db, principal, evidence.network_fields(facts.get("sponsor", ""),
+                                                       facts.get("contacts_abroad", ""),
+                                                       data.offer_text),
+                exclude=("screening", screening.id))
+            screening.facts_json = json.dumps(facts)
+            network.source_changed(db, "screening", screening.id)
         evidence.run_assessment(screening)
         audit.record("screening.update", principal, object_type="screening",
                      object_id=screening.id, unit_id=screening.unit_id,
@@ -367,3 +377,32 @@ def default_kind(db: Session, principal: Principal) -> str:
     return "passport" if unit is not None and unit.kind == "immigration_office" else "departure"
 
 
+
+
+# -- reads used by other capabilities ----------------------------------------------------------
+# (the network capability links what travellers said about sponsors and recruiters)
+
+def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:
+    """Each screening's sponsor, contact abroad and offer text, and its traveller (the person
+    the matching engine linked the screening to), for the network capability."""
+    last = 0
+    while True:
+        q = select(Screening.id, Screening.unit_id, Screening.created_at, Screening.person_id,
+                   Screening.full_name, Screening.facts_json, Screening.offer_text
+                   ).where(Screening.id > last)
+        if ids is not None:
+            q = q.where(Screening.id.in_(ids))
+        rows = db.execute(q.order_by(Screening.id).limit(1_000)).all()
+        if not rows:
+            return
+        for row in rows:
+            facts = json.loads(row.facts_json or "{}")
+            fields = [{"kind": "person", "value": f"screening_person:{row.person_id}",
+                       "role": "traveller", "label": row.full_name}]
+            fields += [{"kind": "text", "value": text, "role": role} for role, text in
+                       evidence.network_fields(facts.get("sponsor", ""),
+                                               facts.get("contacts_abroad", ""),
+                                               row.offer_text).items() if text]
+            yield {"source_id": row.id, "unit_id": row.unit_id, "seen_at": row.created_at,
+                   "fields": fields}
+        last = rows[-1].id

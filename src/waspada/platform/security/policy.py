@@ -70,6 +70,12 @@ POLICY: dict[str, frozenset[Role]] = {
     # statistics (docs/statistics.md); counts are unit-scoped for unit-scoped roles
     "stats.view": FIELD_STAFF | {Role.ADMIN},
     "stats.publish": frozenset({Role.ANALYST, Role.ADMIN}),
+    # network intelligence (docs/network.md); each link is visible only to roles that may see
+    # its source record (network/visibility.py)
+    "network.view": FIELD_STAFF,
+    "network.review": frozenset({Role.ANALYST}),
+    "network.export": frozenset({Role.ANALYST}),
+    "network.rebuild": frozenset({Role.ADMIN}),
 }
 
 #: roles whose reach is every unit; all others see their own unit's records only

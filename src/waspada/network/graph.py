@@ -1,0 +1,289 @@
+"""The stored graph: writing a source record's links, merge groups, and bounded traversal.
+
+No access checks and no audit here (``service.py`` does both); traversal takes the caller's
+:class:`~waspada.network.visibility.Scope` and answers only links it may see.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from .extract import Observation, agency_value, email_value, from_text, phone_value
+from .sources import SourceField, SourceRecord
+from .store import Entity, Link
+from .visibility import Scope, link_filter, may_see
+
+#: entities with more links than this are hubs: listed, never expanded through
+HUB_LINKS = 200
+#: a lookup's bounds
+MAX_NODES = 300
+MAX_LINKS = 2_000
+MAX_DEPTH = 3
+MERGE_CHAIN = 20
+_CHUNK = 500
+
+#: reach filter for case links: ``fn(case_ids) -> the ids the caller's unit reaches``
+CaseReach = Callable[[set[int]], set[int]]
+
+
+def observations(item: SourceField) -> list[Observation]:
+    """The entity values one source field holds."""
+    kind, value, role = item["kind"], (item.get("value") or "").strip(), item.get("role", "")
+    if not value:
+        return []
+    if kind == "text":
+        return from_text(value, role)
+    if kind == "phone":
+        phone = phone_value(value)
+        return [Observation("phone", phone, phone, value[:255], 1.0, role)] if phone else \
+            from_text(value, role)
+    if kind == "email":
+        email = email_value(value)
+        return [Observation("email", email, email, value[:255], 1.0, role)] if email else []
+    if kind == "agency":
+        return [Observation("agency", agency_value(value), value[:255], value[:255], 1.0, role)]
+    if kind == "person":
+        return [Observation("person", value[:255], item.get("label", "")[:255], "", 1.0, role)]
+    raise ValueError(f"unknown source field kind {kind!r}")
+
+
+class EntityCache:
+    """(kind, value) -> entity id, creating entities on first sight (one query per batch)."""
+
+    def __init__(self, db: Session, registry: Sequence[str] = ()) -> None:
+        self.db = db
+        self.ids: dict[tuple[str, str], int] = {}
+        self.registry = list(registry)
+
+    def resolve(self, found: Iterable[Observation]) -> dict[tuple[str, str], int]:
+        wanted = {(o.kind, o.value): o for o in found}
+        missing = [k for k in wanted if k not in self.ids]
+        for i in range(0, len(missing), _CHUNK):
+            chunk = missing[i:i + _CHUNK]
+            values = {v for _, v in chunk}
+            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value)
+                                       .where(Entity.value.in_(values))):
+                self.ids[(row.kind, row.value)] = row.id
+        new = [wanted[k] for k in missing if k not in self.ids]
+        if new:
+            created = [Entity(kind=o.kind, value=o.value, label=o.label or o.value,
+                              attrs_json=json.dumps(self._attrs(o))) for o in new]
+            self.db.add_all(created)
+            self.db.flush()
+            for entity in created:
+                self.ids[(entity.kind, entity.value)] = entity.id
+        return {k: self.ids[k] for k in wanted}
+
+    def _attrs(self, o: Observation) -> dict[str, object]:
+        if o.kind != "agency" or not self.registry:
+            return {}
+        from waspada.offers.agencies import match_agency
+
+        match = match_agency(o.label, self.registry)
+        return {"licensed": match.status == "registered", "registry_name": match.best
+                if match.status == "registered" else None}
+
+
+def replace_links(db: Session, source_type: str, records: Iterable[SourceRecord],
+                  cache: EntityCache, *, fresh: bool = False) -> int:
+    """Replace every link of these source records with what they hold now; the count.
+    ``fresh``: the records have no links yet (a rebuild deleted them), skip the delete."""
+    records = list(records)
+    if not fresh:
+        ids = [r["source_id"] for r in records]
+        for i in range(0, len(ids), _CHUNK):
+            db.execute(delete(Link).where(Link.source_type == source_type,
+                                          Link.source_id.in_(ids[i:i + _CHUNK])))
+    found: list[tuple[SourceRecord, Observation, str]] = []
+    for record in records:
+        for item in record["fields"]:
+            found.extend((record, o, item.get("group", "")) for o in observations(item))
+    entity_ids = cache.resolve(o for _, o, _ in found)
+    rows = [{"entity_id": entity_ids[(o.kind, o.value)], "source_type": source_type,
+             "source_id": r["source_id"], "source_unit_id": r["unit_id"], "field_group": group,
+             "role": o.role, "seen_at": r["seen_at"], "confidence": o.confidence, "raw": o.raw}
+            for r, o, group in found]
+    if rows:
+        db.execute(insert(Link), rows)
+    return len(rows)
+
+
+# -- merges -----------------------------------------------------------------------------------
+
+def roots(db: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Each entity id -> the entity its confirmed merges lead to (itself when unmerged)."""
+    parent: dict[int, int | None] = {}
+    todo = set(ids)
+    for _ in range(MERGE_CHAIN):
+        todo -= parent.keys()
+        if not todo:
+            break
+        for row in db.execute(select(Entity.id, Entity.merged_into_id)
+                              .where(Entity.id.in_(todo))):
+            parent[row.id] = row.merged_into_id
+        todo = {p for p in parent.values() if p is not None}
+    out = {}
+    for start in set(ids):
+        node, steps = start, 0
+        while (up := parent.get(node)) is not None and steps < MERGE_CHAIN:
+            node, steps = up, steps + 1
+        out[start] = node
+    return out
+
+
+def members(db: Session, root_ids: Iterable[int]) -> dict[int, set[int]]:
+    """root -> every entity merged into it (directly or through others), itself included."""
+    groups = {r: {r} for r in root_ids}
+    frontier = {r: r for r in groups}
+    for _ in range(MERGE_CHAIN):
+        if not frontier:
+            break
+        nxt: dict[int, int] = {}
+        for row in db.execute(select(Entity.id, Entity.merged_into_id)
+                              .where(Entity.merged_into_id.in_(list(frontier)))):
+            root = frontier[row.merged_into_id]
+            groups[root].add(row.id)
+            nxt[row.id] = root
+        frontier = nxt
+    return groups
+
+
+# -- visible links ------------------------------------------------------------------------------
+
+#: the link columns a traversal loads (plain rows: no ORM identity map for thousands of links)
+LINK_COLUMNS = tuple(Link.__table__.c)
+
+
+def visible(links: Iterable[Any], scope: Scope, reach: CaseReach | None) -> list[Any]:
+    kept = [link for link in links if may_see(scope, link)]
+    if reach is None:
+        return kept
+    case_ids = {link.source_id for link in kept if link.source_type == "case"}
+    reached = reach(case_ids) if case_ids else set()
+    return [link for link in kept if link.source_type != "case" or link.source_id in reached]
+
+
+def links_of_entities(db: Session, ids: Iterable[int], scope: Scope, reach: CaseReach | None,
+                      limit: int = MAX_LINKS) -> list[Any]:
+    """Visible links of these entities (rows with :class:`Link`'s columns), newest first."""
+    id_list = sorted(set(ids))
+    out: list[Any] = []
+    for i in range(0, len(id_list), _CHUNK):
+        out.extend(db.execute(select(*LINK_COLUMNS).where(
+            Link.entity_id.in_(id_list[i:i + _CHUNK]), link_filter(scope))
+            .order_by(Link.seen_at.desc()).limit(limit)))
+    return visible(out, scope, reach)
+
+
+def link_counts(db: Session, ids: Iterable[int], scope: Scope) -> dict[int, int]:
+    """How many links (visible by the SQL filter) each entity has: finds hubs cheaply."""
+    id_list = sorted(set(ids))
+    out: dict[int, int] = {}
+    for i in range(0, len(id_list), _CHUNK):
+        for entity_id, count in db.execute(
+                select(Link.entity_id, func.count()).where(
+                    Link.entity_id.in_(id_list[i:i + _CHUNK]), link_filter(scope))
+                .group_by(Link.entity_id)):
+            out[entity_id] = count
+    return out
+
+
+def links_of_sources(db: Session, keys: Iterable[tuple[str, int]], scope: Scope,
+                     reach: CaseReach | None, limit: int = MAX_LINKS) -> list[Any]:
+    by_type: dict[str, list[int]] = defaultdict(list)
+    for source_type, source_id in set(keys):
+        by_type[source_type].append(source_id)
+    out: list[Any] = []
+    for source_type, ids in by_type.items():
+        ids.sort()
+        for i in range(0, len(ids), _CHUNK):
+            out.extend(db.execute(select(*LINK_COLUMNS).where(
+                Link.source_type == source_type, Link.source_id.in_(ids[i:i + _CHUNK]),
+                link_filter(scope)).limit(limit)))
+    return visible(out, scope, reach)
+
+
+# -- bounded traversal ---------------------------------------------------------------------------
+
+@dataclass
+class Subgraph:
+    seed: int
+    depth_of: dict[int, int] = field(default_factory=dict)  # root entity id -> hops from seed
+    links: dict[int, Any] = field(default_factory=dict)
+    root_of: dict[int, int] = field(default_factory=dict)
+    hubs: set[int] = field(default_factory=set)
+    truncated: bool = False
+
+    def sources(self) -> dict[tuple[str, int], set[int]]:
+        out: dict[tuple[str, int], set[int]] = defaultdict(set)
+        for link in self.links.values():
+            out[(link.source_type, link.source_id)].add(self.root_of.get(link.entity_id,
+                                                                         link.entity_id))
+        return out
+
+
+def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None
+           ) -> Subgraph:
+    """Entities reachable from ``seed_root`` through shared source records, up to ``depth``
+    hops, within :data:`MAX_NODES` entities and :data:`MAX_LINKS` links (newest first when
+    cut); hubs (more than :data:`HUB_LINKS` links, or places) are listed, not expanded."""
+    sub = Subgraph(seed=seed_root, depth_of={seed_root: 0}, root_of={seed_root: seed_root})
+    frontier = {seed_root}
+    for hop in range(0, depth + 1):
+        if hop == depth and hop > 0:
+            break  # the last hop's entities came with the links that reached them
+        groups = members(db, frontier)
+        for root, group in groups.items():
+            for m in group:
+                sub.root_of[m] = root
+        per_entity = link_counts(db, [m for g in groups.values() for m in g], scope)
+        counts: dict[int, int] = defaultdict(int)
+        for entity_id, n in per_entity.items():
+            counts[sub.root_of[entity_id]] += n
+        places = set(db.scalars(select(Entity.id).where(Entity.id.in_(frontier),
+                                                        Entity.kind == "place")))
+        expandable = {r for r in frontier if counts[r] <= HUB_LINKS and r not in places}
+        sub.hubs |= frontier - expandable
+        load = expandable | ({seed_root} & frontier)
+        budget = MAX_LINKS - len(sub.links)
+        own = links_of_entities(db, [m for r in load for m in groups[r]], scope, reach,
+                                limit=max(budget, 0))
+        if len(own) >= budget:
+            sub.truncated = True
+        for link in own[:max(budget, 0)]:
+            sub.links[link.id] = link
+        if hop == depth:
+            break
+        keys = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in own
+                                  if sub.root_of[lk.entity_id] in expandable))
+        budget = MAX_LINKS - len(sub.links)
+        if budget <= 0:
+            sub.truncated = True
+            break
+        around = links_of_sources(db, keys, scope, reach, limit=budget)
+        new_roots = roots(db, {lk.entity_id for lk in around})
+        sub.root_of.update(new_roots)
+        nxt: set[int] = set()
+        for link in around:
+            if len(sub.links) >= MAX_LINKS:
+                sub.truncated = True
+                break
+            root = new_roots[link.entity_id]
+            if root not in sub.depth_of:
+                if len(sub.depth_of) >= MAX_NODES:
+                    sub.truncated = True
+                    continue
+                sub.depth_of[root] = hop + 1
+                nxt.add(root)
+            sub.links[link.id] = link
+        frontier = nxt
+        if not frontier:
+            break
+    return sub

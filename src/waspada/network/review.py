@@ -1,0 +1,106 @@
+"""Entity review (like Aleph's cross-referencing): suggested merges, decisions, undo.
+
+Suggestions are made from stored entities only:
+
+* ``same_number``: two phone entities whose last nine digits agree (one number written with
+  different country codes or a missing trunk prefix, which E.164 alone cannot join);
+* ``same_post``: a Telegram handle and a phone that are the only two contact channels of one
+  offer report (one operator posting both);
+* ``similar_agency``: two agency names that the offers registry matcher calls the same.
+
+A confirmed merge points one entity at the other (``merged_into_id``); lookups then show them
+as one. Undo clears the pointer. Nothing is deleted, every step is audited by the service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from waspada.offers.agencies import match_agency
+
+from .store import Entity, Link, MergeSuggestion
+
+MAX_AGENCIES = 5_000
+AGENCY_BLOCK = 4  # agency names are compared within blocks sharing a 4-letter prefix
+
+
+def _tail(value: str) -> str:
+    return re.sub(r"\D", "", value)[-9:]
+
+
+def same_number(db: Session) -> Iterator[tuple[int, int, str, float]]:
+    by_tail: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in db.execute(select(Entity.id, Entity.value).where(Entity.kind == "phone",
+                                                                Entity.merged_into_id.is_(None))):
+        by_tail[_tail(row.value)].append((row.id, row.value))
+    for group in by_tail.values():
+        group.sort()
+        for i, (a, va) in enumerate(group):
+            for b, vb in group[i + 1:]:
+                yield a, b, f"same_number: {va} and {vb} end in the same nine digits", 0.9
+
+
+def same_post(db: Session) -> Iterator[tuple[int, int, str, float]]:
+    contact = (Entity.kind.in_(("phone", "telegram")))
+    rows = db.execute(select(Link.source_id, Entity.id, Entity.kind, Entity.value)
+                      .join(Entity, Entity.id == Link.entity_id)
+                      .where(Link.source_type == "offer_report", contact,
+                             Entity.merged_into_id.is_(None))).all()
+    by_post: dict[int, set[tuple[int, str, str]]] = defaultdict(set)
+    for row in rows:
+        by_post[row.source_id].add((row.id, row.kind, row.value))
+    seen: set[tuple[int, int]] = set()
+    for post, found in sorted(by_post.items()):
+        phones = [f for f in found if f[1] == "phone"]
+        handles = [f for f in found if f[1] == "telegram"]
+        if len(phones) == 1 and len(handles) == 1:
+            pair = (phones[0][0], handles[0][0])
+            if pair not in seen:
+                seen.add(pair)
+                yield (*pair, f"same_post: {phones[0][2]} and @{handles[0][2]} are the only "
+                              f"contacts of offer report {post}", 0.6)
+
+
+def similar_agency(db: Session) -> Iterator[tuple[int, int, str, float]]:
+    rows = db.execute(select(Entity.id, Entity.value, Entity.label)
+                      .where(Entity.kind == "agency", Entity.merged_into_id.is_(None))
+                      .order_by(Entity.id).limit(MAX_AGENCIES)).all()
+    blocks: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for row in rows:
+        blocks[row.value.replace(" ", "")[:AGENCY_BLOCK]].append((row.id, row.value, row.label))
+    for block in blocks.values():
+        for i, (a, va, la) in enumerate(block):
+            others = block[i + 1:]
+            for b, vb, lb in others:
+                match = match_agency(la, [lb])
+                if match.status == "registered" and va != vb:
+                    yield a, b, f"similar_agency: '{la}' and '{lb}' ({match.score:.0f}%)", \
+                        round(match.score / 100, 2)
+
+
+def suggest(db: Session) -> int:
+    """Store new suggestions (pairs already suggested keep their state); the count added."""
+    existing = {(r.entity_a_id, r.entity_b_id) for r in db.execute(
+        select(MergeSuggestion.entity_a_id, MergeSuggestion.entity_b_id))}
+    added = 0
+    for finder in (same_number, same_post, similar_agency):
+        for a, b, reason, score in finder(db):
+            pair = (min(a, b), max(a, b))
+            if pair in existing:
+                continue
+            existing.add(pair)
+            db.add(MergeSuggestion(entity_a_id=pair[0], entity_b_id=pair[1], reason=reason[:255],
+                                   score=score))
+            added += 1
+    db.flush()
+    return added
+
+
+def open_count(db: Session) -> int:
+    return db.scalar(select(func.count(MergeSuggestion.id))
+                     .where(MergeSuggestion.status == "open")) or 0
