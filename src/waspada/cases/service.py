@@ -15,13 +15,12 @@ parse input into a model from :mod:`waspada.cases.schemas`, call one function an
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, pdf, printed, store, visibility
@@ -454,63 +453,3 @@ def referral_letter_pdf(db: Session, principal: Principal, case_id: int, referra
     user, unit = _printer(db, principal, case)
     doc = printed.referral_for_pdf(data, referral, user, unit, utcnow())
     return _printed(db, principal, case, doc, pdf.render_referral(doc), "referral_letter", ip)
-
-
-# -- reads used by other capabilities ---------------------------------------------------------
-# (the network capability links case data; it applies this capability's visibility rules)
-
-def reachable_case_ids(db: Session, principal: Principal, ids: set[int]) -> set[int]:
-    """The ids among ``ids`` that the principal's unit reaches (all for cross-unit roles)."""
-    if store.is_cross_unit(principal):
-        return set(ids)
-    if principal.unit_id is None or not ids:
-        return set()
-    from waspada.cases.models import CaseUnitAccess
-
-    return set(db.scalars(select(CaseUnitAccess.case_id).where(
-        CaseUnitAccess.unit_id == principal.unit_id, CaseUnitAccess.case_id.in_(ids))))
-
-
-def _person_fields(person: Person) -> list[dict[str, str]]:
-    """A person's values with the visibility group each needs (cases/visibility.py): a
-    perpetrator's contact channels are recruiter intelligence (``case``), a victim's or
-    reporter's are ``contact``; names are ``identity``; free text is ``narrative``."""
-    role = person.role or "victim"
-    contact_group = visibility.CASE if role == "perpetrator" else visibility.CONTACT
-    fields = [{"kind": "person", "value": f"case_person:{person.id}", "role": role,
-               "group": visibility.IDENTITY, "label": person.full_name or ""}]
-    if person.mobile_phone:
-        fields.append({"kind": "phone", "value": person.mobile_phone, "role": role,
-                       "group": contact_group})
-    if person.email:
-        fields.append({"kind": "email", "value": person.email, "role": role,
-                       "group": contact_group})
-    if person.role_details:
-        fields.append({"kind": "text", "value": person.role_details, "role": role,
-                       "group": visibility.NARRATIVE})
-    return fields
-
-
-def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:
-    """Each case (not merged away) with its persons' values, for the network capability."""
-    last = 0
-    while True:
-        q = select(Case).where(Case.merged_into_id.is_(None), Case.id > last)
-        if ids is not None:
-            q = q.where(Case.id.in_(ids))
-        cases = list(db.scalars(q.order_by(Case.id).limit(500)))
-        if not cases:
-            return
-        persons: dict[int, list[Person]] = {}
-        for person in db.scalars(select(Person).where(
-                Person.case_id.in_([c.id for c in cases]), Person.merged_into_id.is_(None),
-                Person.anonymised.is_(False)).order_by(Person.id)):
-            persons.setdefault(person.case_id, []).append(person)
-        for case in cases:
-            fields = [f for p in persons.get(case.id, []) for f in _person_fields(p)]
-            if case.summary and case.anonymised_at is None:
-                fields.append({"kind": "text", "value": case.summary, "role": "summary",
-                               "group": visibility.NARRATIVE})
-            yield {"source_id": case.id, "unit_id": case.owner_unit_id,
-                   "seen_at": case.reported_at, "fields": fields}
-        last = cases[-1].id

@@ -49,7 +49,6 @@ from waspada.matching.schemas import (
     SearchIn,
     Total,
 )
-from waspada.matching.scorer import to_probability
 from waspada.network import service as network
 from waspada.platform import audit
 from waspada.platform.db import utcnow
@@ -116,28 +115,6 @@ def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
                      expires_on=entry.expires_on)
 
 
-def _search(idx: WatchlistIndex, parsed: yente.ParsedQuery, floor: float
-            ) -> dict[str, tuple[float, PersonRecord]]:
-    """Best score per entry over every variant of the query (names x dates x identifiers),
-    with a partial birth date (``1975``) weighed in; entries scoring at least ``floor``."""
-    bonus_max = max((yente.PARTIAL_BIRTH_WEIGHTS[r] for r in yente.PARTIAL_BIRTH_WEIGHTS),
-                    default=0.0) if parsed.partial_dates else 0.0
-    search_floor = to_probability(yente.logit(floor) - bonus_max) if bonus_max else floor
-    best: dict[str, tuple[float, PersonRecord]] = {}
-    for rec in parsed.records:
-        for m in idx.search(rec, top=CANDIDATES, threshold=max(search_floor, 1e-6),
-                            explain=False):
-            score = m.score
-            if parsed.partial_dates and rec.birth_date is None:
-                entry = idx.get(m.record_id)
-                bonus = max(yente.PARTIAL_BIRTH_WEIGHTS[d.relation(
-                    entry.birth_date if entry else None)] for d in parsed.partial_dates)
-                score = to_probability(yente.logit(score) + bonus)
-            if score >= floor and (m.record_id not in best or best[m.record_id][0] < score):
-                best[m.record_id] = (score, rec)
-    return best
-
-
 def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchParams,
            dataset: str = "default") -> MatchResponse:
     """Screen people against the watchlist (yente's match API); audited with counts only.
@@ -155,7 +132,8 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
     for qid, query in body.queries.items():
         parsed = yente.parse_example(qid, query.schema_, dict(query.properties))
         echo = QueryEcho(id=query.id, schema_=query.schema_, properties=parsed.echo)
-        found = _search(idx, parsed, floor=max(cutoff, 1e-6)) if parsed.searchable else {}
+        found = (yente.search_variants(idx, parsed, floor=max(cutoff, 1e-6), top=CANDIDATES)
+                 if parsed.searchable else {})
         entries = store.entry_details(db, list(found))
         ranked = sorted(((s, rid, rec) for rid, (s, rec) in found.items()
                          if s > cutoff and yente.wanted(entries.get(rid), dataset, params, since)),

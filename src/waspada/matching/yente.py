@@ -29,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from waspada.matching.records import PersonRecord, RecordError, record_from_mapping
 from waspada.matching.schemas import MAX_QUERIES, MatchParams, MatchRequest
+from waspada.matching.scorer import to_probability
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 
 if TYPE_CHECKING:
+    from waspada.matching.index import WatchlistIndex
     from waspada.matching.store import WatchlistEntry
 
 ALGORITHM = "waspada-v1"
@@ -356,3 +358,23 @@ def logit(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
+def search_variants(idx: WatchlistIndex, parsed: ParsedQuery, floor: float, top: int
+                    ) -> dict[str, tuple[float, PersonRecord]]:
+    """Best score per entry over every variant of the query (names x dates x identifiers),
+    with a partial birth date (``1975``) weighed in; entries scoring at least ``floor``."""
+    bonus_max = max((PARTIAL_BIRTH_WEIGHTS[r] for r in PARTIAL_BIRTH_WEIGHTS),
+                    default=0.0) if parsed.partial_dates else 0.0
+    search_floor = to_probability(logit(floor) - bonus_max) if bonus_max else floor
+    best: dict[str, tuple[float, PersonRecord]] = {}
+    for rec in parsed.records:
+        for m in idx.search(rec, top=top, threshold=max(search_floor, 1e-6),
+                            explain=False):
+            score = m.score
+            if parsed.partial_dates and rec.birth_date is None:
+                entry = idx.get(m.record_id)
+                bonus = max(PARTIAL_BIRTH_WEIGHTS[d.relation(
+                    entry.birth_date if entry else None)] for d in parsed.partial_dates)
+                score = to_probability(logit(score) + bonus)
+            if score >= floor and (m.record_id not in best or best[m.record_id][0] < score):
+                best[m.record_id] = (score, rec)
+    return best

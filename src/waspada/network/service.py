@@ -55,7 +55,7 @@ def _reach(db: Session, principal: Principal, scope: Scope) -> graph.CaseReach |
     """The cases the principal's unit reaches, asked of the cases capability (None: all)."""
     if scope.everything or scope.cross_unit or "case" not in scope.source_types:
         return None
-    from waspada.cases.service import reachable_case_ids
+    from waspada.cases.network_feed import reachable_case_ids
 
     return lambda ids: reachable_case_ids(db, principal, ids)
 

@@ -39,7 +39,7 @@ class SourceRecord(TypedDict):
 READERS: dict[str, str] = {
     "offer_report": "waspada.offers.service:network_records",
     "screening": "waspada.screening.service:network_records",
-    "case": "waspada.cases.service:network_records",
+    "case": "waspada.cases.network_feed:network_records",
     "watchlist": "waspada.matching.service:network_records",
 }
 RECORD_URLS: dict[str, str] = {
