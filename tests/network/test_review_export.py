@@ -128,3 +128,14 @@ def test_an_export_holds_only_what_the_caller_may_see(role_clients, tmp_path: Pa
     assert result["links"] > 0
     text = output.read_text(encoding="utf-8")
     assert victim_phone not in text and "Korban Ekspor Uji" not in text
+
+
+def test_only_analysts_decide_or_undo_a_merge_suggestion(role_clients) -> None:  # type: ignore[no-untyped-def]
+    for role, client in role_clients.items():
+        if role == "analyst":
+            continue
+        headers = {"X-CSRF-Token": client.cookies.get("waspada_csrf") or ""}
+        assert client.post("/api/v1/network/suggestions/1", json={"decision": "reject"},
+                           headers=headers).status_code == 403, role
+        assert client.post("/api/v1/network/suggestions/1/undo",
+                           headers=headers).status_code == 403, role

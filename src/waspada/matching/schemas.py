@@ -8,7 +8,7 @@ below, so a limit is written once. The API takes these models as the body, the p
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -144,7 +144,8 @@ _MAX_VALUES = 50
 _MAX_VALUE_CHARS = 1000
 TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
 
-PropertyValue = str | int | float | bool | None
+#: a property value as yente accepts it; numbers (a year, an id) are read as their text
+PropertyValue = str | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | bool | None
 
 
 class EntityQuery(BaseModel):

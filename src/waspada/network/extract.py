@@ -73,8 +73,14 @@ def phone_value(text: str, region: str = "ID") -> str | None:
 
 
 def email_value(text: str) -> str | None:
+    """``local@domain.tld`` (lower case), without a regular expression: linear on any input."""
     value = (text or "").strip().lower()
-    return value if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value) else None
+    local, at, domain = value.partition("@")
+    head, dot, tld = domain.rpartition(".")
+    if (not at or not local or "@" in domain or not head or not dot or len(tld) < 2
+            or not (tld.isascii() and tld.isalpha()) or any(c.isspace() for c in value)):
+        return None
+    return value
 
 
 def agency_value(name: str) -> str:
