@@ -7,7 +7,8 @@ CAPABILITY = Capability(
     name="statistics",
     web=("waspada.statistics.pages", "waspada.statistics.api"),
     cli=(CliGroup("stats", "waspada.statistics.cli:stats_app"),),
+    tables=("waspada.statistics.store",),
     demo="waspada.statistics.demo:load_demo_statistics",
     nav=(Nav("/statistics", N_("Statistics"), "stats.view"),),
-    actions=("stats.view", "stats.publish"),
+    actions=("stats.view", "stats.publish", "stats.acknowledge", "stats.refresh"),
 )

@@ -64,6 +64,8 @@ POLICY: dict[str, frozenset[Role]] = {
     # statistics (docs/statistics.md); counts are unit-scoped for unit-scoped roles
     "stats.view": FIELD_STAFF | {Role.ADMIN},
     "stats.publish": frozenset({Role.ANALYST, Role.ADMIN}),
+    "stats.acknowledge": FIELD_STAFF | {Role.ADMIN},
+    "stats.refresh": FIELD_STAFF | {Role.ADMIN},
 }
 
 #: roles whose reach is every unit; all others see their own unit's records only
