@@ -56,6 +56,9 @@ class Capability:
     nav: tuple[Nav, ...] = ()
     #: the policy actions this capability's routes and commands use (each defined in POLICY)
     actions: tuple[str, ...] = field(default=())
+    #: home page blocks: ``module:function`` called as ``fn(request, db, principal)``, returning
+    #: HTML (``Markup``) or None when the block is not for this principal
+    home: tuple[str, ...] = field(default=())
 
 
 def resolve(target: str) -> Any:
@@ -93,6 +96,12 @@ def demo_loaders() -> Iterator[tuple[str, Callable[[int], tuple[int, int]]]]:
     for capability in installed():
         if capability.demo:
             yield capability.name, resolve(capability.demo)
+
+
+def home_blocks() -> Iterator[Callable[..., Any]]:
+    for capability in installed():
+        for target in capability.home:
+            yield resolve(target)
 
 
 def nav_items() -> list[Nav]:

@@ -107,8 +107,12 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
 
 
 @router.get("/")
-def home(request: Request, principal: Principal = Depends(require("dashboard.view"))) -> Response:
-    return render(request, "home.html")
+def home(request: Request, db: DB,
+         principal: Principal = Depends(require("dashboard.view"))) -> Response:
+    from waspada.platform.capabilities import home_blocks
+
+    blocks = [b for fn in home_blocks() if (b := fn(request, db, principal)) is not None]
+    return render(request, "home.html", {"home_blocks": blocks})
 
 
 # -- own account -----------------------------------------------------------------------------

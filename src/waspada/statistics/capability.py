@@ -10,5 +10,6 @@ CAPABILITY = Capability(
     tables=("waspada.statistics.store",),
     demo="waspada.statistics.demo:load_demo_statistics",
     nav=(Nav("/statistics", N_("Statistics"), "stats.view"),),
+    home=("waspada.statistics.pages:home_alerts",),
     actions=("stats.view", "stats.publish", "stats.acknowledge", "stats.refresh"),
 )

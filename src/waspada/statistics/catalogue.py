@@ -22,12 +22,17 @@ class Indicator:
     formula: str
     source_tables: tuple[str, ...]
     dimensions: tuple[str, ...]
-    caveats: str
+    caveats_id: str
+    caveats_en: str
     kind: str = "count"
     """count (events) or duration (median days, from a histogram)"""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    def caveats(self, lang: str) -> str:
+        """The caveats in the reader's language (Indonesian unless ``lang`` is ``en``)."""
+        return self.caveats_en if lang == "en" else self.caveats_id
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +42,8 @@ def indicators() -> dict[str, Indicator]:
     for item in data["indicators"]:
         ind = Indicator(item["id"], item["status"], item["name"]["id"], item["name"]["en"],
                         item["formula"], tuple(item["source_tables"]),
-                        tuple(item["dimensions"]), str(item["caveats"]).strip(),
-                        item.get("kind", "count"))
+                        tuple(item["dimensions"]), str(item["caveats"]["id"]).strip(),
+                        str(item["caveats"]["en"]).strip(), item.get("kind", "count"))
         if ind.id in out or ind.status not in ("computed", "planned") or \
                 ind.kind not in ("count", "duration") or \
                 not set(ind.dimensions) <= set(DIMENSIONS) or "period" not in ind.dimensions:

@@ -147,7 +147,8 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
                                       to_status=status, actor="demo", at=at))
             if org is not None and rng.random() < 0.4:
                 db.add(Referral(case_id=case.id, from_unit_id=embassy.id, to_org_id=org,
-                                reason="AdditionalServicesRequired", status="accepted", created_by="demo",
+                                reason="AdditionalServicesRequired", status="accepted",
+                                created_by="demo",
                                 created_at=reported + timedelta(days=1),
                                 responded_by="demo", responded_at=reported + timedelta(
                                     days=1 + rng.randint(0, 9), hours=rng.randint(1, 20))))

@@ -409,6 +409,8 @@ def _referral_period(db: Session, p: Period) -> None:
         R.created_at >= lo, R.created_at < hi, R.responded_at.is_not(None))
     hist: Counter[tuple[str, int, int]] = Counter()
     for sent, answered, unit in db.execute(q):
+        if answered is None:
+            continue
         hist[("referral_answer_days", unit or NO_UNIT, _whole_days(sent, answered))] += 1
     _write_durations(db, ("referral_answer_days",), p, hist)
 

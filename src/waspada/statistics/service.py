@@ -31,7 +31,8 @@ from .aggregate import UNKNOWN, Fact, count_by
 from .alerts import Alert, detect
 from .catalogue import computed, durations, indicators
 from .periods import Kind, Period, parse_period, period_of
-from .store import NOTE, AlertAck
+from .schemas import AckIn, AckOut
+from .store import AlertAck
 from .suppression import DEFAULT_K, SuppressedTable, suppress_linked
 from .tilemap import province_name
 
@@ -123,11 +124,11 @@ def _series(db: Session, unit: int | None, names: list[str], kind: Kind, dimensi
     out: dict[str, dict[str, dict[Period, int]]] = {}
     for row in queries.counts(db, names, queries.grain_of(kind), by, unit=unit, since=since):
         ind, label = row[0], row[1]
-        key = "ALL" if dimension is None else row[2]
+        key = "ALL" if dimension is None else str(row[2])
         if dimension == "unit":
-            key = codes.get(key, UNKNOWN)
+            key = codes.get(int(row[2]), UNKNOWN)
         p = queries.to_kind(label, kind)
-        area = out.setdefault(ind, {}).setdefault(str(key), {})
+        area = out.setdefault(ind, {}).setdefault(key, {})
         area[p] = area.get(p, 0) + row[-1]
     return out
 
@@ -238,20 +239,17 @@ def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: i
     return out
 
 
-def acknowledge(db: Session, principal: Principal, indicator: str, area: str, period: str,
-                note: str, kind: Kind = "month") -> Acknowledgement:
+def acknowledge(db: Session, principal: Principal, data: AckIn) -> AckOut:
     """Record that an officer has seen a current alert, with a note (audited)."""
     _check(principal, "stats.acknowledge")
-    note = note.strip()
+    note = data.note.strip()
     if not note:
         raise StatsError("empty_note", N_("Write a note: what was checked or done."),
                          status=422, problems={"note": N_("Write a note: what was checked or "
                                                           "done.")})
-    if len(note) > NOTE:
-        raise StatsError("note_too_long", N_("The note is longer than {limit} characters."),
-                         status=422, limit=NOTE)
     current = {(a.indicator, a.alert.area, a.alert.period)
-               for a in alerts(db, principal, kind)}
+               for a in alerts(db, principal, data.kind)}
+    indicator, area, period, kind = data.indicator, data.area, data.period, data.kind
     if (indicator, area, period) not in current:
         raise StatsError("no_such_alert", N_("There is no current alert for this indicator, "
                                              "province and period."), status=404)
@@ -263,7 +261,8 @@ def acknowledge(db: Session, principal: Principal, indicator: str, area: str, pe
                  object_id=str(ack.id), session=db, indicator=indicator, area=area,
                  period=period, kind=kind)
     db.commit()
-    return Acknowledgement(ack.actor, ack.at, ack.note)
+    return AckOut(indicator=indicator, area=area, period=period, kind=kind,
+                  acknowledged_by=ack.actor, acknowledged_at=ack.at.isoformat(), note=ack.note)
 
 
 # -- open data ---------------------------------------------------------------------------------
