@@ -132,6 +132,7 @@ class _Marks:
 
 
 def _dirty(days: Iterable[date], span: tuple[date, date] | None) -> dict[Kind, set[Period]]:
+    days = set(days)
     out: dict[Kind, set[Period]] = {g: set() for g in GRAINS}
     for g in GRAINS:
         if span is not None:
