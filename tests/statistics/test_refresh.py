@@ -203,7 +203,7 @@ def test_median_of_histogram() -> None:
 
 def test_regency_table_hides_small_cells() -> None:
     with session_scope() as db:
-        tab = service._regency_table(db, None, "screenings", 11)
+        tab = service._regency_table(db, None, "screenings", 11, "35")
     assert tab is not None
     r, c = tab.shape
     shown = [tab.published(i, j) for i in range(r + 1) for j in range(c + 1)]

@@ -125,12 +125,12 @@ def _regency_rows(tab: SuppressedTable | None) -> list[list[object]]:
 
 
 def _officer_page(request: Request, db: Session, principal: Principal, indicator: str,
-                  kind: Kind, *, error: str | None = None, form: dict[str, str] | None = None,
-                  status_code: int = 200) -> Response:
+                  kind: Kind, province: str | None = None, *, error: str | None = None,
+                  form: dict[str, str] | None = None, status_code: int = 200) -> Response:
     ids = [i.id for i in computed()]
     ind = _pick(indicator, ids)
     lang = current_language.get()
-    view = service.officer_view(db, principal, ind, kind)
+    view = service.officer_view(db, principal, ind, kind, province)
     name = indicators()[ind].name(lang)
     per = {"month": _("per month"), "quarter": _("per quarter"), "week": _("per week")}[kind]
     duration_names = {d.id: d.name(lang) for d in durations()}
@@ -159,9 +159,10 @@ def _officer_page(request: Request, db: Session, principal: Principal, indicator
 
 @router.get("/statistics")
 def officer_statistics(request: Request, indicator: str = "screenings",
-                       periode: Kind = "month", db: Session = Depends(get_db),
+                       periode: Kind = "month", provinsi: str | None = None,
+                       db: Session = Depends(get_db),
                        principal: Principal = Depends(require("stats.view"))) -> Response:
-    return _officer_page(request, db, principal, indicator, periode)
+    return _officer_page(request, db, principal, indicator, periode, provinsi)
 
 
 def _ack_refused(request: Request, refused: Refused) -> Response:
@@ -187,9 +188,9 @@ def acknowledge_alert(request: Request, data: Annotated[AckIn, Form()],
     return RedirectResponse(f"/statistics?indicator={data.indicator}#alerts", status_code=303)
 
 
-def _officer_table(db: Session, principal: Principal, ind: str, table: Table, kind: Kind
-                   ) -> tuple[list[list[object]], list[str], str]:
-    view = service.officer_view(db, principal, ind, kind)
+def _officer_table(db: Session, principal: Principal, ind: str, table: Table, kind: Kind,
+                   province: str | None) -> tuple[list[list[object]], list[str], str]:
+    view = service.officer_view(db, principal, ind, kind, province)
     if table == "province":
         return ([[ind, c, n, v] for c, n, v in view.provinces],
                 ["indicator", "province_code", "province_name", "count"],
@@ -201,7 +202,7 @@ def _officer_table(db: Session, principal: Principal, ind: str, table: Table, ki
         cols = list(view.regencies.columns) if view.regencies else []
         return ([[ind, *row] for row in _regency_rows(view.regencies)],
                 ["indicator", "regency_code", "regency_name", *cols, "ALL"],
-                f"statistics-{ind}-regency")
+                f"statistics-{ind}-regency-{view.regency_province}")
     if table == "duration":
         return ([[d.measure, p, med, n] for d in view.durations
                  for p, med, n in zip(d.periods, d.medians, d.counts, strict=True)],
@@ -212,19 +213,21 @@ def _officer_table(db: Session, principal: Principal, ind: str, table: Table, ki
 
 @router.get("/statistics/export.csv")
 def officer_export(indicator: str = "screenings", table: Table = "month",
-                   periode: Kind = "month", db: Session = Depends(get_db),
+                   periode: Kind = "month", provinsi: str | None = None,
+                   db: Session = Depends(get_db),
                    principal: Principal = Depends(require("stats.view"))) -> Response:
     ind = _pick(indicator, [i.id for i in computed()])
-    rows, header, stem = _officer_table(db, principal, ind, table, periode)
+    rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
     return _download(rows, header, stem, "csv", ind)
 
 
 @router.get("/statistics/export.xlsx")
 def officer_export_xlsx(indicator: str = "screenings", table: Table = "month",
-                        periode: Kind = "month", db: Session = Depends(get_db),
+                        periode: Kind = "month", provinsi: str | None = None,
+                        db: Session = Depends(get_db),
                         principal: Principal = Depends(require("stats.view"))) -> Response:
     ind = _pick(indicator, [i.id for i in computed()])
-    rows, header, stem = _officer_table(db, principal, ind, table, periode)
+    rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
     return _download(rows, header, stem, "xlsx", ind)
 
 

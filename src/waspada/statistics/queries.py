@@ -57,9 +57,13 @@ def counts(db: Session, indicators: Sequence[str], grain: Kind, by: Sequence[str
 
 
 def regency_counts(db: Session, indicator: str, by: Sequence[str], *, unit: int | None,
-                   since: str | None = None) -> list[tuple[Any, ...]]:
+                   since: str | None = None, province: str | None = None
+                   ) -> list[tuple[Any, ...]]:
     cols = [getattr(StatRegencyCount, name) for name in by]
     q = select(*cols, func.sum(StatRegencyCount.n)).where(StatRegencyCount.indicator == indicator)
+    if province is not None:
+        q = q.where(StatRegencyCount.regency.in_(
+            [f"{province}{i:02d}" for i in range(100)] + [f"{province}??"]))
     if unit is not None:
         q = q.where(StatRegencyCount.unit_id == unit)
     if since is not None:

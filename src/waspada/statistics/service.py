@@ -184,7 +184,7 @@ def _detect_by_area(by_indicator: dict[str, dict[str, dict[Period, int]]], kind:
         by_area.pop(UNKNOWN, None)
         if not by_area:
             continue
-        for a in detect(by_area):
+        for a in detect(by_area, since=now.shift(1 - latest)):
             p = next(pp for pp in by_area[a.area] if pp.label == a.period)
             if 0 <= now.index - p.index < latest:
                 out.append(IndicatorAlert(ind.id, a, kind))
@@ -467,6 +467,7 @@ class OfficerView:
     units: list[tuple[str, int]]
     alerts: list[IndicatorAlert]
     regencies: SuppressedTable | None
+    regency_province: str | None
     durations: list[Duration]
 
 
@@ -505,15 +506,17 @@ def _durations(db: Session, unit: int | None, kind: Kind, shown: list[Period]
     return out
 
 
-def _regency_table(db: Session, unit: int | None, indicator: str, k: int
+def _regency_table(db: Session, unit: int | None, indicator: str, k: int, province: str
                    ) -> SuppressedTable | None:
-    """Regency x quarter (last four quarters) with the same k suppression as open data."""
+    """Regency x quarter (last four quarters) of one province, with the same k suppression
+    as open data (the province's total is published elsewhere, so it is part of the audit)."""
     now = period_of(date.today(), "quarter")
     quarters = [now.shift(-i) for i in range(3, -1, -1)]
     since = period_of(quarters[0].monday, "month").label
     cells: dict[str, dict[str, int]] = {}
     for month, regency, n in queries.regency_counts(db, indicator, ("period", "regency"),
-                                                    unit=unit, since=since):
+                                                    unit=unit, since=since,
+                                                    province=province):
         q = queries.to_kind(month, "quarter").label
         row = cells.setdefault(regency, {})
         row[q] = row.get(q, 0) + n
@@ -526,9 +529,11 @@ def _regency_table(db: Session, unit: int | None, indicator: str, k: int
     return tables[0]
 
 
-def officer_view(db: Session, principal: Principal, indicator: str, kind: Kind = "month"
-                 ) -> OfficerView:
-    """Counts for the officer statistics page (unit-scoped; audited)."""
+def officer_view(db: Session, principal: Principal, indicator: str, kind: Kind = "month",
+                 province: str | None = None) -> OfficerView:
+    """Counts for the officer statistics page (unit-scoped; audited). The regency table is
+    for ``province`` (default: the province of this indicator's first alert, else the
+    province with the most events)."""
     _check(principal, "stats.view")
     if indicator not in {i.id for i in computed()}:
         raise ValueError(f"unknown indicator {indicator!r}")
@@ -552,8 +557,12 @@ def officer_view(db: Session, principal: Principal, indicator: str, kind: Kind =
     units = queries.counts(db, [indicator], "month", ("unit_id",), unit=unit,
                            since=month_since)
     found = alerts(db, principal)
-    regencies = (_regency_table(db, unit, indicator, DEFAULT_K)
-                 if "province" in indicators()[indicator].dimensions else None)
+    if province not in {c for c, _n in prov}:
+        flagged = [a.alert.area for a in found if a.indicator == indicator]
+        ranked = [c for c, _n in sorted(prov, key=lambda x: -x[1]) if c != UNKNOWN]
+        province = (flagged or ranked or [None])[0]
+    regencies = (_regency_table(db, unit, indicator, DEFAULT_K, province)
+                 if province and "province" in indicators()[indicator].dimensions else None)
     scope = "all" if unit is None else "unit"
     audit.record("stats.view", principal, object_type="statistics", indicator=indicator)
     return OfficerView(
@@ -563,4 +572,5 @@ def officer_view(db: Session, principal: Principal, indicator: str, kind: Kind =
                key=lambda x: (-x[2], x[0])),
         sorted(((d, n) for d, n in dest), key=lambda x: (-x[1], x[0])),
         sorted(((codes.get(u, UNKNOWN), n) for u, n in units), key=lambda x: (-x[1], x[0])),
-        found, regencies, _durations(db, unit, kind, shown))
+        found, regencies, province if regencies is not None else None,
+        _durations(db, unit, kind, shown))
