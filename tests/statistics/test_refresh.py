@@ -105,8 +105,12 @@ def test_new_screenings_and_decisions_are_counted_incrementally() -> None:
         assert regency is not None and regency >= 4
         week = db.scalar(select(StatCount.n).where(
             StatCount.indicator == "screenings", StatCount.grain == "week",
-            StatCount.period == "2001-W11", StatCount.destination == "ZZA"))
-        assert week == 13
+            StatCount.period == "2001-W11", StatCount.province == "35",
+            StatCount.destination == "*", StatCount.unit_id == _unit_id()))
+        assert week is not None and week >= 13
+        # destinations are kept by month only; province x destination over all units only
+        assert db.scalar(select(StatCount.n).where(
+            StatCount.grain == "week", StatCount.destination == "ZZA")) is None
 
 
 def test_incremental_refresh_equals_a_full_rebuild() -> None:

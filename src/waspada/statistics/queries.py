@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .periods import Kind, Period, parse_period, period_of
+from .refresh import ALL_UNITS, ANY
 from .store import AlertAck, StatCount, StatDuration, StatRegencyCount
 
 __all__ = ["acks", "counts", "durations", "grain_of", "regency_counts", "to_kind",
            "unit_codes"]
 
-ALL_UNITS = None
+ALL = None
+"""``unit`` argument: every unit"""
 
 
 def grain_of(kind: Kind) -> Kind:
@@ -41,14 +43,30 @@ def unit_codes(db: Session) -> dict[int, str]:
 
 
 def counts(db: Session, indicators: Sequence[str], grain: Kind, by: Sequence[str], *,
-           unit: int | None = ALL_UNITS, since: str | None = None,
+           unit: int | None = ALL, since: str | None = None,
            until: str | None = None) -> list[tuple[Any, ...]]:
-    """Rows ``(*by values, count)`` summed over the other dimensions."""
+    """Rows ``(*by values, count)`` summed over the other dimensions, read from the rollup
+    rows that hold them (:func:`statistics.refresh.rollups`). Province x destination exists
+    only over all units (``unit`` None); destinations only by month."""
     cols = [getattr(StatCount, name) for name in by]
     q = (select(*cols, func.sum(StatCount.n))
          .where(StatCount.indicator.in_(list(indicators)), StatCount.grain == grain))
-    if unit is not None:
-        q = q.where(StatCount.unit_id == unit)
+    if "province" in by and "destination" in by:
+        if unit is not None:
+            raise ValueError("province x destination is kept for all units only")
+        q = q.where(StatCount.province != ANY, StatCount.destination != ANY,
+                    StatCount.unit_id == ALL_UNITS)
+    elif "destination" in by:
+        q = q.where(StatCount.province == ANY, StatCount.destination != ANY,
+                    StatCount.unit_id == (ALL_UNITS if unit is None else unit))
+    elif "unit_id" in by:
+        q = q.where(StatCount.province != ANY, StatCount.destination == ANY,
+                    StatCount.unit_id != ALL_UNITS)
+        if unit is not None:
+            q = q.where(StatCount.unit_id == unit)
+    else:
+        q = q.where(StatCount.province != ANY, StatCount.destination == ANY,
+                    StatCount.unit_id == (ALL_UNITS if unit is None else unit))
     if since is not None:
         q = q.where(StatCount.period >= since)
     if until is not None:

@@ -48,6 +48,10 @@ __all__ = ["CASE_INDICATORS", "DURATION_MEASURES", "GRAINS", "OFFER_INDICATORS",
 GRAINS: tuple[Kind, ...] = ("month", "week")
 UNKNOWN = "??"
 NO_UNIT = 0
+ANY = "*"
+"""province or destination summed over (a rollup row)"""
+ALL_UNITS = -1
+"""unit_id of rows summed over every unit"""
 OVERLAP = timedelta(minutes=10)
 _ADVISORY_KEY = 190_500
 
@@ -146,9 +150,27 @@ def _span(db: Session, col: Any, *where: Any) -> tuple[date, date] | None:
     return None if lo is None else (_day(lo), _day(hi))
 
 
+def rollups(counts: Counter[tuple[str, str, str, int]], grain: Kind
+            ) -> Counter[tuple[str, str, str, int]]:
+    """The rows stored for (indicator, province, destination, unit) counts: the full cube
+    would be as large as the sources at national scale, so only what the dashboards read is
+    kept: province x destination over all units (months), province by unit and over all units
+    (months and weeks), destination by unit and over all units (months)."""
+    out: Counter[tuple[str, str, str, int]] = Counter()
+    for (ind, prov, dest, unit), n in counts.items():
+        out[(ind, prov, ANY, unit)] += n
+        out[(ind, prov, ANY, ALL_UNITS)] += n
+        if grain == "month":
+            out[(ind, prov, dest, ALL_UNITS)] += n
+            out[(ind, ANY, dest, unit)] += n
+            out[(ind, ANY, dest, ALL_UNITS)] += n
+    return out
+
+
 def _write_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Period,
                   counts: Counter[tuple[str, str, str, int]],
                   regency: Counter[tuple[str, str, int]] | None) -> None:
+    counts = rollups(counts, grain)
     db.execute(delete(StatCount).where(StatCount.indicator.in_(indicators),
                                        StatCount.grain == grain, StatCount.period == p.label))
     if counts:

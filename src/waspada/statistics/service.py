@@ -96,16 +96,20 @@ def _facts(db: Session, unit: int | None, *, only: list[str] | None = None,
     """Pre-aggregated rows as weighted facts (no personal data: codes and counts only)."""
     codes = queries.unit_codes(db)
     names = only if only is not None else [i.id for i in computed()]
-    rows = queries.counts(db, names, grain,
-                          ("indicator", "period", "province", "destination", "unit_id"),
-                          unit=unit, since=since)
+    # over all units the province x destination rollup; for one unit, province rows
+    by = (("indicator", "period", "province", "destination") if unit is None else
+          ("indicator", "period", "province", "unit_id"))
+    rows = queries.counts(db, names, grain, by, unit=unit, since=since)
     starts: dict[str, date] = {}
     out = []
-    for ind, label, prov, dest, unit_id, n in rows:
+    for ind, label, prov, other, n in rows:
         day = starts.get(label)
         if day is None:
             day = starts[label] = parse_period(label).monday
-        out.append(Fact(ind, day, prov, dest, codes.get(unit_id, UNKNOWN), n))
+        if unit is None:
+            out.append(Fact(ind, day, prov, other, UNKNOWN, n))
+        else:
+            out.append(Fact(ind, day, prov, UNKNOWN, codes.get(other, UNKNOWN), n))
     return out
 
 
