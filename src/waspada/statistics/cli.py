@@ -81,8 +81,8 @@ def refresh_cmd(
     full: Annotated[bool, typer.Option("--full", help="Recompute every period, not only "
                                        "those changed since the last refresh.")] = False,
 ) -> None:
-    """Bring the pre-aggregated statistics tables up to date (run from cron every few
-    minutes; the pages also refresh when the last refresh is older than 30 seconds)."""
+    """Bring the pre-aggregated statistics tables up to date (run from cron every minute;
+    the pages also refresh when the last refresh is older than 90 seconds)."""
     from waspada.platform.console import require_schema as _require_schema
     from waspada.platform.db import session_scope
     from waspada.platform.security.policy import CLI_PRINCIPAL

@@ -52,6 +52,8 @@ ANY = "*"
 """province or destination summed over (a rollup row)"""
 ALL_UNITS = -1
 """unit_id of rows summed over every unit"""
+RUN = "refresh"
+"""the watermark row whose ``refreshed_at`` is the last refresh of any process"""
 OVERLAP = timedelta(minutes=10)
 _ADVISORY_KEY = 190_500
 
@@ -460,6 +462,11 @@ def _refresh_referrals(db: Session, marks: _Marks, full: bool) -> int:
     return len(months)
 
 
+def last_run(db: Session) -> datetime | None:
+    """When the aggregates were last refreshed (by any process), or None."""
+    return db.scalar(select(StatWatermark.refreshed_at).where(StatWatermark.source == RUN))
+
+
 def _lock(db: Session) -> None:
     """One refresh at a time (PostgreSQL advisory transaction lock; SQLite's write lock)."""
     if db.get_bind().dialect.name == "postgresql":
@@ -478,6 +485,7 @@ def refresh(db: Session, *, full: bool = False) -> RefreshResult:
     result.periods["offer_reports"] = _refresh_offers(db, marks, full)
     result.periods["cases"] = _refresh_cases(db, marks, full)
     result.periods["referrals"] = _refresh_referrals(db, marks, full)
+    marks.set(RUN, 0)
     db.flush()
     result.seconds = _time.perf_counter() - start
     return result

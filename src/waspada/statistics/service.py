@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
+from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_json
 from waspada.platform.i18n import N_
@@ -39,8 +40,10 @@ from .tilemap import province_name
 __all__ = ["AccessDenied", "PublishResult", "acknowledge", "alerts", "facts", "publish",
            "refresh", "series"]
 
-#: a read refreshes the aggregates first when the last refresh is older than this
-REFRESH_EVERY_SECONDS = 30.0
+#: a read refreshes the aggregates first when the last refresh (by this process, by cron or
+#: by any other process) is older than this; with ``waspada stats refresh`` in cron every
+#: minute no page request pays for a refresh
+REFRESH_EVERY_SECONDS = 90.0
 _last_refresh = [float("-inf")]
 
 
@@ -79,9 +82,13 @@ def refresh(db: Session, principal: Principal, *, full: bool = False
 
 
 def _fresh(db: Session) -> None:
-    """Refresh the aggregates if the last refresh in this process is older than
+    """Refresh the aggregates if the last refresh is older than
     :data:`REFRESH_EVERY_SECONDS` (reads by officers and the public page)."""
     if time.monotonic() - _last_refresh[0] < REFRESH_EVERY_SECONDS:
+        return
+    last = refresher.last_run(db)
+    if last is not None and (utcnow() - last).total_seconds() < REFRESH_EVERY_SECONDS:
+        _last_refresh[0] = time.monotonic() - (utcnow() - last).total_seconds()
         return
     result = refresher.refresh(db)
     db.commit()
