@@ -226,3 +226,31 @@ def test_refresh_needs_its_action_and_is_audited() -> None:
         service.refresh(db, CLI_PRINCIPAL)
         last = db.scalar(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1))
         assert last is not None and last.action == "stats.refresh"
+
+
+def test_reads_refresh_only_when_no_process_refreshed_recently(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from waspada.statistics import refresh as refresher
+    from waspada.statistics.store import StatWatermark
+
+    calls: list[int] = []
+    real = refresher.refresh
+
+    def counting(db, *, full=False):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(db, full=full)
+
+    _refresh()  # records the run now
+    monkeypatch.setattr(refresher, "refresh", counting)
+    monkeypatch.setattr(service, "_last_refresh", [float("-inf")])
+    with session_scope() as db:
+        service._fresh(db)
+    assert calls == []  # another process (here: the test) refreshed seconds ago
+    with session_scope() as db:
+        row = db.get(StatWatermark, refresher.RUN)
+        assert row is not None
+        row.refreshed_at = datetime.now(UTC) - timedelta(seconds=service.REFRESH_EVERY_SECONDS + 5)
+        db.commit()
+    monkeypatch.setattr(service, "_last_refresh", [float("-inf")])
+    with session_scope() as db:
+        service._fresh(db)
+    assert calls == [1]
