@@ -57,7 +57,8 @@ class Capability:
     #: the policy actions this capability's routes and commands use (each defined in POLICY)
     actions: tuple[str, ...] = field(default=())
     #: home page blocks: ``module:function`` called as ``fn(request, db, principal)``, returning
-    #: HTML (``Markup``) or None when the block is not for this principal
+    #: HTML rendered by an autoescaping template, or None when the block is not for this
+    #: principal
     home: tuple[str, ...] = field(default=())
 
 
