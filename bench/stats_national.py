@@ -244,8 +244,8 @@ def measure(runs: int) -> None:
         now = datetime.now(UTC)
         person = db.scalar(select(Screening.person_id).limit(1))
         for i in range(1000):
-            db.add(Screening(record_no=f"BNEW{i:06d}", kind="departure", unit_id=unit_id,
-                             person_id=person, status="decided", created_at=now,
+            db.add(Screening(record_no=f"BNEW{now:%H%M%S}{i:06d}", kind="departure",
+                             unit_id=unit_id, person_id=person, status="decided", created_at=now,
                              updated_at=now, full_name="bench", nik="3501991234567890",
                              destination_country="MYS", level="high",
                              final_action="postpone", is_synthetic=True))
