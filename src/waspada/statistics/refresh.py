@@ -55,6 +55,8 @@ ALL_UNITS = -1
 RUN = "refresh"
 """the watermark row whose ``refreshed_at`` is the last refresh of any process"""
 OVERLAP = timedelta(minutes=10)
+CHUNK = 10_000
+"""ids bound in one IN list (PostgreSQL's driver takes at most 65,535 parameters)"""
 _ADVISORY_KEY = 190_500
 
 #: case codes (cases/pages.py EXPLOITATION_LABELS, COMPOUND_LABELS) counted as scam compounds
@@ -313,6 +315,10 @@ def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
         ids = list(case_ids)
         if not ids:
             return
+        if len(ids) > CHUNK:
+            for lo in range(0, len(ids), CHUNK):
+                _remember_regions(db, ids[lo:lo + CHUNK])
+            return
         q = q.where(Person.case_id.in_(ids))
     first: dict[int, tuple[str, str]] = {}
     for case_id, nik in db.execute(q):
@@ -323,8 +329,11 @@ def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
             first[case_id] = region
     if not first:
         return
-    stored = {r.case_id: r for r in db.scalars(
-        select(StatCaseRegion).where(StatCaseRegion.case_id.in_(list(first))))}
+    keys = list(first)
+    stored: dict[int, StatCaseRegion] = {}
+    for lo in range(0, len(keys), CHUNK):  # a bound list stays under the driver's limit
+        stored.update((r.case_id, r) for r in db.scalars(
+            select(StatCaseRegion).where(StatCaseRegion.case_id.in_(keys[lo:lo + CHUNK]))))
     for case_id, (prov, reg) in first.items():
         row = stored.get(case_id)
         if row is None:
