@@ -59,7 +59,8 @@ def test_alerts_api(role_clients, client: TestClient) -> None:
     assert body["kind"] == "month" and isinstance(body["alerts"], list)
     for a in body["alerts"]:
         assert set(a) == {"indicator", "area", "period", "observed", "expected", "ratio",
-                          "p_value"}
+                          "p_value", "acknowledged", "acknowledged_by", "acknowledged_at",
+                          "note"}
     # the demo data plants one spike: Sulawesi Selatan (73), last month. Other tests add real
     # screenings this month (Jawa Timur travellers, for one), which may rightly raise alerts of
     # their own against the demo history, so only the planted one is required here; the

@@ -74,6 +74,10 @@ class Capability:
     objects: tuple[tuple[str, str], ...] = ()
     #: ``module:KIND`` background job kinds (``platform.jobs.kinds.JobKind``; docs/jobs.md)
     jobs: tuple[str, ...] = ()
+    #: home page HTML blocks: ``module:function`` called as ``fn(request, db, principal)``,
+    #: returning HTML rendered by an autoescaping template, or None when the block is not for
+    #: this principal (statistics' current alerts)
+    home_html: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:
@@ -111,6 +115,12 @@ def demo_loaders() -> Iterator[tuple[str, Callable[[int], tuple[int, int]]]]:
     for capability in installed():
         if capability.demo:
             yield capability.name, resolve(capability.demo)
+
+
+def home_blocks() -> Iterator[Callable[..., Any]]:
+    for capability in installed():
+        for target in capability.home_html:
+            yield resolve(target)
 
 
 def home_providers() -> Iterator[Callable[..., Any]]:

@@ -120,8 +120,13 @@ def home(request: Request, db: DB, principal: CurrentPrincipal) -> Response:
 
 
 def officer_home(request: Request, db: DB, principal: Principal) -> Response:
-    """The signed-in home page: the role's work queues (``platform/home.py``)."""
-    return render(request, "home.html", {"widgets": work_home.collect(db, principal)})
+    """The signed-in home page: the role's work queues (``platform/home.py``) and the
+    capabilities' home blocks (statistics' current alerts)."""
+    from waspada.platform.capabilities import home_blocks
+
+    blocks = [b for fn in home_blocks() if (b := fn(request, db, principal)) is not None]
+    return render(request, "home.html", {"widgets": work_home.collect(db, principal),
+                                         "home_blocks": blocks})
 
 
 # -- own account -----------------------------------------------------------------------------

@@ -16,13 +16,15 @@ UNKNOWN = "??"
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """One counted event: which indicator, when, and its dimensions (no personal data)."""
+    """Counted events: which indicator, when, their dimensions and how many (no personal data)."""
 
     indicator: str
     day: date
     province: str = UNKNOWN
     destination: str = UNKNOWN
     unit: str = UNKNOWN
+    n: int = 1
+    """how many events (1 for one record; more for a pre-aggregated row)"""
 
 
 def province_of_nik(nik: str | None, known: Iterable[str]) -> str:
@@ -40,7 +42,7 @@ def count_by(facts: Iterable[Fact], indicator: str, kind: Kind, dimension: str |
         if f.indicator != indicator:
             continue
         key = "ALL" if dimension is None else getattr(f, dimension)
-        counts[(key, period_of(f.day, kind))] += 1
+        counts[(key, period_of(f.day, kind))] += f.n
     out: dict[str, dict[Period, int]] = {}
     for (key, period), n in counts.items():
         out.setdefault(key, {})[period] = n

@@ -173,8 +173,13 @@ def dense(points: Mapping[Period, int]) -> tuple[Period, list[int]]:
 
 
 def evaluate(area: str, points: Mapping[Period, int],
-             settings: DetectorSettings = DEFAULT) -> list[Evaluation]:
-    """Every testable period of one series (those with enough baseline before them)."""
+             settings: DetectorSettings = DEFAULT, since: Period | None = None
+             ) -> list[Evaluation]:
+    """Every testable period of one series (those with enough baseline before them).
+
+    With ``since``, only periods from ``since`` on that could alarm (observed at least the
+    minimum count) are evaluated: what the current-alerts list needs, at a fraction of the cost.
+    """
     if not points:
         return []
     first, counts = dense(points)
@@ -183,10 +188,15 @@ def evaluate(area: str, points: Mapping[Period, int],
     alpha = settings.alpha_per_year / per_year
     y_all = np.asarray(counts, dtype=float)
     out: list[Evaluation] = []
-    for i in range(settings.min_baseline, len(counts)):
+    start = settings.min_baseline
+    if since is not None:
+        start = max(start, since.index - first.index)
+    for i in range(start, len(counts)):
         lo = max(0, i - window)
         y = y_all[lo:i]
         obs = counts[i]
+        if since is not None and obs < settings.min_count:
+            continue
         if y.sum() == 0:
             mu, variance = 0.5 / len(y), 0.5 / len(y)
         else:
@@ -203,17 +213,18 @@ def evaluate(area: str, points: Mapping[Period, int],
 
 
 def detect_series(area: str, points: Mapping[Period, int],
-                  settings: DetectorSettings = DEFAULT) -> list[Alert]:
+                  settings: DetectorSettings = DEFAULT, since: Period | None = None
+                  ) -> list[Alert]:
     return [Alert(e.area, e.period, e.observed, e.expected, e.ratio, e.p_value)
-            for e in evaluate(area, points, settings) if e.alarm]
+            for e in evaluate(area, points, settings, since) if e.alarm]
 
 
 def detect(series: Mapping[str, Mapping[Period, int]] | Iterable[tuple[str, Mapping[Period, int]]],
-           settings: DetectorSettings = DEFAULT) -> list[Alert]:
-    """Alerts for every series, ordered by area then period."""
+           settings: DetectorSettings = DEFAULT, since: Period | None = None) -> list[Alert]:
+    """Alerts for every series, ordered by area then period (``since``: see :func:`evaluate`)."""
     items: Sequence[tuple[str, Mapping[Period, int]]] = (
         sorted(series.items()) if isinstance(series, Mapping) else list(series))
     alerts: list[Alert] = []
     for area, points in items:
-        alerts.extend(detect_series(area, points, settings))
+        alerts.extend(detect_series(area, points, settings, since))
     return alerts

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["DIMENSIONS", "Indicator", "computed", "indicators"]
+__all__ = ["DIMENSIONS", "Indicator", "computed", "durations", "indicators"]
 
 DIMENSIONS = ("period", "province", "destination", "unit")
 
@@ -22,10 +22,17 @@ class Indicator:
     formula: str
     source_tables: tuple[str, ...]
     dimensions: tuple[str, ...]
-    caveats: str
+    caveats_id: str
+    caveats_en: str
+    kind: str = "count"
+    """count (events) or duration (median days, from a histogram)"""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id
+
+    def caveats(self, lang: str) -> str:
+        """The caveats in the reader's language (Indonesian unless ``lang`` is ``en``)."""
+        return self.caveats_en if lang == "en" else self.caveats_id
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +42,10 @@ def indicators() -> dict[str, Indicator]:
     for item in data["indicators"]:
         ind = Indicator(item["id"], item["status"], item["name"]["id"], item["name"]["en"],
                         item["formula"], tuple(item["source_tables"]),
-                        tuple(item["dimensions"]), str(item["caveats"]).strip())
+                        tuple(item["dimensions"]), str(item["caveats"]["id"]).strip(),
+                        str(item["caveats"]["en"]).strip(), item.get("kind", "count"))
         if ind.id in out or ind.status not in ("computed", "planned") or \
+                ind.kind not in ("count", "duration") or \
                 not set(ind.dimensions) <= set(DIMENSIONS) or "period" not in ind.dimensions:
             raise ValueError(f"indicators.yaml: bad or duplicate indicator {ind.id!r}")
         out[ind.id] = ind
@@ -44,4 +53,11 @@ def indicators() -> dict[str, Indicator]:
 
 
 def computed() -> list[Indicator]:
-    return [i for i in indicators().values() if i.status == "computed"]
+    """Computed count indicators (the durations are :func:`durations`)."""
+    return [i for i in indicators().values() if i.status == "computed" and i.kind == "count"]
+
+
+def durations() -> list[Indicator]:
+    """Computed duration indicators: median whole days, by period of the start event."""
+    return [i for i in indicators().values()
+            if i.status == "computed" and i.kind == "duration"]

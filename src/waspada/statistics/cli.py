@@ -74,3 +74,24 @@ def publish_cmd(
         raise _fail(str(exc)) from None
     _out.print(f"Wrote {len(result.files)} file(s) to {output}: {result.cells} cells, "
                f"{result.suppressed} suppressed (k = {k}).", highlight=False)
+
+
+@stats_app.command("refresh")
+def refresh_cmd(
+    full: Annotated[bool, typer.Option("--full", help="Recompute every period, not only "
+                                       "those changed since the last refresh.")] = False,
+) -> None:
+    """Bring the pre-aggregated statistics tables up to date (run from cron every minute;
+    the pages also refresh when the last refresh is older than 90 seconds)."""
+    from waspada.platform.console import require_schema as _require_schema
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    from .service import refresh
+
+    _require_schema()
+    with session_scope() as db:
+        result = refresh(db, CLI_PRINCIPAL, full=full)
+    done = ", ".join(f"{source} {n}" for source, n in result.periods.items())
+    _out.print(f"Refreshed in {result.seconds:.2f} s; periods recomputed: {done}.",
+               highlight=False)

@@ -3,8 +3,11 @@ the provinces that send most migrant workers, with one planted spike (Sulawesi S
 month: screenings postponed and scam-compound cases about four times the usual). Idempotent.
 
 Rows are inserted directly (not through the screening service) and carry no names: the
-screenings share one placeholder person and NIKs use a regency code (99) that does not exist,
-so they never match a real search; cases are closed so they sit in no work queue.
+screenings share one placeholder person and NIKs use a district code (99) that does not exist,
+so they never match a real search; cases are closed so they sit in no work queue. Cases go
+through located -> SPLP -> repatriated (stage durations), some with an answered referral, and
+some screenings are of travellers screened before (returning travellers flagged). The
+statistics aggregates are refreshed at the end.
 """
 
 from __future__ import annotations
@@ -33,15 +36,38 @@ SCREEN_DEST = ("MYS", "SGP", "SAU", "KHM", "THA", "JPN", "KOR", "MMR", "LAO", "P
 CASE_DEST = ("KH", "MM", "LA", "PH", "TH", "VN", "MY")
 
 
-def _nik(rng: random.Random, province: str) -> str:
-    return f"{province}9901{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}" \
+def _regencies(province: str) -> list[str]:
+    from waspada.identity.nik import region_names
+
+    found = [f"{province}{i:02d}" for i in range(1, 80)
+             if region_names(f"{province}{i:02d}")[1] is not None]
+    return found or [f"{province}01"]
+
+
+def _nik(rng: random.Random, province: str, regencies: dict[str, list[str]]) -> str:
+    if province not in regencies:
+        regencies[province] = _regencies(province)
+    # the first few regencies of a province are weighted, so some regency cells reach k
+    regency = rng.choice(regencies[province][:4] * 3 + regencies[province])
+    return f"{regency}99{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}" \
            f"{rng.randint(70, 99):02d}{rng.randint(1, 9999):04d}"
+
+
+PRIOR = ('[{"screening_id": 0, "record_no": "DEMO-STAT-PRIOR", "unit": "-", "date": '
+         '"2024-01-01", "action": "postpone", "level": "high", "score": 0.9}]')
 
 
 def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
                          ) -> tuple[int, int]:
     """(rows created, rows already there): a second run reports what the first added."""
-    from waspada.cases.models import Case, CaseUnitAccess, Person
+    from waspada.cases.models import (
+        Case,
+        CaseTransition,
+        CaseUnitAccess,
+        Organisation,
+        Person,
+        Referral,
+    )
     from waspada.screening.store import Screening, ScreeningPerson
 
     with session_scope() as db:
@@ -58,6 +84,8 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
         start = now - timedelta(days=30 * MONTHS)
         this_month = now.replace(day=1)
         last_month = (this_month - timedelta(days=1)).replace(day=1)
+        regencies: dict[str, list[str]] = {}
+        org = db.scalar(select(Organisation.id).order_by(Organisation.id).limit(1))
         provinces = list(WEIGHTS)
         weights = list(WEIGHTS.values())
         person = ScreeningPerson(full_name="Data statistik sintetis", is_synthetic=True)
@@ -80,14 +108,15 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
                       "medium": rng.choice(("allow", "secondary_interview", "postpone")),
                       "low": "allow"}[level]
             created_at = when(spike)
+            returning = level != "low" and rng.random() < 0.3
             db.add(Screening(
                 record_no=f"{MARKER}S{n:06d}",
                 kind="passport" if unit.kind == "immigration_office" else "departure",
                 unit_id=unit.id, person_id=person.id, status="decided", created_at=created_at,
                 updated_at=created_at, full_name="Data statistik sintetis",
-                nik=_nik(rng, prov), destination_country=rng.choice(SCREEN_DEST),
+                nik=_nik(rng, prov, regencies), destination_country=rng.choice(SCREEN_DEST),
                 level=level, recommended_action=action, final_action=action,
-                is_synthetic=True))
+                prior_json=PRIOR if returning else "[]", is_synthetic=True))
             created += 1
         case_plan = [(p, False) for p in rng.choices(provinces, weights, k=cases)]
         case_plan += [(SPIKE_PROVINCE, True)] * SPIKE_CASES
@@ -108,7 +137,26 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
             db.add(case)
             db.flush()
             db.add(CaseUnitAccess(unit_id=embassy.id, case_id=case.id, kind="owner"))
-            db.add(Person(case_id=case.id, role="victim", identity_number=_nik(rng, prov),
-                          citizenship="ID"))
+            db.add(Person(case_id=case.id, role="victim",
+                          identity_number=_nik(rng, prov, regencies), citizenship="ID"))
+            at = reported
+            for status, days in (("located", (2, 30)), ("splp_issued", (3, 25)),
+                                 ("repatriated", (5, 40))):
+                if rng.random() < 0.1:
+                    break
+                at += timedelta(days=rng.randint(*days), hours=rng.randint(0, 20))
+                db.add(CaseTransition(case_id=case.id, transition=f"demo_{status}",
+                                      to_status=status, actor="demo", at=at))
+            if org is not None and rng.random() < 0.4:
+                db.add(Referral(case_id=case.id, from_unit_id=embassy.id, to_org_id=org,
+                                reason="AdditionalServicesRequired", status="accepted",
+                                created_by="demo",
+                                created_at=reported + timedelta(days=1),
+                                responded_by="demo", responded_at=reported + timedelta(
+                                    days=1 + rng.randint(0, 9), hours=rng.randint(1, 20))))
             created += 1
+        from .refresh import refresh
+
+        db.flush()
+        refresh(db)
     return created, 0

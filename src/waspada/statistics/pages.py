@@ -1,36 +1,56 @@
 """Statistics pages: the public ``/statistik`` (suppressed open data) and the officer page
-``/statistics`` (unit-scoped). Thin: parse, call :mod:`statistics.service`, render."""
+``/statistics`` (unit-scoped), their CSV and Excel downloads, the alert acknowledgement form
+and the alerts block of the home page. Thin: parse, call :mod:`statistics.service`, render."""
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from waspada.platform.db import session_factory
 from waspada.platform.deps import get_db, public, require
+from waspada.platform.domain import DomainError
 from waspada.platform.files import csv_cells
+from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import current_language
 from waspada.platform.i18n import gettext as _
-from waspada.platform.security.policy import Principal
-from waspada.platform.templating import render
+from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
+from waspada.platform.templating import render, templates
 
 from . import service
-from .catalogue import computed, indicators
+from .catalogue import computed, durations, indicators
 from .charts import bar_chart
+from .schemas import AckIn
+from .suppression import SuppressedTable
 from .tilemap import fmt, province_name, render_tilemap
+from .xlsx import MEDIA_TYPE, workbook
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
+
+Table = Literal["month", "province", "destination", "regency", "duration"]
+Kind = Literal["month", "quarter", "week"]
+Format = Literal["csv", "xlsx"]
 
 
+def _pick(indicator: str, allowed_ids: list[str]) -> str:
+    return indicator if indicator in allowed_ids else allowed_ids[0]
 
-def _pick(indicator: str, allowed: list[str]) -> str:
-    return indicator if indicator in allowed else allowed[0]
 
-
-def _csv(rows: list[list[object]], header: list[str], stem: str) -> Response:
+def _download(rows: list[list[object]], header: list[str], stem: str, fmt_: Format,
+              indicator: str) -> Response:
+    if fmt_ == "xlsx":
+        lang = current_language.get()
+        ind = indicators()[indicator]
+        notes = [(_("Indicator"), ind.name(lang)), (_("Definition"), ind.formula),
+                 (_("Caveats"), ind.caveats(lang))]
+        return Response(workbook(header, rows, sheet=stem[:31], notes=notes),
+                        media_type=MEDIA_TYPE,
+                        headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(header)
@@ -42,16 +62,16 @@ def _csv(rows: list[list[object]], header: list[str], stem: str) -> Response:
 @router.get("/statistik", dependencies=[Depends(public)])
 def public_statistics(request: Request, indikator: str = "screenings",
                       db: Session = Depends(get_db)) -> Response:
-    allowed = service.public_indicators()
-    ind = _pick(indikator, allowed)
+    allowed_ids = service.public_indicators()
+    ind = _pick(indikator, allowed_ids)
     lang = current_language.get()
     view = service.public_view(db, ind)
     name = indicators()[ind].name(lang)
     hidden = f"<{service.DEFAULT_K}"
     ctx: dict[str, object] = {
         "indicator": ind, "view": view, "k": service.DEFAULT_K, "name": name,
-        "choices": [(i, indicators()[i].name(lang)) for i in allowed], "fmt": fmt,
-        "hidden": hidden}
+        "choices": [(i, indicators()[i].name(lang)) for i in allowed_ids], "fmt": fmt,
+        "hidden": hidden, "caveats": indicators()[ind].caveats(lang)}
     if view is not None:
         ctx["map_svg"] = render_tilemap(
             view.map_values, title=_("%(name)s by province of origin, last 12 months",
@@ -67,55 +87,157 @@ def public_statistics(request: Request, indikator: str = "screenings",
     return render(request, "statistics/public.html", ctx)
 
 
+def _public_rows(db: Session, ind: str) -> list[list[object]]:
+    view = service.public_view(db, ind)
+    return view.csv_rows if view is not None else []
+
+
+PUBLIC_HEADER = ["indicator", "province_code", "province_name", "period", "count", "flag"]
+
+
 @router.get("/statistik/unduh.csv", dependencies=[Depends(public)])
 def public_download(indikator: str = "screenings", db: Session = Depends(get_db)) -> Response:
     ind = _pick(indikator, service.public_indicators())
-    view = service.public_view(db, ind)
-    rows = view.csv_rows if view is not None else []
-    return _csv(rows, ["indicator", "province_code", "province_name", "period", "count",
-                       "flag"], f"statistik-{ind}")
+    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "csv", ind)
+
+
+@router.get("/statistik/unduh.xlsx", dependencies=[Depends(public)])
+def public_download_xlsx(indikator: str = "screenings",
+                         db: Session = Depends(get_db)) -> Response:
+    ind = _pick(indikator, service.public_indicators())
+    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "xlsx", ind)
+
+
+def _regency_rows(tab: SuppressedTable | None) -> list[list[object]]:
+    """Regency x quarter rows with totals; hidden cells as None."""
+    if tab is None:
+        return []
+    from waspada.identity.nik import region_names
+
+    r, c = tab.shape
+    out: list[list[object]] = []
+    for i in range(r + 1):
+        code = tab.rows[i] if i < r else "ALL"
+        name = (region_names(code)[1] or "?") if i < r else ""
+        out.append([code, name, *[tab.published(i, j) for j in range(c + 1)]])
+    return out
+
+
+def _officer_page(request: Request, db: Session, principal: Principal, indicator: str,
+                  kind: Kind, province: str | None = None, *, error: str | None = None,
+                  form: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    ids = [i.id for i in computed()]
+    ind = _pick(indicator, ids)
+    lang = current_language.get()
+    view = service.officer_view(db, principal, ind, kind, province)
+    name = indicators()[ind].name(lang)
+    per = {"month": _("per month"), "quarter": _("per quarter"), "week": _("per week")}[kind]
+    duration_names = {d.id: d.name(lang) for d in durations()}
+    return render(request, "statistics/officer.html", {
+        "view": view, "indicator": ind, "name": name, "fmt": fmt, "kind": kind, "per": per,
+        "choices": [(i, indicators()[i].name(lang)) for i in ids],
+        "caveats": indicators()[ind].caveats(lang),
+        "ind_names": {i: indicators()[i].name(lang) for i in ids},
+        "duration_names": duration_names,
+        "province_name": province_name, "k": service.DEFAULT_K,
+        "regency_rows": _regency_rows(view.regencies),
+        "regency_columns": list(view.regencies.columns) if view.regencies else [],
+        "may_acknowledge": allowed(principal, "stats.acknowledge"),
+        "error": error, "form": form or {},
+        "trend_rows": list(zip(view.months, view.trend, strict=True)),
+        "trend_svg": bar_chart(view.months, view.trend, title=f"{name} {per}",
+                               desc=_("Bar chart; the same numbers are in the table beside "
+                                      "it."), chart_id="trend"),
+        "map_svg": render_tilemap(
+            {c: n for c, _n, n in view.provinces},
+            title=_("%(name)s by province of origin, last 12 months", name=name),
+            desc=_("Tile map: one square per province. The same numbers are in the table "
+                   "beside the map.")),
+    }, status_code=status_code)
 
 
 @router.get("/statistics")
 def officer_statistics(request: Request, indicator: str = "screenings",
+                       periode: Kind = "month", provinsi: str | None = None,
                        db: Session = Depends(get_db),
                        principal: Principal = Depends(require("stats.view"))) -> Response:
-    ids = [i.id for i in computed()]
-    ind = _pick(indicator, ids)
-    lang = current_language.get()
-    view = service.officer_view(db, principal, ind)
-    name = indicators()[ind].name(lang)
-    return render(request, "statistics/officer.html", {
-        "view": view, "indicator": ind, "name": name, "fmt": fmt,
-        "choices": [(i, indicators()[i].name(lang)) for i in ids],
-        "caveats": indicators()[ind].caveats,
-        "ind_names": {i: indicators()[i].name(lang) for i in ids},
-        "province_name": province_name,
-        "trend_rows": list(zip(view.months, view.trend, strict=True)),
-        "trend_svg": bar_chart(view.months, view.trend,
-                               title=_("%(name)s per month", name=name),
-                               desc=_("Bar chart; the same numbers are in the table beside "
-                                      "it."), chart_id="trend"),
-        "map_svg": render_tilemap(
-            {c: n for c, n, _x in ((p[0], p[2], 0) for p in view.provinces)},
-            title=_("%(name)s by province of origin, last 12 months", name=name),
-            desc=_("Tile map: one square per province. The same numbers are in the table "
-                   "beside the map.")),
-    })
+    return _officer_page(request, db, principal, indicator, periode, provinsi)
+
+
+def _ack_refused(request: Request, refused: Refused) -> Response:
+    with session_factory()() as db:
+        return _officer_page(request, db, refused.principal,
+                             refused.fields.get("indicator", "screenings"), "month",
+                             error=refused.message, form=refused.fields, status_code=400)
+
+
+@router.post("/statistics/alerts/acknowledge")
+@reshow_with(_ack_refused, AckIn)
+def acknowledge_alert(request: Request, data: Annotated[AckIn, Form()],
+                      db: Session = Depends(get_db),
+                      principal: Principal = Depends(require("stats.acknowledge"))
+                      ) -> Response:
+    try:
+        service.acknowledge(db, principal, data)
+    except DomainError as exc:
+        db.rollback()
+        return _officer_page(request, db, principal, data.indicator, "month",
+                             error=exc.localized(_), form=data.model_dump(mode="json"),
+                             status_code=exc.status)
+    return RedirectResponse(f"/statistics?indicator={data.indicator}#alerts", status_code=303)
+
+
+def _officer_table(db: Session, principal: Principal, ind: str, table: Table, kind: Kind,
+                   province: str | None) -> tuple[list[list[object]], list[str], str]:
+    view = service.officer_view(db, principal, ind, kind, province)
+    if table == "province":
+        return ([[ind, c, n, v] for c, n, v in view.provinces],
+                ["indicator", "province_code", "province_name", "count"],
+                f"statistics-{ind}-province")
+    if table == "destination":
+        return ([[ind, d, v] for d, v in view.destinations],
+                ["indicator", "destination", "count"], f"statistics-{ind}-destination")
+    if table == "regency":
+        cols = list(view.regencies.columns) if view.regencies else []
+        return ([[ind, *row] for row in _regency_rows(view.regencies)],
+                ["indicator", "regency_code", "regency_name", *cols, "ALL"],
+                f"statistics-{ind}-regency-{view.regency_province}")
+    if table == "duration":
+        return ([[d.measure, p, med, n] for d in view.durations
+                 for p, med, n in zip(d.periods, d.medians, d.counts, strict=True)],
+                ["measure", "period", "median_days", "count"], f"statistics-durations-{kind}")
+    return ([[ind, m, v] for m, v in zip(view.months, view.trend, strict=True)],
+            ["indicator", "period", "count"], f"statistics-{ind}-{kind}")
 
 
 @router.get("/statistics/export.csv")
-def officer_export(indicator: str = "screenings", table: str = "month",
+def officer_export(indicator: str = "screenings", table: Table = "month",
+                   periode: Kind = "month", provinsi: str | None = None,
                    db: Session = Depends(get_db),
                    principal: Principal = Depends(require("stats.view"))) -> Response:
     ind = _pick(indicator, [i.id for i in computed()])
-    view = service.officer_view(db, principal, ind)
-    if table == "province":
-        return _csv([[ind, c, n, v] for c, n, v in view.provinces],
-                    ["indicator", "province_code", "province_name", "count"],
-                    f"statistics-{ind}-province")
-    if table == "destination":
-        return _csv([[ind, d, v] for d, v in view.destinations],
-                    ["indicator", "destination", "count"], f"statistics-{ind}-destination")
-    return _csv([[ind, m, v] for m, v in zip(view.months, view.trend, strict=True)],
-                ["indicator", "period", "count"], f"statistics-{ind}-month")
+    rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
+    return _download(rows, header, stem, "csv", ind)
+
+
+@router.get("/statistics/export.xlsx")
+def officer_export_xlsx(indicator: str = "screenings", table: Table = "month",
+                        periode: Kind = "month", provinsi: str | None = None,
+                        db: Session = Depends(get_db),
+                        principal: Principal = Depends(require("stats.view"))) -> Response:
+    ind = _pick(indicator, [i.id for i in computed()])
+    rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
+    return _download(rows, header, stem, "xlsx", ind)
+
+
+def home_alerts(request: Request, db: Session, principal: Principal) -> str | None:
+    """The current spike alerts block of the home page, for cross-unit analysts and admins
+    (registered in capability.py as a home widget)."""
+    if principal.role not in CROSS_UNIT_ROLES or not allowed(principal, "stats.view"):
+        return None
+    lang = current_language.get()
+    found = service.alerts(db, principal)
+    # rendered by the autoescaping environment; home.html marks it safe
+    return templates.get_template("statistics/home_alerts.html").render(
+        alerts=found, fmt=fmt, province_name=province_name, lang=lang,
+        ind_names={i.id: i.name(lang) for i in computed()})

@@ -1,53 +1,58 @@
 """Statistics operations: access check, queries, audit entry. Interfaces call only these.
 
-Counts are computed from the operational tables on each call (no pre-aggregated tables yet,
-see docs/statistics.md). Unit-scoped roles (policy.CROSS_UNIT_ROLES excepted) count only
-their own unit's screenings and cases.
+Counts come from the pre-aggregated tables (``store.py``) that :mod:`statistics.refresh` keeps
+up to date; a read brings them up to date first when the last refresh is older than
+:data:`REFRESH_EVERY_SECONDS` (cheap when nothing changed). Unit-scoped roles
+(policy.CROSS_UNIT_ROLES excepted) count only their own unit's screenings and cases.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
+from waspada.platform.db import utcnow
+from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_json
+from waspada.platform.i18n import N_
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 
-from .aggregate import UNKNOWN, Fact, count_by, province_of_nik
+from . import queries
+from . import refresh as refresher
+from .aggregate import UNKNOWN, Fact, count_by
 from .alerts import Alert, detect
-from .catalogue import computed, indicators
-from .periods import Kind, Period
+from .catalogue import computed, durations, indicators
+from .periods import Kind, Period, parse_period, period_of
+from .schemas import AckIn, AckOut
+from .store import AlertAck
 from .suppression import DEFAULT_K, SuppressedTable, suppress_linked
 from .tilemap import province_name
 
-__all__ = ["AccessDenied", "PublishResult", "alerts", "facts", "publish", "series"]
+__all__ = ["AccessDenied", "PublishResult", "acknowledge", "alerts", "facts", "publish",
+           "refresh", "series"]
 
-#: case codes (cases/pages.py EXPLOITATION_LABELS, COMPOUND_LABELS) counted as scam compounds
-SCAM_EXPLOITATION = frozenset({"ForcedCriminality"})
-SCAM_COMPOUNDS = frozenset({"OnlineScam", "OnlineGambling", "OtherCompound"})
-REFERRED = ("refer_kp2mi", "refer_police")
-
-
-class _Dimensions(TypedDict):
-    """The keyword arguments a ``Fact`` shares with the other facts of one row."""
-
-    day: date
-    province: str
-    destination: str
-    unit: str
+#: a read refreshes the aggregates first when the last refresh (by this process, by cron or
+#: by any other process) is older than this; with ``waspada stats refresh`` in cron every
+#: minute no page request pays for a refresh
+REFRESH_EVERY_SECONDS = 90.0
+_last_refresh = [float("-inf")]
 
 
 class AccessDenied(PermissionError):
     """The principal may not perform the statistics action."""
+
+
+class StatsError(DomainError):
+    """A refused statistics operation (English message for the API and CLI)."""
 
 
 def _check(principal: Principal, action: str) -> None:
@@ -62,78 +67,80 @@ def _scoped_unit(principal: Principal) -> int | None:
     return principal.unit_id if principal.unit_id is not None else -1
 
 
-def _day(value: Any) -> date:
-    return value.date() if hasattr(value, "date") else value
+def refresh(db: Session, principal: Principal, *, full: bool = False
+            ) -> refresher.RefreshResult:
+    """Bring the aggregates up to date (``full``: recompute every period); audited."""
+    _check(principal, "stats.refresh")
+    result = refresher.refresh(db, full=full)
+    audit.record("stats.refresh", principal, object_type="statistics", session=db,
+                 full=full, periods=sum(result.periods.values()))
+    db.commit()
+    _last_refresh[0] = time.monotonic()
+    _ALERT_CACHE.clear()
+    _PUBLIC_CACHE.clear()
+    return result
 
 
-def _known_provinces() -> frozenset[str]:
-    from waspada.identity.nik import province_codes
-
-    return frozenset(province_codes())
-
-
-def _screening_facts(db: Session, unit: int | None, known: frozenset[str]) -> Iterator[Fact]:
-    from waspada.platform.security.models import Unit
-    from waspada.screening.store import Screening
-
-    q = (select(Screening.created_at, Screening.nik, Screening.destination_country,
-                Unit.code, Screening.final_action, Screening.level)
-         .join(Unit, Unit.id == Screening.unit_id))
-    if unit is not None:
-        q = q.where(Screening.unit_id == unit)
-    for created, nik, dest, unit_code, final, level in db.execute(q).yield_per(5000):
-        base = _Dimensions(day=_day(created), province=province_of_nik(nik, known),
-                    destination=(dest or UNKNOWN).upper(), unit=unit_code)
-        yield Fact("screenings", **base)
-        if final == "postpone":
-            yield Fact("screenings_postponed", **base)
-        if final in REFERRED:
-            yield Fact("screenings_referred", **base)
-        if level == "high":
-            yield Fact("screenings_high_risk", **base)
+def _fresh(db: Session) -> None:
+    """Refresh the aggregates if the last refresh is older than
+    :data:`REFRESH_EVERY_SECONDS` (reads by officers and the public page)."""
+    if time.monotonic() - _last_refresh[0] < REFRESH_EVERY_SECONDS:
+        return
+    last = refresher.last_run(db)
+    if last is not None and (utcnow() - last).total_seconds() < REFRESH_EVERY_SECONDS:
+        _last_refresh[0] = time.monotonic() - (utcnow() - last).total_seconds()
+        return
+    result = refresher.refresh(db)
+    db.commit()
+    _last_refresh[0] = time.monotonic()
+    if any(result.periods.values()):
+        _ALERT_CACHE.clear()
+        _PUBLIC_CACHE.clear()
 
 
-def _case_facts(db: Session, unit: int | None, known: frozenset[str]) -> Iterator[Fact]:
-    from waspada.cases.models import Case, Person
-    from waspada.platform.security.models import Unit
-
-    victims: dict[int, str] = {}
-    vq = (select(Person.case_id, Person.identity_number).where(Person.role == "victim")
-          .order_by(Person.id))
-    for case_id, nik in db.execute(vq).yield_per(5000):
-        victims.setdefault(case_id, province_of_nik(nik, known))
-    q = (select(Case.id, Case.reported_at, Case.destination_country, Unit.code,
-                Case.exploitation_type, Case.compound_type)
-         .join(Unit, Unit.id == Case.owner_unit_id).where(Case.merged_into_id.is_(None)))
-    if unit is not None:
-        q = q.where(Case.owner_unit_id == unit)
-    for cid, reported, dest, unit_code, exploitation, compound in db.execute(q).yield_per(5000):
-        base = _Dimensions(day=_day(reported), province=victims.get(cid, UNKNOWN),
-                    destination=(dest or UNKNOWN).upper(), unit=unit_code)
-        yield Fact("cases_reported", **base)
-        if exploitation in SCAM_EXPLOITATION or compound in SCAM_COMPOUNDS:
-            yield Fact("cases_scam_compound", **base)
-
-
-def _offer_facts(db: Session) -> Iterator[Fact]:
-    from waspada.offers.store import OfferReport
-
-    q = select(OfferReport.created_at).where(OfferReport.level == "high")
-    for (created,) in db.execute(q).yield_per(5000):
-        yield Fact("offer_reports_high", _day(created))
+def _facts(db: Session, unit: int | None, *, only: list[str] | None = None,
+           since: str | None = None, grain: Kind = "month") -> list[Fact]:
+    """Pre-aggregated rows as weighted facts (no personal data: codes and counts only)."""
+    codes = queries.unit_codes(db)
+    names = only if only is not None else [i.id for i in computed()]
+    # over all units the province x destination rollup; for one unit, province rows
+    by = (("indicator", "period", "province", "destination") if unit is None else
+          ("indicator", "period", "province", "unit_id"))
+    rows = queries.counts(db, names, grain, by, unit=unit, since=since)
+    starts: dict[str, date] = {}
+    out = []
+    for ind, label, prov, other, n in rows:
+        day = starts.get(label)
+        if day is None:
+            day = starts[label] = parse_period(label).monday
+        if unit is None:
+            out.append(Fact(ind, day, prov, other, UNKNOWN, n))
+        else:
+            out.append(Fact(ind, day, prov, UNKNOWN, codes.get(other, UNKNOWN), n))
+    return out
 
 
-def facts(db: Session, principal: Principal) -> list[Fact]:
-    """Every counted event the principal may see (no personal data leaves this function)."""
-    return _collect(db, _scoped_unit(principal))
+def facts(db: Session, principal: Principal, grain: Kind = "month") -> list[Fact]:
+    """Every count the principal may see, as weighted facts (no personal data)."""
+    _fresh(db)
+    return _facts(db, _scoped_unit(principal), grain=grain)
 
 
-def _collect(db: Session, unit: int | None) -> list[Fact]:
-    known = _known_provinces()
-    out = list(_screening_facts(db, unit, known))
-    out.extend(_case_facts(db, unit, known))
-    if unit is None:
-        out.extend(_offer_facts(db))
+def _series(db: Session, unit: int | None, names: list[str], kind: Kind, dimension: str | None,
+            since: str | None = None) -> dict[str, dict[str, dict[Period, int]]]:
+    """{indicator: {dimension value: {period: count}}} read from the aggregates."""
+    by = ["indicator", "period"] + ([] if dimension is None else
+                                    ["unit_id" if dimension == "unit" else dimension])
+    codes = queries.unit_codes(db) if dimension == "unit" else {}
+    out: dict[str, dict[str, dict[Period, int]]] = {}
+    for row in queries.counts(db, names, queries.grain_of(kind), by, unit=unit, since=since):
+        ind, label = row[0], row[1]
+        key = "ALL" if dimension is None else str(row[2])
+        if dimension == "unit":
+            key = codes.get(int(row[2]), UNKNOWN)
+        p = queries.to_kind(label, kind)
+        area = out.setdefault(ind, {}).setdefault(key, {})
+        area[p] = area.get(p, 0) + row[-1]
     return out
 
 
@@ -143,64 +150,130 @@ def series(db: Session, principal: Principal, indicator: str, kind: Kind = "mont
     _check(principal, "stats.view")
     if indicator not in indicators():
         raise ValueError(f"unknown indicator {indicator!r}")
-    return count_by(data if data is not None else facts(db, principal), indicator, kind,
-                    dimension)
+    if data is not None:
+        return count_by(data, indicator, kind, dimension)
+    _fresh(db)
+    return _series(db, _scoped_unit(principal), [indicator], kind, dimension).get(indicator, {})
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    actor: str
+    at: datetime
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorAlert:
     indicator: str
     alert: Alert
+    kind: Kind = "month"
+    ack: Acknowledgement | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"indicator": self.indicator, **self.alert.to_dict()}
+        return {"indicator": self.indicator, **self.alert.to_dict(),
+                "acknowledged": self.ack is not None,
+                "acknowledged_by": None if self.ack is None else self.ack.actor,
+                "acknowledged_at": None if self.ack is None else self.ack.at.isoformat(),
+                "note": None if self.ack is None else self.ack.note}
 
 
 _ALERT_CACHE: dict[tuple[int | None, str, int], tuple[float, list[IndicatorAlert]]] = {}
 ALERT_CACHE_SECONDS = 300.0
+#: periods of history read for the detector (three years of baseline + the latest periods)
+HISTORY = {"month": 40, "quarter": 14, "week": 160}
 
 
-def _detect_all(data: list[Fact], kind: Kind, latest: int) -> list[IndicatorAlert]:
-    """Alerts in the ``latest`` periods up to today (later-dated records never hide them)."""
-    from .periods import period_of
-
+def _detect_by_area(by_indicator: dict[str, dict[str, dict[Period, int]]], kind: Kind,
+                    latest: int) -> list[IndicatorAlert]:
     now = period_of(date.today(), kind)
     out: list[IndicatorAlert] = []
     for ind in computed():
         if "province" not in ind.dimensions:
             continue
-        by_area = count_by(data, ind.id, kind, "province")
+        by_area = dict(by_indicator.get(ind.id, {}))
         by_area.pop(UNKNOWN, None)
         if not by_area:
             continue
-        for a in detect(by_area):
+        for a in detect(by_area, since=now.shift(1 - latest)):
             p = next(pp for pp in by_area[a.area] if pp.label == a.period)
             if 0 <= now.index - p.index < latest:
-                out.append(IndicatorAlert(ind.id, a))
+                out.append(IndicatorAlert(ind.id, a, kind))
+    return out
+
+
+def _detect_all(data: list[Fact], kind: Kind, latest: int) -> list[IndicatorAlert]:
+    """Alerts in the ``latest`` periods up to today (later-dated records never hide them)."""
+    return _detect_by_area({ind.id: count_by(data, ind.id, kind, "province")
+                            for ind in computed()}, kind, latest)
+
+
+def _with_acks(db: Session, found: list[IndicatorAlert], kind: Kind) -> list[IndicatorAlert]:
+    done = queries.acks(db, kind, sorted({a.alert.period for a in found}))
+    out = []
+    for a in found:
+        ack = done.get((a.indicator, a.alert.area, a.alert.period))
+        out.append(IndicatorAlert(a.indicator, a.alert, kind, None if ack is None else
+                                  Acknowledgement(ack.actor, ack.at, ack.note)))
     return out
 
 
 def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
            data: list[Fact] | None = None) -> list[IndicatorAlert]:
-    """Province spikes for every computed indicator in the ``latest`` periods up to today.
+    """Province spikes for every computed indicator in the ``latest`` periods up to today,
+    each with its acknowledgement if any.
 
-    Without ``data`` the result is cached for five minutes per unit scope.
+    Without ``data`` the detection is cached for five minutes per unit scope (the
+    acknowledgements are read on every call).
     """
-    import time
-
     _check(principal, "stats.view")
     if data is not None:
         out = _detect_all(data, kind, latest)
     else:
-        key = (_scoped_unit(principal), kind, latest)
+        _fresh(db)
+        unit = _scoped_unit(principal)
+        key = (unit, kind, latest)
         hit = _ALERT_CACHE.get(key)
         if hit is not None and time.monotonic() - hit[0] < ALERT_CACHE_SECONDS:
             out = hit[1]
         else:
-            out = _detect_all(facts(db, principal), kind, latest)
+            now = period_of(date.today(), kind)
+            since = now.shift(-HISTORY[kind])
+            if kind == "quarter":
+                since = period_of(since.monday, "month")
+            names = [i.id for i in computed() if "province" in i.dimensions]
+            out = _detect_by_area(_series(db, unit, names, kind, "province", since.label),
+                                  kind, latest)
             _ALERT_CACHE[key] = (time.monotonic(), out)
+    out = _with_acks(db, out, kind)
     audit.record("stats.alerts", principal, object_type="statistics", count=len(out))
     return out
+
+
+def acknowledge(db: Session, principal: Principal, data: AckIn) -> AckOut:
+    """Record that an officer has seen a current alert, with a note (audited)."""
+    _check(principal, "stats.acknowledge")
+    note = data.note.strip()
+    if not note:
+        raise StatsError("empty_note", N_("Write a note: what was checked or done."),
+                         status=422, problems={"note": N_("Write a note: what was checked or "
+                                                          "done.")})
+    current = {(a.indicator, a.alert.area, a.alert.period)
+               for a in alerts(db, principal, data.kind)}
+    indicator, area, period, kind = data.indicator, data.area, data.period, data.kind
+    if (indicator, area, period) not in current:
+        raise StatsError("no_such_alert", N_("There is no current alert for this indicator, "
+                                             "province and period."), status=404)
+    ack = AlertAck(indicator=indicator, kind=kind, area=area, period=period, note=note,
+                   user_id=principal.user_id, actor=principal.username)
+    db.add(ack)
+    db.flush()
+    audit.record("stats.acknowledge", principal, object_type="stats_alert_ack",
+                 object_id=str(ack.id), session=db, indicator=indicator, area=area,
+                 period=period, kind=kind)
+    db.commit()
+    return AckOut(indicator=indicator, area=area, period=period, kind=kind,
+                  acknowledged_by=ack.actor, acknowledged_at=ack.at.isoformat(), note=ack.note)
 
 
 # -- open data ---------------------------------------------------------------------------------
@@ -245,7 +318,7 @@ def open_tables(data: list[Fact], k: int, months: int = 12
         for f in data:
             if f.indicator == ind.id and f.day >= lo:
                 dest_counter.setdefault(f.province, {}).setdefault(f.destination, 0)
-                dest_counter[f.province][f.destination] += 1
+                dest_counter[f.province][f.destination] += f.n
         dests = sorted({d for v in dest_counter.values() for d in v})
         dest_counts = [[dest_counter.get(p, {}).get(d, 0) for d in dests] for p in provinces]
         if not dests:
@@ -360,7 +433,9 @@ def public_view(db: Session, indicator: str, k: int = DEFAULT_K) -> PublicView |
     hit = _PUBLIC_CACHE.get(key)
     if hit is not None and time.monotonic() - hit[0] < PUBLIC_CACHE_SECONDS:
         return hit[1]
-    data = [f for f in _collect(db, None) if f.indicator == indicator]  # leaves only suppressed
+    _fresh(db)
+    since = period_of(date.today(), "month").shift(-24).label
+    data = _facts(db, None, only=[indicator], since=since)  # leaves only suppressed
     tables = open_tables(data, k)
     view: PublicView | None = None
     if f"{indicator}_by_province_month" in tables:
@@ -379,44 +454,134 @@ def public_view(db: Session, indicator: str, k: int = DEFAULT_K) -> PublicView |
     return view
 
 
+PERIODS_SHOWN: dict[str, int] = {"month": 12, "quarter": 8, "week": 26}
+
+
+@dataclass
+class Duration:
+    measure: str
+    periods: list[str]
+    medians: list[float | None]
+    counts: list[int]
+
+
 @dataclass
 class OfficerView:
     indicator: str
     scope: str
+    kind: Kind
     months: list[str]
+    """the labels of the shown periods (months, quarters or weeks)"""
     trend: list[int]
     provinces: list[tuple[str, str, int]]
     destinations: list[tuple[str, int]]
     units: list[tuple[str, int]]
     alerts: list[IndicatorAlert]
+    regencies: SuppressedTable | None
+    regency_province: str | None
+    durations: list[Duration]
 
 
-def officer_view(db: Session, principal: Principal, indicator: str, months: int = 12
-                 ) -> OfficerView:
-    """Unit-scoped counts for the officer statistics page (audited)."""
-    from collections import Counter
+def median_of(hist: dict[int, int]) -> float | None:
+    """The median of a {value: count} histogram (mean of the two middle values if even)."""
+    total = sum(hist.values())
+    if total == 0:
+        return None
+    lo_rank, hi_rank = (total - 1) // 2, total // 2
+    seen, lo_val, hi_val = 0, None, None
+    for value in sorted(hist):
+        nxt = seen + hist[value]
+        if lo_val is None and lo_rank < nxt:
+            lo_val = value
+        if hi_rank < nxt:
+            hi_val = value
+            break
+        seen = nxt
+    assert lo_val is not None and hi_val is not None
+    return (lo_val + hi_val) / 2
 
-    from waspada.statistics.periods import period_of
 
+def _durations(db: Session, unit: int | None, kind: Kind, shown: list[Period]
+               ) -> list[Duration]:
+    labels = [p.label for p in shown]
+    since = period_of(shown[0].monday, "month").label
+    out = []
+    for ind in durations():
+        hists: dict[str, dict[int, int]] = {}
+        for month, days, n in queries.durations(db, ind.id, unit=unit, since=since):
+            p = queries.to_kind(month, kind)
+            h = hists.setdefault(p.label, {})
+            h[days] = h.get(days, 0) + n
+        out.append(Duration(ind.id, labels, [median_of(hists.get(x, {})) for x in labels],
+                            [sum(hists.get(x, {}).values()) for x in labels]))
+    return out
+
+
+def _regency_table(db: Session, unit: int | None, indicator: str, k: int, province: str
+                   ) -> SuppressedTable | None:
+    """Regency x quarter (last four quarters) of one province, with the same k suppression
+    as open data (the province's total is published elsewhere, so it is part of the audit)."""
+    now = period_of(date.today(), "quarter")
+    quarters = [now.shift(-i) for i in range(3, -1, -1)]
+    since = period_of(quarters[0].monday, "month").label
+    cells: dict[str, dict[str, int]] = {}
+    for month, regency, n in queries.regency_counts(db, indicator, ("period", "regency"),
+                                                    unit=unit, since=since,
+                                                    province=province):
+        q = queries.to_kind(month, "quarter").label
+        row = cells.setdefault(regency, {})
+        row[q] = row.get(q, 0) + n
+    if not cells:
+        return None
+    cols = [q.label for q in quarters]
+    rows = sorted(cells)
+    tables = suppress_linked(rows, [(cols, [[cells[r].get(c, 0) for c in cols]
+                                            for r in rows])], k)
+    return tables[0]
+
+
+def officer_view(db: Session, principal: Principal, indicator: str, kind: Kind = "month",
+                 province: str | None = None) -> OfficerView:
+    """Counts for the officer statistics page (unit-scoped; audited). The regency table is
+    for ``province`` (default: the province of this indicator's first alert, else the
+    province with the most events)."""
     _check(principal, "stats.view")
     if indicator not in {i.id for i in computed()}:
         raise ValueError(f"unknown indicator {indicator!r}")
-    data = facts(db, principal)
-    mine = [f for f in data if f.indicator == indicator]
-    today = date.today()
-    last = period_of(today, "month")
-    periods = [last.shift(-i) for i in range(months - 1, -1, -1)]
-    lo = periods[0].monday
-    window = [f for f in mine if f.day >= lo]
-    by_month = Counter(period_of(f.day, "month") for f in window)
-    prov = Counter(f.province for f in window)
-    dest = Counter(f.destination for f in window)
-    unit = Counter(f.unit for f in window)
+    _fresh(db)
+    unit = _scoped_unit(principal)
+    last = period_of(date.today(), kind)
+    shown = [last.shift(-i) for i in range(PERIODS_SHOWN[kind] - 1, -1, -1)]
+    grain = queries.grain_of(kind)
+    since = shown[0].label if kind != "quarter" else period_of(shown[0].monday, "month").label
+    trend: dict[str, int] = {}
+    for label, n in queries.counts(db, [indicator], grain, ("period",), unit=unit,
+                                   since=since):
+        key = queries.to_kind(label, kind).label
+        trend[key] = trend.get(key, 0) + n
+    month_since = period_of(date.today(), "month").shift(-11).label
+    prov = queries.counts(db, [indicator], "month", ("province",), unit=unit,
+                          since=month_since)
+    dest = queries.counts(db, [indicator], "month", ("destination",), unit=unit,
+                          since=month_since)
+    codes = queries.unit_codes(db)
+    units = queries.counts(db, [indicator], "month", ("unit_id",), unit=unit,
+                           since=month_since)
     found = alerts(db, principal)
-    scope = "all" if _scoped_unit(principal) is None else "unit"
+    if province not in {c for c, _n in prov}:
+        flagged = [a.alert.area for a in found if a.indicator == indicator]
+        ranked = [c for c, _n in sorted(prov, key=lambda x: -x[1]) if c != UNKNOWN]
+        province = (flagged or ranked or [None])[0]
+    regencies = (_regency_table(db, unit, indicator, DEFAULT_K, province)
+                 if province and "province" in indicators()[indicator].dimensions else None)
+    scope = "all" if unit is None else "unit"
     audit.record("stats.view", principal, object_type="statistics", indicator=indicator)
     return OfficerView(
-        indicator, scope, [p.label for p in periods], [by_month.get(p, 0) for p in periods],
-        sorted(((c, province_name(c) if c != UNKNOWN else "?", n) for c, n in prov.items()),
+        indicator, scope, kind, [p.label for p in shown],
+        [trend.get(p.label, 0) for p in shown],
+        sorted(((c, province_name(c) if c != UNKNOWN else "?", n) for c, n in prov),
                key=lambda x: (-x[2], x[0])),
-        dest.most_common(), unit.most_common(), found)
+        sorted(((d, n) for d, n in dest), key=lambda x: (-x[1], x[0])),
+        sorted(((codes.get(u, UNKNOWN), n) for u, n in units), key=lambda x: (-x[1], x[0])),
+        found, regencies, province if regencies is not None else None,
+        _durations(db, unit, kind, shown))

@@ -1,0 +1,294 @@
+"""Statistics dashboards at national scale: load synthetic sources with COPY, build the
+pre-aggregated tables, time every dashboard query (p50/p95) and the incremental refresh.
+
+    python bench/stats_national.py --database-url postgresql+psycopg://USER@HOST:PORT/DB \
+        [--scale 1.0] [--runs 20]
+
+Scale 1.0 = 10 M screenings, 100 k cases (one victim and up to three stage transitions
+each), 1 M offer reports, over 36 months and 125 units (referrals are not loaded). The
+database must be empty (it is migrated here). Run by ``bench/stats.py --national URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+DESTS = np.array(["MYS", "SGP", "SAU", "KHM", "THA", "JPN", "KOR", "MMR", "LAO", "PHL"])
+CASE_DESTS = np.array(["KH", "MM", "LA", "PH", "TH", "VN", "MY"])
+MONTHS = 36
+UNITS = 125
+
+
+def _copy(conn: Any, table: str, columns: list[str], lines: list[str]) -> None:
+    buf = "\n".join(lines) + "\n"
+    with conn.cursor() as cur, cur.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(buf)
+
+
+def _times(rng: np.random.Generator, n: int, now: datetime) -> np.ndarray:
+    span = MONTHS * 30 * 86400
+    return np.sort(rng.integers(0, span, n)) - span  # seconds before now, ascending
+
+
+def _ts(now: datetime, secs: np.ndarray) -> list[str]:
+    base = now.timestamp()
+    return [datetime.fromtimestamp(base + int(s), UTC).isoformat() for s in secs]
+
+
+def load(url: str, scale: float, seed: int) -> dict[str, float]:
+    import psycopg
+
+    from waspada.identity.nik import province_codes, region_names
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.models import Unit
+    from waspada.screening.store import ScreeningPerson
+
+    rng = np.random.default_rng(seed)
+    now = datetime.now(UTC)
+    with session_scope() as db:
+        for i in range(UNITS):
+            db.add(Unit(code=f"BENCH-{i:03d}", name=f"Unit bench {i}",
+                        kind="checkpoint" if i % 5 else "immigration_office",
+                        is_synthetic=True))
+        db.add(ScreeningPerson(full_name="bench", is_synthetic=True))
+        db.commit()
+        unit_ids = np.array([u.id for u in db.query(Unit).filter(Unit.code.like("BENCH-%"))])
+        person = db.query(ScreeningPerson.id).filter_by(full_name="bench").scalar()
+    prefixes = np.array([f"{p}{i:02d}" for p in province_codes() for i in range(1, 80)
+                         if region_names(f"{p}{i:02d}")[1]])
+    weights = rng.pareto(1.2, len(prefixes)) + 0.05
+    weights /= weights.sum()
+    raw = url.replace("postgresql+psycopg://", "postgresql://")
+    timings: dict[str, float] = {}
+    n_s = int(10_000_000 * scale)
+    chunk = 500_000
+    cols = ["record_no", "kind", "unit_id", "person_id", "status", "created_at", "updated_at",
+            "full_name", "nik", "mrz", "destination_country", "facts_json", "answers_json",
+            "offer_text", "offer_json", "documents_json", "watchlist_json", "prior_json",
+            "assessment_json", "level", "recommended_action", "final_action", "notes",
+            "is_synthetic"]
+    start = time.perf_counter()
+    secs_all = _times(rng, n_s, now)
+    with psycopg.connect(raw, autocommit=False) as conn:
+        for lo in range(0, n_s, chunk):
+            k = min(chunk, n_s - lo)
+            secs = secs_all[lo:lo + k]
+            ts = _ts(now, secs)
+            pref = rng.choice(prefixes, k, p=weights)
+            serial = rng.integers(0, 10**10, k)
+            dest = rng.choice(DESTS, k)
+            unit = rng.choice(unit_ids, k)
+            level = rng.choice(np.array(["low", "medium", "high"]), k, p=[0.8, 0.14, 0.06])
+            prior = rng.random(k) < 0.05
+            lines = []
+            for j in range(k):
+                lv = level[j]
+                final = ("allow" if lv == "low" else
+                         ("postpone" if serial[j] % 3 else "refer_kp2mi"))
+                lines.append("\t".join((
+                    f"B{lo + j:09d}", "departure", str(unit[j]), str(person), "decided", ts[j],
+                    ts[j], "bench", f"{pref[j]}99{serial[j]:010d}", "", dest[j], "{}", "{}",
+                    "", "null", "[]", "[]", "[{}]" if prior[j] else "[]", "{}", lv, final,
+                    final, "", "t")))
+            _copy(conn, "screenings", cols, lines)
+            conn.commit()
+            print(f"  screenings {lo + k:,}/{n_s:,} ({time.perf_counter() - start:.0f} s)",
+                  file=sys.stderr)
+        timings["load screenings s"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        n_c = int(100_000 * scale)
+        secs = _times(rng, n_c, now)
+        ts = _ts(now, secs)
+        unit = rng.choice(unit_ids, n_c)
+        dest = rng.choice(CASE_DESTS, n_c)
+        scam = rng.random(n_c) < 0.7
+        _copy(conn, "case_cases", ["reference", "status", "owner_unit_id", "source",
+                                   "destination_country", "exploitation_type", "summary",
+                                   "reported_at", "state_entered_at", "last_update_at",
+                                   "is_synthetic"],
+              ["\t".join((f"BENCH-C{i:07d}", "closed", str(unit[i]), "officer", dest[i],
+                          "ForcedCriminality" if scam[i] else "ForcedLabour", "", ts[i], ts[i],
+                          ts[i], "t")) for i in range(n_c)])
+        conn.commit()
+        with conn.cursor() as cur:
+            first = cur.execute("SELECT min(id) FROM case_cases WHERE reference LIKE "
+                                "'BENCH-C%'").fetchone()[0]  # type: ignore[index]
+        pref = rng.choice(prefixes, n_c, p=weights)
+        serial = rng.integers(0, 10**10, n_c)
+        nowiso = now.isoformat()
+        _copy(conn, "case_persons", ["case_id", "role", "identity_number", "anonymised",
+                                     "created_at"],
+              [f"{first + i}\tvictim\t{pref[i]}99{serial[i]:010d}\tf\t{nowiso}"
+               for i in range(n_c)])
+        trans = []
+        for i in range(n_c):
+            at = secs[i]
+            for status, (a, b) in (("located", (2, 30)), ("splp_issued", (3, 25)),
+                                   ("repatriated", (5, 40))):
+                at = at + int(rng.integers(a, b)) * 86400
+                if at > 0 or serial[i] % 10 == 0:
+                    break
+                trans.append(f"{first + i}\tbench\t{status}\tbench\t{{}}\t"
+                             f"{datetime.fromtimestamp(now.timestamp() + at, UTC).isoformat()}")
+        _copy(conn, "case_transitions", ["case_id", "transition", "to_status", "actor",
+                                         "values_json", "at"], trans)
+        conn.commit()
+        timings["load cases s"] = time.perf_counter() - start
+
+        start = time.perf_counter()
+        n_o = int(1_000_000 * scale)
+        secs = _times(rng, n_o, now)
+        ts = _ts(now, secs)
+        level = rng.choice(np.array(["low", "medium", "high"]), n_o, p=[0.6, 0.25, 0.15])
+        _copy(conn, "offer_reports", ["created_at", "text", "where_seen", "reporter_contact",
+                                      "score", "level", "status"],
+              [f"{ts[i]}\tbench\t\t\t0\t{level[i]}\tnew" for i in range(n_o)])
+        conn.commit()
+        with conn.cursor() as cur:
+            cur.execute("ANALYZE")
+        conn.commit()
+        timings["load offers s"] = time.perf_counter() - start
+    return timings
+
+
+def _measure(fn: Callable[[], object], runs: int) -> tuple[float, float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    out.sort()
+    return statistics.median(out), out[min(len(out) - 1, int(round(0.95 * (len(out) - 1))))]
+
+
+def measure(runs: int) -> None:
+    from sqlalchemy import select
+
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.models import Unit
+    from waspada.platform.security.policy import CLI_PRINCIPAL, Principal
+    from waspada.platform.security.roles import Role
+    from waspada.statistics import refresh as refresher
+    from waspada.statistics import service
+
+    with session_scope() as db:
+        t = time.perf_counter()
+        result = service.refresh(db, CLI_PRINCIPAL)
+        print(f"first build of the aggregates: {time.perf_counter() - t:.1f} s "
+              f"({result.periods})")
+        from sqlalchemy import func
+
+        from waspada.statistics.store import StatCount, StatRegencyCount
+        n_counts = db.scalar(select(func.count()).select_from(StatCount))
+        n_regency = db.scalar(select(func.count()).select_from(StatRegencyCount))
+        print(f"aggregate rows: stats_counts {n_counts:,}, stats_regency_counts {n_regency:,}")
+        unit_id = db.scalar(select(Unit.id).where(Unit.code == "BENCH-001"))
+    analyst = Principal(user_id=None, username="bench", role=Role.ANALYST, unit_id=None,
+                        via="session")
+    officer = Principal(user_id=None, username="bench", role=Role.CHECKPOINT_OFFICER,
+                        unit_id=unit_id, via="session")
+    service.REFRESH_EVERY_SECONDS = 3600.0  # the refresh is timed on its own below
+
+    def cold(fn: Callable[[], object]) -> Callable[[], object]:
+        def run() -> object:
+            service._ALERT_CACHE.clear()
+            service._PUBLIC_CACHE.clear()
+            return fn()
+        return run
+
+    cases: list[tuple[str, Callable[[], object]]] = []
+    with session_scope() as db:
+        service.alerts(db, analyst)
+        service.alerts(db, officer)
+        cases = [
+            ("officer page, analyst, month (alerts cached)",
+             lambda: service.officer_view(db, analyst, "screenings", "month")),
+            ("officer page, analyst, quarter",
+             lambda: service.officer_view(db, analyst, "screenings_postponed", "quarter")),
+            ("officer page, analyst, week",
+             lambda: service.officer_view(db, analyst, "screenings", "week")),
+            ("officer page, unit officer, month",
+             lambda: service.officer_view(db, officer, "screenings", "month")),
+            ("officer page, analyst, cases",
+             lambda: service.officer_view(db, analyst, "cases_reported", "month")),
+            ("alerts, cached detection (API, home page)",
+             lambda: service.alerts(db, analyst)),
+            ("alerts, detection not cached", cold(lambda: service.alerts(db, analyst))),
+            ("public /statistik view, cached", lambda: service.public_view(db, "screenings")),
+            ("public /statistik view, not cached",
+             cold(lambda: service.public_view(db, "screenings"))),
+            ("series by province (month)",
+             lambda: service.series(db, analyst, "screenings", "month", "province")),
+        ]
+        print(f"\ndashboard queries, {runs} runs each (ms):")
+        print(f"  {'query':52} {'p50':>8} {'p95':>8}")
+        for name, fn in cases:
+            p50, p95 = _measure(fn, runs if "not cached" not in name else max(3, runs // 4))
+            print(f"  {name:52} {p50:8.1f} {p95:8.1f}")
+
+    # incremental refresh after a burst of new screenings and decisions today
+    from waspada.screening.store import Screening, ScreeningDecision
+
+    with session_scope() as db:
+        now = datetime.now(UTC)
+        person = db.scalar(select(Screening.person_id).limit(1))
+        for i in range(1000):
+            db.add(Screening(record_no=f"BNEW{now:%H%M%S}{i:06d}", kind="departure",
+                             unit_id=unit_id, person_id=person, status="decided", created_at=now,
+                             updated_at=now, full_name="bench", nik="3501991234567890",
+                             destination_country="MYS", level="high",
+                             final_action="postpone", is_synthetic=True))
+        db.flush()
+        old = db.scalars(select(Screening.id).where(
+            Screening.created_at < now - timedelta(days=20)).order_by(
+            Screening.id.desc()).limit(200)).all()
+        for sid in old:
+            db.add(ScreeningDecision(screening_id=sid, action="postpone",
+                                     recommended_action="postpone", verification_code="B"))
+        db.commit()
+        t = time.perf_counter()
+        result = refresher.refresh(db)
+        db.commit()
+        print(f"\nincremental refresh after 1,000 new screenings and 200 decisions on older "
+              f"ones: {time.perf_counter() - t:.2f} s ({result.periods})")
+        t = time.perf_counter()
+        result = refresher.refresh(db)
+        db.commit()
+        print(f"refresh with nothing new: {(time.perf_counter() - t) * 1000:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--database-url", required=True)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=19)
+    ap.add_argument("--skip-load", action="store_true", help="measure an already loaded "
+                    "database")
+    ap.add_argument("--load-only", action="store_true", help="load, do not measure")
+    args = ap.parse_args(argv)
+    os.environ["WASPADA_DATABASE_URL"] = args.database_url
+    os.environ.setdefault("WASPADA_DATA_DIR", "/tmp/waspada-bench-stats")
+    from waspada.platform.migrate import upgrade
+
+    upgrade()
+    if not args.skip_load:
+        for name, secs in load(args.database_url, args.scale, args.seed).items():
+            print(f"{name}: {secs:.0f}")
+    if not args.load_only:
+        measure(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,500 @@
+"""Incremental refresh of the pre-aggregated statistics tables (store level: no commit, no audit).
+
+Why a refresh job with a watermark and not a write in every capability's transaction: the
+counts depend on several capabilities' rows (screenings and their decisions, cases and their
+transitions, referrals, offer reports), and hooking each of their services would tie them to
+this one. Instead the refresh reads what changed since its watermark, through primary keys and
+indexed columns only, and recomputes the affected periods:
+
+* screenings: new ids and new signed decisions (``screening_decisions.id``) -> the months and
+  ISO weeks of those screenings' ``created_at``;
+* offer reports: new ids;
+* cases: new ids, ``last_update_at`` after the watermark, new transitions -> the months and
+  weeks of those cases' ``reported_at`` (case counts and stage durations);
+* referrals: created or answered after the watermark -> the month they were sent.
+
+A dirty period is recomputed from its source rows with one ``GROUP BY`` over an indexed date
+range, so the refresh never scans a whole table after the first build, and the dashboards read
+only the aggregates. Timestamps are re-read with a ten-minute overlap (recomputing is
+idempotent), so a transaction that commits late is not missed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from waspada.platform.db import utcnow
+
+from .periods import Kind, Period, period_of
+from .store import (
+    StatCaseRegion,
+    StatCount,
+    StatDuration,
+    StatRegencyCount,
+    StatWatermark,
+)
+
+__all__ = ["CASE_INDICATORS", "DURATION_MEASURES", "GRAINS", "OFFER_INDICATORS",
+           "SCREENING_INDICATORS", "RefreshResult", "refresh", "region_of"]
+
+GRAINS: tuple[Kind, ...] = ("month", "week")
+UNKNOWN = "??"
+NO_UNIT = 0
+ANY = "*"
+"""province or destination summed over (a rollup row)"""
+ALL_UNITS = -1
+"""unit_id of rows summed over every unit"""
+RUN = "refresh"
+"""the watermark row whose ``refreshed_at`` is the last refresh of any process"""
+OVERLAP = timedelta(minutes=10)
+CHUNK = 10_000
+"""ids bound in one IN list (PostgreSQL's driver takes at most 65,535 parameters)"""
+_ADVISORY_KEY = 190_500
+
+#: case codes (cases/pages.py EXPLOITATION_LABELS, COMPOUND_LABELS) counted as scam compounds
+SCAM_EXPLOITATION = frozenset({"ForcedCriminality"})
+SCAM_COMPOUNDS = frozenset({"OnlineScam", "OnlineGambling", "OtherCompound"})
+REFERRED = ("refer_kp2mi", "refer_police")
+SCREENING_INDICATORS = ("screenings", "screenings_postponed", "screenings_referred",
+                        "screenings_high_risk", "returning_flagged")
+CASE_INDICATORS = ("cases_reported", "cases_scam_compound", "cases_other_exploitation")
+OFFER_INDICATORS = ("offer_reports", "offer_reports_high")
+#: duration measure -> the case status whose first entry ends it (None: referral answers)
+STAGES = {"case_located_days": "located", "case_splp_days": "splp_issued",
+          "case_repatriated_days": "repatriated"}
+DURATION_MEASURES = (*STAGES, "referral_answer_days")
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> frozenset[str]:
+    from waspada.identity.nik import province_codes
+
+    return frozenset(province_codes())
+
+
+@lru_cache(maxsize=1024)
+def _known_regency(prefix: str) -> bool:
+    from waspada.identity.nik import region_names
+
+    return region_names(prefix)[1] is not None
+
+
+def region_of(prefix: str | None, length: int | None) -> tuple[str, str]:
+    """(province, regency) codes from the first four digits of a 16-digit NIK.
+
+    Unknown province: ``("??", "????")``; known province, unknown regency: ``("73", "73??")``.
+    """
+    if length != 16 or not prefix or len(prefix) != 4 or not prefix.isascii() \
+            or not prefix.isdigit() or prefix[:2] not in _provinces():
+        return UNKNOWN, UNKNOWN * 2
+    return prefix[:2], prefix if _known_regency(prefix) else prefix[:2] + UNKNOWN
+
+
+def _bounds(p: Period) -> tuple[datetime, datetime]:
+    return (datetime.combine(p.monday, time(), UTC),
+            datetime.combine(p.shift(1).monday, time(), UTC))
+
+
+def _periods_between(lo: date, hi: date, grain: Kind) -> set[Period]:
+    a, b = period_of(lo, grain), period_of(hi, grain)
+    return {Period(grain, i) for i in range(a.index, b.index + 1)}
+
+
+def _day(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+@dataclass
+class RefreshResult:
+    periods: dict[str, int] = field(default_factory=dict)
+    """source -> periods recomputed"""
+    seconds: float = 0.0
+
+
+class _Marks:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.rows = {w.source: w for w in db.scalars(select(StatWatermark))}
+
+    def get(self, source: str) -> StatWatermark | None:
+        return self.rows.get(source)
+
+    def set(self, source: str, last_id: int, changed_until: datetime | None = None) -> None:
+        row = self.rows.get(source)
+        if row is None:
+            row = StatWatermark(source=source, last_id=last_id)
+            self.db.add(row)
+            self.rows[source] = row
+        row.last_id = last_id
+        if changed_until is not None:
+            row.changed_until = changed_until
+        row.refreshed_at = utcnow()
+
+
+def _dirty(days: Iterable[date], span: tuple[date, date] | None) -> dict[Kind, set[Period]]:
+    days = set(days)
+    out: dict[Kind, set[Period]] = {g: set() for g in GRAINS}
+    for g in GRAINS:
+        if span is not None:
+            out[g] |= _periods_between(span[0], span[1], g)
+        out[g] |= {period_of(d, g) for d in days}
+    return out
+
+
+def _span(db: Session, col: Any, *where: Any) -> tuple[date, date] | None:
+    lo, hi = db.execute(select(func.min(col), func.max(col)).where(*where)).one()
+    return None if lo is None else (_day(lo), _day(hi))
+
+
+def rollups(counts: Counter[tuple[str, str, str, int]], grain: Kind
+            ) -> Counter[tuple[str, str, str, int]]:
+    """The rows stored for (indicator, province, destination, unit) counts: the full cube
+    would be as large as the sources at national scale, so only what the dashboards read is
+    kept: province x destination over all units (months), province by unit and over all units
+    (months and weeks), destination by unit and over all units (months)."""
+    out: Counter[tuple[str, str, str, int]] = Counter()
+    for (ind, prov, dest, unit), n in counts.items():
+        out[(ind, prov, ANY, unit)] += n
+        out[(ind, prov, ANY, ALL_UNITS)] += n
+        if grain == "month":
+            out[(ind, prov, dest, ALL_UNITS)] += n
+            out[(ind, ANY, dest, unit)] += n
+            out[(ind, ANY, dest, ALL_UNITS)] += n
+    return out
+
+
+def _write_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Period,
+                  counts: Counter[tuple[str, str, str, int]],
+                  regency: Counter[tuple[str, str, int]] | None) -> None:
+    counts = rollups(counts, grain)
+    db.execute(delete(StatCount).where(StatCount.indicator.in_(indicators),
+                                       StatCount.grain == grain, StatCount.period == p.label))
+    if counts:
+        db.execute(insert(StatCount), [
+            {"indicator": i, "grain": grain, "period": p.label, "province": prov,
+             "destination": dest, "unit_id": unit, "n": n}
+            for (i, prov, dest, unit), n in counts.items()])
+    if regency is not None:
+        db.execute(delete(StatRegencyCount).where(StatRegencyCount.indicator.in_(indicators),
+                                                  StatRegencyCount.period == p.label))
+        if regency:
+            db.execute(insert(StatRegencyCount), [
+                {"indicator": i, "period": p.label, "regency": reg, "unit_id": unit, "n": n}
+                for (i, reg, unit), n in regency.items()])
+
+
+def _dest(value: str | None) -> str:
+    return (value or UNKNOWN).strip().upper()[:8] or UNKNOWN
+
+
+# -- screenings -------------------------------------------------------------------------------
+
+def _screening_period(db: Session, grain: Kind, p: Period) -> None:
+    from waspada.screening.store import Screening as S
+
+    lo, hi = _bounds(p)
+    prior = case((S.prior_json != "[]", 1), else_=0)
+    key = (func.substr(S.nik, 1, 4), func.length(S.nik), S.destination_country, S.unit_id,
+           S.final_action, S.level, prior)
+    q = select(*key, func.count()).where(S.created_at >= lo, S.created_at < hi).group_by(*key)
+    counts: Counter[tuple[str, str, str, int]] = Counter()
+    regency: Counter[tuple[str, str, int]] = Counter()
+    for prefix, length, dest, unit, final, level, was_seen, n in db.execute(q):
+        prov, reg = region_of(prefix, length)
+        names = ["screenings"]
+        if final == "postpone":
+            names.append("screenings_postponed")
+        if final in REFERRED:
+            names.append("screenings_referred")
+        if level == "high":
+            names.append("screenings_high_risk")
+        if was_seen and level in ("medium", "high"):
+            names.append("returning_flagged")
+        for name in names:
+            counts[(name, prov, _dest(dest), unit)] += n
+            regency[(name, reg, unit)] += n
+    _write_counts(db, SCREENING_INDICATORS, grain, p, counts,
+                  regency if grain == "month" else None)
+
+
+def _refresh_screenings(db: Session, marks: _Marks, full: bool) -> int:
+    from waspada.screening.store import Screening, ScreeningDecision
+
+    top = db.scalar(select(func.max(Screening.id))) or 0
+    top_d = db.scalar(select(func.max(ScreeningDecision.id))) or 0
+    mark, mark_d = marks.get("screenings"), marks.get("screening_decisions")
+    if full or mark is None or mark_d is None:
+        dirty = _dirty((), _span(db, Screening.created_at))
+        if full:
+            for g in GRAINS:
+                dirty[g] |= _stored_periods(db, SCREENING_INDICATORS, g)
+    else:
+        if top == mark.last_id and top_d == mark_d.last_id:
+            return 0
+        span = _span(db, Screening.created_at, Screening.id > mark.last_id)
+        decided = db.scalars(
+            select(Screening.created_at).join(ScreeningDecision,
+                                              ScreeningDecision.screening_id == Screening.id)
+            .where(ScreeningDecision.id > mark_d.last_id).distinct())
+        dirty = _dirty((_day(d) for d in decided), span)
+    for grain, periods in dirty.items():
+        for p in sorted(periods):
+            _screening_period(db, grain, p)
+    marks.set("screenings", top)
+    marks.set("screening_decisions", top_d)
+    return sum(len(v) for v in dirty.values())
+
+
+def _stored_periods(db: Session, indicators: tuple[str, ...], grain: Kind) -> set[Period]:
+    from .periods import parse_period
+
+    labels = db.scalars(select(StatCount.period).where(StatCount.indicator.in_(indicators),
+                                                       StatCount.grain == grain).distinct())
+    return {parse_period(label) for label in labels}
+
+
+# -- offer reports ----------------------------------------------------------------------------
+
+def _offer_period(db: Session, grain: Kind, p: Period) -> None:
+    from waspada.offers.store import OfferReport as R
+
+    lo, hi = _bounds(p)
+    counts: Counter[tuple[str, str, str, int]] = Counter()
+    q = (select(R.level, func.count()).where(R.created_at >= lo, R.created_at < hi)
+         .group_by(R.level))
+    for level, n in db.execute(q):
+        counts[("offer_reports", UNKNOWN, UNKNOWN, NO_UNIT)] += n
+        if level == "high":
+            counts[("offer_reports_high", UNKNOWN, UNKNOWN, NO_UNIT)] += n
+    _write_counts(db, OFFER_INDICATORS, grain, p, counts, None)
+
+
+def _refresh_offers(db: Session, marks: _Marks, full: bool) -> int:
+    from waspada.offers.store import OfferReport
+
+    top = db.scalar(select(func.max(OfferReport.id))) or 0
+    mark = marks.get("offer_reports")
+    if not full and mark is not None and top == mark.last_id:
+        return 0
+    since = [] if full or mark is None else [OfferReport.id > mark.last_id]
+    dirty = _dirty((), _span(db, OfferReport.created_at, *since))
+    if full:
+        for g in GRAINS:
+            dirty[g] |= _stored_periods(db, OFFER_INDICATORS, g)
+    for grain, periods in dirty.items():
+        for p in sorted(periods):
+            _offer_period(db, grain, p)
+    marks.set("offer_reports", top)
+    return sum(len(v) for v in dirty.values())
+
+
+# -- cases ------------------------------------------------------------------------------------
+
+def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
+    """Record the origin region of cases whose first victim has a valid NIK now.
+
+    ``case_ids`` None: every case not remembered yet. A region once recorded is kept when the
+    NIK is later cleared (retention), and replaced only by another valid NIK.
+    """
+    from waspada.cases.models import Person
+
+    q = (select(Person.case_id, Person.identity_number).where(Person.role == "victim")
+         .order_by(Person.case_id, Person.id))
+    if case_ids is None:
+        known = select(StatCaseRegion.case_id)
+        q = q.where(Person.case_id.not_in(known), Person.identity_number.is_not(None))
+    else:
+        ids = list(case_ids)
+        if not ids:
+            return
+        if len(ids) > CHUNK:
+            for lo in range(0, len(ids), CHUNK):
+                _remember_regions(db, ids[lo:lo + CHUNK])
+            return
+        q = q.where(Person.case_id.in_(ids))
+    first: dict[int, tuple[str, str]] = {}
+    for case_id, nik in db.execute(q):
+        if case_id in first or not nik:
+            continue
+        region = region_of(nik[:4], len(nik) if nik.isascii() and nik.isdigit() else None)
+        if region[0] != UNKNOWN:
+            first[case_id] = region
+    if not first:
+        return
+    keys = list(first)
+    stored: dict[int, StatCaseRegion] = {}
+    for lo in range(0, len(keys), CHUNK):  # a bound list stays under the driver's limit
+        stored.update((r.case_id, r) for r in db.scalars(
+            select(StatCaseRegion).where(StatCaseRegion.case_id.in_(keys[lo:lo + CHUNK]))))
+    for case_id, (prov, reg) in first.items():
+        row = stored.get(case_id)
+        if row is None:
+            db.add(StatCaseRegion(case_id=case_id, province=prov, regency=reg))
+        else:
+            row.province, row.regency = prov, reg
+    db.flush()
+
+
+def _case_period(db: Session, grain: Kind, p: Period) -> None:
+    from waspada.cases.models import Case as C
+
+    lo, hi = _bounds(p)
+    key = (func.coalesce(StatCaseRegion.province, UNKNOWN),
+           func.coalesce(StatCaseRegion.regency, UNKNOWN * 2), C.destination_country,
+           C.owner_unit_id, C.exploitation_type, C.compound_type)
+    q = (select(*key, func.count()).outerjoin(StatCaseRegion, StatCaseRegion.case_id == C.id)
+         .where(C.merged_into_id.is_(None), C.reported_at >= lo, C.reported_at < hi)
+         .group_by(*key))
+    counts: Counter[tuple[str, str, str, int]] = Counter()
+    regency: Counter[tuple[str, str, int]] = Counter()
+    for prov, reg, dest, unit, exploitation, compound, n in db.execute(q):
+        names = ["cases_reported"]
+        if exploitation in SCAM_EXPLOITATION or compound in SCAM_COMPOUNDS:
+            names.append("cases_scam_compound")
+        elif exploitation:
+            names.append("cases_other_exploitation")
+        for name in names:
+            counts[(name, prov, _dest(dest), unit)] += n
+            regency[(name, reg, unit)] += n
+    _write_counts(db, CASE_INDICATORS, grain, p, counts, regency if grain == "month" else None)
+    if grain == "month":
+        _stage_durations(db, p)
+
+
+def _write_durations(db: Session, measures: Iterable[str], p: Period,
+                     hist: Counter[tuple[str, int, int]]) -> None:
+    db.execute(delete(StatDuration).where(StatDuration.measure.in_(list(measures)),
+                                          StatDuration.period == p.label))
+    if hist:
+        db.execute(insert(StatDuration), [
+            {"measure": m, "period": p.label, "unit_id": unit, "days": d, "n": n}
+            for (m, unit, d), n in hist.items()])
+
+
+def _whole_days(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 86400))
+
+
+def _stage_durations(db: Session, p: Period) -> None:
+    from waspada.cases.models import Case as C
+    from waspada.cases.models import CaseTransition as T
+
+    lo, hi = _bounds(p)
+    stage_of = {status: m for m, status in STAGES.items()}
+    q = (select(C.reported_at, C.owner_unit_id, T.to_status, func.min(T.at))
+         .join(T, T.case_id == C.id)
+         .where(C.merged_into_id.is_(None), C.reported_at >= lo, C.reported_at < hi,
+                T.to_status.in_(list(stage_of)))
+         .group_by(C.id, C.reported_at, C.owner_unit_id, T.to_status))
+    hist: Counter[tuple[str, int, int]] = Counter()
+    for reported, unit, status, at in db.execute(q):
+        hist[(stage_of[status], unit, _whole_days(reported, at))] += 1
+    _write_durations(db, STAGES, p, hist)
+
+
+def _refresh_cases(db: Session, marks: _Marks, full: bool) -> int:
+    from waspada.cases.models import Case, CaseTransition
+
+    top = db.scalar(select(func.max(Case.id))) or 0
+    top_t = db.scalar(select(func.max(CaseTransition.id))) or 0
+    changed = db.scalar(select(func.max(Case.last_update_at)))
+    mark, mark_t = marks.get("cases"), marks.get("case_transitions")
+    if full or mark is None or mark_t is None:
+        _remember_regions(db, None)
+        dirty = _dirty((), _span(db, Case.reported_at))
+        if full:
+            for g in GRAINS:
+                dirty[g] |= _stored_periods(db, CASE_INDICATORS, g)
+    else:
+        since = (mark.changed_until or datetime.min.replace(tzinfo=UTC)) - OVERLAP
+        if top == mark.last_id and top_t == mark_t.last_id and \
+                (changed is None or mark.changed_until is None or changed <= mark.changed_until):
+            return 0
+        touched = select(CaseTransition.case_id).where(CaseTransition.id > mark_t.last_id)
+        rows = db.execute(select(Case.id, Case.reported_at).where(
+            (Case.id > mark.last_id) | (Case.last_update_at > since) | Case.id.in_(touched)
+        )).all()
+        _remember_regions(db, [r[0] for r in rows])
+        _remember_regions(db, None)
+        dirty = _dirty((_day(r[1]) for r in rows), None)
+    for grain, periods in dirty.items():
+        for p in sorted(periods):
+            _case_period(db, grain, p)
+    marks.set("cases", top, changed)
+    marks.set("case_transitions", top_t)
+    return sum(len(v) for v in dirty.values())
+
+
+# -- referrals --------------------------------------------------------------------------------
+
+def _referral_period(db: Session, p: Period) -> None:
+    from waspada.cases.models import Referral as R
+
+    lo, hi = _bounds(p)
+    q = select(R.created_at, R.responded_at, R.from_unit_id).where(
+        R.created_at >= lo, R.created_at < hi, R.responded_at.is_not(None))
+    hist: Counter[tuple[str, int, int]] = Counter()
+    for sent, answered, unit in db.execute(q):
+        if answered is None:
+            continue
+        hist[("referral_answer_days", unit or NO_UNIT, _whole_days(sent, answered))] += 1
+    _write_durations(db, ("referral_answer_days",), p, hist)
+
+
+def _refresh_referrals(db: Session, marks: _Marks, full: bool) -> int:
+    from waspada.cases.models import Referral as R
+
+    latest = db.execute(select(func.max(R.created_at), func.max(R.responded_at))).one()
+    changed = max((t for t in latest if t is not None), default=None)
+    mark = marks.get("referrals")
+    if full or mark is None:
+        span = _span(db, R.created_at)
+        months = _periods_between(*span, "month") if span else set()
+    else:
+        if changed is None or (mark.changed_until is not None and changed <= mark.changed_until):
+            return 0
+        since = (mark.changed_until or datetime.min.replace(tzinfo=UTC)) - OVERLAP
+        sent = db.scalars(select(R.created_at).where(
+            (R.created_at > since) | (R.responded_at > since)))
+        months = {period_of(_day(d), "month") for d in sent}
+    for p in sorted(months):
+        _referral_period(db, p)
+    marks.set("referrals", 0, changed)
+    return len(months)
+
+
+def last_run(db: Session) -> datetime | None:
+    """When the aggregates were last refreshed (by any process), or None."""
+    return db.scalar(select(StatWatermark.refreshed_at).where(StatWatermark.source == RUN))
+
+
+def _lock(db: Session) -> None:
+    """One refresh at a time (PostgreSQL advisory transaction lock; SQLite's write lock)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(select(func.pg_advisory_xact_lock(_ADVISORY_KEY)))
+
+
+def refresh(db: Session, *, full: bool = False) -> RefreshResult:
+    """Bring the aggregates up to date (``full``: recompute every period). Not committed."""
+    import time as _time
+
+    start = _time.perf_counter()
+    _lock(db)
+    marks = _Marks(db)
+    result = RefreshResult()
+    result.periods["screenings"] = _refresh_screenings(db, marks, full)
+    result.periods["offer_reports"] = _refresh_offers(db, marks, full)
+    result.periods["cases"] = _refresh_cases(db, marks, full)
+    result.periods["referrals"] = _refresh_referrals(db, marks, full)
+    marks.set(RUN, 0)
+    db.flush()
+    result.seconds = _time.perf_counter() - start
+    return result
