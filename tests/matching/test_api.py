@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import csrf_headers
 from tests.jobs_helpers import run_job_page
 from tests.matching.conftest import base_records, write_csv
+from waspada.matching.store import WatchlistEntry
 from waspada.platform.audit import AuditEntry
 from waspada.platform.db import session_scope
 
@@ -119,10 +120,23 @@ def test_manage_page_add_import_remove(role_clients: dict[str, TestClient], tmp_
         follow_redirects=False)
     assert r.status_code == 303
     f = write_csv(tmp_path / "w.csv", base_records()[:3])
+    # the import runs as a background job: nothing is stored until it finishes (issue #16)
     r = analyst.post("/watchlist/manage/import", data={
         "list_kind": "postponed", "reason": "r", "source": "s", "csrf_token": token},
-        files={"file": ("w.csv", f.read_bytes(), "text/csv")})
-    assert r.status_code == 200 and "3" in r.text
+        files={"file": ("w.csv", f.read_bytes(), "text/csv")}, follow_redirects=False)
+    ids = [rec.record_id for rec in base_records()[:3]]
+    with session_scope() as db:
+        before = db.scalar(select(func.count()).select_from(WatchlistEntry).where(
+            WatchlistEntry.record_id.in_(ids), WatchlistEntry.list_kind == "postponed"))
+    assert before == 0
+    page = run_job_page(analyst, r)
+    assert page.status_code == 200 and "3 entri diimpor." in page.text
+    assert 'href="/watchlist/manage"' in page.text
+    with session_scope() as db:
+        after = db.scalar(select(func.count()).select_from(WatchlistEntry).where(
+            WatchlistEntry.record_id.in_(ids), WatchlistEntry.list_kind == "postponed"))
+    assert after == 3
+    assert _last("watchlist.import").actor == "analis"
     bad = b"record_id,full_name\n1,Budi\n1,Budi\n"
     r = analyst.post("/watchlist/manage/import", data={
         "list_kind": "postponed", "reason": "r", "source": "s", "csrf_token": token},

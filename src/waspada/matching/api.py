@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from waspada.matching import service
+from waspada.matching import service, yente
 from waspada.matching.schemas import (
     AlgorithmResponse,
     CatalogOut,
@@ -85,14 +85,14 @@ def catalog(db: DB, principal: Screener) -> CatalogOut:
 def list_entries(db: DB, principal: Manager,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[EntityOut]:
     """Active entries, newest first."""
-    return [service.entity(e, e.record_id) for e in service.list_entries(db, principal, limit)]
+    return [yente.entity_of(e, e.record_id) for e in service.list_entries(db, principal, limit)]
 
 
 @api_router.post("/watchlist", status_code=201, response_model=EntityOut)
 def add_entry(body: EntryIn, db: DB, principal: Manager) -> EntityOut:
     """Add an entry (an existing id is reactivated and replaced)."""
     row = service.add_entry(db, principal, body)
-    return service.entity(row, row.record_id)
+    return yente.entity_of(row, row.record_id)
 
 
 @api_router.delete("/watchlist/{record_id}", response_model=RemovedOut)

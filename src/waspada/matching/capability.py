@@ -23,5 +23,5 @@ CAPABILITY = Capability(
     search="waspada.matching.work:search",
     objects=(("watchlist_entry", "waspada.matching.work:entry_refs"),
              ("dedupe_run", "waspada.matching.work:run_refs")),
-    jobs=("waspada.matching.dedupejob:DEDUPE",),
+    jobs=("waspada.matching.dedupejob:DEDUPE", "waspada.matching.importjob:IMPORT"),
 )

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.matching import service
+from waspada.matching.clusters import RELATIONS
 from waspada.matching.records import COLUMNS
 from waspada.matching.schemas import (
     LIST_KINDS,
@@ -45,14 +46,7 @@ Manager = Annotated[Principal, Depends(require("watchlist.manage"))]
 DedupeRunner = Annotated[Principal, Depends(require("dedupe.run"))]
 Reviewer = Annotated[Principal, Depends(require("dedupe.review"))]
 
-RELATION_LABELS = {
-    "exact": N_("same date"), "day_month_swap": N_("day and month swapped"),
-    "one_year_shift": N_("one year apart, same day and month"),
-    "jan1_default": N_("1 January (unknown date recorded as 1/1)"),
-    "typo": N_("one digit differs"), "close": N_("within 45 days"),
-    "same_year": N_("same year, different date"), "near": N_("within two years"),
-    "far": N_("years apart"), "unknown": N_("not known on both sides"),
-}
+RELATION_LABELS = RELATIONS  # one table: matching/clusters.py
 STATUS_LABELS = (N_("pending"), N_("confirmed"), N_("split"))
 HOW_LABELS = {
     "exact": N_("same"), "phonetic": N_("same sound or old spelling"),
@@ -141,13 +135,11 @@ def manage_import(request: Request, data: Annotated[ImportIn, Form()], db: DB,
                   principal: Manager, file: Annotated[UploadFile, File()]) -> Response:
     upload = file.file.read(UPLOAD_MAX_BYTES + 1)
     try:
-        records = service.read_import_file(upload, source=data.source,
-                                           max_bytes=UPLOAD_MAX_BYTES)
-        n = service.import_entries(db, principal, records, data)
+        job = service.start_import(db, principal, file.filename or "upload.csv", upload, data)
     except DomainError as exc:
         db.rollback()
         return _manage_page(request, db, principal, error=exc.localized(_), status_code=400)
-    return _manage_page(request, db, principal, notice=_("%(n)s entries imported.", n=n))
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.post("/watchlist/manage/{record_id}/remove")

@@ -34,7 +34,6 @@ from waspada.matching.schemas import (
     DatasetOut,
     DecisionIn,
     DedupeIn,
-    EntityOut,
     EntryIn,
     FeatureDoc,
     FeatureResult,
@@ -67,7 +66,7 @@ SEARCH_THRESHOLD = 0.3
 DEDUPE_MAX_RECORDS = 50_000
 #: candidates scored per query variant before the filters and the ``limit`` cut
 CANDIDATES = 300
-DEDUPE_MAX_BYTES = 10 * 1024 * 1024
+DEDUPE_MAX_BYTES = IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class WatchlistError(DomainError):
@@ -93,27 +92,6 @@ def _require(principal: Principal, action: str) -> None:
 
 
 # -- screening -------------------------------------------------------------------------------
-
-def entity(entry: store.WatchlistEntry | None, record_id: str) -> EntityOut:
-    """An entry in yente's entity shape (a bare id when the entry is gone)."""
-    if entry is None:
-        return EntityOut(id=record_id, caption=record_id, schema_="Person", properties={})
-    props: dict[str, list[str]] = {"name": [entry.full_name]}
-    if entry.birth_date:
-        props["birthDate"] = [entry.birth_date.isoformat()]
-    if entry.sex:
-        props["gender"] = ["male" if entry.sex == "M" else "female"]
-    if entry.nik:
-        props["idNumber"] = [entry.nik]
-    if entry.passport_no:
-        props["passportNumber"] = [entry.passport_no]
-    props["topics"] = [entry.list_kind]
-    return EntityOut(id=entry.record_id, caption=entry.full_name, schema_="Person",
-                     properties=props, datasets=[entry.list_kind],
-                     first_seen=entry.created_at, last_seen=entry.changed_at,
-                     last_change=entry.changed_at, reason=entry.reason, source=entry.source,
-                     expires_on=entry.expires_on)
-
 
 def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchParams,
            dataset: str = "default") -> MatchResponse:
@@ -151,7 +129,7 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
                                     "from_nik": False}
             expl = yente.explanations(ex)
             results.append(MatchResult(
-                **entity(entries.get(rid), rid).model_dump(by_alias=False),
+                **yente.entity_of(entries.get(rid), rid).model_dump(by_alias=False),
                 score=round(score, 4), match=score >= params.threshold,
                 explanations={k: FeatureResult(**v) for k, v in expl.items()},
                 features=yente.legacy_features(expl), explanation=ex))
@@ -274,15 +252,20 @@ def read_import_file(data: bytes, *, source: str, max_bytes: int) -> list[Person
         raise FileNotImported(exc) from None
 
 
-def import_entries(db: Session, principal: Principal, records: Sequence[PersonRecord],
-                   listing: ImportIn) -> int:
-    """Add every record with the same listing: all rows or none, one audit entry."""
-    _require(principal, "watchlist.manage")
+def _check_all(records: Sequence[PersonRecord]) -> None:
     try:
         for line, rec in enumerate(records, 2):  # line 1 is the header
             _check_limits(rec, line)
     except RecordError as exc:
         raise FileNotImported(exc) from None
+
+
+def import_entries(db: Session, principal: Principal, records: Sequence[PersonRecord],
+                   listing: ImportIn, *, commit: bool = True) -> int:
+    """Add every record with the same listing: all rows or none, one audit entry (the
+    import job passes ``commit=False``: its worker commits with the job's end)."""
+    _require(principal, "watchlist.manage")
+    _check_all(records)
     rows = [store.add_entry(db, rec, reason=listing.reason, source=listing.source,
                             list_kind=listing.list_kind, expires_on=listing.expires_on,
                             actor=principal.username) for rec in records]
@@ -291,8 +274,20 @@ def import_entries(db: Session, principal: Principal, records: Sequence[PersonRe
         network.source_changed(db, "watchlist", row.id)
     audit.record("watchlist.import", principal, object_type="watchlist", count=len(records),
                  list_kind=listing.list_kind, session=db)
-    db.commit()
+    if commit:
+        db.commit()
     return len(records)
+
+
+def start_import(db: Session, principal: Principal, filename: str, data: bytes,
+                 listing: ImportIn) -> Job:
+    """Check the uploaded file (every line, the limits) and start the import as a background
+    job (``matching/importjob.py``); a bad file is refused here, naming its line."""
+    _require(principal, "watchlist.manage")
+    records = read_import_file(data, source=listing.source, max_bytes=IMPORT_MAX_BYTES)
+    _check_all(records)
+    return jobs.submit(db, principal, "watchlist.import", data=data, filename=filename,
+                       params=listing.model_dump(mode="json"), total=len(records))
 
 
 def remove_entry(db: Session, principal: Principal, record_id: str, data: RemoveIn

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from waspada.matching.records import PersonRecord, RecordError, record_from_mapping
-from waspada.matching.schemas import MAX_QUERIES, MatchParams, MatchRequest
+from waspada.matching.schemas import MAX_QUERIES, EntityOut, MatchParams, MatchRequest
 from waspada.matching.scorer import to_probability
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
@@ -378,3 +378,24 @@ def search_variants(idx: WatchlistIndex, parsed: ParsedQuery, floor: float, top:
             if score >= floor and (m.record_id not in best or best[m.record_id][0] < score):
                 best[m.record_id] = (score, rec)
     return best
+
+
+def entity_of(entry: WatchlistEntry | None, record_id: str) -> EntityOut:
+    """An entry in yente's entity shape (a bare id when the entry is gone)."""
+    if entry is None:
+        return EntityOut(id=record_id, caption=record_id, schema_="Person", properties={})
+    props: dict[str, list[str]] = {"name": [entry.full_name]}
+    if entry.birth_date:
+        props["birthDate"] = [entry.birth_date.isoformat()]
+    if entry.sex:
+        props["gender"] = ["male" if entry.sex == "M" else "female"]
+    if entry.nik:
+        props["idNumber"] = [entry.nik]
+    if entry.passport_no:
+        props["passportNumber"] = [entry.passport_no]
+    props["topics"] = [entry.list_kind]
+    return EntityOut(id=entry.record_id, caption=entry.full_name, schema_="Person",
+                     properties=props, datasets=[entry.list_kind],
+                     first_seen=entry.created_at, last_seen=entry.changed_at,
+                     last_change=entry.changed_at, reason=entry.reason, source=entry.source,
+                     expires_on=entry.expires_on)
