@@ -236,7 +236,7 @@ def home_alerts(request: Request, db: Session, principal: Principal) -> str | No
     if principal.role not in CROSS_UNIT_ROLES or not allowed(principal, "stats.view"):
         return None
     lang = current_language.get()
-    found = service.alerts(db, principal)
+    found = service.alerts(db, principal, refresh=False)  # never waits for a refresh
     # rendered by the autoescaping environment; home.html marks it safe
     return templates.get_template("statistics/home_alerts.html").render(
         alerts=found, fmt=fmt, province_name=province_name, lang=lang,

@@ -219,18 +219,20 @@ def _with_acks(db: Session, found: list[IndicatorAlert], kind: Kind) -> list[Ind
 
 
 def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
-           data: list[Fact] | None = None) -> list[IndicatorAlert]:
+           data: list[Fact] | None = None, refresh: bool = True) -> list[IndicatorAlert]:
     """Province spikes for every computed indicator in the ``latest`` periods up to today,
     each with its acknowledgement if any.
 
     Without ``data`` the detection is cached for five minutes per unit scope (the
-    acknowledgements are read on every call).
+    acknowledgements are read on every call). ``refresh=False`` (the home page) reads the
+    aggregates as they are: a home page never waits for a refresh of the statistics.
     """
     _check(principal, "stats.view")
     if data is not None:
         out = _detect_all(data, kind, latest)
     else:
-        _fresh(db)
+        if refresh:
+            _fresh(db)
         unit = _scoped_unit(principal)
         key = (unit, kind, latest)
         hit = _ALERT_CACHE.get(key)
