@@ -47,6 +47,13 @@ POLICY_LABELS: dict[str, str] = {
     "stats.view": N_("See statistics"),
     "stats.publish": N_("Publish open statistics"),
     "search.persons": N_("Search people across records"),
+    "jobs.view": N_("See background jobs"),
+    "network.view": N_("Look up the network of contacts"),
+    "network.review": N_("Review network merges"),
+    "network.export": N_("Export the network"),
+    "network.rebuild": N_("Rebuild the network"),
+    "stats.acknowledge": N_("Acknowledge statistics alerts"),
+    "stats.refresh": N_("Refresh the statistics"),
 }
 
 #: audit-trail action -> what happened
@@ -127,6 +134,21 @@ AUDIT_LABELS: dict[str, str] = {
     "stats.alerts": N_("Statistics alerts read"),
     "stats.publish": N_("Open statistics published"),
     "search.persons": N_("People searched"),
+    "case.print": N_("Case document printed"),
+    "jobs.start": N_("Background job started"),
+    "jobs.cancel": N_("Background job cancelled"),
+    "jobs.finish": N_("Background job finished"),
+    "jobs.results.read": N_("Background job results read"),
+    "jobs.download": N_("Background job results downloaded"),
+    "jobs.purge": N_("Old background jobs deleted"),
+    "network.lookup": N_("Network looked up"),
+    "network.export": N_("Network exported"),
+    "network.rebuild": N_("Network rebuilt"),
+    "network.review": N_("Network merge reviewed"),
+    "network.suggest": N_("Network merges suggested"),
+    "network.unmerge": N_("Network merge undone"),
+    "stats.acknowledge": N_("Statistics alert acknowledged"),
+    "stats.refresh": N_("Statistics refreshed"),
 }
 
 #: outcome codes of audit entries
@@ -146,6 +168,11 @@ OBJECT_LABELS: dict[str, str] = {
     "offer_agency": N_("Agency registry"), "document": N_("Travel document"),
     "statistics": N_("Statistics"), "user": N_("User"), "unit": N_("Unit"),
     "api_token": N_("API token"), "audit": N_("Audit trail"), "search": N_("Search"),
+    "job": N_("Background job"),
+    "network": N_("Network of contacts"),
+    "network_entity": N_("Network entity"),
+    "network_merge": N_("Network merge suggestion"),
+    "stats_alert_ack": N_("Alert acknowledgement"),
 }
 
 #: how the actor acted
