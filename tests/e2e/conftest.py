@@ -29,9 +29,11 @@ def _free_port() -> int:
 def live_server(database: None) -> Iterator[str]:
     port = _free_port()
     # every browser test comes from 127.0.0.1: the per-connection limits of the public forms
-    # (tested on their own in tests/cases) would refuse the later tests' reports and look-ups
+    # and of sign-in (each tested on its own in tests/cases and tests/platform) would refuse
+    # the later tests' reports, look-ups and sign-ins (40 browser tests sign in 60+ times)
     env = dict(os.environ, WASPADA_LOG_LEVEL="WARNING", WASPADA_CASES_PUBLIC_REPORTS_PER_HOUR="200",
-               WASPADA_CASES_PUBLIC_LOOKUPS_PER_HOUR="500", WASPADA_JOB_WORKERS="1",
+               WASPADA_CASES_PUBLIC_LOOKUPS_PER_HOUR="500", WASPADA_LOGIN_IP_ATTEMPTS_PER_5MIN="1000",
+               WASPADA_JOB_WORKERS="1",
                WASPADA_JOB_POLL_SECONDS="0.2")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "waspada.platform.web:create_app", "--factory",

@@ -44,7 +44,7 @@ def _start_screening(page, base: str, name: str) -> str:  # type: ignore[no-unty
     page.fill("input[name=nik]", "3507015505950004")
     page.fill("input[name=destination_country]", "KHM")
     page.select_option("select[name=ticket]", "one_way")
-    page.click("#start-form button[type=submit]")
+    page.click("#start-form button.primary")
     page.wait_for_url(base + "/screenings/*")
     return page.url
 
