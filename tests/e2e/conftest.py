@@ -25,7 +25,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# package scope: the server (and its job worker) stops when the browser tests end, so it never
+# claims the jobs that later tests queue and run in their own process (tests/jobs_helpers.py)
+@pytest.fixture(scope="package")
 def live_server(database: None) -> Iterator[str]:
     port = _free_port()
     # every browser test comes from 127.0.0.1: the per-connection limits of the public forms

@@ -32,7 +32,7 @@ from waspada.platform import audit
 from waspada.platform.db import session_factory, utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.jobs import service, store
-from waspada.platform.jobs.kinds import Cancelled, JobContext, Outcome, kind_of
+from waspada.platform.jobs.kinds import Cancelled, JobContext, Outcome, kind_of, registry
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.settings import get_settings
@@ -54,8 +54,12 @@ def _changed(db: Session, statement: Update) -> int:
 
 
 def claim(db: Session, worker: str) -> int | None:
-    """Claim the oldest queued job; None when there is none (or another worker won it)."""
-    for job_id in db.scalars(select(store.Job.id).where(store.Job.status == "queued")
+    """Claim the oldest queued job of a kind this process knows; None when there is none (or
+    another worker won it). A job of a kind this process lacks (a worker of another version,
+    another test process's kind) is left for a worker that knows it, never failed here."""
+    known = list(registry())
+    for job_id in db.scalars(select(store.Job.id).where(store.Job.status == "queued",
+                                                        store.Job.kind.in_(known))
                              .order_by(store.Job.id).limit(5)):
         now = utcnow()
         won = _changed(db, update(store.Job).where(store.Job.id == job_id,
