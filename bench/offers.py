@@ -119,8 +119,8 @@ def sms_check() -> dict[str, object]:
 REAL_PARTS = (
     ("dev", "dev part: looked at while changing rules"),
     ("heldout1", "held-out part 1: evaluated once (2026-11-30), then used for development"),
-    ("heldout2", "held-out part 2: evaluated once (2026-11-30), then used for development (round 3)"),
-    ("heldout3", "HELD-OUT part 3: collected and labelled before round 3's changes - the real result"),
+    ("heldout2", "held-out part 2: evaluated once (2026-11-30), then development (round 3)"),
+    ("heldout3", "HELD-OUT part 3: collected before round 3's changes - the real result"),
 )
 
 

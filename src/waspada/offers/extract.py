@@ -53,8 +53,8 @@ _AMOUNT_RE = re.compile(
     r"(?:\s?(?:/|per|tiap|setiap|a|an|\+)?\s?(?P<period>"
     + "|".join(sorted(_PERIOD_WORDS, key=len, reverse=True)) + r")\b)?"
 )
-_PAY_CUE = re.compile(r"\b(?:gaji\w*|salary|salaries|upah|penghasilan|pendapatan|income|pay|earn\w*|"
-                      r"promised|offered|dijanjikan|dijanjiin|ditawari|ditawarin|"
+_PAY_CUE = re.compile(r"\b(?:gaji\w*|salary|salaries|upah|penghasilan|pendapatan|income|"
+                      r"pay|earn\w*|promised|offered|dijanjikan|dijanjiin|ditawari|ditawarin|"
                       r"bayaran|take home|thp|komisi|dibayar|digaji|wage\w*|sebulan|perbulan|"
                       r"per bulan)\b")
 _FEE_CUE = re.compile(r"\b(?:biaya|bayar|fee|dp|deposit|jaminan|harga|price|mulai|cuma|hanya|"
