@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from waspada.offers.normalise import Normalised
-from waspada.offers.prefilter import literal_prefixes, may_match
+from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -21,6 +21,8 @@ NEGATORS = frozenset(
         "zero"
     ]
 )
+_ANY_NEGATOR = re.compile("|".join(re.escape(n) for n in sorted(NEGATORS, key=len, reverse=True)))
+"""Any negator as a substring: a necessary condition for a negator word (fast path)."""
 _CLAUSE_BREAK = re.compile(r"[.;!?\n|]|,|\b(?:tapi|namun|tetapi|but|however|melainkan)\b")
 
 
@@ -41,7 +43,7 @@ class Indicator:
     negatable: bool = True
     decisive: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict)
-    prefixes: tuple[str, ...] | None = None
+    prefilter: Prefilter | None = None
     """Literal prefixes every match starts with (prefilter.py); None: always scan."""
 
     def title(self, lang: str = "id") -> str:
@@ -60,7 +62,7 @@ class Context:
     title_id: str
     title_en: str
     regex: re.Pattern[str]
-    prefixes: tuple[str, ...] | None = None
+    prefilter: Prefilter | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
                 code=item["code"], group=item["group"], weight=float(item["weight"]),
                 source=item["source"], title_id=item["title_id"], title_en=item["title_en"],
                 advice_id=item["advice_id"], advice_en=item["advice_en"],
-                regex=regex, prefixes=literal_prefixes(regex) if regex else None,
+                regex=regex, prefilter=prefilter_for(regex),
                 computed=item.get("computed"), negatable=bool(item.get("negatable", True)),
                 decisive=bool(item.get("decisive", False)),
                 examples={k: list(v or []) for k, v in (item.get("examples") or {}).items()},
@@ -110,7 +112,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     ctxs = tuple(
         Context(name=name, weight=float(c["weight"]), title_id=c["title_id"],
                 title_en=c["title_en"], regex=ctx_rx[name],
-                prefixes=literal_prefixes(ctx_rx[name]))
+                prefilter=prefilter_for(ctx_rx[name]))
         for name, c in (data.get("contexts") or {}).items()
     )
     return Catalogue(version=str(data["version"]), sources=sources, indicators=tuple(inds),
@@ -127,14 +129,20 @@ def load_catalogue() -> Catalogue:
 def is_negated(norm_text: str, start: int) -> bool:
     """True if a negator appears in the same clause within 3 words before ``start``."""
     window = norm_text[max(0, start - 40) : start]
+    if not _ANY_NEGATOR.search(window):  # no negator anywhere near: cannot be negated
+        return False
     parts = _CLAUSE_BREAK.split(window)
     words = parts[-1].split()[-3:] if parts else []
     return any(w in NEGATORS for w in words)
 
 
-def find_matches(ind: Indicator, norm: Normalised) -> list[tuple[int, int]]:
-    """Spans (in the normalised text) where the indicator's patterns match, negation-aware."""
-    if ind.regex is None or not may_match(ind.prefixes, norm.text):
+def find_matches(ind: Indicator, norm: Normalised,
+                 starts: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Spans (in the normalised text) where the indicator's patterns match, negation-aware.
+
+    ``starts``: ``prefilter.word_starts(norm.text)``, when the caller computed it once.
+    """
+    if ind.regex is None or not may_match(ind.prefilter, norm.text, starts):
         return []
     out: list[tuple[int, int]] = []
     for m in ind.regex.finditer(norm.text):
@@ -147,9 +155,9 @@ def find_matches(ind: Indicator, norm: Normalised) -> list[tuple[int, int]]:
     return out
 
 
-def context_hits(ctx: Context, norm_text: str) -> int:
+def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    if not may_match(ctx.prefixes, norm_text):
+    if not may_match(ctx.prefilter, norm_text, starts):
         return 0
     return len({m.group(0) for m in ctx.regex.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})

@@ -42,6 +42,7 @@ from waspada.offers.agencies import AgencyMatch, match_agency
 from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
 from waspada.offers.extract import Entities
 from waspada.offers.normalise import Normalised
+from waspada.offers.prefilter import word_starts
 
 B0 = -4.2
 BETA = {"destination": 2.4, "job": 1.3, "lure": 2.0, "process": 1.6, "control": 3.0}
@@ -234,8 +235,9 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         if detail:
             f.detail = detail
 
+    starts = word_starts(text)  # once: every indicator's prefilter reads it
     for ind in cat.indicators:
-        spans = [norm.span(a, b) for a, b in find_matches(ind, norm)]
+        spans = [norm.span(a, b) for a, b in find_matches(ind, norm, starts)]
         if ind.computed == "high_pay":
             pay = [a for a in ents.amounts if a.is_pay and a.idr_per_month_max >= HIGH_PAY_IDR]
             if pay:
@@ -282,7 +284,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
             else:
                 registered += 1
 
-    contexts = {c.name: context_hits(c, text) for c in cat.contexts}
+    contexts = {c.name: context_hits(c, text, starts) for c in cat.contexts}
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows)
