@@ -12,16 +12,21 @@ most indicators are absent, and a few substring tests cost less than a regex sca
 
 from __future__ import annotations
 
+import importlib
 import re
-import re._constants as C  # noqa: N812 - the parser's opcode names
-import re._parser as P  # noqa: N812
+from typing import Any
+
+# The standard library's regular-expression parser (no type stubs: read as Any).
+P: Any = importlib.import_module("re._parser")
+C: Any = importlib.import_module("re._constants")
 
 MAX_LEN = 4
 """Prefixes are cut to this many characters (enough to be selective, bounded in number)."""
 MAX_PREFIXES = 256
 """Above this many prefixes the test would cost more than the scan: no prefilter."""
 
-_Seq = list[tuple[object, object]]
+_Seq = list[tuple[Any, Any]]
+"""The parser's (opcode, argument) items; the argument's shape depends on the opcode."""
 
 
 _END = (C.ANY, None)
@@ -50,19 +55,19 @@ def _starts(seq: _Seq, i: int, acc: str, out: set[str], wb: bool = False) -> Non
         return
     op, av = seq[i]
     if op is C.LITERAL:
-        _starts(seq, i + 1, acc + chr(av), out, wb)  # type: ignore[arg-type]
+        _starts(seq, i + 1, acc + chr(av), out, wb)
     elif op is C.AT:  # \b, ^: zero-width, the text at this point is unchanged
         _starts(seq, i + 1, acc, out, wb or (not acc and av is C.AT_BOUNDARY))
     elif op is C.SUBPATTERN:
-        if av[1] or av[2]:  # type: ignore[index]  # (?i:...) and other inline flags
+        if av[1] or av[2]:  # (?i:...) and other inline flags
             raise _Unknown
-        sub = list(av[-1])  # type: ignore[index]
+        sub = list(av[-1])
         _starts(sub + list(seq[i + 1 :]), 0, acc, out, wb)
     elif op is C.BRANCH:
-        for branch in av[1]:  # type: ignore[index]
+        for branch in av[1]:
             _starts(list(branch) + list(seq[i + 1 :]), 0, acc, out, wb)
     elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
-        lo, hi, item = av  # type: ignore[misc]
+        lo, hi, item = av
         if lo == 0 and hi == 1:  # x? : with x, then the rest; or the rest alone
             _starts(list(item) + list(seq[i + 1 :]), 0, acc, out, wb)
         else:  # x+, x*, x{m,n}: one x, then nothing more is known
