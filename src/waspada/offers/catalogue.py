@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from waspada.offers.normalise import Normalised
+from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -20,6 +21,8 @@ NEGATORS = frozenset(
         "zero"
     ]
 )
+_ANY_NEGATOR = re.compile("|".join(re.escape(n) for n in sorted(NEGATORS, key=len, reverse=True)))
+"""Any negator as a substring: a necessary condition for a negator word (fast path)."""
 _CLAUSE_BREAK = re.compile(r"[.;!?\n|]|,|\b(?:tapi|namun|tetapi|but|however|melainkan)\b")
 
 
@@ -40,6 +43,8 @@ class Indicator:
     negatable: bool = True
     decisive: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict)
+    prefilter: Prefilter | None = None
+    """Literal prefixes every match starts with (prefilter.py); None: always scan."""
 
     def title(self, lang: str = "id") -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -57,6 +62,7 @@ class Context:
     title_id: str
     title_en: str
     regex: re.Pattern[str]
+    prefilter: Prefilter | None = None
 
 
 @dataclass(frozen=True)
@@ -84,26 +90,29 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     sources = dict(data["sources"])
     inds: list[Indicator] = []
     for item in data["indicators"]:
+        pats = item.get("patterns") or {}
+        regex = _compile(list(pats.get("id") or []) + list(pats.get("en") or []))
         if item["group"] not in GROUPS:
             raise ValueError(f"{item['code']}: unknown group {item['group']}")
         if item["source"] not in sources:
             raise ValueError(f"{item['code']}: unknown source {item['source']}")
-        pats = item.get("patterns") or {}
         inds.append(
             Indicator(
                 code=item["code"], group=item["group"], weight=float(item["weight"]),
                 source=item["source"], title_id=item["title_id"], title_en=item["title_en"],
                 advice_id=item["advice_id"], advice_en=item["advice_en"],
-                regex=_compile(list(pats.get("id") or []) + list(pats.get("en") or [])),
+                regex=regex, prefilter=prefilter_for(regex),
                 computed=item.get("computed"), negatable=bool(item.get("negatable", True)),
                 decisive=bool(item.get("decisive", False)),
                 examples={k: list(v or []) for k, v in (item.get("examples") or {}).items()},
             )
         )
+    ctx_rx = {name: re.compile("|".join(f"(?:{p})" for p in c["patterns"]))
+              for name, c in (data.get("contexts") or {}).items()}
     ctxs = tuple(
         Context(name=name, weight=float(c["weight"]), title_id=c["title_id"],
-                title_en=c["title_en"],
-                regex=re.compile("|".join(f"(?:{p})" for p in c["patterns"])))
+                title_en=c["title_en"], regex=ctx_rx[name],
+                prefilter=prefilter_for(ctx_rx[name]))
         for name, c in (data.get("contexts") or {}).items()
     )
     return Catalogue(version=str(data["version"]), sources=sources, indicators=tuple(inds),
@@ -120,14 +129,20 @@ def load_catalogue() -> Catalogue:
 def is_negated(norm_text: str, start: int) -> bool:
     """True if a negator appears in the same clause within 3 words before ``start``."""
     window = norm_text[max(0, start - 40) : start]
+    if not _ANY_NEGATOR.search(window):  # no negator anywhere near: cannot be negated
+        return False
     parts = _CLAUSE_BREAK.split(window)
     words = parts[-1].split()[-3:] if parts else []
     return any(w in NEGATORS for w in words)
 
 
-def find_matches(ind: Indicator, norm: Normalised) -> list[tuple[int, int]]:
-    """Spans (in the normalised text) where the indicator's patterns match, negation-aware."""
-    if ind.regex is None:
+def find_matches(ind: Indicator, norm: Normalised,
+                 starts: frozenset[str] | None = None) -> list[tuple[int, int]]:
+    """Spans (in the normalised text) where the indicator's patterns match, negation-aware.
+
+    ``starts``: ``prefilter.word_starts(norm.text)``, when the caller computed it once.
+    """
+    if ind.regex is None or not may_match(ind.prefilter, norm.text, starts):
         return []
     out: list[tuple[int, int]] = []
     for m in ind.regex.finditer(norm.text):
@@ -140,7 +155,9 @@ def find_matches(ind: Indicator, norm: Normalised) -> list[tuple[int, int]]:
     return out
 
 
-def context_hits(ctx: Context, norm_text: str) -> int:
+def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
+    if not may_match(ctx.prefilter, norm_text, starts):
+        return 0
     return len({m.group(0) for m in ctx.regex.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})

@@ -36,7 +36,7 @@ _CURRENCY = {
 _CUR_RE = (r"usdt|us\$|usd|rp\.?|idr|rupiah|\$|dollars?|dolar|rm|myr|ringgit|thb|baht|฿|khr|"
            r"riel|sgd|s\$|rmb|cny|yuan|¥|php|pesos?|₱|aed|dirham|€|eur|euro|vnd|kyat")
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
-_MULT = r"juta|jt|jeti|rb|ribu|k|m"
+_MULT = r"juta|jt|jeti|rb|ribu|millions?|mio|k|m"
 _PERIOD_WORDS = {
     "bulan": "month", "bln": "month", "bl": "month", "month": "month", "mo": "month",
     "mth": "month", "sebulan": "month", "perbulan": "month", "monthly": "month",
@@ -53,7 +53,8 @@ _AMOUNT_RE = re.compile(
     r"(?:\s?(?:/|per|tiap|setiap|a|an|\+)?\s?(?P<period>"
     + "|".join(sorted(_PERIOD_WORDS, key=len, reverse=True)) + r")\b)?"
 )
-_PAY_CUE = re.compile(r"\b(?:gaji\w*|salary|upah|penghasilan|pendapatan|income|pay|earn\w*|"
+_PAY_CUE = re.compile(r"\b(?:gaji\w*|salary|salaries|upah|penghasilan|pendapatan|income|"
+                      r"pay|earn\w*|promised|offered|dijanjikan|dijanjiin|ditawari|ditawarin|"
                       r"bayaran|take home|thp|komisi|dibayar|digaji|wage\w*|sebulan|perbulan|"
                       r"per bulan)\b")
 _FEE_CUE = re.compile(r"\b(?:biaya|bayar|fee|dp|deposit|jaminan|harga|price|mulai|cuma|hanya|"
@@ -115,7 +116,7 @@ def _parse_num(s: str) -> float:
 def _mult(m: str | None, currency_given: bool) -> float:
     if not m:
         return 1.0
-    if m in ("juta", "jt", "jeti"):
+    if m in ("juta", "jt", "jeti", "million", "millions", "mio"):
         return 1e6
     if m in ("rb", "ribu", "k"):
         return 1e3

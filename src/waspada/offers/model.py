@@ -32,6 +32,8 @@ MODEL_FILE = "offer_model.json"
 MODEL_INPUT_CHARS = 4000
 """The model reads only the first 4,000 normalised characters (rules read 100,000)."""
 CHAR_RANGE = (2, 5)
+WORD_CACHE_MAX = 200_000
+"""Distinct words whose in-vocabulary char n-grams are kept (then the cache starts over)."""
 WORD_RANGE = (1, 2)
 SEED = 20261127
 _WS = re.compile(r"\s\s+")
@@ -80,6 +82,29 @@ class _Block:
         # One lookup per n-gram in the hot path: n-gram -> (idf, idf * coef).
         self.table: dict[str, tuple[float, float]] = {
             g: (self.idf[j], self.idf_coef[j]) for g, j in self.vocab.items()}
+        # word -> its char_wb n-grams that are in the vocabulary (bounded; see char_grams).
+        self.word_grams: dict[str, tuple[str, ...]] = {}
+
+    def char_grams(self, text: str) -> list[str]:
+        """``char_wb_ngrams(text)`` without the n-grams outside the vocabulary.
+
+        char_wb n-grams never cross a word, so they are computed once per distinct word and
+        kept (most words recur across offers). Out-of-vocabulary n-grams carry no weight in
+        ``_block_score``; dropping them before counting leaves every vocabulary n-gram's
+        count, and the order of the sums, unchanged: the score is identical, bit for bit.
+        """
+        cache = self.word_grams
+        table = self.table
+        out: list[str] = []
+        for w in text.split():
+            g = cache.get(w)
+            if g is None:
+                g = tuple(x for x in char_wb_ngrams(w) if x in table)
+                if len(cache) >= WORD_CACHE_MAX:  # bounded memory on adversarial input
+                    cache.clear()
+                cache[w] = g
+            out.extend(g)
+        return out
 
 
 class TextModel:
@@ -117,7 +142,7 @@ class TextModel:
 
     def decision(self, norm_text: str) -> float:
         t = norm_text[:MODEL_INPUT_CHARS]
-        return (self.intercept + self._block_score(self.char, char_wb_ngrams(t))
+        return (self.intercept + self._block_score(self.char, self.char.char_grams(t))
                 + self._block_score(self.word, word_ngrams(t)))
 
     def predict_proba(self, norm_text: str) -> float:

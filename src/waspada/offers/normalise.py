@@ -65,7 +65,7 @@ _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t
                        "$": "s", "!": "i"})
 # Tokens that are amounts/units/times, never leetspeak.
 _AMOUNT_TOKEN = re.compile(
-    r"^(?:rp|idr|usd|rm|myr|sgd|thb|\$)?\d+(?:[.,]\d+)*"
+    r"^(?:rp|idr|usdt|usd|us\$|s\$|a\$|hk\$|rm|myr|sgd|thb|\$)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|hr|hari|th|thn|tahun|bln|bulan|usd|rm|d|n|pm|am|gb|mb|"
     r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd)?$"
 )

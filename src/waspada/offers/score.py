@@ -42,6 +42,7 @@ from waspada.offers.agencies import AgencyMatch, match_agency
 from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
 from waspada.offers.extract import Entities
 from waspada.offers.normalise import Normalised
+from waspada.offers.prefilter import word_starts
 
 B0 = -4.2
 BETA = {"destination": 2.4, "job": 1.3, "lure": 2.0, "process": 1.6, "control": 3.0}
@@ -76,9 +77,11 @@ RISKY_DEST = {"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS"}
 SCAM_HUBS = frozenset(RISKY_DEST | {"DEST_PHILIPPINES_HUB"})
 ABROAD = frozenset({"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS", "DEST_PHILIPPINES_HUB",
                     "DEST_DUBAI_TRANSFER", "DEST_GULF", "DEST_ABROAD_VAGUE", "ROUTE_TRANSIT",
-                    "ROUTE_LAND_BORDER", "PAY_FOREIGN_CURRENCY"})
+                    "ROUTE_LAND_BORDER", "PAY_FOREIGN_CURRENCY", "DEST_SEA_TRANSIT"})
 UNOFFICIAL = frozenset({"PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
-                        "PROC_FEE_DEMANDED"})
+                        "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
+COMPOUND_ROLES = frozenset({"JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY"})
+"""Jobs the scam compounds recruit for: customer service, admin, operator, typing, language-only."""
 STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # name: every (codes, needs evidence in the text) slot must have one fired code
     "illegal_work": ((frozenset({"JOB_GAMBLING_SCAM"}), True),),
@@ -99,6 +102,16 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "abroad_false_channel": ((ABROAD, True),
                              (frozenset({"PROC_GOV_CLAIM", "LURE_RELIGIOUS_PRETEXT",
                                          "PROC_SKIP_OFFICIAL"}), True)),
+    # Round 3 (issue #15): the compound lure without a scam-hub name.
+    "sea_compound_lure": ((frozenset({"DEST_SEA_TRANSIT", "ROUTE_TRANSIT"}), True),
+                          (COMPOUND_ROLES, True),
+                          (frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID", "PROC_TOURIST_VISA",
+                                      "LURE_NO_EXPERIENCE"}), True)),
+    "abroad_pay_lure": ((ABROAD, True), (frozenset({"LURE_HIGH_PAY"}), True),
+                        (frozenset({"LURE_NO_EXPERIENCE", "PROC_INFORMAL_RECRUITER",
+                                    "PROC_PERSONAL_CHAT", "PROC_FEE_DEMANDED"}), True)),
+    "role_pay_lure": ((COMPOUND_ROLES, True), (frozenset({"LURE_HIGH_PAY"}), True),
+                      (frozenset({"LURE_NO_EXPERIENCE", "LURE_COSTS_PAID"}), True)),
 }
 """Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
 promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
@@ -127,7 +140,17 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
   in Saudi Arabia is closed);
 * abroad_false_channel - work abroad + a government-partnership or religious pretext or "no
   need to register", with no legal placement route named (the Gulf construction and hajj-season
-  hoaxes: ID-KEPMEN260, ID-GOV).
+  hoaxes: ID-KEPMEN260, ID-GOV);
+* sea_compound_lure - a job in Thailand/Vietnam/Malaysia/Singapore (or a route through them)
+  + a scam-compound role (CS, admin, operator, typing) + unrealistic pay, costs paid, a
+  tourist visa or "no experience" (the advertised country before the land crossing:
+  OHCHR-2023, ID-IMIGRASI);
+* abroad_pay_lure - work abroad (any destination sign or pay in a foreign currency) +
+  unrealistic pay + "no experience"/easy work or an informal channel (a friend, neighbour,
+  broker or chat account, a fee); a role alone is not enough: an experienced marketing
+  executive in Kuala Lumpur is legitimately paid more than 8 juta (ID-GOV);
+* role_pay_lure - a compound role + unrealistic pay + "no experience"/easy work or costs
+  paid: the offer an officer acts on even when the fragment names no country (ID-GOV).
 """
 STRONG_FLOOR = 0.7
 RISKY_JOB_FLOOR = 0.45
@@ -212,8 +235,9 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         if detail:
             f.detail = detail
 
+    starts = word_starts(text)  # once: every indicator's prefilter reads it
     for ind in cat.indicators:
-        spans = [norm.span(a, b) for a, b in find_matches(ind, norm)]
+        spans = [norm.span(a, b) for a, b in find_matches(ind, norm, starts)]
         if ind.computed == "high_pay":
             pay = [a for a in ents.amounts if a.is_pay and a.idr_per_month_max >= HIGH_PAY_IDR]
             if pay:
@@ -260,7 +284,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
             else:
                 registered += 1
 
-    contexts = {c.name: context_hits(c, text) for c in cat.contexts}
+    contexts = {c.name: context_hits(c, text, starts) for c in cat.contexts}
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows)
@@ -322,7 +346,7 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic) and not offered)
+                      general_statement=bool(generic))
 
 
 def strong_combinations(fired: dict[str, Fired]) -> tuple[str, ...]:
