@@ -85,7 +85,7 @@ def partner_add(name: Annotated[str, typer.Argument(help="The partner's name.")]
 
     try:
         data = PartnerIn(name=name, public_key=key, url=url, organisation=organisation,
-                         acceptance=acceptance)  # type: ignore[arg-type]
+                         acceptance=acceptance)
     except ValidationError as exc:
         first = exc.errors()[0]
         fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
