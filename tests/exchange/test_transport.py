@@ -448,3 +448,104 @@ def test_send_ping_to_a_disabled_or_unknown_partner_is_refused(tmp_path) -> None
     assert unknown.exit_code == 1 and "No exchange partner" in unknown.output
     queued = _cli("send-ping", "--to", "imigrasi")
     assert queued.exit_code == 0 and "queued" in queued.output
+
+
+@pytest.fixture()
+def fake_builder(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content side's referral builder (exchange-common.md), standing in until merge."""
+    calls: list[str] = []
+
+    def build_referral(db: Any, actor: Any, case_number: str, partner: PartnerInfo, *,
+                       consent_override: str | None) -> dict[str, Any]:
+        calls.append(case_number)
+        if case_number == "NO-CONSENT" and not consent_override:
+            raise DomainError("consent_missing", "No recorded consent for this partner.")
+        return {"case": {"cas_CaseNumber": case_number}}
+
+    fake = types.ModuleType("waspada.exchange.referral")
+    fake.build_referral = build_referral  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "waspada.exchange.referral", fake)
+    return calls
+
+
+def test_kirim_ke_mitra_page_and_api_queue_the_referral(
+        role_clients: dict[str, TestClient], fake_builder: list[str]) -> None:
+    officer = role_clients["protection_officer"]
+    form = officer.get("/exchange/send?case=KSS-2026-0007")
+    assert form.status_code == 200 and "Kirim ke mitra" in form.text
+    assert 'value="KSS-2026-0007"' in form.text and '<option value="imigrasi"' in form.text
+    token = officer.cookies.get("waspada_csrf")
+    refused = officer.post("/exchange/send", data={"case_number": "NO-CONSENT",
+                                                   "partner": "imigrasi", "csrf_token": token})
+    assert refused.status_code == 400 and "consent" in refused.text
+    assert 'value="NO-CONSENT"' in refused.text
+    sent = officer.post("/exchange/send", data={
+        "case_number": "NO-CONSENT", "partner": "imigrasi", "csrf_token": token,
+        "consent_override": "UU 21/2007 Pasal 44"})
+    assert sent.status_code == 200 and 'id="queued"' in sent.text
+    api = officer.post("/api/v1/exchange/send", json={"case_number": "KSS-2026-0008",
+                                                      "partner": "imigrasi"})
+    assert api.status_code == 202, api.text
+    with session_scope() as db:
+        item = db.get(OutboxItem, api.json()["outbox_id"])
+        assert item is not None and item.kind == "referral" and item.status == "pending"
+        assert item.created_by == "pelindungan"
+    assert fake_builder == ["NO-CONSENT", "NO-CONSENT", "KSS-2026-0008"]
+    assert role_clients["analyst"].post("/api/v1/exchange/send", json={
+        "case_number": "X", "partner": "imigrasi"}).status_code == 403
+
+
+def test_a_waiting_bundle_can_be_exported_to_a_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with session_scope() as db:
+        outbox_id = service.queue_bundle(db, CLI_PRINCIPAL, "kp2mi", "ping", {"m": "file"})
+    out = tmp_path / "kp2mi.json"
+    result = _cli("export", str(outbox_id), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    opened = bundle.open_bundle(out.read_bytes(), MANUAL, lambda fp: _me().public,
+                                limit=1 << 20, max_age=bundle.timedelta(days=1))
+    assert opened.payload == {"m": "file"}
+    with session_scope() as db:
+        item = db.get(OutboxItem, outbox_id)
+        assert item is not None and item.status == "file"
+    assert _cli("export", str(outbox_id), "--output", str(out)).exit_code == 1
+
+
+def test_old_nonces_are_pruned_and_recent_ones_kept() -> None:
+    from datetime import timedelta
+
+    from waspada.platform.db import utcnow
+
+    with session_scope() as db:
+        partner = db.scalar(select(Partner).where(Partner.name == "imigrasi"))
+        assert partner is not None
+        db.add(SeenNonce(partner_id=partner.id, nonce="old-nonce",
+                         bundle_created_at=utcnow() - timedelta(days=40)))
+        db.add(SeenNonce(partner_id=partner.id, nonce="new-nonce",
+                         bundle_created_at=utcnow() - timedelta(days=1)))
+    assert outbox.prune() >= 1
+    with session_scope() as db:
+        left = set(db.scalars(select(SeenNonce.nonce)))
+    assert "old-nonce" not in left and "new-nonce" in left
+
+
+def test_receive_accept_and_queue_audit_in_their_own_transaction(
+        recorder: Recorder) -> None:
+    from tests.platform.audit_watch import AuditWatch
+
+    watch = AuditWatch()
+    watch.install()
+    try:
+        with watch.watching():
+            with session_scope() as db:
+                got = service.receive(db, bundle.seal(MANUAL, _me().public, "test_referral",
+                                                      {"name": "Y"}), via="file")
+            with session_scope() as db:
+                service.accept(db, CLI_PRINCIPAL, got.inbox_id)
+            with session_scope() as db:
+                service.queue_bundle(db, CLI_PRINCIPAL, "imigrasi", "ping", {"m": 4})
+            with session_scope() as db:
+                service.receive(db, _bundle(), via="file")
+    finally:
+        watch.remove()
+    assert not watch.unaudited, watch.unaudited
+    assert watch.audited_writes >= 4

@@ -25,11 +25,13 @@ from .schemas import (
     QueuedOut,
     ReceivedOut,
     RejectIn,
+    SendIn,
 )
 
 api_router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
 Admin = Annotated[Principal, Depends(require("exchange.admin"))]
 Receiver = Annotated[Principal, Depends(require("exchange.receive"))]
+Sender = Annotated[Principal, Depends(require("exchange.send"))]
 
 _settings = get_settings()
 ip_limiter = RateLimiter(_settings.exchange_inbox_per_minute_ip, 60)
@@ -134,3 +136,14 @@ def outbox(db: DB, principal: Admin) -> list[dict[str, Any]]:
 def resend(outbox_id: IdPath, db: DB, principal: Admin) -> dict[str, int]:
     """Queue a dead bundle again (audited)."""
     return {"outbox_id": service.resend(db, principal, outbox_id).id}
+
+
+@api_router.post("/send", response_model=QueuedOut, status_code=202)
+def send(body: SendIn, db: DB, principal: Sender) -> dict[str, int]:
+    """Send a case to a partner ("Kirim ke mitra"): the content side builds the referral with
+    the fields the partner may see and refuses without consent (or a documented legal basis,
+    audited); the sealed bundle is queued in the outbox and delivered with retries."""
+    outbox_id = service.send_case(db, principal, body.case_number, body.partner,
+                                  consent_override=body.consent_override, to_file=False)
+    assert isinstance(outbox_id, int)
+    return {"outbox_id": outbox_id}

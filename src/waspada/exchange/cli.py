@@ -221,9 +221,12 @@ def deliver_cmd(once: Annotated[bool, typer.Option("--once", help="One pass, the
     """Push due outbox bundles to partners (retries with backoff; dead after N failures)."""
     from waspada.platform.console import require_schema
 
-    from .outbox import deliver_due
+    from .outbox import deliver_due, prune
 
     require_schema()
+    pruned = prune()
+    if pruned:
+        out.print(f"{pruned} expired nonces forgotten", highlight=False)
     while True:
         tally = deliver_due()
         if tally.delivered or tally.failed or tally.dead or once:
@@ -248,6 +251,22 @@ def resend_cmd(outbox_id: Annotated[int, typer.Argument(min=1, help="The outbox 
         except DomainError as exc:
             fail(exc.english, 1)
     out.print(f"Outbox {outbox_id} queued again.", highlight=False)
+
+
+@exchange_app.command("export")
+def export_cmd(outbox_id: Annotated[int, typer.Argument(min=1, help="The outbox number.")],
+               output: Annotated[Path, typer.Option("--output", help="The bundle file.")]
+               ) -> None:
+    """Write a waiting bundle to a file (a partner without an address, or the network down)."""
+    from . import service
+
+    with operator_session() as db:
+        try:
+            raw = service.export_queued(db, CLI_PRINCIPAL, outbox_id)
+        except DomainError as exc:
+            fail(exc.english, 1)
+    _write(output, raw)
+    out.print(f"Outbox {outbox_id} written to {output} ({len(raw)} bytes).", highlight=False)
 
 
 @exchange_app.command("outbox")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -33,6 +34,8 @@ from .models import REASON_MAX, DeliveryAttempt, OutboxItem, Partner
 log = logging.getLogger("waspada.exchange")
 INBOX_PATH = "/api/v1/exchange/inbox"
 ACTOR = "exchange-delivery"
+#: seconds between two prunings of old nonces by the delivery thread
+PRUNE_EVERY = 3600.0
 
 
 def backoff(attempt: int, base: float, cap: float, rnd: random.Random | None = None) -> float:
@@ -176,13 +179,25 @@ class DeliveryWorker:
             self._thread.join(timeout=10)
 
     def _loop(self) -> None:
+        next_prune = 0.0
         with httpx.Client(follow_redirects=False) as client:
             while not self.stopping.is_set():
                 try:
                     deliver_due(client)
+                    if time.monotonic() >= next_prune:
+                        prune()
+                        next_prune = time.monotonic() + PRUNE_EVERY
                 except Exception as exc:  # noqa: BLE001 - the database may be down; try again
                     log.warning("exchange delivery: %s", type(exc).__name__)
                 self.stopping.wait(self.poll_seconds)
+
+
+def prune() -> int:
+    """Forget nonces older than the maximum bundle age (such bundles are refused anyway)."""
+    from .service import prune_nonces
+
+    with session_factory()() as db:
+        return prune_nonces(db)
 
 
 def worker() -> DeliveryWorker:

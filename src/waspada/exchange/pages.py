@@ -21,11 +21,12 @@ from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 from . import keys, service
-from .schemas import PartnerIn, RejectIn
+from .schemas import PartnerIn, RejectIn, SendIn
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Admin = Annotated[Principal, Depends(require("exchange.admin"))]
 Receiver = Annotated[Principal, Depends(require("exchange.receive"))]
+Sender = Annotated[Principal, Depends(require("exchange.send"))]
 
 
 class PartnerNameIn(BaseModel):
@@ -149,3 +150,41 @@ def reject(request: Request, inbox_id: IdPath, data: Annotated[RejectIn, Form()]
         return _inbox_page(request, db, principal, error=exc.localized(_),
                            status_code=exc.status)
     return RedirectResponse("/exchange/inbox", status_code=303)
+
+
+def _send_page(request: Request, db: Session, principal: Principal, *,
+               again: dict[str, list[str]] | None = None, problems: dict[str, str] | None = None,
+               error: str | None = None, queued: int | None = None,
+               status_code: int = 200) -> Response:
+    return render(request, "exchange/send.html", {
+        "partners": service.send_choices(db, principal), "again": again or {},
+        "problems": problems or {}, "error": error, "queued": queued},
+        status_code=status_code)
+
+
+@router.get("/exchange/send")
+def send_page(request: Request, principal: Sender, db: Session = Depends(get_db),
+              case: str = "") -> Response:
+    return _send_page(request, db, principal, again={"case_number": [case[:64]]})
+
+
+def _send_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _send_page(request, db, refused.principal, again=refused.lists,
+                      problems=refused.problems, error=refused.message, status_code=400)
+
+
+@router.post("/exchange/send")
+@reshow_with(with_session(_send_refused), SendIn)
+def send(request: Request, data: Annotated[SendIn, Form()], principal: Sender,
+         db: Session = Depends(get_db)) -> Response:
+    again = {k: [str(v)] for k, v in data.model_dump().items() if v is not None}
+    try:
+        queued = service.send_case(db, principal, data.case_number, data.partner,
+                                   consent_override=data.consent_override, to_file=False)
+    except DomainError as exc:
+        db.rollback()
+        return _send_page(request, db, principal, again=again, error=exc.localized(_),
+                          problems={k: _(v) for k, v in exc.problems.items()},
+                          status_code=exc.status)
+    assert isinstance(queued, int)
+    return _send_page(request, db, principal, queued=queued)

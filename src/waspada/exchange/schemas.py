@@ -12,6 +12,8 @@ from waspada.platform.i18n import N_
 from .keys import NAME_MAX, PUBLIC_KEY_MAX
 from .models import ORG_MAX, REASON_MAX, URL_MAX
 
+CASE_NUMBER_MAX = 64
+
 
 class PartnerIn(BaseModel):
     """A partner installation to exchange bundles with (page form, API body, CLI)."""
@@ -101,3 +103,20 @@ class DecidedOut(BaseModel):
     case_number: str | None = None
     created: bool = False
     changed: bool = False
+
+
+class SendIn(BaseModel):
+    """Send a case to a partner ("Kirim ke mitra": page form and API body)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    case_number: str = Field(min_length=1, max_length=CASE_NUMBER_MAX, title=N_("Case number"))
+    partner: str = Field(min_length=1, max_length=NAME_MAX, title=N_("Partner"))
+    consent_override: str | None = Field(
+        None, max_length=REASON_MAX, title=N_("Legal basis without consent"),
+        description="legal basis for sending without the victim's recorded consent (audited)")
+
+    @field_validator("consent_override", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value

@@ -323,6 +323,28 @@ def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     return item
 
 
+def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
+    """A waiting bundle as a file (for a partner without an address, or a network down): its
+    bytes; it is marked as handed over as a file."""
+    _require(principal, "exchange.admin")
+    item = db.get(OutboxItem, outbox_id)
+    if item is None or item.status not in ("pending", "dead"):
+        raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
+                                                 "written to a file."), status=404)
+    item.status, item.delivered_at = "file", utcnow()
+    audit.record("exchange.send_file", principal, object_type="exchange_outbox",
+                 object_id=item.id, kind=item.kind, session=db)
+    db.commit()
+    return item.bundle.encode("utf-8")
+
+
+def send_choices(db: Session, principal: Principal) -> list[str]:
+    """Active partners a case can be sent to (names), for the send form."""
+    _require(principal, "exchange.send")
+    return list(db.scalars(select(Partner.name).where(Partner.active.is_(True))
+                           .order_by(Partner.name)))
+
+
 def outbox(db: Session, principal: Principal, limit: int = 200) -> list[dict[str, Any]]:
     _require(principal, "exchange.admin")
     rows = db.execute(select(OutboxItem, Partner.name).join(Partner)
@@ -383,22 +405,26 @@ def open_checked(db: Session, raw: bytes) -> tuple[bundle.Opened, Partner, handl
 
 
 def _apply(db: Session, handler: handlers.Handler, actor: Principal, partner: Partner,
-           payload: dict[str, Any], *, savepoint: bool) -> Applied:
-    """Apply the payload and queue the handler's reply. With ``savepoint`` (the caller has
-    written already, so the savepoint is never the outermost transaction), a refusal undoes
-    the handler's writes only."""
-    if savepoint:
-        with db.begin_nested():
-            applied = handler.apply(db, actor, info(partner), payload, preview=False)
-    else:
-        applied = handler.apply(db, actor, info(partner), payload, preview=False)
+           payload: dict[str, Any]) -> Applied:
+    """Apply the payload and queue the handler's reply (a partner without an address gets it
+    as a file: ``waspada exchange export OUTBOX_ID``)."""
+    applied = handler.apply(db, actor, info(partner), payload, preview=False)
     if applied.reply is not None:
         kind, reply = applied.reply
-        if partner.url:
-            queue_bundle(db, system_principal(partner.name), partner.name, kind, reply)
-        else:
-            log.info("exchange: reply %s to %s kept for a file (the partner has no URL)",
-                     kind, partner.name)
+        queue_bundle(db, system_principal(partner.name), partner.name, kind, reply)
+    return applied
+
+
+def _preview(db: Session, handler: handlers.Handler, actor: Principal, partner: Partner,
+             payload: dict[str, Any]) -> Applied:
+    """What the handler would do; a handler that changes anything while previewing breaks
+    the contract and is refused (the caller rolls back)."""
+    before = (set(db.new), set(db.dirty), set(db.deleted))
+    applied = handler.apply(db, actor, info(partner), payload, preview=True)
+    if (set(db.new), set(db.dirty), set(db.deleted)) != before:
+        raise ExchangeError("preview_wrote", N_("The handler of kind {kind} changed data while "
+                                                "previewing; nothing was stored."),
+                            status=500, kind=handler.kind)
     return applied
 
 
@@ -407,10 +433,7 @@ def _result(applied: Applied) -> str:
                        "changed": applied.changed, "conflict": applied.conflict})
 
 
-def receive(db: Session, raw: bytes, *, via: str, ip: str | None = None) -> Received:
-    """Open a bundle (pushed to the inbox or read from a file), store it, and apply it at once
-    for a partner set to automatic acceptance; otherwise it waits for an officer."""
-    opened, partner, handler = open_checked(db, raw)
+def _store(db: Session, opened: bundle.Opened, partner: Partner, via: str) -> InboxItem:
     db.add(Nonce(partner_id=partner.id, nonce=opened.nonce,
                  bundle_created_at=opened.created_at))
     item = InboxItem(partner_id=partner.id, kind=opened.kind, nonce=opened.nonce,
@@ -422,27 +445,38 @@ def receive(db: Session, raw: bytes, *, via: str, ip: str | None = None) -> Rece
     except IntegrityError:  # the same bundle arriving twice at the same moment
         db.rollback()
         raise bundle.refuse("replayed", nonce=opened.nonce, name=partner.name) from None
+    return item
+
+
+def receive(db: Session, raw: bytes, *, via: str, ip: str | None = None) -> Received:
+    """Open a bundle (pushed to the inbox or read from a file), store it, and apply it at once
+    for a partner set to automatic acceptance; otherwise it waits for an officer. A refused
+    automatic apply is undone whole and the bundle kept as ``failed`` with the reason."""
+    opened, partner, handler = open_checked(db, raw)
+    partner_id, partner_name = partner.id, partner.name
+    item = _store(db, opened, partner, via)
     applied = Applied()
     if partner.acceptance == "auto":
+        system = system_principal(partner_name)
         try:
-            applied = _apply(db, handler, system_principal(partner.name), partner,
-                             opened.payload, savepoint=True)
-            item.status = "accepted"
-            item.decided_by, item.decided_at = f"exchange:{partner.name}"[:ACTOR_MAX], utcnow()
+            applied = _apply(db, handler, system, partner, opened.payload)
+            item.status, item.decided_by, item.decided_at = "accepted", system.username, utcnow()
         except DomainError as exc:
+            db.rollback()  # the handler's writes go; the bundle is kept, failed, with why
+            partner = db.get(Partner, partner_id) or partner
+            item = _store(db, opened, partner, via)
             item.status, item.reason = "failed", exc.english[:REASON_MAX]
+            applied = Applied()
         item.result_json = _result(applied)
     else:
-        with db.begin_nested() as preview:
-            applied = handler.apply(db, system_principal(partner.name), info(partner),
-                                    opened.payload, preview=True)
-            preview.rollback()
+        applied = _preview(db, handler, system_principal(partner_name), partner,
+                           opened.payload)
         applied = Applied(case_number=applied.case_number, changes=applied.changes)
-    audit.record("exchange.receive", None, actor=f"partner:{partner.name}"[:ACTOR_MAX],
+    audit.record("exchange.receive", None, actor=f"partner:{partner_name}"[:ACTOR_MAX],
                  object_type="exchange_inbox", object_id=item.id, kind=opened.kind,
                  status=item.status, via=via, ip=ip, session=db)
     db.commit()
-    return Received(item.id, opened.kind, item.status, partner.name, applied)
+    return Received(item.id, opened.kind, item.status, partner_name, applied)
 
 
 def _pending(db: Session, inbox_id: int) -> tuple[InboxItem, Partner, handlers.Handler]:
@@ -466,8 +500,7 @@ def accept(db: Session, principal: Principal, inbox_id: int) -> Applied:
     """An officer accepts a waiting bundle: the handler applies it in their name."""
     _require(principal, "exchange.receive")
     item, partner, handler = _pending(db, inbox_id)
-    applied = _apply(db, handler, principal, partner, json.loads(item.payload_json),
-                     savepoint=False)
+    applied = _apply(db, handler, principal, partner, json.loads(item.payload_json))
     item.status, item.result_json = "accepted", _result(applied)
     item.decided_by, item.decided_at = principal.username[:ACTOR_MAX], utcnow()
     audit.record("exchange.accept", principal, object_type="exchange_inbox", object_id=item.id,
@@ -500,10 +533,8 @@ def inbox(db: Session, principal: Principal, *, status: str | None = None,
         changes: list[dict[str, Any]] = []
         handler = handlers.get(item.kind)
         if item.status == "pending" and handler is not None:
-            with db.begin_nested() as preview:
-                changes = handler.apply(db, principal, info(partner),
-                                        json.loads(item.payload_json), preview=True).changes
-                preview.rollback()
+            changes = _preview(db, handler, principal, partner,
+                               json.loads(item.payload_json)).changes
         found.append({"id": item.id, "partner": partner.name, "kind": item.kind,
                       "status": item.status, "via": item.via, "received_at": item.received_at,
                       "reason": item.reason, "result": json.loads(item.result_json or "{}"),
