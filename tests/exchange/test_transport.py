@@ -549,3 +549,27 @@ def test_receive_accept_and_queue_audit_in_their_own_transaction(
         watch.remove()
     assert not watch.unaudited, watch.unaudited
     assert watch.audited_writes >= 4
+
+
+def test_bundle_routes_refuse_other_roles(role_clients: dict[str, TestClient],
+                                          recorder: Recorder) -> None:
+    with session_scope() as db:
+        got = service.receive(db, bundle.seal(MANUAL, _me().public, "test_referral",
+                                              {"name": "Z"}), via="file")
+        outbox_id = service.queue_bundle(db, CLI_PRINCIPAL, "imigrasi", "ping", {"m": 5})
+        db.commit()
+    for role in ("analyst", "auditor", "admin"):
+        who = role_clients[role]
+        assert who.post(f"/api/v1/exchange/inbox/{got.inbox_id}/accept").status_code == 403
+        assert who.post(f"/api/v1/exchange/inbox/{got.inbox_id}/reject",
+                        json={"reason": "x"}).status_code == 403
+        assert who.post(f"/exchange/inbox/{got.inbox_id}/accept",
+                        headers=csrf_headers(who)).status_code == 403
+    for role in ("protection_officer", "passport_officer", "checkpoint_officer", "analyst"):
+        who = role_clients[role]
+        assert who.post(f"/api/v1/exchange/outbox/{outbox_id}/resend").status_code == 403
+        assert who.post(f"/exchange/outbox/{outbox_id}/resend",
+                        headers=csrf_headers(who)).status_code == 403
+    with session_scope() as db:
+        item = db.get(InboxItem, got.inbox_id)
+        assert item is not None and item.status == "pending"
