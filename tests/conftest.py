@@ -16,6 +16,8 @@ os.environ.setdefault("WASPADA_LOG_LEVEL", "WARNING")
 # background jobs run when a test says so (platform.jobs.worker.run_pending); the live
 # server of the browser tests starts its own worker threads (tests/e2e/conftest.py)
 os.environ.setdefault("WASPADA_JOB_WORKERS", "0")
+# the exchange outbox is delivered when a test says so (exchange.outbox.deliver_due)
+os.environ.setdefault("WASPADA_EXCHANGE_DELIVERY_WORKERS", "0")
 os.environ.pop("WASPADA_SECRET_KEY", None)
 
 import pytest  # noqa: E402

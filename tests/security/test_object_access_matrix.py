@@ -436,6 +436,17 @@ EXEMPT: dict[tuple[str, str], str] = {
                                                               "checked in tests/network",
     ("POST", "/api/v1/network/suggestions/{suggestion_id}/undo"): "national analyst review, "
                                                                    "role checked in tests/network",
+    # exchange: received and outgoing bundles belong to the installation, not to a unit; only
+    # the roles allowed exchange.receive / exchange.admin reach them
+    # (tests/exchange/test_transport.py::test_bundle_routes_refuse_other_roles)
+    **{(method, path): "installation-wide exchange bundles, role checked in tests/exchange"
+       for method, path in (
+           ("POST", "/api/v1/exchange/inbox/{inbox_id}/accept"),
+           ("POST", "/api/v1/exchange/inbox/{inbox_id}/reject"),
+           ("POST", "/api/v1/exchange/outbox/{outbox_id}/resend"),
+           ("POST", "/exchange/inbox/{inbox_id}/accept"),
+           ("POST", "/exchange/inbox/{inbox_id}/reject"),
+           ("POST", "/exchange/outbox/{outbox_id}/resend"))},
 }
 
 

@@ -54,6 +54,9 @@ POLICY_LABELS: dict[str, str] = {
     "network.rebuild": N_("Rebuild the network"),
     "stats.acknowledge": N_("Acknowledge statistics alerts"),
     "stats.refresh": N_("Refresh the statistics"),
+    "exchange.admin": N_("Manage exchange keys and partners"),
+    "exchange.send": N_("Send bundles to exchange partners"),
+    "exchange.receive": N_("Accept bundles from exchange partners"),
 }
 
 #: audit-trail action -> what happened
@@ -149,6 +152,18 @@ AUDIT_LABELS: dict[str, str] = {
     "network.unmerge": N_("Network merge undone"),
     "stats.acknowledge": N_("Statistics alert acknowledged"),
     "stats.refresh": N_("Statistics refreshed"),
+    "exchange.init": N_("Exchange identity created"),
+    "exchange.partner_add": N_("Exchange partner added"),
+    "exchange.partner_disable": N_("Exchange partner disabled"),
+    "exchange.queue": N_("Bundle queued for a partner"),
+    "exchange.send_file": N_("Bundle written to a file"),
+    "exchange.receive": N_("Bundle received"),
+    "exchange.accept": N_("Received bundle accepted"),
+    "exchange.reject": N_("Received bundle rejected"),
+    "exchange.deliver": N_("Bundle delivered"),
+    "exchange.dead": N_("Bundle delivery given up"),
+    "exchange.resend": N_("Bundle queued again"),
+    "exchange.inbox_read": N_("Exchange inbox read"),
 }
 
 #: outcome codes of audit entries
@@ -173,6 +188,10 @@ OBJECT_LABELS: dict[str, str] = {
     "network_entity": N_("Network entity"),
     "network_merge": N_("Network merge suggestion"),
     "stats_alert_ack": N_("Alert acknowledgement"),
+    "exchange_partner": N_("Exchange partner"),
+    "exchange_inbox": N_("Received bundle"),
+    "exchange_outbox": N_("Outgoing bundle"),
+    "exchange_identity": N_("Exchange identity"),
 }
 
 #: how the actor acted

@@ -20,7 +20,7 @@ from typing import Any
 #: installed capabilities, in navigation order (the platform first)
 INSTALLED: tuple[str, ...] = (
     "platform", "identity", "offers", "matching", "screening", "cases", "statistics", "portal",
-    "network",
+    "network", "exchange",
 )
 
 
@@ -78,6 +78,9 @@ class Capability:
     #: returning HTML rendered by an autoescaping template, or None when the block is not for
     #: this principal (statistics' current alerts)
     home_html: tuple[str, ...] = ()
+    #: background threads of the web process: ``module:function`` called with no argument at
+    #: start-up, answering an object with ``start()`` and ``stop()`` (exchange delivery)
+    workers: tuple[str, ...] = ()
 
 
 def resolve(target: str) -> Any:
@@ -121,6 +124,13 @@ def home_blocks() -> Iterator[Callable[..., Any]]:
     for capability in installed():
         for target in capability.home_html:
             yield resolve(target)
+
+
+def background_workers() -> Iterator[Any]:
+    """A new, unstarted background worker of every capability that declares one."""
+    for capability in installed():
+        for target in capability.workers:
+            yield resolve(target)()
 
 
 def home_providers() -> Iterator[Callable[..., Any]]:

@@ -69,6 +69,27 @@ class Settings(BaseSettings):
     #: page size of the case list
     cases_page_size: int = 50
 
+    # -- exchange between installations (docs/exchange.md) --
+    #: this installation's exchange identity (``waspada exchange init --json`` prints the
+    #: name; the private key string is what ``var/exchange_identity`` holds); unset: the file
+    exchange_key: str | None = None
+    exchange_name: str | None = None
+    #: largest bundle accepted or sent (bytes)
+    exchange_max_bundle_bytes: int = Field(10 * 1024 * 1024, ge=1024)
+    #: bundles older than this are refused (and their nonces pruned)
+    exchange_max_age_days: int = Field(30, ge=1)
+    #: delivery: attempts before a bundle is dead-lettered, backoff base and cap (seconds)
+    exchange_delivery_attempts: int = Field(6, ge=1)
+    exchange_retry_base_seconds: float = Field(30.0, gt=0)
+    exchange_retry_max_seconds: float = Field(6 * 3600.0, gt=0)
+    exchange_delivery_timeout_seconds: float = Field(20.0, gt=0)
+    #: delivery thread in the web process (0: none; run ``waspada exchange deliver`` instead)
+    exchange_delivery_workers: int = Field(1, ge=0, le=1)
+    exchange_delivery_poll_seconds: float = Field(5.0, gt=0)
+    #: inbox: bundles accepted per minute per source address and per partner
+    exchange_inbox_per_minute_ip: int = Field(120, ge=1)
+    exchange_inbox_per_minute_partner: int = Field(60, ge=1)
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -54,9 +54,15 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     worker = Worker(settings.job_workers, settings.job_poll_seconds)
     if settings.job_workers:
         worker.start()
+    # capabilities' own background threads (exchange delivery), declared in capability.py
+    others = list(capabilities.background_workers())
+    for other in others:
+        other.start()
     try:
         yield
     finally:
+        for other in others:
+            other.stop()
         worker.stop()
 
 

@@ -76,6 +76,13 @@ POLICY: dict[str, frozenset[Role]] = {
     "network.review": frozenset({Role.ANALYST}),
     "network.export": frozenset({Role.ANALYST}),
     "network.rebuild": frozenset({Role.ADMIN}),
+    # exchange between installations (docs/exchange.md): admins hold the keys, partners and
+    # sync health; officers who refer and receive cases send and accept bundles
+    "exchange.admin": frozenset({Role.ADMIN}),
+    "exchange.send": frozenset({Role.PROTECTION_OFFICER, Role.PASSPORT_OFFICER,
+                                Role.CHECKPOINT_OFFICER}),
+    "exchange.receive": frozenset({Role.PROTECTION_OFFICER, Role.PASSPORT_OFFICER,
+                                   Role.CHECKPOINT_OFFICER}),
     "stats.acknowledge": FIELD_STAFF | {Role.ADMIN},
     "stats.refresh": FIELD_STAFF | {Role.ADMIN},
 }

@@ -1,0 +1,190 @@
+"""Exchange pages: "Kotak masuk" (received bundles, previews, accept / reject) for officers and
+"Mitra pertukaran" (this installation's key, partners with their sync health, the outbox with
+re-send) for admins. Thin: parse the form, call :mod:`exchange.service`, render."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from waspada.platform.deps import get_db, require
+from waspada.platform.domain import DomainError
+from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
+from waspada.platform.i18n import N_
+from waspada.platform.i18n import gettext as _
+from waspada.platform.security.policy import Principal
+from waspada.platform.templating import render
+from waspada.platform.types import IdPath
+
+from . import keys, service
+from .schemas import PartnerIn, RejectIn, SendIn
+
+router = APIRouter(include_in_schema=False, route_class=FormRoute)
+Admin = Annotated[Principal, Depends(require("exchange.admin"))]
+Receiver = Annotated[Principal, Depends(require("exchange.receive"))]
+Sender = Annotated[Principal, Depends(require("exchange.send"))]
+
+
+class PartnerNameIn(BaseModel):
+    name: str = Field(min_length=1, max_length=keys.NAME_MAX, title=N_("Name"))
+
+
+def _identity() -> dict[str, str] | None:
+    try:
+        return service.identity_info()
+    except DomainError:
+        return None
+
+
+def _partners_page(request: Request, db: Session, principal: Principal, *,
+                   error: str | None = None, again: dict[str, list[str]] | None = None,
+                   problems: dict[str, str] | None = None, status_code: int = 200
+                   ) -> Response:
+    return render(request, "exchange/partners.html", {
+        "identity": _identity(), "partners": service.partners(db, principal),
+        "outbox": service.outbox(db, principal, limit=50), "error": error,
+        "again": again or {}, "problems": problems or {},
+        "refused_form": "partner" if again else None}, status_code=status_code)
+
+
+@router.get("/exchange/partners")
+def partners_page(request: Request, principal: Admin,
+                  db: Session = Depends(get_db)) -> Response:
+    return _partners_page(request, db, principal)
+
+
+def _partner_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _partners_page(request, db, refused.principal, error=refused.message,
+                          again=refused.lists, problems=refused.problems, status_code=400)
+
+
+@router.post("/exchange/partners")
+@reshow_with(with_session(_partner_refused), PartnerIn)
+def add_partner(request: Request, data: Annotated[PartnerIn, Form()], principal: Admin,
+                db: Session = Depends(get_db)) -> Response:
+    try:
+        service.add_partner(db, principal, data)
+    except DomainError as exc:
+        db.rollback()
+        return _partners_page(request, db, principal, error=exc.localized(_),
+                              again={k: [str(v)] for k, v in data.model_dump().items()
+                                     if v is not None},
+                              problems={k: _(v) for k, v in exc.problems.items()},
+                              status_code=exc.status)
+    return RedirectResponse("/exchange/partners", status_code=303)
+
+
+def _simple_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _partners_page(request, db, refused.principal, error=refused.message,
+                          status_code=400)
+
+
+@router.post("/exchange/partners/disable")
+@reshow_with(with_session(_simple_refused), PartnerNameIn)
+def disable_partner(request: Request, data: Annotated[PartnerNameIn, Form()],
+                    principal: Admin, db: Session = Depends(get_db)) -> Response:
+    try:
+        service.disable_partner(db, principal, data.name)
+    except DomainError as exc:
+        db.rollback()
+        return _partners_page(request, db, principal, error=exc.localized(_),
+                              status_code=exc.status)
+    return RedirectResponse("/exchange/partners", status_code=303)
+
+
+@router.post("/exchange/outbox/{outbox_id}/resend")
+def resend(request: Request, outbox_id: IdPath, principal: Admin,
+           db: Session = Depends(get_db)) -> Response:
+    try:
+        service.resend(db, principal, outbox_id)
+    except DomainError as exc:
+        db.rollback()
+        return _partners_page(request, db, principal, error=exc.localized(_),
+                              status_code=exc.status)
+    return RedirectResponse("/exchange/partners#outbox", status_code=303)
+
+
+def _inbox_page(request: Request, db: Session, principal: Principal, *,
+                error: str | None = None, status_code: int = 200) -> Response:
+    items: list[dict[str, Any]] = service.inbox(db, principal)
+    return render(request, "exchange/inbox.html", {
+        "pending": [i for i in items if i["status"] == "pending"],
+        "decided": [i for i in items if i["status"] != "pending"], "error": error},
+        status_code=status_code)
+
+
+@router.get("/exchange/inbox")
+def inbox_page(request: Request, principal: Receiver,
+               db: Session = Depends(get_db)) -> Response:
+    return _inbox_page(request, db, principal)
+
+
+@router.post("/exchange/inbox/{inbox_id}/accept")
+def accept(request: Request, inbox_id: IdPath, principal: Receiver,
+           db: Session = Depends(get_db)) -> Response:
+    try:
+        service.accept(db, principal, inbox_id)
+    except DomainError as exc:
+        db.rollback()
+        return _inbox_page(request, db, principal, error=exc.localized(_),
+                           status_code=exc.status)
+    return RedirectResponse("/exchange/inbox", status_code=303)
+
+
+def _reject_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _inbox_page(request, db, refused.principal, error=refused.message, status_code=400)
+
+
+@router.post("/exchange/inbox/{inbox_id}/reject")
+@reshow_with(with_session(_reject_refused), RejectIn)
+def reject(request: Request, inbox_id: IdPath, data: Annotated[RejectIn, Form()],
+           principal: Receiver, db: Session = Depends(get_db)) -> Response:
+    try:
+        service.reject(db, principal, inbox_id, data.reason)
+    except DomainError as exc:
+        db.rollback()
+        return _inbox_page(request, db, principal, error=exc.localized(_),
+                           status_code=exc.status)
+    return RedirectResponse("/exchange/inbox", status_code=303)
+
+
+def _send_page(request: Request, db: Session, principal: Principal, *,
+               again: dict[str, list[str]] | None = None, problems: dict[str, str] | None = None,
+               error: str | None = None, queued: int | None = None,
+               status_code: int = 200) -> Response:
+    return render(request, "exchange/send.html", {
+        "partners": service.send_choices(db, principal), "again": again or {},
+        "problems": problems or {}, "error": error, "queued": queued},
+        status_code=status_code)
+
+
+@router.get("/exchange/send")
+def send_page(request: Request, principal: Sender, db: Session = Depends(get_db),
+              case: str = "") -> Response:
+    return _send_page(request, db, principal, again={"case_number": [case[:64]]})
+
+
+def _send_refused(request: Request, db: Session, refused: Refused) -> Response:
+    return _send_page(request, db, refused.principal, again=refused.lists,
+                      problems=refused.problems, error=refused.message, status_code=400)
+
+
+@router.post("/exchange/send")
+@reshow_with(with_session(_send_refused), SendIn)
+def send(request: Request, data: Annotated[SendIn, Form()], principal: Sender,
+         db: Session = Depends(get_db)) -> Response:
+    again = {k: [str(v)] for k, v in data.model_dump().items() if v is not None}
+    try:
+        queued = service.send_case(db, principal, data.case_number, data.partner,
+                                   consent_override=data.consent_override, to_file=False)
+    except DomainError as exc:
+        db.rollback()
+        return _send_page(request, db, principal, again=again, error=exc.localized(_),
+                          problems={k: _(v) for k, v in exc.problems.items()},
+                          status_code=exc.status)
+    assert isinstance(queued, int)
+    return _send_page(request, db, principal, queued=queued)
