@@ -1,0 +1,2 @@
+def home(db, principal):
+    return []
