@@ -163,3 +163,11 @@ def likely_same_victims(db: Session, person: dict[str, Any],
 def to_htcds(data: dict[str, Any]) -> dict[str, Any]:
     """The case dict as an HTCDS record (the pure mapping of :mod:`waspada.cases.htcds`)."""
     return htcds.case_to_htcds(data)
+
+
+def visible_case_ids(db: Session, principal: Principal, case_ids: set[int]) -> set[int]:
+    """Those of ``case_ids`` the principal's unit reaches."""
+    if not case_ids:
+        return set()
+    stmt = store.visible_cases_stmt(principal).where(Case.id.in_(case_ids))
+    return {int(i) for i in db.scalars(stmt.with_only_columns(Case.id))}
