@@ -13,7 +13,7 @@ CAPABILITY = Capability(
     web=("waspada.exchange.content_pages", "waspada.exchange.content_api"),
     tables=("waspada.exchange.records",),
     nav=(),
-    actions=("exchange.consent", "exchange.consent_override", "exchange.resolve",
+    actions=("exchange.view", "exchange.consent", "exchange.consent_override", "exchange.resolve",
              "exchange.verify", "exchange.answer"),
     home=("waspada.exchange.content_service:home",),
 )

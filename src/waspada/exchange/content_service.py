@@ -104,7 +104,7 @@ def _case_exchange(db: Session, principal: Principal, case_id: int) -> CaseExcha
 def case_exchange(db: Session, principal: Principal, case_id: int, *, ip: str | None = None
                   ) -> CaseExchangeOut:
     """The case's consents, verification requests and open conflicts (an audited read)."""
-    _permit(principal, "cases.read")
+    _permit(principal, "exchange.view")
     out = _case_exchange(db, principal, case_id)
     audit.record("exchange.case_view", principal, object_type="case", object_id=case_id,
                  ip=ip, session=db)
@@ -244,7 +244,8 @@ def answer_verification(db: Session, principal: Principal, request_id: int, data
 # -- the home page -----------------------------------------------------------------------------
 
 def home(db: Session, principal: Principal) -> list[Widget]:
-    """Reminders: verification requests awaiting an answer (with their deadlines), and open
+    """Reminders, shown only when there is something to do: verification requests awaiting
+    an answer (with their deadlines), awaited answers whose deadline is near or past, and open
     conflicts."""
     widgets: list[Widget] = []
     now = utcnow()
@@ -255,12 +256,12 @@ def home(db: Session, principal: Principal) -> list[Widget]:
                                .order_by(VerificationRequest.deadline).limit(3)))
         count = db.scalar(select(func.count()).select_from(VerificationRequest).where(
             VerificationRequest.direction == "in", VerificationRequest.status == "draft")) or 0
-        widgets.append(Widget(
+        widgets += [] if not count else [Widget(
             key="exchange.verify_in", title=N_("Verification requests to answer"), count=count,
             href="/exchange/verifications", order=15,
-            level="crit" if any(r.deadline < now for r in rows) else ("warn" if count else "ok"),
+            level="crit" if any(r.deadline < now for r in rows) else "warn",
             lines=tuple(WidgetLine(text=f"{r.partner} · {r.deadline:%Y-%m-%d}",
-                                   href=f"/exchange/verifications/{r.id}") for r in rows)))
+                                   href=f"/exchange/verifications/{r.id}") for r in rows))]
     if allowed(principal, "exchange.verify"):
         rows = list(db.scalars(select(VerificationRequest)
                                .where(VerificationRequest.direction == "out",
@@ -270,19 +271,19 @@ def home(db: Session, principal: Principal) -> list[Widget]:
         rows = [r for r in rows if r.case_id in visible]
         refs = sharing.references(db, visible)
         due = [r for r in rows if r.deadline - DUE_SOON < now]
-        widgets.append(Widget(
+        widgets += [] if not due else [Widget(
             key="exchange.verify_out", title=N_("Verifications awaited (deadline near or past)"),
             count=len(due), href=None, order=16,
-            level="crit" if any(r.deadline < now for r in due) else ("warn" if due else "ok"),
+            level="crit" if any(r.deadline < now for r in due) else "warn",
             lines=tuple(WidgetLine(text=f"{refs.get(r.case_id or 0, '?')} · {r.partner}",
                                    href=f"/exchange/cases/{r.case_id}",
-                                   note=f"{r.deadline:%Y-%m-%d}") for r in due[:3])))
+                                   note=f"{r.deadline:%Y-%m-%d}") for r in due[:3]))]
     if allowed(principal, "exchange.resolve"):
         rows = list(db.scalars(select(ExchangeConflict).where(ExchangeConflict.status == "open")
                                .limit(LIST_LIMIT)))
         visible = sharing.visible_case_ids(db, principal, {r.case_id for r in rows})
         count = len([r for r in rows if r.case_id in visible])
-        widgets.append(Widget(key="exchange.conflicts", title=N_("Exchange conflicts to resolve"),
-                              count=count, href="/exchange/conflicts", order=17,
-                              level="warn" if count else "ok"))
+        widgets += [] if not count else [Widget(
+            key="exchange.conflicts", title=N_("Exchange conflicts to resolve"), count=count,
+            href="/exchange/conflicts", order=17, level="warn")]
     return widgets

@@ -54,6 +54,13 @@ POLICY_LABELS: dict[str, str] = {
     "network.rebuild": N_("Rebuild the network"),
     "stats.acknowledge": N_("Acknowledge statistics alerts"),
     "stats.refresh": N_("Refresh the statistics"),
+    # exchange between installations, content (docs/exchange.md)
+    "exchange.view": N_("See the consent and verifications of a case"),
+    "exchange.consent": N_("Record the victim's consent to share"),
+    "exchange.consent_override": N_("Share without consent on a legal basis"),
+    "exchange.resolve": N_("Resolve exchange conflicts"),
+    "exchange.verify": N_("Ask a partner to verify citizenship"),
+    "exchange.answer": N_("Answer citizenship verification requests"),
 }
 
 #: audit-trail action -> what happened
@@ -149,6 +156,25 @@ AUDIT_LABELS: dict[str, str] = {
     "network.unmerge": N_("Network merge undone"),
     "stats.acknowledge": N_("Statistics alert acknowledged"),
     "stats.refresh": N_("Statistics refreshed"),
+    # exchange between installations, content (docs/exchange.md)
+    "exchange.consent": N_("Victim's consent to share recorded"),
+    "exchange.consent_withdraw": N_("Victim's consent to share withdrawn"),
+    "exchange.consent_override": N_("Shared without consent (legal basis given)"),
+    "exchange.referral_build": N_("Case prepared for a partner"),
+    "exchange.case_import": N_("Case received from a partner"),
+    "exchange.case_link": N_("Partner's case linked to a case here"),
+    "exchange.case_update": N_("Case updated from a partner"),
+    "exchange.case_view": N_("Consent and verification of a case viewed"),
+    "exchange.conflict": N_("Exchange conflict detected"),
+    "exchange.conflict_list": N_("Exchange conflicts listed"),
+    "exchange.conflict_view": N_("Exchange conflict viewed"),
+    "exchange.conflict_resolve": N_("Exchange conflict resolved"),
+    "exchange.verification_request": N_("Citizenship verification requested"),
+    "exchange.verification_received": N_("Verification request received"),
+    "exchange.verification_list": N_("Verification requests listed"),
+    "exchange.verification_view": N_("Verification request viewed"),
+    "exchange.verification_answer": N_("Verification request answered"),
+    "exchange.verification_result": N_("Verification answer received"),
 }
 
 #: outcome codes of audit entries
@@ -173,6 +199,7 @@ OBJECT_LABELS: dict[str, str] = {
     "network_entity": N_("Network entity"),
     "network_merge": N_("Network merge suggestion"),
     "stats_alert_ack": N_("Alert acknowledgement"),
+    "verification": N_("Verification request"),
 }
 
 #: how the actor acted

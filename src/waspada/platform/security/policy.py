@@ -81,6 +81,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # exchanged content (docs/exchange.md): the victim's consent per partner and purpose,
     # conflicts between installations, citizenship verification requests (asked by the
     # protection officer abroad, answered by immigration officers with their screenings)
+    "exchange.view": FIELD_STAFF,
     "exchange.consent": frozenset({Role.PROTECTION_OFFICER}),
     "exchange.consent_override": frozenset({Role.PROTECTION_OFFICER}),
     "exchange.resolve": frozenset({Role.PROTECTION_OFFICER}),
