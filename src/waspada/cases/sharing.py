@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, htcds, store
@@ -107,7 +107,7 @@ def update_case(db: Session, case_id: int, fields: dict[str, Any],
         if "full_name" not in values and {"first_name", "middle_name", "second_name"} & set(values):
             parts = [person.first_name, person.middle_name, person.second_name]
             person.full_name = " ".join(p for p in parts if p) or person.full_name
-        db.execute(PersonKey.__table__.delete().where(PersonKey.person_id == person.id))
+        db.execute(delete(PersonKey).where(PersonKey.person_id == person.id))
         for key in duplicates.blocking_keys(person.full_name, person.identity_number):
             db.add(PersonKey(key=key, person_id=person.id))
     added = [store.add_person(db, case, p).id for p in new_persons]

@@ -267,7 +267,8 @@ def home(db: Session, principal: Principal) -> list[Widget]:
                                .where(VerificationRequest.direction == "out",
                                       VerificationRequest.status == "sent")
                                .order_by(VerificationRequest.deadline).limit(50)))
-        visible = sharing.visible_case_ids(db, principal, {r.case_id for r in rows if r.case_id})
+        visible = sharing.visible_case_ids(
+            db, principal, {int(r.case_id) for r in rows if r.case_id is not None})
         rows = [r for r in rows if r.case_id in visible]
         refs = sharing.references(db, visible)
         due = [r for r in rows if r.deadline - DUE_SOON < now]
@@ -279,10 +280,10 @@ def home(db: Session, principal: Principal) -> list[Widget]:
                                    href=f"/exchange/cases/{r.case_id}",
                                    note=f"{r.deadline:%Y-%m-%d}") for r in due[:3]))]
     if allowed(principal, "exchange.resolve"):
-        rows = list(db.scalars(select(ExchangeConflict).where(ExchangeConflict.status == "open")
-                               .limit(LIST_LIMIT)))
-        visible = sharing.visible_case_ids(db, principal, {r.case_id for r in rows})
-        count = len([r for r in rows if r.case_id in visible])
+        conflicts = list(db.scalars(select(ExchangeConflict)
+                                    .where(ExchangeConflict.status == "open").limit(LIST_LIMIT)))
+        visible = sharing.visible_case_ids(db, principal, {c.case_id for c in conflicts})
+        count = len([c for c in conflicts if c.case_id in visible])
         widgets += [] if not count else [Widget(
             key="exchange.conflicts", title=N_("Exchange conflicts to resolve"), count=count,
             href="/exchange/conflicts", order=17, level="warn")]
