@@ -240,3 +240,19 @@ def test_a_payload_without_a_valid_global_id_or_consent_basis_is_refused(  # typ
         with b_sessions() as db, pytest.raises(ContentError) as refused:
             handler.apply(db, b_officer, A_AS_PARTNER, payload, preview=False)
         assert refused.value.code == "invalid_payload"
+
+
+def test_fields_this_installation_does_not_apply_change_nothing(  # type: ignore[no-untyped-def]
+        case_a, a_officer, b_sessions, b_officer) -> None:
+    _consent(case_a["id"], a_officer)
+    v1 = _build(a_officer, case_a["reference"])
+    _apply(b_sessions, b_officer, v1)
+    v2 = copy.deepcopy(v1)
+    v2["version"] = 2
+    v2["record"].update({"x_unknown_field": "x", "cas_Status": "ClosedReferred",
+                         "x_wsp_WorkflowState": "closed"})
+    v2["record"]["persons"][0]["x_wsp_Pseudonym"] = "Korban 99"
+    preview = _apply(b_sessions, b_officer, v2, preview=True, kind="case_update")
+    assert preview.changes == [] and not preview.changed
+    applied = _apply(b_sessions, b_officer, v2, kind="case_update")
+    assert not applied.changed and not applied.conflict

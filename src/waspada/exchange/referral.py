@@ -21,6 +21,7 @@ created.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import uuid
@@ -213,13 +214,26 @@ def _plan_key(plan: dict[str, Any]) -> tuple[Any, ...]:
     return (plan.get("spl_Type"), plan.get("spl_Objectives"))
 
 
+def _case_field(name: str, value: Any) -> bool:
+    """Whether this installation applies the case-level field (the inverse mapping knows it);
+    anything else in a record is shown nowhere and changes nothing."""
+    return name not in LOCAL_ONLY and bool(htcds.htcds_to_case({name: value}))
+
+
+def _person_field(name: str, value: Any) -> bool:
+    if name in PERSON_IGNORED:
+        return False
+    mapped = htcds.htcds_to_case({"persons": [{name: value}]})["persons"][0]
+    return bool(set(mapped) - {"role"})
+
+
 def diff(local: dict[str, Any], incoming: dict[str, Any]) -> list[dict[str, Any]]:
     """What applying ``incoming`` would change in ``local`` (pure): fields the incoming record
     carries with another value, persons and events it adds. A field it does not carry (not
     allowed for this partner, or empty there) changes nothing."""
     changes: list[dict[str, Any]] = []
     for name, value in incoming.items():
-        if name in LOCAL_ONLY:
+        if not _case_field(name, value):
             continue
         if _norm(local.get(name)) != _norm(value):
             changes.append({"field": name, "old": local.get(name), "new": value})
@@ -233,7 +247,7 @@ def diff(local: dict[str, Any], incoming: dict[str, Any]) -> list[dict[str, Any]
                             "new": _person_label(person)})
             continue
         for name, value in person.items():
-            if name not in PERSON_IGNORED and _norm(mine.get(name)) != _norm(value):
+            if _person_field(name, value) and _norm(mine.get(name)) != _norm(value):
                 changes.append({"field": f"persons.{gid}.{name}", "old": mine.get(name),
                                 "new": value})
     seen = {_event_key(e) for e in local.get("historic_trafficking_events", ())}
@@ -283,7 +297,7 @@ def _apply_record(db: Session, shared: SharedCase, local: dict[str, Any],
                   incoming: dict[str, Any]) -> None:
     """Write ``incoming`` over the local case, field by field (only where they differ)."""
     case_changes = {k: v for k, v in incoming.items()
-                    if k not in LOCAL_ONLY and _norm(local.get(k)) != _norm(v)}
+                    if _case_field(k, v) and _norm(local.get(k)) != _norm(v)}
     fields = htcds.htcds_to_case(case_changes)
     ids = {gid: pid for pid, gid in _person_ids(db, shared).items()}
     local_persons = {p.get("x_wsp_GlobalId"): p for p in local.get("persons", ())}
@@ -298,7 +312,7 @@ def _apply_record(db: Session, shared: SharedCase, local: dict[str, Any],
         if mine is None or gid not in ids:
             new_persons.append({**mapped, "role": person.get("x_wsp_PersonRole") or "victim"})
             new_gids.append(gid or str(uuid.uuid4()))
-        elif any(k not in PERSON_IGNORED and _norm(mine.get(k)) != _norm(v)
+        elif any(_person_field(k, v) and _norm(mine.get(k)) != _norm(v)
                  for k, v in person.items()):
             person_fields[ids[gid]] = mapped
     events = sharing.event_keys(db, shared.case_id)
@@ -376,6 +390,7 @@ class ReferralHandler:
 
     def apply(self, db: Session, actor: Any, partner: PartnerInfo, payload: dict[str, Any],
               *, preview: bool) -> Applied:
+        payload = copy.deepcopy(payload)  # normalised below; the caller's stays as sent
         global_id, version, record = _valid(payload)
         shared = by_global_id(db, global_id)
         if shared is None:
