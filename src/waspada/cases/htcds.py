@@ -190,3 +190,42 @@ def to_json(records: list[dict[str, Any]], *, deidentified: bool) -> str:
                                     "ForcedCriminality are Waspada extensions",
                        "deidentified": deidentified, "count": len(records),
                        "cases": records}, ensure_ascii=False, indent=1, default=str)
+
+
+# -- the inverse (exchange between installations) ---------------------------------------------
+# Minimal: today's mapped fields only (the complete inverse comes with the full field table).
+
+_CASE_INVERSE = (("vic_TraffickingStatus", "trafficking_status"),
+                 ("vic_MethodOfRecruitment", "recruitment_method"),
+                 ("x_wsp_CompoundType", "compound_type"),
+                 ("x_wsp_ForcedCriminalityActivities", "forced_activities"),
+                 ("x_wsp_DestinationCountry", "destination_country"))
+
+
+def _person_from_htcds(person: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {ours: person[h] for h, ours in _PERSON_MAP if h in person}
+    if "x_wsp_PersonRole" in person:
+        out["role"] = person["x_wsp_PersonRole"]
+    if "per_RoleInProcess" in person:
+        out["perpetrator_role"] = person["per_RoleInProcess"]
+    if "per_RoleDetails" in person:
+        out["role_details"] = person["per_RoleDetails"]
+    if "prs_FirstName" in person and not ({"prs_MiddleName", "prs_SecondName"} & set(person)):
+        out["full_name"] = out.pop("first_name")  # a whole name kept in prs_FirstName
+    return out
+
+
+def htcds_to_case(record: dict[str, Any]) -> dict[str, Any]:
+    """An HTCDS record (as :func:`case_to_htcds` makes it) back as case input fields: only the
+    fields the record carries, so a record filtered for a partner never blanks anything."""
+    out: dict[str, Any] = {ours: record[h] for h, ours in _CASE_INVERSE if h in record}
+    if "vic_TypeOfExploitation" in record:
+        value = record["vic_TypeOfExploitation"]
+        out["exploitation_type"] = (list(value) if isinstance(value, list | tuple)
+                                    else [v for v in str(value).split(",") if v])
+    if "persons" in record:
+        out["persons"] = [_person_from_htcds(p) for p in record["persons"]]
+    if "historic_trafficking_events" in record:
+        out["events"] = [{ours: e[h] for h, ours in _EVENT_MAP if h in e}
+                         for e in record["historic_trafficking_events"]]
+    return out

@@ -57,6 +57,14 @@ POLICY_LABELS: dict[str, str] = {
     "exchange.admin": N_("Manage exchange keys and partners"),
     "exchange.send": N_("Send bundles to exchange partners"),
     "exchange.receive": N_("Accept bundles from exchange partners"),
+
+    # exchange between installations, content (docs/exchange.md)
+    "exchange.view": N_("See the consent and verifications of a case"),
+    "exchange.consent": N_("Record the victim's consent to share"),
+    "exchange.consent_override": N_("Share without consent on a legal basis"),
+    "exchange.resolve": N_("Resolve exchange conflicts"),
+    "exchange.verify": N_("Ask a partner to verify citizenship"),
+    "exchange.answer": N_("Answer citizenship verification requests"),
 }
 
 #: audit-trail action -> what happened
@@ -164,6 +172,26 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.dead": N_("Bundle delivery given up"),
     "exchange.resend": N_("Bundle queued again"),
     "exchange.inbox_read": N_("Exchange inbox read"),
+
+    # exchange between installations, content (docs/exchange.md)
+    "exchange.consent": N_("Victim's consent to share recorded"),
+    "exchange.consent_withdraw": N_("Victim's consent to share withdrawn"),
+    "exchange.consent_override": N_("Shared without consent (legal basis given)"),
+    "exchange.referral_build": N_("Case prepared for a partner"),
+    "exchange.case_import": N_("Case received from a partner"),
+    "exchange.case_link": N_("Partner's case linked to a case here"),
+    "exchange.case_update": N_("Case updated from a partner"),
+    "exchange.case_view": N_("Consent and verification of a case viewed"),
+    "exchange.conflict": N_("Exchange conflict detected"),
+    "exchange.conflict_list": N_("Exchange conflicts listed"),
+    "exchange.conflict_view": N_("Exchange conflict viewed"),
+    "exchange.conflict_resolve": N_("Exchange conflict resolved"),
+    "exchange.verification_request": N_("Citizenship verification requested"),
+    "exchange.verification_received": N_("Verification request received"),
+    "exchange.verification_list": N_("Verification requests listed"),
+    "exchange.verification_view": N_("Verification request viewed"),
+    "exchange.verification_answer": N_("Verification request answered"),
+    "exchange.verification_result": N_("Verification answer received"),
 }
 
 #: outcome codes of audit entries
@@ -192,6 +220,8 @@ OBJECT_LABELS: dict[str, str] = {
     "exchange_inbox": N_("Received bundle"),
     "exchange_outbox": N_("Outgoing bundle"),
     "exchange_identity": N_("Exchange identity"),
+
+    "verification": N_("Verification request"),
 }
 
 #: how the actor acted

@@ -85,6 +85,15 @@ POLICY: dict[str, frozenset[Role]] = {
                                    Role.CHECKPOINT_OFFICER}),
     "stats.acknowledge": FIELD_STAFF | {Role.ADMIN},
     "stats.refresh": FIELD_STAFF | {Role.ADMIN},
+    # exchanged content (docs/exchange.md): the victim's consent per partner and purpose,
+    # conflicts between installations, citizenship verification requests (asked by the
+    # protection officer abroad, answered by immigration officers with their screenings)
+    "exchange.view": FIELD_STAFF,
+    "exchange.consent": frozenset({Role.PROTECTION_OFFICER}),
+    "exchange.consent_override": frozenset({Role.PROTECTION_OFFICER}),
+    "exchange.resolve": frozenset({Role.PROTECTION_OFFICER}),
+    "exchange.verify": frozenset({Role.PROTECTION_OFFICER}),
+    "exchange.answer": OFFICERS,
 }
 
 #: roles whose reach is every unit; all others see their own unit's records only
