@@ -411,7 +411,9 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
 
 def test_send_calls_the_content_builder_and_writes_a_sealed_file(
         tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    missing = _cli("send", "KSS-1", "--to", "imigrasi", "--output", str(tmp_path / "n.json"))
+    with monkeypatch.context() as m:  # an installation without the content module
+        m.setattr(service, "REFERRAL_MODULE", "waspada.exchange.not_installed")
+        missing = _cli("send", "KSS-1", "--to", "imigrasi", "--output", str(tmp_path / "n.json"))
     assert missing.exit_code == 1 and "content module" in missing.output
     calls: list[tuple[str, PartnerInfo, str | None]] = []
 
