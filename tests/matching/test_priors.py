@@ -28,11 +28,11 @@ ALL_COLUMNS = {"nik": True, "passport_no": True, "phone": True, "birth_place": T
 ALL_KEYS = {lv.key for build in BUILDERS.values() for lv in build().levels}
 
 
-def _model(lam: float = 1e-4, values: dict[str, tuple[float | None, float | None]] | None = None
-           ) -> dict:
+def _model(lam: float = 1e-4, values: dict[str, tuple[float | None, float | None]] | None = None,
+           link_type: str = "dedupe_only") -> dict:
     """A model with every comparison, as Splink writes it before training; ``values`` sets
     (m, u) of levels by key."""
-    model = settings(ALL_COLUMNS).create_settings_dict("duckdb")
+    model = settings(ALL_COLUMNS, link_type=link_type).create_settings_dict("duckdb")  # type: ignore[arg-type]
     model["probability_two_random_records_match"] = lam
     for comp in model["comparisons"]:
         spec = spec_for(comp["output_column_name"])
@@ -130,16 +130,32 @@ def test_defaults_apply_by_key_whatever_the_order_of_the_table(
         k: v["m_probability"] for k, v in expected.items()}
 
 
-def test_regularise_model_removes_true_matches_from_u() -> None:
+def test_regularise_model_removes_true_matches_from_u_in_a_linkage() -> None:
     lam = 1e-3
     out = _levels(regularise_model(_model(lam, {"birth_date.exact": (0.9, 2e-3),
                                                 "birth_date.one_typo": (0.05, 1e-5),
-                                                "birth_date.else": (0.05, 0.99)})))
+                                                "birth_date.else": (0.05, 0.99)},
+                                          link_type="link_only")))
     exact, typo, other = (out[f"birth_date.{k}"] for k in ("exact", "one_typo", "else"))
     assert exact["u_probability"] == pytest.approx((2e-3 - lam * 0.9) / (1 - lam))
     # a sampled u smaller than the matches it should contain keeps a share of itself
     assert typo["u_probability"] == pytest.approx(U_CORRECTION_MIN_SHARE * 1e-5 / (1 - lam))
     assert other["u_probability"] == 0.99  # the else level is left as sampled
+
+
+def test_regularise_model_keeps_the_sampled_u_in_a_dedupe() -> None:
+    """Issue #13: in a dedupe the correction only amplified the sampling noise of rare levels
+    (a tenfold Bayes factor on near-exact names); the sampled u is kept."""
+    out = _levels(regularise_model(_model(1e-3, {"name.similar_rare_spelling": (0.09, 2e-6),
+                                                 "birth_date.exact": (0.9, 2e-3)})))
+    assert out["name.similar_rare_spelling"]["u_probability"] == 2e-6
+    assert out["birth_date.exact"]["u_probability"] == 2e-3
+
+
+def test_a_shared_phone_is_capped_like_a_household_phone() -> None:
+    out = _levels(regularise_model(_model(1e-5, {"phone.same": (0.15, 6e-6),
+                                                 "phone.different": (0.85, 1.0)})))
+    assert out["phone.same"]["m_probability"] == pytest.approx(64 * 6e-6)
 
 
 def test_regularise_model_holds_birth_date_else_m() -> None:

@@ -56,14 +56,22 @@ BIRTH_DATE_ELSE_M = 0.03
 FIXED_M: dict[str, float] = {"birth_date.else": BIRTH_DATE_ELSE_M}
 #: u by random sampling counts the true matches among the sampled pairs (a share lambda of
 #: them); for strong levels (exact name, exact date) in a linkage with one match per record
-#: that is most of u. u is corrected to (u - lambda * m) / (1 - lambda), keeping at least
-#: this share of the sampled value.
+#: that is most of u. In a linkage u is corrected to (u - lambda * m) / (1 - lambda), keeping
+#: at least this share of the sampled value. Not in a dedupe (issue #13): there lambda is about
+#: 1/n, the matches are a negligible share of u for every level but the rarest, and the u of
+#: those rests on a handful of sampled pairs, so the subtraction only amplified sampling noise
+#: (a near-exact name level's u fell to the floor, its Bayes factor rose tenfold: pairs scored
+#: 0.99-0.999 were the same person 93.5 % of the time, 98.4 % without the correction).
 U_CORRECTION_MIN_SHARE = 0.1
 #: levels whose Bayes factor m/u is capped: relatives and namesakes share a region, so a
 #: different NIK from the same regency is neutral; shared family tokens with conflicting given
 #: names (twins, siblings) are evidence *against*, whatever EM learns from typos
+#: A phone number is shared by a household (parents register their children's), so a shared
+#: phone is capped at 2^6, as in the real-time scorer: twins with the same birth date, family
+#: name and phone were scored 0.9999 (issue #13).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
+    "phone.same": 64.0,
     "name.one_shared_given_conflict": 0.5,
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,
@@ -74,15 +82,18 @@ def _neutral_m(i: int, n: int) -> float:
     return 0.9 if i == 0 else (0.01 if i == n - 1 else 0.05)
 
 
-def regularise_model(model: dict, *, correct_u: bool = True) -> dict:
+def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
     """Bound EM's m values so no single level is decisive on its own.
 
     EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
     training pairs; bounds keep the evidence additive. Levels EM could not estimate get the
     domain defaults in :data:`DEFAULT_M` (or a neutral value); :data:`FIXED_M` and
     :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
-    version's is refused (``ValueError``).
+    version's is refused (``ValueError``). ``correct_u`` (default: for a linkage only)
+    removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
     """
+    if correct_u is None:
+        correct_u = model.get("link_type") == "link_only"
     lam = model.get("probability_two_random_records_match") or 1e-4
     lam = min(max(lam, 1e-8), 0.5)
     model["probability_two_random_records_match"] = lam
