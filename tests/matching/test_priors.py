@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import math
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from waspada.matching.priors import (
     U_CORRECTION_MIN_SHARE,
     UNSEEN_U,
     WEAK_LEVELS,
+    prior_fixed_point,
     regularise_model,
 )
 from waspada.matching.training import settings
@@ -156,6 +158,22 @@ def test_a_shared_phone_is_capped_like_a_household_phone() -> None:
     out = _levels(regularise_model(_model(1e-5, {"phone.same": (0.15, 6e-6),
                                                  "phone.different": (0.85, 1.0)})))
     assert out["phone.same"]["m_probability"] == pytest.approx(64 * 6e-6)
+
+
+def test_the_prior_is_the_fixed_point_of_the_expected_matches() -> None:
+    """Issue #13: lambda = sum of the pairs' match probabilities / all pairs, whatever the
+    start (the rules' estimate assumed a recall and grew with namesakes at scale)."""
+    sure = [40.0] * 100  # 100 certain matches
+    doubtful = [20.0] * 1000  # odds 2^20 * lambda: with lambda ~1e-6 about one in two
+    for start in (1e-3, 1e-6, 1e-9):
+        lam = prior_fixed_point(sure + doubtful, 1e8, start)
+        expected = (100 + 1000 / (1 + 2 ** -(20 + math.log2(lam / (1 - lam))))) / 1e8
+        assert lam == pytest.approx(expected, rel=1e-4)
+        assert 1e-6 < lam < 1.1e-5
+    # at ten times the pairs (a larger input, same matches) the prior is ten times lower
+    assert prior_fixed_point(sure, 1e9, 1e-3) == pytest.approx(
+        prior_fixed_point(sure, 1e8, 1e-3) / 10, rel=1e-3)
+    assert prior_fixed_point([], 1e8, 3e-5) == 3e-5
 
 
 def test_regularise_model_holds_birth_date_else_m() -> None:

@@ -26,6 +26,7 @@ from waspada.matching.engines import (
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
+    fit_prior,
     linker,
     load_model,
     model_for_engine,
@@ -106,6 +107,8 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
         blocks = choose_blocks([frame], progress)
         lk = train(sdf, settings(present_comparisons([frame], use_address), blocks=blocks),
                    len(ids), progress)
+    progress("estimating the prior on the blocked pairs")
+    lk = fit_prior(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress)
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
     progress("predicting pairs")

@@ -9,10 +9,12 @@ comparison's defaults cover exactly its levels).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from waspada.matching.comparisons import spec_for
 
 __all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
-           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "regularise_model"]
+           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "prior_fixed_point", "regularise_model"]
 
 #: m values used where EM has no data for a level: one entry per level (the null level has no
 #: m) of each comparison that has defaults; other comparisons get a neutral 0.9 / 0.05 / 0.01
@@ -76,6 +78,35 @@ WEAK_LEVELS: dict[str, float] = {
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,
 }
+
+
+def prior_fixed_point(weights: Sequence[float], total_pairs: float, start: float, *,
+                      iterations: int = 100, tol: float = 1e-6) -> float:
+    """The prior lambda that agrees with the model's own expected number of matches.
+
+    ``weights`` are the summed log2 Bayes factors (match weight without the prior) of the
+    blocked pairs; pairs never blocked have a negligible probability. The expected number of
+    matches is sum(p_i), so lambda = sum(p_i(lambda)) / total_pairs — the EM update of lambda
+    over every pair — iterated from ``start`` to its fixed point. Unlike the estimate from
+    deterministic rules with an assumed recall, it needs no guess and does not grow with the
+    namesakes the rules catch at scale (issue #13).
+    """
+    import math
+
+    import numpy as np
+
+    if total_pairs <= 0 or not len(weights):
+        return start
+    w = np.asarray(weights, dtype=float)
+    lam = min(max(start, 1e-12), 0.5)
+    for _ in range(iterations):
+        x = np.clip(w + math.log2(lam / (1 - lam)), -60.0, 60.0)
+        expected = float((1.0 / (1.0 + np.exp2(-x))).sum())
+        new = min(max(expected / total_pairs, 1e-12), 0.5)
+        if abs(new - lam) <= tol * lam:
+            return new
+        lam = new
+    return lam
 
 
 def _neutral_m(i: int, n: int) -> float:
