@@ -206,3 +206,37 @@ def test_spark_partitions_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WASPADA_SPARK_PARTITIONS", "0")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_fit_prior_sets_the_fixed_point_on_the_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The linker gets the prior at which the expected matches equal sum(p) (also for a loaded
+    model, trained on data of another size)."""
+    import pandas as pd
+
+    from waspada.matching import training
+
+    lam0 = 1e-3  # e.g. a model trained on a sample 1,000 times smaller
+    offset = math.log2(lam0 / (1 - lam0))
+    weights = [40.0] * 50 + [25.0] * 200
+
+    class Fake:
+        def __init__(self, model: dict) -> None:
+            self.model = model
+            self.misc = self
+            self.inference = self
+
+        def save_model_to_json(self) -> dict:
+            return dict(self.model)
+
+        def predict(self, threshold_match_probability: float) -> Fake:
+            return self
+
+        def as_pandas_dataframe(self) -> pd.DataFrame:
+            return pd.DataFrame({"match_weight": [w + offset for w in weights]})
+
+    monkeypatch.setattr(training, "linker", lambda tables, model: Fake(model))
+    out = training.fit_prior(None, Fake({"probability_two_random_records_match": lam0}), 1e9,
+                             lambda _m: None)
+    lam = out.model["probability_two_random_records_match"]
+    assert lam == pytest.approx(prior_fixed_point(weights, 1e9, lam0))
+    assert lam < 1e-6  # not the prior the model came with
