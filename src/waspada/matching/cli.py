@@ -22,6 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
+from waspada.matching.pipeline import DEFAULT_THRESHOLD, check_band
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
@@ -127,15 +128,45 @@ def _check_threshold(t: float) -> None:
         fail("--threshold must be in (0, 1]")
 
 
+_THRESHOLD_HELP = ("Match probability at which records are linked. Probabilities are "
+                   "calibrated: of the pairs scored about 0.9, about 9 in 10 are the same "
+                   "person. Higher: fewer wrong links, more missed ones.")
+_BAND_HELP = ("Writes the pairs whose probability is in [LOW, HIGH) to --review-output, for "
+              "a person to decide (0 < LOW < HIGH <= 1).")
+_REVIEW_OUTPUT_HELP = "Review file for --review-band (default: OUTPUT with .review.csv)."
+
+
+def _review_path(band: tuple[float, float] | None, output: Path,
+                 review_output: Path | None) -> Path | None:
+    """The review file of ``--review-band`` (checked before any work), or None."""
+
+    if band is None:
+        if review_output is not None:
+            fail("--review-output needs --review-band LOW HIGH")
+        return None
+    try:
+        check_band(band)
+    except ValueError as exc:
+        fail(f"--review-band: {exc}")
+    path = review_output or output.with_name(output.stem + ".review.csv")
+    if path.resolve() == output.resolve():
+        fail("--review-output must differ from --output")
+    _check_output(path)
+    return path
+
+
 @identity_app.command("dedupe")
 def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
-    threshold: Annotated[float, typer.Option(help="Match probability to link records.")] = 0.5,
+    threshold: Annotated[float, typer.Option(help=_THRESHOLD_HELP)] = DEFAULT_THRESHOLD,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
     rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
+    review_band: Annotated[tuple[float, float] | None, typer.Option(
+        metavar="LOW HIGH", help=_BAND_HELP)] = None,
+    review_output: Annotated[Path | None, typer.Option(help=_REVIEW_OUTPUT_HELP)] = None,
 ) -> None:
     """Find people holding several identities; every record gets a cluster id."""
     from waspada.matching.pipeline import dedupe
@@ -144,6 +175,7 @@ def dedupe_cmd(
     if engine not in ("duckdb", "spark"):
         fail("--engine must be duckdb or spark")
     _check_output(output)
+    review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
     progress = _Progress()
@@ -157,7 +189,8 @@ def dedupe_cmd(
     try:
         with _stdout_to_stderr():
             res = dedupe(records, threshold=threshold, engine=engine, model=load,
-                         save_model=model if load is None else None, progress=progress)
+                         save_model=model if load is None else None, progress=progress,
+                         review_band=review_band)
     except ImportError as exc:
         fail(f"engine {engine} is not available: {exc}")
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
@@ -165,6 +198,12 @@ def dedupe_cmd(
     n = _write(output, ["record_id", "cluster_id"], res.clusters)
     clusters = len({c for _, c in res.clusters})
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
+    if review_path is not None:
+        cluster_of = dict(res.clusters)
+        n = _write(review_path, ["record_id_l", "record_id_r", "probability", "same_cluster"],
+                   ((a, b, f"{p:.6f}", "yes" if cluster_of.get(a) == cluster_of.get(b) else "no")
+                    for a, b, p in sorted(res.review, key=lambda t: (-t[2], t[0], t[1]))))
+        progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
 @identity_app.command("link")
@@ -173,7 +212,7 @@ def link_cmd(
     right: Annotated[Path, typer.Argument(help="Right person CSV.")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes left_id,right_id,probability.")],
-    threshold: Annotated[float, typer.Option(help="Minimum match probability.")] = 0.5,
+    threshold: Annotated[float, typer.Option(help=_THRESHOLD_HELP)] = DEFAULT_THRESHOLD,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
@@ -181,12 +220,16 @@ def link_cmd(
         "--one-to-one", help="Link each record at most once (both files free of duplicates)."
     )] = False,
     rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
+    review_band: Annotated[tuple[float, float] | None, typer.Option(
+        metavar="LOW HIGH", help=_BAND_HELP)] = None,
+    review_output: Annotated[Path | None, typer.Option(help=_REVIEW_OUTPUT_HELP)] = None,
 ) -> None:
     """Link two sources: pairs of records of the same person."""
-    from waspada.matching.pipeline import link
+    from waspada.matching.pipeline import link_review
 
     _check_threshold(threshold)
     _check_output(output)
+    review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
     progress = _Progress()
@@ -199,14 +242,20 @@ def link_cmd(
         _check_output(model)
     try:
         with _stdout_to_stderr():
-            pairs = link(lrec, rrec, threshold=threshold, engine=engine, model=load,
-                         save_model=model if load is None else None, progress=progress,
-                         one_to_one=one_to_one)
+            res = link_review(lrec, rrec, threshold=threshold, engine=engine, model=load,
+                              save_model=model if load is None else None, progress=progress,
+                              one_to_one=one_to_one, review_band=review_band)
     except Exception as exc:  # noqa: BLE001
         fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
     n = _write(output, ["left_id", "right_id", "probability"],
-                         ((a, b, f"{p:.6f}") for a, b, p in pairs))
+                         ((a, b, f"{p:.6f}") for a, b, p in res.pairs))
     progress(f"wrote {n:,} pairs to {output}")
+    if review_path is not None:
+        linked = {(a, b) for a, b, _ in res.pairs}
+        n = _write(review_path, ["left_id", "right_id", "probability", "linked"],
+                   ((a, b, f"{p:.6f}", "yes" if (a, b) in linked else "no")
+                    for a, b, p in res.review))
+        progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
 @watchlist_app.command("match")

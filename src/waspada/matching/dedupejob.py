@@ -29,6 +29,16 @@ STEP_LABELS = {"computing features": N_("computing features"),
                "predicting pairs": N_("scoring pairs"), "clustering": N_("clustering")}
 
 
+#: the review queue of a run: pairs scored from this probability up to the run's threshold
+#: that the run left apart (calibrated probabilities: about one in five is the same person)
+REVIEW_LOW = 0.2
+
+
+def review_band(threshold: float) -> tuple[float, float] | None:
+    """The band of a run's review queue: [REVIEW_LOW, threshold) (None below REVIEW_LOW)."""
+    return (REVIEW_LOW, threshold) if threshold > REVIEW_LOW else None
+
+
 def compute_dedupe(records: list[PersonRecord], threshold: float,
                    progress: Any = None) -> Any:
     """Cluster ``records`` (the job's work; no database). A failure names its cause and step
@@ -54,7 +64,8 @@ def compute_dedupe(records: list[PersonRecord], threshold: float,
                                 "package: {package}). Reinstall Waspada with `make run`."),
                              status=500, package=exc.name or "?") from None
     try:
-        result = dedupe(records, threshold=threshold, progress=engine_progress)
+        result = dedupe(records, threshold=threshold, progress=engine_progress,
+                        review_band=review_band(threshold))
     except (service.WatchlistError, Cancelled):
         raise
     except MemoryError:
@@ -87,7 +98,8 @@ def _run(ctx: JobContext) -> Outcome:
 
     def save(db: Session) -> dict[str, Any]:
         run = service.save_dedupe_run(db, ctx.principal, records, result.clusters,
-                                      origin=origin, threshold=threshold)
+                                      origin=origin, threshold=threshold,
+                                      review=result.review)
         return {"run_id": run.id, "clusters": run.n_clusters,
                 "lines": [[N_("Run #%(run)s: %(n)s records, %(c)s clusters of two or more "
                               "records."), {"run": run.id, "n": len(records),

@@ -226,7 +226,8 @@ def dedupe_review(request: Request, run_id: IdPath, db: DB, principal: Reviewer)
                for cid, found in review.evidence.items()}
     return render(request, "matching/review.html",
                   {"run": review.run, "clusters": review.clusters, "members": review.members,
-                   "evidence": review.evidence, "reasons": reasons})
+                   "evidence": review.evidence, "reasons": reasons, "queue": review.queue,
+                   "review_low": review.review_low})
 
 
 def _reason(msgid: str, params: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ comparisons (:mod:`~waspada.matching.comparisons`), trains unsupervised
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from waspada.matching.engines import (
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
+    fit_prior,
     linker,
     load_model,
     model_for_engine,
@@ -34,7 +35,8 @@ from waspada.matching.training import (
     train,
 )
 
-__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "assign_one_to_one", "dedupe", "link"]
+__all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "assign_one_to_one", "check_band", "dedupe",
+           "in_band", "link", "link_review", "LinkResult"]
 
 Progress = Callable[[str], None]
 DEFAULT_THRESHOLD = 0.5
@@ -50,6 +52,18 @@ class DedupeResult:
     pairs: list[tuple[str, str, float]]  # scored pairs at or above the threshold
     model_json: dict | None = None
     splits: int = 0  # chained clusters split by the coherence check
+    review: list[tuple[str, str, float]] = field(default_factory=list)  # pairs in the band
+
+
+def check_band(band: tuple[float, float] | None) -> None:
+    """A review band is two probabilities ``0 < low < high <= 1``; ``ValueError`` otherwise."""
+    if band is not None and not 0.0 < band[0] < band[1] <= 1.0:
+        raise ValueError("the review band must be two probabilities with 0 < LOW < HIGH <= 1")
+
+
+def in_band(p: float, band: tuple[float, float] | None) -> bool:
+    """``low <= p < high`` (a pair at ``high`` is decided, not uncertain)."""
+    return band is not None and band[0] <= p < band[1]
 
 
 def _saved_model(model: str | Path | dict | None) -> dict | None:
@@ -62,14 +76,19 @@ def _saved_model(model: str | Path | dict | None) -> dict | None:
 def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESHOLD,
            engine: str = "duckdb", model: str | Path | dict | None = None,
            save_model: str | Path | None = None, progress: Progress = _noop,
-           frame: Any = None, use_address: bool = False) -> DedupeResult:
+           frame: Any = None, use_address: bool = False,
+           review_band: tuple[float, float] | None = None) -> DedupeResult:
     """Deduplicate ``records``: train (or load ``model``), predict, cluster at ``threshold``
     without chaining (:func:`_coherent`).
+
+    ``review_band`` (low, high): the scored pairs with ``low <= p < high`` are returned in
+    ``review``, for a person to decide (the clusters do not depend on it).
 
     Every input record appears once in ``clusters``; a cluster's id is its smallest record id
     (a singleton's is its own). ``frame`` may be a precomputed :func:`feature_frame`.
     """
     quiet_splink()
+    check_band(review_band)
     if frame is None:
         progress(f"computing features of {len(records):,} records")
         frame = feature_frame(records)
@@ -88,18 +107,25 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
         blocks = choose_blocks([frame], progress)
         lk = train(sdf, settings(present_comparisons([frame], use_address), blocks=blocks),
                    len(ids), progress)
+    progress("estimating the prior on the blocked pairs")
+    lk = fit_prior(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress)
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
     progress("predicting pairs")
-    pred = lk.inference.predict(threshold_match_probability=min(threshold, 0.5))
+    floor = min(threshold, 0.5, review_band[0] if review_band else 1.0)
+    pred = lk.inference.predict(threshold_match_probability=floor)
     pdf = pred.as_pandas_dataframe()
-    pairs = [(str(a), str(b), float(p)) for a, b, p in
-             zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)
-             if p >= threshold]
+    scored = [(str(a), str(b), float(p)) for a, b, p in
+              zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"],
+                  strict=True)]
+    pairs = [t for t in scored if t[2] >= threshold]
+    review = [t for t in scored if in_band(t[2], review_band)]
+    del scored, pdf
     progress("clustering")
     cluster_of, splits = _coherent(lk, db_api, engine, frame, ids, pairs, threshold, progress)
     model_json = lk.misc.save_model_to_json() if save_model is None else None
-    return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json, splits)
+    return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json, splits,
+                        review)
 
 
 #: components larger than this are re-clustered on the pairs already scored (all of their
@@ -165,7 +191,27 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     when each source holds a person at most once, wrong when one may hold several records
     of the same person.
     """
+    return link_review(left, right, threshold=threshold, engine=engine, model=model,
+                       progress=progress, frames=frames, use_address=use_address,
+                       save_model=save_model, one_to_one=one_to_one).pairs
+
+
+@dataclass
+class LinkResult:
+    pairs: list[tuple[str, str, float]]  # (left_id, right_id, probability) linked
+    review: list[tuple[str, str, float]] = field(default_factory=list)  # pairs in the band
+
+
+def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
+                threshold: float = DEFAULT_THRESHOLD, engine: str = "duckdb",
+                model: str | Path | dict | None = None, progress: Progress = _noop,
+                frames: tuple[Any, Any] | None = None, use_address: bool = False,
+                save_model: str | Path | None = None, one_to_one: bool = False,
+                review_band: tuple[float, float] | None = None) -> LinkResult:
+    """:func:`link`, plus the scored pairs with ``low <= p < high`` of ``review_band`` (all
+    of them, linked or not) for a person to decide."""
     quiet_splink()
+    check_band(review_band)
     if frames is None:
         progress(f"computing features of {len(left):,} + {len(right):,} records")
         freq: dict[str, int] = {}
@@ -180,7 +226,7 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     else:
         lf, rf = frames
     if lf.empty or rf.empty:
-        return []
+        return LinkResult([])
     mark_rare_spellings([lf, rf])
     db_api = make_db_api(engine)
     ls = register_frame(db_api, engine, lf, table_name("left_records"))
@@ -197,7 +243,8 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
     progress("predicting pairs")
-    pred = lk.inference.predict(threshold_match_probability=threshold)
+    floor = min(threshold, review_band[0] if review_band else 1.0)
+    pred = lk.inference.predict(threshold_match_probability=floor)
     pdf = pred.as_pandas_dataframe()
     out = []
     for sl, a, b, p in zip(pdf["source_dataset_l"], pdf["unique_id_l"], pdf["unique_id_r"],
@@ -207,7 +254,9 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
         else:
             out.append((str(b), str(a), float(p)))
     out.sort(key=lambda t: (-t[2], t[0], t[1]))
-    return assign_one_to_one(out) if one_to_one else out
+    review = [t for t in out if in_band(t[2], review_band)]
+    out = [t for t in out if t[2] >= threshold]
+    return LinkResult(assign_one_to_one(out) if one_to_one else out, review)
 
 
 def assign_one_to_one(pairs: Sequence[tuple[str, str, float]]

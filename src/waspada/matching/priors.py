@@ -9,10 +9,12 @@ comparison's defaults cover exactly its levels).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from waspada.matching.comparisons import spec_for
 
 __all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
-           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "regularise_model"]
+           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "prior_fixed_point", "regularise_model"]
 
 #: m values used where EM has no data for a level: one entry per level (the null level has no
 #: m) of each comparison that has defaults; other comparisons get a neutral 0.9 / 0.05 / 0.01
@@ -56,33 +58,73 @@ BIRTH_DATE_ELSE_M = 0.03
 FIXED_M: dict[str, float] = {"birth_date.else": BIRTH_DATE_ELSE_M}
 #: u by random sampling counts the true matches among the sampled pairs (a share lambda of
 #: them); for strong levels (exact name, exact date) in a linkage with one match per record
-#: that is most of u. u is corrected to (u - lambda * m) / (1 - lambda), keeping at least
-#: this share of the sampled value.
+#: that is most of u. In a linkage u is corrected to (u - lambda * m) / (1 - lambda), keeping
+#: at least this share of the sampled value. Not in a dedupe (issue #13): there lambda is about
+#: 1/n, the matches are a negligible share of u for every level but the rarest, and the u of
+#: those rests on a handful of sampled pairs, so the subtraction only amplified sampling noise
+#: (a near-exact name level's u fell to the floor, its Bayes factor rose tenfold: pairs scored
+#: 0.99-0.999 were the same person 93.5 % of the time, 98.4 % without the correction).
 U_CORRECTION_MIN_SHARE = 0.1
 #: levels whose Bayes factor m/u is capped: relatives and namesakes share a region, so a
 #: different NIK from the same regency is neutral; shared family tokens with conflicting given
 #: names (twins, siblings) are evidence *against*, whatever EM learns from typos
+#: A phone number is shared by a household (parents register their children's), so a shared
+#: phone is capped at 2^6, as in the real-time scorer: twins with the same birth date, family
+#: name and phone were scored 0.9999 (issue #13).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
+    "phone.same": 64.0,
     "name.one_shared_given_conflict": 0.5,
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,
 }
 
 
+def prior_fixed_point(weights: Sequence[float], total_pairs: float, start: float, *,
+                      iterations: int = 100, tol: float = 1e-6) -> float:
+    """The prior lambda that agrees with the model's own expected number of matches.
+
+    ``weights`` are the summed log2 Bayes factors (match weight without the prior) of the
+    blocked pairs; pairs never blocked have a negligible probability. The expected number of
+    matches is sum(p_i), so lambda = sum(p_i(lambda)) / total_pairs — the EM update of lambda
+    over every pair — iterated from ``start`` to its fixed point. Unlike the estimate from
+    deterministic rules with an assumed recall, it needs no guess and does not grow with the
+    namesakes the rules catch at scale (issue #13).
+    """
+    import math
+
+    import numpy as np
+
+    if total_pairs <= 0 or not len(weights):
+        return start
+    w = np.asarray(weights, dtype=float)
+    lam = min(max(start, 1e-12), 0.5)
+    for _ in range(iterations):
+        x = np.clip(w + math.log2(lam / (1 - lam)), -60.0, 60.0)
+        expected = float((1.0 / (1.0 + np.exp2(-x))).sum())
+        new = min(max(expected / total_pairs, 1e-12), 0.5)
+        if abs(new - lam) <= tol * lam:
+            return new
+        lam = new
+    return lam
+
+
 def _neutral_m(i: int, n: int) -> float:
     return 0.9 if i == 0 else (0.01 if i == n - 1 else 0.05)
 
 
-def regularise_model(model: dict, *, correct_u: bool = True) -> dict:
+def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
     """Bound EM's m values so no single level is decisive on its own.
 
     EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
     training pairs; bounds keep the evidence additive. Levels EM could not estimate get the
     domain defaults in :data:`DEFAULT_M` (or a neutral value); :data:`FIXED_M` and
     :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
-    version's is refused (``ValueError``).
+    version's is refused (``ValueError``). ``correct_u`` (default: for a linkage only)
+    removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
     """
+    if correct_u is None:
+        correct_u = model.get("link_type") == "link_only"
     lam = model.get("probability_two_random_records_match") or 1e-4
     lam = min(max(lam, 1e-8), 0.5)
     model["probability_two_random_records_match"] = lam

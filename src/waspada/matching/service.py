@@ -361,16 +361,18 @@ def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
 
 
 def save_dedupe_run(db: Session, principal: Principal, records: list[PersonRecord],
-                    clusters: list[tuple[str, str]], *, origin: str, threshold: float
-                    ) -> store.DedupeRun:
-    """Keep a finished run's clusters with the audit entry, in the transaction that finishes
-    its job: the jobs worker commits it."""
+                    clusters: list[tuple[str, str]], *, origin: str, threshold: float,
+                    review: Sequence[tuple[str, str, float]] = ()) -> store.DedupeRun:
+    """Keep a finished run's clusters and its review queue (``review``: uncertain pairs it
+    left apart) with the audit entry, in the transaction that finishes its job: the jobs
+    worker commits it."""
     _require(principal, "dedupe.run")
     run = store.save_run(db, actor=principal.username, origin=origin, threshold=threshold,
-                         records=records, clusters=clusters)
+                         records=records, clusters=clusters, review=review)
     db.flush()
     audit.record("dedupe.run", principal, object_type="dedupe_run", object_id=run.id,
-                 origin=origin, records=len(records), clusters=run.n_clusters, session=db)
+                 origin=origin, records=len(records), clusters=run.n_clusters,
+                 review_pairs=len(review), session=db)
     return run
 
 
@@ -381,6 +383,9 @@ class RunReview:
     members: dict[int, list[store.DedupeMember]]
     #: cluster id -> its weakest pair's score and what agrees (``matching/clusters.py``)
     evidence: dict[int, ClusterEvidence] = field(default_factory=dict)
+    #: the review queue: uncertain pairs the run left apart (decided like clusters)
+    queue: list[store.DedupeCluster] = field(default_factory=list)
+    review_low: float = dedupejob.REVIEW_LOW  # the queue holds pairs from here to threshold
 
 
 def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
@@ -400,10 +405,12 @@ def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
     audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
                  clusters=len(clusters), session=db)
     db.commit()
+    queue = [c for c in clusters if c.review_probability is not None]
+    clusters = [c for c in clusters if c.review_probability is None]
     found = {cid: evidence([PersonRecord(m.record_id, m.full_name, m.birth_date, m.sex,
                                          nik=m.nik, passport_no=m.passport_no) for m in ms])
              for cid, ms in members.items()}
-    return RunReview(run, clusters, members, found)
+    return RunReview(run, clusters, members, found, queue)
 
 
 def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: DecisionIn

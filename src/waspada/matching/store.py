@@ -7,6 +7,7 @@ watchlist's version (count of entries, newest id, newest change) moves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -118,6 +119,14 @@ class DedupeCluster(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed | split
     decided_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def review_probability(self) -> float | None:
+        """For a pair of the review queue (two records the run left apart, scored just below
+        its threshold): its match probability; None for a cluster."""
+        if not self.cluster_key.startswith(REVIEW_KEY):
+            return None
+        return float(self.cluster_key[len(REVIEW_KEY):])
 
 
 class DedupeMember(Base):
@@ -259,8 +268,17 @@ def person_records(db: Session, limit: int = 200_000) -> list[PersonRecord]:
         PersonRecordRow.id).limit(limit))]
 
 
+#: cluster key of a review-queue pair (followed by its probability)
+REVIEW_KEY = "review:"
+#: at most this many pairs in a run's review queue (the most probable first)
+REVIEW_QUEUE_MAX = 300
+
+
 def save_run(db: Session, *, actor: str, origin: str, threshold: float,
-             records: list[PersonRecord], clusters: list[tuple[str, str]]) -> DedupeRun:
+             records: list[PersonRecord], clusters: list[tuple[str, str]],
+             review: Sequence[tuple[str, str, float]] = ()) -> DedupeRun:
+    """Keep a run: its clusters of two or more records and (``review``) the uncertain pairs
+    it left apart, each as a two-record group for a person to decide."""
     run = DedupeRun(created_by=actor, origin=origin, threshold=f"{threshold:g}",
                     n_records=len(records))
     db.add(run)
@@ -278,9 +296,20 @@ def save_run(db: Session, *, actor: str, origin: str, threshold: float,
         db.add(c)
         db.flush()
         for rid in members:
-            r = recs[rid]
-            db.add(DedupeMember(cluster_id=c.id, record_id=rid, full_name=r.full_name,
-                                birth_date=r.birth_date, sex=r.sex, nik=r.nik,
-                                passport_no=r.passport_no))
+            _add_member(db, c, recs[rid])
     run.n_clusters = n
+    cluster_of = dict(clusters)
+    apart = [t for t in review if cluster_of.get(t[0], t[0]) != cluster_of.get(t[1], t[1])]
+    for a, b, p in sorted(apart, key=lambda t: (-t[2], t[0], t[1]))[:REVIEW_QUEUE_MAX]:
+        c = DedupeCluster(run_id=run.id, cluster_key=f"{REVIEW_KEY}{p:.4f}", size=2)
+        db.add(c)
+        db.flush()
+        _add_member(db, c, recs[a])
+        _add_member(db, c, recs[b])
     return run
+
+
+def _add_member(db: Session, c: DedupeCluster, r: PersonRecord) -> None:
+    db.add(DedupeMember(cluster_id=c.id, record_id=r.record_id, full_name=r.full_name,
+                        birth_date=r.birth_date, sex=r.sex, nik=r.nik,
+                        passport_no=r.passport_no))

@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from waspada.matching.blocking import blocking_rules
 from waspada.matching.comparisons import OPTIONAL_COLUMNS, comparisons
-from waspada.matching.priors import regularise_model
+from waspada.matching.priors import prior_fixed_point, regularise_model
 
-__all__ = ["EM_MAX_ITERATIONS", "U_SAMPLE_MIN_PAIRS", "linker", "load_model",
-           "model_for_engine", "quiet_splink", "settings", "train"]
+__all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_SAMPLE_MIN_PAIRS", "fit_prior", "linker",
+           "load_model", "model_for_engine", "quiet_splink", "settings", "train"]
 
 Progress = Callable[[str], None]
 
@@ -91,6 +91,32 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
             if ok:
                 break
     return linker(tables, regularise_model(lk.misc.save_model_to_json()))
+
+
+#: pairs scored below this (at the first prior) are left out of the prior's fixed point
+PRIOR_FIT_FLOOR = 1e-4
+
+
+def fit_prior(tables: Any, lk: Any, total_pairs: float, progress: Progress) -> Any:
+    """The linker with its prior re-estimated on the data at hand
+    (:func:`~waspada.matching.priors.prior_fixed_point`): one prediction pass over the blocked
+    pairs. Also for a loaded model: a prior learnt on a sample of n records is about n/N too
+    high for N records, so a model trained on a sample would be over-confident at scale."""
+    model = lk.misc.save_model_to_json()
+    lam = model["probability_two_random_records_match"]
+    pdf = lk.inference.predict(threshold_match_probability=PRIOR_FIT_FLOOR
+                               ).as_pandas_dataframe()
+    if pdf.empty:
+        return lk
+    import math
+
+    offset = math.log2(lam / (1 - lam))
+    weights = pdf["match_weight"].to_numpy(dtype=float) - offset
+    del pdf
+    new = prior_fixed_point(weights, total_pairs, lam)
+    progress(f"prior of a match re-estimated on the blocked pairs: {lam:.3g} -> {new:.3g}")
+    model["probability_two_random_records_match"] = new
+    return linker(tables, model)
 
 
 def _em(tables: Any, lk: Any, rule: Any, progress: Progress) -> tuple[Any, bool]:

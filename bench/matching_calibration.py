@@ -1,0 +1,148 @@
+"""Calibration of ``identity dedupe`` at its defaults (issue #13 items 1 and 3).
+
+For each generator and size: the reliability table of the scored pairs (bins of predicted
+match probability -> observed share of true matches, count), the expected calibration error
+(ECE, weighted by pairs, over every pair scored >= 0.001 and over the pairs scored >= 0.1), and
+pairwise precision / recall of the clusters at the default threshold.
+
+    python bench/matching_calibration.py --sizes 20000,200000 \
+        --gens synth2-dev,synth2-heldout,synth1
+
+Generators: ``synth2-dev`` / ``synth2-heldout`` (bench/matching_synth2.py, dev seed 101 and
+the held-out seed, never tuned on) and ``synth1`` (bench/matching_synth.py, its scale seed 9;
+labels are its known variant pairs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import io
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from matching_synth2 import DEV_SEEDS, HELDOUT_SEED, generate, true_pairs  # noqa: E402
+
+from waspada.matching import pipeline as D  # noqa: E402
+from waspada.matching.records import PersonRecord  # noqa: E402
+
+BINS = (0.001, 0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 0.999, 1.0)
+Pair = tuple[str, str]
+
+
+def norm(a: str, b: str) -> Pair:
+    return (a, b) if a <= b else (b, a)
+
+
+def reliability(scored: dict[Pair, float], truth: set[Pair]
+                ) -> tuple[list[tuple[float, float, int, float, float]], float, float]:
+    """Rows (low, high, count, mean predicted, observed share), ECE over all the scored pairs,
+    ECE over the pairs scored >= 0.1."""
+    n_bins = len(BINS) - 1
+    cnt, psum, tsum = [0] * n_bins, [0.0] * n_bins, [0] * n_bins
+    for key, p in scored.items():
+        i = n_bins - 1
+        for j in range(n_bins):
+            if p < BINS[j + 1]:
+                i = j
+                break
+        if p < BINS[0]:
+            continue
+        cnt[i] += 1
+        psum[i] += p
+        tsum[i] += key in truth
+    rows = [(BINS[i], BINS[i + 1], cnt[i], psum[i] / cnt[i] if cnt[i] else 0.0,
+             tsum[i] / cnt[i] if cnt[i] else 0.0) for i in range(n_bins)]
+
+    def ece(lo: float) -> float:
+        sel = [r for r in rows if r[0] >= lo and r[2]]
+        total = sum(r[2] for r in sel)
+        return sum(r[2] * abs(r[3] - r[4]) for r in sel) / total if total else 0.0
+
+    return rows, ece(0.0), ece(0.1)
+
+
+def cluster_pairs(clusters: list[tuple[str, str]]) -> tuple[set[Pair], int]:
+    groups: dict[str, list[str]] = {}
+    for rid, c in clusters:
+        groups.setdefault(c, []).append(rid)
+    out: set[Pair] = set()
+    for g in groups.values():
+        g.sort()
+        out.update((a, b) for i, a in enumerate(g) for b in g[i + 1:])
+    return out, max((len(g) for g in groups.values()), default=0)
+
+
+def prf(pred: set[Pair], truth: set[Pair]) -> tuple[float, float, float]:
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 1.0
+    r = tp / len(truth) if truth else 1.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def data(gen: str, n: int) -> tuple[list[PersonRecord], set[Pair]]:
+    if gen.startswith("synth2"):
+        s = generate(n, HELDOUT_SEED if gen.endswith("heldout") else DEV_SEEDS[0])
+        return s.records, true_pairs(s.person_of)
+    from matching_synth import build
+
+    recs, pos, _ = build(int(n * 0.98), per_kind=max(1, int(n * 0.02) // 13), seed=9)
+    recs = recs[:n]
+    ids = {r.record_id for r in recs}
+    return recs, {norm(a, b) for ps in pos.values() for a, b in ps if a in ids and b in ids}
+
+
+def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
+    recs, truth = data(gen, n)
+    gc.collect()
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0))
+    secs = time.perf_counter() - t0
+    scored = {norm(a, b): p for a, b, p in res.review}
+    scored.update({norm(a, b): p for a, b, p in res.pairs})
+    rows, ece_all, ece_hi = reliability(scored, truth)
+    pred, largest = cluster_pairs(res.clusters)
+    p, r, f = prf(pred, truth)
+    pp, pr, _ = prf({k for k, v in scored.items() if v >= threshold}, truth)
+    ceiling = len(set(scored) & truth) / len(truth) if truth else 1.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n### {gen}, {len(recs):,} records, {len(truth):,} true pairs "
+          f"(dedupe {secs:.0f}s, peak RSS {peak:.0f} MB)")
+    print(f"{'predicted':>15} {'pairs':>9} {'mean p':>8} {'observed':>9}")
+    for lo, hi, c, mp, ob in rows:
+        if c:
+            print(f"[{lo:5.3f}, {hi:5.3f}) {c:9,} {mp:8.4f} {ob:9.4f}")
+    print(f"ECE {ece_all:.4f} (pairs >= 0.001), {ece_hi:.4f} (pairs >= 0.1)")
+    print(f"at the default threshold {threshold}: clusters P {p:.4f} R {r:.4f} F1 {f:.4f}; "
+          f"pairs P {pp:.4f} R {pr:.4f}; largest cluster {largest}; recall ceiling of the "
+          f"scored pairs {ceiling:.4f}", flush=True)
+    return {"gen": gen, "n": len(recs), "P": p, "R": r, "F1": f, "ece": ece_all,
+            "ece_hi": ece_hi, "secs": secs, "largest": largest}
+
+
+def bench_calibration(sizes: list[int], gens: list[str]) -> None:
+    print("\n## Calibration at the defaults (identity dedupe)")
+    out = [run(g, n) for n in sizes for g in gens]
+    print(f"\n{'generator':16} {'records':>9} {'P':>7} {'R':>7} {'F1':>7} {'ECE':>7} "
+          f"{'ECE>=.1':>8} {'largest':>7} {'secs':>6}")
+    for o in out:
+        print(f"{o['gen']:16} {o['n']:9,} {o['P']:7.4f} {o['R']:7.4f} {o['F1']:7.4f} "
+              f"{o['ece']:7.4f} {o['ece_hi']:8.4f} {o['largest']:7} {o['secs']:6.0f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="20000")
+    ap.add_argument("--gens", default="synth2-dev,synth2-heldout,synth1")
+    args = ap.parse_args()
+    bench_calibration([int(x) for x in args.sizes.split(",")], args.gens.split(","))
+
+
+if __name__ == "__main__":
+    main()
