@@ -22,10 +22,24 @@ from .visibility import Scope, link_filter, may_see
 
 #: entities with more links than this are hubs: listed, never expanded through
 HUB_LINKS = 200
-#: a lookup's bounds
+#: the largest bounds a lookup may ask for (the graph page and seeded exports use them)
 MAX_NODES = 300
 MAX_LINKS = 2_000
 MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of a neighbourhood one lookup loads: entities and links (newest first)."""
+
+    nodes: int = MAX_NODES
+    links: int = MAX_LINKS
+
+
+#: the API's and the CLI's default: small enough for a depth-2 lookup within 50 ms at 1M
+#: links (docs/network.md, "Benchmark"); a caller may ask for up to :data:`MAX_BOUNDS`
+DEFAULT_BOUNDS = Bounds(nodes=100, links=500)
+MAX_BOUNDS = Bounds()
 MERGE_CHAIN = 20
 _CHUNK = 500
 
@@ -229,11 +243,11 @@ class Subgraph:
         return out
 
 
-def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None
-           ) -> Subgraph:
+def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None,
+           bounds: Bounds = MAX_BOUNDS) -> Subgraph:
     """Entities reachable from ``seed_root`` through shared source records, up to ``depth``
-    hops, within :data:`MAX_NODES` entities and :data:`MAX_LINKS` links (newest first when
-    cut); hubs (more than :data:`HUB_LINKS` links, or places) are listed, not expanded."""
+    hops, within ``bounds`` (entities, and links newest first when cut); hubs (more than
+    :data:`HUB_LINKS` links, or places) are listed, not expanded."""
     sub = Subgraph(seed=seed_root, depth_of={seed_root: 0}, root_of={seed_root: seed_root})
     frontier = {seed_root}
     for hop in range(0, depth + 1):
@@ -252,7 +266,7 @@ def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseRea
         expandable = {r for r in frontier if counts[r] <= HUB_LINKS and r not in places}
         sub.hubs |= frontier - expandable
         load = expandable | ({seed_root} & frontier)
-        budget = MAX_LINKS - len(sub.links)
+        budget = bounds.links - len(sub.links)
         own = links_of_entities(db, [m for r in load for m in groups[r]], scope, reach,
                                 limit=max(budget, 0))
         if len(own) >= budget:
@@ -263,7 +277,7 @@ def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseRea
             break
         keys = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in own
                                   if sub.root_of[lk.entity_id] in expandable))
-        budget = MAX_LINKS - len(sub.links)
+        budget = bounds.links - len(sub.links)
         if budget <= 0:
             sub.truncated = True
             break
@@ -272,12 +286,12 @@ def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseRea
         sub.root_of.update(new_roots)
         nxt: set[int] = set()
         for link in around:
-            if len(sub.links) >= MAX_LINKS:
+            if len(sub.links) >= bounds.links:
                 sub.truncated = True
                 break
             root = new_roots[link.entity_id]
             if root not in sub.depth_of:
-                if len(sub.depth_of) >= MAX_NODES:
+                if len(sub.depth_of) >= bounds.nodes:
                     sub.truncated = True
                     continue
                 sub.depth_of[root] = hop + 1

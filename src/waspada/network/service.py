@@ -34,6 +34,8 @@ from .store import Entity, Link, MergeSuggestion
 from .visibility import Scope, link_filter, scope_of
 
 DEFAULT_DEPTH = 1
+#: the graph page draws larger neighbourhoods than the API answers by default
+PAGE_BOUNDS = graph.MAX_BOUNDS
 REBUILD_BATCH = 1_000
 
 
@@ -228,18 +230,22 @@ def _seed(db: Session, value: str) -> Entity | None:
 
 
 def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
-             communities: bool = True) -> dict[str, Any]:
-    """The entity ``value`` names, its neighbours to ``depth``, every visible link with its
-    evidence, the entity's timeline and (``communities``) the communities and brokers of the
-    sub-graph (no access check, no audit)."""
+             communities: bool = True, bounds: graph.Bounds = graph.DEFAULT_BOUNDS
+             ) -> dict[str, Any]:
+    """The entity ``value`` names, its neighbours to ``depth`` within ``bounds``, every
+    visible link with its evidence, the entity's timeline and (``communities``) the
+    communities and brokers of the sub-graph (no access check, no audit)."""
     if not 0 <= depth <= graph.MAX_DEPTH:
         raise NetworkError("bad_depth", N_("The depth must be between 0 and {n}."),
                            n=graph.MAX_DEPTH)
+    if not (0 < bounds.nodes <= graph.MAX_NODES and 0 < bounds.links <= graph.MAX_LINKS):
+        raise NetworkError("bad_bounds", N_("At most {nodes} entities and {links} links."),
+                           nodes=graph.MAX_NODES, links=graph.MAX_LINKS)
     seed = _seed(db, value)
     if seed is None:
         raise _not_found()
     scope = scope_of(principal)
-    sub = graph.expand(db, seed.id, depth, scope, _reach(db, principal, scope))
+    sub = graph.expand(db, seed.id, depth, scope, _reach(db, principal, scope), bounds)
     own = [lk for lk in sub.links.values() if sub.root_of.get(lk.entity_id) == seed.id]
     if not own:
         raise _not_found()  # it exists, but not in anything the caller may see
@@ -265,11 +271,12 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
 
 
 def lookup(db: Session, principal: Principal, value: str, depth: int = DEFAULT_DEPTH, *,
-           communities: bool = True) -> dict[str, Any]:
+           communities: bool = True, bounds: graph.Bounds = graph.DEFAULT_BOUNDS
+           ) -> dict[str, Any]:
     """An analyst's lookup (audited with the entity id and counts, never the value)."""
     _require(principal, "network.view")
     try:
-        result = subgraph(db, principal, value, depth, communities=communities)
+        result = subgraph(db, principal, value, depth, communities=communities, bounds=bounds)
     except NetworkError as exc:
         audit.record("network.lookup", principal, object_type="network_entity",
                      outcome=exc.code, session=db)
@@ -346,6 +353,28 @@ def suggestions(db: Session, principal: Principal, status: str = "open", limit: 
     return [{"id": r.id, "status": r.status, "reason": r.reason, "score": r.score,
              "a": _entity_out(entities[r.entity_a_id]), "b": _entity_out(entities[r.entity_b_id]),
              "decided_by": r.decided_by, "decided_at": r.decided_at} for r in rows]
+
+
+#: the review page's lists: (status, heading code)
+REVIEW_LISTS = ("open", "unsure", "confirmed")
+
+
+def review_queue(db: Session, principal: Principal, limit: int = 100
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """The review page: open, unsure and confirmed (undoable) suggestions, each entity with
+    the evidence the caller may see (records it appears in, the newest few)."""
+    _require(principal, "network.review")
+    scope = scope_of(principal)
+    reach = _reach(db, principal, scope)
+    out = {}
+    for status in REVIEW_LISTS:
+        rows = suggestions(db, principal, status, limit)
+        for row in rows:
+            row["code"] = review.reason_code(row["reason"])
+            for side in ("a", "b"):
+                row[side]["evidence"] = review.evidence(db, row[side]["id"], scope, reach)
+        out[status] = rows
+    return out
 
 
 def _suggestion(db: Session, suggestion_id: int) -> MergeSuggestion:
@@ -443,7 +472,7 @@ def export(db: Session, principal: Principal, fmt: str, output: Path, seed: str 
     if fmt not in ("ftm", "csv"):
         raise NetworkError("bad_format", N_("The format must be ftm or csv."))
     if seed:
-        found = subgraph(db, principal, seed, depth)
+        found = subgraph(db, principal, seed, depth, bounds=graph.MAX_BOUNDS)
         entities = [found["entity"], *found["neighbours"]]
         links, truncated = found["links"], found["truncated"]
     else:
