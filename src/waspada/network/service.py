@@ -342,17 +342,25 @@ def suggest_merges(db: Session, principal: Principal) -> int:
 
 def suggestions(db: Session, principal: Principal, status: str = "open", limit: int = 100
                 ) -> list[dict[str, Any]]:
-    """Suggestions with both entities (entity values are contact channels, agencies or the
-    persons' keys; names of persons are shown only through lookups the caller may see)."""
+    """Suggestions whose two entities both appear in records the caller may see, each entity
+    with that evidence (how many records, the newest few): a value known only from records
+    the caller may not open (a victim's phone in a case) is never shown through a
+    suggestion."""
     _require(principal, "network.review")
+    scope = scope_of(principal)
+    reach = _reach(db, principal, scope)
     rows = list(db.scalars(select(MergeSuggestion).where(MergeSuggestion.status == status)
                            .order_by(MergeSuggestion.score.desc(), MergeSuggestion.id)
                            .limit(limit)))
     ids = {r.entity_a_id for r in rows} | {r.entity_b_id for r in rows}
     entities = {e.id: e for e in db.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    evidence = {i: review.evidence(db, i, scope, reach) for i in ids}
     return [{"id": r.id, "status": r.status, "reason": r.reason, "score": r.score,
-             "a": _entity_out(entities[r.entity_a_id]), "b": _entity_out(entities[r.entity_b_id]),
-             "decided_by": r.decided_by, "decided_at": r.decided_at} for r in rows]
+             "code": review.reason_code(r.reason),
+             "a": {**_entity_out(entities[r.entity_a_id]), "evidence": evidence[r.entity_a_id]},
+             "b": {**_entity_out(entities[r.entity_b_id]), "evidence": evidence[r.entity_b_id]},
+             "decided_by": r.decided_by, "decided_at": r.decided_at} for r in rows
+            if evidence[r.entity_a_id]["records"] and evidence[r.entity_b_id]["records"]]
 
 
 #: the review page's lists: (status, heading code)
@@ -361,20 +369,8 @@ REVIEW_LISTS = ("open", "unsure", "confirmed")
 
 def review_queue(db: Session, principal: Principal, limit: int = 100
                  ) -> dict[str, list[dict[str, Any]]]:
-    """The review page: open, unsure and confirmed (undoable) suggestions, each entity with
-    the evidence the caller may see (records it appears in, the newest few)."""
-    _require(principal, "network.review")
-    scope = scope_of(principal)
-    reach = _reach(db, principal, scope)
-    out = {}
-    for status in REVIEW_LISTS:
-        rows = suggestions(db, principal, status, limit)
-        for row in rows:
-            row["code"] = review.reason_code(row["reason"])
-            for side in ("a", "b"):
-                row[side]["evidence"] = review.evidence(db, row[side]["id"], scope, reach)
-        out[status] = rows
-    return out
+    """The review page: open, unsure and confirmed (undoable) suggestions with evidence."""
+    return {status: suggestions(db, principal, status, limit) for status in REVIEW_LISTS}
 
 
 def _suggestion(db: Session, suggestion_id: int) -> MergeSuggestion:
