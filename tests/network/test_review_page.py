@@ -152,3 +152,16 @@ def test_a_value_known_only_from_records_the_reviewer_may_not_see_is_not_suggest
     assert sid not in [r["id"] for r in analyst.get("/api/v1/network/suggestions").json()]
     page = analyst.get("/network/review").text
     assert f'id="s{sid}"' not in page and hidden not in page
+
+
+def test_the_home_count_is_what_the_review_page_lists(role_clients) -> None:  # type: ignore[no-untyped-def]
+    from tests.platform.test_work_queues import _widgets
+
+    analyst = role_clients["analyst"]
+    national, _ = fresh_number()
+    _report(f"Loker admin, WA {national} atau t.me/hitung{national[-6:]}")
+    assert runner.invoke(root_app, ["network", "suggest"]).exit_code == 0
+    href, count = _widgets(analyst.get("/").text)["network.review"]
+    listed = analyst.get(href).text.split('id="list-unsure"')[0]
+    assert href == "/network/review" and count >= 1
+    assert listed.count('<section class="card suggestion"') == count

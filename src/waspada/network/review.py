@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from waspada.offers.agencies import match_agency
@@ -27,7 +27,7 @@ from waspada.offers.agencies import match_agency
 from . import graph
 from .sources import record_url
 from .store import Entity, Link, MergeSuggestion
-from .visibility import Scope
+from .visibility import Scope, link_filter
 
 MAX_AGENCIES = 5_000
 AGENCY_BLOCK = 4  # agency names are compared within blocks sharing a 4-letter prefix
@@ -105,9 +105,15 @@ def suggest(db: Session) -> int:
     return added
 
 
-def open_count(db: Session) -> int:
-    return db.scalar(select(func.count(MergeSuggestion.id))
-                     .where(MergeSuggestion.status == "open")) or 0
+def open_count(db: Session, scope: Scope) -> int:
+    """Open suggestions whose two entities both appear in links ``scope`` may see (the ones
+    the review page lists; case unit reach is not asked: reviewers are cross-unit roles)."""
+    def seen(entity_id: Any) -> Any:
+        return exists().where(Link.entity_id == entity_id, link_filter(scope))
+
+    return db.scalar(select(func.count(MergeSuggestion.id)).where(
+        MergeSuggestion.status == "open", seen(MergeSuggestion.entity_a_id),
+        seen(MergeSuggestion.entity_b_id))) or 0
 
 
 #: the review page shows this many of an entity's newest appearances, and counts up to
