@@ -56,10 +56,10 @@ def test_lookup_reads_links_by_entity(statements: list[tuple[str, Any]]) -> None
     with session_scope() as db:  # a frontier of many entities, as in a depth-2 lookup
         ids = list(range(1, 41))
         graph.links_of_entities(db, ids, scope_of(ANALYST), None)
-        graph.link_counts(db, ids, scope_of(ANALYST))
-    by_entity = [(s, p) for s, p in statements
-                 if "FROM network_links" in s and "network_links.entity_id IN" in s]
-    assert len(by_entity) >= 5  # the lookup's links and counts, and the two above
+        graph.hub_facts(db, ids, scope_of(ANALYST))
+    by_entity = [(s, p) for s, p in statements if "FROM network_links" in s and (
+        "network_links.entity_id IN" in s or "entity_id = network_entities.id" in s)]
+    assert len(by_entity) >= 5  # the lookup's links and hub counts, and the two above
     with get_engine().connect() as conn:
         for statement, params in by_entity:
             plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql(

@@ -196,7 +196,11 @@ def screening_hits(db: Session, principal: Principal, fields: dict[str, str],
 
 # -- analysts: lookup -------------------------------------------------------------------------
 
-def _entity_out(e: Entity, depth: int | None = None, hub: bool = False) -> dict[str, Any]:
+#: the entity columns a lookup shows (plain rows, no ORM objects)
+ENTITY_COLUMNS = (Entity.id, Entity.kind, Entity.value, Entity.label, Entity.attrs_json)
+
+
+def _entity_out(e: Any, depth: int | None = None, hub: bool = False) -> dict[str, Any]:
     out = {"id": e.id, "kind": e.kind, "value": e.value, "label": e.label,
            "attrs": json.loads(e.attrs_json or "{}")}
     if depth is not None:
@@ -249,7 +253,7 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
     own = [lk for lk in sub.links.values() if sub.root_of.get(lk.entity_id) == seed.id]
     if not own:
         raise _not_found()  # it exists, but not in anything the caller may see
-    entities = {e.id: e for e in db.scalars(select(Entity).where(
+    entities = {e.id: e for e in db.execute(select(*ENTITY_COLUMNS).where(
         Entity.id.in_(list(sub.depth_of))))}
     merged = sorted(m for m, r in sub.root_of.items() if r == seed.id and m != seed.id)
     found = analysis.analyse(sub.sources(), {i: e.kind for i, e in entities.items()}) \
