@@ -81,9 +81,11 @@ class EntityCache:
         missing = [k for k in wanted if k not in self.ids]
         for i in range(0, len(missing), _CHUNK):
             chunk = missing[i:i + _CHUNK]
-            values = {v for _, v in chunk}
-            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value)
-                                       .where(Entity.value.in_(values))):
+            # kind and value: the unique (kind, value) index serves only both (a value alone
+            # read every entity: 0.1-0.3 s per new record at 1M links)
+            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value).where(
+                    Entity.kind.in_({k for k, _ in chunk}),
+                    Entity.value.in_({v for _, v in chunk}))):
                 self.ids[(row.kind, row.value)] = row.id
         new = [wanted[k] for k in missing if k not in self.ids]
         if new:

@@ -87,7 +87,8 @@ def _entity_groups(db: Session, found: list[Observation]) -> dict[tuple[str, str
     if not keys:
         return {}
     rows = db.execute(select(Entity.id, Entity.kind, Entity.value)
-                      .where(Entity.value.in_({v for _, v in keys}))).all()
+                      .where(Entity.kind.in_({k for k, _ in keys}),  # the (kind, value) index
+                             Entity.value.in_({v for _, v in keys}))).all()
     ids = {(r.kind, r.value): r.id for r in rows if (r.kind, r.value) in keys}
     root_of = graph.roots(db, ids.values())
     groups = graph.members(db, set(root_of.values()))
