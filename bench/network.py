@@ -202,7 +202,7 @@ def _measure(args: argparse.Namespace) -> None:
              f"t.me/rekrut{rng.randrange(5_000)}, daftar di kerja{rng.randrange(1_000)}.com"
              for _ in range(args.updates)]
     with session_scope() as db:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for text in texts:
             report = OfferReport(text=text, level="high")
             db.add(report)
@@ -210,8 +210,10 @@ def _measure(args: argparse.Namespace) -> None:
             service.source_changed(db, "offer_report", report.id)
         db.commit()
         per = (time.perf_counter() - t) * 1000 / max(1, args.updates)
-    print(f"incremental update: {per:.1f} ms per new offer report (store + extract + link, "
-          f"{args.updates} reports)")
+        per_cpu = (time.process_time() - c) * 1000 / max(1, args.updates)
+    print(f"incremental update: {per:.1f} ms per new offer report, this process's CPU "
+          f"{per_cpu:.1f} ms (store + extract + link, {args.updates} reports; load average "
+          f"{os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
