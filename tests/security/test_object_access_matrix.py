@@ -436,6 +436,8 @@ EXEMPT: dict[tuple[str, str], str] = {
                                                               "checked in tests/network",
     ("POST", "/api/v1/network/suggestions/{suggestion_id}/undo"): "national analyst review, "
                                                                    "role checked in tests/network",
+    ("POST", "/network/review/{suggestion_id}"): "national analyst review page, role checked in "
+                                                 "tests/network/test_review_page.py",
 }
 
 
