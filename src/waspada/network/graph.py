@@ -191,7 +191,9 @@ class MergeMap:
         rows = db.execute(select(Entity.id, Entity.merged_into_id)
                           .where(Entity.merged_into_id.is_not(None))
                           .limit(MERGE_MAP_MAX + 1)).all()
-        return None if len(rows) > MERGE_MAP_MAX else cls({r[0]: r[1] for r in rows})
+        if len(rows) > MERGE_MAP_MAX:
+            return None
+        return cls({r[0]: r[1] for r in rows if r[1] is not None})
 
     def roots(self, ids: Iterable[int]) -> dict[int, int]:
         out = {}

@@ -135,7 +135,7 @@ def evidence(db: Session, entity_id: int, scope: Scope, reach: graph.CaseReach |
     :data:`EVIDENCE_COUNTED`, ``more`` above) and the newest :data:`EVIDENCE_SHOWN`."""
     links = graph.links_of_entities(db, [entity_id], scope, reach, limit=EVIDENCE_COUNTED + 1)
     records = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in links))
-    shown = []
+    shown: list[dict[str, Any]] = []
     for link in links:
         if len(shown) >= EVIDENCE_SHOWN:
             break
