@@ -17,7 +17,7 @@ EXPECTED = {
     "checkpoint_officer": {"screening.today", "screening.approval", "screening.flagged"},
     "passport_officer": {"screening.today", "screening.approval", "screening.flagged"},
     "protection_officer": {"cases.public", "cases.overdue", "cases.referrals", "cases.tasks"},
-    "analyst": {"offers.reports", "offers.contacts", "matching.dedupe"},
+    "analyst": {"offers.reports", "offers.contacts", "matching.dedupe", "network.review"},
     "admin": {"platform.chain", "platform.signin_failures"},
     "auditor": {"platform.chain", "platform.signin_failures"},
 }

@@ -447,6 +447,9 @@ EXEMPT: dict[tuple[str, str], str] = {
            ("POST", "/exchange/inbox/{inbox_id}/accept"),
            ("POST", "/exchange/inbox/{inbox_id}/reject"),
            ("POST", "/exchange/outbox/{outbox_id}/resend"))},
+
+    ("POST", "/network/review/{suggestion_id}"): "national analyst review page, role checked in "
+                                                 "tests/network/test_review_page.py",
 }
 
 

@@ -11,7 +11,7 @@ from waspada.platform.security.policy import Principal
 from waspada.platform.types import IdPath
 
 from . import service
-from .graph import MAX_DEPTH
+from .graph import DEFAULT_BOUNDS, MAX_DEPTH, MAX_LINKS, MAX_NODES, Bounds
 from .schemas import VALUE_MAX, DecisionIn, DecisionOut, LookupOut, SuggestionOut
 
 api_router = APIRouter(prefix="/api/v1/network", tags=["network"])
@@ -23,13 +23,19 @@ Reviewer = Annotated[Principal, Depends(require("network.review"))]
 def lookup(db: DB, principal: Viewer,
            value: Annotated[str, Query(min_length=1, max_length=VALUE_MAX)],
            depth: Annotated[int, Query(ge=0, le=MAX_DEPTH)] = 1,
-           communities: bool = False) -> dict[str, Any]:
+           communities: bool = False,
+           max_entities: Annotated[int, Query(ge=1, le=MAX_NODES)] = DEFAULT_BOUNDS.nodes,
+           max_links: Annotated[int, Query(ge=1, le=MAX_LINKS)] = DEFAULT_BOUNDS.links,
+           ) -> dict[str, Any]:
     """The entity a value names (a phone written any way, @handle, e-mail, domain, bank
     account, agency name or ``#id``), its neighbours to ``depth`` (entities that appear in the
     same records), every link with its evidence, its timeline and, with
     ``communities=true``, the sub-graph's communities (Louvain) and brokers (betweenness) with
-    the reason each stands out. Only links to records the caller may see; 404 when none."""
-    return service.lookup(db, principal, value, depth, communities=communities)
+    the reason each stands out. Only links to records the caller may see; 404 when none.
+    At most ``max_entities`` entities and ``max_links`` links (newest first; ``truncated``
+    says when cut); hubs (entities with more than 200 links) are listed, not expanded."""
+    return service.lookup(db, principal, value, depth, communities=communities,
+                          bounds=Bounds(max_entities, max_links))
 
 
 @api_router.get("/suggestions", response_model=list[SuggestionOut])

@@ -9,6 +9,8 @@ CAPABILITY = Capability(
     cli=(CliGroup("network", "waspada.network.cli:network_app"),),
     tables=("waspada.network.store",),
     demo="waspada.network.demo:load_demo_network",
-    nav=(Nav("/network", N_("Network"), "network.view"),),
+    nav=(Nav("/network", N_("Network"), "network.view"),
+         Nav("/network/review", N_("Entity review"), "network.review")),
+    home=("waspada.network.work:home",),
     actions=("network.view", "network.review", "network.export", "network.rebuild"),
 )

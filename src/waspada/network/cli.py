@@ -30,13 +30,20 @@ def lookup_cmd(value: Annotated[str, typer.Argument(help="A phone (any format), 
                                                     "e-mail, domain, bank account or agency.")],
                depth: Depth = 1,
                as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+               max_entities: Annotated[int, typer.Option(
+                   min=1, max=300, help="At most this many entities (default 100).")] = 100,
+               max_links: Annotated[int, typer.Option(
+                   min=1, max=2000, help="At most this many links, newest first (default "
+                                         "500).")] = 500,
                ) -> None:
     """The entity, its neighbours, every link with its evidence, and its timeline."""
     from . import service
+    from .graph import Bounds
 
     with operator_session() as db:
         try:
-            found = service.lookup(db, CLI_PRINCIPAL, value, depth)
+            found = service.lookup(db, CLI_PRINCIPAL, value, depth,
+                                   bounds=Bounds(max_entities, max_links))
         except DomainError as exc:
             fail(exc.english, 1)
     if as_json:

@@ -22,10 +22,24 @@ from .visibility import Scope, link_filter, may_see
 
 #: entities with more links than this are hubs: listed, never expanded through
 HUB_LINKS = 200
-#: a lookup's bounds
+#: the largest bounds a lookup may ask for (the graph page and seeded exports use them)
 MAX_NODES = 300
 MAX_LINKS = 2_000
 MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of a neighbourhood one lookup loads: entities and links (newest first)."""
+
+    nodes: int = MAX_NODES
+    links: int = MAX_LINKS
+
+
+#: the API's and the CLI's default: small enough for a depth-2 lookup within 50 ms at 1M
+#: links (docs/network.md, "Benchmark"); a caller may ask for up to :data:`MAX_BOUNDS`
+DEFAULT_BOUNDS = Bounds(nodes=100, links=500)
+MAX_BOUNDS = Bounds()
 MERGE_CHAIN = 20
 _CHUNK = 500
 
@@ -67,9 +81,11 @@ class EntityCache:
         missing = [k for k in wanted if k not in self.ids]
         for i in range(0, len(missing), _CHUNK):
             chunk = missing[i:i + _CHUNK]
-            values = {v for _, v in chunk}
-            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value)
-                                       .where(Entity.value.in_(values))):
+            # kind and value: the unique (kind, value) index serves only both (a value alone
+            # read every entity: 0.1-0.3 s per new record at 1M links)
+            for row in self.db.execute(select(Entity.id, Entity.kind, Entity.value).where(
+                    Entity.kind.in_({k for k, _ in chunk}),
+                    Entity.value.in_({v for _, v in chunk}))):
                 self.ids[(row.kind, row.value)] = row.id
         new = [wanted[k] for k in missing if k not in self.ids]
         if new:
@@ -155,6 +171,60 @@ def members(db: Session, root_ids: Iterable[int]) -> dict[int, set[int]]:
     return groups
 
 
+#: a lookup loads every confirmed merge at once when there are at most this many (merges are
+#: analysts' decisions, few next to the entities); above, it asks the database per hop
+MERGE_MAP_MAX = 50_000
+
+
+class MergeMap:
+    """Every confirmed merge (entity -> the entity it joined), read in one statement: the
+    traversal's merge groups without a query per hop."""
+
+    def __init__(self, parent: dict[int, int]) -> None:
+        self.parent = parent
+        self.children: dict[int, set[int]] = defaultdict(set)
+        for child, up in parent.items():
+            self.children[up].add(child)
+
+    @classmethod
+    def load(cls, db: Session) -> MergeMap | None:
+        rows = db.execute(select(Entity.id, Entity.merged_into_id)
+                          .where(Entity.merged_into_id.is_not(None))
+                          .limit(MERGE_MAP_MAX + 1)).all()
+        if len(rows) > MERGE_MAP_MAX:
+            return None
+        return cls({r[0]: r[1] for r in rows if r[1] is not None})
+
+    def roots(self, ids: Iterable[int]) -> dict[int, int]:
+        out = {}
+        for start in set(ids):
+            node, steps = start, 0
+            while (up := self.parent.get(node)) is not None and steps < MERGE_CHAIN:
+                node, steps = up, steps + 1
+            out[start] = node
+        return out
+
+    def members(self, root_ids: Iterable[int]) -> dict[int, set[int]]:
+        groups = {}
+        for root in root_ids:
+            group, frontier = {root}, {root}
+            for _ in range(MERGE_CHAIN):
+                frontier = {c for f in frontier for c in self.children.get(f, ())} - group
+                if not frontier:
+                    break
+                group |= frontier
+            groups[root] = group
+        return groups
+
+
+def _roots(db: Session, merges: MergeMap | None, ids: Iterable[int]) -> dict[int, int]:
+    return merges.roots(ids) if merges is not None else roots(db, ids)
+
+
+def _members(db: Session, merges: MergeMap | None, ids: Iterable[int]) -> dict[int, set[int]]:
+    return merges.members(ids) if merges is not None else members(db, ids)
+
+
 # -- visible links ------------------------------------------------------------------------------
 
 #: the link columns a traversal loads (plain rows: no ORM identity map for thousands of links)
@@ -182,16 +252,18 @@ def links_of_entities(db: Session, ids: Iterable[int], scope: Scope, reach: Case
     return visible(out, scope, reach)
 
 
-def link_counts(db: Session, ids: Iterable[int], scope: Scope) -> dict[int, int]:
-    """How many links (visible by the SQL filter) each entity has: finds hubs cheaply."""
+def hub_facts(db: Session, ids: Iterable[int], scope: Scope) -> dict[int, tuple[str, int]]:
+    """Each entity's kind and how many links the SQL filter lets ``scope`` see, counted only
+    up to ``HUB_LINKS + 1`` (enough to tell a hub; a hub's thousands of links are not read)."""
     id_list = sorted(set(ids))
-    out: dict[int, int] = {}
+    out: dict[int, tuple[str, int]] = {}
     for i in range(0, len(id_list), _CHUNK):
-        for entity_id, count in db.execute(
-                select(Link.entity_id, func.count()).where(
-                    Link.entity_id.in_(id_list[i:i + _CHUNK]), link_filter(scope))
-                .group_by(Link.entity_id)):
-            out[entity_id] = count
+        capped = (select(Link.id).where(Link.entity_id == Entity.id, link_filter(scope))
+                  .limit(HUB_LINKS + 1).correlate(Entity).subquery())
+        count = select(func.count()).select_from(capped).scalar_subquery()
+        for entity_id, kind, n in db.execute(select(Entity.id, Entity.kind, count)
+                                             .where(Entity.id.in_(id_list[i:i + _CHUNK]))):
+            out[entity_id] = (kind, n)
     return out
 
 
@@ -229,30 +301,30 @@ class Subgraph:
         return out
 
 
-def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None
-           ) -> Subgraph:
+def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseReach | None,
+           bounds: Bounds = MAX_BOUNDS) -> Subgraph:
     """Entities reachable from ``seed_root`` through shared source records, up to ``depth``
-    hops, within :data:`MAX_NODES` entities and :data:`MAX_LINKS` links (newest first when
-    cut); hubs (more than :data:`HUB_LINKS` links, or places) are listed, not expanded."""
+    hops, within ``bounds`` (entities, and links newest first when cut); hubs (more than
+    :data:`HUB_LINKS` links, or places) are listed, not expanded."""
     sub = Subgraph(seed=seed_root, depth_of={seed_root: 0}, root_of={seed_root: seed_root})
+    merges = MergeMap.load(db)
     frontier = {seed_root}
     for hop in range(0, depth + 1):
         if hop == depth and hop > 0:
             break  # the last hop's entities came with the links that reached them
-        groups = members(db, frontier)
+        groups = _members(db, merges, frontier)
         for root, group in groups.items():
             for m in group:
                 sub.root_of[m] = root
-        per_entity = link_counts(db, [m for g in groups.values() for m in g], scope)
+        facts = hub_facts(db, [m for g in groups.values() for m in g], scope)
         counts: dict[int, int] = defaultdict(int)
-        for entity_id, n in per_entity.items():
+        for entity_id, (_kind, n) in facts.items():
             counts[sub.root_of[entity_id]] += n
-        places = set(db.scalars(select(Entity.id).where(Entity.id.in_(frontier),
-                                                        Entity.kind == "place")))
+        places = {r for r in frontier if facts.get(r, ("", 0))[0] == "place"}
         expandable = {r for r in frontier if counts[r] <= HUB_LINKS and r not in places}
         sub.hubs |= frontier - expandable
         load = expandable | ({seed_root} & frontier)
-        budget = MAX_LINKS - len(sub.links)
+        budget = bounds.links - len(sub.links)
         own = links_of_entities(db, [m for r in load for m in groups[r]], scope, reach,
                                 limit=max(budget, 0))
         if len(own) >= budget:
@@ -263,21 +335,21 @@ def expand(db: Session, seed_root: int, depth: int, scope: Scope, reach: CaseRea
             break
         keys = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in own
                                   if sub.root_of[lk.entity_id] in expandable))
-        budget = MAX_LINKS - len(sub.links)
+        budget = bounds.links - len(sub.links)
         if budget <= 0:
             sub.truncated = True
             break
         around = links_of_sources(db, keys, scope, reach, limit=budget)
-        new_roots = roots(db, {lk.entity_id for lk in around})
+        new_roots = _roots(db, merges, {lk.entity_id for lk in around})
         sub.root_of.update(new_roots)
         nxt: set[int] = set()
         for link in around:
-            if len(sub.links) >= MAX_LINKS:
+            if len(sub.links) >= bounds.links:
                 sub.truncated = True
                 break
             root = new_roots[link.entity_id]
             if root not in sub.depth_of:
-                if len(sub.depth_of) >= MAX_NODES:
+                if len(sub.depth_of) >= bounds.nodes:
                     sub.truncated = True
                     continue
                 sub.depth_of[root] = hop + 1

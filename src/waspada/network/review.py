@@ -17,13 +17,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from waspada.offers.agencies import match_agency
 
+from . import graph
+from .sources import record_url
 from .store import Entity, Link, MergeSuggestion
+from .visibility import Scope, link_filter
 
 MAX_AGENCIES = 5_000
 AGENCY_BLOCK = 4  # agency names are compared within blocks sharing a 4-letter prefix
@@ -101,6 +105,45 @@ def suggest(db: Session) -> int:
     return added
 
 
-def open_count(db: Session) -> int:
-    return db.scalar(select(func.count(MergeSuggestion.id))
-                     .where(MergeSuggestion.status == "open")) or 0
+def open_count(db: Session, scope: Scope) -> int:
+    """Open suggestions whose two entities both appear in links ``scope`` may see (the ones
+    the review page lists; case unit reach is not asked: reviewers are cross-unit roles)."""
+    def seen(entity_id: Any) -> Any:
+        return exists().where(Link.entity_id == entity_id, link_filter(scope))
+
+    return db.scalar(select(func.count(MergeSuggestion.id)).where(
+        MergeSuggestion.status == "open", seen(MergeSuggestion.entity_a_id),
+        seen(MergeSuggestion.entity_b_id))) or 0
+
+
+#: the review page shows this many of an entity's newest appearances, and counts up to
+#: EVIDENCE_COUNTED of them ("50+" above)
+EVIDENCE_SHOWN = 5
+EVIDENCE_COUNTED = 50
+#: the reason codes a suggestion starts with (``same_number: ...``)
+REASONS = ("same_number", "same_post", "similar_agency")
+
+
+def reason_code(reason: str) -> str:
+    code = reason.partition(":")[0]
+    return code if code in REASONS else ""
+
+
+def evidence(db: Session, entity_id: int, scope: Scope, reach: graph.CaseReach | None
+             ) -> dict[str, Any]:
+    """The records one entity appears in that ``scope`` may see: how many (up to
+    :data:`EVIDENCE_COUNTED`, ``more`` above) and the newest :data:`EVIDENCE_SHOWN`."""
+    links = graph.links_of_entities(db, [entity_id], scope, reach, limit=EVIDENCE_COUNTED + 1)
+    records = list(dict.fromkeys((lk.source_type, lk.source_id) for lk in links))
+    shown: list[dict[str, Any]] = []
+    for link in links:
+        if len(shown) >= EVIDENCE_SHOWN:
+            break
+        if any((a["source_type"], a["source_id"]) == (link.source_type, link.source_id)
+               for a in shown):
+            continue
+        shown.append({"source_type": link.source_type, "source_id": link.source_id,
+                      "url": record_url(link.source_type, link.source_id),
+                      "seen_at": link.seen_at, "role": link.role, "raw": link.raw})
+    return {"records": min(len(records), EVIDENCE_COUNTED),
+            "more": len(links) > EVIDENCE_COUNTED, "appearances": shown}

@@ -5,20 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from waspada.platform.i18n import N_
 
 VALUE_MAX = 255
-
-
-class EntityOut(BaseModel):
-    id: int
-    kind: str
-    value: str
-    label: str
-    attrs: dict[str, Any] = {}
-    depth: int | None = None
-    hub: bool | None = None
-    merged: list[int] | None = None
 
 
 class LinkOut(BaseModel):
@@ -40,6 +31,27 @@ class AppearanceOut(BaseModel):
     role: str
     raw: str
     url: str
+
+
+class EvidenceOut(BaseModel):
+    """The records an entity appears in that the caller may see: how many (``more``: above
+    the count shown) and the newest few."""
+
+    records: int
+    more: bool
+    appearances: list[AppearanceOut]
+
+
+class EntityOut(BaseModel):
+    id: int
+    kind: str
+    value: str
+    label: str
+    attrs: dict[str, Any] = {}
+    depth: int | None = None
+    hub: bool | None = None
+    merged: list[int] | None = None
+    evidence: EvidenceOut | None = None
 
 
 class CommunityOut(BaseModel):
@@ -72,6 +84,8 @@ class SuggestionOut(BaseModel):
     id: int
     status: str
     reason: str
+    #: same_number | same_post | similar_agency
+    code: str
     score: float
     a: EntityOut
     b: EntityOut
@@ -83,6 +97,12 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Literal["confirm", "reject", "unsure"]
+
+
+class ReviewIn(BaseModel):
+    """The review page's form: a decision on a suggested merge, or undoing a confirmed one."""
+
+    decision: Literal["confirm", "reject", "unsure", "undo"] = Field(title=N_("Decision"))
 
 
 class DecisionOut(BaseModel):

@@ -34,6 +34,8 @@ from .store import Entity, Link, MergeSuggestion
 from .visibility import Scope, link_filter, scope_of
 
 DEFAULT_DEPTH = 1
+#: the graph page draws larger neighbourhoods than the API answers by default
+PAGE_BOUNDS = graph.MAX_BOUNDS
 REBUILD_BATCH = 1_000
 
 
@@ -85,7 +87,8 @@ def _entity_groups(db: Session, found: list[Observation]) -> dict[tuple[str, str
     if not keys:
         return {}
     rows = db.execute(select(Entity.id, Entity.kind, Entity.value)
-                      .where(Entity.value.in_({v for _, v in keys}))).all()
+                      .where(Entity.kind.in_({k for k, _ in keys}),  # the (kind, value) index
+                             Entity.value.in_({v for _, v in keys}))).all()
     ids = {(r.kind, r.value): r.id for r in rows if (r.kind, r.value) in keys}
     root_of = graph.roots(db, ids.values())
     groups = graph.members(db, set(root_of.values()))
@@ -194,7 +197,11 @@ def screening_hits(db: Session, principal: Principal, fields: dict[str, str],
 
 # -- analysts: lookup -------------------------------------------------------------------------
 
-def _entity_out(e: Entity, depth: int | None = None, hub: bool = False) -> dict[str, Any]:
+#: the entity columns a lookup shows (plain rows, no ORM objects)
+ENTITY_COLUMNS = (Entity.id, Entity.kind, Entity.value, Entity.label, Entity.attrs_json)
+
+
+def _entity_out(e: Any, depth: int | None = None, hub: bool = False) -> dict[str, Any]:
     out = {"id": e.id, "kind": e.kind, "value": e.value, "label": e.label,
            "attrs": json.loads(e.attrs_json or "{}")}
     if depth is not None:
@@ -228,22 +235,26 @@ def _seed(db: Session, value: str) -> Entity | None:
 
 
 def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
-             communities: bool = True) -> dict[str, Any]:
-    """The entity ``value`` names, its neighbours to ``depth``, every visible link with its
-    evidence, the entity's timeline and (``communities``) the communities and brokers of the
-    sub-graph (no access check, no audit)."""
+             communities: bool = True, bounds: graph.Bounds = graph.DEFAULT_BOUNDS
+             ) -> dict[str, Any]:
+    """The entity ``value`` names, its neighbours to ``depth`` within ``bounds``, every
+    visible link with its evidence, the entity's timeline and (``communities``) the
+    communities and brokers of the sub-graph (no access check, no audit)."""
     if not 0 <= depth <= graph.MAX_DEPTH:
         raise NetworkError("bad_depth", N_("The depth must be between 0 and {n}."),
                            n=graph.MAX_DEPTH)
+    if not (0 < bounds.nodes <= graph.MAX_NODES and 0 < bounds.links <= graph.MAX_LINKS):
+        raise NetworkError("bad_bounds", N_("At most {nodes} entities and {links} links."),
+                           nodes=graph.MAX_NODES, links=graph.MAX_LINKS)
     seed = _seed(db, value)
     if seed is None:
         raise _not_found()
     scope = scope_of(principal)
-    sub = graph.expand(db, seed.id, depth, scope, _reach(db, principal, scope))
+    sub = graph.expand(db, seed.id, depth, scope, _reach(db, principal, scope), bounds)
     own = [lk for lk in sub.links.values() if sub.root_of.get(lk.entity_id) == seed.id]
     if not own:
         raise _not_found()  # it exists, but not in anything the caller may see
-    entities = {e.id: e for e in db.scalars(select(Entity).where(
+    entities = {e.id: e for e in db.execute(select(*ENTITY_COLUMNS).where(
         Entity.id.in_(list(sub.depth_of))))}
     merged = sorted(m for m, r in sub.root_of.items() if r == seed.id and m != seed.id)
     found = analysis.analyse(sub.sources(), {i: e.kind for i, e in entities.items()}) \
@@ -265,11 +276,12 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
 
 
 def lookup(db: Session, principal: Principal, value: str, depth: int = DEFAULT_DEPTH, *,
-           communities: bool = True) -> dict[str, Any]:
+           communities: bool = True, bounds: graph.Bounds = graph.DEFAULT_BOUNDS
+           ) -> dict[str, Any]:
     """An analyst's lookup (audited with the entity id and counts, never the value)."""
     _require(principal, "network.view")
     try:
-        result = subgraph(db, principal, value, depth, communities=communities)
+        result = subgraph(db, principal, value, depth, communities=communities, bounds=bounds)
     except NetworkError as exc:
         audit.record("network.lookup", principal, object_type="network_entity",
                      outcome=exc.code, session=db)
@@ -335,17 +347,35 @@ def suggest_merges(db: Session, principal: Principal) -> int:
 
 def suggestions(db: Session, principal: Principal, status: str = "open", limit: int = 100
                 ) -> list[dict[str, Any]]:
-    """Suggestions with both entities (entity values are contact channels, agencies or the
-    persons' keys; names of persons are shown only through lookups the caller may see)."""
+    """Suggestions whose two entities both appear in records the caller may see, each entity
+    with that evidence (how many records, the newest few): a value known only from records
+    the caller may not open (a victim's phone in a case) is never shown through a
+    suggestion."""
     _require(principal, "network.review")
+    scope = scope_of(principal)
+    reach = _reach(db, principal, scope)
     rows = list(db.scalars(select(MergeSuggestion).where(MergeSuggestion.status == status)
                            .order_by(MergeSuggestion.score.desc(), MergeSuggestion.id)
                            .limit(limit)))
     ids = {r.entity_a_id for r in rows} | {r.entity_b_id for r in rows}
     entities = {e.id: e for e in db.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    evidence = {i: review.evidence(db, i, scope, reach) for i in ids}
     return [{"id": r.id, "status": r.status, "reason": r.reason, "score": r.score,
-             "a": _entity_out(entities[r.entity_a_id]), "b": _entity_out(entities[r.entity_b_id]),
-             "decided_by": r.decided_by, "decided_at": r.decided_at} for r in rows]
+             "code": review.reason_code(r.reason),
+             "a": {**_entity_out(entities[r.entity_a_id]), "evidence": evidence[r.entity_a_id]},
+             "b": {**_entity_out(entities[r.entity_b_id]), "evidence": evidence[r.entity_b_id]},
+             "decided_by": r.decided_by, "decided_at": r.decided_at} for r in rows
+            if evidence[r.entity_a_id]["records"] and evidence[r.entity_b_id]["records"]]
+
+
+#: the review page's lists: (status, heading code)
+REVIEW_LISTS = ("open", "unsure", "confirmed")
+
+
+def review_queue(db: Session, principal: Principal, limit: int = 100
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """The review page: open, unsure and confirmed (undoable) suggestions with evidence."""
+    return {status: suggestions(db, principal, status, limit) for status in REVIEW_LISTS}
 
 
 def _suggestion(db: Session, suggestion_id: int) -> MergeSuggestion:
@@ -443,7 +473,7 @@ def export(db: Session, principal: Principal, fmt: str, output: Path, seed: str 
     if fmt not in ("ftm", "csv"):
         raise NetworkError("bad_format", N_("The format must be ftm or csv."))
     if seed:
-        found = subgraph(db, principal, seed, depth)
+        found = subgraph(db, principal, seed, depth, bounds=graph.MAX_BOUNDS)
         entities = [found["entity"], *found["neighbours"]]
         links, truncated = found["links"], found["truncated"]
     else:
