@@ -136,8 +136,8 @@ def _parse_ids(ids: str) -> list[int]:
 
 
 @api_router.get("/export", response_class=Response, responses={200: {"content": {
-    "application/json": {}, "text/csv": {}},
-    "description": "HTCDS 2.0 records (JSON array or CSV)"}})
+    "application/json": {}, "application/zip": {}},
+    "description": "HTCDS 2.0 records (JSON, or a zip of one CSV per HTCDS object)"}})
 def export(request: Request, db: DB,
            principal: Annotated[Principal, Depends(require("cases.export"))],
            format: Literal["htcds-json", "htcds-csv"] = "htcds-json",
@@ -151,9 +151,9 @@ def export(request: Request, db: DB,
         db, principal, id_list or None, _filters(status, overdue, None, destination,
                                                  exploitation),
         format=format, ip=client_ip(request))
-    if format == "htcds-csv":
-        return Response(htcds.to_csv(records), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": 'attachment; filename="cases-htcds.csv"'})
+    if format == "htcds-csv":  # one CSV per HTCDS object (the standard's tabs), zipped
+        return Response(htcds.to_csv_zip(records), media_type="application/zip",
+                        headers={"content-disposition": 'attachment; filename="cases-htcds.zip"'})
     return Response(htcds.to_json(records, deidentified=deidentified),
                     media_type="application/json")
 

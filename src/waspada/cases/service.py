@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, pdf, printed, store, visibility
 from waspada.cases.errors import CaseError
+from waspada.cases.htcds_values import ORG_SOURCES
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
     AssessmentIn,
@@ -384,7 +385,8 @@ def add_organisation(db: Session, principal: Principal, data: OrganisationIn) ->
     _permit(principal, "cases.organisations")
     store.sync_organisations(db)
     org = store.add_organisation(db, data.code, data.name, data.name_en, data.org_type,
-                                 data.country, data.unit)
+                                 data.country, data.unit,
+                                 data.model_dump(include=set(ORG_SOURCES)))
     audit.record("case_org.create", principal, object_type="case_organisation",
                  object_id=org.id, code=org.code, session=db)
     db.commit()
