@@ -20,7 +20,7 @@ from typing import Any
 #: installed capabilities, in navigation order (the platform first)
 INSTALLED: tuple[str, ...] = (
     "platform", "identity", "offers", "matching", "screening", "cases", "statistics", "portal",
-    "network",
+    "network", "exchange",
 )
 
 
