@@ -208,7 +208,10 @@ def _in(objects: tuple[str, ...], item: Any, where: str) -> dict[str, Any]:
         field = fields.get(name)
         if field is None or field.source is None:
             continue  # a list part, or a derived field (recomputed here, never imported)
-        cleaned = clean_value(field, value, 100_000)
+        try:
+            cleaned = clean_value(field, value, 100_000)
+        except CaseError as exc:
+            raise HtcdsError("invalid_htcds", f"{where}: {exc.english}", 422) from None
         out[field.source] = as_list(cleaned) if field.multi else cleaned
     return out
 

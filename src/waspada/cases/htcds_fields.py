@@ -34,6 +34,7 @@ TYPES = frozenset({"text", "longtext", "date", "datetime", "number", "checkbox",
 CODES = frozenset({"iso3166", "iso639"})
 EXTENSION_PREFIX = "x_wsp_"
 _NAME = re.compile(r"^[a-z]{3}_[A-Z][A-Za-z]+$|^x_wsp_[A-Z][A-Za-z]+$")
+_VALUE = re.compile(r"^[A-Za-z0-9_]+$")
 _KEYS = frozenset({"name", "object", "section", "label", "type", "multi", "values", "code",
                    "core", "deprecated", "description", "source", "derived", "exported",
                    "extension", "extension_values"})
@@ -112,8 +113,9 @@ def _field(row: dict[str, Any], index: int) -> HtcdsField:
         raise FieldTableError(f"{where}: a picklist needs values or a code list")
     if kind != "picklist" and values:
         raise FieldTableError(f"{where}: only picklists have values")
-    if len(set(values)) != len(values) or not all(isinstance(v, str) and v for v in values):
-        raise FieldTableError(f"{where}: values must be distinct non-empty strings")
+    if len(set(values)) != len(values) or not all(isinstance(v, str) and _VALUE.match(v)
+                                                  for v in values):
+        raise FieldTableError(f"{where}: values must be distinct API names (letters, digits, _)")
     if row.get("code") is not None and row["code"] not in CODES:
         raise FieldTableError(f"{where}: unknown code list {row['code']!r}")
     origins = [k for k in ("source", "derived") if row.get(k)]
@@ -153,7 +155,7 @@ def parse_table(data: Any) -> FieldTable:
         if f.source is None:
             continue
         key = (OBJECTS[f.object], f.source)
-        if key in sources and f.object not in ("Person", "Perpetrator"):
+        if key in sources:
             raise FieldTableError(f"{f.name}: source {f.source!r} is used twice")
         sources.add(key)
     return FieldTable(version=str(data.get("version", "")),

@@ -10,6 +10,7 @@ from typing import Any
 from waspada.cases import limits
 from waspada.cases.errors import CaseError
 from waspada.cases.htcds_fields import TABLE, HtcdsField
+from waspada.platform.i18n import N_
 
 #: the new case columns (migration 0202) and their text limits (None: not text)
 CASE_SOURCES: dict[str, int | None] = {
@@ -67,12 +68,13 @@ def clean_datetime(value: object, name: str) -> datetime:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise CaseError("invalid_date", f"{name} must be an ISO 8601 date and time",
-                        422) from None
+        raise CaseError("invalid_date", N_("{name} must be an ISO 8601 date and time"),
+                        422, name=name) from None
 
 
-def _bad(field: HtcdsField, message: str) -> CaseError:
-    return CaseError("invalid_htcds_value", f"{field.name}: {message}", 422)
+def _bad(field: HtcdsField, message: str, **params: Any) -> CaseError:
+    """``message``: an English msgid (marked with ``N_``) holding ``{field}``."""
+    return CaseError("invalid_htcds_value", message, 422, field=field.name, **params)
 
 
 def as_list(value: Any) -> list[str]:
@@ -87,11 +89,11 @@ def _code(field: HtcdsField, value: str) -> str:
     if field.code == "iso3166":
         code = value.strip().upper()
         if len(code) != 2 or not code.isalpha():
-            raise _bad(field, "an ISO 3166 alpha-2 country code")
+            raise _bad(field, N_("{field}: an ISO 3166 alpha-2 country code"))
         return code
     code = value.strip().lower()
     if not (2 <= len(code) <= 3 and code.isalpha()):
-        raise _bad(field, "an ISO 639 language code")
+        raise _bad(field, N_("{field}: an ISO 639 language code"))
     return code
 
 
@@ -104,35 +106,35 @@ def clean_value(field: HtcdsField, value: Any, text_limit: int | None) -> Any:
         if field.code is not None:
             items = [_code(field, item) for item in items]
         elif any(item not in field.allowed for item in items):
-            raise _bad(field, "not one of the standard's values")
+            raise _bad(field, N_("{field}: not one of the standard's values"))
         joined = ",".join(dict.fromkeys(items))
         if len(joined) > limits.MULTI_CHOICE:
-            raise _bad(field, "too many values")
+            raise _bad(field, N_("{field}: too many values"))
         return joined or None
     if field.type == "number":
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise _bad(field, "a whole number") from None
+            raise _bad(field, N_("{field}: a whole number")) from None
         low, high = _NUMBER_RANGES.get(field.name, (0, 10**6))
         if not low <= number <= high:
-            raise _bad(field, f"between {low} and {high}")
+            raise _bad(field, N_("{field}: between {low} and {high}"), low=low, high=high)
         return number
     if field.type == "geolocation":
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise _bad(field, "a number") from None
+            raise _bad(field, N_("{field}: a number")) from None
         bound = 90.0 if field.name.endswith("Latitude") else 180.0
         if not -bound <= number <= bound:
-            raise _bad(field, f"between -{bound:g} and {bound:g}")
+            raise _bad(field, N_("{field}: between {low} and {high}"), low=-bound, high=bound)
         return number
     if field.type == "checkbox":
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
         if text not in ("true", "false", "1", "0", "on", "yes", "no"):
-            raise _bad(field, "true or false")
+            raise _bad(field, N_("{field}: true or false"))
         return text in ("true", "1", "on", "yes")
     if field.type == "date":
         return clean_date(value, field.name)
