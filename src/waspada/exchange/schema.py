@@ -174,3 +174,31 @@ def validate_document(document: Any, limit: int = 20) -> list[str]:
 
 def list_parts() -> tuple[str, ...]:
     return tuple(LIST_PARTS)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def field_table_markdown() -> str:
+    """The field table as the Markdown table in docs/exchange.md (a test keeps them equal)."""
+    rows = ["| field | object | type | values | Waspada source |", "|---|---|---|---|---|"]
+    for f in TABLE.fields:
+        kind = f.type + (" (multi)" if f.multi else "") + (", core" if f.core else "")
+        if f.code:
+            values = f.code.upper().replace("ISO", "ISO ")
+        elif f.allowed:
+            shown = ", ".join(f.allowed[:6]) + (f", … ({len(f.allowed)})"
+                                                if len(f.allowed) > 6 else "")
+            values = shown
+        else:
+            values = ""
+        if f.source:
+            source = f"`{f.source}`"
+        elif f.derived:
+            source = "derived: " + f.derived
+        else:
+            source = "not held (deprecated by HTCDS)"
+        name = f"`{f.name}`" + (" (deprecated)" if f.deprecated else "")
+        rows.append(f"| {name} | {f.object} | {kind} | {_cell(values)} | {_cell(source)} |")
+    return "\n".join(rows) + "\n"
