@@ -380,3 +380,25 @@ def test_the_docs_field_table_is_generated_from_the_table() -> None:
     docs = (Path(__file__).resolve().parents[2] / "docs" / "exchange.md").read_text("utf-8")
     assert schema.field_table_markdown() in docs
     assert sum(line.startswith("| `") for line in docs.splitlines()) == len(TABLE.fields)
+
+
+def test_officers_change_htcds_details_after_intake(protection, role_clients) -> None:  # type: ignore[no-untyped-def]
+    case = create_case(protection)
+    path = f"/api/v1/cases/{case['id']}/htcds"
+    response = protection.patch(path, json={
+        "forced_labour_industry": "J_InformationAndCommunication", "age_when_trafficked": 24,
+        "control_methods": ["WithholdsDocuments", "DebtBondage"], "case_worker": "Petugas B"})
+    assert response.status_code == 200, response.text
+    assert response.json()["changed"] == ["age_when_trafficked", "case_worker",
+                                          "control_methods", "forced_labour_industry"]
+    again = protection.patch(path, json={"age_when_trafficked": 24})
+    assert again.json()["changed"] == []
+    record = protection.get("/api/v1/cases/export", params={"ids": str(case["id"])}).json()
+    exported = record["cases"][0]
+    assert exported["vic_ForcedLabourIndustry"] == "J_InformationAndCommunication"
+    assert exported["vic_MethodsOfControl"] == ["WithholdsDocuments", "DebtBondage"]
+    assert exported["cas_CaseOwner"] == "Petugas B"
+    assert exported["vic_AgeWhenTrafficked"] == 24
+    bad = protection.patch(path, json={"forced_labour_industry": "Z_Scamming"})
+    assert bad.status_code == 422 and "vic_ForcedLabourIndustry" in bad.text
+    assert role_clients["analyst"].patch(path, json={}).status_code == 403

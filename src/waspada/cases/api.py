@@ -22,6 +22,8 @@ from waspada.cases.schemas import (
     ConsentIn,
     DuplicateOut,
     EventIn,
+    HtcdsDetailsIn,
+    HtcdsDetailsOut,
     ItemOut,
     MergeIn,
     OrganisationCreated,
@@ -237,6 +239,14 @@ def person(case_id: IdPath, body: PersonIn, db: DB, principal: Updater) -> ItemO
 @api_router.post("/{case_id}/events", status_code=201, response_model=ItemOut)
 def event(case_id: IdPath, body: EventIn, db: DB, principal: Updater) -> ItemOut:
     return service.add_event(db, principal, case_id, body)
+
+
+@api_router.patch("/{case_id}/htcds", response_model=HtcdsDetailsOut)
+def htcds_details(case_id: IdPath, body: HtcdsDetailsIn, db: DB, principal: Updater
+                  ) -> HtcdsDetailsOut:
+    """Change the case's HTCDS 2.0 details (case worker, victim context, incoming referral);
+    only the fields sent change."""
+    return service.update_htcds(db, principal, case_id, body)
 
 
 @api_router.post("/{case_id}/consents", status_code=201, response_model=ItemOut)

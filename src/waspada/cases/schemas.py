@@ -120,6 +120,32 @@ class CaseIn(BaseModel):
     events: list[EventIn] = Field(default_factory=list, max_length=20)
 
 
+class HtcdsDetailsIn(BaseModel):
+    """The case's HTCDS 2.0 details an officer changes after intake; only the fields sent
+    change (a field sent empty is cleared). Values are checked against the field table."""
+
+    trafficking_status: str | None = Field(default=None, max_length=L.CHOICE)
+    case_worker: str | None = Field(default=None, max_length=L.WORKER)
+    status_decision_org: str | None = Field(default=None, max_length=L.CHOICE)
+    relationship_to_trafficker: str | None = Field(default=None, max_length=L.CHOICE)
+    age_when_trafficked: int | None = Field(default=None, ge=0, le=120)
+    recruitment_apps: list[str] | None = Field(default=None, max_length=15)
+    recruitment_location: str | None = Field(default=None, max_length=L.LOCATION)
+    control_methods: list[str] | None = Field(default=None, max_length=16)
+    forced_labour_industry: str | None = Field(default=None, max_length=L.CHOICE)
+    sex_exploitation_type: list[str] | None = Field(default=None, max_length=4)
+    exploitation_location: str | None = Field(default=None, max_length=L.LOCATION)
+    exploitation_apps: list[str] | None = Field(default=None, max_length=15)
+    referring_org: str | None = Field(default=None, max_length=L.ORG_NAME)
+    incoming_referral_date: date | None = None
+    referring_worker: str | None = Field(default=None, max_length=L.WORKER)
+    incoming_referral_reason: str | None = Field(default=None, max_length=L.REFERRAL_REASON)
+    incoming_referral_details: str | None = Field(default=None, max_length=L.REFERRAL_DETAILS)
+
+    _blank = field_validator("age_when_trafficked", "incoming_referral_date",
+                             mode="before")(_blank_is_none)
+
+
 class TransitionIn(BaseModel):
     transition: str = Field(max_length=L.TRANSITION_CODE, examples=["verify"])
     values: dict[str, Annotated[str, Field(max_length=L.TRANSITION_VALUE)]] = Field(
@@ -210,6 +236,12 @@ class ItemOut(BaseModel):
 
 class CommentOut(ItemOut):
     """The comment just added (``id``) on case ``case_id``."""
+
+
+class HtcdsDetailsOut(ItemOut):
+    """The case after the change and which fields changed."""
+
+    changed: list[str]
 
 
 class CaseRow(BaseModel):

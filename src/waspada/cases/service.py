@@ -34,6 +34,8 @@ from waspada.cases.schemas import (
     CommentOut,
     ConsentIn,
     EventIn,
+    HtcdsDetailsIn,
+    HtcdsDetailsOut,
     ItemOut,
     MergeIn,
     OrganisationIn,
@@ -275,6 +277,16 @@ def add_person(db: Session, principal: Principal, case_id: int, data: PersonIn) 
     db.flush()
     network.source_changed(db, "case", case.id)
     return _written(db, principal, "case.person", case, person, role=data.role)
+
+
+def update_htcds(db: Session, principal: Principal, case_id: int, data: HtcdsDetailsIn
+                 ) -> HtcdsDetailsOut:
+    """Change the case's HTCDS details (case worker, victim context, incoming referral)."""
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    changed = store.update_details(case, data.model_dump(exclude_unset=True))
+    out = _written(db, principal, "case.htcds_update", case, None, fields=changed)
+    return HtcdsDetailsOut(id=None, case_id=out.case_id, status=out.status, changed=changed)
 
 
 def add_event(db: Session, principal: Principal, case_id: int, data: EventIn) -> ItemOut:
