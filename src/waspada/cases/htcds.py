@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from waspada.cases.errors import CaseError
@@ -92,7 +92,10 @@ def _out(field: HtcdsField, value: Any) -> Any:
         return (value.date() if isinstance(value, datetime) else value).isoformat() \
             if isinstance(value, date) else str(value)[:10]
     if field.type == "datetime":
-        return value.isoformat() if isinstance(value, datetime) else str(value)
+        if isinstance(value, datetime):
+            # RFC 3339 needs an offset: Waspada stores UTC (platform/db.py UTCDateTime)
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return str(value)
     if field.type == "number":
         return int(value)
     if field.type == "geolocation":
