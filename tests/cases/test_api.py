@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -292,12 +293,16 @@ def test_htcds_export_names_only_for_roles_that_may_see_them(role_clients, prote
     assert record["historic_trafficking_events"][0]["hte_Type"] == "Recruitment"
     de = role_clients["analyst"].get("/api/v1/cases/export",
                                      params={"ids": str(cid), "format": "htcds-csv"})
-    assert de.status_code == 200 and de.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(de.text)))
+    assert de.status_code == 200 and de.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(de.content)) as archive:  # issue #17: one CSV per object
+        files = {n: archive.read(n).decode() for n in archive.namelist()}
+    rows = list(csv.DictReader(io.StringIO(files["persons.csv"])))
     assert rows[0]["x_wsp_Reference"] == case["reference"]
     assert rows[0]["prs_FirstName"] == "" and rows[0]["prs_Birthdate"] == ""
-    assert rows[0]["Recruitment.hte_City"] == "Medan"
-    assert name.split()[0] not in de.text
+    events = list(csv.DictReader(io.StringIO(files["trafficking_events.csv"])))
+    assert [(e["hte_Type"], e["hte_City"]) for e in events] == [
+        ("Recruitment", "Medan"), ("Exploitation", "Sihanoukville")]
+    assert not any(name.split()[0] in text for text in files.values())
     assert role_clients["checkpoint_officer"].get("/api/v1/cases/export").status_code == 403
 
 

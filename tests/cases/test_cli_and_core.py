@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 from typer.testing import CliRunner
@@ -67,9 +68,12 @@ def test_htcds_mapping_and_csv_injection() -> None:
         "hte_Type": "Transit", "hte_City": "Bangkok", "hte_Country": "TH",
         "hte_Description": "lewat darat"}
     evil = dict(CASE, reference="=HYPERLINK(\"http://x\")")
-    text = htcds.to_csv([htcds.case_to_htcds(evil)])
-    assert "'=HYPERLINK" in text
-    assert "Transit.hte_City" in text.splitlines()[0]
+    files = htcds.to_csv_files([htcds.case_to_htcds(evil)])
+    assert "'=HYPERLINK" in files["cases.csv"]
+    # issue #17: one CSV per HTCDS object with the standard's own column names
+    assert files["trafficking_events.csv"].splitlines()[0].startswith(
+        "x_wsp_Reference,hte_Longitude,hte_Latitude,hte_City")
+    assert "'=HYPERLINK" in files["trafficking_events.csv"]  # the link column too
 
 
 def test_public_report_cleaning_and_magic_bytes() -> None:
@@ -83,7 +87,7 @@ def test_public_report_cleaning_and_magic_bytes() -> None:
     assert sniff_type(b"GIF89a") is None
 
 
-def test_cli_list_export_subject_export_and_retention(protection) -> None:  # type: ignore[no-untyped-def]
+def test_cli_list_export_subject_export_and_retention(protection, tmp_path) -> None:  # type: ignore[no-untyped-def]
     case = create_case(protection)
     listed = runner.invoke(cases_app, ["list", "--limit", "5"])
     assert listed.exit_code == 0, listed.output
@@ -95,9 +99,11 @@ def test_cli_list_export_subject_export_and_retention(protection) -> None:  # ty
     assert data["deidentified"] is True and data["count"] == 1
     assert "prs_FirstName" not in json.dumps(data)
     csv_out = runner.invoke(cases_app, ["export", "--format", "htcds-csv", "--no-deidentify",
-                                        "--ids", str(case["id"])])
+                                        "--ids", str(case["id"]), "--output", str(tmp_path / "x.zip")])
+    assert csv_out.exit_code == 0, csv_out.output
     victim = next(p for p in case["persons"] if p["role"] == "victim")
-    assert victim["full_name"].split()[0] in csv_out.output
+    with zipfile.ZipFile(tmp_path / "x.zip") as archive:
+        assert victim["full_name"].split()[0] in archive.read("persons.csv").decode()
     bad = runner.invoke(cases_app, ["export", "--format", "xml"])
     assert bad.exit_code == 2
     subject = runner.invoke(cases_app, ["subject-export", str(victim["id"])])

@@ -347,6 +347,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
                                               {"role": "reporter", "full_name": "Ibu Uji"})),
     ("POST", AC + "/events"): (SCOPED, _json("POST", AC + "/events",
                                              {"type": "Transit", "country": "MY"})),
+    ("PATCH", AC + "/htcds"): (SCOPED, _json("PATCH", AC + "/htcds",
+                                             {"recruitment_location": "Medan (uji)"})),
     ("POST", AC + "/consents"): (SCOPED, _json("POST", AC + "/consents",
                                                {"scope": "research", "given": False})),
     ("POST", AC + "/support-plans"): (SCOPED, _json("POST", AC + "/support-plans",

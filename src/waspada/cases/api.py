@@ -22,6 +22,8 @@ from waspada.cases.schemas import (
     ConsentIn,
     DuplicateOut,
     EventIn,
+    HtcdsDetailsIn,
+    HtcdsDetailsOut,
     ItemOut,
     MergeIn,
     OrganisationCreated,
@@ -136,8 +138,8 @@ def _parse_ids(ids: str) -> list[int]:
 
 
 @api_router.get("/export", response_class=Response, responses={200: {"content": {
-    "application/json": {}, "text/csv": {}},
-    "description": "HTCDS 2.0 records (JSON array or CSV)"}})
+    "application/json": {}, "application/zip": {}},
+    "description": "HTCDS 2.0 records (JSON, or a zip of one CSV per HTCDS object)"}})
 def export(request: Request, db: DB,
            principal: Annotated[Principal, Depends(require("cases.export"))],
            format: Literal["htcds-json", "htcds-csv"] = "htcds-json",
@@ -151,9 +153,9 @@ def export(request: Request, db: DB,
         db, principal, id_list or None, _filters(status, overdue, None, destination,
                                                  exploitation),
         format=format, ip=client_ip(request))
-    if format == "htcds-csv":
-        return Response(htcds.to_csv(records), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition": 'attachment; filename="cases-htcds.csv"'})
+    if format == "htcds-csv":  # one CSV per HTCDS object (the standard's tabs), zipped
+        return Response(htcds.to_csv_zip(records), media_type="application/zip",
+                        headers={"content-disposition": 'attachment; filename="cases-htcds.zip"'})
     return Response(htcds.to_json(records, deidentified=deidentified),
                     media_type="application/json")
 
@@ -237,6 +239,14 @@ def person(case_id: IdPath, body: PersonIn, db: DB, principal: Updater) -> ItemO
 @api_router.post("/{case_id}/events", status_code=201, response_model=ItemOut)
 def event(case_id: IdPath, body: EventIn, db: DB, principal: Updater) -> ItemOut:
     return service.add_event(db, principal, case_id, body)
+
+
+@api_router.patch("/{case_id}/htcds", response_model=HtcdsDetailsOut)
+def htcds_details(case_id: IdPath, body: HtcdsDetailsIn, db: DB, principal: Updater
+                  ) -> HtcdsDetailsOut:
+    """Change the case's HTCDS 2.0 details (case worker, victim context, incoming referral);
+    only the fields sent change."""
+    return service.update_htcds(db, principal, case_id, body)
 
 
 @api_router.post("/{case_id}/consents", status_code=201, response_model=ItemOut)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -71,8 +72,11 @@ def export_cmd(format: Annotated[str, typer.Option(
         "--format", help="htcds-csv or htcds-json.")] = "htcds-json",
         ids: Annotated[str, typer.Option(help="Comma-separated case ids (default: all).")] = "",
         deidentify: Annotated[bool, typer.Option(
-            help="Remove names, identity numbers and contacts.")] = True) -> None:
-    """Export cases in HTCDS 2.0 field names (HTCDS by IOM, CC BY 4.0) to stdout."""
+            help="Remove names, identity numbers and contacts.")] = True,
+        output: Annotated[Path | None, typer.Option(
+            help="Write to this file (htcds-csv: a zip, one CSV per HTCDS object; "
+                 "needed for htcds-csv).")] = None) -> None:
+    """Export cases in HTCDS 2.0 field names (HTCDS by IOM, CC BY 4.0) to stdout or a file."""
     from waspada.cases import htcds, service
     from waspada.platform.console import fail, operator_session
     from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -80,6 +84,8 @@ def export_cmd(format: Annotated[str, typer.Option(
 
     if format not in ("htcds-csv", "htcds-json"):
         fail("--format must be htcds-csv or htcds-json")
+    if format == "htcds-csv" and output is None:
+        fail("--format htcds-csv writes a zip of CSV files: give --output FILE.zip")
     parts = [part for part in ids.split(",") if part.strip()]
     id_list = [parse_id(part) for part in parts]
     if any(value is None for value in id_list):
@@ -88,10 +94,18 @@ def export_cmd(format: Annotated[str, typer.Option(
         records, deidentified = service.export(
             session, CLI_PRINCIPAL, [i for i in id_list if i is not None] or None, None,
             format=format, deidentify=deidentify)
-    if format == "htcds-csv":
-        sys.stdout.write(htcds.to_csv(records))
-    else:
-        sys.stdout.write(htcds.to_json(records, deidentified=deidentified) + "\n")
+    try:
+        if format == "htcds-csv" and output is not None:
+            output.write_bytes(htcds.to_csv_zip(records))
+        elif output is not None:
+            output.write_text(htcds.to_json(records, deidentified=deidentified) + "\n",
+                              encoding="utf-8")
+        else:
+            sys.stdout.write(htcds.to_json(records, deidentified=deidentified) + "\n")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}")
+    if output is not None:
+        typer.echo(f"Exported {len(records)} case(s) to {output}.", err=True)
 
 
 @cases_app.command("anonymise-expired")
@@ -130,7 +144,15 @@ def add_org_cmd(code: str, name: str,
                 org_type: Annotated[str, typer.Option(help="HTCDS org_Type.")] = "NGO",
                 unit: Annotated[str | None, typer.Option(
                     help="Waspada unit acting for it (created if missing).")] = None,
-                country: Annotated[str, typer.Option(help="ISO country code.")] = "ID") -> None:
+                country: Annotated[str, typer.Option(help="ISO country code.")] = "ID",
+                street: Annotated[str | None, typer.Option(
+                    help="HTCDS org_ShippingStreet.")] = None,
+                city: Annotated[str | None, typer.Option(help="HTCDS org_ShippingCity.")] = None,
+                state: Annotated[str | None, typer.Option(help="HTCDS org_ShippingState.")] = None,
+                postal_code: Annotated[str | None, typer.Option(
+                    help="HTCDS org_ShippingPostalCode.")] = None,
+                phone: Annotated[str | None, typer.Option(help="HTCDS org_Phone (E.164).")] = None
+                ) -> None:
     """Add an organisation that cases can be referred to."""
     from pydantic import ValidationError
 
@@ -142,7 +164,8 @@ def add_org_cmd(code: str, name: str,
 
     try:
         data = OrganisationIn(code=code, name=name, name_en=name, org_type=org_type,
-                              country=country, unit=unit)
+                              country=country, unit=unit, street=street, city=city,
+                              state=state, postal_code=postal_code, phone=phone)
     except ValidationError as exc:
         fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
         fail(f"too long or not valid: {fields}")

@@ -1,11 +1,13 @@
 """Demo cases (synthetic people only): a dozen cases at KBRI Phnom Penh in various states,
-including one victim reported twice (by the family and by an NGO) to show duplicate detection."""
+including one victim reported twice (by the family and by an NGO) to show duplicate detection,
+and one case with every HTCDS 2.0 field filled in (``demo_htcds.py``)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from waspada.cases import store
+from waspada.cases.demo_htcds import add_full_case
 from waspada.cases.models import Case
 from waspada.demo.synthetic import generate_people
 from waspada.platform.db import session_scope
@@ -39,7 +41,7 @@ PLAN: list[tuple[list[tuple[str, dict[str, object]]], str]] = [
 def load_demo_cases(seed: int) -> tuple[int, int]:
     with session_scope() as session:
         if session.scalar(select(Case.id).where(Case.is_synthetic.is_(True)).limit(1)):
-            return 0, len(PLAN) + 1  # the cases a first run adds, already there
+            return 0, len(PLAN) + 2  # the cases a first run adds, already there
         store.sync_organisations(session)
         kbri = get_or_create_unit(session, "KBRI Phnom Penh", kind="embassy", synthetic=True)
         officer = Principal(user_id=None, username="demo", role=Role.PROTECTION_OFFICER,
@@ -72,5 +74,7 @@ def load_demo_cases(seed: int) -> tuple[int, int]:
             "persons": [{"role": "victim", "full_name": first.full_name.upper(),
                          "birth_date": first.birth_date, "citizenship": "ID"}]},
             owner_unit_id=kbri.id, source="ngo", synthetic=True)
+        created += 1
+        add_full_case(session, officer, kbri.id)
         created += 1
     return created, 0

@@ -1,13 +1,16 @@
-"""HTCDS 2.0 mapping and export shaping (pure).
+"""HTCDS 2.0 mapping, export shaping and its inverse (pure).
 
 Field names follow the Human Trafficking Case Data Standard 2.0 (HTCDS by IOM, CC BY 4.0; Waspada
-is not endorsed by IOM). HTCDS has no value for forced criminality in online-scam and
-online-gambling compounds, so Waspada adds an extension: the value ``ForcedCriminality`` in
-``vic_TypeOfExploitation`` and fields prefixed ``x_wsp_`` (``x_wsp_CompoundType``,
-``x_wsp_ForcedCriminalityActivities``, ``x_wsp_Reference``, ``x_wsp_WorkflowState``).
+is not endorsed by IOM). Every mapping here is read from the one field table
+(``htcds_fields.yaml``, :mod:`waspada.cases.htcds_fields`): the record shape, the CSV files and
+the JSON Schema (:mod:`waspada.exchange.schema`) cannot drift apart. HTCDS has no value for forced
+criminality in online-scam and online-gambling compounds (HTCDS issue #28), so Waspada adds an
+extension: the value ``ForcedCriminality`` in ``vic_TypeOfExploitation`` and fields prefixed
+``x_wsp_``.
 
-:func:`case_to_htcds` turns a (possibly redacted) case dict into an HTCDS record;
-:func:`to_csv` / :func:`to_json` shape a list of them. Whatever was redacted stays out.
+:func:`case_to_htcds` turns a (possibly redacted) case dict into an HTCDS record — whatever was
+redacted stays out; :func:`htcds_to_case` is its inverse; :func:`to_csv_zip` writes one CSV per
+HTCDS object (the standard's tabs) and :func:`to_json` the JSON document.
 """
 
 from __future__ import annotations
@@ -15,217 +18,326 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
+from datetime import UTC, date, datetime
 from typing import Any
 
+from waspada.cases.errors import CaseError
+from waspada.cases.htcds_fields import OBJECTS, TABLE, HtcdsField
+from waspada.cases.htcds_values import as_list, clean_value
 from waspada.cases.workflow import load_workflow
 from waspada.platform.exports import spreadsheet_safe
 
 CITATION = "HTCDS by IOM, CC BY 4.0"
 
-GENDERS = ("Feminine", "Masculine", "TransgenderFeminine", "TransgenderMasculine",
-           "NonConforming", "NonSpecifiedUnknown")
-TRAFFICKING_STATUSES = ("PossibleVictimOfTrafficking", "ActualVictimOfTrafficking",
-                        "NotAVictimOfTrafficking")
-HTCDS_EXPLOITATION = ("ForcedLabour", "SexualExploitation", "ChildLabour", "ForcedMarriage",
-                      "Servitude", "ForcedMilitaryByNonStateActors", "OrganRemoval",
-                      "ForcedBegging", "ForcedAdoption", "Surrogacy", "Other")
+
+def _values(name: str, obj: str) -> tuple[str, ...]:
+    return TABLE.by_name(obj)[name].allowed
+
+
+GENDERS = _values("prs_Gender", "Person")
+TRAFFICKING_STATUSES = _values("vic_TraffickingStatus", "Victim")
 #: extension value (not in HTCDS 2.0): forced criminality, e.g. in online-scam compounds
 FORCED_CRIMINALITY = "ForcedCriminality"
-EXPLOITATION_TYPES = (FORCED_CRIMINALITY, *HTCDS_EXPLOITATION)
+EXPLOITATION_TYPES = _values("vic_TypeOfExploitation", "Victim")
+HTCDS_EXPLOITATION = tuple(v for v in EXPLOITATION_TYPES if v != FORCED_CRIMINALITY)
 #: extension: the kind of compound (x_wsp_CompoundType)
-COMPOUND_TYPES = ("OnlineScam", "OnlineGambling", "OtherCompound", "NotACompound")
+COMPOUND_TYPES = _values("x_wsp_CompoundType", "Victim")
 #: extension: what the victim was forced to do (x_wsp_ForcedCriminalityActivities)
-FORCED_ACTIVITIES = ("RomanceScam", "InvestmentScam", "CryptoScam", "OnlineGamblingOperation",
-                     "MoneyMule", "Phishing", "Other")
-EVENT_TYPES = ("Recruitment", "Transit", "Exploitation")
-PERSON_ROLES = ("victim", "perpetrator", "reporter")
-PERPETRATOR_ROLES = ("TravellingPartner", "Transporter", "RecruiterOrIntermediary",
-                     "BrokerTravelAgent", "Smuggler", "Abuser", "Kidnapper", "Exploiter", "Other")
-RECRUITMENT_METHODS = ("ThroughOnlineSocialNetworks", "ThroughAnOnlineAdvertisement",
-                       "ThroughFamilyOrFamilyEvents", "ThroughFriendsOrSocialEvents", "AtWork",
-                       "Other")
-SUPPORT_PLAN_TYPES = ("Education", "Financial", "Health", "LabourExploitationRehabilitation",
-                      "Legal", "Livelihood", "RightsBasedTraining",
-                      "SexualExploitationRehabilitation", "SocialCare")
-REFERRAL_REASONS = ("AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other")
-ORG_TYPES = ("NGO", "LawEnforcement", "HealthServiceOrganisation",
-             "CentralGovernmentOrganisation", "LocalGovernmentOrganisation", "ImmigrationService",
-             "LegalService", "CorporateBusiness", "SchoolOrCollege")
+FORCED_ACTIVITIES = _values("x_wsp_ForcedCriminalityActivities", "Victim")
+EVENT_TYPES = _values("hte_Type", "TraffickingEvent")
+PERSON_ROLES = _values("x_wsp_PersonRole", "Person")
+PERPETRATOR_ROLES = _values("per_RoleInProcess", "Perpetrator")
+RECRUITMENT_METHODS = _values("vic_MethodOfRecruitment", "Victim")
+SUPPORT_PLAN_TYPES = _values("spl_Type", "SupportPlan")
+REFERRAL_REASONS = _values("cas_ReasonForOutgoingReferral", "Referral")
+ORG_TYPES = _values("org_Type", "Organisation")
+#: the closure reason (workflow.yaml) that makes a closed case HTCDS ``ClosedReferred``
+CLOSED_REFERRED_REASON = "transferred"
 
-_PERSON_MAP = (
-    ("prs_FirstName", "first_name"), ("prs_MiddleName", "middle_name"),
-    ("prs_SecondName", "second_name"), ("prs_Birthdate", "birth_date"),
-    ("prs_Gender", "gender"), ("prs_Citizenship", "citizenship"),
-    ("prs_IdentityNumber", "identity_number"), ("prs_MobilePhone", "mobile_phone"),
-    ("prs_Email", "email"), ("prs_MailingCity", "mailing_city"),
-    ("prs_MailingState", "mailing_state"),
-)
-_EVENT_MAP = (("hte_Type", "type"), ("hte_Date", "date"), ("hte_City", "city"),
-              ("hte_State", "state"), ("hte_Country", "country"),
-              ("hte_Description", "description"))
+#: the record parts that are lists, and the case-dict key each comes from
+LIST_PARTS: dict[str, str] = {
+    "persons": "persons", "historic_trafficking_events": "events", "referrals": "referrals",
+    "support_plans": "support_plans", "consents": "consents", "case_comments": "comments",
+    "organisations": "organisations",
+}
+#: the objects of each record part (``""``: the top level)
+PART_OBJECTS: dict[str, tuple[str, ...]] = {}
+for _obj, _part in OBJECTS.items():
+    PART_OBJECTS.setdefault(_part or "", ())
+    PART_OBJECTS[_part or ""] += (_obj,)
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+class HtcdsError(CaseError):
+    """An HTCDS record that does not fit the field table."""
+
+
+# -- case -> HTCDS ----------------------------------------------------------------------------
+
+def cas_status(state: str, closure_reason: str | None) -> str:
+    """The HTCDS cas_Status of a workflow state; a case closed as transferred is ClosedReferred."""
+    status = load_workflow().states[state].htcds
+    if status == "Closed" and closure_reason == CLOSED_REFERRED_REASON:
+        return "ClosedReferred"
+    return status
+
+
+def _out(field: HtcdsField, value: Any) -> Any:
+    """A stored value as the record carries it."""
+    if value is None or value == "":
+        return None
+    if field.multi:
+        return as_list(value)
+    if field.type == "date":
+        return (value.date() if isinstance(value, datetime) else value).isoformat() \
+            if isinstance(value, date) else str(value)[:10]
+    if field.type == "datetime":
+        if isinstance(value, datetime):
+            # RFC 3339 needs an offset: Waspada stores UTC (platform/db.py UTCDateTime)
+            return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        return str(value)
+    if field.type == "number":
+        return int(value)
+    if field.type == "geolocation":
+        return float(value)
+    if field.type == "checkbox":
+        return bool(value)
+    return value if isinstance(value, str) else str(value)
 
 
 def _clean(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v not in (None, "", [])}
 
 
+def _mapped(objects: tuple[str, ...], item: dict[str, Any]) -> dict[str, Any]:
+    return {f.name: _out(f, item.get(f.source)) for obj in objects for f in TABLE.of(obj)
+            if f.source is not None}
+
+
+def _years(birth: Any, on: Any) -> int | None:
+    try:
+        b = birth if isinstance(birth, date) else date.fromisoformat(str(birth)[:10])
+        d = on if isinstance(on, date) else date.fromisoformat(str(on)[:10])
+    except ValueError:
+        return None
+    years = d.year - b.year - ((d.month, d.day) < (b.month, b.day))
+    return years if 0 <= years <= 120 else None
+
+
+def age_when_trafficked(case: dict[str, Any]) -> int | None:
+    """vic_AgeWhenTrafficked: as recorded, else from the victim's birth date and the first
+    recruitment (or, lacking one, first dated) event."""
+    if case.get("age_when_trafficked") is not None:
+        return int(case["age_when_trafficked"])
+    victim = next((p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
+    events = [e for e in case.get("events", ()) if e.get("date")]
+    first = sorted((e for e in events if e.get("type") == "Recruitment"),
+                   key=lambda e: str(e["date"])) or sorted(events, key=lambda e: str(e["date"]))
+    if not victim.get("birth_date") or not first:
+        return None
+    return _years(victim["birth_date"], first[0]["date"])
+
+
+def agreement_to_manage_data(case: dict[str, Any]) -> bool | None:
+    """vic_AgreementToManagePersonalData (deprecated by HTCDS in favour of Consent): the latest
+    data-processing consent, withdrawn counting as not given."""
+    consents = [c for c in case.get("consents", ()) if c.get("scope") == "data_processing"]
+    if not consents:
+        return None
+    latest = consents[-1]
+    return bool(latest.get("given")) and not latest.get("withdrawn_at")
+
+
 def person_to_htcds(person: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"x_wsp_PersonRole": person.get("role"),
-                           "x_wsp_Pseudonym": person.get("pseudonym")}
-    for htcds_name, ours in _PERSON_MAP:
-        out[htcds_name] = person.get(ours)
+    objects = ("Person", "Perpetrator") if person.get("role") == "perpetrator" else ("Person",)
+    out = _mapped(objects, person)
+    out["x_wsp_Pseudonym"] = person.get("pseudonym")
+    out["x_wsp_AgeBand"] = person.get("age_band")
     if not (person.get("first_name") or person.get("second_name")) and person.get("full_name"):
         # HTCDS splits names; Indonesian names often have no family name: keep it whole
         out["prs_FirstName"] = person["full_name"]
-    if person.get("age_band"):
-        out["x_wsp_AgeBand"] = person["age_band"]
-    if person.get("role") == "perpetrator":
-        out["per_RoleInProcess"] = person.get("perpetrator_role")
-        out["per_RoleDetails"] = person.get("role_details")
     return _clean(out)
 
 
 def event_to_htcds(event: dict[str, Any]) -> dict[str, Any]:
-    return _clean({h: event.get(o) for h, o in _EVENT_MAP})
+    return _clean(_mapped(("TraffickingEvent",), event))
+
+
+def _part(obj: str, items: Any) -> list[dict[str, Any]]:
+    return [_clean(_mapped((obj,), item)) for item in items or ()]
 
 
 def case_to_htcds(case: dict[str, Any]) -> dict[str, Any]:
     """One case (already redacted for the reader) as an HTCDS record."""
-    wf = load_workflow()
-    state = wf.states[case["status"]]
-    victim: dict[str, Any] = next(
-        (p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
-    exploitation = [v for v in (case.get("exploitation_type") or "").split(",") if v]
-    record: dict[str, Any] = {
-        "x_wsp_Reference": case.get("reference"),
-        "x_wsp_WorkflowState": case["status"],
-        "cas_Status": state.htcds,
-        "cas_ReasonForCaseClosure": case.get("closure_reason"),
-        "cas_CaseOwner": case.get("owner_unit"),
-        "vic_TraffickingStatus": case.get("trafficking_status"),
-        "vic_TypeOfExploitation": exploitation,
-        "vic_ForcedLabourIndustry": case.get("forced_labour_industry"),
-        "vic_MethodOfRecruitment": case.get("recruitment_method"),
-        "vic_AgeWhenTrafficked": victim.get("age_when_trafficked"),
-        "x_wsp_CompoundType": case.get("compound_type"),
-        "x_wsp_ForcedCriminalityActivities": case.get("forced_activities"),
-        "x_wsp_DestinationCountry": case.get("destination_country"),
-        "x_wsp_ReportedAt": _iso(case.get("reported_at")),
-        "persons": [person_to_htcds(p) for p in case.get("persons", ())],
-        "historic_trafficking_events": [event_to_htcds(e) for e in case.get("events", ())],
-        "referrals": [_clean({
-            "cas_ReferringOrganisation": r.get("from_org"),
-            "cas_ReferredOrganisation": r.get("to_org"),
-            "cas_ReasonForOutgoingReferral": r.get("reason"),
-            "cas_OutgoingReferralDate": r.get("created_on"),
-            "cas_IncomingReferralDate": r.get("accepted_on"),
-            "x_wsp_ReferralStatus": r.get("status"),
-        }) for r in case.get("referrals", ())],
-        "support_plans": [_clean({
-            "spl_Type": s.get("type"), "spl_Objectives": s.get("objectives"),
-            "spl_ActionPlan": s.get("action_plan"), "spl_PlannedEndDate": s.get("planned_end"),
-            "spl_ActualEndDate": s.get("actual_end")}) for s in case.get("support_plans", ())],
-        "consents": [_clean({"con_Consent": c.get("given"), "x_wsp_ConsentScope": c.get("scope"),
-                             "x_wsp_RecordedAt": c.get("recorded_at")})
-                     for c in case.get("consents", ())],
-        "case_comments": [_clean({"cco_CaseComment": c.get("body")})
-                          for c in case.get("comments", ())],
-    }
+    record = _mapped(("Case", "Victim"), case)
+    record["cas_Status"] = cas_status(case["status"], case.get("closure_reason"))
+    record["vic_AgeWhenTrafficked"] = age_when_trafficked(case)
+    record["vic_AgreementToManagePersonalData"] = agreement_to_manage_data(case)
+    record["persons"] = [person_to_htcds(p) for p in case.get("persons", ())]
+    record["historic_trafficking_events"] = [event_to_htcds(e) for e in case.get("events", ())]
+    for part, obj in (("referrals", "Referral"), ("support_plans", "SupportPlan"),
+                      ("consents", "Consent"), ("case_comments", "CaseComment"),
+                      ("organisations", "Organisation")):
+        record[part] = _part(obj, case.get(LIST_PARTS[part]))
     return _clean(record)
 
 
-#: flat CSV columns: case-level fields, the primary victim, one block per event type
-CSV_CASE_COLUMNS = ("x_wsp_Reference", "x_wsp_WorkflowState", "cas_Status",
-                    "cas_ReasonForCaseClosure", "cas_CaseOwner", "vic_TraffickingStatus",
-                    "vic_TypeOfExploitation", "vic_MethodOfRecruitment", "x_wsp_CompoundType",
-                    "x_wsp_ForcedCriminalityActivities", "x_wsp_DestinationCountry",
-                    "x_wsp_ReportedAt")
-CSV_VICTIM_COLUMNS = ("x_wsp_Pseudonym", "prs_FirstName", "prs_MiddleName", "prs_SecondName",
-                      "prs_Birthdate", "x_wsp_AgeBand", "prs_Gender", "prs_Citizenship",
-                      "prs_IdentityNumber", "prs_MailingState")
-CSV_EVENT_COLUMNS = ("hte_Date", "hte_City", "hte_Country")
+def htcds_field_names(record: dict[str, Any]) -> set[str]:
+    """The HTCDS 2.0 (not extension) field names a record carries anywhere."""
+    names = {k for k in record if not isinstance(record[k], list) or k not in LIST_PARTS}
+    for part in LIST_PARTS:
+        for item in record.get(part, ()):
+            names.update(item)
+    standard = {f.name for f in TABLE.standard()}
+    return names & standard
 
 
-def csv_columns() -> list[str]:
-    cols = list(CSV_CASE_COLUMNS) + list(CSV_VICTIM_COLUMNS)
-    for kind in EVENT_TYPES:
-        cols += [f"{kind}.{c}" for c in CSV_EVENT_COLUMNS]
-    return cols
+# -- HTCDS -> case ----------------------------------------------------------------------------
+
+def _fields_of(objects: tuple[str, ...]) -> dict[str, HtcdsField]:
+    return {f.name: f for obj in objects for f in TABLE.of(obj)}
+
+
+def _in(objects: tuple[str, ...], item: Any, where: str) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise HtcdsError("invalid_htcds", f"{where}: an object is expected", 422)
+    fields = _fields_of(objects)
+    unknown = sorted(set(item) - set(fields) - (set(LIST_PARTS) if where == "record" else set()))
+    if unknown:
+        raise HtcdsError("invalid_htcds", f"{where}: unknown fields {', '.join(unknown[:5])}",
+                         422)
+    out: dict[str, Any] = {}
+    for name, value in item.items():
+        field = fields.get(name)
+        if field is None or field.source is None:
+            continue  # a list part, or a derived field (recomputed here, never imported)
+        try:
+            cleaned = clean_value(field, value, 100_000)
+        except CaseError as exc:
+            raise HtcdsError("invalid_htcds", f"{where}: {exc.english}", 422) from None
+        out[field.source] = as_list(cleaned) if field.multi else cleaned
+    return out
+
+
+def htcds_to_case(record: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`case_to_htcds`: an HTCDS record as a case dict (the keys
+    :func:`waspada.cases.store.create_case` and the case dicts use; multi-select values as
+    lists, dates as :class:`date`). Derived fields (cas_Status, x_wsp_Pseudonym, ...) are not
+    read back. Raises :class:`HtcdsError` for unknown fields or values outside the standard."""
+    case = _in(PART_OBJECTS[""], record, "record")
+    case.setdefault("status", None)
+    persons = []
+    for i, item in enumerate(record.get("persons") or ()):
+        person = _in(("Person", "Perpetrator"), item, f"persons[{i}]")
+        if (person.get("first_name") and person.get("first_name") == person.get("full_name")
+                and not person.get("middle_name") and not person.get("second_name")):
+            person["first_name"] = None  # the exporter put the whole name there (no parts)
+        persons.append(person)
+    case["persons"] = persons
+    for part, obj in (("historic_trafficking_events", "TraffickingEvent"),
+                      ("referrals", "Referral"), ("support_plans", "SupportPlan"),
+                      ("consents", "Consent"), ("case_comments", "CaseComment"),
+                      ("organisations", "Organisation")):
+        items = record.get(part) or []
+        if not isinstance(items, list):
+            raise HtcdsError("invalid_htcds", f"{part}: a list is expected", 422)
+        case[LIST_PARTS[part]] = [_in((obj,), item, f"{part}[{i}]")
+                                  for i, item in enumerate(items)]
+    return case
+
+
+# -- CSV: one file per HTCDS object, in a zip --------------------------------------------------
+
+#: CSV file of each object; every row starts with the case's x_wsp_Reference (and, for
+#: persons, the person's x_wsp_Pseudonym) so rows of the files join up
+CSV_FILES: dict[str, str] = {
+    "Case": "cases.csv", "Victim": "victims.csv", "Person": "persons.csv",
+    "Perpetrator": "perpetrators.csv", "Referral": "referrals.csv",
+    "TraffickingEvent": "trafficking_events.csv", "CaseComment": "case_comments.csv",
+    "SupportPlan": "support_plans.csv", "Consent": "consents.csv",
+    "Organisation": "organisations.csv",
+}
+_LINK = "x_wsp_Reference"
+_PERSON_LINK = "x_wsp_Pseudonym"
+
+
+def csv_columns(obj: str) -> list[str]:
+    """Standard column names only (the field table's), the link columns first."""
+    names = [f.name for f in TABLE.of(obj) if f.exported]
+    links = [_LINK] + ([_PERSON_LINK] if obj == "Perpetrator" else [])
+    return links + [n for n in names if n not in links]
 
 
 def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         value = ";".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        value = "true" if value else "false"
+    elif isinstance(value, int | float):
+        return str(value)  # a number is never a formula: -6.2 (a latitude) stays as it is
     return spreadsheet_safe("" if value is None else str(value))
 
 
-def flatten(record: dict[str, Any]) -> dict[str, str]:
-    row = {c: _cell(record.get(c)) for c in CSV_CASE_COLUMNS}
-    victim: dict[str, Any] = next(
-        (p for p in record.get("persons", ()) if p.get("x_wsp_PersonRole") == "victim"), {})
-    row.update({c: _cell(victim.get(c)) for c in CSV_VICTIM_COLUMNS})
-    for kind in EVENT_TYPES:
-        event: dict[str, Any] = next((e for e in record.get("historic_trafficking_events", ())
-                      if e.get("hte_Type") == kind), {})
-        row.update({f"{kind}.{c}": _cell(event.get(c)) for c in CSV_EVENT_COLUMNS})
-    return row
+def csv_rows(records: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    """Rows of each CSV file: every person, every event, every referral... of every case."""
+    rows: dict[str, list[dict[str, str]]] = {obj: [] for obj in CSV_FILES}
 
+    def add(obj: str, item: dict[str, Any], reference: Any) -> None:
+        cols = csv_columns(obj)
+        row = {c: _cell(item.get(c)) for c in cols}
+        row[_LINK] = _cell(reference)
+        rows[obj].append(row)
 
-def to_csv(records: list[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\n")
-    writer.writeheader()
     for record in records:
-        writer.writerow(flatten(record))
+        ref = record.get(_LINK)
+        add("Case", record, ref)
+        add("Victim", record, ref)
+        for person in record.get("persons", ()):
+            add("Person", person, ref)
+            if person.get("x_wsp_PersonRole") == "perpetrator":
+                add("Perpetrator", person, ref)
+        for part in ("referrals", "historic_trafficking_events", "case_comments",
+                     "support_plans", "consents", "organisations"):
+            obj = next(o for o in PART_OBJECTS[part])
+            for item in record.get(part, ()):
+                add(obj, item, ref)
+    return rows
+
+
+def _csv_text(obj: str, rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=csv_columns(obj), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def to_csv_files(records: list[dict[str, Any]]) -> dict[str, str]:
+    """File name -> CSV text, one file per HTCDS object."""
+    rows = csv_rows(records)
+    return {CSV_FILES[obj]: _csv_text(obj, rows[obj]) for obj in CSV_FILES}
+
+
+def to_csv_zip(records: list[dict[str, Any]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in to_csv_files(records).items():
+            archive.writestr(name, text)
+        archive.writestr("README.txt", (
+            "HTCDS 2.0 export (" + CITATION + "; Waspada is not endorsed by IOM).\n"
+            "One CSV per HTCDS object; rows join on x_wsp_Reference (the case) and "
+            "x_wsp_Pseudonym (the person).\nMulti-select values are separated by ';'. "
+            "x_wsp_ columns are Waspada's documented extension (docs/exchange.md).\n"))
     return buffer.getvalue()
 
 
 def to_json(records: list[dict[str, Any]], *, deidentified: bool) -> str:
-    return json.dumps({"standard": "HTCDS 2.0", "source": CITATION,
-                       "extension": "x_wsp_* fields and vic_TypeOfExploitation="
-                                    "ForcedCriminality are Waspada extensions",
-                       "deidentified": deidentified, "count": len(records),
-                       "cases": records}, ensure_ascii=False, indent=1, default=str)
+    return json.dumps(export_document(records, deidentified=deidentified), ensure_ascii=False,
+                      indent=1, default=str)
 
 
-# -- the inverse (exchange between installations) ---------------------------------------------
-# Minimal: today's mapped fields only (the complete inverse comes with the full field table).
-
-_CASE_INVERSE = (("vic_TraffickingStatus", "trafficking_status"),
-                 ("vic_MethodOfRecruitment", "recruitment_method"),
-                 ("x_wsp_CompoundType", "compound_type"),
-                 ("x_wsp_ForcedCriminalityActivities", "forced_activities"),
-                 ("x_wsp_DestinationCountry", "destination_country"))
-
-
-def _person_from_htcds(person: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {ours: person[h] for h, ours in _PERSON_MAP if h in person}
-    if "x_wsp_PersonRole" in person:
-        out["role"] = person["x_wsp_PersonRole"]
-    if "per_RoleInProcess" in person:
-        out["perpetrator_role"] = person["per_RoleInProcess"]
-    if "per_RoleDetails" in person:
-        out["role_details"] = person["per_RoleDetails"]
-    if "prs_FirstName" in person and not ({"prs_MiddleName", "prs_SecondName"} & set(person)):
-        out["full_name"] = out.pop("first_name")  # a whole name kept in prs_FirstName
-    return out
-
-
-def htcds_to_case(record: dict[str, Any]) -> dict[str, Any]:
-    """An HTCDS record (as :func:`case_to_htcds` makes it) back as case input fields: only the
-    fields the record carries, so a record filtered for a partner never blanks anything."""
-    out: dict[str, Any] = {ours: record[h] for h, ours in _CASE_INVERSE if h in record}
-    if "vic_TypeOfExploitation" in record:
-        value = record["vic_TypeOfExploitation"]
-        out["exploitation_type"] = (list(value) if isinstance(value, list | tuple)
-                                    else [v for v in str(value).split(",") if v])
-    if "persons" in record:
-        out["persons"] = [_person_from_htcds(p) for p in record["persons"]]
-    if "historic_trafficking_events" in record:
-        out["events"] = [{ours: e[h] for h, ours in _EVENT_MAP if h in e}
-                         for e in record["historic_trafficking_events"]]
-    return out
+def export_document(records: list[dict[str, Any]], *, deidentified: bool) -> dict[str, Any]:
+    return {"standard": f"HTCDS {TABLE.version}", "source": CITATION,
+            "extension": f"Waspada HTCDS extension {TABLE.extension_version}: x_wsp_* fields and "
+                         "vic_TypeOfExploitation=ForcedCriminality",
+            "deidentified": deidentified, "count": len(records), "cases": records}

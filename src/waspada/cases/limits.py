@@ -24,6 +24,16 @@ RELATIONSHIP = 32
 PERPETRATOR_ROLE = 48
 ROLE_DETAILS = 2000
 
+# HTCDS 2.0 person fields (migration 0202_cases_htcds)
+CITIZENSHIPS = 64  # prs_Citizenship is multi-select: ISO 3166 codes joined by ","
+PERPETRATOR_ROLES = 300  # per_RoleInProcess is multi-select
+SALUTATION = 20
+TITLE = 120
+POSTAL_CODE = 16
+CHOICE = 48  # one HTCDS picklist value (marital status, education, ...)
+LANGUAGE = 8  # ISO 639-2
+PERSON_ORGANISATION = 200  # per_Organisation
+
 # -- cases, events, work on a case ------------------------------------------------------------
 REFERENCE = 32
 STATUS = 32
@@ -37,6 +47,9 @@ SUPPORT_PLAN_TYPE = 48
 PLAN_TEXT = 2000  # objectives, action plan
 ASSESSMENT_NOTES = 2000
 EXPLOITATION_TYPE = 40
+MULTI_CHOICE = 400  # an HTCDS multi-select picklist stored as values joined by ","
+LOCATION = 200  # vic_LocationOfRecruitment / vic_LocationOfExploitation
+WORKER = 120  # a case worker's name (cas_CaseOwner, cas_Referring/ReferredPrimaryCaseWorker)
 
 # -- organisations, referrals, merges ---------------------------------------------------------
 ORG_CODE = 32
@@ -54,7 +67,7 @@ PERSON_TEXT = {"full_name": FULL_NAME, "first_name": NAME_PART, "middle_name": N
                "second_name": NAME_PART, "identity_number": IDENTITY_NUMBER,
                "passport_number": PASSPORT_NUMBER, "mobile_phone": PHONE, "email": EMAIL,
                "mailing_street": STREET, "mailing_city": CITY, "mailing_state": STATE,
-               "relationship": RELATIONSHIP, "role_details": ROLE_DETAILS, "citizenship": COUNTRY}
+               "relationship": RELATIONSHIP, "role_details": ROLE_DETAILS}
 
 # -- the public family report form (stricter than the columns it fills) -----------------------
 PUBLIC = {"reporter_name": 100, "reporter_phone": PHONE, "relationship": RELATIONSHIP,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -35,6 +36,14 @@ class Organisation(Base):
     org_type: Mapped[str] = mapped_column(String(limits.ORG_TYPE), default="NGO")  # HTCDS org_Type
     country: Mapped[str] = mapped_column(String(limits.COUNTRY), default="ID")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    # HTCDS org_Shipping* address and org_Phone (migration 0202_cases_htcds)
+    street: Mapped[str | None] = mapped_column(String(limits.STREET), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(limits.CITY), nullable=True)
+    state: Mapped[str | None] = mapped_column(String(limits.STATE), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(limits.POSTAL_CODE), nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(limits.PHONE), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -66,6 +75,33 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     closure_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # HTCDS 2.0 case worker and victim context (migration 0202_cases_htcds); multi-select
+    # picklists hold their values joined by ","
+    case_worker: Mapped[str | None] = mapped_column(String(limits.WORKER), nullable=True)
+    status_decision_org: Mapped[str | None] = mapped_column(String(limits.CHOICE), nullable=True)
+    relationship_to_trafficker: Mapped[str | None] = mapped_column(String(limits.CHOICE),
+                                                                   nullable=True)
+    age_when_trafficked: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recruitment_apps: Mapped[str | None] = mapped_column(String(limits.MULTI_CHOICE),
+                                                         nullable=True)
+    recruitment_location: Mapped[str | None] = mapped_column(String(limits.LOCATION),
+                                                             nullable=True)
+    control_methods: Mapped[str | None] = mapped_column(String(limits.MULTI_CHOICE), nullable=True)
+    forced_labour_industry: Mapped[str | None] = mapped_column(String(limits.CHOICE),
+                                                               nullable=True)
+    sex_exploitation_type: Mapped[str | None] = mapped_column(String(limits.MULTI_CHOICE),
+                                                              nullable=True)
+    exploitation_location: Mapped[str | None] = mapped_column(String(limits.LOCATION),
+                                                              nullable=True)
+    exploitation_apps: Mapped[str | None] = mapped_column(String(limits.MULTI_CHOICE),
+                                                          nullable=True)
+    # an incoming referral: the case came to us from another organisation (cas_Referring*)
+    referring_org: Mapped[str | None] = mapped_column(String(limits.ORG_NAME), nullable=True)
+    incoming_referral_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    referring_worker: Mapped[str | None] = mapped_column(String(limits.WORKER), nullable=True)
+    incoming_referral_reason: Mapped[str | None] = mapped_column(String(limits.REFERRAL_REASON),
+                                                                 nullable=True)
+    incoming_referral_details: Mapped[str | None] = mapped_column(Text, nullable=True)
     public_code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case_cases.id"), nullable=True,
                                                        index=True)
@@ -104,7 +140,7 @@ class Person(Base):
     full_name: Mapped[str | None] = mapped_column(String(limits.FULL_NAME), nullable=True)
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     gender: Mapped[str | None] = mapped_column(String(limits.GENDER), nullable=True)
-    citizenship: Mapped[str | None] = mapped_column(String(limits.COUNTRY), nullable=True)
+    citizenship: Mapped[str | None] = mapped_column(String(limits.CITIZENSHIPS), nullable=True)
     identity_number: Mapped[str | None] = mapped_column(
         String(limits.IDENTITY_NUMBER), nullable=True, index=True)
     passport_number: Mapped[str | None] = mapped_column(
@@ -116,8 +152,26 @@ class Person(Base):
     mailing_state: Mapped[str | None] = mapped_column(String(limits.STATE), nullable=True)
     relationship: Mapped[str | None] = mapped_column(String(limits.RELATIONSHIP), nullable=True)
     perpetrator_role: Mapped[str | None] = mapped_column(
-        String(limits.PERPETRATOR_ROLE), nullable=True)
+        String(limits.PERPETRATOR_ROLES), nullable=True)
     role_details: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # HTCDS 2.0 person fields (migration 0202_cases_htcds)
+    salutation: Mapped[str | None] = mapped_column(String(limits.SALUTATION), nullable=True)
+    title: Mapped[str | None] = mapped_column(String(limits.TITLE), nullable=True)
+    home_phone: Mapped[str | None] = mapped_column(String(limits.PHONE), nullable=True)
+    mailing_country: Mapped[str | None] = mapped_column(String(limits.COUNTRY), nullable=True)
+    mailing_postal_code: Mapped[str | None] = mapped_column(String(limits.POSTAL_CODE),
+                                                            nullable=True)
+    mailing_latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    mailing_longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    deceased: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    marital_status: Mapped[str | None] = mapped_column(String(limits.CHOICE), nullable=True)
+    number_of_children: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    primary_language: Mapped[str | None] = mapped_column(String(limits.LANGUAGE), nullable=True)
+    secondary_language: Mapped[str | None] = mapped_column(String(limits.LANGUAGE),
+                                                           nullable=True)
+    education: Mapped[str | None] = mapped_column(String(limits.CHOICE), nullable=True)
+    organisation: Mapped[str | None] = mapped_column(String(limits.PERSON_ORGANISATION),
+                                                     nullable=True)  # per_Organisation
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("case_persons.id"),
                                                        nullable=True)
     anonymised: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -148,6 +202,9 @@ class TraffickingEvent(Base):
     state: Mapped[str | None] = mapped_column(String(limits.STATE), nullable=True)
     country: Mapped[str | None] = mapped_column(String(limits.COUNTRY), nullable=True)
     street: Mapped[str | None] = mapped_column(String(limits.STREET), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(limits.POSTAL_CODE), nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -32,18 +32,41 @@ class PersonIn(BaseModel):
     second_name: str | None = Field(default=None, max_length=L.NAME_PART)
     birth_date: date | None = None
     gender: str | None = Field(default=None, max_length=L.GENDER)
-    citizenship: str | None = Field(default=None, max_length=L.COUNTRY)
+    citizenship: str | None = Field(default=None, max_length=L.CITIZENSHIPS,
+                                    description="ISO 3166 codes, comma-separated (multi-select)")
     identity_number: str | None = Field(default=None, max_length=L.IDENTITY_NUMBER)
     passport_number: str | None = Field(default=None, max_length=L.PASSPORT_NUMBER)
     mobile_phone: str | None = Field(default=None, max_length=L.PHONE)
     email: str | None = Field(default=None, max_length=L.EMAIL)
+    mailing_street: str | None = Field(default=None, max_length=L.STREET)
     mailing_city: str | None = Field(default=None, max_length=L.CITY)
     mailing_state: str | None = Field(default=None, max_length=L.STATE)
     relationship: str | None = Field(default=None, max_length=L.RELATIONSHIP)
-    perpetrator_role: str | None = Field(default=None, max_length=L.PERPETRATOR_ROLE)
+    perpetrator_role: str | None = Field(
+        default=None, max_length=L.PERPETRATOR_ROLES,
+        description="HTCDS per_RoleInProcess values, comma-separated (multi-select)")
     role_details: str | None = Field(default=None, max_length=L.ROLE_DETAILS)
+    # the other HTCDS 2.0 person fields (issue #17); values are checked against the field table
+    salutation: str | None = Field(default=None, max_length=L.SALUTATION)
+    title: str | None = Field(default=None, max_length=L.TITLE)
+    home_phone: str | None = Field(default=None, max_length=L.PHONE)
+    mailing_country: str | None = Field(default=None, max_length=L.COUNTRY)
+    mailing_postal_code: str | None = Field(default=None, max_length=L.POSTAL_CODE)
+    mailing_latitude: float | None = Field(default=None, ge=-90, le=90)
+    mailing_longitude: float | None = Field(default=None, ge=-180, le=180)
+    deceased: bool | None = None
+    marital_status: str | None = Field(default=None, max_length=L.CHOICE)
+    number_of_children: int | None = Field(default=None, ge=0, le=50)
+    primary_language: str | None = Field(default=None, max_length=L.LANGUAGE)
+    secondary_language: str | None = Field(default=None, max_length=L.LANGUAGE)
+    education: str | None = Field(default=None, max_length=L.CHOICE)
+    organisation: str | None = Field(default=None, max_length=L.PERSON_ORGANISATION,
+                                     description="HTCDS per_Organisation (perpetrators)")
 
     _blank = field_validator("birth_date", "gender", "perpetrator_role", "mobile_phone",
+                             "mailing_latitude", "mailing_longitude", "deceased",
+                             "number_of_children", "marital_status", "education",
+                             "primary_language", "secondary_language", "mailing_country",
                              mode="before")(_blank_is_none)
 
 
@@ -53,9 +76,14 @@ class EventIn(BaseModel):
     city: str | None = Field(default=None, max_length=L.CITY)
     state: str | None = Field(default=None, max_length=L.STATE)
     country: str | None = Field(default=None, max_length=L.COUNTRY)
+    street: str | None = Field(default=None, max_length=L.STREET)
+    postal_code: str | None = Field(default=None, max_length=L.POSTAL_CODE)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
     description: str | None = Field(default=None, max_length=L.EVENT_DESCRIPTION)
 
-    _blank = field_validator("date", "country", mode="before")(_blank_is_none)
+    _blank = field_validator("date", "country", "latitude", "longitude",
+                             mode="before")(_blank_is_none)
 
 
 class CaseIn(BaseModel):
@@ -66,10 +94,56 @@ class CaseIn(BaseModel):
     compound_type: str | None = Field(default=None, examples=["OnlineScam"])
     forced_activities: list[str] = Field(default_factory=list, max_length=10)
     recruitment_method: list[str] = Field(default_factory=list, max_length=10)
+    trafficking_status: str | None = Field(default=None, max_length=L.CHOICE)
+    # the other HTCDS 2.0 case and victim-context fields (issue #17); values are checked
+    # against the field table (cases/htcds_fields.yaml)
+    case_worker: str | None = Field(default=None, max_length=L.WORKER,
+                                    description="cas_CaseOwner (default: the officer)")
+    status_decision_org: str | None = Field(default=None, max_length=L.CHOICE)
+    relationship_to_trafficker: str | None = Field(default=None, max_length=L.CHOICE)
+    age_when_trafficked: int | None = Field(default=None, ge=0, le=120)
+    recruitment_apps: list[str] = Field(default_factory=list, max_length=15)
+    recruitment_location: str | None = Field(default=None, max_length=L.LOCATION)
+    control_methods: list[str] = Field(default_factory=list, max_length=16)
+    forced_labour_industry: str | None = Field(default=None, max_length=L.CHOICE)
+    sex_exploitation_type: list[str] = Field(default_factory=list, max_length=4)
+    exploitation_location: str | None = Field(default=None, max_length=L.LOCATION)
+    exploitation_apps: list[str] = Field(default_factory=list, max_length=15)
+    referring_org: str | None = Field(default=None, max_length=L.ORG_NAME)
+    incoming_referral_date: date | None = None
+    referring_worker: str | None = Field(default=None, max_length=L.WORKER)
+    incoming_referral_reason: str | None = Field(default=None, max_length=L.REFERRAL_REASON)
+    incoming_referral_details: str | None = Field(default=None, max_length=L.REFERRAL_DETAILS)
     summary: str = Field(default="", max_length=L.SUMMARY)
     source: Literal["officer", "ngo", "hotline", "family", "victim"] = "officer"
     persons: list[PersonIn] = Field(min_length=1, max_length=20)
     events: list[EventIn] = Field(default_factory=list, max_length=20)
+
+
+class HtcdsDetailsIn(BaseModel):
+    """The case's HTCDS 2.0 details an officer changes after intake; only the fields sent
+    change (a field sent empty is cleared). Values are checked against the field table."""
+
+    trafficking_status: str | None = Field(default=None, max_length=L.CHOICE)
+    case_worker: str | None = Field(default=None, max_length=L.WORKER)
+    status_decision_org: str | None = Field(default=None, max_length=L.CHOICE)
+    relationship_to_trafficker: str | None = Field(default=None, max_length=L.CHOICE)
+    age_when_trafficked: int | None = Field(default=None, ge=0, le=120)
+    recruitment_apps: list[str] | None = Field(default=None, max_length=15)
+    recruitment_location: str | None = Field(default=None, max_length=L.LOCATION)
+    control_methods: list[str] | None = Field(default=None, max_length=16)
+    forced_labour_industry: str | None = Field(default=None, max_length=L.CHOICE)
+    sex_exploitation_type: list[str] | None = Field(default=None, max_length=4)
+    exploitation_location: str | None = Field(default=None, max_length=L.LOCATION)
+    exploitation_apps: list[str] | None = Field(default=None, max_length=15)
+    referring_org: str | None = Field(default=None, max_length=L.ORG_NAME)
+    incoming_referral_date: date | None = None
+    referring_worker: str | None = Field(default=None, max_length=L.WORKER)
+    incoming_referral_reason: str | None = Field(default=None, max_length=L.REFERRAL_REASON)
+    incoming_referral_details: str | None = Field(default=None, max_length=L.REFERRAL_DETAILS)
+
+    _blank = field_validator("age_when_trafficked", "incoming_referral_date",
+                             mode="before")(_blank_is_none)
 
 
 class TransitionIn(BaseModel):
@@ -140,6 +214,14 @@ class OrganisationIn(BaseModel):
     org_type: str = Field(default="NGO", max_length=L.ORG_TYPE)
     country: str = Field(default="ID", max_length=L.COUNTRY)
     unit: str | None = Field(default=None, max_length=L.UNIT_NAME)
+    # HTCDS org_Shipping* address and org_Phone
+    street: str | None = Field(default=None, max_length=L.STREET)
+    city: str | None = Field(default=None, max_length=L.CITY)
+    state: str | None = Field(default=None, max_length=L.STATE)
+    postal_code: str | None = Field(default=None, max_length=L.POSTAL_CODE)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    phone: str | None = Field(default=None, max_length=L.PHONE)
 
 
 # -- outputs ----------------------------------------------------------------------------------
@@ -154,6 +236,12 @@ class ItemOut(BaseModel):
 
 class CommentOut(ItemOut):
     """The comment just added (``id``) on case ``case_id``."""
+
+
+class HtcdsDetailsOut(ItemOut):
+    """The case after the change and which fields changed."""
+
+    changed: list[str]
 
 
 class CaseRow(BaseModel):

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, pdf, printed, store, visibility
 from waspada.cases.errors import CaseError
+from waspada.cases.htcds_values import ORG_SOURCES
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
     AssessmentIn,
@@ -33,6 +34,8 @@ from waspada.cases.schemas import (
     CommentOut,
     ConsentIn,
     EventIn,
+    HtcdsDetailsIn,
+    HtcdsDetailsOut,
     ItemOut,
     MergeIn,
     OrganisationIn,
@@ -276,6 +279,16 @@ def add_person(db: Session, principal: Principal, case_id: int, data: PersonIn) 
     return _written(db, principal, "case.person", case, person, role=data.role)
 
 
+def update_htcds(db: Session, principal: Principal, case_id: int, data: HtcdsDetailsIn
+                 ) -> HtcdsDetailsOut:
+    """Change the case's HTCDS details (case worker, victim context, incoming referral)."""
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    changed = store.update_details(case, data.model_dump(exclude_unset=True))
+    out = _written(db, principal, "case.htcds_update", case, None, fields=changed)
+    return HtcdsDetailsOut(id=None, case_id=out.case_id, status=out.status, changed=changed)
+
+
 def add_event(db: Session, principal: Principal, case_id: int, data: EventIn) -> ItemOut:
     _permit(principal, "cases.update")
     case = store.get_case(db, principal, case_id)
@@ -384,7 +397,8 @@ def add_organisation(db: Session, principal: Principal, data: OrganisationIn) ->
     _permit(principal, "cases.organisations")
     store.sync_organisations(db)
     org = store.add_organisation(db, data.code, data.name, data.name_en, data.org_type,
-                                 data.country, data.unit)
+                                 data.country, data.unit,
+                                 data.model_dump(include=set(ORG_SOURCES)))
     audit.record("case_org.create", principal, object_type="case_organisation",
                  object_id=org.id, code=org.code, session=db)
     db.commit()

@@ -41,16 +41,25 @@ PERSON_FIELDS: dict[str, str] = {
     "passport_number": IDENTITY,
     "mobile_phone": CONTACT, "email": CONTACT, "mailing_street": CONTACT,
     "mailing_city": CONTACT, "relationship": CONTACT, "role_details": NARRATIVE,
+    # HTCDS 2.0 person fields (issue #17): what could single a person out is identity or contact
+    "salutation": IDENTITY, "title": IDENTITY, "organisation": IDENTITY,
+    "marital_status": IDENTITY, "number_of_children": IDENTITY,
+    "home_phone": CONTACT, "mailing_country": CONTACT, "mailing_postal_code": CONTACT,
+    "mailing_latitude": CONTACT, "mailing_longitude": CONTACT,
 }
 CASE_FIELDS: dict[str, str] = {
-    "summary": NARRATIVE, "closure_note": NARRATIVE,
+    "summary": NARRATIVE, "closure_note": NARRATIVE, "incoming_referral_details": NARRATIVE,
 }
+#: referral fields and the group needed to see them
+REFERRAL_FIELDS: dict[str, str] = {"details": NARRATIVE}
 #: list-valued parts of a case dict and the group needed to see them (``None``: per item)
 CASE_LISTS: dict[str, str] = {
     "comments": NARRATIVE, "assessments": SENSITIVE, "support_plans": SENSITIVE,
     "attachments": SENSITIVE,
 }
-EVENT_FIELDS: dict[str, str] = {"description": NARRATIVE, "street": CONTACT}
+EVENT_FIELDS: dict[str, str] = {"description": NARRATIVE, "street": CONTACT,
+                                "postal_code": CONTACT, "latitude": CONTACT,
+                                "longitude": CONTACT}
 #: transition values that identify a person (shown only with ``identity``)
 TRANSITION_IDENTITY_VALUES = frozenset({"splp_number", "shelter_name"})
 
@@ -113,6 +122,9 @@ def redact_case(case: dict[str, Any], groups: frozenset[str], today: date | None
         events.append(e)
     if "events" in out:
         out["events"] = events
+    if "referrals" in out:
+        out["referrals"] = [{k: (None if REFERRAL_FIELDS.get(k, CASE) not in groups else v)
+                             for k, v in r.items()} for r in case.get("referrals", ())]
     history = []
     for step in case.get("history", ()):
         s = dict(step)

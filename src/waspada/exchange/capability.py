@@ -2,7 +2,7 @@
 
 Transport: installation keys, partners, signed and encrypted bundles, inbox, outbox and sync
 health. Content: the victim's consent, referrals with global ids, versions and conflicts, and
-citizenship verification requests (docs/exchange.md).
+citizenship verification requests. The HTCDS 2.0 JSON Schema (docs/exchange.md).
 """
 
 from waspada.platform.capabilities import Capability, CliGroup, Nav
@@ -11,7 +11,8 @@ from waspada.platform.i18n import N_
 CAPABILITY = Capability(
     name="exchange",
     web=("waspada.exchange.pages", "waspada.exchange.api",
-         "waspada.exchange.content_pages", "waspada.exchange.content_api"),
+         "waspada.exchange.content_pages", "waspada.exchange.content_api",
+         "waspada.exchange.schema_api"),
     cli=(CliGroup("exchange", "waspada.exchange.cli:exchange_app"),),
     tables=("waspada.exchange.models", "waspada.exchange.records"),
     nav=(Nav("/exchange/inbox", N_("Exchange inbox"), "exchange.receive"),

@@ -33,6 +33,7 @@ from waspada.cases.store.attachments import (
     save_attachment,
     sniff_type,
 )
+from waspada.cases.store.details import update_details
 from waspada.cases.store.fields import (
     TEXT_LIMITS,
     clean_date,
@@ -99,6 +100,7 @@ __all__ = [
     "PublicReport",
     "TERMINAL",
     "TEXT_LIMITS",
+    "update_details",
     "active_consent",
     "add_assessment",
     "add_comment",

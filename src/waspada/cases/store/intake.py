@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, followup, htcds, limits
 from waspada.cases.errors import CaseError
+from waspada.cases.htcds_values import (
+    clean_case_values,
+    clean_event_values,
+    clean_person_values,
+)
 from waspada.cases.models import (
     Case,
     CaseTransition,
@@ -39,16 +44,12 @@ def add_person(session: Session, case: Case, data: dict[str, Any], *,
     gender = data.get("gender") or None
     if gender is not None and gender not in htcds.GENDERS:
         raise CaseError("invalid_gender", "unknown HTCDS gender value", 422)
-    perp_role = data.get("perpetrator_role") or None
-    if perp_role is not None and perp_role not in htcds.PERPETRATOR_ROLES:
-        raise CaseError("invalid_perpetrator_role", "unknown HTCDS per_RoleInProcess", 422)
     values = {name: clean_text(data.get(name), limit) for name, limit in TEXT_LIMITS.items()}
     if not values["full_name"]:
         parts = [values["first_name"], values["middle_name"], values["second_name"]]
         values["full_name"] = " ".join(p for p in parts if p) or None
-    if values["citizenship"]:
-        values["citizenship"] = values["citizenship"].upper()
-    person = Person(case_id=case.id, role=role, gender=gender, perpetrator_role=perp_role,
+    values.update(clean_person_values(data))  # HTCDS details, citizenship, per_RoleInProcess
+    person = Person(case_id=case.id, role=role, gender=gender,
                     birth_date=clean_date(data.get("birth_date"), "birth_date"), **values)
     session.add(person)
     session.flush()
@@ -131,6 +132,7 @@ def _clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
         raise CaseError("too_long", "summary is longer than {limit} characters", 422,
                         limit=limits.SUMMARY)
     out["summary"] = summary.strip()
+    out.update(clean_case_values(data))  # the other HTCDS 2.0 case and victim fields
     return out
 
 
@@ -150,6 +152,8 @@ def create_case(session: Session, actor: Principal | None, data: dict[str, Any],
                 created_by_user_id=actor.user_id if actor else None,
                 reported_at=now, state_entered_at=now, last_update_at=now,
                 is_synthetic=synthetic, **fields)
+    if not case.case_worker and actor is not None:
+        case.case_worker = actor.username  # cas_CaseOwner: the case worker, not the unit
     case.due_at = due_at(INITIAL_STATE, now, now)
     session.add(case)
     session.flush()
@@ -184,7 +188,8 @@ def add_event(session: Session, case: Case, data: dict[str, Any]) -> Trafficking
                              state=clean_text(data.get("state"), limits.STATE),
                              country=country, street=clean_text(data.get("street"), limits.STREET),
                              description=clean_text(data.get("description"),
-                                                    limits.EVENT_DESCRIPTION))
+                                                    limits.EVENT_DESCRIPTION),
+                             **clean_event_values(data))
     session.add(event)
     touch(case)
     return event

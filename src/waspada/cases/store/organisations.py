@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, limits
 from waspada.cases.errors import CaseError
+from waspada.cases.htcds_values import clean_org_values
 from waspada.cases.models import (
     Organisation,
 )
@@ -50,7 +51,8 @@ def sync_organisations(session: Session) -> int:
         org = session.scalar(select(Organisation).where(Organisation.code == row["code"]))
         if org is None:
             org = Organisation(code=row["code"], name=row["id"], name_en=row["en"],
-                               org_type=row["type"], country=row.get("country", "ID"))
+                               org_type=row["type"], country=row.get("country", "ID"),
+                               **clean_org_values(row))
             session.add(org)
             created += 1
         if org.unit_id is None and row.get("unit"):
@@ -69,7 +71,9 @@ def list_organisations(session: Session) -> list[Organisation]:
 
 
 def add_organisation(session: Session, code: str, name: str, name_en: str, org_type: str,
-                     country: str, unit_name: str | None) -> Organisation:
+                     country: str, unit_name: str | None,
+                     details: dict[str, Any] | None = None) -> Organisation:
+    """A new organisation; ``details``: its HTCDS org_Shipping* address and org_Phone."""
     code = code.strip().upper()
     if not code or len(code) > limits.ORG_CODE or not all(ch.isalnum() or ch == "_" for ch in code):
         raise CaseError("invalid_code", "organisation code: 1-32 letters, digits, underscore")
@@ -84,7 +88,8 @@ def add_organisation(session: Session, code: str, name: str, name_en: str, org_t
     unit_id = get_or_create_unit(session, unit).id if unit else None
     org = Organisation(code=code, name=clean_text(name, limits.ORG_NAME) or code,
                        name_en=clean_text(name_en, limits.ORG_NAME) or "",
-                       org_type=org_type, country=country, unit_id=unit_id)
+                       org_type=org_type, country=country, unit_id=unit_id,
+                       **clean_org_values(details or {}))
     session.add(org)
     session.flush()
     return org

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from waspada.cases import duplicates, htcds, limits, visibility
+from waspada.cases import duplicates, htcds, htcds_values, limits, visibility
 from waspada.cases.errors import CaseError
 from waspada.cases.models import (
     Assessment,
@@ -55,7 +55,17 @@ def person_dict(p: Person) -> dict[str, Any]:
             "relationship": p.relationship, "perpetrator_role": p.perpetrator_role,
             "role_details": p.role_details, "merged_into_id": p.merged_into_id,
             "anonymised": p.anonymised, "pseudonym": visibility.pseudonym(
-                {"role": p.role, "id": p.id})}
+                {"role": p.role, "id": p.id}),
+            **{name: getattr(p, name) for name in htcds_values.PERSON_SOURCES
+               if name not in ("citizenship", "perpetrator_role")}}
+
+
+def org_dict(o: Organisation) -> dict[str, Any]:
+    """An organisation as the HTCDS export reads it (org_*)."""
+    return {"code": o.code, "name": o.name, "name_en": o.name_en, "org_type": o.org_type,
+            "country": o.country, "street": o.street, "city": o.city, "state": o.state,
+            "postal_code": o.postal_code, "latitude": o.latitude, "longitude": o.longitude,
+            "phone": o.phone}
 
 
 def case_summary(case: Case, unit_names: dict[int, str], now: datetime) -> dict[str, Any]:
@@ -92,13 +102,15 @@ def case_dict(session: Session, case: Case, now: datetime | None = None) -> dict
         "recruitment_method": case.recruitment_method, "closure_reason": case.closure_reason,
         "closure_note": case.closure_note, "closed_at": case.closed_at,
         "state_entered_at": case.state_entered_at,
+        **{name: getattr(case, name) for name in htcds_values.CASE_SOURCES},
     })
     persons = list(session.scalars(select(Person).where(Person.case_id == cid)
                                    .order_by(Person.id)))
     out["persons"] = [person_dict(p) for p in persons]
     out["events"] = [{"id": e.id, "type": e.type, "date": e.event_date, "city": e.city,
                       "state": e.state, "country": e.country, "street": e.street,
-                      "description": e.description}
+                      "postal_code": e.postal_code, "latitude": e.latitude,
+                      "longitude": e.longitude, "description": e.description}
                      for e in session.scalars(select(TraffickingEvent)
                                               .where(TraffickingEvent.case_id == cid)
                                               .order_by(TraffickingEvent.event_date.is_(None),
@@ -141,6 +153,11 @@ def case_dict(session: Session, case: Case, now: datetime | None = None) -> dict
                          if r.status == "accepted" and r.responded_at else None,
                          "responded_by": r.responded_by}
                         for r in referrals]
+    # the organisations the case names (HTCDS org_*): the owner's and every referral's
+    wanted = {r.to_org_id for r in referrals}
+    out["organisations"] = [org_dict(o) for o in orgs.values()
+                            if o.id in wanted or (o.unit_id is not None
+                                                  and o.unit_id == case.owner_unit_id)]
     out["consents"] = [{"id": c.id, "person_id": c.person_id, "scope": c.scope, "given": c.given,
                         "method": c.method, "recorded_by": c.recorded_by,
                         "recorded_at": c.recorded_at, "withdrawn_at": c.withdrawn_at}
