@@ -46,8 +46,8 @@ def _full_record() -> dict[str, Any]:
 
 def _fields(record: dict[str, Any]) -> dict[str, set[str]]:
     """Every field name that leaves, per part of the record."""
-    out: dict[str, set[str]] = {"case": {k for k in record if not isinstance(record[k], list)
-                                         or k == "vic_TypeOfExploitation"}}
+    # top-level fields (multi-select ones are lists too) vs the record's parts
+    out: dict[str, set[str]] = {"case": {k for k in record if k not in htcds.LIST_PARTS}}
     for person in record.get("persons", ()):
         out.setdefault(person["x_wsp_PersonRole"], set()).update(person)
     for key in ("historic_trafficking_events", "support_plans"):

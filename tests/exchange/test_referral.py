@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.cases.conftest import create_case, unique_name
 from tests.exchange.conftest import A_AS_PARTNER, B_AS_PARTNER
 from waspada.cases import sharing
+from waspada.cases.htcds import HtcdsError
 from waspada.cases.models import Case, Person
 from waspada.exchange import consent, handlers, referral
 from waspada.exchange.content_errors import ConsentMissing, ContentError
@@ -249,10 +250,22 @@ def test_fields_this_installation_does_not_apply_change_nothing(  # type: ignore
     _apply(b_sessions, b_officer, v1)
     v2 = copy.deepcopy(v1)
     v2["version"] = 2
-    v2["record"].update({"x_unknown_field": "x", "cas_Status": "ClosedReferred",
-                         "x_wsp_WorkflowState": "closed"})
+    v2["record"].update({"cas_Status": "ClosedReferred", "x_wsp_WorkflowState": "closed"})
     v2["record"]["persons"][0]["x_wsp_Pseudonym"] = "Korban 99"
     preview = _apply(b_sessions, b_officer, v2, preview=True, kind="case_update")
     assert preview.changes == [] and not preview.changed
     applied = _apply(b_sessions, b_officer, v2, kind="case_update")
     assert not applied.changed and not applied.conflict
+
+
+def test_a_field_outside_the_published_schema_is_refused_clearly(  # type: ignore[no-untyped-def]
+        case_a, a_officer, b_sessions, b_officer) -> None:
+    """Partners agree on a schema version: an unknown field is an error, never dropped."""
+    _consent(case_a["id"], a_officer)
+    v1 = _build(a_officer, case_a["reference"])
+    _apply(b_sessions, b_officer, v1)
+    v2 = copy.deepcopy(v1)
+    v2["version"] = 2
+    v2["record"]["x_unknown_field"] = "x"
+    with pytest.raises(HtcdsError, match="unknown fields x_unknown_field"):
+        _apply(b_sessions, b_officer, v2, kind="case_update")

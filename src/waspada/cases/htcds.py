@@ -63,9 +63,9 @@ LIST_PARTS: dict[str, str] = {
 }
 #: the objects of each record part (``""``: the top level)
 PART_OBJECTS: dict[str, tuple[str, ...]] = {}
-for _obj, _part in OBJECTS.items():
-    PART_OBJECTS.setdefault(_part or "", ())
-    PART_OBJECTS[_part or ""] += (_obj,)
+for _object_name, _part_name in OBJECTS.items():
+    PART_OBJECTS.setdefault(_part_name or "", ())
+    PART_OBJECTS[_part_name or ""] += (_object_name,)
 
 
 class HtcdsError(CaseError):
@@ -129,7 +129,8 @@ def age_when_trafficked(case: dict[str, Any]) -> int | None:
     recruitment (or, lacking one, first dated) event."""
     if case.get("age_when_trafficked") is not None:
         return int(case["age_when_trafficked"])
-    victim = next((p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
+    victim: dict[str, Any] = next(
+        (p for p in case.get("persons", ()) if p.get("role") == "victim"), {})
     events = [e for e in case.get("events", ()) if e.get("date")]
     first = sorted((e for e in events if e.get("type") == "Recruitment"),
                    key=lambda e: str(e["date"])) or sorted(events, key=lambda e: str(e["date"]))

@@ -154,10 +154,10 @@ def parse_table(data: Any) -> FieldTable:
     for f in fields:
         if f.source is None:
             continue
-        key = (OBJECTS[f.object], f.source)
-        if key in sources:
+        source = (OBJECTS[f.object], f.source)
+        if source in sources:
             raise FieldTableError(f"{f.name}: source {f.source!r} is used twice")
-        sources.add(key)
+        sources.add(source)
     return FieldTable(version=str(data.get("version", "")),
                       extension_version=str(data.get("extension_version", "")), fields=fields)
 

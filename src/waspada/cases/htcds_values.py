@@ -122,13 +122,13 @@ def clean_value(field: HtcdsField, value: Any, text_limit: int | None) -> Any:
         return number
     if field.type == "geolocation":
         try:
-            number = float(value)
+            degrees = float(value)
         except (TypeError, ValueError):
             raise _bad(field, N_("{field}: a number")) from None
         bound = 90.0 if field.name.endswith("Latitude") else 180.0
-        if not -bound <= number <= bound:
+        if not -bound <= degrees <= bound:  # also refuses nan
             raise _bad(field, N_("{field}: between {low} and {high}"), low=-bound, high=bound)
-        return number
+        return degrees
     if field.type == "checkbox":
         if isinstance(value, bool):
             return value
