@@ -56,7 +56,8 @@ from .store import (
 )
 
 __all__ = ["CASE_INDICATORS", "DURATION_MEASURES", "GRAINS", "OFFER_INDICATORS",
-           "SCREENING_INDICATORS", "RefreshResult", "refresh", "region_of"]
+           "SCREENING_INDICATORS", "RefreshResult", "last_change", "last_run", "refresh",
+           "region_of"]
 
 GRAINS: tuple[Kind, ...] = ("month", "week")
 UNKNOWN = "??"
@@ -552,6 +553,11 @@ def last_run(db: Session) -> datetime | None:
     return db.scalar(select(StatWatermark.refreshed_at).where(StatWatermark.source == RUN))
 
 
+def last_change(db: Session) -> datetime | None:
+    """When a refresh last changed the aggregates (results computed before are stale)."""
+    return db.scalar(select(StatWatermark.changed_until).where(StatWatermark.source == RUN))
+
+
 def _lock(db: Session) -> None:
     """One refresh at a time (PostgreSQL advisory transaction lock; SQLite's write lock)."""
     if db.get_bind().dialect.name == "postgresql":
@@ -570,7 +576,7 @@ def refresh(db: Session, *, full: bool = False) -> RefreshResult:
     result.periods["offer_reports"] = _refresh_offers(db, marks, full)
     result.periods["cases"] = _refresh_cases(db, marks, full)
     result.periods["referrals"] = _refresh_referrals(db, marks, full)
-    marks.set(RUN, 0)
+    marks.set(RUN, 0, utcnow() if any(result.periods.values()) else None)
     db.flush()
     result.seconds = _time.perf_counter() - start
     return result

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
 __all__ = ["AlertAck", "StatCaseRegion", "StatCount", "StatDuration", "StatRegencyCount",
-           "StatWatermark"]
+           "StatResult", "StatWatermark"]
 
 INDICATOR = 40
 PERIOD = 8
@@ -101,3 +101,16 @@ class AlertAck(Base):
                                                 nullable=True)
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StatResult(Base):
+    """A result computed from the aggregates and kept until they change: the spike alerts of
+    one unit scope (``kind`` "alerts") or the suppressed public tables of one indicator
+    (``kind`` "public"), as JSON. Counts and codes only, nothing personal."""
+
+    __tablename__ = "stats_results"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
