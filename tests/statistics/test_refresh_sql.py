@@ -55,6 +55,7 @@ def _expected(unit_id: int, grain: str) -> tuple[Counter[tuple[Any, ...]], Count
         for name in names:
             counts[(name, prov, d, unit_id)] += 1
             regency[(name, reg, unit_id)] += 1
+            regency[(name, reg, -1)] += 1  # over all units
     return rollups(counts, grain), regency  # type: ignore[arg-type]
 
 

@@ -91,3 +91,14 @@ def test_unit_scoped_alerts_are_computed_once_then_read(monkeypatch) -> None:  #
     monkeypatch.setattr(service, "_detect_by_area", _forbid)
     with session_scope() as db:
         assert [a.to_dict() for a in service.alerts(db, officer)] == first
+
+
+def test_a_unit_scoped_officer_without_a_unit_sees_no_counts() -> None:
+    """-1 is the rollup over all units: a unit-scoped role without a unit must not read it."""
+    nobody = Principal(user_id=None, username="t", role=Role.CHECKPOINT_OFFICER, unit_id=None,
+                       via="session")
+    with session_scope() as db:
+        view = service.officer_view(db, nobody, "screenings", "month")
+        assert sum(view.trend) == 0 and view.provinces == [] and view.regencies is None
+        assert all(sum(d.counts) == 0 for d in view.durations)
+        assert sum(service.officer_view(db, ANALYST, "screenings", "month").trend) > 0

@@ -173,11 +173,13 @@ def rollups(counts: Counter[tuple[str, str, str, int]], grain: Kind
     """The rows stored for (indicator, province, destination, unit) counts: the full cube
     would be as large as the sources at national scale, so only what the dashboards read is
     kept: province x destination over all units (months), province by unit and over all units
-    (months and weeks), destination by unit and over all units (months)."""
+    (months and weeks), each unit over all provinces and destinations (months and weeks),
+    destination by unit and over all units (months)."""
     out: Counter[tuple[str, str, str, int]] = Counter()
     for (ind, prov, dest, unit), n in counts.items():
         out[(ind, prov, ANY, unit)] += n
         out[(ind, prov, ANY, ALL_UNITS)] += n
+        out[(ind, ANY, ANY, unit)] += n
         if grain == "month":
             out[(ind, prov, dest, ALL_UNITS)] += n
             out[(ind, ANY, dest, unit)] += n
@@ -256,7 +258,8 @@ def _insert_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Per
             f.ind, *by)
 
     parts = [roll(f.prov, literal(ANY, String), f.unit, f.prov, f.unit),
-             roll(f.prov, literal(ANY, String), literal(ALL_UNITS), f.prov)]
+             roll(f.prov, literal(ANY, String), literal(ALL_UNITS), f.prov),
+             roll(literal(ANY, String), literal(ANY, String), f.unit, f.unit)]
     if grain == "month":
         parts += [roll(f.prov, f.dest, literal(ALL_UNITS), f.prov, f.dest),
                   roll(literal(ANY, String), f.dest, f.unit, f.dest, f.unit),
@@ -271,7 +274,9 @@ def _insert_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Per
                                                   StatRegencyCount.period == p.label))
         db.execute(insert(StatRegencyCount).from_select(
             ["indicator", "period", "regency", "unit_id", "n"],
-            select(f.ind, label, f.reg, f.unit, n).group_by(f.ind, f.reg, f.unit)))
+            union_all(select(f.ind, label, f.reg, f.unit, n).group_by(f.ind, f.reg, f.unit),
+                      select(f.ind, label, f.reg, literal(ALL_UNITS), n)
+                      .group_by(f.ind, f.reg))))
 
 
 # -- screenings -------------------------------------------------------------------------------
@@ -413,13 +418,16 @@ def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
     for lo in range(0, len(keys), CHUNK):  # a bound list stays under the driver's limit
         stored.update((r.case_id, r) for r in db.scalars(
             select(StatCaseRegion).where(StatCaseRegion.case_id.in_(keys[lo:lo + CHUNK]))))
+    new = []
     for case_id, (prov, reg) in first.items():
         row = stored.get(case_id)
         if row is None:
-            db.add(StatCaseRegion(case_id=case_id, province=prov, regency=reg))
+            new.append({"case_id": case_id, "province": prov, "regency": reg})
         else:
             row.province, row.regency = prov, reg
     db.flush()
+    for lo in range(0, len(new), CHUNK):  # one multi-row statement per chunk, no ORM objects
+        db.execute(insert(StatCaseRegion), new[lo:lo + CHUNK])
 
 
 def _case_period(db: Session, grain: Kind, p: Period) -> None:
@@ -450,6 +458,8 @@ def _write_durations(db: Session, measures: Iterable[str], p: Period,
                      hist: Counter[tuple[str, int, int]]) -> None:
     db.execute(delete(StatDuration).where(StatDuration.measure.in_(list(measures)),
                                           StatDuration.period == p.label))
+    for (m, _unit, d), n in list(hist.items()):  # the rollup over all units
+        hist[(m, ALL_UNITS, d)] += n
     if hist:
         db.execute(insert(StatDuration), [
             {"measure": m, "period": p.label, "unit_id": unit, "days": d, "n": n}

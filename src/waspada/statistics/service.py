@@ -60,11 +60,16 @@ def _check(principal: Principal, action: str) -> None:
         raise AccessDenied(action)
 
 
+NO_UNIT_SCOPE = -2
+"""the scope of a unit-scoped principal without a unit: matches no rows (-1 is the rollup
+over all units)"""
+
+
 def _scoped_unit(principal: Principal) -> int | None:
     """The unit to restrict to, or None for cross-unit roles and the CLI."""
     if principal.is_cli or principal.role in CROSS_UNIT_ROLES:
         return None
-    return principal.unit_id if principal.unit_id is not None else -1
+    return principal.unit_id if principal.unit_id is not None else NO_UNIT_SCOPE
 
 
 def refresh(db: Session, principal: Principal, *, full: bool = False

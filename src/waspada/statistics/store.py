@@ -28,6 +28,7 @@ class StatCount(Base):
     destination and unit (``unit_id`` 0: the event has no unit, e.g. offer reports)."""
 
     __tablename__ = "stats_counts"
+    __table_args__ = (Index("ix_stats_counts_read", "indicator", "grain", "unit_id", "period"),)
 
     indicator: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     grain: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -39,9 +40,11 @@ class StatCount(Base):
 
 
 class StatRegencyCount(Base):
-    """Events of one indicator in one month by regency (first four NIK digits) and unit."""
+    """Events of one indicator in one month by regency (first four NIK digits) and unit
+    (``unit_id`` -1: over all units)."""
 
     __tablename__ = "stats_regency_counts"
+    __table_args__ = (Index("ix_stats_regency_counts_read", "indicator", "unit_id", "period"),)
 
     indicator: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     period: Mapped[str] = mapped_column(String(PERIOD), primary_key=True)
@@ -55,6 +58,7 @@ class StatDuration(Base):
     month of the start event and unit: a histogram, so medians need no individual rows."""
 
     __tablename__ = "stats_durations"
+    __table_args__ = (Index("ix_stats_durations_read", "measure", "unit_id", "period"),)
 
     measure: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     period: Mapped[str] = mapped_column(String(PERIOD), primary_key=True)
