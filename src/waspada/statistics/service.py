@@ -95,9 +95,11 @@ def _precompute(db: Session) -> None:
     a change (at most once per :data:`results.GRACE_SECONDS` per unit)."""
     wanted = {_alert_key(None, "month", 3)} | {
         k for k in results.keys(db, "alerts") if k.startswith("all:")}
+    kinds: dict[str, Kind] = {"month": "month", "quarter": "quarter", "week": "week"}
     for key in sorted(wanted):
         _, kind, latest = key.split(":")
-        _scope_alerts(db, None, kind, int(latest), stored=False)  # type: ignore[arg-type]
+        if kind in kinds:
+            _scope_alerts(db, None, kinds[kind], int(latest), stored=False)
     for indicator in public_indicators():
         _public(db, indicator, DEFAULT_K, stored=False)
 
@@ -565,11 +567,14 @@ def _durations(db: Session, unit: int | None, kind: Kind, shown: list[Period]
     labels = [p.label for p in shown]
     since = period_of(shown[0].monday, "month").label
     out = []
+    shown_as: dict[str, str] = {}  # stored month -> shown period (parsed once per label)
     for ind in durations():
         hists: dict[str, dict[int, int]] = {}
         for month, days, n in queries.durations(db, ind.id, unit=unit, since=since):
-            p = queries.to_kind(month, kind)
-            h = hists.setdefault(p.label, {})
+            label = shown_as.get(month)
+            if label is None:
+                label = shown_as[month] = queries.to_kind(month, kind).label
+            h = hists.setdefault(label, {})
             h[days] = h.get(days, 0) + n
         out.append(Duration(ind.id, labels, [median_of(hists.get(x, {})) for x in labels],
                             [sum(hists.get(x, {}).values()) for x in labels]))
