@@ -59,6 +59,11 @@ def counts(db: Session, indicators: Sequence[str], grain: Kind, by: Sequence[str
     elif "destination" in by:
         q = q.where(StatCount.province == ANY, StatCount.destination != ANY,
                     StatCount.unit_id == (ALL_UNITS if unit is None else unit))
+    elif "unit_id" in by and "province" not in by:
+        q = q.where(StatCount.province == ANY, StatCount.destination == ANY,
+                    StatCount.unit_id != ALL_UNITS)
+        if unit is not None:
+            q = q.where(StatCount.unit_id == unit)
     elif "unit_id" in by:
         q = q.where(StatCount.province != ANY, StatCount.destination == ANY,
                     StatCount.unit_id != ALL_UNITS)
@@ -82,8 +87,7 @@ def regency_counts(db: Session, indicator: str, by: Sequence[str], *, unit: int 
     if province is not None:
         q = q.where(StatRegencyCount.regency.in_(
             [f"{province}{i:02d}" for i in range(100)] + [f"{province}??"]))
-    if unit is not None:
-        q = q.where(StatRegencyCount.unit_id == unit)
+    q = q.where(StatRegencyCount.unit_id == (ALL_UNITS if unit is None else unit))
     if since is not None:
         q = q.where(StatRegencyCount.period >= since)
     return [(*row[:-1], int(row[-1])) for row in db.execute(q.group_by(*cols))]
@@ -94,8 +98,7 @@ def durations(db: Session, measure: str, *, unit: int | None, since: str | None 
     """``(month, days, count)`` histogram rows of one measure."""
     q = (select(StatDuration.period, StatDuration.days, func.sum(StatDuration.n))
          .where(StatDuration.measure == measure))
-    if unit is not None:
-        q = q.where(StatDuration.unit_id == unit)
+    q = q.where(StatDuration.unit_id == (ALL_UNITS if unit is None else unit))
     if since is not None:
         q = q.where(StatDuration.period >= since)
     q = q.group_by(StatDuration.period, StatDuration.days)

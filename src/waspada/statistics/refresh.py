@@ -28,7 +28,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from waspada.platform.db import utcnow
@@ -43,7 +56,8 @@ from .store import (
 )
 
 __all__ = ["CASE_INDICATORS", "DURATION_MEASURES", "GRAINS", "OFFER_INDICATORS",
-           "SCREENING_INDICATORS", "RefreshResult", "refresh", "region_of"]
+           "SCREENING_INDICATORS", "RefreshResult", "last_change", "last_run", "refresh",
+           "region_of"]
 
 GRAINS: tuple[Kind, ...] = ("month", "week")
 UNKNOWN = "??"
@@ -159,11 +173,13 @@ def rollups(counts: Counter[tuple[str, str, str, int]], grain: Kind
     """The rows stored for (indicator, province, destination, unit) counts: the full cube
     would be as large as the sources at national scale, so only what the dashboards read is
     kept: province x destination over all units (months), province by unit and over all units
-    (months and weeks), destination by unit and over all units (months)."""
+    (months and weeks), each unit over all provinces and destinations (months and weeks),
+    destination by unit and over all units (months)."""
     out: Counter[tuple[str, str, str, int]] = Counter()
     for (ind, prov, dest, unit), n in counts.items():
         out[(ind, prov, ANY, unit)] += n
         out[(ind, prov, ANY, ALL_UNITS)] += n
+        out[(ind, ANY, ANY, unit)] += n
         if grain == "month":
             out[(ind, prov, dest, ALL_UNITS)] += n
             out[(ind, ANY, dest, unit)] += n
@@ -195,34 +211,102 @@ def _dest(value: str | None) -> str:
     return (value or UNKNOWN).strip().upper()[:8] or UNKNOWN
 
 
+def _dest_sql(col: Any) -> Any:
+    """:func:`_dest` in SQL (ASCII country codes)."""
+    return func.coalesce(func.nullif(func.substr(func.upper(func.trim(col)), 1, 8), ""),
+                         UNKNOWN)
+
+
+@lru_cache(maxsize=1)
+def _region_values() -> str:
+    """``VALUES (prefix, province, regency)`` for every four-digit prefix of a known
+    province: what :func:`region_of` answers, as a table the server joins on."""
+    rows = []
+    for prov in sorted(_provinces()):
+        for i in range(100):
+            prefix = f"{prov}{i:02d}"
+            reg = prefix if _known_regency(prefix) else prov + UNKNOWN
+            rows.append(f"('{prefix}', '{prov}', '{reg}')")
+    return "VALUES " + ", ".join(rows)
+
+
+def _regions() -> Any:
+    return (text(_region_values())
+            .columns(column("column1", String), column("column2", String),
+                     column("column3", String))
+            .subquery("regions"))
+
+
+def _flag(cond: Any) -> Any:
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _insert_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Period,
+                   rows: Any) -> None:
+    """Replace the period's rows of ``indicators`` by the rollups of ``rows`` (a CTE with
+    columns prov, reg, dest, unit and one count column per indicator), computed on the
+    server: ``INSERT ... SELECT ... GROUP BY``, nothing read back (see :func:`rollups`)."""
+    facts = union_all(*(
+        select(literal(name, String).label("ind"), rows.c.prov, rows.c.reg, rows.c.dest,
+               rows.c.unit, rows.c[name].label("n")).where(rows.c[name] > 0)
+        for name in indicators)).cte("facts")
+    f = facts.c
+    label, n = literal(p.label, String), func.sum(f.n)
+
+    def roll(prov: Any, dest: Any, unit: Any, *by: Any) -> Any:
+        return select(f.ind, literal(grain, String), label, prov, dest, unit, n).group_by(
+            f.ind, *by)
+
+    parts = [roll(f.prov, literal(ANY, String), f.unit, f.prov, f.unit),
+             roll(f.prov, literal(ANY, String), literal(ALL_UNITS), f.prov),
+             roll(literal(ANY, String), literal(ANY, String), f.unit, f.unit)]
+    if grain == "month":
+        parts += [roll(f.prov, f.dest, literal(ALL_UNITS), f.prov, f.dest),
+                  roll(literal(ANY, String), f.dest, f.unit, f.dest, f.unit),
+                  roll(literal(ANY, String), f.dest, literal(ALL_UNITS), f.dest)]
+    db.execute(delete(StatCount).where(StatCount.indicator.in_(indicators),
+                                       StatCount.grain == grain, StatCount.period == p.label))
+    db.execute(insert(StatCount).from_select(
+        ["indicator", "grain", "period", "province", "destination", "unit_id", "n"],
+        union_all(*parts)))
+    if grain == "month":
+        db.execute(delete(StatRegencyCount).where(StatRegencyCount.indicator.in_(indicators),
+                                                  StatRegencyCount.period == p.label))
+        db.execute(insert(StatRegencyCount).from_select(
+            ["indicator", "period", "regency", "unit_id", "n"],
+            union_all(select(f.ind, label, f.reg, f.unit, n).group_by(f.ind, f.reg, f.unit),
+                      select(f.ind, label, f.reg, literal(ALL_UNITS), n)
+                      .group_by(f.ind, f.reg))))
+
+
 # -- screenings -------------------------------------------------------------------------------
 
 def _screening_period(db: Session, grain: Kind, p: Period) -> None:
-    from waspada.screening.store import Screening as S
+    """Recount one period of screenings on the server. The first ``GROUP BY`` groups the
+    period's rows by NIK prefix, destination and unit with one count per indicator; the
+    prefix is then mapped to its province and regency (:func:`_regions`)."""
+    from waspada.screening.store import Screening
 
+    s = Screening.__table__.c
     lo, hi = _bounds(p)
-    prior = case((S.prior_json != "[]", 1), else_=0)
-    key = (func.substr(S.nik, 1, 4), func.length(S.nik), S.destination_country, S.unit_id,
-           S.final_action, S.level, prior)
-    q = select(*key, func.count()).where(S.created_at >= lo, S.created_at < hi).group_by(*key)
-    counts: Counter[tuple[str, str, str, int]] = Counter()
-    regency: Counter[tuple[str, str, int]] = Counter()
-    for prefix, length, dest, unit, final, level, was_seen, n in db.execute(q):
-        prov, reg = region_of(prefix, length)
-        names = ["screenings"]
-        if final == "postpone":
-            names.append("screenings_postponed")
-        if final in REFERRED:
-            names.append("screenings_referred")
-        if level == "high":
-            names.append("screenings_high_risk")
-        if was_seen and level in ("medium", "high"):
-            names.append("returning_flagged")
-        for name in names:
-            counts[(name, prov, _dest(dest), unit)] += n
-            regency[(name, reg, unit)] += n
-    _write_counts(db, SCREENING_INDICATORS, grain, p, counts,
-                  regency if grain == "month" else None)
+    prefix, length, dest = func.substr(s.nik, 1, 4), func.length(s.nik), _dest_sql(
+        s.destination_country)
+    groups = (select(prefix.label("p4"), length.label("len"), dest.label("dest"),
+                     s.unit_id.label("unit"), func.count().label("screenings"),
+                     _flag(s.final_action == "postpone").label("screenings_postponed"),
+                     _flag(s.final_action.in_(REFERRED)).label("screenings_referred"),
+                     _flag(s.level == "high").label("screenings_high_risk"),
+                     _flag(and_(s.prior_json != "[]", s.level.in_(("medium", "high"))))
+                     .label("returning_flagged"))
+              .where(s.created_at >= lo, s.created_at < hi)
+              .group_by(prefix, length, dest, s.unit_id).cte("groups"))
+    g, r = groups.c, _regions()
+    rows = (select(func.coalesce(r.c.column2, UNKNOWN).label("prov"),
+                   func.coalesce(r.c.column3, UNKNOWN * 2).label("reg"), g.dest, g.unit,
+                   *(g[name] for name in SCREENING_INDICATORS))
+            .select_from(groups.outerjoin(r, and_(r.c.column1 == g.p4, g.len == 16)))
+            .cte("rows"))
+    _insert_counts(db, SCREENING_INDICATORS, grain, p, rows)
 
 
 def _refresh_screenings(db: Session, marks: _Marks, full: bool) -> int:
@@ -334,37 +418,38 @@ def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
     for lo in range(0, len(keys), CHUNK):  # a bound list stays under the driver's limit
         stored.update((r.case_id, r) for r in db.scalars(
             select(StatCaseRegion).where(StatCaseRegion.case_id.in_(keys[lo:lo + CHUNK]))))
+    new = []
     for case_id, (prov, reg) in first.items():
         row = stored.get(case_id)
         if row is None:
-            db.add(StatCaseRegion(case_id=case_id, province=prov, regency=reg))
+            new.append({"case_id": case_id, "province": prov, "regency": reg})
         else:
             row.province, row.regency = prov, reg
     db.flush()
+    for lo in range(0, len(new), CHUNK):  # one multi-row statement per chunk, no ORM objects
+        db.execute(insert(StatCaseRegion), new[lo:lo + CHUNK])
 
 
 def _case_period(db: Session, grain: Kind, p: Period) -> None:
-    from waspada.cases.models import Case as C
+    from waspada.cases.models import Case
 
+    c = Case.__table__.c
     lo, hi = _bounds(p)
-    key = (func.coalesce(StatCaseRegion.province, UNKNOWN),
-           func.coalesce(StatCaseRegion.regency, UNKNOWN * 2), C.destination_country,
-           C.owner_unit_id, C.exploitation_type, C.compound_type)
-    q = (select(*key, func.count()).outerjoin(StatCaseRegion, StatCaseRegion.case_id == C.id)
-         .where(C.merged_into_id.is_(None), C.reported_at >= lo, C.reported_at < hi)
-         .group_by(*key))
-    counts: Counter[tuple[str, str, str, int]] = Counter()
-    regency: Counter[tuple[str, str, int]] = Counter()
-    for prov, reg, dest, unit, exploitation, compound, n in db.execute(q):
-        names = ["cases_reported"]
-        if exploitation in SCAM_EXPLOITATION or compound in SCAM_COMPOUNDS:
-            names.append("cases_scam_compound")
-        elif exploitation:
-            names.append("cases_other_exploitation")
-        for name in names:
-            counts[(name, prov, _dest(dest), unit)] += n
-            regency[(name, reg, unit)] += n
-    _write_counts(db, CASE_INDICATORS, grain, p, counts, regency if grain == "month" else None)
+    prov = func.coalesce(StatCaseRegion.province, UNKNOWN)
+    reg = func.coalesce(StatCaseRegion.regency, UNKNOWN * 2)
+    dest = _dest_sql(c.destination_country)
+    scam = or_(c.exploitation_type.in_(sorted(SCAM_EXPLOITATION)),
+               c.compound_type.in_(sorted(SCAM_COMPOUNDS)))
+    other = case((scam, 0), (func.coalesce(c.exploitation_type, "") != "", 1), else_=0)
+    rows = (select(prov.label("prov"), reg.label("reg"), dest.label("dest"),
+                   c.owner_unit_id.label("unit"), func.count().label("cases_reported"),
+                   _flag(scam).label("cases_scam_compound"),
+                   func.sum(other).label("cases_other_exploitation"))
+            .select_from(Case.__table__.outerjoin(StatCaseRegion,
+                                                  StatCaseRegion.case_id == c.id))
+            .where(c.merged_into_id.is_(None), c.reported_at >= lo, c.reported_at < hi)
+            .group_by(prov, reg, dest, c.owner_unit_id).cte("rows"))
+    _insert_counts(db, CASE_INDICATORS, grain, p, rows)
     if grain == "month":
         _stage_durations(db, p)
 
@@ -373,6 +458,8 @@ def _write_durations(db: Session, measures: Iterable[str], p: Period,
                      hist: Counter[tuple[str, int, int]]) -> None:
     db.execute(delete(StatDuration).where(StatDuration.measure.in_(list(measures)),
                                           StatDuration.period == p.label))
+    for (m, _unit, d), n in list(hist.items()):  # the rollup over all units
+        hist[(m, ALL_UNITS, d)] += n
     if hist:
         db.execute(insert(StatDuration), [
             {"measure": m, "period": p.label, "unit_id": unit, "days": d, "n": n}
@@ -476,6 +563,11 @@ def last_run(db: Session) -> datetime | None:
     return db.scalar(select(StatWatermark.refreshed_at).where(StatWatermark.source == RUN))
 
 
+def last_change(db: Session) -> datetime | None:
+    """When a refresh last changed the aggregates (results computed before are stale)."""
+    return db.scalar(select(StatWatermark.changed_until).where(StatWatermark.source == RUN))
+
+
 def _lock(db: Session) -> None:
     """One refresh at a time (PostgreSQL advisory transaction lock; SQLite's write lock)."""
     if db.get_bind().dialect.name == "postgresql":
@@ -494,7 +586,7 @@ def refresh(db: Session, *, full: bool = False) -> RefreshResult:
     result.periods["offer_reports"] = _refresh_offers(db, marks, full)
     result.periods["cases"] = _refresh_cases(db, marks, full)
     result.periods["referrals"] = _refresh_referrals(db, marks, full)
-    marks.set(RUN, 0)
+    marks.set(RUN, 0, utcnow() if any(result.periods.values()) else None)
     db.flush()
     result.seconds = _time.perf_counter() - start
     return result

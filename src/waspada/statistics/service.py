@@ -12,7 +12,7 @@ import csv
 import io
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_js
 from waspada.platform.i18n import N_
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 
-from . import queries
+from . import queries, results
 from . import refresh as refresher
 from .aggregate import UNKNOWN, Fact, count_by
 from .alerts import Alert, detect
@@ -60,11 +60,16 @@ def _check(principal: Principal, action: str) -> None:
         raise AccessDenied(action)
 
 
+NO_UNIT_SCOPE = -2
+"""the scope of a unit-scoped principal without a unit: matches no rows (-1 is the rollup
+over all units)"""
+
+
 def _scoped_unit(principal: Principal) -> int | None:
     """The unit to restrict to, or None for cross-unit roles and the CLI."""
     if principal.is_cli or principal.role in CROSS_UNIT_ROLES:
         return None
-    return principal.unit_id if principal.unit_id is not None else -1
+    return principal.unit_id if principal.unit_id is not None else NO_UNIT_SCOPE
 
 
 def refresh(db: Session, principal: Principal, *, full: bool = False
@@ -78,7 +83,25 @@ def refresh(db: Session, principal: Principal, *, full: bool = False
     _last_refresh[0] = time.monotonic()
     _ALERT_CACHE.clear()
     _PUBLIC_CACHE.clear()
+    if any(result.periods.values()) or not results.keys(db, "alerts"):
+        _precompute(db)
     return result
+
+
+def _precompute(db: Session) -> None:
+    """After a refresh that changed the aggregates (the cron job): the alerts over all units
+    and the public tables are computed once and stored, so no page request runs the detector
+    or the suppression audit for them. Unit-scoped alerts are computed on the first read after
+    a change (at most once per :data:`results.GRACE_SECONDS` per unit)."""
+    wanted = {_alert_key(None, "month", 3)} | {
+        k for k in results.keys(db, "alerts") if k.startswith("all:")}
+    kinds: dict[str, Kind] = {"month": "month", "quarter": "quarter", "week": "week"}
+    for key in sorted(wanted):
+        _, kind, latest = key.split(":")
+        if kind in kinds:
+            _scope_alerts(db, None, kinds[kind], int(latest), stored=False)
+    for indicator in public_indicators():
+        _public(db, indicator, DEFAULT_K, stored=False)
 
 
 def _fresh(db: Session) -> None:
@@ -218,6 +241,33 @@ def _with_acks(db: Session, found: list[IndicatorAlert], kind: Kind) -> list[Ind
     return out
 
 
+def _alert_key(unit: int | None, kind: Kind, latest: int) -> str:
+    return f"{'all' if unit is None else unit}:{kind}:{latest}"
+
+
+_ALERT_FIELDS = ("area", "period", "observed", "expected", "ratio", "p_value")
+
+
+def _scope_alerts(db: Session, unit: int | None, kind: Kind, latest: int, *,
+                  stored: bool = True) -> list[IndicatorAlert]:
+    """The current alerts of one unit scope: the stored result when current (``stored``),
+    else the detector's, which is then stored (:mod:`statistics.results`)."""
+    key = _alert_key(unit, kind, latest)
+    body = results.load(db, "alerts", key) if stored else None
+    if body is not None:
+        return [IndicatorAlert(d["indicator"], Alert(*(d[f] for f in _ALERT_FIELDS)), kind)
+                for d in body]
+    now = period_of(date.today(), kind)
+    since = now.shift(-HISTORY[kind])
+    if kind == "quarter":
+        since = period_of(since.monday, "month")
+    names = [i.id for i in computed() if "province" in i.dimensions]
+    out = _detect_by_area(_series(db, unit, names, kind, "province", since.label), kind, latest)
+    results.save(db, "alerts", key, [{"indicator": a.indicator, **a.alert.to_dict()}
+                                     for a in out])
+    return out
+
+
 def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: int = 3,
            data: list[Fact] | None = None, refresh: bool = True) -> list[IndicatorAlert]:
     """Province spikes for every computed indicator in the ``latest`` periods up to today,
@@ -239,13 +289,7 @@ def alerts(db: Session, principal: Principal, kind: Kind = "month", *, latest: i
         if hit is not None and time.monotonic() - hit[0] < ALERT_CACHE_SECONDS:
             out = hit[1]
         else:
-            now = period_of(date.today(), kind)
-            since = now.shift(-HISTORY[kind])
-            if kind == "quarter":
-                since = period_of(since.monday, "month")
-            names = [i.id for i in computed() if "province" in i.dimensions]
-            out = _detect_by_area(_series(db, unit, names, kind, "province", since.label),
-                                  kind, latest)
+            out = _scope_alerts(db, unit, kind, latest)
             _ALERT_CACHE[key] = (time.monotonic(), out)
     out = _with_acks(db, out, kind)
     audit.record("stats.alerts", principal, object_type="statistics", count=len(out))
@@ -436,6 +480,21 @@ def public_view(db: Session, indicator: str, k: int = DEFAULT_K) -> PublicView |
     if hit is not None and time.monotonic() - hit[0] < PUBLIC_CACHE_SECONDS:
         return hit[1]
     _fresh(db)
+    view = _public(db, indicator, k)
+    _PUBLIC_CACHE[key] = (time.monotonic(), view)
+    return view
+
+
+def _public(db: Session, indicator: str, k: int, *, stored: bool = True) -> PublicView | None:
+    """The suppressed tables of one indicator: the stored result when current (``stored``),
+    else computed (suppression audit) and stored."""
+    key = f"{indicator}:{k}"
+    body = results.load(db, "public", key) if stored else None
+    if body is not None:
+        v = body["view"]
+        return None if v is None else PublicView(
+            v["indicator"], v["months"], v["national"], [tuple(x) for x in v["provinces"]],
+            [tuple(x) for x in v["destinations"]], v["map_values"], v["csv_rows"], v["k"])
     since = period_of(date.today(), "month").shift(-24).label
     data = _facts(db, None, only=[indicator], since=since)  # leaves only suppressed
     tables = open_tables(data, k)
@@ -452,7 +511,7 @@ def public_view(db: Session, indicator: str, k: int = DEFAULT_K) -> PublicView |
             {code: by_month.row_total(i) for i, code in enumerate(by_month.rows)
              if code != UNKNOWN},
             list(_table_rows(by_month, "period", indicator)), k)
-    _PUBLIC_CACHE[key] = (time.monotonic(), view)
+    results.save(db, "public", key, {"view": None if view is None else asdict(view)})
     return view
 
 
@@ -508,11 +567,14 @@ def _durations(db: Session, unit: int | None, kind: Kind, shown: list[Period]
     labels = [p.label for p in shown]
     since = period_of(shown[0].monday, "month").label
     out = []
+    shown_as: dict[str, str] = {}  # stored month -> shown period (parsed once per label)
     for ind in durations():
         hists: dict[str, dict[int, int]] = {}
         for month, days, n in queries.durations(db, ind.id, unit=unit, since=since):
-            p = queries.to_kind(month, kind)
-            h = hists.setdefault(p.label, {})
+            label = shown_as.get(month)
+            if label is None:
+                label = shown_as[month] = queries.to_kind(month, kind).label
+            h = hists.setdefault(label, {})
             h[days] = h.get(days, 0) + n
         out.append(Duration(ind.id, labels, [median_of(hists.get(x, {})) for x in labels],
                             [sum(hists.get(x, {}).values()) for x in labels]))

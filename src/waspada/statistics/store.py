@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
 __all__ = ["AlertAck", "StatCaseRegion", "StatCount", "StatDuration", "StatRegencyCount",
-           "StatWatermark"]
+           "StatResult", "StatWatermark"]
 
 INDICATOR = 40
 PERIOD = 8
@@ -28,6 +28,7 @@ class StatCount(Base):
     destination and unit (``unit_id`` 0: the event has no unit, e.g. offer reports)."""
 
     __tablename__ = "stats_counts"
+    __table_args__ = (Index("ix_stats_counts_read", "indicator", "grain", "unit_id", "period"),)
 
     indicator: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     grain: Mapped[str] = mapped_column(String(8), primary_key=True)
@@ -39,9 +40,11 @@ class StatCount(Base):
 
 
 class StatRegencyCount(Base):
-    """Events of one indicator in one month by regency (first four NIK digits) and unit."""
+    """Events of one indicator in one month by regency (first four NIK digits) and unit
+    (``unit_id`` -1: over all units)."""
 
     __tablename__ = "stats_regency_counts"
+    __table_args__ = (Index("ix_stats_regency_counts_read", "indicator", "unit_id", "period"),)
 
     indicator: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     period: Mapped[str] = mapped_column(String(PERIOD), primary_key=True)
@@ -55,6 +58,7 @@ class StatDuration(Base):
     month of the start event and unit: a histogram, so medians need no individual rows."""
 
     __tablename__ = "stats_durations"
+    __table_args__ = (Index("ix_stats_durations_read", "measure", "unit_id", "period"),)
 
     measure: Mapped[str] = mapped_column(String(INDICATOR), primary_key=True)
     period: Mapped[str] = mapped_column(String(PERIOD), primary_key=True)
@@ -101,3 +105,16 @@ class AlertAck(Base):
                                                 nullable=True)
     actor: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class StatResult(Base):
+    """A result computed from the aggregates and kept until they change: the spike alerts of
+    one unit scope (``kind`` "alerts") or the suppressed public tables of one indicator
+    (``kind`` "public"), as JSON. Counts and codes only, nothing personal."""
+
+    __tablename__ = "stats_results"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
