@@ -27,6 +27,40 @@ from waspada.demo.synthetic import DEMO_ACCOUNTS, demo_password  # noqa: E402
 from waspada.platform.settings import get_settings  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
+
+# -- database-independent tests (tests/db_independent.py) ------------------------------------
+
+from tests.db_independent import DB_INDEPENDENT  # noqa: E402
+from tests.dbguard import database_guard  # noqa: E402
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "db_independent: never opens the database (pure "
+                            "cores); CI's PostgreSQL step deselects these (tests/db_independent.py)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(REPO).as_posix() in DB_INDEPENDENT:
+            item.add_marker(pytest.mark.db_independent)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    with database_guard.watching(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with database_guard.watching(item):
+        return (yield)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    database_guard.write_probe(session, REPO)
+
 
 
 def _reset_database() -> None:
@@ -42,13 +76,18 @@ def _reset_database() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def database() -> Iterator[None]:
+def database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Migrate and load the demo once, unless every selected test is database-independent."""
     from waspada.demo.loader import load_demo
     from waspada.platform.migrate import upgrade
 
-    _reset_database()
-    upgrade()
-    load_demo(seed=7)
+    if all(item.get_closest_marker("db_independent") for item in request.session.items):
+        yield
+        return
+    with database_guard.paused():
+        _reset_database()
+        upgrade()
+        load_demo(seed=7)
     yield
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.docpages import page_bytes
 from tests.e2e.conftest import sign_in_page
+from tests.e2e.photo import read_photo
 from waspada.demo.synthetic import demo_password
 from waspada.identity.mrz import generate_mrz
 
@@ -16,24 +16,10 @@ def test_photo_upload_fills_the_mrz_and_shows_the_crop(page, live_server: str, t
     lines = generate_mrz("TD3", surname="KUSUMA", given_names="PUTRI AYU",
                          document_number="C7654321", birth_date="2001-06-30", sex="F",
                          expiry_date="2031-01-20", issuing_state="IDN", nationality="IDN")
-    photo = tmp_path / "paspor.jpg"
-    photo.write_bytes(page_bytes(lines, strength=1, seed=31, fmt="JPEG"))
-    sign_in_page(page, live_server, "petugas.paspor", demo_password("petugas.paspor"))
-    page.goto(live_server + "/documents")
-    assert page.get_attribute("#image", "capture") == "environment"
-    page.fill("input[name=surname]", "KUSUMA")
-    page.set_input_files("#image", str(photo))
-    # the first read in the server process loads the OCR model; allow for a loaded machine
-    page.set_default_timeout(120_000)
-    page.click("#read-image")
-    page.wait_for_selector("#mrz-crop img")
-    assert page.input_value("#mrz") == "\n".join(lines)
+    read_photo(page, live_server, "petugas.paspor", "/documents", lines,
+               tmp_path / "paspor.jpg", seed=31, typed={"input[name=surname]": "KUSUMA"})
     fields = page.inner_text("#mrz-fields")
     assert "C7654321" in fields and "PUTRI AYU" in fields and "2001-06-30" in fields
-    # the crop is a real image the browser decoded (a data: URL, allowed by the CSP)
-    width = page.evaluate("document.querySelector('#mrz-crop img').naturalWidth")
-    assert width > 300
-    assert page.input_value("input[name=surname]") == "KUSUMA"  # typed fields are kept
     assert page.inner_text("#verdict") == "Tidak ditemukan masalah kritis."
 
 
