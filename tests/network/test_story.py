@@ -81,3 +81,23 @@ def test_the_whole_story(role_clients, tmp_path: Path) -> None:  # type: ignore[
                   and p.first("entity") == phones[0].id}
     assert documented == {f"waspada-offer-report-{first}", f"waspada-offer-report-{second}",
                           f"waspada-case-{case_id}", f"waspada-screening-{body['id']}"}
+
+
+def test_the_signed_in_offer_check_page_shows_what_is_already_known(  # type: ignore[no-untyped-def]
+        role_clients, client) -> None:
+    """Item 4: "the analyst/officer pages" — Cek Lowongan, opened by a signed-in analyst, runs
+    the audited check and lists the sources; a visitor sees only the public count band."""
+    national, e164 = fresh_number()
+    _report(f"Lowongan admin Kamboja gaji 15 juta, hubungi WA {dashed(national)}")
+    analyst = role_clients["analyst"]
+    analyst.get("/cek-lowongan")
+    text = f"Dicari operator chat di Kamboja, gaji dolar. WA: +{e164[1:]}"
+    page = analyst.post("/cek-lowongan", data={
+        "text": text, "csrf_token": analyst.cookies.get("waspada_csrf")})
+    assert page.status_code == 200
+    assert 'id="known-contacts"' in page.text and "Sudah dikenal" in page.text
+    assert f'href="/network?q=%2B{e164[1:]}"' in page.text and "Laporan lowongan: 1" in page.text
+    client.get("/cek-lowongan")
+    public = client.post("/cek-lowongan", data={
+        "text": text, "csrf_token": client.cookies.get("waspada_csrf")})
+    assert public.status_code == 200 and 'id="known-contacts"' not in public.text

@@ -14,12 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from waspada.network.sources import SOURCE_LABELS
 from waspada.offers import bulk, service
 from waspada.offers.schemas import (
     AGENCY_QUERY_MAX,
     AGENCY_QUERY_MIN,
     PUBLIC_MAX_CHARS,
     AgencyCheckIn,
+    OfferCheckRequest,
     PublicCheckIn,
     ReportIn,
     ReportStatusIn,
@@ -33,7 +35,7 @@ from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.ratelimit import RateLimiter
-from waspada.platform.security.policy import Principal
+from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
@@ -47,9 +49,12 @@ agency_limiter = RateLimiter(limit=30, window=60)
 
 def _public_page(request: Request, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
+    principal = getattr(request.state, "principal", None)
+    ctx.setdefault("network_link", principal is not None and allowed(principal, "network.view"))
     return render(request, "offers/check.html",
                   {"max_chars": PUBLIC_MAX_CHARS, "text": "", "result": None, "error": None,
-                   "reported": False, **ctx}, status_code=status)
+                   "reported": False, "source_labels": SOURCE_LABELS, **ctx},
+                  status_code=status)
 
 
 def _public_refused(request: Request, refused: Refused) -> Response:
@@ -68,8 +73,15 @@ def check_submit(request: Request, data: Annotated[PublicCheckIn, Form()], db: D
     if not public_limiter.hit(client_ip(request) or "unknown"):
         return _public_page(request, text=data.text, status_code=429,
                             error=_("Too many checks from your connection. Please wait a minute."))
+    principal = getattr(request.state, "principal", None)
     try:
-        result = service.public_check(db, data.text, current_language.get())
+        if principal is not None and allowed(principal, "offers.check"):
+            # an officer or analyst signed in: the audited check, with the contacts stored
+            # records already hold ("already known?", docs/network.md)
+            result = service.check_offer(db, principal, OfferCheckRequest(
+                text=data.text, lang="id" if current_language.get() == "id" else "en"))
+        else:
+            result = service.public_check(db, data.text, current_language.get())
     except DomainError as exc:
         return _public_page(request, text=data.text, error=exc.localized(_),
                             status_code=exc.status)
