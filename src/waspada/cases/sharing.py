@@ -9,12 +9,13 @@ validation as for an officer's input applies.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from waspada.cases import duplicates, htcds, store
+from waspada.cases import duplicates, htcds, store, visibility
 from waspada.cases.errors import CaseError
 from waspada.cases.models import Case, Person, PersonKey, TraffickingEvent
 from waspada.cases.store.fields import clean_date, clean_text, touch
@@ -56,6 +57,14 @@ def case_data(db: Session, case_id: int) -> dict[str, Any]:
     if case is None:
         raise CaseError("not_found", "no such case", 404)
     return store.case_dict(db, case)
+
+
+def visible_persons(db: Session, principal: Principal, case_id: int) -> list[dict[str, Any]]:
+    """The case's persons as the principal may read them (``display_name`` is the name or the
+    pseudonym; fields outside the role's groups are None) — for pages and API answers."""
+    groups = visibility.groups_for(principal.role.value, is_cli=principal.is_cli)
+    today = date.today()
+    return [visibility.redact_person(p, groups, today) for p in persons(db, case_id)]
 
 
 def persons(db: Session, case_id: int) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from waspada.exchange.content_schemas import (
 )
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
+from waspada.platform.domain import DomainError
 from waspada.platform.formroute import (
     FormRoute,
     Reshow,
@@ -61,7 +62,12 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
                error: str = "", form: str = "", again: dict[str, list[str]] | None = None,
                problems: dict[str, str] | None = None, status_code: int = 200) -> Response:
     db.rollback()
-    data = service.case_exchange(db, principal, case_id, ip=client_ip(request))
+    try:
+        data = service.case_exchange(db, principal, case_id, ip=client_ip(request))
+    except DomainError as exc:  # shown while the session is open (a case out of reach: 404)
+        return render(request, "error.html", {"status": exc.status, "code": exc.code,
+                                              "message": exc.localized(_)},
+                      status_code=exc.status)
     return render(request, "exchange/content_case.html", {
         "data": data, "error": error, "refused_form": form, "again": again or {},
         "problems": problems or {}, "purposes": tuple(PURPOSE_LABELS),

@@ -87,8 +87,8 @@ def _case_exchange(db: Session, principal: Principal, case_id: int) -> CaseExcha
     ref = sharing.case_ref(db, principal, case_id)
     shared = referral.shared_case(db, case_id)
     refs = {case_id: ref["reference"]}
-    victims = [{"id": p["id"], "name": p["full_name"] or p["pseudonym"]}
-               for p in sharing.persons(db, case_id) if p["role"] == "victim"]
+    victims = [{"id": p["id"], "name": p["display_name"] or p["pseudonym"]}
+               for p in sharing.visible_persons(db, principal, case_id) if p["role"] == "victim"]
     return CaseExchangeOut(
         case_id=case_id, reference=ref["reference"],
         global_id=shared.global_id if shared else None,
