@@ -93,6 +93,44 @@ def test_unit_scoped_alerts_are_computed_once_then_read(monkeypatch) -> None:  #
         assert [a.to_dict() for a in service.alerts(db, officer)] == first
 
 
+def test_after_a_change_a_unit_reads_todays_alerts_while_the_detector_reruns_behind(  # type: ignore[no-untyped-def]
+        monkeypatch) -> None:
+    """Item 5: a unit officer's first read after the data changed does not wait for the
+    detector; it gets today's earlier alerts and the detector runs for that unit in a thread."""
+    from waspada.platform.security.models import Unit
+
+    with session_scope() as db:
+        unit_id = db.scalar(select(Unit.id).where(Unit.kind == "checkpoint").order_by(Unit.id))
+    officer = Principal(user_id=None, username="t", role=Role.CHECKPOINT_OFFICER,
+                        unit_id=unit_id, via="session")
+    key = f"{unit_id}:month:3"
+    monkeypatch.setattr(service, "REFRESH_EVERY_SECONDS", 3600.0)
+    service._ALERT_CACHE.clear()
+    with session_scope() as db:
+        first = [a.to_dict() for a in service.alerts(db, officer)]
+        row = db.get(StatResult, ("alerts", key))
+        mark = db.get(StatWatermark, refresher.RUN)
+        assert row is not None and mark is not None
+        mark.changed_until = datetime.now(UTC)  # the aggregates changed after it was computed
+        row.computed_at = datetime.now(UTC) - timedelta(seconds=results.GRACE_SECONDS + 1)
+        db.commit()
+        assert results.load(db, "alerts", key) is None
+    started: list[tuple[int, str, int]] = []
+    monkeypatch.setattr(service, "recompute_in_background",
+                        lambda unit, kind, latest: started.append((unit, kind, latest)))
+    monkeypatch.setattr(service, "_detect_by_area", _forbid)  # not on the request path
+    service._ALERT_CACHE.clear()
+    with session_scope() as db:
+        assert [a.to_dict() for a in service.alerts(db, officer)] == first
+    assert started == [(unit_id, "month", 3)]
+    monkeypatch.undo()
+    thread = service.recompute_in_background(unit_id, "month", 3)
+    assert thread is not None
+    thread.join(60)
+    with session_scope() as db:
+        assert results.load(db, "alerts", key) is not None  # computed after the change
+
+
 def test_a_unit_scoped_officer_without_a_unit_sees_no_counts() -> None:
     """-1 is the rollup over all units: a unit-scoped role without a unit must not read it."""
     nobody = Principal(user_id=None, username="t", role=Role.CHECKPOINT_OFFICER, unit_id=None,

@@ -24,7 +24,7 @@ from waspada.platform.files import dumps_json
 from . import refresh as refresher
 from .store import StatResult
 
-__all__ = ["GRACE_SECONDS", "keys", "load", "save"]
+__all__ = ["GRACE_SECONDS", "keys", "load", "load_earlier", "save"]
 
 GRACE_SECONDS = 300.0
 
@@ -42,6 +42,16 @@ def load(db: Session, kind: str, key: str) -> Any | None:
             (utcnow() - row.computed_at).total_seconds() >= GRACE_SECONDS:
         return None
     return body["value"]
+
+
+def load_earlier(db: Session, kind: str, key: str) -> Any | None:
+    """Today's stored body even when the aggregates changed since (served while a fresh one is
+    computed in the background), else None."""
+    row = db.get(StatResult, (kind, key))
+    if row is None:
+        return None
+    body = json.loads(row.body)
+    return body["value"] if body.get("day") == date.today().isoformat() else None
 
 
 def save(db: Session, kind: str, key: str, value: Any) -> None:

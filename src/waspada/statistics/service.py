@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -20,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
-from waspada.platform.db import utcnow
+from waspada.platform.db import session_scope, utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_json
 from waspada.platform.i18n import N_
@@ -202,6 +204,7 @@ class IndicatorAlert:
 
 
 _ALERT_CACHE: dict[tuple[int | None, str, int], tuple[float, list[IndicatorAlert]]] = {}
+log = logging.getLogger(__name__)
 ALERT_CACHE_SECONDS = 300.0
 #: periods of history read for the detector (three years of baseline + the latest periods)
 HISTORY = {"month": 40, "quarter": 14, "week": 160}
@@ -246,6 +249,33 @@ def _alert_key(unit: int | None, kind: Kind, latest: int) -> str:
 
 
 _ALERT_FIELDS = ("area", "period", "observed", "expected", "ratio", "p_value")
+_pending: set[str] = set()
+_pending_lock = threading.Lock()
+
+
+def recompute_in_background(unit: int, kind: Kind, latest: int) -> threading.Thread | None:
+    """Run the detector for one unit scope in a thread and store the result (at most one run
+    per scope at a time); the thread, or None when one is already running."""
+    key = _alert_key(unit, kind, latest)
+    with _pending_lock:
+        if key in _pending:
+            return None
+        _pending.add(key)
+
+    def work() -> None:
+        try:
+            with session_scope() as db:
+                _scope_alerts(db, unit, kind, latest, stored=False)
+        except Exception as exc:  # noqa: BLE001 - a page already has its answer; logged only
+            log.warning("statistics: background alert detection failed (%s)",
+                        type(exc).__name__)
+        finally:
+            with _pending_lock:
+                _pending.discard(key)
+
+    thread = threading.Thread(target=work, name=f"stats-alerts-{key}", daemon=True)
+    thread.start()
+    return thread
 
 
 def _scope_alerts(db: Session, unit: int | None, kind: Kind, latest: int, *,
@@ -254,6 +284,12 @@ def _scope_alerts(db: Session, unit: int | None, kind: Kind, latest: int, *,
     else the detector's, which is then stored (:mod:`statistics.results`)."""
     key = _alert_key(unit, kind, latest)
     body = results.load(db, "alerts", key) if stored else None
+    if body is None and stored and unit is not None:
+        # a unit's alerts computed earlier today: shown at once while the detector (about a
+        # second at national scale) runs for that unit in the background
+        body = results.load_earlier(db, "alerts", key)
+        if body is not None:
+            recompute_in_background(unit, kind, latest)
     if body is not None:
         return [IndicatorAlert(d["indicator"], Alert(*(d[f] for f in _ALERT_FIELDS)), kind)
                 for d in body]
