@@ -575,3 +575,35 @@ def test_bundle_routes_refuse_other_roles(role_clients: dict[str, TestClient],
     with session_scope() as db:
         item = db.get(InboxItem, got.inbox_id)
         assert item is not None and item.status == "pending"
+
+
+def test_payloads_of_long_decided_bundles_are_erased_and_audited() -> None:
+    """UU 27/2022: what was accepted lives on in the case; a decided bundle's payload is not
+    kept beyond exchange_inbox_keep_days (pending ones and recent ones are)."""
+    from datetime import timedelta
+
+    from waspada.platform.audit import AuditEntry
+    from waspada.platform.db import utcnow
+
+    old = utcnow() - timedelta(days=31)
+    with session_scope() as db:
+        partner = db.scalar(select(Partner).where(Partner.name == "imigrasi"))
+        assert partner is not None
+        rows = [InboxItem(partner_id=partner.id, kind="ping", nonce=f"erase-{name}",
+                          bundle_created_at=old, received_at=old, status=status,
+                          decided_at=decided, payload_json='{"name": "Sekar Purba"}')
+                for name, status, decided in (("old", "accepted", old), ("failed", "failed", None),
+                                              ("pending", "pending", None),
+                                              ("recent", "rejected", utcnow()))]
+        db.add_all(rows)
+        db.flush()
+        ids = {row.nonce: row.id for row in rows}
+    outbox.prune()
+    with session_scope() as db:
+        payload = {nonce: db.get(InboxItem, i).payload_json for nonce, i in ids.items()}  # type: ignore[union-attr]
+        erased = db.scalars(select(AuditEntry).where(AuditEntry.action == "exchange.inbox_erase")
+                            ).all()
+    assert payload == {"erase-old": "{}", "erase-failed": "{}",
+                       "erase-pending": '{"name": "Sekar Purba"}',
+                       "erase-recent": '{"name": "Sekar Purba"}'}
+    assert erased and all("Sekar" not in e.detail for e in erased)

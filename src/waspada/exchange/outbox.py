@@ -193,11 +193,12 @@ class DeliveryWorker:
 
 
 def prune() -> int:
-    """Forget nonces older than the maximum bundle age (such bundles are refused anyway)."""
-    from .service import prune_nonces
+    """Forget nonces older than the maximum bundle age (such bundles are refused anyway) and
+    erase the payloads of inbox bundles decided long ago."""
+    from .service import erase_decided_payloads, prune_nonces
 
     with session_factory()() as db:
-        return prune_nonces(db)
+        return prune_nonces(db) + erase_decided_payloads(db)
 
 
 def worker() -> DeliveryWorker:

@@ -554,5 +554,24 @@ def prune_nonces(db: Session) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def erase_decided_payloads(db: Session) -> int:
+    """Erase the payload (personal data) of inbox bundles decided more than
+    ``exchange_inbox_keep_days`` ago — what was accepted lives on in the case, under the case's
+    retention; what was rejected or failed is not kept (UU 27/2022: no longer than needed).
+    One audit entry with the count, in the same transaction."""
+    cutoff = utcnow() - timedelta(days=get_settings().exchange_inbox_keep_days)
+    stale = db.scalars(select(InboxItem).where(InboxItem.status != "pending")
+                       .where(func.coalesce(InboxItem.decided_at, InboxItem.received_at)
+                              < cutoff)
+                       .where(InboxItem.payload_json != "{}")).all()
+    for item in stale:
+        item.payload_json = "{}"
+    if stale:
+        audit.record("exchange.inbox_erase", None, actor="system", object_type="exchange_inbox",
+                     count=len(stale), session=db)
+    db.commit()
+    return len(stale)
+
+
 def applied_dict(applied: Applied) -> dict[str, Any]:
     return asdict(applied)

@@ -173,6 +173,7 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.dead": N_("Bundle delivery given up"),
     "exchange.resend": N_("Bundle queued again"),
     "exchange.inbox_read": N_("Exchange inbox read"),
+    "exchange.inbox_erase": N_("Old received bundles erased"),
 
     # exchange between installations, content (docs/exchange.md)
     "exchange.consent": N_("Victim's consent to share recorded"),

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     exchange_max_bundle_bytes: int = Field(10 * 1024 * 1024, ge=1024)
     #: bundles older than this are refused (and their nonces pruned)
     exchange_max_age_days: int = Field(30, ge=1)
+    #: days a decided inbox bundle keeps its payload (the content lives on in the case, under
+    #: the case's retention); then the payload is erased and only the bundle's facts remain
+    exchange_inbox_keep_days: int = Field(30, ge=1)
     #: delivery: attempts before a bundle is dead-lettered, backoff base and cap (seconds)
     exchange_delivery_attempts: int = Field(6, ge=1)
     exchange_retry_base_seconds: float = Field(30.0, gt=0)
