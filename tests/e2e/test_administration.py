@@ -98,10 +98,16 @@ def test_auditor_verifies_the_chain_filters_and_exports(page, live_server: str) 
     page.wait_for_load_state()
     actions = page.locator("td.action").all_inner_texts()
     assert actions and set(actions) == {"Rantai audit diverifikasi"}
+    page.click("#export-csv")  # the export runs as a job; its page reloads when it is done
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("#results", timeout=60_000)
     with page.expect_download() as download:
-        page.click("#export-csv")
+        page.click("#download")
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("seq,time,") and "Rantai audit diverifikasi" in text
+    with page.expect_download() as xlsx:
+        page.click("#download-xlsx")
+    assert Path(xlsx.value.path()).read_bytes()[:2] == b"PK"
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(live_server + "/audit")
     assert page.locator("#verify-chain").is_visible()

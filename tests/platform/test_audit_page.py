@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import csrf_headers
+from tests.jobs_helpers import finish_jobs, job_id_of
 from tests.platform.test_i18n_and_demo import SAME_IN_INDONESIAN
 from waspada.platform import audit
 from waspada.platform.action_labels import AUDIT_LABELS, OBJECT_LABELS, POLICY_LABELS
@@ -93,10 +94,16 @@ def test_filters_and_paging(role_clients: dict[str, TestClient]) -> None:
 def test_csv_export_is_readable_and_audited(role_clients: dict[str, TestClient]) -> None:
     case_id, reference = _case_viewed(role_clients)
     auditor = role_clients["auditor"]
-    response = auditor.get("/audit/export.csv", params={"action": "case.view",
-                                                        "object_id": str(case_id)})
+    auditor.get("/audit")
+    started = auditor.post("/audit/export", data={
+        "action": "case.view", "object_id": str(case_id),
+        "csrf_token": auditor.cookies.get("waspada_csrf")}, follow_redirects=False)
+    job_id = job_id_of(started)  # the export runs as a background job
+    finish_jobs()
+    response = auditor.get(f"/jobs/{job_id}/audit.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
-    assert "jejak-audit.csv" in response.headers["content-disposition"]
+    assert f"job-{job_id}-audit.csv" in response.headers["content-disposition"]
+    assert role_clients["checkpoint_officer"].get(f"/jobs/{job_id}/audit.csv").status_code == 404
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert rows and {r["action_label"] for r in rows} == {"Kasus dibaca"}
     assert {r["object"] for r in rows} == {reference}

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import sign_in
+from tests.jobs_helpers import finish_jobs, job_id_of
 from waspada.demo.synthetic import DEMO_UNIT_PLACES
 from waspada.platform.db import session_scope
 from waspada.platform.security import auth
@@ -66,7 +67,12 @@ def test_screening_export_has_local_time_with_zone(role_clients) -> None:  # typ
     created = tpi.post("/api/v1/screenings", json={"full_name": "Waktu Ekspor",
                                                    "destination_country": "THA"})
     assert created.status_code == 201
-    export = tpi.get("/screenings/export?format=csv")
+    tpi.get("/screenings")
+    started = tpi.post("/screenings/export", data={
+        "format": "csv", "csrf_token": tpi.cookies.get("waspada_csrf")}, follow_redirects=False)
+    job_id = job_id_of(started)
+    finish_jobs()
+    export = tpi.get(f"/jobs/{job_id}/screenings.csv")
     header, *rows = export.text.splitlines()
     assert "created_at_utc,created_at_local" in header
     row = next(r for r in rows if "Waktu Ekspor" in r)

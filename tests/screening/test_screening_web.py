@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.conftest import sign_in
+from tests.jobs_helpers import finish_jobs, job_id_of
 from waspada.identity.mrz import generate_mrz
 from waspada.matching import store as matching_store
 from waspada.matching.records import PersonRecord
@@ -199,10 +200,27 @@ def test_pages_decision_export_and_stats(role_clients) -> None:  # type: ignore[
         "action": "secondary_interview", "legal_bases": "uu_6_2011", "csrf_token": token},
         follow_redirects=False)
     assert decided.status_code in (303, 400)
-    export = tpi.get("/screenings/export?format=csv")
+    # the export runs as a background job; its page offers CSV and Excel
+    started = tpi.post("/screenings/export", data={"format": "csv", "csrf_token": token},
+                       follow_redirects=False)
+    job_id = job_id_of(started)
+    finish_jobs()
+    page = tpi.get(f"/jobs/{job_id}")
+    assert page.status_code == 200 and "pemeriksaan dari" in page.text  # paged rows
+    assert f'/jobs/{job_id}/screenings.xlsx' in page.text
+    export = tpi.get(f"/jobs/{job_id}/screenings.csv")
     assert export.status_code == 200 and "Agus Salim" in export.text
-    xlsx = tpi.get("/screenings/export?format=xlsx")
+    xlsx = tpi.get(f"/jobs/{job_id}/screenings.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None and any("Agus Salim" in (c or "") for row in sheet.iter_rows(
+        values_only=True) for c in row if isinstance(c, str))
+    assert role_clients["protection_officer"].get(f"/jobs/{job_id}/screenings.csv").status_code == 404
+    refused = tpi.post("/screenings/export", data={"format": "pdf", "csrf_token": token},
+                       follow_redirects=False)
+    assert refused.status_code in (400, 422) and "Traceback" not in refused.text
     stats = role_clients["analyst"].get("/screenings/stats")
     assert stats.status_code == 200 and "KHM" in stats.text
 

@@ -463,6 +463,8 @@ EXEMPT: dict[tuple[str, str], str] = {
     ("POST", "/jobs/{job_id}/cancel"): "owner only, tested in tests/platform/test_jobs.py",
     ("GET", "/jobs/{job_id}/{section}.csv"): "per-job visibility, tested in "
                                               "tests/platform/test_jobs.py",
+    ("GET", "/jobs/{job_id}/{section}.xlsx"): "per-job visibility, tested in "
+                                              "tests/platform/test_jobs.py",
     # network merge suggestions are national analyst work, owned by no unit: only the role with
     # network.review reaches them (tests/network/test_review_export.py checks the other roles' 403)
     ("POST", "/api/v1/network/suggestions/{suggestion_id}"): "national analyst review, role "

@@ -3,10 +3,12 @@ paging, the CSV export and the "verify chain" button."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import Form as FastForm
+from fastapi.responses import RedirectResponse, Response
 
 from waspada.platform import audit_trail
 from waspada.platform.action_labels import (
@@ -18,7 +20,7 @@ from waspada.platform.action_labels import (
 )
 from waspada.platform.deps import DB, require
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with
-from waspada.platform.i18n import gettext as _
+from waspada.platform.jobs import service as jobs
 from waspada.platform.security import service
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import AuditFilter
@@ -86,15 +88,12 @@ def audit_verify(request: Request, db: DB,
     return _page(request, db, principal, _filters("", "", "", "", "", ""), 1, check=check)
 
 
-@router.get("/audit/export.csv")
+@router.post("/audit/export")
 @reshow_with(_audit_refused, AuditFilter)
-def audit_export(request: Request, db: DB, action: str = "", actor: str = "",
-                 object_type: str = "", object_id: str = "", day_from: str = "",
-                 day_to: str = "", principal: Principal = Depends(require("audit.read"))
-                 ) -> Response:
-    chosen = form_input(AuditFilter, _filters(action, actor, object_type, object_id,
-                                              day_from, day_to))
-    text, _count = audit_trail.export_csv(db, principal, chosen, zone_of(request.state.user))
-    name = _("audit-trail")
-    return Response(text, media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}.csv"'})
+def audit_export(request: Request, data: Annotated[AuditFilter, FastForm()], db: DB,
+                 principal: Principal = Depends(require("audit.read"))) -> Response:
+    """Start the export of the filtered entries as a background job (its page offers CSV and
+    Excel when done)."""
+    job = jobs.submit(db, principal, "audit.export", params={
+        "filters": data.model_dump(mode="json"), "zone": zone_of(request.state.user)})
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)

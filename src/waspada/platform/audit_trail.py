@@ -3,8 +3,6 @@ and the CSV export. Each operation is audited in its own transaction, like every
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,7 +16,6 @@ from sqlalchemy.orm import Session
 from waspada.platform import audit
 from waspada.platform.action_labels import audit_label, outcome_label
 from waspada.platform.capabilities import object_resolvers
-from waspada.platform.files import csv_cells
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import AuditFilter
@@ -95,29 +92,28 @@ EXPORT_HEADER = ("seq", "time", "time_utc", "actor", "via", "action", "action_la
                  "object_type", "object_id", "object", "unit_id", "outcome", "detail", "hash")
 
 
-def export_csv(db: Session, principal: Principal, filters: AuditFilter, zone: str
-               ) -> tuple[str, int]:
-    """The filtered entries as CSV (local time with zone and UTC; readable action and object
-    number beside the codes); the export itself is audited, with its filters."""
+def export_rows(db: Session, principal: Principal, filters: AuditFilter, zone: str
+                ) -> list[list[Any]]:
+    """The filtered entries, one row each in :data:`EXPORT_HEADER` order (local time with zone
+    and UTC; readable action and object number beside the codes); the export itself is
+    audited, with its filters. At most :data:`EXPORT_LIMIT` entries."""
     stmt = audit_query(filters, zone).order_by(audit.AuditEntry.seq).limit(EXPORT_LIMIT)
-    rows = list(db.scalars(stmt))
-    refs = object_refs(db, rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_HEADER)
-    for e in rows:
+    entries = list(db.scalars(stmt))
+    refs = object_refs(db, entries)
+    rows: list[list[Any]] = []
+    for e in entries:
         ref = refs.get((e.object_type or "", e.object_id or ""))
-        writer.writerow(csv_cells([
+        rows.append([
             e.seq, format_local(e.created_at, zone, "%Y-%m-%d %H:%M:%S"),
             e.created_at.isoformat(), e.actor, e.via, e.action, audit_label(e.action),
             e.object_type or "", e.object_id or "", ref.label if ref else "",
             e.unit_id if e.unit_id is not None else "", outcome_label(e.outcome),
-            e.detail, e.hash]))
+            e.detail, e.hash])
     used = {k: v for k, v in filters.model_dump().items() if v}
     audit.record("audit.export", principal, object_type="audit", count=len(rows),
                  filters=json.dumps(used, sort_keys=True), session=db)
     db.commit()
-    return out.getvalue(), len(rows)
+    return rows
 
 
 def detail_items(entry: audit.AuditEntry) -> list[tuple[str, Any]]:

@@ -22,4 +22,5 @@ CAPABILITY = Capability(
     actions=("account.self", "api.docs", "dashboard.view", "users.manage", "units.manage",
              "audit.read", "search.persons", "jobs.view"),
     home=("waspada.platform.home:widgets",),
+    jobs=("waspada.platform.audit_job:EXPORT",),
 )

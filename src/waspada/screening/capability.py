@@ -15,4 +15,5 @@ CAPABILITY = Capability(
     home=("waspada.screening.work:home",),
     search="waspada.screening.work:search",
     objects=(("screening", "waspada.screening.work:audit_refs"),),
+    jobs=("waspada.screening.exportjob:EXPORT",),
 )

@@ -10,18 +10,16 @@ the message in the user's language; nothing is cut short silently.
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import Form as FastForm
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.identity.consistency import parse_date
 from waspada.platform.deps import DB, Form, require
 from waspada.platform.domain import DomainError
-from waspada.platform.exports import spreadsheet_safe
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with, with_session
 from waspada.platform.i18n import current_language
 from waspada.platform.i18n import gettext as _
@@ -38,6 +36,7 @@ from waspada.screening.schemas import (
     AnswersIn,
     ApprovalIn,
     DecisionIn,
+    ExportIn,
     ScreeningIn,
 )
 
@@ -176,34 +175,14 @@ def screening_stats(request: Request, db: DB, days: int = Query(30, ge=1, le=366
     return render(request, "screening/stats.html", service.stats(db, principal, days))
 
 
-@router.get("/screenings/export")
-def screening_export(db: DB, day_from: str = "", day_to: str = "", format: str = "csv",
+@router.post("/screenings/export")
+def screening_export(data: Annotated[ExportIn, FastForm()], db: DB,
                      principal: Principal = Depends(require("screening.export"))) -> Response:
-    """The unit's screenings for a period, as CSV or Excel."""
-    export = service.export_rows(db, principal, parse_date(day_from), parse_date(day_to),
-                                 format)
-    stem = f"screenings-{export.start.isoformat()}-{export.end.isoformat()}"
-    header = list(service.EXPORT_HEADER)
-    if format == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Screenings"
-        sheet.append(header)
-        for row in export.rows:
-            sheet.append([spreadsheet_safe(v) for v in row])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return Response(buffer.getvalue(), media_type="application/vnd.openxmlformats-"
-                        "officedocument.spreadsheetml.sheet",
-                        headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in export.rows])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{stem}.csv"'})
+    """Start the export of the unit's screenings for a period (default: the last 30 days) as a
+    background job; its page offers the rows as CSV or Excel when done."""
+    job = service.start_export(db, principal, parse_date(data.day_from),
+                               parse_date(data.day_to), data.format)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/screenings/{screening_id}")

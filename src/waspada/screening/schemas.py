@@ -151,6 +151,14 @@ class ApprovalIn(BaseModel):
 
 # -- responses ---------------------------------------------------------------------------------
 
+class ExportIn(BaseModel):
+    """The export form: a period (default: the last 30 days) and a file format."""
+
+    day_from: str = Field("", max_length=10, title="From")
+    day_to: str = Field("", max_length=10, title="To")
+    format: Literal["csv", "xlsx"] = Field("csv", title="Format")
+
+
 class TravellerOut(BaseModel):
     full_name: str
     birth_date: str | None = Field(description="ISO date")

@@ -25,6 +25,8 @@ from waspada.network import service as network
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
+from waspada.platform.jobs import service as jobs
+from waspada.platform.jobs.store import Job
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, may_access_unit
 from waspada.platform.timezones import format_local, zone_of
@@ -358,6 +360,20 @@ def export_rows(db: Session, principal: Principal, start: date | None, end: date
                  count=len(rows), day_from=start.isoformat(), day_to=end.isoformat(), session=db)
     db.commit()
     return Export(start, end, rows)
+
+
+def start_export(db: Session, principal: Principal, start: date | None, end: date | None,
+                 fmt: str) -> Job:
+    """Start the export as a background job (``screening/exportjob.py``; the route checks
+    ``screening.export``): the rows are read, audited and kept as the job's results."""
+    if fmt not in ("csv", "xlsx"):
+        raise ScreeningError("bad_format", N_("Choose CSV or Excel."), status=400)
+    if start and end and end < start:
+        raise ScreeningError("bad_period", N_("The end date is before the start date."),
+                             status=400)
+    return jobs.submit(db, principal, "screening.export", params={
+        "day_from": start.isoformat() if start else "", "day_to": end.isoformat() if end else "",
+        "format": fmt})
 
 
 # -- unaudited reads for the counter page ------------------------------------------------------

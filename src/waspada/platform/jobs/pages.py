@@ -102,7 +102,18 @@ def job_cancel(job_id: IdPath, db: DB, principal: Viewer) -> Response:
 @router.get("/jobs/{job_id}/{section}.csv")
 def job_download(job_id: IdPath, section: SectionPath, db: DB,
                  principal: Viewer) -> Response:
-    job, text = service.download(db, principal, job_id, section, current_language.get())
-    return Response(text, media_type="text/csv; charset=utf-8",
+    job, data = service.download(db, principal, job_id, section, current_language.get())
+    return Response(data, media_type="text/csv; charset=utf-8",
                     headers={"content-disposition":
                              f'attachment; filename="job-{job.id}-{section}.csv"'})
+
+
+@router.get("/jobs/{job_id}/{section}.xlsx")
+def job_download_xlsx(job_id: IdPath, section: SectionPath, db: DB,
+                      principal: Viewer) -> Response:
+    job, data = service.download(db, principal, job_id, section, current_language.get(),
+                                 fmt="xlsx")
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet",
+                    headers={"content-disposition":
+                             f'attachment; filename="job-{job.id}-{section}.xlsx"'})
