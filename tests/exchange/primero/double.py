@@ -51,6 +51,7 @@ TOKEN_LIFETIME = 60 * 60  # doc/api/tokens/post.md: "set to expire in 60 minutes
 MAX_PER = 1000            # doc/api/cases/get.md: "Maximum is 1000"
 # fields whose values must be lookup ids (the double's configuration, like a Primero form)
 SELECT_FIELDS = {"sex": "lookup-gender", "nationality": "lookup-nationality"}
+MULTI_SELECT = {"nationality"}  # a multi-select holds a list of lookup ids
 LOCATION_FIELDS = ("location_current",)
 SYNC_MARKS = ("mark_synced", "mark_synced_url", "mark_synced_status")  # webhookable.rb
 
@@ -154,7 +155,13 @@ class PrimeroDouble:
     def _validate(self, path: str, data: dict[str, Any]) -> JSONResponse | None:
         lookups = {lk["unique_id"]: {v["id"] for v in lk["values"]} for lk in self.lookups}
         for field, lookup in SELECT_FIELDS.items():
-            if field in data and data[field] is not None and data[field] not in lookups[lookup]:
+            if field not in data or data[field] is None:
+                continue
+            value = data[field]
+            if field in MULTI_SELECT:
+                if not isinstance(value, list) or not set(map(str, value)) <= lookups[lookup]:
+                    return _errors(422, path, "is not a valid option", field)
+            elif not isinstance(value, str) or value not in lookups[lookup]:
                 return _errors(422, path, "is not a valid option", field)
         codes = {loc["code"] for loc in self.locations}
         for field in LOCATION_FIELDS:
