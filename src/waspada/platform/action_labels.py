@@ -54,6 +54,7 @@ POLICY_LABELS: dict[str, str] = {
     "network.rebuild": N_("Rebuild the network"),
     "stats.acknowledge": N_("Acknowledge statistics alerts"),
     "stats.refresh": N_("Refresh the statistics"),
+    "exchange.primero.sync": N_("Synchronise cases with Primero"),
 }
 
 #: audit-trail action -> what happened
@@ -149,6 +150,12 @@ AUDIT_LABELS: dict[str, str] = {
     "network.unmerge": N_("Network merge undone"),
     "stats.acknowledge": N_("Statistics alert acknowledged"),
     "stats.refresh": N_("Statistics refreshed"),
+    "primero.destination_add": N_("Primero destination added"),
+    "primero.push": N_("Case sent to Primero"),
+    "primero.pull": N_("Cases read from Primero"),
+    "primero.refer": N_("Case referred in Primero"),
+    "primero.webhook": N_("Primero change notice received"),
+    "primero.log": N_("Primero sync log read"),
 }
 
 #: outcome codes of audit entries
@@ -173,6 +180,7 @@ OBJECT_LABELS: dict[str, str] = {
     "network_entity": N_("Network entity"),
     "network_merge": N_("Network merge suggestion"),
     "stats_alert_ack": N_("Alert acknowledgement"),
+    "primero_destination": N_("Primero destination"),
 }
 
 #: how the actor acted

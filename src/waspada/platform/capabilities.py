@@ -21,6 +21,8 @@ from typing import Any
 INSTALLED: tuple[str, ...] = (
     "platform", "identity", "offers", "matching", "screening", "cases", "statistics", "portal",
     "network",
+    # TEMPORARY (issue #17 section 3): folded into "exchange" at merge
+    "exchange.primero",
 )
 
 

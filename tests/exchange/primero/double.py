@@ -121,12 +121,12 @@ class PrimeroDouble:
         """A synchronous httpx client that talks to this app in-process."""
         return TestClient(self.app, base_url="https://primero.test")
 
-    async def post_webhook(self, client: httpx.AsyncClient, url: str, api_key: str,
-                           case_id: str, **fields: Any) -> httpx.Response:
+    def post_webhook(self, client: httpx.Client, url: str, api_key: str, case_id: str,
+                     **fields: Any) -> httpx.Response:
         """Post a case-change webhook as webhook_connector.rb#post_params shapes it."""
         data = {"record_id": case_id, "record_type": "case", "hostname": "primero.test",
                 **fields}
-        return await client.post(url, json={"data": data}, headers={"x-api-key": api_key})
+        return client.post(url, json={"data": data}, headers={"x-api-key": api_key})
 
     # ----- the app
     def _auth(self, request: Request) -> str | None:

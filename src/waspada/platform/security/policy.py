@@ -76,6 +76,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "network.review": frozenset({Role.ANALYST}),
     "network.export": frozenset({Role.ANALYST}),
     "network.rebuild": frozenset({Role.ADMIN}),
+    # Primero connector (docs/exchange.md "Connecting to Primero")
+    "exchange.primero.sync": frozenset({Role.ADMIN}),
     "stats.acknowledge": FIELD_STAFF | {Role.ADMIN},
     "stats.refresh": FIELD_STAFF | {Role.ADMIN},
 }
