@@ -31,6 +31,7 @@ Sources:
 - webhooks: app/services/api_connector/webhook_connector.rb (POST ``{"data": {"record_id",
   "record_type", "hostname", ...permitted fields}}``) authenticated by the ``x-api-key`` header
   (app/services/api_connector/connection.rb, line ``headers['x-api-key'] = options['api_key']``)
+  as ``Content-Type: application/json`` (app/services/api_connector/abstract_connector.rb)
 """
 
 from __future__ import annotations
