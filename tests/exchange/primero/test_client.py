@@ -29,9 +29,10 @@ def double() -> PrimeroDouble:
     return PrimeroDouble()
 
 
-def make(double: PrimeroDouble, clock: Clock | None = None, **kw: object) -> PrimeroClient:
+def make(double: PrimeroDouble, clock: Clock | None = None,
+         max_bytes: int = 1_000_000) -> PrimeroClient:
     return PrimeroClient("https://primero.test", "waspada", "s3cret-pass", http=double.http(),
-                         clock=clock or Clock(), sleep=lambda s: None, **kw)  # type: ignore[arg-type]
+                         clock=clock or Clock(), sleep=lambda s: None, max_bytes=max_bytes)
 
 
 def test_sign_in_takes_the_token_from_the_response_header(double: PrimeroDouble) -> None:

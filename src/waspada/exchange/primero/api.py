@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from waspada.platform.deps import DB, client_ip
+from waspada.platform.deps import DB, client_ip, public
 from waspada.platform.ratelimit import RateLimiter
 
 from . import service
@@ -49,7 +49,9 @@ async def _bounded_json(request: Request) -> Any:
         raise PrimeroSyncError("invalid", "the webhook body is not JSON", status=422) from None
 
 
-@api_router.post("/webhook/{destination}", response_model=WebhookOut)
+# public: no Waspada sign-in; Primero authenticates with the destination's x-api-key
+@api_router.post("/webhook/{destination}", response_model=WebhookOut,
+                 dependencies=[Depends(public)])
 async def primero_webhook(
         request: Request, db: DB,
         destination: Annotated[str, Path(min_length=1, max_length=64)],
