@@ -142,10 +142,15 @@ def test_webhook_schedules_a_pull_of_that_record(client, dest: str) -> None:  # 
     (entry,) = _log(dest)
     assert entry["status"] == "pull_pending" and entry["record"] == case["id"]
     assert "from primero" not in entry["message"]
+    # the same change announced twice is read once; a record deleted since is logged "gone"
+    double.post_webhook(client, url, KEY, case["id"])
+    deleted = str(uuid.uuid4())
+    double.post_webhook(client, url, KEY, deleted)
     with session_scope() as db:
         done = service.pull(db, CLI_PRINCIPAL, dest, http=double.http(), now=double.now)
-    assert done["from_webhooks"] == 1 and case["id"] in done["ids"]
-    assert ("GET", f"/api/v2/cases/{case['id']}", None) in double.requests
+    assert done["from_webhooks"] == 3 and done["ids"].count(case["id"]) == 1
+    assert double.requests.count(("GET", f"/api/v2/cases/{case['id']}", None)) == 1
+    assert [e["record"] for e in _log(dest) if e["status"] == "gone"] == [deleted]
     assert not [e for e in _log(dest) if e["status"] == "pull_pending"]
 
 

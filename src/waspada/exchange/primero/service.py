@@ -194,15 +194,17 @@ def pull(db: Session, principal: Principal, destination: str, *,
     pulled: list[dict[str, Any]] = []
     try:
         gone = []
-        for entry in pending:
+        for record in dict.fromkeys(str(e.record) for e in pending):  # one GET per record
             try:
-                pulled.append(client.get_case(str(entry.record)))
+                pulled.append(client.get_case(record))
             except PrimeroError as error:
                 if error.http_status != 404:
                     raise
-                gone.append(entry.record)
+                gone.append(record)
+        named = {str(c.get("id")) for c in pulled}
         for case in client.changed_cases(since, until):
-            pulled.append(case)
+            if str(case.get("id")) not in named:  # already read because a webhook named it
+                pulled.append(case)
     except PrimeroError as error:
         _refused(db, principal, dest, None, "in", "primero.pull", error)
         raise
