@@ -2,7 +2,8 @@
 
 Transport: installation keys, partners, signed and encrypted bundles, inbox, outbox and sync
 health. Content: the victim's consent, referrals with global ids, versions and conflicts, and
-citizenship verification requests. The HTCDS 2.0 JSON Schema (docs/exchange.md).
+citizenship verification requests. The HTCDS 2.0 JSON Schema. The Primero (API v2)
+connector (docs/exchange.md).
 """
 
 from waspada.platform.capabilities import Capability, CliGroup, Nav
@@ -12,14 +13,15 @@ CAPABILITY = Capability(
     name="exchange",
     web=("waspada.exchange.pages", "waspada.exchange.api",
          "waspada.exchange.content_pages", "waspada.exchange.content_api",
-         "waspada.exchange.schema_api"),
+         "waspada.exchange.schema_api", "waspada.exchange.primero.api"),
     cli=(CliGroup("exchange", "waspada.exchange.cli:exchange_app"),),
-    tables=("waspada.exchange.models", "waspada.exchange.records"),
+    tables=("waspada.exchange.models", "waspada.exchange.records",
+            "waspada.exchange.primero.store"),
     nav=(Nav("/exchange/inbox", N_("Exchange inbox"), "exchange.receive"),
          Nav("/exchange/partners", N_("Exchange partners"), "exchange.admin")),
     actions=("exchange.admin", "exchange.send", "exchange.receive",
              "exchange.view", "exchange.consent", "exchange.consent_override", "exchange.resolve",
-             "exchange.verify", "exchange.answer"),
+             "exchange.verify", "exchange.answer", "exchange.primero.sync"),
     workers=("waspada.exchange.outbox:worker",),
     home=("waspada.exchange.content_service:home",),
 )

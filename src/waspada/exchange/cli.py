@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from waspada.exchange import schema_cli
+from waspada.exchange.primero.cli import primero_app
 from waspada.platform.console import err, fail, operator_session, out
 from waspada.platform.domain import DomainError
 from waspada.platform.files import dumps_json
@@ -19,6 +20,7 @@ from waspada.platform.security.policy import CLI_PRINCIPAL
 exchange_app = typer.Typer(help="Exchange signed, encrypted bundles with partner installations.",
                            no_args_is_help=True, add_completion=False)
 schema_cli.register(exchange_app)  # `waspada exchange schema`
+exchange_app.add_typer(primero_app, name="primero")  # `waspada exchange primero …`
 partner_app = typer.Typer(help="Partner installations.", no_args_is_help=True,
                           add_completion=False)
 exchange_app.add_typer(partner_app, name="partner")

@@ -65,6 +65,8 @@ POLICY_LABELS: dict[str, str] = {
     "exchange.resolve": N_("Resolve exchange conflicts"),
     "exchange.verify": N_("Ask a partner to verify citizenship"),
     "exchange.answer": N_("Answer citizenship verification requests"),
+
+    "exchange.primero.sync": N_("Synchronise cases with Primero"),
 }
 
 #: audit-trail action -> what happened
@@ -194,6 +196,13 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.verification_view": N_("Verification request viewed"),
     "exchange.verification_answer": N_("Verification request answered"),
     "exchange.verification_result": N_("Verification answer received"),
+
+    "primero.destination_add": N_("Primero destination added"),
+    "primero.push": N_("Case sent to Primero"),
+    "primero.pull": N_("Cases read from Primero"),
+    "primero.refer": N_("Case referred in Primero"),
+    "primero.webhook": N_("Primero change notice received"),
+    "primero.log": N_("Primero sync log read"),
 }
 
 #: outcome codes of audit entries
@@ -224,6 +233,8 @@ OBJECT_LABELS: dict[str, str] = {
     "exchange_identity": N_("Exchange identity"),
 
     "verification": N_("Verification request"),
+
+    "primero_destination": N_("Primero destination"),
 }
 
 #: how the actor acted

@@ -83,6 +83,8 @@ POLICY: dict[str, frozenset[Role]] = {
                                 Role.CHECKPOINT_OFFICER}),
     "exchange.receive": frozenset({Role.PROTECTION_OFFICER, Role.PASSPORT_OFFICER,
                                    Role.CHECKPOINT_OFFICER}),
+    # Primero connector (docs/exchange.md "Connecting to Primero")
+    "exchange.primero.sync": frozenset({Role.ADMIN}),
     "stats.acknowledge": FIELD_STAFF | {Role.ADMIN},
     "stats.refresh": FIELD_STAFF | {Role.ADMIN},
     # exchanged content (docs/exchange.md): the victim's consent per partner and purpose,
