@@ -74,7 +74,7 @@ def test_screening_export_has_local_time_with_zone(role_clients) -> None:  # typ
     finish_jobs()
     export = tpi.get(f"/jobs/{job_id}/screenings.csv")
     header, *rows = export.text.splitlines()
-    assert "created_at_utc,created_at_local" in header
+    assert "Waktu (UTC),Waktu setempat" in header, header
     row = next(r for r in rows if "Waktu Ekspor" in r)
     utc, local = row.split(",")[1:3]
     expected = format_local(datetime.fromisoformat(utc).replace(tzinfo=UTC), "Asia/Jakarta",

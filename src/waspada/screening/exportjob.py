@@ -11,7 +11,7 @@ from datetime import date
 from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
-#: column keys = the export's header (machine-readable names, as in the earlier file export)
+#: column keys of the kept rows
 _KEYS = ("record_no", "created_at_utc", "created_at_local", "unit", "kind", "officer",
          "full_name", "nik", "passport_no", "destination_country", "level",
          "recommended_action", "final_action")
@@ -40,7 +40,20 @@ def _run(ctx: JobContext) -> Outcome:
                    rows={"screenings": rows})
 
 
+#: readable words for the stored codes (the same code means the same step for both kinds)
+_KINDS = {"departure": N_("Departure screening"), "passport": N_("Passport application")}
+_LEVELS = {"low": N_("Low"), "medium": N_("Medium"), "high": N_("High")}
+_ACTIONS = {"allow": N_("Allow / issue"), "secondary_interview": N_("Secondary interview"),
+            "postpone": N_("Postpone"), "refer_kp2mi": N_("Postpone and refer to KP2MI"),
+            "refer_police": N_("Postpone and refer to the police")}
+_TITLES = (N_("Record number"), N_("Time (UTC)"), N_("Local time"), N_("Unit"), N_("Kind"),
+           N_("Officer"), N_("Full name"), N_("Identity number (NIK)"), N_("Passport number"),
+           N_("Destination country"), N_("Risk level"), N_("Recommended action"),
+           N_("Final action"))
+_LABELS = {"kind": _KINDS, "level": _LEVELS, "recommended_action": _ACTIONS,
+           "final_action": _ACTIONS}
+
 EXPORT = JobKind(name="screening.export", title=N_("Screening export"),
                  view_action="screening.export", run=_run,
-                 sections=(Section("screenings", N_("Screenings"),
-                                   tuple(Column(k, k) for k in _KEYS)),))
+                 sections=(Section("screenings", N_("Screenings"), tuple(
+                     Column(k, t, _LABELS.get(k)) for k, t in zip(_KEYS, _TITLES, strict=True))),))
