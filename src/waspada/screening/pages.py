@@ -13,7 +13,6 @@ import base64
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi import Form as FastForm
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -175,11 +174,19 @@ def screening_stats(request: Request, db: DB, days: int = Query(30, ge=1, le=366
     return render(request, "screening/stats.html", service.stats(db, principal, days))
 
 
+def _export_refused(request: Request, refused: Refused) -> Response:
+    """A refused export form (a bad date or format): an error page naming the problem."""
+    return render(request, "error.html", {"status": 400, "code": "invalid_input",
+                                          "message": refused.message}, status_code=400)
+
+
 @router.post("/screenings/export")
-def screening_export(data: Annotated[ExportIn, FastForm()], db: DB,
+@reshow_with(_export_refused, ExportIn, titles=FIELD_LABELS)
+def screening_export(request: Request, form: Form, db: DB,
                      principal: Principal = Depends(require("screening.export"))) -> Response:
     """Start the export of the unit's screenings for a period (default: the last 30 days) as a
     background job; its page offers the rows as CSV or Excel when done."""
+    data = form_input(ExportIn, form)
     job = service.start_export(db, principal, parse_date(data.day_from),
                                parse_date(data.day_to), data.format)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
