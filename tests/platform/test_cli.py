@@ -20,11 +20,14 @@ def test_db_upgrade_is_repeatable() -> None:
 
 
 def test_demo_load_is_idempotent() -> None:
+    """A second load in a row adds nothing. (The first load here may still link records that
+    earlier tests wrote straight into tables: the network graph is derived from all data.)"""
     from sqlalchemy import func, select
 
     from waspada.platform.db import session_scope
     from waspada.platform.security.models import Unit, User
 
+    assert runner.invoke(app, ["demo", "load"]).exit_code == 0
     with session_scope() as session:
         before = (session.scalar(select(func.count(User.id))),
                   session.scalar(select(func.count(Unit.id))))
