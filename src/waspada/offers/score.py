@@ -7,14 +7,17 @@ Formula (documented in docs/offers.md):
 2. Rule log-odds: ``z_rule = B0 + sum_g BETA_g * G_g + sum_(a,b) GAMMA_ab * G_a * G_b - damp``
    where the interaction terms reward COMBINATIONS (destination x lure, destination x job,
    job x lure, destination x process, control x anything) and ``damp`` comes from
-   mitigating contexts (news/warning, holiday package, legal placement route).
+   mitigating contexts (round 4: a statement about the PATTERN across many cases or advice to
+   the reader, unless the text is an ACCOUNT of one case; a holiday package; a legal
+   placement route). Reporting words alone (korban, polisi, said) do not damp.
 3. Fusion with the statistical model: ``z = z_rule + LAMBDA * min(max(0, logit(p_model)),
    MODEL_MAX_LOGIT)``; ``score = sigmoid(z)``. The model may ADD evidence (bounded), never
    subtract it: a phrasing the model has not seen cannot cancel the rules.
 4. Guards: unless indicators with evidence in the text fired in at least two groups (an
    absence such as "no company named" does not count), the score is capped below
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
-   news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
+   a warning (>= 2 advice cues, or a pattern marker outside an account) with no recruiter
+   contact is also capped below high,
    and so is a text with no destination/route, no control sign and no travel/lure signal
    (costs paid, unrealistic pay, tourist visa, documents by chat); so is a general statement
    about many people or offers ("generic_statement" context) that offers no job to anyone and
