@@ -10,7 +10,7 @@
    never used for training), in parts printed apart: "dev" (looked at while changing the
    rules), "heldout1" and "heldout2" (each evaluated once, then used for development) and
    "heldout3" (collected before round 3's changes, never looked at for tuning: the real
-   result; ``--skip-part heldout3`` leaves it out while developing). Recall of "high"
+   result; ``--skip-part heldout4`` leaves it out while developing). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
 4. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
    are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
@@ -120,7 +120,8 @@ REAL_PARTS = (
     ("dev", "dev part: looked at while changing rules"),
     ("heldout1", "held-out part 1: evaluated once (2026-11-30), then used for development"),
     ("heldout2", "held-out part 2: evaluated once (2026-11-30), then development (round 3)"),
-    ("heldout3", "HELD-OUT part 3: collected before round 3's changes - the real result"),
+    ("heldout3", "held-out part 3: evaluated once (end of round 3), then development (round 4)"),
+    ("heldout4", "HELD-OUT part 4: collected before round 4's changes - the real result"),
 )
 
 

@@ -66,12 +66,18 @@ def test_model_evidence_is_bounded() -> None:
     assert 0 < model_evidence(0.9) <= model_evidence(1.0) <= 1.5 + 1e-9
 
 
-def test_decisive_coaching_alone_is_high_unless_news() -> None:
+def test_decisive_coaching_alone_is_high_unless_a_warning() -> None:
     r = combine(CAT, _fired({"CONTROL_DECEPTION_COACHING"}, set()), {}, has_contact=False)
     assert fuse(r, 0.01) >= DECISIVE_FLOOR
-    news = combine(CAT, _fired({"CONTROL_DECEPTION_COACHING"}, set()),
+    # round 4: reporting words alone (an officer telling one traveller's case) do not damp it
+    told = combine(CAT, _fired({"CONTROL_DECEPTION_COACHING"}, set()),
                    {"news_warning": 4}, has_contact=False)
-    assert level_for(fuse(news, 0.99)) != "high"
+    assert fuse(told, 0.01) >= DECISIVE_FLOOR
+    # a warning about the pattern does
+    for ctx in ({"generic_statement": 2}, {"warning_advice": 2}):
+        warning = combine(CAT, _fired({"CONTROL_DECEPTION_COACHING"}, set()), ctx,
+                          has_contact=False)
+        assert level_for(fuse(warning, 0.99)) != "high"
 
 
 # Real regressions named in the issue: a text with 4-5 independent indicators was pulled to

@@ -12,7 +12,15 @@ import pytest
 
 from waspada.offers import analyse
 from waspada.offers.catalogue import load_catalogue
-from waspada.offers.score import STRONG_FLOOR, STRONG_RULES, Fired, combine, fuse, level_for
+from waspada.offers.score import (
+    ROUTE_RULES,
+    STRONG_FLOOR,
+    STRONG_RULES,
+    Fired,
+    combine,
+    fuse,
+    level_for,
+)
 
 CAT = load_catalogue()
 
@@ -110,13 +118,17 @@ def test_each_combination_alone_reaches_high_in_an_offer(name: str) -> None:
     {},  # no job is offered to anyone
     {"offer_frame": 1, "warning_advice": 1},
     {"offer_frame": 1, "legal_placement": 1},
-    {"offer_frame": 1, "news_warning": 3},
+    {"offer_frame": 1, "warning_advice": 2, "news_warning": 3},
     {"offer_frame": 1, "generic_statement": 1},
 ])
 def test_combinations_do_not_lift_warnings_news_legal_routes_or_non_offers(
         name: str, contexts: dict[str, int]) -> None:
+    # Round 4: reporting words alone (news_warning) no longer block a combination: an account
+    # of one case describes an offer (test_offers_round4.py); warnings and patterns still do.
     if name == "passport_held" and contexts.get("legal_placement"):
         pytest.skip("a legal-route word does not excuse a control sign (next test)")
+    if name in ROUTE_RULES and not contexts:
+        pytest.skip("an overland route into a hub needs no offer wording (test_offers_round4)")
     r = combine(CAT, _fired(MINIMAL[name]), contexts, has_contact=False)
     assert r.strong == ()
 
@@ -153,6 +165,6 @@ def test_pay_in_a_foreign_currency_without_an_amount() -> None:
 
 def test_the_result_names_the_strong_combination() -> None:
     a = analyse("dijanjiin kerja jadi admin judi online bro, gajinya gede katanya")
-    assert a.strong == ("illegal_work",)
-    assert a.to_dict("en")["rules"]["strong"] == ["illegal_work"]
+    assert "illegal_work" in a.strong
+    assert a.to_dict("en")["rules"]["strong"] == list(a.strong)
     assert analyse("Lowongan guru SD di Bandung").to_dict()["rules"]["strong"] == []

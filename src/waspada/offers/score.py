@@ -7,14 +7,17 @@ Formula (documented in docs/offers.md):
 2. Rule log-odds: ``z_rule = B0 + sum_g BETA_g * G_g + sum_(a,b) GAMMA_ab * G_a * G_b - damp``
    where the interaction terms reward COMBINATIONS (destination x lure, destination x job,
    job x lure, destination x process, control x anything) and ``damp`` comes from
-   mitigating contexts (news/warning, holiday package, legal placement route).
+   mitigating contexts (round 4: a statement about the PATTERN across many cases or advice to
+   the reader, unless the text is an ACCOUNT of one case; a holiday package; a legal
+   placement route). Reporting words alone (korban, polisi, said) do not damp.
 3. Fusion with the statistical model: ``z = z_rule + LAMBDA * min(max(0, logit(p_model)),
    MODEL_MAX_LOGIT)``; ``score = sigmoid(z)``. The model may ADD evidence (bounded), never
    subtract it: a phrasing the model has not seen cannot cancel the rules.
 4. Guards: unless indicators with evidence in the text fired in at least two groups (an
    absence such as "no company named" does not count), the score is capped below
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
-   news/warning (>= 3 distinct cues) with no recruiter contact is also capped below high,
+   a warning (>= 2 advice cues, or a pattern marker outside an account) with no recruiter
+   contact is also capped below high,
    and so is a text with no destination/route, no control sign and no travel/lure signal
    (costs paid, unrealistic pay, tourist visa, documents by chat); so is a general statement
    about many people or offers ("generic_statement" context) that offers no job to anyone and
@@ -66,6 +69,9 @@ HIGH_PAY_IDR = 8_000_000.0
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
 LEVEL_LABELS = {"low": ("Rendah", "Low"), "medium": ("Sedang", "Medium"),
                 "high": ("Tinggi", "High")}
+REPORT_DAMP_CUES = 2
+"""Advice to the reader damps from its first cue; pattern markers from the second (one stray
+"biasanya" in a long chat caps the level below high, it does not pull a strong offer to low)."""
 SINGLE_GROUP_CAP = 0.6
 NEWS_FRAME_CAP = 0.6
 NEWS_FRAME_CUES = 3
@@ -82,6 +88,12 @@ UNOFFICIAL = frozenset({"PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REG
                         "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
 COMPOUND_ROLES = frozenset({"JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY"})
 """Jobs the scam compounds recruit for: customer service, admin, operator, typing, language-only."""
+LURES_ABROAD = frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID", "JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY",
+                          "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO", "PROC_TOURIST_VISA"})
+"""What moves people across a border in these cases: unrealistic pay, costs paid, a compound
+role, illegal work, a tourist visa for work (ID-GOV, OHCHR-2023, INTERPOL-2023)."""
+UNOFFICIAL_CHANNEL = frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
+                                "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA", "PROC_SKIP_OFFICIAL"})
 STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # name: every (codes, needs evidence in the text) slot must have one fired code
     "illegal_work": ((frozenset({"JOB_GAMBLING_SCAM"}), True),),
@@ -112,6 +124,9 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
                                     "PROC_PERSONAL_CHAT", "PROC_FEE_DEMANDED"}), True)),
     "role_pay_lure": ((COMPOUND_ROLES, True), (frozenset({"LURE_HIGH_PAY"}), True),
                       (frozenset({"LURE_NO_EXPERIENCE", "LURE_COSTS_PAID"}), True)),
+    # Round 4 (issue #15): a place abroad named in an offer, with the lure that moves people.
+    "abroad_lure": ((ABROAD - {"PAY_FOREIGN_CURRENCY"}, True), (LURES_ABROAD, True)),
+    "hub_land_route": ((SCAM_HUBS, True), (frozenset({"ROUTE_LAND_BORDER"}), True)),
 }
 """Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
 promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
@@ -152,6 +167,34 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
 * role_pay_lure - a compound role + unrealistic pay + "no experience"/easy work or costs
   paid: the offer an officer acts on even when the fragment names no country (ID-GOV).
 """
+ROUTE_RULES = frozenset({"hub_land_route"})
+"""Strong combinations that need no offer wording: an overland route into Cambodia/Myanmar/
+Laos is itself the recruiter's plan ("dari Dumai lewat laut ke Malaysia, baru darat ke
+Kamboja"; OHCHR-2023, ID-IMIGRASI)."""
+ACCOUNT_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
+    "account_pay_lure": ((ABROAD | COMPOUND_ROLES | {"JOB_GAME_CRYPTO"}, True),
+                         (frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID"}), True)),
+    "account_abroad_channel": ((ABROAD, True), (UNOFFICIAL_CHANNEL | {"LURE_COSTS_PAID"}, True)),
+    "account_paid_travel": ((frozenset({"LURE_HIGH_PAY"}), True),
+                            (frozenset({"LURE_COSTS_PAID", "PROC_FEE_DEMANDED"}), True)),
+}
+"""Extra combinations for an ACCOUNT OF ONE CASE (a named person, initials, "dalam kasus ini",
+a victim's or relative's own words) that describes what was offered: the account is not a
+warning, and what it describes is an offer (the labelling rule of data/offers/real/README.md):
+
+* account_pay_lure - a place abroad (or pay in a foreign currency) or a compound role, with
+  unrealistic pay or costs paid ("ia awalnya dijanjikan upah 600 dollar AS");
+* account_abroad_channel - a place abroad with an unofficial channel (a friend, a sponsor, a
+  fee, a chat account, a tourist visa) or costs paid;
+* account_paid_travel - unrealistic pay with the travel paid by the "company" or a fee
+  already paid to the recruiter ("sudah habis Rp 90 juta karena diiming-imingi digaji Rp 30
+  juta").
+
+An account is a named person, initials or an age ("Wildan (28)"), "dalam kasus ini", a
+relative ("anaknya"), or the first person (``case_account``, ``personal_account``); a text
+that TELLS an offer ("dijanjikan", "diiming-imingi", "were promised": ``offer_told``) counts
+as an account only when it has no pattern marker and no advice.
+"""
 STRONG_FLOOR = 0.7
 RISKY_JOB_FLOOR = 0.45
 """A job offer naming Cambodia/Myanmar/Laos is at least medium: Cambodia is not a placement
@@ -172,6 +215,42 @@ _OFFER_RE = re.compile(
     r"\b(?:lowongan|loker|dibutuhkan|dicari|mencari|rekrut\w*|hiring|vacanc\w*|job|jobs|kerja|"
     r"bekerja|pekerjaan|posisi|position|karyawan|pegawai|staff|gaji|salary|penempatan|"
     r"recruit\w*|apply|lamar\w*)\b")
+
+
+_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{2,3})"
+_NAMED_CASE_RE = re.compile(
+    rf"\b({_NAME})(?: [A-Z][a-z]{{2,}})?(?: \(\d{{1,2}}\)|, \d{{2}},)"
+    rf"|\b({_NAME})(?: [A-Z][a-z]{{2,}})?,? (?:(?:awalnya|mulanya|sebelumnya|pun|juga|sempat|"
+    rf"mengaku|merasa|initially|first|had) )?(?:diiming|diming|dijanji|ditawari|menerima tawaran|"
+    rf"mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|was (?:offered|promised|lured|told|"
+    rf"approached|recruited))")
+_NOT_NAMES = frozenset({
+    "Mereka", "Para", "Banyak", "Korban", "Ia", "Dia", "Kami", "Kita", "Saya", "Aku", "Awalnya",
+    "Mulanya", "They", "Many", "Most", "The", "Victims", "Some", "Namun", "Lalu", "Kemudian",
+    "Sebelumnya", "Selain", "Dalam", "Sejak", "Menurut", "Pelaku", "Perekrut", "Warga", "WNI",
+    "PMI", "TKI", "TKW", "CPMI", "Pemerintah", "Polisi", "Jobseekers", "Filipinos", "Indonesians",
+    "Thais", "Calon", "Pencari", "Anak", "Setelah", "Saat", "Ketika", "Dengan", "Tapi", "Bahkan",
+    "Sementara", "Sebagian", "Hampir", "Semua", "Tidak", "Modus", "Masyarakat", "Pekerja",
+    "Pelamar", "Orang", "People", "Workers", "Recruiters", "Those", "These", "Mahasiswa",
+    "Remaja", "Pemuda", "Wanita", "Pria", "Perempuan", "Gadis", "Seorang", "Salah", "Agen",
+    "Sponsor", "Calo", "Jika", "Kalau", "Bila", "Apabila", "When", "Once", "After", "Before",
+    "Then", "Who", "Which", "This", "That", "Its", "His", "Her", "Their", "You", "Anda", "Kamu",
+    "Tersangka", "Petugas", "Imigrasi", "Kemlu", "KBRI", "BP2MI", "Kemnaker", "Disnaker", "Yang",
+    "Ada", "Tak", "Also", "Jadi", "Sehingga", "Karena", "Because", "Since", "Dari", "From",
+    "Untuk", "For", "And", "Dan", "Atau", "Hingga", "Until", "Ini", "Itu",
+})
+
+
+def named_case_hits(original: str) -> int:
+    """Cues that a text tells ONE person's case: "Wildan (28)", "Andra, 27,", "SR mengaku
+    tergiur", "Irma diiming-imingi" (a capitalised name or initials before an offer verb).
+    Read on the original text (case matters); common sentence-initial words are not names."""
+    hits = set()
+    for m in _NAMED_CASE_RE.finditer(original):
+        name = m.group(1) or m.group(2)
+        if name not in _NOT_NAMES:
+            hits.add(m.group(0))
+    return len(hits)
 
 
 @dataclass
@@ -285,6 +364,8 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
                 registered += 1
 
     contexts = {c.name: context_hits(c, text, starts) for c in cat.contexts}
+    if "case_account" in contexts:
+        contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows)
@@ -314,11 +395,19 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
         contexts["legal_placement"] = contexts.get("legal_placement", 0) + registered
     ctx_w = {c.name: c.weight for c in cat.contexts}
     damp = 0.0
-    news = contexts.get("news_warning", 0)
-    if contexts.get("personal_account", 0):
-        news = max(0, news - PERSONAL_FORGIVEN_CUES)
-    if news >= 2:
-        damp += ctx_w["news_warning"] * min(news - 1, 5)
+    personal = contexts.get("personal_account", 0)
+    account = personal + contexts.get("case_account", 0)
+    pattern = 0 if account else (contexts.get("generic_statement", 0)
+                                 + contexts.get("enforcement_report", 0))
+    warn = contexts.get("warning_advice", 0)
+    if not (account or pattern or warn):
+        account = contexts.get("offer_told", 0)  # "they were promised...", no pattern marker
+    # PATTERN vs ACCOUNT (round 4): reporting words (korban, polisi, said...) do not damp; a
+    # statement about the pattern across many cases or advice to the reader does, unless the
+    # text is an account of one case (then the pattern words describe that case).
+    report = warn + max(0, pattern - (REPORT_DAMP_CUES - 1))
+    if report and not has_contact:
+        damp += ctx_w["news_warning"] * min(report, 5)
     tour = contexts.get("tourism", 0)
     if tour and groups["job"] < 0.5:
         damp += ctx_w["tourism"] * min(tour, 2)
@@ -326,22 +415,20 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
         damp += ctx_w["legal_placement"] * min(legal, 3)
     z -= damp
-    warn = contexts.get("warning_advice", 0)
-    news_frame = (news >= NEWS_FRAME_CUES or warn >= WARNING_FRAME_CUES) and not has_contact
+    news_frame = bool(pattern or warn >= WARNING_FRAME_CUES) and not has_contact
     travel_signal = (groups["destination"] > 0 or groups["control"] > 0
                      or bool(TRAVEL_SIGNALS & fired.keys()))
     risky_job = bool(RISKY_DEST & fired.keys()) and groups["job"] > 0 and damp == 0.0
     # Groups backed by evidence in the text (absence-based signals do not count).
     evidence_groups = len({by_code[c].group for c, f in fired.items() if f.spans})
     decisive = damp == 0.0 and any(by_code[c].decisive and f.spans for c, f in fired.items())
-    offered = bool(contexts.get("offer_frame", 0) or contexts.get("personal_account", 0))
+    offered = bool(contexts.get("offer_frame", 0) or account)
     strong: tuple[str, ...] = ()
-    generic = contexts.get("generic_statement", 0) and not (
-        contexts.get("personal_account", 0) or has_contact)
+    generic = bool(pattern) and not has_contact
     # A legal-route word does not excuse a control sign (same rule as the damping above).
     legal_excuse = legal and groups["control"] < 0.5
-    if damp == 0.0 and offered and not warn and not legal_excuse and not generic:
-        strong = strong_combinations(fired)
+    if damp == 0.0 and not warn and not legal_excuse and not generic:
+        strong = strong_combinations(fired, account=bool(account), offered=offered)
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
@@ -349,10 +436,15 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       general_statement=bool(generic))
 
 
-def strong_combinations(fired: dict[str, Fired]) -> tuple[str, ...]:
-    """Names of the ``STRONG_RULES`` the fired indicators satisfy (monotone in ``fired``)."""
+def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
+                        offered: bool = True) -> tuple[str, ...]:
+    """Names of the ``STRONG_RULES`` (and, for an account of one case, ``ACCOUNT_RULES``) the
+    fired indicators satisfy (monotone in ``fired``)."""
     with_evidence = {c for c, f in fired.items() if f.spans}
-    return tuple(name for name, slots in STRONG_RULES.items()
+    rules = {**STRONG_RULES, **ACCOUNT_RULES} if account else STRONG_RULES
+    if not offered:
+        rules = {k: v for k, v in rules.items() if k in ROUTE_RULES}
+    return tuple(name for name, slots in rules.items()
                  if all(codes & (with_evidence if need else fired.keys())
                         for codes, need in slots))
 
