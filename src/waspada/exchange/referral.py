@@ -154,6 +154,19 @@ def local_record(db: Session, shared: SharedCase) -> dict[str, Any]:
 
 # -- building ----------------------------------------------------------------------------------
 
+def bundle_kind(db: Session, actor: Principal, case_number: str, partner: PartnerInfo) -> str:
+    """``case_update`` when the partner holds the case already (it was exchanged with it, or
+    came from it), else ``referral``: what the partner's inbox, preview and audit trail call
+    the bundle. Read before :func:`build_referral` (which records the exchange); writes
+    nothing."""
+    shared = shared_case(db, sharing.case_id_by_reference(db, actor, case_number))
+    if shared is None:
+        return "referral"
+    known = synced_version(db, shared, partner.name) > 0 or (
+        bool(partner.fingerprint) and shared.origin == partner.fingerprint)
+    return "case_update" if known else "referral"
+
+
 def _permit(actor: Principal, action: str) -> None:
     if not actor.is_cli and not allowed(actor, action):
         raise ContentError("role_not_allowed", "Your role may not take this step.", 403)
