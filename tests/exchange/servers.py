@@ -136,43 +136,71 @@ def wait_for(what: str, check: Callable[[], bool], seconds: float = 10) -> None:
 
 @dataclass(frozen=True)
 class Side:
-    """How one installation is set up: its name, the name and ``partner add`` options under
-    which the OTHER installation registers it, and extra commands (users, data) run with
-    ``db upgrade`` and ``exchange init``."""
+    """How one installation is set up: its name; the name, HTCDS organisation and acceptance
+    under which the OTHER installation registers it; extra commands (users, data) run with
+    ``db upgrade`` and ``exchange init``; and optionally an admin account, made first, through
+    whose API token the other side registers this one as a partner (``POST
+    /api/v1/exchange/partners``) while the servers start, instead of ``waspada exchange
+    partner add`` in a second round of processes."""
 
     name: str
     partner_name: str
-    partner_options: tuple[str, ...]
+    organisation: str
+    acceptance: str = "auto"
     setup: tuple[Command, ...] = ()
+    admin: str | None = None
+
+    def commands(self) -> list[Command]:
+        first: list[Command] = []
+        if self.admin:
+            first = [{"args": ["users", "add", self.admin, "--role", "admin", "--unit",
+                               f"{self.name} (admin)", "--create-unit", "--password-stdin"],
+                      "input": "Admin-Pasangan-Server-2026!\n"},
+                     ["users", "token", self.admin]]
+        return [["db", "upgrade"], ["exchange", "init", "--name", self.name, "--json"],
+                *first, *self.setup]
+
+    def partner(self, key: str, url: str) -> dict[str, str]:
+        return {"name": self.partner_name, "public_key": key, "url": url,
+                "organisation": self.organisation, "acceptance": self.acceptance}
 
 
 def start_pair(a: Installation, side_a: Side, b: Installation, side_b: Side
                ) -> list[list[str]]:
     """Migrate both, create their identities, run their set-up commands, register each as the
-    other's partner, start both servers. Answers the set-up commands' outputs per side."""
+    other's partner, start both servers. Answers the outputs of each side's ``setup``
+    commands."""
     sides = ((a, side_a), (b, side_b))
-    started = [inst.commands(["db", "upgrade"],
-                             ["exchange", "init", "--name", side.name, "--json"], *side.setup)
-               for inst, side in sides]
-    done = [outputs(process) for process in started]
+    done = [outputs(process) for process in
+            [inst.commands(*side.commands()) for inst, side in sides]]
     keys = []
     for (_inst, side), out in zip(sides, done, strict=True):
         made = json.loads(out[1])
         assert made["name"] == side.name and made["public_key"].startswith("wsp1.")
         keys.append(made["public_key"])
-    adding = [a.commands(["exchange", "partner", "add", side_b.partner_name, "--key", keys[1],
-                          "--url", b.url, *side_b.partner_options]),
-              b.commands(["exchange", "partner", "add", side_a.partner_name, "--key", keys[0],
-                          "--url", a.url, *side_a.partner_options])]
-    for process in adding:
-        outputs(process)
+    registrations = ((a, side_b.partner(keys[1], b.url)), (b, side_a.partner(keys[0], a.url)))
+    over_http = bool(side_a.admin and side_b.admin)
+    if not over_http:
+        adding = [inst.commands(["exchange", "partner", "add", p["name"], "--key",
+                                 p["public_key"], "--url", p["url"], "--organisation",
+                                 p["organisation"], "--acceptance", p["acceptance"]])
+                  for inst, p in registrations]
+        for process in adding:
+            outputs(process)
     a.launch()
     b.launch()
     try:
         a.start()
         b.start()
-    except RuntimeError:
+        if over_http:
+            for (inst, partner), out in zip(registrations, done, strict=True):
+                added = httpx.post(inst.url + "/api/v1/exchange/partners", json=partner,
+                                   headers={"Authorization": f"Bearer {out[3].strip()}"},
+                                   timeout=20)
+                assert added.status_code == 201, added.text
+    except (RuntimeError, AssertionError):
         a.stop()
         b.stop()
         raise
-    return [out[2:] for out in done]
+    first = 4 if over_http else 2
+    return [out[first:] for out in done]

@@ -113,13 +113,13 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
              "--birth-date", BIRTH, "--sex", "F", "--kind", "victim",
              "--reason", "Dilaporkan hilang oleh keluarga", "--source", "Kanim Medan"]
     tokens = start_pair(
-        a, Side(a.name, "kbri", ("--organisation", "CentralGovernmentOrganisation",
-                                 "--acceptance", "manual"),
-                tuple(_user("pelindungan.kbri", "protection_officer", "KBRI Phnom Penh"))),
-        b, Side(b.name, "imigrasi", ("--organisation", "ImmigrationService"),
+        a, Side(a.name, "kbri", "CentralGovernmentOrganisation", "manual",
+                tuple(_user("pelindungan.kbri", "protection_officer", "KBRI Phnom Penh")),
+                admin="admin.kbri"),
+        b, Side(b.name, "imigrasi", "ImmigrationService", "auto",
                 (*_user("pelindungan.imigrasi", "protection_officer", "Ditjen Imigrasi Pusat"),
                  *_user("paspor.imigrasi", "passport_officer", "Ditjen Imigrasi Pusat"),
-                 watch)))
+                 watch), admin="admin.imigrasi"))
     try:
         yield Story(a, b, tokens)
     finally:
@@ -179,19 +179,19 @@ def test_1_consent_is_enforced_then_the_referral_is_queued_and_pushed(story: Sto
                                                   "partner": "imigrasi"}, 409)
     assert refused["error"]["code"] == "consent_missing"
     assert "consent" in refused["error"]["message"].lower()
-    (cli_refusal,) = story.a.cli({"args": ["exchange", "send", case["reference"], "--to",
-                                           "imigrasi"], "fails": True})
-    assert "consent" in cli_refusal.lower() and "Traceback" not in cli_refusal
-    assert _outbox(story.a, "referral") == []
-    # a documented legal basis instead of consent (another victim's case; as a file here, for
-    # air-gapped delivery): built, marked, audited
+    # ... and through the CLI, where a documented legal basis instead of consent (another
+    # victim's case; as a file here, for air-gapped delivery) builds a marked, audited bundle
     other = kbri.post("/api/v1/cases", {
         "destination_country": "KH", "summary": "Korban tidak sadar, dirawat di Phnom Penh.",
         "persons": [{"role": "victim", "full_name": "Dewi Anggraini Putri",
                      "birth_date": "2001-02-03", "gender": "Feminine"}]}, 201)
     file = Path(story.a.root) / "override.bundle"
-    story.a.cli(["exchange", "send", other["reference"], "--to", "imigrasi",
-                 "--consent-override", OVERRIDE, "--output", str(file)])
+    cli_refusal, _sent = story.a.cli(
+        {"args": ["exchange", "send", case["reference"], "--to", "imigrasi"], "fails": True},
+        ["exchange", "send", other["reference"], "--to", "imigrasi", "--consent-override",
+         OVERRIDE, "--output", str(file)])
+    assert "consent" in cli_refusal.lower() and "Traceback" not in cli_refusal
+    assert [status for _id, status, _raw in _outbox(story.a, "referral")] == ["file"]
     assert json.loads(file.read_bytes())["kind"] == "referral"
     audited = story.a.rows("SELECT detail FROM audit_entries WHERE action = "
                            "'exchange.consent_override'")
@@ -292,9 +292,12 @@ def test_5_a_concurrent_edit_is_a_conflict_a_person_resolves(story: Story) -> No
     assert _status(kbri, facts["case_a"]) == STATUS_AT_A  # never last-write-wins
     (conflict,) = kbri.get("/api/v1/exchange/conflicts")
     fields = {f["field"]: f for f in conflict["fields"]}
-    assert fields["vic_TraffickingStatus"] == {"field": "vic_TraffickingStatus",
-                                               "local": STATUS_AT_A,
-                                               "incoming": STATUS_LATER_AT_B}
+    assert fields == {"vic_TraffickingStatus": {"field": "vic_TraffickingStatus",
+                                                "local": STATUS_AT_A,
+                                                "incoming": STATUS_LATER_AT_B}}
+    (received, *_older) = [i for i in kbri.get("/api/v1/exchange/inbox")
+                           if i["kind"] == "case_update"]
+    assert received["status"] == "accepted" and received["result"]["conflict"]
     assert (conflict["local_version"], conflict["incoming_version"]) == (3, 3)
     page = kbri.page(f"/exchange/conflicts/{conflict['id']}")
     assert STATUS_AT_A in page and STATUS_LATER_AT_B in page

@@ -28,8 +28,8 @@ from waspada.exchange import bundle
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Installation, ...]]:
     a = Installation("KBRI Phnom Penh", tmp_path_factory.mktemp("kbri"))
     b = Installation("Ditjen Imigrasi", tmp_path_factory.mktemp("imigrasi"))
-    start_pair(a, Side(a.name, "kbri", ("--organisation", "ForeignAffairs")),
-               b, Side(b.name, "imigrasi", ("--organisation", "ImmigrationService")))
+    start_pair(a, Side(a.name, "kbri", "ForeignAffairs"),
+               b, Side(b.name, "imigrasi", "ImmigrationService"))
     try:
         yield a, b
     finally:
