@@ -269,3 +269,26 @@ def test_a_field_outside_the_published_schema_is_refused_clearly(  # type: ignor
     v2["record"]["x_unknown_field"] = "x"
     with pytest.raises(HtcdsError, match="unknown fields x_unknown_field"):
         _apply(b_sessions, b_officer, v2, kind="case_update")
+
+
+def test_a_linked_victim_gets_the_choices_it_lacked_not_only_the_text(  # type: ignore[no-untyped-def]
+        a_officer, b_sessions, b_officer, role_clients) -> None:
+    """Filling a linked victim's gaps writes HTCDS choices too (citizenship was dropped, so
+    every later update showed it as a change again)."""
+    name = unique_name()
+    case_a = create_case(role_clients["protection_officer"], name=name)
+    _consent(case_a["id"], a_officer)
+    with b_sessions() as db:
+        case_id, _reference_b = sharing.import_case(db, b_officer, {
+            "destination_country": "KH", "summary": "Lapor keluarga",
+            "persons": [{"role": "victim", "full_name": name, "birth_date": "1999-04-12",
+                         "gender": "Feminine"}]})
+        db.commit()
+    payload = _build(a_officer, case_a["reference"])
+    _apply(b_sessions, b_officer, payload)
+    with b_sessions() as db:
+        (victim,) = [p for p in sharing.persons(db, case_id) if p["role"] == "victim"]
+        assert victim["citizenship"] == "ID"
+    again = _apply(b_sessions, b_officer, {**payload, "version": payload["version"] + 1},
+                   preview=True)
+    assert again.changes == []
