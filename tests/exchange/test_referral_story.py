@@ -24,10 +24,12 @@ A opens the case of a woman held in a scam compound; B already holds a case of t
    and the replays of step 2 store nothing (the transport cases are in test_two_servers).
 4. **B's update flows back.** B's officer changes the trafficking status and sends the case to A
    (a ``case_update``, applied automatically at A): A's case shows the new status, version 2.
-5. **Conflict.** Both sides change the trafficking status from the same version 2; B's update
-   arrives at A: a conflict is recorded, nothing is overwritten, the conflicts API and page show
-   both values. A's officer keeps A's value; the resolution (version 4) is sent to B and
-   accepted there: both sides hold A's value at version 4.
+5. **Conflict.** Both sides change the trafficking status from the same version 2 and send
+   it: each side's version 3. B's arrives at A: a conflict is recorded, nothing is overwritten,
+   the conflicts API and page show both values. A's waits at B, whose preview says accepting
+   records a conflict; accepted, it does. A's officer keeps A's value; the resolution (version
+   4) is sent to B and accepted there (B's own conflict is superseded by it): both sides hold
+   A's value at version 4, with no open conflict.
 6. **Verification.** A asks B to verify the victim's citizenship (deadline 3 working days); B's
    officer accepts the request, whose answer the matching engine drafted from B's watchlist
    (score and evidence); B's home page reminds of it with the deadline; a passport officer
@@ -283,43 +285,60 @@ def test_4_b_updates_the_case_and_the_update_flows_back_to_a(story: Story) -> No
     assert _exchange(imigrasi, facts["case_b"])["version"] == 2
 
 
-def test_5_a_concurrent_edit_is_a_conflict_a_person_resolves(story: Story) -> None:
+def test_5_concurrent_edits_are_conflicts_a_person_resolves(story: Story) -> None:
     imigrasi, kbri, facts = story.imigrasi, story.kbri, story.facts
     kbri.patch(f"/api/v1/cases/{facts['case_a']}/htcds", {"trafficking_status": STATUS_AT_A})
     imigrasi.patch(f"/api/v1/cases/{facts['case_b']}/htcds",
                    {"trafficking_status": STATUS_LATER_AT_B})
-    _b_sends_to_a(story)  # B's update (version 3) arrives at A, which changed too
+    # both send what they changed from version 2: each side's version 3
+    from_a = kbri.post("/api/v1/exchange/send", {"case_number": facts["ref_a"],
+                                                 "partner": "imigrasi"}, 202)
+    _b_sends_to_a(story)  # B's update arrives at A (automatic acceptance): a conflict
+    _delivered(story.a, from_a["outbox_id"])
     assert _status(kbri, facts["case_a"]) == STATUS_AT_A  # never last-write-wins
     (conflict,) = kbri.get("/api/v1/exchange/conflicts")
-    fields = {f["field"]: f for f in conflict["fields"]}
-    assert fields == {"vic_TraffickingStatus": {"field": "vic_TraffickingStatus",
-                                                "local": STATUS_AT_A,
-                                                "incoming": STATUS_LATER_AT_B}}
+    assert conflict["fields"] == [{"field": "vic_TraffickingStatus", "local": STATUS_AT_A,
+                                   "incoming": STATUS_LATER_AT_B}]
+    assert (conflict["local_version"], conflict["incoming_version"]) == (3, 3)
     (received, *_older) = [i for i in kbri.get("/api/v1/exchange/inbox")
                            if i["kind"] == "case_update"]
     assert received["status"] == "accepted" and received["result"]["conflict"]
-    assert (conflict["local_version"], conflict["incoming_version"]) == (3, 3)
+    # A's update waits at B, whose preview says that accepting it records a conflict
+    waiting = _pending(imigrasi, "case_update")
+    assert waiting["conflict"]
+    assert {c["field"]: c["new"] for c in waiting["changes"]} == {
+        "vic_TraffickingStatus": STATUS_AT_A}
+    assert f'id="conflict-{waiting["id"]}"' in imigrasi.page("/exchange/inbox")
+    imigrasi.post(f"/api/v1/exchange/inbox/{waiting['id']}/accept", {}, 200)
+    assert _status(imigrasi, facts["case_b"]) == STATUS_LATER_AT_B
+    (at_b,) = imigrasi.get("/api/v1/exchange/conflicts")
+    assert at_b["fields"] == [{"field": "vic_TraffickingStatus", "local": STATUS_LATER_AT_B,
+                               "incoming": STATUS_AT_A}]
+    # a person at A decides: A's value stays
     page = kbri.page(f"/exchange/conflicts/{conflict['id']}")
     assert STATUS_AT_A in page and STATUS_LATER_AT_B in page
     refused = kbri.post(f"/api/v1/exchange/conflicts/{conflict['id']}/resolve",
                         {"choices": {}}, 422)
     assert refused["error"]["code"] == "choice_missing"
     kbri.post(f"/api/v1/exchange/conflicts/{conflict['id']}/resolve",
-              {"choices": {name: "local" for name in fields}}, 200)
+              {"choices": {"vic_TraffickingStatus": "local"}}, 200)
     assert kbri.get("/api/v1/exchange/conflicts") == []
     assert _exchange(kbri, facts["case_a"])["version"] == 4
-    # the resolution travels to B, which accepts it
+    # the resolution travels to B, which accepts it: no conflict any more on either side
     queued = kbri.post("/api/v1/exchange/send", {"case_number": facts["ref_a"],
                                                  "partner": "imigrasi"}, 202)
     _delivered(story.a, queued["outbox_id"])
     update = _pending(imigrasi, "case_update")
-    assert {c["field"]: c["new"] for c in update["changes"]}["vic_TraffickingStatus"] == \
-        STATUS_AT_A
+    assert not update["conflict"]
+    assert {c["field"]: c["new"] for c in update["changes"]} == {
+        "vic_TraffickingStatus": STATUS_AT_A}
     imigrasi.post(f"/api/v1/exchange/inbox/{update['id']}/accept", {}, 200)
     assert _status(imigrasi, facts["case_b"]) == STATUS_AT_A == _status(kbri, facts["case_a"])
     assert _exchange(imigrasi, facts["case_b"])["version"] == 4
     assert _exchange(kbri, facts["case_a"])["version"] == 4
-    assert imigrasi.get("/api/v1/exchange/conflicts") == []
+    assert imigrasi.get("/api/v1/exchange/conflicts") == []  # B's own is superseded
+    assert story.b.rows("SELECT status, resolved_by FROM exchange_conflicts") == [
+        ("superseded", "exchange:kbri")]
 
 
 def test_6_a_verification_request_is_answered_and_shown_as_evidence(story: Story) -> None:

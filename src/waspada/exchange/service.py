@@ -532,15 +532,14 @@ def inbox(db: Session, principal: Principal, *, status: str | None = None,
         query = query.where(InboxItem.status == status)
     found = []
     for item, partner in db.execute(query).all():
-        changes: list[dict[str, Any]] = []
+        preview = Applied()
         handler = handlers.get(item.kind)
         if item.status == "pending" and handler is not None:
-            changes = _preview(db, handler, principal, partner,
-                               json.loads(item.payload_json)).changes
+            preview = _preview(db, handler, principal, partner, json.loads(item.payload_json))
         found.append({"id": item.id, "partner": partner.name, "kind": item.kind,
                       "status": item.status, "via": item.via, "received_at": item.received_at,
                       "reason": item.reason, "result": json.loads(item.result_json or "{}"),
-                      "changes": changes})
+                      "changes": preview.changes, "conflict": preview.conflict})
     audit.record("exchange.inbox_read", principal, object_type="exchange_inbox",
                  count=len(found), session=db)
     db.commit()
