@@ -300,7 +300,8 @@ def send_case(db: Session, principal: Principal, case_number: str, partner_name:
     _require(principal, "exchange.send")
     partner, _key = _active_partner(db, partner_name)
     content = _referral_module()
-    kind = content.bundle_kind(db, principal, case_number, info(partner))
+    kind_of = getattr(content, "bundle_kind", None)  # a content module may name only referrals
+    kind = kind_of(db, principal, case_number, info(partner)) if kind_of else "referral"
     payload = content.build_referral(db, principal, case_number, info(partner),
                                      consent_override=consent_override)
     detail = {"case_number": case_number, "consent_override": bool(consent_override)}
