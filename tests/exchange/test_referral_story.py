@@ -122,9 +122,12 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
                 (*_user("pelindungan.imigrasi", "protection_officer", "Ditjen Imigrasi Pusat"),
                  *_user("paspor.imigrasi", "passport_officer", "Ditjen Imigrasi Pusat"),
                  watch), admin="admin.imigrasi"))
+    story = Story(a, b, tokens)
     try:
-        yield Story(a, b, tokens)
+        yield story
     finally:
+        for officer in (story.kbri, story.imigrasi, story.paspor):
+            officer.http.close()
         a.stop()
         b.stop()
 
