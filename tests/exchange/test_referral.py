@@ -269,3 +269,80 @@ def test_a_field_outside_the_published_schema_is_refused_clearly(  # type: ignor
     v2["record"]["x_unknown_field"] = "x"
     with pytest.raises(HtcdsError, match="unknown fields x_unknown_field"):
         _apply(b_sessions, b_officer, v2, kind="case_update")
+
+
+def test_a_linked_victim_gets_the_choices_it_lacked_not_only_the_text(  # type: ignore[no-untyped-def]
+        a_officer, b_sessions, b_officer, role_clients) -> None:
+    """Filling a linked victim's gaps writes HTCDS choices too (citizenship was dropped, so
+    every later update showed it as a change again)."""
+    name = unique_name()
+    case_a = create_case(role_clients["protection_officer"], name=name)
+    _consent(case_a["id"], a_officer)
+    with b_sessions() as db:
+        case_id, _reference_b = sharing.import_case(db, b_officer, {
+            "destination_country": "KH", "summary": "Lapor keluarga",
+            "persons": [{"role": "victim", "full_name": name, "birth_date": "1999-04-12",
+                         "gender": "Feminine"}]})
+        db.commit()
+    payload = _build(a_officer, case_a["reference"])
+    _apply(b_sessions, b_officer, payload)
+    with b_sessions() as db:
+        (victim,) = [p for p in sharing.persons(db, case_id) if p["role"] == "victim"]
+        assert victim["citizenship"] == "ID"
+    again = _apply(b_sessions, b_officer, {**payload, "version": payload["version"] + 1},
+                   preview=True)
+    assert again.changes == []
+
+
+def test_both_sides_sending_the_same_version_number_is_a_conflict_on_both(  # type: ignore[no-untyped-def]
+        case_a, a_officer, b_sessions, b_officer) -> None:
+    """Two sides editing from the same version both reach the next number: the payload's base
+    version (what the sender had last exchanged) tells a concurrent edit from a repeat, so
+    neither side ignores the other's change as "not newer"; a later version that saw
+    everything supersedes the conflict it answers."""
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    _consent(case_a["id"], a_officer)
+    created = _apply(b_sessions, b_officer, _build(a_officer, case_a["reference"]))
+    with b_sessions() as db:  # B edits and sends to A (with the victim's consent for A)
+        case_b = sharing.case_id_by_reference(db, b_officer, created.case_number)
+        consent.record(db, "petugas.b", case_b, _victim_id(db, case_b),
+                       recipient_kind="partner", recipient=A_AS_PARTNER.name,
+                       purpose="services", given=True, method="written")
+        sharing.update_case(db, case_b, {"trafficking_status": "ActualVictimOfTrafficking"},
+                            {}, [], [])
+        from_b = referral.build_referral(db, CLI_PRINCIPAL, created.case_number, A_AS_PARTNER,
+                                         consent_override=None)
+        db.commit()
+    with session_factory()() as db:  # ... while A edits the same field
+        sharing.update_case(db, case_a["id"], {"trafficking_status": "NotAVictimOfTrafficking"},
+                            {}, [], [])
+        db.commit()
+    from_a = _build(a_officer, case_a["reference"])
+    assert from_a["version"] == from_b["version"] == 2
+    with session_factory()() as db:  # B's change arrives at A
+        handler = handlers.get("case_update")
+        assert handler is not None
+        at_a = handler.apply(db, a_officer, B_AS_PARTNER, copy.deepcopy(from_b), preview=False)
+        db.commit()
+        assert at_a.conflict and sharing.case_data(db, case_a["id"])["trafficking_status"] \
+            == "NotAVictimOfTrafficking"
+    at_b = _apply(b_sessions, b_officer, from_a, kind="case_update")  # A's arrives at B
+    assert at_b.conflict and not at_b.changed
+    with b_sessions() as db:
+        assert sharing.case_data(db, case_b)["trafficking_status"] == "ActualVictimOfTrafficking"
+    # A's person resolves (A's value stays); the resolution supersedes B's conflict
+    with session_factory()() as db:
+        conflict = db.scalars(select(ExchangeConflict).where(
+            ExchangeConflict.case_id == case_a["id"])).one()
+        referral.resolve_conflict(db, a_officer, conflict, {"vic_TraffickingStatus": "local"})
+        db.commit()
+    resolution = _build(a_officer, case_a["reference"])
+    assert resolution["version"] == 3
+    applied = _apply(b_sessions, b_officer, resolution, kind="case_update")
+    assert applied.changed and not applied.conflict
+    with b_sessions() as db:
+        assert sharing.case_data(db, case_b)["trafficking_status"] == "NotAVictimOfTrafficking"
+        assert db.scalars(select(ExchangeConflict.status).where(
+            ExchangeConflict.case_id == case_b)).all() == ["superseded"]
+    assert (from_a.get("base_version"), resolution.get("base_version")) == (1, 2)

@@ -13,146 +13,23 @@ two data directories, two key pairs) exchange bundles over HTTP, end to end:
 from __future__ import annotations
 
 import json
-import os
-import socket
-import sqlite3
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from tests.exchange.servers import Installation, Side, start_pair
+from tests.exchange.servers import wait_for as _wait
 from waspada.exchange import bundle
-
-#: runs several ``waspada`` commands in ONE process (one start-up per installation and step:
-#: on a loaded CI machine each Python start costs seconds); prints their outputs as JSON
-RUN_COMMANDS = """
-import json, sys
-from typer.testing import CliRunner
-from waspada.cli import app
-runner, outputs = CliRunner(), []
-for args in json.loads(sys.argv[1]):
-    result = runner.invoke(app, args)
-    if result.exit_code != 0:
-        sys.exit(f"{args}: exit {result.exit_code}: {result.output}")
-    outputs.append(result.stdout)
-print(json.dumps(outputs))
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Installation:
-    name: str
-    root: Path
-    port: int = field(default_factory=_free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def env(self) -> dict[str, str]:
-        return dict(os.environ, WASPADA_DATA_DIR=str(self.root),
-                    WASPADA_DATABASE_URL=f"sqlite:///{self.root / 'waspada.sqlite3'}",
-                    WASPADA_LOG_LEVEL="WARNING", WASPADA_JOB_WORKERS="0",
-                    WASPADA_EXCHANGE_DELIVERY_WORKERS="1",
-                    WASPADA_EXCHANGE_DELIVERY_POLL_SECONDS="0.2",
-                    WASPADA_EXCHANGE_RETRY_BASE_SECONDS="0.3",
-                    WASPADA_EXCHANGE_DELIVERY_ATTEMPTS="3",
-                    WASPADA_EXCHANGE_DELIVERY_TIMEOUT_SECONDS="2")
-
-    def commands(self, *commands: list[str]) -> subprocess.Popen[str]:
-        """Start ``waspada`` commands (one process); :func:`outputs` waits for them."""
-        return subprocess.Popen([sys.executable, "-c", RUN_COMMANDS, json.dumps(commands)],
-                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
-
-    def cli(self, *commands: list[str]) -> list[str]:
-        return outputs(self.commands(*commands))
-
-    def launch(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "waspada.platform.web:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def start(self) -> None:
-        if self.process is None:
-            self.launch()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"{self.name} did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(self.root / "waspada.sqlite3", timeout=10) as db:
-            return db.execute(sql, params).fetchall()
-
-    def push(self, raw: bytes) -> httpx.Response:
-        return httpx.post(self.url + "/api/v1/exchange/inbox", content=raw, timeout=10,
-                          headers={"content-type": "application/json"})
-
-
-def outputs(process: subprocess.Popen[str]) -> list[str]:
-    stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 0, stderr[-3000:]
-    return list(json.loads(stdout))
-
-
-def _wait(what: str, check: Callable[[], bool], seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Installation, ...]]:
     a = Installation("KBRI Phnom Penh", tmp_path_factory.mktemp("kbri"))
     b = Installation("Ditjen Imigrasi", tmp_path_factory.mktemp("imigrasi"))
-    keys = {}
-    started = {inst.name: inst.commands(["db", "upgrade"], ["exchange", "init", "--name",
-                                                             inst.name, "--json"])
-               for inst in (a, b)}
-    for inst in (a, b):
-        made = json.loads(outputs(started[inst.name])[1])
-        assert made["name"] == inst.name and made["public_key"].startswith("wsp1.")
-        keys[inst.name] = made["public_key"]
-    adding = [a.commands(["exchange", "partner", "add", "imigrasi", "--key", keys[b.name],
-                          "--url", b.url, "--organisation", "ImmigrationService"]),
-              b.commands(["exchange", "partner", "add", "kbri", "--key", keys[a.name],
-                          "--url", a.url, "--organisation", "ForeignAffairs"])]
-    for process in adding:
-        outputs(process)
-    a.launch()
-    b.launch()
-    a.start()
-    b.start()
+    start_pair(a, Side(a.name, "kbri", "ForeignAffairs"),
+               b, Side(b.name, "imigrasi", "ImmigrationService"))
     try:
         yield a, b
     finally:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, htcds, store, visibility
 from waspada.cases.errors import CaseError
+from waspada.cases.htcds_values import clean_person_values
 from waspada.cases.models import Case, Person, PersonKey, TraffickingEvent
 from waspada.cases.store.fields import clean_date, clean_text, touch
 from waspada.cases.store.views import person_dict
@@ -113,6 +114,9 @@ def update_case(db: Session, case_id: int, fields: dict[str, Any],
                 person.perpetrator_role = value
             elif name in store.TEXT_LIMITS:
                 setattr(person, name, clean_text(value, store.TEXT_LIMITS[name]))
+        # HTCDS choices (citizenship, marital status, languages, ...), checked as at intake
+        for name, value in clean_person_values(values).items():
+            setattr(person, name, value)
         if "full_name" not in values and {"first_name", "middle_name", "second_name"} & set(values):
             parts = [person.first_name, person.middle_name, person.second_name]
             person.full_name = " ".join(p for p in parts if p) or person.full_name

@@ -113,7 +113,7 @@ class ExchangeConflict(Base):
     fields_json: Mapped[str] = mapped_column(Text)
     #: the incoming HTCDS record (applied field by field on resolution)
     record_json: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolved
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolved | superseded
     resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     resolution_json: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -154,6 +154,19 @@ def local_record(db: Session, shared: SharedCase) -> dict[str, Any]:
 
 # -- building ----------------------------------------------------------------------------------
 
+def bundle_kind(db: Session, actor: Principal, case_number: str, partner: PartnerInfo) -> str:
+    """``case_update`` when the partner holds the case already (it was exchanged with it, or
+    came from it), else ``referral``: what the partner's inbox, preview and audit trail call
+    the bundle. Read before :func:`build_referral` (which records the exchange); writes
+    nothing."""
+    shared = shared_case(db, sharing.case_id_by_reference(db, actor, case_number))
+    if shared is None:
+        return "referral"
+    known = synced_version(db, shared, partner.name) > 0 or (
+        bool(partner.fingerprint) and shared.origin == partner.fingerprint)
+    return "case_update" if known else "referral"
+
+
 def _permit(actor: Principal, action: str) -> None:
     if not actor.is_cli and not allowed(actor, action):
         raise ContentError("role_not_allowed", "Your role may not take this step.", 403)
@@ -173,6 +186,7 @@ def build_referral(db: Session, actor: Principal, case_number: str, partner: Par
     shared = ensure_shared(db, case_id)
     _give_person_ids(db, shared)
     version = current_version(db, shared)
+    base = synced_version(db, shared, partner.name)
     profile = policy.profile_for(partner.organisation)
     record = policy.filter_record(local_record(db, shared), partner.organisation)
     basis: dict[str, Any] = {"type": "no_personal_data", "purpose": profile.purpose}
@@ -189,8 +203,9 @@ def build_referral(db: Session, actor: Principal, case_number: str, partner: Par
     audit.record("exchange.referral_build", actor, object_type="case", object_id=case_id,
                  partner=partner.name, version=version, basis=basis["type"],
                  fields=_count_fields(record), session=db)
-    return {"global_id": shared.global_id, "version": version, "sender_case_number": case_number,
-            "purpose": profile.purpose, "consent_basis": basis, "record": record}
+    return {"global_id": shared.global_id, "version": version, "base_version": base,
+            "sender_case_number": case_number, "purpose": profile.purpose,
+            "consent_basis": basis, "record": record}
 
 
 def _count_fields(record: dict[str, Any]) -> int:
@@ -370,6 +385,32 @@ def _valid(payload: dict[str, Any]) -> tuple[str, int, dict[str, Any]]:
     return global_id, version, record
 
 
+def _base(payload: dict[str, Any]) -> int | None:
+    """The version the sender had last exchanged with us when it built the payload (None from
+    a sender that does not say)."""
+    base = payload.get("base_version")
+    if base is None:
+        return None
+    if not isinstance(base, int) or isinstance(base, bool) or base < 0:
+        raise ContentError("invalid_payload", "the payload's base version is not valid", 422)
+    return base
+
+
+def _supersede(db: Session, shared: SharedCase, partner: str, version: int) -> int:
+    """Close the open conflicts with ``partner`` about older versions: a newer version from it,
+    built after it saw everything sent from here, has just been applied."""
+    rows = list(db.scalars(select(ExchangeConflict).where(
+        ExchangeConflict.shared_case_id == shared.id, ExchangeConflict.partner == partner,
+        ExchangeConflict.status == "open", ExchangeConflict.incoming_version < version)))
+    for row in rows:
+        row.status = "superseded"
+        row.resolved_by = f"exchange:{partner}"[:64]
+        row.resolved_at = utcnow()
+        row.resolution_json = json.dumps({"superseded_by_version": version})
+    db.flush()
+    return len(rows)
+
+
 def _first_victim(record: dict[str, Any]) -> dict[str, Any] | None:
     for person in record.get("persons", ()):
         if (person.get("x_wsp_PersonRole") or "victim") == "victim":
@@ -392,12 +433,17 @@ class ReferralHandler:
               *, preview: bool) -> Applied:
         payload = copy.deepcopy(payload)  # normalised below; the caller's stays as sent
         global_id, version, record = _valid(payload)
+        base = _base(payload)
         shared = by_global_id(db, global_id)
         if shared is None:
             return self._new(db, actor, partner, payload, global_id, version, record,
                              preview=preview)
         reference = sharing.reference_of(db, shared.case_id)
-        if version <= synced_version(db, shared, partner.name):
+        synced = synced_version(db, shared, partner.name)
+        # the sender built this before it saw a version sent from here: both changed the case
+        # (two sides editing from the same version reach the same version number)
+        unseen = base is not None and base < synced
+        if version <= synced and not unseen:
             return Applied(case_number=reference)  # a repeat, or older than what we have
         open_conflict = db.scalar(select(ExchangeConflict.id).where(
             ExchangeConflict.shared_case_id == shared.id,
@@ -407,8 +453,7 @@ class ReferralHandler:
             return Applied(case_number=reference, conflict=True)
         local = local_record(db, shared)
         changes = diff(local, record)
-        mine = local_version(db, shared)
-        changed_here = mine != synced_version(db, shared, partner.name)
+        changed_here = unseen or local_version(db, shared) != synced
         if changed_here and changes:
             if not preview:
                 current_version(db, shared)
@@ -432,9 +477,10 @@ class ReferralHandler:
             _apply_record(db, shared, local, record)
         _settle(db, shared, max(version, shared.version))
         mark_synced(db, shared, partner.name, version)
+        superseded = _supersede(db, shared, partner.name, version)
         audit.record("exchange.case_update", actor, object_type="case",
                      object_id=shared.case_id, partner=partner.name, version=version,
-                     fields=len(changes), session=db)
+                     fields=len(changes), superseded_conflicts=superseded, session=db)
         return Applied(case_number=reference, changed=bool(changes), changes=changes)
 
     def _new(self, db: Session, actor: Any, partner: PartnerInfo, payload: dict[str, Any],

@@ -70,6 +70,8 @@ class InboxOut(BaseModel):
     result: dict[str, Any]
     changes: list[dict[str, Any]] = Field(default_factory=list,
                                           description="preview of a pending bundle")
+    conflict: bool = Field(default=False, description="accepting the pending bundle records "
+                           "a conflict (the case changed on both sides); nothing is overwritten")
 
 
 class ReceivedOut(BaseModel):

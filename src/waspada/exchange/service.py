@@ -281,30 +281,33 @@ def send_ping(db: Session, principal: Principal, partner_name: str, *,
     return outbox_id
 
 
-def _referral_builder() -> Callable[..., dict[str, Any]]:
+def _referral_module() -> Any:
     try:
-        module = importlib.import_module(REFERRAL_MODULE)
+        return importlib.import_module(REFERRAL_MODULE)
     except ModuleNotFoundError as exc:
         if exc.name != REFERRAL_MODULE:
             raise
         raise ExchangeError("not_available", N_(
             "Sending cases needs the exchange content module, which is not installed."),
             status=501) from None
-    return module.build_referral
 
 
 def send_case(db: Session, principal: Principal, case_number: str, partner_name: str, *,
               consent_override: str | None, to_file: bool) -> bytes | int:
     """A referral of the case to the partner, built by the content side (which checks consent
-    and the field policy): the bundle bytes (``to_file``) or the outbox id (queued)."""
+    and the field policy), or a case update when the partner holds the case already: the
+    bundle bytes (``to_file``) or the outbox id (queued)."""
     _require(principal, "exchange.send")
     partner, _key = _active_partner(db, partner_name)
-    payload = _referral_builder()(db, principal, case_number, info(partner),
-                                  consent_override=consent_override)
+    content = _referral_module()
+    kind_of = getattr(content, "bundle_kind", None)  # a content module may name only referrals
+    kind = kind_of(db, principal, case_number, info(partner)) if kind_of else "referral"
+    payload = content.build_referral(db, principal, case_number, info(partner),
+                                     consent_override=consent_override)
     detail = {"case_number": case_number, "consent_override": bool(consent_override)}
     if to_file:
-        return _to_file(db, principal, partner_name, "referral", payload, **detail)
-    outbox_id = queue_bundle(db, principal, partner_name, "referral", payload)
+        return _to_file(db, principal, partner_name, kind, payload, **detail)
+    outbox_id = queue_bundle(db, principal, partner_name, kind, payload)
     db.commit()
     return outbox_id
 
@@ -530,15 +533,14 @@ def inbox(db: Session, principal: Principal, *, status: str | None = None,
         query = query.where(InboxItem.status == status)
     found = []
     for item, partner in db.execute(query).all():
-        changes: list[dict[str, Any]] = []
+        preview = Applied()
         handler = handlers.get(item.kind)
         if item.status == "pending" and handler is not None:
-            changes = _preview(db, handler, principal, partner,
-                               json.loads(item.payload_json)).changes
+            preview = _preview(db, handler, principal, partner, json.loads(item.payload_json))
         found.append({"id": item.id, "partner": partner.name, "kind": item.kind,
                       "status": item.status, "via": item.via, "received_at": item.received_at,
                       "reason": item.reason, "result": json.loads(item.result_json or "{}"),
-                      "changes": changes})
+                      "changes": preview.changes, "conflict": preview.conflict})
     audit.record("exchange.inbox_read", principal, object_type="exchange_inbox",
                  count=len(found), session=db)
     db.commit()
