@@ -14,6 +14,10 @@ candidate keys:
 pair "siti"+"nur", when more specific keys exist), keeps the ones hit by most keys, scores them
 with :func:`waspada.matching.scorer.score_pair` and returns the top ``k`` above a threshold,
 each with its explanation.
+
+An index can also start from a snapshot (:mod:`waspada.matching.snapshot`): its postings are
+then one array of positions with offsets (``_Postings`` base), and its entries are kept as
+plain rows until a query first touches them, so loading a million entries takes seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -116,13 +120,56 @@ def _query_keys(f: Features) -> tuple[list[str], list[str]]:
     return keys, broad
 
 
+class _Postings:
+    """Candidate key -> positions of the entries posted under it, in posting order.
+
+    ``base`` keys (from a snapshot) point into one shared ``positions`` array through
+    ``offsets``; positions posted since then are appended to ``extra``. A built index has only
+    ``extra``.
+    """
+
+    __slots__ = ("base", "extra", "offsets", "positions")
+
+    def __init__(self) -> None:
+        self.base: dict[str, int] = {}
+        self.offsets = array("q", (0,))
+        self.positions = array("i")
+        self.extra: dict[str, array] = {}
+
+    def get(self, key: str) -> array | None:
+        i = self.base.get(key)
+        more = self.extra.get(key)
+        if i is None:
+            return more
+        arr = self.positions[self.offsets[i]:self.offsets[i + 1]]
+        return arr + more if more is not None else arr
+
+    def append(self, key: str, pos: int) -> None:
+        arr = self.extra.get(key)
+        if arr is None:
+            self.extra[key] = array("i", (pos,))
+        else:
+            arr.append(pos)
+
+    def all_keys(self) -> list[str]:
+        return list(self.base) + [k for k in self.extra if k not in self.base]
+
+    def __len__(self) -> int:
+        return len(self.base) + sum(1 for k in self.extra if k not in self.base)
+
+
+#: a snapshot row turns into Features (with its record) on first use
+RowDecoder = Callable[[tuple], Features]
+
+
 class WatchlistIndex:
     """Candidate index + scorer over watchlist entries (thread-safe reads after build)."""
 
     def __init__(self) -> None:
-        self._feats: list[Features | None] = []
+        self._feats: list[Features | tuple | None] = []
         self._ids: dict[str, int] = {}
-        self._post: dict[str, array] = {}
+        self._post = _Postings()
+        self._decode: RowDecoder | None = None
         self.freq = TokenFrequencies()
         self._lock = threading.Lock()
         self.version: int = 0
@@ -147,19 +194,23 @@ class WatchlistIndex:
         pos = len(self._feats)
         self._feats.append(f)
         self._ids[f.record_id] = pos
-        post = self._post
+        append = self._post.append
         for k in _entry_keys(f):
-            arr = post.get(k)
-            if arr is None:
-                post[k] = array("i", (pos,))
-            else:
-                arr.append(pos)
+            append(k, pos)
+
+    def _feat(self, pos: int) -> Features | None:
+        """The entry at ``pos`` (decoded from its snapshot row on first use; None if removed)."""
+        f = self._feats[pos]
+        if type(f) is tuple:
+            assert self._decode is not None
+            f = self._feats[pos] = self._decode(f)
+        return f  # type: ignore[return-value]
 
     def _remove(self, record_id: str) -> bool:
         pos = self._ids.pop(record_id, None)
         if pos is None:
             return False
-        f = self._feats[pos]
+        f = self._feat(pos)
         self._feats[pos] = None  # postings are filtered lazily
         if f is not None:
             self.freq.add(f, -1)
@@ -181,7 +232,7 @@ class WatchlistIndex:
 
     def get(self, record_id: str) -> PersonRecord | None:
         pos = self._ids.get(record_id)
-        f = self._feats[pos] if pos is not None else None
+        f = self._feat(pos) if pos is not None else None
         return f.record if f is not None else None
 
     # -- searching -----------------------------------------------------------------------
@@ -218,7 +269,7 @@ class WatchlistIndex:
     def explain(self, query: PersonRecord | Features, record_id: str) -> dict:
         """The full explanation of one entry's score for ``query`` ({} if the entry is gone)."""
         pos = self._ids.get(record_id)
-        c = self._feats[pos] if pos is not None else None
+        c = self._feat(pos) if pos is not None else None
         if c is None:
             return {}
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
@@ -229,9 +280,9 @@ class WatchlistIndex:
         """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first)."""
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
         scored = []
-        feats = self._feats
+        feat = self._feat
         for pos in self.candidates(q, max_candidates):
-            c = feats[pos]
+            c = feat(pos)
             if c is None:
                 continue
             r = score_pair(q, c, self.freq, explain=False, floor=threshold)
