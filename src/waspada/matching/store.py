@@ -277,8 +277,12 @@ def _catch_up(db: Session, index: WatchlistIndex, old: Version) -> int:
     today = date.today()
     n = 0
     if old[1] is not None:
-        for entry in db.scalars(select(WatchlistEntry)
-                                .where(WatchlistEntry.changed_at >= old[1])):
+        # changed after the watermark, or added with the very same timestamp (a bulk import
+        # stamps many rows alike: those up to the newest id were all applied already)
+        newer = WatchlistEntry.changed_at > old[1]
+        if old[0] is not None:
+            newer = newer | ((WatchlistEntry.changed_at == old[1]) & (WatchlistEntry.id > old[0]))
+        for entry in db.scalars(select(WatchlistEntry).where(newer)):
             if entry.active and (entry.expires_on is None or entry.expires_on >= today):
                 index.add(entry.to_record())
             else:
