@@ -157,3 +157,22 @@ def test_restart_loads_the_earlier_screening_snapshot(snapshots) -> None:  # typ
     assert warm.get(str(newest)) is not None
     assert len(warm) == len(fresh)
     assert _answers(warm) == _answers(fresh)
+
+
+def test_start_up_warmer_loads_snapshots_before_the_first_screening(snapshots) -> None:  # type: ignore[no-untyped-def]
+    _add("WARM-S", "Nur Hidayah", date(1979, 3, 2))
+    with session_scope() as db:
+        store.watchlist_index(db)
+    _restart()
+    store.warmer().run()  # what the server runs in a thread at start-up
+    assert store._cache.index is not None and store._cache.index.get("WARM-S") is not None
+    assert store._cache.changes == 0  # loaded from the snapshot, not built
+
+
+def test_start_up_warmer_leaves_small_indexes_to_the_first_screening(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(settings, "index_snapshot_min_entries", 10**9)
+    store.reset_index_cache()
+    persons.PERSONS.reset()
+    store.warmer().run()
+    persons.warmer().run()
+    assert store._cache.index is None and persons.PERSONS.index is None

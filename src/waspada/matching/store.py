@@ -331,6 +331,16 @@ def watchlist_index(db: Session) -> WatchlistIndex:
         return index
 
 
+def _active_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(WatchlistEntry)
+                     .where(_active_clause())) or 0
+
+
+def warmer() -> warmstart.Warmer:
+    """The start-up warmer of the watchlist index (a capability background worker)."""
+    return warmstart.Warmer(SNAPSHOT, watchlist_index, _active_count)
+
+
 def reset_index_cache() -> None:
     """Forget the in-memory index (as a restarted server would; tests and the bench)."""
     with _cache_lock:

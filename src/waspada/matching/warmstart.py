@@ -3,7 +3,8 @@
 The watchlist index (``matching.store``) and the earlier-screening index
 (``screening.persons``) use these helpers: :func:`load` on a cold start (None, with one log
 line saying why, when there is no usable snapshot), :func:`save_in_background` after a cold
-build and whenever :func:`due` says enough changes were applied since the last snapshot.
+build and whenever :func:`due` says enough changes were applied since the last snapshot;
+a :class:`Warmer` per index loads it when the server starts.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from waspada.matching import snapshot
 from waspada.matching.index import WatchlistIndex
 from waspada.platform.settings import get_settings
 
-__all__ = ["due", "load", "path_of", "save", "save_in_background", "wait"]
+__all__ = ["Warmer", "due", "load", "path_of", "save", "save_in_background", "wait"]
 
 log = logging.getLogger("waspada.matching")
 
@@ -88,3 +92,42 @@ def wait(name: str | None = None) -> None:
         threads = [t for n, t in _writers.items() if name is None or n == name]
     for thread in threads:
         thread.join()
+
+
+class Warmer:
+    """Brings one index into memory when the server starts, before the first screening asks:
+    from its snapshot when there is one, else by building it when the table is large enough to
+    be worth a snapshot (small installations build on first use, in well under a second).
+    A capability background worker (``Capability.workers``); ``WASPADA_WARM_INDEXES_ON_START=0``
+    turns it off."""
+
+    def __init__(self, name: str, warm: Callable[[Session], object],
+                 size: Callable[[Session], int]) -> None:
+        self.name, self.warm, self.size = name, warm, size
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if get_settings().warm_indexes_on_start:
+            self._thread = threading.Thread(target=self.run, daemon=True,
+                                            name=f"index-warm-{self.name}")
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Nothing to stop: a warm-up still running ends with the process (daemon thread)."""
+
+    def run(self) -> None:
+        from waspada.platform.db import session_factory
+
+        started = time.perf_counter()
+        try:
+            with session_factory()() as db:
+                minimum = get_settings().index_snapshot_min_entries
+                if not path_of(self.name).exists() and (
+                        not minimum or self.size(db) < minimum):
+                    return
+                self.warm(db)
+        except Exception as exc:  # noqa: BLE001 - the first screening will try again
+            log.warning("index %s not warmed at start-up (%s)", self.name, type(exc).__name__)
+            return
+        log.info("index %s ready %.1f s after start-up", self.name,
+                 time.perf_counter() - started)

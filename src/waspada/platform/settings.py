@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     index_snapshot_min_entries: int = Field(20_000, ge=0)
     #: rewrite a snapshot once this many changes were applied since it was written
     index_snapshot_refresh_changes: int = Field(5_000, ge=1)
+    #: load (or, when large, build) the matching indexes in the background at server start
+    warm_indexes_on_start: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
     session_lifetime_minutes: int = 8 * 60

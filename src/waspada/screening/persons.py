@@ -110,6 +110,15 @@ class PersonIndex:
 PERSONS = PersonIndex()
 
 
+def _count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(ScreeningPerson)) or 0
+
+
+def warmer() -> warmstart.Warmer:
+    """The start-up warmer of the earlier-screening index (a capability background worker)."""
+    return warmstart.Warmer(PersonIndex.SNAPSHOT, PERSONS.sync, _count)
+
+
 def person_record(row: ScreeningPerson | Screening, record_id: str | None = None
                   ) -> PersonRecord:
     return PersonRecord(record_id=record_id or str(row.id), full_name=row.full_name,
