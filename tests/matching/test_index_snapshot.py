@@ -57,6 +57,7 @@ def test_round_trip_answers_exactly_as_the_built_index(tmp_path: Path) -> None:
     built = WatchlistIndex.build(records)
     path = tmp_path / "w.snapshot"
     assert snapshot.write(built, path, key=KEY, kind="watchlist", watermark={"id": 7}) == 403
+    assert path.stat().st_mode & 0o777 == 0o600  # personal data: the server's account only
     loaded, mark = snapshot.load(path, key=KEY, kind="watchlist")
     assert mark == {"id": 7}
     assert len(loaded) == len(built)

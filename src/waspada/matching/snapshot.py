@@ -22,6 +22,7 @@ array of positions with offsets. Removed entries are dropped and positions renum
 snapshot is written, so a snapshot equals the index a fresh build would make of the same
 entries. Writing goes to a private temporary file that is then renamed over the old snapshot
 (atomic), so two processes writing at once or a reader during a write never see half a file.
+The file holds personal data (names, NIKs, passports), like the database: mode 0600.
 """
 
 from __future__ import annotations
@@ -156,7 +157,9 @@ def write(index: WatchlistIndex, path: Path, *, key: bytes, kind: str,
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
-        with open(tmp, "wb") as out:
+        # personal data, like the database: readable by the server's account only
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
             out.write(MAGIC)
             out.write(header + b"\n")
             out.write(mac.encode() + b"\n")
