@@ -190,3 +190,12 @@ def test_concurrent_writers_and_readers_never_see_half_a_file(tmp_path: Path) ->
     final, mark = snapshot.load(path, key=KEY, kind="watchlist")
     assert len(final) == mark["n"] in sizes
     assert [p.name for p in tmp_path.iterdir()] == ["w.snapshot"]  # no temporary files left
+
+
+def test_temporary_file_of_a_dead_writer_is_removed(tmp_path: Path) -> None:
+    path = tmp_path / "w.snapshot"
+    dead = tmp_path / ".w.snapshot.999999999.abcd1234.tmp"  # no such process
+    dead.write_bytes(b"half a snapshot")
+    _written(tmp_path)
+    assert not dead.exists()
+    assert snapshot.load(path, key=KEY, kind="watchlist")[0] is not None

@@ -155,6 +155,7 @@ def write(index: WatchlistIndex, path: Path, *, key: bytes, kind: str,
                         sort_keys=True).encode()
     mac = _mac(key, header, body)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(path)
     tmp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
         # personal data, like the database: readable by the server's account only
@@ -170,6 +171,18 @@ def write(index: WatchlistIndex, path: Path, *, key: bytes, kind: str,
     finally:
         tmp.unlink(missing_ok=True)
     return n
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of writers that died mid-write (a killed server), not of live ones."""
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            pid = int(tmp.name[len(path.name) + 2:].split(".")[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            continue
 
 
 def load(path: Path, *, key: bytes, kind: str) -> tuple[WatchlistIndex, dict[str, Any]]:
