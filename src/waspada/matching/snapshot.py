@@ -120,9 +120,10 @@ def _body(index: WatchlistIndex) -> tuple[bytes, int]:
     offsets = array("q", (0,))
     positions = array("i")
     post = index._post
+    compact = len(rows) == len(index._feats)  # nothing removed: positions stay as they are
     for key in post.all_keys():
         arr = post.get(key)
-        live = [newpos[p] for p in arr or () if newpos[p] >= 0]
+        live = arr if compact else [newpos[p] for p in arr or () if newpos[p] >= 0]
         if not live:
             continue
         keys.append(key)
