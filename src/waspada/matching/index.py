@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,22 +124,29 @@ def _query_keys(f: Features) -> tuple[list[str], list[str]]:
 class _Postings:
     """Candidate key -> positions of the entries posted under it, in posting order.
 
-    ``base`` keys (from a snapshot) point into one shared ``positions`` array through
-    ``offsets``; positions posted since then are appended to ``extra``. A built index has only
-    ``extra``.
+    ``base`` keys (from a snapshot, sorted; found by bisection, so loading builds no dict of
+    millions of keys) point into one shared ``positions`` array through ``offsets``; positions
+    posted since then are appended to ``extra``. A built index has only ``extra``.
     """
 
     __slots__ = ("base", "extra", "offsets", "positions")
 
     def __init__(self) -> None:
-        self.base: dict[str, int] = {}
+        self.base: list[str] = []
         self.offsets = array("q", (0,))
         self.positions = array("i")
         self.extra: dict[str, array] = {}
 
+    def _find(self, key: str) -> int | None:
+        base = self.base
+        i = bisect_left(base, key)
+        return i if i < len(base) and base[i] == key else None
+
     def get(self, key: str) -> array | None:
-        i = self.base.get(key)
         more = self.extra.get(key)
+        if not self.base:
+            return more
+        i = self._find(key)
         if i is None:
             return more
         arr = self.positions[self.offsets[i]:self.offsets[i + 1]]
@@ -152,10 +160,7 @@ class _Postings:
             arr.append(pos)
 
     def all_keys(self) -> list[str]:
-        return list(self.base) + [k for k in self.extra if k not in self.base]
-
-    def __len__(self) -> int:
-        return len(self.base) + sum(1 for k in self.extra if k not in self.base)
+        return self.base + [k for k in self.extra if self._find(k) is None]
 
 
 #: a snapshot row turns into Features (with its record) on first use

@@ -18,7 +18,8 @@ loads plain tuples, strings and ints several times faster than pickle or JSON; i
 against crafted input, which is why nothing is unmarshalled before the HMAC has been checked.
 
 Entries stay plain rows after loading and become ``Features`` on first use; postings are one
-array of positions with offsets. Removed entries are dropped and positions renumbered when a
+array of positions with offsets, under keys kept sorted (found by bisection, so no dict of
+millions of keys is built). Removed entries are dropped and positions renumbered when a
 snapshot is written, so a snapshot equals the index a fresh build would make of the same
 entries. Writing goes to a private temporary file that is then renamed over the old snapshot
 (atomic), so two processes writing at once or a reader during a write never see half a file.
@@ -28,6 +29,7 @@ The file holds personal data (names, NIKs, passports), like the database: mode 0
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import hmac
 import json
@@ -47,7 +49,7 @@ from waspada.matching.records import PersonRecord
 __all__ = ["FORMAT_VERSION", "SnapshotRejected", "load", "snapshot_key", "write"]
 
 MAGIC = b"WASPADA-INDEX-SNAPSHOT\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: posting keys sorted
 MAX_HEADER = 1 << 16
 
 _FEATURE_FIELDS = [f for f in dataclasses.fields(Features) if f.name != "record"]
@@ -121,7 +123,7 @@ def _body(index: WatchlistIndex) -> tuple[bytes, int]:
     positions = array("i")
     post = index._post
     compact = len(rows) == len(index._feats)  # nothing removed: positions stay as they are
-    for key in post.all_keys():
+    for key in sorted(post.all_keys()):
         arr = post.get(key)
         live = arr if compact else [newpos[p] for p in arr or () if newpos[p] >= 0]
         if not live:
@@ -221,14 +223,25 @@ def load(path: Path, *, key: bytes, kind: str) -> tuple[WatchlistIndex, dict[str
     mac = data[end + 1:mac_end].decode("ascii", "replace")
     if not hmac.compare_digest(mac, _mac(key, header_bytes, body)):
         raise SnapshotRejected("integrity check failed (changed, corrupt or another key)")
-    rows, keys, offsets, positions, counts, total, version = marshal.loads(body)  # noqa: S302 - HMAC checked above
-    del view, body, data
+    # millions of new tuples: the cyclic collector would scan them again and again while they
+    # are made (it more than doubles the load time); none of them can form a cycle
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _index_of(marshal.loads(body)), header["watermark"]  # noqa: S302 - HMAC checked
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _index_of(loaded: tuple) -> WatchlistIndex:
+    rows, keys, offsets, positions, counts, total, version = loaded
     index = WatchlistIndex()
     index._feats = rows
     index._decode = decode_row
     index._ids = {row[0][0]: pos for pos, row in enumerate(rows)}
     post = _Postings()
-    post.base = dict(zip(keys, range(len(keys)), strict=True))
+    post.base = keys  # sorted when written
     post.offsets = array("q")
     post.offsets.frombytes(offsets)
     post.positions = array("i")
@@ -236,4 +249,4 @@ def load(path: Path, *, key: bytes, kind: str) -> tuple[WatchlistIndex, dict[str
     index._post = post
     index.freq = TokenFrequencies(counts, total)
     index.version = version
-    return index, header["watermark"]
+    return index
