@@ -5,6 +5,7 @@ log line) when a snapshot is tampered with or belongs to another database."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
@@ -88,7 +89,8 @@ def test_bulk_rows_with_one_timestamp_are_not_applied_twice(snapshots) -> None: 
     """A bulk import stamps many rows with one changed_at: the catch-up applies only the rows
     after the snapshot's newest id, not every row sharing its timestamp."""
     stamp = datetime.now(UTC)  # the newest change (later tests' changes come after it)
-    rows = [{"record_id": f"BULK-{i}", "full_name": n, "birth_date": date(1980, 1, 1 + i),
+    run = uuid.uuid4().hex[:8]
+    rows = [{"record_id": f"BULK-{run}-{i}", "full_name": n, "birth_date": date(1980, 1, 1 + i),
              "list_kind": "recruiter", "reason": "uji", "source": "uji", "active": True,
              "created_by": "test", "created_at": stamp, "changed_at": stamp}
             for i, n in enumerate(NAMES)]
@@ -99,7 +101,7 @@ def test_bulk_rows_with_one_timestamp_are_not_applied_twice(snapshots) -> None: 
         assert store._catch_up(db, index, version) == 0
         db.execute(insert(store.WatchlistEntry), rows[4:])
         assert store._catch_up(db, index, version) == 4
-        assert index.get("BULK-7") is not None
+        assert index.get(f"BULK-{run}-7") is not None
 
 
 def test_tampered_snapshot_is_rebuilt_with_a_log_line(snapshots, caplog) -> None:  # type: ignore[no-untyped-def]

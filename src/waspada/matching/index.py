@@ -206,10 +206,12 @@ class WatchlistIndex:
     def _feat(self, pos: int) -> Features | None:
         """The entry at ``pos`` (decoded from its snapshot row on first use; None if removed)."""
         f = self._feats[pos]
-        if type(f) is tuple:
+        if isinstance(f, tuple):
             assert self._decode is not None
-            f = self._feats[pos] = self._decode(f)
-        return f  # type: ignore[return-value]
+            decoded = self._decode(f)
+            self._feats[pos] = decoded
+            return decoded
+        return f
 
     def _remove(self, record_id: str) -> bool:
         pos = self._ids.pop(record_id, None)

@@ -106,18 +106,20 @@ def decode_row(row: tuple) -> Features:
     """A snapshot row back into ``Features`` with its record."""
     feats, rec = row
     record = PersonRecord(*_decode_dates(rec, _RECORD_DATES)) if rec is not None else None
-    return Features(*_decode_dates(feats, _FEATURE_DATES), record)
+    values = _decode_dates(feats, _FEATURE_DATES)
+    values.append(record)
+    return Features(*values)
 
 
 def _body(index: WatchlistIndex) -> tuple[bytes, int]:
     """Marshalled body of ``index`` with removed entries dropped (caller holds the index lock)."""
     newpos = array("i", [-1]) * len(index._feats)
-    rows = []
+    rows: list[tuple] = []
     for pos, f in enumerate(index._feats):
         if f is None:
             continue
         newpos[pos] = len(rows)
-        rows.append(f if type(f) is tuple else _row(f))
+        rows.append(f if isinstance(f, tuple) else _row(f))
     keys: list[str] = []
     offsets = array("q", (0,))
     positions = array("i")
