@@ -30,6 +30,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_dedupe.py",
     "tests/matching/test_features.py",
     "tests/matching/test_index.py",
+    "tests/matching/test_index_snapshot.py",
     "tests/matching/test_namesearch.py",
     "tests/matching/test_priors.py",
     "tests/matching/test_records.py",

@@ -24,4 +24,5 @@ CAPABILITY = Capability(
     objects=(("watchlist_entry", "waspada.matching.work:entry_refs"),
              ("dedupe_run", "waspada.matching.work:run_refs")),
     jobs=("waspada.matching.dedupejob:DEDUPE", "waspada.matching.importjob:IMPORT"),
+    workers=("waspada.matching.store:warmer",),
 )

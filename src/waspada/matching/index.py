@@ -14,6 +14,10 @@ candidate keys:
 pair "siti"+"nur", when more specific keys exist), keeps the ones hit by most keys, scores them
 with :func:`waspada.matching.scorer.score_pair` and returns the top ``k`` above a threshold,
 each with its explanation.
+
+An index can also start from a snapshot (:mod:`waspada.matching.snapshot`): its postings are
+then one array of positions with offsets (``_Postings`` base), and its entries are kept as
+plain rows until a query first touches them, so loading a million entries takes seconds.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from array import array
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -116,13 +121,60 @@ def _query_keys(f: Features) -> tuple[list[str], list[str]]:
     return keys, broad
 
 
+class _Postings:
+    """Candidate key -> positions of the entries posted under it, in posting order.
+
+    ``base`` keys (from a snapshot, sorted; found by bisection, so loading builds no dict of
+    millions of keys) point into one shared ``positions`` array through ``offsets``; positions
+    posted since then are appended to ``extra``. A built index has only ``extra``.
+    """
+
+    __slots__ = ("base", "extra", "offsets", "positions")
+
+    def __init__(self) -> None:
+        self.base: list[str] = []
+        self.offsets = array("q", (0,))
+        self.positions = array("i")
+        self.extra: dict[str, array] = {}
+
+    def _find(self, key: str) -> int | None:
+        base = self.base
+        i = bisect_left(base, key)
+        return i if i < len(base) and base[i] == key else None
+
+    def get(self, key: str) -> array | None:
+        more = self.extra.get(key)
+        if not self.base:
+            return more
+        i = self._find(key)
+        if i is None:
+            return more
+        arr = self.positions[self.offsets[i]:self.offsets[i + 1]]
+        return arr + more if more is not None else arr
+
+    def append(self, key: str, pos: int) -> None:
+        arr = self.extra.get(key)
+        if arr is None:
+            self.extra[key] = array("i", (pos,))
+        else:
+            arr.append(pos)
+
+    def all_keys(self) -> list[str]:
+        return self.base + [k for k in self.extra if self._find(k) is None]
+
+
+#: a snapshot row turns into Features (with its record) on first use
+RowDecoder = Callable[[tuple], Features]
+
+
 class WatchlistIndex:
     """Candidate index + scorer over watchlist entries (thread-safe reads after build)."""
 
     def __init__(self) -> None:
-        self._feats: list[Features | None] = []
+        self._feats: list[Features | tuple | None] = []
         self._ids: dict[str, int] = {}
-        self._post: dict[str, array] = {}
+        self._post = _Postings()
+        self._decode: RowDecoder | None = None
         self.freq = TokenFrequencies()
         self._lock = threading.Lock()
         self.version: int = 0
@@ -147,19 +199,25 @@ class WatchlistIndex:
         pos = len(self._feats)
         self._feats.append(f)
         self._ids[f.record_id] = pos
-        post = self._post
+        append = self._post.append
         for k in _entry_keys(f):
-            arr = post.get(k)
-            if arr is None:
-                post[k] = array("i", (pos,))
-            else:
-                arr.append(pos)
+            append(k, pos)
+
+    def _feat(self, pos: int) -> Features | None:
+        """The entry at ``pos`` (decoded from its snapshot row on first use; None if removed)."""
+        f = self._feats[pos]
+        if isinstance(f, tuple):
+            assert self._decode is not None
+            decoded = self._decode(f)
+            self._feats[pos] = decoded
+            return decoded
+        return f
 
     def _remove(self, record_id: str) -> bool:
         pos = self._ids.pop(record_id, None)
         if pos is None:
             return False
-        f = self._feats[pos]
+        f = self._feat(pos)
         self._feats[pos] = None  # postings are filtered lazily
         if f is not None:
             self.freq.add(f, -1)
@@ -181,7 +239,7 @@ class WatchlistIndex:
 
     def get(self, record_id: str) -> PersonRecord | None:
         pos = self._ids.get(record_id)
-        f = self._feats[pos] if pos is not None else None
+        f = self._feat(pos) if pos is not None else None
         return f.record if f is not None else None
 
     # -- searching -----------------------------------------------------------------------
@@ -218,7 +276,7 @@ class WatchlistIndex:
     def explain(self, query: PersonRecord | Features, record_id: str) -> dict:
         """The full explanation of one entry's score for ``query`` ({} if the entry is gone)."""
         pos = self._ids.get(record_id)
-        c = self._feats[pos] if pos is not None else None
+        c = self._feat(pos) if pos is not None else None
         if c is None:
             return {}
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
@@ -229,9 +287,9 @@ class WatchlistIndex:
         """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first)."""
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
         scored = []
-        feats = self._feats
+        feat = self._feat
         for pos in self.candidates(q, max_candidates):
-            c = feats[pos]
+            c = feat(pos)
             if c is None:
                 continue
             r = score_pair(q, c, self.freq, explain=False, floor=threshold)

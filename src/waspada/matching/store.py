@@ -6,6 +6,7 @@ watchlist's version (count of entries, newest id, newest change) moves.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from waspada.matching import warmstart
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
 from waspada.matching.schemas import (
@@ -217,10 +219,15 @@ def watchlist_version(db: Session) -> Version:
 class _IndexCache:
     version: Version | None = None
     index: WatchlistIndex | None = None
+    #: changes applied since the snapshot was last written (-1: never written)
+    changes: int = -1
 
 
 _cache_lock = threading.Lock()
 _cache = _IndexCache()
+
+#: name of the watchlist index snapshot (matching.warmstart)
+SNAPSHOT = "watchlist"
 
 
 def _build_index(db: Session) -> WatchlistIndex:
@@ -228,30 +235,116 @@ def _build_index(db: Session) -> WatchlistIndex:
         select(WatchlistEntry).where(_active_clause()))])
 
 
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def _watermark(db: Session, version: Version) -> dict:
+    """What a snapshot taken at ``version`` contains, plus a fingerprint of the database
+    (rows up to the newest id and that row's record id, hashed) so a snapshot is never applied
+    to another database that happens to live at the same place."""
+    newest_id, newest_change, day = version
+    rows = db.scalar(select(func.count()).select_from(WatchlistEntry)
+                     .where(WatchlistEntry.id <= newest_id)) if newest_id is not None else 0
+    probe = db.scalar(select(WatchlistEntry.record_id).where(WatchlistEntry.id == newest_id)) \
+        if newest_id is not None else None
+    return {"newest_id": newest_id, "rows": rows, "probe": _digest(probe or ""),
+            "newest_change": newest_change.isoformat() if newest_change else None, "day": day}
+
+
+def _from_snapshot(db: Session) -> tuple[WatchlistIndex, Version] | None:
+    loaded = warmstart.load(SNAPSHOT)
+    if loaded is None:
+        return None
+    index, mark = loaded
+    try:
+        version: Version = (mark["newest_id"], datetime.fromisoformat(mark["newest_change"]),
+                            mark["day"])
+        same = _watermark(db, version) == mark
+    except (KeyError, TypeError, ValueError):
+        same = False
+    if not same:
+        warmstart.log.warning("index snapshot %s is of another database: building the index "
+                              "afresh", SNAPSHOT)
+        return None
+    return index, version
+
+
+def _catch_up(db: Session, index: WatchlistIndex, old: Version) -> int:
+    """Apply to ``index`` every change since ``old``: entries added, changed or removed since
+    (idempotent: an entry is added or removed as it stands now), and entries that expired since
+    ``old``'s day. Returns the number of changes applied."""
+    today = date.today()
+    n = 0
+    if old[1] is not None:
+        # changed after the watermark, or added with the very same timestamp (a bulk import
+        # stamps many rows alike: those up to the newest id were all applied already)
+        newer = WatchlistEntry.changed_at > old[1]
+        if old[0] is not None:
+            newer = newer | ((WatchlistEntry.changed_at == old[1]) & (WatchlistEntry.id > old[0]))
+        for entry in db.scalars(select(WatchlistEntry).where(newer)):
+            if entry.active and (entry.expires_on is None or entry.expires_on >= today):
+                index.add(entry.to_record())
+            else:
+                index.remove(entry.record_id)
+            n += 1
+    if old[2] != today.isoformat():
+        for record_id in db.scalars(select(WatchlistEntry.record_id).where(
+                WatchlistEntry.expires_on < today,
+                WatchlistEntry.expires_on >= date.fromisoformat(old[2]))):
+            n += index.remove(record_id)
+    return n
+
+
 def watchlist_index(db: Session) -> WatchlistIndex:
     """The process-wide index over active entries.
 
-    Built once (and again each new day, when entries may have expired); after that only the
-    entries changed since the last look are added or removed, so adding one entry to a
-    million-entry watchlist does not rebuild the index.
+    On a cold start it is loaded from its snapshot when there is a usable one (and brought up
+    to date from the snapshot's watermark), else built and then snapshotted in the background.
+    After that only the entries changed since the last look are added or removed (and, on a new
+    day, the entries that expired), so adding one entry to a million-entry watchlist does not
+    rebuild the index, nor does midnight.
     """
     version = watchlist_version(db)
     with _cache_lock:
         index, old = _cache.index, _cache.version
-        if index is None or old is None or old[2] != version[2]:
+        if index is None and version[0] is not None:
+            loaded = _from_snapshot(db)
+            if loaded is not None:
+                index, old = loaded
+                _cache.changes = 0
+                if old != version:
+                    _cache.changes += _catch_up(db, index, old)
+                old = version
+        if index is None or old is None:
             index = _build_index(db)
+            _cache.changes = -1
         elif old != version and old[1] is not None:
-            today = date.today()
-            for entry in db.scalars(select(WatchlistEntry)
-                                    .where(WatchlistEntry.changed_at >= old[1])):
-                if entry.active and (entry.expires_on is None or entry.expires_on >= today):
-                    index.add(entry.to_record())
-                else:
-                    index.remove(entry.record_id)
+            _cache.changes += _catch_up(db, index, old)
         elif old != version:  # the watchlist was empty before
             index = _build_index(db)
+            _cache.changes = -1
         _cache.index, _cache.version = index, version
+        if warmstart.due(index, _cache.changes):
+            warmstart.save_in_background(index, SNAPSHOT, _watermark(db, version))
+            _cache.changes = 0
         return index
+
+
+def _active_count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(WatchlistEntry)
+                     .where(_active_clause())) or 0
+
+
+def warmer() -> warmstart.Warmer:
+    """The start-up warmer of the watchlist index (a capability background worker)."""
+    return warmstart.Warmer(SNAPSHOT, watchlist_index, _active_count)
+
+
+def reset_index_cache() -> None:
+    """Forget the in-memory index (as a restarted server would; tests and the bench)."""
+    with _cache_lock:
+        _cache.index, _cache.version, _cache.changes = None, None, -1
 
 
 def entry_details(db: Session, record_ids: list[str]) -> dict[str, WatchlistEntry]:

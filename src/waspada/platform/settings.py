@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     audit_key: str | None = None
     #: key signing audit checkpoints; derived from the audit key when unset
     audit_checkpoint_key: str | None = None
+    #: matching indexes (watchlist, earlier screenings) of at least this many entries are
+    #: snapshotted under data_dir/index-snapshots so a restart loads them in seconds
+    #: (docs/matching.md, "Warm start"); 0 = never snapshot
+    index_snapshot_min_entries: int = Field(20_000, ge=0)
+    #: rewrite a snapshot once this many changes were applied since it was written
+    index_snapshot_refresh_changes: int = Field(5_000, ge=1)
+    #: load (or, when large, build) the matching indexes in the background at server start
+    warm_indexes_on_start: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
     session_lifetime_minutes: int = 8 * 60

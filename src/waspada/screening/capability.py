@@ -16,4 +16,5 @@ CAPABILITY = Capability(
     search="waspada.screening.work:search",
     objects=(("screening", "waspada.screening.work:audit_refs"),),
     jobs=("waspada.screening.exportjob:EXPORT",),
+    workers=("waspada.screening.persons:warmer",),
 )

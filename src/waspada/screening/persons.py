@@ -3,12 +3,14 @@ screenings, the explanation of a match, and the person-history read."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from waspada.matching import warmstart
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
 from waspada.platform.i18n import N_, translate
@@ -27,22 +29,59 @@ PART_LABELS = {"name": N_("name"), "birth_date": N_("date of birth"), "nik": "NI
 
 
 class PersonIndex:
-    """All screened travellers, kept in sync with the database by id (cheap increments)."""
+    """All screened travellers, kept in sync with the database by id (cheap increments).
+
+    A cold start loads the snapshot ``persons`` when there is a usable one (docs/matching.md,
+    "Warm start") and catches up by id from its watermark; otherwise it builds the index and
+    snapshots it in the background."""
+
+    SNAPSHOT = "persons"
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.index: WatchlistIndex | None = None
         self.url: str | None = None
         self.last_id = 0
+        self.changes = -1  # added since the last snapshot (-1: none written)
+
+    @staticmethod
+    def _watermark(db: Session, last_id: int) -> dict[str, Any]:
+        """The newest id in the snapshot, and a fingerprint of the database (rows up to that id
+        and that row's creation time, hashed) so a snapshot never serves another database."""
+        rows = db.scalar(select(func.count()).select_from(ScreeningPerson)
+                         .where(ScreeningPerson.id <= last_id))
+        created = db.scalar(select(ScreeningPerson.created_at)
+                            .where(ScreeningPerson.id == last_id))
+        probe = hashlib.sha256(str(created).encode()).hexdigest()[:16]
+        return {"last_id": last_id, "rows": rows, "probe": probe}
+
+    def _load(self, db: Session) -> tuple[WatchlistIndex, int] | None:
+        loaded = warmstart.load(self.SNAPSHOT)
+        if loaded is None:
+            return None
+        index, mark = loaded
+        last_id = mark.get("last_id")
+        if not isinstance(last_id, int) or self._watermark(db, last_id) != mark:
+            warmstart.log.warning("index snapshot %s is of another database: building the "
+                                  "index afresh", self.SNAPSHOT)
+            return None
+        return index, last_id
 
     def sync(self, db: Session) -> WatchlistIndex:
         url = get_settings().effective_database_url
         with self.lock:
             if self.index is None or self.url != url:
-                rows = list(db.scalars(select(ScreeningPerson).order_by(ScreeningPerson.id)))
-                self.index = WatchlistIndex.build(person_record(r) for r in rows)
-                self.url, self.last_id = url, rows[-1].id if rows else 0
-                return self.index
+                loaded = self._load(db)
+                if loaded is not None:
+                    self.index, self.last_id = loaded
+                    self.url, self.changes = url, 0
+                else:
+                    rows = list(db.scalars(select(ScreeningPerson).order_by(ScreeningPerson.id)))
+                    self.index = WatchlistIndex.build(person_record(r) for r in rows)
+                    self.url, self.last_id = url, rows[-1].id if rows else 0
+                    self.changes = -1
+                    self._snapshot_if_due(db)
+                    return self.index
             # look back a little: rows committed out of id order by concurrent writers
             recent = db.scalars(select(ScreeningPerson.id)
                                 .where(ScreeningPerson.id > self.last_id - SYNC_LOOKBACK))
@@ -53,14 +92,31 @@ class PersonIndex:
                                       .order_by(ScreeningPerson.id)):
                     self.index.add(person_record(row))
                 self.last_id = max(self.last_id, *missing)
+                self.changes += len(missing)
+            self._snapshot_if_due(db)
             return self.index
+
+    def _snapshot_if_due(self, db: Session) -> None:
+        if self.index is not None and self.last_id and warmstart.due(self.index, self.changes):
+            warmstart.save_in_background(self.index, self.SNAPSHOT,
+                                         self._watermark(db, self.last_id))
+            self.changes = 0
 
     def reset(self) -> None:
         with self.lock:
-            self.index, self.url, self.last_id = None, None, 0
+            self.index, self.url, self.last_id, self.changes = None, None, 0, -1
 
 
 PERSONS = PersonIndex()
+
+
+def _count(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(ScreeningPerson)) or 0
+
+
+def warmer() -> warmstart.Warmer:
+    """The start-up warmer of the earlier-screening index (a capability background worker)."""
+    return warmstart.Warmer(PersonIndex.SNAPSHOT, PERSONS.sync, _count)
 
 
 def person_record(row: ScreeningPerson | Screening, record_id: str | None = None
