@@ -203,6 +203,9 @@ AUDIT_LABELS: dict[str, str] = {
     "primero.refer": N_("Case referred in Primero"),
     "primero.webhook": N_("Primero change notice received"),
     "primero.log": N_("Primero sync log read"),
+    "primero.pending_read": N_("Cases from Primero awaiting acceptance read"),
+    "primero.accept": N_("Case from Primero accepted"),
+    "primero.reject": N_("Case from Primero rejected"),
 }
 
 #: outcome codes of audit entries
@@ -235,6 +238,7 @@ OBJECT_LABELS: dict[str, str] = {
     "verification": N_("Verification request"),
 
     "primero_destination": N_("Primero destination"),
+    "primero_incoming": N_("Case pulled from Primero"),
 }
 
 #: how the actor acted
