@@ -345,6 +345,9 @@ class SubjectExportOut(BaseModel):
     access_history: list[dict[str, Any]]
     legal_basis: str
     generated_at: str
+    #: what other capabilities hold about the person (exchange: consents, verification
+    #: requests, received and pulled records, conflicts), by capability
+    other_records: dict[str, Any] = Field(default_factory=dict)
 
 
 # -- page-only input shapes (they build the operation inputs above) ---------------------------

@@ -49,7 +49,7 @@ from waspada.cases.schemas import (
 from waspada.cases.store import CaseFilters, PublicReport, person_query_kind
 from waspada.cases.workflow import load_workflow
 from waspada.network import service as network
-from waspada.platform import audit
+from waspada.platform import audit, capabilities
 from waspada.platform.db import utcnow
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, allowed
@@ -173,6 +173,8 @@ def subject_export(db: Session, principal: Principal, person_id: int, *,
     if person is None or not store.may_see(db, principal, person.case_id):
         raise CaseError("not_found", "no such person", 404)
     data = store.subject_export(db, person_id)
+    data["other_records"] = {name: holder.subject_export(db, person_id, person.case_id)
+                             for name, holder in capabilities.personal_data_holders()}
     audit.record("case.subject_export", principal, object_type="case_person",
                  object_id=person_id, case_id=person.case_id, ip=ip, session=db)
     db.commit()
@@ -411,6 +413,8 @@ def run_retention(db: Session, principal: Principal, older_than_days: int | None
     _permit(principal, "cases.retention")
     done = store.anonymise_expired(db, older_than_days)
     db.flush()
+    for _name, holder in capabilities.personal_data_holders():  # exchange payloads, consents
+        holder.erase_cases(db, done)
     for changed in done:
         network.source_changed(db, "case", changed)
     audit.record("case.anonymise", principal, object_type="case", count=len(done), session=db)

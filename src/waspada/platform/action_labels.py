@@ -203,6 +203,8 @@ AUDIT_LABELS: dict[str, str] = {
     "primero.refer": N_("Case referred in Primero"),
     "primero.webhook": N_("Primero change notice received"),
     "primero.log": N_("Primero sync log read"),
+    "exchange.erase_with_case": N_("Exchange data anonymised with its case"),
+    "exchange.payload_erase": N_("Received exchange data erased after the keeping period"),
     "primero.pending_read": N_("Cases from Primero awaiting acceptance read"),
     "primero.accept": N_("Case from Primero accepted"),
     "primero.reject": N_("Case from Primero rejected"),
