@@ -40,6 +40,7 @@ from waspada.cases.schemas import (
     MergeIn,
     OrganisationIn,
     PersonIn,
+    PersonProfileIn,
     ReferralAnswer,
     ReferralIn,
     SupportPlanIn,
@@ -289,6 +290,23 @@ def update_htcds(db: Session, principal: Principal, case_id: int, data: HtcdsDet
     changed = store.update_details(case, data.model_dump(exclude_unset=True))
     out = _written(db, principal, "case.htcds_update", case, None, fields=changed)
     return HtcdsDetailsOut(id=None, case_id=out.case_id, status=out.status, changed=changed)
+
+
+def update_person_profile(db: Session, principal: Principal, case_id: int, person_id: int,
+                          data: PersonProfileIn) -> HtcdsDetailsOut:
+    """Change a person's HTCDS details (salutation, title, home phone, mailing address, marital
+    status, children, languages, education, deceased)."""
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    person = db.get(Person, person_id)
+    if person is None:
+        raise CaseError("not_found", "no such person", 404)
+    changed = store.update_person_details(case, person, data.model_dump(exclude={"person_id"}))
+    db.flush()
+    if changed:
+        network.source_changed(db, "case", case.id)
+    out = _written(db, principal, "case.person_update", case, person, fields=changed)
+    return HtcdsDetailsOut(id=out.id, case_id=out.case_id, status=out.status, changed=changed)
 
 
 def add_event(db: Session, principal: Principal, case_id: int, data: EventIn) -> ItemOut:

@@ -129,6 +129,7 @@ AUDIT_LABELS: dict[str, str] = {
     "case.person": N_("Person added to a case"),
     "case.event": N_("Event added to a case"),
     "case.htcds_update": N_("HTCDS details of a case changed"),
+    "case.person_update": N_("HTCDS details of a person changed"),
     "case.consent": N_("Consent recorded"),
     "case.support_plan": N_("Support plan added"),
     "case.assessment": N_("Assessment added"),
