@@ -86,7 +86,7 @@ def test_the_case_page_edits_a_persons_htcds_details(protection: TestClient) -> 
     assert "Cerai hidup" in page and "SMA / SMK / sederajat" in page
     assert "Bahasa Khmer" in page
     form = {"csrf_token": _token(protection), "person_id": str(victim["id"]),
-            "salutation": "Ibu", "title": "Operator", "home_phone": "+62614567890",
+            "salutation": "Ibu", "person_title": "Operator", "home_phone": "+62614567890",
             "mailing_street": "Jl. Sisingamangaraja 12", "mailing_city": "Medan",
             "mailing_state": "Sumatera Utara", "mailing_postal_code": "20217",
             "mailing_country": "ID", "marital_status": "Divorced", "number_of_children": "2",

@@ -154,8 +154,9 @@ class PersonProfileIn(BaseModel):
 
     person_id: IdField = Field(title="Person in the case")
     salutation: str | None = Field(default=None, max_length=L.SALUTATION, title="Salutation")
-    title: str | None = Field(default=None, max_length=L.TITLE,
-                                 title="Title (position or honorific)")
+    #: prs_Title (named apart from the case page's other ``title`` fields, e.g. a task's)
+    person_title: str | None = Field(default=None, max_length=L.TITLE,
+                                     title="Title (position or honorific)")
     home_phone: str | None = Field(default=None, max_length=L.PHONE, title="Home phone")
     mailing_street: str | None = Field(default=None, max_length=L.STREET,
                                        title="Mailing street")

@@ -301,7 +301,8 @@ def update_person_profile(db: Session, principal: Principal, case_id: int, perso
     person = db.get(Person, person_id)
     if person is None:
         raise CaseError("not_found", "no such person", 404)
-    changed = store.update_person_details(case, person, data.model_dump(exclude={"person_id"}))
+    values = data.model_dump(exclude={"person_id", "person_title"})
+    changed = store.update_person_details(case, person, {**values, "title": data.person_title})
     db.flush()
     if changed:
         network.source_changed(db, "case", case.id)
