@@ -72,3 +72,22 @@ def outbox(monkeypatch: pytest.MonkeyPatch) -> Outbox:
     box = Outbox()
     monkeypatch.setattr(transport, "queue_bundle", box)
     return box
+
+
+def register_partner(sessions: sessionmaker[Session], name: str, organisation: str | None,
+                     *, active: bool = True) -> None:
+    """Make ``name`` a registered partner of the installation behind ``sessions`` (a fresh
+    key each time; an existing row keeps its key and gets ``organisation`` and ``active``)."""
+    from sqlalchemy import select
+
+    from waspada.exchange.keys import Identity
+    from waspada.exchange.models import Partner
+
+    with sessions() as db:
+        row = db.scalar(select(Partner).where(Partner.name == name))
+        if row is None:
+            public = Identity.generate(name).public
+            row = Partner(name=name, public_key=public.text, fingerprint=public.fingerprint)
+            db.add(row)
+        row.organisation, row.active = organisation, active
+        db.commit()

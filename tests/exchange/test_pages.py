@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.cases.conftest import create_case
 from tests.conftest import csrf_headers
+from tests.exchange.conftest import register_partner
 from waspada.exchange.records import ExchangeConsent, VerificationRequest
 from waspada.platform import audit
 from waspada.platform.db import session_factory
@@ -82,6 +83,7 @@ def test_the_api_records_consent_and_refuses_other_roles(role_clients) -> None: 
 
 
 def test_asking_for_a_verification_from_the_case_page(role_clients, outbox) -> None:  # type: ignore[no-untyped-def]
+    register_partner(session_factory(), "imigrasi-pusat", "ImmigrationService")
     protection = role_clients["protection_officer"]
     case = create_case(protection)
     victim = next(p for p in case["persons"] if p["role"] == "victim")
@@ -186,3 +188,46 @@ def test_a_conflict_is_resolved_field_by_field_on_its_page(role_clients, a_offic
         assert sharing.case_data(db, case["id"])["trafficking_status"] == (
             "ActualVictimOfTrafficking")
     assert "Konflik pertukaran data yang harus diselesaikan" not in protection.get("/").text
+
+
+def test_the_verification_form_chooses_a_registered_enabled_partner(  # type: ignore[no-untyped-def]
+        role_clients, outbox) -> None:
+    """The partner is a select of the partners table (enabled ones, the HTCDS organisation
+    type in words); a name that is not a registered, enabled partner is refused beside the
+    field, nothing queued."""
+    sessions = session_factory()
+    register_partner(sessions, "imigrasi-pusat", "ImmigrationService")
+    register_partner(sessions, "lsm-peduli-migran", "NGO")
+    register_partner(sessions, "polri-nonaktif", "LawEnforcement", active=False)
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    victim = next(p for p in case["persons"] if p["role"] == "victim")
+    page = protection.get(f"/exchange/cases/{case['id']}").text
+    form_html = page[page.index('id="verification-form"'):]
+    form_html = form_html[:form_html.index("</form>")]
+    assert '<select name="partner"' in form_html and '<input name="partner"' not in form_html
+    assert '<option value="imigrasi-pusat" selected>imigrasi-pusat · Imigrasi</option>' \
+        in form_html
+    assert '<option value="lsm-peduli-migran">lsm-peduli-migran · LSM</option>' in form_html
+    assert "polri-nonaktif" not in form_html and "ImmigrationService" not in form_html
+    base = {"csrf_token": _token(protection), "person_id": str(victim["id"]),
+            "working_days": "3",
+            "consent_override": "UU 6/2011: WNI tanpa dokumen, SPLP mendesak"}
+    for name in ("kantor-tak-dikenal", "polri-nonaktif"):
+        refused = protection.post(f"/exchange/cases/{case['id']}/verification",
+                                  data={**base, "partner": name})
+        assert refused.status_code == 422, name
+        assert 'aria-describedby="problem-partner"' in refused.text
+        assert ('<span class="field-problem" id="problem-partner">'
+                'Pilih mitra yang terdaftar dan aktif.</span>') in refused.text
+    assert outbox.sent == []
+    sent = protection.post(f"/exchange/cases/{case['id']}/verification",
+                           data={**base, "partner": "lsm-peduli-migran"},
+                           follow_redirects=False)
+    assert sent.status_code == 303
+    assert [(p, kind) for p, kind, _payload in outbox.sent] == [
+        ("lsm-peduli-migran", "verification_request")]
+    with session_factory()() as db:
+        row = db.scalars(select(VerificationRequest).where(
+            VerificationRequest.case_id == case["id"])).one()
+    assert row.partner == "lsm-peduli-migran"

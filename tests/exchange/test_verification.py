@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.cases.conftest import unique_name
-from tests.exchange.conftest import A_AS_PARTNER
+from tests.exchange.conftest import A_AS_PARTNER, register_partner
 from waspada.cases import sharing
 from waspada.cases.models import CaseComment
 from waspada.exchange import content_service, handlers, verification
@@ -42,7 +42,9 @@ def _nik() -> str:
 @pytest.fixture()
 def kbri_case(b_sessions: sessionmaker[Session], b_officer: Principal) -> tuple[int, Principal,
                                                                                  dict]:
-    """A case at KBRI (the second database) with its protection officer."""
+    """A case at KBRI (the second database) with its protection officer; Imigrasi is one of
+    KBRI's registered partners."""
+    register_partner(b_sessions, IMIGRASI.name, IMIGRASI.organisation)
     name, nik = unique_name(), _nik()
     officer = Principal(user_id=None, username="pelindungan.kbri", role=Role.PROTECTION_OFFICER,
                         unit_id=b_officer.unit_id)

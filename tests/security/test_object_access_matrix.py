@@ -387,6 +387,10 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
     ("POST", C + "/event"): (SCOPED, _form(C + "/event", {"type": "Transit", "country": "MY"})),
     ("POST", C + "/person"): (SCOPED, _form(C + "/person", {"role": "reporter",
                                                            "full_name": "Ibu Uji"})),
+    ("POST", C + "/htcds"): (SCOPED, _form(C + "/htcds", {"case_worker": "Petugas Uji"})),
+    ("POST", C + "/persons/{person_id}/profile"): (SCOPED, _form(
+        C + "/persons/{case_person_id}/profile", {"person_id": "{case_person_id}",
+                                                 "salutation": "Ibu"})),
     ("POST", C + "/assessment"): (SCOPED, _form(C + "/assessment", {"level": "individual",
                                                                    "risk": "low"})),
     ("POST", C + "/support-plan"): (SCOPED, _form(C + "/support-plan", {"type": "Shelter"})),

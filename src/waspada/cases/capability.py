@@ -5,7 +5,8 @@ from waspada.platform.i18n import N_
 
 CAPABILITY = Capability(
     name="cases",
-    web=("waspada.cases.pages", "waspada.cases.public_pages", "waspada.cases.api"),
+    web=("waspada.cases.pages", "waspada.cases.htcds_pages", "waspada.cases.public_pages",
+         "waspada.cases.api"),
     cli=(CliGroup("cases", "waspada.cases.cli:cases_app"),),
     tables=("waspada.cases.models",),
     demo="waspada.cases.demo:load_demo_cases",

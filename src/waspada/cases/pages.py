@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, limits, service
+from waspada.cases import htcds, htcds_form, limits, service
 from waspada.cases.api import attachment_response
 from waspada.cases.errors import CaseError
 from waspada.cases.messages import (
@@ -87,7 +87,8 @@ def _common() -> dict[str, Any]:
     wf = load_workflow()
     return {"wf": wf, "field_labels": FIELD_LABELS, "exploitation_choices": EXPLOITATION_CHOICES,
             "compound_choices": htcds.COMPOUND_TYPES, "destinations": DESTINATIONS,
-            "allowed": allowed, "limits": limits}
+            "allowed": allowed, "limits": limits, "htcds_choices": htcds_form.form_choices(),
+            "htcds_kinds": {**htcds_form.CASE_KINDS, **htcds_form.PERSON_KINDS}}
 
 
 # -- list and intake --------------------------------------------------------------------------

@@ -146,6 +146,42 @@ class HtcdsDetailsIn(BaseModel):
                              mode="before")(_blank_is_none)
 
 
+class PersonProfileIn(BaseModel):
+    """A person's HTCDS 2.0 details an officer changes after intake (prs_Salutation, prs_Title,
+    prs_HomePhone, the mailing address, marital status, children, languages, education);
+    every field is sent and a field sent empty is cleared. Values are checked against the
+    field table."""
+
+    person_id: IdField = Field(title="Person in the case")
+    salutation: str | None = Field(default=None, max_length=L.SALUTATION, title="Salutation")
+    #: prs_Title (named apart from the case page's other ``title`` fields, e.g. a task's)
+    person_title: str | None = Field(default=None, max_length=L.TITLE,
+                                     title="Title (position or honorific)")
+    home_phone: str | None = Field(default=None, max_length=L.PHONE, title="Home phone")
+    mailing_street: str | None = Field(default=None, max_length=L.STREET,
+                                       title="Mailing street")
+    mailing_city: str | None = Field(default=None, max_length=L.CITY, title="Mailing city")
+    mailing_state: str | None = Field(default=None, max_length=L.STATE,
+                                      title="Mailing province")
+    mailing_postal_code: str | None = Field(default=None, max_length=L.POSTAL_CODE,
+                                            title="Postal code")
+    mailing_country: str | None = Field(default=None, max_length=L.COUNTRY,
+                                        title="Mailing country")
+    marital_status: str | None = Field(default=None, max_length=L.CHOICE,
+                                       title="Marital status")
+    number_of_children: int | None = Field(default=None, ge=0, le=50,
+                                           title="Number of children")
+    primary_language: str | None = Field(default=None, max_length=L.LANGUAGE,
+                                         title="Primary language")
+    secondary_language: str | None = Field(default=None, max_length=L.LANGUAGE,
+                                           title="Secondary language")
+    education: str | None = Field(default=None, max_length=L.CHOICE,
+                                  title="Highest level of education")
+    deceased: bool = Field(default=False, title="Deceased")
+
+    _blank = field_validator("number_of_children", mode="before")(_blank_is_none)
+
+
 class TransitionIn(BaseModel):
     transition: str = Field(max_length=L.TRANSITION_CODE, examples=["verify"])
     values: dict[str, Annotated[str, Field(max_length=L.TRANSITION_VALUE)]] = Field(
@@ -345,6 +381,9 @@ class SubjectExportOut(BaseModel):
     access_history: list[dict[str, Any]]
     legal_basis: str
     generated_at: str
+    #: what other capabilities hold about the person (exchange: consents, verification
+    #: requests, received and pulled records, conflicts), by capability
+    other_records: dict[str, Any] = Field(default_factory=dict)
 
 
 # -- page-only input shapes (they build the operation inputs above) ---------------------------

@@ -40,6 +40,7 @@ from waspada.cases.schemas import (
     MergeIn,
     OrganisationIn,
     PersonIn,
+    PersonProfileIn,
     ReferralAnswer,
     ReferralIn,
     SupportPlanIn,
@@ -49,7 +50,7 @@ from waspada.cases.schemas import (
 from waspada.cases.store import CaseFilters, PublicReport, person_query_kind
 from waspada.cases.workflow import load_workflow
 from waspada.network import service as network
-from waspada.platform import audit
+from waspada.platform import audit, capabilities
 from waspada.platform.db import utcnow
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, allowed
@@ -173,6 +174,8 @@ def subject_export(db: Session, principal: Principal, person_id: int, *,
     if person is None or not store.may_see(db, principal, person.case_id):
         raise CaseError("not_found", "no such person", 404)
     data = store.subject_export(db, person_id)
+    data["other_records"] = {name: holder.subject_export(db, person_id, person.case_id)
+                             for name, holder in capabilities.personal_data_holders()}
     audit.record("case.subject_export", principal, object_type="case_person",
                  object_id=person_id, case_id=person.case_id, ip=ip, session=db)
     db.commit()
@@ -287,6 +290,24 @@ def update_htcds(db: Session, principal: Principal, case_id: int, data: HtcdsDet
     changed = store.update_details(case, data.model_dump(exclude_unset=True))
     out = _written(db, principal, "case.htcds_update", case, None, fields=changed)
     return HtcdsDetailsOut(id=None, case_id=out.case_id, status=out.status, changed=changed)
+
+
+def update_person_profile(db: Session, principal: Principal, case_id: int, person_id: int,
+                          data: PersonProfileIn) -> HtcdsDetailsOut:
+    """Change a person's HTCDS details (salutation, title, home phone, mailing address, marital
+    status, children, languages, education, deceased)."""
+    _permit(principal, "cases.update")
+    case = store.get_case(db, principal, case_id)
+    person = db.get(Person, person_id)
+    if person is None:
+        raise CaseError("not_found", "no such person", 404)
+    values = data.model_dump(exclude={"person_id", "person_title"})
+    changed = store.update_person_details(case, person, {**values, "title": data.person_title})
+    db.flush()
+    if changed:
+        network.source_changed(db, "case", case.id)
+    out = _written(db, principal, "case.person_update", case, person, fields=changed)
+    return HtcdsDetailsOut(id=out.id, case_id=out.case_id, status=out.status, changed=changed)
 
 
 def add_event(db: Session, principal: Principal, case_id: int, data: EventIn) -> ItemOut:
@@ -411,6 +432,8 @@ def run_retention(db: Session, principal: Principal, older_than_days: int | None
     _permit(principal, "cases.retention")
     done = store.anonymise_expired(db, older_than_days)
     db.flush()
+    for _name, holder in capabilities.personal_data_holders():  # exchange payloads, consents
+        holder.erase_cases(db, done)
     for changed in done:
         network.source_changed(db, "case", changed)
     audit.record("case.anonymise", principal, object_type="case", count=len(done), session=db)

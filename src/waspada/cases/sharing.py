@@ -21,6 +21,7 @@ from waspada.cases.htcds_values import clean_person_values
 from waspada.cases.models import Case, Person, PersonKey, TraffickingEvent
 from waspada.cases.store.fields import clean_date, clean_text, touch
 from waspada.cases.store.views import person_dict
+from waspada.network import service as network
 from waspada.platform.security.policy import Principal
 
 #: a victim scoring at least this against an incoming victim is taken as the same person
@@ -83,6 +84,7 @@ def import_case(db: Session, actor: Principal, data: dict[str, Any]) -> tuple[in
         unit_id = store.public_intake_unit(db, data.get("destination_country")).id
     case = store.create_case(db, actor, data, owner_unit_id=unit_id, source="officer")
     db.flush()
+    network.source_changed(db, "case", case.id)  # as an officer's intake: its phones, names
     return case.id, case.reference
 
 
@@ -130,6 +132,7 @@ def update_case(db: Session, case_id: int, fields: dict[str, Any],
         store.add_support_plan(db, case, plan)
     touch(case)
     db.flush()
+    network.source_changed(db, "case", case_id)
     return added
 
 

@@ -24,4 +24,5 @@ CAPABILITY = Capability(
              "exchange.verify", "exchange.answer", "exchange.primero.sync"),
     workers=("waspada.exchange.outbox:worker",),
     home=("waspada.exchange.content_service:home",),
+    personal_data="waspada.exchange.personal_data:HOLDER",
 )

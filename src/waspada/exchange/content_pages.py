@@ -49,7 +49,8 @@ CHECK = N_("Check this field.")
 #: field problems the service names, in the user's language
 PROBLEMS = {"choose": N_("Choose one."), "too short": N_("Too short."),
             "reason too short": N_("Give the legal basis: at least 20 characters."),
-            "not a victim of this case": N_("Choose a victim of this case.")}
+            "not a victim of this case": N_("Choose a victim of this case."),
+            "unknown partner": N_("Choose a registered, enabled partner.")}
 
 
 def _problems(exc: ContentError) -> dict[str, str]:
@@ -71,7 +72,8 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
     return render(request, "exchange/content_case.html", {
         "data": data, "error": error, "refused_form": form, "again": again or {},
         "problems": problems or {}, "purposes": tuple(PURPOSE_LABELS),
-        "purpose_labels": PURPOSE_LABELS, "allowed": allowed, "organisations": ORGANISATIONS},
+        "purpose_labels": PURPOSE_LABELS, "allowed": allowed, "organisations": ORGANISATIONS,
+        "partners": service.verification_partners(db)},
         status_code=status_code)
 
 

@@ -33,6 +33,7 @@ from waspada.exchange.content_schemas import (
     VerificationOut,
 )
 from waspada.exchange.handlers import PartnerInfo
+from waspada.exchange.models import Partner
 from waspada.exchange.records import ExchangeConflict, ExchangeConsent, VerificationRequest
 from waspada.platform import audit
 from waspada.platform.db import utcnow
@@ -189,11 +190,32 @@ def resolve_conflict(db: Session, principal: Principal, conflict_id: int, data: 
 
 # -- verification ------------------------------------------------------------------------------
 
+def verification_partners(db: Session) -> list[PartnerInfo]:
+    """The registered, enabled partners a verification request may go to (the form's choices),
+    by name."""
+    rows = db.scalars(select(Partner).where(Partner.active.is_(True)).order_by(Partner.name))
+    return [PartnerInfo(name=p.name, organisation=p.organisation, fingerprint=p.fingerprint)
+            for p in rows]
+
+
+def _registered_partner(db: Session, name: str) -> Partner:
+    """The partner table's row for ``name``; an unknown or disabled partner is refused, the
+    problem shown next to the partner field."""
+    row = db.scalar(select(Partner).where(Partner.name == name))
+    if row is None or not row.active:
+        raise ContentError("unknown_partner",
+                           "Choose a registered, enabled partner: {partner} is not one.", 422,
+                           problems={"partner": "unknown partner"}, partner=name)
+    return row
+
+
 def request_verification(db: Session, principal: Principal, case_id: int,
                          data: VerificationIn) -> DoneOut:
     """Ask the partner to verify the victim's citizenship; queued in the same transaction."""
-    partner = PartnerInfo(name=data.partner.strip(), organisation=data.organisation,
-                          fingerprint="")
+    registered = _registered_partner(db, data.partner.strip())
+    partner = PartnerInfo(name=registered.name,
+                          organisation=registered.organisation or data.organisation,
+                          fingerprint=registered.fingerprint)
     row, payload = verification.build_request(
         db, principal, case_id, partner, person_id=data.person_id,
         consent_override=data.consent_override, working_days=data.working_days)

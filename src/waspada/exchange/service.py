@@ -571,8 +571,11 @@ def erase_decided_payloads(db: Session) -> int:
     if stale:
         audit.record("exchange.inbox_erase", None, actor="system", object_type="exchange_inbox",
                      count=len(stale), session=db)
+    from .personal_data import erase_stale  # reads the cases' references: imported when used
+
+    others = erase_stale(db, cutoff)  # pulled Primero cases, verification requests answered
     db.commit()
-    return len(stale)
+    return len(stale) + others
 
 
 def applied_dict(applied: Applied) -> dict[str, Any]:

@@ -129,6 +129,7 @@ AUDIT_LABELS: dict[str, str] = {
     "case.person": N_("Person added to a case"),
     "case.event": N_("Event added to a case"),
     "case.htcds_update": N_("HTCDS details of a case changed"),
+    "case.person_update": N_("HTCDS details of a person changed"),
     "case.consent": N_("Consent recorded"),
     "case.support_plan": N_("Support plan added"),
     "case.assessment": N_("Assessment added"),
@@ -203,6 +204,11 @@ AUDIT_LABELS: dict[str, str] = {
     "primero.refer": N_("Case referred in Primero"),
     "primero.webhook": N_("Primero change notice received"),
     "primero.log": N_("Primero sync log read"),
+    "exchange.erase_with_case": N_("Exchange data anonymised with its case"),
+    "exchange.payload_erase": N_("Received exchange data erased after the keeping period"),
+    "primero.pending_read": N_("Cases from Primero awaiting acceptance read"),
+    "primero.accept": N_("Case from Primero accepted"),
+    "primero.reject": N_("Case from Primero rejected"),
 }
 
 #: outcome codes of audit entries
@@ -235,6 +241,7 @@ OBJECT_LABELS: dict[str, str] = {
     "verification": N_("Verification request"),
 
     "primero_destination": N_("Primero destination"),
+    "primero_incoming": N_("Case pulled from Primero"),
 }
 
 #: how the actor acted

@@ -81,6 +81,11 @@ class Capability:
     #: background threads of the web process: ``module:function`` called with no argument at
     #: start-up, answering an object with ``start()`` and ``stop()`` (exchange delivery)
     workers: tuple[str, ...] = ()
+    #: personal data this capability holds about the cases' persons: ``module:attribute``, an
+    #: object with ``subject_export(db, person_id, case_id) -> dict`` (added to the person's
+    #: subject-access export) and ``erase_cases(db, case_ids) -> int`` (called in the same
+    #: transaction when cases are anonymised; audits what it erased, no commit)
+    personal_data: str | None = None
 
 
 def resolve(target: str) -> Any:
@@ -157,3 +162,10 @@ def nav_items() -> list[Nav]:
 def public_nav_items() -> list[Nav]:
     """The public pages of every installed capability, in registry order (the public portal)."""
     return [item for capability in installed() for item in capability.public_nav]
+
+
+def personal_data_holders() -> Iterator[tuple[str, Any]]:
+    """(capability name, holder) of every capability declaring personal data of case persons."""
+    for capability in installed():
+        if capability.personal_data:
+            yield capability.name, resolve(capability.personal_data)

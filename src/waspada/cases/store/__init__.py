@@ -33,7 +33,7 @@ from waspada.cases.store.attachments import (
     save_attachment,
     sniff_type,
 )
-from waspada.cases.store.details import update_details
+from waspada.cases.store.details import update_details, update_person_details
 from waspada.cases.store.fields import (
     TEXT_LIMITS,
     clean_date,
@@ -101,6 +101,7 @@ __all__ = [
     "TERMINAL",
     "TEXT_LIMITS",
     "update_details",
+    "update_person_details",
     "active_consent",
     "add_assessment",
     "add_comment",

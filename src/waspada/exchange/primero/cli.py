@@ -1,6 +1,6 @@
-"""``waspada exchange primero destination add|push|pull|refer|log``: thin wrappers over the
-service. Secrets never come from the command line: the Primero password is read from
-``WASPADA_PRIMERO_<NAME>_PASSWORD`` and the webhook key from
+"""``waspada exchange primero destination add|push|pull|pending|accept|reject|refer|log``:
+thin wrappers over the service. Secrets never come from the command line: the Primero
+password is read from ``WASPADA_PRIMERO_<NAME>_PASSWORD`` and the webhook key from
 ``WASPADA_PRIMERO_<NAME>_WEBHOOK_KEY`` (the environment or the service manager's settings)."""
 
 from __future__ import annotations
@@ -31,13 +31,16 @@ def _json(obj: Any) -> None:
 def destination_add(name: Annotated[str, typer.Argument(help="A short name, e.g. mosvy.")],
                     url: Annotated[str, typer.Option("--url", help="Primero's base URL.")],
                     user: Annotated[str, typer.Option("--user", help="Primero user name.")],
+                    acceptance: Annotated[str, typer.Option(
+                        "--acceptance", help="auto: pulled cases are applied at once; manual: "
+                        "they wait for `accept`.")] = "auto",
                     ) -> None:
     """Register a Primero server (the password is read from the environment at each sync)."""
     from . import service
 
     with operator_session() as db:
         try:
-            made = service.add_destination(db, CLI_PRINCIPAL, name, url, user)
+            made = service.add_destination(db, CLI_PRINCIPAL, name, url, user, acceptance)
         except DomainError as exc:
             fail(exc.english, 1)
     out.print(f"Added Primero destination [bold]{made['name']}[/] ({made['url']}). Set "
@@ -98,9 +101,65 @@ def pull_cmd(source: Annotated[str, typer.Option("--from", help="The destination
     if as_json:
         _json({k: v for k, v in done.items() if k != "ids"})
         return
+    results = ", ".join(f"{k} {v}" for k, v in done["results"].items()) or "none"
     out.print(f"Pulled {done['pulled']} cases from {done['destination']} "
-              f"({done['from_webhooks']} named by webhooks); watermark {done['watermark']}.",
-              highlight=False)
+              f"({done['from_webhooks']} named by webhooks): {results}; watermark "
+              f"{done['watermark']}.", highlight=False)
+
+
+@primero_app.command("pending")
+def pending_cmd(source: Annotated[str, typer.Option("--from", help="The destination's name.")],
+                as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+                ) -> None:
+    """Pulled cases waiting for acceptance, with what accepting each would change."""
+    from . import service
+
+    with operator_session() as db:
+        try:
+            rows = service.pending(db, CLI_PRINCIPAL, source)
+        except DomainError as exc:
+            fail(exc.english, 1)
+    if as_json:
+        _json(rows)
+        return
+    for row in rows:
+        what = ("new case" if row["created"] else "conflict" if row["conflict"]
+                else f"updates {row['case_number']}")
+        out.print(f"[bold]{row['id']}[/] Primero {row['primero_id']} v{row['version']}: {what}",
+                  highlight=False)
+        for change in row["changes"]:
+            out.print(f"  {change['field']}: {change['old']!s} -> {change['new']!s}",
+                      highlight=False)
+    if not rows:
+        out.print("Nothing waits for acceptance.")
+
+
+def _decide(source: str, incoming_id: int, accept: bool) -> None:
+    from . import service
+
+    with operator_session() as db:
+        try:
+            done = (service.accept if accept else service.reject)(
+                db, CLI_PRINCIPAL, source, incoming_id)
+        except DomainError as exc:
+            fail(exc.english, 1)
+    _json(done)
+
+
+@primero_app.command("accept")
+def accept_cmd(incoming_id: Annotated[int, typer.Argument(min=1, help="From `pending`.")],
+               source: Annotated[str, typer.Option("--from", help="The destination's name.")],
+               ) -> None:
+    """Apply a waiting pulled case through the referral import."""
+    _decide(source, incoming_id, True)
+
+
+@primero_app.command("reject")
+def reject_cmd(incoming_id: Annotated[int, typer.Argument(min=1, help="From `pending`.")],
+               source: Annotated[str, typer.Option("--from", help="The destination's name.")],
+               ) -> None:
+    """Refuse a waiting pulled case: nothing applied, its data erased."""
+    _decide(source, incoming_id, False)
 
 
 @primero_app.command("log")

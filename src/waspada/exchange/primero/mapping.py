@@ -1,4 +1,5 @@
-"""Our HTCDS record → a Primero case, through the versioned ``primero_mapping.yaml`` (pure).
+"""Our HTCDS record → a Primero case and back, through the versioned ``primero_mapping.yaml``
+(pure).
 
 Select values are translated through the lookups and locations READ from the Primero server
 (``GET /api/v2/lookups``: doc/api/lookups/get.md — ``unique_id`` and ``values[].id/display_text``;
@@ -112,19 +113,26 @@ class Vocabulary:
 
     def __init__(self, lookups: list[dict[str, Any]], locations: list[dict[str, Any]]) -> None:
         self._lookups: dict[str, dict[str, str]] = {}
+        self._texts: dict[str, dict[str, str]] = {}  # lookup -> value id -> English text
         for lookup in lookups:
             values: dict[str, str] = {}
+            texts: dict[str, str] = {}
             for value in lookup.get("values") or ():
                 vid = str(value.get("id"))
                 values[vid.casefold()] = vid
-                label = _english(value.get("display_text")).casefold()
+                label = _english(value.get("display_text"))
+                texts[vid] = label or vid
                 if label:
-                    values.setdefault(label, vid)
+                    values.setdefault(label.casefold(), vid)
             self._lookups[str(lookup.get("unique_id"))] = values
+            self._texts[str(lookup.get("unique_id"))] = texts
         self._locations: dict[str, str] = {}
+        self._places: dict[str, str] = {}  # code -> English place name
         for location in locations:
             code = str(location.get("code"))
             self._locations[code.casefold()] = code
+            self._places[code] = (_english(location.get("placename"))
+                                  or _english(location.get("name")).rsplit("::", 1)[-1] or code)
             for name in (_english(location.get("placename")),
                          _english(location.get("name")).rsplit("::", 1)[-1]):
                 if name:
@@ -140,6 +148,13 @@ class Vocabulary:
 
     def location_code(self, text: str) -> str | None:
         return self._locations.get(text.casefold())
+
+    def lookup_text(self, lookup_id: str, value_id: str) -> str | None:
+        """The English display text of a lookup value id (None: not in the lookup)."""
+        return self._texts.get(lookup_id, {}).get(value_id)
+
+    def place_name(self, code: str) -> str | None:
+        return self._places.get(code)
 
 
 def _source(record: dict[str, Any], source: str) -> dict[str, Any]:
@@ -190,3 +205,66 @@ def to_primero(record: dict[str, Any], mapping: Mapping, vocab: Vocabulary) -> M
         else:
             data[fm.primero] = translated
     return Mapped(data, unknown)
+
+
+@dataclass
+class Pulled:
+    """A Primero case as an HTCDS record (``record``: case fields, one victim, the events),
+    plus the values Primero's vocabulary does not explain (reported, not applied)."""
+
+    record: dict[str, Any]
+    unknown: list[Unknown]
+
+
+def _back(fm: FieldMap, value: Any, vocab: Vocabulary) -> tuple[Any, Unknown | None]:
+    """One Primero value as our HTCDS value (the inverse of :func:`_translate`)."""
+    if fm.format == "date":
+        return str(value)[:10], None
+    if fm.location:
+        name = vocab.place_name(str(value))
+        return (name, None) if name else (None, Unknown(fm.htcds, fm.primero, "locations",
+                                                        None))
+    if fm.lookup:
+        ours = {text.casefold(): mine for mine, text in fm.match.items()}
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for item in items:
+            text = vocab.lookup_text(fm.lookup, str(item))
+            if text is None:
+                return None, Unknown(fm.htcds, fm.primero, fm.lookup, str(item))
+            out.append(ours.get(text.casefold(), text))
+        return (out if fm.multi else out[0]), None
+    return value, None
+
+
+def from_primero(data: dict[str, Any], mapping: Mapping, vocab: Vocabulary, *,
+                 events: bool = True) -> Pulled:
+    """A Primero case's ``data`` as our HTCDS record (the mapping read backwards). Fields from
+    ``event:<type>`` make one event of that type (``events=False`` leaves them out: a case
+    that went from here to Primero carries back only the location we sent)."""
+    record: dict[str, Any] = {}
+    victim: dict[str, Any] = {}
+    found: dict[str, dict[str, Any]] = {}
+    unknown: list[Unknown] = []
+    for fm in mapping.fields:
+        value = data.get(fm.primero)
+        if value in (None, "", []):
+            continue
+        if fm.source.startswith("event:") and not events:
+            continue
+        mine, problem = _back(fm, value, vocab)
+        if problem:
+            unknown.append(problem)
+            continue
+        if fm.source == "case":
+            record[fm.htcds] = mine
+        elif fm.source == "victim":
+            victim[fm.htcds] = mine
+        else:
+            kind = fm.source.split(":", 1)[1]
+            found.setdefault(kind, {"hte_Type": kind})[fm.htcds] = mine
+    if victim:
+        record["persons"] = [{**victim, "x_wsp_PersonRole": "victim"}]
+    if found:
+        record["historic_trafficking_events"] = list(found.values())
+    return Pulled(record, unknown)

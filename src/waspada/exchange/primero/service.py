@@ -22,9 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.cases import service as cases_service
+from waspada.exchange.primero import incoming
 from waspada.exchange.primero.client import PrimeroClient, PrimeroError
 from waspada.exchange.primero.mapping import Vocabulary, load_mapping, to_primero
-from waspada.exchange.primero.store import PrimeroDestination, PrimeroRecord, PrimeroSyncLog
+from waspada.exchange.primero.store import (
+    PrimeroDestination,
+    PrimeroIncoming,
+    PrimeroRecord,
+    PrimeroSyncLog,
+)
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
@@ -34,6 +40,7 @@ ACTION = "exchange.primero.sync"
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MAX_MESSAGE = 500
+ACCEPTANCE = ("auto", "manual")
 
 
 class PrimeroSyncError(DomainError):
@@ -70,8 +77,10 @@ def _log(db: Session, dest: PrimeroDestination, record: str | None, direction: s
 
 
 def add_destination(db: Session, principal: Principal, name: str, url: str,
-                    user_name: str) -> dict[str, Any]:
+                    user_name: str, acceptance: str = "auto") -> dict[str, Any]:
     _permit(principal)
+    if acceptance not in ACCEPTANCE:
+        raise PrimeroSyncError("invalid", "acceptance is auto or manual", status=422)
     if not NAME.match(name):
         raise PrimeroSyncError("invalid", "a destination name is 1-64 lower-case letters, "
                                "digits or '-'", status=422)
@@ -83,13 +92,15 @@ def add_destination(db: Session, principal: Principal, name: str, url: str,
     if db.scalar(select(PrimeroDestination.id).where(PrimeroDestination.name == name)):
         raise PrimeroSyncError("exists", "a Primero destination named {name} exists",
                                status=409, name=name)
-    dest = PrimeroDestination(name=name, url=url.rstrip("/"), user_name=user_name.strip())
+    dest = PrimeroDestination(name=name, url=url.rstrip("/"), user_name=user_name.strip(),
+                              acceptance=acceptance)
     db.add(dest)
     db.flush()
     audit.record("primero.destination_add", principal, object_type="primero_destination",
                  object_id=dest.id, name=name, session=db)
     db.commit()
     return {"name": name, "url": dest.url, "user_name": dest.user_name,
+            "acceptance": dest.acceptance,
             "password_env": env_name(name, "PASSWORD"),
             "webhook_key_env": env_name(name, "WEBHOOK_KEY")}
 
@@ -137,6 +148,7 @@ def push(db: Session, principal: Principal, case_number: str, destination: str, 
         raise
     finally:
         client.close()
+    incoming.share_pushed(db, case_id, incoming.partner_of(dest))
     row.snapshot_json = json.dumps(mapped.data, sort_keys=True, default=str)
     row.mapping_version = mapping.version
     row.sent_at = utcnow()
@@ -181,8 +193,9 @@ def pull(db: Session, principal: Principal, destination: str, *,
          http: httpx.Client | None = None, now: datetime | None = None) -> dict[str, Any]:
     """Read the cases changed at the destination since the watermark, and those webhooks named.
 
-    Each case read is logged (direction ``in``, status ``pulled``); the watermark moves to the
-    start of this pull only when every page was read.
+    Each case read goes through the referral import (:func:`_import_pulled`) and gets one
+    sync-log line with what happened; the watermark moves to the start of this pull only when
+    every page was read.
     """
     _permit(principal)
     dest = _destination(db, destination)
@@ -205,6 +218,7 @@ def pull(db: Session, principal: Principal, destination: str, *,
         for case in client.changed_cases(since, until):
             if str(case.get("id")) not in named:  # already read because a webhook named it
                 pulled.append(case)
+        vocab = Vocabulary(client.lookups(), client.locations()) if pulled else None
     except PrimeroError as error:
         _refused(db, principal, dest, None, "in", "primero.pull", error)
         raise
@@ -214,17 +228,107 @@ def pull(db: Session, principal: Principal, destination: str, *,
         entry.status = "pull_done"
     for record in gone:
         _log(db, dest, record, "in", "gone", 404, "named by a webhook, no longer readable")
-    for case in pulled:
-        _log(db, dest, str(case.get("id", ""))[:64], "in", "pulled", 200,
-             f"{len(case)} fields")
+    outcomes = _import_pulled(db, principal, dest, pulled, vocab)
     dest.watermark = until
     _log(db, dest, None, "in", "watermark", None,
          f"pulled {len(pulled)} cases changed in {since.isoformat()}..{until.isoformat()}")
+    counts = {k: outcomes.count(k) for k in sorted(set(outcomes))}
     audit.record("primero.pull", principal, object_type="primero_destination",
-                 object_id=dest.id, count=len(pulled), session=db)
+                 object_id=dest.id, count=len(pulled), results=counts, session=db)
     db.commit()
     return {"destination": dest.name, "pulled": len(pulled), "from_webhooks": len(pending),
-            "watermark": until.isoformat(), "ids": [str(c.get("id")) for c in pulled]}
+            "watermark": until.isoformat(), "ids": [str(c.get("id")) for c in pulled],
+            "results": counts}
+
+
+def _import_pulled(db: Session, principal: Principal, dest: PrimeroDestination,
+                   pulled: list[dict[str, Any]], vocab: Vocabulary | None) -> list[str]:
+    """Each pulled case through the referral import (:mod:`.incoming`), one savepoint each: a
+    case the import refuses is logged ``failed`` with the reason and the others go on. The
+    sync log gets one line per case: created, updated, linked, conflict, unchanged, pending
+    (manual acceptance), no_consent, skipped (no victim data) or failed."""
+    mapping = load_mapping()
+    outcomes = []
+    for case in pulled:
+        record = str(case.get("id", ""))[:64]
+        assert vocab is not None  # read whenever a case was pulled
+        message = f"{len(case)} fields; mapping v{mapping.version}; vocabulary {vocab.version}"
+        try:
+            with db.begin_nested():
+                status, mapped = incoming.take(db, principal, dest, case, mapping, vocab)
+        except DomainError as error:
+            status, mapped, message = "failed", None, str(error)[:MAX_MESSAGE]
+        for unknown in mapped.unknown if mapped else ():
+            _log(db, dest, record, "in", "unknown_value", None, unknown.message())
+        outcomes.append(status)
+        _log(db, dest, record, "in", status, 200, message)
+    return outcomes
+
+
+def _incoming_row(db: Session, dest: PrimeroDestination, incoming_id: int) -> PrimeroIncoming:
+    row = db.get(PrimeroIncoming, incoming_id)
+    if row is None or row.destination_id != dest.id:
+        raise PrimeroSyncError("not_found", "no pulled case {id} from {name}", status=404,
+                               id=incoming_id, name=dest.name)
+    return row
+
+
+def pending(db: Session, principal: Principal, destination: str) -> list[dict[str, Any]]:
+    """Pulled cases waiting for acceptance, each with what accepting it would change (read-only;
+    reading them is audited)."""
+    _permit(principal)
+    dest = _destination(db, destination)
+    rows = list(db.scalars(select(PrimeroIncoming).where(
+        PrimeroIncoming.destination_id == dest.id, PrimeroIncoming.status == "pending")
+        .order_by(PrimeroIncoming.id)))
+    out = []
+    for row in rows:
+        shown = incoming.preview(db, principal, dest, row)
+        out.append({"id": row.id, "primero_id": row.primero_id, "version": row.version,
+                    "received_at": row.received_at.isoformat(),
+                    "case_number": shown.case_number, "created": shown.created,
+                    "conflict": shown.conflict, "changes": shown.changes})
+    audit.record("primero.pending_read", principal, object_type="primero_destination",
+                 object_id=dest.id, count=len(out), session=db)
+    db.commit()
+    return out
+
+
+def accept(db: Session, principal: Principal, destination: str, incoming_id: int
+           ) -> dict[str, Any]:
+    """An administrator accepts a pulled case: applied through the referral import now."""
+    _permit(principal)
+    dest = _destination(db, destination)
+    row = _incoming_row(db, dest, incoming_id)
+    if row.status != "pending":
+        raise PrimeroSyncError("decided", "pulled case {id} was decided already ({state})",
+                               status=409, id=incoming_id, state=row.status)
+    applied = incoming.apply(db, principal, dest, row)
+    row.status = "accepted"
+    result = incoming.status_of(applied)
+    _log(db, dest, row.primero_id, "in", result, None, "accepted by an administrator")
+    audit.record("primero.accept", principal, object_type="primero_incoming", object_id=row.id,
+                 destination=dest.name, result=result, session=db)
+    db.commit()
+    return {"id": row.id, "result": result, "case_number": applied.case_number}
+
+
+def reject(db: Session, principal: Principal, destination: str, incoming_id: int
+           ) -> dict[str, Any]:
+    """An administrator rejects a pulled case: nothing applied, its payload erased now."""
+    _permit(principal)
+    dest = _destination(db, destination)
+    row = _incoming_row(db, dest, incoming_id)
+    if row.status != "pending":
+        raise PrimeroSyncError("decided", "pulled case {id} was decided already ({state})",
+                               status=409, id=incoming_id, state=row.status)
+    row.status, row.payload_json = "rejected", "{}"
+    row.decided_by, row.decided_at = principal.username[:64], utcnow()
+    _log(db, dest, row.primero_id, "in", "rejected", None, "rejected by an administrator")
+    audit.record("primero.reject", principal, object_type="primero_incoming", object_id=row.id,
+                 destination=dest.name, session=db)
+    db.commit()
+    return {"id": row.id, "result": "rejected"}
 
 
 def webhook(db: Session, destination: str, api_key: str | None,
