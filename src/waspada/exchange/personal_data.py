@@ -149,7 +149,10 @@ class Holder:
             counts = _erase_case(db, case_id)
             if any(counts.values()):
                 audit.record("exchange.erase_with_case", None, actor="system",
-                             object_type="case", object_id=case_id, **counts, session=db)
+                             object_type="case", object_id=case_id, session=db,
+                             consents=counts["consents"], verifications=counts["verifications"],
+                             conflicts=counts["conflicts"], received=counts["received"],
+                             primero=counts["primero"])
                 total += sum(counts.values())
         db.flush()
         return total
