@@ -91,6 +91,9 @@ def test_cli_lookup_json_rebuild_and_csv_export(tmp_path: Path) -> None:
         ("offer_report", report)]
     missing = runner.invoke(root_app, ["network", "lookup", "0899-0000-0000"])
     assert missing.exit_code == 1 and "Traceback" not in missing.output
+    # a first rebuild links what earlier tests wrote straight into tables (the object-access
+    # matrix's fixtures); the second must then change nothing
+    assert runner.invoke(root_app, ["network", "rebuild"]).exit_code == 0
     with session_scope() as db:
         before = db.scalar(select(func.count(Link.id)))
     rebuilt = runner.invoke(root_app, ["network", "rebuild"])
