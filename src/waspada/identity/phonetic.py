@@ -93,6 +93,7 @@ _CANON: dict[str, str] = {}
 _PHON: dict[str, str] = {}
 
 
+_KANA_VOICING = frozenset("\u3099\u309a")  # combining (han)dakuten: they change the sound
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4\u02bc\u02bb")
 
 
@@ -102,9 +103,10 @@ def fold(text: str) -> str:
     apostrophes."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = "".join(c for c in text if not unicodedata.combining(c) or c in _KANA_VOICING)
         if not text.isascii():
-            text = anyascii(text.translate(_APOSTROPHES))
+            # recomposed first: a kana with its voicing mark (バ = ハ + ゛) is "ba", not "ha"
+            text = anyascii(unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
     return text.lower().translate(_APOSTROPHES)
 
 

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from waspada.identity.names import parse_name
 from waspada.identity.nik import parse_nik
@@ -154,7 +154,9 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True) -> Features:
 
 #: how each kind of token agreement counts (share of the token's information)
 LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "fuzzy": 0.6, "prefix": 0.5,
-                "initial": 0.25}
+                "initial": 0.25, "typo": 0.0}
+#: levels whose share of the similarity is the spelling closeness of the two tokens
+SPELLING_LEVELS = frozenset({"fuzzy", "typo"})
 #: the similarity is multiplied by this for each pair of given names that disagree
 CONFLICT_SIMILARITY_FACTOR = 0.75
 UNMATCHED_SHORT = -8.0  # a given name of the shorter name has no counterpart
@@ -195,7 +197,19 @@ def _tok_level(ac: str, ap: str, bc: str, bp: str) -> tuple[str, float] | None:
         jw = JaroWinkler.similarity(ap, bp)
         if jw >= 0.9 or (jw >= 0.85 and Levenshtein.distance(ac, bc) <= 1):
             return "fuzzy", jw * 0.85
+        if OSA.distance(ac, bc) <= (2 if min(la, lb) >= 6 else 1):
+            # one letter changed, added, dropped or two swapped (Cook / Cock, Messi / Bessi; two
+            # in names of 6+ letters: Khodorkovsky / Khordorovsky):
+            # close in spelling, but in Indonesian records usually another name (Rina / Dina):
+            # it counts in the similarity, never as evidence for the same person
+            return "typo", 0.2
     return None
+
+
+def spelling_closeness(a: str, b: str) -> float:
+    """0..1: 1 for the same spelling, 0.5 at half the letters edited (OSA distance), 0 below."""
+    n = max(len(a), len(b))
+    return max(0.0, 1.0 - 2.0 * OSA.distance(a, b) / n) if n else 0.0
 
 
 def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...]
@@ -245,21 +259,35 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
     pairs, un_a, un_b = _align(ac, ap, bc, bp)
+    pairs_all = pairs
+    pairs = [p for p in pairs_all if p[2] != "typo"]
     parts = []
     weight = 0.0
     credit = 0.0
     info_a = [freq.info(p) for p in ap]
     info_b = [freq.info(p) for p in bp]
-    for ia, ib, how in pairs:
+    typo_credit, typos = 0.0, 0
+    for ia, ib, how in pairs_all:
         ia_info = sum(info_a[i] for i in ia)
         ib_info = sum(info_b[j] for j in ib)
+        if how == "typo":
+            # a one-letter difference: a disagreement for the weight (another name, see
+            # _tok_level), but the similarity keeps its spelling closeness
+            un_a.update(ia)
+            un_b.update(ib)
+            if max(ia) < na and max(ib) < nb:
+                typo_credit += spelling_closeness(ac[ia[0]], bc[ib[0]]) * (ia_info + ib_info)
+                typos += 1
+            continue
         info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix") \
             else max(ia_info, ib_info)
         w = info * LEVEL_FACTOR[how]
         if how == "initial":
             w = min(w, 2.0)
         weight += w
-        credit += LEVEL_FACTOR[how] * (ia_info + ib_info)
+        share = spelling_closeness(" ".join(ac[i] for i in ia), " ".join(bc[j] for j in ib)) \
+            if how in SPELLING_LEVELS else LEVEL_FACTOR[how]
+        credit += share * (ia_info + ib_info)
         pat = any(i >= na for i in ia) or any(j >= nb for j in ib)
         parts.append({"query": " ".join(ac[i] for i in ia),
                       "candidate": " ".join(bc[j] for j in ib), "how": how,
@@ -286,8 +314,9 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     pat_conflicts = min(len(up_a), len(up_b)) if a.patronym and b.patronym else 0
     total_info += sum(info_a[i] for i in range(na, len(ac)) if pat_conflicts or i not in up_a)
     total_info += sum(info_b[j] for j in range(nb, len(bc)) if pat_conflicts or j not in up_b)
-    sim = credit / total_info if total_info else 0.0
-    sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** (short + pat_conflicts)
+    sim = (credit + typo_credit) / total_info if total_info else 0.0
+    sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** (
+        max(0, short - typos) + pat_conflicts)
     if a.joined and a.joined == b.joined and not ug_a and not ug_b and not pat_conflicts:
         level = "exact" if a.tokens == b.tokens else "variant"
         if a.tokens != b.tokens:
@@ -296,7 +325,7 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
             if weight <= 0:
                 weight = sum(info_b[: nb]) * 0.95
         sim = max(sim, 0.97 if level == "variant" else 1.0)
-    elif pairs and not given_pairs:
+    elif pairs and not given_pairs and not typos:
         # only a patronym agrees with a given name (father and son, "Ahmad" vs "X bin Ahmad")
         level = "patronym_only"
         weight = min(weight, 0.0) - 8.0
