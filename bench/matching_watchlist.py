@@ -42,7 +42,6 @@ def run(seed: int, entries: int = 20_000, queries: int = 2_000,
         by_person.setdefault(syn.person_of[r.record_id], []).append(r)
     persons = sorted(by_person)
     rng.shuffle(persons)
-    listed = set(persons[:entries])
     # the listed record: each person's cleanest record (the generator's first is clean)
     first = {p: min(by_person[p], key=lambda r: (r.nik is None, r.birth_date is None,
                                                  r.record_id)) for p in persons}

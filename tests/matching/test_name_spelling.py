@@ -3,7 +3,10 @@ while the record score still counts them as another name (Rina / Dina)."""
 
 from waspada.identity.phonetic import fold
 from waspada.matching.features import (
-    compare_names, features_of, name_similarity, spelling_closeness,
+    compare_names,
+    features_of,
+    name_similarity,
+    spelling_closeness,
 )
 from waspada.matching.records import PersonRecord
 
