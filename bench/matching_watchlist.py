@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from matching_synth import build  # noqa: E402
 from matching_synth2 import DEV_SEEDS, HELDOUT_SEED, generate  # noqa: E402
 
 from waspada.matching.index import WatchlistIndex  # noqa: E402
@@ -33,18 +34,39 @@ from waspada.matching.index import WatchlistIndex  # noqa: E402
 API_DEFAULT = 0.7  # schemas.MatchQuery.threshold
 
 
+def _people_synth1(entries: int, seed: int) -> dict[str, list]:
+    """Records by person from the first generator (``matching_synth``): its base people, their
+    variants, and its hard negatives (same common name, father and son, twins) as people of
+    their own."""
+    recs, pos, neg = build(int(entries * 1.5), per_kind=entries // 40, seed=seed)
+    person = {r.record_id: r.record_id for r in recs}
+    for pairs in pos.values():
+        for a, b in pairs:
+            person[b] = person[a]
+    by_person: dict[str, list] = {}
+    for r in recs:
+        by_person.setdefault(person[r.record_id], []).append(r)
+    # the base record first: it is the one a list would hold
+    for rs in by_person.values():
+        rs.sort(key=lambda r: r.record_id != person[r.record_id])
+    del neg
+    return by_person
+
+
 def run(seed: int, entries: int = 20_000, queries: int = 2_000,
-        thresholds: tuple[float, ...] = (0.5, API_DEFAULT, 0.9)) -> dict:
-    syn = generate(int(entries * 1.6), seed)
+        thresholds: tuple[float, ...] = (0.5, API_DEFAULT, 0.9), gen: str = "synth2") -> dict:
     rng = random.Random(seed)
     by_person: dict[str, list] = {}
-    for r in syn.records:
-        by_person.setdefault(syn.person_of[r.record_id], []).append(r)
+    if gen == "synth1":
+        by_person = _people_synth1(entries, seed)
+    else:
+        syn = generate(int(entries * 1.6), seed)
+        for r in syn.records:
+            by_person.setdefault(syn.person_of[r.record_id], []).append(r)
     persons = sorted(by_person)
     rng.shuffle(persons)
-    # the listed record: each person's cleanest record (the generator's first is clean)
-    first = {p: min(by_person[p], key=lambda r: (r.nik is None, r.birth_date is None,
-                                                 r.record_id)) for p in persons}
+    # the listed record: each person's first record (clean in both generators)
+    first = {p: by_person[p][0] for p in persons}
     watch = [first[p] for p in persons[:entries]]
     names = {r.full_name for r in watch}
     pos = [(p, r) for p in persons[:entries] for r in by_person[p] if r is not first[p]]
@@ -65,7 +87,7 @@ def run(seed: int, entries: int = 20_000, queries: int = 2_000,
     neg_top = [max((m.score for m in idx.search(r, top=1, threshold=floor, explain=False)),
                    default=0.0) for r in neg]
     t_q = time.perf_counter() - t0
-    out = {"seed": seed, "entries": len(watch), "pos": len(pos), "neg": len(neg),
+    out = {"gen": gen, "seed": seed, "entries": len(watch), "pos": len(pos), "neg": len(neg),
            "same_name_neg": sum(r.record_id in is_same for r in neg), "build_s": t_build,
            "query_ms": 1000 * t_q / (len(pos) + len(neg)), "rows": []}
     listed_id = {p: first[p].record_id for p in persons[:entries]}
@@ -83,7 +105,8 @@ def run(seed: int, entries: int = 20_000, queries: int = 2_000,
 
 
 def report(res: dict, label: str) -> None:
-    print(f"{label} (seed {res['seed']}): {res['entries']:,} entries, {res['pos']:,} listed + "
+    print(f"{label} ({res['gen']}, seed {res['seed']}): {res['entries']:,} entries, "
+          f"{res['pos']:,} listed + "
           f"{res['neg']:,} unlisted queries ({res['same_name_neg']:,} share a listed full "
           f"name); build {res['build_s']:.1f}s, {res['query_ms']:.2f} ms/query; R@5 with no "
           f"threshold {res['r5_any']:.4f}")
@@ -98,8 +121,15 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=20_000)
     ap.add_argument("--queries", type=int, default=2_000)
     ap.add_argument("--heldout", action="store_true", help="also the held-out seed")
+    ap.add_argument("--dev", default=",".join(map(str, DEV_SEEDS)),
+                    help="development seeds of matching_synth2")
+    ap.add_argument("--synth1-seed", type=int, default=7, help="seed of the first generator "
+                    "(an independent check; 0 to skip)")
     args = ap.parse_args()
-    report(run(DEV_SEEDS[0], args.entries, args.queries), "dev")
+    for seed in (int(x) for x in args.dev.split(",") if x):
+        report(run(seed, args.entries, args.queries), "dev")
+    if args.synth1_seed:
+        report(run(args.synth1_seed, args.entries, args.queries, gen="synth1"), "check")
     if args.heldout:
         report(run(HELDOUT_SEED, args.entries, args.queries), "held-out")
 
