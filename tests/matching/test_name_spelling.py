@@ -56,3 +56,21 @@ def test_single_indonesian_names_one_letter_apart_stay_below_the_bar() -> None:
 def test_kana_voicing_marks_are_kept() -> None:
     assert fold("バラク・オバマ").startswith("baraku")
     assert fold("Pérez") == "perez"
+
+
+def test_digits_standing_for_letters_are_read_as_letters() -> None:
+    assert name_similarity("Ig0r Sech1n", "Igor Sechin") >= 0.9
+    assert name_similarity("Sar1nah", "Sarinah") == 1.0
+
+
+def test_christian_names_meet_their_foreign_forms() -> None:
+    for a, b in (("Yohanes Situmorang", "John Situmorang"), ("Petrus Kurniawan", "Peter Kurniawan"),
+                 ("Stefanus Halim", "Stephen Halim"), ("Yakobus Manurung", "James Manurung")):
+        assert name_similarity(a, b) >= 0.95, (a, b)
+    assert name_similarity("Yohanes Situmorang", "Yusuf Situmorang") < 0.7
+
+
+def test_an_omitted_middle_name_costs_less_than_a_different_one() -> None:
+    omitted = name_similarity("Umar Patek", "Umar Patek Abdullah Anshori")
+    assert omitted >= 0.7
+    assert name_similarity("Umar Patek Ali", "Umar Patek Abdullah") < omitted

@@ -14,6 +14,7 @@ swap, 1 January default, typo, far apart...).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,10 +109,20 @@ class Features:
     record: PersonRecord | None = field(default=None, repr=False)
 
 
+_DIGIT_LOOKALIKE = str.maketrans("013458", "oieasb")
+_MIXED_TOKEN = re.compile(r"\b(?=\w*[^\W\d_])\w*\d\w*\b")
+
+
+def fold_digit_lookalikes(text: str) -> str:
+    """Digits inside a word of letters read as the letters they stand for (OCR and
+    deliberate obfuscation: ``Ig0r Sech1n`` is Igor Sechin); words of digits stay."""
+    return _MIXED_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
+
+
 def name_features(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
                                           tuple[str, ...], str]:
     """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key)."""
-    pn = parse_name(full_name)
+    pn = parse_name(fold_digit_lookalikes(full_name))
     toks, phon = pn.canonical_tokens, pn.phonetic_keys
     from waspada.identity.phonetic import phonetic_key, split_compound
 
@@ -163,6 +174,8 @@ UNMATCHED_SHORT = -8.0  # a given name of the shorter name has no counterpart
 UNMATCHED_EXTRA = -1.5  # extra given names on the longer side (omitted middle names)
 PATRONYM_DISAGREE = -3.0
 NAME_WEIGHT_CAP = 15.0
+#: share of an omitted name's information the similarity leaves out (its weight: UNMATCHED_EXTRA)
+EXTRA_SIMILARITY_SHARE = 0.5
 #: when given names disagree, shared tokens (often a family name) count at most this much
 SHARED_CAP_WHEN_DISAGREE = 6.0
 
@@ -314,6 +327,9 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     if a.patronym and b.patronym and up_a and up_b:
         weight += PATRONYM_DISAGREE
     total_info = sum(info_a[i] for i in range(na)) + sum(info_b[j] for j in range(nb))
+    if not short:  # names one side omits (middle names, a second family name) count half
+        total_info -= EXTRA_SIMILARITY_SHARE * (sum(info_a[i] for i in ug_a)
+                                                + sum(info_b[j] for j in ug_b))
     # two fathers' names that disagree ("X bin Ali" / "X bin Umar") are a conflict like two
     # given names that disagree: their information counts against the similarity
     pat_conflicts = min(len(up_a), len(up_b)) if a.patronym and b.patronym else 0
