@@ -1,6 +1,7 @@
 """Benchmarks of the matching engine (waspada.matching). Prints figures; run from the repo root.
 
-    .venv/bin/python bench/matching.py [--only febrl,synthetic,scale,namebench,calibration]
+    .venv/bin/python bench/matching.py [--only febrl,watchlist,synthetic,scale,namebench,
+                                               calibration]
                                         [--scale 100000] [--screen-scale 100000]
                                         [--calibration-sizes 20000,200000]
 
@@ -10,7 +11,10 @@
   screening, against a plain Splink setup without Indonesian features.
 * Scale: dedupe of ``--scale`` synthetic records (time, peak RSS); screening latency against a
   ``--screen-scale`` watchlist (index build time and memory, p50/p95 per query).
-* name-bench (../shared/data/name-bench/cases.csv, Person rows): F1 of the name comparison.
+* Watchlist (``bench/matching_watchlist.py``): false alarms and R@5 at the API's default
+  threshold, 20,000 entries x 2,000 queries, dev and held-out seeds and the first generator.
+* name-bench (../shared/data/name-bench/cases.csv, Person rows): F1 of the name comparison;
+  half 0 by pair hash is the development half, half 1 is held out (never tuned on).
 * Calibration (``bench/matching_calibration.py``): reliability table, ECE and pairwise P / R at
   the defaults of ``identity dedupe`` on both generators (dev and held-out seeds), per size.
 """
@@ -235,7 +239,11 @@ def bench_febrl(threshold: float = 0.5) -> None:
                                    use_address=not names_only)
                 scored = {norm(x, y): p for x, y, p in pairs}
                 # both FEBRL4 files are free of duplicates: linking one to one is right here
-                once = {norm(x, y): p for x, y, p in D.assign_one_to_one(pairs)}
+                # (identity link --one-to-one: the one-to-one model's probabilities)
+                with quiet():
+                    once = {norm(x, y): p for x, y, p in D.link(
+                        la, lb, threshold=0.001, frames=(fa, fb), use_address=not names_only,
+                        one_to_one=True)}
                 t1 = time.perf_counter() - t0
                 base = plain_run([plain_frame(la, ra), plain_frame(lb, rb)], cols,
                                  "link_only", 0.001)
@@ -433,7 +441,7 @@ def bench_scale_screen(n: int, queries: int = 2000) -> None:
 # -- name-bench ------------------------------------------------------------------------------
 
 def bench_namebench(path: Path, threshold: float = 0.7) -> None:
-    print(f"\n## name-bench ({path})")
+    print(f"\n## name-bench ({path}); half 0 is the development half, half 1 held out")
     if not path.exists():
         print("not found; skipped")
         return
@@ -459,7 +467,7 @@ def bench_namebench(path: Path, threshold: float = 0.7) -> None:
         tp = sum(1 for s, y in sub if s >= threshold and y)
         fp = sum(1 for s, y in sub if s >= threshold and not y)
         fn = sum(1 for s, y in sub if s < threshold and y)
-        print(f"  half {h} by pair hash ({len(sub)} pairs): F1 "
+        print(f"  half {h} by pair hash ({'dev' if h == 0 else 'held-out'}, {len(sub)} pairs): F1 "
               f"{2 * tp / (2 * tp + fp + fn) if tp else 0.0:.3f}")
     p, r, f = f1_at(threshold)
     best = max((f1_at(t / 100)[2], t / 100) for t in range(30, 100, 5))
@@ -468,9 +476,23 @@ def bench_namebench(path: Path, threshold: float = 0.7) -> None:
           f"{best[1]:.2f})")
 
 
+# -- watchlist at the API default -------------------------------------------------------------
+
+def bench_watchlist(entries: int = 20_000, queries: int = 2_000) -> None:
+    """False alarms and R@5 at the API's default threshold (bench/matching_watchlist.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from matching_synth2 import DEV_SEEDS, HELDOUT_SEED
+    from matching_watchlist import report, run
+
+    print(f"\n## Watchlist: {entries:,} entries x {queries:,} queries")
+    report(run(DEV_SEEDS[0], entries, queries), "dev")
+    report(run(HELDOUT_SEED, entries, queries), "held-out")
+    report(run(7, entries, queries, gen="synth1"), "check")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="namebench,febrl,synthetic,scale")
+    ap.add_argument("--only", default="namebench,febrl,watchlist,synthetic,scale")
     ap.add_argument("--scale", type=int, default=100_000, help="records for the dedupe run")
     ap.add_argument("--screen-scale", type=int, default=100_000, help="watchlist entries")
     ap.add_argument("--synthetic-base", type=int, default=20_000)
@@ -485,6 +507,8 @@ def main() -> None:
         bench_namebench(Path(args.name_bench))
     if "febrl" in only:
         bench_febrl()
+    if "watchlist" in only:
+        bench_watchlist()
     if "synthetic" in only:
         bench_synthetic(args.synthetic_base)
     if "screen" in only or "scale" in only:

@@ -56,7 +56,7 @@ def test_pruned_scoring_returns_what_exhaustive_scoring_returns() -> None:
     """Candidates that cannot reach the threshold are skipped before the name comparison;
     the results must be exactly those of scoring every candidate in full."""
     from waspada.matching.features import features_of
-    from waspada.matching.scorer import score_pair
+    from waspada.matching.scorer import list_prior, score_pair
 
     wl = _watchlist()
     idx = WatchlistIndex.build(wl)
@@ -72,7 +72,8 @@ def test_pruned_scoring_returns_what_exhaustive_scoring_returns() -> None:
             for pos in idx.candidates(qf):
                 c = idx._feats[pos]
                 assert c is not None
-                r = score_pair(qf, c, idx.freq, explain=False)
+                r = score_pair(qf, c, idx.freq, explain=False, prior=list_prior(len(idx)),
+                               name_cap=idx.common_name_cap(c))
                 if r.score >= threshold:
                     full.append((c.record_id, r.score))
             full.sort(key=lambda t: (-t[1], t[0]))

@@ -14,6 +14,7 @@ import pytest
 
 from waspada.demo.synthetic import make_person
 from waspada.matching import snapshot
+from waspada.matching.features import features_of
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
 
@@ -69,6 +70,10 @@ def test_round_trip_answers_exactly_as_the_built_index(tmp_path: Path) -> None:
     assert loaded.explain(queries[0], answers[0][0][0]) == answers[0][0][2]
     assert _live_counts(loaded) == _live_counts(built)
     assert loaded.freq.total == built.freq.total
+    # the common-name cap counts entries per full name: a loaded index counts the same
+    twin = loaded.get("TWIN-A")
+    assert twin is not None
+    assert loaded.common_name_cap(features_of(twin)) == built.common_name_cap(features_of(twin))
 
 
 def _written(tmp_path: Path) -> Path:

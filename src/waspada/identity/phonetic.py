@@ -83,6 +83,21 @@ _variants("khalid", "khaled", "chalid", "kholid")
 _variants("kadir", "kader", "qadir", "qader", "kodir")
 _variants("abubakar", "abubakr", "aboubakar", "abubakir")
 _variants("sri", "sry")
+# Christian given names: the Indonesian (Latin) form of a saint's name and its English,
+# Dutch, Spanish or Portuguese forms, as foreign lists and travel documents write them
+_variants("yohanes", "johannes", "johanes", "yohannes", "john", "juan", "joao", "johan")
+_variants("petrus", "peter", "pieter", "pedro", "petros")
+_variants("paulus", "paul", "pablo", "paulo", "paolo")
+_variants("stefanus", "stephanus", "stephen", "steven", "stefan", "esteban", "stevanus")
+_variants("markus", "marcus", "mark", "marco", "marcos", "markos")
+_variants("lukas", "lucas", "luke", "luca")
+_variants("matius", "matthew", "mattheus", "matheus", "mateo", "matteo", "mateus")
+_variants("andreas", "andrew", "andres", "andrea")
+_variants("fransiskus", "franciscus", "fransiscus", "francis", "francisco", "francesco")
+_variants("antonius", "anthony", "antonio", "antony")
+_variants("agustinus", "augustinus", "augustine", "agustin", "agostino")
+_variants("yosua", "joshua", "josua", "josue")
+_variants("yakobus", "jacobus", "james", "santiago")
 
 _OLD_J_MARKERS = ("oe", "dj", "tj", "sj")
 _J_AFTER_CONS = re.compile(r"(?<=[hrwl])j(?=[aiueo])")
@@ -93,6 +108,7 @@ _CANON: dict[str, str] = {}
 _PHON: dict[str, str] = {}
 
 
+_KANA_VOICING = frozenset("\u3099\u309a")  # combining (han)dakuten: they change the sound
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`\u00b4\u02bc\u02bb")
 
 
@@ -102,9 +118,10 @@ def fold(text: str) -> str:
     apostrophes."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        text = "".join(c for c in text if not unicodedata.combining(c) or c in _KANA_VOICING)
         if not text.isascii():
-            text = anyascii(text.translate(_APOSTROPHES))
+            # recomposed first: a kana with its voicing mark (バ = ハ + ゛) is "ba", not "ha"
+            text = anyascii(unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
     return text.lower().translate(_APOSTROPHES)
 
 

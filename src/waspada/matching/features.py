@@ -14,10 +14,11 @@ swap, 1 January default, typo, far apart...).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from waspada.identity.names import parse_name
 from waspada.identity.nik import parse_nik
@@ -108,10 +109,20 @@ class Features:
     record: PersonRecord | None = field(default=None, repr=False)
 
 
+_DIGIT_LOOKALIKE = str.maketrans("013458", "oieasb")
+_MIXED_TOKEN = re.compile(r"\b(?=\w*[^\W\d_])\w*\d\w*\b")
+
+
+def fold_digit_lookalikes(text: str) -> str:
+    """Digits inside a word of letters read as the letters they stand for (OCR and
+    deliberate obfuscation: ``Ig0r Sech1n`` is Igor Sechin); words of digits stay."""
+    return _MIXED_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
+
+
 def name_features(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
                                           tuple[str, ...], str]:
     """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key)."""
-    pn = parse_name(full_name)
+    pn = parse_name(fold_digit_lookalikes(full_name))
     toks, phon = pn.canonical_tokens, pn.phonetic_keys
     from waspada.identity.phonetic import phonetic_key, split_compound
 
@@ -154,13 +165,17 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True) -> Features:
 
 #: how each kind of token agreement counts (share of the token's information)
 LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "fuzzy": 0.6, "prefix": 0.5,
-                "initial": 0.25}
+                "initial": 0.25, "typo": 0.0}
+#: levels whose share of the similarity is the spelling closeness of the two tokens
+SPELLING_LEVELS = frozenset({"fuzzy", "typo"})
 #: the similarity is multiplied by this for each pair of given names that disagree
 CONFLICT_SIMILARITY_FACTOR = 0.75
 UNMATCHED_SHORT = -8.0  # a given name of the shorter name has no counterpart
 UNMATCHED_EXTRA = -1.5  # extra given names on the longer side (omitted middle names)
 PATRONYM_DISAGREE = -3.0
 NAME_WEIGHT_CAP = 15.0
+#: share of an omitted name's information the similarity leaves out (its weight: UNMATCHED_EXTRA)
+EXTRA_SIMILARITY_SHARE = 0.5
 #: when given names disagree, shared tokens (often a family name) count at most this much
 SHARED_CAP_WHEN_DISAGREE = 6.0
 
@@ -195,7 +210,19 @@ def _tok_level(ac: str, ap: str, bc: str, bp: str) -> tuple[str, float] | None:
         jw = JaroWinkler.similarity(ap, bp)
         if jw >= 0.9 or (jw >= 0.85 and Levenshtein.distance(ac, bc) <= 1):
             return "fuzzy", jw * 0.85
+        if OSA.distance(ac, bc) <= (2 if min(la, lb) >= 6 else 1):
+            # one letter changed, added, dropped or two swapped (Cook / Cock, Messi / Bessi; two
+            # in names of 6+ letters: Khodorkovsky / Khordorovsky):
+            # close in spelling, but in Indonesian records usually another name (Rina / Dina):
+            # it counts in the similarity, never as evidence for the same person
+            return "typo", 0.2
     return None
+
+
+def spelling_closeness(a: str, b: str) -> float:
+    """0..1: 1 for the same spelling, 0.5 at half the letters edited (OSA distance), 0 below."""
+    n = max(len(a), len(b))
+    return max(0.0, 1.0 - 2.0 * OSA.distance(a, b) / n) if n else 0.0
 
 
 def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...]
@@ -245,21 +272,40 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
     pairs, un_a, un_b = _align(ac, ap, bc, bp)
+    pairs_all = pairs
+    pairs = [p for p in pairs_all if p[2] != "typo"]
     parts = []
     weight = 0.0
     credit = 0.0
     info_a = [freq.info(p) for p in ap]
     info_b = [freq.info(p) for p in bp]
-    for ia, ib, how in pairs:
+    typo_credit, typos = 0.0, 0
+    for ia, ib, how in pairs_all:
         ia_info = sum(info_a[i] for i in ia)
         ib_info = sum(info_b[j] for j in ib)
+        if how == "typo":
+            if max(ia) >= na or max(ib) >= nb:  # fathers' names must agree better
+                un_a.update(ia)
+                un_b.update(ib)
+                continue
+            # a one- or two-letter difference: no evidence either way (a slip of the same
+            # name, or another name: Rina / Dina), so the rest of the name counts at most
+            # SHARED_CAP_WHEN_DISAGREE and only other fields can make the pair a match; the
+            # similarity keeps the spelling closeness
+            typo_credit += spelling_closeness(ac[ia[0]], bc[ib[0]]) * (ia_info + ib_info)
+            typos += 1
+            parts.append({"query": ac[ia[0]], "candidate": bc[ib[0]], "how": how,
+                          "patronym": False, "weight": 0.0})
+            continue
         info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix") \
             else max(ia_info, ib_info)
         w = info * LEVEL_FACTOR[how]
         if how == "initial":
             w = min(w, 2.0)
         weight += w
-        credit += LEVEL_FACTOR[how] * (ia_info + ib_info)
+        share = spelling_closeness(" ".join(ac[i] for i in ia), " ".join(bc[j] for j in ib)) \
+            if how in SPELLING_LEVELS else LEVEL_FACTOR[how]
+        credit += share * (ia_info + ib_info)
         pat = any(i >= na for i in ia) or any(j >= nb for j in ib)
         parts.append({"query": " ".join(ac[i] for i in ia),
                       "candidate": " ".join(bc[j] for j in ib), "how": how,
@@ -274,19 +320,22 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     # an unmatched given name facing an unmatched given name or patronym is a disagreement
     short = max(min(len(ug_a), len(ug_b) + len(up_b)), min(len(ug_b), len(ug_a) + len(up_a)))
     extra = max(len(ug_a), len(ug_b)) - short
-    if short:
+    if short or typos:
         weight = min(weight, SHARED_CAP_WHEN_DISAGREE)
     given_pairs = sum(1 for ia, ib, _ in pairs if min(ia) < na and min(ib) < nb)
     weight += UNMATCHED_SHORT * short + UNMATCHED_EXTRA * extra
     if a.patronym and b.patronym and up_a and up_b:
         weight += PATRONYM_DISAGREE
     total_info = sum(info_a[i] for i in range(na)) + sum(info_b[j] for j in range(nb))
+    if not short:  # names one side omits (middle names, a second family name) count half
+        total_info -= EXTRA_SIMILARITY_SHARE * (sum(info_a[i] for i in ug_a)
+                                                + sum(info_b[j] for j in ug_b))
     # two fathers' names that disagree ("X bin Ali" / "X bin Umar") are a conflict like two
     # given names that disagree: their information counts against the similarity
     pat_conflicts = min(len(up_a), len(up_b)) if a.patronym and b.patronym else 0
     total_info += sum(info_a[i] for i in range(na, len(ac)) if pat_conflicts or i not in up_a)
     total_info += sum(info_b[j] for j in range(nb, len(bc)) if pat_conflicts or j not in up_b)
-    sim = credit / total_info if total_info else 0.0
+    sim = (credit + typo_credit) / total_info if total_info else 0.0
     sim = max(0.0, min(1.0, sim)) * CONFLICT_SIMILARITY_FACTOR ** (short + pat_conflicts)
     if a.joined and a.joined == b.joined and not ug_a and not ug_b and not pat_conflicts:
         level = "exact" if a.tokens == b.tokens else "variant"
@@ -296,7 +345,7 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
             if weight <= 0:
                 weight = sum(info_b[: nb]) * 0.95
         sim = max(sim, 0.97 if level == "variant" else 1.0)
-    elif pairs and not given_pairs:
+    elif pairs and not given_pairs and not typos:
         # only a patronym agrees with a given name (father and son, "Ahmad" vs "X bin Ahmad")
         level = "patronym_only"
         weight = min(weight, 0.0) - 8.0
@@ -306,11 +355,13 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
             p[2] in ("exact", "phonetic", "merged") for p in pairs) else "partial"
     elif pairs and short == 0:
         level = "partial"
-    elif pairs:
+    elif pairs or typos:
         level = "weak"
     else:
         level = "different"
         weight = min(weight, -8.0)
+    if typos and level in ("variant", "partial"):
+        level = "weak"
     weight = min(weight, NAME_WEIGHT_CAP)
     return NameComparison(weight, sim, level, parts, [ac[i] for i in sorted(un_a)],
                           [bc[j] for j in sorted(un_b)])
@@ -363,8 +414,14 @@ def birth_date_relation(a: date | None, b: date | None) -> str:
     return "far"
 
 
-#: log2 Bayes factors of each birth-date relation
+#: log2 Bayes factors of each birth-date relation, log2(m / u): m = how often the relation
+#: appears between two records of one person (registers: about 90 % exact, 1-2 % each kind of
+#: slip, well under 1 % unrelated), u = how often between two people (birth dates spread over
+#: some 50 years: exact 1 in 18,000, same year 1 in 50, within two years 1 in 12...). Examples:
+#: exact log2(0.9 / 5.5e-5) = 14; typo log2(0.02 / 0.001) = 4.5; same year log2(0.005 / 0.02)
+#: = -2; far log2(0.005 / 0.9) = -7.5. (Before issue #13 the agreements counted about half as
+#: much, e.g. exact +7, and a far date -16, against a fixed prior of -8 bits.)
 BIRTH_DATE_WEIGHTS: dict[str, float] = {
-    "exact": 7.0, "day_month_swap": 4.0, "one_year_shift": 3.5, "jan1_default": 2.5,
-    "typo": 3.0, "close": 1.0, "same_year": -3.0, "near": -6.0, "far": -16.0, "unknown": 0.0,
+    "exact": 14.0, "day_month_swap": 7.5, "one_year_shift": 6.5, "jan1_default": 6.5,
+    "typo": 4.5, "close": 0.0, "same_year": -2.0, "near": -4.5, "far": -7.5, "unknown": 0.0,
 }

@@ -23,6 +23,7 @@ plain rows until a query first touches them, so loading a million entries takes 
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from array import array
 from bisect import bisect_left
@@ -31,15 +32,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from waspada.matching.features import Features, TokenFrequencies, features_of
+from waspada.matching.features import NAME_WEIGHT_CAP, Features, TokenFrequencies, features_of
 from waspada.matching.records import PersonRecord
-from waspada.matching.scorer import score_pair
+from waspada.matching.scorer import list_prior, score_pair
 
 __all__ = ["Match", "WatchlistIndex"]
 
 _KEY_WEIGHT = {"j": 3, "n": 4, "pp": 4, "ph": 3, "p": 2, "d": 2, "y": 1}
 POSTING_CAP = 2_000  # postings longer than this are skipped when other keys exist
 MAX_TOKENS = 6
+#: pseudo-entries added to the list size when a full name's holders cap its evidence: in a small
+#: list two holders say little about how common the name is in the country
+COMMON_NAME_PSEUDO = 5_000
 
 
 @dataclass(slots=True)
@@ -176,6 +180,7 @@ class WatchlistIndex:
         self._post = _Postings()
         self._decode: RowDecoder | None = None
         self.freq = TokenFrequencies()
+        self._names: dict[str, int] = {}  # entries per joined full name
         self._lock = threading.Lock()
         self.version: int = 0
 
@@ -199,6 +204,8 @@ class WatchlistIndex:
         pos = len(self._feats)
         self._feats.append(f)
         self._ids[f.record_id] = pos
+        if f.joined:
+            self._names[f.joined] = self._names.get(f.joined, 0) + 1
         append = self._post.append
         for k in _entry_keys(f):
             append(k, pos)
@@ -221,6 +228,8 @@ class WatchlistIndex:
         self._feats[pos] = None  # postings are filtered lazily
         if f is not None:
             self.freq.add(f, -1)
+            if f.joined and self._names.get(f.joined, 0) > 0:
+                self._names[f.joined] -= 1
         return True
 
     def add(self, record: PersonRecord) -> None:
@@ -273,6 +282,19 @@ class WatchlistIndex:
             return sorted(hits, key=hits.__getitem__, reverse=True)[:max_candidates]
         return list(hits)
 
+    def common_name_cap(self, c: Features) -> float:
+        """The most an agreement on ``c``'s full name can weigh, in bits.
+
+        Token frequencies treat the tokens of a name as independent, but names are not
+        (``Stefanus`` goes with ``Halim``): a full name that ``k`` entries of ``n`` hold is held
+        by about one person in ``(n + COMMON_NAME_PSEUDO) / (k + 1)``, and agreeing on it is
+        worth no more than that many bits.
+        """
+        k = self._names.get(c.joined, 0) if c.joined else 0
+        if k < 2:
+            return NAME_WEIGHT_CAP
+        return math.log2((len(self) + COMMON_NAME_PSEUDO) / (k + 1))
+
     def explain(self, query: PersonRecord | Features, record_id: str) -> dict:
         """The full explanation of one entry's score for ``query`` ({} if the entry is gone)."""
         pos = self._ids.get(record_id)
@@ -280,7 +302,8 @@ class WatchlistIndex:
         if c is None:
             return {}
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
-        return score_pair(q, c, self.freq, explain=True).explanation
+        return score_pair(q, c, self.freq, explain=True, name_cap=self.common_name_cap(c),
+                          prior=list_prior(len(self))).explanation
 
     def search(self, query: PersonRecord | Features, top: int = 5, threshold: float = 0.5,
                *, max_candidates: int = 300, explain: bool = True) -> list[Match]:
@@ -288,16 +311,19 @@ class WatchlistIndex:
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
         scored = []
         feat = self._feat
+        prior = list_prior(len(self))
         for pos in self.candidates(q, max_candidates):
             c = feat(pos)
             if c is None:
                 continue
-            r = score_pair(q, c, self.freq, explain=False, floor=threshold)
+            r = score_pair(q, c, self.freq, explain=False, floor=threshold,
+                           name_cap=self.common_name_cap(c), prior=prior)
             if r is not None and r.score >= threshold:
                 scored.append((r.score, c.record_id, c))
         scored.sort(key=lambda s: (-s[0], s[1]))
         out = []
         for s, rid, c in scored[:top]:
-            ex = score_pair(q, c, self.freq, explain=True).explanation if explain else {}
+            ex = score_pair(q, c, self.freq, explain=True, name_cap=self.common_name_cap(c),
+                            prior=prior).explanation if explain else {}
             out.append(Match(rid, s, ex, c.record))
         return out

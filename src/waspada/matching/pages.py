@@ -51,7 +51,7 @@ STATUS_LABELS = (N_("pending"), N_("confirmed"), N_("split"))
 HOW_LABELS = {
     "exact": N_("same"), "phonetic": N_("same sound or old spelling"),
     "fuzzy": N_("similar spelling"), "initial": N_("initial"), "prefix": N_("short form"),
-    "merged": N_("written together"),
+    "merged": N_("written together"), "typo": N_("one or two letters differ"),
 }
 
 

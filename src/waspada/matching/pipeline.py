@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from waspada.matching.assignment import one_to_one_probabilities
 from waspada.matching.blocking import choose_blocks
 from waspada.matching.clustering import coherent_clusters, components, pair_key
 from waspada.matching.comparisons import present_comparisons
@@ -40,6 +41,8 @@ __all__ = ["DEFAULT_THRESHOLD", "DedupeResult", "assign_one_to_one", "check_band
 
 Progress = Callable[[str], None]
 DEFAULT_THRESHOLD = 0.5
+#: pairs scored below this are left out of a one-to-one linkage (as candidates or competitors)
+ONE_TO_ONE_FLOOR = 1e-4
 
 
 def _noop(_msg: str) -> None:
@@ -187,9 +190,11 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
          ) -> list[tuple[str, str, float]]:
     """Link two sources: (left_id, right_id, probability) for pairs at or above ``threshold``.
 
-    ``one_to_one``: each record is linked at most once (see :func:`assign_one_to_one`); right
-    when each source holds a person at most once, wrong when one may hold several records
-    of the same person.
+    ``one_to_one``: each record is linked at most once (see :func:`assign_one_to_one`), and
+    the probabilities are those of the one-to-one model
+    (:func:`~waspada.matching.assignment.one_to_one_probabilities`: a lone candidate gains,
+    competing candidates share); right when each source holds a person at most once, wrong
+    when one may hold several records of the same person.
     """
     return link_review(left, right, threshold=threshold, engine=engine, model=model,
                        progress=progress, frames=frames, use_address=use_address,
@@ -244,6 +249,8 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
     progress("predicting pairs")
     floor = min(threshold, review_band[0] if review_band else 1.0)
+    if one_to_one:  # a pair's competitors are part of its one-to-one probability
+        floor = min(floor, ONE_TO_ONE_FLOOR)
     pred = lk.inference.predict(threshold_match_probability=floor)
     pdf = pred.as_pandas_dataframe()
     out = []
@@ -253,6 +260,9 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
             out.append((str(a), str(b), float(p)))
         else:
             out.append((str(b), str(a), float(p)))
+    if one_to_one:
+        lam = lk.misc.save_model_to_json()["probability_two_random_records_match"]
+        out = one_to_one_probabilities(out, lam, len(lf), len(rf))
     out.sort(key=lambda t: (-t[2], t[0], t[1]))
     review = [t for t in out if in_band(t[2], review_band)]
     out = [t for t in out if t[2] >= threshold]

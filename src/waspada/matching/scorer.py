@@ -8,6 +8,7 @@ each feature with its outcome and weight, so an officer sees *why* a candidate r
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import overload
 
@@ -21,12 +22,28 @@ from waspada.matching.features import (
     compare_names,
 )
 
-__all__ = ["PRIOR_WEIGHT", "ScoreResult", "score_pair", "to_probability"]
+__all__ = ["PRIOR_WEIGHT", "ScoreResult", "list_prior", "score_pair", "to_probability"]
 
-#: log2 prior odds that a query and a candidate that share a blocking key are the same person
-PRIOR_WEIGHT = -8.0
+#: pseudo-entries added to a list's size in :func:`list_prior` (as for token frequencies)
+PRIOR_PSEUDO = 5_000
+
+
+def list_prior(n: int) -> float:
+    """log2 prior odds that a query is one given entry of a list of ``n`` entries.
+
+    Assumes, to keep recall, that half of the queries are listed people: odds 1 : 2n, with
+    ``PRIOR_PSEUDO`` entries added so that a small list is not taken for the whole population.
+    Every piece of evidence (name, birth date...) is then a Bayes factor against a random
+    person, so the prior must not count the agreement that made the pair a candidate.
+    """
+    return -(math.log2(max(n, 0) + PRIOR_PSEUDO) + 1.0)
+
+
+#: the prior of :func:`score_pair` when no list size is given (-13.3 bits)
+PRIOR_WEIGHT = list_prior(0)
 WEIGHTS = {
-    "nik_agree": 12.0, "nik_disagree": -3.0, "nik_region_agree": 1.0,
+    # two records with one NIK are one person except by a data-entry error (~1 in 10^6)
+    "nik_agree": 20.0, "nik_disagree": -3.0, "nik_region_agree": 1.0,
     "passport_agree": 10.0, "passport_disagree": -1.0,
     "phone_agree": 6.0,
     "sex_agree": 0.5, "sex_disagree": -6.0,
@@ -51,17 +68,24 @@ class ScoreResult:
 
 @overload
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
-               explain: bool = ..., floor: None = ...) -> ScoreResult: ...
+               explain: bool = ..., floor: None = ..., name_cap: float = ...,
+               prior: float = ...) -> ScoreResult: ...
 
 
 @overload
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
-               explain: bool = ..., floor: float) -> ScoreResult | None: ...
+               explain: bool = ..., floor: float, name_cap: float = ...,
+               prior: float = ...) -> ScoreResult | None: ...
 
 
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
-               *, explain: bool = True, floor: float | None = None) -> ScoreResult | None:
+               *, explain: bool = True, floor: float | None = None,
+               name_cap: float = NAME_WEIGHT_CAP, prior: float = PRIOR_WEIGHT
+               ) -> ScoreResult | None:
     """Score query ``q`` against candidate ``c``; score in [0, 1] with an explanation.
+
+    ``name_cap``: the most the name can weigh, lower than :data:`NAME_WEIGHT_CAP` for a full
+    name that many people hold (the watchlist index passes it, see ``common_name_cap``).
 
     With ``floor`` (and ``explain=False``), returns None without comparing the names when even
     the strongest name agreement (:data:`NAME_WEIGHT_CAP`) could not lift the pair to ``floor``
@@ -69,7 +93,7 @@ def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
     """
     rel = birth_date_relation(q.birth_date, c.birth_date)
     bd_w = BIRTH_DATE_WEIGHTS[rel]
-    total = PRIOR_WEIGHT + bd_w
+    total = prior + bd_w
     ex: dict = {}
     # identifiers
     if q.nik and c.nik:
@@ -104,14 +128,20 @@ def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
         total += w
         if explain:
             ex["birth_place"] = {"outcome": "agree" if w > 0 else "disagree", "weight": w}
-    if floor is not None and not explain and to_probability(total + NAME_WEIGHT_CAP) < floor:
+    name_cap = min(name_cap, NAME_WEIGHT_CAP)
+    if floor is not None and not explain and to_probability(total + name_cap) < floor:
         return None
     name = compare_names(q, c, freq)
-    total += name.weight
+    name_w = min(name.weight, name_cap)
+    total += name_w
     p = to_probability(total)
     if explain:
-        ex = {"name": name.to_dict(),
+        nd = name.to_dict()
+        if name_w < name.weight:
+            nd["weight"] = round(name_w, 2)
+            nd["common_name_cap"] = round(name_cap, 2)
+        ex = {"name": nd,
               "birth_date": {"relation": rel, "weight": bd_w,
                              "from_nik": bool(q.birth_date_from_nik or c.birth_date_from_nik)},
-              **ex, "prior": PRIOR_WEIGHT, "total_weight": round(total, 2)}
+              **ex, "prior": round(prior, 2), "total_weight": round(total, 2)}
     return ScoreResult(p, total, ex)

@@ -49,7 +49,7 @@ from waspada.matching.records import PersonRecord
 __all__ = ["FORMAT_VERSION", "SnapshotRejected", "load", "snapshot_key", "write"]
 
 MAGIC = b"WASPADA-INDEX-SNAPSHOT\n"
-FORMAT_VERSION = 2  # 2: posting keys sorted
+FORMAT_VERSION = 3  # 2: posting keys sorted; 3: entries per full name (common-name cap)
 MAX_HEADER = 1 << 16
 
 _FEATURE_FIELDS = [f for f in dataclasses.fields(Features) if f.name != "record"]
@@ -134,7 +134,8 @@ def _body(index: WatchlistIndex) -> tuple[bytes, int]:
         positions.extend(live)
         offsets.append(len(positions))
     body = marshal.dumps((rows, keys, offsets.tobytes(), positions.tobytes(),
-                          dict(index.freq.counts), index.freq.total, index.version))
+                          dict(index.freq.counts), index.freq.total, index.version,
+                          _live_names(index)))
     return body, len(rows)
 
 
@@ -237,7 +238,7 @@ def load(path: Path, *, key: bytes, kind: str) -> tuple[WatchlistIndex, dict[str
 
 
 def _index_of(loaded: tuple) -> WatchlistIndex:
-    rows, keys, offsets, positions, counts, total, version = loaded
+    rows, keys, offsets, positions, counts, total, version, names = loaded
     index = WatchlistIndex()
     index._feats = rows
     index._decode = decode_row
@@ -251,4 +252,10 @@ def _index_of(loaded: tuple) -> WatchlistIndex:
     index._post = post
     index.freq = TokenFrequencies(counts, total)
     index.version = version
+    index._names = names
     return index
+
+
+def _live_names(index: WatchlistIndex) -> dict[str, int]:
+    """Entries per joined full name (the scorer's common-name cap), as the index counts them."""
+    return {name: n for name, n in index._names.items() if n > 0}
