@@ -103,7 +103,9 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     t0 = time.perf_counter()
 
     def progress(msg: str) -> None:
-        print(f"  {time.perf_counter() - t0:7.1f}s  {msg}", file=sys.stderr, flush=True)
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"  {time.perf_counter() - t0:7.1f}s wall {r.ru_utime + r.ru_stime:7.1f}s CPU  "
+              f"{msg}", file=sys.stderr, flush=True)
 
     with contextlib.redirect_stdout(io.StringIO()):
         res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0), progress=progress)

@@ -31,6 +31,13 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (less sensitive than wall time to other jobs
+    on a shared machine)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _rss_mb() -> float:
     with open("/proc/self/status") as fh:
         for line in fh:
@@ -52,6 +59,7 @@ def child(engine: str, gen: str, n: int) -> dict:
     logging.getLogger("splink").setLevel(logging.ERROR)
     recs, truth = data(gen, n)
     base = _rss_mb()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     marks: list[tuple[float, str]] = []
     if engine == "waspada":
@@ -66,9 +74,10 @@ def child(engine: str, gen: str, n: int) -> dict:
         ids = [r.record_id for r in recs]
         clusters = [(i, c[0]) for c in components(ids, scored) for i in c]
     secs = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     pred, largest = cluster_pairs(clusters)
     p, r, f = prf(pred, truth)
-    return {"engine": engine, "gen": gen, "n": len(recs), "secs": secs,
+    return {"engine": engine, "gen": gen, "n": len(recs), "secs": secs, "cpu": cpu,
             "peak_mb": _peak_mb(), "base_mb": base, "P": p, "R": r, "F1": f,
             "largest": largest, "marks": marks}
 
@@ -86,16 +95,18 @@ def side_by_side(sizes: list[int], gen: str = "synth2-heldout", show_marks: bool
                  ) -> list[dict]:
     print(f"\n## Speed against plain Splink ({gen}; wall time without generation; "
           f"peak RSS of each run's own process)")
-    print(f"{'records':>9} {'engine':8} {'secs':>7} {'peak MB':>8} {'P':>7} {'R':>7} "
-          f"{'F1':>7} {'largest':>7} {'time ratio':>10} {'RSS ratio':>9}")
+    print(f"{'records':>9} {'engine':8} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'P':>7} "
+          f"{'R':>7} {'F1':>7} {'largest':>7} {'wall ratio':>10} {'CPU ratio':>9} "
+          f"{'RSS ratio':>9}")
     rows = []
     for n in sizes:
         w = run_child("waspada", gen, n)
         b = run_child("plain", gen, n)
         for o in (w, b):
-            ratio = (f"{w['secs'] / b['secs']:10.2f} {w['peak_mb'] / b['peak_mb']:9.2f}"
-                     if o is w else "")
-            print(f"{o['n']:9,} {o['engine']:8} {o['secs']:7.1f} {o['peak_mb']:8.0f} "
+            ratio = (f"{w['secs'] / b['secs']:10.2f} {w['cpu'] / b['cpu']:9.2f} "
+                     f"{w['peak_mb'] / b['peak_mb']:9.2f}" if o is w else "")
+            print(f"{o['n']:9,} {o['engine']:8} {o['secs']:7.1f} {o['cpu']:7.1f} "
+                  f"{o['peak_mb']:8.0f} "
                   f"{o['P']:7.4f} {o['R']:7.4f} {o['F1']:7.4f} {o['largest']:7} {ratio}",
                   flush=True)
         if show_marks:
