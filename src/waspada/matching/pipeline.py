@@ -16,7 +16,7 @@ from typing import Any
 
 from waspada.matching.assignment import one_to_one_probabilities
 from waspada.matching.blocking import choose_blocks
-from waspada.matching.clustering import coherent_clusters, components, pair_key
+from waspada.matching.clustering import by_component, coherent_clusters, components, pair_key
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import (
     make_db_api,
@@ -27,7 +27,7 @@ from waspada.matching.engines import (
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
-    fit_prior,
+    fit_prior_and_score,
     linker,
     load_model,
     model_for_engine,
@@ -111,13 +111,10 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
         lk = train(sdf, settings(present_comparisons([frame], use_address), blocks=blocks),
                    len(ids), progress)
     progress("estimating the prior on the blocked pairs")
-    lk = fit_prior(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress)
+    floor = min(threshold, 0.5, review_band[0] if review_band else 1.0)
+    lk, pdf = fit_prior_and_score(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress, floor)
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
-    progress("predicting pairs")
-    floor = min(threshold, 0.5, review_band[0] if review_band else 1.0)
-    pred = lk.inference.predict(threshold_match_probability=floor)
-    pdf = pred.as_pandas_dataframe()
     scored = [(str(a), str(b), float(p)) for a, b, p in
               zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"],
                   strict=True)]
@@ -152,8 +149,8 @@ def _coherent(lk: Any, db_api: Any, engine: str, frame: Any, ids: list[str],
         prob.update(_score_inside(lk, db_api, engine, frame, scored))
     cluster_of: dict[str, str] = {}
     splits = 0
-    for comp in comps:
-        parts = coherent_clusters(comp, prob, threshold) if len(comp) >= 3 else [comp]
+    for comp, inside in zip(comps, by_component(comps, prob), strict=True):
+        parts = coherent_clusters(comp, inside, threshold) if len(comp) >= 3 else [comp]
         splits += len(parts) - 1
         for part in parts:
             for i in part:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from waspada.matching.features import features_of
+from waspada.matching.features import FeatureCache, features_of
 from waspada.matching.records import PersonRecord
 
 __all__ = ["RARE_TOKENS_IN_NAME_FREQUENCY", "TF_MIN", "feature_frame", "mark_rare_spellings",
@@ -19,6 +19,14 @@ __all__ = ["RARE_TOKENS_IN_NAME_FREQUENCY", "TF_MIN", "feature_frame", "mark_rar
 TF_MIN = 1e-7
 #: how many of a name's rarest phonetic tokens make up its chance frequency
 RARE_TOKENS_IN_NAME_FREQUENCY = 2
+#: name columns, computed once per distinct parsed name
+_NAME_COLUMNS = ("name_canon", "name_sorted", "name_phon", "name_phon_sorted", "name_tokens",
+                 "first_phon", "last_phon", "patronym")
+#: the columns of :func:`feature_frame` before the rarest-token columns, in order
+FRAME_COLUMNS = ("unique_id", "name_canon", "name_sorted", "name_phon", "name_phon_sorted",
+                 "joined", "name_tokens", "first_phon", "last_phon", "patronym", "dob",
+                 "dob_year", "dob_md", "dob_dm", "dob_digits", "sex", "nik", "nik_region",
+                 "passport_no", "phone", "birth_place", "address")
 
 
 def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int] | None = None
@@ -30,36 +38,42 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
     """
     import pandas as pd
 
-    rows = []
+    cache = FeatureCache()
+    cols: dict[str, list] = {c: [] for c in FRAME_COLUMNS}
+    # the same name gives the same columns: built once per distinct name
+    name_cols: dict[str, tuple] = {}
     for r in records:
-        f = features_of(r, keep_record=False)
-        toks = list(dict.fromkeys(f.phon + f.patronym_phon))
+        f = features_of(r, keep_record=False, cache=cache)
+        nc = name_cols.get(r.full_name)
+        if nc is None:
+            nc = name_cols[r.full_name] = (
+                " ".join(f.tokens) or None,
+                " ".join(sorted(set(f.tokens))) or None,
+                " ".join(f.phon) or None,
+                " ".join(sorted(f.phon)) or None,
+                list(dict.fromkeys(f.phon + f.patronym_phon)),
+                f.phon[0] if f.phon else None,
+                f.phon[-1] if f.phon else None,
+                " ".join(f.patronym) or None)
         bd = f.birth_date
-        rows.append({
-            "unique_id": r.record_id,
-            "name_canon": " ".join(f.tokens) or None,
-            "name_sorted": " ".join(sorted(set(f.tokens))) or None,
-            "name_phon": " ".join(f.phon) or None,
-            "name_phon_sorted": " ".join(sorted(f.phon)) or None,
-            "joined": f.joined or None,
-            "name_tokens": toks,
-            "first_phon": f.phon[0] if f.phon else None,
-            "last_phon": f.phon[-1] if f.phon else None,
-            "patronym": " ".join(f.patronym) or None,
-            "dob": bd.isoformat() if bd else None,
-            "dob_year": bd.year if bd else None,
-            "dob_md": f"{bd.month:02d}-{bd.day:02d}" if bd else None,
-            "dob_dm": f"{bd.day:02d}-{bd.month:02d}" if bd else None,
-            "dob_digits": bd.strftime("%Y%m%d") if bd else None,
-            "sex": f.sex,
-            "nik": f.nik,
-            "nik_region": f.nik_region,
-            "passport_no": f.passport_no,
-            "phone": f.phone,
-            "birth_place": f.birth_place,
-            "address": (r.address or "").lower().strip() or None,
-        })
-    df = pd.DataFrame(rows)
+        iso = bd.isoformat() if bd else None
+        cols["unique_id"].append(r.record_id)
+        for c, v in zip(_NAME_COLUMNS, nc, strict=True):
+            cols[c].append(list(v) if c == "name_tokens" else v)
+        cols["joined"].append(f.joined or None)
+        cols["dob"].append(iso)
+        cols["dob_year"].append(bd.year if bd else None)
+        cols["dob_md"].append(iso[5:] if iso else None)
+        cols["dob_dm"].append(f"{iso[8:]}-{iso[5:7]}" if iso else None)
+        cols["dob_digits"].append(f"{iso[:4]}{iso[5:7]}{iso[8:]}" if iso else None)
+        cols["sex"].append(f.sex)
+        cols["nik"].append(f.nik)
+        cols["nik_region"].append(f.nik_region)
+        cols["passport_no"].append(f.passport_no)
+        cols["phone"].append(f.phone)
+        cols["birth_place"].append(f.birth_place)
+        cols["address"].append((r.address or "").lower().strip() or None)
+    df = pd.DataFrame(cols) if records else pd.DataFrame()
     if df.empty:
         return df
     # rarest token (by frequency in this data set) for blocking
