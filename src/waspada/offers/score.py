@@ -88,11 +88,12 @@ ABROAD_ANY = ABROAD | {"DEST_PLACEMENT_ABROAD"}
 """Any place abroad, including the legal placement countries (Japan, Korea, Taiwan...): used
 only with a fee or an unofficial channel, never with a lure alone (round 5)."""
 FEE_CHANNEL = (frozenset({"PROC_FEE_DEMANDED"}), frozenset({"PROC_INFORMAL_RECRUITER",
-                                                             "PROC_PERSONAL_CHAT"}))
+                                                             "PROC_PERSONAL_CHAT",
+                                                             "PROC_STRANGER_CONTACT"}))
 """A fee demanded AND an individual channel (a sponsor, a broker, an LPK acting as recruiter, a
 neighbour, a chat account): a legal-route word does not excuse it (round 5; ID-GOV: placement
 costs are borne by the employer or set by the rules, never paid to a person)."""
-UNOFFICIAL = frozenset({"PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
+UNOFFICIAL = frozenset({"PROC_STRANGER_CONTACT", "PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
                         "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
 COMPOUND_ROLES = frozenset({"JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY"})
 """Jobs the scam compounds recruit for: customer service, admin, operator, typing, language-only."""
@@ -100,7 +101,7 @@ LURES_ABROAD = frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID", "JOB_SCAM_ROLE", "
                           "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO", "PROC_TOURIST_VISA"})
 """What moves people across a border in these cases: unrealistic pay, costs paid, a compound
 role, illegal work, a tourist visa for work (ID-GOV, OHCHR-2023, INTERPOL-2023)."""
-UNOFFICIAL_CHANNEL = frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
+UNOFFICIAL_CHANNEL = frozenset({"PROC_STRANGER_CONTACT", "PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
                                 "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA", "PROC_SKIP_OFFICIAL"})
 STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # name: every (codes, needs evidence in the text) slot must have one fired code
@@ -137,6 +138,10 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "hub_land_route": ((SCAM_HUBS, True), (frozenset({"ROUTE_LAND_BORDER"}), True)),
     # Round 5 (issue #15): a fee paid to a person for a job abroad, whatever the country.
     "abroad_fee_channel": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True), (FEE_CHANNEL[1], True)),
+    # Round 5: first contact by a stranger on social media, with a lure or a place abroad.
+    "stranger_offer": ((frozenset({"PROC_STRANGER_CONTACT"}), True),
+                       (ABROAD_ANY | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_NO_EXPERIENCE"}
+                        | COMPOUND_ROLES, True)),
 }
 """Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
 promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
@@ -175,7 +180,14 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
   broker or chat account, a fee); a role alone is not enough: an experienced marketing
   executive in Kuala Lumpur is legitimately paid more than 8 juta (ID-GOV);
 * role_pay_lure - a compound role + unrealistic pay + "no experience"/easy work or costs
-  paid: the offer an officer acts on even when the fragment names no country (ID-GOV).
+  paid: the offer an officer acts on even when the fragment names no country (ID-GOV);
+* abroad_fee_channel (round 5) - a place abroad, ANY country including Japan, Korea or Taiwan
+  (``DEST_PLACEMENT_ABROAD``), + a fee demanded + an individual channel (sponsor, broker, an
+  LPK acting as recruiter, a neighbour, a chat or stranger's account): needs no offer wording
+  and is not excused by a legal-route word (ID-GOV: placement costs are never paid to a person);
+* stranger_offer (round 5) - first contact by a stranger or an unidentified social-media
+  account, with a place abroad, a lure or a compound role (OHCHR-2023: recruitment by
+  strangers on Facebook/Telegram).
 """
 ROUTE_RULES = frozenset({"hub_land_route", "abroad_fee_channel"})
 """Strong combinations that need no offer wording: an overland route into Cambodia/Myanmar/
