@@ -93,16 +93,17 @@ FEE_CHANNEL = (frozenset({"PROC_FEE_DEMANDED"}), frozenset({"PROC_INFORMAL_RECRU
 """A fee demanded AND an individual channel (a sponsor, a broker, an LPK acting as recruiter, a
 neighbour, a chat account): a legal-route word does not excuse it (round 5; ID-GOV: placement
 costs are borne by the employer or set by the rules, never paid to a person)."""
-UNOFFICIAL = frozenset({"PROC_STRANGER_CONTACT", "PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
-                        "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
+UNOFFICIAL = frozenset({"PROC_STRANGER_CONTACT", "PROC_PERSONAL_CHAT", "PROC_NO_COMPANY",
+                        "AGENCY_NOT_REGISTERED", "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
 COMPOUND_ROLES = frozenset({"JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY"})
 """Jobs the scam compounds recruit for: customer service, admin, operator, typing, language-only."""
 LURES_ABROAD = frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID", "JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY",
                           "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO", "PROC_TOURIST_VISA"})
 """What moves people across a border in these cases: unrealistic pay, costs paid, a compound
 role, illegal work, a tourist visa for work (ID-GOV, OHCHR-2023, INTERPOL-2023)."""
-UNOFFICIAL_CHANNEL = frozenset({"PROC_STRANGER_CONTACT", "PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
-                                "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA", "PROC_SKIP_OFFICIAL"})
+UNOFFICIAL_CHANNEL = frozenset({"PROC_STRANGER_CONTACT", "PROC_INFORMAL_RECRUITER",
+                                "PROC_FEE_DEMANDED", "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA",
+                                "PROC_SKIP_OFFICIAL"})
 STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # name: every (codes, needs evidence in the text) slot must have one fired code
     "illegal_work": ((frozenset({"JOB_GAMBLING_SCAM"}), True),),
