@@ -92,6 +92,9 @@ GROUP_LOOK_ALIKES = [
     "juta, kata kementerian.",
     "Banyak korban biasanya ditawari pekerjaan sebagai operator dengan gaji seperti 1.500 "
     "dolar, ujar pejabat itu.",
+    # an authority's action on a counted group stays news about enforcement
+    "Petugas imigrasi menunda keberangkatan 9 warga yang diduga akan dipekerjakan di Kamboja "
+    "sebagai admin dengan gaji 15 juta.",
 ]
 
 

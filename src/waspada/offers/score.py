@@ -428,6 +428,11 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     damp = 0.0
     personal = contexts.get("personal_account", 0)
     account = personal + contexts.get("case_account", 0)
+    if not contexts.get("enforcement_report", 0):
+        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
+        # account of one case, unless the text reports an authority's action (stopped,
+        # repatriated, busted): then it is news about enforcement, as before.
+        account += contexts.get("group_account", 0)
     pattern = 0 if account else (contexts.get("generic_statement", 0)
                                  + contexts.get("enforcement_report", 0))
     warn = contexts.get("warning_advice", 0)
