@@ -129,3 +129,22 @@ def test_a_warning_about_strangers_stays_below_high() -> None:
     a = analyse("Hati-hati dengan orang tidak dikenal yang menawarkan kerja di luar negeri "
                 "lewat media sosial, itu modus TPPO. Laporkan ke BP2MI.")
     assert a.level != "high", (a.score, a.codes, a.contexts)
+
+
+AGENT_ACCOUNTS = [
+    # an individual agent promising a job in a named place, told by a relative
+    "Kakakku kenal agen yang menjanjikan kerjaan di pabrik Malaysia, gajinya lumayan katanya.",
+    # English: what a broker told one person (an account of one case)
+    "The broker told her she would work in a hotel in Bangkok, everything arranged.",
+]
+
+
+@pytest.mark.parametrize("text", AGENT_ACCOUNTS)
+def test_an_individual_agents_promise_told_about_one_person_is_high(text: str) -> None:
+    a = analyse(text)
+    assert a.level == "high", (a.score, a.codes, a.contexts)
+
+
+def test_a_restaurant_named_after_a_country_is_not_a_destination() -> None:
+    a = analyse("Pameran kuliner: makan siang di restoran Thailand favorit keluarga.")
+    assert "DEST_SEA_TRANSIT" not in a.codes and a.level == "low"
