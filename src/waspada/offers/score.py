@@ -84,16 +84,26 @@ SCAM_HUBS = frozenset(RISKY_DEST | {"DEST_PHILIPPINES_HUB"})
 ABROAD = frozenset({"DEST_CAMBODIA", "DEST_MYANMAR", "DEST_LAOS", "DEST_PHILIPPINES_HUB",
                     "DEST_DUBAI_TRANSFER", "DEST_GULF", "DEST_ABROAD_VAGUE", "ROUTE_TRANSIT",
                     "ROUTE_LAND_BORDER", "PAY_FOREIGN_CURRENCY", "DEST_SEA_TRANSIT"})
-UNOFFICIAL = frozenset({"PROC_PERSONAL_CHAT", "PROC_NO_COMPANY", "AGENCY_NOT_REGISTERED",
-                        "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
+ABROAD_ANY = ABROAD | {"DEST_PLACEMENT_ABROAD"}
+"""Any place abroad, including the legal placement countries (Japan, Korea, Taiwan...): used
+only with a fee or an unofficial channel, never with a lure alone (round 5)."""
+FEE_CHANNEL = (frozenset({"PROC_FEE_DEMANDED"}), frozenset({"PROC_INFORMAL_RECRUITER",
+                                                             "PROC_PERSONAL_CHAT",
+                                                             "PROC_STRANGER_CONTACT"}))
+"""A fee demanded AND an individual channel (a sponsor, a broker, an LPK acting as recruiter, a
+neighbour, a chat account): a legal-route word does not excuse it (round 5; ID-GOV: placement
+costs are borne by the employer or set by the rules, never paid to a person)."""
+UNOFFICIAL = frozenset({"PROC_STRANGER_CONTACT", "PROC_PERSONAL_CHAT", "PROC_NO_COMPANY",
+                        "AGENCY_NOT_REGISTERED", "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER"})
 COMPOUND_ROLES = frozenset({"JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY"})
 """Jobs the scam compounds recruit for: customer service, admin, operator, typing, language-only."""
 LURES_ABROAD = frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID", "JOB_SCAM_ROLE", "JOB_LANGUAGE_ONLY",
                           "JOB_GAMBLING_SCAM", "JOB_GAME_CRYPTO", "PROC_TOURIST_VISA"})
 """What moves people across a border in these cases: unrealistic pay, costs paid, a compound
 role, illegal work, a tourist visa for work (ID-GOV, OHCHR-2023, INTERPOL-2023)."""
-UNOFFICIAL_CHANNEL = frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
-                                "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA", "PROC_SKIP_OFFICIAL"})
+UNOFFICIAL_CHANNEL = frozenset({"PROC_STRANGER_CONTACT", "PROC_INFORMAL_RECRUITER",
+                                "PROC_FEE_DEMANDED", "PROC_PERSONAL_CHAT", "PROC_TOURIST_VISA",
+                                "PROC_SKIP_OFFICIAL"})
 STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # name: every (codes, needs evidence in the text) slot must have one fired code
     "illegal_work": ((frozenset({"JOB_GAMBLING_SCAM"}), True),),
@@ -127,6 +137,12 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # Round 4 (issue #15): a place abroad named in an offer, with the lure that moves people.
     "abroad_lure": ((ABROAD - {"PAY_FOREIGN_CURRENCY"}, True), (LURES_ABROAD, True)),
     "hub_land_route": ((SCAM_HUBS, True), (frozenset({"ROUTE_LAND_BORDER"}), True)),
+    # Round 5 (issue #15): a fee paid to a person for a job abroad, whatever the country.
+    "abroad_fee_channel": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True), (FEE_CHANNEL[1], True)),
+    # Round 5: first contact by a stranger on social media, with a lure or a place abroad.
+    "stranger_offer": ((frozenset({"PROC_STRANGER_CONTACT"}), True),
+                       (ABROAD_ANY | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_NO_EXPERIENCE"}
+                        | COMPOUND_ROLES, True)),
 }
 """Combinations an officer acts on (issue #15): any ONE of them, in a text that offers or
 promises a job to someone (``offer_frame`` context, or a victim's/relative's account), has
@@ -165,16 +181,28 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
   broker or chat account, a fee); a role alone is not enough: an experienced marketing
   executive in Kuala Lumpur is legitimately paid more than 8 juta (ID-GOV);
 * role_pay_lure - a compound role + unrealistic pay + "no experience"/easy work or costs
-  paid: the offer an officer acts on even when the fragment names no country (ID-GOV).
+  paid: the offer an officer acts on even when the fragment names no country (ID-GOV);
+* abroad_fee_channel (round 5) - a place abroad, ANY country including Japan, Korea or Taiwan
+  (``DEST_PLACEMENT_ABROAD``), + a fee demanded + an individual channel (sponsor, broker, an
+  LPK acting as recruiter, a neighbour, a chat or stranger's account): needs no offer wording
+  and is not excused by a legal-route word (ID-GOV: placement costs are never paid to a person);
+* stranger_offer (round 5) - first contact by a stranger or an unidentified social-media
+  account, with a place abroad, a lure or a compound role (OHCHR-2023: recruitment by
+  strangers on Facebook/Telegram).
 """
-ROUTE_RULES = frozenset({"hub_land_route"})
+ROUTE_RULES = frozenset({"hub_land_route", "abroad_fee_channel"})
 """Strong combinations that need no offer wording: an overland route into Cambodia/Myanmar/
 Laos is itself the recruiter's plan ("dari Dumai lewat laut ke Malaysia, baru darat ke
-Kamboja"; OHCHR-2023, ID-IMIGRASI)."""
+Kamboja"; OHCHR-2023, ID-IMIGRASI); so is money paid to a person (a sponsor, a broker, an LPK, a
+chat account) to be sent abroad (round 5: "sudah saya setor Rp 40 juta ... direktur LPK ...
+ke Jepang" is the transaction itself, with or without an offer verb)."""
 ACCOUNT_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "account_pay_lure": ((ABROAD | COMPOUND_ROLES | {"JOB_GAME_CRYPTO"}, True),
                          (frozenset({"LURE_HIGH_PAY", "LURE_COSTS_PAID"}), True)),
     "account_abroad_channel": ((ABROAD, True), (UNOFFICIAL_CHANNEL | {"LURE_COSTS_PAID"}, True)),
+    "account_placement_channel": ((frozenset({"DEST_PLACEMENT_ABROAD"}), True),
+                                  (frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
+                                              "PROC_TOURIST_VISA", "PROC_PERSONAL_CHAT"}), True)),
     "account_paid_travel": ((frozenset({"LURE_HIGH_PAY"}), True),
                             (frozenset({"LURE_COSTS_PAID", "PROC_FEE_DEMANDED"}), True)),
 }
@@ -186,6 +214,9 @@ warning, and what it describes is an offer (the labelling rule of data/offers/re
   unrealistic pay or costs paid ("ia awalnya dijanjikan upah 600 dollar AS");
 * account_abroad_channel - a place abroad with an unofficial channel (a friend, a sponsor, a
   fee, a chat account, a tourist visa) or costs paid;
+* account_placement_channel - a legal placement country (Japan, Korea, Taiwan...) reached
+  through a sponsor, a broker, a neighbour, a chat account, a fee or a tourist visa (round 5:
+  the Korea/Japan/New Zealand fee frauds; a legal destination does not make the channel legal);
 * account_paid_travel - unrealistic pay with the travel paid by the "company" or a fee
   already paid to the recruiter ("sudah habis Rp 90 juta karena diiming-imingi digaji Rp 30
   juta").
@@ -397,6 +428,11 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     damp = 0.0
     personal = contexts.get("personal_account", 0)
     account = personal + contexts.get("case_account", 0)
+    if not contexts.get("enforcement_report", 0):
+        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
+        # account of one case, unless the text reports an authority's action (stopped,
+        # repatriated, busted): then it is news about enforcement, as before.
+        account += contexts.get("group_account", 0)
     pattern = 0 if account else (contexts.get("generic_statement", 0)
                                  + contexts.get("enforcement_report", 0))
     warn = contexts.get("warning_advice", 0)
@@ -412,6 +448,12 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     if tour and groups["job"] < 0.5:
         damp += ctx_w["tourism"] * min(tour, 2)
     legal = contexts.get("legal_placement", 0)
+    # Round 5: a fee demanded by a person (sponsor, broker, LPK, chat account) is not excused by
+    # a legal-route word ("LPK", "visa kerja", "resmi"): the words are the cover of the fraud.
+    with_evidence = {c for c, f in fired.items() if f.spans}
+    fee_channel = all(codes & with_evidence for codes in FEE_CHANNEL)
+    if legal and fee_channel:
+        legal = 0
     if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
         damp += ctx_w["legal_placement"] * min(legal, 3)
     z -= damp
