@@ -42,7 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.relative_to(REPO).as_posix() in DB_INDEPENDENT:
+        if item.path.is_relative_to(REPO) and item.path.relative_to(REPO).as_posix() in \
+                DB_INDEPENDENT:
             item.add_marker(pytest.mark.db_independent)
 
 

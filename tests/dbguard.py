@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.pool import Pool
 
-#: a database no process can open: a SQLite file in a directory that does not exist
-UNREACHABLE_URL = "sqlite:////nonexistent-waspada-db-independent/none.sqlite"
+#: a database no process can open, not even root's: a SQLite file "inside" /dev/null (a
+#: directory that does not exist could be created by whatever opens it first)
+UNREACHABLE_URL = "sqlite:////dev/null/waspada-db-independent.sqlite"
 PROBE_ENV = "WASPADA_TEST_DB_PROBE"
 
 
@@ -22,6 +23,7 @@ class DatabaseGuard:
         self.test: str | None = None
         self.opened = False
         self._paused = 0
+        self._real_url: str | None = None  # the URL hidden while a marked test runs
         self.probe = os.environ.get(PROBE_ENV, "")
         self.modules_seen: set[Path] = set()
         self.modules_opening: set[Path] = set()
@@ -39,11 +41,18 @@ class DatabaseGuard:
 
     @contextmanager
     def paused(self) -> Iterator[None]:
+        """No check, and the real database URL back (the session's ``database`` fixture may be
+        set up while the first test of the session, a marked one, is being watched)."""
         self._paused += 1
+        hidden = os.environ.get("WASPADA_DATABASE_URL") == UNREACHABLE_URL
+        if hidden:
+            _set_url(self._real_url)
         try:
             yield
         finally:
             self._paused -= 1
+            if hidden:
+                os.environ["WASPADA_DATABASE_URL"] = UNREACHABLE_URL
 
     @contextmanager
     def watching(self, item: pytest.Item) -> Iterator[None]:
@@ -60,17 +69,14 @@ class DatabaseGuard:
         if item.get_closest_marker("db_independent") is None:
             yield
             return
-        saved = os.environ.get("WASPADA_DATABASE_URL")
+        saved = self._real_url = os.environ.get("WASPADA_DATABASE_URL")
         os.environ["WASPADA_DATABASE_URL"] = UNREACHABLE_URL
         self.test, self.opened = item.nodeid, False
         try:
             yield
         finally:
             opened, self.test = self.opened, None
-            if saved is None:
-                os.environ.pop("WASPADA_DATABASE_URL", None)
-            else:
-                os.environ["WASPADA_DATABASE_URL"] = saved
+            _set_url(saved)
         if opened:
             pytest.fail(f"{item.nodeid} is marked db_independent (tests/db_independent.py) but "
                         "opened the database", pytrace=False)
@@ -81,6 +87,13 @@ class DatabaseGuard:
         quiet = sorted(p.relative_to(repo).as_posix()
                        for p in self.modules_seen - self.modules_opening)
         Path(self.probe).write_text("\n".join(quiet) + "\n", encoding="utf-8")
+
+
+def _set_url(url: str | None) -> None:
+    if url is None:
+        os.environ.pop("WASPADA_DATABASE_URL", None)
+    else:
+        os.environ["WASPADA_DATABASE_URL"] = url
 
 
 database_guard = DatabaseGuard()

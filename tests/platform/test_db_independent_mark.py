@@ -31,3 +31,29 @@ def test_a_connection_during_a_marked_test_is_refused() -> None:
     finally:
         database_guard.test, database_guard.opened = None, False
     engine.dispose()
+
+
+def test_the_session_database_is_the_real_one_when_a_marked_test_comes_first(
+        tmp_path: pytest.TempPathFactory) -> None:
+    """A session whose first test is marked sets up the session's database while that test is
+    watched: the set-up must still use the real URL (it used the guard's unreachable one,
+    which root could create, and tests then shared a database across runs)."""
+    import os
+    import subprocess
+    import sys
+
+    probe = REPO / "tests" / "offers" / "test_offers_cli.py"
+    assert "tests/offers/test_offers_cli.py" in DB_INDEPENDENT
+    check = tmp_path / "test_where_is_the_db.py"  # type: ignore[operator]
+    check.write_text(
+        "from waspada.platform.settings import get_settings\n"
+        "def test_url():\n"
+        "    url = get_settings().effective_database_url\n"
+        "    assert 'db-independent' not in url and '/dev/null' not in url, url\n",
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "WASPADA_DATA_DIR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
+         "-c", str(REPO / "pyproject.toml"), f"{probe}::test_check_json", str(check)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
