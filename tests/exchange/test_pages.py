@@ -58,7 +58,7 @@ def test_consent_is_recorded_refused_forms_come_back_and_withdrawal_is_kept(  # 
     with session_factory()() as db:
         actions = list(db.scalars(select(audit.AuditEntry.action).where(
             audit.AuditEntry.object_id == str(case["id"]),
-            audit.AuditEntry.action.like("exchange.consent%"))))
+            audit.AuditEntry.action.like("exchange.consent%")).order_by(audit.AuditEntry.seq)))
     assert actions == ["exchange.consent", "exchange.consent_withdraw"]
 
 
