@@ -110,9 +110,11 @@ def test_partners_page_names_codes_in_words_and_offers_organisation_types(
         dead = OutboxItem(partner_id=partner_id, kind="referral", status="dead", attempts=6,
                           nonce=uuid.uuid4().hex, bundle="{}",
                           last_error="HTTP 403 unknown_partner")
-        db.add(dead)
+        waiting = OutboxItem(partner_id=partner_id, kind="referral", status="pending",
+                             nonce=uuid.uuid4().hex, bundle="{}")
+        db.add_all([dead, waiting])
         db.flush()
-        dead_id = dead.id
+        dead_id, waiting_id = dead.id, waiting.id
     admin = role_clients["admin"]
     page = admin.get("/exchange/partners")
     assert page.status_code == 200
@@ -130,8 +132,13 @@ def test_partners_page_names_codes_in_words_and_offers_organisation_types(
     outbox = _visible(str(soup.select_one("#outbox-table")))
     assert "Rujukan kasus" in outbox and "Dihentikan" in outbox
     assert not re.search(r"\b(referral|dead)\b", outbox)
+    # a partner without an address is never pushed to: the row says how to export the bundle
+    waiting_row = soup.select_one(f'tr[data-outbox="{waiting_id}"]')
+    assert waiting_row is not None and (
+        f"waspada exchange export {waiting_id} --output BERKAS" in waiting_row.get_text())
     with session_scope() as db:
         db.delete(db.get(OutboxItem, dead_id))
+        db.delete(db.get(OutboxItem, waiting_id))
 
 
 def test_partner_form_refusal_keeps_the_chosen_organisation_type(

@@ -53,6 +53,7 @@ def _partners_page(request: Request, db: Session, principal: Principal, *,
               for o in service.outbox(db, principal, limit=50)]
     return render(request, "exchange/partners.html", {
         "identity": _identity(), "partners": partners, "outbox": outbox,
+        "by_file": {p["name"] for p in partners if not p["url"]},
         "org_types": labels.codes("exchange_org_type"), "error": error,
         "again": again or {}, "problems": problems or {},
         "refused_form": "partner" if again else None}, status_code=status_code)
