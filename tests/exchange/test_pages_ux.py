@@ -5,6 +5,7 @@ that bundles wait, errors in Indonesian, and no "verified" answer offered withou
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -241,3 +242,19 @@ def test_no_record_found_means_verified_is_not_offered(
     assert verified is not None and verified.has_attr("disabled")
     assert not verified.has_attr("selected")
     assert not_verified is not None and not_verified.has_attr("selected")
+
+
+def test_an_accepted_bundle_links_its_case(role_clients: dict[str, TestClient]) -> None:
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    inbox_id = _push_ping(protection)
+    with session_scope() as db:
+        item = db.get(InboxItem, inbox_id)
+        assert item is not None
+        item.status = "accepted"
+        item.result_json = json.dumps({"case_number": case["reference"]})
+    soup = BeautifulSoup(protection.get("/exchange/inbox").text, "html.parser")
+    link = soup.select_one(f'#decided a[href="/cases?reference={case["reference"]}"]')
+    assert link is not None and link.get_text() == case["reference"]
+    listed = protection.get(link["href"])
+    assert f'href="/cases/{case["id"]}"' in listed.text
