@@ -219,7 +219,7 @@ def test_missing_consent_names_the_purpose_in_words(
 
 
 def test_no_record_found_means_verified_is_not_offered(
-        role_clients: dict[str, TestClient]) -> None:
+        role_clients: dict[str, TestClient], outbox: Any) -> None:
     from tests.exchange.test_verification import KBRI
     from waspada.exchange import handlers
 
@@ -242,6 +242,17 @@ def test_no_record_found_means_verified_is_not_offered(
     assert verified is not None and verified.has_attr("disabled")
     assert not verified.has_attr("selected")
     assert not_verified is not None and not_verified.has_attr("selected")
+    # the birth date as dates read everywhere else (03-02-1991), not ISO
+    birth = soup.select_one("#birth-date")
+    assert birth is not None and birth.get_text() == "03-02-1991"
+    # answered as offered (and so no longer waiting on the home page of the other tests)
+    officer = role_clients["passport_officer"]
+    done = officer.post(f"/exchange/verifications/{row_id}/answer", follow_redirects=False,
+                        data={"csrf_token": officer.cookies.get("waspada_csrf"),
+                              "result": "not_verified", "note": "tidak ada data"})
+    assert done.status_code == 303
+    assert [(kind, answer["result"]) for _p, kind, answer in outbox.sent] == [
+        ("verification_answer", "not_verified")]
 
 
 def test_an_accepted_bundle_links_its_case(role_clients: dict[str, TestClient]) -> None:
