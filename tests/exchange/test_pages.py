@@ -177,6 +177,7 @@ def test_a_conflict_is_resolved_field_by_field_on_its_page(role_clients, a_offic
     conflict_id = int(listed.text.split('href="/exchange/conflicts/')[1].split('"')[0])
     page = protection.get(f"/exchange/conflicts/{conflict_id}")
     assert "vic_TraffickingStatus" in page.text
+    assert "Status perdagangan orang" in page.text  # the field in words, its code beside it
     incomplete = protection.post(f"/exchange/conflicts/{conflict_id}/resolve",
                                  data={"csrf_token": _token(protection)})
     assert incomplete.status_code == 422 and "Pilih nilai yang dipakai" in incomplete.text

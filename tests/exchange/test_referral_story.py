@@ -224,7 +224,8 @@ def test_2_b_previews_detects_the_duplicate_and_accepts_once(story: Story) -> No
     assert duplicate.startswith(facts["ref_b"])
     assert int(duplicate.split("(")[1].rstrip(")")) >= 90
     page = imigrasi.page("/exchange/inbox")
-    assert "possible_duplicate_of" in page and facts["ref_b"] in page
+    # the field in words (the page showed the raw code possible_duplicate_of before)
+    assert "Kemungkinan sama dengan kasus di sini" in page and facts["ref_b"] in page
     # the same bundle delivered twice more (A's delivery was the first): refused as replays
     raw = story.a.rows("SELECT bundle FROM exchange_outbox WHERE id = ?",
                        facts["outbox_referral"])[0][0].encode()

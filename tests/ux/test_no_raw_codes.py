@@ -20,7 +20,8 @@ KINDS = ("trafficking_status", "choice", "exploitation", "compound", "organisati
          "severity", "sex", "person_role", "referral_status", "referral_kind",
          "referral_reason", "support_plan", "event_type", "case_source", "screening_kind",
          "ticket", "visa_type", "list_kind", "offer_report_status", "case_status", "action",
-         "finding", "closure_reason")
+         "finding", "closure_reason", "exchange_org_type", "exchange_outbox_status",
+         "exchange_kind")
 #: the destinations of the demo data, which pages must name, not code
 COUNTRY_CODES = ("KHM", "MMR", "LAO", "THA", "MYS", "PHL", "VNM", "ARE")
 
@@ -77,6 +78,9 @@ def test_catalogue_has_words_for_both_languages() -> None:
     ("protection_officer", "/cases/{plain_case}"),
     ("analyst", "/watchlist/manage"),
     ("analyst", "/watchlist/search?full_name=Siti"),
+    ("admin", "/exchange/partners"),
+    ("protection_officer", "/exchange/inbox"),
+    ("protection_officer", "/exchange/cases/{plain_case}"),
 ])
 def test_main_pages_show_no_raw_code(role_clients, demo_ids, role: str, path: str) -> None:  # type: ignore[no-untyped-def]
     url = path.format(**demo_ids)

@@ -15,6 +15,7 @@ CAPABILITY = Capability(
          "waspada.exchange.content_pages", "waspada.exchange.content_api",
          "waspada.exchange.schema_api", "waspada.exchange.primero.api"),
     cli=(CliGroup("exchange", "waspada.exchange.cli:exchange_app"),),
+    demo="waspada.exchange.demo:load_demo_exchange",
     tables=("waspada.exchange.models", "waspada.exchange.records",
             "waspada.exchange.primero.store"),
     nav=(Nav("/exchange/inbox", N_("Exchange inbox"), "exchange.receive"),

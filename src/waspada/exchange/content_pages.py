@@ -24,6 +24,8 @@ from waspada.exchange.content_schemas import (
     ResolveIn,
     VerificationIn,
 )
+from waspada.exchange.words import PURPOSES, change_label, localized
+from waspada.platform import i18n
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
 from waspada.platform.domain import DomainError
@@ -42,9 +44,7 @@ from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
-PURPOSE_LABELS = {"services": N_("Referral for services"),
-                  "verification": N_("Citizenship verification"),
-                  "law_enforcement": N_("Law enforcement")}
+PURPOSE_LABELS = PURPOSES
 CHECK = N_("Check this field.")
 #: field problems the service names, in the user's language
 PROBLEMS = {"choose": N_("Choose one."), "too short": N_("Too short."),
@@ -86,7 +86,7 @@ def _case_again(form: str) -> Reshow:
 
 def _case_refused(request: Request, db: Session, principal: Principal, case_id: int,
                   exc: ContentError, form: str, data: Any) -> Response:
-    return _case_page(request, db, principal, case_id, error=exc.localized(_), form=form,
+    return _case_page(request, db, principal, case_id, error=localized(exc, _), form=form,
                       again=values_of(data), problems=_problems(exc),
                       status_code=exc.status if exc.status != 404 else 422)
 
@@ -150,8 +150,12 @@ def conflicts_page(request: Request, db: DB,
 def _conflict_page(request: Request, db: Session, principal: Principal, conflict_id: int, *,
                    error: str = "", status_code: int = 200) -> Response:
     db.rollback()
+    conflict = service.get_conflict(db, principal, conflict_id)
+    lang = i18n.current_language.get()
     return render(request, "exchange/content_conflict.html", {
-        "conflict": service.get_conflict(db, principal, conflict_id), "error": error},
+        "conflict": conflict, "error": error,
+        "field_labels": {str(f["field"]): change_label(str(f["field"]), lang)
+                         for f in conflict.fields}},
         status_code=status_code)
 
 

@@ -33,7 +33,7 @@ from waspada.exchange.content_schemas import (
     VerificationOut,
 )
 from waspada.exchange.handlers import PartnerInfo
-from waspada.exchange.models import Partner
+from waspada.exchange.models import InboxItem, Partner
 from waspada.exchange.records import ExchangeConflict, ExchangeConsent, VerificationRequest
 from waspada.platform import audit
 from waspada.platform.db import utcnow
@@ -267,11 +267,18 @@ def answer_verification(db: Session, principal: Principal, request_id: int, data
 # -- the home page -----------------------------------------------------------------------------
 
 def home(db: Session, principal: Principal) -> list[Widget]:
-    """Reminders, shown only when there is something to do: verification requests awaiting
+    """Reminders, shown only when there is something to do: partner bundles waiting for
+    acceptance in the inbox, verification requests awaiting
     an answer (with their deadlines), awaited answers whose deadline is near or past, and open
     conflicts."""
     widgets: list[Widget] = []
     now = utcnow()
+    if allowed(principal, "exchange.receive"):
+        waiting = db.scalar(select(func.count()).select_from(InboxItem)
+                            .where(InboxItem.status == "pending")) or 0
+        widgets += [] if not waiting else [Widget(
+            key="exchange.inbox", title=N_("Partner bundles waiting for acceptance"),
+            count=waiting, href="/exchange/inbox", order=14, level="warn")]
     if allowed(principal, "exchange.answer"):
         rows = list(db.scalars(select(VerificationRequest)
                                .where(VerificationRequest.direction == "in",

@@ -11,17 +11,19 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from waspada.platform import i18n, labels
 from waspada.platform.deps import get_db, require
 from waspada.platform.domain import DomainError
 from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
-from waspada.platform.security.policy import Principal
+from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 from . import keys, service
 from .schemas import PartnerIn, RejectIn, SendIn
+from .words import change_label, error_words, localized
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Admin = Annotated[Principal, Depends(require("exchange.admin"))]
@@ -44,9 +46,15 @@ def _partners_page(request: Request, db: Session, principal: Principal, *,
                    error: str | None = None, again: dict[str, list[str]] | None = None,
                    problems: dict[str, str] | None = None, status_code: int = 200
                    ) -> Response:
+    lang = i18n.current_language.get()
+    partners = [dict(p, error_words=error_words(p["last_error"], lang))
+                for p in service.partners(db, principal)]
+    outbox = [dict(o, error_words=error_words(o["last_error"], lang))
+              for o in service.outbox(db, principal, limit=50)]
     return render(request, "exchange/partners.html", {
-        "identity": _identity(), "partners": service.partners(db, principal),
-        "outbox": service.outbox(db, principal, limit=50), "error": error,
+        "identity": _identity(), "partners": partners, "outbox": outbox,
+        "by_file": {p["name"] for p in partners if not p["url"]},
+        "org_types": labels.codes("exchange_org_type"), "error": error,
         "again": again or {}, "problems": problems or {},
         "refused_form": "partner" if again else None}, status_code=status_code)
 
@@ -110,10 +118,15 @@ def resend(request: Request, outbox_id: IdPath, principal: Admin,
 
 def _inbox_page(request: Request, db: Session, principal: Principal, *,
                 error: str | None = None, status_code: int = 200) -> Response:
-    items: list[dict[str, Any]] = service.inbox(db, principal)
+    lang = i18n.current_language.get()
+    items: list[dict[str, Any]] = [
+        dict(i, changes=[dict(c, label=change_label(str(c["field"]), lang))
+                         for c in i.get("changes") or ()])
+        for i in service.inbox(db, principal)]
     return render(request, "exchange/inbox.html", {
         "pending": [i for i in items if i["status"] == "pending"],
-        "decided": [i for i in items if i["status"] != "pending"], "error": error},
+        "decided": [i for i in items if i["status"] != "pending"], "error": error,
+        "principal": principal, "allowed": allowed},
         status_code=status_code)
 
 
@@ -183,8 +196,11 @@ def send(request: Request, data: Annotated[SendIn, Form()], principal: Sender,
                                    consent_override=data.consent_override, to_file=False)
     except DomainError as exc:
         db.rollback()
-        return _send_page(request, db, principal, again=again, error=exc.localized(_),
-                          problems={k: _(v) for k, v in exc.problems.items()},
+        problems = {k: _(v) for k, v in exc.problems.items()}
+        if exc.code == "not_found" and not problems:
+            problems = {"case_number": exc.localized(_)}
+        return _send_page(request, db, principal, again=again, error=localized(exc, _),
+                          problems=problems,
                           status_code=exc.status)
     assert isinstance(queued, int)
     return _send_page(request, db, principal, queued=queued)

@@ -1,0 +1,78 @@
+"""The exchange pages in Chromium at 1366 and 390 px (issue #17, looked at as an officer): no
+sideways scrolling (the partners page's public key ran 500 px off a phone screen), no axe-core
+violations, and the inbox leads to the other exchange pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from tests.e2e.axe import violations
+from tests.e2e.conftest import sign_in_page
+from waspada.cli import app as cli_app
+from waspada.demo.synthetic import demo_password
+from waspada.exchange import service
+from waspada.exchange.keys import Identity
+from waspada.exchange.models import Partner
+from waspada.exchange.schemas import PartnerIn
+from waspada.platform.db import session_scope
+from waspada.platform.security.policy import CLI_PRINCIPAL
+
+pytestmark = pytest.mark.e2e
+
+#: who opens which exchange pages
+PAGES = {"admin": ("/exchange/partners",),
+         "pelindungan": ("/exchange/inbox", "/exchange/conflicts", "/exchange/send"),
+         "petugas.paspor": ("/exchange/inbox", "/exchange/verifications")}
+
+
+@pytest.fixture(scope="module")
+def exchange_ready(live_server: str) -> Iterator[str]:
+    """This installation has a key and one partner (the pages are not empty)."""
+    result = CliRunner().invoke(cli_app, ["exchange", "init", "--name", "Ditjen Imigrasi",
+                                          "--force", "--json"])
+    assert result.exit_code == 0, result.output
+    with session_scope() as db:
+        if db.scalar(select(Partner).where(Partner.name == "e2e-kbri")) is None:
+            service.add_partner(db, CLI_PRINCIPAL, PartnerIn(
+                name="e2e-kbri", public_key=Identity.generate("KBRI").public.text,
+                url="https://waspada.kbri-phnompenh.example", organisation="ImmigrationService",
+                acceptance="manual"))
+    yield live_server
+
+
+@pytest.mark.parametrize("width", (1366, 390), ids=lambda w: f"{w}px")
+@pytest.mark.parametrize("username", tuple(PAGES))
+def test_exchange_pages_fit_and_pass_axe(browser, exchange_ready: str, username: str,  # type: ignore[no-untyped-def]
+                                         width: int) -> None:
+    options = {"viewport": {"width": width, "height": 900}, "locale": "id-ID",
+               "bypass_csp": True}
+    if width < 500:
+        options.update(is_mobile=True, has_touch=True)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in_page(page, exchange_ready, username, demo_password(username))
+        found = {}
+        for path in PAGES[username]:
+            response = page.goto(exchange_ready + path)
+            assert response is not None and response.status == 200, path
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{path}: {scroll} px wide at {width} px"
+            if problems := violations(page):
+                found[path] = problems
+        assert not found, found
+    finally:
+        context.close()
+
+
+def test_the_inbox_leads_to_the_verification_requests(page, exchange_ready: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in_page(page, exchange_ready, "petugas.paspor", demo_password("petugas.paspor"))
+    page.goto(exchange_ready + "/exchange/inbox")
+    page.click("#verifications-link")
+    page.wait_for_url(exchange_ready + "/exchange/verifications")
+    assert page.locator("h1").inner_text() == "Permintaan verifikasi"
