@@ -57,12 +57,15 @@ def _splink_pairs(frame: pd.DataFrame, cols: tuple[str, ...]) -> set[tuple[str, 
     """The pairs the Splink rule of ``cols`` joins, run as SQL on DuckDB."""
     import duckdb
 
-    sql = blocking.blocking_rules([cols])[0].get_blocking_rule("duckdb").blocking_rule_sql
     con = duckdb.connect()
     con.register("f", frame.drop(columns=["name_tokens"]))
-    got = con.execute(f"SELECT l.unique_id, r.unique_id FROM f l JOIN f r ON {sql} "
-                      "WHERE l.unique_id < r.unique_id").fetchall()
-    return {(str(a), str(b)) for a, b in got}
+    out: set[tuple[str, str]] = set()
+    for rule in blocking.blocking_rules([cols]):
+        sql = rule.get_blocking_rule("duckdb").blocking_rule_sql
+        got = con.execute(f"SELECT l.unique_id, r.unique_id FROM f l JOIN f r ON {sql} "
+                          "WHERE l.unique_id < r.unique_id").fetchall()
+        out |= {(str(a), str(b)) for a, b in got}
+    return out
 
 
 def _missing_dob_records() -> list[PersonRecord]:

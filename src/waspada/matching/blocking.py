@@ -116,16 +116,20 @@ def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
 def blocking_rules(blocks: Sequence[tuple[str, ...]] | None = None) -> list:
     """Indonesian blocking: rare token + birth year or day/month, first/last token + birth
     date, joined name + sex, and exact identifiers (plus looser rules for small inputs)."""
-    return [_rule(cols) for cols in (blocks if blocks is not None else BASE_BLOCKS)]
+    return [rule for cols in (blocks if blocks is not None else BASE_BLOCKS)
+            for rule in _rules(cols)]
 
 
-def _rule(cols: tuple[str, ...]) -> Any:
-    """The Splink rule of a column tuple (:data:`ONE_DOB_MISSING` adds its filter)."""
+def _rules(cols: tuple[str, ...]) -> list[Any]:
+    """The Splink rules of a column tuple: one, or for :data:`ONE_DOB_MISSING` two, each
+    filtered on one side (``l.dob IS NULL``, then ``r.dob IS NULL``), so the engine filters
+    that side before the join; ``(l.dob IS NULL OR r.dob IS NULL)`` joined every record
+    sharing the keys first (at 200,000 records 8 s more CPU for 0.2 M pairs)."""
     from splink import block_on
 
     if ONE_DOB_MISSING not in cols:
-        return block_on(*cols)
+        return [block_on(*cols)]
     from splink.blocking_rule_library import CustomRule
 
     keys = " AND ".join(f"l.{c} = r.{c}" for c in _keys(cols))
-    return CustomRule(f"{keys} AND (l.dob IS NULL OR r.dob IS NULL)")
+    return [CustomRule(f"{keys} AND {side}.dob IS NULL") for side in ("l", "r")]
