@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["BASE_BLOCKS", "LOOSE_BLOCKING_MAX", "LOOSE_BLOCKS", "SCALE_BLOCKS", "block_cost",
-           "blocking_rules", "choose_blocks"]
+__all__ = ["BASE_BLOCKS", "LOOSE_BLOCKING_MAX", "LOOSE_BLOCKS", "ONE_DOB_MISSING",
+           "SCALE_BLOCKS", "block_cost", "blocking_rules", "choose_blocks"]
 
 Progress = Callable[[str], None]
 
@@ -40,13 +40,27 @@ LOOSE_BLOCKS: tuple[tuple[str, ...], ...] = (
 #: no rule, many of them a typo in a mononym or a name ("Sukrman" / "SUKIRMAN", "Paijo" /
 #: "Paljo") with the same birth date; these three rules add 0.34 M pairs to 5.3 M and block
 #: 334 of them. Most of the rest have one birth date missing and a name typo.)
+#: a marker in a rule's columns: the rule pairs only records one of which has no birth date
+#: (a filtered rule: the other columns are equal and ``dob`` is missing on at least one side)
+ONE_DOB_MISSING = "!one_dob_missing"
 SCALE_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("dob", "first3"), ("dob", "last3"), ("dob_year", "first3", "last3"),
+    # every base rule but the name + sex and identifier ones needs a birth date, so a record
+    # without one and with a name typo was blocked with nothing at scale (issue #13): the
+    # same first and last three letters, or the same rarest token, where a birth date is
+    # missing - a few pairs per record without a birth date
+    ("first3", "last3", ONE_DOB_MISSING), ("rare_phon", ONE_DOB_MISSING),
 )
+
+
+def _keys(cols: tuple[str, ...]) -> list[str]:
+    return [c for c in cols if c != ONE_DOB_MISSING]
 
 
 def block_cost(frames: Sequence[Any], cols: tuple[str, ...]) -> int:
     """Pairs a blocking rule generates (dedupe: within one frame; link: across two)."""
+    if ONE_DOB_MISSING in cols:
+        return _one_missing_cost(frames, _keys(cols))
     counts = []
     for f in frames:
         sub = f[list(cols)].dropna()
@@ -59,6 +73,24 @@ def block_cost(frames: Sequence[Any], cols: tuple[str, ...]) -> int:
     return int((joined["a"] * joined["b"]).sum())
 
 
+def _one_missing_cost(frames: Sequence[Any], keys: list[str]) -> int:
+    """Pairs equal on ``keys`` with a birth date missing on one side at least."""
+    import pandas as pd
+
+    counts = []
+    for f in frames:
+        sub = f[keys].assign(_missing=f["dob"].isna()).dropna(subset=keys)
+        g = sub.groupby(keys)["_missing"]
+        counts.append(pd.DataFrame({"all": g.size(), "miss": g.sum()}))
+    if len(counts) == 1:
+        c = counts[0]
+        m, n = c["miss"], c["all"]
+        return int((m * (m - 1) // 2 + m * (n - m)).sum())
+    j = counts[0].join(counts[1], how="inner", lsuffix="_a", rsuffix="_b")
+    return int((j["all_a"] * j["all_b"] - (j["all_a"] - j["miss_a"]) * (j["all_b"] - j["miss_b"])
+                ).sum())
+
+
 def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
                   budget: int | None = None) -> list[tuple[str, ...]]:
     """Base blocks plus, for smaller inputs, looser ones (for larger ones, their tighter
@@ -69,7 +101,8 @@ def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
     cands = list(BASE_BLOCKS) + list(LOOSE_BLOCKS if n <= LOOSE_BLOCKING_MAX else SCALE_BLOCKS)
     out = []
     for cols in cands:
-        if not all(c in f.columns for f in frames for c in cols):
+        if not all(c in f.columns for f in frames for c in _keys(cols) + ["dob"] * (
+                ONE_DOB_MISSING in cols)):
             continue
         cost = block_cost(frames, cols)
         if cost > budget:
@@ -83,6 +116,20 @@ def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
 def blocking_rules(blocks: Sequence[tuple[str, ...]] | None = None) -> list:
     """Indonesian blocking: rare token + birth year or day/month, first/last token + birth
     date, joined name + sex, and exact identifiers (plus looser rules for small inputs)."""
+    return [rule for cols in (blocks if blocks is not None else BASE_BLOCKS)
+            for rule in _rules(cols)]
+
+
+def _rules(cols: tuple[str, ...]) -> list[Any]:
+    """The Splink rules of a column tuple: one, or for :data:`ONE_DOB_MISSING` two, each
+    filtered on one side (``l.dob IS NULL``, then ``r.dob IS NULL``), so the engine filters
+    that side before the join; ``(l.dob IS NULL OR r.dob IS NULL)`` joined every record
+    sharing the keys first (at 200,000 records 8 s more CPU for 0.2 M pairs)."""
     from splink import block_on
 
-    return [block_on(*cols) for cols in (blocks if blocks is not None else BASE_BLOCKS)]
+    if ONE_DOB_MISSING not in cols:
+        return [block_on(*cols)]
+    from splink.blocking_rule_library import CustomRule
+
+    keys = " AND ".join(f"l.{c} = r.{c}" for c in _keys(cols))
+    return [CustomRule(f"{keys} AND {side}.dob IS NULL") for side in ("l", "r")]
