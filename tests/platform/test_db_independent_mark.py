@@ -51,7 +51,9 @@ def test_the_session_database_is_the_real_one_when_a_marked_test_comes_first(
         "    url = get_settings().effective_database_url\n"
         "    assert 'db-independent' not in url and '/dev/null' not in url, url\n",
         encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "WASPADA_DATA_DIR"}
+    # its own data directory and SQLite database: on PostgreSQL it would reset this session's
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("WASPADA_DATA_DIR", "WASPADA_DATABASE_URL")}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
          "-c", str(REPO / "pyproject.toml"), f"{probe}::test_check_json", str(check)],
