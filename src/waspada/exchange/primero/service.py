@@ -294,15 +294,22 @@ def pending(db: Session, principal: Principal, destination: str) -> list[dict[st
     return out
 
 
-def accept(db: Session, principal: Principal, destination: str, incoming_id: int
-           ) -> dict[str, Any]:
-    """An administrator accepts a pulled case: applied through the referral import now."""
+def _pending(db: Session, principal: Principal, destination: str, incoming_id: int
+             ) -> tuple[PrimeroDestination, PrimeroIncoming]:
+    """The destination and its pulled case still waiting for a decision (409 if decided)."""
     _permit(principal)
     dest = _destination(db, destination)
     row = _incoming_row(db, dest, incoming_id)
     if row.status != "pending":
         raise PrimeroSyncError("decided", "pulled case {id} was decided already ({state})",
                                status=409, id=incoming_id, state=row.status)
+    return dest, row
+
+
+def accept(db: Session, principal: Principal, destination: str, incoming_id: int
+           ) -> dict[str, Any]:
+    """An administrator accepts a pulled case: applied through the referral import now."""
+    dest, row = _pending(db, principal, destination, incoming_id)
     applied = incoming.apply(db, principal, dest, row)
     row.status = "accepted"
     result = incoming.status_of(applied)
@@ -316,12 +323,7 @@ def accept(db: Session, principal: Principal, destination: str, incoming_id: int
 def reject(db: Session, principal: Principal, destination: str, incoming_id: int
            ) -> dict[str, Any]:
     """An administrator rejects a pulled case: nothing applied, its payload erased now."""
-    _permit(principal)
-    dest = _destination(db, destination)
-    row = _incoming_row(db, dest, incoming_id)
-    if row.status != "pending":
-        raise PrimeroSyncError("decided", "pulled case {id} was decided already ({state})",
-                               status=409, id=incoming_id, state=row.status)
+    dest, row = _pending(db, principal, destination, incoming_id)
     row.status, row.payload_json = "rejected", "{}"
     row.decided_by, row.decided_at = principal.username[:64], utcnow()
     _log(db, dest, row.primero_id, "in", "rejected", None, "rejected by an administrator")
