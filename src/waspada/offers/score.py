@@ -139,6 +139,10 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "hub_land_route": ((SCAM_HUBS, True), (frozenset({"ROUTE_LAND_BORDER"}), True)),
     # Round 5 (issue #15): a fee paid to a person for a job abroad, whatever the country.
     "abroad_fee_channel": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True), (FEE_CHANNEL[1], True)),
+    # Round 6: a fee for a job abroad, whoever takes it (UU 18/2017: placement costs may not be
+    # charged to the migrant worker; a legal-route word still excuses it unless a person takes
+    # the money, see ``FEE_CHANNEL``). Needs an offer or an account, not only the two words.
+    "abroad_fee": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True)),
     # Round 5: first contact by a stranger on social media, with a lure or a place abroad.
     "stranger_offer": ((frozenset({"PROC_STRANGER_CONTACT"}), True),
                        (ABROAD_ANY | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_NO_EXPERIENCE"}
@@ -202,7 +206,18 @@ ACCOUNT_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "account_abroad_channel": ((ABROAD, True), (UNOFFICIAL_CHANNEL | {"LURE_COSTS_PAID"}, True)),
     "account_placement_channel": ((frozenset({"DEST_PLACEMENT_ABROAD"}), True),
                                   (frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
-                                              "PROC_TOURIST_VISA", "PROC_PERSONAL_CHAT"}), True)),
+                                              "PROC_TOURIST_VISA", "PROC_PERSONAL_CHAT",
+                                              "PROC_STRANGER_CONTACT", "PROC_GOV_CLAIM",
+                                              "PROC_SKIP_OFFICIAL"}), True)),
+    # Round 6: what ONE person was promised, told as a whole: a legal placement country with
+    # unrealistic pay (the Korea/Japan fee frauds: "dijanjikan kerja di Korea, gaji 25 juta"),
+    # or an individual channel with unrealistic pay even with no country ("informasinya dari
+    # tetangga ... dijanjikan gaji 28 juta").
+    "account_placement_pay": ((frozenset({"DEST_PLACEMENT_ABROAD"}), True),
+                              (frozenset({"LURE_HIGH_PAY"}), True)),
+    "account_channel_pay": ((frozenset({"PROC_INFORMAL_RECRUITER", "PROC_STRANGER_CONTACT",
+                                        "PROC_PERSONAL_CHAT"}), True),
+                            (frozenset({"LURE_HIGH_PAY"}), True)),
     "account_paid_travel": ((frozenset({"LURE_HIGH_PAY"}), True),
                             (frozenset({"LURE_COSTS_PAID", "PROC_FEE_DEMANDED"}), True)),
 }
@@ -444,14 +459,16 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     report = warn + max(0, pattern - (REPORT_DAMP_CUES - 1))
     if report and not has_contact:
         damp += ctx_w["news_warning"] * min(report, 5)
-    tour = contexts.get("tourism", 0)
-    if tour and groups["job"] < 0.5:
-        damp += ctx_w["tourism"] * min(tour, 2)
-    legal = contexts.get("legal_placement", 0)
     # Round 5: a fee demanded by a person (sponsor, broker, LPK, chat account) is not excused by
     # a legal-route word ("LPK", "visa kerja", "resmi"): the words are the cover of the fraud.
+    # Round 6: nor by a holiday word ("per orang"): money paid to a person to be sent abroad is
+    # not a holiday package.
     with_evidence = {c for c, f in fired.items() if f.spans}
     fee_channel = all(codes & with_evidence for codes in FEE_CHANNEL)
+    tour = contexts.get("tourism", 0)
+    if tour and groups["job"] < 0.5 and not fee_channel:
+        damp += ctx_w["tourism"] * min(tour, 2)
+    legal = contexts.get("legal_placement", 0)
     if legal and fee_channel:
         legal = 0
     if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
