@@ -71,6 +71,18 @@ LOOK_ALIKES = [
     "Aku pernah ditawari kerja di Korea gaji 25 juta dari tetangga, itu modus, hati-hati ya.",
     # a domestic job with a neighbour's tip
     "Info loker dari tetangga: kasir minimarket di Bekasi, gaji UMR.",
+    # a holiday: passport, a ticket bought by the family, a tourist visa
+    "Besok aku mau berangkat ke Jepang, bikin paspor dulu, tiket pesawat sudah dibelikan suami.",
+    "Mau berangkat liburan ke Bangkok minggu depan, paspor sudah diurus, visa turis gratis kok.",
+    # a cost explainer and a training centre's price list: no one is asked to pay to leave
+    "Rincian biaya kerja ke Taiwan: biaya medical Rp 1 juta, biaya proses Rp 15 juta. Mau kerja "
+    "ke Taiwan? Simak ulasannya.",
+    "Ingin bekerja di Jepang? Biaya pendaftaran kursus Rp 500 ribu, hubungi kami.",
+    # a neighbour who WORKS in Korea is not a promise
+    "Tetangga saya kerja di Korea, gajinya 25 juta sebulan, enak katanya.",
+    # travellers who want to work somewhere, stopped: the intent is not an offer
+    "Mereka bikin paspor sendiri, bilang mau wisata, ternyata mau bekerja di Myanmar, jadi kami "
+    "tunda keberangkatannya.",
 ]
 
 
@@ -114,9 +126,17 @@ def test_a_fee_to_a_person_is_not_excused_by_a_holiday_word() -> None:
     fired = {c: Fired(c, [(0, 1)])
              for c in ("DEST_PLACEMENT_ABROAD", "PROC_FEE_DEMANDED", "PROC_INFORMAL_RECRUITER")}
     r = combine(CAT, fired, {"tourism": 2, "offer_frame": 1}, has_contact=False)
-    assert r.damp == 0.0 and "abroad_fee" in r.strong
+    assert r.damp == 0.0 and "abroad_fee_channel" in r.strong
     assert fuse(r, None) >= STRONG_FLOOR
     # without the person taking the money, a holiday word still damps (a tour package's price)
     fired.pop("PROC_INFORMAL_RECRUITER")
     r = combine(CAT, fired, {"tourism": 2, "offer_frame": 1}, has_contact=False)
     assert r.damp > 0 and r.strong == ()
+
+
+def test_a_promise_is_needed_for_the_placement_pay_account() -> None:
+    fired = {c: Fired(c, [(0, 1)]) for c in ("DEST_PLACEMENT_ABROAD", "LURE_HIGH_PAY")}
+    told = combine(CAT, fired, {"personal_account": 1, "offer_told": 1}, has_contact=False)
+    assert "account_placement_pay" in told.strong
+    untold = combine(CAT, fired, {"personal_account": 1}, has_contact=False)
+    assert untold.strong == ()

@@ -142,7 +142,7 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     # Round 6: a fee for a job abroad, whoever takes it (UU 18/2017: placement costs may not be
     # charged to the migrant worker; a legal-route word still excuses it unless a person takes
     # the money, see ``FEE_CHANNEL``). Needs an offer or an account, not only the two words.
-    "abroad_fee": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True)),
+    "abroad_fee": ((ABROAD_ANY, True), (frozenset({"PROC_FEE_TO_LEAVE"}), True)),
     # Round 5: first contact by a stranger on social media, with a lure or a place abroad.
     "stranger_offer": ((frozenset({"PROC_STRANGER_CONTACT"}), True),
                        (ABROAD_ANY | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_NO_EXPERIENCE"}
@@ -194,6 +194,10 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
   account, with a place abroad, a lure or a compound role (OHCHR-2023: recruitment by
   strangers on Facebook/Telegram).
 """
+PROMISE_RULES = frozenset({"account_placement_pay", "account_channel_pay"})
+"""Round 6: account combinations that also need the text to TELL a promise ("dijanjikan",
+"diiming-imingi", "were promised": ``offer_told``) - a neighbour who works in Korea for 25 juta
+is not an offer; a neighbour who PROMISED 25 juta is."""
 ROUTE_RULES = frozenset({"hub_land_route", "abroad_fee_channel"})
 """Strong combinations that need no offer wording: an overland route into Cambodia/Myanmar/
 Laos is itself the recruiter's plan ("dari Dumai lewat laut ke Malaysia, baru darat ke
@@ -487,7 +491,8 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     # A legal-route word does not excuse a control sign (same rule as the damping above).
     legal_excuse = legal and groups["control"] < 0.5
     if damp == 0.0 and not warn and not legal_excuse and not generic:
-        strong = strong_combinations(fired, account=bool(account), offered=offered)
+        strong = strong_combinations(fired, account=bool(account), offered=offered,
+                                     told=bool(contexts.get("offer_told", 0)))
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
@@ -496,13 +501,15 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
 
 
 def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
-                        offered: bool = True) -> tuple[str, ...]:
+                        offered: bool = True, told: bool = True) -> tuple[str, ...]:
     """Names of the ``STRONG_RULES`` (and, for an account of one case, ``ACCOUNT_RULES``) the
     fired indicators satisfy (monotone in ``fired``)."""
     with_evidence = {c for c, f in fired.items() if f.spans}
     rules = {**STRONG_RULES, **ACCOUNT_RULES} if account else STRONG_RULES
     if not offered:
         rules = {k: v for k, v in rules.items() if k in ROUTE_RULES}
+    if not told:
+        rules = {k: v for k, v in rules.items() if k not in PROMISE_RULES}
     return tuple(name for name, slots in rules.items()
                  if all(codes & (with_evidence if need else fired.keys())
                         for codes, need in slots))
