@@ -325,6 +325,7 @@ class RuleResult:
     decisive: bool = False
     strong: tuple[str, ...] = ()
     general_statement: bool = False
+    frame: str = "none"
 
 
 def _sigmoid(z: float) -> float:
@@ -445,18 +446,8 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
         contexts["legal_placement"] = contexts.get("legal_placement", 0) + registered
     ctx_w = {c.name: c.weight for c in cat.contexts}
     damp = 0.0
-    personal = contexts.get("personal_account", 0)
-    account = personal + contexts.get("case_account", 0)
-    if not contexts.get("enforcement_report", 0):
-        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
-        # account of one case, unless the text reports an authority's action (stopped,
-        # repatriated, busted): then it is news about enforcement, as before.
-        account += contexts.get("group_account", 0)
-    pattern = 0 if account else (contexts.get("generic_statement", 0)
-                                 + contexts.get("enforcement_report", 0))
-    warn = contexts.get("warning_advice", 0)
-    if not (account or pattern or warn):
-        account = contexts.get("offer_told", 0)  # "they were promised...", no pattern marker
+    frame = decide_frame(contexts)
+    account, pattern, warn = frame.account, frame.pattern, frame.advice
     # PATTERN vs ACCOUNT (round 4): reporting words (korban, polisi, said...) do not damp; a
     # statement about the pattern across many cases or advice to the reader does, unless the
     # text is an account of one case (then the pattern words describe that case).
@@ -497,7 +488,55 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic))
+                      general_statement=bool(generic), frame=frame.kind)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the WHOLE text is (round 6): the decision is taken once per document from the
+    context counts, never per sentence, and the indicators of every sentence then combine
+    under it.
+
+    ``kind`` is one of ``advice`` (the text warns or advises its reader), ``account`` (it
+    tells ONE case: a named person, initials, a relative, the first person, a counted group of
+    one event, or a promise told with no pattern marker), ``pattern`` (it states the pattern
+    across many people or cases: quantifiers such as "mayoritas korban", "most victims",
+    plural generic subjects, statistics "tercatat 240 WNI", example lists "negara seperti X
+    dan Y", a perpetrator in the present tense, an authority's enforcement action), ``offer``
+    (it offers or promises a job, or relays a recruiter's words) or ``none``.
+    """
+
+    kind: str
+    account: int
+    pattern: int
+    advice: int
+
+
+def decide_frame(contexts: dict[str, int]) -> Frame:
+    """The document-level frame from the context counts (monotone-neutral: it does not read
+    the indicators, so adding a red flag never changes it)."""
+    account = contexts.get("personal_account", 0) + contexts.get("case_account", 0)
+    if not contexts.get("enforcement_report", 0):
+        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
+        # account of one case, unless the text reports an authority's action (stopped,
+        # repatriated, busted): then it is news about enforcement, as before.
+        account += contexts.get("group_account", 0)
+    pattern = 0 if account else (contexts.get("generic_statement", 0)
+                                 + contexts.get("enforcement_report", 0))
+    advice = contexts.get("warning_advice", 0)
+    if not (account or pattern or advice):
+        account = contexts.get("offer_told", 0)  # "they were promised...", no pattern marker
+    if advice:
+        kind = "advice"
+    elif account:
+        kind = "account"
+    elif pattern:
+        kind = "pattern"
+    elif contexts.get("offer_frame", 0):
+        kind = "offer"
+    else:
+        kind = "none"
+    return Frame(kind, account, pattern, advice)
 
 
 def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
