@@ -25,7 +25,7 @@ FEE_FOR_WORK_ABROAD = [
     "Ponakanku ditawarin kerja pabrik di Taiwan 🙏 Syaratnya setor uang 18 juta ke mbak yang "
     "ngurus, katanya buat proses.",
     "My cousin wants to work overseas. The agent says he must pay 40,000 baht first for "
-    "processing.",
+    "processing.",    "Tetangga bilang bisa kerja di Korea asal bayar dulu 30 juta, udah aku transfer kemarin.",
 ]
 # A promise told about ONE person, the pieces spread over the text.
 PROMISE_TOLD_ABOUT_ONE_PERSON = [
@@ -80,6 +80,11 @@ LOOK_ALIKES = [
     "Ingin bekerja di Jepang? Biaya pendaftaran kursus Rp 500 ribu, hubungi kami.",
     # a neighbour who WORKS in Korea is not a promise
     "Tetangga saya kerja di Korea, gajinya 25 juta sebulan, enak katanya.",
+    # a licensed ad whose placement costs the employer bears; a pattern; advice by an authority
+    "Lowongan kerja ke Taiwan lewat P3MI, biaya penempatan ditanggung majikan, hubungi kantor.",
+    "Para pelaku meminta korban membayar Rp 20 juta sampai Rp 50 juta agar bisa bekerja di Korea.",
+    "Pemerintah mengingatkan calon pekerja migran agar tidak membayar biaya keberangkatan ke "
+    "Jepang kepada perorangan.",
     # travellers who want to work somewhere, stopped: the intent is not an offer
     "Mereka bikin paspor sendiri, bilang mau wisata, ternyata mau bekerja di Myanmar, jadi kami "
     "tunda keberangkatannya.",
