@@ -59,7 +59,8 @@ PATTERN_STATEMENTS = [
     "Tercatat 240 WNI yang tertipu bujukan kerja di perusahaan judi online di Kamboja dengan "
     "gaji besar.",
     "Most of the victims were promised customer service jobs in Cambodia paying USD 1,000 a "
-    "month.",
+    "month.",    "Tercatat 1.200 pengaduan PMI yang membayar sejumlah uang kepada calo untuk bekerja di "
+    "Malaysia.",
 ]
 LOOK_ALIKES = [
     # a licensed programme that mentions a fee and a legal country
