@@ -79,6 +79,8 @@ class OfferAnalysis:
     model_version: str | None = None
     strong: tuple[str, ...] = ()
     """Strong combinations (``score.STRONG_RULES``) that lifted the level to high."""
+    frame: str = "none"
+    """What the whole text is (``score.decide_frame``): advice, account, pattern, offer, none."""
 
     @property
     def level_label(self) -> str:
@@ -103,7 +105,8 @@ class OfferAnalysis:
             "agencies": self.agencies,
             "rules": {"score": round(self.rule_score, 4),
                       "groups": {k: round(v, 4) for k, v in self.groups.items()},
-                      "contexts": self.contexts, "strong": list(self.strong)},
+                      "contexts": self.contexts, "strong": list(self.strong),
+                      "frame": self.frame},
             "model": {"probability": (None if self.model_probability is None
                                       else round(self.model_probability, 4)),
                       "version": self.model_version, "note": MODEL_NOTE[lang]},
@@ -149,5 +152,5 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         contexts=rule.contexts, agencies=rule.agencies, text_length=len(text),
         analysed_chars=len(norm.original), truncated=norm.truncated,
         catalogue_version=cat.version, model_version=model.version if model else None,
-        strong=rule.strong,
+        strong=rule.strong, frame=rule.frame,
     )

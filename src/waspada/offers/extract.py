@@ -36,7 +36,7 @@ _CURRENCY = {
 _CUR_RE = (r"usdt|us\$|usd|rp\.?|idr|rupiah|\$|dollars?|dolar|rm|myr|ringgit|thb|baht|฿|khr|"
            r"riel|sgd|s\$|rmb|cny|yuan|¥|php|pesos?|₱|aed|dirham|€|eur|euro|vnd|kyat")
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
-_MULT = r"juta|jt|jeti|rb|ribu|millions?|mio|k|m"
+_MULT = r"jutaan|juta|jt|jeti|rb|ribu|millions?|mio|k|m"
 _PERIOD_WORDS = {
     "bulan": "month", "bln": "month", "bl": "month", "month": "month", "mo": "month",
     "mth": "month", "sebulan": "month", "perbulan": "month", "monthly": "month",
@@ -116,7 +116,7 @@ def _parse_num(s: str) -> float:
 def _mult(m: str | None, currency_given: bool) -> float:
     if not m:
         return 1.0
-    if m in ("juta", "jt", "jeti", "million", "millions", "mio"):
+    if m in ("juta", "jutaan", "jt", "jeti", "million", "millions", "mio"):
         return 1e6
     if m in ("rb", "ribu", "k"):
         return 1e3

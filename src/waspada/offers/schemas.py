@@ -117,6 +117,8 @@ class RulesOut(BaseModel):
     contexts: dict[str, int]
     strong: list[str] = Field(default_factory=list,
                               description="strong combinations that lifted the level to high")
+    frame: str = Field("none", description="what the whole text is: advice, account, pattern, "
+                                            "offer or none (round 6)")
 
 
 class ModelOut(BaseModel):

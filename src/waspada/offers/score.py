@@ -139,6 +139,10 @@ STRONG_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "hub_land_route": ((SCAM_HUBS, True), (frozenset({"ROUTE_LAND_BORDER"}), True)),
     # Round 5 (issue #15): a fee paid to a person for a job abroad, whatever the country.
     "abroad_fee_channel": ((ABROAD_ANY, True), (FEE_CHANNEL[0], True), (FEE_CHANNEL[1], True)),
+    # Round 6: a fee for a job abroad, whoever takes it (UU 18/2017: placement costs may not be
+    # charged to the migrant worker; a legal-route word still excuses it unless a person takes
+    # the money, see ``FEE_CHANNEL``). Needs an offer or an account, not only the two words.
+    "abroad_fee": ((ABROAD_ANY, True), (frozenset({"PROC_FEE_TO_LEAVE"}), True)),
     # Round 5: first contact by a stranger on social media, with a lure or a place abroad.
     "stranger_offer": ((frozenset({"PROC_STRANGER_CONTACT"}), True),
                        (ABROAD_ANY | {"LURE_HIGH_PAY", "LURE_COSTS_PAID", "LURE_NO_EXPERIENCE"}
@@ -190,6 +194,10 @@ unless it is a personal account or gives a recruiter's contact, lifts the score 
   account, with a place abroad, a lure or a compound role (OHCHR-2023: recruitment by
   strangers on Facebook/Telegram).
 """
+PROMISE_RULES = frozenset({"account_placement_pay", "account_channel_pay"})
+"""Round 6: account combinations that also need the text to TELL a promise ("dijanjikan",
+"diiming-imingi", "were promised": ``offer_told``) - a neighbour who works in Korea for 25 juta
+is not an offer; a neighbour who PROMISED 25 juta is."""
 ROUTE_RULES = frozenset({"hub_land_route", "abroad_fee_channel"})
 """Strong combinations that need no offer wording: an overland route into Cambodia/Myanmar/
 Laos is itself the recruiter's plan ("dari Dumai lewat laut ke Malaysia, baru darat ke
@@ -202,7 +210,18 @@ ACCOUNT_RULES: dict[str, tuple[tuple[frozenset[str], bool], ...]] = {
     "account_abroad_channel": ((ABROAD, True), (UNOFFICIAL_CHANNEL | {"LURE_COSTS_PAID"}, True)),
     "account_placement_channel": ((frozenset({"DEST_PLACEMENT_ABROAD"}), True),
                                   (frozenset({"PROC_INFORMAL_RECRUITER", "PROC_FEE_DEMANDED",
-                                              "PROC_TOURIST_VISA", "PROC_PERSONAL_CHAT"}), True)),
+                                              "PROC_TOURIST_VISA", "PROC_PERSONAL_CHAT",
+                                              "PROC_STRANGER_CONTACT", "PROC_GOV_CLAIM",
+                                              "PROC_SKIP_OFFICIAL"}), True)),
+    # Round 6: what ONE person was promised, told as a whole: a legal placement country with
+    # unrealistic pay (the Korea/Japan fee frauds: "dijanjikan kerja di Korea, gaji 25 juta"),
+    # or an individual channel with unrealistic pay even with no country ("informasinya dari
+    # tetangga ... dijanjikan gaji 28 juta").
+    "account_placement_pay": ((frozenset({"DEST_PLACEMENT_ABROAD"}), True),
+                              (frozenset({"LURE_HIGH_PAY"}), True)),
+    "account_channel_pay": ((frozenset({"PROC_INFORMAL_RECRUITER", "PROC_STRANGER_CONTACT",
+                                        "PROC_PERSONAL_CHAT"}), True),
+                            (frozenset({"LURE_HIGH_PAY"}), True)),
     "account_paid_travel": ((frozenset({"LURE_HIGH_PAY"}), True),
                             (frozenset({"LURE_COSTS_PAID", "PROC_FEE_DEMANDED"}), True)),
 }
@@ -306,6 +325,7 @@ class RuleResult:
     decisive: bool = False
     strong: tuple[str, ...] = ()
     general_statement: bool = False
+    frame: str = "none"
 
 
 def _sigmoid(z: float) -> float:
@@ -426,32 +446,24 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
         contexts["legal_placement"] = contexts.get("legal_placement", 0) + registered
     ctx_w = {c.name: c.weight for c in cat.contexts}
     damp = 0.0
-    personal = contexts.get("personal_account", 0)
-    account = personal + contexts.get("case_account", 0)
-    if not contexts.get("enforcement_report", 0):
-        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
-        # account of one case, unless the text reports an authority's action (stopped,
-        # repatriated, busted): then it is news about enforcement, as before.
-        account += contexts.get("group_account", 0)
-    pattern = 0 if account else (contexts.get("generic_statement", 0)
-                                 + contexts.get("enforcement_report", 0))
-    warn = contexts.get("warning_advice", 0)
-    if not (account or pattern or warn):
-        account = contexts.get("offer_told", 0)  # "they were promised...", no pattern marker
+    frame = decide_frame(contexts)
+    account, pattern, warn = frame.account, frame.pattern, frame.advice
     # PATTERN vs ACCOUNT (round 4): reporting words (korban, polisi, said...) do not damp; a
     # statement about the pattern across many cases or advice to the reader does, unless the
     # text is an account of one case (then the pattern words describe that case).
     report = warn + max(0, pattern - (REPORT_DAMP_CUES - 1))
     if report and not has_contact:
         damp += ctx_w["news_warning"] * min(report, 5)
-    tour = contexts.get("tourism", 0)
-    if tour and groups["job"] < 0.5:
-        damp += ctx_w["tourism"] * min(tour, 2)
-    legal = contexts.get("legal_placement", 0)
     # Round 5: a fee demanded by a person (sponsor, broker, LPK, chat account) is not excused by
     # a legal-route word ("LPK", "visa kerja", "resmi"): the words are the cover of the fraud.
+    # Round 6: nor by a holiday word ("per orang"): money paid to a person to be sent abroad is
+    # not a holiday package.
     with_evidence = {c for c, f in fired.items() if f.spans}
     fee_channel = all(codes & with_evidence for codes in FEE_CHANNEL)
+    tour = contexts.get("tourism", 0)
+    if tour and groups["job"] < 0.5 and not fee_channel:
+        damp += ctx_w["tourism"] * min(tour, 2)
+    legal = contexts.get("legal_placement", 0)
     if legal and fee_channel:
         legal = 0
     if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
@@ -470,22 +482,73 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     # A legal-route word does not excuse a control sign (same rule as the damping above).
     legal_excuse = legal and groups["control"] < 0.5
     if damp == 0.0 and not warn and not legal_excuse and not generic:
-        strong = strong_combinations(fired, account=bool(account), offered=offered)
+        strong = strong_combinations(fired, account=bool(account), offered=offered,
+                                     told=bool(contexts.get("offer_told", 0)))
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic))
+                      general_statement=bool(generic), frame=frame.kind)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the WHOLE text is (round 6): the decision is taken once per document from the
+    context counts, never per sentence, and the indicators of every sentence then combine
+    under it.
+
+    ``kind`` is one of ``advice`` (the text warns or advises its reader), ``account`` (it
+    tells ONE case: a named person, initials, a relative, the first person, a counted group of
+    one event, or a promise told with no pattern marker), ``pattern`` (it states the pattern
+    across many people or cases: quantifiers such as "mayoritas korban", "most victims",
+    plural generic subjects, statistics "tercatat 240 WNI", example lists "negara seperti X
+    dan Y", a perpetrator in the present tense, an authority's enforcement action), ``offer``
+    (it offers or promises a job, or relays a recruiter's words) or ``none``.
+    """
+
+    kind: str
+    account: int
+    pattern: int
+    advice: int
+
+
+def decide_frame(contexts: dict[str, int]) -> Frame:
+    """The document-level frame from the context counts (monotone-neutral: it does not read
+    the indicators, so adding a red flag never changes it)."""
+    account = contexts.get("personal_account", 0) + contexts.get("case_account", 0)
+    if not contexts.get("enforcement_report", 0):
+        # Round 5: a counted group in one event ("Sebanyak 34 WNI yang diduga ...") is an
+        # account of one case, unless the text reports an authority's action (stopped,
+        # repatriated, busted): then it is news about enforcement, as before.
+        account += contexts.get("group_account", 0)
+    pattern = 0 if account else (contexts.get("generic_statement", 0)
+                                 + contexts.get("enforcement_report", 0))
+    advice = contexts.get("warning_advice", 0)
+    if not (account or pattern or advice):
+        account = contexts.get("offer_told", 0)  # "they were promised...", no pattern marker
+    if advice:
+        kind = "advice"
+    elif account:
+        kind = "account"
+    elif pattern:
+        kind = "pattern"
+    elif contexts.get("offer_frame", 0):
+        kind = "offer"
+    else:
+        kind = "none"
+    return Frame(kind, account, pattern, advice)
 
 
 def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
-                        offered: bool = True) -> tuple[str, ...]:
+                        offered: bool = True, told: bool = True) -> tuple[str, ...]:
     """Names of the ``STRONG_RULES`` (and, for an account of one case, ``ACCOUNT_RULES``) the
     fired indicators satisfy (monotone in ``fired``)."""
     with_evidence = {c for c, f in fired.items() if f.spans}
     rules = {**STRONG_RULES, **ACCOUNT_RULES} if account else STRONG_RULES
     if not offered:
         rules = {k: v for k, v in rules.items() if k in ROUTE_RULES}
+    if not told:
+        rules = {k: v for k, v in rules.items() if k not in PROMISE_RULES}
     return tuple(name for name, slots in rules.items()
                  if all(codes & (with_evidence if need else fired.keys())
                         for codes, need in slots))
