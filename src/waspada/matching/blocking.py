@@ -17,8 +17,8 @@ __all__ = ["BASE_BLOCKS", "LOOSE_BLOCKING_MAX", "LOOSE_BLOCKS", "ONE_DOB_MISSING
 Progress = Callable[[str], None]
 
 #: below this many records, looser blocking rules (rare token where a birth date is missing,
-#: sorted phonetic name, birth date alone) are added: they find swapped names and pairs without birth dates, and
-#: their blocks stay small
+#: sorted phonetic name, birth date alone) are added: they find swapped names and pairs
+#: without birth dates, and their blocks stay small
 LOOSE_BLOCKING_MAX = 100_000
 
 #: a marker in a rule's columns: the rule pairs only records one of which has no birth date
