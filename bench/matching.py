@@ -506,6 +506,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="20000,200000",
                     help="record counts of the speed comparison with plain Splink")
     ap.add_argument("--speed-gen", default="synth2-heldout")
+    ap.add_argument("--speed-marks", action="store_true",
+                    help="print the CPU of each stage of the speed runs")
     ap.add_argument("--name-bench", default=str(Path(__file__).resolve().parents[2] / "shared"
                                                 / "data" / "name-bench" / "cases.csv"))
     args = ap.parse_args()
@@ -527,7 +529,8 @@ def main() -> None:
         bench_calibration([int(x) for x in args.calibration_sizes.split(",")],
                           args.calibration_gens.split(","))
     if "speed" in only:
-        side_by_side([int(x) for x in args.sizes.split(",")], args.speed_gen)
+        side_by_side([int(x) for x in args.sizes.split(",")], args.speed_gen,
+                     args.speed_marks)
 
 
 if __name__ == "__main__":

@@ -61,11 +61,11 @@ def child(engine: str, gen: str, n: int) -> dict:
     base = _rss_mb()
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    marks: list[tuple[float, str]] = []
+    marks: list[tuple[float, float, str]] = []  # (wall s, CPU s) since the start, stage
     if engine == "waspada":
         with contextlib.redirect_stdout(io.StringIO()):
             res = D.dedupe(recs, progress=lambda m: marks.append(
-                (round(time.perf_counter() - t0, 1), m)))
+                (round(time.perf_counter() - t0, 2), round(_cpu() - cpu0, 2), m)))
         clusters = res.clusters
     else:
         from matching import plain_frame, plain_run
@@ -110,10 +110,27 @@ def side_by_side(sizes: list[int], gen: str = "synth2-heldout", show_marks: bool
                   f"{o['P']:7.4f} {o['R']:7.4f} {o['F1']:7.4f} {o['largest']:7} {ratio}",
                   flush=True)
         if show_marks:
-            for t, m in w["marks"]:
-                print(f"{'':18}{t:7.1f}s  {m}")
+            print(f"{'':18}{'wall s':>7} {'CPU s':>7} {'stage CPU':>9}  stage (starting then)")
+            ends = [c for _, c, _ in w["marks"][1:]] + [w["cpu"]]
+            for (t, c, m), end in zip(w["marks"], ends, strict=True):
+                print(f"{'':18}{t:7.2f} {c:7.2f} {end - c:9.2f}  {m}")
         rows.append({"n": n, "waspada": w, "plain": b})
+    summary(rows)
     return rows
+
+
+def summary(rows: list[dict]) -> None:
+    """The ratios of every size side by side (issue #13 item 5: the pipeline should need no
+    more than plain Splink; CPU is the figure to compare on a shared machine)."""
+    print("\nWaspada / plain Splink, same records, one run:")
+    print(f"{'records':>9} {'CPU s':>15} {'CPU ratio':>9} {'wall s':>15} {'wall ratio':>10} "
+          f"{'peak MB':>13} {'RSS ratio':>9}")
+    for row in rows:
+        w, b = row["waspada"], row["plain"]
+        print(f"{row['n']:9,} {w['cpu']:7.1f}/{b['cpu']:<7.1f} {w['cpu'] / b['cpu']:9.2f} "
+              f"{w['secs']:7.1f}/{b['secs']:<7.1f} {w['secs'] / b['secs']:10.2f} "
+              f"{w['peak_mb']:6.0f}/{b['peak_mb']:<6.0f} {w['peak_mb'] / b['peak_mb']:9.2f}",
+              flush=True)
 
 
 def main() -> None:
