@@ -55,3 +55,15 @@ def test_each_record_sums_to_at_most_one() -> None:
         for t in got:
             tot[t[side]] = tot.get(t[side], 0.0) + t[2]
         assert max(tot.values()) <= 1.0 + 1e-9
+
+
+def test_a_dominant_candidate_does_not_cancel_out_its_record() -> None:
+    """Every field agreeing (FEBRL4 with the social-security id) gives Bayes factors near
+    1e19 beside candidates of 1e2: ``total - own`` rounded to zero or below, and the old code
+    divided by zero and returned NaN for every pair (no link at all)."""
+    strong = [(f"l{i}", f"r{i}", 1 - 1e-13) for i in range(95)]
+    weak = [(f"l{i}", f"r{i + 1}", _odds(6)) for i in range(95)]
+    got = {(a, b): p for a, b, p in one_to_one_probabilities(strong + weak, LAM, 100, 100)}
+    assert all(0.0 <= p <= 1.0 for p in got.values())
+    assert all(got[(f"l{i}", f"r{i}")] > 0.99 for i in range(95))
+    assert all(got[(f"l{i}", f"r{i + 1}")] < 0.01 for i in range(95))

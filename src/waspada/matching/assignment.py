@@ -74,14 +74,33 @@ def _marginals(w: np.ndarray, left: np.ndarray, right: np.ndarray, n_l: int, n_r
     u = np.ones(len(w))
     v = np.ones(len(w))
     for _ in range(INNER_ITERATIONS):
-        s_l = np.bincount(left, w * v, n_l)
-        u_new = 1.0 / (1.0 + s_l[left] - w * v)
-        s_r = np.bincount(right, w * u_new, n_r)
-        v_new = 1.0 / (1.0 + s_r[right] - w * u_new)
+        u_new = 1.0 / (1.0 + _others(w * v, left, n_l))
+        v_new = 1.0 / (1.0 + _others(w * u_new, right, n_r))
         done = max(np.abs(u_new / u - 1.0).max(), np.abs(v_new / v - 1.0).max()) < 1e-9
         if done:
             u, v = u_new, v_new
             break
         u, v = 0.5 * (u + u_new), 0.5 * (v + v_new)
     g = w * u * v
-    return g / (1.0 + g)
+    with np.errstate(divide="ignore"):
+        return 1.0 / (1.0 + 1.0 / g)
+
+
+def _others(x: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
+    """Per edge, the sum of ``x`` over the OTHER edges of its group.
+
+    ``total - own`` loses everything to rounding when one edge dominates its group (a Bayes
+    factor of 1e19 next to 1e2 gave 0 or less, then a division by zero and no pairs at all:
+    FEBRL4 with every field). The dominant edge of each group takes the sum of the rest
+    instead, added up without it; for the other edges ``total - own`` ≥ half the total.
+    """
+    total = np.bincount(group, x, n)
+    top = np.full(n, -1, np.int64)
+    order = np.lexsort((x, group))  # by group, then by value: the last of a group is its max
+    last = np.ones(len(order), bool)
+    last[:-1] = group[order[1:]] != group[order[:-1]]
+    top[group[order[last]]] = order[last]
+    is_top = np.zeros(len(x), bool)
+    is_top[top[top >= 0]] = True
+    rest = np.bincount(group, np.where(is_top, 0.0, x), n)
+    return np.where(is_top, rest[group], np.maximum(total[group] - x, 0.0))
