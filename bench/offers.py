@@ -8,9 +8,9 @@
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
    never used for training), in parts printed apart: "dev" (looked at while changing the
-   rules), "heldout1" to "heldout5" (each evaluated once, then used for development) and
-   "heldout6" (collected before round 6's changes, never looked at for tuning: the real
-   result; ``--skip-part heldout6`` leaves it out while developing). Recall of "high"
+   rules), "heldout1" to "heldout6" (each evaluated once, then used for development) and
+   "heldout7" (collected before round 7's changes, never looked at for tuning: the real
+   result; ``--skip-part heldout7`` leaves it out while developing). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
 4. False "high" rate on the Indonesian SMS set (../shared/data/sms-id-2016): labels 0 and 2
    are the false-alarm check; label 1 (fraud SMS, mostly not job offers) is reported apart.
@@ -123,7 +123,8 @@ REAL_PARTS = (
     ("heldout3", "held-out part 3: evaluated once (end of round 3), then development (round 4)"),
     ("heldout4", "held-out part 4: evaluated once (end of round 4), then development (round 5)"),
     ("heldout5", "held-out part 5: evaluated once (end of round 5), then development (round 6)"),
-    ("heldout6", "HELD-OUT part 6: collected before round 6's changes - the real result"),
+    ("heldout6", "held-out part 6: evaluated once (end of round 6), then development (round 7)"),
+    ("heldout7", "HELD-OUT part 7: collected before round 7's changes - the real result"),
 )
 
 
