@@ -19,7 +19,9 @@ import argparse
 import contextlib
 import gc
 import io
+import json
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -117,6 +119,7 @@ def data(gen: str, n: int) -> tuple[list[PersonRecord], set[Pair]]:
 def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     recs, truth = data(gen, n)
     gc.collect()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
 
     def progress(msg: str) -> None:
@@ -127,6 +130,7 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     with contextlib.redirect_stdout(io.StringIO()):
         res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0), progress=progress)
     secs = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     scored = {norm(a, b): p for a, b, p in res.review}
     scored.update({norm(a, b): p for a, b, p in res.pairs})
     rows, ece_all, ece_hi = reliability(scored, truth)
@@ -137,7 +141,7 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     missing = missing_shares(recs, truth)
     print(f"\n### {gen}, {len(recs):,} records, {len(truth):,} true pairs "
-          f"(dedupe {secs:.0f}s, peak RSS {peak:.0f} MB)")
+          f"(dedupe {secs:.0f}s wall, {cpu:.0f}s CPU, peak RSS {peak:.0f} MB)")
     print(f"{'predicted':>15} {'pairs':>9} {'mean p':>8} {'observed':>9}")
     for lo, hi, c, mp, ob in rows:
         if c:
@@ -150,7 +154,30 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
           "as no evidence; where the shares differ, it is evidence): " + ", ".join(
               f"{k} {a:.3f} / {b:.3f}" for k, (a, b) in missing.items()))
     return {"gen": gen, "n": len(recs), "P": p, "R": r, "F1": f, "ece": ece_all,
-            "ece_hi": ece_hi, "secs": secs, "largest": largest}
+            "ece_hi": ece_hi, "secs": secs, "cpu": cpu, "peak_mb": peak, "largest": largest,
+            "pairs_P": pp, "pairs_R": pr, "ceiling": ceiling, "true_pairs": len(truth),
+            "rows": rows}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def run_child(gen: str, n: int) -> dict:
+    """:func:`run` in a child process of its own (so its peak RSS is its own run's, not the
+    largest of the runs before it); its report is printed here, the stage marks go to
+    stderr."""
+    out = subprocess.run([sys.executable, __file__, "--child", "--gens", gen, "--sizes",
+                          str(n)], stdout=subprocess.PIPE, text=True, check=False)
+    lines = out.stdout.splitlines()
+    found = [ln for ln in lines if ln.startswith("{")]
+    print("\n".join(ln for ln in lines if not ln.startswith("{")), flush=True)
+    if out.returncode != 0 or not found:
+        raise RuntimeError(f"dedupe of {gen} at {n:,} records failed (exit code "
+                           f"{out.returncode}; its messages are above, on stderr)")
+    return json.loads(found[-1])
 
 
 def bench_calibration(sizes: list[int], gens: list[str]) -> None:
@@ -167,7 +194,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="20000")
     ap.add_argument("--gens", default="synth2-dev,synth2-heldout,synth1")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run(args.gens.split(",")[0], int(args.sizes.split(",")[0]))))
+        return
     bench_calibration([int(x) for x in args.sizes.split(",")], args.gens.split(","))
 
 
