@@ -86,6 +86,41 @@ def missing_shares(recs: list[PersonRecord], truth: set[Pair]
     return {k: (share(groups[0], get), share(groups[1], get)) for k, get in fields.items()}
 
 
+def _digits(text: str | None) -> str:
+    d = "".join(c for c in text or "" if c.isdigit())
+    return d[-9:]  # the subscriber part: 0812..., +62 812-..., 62812... compare equal
+
+
+def wrong_pair_kinds(recs: list[PersonRecord], scored: dict[Pair, float], truth: set[Pair],
+                     lo: float, hi: float = 1.01) -> list[tuple[str, int, float]]:
+    """What the wrong pairs scored in [lo, hi) have in common: the full name (same / differs),
+    the birth date (same / one missing / differs), a shared phone or NIK; rows (kind, pairs,
+    mean predicted), most frequent first."""
+    by_id = {r.record_id: r for r in recs}
+    kinds: dict[str, list[float]] = {}
+    for (a, b), p in scored.items():
+        if not lo <= p < hi or (a, b) in truth:
+            continue
+        x, y = by_id[a], by_id[b]
+        name = "same name" if " ".join(x.full_name.lower().split()) == " ".join(
+            y.full_name.lower().split()) else "name differs"
+        if not x.birth_date or not y.birth_date:
+            dob = "a birth date missing"
+        elif x.birth_date == y.birth_date:
+            dob = "same birth date"
+        elif x.birth_date.year == y.birth_date.year:
+            dob = "same birth year"
+        else:
+            dob = "birth date differs"
+        extra = [k for k, same in (
+            ("phone", x.phone and y.phone and _digits(x.phone) == _digits(y.phone)),
+            ("NIK", x.nik and y.nik and x.nik == y.nik)) if same]
+        kind = ", ".join([name, dob] + ([" and ".join(extra) + " shared"] if extra else []))
+        kinds.setdefault(kind, []).append(p)
+    return sorted(((k, len(v), sum(v) / len(v)) for k, v in kinds.items()),
+                  key=lambda t: -t[1])
+
+
 def cluster_pairs(clusters: list[tuple[str, str]]) -> tuple[set[Pair], int]:
     groups: dict[str, list[str]] = {}
     for rid, c in clusters:
@@ -150,6 +185,9 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     print(f"at the default threshold {threshold}: clusters P {p:.4f} R {r:.4f} F1 {f:.4f}; "
           f"pairs P {pp:.4f} R {pr:.4f}; largest cluster {largest}; recall ceiling of the "
           f"scored pairs {ceiling:.4f}", flush=True)
+    wrong = wrong_pair_kinds(recs, scored, truth, threshold)
+    print(f"wrong pairs scored >= {threshold} ({sum(c for _, c, _ in wrong):,}), by what they "
+          "share: " + "; ".join(f"{k} {c:,} (mean p {m:.3f})" for k, c, m in wrong[:8]))
     print("missing values, records in a true pair / others (the model takes a missing value "
           "as no evidence; where the shares differ, it is evidence): " + ", ".join(
               f"{k} {a:.3f} / {b:.3f}" for k, (a, b) in missing.items()))
