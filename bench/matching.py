@@ -506,10 +506,10 @@ def bench_watchlist(entries: int = 20_000, queries: int = 2_000) -> None:
 # -- the defaults at every size, side by side with plain Splink (issue #13 "done when") -------
 
 DEFAULTS_GENS = ("synth2-heldout", "synth1")
-#: plain Splink's peak at 1,000,000 records (issue #13: 17.7 GB); a plain run starts only if
-#: the machine has this much per million records free (plus a margin), so that it cannot
-#: push other processes into the OOM killer
-PLAIN_GB_PER_MILLION = 18.0
+#: plain Splink's peak at 1,000,000 records (issue #13: 17.7 GB; >= 18.9 GB here): a plain
+#: run starts only if the machine has this much per million records free (plus a margin), so
+#: that it cannot push other processes into the OOM killer
+PLAIN_GB_PER_MILLION = 19.0
 PLAIN_GB_MARGIN = 2.0
 
 
