@@ -17,9 +17,10 @@ from functools import partial
 from typing import Any
 
 __all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "ComparisonSpec", "Level",
-           "birth_date_comparison", "comparison_specs", "comparisons", "identifier_comparison",
-           "name_comparison", "nik_comparison", "one_edit_guard", "place_comparison",
-           "present_comparisons", "sex_comparison", "shares_token", "spec_for", "within_one_edit"]
+           "birth_date_comparison", "comparison_specs", "comparisons", "given_names_differ",
+           "identifier_comparison", "name_comparison", "nik_comparison", "one_edit_guard",
+           "phone_comparison", "place_comparison", "present_comparisons", "sex_comparison",
+           "shares_token", "spec_for", "within_one_edit"]
 
 #: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
 #: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
@@ -245,6 +246,35 @@ def identifier_comparison(col: str) -> ComparisonSpec:
         _else(f"{col}.different")))
 
 
+def given_names_differ() -> Any:
+    """A level true when the two names have different given names, not a spelling slip of
+    one another: the first tokens differ by more than two edits and neither name's tokens are
+    a subset of the other's (a dropped or added name). Twins, siblings, a parent and a child
+    (issue #13, round 6)."""
+    cll = _cll()
+    return cll.And(cll.CustomLevel("first_phon_l <> first_phon_r"),
+                   cll.Not(cll.DamerauLevenshteinLevel("first_phon", 2)),
+                   cll.Not(cll.ArraySubsetLevel("name_tokens")))
+
+
+def phone_comparison() -> ComparisonSpec:
+    """Phone: the same number with different given names (a household's phone: parents
+    register their children's, twins and siblings share one), the same number, different.
+
+    The household level has its own m and u and is capped at neutral in
+    :data:`~waspada.matching.priors.WEAK_LEVELS`: Splink would otherwise multiply the phone's
+    Bayes factor with the shared family name, birth date and region of twins as if independent
+    (issue #13, round 6: twins with a shared phone were scored 0.94, none the same person)."""
+    cll = _cll()
+    return ComparisonSpec("phone", (
+        _null("phone", "phone"),
+        _level("phone.same_given_names_differ",
+               cll.And(cll.ExactMatchLevel("phone"), given_names_differ()),
+               "same phone, different given names (household)"),
+        _level("phone.same", cll.ExactMatchLevel("phone")),
+        _else("phone.different")))
+
+
 def place_comparison(col: str) -> ComparisonSpec:
     """Free text (birth place, address): same, similar (Jaro-Winkler >= 0.9), different."""
     cll = _cll()
@@ -260,7 +290,7 @@ BUILDERS: dict[str, Callable[[], ComparisonSpec]] = {
     "sex": sex_comparison,
     "nik": nik_comparison,
     "passport_no": partial(identifier_comparison, "passport_no"),
-    "phone": partial(identifier_comparison, "phone"),
+    "phone": phone_comparison,
     "birth_place": partial(place_comparison, "birth_place"),
     "address": partial(place_comparison, "address"),
 }
@@ -278,7 +308,10 @@ def comparison_specs(frame_cols: dict[str, bool], *, tf: bool = True) -> list[Co
     specs = [name_comparison(tf=tf), birth_date_comparison(), sex_comparison()]
     if frame_cols.get("nik"):
         specs.append(nik_comparison())
-    specs += [identifier_comparison(c) for c in ("passport_no", "phone") if frame_cols.get(c)]
+    if frame_cols.get("passport_no"):
+        specs.append(identifier_comparison("passport_no"))
+    if frame_cols.get("phone"):
+        specs.append(phone_comparison())
     specs += [place_comparison(c) for c in ("birth_place", "address")
               if frame_cols.get(c) and frame_cols.get("use_address")]
     return specs

@@ -70,10 +70,13 @@ U_CORRECTION_MIN_SHARE = 0.1
 #: names (twins, siblings) are evidence *against*, whatever EM learns from typos
 #: A phone number is shared by a household (parents register their children's), so a shared
 #: phone is capped at 2^6, as in the real-time scorer: twins with the same birth date, family
-#: name and phone were scored 0.9999 (issue #13).
+#: name and phone were scored 0.9999 (issue #13). Between records whose given names differ, a
+#: shared phone is neutral: it says "same household", which the shared family name, birth date
+#: and region already said (issue #13, round 6).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
     "phone.same": 64.0,
+    "phone.same_given_names_differ": 1.0,
     "name.one_shared_given_conflict": 0.5,
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,

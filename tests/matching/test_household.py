@@ -1,0 +1,70 @@
+"""Evidence that relatives share, counted once (issue #13, round 6: the middle bins).
+
+Twins, siblings, a parent and a child share a family name, often a birth date and region, and
+a household phone; Splink multiplies the Bayes factors of those fields as if independent."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from waspada.matching.comparisons import phone_comparison
+from waspada.matching.features import name_features
+from waspada.matching.priors import WEAK_LEVELS, regularise_model
+
+
+def _row(name: str) -> tuple[str, list[str]]:
+    toks, phon, _pat, pat_phon, _joined = name_features(name)
+    return phon[0], list(dict.fromkeys(phon + pat_phon))
+
+
+def _phone_level(a: str, b: str, phone_a: str | None = "0812", phone_b: str | None = "0812"
+                 ) -> str:
+    """The key of the phone level two records with names ``a``, ``b`` fall in."""
+    con = duckdb.connect()
+    con.execute("create table p (first_phon_l varchar, first_phon_r varchar, "
+                "name_tokens_l varchar[], name_tokens_r varchar[], phone_l varchar, "
+                "phone_r varchar)")
+    (fa, ta), (fb, tb) = _row(a), _row(b)
+    con.execute("insert into p values (?, ?, ?, ?, ?, ?)", [fa, fb, ta, tb, phone_a, phone_b])
+    for level in phone_comparison().levels:
+        if level.is_else:
+            return level.key
+        sql = level.creator.get_comparison_level("duckdb").sql_condition
+        if con.execute(f"select coalesce({sql}, false) from p").fetchone() == (True,):
+            return level.key
+    raise AssertionError("no level")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Siti Hana", "Tari Hana"),
+                                      ("Rian Gunawan", "Vincent Gunawan"),
+                                      ("Wulan Sumarni", "Dewi Sumarni")])
+def test_a_phone_shared_by_different_given_names_is_household_evidence(a: str, b: str) -> None:
+    assert _phone_level(a, b) == "phone.same_given_names_differ"
+
+
+@pytest.mark.parametrize(("a", "b"), [("Halimah Safitri", "Hoiimah Safitri"),  # slip
+                                      ("Andreas Tenjaya", "Andreas Tanaya"),
+                                      ("Slamet", "Slamet Riyadi"),  # a dropped name
+                                      ("Muhammad Rizki", "Rizki"),
+                                      ("Budi Santoso", "Budi Santoso")])
+def test_a_phone_shared_by_the_same_given_name_counts_in_full(a: str, b: str) -> None:
+    assert _phone_level(a, b) == "phone.same"
+
+
+def test_missing_or_different_phones_are_not_household_evidence() -> None:
+    assert _phone_level("Siti Hana", "Tari Hana", None, "0812") == "phone.null"
+    assert _phone_level("Siti Hana", "Tari Hana", "0813", "0812") == "phone.different"
+
+
+def test_the_household_phone_is_capped_at_neutral() -> None:
+    assert WEAK_LEVELS["phone.same_given_names_differ"] == 1.0
+    levels = [{"is_null_level": True},
+              {"m_probability": 0.05, "u_probability": 1e-6},
+              {"m_probability": 0.15, "u_probability": 6e-6},
+              {"m_probability": 0.8, "u_probability": 1.0}]
+    model = {"probability_two_random_records_match": 1e-5, "link_type": "dedupe_only",
+             "comparisons": [{"output_column_name": "phone", "comparison_levels": levels}]}
+    out = regularise_model(model)["comparisons"][0]["comparison_levels"]
+    assert out[1]["m_probability"] == pytest.approx(1e-6)  # Bayes factor 1
+    assert out[2]["m_probability"] == pytest.approx(64 * 6e-6)
