@@ -68,3 +68,33 @@ def test_the_household_phone_is_capped_at_neutral() -> None:
     out = regularise_model(model)["comparisons"][0]["comparison_levels"]
     assert out[1]["m_probability"] == pytest.approx(1e-6)  # Bayes factor 1
     assert out[2]["m_probability"] == pytest.approx(64 * 6e-6)
+
+
+def _name_level_holds(key: str, a: str, b: str) -> bool:
+    """Whether the name level ``key`` holds for two names, the first spelt nowhere else."""
+    from waspada.matching.comparisons import name_comparison
+
+    def cols(name: str) -> list:
+        toks, phon, _pat, _pp, _joined = name_features(name)
+        return [" ".join(toks), " ".join(phon), phon[0], phon[-1]]
+
+    con = duckdb.connect()
+    con.execute("create table p (name_canon_l varchar, name_phon_l varchar, first_phon_l varchar,"
+                " last_phon_l varchar, name_canon_r varchar, name_phon_r varchar, "
+                "first_phon_r varchar, last_phon_r varchar, rare_spelling_l boolean, "
+                "rare_spelling_r boolean)")
+    con.execute("insert into p values (?, ?, ?, ?, ?, ?, ?, ?, true, false)", cols(a) + cols(b))
+    level = next(lv for lv in name_comparison().levels if lv.key == key)
+    sql = level.creator.get_comparison_level("duckdb").sql_condition
+    return con.execute(f"select coalesce({sql}, false) from p").fetchone() == (True,)
+
+
+@pytest.mark.parametrize(("a", "b", "slip"), [
+    ("Siti Haliah Nurdjanah", "Siti Halimah Nurjanah", True),  # a letter dropped
+    ("Jimrny Tanjaya", "Jimmy Tanjaya", True),  # OCR rn / m
+    ("Siti Haliah Nurdjanah", "Siti Khadijah Nurjanah", False),  # another given name
+    ("Siti Joewita Aminah", "Siti Gita Aminah", False),
+])
+def test_a_rare_spelling_is_a_slip_only_within_two_edits(a: str, b: str, slip: bool) -> None:
+    assert _name_level_holds("name.similar_rare_spelling", a, b) is slip
+    assert _name_level_holds("name.similar", a, b)  # still similar names

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "ComparisonSpec", "Level",
+__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "RARE_SPELLING_MAX_EDITS",
+           "ComparisonSpec", "Level",
            "birth_date_comparison", "comparison_specs", "comparisons", "given_names_differ",
            "identifier_comparison", "name_comparison", "nik_comparison", "one_edit_guard",
            "phone_comparison", "place_comparison", "present_comparisons", "sex_comparison",
@@ -26,6 +27,9 @@ __all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "ComparisonSpe
 #: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
 #: exact rare name
 NEAR_NAME_TF_WEIGHT = 0.5
+#: a name spelt nowhere else counts as a misspelling of a similar name (the strong
+#: ``name.similar_rare_spelling`` level) only within this many edits of it
+RARE_SPELLING_MAX_EDITS = 2
 #: comparisons used only when the data has the column (see :func:`present_comparisons`)
 OPTIONAL_COLUMNS = ("nik", "passport_no", "phone", "birth_place", "address")
 
@@ -169,10 +173,15 @@ def name_comparison(*, tf: bool = True) -> ComparisonSpec:
                "phonetic (old spelling, variants)", **near),
         # a misspelling is usually a spelling no other record uses ("rakhael widdip"),
         # while two different real names ("jayde" / "jayden") are both in use
+        # ... and a slip is one or two edits of the spelling (not of the phonetic code, which
+        # folds "haliah" / "khadijah" to "halia" / "hadia"): another name, even when one of the
+        # two is spelt nowhere else (issue #13, round 6)
         _level("name.similar_rare_spelling",
                cll.And(similar_names(), cll.Or(cll.CustomLevel("rare_spelling_l"),
-                                               cll.CustomLevel("rare_spelling_r"))),
-               "phonetic jaro-winkler >= 0.92, a spelling seen once", **near),
+                                               cll.CustomLevel("rare_spelling_r")),
+                       cll.DamerauLevenshteinLevel("name_canon", RARE_SPELLING_MAX_EDITS)),
+               "phonetic jaro-winkler >= 0.92, a spelling seen once, at most two edits",
+               **near),
         _level("name.similar", similar_names(), "phonetic jaro-winkler >= 0.92", **near),
         _level("name.one_typo", within_one_edit("name_phon"), "one typo in the name", **near),
         _level("name.extra_missing_two_shared",
