@@ -98,3 +98,16 @@ def _name_level_holds(key: str, a: str, b: str) -> bool:
 def test_a_rare_spelling_is_a_slip_only_within_two_edits(a: str, b: str, slip: bool) -> None:
     assert _name_level_holds("name.similar_rare_spelling", a, b) is slip
     assert _name_level_holds("name.similar", a, b)  # still similar names
+
+
+@pytest.mark.parametrize(("a", "b", "slips"), [
+    ("Ibrahirn Saputra", "Ibrahim Saputra", True),  # OCR rn / m: two edits
+    ("Ilham Utoo", "Ilham Utomo", True),
+    ("Binsar Karokaro", "Birisar Karokaro", True),
+    ("Dian Anggraini", "Rina Anggraini", False),  # twins: short given names
+    ("Sri Hidayah", "Siti Hidayah", False),
+    ("Yuni Setiawati", "Ani Setiawati", False),
+    ("Budi Santoso", "Budi Susanto", False),  # more than two edits
+])
+def test_two_slips_in_a_name_are_a_level_of_their_own(a: str, b: str, slips: bool) -> None:
+    assert _name_level_holds("name.two_typos", a, b) is slips

@@ -26,6 +26,7 @@ DEFAULT_M: dict[str, dict[str, float]] = {
         "name.similar_rare_spelling": 0.05,
         "name.similar": 0.03,
         "name.one_typo": 0.03,
+        "name.two_typos": 0.02,
         "name.extra_missing_two_shared": 0.05,
         "name.extra_missing_one_shared": 0.03,
         "name.two_shared_others_conflict": 0.01,
