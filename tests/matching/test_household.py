@@ -71,7 +71,8 @@ def test_the_household_phone_is_capped_at_neutral() -> None:
              "comparisons": [{"output_column_name": "phone", "comparison_levels": levels}]}
     out = regularise_model(model)["comparisons"][0]["comparison_levels"]
     assert out[1]["m_probability"] == pytest.approx(1e-6)  # Bayes factor 1
-    assert out[2]["m_probability"] == pytest.approx(64 * 6e-6)
+    # the cap of a shared phone is on the chance of sharing a phone whatever the names
+    assert out[2]["m_probability"] == pytest.approx(64 * (6e-6 + 1e-6))
 
 
 def _name_level_holds(key: str, a: str, b: str) -> bool:
@@ -145,3 +146,21 @@ def _date_level(a: str, b: str) -> str:
 def test_the_same_date_with_different_given_names_is_a_level_of_its_own(a: str, b: str,
                                                                         key: str) -> None:
     assert _date_level(a, b) == key
+
+
+def test_the_same_date_keeps_the_chance_of_sharing_a_date_whatever_the_names() -> None:
+    """Splitting twins off the exact date must not make the exact date count the name's
+    agreement a second time: its u stays the chance of two people sharing a birth date."""
+    from waspada.matching.comparisons import birth_date_comparison
+
+    keys = [lv.key for lv in birth_date_comparison().scored_levels]
+    u = {"birth_date.exact_given_names_differ": 5.4e-5, "birth_date.exact": 1e-6}
+    levels = [{"is_null_level": True}] + [
+        {"m_probability": 0.1, "u_probability": u.get(k, 0.05)} for k in keys]
+    model = {"probability_two_random_records_match": 1e-5, "link_type": "dedupe_only",
+             "comparisons": [{"output_column_name": "birth_date", "comparison_levels": levels}]}
+    out = regularise_model(model)["comparisons"][0]["comparison_levels"][1:]
+    got = {k: lv["u_probability"] for k, lv in zip(keys, out, strict=True)}
+    assert got["birth_date.exact"] == pytest.approx(5.5e-5)
+    assert got["birth_date.exact_given_names_differ"] == pytest.approx(5.4e-5)
+    assert got["birth_date.one_year_shift"] == pytest.approx(0.05)

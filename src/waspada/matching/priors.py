@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from waspada.matching.comparisons import spec_for
 
 __all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
-           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "prior_fixed_point", "regularise_model"]
+           "U_CORRECTION_MIN_SHARE", "U_INCLUDES", "WEAK_LEVELS", "prior_fixed_point",
+           "regularise_model"]
 
 #: m values used where EM has no data for a level: one entry per level (the null level has no
 #: m) of each comparison that has defaults; other comparisons get a neutral 0.9 / 0.05 / 0.01
@@ -85,6 +86,27 @@ WEAK_LEVELS: dict[str, float] = {
 }
 
 
+#: a level whose u must not depend on another comparison: a level split off before it by a
+#: condition on the name (twins' "same date, different given names") takes the pairs with
+#: different given names out of its sampled u, which would leave u(same date) = the chance of
+#: the same date *and* similar given names, and count the name's agreement a second time (its
+#: Bayes factor rose from 2^13.4 to 2^18.3 on the first generator, issue #13 round 6). Its u
+#: is restored to the chance of the agreement whatever the names: the sum of the sampled u of
+#: the level and of the levels split off from it.
+U_INCLUDES: dict[str, tuple[str, ...]] = {
+    "birth_date.exact": ("birth_date.exact_given_names_differ",),
+    "phone.same": ("phone.same_given_names_differ",),
+}
+
+
+def _include_u(keys: Sequence[str | None], levels: list[dict]) -> None:
+    """Apply :data:`U_INCLUDES` to one comparison's non-null levels (sampled u only)."""
+    u_of = {k: lv.get("u_probability") for k, lv in zip(keys, levels, strict=True) if k}
+    for k, lv in zip(keys, levels, strict=True):
+        if k in U_INCLUDES and lv.get("u_probability"):
+            lv["u_probability"] += sum(u_of.get(o) or 0.0 for o in U_INCLUDES[k])
+
+
 def prior_fixed_point(weights: Sequence[float], total_pairs: float, start: float, *,
                       iterations: int = 100, tol: float = 1e-6) -> float:
     """The prior lambda that agrees with the model's own expected number of matches.
@@ -141,6 +163,7 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
         keys: tuple[str | None, ...] = (spec.level_keys(comp) if spec
                                         else (None,) * len(levels))
         defaults = DEFAULT_M.get(name, {})
+        _include_u(keys, levels)
         for i, (key, lv) in enumerate(zip(keys, levels, strict=True)):
             is_else = i == len(levels) - 1  # Splink's else level is always the last
             m = lv.get("m_probability")
