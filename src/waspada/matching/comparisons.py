@@ -153,15 +153,20 @@ def within_two_edits(col: str) -> Any:
     return cll.And(cll.CustomLevel(two_edit_guard(col)), cll.DamerauLevenshteinLevel(col, 2))
 
 
-def same_given_name() -> Any:
+def same_given_name(*, one_slip: bool = False) -> Any:
     """A level true when the first names are the same (phonetically), or both long
     (:data:`TWO_TYPOS_MIN_GIVEN`) and similar (Jaro-Winkler >= 0.85): a slip in a long given
-    name, never another short given name (twins "Dian" / "Rina", "Sri" / "Siti")."""
+    name, never another short given name (twins "Dian" / "Rina", "Sri" / "Siti").
+    ``one_slip``: one edit in a short given name counts as the same name too ("Jon" / "John",
+    "Halimah" / "Hoiimah"; FEBRL's given names carry such typos)."""
     cll = _cll()
-    return cll.Or(cll.ExactMatchLevel("first_phon"),
-                  cll.And(cll.CustomLevel(f"least(length(first_phon_l), length(first_phon_r))"
-                                          f" >= {TWO_TYPOS_MIN_GIVEN}"),
-                          cll.JaroWinklerLevel("first_phon", 0.85)))
+    levels = [cll.ExactMatchLevel("first_phon"),
+              cll.And(cll.CustomLevel(f"least(length(first_phon_l), length(first_phon_r))"
+                                      f" >= {TWO_TYPOS_MIN_GIVEN}"),
+                      cll.JaroWinklerLevel("first_phon", 0.85))]
+    if one_slip:
+        levels.append(within_one_edit("first_phon"))
+    return cll.Or(*levels)
 
 
 def shares_token(col: str) -> Any:
@@ -303,12 +308,13 @@ def identifier_comparison(col: str) -> ComparisonSpec:
 
 
 def given_names_differ() -> Any:
-    """A level true when the two names have different given names, not a slip in a long
-    given name (:func:`same_given_name` false), and neither name's tokens are a subset of the
-    other's (a dropped or added name). Twins, siblings, a parent and a child: "Usman" /
-    "Umar", "Sri" / "Siti" are two edits apart but two names (issue #13, round 6)."""
+    """A level true when the two names have different given names, not a slip (one edit, or a
+    slip in a long given name: :func:`same_given_name` false), and neither name's tokens are a
+    subset of the other's (a dropped or added name). Twins, siblings, a parent and a child:
+    "Usman" / "Umar", "Sri" / "Siti" are two edits apart but two names (issue #13, round 6)."""
     cll = _cll()
-    return cll.And(cll.Not(same_given_name()), cll.Not(cll.ArraySubsetLevel("name_tokens")))
+    return cll.And(cll.Not(same_given_name(one_slip=True)),
+                   cll.Not(cll.ArraySubsetLevel("name_tokens")))
 
 
 def phone_comparison() -> ComparisonSpec:
