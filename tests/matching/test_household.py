@@ -171,3 +171,30 @@ def test_one_slip_in_a_short_given_name_keeps_the_exact_date(a: str, b: str) -> 
     """One edit in a given name is a slip (FEBRL's given names carry them): the date agrees
     in full; two edits in a short given name are another name (above)."""
     assert _date_level(a, b) == "birth_date.exact"
+
+
+def test_without_an_identifier_the_twin_level_keeps_the_exact_dates_weight() -> None:
+    """EM blocked on the joined name never sees different given names: the level it could not
+    learn falls back to the exact date's Bayes factor (FEBRL names + birth date)."""
+    from waspada.matching.comparisons import birth_date_comparison
+
+    keys = [lv.key for lv in birth_date_comparison().scored_levels]
+    u = {"birth_date.exact_given_names_differ": 5e-5, "birth_date.exact": 5e-6}
+    m = {"birth_date.exact_given_names_differ": 0.01, "birth_date.exact": 0.8}
+
+    def run(learnt: bool) -> dict[str, dict]:
+        levels = [{"is_null_level": True}] + [
+            {"m_probability": m.get(k, 0.05), "u_probability": u.get(k, 0.05)} for k in keys]
+        model = {"probability_two_random_records_match": 1e-5, "link_type": "dedupe_only",
+                 "comparisons": [{"output_column_name": "birth_date",
+                                  "comparison_levels": levels}]}
+        out = regularise_model(model, split_levels_learnt=learnt)["comparisons"][0]
+        return dict(zip(keys, out["comparison_levels"][1:], strict=True))
+
+    def bf(lv: dict) -> float:
+        return lv["m_probability"] / lv["u_probability"]
+
+    learnt, unlearnt = run(True), run(False)
+    assert learnt["birth_date.exact_given_names_differ"]["m_probability"] == 0.01
+    assert bf(unlearnt["birth_date.exact_given_names_differ"]) == pytest.approx(
+        bf(unlearnt["birth_date.exact"]))

@@ -107,6 +107,19 @@ def _include_u(keys: Sequence[str | None], levels: list[dict]) -> None:
             lv["u_probability"] += sum(u_of.get(o) or 0.0 for o in U_INCLUDES[k])
 
 
+def _parent_weight(keys: Sequence[str | None], levels: list[dict]) -> None:
+    """Give each level split off by :data:`U_INCLUDES` its parent level's Bayes factor."""
+    at = {k: lv for k, lv in zip(keys, levels, strict=True) if k}
+    for parent, children in U_INCLUDES.items():
+        if parent not in at:
+            continue
+        bf = at[parent]["m_probability"] / at[parent]["u_probability"]
+        for child in children:
+            if child in at and child not in WEAK_LEVELS:  # a cap stays a cap
+                at[child]["m_probability"] = min(max(bf * at[child]["u_probability"],
+                                                     M_BOUNDS[0]), M_BOUNDS[1])
+
+
 def prior_fixed_point(weights: Sequence[float], total_pairs: float, start: float, *,
                       iterations: int = 100, tol: float = 1e-6) -> float:
     """The prior lambda that agrees with the model's own expected number of matches.
@@ -140,7 +153,8 @@ def _neutral_m(i: int, n: int) -> float:
     return 0.9 if i == 0 else (0.01 if i == n - 1 else 0.05)
 
 
-def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
+def regularise_model(model: dict, *, correct_u: bool | None = None,
+                     split_levels_learnt: bool = True) -> dict:
     """Bound EM's m values so no single level is decisive on its own.
 
     EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
@@ -149,6 +163,10 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
     :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
     version's is refused (``ValueError``). ``correct_u`` (default: for a linkage only)
     removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
+    ``split_levels_learnt=False`` (EM had no identifier to block on, so it never saw the pairs
+    of a level split off by :data:`U_INCLUDES`): such a level gets the Bayes factor of the level
+    it was split from, as before the split (FEBRL names + birth date, where a sixth of the true
+    pairs have another given name: issue #13, round 6).
     """
     if correct_u is None:
         correct_u = model.get("link_type") == "link_only"
@@ -183,4 +201,6 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
             lv["m_probability"] = m
             if lv.get("u_probability") is None:
                 lv["u_probability"] = 0.99 if is_else else UNSEEN_U
+        if not split_levels_learnt:
+            _parent_weight(keys, levels)
     return model
