@@ -16,15 +16,26 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "ComparisonSpec", "Level",
-           "birth_date_comparison", "comparison_specs", "comparisons", "identifier_comparison",
-           "name_comparison", "nik_comparison", "one_edit_guard", "place_comparison",
-           "present_comparisons", "sex_comparison", "shares_token", "spec_for", "within_one_edit"]
+__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "RARE_SPELLING_MAX_EDITS",
+           "TWO_TYPOS_MIN_GIVEN", "TWO_TYPOS_MIN_LENGTH", "ComparisonSpec", "Level",
+           "birth_date_comparison", "comparison_specs", "comparisons", "given_names_differ",
+           "identifier_comparison", "name_comparison", "nik_comparison", "one_edit_guard",
+           "phone_comparison", "place_comparison", "present_comparisons", "same_given_name",
+           "sex_comparison", "shares_token", "spec_for", "two_edit_guard", "within_one_edit",
+           "within_two_edits"]
 
 #: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
 #: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
 #: exact rare name
 NEAR_NAME_TF_WEIGHT = 0.5
+#: a name spelt nowhere else counts as a misspelling of a similar name (the strong
+#: ``name.similar_rare_spelling`` level) only within this many edits of it
+RARE_SPELLING_MAX_EDITS = 2
+#: names shorter than this are never "two typos" apart: two edits of a short name make
+#: another name ("rina" / "dian")
+TWO_TYPOS_MIN_LENGTH = 8
+#: ... and a given name changed by a slip at all must be at least this long
+TWO_TYPOS_MIN_GIVEN = 6
 #: comparisons used only when the data has the column (see :func:`present_comparisons`)
 OPTIONAL_COLUMNS = ("nik", "passport_no", "phone", "birth_place", "address")
 
@@ -124,6 +135,40 @@ def within_one_edit(col: str) -> Any:
     return cll.And(cll.CustomLevel(one_edit_guard(col)), cll.DamerauLevenshteinLevel(col, 1))
 
 
+def two_edit_guard(col: str) -> str:
+    """SQL true for pairs of ``col`` values that may be within two edits and long enough for
+    two edits to be slips rather than another name (:data:`TWO_TYPOS_MIN_LENGTH`): lengths
+    within two of each other, and the first two or the last two characters unchanged (cheap;
+    a pair with a slip at both ends is not guarded in and falls to the next level)."""
+    left, right = f"{col}_l", f"{col}_r"
+    return (f"abs(length({left}) - length({right})) <= 2 AND "
+            f"least(length({left}), length({right})) >= {TWO_TYPOS_MIN_LENGTH} AND "
+            f"(substr({left}, 1, 2) = substr({right}, 1, 2) OR "
+            f"substr({left}, -2, 2) = substr({right}, -2, 2))")
+
+
+def within_two_edits(col: str) -> Any:
+    """Damerau-Levenshtein <= 2 on ``col`` behind :func:`two_edit_guard`."""
+    cll = _cll()
+    return cll.And(cll.CustomLevel(two_edit_guard(col)), cll.DamerauLevenshteinLevel(col, 2))
+
+
+def same_given_name(*, one_slip: bool = False) -> Any:
+    """A level true when the first names are the same (phonetically), or both long
+    (:data:`TWO_TYPOS_MIN_GIVEN`) and similar (Jaro-Winkler >= 0.85): a slip in a long given
+    name, never another short given name (twins "Dian" / "Rina", "Sri" / "Siti").
+    ``one_slip``: one edit in a short given name counts as the same name too ("Jon" / "John",
+    "Halimah" / "Hoiimah"; FEBRL's given names carry such typos)."""
+    cll = _cll()
+    levels = [cll.ExactMatchLevel("first_phon"),
+              cll.And(cll.CustomLevel(f"least(length(first_phon_l), length(first_phon_r))"
+                                      f" >= {TWO_TYPOS_MIN_GIVEN}"),
+                      cll.JaroWinklerLevel("first_phon", 0.85))]
+    if one_slip:
+        levels.append(within_one_edit("first_phon"))
+    return cll.Or(*levels)
+
+
 def shares_token(col: str) -> Any:
     """A level true when the token arrays ``col`` share at least one token (DuckDB's
     ``list_has_any``, Spark's ``arrays_overlap``): a guard in front of the array levels, which
@@ -168,12 +213,23 @@ def name_comparison(*, tf: bool = True) -> ComparisonSpec:
                "phonetic (old spelling, variants)", **near),
         # a misspelling is usually a spelling no other record uses ("rakhael widdip"),
         # while two different real names ("jayde" / "jayden") are both in use
+        # ... and a slip is one or two edits of the spelling (not of the phonetic code, which
+        # folds "haliah" / "khadijah" to "halia" / "hadia"): another name, even when one of the
+        # two is spelt nowhere else (issue #13, round 6)
         _level("name.similar_rare_spelling",
                cll.And(similar_names(), cll.Or(cll.CustomLevel("rare_spelling_l"),
-                                               cll.CustomLevel("rare_spelling_r"))),
-               "phonetic jaro-winkler >= 0.92, a spelling seen once", **near),
+                                               cll.CustomLevel("rare_spelling_r")),
+                       cll.DamerauLevenshteinLevel("name_canon", RARE_SPELLING_MAX_EDITS)),
+               "phonetic jaro-winkler >= 0.92, a spelling seen once, at most two edits",
+               **near),
         _level("name.similar", similar_names(), "phonetic jaro-winkler >= 0.92", **near),
         _level("name.one_typo", within_one_edit("name_phon"), "one typo in the name", **near),
+        # two slips of the spelling ("ibrahirn" / "ibrahim", "utoo" / "utomo" with a phonetic
+        # code that moved more): without this level they fell to the given-name conflict
+        # levels, capped as evidence against, with twins and siblings (issue #13, round 6)
+        # ... but never in a short given name: "dian" / "rina", "sri" / "siti" are twins
+        _level("name.two_typos", cll.And(within_two_edits("name_canon"), same_given_name()),
+               "two typos in the name, the given name the same or long and similar", **near),
         _level("name.extra_missing_two_shared",
                cll.And(shares_token("name_tokens"), cll.ArraySubsetLevel("name_tokens"),
                        cll.ArrayIntersectLevel("name_tokens", 2)),
@@ -202,6 +258,12 @@ def birth_date_comparison() -> ComparisonSpec:
     cll = _cll()
     return ComparisonSpec("birth_date", (
         _null("birth_date", "dob"),
+        # the same date with different given names is what twins share: its own m (EM learns
+        # how rarely one person's records differ in the given name but not the date) instead
+        # of the exact date's Bayes factor multiplied by the name's (issue #13, round 6)
+        _level("birth_date.exact_given_names_differ",
+               cll.And(cll.ExactMatchLevel("dob"), given_names_differ()),
+               "exact, different given names (twins)"),
         _level("birth_date.exact", cll.ExactMatchLevel("dob"), "exact"),
         _level("birth_date.day_month_swap",
                cll.CustomLevel("dob_year_l = dob_year_r AND dob_md_l = dob_dm_r"),
@@ -245,6 +307,34 @@ def identifier_comparison(col: str) -> ComparisonSpec:
         _else(f"{col}.different")))
 
 
+def given_names_differ() -> Any:
+    """A level true when the two names have different given names, not a slip (one edit, or a
+    slip in a long given name: :func:`same_given_name` false), and neither name's tokens are a
+    subset of the other's (a dropped or added name). Twins, siblings, a parent and a child:
+    "Usman" / "Umar", "Sri" / "Siti" are two edits apart but two names (issue #13, round 6)."""
+    cll = _cll()
+    return cll.And(cll.Not(same_given_name(one_slip=True)),
+                   cll.Not(cll.ArraySubsetLevel("name_tokens")))
+
+
+def phone_comparison() -> ComparisonSpec:
+    """Phone: the same number with different given names (a household's phone: parents
+    register their children's, twins and siblings share one), the same number, different.
+
+    The household level has its own m and u and is capped at neutral in
+    :data:`~waspada.matching.priors.WEAK_LEVELS`: Splink would otherwise multiply the phone's
+    Bayes factor with the shared family name, birth date and region of twins as if independent
+    (issue #13, round 6: twins with a shared phone were scored 0.94, none the same person)."""
+    cll = _cll()
+    return ComparisonSpec("phone", (
+        _null("phone", "phone"),
+        _level("phone.same_given_names_differ",
+               cll.And(cll.ExactMatchLevel("phone"), given_names_differ()),
+               "same phone, different given names (household)"),
+        _level("phone.same", cll.ExactMatchLevel("phone")),
+        _else("phone.different")))
+
+
 def place_comparison(col: str) -> ComparisonSpec:
     """Free text (birth place, address): same, similar (Jaro-Winkler >= 0.9), different."""
     cll = _cll()
@@ -260,7 +350,7 @@ BUILDERS: dict[str, Callable[[], ComparisonSpec]] = {
     "sex": sex_comparison,
     "nik": nik_comparison,
     "passport_no": partial(identifier_comparison, "passport_no"),
-    "phone": partial(identifier_comparison, "phone"),
+    "phone": phone_comparison,
     "birth_place": partial(place_comparison, "birth_place"),
     "address": partial(place_comparison, "address"),
 }
@@ -278,7 +368,10 @@ def comparison_specs(frame_cols: dict[str, bool], *, tf: bool = True) -> list[Co
     specs = [name_comparison(tf=tf), birth_date_comparison(), sex_comparison()]
     if frame_cols.get("nik"):
         specs.append(nik_comparison())
-    specs += [identifier_comparison(c) for c in ("passport_no", "phone") if frame_cols.get(c)]
+    if frame_cols.get("passport_no"):
+        specs.append(identifier_comparison("passport_no"))
+    if frame_cols.get("phone"):
+        specs.append(phone_comparison())
     specs += [place_comparison(c) for c in ("birth_place", "address")
               if frame_cols.get(c) and frame_cols.get("use_address")]
     return specs

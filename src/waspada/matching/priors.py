@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from waspada.matching.comparisons import spec_for
 
 __all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
-           "U_CORRECTION_MIN_SHARE", "WEAK_LEVELS", "prior_fixed_point", "regularise_model"]
+           "U_CORRECTION_MIN_SHARE", "U_INCLUDES", "WEAK_LEVELS", "prior_fixed_point",
+           "regularise_model"]
 
 #: m values used where EM has no data for a level: one entry per level (the null level has no
 #: m) of each comparison that has defaults; other comparisons get a neutral 0.9 / 0.05 / 0.01
@@ -26,6 +27,7 @@ DEFAULT_M: dict[str, dict[str, float]] = {
         "name.similar_rare_spelling": 0.05,
         "name.similar": 0.03,
         "name.one_typo": 0.03,
+        "name.two_typos": 0.02,
         "name.extra_missing_two_shared": 0.05,
         "name.extra_missing_one_shared": 0.03,
         "name.two_shared_others_conflict": 0.01,
@@ -35,7 +37,8 @@ DEFAULT_M: dict[str, dict[str, float]] = {
         "name.else": 0.002,
     },
     "birth_date": {
-        "birth_date.exact": 0.85,
+        "birth_date.exact_given_names_differ": 0.01,
+        "birth_date.exact": 0.84,
         "birth_date.day_month_swap": 0.02,
         "birth_date.one_year_shift": 0.03,
         "birth_date.jan1_default": 0.02,
@@ -70,14 +73,51 @@ U_CORRECTION_MIN_SHARE = 0.1
 #: names (twins, siblings) are evidence *against*, whatever EM learns from typos
 #: A phone number is shared by a household (parents register their children's), so a shared
 #: phone is capped at 2^6, as in the real-time scorer: twins with the same birth date, family
-#: name and phone were scored 0.9999 (issue #13).
+#: name and phone were scored 0.9999 (issue #13). Between records whose given names differ, a
+#: shared phone is neutral: it says "same household", which the shared family name, birth date
+#: and region already said (issue #13, round 6).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
     "phone.same": 64.0,
+    "phone.same_given_names_differ": 1.0,
     "name.one_shared_given_conflict": 0.5,
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,
 }
+
+
+#: a level whose u must not depend on another comparison: a level split off before it by a
+#: condition on the name (twins' "same date, different given names") takes the pairs with
+#: different given names out of its sampled u, which would leave u(same date) = the chance of
+#: the same date *and* similar given names, and count the name's agreement a second time (its
+#: Bayes factor rose from 2^13.4 to 2^18.3 on the first generator, issue #13 round 6). Its u
+#: is restored to the chance of the agreement whatever the names: the sum of the sampled u of
+#: the level and of the levels split off from it.
+U_INCLUDES: dict[str, tuple[str, ...]] = {
+    "birth_date.exact": ("birth_date.exact_given_names_differ",),
+    "phone.same": ("phone.same_given_names_differ",),
+}
+
+
+def _include_u(keys: Sequence[str | None], levels: list[dict]) -> None:
+    """Apply :data:`U_INCLUDES` to one comparison's non-null levels (sampled u only)."""
+    u_of = {k: lv.get("u_probability") for k, lv in zip(keys, levels, strict=True) if k}
+    for k, lv in zip(keys, levels, strict=True):
+        if k in U_INCLUDES and lv.get("u_probability"):
+            lv["u_probability"] += sum(u_of.get(o) or 0.0 for o in U_INCLUDES[k])
+
+
+def _parent_weight(keys: Sequence[str | None], levels: list[dict]) -> None:
+    """Give each level split off by :data:`U_INCLUDES` its parent level's Bayes factor."""
+    at = {k: lv for k, lv in zip(keys, levels, strict=True) if k}
+    for parent, children in U_INCLUDES.items():
+        if parent not in at:
+            continue
+        bf = at[parent]["m_probability"] / at[parent]["u_probability"]
+        for child in children:
+            if child in at and child not in WEAK_LEVELS:  # a cap stays a cap
+                at[child]["m_probability"] = min(max(bf * at[child]["u_probability"],
+                                                     M_BOUNDS[0]), M_BOUNDS[1])
 
 
 def prior_fixed_point(weights: Sequence[float], total_pairs: float, start: float, *,
@@ -113,7 +153,8 @@ def _neutral_m(i: int, n: int) -> float:
     return 0.9 if i == 0 else (0.01 if i == n - 1 else 0.05)
 
 
-def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
+def regularise_model(model: dict, *, correct_u: bool | None = None,
+                     split_levels_learnt: bool = True) -> dict:
     """Bound EM's m values so no single level is decisive on its own.
 
     EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
@@ -122,6 +163,10 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
     :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
     version's is refused (``ValueError``). ``correct_u`` (default: for a linkage only)
     removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
+    ``split_levels_learnt=False`` (EM had no identifier to block on, so it never saw the pairs
+    of a level split off by :data:`U_INCLUDES`): such a level gets the Bayes factor of the level
+    it was split from, as before the split (FEBRL names + birth date, where a sixth of the true
+    pairs have another given name: issue #13, round 6).
     """
     if correct_u is None:
         correct_u = model.get("link_type") == "link_only"
@@ -136,6 +181,7 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
         keys: tuple[str | None, ...] = (spec.level_keys(comp) if spec
                                         else (None,) * len(levels))
         defaults = DEFAULT_M.get(name, {})
+        _include_u(keys, levels)
         for i, (key, lv) in enumerate(zip(keys, levels, strict=True)):
             is_else = i == len(levels) - 1  # Splink's else level is always the last
             m = lv.get("m_probability")
@@ -155,4 +201,6 @@ def regularise_model(model: dict, *, correct_u: bool | None = None) -> dict:
             lv["m_probability"] = m
             if lv.get("u_probability") is None:
                 lv["u_probability"] = 0.99 if is_else else UNSEEN_U
+        if not split_levels_learnt:
+            _parent_weight(keys, levels)
     return model

@@ -84,10 +84,12 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
     # phone): blocking on the name instead lets EM mistake "same common name, same region"
     # for the match class.
     # (an OR of identifiers cannot use a hash join: one identifier at a time, first that works)
+    by_identifier = False
     for ident in ("nik", "passport_no", "phone"):
         progress(f"estimating m by EM (blocked on shared {ident})")
         lk, ok = _em(tables, lk, block_on(ident), progress)
         if ok:
+            by_identifier = True
             break
     else:
         # no identifier: birth-date levels are estimated on pairs sharing the joined name
@@ -97,7 +99,10 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
             lk, ok = _em(tables, lk, block_on(*cols), progress)
             if ok:
                 break
-    return linker(tables, regularise_model(lk.misc.save_model_to_json()))
+    # without an identifier EM never sees a pair whose given names differ (it blocks on the
+    # joined name), so the twins' level could not be learnt: it keeps its parent's weight
+    return linker(tables, regularise_model(lk.misc.save_model_to_json(),
+                                           split_levels_learnt=by_identifier))
 
 
 #: pairs scored below this (at the first prior) are left out of the prior's fixed point
