@@ -17,6 +17,7 @@ from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import (
     SIGNAL_CLASSES,
     ClassHits,
+    class_spans,
     find_classes,
     load_classes,
     sentence_starts,
@@ -30,7 +31,7 @@ RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def _classes_in(text: str) -> set[str]:
-    return set(find_classes(text.lower()).spans)
+    return set(class_spans(text.lower()))
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [

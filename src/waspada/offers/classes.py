@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -61,7 +61,6 @@ class ClassHits:
     deal_only: bool = False
     legal_route: bool = False
     signals: frozenset[str] = frozenset()
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # normalised offsets
 
 
 def parse_classes(doc: dict[str, object]) -> dict[str, WordClass]:
@@ -94,32 +93,46 @@ def sentence_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
 
 
+def class_spans(text: str, classes: dict[str, WordClass] | None = None
+                ) -> dict[str, list[tuple[int, int]]]:
+    """Every class's matches in a normalised text (for explanations and tests)."""
+    classes = classes or load_classes()
+    return {name: spans for name, wc in classes.items()
+            if (spans := [(m.start(), m.end()) for m in wc.regex.finditer(text)])}
+
+
 def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> ClassHits:
-    """Anchors and signals of a normalised (lower-case) text."""
+    """Anchors and signals of a normalised (lower-case) text.
+
+    Classes are scanned lazily: a text with no place abroad costs one scan, one with no
+    anchor two to four; the signal classes are scanned only around an anchor."""
     classes = classes or load_classes()
     starts = sentence_starts(text)
     sentences: dict[str, set[int]] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for name, wc in classes.items():
-        for m in wc.regex.finditer(text):
-            sentences.setdefault(name, set()).add(bisect.bisect_right(starts, m.start()) - 1)
-            spans.setdefault(name, []).append((m.start(), m.end()))
-    places = sentences.get("place_abroad", set())
-    anchors = _near(sentences.get("offer", set()), places)
+
+    def scan(name: str) -> set[int]:
+        if name not in sentences:
+            sentences[name] = {bisect.bisect_right(starts, m.start()) - 1
+                               for m in classes[name].regex.finditer(text)}
+        return sentences[name]
+
+    places = scan("place_abroad")
+    if not places:
+        return ClassHits()
+    anchors = _near(scan("offer"), places)
     deal_only = not anchors
     if deal_only:
-        deals = set().union(*(sentences.get(c, set()) for c in DEAL_CLASSES))
-        work = sentences.get("work", set())
+        deals = set().union(*(scan(c) for c in DEAL_CLASSES))
         rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
+        work = scan("work") if deals else set()
         anchors = {s for s in deals if any(s + d in places for d in rng)
                    and any(s + d in work for d in rng)}
     if not anchors:
-        return ClassHits(spans=spans)
+        return ClassHits()
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
-    signals = frozenset(c for c in SIGNAL_CLASSES if sentences.get(c, set()) & near)
-    legal = bool(sentences.get("legal_route", set()) & near)
-    return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal, signals=signals,
-                     spans=spans)
+    signals = frozenset(c for c in SIGNAL_CLASSES if scan(c) & near)
+    legal = bool(scan("legal_route") & near)
+    return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal, signals=signals)
 
 
 def _near(words: set[int], places: set[int]) -> set[int]:
