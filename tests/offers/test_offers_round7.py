@@ -146,3 +146,11 @@ def test_class_scan_is_linear_on_adversarial_input() -> None:
         t2 = time.process_time()
         assert t2 - t1 < 0.5, unit
         assert t2 - t1 <= 8 * max(t1 - t0, 0.005), unit
+
+
+def test_the_class_floor_is_explained() -> None:
+    a = analyse("Teman kampus diajak kerja di restoran Singapura, gajinya lumayan katanya.")
+    assert a.level == "medium"
+    assert a.offer_abroad == ("pay",)
+    assert a.to_dict("en")["rules"]["offer_abroad"] == ["pay"]
+    assert analyse("Adik saya dijanjikan kerja di Brunei.").offer_abroad == ()
