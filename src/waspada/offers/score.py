@@ -28,6 +28,8 @@ Formula (documented in docs/offers.md):
    makes the text at least "high" unless a mitigating context (news, warning, tourism, legal
    placement) damped it; so does one of the ``STRONG_RULES`` combinations in a text that
    offers or promises a job to someone (``offer_frame`` context or a personal account).
+   Round 7: an offer abroad read by the word classes (``classes.py``) is at least "medium"
+   with one more signal and "high" with two or one strong one (``class_level``).
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
