@@ -81,6 +81,9 @@ class OfferAnalysis:
     """Strong combinations (``score.STRONG_RULES``) that lifted the level to high."""
     frame: str = "none"
     """What the whole text is (``score.decide_frame``): advice, account, pattern, offer, none."""
+    offer_abroad: tuple[str, ...] = ()
+    """Round 7: the signals (word classes) of an offer abroad that set a floor (medium with one,
+    high with two or a strong one); empty when the class layer set no floor."""
 
     @property
     def level_label(self) -> str:
@@ -106,7 +109,7 @@ class OfferAnalysis:
             "rules": {"score": round(self.rule_score, 4),
                       "groups": {k: round(v, 4) for k, v in self.groups.items()},
                       "contexts": self.contexts, "strong": list(self.strong),
-                      "frame": self.frame},
+                      "frame": self.frame, "offer_abroad": list(self.offer_abroad)},
             "model": {"probability": (None if self.model_probability is None
                                       else round(self.model_probability, 4)),
                       "version": self.model_version, "note": MODEL_NOTE[lang]},
@@ -153,4 +156,5 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         analysed_chars=len(norm.original), truncated=norm.truncated,
         catalogue_version=cat.version, model_version=model.version if model else None,
         strong=rule.strong, frame=rule.frame,
+        offer_abroad=rule.class_signals if rule.class_floor > 0 else (),
     )

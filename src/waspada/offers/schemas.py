@@ -119,6 +119,9 @@ class RulesOut(BaseModel):
                               description="strong combinations that lifted the level to high")
     frame: str = Field("none", description="what the whole text is: advice, account, pattern, "
                                             "offer or none (round 6)")
+    offer_abroad: list[str] = Field(
+        default_factory=list, description="signals of an offer abroad read by the word classes "
+        "that set a floor: medium with one, high with two or a strong one (round 7)")
 
 
 class ModelOut(BaseModel):

@@ -28,6 +28,8 @@ Formula (documented in docs/offers.md):
    makes the text at least "high" unless a mitigating context (news, warning, tourism, legal
    placement) damped it; so does one of the ``STRONG_RULES`` combinations in a text that
    offers or promises a job to someone (``offer_frame`` context or a personal account).
+   Round 7: an offer abroad read by the word classes (``classes.py``) is at least "medium"
+   with one more signal and "high" with two or one strong one (``class_level``).
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -43,6 +45,7 @@ from dataclasses import dataclass, field
 
 from waspada.offers.agencies import AgencyMatch, match_agency
 from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
+from waspada.offers.classes import SIGNAL_CODES, STRONG_SIGNALS, ClassHits, find_classes
 from waspada.offers.extract import Entities
 from waspada.offers.normalise import Normalised
 from waspada.offers.prefilter import word_starts
@@ -250,6 +253,8 @@ RISKY_JOB_FLOOR = 0.45
 """A job offer naming Cambodia/Myanmar/Laos is at least medium: Cambodia is not a placement
 country for Indonesian workers, so such an offer is non-procedural (ID-GOV)."""
 DECISIVE_FLOOR = 0.7
+CLASS_MEDIUM_FLOOR = 0.45
+"""Round 7: an offer abroad told or made with one more signal is worth a check (medium)."""
 """A decisive indicator (coaching to lie to immigration) alone is a level an officer acts on."""
 PERSONAL_FORGIVEN_CUES = 2
 """A relative's or victim's own account ("anak saya ditawari...", "katanya gaji 15 juta")
@@ -326,6 +331,8 @@ class RuleResult:
     strong: tuple[str, ...] = ()
     general_statement: bool = False
     frame: str = "none"
+    class_floor: float = 0.0
+    class_signals: tuple[str, ...] = ()
 
 
 def _sigmoid(z: float) -> float:
@@ -419,12 +426,13 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
-                   agency_rows=agency_rows)
+                   agency_rows=agency_rows, classes=find_classes(text))
 
 
 def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
             has_contact: bool, registered: int = 0,
-            agency_rows: list[dict[str, object]] | None = None) -> RuleResult:
+            agency_rows: list[dict[str, object]] | None = None,
+            classes: ClassHits | None = None) -> RuleResult:
     """Rule log-odds, damping and guard flags from the fired indicators and context counts.
 
     Pure and monotone: a superset of fired indicators never gives a lower result.
@@ -484,11 +492,39 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     if damp == 0.0 and not warn and not legal_excuse and not generic:
         strong = strong_combinations(fired, account=bool(account), offered=offered,
                                      told=bool(contexts.get("offer_told", 0)))
+    class_floor, class_signals = 0.0, ()
+    if classes is not None and classes.anchor and damp == 0.0 and not warn \
+            and not legal_excuse and not generic:
+        class_floor, class_signals = class_level(classes, with_evidence)
+        if class_floor >= STRONG_FLOOR:
+            strong = (*strong, "offer_abroad_" + "_".join(class_signals))
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic), frame=frame.kind)
+                      general_statement=bool(generic), frame=frame.kind,
+                      class_floor=class_floor, class_signals=class_signals)
+
+
+def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tuple[str, ...]]:
+    """Round 7: the floor an offer abroad (``classes.anchor``) earns from its signals.
+
+    One signal (pay, costs covered, a fee paid, a debt, an informal channel, a tourist visa)
+    makes it at least "medium" (worth a check); two independent signals, or one strong one
+    (``STRONG_SIGNALS``; not for a bare ``deal`` anchor), make it "high" - unless a legal
+    placement route (a licensed agency, the employer paying) is named near it: then the class
+    layer gives at most "medium" (the other rules still apply). A catalogue indicator with
+    evidence gives its signal too (``SIGNAL_CODES``), so more indicators never lower the
+    floor."""
+    signals = set(classes.signals) | {s for s, codes in SIGNAL_CODES.items()
+                                      if codes & with_evidence}
+    names = tuple(sorted(signals))
+    if not classes.legal_route and (len(signals) >= 2
+                                    or (signals & STRONG_SIGNALS and not classes.deal_only)):
+        return STRONG_FLOOR, names
+    if signals:
+        return CLASS_MEDIUM_FLOOR, names
+    return 0.0, names
 
 
 @dataclass(frozen=True)
@@ -567,6 +603,7 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
         s = max(s, DECISIVE_FLOOR)
     if rule.strong:
         s = max(s, STRONG_FLOOR)
+    s = max(s, rule.class_floor)
     if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s

@@ -1,0 +1,156 @@
+"""Word classes combined by proximity (issue #15 round 7).
+
+The catalogue (indicators.yaml) recognises PHRASES; real texts say the same thing in words it
+has never seen ("jumped at a job offer ... in Poland, earning $800", "dibiayai berangkat ke
+sana, paspornya, kemudian tiketnya, semua ditanggung"). This layer recognises CLASSES of words
+(``classes.yaml``: offer/promise words, any place abroad, pay, costs covered, a fee paid, a
+debt, an informal channel, a tourist visa) and combines them by proximity:
+
+* an ANCHOR is an offer word and a place abroad in the same sentence or in two neighbouring
+  sentences (``ANCHOR_WINDOW``);
+* a SIGNAL is a class of ``SIGNAL_CLASSES`` matched within ``SIGNAL_WINDOW`` sentences of an
+  anchor.
+
+Each class is ONE regex alternation compiled once; the text is scanned once per class and the
+matches are mapped to sentence numbers with a binary search, so the cost is linear in the text
+(no per-phrase rules, no nested scans). Pure: no I/O after the data file is loaded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+ANCHOR_WINDOW = 1
+"""An offer word and a place abroad at most this many sentences apart form an anchor."""
+SIGNAL_WINDOW = 2
+"""A signal counts when it is at most this many sentences from an anchor sentence."""
+SIGNAL_CLASSES = ("pay", "costs_covered", "fee_paid", "fee_asked", "debt", "channel",
+                  "tourist_visa")
+STRONG_SIGNALS = frozenset({"costs_covered", "fee_paid", "debt", "tourist_visa"})
+"""One of these with an offer abroad is a level an officer acts on (ILO-FL: debt bondage and
+deceptive recruitment; UU 18/2017: no placement cost charged to the worker; INTERPOL-2023:
+tourist visas for work)."""
+ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route")
+DEAL_CLASSES = ("costs_covered", "fee_paid")
+"""A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
+ditanggung", "membayar Rp80 juta ... ke Jepang"): the deal is the offer. Such a ``deal`` anchor
+needs a job word (``work``) near it (a holiday with the visa paid is no deal) and a second
+signal for "high" (its own transaction is already one)."""
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+")
+
+
+@dataclass(frozen=True)
+class WordClass:
+    name: str
+    note: str
+    source: str
+    regex: re.Pattern[str]
+
+
+@dataclass
+class ClassHits:
+    """What the class layer found in one text."""
+
+    anchor: bool = False
+    deal_only: bool = False
+    legal_route: bool = False
+    signals: frozenset[str] = frozenset()
+
+
+def parse_classes(doc: dict[str, object]) -> dict[str, WordClass]:
+    """Compile the classes of a parsed ``classes.yaml`` (one alternation per class)."""
+    raw = doc.get("classes")
+    if not isinstance(raw, dict):
+        raise ValueError("classes.yaml: 'classes' must be a mapping")
+    out: dict[str, WordClass] = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or not spec.get("patterns") or not spec.get("source"):
+            raise ValueError(f"classes.yaml: class {name!r} needs patterns and a source")
+        alt = "|".join(f"(?:{p})" for p in spec["patterns"])
+        out[str(name)] = WordClass(str(name), str(spec.get("note", "")), str(spec["source"]),
+                                   re.compile(rf"(?<!\w)(?:{alt})(?!\w)"))
+    missing = set(SIGNAL_CLASSES + ANCHOR_CLASSES) - out.keys()
+    if missing:
+        raise ValueError(f"classes.yaml: missing classes {sorted(missing)}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_classes() -> dict[str, WordClass]:
+    text = resources.files("waspada.offers").joinpath("classes.yaml").read_text("utf-8")
+    return parse_classes(yaml.safe_load(text))
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Start offsets of the sentences of ``text`` (a full stop before a digit, as in
+    "Rp3.000.000", does not end a sentence)."""
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def class_spans(text: str, classes: dict[str, WordClass] | None = None
+                ) -> dict[str, list[tuple[int, int]]]:
+    """Every class's matches in a normalised text (for explanations and tests)."""
+    classes = classes or load_classes()
+    return {name: spans for name, wc in classes.items()
+            if (spans := [(m.start(), m.end()) for m in wc.regex.finditer(text)])}
+
+
+def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> ClassHits:
+    """Anchors and signals of a normalised (lower-case) text.
+
+    Classes are scanned lazily: a text with no place abroad costs one scan, one with no
+    anchor two to four; the signal classes are scanned only around an anchor."""
+    classes = classes or load_classes()
+    starts = sentence_starts(text)
+    sentences: dict[str, set[int]] = {}
+
+    def scan(name: str) -> set[int]:
+        if name not in sentences:
+            sentences[name] = {bisect.bisect_right(starts, m.start()) - 1
+                               for m in classes[name].regex.finditer(text)}
+        return sentences[name]
+
+    places = scan("place_abroad")
+    if not places:
+        return ClassHits()
+    anchors = _near(scan("offer"), places)
+    deal_only = not anchors
+    if deal_only:
+        deals = set().union(*(scan(c) for c in DEAL_CLASSES))
+        rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
+        work = scan("work") if deals else set()
+        anchors = {s for s in deals if any(s + d in places for d in rng)
+                   and any(s + d in work for d in rng)}
+    if not anchors:
+        return ClassHits()
+    near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
+    signals = frozenset(c for c in SIGNAL_CLASSES if scan(c) & near)
+    legal = bool(scan("legal_route") & near)
+    return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal, signals=signals)
+
+
+def _near(words: set[int], places: set[int]) -> set[int]:
+    """Sentences of ``words`` and ``places`` at most ``ANCHOR_WINDOW`` apart."""
+    rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
+    return ({s for s in words if any(s + d in places for d in rng)}
+            | {s for s in places if any(s + d in words for d in rng)})
+
+
+SIGNAL_CODES: dict[str, frozenset[str]] = {
+    "pay": frozenset({"LURE_HIGH_PAY", "PAY_FOREIGN_CURRENCY"}),
+    "costs_covered": frozenset({"LURE_COSTS_PAID"}),
+    "fee_paid": frozenset(),
+    "fee_asked": frozenset({"PROC_FEE_DEMANDED", "PROC_FEE_TO_LEAVE"}),
+    "debt": frozenset({"CONTROL_CONTRACT_PENALTY"}),
+    "channel": frozenset({"PROC_INFORMAL_RECRUITER", "PROC_PERSONAL_CHAT",
+                          "PROC_STRANGER_CONTACT"}),
+    "tourist_visa": frozenset({"PROC_TOURIST_VISA"}),
+}
+"""Catalogue indicators (with evidence in the text) that also give a signal class: the class
+layer never counts less than the catalogue already found (monotone in the indicators)."""
