@@ -492,7 +492,8 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     if damp == 0.0 and not warn and not legal_excuse and not generic:
         strong = strong_combinations(fired, account=bool(account), offered=offered,
                                      told=bool(contexts.get("offer_told", 0)))
-    class_floor, class_signals = 0.0, ()
+    class_floor = 0.0
+    class_signals: tuple[str, ...] = ()
     if classes is not None and classes.anchor and damp == 0.0 and not warn \
             and not legal_excuse and not generic:
         class_floor, class_signals = class_level(classes, with_evidence)
