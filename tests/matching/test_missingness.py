@@ -112,3 +112,39 @@ def test_adjust_raises_the_missing_records_pairs_and_changes_nothing_when_uninfo
 def test_partner_probability_combines_all_candidates() -> None:
     q = partner_probability(np.array([0, 0]), np.array([1, 2]), np.array([0.5, 0.5]), 4)
     assert np.allclose(q, [0.75, 0.5, 0.5, 0.0])
+
+
+def test_dedupe_hook_raises_the_pairs_of_records_lacking_identifiers() -> None:
+    """The pipeline's hook reads the patterns from the feature frame's identifier columns."""
+    import pandas as pd
+
+    from waspada.matching.pipeline import _with_missingness
+
+    n = 600
+    ids = [f"r{i}" for i in range(n)]
+    # records 0..99 lack NIK and phone and each has a weak candidate (its original, 100+i);
+    # the complete records 200.. have only faint candidates
+    frame = pd.DataFrame({"unique_id": ids,
+                          "nik": [None if i < 100 else f"n{i}" for i in range(n)],
+                          "phone": [None if i < 100 else f"p{i}" for i in range(n)]})
+    a = [f"r{i}" for i in range(100)] + [f"r{i}" for i in range(200, 600, 2)]
+    b = [f"r{100 + i}" for i in range(100)] + [f"r{i + 1}" for i in range(200, 600, 2)]
+    p = [0.3] * 100 + [0.002] * 200
+    pdf = pd.DataFrame({"unique_id_l": a, "unique_id_r": b, "match_probability": p})
+    got = _with_missingness(frame, ids, pdf, lambda _m: None)
+    assert all(q > 0.5 for _, _, q in got[:100])
+    assert all(q <= 0.002 for _, _, q in got[100:])
+
+
+def test_clustering_keeps_the_adjusted_probability_of_a_pair_already_scored(monkeypatch
+                                                                            ) -> None:
+    """Scoring every pair inside a component of 3+ records must not overwrite a pair's
+    probability raised by the missingness prior with the bare model's."""
+    from waspada.matching import pipeline
+
+    pairs = [("a", "b", 0.8), ("b", "c", 0.8), ("a", "c", 0.8)]
+    monkeypatch.setattr(pipeline, "_score_inside", lambda *args: {
+        ("a", "b"): 0.2, ("b", "c"): 0.2, ("a", "c"): 0.2})
+    cluster_of, splits = pipeline._coherent(None, None, "duckdb", None, ["a", "b", "c"],
+                                            pairs, 0.5, lambda _m: None)
+    assert splits == 0 and set(cluster_of.values()) == {"a"}
