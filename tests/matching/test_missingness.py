@@ -32,10 +32,11 @@ def _population(n: int, share_partner: tuple[float, float], missing_share: float
 
 
 def test_uninformative_missingness_gives_factor_one() -> None:
-    q, code = _population(20_000, (0.1, 0.1), 0.3, 0.6)
-    f = pattern_factors(q, code)
-    assert set(f) == {0, 1}
-    assert all(abs(v - 1.0) < 0.15 for v in f.values()), f
+    """Missing as often inside as outside pairs: the sampling wobble of the estimate fails the
+    likelihood-ratio test, so no pair moves."""
+    for seed in range(3):
+        q, code = _population(20_000, (0.1, 0.1), 0.3, 0.6, seed=seed)
+        assert pattern_factors(q, code) == {0: 1.0, 1: 1.0}
 
 
 def test_missing_records_with_more_duplicates_get_a_factor_above_one() -> None:
