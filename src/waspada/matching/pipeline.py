@@ -24,6 +24,7 @@ from waspada.matching.engines import (
     register_name_frequencies,
     table_name,
 )
+from waspada.matching.missingness import adjust, patterns
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
@@ -112,12 +113,11 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
                    len(ids), progress)
     progress("estimating the prior on the blocked pairs")
     floor = min(threshold, 0.5, review_band[0] if review_band else 1.0)
-    lk, pdf = fit_prior_and_score(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress, floor)
+    lk, pdf = fit_prior_and_score(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress,
+                                  min(floor, MISSINGNESS_FLOOR))
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
-    scored = [(str(a), str(b), float(p)) for a, b, p in
-              zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"],
-                  strict=True)]
+    scored = [t for t in _with_missingness(frame, ids, pdf, progress) if t[2] >= floor]
     pairs = [t for t in scored if t[2] >= threshold]
     review = [t for t in scored if in_band(t[2], review_band)]
     del scored, pdf
@@ -126,6 +126,45 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
     model_json = lk.misc.save_model_to_json() if save_model is None else None
     return DedupeResult([(i, cluster_of.get(i, i)) for i in ids], pairs, model_json, splits,
                         review)
+
+
+#: a record's candidates down to this probability share its missingness prior
+MISSINGNESS_FLOOR = 1e-3
+#: identifiers whose absence may mark a second record of someone
+IDENTIFIERS = ("nik", "passport_no", "phone")
+
+
+def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
+                      ) -> list[tuple[str, str, float]]:
+    """The scored pairs with missing identifiers as record-level evidence
+    (:mod:`~waspada.matching.missingness`): a record of a pattern that has duplicates more
+    often than a complete record gains, its candidates sharing the gain."""
+    import numpy as np
+
+    a = [str(x) for x in pdf["unique_id_l"]]
+    b = [str(x) for x in pdf["unique_id_r"]]
+    p = pdf["match_probability"].to_numpy(dtype=float)
+    cols = [c for c in IDENTIFIERS if c in frame.columns]
+    if not len(p) or not cols:
+        return list(zip(a, b, p.tolist(), strict=True))
+    index = {i: n for n, i in enumerate(ids)}
+    code = patterns({c: frame[c].isna().to_numpy() for c in cols})
+    new, factors = adjust(np.fromiter((index[x] for x in a), np.int64, len(a)),
+                          np.fromiter((index[x] for x in b), np.int64, len(b)), p, code)
+    if any(f != 1.0 for f in factors.values()):
+        progress("missing identifiers as evidence, factor per pattern: " + ", ".join(
+            f"{_pattern_name(k, code, frame, cols)} {f:.3g}" for k, f in sorted(
+                factors.items())))
+    return list(zip(a, b, new.tolist(), strict=True))
+
+
+def _pattern_name(k: int, code: Any, frame: Any, cols: list[str]) -> str:
+    """The identifiers missing in pattern ``k`` (``complete`` when none)."""
+    rows = (code == k).nonzero()[0]
+    if not len(rows):
+        return str(k)
+    gone = [c for c in cols if frame[c].isna().iloc[int(rows[0])]]
+    return "no " + "/".join(gone) if gone else "complete"
 
 
 #: components larger than this are re-clustered on the pairs already scored (all of their
@@ -146,7 +185,9 @@ def _coherent(lk: Any, db_api: Any, engine: str, frame: Any, ids: list[str],
     scored = [c for c in big if len(c) <= MAX_SCORED_COMPONENT]
     if scored:
         progress(f"scoring every pair inside {len(scored):,} clusters of 3+ records")
-        prob.update(_score_inside(lk, db_api, engine, frame, scored))
+        # pairs already scored keep their probability (it may hold the missingness prior)
+        for key, p in _score_inside(lk, db_api, engine, frame, scored).items():
+            prob.setdefault(key, p)
     cluster_of: dict[str, str] = {}
     splits = 0
     for comp, inside in zip(comps, by_component(comps, prob), strict=True):
