@@ -32,7 +32,7 @@ __all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "samp
            "stratified_u", "u_from_counts"]
 
 #: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R)
-KEY_PAIRS = 200_000
+KEY_PAIRS = 100_000
 REST_PAIRS = 300_000
 NAME = "name"
 
@@ -154,35 +154,44 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
     values) on the DuckDB ``table`` of features, by comparison vector value."""
     # identifiers are ours (engines.table_name, the feature frame's columns), quoted anyway
     con = db_api._con
-    tq = _quote(table)
-    frame = con.sql(f"select unique_id, name_canon, name_phon_sorted from {tq} "  # noqa: S608
-                    "where joined is not null").df()
-    names = frame["name_canon"].astype(object).where(frame["name_canon"].notna(), None)
-    keys = name_key(frame["name_phon_sorted"])
-    # a record without a key (or name) is its own block
-    own = [f"\0{i}" for i in range(len(frame))]
-    names = names.where(names.notna(), pd.Series(own, index=frame.index))
-    keys = keys.where(keys.notna(), names)
-    strata = pair_strata(names, keys)
-    rng = np.random.default_rng(seed)
-    li, ri, st = sample_pairs(names.to_numpy(dtype=object), keys.to_numpy(dtype=object),
-                              n_key if strata.p_key > 0 else 0,
-                              n_rest if strata.p_rest > 0 else 0, rng)
-    ids = frame["unique_id"].to_numpy()
-    pairs = pd.DataFrame({"uid_l": ids[li], "uid_r": ids[ri], "stratum": st})
-    cols = list(con.table(table).columns)
-    select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
-                       + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
-    view = f"__waspada_u_pairs_{abs(hash((table, seed))) % 10**8}"
-    con.register(view, pairs)
+    tag = f"{abs(hash((table, seed))) % 10**8}"
+    recs, view = f"__waspada_u_records_{tag}", f"__waspada_u_pairs_{tag}"
+    # only the columns the comparison reads, and an integer row number to join on (the join
+    # on the string ids and on every column cost as much as the comparison itself)
+    used = {c.unquote().name for c in comparison._input_columns_used_by_case_statement}
+    cols = [c for c in con.table(table).columns if c in used]
+    sel = ", ".join(_quote(c) for c in dict.fromkeys(["name_canon", "name_phon_sorted", *cols]))
+    con.execute(f"create or replace temp table {recs} as select "  # noqa: S608
+                f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)} "
+                "where joined is not null")
     try:
-        sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
-               f"join {tq} l on l.unique_id = p.uid_l join {tq} r on r.unique_id = p.uid_r) "
-               f"select stratum, {comparison._case_statement}, count(*) as n from p "
-               "group by all")
-        rows = con.sql(sql).fetchall()
+        frame = con.sql(f"select name_canon, name_phon_sorted from {recs} order by i").df()  # noqa: S608
+        names = frame["name_canon"].astype(object).where(frame["name_canon"].notna(), None)
+        keys = name_key(frame["name_phon_sorted"])
+        # a record without a key (or name) is its own block
+        own = pd.Series([f"\0{i}" for i in range(len(frame))], index=frame.index)
+        names = names.where(names.notna(), own)
+        keys = keys.where(keys.notna(), names)
+        strata = pair_strata(names, keys)
+        li, ri, st = sample_pairs(names.to_numpy(dtype=object), keys.to_numpy(dtype=object),
+                                  n_key if strata.p_key > 0 else 0,
+                                  n_rest if strata.p_rest > 0 else 0,
+                                  np.random.default_rng(seed))
+        pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
+                              "stratum": st.astype(np.int8)})
+        select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
+                           + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
+        con.register(view, pairs)
+        try:
+            sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
+                   f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
+                   f"select stratum, {comparison._case_statement}, count(*) as n from p "
+                   "group by all")
+            rows = con.sql(sql).fetchall()
+        finally:
+            con.unregister(view)
     finally:
-        con.unregister(view)
+        con.execute(f"drop table if exists {recs}")
     counts = {(int(s), int(v)): int(c) for s, v, c in rows}
     levels = list(comparison._comparison_levels_excluding_null)
     values = [int(cl.comparison_vector_value) for cl in levels]
