@@ -32,7 +32,7 @@ __all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "samp
            "stratified_u", "u_from_counts"]
 
 #: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R)
-KEY_PAIRS = 100_000
+KEY_PAIRS = 200_000
 REST_PAIRS = 300_000
 NAME = "name"
 
