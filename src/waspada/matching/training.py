@@ -125,7 +125,7 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
         progress("estimating u (random sampling)")
         lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         return lk
-    from waspada.matching.u_estimation import stratified_u
+    from waspada.matching.u_estimation import KEY_PAIRS, REST_PAIRS, stratified_u
 
     model = lk.misc.save_model_to_json()
     others = dict(model, comparisons=[c for c in model["comparisons"]
@@ -135,7 +135,11 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
     olk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     trained = {c["output_column_name"]: c
                for c in olk.misc.save_model_to_json()["comparisons"]}
-    u_name = stratified_u(tables.db_api, tables.physical_name, names[0], seed)
+    # as many pairs as random sampling per million it would take (its 1 M at 20,000
+    # records, 4 M at 200,000): half of them, each stratum's rare levels seen far more often
+    scale = max_pairs / U_SAMPLE_MIN_PAIRS
+    u_name = stratified_u(tables.db_api, tables.physical_name, names[0], seed,
+                          n_key=int(KEY_PAIRS * scale), n_rest=int(REST_PAIRS * scale))
     for comp in model["comparisons"]:
         name = comp["output_column_name"]
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]

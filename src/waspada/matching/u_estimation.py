@@ -31,7 +31,8 @@ import pandas as pd
 __all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "sample_pairs",
            "stratified_u", "u_from_counts"]
 
-#: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R)
+#: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R), per
+#: million pairs random sampling would take (:func:`waspada.matching.training.estimate_u`)
 KEY_PAIRS = 200_000
 REST_PAIRS = 300_000
 NAME = "name"
