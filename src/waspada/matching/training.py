@@ -14,7 +14,8 @@ from waspada.matching.blocking import blocking_rules
 from waspada.matching.comparisons import OPTIONAL_COLUMNS, comparisons
 from waspada.matching.priors import prior_fixed_point, regularise_model
 
-__all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_SAMPLE_MIN_PAIRS", "fit_prior",
+__all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_SAMPLE_MIN_PAIRS", "U_SEED",
+           "estimate_u", "fit_prior",
            "fit_prior_and_score", "linker", "load_model", "model_for_engine", "quiet_splink",
            "settings", "train"]
 
@@ -24,6 +25,7 @@ Progress = Callable[[str], None]
 #: precision 0.69 instead of 0.88 at p >= 0.5)
 EM_MAX_ITERATIONS = 25
 U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
+U_SEED = 42  # the seed of u's sampling
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
@@ -75,9 +77,7 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
             [block_on("nik"), block_on("joined", "dob")], recall=0.7)
     except Exception as exc:  # noqa: BLE001 - no deterministic pairs: keep the default prior
         progress(f"  prior kept at its default ({type(exc).__name__})")
-    progress("estimating u (random sampling)")
-    lk.training.estimate_u_using_random_sampling(
-        max_pairs=min(5e6, max(U_SAMPLE_MIN_PAIRS, n * 20.0)), seed=42)
+    lk = estimate_u(tables, lk, n, progress)
     progress("estimating m by EM (blocked on birth date)")
     lk, _ok = _em(tables, lk, block_on("dob"), progress)
     # Birth-date and name levels are estimated on pairs sharing an identifier (NIK, passport or
@@ -103,6 +103,63 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
     # joined name), so the twins' level could not be learnt: it keeps its parent's weight
     return linker(tables, regularise_model(lk.misc.save_model_to_json(),
                                            split_levels_learnt=by_identifier))
+
+
+def _duckdb_dedupe(tables: Any) -> bool:
+    from splink import DuckDBAPI
+
+    return not isinstance(tables, (list, tuple)) and isinstance(
+        getattr(tables, "db_api", None), DuckDBAPI)
+
+
+def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
+               seed: int | None = None) -> Any:
+    """The linker with u estimated: for a dedupe on DuckDB the name comparison's u is
+    stratified (:mod:`waspada.matching.u_estimation`) and the other comparisons' u comes
+    from Splink's random sampling without the name comparison; otherwise Splink's random
+    sampling for every comparison."""
+    seed = U_SEED if seed is None else seed
+    max_pairs = min(5e6, max(U_SAMPLE_MIN_PAIRS, n * 20.0))
+    names = [c for c in lk._settings_obj.comparisons if c.output_column_name == "name"]
+    if not (names and _duckdb_dedupe(tables)):
+        progress("estimating u (random sampling)")
+        lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        return lk
+    from waspada.matching.u_estimation import KEY_PAIRS, REST_PAIRS, stratified_u
+
+    model = lk.misc.save_model_to_json()
+    others = dict(model, comparisons=[c for c in model["comparisons"]
+                                      if c["output_column_name"] != "name"])
+    progress("estimating u (random sampling; the name comparison stratified)")
+    olk = linker(tables, others)
+    olk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    trained = {c["output_column_name"]: c
+               for c in olk.misc.save_model_to_json()["comparisons"]}
+    # as many pairs as random sampling per million it would take (its 1 M at 20,000
+    # records, 4 M at 200,000): half of them, each stratum's rare levels seen far more often
+    scale = max_pairs / U_SAMPLE_MIN_PAIRS
+    u_name = stratified_u(tables.db_api, tables.physical_name, names[0], seed,
+                          n_key=int(KEY_PAIRS * scale), n_rest=int(REST_PAIRS * scale))
+    for comp in model["comparisons"]:
+        name = comp["output_column_name"]
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        if name == "name":
+            values = sorted(u_name, reverse=True)
+            for lv, v in zip(levels, values, strict=True):
+                _set_u(lv, u_name[v])
+        else:
+            got = [lv for lv in trained[name]["comparison_levels"]
+                   if not lv.get("is_null_level")]
+            for lv, t in zip(levels, got, strict=True):
+                _set_u(lv, t.get("u_probability"))
+    return linker(tables, model)
+
+
+def _set_u(level: dict, u: float | None) -> None:
+    if u:
+        level["u_probability"] = u
+    else:  # not observed: left to the domain defaults, as Splink leaves it
+        level.pop("u_probability", None)
 
 
 #: pairs scored below this (at the first prior) are left out of the prior's fixed point

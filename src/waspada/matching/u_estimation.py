@@ -1,0 +1,199 @@
+"""Stratified u for the name comparison (issue #13 item 5, round 6b).
+
+Splink's u by random sampling evaluates the name comparison (13 levels, several Jaro-Winkler
+and array levels) on a million random pairs, and still sees its rare levels (exact, reordered,
+phonetic, one or two typos) only a few dozen times. Those levels can only hold between records
+whose names share a cheap *key* (:func:`name_key`: the sorted first letters of the phonetic
+tokens), so the pairs are split into three strata whose probabilities are exact, from key
+frequencies:
+
+* ``E``: the same canonical name, all at the exact level: P(E) = Σ f(f−1) / n(n−1) over the
+  name frequencies f (no sampling at all);
+* ``K``: the same key but not the same name: P(K) = Σ c(c−1) / n(n−1) over key frequencies,
+  minus P(E); sampled uniformly within the key's blocks;
+* ``R``: the rest (different keys); sampled uniformly among random pairs.
+
+u(level) = Σ_s P(s) · P(level | s). The estimator is unbiased for the same quantity random
+sampling estimates (u over all pairs with a name, true matches included, which
+:func:`~waspada.matching.priors.regularise_model` corrects), and the rare levels are seen
+tens of times more often per evaluated pair. Only for a dedupe on DuckDB; a link and Spark keep
+Splink's random sampling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "sample_pairs",
+           "stratified_u", "u_from_counts"]
+
+#: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R), per
+#: million pairs random sampling would take (:func:`waspada.matching.training.estimate_u`)
+KEY_PAIRS = 200_000
+REST_PAIRS = 300_000
+NAME = "name"
+
+
+def name_key(name_phon_sorted: pd.Series) -> pd.Series:
+    """The sorted first letters of a name's phonetic tokens ("ahmad budi" -> "ab"); None for
+    a missing name. Exact, reordered and phonetic names share it, and so do most typos."""
+    def key(v: Any) -> Any:
+        if not isinstance(v, str) or not v.strip():
+            return None
+        return "".join(sorted(t[0] for t in v.split()))
+    return name_phon_sorted.map(key)
+
+
+@dataclass(frozen=True)
+class Strata:
+    """Exact stratum probabilities over the ``n`` records with a name."""
+
+    n: int
+    p_exact: float  # P(E): the same canonical name
+    p_key: float    # P(K): the same key, different names
+    p_rest: float   # P(R) = 1 - P(E) - P(K)
+
+
+def _same_pairs(values: pd.Series) -> float:
+    c = values.value_counts(dropna=True).to_numpy(dtype=float)
+    return float((c * (c - 1)).sum())
+
+
+def pair_strata(names: pd.Series, keys: pd.Series) -> Strata:
+    """:class:`Strata` of records' canonical names and keys (records without a name are left
+    out by the caller). A name's key is a function of the name, so E ⊆ same key."""
+    n = len(names)
+    total = float(n) * (n - 1)
+    if total <= 0:
+        return Strata(n, 0.0, 0.0, 1.0)
+    p_exact = _same_pairs(names) / total
+    p_key = max(_same_pairs(keys) / total - p_exact, 0.0)
+    return Strata(n, p_exact, p_key, max(1.0 - p_exact - p_key, 0.0))
+
+
+def sample_pairs(names: np.ndarray, keys: np.ndarray, n_key: int, n_rest: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row indices (left, right) and stratum codes (1 = K, 2 = R) of pairs drawn uniformly
+    within stratum K (the same key, different names) and stratum R (different keys)."""
+    n = len(names)
+    ls, rs, ss = [], [], []
+    # K: a block with probability ∝ c(c-1), then two distinct members; same-name pairs
+    # (stratum E) are rejected
+    codes, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    counts = np.bincount(inverse, minlength=len(codes)).astype(float)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    weights = counts * (counts - 1)
+    if n_key > 0 and weights.sum() > 0:
+        p = weights / weights.sum()
+        got = 0
+        for _ in range(50):
+            want = max(n_key - got, 0)
+            if want == 0:
+                break
+            b = rng.choice(len(codes), size=2 * want + 100, p=p)
+            c = counts[b].astype(np.int64)
+            i = rng.integers(0, c)
+            j = rng.integers(0, c - 1)
+            j = j + (j >= i)
+            li, ri = order[starts[b] + i], order[starts[b] + j]
+            keep = names[li] != names[ri]
+            li, ri = li[keep][:want], ri[keep][:want]
+            ls.append(li)
+            rs.append(ri)
+            ss.append(np.full(len(li), 1))
+            got += len(li)
+    if n_rest > 0 and n > 1:
+        got = 0
+        for _ in range(50):
+            want = n_rest - got
+            if want <= 0:
+                break
+            li = rng.integers(0, n, size=2 * want + 100)
+            ri = rng.integers(0, n, size=2 * want + 100)
+            keep = keys[li] != keys[ri]
+            li, ri = li[keep][:want], ri[keep][:want]
+            ls.append(li)
+            rs.append(ri)
+            ss.append(np.full(len(li), 2))
+            got += len(li)
+    if not ls:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    return np.concatenate(ls), np.concatenate(rs), np.concatenate(ss)
+
+
+def u_from_counts(strata: Strata, counts: dict[tuple[int, int], int], exact_value: int,
+                  values: list[int]) -> dict[int, float]:
+    """u of each comparison vector value from per-stratum counts ``{(stratum, value): n}``
+    (stratum 1 = K, 2 = R; the null value -1 is left out): Σ_s P(s) · n(s, value) / n(s),
+    with stratum E all at ``exact_value``; renormalised over the non-null values."""
+    u = dict.fromkeys(values, 0.0)
+    u[exact_value] += strata.p_exact
+    for s, p_s in ((1, strata.p_key), (2, strata.p_rest)):
+        total = sum(c for (ss, v), c in counts.items() if ss == s and v != -1)
+        if total == 0 or p_s == 0:
+            continue
+        for (ss, v), c in counts.items():
+            if ss == s and v in u:
+                u[v] += p_s * c / total
+    norm = sum(u.values())
+    return {v: x / norm for v, x in u.items()} if norm > 0 else u
+
+
+def _quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'
+
+
+def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
+                 n_key: int = KEY_PAIRS, n_rest: int = REST_PAIRS) -> dict[int, float]:
+    """u of the name ``comparison`` (a Splink ``Comparison`` with its comparison vector
+    values) on the DuckDB ``table`` of features, by comparison vector value."""
+    # identifiers are ours (engines.table_name, the feature frame's columns), quoted anyway
+    con = db_api._con
+    tag = f"{abs(hash((table, seed))) % 10**8}"
+    recs, view = f"__waspada_u_records_{tag}", f"__waspada_u_pairs_{tag}"
+    # only the columns the comparison reads, and an integer row number to join on (the join
+    # on the string ids and on every column cost as much as the comparison itself)
+    used = {c.unquote().name for c in comparison._input_columns_used_by_case_statement}
+    cols = [c for c in con.table(table).columns if c in used]
+    sel = ", ".join(_quote(c) for c in dict.fromkeys(["name_canon", "name_phon_sorted", *cols]))
+    con.execute(f"create or replace temp table {recs} as select "  # noqa: S608
+                f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)} "
+                "where joined is not null")
+    try:
+        frame = con.sql(f"select name_canon, name_phon_sorted from {recs} order by i").df()  # noqa: S608
+        names = frame["name_canon"].astype(object).where(frame["name_canon"].notna(), None)
+        keys = name_key(frame["name_phon_sorted"])
+        # a record without a key (or name) is its own block
+        own = pd.Series([f"\0{i}" for i in range(len(frame))], index=frame.index)
+        names = names.where(names.notna(), own)
+        keys = keys.where(keys.notna(), names)
+        strata = pair_strata(names, keys)
+        li, ri, st = sample_pairs(names.to_numpy(dtype=object), keys.to_numpy(dtype=object),
+                                  n_key if strata.p_key > 0 else 0,
+                                  n_rest if strata.p_rest > 0 else 0,
+                                  np.random.default_rng(seed))
+        pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
+                              "stratum": st.astype(np.int8)})
+        select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
+                           + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
+        con.register(view, pairs)
+        try:
+            sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
+                   f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
+                   f"select stratum, {comparison._case_statement}, count(*) as n from p "
+                   "group by all")
+            rows = con.sql(sql).fetchall()
+        finally:
+            con.unregister(view)
+    finally:
+        con.execute(f"drop table if exists {recs}")
+    counts = {(int(s), int(v)): int(c) for s, v, c in rows}
+    levels = list(comparison._comparison_levels_excluding_null)
+    values = [int(cl.comparison_vector_value) for cl in levels]
+    return u_from_counts(strata, counts, max(values), values)
