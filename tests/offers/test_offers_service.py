@@ -69,3 +69,17 @@ def test_agency_fields_over_the_column_limit_are_refused(tmp_path) -> None:  # t
     result = CliRunner().invoke(cli_app, ["offers", "import-agencies", str(registry)])
     assert result.exit_code == 2 and "line 2" in result.output
     assert _count(Agency, name="PT Panjang") == 0
+
+
+def test_the_public_page_says_why_an_offer_abroad_is_risky(client: TestClient) -> None:
+    """A level set by the word classes (round 7: an offer abroad with its signals) is explained
+    on the page too, not only in the API's ``rules.offer_abroad``: the only catalogue indicator
+    here is the informal channel, which alone would not say why the level is high."""
+    client.get("/cek-lowongan")
+    text = ("Sepupu saya diajak kenalannya kerja di dapur hotel di Qatar, ongkos berangkat "
+            "semua dibiayai sponsornya.")
+    r = client.post("/cek-lowongan", data={"text": text,
+                                           "csrf_token": client.cookies["waspada_csrf"]})
+    assert r.status_code == 200
+    assert 'id="offer-abroad"' in r.text
+    assert "Tawaran kerja ke luar negeri, dengan:" in r.text and "biaya ditanggung" in r.text
