@@ -36,6 +36,13 @@ def test_check_stdin_and_text() -> None:
     assert r.exit_code == 0 and "DEST_CAMBODIA" in r.stdout
 
 
+def test_check_says_why_an_offer_abroad_is_risky() -> None:
+    """The word classes' offer-abroad floor is printed as a reason (it was only in --json)."""
+    r = runner.invoke(offers_app, ["check", "Sepupu saya diajak kenalannya kerja di dapur hotel "
+                                   "di Qatar, ongkos berangkat semua dibiayai sponsornya."])
+    assert r.exit_code == 0 and "OFFER_ABROAD" in r.stdout and "costs covered" in r.stdout
+
+
 def test_check_bad_lang() -> None:
     assert runner.invoke(offers_app, ["check", "x", "--lang", "fr"]).exit_code == 2
 

@@ -65,6 +65,9 @@ def check(
               f"(language: {a.language})")
     if a.model_probability is not None:
         out.print(f"statistical model: {a.model_probability:.2f} ({d['model']['note']})")
+    if a.offer_abroad:
+        out.print(" - [bold]OFFER_ABROAD[/]: a job offer abroad, with: "
+                  + ", ".join(s.replace("_", " ") for s in a.offer_abroad))
     for ind in d["indicators"]:
         ev = "; ".join(repr(e["text"]) for e in ind["evidence"][:3])
         out.print(f" - [bold]{ind['code']}[/]: {ind['title']}" + (f"  <- {ev}" if ev else ""))
