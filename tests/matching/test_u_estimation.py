@@ -14,7 +14,14 @@ from waspada.matching.engines import make_db_api, register_frame, table_name
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import estimate_u, linker, settings
-from waspada.matching.u_estimation import name_key, pair_strata, sample_pairs, stratified_u
+from waspada.matching.u_estimation import (
+    name_key,
+    pair_strata,
+    random_pairs,
+    random_u,
+    sample_pairs,
+    stratified_u,
+)
 
 
 def test_strata_probabilities_are_exact_from_frequencies() -> None:
@@ -101,3 +108,92 @@ def test_training_a_dedupe_uses_the_stratified_name_u() -> None:
     birth = next(c for c in lk.misc.save_model_to_json()["comparisons"]
                  if c["output_column_name"] == "birth_date")
     assert any(lv.get("u_probability") for lv in birth["comparison_levels"])
+
+
+def _sample_pairs_on_strings(names: np.ndarray, keys: np.ndarray, n_key: int, n_rest: int,
+                             rng: np.random.Generator
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Round 6b's :func:`sample_pairs`, comparing the strings themselves (the reference)."""
+    n = len(names)
+    ls, rs, ss = [], [], []
+    codes, inverse = np.unique(keys, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    counts = np.bincount(inverse, minlength=len(codes)).astype(float)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    weights = counts * (counts - 1)
+    p = weights / weights.sum()
+    got = 0
+    while got < n_key:
+        want = n_key - got
+        b = rng.choice(len(codes), size=2 * want + 100, p=p)
+        c = counts[b].astype(np.int64)
+        i = rng.integers(0, c)
+        j = rng.integers(0, c - 1)
+        j = j + (j >= i)
+        li, ri = order[starts[b] + i], order[starts[b] + j]
+        keep = names[li] != names[ri]
+        ls.append(li[keep][:want])
+        rs.append(ri[keep][:want])
+        ss.append(np.full(len(ls[-1]), 1))
+        got += len(ls[-1])
+    got = 0
+    while got < n_rest:
+        want = n_rest - got
+        li = rng.integers(0, n, size=2 * want + 100)
+        ri = rng.integers(0, n, size=2 * want + 100)
+        keep = keys[li] != keys[ri]
+        ls.append(li[keep][:want])
+        rs.append(ri[keep][:want])
+        ss.append(np.full(len(ls[-1]), 2))
+        got += len(ls[-1])
+    return np.concatenate(ls), np.concatenate(rs), np.concatenate(ss)
+
+
+def test_sample_pairs_draws_the_pairs_of_the_string_comparison() -> None:
+    """Integer codes in place of the strings (round 7) give the very same pairs for a seed,
+    so u is unchanged."""
+    rng = np.random.default_rng(5)
+    keys = np.array([f"k{x}" for x in rng.integers(0, 40, 3000)], dtype=object)
+    names = np.array([f"{k}-{x}" for k, x in zip(keys, rng.integers(0, 4, 3000), strict=True)],
+                     dtype=object)
+    got = sample_pairs(names, keys, 5000, 5000, np.random.default_rng(11))
+    want = _sample_pairs_on_strings(names, keys, 5000, 5000, np.random.default_rng(11))
+    for g, w in zip(got, want, strict=True):
+        assert np.array_equal(g, w)
+
+
+def test_random_pairs_are_distinct_and_cover_every_ordered_pair() -> None:
+    li, ri = random_pairs(4, 24_000, np.random.default_rng(2))
+    assert (li != ri).all()
+    seen = pd.Series(list(zip(li.tolist(), ri.tolist(), strict=True))).value_counts()
+    assert len(seen) == 12 and seen.min() > 1700  # 2,000 each expected
+
+
+def _brute_force_all(sdf: object, comparison: object) -> dict[int, float]:
+    """u over every ordered pair of distinct records (records without a name included)."""
+    con = sdf.db_api._con
+    t = sdf.physical_name
+    cols = [c for (c,) in con.sql(f'select column_name from (describe "{t}")').fetchall()]
+    sel = ", ".join([f'l."{c}" as "{c}_l"' for c in cols] + [f'r."{c}" as "{c}_r"' for c in cols])
+    rows = con.sql(f'with p as (select {sel} from "{t}" l join "{t}" r '
+                   f"on l.unique_id <> r.unique_id) "
+                   f"select {comparison._case_statement}, count(*) from p group by all"
+                   ).fetchall()
+    total = sum(c for v, c in rows if v != -1)
+    return {int(v): c / total for v, c in rows if v != -1}
+
+
+def test_random_u_agrees_with_all_pairs_for_every_other_comparison() -> None:
+    """The other comparisons' u, all from one pass over uniform random pairs (round 7: in
+    place of Splink's sampling, one comparison and chunk at a time), against every ordered
+    pair of the 640-record fixture."""
+    sdf, lk = _linker()
+    others = [c for c in lk._settings_obj.comparisons if c.output_column_name != "name"]
+    assert {c.output_column_name for c in others} >= {"birth_date", "sex", "nik", "phone"}
+    got = random_u(sdf.db_api, sdf.physical_name, others, seed=3, n_pairs=400_000)
+    for comp in others:
+        truth = _brute_force_all(sdf, comp)
+        mine = got[comp.output_column_name]
+        assert sum(mine.values()) == pytest.approx(1.0)
+        for v, u in truth.items():
+            assert mine[v] == pytest.approx(u, abs=max(0.1 * u, 1e-4)), (comp, v)

@@ -116,8 +116,8 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
                seed: int | None = None) -> Any:
     """The linker with u estimated: for a dedupe on DuckDB the name comparison's u is
     stratified (:mod:`waspada.matching.u_estimation`) and the other comparisons' u comes
-    from Splink's random sampling without the name comparison; otherwise Splink's random
-    sampling for every comparison."""
+    from uniform random pairs, all in one pass (:func:`~waspada.matching.u_estimation.random_u`);
+    otherwise Splink's random sampling for every comparison."""
     seed = U_SEED if seed is None else seed
     max_pairs = min(5e6, max(U_SAMPLE_MIN_PAIRS, n * 20.0))
     names = [c for c in lk._settings_obj.comparisons if c.output_column_name == "name"]
@@ -125,16 +125,13 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
         progress("estimating u (random sampling)")
         lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         return lk
-    from waspada.matching.u_estimation import KEY_PAIRS, REST_PAIRS, stratified_u
+    from waspada.matching.u_estimation import KEY_PAIRS, REST_PAIRS, random_u, stratified_u
 
     model = lk.misc.save_model_to_json()
-    others = dict(model, comparisons=[c for c in model["comparisons"]
-                                      if c["output_column_name"] != "name"])
-    progress("estimating u (random sampling; the name comparison stratified)")
-    olk = linker(tables, others)
-    olk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    trained = {c["output_column_name"]: c
-               for c in olk.misc.save_model_to_json()["comparisons"]}
+    progress("estimating u (random pairs; the name comparison stratified)")
+    others = [c for c in lk._settings_obj.comparisons if c.output_column_name != "name"]
+    # all other comparisons on the same uniform random pairs, in one pass (round 7)
+    u_other = random_u(tables.db_api, tables.physical_name, others, seed, int(max_pairs))
     # as many pairs as random sampling per million it would take (its 1 M at 20,000
     # records, 4 M at 200,000): half of them, each stratum's rare levels seen far more often
     scale = max_pairs / U_SAMPLE_MIN_PAIRS
@@ -143,15 +140,10 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
     for comp in model["comparisons"]:
         name = comp["output_column_name"]
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        if name == "name":
-            values = sorted(u_name, reverse=True)
-            for lv, v in zip(levels, values, strict=True):
-                _set_u(lv, u_name[v])
-        else:
-            got = [lv for lv in trained[name]["comparison_levels"]
-                   if not lv.get("is_null_level")]
-            for lv, t in zip(levels, got, strict=True):
-                _set_u(lv, t.get("u_probability"))
+        got = u_name if name == "name" else u_other[name]
+        values = sorted(got, reverse=True)
+        for lv, v in zip(levels, values, strict=True):
+            _set_u(lv, got[v])
     return linker(tables, model)
 
 
