@@ -51,9 +51,10 @@ NO_PLACE_CLASS = {"high_pay": "pay_high"}
 """Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
 ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
                   "social_recruit")
-DEAL_CLASSES = ("costs_covered", "fee_paid")
+DEAL_CLASSES = ("costs_covered", "fee_paid", "debt")
 """A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
-ditanggung", "membayar Rp80 juta ... ke Jepang"): the deal is the offer. Such a ``deal`` anchor
+ditanggung", "membayar Rp80 juta ... ke Jepang"; round 8: a debt for the travel, "she owed him
+RM1,600 in travelling costs"): the deal is the offer. Such a ``deal`` anchor
 needs a job word (``work``) near it (a holiday with the visa paid is no deal) and a second
 signal for "high" (its own transaction is already one)."""
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+")

@@ -571,6 +571,11 @@ def decide_frame(contexts: dict[str, int]) -> Frame:
         # account of one case, unless the text reports an authority's action (stopped,
         # repatriated, busted): then it is news about enforcement, as before.
         account += contexts.get("group_account", 0)
+    elif contexts.get("offer_told", 0) and not contexts.get("generic_statement", 0):
+        # Round 8: an authority's action on ONE group that tells what that group was promised
+        # ("those repatriated revealed that they were recruited ... with promises of ...") is
+        # an account of one event, not a pattern (the labelling rule: one event's victims).
+        account += contexts.get("offer_told", 0)
     pattern = 0 if account else (contexts.get("generic_statement", 0)
                                  + contexts.get("enforcement_report", 0))
     advice = contexts.get("warning_advice", 0)
