@@ -339,6 +339,7 @@ class RuleResult:
     frame: str = "none"
     class_floor: float = 0.0
     class_signals: tuple[str, ...] = ()
+    class_no_place: bool = False
 
 
 def _sigmoid(z: float) -> float:
@@ -504,13 +505,15 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
             and not legal_excuse and not generic:
         class_floor, class_signals = class_level(classes, with_evidence)
         if class_floor >= STRONG_FLOOR:
-            strong = (*strong, "offer_abroad_" + "_".join(class_signals))
+            prefix = "offer_told_" if classes.no_place else "offer_abroad_"
+            strong = (*strong, prefix + "_".join(class_signals))
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
                       general_statement=bool(generic), frame=frame.kind,
-                      class_floor=class_floor, class_signals=class_signals)
+                      class_floor=class_floor, class_signals=class_signals,
+                      class_no_place=bool(classes is not None and classes.no_place))
 
 
 def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tuple[str, ...]]:
@@ -571,11 +574,6 @@ def decide_frame(contexts: dict[str, int]) -> Frame:
         # account of one case, unless the text reports an authority's action (stopped,
         # repatriated, busted): then it is news about enforcement, as before.
         account += contexts.get("group_account", 0)
-    elif contexts.get("offer_told", 0) and not contexts.get("generic_statement", 0):
-        # Round 8: an authority's action on ONE group that tells what that group was promised
-        # ("those repatriated revealed that they were recruited ... with promises of ...") is
-        # an account of one event, not a pattern (the labelling rule: one event's victims).
-        account += contexts.get("offer_told", 0)
     pattern = 0 if account else (contexts.get("generic_statement", 0)
                                  + contexts.get("enforcement_report", 0))
     advice = contexts.get("warning_advice", 0)
