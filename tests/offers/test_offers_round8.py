@@ -131,6 +131,9 @@ def test_statements_of_the_lure_stay_out_of_high(text: str) -> None:
     "Dicari customer service untuk toko online di Bandung, gaji UMR, kirim CV via WhatsApp.",
     "Promo! Dapatkan bonus pulsa 50ribu, gratis ongkir, hanya hari ini.",
     "Kami dijanjikan diskon besar kalau belanja di toko itu.",
+    # a departure paid for is a deal only for work: a holiday or a school trip is not
+    "Mau berangkat liburan ke Bangkok minggu depan, paspor sudah diurus, visa turis gratis kok.",
+    "Paid $1,200 for the departure of our school trip to Singapore.",
 ])
 def test_local_ads_and_promos_stay_low(text: str) -> None:
     assert analyse(text).level == "low", (text, analyse(text).score)

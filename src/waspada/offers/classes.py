@@ -50,7 +50,7 @@ recruitment through social media, a tourist cover and an outcome count."""
 NO_PLACE_CLASS = {"high_pay": "pay_high"}
 """Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
 ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
-                  "social_recruit")
+                  "social_recruit", "departure", "leisure")
 DEAL_CLASSES = ("costs_covered", "fee_paid", "debt")
 """A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
 ditanggung", "membayar Rp80 juta ... ke Jepang"; round 8: a debt for the travel, "she owed him
@@ -143,8 +143,11 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
         deals = set().union(*(scan(c) for c in DEAL_CLASSES))
         rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
         work = scan("work") if deals else set()
+        paid = (scan("fee_paid") | scan("debt")) if deals else set()
+        leave = (scan("departure") - scan("leisure")) if paid else set()
         anchors = {s for s in deals if any(s + d in places for d in rng)
-                   and any(s + d in work for d in rng)}
+                   and (any(s + d in work for d in rng)
+                        or (s in paid and any(s + d in leave for d in rng)))}
     if not anchors:
         return _no_place(scan, classes)
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
