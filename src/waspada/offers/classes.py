@@ -14,6 +14,10 @@ debt, an informal channel, a tourist visa) and combines them by proximity:
 Each class is ONE regex alternation compiled once; the text is scanned once per class and the
 matches are mapped to sentence numbers with a binary search, so the cost is linear in the text
 (no per-phrase rules, no nested scans). Pure: no I/O after the data file is loaded.
+
+Round 8: with no offer abroad, an offer TOLD as made to someone (``promise``) is read with the
+narrow ``NO_PLACE_SIGNALS`` around it (``ClassHits.no_place``); a debt is a deal too, and money
+paid for a departure abroad is a deal without a job word (never for a holiday or a study trip).
 """
 
 from __future__ import annotations
@@ -195,8 +199,9 @@ NO_PLACE_CODES: dict[str, frozenset[str]] = {
     "tourist_visa": SIGNAL_CODES["tourist_visa"],
     "outcome": SIGNAL_CODES["outcome"],
 }
-"""The same for an offer told with no place (``NO_PLACE_SIGNALS``). The catalogue's
-``JOB_SCAM_ROLE`` is not mapped to the ``role`` signal: it reads "operator" and "admin", which
-licensed factory ads use; the ``role`` class is the narrower list of compound roles."""
 """Catalogue indicators (with evidence in the text) that also give a signal class: the class
-layer never counts less than the catalogue already found (monotone in the indicators)."""
+layer never counts less than the catalogue already found (monotone in the indicators).
+``NO_PLACE_CODES`` is the same for an offer told with no place (``NO_PLACE_SIGNALS``). The
+catalogue's ``JOB_SCAM_ROLE`` is not mapped to the ``role`` signal: it reads "operator" and
+"admin", which licensed factory ads use; the ``role`` class is the narrower list of compound
+roles."""

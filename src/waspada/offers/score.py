@@ -47,6 +47,7 @@ from waspada.offers.agencies import AgencyMatch, match_agency
 from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
 from waspada.offers.classes import (
     NO_PLACE_CODES,
+    OUTCOME_SIGNAL,
     SIGNAL_CODES,
     STRONG_SIGNALS,
     ClassHits,
@@ -533,7 +534,7 @@ def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tup
     if classes.no_place:
         # Round 8: an offer told with no place named: two independent signals (or an
         # exploitation outcome) are "high", one is "medium"; a legal route keeps it medium.
-        if not classes.legal_route and (len(signals) >= 2 or "outcome" in signals):
+        if not classes.legal_route and (len(signals) >= 2 or OUTCOME_SIGNAL in signals):
             return STRONG_FLOOR, names
         return (CLASS_MEDIUM_FLOOR, names) if signals else (0.0, names)
     if not classes.legal_route and (len(signals) >= 2
