@@ -84,6 +84,9 @@ class OfferAnalysis:
     offer_abroad: tuple[str, ...] = ()
     """Round 7: the signals (word classes) of an offer abroad that set a floor (medium with one,
     high with two or a strong one); empty when the class layer set no floor."""
+    offer_told: tuple[str, ...] = ()
+    """Round 8: the signals of an offer TOLD as made to someone with no place named (medium with
+    one, high with two or an outcome); empty when that floor was not set."""
 
     @property
     def level_label(self) -> str:
@@ -109,7 +112,8 @@ class OfferAnalysis:
             "rules": {"score": round(self.rule_score, 4),
                       "groups": {k: round(v, 4) for k, v in self.groups.items()},
                       "contexts": self.contexts, "strong": list(self.strong),
-                      "frame": self.frame, "offer_abroad": list(self.offer_abroad)},
+                      "frame": self.frame, "offer_abroad": list(self.offer_abroad),
+                      "offer_told": list(self.offer_told)},
             "model": {"probability": (None if self.model_probability is None
                                       else round(self.model_probability, 4)),
                       "version": self.model_version, "note": MODEL_NOTE[lang]},
@@ -156,5 +160,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         analysed_chars=len(norm.original), truncated=norm.truncated,
         catalogue_version=cat.version, model_version=model.version if model else None,
         strong=rule.strong, frame=rule.frame,
-        offer_abroad=rule.class_signals if rule.class_floor > 0 else (),
+        offer_abroad=rule.class_signals if rule.class_floor > 0 and not rule.class_no_place
+        else (),
+        offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
     )

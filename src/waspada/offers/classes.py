@@ -14,12 +14,17 @@ debt, an informal channel, a tourist visa) and combines them by proximity:
 Each class is ONE regex alternation compiled once; the text is scanned once per class and the
 matches are mapped to sentence numbers with a binary search, so the cost is linear in the text
 (no per-phrase rules, no nested scans). Pure: no I/O after the data file is loaded.
+
+Round 8: with no offer abroad, an offer TOLD as made to someone (``promise``) is read with the
+narrow ``NO_PLACE_SIGNALS`` around it (``ClassHits.no_place``); a debt is a deal too, and money
+paid for a departure abroad is a deal without a job word (never for a holiday or a study trip).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,15 +36,29 @@ ANCHOR_WINDOW = 1
 SIGNAL_WINDOW = 2
 """A signal counts when it is at most this many sentences from an anchor sentence."""
 SIGNAL_CLASSES = ("pay", "costs_covered", "fee_paid", "fee_asked", "debt", "channel",
-                  "tourist_visa")
-STRONG_SIGNALS = frozenset({"costs_covered", "fee_paid", "debt", "tourist_visa"})
+                  "tourist_visa", "role", "outcome")
+STRONG_SIGNALS = frozenset({"costs_covered", "fee_paid", "debt", "tourist_visa", "outcome"})
 """One of these with an offer abroad is a level an officer acts on (ILO-FL: debt bondage and
 deceptive recruitment; UU 18/2017: no placement cost charged to the worker; INTERPOL-2023:
 tourist visas for work)."""
-ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route")
-DEAL_CLASSES = ("costs_covered", "fee_paid")
+OUTCOME_SIGNAL = "outcome"
+"""Round 8: an exploitation outcome told with the offer (confined, passport withheld, not paid,
+forced to scam, sold, crossed a border illegally: ILO-FL) makes the text a trafficking case."""
+NO_PLACE_SIGNALS = ("role", "high_pay", "costs_covered", "fee_paid", "social_recruit",
+                    "tourist_visa", "outcome")
+"""Round 8: the signals that count for an offer TOLD with no place named ("recruited through
+Facebook job ads that promised high-paying jobs as encoders"): narrower than near a place
+abroad - any pay amount, a WhatsApp number or a fee named are what every local ad has, so
+only unrealistic pay, a scam-compound role, costs covered, money paid or demanded,
+recruitment through social media, a tourist cover and an outcome count."""
+NO_PLACE_CLASS = {"high_pay": "pay_high"}
+"""Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
+ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
+                  "social_recruit", "departure", "leisure")
+DEAL_CLASSES = ("costs_covered", "fee_paid", "debt")
 """A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
-ditanggung", "membayar Rp80 juta ... ke Jepang"): the deal is the offer. Such a ``deal`` anchor
+ditanggung", "membayar Rp80 juta ... ke Jepang"; round 8: a debt for the travel, "she owed him
+RM1,600 in travelling costs"): the deal is the offer. Such a ``deal`` anchor
 needs a job word (``work``) near it (a holiday with the visa paid is no deal) and a second
 signal for "high" (its own transaction is already one)."""
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+")
@@ -59,6 +78,9 @@ class ClassHits:
 
     anchor: bool = False
     deal_only: bool = False
+    no_place: bool = False
+    """Round 8: no offer abroad, but an offer TOLD (``promise``) with no place near it: its
+    signals are the narrow ``NO_PLACE_SIGNALS`` (``anchor`` stays False)."""
     legal_route: bool = False
     signals: frozenset[str] = frozenset()
 
@@ -118,21 +140,39 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
 
     places = scan("place_abroad")
     if not places:
-        return ClassHits()
+        return _no_place(scan, classes)
     anchors = _near(scan("offer"), places)
     deal_only = not anchors
     if deal_only:
         deals = set().union(*(scan(c) for c in DEAL_CLASSES))
         rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
         work = scan("work") if deals else set()
+        paid = (scan("fee_paid") | scan("debt")) if deals else set()
+        leave = (scan("departure") - scan("leisure")) if paid else set()
         anchors = {s for s in deals if any(s + d in places for d in rng)
-                   and any(s + d in work for d in rng)}
+                   and (any(s + d in work for d in rng)
+                        or (s in paid and any(s + d in leave for d in rng)))}
+    if not anchors:
+        return _no_place(scan, classes)
+    near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
+    signals = {c for c in SIGNAL_CLASSES if scan(c) & near}
+    if "pay" not in signals and scan("pay_high") & near:
+        signals.add("pay")
+    legal = bool(scan("legal_route") & near)
+    return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal,
+                     signals=frozenset(signals))
+
+
+def _no_place(scan: Callable[[str], set[int]], classes: dict[str, WordClass]) -> ClassHits:
+    """Round 8: an offer TOLD as made to someone (``promise``) with no place abroad near it;
+    only the narrow ``NO_PLACE_SIGNALS`` near it count."""
+    anchors = scan("promise")
     if not anchors:
         return ClassHits()
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
-    signals = frozenset(c for c in SIGNAL_CLASSES if scan(c) & near)
+    signals = frozenset(c for c in NO_PLACE_SIGNALS if scan(NO_PLACE_CLASS.get(c, c)) & near)
     legal = bool(scan("legal_route") & near)
-    return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal, signals=signals)
+    return ClassHits(no_place=True, legal_route=legal, signals=signals)
 
 
 def _near(words: set[int], places: set[int]) -> set[int]:
@@ -151,6 +191,17 @@ SIGNAL_CODES: dict[str, frozenset[str]] = {
     "channel": frozenset({"PROC_INFORMAL_RECRUITER", "PROC_PERSONAL_CHAT",
                           "PROC_STRANGER_CONTACT"}),
     "tourist_visa": frozenset({"PROC_TOURIST_VISA"}),
+    "outcome": frozenset({"CONTROL_PASSPORT_HELD"}),
+}
+NO_PLACE_CODES: dict[str, frozenset[str]] = {
+    "high_pay": frozenset({"LURE_HIGH_PAY"}),
+    "costs_covered": SIGNAL_CODES["costs_covered"],
+    "tourist_visa": SIGNAL_CODES["tourist_visa"],
+    "outcome": SIGNAL_CODES["outcome"],
 }
 """Catalogue indicators (with evidence in the text) that also give a signal class: the class
-layer never counts less than the catalogue already found (monotone in the indicators)."""
+layer never counts less than the catalogue already found (monotone in the indicators).
+``NO_PLACE_CODES`` is the same for an offer told with no place (``NO_PLACE_SIGNALS``). The
+catalogue's ``JOB_SCAM_ROLE`` is not mapped to the ``role`` signal: it reads "operator" and
+"admin", which licensed factory ads use; the ``role`` class is the narrower list of compound
+roles."""

@@ -68,6 +68,9 @@ def check(
     if a.offer_abroad:
         out.print(" - [bold]OFFER_ABROAD[/]: a job offer abroad, with: "
                   + ", ".join(s.replace("_", " ") for s in a.offer_abroad))
+    if a.offer_told:
+        out.print(" - [bold]OFFER_TOLD[/]: a job offer told as made to someone (no place "
+                  "named), with: " + ", ".join(s.replace("_", " ") for s in a.offer_told))
     for ind in d["indicators"]:
         ev = "; ".join(repr(e["text"]) for e in ind["evidence"][:3])
         out.print(f" - [bold]{ind['code']}[/]: {ind['title']}" + (f"  <- {ev}" if ev else ""))

@@ -63,11 +63,13 @@ _ABBR_RE = re.compile(r"(?<![\w@./])(" + "|".join(
 
 _LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i"})
-# Tokens that are amounts/units/times, never leetspeak.
+# Tokens that are amounts/units/times, never leetspeak (round 8: foreign currency prefixes and
+# suffixes too: "Dh5,500" was read as "dhs,500").
 _AMOUNT_TOKEN = re.compile(
-    r"^(?:rp|idr|usdt|usd|us\$|s\$|a\$|hk\$|rm|myr|sgd|thb|\$)?\d+(?:[.,]\d+)*"
+    r"^(?:rp|idr|usdt|usd|us\$|s\$|a\$|hk\$|nt\$|rm|myr|sgd|thb|\$|dhs?|aed|vnd|sar|qar|krw|twd|"
+    r"khr|k)?\d+(?:[.,]\d+)*"
     r"(?:jt|juta|rb|ribu|k|m|an|x|jam|hr|hari|th|thn|tahun|bln|bulan|usd|rm|d|n|pm|am|gb|mb|"
-    r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd)?$"
+    r"mnt|menit|s|st|nd|rd|pax|kg|cm|km|lt|rd|won|vnd|aed|baht|yen|yuan|euro|dong|riel)?$"
 )
 # A leetspeak candidate is a maximal run of [a-z0-9@$!] holding a letter and a digit/symbol.
 # The old two-branch pattern had three overlapping stars and was cubic on a long run of

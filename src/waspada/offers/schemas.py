@@ -122,6 +122,10 @@ class RulesOut(BaseModel):
     offer_abroad: list[str] = Field(
         default_factory=list, description="signals of an offer abroad read by the word classes "
         "that set a floor: medium with one, high with two or a strong one (round 7)")
+    offer_told: list[str] = Field(
+        default_factory=list, description="signals of an offer told as made to someone with no "
+        "place named (role, high_pay, costs_covered, fee_paid, social_recruit, tourist_visa, "
+        "outcome) that set a floor: medium with one, high with two or an outcome (round 8)")
 
 
 class ModelOut(BaseModel):

@@ -45,7 +45,14 @@ from dataclasses import dataclass, field
 
 from waspada.offers.agencies import AgencyMatch, match_agency
 from waspada.offers.catalogue import GROUPS, Catalogue, context_hits, find_matches
-from waspada.offers.classes import SIGNAL_CODES, STRONG_SIGNALS, ClassHits, find_classes
+from waspada.offers.classes import (
+    NO_PLACE_CODES,
+    OUTCOME_SIGNAL,
+    SIGNAL_CODES,
+    STRONG_SIGNALS,
+    ClassHits,
+    find_classes,
+)
 from waspada.offers.extract import Entities
 from waspada.offers.normalise import Normalised
 from waspada.offers.prefilter import word_starts
@@ -333,6 +340,7 @@ class RuleResult:
     frame: str = "none"
     class_floor: float = 0.0
     class_signals: tuple[str, ...] = ()
+    class_no_place: bool = False
 
 
 def _sigmoid(z: float) -> float:
@@ -494,17 +502,19 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                                      told=bool(contexts.get("offer_told", 0)))
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
-    if classes is not None and classes.anchor and damp == 0.0 and not warn \
+    if classes is not None and (classes.anchor or classes.no_place) and damp == 0.0 and not warn \
             and not legal_excuse and not generic:
         class_floor, class_signals = class_level(classes, with_evidence)
         if class_floor >= STRONG_FLOOR:
-            strong = (*strong, "offer_abroad_" + "_".join(class_signals))
+            prefix = "offer_told_" if classes.no_place else "offer_abroad_"
+            strong = (*strong, prefix + "_".join(class_signals))
     return RuleResult(fired=fired, groups=groups, contexts=contexts, z_rule=z, damp=damp,
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
                       general_statement=bool(generic), frame=frame.kind,
-                      class_floor=class_floor, class_signals=class_signals)
+                      class_floor=class_floor, class_signals=class_signals,
+                      class_no_place=bool(classes is not None and classes.no_place))
 
 
 def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tuple[str, ...]]:
@@ -517,9 +527,16 @@ def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tup
     layer gives at most "medium" (the other rules still apply). A catalogue indicator with
     evidence gives its signal too (``SIGNAL_CODES``), so more indicators never lower the
     floor."""
-    signals = set(classes.signals) | {s for s, codes in SIGNAL_CODES.items()
+    codes_map = NO_PLACE_CODES if classes.no_place else SIGNAL_CODES
+    signals = set(classes.signals) | {s for s, codes in codes_map.items()
                                       if codes & with_evidence}
     names = tuple(sorted(signals))
+    if classes.no_place:
+        # Round 8: an offer told with no place named: two independent signals (or an
+        # exploitation outcome) are "high", one is "medium"; a legal route keeps it medium.
+        if not classes.legal_route and (len(signals) >= 2 or OUTCOME_SIGNAL in signals):
+            return STRONG_FLOOR, names
+        return (CLASS_MEDIUM_FLOOR, names) if signals else (0.0, names)
     if not classes.legal_route and (len(signals) >= 2
                                     or (signals & STRONG_SIGNALS and not classes.deal_only)):
         return STRONG_FLOOR, names
