@@ -162,7 +162,7 @@ def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
              for g, code, factors in zip(groups, codes, found, strict=True)
              for k, f in sorted(factors.items()) if k or len(g) > 1 or f != 1.0]
     if any(f != 1.0 for factors in found for f in factors.values()):
-        progress("missing values as evidence, factor per pattern: " + ", ".join(shown))
+        progress("missing identifiers as evidence, factor per pattern: " + ", ".join(shown))
     return list(zip(a, b, new.tolist(), strict=True))
 
 
