@@ -75,15 +75,16 @@ def partner_probability(left: np.ndarray, right: np.ndarray, p: np.ndarray, n: i
     return -np.expm1(log_free)
 
 
-def pattern_factors(q: np.ndarray, code: np.ndarray, offset: np.ndarray | None = None
-                    ) -> dict[int, float]:
+def pattern_factors(q: np.ndarray, code: np.ndarray, offset: np.ndarray | None = None,
+                    reference: int | None = None) -> dict[int, float]:
     """f_k per pattern code (module docstring): the EM fixed point of the pattern's prior,
     as odds relative to the prior every record has under the pairwise model.
 
     ``offset`` (per record, natural log): factors of other patterns already applied to the
     record's prior (:func:`record_factors`); f_k is then the pattern's factor on top of them
     (the moment condition of a log-linear prior: the pattern's records' mean posterior equals
-    their mean prior)."""
+    their mean prior). ``reference``: a pattern whose factor is 1 by definition (not
+    estimated)."""
     q = np.clip(q, 0.0, _P_MAX)
     odds = q / (1.0 - q)
     pbar = min(max(float(q.mean()), _P_MIN), _P_MAX) if len(q) else 0.5
@@ -93,7 +94,7 @@ def pattern_factors(q: np.ndarray, code: np.ndarray, offset: np.ndarray | None =
     for k in np.unique(code):
         sel = code == k
         o, off = odds[sel], off_all[sel]
-        if len(o) < MIN_PATTERN_RECORDS:
+        if len(o) < MIN_PATTERN_RECORDS or k == reference:
             out[int(k)] = 1.0
             continue
         # n records cannot put the pattern's prior beyond the rule of succession's
@@ -190,9 +191,7 @@ def record_factors(q: np.ndarray, codes: Sequence[np.ndarray]
         before = [x.copy() for x in logs]
         for g, code in enumerate(codes):
             offset = sum((logs[h] for h in range(len(codes)) if h != g), np.zeros(len(q)))
-            found[g] = pattern_factors(q, code, offset)
-            if g:
-                found[g][0] = 1.0
+            found[g] = pattern_factors(q, code, offset, reference=0 if g else None)
             lut = np.zeros(int(code.max()) + 1 if len(code) else 1)
             for k, f in found[g].items():
                 lut[k] = math.log(f)
