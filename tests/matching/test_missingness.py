@@ -4,13 +4,17 @@ second record of someone, was scored as if the absence said nothing)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from waspada.matching.missingness import (
     adjust,
+    adjust_groups,
     partner_probability,
     pattern_factors,
     patterns,
+    record_factors,
     record_view,
 )
 
@@ -149,3 +153,80 @@ def test_clustering_keeps_the_adjusted_probability_of_a_pair_already_scored(monk
     cluster_of, splits = pipeline._coherent(None, None, "duckdb", None, ["a", "b", "c"],
                                             pairs, 0.5, lambda _m: None)
     assert splits == 0 and set(cluster_of.values()) == {"a"}
+
+
+def _dob_population(n: int, informative: bool, seed: int = 11
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (2i, 2i+1) scored weakly (0.2-0.5) for the first 800 records, faint candidates
+    (0.001) for the rest; 100 records lack their birth date. Informative: they are all in a
+    pair (only duplicates lack a date, as on the second generator); otherwise drawn at
+    random (as often in a pair as outside one). Returns left, right, p, the identifiers' pattern (all complete) and the birth
+    date's."""
+    rng = np.random.default_rng(seed)
+    left = np.arange(0, n, 2)
+    right = left + 1
+    p = np.where(left < 800, rng.uniform(0.2, 0.5, len(left)), 0.001)
+    dob = np.zeros(n, np.int64)
+    if informative:
+        dob[1:200:2] = 1
+    else:  # as often among the weakly paired records as among the others (1 %)
+        dob[rng.choice(800, 8, replace=False)] = 1
+        dob[800 + rng.choice(n - 800, 92, replace=False)] = 1
+    return left, right, p, np.zeros(n, np.int64), dob
+
+
+def test_a_missing_birth_date_is_a_factor_of_its_own_when_it_marks_duplicates() -> None:
+    """Issue #13 round 7: on data where only duplicates lack a birth date, that absence is
+    record-level evidence like a missing NIK; a group of its own next to the identifiers."""
+    left, right, p, ident, dob = _dob_population(10_000, informative=True)
+    new, found = adjust_groups(left, right, p, [ident, dob])
+    assert found[1][1] > 3.0, found
+    assert found[1][0] == 1.0  # the reference: a record with its date
+    lacking = dob[right] == 1
+    assert (new[lacking] > p[lacking]).all()
+    # the records with a date hold fewer of the duplicates than the common prior says: the
+    # identifiers' group (here one pattern) carries the intercept and lowers them a little
+    assert (new[~lacking] <= p[~lacking] + 1e-12).all()
+
+
+def test_an_uninformative_missing_birth_date_changes_nothing() -> None:
+    for seed in range(3):
+        left, right, p, ident, dob = _dob_population(10_000, informative=False, seed=seed)
+        new, found = adjust_groups(left, right, p, [ident, dob])
+        assert found[1] == {0: 1.0, 1: 1.0}, found
+        assert np.array_equal(new, p)
+
+
+def test_two_groups_missing_together_are_not_counted_twice() -> None:
+    """The records lacking their birth date are exactly those lacking their NIK: fitted in
+    turn (backfitting), the two groups' factors together give the one group's factor, not
+    its square."""
+    left, right, p, _, dob = _dob_population(10_000, informative=True)
+    q = partner_probability(left, right, p, len(dob))
+    alone, _ = record_factors(q, [dob])
+    both, found = record_factors(q, [dob.copy(), dob])
+    assert abs(math.log(both[1]) - math.log(alone[1])) < 0.05 * abs(math.log(alone[1]))
+    assert alone[1] > 3.0
+
+
+def test_dedupe_hook_reads_the_birth_date_and_sex_as_groups_of_their_own() -> None:
+    import pandas as pd
+
+    from waspada.matching.pipeline import _with_missingness
+
+    n = 2_000
+    ids = [f"r{i}" for i in range(n)]
+    # records 0..99 lack their birth date (NIK and phone present) and each has one weak
+    # candidate, its original 100+i; the other records have faint candidates
+    frame = pd.DataFrame({"unique_id": ids,
+                          "nik": [f"n{i}" for i in range(n)],
+                          "phone": [None if i % 3 else f"p{i}" for i in range(n)],
+                          "dob": [None if i < 100 else "1990-01-01" for i in range(n)],
+                          "sex": ["M"] * n})
+    a = [f"r{i}" for i in range(100)] + [f"r{i}" for i in range(200, n, 2)]
+    b = [f"r{100 + i}" for i in range(100)] + [f"r{i + 1}" for i in range(200, n, 2)]
+    p = [0.3] * 100 + [0.002] * ((n - 200) // 2)
+    pdf = pd.DataFrame({"unique_id_l": a, "unique_id_r": b, "match_probability": p})
+    got = _with_missingness(frame, ids, pdf, lambda _m: None)
+    assert all(q > 0.5 for _, _, q in got[:100])
+    assert all(q <= 0.002 for _, _, q in got[100:])

@@ -44,8 +44,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["CHI2_LEVEL", "MIN_PATTERN_RECORDS", "adjust", "pattern_factors",
-           "partner_probability", "patterns", "record_view"]
+__all__ = ["CHI2_LEVEL", "MIN_PATTERN_RECORDS", "adjust", "adjust_groups", "pattern_factors",
+           "partner_probability", "patterns", "record_factors", "record_view"]
 
 #: a pattern held by fewer records keeps factor 1 (too few to estimate its own prior)
 MIN_PATTERN_RECORDS = 50
@@ -75,26 +75,38 @@ def partner_probability(left: np.ndarray, right: np.ndarray, p: np.ndarray, n: i
     return -np.expm1(log_free)
 
 
-def pattern_factors(q: np.ndarray, code: np.ndarray) -> dict[int, float]:
+def pattern_factors(q: np.ndarray, code: np.ndarray, offset: np.ndarray | None = None,
+                    reference: int | None = None) -> dict[int, float]:
     """f_k per pattern code (module docstring): the EM fixed point of the pattern's prior,
-    as odds relative to the prior every record has under the pairwise model."""
+    as odds relative to the prior every record has under the pairwise model.
+
+    ``offset`` (per record, natural log): factors of other patterns already applied to the
+    record's prior (:func:`record_factors`); f_k is then the pattern's factor on top of them
+    (the moment condition of a log-linear prior: the pattern's records' mean posterior equals
+    their mean prior). ``reference``: a pattern whose factor is 1 by definition (not
+    estimated)."""
     q = np.clip(q, 0.0, _P_MAX)
     odds = q / (1.0 - q)
     pbar = min(max(float(q.mean()), _P_MIN), _P_MAX) if len(q) else 0.5
     base = math.log(pbar / (1.0 - pbar))
+    off_all = np.zeros(len(q)) if offset is None else np.asarray(offset, float)
     out: dict[int, float] = {}
     for k in np.unique(code):
-        o = odds[code == k]
-        if len(o) < MIN_PATTERN_RECORDS:
+        sel = code == k
+        o, off = odds[sel], off_all[sel]
+        if len(o) < MIN_PATTERN_RECORDS or k == reference:
             out[int(k)] = 1.0
             continue
         # n records cannot put the pattern's prior beyond the rule of succession's
-        # 1 / (n + 2) .. (n + 1) / (n + 2): the factor's bounds
-        hi_t = max(math.log(len(o) + 1.0) - base, 0.0)
-        lo_t = min(-math.log(len(o) + 1.0) - base, 0.0)
-        def gap(t: float, o: np.ndarray = o) -> float:
-            e = o * math.exp(t)
-            return float((e / (1.0 + e)).mean()) - 1.0 / (1.0 + math.exp(-(base + t)))
+        # 1 / (n + 2) .. (n + 1) / (n + 2): the factor's bounds (with an offset, the bounds
+        # of the records' whole factor: another group's factor at the bound leaves none)
+        moff = float(off.mean())
+        hi_t = max(math.log(len(o) + 1.0) - base, 0.0) - moff
+        lo_t = min(-math.log(len(o) + 1.0) - base, 0.0) - moff
+        def gap(t: float, o: np.ndarray = o, off: np.ndarray = off) -> float:
+            e = o * np.exp(off + t)
+            return float((e / (1.0 + e)).mean() - (1.0 / (1.0 + np.exp(-(base + off + t))))
+                         .mean())
 
         # the fixed point nearest 0 (EM started at the pairwise prior): bisection towards the
         # side where the pattern's mean posterior lies
@@ -102,7 +114,7 @@ def pattern_factors(q: np.ndarray, code: np.ndarray) -> dict[int, float]:
             out[int(k)] = 1.0
             continue
         lo, hi = (0.0, hi_t) if gap(0.0) > 0 else (lo_t, 0.0)
-        if (gap(lo) > 0) == (gap(hi) > 0):  # no root inside the bounds: the bound
+        if hi <= lo or (gap(lo) > 0) == (gap(hi) > 0):  # no root inside the bounds: the bound
             out[int(k)] = math.exp(hi if gap(0.0) > 0 else lo)
             continue
         for _ in range(60):
@@ -112,7 +124,7 @@ def pattern_factors(q: np.ndarray, code: np.ndarray) -> dict[int, float]:
             else:
                 hi = mid
         t = 0.5 * (lo + hi)
-        out[int(k)] = math.exp(t) if _significant(o, base, t) else 1.0
+        out[int(k)] = math.exp(t) if _significant(o, base, t, off) else 1.0
     return out
 
 
@@ -121,14 +133,15 @@ def pattern_factors(q: np.ndarray, code: np.ndarray) -> dict[int, float]:
 CHI2_LEVEL = 3.84
 
 
-def _significant(odds: np.ndarray, base: float, t: float) -> bool:
+def _significant(odds: np.ndarray, base: float, t: float, off: np.ndarray | float = 0.0
+                 ) -> bool:
     """Whether the pattern's own prior explains its records better than the common one: the
     likelihood-ratio test of 2 Σ log[(1 − π_k + π_k R_i) / (1 − π̄ + π̄ R_i)] against
     :data:`CHI2_LEVEL`, R_i = odds(Q_i) / odds(π̄) being record i's likelihood ratio of
     "has a partner" (its candidates' evidence). Keeps a sampling wobble (a factor of 0.93 or
     1.09 where missing values say nothing) from moving any pair."""
-    pbar = 1.0 / (1.0 + math.exp(-base))
-    pk = 1.0 / (1.0 + math.exp(-(base + t)))
+    pbar = 1.0 / (1.0 + np.exp(-(base + off)))
+    pk = 1.0 / (1.0 + np.exp(-(base + off + t)))
     r = odds / math.exp(base)
     gain = np.log1p(pk * (r - 1.0)) - np.log1p(pbar * (r - 1.0))
     return 2.0 * float(gain.sum()) >= CHI2_LEVEL
@@ -158,21 +171,59 @@ def record_view(left: np.ndarray, right: np.ndarray, p: np.ndarray, n: int,
     return views[0], views[1]
 
 
+#: rounds of backfitting the groups' factors (:func:`record_factors`)
+BACKFIT_ROUNDS = 4
+
+
+def record_factors(q: np.ndarray, codes: Sequence[np.ndarray]
+                   ) -> tuple[np.ndarray, list[dict[int, float]]]:
+    """Per-record factor of several groups of patterns (e.g. the joint pattern of the
+    identifiers, and whether the birth date is missing): a log-linear record prior, each
+    group's factors fitted with the others' as offsets, in turn (backfitting), so a group
+    correlated with another (a record lacking its NIK often lacks its birth date too) is not
+    counted twice. The first group's factors are free (the identifiers' joint pattern, as in
+    :func:`adjust`); in every other group pattern 0 (nothing of the group missing) is the
+    reference with factor 1, so the groups do not share an intercept. Returns the product of
+    the groups' factors per record and each group's factor per pattern."""
+    logs = [np.zeros(len(q)) for _ in codes]
+    found: list[dict[int, float]] = [{} for _ in codes]
+    for _ in range(BACKFIT_ROUNDS if len(codes) > 1 else 1):
+        before = [x.copy() for x in logs]
+        for g, code in enumerate(codes):
+            offset = sum((logs[h] for h in range(len(codes)) if h != g), np.zeros(len(q)))
+            found[g] = pattern_factors(q, code, offset, reference=0 if g else None)
+            lut = np.zeros(int(code.max()) + 1 if len(code) else 1)
+            for k, f in found[g].items():
+                lut[k] = math.log(f)
+            logs[g] = lut[code]
+        if all(np.allclose(x, y, atol=1e-6) for x, y in zip(logs, before, strict=True)):
+            break
+    return np.exp(sum(logs, np.zeros(len(q)))), found
+
+
+def adjust_groups(left: np.ndarray, right: np.ndarray, p: np.ndarray,
+                  codes: Sequence[np.ndarray]
+                  ) -> tuple[np.ndarray, list[dict[int, float]]]:
+    """:func:`adjust` with several groups of patterns per record (:func:`record_factors`);
+    returns each group's factor per pattern."""
+    if not len(p) or not codes:
+        return p, [{} for _ in codes]
+    n = len(codes[0])
+    q = partner_probability(left, right, p, n)
+    factor, found = record_factors(q, codes)
+    if np.allclose(factor, 1.0, rtol=0, atol=1e-9):
+        return p, found
+    a, b = record_view(left, right, p, n, factor)
+    return np.maximum(a, b), found
+
+
 def adjust(left: np.ndarray, right: np.ndarray, p: np.ndarray, code: np.ndarray
            ) -> tuple[np.ndarray, dict[int, float]]:
     """Pair probabilities with the record-level missingness prior (module docstring), and
     the factor of each pattern. ``left``/``right`` index records (``code`` per record);
     ``p`` should hold every pair the model scores above a low floor (a record's candidates
     share its prior)."""
-    n = len(code)
     if not len(p):
         return p, {}
-    q = partner_probability(left, right, p, n)
-    factors = pattern_factors(q, code)
-    if all(abs(math.log(f)) < 1e-9 for f in factors.values()):
-        return p, factors
-    lut = np.ones(int(code.max()) + 1)
-    for k, f in factors.items():
-        lut[k] = f
-    a, b = record_view(left, right, p, n, lut[code])
-    return np.maximum(a, b), factors
+    new, found = adjust_groups(left, right, p, [code])
+    return new, found[0]

@@ -24,7 +24,7 @@ from waspada.matching.engines import (
     register_name_frequencies,
     table_name,
 )
-from waspada.matching.missingness import adjust, patterns
+from waspada.matching.missingness import adjust_groups, patterns
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
@@ -130,13 +130,18 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
 
 #: a record's candidates down to this probability share its missingness prior
 MISSINGNESS_FLOOR = 1e-3
-#: identifiers whose absence may mark a second record of someone
+#: identifiers whose absence may mark a second record of someone: one joint pattern (NIK and
+#: phone often go missing together; counted once)
 IDENTIFIERS = ("nik", "passport_no", "phone")
+#: other fields whose absence may mark a second record (a duplicate written down without a
+#: birth date): each a factor of its own, fitted together with the identifiers' pattern
+#: (:func:`~waspada.matching.missingness.record_factors`); 1 where its absence says nothing
+OTHER_FIELDS = ("dob", "sex")
 
 
 def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
                       ) -> list[tuple[str, str, float]]:
-    """The scored pairs with missing identifiers as record-level evidence
+    """The scored pairs with missing identifiers, birth date and sex as record-level evidence
     (:mod:`~waspada.matching.missingness`): a record of a pattern that has duplicates more
     often than a complete record gains, its candidates sharing the gain."""
     import numpy as np
@@ -144,17 +149,20 @@ def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
     a = [str(x) for x in pdf["unique_id_l"]]
     b = [str(x) for x in pdf["unique_id_r"]]
     p = pdf["match_probability"].to_numpy(dtype=float)
-    cols = [c for c in IDENTIFIERS if c in frame.columns]
-    if not len(p) or not cols:
+    groups = [[c for c in IDENTIFIERS if c in frame.columns]]
+    groups += [[c] for c in OTHER_FIELDS if c in frame.columns]
+    groups = [g for g in groups if g]
+    if not len(p) or not groups:
         return list(zip(a, b, p.tolist(), strict=True))
     index = {i: n for n, i in enumerate(ids)}
-    code = patterns({c: frame[c].isna().to_numpy() for c in cols})
-    new, factors = adjust(np.fromiter((index[x] for x in a), np.int64, len(a)),
-                          np.fromiter((index[x] for x in b), np.int64, len(b)), p, code)
-    if any(f != 1.0 for f in factors.values()):
-        progress("missing identifiers as evidence, factor per pattern: " + ", ".join(
-            f"{_pattern_name(k, code, frame, cols)} {f:.3g}" for k, f in sorted(
-                factors.items())))
+    codes = [patterns({c: frame[c].isna().to_numpy() for c in g}) for g in groups]
+    new, found = adjust_groups(np.fromiter((index[x] for x in a), np.int64, len(a)),
+                               np.fromiter((index[x] for x in b), np.int64, len(b)), p, codes)
+    shown = [f"{_pattern_name(k, code, frame, g)} {f:.3g}"
+             for g, code, factors in zip(groups, codes, found, strict=True)
+             for k, f in sorted(factors.items()) if k or len(g) > 1 or f != 1.0]
+    if any(f != 1.0 for factors in found for f in factors.values()):
+        progress("missing identifiers as evidence, factor per pattern: " + ", ".join(shown))
     return list(zip(a, b, new.tolist(), strict=True))
 
 
@@ -164,7 +172,8 @@ def _pattern_name(k: int, code: Any, frame: Any, cols: list[str]) -> str:
     if not len(rows):
         return str(k)
     gone = [c for c in cols if frame[c].isna().iloc[int(rows[0])]]
-    return "no " + "/".join(gone) if gone else "complete"
+    return "no " + "/".join(gone) if gone else ("complete" if len(cols) > 1 else
+                                                 f"with {cols[0]}")
 
 
 #: components larger than this are re-clustered on the pairs already scored (all of their
