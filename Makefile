@@ -33,10 +33,13 @@ run: $(APP_STAMP)
 	$(BIN)/waspada serve$(if $(strip $(PORT)), --port $(strip $(PORT)))$(if $(strip $(HOST)), --host $(strip $(HOST)))
 
 ## make test: install test tools (and Debian's chromium when missing), lint, type-check, run the suite
+## on TEST_WORKERS pytest-xdist processes, each with its own database, a test file per worker
+## (make test TEST_WORKERS=0: one process)
+TEST_WORKERS ?= 2
 test: $(TEST_STAMP) system-test-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy src
-	WASPADA_TEST_SPARK=$${WASPADA_TEST_SPARK:-1} $(BIN)/python -m pytest
+	WASPADA_TEST_SPARK=$${WASPADA_TEST_SPARK:-1} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 system-test-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \

@@ -40,7 +40,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements" / "lock.txt"
-TEST_ONLY = ("pytest", "hypothesis", "recordlinkage", "pyspark", "playwright", "schemathesis")
+TEST_ONLY = ("pytest", "xdist", "hypothesis", "recordlinkage", "pyspark", "playwright",
+             "schemathesis")
 MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
        "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
 RISKY = ("Lowongan kerja admin di Kamboja gaji 15 juta, tiket dan visa ditanggung, tanpa "

@@ -20,6 +20,25 @@ os.environ.setdefault("WASPADA_JOB_WORKERS", "0")
 os.environ.setdefault("WASPADA_EXCHANGE_DELIVERY_WORKERS", "0")
 os.environ.pop("WASPADA_SECRET_KEY", None)
 
+
+def _per_worker_database_url(url: str | None, worker: str | None) -> str | None:
+    """Under pytest-xdist (``-n 2``) each worker is its own process with its own data dir
+    (above), hence its own SQLite database; on a database server it uses the database
+    ``<name>_<worker id>`` (``waspada_ci_1_gw0``), which must exist (.ci/run creates them)."""
+    if not url or not worker or url.startswith("sqlite"):
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+_worker_url = _per_worker_database_url(os.environ.get("WASPADA_DATABASE_URL"),
+                                       os.environ.get("PYTEST_XDIST_WORKER"))
+if _worker_url:
+    os.environ["WASPADA_DATABASE_URL"] = _worker_url
+
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 

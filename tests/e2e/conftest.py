@@ -42,7 +42,9 @@ def live_server(database: None) -> Iterator[str]:
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # generous: on a loaded 2-core machine, with two pytest-xdist workers, the start took
+    # over 30 s (the browser tests then failed with 'server did not start')
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if httpx.get(base + "/healthz", timeout=1).status_code == 200:
