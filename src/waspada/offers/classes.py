@@ -36,7 +36,7 @@ ANCHOR_WINDOW = 1
 SIGNAL_WINDOW = 2
 """A signal counts when it is at most this many sentences from an anchor sentence."""
 SIGNAL_CLASSES = ("pay", "costs_covered", "fee_paid", "fee_asked", "debt", "channel",
-                  "tourist_visa", "role", "outcome")
+                  "tourist_visa", "role", "outcome", "irregular")
 STRONG_SIGNALS = frozenset({"costs_covered", "fee_paid", "debt", "tourist_visa", "outcome"})
 """One of these with an offer abroad is a level an officer acts on (ILO-FL: debt bondage and
 deceptive recruitment; UU 18/2017: no placement cost charged to the worker; INTERPOL-2023:
@@ -54,7 +54,13 @@ recruitment through social media, a tourist cover and an outcome count."""
 NO_PLACE_CLASS = {"high_pay": "pay_high"}
 """Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
 ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
-                  "social_recruit", "departure", "leisure")
+                  "social_recruit", "departure", "leisure", "irregular")
+ROUTE_CLASSES = ("tourist_visa", "irregular")
+"""Round 9: a ROUTE told with no offer sentence ("Puluhan PMI ... tujuan Riyadh dan Dubai,
+namun menggunakan visa turis, bukan visa kerja"; a worker who "hendak bekerja di Abu Dhabi"
+and could not show the documents) is an anchor like a deal: a tourist visa or an irregular
+departure near a place abroad and a job word, with no holiday word (outside the visa phrase)
+near it. Like a deal it needs a second signal for "high" (its own sign is one)."""
 DEAL_CLASSES = ("costs_covered", "fee_paid", "debt")
 """A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
 ditanggung", "membayar Rp80 juta ... ke Jepang"; round 8: a debt for the travel, "she owed him
@@ -153,6 +159,9 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
                    and (any(s + d in work for d in rng)
                         or (s in paid and any(s + d in leave for d in rng)))}
     if not anchors:
+        anchors = _route_anchors(text, starts, scan, classes, places)
+        deal_only = True
+    if not anchors:
         return _no_place(scan, classes)
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
     signals = {c for c in SIGNAL_CLASSES if scan(c) & near}
@@ -161,6 +170,27 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
     legal = bool(scan("legal_route") & near)
     return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal,
                      signals=frozenset(signals))
+
+
+def _route_anchors(text: str, starts: list[int], scan: Callable[[str], set[int]],
+                   classes: dict[str, WordClass], places: set[int]) -> set[int]:
+    """Round 9: sentences of a tourist visa or an irregular departure with a place abroad and a
+    job word near them and no holiday word near them (a holiday word inside the visa phrase,
+    "visa wisata", does not count)."""
+    routes = set().union(*(scan(c) for c in ROUTE_CLASSES))
+    if not routes:
+        return set()
+    rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
+    work = scan("work")
+    cand = {s for s in routes if any(s + d in places for d in rng)
+            and any(s + d in work for d in rng)}
+    if not cand:
+        return set()
+    visas = [(m.start(), m.end()) for m in classes["tourist_visa"].regex.finditer(text)]
+    leisure = {bisect.bisect_right(starts, m.start()) - 1
+               for m in classes["leisure"].regex.finditer(text)
+               if not any(a <= m.start() < b for a, b in visas)}
+    return {s for s in cand if not any(s + d in leisure for d in rng)}
 
 
 def _no_place(scan: Callable[[str], set[int]], classes: dict[str, WordClass]) -> ClassHits:
