@@ -12,15 +12,26 @@ a court report, a forum post); each new class and rule has a positive and a nega
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from waspada.offers import analyse
 from waspada.offers.catalogue import load_catalogue
-from waspada.offers.classes import SIGNAL_CLASSES, ClassHits, class_spans, find_classes
+from waspada.offers.classes import (
+    SIGNAL_CLASSES,
+    ClassHits,
+    class_spans,
+    find_classes,
+    load_classes,
+)
 from waspada.offers.extract import extract_amounts
 from waspada.offers.normalise import normalise
+from waspada.offers.prefilter import word_starts
 from waspada.offers.score import CLASS_MEDIUM_FLOOR, STRONG_FLOOR, Fired, class_level, combine
 
 CAT = load_catalogue()
@@ -202,3 +213,21 @@ def test_unrealistic_pay_switches_the_holiday_damping_off() -> None:
     assert damped.damp > 0.0
     assert paid.damp == 0.0
     assert paid.z_rule > damped.z_rule
+
+
+def test_the_class_prefilter_skips_only_scans_that_cannot_match() -> None:
+    # Round 9 (throughput): a class whose literal prefixes do not occur is not scanned; the
+    # result must be exactly that of scanning every class.
+    classes = load_classes()
+    plain = {n: dataclasses.replace(wc, prefilter=None) for n, wc in classes.items()}
+    assert sum(wc.prefilter is not None for wc in classes.values()) >= 10
+    texts = [r["text"] for r in csv.DictReader(
+        (Path(__file__).parents[2] / "data/offers/corpus.csv").open(encoding="utf-8"))][:600]
+    texts += ["Rombongan pekerja terbang ke Doha pakai visa kunjungan, bukan visa kerja.",
+              "£900 down payment; the broker said you could earn 2 lakh rupees a month."]
+    for t in texts:
+        x = normalise(t).text
+        assert find_classes(x, classes, word_starts(x)) == find_classes(x, plain), t
+        for n, wc in classes.items():
+            if wc.prefilter is not None and not wc.prefilter.may_match(x, word_starts(x)):
+                assert wc.regex.search(x) is None, (n, t)

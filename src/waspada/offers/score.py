@@ -434,7 +434,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
-                   agency_rows=agency_rows, classes=find_classes(text))
+                   agency_rows=agency_rows, classes=find_classes(text, words=starts))
 
 
 def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
