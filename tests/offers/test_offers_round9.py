@@ -17,6 +17,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -231,3 +232,14 @@ def test_the_class_prefilter_skips_only_scans_that_cannot_match() -> None:
         for n, wc in classes.items():
             if wc.prefilter is not None and not wc.prefilter.may_match(x, word_starts(x)):
                 assert wc.regex.search(x) is None, (n, t)
+
+
+def test_the_page_names_the_irregular_route_in_indonesian(client: TestClient) -> None:
+    client.get("/cek-lowongan")
+    r = client.post("/cek-lowongan", data={
+        "text": "Kata kepala desa, Sarmini mau bekerja di Kuwait lewat Batam. Di pelabuhan "
+                "dokumennya tidak bisa ditunjukkan.",
+        "csrf_token": client.cookies["waspada_csrf"]})
+    assert r.status_code == 200
+    assert 'id="offer-abroad"' in r.text
+    assert "keberangkatan di luar prosedur" in r.text
