@@ -31,12 +31,14 @@ from importlib import resources
 
 import yaml
 
+from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
+
 ANCHOR_WINDOW = 1
 """An offer word and a place abroad at most this many sentences apart form an anchor."""
 SIGNAL_WINDOW = 2
 """A signal counts when it is at most this many sentences from an anchor sentence."""
 SIGNAL_CLASSES = ("pay", "costs_covered", "fee_paid", "fee_asked", "debt", "channel",
-                  "tourist_visa", "role", "outcome")
+                  "tourist_visa", "role", "outcome", "irregular")
 STRONG_SIGNALS = frozenset({"costs_covered", "fee_paid", "debt", "tourist_visa", "outcome"})
 """One of these with an offer abroad is a level an officer acts on (ILO-FL: debt bondage and
 deceptive recruitment; UU 18/2017: no placement cost charged to the worker; INTERPOL-2023:
@@ -54,7 +56,13 @@ recruitment through social media, a tourist cover and an outcome count."""
 NO_PLACE_CLASS = {"high_pay": "pay_high"}
 """Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
 ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
-                  "social_recruit", "departure", "leisure")
+                  "social_recruit", "departure", "leisure", "irregular")
+ROUTE_CLASSES = ("tourist_visa", "irregular")
+"""Round 9: a ROUTE told with no offer sentence ("Puluhan PMI ... tujuan Riyadh dan Dubai,
+namun menggunakan visa turis, bukan visa kerja"; a worker who "hendak bekerja di Abu Dhabi"
+and could not show the documents) is an anchor like a deal: a tourist visa or an irregular
+departure near a place abroad and a job word, with no holiday word (outside the visa phrase)
+near it. Like a deal it needs a second signal for "high" (its own sign is one)."""
 DEAL_CLASSES = ("costs_covered", "fee_paid", "debt")
 """A transaction near a place abroad is an anchor too ("semua biaya ... ke Sandakan, Malaysia
 ditanggung", "membayar Rp80 juta ... ke Jepang"; round 8: a debt for the travel, "she owed him
@@ -70,6 +78,9 @@ class WordClass:
     note: str
     source: str
     regex: re.Pattern[str]
+    prefilter: Prefilter | None = None
+    """Round 9 (throughput): literal prefixes every match starts with (``prefilter.py``); a
+    text none of them occurs in is not scanned - the result is exactly the scan's."""
 
 
 @dataclass
@@ -95,8 +106,12 @@ def parse_classes(doc: dict[str, object]) -> dict[str, WordClass]:
         if not isinstance(spec, dict) or not spec.get("patterns") or not spec.get("source"):
             raise ValueError(f"classes.yaml: class {name!r} needs patterns and a source")
         alt = "|".join(f"(?:{p})" for p in spec["patterns"])
+        # The prefixes are read from "\b(?:alt)": a prefix that starts with a word character
+        # can then only match at a word start, as after "(?<!\w)"; any other prefix is
+        # tested anywhere in the text. Either way a match of the class implies its prefix.
         out[str(name)] = WordClass(str(name), str(spec.get("note", "")), str(spec["source"]),
-                                   re.compile(rf"(?<!\w)(?:{alt})(?!\w)"))
+                                   re.compile(rf"(?<!\w)(?:{alt})(?!\w)"),
+                                   prefilter_for(re.compile(rf"\b(?:{alt})")))
     missing = set(SIGNAL_CLASSES + ANCHOR_CLASSES) - out.keys()
     if missing:
         raise ValueError(f"classes.yaml: missing classes {sorted(missing)}")
@@ -123,19 +138,30 @@ def class_spans(text: str, classes: dict[str, WordClass] | None = None
             if (spans := [(m.start(), m.end()) for m in wc.regex.finditer(text)])}
 
 
-def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> ClassHits:
+def find_classes(text: str, classes: dict[str, WordClass] | None = None,
+                 words: frozenset[str] | None = None) -> ClassHits:
     """Anchors and signals of a normalised (lower-case) text.
 
     Classes are scanned lazily: a text with no place abroad costs one scan, one with no
-    anchor two to four; the signal classes are scanned only around an anchor."""
+    anchor two to four; the signal classes are scanned only around an anchor. ``words``:
+    ``prefilter.word_starts(text)`` when the caller has it (a class whose prefixes do not
+    occur is not scanned)."""
     classes = classes or load_classes()
     starts = sentence_starts(text)
     sentences: dict[str, set[int]] = {}
+    ws = [words]
 
     def scan(name: str) -> set[int]:
         if name not in sentences:
+            wc = classes[name]
+            if wc.prefilter is not None:
+                if ws[0] is None:
+                    ws[0] = word_starts(text)
+                if not wc.prefilter.may_match(text, ws[0]):
+                    sentences[name] = set()
+                    return sentences[name]
             sentences[name] = {bisect.bisect_right(starts, m.start()) - 1
-                               for m in classes[name].regex.finditer(text)}
+                               for m in wc.regex.finditer(text)}
         return sentences[name]
 
     places = scan("place_abroad")
@@ -153,6 +179,9 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
                    and (any(s + d in work for d in rng)
                         or (s in paid and any(s + d in leave for d in rng)))}
     if not anchors:
+        anchors = _route_anchors(text, starts, scan, classes, places)
+        deal_only = True
+    if not anchors:
         return _no_place(scan, classes)
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
     signals = {c for c in SIGNAL_CLASSES if scan(c) & near}
@@ -161,6 +190,27 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None) -> Clas
     legal = bool(scan("legal_route") & near)
     return ClassHits(anchor=True, deal_only=deal_only, legal_route=legal,
                      signals=frozenset(signals))
+
+
+def _route_anchors(text: str, starts: list[int], scan: Callable[[str], set[int]],
+                   classes: dict[str, WordClass], places: set[int]) -> set[int]:
+    """Round 9: sentences of a tourist visa or an irregular departure with a place abroad and a
+    job word near them and no holiday word near them (a holiday word inside the visa phrase,
+    "visa wisata", does not count)."""
+    routes = set().union(*(scan(c) for c in ROUTE_CLASSES))
+    if not routes:
+        return set()
+    rng = range(-ANCHOR_WINDOW, ANCHOR_WINDOW + 1)
+    work = scan("work")
+    cand = {s for s in routes if any(s + d in places for d in rng)
+            and any(s + d in work for d in rng)}
+    if not cand:
+        return set()
+    visas = [(m.start(), m.end()) for m in classes["tourist_visa"].regex.finditer(text)]
+    leisure = {bisect.bisect_right(starts, m.start()) - 1
+               for m in classes["leisure"].regex.finditer(text)
+               if not any(a <= m.start() < b for a, b in visas)}
+    return {s for s in cand if not any(s + d in leisure for d in rng)}
 
 
 def _no_place(scan: Callable[[str], set[int]], classes: dict[str, WordClass]) -> ClassHits:

@@ -22,6 +22,9 @@ DEFAULT_RATES: dict[str, float] = {
     "IDR": 1.0, "USD": 16_000.0, "USDT": 16_000.0, "MYR": 3_600.0, "THB": 460.0, "KHR": 4.0,
     "SGD": 12_300.0, "CNY": 2_250.0, "PHP": 280.0, "VND": 0.63, "AED": 4_350.0, "EUR": 17_500.0,
     "MMK": 7.6, "LAK": 0.74,
+    # round 9: currencies written out in real accounts (rupees, riyal, won, yen, pounds, ...)
+    "INR": 190.0, "SAR": 4_250.0, "QAR": 4_400.0, "KRW": 11.5, "JPY": 105.0, "TWD": 500.0,
+    "HKD": 2_050.0, "GBP": 20_500.0, "KWD": 52_000.0,
 }
 """Default exchange rates (IDR per unit). Pass ``rates=`` to override."""
 
@@ -32,11 +35,25 @@ _CURRENCY = {
     "sgd": "SGD", "s$": "SGD", "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "CNY",
     "php": "PHP", "peso": "PHP", "₱": "PHP", "aed": "AED", "dirham": "AED", "€": "EUR",
     "eur": "EUR", "euro": "EUR", "vnd": "VND", "dong": "VND", "kyat": "MMK", "kip": "LAK",
+    # round 9: spelled-out and qualified names ("1.500 US dollar", "Rs 1 lakh", "800 dirham")
+    "us dollar": "USD", "u.s. dollar": "USD", "american dollar": "USD", "dolar as": "USD",
+    "dolar amerika": "USD", "dolar amerika serikat": "USD", "rs": "INR", "rs.": "INR",
+    "inr": "INR", "₹": "INR", "rupee": "INR", "sar": "SAR", "riyal": "SAR", "qar": "QAR",
+    "krw": "KRW", "won": "KRW", "jpy": "JPY", "yen": "JPY", "twd": "TWD", "nt$": "TWD",
+    "hkd": "HKD", "hk$": "HKD", "gbp": "GBP", "£": "GBP", "kwd": "KWD",
+    "dinar": "KWD",
 }
-_CUR_RE = (r"usdt|us\$|usd|rp\.?|idr|rupiah|\$|dollars?|dolar|rm|myr|ringgit|thb|baht|฿|khr|"
-           r"riel|sgd|s\$|rmb|cny|yuan|¥|php|pesos?|₱|aed|dirham|€|eur|euro|vnd|kyat")
+_CUR_RE = (r"usdt|us\$|usd|u\.?s\.? dollars?|american dollars?|dolar (?:as|amerika(?: serikat)?)|"
+           r"rp\.?|idr|rupiah|nt\$|hk\$|\$|dollars?|dolar|rm|myr|ringgit|thb|baht|฿|khr|"
+           r"riel|sgd|s\$|rmb|cny|yuan|¥|php|pesos?|₱|aed|dirhams?|€|eur|euros?|vnd|kyat|"
+           r"inr|₹|sar|qar|krw|jpy|twd|hkd|gbp|£|kwd|"
+           # "Rs" only before a sum in lakh/crore or with Indian thousands ("RS 3" is a hospital)
+           r"rs\.?(?=\s?\d+(?:[.,]\d+)?\s?(?:lakhs?|lacs?|crores?)\b|\s?\d{1,3}(?:,\d{2})*,\d{3}\b)")
+_CUR_AFTER_RE = _CUR_RE + r"|rupees?|riyals?|won|yen|dong|dinars?"
+"""Round 9: names read only AFTER a number ("2 juta won", "800 riyal"): before one they are
+ordinary words ("won 2 games")."""
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
-_MULT = r"jutaan|juta|jt|jeti|rb|ribu|millions?|mio|k|m"
+_MULT = r"jutaan|juta|jt|jeti|rb|ribu|millions?|mio|lakhs?|lacs?|crores?|k|m"
 _PERIOD_WORDS = {
     "bulan": "month", "bln": "month", "bl": "month", "month": "month", "mo": "month",
     "mth": "month", "sebulan": "month", "perbulan": "month", "monthly": "month",
@@ -49,7 +66,7 @@ _PER_MONTH = {"month": 1.0, "day": 26.0, "week": 4.33, "hour": 208.0, "year": 1 
 _AMOUNT_RE = re.compile(
     rf"(?<![\w$.,])(?:(?P<cur1>{_CUR_RE})\s?)?(?P<n1>{_NUM})\s?(?P<m1>{_MULT})?(?![a-z])"
     rf"(?:\s?(?:-|–|~|s/d|sd|sampai|hingga|to)\s?(?:(?:{_CUR_RE})\s?)?(?P<n2>{_NUM})\s?(?P<m2>{_MULT})?(?![a-z]))?"
-    rf"(?:\s?(?P<cur2>{_CUR_RE})(?![a-z]))?"
+    rf"(?:\s?(?P<cur2>{_CUR_AFTER_RE})(?![a-z]))?"
     r"(?:\s?(?:/|per|tiap|setiap|a|an|\+)?\s?(?P<period>"
     + "|".join(sorted(_PERIOD_WORDS, key=len, reverse=True)) + r")\b)?"
 )
@@ -120,6 +137,10 @@ def _mult(m: str | None, currency_given: bool) -> float:
         return 1e6
     if m in ("rb", "ribu", "k"):
         return 1e3
+    if m in ("lakh", "lakhs", "lac", "lacs"):
+        return 1e5
+    if m in ("crore", "crores"):
+        return 1e7
     if m == "m":
         return 1e6 if currency_given else 0.0
     return 1.0
@@ -137,6 +158,12 @@ def _bare_rupiah_pay(text: str, m: re.Match[str]) -> bool:
                 and _PAY_RIGHT_BEFORE.search(text[max(0, m.start() - 25) : m.start()]))
 
 
+def _currency(token: str) -> str:
+    """The ISO code of a currency token ("US dollars" -> USD, "rupees" -> INR)."""
+    tok = " ".join(token.split())
+    return _CURRENCY.get(tok) or _CURRENCY.get(tok.rstrip("s"), "IDR")
+
+
 def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> list[Amount]:
     """Money amounts, normalised to IDR per month (default period: month)."""
     rates = {**DEFAULT_RATES, **(rates or {})}
@@ -148,8 +175,7 @@ def extract_amounts(norm: Normalised, rates: dict[str, float] | None = None) -> 
         cur_tok = cur1 or cur2
         if not cur_tok and not m1 and not m2 and not _bare_rupiah_pay(text, m):
             continue
-        cur = _CURRENCY.get((cur_tok or "").rstrip("s") if cur_tok not in _CURRENCY else cur_tok,
-                            "IDR") if cur_tok else "IDR"
+        cur = _currency(cur_tok) if cur_tok else "IDR"
         try:
             v1 = _parse_num(m.group("n1"))
             v2 = _parse_num(m.group("n2")) if m.group("n2") else None

@@ -434,7 +434,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
         contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
     return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
-                   agency_rows=agency_rows, classes=find_classes(text))
+                   agency_rows=agency_rows, classes=find_classes(text, words=starts))
 
 
 def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
@@ -476,11 +476,16 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     # not a holiday package.
     with_evidence = {c for c, f in fired.items() if f.spans}
     fee_channel = all(codes & with_evidence for codes in FEE_CHANNEL)
+    # Round 9: a holiday package pays no salary - unrealistic pay with evidence switches the
+    # tourism damping off ("approached by a travel agency ... a position paying Rs 1 lakh per
+    # month"); and a legal-route word does not excuse travelling to work on a tourist visa
+    # ("menggunakan visa turis, bukan visa kerja"; an LPK that sends trainees on one): UU
+    # 18/2017 places workers on work visas only. Both only lower the damping (monotone).
     tour = contexts.get("tourism", 0)
-    if tour and groups["job"] < 0.5 and not fee_channel:
+    if tour and groups["job"] < 0.5 and not fee_channel and "LURE_HIGH_PAY" not in with_evidence:
         damp += ctx_w["tourism"] * min(tour, 2)
     legal = contexts.get("legal_placement", 0)
-    if legal and fee_channel:
+    if legal and (fee_channel or "PROC_TOURIST_VISA" in with_evidence):
         legal = 0
     if legal and not (RISKY_DEST & fired.keys()) and groups["control"] < 0.5:
         damp += ctx_w["legal_placement"] * min(legal, 3)
