@@ -149,14 +149,14 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None,
     classes = classes or load_classes()
     starts = sentence_starts(text)
     sentences: dict[str, set[int]] = {}
-    ws = [words]
+    ws: list[frozenset[str]] = [words] if words is not None else []
 
     def scan(name: str) -> set[int]:
         if name not in sentences:
             wc = classes[name]
             if wc.prefilter is not None:
-                if ws[0] is None:
-                    ws[0] = word_starts(text)
+                if not ws:
+                    ws.append(word_starts(text))
                 if not wc.prefilter.may_match(text, ws[0]):
                     sentences[name] = set()
                     return sentences[name]
