@@ -25,6 +25,7 @@ from waspada.matching.engines import (
     table_name,
 )
 from waspada.matching.missingness import adjust_groups, patterns
+from waspada.matching.name_levels import add_name_ids
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
@@ -100,6 +101,9 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
     if len(ids) < 2:
         return DedupeResult([(i, i) for i in ids], [])
     mark_rare_spellings([frame])
+    if engine == "duckdb":  # the name comparison once per pair of distinct names
+        frame = frame.copy()
+        add_name_ids(frame)
     db_api = make_db_api(engine)
     sdf = register_frame(db_api, engine, frame, table_name("records"))
     register_name_frequencies(db_api, engine, [frame])
