@@ -26,22 +26,22 @@ _GAMMA = "__waspada_gamma_name"
 
 def add_name_ids(frame: Any) -> None:
     """Add :data:`NAME_ID` to a feature frame: equal exactly where every one of
-    :data:`NAME_COLUMNS` present is equal (missing values equal to each other)."""
+    :data:`NAME_COLUMNS` present is equal (missing values, None or NaN, equal to each other).
+    Each column is numbered on its own (vectorised), then the tuples of numbers."""
     import pandas as pd
 
     cols = [c for c in NAME_COLUMNS if c in frame.columns]
-    if not len(frame):
-        frame[NAME_ID] = pd.Series([], dtype="int64")
+    if not len(frame) or not cols:
+        frame[NAME_ID] = pd.Series(range(len(frame)), index=frame.index, dtype="int64")
         return
-    parts = [frame[c].map(lambda v: tuple(v) if isinstance(v, list) else v)
-             if c == "name_tokens" else frame[c].astype(object) for c in cols]
-    keys = pd.Series(list(zip(*parts, strict=True)), index=frame.index, dtype=object)
-    frame[NAME_ID] = pd.factorize(keys.map(_normal))[0].astype("int64")
-
-
-def _normal(key: tuple) -> tuple:
-    # NaN and None are both "missing"; NaN != NaN would split one name into many ids
-    return tuple(None if (isinstance(v, float) and v != v) else v for v in key)
+    codes = {}
+    for c in cols:
+        values = frame[c]
+        if c == "name_tokens":  # lists are not hashable: their tuples are
+            values = values.map(lambda v: tuple(v) if isinstance(v, list) else v)
+        codes[c] = pd.factorize(values.astype(object))[0]  # missing: -1
+    ids = pd.DataFrame(codes, index=frame.index).groupby(cols, sort=False).ngroup()
+    frame[NAME_ID] = ids.astype("int64")
 
 
 def _name_comparison(lk: Any) -> Any:
