@@ -14,9 +14,9 @@ from waspada.matching.training import linker, settings
 from waspada.matching.u_estimation import stratified_u
 
 
-def _frame() -> pd.DataFrame:
+def _frame(every: int = 1) -> pd.DataFrame:
     recs, _ = dataset()
-    frame = feature_frame(recs)
+    frame = feature_frame(recs[:600:every] + recs[600:])
     mark_rare_spellings([frame])
     add_name_ids(frame)
     return frame
@@ -41,8 +41,9 @@ def test_name_ids_are_equal_exactly_where_the_name_columns_are() -> None:
 
 
 def test_prediction_gives_every_pair_splinks_own_name_level_and_weight() -> None:
-    """Every pair of the 640-record fixture (204,000 pairs, most name levels): the name's
-    comparison vector value, every other column and the match weight exactly Splink's."""
+    """Every pair of the 640-record fixture (204,480 pairs, 13 of the 14 levels): the
+    name's comparison vector value, every other column and the match weight exactly
+    Splink's."""
     frame = _frame()
     db = make_db_api("duckdb")
     sdf = register_frame(db, "duckdb", frame, table_name("records"))
@@ -64,13 +65,13 @@ def test_prediction_gives_every_pair_splinks_own_name_level_and_weight() -> None
     got = predict(lk, sdf.physical_name).as_pandas_dataframe().sort_values(keys)
     assert len(want) == len(frame) * (len(frame) - 1) // 2 > 30_000
     assert list(got.columns) == list(want.columns)
-    assert want["gamma_name"].nunique() >= 12  # most of the 14 levels
+    assert want["gamma_name"].nunique() >= 13  # all but one of the 14 levels
     for col in want.columns:
         assert got[col].reset_index(drop=True).equals(want[col].reset_index(drop=True)), col
     # a threshold is Splink's too
     thr = float(want["match_probability"].quantile(0.9))
     cut = predict(lk, sdf.physical_name, thr).as_pandas_dataframe()
-    assert len(cut) == len(lk.inference.predict(thr).as_pandas_dataframe()) > 0
+    assert len(cut) == (want["match_probability"] >= thr).sum() > 0
     assert len(cut) < len(want)
 
 
