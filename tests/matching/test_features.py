@@ -96,3 +96,27 @@ def test_names_in_other_scripts_meet_their_latin_spelling() -> None:
     assert name_similarity("Владимир Путин", "Vladimir Putin") == 1.0
     assert name_similarity("Сергей Лавров", "Sergey Lavrov") > 0.9
     assert name_similarity("Владимир Путин", "Sergey Lavrov") < 0.3
+
+
+def test_the_frame_takes_the_niks_digits_without_parsing_them_the_same_columns() -> None:
+    """``check_nik=False`` (the Splink frame, issue #13 round 7b) gives every feature of the
+    full NIK parse but its validity, for valid, invalid, separated, short and non-digit NIKs,
+    with and without birth date and sex."""
+    from dataclasses import replace
+    from datetime import date as _date
+
+    from waspada.matching.features import features_of as _features_of
+    from waspada.matching.records import PersonRecord as _Rec
+
+    niks = ["3171014501900001", "3171 0145 0190 0001", "31.71.01-450190/0001",
+            "9999014501900001", "3171019901900001", "317101450190000", "31710145019000011",
+            "３１７１０１４５０１９００００１", "3171O14501900001", "", None, "x" * 201,
+            "3171015513990000"]
+    for nik in niks:
+        for bd, sex in ((_date(1990, 1, 5), "F"), (None, "F"), (_date(1990, 1, 5), None),
+                        (None, None)):
+            rec = _Rec(record_id="r", full_name="Siti Aminah", birth_date=bd, sex=sex, nik=nik)
+            full = _features_of(rec, keep_record=False)
+            fast = _features_of(rec, keep_record=False, check_nik=False)
+            assert fast.nik_valid is None or fast.nik_valid == full.nik_valid
+            assert replace(fast, nik_valid=None) == replace(full, nik_valid=None), nik

@@ -133,6 +133,15 @@ def _infer_birth(dd: int, mm: int, yy: int, ref: date) -> date | None:
     return None
 
 
+def nik_digits(nik: Any) -> str | None:
+    """The NIK's 16 digits as :func:`parse_nik` reads them (separators removed), or None when
+    they are not 16 ASCII digits; nothing else is checked (region, date, serial)."""
+    if not isinstance(nik, str) or len(nik) > 200:
+        return None
+    clean = _SEP_RE.sub("", nik)
+    return clean if len(clean) == 16 and clean.isascii() and clean.isdigit() else None
+
+
 def parse_nik(nik: Any, *, reference_date: date | None = None) -> NIKResult:
     """Parse and validate a NIK; never raises.
 

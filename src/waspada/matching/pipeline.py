@@ -25,6 +25,8 @@ from waspada.matching.engines import (
     table_name,
 )
 from waspada.matching.missingness import adjust_groups, patterns
+from waspada.matching.name_levels import add_name_ids
+from waspada.matching.name_levels import predict as predict_names_once
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import (
@@ -100,6 +102,9 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
     if len(ids) < 2:
         return DedupeResult([(i, i) for i in ids], [])
     mark_rare_spellings([frame])
+    if engine == "duckdb":  # the name comparison once per pair of distinct names
+        frame = frame.copy()
+        add_name_ids(frame)
     db_api = make_db_api(engine)
     sdf = register_frame(db_api, engine, frame, table_name("records"))
     register_name_frequencies(db_api, engine, [frame])
@@ -223,8 +228,12 @@ def _score_inside(lk: Any, db_api: Any, engine: str, frame: Any,
     dialect = "spark" if engine == "spark" else "duckdb"
     model["blocking_rules_to_generate_predictions"] = [
         block_on("component_id").get_blocking_rule(dialect).as_dict()]
-    inner = linker(register_frame(db_api, engine, sub, table_name("clusters")), model)
-    pdf = inner.inference.predict().as_pandas_dataframe()
+    table = register_frame(db_api, engine, sub, table_name("clusters"))
+    inner = linker(table, model)
+    if engine == "duckdb":  # the name comparison once per pair of distinct names
+        pdf = predict_names_once(inner, table.physical_name).as_pandas_dataframe()
+    else:
+        pdf = inner.inference.predict().as_pandas_dataframe()
     return {pair_key(str(a), str(b)): float(p) for a, b, p in
             zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)}
 

@@ -43,7 +43,7 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
     # the same name gives the same columns: built once per distinct name
     name_cols: dict[str, tuple] = {}
     for r in records:
-        f = features_of(r, keep_record=False, cache=cache)
+        f = features_of(r, keep_record=False, cache=cache, check_nik=False)
         nc = name_cols.get(r.full_name)
         if nc is None:
             nc = name_cols[r.full_name] = (

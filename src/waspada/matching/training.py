@@ -181,8 +181,7 @@ def fit_prior_and_score(tables: Any, lk: Any, total_pairs: float, progress: Prog
 
     model = lk.misc.save_model_to_json()
     lam = model["probability_two_random_records_match"]
-    pdf = lk.inference.predict(threshold_match_probability=PRIOR_FIT_FLOOR
-                               ).as_pandas_dataframe()
+    pdf = _predict(tables, lk, PRIOR_FIT_FLOOR).as_pandas_dataframe()
     new = lam
     if not pdf.empty:
         offset = math.log2(lam / (1 - lam))
@@ -196,14 +195,23 @@ def fit_prior_and_score(tables: Any, lk: Any, total_pairs: float, progress: Prog
     odds = (new / (1 - new)) / (lam / (1 - lam))  # how much every pair's odds move
     if odds * PRIOR_FIT_FLOOR / (1 - PRIOR_FIT_FLOOR) > floor / (1 - floor):
         progress("predicting pairs")
-        return lk, lk.inference.predict(threshold_match_probability=floor
-                                        ).as_pandas_dataframe()
+        return lk, _predict(tables, lk, floor).as_pandas_dataframe()
     if pdf.empty:
         return lk, pdf
     x = np.clip(weights + math.log2(new / (1 - new)), -1000.0, 1000.0)
     out = pdf[["unique_id_l", "unique_id_r"]].copy()
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-x))
     return lk, out[out["match_probability"].to_numpy() >= floor].reset_index(drop=True)
+
+
+def _predict(tables: Any, lk: Any, threshold: float) -> Any:
+    """Splink's prediction; for a DuckDB dedupe with name ids the name comparison is computed
+    once per distinct pair of names (:mod:`waspada.matching.name_levels`), the same levels."""
+    if _duckdb_dedupe(tables):
+        from waspada.matching.name_levels import predict
+
+        return predict(lk, tables.physical_name, threshold)
+    return lk.inference.predict(threshold_match_probability=threshold)
 
 
 def _em(tables: Any, lk: Any, rule: Any, progress: Progress) -> tuple[Any, bool]:

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waspada.matching.name_levels import NAME_COLUMNS, NAME_ID
+
 __all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "random_pairs",
            "random_u", "sample_pairs", "stratified_u", "u_from_counts"]
 
@@ -166,7 +168,10 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
     # on the string ids and on every column cost as much as the comparison itself)
     used = {c.unquote().name for c in comparison._input_columns_used_by_case_statement}
     cols = [c for c in con.table(table).columns if c in used]
-    sel = ", ".join(_quote(c) for c in dict.fromkeys(["name_canon", "name_phon_sorted", *cols]))
+    by_name = NAME_ID in con.table(table).columns and used <= set(NAME_COLUMNS)
+    extra = [NAME_ID] if by_name else []
+    sel = ", ".join(_quote(c) for c in dict.fromkeys(["name_canon", "name_phon_sorted", *cols,
+                                                      *extra]))
     con.execute(f"create or replace temp table {recs} as select "  # noqa: S608
                 f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)} "
                 "where joined is not null")
@@ -189,16 +194,31 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         con.register(view, pairs)
         try:
-            sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
-                   f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                   f"select stratum, {comparison._case_statement}, count(*) as n from p "
-                   "group by all")
+            if by_name:
+                # the level once per distinct pair of names, weighted by its count: the
+                # same counts (module name_levels, round 7b)
+                nid = _quote(NAME_ID)
+                anys = ", ".join(f"any_value({_quote(c)}) as {_quote(c)}" for c in cols)
+                sql = (f"with k as (select p.stratum, l.{nid} as a, r.{nid} as b, "  # noqa: S608
+                       f"count(*) as n from {view} p join {recs} l on l.i = p.il "
+                       f"join {recs} r on r.i = p.ir group by all), "
+                       f"nm as (select {nid}, {anys} "
+                       f"from {recs} group by {nid}), "
+                       f"p as (select k.stratum, k.n, {select} from k "
+                       f"join nm l on l.{nid} = k.a join nm r on r.{nid} = k.b) "
+                       f"select stratum, {comparison._case_statement}, sum(n) as n from p "
+                       "group by all")
+            else:
+                sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
+                       f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
+                       f"select stratum, {comparison._case_statement}, count(*) as n from p "
+                       "group by all")
             rows = con.sql(sql).fetchall()
         finally:
             con.unregister(view)
     finally:
         con.execute(f"drop table if exists {recs}")
-    counts = {(int(s), int(v)): int(c) for s, v, c in rows}
+    counts = {(int(s), int(v)): int(c) for s, v, c in sorted(rows)}  # a fixed order
     levels = list(comparison._comparison_levels_excluding_null)
     values = [int(cl.comparison_vector_value) for cl in levels]
     return u_from_counts(strata, counts, max(values), values)

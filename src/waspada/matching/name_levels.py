@@ -1,0 +1,141 @@
+"""The name comparison computed once per pair of distinct names (issue #13 item 5, round 7b).
+
+The name comparison (13 levels of Jaro-Winkler, edit distances and token arrays) is the most
+expensive part of scoring the blocked pairs: 1.5–2.3 s CPU per million pairs. Its level
+depends only on the two records' name columns, and the blocked pairs of a 20,000-record
+dedupe hold about half as many distinct (name, name) pairs as pairs. So a prediction on
+DuckDB computes the level once per distinct ordered pair of names (:data:`NAME_ID` numbers
+the distinct name-column tuples of the records) and joins it back to the pairs; everything
+else (the other comparisons, term frequencies, the match weight) is Splink's own SQL. The
+same CASE on the same values, so every pair gets exactly the level Splink would compute.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["NAME_COLUMNS", "NAME_ID", "add_name_ids", "predict"]
+
+#: the record columns the name comparison may read (a name's features within one frame)
+NAME_COLUMNS = ("joined", "name_canon", "name_sorted", "name_phon", "name_phon_sorted",
+                "name_tokens", "first_phon", "last_phon", "patronym", "rare_spelling")
+#: the column numbering the distinct tuples of :data:`NAME_COLUMNS`
+NAME_ID = "name_id"
+_GAMMA = "__waspada_gamma_name"
+
+
+def add_name_ids(frame: Any) -> None:
+    """Add :data:`NAME_ID` to a feature frame: equal exactly where every one of
+    :data:`NAME_COLUMNS` present is equal (missing values, None or NaN, equal to each other).
+    Each column is numbered on its own (vectorised), then the tuples of numbers."""
+    import pandas as pd
+
+    cols = [c for c in NAME_COLUMNS if c in frame.columns]
+    if not len(frame) or not cols:
+        frame[NAME_ID] = pd.Series(range(len(frame)), index=frame.index, dtype="int64")
+        return
+    codes = {}
+    for c in cols:
+        values = frame[c]
+        if c == "name_tokens":  # lists are not hashable: their tuples are
+            values = values.map(lambda v: tuple(v) if isinstance(v, list) else v)
+        codes[c] = pd.factorize(values.astype(object))[0]  # missing: -1
+    ids = pd.DataFrame(codes, index=frame.index).groupby(cols, sort=False).ngroup()
+    frame[NAME_ID] = ids.astype("int64")
+
+
+def _name_comparison(lk: Any) -> Any:
+    for c in lk._settings_obj.comparisons:
+        if c.output_column_name == "name":
+            return c
+    return None
+
+
+def applies(lk: Any, table: str) -> bool:
+    """Whether :func:`predict` can compute the name level per distinct pair for ``lk``: a
+    DuckDB dedupe whose records carry :data:`NAME_ID` and whose name comparison reads only
+    :data:`NAME_COLUMNS`."""
+    comp = _name_comparison(lk)
+    if comp is None or lk._sql_dialect_str != "duckdb" or \
+            lk._settings_obj._link_type != "dedupe_only":
+        return False
+    used = {c.unquote().name for c in comp._input_columns_used_by_case_statement}
+    cols = set(lk._db_api._con.table(table).columns)
+    return NAME_ID in cols and used <= set(NAME_COLUMNS) and used <= cols
+
+
+def predict(lk: Any, table: str, threshold_match_probability: float | None = None) -> Any:
+    """``lk.inference.predict(threshold_match_probability)`` with the name comparison's
+    level computed once per distinct pair of names (see the module); Splink's own predict
+    where :func:`applies` does not hold. ``table``: the records' DuckDB table."""
+    if not applies(lk, table):
+        return lk.inference.predict(threshold_match_probability=threshold_match_probability)
+    from splink.internals.comparison_vector_values import (
+        compute_comparison_vector_values_from_id_pairs_sqls,
+    )
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
+    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+    inference = lk.inference
+    comp = _name_comparison(lk)
+    s = lk._settings_obj
+    con = lk._db_api._con
+    blocked, from_cache = inference._get_or_compute_blocked_pairs_for_predict_chunk(
+        left_chunk=(1, 1), right_chunk=(1, 1))
+    tag = f"{abs(hash((table, blocked.physical_name))) % 10**8}"
+    names, levels = f"__waspada_names_{tag}", f"__waspada_name_levels_{tag}"
+    used = {c.unquote().name for c in comp._input_columns_used_by_case_statement}
+    cols = [c for c in con.table(table).columns if c in used]
+    q = _quote
+    try:
+        # one row per name id (all records with an id have the same name columns)
+        con.execute(f"create or replace temp table {names} as select "  # noqa: S608
+                    f"{q(NAME_ID)}, {', '.join(f'any_value({q(c)}) as {q(c)}' for c in cols)} "
+                    f"from {q(table)} group by {q(NAME_ID)}")
+        ids = f"select unique_id, {q(NAME_ID)} from {q(table)}"  # noqa: S608
+        select = ", ".join([f"l.{q(c)} as {q(c + '_l')}" for c in cols]
+                           + [f"r.{q(c)} as {q(c + '_r')}" for c in cols])
+        con.execute(
+            f"create or replace temp table {levels} as "  # noqa: S608
+            f"with i as ({ids}), d as (select distinct il.{q(NAME_ID)} as a, "
+            f"ir.{q(NAME_ID)} as b from {q(blocked.physical_name)} p "
+            f"join i il on il.unique_id = p.join_key_l join i ir on ir.unique_id = p.join_key_r), "
+            f"w as (select d.a, d.b, {select} from d join {names} l on l.{q(NAME_ID)} = d.a "
+            f"join {names} r on r.{q(NAME_ID)} = d.b) "
+            f"select a, b, {comp._case_statement.rsplit(' as ', 1)[0]} as {_GAMMA} from w")
+        pipeline = CTEPipeline([blocked])
+        enqueue_df_concat_with_tf(lk, pipeline)
+        sqls = compute_comparison_vector_values_from_id_pairs_sqls(
+            [*s._columns_to_select_for_blocking, f'l.{q(NAME_ID)} as "__waspada_nid_l"',
+             f'r.{q(NAME_ID)} as "__waspada_nid_r"'],
+            s._columns_to_select_for_comparison_vector_values,
+            input_tablename_l="__splink__df_concat_with_tf",
+            input_tablename_r="__splink__df_concat_with_tf",
+            source_dataset_input_column=s.column_info_settings.source_dataset_input_column,
+            unique_id_input_column=s.column_info_settings.unique_id_input_column,
+            link_type=s._link_type, sql_dialect_str="duckdb")
+        if len(sqls) != 2 or sqls[0]["output_table_name"] != "blocked_with_cols":
+            raise RuntimeError("unexpected Splink comparison-vector SQL")
+        case = comp._case_statement
+        out = [f"g.{_GAMMA} as {q(comp._gamma_column_name)}" if c == case else c
+               for c in s._columns_to_select_for_comparison_vector_values]
+        if out == list(s._columns_to_select_for_comparison_vector_values):
+            raise RuntimeError("the name comparison's CASE not found in Splink's SQL")
+        sqls[1] = {"sql": f"select {', '.join(out)} from blocked_with_cols "  # noqa: S608
+                          f"join {levels} g on g.a = blocked_with_cols.__waspada_nid_l "
+                          "and g.b = blocked_with_cols.__waspada_nid_r",
+                   "output_table_name": sqls[1]["output_table_name"]}
+        pipeline.enqueue_list_of_sqls(sqls)
+        pipeline.enqueue_list_of_sqls(predict_from_comparison_vectors_sqls_using_settings(
+            s, threshold_match_probability, None))
+        return lk._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+    finally:
+        if not from_cache:
+            blocked.drop_table_from_database_and_remove_from_cache()
+        con.execute(f"drop table if exists {names}")
+        con.execute(f"drop table if exists {levels}")
+
+
+def _quote(ident: str) -> str:
+    return '"' + ident.replace('"', '""') + '"'

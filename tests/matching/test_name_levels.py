@@ -1,0 +1,97 @@
+"""The name comparison once per pair of distinct names (issue #13 item 5, round 7b): the same
+level, match weight and u as Splink's own SQL over every pair."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.matching.conftest import dataset
+from waspada.matching.comparisons import present_comparisons
+from waspada.matching.engines import make_db_api, register_frame, table_name
+from waspada.matching.name_levels import NAME_ID, add_name_ids, applies, predict
+from waspada.matching.splink_features import feature_frame, mark_rare_spellings
+from waspada.matching.training import linker, settings
+from waspada.matching.u_estimation import stratified_u
+
+
+def _frame(every: int = 1) -> pd.DataFrame:
+    recs, _ = dataset()
+    frame = feature_frame(recs[:600:every] + recs[600:])
+    mark_rare_spellings([frame])
+    add_name_ids(frame)
+    return frame
+
+
+def test_name_ids_are_equal_exactly_where_the_name_columns_are() -> None:
+    frame = pd.DataFrame({
+        "name_canon": ["budi", "budi", "budi", None, None, float("nan")],
+        "name_tokens": [["budi"], ["budi"], ["budi"], [], [], []],
+        "rare_spelling": [False, False, True, False, False, False],
+        "sex": ["M", "F", "M", "M", "F", "M"]})  # not a name column: ignored
+    add_name_ids(frame)
+    ids = frame[NAME_ID].tolist()
+    assert ids[0] == ids[1] and ids[2] != ids[0]  # rare_spelling differs
+    assert ids[3] == ids[4] == ids[5] and ids[3] not in ids[:3]  # None and NaN alike
+    real = _frame()
+    cols = ["joined", "name_canon", "name_sorted", "name_phon", "name_phon_sorted",
+            "first_phon", "last_phon", "patronym", "rare_spelling"]
+    key = real[cols].astype(str).agg("|".join, axis=1) + real["name_tokens"].astype(str)
+    assert key.groupby(real[NAME_ID]).nunique().max() == 1
+    assert real[NAME_ID].nunique() == key.nunique() < len(real)
+
+
+def test_prediction_gives_every_pair_splinks_own_name_level_and_weight() -> None:
+    """Every pair of the 640-record fixture (204,480 pairs, 13 of the 14 levels): the
+    name's comparison vector value, every other column and the match weight exactly
+    Splink's."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    model = settings(present_comparisons([frame])).create_settings_dict("duckdb")
+    model["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": "1 = 1", "sql_dialect": "duckdb"}]
+    model["retain_matching_columns"] = True
+    model["retain_intermediate_calculation_columns"] = True
+    # some m and u, so that the weights differ by level
+    for comp in model["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for k, lv in enumerate(levels):
+            lv["m_probability"] = (k + 1) / sum(range(1, len(levels) + 1))
+            lv["u_probability"] = (len(levels) - k) / sum(range(1, len(levels) + 1))
+    lk = linker(sdf, model)
+    assert applies(lk, sdf.physical_name)
+    keys = ["unique_id_l", "unique_id_r"]
+    want = lk.inference.predict().as_pandas_dataframe().sort_values(keys)
+    got = predict(lk, sdf.physical_name).as_pandas_dataframe().sort_values(keys)
+    assert len(want) == len(frame) * (len(frame) - 1) // 2 > 30_000
+    assert list(got.columns) == list(want.columns)
+    assert want["gamma_name"].nunique() >= 13  # all but one of the 14 levels
+    for col in want.columns:
+        assert got[col].reset_index(drop=True).equals(want[col].reset_index(drop=True)), col
+    # a threshold is Splink's too
+    thr = float(want["match_probability"].quantile(0.9))
+    cut = predict(lk, sdf.physical_name, thr).as_pandas_dataframe()
+    assert len(cut) == (want["match_probability"] >= thr).sum() > 0
+    assert len(cut) < len(want)
+
+
+def test_a_frame_without_name_ids_keeps_splinks_prediction() -> None:
+    frame = _frame().drop(columns=[NAME_ID])
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, settings(present_comparisons([frame])))
+    assert not applies(lk, sdf.physical_name)
+    got = predict(lk, sdf.physical_name).as_pandas_dataframe()
+    assert len(got) == len(lk.inference.predict().as_pandas_dataframe()) > 0
+
+
+def test_stratified_u_is_the_same_with_name_ids() -> None:
+    frame = _frame()
+    db = make_db_api("duckdb")
+    with_ids = register_frame(db, "duckdb", frame, table_name("records"))
+    without = register_frame(db, "duckdb", frame.drop(columns=[NAME_ID]), table_name("plain"))
+    lk = linker(with_ids, settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    got = stratified_u(db, with_ids.physical_name, comp, 7, n_key=20_000, n_rest=30_000)
+    want = stratified_u(db, without.physical_name, comp, 7, n_key=20_000, n_rest=30_000)
+    assert got == want and sum(v > 0 for v in got.values()) >= 8
