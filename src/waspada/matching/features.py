@@ -162,7 +162,7 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True,
         toks, phon, pat, pat_phon, joined = parts
     bd, sex = rec.birth_date, rec.sex
     from_nik = False
-    nik_valid = False
+    nik_valid: bool | None = False
     region = None
     nik = rec.nik
     if nik and not check_nik and bd is not None and sex is not None:
