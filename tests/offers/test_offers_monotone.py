@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK
 from waspada.offers import analyse
-from waspada.offers.catalogue import load_catalogue
 from waspada.offers.score import (
     DECISIVE_FLOOR,
     Fired,
@@ -16,11 +16,6 @@ from waspada.offers.score import (
     level_for,
     model_evidence,
 )
-
-CAT = load_catalogue()
-CODES = [i.code for i in CAT.indicators]
-CONTEXTS = [c.name for c in CAT.contexts]
-RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 def _fired(codes: set[str], absent: set[str]) -> dict[str, Fired]:

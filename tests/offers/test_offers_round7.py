@@ -12,26 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, classes_in
 from waspada.offers import analyse
-from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import (
     SIGNAL_CLASSES,
     ClassHits,
-    class_spans,
     find_classes,
     load_classes,
     sentence_starts,
 )
 from waspada.offers.score import Fired, combine, fuse, level_for
-
-CAT = load_catalogue()
-CODES = [i.code for i in CAT.indicators]
-CONTEXTS = [c.name for c in CAT.contexts]
-RANK = {"low": 0, "medium": 1, "high": 2}
-
-
-def _classes_in(text: str) -> set[str]:
-    return set(class_spans(text.lower()))
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [
@@ -56,8 +46,8 @@ def _classes_in(text: str) -> set[str]:
     ("legal_route", "lewat p3mi yang terdaftar di siskop2mi", "lewat jalur belakang"),
 ])
 def test_each_class_matches_its_words_and_not_others(cls: str, yes: str, no: str) -> None:
-    assert cls in _classes_in(yes)
-    assert cls not in _classes_in(no)
+    assert cls in classes_in(yes)
+    assert cls not in classes_in(no)
 
 
 def test_full_stop_inside_an_amount_does_not_end_a_sentence() -> None:

@@ -16,20 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, classes_in
 from waspada.offers import analyse
-from waspada.offers.catalogue import load_catalogue
-from waspada.offers.classes import NO_PLACE_SIGNALS, ClassHits, class_spans, find_classes
+from waspada.offers.classes import NO_PLACE_SIGNALS, ClassHits, find_classes
 from waspada.offers.cli import offers_app
 from waspada.offers.score import Fired, combine, fuse, level_for
-
-CAT = load_catalogue()
-CODES = [i.code for i in CAT.indicators]
-CONTEXTS = [c.name for c in CAT.contexts]
-RANK = {"low": 0, "medium": 1, "high": 2}
-
-
-def _classes_in(text: str) -> set[str]:
-    return set(class_spans(text.lower()))
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [
@@ -68,8 +59,8 @@ def _classes_in(text: str) -> set[str]:
     ("channel", "a neighbour who introduced her to the agent", "a neighbour who lent her sugar"),
 ])
 def test_each_new_class_matches_its_words_and_not_others(cls: str, yes: str, no: str) -> None:
-    assert cls in _classes_in(yes)
-    assert cls not in _classes_in(no)
+    assert cls in classes_in(yes)
+    assert cls not in classes_in(no)
 
 
 @pytest.mark.parametrize(("text", "level"), [
@@ -140,8 +131,8 @@ def test_local_ads_and_promos_stay_low(text: str) -> None:
 
 
 def test_a_programming_language_is_no_currency() -> None:
-    assert "place_abroad" not in _classes_in("php 5 developer wanted in surabaya")
-    assert "place_abroad" in _classes_in("gajinya ₱25,000 sebulan")
+    assert "place_abroad" not in classes_in("php 5 developer wanted in surabaya")
+    assert "place_abroad" in classes_in("gajinya ₱25,000 sebulan")
 
 
 def test_a_promise_far_from_a_place_is_read_without_the_place() -> None:

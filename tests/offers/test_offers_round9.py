@@ -21,12 +21,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.offers_vocab import CAT, classes_in
 from waspada.offers import analyse
-from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import (
     SIGNAL_CLASSES,
     ClassHits,
-    class_spans,
     find_classes,
     load_classes,
 )
@@ -34,8 +33,6 @@ from waspada.offers.extract import extract_amounts
 from waspada.offers.normalise import normalise
 from waspada.offers.prefilter import word_starts
 from waspada.offers.score import CLASS_MEDIUM_FLOOR, STRONG_FLOOR, Fired, class_level, combine
-
-CAT = load_catalogue()
 
 
 def _amounts(text: str) -> list[tuple[str, float, float]]:
@@ -64,10 +61,6 @@ def test_currencies_written_out_are_read(text: str, want: tuple[str, float, floa
 ])
 def test_ordinary_words_are_no_currency(text: str) -> None:
     assert all(cur in ("IDR",) for cur, _, _ in _amounts(text)), _amounts(text)
-
-
-def _classes_in(text: str) -> set[str]:
-    return set(class_spans(text.lower()))
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [
@@ -110,8 +103,8 @@ def _classes_in(text: str) -> set[str]:
 ])
 def test_each_round9_fragment_matches_its_words_and_not_others(cls: str, yes: str,
                                                                  no: str) -> None:
-    assert cls in _classes_in(yes), yes
-    assert cls not in _classes_in(no), no
+    assert cls in classes_in(yes), yes
+    assert cls not in classes_in(no), no
 
 
 @pytest.mark.parametrize(("text", "level"), [
