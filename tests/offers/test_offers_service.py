@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from waspada.cli import app as cli_app
+from waspada.offers import analyse
 from waspada.offers.schemas import WHERE_SEEN_MAX
 from waspada.offers.store import Agency, OfferReport
 from waspada.platform import audit
@@ -83,3 +84,25 @@ def test_the_public_page_says_why_an_offer_abroad_is_risky(client: TestClient) -
     assert r.status_code == 200
     assert 'id="offer-abroad"' in r.text
     assert "Tawaran kerja ke luar negeri, dengan:" in r.text and "biaya ditanggung" in r.text
+
+
+def test_the_words_behind_a_class_floor_are_shown(client: TestClient) -> None:
+    """The class reason names its signals by category ("what happened: confined, sold, ...");
+    the words of the text that fired them are shown too, as for a catalogue indicator, and the
+    API answer carries them as ``rules.class_evidence`` (spans of the original text)."""
+    text = "Suami saya ditawari kerja admin di luar negeri, ternyata paspornya ditahan dan DISEKAP."
+    a = analyse(text)
+    assert "outcome" in a.offer_abroad
+    spans = a.to_dict()["rules"]["class_evidence"]
+    assert [e["text"] for e in spans["outcome"]] == ["paspornya ditahan", "DISEKAP"]
+    assert all(text[e["start"]:e["end"]] == e["text"] for evs in spans.values() for e in evs)
+    client.get("/cek-lowongan")
+    r = client.post("/cek-lowongan", data={"text": text,
+                                           "csrf_token": client.cookies["waspada_csrf"]})
+    assert r.status_code == 200
+    item = r.text.split('id="offer-abroad"', 1)[1].split("</li>", 1)[0]
+    assert "<mark>ditawari</mark>" in item and "<mark>DISEKAP</mark>" in item
+
+
+def test_no_class_evidence_without_a_class_floor() -> None:
+    assert analyse("Jual beras premium 5 kg, antar gratis ke rumah.").class_evidence == {}

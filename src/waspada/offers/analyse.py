@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from waspada.offers.catalogue import load_catalogue
+from waspada.offers.classes import NO_PLACE_CLASS, load_classes
 from waspada.offers.extract import Entities, extract
 from waspada.offers.language import identify
 from waspada.offers.model import load_model
@@ -87,6 +88,9 @@ class OfferAnalysis:
     offer_told: tuple[str, ...] = ()
     """Round 8: the signals of an offer TOLD as made to someone with no place named (medium with
     one, high with two or an outcome); empty when that floor was not set."""
+    class_evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    """The words behind ``offer_abroad`` / ``offer_told``: per word class (the offer, the place,
+    each signal), its first matches in the text; empty when neither floor was set."""
 
     @property
     def level_label(self) -> str:
@@ -113,7 +117,9 @@ class OfferAnalysis:
                       "groups": {k: round(v, 4) for k, v in self.groups.items()},
                       "contexts": self.contexts, "strong": list(self.strong),
                       "frame": self.frame, "offer_abroad": list(self.offer_abroad),
-                      "offer_told": list(self.offer_told)},
+                      "offer_told": list(self.offer_told),
+                      "class_evidence": {k: [e.to_dict() for e in v]
+                                         for k, v in self.class_evidence.items()}},
             "model": {"probability": (None if self.model_probability is None
                                       else round(self.model_probability, 4)),
                       "version": self.model_version, "note": MODEL_NOTE[lang]},
@@ -153,6 +159,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         ev = tuple(Evidence(a, b, norm.original[a:b]) for a, b in sorted(f.spans))
         inds.append(FiredIndicator(ind.code, ind.group, ind.weight, ind.source, ind.title_id,
                                    ind.title_en, ind.advice_id, ind.advice_en, ev, f.detail))
+    signals = rule.class_signals if rule.class_floor > 0 else ()
     return OfferAnalysis(
         score=score, level=level_for(score), language=identify(norm.text), indicators=inds,
         entities=ents, rule_score=rule_score, model_probability=p, groups=rule.groups,
@@ -163,4 +170,28 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         offer_abroad=rule.class_signals if rule.class_floor > 0 and not rule.class_no_place
         else (),
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
+        class_evidence=_class_evidence(norm.text, norm.original, signals),
     )
+
+
+EVIDENCE_PER_CLASS = 3
+
+
+def _class_evidence(text: str, original: str, signals: tuple[str, ...]
+                    ) -> dict[str, tuple[Evidence, ...]]:
+    """The first matches of the offer, place and signal word classes behind a class floor,
+    as spans of the original text (``text`` is its normalised, same-length form)."""
+    if not signals:
+        return {}
+    classes = load_classes()
+    out: dict[str, tuple[Evidence, ...]] = {}
+    for name in ("offer", "place_abroad", *signals):
+        wc = classes.get(NO_PLACE_CLASS.get(name, name))
+        if wc is None or name in out:
+            continue
+        ev = tuple(Evidence(m.start(), m.end(), original[m.start():m.end()])
+                   for _, m in zip(range(EVIDENCE_PER_CLASS), wc.regex.finditer(text),
+                                   strict=False))
+        if ev:
+            out[name] = ev
+    return out

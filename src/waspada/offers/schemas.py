@@ -126,6 +126,9 @@ class RulesOut(BaseModel):
         default_factory=list, description="signals of an offer told as made to someone with no "
         "place named (role, high_pay, costs_covered, fee_paid, social_recruit, tourist_visa, "
         "outcome) that set a floor: medium with one, high with two or an outcome (round 8)")
+    class_evidence: dict[str, list[EvidenceOut]] = Field(
+        default_factory=dict, description="the words behind offer_abroad / offer_told: per word "
+        "class (offer, place_abroad and each signal) its first matches in the text")
 
 
 class ModelOut(BaseModel):
