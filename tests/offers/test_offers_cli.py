@@ -43,6 +43,14 @@ def test_check_says_why_an_offer_abroad_is_risky() -> None:
     assert r.exit_code == 0 and "OFFER_ABROAD" in r.stdout and "costs covered" in r.stdout
 
 
+def test_check_prints_the_words_behind_the_offer_abroad() -> None:
+    """The class reason names its signals by category; the words that fired them follow."""
+    r = runner.invoke(offers_app, ["check", "Suami saya ditawari kerja admin di luar negeri, "
+                                   "ternyata paspornya ditahan dan disekap."])
+    line = next(ln for ln in r.stdout.replace("\n", " ").split(" - ") if "OFFER_ABROAD" in ln)
+    assert "'ditawari'" in line and "'paspornya ditahan'" in line and "'disekap'" in line
+
+
 def test_check_bad_lang() -> None:
     assert runner.invoke(offers_app, ["check", "x", "--lang", "fr"]).exit_code == 2
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from waspada.offers import bulk
 from waspada.offers.analyse import analyse
@@ -65,15 +66,19 @@ def check(
               f"(language: {a.language})")
     if a.model_probability is not None:
         out.print(f"statistical model: {a.model_probability:.2f} ({d['model']['note']})")
+    words = "; ".join(repr(e.text) for evs in a.class_evidence.values() for e in evs)
+    words = f"  <- {escape(words)}" if words else ""
     if a.offer_abroad:
         out.print(" - [bold]OFFER_ABROAD[/]: a job offer abroad, with: "
-                  + ", ".join(s.replace("_", " ") for s in a.offer_abroad))
+                  + ", ".join(s.replace("_", " ") for s in a.offer_abroad) + words)
     if a.offer_told:
         out.print(" - [bold]OFFER_TOLD[/]: a job offer told as made to someone (no place "
-                  "named), with: " + ", ".join(s.replace("_", " ") for s in a.offer_told))
+                  "named), with: " + ", ".join(s.replace("_", " ") for s in a.offer_told)
+                  + words)
     for ind in d["indicators"]:
         ev = "; ".join(repr(e["text"]) for e in ind["evidence"][:3])
-        out.print(f" - [bold]{ind['code']}[/]: {ind['title']}" + (f"  <- {ev}" if ev else ""))
+        out.print(f" - [bold]{ind['code']}[/]: {ind['title']}"
+                  + (f"  <- {escape(ev)}" if ev else ""))
         out.print(f"   {ind['advice']}")
     if a.truncated:
         out.print(f"[yellow]note:[/] {d['notes'][0]}")
