@@ -1,7 +1,10 @@
 """Shared by the offer-engine tests: the catalogue, its codes and contexts, level ranks, and
 the word classes found in a text."""
+from typing import Any
+
 from waspada.offers.catalogue import load_catalogue
-from waspada.offers.classes import class_spans
+from waspada.offers.classes import ClassHits, class_spans
+from waspada.offers.score import Fired, combine, fuse, level_for
 
 CAT = load_catalogue()
 CODES = [i.code for i in CAT.indicators]
@@ -12,3 +15,16 @@ RANK = {"low": 0, "medium": 1, "high": 2}
 def classes_in(text: str) -> set[str]:
     """The word classes with a match in ``text`` (lower-cased as the engine does)."""
     return set(class_spans(text.lower()))
+
+
+def assert_floor_never_lowered(hits: ClassHits, bigger: ClassHits, small: set[str],
+                               extra: set[str], contexts: dict[str, Any],
+                               contact: bool) -> None:
+    """More signals (``bigger`` than ``hits``) and more fired indicators (``small | extra``)
+    never lower the class floor nor the level."""
+    fired_a = {c: Fired(c, [(0, 1)]) for c in small}
+    fired_b = {c: Fired(c, [(0, 1)]) for c in small | extra}
+    a = combine(CAT, fired_a, contexts, has_contact=contact, classes=hits)
+    b = combine(CAT, fired_b, contexts, has_contact=contact, classes=bigger)
+    assert b.class_floor >= a.class_floor
+    assert RANK[level_for(fuse(b, None))] >= RANK[level_for(fuse(a, None))]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, classes_in
+from tests.offers_vocab import CODES, CONTEXTS, assert_floor_never_lowered, classes_in
 from waspada.offers import analyse
 from waspada.offers.classes import (
     SIGNAL_CLASSES,
@@ -21,7 +21,6 @@ from waspada.offers.classes import (
     load_classes,
     sentence_starts,
 )
-from waspada.offers.score import Fired, combine, fuse, level_for
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [
@@ -113,12 +112,7 @@ def test_more_signals_or_indicators_never_lower_the_class_floor(
         hits, more, small, extra, contexts, contact) -> None:  # type: ignore[no-untyped-def]
     bigger = ClassHits(anchor=True, deal_only=hits.deal_only, legal_route=hits.legal_route,
                        signals=hits.signals | frozenset(more))
-    fired_a = {c: Fired(c, [(0, 1)]) for c in small}
-    fired_b = {c: Fired(c, [(0, 1)]) for c in small | extra}
-    a = combine(CAT, fired_a, contexts, has_contact=contact, classes=hits)
-    b = combine(CAT, fired_b, contexts, has_contact=contact, classes=bigger)
-    assert b.class_floor >= a.class_floor
-    assert RANK[level_for(fuse(b, None))] >= RANK[level_for(fuse(a, None))]
+    assert_floor_never_lowered(hits, bigger, small, extra, contexts, contact)
 
 
 def test_classes_are_data_with_sources() -> None:

@@ -16,11 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, classes_in
+from tests.offers_vocab import CODES, CONTEXTS, assert_floor_never_lowered, classes_in
 from waspada.offers import analyse
 from waspada.offers.classes import NO_PLACE_SIGNALS, ClassHits, find_classes
 from waspada.offers.cli import offers_app
-from waspada.offers.score import Fired, combine, fuse, level_for
 
 
 @pytest.mark.parametrize(("cls", "yes", "no"), [
@@ -187,12 +186,7 @@ def test_more_signals_or_indicators_never_lower_the_no_place_floor(
         hits, more, small, extra, contexts, contact) -> None:  # type: ignore[no-untyped-def]
     bigger = ClassHits(no_place=True, legal_route=hits.legal_route,
                        signals=hits.signals | frozenset(more))
-    fired_a = {c: Fired(c, [(0, 1)]) for c in small}
-    fired_b = {c: Fired(c, [(0, 1)]) for c in small | extra}
-    a = combine(CAT, fired_a, contexts, has_contact=contact, classes=hits)
-    b = combine(CAT, fired_b, contexts, has_contact=contact, classes=bigger)
-    assert b.class_floor >= a.class_floor
-    assert RANK[level_for(fuse(b, None))] >= RANK[level_for(fuse(a, None))]
+    assert_floor_never_lowered(hits, bigger, small, extra, contexts, contact)
 
 
 def test_new_classes_scan_in_linear_time() -> None:
