@@ -310,7 +310,7 @@ def subgroups(labels: np.ndarray, same_name: np.ndarray, dob_level: np.ndarray,
 # -- one run -------------------------------------------------------------------------------
 
 
-def run(gen: str, n: int, sample: float, importance: bool) -> None:
+def run(gen: str, n: int, sample: float, importance: bool, raw_too: bool = True) -> None:
     t0 = time.perf_counter()
 
     def log(msg: str) -> None:
@@ -348,12 +348,15 @@ def run(gen: str, n: int, sample: float, importance: bool) -> None:
         f"{sample:g}, weighted)")
     res: dict[str, np.ndarray] = {"pipeline": pipe}
     res["levels"], m_lv = cross_validated(x_lv, y, fold, weight, keep, cat_lv, log)
-    log("raw features")
-    raw = raw_features(recs, frame, left, right)
-    raw_cols = list(raw)
-    x_raw = np.column_stack([x_lv] + [np.nan_to_num(raw[c], nan=-1.0) for c in raw_cols])
-    cat_raw = np.r_[cat_lv, np.zeros(len(raw_cols), bool)]
-    res["levels+raw"], m_raw = cross_validated(x_raw, y, fold, weight, keep, cat_raw, log)
+    raw_cols: list[str] = []
+    m_raw, x_raw = m_lv, x_lv
+    if raw_too:
+        log("raw features")
+        raw = raw_features(recs, frame, left, right)
+        raw_cols = list(raw)
+        x_raw = np.column_stack([x_lv] + [np.nan_to_num(raw[c], nan=-1.0) for c in raw_cols])
+        cat_raw = np.r_[cat_lv, np.zeros(len(raw_cols), bool)]
+        res["levels+raw"], m_raw = cross_validated(x_raw, y, fold, weight, keep, cat_raw, log)
     print(f"\n### {gen}, {len(recs):,} records: {len(pairs):,} blocked pairs; "
           f"{total_true:,} true pairs, blocking ceiling {blocked_true / total_true:.4f} "
           f"({total_true - blocked_true:,} never blocked)")
@@ -401,8 +404,10 @@ def main() -> None:
     ap.add_argument("--sample", type=float, default=0.2,
                     help="share of the easy non-matching pairs kept for training")
     ap.add_argument("--importance", action="store_true")
+    ap.add_argument("--levels-only", action="store_true",
+                    help="skip the raw-features variant (faster)")
     args = ap.parse_args()
-    run(args.gen, args.size, args.sample, args.importance)
+    run(args.gen, args.size, args.sample, args.importance, not args.levels_only)
 
 
 if __name__ == "__main__":
