@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from waspada.offers.normalise import Normalised
-from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
+from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -142,22 +142,33 @@ def find_matches(ind: Indicator, norm: Normalised,
 
     ``starts``: ``prefilter.word_starts(norm.text)``, when the caller computed it once.
     """
-    if ind.regex is None or not may_match(ind.prefilter, norm.text, starts):
+    text = norm.text
+    if ind.regex is None or not _may_match(ind.prefilter, text, starts):
         return []
     out: list[tuple[int, int]] = []
-    for m in ind.regex.finditer(norm.text):
+    negatable = ind.negatable
+    for m in ind.regex.finditer(text):
         a, b = m.span()
         if b <= a:
             continue
-        if ind.negatable and is_negated(norm.text, a):
+        if negatable and is_negated(text, a):
             continue
         out.append((a, b))
     return out
 
 
+def _may_match(pf: Prefilter | None, text: str, starts: frozenset[str] | None) -> bool:
+    """``prefilter.may_match`` with the common case (anchored prefixes found) inline."""
+    if pf is None:
+        return True
+    if starts is None:
+        starts = word_starts(text)
+    return not pf.anchored.isdisjoint(starts) or any(p in text for p in pf.anywhere)
+
+
 def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    if not may_match(ctx.prefilter, norm_text, starts):
+    if not _may_match(ctx.prefilter, norm_text, starts):
         return 0
     return len({m.group(0) for m in ctx.regex.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})
