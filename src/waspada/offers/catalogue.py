@@ -46,12 +46,11 @@ class Indicator:
     examples: dict[str, list[str]] = field(default_factory=dict)
     prefilter: Prefilter | None = None
     """Literal prefixes every match starts with (prefilter.py); None: always scan."""
-    scan: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    scan: re.Pattern[str] | None = field(init=False, compare=False, repr=False)
     """``regex`` in the form that scans faster (``fastre.fast_scan``): the same matches."""
 
     def __post_init__(self) -> None:
-        if self.scan is None and self.regex is not None:
-            object.__setattr__(self, "scan", fast_scan(self.regex))
+        object.__setattr__(self, "scan", None if self.regex is None else fast_scan(self.regex))
 
     def title(self, lang: str = "id") -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -70,12 +69,11 @@ class Context:
     title_en: str
     regex: re.Pattern[str]
     prefilter: Prefilter | None = None
-    scan: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    scan: re.Pattern[str] = field(init=False, compare=False, repr=False)
     """``regex`` in the form that scans faster (``fastre.fast_scan``): the same matches."""
 
     def __post_init__(self) -> None:
-        if self.scan is None and self.regex is not None:
-            object.__setattr__(self, "scan", fast_scan(self.regex))
+        object.__setattr__(self, "scan", fast_scan(self.regex))
 
 
 @dataclass(frozen=True)
@@ -156,11 +154,12 @@ def find_matches(ind: Indicator, norm: Normalised,
     ``starts``: ``prefilter.word_starts(norm.text)``, when the caller computed it once.
     """
     text = norm.text
-    if ind.regex is None or not _may_match(ind.prefilter, text, starts):
+    scan = ind.scan  # None exactly when there is no regex
+    if scan is None or not _may_match(ind.prefilter, text, starts):
         return []
     out: list[tuple[int, int]] = []
     negatable = ind.negatable
-    for m in ind.scan.finditer(text):  # type: ignore[union-attr] - regex set: scan set
+    for m in scan.finditer(text):
         a, b = m.span()
         if b <= a:
             continue
@@ -183,5 +182,5 @@ def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = N
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
     if not _may_match(ctx.prefilter, norm_text, starts):
         return 0
-    return len({m.group(0) for m in ctx.scan.finditer(norm_text)  # type: ignore[union-attr]
+    return len({m.group(0) for m in ctx.scan.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})

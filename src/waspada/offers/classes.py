@@ -82,13 +82,12 @@ class WordClass:
     prefilter: Prefilter | None = None
     """Round 9 (throughput): literal prefixes every match starts with (``prefilter.py``); a
     text none of them occurs in is not scanned - the result is exactly the scan's."""
-    scan: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    scan: re.Pattern[str] = field(init=False, compare=False, repr=False)
     """Round 10 (throughput): ``regex`` in the form that scans faster (``fastre.fast_scan``):
     the same matches."""
 
     def __post_init__(self) -> None:
-        if self.scan is None:
-            object.__setattr__(self, "scan", fast_scan(self.regex))
+        object.__setattr__(self, "scan", fast_scan(self.regex))
 
 
 @dataclass

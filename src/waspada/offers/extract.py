@@ -295,7 +295,8 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
             seen_phones.add(entry["e164"])
             ents.phones.append(entry)
 
-    if "wa" in text.lower():  # "whatsapp" contains "wa"
+    low_text = text.lower()
+    if "wa" in low_text or "whatsapp" in low_text:
         for m in _WA_RE.finditer(text):
             num = _phone_from_digits("+" + m.group(1)) or _phone_from_digits(m.group(1))
             e = _e164(num) if num else "+" + m.group(1)
