@@ -61,6 +61,9 @@ def _firsts(seq: _Seq, guards: tuple[_Guard, ...], word: bool, out: list[_Way]) 
         return True
     if op is C.BRANCH:
         return all(_firsts(list(alt.data) + seq[1:], guards, word, out) for alt in av[1])
+    if op is C.IN and all(o is C.LITERAL for o, _ in av):
+        # [$€] is $|€: one character, so at most one of them matches at a position
+        return all(_firsts([(C.LITERAL, c)] + seq[1:], guards, word, out) for _, c in av)
     if op is C.SUBPATTERN and av[0] is None and not av[1] and not av[2]:
         return _firsts(list(av[3].data) + seq[1:], guards, word, out)
     if op is C.MAX_REPEAT and av[0] == 0 and av[1] == 1 and av[2].getwidth()[0] > 0:
