@@ -136,3 +136,39 @@ def test_phones_in_segment_is_the_matcher(seg: str) -> None:
                for a, n, num in phones_in_segment(seg)]
         assert got == plain
     assert phones_in_segment("0812-3456-7890")  # a real number is found
+
+
+# --- normalisation stages (round 10) -------------------------------------------------------
+
+def _old_abbr_re() -> re.Pattern[str]:
+    from waspada.offers.normalise import ABBREVIATIONS
+    return re.compile(r"(?<![\w@./])(" + "|".join(
+        sorted((re.escape(k) for k, v in ABBREVIATIONS.items() if k != v), key=len, reverse=True)
+    ) + r")(?![\w@])")
+
+
+WS_TEXT = st.text(alphabet=" \n\t\r\u00a0ab.@/w", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WS_TEXT)
+def test_whitespace_stage_equals_the_plain_one(text: str) -> None:
+    from waspada.offers.normalise import _WS_RE, _apply
+    n = len(text)
+    s, e = list(range(n)), list(range(1, n + 1))
+
+    def repl(m: re.Match[str]) -> tuple[str, None]:
+        return ("\n" if "\n" in m.group(0) else " ", None)
+
+    assert _apply(text, s, e, _WS_RE, repl) == _apply(text, s, e, re.compile(r"\s+"), repl)
+
+
+def test_abbreviations_and_protected_ranges_equal_the_plain_scans() -> None:
+    from waspada.offers.normalise import _ABBR_RE, _PROTECT_RE, _protected_ranges
+    old = _old_abbr_re()
+    texts = [r.lower() for r in _texts()] + ["yg gak tdk", "@yg x/yg", "a.yg", "www.yg.com/yg"]
+    for t in texts:
+        assert [(m.span(), m.group(0)) for m in _ABBR_RE.finditer(t)] == \
+            [(m.span(), m.group(1)) for m in old.finditer(t)], t
+        assert _protected_ranges(t) == [m.span() for m in _PROTECT_RE.finditer(t)], t
+    assert _protected_ranges("mail a@b.co lalu www.x.id/y") != []
