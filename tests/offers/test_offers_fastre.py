@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import load_classes
 from waspada.offers.extract import phones_in_segment
-from waspada.offers.fastre import fast_scan
+from waspada.offers.fastre import Scan, fast_scan
 from waspada.offers.model import _Block, char_wb_ngrams, load_model, word_ngrams
 from waspada.offers.normalise import normalise
 
@@ -84,7 +84,8 @@ def test_every_catalogue_and_class_scan_equals_its_regex() -> None:
     pairs = ([(i.code, i.regex, i.scan) for i in cat.indicators if i.regex is not None]
              + [(c.name, c.regex, c.scan) for c in cat.contexts]
              + [(n, w.regex, w.scan) for n, w in load_classes().items()])
-    assert sum(scan is not rx for _, rx, scan in pairs) >= 50  # most are rewritten
+    assert sum(scan.any_text is not rx for _, rx, scan in pairs) >= 55  # most are rewritten
+    assert sum(scan.ascii_text is not rx for _, rx, scan in pairs) >= 60
     texts = _texts()
     for name, rx, scan in pairs:
         assert scan is not None
@@ -172,3 +173,28 @@ def test_abbreviations_and_protected_ranges_equal_the_plain_scans() -> None:
             [(m.span(), m.group(1)) for m in old.finditer(t)], t
         assert _protected_ranges(t) == [m.span() for m in _PROTECT_RE.finditer(t)], t
     assert _protected_ranges("mail a@b.co lalu www.x.id/y") != []
+
+
+# Classes and repeated characters first: rewritten for ASCII texts only (Scan picks the form).
+ASCII_PATTERNS = [
+    r"(?<!\w)(?:\d+ ?(?:hari|jt)|gaji \d)(?!\w)",
+    r"\b\d{1,3} orang\b|\bkorban\b",
+    r"(?<![\d.,])\b[a-c]+ ?\d|\bab",
+    r"(?<!\w)(?:[^\W\d]\w* \d|x)",
+]
+
+
+@pytest.mark.parametrize("pattern", ASCII_PATTERNS)
+def test_class_first_patterns_have_an_ascii_form_only(pattern: str) -> None:
+    rx = re.compile(pattern)
+    assert fast_scan(rx) is rx
+    assert fast_scan(rx, ascii_text=True) is not rx
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abc12 .,orangkbnhijt\u0663\u0e52é_", max_size=40))
+def test_scan_finds_the_same_matches_on_any_text(text: str) -> None:
+    for p in ASCII_PATTERNS + PATTERNS:
+        rx = re.compile(p)
+        assert [(m.span(), m.group(0)) for m in Scan(rx).finditer(text)] == \
+            [(m.span(), m.group(0)) for m in rx.finditer(text)], p

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from waspada.offers.fastre import fast_scan
+from waspada.offers.fastre import Scan
 from waspada.offers.normalise import Normalised
 from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
 
@@ -46,11 +46,11 @@ class Indicator:
     examples: dict[str, list[str]] = field(default_factory=dict)
     prefilter: Prefilter | None = None
     """Literal prefixes every match starts with (prefilter.py); None: always scan."""
-    scan: re.Pattern[str] | None = field(init=False, compare=False, repr=False)
-    """``regex`` in the form that scans faster (``fastre.fast_scan``): the same matches."""
+    scan: Scan | None = field(init=False, compare=False, repr=False)
+    """``regex`` in the forms that scan faster (``fastre.Scan``): the same matches."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scan", None if self.regex is None else fast_scan(self.regex))
+        object.__setattr__(self, "scan", None if self.regex is None else Scan(self.regex))
 
     def title(self, lang: str = "id") -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -69,11 +69,11 @@ class Context:
     title_en: str
     regex: re.Pattern[str]
     prefilter: Prefilter | None = None
-    scan: re.Pattern[str] = field(init=False, compare=False, repr=False)
-    """``regex`` in the form that scans faster (``fastre.fast_scan``): the same matches."""
+    scan: Scan = field(init=False, compare=False, repr=False)
+    """``regex`` in the forms that scan faster (``fastre.Scan``): the same matches."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scan", fast_scan(self.regex))
+        object.__setattr__(self, "scan", Scan(self.regex))
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from importlib import resources
 
 import yaml
 
-from waspada.offers.fastre import fast_scan
+from waspada.offers.fastre import Scan
 from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
 
 ANCHOR_WINDOW = 1
@@ -82,12 +82,12 @@ class WordClass:
     prefilter: Prefilter | None = None
     """Round 9 (throughput): literal prefixes every match starts with (``prefilter.py``); a
     text none of them occurs in is not scanned - the result is exactly the scan's."""
-    scan: re.Pattern[str] = field(init=False, compare=False, repr=False)
-    """Round 10 (throughput): ``regex`` in the form that scans faster (``fastre.fast_scan``):
+    scan: Scan = field(init=False, compare=False, repr=False)
+    """Round 10 (throughput): ``regex`` in the forms that scan faster (``fastre.Scan``):
     the same matches."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scan", fast_scan(self.regex))
+        object.__setattr__(self, "scan", Scan(self.regex))
 
 
 @dataclass
