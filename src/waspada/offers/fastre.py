@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from re import _compiler as _sre_compile  # type: ignore[attr-defined]
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser as P  # type: ignore[attr-defined]
+from re import _compiler as _sre_compile  # type: ignore[attr-defined]  # private module, no stubs
+from re import _constants as C  # type: ignore[attr-defined]  # private module, no stubs
+from re import _parser as P  # type: ignore[attr-defined]  # private module, no stubs
 from typing import Any
 
 MAX_ALTERNATIVES = 2000
