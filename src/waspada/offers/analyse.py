@@ -190,7 +190,7 @@ def _class_evidence(text: str, original: str, signals: tuple[str, ...]
         if wc is None or name in out:
             continue
         ev = tuple(Evidence(m.start(), m.end(), original[m.start():m.end()])
-                   for _, m in zip(range(EVIDENCE_PER_CLASS), wc.regex.finditer(text),
+                   for _, m in zip(range(EVIDENCE_PER_CLASS), wc.scan.finditer(text),
                                    strict=False))
         if ev:
             out[name] = ev

@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from waspada.offers.fastre import Scan
 from waspada.offers.normalise import Normalised
-from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
+from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -45,6 +46,11 @@ class Indicator:
     examples: dict[str, list[str]] = field(default_factory=dict)
     prefilter: Prefilter | None = None
     """Literal prefixes every match starts with (prefilter.py); None: always scan."""
+    scan: Scan | None = field(init=False, compare=False, repr=False)
+    """``regex`` in the forms that scan faster (``fastre.Scan``): the same matches."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scan", None if self.regex is None else Scan(self.regex))
 
     def title(self, lang: str = "id") -> str:
         return self.title_en if lang == "en" else self.title_id
@@ -63,6 +69,11 @@ class Context:
     title_en: str
     regex: re.Pattern[str]
     prefilter: Prefilter | None = None
+    scan: Scan = field(init=False, compare=False, repr=False)
+    """``regex`` in the forms that scan faster (``fastre.Scan``): the same matches."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scan", Scan(self.regex))
 
 
 @dataclass(frozen=True)
@@ -142,22 +153,34 @@ def find_matches(ind: Indicator, norm: Normalised,
 
     ``starts``: ``prefilter.word_starts(norm.text)``, when the caller computed it once.
     """
-    if ind.regex is None or not may_match(ind.prefilter, norm.text, starts):
+    text = norm.text
+    scan = ind.scan  # None exactly when there is no regex
+    if scan is None or not _may_match(ind.prefilter, text, starts):
         return []
     out: list[tuple[int, int]] = []
-    for m in ind.regex.finditer(norm.text):
+    negatable = ind.negatable
+    for m in scan.finditer(text):
         a, b = m.span()
         if b <= a:
             continue
-        if ind.negatable and is_negated(norm.text, a):
+        if negatable and is_negated(text, a):
             continue
         out.append((a, b))
     return out
 
 
+def _may_match(pf: Prefilter | None, text: str, starts: frozenset[str] | None) -> bool:
+    """``prefilter.may_match`` with the common case (anchored prefixes found) inline."""
+    if pf is None:
+        return True
+    if starts is None:
+        starts = word_starts(text)
+    return not pf.anchored.isdisjoint(starts) or any(p in text for p in pf.anywhere)
+
+
 def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    if not may_match(ctx.prefilter, norm_text, starts):
+    if not _may_match(ctx.prefilter, norm_text, starts):
         return 0
-    return len({m.group(0) for m in ctx.regex.finditer(norm_text)
+    return len({m.group(0) for m in ctx.scan.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})

@@ -263,6 +263,23 @@ def _phone_from_digits(digits: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def phones_in_segment(seg: str) -> tuple[tuple[int, int, phonenumbers.PhoneNumber], ...]:
+    """libphonenumber's valid numbers in one phone-like stretch: (start, length, number).
+
+    Depends on the stretch alone, so it is cached per distinct stretch (a number repeated
+    across offers is parsed once); the numbers are only read afterwards. An error inside the
+    matcher keeps the numbers found before it, as the loop that was here did."""
+    out: list[tuple[int, int, phonenumbers.PhoneNumber]] = []
+    try:
+        for pm in phonenumbers.PhoneNumberMatcher(seg, "ID", leniency=phonenumbers.Leniency.VALID,
+                                                  max_tries=50):
+            out.append((pm.start, len(pm.raw_string), pm.number))
+    except Exception:  # noqa: BLE001, S110 - libphonenumber must never break analysis
+        pass
+    return tuple(out)
+
+
 def _phone_entry(num: phonenumbers.PhoneNumber, a: int, b: int, text: str, via: str) -> dict:
     return {"e164": _e164(num), "region": phonenumbers.region_code_for_number(num),
             "start": a, "end": b, "text": text[a:b], "via": via}
@@ -278,7 +295,8 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
             seen_phones.add(entry["e164"])
             ents.phones.append(entry)
 
-    if "wa" in text.lower() or "whatsapp" in text.lower():
+    low_text = text.lower()
+    if "wa" in low_text or "whatsapp" in low_text:
         for m in _WA_RE.finditer(text):
             num = _phone_from_digits("+" + m.group(1)) or _phone_from_digits(m.group(1))
             e = _e164(num) if num else "+" + m.group(1)
@@ -310,15 +328,9 @@ def extract_contacts(norm: Normalised, ents: Entities) -> None:
                               "text": m.group(0), "via": "handle"})
     # Phones: libphonenumber on phone-like stretches of the original text (fast path).
     for cand in _PHONEISH_RE.finditer(text):
-        seg = cand.group(0)
-        try:
-            for pm in phonenumbers.PhoneNumberMatcher(seg, "ID",
-                                                      leniency=phonenumbers.Leniency.VALID,
-                                                      max_tries=50):
-                a = cand.start() + pm.start
-                add_phone(_phone_entry(pm.number, a, a + len(pm.raw_string), text, "text"))
-        except Exception:  # noqa: BLE001, S110 - libphonenumber must never break analysis
-            pass
+        for start, length, num in phones_in_segment(cand.group(0)):
+            a = cand.start() + start
+            add_phone(_phone_entry(num, a, a + length, text, "text"))
     # Phones written as words ("nol delapan satu dua ...").
     low = norm.text
     if any(w in low for w in ("nol", "kosong", "zero", "delapan", "eight", "satu")):

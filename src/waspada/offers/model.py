@@ -79,9 +79,11 @@ class _Block:
 
     def __post_init__(self) -> None:
         self.idf_coef = [i * c for i, c in zip(self.idf, self.coef, strict=True)]
-        # One lookup per n-gram in the hot path: n-gram -> (idf, idf * coef).
-        self.table: dict[str, tuple[float, float]] = {
-            g: (self.idf[j], self.idf_coef[j]) for g, j in self.vocab.items()}
+        # One lookup per n-gram in the hot path: n-gram -> (idf, idf * coef, idf * idf); the
+        # square is the product _block_score would compute, so the sums are bit for bit equal.
+        self.table: dict[str, tuple[float, float, float]] = {
+            g: (self.idf[j], self.idf_coef[j], self.idf[j] * self.idf[j])
+            for g, j in self.vocab.items()}
         # word -> its char_wb n-grams that are in the vocabulary (bounded; see char_grams).
         self.word_grams: dict[str, tuple[str, ...]] = {}
 
@@ -122,22 +124,22 @@ class TextModel:
     @staticmethod
     def _block_score(block: _Block, grams: list[str]) -> float:
         """Dot product of the l2-normalised sublinear TF-IDF vector with the coefficients."""
-        get = block.table.get
         log = math.log
         num = 0.0
         den = 0.0
-        for g, c in Counter(grams).items():
-            e = get(g)
+        counts = Counter(grams)
+        # In the Counter's order (first occurrence), as a plain loop over its items would.
+        for e, c in zip(map(block.table.get, counts), counts.values()):  # noqa: B905 - same len
             if e is None:
                 continue
-            if c > 1:
+            if c == 1:  # tf = 1 (most n-grams): same sums without the multiplications
+                den += e[2]
+                num += e[1]
+            else:
                 tf = 1.0 + log(c)
                 v = tf * e[0]
                 den += v * v
                 num += tf * e[1]
-            else:  # tf = 1 (most n-grams): same sums without the multiplications
-                den += e[0] * e[0]
-                num += e[1]
         return num / math.sqrt(den) if den else 0.0
 
     def decision(self, norm_text: str) -> float:
