@@ -30,6 +30,10 @@ Formula (documented in docs/offers.md):
    offers or promises a job to someone (``offer_frame`` context or a personal account).
    Round 7: an offer abroad read by the word classes (``classes.py``) is at least "medium"
    with one more signal and "high" with two or one strong one (``class_level``).
+   Round 10: a confident text-model "yes" (``p >= MODEL_MEDIUM_P``) in a text no mitigating
+   context damped (``RuleResult.undamped``, not a news/warning frame) is at least "medium",
+   never more (``model_raises``): the model, retrained on a second independently written
+   corpus, asks for a review; the rules alone decide "high".
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -72,6 +76,13 @@ GAMMA = {
 }
 LAMBDA = 0.6
 MODEL_MAX_LOGIT = 2.5
+MODEL_MEDIUM_P = 0.7
+"""Round 10: model probability from which an undamped text is at least "medium"."""
+MODEL_MEDIUM_FLOOR = 0.45
+MODEL_MIN_WORDS = 15
+"""The model's vote sets the floor only in a text of at least this many words: in a one-line
+text ("Adik saya dijanjikan kerja di Brunei.") its probability rests on two or three n-grams
+of the voice, not on facts."""
 """The model adds at most LAMBDA * 2.5 = 1.5 log-odds: it can lift a borderline text one step,
 never carry a text with weak rule evidence to "high" on its own."""
 HIGH_PAY_IDR = 8_000_000.0
@@ -341,6 +352,12 @@ class RuleResult:
     class_floor: float = 0.0
     class_signals: tuple[str, ...] = ()
     class_no_place: bool = False
+    undamped: bool = False
+    """No damping, no warning/advice cue, no legal-route excuse, not a general statement: the
+    gate of every floor (strong combinations, word classes, the model's medium floor)."""
+    words: int = 0
+    """Words in the normalised text (set by ``evaluate_rules``; the model's floor needs
+    ``MODEL_MIN_WORDS``)."""
 
 
 def _sigmoid(z: float) -> float:
@@ -433,8 +450,10 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     if "case_account" in contexts:
         contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
-    return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
+    rule = combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows, classes=find_classes(text, words=starts))
+    rule.words = len(text.split())
+    return rule
 
 
 def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
@@ -502,13 +521,13 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     generic = bool(pattern) and not has_contact
     # A legal-route word does not excuse a control sign (same rule as the damping above).
     legal_excuse = legal and groups["control"] < 0.5
-    if damp == 0.0 and not warn and not legal_excuse and not generic:
+    undamped = damp == 0.0 and not warn and not legal_excuse and not generic
+    if undamped:
         strong = strong_combinations(fired, account=bool(account), offered=offered,
                                      told=bool(contexts.get("offer_told", 0)))
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
-    if classes is not None and (classes.anchor or classes.no_place) and damp == 0.0 and not warn \
-            and not legal_excuse and not generic:
+    if classes is not None and (classes.anchor or classes.no_place) and undamped:
         class_floor, class_signals = class_level(classes, with_evidence)
         if class_floor >= STRONG_FLOOR:
             prefix = "offer_told_" if classes.no_place else "offer_abroad_"
@@ -517,7 +536,7 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic), frame=frame.kind,
+                      general_statement=bool(generic), frame=frame.kind, undamped=undamped,
                       class_floor=class_floor, class_signals=class_signals,
                       class_no_place=bool(classes is not None and classes.no_place))
 
@@ -627,9 +646,23 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
     if rule.strong:
         s = max(s, STRONG_FLOOR)
     s = max(s, rule.class_floor)
+    if model_raises(rule, p_model):
+        s = max(s, MODEL_MEDIUM_FLOOR)
     if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s
+
+
+def model_raises(rule: RuleResult, p_model: float | None) -> bool:
+    """Round 10: the text model's confident "yes" sets the medium floor (see ``fuse``).
+
+    Only in a text of ``MODEL_MIN_WORDS`` words or more that no mitigating context damped and
+    that is not framed as news or a warning: the same gate as the rule floors, so a warning
+    full of red-flag words stays where the rules put it. Monotone: more indicators only remove
+    damping; a higher p only adds.
+    """
+    return (p_model is not None and p_model >= MODEL_MEDIUM_P and rule.undamped
+            and not rule.news_frame and rule.words >= MODEL_MIN_WORDS)
 
 
 def model_evidence(p_model: float | None) -> float:
