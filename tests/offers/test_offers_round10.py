@@ -180,6 +180,27 @@ def test_the_model_vote_does_not_count_in_advice_or_a_short_line() -> None:
     assert analyse(short).level == "low" and not analyse(short).model_raised
 
 
+# Everyday chat the model was not trained on (written for this test): no offer, no account.
+CHAT = ("Besok kumpul di rumah Andi jam tujuh ya, bawa laptop sama charger, kita kerjakan "
+        "laporan praktikum bareng terus sekalian makan nasi goreng di depan gang.")
+
+
+def test_the_model_vote_needs_an_offer_or_an_account() -> None:
+    from waspada.offers.catalogue import load_catalogue
+    from waspada.offers.extract import extract
+    from waspada.offers.normalise import normalise
+    from waspada.offers.score import evaluate_rules
+
+    n = normalise(CHAT)
+    rule = evaluate_rules(load_catalogue(), n, extract(n, None))
+    assert rule.words >= MODEL_MIN_WORDS and rule.undamped and rule.frame == "none"
+    assert not model_raises(rule, 0.99)
+    assert level_for(fuse(rule, 0.99)) == "low"
+    told = dataclasses.replace(rule, frame="account")
+    assert model_raises(told, 0.99) and level_for(fuse(told, 0.99)) == "medium"
+    assert not model_raises(told, MODEL_MEDIUM_P - 0.01)
+
+
 def test_a_text_already_medium_by_the_rules_is_not_said_to_be_raised() -> None:
     text = "Teman kampus diajak kerja di restoran Singapura, gajinya lumayan katanya."
     assert analyse(text, use_model=False).level == "medium"
@@ -213,6 +234,7 @@ def test_with_the_model_floor_scoring_stays_monotone(small, extra, contexts, con
     if model_raises(a, hi):
         assert fuse(a, hi) >= MODEL_MEDIUM_FLOOR
         assert a.undamped and not a.news_frame and words >= MODEL_MIN_WORDS
+        assert a.frame in ("account", "offer")
 
 
 def test_the_page_says_the_model_raised_the_level(client: TestClient) -> None:

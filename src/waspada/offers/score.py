@@ -30,8 +30,9 @@ Formula (documented in docs/offers.md):
    offers or promises a job to someone (``offer_frame`` context or a personal account).
    Round 7: an offer abroad read by the word classes (``classes.py``) is at least "medium"
    with one more signal and "high" with two or one strong one (``class_level``).
-   Round 10: a confident text-model "yes" (``p >= MODEL_MEDIUM_P``) in a text no mitigating
-   context damped (``RuleResult.undamped``, not a news/warning frame) is at least "medium",
+   Round 10: a confident text-model "yes" (``p >= MODEL_MEDIUM_P``) in a text that makes an
+   offer or tells one case, of 15+ words, that no mitigating context damped
+   (``RuleResult.undamped``, not a news/warning frame) is at least "medium",
    never more (``model_raises``): the model, retrained on a second independently written
    corpus, asks for a review; the rules alone decide "high".
 
@@ -80,6 +81,7 @@ MODEL_MEDIUM_P = 0.7
 """Round 10: model probability from which an undamped text is at least "medium"."""
 MODEL_MEDIUM_FLOOR = 0.45
 MODEL_MIN_WORDS = 15
+MODEL_FRAMES = ("account", "offer")
 """The model's vote sets the floor only in a text of at least this many words: in a one-line
 text ("Adik saya dijanjikan kerja di Brunei.") its probability rests on two or three n-grams
 of the voice, not on facts."""
@@ -656,13 +658,16 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
 def model_raises(rule: RuleResult, p_model: float | None) -> bool:
     """Round 10: the text model's confident "yes" sets the medium floor (see ``fuse``).
 
-    Only in a text of ``MODEL_MIN_WORDS`` words or more that no mitigating context damped and
-    that is not framed as news or a warning: the same gate as the rule floors, so a warning
-    full of red-flag words stays where the rules put it. Monotone: more indicators only remove
-    damping; a higher p only adds.
+    Only in a text of ``MODEL_MIN_WORDS`` words or more that makes an offer or tells one case
+    (``MODEL_FRAMES``: the kind of text the model was trained to read; everyday chat and
+    promotions, on which it was not, have neither) and that no mitigating context damped and
+    is not framed as news or a warning: the same gate as the rule floors, so a warning full
+    of red-flag words stays where the rules put it. Monotone: the frame reads the contexts
+    only, more indicators only remove damping, and a higher p only adds.
     """
     return (p_model is not None and p_model >= MODEL_MEDIUM_P and rule.undamped
-            and not rule.news_frame and rule.words >= MODEL_MIN_WORDS)
+            and not rule.news_frame and rule.frame in MODEL_FRAMES
+            and rule.words >= MODEL_MIN_WORDS)
 
 
 def model_evidence(p_model: float | None) -> float:
