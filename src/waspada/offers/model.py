@@ -36,6 +36,8 @@ CHAR_RANGE = (2, 5)
 WORD_CACHE_MAX = 200_000
 """Distinct words whose in-vocabulary char n-grams are kept (then the cache starts over)."""
 WORD_RANGE = (1, 2)
+CHAR_MIN_DF = 3
+"""A character n-gram enters the vocabulary when it occurs in this many training texts."""
 SEED = 20261127
 _WS = re.compile(r"\s\s+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -248,7 +250,8 @@ def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     cv_char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE, sublinear_tf=True,
-                              min_df=2, max_features=40000, lowercase=False, dtype=np.float64)
+                              min_df=CHAR_MIN_DF, max_features=40000, lowercase=False,
+                              dtype=np.float64)
     cv_word = TfidfVectorizer(analyzer="word", ngram_range=WORD_RANGE, sublinear_tf=True,
                               min_df=2, max_features=15000, lowercase=False, dtype=np.float64)
     xc = cv_char.fit_transform(texts)
