@@ -12,7 +12,8 @@ Formula (documented in docs/offers.md):
    placement route). Reporting words alone (korban, polisi, said) do not damp.
 3. Fusion with the statistical model: ``z = z_rule + LAMBDA * min(max(0, logit(p_model)),
    MODEL_MAX_LOGIT)``; ``score = sigmoid(z)``. The model may ADD evidence (bounded), never
-   subtract it: a phrasing the model has not seen cannot cancel the rules.
+   subtract it: a phrasing the model has not seen cannot cancel the rules. Round 10: only in
+   a text no mitigating context damped (``RuleResult.undamped``, no news frame).
 4. Guards: unless indicators with evidence in the text fired in at least two groups (an
    absence such as "no company named" does not count), the score is capped below
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
@@ -636,7 +637,10 @@ def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
 
 def fuse(rule: RuleResult, p_model: float | None) -> float:
     """Final score in [0, 1] from the rule log-odds and the model probability."""
-    s = _sigmoid(rule.z_rule + model_evidence(p_model))
+    # Round 10: the model's vote counts only where no mitigating context damped the text (the
+    # gate of every floor): its lift never moved a risky real text, only warnings and news.
+    counts = rule.undamped and not rule.news_frame
+    s = _sigmoid(rule.z_rule + (model_evidence(p_model) if counts else 0.0))
     if rule.evidence_groups < 2 and not rule.decisive:
         s = min(s, SINGLE_GROUP_CAP)
     if not rule.travel_signal:
