@@ -98,10 +98,11 @@ class OfferAnalysis:
     """Round 8: the signals of an offer TOLD as made to someone with no place named (medium with
     one, high with two or an outcome); empty when that floor was not set."""
     class_evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
-    model_raised: bool = False
-    """Round 10: the text model's confident "yes" set the medium floor (``score.model_raises``)."""
     """The words behind ``offer_abroad`` / ``offer_told``: per word class (the offer, the place,
     each signal), its first matches in the text; empty when neither floor was set."""
+    model_raised: bool = False
+    """Round 10: the text model's confident "yes" lifted a text the rules alone call low to
+    medium (``score.model_raises``)."""
 
     @property
     def level_label(self) -> str:

@@ -78,16 +78,18 @@ GAMMA = {
 }
 LAMBDA = 0.6
 MODEL_MAX_LOGIT = 2.5
+"""The model adds at most LAMBDA * 2.5 = 1.5 log-odds: it can lift a borderline text one step,
+never carry a text with weak rule evidence to "high" on its own."""
 MODEL_MEDIUM_P = 0.7
 """Round 10: model probability from which an undamped text is at least "medium"."""
 MODEL_MEDIUM_FLOOR = 0.45
 MODEL_MIN_WORDS = 15
-MODEL_FRAMES = ("account", "offer")
 """The model's vote sets the floor only in a text of at least this many words: in a one-line
 text ("Adik saya dijanjikan kerja di Brunei.") its probability rests on two or three n-grams
 of the voice, not on facts."""
-"""The model adds at most LAMBDA * 2.5 = 1.5 log-odds: it can lift a borderline text one step,
-never carry a text with weak rule evidence to "high" on its own."""
+MODEL_FRAMES = ("account", "offer")
+"""...and only in a text that makes an offer or tells one case (``decide_frame``): everyday
+chat and promotions, which the model was not trained on, are neither."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
