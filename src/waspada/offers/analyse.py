@@ -11,14 +11,23 @@ from waspada.offers.extract import Entities, extract
 from waspada.offers.language import identify
 from waspada.offers.model import load_model
 from waspada.offers.normalise import MAX_CHARS, normalise
-from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for
+from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for, model_raises
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
-           "yang dilatih pada korpus sintetis. Ini bukan bukti; keputusan tetap di tangan "
-           "petugas."),
+           "yang dilatih pada dua korpus yang ditulis untuk proyek ini (bukan data nyata). "
+           "Ini bukan bukti; keputusan tetap di tangan petugas."),
     "en": ("Probability from a statistical text model (character/word n-grams + logistic "
-           "regression) trained on a synthetic corpus. It is not evidence; a human decides."),
+           "regression) trained on two corpora written for this project (not real data). "
+           "It is not evidence; a human decides."),
+}
+MODEL_RAISED_NOTE = {
+    "id": ("Model teks statistik yakin teks ini mirip tawaran kerja berisiko; karena itu "
+           "tingkatnya sekurang-kurangnya Sedang, untuk diperiksa petugas. Model saja tidak "
+           "pernah membuat tingkat Tinggi."),
+    "en": ("The statistical text model is confident this text reads like a risky job offer; so "
+           "the level is at least Medium, for an officer to check. The model alone never makes "
+           "it High."),
 }
 TRUNCATION_NOTE = f"only the first {MAX_CHARS:,} characters were analysed"
 
@@ -91,6 +100,9 @@ class OfferAnalysis:
     class_evidence: dict[str, tuple[Evidence, ...]] = field(default_factory=dict)
     """The words behind ``offer_abroad`` / ``offer_told``: per word class (the offer, the place,
     each signal), its first matches in the text; empty when neither floor was set."""
+    model_raised: bool = False
+    """Round 10: the text model's confident "yes" lifted a text the rules alone call low to
+    medium (``score.model_raises``)."""
 
     @property
     def level_label(self) -> str:
@@ -122,7 +134,9 @@ class OfferAnalysis:
                                          for k, v in self.class_evidence.items()}},
             "model": {"probability": (None if self.model_probability is None
                                       else round(self.model_probability, 4)),
-                      "version": self.model_version, "note": MODEL_NOTE[lang]},
+                      "version": self.model_version, "note": MODEL_NOTE[lang],
+                      "raised_level": self.model_raised,
+                      "raised_note": MODEL_RAISED_NOTE[lang] if self.model_raised else None},
             "text_length": self.text_length,
             "analysed_chars": self.analysed_chars,
             "truncated": self.truncated,
@@ -171,6 +185,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         else (),
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
         class_evidence=_class_evidence(norm.text, norm.original, signals),
+        model_raised=model_raises(rule, p) and level_for(fuse(rule, None)) == "low",
     )
 
 

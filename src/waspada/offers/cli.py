@@ -66,6 +66,8 @@ def check(
               f"(language: {a.language})")
     if a.model_probability is not None:
         out.print(f"statistical model: {a.model_probability:.2f} ({d['model']['note']})")
+    if a.model_raised:
+        out.print(f"model raised the level: {d['model']['raised_note']}")
     words = "; ".join(repr(e.text) for evs in a.class_evidence.values() for e in evs)
     words = f"  <- {escape(words)}" if words else ""
     if a.offer_abroad:

@@ -8,6 +8,7 @@ scikit-learn so loading is fast. ``train()`` rebuilds it reproducibly from data/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -35,6 +36,8 @@ CHAR_RANGE = (2, 5)
 WORD_CACHE_MAX = 200_000
 """Distinct words whose in-vocabulary char n-grams are kept (then the cache starts over)."""
 WORD_RANGE = (1, 2)
+CHAR_MIN_DF = 3
+"""A character n-gram enters the vocabulary when it occurs in this many training texts."""
 SEED = 20261127
 _WS = re.compile(r"\s\s+")
 _WORD = re.compile(r"(?u)\b\w\w+\b")
@@ -168,6 +171,50 @@ def load_model() -> TextModel | None:
 
 
 CORPUS_COLUMNS = ("id", "text", "label", "source", "split")
+SECOND_FILE = "second_author.yaml"
+"""The second, independently written corpus (round 10; see data/offers/DATASHEET.md)."""
+SECOND_FIELDS = ("id", "text", "label", "kind", "voice", "language")
+SECOND_TEST_SHARE = 3
+"""Tenths of the second corpus held out for testing (by the hash of the id)."""
+
+
+def second_split(item_id: str) -> str:
+    """``train`` or ``test`` for a second-corpus id: fixed by sha256 of the id, never by hand."""
+    h = int(hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:8], 16)
+    return "test" if h % 10 < SECOND_TEST_SHARE else "train"
+
+
+def read_second(data_dir: Path) -> list[dict[str, str]]:
+    """The second corpus (``second_author.yaml``) as corpus rows; [] if the file is absent.
+
+    Read strictly: every item needs the six fields, a 0/1 label, a non-empty text and a
+    unique id; raises :class:`waspada.platform.files.FileError` naming the item otherwise.
+    """
+    import yaml
+
+    path = data_dir / SECOND_FILE
+    if not path.exists():
+        return []
+    try:
+        doc = yaml.safe_load(decode_text(read_bytes(path)))
+    except yaml.YAMLError as exc:
+        raise FileError(f"{SECOND_FILE} is not valid YAML: {exc}", code="bad_yaml") from None
+    items = doc.get("items") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise FileError(f"{SECOND_FILE} needs a list under 'items'", code="bad_yaml")
+    rows: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for n, it in enumerate(items, start=1):
+        ok = (isinstance(it, dict) and all(k in it for k in SECOND_FIELDS)
+              and it["label"] in (0, 1) and isinstance(it["text"], str) and it["text"].strip()
+              and isinstance(it["id"], str) and it["id"] not in seen)
+        if not ok:
+            raise FileError(f"{SECOND_FILE}: item {n} needs {', '.join(SECOND_FIELDS)}, "
+                            "a label 0 or 1, a text and a unique id", code="bad_value")
+        seen.add(it["id"])
+        rows.append({"id": it["id"], "text": it["text"], "label": str(it["label"]),
+                     "source": f"second:{it['kind']}", "split": second_split(it["id"])})
+    return rows
 
 
 def read_corpus(data_dir: Path) -> list[dict[str, str]]:
@@ -205,7 +252,8 @@ def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     cv_char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE, sublinear_tf=True,
-                              min_df=2, max_features=40000, lowercase=False, dtype=np.float64)
+                              min_df=CHAR_MIN_DF, max_features=40000, lowercase=False,
+                              dtype=np.float64)
     cv_word = TfidfVectorizer(analyzer="word", ngram_range=WORD_RANGE, sublinear_tf=True,
                               min_df=2, max_features=15000, lowercase=False, dtype=np.float64)
     xc = cv_char.fit_transform(texts)
@@ -258,15 +306,22 @@ def default_output() -> Path:
 
 def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None = None,
           limit: int | None = None) -> dict[str, Any]:
-    """Train on the ``train`` split, evaluate on ``test``, write the artefact.
+    """Train on the ``train`` splits, evaluate on each ``test`` split apart, write the artefact.
+
+    Training rows: ``corpus.csv``'s train split and the second corpus's train split (by the
+    hash of the id). Metrics: ``test`` (corpus.csv) and ``second_test`` (the second corpus),
+    each at 0.5.
 
     Deterministic: fixed seeds, sorted vocabularies. ``limit`` keeps an evenly spaced subset of N
     training rows (for quick reproducibility tests). Returns the held-out metrics.
     """
     data_dir = Path(data_dir)
     rows = read_corpus(data_dir)
-    train_rows = [r for r in rows if r["split"] == "train"]
+    second = read_second(data_dir)
+    train_rows = ([r for r in rows if r["split"] == "train"]
+                  + [r for r in second if r["split"] == "train"])
     test_rows = [r for r in rows if r["split"] == "test"]
+    second_test = [r for r in second if r["split"] == "test"]
     if limit:
         step = max(1, len(train_rows) // limit)
         train_rows = train_rows[::step][:limit]
@@ -276,6 +331,8 @@ def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None 
     data["version"] = f"offers-model-{len(train_rows)}"
     model = TextModel(data)
     metrics = {"train": evaluate(model, train_rows), "test": evaluate(model, test_rows)}
+    if second_test:
+        metrics["second_test"] = evaluate(model, second_test)
     data["metrics"] = metrics
     out = Path(output) if output else default_output()
     payload = dumps_json(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

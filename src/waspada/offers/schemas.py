@@ -135,6 +135,10 @@ class ModelOut(BaseModel):
     probability: float | None
     version: str | None
     note: str
+    raised_level: bool = Field(
+        False, description="round 10: the model's confident 'yes' lifted a text the rules "
+        "call low to medium (never to high)")
+    raised_note: str | None = None
 
 
 class SeenInOut(BaseModel):

@@ -12,7 +12,8 @@ Formula (documented in docs/offers.md):
    placement route). Reporting words alone (korban, polisi, said) do not damp.
 3. Fusion with the statistical model: ``z = z_rule + LAMBDA * min(max(0, logit(p_model)),
    MODEL_MAX_LOGIT)``; ``score = sigmoid(z)``. The model may ADD evidence (bounded), never
-   subtract it: a phrasing the model has not seen cannot cancel the rules.
+   subtract it: a phrasing the model has not seen cannot cancel the rules. Round 10: only in
+   a text no mitigating context damped (``RuleResult.undamped``, no news frame).
 4. Guards: unless indicators with evidence in the text fired in at least two groups (an
    absence such as "no company named" does not count), the score is capped below
    "high" (a single word, or a single kind of signal, never reaches high); a text framed as
@@ -30,6 +31,11 @@ Formula (documented in docs/offers.md):
    offers or promises a job to someone (``offer_frame`` context or a personal account).
    Round 7: an offer abroad read by the word classes (``classes.py``) is at least "medium"
    with one more signal and "high" with two or one strong one (``class_level``).
+   Round 10: a confident text-model "yes" (``p >= MODEL_MEDIUM_P``) in a text that makes an
+   offer or tells one case, of 15+ words, that no mitigating context damped
+   (``RuleResult.undamped``, not a news/warning frame) is at least "medium",
+   never more (``model_raises``): the model, retrained on a second independently written
+   corpus, asks for a review; the rules alone decide "high".
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -74,6 +80,16 @@ LAMBDA = 0.6
 MODEL_MAX_LOGIT = 2.5
 """The model adds at most LAMBDA * 2.5 = 1.5 log-odds: it can lift a borderline text one step,
 never carry a text with weak rule evidence to "high" on its own."""
+MODEL_MEDIUM_P = 0.7
+"""Round 10: model probability from which an undamped text is at least "medium"."""
+MODEL_MEDIUM_FLOOR = 0.45
+MODEL_MIN_WORDS = 15
+"""The model's vote sets the floor only in a text of at least this many words: in a one-line
+text ("Adik saya dijanjikan kerja di Brunei.") its probability rests on two or three n-grams
+of the voice, not on facts."""
+MODEL_FRAMES = ("account", "offer")
+"""...and only in a text that makes an offer or tells one case (``decide_frame``): everyday
+chat and promotions, which the model was not trained on, are neither."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
@@ -341,6 +357,12 @@ class RuleResult:
     class_floor: float = 0.0
     class_signals: tuple[str, ...] = ()
     class_no_place: bool = False
+    undamped: bool = False
+    """No damping, no warning/advice cue, no legal-route excuse, not a general statement: the
+    gate of every floor (strong combinations, word classes, the model's medium floor)."""
+    words: int = 0
+    """Words in the normalised text (set by ``evaluate_rules``; the model's floor needs
+    ``MODEL_MIN_WORDS``)."""
 
 
 def _sigmoid(z: float) -> float:
@@ -433,8 +455,10 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     if "case_account" in contexts:
         contexts["case_account"] += named_case_hits(norm.original)
     has_contact = bool(ents.phones or ents.whatsapp or ents.telegram)
-    return combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
+    rule = combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows, classes=find_classes(text, words=starts))
+    rule.words = len(text.split())
+    return rule
 
 
 def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *,
@@ -502,13 +526,13 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     generic = bool(pattern) and not has_contact
     # A legal-route word does not excuse a control sign (same rule as the damping above).
     legal_excuse = legal and groups["control"] < 0.5
-    if damp == 0.0 and not warn and not legal_excuse and not generic:
+    undamped = damp == 0.0 and not warn and not legal_excuse and not generic
+    if undamped:
         strong = strong_combinations(fired, account=bool(account), offered=offered,
                                      told=bool(contexts.get("offer_told", 0)))
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
-    if classes is not None and (classes.anchor or classes.no_place) and damp == 0.0 and not warn \
-            and not legal_excuse and not generic:
+    if classes is not None and (classes.anchor or classes.no_place) and undamped:
         class_floor, class_signals = class_level(classes, with_evidence)
         if class_floor >= STRONG_FLOOR:
             prefix = "offer_told_" if classes.no_place else "offer_abroad_"
@@ -517,7 +541,7 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       agencies=agency_rows or [], news_frame=news_frame,
                       travel_signal=travel_signal, risky_job=risky_job,
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
-                      general_statement=bool(generic), frame=frame.kind,
+                      general_statement=bool(generic), frame=frame.kind, undamped=undamped,
                       class_floor=class_floor, class_signals=class_signals,
                       class_no_place=bool(classes is not None and classes.no_place))
 
@@ -615,7 +639,10 @@ def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
 
 def fuse(rule: RuleResult, p_model: float | None) -> float:
     """Final score in [0, 1] from the rule log-odds and the model probability."""
-    s = _sigmoid(rule.z_rule + model_evidence(p_model))
+    # Round 10: the model's vote counts only where no mitigating context damped the text (the
+    # gate of every floor): its lift never moved a risky real text, only warnings and news.
+    counts = rule.undamped and not rule.news_frame
+    s = _sigmoid(rule.z_rule + (model_evidence(p_model) if counts else 0.0))
     if rule.evidence_groups < 2 and not rule.decisive:
         s = min(s, SINGLE_GROUP_CAP)
     if not rule.travel_signal:
@@ -627,9 +654,26 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
     if rule.strong:
         s = max(s, STRONG_FLOOR)
     s = max(s, rule.class_floor)
+    if model_raises(rule, p_model):
+        s = max(s, MODEL_MEDIUM_FLOOR)
     if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s
+
+
+def model_raises(rule: RuleResult, p_model: float | None) -> bool:
+    """Round 10: the text model's confident "yes" sets the medium floor (see ``fuse``).
+
+    Only in a text of ``MODEL_MIN_WORDS`` words or more that makes an offer or tells one case
+    (``MODEL_FRAMES``: the kind of text the model was trained to read; everyday chat and
+    promotions, on which it was not, have neither) and that no mitigating context damped and
+    is not framed as news or a warning: the same gate as the rule floors, so a warning full
+    of red-flag words stays where the rules put it. Monotone: the frame reads the contexts
+    only, more indicators only remove damping, and a higher p only adds.
+    """
+    return (p_model is not None and p_model >= MODEL_MEDIUM_P and rule.undamped
+            and not rule.news_frame and rule.frame in MODEL_FRAMES
+            and rule.words >= MODEL_MIN_WORDS)
 
 
 def model_evidence(p_model: float | None) -> float:
