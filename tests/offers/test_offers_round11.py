@@ -146,3 +146,9 @@ def test_training_reads_the_third_corpus_and_is_reproducible(tmp_path: Path) -> 
     assert "third_test" not in m3 and "second_test" in m3
     assert json.loads(a.read_text("utf-8"))["word"] != json.loads(
         (tmp_path / "c.json").read_text("utf-8"))["word"]
+
+
+def test_the_model_note_names_three_corpora() -> None:
+    from waspada.offers.analyse import MODEL_NOTE
+
+    assert "tiga korpus" in MODEL_NOTE["id"] and "three corpora" in MODEL_NOTE["en"]
