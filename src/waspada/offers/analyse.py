@@ -15,10 +15,10 @@ from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for, 
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
-           "yang dilatih pada dua korpus yang ditulis untuk proyek ini (bukan data nyata). "
+           "yang dilatih pada tiga korpus yang ditulis untuk proyek ini (bukan data nyata). "
            "Ini bukan bukti; keputusan tetap di tangan petugas."),
     "en": ("Probability from a statistical text model (character/word n-grams + logistic "
-           "regression) trained on two corpora written for this project (not real data). "
+           "regression) trained on three corpora written for this project (not real data). "
            "It is not evidence; a human decides."),
 }
 MODEL_RAISED_NOTE = {
