@@ -133,7 +133,7 @@ REAL_PARTS = (
     ("heldout9", "held-out part 9: evaluated once (end of round 9), then development (round 10)"),
     ("heldout10",
      "held-out part 10: evaluated once (end of round 10), then development (round 11)"),
-    ("heldout11", "held-out part 11: collected before round 11; evaluate once at its end"),
+    ("heldout11", "held-out part 11: evaluated once (end of round 11), then development"),
 )
 
 
