@@ -76,8 +76,12 @@ U_CORRECTION_MIN_SHARE = 0.1
 #: name and phone were scored 0.9999 (issue #13). Between records whose given names differ, a
 #: shared phone is neutral: it says "same household", which the shared family name, birth date
 #: and region already said (issue #13, round 6).
+#: Twins of one sex share the NIK's first 12 digits (district, birth date, sex) and, with
+#: sequential serials, often all but one digit: between different given names that is neutral
+#: too (issue #13, round 9).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
+    "nik.same_birth_code_given_names_differ": 1.0,
     "phone.same": 64.0,
     "phone.same_given_names_differ": 1.0,
     "name.one_shared_given_conflict": 0.5,
@@ -96,6 +100,9 @@ WEAK_LEVELS: dict[str, float] = {
 U_INCLUDES: dict[str, tuple[str, ...]] = {
     "birth_date.exact": ("birth_date.exact_given_names_differ",),
     "phone.same": ("phone.same_given_names_differ",),
+    # the twins' NIK level is split off both the slip and the second serial; its sampled u
+    # goes back to the second serial's, the level defined by the same digits
+    "nik.same_birth_code": ("nik.same_birth_code_given_names_differ",),
 }
 
 
