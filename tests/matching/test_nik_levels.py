@@ -120,3 +120,36 @@ def test_the_twins_level_is_capped_at_neutral_and_its_u_restored() -> None:
     assert twins["m_probability"] == pytest.approx(twins["u_probability"])  # neutral
     assert serial["u_probability"] == pytest.approx(6e-6)  # its own and the twins'
     assert slip["m_probability"] / slip["u_probability"] == pytest.approx(3e4)  # learnt
+
+
+# -- the real-time scorer (screening) ---------------------------------------------------------
+
+def _scored(nik_a: str, nik_b: str, a: str = "Siti Rahayu", b: str = "Siti Rahayu"
+            ) -> tuple[str, float]:
+    from datetime import date
+
+    from waspada.matching.features import features_of
+    from waspada.matching.records import PersonRecord
+    from waspada.matching.scorer import score_pair
+
+    born = date(1990, 5, 12)
+    r = score_pair(features_of(PersonRecord("a", a, born, "F", nik=nik_a)),
+                   features_of(PersonRecord("b", b, born, "F", nik=nik_b)))
+    return r.explanation["nik"]["outcome"], r.explanation["nik"]["weight"]
+
+
+@pytest.mark.parametrize(("other", "want"), [
+    (_sub(NIK, 3, "9"), "slip"), (_swap(NIK, 6), "slip"), (NIK[:12] + "0013", "slip"),
+    (NIK[:12] + "4711", "same_birth_code"), (NIK, "agree"),
+    ("3174016108850003", "disagree_same_region"), ("5171010101800001", "disagree")])
+def test_the_screening_scorer_reads_slips_and_second_serials(other: str, want: str) -> None:
+    outcome, weight = _scored(NIK, other)
+    assert outcome == want
+    assert (weight > 0) == (want in ("agree", "slip", "same_birth_code"))
+
+
+@pytest.mark.parametrize("serial", ["0013", "4711"])
+def test_the_screening_scorer_does_not_count_twins_nik_for_them(serial: str) -> None:
+    outcome, weight = _scored(NIK, NIK[:12] + serial, "Siti Rahayu", "Dewi Rahayu")
+    assert outcome == "disagree_same_region"
+    assert weight < 0
