@@ -13,7 +13,7 @@ import pytest
 
 from waspada.matching.comparisons import nik_comparison
 from waspada.matching.features import name_features
-from waspada.matching.priors import U_INCLUDES, WEAK_LEVELS, regularise_model
+from waspada.matching.priors import NEUTRAL_LEVELS, U_INCLUDES, WEAK_LEVELS, regularise_model
 
 NIK = "3174015205900012"  # DKI district 317401, born 12-05-1990, a woman (52), serial 0012
 
@@ -120,6 +120,20 @@ def test_the_twins_level_is_capped_at_neutral_and_its_u_restored() -> None:
     assert twins["m_probability"] == pytest.approx(twins["u_probability"])  # neutral
     assert serial["u_probability"] == pytest.approx(6e-6)  # its own and the twins'
     assert slip["m_probability"] / slip["u_probability"] == pytest.approx(3e4)  # learnt
+
+
+@pytest.mark.parametrize("m", [0.002, 0.5])  # EM's m below u (evidence against) or above
+def test_a_different_nik_from_the_same_regency_is_held_at_neutral(m: float) -> None:
+    # EM blocked on the birth date never sees a duplicate whose NIK differs in the date
+    # digits, so with the second serial split off it put this level's m at its lower bound
+    assert "nik.same_regency_different" in NEUTRAL_LEVELS
+    levels = [{"is_null_level": True}]
+    mu = [(0.4, 1e-5), (1e-5, 1e-5), (0.002, 1e-5), (0.35, 1e-5), (m, 0.007), (0.002, 0.99)]
+    levels += [{"m_probability": a, "u_probability": b} for a, b in mu]
+    model = {"probability_two_random_records_match": 1e-4, "link_type": "dedupe_only",
+             "comparisons": [{"output_column_name": "nik", "comparison_levels": levels}]}
+    region = regularise_model(model)["comparisons"][0]["comparison_levels"][5]
+    assert region["m_probability"] == pytest.approx(region["u_probability"])
 
 
 # -- the real-time scorer (screening) ---------------------------------------------------------
