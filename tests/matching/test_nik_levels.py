@@ -73,7 +73,9 @@ def test_the_same_first_12_digits_under_another_serial(serial: str) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [("Siti Rahayu", "Dewi Rahayu"),
                                       ("Usman Zulkarnain", "Umar Zulkarnain"),
-                                      ("Sri Juliana", "Siti Juliana")])
+                                      ("Sri Juliana", "Siti Juliana"),
+                                      # long and similar, yet two names (synth1's twins)
+                                      ("Nurjannah Yusuf", "Nurhayati Yusuf")])
 @pytest.mark.parametrize("serial", ["0013", "0021", "4711"])  # the next serial, or another
 def test_twins_with_different_given_names_get_their_own_level(a: str, b: str,
                                                               serial: str) -> None:
@@ -163,7 +165,10 @@ def test_the_screening_scorer_reads_slips_and_second_serials(other: str, want: s
 
 
 @pytest.mark.parametrize("serial", ["0013", "4711"])
-def test_the_screening_scorer_does_not_count_twins_nik_for_them(serial: str) -> None:
-    outcome, weight = _scored(NIK, NIK[:12] + serial, "Siti Rahayu", "Dewi Rahayu")
+@pytest.mark.parametrize(("a", "b"), [("Siti Rahayu", "Dewi Rahayu"),
+                                      ("Nurjannah Yusuf", "Nurhayati Yusuf")])
+def test_the_screening_scorer_does_not_count_twins_nik_for_them(serial: str, a: str,
+                                                                 b: str) -> None:
+    outcome, weight = _scored(NIK, NIK[:12] + serial, a, b)
     assert outcome == "disagree_same_region"
     assert weight < 0

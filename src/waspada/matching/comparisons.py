@@ -19,11 +19,11 @@ from typing import Any
 __all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "NIK_BIRTH_CODE_DIGITS", "OPTIONAL_COLUMNS",
            "RARE_SPELLING_MAX_EDITS", "TWO_TYPOS_MIN_GIVEN", "TWO_TYPOS_MIN_LENGTH",
            "ComparisonSpec", "Level", "birth_date_comparison", "comparison_specs", "comparisons",
-           "date_one_edit_guard", "given_names_differ", "guarded", "identifier_comparison",
-           "name_comparison", "nik_comparison", "nik_one_edit_guard", "one_edit_guard",
-           "phone_comparison", "place_comparison", "present_comparisons", "same_given_name",
-           "same_nik_birth_code", "sex_comparison", "shares_token", "spec_for", "two_edit_guard",
-           "within_one_edit", "within_two_edits"]
+           "date_one_edit_guard", "given_names_differ", "given_names_not_a_slip", "guarded",
+           "identifier_comparison", "name_comparison", "nik_comparison", "nik_one_edit_guard",
+           "one_edit_guard", "phone_comparison", "place_comparison", "present_comparisons",
+           "same_given_name", "same_nik_birth_code", "sex_comparison", "shares_token", "spec_for",
+           "two_edit_guard", "within_one_edit", "within_two_edits"]
 
 #: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
 #: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
@@ -370,13 +370,13 @@ def nik_comparison() -> ComparisonSpec:
     neutral: the supervised ceiling found the NIK's Hamming distance second in importance
     (issue #13, round 9). Twins of one sex share the first 12 digits, and sequential serials
     make theirs one digit apart, so pairs with the same first 12 digits and different given
-    names (:func:`given_names_differ`) get their own level first, capped at neutral in
+    names (:func:`given_names_not_a_slip`) get their own level first, capped at neutral in
     :data:`~waspada.matching.priors.WEAK_LEVELS` like the household phone."""
     cll = _cll()
     return ComparisonSpec("nik", (
         _null("nik", "nik"), _level("nik.same", cll.ExactMatchLevel("nik")),
         _level("nik.same_birth_code_given_names_differ",
-               guarded(same_nik_birth_code(), given_names_differ()),
+               guarded(same_nik_birth_code(), given_names_not_a_slip()),
                "same first 12 digits, different given names (twins)"),
         _level("nik.one_slip",
                guarded(cll.CustomLevel(nik_one_edit_guard()),
@@ -403,6 +403,23 @@ def given_names_differ() -> Any:
     "Usman" / "Umar", "Sri" / "Siti" are two edits apart but two names (issue #13, round 6)."""
     cll = _cll()
     return cll.And(cll.Not(same_given_name(one_slip=True)),
+                   cll.Not(cll.ArraySubsetLevel("name_tokens")))
+
+
+def given_names_not_a_slip() -> Any:
+    """A level true when the given names differ by more than a slip: neither the same
+    (phonetically) nor one edit apart (two when both are at least :data:`TWO_TYPOS_MIN_GIVEN`
+    long: "Ibrahirn" / "Ibrahim"), and neither name's tokens a subset of the other's.
+    Stricter than :func:`given_names_differ`, which takes two long similar given names for one
+    ("Nurjannah" / "Nurhayati", twins of the first generator): where the other fields say
+    "twins" (the NIK's first 12 digits), only a slip is the same given name (issue #13,
+    round 9)."""
+    cll = _cll()
+    two_slips = cll.And(cll.CustomLevel(f"least(length(first_phon_l), length(first_phon_r))"
+                                        f" >= {TWO_TYPOS_MIN_GIVEN}"),
+                        cll.DamerauLevenshteinLevel("first_phon", 2))
+    return cll.And(cll.Not(cll.Or(cll.ExactMatchLevel("first_phon"),
+                                  within_one_edit("first_phon"), two_slips)),
                    cll.Not(cll.ArraySubsetLevel("name_tokens")))
 
 

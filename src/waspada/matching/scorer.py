@@ -14,7 +14,7 @@ from typing import overload
 
 from rapidfuzz.distance import OSA
 
-from waspada.matching.comparisons import NIK_BIRTH_CODE_DIGITS
+from waspada.matching.comparisons import NIK_BIRTH_CODE_DIGITS, TWO_TYPOS_MIN_GIVEN
 from waspada.matching.features import (
     BIRTH_DATE_WEIGHTS,
     DEFAULT_FREQ,
@@ -70,12 +70,14 @@ def to_probability(weight: float) -> float:
 
 
 def _given_names_differ(q: Features, c: Features) -> bool:
-    """Different given names, not a slip of one (one edit of the first phonetic token) nor a
-    dropped or added name: as the batch model's ``given_names_differ``."""
+    """Different given names, not a slip of one (one edit of the first phonetic token, two in
+    long ones) nor a dropped or added name: as the batch model's ``given_names_not_a_slip``."""
     if not q.phon or not c.phon:
         return False
     a, b = set(q.phon), set(c.phon)
-    return OSA.distance(q.phon[0], c.phon[0]) > 1 and not (a <= b or b <= a)
+    long = min(len(q.phon[0]), len(c.phon[0])) >= TWO_TYPOS_MIN_GIVEN
+    return (OSA.distance(q.phon[0], c.phon[0]) > (2 if long else 1)
+            and not (a <= b or b <= a))
 
 
 def nik_outcome(q: Features, c: Features) -> str:
