@@ -183,3 +183,19 @@ def test_dedupe_page_run_and_review(role_clients: dict[str, TestClient], person_
 def test_api_page_helpers_use_csrf(role_clients: dict[str, TestClient]) -> None:
     analyst = role_clients["analyst"]
     assert csrf_headers(analyst)
+
+
+def test_search_page_names_a_nik_slip(role_clients: dict[str, TestClient]) -> None:
+    # issue #13 round 9: a NIK one digit off scores for the entry and says so, in Indonesian
+    analyst = role_clients["analyst"]
+    r = analyst.post("/api/v1/watchlist", json={
+        "record_id": "API-WL-31", "full_name": "Rahmawati Sembiring", "birth_date": "1991-04-12",
+        "sex": "F", "nik": "1271015204910007", "reason": "unit test", "source": "test"})
+    assert r.status_code == 201, r.text
+    officer = role_clients["passport_officer"]
+    r = officer.post("/watchlist/search", data={
+        "full_name": "Rahmawati Sembiring", "birth_date": "1991-04-12", "sex": "F",
+        "nik": "1271015204910070", "csrf_token": officer.cookies["waspada_csrf"]})
+    assert r.status_code == 200
+    assert "API-WL-31" in r.text
+    assert "NIK: beda satu angka (salah ketik)" in r.text

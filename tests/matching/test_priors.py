@@ -17,6 +17,7 @@ from waspada.matching.priors import (
     DEFAULT_M,
     FIXED_M,
     M_BOUNDS,
+    NEUTRAL_LEVELS,
     U_CORRECTION_MIN_SHARE,
     UNSEEN_U,
     WEAK_LEVELS,
@@ -75,6 +76,7 @@ def test_every_splink_comparison_has_the_levels_of_its_spec() -> None:
 def test_weak_and_fixed_levels_name_existing_levels() -> None:
     assert set(WEAK_LEVELS) <= ALL_KEYS
     assert set(FIXED_M) <= ALL_KEYS
+    assert set(NEUTRAL_LEVELS) <= ALL_KEYS
     assert {k for d in DEFAULT_M.values() for k in d} <= ALL_KEYS
 
 

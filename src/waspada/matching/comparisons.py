@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "OPTIONAL_COLUMNS", "RARE_SPELLING_MAX_EDITS",
-           "TWO_TYPOS_MIN_GIVEN", "TWO_TYPOS_MIN_LENGTH", "ComparisonSpec", "Level",
-           "birth_date_comparison", "comparison_specs", "comparisons", "date_one_edit_guard",
-           "given_names_differ", "guarded",
-           "identifier_comparison", "name_comparison", "nik_comparison", "one_edit_guard",
-           "phone_comparison", "place_comparison", "present_comparisons", "same_given_name",
-           "sex_comparison", "shares_token", "spec_for", "two_edit_guard", "within_one_edit",
-           "within_two_edits"]
+__all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "NIK_BIRTH_CODE_DIGITS", "OPTIONAL_COLUMNS",
+           "RARE_SPELLING_MAX_EDITS", "TWO_TYPOS_MIN_GIVEN", "TWO_TYPOS_MIN_LENGTH",
+           "ComparisonSpec", "Level", "birth_date_comparison", "comparison_specs", "comparisons",
+           "date_one_edit_guard", "given_names_differ", "given_names_not_a_slip", "guarded",
+           "identifier_comparison", "name_comparison", "nik_comparison", "nik_one_edit_guard",
+           "one_edit_guard", "phone_comparison", "place_comparison", "present_comparisons",
+           "same_given_name", "same_nik_birth_code", "sex_comparison", "shares_token", "spec_for",
+           "two_edit_guard", "within_one_edit", "within_two_edits"]
 
 #: weight of the name-frequency adjustment on the near-exact name levels (reordered, phonetic,
 #: similar spelling, one typo): a typo in a rare name is good evidence, but less than the
@@ -336,11 +336,54 @@ def sex_comparison() -> ComparisonSpec:
         _else("sex.different")))
 
 
+#: the NIK's first digits that say who the holder is: the district (6), the birth date with
+#: 40 added to a woman's day (6); the last four are a serial within them
+NIK_BIRTH_CODE_DIGITS = 12
+
+
+def same_nik_birth_code() -> Any:
+    """A level true when the NIKs' first :data:`NIK_BIRTH_CODE_DIGITS` digits agree (district,
+    birth date, sex): one person registered twice under two serials, or twins of one sex."""
+    n = NIK_BIRTH_CODE_DIGITS
+    return _cll().CustomLevel(f"substr(nik_l, 1, {n}) = substr(nik_r, 1, {n})")
+
+
+def nik_one_edit_guard() -> str:
+    """SQL true for every pair of NIKs that may be within one edit, false for nearly all
+    others: lengths within one, and the first seven or the last seven characters the same. Of
+    16 digits, a substitution or a swap of neighbours at positions i, i+1 (1-based) leaves
+    the last seven unchanged when i <= 8 and the first seven when i >= 8; a dropped or added
+    digit at i leaves the first i - 1 and the last 16 - i. Random pairs from one regency
+    share their first four digits, rarely seven."""
+    return ("abs(length(nik_l) - length(nik_r)) <= 1 AND "
+            "(substr(nik_l, 1, 7) = substr(nik_r, 1, 7) OR "
+            "substr(nik_l, -7, 7) = substr(nik_r, -7, 7))")
+
+
 def nik_comparison() -> ComparisonSpec:
-    """NIK: the same number, a different number from the same regency, else."""
+    """NIK: the same number; twins' numbers (the same district, birth date and sex, different
+    given names); one slip (a mistyped, dropped or added digit, two neighbours swapped); the
+    same district, birth date and sex under another serial; a different number from the same
+    regency; else.
+
+    A slip and a second serial were in "same regency" with a neighbour's NIK, capped at
+    neutral: the supervised ceiling found the NIK's Hamming distance second in importance
+    (issue #13, round 9). Twins of one sex share the first 12 digits, and sequential serials
+    make theirs one digit apart, so pairs with the same first 12 digits and different given
+    names (:func:`given_names_not_a_slip`) get their own level first, capped at neutral in
+    :data:`~waspada.matching.priors.WEAK_LEVELS` like the household phone."""
     cll = _cll()
     return ComparisonSpec("nik", (
         _null("nik", "nik"), _level("nik.same", cll.ExactMatchLevel("nik")),
+        _level("nik.same_birth_code_given_names_differ",
+               guarded(same_nik_birth_code(), given_names_not_a_slip()),
+               "same first 12 digits, different given names (twins)"),
+        _level("nik.one_slip",
+               guarded(cll.CustomLevel(nik_one_edit_guard()),
+                       cll.DamerauLevenshteinLevel("nik", 1)),
+               "one digit mistyped, dropped, added or swapped"),
+        _level("nik.same_birth_code", same_nik_birth_code(),
+               "same first 12 digits (district, birth date, sex), another serial"),
         _level("nik.same_regency_different", cll.ExactMatchLevel("nik_region"),
                "different NIK, same regency"),
         _else("nik.different_regency")))
@@ -360,6 +403,23 @@ def given_names_differ() -> Any:
     "Usman" / "Umar", "Sri" / "Siti" are two edits apart but two names (issue #13, round 6)."""
     cll = _cll()
     return cll.And(cll.Not(same_given_name(one_slip=True)),
+                   cll.Not(cll.ArraySubsetLevel("name_tokens")))
+
+
+def given_names_not_a_slip() -> Any:
+    """A level true when the given names differ by more than a slip: neither the same
+    (phonetically) nor one edit apart (two when both are at least :data:`TWO_TYPOS_MIN_GIVEN`
+    long: "Ibrahirn" / "Ibrahim"), and neither name's tokens a subset of the other's.
+    Stricter than :func:`given_names_differ`, which takes two long similar given names for one
+    ("Nurjannah" / "Nurhayati", twins of the first generator): where the other fields say
+    "twins" (the NIK's first 12 digits), only a slip is the same given name (issue #13,
+    round 9)."""
+    cll = _cll()
+    two_slips = cll.And(cll.CustomLevel(f"least(length(first_phon_l), length(first_phon_r))"
+                                        f" >= {TWO_TYPOS_MIN_GIVEN}"),
+                        cll.DamerauLevenshteinLevel("first_phon", 2))
+    return cll.And(cll.Not(cll.Or(cll.ExactMatchLevel("first_phon"),
+                                  within_one_edit("first_phon"), two_slips)),
                    cll.Not(cll.ArraySubsetLevel("name_tokens")))
 
 

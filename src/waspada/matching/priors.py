@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from waspada.matching.comparisons import spec_for
 
-__all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "UNSEEN_U",
+__all__ = ["BIRTH_DATE_ELSE_M", "DEFAULT_M", "FIXED_M", "M_BOUNDS", "NEUTRAL_LEVELS", "UNSEEN_U",
            "U_CORRECTION_MIN_SHARE", "U_INCLUDES", "WEAK_LEVELS", "prior_fixed_point",
            "regularise_model"]
 
@@ -76,14 +76,26 @@ U_CORRECTION_MIN_SHARE = 0.1
 #: name and phone were scored 0.9999 (issue #13). Between records whose given names differ, a
 #: shared phone is neutral: it says "same household", which the shared family name, birth date
 #: and region already said (issue #13, round 6).
+#: Twins of one sex share the NIK's first 12 digits (district, birth date, sex) and, with
+#: sequential serials, often all but one digit: between different given names that is neutral
+#: too (issue #13, round 9).
 WEAK_LEVELS: dict[str, float] = {
     "nik.same_regency_different": 1.0,
+    "nik.same_birth_code_given_names_differ": 1.0,
     "phone.same": 64.0,
     "phone.same_given_names_differ": 1.0,
     "name.one_shared_given_conflict": 0.5,
     "name.one_similar_others_conflict": 0.5,
     "name.two_shared_others_conflict": 0.5,
 }
+
+#: levels held at neutral (m = u), not only capped there: EM cannot learn them. A different
+#: NIK from the same regency: EM blocked on the birth date sees only same-date pairs, whose
+#: NIKs (which encode the date) of one person differ in the serial alone (the level
+#: ``nik.same_birth_code``), never a duplicate whose date was declared differently. With that
+#: level split off, EM put this one's m at its lower bound, evidence against (2^-1.8 on the
+#: first generator at 200,000 records: recall 0.960 -> 0.955, issue #13 round 9).
+NEUTRAL_LEVELS: tuple[str, ...] = ("nik.same_regency_different",)
 
 
 #: a level whose u must not depend on another comparison: a level split off before it by a
@@ -96,6 +108,9 @@ WEAK_LEVELS: dict[str, float] = {
 U_INCLUDES: dict[str, tuple[str, ...]] = {
     "birth_date.exact": ("birth_date.exact_given_names_differ",),
     "phone.same": ("phone.same_given_names_differ",),
+    # the twins' NIK level is split off both the slip and the second serial; its sampled u
+    # goes back to the second serial's, the level defined by the same digits
+    "nik.same_birth_code": ("nik.same_birth_code_given_names_differ",),
 }
 
 
@@ -159,10 +174,10 @@ def regularise_model(model: dict, *, correct_u: bool | None = None,
 
     EM can drive a level's m to ~0 (e.g. "different NIK": -100 bits) from a few thousand
     training pairs; bounds keep the evidence additive. Levels EM could not estimate get the
-    domain defaults in :data:`DEFAULT_M` (or a neutral value); :data:`FIXED_M` and
-    :data:`WEAK_LEVELS` apply by level key. A comparison whose levels do not fit this
-    version's is refused (``ValueError``). ``correct_u`` (default: for a linkage only)
-    removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
+    domain defaults in :data:`DEFAULT_M` (or a neutral value); :data:`FIXED_M`,
+    :data:`WEAK_LEVELS` and :data:`NEUTRAL_LEVELS` apply by level key. A comparison whose
+    levels do not fit this version's is refused (``ValueError``). ``correct_u`` (default: for
+    a linkage only) removes the true matches from the sampled u (:data:`U_CORRECTION_MIN_SHARE`).
     ``split_levels_learnt=False`` (EM had no identifier to block on, so it never saw the pairs
     of a level split off by :data:`U_INCLUDES`): such a level gets the Bayes factor of the level
     it was split from, as before the split (FEBRL names + birth date, where a sixth of the true
@@ -198,6 +213,8 @@ def regularise_model(model: dict, *, correct_u: bool | None = None,
                 u = lv["u_probability"]
             if u and key in WEAK_LEVELS:
                 m = min(m, WEAK_LEVELS[key] * u)
+            if u and key in NEUTRAL_LEVELS:
+                m = u
             lv["m_probability"] = m
             if lv.get("u_probability") is None:
                 lv["u_probability"] = 0.99 if is_else else UNSEEN_U
