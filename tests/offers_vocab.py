@@ -1,5 +1,6 @@
 """Shared by the offer-engine tests: the catalogue, its codes and contexts, level ranks, and
 the word classes found in a text."""
+import re
 from typing import Any
 
 from waspada.offers.catalogue import load_catalogue
@@ -28,3 +29,18 @@ def assert_floor_never_lowered(hits: ClassHits, bigger: ClassHits, small: set[st
     b = combine(CAT, fired_b, contexts, has_contact=contact, classes=bigger)
     assert b.class_floor >= a.class_floor
     assert RANK[level_for(fuse(b, None))] >= RANK[level_for(fuse(a, None))]
+
+
+def passages(texts: list[str], n: int = 60) -> set[str]:
+    """Every ``n``-character passage of ``texts`` (lower-cased, whitespace runs as one space)."""
+    seen: set[str] = set()
+    for text in texts:
+        t = re.sub(r"\s+", " ", text.lower())
+        seen.update(t[i:i + n] for i in range(len(t) - n + 1))
+    return seen
+
+
+def sampled_passages(text: str, n: int = 60) -> set[str]:
+    """The ``n``-character passages of ``text`` starting every ten characters (as above)."""
+    t = re.sub(r"\s+", " ", text.lower())
+    return {t[i:i + n] for i in range(0, max(1, len(t) - n + 1), 10)}

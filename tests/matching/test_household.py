@@ -8,32 +8,16 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from tests.matching_levels import level_of
 from waspada.matching.comparisons import phone_comparison
 from waspada.matching.features import name_features
 from waspada.matching.priors import WEAK_LEVELS, regularise_model
 
 
-def _row(name: str) -> tuple[str, list[str]]:
-    toks, phon, _pat, pat_phon, _joined = name_features(name)
-    return phon[0], list(dict.fromkeys(phon + pat_phon))
-
-
 def _phone_level(a: str, b: str, phone_a: str | None = "0812", phone_b: str | None = "0812"
                  ) -> str:
     """The key of the phone level two records with names ``a``, ``b`` fall in."""
-    con = duckdb.connect()
-    con.execute("create table p (first_phon_l varchar, first_phon_r varchar, "
-                "name_tokens_l varchar[], name_tokens_r varchar[], phone_l varchar, "
-                "phone_r varchar)")
-    (fa, ta), (fb, tb) = _row(a), _row(b)
-    con.execute("insert into p values (?, ?, ?, ?, ?, ?)", [fa, fb, ta, tb, phone_a, phone_b])
-    for level in phone_comparison().levels:
-        if level.is_else:
-            return level.key
-        sql = level.creator.get_comparison_level("duckdb").sql_condition
-        if con.execute(f"select coalesce({sql}, false) from p").fetchone() == (True,):
-            return level.key
-    raise AssertionError("no level")
+    return level_of(phone_comparison(), a, b, {"phone": (phone_a, phone_b)})
 
 
 @pytest.mark.parametrize(("a", "b"), [("Siti Hana", "Tari Hana"),
@@ -122,18 +106,7 @@ def _date_level(a: str, b: str) -> str:
     """The birth-date level of two records born the same day, named ``a`` and ``b``."""
     from waspada.matching.comparisons import birth_date_comparison
 
-    con = duckdb.connect()
-    con.execute("create table p (first_phon_l varchar, first_phon_r varchar, "
-                "name_tokens_l varchar[], name_tokens_r varchar[], dob_l varchar, "
-                "dob_r varchar)")
-    (fa, ta), (fb, tb) = _row(a), _row(b)
-    con.execute("insert into p values (?, ?, ?, ?, '1990-05-01', '1990-05-01')",
-                [fa, fb, ta, tb])
-    for level in birth_date_comparison().levels[:3]:
-        sql = level.creator.get_comparison_level("duckdb").sql_condition
-        if con.execute(f"select coalesce({sql}, false) from p").fetchone() == (True,):
-            return level.key
-    raise AssertionError("no level")
+    return level_of(birth_date_comparison(), a, b, {"dob": ("1990-05-01", "1990-05-01")})
 
 
 @pytest.mark.parametrize(("a", "b", "key"), [

@@ -8,38 +8,20 @@ their own level, capped at neutral like the household phone."""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
+from tests.matching_levels import level_of
 from waspada.matching.comparisons import nik_comparison
-from waspada.matching.features import name_features
 from waspada.matching.priors import NEUTRAL_LEVELS, U_INCLUDES, WEAK_LEVELS, regularise_model
 
 NIK = "3174015205900012"  # DKI district 317401, born 12-05-1990, a woman (52), serial 0012
 
 
-def _row(name: str) -> tuple[str, list[str]]:
-    toks, phon, _pat, pat_phon, _joined = name_features(name)
-    return phon[0], list(dict.fromkeys(phon + pat_phon))
-
-
 def _nik_level(nik_a: str | None, nik_b: str | None, a: str = "Siti Rahayu",
                b: str = "Siti Rahayu") -> str:
     """The key of the NIK level two records with these NIKs and names fall in."""
-    con = duckdb.connect()
-    con.execute("create table p (first_phon_l varchar, first_phon_r varchar, "
-                "name_tokens_l varchar[], name_tokens_r varchar[], nik_l varchar, "
-                "nik_r varchar, nik_region_l varchar, nik_region_r varchar)")
-    (fa, ta), (fb, tb) = _row(a), _row(b)
-    con.execute("insert into p values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [fa, fb, ta, tb, nik_a, nik_b, nik_a and nik_a[:4], nik_b and nik_b[:4]])
-    for level in nik_comparison().levels:
-        if level.is_else:
-            return level.key
-        sql = level.creator.get_comparison_level("duckdb").sql_condition
-        if con.execute(f"select coalesce({sql}, false) from p").fetchone() == (True,):
-            return level.key
-    raise AssertionError("no level")
+    return level_of(nik_comparison(), a, b, {
+        "nik": (nik_a, nik_b), "nik_region": (nik_a and nik_a[:4], nik_b and nik_b[:4])})
 
 
 def _swap(nik: str, i: int) -> str:

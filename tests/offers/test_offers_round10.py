@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK
+from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, passages, sampled_passages
 from waspada.offers import analyse
 from waspada.offers.model import (
     SECOND_FILE,
@@ -82,20 +81,11 @@ def test_the_split_is_fixed_by_the_hash_of_the_id() -> None:
     assert second_split("sa-r001") == second_split("sa-r001")
 
 
-def _windows(text: str, n: int = 60) -> set[str]:
-    t = re.sub(r"\s+", " ", text.lower())
-    return {t[i:i + n] for i in range(0, max(1, len(t) - n + 1), 10)}
-
-
 def test_the_second_corpus_shares_no_passage_with_the_real_set_or_the_first_corpus() -> None:
     real = yaml.safe_load((DATA / "real" / "real.yaml").read_text("utf-8"))["items"]
-    first = read_corpus(DATA)
-    seen: set[str] = set()
-    for text in [r["text"] for r in real] + [r["text"] for r in first]:
-        t = re.sub(r"\s+", " ", text.lower())
-        seen.update(t[i:i + 60] for i in range(len(t) - 59))
+    seen = passages([r["text"] for r in real] + [r["text"] for r in read_corpus(DATA)])
     for r in read_second(DATA):
-        assert not (_windows(r["text"]) & seen), r["id"]
+        assert not (sampled_passages(r["text"]) & seen), r["id"]
 
 
 @pytest.mark.parametrize(("body", "needle"), [

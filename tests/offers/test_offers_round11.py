@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.offers_vocab import passages, sampled_passages
 from waspada.offers.model import (
     SECOND_FILE,
     THIRD_FILE,
@@ -63,21 +63,13 @@ def test_the_three_corpora_share_no_id() -> None:
     assert not {r["id"] for r in read_third(DATA)} & set(ids)
 
 
-def _windows(text: str, n: int = 60) -> set[str]:
-    t = re.sub(r"\s+", " ", text.lower())
-    return {t[i:i + n] for i in range(0, max(1, len(t) - n + 1), 10)}
-
-
 def test_the_third_corpus_shares_no_passage_with_the_real_set_or_the_other_corpora() -> None:
     real = yaml.safe_load((DATA / "real" / "real.yaml").read_text("utf-8"))["items"]
     others = [r["text"] for r in real] + [r["text"] for r in read_corpus(DATA)] + [
         r["text"] for r in read_second(DATA)]
-    seen: set[str] = set()
-    for text in others:
-        t = re.sub(r"\s+", " ", text.lower())
-        seen.update(t[i:i + 60] for i in range(len(t) - 59))
+    seen = passages(others)
     for r in read_third(DATA):
-        assert not (_windows(r["text"]) & seen), r["id"]
+        assert not (sampled_passages(r["text"]) & seen), r["id"]
 
 
 @pytest.mark.parametrize(("body", "needle"), [
