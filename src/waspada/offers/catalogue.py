@@ -12,7 +12,7 @@ import yaml
 
 from waspada.offers.fastre import Scan
 from waspada.offers.normalise import Normalised
-from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
+from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -155,7 +155,7 @@ def find_matches(ind: Indicator, norm: Normalised,
     """
     text = norm.text
     scan = ind.scan  # None exactly when there is no regex
-    if scan is None or not _may_match(ind.prefilter, text, starts):
+    if scan is None or not may_match(ind.prefilter, text, starts):
         return []
     out: list[tuple[int, int]] = []
     negatable = ind.negatable
@@ -169,18 +169,9 @@ def find_matches(ind: Indicator, norm: Normalised,
     return out
 
 
-def _may_match(pf: Prefilter | None, text: str, starts: frozenset[str] | None) -> bool:
-    """``prefilter.may_match`` with the common case (anchored prefixes found) inline."""
-    if pf is None:
-        return True
-    if starts is None:
-        starts = word_starts(text)
-    return not pf.anchored.isdisjoint(starts) or any(p in text for p in pf.anywhere)
-
-
 def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    if not _may_match(ctx.prefilter, norm_text, starts):
+    if not may_match(ctx.prefilter, norm_text, starts):
         return 0
     return len({m.group(0) for m in ctx.scan.finditer(norm_text)
                 if not is_negated(norm_text, m.start())})

@@ -263,13 +263,12 @@ def _phone_from_digits(digits: str) -> phonenumbers.PhoneNumber | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def phones_in_segment(seg: str) -> tuple[tuple[int, int, phonenumbers.PhoneNumber], ...]:
     """libphonenumber's valid numbers in one phone-like stretch: (start, length, number).
 
-    Depends on the stretch alone, so it is cached per distinct stretch (a number repeated
-    across offers is parsed once); the numbers are only read afterwards. An error inside the
-    matcher keeps the numbers found before it, as the loop that was here did."""
+    Not cached across texts: a process-wide cache would keep the phone numbers of texts the
+    public pasted (Cek Lowongan stores nothing) and speeds up only benchmarks that repeat
+    their texts. An error inside the matcher keeps the numbers found before it."""
     out: list[tuple[int, int, phonenumbers.PhoneNumber]] = []
     try:
         for pm in phonenumbers.PhoneNumberMatcher(seg, "ID", leniency=phonenumbers.Leniency.VALID,

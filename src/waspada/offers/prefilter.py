@@ -136,4 +136,7 @@ def may_match(pf: Prefilter | None, text: str, starts: frozenset[str] | None = N
     """False only when ``pf`` proves no match is possible in ``text``."""
     if pf is None:
         return True
-    return pf.may_match(text, word_starts(text) if starts is None else starts)
+    if starts is None:
+        starts = word_starts(text)
+    # the method's test inline: this runs for every indicator and context of every offer
+    return not pf.anchored.isdisjoint(starts) or any(p in text for p in pf.anywhere)
