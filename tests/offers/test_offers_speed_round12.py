@@ -7,6 +7,7 @@ phone-like stretches and the gazetteer are scanned from their first characters
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,88 @@ def test_places_are_the_same_as_with_the_plain_gazetteer_pattern() -> None:
 def test_places_of_any_text_are_the_same(text: str) -> None:
     assert X.extract_places(normalise(text)) == _places_plain(text)
 
+
+
+# --- matches read at the word starts (prefilter.matches_at_word_starts) ---------------------
+
+from waspada.offers import prefilter as PF  # noqa: E402
+from waspada.offers.catalogue import load_catalogue  # noqa: E402
+from waspada.offers.classes import load_classes  # noqa: E402
+
+
+def test_word_starts_says_where_each_string_starts_a_word() -> None:
+    ws = PF.word_starts("gaji besar, gajinya x")
+    assert isinstance(ws, frozenset)
+    assert ws == frozenset({"ga", "gaj", "gaji", "be", "bes", "besa", "x"})
+    assert ws.at["gaji"] == [0, 12]
+    assert ws.at["bes"] == [5]
+    assert ws.at["x"] == [20, 20, 20]  # shorter than 2 at the end: the same string thrice
+
+
+def _all_patterns() -> list[tuple[str, re.Pattern[str], PF.Prefilter | None]]:
+    cat = load_catalogue()
+    out = [(i.code, i.regex, i.prefilter) for i in cat.indicators if i.regex is not None]
+    out += [(c.name, c.regex, c.prefilter) for c in cat.contexts]
+    out += [(n, w.regex, w.prefilter) for n, w in load_classes().items()]
+    return out
+
+
+def _same_as_finditer(text: str) -> int:
+    starts = PF.word_starts(text)
+    read = 0
+    for name, rx, pf in _all_patterns():
+        got = PF.matches_at_word_starts(rx, pf, text, starts)
+        if got is None:
+            continue
+        read += 1
+        assert [(m.span(), m.group(0)) for m in got] == [
+            (m.span(), m.group(0)) for m in rx.finditer(text)], (name, text)
+    return read
+
+
+def test_matches_at_word_starts_are_the_scans_on_the_corpus() -> None:
+    read = found = 0
+    for t in _texts():
+        n = normalise(t).text
+        read += _same_as_finditer(n)
+        found += sum(bool(rx.search(n)) for _, rx, _ in _all_patterns()[:10])
+    assert read > 20 * len(_texts())  # most patterns take the fast path
+    assert found > 100
+
+
+_WORDS = sorted({w for t in _texts()[:150] for w in normalise(t).text.split()})[:3000]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=25),
+       st.lists(st.sampled_from([" ", " ", ". ", "\n", ",", "-", "x", "1", "é "]), min_size=25,
+                max_size=25))
+def test_matches_at_word_starts_are_the_scans_on_any_mix_of_words(
+        words: list[str], seps: list[str]) -> None:
+    _same_as_finditer("".join(w + s for w, s in zip(words, seps, strict=False)))
+
+
+def test_look_behind_and_boundary_see_the_text_before_the_candidate() -> None:
+    rx = re.compile(r"(?<!\w)ab|\bcd")
+    pf = PF.prefilter_for(re.compile(r"\b(?:ab|cd)"))
+    text = "xab ab xcd cd abab"
+    got = PF.matches_at_word_starts(rx, pf, text, PF.word_starts(text))
+    assert got is not None
+    assert [m.span() for m in got] == [m.span() for m in rx.finditer(text)] == [
+        (4, 6), (11, 13), (14, 16)]
+
+
+def test_matches_at_word_starts_falls_back_when_it_cannot_prove_the_result() -> None:
+    text = "gaji " * (PF.MAX_CANDIDATES + 1)
+    starts = PF.word_starts(text)
+    rx = re.compile(r"\bgaji\b")
+    pf = PF.prefilter_for(rx)
+    assert PF.matches_at_word_starts(rx, pf, text, starts) is None  # too many candidates
+    assert PF.matches_at_word_starts(rx, pf, "gaji", frozenset({"ga", "gaj", "gaji"})) is None
+    assert PF.matches_at_word_starts(rx, None, text, starts) is None
+    maybe_empty = re.compile(r"\bgaji\b|(?=z)")
+    assert PF.matches_at_word_starts(maybe_empty, pf, "gaji", PF.word_starts("gaji")) is None
+    anywhere = re.compile(r"(?:ab)?cd")
+    assert PF.matches_at_word_starts(anywhere, PF.prefilter_for(anywhere), "xcd",
+                                     PF.word_starts("xcd")) is None
+    assert PF.matches_at_word_starts(rx, pf, "upah", PF.word_starts("upah")) == ()
