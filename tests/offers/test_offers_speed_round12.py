@@ -198,3 +198,20 @@ def test_matches_at_word_starts_falls_back_when_it_cannot_prove_the_result() -> 
     assert PF.matches_at_word_starts(anywhere, PF.prefilter_for(anywhere), "xcd",
                                      PF.word_starts("xcd")) is None
     assert PF.matches_at_word_starts(rx, pf, "upah", PF.word_starts("upah")) == ()
+
+
+def test_class_evidence_read_at_the_word_starts_is_the_scans() -> None:
+    from waspada.offers.analyse import _class_evidence, analyse
+    from waspada.offers.classes import SIGNAL_CLASSES
+
+    signals = ("high_pay", *SIGNAL_CLASSES)
+    with_evidence = 0
+    for t in _texts():
+        n = normalise(t)
+        fast = _class_evidence(n.text, n.original, signals, PF.word_starts(n.text))
+        assert fast == _class_evidence(n.text, n.original, signals), t
+        with_evidence += bool(fast)
+        a = analyse(t)
+        assert a.class_evidence == _class_evidence(
+            n.text, n.original, a.offer_abroad or a.offer_told)
+    assert with_evidence > 100
