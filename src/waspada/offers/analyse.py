@@ -11,6 +11,7 @@ from waspada.offers.extract import Entities, extract
 from waspada.offers.language import identify
 from waspada.offers.model import load_model
 from waspada.offers.normalise import MAX_CHARS, normalise
+from waspada.offers.prefilter import matches_at_word_starts
 from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for, model_raises
 
 MODEL_NOTE = {
@@ -184,7 +185,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         offer_abroad=rule.class_signals if rule.class_floor > 0 and not rule.class_no_place
         else (),
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
-        class_evidence=_class_evidence(norm.text, norm.original, signals),
+        class_evidence=_class_evidence(norm.text, norm.original, signals, rule.starts),
         model_raised=model_raises(rule, p) and level_for(fuse(rule, None)) == "low",
     )
 
@@ -192,10 +193,13 @@ def analyse(text: str, *, agencies: list[str] | None = None,
 EVIDENCE_PER_CLASS = 3
 
 
-def _class_evidence(text: str, original: str, signals: tuple[str, ...]
-                    ) -> dict[str, tuple[Evidence, ...]]:
+def _class_evidence(text: str, original: str, signals: tuple[str, ...],
+                    starts: frozenset[str] | None = None) -> dict[str, tuple[Evidence, ...]]:
     """The first matches of the offer, place and signal word classes behind a class floor,
-    as spans of the original text (``text`` is its normalised, same-length form)."""
+    as spans of the original text (``text`` is its normalised, same-length form).
+
+    ``starts``: ``prefilter.word_starts(text)`` when the caller has it (round 12: a class is
+    then read only at the word starts its prefixes begin, ``matches_at_word_starts``)."""
     if not signals:
         return {}
     classes = load_classes()
@@ -204,8 +208,10 @@ def _class_evidence(text: str, original: str, signals: tuple[str, ...]
         wc = classes.get(NO_PLACE_CLASS.get(name, name))
         if wc is None or name in out:
             continue
+        found = matches_at_word_starts(wc.regex, wc.prefilter, text, starts)
         ev = tuple(Evidence(m.start(), m.end(), original[m.start():m.end()])
-                   for _, m in zip(range(EVIDENCE_PER_CLASS), wc.scan.finditer(text),
+                   for _, m in zip(range(EVIDENCE_PER_CLASS),
+                                   wc.scan.finditer(text) if found is None else found,
                                    strict=False))
         if ev:
             out[name] = ev

@@ -12,7 +12,12 @@ import yaml
 
 from waspada.offers.fastre import Scan
 from waspada.offers.normalise import Normalised
-from waspada.offers.prefilter import Prefilter, may_match, prefilter_for
+from waspada.offers.prefilter import (
+    Prefilter,
+    matches_at_word_starts,
+    may_match,
+    prefilter_for,
+)
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -155,11 +160,16 @@ def find_matches(ind: Indicator, norm: Normalised,
     """
     text = norm.text
     scan = ind.scan  # None exactly when there is no regex
-    if scan is None or not may_match(ind.prefilter, text, starts):
+    if scan is None:
         return []
+    found = matches_at_word_starts(ind.regex, ind.prefilter, text, starts)
+    if found is None:
+        if not may_match(ind.prefilter, text, starts):
+            return []
+        found = scan.finditer(text)
     out: list[tuple[int, int]] = []
     negatable = ind.negatable
-    for m in scan.finditer(text):
+    for m in found:
         a, b = m.span()
         if b <= a:
             continue
@@ -171,7 +181,9 @@ def find_matches(ind: Indicator, norm: Normalised,
 
 def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    if not may_match(ctx.prefilter, norm_text, starts):
-        return 0
-    return len({m.group(0) for m in ctx.scan.finditer(norm_text)
-                if not is_negated(norm_text, m.start())})
+    found = matches_at_word_starts(ctx.regex, ctx.prefilter, norm_text, starts)
+    if found is None:
+        if not may_match(ctx.prefilter, norm_text, starts):
+            return 0
+        found = ctx.scan.finditer(norm_text)
+    return len({m.group(0) for m in found if not is_negated(norm_text, m.start())})

@@ -32,7 +32,12 @@ from importlib import resources
 import yaml
 
 from waspada.offers.fastre import Scan
-from waspada.offers.prefilter import Prefilter, prefilter_for, word_starts
+from waspada.offers.prefilter import (
+    Prefilter,
+    matches_at_word_starts,
+    prefilter_for,
+    word_starts,
+)
 
 ANCHOR_WINDOW = 1
 """An offer word and a place abroad at most this many sentences apart form an anchor."""
@@ -161,14 +166,15 @@ def find_classes(text: str, classes: dict[str, WordClass] | None = None,
     def scan(name: str) -> set[int]:
         if name not in sentences:
             wc = classes[name]
+            found = None
             if wc.prefilter is not None:
                 if not ws:
                     ws.append(word_starts(text))
-                if not wc.prefilter.may_match(text, ws[0]):
-                    sentences[name] = set()
-                    return sentences[name]
+                found = matches_at_word_starts(wc.regex, wc.prefilter, text, ws[0])
+                if found is None and not wc.prefilter.may_match(text, ws[0]):
+                    found = ()
             sentences[name] = {bisect.bisect_right(starts, m.start()) - 1
-                               for m in wc.scan.finditer(text)}
+                               for m in (wc.scan.finditer(text) if found is None else found)}
         return sentences[name]
 
     places = scan("place_abroad")

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 # The standard library's regular-expression parser (no type stubs: read as Any).
@@ -96,16 +98,77 @@ def literal_prefixes(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(out))
 
 
-def word_starts(text: str) -> frozenset[str]:
+class WordStarts(frozenset[str]):
+    """The strings :func:`word_starts` returns, and (``at``) the word starts where each one
+    begins, in increasing order (a string shorter than 4 at the end of the text may repeat
+    its position)."""
+
+    at: dict[str, list[int]]
+
+
+def word_starts(text: str) -> WordStarts:
     """The 2-, 3- and 4-character strings that start at the start of a word of ``text``."""
-    out: set[str] = set()
-    add = out.add
+    at: dict[str, list[int]] = {}
+    get = at.get
     for m in _WORD_START.finditer(text):
         p = m.start()
-        add(text[p : p + 2])
-        add(text[p : p + 3])
-        add(text[p : p + 4])
-    return frozenset(out)
+        for s in (text[p : p + 2], text[p : p + 3], text[p : p + 4]):
+            where = get(s)
+            if where is None:
+                at[s] = [p]
+            else:
+                where.append(p)
+    out = WordStarts(at)
+    out.at = at
+    return out
+
+
+MAX_CANDIDATES = 48
+"""Round 12: above this many candidate word starts one scan of the text is cheaper."""
+
+
+@lru_cache(maxsize=1024)
+def _never_empty(pattern: re.Pattern[str]) -> bool:
+    """Every match of ``pattern`` is at least one character long."""
+    try:
+        return bool(P.parse(pattern.pattern, pattern.flags).getwidth()[0] > 0)
+    except (re.error, RecursionError):
+        return False
+
+
+def matches_at_word_starts(pattern: re.Pattern[str], pf: Prefilter | None, text: str,
+                           starts: frozenset[str] | None) -> Sequence[re.Match[str]] | None:
+    """Round 12 (throughput): ``list(pattern.finditer(text))``, read only at the word starts
+    where one of ``pf``'s prefixes begins, or None when that cannot be done (no prefilter, a
+    prefix that may occur anywhere, a pattern that may match the empty string, no
+    :class:`WordStarts`, too many candidates): the caller then scans the text.
+
+    Every match starts with one of ``pf.anchored`` at a word start (``literal_prefixes``), so
+    the candidates hold every match start; ``finditer`` takes the leftmost match, then looks
+    again from its end, and ``pattern.match(text, p)`` at a candidate p is what the scan tries
+    there (look-behinds and ``\b`` see the text before p). The result is the same list."""
+    if pf is None or pf.anywhere or not isinstance(starts, WordStarts):
+        return None
+    hit = pf.anchored.intersection(starts)
+    if not hit:
+        return ()
+    if not _never_empty(pattern):
+        return None
+    at = starts.at
+    if len(hit) == 1:
+        cands: Sequence[int] = at[next(iter(hit))]
+    else:
+        cands = sorted({p for k in hit for p in at[k]})
+    if len(cands) > MAX_CANDIDATES:
+        return None
+    out: list[re.Match[str]] = []
+    last = 0
+    match = pattern.match
+    for p in cands:
+        if p >= last and (m := match(text, p)) is not None:
+            out.append(m)
+            last = m.end()
+    return out
 
 
 class Prefilter:

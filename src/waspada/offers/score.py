@@ -363,6 +363,9 @@ class RuleResult:
     words: int = 0
     """Words in the normalised text (set by ``evaluate_rules``; the model's floor needs
     ``MODEL_MIN_WORDS``)."""
+    starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    """Round 12 (throughput): ``prefilter.word_starts`` of the normalised text (set by
+    ``evaluate_rules``), so the class evidence is read at the same word starts."""
 
 
 def _sigmoid(z: float) -> float:
@@ -458,6 +461,7 @@ def evaluate_rules(cat: Catalogue, norm: Normalised, ents: Entities,
     rule = combine(cat, fired, contexts, has_contact=has_contact, registered=registered,
                    agency_rows=agency_rows, classes=find_classes(text, words=starts))
     rule.words = len(text.split())
+    rule.starts = starts
     return rule
 
 
