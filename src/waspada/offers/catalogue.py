@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -160,9 +161,10 @@ def find_matches(ind: Indicator, norm: Normalised,
     """
     text = norm.text
     scan = ind.scan  # None exactly when there is no regex
-    if scan is None:
+    if scan is None or ind.regex is None:
         return []
-    found = matches_at_word_starts(ind.regex, ind.prefilter, text, starts)
+    found: Iterable[re.Match[str]] | None = matches_at_word_starts(
+        ind.regex, ind.prefilter, text, starts)
     if found is None:
         if not may_match(ind.prefilter, text, starts):
             return []
@@ -181,7 +183,8 @@ def find_matches(ind: Indicator, norm: Normalised,
 
 def context_hits(ctx: Context, norm_text: str, starts: frozenset[str] | None = None) -> int:
     """Number of DISTINCT, non-negated cue strings of a context found in the text."""
-    found = matches_at_word_starts(ctx.regex, ctx.prefilter, norm_text, starts)
+    found: Iterable[re.Match[str]] | None = matches_at_word_starts(
+        ctx.regex, ctx.prefilter, norm_text, starts)
     if found is None:
         if not may_match(ctx.prefilter, norm_text, starts):
             return 0
