@@ -11,7 +11,7 @@
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
    never used for training), in parts printed apart: "dev" (looked at while changing the
-   rules) and "heldout1" to "heldout11" (each collected before a round's changes, evaluated
+   rules) and "heldout1" to "heldout12" (each collected before a round's changes, evaluated
    once at its end, then used for development; the next part is collected the same way before
    the next change, and ``--skip-part`` leaves it out while developing). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
@@ -133,7 +133,9 @@ REAL_PARTS = (
     ("heldout9", "held-out part 9: evaluated once (end of round 9), then development (round 10)"),
     ("heldout10",
      "held-out part 10: evaluated once (end of round 10), then development (round 11)"),
-    ("heldout11", "held-out part 11: evaluated once (end of round 11), then development"),
+    ("heldout11",
+     "held-out part 11: evaluated once (end of round 11), then development (round 12)"),
+    ("heldout12", "held-out part 12: collected before round 12; evaluated once at its end"),
 )
 
 
