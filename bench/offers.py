@@ -5,7 +5,7 @@
 1. Held-out quality on data/offers/corpus.csv (split == "test"): precision/recall/F1 of
    level "high" and ROC-AUC of the score; also the rules alone and the model alone. The same
    on the test split of the second corpus (data/offers/second_author.yaml, round 10; split by
-   the hash of the id, ``waspada.offers.model.second_split``), printed apart, and on the
+   the hash of the id, ``waspada.offers.model.authored_split``), printed apart, and on the
    third corpus's (data/offers/third_author.yaml, round 11; the same rule), printed apart.
 2. The blind sets data/offers/blind*.yaml (written after
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
