@@ -5,8 +5,9 @@
 1. Held-out quality on data/offers/corpus.csv (split == "test"): precision/recall/F1 of
    level "high" and ROC-AUC of the score; also the rules alone and the model alone. The same
    on the test split of the second corpus (data/offers/second_author.yaml, round 10; split by
-   the hash of the id, ``waspada.offers.model.second_split``), printed apart, and on the
-   third corpus's (data/offers/third_author.yaml, round 11; the same rule), printed apart.
+   the hash of the id, ``waspada.offers.model.authored_split``), printed apart, and on the
+   third and fourth corpora's (third_author.yaml, round 11; fourth_author.yaml, round 12; the
+   same rule, ``model.AUTHORED``), printed apart.
 2. The blind sets data/offers/blind*.yaml (written after
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from offers_perturb import PERTURBATIONS, perturb  # noqa: E402
 
 from waspada.offers.analyse import analyse  # noqa: E402
-from waspada.offers.model import read_second, read_third  # noqa: E402
+from waspada.offers.model import AUTHORED, read_authored  # noqa: E402
 
 SMS = ROOT.parent / "shared" / "data" / "sms-id-2016" / "dataset_sms_spam_v1.csv"
 
@@ -271,15 +272,15 @@ def main() -> None:
     blind2 = yaml.safe_load((ROOT / "data/offers/blind2.yaml").read_text("utf-8"))["items"]
     blind3 = yaml.safe_load((ROOT / "data/offers/blind3.yaml").read_text("utf-8"))["items"]
     blind4 = yaml.safe_load((ROOT / "data/offers/blind4.yaml").read_text("utf-8"))["items"]
-    second = [r for r in read_second(ROOT / "data/offers") if r["split"] == "test"]
-    third = [r for r in read_third(ROOT / "data/offers") if r["split"] == "test"]
+    authored = {c.metric: [r for r in read_authored(ROOT / "data/offers", c)
+                           if r["split"] == "test"] for c in AUTHORED}
     if args.speed_only:
         print(json.dumps(speed([r["text"] for r in rows], args.workers, args.bulk)))
         return
     report = {
         "heldout_test": quality([r["text"] for r in test], [int(r["label"]) for r in test]),
-        "second_test": quality([r["text"] for r in second], [int(r["label"]) for r in second]),
-        "third_test": quality([r["text"] for r in third], [int(r["label"]) for r in third]),
+        **{k: quality([r["text"] for r in v], [int(r["label"]) for r in v])
+           for k, v in authored.items()},
         "blind": quality([b["text"] for b in blind], [int(b["label"]) for b in blind]),
         "blind2": quality([b["text"] for b in blind2], [int(b["label"]) for b in blind2]),
         "blind3": quality([b["text"] for b in blind3], [int(b["label"]) for b in blind3]),
@@ -294,8 +295,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return
-    for name in ("heldout_test", "second_test", "third_test", "blind", "blind2", "blind3",
-                 "blind4"):
+    for name in ("heldout_test", *authored, "blind", "blind2", "blind3", "blind4"):
         q = report[name]
         print(f"== {name} ==")
         for k in ("combined", "rules_only", "model_only"):

@@ -13,12 +13,13 @@ from tests.offers_vocab import passages, sampled_passages
 from waspada.offers.model import (
     SECOND_FILE,
     THIRD_FILE,
+    authored_split,
     evaluate,
     load_model,
     read_corpus,
+    read_fourth,
     read_second,
     read_third,
-    third_split,
     train,
 )
 from waspada.platform.files import FileError
@@ -51,7 +52,7 @@ def test_the_third_corpus_is_large_balanced_and_described() -> None:
 
 def test_the_third_split_is_fixed_by_the_hash_of_the_id() -> None:
     rows = read_third(DATA)
-    assert all(r["split"] == third_split(r["id"]) for r in rows)
+    assert all(r["split"] == authored_split(r["id"]) for r in rows)
     test = [r for r in rows if r["split"] == "test"]
     assert 0.2 <= len(test) / len(rows) <= 0.4
     assert {r["label"] for r in test} == {"0", "1"}
@@ -94,11 +95,11 @@ def test_without_the_file_there_is_no_third_corpus(tmp_path: Path) -> None:
 # --- the shipped model --------------------------------------------------------------------
 
 
-def test_the_shipped_model_was_trained_on_the_three_train_splits() -> None:
+def test_the_shipped_model_was_trained_on_the_train_splits() -> None:
     m = load_model()
     assert m is not None
     n_train = sum(sum(r["split"] == "train" for r in rows) for rows in (
-        read_corpus(DATA), read_second(DATA), read_third(DATA)))
+        read_corpus(DATA), read_second(DATA), read_third(DATA), read_fourth(DATA)))
     assert m.version == f"offers-model-{n_train}"
     assert set(m.metrics) >= {"train", "test", "second_test", "third_test"}
 
@@ -140,7 +141,7 @@ def test_training_reads_the_third_corpus_and_is_reproducible(tmp_path: Path) -> 
         (tmp_path / "c.json").read_text("utf-8"))["word"]
 
 
-def test_the_model_note_names_three_corpora() -> None:
+def test_the_model_note_names_the_corpora() -> None:
     from waspada.offers.analyse import MODEL_NOTE
 
-    assert "tiga korpus" in MODEL_NOTE["id"] and "three corpora" in MODEL_NOTE["en"]
+    assert "empat korpus" in MODEL_NOTE["id"] and "four corpora" in MODEL_NOTE["en"]

@@ -12,14 +12,22 @@ from waspada.offers.language import identify
 from waspada.offers.model import load_model
 from waspada.offers.normalise import MAX_CHARS, normalise
 from waspada.offers.prefilter import matches_at_word_starts
-from waspada.offers.score import LEVEL_LABELS, evaluate_rules, fuse, level_for, model_raises
+from waspada.offers.score import (
+    LEVEL_LABELS,
+    RuleResult,
+    evaluate_rules,
+    fuse,
+    level_for,
+    model_raises,
+    model_raises_high,
+)
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
-           "yang dilatih pada tiga korpus yang ditulis untuk proyek ini (bukan data nyata). "
+           "yang dilatih pada empat korpus yang ditulis untuk proyek ini (bukan data nyata). "
            "Ini bukan bukti; keputusan tetap di tangan petugas."),
     "en": ("Probability from a statistical text model (character/word n-grams + logistic "
-           "regression) trained on three corpora written for this project (not real data). "
+           "regression) trained on four corpora written for this project (not real data). "
            "It is not evidence; a human decides."),
 }
 MODEL_RAISED_NOTE = {
@@ -29,6 +37,15 @@ MODEL_RAISED_NOTE = {
     "en": ("The statistical text model is confident this text reads like a risky job offer; so "
            "the level is at least Medium, for an officer to check. The model alone never makes "
            "it High."),
+}
+MODEL_RAISED_HIGH_NOTE = {
+    "id": ("Aturan menilai teks ini Sedang; model teks statistik sangat yakin (probabilitas "
+           "0,80 atau lebih) teks ini tawaran kerja berisiko atau cerita satu tawaran seperti itu, "
+           "sehingga tingkatnya Tinggi. Model tidak pernah membuat Tinggi teks yang oleh aturan "
+           "dinilai Rendah, atau teks peringatan/berita."),
+    "en": ("The rules put this text at Medium; the statistical text model is very confident "
+           "(probability 0.80 or more) that it is a risky job offer or tells one, so the level is "
+           "High. The model never makes High a text the rules call Low, nor a warning or news."),
 }
 TRUNCATION_NOTE = f"only the first {MAX_CHARS:,} characters were analysed"
 
@@ -103,7 +120,10 @@ class OfferAnalysis:
     each signal), its first matches in the text; empty when neither floor was set."""
     model_raised: bool = False
     """Round 10: the text model's confident "yes" lifted a text the rules alone call low to
-    medium (``score.model_raises``)."""
+    medium (``score.model_raises``); round 12: or one they call medium to high
+    (``score.model_raises_high``; ``model_raised_to`` says which)."""
+    model_raised_to: str | None = None
+    """Round 12: the level the model lifted the text to ("medium" or "high"), None if it did not."""
 
     @property
     def level_label(self) -> str:
@@ -137,7 +157,8 @@ class OfferAnalysis:
                                       else round(self.model_probability, 4)),
                       "version": self.model_version, "note": MODEL_NOTE[lang],
                       "raised_level": self.model_raised,
-                      "raised_note": MODEL_RAISED_NOTE[lang] if self.model_raised else None},
+                      "raised_to": self.model_raised_to,
+                      "raised_note": _raised_note(self.model_raised_to, lang)},
             "text_length": self.text_length,
             "analysed_chars": self.analysed_chars,
             "truncated": self.truncated,
@@ -175,6 +196,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         inds.append(FiredIndicator(ind.code, ind.group, ind.weight, ind.source, ind.title_id,
                                    ind.title_en, ind.advice_id, ind.advice_en, ev, f.detail))
     signals = rule.class_signals if rule.class_floor > 0 else ()
+    raised_to = _raised_to(rule, p)
     return OfferAnalysis(
         score=score, level=level_for(score), language=identify(norm.text), indicators=inds,
         entities=ents, rule_score=rule_score, model_probability=p, groups=rule.groups,
@@ -186,8 +208,24 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         else (),
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
         class_evidence=_class_evidence(norm.text, norm.original, signals, rule.starts),
-        model_raised=model_raises(rule, p) and level_for(fuse(rule, None)) == "low",
+        model_raised=raised_to is not None, model_raised_to=raised_to,
     )
+
+
+def _raised_to(rule: RuleResult, p: float | None) -> str | None:
+    """The level the text model lifted the text to, from the level of the rules alone."""
+    alone = level_for(fuse(rule, None))
+    if alone == "low" and model_raises(rule, p):
+        return "medium"
+    if alone == "medium" and model_raises_high(rule, p):
+        return "high"
+    return None
+
+
+def _raised_note(raised_to: str | None, lang: str) -> str | None:
+    if raised_to is None:
+        return None
+    return (MODEL_RAISED_HIGH_NOTE if raised_to == "high" else MODEL_RAISED_NOTE)[lang]
 
 
 EVIDENCE_PER_CLASS = 3

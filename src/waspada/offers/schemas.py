@@ -136,8 +136,10 @@ class ModelOut(BaseModel):
     version: str | None
     note: str
     raised_level: bool = Field(
-        False, description="round 10: the model's confident 'yes' lifted a text the rules "
-        "call low to medium (never to high)")
+        False, description="the model lifted the level: round 10, a text the rules call low to "
+        "medium; round 12, a text the rules call medium to high (raised_to says which)")
+    raised_to: Literal["medium", "high"] | None = Field(
+        None, description="round 12: the level the model lifted the text to, if it did")
     raised_note: str | None = None
 
 

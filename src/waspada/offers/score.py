@@ -35,7 +35,10 @@ Formula (documented in docs/offers.md):
    offer or tells one case, of 15+ words, that no mitigating context damped
    (``RuleResult.undamped``, not a news/warning frame) is at least "medium",
    never more (``model_raises``): the model, retrained on a second independently written
-   corpus, asks for a review; the rules alone decide "high".
+   corpus, asks for a review.
+   Round 12: a very confident "yes" (``p >= MODEL_HIGH_P``) under the same gate makes "high"
+   a text the rules ALONE already put at medium (``model_raises_high``); the threshold was
+   chosen on the four authored corpora, not on the real parts.
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -90,6 +93,16 @@ of the voice, not on facts."""
 MODEL_FRAMES = ("account", "offer")
 """...and only in a text that makes an offer or tells one case (``decide_frame``): everyday
 chat and promotions, which the model was not trained on, are neither."""
+MODEL_HIGH_P = 0.80
+"""Round 12: model probability from which an undamped offer or account of ``MODEL_MIN_WORDS``+
+words that the RULES ALONE already put at medium is "high" (``model_raises_high``).
+
+Chosen on the authored corpora only, before the real parts were read for it: the smallest
+threshold at which no look-alike of the second, third and fourth corpora's test splits, nor
+of their train splits scored out of fold (5 folds), would be lifted (test splits: 8 risky, 0
+look-alikes; out of fold: 16 and 0). See docs/offers.md, round 12."""
+MODEL_HIGH_FLOOR = 0.70
+"""The floor a confident model "yes" sets on a text the rules call medium: the high level."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
@@ -660,6 +673,8 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
     s = max(s, rule.class_floor)
     if model_raises(rule, p_model):
         s = max(s, MODEL_MEDIUM_FLOOR)
+    if model_raises_high(rule, p_model):
+        s = max(s, MODEL_HIGH_FLOOR)
     if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
     return s
@@ -678,6 +693,19 @@ def model_raises(rule: RuleResult, p_model: float | None) -> bool:
     return (p_model is not None and p_model >= MODEL_MEDIUM_P and rule.undamped
             and not rule.news_frame and rule.frame in MODEL_FRAMES
             and rule.words >= MODEL_MIN_WORDS)
+
+
+def model_raises_high(rule: RuleResult, p_model: float | None) -> bool:
+    """Round 12: the text model's very confident "yes" (``p >= MODEL_HIGH_P``) makes "high" a
+    text that the RULES ALONE (``fuse(rule, None)``) already put at medium or above, under the
+    gate of :func:`model_raises` (undamped offer or account of ``MODEL_MIN_WORDS``+ words, no
+    news or warning frame). A text the rules call low never reaches high by the model.
+
+    Monotone: the rules-alone level never falls with more indicators (the monotonicity
+    tests), the gate only opens with them, and a higher p only adds.
+    """
+    return (p_model is not None and p_model >= MODEL_HIGH_P and model_raises(rule, p_model)
+            and level_for(fuse(rule, None)) != "low")
 
 
 def model_evidence(p_model: float | None) -> float:
