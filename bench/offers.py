@@ -136,7 +136,8 @@ REAL_PARTS = (
      "held-out part 10: evaluated once (end of round 10), then development (round 11)"),
     ("heldout11",
      "held-out part 11: evaluated once (end of round 11), then development (round 12)"),
-    ("heldout12", "held-out part 12: collected before round 12; evaluated once at its end"),
+    ("heldout12",
+     "held-out part 12: evaluated once (end of round 12), then development (round 13)"),
 )
 
 
