@@ -4,6 +4,7 @@ once per call and builds the columns whole; nothing it gives may differ)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -12,6 +13,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from waspada.identity.nik import nik_digits
 from waspada.matching.features import FeatureCache, features_of
 from waspada.matching.records import PersonRecord
 from waspada.matching.splink_features import FRAME_COLUMNS, feature_frame
@@ -158,3 +160,18 @@ def _records(draw: st.DrawFn) -> list[PersonRecord]:
 def test_messy_records_give_the_identical_frame(recs: list[PersonRecord],
                                                 freq: dict[str, int] | None) -> None:
     assert_identical(feature_frame(recs, token_freq=freq), reference_frame(recs, token_freq=freq))
+
+
+def _nik_digits_reference(nik: object) -> str | None:
+    """nik_digits before its clean-NIK shortcut."""
+    if not isinstance(nik, str) or len(nik) > 200:
+        return None
+    clean = re.sub(r"[\s.\-/_]+", "", nik)
+    return clean if len(clean) == 16 and clean.isascii() and clean.isdigit() else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_NIKS, st.text(st.sampled_from("0123456789１２٣ .-/_\tx"), max_size=20),
+                 st.integers(), st.from_regex(r"\A[0-9]{16}\Z")))
+def test_nik_digits_shortcut_reads_the_same(nik: object) -> None:
+    assert nik_digits(nik) == _nik_digits_reference(nik)
