@@ -138,6 +138,8 @@ def nik_digits(nik: Any) -> str | None:
     they are not 16 ASCII digits; nothing else is checked (region, date, serial)."""
     if not isinstance(nik, str) or len(nik) > 200:
         return None
+    if len(nik) == 16 and nik.isascii() and nik.isdigit():
+        return nik  # already clean (most NIKs): no separator to remove
     clean = _SEP_RE.sub("", nik)
     return clean if len(clean) == 16 and clean.isascii() and clean.isdigit() else None
 

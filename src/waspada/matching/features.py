@@ -27,7 +27,8 @@ from waspada.matching.records import PersonRecord
 
 __all__ = [
     "COMMON_TOKENS", "FeatureCache", "Features", "NameComparison", "TokenFrequencies",
-    "birth_date_relation", "compare_names", "features_of", "name_features", "name_similarity",
+    "birth_date_relation", "compare_names", "features_of", "identity_fields", "name_features",
+    "name_similarity", "place_key",
 ]
 
 #: Approximate share of Indonesian person names containing each token (prior knowledge used
@@ -160,6 +161,24 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True,
         if parts is None:
             parts = cache.names[rec.full_name] = name_features(rec.full_name)
         toks, phon, pat, pat_phon, joined = parts
+    bd, from_nik, sex, nik, nik_valid, region = identity_fields(rec, check_nik=check_nik)
+    place = None
+    if rec.birth_place:
+        if cache is None:
+            place = place_key(rec.birth_place)
+        elif rec.birth_place in cache.places:
+            place = cache.places[rec.birth_place]
+        else:
+            place = cache.places[rec.birth_place] = place_key(rec.birth_place)
+    return Features(rec.record_id, toks, phon, pat, pat_phon, joined, bd, from_nik, sex, nik,
+                    nik_valid, region, rec.passport_no, rec.phone, place,
+                    rec if keep_record else None)
+
+
+def identity_fields(rec: PersonRecord, *, check_nik: bool = True
+                    ) -> tuple[date | None, bool, str | None, str | None, bool | None, str | None]:
+    """(birth date, birth date from the NIK, sex, NIK, NIK valid, NIK region) of a record, as
+    :func:`features_of` gives them (``check_nik``: see there)."""
     bd, sex = rec.birth_date, rec.sex
     from_nik = False
     nik_valid: bool | None = False
@@ -181,23 +200,15 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True,
                 from_nik = True
             if sex is None and res.sex:
                 sex = res.sex
-    place = None
-    if rec.birth_place:
-        if cache is None:
-            place = _place(rec.birth_place)
-        elif rec.birth_place in cache.places:
-            place = cache.places[rec.birth_place]
-        else:
-            place = cache.places[rec.birth_place] = _place(rec.birth_place)
-    return Features(rec.record_id, toks, phon, pat, pat_phon, joined, bd, from_nik, sex, nik,
-                    nik_valid, region, rec.passport_no, rec.phone, place,
-                    rec if keep_record else None)
+    return bd, from_nik, sex, nik, nik_valid, region
 
 
 _NIK_REFERENCE = date(2030, 1, 1)
 
 
-def _place(text: str) -> str | None:
+def place_key(text: str) -> str | None:
+    """The comparable form of a place name (lower case, ``Kab.``/``Kota`` dropped, each word
+    in its canonical spelling); None when nothing is left."""
     return " ".join(canonical_token(t) for t in text.lower().replace(
         "kab.", " ").replace("kota ", " ").split()) or None
 

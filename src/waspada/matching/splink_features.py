@@ -7,9 +7,10 @@ Everything here is computed from the records themselves (pure pandas, no Splink,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from waspada.matching.features import FeatureCache, features_of
+from waspada.matching.features import identity_fields, name_features, place_key
 from waspada.matching.records import PersonRecord
 
 __all__ = ["RARE_TOKENS_IN_NAME_FREQUENCY", "TF_MIN", "feature_frame", "mark_rare_spellings",
@@ -35,61 +36,111 @@ def feature_frame(records: Sequence[PersonRecord], *, token_freq: dict[str, int]
 
     ``token_freq``: phonetic token counts to rank the rarest token by (default: counted on
     ``records``; a link passes the counts over both sources).
+
+    Each distinct name, birth date, birth place and address is worked out once per call (the
+    lookups live only while the call runs) and each column is built whole (issue #13 round
+    10b: the same frame as one :func:`features_of` per record, in about half the time).
     """
+    import numpy as np
     import pandas as pd
 
-    cache = FeatureCache()
-    cols: dict[str, list] = {c: [] for c in FRAME_COLUMNS}
-    # the same name gives the same columns: built once per distinct name
-    name_cols: dict[str, tuple] = {}
-    for r in records:
-        f = features_of(r, keep_record=False, cache=cache, check_nik=False)
-        nc = name_cols.get(r.full_name)
-        if nc is None:
-            nc = name_cols[r.full_name] = (
-                " ".join(f.tokens) or None,
-                " ".join(sorted(set(f.tokens))) or None,
-                " ".join(f.phon) or None,
-                " ".join(sorted(f.phon)) or None,
-                list(dict.fromkeys(f.phon + f.patronym_phon)),
-                f.phon[0] if f.phon else None,
-                f.phon[-1] if f.phon else None,
-                " ".join(f.patronym) or None)
-        bd = f.birth_date
-        iso = bd.isoformat() if bd else None
-        cols["unique_id"].append(r.record_id)
-        for c, v in zip(_NAME_COLUMNS, nc, strict=True):
-            cols[c].append(list(v) if c == "name_tokens" else v)
-        cols["joined"].append(f.joined or None)
-        cols["dob"].append(iso)
-        cols["dob_year"].append(bd.year if bd else None)
-        cols["dob_md"].append(iso[5:] if iso else None)
-        cols["dob_dm"].append(f"{iso[8:]}-{iso[5:7]}" if iso else None)
-        cols["dob_digits"].append(f"{iso[:4]}{iso[5:7]}{iso[8:]}" if iso else None)
-        cols["sex"].append(f.sex)
-        cols["nik"].append(f.nik)
-        cols["nik_region"].append(f.nik_region)
-        cols["passport_no"].append(f.passport_no)
-        cols["phone"].append(f.phone)
-        cols["birth_place"].append(f.birth_place)
-        cols["address"].append((r.address or "").lower().strip() or None)
-    df = pd.DataFrame(cols) if records else pd.DataFrame()
-    if df.empty:
-        return df
-    # rarest token (by frequency in this data set) for blocking
+    if not records:
+        return pd.DataFrame()
+    n = len(records)
+    name_codes, names = _codes([r.full_name for r in records])
+    name_rows = [_name_row(nm) for nm in names]
+    # rarest tokens (by frequency in this data set) for blocking: ranked once per name
     freq: dict[str, int] = dict(token_freq or {})
     if token_freq is None:
-        for toks in df["name_tokens"]:
-            for t in set(toks):
-                freq[t] = freq.get(t, 0) + 1
-    ranked = [sorted(t, key=lambda x: (freq.get(x, 0), x)) for t in df["name_tokens"]]
-    df["rare_phon"] = [r[0] if r else None for r in ranked]
-    df["rare2_phon"] = [r[1] if len(r) > 1 else None for r in ranked]
-    df["first3"] = [n.split()[0][:3] if isinstance(n, str) else None for n in df["name_canon"]]
-    df["last3"] = [n.split()[-1][:3] if isinstance(n, str) and " " in n else None
-                   for n in df["name_canon"]]
-    df["dob_year"] = df["dob_year"].astype("Int64")
+        for row, c in zip(name_rows, np.bincount(name_codes).tolist(), strict=True):
+            for t in set(row[4]):
+                freq[t] = freq.get(t, 0) + c
+    name_rows = [row + _rare_row(row, freq) for row in name_rows]
+    ids = [identity_fields(r, check_nik=False) for r in records]
+    date_codes, dates = _codes([i[0] for i in ids])
+    date_rows = [_date_row(bd) for bd in dates]
+    place_codes, places = _codes([r.birth_place for r in records])
+    address_codes, addresses = _codes([r.address for r in records])
+
+    def per_record(values: Any) -> Any:
+        return np.fromiter(values, dtype=object, count=n)
+
+    def per_value(codes: Any, rows: list, k: int) -> Any:
+        return np.fromiter((row[k] for row in rows), dtype=object, count=len(rows))[codes]
+
+    cols: dict[str, Any] = {"unique_id": per_record(r.record_id for r in records)}
+    for k, c in enumerate((*_NAME_COLUMNS, "joined")):
+        cols[c] = per_value(name_codes, name_rows, k)
+    for k, c in enumerate(_DATE_COLUMNS):
+        cols[c] = per_value(date_codes, date_rows, k)
+    for c, k in (("sex", 2), ("nik", 3), ("nik_region", 5)):
+        cols[c] = per_record(i[k] for i in ids)
+    cols["passport_no"] = per_record(r.passport_no for r in records)
+    cols["phone"] = per_record(r.phone for r in records)
+    cols["birth_place"] = per_value(place_codes, [(place_key(p) if p else None,)
+                                                  for p in places], 0)
+    cols["address"] = per_value(address_codes, [((a or "").lower().strip() or None,)
+                                                for a in addresses], 0)
+    for k, c in enumerate(_RARE_COLUMNS, start=len(_NAME_COLUMNS) + 1):
+        cols[c] = per_value(name_codes, name_rows, k)
+    # one block of object columns (no per-cell type discovery), then the nullable integer year
+    # in its place
+    order = [c for c in (*FRAME_COLUMNS, *_RARE_COLUMNS) if c != "dob_year"]
+    block = np.empty((len(order), n), dtype=object)
+    for i, c in enumerate(order):
+        block[i] = cols[c]
+    df = pd.DataFrame(block.T, columns=order, copy=False)
+    df.insert(FRAME_COLUMNS.index("dob_year"), "dob_year",
+              pd.array(cols["dob_year"].tolist(), dtype="Int64"))
     return df
+
+
+def _codes(values: list) -> tuple[Any, list]:
+    """(per-value index into the distinct values, the distinct values in first-seen order)."""
+    import numpy as np
+
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.intp,
+                        count=len(values))
+    return codes, list(index)
+
+
+#: the date columns, in :data:`FRAME_COLUMNS` order
+_DATE_COLUMNS = ("dob", "dob_year", "dob_md", "dob_dm", "dob_digits")
+#: the columns after :data:`FRAME_COLUMNS`
+_RARE_COLUMNS = ("rare_phon", "rare2_phon", "first3", "last3")
+
+
+def _name_row(full_name: str) -> tuple:
+    """The name columns of :data:`_NAME_COLUMNS` and ``joined`` for one name."""
+    toks, phon, pat, pat_phon, joined = name_features(full_name)
+    return (" ".join(toks) or None,
+            " ".join(sorted(set(toks))) or None,
+            " ".join(phon) or None,
+            " ".join(sorted(phon)) or None,
+            list(dict.fromkeys(phon + pat_phon)),
+            phon[0] if phon else None,
+            phon[-1] if phon else None,
+            " ".join(pat) or None,
+            joined or None)
+
+
+def _rare_row(row: tuple, freq: dict[str, int]) -> tuple:
+    """rare_phon, rare2_phon, first3, last3 of a name's :func:`_name_row`."""
+    ranked = sorted(row[4], key=lambda x: (freq.get(x, 0), x))
+    canon = row[0]
+    return (ranked[0] if ranked else None,
+            ranked[1] if len(ranked) > 1 else None,
+            canon.split()[0][:3] if isinstance(canon, str) else None,
+            canon.split()[-1][:3] if isinstance(canon, str) and " " in canon else None)
+
+
+def _date_row(bd: date | None) -> tuple:
+    """The columns of :data:`_DATE_COLUMNS` for one birth date."""
+    if not bd:
+        return None, None, None, None, None
+    iso = bd.isoformat()
+    return iso, bd.year, iso[5:], f"{iso[8:]}-{iso[5:7]}", f"{iso[:4]}{iso[5:7]}{iso[8:]}"
 
 
 def mark_rare_spellings(frames: Sequence[Any]) -> None:
