@@ -65,36 +65,83 @@ def _keys(cols: tuple[str, ...]) -> list[str]:
 
 def block_cost(frames: Sequence[Any], cols: tuple[str, ...]) -> int:
     """Pairs a blocking rule generates (dedupe: within one frame; link: across two)."""
-    if ONE_DOB_MISSING in cols:
-        return _one_missing_cost(frames, _keys(cols))
-    counts = []
-    for f in frames:
-        sub = f[list(cols)].dropna()
-        counts.append(sub.groupby(list(cols)).size())
-    if len(counts) == 1:
-        c = counts[0]
-        return int((c * (c - 1) // 2).sum())
-    a, b = counts[0], counts[1]
-    joined = a.to_frame("a").join(b.to_frame("b"), how="inner")
-    return int((joined["a"] * joined["b"]).sum())
+    return _Codes(frames).cost(cols)
 
 
-def _one_missing_cost(frames: Sequence[Any], keys: list[str]) -> int:
-    """Pairs equal on ``keys`` with a birth date missing on one side at least."""
-    import pandas as pd
+class _Codes:
+    """The frames' columns numbered once per call (issue #13 item 5, round 10c): each column
+    is factorised once over all frames (equal values, the same number in every frame; None
+    and NaN -1, as ``dropna`` and ``groupby`` treat them), and a rule's groups are the tuples
+    of its columns' numbers. Lives only while :func:`choose_blocks` runs: no cache of
+    personal data."""
 
-    counts = []
-    for f in frames:
-        sub = f[keys].assign(_missing=f["dob"].isna()).dropna(subset=keys)
-        g = sub.groupby(keys)["_missing"]
-        counts.append(pd.DataFrame({"all": g.size(), "miss": g.sum()}))
-    if len(counts) == 1:
-        c = counts[0]
-        m, n = c["miss"], c["all"]
-        return int((m * (m - 1) // 2 + m * (n - m)).sum())
-    j = counts[0].join(counts[1], how="inner", lsuffix="_a", rsuffix="_b")
-    return int((j["all_a"] * j["all_b"] - (j["all_a"] - j["miss_a"]) * (j["all_b"] - j["miss_b"])
-                ).sum())
+    def __init__(self, frames: Sequence[Any]) -> None:
+        self.frames = list(frames)
+        self.sizes = [len(f) for f in self.frames]
+        self._codes: dict[str, Any] = {}
+
+    def codes(self, col: str) -> Any:
+        """Numbers of ``col``'s values over all frames, concatenated (missing: -1)."""
+        import numpy as np
+        import pandas as pd
+
+        if col not in self._codes:
+            values = [f[col].to_numpy(dtype=object) for f in self.frames]
+            self._codes[col] = pd.factorize(np.concatenate(values) if len(values) > 1
+                                            else values[0])[0].astype(np.int64)
+        return self._codes[col]
+
+    def groups(self, keys: list[str]) -> tuple[Any, Any]:
+        """Per record, the number of its group on ``keys`` (-1 where any key is missing), and
+        the number of groups."""
+        import numpy as np
+
+        key = None
+        top = 1
+        for c in keys:
+            code = self.codes(c)
+            width = int(code.max()) + 1 if len(code) else 1
+            if key is None:
+                key, top = code.copy(), width
+                continue
+            missing = (key < 0) | (code < 0)
+            if top * width >= 2 ** 62:  # renumber the tuples so far before widening
+                key[~missing] = np.unique(key[~missing], return_inverse=True)[1]
+                top = int(key.max()) + 1
+            key = key * width + code
+            key[missing] = -1
+            top *= width
+        return key, max(top, 1)
+
+    def cost(self, cols: tuple[str, ...]) -> int:
+        """:func:`block_cost` from the numbered columns."""
+        import numpy as np
+
+        keys = _keys(cols)
+        key, _ = self.groups(keys)
+        one_missing = ONE_DOB_MISSING in cols
+        if one_missing:
+            miss = (self.codes("dob") < 0).astype(np.int64)
+        per_frame, at = [], 0
+        for size in self.sizes:
+            k = key[at:at + size]
+            keep = k >= 0
+            uniq, inv = np.unique(k[keep], return_inverse=True)
+            n = np.bincount(inv, minlength=len(uniq)).astype(np.int64)
+            m = np.bincount(inv, weights=miss[at:at + size][keep], minlength=len(uniq)
+                            ).astype(np.int64) if one_missing else None
+            per_frame.append((uniq, n, m))
+            at += size
+        if len(per_frame) == 1:
+            _, n, m = per_frame[0]
+            if one_missing:
+                return int((m * (m - 1) // 2 + m * (n - m)).sum())
+            return int((n * (n - 1) // 2).sum())
+        (ua, na, ma), (ub, nb, mb) = per_frame[0], per_frame[1]
+        _, ia, ib = np.intersect1d(ua, ub, assume_unique=True, return_indices=True)
+        if one_missing:
+            return int((na[ia] * nb[ib] - (na[ia] - ma[ia]) * (nb[ib] - mb[ib])).sum())
+        return int((na[ia] * nb[ib]).sum())
 
 
 def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
@@ -105,12 +152,13 @@ def choose_blocks(frames: Sequence[Any], progress: Progress | None = None,
     n = sum(len(f) for f in frames)
     budget = budget or max(5_000_000, 30 * n)
     cands = list(BASE_BLOCKS) + list(LOOSE_BLOCKS if n <= LOOSE_BLOCKING_MAX else SCALE_BLOCKS)
+    coded = _Codes(frames)
     out = []
     for cols in cands:
         if not all(c in f.columns for f in frames for c in _keys(cols) + ["dob"] * (
                 ONE_DOB_MISSING in cols)):
             continue
-        cost = block_cost(frames, cols)
+        cost = coded.cost(cols)
         if cost > budget:
             if progress:
                 progress(f"  blocking on {'+'.join(cols)} skipped: {cost:,} pairs > budget")

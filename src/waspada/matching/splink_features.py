@@ -143,17 +143,44 @@ def _date_row(bd: date | None) -> tuple:
     return iso, bd.year, iso[5:], f"{iso[8:]}-{iso[5:7]}", f"{iso[:4]}{iso[5:7]}{iso[8:]}"
 
 
+def _distinct(values: Any) -> tuple[Any, Any, Any]:
+    """Per record, the number of its value in the array ``values`` (pandas' equality; None
+    and NaN -1), and per number the value's first record and how many records hold it."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    present = codes >= 0
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    at = np.flatnonzero(present)
+    first[codes[at][::-1]] = at[::-1]  # the last write wins: the first record
+    counts = np.bincount(codes[present], minlength=len(uniques))
+    return codes, first, counts
+
+
 def mark_rare_spellings(frames: Sequence[Any]) -> None:
-    """Add ``rare_spelling``: the name has a token no other record in ``frames`` uses."""
+    """Add ``rare_spelling``: the name has a token no other record in ``frames`` uses.
+
+    Each distinct name is split once per call (round 10c of issue #13 item 5); the counts
+    live only while the call runs."""
+    import numpy as np
+
     counts: dict[str, int] = {}
+    per_frame = []
     for f in frames:
-        for name in f["name_canon"]:
+        canon = f["name_canon"].to_numpy(dtype=object)
+        codes, first, held = _distinct(canon)
+        names = [canon[i] for i in first]
+        for name, k in zip(names, held.tolist(), strict=True):
             if isinstance(name, str):
                 for t in set(name.split()):
-                    counts[t] = counts.get(t, 0) + 1
-    for f in frames:
-        f["rare_spelling"] = [isinstance(n, str) and any(counts[t] == 1 for t in n.split())
-                              for n in f["name_canon"]]
+                    counts[t] = counts.get(t, 0) + k
+        per_frame.append((codes, names))
+    for f, (codes, names) in zip(frames, per_frame, strict=True):
+        rare = np.array([isinstance(n, str) and any(counts[t] == 1 for t in n.split())
+                         for n in names] + [False], dtype=bool)
+        # -1 (missing): the last, False; an empty frame gets the empty list it always got
+        f["rare_spelling"] = rare[codes] if len(codes) else []
 
 
 def name_term_frequencies(frames: Sequence[Any]) -> Any:
@@ -169,20 +196,31 @@ def name_term_frequencies(frames: Sequence[Any]) -> Any:
     the two rarest only, because common tokens come together: "ni wayan", "muhammad").
     Single names keep their plain share. Everything is computed from the data itself.
     """
+    import numpy as np
     import pandas as pd
 
     n = sum(len(f) for f in frames)
     tok: dict[str, int] = {}
     full: dict[str, list] = {}
     for f in frames:
-        for name, toks in zip(f["name_canon"], f["name_tokens"], strict=True):
+        # once per distinct (name, token list): the rows of one name share their list
+        # (round 10c of issue #13 item 5); the object ids are taken while the frame holds them
+        canon = f["name_canon"].to_numpy(dtype=object)
+        toks_of = f["name_tokens"].to_numpy(dtype=object)
+        names, _, _ = _distinct(canon)
+        lists, _, _ = _distinct(np.fromiter(map(id, toks_of), dtype=np.int64, count=len(f)))
+        pair = names.astype(np.int64) * (int(lists.max()) + 1 if len(lists) else 1) + lists
+        _, first, held = _distinct(pair)
+        for i, k in zip(first.tolist(), held.tolist(), strict=True):
+            name = canon[i]
             if isinstance(name, str):
+                toks = toks_of[i]
                 if name in full:
-                    full[name][0] += 1
+                    full[name][0] += k
                 else:
-                    full[name] = [1, list(toks)]
+                    full[name] = [k, list(toks)]
                 for t in set(toks):
-                    tok[t] = tok.get(t, 0) + 1
+                    tok[t] = tok.get(t, 0) + k
     rows = []
     for name, (c, toks) in full.items():
         if len(toks) < 2:
