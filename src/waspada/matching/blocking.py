@@ -122,7 +122,8 @@ class _Codes:
         one_missing = ONE_DOB_MISSING in cols
         if one_missing:
             miss = (self.codes("dob") < 0).astype(np.int64)
-        per_frame, at = [], 0
+        per_frame: list[tuple[Any, Any, Any]] = []
+        at = 0
         for size in self.sizes:
             k = key[at:at + size]
             keep = k >= 0
