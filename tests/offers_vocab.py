@@ -3,14 +3,36 @@ the word classes found in a text."""
 import re
 from typing import Any
 
+from hypothesis import strategies as st
+
 from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import ClassHits, class_spans
-from waspada.offers.score import Fired, combine, fuse, level_for
+from waspada.offers.score import Fired, RuleResult, combine, fuse, level_for
 
 CAT = load_catalogue()
 CODES = [i.code for i in CAT.indicators]
 CONTEXTS = [c.name for c in CAT.contexts]
 RANK = {"low": 0, "medium": 1, "high": 2}
+CONTEXT_COUNTS = st.fixed_dictionaries({n: st.integers(0, 6) for n in CONTEXTS})
+"""Hypothesis: a count of cue strings for every context of the catalogue."""
+
+
+def fired(codes: set[str]) -> dict[str, Fired]:
+    """Indicators fired with one dummy span each (for scoring without a text)."""
+    return {c: Fired(c, [(0, 1)]) for c in codes}
+
+
+def subset_pair(small: set[str], extra: set[str], contexts: dict[str, int], contact: bool,
+                words: int) -> tuple[RuleResult, RuleResult]:
+    """The rule results of ``small`` and of ``small | extra`` (the subset property's pair),
+    both for a text of ``words`` words."""
+    import dataclasses
+
+    def rule(codes: set[str]) -> RuleResult:
+        return dataclasses.replace(combine(CAT, fired(codes), contexts, has_contact=contact),
+                                   words=words)
+
+    return rule(small), rule(small | extra)
 
 
 def classes_in(text: str) -> set[str]:

@@ -17,7 +17,14 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, passages, sampled_passages
+from tests.offers_vocab import (
+    CODES,
+    CONTEXT_COUNTS,
+    RANK,
+    passages,
+    sampled_passages,
+    subset_pair,
+)
 from waspada.offers import analyse
 from waspada.offers.model import (
     SECOND_FILE,
@@ -35,8 +42,6 @@ from waspada.offers.score import (
     MODEL_MEDIUM_FLOOR,
     MODEL_MEDIUM_P,
     MODEL_MIN_WORDS,
-    Fired,
-    combine,
     fuse,
     level_for,
     model_raises,
@@ -201,25 +206,15 @@ def test_a_text_already_medium_by_the_rules_is_not_said_to_be_raised() -> None:
     assert not analyse(text).model_raised
 
 
-def _fired(codes: set[str]) -> dict[str, Fired]:
-    return {c: Fired(c, [(0, 1)]) for c in codes}
-
-
-CTX = st.fixed_dictionaries({n: st.integers(0, 6) for n in CONTEXTS})
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sets(st.sampled_from(CODES)), st.sets(st.sampled_from(CODES)), CTX, st.booleans(),
+@given(st.sets(st.sampled_from(CODES)), st.sets(st.sampled_from(CODES)), CONTEXT_COUNTS, st.booleans(),
        st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.integers(0, 60))
 def test_with_the_model_floor_scoring_stays_monotone(small, extra, contexts, contact, p1, p2,
                                                     words) -> None:  # type: ignore[no-untyped-def]
     """The hypothesis test of round 1, with texts long enough for the model's floor: adding a
     red flag, or a higher model probability, never lowers the score; the floor is medium; in a
     damped text (pattern, advice, tourism, legal route, news frame) the model adds nothing."""
-    a = dataclasses.replace(combine(CAT, _fired(small), contexts, has_contact=contact),
-                            words=words)
-    b = dataclasses.replace(combine(CAT, _fired(small | extra), contexts, has_contact=contact),
-                            words=words)
+    a, b = subset_pair(small, extra, contexts, contact, words)
     lo, hi = sorted((p1, p2))
     for p in (lo, hi):
         assert fuse(b, p) >= fuse(a, p) - 1e-12

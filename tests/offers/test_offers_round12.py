@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import waspada.offers.model as model_mod
-from tests.offers_vocab import CAT, CODES, CONTEXTS, RANK, passages, sampled_passages
+from tests.offers_vocab import (
+    CODES,
+    CONTEXT_COUNTS,
+    RANK,
+    passages,
+    sampled_passages,
+    subset_pair,
+)
 from waspada.offers import analyse
 from waspada.offers.model import (
     AUTHORED,
@@ -34,8 +41,6 @@ from waspada.offers.score import (
     MODEL_HIGH_P,
     MODEL_MEDIUM_P,
     MODEL_MIN_WORDS,
-    Fired,
-    combine,
     fuse,
     level_for,
     model_raises,
@@ -190,24 +195,14 @@ def test_a_text_the_rules_call_low_never_reaches_high_by_the_model() -> None:
     assert level_for(fuse(told, 0.999)) == "medium"
 
 
-def _fired(codes: set[str]) -> dict[str, Fired]:
-    return {c: Fired(c, [(0, 1)]) for c in codes}
-
-
-CTX = st.fixed_dictionaries({n: st.integers(0, 6) for n in CONTEXTS})
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sets(st.sampled_from(CODES)), st.sets(st.sampled_from(CODES)), CTX, st.booleans(),
+@given(st.sets(st.sampled_from(CODES)), st.sets(st.sampled_from(CODES)), CONTEXT_COUNTS, st.booleans(),
        st.floats(0.6, 1.0), st.floats(0.6, 1.0), st.integers(0, 60))
 def test_with_the_high_floor_scoring_stays_monotone(small, extra, contexts, contact, p1, p2,
                                                    words) -> None:  # type: ignore[no-untyped-def]
     """Round 10's subset property with probabilities around the high threshold: adding a red
     flag, or a higher p, never lowers the score; the high floor needs the rules-alone medium."""
-    a = dataclasses.replace(combine(CAT, _fired(small), contexts, has_contact=contact),
-                            words=words)
-    b = dataclasses.replace(combine(CAT, _fired(small | extra), contexts, has_contact=contact),
-                            words=words)
+    a, b = subset_pair(small, extra, contexts, contact, words)
     lo, hi = sorted((p1, p2))
     for p in (lo, hi):
         assert fuse(b, p) >= fuse(a, p) - 1e-12
