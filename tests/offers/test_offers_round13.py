@@ -93,3 +93,25 @@ def test_a_debt_alone_is_no_anchor() -> None:
 def test_adding_a_sentence_with_a_red_flag_never_lowers_the_level(base: str, extra: str) -> None:
     order = {"low": 0, "medium": 1, "high": 2}
     assert order[analyse(base + extra).level] >= order[analyse(base).level]
+
+
+@pytest.mark.parametrize(("cls", "yes", "no"), [
+    ("outcome", "uang sudah disetor tapi tak kunjung diberangkatkan",
+     "uang sudah disetor dan minggu depan diberangkatkan"),
+    ("outcome", "she paid the fee but was never deployed", "she paid the fee and was deployed"),
+])
+def test_round13_no_departure_words(cls: str, yes: str, no: str) -> None:
+    assert cls in classes_in(yes)
+    assert cls not in classes_in(no)
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # the departure that never came, told of one case: the outcome of a fee fraud
+    ("Anak kami dijanjikan kerja di pabrik di Jepang, tapi sampai sekarang tak kunjung "
+     "diberangkatkan.", "high"),
+    ("Anak kami dijanjikan kerja di pabrik di Jepang, bulan depan diberangkatkan.", "low"),
+])
+def test_round13_no_departure_levels(text: str, level: str) -> None:
+    a = analyse(text, use_model=False)
+    assert a.level == level, (text, a.score, a.strong, a.offer_abroad)
+
