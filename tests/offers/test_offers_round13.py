@@ -115,3 +115,26 @@ def test_round13_no_departure_levels(text: str, level: str) -> None:
     a = analyse(text, use_model=False)
     assert a.level == level, (text, a.score, a.strong, a.offer_abroad)
 
+
+
+@pytest.mark.parametrize("text", [
+    # frequency across cases ("in many cases") and a habitual perfect with a plural group
+    "An NGO worker said that in many cases, young graduates are persuaded to pay an "
+    "'admin fee' to brokers who promise high-paying work overseas.",
+    "Dalam banyak kasus, calon pekerja diminta transfer biaya proses ke calo yang menjanjikan "
+    "gaji besar di luar negeri.",
+    "Brokers tied to a casino zone have actively recruited young rural women to work as "
+    "online 'chat hosts' in Myanmar.",
+])
+def test_round13_pattern_markers_keep_statements_out_of_high(text: str) -> None:
+    a = analyse(text)
+    assert a.contexts.get("generic_statement", 0) >= 1
+    assert a.level != "high", (text, a.score, a.strong)
+
+
+def test_one_broker_who_has_recruited_is_still_one_case() -> None:
+    """The perfect with ONE recruiter and a counted group is not a pattern marker."""
+    a = analyse("My neighbour said a broker has recruited three of us to work as chat hosts in "
+                "Myanmar, with the flights paid.")
+    assert a.contexts.get("generic_statement", 0) == 0
+    assert a.level == "high"
