@@ -53,7 +53,7 @@ OUTCOME_SIGNAL = "outcome"
 """Round 8: an exploitation outcome told with the offer (confined, passport withheld, not paid,
 forced to scam, sold, crossed a border illegally: ILO-FL) makes the text a trafficking case."""
 NO_PLACE_SIGNALS = ("role", "high_pay", "costs_covered", "fee_paid", "social_recruit",
-                    "tourist_visa", "outcome")
+                    "tourist_visa", "outcome", "wage_debt")
 """Round 8: the signals that count for an offer TOLD with no place named ("recruited through
 Facebook job ads that promised high-paying jobs as encoders"): narrower than near a place
 abroad - any pay amount, a WhatsApp number or a fee named are what every local ad has, so
@@ -62,7 +62,13 @@ recruitment through social media, a tourist cover and an outcome count."""
 NO_PLACE_CLASS = {"high_pay": "pay_high"}
 """Signal names whose class has another name (``high_pay`` is read by ``pay_high``)."""
 ANCHOR_CLASSES = ("offer", "place_abroad", "work", "legal_route", "promise", "pay_high",
-                  "social_recruit", "departure", "leisure", "irregular")
+                  "social_recruit", "departure", "leisure", "irregular", "wage_debt")
+WAGE_DEBT = "wage_debt"
+"""Round 13: the recruiter's advance repaid from future wages (``classes.yaml``). With no offer
+word and no place it is an anchor of the no-place path (debt bondage told of one case: "semua
+biaya ... ditanggung oleh perekrut ... akan diganti setelah mereka mendapatkan pekerjaan"),
+and its own sign is one signal: a floor needs one more (costs covered, a fee paid, an
+outcome...), and then it is "high" (ILO-FL: debt bondage)."""
 ROUTE_CLASSES = ("tourist_visa", "irregular")
 """Round 9: a ROUTE told with no offer sentence ("Puluhan PMI ... tujuan Riyadh dan Dubai,
 namun menggunakan visa turis, bukan visa kerja"; a worker who "hendak bekerja di Abu Dhabi"
@@ -230,10 +236,15 @@ def _no_place(scan: Callable[[str], set[int]], classes: dict[str, WordClass]) ->
     """Round 8: an offer TOLD as made to someone (``promise``) with no place abroad near it;
     only the narrow ``NO_PLACE_SIGNALS`` near it count."""
     anchors = scan("promise")
+    debt_only = not anchors
+    if debt_only:
+        anchors = scan(WAGE_DEBT)  # round 13: a debt told with no promise word
     if not anchors:
         return ClassHits()
     near = {s + d for s in anchors for d in range(-SIGNAL_WINDOW, SIGNAL_WINDOW + 1)}
     signals = frozenset(c for c in NO_PLACE_SIGNALS if scan(NO_PLACE_CLASS.get(c, c)) & near)
+    if debt_only and len(signals) < 2:
+        return ClassHits()  # the debt alone (a payroll deduction) is no offer
     legal = bool(scan("legal_route") & near)
     return ClassHits(no_place=True, legal_route=legal, signals=signals)
 
