@@ -18,20 +18,17 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["install", "installed"]
+__all__ = ["install"]
 
 _ORIGINAL: dict[str, Any] = {}
-#: distinct (SQL, dialect) pairs remembered; a dedupe uses about 70
+#: distinct (SQL, dialect) keys remembered; a dedupe uses about 70
 _CACHE_SIZE = 4096
-
-
-def installed() -> bool:
-    return bool(_ORIGINAL)
 
 
 def install() -> None:
     """Wrap ``ComparisonLevel._validate_sql`` and ``ComparisonLevel._is_exact_match`` with a
-    cache keyed on (SQL condition, sqlglot dialect). Idempotent."""
+    cache keyed on (SQL condition, sqlglot dialect, else level): all the two read of a level.
+    Idempotent; for the whole process (a plain Splink run in the same process gains too)."""
     if _ORIGINAL:
         return
     from splink.internals.comparison_level import ComparisonLevel
