@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from waspada.matching.missingness import (
     adjust,
@@ -230,3 +231,64 @@ def test_dedupe_hook_reads_the_birth_date_and_sex_as_groups_of_their_own() -> No
     got = _with_missingness(frame, ids, pdf, lambda _m: None)
     assert all(q > 0.5 for _, _, q in got[:100])
     assert all(q <= 0.002 for _, _, q in got[100:])
+
+
+def _reference_with_missingness(frame, ids, pdf, floor):  # type: ignore[no-untyped-def]
+    """The pipeline's hook before round 10d (every pair made a tuple, then filtered)."""
+    import numpy as np
+
+    from waspada.matching.missingness import adjust_groups, patterns
+    from waspada.matching.pipeline import IDENTIFIERS, OTHER_FIELDS
+
+    a = [str(x) for x in pdf["unique_id_l"]]
+    b = [str(x) for x in pdf["unique_id_r"]]
+    p = pdf["match_probability"].to_numpy(dtype=float)
+    groups = [[c for c in IDENTIFIERS if c in frame.columns]]
+    groups += [[c] for c in OTHER_FIELDS if c in frame.columns]
+    groups = [g for g in groups if g]
+    if not len(p) or not groups:
+        out = list(zip(a, b, p.tolist(), strict=True))
+    else:
+        index = {i: n for n, i in enumerate(ids)}
+        codes = [patterns({c: frame[c].isna().to_numpy() for c in g}) for g in groups]
+        new, _found = adjust_groups(np.fromiter((index[x] for x in a), np.int64, len(a)),
+                                    np.fromiter((index[x] for x in b), np.int64, len(b)), p,
+                                    codes)
+        out = list(zip(a, b, new.tolist(), strict=True))
+    return out if floor is None else [t for t in out if t[2] >= floor]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dedupe_hook_equals_the_reference_construction(seed: int) -> None:
+    """Round 10d vectorised the hook: the same pairs, order, types and float bits as the
+    construction before, with and without a floor, int or str ids, repeated ids, no pairs."""
+    import numpy as np
+    import pandas as pd
+
+    from waspada.matching.pipeline import _with_missingness
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 400))
+    ids: list = [f"r{i}" for i in range(n)]
+    if seed == 4:
+        ids[-1] = ids[0]  # a repeated id: the last occurrence wins, as before
+    frame = pd.DataFrame({"unique_id": ids,
+                          "nik": [None if x else "n" for x in rng.random(n) < 0.3],
+                          "phone": [None if x else "p" for x in rng.random(n) < 0.4],
+                          "dob": [None if x else "1990-01-01" for x in rng.random(n) < 0.2]})
+    if seed == 3:
+        frame = frame[["unique_id"]]  # no identifier columns: nothing adjusted
+    m = 0 if seed == 5 else int(rng.integers(1, 3 * n))
+    li, ri = rng.integers(0, n, m), rng.integers(0, n, m)
+    uid = (lambda i: i) if seed == 2 else (lambda i: ids[i])
+    pdf = pd.DataFrame({"unique_id_l": [uid(i) for i in li],
+                        "unique_id_r": [uid(i) for i in ri],
+                        "match_probability": rng.random(m) ** 3})
+    if seed == 2:
+        ids = [str(i) for i in range(n)]
+    for floor in (None, 0.0, 0.1, 0.5):
+        got = _with_missingness(frame, ids, pdf, lambda _m: None, floor)
+        want = _reference_with_missingness(frame, ids, pdf, floor)
+        assert [(type(x), type(y), type(q)) for x, y, q in got] == \
+            [(type(x), type(y), type(q)) for x, y, q in want]
+        assert got == want

@@ -122,7 +122,7 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float = DEFAULT_THRESH
                                   min(floor, MISSINGNESS_FLOOR))
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
-    scored = [t for t in _with_missingness(frame, ids, pdf, progress) if t[2] >= floor]
+    scored = _with_missingness(frame, ids, pdf, progress, floor)
     pairs = [t for t in scored if t[2] >= threshold]
     review = [t for t in scored if in_band(t[2], review_band)]
     del scored, pdf
@@ -144,31 +144,45 @@ IDENTIFIERS = ("nik", "passport_no", "phone")
 OTHER_FIELDS = ("dob", "sex")
 
 
-def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
-                      ) -> list[tuple[str, str, float]]:
+def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress,
+                      floor: float | None = None) -> list[tuple[str, str, float]]:
     """The scored pairs with missing identifiers, birth date and sex as record-level evidence
     (:mod:`~waspada.matching.missingness`): a record of a pattern that has duplicates more
-    often than a complete record gains, its candidates sharing the gain."""
-    import numpy as np
+    often than a complete record gains, its candidates sharing the gain. Only the pairs at or
+    above ``floor`` are returned (all when None), in the frame's order.
 
-    a = [str(x) for x in pdf["unique_id_l"]]
-    b = [str(x) for x in pdf["unique_id_r"]]
+    Vectorised (round 10d): the ids are looked up with a pandas index and the tuples are made
+    only for the pairs returned (at 200,000 records about 0.8 M pairs in, 0.1 M out)."""
+    import numpy as np
+    import pandas as pd
+
+    a = pdf["unique_id_l"].astype(str).to_numpy(dtype=object)
+    b = pdf["unique_id_r"].astype(str).to_numpy(dtype=object)
     p = pdf["match_probability"].to_numpy(dtype=float)
     groups = [[c for c in IDENTIFIERS if c in frame.columns]]
     groups += [[c] for c in OTHER_FIELDS if c in frame.columns]
     groups = [g for g in groups if g]
-    if not len(p) or not groups:
-        return list(zip(a, b, p.tolist(), strict=True))
-    index = {i: n for n, i in enumerate(ids)}
-    codes = [patterns({c: frame[c].isna().to_numpy() for c in g}) for g in groups]
-    new, found = adjust_groups(np.fromiter((index[x] for x in a), np.int64, len(a)),
-                               np.fromiter((index[x] for x in b), np.int64, len(b)), p, codes)
-    shown = [f"{_pattern_name(k, code, frame, g)} {f:.3g}"
-             for g, code, factors in zip(groups, codes, found, strict=True)
-             for k, f in sorted(factors.items()) if k or len(g) > 1 or f != 1.0]
-    if any(f != 1.0 for factors in found for f in factors.values()):
-        progress("missing identifiers as evidence, factor per pattern: " + ", ".join(shown))
-    return list(zip(a, b, new.tolist(), strict=True))
+    if len(p) and groups:
+        index = pd.Index(ids)
+        if index.is_unique:
+            left, right = index.get_indexer(a), index.get_indexer(b)
+            if (left < 0).any() or (right < 0).any():
+                raise KeyError("a scored pair names a record that is not in the frame")
+        else:  # repeated ids (not from the CSV reader, which refuses them): the last wins
+            at = {i: n for n, i in enumerate(ids)}
+            left = np.fromiter((at[x] for x in a), np.int64, len(a))
+            right = np.fromiter((at[x] for x in b), np.int64, len(b))
+        codes = [patterns({c: frame[c].isna().to_numpy() for c in g}) for g in groups]
+        p, found = adjust_groups(left.astype(np.int64), right.astype(np.int64), p, codes)
+        shown = [f"{_pattern_name(k, code, frame, g)} {f:.3g}"
+                 for g, code, factors in zip(groups, codes, found, strict=True)
+                 for k, f in sorted(factors.items()) if k or len(g) > 1 or f != 1.0]
+        if any(f != 1.0 for factors in found for f in factors.values()):
+            progress("missing identifiers as evidence, factor per pattern: " + ", ".join(shown))
+    if floor is not None:
+        keep = p >= floor
+        a, b, p = a[keep], b[keep], p[keep]
+    return list(zip(a.tolist(), b.tolist(), p.tolist(), strict=True))
 
 
 def _pattern_name(k: int, code: Any, frame: Any, cols: list[str]) -> str:

@@ -55,6 +55,9 @@ def linker(tables: Any, model: Any) -> Any:
     issue #13). A comparison on a missing column still fails when the SQL runs."""
     from splink import Linker
 
+    from waspada.matching.splink_cache import install
+
+    install()  # each level's SQL analysed once per process (round 10d)
     return Linker(tables, settings=model, log_level=logging.ERROR, validate_settings=False)
 
 
