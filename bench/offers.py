@@ -138,7 +138,8 @@ REAL_PARTS = (
      "held-out part 11: evaluated once (end of round 11), then development (round 12)"),
     ("heldout12",
      "held-out part 12: evaluated once (end of round 12), then development (round 13)"),
-    ("heldout13", "held-out part 13: collected before round 13's changes; evaluated once"),
+    ("heldout13",
+     "held-out part 13: evaluated once (end of round 13), then development (round 14)"),
 )
 
 
