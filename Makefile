@@ -32,7 +32,7 @@ run: $(APP_STAMP)
 	$(BIN)/waspada demo load
 	$(BIN)/waspada serve$(if $(strip $(PORT)), --port $(strip $(PORT)))$(if $(strip $(HOST)), --host $(strip $(HOST)))
 
-## make test: install test tools (and Debian's chromium when missing), lint, type-check, run the suite
+## make test: install test tools (and Debian's chromium and test fonts when missing), lint, type-check, run the suite
 ## on TEST_WORKERS pytest-xdist processes, each with its own database, a test file per worker
 ## (make test TEST_WORKERS=0: one process)
 TEST_WORKERS ?= 2
@@ -41,11 +41,15 @@ test: $(TEST_STAMP) system-test-deps
 	$(BIN)/mypy src
 	WASPADA_TEST_SPARK=$${WASPADA_TEST_SPARK:-1} $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# the document-reading tests render MRZ pages in DejaVu Sans Mono and Liberation Mono (tests/docpages.py)
+TEST_FONTS := /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf /usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf
 system-test-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  echo "Installing Debian packages chromium and chromium-driver for browser tests"; \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! ls $(TEST_FONTS) >/dev/null 2>&1; then \
+	  echo "Installing Debian packages chromium, chromium-driver and fonts for browser and document tests"; \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium chromium-driver \
+	    fonts-dejavu-core fonts-liberation; \
 	fi
 
 lint: $(TEST_STAMP)
