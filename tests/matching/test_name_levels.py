@@ -3,14 +3,28 @@ level, match weight and u as Splink's own SQL over every pair."""
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.matching.conftest import dataset
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import make_db_api, register_frame, table_name
-from waspada.matching.name_levels import NAME_ID, add_name_ids, applies, predict
+from waspada.matching.name_levels import (
+    _SHARES,
+    NAME_ID,
+    TOKEN_MASK,
+    add_name_ids,
+    applies,
+    mask_shared_token_guard,
+    maskable,
+    predict,
+    with_token_mask_sql,
+)
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
-from waspada.matching.training import linker, settings
+from waspada.matching.training import linker
+from waspada.matching.training import settings as model_settings
 from waspada.matching.u_estimation import stratified_u
 
 
@@ -47,7 +61,7 @@ def test_prediction_gives_every_pair_splinks_own_name_level_and_weight() -> None
     frame = _frame()
     db = make_db_api("duckdb")
     sdf = register_frame(db, "duckdb", frame, table_name("records"))
-    model = settings(present_comparisons([frame])).create_settings_dict("duckdb")
+    model = model_settings(present_comparisons([frame])).create_settings_dict("duckdb")
     model["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": "1 = 1", "sql_dialect": "duckdb"}]
     model["retain_matching_columns"] = True
@@ -79,7 +93,7 @@ def test_a_frame_without_name_ids_keeps_splinks_prediction() -> None:
     frame = _frame().drop(columns=[NAME_ID])
     db = make_db_api("duckdb")
     sdf = register_frame(db, "duckdb", frame, table_name("records"))
-    lk = linker(sdf, settings(present_comparisons([frame])))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
     assert not applies(lk, sdf.physical_name)
     got = predict(lk, sdf.physical_name).as_pandas_dataframe()
     assert len(got) == len(lk.inference.predict().as_pandas_dataframe()) > 0
@@ -90,8 +104,51 @@ def test_stratified_u_is_the_same_with_name_ids() -> None:
     db = make_db_api("duckdb")
     with_ids = register_frame(db, "duckdb", frame, table_name("records"))
     without = register_frame(db, "duckdb", frame.drop(columns=[NAME_ID]), table_name("plain"))
-    lk = linker(with_ids, settings(present_comparisons([frame])))
+    lk = linker(with_ids, model_settings(present_comparisons([frame])))
     comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
     got = stratified_u(db, with_ids.physical_name, comp, 7, n_key=20_000, n_rest=30_000)
     want = stratified_u(db, without.physical_name, comp, 7, n_key=20_000, n_rest=30_000)
     assert got == want and sum(v > 0 for v in got.values()) >= 8
+
+
+# --- round 10e: the shared-token guard behind token masks (issue #13 item 5) --------------
+
+_tokens = st.one_of(st.none(), st.lists(st.one_of(
+    st.none(), st.sampled_from(["budi", "siti", "ahmad", "nur", "binti", "al", ""]),
+    st.text(max_size=6)), max_size=5))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_tokens, _tokens), min_size=1, max_size=120))
+def test_the_masked_guard_is_list_has_any_for_every_pair(
+        pairs: list[tuple[list[str | None] | None, list[str | None] | None]]) -> None:
+    """The guard with token masks has ``list_has_any``'s value (true, false or NULL) on token
+    lists that are missing, empty, hold NULLs, repeats or any text."""
+    con = duckdb.connect()
+    con.execute("create table t (name_id integer, name_tokens varchar[])")
+    con.executemany("insert into t values (?, ?)",
+                    [(k, v) for k, pair in enumerate(pairs) for v in [pair[0]]]
+                    + [(len(pairs) + k, pair[1]) for k, pair in enumerate(pairs)])
+    con.execute(f"create table m as {with_token_mask_sql('t')}")
+    masked = mask_shared_token_guard(_SHARES)
+    assert masked != _SHARES and TOKEN_MASK in masked
+    rows = con.execute(
+        f"select {_SHARES} as want, {masked} as got from ("  # noqa: S608
+        f"select l.name_tokens as name_tokens_l, r.name_tokens as name_tokens_r, "
+        f"l.{TOKEN_MASK} as {TOKEN_MASK}_l, r.{TOKEN_MASK} as {TOKEN_MASK}_r "
+        f"from m l join m r on r.name_id = l.name_id + {len(pairs)})").fetchall()
+    assert len(rows) == len(pairs)
+    for (want, got), pair in zip(rows, pairs, strict=True):
+        assert got is want, pair
+
+
+def test_the_name_comparison_has_its_guard_masked() -> None:
+    """The text the mask replaces is the name comparison's own guard (four array levels):
+    if Splink or the comparison writes it otherwise, nothing is masked and this fails."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    assert maskable(comp._case_statement, list(frame.columns))
+    assert mask_shared_token_guard(comp._case_statement).count(f"{TOKEN_MASK}_l") == 4

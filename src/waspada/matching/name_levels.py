@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NAME_COLUMNS", "NAME_ID", "add_name_ids", "predict"]
+__all__ = ["NAME_COLUMNS", "NAME_ID", "TOKEN_MASK", "add_name_ids", "mask_shared_token_guard",
+           "maskable", "predict", "with_token_mask_sql"]
 
 #: the record columns the name comparison may read (a name's features within one frame)
 NAME_COLUMNS = ("joined", "name_canon", "name_sorted", "name_phon", "name_phon_sorted",
@@ -22,6 +23,39 @@ NAME_COLUMNS = ("joined", "name_canon", "name_sorted", "name_phon", "name_phon_s
 #: the column numbering the distinct tuples of :data:`NAME_COLUMNS`
 NAME_ID = "name_id"
 _GAMMA = "__waspada_gamma_name"
+#: a name's 64-bit token mask (bit ``hash(token) % 64`` set for each token): two names whose
+#: masks share no bit share no token
+TOKEN_MASK = "__waspada_token_mask"  # noqa: S105 - a column name
+#: the shared-token guard of the name's array levels
+#: (:func:`~waspada.matching.comparisons.shares_token`)
+_SHARES = "list_has_any(name_tokens_l, name_tokens_r)"
+
+
+def with_token_mask_sql(names: str, name_id: str = NAME_ID) -> str:
+    """SQL of the table ``names`` (one row per ``name_id``, with ``name_tokens``) with
+    :data:`TOKEN_MASK` added: NULL for a missing or empty token list (no shortcut then)."""
+    n, i, t = _quote(names), _quote(name_id), _quote("name_tokens")
+    m = _quote(TOKEN_MASK)
+    return (f"select {n}.*, __waspada_masks.{m} from {n} left join (select {i}, "  # noqa: S608
+            f"bit_or(1::UBIGINT << (hash(tok) % 64)::INTEGER) as {m} from "
+            f"(select {i}, unnest({t}) as tok from {n}) group by {i}) __waspada_masks using ({i})")
+
+
+def mask_shared_token_guard(case_sql: str) -> str:
+    """The name comparison's CASE with its shared-token guard (``list_has_any`` of the token
+    lists, evaluated once per array level) answered false without the lists where the two
+    :data:`TOKEN_MASK` columns (``..._l``, ``..._r``) share no bit. Equal tokens have equal
+    hashes, so a pair whose masks share no bit shares no token: the guard's value is the
+    same for every pair (NULL masks fall through to ``list_has_any``). Random pairs of names
+    seldom share a token, and ``list_has_any`` was a quarter of the name's u (issue #13)."""
+    left, right = _quote(TOKEN_MASK + "_l"), _quote(TOKEN_MASK + "_r")
+    guard = f"(CASE WHEN ({left} & {right}) = 0 THEN false ELSE {_SHARES} END)"
+    return case_sql.replace(_SHARES, guard)
+
+
+def maskable(case_sql: str, cols: list[str]) -> bool:
+    """Whether :func:`mask_shared_token_guard` has a guard to mask in ``case_sql``."""
+    return "name_tokens" in cols and _SHARES in case_sql
 
 
 def add_name_ids(frame: Any) -> None:
@@ -90,12 +124,19 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
     q = _quote
     try:
         # one row per name id (all records with an id have the same name columns)
-        con.execute(f"create or replace temp table {names} as select "  # noqa: S608
-                    f"{q(NAME_ID)}, {', '.join(f'any_value({q(c)}) as {q(c)}' for c in cols)} "
-                    f"from {q(table)} group by {q(NAME_ID)}")
+        one = (f"select {q(NAME_ID)}, "  # noqa: S608
+               f"{', '.join(f'any_value({q(c)}) as {q(c)}' for c in cols)} "
+               f"from {q(table)} group by {q(NAME_ID)}")
+        case = comp._case_statement.rsplit(" as ", 1)[0]
+        masked = maskable(case, cols)
+        if masked:
+            one = f"with n0 as ({one}) {with_token_mask_sql('n0')}"
+            case = mask_shared_token_guard(case)
+        con.execute(f"create or replace temp table {names} as {one}")
         ids = f"select unique_id, {q(NAME_ID)} from {q(table)}"  # noqa: S608
-        select = ", ".join([f"l.{q(c)} as {q(c + '_l')}" for c in cols]
-                           + [f"r.{q(c)} as {q(c + '_r')}" for c in cols])
+        mask_cols = [TOKEN_MASK] if masked else []
+        select = ", ".join([f"l.{q(c)} as {q(c + '_l')}" for c in [*cols, *mask_cols]]
+                           + [f"r.{q(c)} as {q(c + '_r')}" for c in [*cols, *mask_cols]])
         con.execute(
             f"create or replace temp table {levels} as "  # noqa: S608
             f"with i as ({ids}), d as (select distinct il.{q(NAME_ID)} as a, "
@@ -103,7 +144,7 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
             f"join i il on il.unique_id = p.join_key_l join i ir on ir.unique_id = p.join_key_r), "
             f"w as (select d.a, d.b, {select} from d join {names} l on l.{q(NAME_ID)} = d.a "
             f"join {names} r on r.{q(NAME_ID)} = d.b) "
-            f"select a, b, {comp._case_statement.rsplit(' as ', 1)[0]} as {_GAMMA} from w")
+            f"select a, b, {case} as {_GAMMA} from w")
         pipeline = CTEPipeline([blocked])
         enqueue_df_concat_with_tf(lk, pipeline)
         sqls = compute_comparison_vector_values_from_id_pairs_sqls(

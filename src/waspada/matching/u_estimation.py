@@ -28,7 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waspada.matching.name_levels import NAME_COLUMNS, NAME_ID
+from waspada.matching.name_levels import (
+    NAME_COLUMNS,
+    NAME_ID,
+    TOKEN_MASK,
+    mask_shared_token_guard,
+    maskable,
+    with_token_mask_sql,
+)
 
 __all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "random_pairs",
            "random_u", "sample_pairs", "stratified_u", "u_from_counts"]
@@ -199,14 +206,21 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                 # same counts (module name_levels, round 7b)
                 nid = _quote(NAME_ID)
                 anys = ", ".join(f"any_value({_quote(c)}) as {_quote(c)}" for c in cols)
+                case = comparison._case_statement
+                nm = f"nm as (select {nid}, {anys} from {recs} group by {nid})"  # noqa: S608
+                masks = ""
+                if maskable(case, cols):  # the shared-token guard behind token masks
+                    nm = (f"nm0 as (select {nid}, {anys} from {recs} group by {nid}), "  # noqa: S608
+                          f"nm as ({with_token_mask_sql('nm0')})")
+                    case = mask_shared_token_guard(case)
+                    masks = "".join(f", {s}.{_quote(TOKEN_MASK)} as {_quote(TOKEN_MASK + '_' + s)}"
+                                    for s in ("l", "r"))
                 sql = (f"with k as (select p.stratum, l.{nid} as a, r.{nid} as b, "  # noqa: S608
                        f"count(*) as n from {view} p join {recs} l on l.i = p.il "
-                       f"join {recs} r on r.i = p.ir group by all), "
-                       f"nm as (select {nid}, {anys} "
-                       f"from {recs} group by {nid}), "
-                       f"p as (select k.stratum, k.n, {select} from k "
+                       f"join {recs} r on r.i = p.ir group by all), {nm}, "
+                       f"p as (select k.stratum, k.n, {select}{masks} from k "
                        f"join nm l on l.{nid} = k.a join nm r on r.{nid} = k.b) "
-                       f"select stratum, {comparison._case_statement}, sum(n) as n from p "
+                       f"select stratum, {case}, sum(n) as n from p "
                        "group by all")
             else:
                 sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
