@@ -717,7 +717,8 @@ def model_raises_high(rule: RuleResult, p_model: float | None) -> bool:
     """Round 12: the text model's very confident "yes" (``p >= MODEL_HIGH_P``) makes "high" a
     text that the RULES ALONE (``fuse(rule, None)``) already put at medium or above, under the
     gate of :func:`model_raises` (undamped offer or account of ``MODEL_MIN_WORDS``+ words, no
-    news or warning frame). A text the rules call low never reaches high by the model.
+    news or warning frame). A text the rules call low never reaches high by this floor (round
+    14's :func:`model_raises_high_from_low` has its own, higher threshold).
 
     Monotone: the rules-alone level never falls with more indicators (the monotonicity
     tests), the gate only opens with them, and a higher p only adds.
