@@ -45,6 +45,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/offers/test_offers_monotone.py",
     "tests/offers/test_offers_normalise.py",
     "tests/offers/test_offers_property.py",
+    "tests/offers/test_offers_round14.py",
     "tests/offers/test_offers_strong.py",
     "tests/platform/test_capabilities.py",
     "tests/platform/test_exports.py",

@@ -39,6 +39,7 @@ from waspada.offers.schemas import ModelOut
 from waspada.offers.score import (
     MODEL_HIGH_FLOOR,
     MODEL_HIGH_P,
+    MODEL_LOW_HIGH_P,
     MODEL_MEDIUM_P,
     MODEL_MIN_WORDS,
     fuse,
@@ -166,7 +167,7 @@ def test_a_very_confident_model_yes_makes_a_rules_medium_account_high() -> None:
     assert "sangat yakin" in d["raised_note"]
     assert ModelOut(**d).raised_to == "high"
     en = a.to_dict("en")["model"]["raised_note"]
-    assert "never makes High a text the rules call Low" in en
+    assert "makes High a text the rules call Low only at probability 0.97" in en
 
 
 def test_the_high_floor_needs_the_threshold_the_rules_medium_and_the_gate() -> None:
@@ -186,13 +187,16 @@ def test_the_high_floor_needs_the_threshold_the_rules_medium_and_the_gate() -> N
         assert level_for(fuse(changed, 0.999)) != "high"
 
 
-def test_a_text_the_rules_call_low_never_reaches_high_by_the_model() -> None:
+def test_a_text_the_rules_call_low_reaches_high_only_by_the_round_14_floor() -> None:
+    """Round 12's floor never lifts a rules-alone low; round 14's (``MODEL_LOW_HIGH_P``, tested
+    in test_offers_round14.py) does only at its own, higher threshold."""
     chat = ("Besok kumpul di rumah Andi jam tujuh ya, bawa laptop sama charger, kita kerjakan "
             "laporan praktikum bareng terus sekalian makan nasi goreng di depan gang.")
     told = dataclasses.replace(_rule(chat), frame="account")
     assert level_for(fuse(told, None)) == "low" and model_raises(told, 0.999)
     assert not model_raises_high(told, 0.999)
-    assert level_for(fuse(told, 0.999)) == "medium"
+    below = MODEL_LOW_HIGH_P - 0.001
+    assert below >= MODEL_HIGH_P and level_for(fuse(told, below)) == "medium"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

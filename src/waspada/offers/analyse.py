@@ -14,12 +14,14 @@ from waspada.offers.normalise import MAX_CHARS, normalise
 from waspada.offers.prefilter import matches_at_word_starts
 from waspada.offers.score import (
     LEVEL_LABELS,
+    MODEL_LOW_HIGH_P,
     RuleResult,
     evaluate_rules,
     fuse,
     level_for,
     model_raises,
     model_raises_high,
+    model_raises_high_from_low,
 )
 
 MODEL_NOTE = {
@@ -30,22 +32,37 @@ MODEL_NOTE = {
            "regression) trained on four corpora written for this project (not real data). "
            "It is not evidence; a human decides."),
 }
+_LOW_HIGH_EN = f"{MODEL_LOW_HIGH_P:.2f}"
+_LOW_HIGH_ID = _LOW_HIGH_EN.replace(".", ",")
 MODEL_RAISED_NOTE = {
     "id": ("Model teks statistik yakin teks ini mirip tawaran kerja berisiko; karena itu "
-           "tingkatnya sekurang-kurangnya Sedang, untuk diperiksa petugas. Model saja tidak "
-           "pernah membuat tingkat Tinggi."),
+           "tingkatnya sekurang-kurangnya Sedang, untuk diperiksa petugas. Teks yang oleh aturan "
+           f"dinilai Rendah hanya menjadi Tinggi bila model sangat yakin (probabilitas "
+           f"{_LOW_HIGH_ID} atau lebih)."),
     "en": ("The statistical text model is confident this text reads like a risky job offer; so "
-           "the level is at least Medium, for an officer to check. The model alone never makes "
-           "it High."),
+           "the level is at least Medium, for an officer to check. A text the rules call Low "
+           f"becomes High by the model only at probability {_LOW_HIGH_EN} or more."),
 }
 MODEL_RAISED_HIGH_NOTE = {
     "id": ("Aturan menilai teks ini Sedang; model teks statistik sangat yakin (probabilitas "
            "0,80 atau lebih) teks ini tawaran kerja berisiko atau cerita satu tawaran seperti itu, "
-           "sehingga tingkatnya Tinggi. Model tidak pernah membuat Tinggi teks yang oleh aturan "
-           "dinilai Rendah, atau teks peringatan/berita."),
+           "sehingga tingkatnya Tinggi. Model membuat Tinggi teks yang oleh aturan dinilai Rendah "
+           f"hanya pada probabilitas {_LOW_HIGH_ID} atau lebih, dan tidak pernah teks "
+           "peringatan/berita."),
     "en": ("The rules put this text at Medium; the statistical text model is very confident "
            "(probability 0.80 or more) that it is a risky job offer or tells one, so the level is "
-           "High. The model never makes High a text the rules call Low, nor a warning or news."),
+           "High. The model makes High a text the rules call Low only at probability "
+           f"{_LOW_HIGH_EN} or more, and never a warning or news."),
+}
+MODEL_RAISED_LOW_HIGH_NOTE = {
+    "id": ("Aturan saja menilai teks ini Rendah; model teks statistik sangat yakin "
+           f"(probabilitas {_LOW_HIGH_ID} atau lebih) teks ini tawaran kerja berisiko atau cerita "
+           "satu tawaran seperti itu, sehingga tingkatnya Tinggi, untuk diperiksa petugas. "
+           "Model tidak pernah membuat Tinggi teks peringatan atau berita."),
+    "en": ("The rules alone put this text at Low; the statistical text model is extremely "
+           f"confident (probability {_LOW_HIGH_EN} or more) that it is a risky job offer or "
+           "tells one, so the level is High, for an officer to check. The model never makes "
+           "High a warning or news."),
 }
 TRUNCATION_NOTE = f"only the first {MAX_CHARS:,} characters were analysed"
 
@@ -121,9 +138,13 @@ class OfferAnalysis:
     model_raised: bool = False
     """Round 10: the text model's confident "yes" lifted a text the rules alone call low to
     medium (``score.model_raises``); round 12: or one they call medium to high
-    (``score.model_raises_high``; ``model_raised_to`` says which)."""
+    (``score.model_raises_high``; ``model_raised_to`` says which); round 14: or one they call
+    low to high (``score.model_raises_high_from_low``)."""
     model_raised_to: str | None = None
     """Round 12: the level the model lifted the text to ("medium" or "high"), None if it did not."""
+    model_raised_from: str | None = None
+    """Round 14: the level of the rules alone when the model lifted the text ("low" or
+    "medium"), None if it did not."""
 
     @property
     def level_label(self) -> str:
@@ -158,7 +179,9 @@ class OfferAnalysis:
                       "version": self.model_version, "note": MODEL_NOTE[lang],
                       "raised_level": self.model_raised,
                       "raised_to": self.model_raised_to,
-                      "raised_note": _raised_note(self.model_raised_to, lang)},
+                      "raised_from": self.model_raised_from,
+                      "raised_note": _raised_note(self.model_raised_from,
+                                                  self.model_raised_to, lang)},
             "text_length": self.text_length,
             "analysed_chars": self.analysed_chars,
             "truncated": self.truncated,
@@ -196,7 +219,7 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         inds.append(FiredIndicator(ind.code, ind.group, ind.weight, ind.source, ind.title_id,
                                    ind.title_en, ind.advice_id, ind.advice_en, ev, f.detail))
     signals = rule.class_signals if rule.class_floor > 0 else ()
-    raised_to = _raised_to(rule, p)
+    raised_from, raised_to = _raised(rule, p)
     return OfferAnalysis(
         score=score, level=level_for(score), language=identify(norm.text), indicators=inds,
         entities=ents, rule_score=rule_score, model_probability=p, groups=rule.groups,
@@ -209,23 +232,29 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
         class_evidence=_class_evidence(norm.text, norm.original, signals, rule.starts),
         model_raised=raised_to is not None, model_raised_to=raised_to,
+        model_raised_from=raised_from,
     )
 
 
-def _raised_to(rule: RuleResult, p: float | None) -> str | None:
-    """The level the text model lifted the text to, from the level of the rules alone."""
+def _raised(rule: RuleResult, p: float | None) -> tuple[str | None, str | None]:
+    """(the level of the rules alone, the level the text model lifted the text to), or
+    (None, None) when the model did not lift it."""
     alone = level_for(fuse(rule, None))
+    if alone == "low" and model_raises_high_from_low(rule, p):
+        return alone, "high"
     if alone == "low" and model_raises(rule, p):
-        return "medium"
+        return alone, "medium"
     if alone == "medium" and model_raises_high(rule, p):
-        return "high"
-    return None
+        return alone, "high"
+    return None, None
 
 
-def _raised_note(raised_to: str | None, lang: str) -> str | None:
+def _raised_note(raised_from: str | None, raised_to: str | None, lang: str) -> str | None:
     if raised_to is None:
         return None
-    return (MODEL_RAISED_HIGH_NOTE if raised_to == "high" else MODEL_RAISED_NOTE)[lang]
+    if raised_to == "medium":
+        return MODEL_RAISED_NOTE[lang]
+    return (MODEL_RAISED_LOW_HIGH_NOTE if raised_from == "low" else MODEL_RAISED_HIGH_NOTE)[lang]
 
 
 EVIDENCE_PER_CLASS = 3

@@ -137,9 +137,12 @@ class ModelOut(BaseModel):
     note: str
     raised_level: bool = Field(
         False, description="the model lifted the level: round 10, a text the rules call low to "
-        "medium; round 12, a text the rules call medium to high (raised_to says which)")
+        "medium; round 12, a text the rules call medium to high; round 14, a text the rules "
+        "call low to high at p >= 0.97 (raised_from and raised_to say which)")
     raised_to: Literal["medium", "high"] | None = Field(
         None, description="round 12: the level the model lifted the text to, if it did")
+    raised_from: Literal["low", "medium"] | None = Field(
+        None, description="round 14: the level of the rules alone when the model lifted it")
     raised_note: str | None = None
 
 

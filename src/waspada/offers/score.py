@@ -39,6 +39,9 @@ Formula (documented in docs/offers.md):
    Round 12: a very confident "yes" (``p >= MODEL_HIGH_P``) under the same gate makes "high"
    a text the rules ALONE already put at medium (``model_raises_high``); the threshold was
    chosen on the four authored corpora, not on the real parts.
+   Round 14: an extremely confident "yes" (``p >= MODEL_LOW_HIGH_P``) under the same gate
+   makes "high" a text the rules alone put at LOW (``model_raises_high_from_low``); chosen by
+   round 12's rule (test splits and out-of-fold train splits: no look-alike added).
 
 Monotone by construction: every weight and coefficient is positive, damping and caps are
 lifted (never imposed) by more indicators, floors only rise with more indicators, and the
@@ -104,8 +107,20 @@ Chosen on the authored corpora only, before the real parts were read for it: the
 threshold at which no look-alike of the second, third and fourth corpora's test splits, nor
 of their train splits scored out of fold (5 folds), would be lifted (test splits: 8 risky, 0
 look-alikes; out of fold: 16 and 0). See docs/offers.md, round 12."""
+MODEL_LOW_HIGH_P = 0.97
+"""Round 14: model probability from which an undamped offer or account of ``MODEL_MIN_WORDS``+
+words that the RULES ALONE put at LOW is "high" (``model_raises_high_from_low``). Never below
+``MODEL_HIGH_P`` (so a text the rules call medium needs no more than one they call low: the
+floor stays monotone in the indicators).
+
+Chosen by round 12's rule, fixed before the real parts were read
+(``bench/offers_model_floor.py``): the smallest of 0.80, 0.85, 0.90, 0.95, 0.97, 0.99 at which
+no look-alike of the four test splits (shipped model) nor of the authored train splits scored
+out of fold (5 fold models) is added at high (test splits: 5 risky, 0 look-alikes; out of
+fold: 9 and 0; at 0.95 one look-alike out of fold). See docs/offers.md, round 14."""
 MODEL_HIGH_FLOOR = 0.70
-"""The floor a confident model "yes" sets on a text the rules call medium: the high level."""
+"""The floor a confident model "yes" sets (``model_raises_high``,
+``model_raises_high_from_low``): the high level."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
@@ -676,7 +691,7 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
     s = max(s, rule.class_floor)
     if model_raises(rule, p_model):
         s = max(s, MODEL_MEDIUM_FLOOR)
-    if model_raises_high(rule, p_model):
+    if model_raises_high(rule, p_model) or model_raises_high_from_low(rule, p_model):
         s = max(s, MODEL_HIGH_FLOOR)
     if rule.news_frame or rule.general_statement:
         s = min(s, NEWS_FRAME_CAP)
@@ -702,13 +717,26 @@ def model_raises_high(rule: RuleResult, p_model: float | None) -> bool:
     """Round 12: the text model's very confident "yes" (``p >= MODEL_HIGH_P``) makes "high" a
     text that the RULES ALONE (``fuse(rule, None)``) already put at medium or above, under the
     gate of :func:`model_raises` (undamped offer or account of ``MODEL_MIN_WORDS``+ words, no
-    news or warning frame). A text the rules call low never reaches high by the model.
+    news or warning frame). A text the rules call low never reaches high by this floor (round
+    14's :func:`model_raises_high_from_low` has its own, higher threshold).
 
     Monotone: the rules-alone level never falls with more indicators (the monotonicity
     tests), the gate only opens with them, and a higher p only adds.
     """
     return (p_model is not None and p_model >= MODEL_HIGH_P and model_raises(rule, p_model)
             and level_for(fuse(rule, None)) != "low")
+
+
+def model_raises_high_from_low(rule: RuleResult, p_model: float | None) -> bool:
+    """Round 14: the text model's extremely confident "yes" (``p >= MODEL_LOW_HIGH_P``) makes
+    "high" a text the RULES ALONE put at low, under the gate of :func:`model_raises`.
+
+    Monotone: ``MODEL_LOW_HIGH_P >= MODEL_HIGH_P``, so when more indicators lift the rules-alone
+    level from low to medium the round-12 floor (:func:`model_raises_high`) still holds at
+    this p; the gate only opens with more indicators, and a higher p only adds.
+    """
+    return (p_model is not None and p_model >= MODEL_LOW_HIGH_P
+            and model_raises(rule, p_model) and level_for(fuse(rule, None)) == "low")
 
 
 def model_evidence(p_model: float | None) -> float:
