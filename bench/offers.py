@@ -141,7 +141,7 @@ REAL_PARTS = (
     ("heldout13",
      "held-out part 13: evaluated once (end of round 13), then development (round 14)"),
     ("heldout14",
-     "held-out part 14: blind (collected before round 14's changes), evaluated once at its end"),
+     "held-out part 14: evaluated once (end of round 14), then development (round 15)"),
 )
 
 
