@@ -170,13 +170,14 @@ def test_dedupe_of_a_header_only_file_writes_an_empty_result(tmp_path: Path) -> 
     assert out.read_text().splitlines() == ["record_id,cluster_id"]
 
 
-def test_dedupe_prints_the_threshold_it_chose_and_a_given_one_is_kept(  # type: ignore[no-untyped-def]
+def test_dedupe_prints_the_threshold_chosen_for_a_precision_target_or_the_fixed_one(  # type: ignore[no-untyped-def]
         person_file, tmp_path: Path) -> None:
     import re
 
     path, _ = person_file
     out = tmp_path / "auto.csv"
-    res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(out)])
+    res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(out),
+                              "--precision", "0.99"])
     assert res.exit_code == 0, res.output
     line = re.search(r"threshold ([0-9.]+) \(chosen for an estimated precision >= 0\.99\): "
                      r"estimated precision ([0-9.]+), estimated recall ([0-9.]+) of the pairs "
@@ -185,12 +186,12 @@ def test_dedupe_prints_the_threshold_it_chose_and_a_given_one_is_kept(  # type: 
     chosen, precision = float(line.group(1)), float(line.group(2))
     assert chosen >= 0.5 and precision >= 0.99 and 0.0 < float(line.group(3)) <= 1.0
     assert int(line.group(4).replace(",", "")) > 0
-    # --threshold fixes it: no target, and the clusters are those of that threshold
+    # the default: the fixed 0.5 as before (no target), the clusters those of 0.5
     fixed = tmp_path / "fixed.csv"
     res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(fixed),
-                              "--threshold", "0.5", "--review-band", "0.01", "1.0"])
+                              "--review-band", "0.01", "1.0"])
     assert res.exit_code == 0, res.output
-    assert "threshold 0.5000 (given): estimated precision" in res.output
+    assert "threshold 0.5 (fixed): estimated precision" in res.output
     pairs = [(r["record_id_l"], r["record_id_r"]) for r in
              _rows(fixed.with_name("fixed.review.csv")) if float(r["probability"]) >= 0.5]
     cl = {r["record_id"]: r["cluster_id"] for r in _rows(fixed)}

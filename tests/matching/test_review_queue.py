@@ -79,9 +79,10 @@ def test_a_run_queues_the_pairs_from_review_low_up_to_the_threshold_used(monkeyp
     monkeypatch.setattr(pipeline, "dedupe", fake)
     given = dedupejob.compute_dedupe(_records(), 0.9)
     assert seen["threshold"] == 0.9 and seen["review_band"] == (dedupejob.REVIEW_LOW, 1.0)
+    assert seen["precision"] is None
     assert [p for _, _, p in given.review] == [0.7, 0.3]
     chosen = dedupejob.compute_dedupe(_records(), None)  # the threshold the run chose: 0.8
-    assert seen["threshold"] is None
+    assert seen["threshold"] is None and seen["precision"] == 0.99
     assert [p for _, _, p in chosen.review] == [0.7, 0.3]
     assert dedupejob.compute_dedupe(_records(), 0.5).review == [("RQ-A", "RQ-D", 0.3)]
     assert dedupejob.review_band(0.1) is None

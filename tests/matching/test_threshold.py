@@ -120,7 +120,10 @@ def test_probabilities_outside_zero_one_are_refused(bad: list[float]) -> None:
 
 def test_the_line_printed() -> None:
     line = describe(choose_threshold([1.0] * 98 + [0.6, 0.55, 0.2, 0.01], 0.99))
-    assert line == ("threshold 0.5500 (chosen for an estimated precision >= 0.99): estimated "
+    assert line == ("threshold 0.55 (chosen for an estimated precision >= 0.99): estimated "
                     "precision 0.9915, estimated recall 0.9979 of the pairs scored >= 0.001; "
                     "100 pairs at or above the threshold")
-    assert describe(estimate([0.9, 0.1], 0.5)).startswith("threshold 0.5000 (given): ")
+    assert describe(estimate([0.9, 0.1], 0.5)).startswith("threshold 0.5 (fixed): ")
+    # six decimals: a threshold just below 1 is not shown as 1
+    assert describe(choose_threshold([0.999951] * 3, 0.99)).startswith("threshold 0.999951 ")
+    assert describe(choose_threshold([1.0], 0.99)).startswith("threshold 1 ")

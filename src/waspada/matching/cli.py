@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from waspada.matching.pipeline import check_band, resolve_threshold
+from waspada.matching.pipeline import FIXED_THRESHOLD, check_band, resolve_threshold
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
@@ -136,13 +136,12 @@ def _check_threshold(threshold: float | None, precision: float | None) -> None:
         fail("give --threshold or --precision, not both")
 
 
-_THRESHOLD_HELP = ("Match probability at which records are linked (default: chosen for "
-                   "--precision). Probabilities are calibrated: of the pairs scored about "
-                   "0.9, about 9 in 10 are the same person. Higher: fewer wrong links, more "
-                   "missed ones.")
-_PRECISION_HELP = ("Without --threshold: link at the smallest threshold (at least 0.5) at "
+_THRESHOLD_HELP = (f"Match probability at which records are linked [default: {FIXED_THRESHOLD}]. "
+                   "Probabilities are calibrated: of the pairs scored about 0.9, about 9 in "
+                   "10 are the same person. Higher: fewer wrong links, more missed ones.")
+_PRECISION_HELP = ("Instead of --threshold: link at the smallest threshold (at least 0.5) at "
                    "which the model's estimate of the linked pairs' precision (their mean "
-                   f"probability) reaches this, in (0.5, 1). [default: {DEFAULT_PRECISION}]")
+                   f"probability) reaches this, in (0.5, 1), e.g. {DEFAULT_PRECISION}.")
 _BAND_HELP = ("Writes the pairs whose probability is in [LOW, HIGH) to --review-output, for "
               "a person to decide (0 < LOW < HIGH <= 1).")
 _REVIEW_OUTPUT_HELP = "Review file for --review-band (default: OUTPUT with .review.csv)."

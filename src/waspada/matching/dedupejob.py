@@ -41,8 +41,9 @@ def review_band(threshold: float) -> tuple[float, float] | None:
 
 def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                    progress: Any = None) -> Any:
-    """Cluster ``records`` (the job's work; no database) at ``threshold``, or (None) at the
-    threshold chosen for the default precision target; ``result.review`` holds the pairs of
+    """Cluster ``records`` (the job's work; no database) at ``threshold``, or (None: the
+    field left empty) at the threshold chosen for the precision target
+    :data:`~waspada.matching.threshold.DEFAULT_PRECISION`; ``result.review`` holds the pairs of
     the review queue, from :data:`REVIEW_LOW` up to the threshold used. A failure names its
     cause and step (``WatchlistError``); the log names the step and the error type, never a
     record."""
@@ -68,8 +69,11 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                              status=500, package=exc.name or "?") from None
     try:
         # the queue's upper end is the threshold used, known only when the run chose it
-        result = dedupe(records, threshold=threshold, progress=engine_progress,
-                        review_band=(REVIEW_LOW, 1.0))
+        from waspada.matching.threshold import DEFAULT_PRECISION
+
+        result = dedupe(records, threshold=threshold,
+                        precision=DEFAULT_PRECISION if threshold is None else None,
+                        progress=engine_progress, review_band=(REVIEW_LOW, 1.0))
     except (service.WatchlistError, Cancelled):
         raise
     except MemoryError:
@@ -95,10 +99,12 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
 
 def threshold_line(choice: Any) -> list[Any]:
     """The job's result line on the threshold used and the model's estimates."""
-    values = {"t": f"{choice.threshold:.4f}", "p": f"{choice.precision:.4f}",
+    from waspada.matching.threshold import show
+
+    values = {"t": show(choice.threshold), "p": f"{choice.precision:.4f}",
               "r": f"{choice.recall:.4f}"}
     if choice.target is None:
-        return [N_("Threshold %(t)s (given): estimated precision %(p)s, estimated recall "
+        return [N_("Threshold %(t)s (fixed): estimated precision %(p)s, estimated recall "
                    "%(r)s."), values]
     return [N_("Threshold %(t)s, chosen for an estimated precision of at least %(target)s: "
                "estimated precision %(p)s, estimated recall %(r)s."),

@@ -168,7 +168,7 @@ def _dedupe_page(request: Request, db: DB, *, form: dict[str, Any] | None = None
                  status_code: int = 200) -> Response:
     return render(request, "matching/dedupe.html",
                   {"runs": service.recent_runs(db), "error": error, "problems": problems or {},
-                   "form": {"origin": "upload", "threshold": "", **(form or {})},
+                   "form": {"origin": "upload", "threshold": "0.5", **(form or {})},
                    "columns": COLUMNS, "max_records": service.DEDUPE_MAX_RECORDS,
                    "max_mb": service.DEDUPE_MAX_BYTES // (1024 * 1024)},
                   status_code=status_code)

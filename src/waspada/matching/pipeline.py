@@ -52,8 +52,9 @@ __all__ = ["DEFAULT_PRECISION", "FIXED_THRESHOLD", "DedupeResult", "ThresholdCho
            "LinkResult", "resolve_threshold"]
 
 Progress = Callable[[str], None]
-#: the fixed threshold used by default before the precision target (issue #13 item 3); kept
-#: for the benchmarks that compare the two
+#: the default threshold, used when neither a threshold nor a precision target is given (a
+#: precision target as the default was measured and not adopted: docs/matching.md, "The
+#: precision target")
 FIXED_THRESHOLD = 0.5
 #: pairs scored below this are left out of a one-to-one linkage (as candidates or competitors)
 ONE_TO_ONE_FLOOR = 1e-4
@@ -74,19 +75,19 @@ class DedupeResult:
     choice: ThresholdChoice | None = None
 
 
-def resolve_threshold(threshold: float | None, precision: float | None) -> float | None:
-    """The precision target to choose a threshold for (None: ``threshold`` is used as given).
-
-    No threshold and no target: :data:`DEFAULT_PRECISION`. Both: ``ValueError`` (a given
-    threshold has no target). Out-of-range values: ``ValueError``."""
-    if threshold is not None:
-        if precision is not None:
-            raise ValueError("give a threshold or a precision target, not both")
+def resolve_threshold(threshold: float | None, precision: float | None
+                      ) -> tuple[float | None, float | None]:
+    """(threshold, precision target): the target to choose a threshold for, or (target None)
+    the threshold to use. Neither given: :data:`FIXED_THRESHOLD`. Both: ``ValueError`` (a
+    given threshold has no target). Out-of-range values: ``ValueError``."""
+    if precision is None:
+        threshold = FIXED_THRESHOLD if threshold is None else threshold
         check_threshold(threshold)
-        return None
-    target = DEFAULT_PRECISION if precision is None else precision
-    check_precision(target)
-    return target
+        return threshold, None
+    if threshold is not None:
+        raise ValueError("give a threshold or a precision target, not both")
+    check_precision(precision)
+    return None, precision
 
 
 def _choice(p: Any, threshold: float | None, target: float | None) -> ThresholdChoice:
@@ -124,9 +125,9 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float | None = None,
     """Deduplicate ``records``: train (or load ``model``), predict, cluster at the threshold
     without chaining (:func:`_coherent`).
 
-    The threshold is ``threshold`` when given; otherwise it is chosen for the precision target
-    ``precision`` (default :data:`DEFAULT_PRECISION`): the smallest (>= 0.5) at which the
-    mean probability of the scored pairs at or above it reaches the target
+    The threshold is ``threshold`` (default :data:`FIXED_THRESHOLD`), or, when a precision
+    target ``precision`` is given (e.g. :data:`DEFAULT_PRECISION`), the smallest (>= 0.5) at
+    which the mean probability of the scored pairs at or above it reaches the target
     (:mod:`~waspada.matching.threshold`). Giving both is a ``ValueError``. ``choice`` holds
     the threshold used and the estimated precision and recall of the pairs at or above it.
 
@@ -138,7 +139,7 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float | None = None,
     """
     quiet_splink()
     check_band(review_band)
-    target = resolve_threshold(threshold, precision)
+    threshold, target = resolve_threshold(threshold, precision)
     if frame is None:
         progress(f"computing features of {len(records):,} records")
         frame = feature_frame(records)
@@ -319,7 +320,8 @@ def link(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
          save_model: str | Path | None = None, one_to_one: bool = False
          ) -> list[tuple[str, str, float]]:
     """Link two sources: (left_id, right_id, probability) for pairs at or above the threshold
-    (``threshold``, or chosen for the precision target ``precision`` as in :func:`dedupe`).
+    (``threshold``, default :data:`FIXED_THRESHOLD`, or chosen for the precision target
+    ``precision`` as in :func:`dedupe`).
 
     ``one_to_one``: each record is linked at most once (see :func:`assign_one_to_one`), and
     the probabilities are those of the one-to-one model
@@ -354,7 +356,7 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     of the pairs linked)."""
     quiet_splink()
     check_band(review_band)
-    target = resolve_threshold(threshold, precision)
+    threshold, target = resolve_threshold(threshold, precision)
     if frames is None:
         progress(f"computing features of {len(left):,} + {len(right):,} records")
         freq: dict[str, int] = {}

@@ -329,7 +329,8 @@ class DedupeIn(BaseModel):
     """The dedupe page's options (the CSV file comes separately)."""
 
     origin: Literal["upload", "database"] = Field("upload", title=N_("Records"))
-    #: None (the field left empty): the run chooses it for the default precision target
+    #: None (the field left empty; the page fills in 0.5): the run chooses it for the
+    #: precision target 0.99
     threshold: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False,
                                     title=N_("Threshold"))
 
