@@ -136,9 +136,9 @@ def _check_threshold(threshold: float | None, precision: float | None) -> None:
         fail("give --threshold or --precision, not both")
 
 
-_THRESHOLD_HELP = (f"Match probability at which records are linked [default: {FIXED_THRESHOLD}]. "
-                   "Probabilities are calibrated: of the pairs scored about 0.9, about 9 in "
-                   "10 are the same person. Higher: fewer wrong links, more missed ones.")
+_THRESHOLD_HELP = ("Match probability at which records are linked. Probabilities are "
+                   "calibrated: of the pairs scored about 0.9, about 9 in 10 are the same "
+                   "person. Higher: fewer wrong links, more missed ones.")
 _PRECISION_HELP = ("Instead of --threshold: link at the smallest threshold (at least 0.5) at "
                    "which the model's estimate of the linked pairs' precision (their mean "
                    f"probability) reaches this, in (0.5, 1), e.g. {DEFAULT_PRECISION}.")
@@ -170,7 +170,8 @@ def _review_path(band: tuple[float, float] | None, output: Path,
 def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
-    threshold: Annotated[float | None, typer.Option(help=_THRESHOLD_HELP)] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
     precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
@@ -227,7 +228,8 @@ def link_cmd(
     right: Annotated[Path, typer.Argument(help="Right person CSV.")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes left_id,right_id,probability.")],
-    threshold: Annotated[float | None, typer.Option(help=_THRESHOLD_HELP)] = None,
+    threshold: Annotated[float | None, typer.Option(
+        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
     precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
