@@ -540,8 +540,9 @@ def bench_defaults(sizes: list[int], splink_sizes: list[int],
     from matching_speed import PLAIN_THRESHOLD
     from matching_speed import run_child as speed_child
 
-    print(f"\n## The defaults per size (identity dedupe at threshold {D.DEFAULT_THRESHOLD}; "
-          f"each run in its own process; generation not counted)")
+    print(f"\n## The defaults per size (identity dedupe at threshold {D.FIXED_THRESHOLD}; "
+          f"t, P@t, R@t: at the threshold chosen for --precision {D.DEFAULT_PRECISION}; each "
+          f"run in its own process; generation not counted)")
     rows: list[dict] = []
     for n in sizes:
         for gen in gens:
@@ -555,12 +556,15 @@ def bench_defaults(sizes: list[int], splink_sizes: list[int],
                     o["plain_skipped"] = why
                     print(f"plain Splink at {n:,} on {gen} not run: it {why}", flush=True)
             rows.append(o)
-    print(f"\n{'generator':15} {'records':>9} {'P':>7} {'R':>7} {'ECE':>7} {'ECE>=.1':>8} "
+    print(f"\n{'generator':15} {'records':>9} {'P':>7} {'R':>7} {'t':>6} {'P@t':>7} "
+          f"{'R@t':>7} {'ECE':>7} {'ECE>=.1':>8} "
           f"{'largest':>7} {'wall s':>7} {'CPU s':>7} {'peak MB':>8} | plain Splink at "
           f"{PLAIN_THRESHOLD}: {'wall s':>7} {'CPU s':>7} {'peak MB':>8} {'P':>7} {'R':>7} "
           f"{'largest':>7} | ours/plain wall, CPU, RSS")
     for o in rows:
-        line = (f"{o['gen']:15} {o['n']:9,} {o['P']:7.4f} {o['R']:7.4f} {o['ece']:7.4f} "
+        line = (f"{o['gen']:15} {o['n']:9,} {o['P']:7.4f} {o['R']:7.4f} "
+                f"{o['threshold_target']:6.4f} {o['P_target']:7.4f} {o['R_target']:7.4f} "
+                f"{o['ece']:7.4f} "
                 f"{o['ece_hi']:8.4f} {o['largest']:7} {o['secs']:7.0f} {o['cpu']:7.0f} "
                 f"{o['peak_mb']:8.0f}")
         b = o["plain"]

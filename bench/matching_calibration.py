@@ -3,7 +3,11 @@
 For each generator and size: the reliability table of the scored pairs (bins of predicted
 match probability -> observed share of true matches, count), the expected calibration error
 (ECE, weighted by pairs, over every pair scored >= 0.001 and over the pairs scored >= 0.1), and
-pairwise precision / recall of the clusters at the default threshold.
+pairwise precision / recall of the clusters at the default threshold 0.5 and at the
+threshold chosen for the precision target 0.99 (``--precision 0.99``), each with the model's
+estimated precision and recall. One run: ``dedupe(precision=0.99)``, and the same scored pairs
+clustered again at 0.5 as ``dedupe(threshold=0.5)`` would (the scores do not depend on the
+threshold).
 
     python bench/matching_calibration.py --sizes 20000,200000 \
         --gens synth2-dev,synth2-heldout,synth1
@@ -33,6 +37,7 @@ from matching_synth2 import DEV_SEEDS, HELDOUT_SEED, generate, true_pairs  # noq
 
 from waspada.matching import pipeline as D  # noqa: E402
 from waspada.matching.records import PersonRecord  # noqa: E402
+from waspada.matching.threshold import estimate  # noqa: E402
 
 #: the first generator's seed for looking at errors while changing the model (seed 9 is the
 #: one reported)
@@ -155,7 +160,7 @@ def data(gen: str, n: int) -> tuple[list[PersonRecord], set[Pair]]:
     return recs, {norm(a, b) for ps in pos.values() for a, b in ps if a in ids and b in ids}
 
 
-def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
+def run(gen: str, n: int) -> dict:
     recs, truth = data(gen, n)
     gc.collect()
     cpu0 = _cpu()
@@ -166,16 +171,39 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
         print(f"  {time.perf_counter() - t0:7.1f}s wall {r.ru_utime + r.ru_stime:7.1f}s CPU  "
               f"{msg}", file=sys.stderr, flush=True)
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        res = D.dedupe(recs, threshold=threshold, review_band=(0.001, 1.0), progress=progress)
+    seen: dict = {}
+    coherent = D._coherent  # noqa: SLF001 - kept to cluster the same pairs again at 0.5
+
+    def keep_args(*args: object) -> object:
+        seen["args"] = args
+        return coherent(*args)  # type: ignore[arg-type]
+
+    D._coherent = keep_args  # type: ignore[assignment]  # noqa: SLF001
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            res = D.dedupe(recs, precision=D.DEFAULT_PRECISION, review_band=(0.001, 1.0),
+                           progress=progress)
+    finally:
+        D._coherent = coherent  # type: ignore[assignment]  # noqa: SLF001
     secs = time.perf_counter() - t0
     cpu = _cpu() - cpu0
+    choice = res.choice  # the precision target's
+    assert choice is not None
     scored = {norm(a, b): p for a, b, p in res.review}
     scored.update({norm(a, b): p for a, b, p in res.pairs})
     rows, ece_all, ece_hi = reliability(scored, truth)
-    pred, largest = cluster_pairs(res.clusters)
+    pt, rt, ft = prf(cluster_pairs(res.clusters)[0], truth)
+    ppt, _, _ = prf({k for k, v in scored.items() if v >= choice.threshold}, truth)
+    # the default 0.5: the same scored pairs clustered at 0.5
+    threshold = D.FIXED_THRESHOLD
+    lk, db_api, engine, frame, ids = seen["args"][:5]
+    at_fixed = [(a, b, q) for (a, b), q in scored.items() if q >= threshold]
+    cluster_of, _ = coherent(lk, db_api, engine, frame, ids, at_fixed, threshold,
+                             lambda _m: None)
+    pred, largest = cluster_pairs([(i, cluster_of.get(i, i)) for i in ids])
     p, r, f = prf(pred, truth)
     pp, pr, _ = prf({k for k, v in scored.items() if v >= threshold}, truth)
+    est5 = estimate([q for q in scored.values() if q >= D.SCORED_FLOOR], threshold)
     ceiling = len(set(scored) & truth) / len(truth) if truth else 1.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     missing = missing_shares(recs, truth)
@@ -186,9 +214,14 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
         if c:
             print(f"[{lo:5.3f}, {hi:5.3f}) {c:9,} {mp:8.4f} {ob:9.4f}")
     print(f"ECE {ece_all:.4f} (pairs >= 0.001), {ece_hi:.4f} (pairs >= 0.1)")
-    print(f"at the default threshold {threshold}: clusters P {p:.4f} R {r:.4f} F1 {f:.4f}; "
-          f"pairs P {pp:.4f} R {pr:.4f}; largest cluster {largest}; recall ceiling of the "
-          f"scored pairs {ceiling:.4f}", flush=True)
+    print(f"at the default threshold {threshold}: estimated P {est5.precision:.4f} R "
+          f"{est5.recall:.4f}; clusters P {p:.4f} R {r:.4f} F1 {f:.4f}; pairs P {pp:.4f} R "
+          f"{pr:.4f} (estimate - true pairwise P {est5.precision - pp:+.4f}); largest cluster "
+          f"{largest}; recall ceiling of the scored pairs {ceiling:.4f}", flush=True)
+    print(f"at the precision target {choice.target} (--precision): threshold "
+          f"{choice.threshold:.4f}, estimated P {choice.precision:.4f} R {choice.recall:.4f}; "
+          f"clusters P {pt:.4f} R {rt:.4f} F1 {ft:.4f} (estimate - true pairwise P "
+          f"{choice.precision - ppt:+.4f})", flush=True)
     wrong = wrong_pair_kinds(recs, scored, truth, threshold)
     print(f"wrong pairs scored >= {threshold} ({sum(c for _, c, _ in wrong):,}), by what they "
           "share: " + "; ".join(f"{k} {c:,} (mean p {m:.3f})" for k, c, m in wrong[:8]))
@@ -198,7 +231,9 @@ def run(gen: str, n: int, threshold: float = D.DEFAULT_THRESHOLD) -> dict:
     return {"gen": gen, "n": len(recs), "P": p, "R": r, "F1": f, "ece": ece_all,
             "ece_hi": ece_hi, "secs": secs, "cpu": cpu, "peak_mb": peak, "largest": largest,
             "pairs_P": pp, "pairs_R": pr, "ceiling": ceiling, "true_pairs": len(truth),
-            "rows": rows}
+            "rows": rows, "est_P": est5.precision, "est_R": est5.recall,
+            "threshold_target": choice.threshold, "est_P_target": choice.precision,
+            "est_R_target": choice.recall, "P_target": pt, "R_target": rt, "F1_target": ft}
 
 
 def _cpu() -> float:
@@ -225,10 +260,14 @@ def run_child(gen: str, n: int) -> dict:
 def bench_calibration(sizes: list[int], gens: list[str]) -> None:
     print("\n## Calibration at the defaults (identity dedupe)")
     out = [run(g, n) for n in sizes for g in gens]
-    print(f"\n{'generator':16} {'records':>9} {'P':>7} {'R':>7} {'F1':>7} {'ECE':>7} "
-          f"{'ECE>=.1':>8} {'largest':>7} {'secs':>6}")
+    print(f"\n{'':26} {'at the default 0.5':^31} | {'at --precision 0.99':^38} |")
+    print(f"{'generator':16} {'records':>9} {'est P':>7} {'P':>7} {'R':>7} {'F1':>7} | "
+          f"{'t':>6} {'est P':>7} {'est R':>7} {'P':>7} {'R':>7} | {'ECE':>7} {'ECE>=.1':>8} "
+          f"{'largest':>7} {'secs':>6}")
     for o in out:
-        print(f"{o['gen']:16} {o['n']:9,} {o['P']:7.4f} {o['R']:7.4f} {o['F1']:7.4f} "
+        print(f"{o['gen']:16} {o['n']:9,} {o['est_P']:7.4f} {o['P']:7.4f} {o['R']:7.4f} "
+              f"{o['F1']:7.4f} | {o['threshold_target']:6.4f} {o['est_P_target']:7.4f} "
+              f"{o['est_R_target']:7.4f} {o['P_target']:7.4f} {o['R_target']:7.4f} | "
               f"{o['ece']:7.4f} {o['ece_hi']:8.4f} {o['largest']:7} {o['secs']:6.0f}")
 
 

@@ -34,6 +34,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_namesearch.py",
     "tests/matching/test_priors.py",
     "tests/matching/test_records.py",
+    "tests/matching/test_threshold.py",
     "tests/network/test_extract.py",
     "tests/network/test_recurring_contacts.py",
     "tests/offers/test_offers_analyse.py",

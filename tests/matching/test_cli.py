@@ -168,3 +168,50 @@ def test_dedupe_of_a_header_only_file_writes_an_empty_result(tmp_path: Path) -> 
     res = runner.invoke(app, ["identity", "dedupe", str(empty), "--output", str(out)])
     assert res.exit_code == 0, res.output
     assert out.read_text().splitlines() == ["record_id,cluster_id"]
+
+
+def test_dedupe_prints_the_threshold_chosen_for_a_precision_target_or_the_fixed_one(  # type: ignore[no-untyped-def]
+        person_file, tmp_path: Path) -> None:
+    import re
+
+    path, _ = person_file
+    out = tmp_path / "auto.csv"
+    res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(out),
+                              "--precision", "0.99"])
+    assert res.exit_code == 0, res.output
+    line = re.search(r"threshold ([0-9.]+) \(chosen for an estimated precision >= 0\.99\): "
+                     r"estimated precision ([0-9.]+), estimated recall ([0-9.]+) of the pairs "
+                     r"scored >= 0\.001; ([0-9,]+) pairs at or above the threshold", res.output)
+    assert line, res.output
+    chosen, precision = float(line.group(1)), float(line.group(2))
+    assert chosen >= 0.5 and precision >= 0.99 and 0.0 < float(line.group(3)) <= 1.0
+    assert int(line.group(4).replace(",", "")) > 0
+    # the default: the fixed 0.5 as before (no target), the clusters those of 0.5
+    fixed = tmp_path / "fixed.csv"
+    res = runner.invoke(app, ["identity", "dedupe", str(path), "--output", str(fixed),
+                              "--review-band", "0.01", "1.0"])
+    assert res.exit_code == 0, res.output
+    assert "threshold 0.5 (fixed): estimated precision" in res.output
+    pairs = [(r["record_id_l"], r["record_id_r"]) for r in
+             _rows(fixed.with_name("fixed.review.csv")) if float(r["probability"]) >= 0.5]
+    cl = {r["record_id"]: r["cluster_id"] for r in _rows(fixed)}
+    together = sum(cl[a] == cl[b] for a, b in pairs)
+    assert together >= 0.97 * len(pairs)  # only chained clusters are split
+
+
+def test_threshold_and_precision_are_checked_before_any_work(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("record_id,full_name\n1,Budi\n2,Budi\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    for args, message in (
+            (["--precision", "0.5"], "--precision must be in (0.5, 1)"),
+            (["--precision", "1"], "--precision must be in (0.5, 1)"),
+            (["--precision", "nan"], "--precision must be in (0.5, 1)"),
+            (["--threshold", "0"], "--threshold must be in (0, 1]"),
+            (["--threshold", "0.9", "--precision", "0.99"], "not both")):
+        res = runner.invoke(app, ["identity", "dedupe", str(src), "--output", str(out), *args])
+        assert res.exit_code == 2 and message in res.output, (args, res.output)
+        assert not out.exists()
+        res = runner.invoke(app, ["identity", "link", str(src), str(src), "--output", str(out),
+                                  *args])
+        assert res.exit_code == 2 and message in res.output, (args, res.output)

@@ -224,3 +224,21 @@ def test_prior_fit_pass_gives_the_pairs_a_second_prediction_would(trained) -> No
     assert got.keys() == want.keys() and len(got) > 10
     for k, p in want.items():
         assert got[k] == _pytest.approx(p, rel=1e-9, abs=1e-12)
+
+
+def test_link_at_a_precision_target_reports_its_threshold_and_estimates(trained) -> None:  # type: ignore[no-untyped-def]
+    from waspada.matching.pipeline import link_review
+
+    left, right, truth = _two_sources(trained)
+    res = link_review(left, right, precision=0.99, review_band=(0.001, 1.0))
+    c = res.choice
+    assert c is not None and c.target == 0.99 and c.threshold >= 0.5
+    assert all(p >= c.threshold for _, _, p in res.pairs) and c.pairs == len(res.pairs)
+    assert c.precision == pytest.approx(sum(p for *_, p in res.pairs) / len(res.pairs))
+    assert c.precision >= 0.99 and 0.0 < c.recall <= 1.0
+    assert len({(a, b) for a, b, _ in res.pairs} & set(truth)) >= 0.85 * len(truth)
+    fixed = link_review(left, right)  # no option: the fixed 0.5, no target
+    assert fixed.choice is not None and fixed.choice.threshold == 0.5
+    assert fixed.choice.target is None
+    with pytest.raises(ValueError, match="not both"):
+        link_review(left, right, threshold=0.9, precision=0.99)

@@ -170,3 +170,23 @@ def test_the_dedupe_engine_needs_only_the_runtime_dependencies() -> None:
     outside = {d.lower().replace("_", "-") for module in loaded
                for d in dists.get(module, [])} - runtime - {"waspada"}
     assert not outside, f"the dedupe imports packages outside the runtime deps: {outside}"
+
+
+def test_an_empty_threshold_lets_the_run_choose_it_and_the_job_says_which(  # type: ignore[no-untyped-def]
+        role_clients, person_file) -> None:
+    analyst = role_clients["analyst"]
+    form = analyst.get("/dedupe").text
+    assert 'name="threshold" value="0.5" placeholder="otomatis"' in form  # 0.5 by default
+    path, _ = person_file
+    job = run_job_page(analyst, _run(analyst, {"origin": "upload", "threshold": ""},
+                                     file=path.read_bytes()))
+    line = re.search(r"Ambang ([0-9.]+), dipilih otomatis agar perkiraan presisi paling sedikit "
+                     r"0\.99: perkiraan presisi ([0-9.]+), perkiraan recall ([0-9.]+)\.", job.text)
+    assert line, job.text[-3000:]
+    chosen, precision = float(line.group(1)), float(line.group(2))
+    assert 0.5 <= chosen <= 1.0 and precision >= 0.99
+    link = re.search(r'href="(/dedupe/runs/(\d+))" id="result-link"', job.text)
+    assert link
+    review = analyst.get(link.group(1)).text
+    stored = re.search(r"Ambang: ([0-9.]+)\.", review)  # the run keeps the threshold used
+    assert stored and abs(float(stored.group(1)) - chosen) < 1e-6

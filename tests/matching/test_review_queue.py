@@ -62,14 +62,27 @@ def test_the_review_page_shows_the_queue(role_clients) -> None:  # type: ignore[
     assert "Pasangan 1 dari 2" in page.text
 
 
-def test_a_run_asks_the_engine_for_the_pairs_below_its_threshold(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_run_queues_the_pairs_from_review_low_up_to_the_threshold_used(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     seen = {}
+    scored = [("RQ-A", "RQ-B", 0.95), ("RQ-A", "RQ-C", 0.7), ("RQ-A", "RQ-D", 0.3),
+              ("RQ-B", "RQ-D", 0.1)]
 
     def fake(records, **kwargs):  # type: ignore[no-untyped-def]
         seen.update(kwargs)
-        return pipeline.DedupeResult([(r.record_id, r.record_id) for r in records], [])
+        lo, hi = kwargs["review_band"]
+        t = kwargs["threshold"] if kwargs["threshold"] is not None else 0.8  # "chosen"
+        return pipeline.DedupeResult(
+            [(r.record_id, r.record_id) for r in records], [],
+            review=[x for x in scored if lo <= x[2] < hi],
+            choice=pipeline.ThresholdChoice(t, 0.99, 0.9, None if kwargs["threshold"] else 0.99))
 
     monkeypatch.setattr(pipeline, "dedupe", fake)
-    dedupejob.compute_dedupe(_records(), 0.9)
-    assert seen["review_band"] == (dedupejob.REVIEW_LOW, 0.9)
+    given = dedupejob.compute_dedupe(_records(), 0.9)
+    assert seen["threshold"] == 0.9 and seen["review_band"] == (dedupejob.REVIEW_LOW, 1.0)
+    assert seen["precision"] is None
+    assert [p for _, _, p in given.review] == [0.7, 0.3]
+    chosen = dedupejob.compute_dedupe(_records(), None)  # the threshold the run chose: 0.8
+    assert seen["threshold"] is None and seen["precision"] == 0.99
+    assert [p for _, _, p in chosen.review] == [0.7, 0.3]
+    assert dedupejob.compute_dedupe(_records(), 0.5).review == [("RQ-A", "RQ-D", 0.3)]
     assert dedupejob.review_band(0.1) is None

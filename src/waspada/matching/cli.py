@@ -22,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from waspada.matching.pipeline import DEFAULT_THRESHOLD, check_band
+from waspada.matching.pipeline import FIXED_THRESHOLD, check_band, resolve_threshold
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
@@ -31,6 +31,7 @@ from waspada.matching.records import (
     summarise_rejects,
     write_rejects,
 )
+from waspada.matching.threshold import DEFAULT_PRECISION, describe
 from waspada.platform.console import err, fail, operator_session
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
@@ -123,14 +124,24 @@ def _write(path: Path, header: list[str], rows: Iterable[Sequence[object]]) -> i
         fail(f"cannot write {path}: {exc.strerror}")
 
 
-def _check_threshold(t: float) -> None:
-    if not 0.0 < t <= 1.0:
+def _check_threshold(threshold: float | None, precision: float | None) -> None:
+    """--threshold in (0, 1], --precision in (0.5, 1), not both."""
+    if threshold is not None and not 0.0 < threshold <= 1.0:
         fail("--threshold must be in (0, 1]")
+    if precision is not None and not 0.5 < precision < 1.0:
+        fail("--precision must be in (0.5, 1), e.g. 0.99")
+    try:
+        resolve_threshold(threshold, precision)
+    except ValueError:
+        fail("give --threshold or --precision, not both")
 
 
 _THRESHOLD_HELP = ("Match probability at which records are linked. Probabilities are "
                    "calibrated: of the pairs scored about 0.9, about 9 in 10 are the same "
                    "person. Higher: fewer wrong links, more missed ones.")
+_PRECISION_HELP = ("Instead of --threshold: link at the smallest threshold (at least 0.5) at "
+                   "which the model's estimate of the linked pairs' precision (their mean "
+                   f"probability) reaches this, in (0.5, 1), e.g. {DEFAULT_PRECISION}.")
 _BAND_HELP = ("Writes the pairs whose probability is in [LOW, HIGH) to --review-output, for "
               "a person to decide (0 < LOW < HIGH <= 1).")
 _REVIEW_OUTPUT_HELP = "Review file for --review-band (default: OUTPUT with .review.csv)."
@@ -159,7 +170,9 @@ def _review_path(band: tuple[float, float] | None, output: Path,
 def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
-    threshold: Annotated[float, typer.Option(help=_THRESHOLD_HELP)] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float | None, typer.Option(
+        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
+    precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
@@ -171,7 +184,7 @@ def dedupe_cmd(
     """Find people holding several identities; every record gets a cluster id."""
     from waspada.matching.pipeline import dedupe
 
-    _check_threshold(threshold)
+    _check_threshold(threshold, precision)
     if engine not in ("duckdb", "spark"):
         fail("--engine must be duckdb or spark")
     _check_output(output)
@@ -188,13 +201,16 @@ def dedupe_cmd(
         _check_output(model)
     try:
         with _stdout_to_stderr():
-            res = dedupe(records, threshold=threshold, engine=engine, model=load,
+            res = dedupe(records, threshold=threshold, precision=precision, engine=engine,
+                         model=load,
                          save_model=model if load is None else None, progress=progress,
                          review_band=review_band)
     except ImportError as exc:
         fail(f"engine {engine} is not available: {exc}")
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
         fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
+    if res.choice is not None:
+        err.print(describe(res.choice), highlight=False, soft_wrap=True)
     n = _write(output, ["record_id", "cluster_id"], res.clusters)
     clusters = len({c for _, c in res.clusters})
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
@@ -212,7 +228,9 @@ def link_cmd(
     right: Annotated[Path, typer.Argument(help="Right person CSV.")],
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes left_id,right_id,probability.")],
-    threshold: Annotated[float, typer.Option(help=_THRESHOLD_HELP)] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float | None, typer.Option(
+        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
+    precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
@@ -227,7 +245,7 @@ def link_cmd(
     """Link two sources: pairs of records of the same person."""
     from waspada.matching.pipeline import link_review
 
-    _check_threshold(threshold)
+    _check_threshold(threshold, precision)
     _check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
@@ -242,11 +260,14 @@ def link_cmd(
         _check_output(model)
     try:
         with _stdout_to_stderr():
-            res = link_review(lrec, rrec, threshold=threshold, engine=engine, model=load,
+            res = link_review(lrec, rrec, threshold=threshold, precision=precision,
+                              engine=engine, model=load,
                               save_model=model if load is None else None, progress=progress,
                               one_to_one=one_to_one, review_band=review_band)
     except Exception as exc:  # noqa: BLE001
         fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
+    if res.choice is not None:
+        err.print(describe(res.choice), highlight=False, soft_wrap=True)
     n = _write(output, ["left_id", "right_id", "probability"],
                          ((a, b, f"{p:.6f}") for a, b, p in res.pairs))
     progress(f"wrote {n:,} pairs to {output}")

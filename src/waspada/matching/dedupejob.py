@@ -39,10 +39,14 @@ def review_band(threshold: float) -> tuple[float, float] | None:
     return (REVIEW_LOW, threshold) if threshold > REVIEW_LOW else None
 
 
-def compute_dedupe(records: list[PersonRecord], threshold: float,
+def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                    progress: Any = None) -> Any:
-    """Cluster ``records`` (the job's work; no database). A failure names its cause and step
-    (``WatchlistError``); the log names the step and the error type, never a record."""
+    """Cluster ``records`` (the job's work; no database) at ``threshold``, or (None: the
+    field left empty) at the threshold chosen for the precision target
+    :data:`~waspada.matching.threshold.DEFAULT_PRECISION`; ``result.review`` holds the pairs of
+    the review queue, from :data:`REVIEW_LOW` up to the threshold used. A failure names its
+    cause and step (``WatchlistError``); the log names the step and the error type, never a
+    record."""
     from waspada.matching import service
 
     step = ["computing features"]
@@ -56,7 +60,7 @@ def compute_dedupe(records: list[PersonRecord], threshold: float,
                 return
 
     try:
-        from waspada.matching.pipeline import dedupe
+        from waspada.matching.pipeline import dedupe, in_band
     except ImportError as exc:
         log.error("dedupe engine missing: %s", exc.name)
         raise service.WatchlistError("engine_missing",
@@ -64,8 +68,12 @@ def compute_dedupe(records: list[PersonRecord], threshold: float,
                                 "package: {package}). Reinstall Waspada with `make run`."),
                              status=500, package=exc.name or "?") from None
     try:
-        result = dedupe(records, threshold=threshold, progress=engine_progress,
-                        review_band=review_band(threshold))
+        # the queue's upper end is the threshold used, known only when the run chose it
+        from waspada.matching.threshold import DEFAULT_PRECISION
+
+        result = dedupe(records, threshold=threshold,
+                        precision=DEFAULT_PRECISION if threshold is None else None,
+                        progress=engine_progress, review_band=(REVIEW_LOW, 1.0))
     except (service.WatchlistError, Cancelled):
         raise
     except MemoryError:
@@ -81,31 +89,57 @@ def compute_dedupe(records: list[PersonRecord], threshold: float,
                                                  "file or try a higher threshold."),
                              status=500, step=STEP_LABELS[step[0]],
                              error=type(exc).__name__) from None
+    used = result.choice.threshold if result.choice is not None else threshold
+    band = review_band(used) if used is not None else None
+    result.review = [t for t in result.review if in_band(t[2], band)]
     if progress is not None:
         progress(len(DEDUPE_STEPS), len(DEDUPE_STEPS))
     return result
+
+
+def threshold_line(choice: Any) -> list[Any]:
+    """The job's result line on the threshold used and the model's estimates."""
+    from waspada.matching.threshold import show
+
+    values = {"t": show(choice.threshold), "p": f"{choice.precision:.4f}",
+              "r": f"{choice.recall:.4f}"}
+    if choice.target is None:
+        return [N_("Threshold %(t)s (fixed): estimated precision %(p)s, estimated recall "
+                   "%(r)s."), values]
+    return [N_("Threshold %(t)s, chosen for an estimated precision of at least %(target)s: "
+               "estimated precision %(p)s, estimated recall %(r)s."),
+            {**values, "target": f"{choice.target:g}"}]
 
 
 def _run(ctx: JobContext) -> Outcome:
     from waspada.matching import service
 
     origin = str(ctx.params.get("origin", "upload"))
-    threshold = float(ctx.params.get("threshold", 0.5))
+    given = ctx.params.get("threshold")  # None: chosen for the precision target
+    threshold = None if given is None else float(given)
     with session_factory()() as db:
         records = service.dedupe_input(db, origin, ctx.data)
     ctx.progress(0, len(DEDUPE_STEPS))
     result = compute_dedupe(records, threshold, progress=ctx.progress)
+    choice = result.choice
+    used = choice.threshold if choice is not None else threshold
+    if used is None:
+        raise RuntimeError("the dedupe engine returned no threshold")
 
     def save(db: Session) -> dict[str, Any]:
         run = service.save_dedupe_run(db, ctx.principal, records, result.clusters,
-                                      origin=origin, threshold=threshold,
-                                      review=result.review)
-        return {"run_id": run.id, "clusters": run.n_clusters,
-                "lines": [[N_("Run #%(run)s: %(n)s records, %(c)s clusters of two or more "
-                              "records."), {"run": run.id, "n": len(records),
-                                            "c": run.n_clusters}]]}
+                                      origin=origin, threshold=used, review=result.review)
+        lines = [[N_("Run #%(run)s: %(n)s records, %(c)s clusters of two or more records."),
+                  {"run": run.id, "n": len(records), "c": run.n_clusters}]]
+        if choice is not None:
+            lines.append(threshold_line(choice))
+        return {"run_id": run.id, "clusters": run.n_clusters, "lines": lines}
 
-    return Outcome(summary={"records": len(records), "threshold": threshold}, save=save)
+    summary: dict[str, Any] = {"records": len(records), "threshold": used}
+    if choice is not None:
+        summary.update(precision_target=choice.target, estimated_precision=choice.precision,
+                       estimated_recall=choice.recall)
+    return Outcome(summary=summary, save=save)
 
 
 def _review(summary: Mapping[str, Any]) -> str | None:

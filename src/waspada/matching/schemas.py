@@ -329,4 +329,12 @@ class DedupeIn(BaseModel):
     """The dedupe page's options (the CSV file comes separately)."""
 
     origin: Literal["upload", "database"] = Field("upload", title=N_("Records"))
-    threshold: float = Field(0.5, gt=0.0, le=1.0, allow_inf_nan=False, title=N_("Threshold"))
+    #: None (the field left empty; the page fills in 0.5): the run chooses it for the
+    #: precision target 0.99
+    threshold: float | None = Field(None, gt=0.0, le=1.0, allow_inf_nan=False,
+                                    title=N_("Threshold"))
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _empty_is_automatic(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
