@@ -127,3 +127,8 @@ def test_the_line_printed() -> None:
     # six decimals: a threshold just below 1 is not shown as 1
     assert describe(choose_threshold([0.999951] * 3, 0.99)).startswith("threshold 0.999951 ")
     assert describe(choose_threshold([1.0], 0.99)).startswith("threshold 1 ")
+    # nothing at or above the threshold: no precision is claimed
+    assert describe(estimate([0.3, 0.1], 0.5)) == (
+        "threshold 0.5 (fixed): no pair scored at or above it (estimated recall 0 of the pairs "
+        "scored >= 0.001)")
+    assert "no pair scored" in describe(choose_threshold([], 0.99))

@@ -120,6 +120,9 @@ def describe(choice: ThresholdChoice) -> str:
     """One line on the threshold used and its estimates (printed by the CLI)."""
     how = ("fixed" if choice.target is None else
            f"chosen for an estimated precision >= {choice.target:g}")
+    if not choice.pairs:
+        return (f"threshold {show(choice.threshold)} ({how}): no pair scored at or above it "
+                f"(estimated recall 0 of the pairs scored >= 0.001)")
     return (f"threshold {show(choice.threshold)} ({how}): estimated precision "
             f"{choice.precision:.4f}, estimated recall {choice.recall:.4f} of the pairs scored "
             f">= 0.001; {choice.pairs:,} pairs at or above the threshold")
