@@ -132,3 +132,12 @@ def test_the_line_printed() -> None:
         "threshold 0.5 (fixed): no pair scored at or above it (estimated recall 0 of the pairs "
         "scored >= 0.001)")
     assert "no pair scored" in describe(choose_threshold([], 0.99))
+
+
+def test_the_dedupe_page_line_claims_no_precision_without_pairs() -> None:
+    from waspada.matching.dedupejob import threshold_line
+
+    message, values = threshold_line(estimate([0.3, 0.1], 0.5))
+    assert message.startswith("Threshold %(t)s: no pair scored") and values == {"t": "0.5"}
+    message, values = threshold_line(estimate([0.9, 0.1], 0.5))
+    assert message.startswith("Threshold %(t)s (fixed)") and values["p"] == "0.9000"

@@ -103,6 +103,9 @@ def threshold_line(choice: Any) -> list[Any]:
 
     values = {"t": show(choice.threshold), "p": f"{choice.precision:.4f}",
               "r": f"{choice.recall:.4f}"}
+    if not choice.pairs:  # nothing linked: no precision to claim
+        return [N_("Threshold %(t)s: no pair scored at or above it, so nothing was linked."),
+                {"t": values["t"]}]
     if choice.target is None:
         return [N_("Threshold %(t)s (fixed): estimated precision %(p)s, estimated recall "
                    "%(r)s."), values]
