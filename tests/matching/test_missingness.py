@@ -124,7 +124,7 @@ def test_dedupe_hook_raises_the_pairs_of_records_lacking_identifiers() -> None:
     """The pipeline's hook reads the patterns from the feature frame's identifier columns."""
     import pandas as pd
 
-    from waspada.matching.pipeline import _with_missingness
+    from waspada.matching.pipeline import _pairs_at, _with_missingness
 
     n = 600
     ids = [f"r{i}" for i in range(n)]
@@ -137,7 +137,7 @@ def test_dedupe_hook_raises_the_pairs_of_records_lacking_identifiers() -> None:
     b = [f"r{100 + i}" for i in range(100)] + [f"r{i + 1}" for i in range(200, 600, 2)]
     p = [0.3] * 100 + [0.002] * 200
     pdf = pd.DataFrame({"unique_id_l": a, "unique_id_r": b, "match_probability": p})
-    got = _with_missingness(frame, ids, pdf, lambda _m: None)
+    got = _pairs_at(*_with_missingness(frame, ids, pdf, lambda _m: None), None)
     assert all(q > 0.5 for _, _, q in got[:100])
     assert all(q <= 0.002 for _, _, q in got[100:])
 
@@ -213,7 +213,7 @@ def test_two_groups_missing_together_are_not_counted_twice() -> None:
 def test_dedupe_hook_reads_the_birth_date_and_sex_as_groups_of_their_own() -> None:
     import pandas as pd
 
-    from waspada.matching.pipeline import _with_missingness
+    from waspada.matching.pipeline import _pairs_at, _with_missingness
 
     n = 2_000
     ids = [f"r{i}" for i in range(n)]
@@ -228,7 +228,7 @@ def test_dedupe_hook_reads_the_birth_date_and_sex_as_groups_of_their_own() -> No
     b = [f"r{100 + i}" for i in range(100)] + [f"r{i + 1}" for i in range(200, n, 2)]
     p = [0.3] * 100 + [0.002] * ((n - 200) // 2)
     pdf = pd.DataFrame({"unique_id_l": a, "unique_id_r": b, "match_probability": p})
-    got = _with_missingness(frame, ids, pdf, lambda _m: None)
+    got = _pairs_at(*_with_missingness(frame, ids, pdf, lambda _m: None), None)
     assert all(q > 0.5 for _, _, q in got[:100])
     assert all(q <= 0.002 for _, _, q in got[100:])
 
@@ -265,7 +265,7 @@ def test_dedupe_hook_equals_the_reference_construction(seed: int) -> None:
     import numpy as np
     import pandas as pd
 
-    from waspada.matching.pipeline import _with_missingness
+    from waspada.matching.pipeline import _pairs_at, _with_missingness
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 400))
@@ -287,7 +287,7 @@ def test_dedupe_hook_equals_the_reference_construction(seed: int) -> None:
     if seed == 2:
         ids = [str(i) for i in range(n)]
     for floor in (None, 0.0, 0.1, 0.5):
-        got = _with_missingness(frame, ids, pdf, lambda _m: None, floor)
+        got = _pairs_at(*_with_missingness(frame, ids, pdf, lambda _m: None), floor)
         want = _reference_with_missingness(frame, ids, pdf, floor)
         assert [(type(x), type(y), type(q)) for x, y, q in got] == \
             [(type(x), type(y), type(q)) for x, y, q in want]

@@ -10,7 +10,7 @@ comparisons (:mod:`~waspada.matching.comparisons`), trains unsupervised
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from waspada.matching.threshold import (
     check_threshold,
     choose_threshold,
     estimate,
+    of_linked,
 )
 from waspada.matching.training import (
     fit_prior_and_score,
@@ -167,12 +168,11 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float | None = None,
                                   min(threshold or 1.0, 0.5, band_low, MISSINGNESS_FLOOR))
     if save_model is not None:
         lk.misc.save_model_to_json(str(save_model), overwrite=True)
-    a, b, p = _adjusted(frame, ids, pdf, progress)
+    a, b, p = _with_missingness(frame, ids, pdf, progress)
     del pdf
     choice = _choice(p[p >= SCORED_FLOOR], threshold, target)
-    keep = p >= min(choice.threshold, band_low)
-    scored = list(zip(a[keep].tolist(), b[keep].tolist(), p[keep].tolist(), strict=True))
-    del a, b, p, keep
+    scored = _pairs_at(a, b, p, min(choice.threshold, band_low))
+    del a, b, p
     pairs = [t for t in scored if t[2] >= choice.threshold]
     review = [t for t in scored if in_band(t[2], review_band)]
     del scored
@@ -197,25 +197,16 @@ IDENTIFIERS = ("nik", "passport_no", "phone")
 OTHER_FIELDS = ("dob", "sex")
 
 
-def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress,
-                      floor: float | None = None) -> list[tuple[str, str, float]]:
+def _with_missingness(frame: Any, ids: list[str], pdf: Any, progress: Progress
+                      ) -> tuple[Any, Any, Any]:
     """The scored pairs with missing identifiers, birth date and sex as record-level evidence
     (:mod:`~waspada.matching.missingness`): a record of a pattern that has duplicates more
-    often than a complete record gains, its candidates sharing the gain. Only the pairs at or
-    above ``floor`` are returned (all when None), in the frame's order.
+    often than a complete record gains, its candidates sharing the gain. Arrays (ids left, ids
+    right, probabilities) of every pair, in the frame's order (:func:`_pairs_at` makes the
+    tuples of those at or above a floor).
 
     Vectorised (round 10d): the ids are looked up with a pandas index and the tuples are made
     only for the pairs returned (at 200,000 records about 0.8 M pairs in, 0.1 M out)."""
-    a, b, p = _adjusted(frame, ids, pdf, progress)
-    if floor is not None:
-        keep = p >= floor
-        a, b, p = a[keep], b[keep], p[keep]
-    return list(zip(a.tolist(), b.tolist(), p.tolist(), strict=True))
-
-
-def _adjusted(frame: Any, ids: list[str], pdf: Any, progress: Progress
-              ) -> tuple[Any, Any, Any]:
-    """:func:`_with_missingness` as arrays (ids left, ids right, probabilities), every pair."""
     import numpy as np
     import pandas as pd
 
@@ -243,6 +234,15 @@ def _adjusted(frame: Any, ids: list[str], pdf: Any, progress: Progress
         if any(f != 1.0 for factors in found for f in factors.values()):
             progress("missing identifiers as evidence, factor per pattern: " + ", ".join(shown))
     return a, b, p
+
+
+def _pairs_at(a: Any, b: Any, p: Any, floor: float | None) -> list[tuple[str, str, float]]:
+    """The pairs of :func:`_with_missingness`'s arrays at or above ``floor`` (all when None)
+    as (id, id, probability) tuples."""
+    if floor is not None:
+        keep = p >= floor
+        a, b, p = a[keep], b[keep], p[keep]
+    return list(zip(a.tolist(), b.tolist(), p.tolist(), strict=True))
 
 
 def _pattern_name(k: int, code: Any, frame: Any, cols: list[str]) -> str:
@@ -411,10 +411,7 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     out = [t for t in out if t[2] >= choice.threshold]
     if one_to_one:
         out = assign_one_to_one(out)
-        linked = [t[2] for t in out]
-        total = sum(scored)
-        choice = replace(choice, precision=sum(linked) / len(linked) if linked else 1.0,
-                         recall=sum(linked) / total if total > 0 else 0.0, pairs=len(out))
+        choice = of_linked((t[2] for t in out), scored, choice.threshold, choice.target)
     return LinkResult(out, review, choice)
 
 

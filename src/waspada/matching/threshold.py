@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["DEFAULT_PRECISION", "MIN_THRESHOLD", "ThresholdChoice", "check_precision",
-           "check_threshold", "choose_threshold", "describe", "estimate", "show"]
+           "check_threshold", "choose_threshold", "describe", "estimate", "of_linked", "show"]
 
 #: the precision target of the dedupe page's automatic threshold, and the one suggested for
 #: ``--precision`` (the default threshold stays 0.5: docs/matching.md, "The precision target")
@@ -76,8 +76,16 @@ def estimate(probabilities: Iterable[float], threshold: float,
 
 
 def _estimate(p: np.ndarray, threshold: float, target: float | None) -> ThresholdChoice:
-    kept = p[p >= threshold]
-    total = float(p.sum())
+    return of_linked(p[p >= threshold], p, threshold, target)
+
+
+def of_linked(linked: Iterable[float], scored: Iterable[float], threshold: float,
+              target: float | None = None) -> ThresholdChoice:
+    """The estimates of linking the pairs of probabilities ``linked`` (a subset of ``scored``,
+    e.g. the pairs a one-to-one assignment kept at ``threshold``): precision their mean, recall
+    their sum over that of every ``scored`` pair."""
+    kept = np.fromiter(linked, dtype=float)
+    total = float(np.fromiter(scored, dtype=float).sum())
     return ThresholdChoice(threshold=float(threshold),
                            precision=float(kept.mean()) if kept.size else 1.0,
                            recall=float(kept.sum()) / total if total > 0 else 0.0,
