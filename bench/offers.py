@@ -12,7 +12,7 @@
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
    never used for training), in parts printed apart: "dev" (looked at while changing the
-   rules) and "heldout1" to "heldout14" (each collected before a round's changes, evaluated
+   rules) and "heldout1" to "heldout15" (each collected before a round's changes, evaluated
    once at its end, then used for development; the next part is collected the same way before
    the next change, and ``--skip-part`` leaves it out while developing). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
@@ -142,6 +142,7 @@ REAL_PARTS = (
      "held-out part 13: evaluated once (end of round 13), then development (round 14)"),
     ("heldout14",
      "held-out part 14: evaluated once (end of round 14), then development (round 15)"),
+    ("heldout15", "held-out part 15: collected 2026-12-01, not yet evaluated"),
 )
 
 
