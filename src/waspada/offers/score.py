@@ -568,7 +568,8 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
     if classes is not None and (classes.anchor or classes.no_place) and undamped:
-        class_floor, class_signals = class_level(classes, with_evidence)
+        class_floor, class_signals = class_level(classes, with_evidence,
+                                                 one_person=one_person(contexts))
         if class_floor >= STRONG_FLOOR:
             prefix = "offer_told_" if classes.no_place else "offer_abroad_"
             strong = (*strong, prefix + "_".join(class_signals))
@@ -581,7 +582,26 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       class_no_place=bool(classes is not None and classes.no_place))
 
 
-def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tuple[str, ...]]:
+ONE_PERSON_SIGNALS = frozenset({"pay", "fee_asked", "irregular"})
+"""Round 15: the signals that, near an offer abroad told as ONE person's case, make it "high"
+(``class_level``; the strong signals already do without the account). Not the signals a
+lawful employer gives too - a recruiting company or hospital (``channel``), a flight paid by
+the employer (``costs_covered``: UU 18/2017 puts placement costs on the employer), a payroll
+deduction (``debt``), a factory operator's post (``role``): relatives' accounts of legal
+departures say exactly those (the authored corpora's look-alikes)."""
+
+
+def one_person(contexts: dict[str, int]) -> bool:
+    """Round 15: the text tells what ONE identified person was offered - a victim's or
+    relative's own words (``personal_account``: "anak saya ditawari", "I was offered") or a
+    named person, initials, an age or "dalam kasus ini" (``case_account``). A counted group
+    (``group_account``) or an offer told with no subject (``offer_told``) is not enough: those
+    are also how news states the pattern. Reads the contexts only (monotone-neutral)."""
+    return bool(contexts.get("personal_account", 0) or contexts.get("case_account", 0))
+
+
+def class_level(classes: ClassHits, with_evidence: set[str], *,
+                one_person: bool = False) -> tuple[float, tuple[str, ...]]:
     """Round 7: the floor an offer abroad (``classes.anchor``) earns from its signals.
 
     One signal (pay, costs covered, a fee paid, a debt, an informal channel, a tourist visa)
@@ -595,6 +615,13 @@ def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tup
     signals = set(classes.signals) | {s for s, codes in codes_map.items()
                                       if codes & with_evidence}
     names = tuple(sorted(signals))
+    if (one_person and signals & ONE_PERSON_SIGNALS and not classes.legal_route
+            and not classes.no_place):
+        # Round 15: an offer abroad with one signal, told as what ONE identified person was
+        # offered, is a described case, not a vacancy or a statement of the pattern: the
+        # account is the second, independent kind of evidence (ILO-EC: deceptive recruitment
+        # is established case by case; UNODC: combine indicators with the account).
+        return STRONG_FLOOR, names
     if classes.no_place:
         # Round 8: an offer told with no place named: two independent signals (or an
         # exploitation outcome) are "high", one is "medium"; a legal route keeps it medium.
