@@ -326,13 +326,15 @@ _OFFER_RE = re.compile(
     r"recruit\w*|apply|lamar\w*)\b")
 
 
-_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{2,3})"
+_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{1,3})"
+"""A capitalised name or initials; round 15: one letter too ("A tergiur tawaran ..."), as the
+Indonesian press writes a victim's or suspect's initial."""
 _NAMED_CASE_RE = re.compile(
     rf"\b({_NAME})(?: [A-Z][a-z]{{2,}})?(?: \(\d{{1,2}}\)|, \d{{2}},)"
     rf"|\b({_NAME})(?: [A-Z][a-z]{{2,}})?,? (?:(?:awalnya|mulanya|sebelumnya|pun|juga|sempat|"
-    rf"mengaku|merasa|initially|first|had) )?(?:diiming|diming|dijanji|ditawari|menerima tawaran|"
-    rf"mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|was (?:offered|promised|lured|told|"
-    rf"approached|recruited))")
+    rf"mengaku|merasa|initially|first|had|once|again|also) ){{0,2}}(?:diiming|diming|dijanji|"
+    rf"ditawari|menerima tawaran|mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|"
+    rf"was (?:offered|promised|lured|told|approached|recruited|enticed|duped|tricked|deceived))")
 _NOT_NAMES = frozenset({
     "Mereka", "Para", "Banyak", "Korban", "Ia", "Dia", "Kami", "Kita", "Saya", "Aku", "Awalnya",
     "Mulanya", "They", "Many", "Most", "The", "Victims", "Some", "Namun", "Lalu", "Kemudian",
