@@ -334,7 +334,8 @@ _NAMED_CASE_RE = re.compile(
     rf"|\b({_NAME})(?: [A-Z][a-z]{{2,}})?,? (?:(?:awalnya|mulanya|sebelumnya|pun|juga|sempat|"
     rf"mengaku|merasa|initially|first|had|once|again|also) ){{0,2}}(?:diiming|diming|dijanji|"
     rf"ditawari|menerima tawaran|mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|"
-    rf"was (?:offered|promised|lured|told|approached|recruited|enticed|duped|tricked|deceived))")
+    rf"was (?:(?:once|again|also|first|initially|later|then) ){{0,2}}(?:offered|promised|lured|"
+    rf"told|approached|recruited|enticed|duped|tricked|deceived))")
 _NOT_NAMES = frozenset({
     "Mereka", "Para", "Banyak", "Korban", "Ia", "Dia", "Kami", "Kita", "Saya", "Aku", "Awalnya",
     "Mulanya", "They", "Many", "Most", "The", "Victims", "Some", "Namun", "Lalu", "Kemudian",
