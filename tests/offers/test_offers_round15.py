@@ -200,3 +200,18 @@ def test_a_passport_taken_told_in_the_past_tense_fires() -> None:
     for text in ("She handed her passport to the immigration officer.",
                  "He renewed his passport before the trip."):
         assert "CONTROL_PASSPORT_HELD" not in analyse(text).codes, text
+
+
+def test_an_individual_recruiter_counts_for_one_persons_offer_abroad() -> None:
+    for text in ("Dewi (24) diajak seorang ibu dari kampung sebelah bekerja di restoran di "
+                 "Malaysia.",
+                 "Ayu mengaku direkrut oleh seorang perempuan yang menjanjikan pekerjaan di salon "
+                 "di Singapura."):
+        a = analyse(text)
+        assert "PROC_INFORMAL_RECRUITER" in a.codes and a.level == "high", text
+    hits = ClassHits(anchor=True, signals=frozenset({"channel"}))
+    assert class_level(hits, {"PROC_INFORMAL_RECRUITER"}, one_person=True)[0] == STRONG_FLOOR
+    assert class_level(hits, {"PROC_INFORMAL_RECRUITER"})[0] == CLASS_MEDIUM_FLOOR
+    # a hospital or the company one interned with is not an individual recruiter
+    assert "PROC_INFORMAL_RECRUITER" not in analyse(
+        "Dia direkrut oleh rumah sakit di Jerman setelah lulus ujian bahasa.").codes

@@ -594,6 +594,13 @@ deduction (``debt``), a factory operator's post (``role``): relatives' accounts 
 departures say exactly those (the authored corpora's look-alikes)."""
 
 
+ONE_PERSON_CODES = frozenset({"PROC_INFORMAL_RECRUITER", "PROC_STRANGER_CONTACT"})
+"""Round 15: catalogue indicators that count like ``ONE_PERSON_SIGNALS`` (with evidence in the
+text): an individual recruiter (a friend, a broker, "a woman from the next village") or a
+stranger - the narrow form of the ``channel`` class, which also reads "recruited by the
+hospital"."""
+
+
 def one_person(contexts: dict[str, int]) -> bool:
     """Round 15: the text tells what ONE identified person was offered - a victim's or
     relative's own words (``personal_account``: "anak saya ditawari", "I was offered") or a
@@ -618,8 +625,8 @@ def class_level(classes: ClassHits, with_evidence: set[str], *,
     signals = set(classes.signals) | {s for s, codes in codes_map.items()
                                       if codes & with_evidence}
     names = tuple(sorted(signals))
-    if (one_person and signals & ONE_PERSON_SIGNALS and not classes.legal_route
-            and not classes.no_place):
+    if (one_person and (signals & ONE_PERSON_SIGNALS or with_evidence & ONE_PERSON_CODES)
+            and not classes.legal_route and not classes.no_place):
         # Round 15: an offer abroad with one signal, told as what ONE identified person was
         # offered, is a described case, not a vacancy or a statement of the pattern: the
         # account is the second, independent kind of evidence (ILO-EC: deceptive recruitment
