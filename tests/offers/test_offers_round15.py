@@ -215,3 +215,18 @@ def test_an_individual_recruiter_counts_for_one_persons_offer_abroad() -> None:
     # a hospital or the company one interned with is not an individual recruiter
     assert "PROC_INFORMAL_RECRUITER" not in analyse(
         "Dia direkrut oleh rumah sakit di Jerman setelah lulus ujian bahasa.").codes
+
+
+def test_risk_language_and_generic_relative_clauses_mark_a_warning() -> None:
+    warning = "Kemlu: WNI yang ditawari kerja di Kamboja dengan visa turis berisiko menjadi korban TPPO."
+    r = _rule(warning)
+    assert r.contexts.get("warning_advice", 0) >= 1
+    assert r.contexts.get("generic_statement", 0) >= 1
+    assert analyse(warning).level != "high"
+    assert _rule("People who accept a job in Laos on a tourist visa are at risk of "
+                 "trafficking.").contexts.get("warning_advice", 0) >= 1
+    # the same facts as one person's account are high
+    assert analyse("Adik saya ditawari kerja di Kamboja dengan visa turis.").level == "high"
+    # a relative clause about one identified person is not generic
+    assert _rule("Adik saya yang ditawari kerja di Kamboja sudah berangkat.").contexts.get(
+        "generic_statement", 0) == 0
