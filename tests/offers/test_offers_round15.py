@@ -230,3 +230,12 @@ def test_risk_language_and_generic_relative_clauses_mark_a_warning() -> None:
     # a relative clause about one identified person is not generic
     assert _rule("Adik saya yang ditawari kerja di Kamboja sudah berangkat.").contexts.get(
         "generic_statement", 0) == 0
+
+
+def test_a_singular_him_or_her_tells_one_persons_case() -> None:
+    one = "A broker offered her a job in a laundry in Kuching for RM 1,500 a month."
+    many = "Brokers offer them jobs in laundries in Kuching for RM 1,500 a month."
+    assert _rule(one).contexts.get("case_account", 0) >= 1
+    assert analyse(one).level == "high"
+    assert _rule(many).contexts.get("case_account", 0) == 0
+    assert _rule("Calo itu menawarinya kerja di Brunei.").contexts.get("case_account", 0) >= 1
