@@ -8,11 +8,12 @@ the real set or the corpora.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from waspada.offers import analyse
 from waspada.offers.catalogue import load_catalogue
-from waspada.offers.classes import SIGNAL_CLASSES, ClassHits
+from waspada.offers.classes import NO_PLACE_SIGNALS, SIGNAL_CLASSES, ClassHits
 from waspada.offers.extract import extract
 from waspada.offers.normalise import normalise
 from waspada.offers.score import (
@@ -103,23 +104,24 @@ def test_class_level_lifts_one_signal_only_for_one_person_and_lure_signals() -> 
 
 
 def test_class_level_is_monotone_in_signals_and_the_account() -> None:
-    """Exhaustive over every set of signals, one more signal, the account, a legal route and a
-    deal-only anchor: more signals or an account never lower the floor."""
+    """Exhaustive over every set of signals (of an offer abroad, and of an offer told with no
+    place), one more signal, the account, the bait wording, a legal route and a deal-only
+    anchor: more signals, an account or the bait wording never lower the floor."""
     assert set(SIGNAL_CLASSES) >= ONE_PERSON_SIGNALS
     lifted = 0
-    for n in range(len(SIGNAL_CLASSES) + 1):
-        for small in itertools.combinations(SIGNAL_CLASSES, n):
-            for extra in SIGNAL_CLASSES:
-                for legal, deal, person in itertools.product((False, True), repeat=3):
-                    a = ClassHits(anchor=True, deal_only=deal, legal_route=legal,
-                                  signals=frozenset(small))
-                    b = ClassHits(anchor=True, deal_only=deal, legal_route=legal,
-                                  signals=frozenset(small) | {extra})
-                    fa = class_level(a, set(), one_person=person)[0]
-                    assert class_level(b, set(), one_person=person)[0] >= fa
-                    assert class_level(a, set(), one_person=True)[0] >= \
-                        class_level(a, set(), one_person=False)[0]
-                    lifted += fa == STRONG_FLOOR and person and len(small) == 1
+    for no_place, classes in ((False, SIGNAL_CLASSES), (True, NO_PLACE_SIGNALS)):
+        for n in range(len(classes) + 1):
+            for small in itertools.combinations(classes, n):
+                for extra in classes:
+                    for legal, deal, person, lure in itertools.product((False, True), repeat=4):
+                        a = ClassHits(anchor=not no_place, no_place=no_place, deal_only=deal,
+                                      legal_route=legal, signals=frozenset(small))
+                        b = dataclasses.replace(a, signals=frozenset(small) | {extra})
+                        fa = class_level(a, set(), one_person=person, lure_told=lure)[0]
+                        assert class_level(b, set(), one_person=person, lure_told=lure)[0] >= fa
+                        top = class_level(a, set(), one_person=True, lure_told=True)[0]
+                        assert top >= fa
+                        lifted += fa == STRONG_FLOOR and person and len(small) == 1
     assert lifted > 0
 
 
@@ -239,3 +241,20 @@ def test_a_singular_him_or_her_tells_one_persons_case() -> None:
     assert analyse(one).level == "high"
     assert _rule(many).contexts.get("case_account", 0) == 0
     assert _rule("Calo itu menawarinya kerja di Brunei.").contexts.get("case_account", 0) >= 1
+
+
+def test_one_person_lured_by_unrealistic_pay_with_no_place_is_high() -> None:
+    lured = "Kakak saya tergiur tawaran kerja dengan gaji 25 juta sebulan dari kenalannya."
+    plain = "Kakak saya ditawari kerja dengan gaji 25 juta sebulan dari kenalannya."
+    many = "Banyak pemuda tergiur tawaran kerja dengan gaji 25 juta sebulan."
+    r = _rule(lured)
+    assert r.class_no_place and r.contexts.get("lure_told", 0) >= 1
+    assert analyse(lured).level == "high"
+    assert _rule(plain).contexts.get("lure_told", 0) == 0
+    assert analyse(many).level != "high"
+    no_place = ClassHits(no_place=True, signals=frozenset({"high_pay"}))
+    assert class_level(no_place, set(), one_person=True, lure_told=True)[0] == STRONG_FLOOR
+    assert class_level(no_place, set(), one_person=True)[0] == CLASS_MEDIUM_FLOOR
+    assert class_level(no_place, set(), lure_told=True)[0] == CLASS_MEDIUM_FLOOR
+    legal = ClassHits(no_place=True, legal_route=True, signals=frozenset({"high_pay"}))
+    assert class_level(legal, set(), one_person=True, lure_told=True)[0] < STRONG_FLOOR

@@ -571,8 +571,9 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
     if classes is not None and (classes.anchor or classes.no_place) and undamped:
-        class_floor, class_signals = class_level(classes, with_evidence,
-                                                 one_person=one_person(contexts))
+        class_floor, class_signals = class_level(
+            classes, with_evidence, one_person=one_person(contexts),
+            lure_told=bool(contexts.get("lure_told", 0)))
         if class_floor >= STRONG_FLOOR:
             prefix = "offer_told_" if classes.no_place else "offer_abroad_"
             strong = (*strong, prefix + "_".join(class_signals))
@@ -610,8 +611,8 @@ def one_person(contexts: dict[str, int]) -> bool:
     return bool(contexts.get("personal_account", 0) or contexts.get("case_account", 0))
 
 
-def class_level(classes: ClassHits, with_evidence: set[str], *,
-                one_person: bool = False) -> tuple[float, tuple[str, ...]]:
+def class_level(classes: ClassHits, with_evidence: set[str], *, one_person: bool = False,
+                lure_told: bool = False) -> tuple[float, tuple[str, ...]]:
     """Round 7: the floor an offer abroad (``classes.anchor``) earns from its signals.
 
     One signal (pay, costs covered, a fee paid, a debt, an informal channel, a tourist visa)
@@ -620,7 +621,13 @@ def class_level(classes: ClassHits, with_evidence: set[str], *,
     placement route (a licensed agency, the employer paying) is named near it: then the class
     layer gives at most "medium" (the other rules still apply). A catalogue indicator with
     evidence gives its signal too (``SIGNAL_CODES``), so more indicators never lower the
-    floor."""
+    floor.
+
+    Round 15: ``one_person`` (:func:`one_person`) lifts an offer abroad with one of
+    ``ONE_PERSON_SIGNALS`` / ``ONE_PERSON_CODES`` to "high", and, with ``lure_told`` (the
+    offer told as a bait: "tergiur", "diiming-imingi", "lured"), an offer told with no place
+    and unrealistic pay. Both read the contexts only, so the floor stays monotone in the
+    indicators."""
     codes_map = NO_PLACE_CODES if classes.no_place else SIGNAL_CODES
     signals = set(classes.signals) | {s for s, codes in codes_map.items()
                                       if codes & with_evidence}
@@ -633,6 +640,11 @@ def class_level(classes: ClassHits, with_evidence: set[str], *,
         # is established case by case; UNODC: combine indicators with the account).
         return STRONG_FLOOR, names
     if classes.no_place:
+        if one_person and lure_told and "high_pay" in signals and not classes.legal_route:
+            # Round 15: ONE identified person lured by unrealistic pay, told as a bait
+            # ("Dian tergiur gaji Rp10 juta", "the sponsor kept enticing my wife with big pay"):
+            # deception about wages (ILO-EC) in a described case, even with no place named.
+            return STRONG_FLOOR, names
         # Round 8: an offer told with no place named: two independent signals (or an
         # exploitation outcome) are "high", one is "medium"; a legal route keeps it medium.
         if not classes.legal_route and (len(signals) >= 2 or OUTCOME_SIGNAL in signals):
