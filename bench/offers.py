@@ -142,7 +142,8 @@ REAL_PARTS = (
      "held-out part 13: evaluated once (end of round 13), then development (round 14)"),
     ("heldout14",
      "held-out part 14: evaluated once (end of round 14), then development (round 15)"),
-    ("heldout15", "held-out part 15: collected 2026-12-01, not yet evaluated"),
+    ("heldout15",
+     "held-out part 15: evaluated once (end of round 15), then development (round 16)"),
 )
 
 

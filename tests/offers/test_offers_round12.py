@@ -57,8 +57,10 @@ HARD_KINDS = {"family_post", "family_blog", "testimony_advice", "church_statemen
 """The kinds of hard look-alike the brief asked for (texts with the red-flag words, no offer)."""
 
 # Written for this test (not in any corpus): an account the rules alone put at medium and the
-# model reads as risky with p >= 0.80.
-TOLD = ("Sepupu saya dijanjikan kerja di pabrik di Korea oleh seorang kenalan, katanya tidak "
+# model reads as risky with p >= 0.80. Round 15: told with no identified person (the same text
+# about "Sepupu saya" is high by the rules alone since round 15's one-person floor: an offer
+# abroad with a fee asked, told as one person's case).
+TOLD = ("Dijanjikan kerja di pabrik di Korea oleh seorang kenalan, katanya tidak "
         "perlu ikut ujian bahasa dan cukup menyiapkan uang untuk proses visanya bulan ini.")
 
 

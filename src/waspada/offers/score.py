@@ -326,13 +326,16 @@ _OFFER_RE = re.compile(
     r"recruit\w*|apply|lamar\w*)\b")
 
 
-_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{2,3})"
+_NAME = r"(?:[A-Z][a-z]{2,}|[A-Z]{1,3})"
+"""A capitalised name or initials; round 15: one letter too ("A tergiur tawaran ..."), as the
+Indonesian press writes a victim's or suspect's initial."""
 _NAMED_CASE_RE = re.compile(
     rf"\b({_NAME})(?: [A-Z][a-z]{{2,}})?(?: \(\d{{1,2}}\)|, \d{{2}},)"
     rf"|\b({_NAME})(?: [A-Z][a-z]{{2,}})?,? (?:(?:awalnya|mulanya|sebelumnya|pun|juga|sempat|"
-    rf"mengaku|merasa|initially|first|had) )?(?:diiming|diming|dijanji|ditawari|menerima tawaran|"
-    rf"mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|was (?:offered|promised|lured|told|"
-    rf"approached|recruited))")
+    rf"mengaku|merasa|initially|first|had|once|again|also) ){{0,2}}(?:diiming|diming|dijanji|"
+    rf"ditawari|menerima tawaran|mendapat(?:kan)? tawaran|tergiur|tertarik|pamit|melamar|"
+    rf"was (?:(?:once|again|also|first|initially|later|then) ){{0,2}}(?:offered|promised|lured|"
+    rf"told|approached|recruited|enticed|duped|tricked|deceived))")
 _NOT_NAMES = frozenset({
     "Mereka", "Para", "Banyak", "Korban", "Ia", "Dia", "Kami", "Kita", "Saya", "Aku", "Awalnya",
     "Mulanya", "They", "Many", "Most", "The", "Victims", "Some", "Namun", "Lalu", "Kemudian",
@@ -568,7 +571,9 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
     class_floor = 0.0
     class_signals: tuple[str, ...] = ()
     if classes is not None and (classes.anchor or classes.no_place) and undamped:
-        class_floor, class_signals = class_level(classes, with_evidence)
+        class_floor, class_signals = class_level(
+            classes, with_evidence, one_person=one_person(contexts),
+            lure_told=bool(contexts.get("lure_told", 0)))
         if class_floor >= STRONG_FLOOR:
             prefix = "offer_told_" if classes.no_place else "offer_abroad_"
             strong = (*strong, prefix + "_".join(class_signals))
@@ -581,7 +586,33 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       class_no_place=bool(classes is not None and classes.no_place))
 
 
-def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tuple[str, ...]]:
+ONE_PERSON_SIGNALS = frozenset({"pay", "fee_asked", "irregular"})
+"""Round 15: the signals that, near an offer abroad told as ONE person's case, make it "high"
+(``class_level``; the strong signals already do without the account). Not the signals a
+lawful employer gives too - a recruiting company or hospital (``channel``), a flight paid by
+the employer (``costs_covered``: UU 18/2017 puts placement costs on the employer), a payroll
+deduction (``debt``), a factory operator's post (``role``): relatives' accounts of legal
+departures say exactly those (the authored corpora's look-alikes)."""
+
+
+ONE_PERSON_CODES = frozenset({"PROC_INFORMAL_RECRUITER", "PROC_STRANGER_CONTACT"})
+"""Round 15: catalogue indicators that count like ``ONE_PERSON_SIGNALS`` (with evidence in the
+text): an individual recruiter (a friend, a broker, "a woman from the next village") or a
+stranger - the narrow form of the ``channel`` class, which also reads "recruited by the
+hospital"."""
+
+
+def one_person(contexts: dict[str, int]) -> bool:
+    """Round 15: the text tells what ONE identified person was offered - a victim's or
+    relative's own words (``personal_account``: "anak saya ditawari", "I was offered") or a
+    named person, initials, an age or "dalam kasus ini" (``case_account``). A counted group
+    (``group_account``) or an offer told with no subject (``offer_told``) is not enough: those
+    are also how news states the pattern. Reads the contexts only (monotone-neutral)."""
+    return bool(contexts.get("personal_account", 0) or contexts.get("case_account", 0))
+
+
+def class_level(classes: ClassHits, with_evidence: set[str], *, one_person: bool = False,
+                lure_told: bool = False) -> tuple[float, tuple[str, ...]]:
     """Round 7: the floor an offer abroad (``classes.anchor``) earns from its signals.
 
     One signal (pay, costs covered, a fee paid, a debt, an informal channel, a tourist visa)
@@ -590,12 +621,30 @@ def class_level(classes: ClassHits, with_evidence: set[str]) -> tuple[float, tup
     placement route (a licensed agency, the employer paying) is named near it: then the class
     layer gives at most "medium" (the other rules still apply). A catalogue indicator with
     evidence gives its signal too (``SIGNAL_CODES``), so more indicators never lower the
-    floor."""
+    floor.
+
+    Round 15: ``one_person`` (:func:`one_person`) lifts an offer abroad with one of
+    ``ONE_PERSON_SIGNALS`` / ``ONE_PERSON_CODES`` to "high", and, with ``lure_told`` (the
+    offer told as a bait: "tergiur", "diiming-imingi", "lured"), an offer told with no place
+    and unrealistic pay. Both read the contexts only, so the floor stays monotone in the
+    indicators."""
     codes_map = NO_PLACE_CODES if classes.no_place else SIGNAL_CODES
     signals = set(classes.signals) | {s for s, codes in codes_map.items()
                                       if codes & with_evidence}
     names = tuple(sorted(signals))
+    if (one_person and (signals & ONE_PERSON_SIGNALS or with_evidence & ONE_PERSON_CODES)
+            and not classes.legal_route and not classes.no_place):
+        # Round 15: an offer abroad with one signal, told as what ONE identified person was
+        # offered, is a described case, not a vacancy or a statement of the pattern: the
+        # account is the second, independent kind of evidence (ILO-EC: deceptive recruitment
+        # is established case by case; UNODC: combine indicators with the account).
+        return STRONG_FLOOR, names
     if classes.no_place:
+        if one_person and lure_told and "high_pay" in signals and not classes.legal_route:
+            # Round 15: ONE identified person lured by unrealistic pay, told as a bait
+            # ("Dian tergiur gaji Rp10 juta", "the sponsor kept enticing my wife with big pay"):
+            # deception about wages (ILO-EC) in a described case, even with no place named.
+            return STRONG_FLOOR, names
         # Round 8: an offer told with no place named: two independent signals (or an
         # exploitation outcome) are "high", one is "medium"; a legal route keeps it medium.
         if not classes.legal_route and (len(signals) >= 2 or OUTCOME_SIGNAL in signals):
