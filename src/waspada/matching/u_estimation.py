@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waspada.matching.comparisons import NIK_BIRTH_CODE_DIGITS
 from waspada.matching.name_levels import (
     NAME_COLUMNS,
     NAME_ID,
@@ -37,8 +38,9 @@ from waspada.matching.name_levels import (
     with_token_mask_sql,
 )
 
-__all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "random_pairs",
-           "random_u", "sample_pairs", "stratified_u", "u_from_counts"]
+__all__ = ["ENUMERATE_FACTOR", "EXACT_KEYS", "KEY_PAIRS", "REST_PAIRS", "STRATUM_PAIRS", "Strata",
+           "name_key", "pair_stratum", "pair_strata", "random_pairs", "random_u", "sample_pairs",
+           "strata_sizes", "stratified_u", "stratum_pairs", "u_from_counts"]
 
 #: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R), per
 #: million pairs random sampling would take (:func:`waspada.matching.training.estimate_u`)
@@ -248,8 +250,152 @@ def random_pairs(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarra
     return li, ri + (ri >= li)  # j != i, uniform over the other n - 1 rows
 
 
-def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs: int
-             ) -> dict[str, dict[int, float]]:
+#: the equality keys of the other comparisons (round 10f), finest first: SQL expressions of
+#: one record's columns, each a stratum of pairs whose probability is exact from value counts
+#: (:func:`strata_sizes`); the first key must be the column of the comparison's null level
+EXACT_KEYS: dict[str, tuple[str, ...]] = {
+    "birth_date": ("dob", "dob_md", "dob_year"),
+    "sex": ("sex",),
+    "nik": ("nik", f"substr(nik, 1, {NIK_BIRTH_CODE_DIGITS})", "nik_region"),
+    "passport_no": ("passport_no",),
+    "phone": ("phone",),
+}
+#: pairs evaluated in each key's stratum (every pair of it when it has no more than
+#: :data:`ENUMERATE_FACTOR` times as many pairs in its key's blocks)
+STRATUM_PAIRS = 50_000
+ENUMERATE_FACTOR = 2
+
+
+def _same_pairs_codes(codes: list[np.ndarray]) -> int:
+    """Ordered pairs of distinct rows equal on every code array (a code < 0 is missing:
+    never equal)."""
+    if not codes:
+        return 0
+    ok = np.ones(len(codes[0]), dtype=bool)
+    for c in codes:
+        ok &= c >= 0
+    if not ok.any():
+        return 0
+    if len(codes) == 1:
+        cnt = np.bincount(codes[0][ok]).astype(np.int64)
+    else:
+        cnt = pd.DataFrame({k: c[ok] for k, c in enumerate(codes)}).value_counts(
+            sort=False).to_numpy(dtype=np.int64)
+    return int((cnt * (cnt - 1)).sum())
+
+
+def strata_sizes(codes: list[np.ndarray]) -> tuple[int, list[int]]:
+    """``(pairs, sizes)``: the ordered pairs of distinct rows whose first key is present
+    (``codes[0] >= 0``: the comparison's null level does not hold) and, for each key j, how
+    many of them are in stratum j (equal on key j, on no finer key before it), counted
+    exactly by inclusion and exclusion over the value counts of the keys' combinations."""
+    from itertools import combinations
+
+    ok = codes[0] >= 0
+    cs = [c[ok] for c in codes]
+    n = int(ok.sum())
+    sizes = []
+    for j in range(len(cs)):
+        size = 0
+        for r in range(j + 1):
+            for t in combinations(range(j), r):
+                size += (-1) ** r * _same_pairs_codes([cs[k] for k in (*t, j)])
+        sizes.append(size)
+    return n * (n - 1), sizes
+
+
+def pair_stratum(codes: list[np.ndarray], li: np.ndarray, ri: np.ndarray) -> np.ndarray:
+    """The stratum of each pair (rows ``li``, ``ri``): j + 1 for the first (finest) key j
+    on which the two are equal, 0 for none (the rest), -1 where the first key is missing on
+    either side (the comparison's null level)."""
+    s = np.zeros(len(li), dtype=np.int8)
+    for j in range(len(codes) - 1, -1, -1):
+        a, b = codes[j][li], codes[j][ri]
+        s = np.where((a == b) & (a >= 0), np.int8(j + 1), s)
+    first = codes[0]
+    return np.where((first[li] < 0) | (first[ri] < 0), np.int8(-1), s).astype(np.int8)
+
+
+def _block_pairs(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair of distinct rows with the same (present) code."""
+    rows = np.flatnonzero(block >= 0)
+    order = rows[np.argsort(block[rows], kind="stable")]
+    b = block[order]
+    counts = np.bincount(b)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    reps = counts[b]  # each row pairs with every row of its block
+    left = np.repeat(order, reps)
+    first = np.repeat(starts[b], reps)
+    offs = np.arange(len(left)) - np.repeat(np.cumsum(reps) - reps, reps)
+    right = order[first + offs]
+    keep = left != right
+    return left[keep], right[keep]
+
+
+def stratum_pairs(codes: list[np.ndarray], j: int, size: int, rng: np.random.Generator
+                  ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Row pairs of stratum j + 1 (:func:`pair_stratum`) and whether they are *all* of its
+    pairs: every pair when the key's blocks hold no more than :data:`ENUMERATE_FACTOR` ·
+    ``size`` pairs, else ``size`` pairs drawn uniformly (a block with probability ∝
+    c(c−1), two distinct members, pairs equal on a finer key rejected)."""
+    ok = codes[0] >= 0
+    block = np.where(ok & (codes[j] >= 0), codes[j], -1)
+    present = block[block >= 0]
+    counts = np.bincount(present).astype(np.int64) if len(present) else np.zeros(0, np.int64)
+    weights = counts * (counts - 1)
+    total = int(weights.sum())
+    empty = np.zeros(0, dtype=np.int64)
+    if total == 0:
+        return empty, empty, True
+    if total <= ENUMERATE_FACTOR * size:
+        li, ri = _block_pairs(block)
+        keep = pair_stratum(codes, li, ri) == j + 1
+        return li[keep], ri[keep], True
+    rows = np.flatnonzero(block >= 0)
+    order = rows[np.argsort(block[rows], kind="stable")]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    p = weights / total
+    ls, rs, got = [], [], 0
+    for _ in range(50):
+        want = size - got
+        if want <= 0:
+            break
+        b = rng.choice(len(counts), size=2 * want + 100, p=p)
+        c = counts[b]
+        i = rng.integers(0, c)
+        k = rng.integers(0, c - 1)
+        k = k + (k >= i)
+        li, ri = order[starts[b] + i], order[starts[b] + k]
+        keep = pair_stratum(codes, li, ri) == j + 1
+        li, ri = li[keep][:want], ri[keep][:want]
+        ls.append(li)
+        rs.append(ri)
+        got += len(li)
+    if not ls:
+        return empty, empty, False
+    return np.concatenate(ls), np.concatenate(rs), False
+
+
+def _codes(con: Any, recs: str, exprs: tuple[str, ...]) -> list[np.ndarray]:
+    """Integer codes (missing: -1) of each key expression over the rows of ``recs``, in
+    row order: equal codes exactly where DuckDB's ``=`` holds (the values are compared in
+    Python after DuckDB computes them: strings and integers, as the keys are)."""
+    sel = ", ".join(f"{e} as k{j}" for j, e in enumerate(exprs))
+    frame = con.sql(f"select {sel} from {recs} order by i").df()  # noqa: S608
+    return [pd.factorize(frame[f"k{j}"].astype(object).where(frame[f"k{j}"].notna(), None)
+                         )[0].astype(np.int64) for j in range(len(exprs))]
+
+
+def _null_column(comp: Any) -> str | None:
+    for lv in comp.comparison_levels:
+        if lv.is_null_level:
+            return str(lv.sql_condition)
+    return None
+
+
+def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs: int,
+             keys: dict[str, tuple[str, ...]] | None = None,
+             stratum_size: int = STRATUM_PAIRS) -> dict[str, dict[int, float]]:
     """u of each Splink ``Comparison`` in ``comparisons`` from ``n_pairs`` uniformly drawn
     pairs of distinct records of the DuckDB ``table``, all comparisons in one pass, by output
     column name and comparison vector value (a level never seen: 0; the null level left out).
@@ -258,7 +404,15 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
     one join and one scan for every comparison, where Splink joins a sample of records with
     itself once per comparison and chunk (1.2–1.4 s CPU of a 20,000-record dedupe, issue #13
     round 7); uniform pairs rather than all pairs among sampled records, so no record weighs
-    more than another."""
+    more than another.
+
+    With ``keys`` (round 10f: :data:`EXACT_KEYS`), a comparison listed there is stratified by
+    its equality keys: the pairs equal on key j (and on no finer key) are stratum j, whose
+    probability is exact from value counts (:func:`strata_sizes`), its levels counted on all
+    its pairs or on ``stratum_size`` pairs drawn within it (:func:`stratum_pairs`); only the
+    rest (equal on no key) is estimated from the random pairs. u(level) = Σ_s P(s) ·
+    P(level | s): the same quantity, and a level that only pairs equal on a key reach (the
+    same sex, phone or NIK, the same birth date) is exact when its stratum is enumerated."""
     con = db_api._con
     tag = f"{abs(hash((table, seed, 'r'))) % 10**8}"
     recs, view = f"__waspada_ur_records_{tag}", f"__waspada_ur_pairs_{tag}"
@@ -267,33 +421,109 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
     cols = [c for c in con.table(table).columns if c in used]
     if not comparisons or not cols:
         return {}
+    strat: dict[int, tuple[str, ...]] = {}
+    for k, comp in enumerate(comparisons):
+        ks = (keys or {}).get(comp.output_column_name)
+        # stratified only when the null level is "the first key missing on either side"
+        if ks and _null_column(comp) == f'"{ks[0]}_l" IS NULL OR "{ks[0]}_r" IS NULL':
+            strat[k] = ks
     sel = ", ".join(_quote(c) for c in cols)
     con.execute(f"create or replace temp table {recs} as select "  # noqa: S608
                 f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)}")
     try:
         ((n,),) = con.sql(f"select count(*) from {recs}").fetchall()  # noqa: S608
-        li, ri = random_pairs(int(n), n_pairs, np.random.default_rng([seed, 1]))
+        rng = np.random.default_rng([seed, 1])
+        li, ri = random_pairs(int(n), n_pairs, rng)
         pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32)})
+        codes = {k: _codes(con, recs, ks) for k, ks in strat.items()}
+        for k in strat:
+            pairs[f"s{k}"] = pair_stratum(codes[k], li, ri)
         select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         cases = ", ".join(comp._case_statement for comp in comparisons)
+        svars = "".join(f", p.s{k}" for k in strat)
         con.register(view, pairs)
         try:
-            rows = con.sql(f"with p as (select {select} from {view} p "  # noqa: S608
+            rows = con.sql(f"with p as (select {select}{svars} from {view} p "  # noqa: S608
                            f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                           f"select {cases}, count(*) as n from p group by all").fetchall()
+                           f"select {cases}{svars.replace('p.', '')}, count(*) as n from p "
+                           "group by all").fetchall()
         finally:
             con.unregister(view)
+        inside = {k: _strata_counts(con, recs, view, select, comparisons[k], codes[k],
+                                    stratum_size, np.random.default_rng([seed, 2, k]))
+                  for k in strat}
     finally:
         con.execute(f"drop table if exists {recs}")
     out: dict[str, dict[int, float]] = {}
+    m = len(comparisons)
     for k, comp in enumerate(comparisons):
-        counts: dict[int, int] = {}
-        for row in rows:
-            counts[int(row[k])] = counts.get(int(row[k]), 0) + int(row[-1])
-        total = sum(c for v, c in counts.items() if v != -1)
         values = [int(cl.comparison_vector_value)
                   for cl in comp._comparison_levels_excluding_null]
-        out[comp.output_column_name] = {
-            v: (counts.get(v, 0) / total if total else 0.0) for v in values}
+        if k not in strat:
+            counts: dict[int, int] = {}
+            for row in rows:
+                counts[int(row[k])] = counts.get(int(row[k]), 0) + int(row[-1])
+            total = sum(c for v, c in counts.items() if v != -1)
+            out[comp.output_column_name] = {
+                v: (counts.get(v, 0) / total if total else 0.0) for v in values}
+            continue
+        col = m + sorted(strat).index(k)  # this comparison's stratum column in ``rows``
+        probs, by_stratum = inside[k]
+        # a stratum with pairs but none drawn (it cannot happen with 50 rounds of drawing
+        # unless nearly all of its key's pairs are equal on a finer key) is left to the
+        # random pairs, like the rest
+        rest = {0} | {s for s, p in probs.items() if p > 0 and not by_stratum.get(s)}
+        p_rest = 1.0 - sum(p for s, p in probs.items() if s not in rest)
+        rest_counts: dict[int, int] = {}
+        for row in rows:
+            if int(row[col]) in rest and int(row[k]) != -1:
+                rest_counts[int(row[k])] = rest_counts.get(int(row[k]), 0) + int(row[-1])
+        u = dict.fromkeys(values, 0.0)
+        for s, p in probs.items():
+            got = by_stratum.get(s)
+            if s in rest or not got or p <= 0:
+                continue
+            tot = sum(got.values())
+            for v, c in got.items():
+                if v in u:
+                    u[v] += p * c / tot
+        tot = sum(rest_counts.values())
+        if tot and p_rest > 0:
+            for v, c in rest_counts.items():
+                if v in u:
+                    u[v] += p_rest * c / tot
+        norm = sum(u.values())
+        out[comp.output_column_name] = {v: x / norm for v, x in u.items()} if norm else u
     return out
+
+
+def _strata_counts(con: Any, recs: str, view: str, select: str, comp: Any,
+                   codes: list[np.ndarray], size: int, rng: np.random.Generator
+                   ) -> tuple[dict[int, float], dict[int, dict[int, int]]]:
+    """Exact stratum probabilities ``{stratum: P}`` (among pairs not at the null level) and
+    the comparison's level counts within each key stratum ``{stratum: {value: n}}``."""
+    total, sizes = strata_sizes(codes)
+    probs = {j + 1: (s / total if total else 0.0) for j, s in enumerate(sizes)}
+    parts = []
+    for j, s in enumerate(sizes):
+        if s <= 0:
+            continue
+        li, ri, _all = stratum_pairs(codes, j, size, rng)
+        if len(li):
+            parts.append(pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
+                                       "s": np.full(len(li), j + 1, dtype=np.int8)}))
+    by_stratum: dict[int, dict[int, int]] = {}
+    if not parts:
+        return probs, by_stratum
+    con.register(view, pd.concat(parts, ignore_index=True))
+    try:
+        rows = con.sql(f"with p as (select p.s, {select} from {view} p "  # noqa: S608
+                       f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
+                       f"select s, {comp._case_statement}, count(*) as n from p "
+                       "group by all").fetchall()
+    finally:
+        con.unregister(view)
+    for s, v, c in sorted(rows):
+        by_stratum.setdefault(int(s), {})[int(v)] = int(c)
+    return probs, by_stratum
