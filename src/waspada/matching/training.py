@@ -29,7 +29,7 @@ U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
 #: the share of those pairs a DuckDB dedupe draws for the other comparisons' rest stratum
 #: (the pairs equal on none of their keys): the rare levels are counted exactly or in their
 #: keys' strata (round 10f), so the rest only holds the common ones
-U_REST_SHARE = 0.25
+U_REST_SHARE = 0.1
 U_SEED = 42  # the seed of u's sampling
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]

@@ -254,7 +254,10 @@ def random_pairs(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarra
 #: one record's columns, each a stratum of pairs whose probability is exact from value counts
 #: (:func:`strata_sizes`); the first key must be the column of the comparison's null level
 EXACT_KEYS: dict[str, tuple[str, ...]] = {
-    "birth_date": ("dob", "dob_md", "dob_year"),
+    # the year with the smaller of "MM-DD" and "DD-MM": equal for the same date and for a
+    # day/month swap only, so its stratum is exactly the swap level
+    "birth_date": ("dob", "dob_year::varchar || ' ' || least(dob_md, dob_dm)", "dob_md",
+                   "dob_year"),
     "sex": ("sex",),
     "nik": ("nik", f"substr(nik, 1, {NIK_BIRTH_CODE_DIGITS})", "nik_region"),
     "passport_no": ("passport_no",),
@@ -262,7 +265,7 @@ EXACT_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: pairs evaluated in each key's stratum (every pair of it when it has no more than
 #: :data:`ENUMERATE_FACTOR` times as many pairs in its key's blocks)
-STRATUM_PAIRS = 50_000
+STRATUM_PAIRS = 20_000
 ENUMERATE_FACTOR = 2
 
 
@@ -450,9 +453,8 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
                            "group by all").fetchall()
         finally:
             con.unregister(view)
-        inside = {k: _strata_counts(con, recs, view, select, comparisons[k], codes[k],
-                                    stratum_size, np.random.default_rng([seed, 2, k]))
-                  for k in strat}
+        inside = _strata_counts(con, recs, view, select, comparisons, codes, stratum_size,
+                                seed)
     finally:
         con.execute(f"drop table if exists {recs}")
     out: dict[str, dict[int, float]] = {}
@@ -498,32 +500,40 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
     return out
 
 
-def _strata_counts(con: Any, recs: str, view: str, select: str, comp: Any,
-                   codes: list[np.ndarray], size: int, rng: np.random.Generator
-                   ) -> tuple[dict[int, float], dict[int, dict[int, int]]]:
-    """Exact stratum probabilities ``{stratum: P}`` (among pairs not at the null level) and
-    the comparison's level counts within each key stratum ``{stratum: {value: n}}``."""
-    total, sizes = strata_sizes(codes)
-    probs = {j + 1: (s / total if total else 0.0) for j, s in enumerate(sizes)}
+def _strata_counts(con: Any, recs: str, view: str, select: str, comparisons: list[Any],
+                   codes: dict[int, list[np.ndarray]], size: int, seed: int
+                   ) -> dict[int, tuple[dict[int, float], dict[int, dict[int, int]]]]:
+    """For each stratified comparison k (a key of ``codes``): the exact stratum probabilities
+    ``{stratum: P}`` (among pairs not at the null level) and the comparison's level counts
+    within each key stratum ``{stratum: {value: n}}``; one query for all of them, each pair
+    evaluated on its own comparison's CASE only."""
+    out: dict[int, tuple[dict[int, float], dict[int, dict[int, int]]]] = {}
     parts = []
-    for j, s in enumerate(sizes):
-        if s <= 0:
-            continue
-        li, ri, _all = stratum_pairs(codes, j, size, rng)
-        if len(li):
-            parts.append(pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
-                                       "s": np.full(len(li), j + 1, dtype=np.int8)}))
-    by_stratum: dict[int, dict[int, int]] = {}
+    for k, cs in codes.items():
+        total, sizes = strata_sizes(cs)
+        out[k] = ({j + 1: (s / total if total else 0.0) for j, s in enumerate(sizes)}, {})
+        rng = np.random.default_rng([seed, 2, k])
+        for j, s in enumerate(sizes):
+            if s <= 0:
+                continue
+            li, ri, _all = stratum_pairs(cs, j, size, rng)
+            if len(li):
+                parts.append(pd.DataFrame({
+                    "c": np.full(len(li), k, dtype=np.int16), "s": np.full(len(li), j + 1,
+                                                                            dtype=np.int8),
+                    "il": li.astype(np.int32), "ir": ri.astype(np.int32)}))
     if not parts:
-        return probs, by_stratum
+        return out
+    cases = " ".join(f"WHEN {k} THEN ({comparisons[k]._case_statement.rsplit(' as ', 1)[0]})"
+                     for k in codes)
     con.register(view, pd.concat(parts, ignore_index=True))
     try:
-        rows = con.sql(f"with p as (select p.s, {select} from {view} p "  # noqa: S608
+        rows = con.sql(f"with p as (select p.c, p.s, {select} from {view} p "  # noqa: S608
                        f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                       f"select s, {comp._case_statement}, count(*) as n from p "
+                       f"select c, s, CASE c {cases} END as v, count(*) as n from p "
                        "group by all").fetchall()
     finally:
         con.unregister(view)
-    for s, v, c in sorted(rows):
-        by_stratum.setdefault(int(s), {})[int(v)] = int(c)
-    return probs, by_stratum
+    for k, s, v, c in sorted(rows):
+        out[int(k)][1].setdefault(int(s), {})[int(v)] = int(c)
+    return out
