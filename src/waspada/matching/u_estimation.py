@@ -259,7 +259,10 @@ EXACT_KEYS: dict[str, tuple[str, ...]] = {
     "birth_date": ("dob", "dob_year::varchar || ' ' || least(dob_md, dob_dm)", "dob_md",
                    "dob_year"),
     "sex": ("sex",),
-    "nik": ("nik", f"substr(nik, 1, {NIK_BIRTH_CODE_DIGITS})", "nik_region"),
+    # the first or the last seven digits: where a NIK's one slip can be (its guard), so that
+    # level is counted among pairs that can reach it, not among all pairs of a regency
+    "nik": ("nik", f"substr(nik, 1, {NIK_BIRTH_CODE_DIGITS})", "substr(nik, 1, 7)",
+            "substr(nik, -7, 7)", "nik_region"),
     "passport_no": ("passport_no",),
     "phone": ("phone",),
 }
@@ -279,11 +282,10 @@ def _same_pairs_codes(codes: list[np.ndarray]) -> int:
         ok &= c >= 0
     if not ok.any():
         return 0
-    if len(codes) == 1:
-        cnt = np.bincount(codes[0][ok]).astype(np.int64)
-    else:
-        cnt = pd.DataFrame({k: c[ok] for k, c in enumerate(codes)}).value_counts(
-            sort=False).to_numpy(dtype=np.int64)
+    combined = codes[0][ok]
+    for c in codes[1:]:  # one code per combination, renumbered so that it stays small
+        combined = pd.factorize(combined * (int(c[ok].max()) + 1) + c[ok])[0]
+    cnt = np.bincount(combined).astype(np.int64)
     return int((cnt * (cnt - 1)).sum())
 
 
