@@ -138,3 +138,11 @@ def test_a_comparison_whose_null_level_is_another_column_is_not_stratified() -> 
                      keys={"sex": ("sex",)})
     assert wrong == plain
     assert right != plain
+
+
+def test_a_key_on_a_missing_column_falls_back_to_random_pairs() -> None:
+    sdf, lk = _linker()
+    sex = [c for c in lk._settings_obj.comparisons if c.output_column_name == "sex"]
+    plain = random_u(sdf.db_api, sdf.physical_name, sex, seed=4, n_pairs=20_000)
+    assert random_u(sdf.db_api, sdf.physical_name, sex, seed=4, n_pairs=20_000,
+                    keys={"sex": ("sex", "no_such_column")}) == plain

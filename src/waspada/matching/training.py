@@ -124,7 +124,8 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
                seed: int | None = None) -> Any:
     """The linker with u estimated: for a dedupe on DuckDB the name comparison's u is
     stratified (:mod:`waspada.matching.u_estimation`) and the other comparisons' u comes
-    from uniform random pairs, all in one pass (:func:`~waspada.matching.u_estimation.random_u`);
+    from their equality keys' strata (exact probabilities from value counts) and uniform
+    random pairs for the rest, all in one pass (:func:`~waspada.matching.u_estimation.random_u`);
     otherwise Splink's random sampling for every comparison."""
     seed = U_SEED if seed is None else seed
     max_pairs = min(5e6, max(U_SAMPLE_MIN_PAIRS, n * 20.0))

@@ -18,6 +18,14 @@ sampling estimates (u over all pairs with a name, true matches included, which
 :func:`~waspada.matching.priors.regularise_model` corrects), and the rare levels are seen
 tens of times more often per evaluated pair. Only for a dedupe on DuckDB; a link and Spark keep
 Splink's random sampling.
+
+The other comparisons (birth date, sex, NIK, passport, phone) are counted together on uniform
+random pairs (:func:`random_u`, round 7), stratified the same way by their *equality keys*
+(:data:`EXACT_KEYS`, round 10f): the pairs equal on a key (the same date, the same NIK, its
+first 12 digits, ...) form strata whose probabilities are exact from value counts
+(:func:`strata_sizes`), counted on every pair of the stratum or on pairs drawn within it, so a
+level that only key-equal pairs reach (the same sex, phone, NIK or date, a day/month swap) has
+its exact u, and only the pairs equal on no key come from random pairs.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -440,7 +449,12 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
         rng = np.random.default_rng([seed, 1])
         li, ri = random_pairs(int(n), n_pairs, rng)
         pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32)})
-        codes = {k: _codes(con, recs, ks) for k, ks in strat.items()}
+        codes = {}
+        for k, ks in list(strat.items()):
+            try:
+                codes[k] = _codes(con, recs, ks)
+            except duckdb.Error:  # a key on a column this table lacks: random pairs only
+                del strat[k]
         for k in strat:
             pairs[f"s{k}"] = pair_stratum(codes[k], li, ri)
         select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
