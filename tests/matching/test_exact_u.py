@@ -21,8 +21,6 @@ from waspada.matching.u_estimation import (
     stratum_pairs,
 )
 
-pytestmark = pytest.mark.db_independent
-
 # a few rows, each key a small code (-1: missing), so that equal values are frequent
 _codes = st.integers(1, 12).flatmap(lambda n: st.lists(
     st.lists(st.integers(-1, 3), min_size=n, max_size=n), min_size=1, max_size=3))
