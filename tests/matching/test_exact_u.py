@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 
 from tests.matching.test_u_estimation import _brute_force_all, _linker
 from waspada.matching.comparisons import spec_for
-from waspada.matching.u_estimation import (
-    EXACT_KEYS,
-    pair_stratum,
-    random_u,
-    strata_sizes,
-    stratum_pairs,
-)
+from waspada.matching.key_strata import EXACT_KEYS, pair_stratum, strata_sizes, stratum_pairs
+from waspada.matching.u_estimation import random_u
 
 # a few rows, each key a small code (-1: missing), so that equal values are frequent
 _codes = st.integers(1, 12).flatmap(lambda n: st.lists(
