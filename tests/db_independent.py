@@ -36,6 +36,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_clustering.py",
     "tests/matching/test_comparisons.py",
     "tests/matching/test_dedupe.py",
+    "tests/matching/test_exact_u.py",
     "tests/matching/test_feature_frame.py",
     "tests/matching/test_features.py",
     "tests/matching/test_features_stage.py",

@@ -14,7 +14,8 @@ from waspada.matching.blocking import blocking_rules
 from waspada.matching.comparisons import OPTIONAL_COLUMNS, comparisons
 from waspada.matching.priors import prior_fixed_point, regularise_model
 
-__all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_SAMPLE_MIN_PAIRS", "U_SEED",
+__all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_REST_SHARE", "U_SAMPLE_MIN_PAIRS",
+           "U_SEED",
            "estimate_u", "fit_prior",
            "fit_prior_and_score", "linker", "load_model", "model_for_engine", "quiet_splink",
            "settings", "train"]
@@ -25,6 +26,10 @@ Progress = Callable[[str], None]
 #: precision 0.69 instead of 0.88 at p >= 0.5)
 EM_MAX_ITERATIONS = 25
 U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
+#: the share of those pairs a DuckDB dedupe draws for the other comparisons' rest stratum
+#: (the pairs equal on none of their keys): the rare levels are counted exactly or in their
+#: keys' strata (round 10f), so the rest only holds the common ones
+U_REST_SHARE = 0.1
 U_SEED = 42  # the seed of u's sampling
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
@@ -119,7 +124,8 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
                seed: int | None = None) -> Any:
     """The linker with u estimated: for a dedupe on DuckDB the name comparison's u is
     stratified (:mod:`waspada.matching.u_estimation`) and the other comparisons' u comes
-    from uniform random pairs, all in one pass (:func:`~waspada.matching.u_estimation.random_u`);
+    from their equality keys' strata (exact probabilities from value counts) and uniform
+    random pairs for the rest, all in one pass (:func:`~waspada.matching.u_estimation.random_u`);
     otherwise Splink's random sampling for every comparison."""
     seed = U_SEED if seed is None else seed
     max_pairs = min(5e6, max(U_SAMPLE_MIN_PAIRS, n * 20.0))
@@ -128,13 +134,21 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
         progress("estimating u (random sampling)")
         lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
         return lk
-    from waspada.matching.u_estimation import KEY_PAIRS, REST_PAIRS, random_u, stratified_u
+    from waspada.matching.u_estimation import (
+        EXACT_KEYS,
+        KEY_PAIRS,
+        REST_PAIRS,
+        random_u,
+        stratified_u,
+    )
 
     model = lk.misc.save_model_to_json()
     progress("estimating u (random pairs; the name comparison stratified)")
     others = [c for c in lk._settings_obj.comparisons if c.output_column_name != "name"]
-    # all other comparisons on the same uniform random pairs, in one pass (round 7)
-    u_other = random_u(tables.db_api, tables.physical_name, others, seed, int(max_pairs))
+    # all other comparisons on the same uniform random pairs, in one pass (round 7), each
+    # stratified by its equality keys: the pairs equal on a key counted exactly (round 10f)
+    u_other = random_u(tables.db_api, tables.physical_name, others, seed,
+                       int(max_pairs * U_REST_SHARE), keys=EXACT_KEYS)
     # as many pairs as random sampling per million it would take (its 1 M at 20,000
     # records, 4 M at 200,000): half of them, each stratum's rare levels seen far more often
     scale = max_pairs / U_SAMPLE_MIN_PAIRS

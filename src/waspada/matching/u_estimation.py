@@ -18,6 +18,14 @@ sampling estimates (u over all pairs with a name, true matches included, which
 :func:`~waspada.matching.priors.regularise_model` corrects), and the rare levels are seen
 tens of times more often per evaluated pair. Only for a dedupe on DuckDB; a link and Spark keep
 Splink's random sampling.
+
+The other comparisons (birth date, sex, NIK, passport, phone) are counted together on uniform
+random pairs (:func:`random_u`, round 7), stratified the same way by their *equality keys*
+(:data:`EXACT_KEYS`, round 10f, :mod:`waspada.matching.key_strata`): the pairs equal on a
+key (the same date, the same NIK, its first 12 digits, ...) form strata whose probabilities are
+exact from value counts, counted on every pair of the stratum or on pairs drawn within it, so
+a level that only key-equal pairs reach (the same sex, phone, NIK or date, a day/month swap)
+has its exact u, and only the pairs equal on no key come from random pairs.
 """
 
 from __future__ import annotations
@@ -25,9 +33,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from waspada.matching.key_strata import (
+    EXACT_KEYS,
+    STRATUM_PAIRS,
+    key_codes,
+    null_condition,
+    pair_stratum,
+    strata_counts,
+)
 from waspada.matching.name_levels import (
     NAME_COLUMNS,
     NAME_ID,
@@ -37,8 +54,8 @@ from waspada.matching.name_levels import (
     with_token_mask_sql,
 )
 
-__all__ = ["KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata", "random_pairs",
-           "random_u", "sample_pairs", "stratified_u", "u_from_counts"]
+__all__ = ["EXACT_KEYS", "KEY_PAIRS", "REST_PAIRS", "Strata", "name_key", "pair_strata",
+           "random_pairs", "random_u", "sample_pairs", "stratified_u", "u_from_counts"]
 
 #: pairs evaluated within the key's blocks (stratum K) and among the rest (stratum R), per
 #: million pairs random sampling would take (:func:`waspada.matching.training.estimate_u`)
@@ -248,8 +265,9 @@ def random_pairs(n: int, size: int, rng: np.random.Generator) -> tuple[np.ndarra
     return li, ri + (ri >= li)  # j != i, uniform over the other n - 1 rows
 
 
-def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs: int
-             ) -> dict[str, dict[int, float]]:
+def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs: int,
+             keys: dict[str, tuple[str, ...]] | None = None,
+             stratum_size: int = STRATUM_PAIRS) -> dict[str, dict[int, float]]:
     """u of each Splink ``Comparison`` in ``comparisons`` from ``n_pairs`` uniformly drawn
     pairs of distinct records of the DuckDB ``table``, all comparisons in one pass, by output
     column name and comparison vector value (a level never seen: 0; the null level left out).
@@ -258,7 +276,15 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
     one join and one scan for every comparison, where Splink joins a sample of records with
     itself once per comparison and chunk (1.2–1.4 s CPU of a 20,000-record dedupe, issue #13
     round 7); uniform pairs rather than all pairs among sampled records, so no record weighs
-    more than another."""
+    more than another.
+
+    With ``keys`` (round 10f: :data:`EXACT_KEYS`), a comparison listed there is stratified by
+    its equality keys: the pairs equal on key j (and on no finer key) are stratum j, whose
+    probability is exact from value counts (:mod:`~waspada.matching.key_strata`), its levels
+    counted on all its pairs or on ``stratum_size`` pairs drawn within it; only the rest (equal
+    on no key) is estimated from the random pairs. u(level) = Σ_s P(s) ·
+    P(level | s): the same quantity, and a level that only pairs equal on a key reach (the
+    same sex, phone or NIK, the same birth date) is exact when its stratum is enumerated."""
     con = db_api._con
     tag = f"{abs(hash((table, seed, 'r'))) % 10**8}"
     recs, view = f"__waspada_ur_records_{tag}", f"__waspada_ur_pairs_{tag}"
@@ -267,33 +293,82 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
     cols = [c for c in con.table(table).columns if c in used]
     if not comparisons or not cols:
         return {}
+    strat: dict[int, tuple[str, ...]] = {}
+    for k, comp in enumerate(comparisons):
+        ks = (keys or {}).get(comp.output_column_name)
+        # stratified only when the null level is "the first key missing on either side"
+        if ks and null_condition(comp) == f'"{ks[0]}_l" IS NULL OR "{ks[0]}_r" IS NULL':
+            strat[k] = ks
     sel = ", ".join(_quote(c) for c in cols)
     con.execute(f"create or replace temp table {recs} as select "  # noqa: S608
                 f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)}")
     try:
         ((n,),) = con.sql(f"select count(*) from {recs}").fetchall()  # noqa: S608
-        li, ri = random_pairs(int(n), n_pairs, np.random.default_rng([seed, 1]))
+        rng = np.random.default_rng([seed, 1])
+        li, ri = random_pairs(int(n), n_pairs, rng)
         pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32)})
+        codes = {}
+        for k, ks in list(strat.items()):
+            try:
+                codes[k] = key_codes(con, recs, ks)
+            except duckdb.Error:  # a key on a column this table lacks: random pairs only
+                del strat[k]
+        for k in strat:
+            pairs[f"s{k}"] = pair_stratum(codes[k], li, ri)
         select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         cases = ", ".join(comp._case_statement for comp in comparisons)
+        svars = "".join(f", p.s{k}" for k in strat)
         con.register(view, pairs)
         try:
-            rows = con.sql(f"with p as (select {select} from {view} p "  # noqa: S608
+            rows = con.sql(f"with p as (select {select}{svars} from {view} p "  # noqa: S608
                            f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                           f"select {cases}, count(*) as n from p group by all").fetchall()
+                           f"select {cases}{svars.replace('p.', '')}, count(*) as n from p "
+                           "group by all").fetchall()
         finally:
             con.unregister(view)
+        inside = strata_counts(con, recs, view, select, comparisons, codes, stratum_size,
+                                seed)
     finally:
         con.execute(f"drop table if exists {recs}")
     out: dict[str, dict[int, float]] = {}
+    m = len(comparisons)
     for k, comp in enumerate(comparisons):
-        counts: dict[int, int] = {}
-        for row in rows:
-            counts[int(row[k])] = counts.get(int(row[k]), 0) + int(row[-1])
-        total = sum(c for v, c in counts.items() if v != -1)
         values = [int(cl.comparison_vector_value)
                   for cl in comp._comparison_levels_excluding_null]
-        out[comp.output_column_name] = {
-            v: (counts.get(v, 0) / total if total else 0.0) for v in values}
+        if k not in strat:
+            counts: dict[int, int] = {}
+            for row in rows:
+                counts[int(row[k])] = counts.get(int(row[k]), 0) + int(row[-1])
+            total = sum(c for v, c in counts.items() if v != -1)
+            out[comp.output_column_name] = {
+                v: (counts.get(v, 0) / total if total else 0.0) for v in values}
+            continue
+        col = m + sorted(strat).index(k)  # this comparison's stratum column in ``rows``
+        probs, by_stratum = inside[k]
+        # a stratum with pairs but none drawn (it cannot happen with 50 rounds of drawing
+        # unless nearly all of its key's pairs are equal on a finer key) is left to the
+        # random pairs, like the rest
+        rest = {0} | {s for s, p in probs.items() if p > 0 and not by_stratum.get(s)}
+        p_rest = 1.0 - sum(p for s, p in probs.items() if s not in rest)
+        rest_counts: dict[int, int] = {}
+        for row in rows:
+            if int(row[col]) in rest and int(row[k]) != -1:
+                rest_counts[int(row[k])] = rest_counts.get(int(row[k]), 0) + int(row[-1])
+        u = dict.fromkeys(values, 0.0)
+        for s, p in probs.items():
+            got = by_stratum.get(s)
+            if s in rest or not got or p <= 0:
+                continue
+            tot = sum(got.values())
+            for v, c in got.items():
+                if v in u:
+                    u[v] += p * c / tot
+        tot = sum(rest_counts.values())
+        if tot and p_rest > 0:
+            for v, c in rest_counts.items():
+                if v in u:
+                    u[v] += p_rest * c / tot
+        norm = sum(u.values())
+        out[comp.output_column_name] = {v: x / norm for v, x in u.items()} if norm else u
     return out
