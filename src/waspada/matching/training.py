@@ -31,6 +31,7 @@ U_SAMPLE_MIN_PAIRS = 1e6  # random pairs for u (at least)
 #: keys' strata (round 10f), so the rest only holds the common ones
 U_REST_SHARE = 0.1
 U_SEED = 42  # the seed of u's sampling
+U_CHUNKS = 1  # Splink's random sampling in one chunk (estimate_u)
 
 LinkType = Literal["link_only", "link_and_dedupe", "dedupe_only"]
 
@@ -132,7 +133,13 @@ def estimate_u(tables: Any, lk: Any, n: int, progress: Progress,
     names = [c for c in lk._settings_obj.comparisons if c.output_column_name == "name"]
     if not (names and _duckdb_dedupe(tables)):
         progress("estimating u (random sampling)")
-        lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        # one chunk: our at most 5 M pairs fit in memory on either engine. Splink's chunks (a
+        # probe of 1 % plus up to ten, made for samples of billions of pairs) stop early once
+        # every level of a comparison has been seen 100 times, so a comparison with a rare
+        # level runs all eleven; one pass per comparison counts every sampled pair in one job
+        # (Spark spent most of a small file's training on those jobs)
+        lk.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed,
+                                                     num_chunks=U_CHUNKS)
         return lk
     from waspada.matching.u_estimation import (
         EXACT_KEYS,
