@@ -14,6 +14,10 @@ declare; this catches what only a plain install shows. Steps:
    (``tests/security/test_schemathesis.py``, run by the calling interpreter, which has the
    test extras).
 
+With ``--second-database`` (CI's PostgreSQL pass, after the SQLite one) the first pass's venv is
+reused as installed and only the CLI commands that open the database run again; the engines' file
+commands run in the first pass against an unreachable database, which proves they never open one.
+
 Usage: ``.venv/bin/python .ci/fresh_install.py [--database-url URL] [--fuzz]`` (default: a
 temporary SQLite database). Exit status 0 on success; the first failure is printed.
 """
@@ -63,6 +67,10 @@ PEOPLE = [  # (record_id, full_name, birth_date, sex, nik)
 ]
 
 
+# port 9 (discard) on loopback: nothing answers, so any connection attempt fails at once
+UNREACHABLE_DATABASE = "postgresql+psycopg://nobody:none@127.0.0.1:9/none"
+
+
 class Failure(RuntimeError):
     pass
 
@@ -99,10 +107,13 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def install(venv: Path) -> Path:
+def install(venv: Path, *, reinstall: bool = True) -> Path:
     step("fresh venv, pip install . (no extras)")
     env = dict(os.environ)
     if (venv / "bin" / "waspada").exists():  # --venv: reuse an earlier fresh install
+        if not reinstall:  # --second-database: the same source was installed by the first pass
+            step(f"reusing {venv} as installed (same source)")
+            return venv / "bin" / "waspada"
         run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
              "--force-reinstall", str(ROOT)], env, timeout=900)
         return venv / "bin" / "waspada"
@@ -121,12 +132,21 @@ def install(venv: Path) -> Path:
     return venv / "bin" / "waspada"
 
 
-def cli_smoke(waspada: Path, work: Path, env: dict[str, str]) -> None:
-    step("CLI on tiny inputs")
+def cli_smoke(waspada: Path, work: Path, env: dict[str, str], *,
+              database_only: bool = False) -> None:
+    """Every CLI command on tiny inputs; with ``database_only`` just the ones that open the
+    database (the engines' file commands below never do: they read and write files only)."""
+    step("CLI on tiny inputs" + (" (the commands that open the database)" if database_only
+                                 else ""))
     w = str(waspada)
     run([w, "db", "upgrade"], env)
     run([w, "demo", "load"], env)
     run([w, "demo", "load"], env)  # idempotent
+    if database_only:
+        return
+    # the file commands run against a database nobody listens on, so that a file command that
+    # starts opening the database fails here instead of silently skipping that database's check
+    env = dict(env, WASPADA_DATABASE_URL=UNREACHABLE_DATABASE)
 
     out = json.loads(run([w, "document", "mrz", *MRZ, "--json"], env).stdout)
     if not isinstance(out, dict) or "ERIKSSON" not in json.dumps(out):
@@ -354,13 +374,20 @@ def main() -> int:
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: temporary SQLite)")
     parser.add_argument("--fuzz", action="store_true", help="also run schemathesis")
     parser.add_argument("--venv", help="reuse this earlier fresh venv (while developing)")
+    parser.add_argument("--second-database", action="store_true",
+                        help="a second pass on another database with the --venv of a first "
+                             "pass over the same source: no reinstall, and only the CLI "
+                             "commands that open the database")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = parser.parse_args()
+    if args.second_database and not args.venv:
+        parser.error("--second-database needs the first pass's --venv")
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="waspada-fresh-"))
     server = None
     try:
-        waspada = install(Path(args.venv) if args.venv else tmp / "venv")
+        waspada = install(Path(args.venv) if args.venv else tmp / "venv",
+                          reinstall=not args.second_database)
         work = tmp / "work"
         work.mkdir()
         env = {k: v for k, v in os.environ.items()
@@ -368,7 +395,7 @@ def main() -> int:
         env.update(WASPADA_DATA_DIR=str(tmp / "data"), WASPADA_LOG_LEVEL="WARNING")
         if args.database_url:
             env["WASPADA_DATABASE_URL"] = args.database_url
-        cli_smoke(waspada, work, env)
+        cli_smoke(waspada, work, env, database_only=args.second_database)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         step(f"waspada serve on {base}")
