@@ -25,12 +25,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, cast
 
 from sqlalchemy import (
     String,
+    Table,
     and_,
+    bindparam,
     case,
     column,
     delete,
@@ -244,17 +246,34 @@ def _flag(cond: Any) -> Any:
     return func.sum(case((cond, 1), else_=0))
 
 
-def _insert_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Period,
-                   rows: Any) -> None:
-    """Replace the period's rows of ``indicators`` by the rollups of ``rows`` (a CTE with
-    columns prov, reg, dest, unit and one count column per indicator), computed on the
-    server: ``INSERT ... SELECT ... GROUP BY``, nothing read back (see :func:`rollups`)."""
+#: the period's label and bounds as bound parameters: a period's statements are built once per
+#: indicator group and grain and then executed for every period (SQLAlchemy's compiled cache
+#: serves them; building and compiling them anew for each of thousands of periods cost most of a
+#: refresh's time)
+PERIOD_LABEL = bindparam("period_label", type_=String)
+PERIOD_LO, PERIOD_HI = "period_lo", "period_hi"
+
+
+def _period_params(p: Period) -> dict[str, Any]:
+    lo, hi = _bounds(p)
+    return {"period_label": p.label, PERIOD_LO: lo, PERIOD_HI: hi}
+
+
+def _count_statements(indicators: tuple[str, ...], grain: Kind, rows: Any) -> list[Any]:
+    """The statements that replace a period's rows of ``indicators`` by the rollups of ``rows``
+    (a CTE with columns prov, reg, dest, unit and one count column per indicator), computed on
+    the server: ``INSERT ... SELECT ... GROUP BY``, nothing read back (see :func:`rollups`).
+    Executed with :func:`_period_params`."""
     facts = union_all(*(
         select(literal(name, String).label("ind"), rows.c.prov, rows.c.reg, rows.c.dest,
                rows.c.unit, rows.c[name].label("n")).where(rows.c[name] > 0)
         for name in indicators)).cte("facts")
     f = facts.c
-    label, n = literal(p.label, String), func.sum(f.n)
+    label, n = PERIOD_LABEL, func.sum(f.n)
+    # Core tables, not the ORM entities: an ORM insert would read the parameters as rows to
+    # insert, and no stored count is ever loaded as an object for a delete to synchronise
+    counts = cast(Table, StatCount.__table__)
+    regency = cast(Table, StatRegencyCount.__table__)
 
     def roll(prov: Any, dest: Any, unit: Any, *by: Any) -> Any:
         return select(f.ind, literal(grain, String), label, prov, dest, unit, n).group_by(
@@ -267,31 +286,45 @@ def _insert_counts(db: Session, indicators: tuple[str, ...], grain: Kind, p: Per
         parts += [roll(f.prov, f.dest, literal(ALL_UNITS), f.prov, f.dest),
                   roll(literal(ANY, String), f.dest, f.unit, f.dest, f.unit),
                   roll(literal(ANY, String), f.dest, literal(ALL_UNITS), f.dest)]
-    db.execute(delete(StatCount).where(StatCount.indicator.in_(indicators),
-                                       StatCount.grain == grain, StatCount.period == p.label))
-    db.execute(insert(StatCount).from_select(
-        ["indicator", "grain", "period", "province", "destination", "unit_id", "n"],
-        union_all(*parts)))
+    out = [delete(counts).where(counts.c.indicator.in_(indicators), counts.c.grain == grain,
+                                counts.c.period == label),
+           insert(counts).from_select(
+               ["indicator", "grain", "period", "province", "destination", "unit_id", "n"],
+               union_all(*parts))]
     if grain == "month":
-        db.execute(delete(StatRegencyCount).where(StatRegencyCount.indicator.in_(indicators),
-                                                  StatRegencyCount.period == p.label))
-        db.execute(insert(StatRegencyCount).from_select(
-            ["indicator", "period", "regency", "unit_id", "n"],
-            union_all(select(f.ind, label, f.reg, f.unit, n).group_by(f.ind, f.reg, f.unit),
-                      select(f.ind, label, f.reg, literal(ALL_UNITS), n)
-                      .group_by(f.ind, f.reg))))
+        out += [delete(regency).where(regency.c.indicator.in_(indicators),
+                                      regency.c.period == label),
+                insert(regency).from_select(
+                    ["indicator", "period", "regency", "unit_id", "n"],
+                    union_all(select(f.ind, label, f.reg, f.unit, n)
+                              .group_by(f.ind, f.reg, f.unit),
+                              select(f.ind, label, f.reg, literal(ALL_UNITS), n)
+                              .group_by(f.ind, f.reg)))]
+    return out
+
+
+def _insert_counts(db: Session, statements: list[Any], p: Period) -> None:
+    """Run a period's :func:`_count_statements`."""
+    params = _period_params(p)
+    for statement in statements:
+        db.execute(statement, params)
 
 
 # -- screenings -------------------------------------------------------------------------------
 
 def _screening_period(db: Session, grain: Kind, p: Period) -> None:
-    """Recount one period of screenings on the server. The first ``GROUP BY`` groups the
-    period's rows by NIK prefix, destination and unit with one count per indicator; the
-    prefix is then mapped to its province and regency (:func:`_regions`)."""
+    """Recount one period of screenings on the server (:func:`_screening_statements`)."""
+    _insert_counts(db, _screening_statements(grain), p)
+
+
+@cache
+def _screening_statements(grain: Kind) -> list[Any]:
+    """The first ``GROUP BY`` groups the period's rows by NIK prefix, destination and unit with
+    one count per indicator; the prefix is then mapped to its province and regency
+    (:func:`_regions`)."""
     from waspada.screening.store import Screening
 
     s = Screening.__table__.c
-    lo, hi = _bounds(p)
     prefix, length, dest = func.substr(s.nik, 1, 4), func.length(s.nik), _dest_sql(
         s.destination_country)
     groups = (select(prefix.label("p4"), length.label("len"), dest.label("dest"),
@@ -301,7 +334,7 @@ def _screening_period(db: Session, grain: Kind, p: Period) -> None:
                      _flag(s.level == "high").label("screenings_high_risk"),
                      _flag(and_(s.prior_json != "[]", s.level.in_(("medium", "high"))))
                      .label("returning_flagged"))
-              .where(s.created_at >= lo, s.created_at < hi)
+              .where(s.created_at >= bindparam(PERIOD_LO), s.created_at < bindparam(PERIOD_HI))
               .group_by(prefix, length, dest, s.unit_id).cte("groups"))
     g, r = groups.c, _regions()
     rows = (select(func.coalesce(r.c.column2, UNKNOWN).label("prov"),
@@ -309,7 +342,7 @@ def _screening_period(db: Session, grain: Kind, p: Period) -> None:
                    *(g[name] for name in SCREENING_INDICATORS))
             .select_from(groups.outerjoin(r, and_(r.c.column1 == g.p4, g.len == 16)))
             .cte("rows"))
-    _insert_counts(db, SCREENING_INDICATORS, grain, p, rows)
+    return _count_statements(SCREENING_INDICATORS, grain, rows)
 
 
 def _refresh_screenings(db: Session, marks: _Marks, full: bool) -> int:
@@ -434,10 +467,19 @@ def _remember_regions(db: Session, case_ids: Iterable[int] | None) -> None:
 
 
 def _case_period(db: Session, grain: Kind, p: Period) -> None:
+
+    _insert_counts(db, _case_statements(grain), p)
+    if grain == "month":
+        _stage_durations(db, p)
+
+
+@cache
+def _case_statements(grain: Kind) -> list[Any]:
+    """One period's case counts, by the case's region (``StatCaseRegion``), destination and
+    owning unit."""
     from waspada.cases.models import Case
 
     c = Case.__table__.c
-    lo, hi = _bounds(p)
     prov = func.coalesce(StatCaseRegion.province, UNKNOWN)
     reg = func.coalesce(StatCaseRegion.regency, UNKNOWN * 2)
     dest = _dest_sql(c.destination_country)
@@ -450,11 +492,10 @@ def _case_period(db: Session, grain: Kind, p: Period) -> None:
                    func.sum(other).label("cases_other_exploitation"))
             .select_from(Case.__table__.outerjoin(StatCaseRegion,
                                                   StatCaseRegion.case_id == c.id))
-            .where(c.merged_into_id.is_(None), c.reported_at >= lo, c.reported_at < hi)
+            .where(c.merged_into_id.is_(None), c.reported_at >= bindparam(PERIOD_LO),
+                   c.reported_at < bindparam(PERIOD_HI))
             .group_by(prov, reg, dest, c.owner_unit_id).cte("rows"))
-    _insert_counts(db, CASE_INDICATORS, grain, p, rows)
-    if grain == "month":
-        _stage_durations(db, p)
+    return _count_statements(CASE_INDICATORS, grain, rows)
 
 
 def _write_durations(db: Session, measures: Iterable[str], p: Period,
