@@ -55,11 +55,6 @@ def no_traceback(ctx: object, response: schemathesis.Response, case: schemathesi
 
 CHECKS = [not_a_server_error, response_schema_conformance, no_traceback]
 
-# Integers outside 64 bits still give a 500 (the database cannot bind them); that fix is on its
-# own branch (sec: integer overflow).  Until it is merged such 500s are counted and printed, not
-# failed; every other 5xx fails.  Remove this once the overflow fix is in.
-INT64 = 2**63
-
 
 def _free_port() -> int:
     with socket.socket() as sock:
