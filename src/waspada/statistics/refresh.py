@@ -256,10 +256,11 @@ PERIOD_LO, PERIOD_HI = "period_lo", "period_hi"
 
 def _period_params(p: Period) -> dict[str, Any]:
     lo, hi = _bounds(p)
-    return {"period_label": p.label, PERIOD_LO: lo, PERIOD_HI: hi}
+    return {PERIOD_LABEL.key: p.label, PERIOD_LO: lo, PERIOD_HI: hi}
 
 
-def _count_statements(indicators: tuple[str, ...], grain: Kind, rows: Any) -> list[Any]:
+def _count_statements(indicators: tuple[str, ...], grain: Kind, rows: Any
+                      ) -> tuple[Any, ...]:
     """The statements that replace a period's rows of ``indicators`` by the rollups of ``rows``
     (a CTE with columns prov, reg, dest, unit and one count column per indicator), computed on
     the server: ``INSERT ... SELECT ... GROUP BY``, nothing read back (see :func:`rollups`).
@@ -300,10 +301,10 @@ def _count_statements(indicators: tuple[str, ...], grain: Kind, rows: Any) -> li
                               .group_by(f.ind, f.reg, f.unit),
                               select(f.ind, label, f.reg, literal(ALL_UNITS), n)
                               .group_by(f.ind, f.reg)))]
-    return out
+    return tuple(out)
 
 
-def _insert_counts(db: Session, statements: list[Any], p: Period) -> None:
+def _insert_counts(db: Session, statements: tuple[Any, ...], p: Period) -> None:
     """Run a period's :func:`_count_statements`."""
     params = _period_params(p)
     for statement in statements:
@@ -318,7 +319,7 @@ def _screening_period(db: Session, grain: Kind, p: Period) -> None:
 
 
 @cache
-def _screening_statements(grain: Kind) -> list[Any]:
+def _screening_statements(grain: Kind) -> tuple[Any, ...]:
     """The first ``GROUP BY`` groups the period's rows by NIK prefix, destination and unit with
     one count per indicator; the prefix is then mapped to its province and regency
     (:func:`_regions`)."""
@@ -474,7 +475,7 @@ def _case_period(db: Session, grain: Kind, p: Period) -> None:
 
 
 @cache
-def _case_statements(grain: Kind) -> list[Any]:
+def _case_statements(grain: Kind) -> tuple[Any, ...]:
     """One period's case counts, by the case's region (``StatCaseRegion``), destination and
     owning unit."""
     from waspada.cases.models import Case
