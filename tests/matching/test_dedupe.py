@@ -77,8 +77,8 @@ def test_model_translates_to_spark_dialect(trained) -> None:  # type: ignore[no-
 
 
 def _spark_available() -> bool:
-    """The Spark test takes 1-2 minutes on a 2-core machine (JVM start, many small jobs), so it
-    runs when WASPADA_TEST_SPARK=1 (CI sets it once, not on both database runs)."""
+    """The Spark tests take about a minute on a 2-core machine (JVM start, small jobs), so they
+    run when WASPADA_TEST_SPARK=1 (CI sets it once, not on both database runs)."""
     if os.environ.get("WASPADA_TEST_SPARK") != "1":
         return False
     try:
