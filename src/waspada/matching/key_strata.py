@@ -19,7 +19,7 @@ import pandas as pd
 from waspada.matching.comparisons import NIK_BIRTH_CODE_DIGITS
 
 __all__ = ["ENUMERATE_FACTOR", "EXACT_KEYS", "STRATUM_PAIRS", "key_codes", "null_condition",
-           "pair_stratum", "strata_counts", "strata_sizes", "stratum_pairs"]
+           "pair_counts", "pair_stratum", "strata_counts", "strata_sizes", "stratum_pairs"]
 
 #: the equality keys of the other comparisons (round 10f), finest first: SQL expressions of
 #: one record's columns, each a stratum of pairs whose probability is exact from value counts
@@ -169,6 +169,21 @@ def null_condition(comp: Any) -> str | None:
     return None
 
 
+def pair_counts(con: Any, recs: str, view: str, pairs: pd.DataFrame, select: str,
+                outputs: str) -> list[tuple[Any, ...]]:
+    """``outputs`` and a count, grouped by all of them, over the pairs of row numbers ``il``,
+    ``ir`` in ``pairs`` (registered as ``view`` for the query) joined with their two records
+    of ``recs``; ``select`` names what the join exposes (``p.*`` columns and ``l``/``r``
+    record columns)."""
+    con.register(view, pairs)
+    try:
+        return list(con.sql(f"with p as (select {select} from {view} p "  # noqa: S608
+                            f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
+                            f"select {outputs}, count(*) as n from p group by all").fetchall())
+    finally:
+        con.unregister(view)
+
+
 def strata_counts(con: Any, recs: str, view: str, select: str, comparisons: list[Any],
                    codes: dict[int, list[np.ndarray]], size: int, seed: int
                    ) -> dict[int, tuple[dict[int, float], dict[int, dict[int, int]]]]:
@@ -195,14 +210,8 @@ def strata_counts(con: Any, recs: str, view: str, select: str, comparisons: list
         return out
     cases = " ".join(f"WHEN {k} THEN ({comparisons[k]._case_statement.rsplit(' as ', 1)[0]})"
                      for k in codes)
-    con.register(view, pd.concat(parts, ignore_index=True))
-    try:
-        rows = con.sql(f"with p as (select p.c, p.s, {select} from {view} p "  # noqa: S608
-                       f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                       f"select c, s, CASE c {cases} END as v, count(*) as n from p "
-                       "group by all").fetchall()
-    finally:
-        con.unregister(view)
+    rows = pair_counts(con, recs, view, pd.concat(parts, ignore_index=True),
+                       "p.c, p.s, " + select, f"c, s, CASE c {cases} END as v")
     for k, s, v, c in sorted(rows):
         out[int(k)][1].setdefault(int(s), {})[int(v)] = int(c)
     return out

@@ -42,6 +42,7 @@ from waspada.matching.key_strata import (
     STRATUM_PAIRS,
     key_codes,
     null_condition,
+    pair_counts,
     pair_stratum,
     strata_counts,
 )
@@ -319,14 +320,8 @@ def random_u(db_api: Any, table: str, comparisons: list[Any], seed: int, n_pairs
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         cases = ", ".join(comp._case_statement for comp in comparisons)
         svars = "".join(f", p.s{k}" for k in strat)
-        con.register(view, pairs)
-        try:
-            rows = con.sql(f"with p as (select {select}{svars} from {view} p "  # noqa: S608
-                           f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
-                           f"select {cases}{svars.replace('p.', '')}, count(*) as n from p "
-                           "group by all").fetchall()
-        finally:
-            con.unregister(view)
+        rows = pair_counts(con, recs, view, pairs, select + svars,
+                           cases + svars.replace("p.", ""))
         inside = strata_counts(con, recs, view, select, comparisons, codes, stratum_size,
                                 seed)
     finally:
