@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from waspada.matching.threshold import (
@@ -40,6 +40,7 @@ def _brute(ps: list[float], target: float, floor: float) -> float:
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(probabilities, tied), targets, st.sampled_from([0.0, MIN_THRESHOLD]))
+@example([0.9, 0.9, 0.9, 1.0, 0.9], 0.92, 0.0)  # the mean 4.6 / 5 summed one ulp below 0.92
 def test_the_threshold_is_the_smallest_that_reaches_the_target(ps, target, floor) -> None:  # type: ignore[no-untyped-def]
     c = choose_threshold(ps, target, floor=floor)
     assert c.threshold >= floor and c.target == target

@@ -92,6 +92,10 @@ def of_linked(linked: Iterable[float], scored: Iterable[float], threshold: float
                            target=target, pairs=int(kept.size))
 
 
+#: how far below the target a running mean may fall by rounding and still count as reaching it
+MEAN_TOLERANCE = 1e-12
+
+
 def choose_threshold(probabilities: Iterable[float], target: float = DEFAULT_PRECISION,
                      floor: float = MIN_THRESHOLD) -> ThresholdChoice:
     """The smallest threshold ``t >= floor`` whose estimated precision (mean probability of
@@ -112,7 +116,9 @@ def choose_threshold(probabilities: Iterable[float], target: float = DEFAULT_PRE
         means = np.cumsum(s) / np.arange(1, s.size + 1)
         ends = np.ones(s.size, dtype=bool)  # the last pair of a run of equal probabilities
         ends[:-1] = s[:-1] != s[1:]
-        ok = np.flatnonzero(ends & (means >= target))
+        # a running mean is a sum divided, rounded on the way: a mean equal to the target
+        # (4.6 / 5 for 0.92) may come out one ulp below it, so compare with a tolerance
+        ok = np.flatnonzero(ends & (means >= target - MEAN_TOLERANCE))
         if ok.size:
             t = float(s[ok[-1]])
     return _estimate(p, max(t, floor), target)
