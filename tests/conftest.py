@@ -34,6 +34,14 @@ def _per_worker_database_url(url: str | None, worker: str | None) -> str | None:
         hide_password=False)
 
 
+# Property tests: local runs draw new examples every time (that is how they find bugs); CI
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) draws a fixed sequence, so that a red CI, which stops a
+# landing, is reproducible and never a new draw's luck.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
 _worker_url = _per_worker_database_url(os.environ.get("WASPADA_DATABASE_URL"),
                                        os.environ.get("PYTEST_XDIST_WORKER"))
 if _worker_url:
