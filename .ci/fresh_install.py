@@ -142,6 +142,9 @@ def cli_smoke(waspada: Path, work: Path, env: dict[str, str], *,
     run([w, "db", "upgrade"], env)
     run([w, "demo", "load"], env)
     run([w, "demo", "load"], env)  # idempotent
+    out = json.loads(run([w, "offers", "verdicts", "--json"], env).stdout)
+    if not isinstance(out, dict) or set(out.get("counts", {})) != {"low", "medium", "high"}:
+        raise Failure(f"offers verdicts: unexpected output {out!r:.300}")
     if database_only:
         return
     # the file commands run against a database nobody listens on, so that a file command that

@@ -222,3 +222,60 @@ def import_agencies(
     except DomainError as e:
         fail(str(e))
     Console().print(f"{result.rows} agencies: {result.added} added, {result.updated} updated")
+
+
+@offers_app.command()
+def verdicts(
+    since: Annotated[str | None, typer.Option(
+        help="Only reports received on or after this date (YYYY-MM-DD, Asia/Jakarta); "
+             "e.g. the day the running engine was installed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Officers' decisions on the public's reports against the engine's level (counts only)."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from waspada.offers import service
+    from waspada.offers.verdicts import Share
+    from waspada.platform.console import operator_session
+    from waspada.platform.domain import DomainError
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.platform.timezones import DEFAULT_ZONE
+
+    start = None
+    if since is not None:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError:
+            fail(f"--since: {since[:40]!r} is not a date (YYYY-MM-DD)")
+        start = datetime.combine(day, time(), ZoneInfo(DEFAULT_ZONE))
+    try:
+        with operator_session() as session:
+            result = service.report_verdicts(session, CLI_PRINCIPAL, start)
+    except DomainError as e:
+        fail(str(e))
+    if as_json:
+        sys.stdout.write(dumps_json(result.to_dict(), sort_keys=True) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title="Reports by the engine's level and the officers' status")
+    statuses = ("new", "reviewed", "referred", "dismissed")
+    for column in ("level", *statuses, "total"):
+        table.add_column(column, justify="left" if column == "level" else "right")
+    for level, row in result.counts.items():
+        table.add_row(level, *(str(row.get(s, 0)) for s in statuses), str(result.count(level)))
+    out = Console()
+    out.print(table)
+
+    def share(label: str, s: Share) -> None:
+        if s.interval is None or s.value is None:
+            out.print(f"{label}: - (none decided)")
+        else:
+            lo, hi = s.interval
+            out.print(f"{label}: {s.count} / {s.total} = {s.value:.0%} "
+                      f"(95% interval {lo:.0%}-{hi:.0%})")
+
+    share("reports at high that officers referred (of those decided)", result.high_referred)
+    share("referred reports the engine had put at high", result.referred_high)
+    share("dismissed reports the engine had put at high (false alarms)", result.dismissed_high)

@@ -27,6 +27,7 @@ from waspada.offers.schemas import (
     ReportStatusIn,
     ScanIn,
 )
+from waspada.offers.verdicts import STATUSES
 from waspada.platform.db import session_factory
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.domain import DomainError
@@ -144,12 +145,22 @@ def agency_submit(request: Request, data: Annotated[AgencyCheckIn, Form()], db: 
 
 # -- analysts: bulk scan ---------------------------------------------------------------------
 
+#: the three shares under the verdict table (``offers/verdicts.py``), in the page's words
+VERDICT_SHARES = (N_("Reports at high that officers referred (of those decided)"),
+                  N_("Referred reports the engine had put at high"),
+                  N_("Dismissed reports the engine had put at high (false alarms)"))
+
 def _scan_page(request: Request, db: DB, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
     seen = service.overview(db, request.query_params.get("reports") or None)
+    shares = [(VERDICT_SHARES[0], seen.verdicts.high_referred),
+              (VERDICT_SHARES[1], seen.verdicts.referred_high),
+              (VERDICT_SHARES[2], seen.verdicts.dismissed_high)]
     return render(request, "offers/scan.html",
                   {"scans": seen.scans, "reports": seen.reports,
                    "agency_count": seen.agency_count,
+                   "verdicts": seen.verdicts, "verdict_statuses": STATUSES,
+                   "verdict_shares": shares,
                    "max_mb": service.SCAN_MAX_BYTES // (1024 * 1024),
                    "max_records": service.SCAN_MAX_RECORDS,
                    **ctx},

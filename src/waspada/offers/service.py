@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waspada.network import service as network
-from waspada.offers import bulk, store
+from waspada.offers import bulk, store, verdicts
 from waspada.offers.agencies import DEFAULT_THRESHOLD, similar_agencies
 from waspada.offers.analyse import OfferAnalysis, analyse
 from waspada.offers.schemas import (
@@ -167,18 +168,38 @@ class ScanOverview:
     scans: list[store.OfferScan]
     reports: list[store.OfferReport]
     agency_count: int
+    verdicts: verdicts.ReportVerdicts
 
 
 def overview(db: Session, report_status: str | None = None) -> ScanOverview:
     """The newest scans and reports (headers and levels; only reports in ``report_status``
-    when given, e.g. ``new`` from the home page) and the registry's size."""
+    when given, e.g. ``new`` from the home page), the officers' verdicts on all reports and the
+    registry's size."""
     reports = select(store.OfferReport)
     if report_status:
         reports = reports.where(store.OfferReport.status == report_status)
     return ScanOverview(
         list(db.scalars(select(store.OfferScan).order_by(store.OfferScan.id.desc()).limit(10))),
         list(db.scalars(reports.order_by(store.OfferReport.id.desc()).limit(20))),
-        db.scalar(select(func.count(store.Agency.id))) or 0)
+        db.scalar(select(func.count(store.Agency.id))) or 0,
+        _verdicts(db))
+
+
+def _verdicts(db: Session, since: datetime | None = None) -> verdicts.ReportVerdicts:
+    query = select(store.OfferReport.level, store.OfferReport.status,
+                   func.count(store.OfferReport.id))
+    if since is not None:
+        query = query.where(store.OfferReport.created_at >= since)
+    rows = db.execute(query.group_by(store.OfferReport.level, store.OfferReport.status))
+    return verdicts.tally((str(lv), str(st), int(n)) for lv, st, n in rows)
+
+
+def report_verdicts(db: Session, principal: Principal, since: datetime | None = None
+                    ) -> verdicts.ReportVerdicts:
+    """The public's reports (received at or after ``since``) counted by the engine's level
+    and the officers' decision (``offers/verdicts.py``); counts only, so nothing is audited."""
+    _require(principal, "offers.scan")
+    return _verdicts(db, since)
 
 
 def start_scan(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,
