@@ -208,11 +208,12 @@ AUTHORED: tuple[Authored, ...] = (
     Authored("second_author.yaml", "second", 10),
     Authored("third_author.yaml", "third", 11),
     Authored("fourth_author.yaml", "fourth", 12),
+    Authored("fifth_author.yaml", "fifth", 16),
 )
 """The authored corpora, in the order written (see data/offers/DATASHEET.md). ``train()``
 trains on every train split and reports every test split apart; one more corpus is one more
 line here."""
-SECOND_FILE, THIRD_FILE, FOURTH_FILE = (a.file for a in AUTHORED)
+SECOND_FILE, THIRD_FILE, FOURTH_FILE, FIFTH_FILE = (a.file for a in AUTHORED)
 SECOND_FIELDS = ("id", "text", "label", "kind", "voice", "language")
 
 
@@ -274,6 +275,11 @@ def read_third(data_dir: Path) -> list[dict[str, str]]:
 def read_fourth(data_dir: Path) -> list[dict[str, str]]:
     """The fourth corpus (``fourth_author.yaml``, round 12) as corpus rows; [] if absent."""
     return read_authored(data_dir, AUTHORED[2])
+
+
+def read_fifth(data_dir: Path) -> list[dict[str, str]]:
+    """The fifth corpus (``fifth_author.yaml``, round 16) as corpus rows; [] if absent."""
+    return read_authored(data_dir, AUTHORED[3])
 
 
 def read_corpus(data_dir: Path) -> list[dict[str, str]]:
@@ -371,7 +377,7 @@ def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None 
     Training rows: ``corpus.csv``'s train split and every authored corpus's train split
     (``AUTHORED``; by the hash of the id). Metrics: ``test`` (corpus.csv) and one
     ``<source>_test`` per authored corpus present (``second_test``, ``third_test``,
-    ``fourth_test``), each at 0.5.
+    ``fourth_test``, ``fifth_test``), each at 0.5.
 
     Deterministic: fixed seeds, sorted vocabularies. ``limit`` keeps an evenly spaced subset of N
     training rows (for quick reproducibility tests). Returns the held-out metrics.
