@@ -17,6 +17,7 @@ from waspada.offers.model import (
     evaluate,
     load_model,
     read_corpus,
+    read_fifth,
     read_fourth,
     read_second,
     read_third,
@@ -99,7 +100,8 @@ def test_the_shipped_model_was_trained_on_the_train_splits() -> None:
     m = load_model()
     assert m is not None
     n_train = sum(sum(r["split"] == "train" for r in rows) for rows in (
-        read_corpus(DATA), read_second(DATA), read_third(DATA), read_fourth(DATA)))
+        read_corpus(DATA), read_second(DATA), read_third(DATA), read_fourth(DATA),
+        read_fifth(DATA)))
     assert m.version == f"offers-model-{n_train}"
     assert set(m.metrics) >= {"train", "test", "second_test", "third_test"}
 
