@@ -201,7 +201,7 @@ def test_a_text_the_rules_call_low_reaches_high_only_by_the_round_14_floor() -> 
     assert level_for(fuse(told, None)) == "low" and model_raises(told, 0.999)
     assert not model_raises_high(told, 0.999)
     below = MODEL_LOW_HIGH_P - 0.001
-    assert below >= MODEL_HIGH_P and level_for(fuse(told, below)) == "medium"
+    assert below >= MODEL_MEDIUM_P and level_for(fuse(told, below)) == "medium"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
