@@ -98,8 +98,9 @@ class Scored:
     """Rules alone (``fuse(rule, None)``) at the study's scope (low, or medium with
     ``--scope medium``), inside the model gate."""
     engine: str
-    """The level at the defaults with this p (``fuse(rule, p)``); with ``--scope medium``,
-    without round 12's floor (``MODEL_HIGH_P`` out of reach), the floor being what is studied."""
+    """The level at the defaults with this p (``fuse(rule, p)``) WITHOUT the floor under study
+    (its threshold set out of reach: ``MODEL_LOW_HIGH_P``, or ``MODEL_HIGH_P`` with
+    ``--scope medium``)."""
 
     def added(self, t: float) -> bool:
         """Whether a floor at ``t`` would make this text high when the engine does not."""
@@ -119,15 +120,16 @@ def score_text(text: str, p: float, source: str, item_id: str, label: int) -> Sc
     rule = rule_of(text)
     alone_in_scope = level_for(fuse(rule, None)) == SCOPE[0]
     gate = model_raises(rule, 1.0)  # the gate alone: p = 1 passes every threshold
-    if SCOPE[0] == "medium":
-        # The engine WITHOUT the floor under study (else every text it lifts is "already high").
-        saved, score_mod.MODEL_HIGH_P = score_mod.MODEL_HIGH_P, 2.0
-        try:
-            engine = level_for(fuse(rule, p))
-        finally:
-            score_mod.MODEL_HIGH_P = saved
-    else:
+    # The engine WITHOUT the floor under study: with it shipped, every text it lifts would
+    # count as "already high" and the study would be blind at and above the shipped threshold
+    # (round 16; round 14 ran this script before its floor existed).
+    name = "MODEL_HIGH_P" if SCOPE[0] == "medium" else "MODEL_LOW_HIGH_P"
+    saved = getattr(score_mod, name)
+    setattr(score_mod, name, 2.0)
+    try:
         engine = level_for(fuse(rule, p))
+    finally:
+        setattr(score_mod, name, saved)
     return Scored(source, item_id, label, p, alone_in_scope and gate, engine)
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from tests.offers_vocab import passages, sampled_passages
 from waspada.offers.model import (
+    AUTHORED,
     SECOND_FILE,
     THIRD_FILE,
     authored_split,
@@ -146,4 +147,6 @@ def test_training_reads_the_third_corpus_and_is_reproducible(tmp_path: Path) -> 
 def test_the_model_note_names_the_corpora() -> None:
     from waspada.offers.analyse import MODEL_NOTE
 
-    assert "empat korpus" in MODEL_NOTE["id"] and "four corpora" in MODEL_NOTE["en"]
+    # corpus.csv and the authored corpora (round 16: a fifth).
+    assert len(AUTHORED) + 1 == 5
+    assert "lima korpus" in MODEL_NOTE["id"] and "five corpora" in MODEL_NOTE["en"]

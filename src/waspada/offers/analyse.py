@@ -27,10 +27,10 @@ from waspada.offers.score import (
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
-           "yang dilatih pada empat korpus yang ditulis untuk proyek ini (bukan data nyata). "
+           "yang dilatih pada lima korpus yang ditulis untuk proyek ini (bukan data nyata). "
            "Ini bukan bukti; keputusan tetap di tangan petugas."),
     "en": ("Probability from a statistical text model (character/word n-grams + logistic "
-           "regression) trained on four corpora written for this project (not real data). "
+           "regression) trained on five corpora written for this project (not real data). "
            "It is not evidence; a human decides."),
 }
 _LOW_HIGH_EN = f"{MODEL_LOW_HIGH_P:.2f}"
