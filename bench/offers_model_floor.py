@@ -4,6 +4,11 @@ A script, not a test. Prints tables.
 
     nice .venv/bin/python bench/offers_model_floor.py            # the corpora, then T
     nice .venv/bin/python bench/offers_model_floor.py --real     # then the real parts and SMS
+    nice .venv/bin/python bench/offers_model_floor.py --scope medium   # round 12's MODEL_HIGH_P
+
+``--scope medium`` (round 16) applies the same decision rule to round 12's floor
+(``score.MODEL_HIGH_P``): texts the rules ALONE put at MEDIUM, inside the same gate, added at
+high at T. Round 12 chose that threshold by this rule but had no script for it.
 
 Round 12 ships a model high floor (``score.MODEL_HIGH_P``) only for texts the rules alone put
 at medium. This script studies a second threshold T for texts the rules alone put at LOW,
@@ -47,6 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from waspada.offers import model as model_mod  # noqa: E402
+from waspada.offers import score as score_mod  # noqa: E402
 from waspada.offers.catalogue import load_catalogue  # noqa: E402
 from waspada.offers.extract import extract  # noqa: E402
 from waspada.offers.model import (  # noqa: E402
@@ -89,9 +95,12 @@ class Scored:
     label: int
     p: float
     in_scope: bool
-    """Rules alone (``fuse(rule, None)``) at low, inside the model gate."""
+    """Rules alone (``fuse(rule, None)``) at the study's scope (low, or medium with
+    ``--scope medium``), inside the model gate."""
     engine: str
-    """The level at the defaults with this p (``fuse(rule, p)``)."""
+    """The level at the defaults with this p (``fuse(rule, p)``) WITHOUT the floor under study
+    (its threshold set out of reach: ``MODEL_LOW_HIGH_P``, or ``MODEL_HIGH_P`` with
+    ``--scope medium``)."""
 
     def added(self, t: float) -> bool:
         """Whether a floor at ``t`` would make this text high when the engine does not."""
@@ -103,11 +112,25 @@ def rule_of(text: str) -> RuleResult:
     return evaluate_rules(load_catalogue(), norm, extract(norm), None)
 
 
+SCOPE = ["low"]
+"""The rules-alone level the study is about (set from ``--scope``)."""
+
+
 def score_text(text: str, p: float, source: str, item_id: str, label: int) -> Scored:
     rule = rule_of(text)
-    alone_low = level_for(fuse(rule, None)) == "low"
+    alone_in_scope = level_for(fuse(rule, None)) == SCOPE[0]
     gate = model_raises(rule, 1.0)  # the gate alone: p = 1 passes every threshold
-    return Scored(source, item_id, label, p, alone_low and gate, level_for(fuse(rule, p)))
+    # The engine WITHOUT the floor under study: with it shipped, every text it lifts would
+    # count as "already high" and the study would be blind at and above the shipped threshold
+    # (round 16; round 14 ran this script before its floor existed).
+    name = "MODEL_HIGH_P" if SCOPE[0] == "medium" else "MODEL_LOW_HIGH_P"
+    saved = getattr(score_mod, name)
+    setattr(score_mod, name, 2.0)
+    try:
+        engine = level_for(fuse(rule, p))
+    finally:
+        setattr(score_mod, name, saved)
+    return Scored(source, item_id, label, p, alone_in_scope and gate, engine)
 
 
 def fold_model(k: int, train: list[dict[str, str]], cache: Path) -> TextModel:
@@ -221,13 +244,17 @@ def main() -> None:
                     help="after T is fixed on the corpora, print the real parts and SMS")
     ap.add_argument("--items", action="store_true",
                     help="list the texts added at T (ids, p, engine level)")
+    ap.add_argument("--scope", choices=("low", "medium"), default="low",
+                    help="the rules-alone level studied: low (MODEL_LOW_HIGH_P, round 14) or "
+                         "medium (MODEL_HIGH_P, round 12)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                     help=f"folder for the fold models (default {DEFAULT_CACHE})")
     args = ap.parse_args()
+    SCOPE[0] = args.scope
 
     test, oof = corpora(args.cache)
-    print("Texts the rules ALONE put at low, inside the model gate; added at high at T: "
-          "risky / look-alikes (engine at the defaults not already high)")
+    print(f"Texts the rules ALONE put at {args.scope}, inside the model gate; added at high at "
+          "T: risky / look-alikes (engine at the defaults not already high)")
     print(f"(round 12's floor for rules-alone medium: p >= {MODEL_HIGH_P}; the floor set: "
           f"{MODEL_HIGH_FLOOR})")
     srcs = ["corpus", *(c.source for c in AUTHORED)]

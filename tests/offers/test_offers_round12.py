@@ -94,14 +94,17 @@ def test_every_authored_corpus_is_split_by_the_one_rule() -> None:
         assert all(r["source"].startswith(f"{c.source}:") for r in rows)
         test = [r for r in rows if r["split"] == "test"]
         assert 0.2 <= len(test) / len(rows) <= 0.4 and {r["label"] for r in test} == {"0", "1"}
-    assert [c.metric for c in AUTHORED] == ["second_test", "third_test", "fourth_test"]
+    assert [c.metric for c in AUTHORED] == ["second_test", "third_test", "fourth_test",
+                                            "fifth_test"]
 
 
 def test_the_fourth_corpus_shares_no_id_or_passage_with_the_real_set_or_other_corpora() -> None:
     real = yaml.safe_load((DATA / "real" / "real.yaml").read_text("utf-8"))["items"]
     others = [str(r["text"]) for r in real] + [r["text"] for r in read_corpus(DATA)]
     ids = {str(r["id"]) for r in real} | {r["id"] for r in read_corpus(DATA)}
-    for c in AUTHORED[:-1]:
+    for c in AUTHORED:
+        if c.file == FOURTH_FILE:
+            continue
         got = read_authored(DATA, c)
         others += [r["text"] for r in got]
         ids |= {r["id"] for r in got}
@@ -198,7 +201,7 @@ def test_a_text_the_rules_call_low_reaches_high_only_by_the_round_14_floor() -> 
     assert level_for(fuse(told, None)) == "low" and model_raises(told, 0.999)
     assert not model_raises_high(told, 0.999)
     below = MODEL_LOW_HIGH_P - 0.001
-    assert below >= MODEL_HIGH_P and level_for(fuse(told, below)) == "medium"
+    assert below >= MODEL_MEDIUM_P and level_for(fuse(told, below)) == "medium"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

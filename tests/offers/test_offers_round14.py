@@ -91,7 +91,8 @@ def test_the_low_floor_needs_the_threshold_the_rules_low_and_the_gate() -> None:
     assert model_raises_high_from_low(rule, MODEL_LOW_HIGH_P)
     assert level_for(fuse(rule, MODEL_LOW_HIGH_P)) == "high"
     below = MODEL_LOW_HIGH_P - 0.005
-    assert below >= MODEL_HIGH_P and not model_raises_high_from_low(rule, below)
+    # Round 16: MODEL_HIGH_P rose to 0.97 too, so "below" is under both high thresholds.
+    assert below >= score_mod.MODEL_MEDIUM_P and not model_raises_high_from_low(rule, below)
     assert not model_raises_high(rule, below)  # round 12's floor: rules-alone medium only
     assert level_for(fuse(rule, below)) == "medium"  # the medium floor, as before
     for changed in (dataclasses.replace(rule, undamped=False),

@@ -14,6 +14,7 @@ from waspada.offers.normalise import MAX_CHARS, normalise
 from waspada.offers.prefilter import matches_at_word_starts
 from waspada.offers.score import (
     LEVEL_LABELS,
+    MODEL_HIGH_P,
     MODEL_LOW_HIGH_P,
     RuleResult,
     evaluate_rules,
@@ -26,14 +27,16 @@ from waspada.offers.score import (
 
 MODEL_NOTE = {
     "id": ("Probabilitas dari model teks statistik (n-gram karakter/kata + regresi logistik) "
-           "yang dilatih pada empat korpus yang ditulis untuk proyek ini (bukan data nyata). "
+           "yang dilatih pada lima korpus yang ditulis untuk proyek ini (bukan data nyata). "
            "Ini bukan bukti; keputusan tetap di tangan petugas."),
     "en": ("Probability from a statistical text model (character/word n-grams + logistic "
-           "regression) trained on four corpora written for this project (not real data). "
+           "regression) trained on five corpora written for this project (not real data). "
            "It is not evidence; a human decides."),
 }
 _LOW_HIGH_EN = f"{MODEL_LOW_HIGH_P:.2f}"
 _LOW_HIGH_ID = _LOW_HIGH_EN.replace(".", ",")
+_HIGH_EN = f"{MODEL_HIGH_P:.2f}"
+_HIGH_ID = _HIGH_EN.replace(".", ",")
 MODEL_RAISED_NOTE = {
     "id": ("Model teks statistik yakin teks ini mirip tawaran kerja berisiko; karena itu "
            "tingkatnya sekurang-kurangnya Sedang, untuk diperiksa petugas. Teks yang oleh aturan "
@@ -45,13 +48,13 @@ MODEL_RAISED_NOTE = {
 }
 MODEL_RAISED_HIGH_NOTE = {
     "id": ("Aturan menilai teks ini Sedang; model teks statistik sangat yakin (probabilitas "
-           "0,80 atau lebih) teks ini tawaran kerja berisiko atau cerita satu tawaran seperti itu, "
-           "sehingga tingkatnya Tinggi. Model membuat Tinggi teks yang oleh aturan dinilai Rendah "
-           f"hanya pada probabilitas {_LOW_HIGH_ID} atau lebih, dan tidak pernah teks "
-           "peringatan/berita."),
+           f"{_HIGH_ID} atau lebih) teks ini tawaran kerja berisiko atau cerita satu tawaran "
+           "seperti itu, sehingga tingkatnya Tinggi. Model membuat Tinggi teks yang oleh aturan "
+           f"dinilai Rendah hanya pada probabilitas {_LOW_HIGH_ID} atau lebih, dan tidak pernah "
+           "teks peringatan/berita."),
     "en": ("The rules put this text at Medium; the statistical text model is very confident "
-           "(probability 0.80 or more) that it is a risky job offer or tells one, so the level is "
-           "High. The model makes High a text the rules call Low only at probability "
+           f"(probability {_HIGH_EN} or more) that it is a risky job offer or tells one, so the "
+           "level is High. The model makes High a text the rules call Low only at probability "
            f"{_LOW_HIGH_EN} or more, and never a warning or news."),
 }
 MODEL_RAISED_LOW_HIGH_NOTE = {
