@@ -144,7 +144,8 @@ REAL_PARTS = (
      "held-out part 14: evaluated once (end of round 14), then development (round 15)"),
     ("heldout15",
      "held-out part 15: evaluated once (end of round 15), then development (round 16)"),
-    ("heldout16", "held-out part 16: collected 2026-12-01, not yet evaluated"),
+    ("heldout16",
+     "held-out part 16: evaluated once (end of round 16), then development (round 17)"),
 )
 
 
