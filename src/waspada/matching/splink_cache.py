@@ -72,9 +72,10 @@ def install() -> None:
 
     from splink.internals.settings import Settings
 
+    settings: Any = Settings  # patched in place: typed loosely
     _ORIGINAL["levels_for_rule"] = \
-        Settings._get_comparison_levels_corresponding_to_training_blocking_rule
-    Settings._get_comparison_levels_corresponding_to_training_blocking_rule = staticmethod(
+        settings._get_comparison_levels_corresponding_to_training_blocking_rule
+    settings._get_comparison_levels_corresponding_to_training_blocking_rule = staticmethod(
         levels_for_training_rule)
 
 
@@ -86,7 +87,7 @@ def _identifier_stems(sql: str, dialect: str) -> frozenset[str]:
     import sqlglot
     from sqlglot import exp
 
-    out = set()
+    out: set[str] = set()
     for ident in sqlglot.parse_one(sql.lower(), read=dialect).find_all(exp.Identifier):
         bare = ident.copy()
         bare.args["quoted"] = False
