@@ -37,7 +37,7 @@ def _splinks(lk: object) -> list[tuple[str, str, str]]:
 
 
 def _ours(lk: object) -> list[tuple[str, str, str]]:
-    table, from_cache = blocked_pairs(lk)
+    table, from_cache = blocked_pairs(lk, 1_000)
     assert not from_cache
     try:
         return _rows(table)
@@ -124,3 +124,18 @@ def test_random_rules_give_splinks_blocked_pairs(rows: list, rules: list) -> Non
                             blocking_rules_to_generate_predictions=blocking_rules(blocks))
     lk = linker(sdf, model)
     assert _ours(lk) == _splinks(lk)
+
+
+def test_above_the_size_limit_splinks_blocking_runs() -> None:
+    from splink.internals.chunking import _blocked_pairs_cache_key
+
+    from waspada.matching.blocked_pairs import MAX_RECORDS
+
+    lk, _, _ = _fixture_linker()
+    table, from_cache = blocked_pairs(lk, MAX_RECORDS + 1)
+    # Splink's own statement ran: its blocked pairs are in its cache, under its key
+    assert not from_cache
+    assert _blocked_pairs_cache_key((1, 1), (1, 1)) in lk._intermediate_table_cache  # type: ignore[attr-defined]
+    got = _rows(table)
+    table.drop_table_from_database_and_remove_from_cache()
+    assert got == _splinks(lk) == _ours(lk)

@@ -116,7 +116,9 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
     comp = _name_comparison(lk)
     s = lk._settings_obj
     con = lk._db_api._con
-    blocked, from_cache = blocked_pairs(lk)  # Splink's pairs, cheaper (round 10h)
+    ((records,),) = con.sql(f"select count(*) from {_quote(table)}").fetchall()  # noqa: S608
+    # Splink's pairs, cheaper below 100,000 records (round 10h)
+    blocked, from_cache = blocked_pairs(lk, int(records))
     tag = f"{abs(hash((table, blocked.physical_name))) % 10**8}"
     names, levels = f"__waspada_names_{tag}", f"__waspada_name_levels_{tag}"
     used = {c.unquote().name for c in comp._input_columns_used_by_case_statement}
