@@ -65,3 +65,79 @@ def test_sql_that_does_not_parse_still_fails_every_time() -> None:
     for _ in range(2):
         with pytest.raises(ValueError, match="Error parsing"):
             ComparisonLevel("name_l = = (", SplinkDialect.from_string("duckdb"))
+
+
+def _with_splinks_exact_match(run):  # type: ignore[no-untyped-def]
+    """``run()`` with Splink's own (uncached) exact-match property on every level."""
+    from splink.internals.comparison_level import ComparisonLevel
+
+    cached = ComparisonLevel._is_exact_match
+    ComparisonLevel._is_exact_match = splink_cache._ORIGINAL["_is_exact_match"]
+    try:
+        return run()
+    finally:
+        ComparisonLevel._is_exact_match = cached
+
+
+def _extra_comparisons(dialect: str) -> list:
+    """Levels made to trip a shortcut: an exact match hidden behind absorption, a column
+    whose name is shorter than Splink's two-character suffix cut, upper case, a custom AND."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink.internals.dialects import SplinkDialect
+
+    levels = [cll.NullLevel("dob"),
+              cll.CustomLevel('"dob_l" = "dob_r" AND ("dob_l" = "dob_r" OR '
+                              'jaro_winkler_similarity("joined_l", "joined_r") > 0.9)'),
+              cll.CustomLevel("x.nik = y.nik"),
+              cll.CustomLevel('"SEX_l" = "SEX_r" AND "nik_l" = "nik_r"'),
+              cll.CustomLevel('"ab_l" = "ab_r"'),
+              cll.ElseLevel()]
+    comp = cl.CustomComparison(comparison_levels=levels, output_column_name="extra")
+    return [comp.get_comparison(SplinkDialect.from_string(dialect).sql_dialect_str)]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+def test_the_training_rule_analysis_chooses_splinks_levels(dialect: str) -> None:
+    """Round 10h: the levels a training rule fixes, asked only of the levels that could be
+    chosen, are Splink's own choice (the same objects, in the same order) for every rule of
+    the pipeline and rules made to trip the shortcut."""
+    from splink import block_on
+    from splink.blocking_rule_library import CustomRule
+
+    splink_cache.install()
+    ours = splink_cache.levels_for_training_rule
+    splinks = splink_cache._ORIGINAL["levels_for_rule"]
+    cols = {**dict.fromkeys(OPTIONAL_COLUMNS, True), "use_address": True}
+    comps = settings(cols).get_settings(dialect).comparisons + _extra_comparisons(dialect)
+    rules = [block_on(*c) for c in (("dob",), ("nik",), ("passport_no",), ("phone",),
+                                     ("joined", "sex"), ("joined",), ("joined", "dob"),
+                                     ("name_canon",), ("sex", "nik"), ("ab",), ("n",),
+                                     ("dob_year",), ("first_phon", "last_phon"))]
+    rules += [CustomRule('l."SEX" = r."SEX" and l.nik = r.nik'), CustomRule("l.x = r.x")]
+    chosen_any = 0
+    for rule in rules:
+        sql = rule.get_blocking_rule(dialect).blocking_rule_sql
+        sqlglot_dialect = comps[0].comparison_levels[0].sqlglot_dialect
+        got = ours(sql, sqlglot_dialect, comps)
+        want = _with_splinks_exact_match(lambda s=sql: splinks(s, sqlglot_dialect, comps))
+        assert [(id(d["comparison"]), id(d["level"])) for d in got] == \
+            [(id(d["comparison"]), id(d["level"])) for d in want], sql
+        chosen_any += bool(want)
+    assert chosen_any >= 8
+
+
+def test_the_shortcut_text_test_never_skips_a_stem() -> None:
+    """``_may_name`` says no only where no identifier stem of the level is the column."""
+    cols = {**dict.fromkeys(OPTIONAL_COLUMNS, True), "use_address": True}
+    levels = [cl for comp in settings(cols).get_settings("duckdb").comparisons
+              + _extra_comparisons("duckdb") for cl in comp.comparison_levels
+              if not cl._is_else_level]
+    names = {stem for cl in levels
+             for stem in splink_cache._identifier_stems(cl.sql_condition, "duckdb")}
+    names |= {"dob", "nik", "x", "n", "ab", "sex", "SEX", "zzz", "name", "dob_"}
+    for cl in levels:
+        stems = splink_cache._identifier_stems(cl.sql_condition, cl.sqlglot_dialect)
+        for c in names:
+            if c in stems:
+                assert splink_cache._may_name(cl.sql_condition, cl.sqlglot_dialect, {c})

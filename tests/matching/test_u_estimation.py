@@ -7,6 +7,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.matching.conftest import dataset
 from waspada.matching.comparisons import present_comparisons
@@ -197,3 +200,22 @@ def test_random_u_agrees_with_all_pairs_for_every_other_comparison() -> None:
         assert sum(mine.values()) == pytest.approx(1.0)
         for v, u in truth.items():
             assert mine[v] == pytest.approx(u, abs=max(0.1 * u, 1e-4)), (comp, v)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), st.integers(0, 2),
+                          st.sampled_from(["", " ", "ahmat budi", "budi ahmat", "sulaiman"]),
+                          st.text(alphabet="ab c", max_size=8)), max_size=30))
+def test_name_key_per_distinct_name_is_the_per_record_key(values: list) -> None:
+    """Round 10h: the key worked out once per distinct name is each record's own key."""
+    def key(v: object) -> object:
+        if not isinstance(v, str) or not v.strip():
+            return None
+        return "".join(sorted(t[0] for t in v.split()))
+
+    series = pd.Series(values, dtype=object, index=[f"i{k}" for k in range(len(values))],
+                       name="name_phon_sorted")
+    got = name_key(series)
+    assert got.index.equals(series.index) and got.name == series.name
+    assert got.dtype == object
+    assert [(type(v), v) for v in got] == [(type(key(v)), key(v)) for v in values]

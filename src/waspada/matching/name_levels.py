@@ -111,12 +111,14 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
     from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
     from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
 
-    inference = lk.inference
+    from waspada.matching.blocked_pairs import blocked_pairs
+
     comp = _name_comparison(lk)
     s = lk._settings_obj
     con = lk._db_api._con
-    blocked, from_cache = inference._get_or_compute_blocked_pairs_for_predict_chunk(
-        left_chunk=(1, 1), right_chunk=(1, 1))
+    ((records,),) = con.sql(f"select count(*) from {_quote(table)}").fetchall()  # noqa: S608
+    # Splink's pairs, cheaper below 100,000 records (round 10h)
+    blocked, from_cache = blocked_pairs(lk, int(records))
     tag = f"{abs(hash((table, blocked.physical_name))) % 10**8}"
     names, levels = f"__waspada_names_{tag}", f"__waspada_name_levels_{tag}"
     used = {c.unquote().name for c in comp._input_columns_used_by_case_statement}
