@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -84,7 +84,7 @@ def test_the_service_counts_what_officers_decided() -> None:
     _report(BENIGN, "new")
     with session_scope() as db:
         after = service.report_verdicts(db, ANALYST)
-        later = service.report_verdicts(db, ANALYST, datetime.now(UTC) + timedelta(days=1))
+        later = service.report_verdicts(db, ANALYST, (datetime.now(UTC) + timedelta(days=2)).date())
     assert after.count("high", "referred") == before.count("high", "referred") + 1
     assert after.count("high", "dismissed") == before.count("high", "dismissed") + 1
     assert after.count("low", "dismissed") == before.count("low", "dismissed") + 1
@@ -97,6 +97,29 @@ def test_a_role_without_the_analysts_right_is_refused() -> None:
     with session_scope() as db, pytest.raises(DomainError) as refused:
         service.report_verdicts(db, OFFICER)
     assert refused.value.status == 403
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1999, 12, 31), date(3000, 1, 1),
+                                 date(9999, 12, 31)])
+def test_a_start_day_out_of_range_is_a_clear_error(day: date) -> None:
+    with session_scope() as db, pytest.raises(DomainError) as refused:
+        service.report_verdicts(db, ANALYST, day)
+    assert refused.value.code == "invalid_since" and "2000-01-01" in str(refused.value)
+
+
+def test_the_api_gives_the_same_counts_to_analysts_only(role_clients) -> None:  # type: ignore[no-untyped-def]
+    _report(RISKY, "referred")
+    with session_scope() as db:
+        want = service.report_verdicts(db, ANALYST).to_dict()
+    got = role_clients["analyst"].get("/api/v1/offers/verdicts")
+    assert got.status_code == 200 and got.json() == want
+    assert role_clients["analyst"].get("/api/v1/offers/verdicts",
+                                       params={"since": "2999-12-31"}).json()["total"] == 0
+    bad = role_clients["analyst"].get("/api/v1/offers/verdicts", params={"since": "0001-01-01"})
+    assert bad.status_code == 422 and "2000-01-01" in bad.text
+    assert role_clients["analyst"].get("/api/v1/offers/verdicts",
+                                       params={"since": "yesterday"}).status_code == 422
+    assert role_clients["checkpoint_officer"].get("/api/v1/offers/verdicts").status_code == 403
 
 
 def test_the_analysts_page_shows_the_table_in_indonesian(role_clients) -> None:  # type: ignore[no-untyped-def]
@@ -125,4 +148,6 @@ def test_the_cli_prints_the_table_and_json() -> None:
     assert json.loads(future.output)["total"] == 0
     bad = runner.invoke(cli_app, ["offers", "verdicts", "--since", "31/12/2026"])
     assert bad.exit_code != 0 and "not a date" in bad.output and "Traceback" not in bad.output
+    edge = runner.invoke(cli_app, ["offers", "verdicts", "--since", "0001-01-01"])
+    assert edge.exit_code != 0 and "2000-01-01" in edge.output and "Traceback" not in edge.output
 

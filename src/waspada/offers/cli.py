@@ -232,28 +232,25 @@ def verdicts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Officers' decisions on the public's reports against the engine's level (counts only)."""
-    from datetime import date, datetime, time
-    from zoneinfo import ZoneInfo
+    from datetime import date
 
     from waspada.offers import service
     from waspada.offers.verdicts import Share
     from waspada.platform.console import operator_session
     from waspada.platform.domain import DomainError
     from waspada.platform.security.policy import CLI_PRINCIPAL
-    from waspada.platform.timezones import DEFAULT_ZONE
 
-    start = None
+    day = None
     if since is not None:
         try:
             day = date.fromisoformat(since)
         except ValueError:
             fail(f"--since: {since[:40]!r} is not a date (YYYY-MM-DD)")
-        start = datetime.combine(day, time(), ZoneInfo(DEFAULT_ZONE))
     try:
         with operator_session() as session:
-            result = service.report_verdicts(session, CLI_PRINCIPAL, start)
+            result = service.report_verdicts(session, CLI_PRINCIPAL, day)
     except DomainError as e:
-        fail(str(e))
+        fail(f"--since: {e}" if e.code == "invalid_since" else str(e))
     if as_json:
         sys.stdout.write(dumps_json(result.to_dict(), sort_keys=True) + "\n")
         return

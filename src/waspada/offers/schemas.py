@@ -181,3 +181,28 @@ class OfferCheckOut(BaseModel):
     known_contacts: list[KnownContactOut] = Field(
         default_factory=list, description="Contacts already known from offer reports, "
         "screenings, cases or watchlist entries that the caller may see (network capability)")
+
+
+class ShareOut(BaseModel):
+    """``count`` of ``total`` (``value``, None when ``total`` is 0) with its Wilson 95 %
+    interval."""
+
+    count: int
+    total: int
+    value: float | None
+    interval95: list[float] | None
+
+
+class VerdictsOut(BaseModel):
+    """The public's reports by the engine's level (low, medium, high) and the officers'
+    status (new, reviewed, referred, dismissed), and three shares of the decided ones."""
+
+    counts: dict[str, dict[str, int]]
+    total: int
+    decided: int
+    high_referred: ShareOut = Field(
+        description="of the decided reports at high, those officers referred")
+    referred_high: ShareOut = Field(
+        description="of the referred reports, those the engine had put at high")
+    dismissed_high: ShareOut = Field(
+        description="of the dismissed reports, those the engine had put at high")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ from waspada.platform.i18n import N_, current_language
 from waspada.platform.jobs import service as jobs
 from waspada.platform.jobs.store import Job
 from waspada.platform.security.policy import Principal, allowed
+from waspada.platform.timezones import DEFAULT_ZONE
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_MAX_RECORDS = 20_000
@@ -194,12 +196,19 @@ def _verdicts(db: Session, since: datetime | None = None) -> verdicts.ReportVerd
     return verdicts.tally((str(lv), str(st), int(n)) for lv, st, n in rows)
 
 
-def report_verdicts(db: Session, principal: Principal, since: datetime | None = None
+def report_verdicts(db: Session, principal: Principal, since: date | None = None
                     ) -> verdicts.ReportVerdicts:
-    """The public's reports (received at or after ``since``) counted by the engine's level
-    and the officers' decision (``offers/verdicts.py``); counts only, so nothing is audited."""
+    """The public's reports (received on or after the day ``since`` began in Asia/Jakarta)
+    counted by the engine's level and the officers' decision (``offers/verdicts.py``); counts
+    only, so nothing is audited."""
     _require(principal, "offers.scan")
-    return _verdicts(db, since)
+    if since is not None and not verdicts.SINCE_MIN <= since <= verdicts.SINCE_MAX:
+        raise OfferError("invalid_since", N_("The start date must lie between {low} and "
+                                             "{high}."), status=422,
+                         low=verdicts.SINCE_MIN.isoformat(),
+                         high=verdicts.SINCE_MAX.isoformat())
+    start = None if since is None else datetime.combine(since, time(), ZoneInfo(DEFAULT_ZONE))
+    return _verdicts(db, start)
 
 
 def start_scan(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,

@@ -14,12 +14,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 LEVELS = ("low", "medium", "high")
 STATUSES = ("new", "reviewed", "referred", "dismissed")
 #: the statuses that are a decision about the offer (the others are still open)
 DECIDED = ("referred", "dismissed")
 _Z95 = 1.959963984540054
+#: the range a ``since`` day may take (an earlier or later one is a mistake, and the year-1 or
+#: year-9999 edges do not survive the conversion to UTC)
+SINCE_MIN, SINCE_MAX = date(2000, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
