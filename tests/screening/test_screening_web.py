@@ -271,7 +271,9 @@ def test_person_is_visible_only_through_a_visible_screening(role_clients, kualan
     # the unit that screened the person, and analysts (every unit), still see the history
     own = kualanamu.get(f"/api/v1/persons/{person_id}/history")
     assert own.status_code == 200 and own.json()["person"]["nik"] == "1271016107930004"
-    assert kualanamu.get(f"/persons/{person_id}").status_code == 200
+    page = kualanamu.get(f"/persons/{person_id}")
+    assert page.status_code == 200
+    assert "21-07-1993" in page.text and "1993-07-21" not in page.text  # as elsewhere (walk16)
     analyst = role_clients["analyst"].get(f"/api/v1/persons/{person_id}/history")
     assert analyst.status_code == 200 and mine["record_no"] in analyst.text
 
