@@ -12,7 +12,7 @@ from waspada.offers.agencies import similar_agencies
 from waspada.offers.demo import DEMO_REGISTRY
 from waspada.platform.capabilities import public_nav_items
 from waspada.portal.guide import GUIDE_SOURCES
-from waspada.portal.hotlines import hotlines
+from waspada.portal.hotlines import checked_on, hotlines
 
 PUBLIC_PAGES = ("/", "/cek-lowongan", "/cek-agensi", "/lapor", "/lapor/status", "/statistik",
                 "/panduan", "/hotline", "/login")
@@ -127,6 +127,8 @@ def test_the_guide_cites_its_sources_and_the_hotlines_theirs(client: TestClient)
         for source in line.sources:
             assert source.url.startswith("https://") and source.url in page
     assert "0800-1000" in page and "+855 12 813 282" in page
+    checked = checked_on()  # ISO in the YAML, dd-mm-yyyy on the page (walk16)
+    assert f"{checked[8:10]}-{checked[5:7]}-{checked[:4]}" in page and checked not in page
 
 
 def test_sources_are_attributed_in_the_readers_language(client: TestClient) -> None:
