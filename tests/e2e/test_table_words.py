@@ -54,3 +54,30 @@ def test_a_very_long_token_in_a_cell_does_not_widen_the_page(page, live_server: 
     page.evaluate("document.querySelector('main tbody td:nth-child(2)').textContent = "
                   "'X'.repeat(150)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+@pytest.mark.parametrize("username,path", [
+    ("admin", "/admin/users"), ("petugas.tpi", "/account"),
+    ("pelindungan", "/exchange/cases/{case}")])
+def test_every_table_column_has_a_header(browser, live_server: str, username: str,  # type: ignore[no-untyped-def]
+                                         path: str) -> None:
+    """walk16: the buttons' columns (Ubah / Nonaktifkan, Cabut, Cabut persetujuan) had an empty
+    header, which axe reports (empty-table-header) and a screen reader reads as nothing."""
+    from sqlalchemy import select
+
+    from tests.e2e.axe import violations
+    from waspada.cases.models import Case
+    from waspada.platform.db import session_scope
+
+    with session_scope() as session:
+        case = session.scalar(select(Case.id).where(Case.reference.like("WSP-%"))
+                              .order_by(Case.id))
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in_page(page, live_server, username, demo_password(username))
+        page.goto(live_server + path.format(case=case))
+        assert page.locator("main th").count() > 0
+        assert [v for v in violations(page) if v["id"] == "empty-table-header"] == []
+    finally:
+        context.close()
