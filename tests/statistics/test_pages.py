@@ -98,3 +98,16 @@ def test_destinations_and_totals_read_as_words(role_clients, client: TestClient)
         assert not [c for c in cells if re.fullmatch(r"[A-Z]{3}", c)], cells
     regency = html.split('id="by-regency"', 1)[1].split("</table>", 1)[0]
     assert ">ALL<" not in regency and "<td>Jumlah</td>" in regency
+
+
+def test_p_values_read_as_numbers_not_scientific_notation(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk16: the alerts tables (home page and /statistics) showed p-values as "5.8e-25" and
+    "1.8e-17" beside ratios written "9,37"; now "< 0,001" or "0,012"."""
+    import re
+
+    analyst = role_clients["analyst"]
+    for path in ("/", "/statistics"):
+        cells = re.findall(r'<td class="p-value">([^<]*)</td>', analyst.get(path).text)
+        assert cells, path
+        for cell in cells:
+            assert re.fullmatch(r"&lt; 0,001|0(,\d{1,3})?|1", cell), (path, cell)
