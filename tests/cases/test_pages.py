@@ -107,3 +107,38 @@ def test_people_assessments_and_support_plans_from_the_page(role_clients, protec
     # the analyst does not see the sensitive section at all
     analyst_page = role_clients["analyst"].get(f"/cases/{second['id']}").text
     assert "utang keluarga" not in analyst_page
+
+
+def test_the_case_page_and_summary_name_every_source_and_leave_no_empty_gaps(protection) -> None:  # type: ignore[no-untyped-def]
+    """walk16: a case reported by the family read "(family)" and "Sumber laporan: family;" on
+    the page and in the PDF; the possible-duplicates line ended in "(matching)"; an event
+    without a date read "Perekrutan · · Medan Indonesia"; no trafficking status left an empty
+    line."""
+    from typing import get_args
+
+    from waspada.cases.schemas import CaseIn
+    from waspada.platform import labels
+
+    for source in get_args(CaseIn.model_fields["source"].annotation):
+        for lang in labels.LANGS:
+            assert labels.label("case_source", source, lang) != source, (source, lang)
+    case = create_case(protection, source="family", events=[
+        {"type": "Recruitment", "city": "Medan", "country": "ID"},
+        {"type": "Exploitation", "city": "Sihanoukville", "country": "KH",
+         "date": "2025-11-03"}])
+    page = protection.get(f"/cases/{case['id']}").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "(Keluarga)" in text and "family" not in text
+    assert "Perekrutan · Medan, Indonesia" in text
+    assert "Eksploitasi · 03-11-2025 · Sihanoukville, Kamboja" in text
+    assert "· ·" not in text and "(matching)" not in text
+    assert re.search(r"Status perdagangan orang\s+-", text)
+    assert "Sihanoukville, Kamboja" in text.split("Tujuan", 1)[1][:80]
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = protection.get(f"/cases/{case['id']}/ringkasan.pdf")
+    printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "(Keluarga)" in printed and "family" not in printed
+    assert "Belum ada rujukan." in printed

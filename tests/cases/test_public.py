@@ -45,6 +45,9 @@ def test_family_reports_without_account_and_checks_status(client: TestClient, ro
     response = client.post("/lapor", data=data)
     assert response.status_code == 200, response.text[:500]
     code = _code(response.text)
+    # the receipt names the whole address to check it at, not a bare "/lapor/status" (walk16)
+    assert re.search(r'id="status-address"><a href="/lapor/status">https?://[^<]+/lapor/status<',
+                     response.text)
     # a short readable code (issue #16 item 14): four groups of four, no look-alike characters
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){3}", code), code
     with session_scope() as session:

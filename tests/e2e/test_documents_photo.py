@@ -19,7 +19,7 @@ def test_photo_upload_fills_the_mrz_and_shows_the_crop(page, live_server: str, t
     read_photo(page, live_server, "petugas.paspor", "/documents", lines,
                tmp_path / "paspor.jpg", seed=31, typed={"input[name=surname]": "KUSUMA"})
     fields = page.inner_text("#mrz-fields")
-    assert "C7654321" in fields and "PUTRI AYU" in fields and "2001-06-30" in fields
+    assert "C7654321" in fields and "PUTRI AYU" in fields and "30-06-2001" in fields
     assert page.inner_text("#verdict") == "Tidak ditemukan masalah kritis."
 
 

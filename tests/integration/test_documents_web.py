@@ -86,3 +86,22 @@ def test_documents_page_reshows_an_over_long_field(role_clients) -> None:  # typ
                                            "csrf_token": client.cookies["waspada_csrf"]})
     assert page.status_code == 400 and "NIK terlalu panjang: paling banyak 100" in page.text
     assert 'value="HARAHAP"' in page.text
+
+
+def test_documents_page_reads_codes_and_dates_as_words(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk16: the Indonesian page showed severities "critical"/"warning"/"info", the MRZ's sex
+    as "F" and its dates as 1974-08-12; the NIK block likewise."""
+    import re
+
+    client = role_clients["checkpoint_officer"]
+    client.get("/documents")
+    page = client.post("/documents", data={"mrz": "\n".join(TD3), "nik": "3507015708900001",
+                                            "csrf_token": client.cookies["waspada_csrf"]})
+    assert page.status_code == 200
+    tags = re.findall(r'<span class="tag">([^<]*)</span>', page.text)
+    assert tags and set(tags) <= {"Kritis", "Peringatan", "Info"}, tags
+    mrz = page.text.split('id="mrz-fields"', 1)[1].split("</dl>", 1)[0]
+    assert "12-08-1974" in mrz and "15-04-2012" in mrz and "1974-08-12" not in mrz
+    assert "<dd>Perempuan</dd>" in mrz
+    nik = page.text.split('id="nik-fields"', 1)[1].split("</dl>", 1)[0]
+    assert "17-08-1990" in nik and "<dd>Perempuan</dd>" in nik

@@ -12,7 +12,7 @@ from waspada.offers.agencies import similar_agencies
 from waspada.offers.demo import DEMO_REGISTRY
 from waspada.platform.capabilities import public_nav_items
 from waspada.portal.guide import GUIDE_SOURCES
-from waspada.portal.hotlines import hotlines
+from waspada.portal.hotlines import checked_on, hotlines
 
 PUBLIC_PAGES = ("/", "/cek-lowongan", "/cek-agensi", "/lapor", "/lapor/status", "/statistik",
                 "/panduan", "/hotline", "/login")
@@ -127,3 +127,24 @@ def test_the_guide_cites_its_sources_and_the_hotlines_theirs(client: TestClient)
         for source in line.sources:
             assert source.url.startswith("https://") and source.url in page
     assert "0800-1000" in page and "+855 12 813 282" in page
+    checked = checked_on()  # ISO in the YAML, dd-mm-yyyy on the page (walk16)
+    assert f"{checked[8:10]}-{checked[5:7]}-{checked[:4]}" in page and checked not in page
+
+
+def test_sources_are_attributed_in_the_readers_language(client: TestClient) -> None:
+    """walk16: the Indonesian guide and hotline pages credited "Kompas (quoting Kemnaker)" and
+    "Merahputih.com, quoting KBRI Phnom Penh" in English."""
+    from waspada.platform.i18n import translations
+
+    catalogue = translations("id")
+    publishers = {s.publisher for s in GUIDE_SOURCES}
+    publishers |= {s.publisher for line in hotlines() for s in line.sources}
+    for publisher in publishers:
+        if re.search(r"\b(quoting|from|the)\b", publisher):
+            assert catalogue.gettext(publisher) != publisher, publisher
+    for path in ("/panduan", "/hotline"):
+        page = client.get(path).text
+        assert not re.search(r"\b(quoting|from Beritasatu|the Minister)\b", page), path
+        assert "mengutip" in page
+    client.get("/lang/en?next=/hotline")
+    assert "quoting KBRI Phnom Penh" in client.get("/hotline").text

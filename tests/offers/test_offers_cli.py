@@ -186,3 +186,12 @@ def test_scan_record_lang() -> None:
     a = analyse(RISKY)
     assert bulk.scan_record(1, a, lang="id")["indicators"][0]["title"] == a.indicators[0].title_id
     assert bulk.scan_record(1, a)["indicators"][0]["title"] == a.indicators[0].title_en
+
+
+@pytest.mark.parametrize("text, stdin", [("", None), ("   \n", None), ("-", ""), ("-", " \n\t")])
+def test_check_refuses_an_empty_text(text: str, stdin: str | None) -> None:
+    """walk16: `waspada offers check ""` answered "Low risk, score 0.01" (exit 0), as if an
+    empty message had been checked and found safe; the web form and the API refuse it."""
+    r = runner.invoke(offers_app, ["check", text], input=stdin)
+    assert r.exit_code == 2
+    assert "empty" in r.output and "risk" not in r.output.lower()

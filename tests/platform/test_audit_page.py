@@ -143,3 +143,21 @@ def test_verify_chain_button_shows_the_result_and_is_audited(
                                       .order_by(audit.AuditEntry.seq.desc()).limit(2)))
     assert checks == ["refused", "ok"]
     assert "Rantai utuh." in auditor.post("/audit/verify", headers=csrf_headers(auditor)).text
+
+
+def test_details_read_as_words(role_clients: dict[str, TestClient]) -> None:
+    """walk16: the Rincian column read "correction=False, decided_action=secondary_interview,
+    level=medium" on the Indonesian page; the stored JSON (and the export) keep the codes."""
+    auditor = role_clients["auditor"]
+    page = auditor.get("/audit", params={"action": "screening.decide"}).text
+    details = re.findall(r'<td class="muted">([^<]*)</td>', page)
+    assert any("tindakan yang diputuskan=" in d for d in details), details[:5]
+    joined = " ".join(details)
+    for raw in ("decided_action=", "correction=False", "correction=True", "=secondary_interview",
+                "=postpone", "=refer_police"):
+        assert raw not in joined, raw
+    assert "koreksi=tidak" in joined
+    created = auditor.get("/audit", params={"action": "screening.create"}).text
+    levels = " ".join(re.findall(r'<td class="muted">([^<]*)</td>', created))
+    assert "tingkat=" in levels and "level=" not in levels
+    assert not re.search(r"tingkat=(low|medium|high)\b", levels)

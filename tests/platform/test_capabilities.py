@@ -53,3 +53,15 @@ def test_declarations_resolve_and_cli_names_are_unique() -> None:
         for group in capability.cli:
             assert resolve(group.target) is not None
     assert len(list(web_modules())) == sum(len(c.web) for c in installed())
+
+
+def test_the_readme_lists_every_capability_in_one_table() -> None:
+    """walk16: a blank line inside the README's "Where each capability lives" table cut the
+    `exchange/` row off into a stray paragraph of pipes."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Where each capability lives", 1)[1].split("\n## ", 1)[0]
+    table = section[section.index("| folder |"):].split("\n\n", 1)[0]
+    for capability in installed():
+        assert f"| `{capability.name}/` |" in table, capability.name

@@ -72,3 +72,19 @@ def test_users_add_errors_are_clear() -> None:
 def test_audit_verify_bad_head_argument() -> None:
     result = runner.invoke(app, ["audit", "verify", "--expect-head", "abc"])
     assert result.exit_code == 2
+
+
+def test_a_command_run_on_its_own_writes_its_audit_entry() -> None:
+    """``waspada watchlist list`` in a fresh interpreter (as a user runs it) imports only its
+    capability's modules; its audit entry names the users table, which must be known too. It
+    ended in NoReferencedTableError and a traceback (walk16)."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from waspada.cli import main; main()", "watchlist", "list",
+         "--limit", "1"],
+        capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert result.returncode == 0, result.stderr[-800:]
+    assert "Traceback" not in result.stderr

@@ -99,3 +99,35 @@ def test_labels_and_citations() -> None:
     assert citation("something new") == "something new"  # unknown notes are kept, not dropped
     assert verification_payload("BAP/X/2026/0000001", "AB12", "https://waspada.example/") == (
         "https://waspada.example/verifikasi?no=BAP%2FX%2F2026%2F0000001&kode=AB12")
+
+
+def test_a_two_line_label_pushes_the_next_row_down() -> None:
+    """walk16: "Alasan berbeda dari rekomendasi" took two lines (justified) and "Dasar hukum"
+    was printed over its second line."""
+    from waspada.platform.pdfdoc import OfficialDocument
+    from waspada.screening.pdf import _rows
+
+    pdf = OfficialDocument("BAP/X/1")
+    pdf.add_page()
+    top = pdf.get_y()
+    _rows(pdf, [("Alasan berbeda dari rekomendasi", "Demo: keterangan diperiksa.")])
+    assert pdf.get_y() - top >= 10  # two label lines of 5 mm, not one
+    pdf2 = OfficialDocument("BAP/X/1")
+    pdf2.add_page()
+    top = pdf2.get_y()
+    _rows(pdf2, [("Keputusan", "Tunda keberangkatan"), ("Dasar hukum", None)])
+    assert 10 <= pdf2.get_y() - top < 11  # one line each; an empty value prints "-"
+
+
+def test_match_outcomes_read_as_indonesian_words() -> None:
+    """walk16: the screening page's watchlist candidates read "nama exact; tgl lahir exact;
+    NIK agree; paspor agree" in the Indonesian UI."""
+    from waspada.screening.persons import render_parts
+
+    parts = [["name", "exact"], ["birth_date", "day_month_swap"], ["nik", "slip"],
+             ["passport", "agree"]]
+    assert render_parts(parts, "id") == (
+        "nama sama; tgl lahir hari dan bulan tertukar; NIK beda satu digit; paspor cocok")
+    assert render_parts(parts, "en").startswith("name exact; date of birth day_month_swap")
+    assert evidence_words("BAP/X/1 (skor kecocokan 0.90; tgl lahir one_year_shift)") == (
+        "BAP/X/1 (skor kecocokan 0.90; tgl lahir selisih 1 tahun)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -222,7 +223,17 @@ def test_pages_decision_export_and_stats(role_clients) -> None:  # type: ignore[
                        follow_redirects=False)
     assert refused.status_code in (400, 422) and "Traceback" not in refused.text
     stats = role_clients["analyst"].get("/screenings/stats")
-    assert stats.status_code == 200 and "KHM" in stats.text
+    assert stats.status_code == 200 and "Kamboja" in stats.text
+    # countries by name under a header, days as dd-mm-yyyy (walk16: KHM, 2026-12-01)
+    dest = stats.text.split('id="by-destination"', 1)[1].split("</table>", 1)[0]
+    assert "<th>Negara tujuan</th>" in dest and "<td>KHM</td>" not in dest
+    days = re.findall(r"<tr><td>([^<]*)</td>", stats.text.split('id="by-day"', 1)[1]
+                      .split("</table>", 1)[0])
+    assert days and all(re.fullmatch(r"\d{2}-\d{2}-\d{4}", d) for d in days), days[:3]
+    # one navigation item is current: "Statistik Pemeriksaan", not "Pemeriksaan" as well
+    officer = role_clients["checkpoint_officer"].get("/screenings/stats").text
+    current = re.findall(r'<a href="([^"]+)" aria-current="page"', officer)
+    assert current == ["/screenings/stats"], current
 
 
 def test_supervisor_approval_where_the_unit_requires_it(app) -> None:  # type: ignore[no-untyped-def]
@@ -271,7 +282,9 @@ def test_person_is_visible_only_through_a_visible_screening(role_clients, kualan
     # the unit that screened the person, and analysts (every unit), still see the history
     own = kualanamu.get(f"/api/v1/persons/{person_id}/history")
     assert own.status_code == 200 and own.json()["person"]["nik"] == "1271016107930004"
-    assert kualanamu.get(f"/persons/{person_id}").status_code == 200
+    page = kualanamu.get(f"/persons/{person_id}")
+    assert page.status_code == 200
+    assert "21-07-1993" in page.text and "1993-07-21" not in page.text  # as elsewhere (walk16)
     analyst = role_clients["analyst"].get(f"/api/v1/persons/{person_id}/history")
     assert analyst.status_code == 200 and mine["record_no"] in analyst.text
 

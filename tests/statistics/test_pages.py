@@ -82,3 +82,32 @@ def test_demo_statistics_loader_is_idempotent() -> None:
 def test_officer_page_shows_the_planted_spike(role_clients) -> None:
     html = role_clients["analyst"].get("/statistics").text
     assert 'id="alerts"' in html and "<td>Sulawesi Selatan (73)</td>" in html
+
+
+def test_destinations_and_totals_read_as_words(role_clients, client: TestClient) -> None:
+    """walk16: the destination tables showed ISO codes (AUS, JPN, KHM) without a header, and
+    the regency table's total row read "ALL"."""
+    import re
+
+    for html in (client.get("/statistik").text,
+                 role_clients["analyst"].get("/statistics?indicator=cases_reported").text):
+        table = html.split('id="by-destination"', 1)[1].split("</table>", 1)[0]
+        assert "<th>Negara tujuan</th>" in table
+        cells = re.findall(r"<tr><td>([^<]*)</td>", table)
+        assert cells and "Kamboja" in cells
+        assert not [c for c in cells if re.fullmatch(r"[A-Z]{3}", c)], cells
+    regency = html.split('id="by-regency"', 1)[1].split("</table>", 1)[0]
+    assert ">ALL<" not in regency and "<td>Jumlah</td>" in regency
+
+
+def test_p_values_read_as_numbers_not_scientific_notation(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk16: the alerts tables (home page and /statistics) showed p-values as "5.8e-25" and
+    "1.8e-17" beside ratios written "9,37"; now "< 0,001" or "0,012"."""
+    import re
+
+    analyst = role_clients["analyst"]
+    for path in ("/", "/statistics"):
+        cells = re.findall(r'<td class="p-value">([^<]*)</td>', analyst.get(path).text)
+        assert cells, path
+        for cell in cells:
+            assert re.fullmatch(r"&lt; 0,001|0(,\d{1,3})?|1", cell), (path, cell)

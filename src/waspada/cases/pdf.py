@@ -58,9 +58,15 @@ def render_summary(doc: dict[str, Any]) -> bytes:
             pdf.set_font(FAMILY, size=8)
             pdf.line_text(values, height=4.5)
     pdf.heading("V. Rujukan")
-    pdf.rows(doc["referrals"] or [("-", "Belum ada rujukan.")], label_width=90)
+    if doc["referrals"]:
+        pdf.rows(doc["referrals"], label_width=90)
+    else:
+        pdf.line_text("Belum ada rujukan.")
     pdf.heading("VI. Tugas")
-    pdf.rows(doc["tasks"] or [("-", "Tidak ada tugas.")], label_width=110)
+    if doc["tasks"]:
+        pdf.rows(doc["tasks"], label_width=110)
+    else:
+        pdf.line_text("Tidak ada tugas.")
     if doc["events"]:
         pdf.heading("VII. Peristiwa perdagangan orang")
         pdf.rows(doc["events"], label_width=40)

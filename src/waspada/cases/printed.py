@@ -101,9 +101,10 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
     document_no = f"{case['reference']}/RK"
     facts = [("Status", label("case_status", case["status"], "id")),
              ("Unit pemilik", case.get("owner_unit") or "-"),
-             ("Negara tujuan", " ".join(filter(None, [label("country",
-                                                        case.get("destination_country"), "id"),
-                                                  case.get("destination_city")])) or "-"),
+             ("Negara tujuan", ", ".join(filter(None, [case.get("destination_city"),
+                                                   label("country",
+                                                         case.get("destination_country"), "id")]))
+              or "-"),
              ("Jenis eksploitasi", labels("exploitation", case.get("exploitation_type"), "id")
               or "-"),
              ("Jenis markas", label("compound", case.get("compound_type"), "id") or "-"),
@@ -134,8 +135,9 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
                                     "belum selesai")) for t in case.get("tasks", ())],
             "events": [(label("event_type", e.get("type"), "id"),
                         " · ".join(filter(None, [_date(e.get("date")) if e.get("date") else "",
-                                                 e.get("city"),
-                                                 label("country", e.get("country"), "id")])))
+                                                 ", ".join(filter(None, [
+                                                     e.get("city"),
+                                                     label("country", e.get("country"), "id")]))])))
                        for e in case.get("events", ())]}
 
 

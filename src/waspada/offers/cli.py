@@ -55,6 +55,9 @@ def check(
         text = raw.decode("utf-8", errors="replace")
     if lang not in ("id", "en"):
         fail("--lang must be 'id' or 'en'")
+    if not text.strip():
+        # as the web form and the API: nothing to analyse is not "low risk"
+        fail("the offer text is empty: give the text, or '-' to read it from stdin")
     a = analyse(text)
     if as_json:
         sys.stdout.write(json.dumps(a.to_dict(lang), ensure_ascii=False, sort_keys=True) + "\n")

@@ -20,6 +20,7 @@ from waspada.platform.action_labels import (
 )
 from waspada.platform.deps import DB, require
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with
+from waspada.platform.i18n import current_language
 from waspada.platform.jobs import service as jobs
 from waspada.platform.security import service
 from waspada.platform.security.policy import Principal
@@ -67,7 +68,8 @@ def _page(request: Request, db: DB, principal: Principal, filters: dict[str, str
         "refs": audit_trail.object_refs(db, result.rows), "actions": _action_choices(),
         "object_types": OBJECT_TYPES, "audit_label": audit_label,
         "object_label": object_label, "via_label": via_label,
-        "outcome_label": outcome_label, "details": audit_trail.detail_items, "check": check})
+        "outcome_label": outcome_label, "check": check,
+        "details": lambda e: audit_trail.detail_words(e, current_language.get())})
 
 
 @router.get("/audit")

@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.platform import audit
+from waspada.platform import audit, labels
 from waspada.platform.action_labels import audit_label, outcome_label
 from waspada.platform.capabilities import object_resolvers
+from waspada.platform.i18n import N_, translate
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import AuditFilter
@@ -123,3 +124,36 @@ def detail_items(entry: audit.AuditEntry) -> list[tuple[str, Any]]:
     except ValueError:
         return []
     return sorted(data.items()) if isinstance(data, dict) else []
+
+
+#: the detail fields an auditor reads most, in words (English msgids); any other field keeps
+#: its stored name
+DETAIL_NAMES = {
+    "count": N_("count"), "page": N_("page"), "days": N_("days"),
+    "correction": N_("correction"), "level": N_("level"), "decided_action": N_("decided action"),
+    "findings": N_("findings"), "hits": N_("hits"), "valid": N_("valid"), "reason": N_("reason"),
+    "indicator": N_("indicator"), "document_no": N_("document number"),
+    "verification_code": N_("verification code"), "fingerprint": N_("key fingerprint"),
+    "created": N_("created"), "replaced": N_("replaced"), "screening_id": N_("screening"),
+    "periods": N_("periods"), "query": N_("query")}
+#: detail fields whose values are codes of a labels kind
+DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action"}
+
+
+def detail_words(entry: audit.AuditEntry, lang: str) -> list[tuple[str, str]]:
+    """The detail fields as an auditor reads them in ``lang``: "tindakan yang diputuskan=
+    Pemeriksaan lanjutan (wawancara kedua), koreksi=tidak" rather than
+    "decided_action=secondary_interview, correction=False" (the export keeps the stored JSON)."""
+    out: list[tuple[str, str]] = []
+    for key, value in detail_items(entry):
+        name = translate(DETAIL_NAMES[key], lang) if key in DETAIL_NAMES else key
+        if isinstance(value, bool):
+            text = translate(N_("Yes") if value else N_("No"), lang).lower()
+        elif value is None:
+            text = "-"
+        elif key in DETAIL_VALUE_KINDS and isinstance(value, str):
+            text = labels.label(DETAIL_VALUE_KINDS[key], value, lang)
+        else:
+            text = str(value)
+        out.append((name, text))
+    return out

@@ -86,3 +86,19 @@ def _labels(values: Any, kind: str) -> str:
 
 templates.env.filters["label"] = _label
 templates.env.filters["labels"] = _labels
+
+
+def _dmy(value: Any) -> str:
+    """``{{ day|dmy }}``: a calendar date (a ``date`` or an ISO "1974-08-12") as Indonesian
+    readers write it, "12-08-1974"; anything else as it is, nothing as ""."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%d-%m-%Y"))
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:10]}-{text[5:7]}-{text[:4]}"
+    return text
+
+
+templates.env.filters["dmy"] = _dmy

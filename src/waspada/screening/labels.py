@@ -46,7 +46,18 @@ def fact_value(key: str, value: object) -> str:
 MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "variant": "varian",
                "phonetic": "mirip bunyi", "fuzzy": "mirip", "merged": "tergabung",
                "prefix": "awalan sama", "initial": "inisial", "missing": "tidak ada",
-               "close": "dekat", "differ": "berbeda", "different": "berbeda"}
+               "close": "dekat", "differ": "berbeda", "different": "berbeda",
+               # name levels (matching.features.compare_names)
+               "patronym_only": "hanya bin/binti sama", "partial": "sebagian sama",
+               "weak": "lemah",
+               # birth-date relations (matching.features.birth_date_relation)
+               "day_month_swap": "hari dan bulan tertukar", "one_year_shift": "selisih 1 tahun",
+               "jan1_default": "1 Januari (tanggal tak diketahui)", "typo": "salah ketik",
+               "same_year": "tahun sama", "near": "berdekatan", "far": "jauh berbeda",
+               "unknown": "tidak diketahui",
+               # NIK outcomes (matching.scorer.nik_outcome)
+               "slip": "beda satu digit", "same_birth_code": "kode lahir sama",
+               "disagree_same_region": "berbeda, wilayah sama"}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -79,7 +90,8 @@ def evidence_words(evidence: str) -> str:
     if _is_internal_code(text):  # a document finding code such as traveller.nik_sex_mismatch
         return ""
     if "skor" in text:
-        text = re.sub(r"\b[a-z]+\b", lambda m: MATCH_WORDS.get(m.group(0), m.group(0)), text)
+        text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: MATCH_WORDS.get(m.group(0), m.group(0)),
+                      text)
     return dates_in_words(text)
 
 

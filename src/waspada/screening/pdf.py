@@ -36,14 +36,10 @@ def _heading(pdf: OfficialDocument, text: str) -> None:
 
 
 def _rows(pdf: OfficialDocument, rows: list[tuple[str, Any]]) -> None:
-    for label, value in rows:
-        pdf.set_font(FAMILY, "B", 9)
-        y = pdf.get_y()
-        pdf.multi_cell(LABEL_WIDTH, 5, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        label_bottom = pdf.get_y() if pdf.get_y() > y else y + 5
-        pdf.set_font(FAMILY, size=9)
-        pdf.multi_cell(0, 5, _text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_y(max(pdf.get_y(), label_bottom))
+    """Label / value rows (the shared layout: a label of two lines, such as "Alasan berbeda dari
+    rekomendasi", pushes the next row down instead of being printed over by it, and is set
+    left-aligned, not justified)."""
+    pdf.rows([(label, _text(value)) for label, value in rows], label_width=LABEL_WIDTH)
 
 
 def _letterhead(pdf: OfficialDocument, record: dict[str, Any], title: str) -> None:
