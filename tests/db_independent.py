@@ -89,6 +89,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/platform/test_i18n_and_demo.py",
     "tests/platform/test_import_boundaries.py",
     "tests/platform/test_one_form_mechanism.py",
+    "tests/platform/test_schema_alone.py",
     "tests/platform/test_type_ignores.py",
     "tests/screening/test_assess.py",
     "tests/screening/test_questionnaire_labels.py",

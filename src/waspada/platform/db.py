@@ -92,6 +92,13 @@ def get_engine() -> Engine:
 
 @lru_cache(maxsize=4)
 def _sessionmaker_for(url: str) -> sessionmaker[Session]:
+    # Every session sees the whole schema: a table's foreign keys name tables of other modules
+    # (audit_entries -> users, offer_reports -> ...), and a command that imported only its own
+    # capability could not flush a row that points at a table nobody imported
+    # (NoReferencedTableError; `waspada watchlist list`, found by a new user's walk-through).
+    from waspada.platform.capabilities import import_tables
+
+    import_tables()
     return sessionmaker(bind=_engine_for(url), expire_on_commit=False)
 
 
