@@ -85,3 +85,11 @@ def test_translated_parameters_follow_the_language() -> None:
     [finding] = [f for f in too_long if f.code == "passport.validity.too_long"]
     assert finding.message_id.endswith("(di bawah 17 tahun dan belum kawin).")
     assert finding.message_en.endswith("(under 17 and unmarried).")
+
+
+def test_a_day_in_a_finding_reads_dd_mm_yyyy_in_indonesian_and_iso_in_english() -> None:
+    from waspada.identity.mrz_findings import F_EXPIRED
+
+    finding = F_EXPIRED(field="expiry_date", value="2012-04-15")
+    assert "(15-04-2012)" in finding.message("id") and "2012-04-15" not in finding.message("id")
+    assert "(2012-04-15)" in finding.message("en")  # API clients parse the English form

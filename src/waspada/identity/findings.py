@@ -10,6 +10,7 @@ is reached).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,6 +29,9 @@ class Msg(str):
     __slots__ = ()
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class _SafeDict(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -40,7 +44,11 @@ def _render(template: str, params: tuple[tuple[str, str], ...], lang: str) -> st
         return text
     values = _SafeDict()
     for key, value in params:
-        values[key] = translate(value, "id") if lang == "id" and type(value) is Msg else value
+        if lang == "id" and type(value) is Msg:
+            value = translate(value, "id")
+        elif lang == "id" and isinstance(value, str) and _ISO_DAY.fullmatch(value):  # a day
+            value = f"{value[8:10]}-{value[5:7]}-{value[:4]}"  # as Indonesian readers write it
+        values[key] = value
     return text.format_map(values)
 
 
