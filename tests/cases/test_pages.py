@@ -142,3 +142,10 @@ def test_the_case_page_and_summary_name_every_source_and_leave_no_empty_gaps(pro
     printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "(Keluarga)" in printed and "family" not in printed
     assert "Belum ada rujukan." in printed
+
+
+def test_a_single_page_of_cases_shows_no_pager(protection) -> None:  # type: ignore[no-untyped-def]
+    empty = protection.get("/cases", params={"reference": "NO-SUCH-REF"})
+    assert empty.status_code == 200 and 'class="pager"' not in empty.text
+    beyond = protection.get("/cases", params={"page": 2})  # a second page links back to the first
+    assert beyond.status_code == 200 and 'class="pager"' in beyond.text
