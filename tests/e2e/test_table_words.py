@@ -81,3 +81,22 @@ def test_every_table_column_has_a_header(browser, live_server: str, username: st
         assert [v for v in violations(page) if v["id"] == "empty-table-header"] == []
     finally:
         context.close()
+
+
+def test_no_word_in_a_label_value_list_is_split_on_a_phone(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """A screening's and a case's facts (``dl.facts``) at 390 px: label above value."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    in_facts = SPLIT_WORDS.replace("node.parentElement.closest('td')",
+                                   "node.parentElement.closest('dl.facts')")
+    for username, listing, link in (("petugas.tpi", "/screenings", "a[href^='/screenings/']"),
+                                    ("pelindungan", "/cases", "a[href^='/cases/']")):
+        page.context.clear_cookies()
+        sign_in_page(page, live_server, username, demo_password(username))
+        page.goto(live_server + listing)
+        hrefs = [h for h in page.eval_on_selector_all(
+            f"main {link}", "els => els.map(e => e.getAttribute('href'))")
+            if h.rstrip("/").split("/")[-1].isdigit()]
+        assert hrefs, listing
+        page.goto(live_server + hrefs[0])
+        assert page.locator("main dl.facts").count() > 0, hrefs[0]
+        assert page.evaluate(in_facts) == [], hrefs[0]
