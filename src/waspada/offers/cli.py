@@ -260,7 +260,8 @@ def verdicts(
     from rich.table import Table
 
     table = Table(title="Reports by the engine's level and the officers' status")
-    statuses = ("new", "reviewed", "referred", "dismissed")
+    from waspada.offers.verdicts import STATUSES as statuses
+
     for column in ("level", *statuses, "total"):
         table.add_column(column, justify="left" if column == "level" else "right")
     for level, row in result.counts.items():

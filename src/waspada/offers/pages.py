@@ -218,7 +218,8 @@ def scan_contacts(scan_id: IdPath, db: DB, principal: Analyst) -> Response:
 def report_view(request: Request, report_id: IdPath, db: DB, principal: Analyst) -> Response:
     report, analysis = service.read_report(db, principal, report_id)
     return render(request, "offers/report.html",
-                  {"report": report, "result": analysis.to_dict(current_language.get())})
+                  {"report": report, "result": analysis.to_dict(current_language.get()),
+                   "statuses": STATUSES})
 
 
 @router.post("/offers/reports/{report_id}/status")

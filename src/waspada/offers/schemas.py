@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from waspada.offers.verdicts import ReportStatus
 from waspada.platform.i18n import N_
 
 #: column and input limits (characters), shared by ``store.py`` and the models below
@@ -31,7 +32,6 @@ PUBLIC_MAX_CHARS = 20_000
 MAX_API_CHARS = 1_000_000
 
 AGENCY_STATUSES = ("active", "revoked", "suspended")
-REPORT_STATUSES = ("new", "reviewed", "referred", "dismissed")
 
 EXAMPLE = ("Lowongan CS online di Kamboja, gaji 12jt/bulan, tanpa pengalaman, tiket & visa "
            "ditanggung, berangkat minggu ini. Hubungi WA 0812-3456-7890")
@@ -89,7 +89,7 @@ class ScanIn(BaseModel):
 
 
 class ReportStatusIn(BaseModel):
-    status: Literal["new", "reviewed", "referred", "dismissed"]
+    status: ReportStatus
 
 
 # -- responses ---------------------------------------------------------------------------------

@@ -15,9 +15,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, get_args
 
 LEVELS = ("low", "medium", "high")
-STATUSES = ("new", "reviewed", "referred", "dismissed")
+#: the statuses a report takes (the one definition: the API model, the page and the CLI read it)
+ReportStatus = Literal["new", "reviewed", "referred", "dismissed"]
+STATUSES: tuple[str, ...] = get_args(ReportStatus)
 #: the statuses that are a decision about the offer (the others are still open)
 DECIDED = ("referred", "dismissed")
 _Z95 = 1.959963984540054
