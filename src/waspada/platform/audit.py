@@ -38,7 +38,6 @@ from sqlalchemy import ForeignKey, Integer, String, Table, Text, false, func, se
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from waspada.platform.db import Base, UTCDateTime, session_scope, utcnow
-from waspada.platform.security import models as _accounts  # noqa: F401 - see AuditEntry
 from waspada.platform.security.policy import Principal
 from waspada.platform.settings import get_settings
 
@@ -55,9 +54,8 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    # "users" is defined in platform.security.models, imported above: without it a command that
-    # imports only its own capability (``waspada watchlist list``) cannot write its audit entry
-    # (NoReferencedTableError)
+    # "users" is defined in platform.security.models; every session imports the whole schema
+    # first (``db._sessionmaker_for``), so the key resolves in any command
     actor_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True
     )
