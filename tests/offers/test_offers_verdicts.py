@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, date, datetime, timedelta
+from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from waspada.cli import app as cli_app
 from waspada.offers import service
 from waspada.offers.schemas import ReportIn, ReportStatusIn
-from waspada.offers.verdicts import LEVELS, STATUSES, Share, tally
+from waspada.offers.verdicts import LEVELS, STATUSES, ReportStatus, Share, tally
 from waspada.platform.db import session_scope
 from waspada.platform.domain import DomainError
 from waspada.platform.security.policy import Principal
@@ -151,3 +154,17 @@ def test_the_cli_prints_the_table_and_json() -> None:
     edge = runner.invoke(cli_app, ["offers", "verdicts", "--since", "0001-01-01"])
     assert edge.exit_code != 0 and "2000-01-01" in edge.output and "Traceback" not in edge.output
 
+
+
+def test_the_report_page_offers_every_status_in_words(role_clients) -> None:  # type: ignore[no-untyped-def]
+    report = _report(RISKY, "reviewed")
+    page = role_clients["analyst"].get(f"/offers/reports/{report}")
+    assert page.status_code == 200
+    options = re.findall(r'<option value="(\w+)" ?(selected)?', page.text)
+    assert [value for value, _ in options] == list(STATUSES)
+    assert [value for value, chosen in options if chosen] == ["reviewed"]
+    assert ">referred<" not in page.text and "Dirujuk" in page.text
+    # the API model takes exactly these statuses
+    assert set(get_args(ReportStatus)) == set(STATUSES)
+    with pytest.raises(ValidationError):
+        ReportStatusIn(status="closed")  # type: ignore[arg-type]
