@@ -17,11 +17,12 @@ from typer.testing import CliRunner
 from waspada.cli import app as cli_app
 from waspada.offers import service
 from waspada.offers.schemas import ReportIn, ReportStatusIn
-from waspada.offers.verdicts import LEVELS, STATUSES, ReportStatus, Share, tally
+from waspada.offers.verdicts import LEVELS, STATUSES, ReportStatus, tally
 from waspada.platform.db import session_scope
 from waspada.platform.domain import DomainError
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
+from waspada.platform.tallies import Share
 
 RISKY = ("Dibutuhkan CS online untuk kerja di Phnom Penh, Kamboja. Gaji 15jt/bulan, tanpa "
          "pengalaman, tiket dan visa ditanggung, berangkat minggu depan pakai visa turis. "

@@ -11,7 +11,8 @@ Every route parses its input and calls one function of ``matching.service``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
@@ -20,6 +21,7 @@ from waspada.matching import service, yente
 from waspada.matching.schemas import (
     AlgorithmResponse,
     CatalogOut,
+    DedupeVerdictsOut,
     EntityOut,
     EntryIn,
     MatchParams,
@@ -100,3 +102,14 @@ def remove_entry(record_id: str, body: RemoveIn, db: DB, principal: Manager) -> 
     """Deactivate an entry; the row and its history stay for the audit."""
     service.remove_entry(db, principal, record_id, body)
     return RemovedOut(record_id=record_id)
+
+
+@api_router.get("/dedupe/verdicts", response_model=DedupeVerdictsOut)
+def dedupe_verdicts(db: DB,
+                    principal: Annotated[Principal, Depends(require("dedupe.review"))],
+                    since: Annotated[date | None, Query(
+                        description="only decisions made on or after this day "
+                                    "(Asia/Jakarta)")] = None) -> dict[str, Any]:
+    """Analysts' decisions on dedupe clusters and review pairs against the score they were
+    shown (counts only; analysts)."""
+    return service.dedupe_verdicts(db, principal, since).to_dict()

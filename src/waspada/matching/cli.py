@@ -222,6 +222,55 @@ def dedupe_cmd(
         progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
+@identity_app.command("verdicts")
+def verdicts_cmd(
+    since: Annotated[str | None, typer.Option(
+        help="Only decisions made on or after this date (YYYY-MM-DD, Asia/Jakarta).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Analysts' decisions on dedupe clusters and review pairs against the score they were
+    shown: per score band, the share confirmed (counts only)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from waspada.matching import service
+    from waspada.platform.console import day_option
+    from waspada.platform.domain import DomainError
+    from waspada.platform.files import dumps_json
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    day = day_option("--since", since)
+    try:
+        with operator_session() as session:
+            result = service.dedupe_verdicts(session, CLI_PRINCIPAL, day)
+    except DomainError as e:
+        fail(f"--since: {e}" if e.code == "invalid_since" else str(e))
+    if as_json:
+        sys.stdout.write(dumps_json(result.to_dict(), sort_keys=True) + "\n")
+        return
+    out = Console()
+    for title, kind in (("clusters (score: the weakest pair's)", result.clusters),
+                        ("review-queue pairs (score: the match probability)", result.pairs)):
+        if not kind.decided:
+            out.print(f"{title}: none decided")
+            continue
+        table = Table(title=title)
+        for column in ("score shown", "decided", "confirmed", "split", "mean score",
+                       "share confirmed (95% interval)"):
+            table.add_column(column, justify="left" if column == "score shown" else "right")
+        for b in kind.bands:
+            s = b.confirmed_share
+            if s.value is None or s.interval is None or b.mean_score is None:
+                continue
+            table.add_row(f"{b.low:.2f}-{b.high:.2f}", str(b.decided), str(b.confirmed),
+                          str(b.split), f"{b.mean_score:.2f}",
+                          f"{s.value:.2f} ({s.interval[0]:.2f}-{s.interval[1]:.2f})")
+        out.print(table)
+        out.print(f"calibration error: {kind.calibration_error:.3f}")
+    if result.unscored:
+        out.print(f"decisions made before scores were kept (not counted): {result.unscored}")
+
+
 @identity_app.command("link")
 def link_cmd(
     left: Annotated[Path, typer.Argument(help="Left person CSV.")],

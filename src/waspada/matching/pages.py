@@ -234,6 +234,22 @@ def _reason(msgid: str, params: dict[str, Any]) -> str:
     return _(msgid, **{k: _(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
+VERDICT_KINDS = (
+    ("clusters", N_("Clusters"), N_("Score: the weakest link between two records of the cluster, "
+                                    "as the review page shows it.")),
+    ("pairs", N_("Review-queue pairs"), N_("Score: the match probability of a pair the run did "
+                                           "not link.")))
+
+
+@router.get("/dedupe/verdicts")
+def dedupe_verdicts(request: Request, db: DB, principal: Reviewer) -> Response:
+    found = service.dedupe_verdicts(db, principal)
+    return render(request, "matching/verdicts.html",
+                  {"verdicts": {"clusters": found.clusters, "pairs": found.pairs,
+                                "unscored": found.unscored},
+                   "kinds": [(kind, _(title), _(help_)) for kind, title, help_ in VERDICT_KINDS]})
+
+
 @router.post("/dedupe/clusters/{cluster_id}/decide")
 def dedupe_decide(cluster_id: IdPath, data: Annotated[DecisionIn, Form()], db: DB,
                   principal: Reviewer) -> Response:

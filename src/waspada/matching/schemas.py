@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from waspada.matching.records import parse_birth_date
 from waspada.platform.i18n import N_
+from waspada.platform.tallies import ShareOut
 
 #: column and input limits (characters), shared by ``store.py`` and the models below
 RECORD_ID_MAX = 64
@@ -129,6 +130,37 @@ class SearchIn(BaseModel):
 
 class DecisionIn(BaseModel):
     decision: str = Field("", max_length=16)
+
+
+class VerdictBandOut(BaseModel):
+    """Decisions on results shown with a score from ``low`` up to ``high`` (1.0 included in
+    the last band)."""
+
+    low: float
+    high: float
+    confirmed: int
+    split: int
+    mean_score: float | None = Field(description="the mean score shown; None if none decided")
+    confirmed_share: ShareOut
+
+
+class VerdictKindOut(BaseModel):
+    decided: int
+    calibration_error: float | None = Field(
+        description="decided-weighted mean of |mean score shown - share confirmed| over the "
+                    "bands; None if nothing was decided")
+    bands: list[VerdictBandOut]
+
+
+class DedupeVerdictsOut(BaseModel):
+    """Analysts' decisions on dedupe results by the score the review page showed: clusters
+    (the weakest pair's score) and review-queue pairs (the match probability)."""
+
+    decided: int
+    unscored: int = Field(description="decisions stored without the score (made before "
+                                      "scores were kept)")
+    clusters: VerdictKindOut
+    pairs: VerdictKindOut
 
 
 # -- yente-shaped matching (request and response models of yente 916a474) ---------------------

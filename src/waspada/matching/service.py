@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import dedupejob, store, yente
+from waspada.matching import dedupejob, store, verdicts, yente
 from waspada.matching.clusters import ClusterEvidence, evidence
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
@@ -49,7 +50,7 @@ from waspada.matching.schemas import (
     Total,
 )
 from waspada.network import service as network
-from waspada.platform import audit
+from waspada.platform import audit, tallies
 from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, page_message
@@ -407,10 +408,23 @@ def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
     db.commit()
     queue = [c for c in clusters if c.review_probability is not None]
     clusters = [c for c in clusters if c.review_probability is None]
-    found = {cid: evidence([PersonRecord(m.record_id, m.full_name, m.birth_date, m.sex,
-                                         nik=m.nik, passport_no=m.passport_no) for m in ms])
-             for cid, ms in members.items()}
+    found = {cid: _evidence(ms) for cid, ms in members.items()}
     return RunReview(run, clusters, members, found, queue)
+
+
+def _evidence(members: list[store.DedupeMember]) -> ClusterEvidence:
+    """What the review page shows beside a cluster: its weakest pair's score and reasons."""
+    return evidence([PersonRecord(m.record_id, m.full_name, m.birth_date, m.sex, nik=m.nik,
+                                  passport_no=m.passport_no) for m in members])
+
+
+def _shown_score(db: Session, cluster: store.DedupeCluster) -> float:
+    """The score the review page shows beside ``cluster`` (kept with the decision)."""
+    if cluster.review_probability is not None:
+        return cluster.review_probability
+    members = list(db.scalars(select(store.DedupeMember).where(
+        store.DedupeMember.cluster_id == cluster.id).order_by(store.DedupeMember.id)))
+    return _evidence(members).score
 
 
 def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: DecisionIn
@@ -426,10 +440,34 @@ def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: Dec
     cluster.status = data.decision
     cluster.decided_by = principal.username
     cluster.decided_at = utcnow()
+    cluster.decided_score = _shown_score(db, cluster)
     audit.record("dedupe.review", principal, object_type="dedupe_cluster", object_id=cluster.id,
                  run_id=cluster.run_id, decision=data.decision, size=cluster.size, session=db)
     db.commit()
     return cluster
+
+
+def dedupe_verdicts(db: Session, principal: Principal, since: date | None = None
+                    ) -> verdicts.DedupeVerdicts:
+    """Analysts' decisions (made on or after the day ``since`` began in Asia/Jakarta) by the
+    score the review page showed (``matching/verdicts.py``); counts only, so nothing is
+    audited."""
+    _require(principal, "dedupe.review")
+    try:
+        start = tallies.since_start(since)
+    except ValueError:
+        raise WatchlistError("invalid_since", N_("The start date must lie between {low} and "
+                                                 "{high}."), status=422,
+                             low=tallies.SINCE_MIN.isoformat(),
+                             high=tallies.SINCE_MAX.isoformat()) from None
+    c = store.DedupeCluster
+    query = select(c.cluster_key, c.status, c.decided_score).where(
+        c.status.in_(verdicts.DECISIONS))
+    if start is not None:
+        query = query.where(c.decided_at >= start)
+    return verdicts.tally(
+        ("pair" if key.startswith(store.REVIEW_KEY) else "cluster", status, score)
+        for key, status, score in db.execute(query))
 
 
 # -- reads used by other capabilities ---------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -121,6 +122,9 @@ class DedupeCluster(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # confirmed | split
     decided_by: Mapped[str | None] = mapped_column(String(ACTOR_MAX), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the score the review page showed beside the decision (``matching/verdicts.py``): the
+    #: weakest pair's score of a cluster, the match probability of a review pair
+    decided_score: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     @property
     def review_probability(self) -> float | None:

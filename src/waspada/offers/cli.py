@@ -235,20 +235,13 @@ def verdicts(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Officers' decisions on the public's reports against the engine's level (counts only)."""
-    from datetime import date
-
     from waspada.offers import service
-    from waspada.offers.verdicts import Share
-    from waspada.platform.console import operator_session
+    from waspada.platform.console import day_option, operator_session
     from waspada.platform.domain import DomainError
     from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.platform.tallies import Share
 
-    day = None
-    if since is not None:
-        try:
-            day = date.fromisoformat(since)
-        except ValueError:
-            fail(f"--since: {since[:40]!r} is not a date (YYYY-MM-DD)")
+    day = day_option("--since", since)
     try:
         with operator_session() as session:
             result = service.report_verdicts(session, CLI_PRINCIPAL, day)
@@ -259,9 +252,9 @@ def verdicts(
         return
     from rich.table import Table
 
-    table = Table(title="Reports by the engine's level and the officers' status")
     from waspada.offers.verdicts import STATUSES as statuses
 
+    table = Table(title="Reports by the engine's level and the officers' status")
     for column in ("level", *statuses, "total"):
         table.add_column(column, justify="left" if column == "level" else "right")
     for level, row in result.counts.items():

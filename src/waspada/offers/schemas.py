@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from waspada.offers.verdicts import ReportStatus
 from waspada.platform.i18n import N_
+from waspada.platform.tallies import ShareOut
 
 #: column and input limits (characters), shared by ``store.py`` and the models below
 AGENCY_NAME_MAX = 300
@@ -181,16 +182,6 @@ class OfferCheckOut(BaseModel):
     known_contacts: list[KnownContactOut] = Field(
         default_factory=list, description="Contacts already known from offer reports, "
         "screenings, cases or watchlist entries that the caller may see (network capability)")
-
-
-class ShareOut(BaseModel):
-    """``count`` of ``total`` (``value``, None when ``total`` is 0) with its Wilson 95 %
-    interval."""
-
-    count: int
-    total: int
-    value: float | None
-    interval95: list[float] | None
 
 
 class VerdictsOut(BaseModel):

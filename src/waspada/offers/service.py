@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,14 +30,13 @@ from waspada.offers.schemas import (
     ReportStatusIn,
     ScanIn,
 )
-from waspada.platform import audit
+from waspada.platform import audit, tallies
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, dumps_json, page_message
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.jobs import service as jobs
 from waspada.platform.jobs.store import Job
 from waspada.platform.security.policy import Principal, allowed
-from waspada.platform.timezones import DEFAULT_ZONE
 
 SCAN_MAX_BYTES = 10 * 1024 * 1024
 SCAN_MAX_RECORDS = 20_000
@@ -202,12 +200,13 @@ def report_verdicts(db: Session, principal: Principal, since: date | None = None
     counted by the engine's level and the officers' decision (``offers/verdicts.py``); counts
     only, so nothing is audited."""
     _require(principal, "offers.scan")
-    if since is not None and not verdicts.SINCE_MIN <= since <= verdicts.SINCE_MAX:
+    try:
+        start = tallies.since_start(since)
+    except ValueError:
         raise OfferError("invalid_since", N_("The start date must lie between {low} and "
                                              "{high}."), status=422,
-                         low=verdicts.SINCE_MIN.isoformat(),
-                         high=verdicts.SINCE_MAX.isoformat())
-    start = None if since is None else datetime.combine(since, time(), ZoneInfo(DEFAULT_ZONE))
+                         low=tallies.SINCE_MIN.isoformat(),
+                         high=tallies.SINCE_MAX.isoformat()) from None
     return _verdicts(db, start)
 
 

@@ -11,11 +11,11 @@ Counts only: no text, no contact, no person.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal, get_args
+
+from waspada.platform.tallies import Share
 
 LEVELS = ("low", "medium", "high")
 #: the statuses a report takes (the one definition: the API model, the page and the CLI read it)
@@ -23,32 +23,6 @@ ReportStatus = Literal["new", "reviewed", "referred", "dismissed"]
 STATUSES: tuple[str, ...] = get_args(ReportStatus)
 #: the statuses that are a decision about the offer (the others are still open)
 DECIDED = ("referred", "dismissed")
-_Z95 = 1.959963984540054
-#: the range a ``since`` day may take (an earlier or later one is a mistake, and the year-1 or
-#: year-9999 edges do not survive the conversion to UTC)
-SINCE_MIN, SINCE_MAX = date(2000, 1, 1), date(2999, 12, 31)
-
-
-@dataclass(frozen=True)
-class Share:
-    """``count`` of ``total``, with its Wilson 95 % interval (small counts are the rule here)."""
-
-    count: int
-    total: int
-
-    @property
-    def value(self) -> float | None:
-        return self.count / self.total if self.total else None
-
-    @property
-    def interval(self) -> tuple[float, float] | None:
-        if not self.total:
-            return None
-        n, p, z = self.total, self.count / self.total, _Z95
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        # the interval always holds p: pin the ends rounding could push past it (0 of n, n of n)
-        return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
 
 
 @dataclass(frozen=True)
@@ -86,15 +60,11 @@ class ReportVerdicts:
         return Share(self.count("high", "dismissed"), self.count(status="dismissed"))
 
     def to_dict(self) -> dict[str, object]:
-        def share(s: Share) -> dict[str, object]:
-            return {"count": s.count, "total": s.total, "value": s.value,
-                    "interval95": list(s.interval) if s.interval else None}
-
         return {"counts": {lv: dict(row) for lv, row in self.counts.items()},
                 "total": self.total, "decided": self.decided,
-                "high_referred": share(self.high_referred),
-                "referred_high": share(self.referred_high),
-                "dismissed_high": share(self.dismissed_high)}
+                "high_referred": self.high_referred.to_dict(),
+                "referred_high": self.referred_high.to_dict(),
+                "dismissed_high": self.dismissed_high.to_dict()}
 
 
 def tally(rows: Iterable[tuple[str, str, int]]) -> ReportVerdicts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import NoReturn
 
 import typer
@@ -18,6 +19,16 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print ``Error: message`` on stderr (English, one line, no traceback) and exit ``code``."""
     err.print(f"[bold red]Error:[/] {message}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+def day_option(option: str, value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` option's day, or a clear error naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value[:40]!r} is not a date (YYYY-MM-DD)")
 
 
 def require_schema() -> None:
