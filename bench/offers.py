@@ -146,6 +146,7 @@ REAL_PARTS = (
      "held-out part 15: evaluated once (end of round 15), then development (round 16)"),
     ("heldout16",
      "held-out part 16: evaluated once (end of round 16), then development (round 17)"),
+    ("heldout17", "held-out part 17: collected 2026-12-01, not yet evaluated"),
 )
 
 
