@@ -145,6 +145,9 @@ def cli_smoke(waspada: Path, work: Path, env: dict[str, str], *,
     out = json.loads(run([w, "offers", "verdicts", "--json"], env).stdout)
     if not isinstance(out, dict) or set(out.get("counts", {})) != {"low", "medium", "high"}:
         raise Failure(f"offers verdicts: unexpected output {out!r:.300}")
+    out = json.loads(run([w, "identity", "verdicts", "--json"], env).stdout)
+    if not isinstance(out, dict) or set(out) != {"decided", "unscored", "clusters", "pairs"}:
+        raise Failure(f"identity verdicts: unexpected output {out!r:.300}")
     if database_only:
         return
     # the file commands run against a database nobody listens on, so that a file command that
