@@ -396,35 +396,21 @@ def review_run(db: Session, principal: Principal, run_id: int) -> RunReview:
     if run is None:
         raise WatchlistError("not_found", N_("The page or record you asked for does not exist."),
                              status=404)
-    clusters = list(db.scalars(select(store.DedupeCluster).where(
-        store.DedupeCluster.run_id == run_id).order_by(store.DedupeCluster.id).limit(500)))
-    members: dict[int, list[store.DedupeMember]] = {c.id: [] for c in clusters}
-    if clusters:
-        for m in db.scalars(select(store.DedupeMember).where(
-                store.DedupeMember.cluster_id.in_(list(members)))):
-            members[m.cluster_id].append(m)
+    clusters, members = store.run_clusters(db, run_id)
     audit.record("dedupe.review.read", principal, object_type="dedupe_run", object_id=run_id,
                  clusters=len(clusters), session=db)
     db.commit()
     queue = [c for c in clusters if c.review_probability is not None]
     clusters = [c for c in clusters if c.review_probability is None]
-    found = {cid: _evidence(ms) for cid, ms in members.items()}
+    found = {cid: evidence([m.record for m in ms]) for cid, ms in members.items()}
     return RunReview(run, clusters, members, found, queue)
-
-
-def _evidence(members: list[store.DedupeMember]) -> ClusterEvidence:
-    """What the review page shows beside a cluster: its weakest pair's score and reasons."""
-    return evidence([PersonRecord(m.record_id, m.full_name, m.birth_date, m.sex, nik=m.nik,
-                                  passport_no=m.passport_no) for m in members])
 
 
 def _shown_score(db: Session, cluster: store.DedupeCluster) -> float:
     """The score the review page shows beside ``cluster`` (kept with the decision)."""
     if cluster.review_probability is not None:
         return cluster.review_probability
-    members = list(db.scalars(select(store.DedupeMember).where(
-        store.DedupeMember.cluster_id == cluster.id).order_by(store.DedupeMember.id)))
-    return _evidence(members).score
+    return evidence([m.record for m in store.cluster_members(db, cluster.id)]).score
 
 
 def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: DecisionIn
@@ -435,7 +421,7 @@ def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: Dec
     if cluster is None:
         raise WatchlistError("not_found", N_("The page or record you asked for does not exist."),
                              status=404)
-    if data.decision not in ("confirmed", "split"):
+    if data.decision not in verdicts.DECISIONS:
         raise WatchlistError("bad_decision", N_("The request is not valid."))
     cluster.status = data.decision
     cluster.decided_by = principal.username
@@ -450,24 +436,9 @@ def decide_cluster(db: Session, principal: Principal, cluster_id: int, data: Dec
 def dedupe_verdicts(db: Session, principal: Principal, since: date | None = None
                     ) -> verdicts.DedupeVerdicts:
     """Analysts' decisions (made on or after the day ``since`` began in Asia/Jakarta) by the
-    score the review page showed (``matching/verdicts.py``); counts only, so nothing is
-    audited."""
+    score the review page showed (``matching/verdicts.py``); counts only, not audited."""
     _require(principal, "dedupe.review")
-    try:
-        start = tallies.since_start(since)
-    except ValueError:
-        raise WatchlistError("invalid_since", N_("The start date must lie between {low} and "
-                                                 "{high}."), status=422,
-                             low=tallies.SINCE_MIN.isoformat(),
-                             high=tallies.SINCE_MAX.isoformat()) from None
-    c = store.DedupeCluster
-    query = select(c.cluster_key, c.status, c.decided_score).where(
-        c.status.in_(verdicts.DECISIONS))
-    if start is not None:
-        query = query.where(c.decided_at >= start)
-    return verdicts.tally(
-        ("pair" if key.startswith(store.REVIEW_KEY) else "cluster", status, score)
-        for key, status, score in db.execute(query))
+    return verdicts.tally(store.decided_results(db, tallies.since_start(since)))
 
 
 # -- reads used by other capabilities ---------------------------------------------------------

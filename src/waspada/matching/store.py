@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,6 +39,7 @@ from waspada.matching.schemas import (
     RECORD_ID_MAX,
     SOURCE_MAX,
 )
+from waspada.matching.verdicts import DECISIONS
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
 __all__ = ["LIST_KINDS", "WatchlistEntry", "PersonRecordRow", "DedupeRun", "DedupeCluster",
@@ -147,6 +148,12 @@ class DedupeMember(Base):
     sex: Mapped[str | None] = mapped_column(String(1), nullable=True)
     nik: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
     passport_no: Mapped[str | None] = mapped_column(String(DOC_NO_MAX), nullable=True)
+
+    @property
+    def record(self) -> PersonRecord:
+        """The member as the engine reads a person."""
+        return PersonRecord(self.record_id, self.full_name, self.birth_date, self.sex,
+                            nik=self.nik, passport_no=self.passport_no)
 
 
 # -- watchlist ---------------------------------------------------------------------------------
@@ -410,3 +417,34 @@ def _add_member(db: Session, c: DedupeCluster, r: PersonRecord) -> None:
     db.add(DedupeMember(cluster_id=c.id, record_id=r.record_id, full_name=r.full_name,
                         birth_date=r.birth_date, sex=r.sex, nik=r.nik,
                         passport_no=r.passport_no))
+
+
+def run_clusters(db: Session, run_id: int, limit: int = 500
+                 ) -> tuple[list[DedupeCluster], dict[int, list[DedupeMember]]]:
+    """A run's first ``limit`` clusters (and review pairs) with their members."""
+    clusters = list(db.scalars(select(DedupeCluster).where(DedupeCluster.run_id == run_id)
+                               .order_by(DedupeCluster.id).limit(limit)))
+    members: dict[int, list[DedupeMember]] = {c.id: [] for c in clusters}
+    if clusters:
+        for m in db.scalars(select(DedupeMember).where(
+                DedupeMember.cluster_id.in_(list(members)))):
+            members[m.cluster_id].append(m)
+    return clusters, members
+
+
+def cluster_members(db: Session, cluster_id: int) -> list[DedupeMember]:
+    return list(db.scalars(select(DedupeMember).where(DedupeMember.cluster_id == cluster_id)
+                           .order_by(DedupeMember.id)))
+
+
+def decided_results(db: Session, since: datetime | None
+                    ) -> Iterator[tuple[str, str, float | None]]:
+    """(``cluster`` | ``pair``, decision, the score shown) of every decided cluster and
+    review pair, decided at or after ``since``."""
+    c = DedupeCluster
+    query = select(c.cluster_key, c.status, c.decided_score).where(
+        c.status.in_(DECISIONS))
+    if since is not None:
+        query = query.where(c.decided_at >= since)
+    for key, status, score in db.execute(query):
+        yield ("pair" if key.startswith(REVIEW_KEY) else "cluster"), status, score

@@ -200,14 +200,7 @@ def report_verdicts(db: Session, principal: Principal, since: date | None = None
     counted by the engine's level and the officers' decision (``offers/verdicts.py``); counts
     only, so nothing is audited."""
     _require(principal, "offers.scan")
-    try:
-        start = tallies.since_start(since)
-    except ValueError:
-        raise OfferError("invalid_since", N_("The start date must lie between {low} and "
-                                             "{high}."), status=422,
-                         low=tallies.SINCE_MIN.isoformat(),
-                         high=tallies.SINCE_MAX.isoformat()) from None
-    return _verdicts(db, start)
+    return _verdicts(db, tallies.since_start(since))
 
 
 def start_scan(db: Session, principal: Principal, filename: str, data: bytes, options: ScanIn,

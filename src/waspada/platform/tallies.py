@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
+from waspada.platform.domain import DomainError
+from waspada.platform.i18n import N_
 from waspada.platform.timezones import DEFAULT_ZONE
 
 _Z95 = 1.959963984540054
@@ -59,10 +61,12 @@ class ShareOut(BaseModel):
 
 
 def since_start(since: date | None) -> datetime | None:
-    """The moment the day ``since`` began in Asia/Jakarta; ``ValueError`` outside
-    ``SINCE_MIN`` … ``SINCE_MAX``."""
+    """The moment the day ``since`` began in Asia/Jakarta; a ``DomainError``
+    (``invalid_since``, 422) outside ``SINCE_MIN`` … ``SINCE_MAX``."""
     if since is None:
         return None
     if not SINCE_MIN <= since <= SINCE_MAX:
-        raise ValueError(f"since {since} outside {SINCE_MIN}..{SINCE_MAX}")
+        raise DomainError("invalid_since", N_("The start date must lie between {low} and "
+                                              "{high}."), status=422,
+                          low=SINCE_MIN.isoformat(), high=SINCE_MAX.isoformat())
     return datetime.combine(since, time(), ZoneInfo(DEFAULT_ZONE))
