@@ -10,6 +10,8 @@
   at the front and another name follows (``Andi`` alone stays a name);
 * the part after ``bin``/``binti``/``bt``/``bte`` is kept as ``patronym``
   (the father's own front titles go to ``patronym_titles``);
+* a name in Hangul or Chinese characters is split into its syllables first, and a Chinese
+  name romanised by Wade-Giles is rewritten in pinyin (see :mod:`waspada.identity.phonetic`);
 * every remaining token gets a canonical (EYD) form and a phonetic key
   (see :mod:`waspada.identity.phonetic`); ``joined_key`` makes
   ``Nur Hidayah`` == ``Nurhidayah`` and ``Abdul Rahman`` == ``Abdurrahman``.
@@ -27,7 +29,9 @@ from waspada.identity.phonetic import (
     fold,
     joined_key,
     phonetic_key,
+    segment_syllables,
     split_compound,
+    wade_giles_to_pinyin,
 )
 
 __all__ = ["PersonName", "canonical_token", "clear_caches", "parse_name", "phonetic_key"]
@@ -205,7 +209,8 @@ def parse_name(raw: str) -> PersonName:
 
 
 def _parse_uncached(original: str) -> PersonName:
-    text = fold(original[:500])
+    # Hangul blocks and Chinese characters are syllables: one token each (phonetic.py)
+    text = fold(segment_syllables(original[:500]))
     titles: list[str] = []
     if "," in text:
         head, *rest = text.split(",")
@@ -228,6 +233,10 @@ def _parse_uncached(original: str) -> PersonName:
         toks = given + toks
     if len(toks) > 1 and not ARTICLES.isdisjoint(k for k, _ in toks):
         toks = [t for t in toks if t[0] not in ARTICLES] or toks
+    if len(toks) > 1:  # a Chinese name romanised by Wade-Giles: its pinyin syllables
+        pinyin = wade_giles_to_pinyin([k for k, _ in toks])
+        if pinyin is not None:
+            toks = [(k, dotted) for k, (_, dotted) in zip(pinyin, toks, strict=True)]
     patronym_toks: tuple[str, ...] = ()
     patronym_titles: list[str] = []
     marker = None

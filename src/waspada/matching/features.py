@@ -22,7 +22,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from waspada.identity.names import parse_name
 from waspada.identity.nik import nik_digits, parse_nik
-from waspada.identity.phonetic import canonical_token
+from waspada.identity.phonetic import SYLLABIC_SCRIPTS, canonical_token, name_script
 from waspada.matching.records import PersonRecord
 
 __all__ = [
@@ -107,6 +107,9 @@ class Features:
     passport_no: str | None
     phone: str | None
     birth_place: str | None
+    #: the name's script when it has rules of its own (``phonetic.name_script``): two names
+    #: in Hangul or Chinese characters compare syllable by syllable exactly
+    name_script: str | None = None
     record: PersonRecord | None = field(default=None, repr=False)
 
 
@@ -172,7 +175,7 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True,
             place = cache.places[rec.birth_place] = place_key(rec.birth_place)
     return Features(rec.record_id, toks, phon, pat, pat_phon, joined, bd, from_nik, sex, nik,
                     nik_valid, region, rec.passport_no, rec.phone, place,
-                    rec if keep_record else None)
+                    name_script(rec.full_name), rec if keep_record else None)
 
 
 def identity_fields(rec: PersonRecord, *, check_nik: bool = True
@@ -248,11 +251,17 @@ class NameComparison:
                 "unmatched_candidate": self.unmatched_candidate}
 
 
-def _tok_level(ac: str, ap: str, bc: str, bp: str) -> tuple[str, float] | None:
+def _tok_level(ac: str, ap: str, bc: str, bp: str, syllables: bool = False
+               ) -> tuple[str, float] | None:
     if ac == bc:
         return "exact", 1.0
     if ap == bp:
         return "phonetic", 0.9
+    if syllables:
+        # both names in Hangul or Chinese characters: the tokens are syllables transliterated
+        # one to one, so two that differ are different characters, i.e. different names
+        # (김정은 / 김종은, 习近平 / 习近朋), never a short form or a slip of one letter
+        return None
     la, lb = len(ac), len(bc)
     if (la == 1 and bc[:1] == ac) or (lb == 1 and ac[:1] == bc):
         return "initial", 0.3
@@ -277,12 +286,13 @@ def spelling_closeness(a: str, b: str) -> float:
     return max(0.0, 1.0 - 2.0 * OSA.distance(a, b) / n) if n else 0.0
 
 
-def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...]
+def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...],
+           syllables: bool = False
            ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], str]], set[int], set[int]]:
     cands: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
     for i in range(len(ac)):
         for j in range(len(bc)):
-            lv = _tok_level(ac[i], ap[i], bc[j], bp[j])
+            lv = _tok_level(ac[i], ap[i], bc[j], bp[j], syllables)
             if lv is not None:
                 cands.append((lv[1], (i,), (j,), lv[0]))
     # token merges: one token equals two adjacent tokens of the other name
@@ -293,7 +303,8 @@ def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tu
                 continue
             for j in range(len(yc) - 1):
                 if tok == yc[j] + yc[j + 1] or xp[i] == yp[j] + yp[j + 1] or (
-                        len(tok) >= 7 and JaroWinkler.similarity(xp[i], yp[j] + yp[j + 1]) >= 0.93):
+                        not syllables and len(tok) >= 7
+                        and JaroWinkler.similarity(xp[i], yp[j] + yp[j + 1]) >= 0.93):
                     pair = ((j, j + 1), (i,)) if flip else ((i,), (j, j + 1))
                     cands.append((0.95, pair[0], pair[1], "merged"))
     cands.sort(key=lambda c: -c[0])
@@ -323,7 +334,8 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bc = b.tokens + b.patronym
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
-    pairs, un_a, un_b = _align(ac, ap, bc, bp)
+    syllables = a.name_script == b.name_script and a.name_script in SYLLABIC_SCRIPTS
+    pairs, un_a, un_b = _align(ac, ap, bc, bp, syllables)
     pairs_all = pairs
     pairs = [p for p in pairs_all if p[2] != "typo"]
     parts = []
@@ -429,7 +441,7 @@ def name_similarity(name_a: str, name_b: str, freq: TokenFrequencies = DEFAULT_F
 def _name_only(name: str) -> Features:
     toks, phon, pat, pat_phon, joined = name_features(name)
     return Features("", toks, phon, pat, pat_phon, joined, None, False, None, None, False, None,
-                    None, None, None)
+                    None, None, None, name_script(name))
 
 
 # -- birth dates -------------------------------------------------------------------------------
