@@ -27,6 +27,8 @@ from typing import Any
 from waspada.identity.phonetic import (
     canonical_token,
     fold,
+    foreign_katakana_token,
+    is_foreign_katakana,
     joined_key,
     phonetic_key,
     segment_syllables,
@@ -233,6 +235,8 @@ def _parse_uncached(original: str) -> PersonName:
         toks = given + toks
     if len(toks) > 1 and not ARTICLES.isdisjoint(k for k, _ in toks):
         toks = [t for t in toks if t[0] not in ARTICLES] or toks
+    if not original.isascii() and is_foreign_katakana(original[:500]):
+        toks = [(foreign_katakana_token(k), dotted) for k, dotted in toks]
     if len(toks) > 1:  # a Chinese name romanised by Wade-Giles: its pinyin syllables
         pinyin = wade_giles_to_pinyin([k for k, _ in toks])
         if pinyin is not None:

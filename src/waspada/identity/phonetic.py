@@ -381,3 +381,24 @@ def wade_giles_to_pinyin(tokens: list[str]) -> list[str] | None:
     if not any(t in WADE_GILES and _WG_MARKER.fullmatch(t) for t in tokens):
         return None
     return [WADE_GILES.get(t, t) for t in tokens]
+
+
+# -- foreign names in katakana ------------------------------------------------------------------
+#
+# Katakana cannot end a syllable in a consonant other than n: a foreign name's final consonant
+# is written with an added vowel, u after most consonants and o after t and d (``バラク`` Barak-u,
+# ``ドナルド`` Donald-o; "Transcription into Japanese", Wikipedia; Hepburn romanisation). Such
+# a name is written with ``・`` between its words; there the added final vowel is dropped.
+# Japanese names (in kanji, or kana without the dot) keep their vowels (Ryu, Kazu).
+_KANA_FINAL_VOWEL = re.compile(r"(?<=[^aiueon])u$|(?<=[td])o$")
+
+
+def foreign_katakana_token(token: str) -> str:
+    """``baraku`` -> ``barak``: a word of a foreign name in katakana without its added final
+    vowel (tokens of fewer than 4 letters unchanged)."""
+    return _KANA_FINAL_VOWEL.sub("", token) if len(token) >= 4 else token
+
+
+def is_foreign_katakana(text: str) -> bool:
+    """A name in kana whose words are separated by a middle dot (a foreign name)."""
+    return name_script(text) == "kana" and any(d in text for d in _NAME_DOTS)

@@ -219,8 +219,8 @@ def place_key(text: str) -> str | None:
 # -- names -------------------------------------------------------------------------------------
 
 #: how each kind of token agreement counts (share of the token's information)
-LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "fuzzy": 0.6, "prefix": 0.5,
-                "initial": 0.25, "typo": 0.0}
+LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "consonants": 0.8, "fuzzy": 0.6,
+                "prefix": 0.5, "initial": 0.25, "typo": 0.0}
 #: levels whose share of the similarity is the spelling closeness of the two tokens
 SPELLING_LEVELS = frozenset({"fuzzy", "typo"})
 #: the similarity is multiplied by this for each pair of given names that disagree
@@ -280,6 +280,38 @@ def _tok_level(ac: str, ap: str, bc: str, bp: str, syllables: bool = False
     return None
 
 
+_SKELETON_DROP = re.compile(r"[aeiouwy]")
+_SKELETON_DOUBLE = re.compile(r"(.)\1+")
+_SKELETON_FINAL_H = re.compile(r"(?<=.)h$")
+
+
+def consonant_skeleton(phon: str) -> str:
+    """The consonants of a phonetic key as the Arabic alphabet writes them.
+
+    Arabic script (also Persian, Urdu) writes no short vowels, writes long vowels with the
+    consonant letters alif, waw and ya (so ``فرناندو`` transliterates as ``frnndw``), no
+    doubled consonant (the shadda is usually omitted) and has no p (ب writes b and p; the
+    phonetic key already merges f/v into p). The skeleton keeps what both spellings show: the
+    key without vowels, w and y, b as p, doubles collapsed, a final h (ta marbuta) dropped.
+    ``Fernando`` and ``فرناندو`` -> ``prnd``, ``Pérez`` and ``بيريز`` -> ``prs``."""
+    s = _SKELETON_DROP.sub("", phon.replace("b", "p"))
+    s = _SKELETON_DOUBLE.sub(r"\1", s)
+    return _SKELETON_FINAL_H.sub("", s)
+
+
+def _skeletons(phon: tuple[str, ...], abjad: bool) -> list[frozenset[str]]:
+    """Consonant skeletons per token; on the Arabic side also without the attached article
+    (``السيسي`` transliterates as ``lsysy``: al- is written joined to its noun)."""
+    out = []
+    for p in phon:
+        sk = consonant_skeleton(p)
+        alts = {sk}
+        if abjad and sk.startswith("l") and len(sk) >= 3:
+            alts.add(sk[1:])
+        out.append(frozenset(a for a in alts if len(a) >= 2))
+    return out
+
+
 def spelling_closeness(a: str, b: str) -> float:
     """0..1: 1 for the same spelling, 0.5 at half the letters edited (OSA distance), 0 below."""
     n = max(len(a), len(b))
@@ -287,12 +319,19 @@ def spelling_closeness(a: str, b: str) -> float:
 
 
 def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...],
-           syllables: bool = False
+           syllables: bool = False, abjad: int = 0
            ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], str]], set[int], set[int]]:
+    """``abjad``: 1 or 2 when only the first or second name is in Arabic script (its tokens
+    then also meet the other's at the ``consonants`` level: the vowels it does not write)."""
     cands: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
+    if abjad:
+        sa, sb = _skeletons(ap, abjad == 1), _skeletons(bp, abjad == 2)
     for i in range(len(ac)):
         for j in range(len(bc)):
             lv = _tok_level(ac[i], ap[i], bc[j], bp[j], syllables)
+            if abjad and (lv is None or lv[1] < LEVEL_FACTOR["consonants"]) \
+                    and not sa[i].isdisjoint(sb[j]):
+                lv = "consonants", LEVEL_FACTOR["consonants"]
             if lv is not None:
                 cands.append((lv[1], (i,), (j,), lv[0]))
     # token merges: one token equals two adjacent tokens of the other name
@@ -335,7 +374,10 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
     syllables = a.name_script == b.name_script and a.name_script in SYLLABIC_SCRIPTS
-    pairs, un_a, un_b = _align(ac, ap, bc, bp, syllables)
+    abjad = 0
+    if (a.name_script == "arabic") != (b.name_script == "arabic"):
+        abjad = 1 if a.name_script == "arabic" else 2
+    pairs, un_a, un_b = _align(ac, ap, bc, bp, syllables, abjad)
     pairs_all = pairs
     pairs = [p for p in pairs_all if p[2] != "typo"]
     parts = []
@@ -361,7 +403,7 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
             parts.append({"query": ac[ia[0]], "candidate": bc[ib[0]], "how": how,
                           "patronym": False, "weight": 0.0})
             continue
-        info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix") \
+        info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix", "consonants") \
             else max(ia_info, ib_info)
         w = info * LEVEL_FACTOR[how]
         if how == "initial":
