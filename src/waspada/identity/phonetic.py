@@ -402,3 +402,37 @@ def foreign_katakana_token(token: str) -> str:
 def is_foreign_katakana(text: str) -> bool:
     """A name in kana whose words are separated by a middle dot (a foreign name)."""
     return name_script(text) == "kana" and any(d in text for d in _NAME_DOTS)
+
+
+# -- Arabic script: the consonants ---------------------------------------------------------------
+
+_SKELETON_DROP = re.compile(r"[aeiouwy]")
+_SKELETON_DOUBLE = re.compile(r"(.)\1+")
+_SKELETON_FINAL_H = re.compile(r"(?<=.)h$")
+
+
+def consonant_skeleton(phon: str) -> str:
+    """The consonants of a phonetic key as the Arabic alphabet writes them.
+
+    Arabic script (also Persian, Urdu) writes no short vowels, writes long vowels with the
+    consonant letters alif, waw and ya (so ``فرناندو`` transliterates as ``frnndw``), no
+    doubled consonant (the shadda is usually omitted) and has no p (ب writes b and p; the
+    phonetic key already merges f/v into p). The skeleton keeps what both spellings show: the
+    key without vowels, w and y, b as p, doubles collapsed, a final h (ta marbuta) dropped.
+    ``Fernando`` and ``فرناندو`` -> ``prnd``, ``Pérez`` and ``بيريز`` -> ``prs``."""
+    s = _SKELETON_DROP.sub("", phon.replace("b", "p"))
+    s = _SKELETON_DOUBLE.sub(r"\1", s)
+    return _SKELETON_FINAL_H.sub("", s)
+
+
+def consonant_skeletons(phon: tuple[str, ...], abjad: bool) -> list[frozenset[str]]:
+    """Consonant skeletons per token; on the Arabic side also without the attached article
+    (``السيسي`` transliterates as ``lsysy``: al- is written joined to its noun)."""
+    out = []
+    for p in phon:
+        sk = consonant_skeleton(p)
+        alts = {sk}
+        if abjad and sk.startswith("l") and len(sk) >= 3:
+            alts.add(sk[1:])
+        out.append(frozenset(a for a in alts if len(a) >= 2))
+    return out

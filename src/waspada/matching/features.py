@@ -22,7 +22,12 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from waspada.identity.names import parse_name
 from waspada.identity.nik import nik_digits, parse_nik
-from waspada.identity.phonetic import SYLLABIC_SCRIPTS, canonical_token, name_script
+from waspada.identity.phonetic import (
+    SYLLABIC_SCRIPTS,
+    canonical_token,
+    consonant_skeletons,
+    name_script,
+)
 from waspada.matching.records import PersonRecord
 
 __all__ = [
@@ -107,8 +112,7 @@ class Features:
     passport_no: str | None
     phone: str | None
     birth_place: str | None
-    #: the name's script when it has rules of its own (``phonetic.name_script``): two names
-    #: in Hangul or Chinese characters compare syllable by syllable exactly
+    #: the script when it has rules of its own (``phonetic.name_script``; Hangul, Chinese...)
     name_script: str | None = None
     record: PersonRecord | None = field(default=None, repr=False)
 
@@ -251,17 +255,13 @@ class NameComparison:
                 "unmatched_candidate": self.unmatched_candidate}
 
 
-def _tok_level(ac: str, ap: str, bc: str, bp: str, syllables: bool = False
-               ) -> tuple[str, float] | None:
+def _tok_level(ac: str, ap: str, bc: str, bp: str, syl: bool = False) -> tuple[str, float] | None:
     if ac == bc:
         return "exact", 1.0
+    if syl:  # both in Hangul or Chinese characters: a different syllable is a different
+        return None  # character, i.e. name (김정은 / 김종은, 习近平 / 习近朋), never a slip
     if ap == bp:
         return "phonetic", 0.9
-    if syllables:
-        # both names in Hangul or Chinese characters: the tokens are syllables transliterated
-        # one to one, so two that differ are different characters, i.e. different names
-        # (김정은 / 김종은, 习近平 / 习近朋), never a short form or a slip of one letter
-        return None
     la, lb = len(ac), len(bc)
     if (la == 1 and bc[:1] == ac) or (lb == 1 and ac[:1] == bc):
         return "initial", 0.3
@@ -280,38 +280,6 @@ def _tok_level(ac: str, ap: str, bc: str, bp: str, syllables: bool = False
     return None
 
 
-_SKELETON_DROP = re.compile(r"[aeiouwy]")
-_SKELETON_DOUBLE = re.compile(r"(.)\1+")
-_SKELETON_FINAL_H = re.compile(r"(?<=.)h$")
-
-
-def consonant_skeleton(phon: str) -> str:
-    """The consonants of a phonetic key as the Arabic alphabet writes them.
-
-    Arabic script (also Persian, Urdu) writes no short vowels, writes long vowels with the
-    consonant letters alif, waw and ya (so ``فرناندو`` transliterates as ``frnndw``), no
-    doubled consonant (the shadda is usually omitted) and has no p (ب writes b and p; the
-    phonetic key already merges f/v into p). The skeleton keeps what both spellings show: the
-    key without vowels, w and y, b as p, doubles collapsed, a final h (ta marbuta) dropped.
-    ``Fernando`` and ``فرناندو`` -> ``prnd``, ``Pérez`` and ``بيريز`` -> ``prs``."""
-    s = _SKELETON_DROP.sub("", phon.replace("b", "p"))
-    s = _SKELETON_DOUBLE.sub(r"\1", s)
-    return _SKELETON_FINAL_H.sub("", s)
-
-
-def _skeletons(phon: tuple[str, ...], abjad: bool) -> list[frozenset[str]]:
-    """Consonant skeletons per token; on the Arabic side also without the attached article
-    (``السيسي`` transliterates as ``lsysy``: al- is written joined to its noun)."""
-    out = []
-    for p in phon:
-        sk = consonant_skeleton(p)
-        alts = {sk}
-        if abjad and sk.startswith("l") and len(sk) >= 3:
-            alts.add(sk[1:])
-        out.append(frozenset(a for a in alts if len(a) >= 2))
-    return out
-
-
 def spelling_closeness(a: str, b: str) -> float:
     """0..1: 1 for the same spelling, 0.5 at half the letters edited (OSA distance), 0 below."""
     n = max(len(a), len(b))
@@ -321,11 +289,10 @@ def spelling_closeness(a: str, b: str) -> float:
 def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...],
            syllables: bool = False, abjad: int = 0
            ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], str]], set[int], set[int]]:
-    """``abjad``: 1 or 2 when only the first or second name is in Arabic script (its tokens
-    then also meet the other's at the ``consonants`` level: the vowels it does not write)."""
+    """``abjad``: 1 or 2 when only the first or second name is in Arabic script."""
     cands: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
     if abjad:
-        sa, sb = _skeletons(ap, abjad == 1), _skeletons(bp, abjad == 2)
+        sa, sb = consonant_skeletons(ap, abjad == 1), consonant_skeletons(bp, abjad == 2)
     for i in range(len(ac)):
         for j in range(len(bc)):
             lv = _tok_level(ac[i], ap[i], bc[j], bp[j], syllables)
@@ -374,9 +341,9 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
     syllables = a.name_script == b.name_script and a.name_script in SYLLABIC_SCRIPTS
-    abjad = 0
-    if (a.name_script == "arabic") != (b.name_script == "arabic"):
-        abjad = 1 if a.name_script == "arabic" else 2
+    # one name in Arabic script: it also meets the other on its consonants (no short vowels)
+    abjad = {(True, False): 1, (False, True): 2}.get((a.name_script == "arabic",
+                                                     b.name_script == "arabic"), 0)
     pairs, un_a, un_b = _align(ac, ap, bc, bp, syllables, abjad)
     pairs_all = pairs
     pairs = [p for p in pairs_all if p[2] != "typo"]
