@@ -10,6 +10,8 @@
   at the front and another name follows (``Andi`` alone stays a name);
 * the part after ``bin``/``binti``/``bt``/``bte`` is kept as ``patronym``
   (the father's own front titles go to ``patronym_titles``);
+* a name in Hangul or Chinese characters is split into its syllables first, and a Chinese
+  name romanised by Wade-Giles is rewritten in pinyin (see :mod:`waspada.identity.phonetic`);
 * every remaining token gets a canonical (EYD) form and a phonetic key
   (see :mod:`waspada.identity.phonetic`); ``joined_key`` makes
   ``Nur Hidayah`` == ``Nurhidayah`` and ``Abdul Rahman`` == ``Abdurrahman``.
@@ -23,11 +25,17 @@ from functools import lru_cache
 from typing import Any
 
 from waspada.identity.phonetic import (
+    SYLLABIC_SCRIPTS,
     canonical_token,
     fold,
+    foreign_katakana_token,
+    is_foreign_katakana,
     joined_key,
+    name_script,
     phonetic_key,
+    segment_syllables,
     split_compound,
+    wade_giles_to_pinyin,
 )
 
 __all__ = ["PersonName", "canonical_token", "clear_caches", "parse_name", "phonetic_key"]
@@ -204,9 +212,9 @@ def parse_name(raw: str) -> PersonName:
     return _parse_cached(raw if isinstance(raw, str) else "")
 
 
-def _parse_uncached(original: str) -> PersonName:
-    text = fold(original[:500])
-    titles: list[str] = []
+def _latin_tokens(original: str, text: str, titles: list[str]) -> list[tuple[str, bool]]:
+    """Tokens of a folded name with front titles and degrees moved to ``titles``, list order
+    (``SURNAME, Given``) undone, articles dropped, katakana and Wade-Giles read."""
     if "," in text:
         head, *rest = text.split(",")
     else:
@@ -228,11 +236,31 @@ def _parse_uncached(original: str) -> PersonName:
         toks = given + toks
     if len(toks) > 1 and not ARTICLES.isdisjoint(k for k, _ in toks):
         toks = [t for t in toks if t[0] not in ARTICLES] or toks
+    if not original.isascii() and is_foreign_katakana(original[:500]):
+        toks = [(foreign_katakana_token(k), dotted) for k, dotted in toks]
+    if len(toks) > 1:  # a Chinese name romanised by Wade-Giles: its pinyin syllables
+        pinyin = wade_giles_to_pinyin([k for k, _ in toks])
+        if pinyin is not None:
+            toks = [(k, dotted) for k, (_, dotted) in zip(pinyin, toks, strict=True)]
+    return toks
+
+
+def _parse_uncached(original: str) -> PersonName:
+    # Hangul blocks and Chinese characters are syllables: one token each (phonetic.py); the
+    # Latin-script conventions (titles, degrees, bin, al-, Wade-Giles) do not apply to them
+    # (``싶`` transliterates as ``sip``, which is not the degree S.IP.)
+    syllabic = not original.isascii() and name_script(original[:500]) in SYLLABIC_SCRIPTS
+    text = fold(segment_syllables(original[:500]))
+    titles: list[str] = []
+    if syllabic:
+        toks = _split(text.replace(",", " ").replace("-", " "))
+    else:
+        toks = _latin_tokens(original, text, titles)
     patronym_toks: tuple[str, ...] = ()
     patronym_titles: list[str] = []
     marker = None
     tokens = tuple([k for k, _ in toks])
-    if not PATRONYM_MARKERS.isdisjoint(tokens):
+    if not syllabic and not PATRONYM_MARKERS.isdisjoint(tokens):
         for i, key in enumerate(tokens):
             if key in PATRONYM_MARKERS and 0 < i < len(tokens) - 1:
                 marker = key
@@ -246,7 +274,7 @@ def _parse_uncached(original: str) -> PersonName:
     get = _KEYS.get
     pairs = []
     for i, (key, dotted) in enumerate(toks):
-        if key in _MUHAMMAD_INITIALS and (dotted or (i == 0 and len(toks) > 1)):
+        if key in _MUHAMMAD_INITIALS and not syllabic and (dotted or (i == 0 and len(toks) > 1)):
             key = "muhammad"
         keys = get(key) or _keys(key)
         parts = split_compound(keys[0])

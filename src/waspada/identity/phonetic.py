@@ -252,3 +252,187 @@ def clear_caches() -> None:
     """Empty the per-token caches (benchmarks use this for cold-cache figures)."""
     _CANON.clear()
     _PHON.clear()
+
+
+# -- scripts written in syllables ---------------------------------------------------------------
+#
+# ``anyascii`` transliterates a name in Hangul or Chinese characters into one joined word
+# (``김정은`` -> ``gimjeongeun``), so a different syllable of the given name became a one-letter
+# difference inside one long token, which the fuzzy and typo levels accept. In these scripts
+# the unit of a name is the syllable block (Hangul: one block per syllable, Unicode
+# U+AC00-U+D7A3) or the character (Han: one character per syllable and morpheme); a Korean
+# name is a family syllable and given syllables, a Chinese name one family character (rarely
+# two) and given characters. Each block / character becomes a token of its own, and two names
+# in the same such script compare syllable by syllable exactly: a different character is a
+# different name, not a spelling slip (there is no "one letter" to mistype).
+# A middle dot (``·`` U+00B7, ``・`` U+30FB, ``･`` U+FF65, ``‧`` U+2027, ``•``) separates the
+# words of a foreign name written in Chinese characters or kana (``贝拉克·奥巴马``, Barack
+# Obama): there the words are kept whole, since their characters only spell sounds.
+
+#: the scripts in which two names compare syllable by syllable exactly
+SYLLABIC_SCRIPTS: frozenset[str] = frozenset({"hangul", "han"})
+_NAME_DOTS = "\u00b7\u30fb\uff65\u2027\u2022"
+
+
+def _char_script(c: str) -> str | None:
+    o = ord(c)
+    if 0xAC00 <= o <= 0xD7A3:
+        return "hangul"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
+        return "han"
+    if 0x3040 <= o <= 0x30FF and c not in _NAME_DOTS:
+        return "kana"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFDFF \
+            or 0xFE70 <= o <= 0xFEFF:
+        return "arabic"
+    return None
+
+
+def name_script(text: str) -> str | None:
+    """The non-Latin script a name is written in, when it needs its own rules: ``hangul``,
+    ``han`` (Chinese characters without kana), ``kana`` (Japanese), ``arabic`` (the Arabic
+    alphabet, also Persian and Urdu); None for Latin and every other script. The most
+    frequent of these among the name's letters decides (kana anywhere makes it ``kana``)."""
+    if not isinstance(text, str) or text.isascii():
+        return None
+    counts: dict[str, int] = {}
+    for c in text:
+        s = _char_script(c)
+        if s is not None:
+            counts[s] = counts.get(s, 0) + 1
+    if not counts:
+        return None
+    if "kana" in counts:
+        return "kana"
+    return max(sorted(counts), key=counts.__getitem__)
+
+
+def segment_syllables(text: str) -> str:
+    """Hangul blocks and Chinese characters of a name spaced apart (``김정은`` -> ``김 정 은``),
+    so that each becomes a token; unchanged when a middle dot marks a foreign name's words
+    (``贝拉克·奥巴马``) or kana make it Japanese, and for every other script."""
+    if text.isascii() or any(d in text for d in _NAME_DOTS):
+        return text
+    if name_script(text) not in SYLLABIC_SCRIPTS:
+        return text
+    out: list[str] = []
+    prev = False
+    for c in text:
+        cur = _char_script(c) in SYLLABIC_SCRIPTS
+        if cur and prev:
+            out.append(" ")
+        out.append(c)
+        prev = cur
+    return "".join(out)
+
+
+# -- Wade-Giles -> pinyin -----------------------------------------------------------------------
+#
+# Chinese names on older and Taiwanese documents are romanised by Wade-Giles (``Mao Tse-tung``,
+# ``Hsi Chin-p'ing``), newer ones by Hanyu Pinyin (``Mao Zedong``, ``Xi Jinping``). Source: the
+# syllable correspondences of the Wade-Giles and pinyin tables ("Wade-Giles", "Comparison of
+# Chinese romanization systems", Wikipedia; Library of Congress "Pinyin conversion project",
+# 2000): WG hs -> x, ts/tz -> z, ch + i/u -> j, ch + other -> zh, j -> r, -ung -> -ong,
+# -ih -> -i, -ien -> -ian, -ieh -> -ie, k/t/p before a vowel -> g/d/b (unaspirated).
+# Only syllables that are NOT also pinyin syllables are rewritten (``ping``, ``chi``, ``teng``
+# stay: they are valid pinyin), and the unaspirated reading is taken, because the apostrophe
+# that marks aspiration (``p'ing``) is almost always dropped in travel documents and lists.
+
+WADE_GILES: dict[str, str] = {
+    # hs -> x
+    "hsi": "xi", "hsia": "xia", "hsiang": "xiang", "hsiao": "xiao", "hsieh": "xie",
+    "hsien": "xian", "hsin": "xin", "hsing": "xing", "hsiu": "xiu", "hsiung": "xiong",
+    "hsu": "xu", "hsuan": "xuan", "hsueh": "xue", "hsun": "xun",
+    # ch + i / u(e) -> j
+    "chia": "jia", "chiang": "jiang", "chiao": "jiao", "chieh": "jie", "chien": "jian",
+    "chin": "jin", "ching": "jing", "chiu": "jiu", "chiung": "jiong", "chueh": "jue",
+    # ch + other -> zh
+    "chih": "zhi", "cho": "zhuo", "chung": "zhong",
+    # ts / tz / ss -> z / s
+    "tsa": "za", "tsai": "zai", "tsan": "zan", "tsang": "zang", "tsao": "zao", "tse": "ze",
+    "tsei": "zei", "tsen": "zen", "tseng": "zeng", "tso": "zuo", "tsou": "zou", "tsu": "zu",
+    "tsuan": "zuan", "tsui": "zui", "tsun": "zun", "tsung": "zong", "tzu": "zi", "ssu": "si",
+    "szu": "si",
+    # j -> r
+    "jih": "ri", "jen": "ren", "jang": "rang", "jao": "rao", "je": "re", "jou": "rou",
+    "jung": "rong", "jui": "rui", "jan": "ran", "jo": "ruo",
+    # -ung -> -ong, k/t -> g/d
+    "tung": "dong", "kung": "gong", "lung": "long", "hung": "hong", "sung": "song",
+    "nung": "nong", "yung": "yong", "kuo": "guo", "ko": "ge", "kuei": "gui", "huei": "hui",
+    "to": "duo", "te": "de", "lo": "luo", "no": "nuo", "so": "suo", "ho": "he",
+    # -ien -> -ian, -ieh -> -ie, others
+    "lien": "lian", "mien": "mian", "nien": "nian", "pien": "bian", "tien": "dian",
+    "lieh": "lie", "mieh": "mie", "nieh": "nie", "pieh": "bie", "tieh": "die",
+    "shih": "shi", "erh": "er", "yeh": "ye", "yen": "yan", "yueh": "yue",
+    # a syllable without an initial: pinyin writes it with y
+    "ing": "ying", "in": "yin",
+}
+#: syllables only Wade-Giles writes (no pinyin, Indonesian or Korean name looks like them)
+_WG_MARKER = re.compile(r"(?:hs|ts|tz)[a-z]*|ssu|szu|[a-z]*ih")
+
+
+def wade_giles_to_pinyin(tokens: list[str]) -> list[str] | None:
+    """The tokens of a name romanised by Wade-Giles rewritten in pinyin, or None when the name
+    does not read as Wade-Giles: at least one syllable only Wade-Giles writes (``hs``-, ``ts``-,
+    ``tz``-, ``ssu``, -``ih``) and every token a syllable of at most 6 letters. Only syllables
+    that are not pinyin are rewritten (``Hsi Chin ping`` -> ``xi jin ping``)."""
+    if not tokens or len(tokens) > 5 or any(len(t) > 6 for t in tokens):
+        return None
+    if not any(t in WADE_GILES and _WG_MARKER.fullmatch(t) for t in tokens):
+        return None
+    return [WADE_GILES.get(t, t) for t in tokens]
+
+
+# -- foreign names in katakana ------------------------------------------------------------------
+#
+# Katakana cannot end a syllable in a consonant other than n: a foreign name's final consonant
+# is written with an added vowel, u after most consonants and o after t and d (``バラク`` Barak-u,
+# ``ドナルド`` Donald-o; "Transcription into Japanese", Wikipedia; Hepburn romanisation). Such
+# a name is written with ``・`` between its words; there the added final vowel is dropped.
+# Japanese names (in kanji, or kana without the dot) keep their vowels (Ryu, Kazu).
+_KANA_FINAL_VOWEL = re.compile(r"(?<=[^aiueon])u$|(?<=[td])o$")
+
+
+def foreign_katakana_token(token: str) -> str:
+    """``baraku`` -> ``barak``: a word of a foreign name in katakana without its added final
+    vowel (tokens of fewer than 4 letters unchanged)."""
+    return _KANA_FINAL_VOWEL.sub("", token) if len(token) >= 4 else token
+
+
+def is_foreign_katakana(text: str) -> bool:
+    """A name in kana whose words are separated by a middle dot (a foreign name)."""
+    return name_script(text) == "kana" and any(d in text for d in _NAME_DOTS)
+
+
+# -- Arabic script: the consonants ---------------------------------------------------------------
+
+_SKELETON_DROP = re.compile(r"[aeiouwy]")
+_SKELETON_DOUBLE = re.compile(r"(.)\1+")
+_SKELETON_FINAL_H = re.compile(r"(?<=.)h$")
+
+
+def consonant_skeleton(phon: str) -> str:
+    """The consonants of a phonetic key as the Arabic alphabet writes them.
+
+    Arabic script (also Persian, Urdu) writes no short vowels, writes long vowels with the
+    consonant letters alif, waw and ya (so ``فرناندو`` transliterates as ``frnndw``), no
+    doubled consonant (the shadda is usually omitted) and has no p (ب writes b and p; the
+    phonetic key already merges f/v into p). The skeleton keeps what both spellings show: the
+    key without vowels, w and y, b as p, doubles collapsed, a final h (ta marbuta) dropped.
+    ``Fernando`` and ``فرناندو`` -> ``prnd``, ``Pérez`` and ``بيريز`` -> ``prs``."""
+    s = _SKELETON_DROP.sub("", phon.replace("b", "p"))
+    s = _SKELETON_DOUBLE.sub(r"\1", s)
+    return _SKELETON_FINAL_H.sub("", s)
+
+
+def consonant_skeletons(phon: tuple[str, ...], abjad: bool) -> list[frozenset[str]]:
+    """Consonant skeletons per token; on the Arabic side also without the attached article
+    (``السيسي`` transliterates as ``lsysy``: al- is written joined to its noun)."""
+    out = []
+    for p in phon:
+        sk = consonant_skeleton(p)
+        alts = {sk}
+        if abjad and sk.startswith("l") and len(sk) >= 3:
+            alts.add(sk[1:])
+        out.append(frozenset(a for a in alts if len(a) >= 2))
+    return out

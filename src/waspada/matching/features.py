@@ -22,7 +22,12 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from waspada.identity.names import parse_name
 from waspada.identity.nik import nik_digits, parse_nik
-from waspada.identity.phonetic import canonical_token
+from waspada.identity.phonetic import (
+    SYLLABIC_SCRIPTS,
+    canonical_token,
+    consonant_skeletons,
+    name_script,
+)
 from waspada.matching.records import PersonRecord
 
 __all__ = [
@@ -107,6 +112,8 @@ class Features:
     passport_no: str | None
     phone: str | None
     birth_place: str | None
+    #: the script when it has rules of its own (``phonetic.name_script``; Hangul, Chinese...)
+    name_script: str | None = None
     record: PersonRecord | None = field(default=None, repr=False)
 
 
@@ -172,7 +179,7 @@ def features_of(rec: PersonRecord, *, keep_record: bool = True,
             place = cache.places[rec.birth_place] = place_key(rec.birth_place)
     return Features(rec.record_id, toks, phon, pat, pat_phon, joined, bd, from_nik, sex, nik,
                     nik_valid, region, rec.passport_no, rec.phone, place,
-                    rec if keep_record else None)
+                    name_script(rec.full_name), rec if keep_record else None)
 
 
 def identity_fields(rec: PersonRecord, *, check_nik: bool = True
@@ -216,8 +223,8 @@ def place_key(text: str) -> str | None:
 # -- names -------------------------------------------------------------------------------------
 
 #: how each kind of token agreement counts (share of the token's information)
-LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "fuzzy": 0.6, "prefix": 0.5,
-                "initial": 0.25, "typo": 0.0}
+LEVEL_FACTOR = {"exact": 1.0, "merged": 0.95, "phonetic": 0.9, "consonants": 0.8, "fuzzy": 0.6,
+                "prefix": 0.5, "initial": 0.25, "typo": 0.0}
 #: levels whose share of the similarity is the spelling closeness of the two tokens
 SPELLING_LEVELS = frozenset({"fuzzy", "typo"})
 #: the similarity is multiplied by this for each pair of given names that disagree
@@ -248,9 +255,11 @@ class NameComparison:
                 "unmatched_candidate": self.unmatched_candidate}
 
 
-def _tok_level(ac: str, ap: str, bc: str, bp: str) -> tuple[str, float] | None:
+def _tok_level(ac: str, ap: str, bc: str, bp: str, syl: bool = False) -> tuple[str, float] | None:
     if ac == bc:
         return "exact", 1.0
+    if syl:  # both in Hangul or Chinese characters: a different syllable is a different
+        return None  # character, i.e. name (김정은 / 김종은, 习近平 / 习近朋), never a slip
     if ap == bp:
         return "phonetic", 0.9
     la, lb = len(ac), len(bc)
@@ -277,12 +286,19 @@ def spelling_closeness(a: str, b: str) -> float:
     return max(0.0, 1.0 - 2.0 * OSA.distance(a, b) / n) if n else 0.0
 
 
-def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...]
+def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tuple[str, ...],
+           syllables: bool = False, abjad: int = 0
            ) -> tuple[list[tuple[tuple[int, ...], tuple[int, ...], str]], set[int], set[int]]:
+    """``abjad``: 1 or 2 when only the first or second name is in Arabic script."""
     cands: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []
+    if abjad:
+        sa, sb = consonant_skeletons(ap, abjad == 1), consonant_skeletons(bp, abjad == 2)
     for i in range(len(ac)):
         for j in range(len(bc)):
-            lv = _tok_level(ac[i], ap[i], bc[j], bp[j])
+            lv = _tok_level(ac[i], ap[i], bc[j], bp[j], syllables)
+            if abjad and (lv is None or lv[1] < LEVEL_FACTOR["consonants"]) \
+                    and not sa[i].isdisjoint(sb[j]):
+                lv = "consonants", LEVEL_FACTOR["consonants"]
             if lv is not None:
                 cands.append((lv[1], (i,), (j,), lv[0]))
     # token merges: one token equals two adjacent tokens of the other name
@@ -293,7 +309,8 @@ def _align(ac: tuple[str, ...], ap: tuple[str, ...], bc: tuple[str, ...], bp: tu
                 continue
             for j in range(len(yc) - 1):
                 if tok == yc[j] + yc[j + 1] or xp[i] == yp[j] + yp[j + 1] or (
-                        len(tok) >= 7 and JaroWinkler.similarity(xp[i], yp[j] + yp[j + 1]) >= 0.93):
+                        not syllables and len(tok) >= 7
+                        and JaroWinkler.similarity(xp[i], yp[j] + yp[j + 1]) >= 0.93):
                     pair = ((j, j + 1), (i,)) if flip else ((i,), (j, j + 1))
                     cands.append((0.95, pair[0], pair[1], "merged"))
     cands.sort(key=lambda c: -c[0])
@@ -323,7 +340,11 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
     bc = b.tokens + b.patronym
     bp = b.phon + b.patronym_phon
     na, nb = len(a.tokens), len(b.tokens)
-    pairs, un_a, un_b = _align(ac, ap, bc, bp)
+    syllables = a.name_script == b.name_script and a.name_script in SYLLABIC_SCRIPTS
+    # one name in Arabic script: it also meets the other on its consonants (no short vowels)
+    abjad = {(True, False): 1, (False, True): 2}.get((a.name_script == "arabic",
+                                                     b.name_script == "arabic"), 0)
+    pairs, un_a, un_b = _align(ac, ap, bc, bp, syllables, abjad)
     pairs_all = pairs
     pairs = [p for p in pairs_all if p[2] != "typo"]
     parts = []
@@ -349,7 +370,7 @@ def compare_names(a: Features, b: Features, freq: TokenFrequencies = DEFAULT_FRE
             parts.append({"query": ac[ia[0]], "candidate": bc[ib[0]], "how": how,
                           "patronym": False, "weight": 0.0})
             continue
-        info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix") \
+        info = min(ia_info, ib_info) if how in ("fuzzy", "initial", "prefix", "consonants") \
             else max(ia_info, ib_info)
         w = info * LEVEL_FACTOR[how]
         if how == "initial":
@@ -429,7 +450,7 @@ def name_similarity(name_a: str, name_b: str, freq: TokenFrequencies = DEFAULT_F
 def _name_only(name: str) -> Features:
     toks, phon, pat, pat_phon, joined = name_features(name)
     return Features("", toks, phon, pat, pat_phon, joined, None, False, None, None, False, None,
-                    None, None, None)
+                    None, None, None, name_script(name))
 
 
 # -- birth dates -------------------------------------------------------------------------------

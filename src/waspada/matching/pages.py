@@ -52,6 +52,7 @@ HOW_LABELS = {
     "exact": N_("same"), "phonetic": N_("same sound or old spelling"),
     "fuzzy": N_("similar spelling"), "initial": N_("initial"), "prefix": N_("short form"),
     "merged": N_("written together"), "typo": N_("one or two letters differ"),
+    "consonants": N_("same consonants (a script without vowels)"),
 }
 
 

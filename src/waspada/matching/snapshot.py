@@ -49,7 +49,10 @@ from waspada.matching.records import PersonRecord
 __all__ = ["FORMAT_VERSION", "SnapshotRejected", "load", "snapshot_key", "write"]
 
 MAGIC = b"WASPADA-INDEX-SNAPSHOT\n"
-FORMAT_VERSION = 3  # 2: posting keys sorted; 3: entries per full name (common-name cap)
+#: 2: posting keys sorted; 3: entries per full name (common-name cap); 4: Features carry the
+#: name's script, and names in Hangul, Chinese characters, Wade-Giles or katakana have other
+#: tokens (an older snapshot is refused and the index rebuilt from the entries)
+FORMAT_VERSION = 4
 MAX_HEADER = 1 << 16
 
 _FEATURE_FIELDS = [f for f in dataclasses.fields(Features) if f.name != "record"]

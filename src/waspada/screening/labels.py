@@ -45,7 +45,8 @@ def fact_value(key: str, value: object) -> str:
 #: the matching engine's outcome words inside "skor kecocokan ...; nama exact; NIK agree"
 MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "variant": "varian",
                "phonetic": "mirip bunyi", "fuzzy": "mirip", "merged": "tergabung",
-               "prefix": "awalan sama", "initial": "inisial", "missing": "tidak ada",
+               "prefix": "awalan sama", "initial": "inisial",
+               "consonants": "konsonan sama", "missing": "tidak ada",
                "close": "dekat", "differ": "berbeda", "different": "berbeda",
                # name levels (matching.features.compare_names)
                "patronym_only": "hanya bin/binti sama", "partial": "sebagian sama",
