@@ -234,17 +234,10 @@ def verdicts_cmd(
     from rich.table import Table
 
     from waspada.matching import service
-    from waspada.platform.console import day_option
-    from waspada.platform.domain import DomainError
+    from waspada.platform.console import since_tally
     from waspada.platform.files import dumps_json
-    from waspada.platform.security.policy import CLI_PRINCIPAL
 
-    day = day_option("--since", since)
-    try:
-        with operator_session() as session:
-            result = service.dedupe_verdicts(session, CLI_PRINCIPAL, day)
-    except DomainError as e:
-        fail(f"--since: {e}" if e.code == "invalid_since" else str(e))
+    result = since_tally(service.dedupe_verdicts, since)
     if as_json:
         sys.stdout.write(dumps_json(result.to_dict(), sort_keys=True) + "\n")
         return

@@ -236,17 +236,10 @@ def verdicts(
 ) -> None:
     """Officers' decisions on the public's reports against the engine's level (counts only)."""
     from waspada.offers import service
-    from waspada.platform.console import day_option, operator_session
-    from waspada.platform.domain import DomainError
-    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.platform.console import since_tally
     from waspada.platform.tallies import Share
 
-    day = day_option("--since", since)
-    try:
-        with operator_session() as session:
-            result = service.report_verdicts(session, CLI_PRINCIPAL, day)
-    except DomainError as e:
-        fail(f"--since: {e}" if e.code == "invalid_since" else str(e))
+    result = since_tally(service.report_verdicts, since)
     if as_json:
         sys.stdout.write(dumps_json(result.to_dict(), sort_keys=True) + "\n")
         return

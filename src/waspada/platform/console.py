@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:
+    from waspada.platform.security.policy import Principal
+
+T = TypeVar("T")
 out = Console()
 err = Console(stderr=True)
 
@@ -21,14 +25,23 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def day_option(option: str, value: str | None) -> date | None:
-    """A ``YYYY-MM-DD`` option's day, or a clear error naming the option."""
-    if value is None:
-        return None
+def since_tally(read: Callable[[Session, Principal, date | None], T], since: str | None) -> T:
+    """Run a counts-only read (``read(session, CLI_PRINCIPAL, day)``) for a command's
+    ``--since YYYY-MM-DD``; a bad date or a refusal is a clear error naming the option."""
+    from waspada.platform.domain import DomainError
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+
+    day = None
+    if since is not None:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError:
+            fail(f"--since: {since[:40]!r} is not a date (YYYY-MM-DD)")
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value[:40]!r} is not a date (YYYY-MM-DD)")
+        with operator_session() as session:
+            return read(session, CLI_PRINCIPAL, day)
+    except DomainError as e:
+        fail(f"--since: {e}" if e.code == "invalid_since" else str(e))
 
 
 def require_schema() -> None:
