@@ -39,11 +39,11 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "offers"
 GRID = (0.50, 0.60, 0.70, 0.80, 0.85, 0.90, 0.95, 0.97, 0.99)
 
 # Written for these tests (in no corpus and not in the real set). A labour office's statement
-# about offers in circulation: the rules put it at high (a scam hub, a role, pay, costs paid),
-# the genre model reads it as general talk about the pattern.
-GENERAL = ("Dinas tenaga kerja menyebut tawaran kerja ke Kamboja sebagai operator dengan gaji 20 "
-           "juta dan tiket gratis terus beredar di media sosial dan tidak lewat jalur resmi "
-           "pemerintah.")
+# about offers reported over the year: the rules put it at high (a scam hub, a role, pay,
+# costs paid), the genre model reads it as general talk about the pattern.
+GENERAL = ("Sepanjang tahun ini dinas tenaga kerja menerima laporan tentang tawaran kerja ke "
+           "Kamboja sebagai operator dengan gaji 20 juta dan tiket gratis yang beredar di media "
+           "sosial tanpa jalur resmi pemerintah.")
 # The same facts as what ONE named person was offered: not capped.
 ONE_PERSON = ("Kakak saya, Rina (24), ditawari kerja operator di Kamboja dengan gaji 20 juta dan "
               "tiket gratis oleh kenalan di Facebook.")
@@ -115,8 +115,9 @@ def test_rules_alone_ignore_the_genre() -> None:
 def test_with_the_genre_cap_scoring_stays_monotone(small, extra, contexts, contact, p, g,
                                                    words) -> None:  # type: ignore[no-untyped-def]
     """The subset property with a genre probability: the cap reads the text (g), the contact
-    and the contexts, never the indicators, so adding a red flag never lowers the score or the
-    level; the cap never raises a score; it holds only at g >= GENRE_CAP_P."""
+    and the contexts, and of the indicators only the decisive sign, which switches it OFF, so
+    adding a red flag never lowers the score or the level; the cap never raises a score; it
+    holds only at g >= GENRE_CAP_P."""
     a, b = subset_pair(small, extra, contexts, contact, words)
     assert fuse(b, p, g) >= fuse(a, p, g) - 1e-12
     assert RANK[level_for(fuse(b, p, g))] >= RANK[level_for(fuse(a, p, g))]
@@ -125,6 +126,7 @@ def test_with_the_genre_cap_scoring_stays_monotone(small, extra, contexts, conta
         assert genre_caps(r, g) == genre_caps(dataclasses.replace(r, fired={}), g)
         if g is None or g < GENRE_CAP_P:
             assert fuse(r, p, g) == fuse(r, p)
+    assert not (genre_caps(b, g) and not genre_caps(a, g))  # more flags never switch it on
 
 
 def test_one_more_indicator_never_lowers_the_level_of_a_general_text() -> None:
@@ -178,3 +180,18 @@ def test_training_the_genre_model_is_reproducible(tmp_path: Path) -> None:
     train_genre(DATA, a, limit=300)
     train_genre(DATA, b, limit=300)
     assert a.read_bytes() == b.read_bytes()
+
+
+# Written for this test: coaching told as an instruction reads like advice to the genre model.
+COACHED = ("Kalau nanti ditanya petugas imigrasi di bandara, bilang saja mau liburan ke Bangkok, "
+           "jangan bilang mau kerja.")
+
+
+def test_decisive_coaching_is_never_capped_by_the_genre() -> None:
+    rule = _rule(COACHED)
+    assert rule.decisive and not genre_caps(rule, 1.0)
+    assert fuse(rule, None, 1.0) == fuse(rule, None)
+    assert analyse(COACHED).level == "high"
+    # the same rule result without the decisive sign would be capped at g = 1
+    assert genre_caps(dataclasses.replace(rule, decisive=False), 1.0) or rule.has_contact \
+        or bool(rule.contexts.get("personal_account") or rule.contexts.get("case_account"))

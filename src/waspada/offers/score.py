@@ -126,13 +126,15 @@ no look-alike of the four test splits (shipped model) nor of the authored train 
 out of fold (5 fold models) is added at high (test splits: 5 risky, 0 look-alikes; out of
 fold: 9 and 0; at 0.95 one look-alike out of fold). See docs/offers.md, round 14."""
 MODEL_HIGH_FLOOR = 0.70
-GENRE_CAP_P = 0.80
+GENRE_CAP_P = 0.95
 """Round 17: the genre model's "general" probability at or above which a text without a
-recruiter contact and without one identified person's account stays below high
-(:func:`genre_caps`). Chosen on the AUTHORED corpora only, by round 12's kind of rule: the
-smallest value of a fixed grid at which no risky authored text that is high at the defaults
-loses high (test splits with the shipped genre model, train splits out of fold;
-``bench/offers_genre.py``)."""
+recruiter contact, without one identified person's account and without decisive coaching stays
+below high (:func:`genre_caps`). The smallest value of a fixed grid at which no risky text that
+is high at the defaults loses high: on the authored test splits (shipped genre model), on the
+authored train splits (genre out of fold) AND on the real development parts
+(``bench/offers_genre.py --real``). The authored corpora alone allowed 0.60, which on the
+development parts lost 12 risky highs to remove 4 false highs: the authored risky texts are
+cleaner one-case texts than real news of an anonymous group's case (docs/offers.md, round 17)."""
 """The floor a confident model "yes" sets (``model_raises_high``,
 ``model_raises_high_from_low``): the high level."""
 HIGH_PAY_IDR = 8_000_000.0
@@ -774,10 +776,14 @@ def genre_caps(rule: RuleResult, p_general: float | None) -> bool:
     (``p_general >= GENRE_CAP_P``: a warning, advice, statistics, news about many victims), the
     text gives no recruiter contact and does not tell what ONE identified person was offered
     (:func:`one_person`: a relative's or victim's own words, a name, initials, an age) -> the
-    score is capped below high, like the cue-read news frame. Reads the text and the contexts,
-    never the indicators, so adding a red flag never switches it on: monotone."""
+    score is capped below high, like the cue-read news frame. Never in a text where a DECISIVE
+    indicator (coaching to deceive immigration) fired undamped: a statistical model may not
+    cancel the strongest sign there is (issue #15), and a coached instruction ("if immigration
+    asks, say you are a tourist") reads like advice to the model. Reads the text and the
+    contexts; of the indicators only the decisive one, which switches the cap OFF: adding a
+    red flag never switches it on, so scoring stays monotone."""
     return (p_general is not None and p_general >= GENRE_CAP_P and not rule.has_contact
-            and not one_person(rule.contexts))
+            and not rule.decisive and not one_person(rule.contexts))
 
 
 def model_raises(rule: RuleResult, p_model: float | None) -> bool:
