@@ -195,3 +195,15 @@ def test_decisive_coaching_is_never_capped_by_the_genre() -> None:
     # the same rule result without the decisive sign would be capped at g = 1
     assert genre_caps(dataclasses.replace(rule, decisive=False), 1.0) or rule.has_contact \
         or bool(rule.contexts.get("personal_account") or rule.contexts.get("case_account"))
+
+
+def test_offers_check_says_the_genre_kept_the_level_below_high() -> None:
+    from typer.testing import CliRunner
+
+    from waspada.offers.cli import offers_app
+
+    out = CliRunner().invoke(offers_app, ["check", GENERAL])
+    assert out.exit_code == 0, out.output
+    assert "genre model kept the level below high" in out.output
+    out = CliRunner().invoke(offers_app, ["check", ONE_PERSON])
+    assert out.exit_code == 0 and "genre model" not in out.output
