@@ -5,9 +5,9 @@ court news about many victims, a ministry statement - or does it make, relay or 
 offer, one case, one job? The rules read this from cue lists (``generic_statement``,
 ``warning_advice``, ``enforcement_report``), and every blind part brought warnings and news
 whose wording the lists did not hold (rounds 13-16). This is the same question asked of a
-small statistical model trained on the kinds the five corpus authors gave their texts, with
-the text model's own features and code (``model._fit``: char 2-5 within words + word 1-2
-grams, logistic regression, Platt-calibrated out of fold).
+small statistical model trained on the kinds the writers of the four authored corpora gave
+their texts, with the text model's own features and code (``model._fit``: char 2-5 within
+words + word 1-2 grams, logistic regression, Platt-calibrated out of fold).
 
 Labels (fixed before any real text was scored): ``GENERAL_KINDS`` -> 1 (general), every other
 authored kind -> 0 (one offer, one case, one legal job, everyday chat), ``EXCLUDED_KINDS``
