@@ -75,6 +75,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/offers/test_offers_round13.py",
     "tests/offers/test_offers_round14.py",
     "tests/offers/test_offers_round15.py",
+    "tests/offers/test_offers_round17.py",
     "tests/offers/test_offers_round3.py",
     "tests/offers/test_offers_round4.py",
     "tests/offers/test_offers_round5.py",

@@ -89,7 +89,7 @@ def test_to_dict_shape_and_languages() -> None:
     a = analyse(CLASSIC)
     d_id, d_en = a.to_dict("id"), a.to_dict("en")
     assert set(d_id) == {"score", "level", "level_label", "language", "indicators", "advice",
-                         "entities", "agencies", "rules", "model", "text_length",
+                         "entities", "agencies", "rules", "model", "genre", "text_length",
                          "analysed_chars", "truncated", "notes", "catalogue_version"}
     assert d_id["level_label"] == "Tinggi" and d_en["level_label"] == "High"
     assert d_id["indicators"][0]["title"] != d_en["indicators"][0]["title"]

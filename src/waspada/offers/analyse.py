@@ -8,6 +8,7 @@ from typing import Any
 from waspada.offers.catalogue import load_catalogue
 from waspada.offers.classes import NO_PLACE_CLASS, load_classes
 from waspada.offers.extract import Entities, extract
+from waspada.offers.genre import general_probability, load_genre
 from waspada.offers.language import identify
 from waspada.offers.model import load_model
 from waspada.offers.normalise import MAX_CHARS, normalise
@@ -16,9 +17,11 @@ from waspada.offers.score import (
     LEVEL_LABELS,
     MODEL_HIGH_P,
     MODEL_LOW_HIGH_P,
+    NEWS_FRAME_CAP,
     RuleResult,
     evaluate_rules,
     fuse,
+    genre_caps,
     level_for,
     model_raises,
     model_raises_high,
@@ -66,6 +69,15 @@ MODEL_RAISED_LOW_HIGH_NOTE = {
            f"confident (probability {_LOW_HIGH_EN} or more) that it is a risky job offer or "
            "tells one, so the level is High, for an officer to check. The model never makes "
            "High a warning or news."),
+}
+GENRE_CAPPED_NOTE = {
+    "id": ("Model genre statistik membaca teks ini sebagai pembicaraan umum tentang pola "
+           "(peringatan, imbauan, statistik, berita tentang banyak korban), bukan satu tawaran "
+           "atau satu kasus; karena itu tingkatnya paling tinggi Sedang. Petugas tetap dapat "
+           "memeriksanya."),
+    "en": ("The statistical genre model reads this text as talk about the pattern in general "
+           "(a warning, advice, statistics, news about many victims), not one offer or one "
+           "case; so its level is at most Medium. An officer can still check it."),
 }
 TRUNCATION_NOTE = f"only the first {MAX_CHARS:,} characters were analysed"
 
@@ -148,6 +160,13 @@ class OfferAnalysis:
     model_raised_from: str | None = None
     """Round 14: the level of the rules alone when the model lifted the text ("low" or
     "medium"), None if it did not."""
+    genre_probability: float | None = None
+    """Round 17: the genre model's probability that the text talks about the pattern in general
+    (``genre.py``); read only when it could change the level (a score above the cap, no
+    recruiter contact, not one identified person's account), else None."""
+    genre_capped: bool = False
+    """Round 17: the genre model kept the text below high (``score.genre_caps``)."""
+    genre_version: str | None = None
 
     @property
     def level_label(self) -> str:
@@ -185,6 +204,10 @@ class OfferAnalysis:
                       "raised_from": self.model_raised_from,
                       "raised_note": _raised_note(self.model_raised_from,
                                                   self.model_raised_to, lang)},
+            "genre": {"general_probability": (None if self.genre_probability is None
+                                              else round(self.genre_probability, 4)),
+                      "version": self.genre_version, "capped": self.genre_capped,
+                      "note": GENRE_CAPPED_NOTE[lang] if self.genre_capped else None},
             "text_length": self.text_length,
             "analysed_chars": self.analysed_chars,
             "truncated": self.truncated,
@@ -210,6 +233,14 @@ def analyse(text: str, *, agencies: list[str] | None = None,
     model = load_model() if use_model else None
     p = model.predict_proba(norm.text) if model is not None else None
     score = fuse(rule, p)
+    # Round 17: the genre model is read only where its cap could change the level (lazy: most
+    # texts are below the cap, give a contact or tell one person's case).
+    g = None
+    genre = None
+    if score > NEWS_FRAME_CAP and genre_caps(rule, 1.0) and use_model:
+        genre = load_genre()
+        g = general_probability(norm.text)
+        score = fuse(rule, p, g)
     from waspada.offers.score import _sigmoid
 
     rule_score = _sigmoid(rule.z_rule)
@@ -235,7 +266,9 @@ def analyse(text: str, *, agencies: list[str] | None = None,
         offer_told=rule.class_signals if rule.class_floor > 0 and rule.class_no_place else (),
         class_evidence=_class_evidence(norm.text, norm.original, signals, rule.starts),
         model_raised=raised_to is not None, model_raised_to=raised_to,
-        model_raised_from=raised_from,
+        model_raised_from=raised_from, genre_probability=g,
+        genre_capped=genre_caps(rule, g) and level_for(fuse(rule, p)) == "high",
+        genre_version=genre.version if genre is not None else None,
     )
 
 

@@ -71,6 +71,8 @@ def check(
         out.print(f"statistical model: {a.model_probability:.2f} ({d['model']['note']})")
     if a.model_raised:
         out.print(f"model raised the level to {a.model_raised_to}: {d['model']['raised_note']}")
+    if a.genre_capped:
+        out.print(f"genre model kept the level below high: {d['genre']['note']}")
     words = "; ".join(repr(e.text) for evs in a.class_evidence.values() for e in evs)
     words = f"  <- {escape(words)}" if words else ""
     if a.offer_abroad:

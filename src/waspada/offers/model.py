@@ -312,7 +312,8 @@ def read_corpus(data_dir: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
+def _fit(texts: list[str], labels: list[int], c: float = 4.0, *,
+         char_max: int = CHAR_MAX_FEATURES, word_max: int = WORD_MAX_FEATURES) -> dict[str, Any]:
     import numpy as np
     from scipy.sparse import hstack
 
@@ -325,10 +326,10 @@ def _fit(texts: list[str], labels: list[int], c: float = 4.0) -> dict[str, Any]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     cv_char = TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_RANGE, sublinear_tf=True,
-                              min_df=CHAR_MIN_DF, max_features=CHAR_MAX_FEATURES, lowercase=False,
+                              min_df=CHAR_MIN_DF, max_features=char_max, lowercase=False,
                               dtype=np.float64)
     cv_word = TfidfVectorizer(analyzer="word", ngram_range=WORD_RANGE, sublinear_tf=True,
-                              min_df=WORD_MIN_DF, max_features=WORD_MAX_FEATURES,
+                              min_df=WORD_MIN_DF, max_features=word_max,
                               lowercase=False, dtype=np.float64)
     xc = cv_char.fit_transform(texts)
     xw = cv_word.fit_transform(texts)

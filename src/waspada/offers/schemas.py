@@ -147,6 +147,18 @@ class ModelOut(BaseModel):
     raised_note: str | None = None
 
 
+class GenreOut(BaseModel):
+    """Round 17: the genre model (general talk about the pattern vs one offer or case)."""
+
+    general_probability: float | None = Field(
+        None, description="probability that the text talks about the pattern in general "
+        "(warning, advice, statistics, news about many victims); read only when it could "
+        "change the level, else null")
+    version: str | None = None
+    capped: bool = Field(False, description="the genre model kept the text below high")
+    note: str | None = None
+
+
 class SeenInOut(BaseModel):
     source_type: str = Field(examples=["offer_report"])
     count: int
@@ -174,6 +186,7 @@ class OfferCheckOut(BaseModel):
     agencies: list[dict[str, Any]]
     rules: RulesOut
     model: ModelOut
+    genre: GenreOut = Field(default_factory=GenreOut)
     text_length: int
     analysed_chars: int
     truncated: bool

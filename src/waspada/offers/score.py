@@ -126,6 +126,15 @@ no look-alike of the four test splits (shipped model) nor of the authored train 
 out of fold (5 fold models) is added at high (test splits: 5 risky, 0 look-alikes; out of
 fold: 9 and 0; at 0.95 one look-alike out of fold). See docs/offers.md, round 14."""
 MODEL_HIGH_FLOOR = 0.70
+GENRE_CAP_P = 0.95
+"""Round 17: the genre model's "general" probability at or above which a text without a
+recruiter contact, without one identified person's account and without decisive coaching stays
+below high (:func:`genre_caps`). The smallest value of a fixed grid at which no risky text that
+is high at the defaults loses high: on the authored test splits (shipped genre model), on the
+authored train splits (genre out of fold) AND on the real development parts
+(``bench/offers_genre.py --real``). The authored corpora alone allowed 0.60, which on the
+development parts lost 12 risky highs to remove 4 false highs: the authored risky texts are
+cleaner one-case texts than real news of an anonymous group's case (docs/offers.md, round 17)."""
 """The floor a confident model "yes" sets (``model_raises_high``,
 ``model_raises_high_from_low``): the high level."""
 HIGH_PAY_IDR = 8_000_000.0
@@ -401,6 +410,9 @@ class RuleResult:
     undamped: bool = False
     """No damping, no warning/advice cue, no legal-route excuse, not a general statement: the
     gate of every floor (strong combinations, word classes, the model's medium floor)."""
+    has_contact: bool = False
+    """A recruiter contact (phone, WhatsApp, Telegram) is in the text (round 17: recorded for
+    the genre cap, which, like the news frame, does not apply to a text that gives one)."""
     words: int = 0
     """Words in the normalised text (set by ``evaluate_rules``; the model's floor needs
     ``MODEL_MIN_WORDS``)."""
@@ -590,7 +602,8 @@ def combine(cat: Catalogue, fired: dict[str, Fired], contexts: dict[str, int], *
                       evidence_groups=evidence_groups, decisive=decisive, strong=strong,
                       general_statement=bool(generic), frame=frame.kind, undamped=undamped,
                       class_floor=class_floor, class_signals=class_signals,
-                      class_no_place=bool(classes is not None and classes.no_place))
+                      class_no_place=bool(classes is not None and classes.no_place),
+                      has_contact=has_contact)
 
 
 ONE_PERSON_SIGNALS = frozenset({"pay", "fee_asked", "irregular"})
@@ -728,8 +741,12 @@ def strong_combinations(fired: dict[str, Fired], *, account: bool = False,
                         for codes, need in slots))
 
 
-def fuse(rule: RuleResult, p_model: float | None) -> float:
-    """Final score in [0, 1] from the rule log-odds and the model probability."""
+def fuse(rule: RuleResult, p_model: float | None, p_general: float | None = None) -> float:
+    """Final score in [0, 1] from the rule log-odds and the model probability.
+
+    ``p_general`` (round 17): the genre model's probability that the text talks about the
+    pattern in general (``genre.general_probability``); with :func:`genre_caps` it keeps the
+    text below high. None = not read (the cap does not apply)."""
     # Round 10: the model's vote counts only where no mitigating context damped the text (the
     # gate of every floor): its lift never moved a risky real text, only warnings and news.
     counts = rule.undamped and not rule.news_frame
@@ -749,9 +766,24 @@ def fuse(rule: RuleResult, p_model: float | None) -> float:
         s = max(s, MODEL_MEDIUM_FLOOR)
     if model_raises_high(rule, p_model) or model_raises_high_from_low(rule, p_model):
         s = max(s, MODEL_HIGH_FLOOR)
-    if rule.news_frame or rule.general_statement:
+    if rule.news_frame or rule.general_statement or genre_caps(rule, p_general):
         s = min(s, NEWS_FRAME_CAP)
     return s
+
+
+def genre_caps(rule: RuleResult, p_general: float | None) -> bool:
+    """Round 17: the genre model reads the text as talk about the pattern in general
+    (``p_general >= GENRE_CAP_P``: a warning, advice, statistics, news about many victims), the
+    text gives no recruiter contact and does not tell what ONE identified person was offered
+    (:func:`one_person`: a relative's or victim's own words, a name, initials, an age) -> the
+    score is capped below high, like the cue-read news frame. Never in a text where a DECISIVE
+    indicator (coaching to deceive immigration) fired undamped: a statistical model may not
+    cancel the strongest sign there is (issue #15), and a coached instruction ("if immigration
+    asks, say you are a tourist") reads like advice to the model. Reads the text and the
+    contexts; of the indicators only the decisive one, which switches the cap OFF: adding a
+    red flag never switches it on, so scoring stays monotone."""
+    return (p_general is not None and p_general >= GENRE_CAP_P and not rule.has_contact
+            and not rule.decisive and not one_person(rule.contexts))
 
 
 def model_raises(rule: RuleResult, p_model: float | None) -> bool:
