@@ -126,17 +126,18 @@ no look-alike of the four test splits (shipped model) nor of the authored train 
 out of fold (5 fold models) is added at high (test splits: 5 risky, 0 look-alikes; out of
 fold: 9 and 0; at 0.95 one look-alike out of fold). See docs/offers.md, round 14."""
 MODEL_HIGH_FLOOR = 0.70
-GENRE_CAP_P = 0.95
-"""Round 17: the genre model's "general" probability at or above which a text without a
-recruiter contact, without one identified person's account and without decisive coaching stays
-below high (:func:`genre_caps`). The smallest value of a fixed grid at which no risky text that
-is high at the defaults loses high: on the authored test splits (shipped genre model), on the
-authored train splits (genre out of fold) AND on the real development parts
-(``bench/offers_genre.py --real``). The authored corpora alone allowed 0.60, which on the
-development parts lost 12 risky highs to remove 4 false highs: the authored risky texts are
-cleaner one-case texts than real news of an anonymous group's case (docs/offers.md, round 17)."""
 """The floor a confident model "yes" sets (``model_raises_high``,
 ``model_raises_high_from_low``): the high level."""
+GENRE_CAP_P = 0.60
+"""Round 17: the genre model's "general" probability at or above which a text without a
+recruiter contact, without one identified person's account and without decisive coaching stays
+below high (:func:`genre_caps`). 0.60 is what the rule fixed first chose (the smallest value of
+a fixed grid at which no risky text that is high at the defaults loses high on the authored
+test splits and on the authored train splits scored out of fold, ``bench/offers_genre.py``).
+On the real development parts dev … heldout13 it costs 12 risky highs for 4 false highs; on the
+pseudo-held-out parts heldout14-16 1 risky high for 5 of their 6 false highs. The maintainer
+fixed 0.60 on that evidence before the blind part heldout17 was scored (docs/offers.md,
+round 17), where it cost 2 risky highs for 1 false high."""
 HIGH_PAY_IDR = 8_000_000.0
 """Monthly pay (IDR) above which unskilled-job pay counts as unrealistic."""
 LEVELS = (("low", 0.0), ("medium", 0.35), ("high", 0.65))
