@@ -1,0 +1,53 @@
+"""The second new-user walk-through (walk17): skip link, decimals in the reader's language,
+the guide's and hotlines' source dates."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+def test_every_page_starts_with_a_skip_link_to_the_main_content(client: TestClient,
+                                                               role_clients) -> None:  # type: ignore[no-untyped-def]
+    """A keyboard user tabbed through 8 public or up to 13 officer links before the form."""
+    pages = [(client, p) for p in ("/", "/cek-lowongan", "/cek-agensi", "/panduan", "/hotline",
+                                   "/lapor", "/login")]
+    pages += [(role_clients["analyst"], "/network"), (role_clients["auditor"], "/audit")]
+    for test_client, path in pages:
+        html = test_client.get(path).text
+        body = html.split("<body>", 1)[1]
+        first_link = re.search(r"<a [^>]*>[^<]*</a>", body)
+        assert first_link is not None, path
+        assert 'class="skip-link" href="#main"' in first_link.group(0), path
+        assert "Langsung ke isi utama" in first_link.group(0), path
+        assert '<main id="main"' in html, path
+
+
+def test_the_offer_score_is_written_with_the_readers_decimal_mark(client: TestClient) -> None:
+    """walk17: "Skor 0.96 dari 1" on the Indonesian Cek Lowongan page."""
+    text = "Lowongan kerja di Kamboja gaji 15 juta tanpa pengalaman, tiket ditanggung, WA 0812-3456-7890"
+    client.get("/cek-lowongan")
+    page = client.post("/cek-lowongan", data={"text": text,
+                                              "csrf_token": client.cookies["waspada_csrf"]}).text
+    assert re.search(r"Skor 0,\d\d dari 1", page), page[:2000]
+    assert not re.search(r"Skor \d\.\d\d", page)
+    client.get("/lang/en?next=/cek-lowongan")
+    client.get("/cek-lowongan")
+    page = client.post("/cek-lowongan", data={"text": text,
+                                              "csrf_token": client.cookies["waspada_csrf"]}).text
+    assert re.search(r"Score 0\.\d\d of 1", page)
+
+
+def test_source_dates_on_the_guide_and_hotlines_read_dd_mm_yyyy(client: TestClient) -> None:
+    """walk17: "Merahputih.com, mengutip KBRI Phnom Penh, 2025-07-25" (walk16 fixed only the
+    "last checked" date)."""
+    for path in ("/panduan", "/hotline"):
+        page = client.get(path).text
+        visible = re.sub(r'href="[^"]*"', "", page)  # a source's address may hold its date
+        visible = re.sub(r">https?://[^<]*<", "><", visible)
+        assert not ISO_DAY.search(visible), (path, ISO_DAY.findall(visible)[:3])
+        assert "25-07-2025" in page, path
+    assert "12-2025" in client.get("/hotline").text  # a month, "2025-12" in hotlines.yaml
