@@ -1,5 +1,5 @@
 """The second new-user walk-through (walk17): skip link, decimals in the reader's language,
-the guide's and hotlines' source dates."""
+the guide's and hotlines' source dates, an empty destination table."""
 
 from __future__ import annotations
 
@@ -51,3 +51,12 @@ def test_source_dates_on_the_guide_and_hotlines_read_dd_mm_yyyy(client: TestClie
         assert not ISO_DAY.search(visible), (path, ISO_DAY.findall(visible)[:3])
         assert "25-07-2025" in page, path
     assert "12-2025" in client.get("/hotline").text  # a month, "2025-12" in hotlines.yaml
+
+
+def test_an_empty_destination_table_says_so(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk17: the protection officer's /statistics showed the destination table's header and
+    nothing under it (the province table beside it said "Tidak ada data pada periode ini.")."""
+    page = role_clients["protection_officer"].get("/statistics?indicator=screenings").text
+    table = page.split('id="by-destination"', 1)[1].split("</table>", 1)[0]
+    assert "<tr><td>" not in table  # KBRI Phnom Penh screens no one in the demo
+    assert "Tidak ada data pada periode ini." in table
