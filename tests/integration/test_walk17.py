@@ -1,11 +1,15 @@
 """The second new-user walk-through (walk17): skip link, decimals in the reader's language,
-the guide's and hotlines' source dates, an empty destination table."""
+the guide's and hotlines' source dates, an empty destination table, audit details in words."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
+
+from waspada.platform import audit
+from waspada.platform.audit_trail import detail_words
 
 ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 
@@ -60,3 +64,15 @@ def test_an_empty_destination_table_says_so(role_clients) -> None:  # type: igno
     table = page.split('id="by-destination"', 1)[1].split("</table>", 1)[0]
     assert "<tr><td>" not in table  # KBRI Phnom Penh screens no one in the demo
     assert "Tidak ada data pada periode ini." in table
+
+
+def test_audit_details_of_api_calls_and_tokens_read_as_words() -> None:
+    """walk17: 'method=GET, path=/api/v1/watchlist', 'for_user=analis', 'screenings=1' on
+    Jejak Audit."""
+    entry = audit.AuditEntry(detail=json.dumps({
+        "method": "GET", "path": "/api/v1/watchlist", "for_user": "analis", "screenings": 1,
+        "via_api": True, "total": 3}))
+    words = dict(detail_words(entry, "id"))
+    assert words == {"metode": "GET", "alamat": "/api/v1/watchlist", "untuk pengguna": "analis",
+                     "pemeriksaan": "1", "lewat API": "ya", "seluruhnya": "3"}
+    assert dict(detail_words(entry, "en"))["address"] == "/api/v1/watchlist"
