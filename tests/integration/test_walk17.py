@@ -76,3 +76,13 @@ def test_audit_details_of_api_calls_and_tokens_read_as_words() -> None:
     assert words == {"metode": "GET", "alamat": "/api/v1/watchlist", "untuk pengguna": "analis",
                      "pemeriksaan": "1", "lewat API": "ya", "seluruhnya": "3"}
     assert dict(detail_words(entry, "en"))["address"] == "/api/v1/watchlist"
+
+
+def test_the_graph_page_says_when_a_value_is_not_known(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk17: every search on /network for a value nobody recorded answered 500 (the template
+    called the error's localized() with jinja's context-bound ``_``)."""
+    page = role_clients["analyst"].get("/network", params={"q": "0899-0000-0000", "depth": 1})
+    assert page.status_code == 404
+    assert 'id="network-error"' in page.text
+    assert "Tidak ada data yang boleh Anda lihat untuk nilai ini." in page.text
+    assert 'value="0899-0000-0000"' in page.text  # the search is kept

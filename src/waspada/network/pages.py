@@ -53,7 +53,10 @@ def graph_page(request: Request, db: DB,
         except service.NetworkError as exc:
             error = exc
     return render(request, "network/graph.html", {
-        "q": q, "depth": depth, "max_depth": MAX_DEPTH, "found": found, "error": error,
+        "q": q, "depth": depth, "max_depth": MAX_DEPTH, "found": found,
+        # in words here: the template's ``_`` is jinja's context-bound alias, which the error's
+        # localized() cannot call (every unknown value answered 500; walk17)
+        "error": error.localized(_) if error else None,
         "graph_json": jsonable_encoder(found) if found else None,
         "source_labels": SOURCE_LABELS,
         "may_review": allowed(principal, "network.review")},
