@@ -3,13 +3,17 @@ the guide's and hotlines' source dates, an empty destination table, audit detail
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from waspada.network.store import Entity, Link
 from waspada.platform import audit
 from waspada.platform.audit_trail import detail_words
+from waspada.platform.db import session_scope
 
 ISO_DAY = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 
@@ -86,3 +90,23 @@ def test_the_graph_page_says_when_a_value_is_not_known(role_clients) -> None:  #
     assert 'id="network-error"' in page.text
     assert "Tidak ada data yang boleh Anda lihat untuk nilai ini." in page.text
     assert 'value="0899-0000-0000"' in page.text  # the search is kept
+
+
+def test_the_graph_page_words_kinds_roles_and_dates(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk17: "+6281159843314 (phone)", and the appearances "2026-12-01 … victim" on the
+    Indonesian graph page."""
+    analyst = role_clients["analyst"]
+    with session_scope() as session:  # a phone of a watchlist entry of the list "victim"
+        phone = session.scalars(
+            select(Entity.value).join(Link, Link.entity_id == Entity.id)
+            .where(Entity.kind == "phone", Link.source_type == "watchlist",
+                   Link.role == "victim").limit(1)).one()
+    page = analyst.get("/network", params={"q": phone, "depth": 1})
+    assert page.status_code == 200, page.text[:300]
+    heading = page.text.split('id="entity-h">', 1)[1].split("</h2>", 1)[0]
+    assert "(Nomor telepon)" in heading and "(phone)" not in heading
+    timeline = page.text.split('id="timeline"', 1)[1].split("</table>", 1)[0]
+    assert "<td>Korban</td>" in timeline and "<td>victim</td>" not in timeline
+    assert not ISO_DAY.search(timeline) and re.search(r"<td>\d\d-\d\d-20\d\d</td>", timeline)
+    kinds = page.text.split('data-kinds="', 1)[1].split('"', 1)[0]
+    assert json.loads(html.unescape(kinds))["bank_account"] == "Rekening bank"

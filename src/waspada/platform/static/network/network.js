@@ -107,7 +107,10 @@
           box.setAttribute("data-expanded", String(node.data("entity")));
         });
     });
-    details.appendChild(document.createTextNode(" (" + (node.data("kind") || "") + ") "));
+    var kinds = {};
+    try { kinds = JSON.parse(details.getAttribute("data-kinds") || "{}"); } catch (e) { kinds = {}; }
+    var kind = node.data("kind") || "";
+    details.appendChild(document.createTextNode(" (" + (kinds[kind] || kind) + ") "));
     details.appendChild(expand);
   }
 
