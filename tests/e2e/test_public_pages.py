@@ -200,3 +200,21 @@ def test_axe_reports_what_it_should(browser) -> None:  # type: ignore[no-untyped
         assert {"image-alt", "label", "color-contrast"} <= found, found
     finally:
         context.close()
+
+
+def test_the_skip_link_is_the_first_stop_and_shows_where_it_goes(wide_page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """walk17: a keyboard user tabbed through eight portal links to reach the form. Now the
+    first Tab shows "Langsung ke isi utama" inside the viewport, and Enter puts the focus on
+    the main content, so the next Tab reaches the page's own first control."""
+    page = wide_page
+    page.goto(live_server + "/cek-lowongan")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        const r = e.getBoundingClientRect();
+        return {text: e.innerText, href: e.getAttribute('href'), top: r.top, h: r.height}; }""")
+    assert focused["text"] == "Langsung ke isi utama" and focused["href"] == "#main"
+    assert focused["top"] >= 0 and focused["h"] > 0  # visible while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "offer-text"
