@@ -63,6 +63,7 @@ def graph_page(request: Request, db: DB,
         "source_labels": SOURCE_LABELS,
         "kind_words": {kind: labels.label("network_kind", kind, i18n.current_language.get())
                        for kind in KINDS},
+        "source_words": {code: _(label) for code, label in SOURCE_LABELS.items()},
         "may_review": allowed(principal, "network.review")},
         status_code=404 if error and error.status == 404 else 200)
 
