@@ -88,6 +88,11 @@ def test_transitions_through_the_api_allowed_and_refused(role_clients, protectio
     # wrong state
     response = _move(protection, cid, "issue_splp", {"splp_number": "1", "splp_issued_on": "2026-01-01"})
     assert response.status_code == 409 and response.json()["error"]["code"] == "wrong_state"
+    # says where the case is and where the step starts (walk17: "transition refused: wrong_state")
+    assert "the case is reported" in response.json()["error"]["message"]
+    assert "citizenship_verified" in response.json()["error"]["message"]
+    unknown = _move(protection, cid, "fly_home", {})
+    assert unknown.status_code == 404 and "/api/v1/cases/workflow" in unknown.json()["error"]["message"]
     # missing fields
     response = _move(protection, cid, "verify", {})
     assert response.status_code == 422

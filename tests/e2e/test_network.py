@@ -4,6 +4,8 @@ Cytoscape.js and fcose load under the Content-Security-Policy (script-src 'self'
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import sign_in_page
@@ -49,11 +51,15 @@ def test_search_filter_expand_and_open(page, live_server: str) -> None:  # type:
     entity = page.evaluate(
         f"waspadaGraph.nodes('.entity').filter(n => n.data('value') === '{handle}')[0].data('entity')")
     page.evaluate(f"waspadaGraph.getElementById('e{entity}').emit('tap')")
+    assert "(Akun Telegram)" in page.inner_text("#node-details")  # walk17: was "(telegram)"
     page.click("#expand-node")
     page.wait_for_selector(f"#graph[data-expanded='{entity}']")
     assert page.evaluate(f"waspadaGraph.getElementById('r-offer_report-{third}').length") == 1
-    # open the underlying record
-    page.evaluate(f"waspadaGraph.getElementById('r-offer_report-{first}').emit('tap')")
+    # open the underlying record (walk17: labelled "offer report 12" and dated 2026-12-01)
+    record = f"waspadaGraph.getElementById('r-offer_report-{first}')"
+    assert page.evaluate(f"{record}.data('label')") == f"Laporan lowongan {first}"
+    page.evaluate(f"{record}.emit('tap')")
+    assert re.search(r" · \d\d-\d\d-20\d\d ", page.inner_text("#node-details"))
     with page.expect_navigation():
         page.click("#open-record")
     assert page.url.endswith(f"/offers/reports/{first}")

@@ -200,3 +200,45 @@ def test_axe_reports_what_it_should(browser) -> None:  # type: ignore[no-untyped
         assert {"image-alt", "label", "color-contrast"} <= found, found
     finally:
         context.close()
+
+
+def test_the_skip_link_is_the_first_stop_and_shows_where_it_goes(wide_page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """walk17: a keyboard user tabbed through eight portal links to reach the form. Now the
+    first Tab shows "Langsung ke isi utama" inside the viewport, and Enter puts the focus on
+    the main content, so the next Tab reaches the page's own first control."""
+    page = wide_page
+    page.goto(live_server + "/cek-lowongan")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement;
+        const r = e.getBoundingClientRect();
+        return {text: e.innerText, href: e.getAttribute('href'), top: r.top, h: r.height}; }""")
+    assert focused["text"] == "Langsung ke isi utama" and focused["href"] == "#main"
+    assert focused["top"] >= 0 and focused["h"] > 0  # visible while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "offer-text"
+
+
+def test_a_check_lands_on_its_result(wide_page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """walk17: after "Periksa" (or "Cek" on Cek Agensi) the page reloaded at the top, the
+    result below the form and out of sight at 390 px, and a keyboard user's next Tab went back
+    to the portal links. Now the page opens at the result (the form posts to #result)."""
+    page = wide_page
+    page.goto(live_server + "/cek-lowongan")
+    page.fill("#offer-text", "Lowongan kerja di Kamboja gaji 15 juta tanpa pengalaman, "
+                             "tiket ditanggung, hubungi WA 0812-3456-7890")
+    page.focus("#offer-text")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#result"
+    top = page.evaluate("document.getElementById('result').getBoundingClientRect().top")
+    assert -2 <= top < page.evaluate("innerHeight") / 2, top  # in sight (sub-pixel rounding)
+    page.goto(live_server + "/cek-agensi")
+    page.fill("#agency-name", "PT Sinar Harapan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#agency-result"
+    top = page.evaluate("document.getElementById('agency-result').getBoundingClientRect().top")
+    assert -2 <= top < page.evaluate("innerHeight") / 2, top  # in sight (sub-pixel rounding)

@@ -100,3 +100,25 @@ def test_no_word_in_a_label_value_list_is_split_on_a_phone(page, live_server: st
         page.goto(live_server + hrefs[0])
         assert page.locator("main dl.facts").count() > 0, hrefs[0]
         assert page.evaluate(in_facts) == [], hrefs[0]
+
+
+def test_a_case_page_keeps_its_tables_inside_their_cards(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
+    """walk17: at 1280 px the case page's people table (a 16-digit NIK is one word) stood out
+    of its card, one third of the page wide, across the gap into the next column."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_page(page, live_server, "pelindungan", demo_password("pelindungan"))
+    page.goto(live_server + "/cases")
+    href = next(h for h in page.eval_on_selector_all(
+        "main a[href^='/cases/']", "els => els.map(e => e.getAttribute('href'))")
+        if h.rstrip("/").split("/")[-1].isdigit())
+    page.goto(live_server + href)
+    assert page.locator("#persons td").count() > 0
+    outside = page.evaluate("""() => [...document.querySelectorAll('main .card')].flatMap(c => {
+        const right = c.getBoundingClientRect().right;
+        return [...c.querySelectorAll('table')]
+            .filter(t => {  // what shows: the table, or its scrolling wrapper
+                const box = getComputedStyle(t.parentElement).overflowX === 'visible'
+                    ? t : t.parentElement;
+                return box.getBoundingClientRect().right > right + 1; })
+            .map(t => t.id || t.className); })""")
+    assert outside == []

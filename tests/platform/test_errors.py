@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -72,3 +73,22 @@ def test_openapi_docs_need_sign_in(client: TestClient) -> None:
     assert "/api/v1/auth/login" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+
+
+def test_openapi_describes_the_error_body_the_api_sends(app, role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk17: the OpenAPI document gave every 422 FastAPI's ``{"detail": [...]}``, a body this
+    API never sends; a client generated from it could not read a single error."""
+    import jsonschema
+
+    schema = app.openapi()
+    error = schema["components"]["schemas"]["HTTPValidationError"]
+    assert error["required"] == ["error"] and "ValidationError" not in schema["components"]["schemas"]
+    analyst = role_clients["analyst"]
+    refused = analyst.get("/api/v1/cases/abc")  # a path id that is no integer
+    assert refused.status_code == 422
+    jsonschema.validate(refused.json(), error)
+    assert set(refused.json()["error"]) == {"code", "message", "detail"}
+    with_problems = analyst.get("/api/v1/network/lookup", params={"value": "0899-0000-0000"})
+    jsonschema.validate(with_problems.json(), error)  # a 404 of a service: the same envelope
+    with pytest.raises(jsonschema.ValidationError):  # FastAPI's own shape does not pass
+        jsonschema.validate({"detail": [{"loc": ["path"], "msg": "x", "type": "y"}]}, error)

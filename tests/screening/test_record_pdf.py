@@ -131,3 +131,18 @@ def test_match_outcomes_read_as_indonesian_words() -> None:
     assert render_parts(parts, "en").startswith("name exact; date of birth day_month_swap")
     assert evidence_words("BAP/X/1 (skor kecocokan 0.90; tgl lahir one_year_shift)") == (
         "BAP/X/1 (skor kecocokan 0.90; tgl lahir selisih 1 tahun)")
+
+
+def test_a_screening_without_a_decision_has_no_record_and_says_so(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk17: GET record.pdf of an open screening answered 404 "The page or record you asked
+    for does not exist." although the screening exists; now 409 not_decided. Another unit
+    still gets the plain 404, and an unknown decision id too."""
+    tpi, paspor = role_clients["checkpoint_officer"], role_clients["passport_officer"]
+    created = _create(tpi, full_name="Budi Belum Diputus")
+    answer = tpi.get(f"/api/v1/screenings/{created['id']}/record.pdf")
+    assert answer.status_code == 409 and answer.json()["error"]["code"] == "not_decided"
+    page = tpi.get(f"/screenings/{created['id']}/record.pdf")
+    assert page.status_code == 409 and "belum diputuskan" in page.text
+    assert paspor.get(f"/api/v1/screenings/{created['id']}/record.pdf").status_code == 404
+    unknown = tpi.get(f"/api/v1/screenings/{created['id']}/record.pdf?decision_id=999999")
+    assert unknown.status_code == 404

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from waspada.identity.nik import province_codes
-from waspada.statistics.tilemap import ABBREVIATIONS, LAYOUT, province_name, render_tilemap
+from waspada.statistics.tilemap import (
+    ABBREVIATIONS,
+    LAYOUT,
+    PALETTE,
+    _step,
+    legend_steps,
+    province_name,
+    render_tilemap,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -43,7 +53,39 @@ def test_svg_is_valid_accessible_and_shows_values() -> None:
 
 
 def test_labels_are_escaped() -> None:
-    svg = render_tilemap({}, title="</title><script>x</script>", desc="d",
+    svg = render_tilemap({"11": None}, title="</title><script>x</script>", desc="d",
                          hidden_label="<b>")
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;b&gt;" in svg
     ET.fromstring(svg)
+
+
+def _legend(svg: str) -> list[tuple[str, str]]:
+    """(fill, text) of each legend entry (the svg's own rects and texts; tiles keep theirs
+    inside a <g>)."""
+    root = ET.fromstring(svg)
+    rects = [r.get("fill") for r in root.findall(f"{NS}rect")]
+    texts = [t.text for t in root.findall(f"{NS}text")]
+    return list(zip(rects, texts, strict=True))
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 4, 5, 10, 11, 44, 99, 1234])
+def test_the_legend_names_the_colour_each_count_is_drawn_in(top: int) -> None:
+    """walk17: with the largest count 0 the legend read "≥ 1" five times (and "<11" with
+    nothing hidden); with the largest count 10 a 2 was drawn in the first colour but the
+    legend gave the second colour as "≥ 2"."""
+    steps = legend_steps(top)
+    assert len({lo for _, lo in steps}) == len(steps)  # no bound twice
+    bounds = dict(steps)
+    for value in range(1, top + 1):
+        step = _step(value, top)
+        assert bounds[step] <= value, (top, value)
+        assert all(lo > value for i, lo in steps if i > step), (top, value)
+
+
+def test_the_legend_lists_only_what_the_map_shows() -> None:
+    empty = _legend(render_tilemap({}, title="t", desc="d"))
+    assert empty == [("#f0f0f0", "0")]  # every province 0: only "0", no "≥ 1", no "<11"
+    legend = _legend(render_tilemap({"32": 10, "33": 2, "11": None}, title="t", desc="d"))
+    assert legend == [("#f0f0f0", "0"), (PALETTE[0], "≥ 1"), (PALETTE[1], "≥ 3"),
+                      (PALETTE[2], "≥ 5"), (PALETTE[3], "≥ 7"), (PALETTE[4], "≥ 9"),
+                      ("#d0d0d0", "<11")]

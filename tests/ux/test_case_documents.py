@@ -84,3 +84,20 @@ def test_referral_letter_pdf(protection) -> None:  # type: ignore[no-untyped-def
     # another case's referral is not printed through this case
     other, _ = _case(protection)
     assert protection.get(f"/cases/{other}/referrals/{rid}/surat.pdf").status_code == 404
+
+
+def test_referral_letter_to_an_added_organisation_names_it(protection) -> None:  # type: ignore[no-untyped-def]
+    """walk17: a letter to an organisation an administrator added (not in organisations.yaml)
+    was addressed "Kepada Yth. LSM_DEMO", its code; the summary listed "Rujukan kepada
+    LSM_DEMO"."""
+    cid = create_case(protection, name="Rina Contoh")["id"]
+    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True})
+    response = protection.post(f"/api/v1/cases/{cid}/referrals",
+                               json={**REFER, "organisation": "LSM_DEMO"})
+    assert response.status_code == 201, response.text
+    rid = protection.get(f"/api/v1/cases/{cid}").json()["referrals"][-1]["id"]
+    letter = _text(protection.get(f"/cases/{cid}/referrals/{rid}/surat.pdf").content)
+    summary = _text(protection.get(f"/cases/{cid}/ringkasan.pdf").content)
+    for text in (letter, summary):
+        assert "LSM Pendamping Sintetis (demo)" in " ".join(text.split())  # wrapped lines
+        assert "LSM_DEMO" not in text

@@ -127,7 +127,7 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
                         for p in case.get("persons", ())],
             "history": history,
             "referrals": [(f"{label('referral_kind', r['kind'], 'id')} kepada "
-                           f"{label('organisation', r.get('to_org_code'), 'id')}",
+                           f"{_organisation(r)}",
                            f"{label('referral_status', r['status'], 'id')} · dibuat "
                            f"{_date(r['created_on'])}") for r in case.get("referrals", ())],
             "tasks": [(t["title"], ("selesai" if t.get("done_at") else
@@ -139,6 +139,17 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
                                                      e.get("city"),
                                                      label("country", e.get("country"), "id")]))])))
                        for e in case.get("events", ())]}
+
+
+def _organisation(referral: dict[str, Any]) -> str:
+    """The receiving organisation in Indonesian: the catalogue's words for a listed code, else
+    the name it was registered with (the letter said "Kepada Yth. LSM_DEMO" for an
+    organisation an administrator added; walk17)."""
+    code = referral.get("to_org_code")
+    words = label("organisation", code, "id") if code else ""
+    if words and words != str(code).strip():
+        return words
+    return str(referral.get("to_org") or code or "-")
 
 
 def referral_for_pdf(case: dict[str, Any], referral: dict[str, Any], user: Any, unit: Any,
@@ -157,8 +168,7 @@ def referral_for_pdf(case: dict[str, Any], referral: dict[str, Any], user: Any, 
         consent_text = "-"
     return {**_common(case, user, unit, document_no, issued_at), "title": "SURAT RUJUKAN",
             "transfer": referral["kind"] == "transfer",
-            "to_org": label("organisation", referral.get("to_org_code"), "id")
-            if referral.get("to_org_code") else referral.get("to_org", "-"),
+            "to_org": _organisation(referral),
             "subject": ("Pengalihan penanganan kasus" if referral["kind"] == "transfer"
                         else "Rujukan layanan bagi korban dugaan tindak pidana perdagangan orang")
             + f" ({case['reference']})",

@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from waspada.platform import i18n, labels
 from waspada.platform.deps import DB, require
 from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
 from waspada.platform.i18n import N_
@@ -22,6 +23,7 @@ from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 from . import service
+from .extract import KINDS
 from .graph import MAX_DEPTH
 from .schemas import VALUE_MAX, ReviewIn
 from .sources import SOURCE_LABELS
@@ -53,9 +55,15 @@ def graph_page(request: Request, db: DB,
         except service.NetworkError as exc:
             error = exc
     return render(request, "network/graph.html", {
-        "q": q, "depth": depth, "max_depth": MAX_DEPTH, "found": found, "error": error,
+        "q": q, "depth": depth, "max_depth": MAX_DEPTH, "found": found,
+        # in words here: the template's ``_`` is jinja's context-bound alias, which the error's
+        # localized() cannot call (every unknown value answered 500; walk17)
+        "error": error.localized(_) if error else None,
         "graph_json": jsonable_encoder(found) if found else None,
         "source_labels": SOURCE_LABELS,
+        "kind_words": {kind: labels.label("network_kind", kind, i18n.current_language.get())
+                       for kind in KINDS},
+        "source_words": {code: _(label) for code, label in SOURCE_LABELS.items()},
         "may_review": allowed(principal, "network.review")},
         status_code=404 if error and error.status == 404 else 200)
 

@@ -135,7 +135,15 @@ DETAIL_NAMES = {
     "indicator": N_("indicator"), "document_no": N_("document number"),
     "verification_code": N_("verification code"), "fingerprint": N_("key fingerprint"),
     "created": N_("created"), "replaced": N_("replaced"), "screening_id": N_("screening"),
-    "periods": N_("periods"), "query": N_("query")}
+    "periods": N_("periods"), "query": N_("query"),
+    # walk17: the remaining fields the demo and a day's API use write, which the page showed
+    # as stored ("method=GET, path=/api/v1/watchlist", "for_user=analis", "screenings=1")
+    "method": N_("method"), "path": N_("address"), "screenings": N_("screenings"),
+    "chars": N_("characters"), "deidentified": N_("de-identified"), "depth": N_("depth"),
+    "for_user": N_("for user"), "format": N_("file format"), "kind": N_("kind"),
+    "known": N_("already known"), "links": N_("links"), "neighbours": N_("neighbours"),
+    "queries": N_("queries"), "results": N_("results"), "seed": N_("random seed"),
+    "total": N_("in all"), "user_id": N_("user id"), "via_api": N_("through the API")}
 #: detail fields whose values are codes of a labels kind
 DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action"}
 

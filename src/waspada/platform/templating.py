@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, pass_context, select_autoescape
@@ -90,7 +91,8 @@ templates.env.filters["labels"] = _labels
 
 def _dmy(value: Any) -> str:
     """``{{ day|dmy }}``: a calendar date (a ``date`` or an ISO "1974-08-12") as Indonesian
-    readers write it, "12-08-1974"; anything else as it is, nothing as ""."""
+    readers write it, "12-08-1974"; a month "2025-12" as "12-2025"; anything else as it is,
+    nothing as ""."""
     if value is None or value == "":
         return ""
     if hasattr(value, "strftime"):
@@ -98,7 +100,21 @@ def _dmy(value: Any) -> str:
     text = str(value)
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         return f"{text[8:10]}-{text[5:7]}-{text[:4]}"
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        return f"{text[5:7]}-{text[:4]}"
     return text
 
 
 templates.env.filters["dmy"] = _dmy
+
+
+def _decimal(value: Any, places: int = 2) -> str:
+    """``{{ score|decimal }}``: a number with ``places`` decimals in the reader's language,
+    "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both)."""
+    if value is None:
+        return ""
+    pattern = "0." + "0" * places if places > 0 else "0"
+    return str(format_decimal(value, format=pattern, locale=i18n.current_language.get()))
+
+
+templates.env.filters["decimal"] = _decimal

@@ -272,8 +272,12 @@ def record_pdf(db: Session, principal: Principal, screening_id: int,
     screening = load(db, principal, screening_id)
     decision = (_decision_of(db, screening, decision_id) if decision_id is not None
                 else effective_decision(db, screening))
-    if decision is None:
+    if decision is None and decision_id is not None:
         raise NotFound()
+    if decision is None:  # walk17: was the same 404 as a screening that does not exist
+        raise ScreeningError("not_decided", N_(
+            "This screening has no decision yet: the official record is made when a "
+            "decision is signed."), status=409)
     content = render_record(record_for_pdf(db, screening, decision))
     audit.record("screening.export", principal, object_type="screening",
                  object_id=screening.id, unit_id=screening.unit_id, format="pdf", session=db)

@@ -17,7 +17,7 @@ from html import escape
 
 from babel.numbers import format_decimal
 
-__all__ = ["ABBREVIATIONS", "LAYOUT", "province_name", "render_tilemap"]
+__all__ = ["ABBREVIATIONS", "LAYOUT", "legend_steps", "province_name", "render_tilemap"]
 
 #: province code -> (column, row)
 LAYOUT: dict[str, tuple[int, int]] = {
@@ -74,6 +74,21 @@ def _step(value: int, top: int) -> int:
     return min(len(PALETTE) - 1, int(len(PALETTE) * value / (top + 1)))
 
 
+def legend_steps(top: int) -> list[tuple[int, int]]:
+    """(palette step, smallest count drawn in it) for every step some count 1..``top`` falls
+    in, as :func:`_step` colours them: no step twice, none that no count can reach (the
+    legend once read "≥ 1" five times when the largest count was 0, and was a step off when
+    ``top + 1`` is not a multiple of the palette's length: a 2 drawn in the first colour
+    when ``top`` is 10 was listed as the second's "≥ 2")."""
+    steps: list[tuple[int, int]] = []
+    for i in range(len(PALETTE)):
+        lo = max(1, -(-i * (top + 1) // len(PALETTE)))  # ceil(i * (top + 1) / len)
+        hi = top if i == len(PALETTE) - 1 else -(-(i + 1) * (top + 1) // len(PALETTE)) - 1
+        if lo <= hi:
+            steps.append((i, lo))
+    return steps
+
+
 def render_tilemap(values: Mapping[str, int | None], *, title: str, desc: str,
                    hidden_label: str = "<11", no_data_label: str = "0",
                    locale: str = "id") -> str:
@@ -119,14 +134,14 @@ def render_tilemap(values: Mapping[str, int | None], *, title: str, desc: str,
             f'<text x="{x + TILE / 2}" y="{y + 34}" font-size="11" font-weight="bold" '
             f'text-anchor="middle" fill="{ink}">{escape(label)}</text></g>')
     ly = height - LEGEND_H + 8
-    for i, colour in enumerate(PALETTE):
-        lo = (top + 1) * i // len(PALETTE)
-        lx = MARGIN + i * 70
+    entries = [(EMPTY, no_data_label)] if any(values.get(code, 0) == 0 for code in LAYOUT) else []
+    entries += [(PALETTE[i], f"≥ {fmt(lo, locale)}") for i, lo in legend_steps(top)]
+    if any(values.get(code, 0) is None for code in LAYOUT):
+        entries.append((HIDDEN, hidden_label))
+    for n, (colour, text) in enumerate(entries):
+        lx = MARGIN + n * 70
         parts.append(f'<rect x="{lx}" y="{ly}" width="16" height="12" fill="{colour}" '
                      f'stroke="#888" stroke-width="0.5"/><text x="{lx + 20}" y="{ly + 10}" '
-                     f'font-size="10">≥ {escape(fmt(max(lo, 1), locale))}</text>')
-    lx = MARGIN + len(PALETTE) * 70
-    parts.append(f'<rect x="{lx}" y="{ly}" width="16" height="12" fill="{HIDDEN}" '
-                 f'stroke="#888" stroke-width="0.5"/><text x="{lx + 20}" y="{ly + 10}" '
-                 f'font-size="10">{escape(hidden_label)}</text></svg>')
+                     f'font-size="10">{escape(text)}</text>')
+    parts.append("</svg>")
     return "".join(parts)

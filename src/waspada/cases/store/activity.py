@@ -22,9 +22,24 @@ from waspada.cases.models import (
 from waspada.cases.store.access import TERMINAL, may_see
 from waspada.cases.store.fields import clean_date, clean_text, touch
 from waspada.cases.store.organisations import list_organisations, sync_organisations
-from waspada.cases.workflow import check_transition
+from waspada.cases.workflow import check_transition, load_workflow
 from waspada.platform.db import utcnow
 from waspada.platform.security.policy import Principal
+
+
+def _refusal(reason: str, state: str, code: str) -> str:
+    """The API's English message for a refused transition: what to do instead (it said only
+    "transition refused: wrong_state"; walk17). Pages word the reason themselves."""
+    if reason == "unknown_transition":
+        return (f"transition refused: unknown_transition ({code!r} is not a transition; "
+                "GET /api/v1/cases/workflow lists them)")
+    if reason == "wrong_state":
+        sources = ", ".join(sorted(load_workflow().transitions[code].sources))
+        return (f"transition refused: wrong_state (the case is {state}; {code} starts only "
+                f"from {sources})")
+    if reason == "role_not_allowed":
+        return f"transition refused: role_not_allowed (your role may not {code} a case)"
+    return f"transition refused: {reason} (see problems: field -> reason)"
 
 
 def apply_transition(session: Session, principal: Principal, case: Case, code: str,
@@ -36,7 +51,7 @@ def apply_transition(session: Session, principal: Principal, case: Case, code: s
     if not decision.ok:
         status = {"role_not_allowed": 403, "wrong_state": 409, "unknown_transition": 404}.get(
             decision.code, 422)
-        raise CaseError(decision.code, f"transition refused: {decision.code}", status,
+        raise CaseError(decision.code, _refusal(decision.code, case.status, code), status,
                         decision.problems)
     cleaned = dict(decision.values)
     if code == "mark_duplicate":

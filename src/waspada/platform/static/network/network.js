@@ -8,6 +8,13 @@
   if (!dataEl || !box || typeof cytoscape === "undefined") { return; }
   if (typeof cytoscapeFcose !== "undefined") { cytoscape.use(cytoscapeFcose); }
   var details = document.getElementById("node-details");
+  function words(attr) {  // the page's words for codes (data-kinds, data-sources)
+    try { return JSON.parse((details && details.getAttribute(attr)) || "{}"); } catch (e) { return {}; }
+  }
+  var KIND_WORDS = words("data-kinds"), SOURCE_WORDS = words("data-sources");
+  function dmy(iso) {  // "2026-12-01" as the page writes days, "01-12-2026"
+    return iso && iso.length === 10 ? iso.slice(8, 10) + "-" + iso.slice(5, 7) + "-" + iso.slice(0, 4) : iso;
+  }
   var KIND_COLOURS = {phone: "#b91c1c", telegram: "#0369a1", email: "#7c3aed", social: "#2563eb",
     domain: "#0f766e", bank_account: "#a16207", agency: "#1f2937", person: "#6b7280",
     place: "#65a30d"};
@@ -40,7 +47,8 @@
     });
     found.links.forEach(function (l) {
       var rid = "r-" + l.source_type + "-" + l.source_id;
-      node(rid, {label: l.source_type.replace("_", " ") + " " + l.source_id, url: l.url,
+      node(rid, {label: (SOURCE_WORDS[l.source_type] || l.source_type.replace("_", " ")) + " " +
+        l.source_id, url: l.url,
         source: l.source_type, seen: l.seen_at.slice(0, 10)}, "record");
       node("e" + l.entity_id, {entity: l.entity_id, label: "#" + l.entity_id,
         colour: "#374151"}, "entity");
@@ -90,7 +98,7 @@
       open.href = node.data("url");
       open.id = "open-record";
       open.textContent = " " + (details.getAttribute("data-open") || "Buka catatan");
-      details.appendChild(document.createTextNode(" · " + node.data("seen") + " "));
+      details.appendChild(document.createTextNode(" · " + dmy(node.data("seen")) + " "));
       details.appendChild(open);
       return;
     }
@@ -107,7 +115,8 @@
           box.setAttribute("data-expanded", String(node.data("entity")));
         });
     });
-    details.appendChild(document.createTextNode(" (" + (node.data("kind") || "") + ") "));
+    var kind = node.data("kind") || "";
+    details.appendChild(document.createTextNode(" (" + (KIND_WORDS[kind] || kind) + ") "));
     details.appendChild(expand);
   }
 
