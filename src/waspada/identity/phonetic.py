@@ -367,8 +367,11 @@ WADE_GILES: dict[str, str] = {
     # a syllable without an initial: pinyin writes it with y
     "ing": "ying", "in": "yin",
 }
-#: syllables only Wade-Giles writes (no pinyin, Indonesian or Korean name looks like them)
-_WG_MARKER = re.compile(r"(?:hs|ts|tz)[a-z]*|ssu|szu|[a-z]*ih")
+def _wade_giles_only(syllable: str) -> bool:
+    """A syllable only Wade-Giles writes (no pinyin, Indonesian or Korean name looks like it):
+    ``hs-``, ``ts-``, ``tz-``, ``ssu``, ``szu``, ``-ih`` (string tests: linear on any input)."""
+    return (syllable.startswith(("hs", "ts", "tz")) or syllable in ("ssu", "szu")
+            or syllable.endswith("ih"))
 
 
 def wade_giles_to_pinyin(tokens: list[str]) -> list[str] | None:
@@ -378,7 +381,7 @@ def wade_giles_to_pinyin(tokens: list[str]) -> list[str] | None:
     that are not pinyin are rewritten (``Hsi Chin ping`` -> ``xi jin ping``)."""
     if not tokens or len(tokens) > 5 or any(len(t) > 6 for t in tokens):
         return None
-    if not any(t in WADE_GILES and _WG_MARKER.fullmatch(t) for t in tokens):
+    if not any(t in WADE_GILES and _wade_giles_only(t) for t in tokens):
         return None
     return [WADE_GILES.get(t, t) for t in tokens]
 
