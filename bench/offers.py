@@ -12,7 +12,7 @@
    tuning; evaluated here only; see the datasheet for what "blind" means for each).
 3. The REAL-text set data/offers/real/real.yaml (verbatim quotations from public pages;
    never used for training), in parts printed apart: "dev" (looked at while changing the
-   rules) and "heldout1" to "heldout15" (each collected before a round's changes, evaluated
+   rules) and "heldout1" to "heldout17" (each collected before a round's changes, evaluated
    once at its end, then used for development; the next part is collected the same way before
    the next change, and ``--skip-part`` leaves it out while developing). Recall of "high"
    on risky texts, false "high" on the legitimate look-alikes, per kind of text.
@@ -146,7 +146,8 @@ REAL_PARTS = (
      "held-out part 15: evaluated once (end of round 15), then development (round 16)"),
     ("heldout16",
      "held-out part 16: evaluated once (end of round 16), then development (round 17)"),
-    ("heldout17", "held-out part 17: collected 2026-12-01, not yet evaluated"),
+    ("heldout17",
+     "held-out part 17: evaluated once (end of round 17), then development (round 18)"),
 )
 
 
