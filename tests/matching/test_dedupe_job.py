@@ -121,7 +121,8 @@ def test_a_run_is_reviewed_with_run_and_cluster_numbers_score_and_reasons(  # ty
     review = analyst.get(link.group(1))
     assert f"Tinjau klaster — Proses #{run_id}" in review.text
     assert re.search(r"Klaster 1 dari \d+", review.text)
-    scores = [float(s) for s in re.findall(r'class="cluster-score">([0-9.]+)<', review.text)]
+    scores = [float(s.replace(",", ".")) for s in re.findall(r'class="cluster-score">([0-9,]+)<',
+                                                                review.text)]
     assert scores and all(0.0 < s <= 1.0 for s in scores)
     reasons = re.findall(r'class="cluster-reason">([^<]+)<', review.text)
     assert len(reasons) == len(scores) and all("tanggal lahir" in r for r in reasons)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -138,6 +139,9 @@ def test_the_api_page_and_cli(role_clients) -> None:  # type: ignore[no-untyped-
     assert page.status_code == 200
     assert "Keputusan analis dibanding skor mesin" in page.text
     assert 'id="verdicts-clusters"' in page.text and "Galat kalibrasi" in page.text
+    # numbers as Indonesian writes them: a decimal comma
+    assert re.search(r"<td>\d,\d\d–\d,\d\d</td>", page.text)
+    assert not re.search(r"<td>\d\.\d\d", page.text)
     assert 'href="/dedupe/verdicts"' in role_clients["analyst"].get("/dedupe").text
     assert role_clients["checkpoint_officer"].get("/dedupe/verdicts").status_code == 403
 

@@ -58,7 +58,7 @@ def test_the_review_page_shows_the_queue(role_clients) -> None:  # type: ignore[
     page = role_clients["analyst"].get(f"/dedupe/runs/{run_id}")
     assert page.status_code == 200
     assert "Antrean tinjauan: pasangan yang belum pasti" in page.text
-    assert re.findall(r'class="pair-probability">([0-9.]+)<', page.text) == ["0.45", "0.30"]
+    assert re.findall(r'class="pair-probability">([0-9,]+)<', page.text) == ["0,45", "0,30"]
     assert "Pasangan 1 dari 2" in page.text
 
 
