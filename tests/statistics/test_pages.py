@@ -21,8 +21,14 @@ def test_public_statistik_needs_no_account_and_hides_small_counts(client: TestCl
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows and all(x["count"] == "" or int(x["count"]) == 0 or int(x["count"]) >= 11
                         for x in rows)
-    # unknown indicators fall back to the default rather than failing
+    # a page falls back to the default indicator; a download never hands over another file
     assert client.get("/statistik?indikator=%3Cscript%3E").status_code == 200
+    for path in ("/statistik/unduh.csv", "/statistik/unduh.xlsx"):
+        refused = client.get(path, params={"indikator": "nope"})
+        assert refused.status_code == 404
+        assert not refused.headers["content-type"].startswith(("text/csv", "application/vnd"))
+        assert "Tidak ada indikator nope untuk diunduh" in refused.text
+        assert "screenings" in refused.text and "Traceback" not in refused.text
 
 
 def test_public_page_is_indonesian_by_default(client: TestClient) -> None:
@@ -43,6 +49,9 @@ def test_officer_page_is_unit_scoped_with_charts_and_tables(role_clients) -> Non
         ET.fromstring("<svg" + s.split("</svg>")[0] + "</svg>")
     r = officer.get("/statistics/export.csv?table=province")
     assert r.status_code == 200 and r.text.startswith("indicator,province_code")
+    for path in ("/statistics/export.csv", "/statistics/export.xlsx"):
+        refused = officer.get(path, params={"indicator": "nope", "table": "province"})
+        assert refused.status_code == 404 and "Tidak ada indikator nope" in refused.text
     analyst = role_clients["analyst"]
     assert analyst.get("/statistics?indicator=cases_reported").status_code == 200
 

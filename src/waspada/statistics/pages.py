@@ -17,7 +17,7 @@ from waspada.platform.deps import get_db, public, require
 from waspada.platform.domain import DomainError
 from waspada.platform.files import csv_cells
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
-from waspada.platform.i18n import current_language
+from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 from waspada.platform.templating import render, templates
@@ -38,7 +38,19 @@ Format = Literal["csv", "xlsx"]
 
 
 def _pick(indicator: str, allowed_ids: list[str]) -> str:
+    """A page shows the first indicator when asked for one it does not offer."""
     return indicator if indicator in allowed_ids else allowed_ids[0]
+
+
+def _download_of(indicator: str, allowed_ids: list[str]) -> str:
+    """A download names its indicator exactly: another file in its place would be read as the
+    one asked for, so an unknown one is a 404 naming the choices."""
+    if indicator not in allowed_ids:
+        raise DomainError("unknown_indicator",
+                          N_("There is no indicator {indicator} to download; choose one of: "
+                             "{choices}."), status=404, indicator=indicator[:40],
+                          choices=", ".join(allowed_ids))
+    return indicator
 
 
 def _download(rows: list[list[object]], header: list[str], stem: str, fmt_: Format,
@@ -97,14 +109,14 @@ PUBLIC_HEADER = ["indicator", "province_code", "province_name", "period", "count
 
 @router.get("/statistik/unduh.csv", dependencies=[Depends(public)])
 def public_download(indikator: str = "screenings", db: Session = Depends(get_db)) -> Response:
-    ind = _pick(indikator, service.public_indicators())
+    ind = _download_of(indikator, service.public_indicators())
     return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "csv", ind)
 
 
 @router.get("/statistik/unduh.xlsx", dependencies=[Depends(public)])
 def public_download_xlsx(indikator: str = "screenings",
                          db: Session = Depends(get_db)) -> Response:
-    ind = _pick(indikator, service.public_indicators())
+    ind = _download_of(indikator, service.public_indicators())
     return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "xlsx", ind)
 
 
@@ -215,7 +227,7 @@ def officer_export(indicator: str = "screenings", table: Table = "month",
                    periode: Kind = "month", provinsi: str | None = None,
                    db: Session = Depends(get_db),
                    principal: Principal = Depends(require("stats.view"))) -> Response:
-    ind = _pick(indicator, [i.id for i in computed()])
+    ind = _download_of(indicator, [i.id for i in computed()])
     rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
     return _download(rows, header, stem, "csv", ind)
 
@@ -225,7 +237,7 @@ def officer_export_xlsx(indicator: str = "screenings", table: Table = "month",
                         periode: Kind = "month", provinsi: str | None = None,
                         db: Session = Depends(get_db),
                         principal: Principal = Depends(require("stats.view"))) -> Response:
-    ind = _pick(indicator, [i.id for i in computed()])
+    ind = _download_of(indicator, [i.id for i in computed()])
     rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
     return _download(rows, header, stem, "xlsx", ind)
 
