@@ -53,8 +53,13 @@ def me(request: Request, principal: Principal = Depends(require("account.self"))
 @api_router.get("/audit", response_model=list[AuditOut])
 def audit_entries(db: DB, filters: Annotated[AuditFilter, Query()],
                   limit: int = Query(100, ge=1, le=1000),
+                  before_seq: int | None = Query(
+                      None, ge=1, le=2**62, description="only entries older than this "
+                      "sequence number: pass the last (smallest) seq of a page to get the next"),
                   principal: Principal = Depends(require("audit.read"))) -> list[AuditOut]:
-    result = service.read_audit(db, principal, filters, page_size=limit, count=False)
+    """Audit entries, newest first, ``limit`` at a time; page back with ``before_seq``."""
+    result = service.read_audit(db, principal, filters, page_size=limit, count=False,
+                                before_seq=before_seq)
     return [AuditOut.model_validate(row) for row in result.rows]
 
 

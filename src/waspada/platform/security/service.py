@@ -457,10 +457,15 @@ class AuditPage:
 
 
 def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page: int = 1,
-               page_size: int = 50, count: bool = True, zone: str | None = None) -> AuditPage:
+               page_size: int = 50, count: bool = True, zone: str | None = None,
+               before_seq: int | None = None) -> AuditPage:
     """Newest entries first; reading the trail is itself audited (same transaction). Days
-    are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given)."""
+    are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given).
+    ``before_seq`` keeps only entries older than that sequence number (the API's cursor:
+    stable while new entries arrive)."""
     stmt = audit_query(filters, zone)
+    if before_seq is not None:
+        stmt = stmt.where(audit.AuditEntry.seq < before_seq)
     total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
     pages = max(1, math.ceil(total / page_size)) if count else 1
     page = min(max(page, 1), pages) if count else max(page, 1)
