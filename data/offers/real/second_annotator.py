@@ -123,8 +123,8 @@ def bootstrap_ci(pairs: list[tuple[int, int]], seed: int = SEED,
     return lo, hi
 
 
-def report(name: str, rows: list[tuple[str, int, object]]) -> None:
-    decided = [(c, int(s)) for _, c, s in rows if s != "unsure"]  # type: ignore[call-overload]
+def report(name: str, rows: list[tuple[str, int, str]]) -> None:
+    decided = [(c, int(s)) for _, c, s in rows if s != "unsure"]
     unsure = [(i, c) for i, c, s in rows if s == "unsure"]
     agree = sum(a == b for a, b in decided)
     kappa = cohen_kappa(decided)
@@ -133,6 +133,12 @@ def report(name: str, rows: list[tuple[str, int, object]]) -> None:
     print(f"== {name}: {len(rows)} texts, {len(decided)} decided, {len(unsure)} unsure")
     print(f"   agreement {agree}/{len(decided)} = {agree / len(decided):.3f}; "
           f"kappa {kappa:.3f} (95 % bootstrap {lo:.3f} to {hi:.3f})")
+    worst = decided + [(c, 1 - c) for _, c in unsure]
+    worst_agree = sum(a == b for a, b in worst)
+    wlo, whi = bootstrap_ci(worst)
+    print(f"   worst case (each unsure set against the collector): agreement "
+          f"{worst_agree}/{len(worst)} = {worst_agree / len(worst):.3f}; kappa "
+          f"{cohen_kappa(worst):.3f} ({wlo:.3f} to {whi:.3f})")
     print("   collector \\ second    1     0")
     for c in (1, 0):
         print(f"   {c}                  {table[(c, 1)]:4d}  {table[(c, 0)]:4d}"
@@ -149,7 +155,7 @@ def compare() -> None:
     bad = [i for i, r in labels.items() if r.get("label2") not in ALLOWED]
     if bad:
         raise SystemExit(f"labels must be 0, 1 or unsure: {bad}")
-    rows = [(i, int(items[i]["label"]), labels[i]["label2"]) for i in sample_ids]  # type: ignore[call-overload]
+    rows = [(i, int(str(items[i]["label"])), str(labels[i]["label2"])) for i in sample_ids]
     report("all parts", rows)
     for group, parts in GROUPS.items():
         report(group, [r for r in rows if part_of(items[r[0]]) in parts])
