@@ -35,6 +35,17 @@ def test_login_and_failed_login_are_recorded(client: TestClient) -> None:
     assert "login.failed" in actions and "login" in actions
 
 
+def test_a_failed_sign_in_names_its_channel_like_a_successful_one(client: TestClient) -> None:
+    bad = client.post("/api/v1/auth/login", json={"username": "analis", "password": "wrong"})
+    assert bad.status_code == 401
+    with session_scope() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.actor == "analis", AuditEntry.action == "login.failed")
+            .order_by(AuditEntry.seq.desc()).limit(1)).one()
+    assert entry.via == "session"  # it said "web" for an API sign-in
+    assert _verify().ok  # the channel is part of the chained hash
+
+
 def test_tampering_is_detected_and_named(client: TestClient) -> None:
     seq = audit.record("test.event", CLI_PRINCIPAL, object_type="test", object_id=1)
     audit.record("test.event", CLI_PRINCIPAL, object_type="test", object_id=2)

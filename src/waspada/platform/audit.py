@@ -141,10 +141,13 @@ def record(
     outcome: str = "ok",
     ip: str | None = None,
     actor: str | None = None,
+    via: str | None = None,
     session: Session | None = None,
     **detail: Any,
 ) -> int:
-    """Append one entry; return its ``seq``. ``actor`` overrides the name (failed logins).
+    """Append one entry; return its ``seq``. ``actor`` overrides the name (failed logins),
+    ``via`` the channel (``web`` when there is no principal: a sign-in that failed says
+    ``session`` like one that succeeded; a partner's message ``http`` or ``file``).
 
     With ``session``, the entry joins that session's transaction and the caller commits it
     together with the change it describes (record last, just before the commit: the chain lock
@@ -153,15 +156,17 @@ def record(
     if session is not None:
         return _append(session, action, principal, object_type=object_type,
                        object_id=object_id, unit_id=unit_id, outcome=outcome, ip=ip,
-                       actor=actor, detail=detail)
+                       actor=actor, via=via, detail=detail)
     with session_scope() as own:
         return _append(own, action, principal, object_type=object_type, object_id=object_id,
-                       unit_id=unit_id, outcome=outcome, ip=ip, actor=actor, detail=detail)
+                       unit_id=unit_id, outcome=outcome, ip=ip, actor=actor, via=via,
+                       detail=detail)
 
 
 def _append(session: Session, action: str, principal: Principal | None, *,
             object_type: str | None, object_id: str | int | None, unit_id: int | None,
-            outcome: str, ip: str | None, actor: str | None, detail: dict[str, Any]) -> int:
+            outcome: str, ip: str | None, actor: str | None, via: str | None,
+            detail: dict[str, Any]) -> int:
     session.flush()  # the caller's pending changes first (on SQLite they take the write lock)
     _take_chain_lock(session)
     last = session.execute(
@@ -173,7 +178,7 @@ def _append(session: Session, action: str, principal: Principal | None, *,
         created_at=utcnow(),
         actor_user_id=principal.user_id if principal else None,
         actor=(actor or (principal.username if principal else "anonymous"))[:64],
-        via=principal.via if principal else "web",
+        via=(via or (principal.via if principal else "web"))[:16],
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),

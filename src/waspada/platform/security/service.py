@@ -86,14 +86,14 @@ def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
     actor = login.username.strip().lower()[:64] or "anonymous"
     if not login_limiter.hit(ip):
         audit.record("login.throttled", None, actor=actor, ip=ip, outcome="refused",
-                     session=db)
+                     via="session", session=db)
         db.commit()
         raise SignInRefused("rate_limited")
     outcome = auth.authenticate(db, login.username, login.password, login.totp or None,
                                 client=ip)
     if outcome.reason != "ok" or outcome.user is None:
         audit.record("login.failed", None, actor=actor, ip=ip, outcome="refused",
-                     reason=outcome.reason,
+                     via="session", reason=outcome.reason,
                      user_id=outcome.user.id if outcome.user else None, session=db)
         db.commit()
         raise SignInRefused("bad_credentials" if outcome.reason == "locked" else outcome.reason)
