@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 
 from fastapi.testclient import TestClient
@@ -120,3 +121,15 @@ def test_p_values_read_as_numbers_not_scientific_notation(role_clients) -> None:
         assert cells, path
         for cell in cells:
             assert re.fullmatch(r"&lt; 0,001|0(,\d{1,3})?|1", cell), (path, cell)
+
+
+def test_each_role_opens_on_an_indicator_it_works_with(role_clients) -> None:  # type: ignore[no-untyped-def]
+    selected = re.compile(r'<option value="(\w+)" selected>')
+    protection = role_clients["protection_officer"].get("/statistics")
+    assert protection.status_code == 200
+    assert selected.search(protection.text).group(1) == "cases_reported"  # type: ignore[union-attr]
+    checkpoint = role_clients["checkpoint_officer"].get("/statistics")
+    assert selected.search(checkpoint.text).group(1) == "screenings"  # type: ignore[union-attr]
+    # an explicit choice is kept
+    chosen = role_clients["protection_officer"].get("/statistics", params={"indicator": "screenings"})
+    assert selected.search(chosen.text).group(1) == "screenings"  # type: ignore[union-attr]

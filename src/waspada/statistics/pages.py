@@ -20,6 +20,7 @@ from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
+from waspada.platform.security.roles import Role
 from waspada.platform.templating import render, templates
 
 from . import service
@@ -168,12 +169,18 @@ def _officer_page(request: Request, db: Session, principal: Principal, indicator
     }, status_code=status_code)
 
 
+#: the indicator a role's page opens on: protection officers (KBRI, shelters) count cases,
+#: they screen no one
+FIRST_INDICATOR = {Role.PROTECTION_OFFICER: "cases_reported"}
+
+
 @router.get("/statistics")
-def officer_statistics(request: Request, indicator: str = "screenings",
+def officer_statistics(request: Request, indicator: str | None = None,
                        periode: Kind = "month", provinsi: str | None = None,
                        db: Session = Depends(get_db),
                        principal: Principal = Depends(require("stats.view"))) -> Response:
-    return _officer_page(request, db, principal, indicator, periode, provinsi)
+    chosen = indicator or FIRST_INDICATOR.get(principal.role, "screenings")
+    return _officer_page(request, db, principal, chosen, periode, provinsi)
 
 
 def _ack_refused(request: Request, refused: Refused) -> Response:
