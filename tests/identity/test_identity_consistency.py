@@ -209,3 +209,6 @@ def test_indonesian_passport_series(number, state, code, warned) -> None:
     assert all(f.severity == "warning" for f in series)  # sources disagree: never critical
     if warned:
         assert res.valid and number in series[0].message("en")
+        # the series label is in the reader's language too (walk task17 saw English in it)
+        assert "(A, B or C + 7 digits)" in series[0].message("en")
+        assert "(A, B atau C + 7 angka)" in series[0].message("id")
