@@ -35,3 +35,16 @@ def test_the_graph_page_names_a_community_in_indonesian(role_clients) -> None:  
     shown = page.text.split('<ul id="communities">', 1)[1].split("</ul>", 1)[0]
     assert "entitas (" in shown and "kemunculan bersama" in shown
     assert "shared appearance" not in shown and "entities (" not in shown
+
+
+def test_every_role_a_record_gives_its_contacts_reads_as_words() -> None:
+    """walk task17: the timeline showed "reason" for a watchlist entry's reason text."""
+    from waspada.cases.htcds import PERSON_ROLES
+    from waspada.matching.store import LIST_KINDS
+    from waspada.platform.labels import label
+    from waspada.screening.evidence import network_fields
+
+    roles = {"offer", "traveller", "summary", "reason", *PERSON_ROLES, *LIST_KINDS,
+             *network_fields("a", "b", "c")}
+    for role in roles:
+        assert label("network_role", role, "id") != role, role
