@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +119,18 @@ def _decimal(value: Any, places: int = 2) -> str:
 
 
 templates.env.filters["decimal"] = _decimal
+
+_DECIMAL_TEXT = re.compile(r"-?\d+\.\d+…?")
+
+
+def _decimal_params(params: Any) -> dict[str, Any]:
+    """``{{ _(msg, **(params|decimal_params)) }}``: a message's parameters with decimal numbers
+    written as text ("0.9340", stored in a job's summary) in the reader's separator, "0,9340"
+    in Indonesian; other values as they are."""
+    comma = i18n.current_language.get() == "id"
+    return {key: value.replace(".", ",", 1)
+            if comma and isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) else value
+            for key, value in dict(params or {}).items()}
+
+
+templates.env.filters["decimal_params"] = _decimal_params
