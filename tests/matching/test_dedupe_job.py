@@ -190,5 +190,8 @@ def test_an_empty_threshold_lets_the_run_choose_it_and_the_job_says_which(  # ty
     link = re.search(r'href="(/dedupe/runs/(\d+))" id="result-link"', job.text)
     assert link
     review = analyst.get(link.group(1)).text
-    stored = re.search(r"Ambang: ([0-9.]+)\.", review)  # the run keeps the threshold used
-    assert stored and abs(float(stored.group(1)) - chosen) < 1e-6
+    stored = re.search(r"Ambang: ([0-9,]+)\.", review)  # the run keeps the threshold used
+    assert stored and abs(float(stored.group(1).replace(",", ".")) - chosen) < 1e-6
+    # the review page in the reader's words too: "0,2" and "Perempuan", not "0.2" and "F"
+    assert "dari 0,2 sampai ambang" in review and "<td>F</td>" not in review
+    assert "<td>Perempuan</td>" in review or "<td>Laki-laki</td>" in review

@@ -111,10 +111,13 @@ templates.env.filters["dmy"] = _dmy
 
 def _decimal(value: Any, places: int = 2) -> str:
     """``{{ score|decimal }}``: a number with ``places`` decimals in the reader's language,
-    "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both)."""
+    "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both);
+    a negative ``places`` writes up to that many decimals without trailing zeros (a threshold
+    0.5 as "0,5", 0.999992 as "0,999992")."""
     if value is None:
         return ""
-    pattern = "0." + "0" * places if places > 0 else "0"
+    pattern = ("0." + "0" * places if places > 0 else
+               "0." + "#" * -places if places < 0 else "0")
     return str(format_decimal(value, format=pattern, locale=i18n.current_language.get()))
 
 
