@@ -404,3 +404,18 @@ def test_mark_duplicate_transition_is_a_merge_that_can_be_undone(protection) -> 
     bad = _move(protection, other["id"], "mark_duplicate",
                 {"duplicate_of": "WSP-0000-999999", "note": "x"})
     assert bad.status_code == 422
+
+
+def test_the_case_page_dates_a_referral_as_readers_write_it(protection) -> None:  # type: ignore[no-untyped-def]
+    """walk task17: the referral line read "Menunggu jawaban · 2026-12-01"."""
+    import re
+
+    cid = create_case(protection)["id"]
+    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True,
+                                                           "method": "written"})
+    response = protection.post(f"/api/v1/cases/{cid}/referrals", json={
+        "organisation": "TPI_CGK", "reason": "MigrationOrChangeOfLocation", "details": "x"})
+    assert response.status_code == 201, response.text
+    page = protection.get(f"/cases/{cid}").text
+    line = page.split('<ul id="referrals">', 1)[1].split("</li>", 1)[0]
+    assert re.search(r"· \d{2}-\d{2}-\d{4}", line) and not re.search(r"\d{4}-\d{2}-\d{2}", line)

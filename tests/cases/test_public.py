@@ -130,3 +130,23 @@ def test_status_lookups_are_rate_limited(client: TestClient) -> None:
 def _count() -> int:
     with session_scope() as session:
         return session.query(Case).count()
+
+
+def test_the_timeline_names_the_public_form_not_the_code_public(client: TestClient, role_clients) -> None:  # type: ignore[no-untyped-def]
+    """walk task17: the case page's timeline read "Dilaporkan · 01-12-2026 22:29 · public"."""
+    import io
+
+    from pypdf import PdfReader
+
+    assert client.post("/lapor", data=_form(client)).status_code == 200
+    with session_scope() as session:
+        case_id = session.query(Case).filter(Case.source == "public").order_by(
+            Case.id.desc()).first().id
+    officer = role_clients["protection_officer"]
+    page = officer.get(f"/cases/{case_id}").text
+    timeline = page.split('id="timeline"', 1)[1].split("</ol>", 1)[0]
+    assert "formulir laporan masyarakat" in timeline and "· public" not in timeline
+    pdf = officer.get(f"/cases/{case_id}/ringkasan.pdf")
+    assert pdf.status_code == 200, pdf.text[:300]
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "formulir laporan masyarakat" in text

@@ -209,3 +209,18 @@ def test_indonesian_passport_series(number, state, code, warned) -> None:
     assert all(f.severity == "warning" for f in series)  # sources disagree: never critical
     if warned:
         assert res.valid and number in series[0].message("en")
+        # the series label is in the reader's language too (walk task17 saw English in it)
+        assert "(A, B or C + 7 digits)" in series[0].message("en")
+        assert "(A, B atau C + 7 angka)" in series[0].message("id")
+
+
+def test_a_sex_mismatch_names_the_sexes_in_words() -> None:
+    """walk task17: the passport officer read "Jenis kelamin di NIK (M) berbeda dengan paspor
+    (F)"; the codes are words in both languages."""
+    res = check_traveller({"nik": "3573011205990001", "birth_date": "1999-05-12", "sex": "F"},
+                          reference_date=REF)
+    found = [f for f in res.findings if f.code == "traveller.nik_sex_mismatch"]
+    assert len(found) == 1
+    assert found[0].message("id") == (
+        "Jenis kelamin di NIK (Laki-laki) berbeda dengan paspor (Perempuan).")
+    assert found[0].message("en") == "Sex in the NIK (Male) differs from the passport (Female)."

@@ -75,6 +75,21 @@ def test_manage_page_reshows_a_refused_form_filled_in(role_clients: dict[str, Te
     assert _entry("LONG-2") is None
 
 
+def test_a_recruiter_known_by_phone_is_added_from_the_page(role_clients: dict[str, TestClient]
+                                                           ) -> None:
+    """walk task17: the add form had no phone field (the CSV import had one), so a recruiter
+    known only by a WhatsApp number could not be listed from the page."""
+    analyst = role_clients["analyst"]
+    assert 'name="phone"' in analyst.get("/watchlist/manage").text
+    r = analyst.post("/watchlist/manage/add", data={
+        "record_id": "WL-TASK17-1", "full_name": "Mira", "phone": "0812-7788-9911",
+        "reason": "perekrut lowongan", "source": "laporan masyarakat", "list_kind": "recruiter",
+        "csrf_token": analyst.cookies["waspada_csrf"]}, follow_redirects=False)
+    assert r.status_code == 303
+    entry = _entry("WL-TASK17-1")
+    assert entry is not None and entry.phone and "7788" in entry.phone
+
+
 def test_import_with_an_over_long_field_imports_nothing(role_clients: dict[str, TestClient]
                                                         ) -> None:
     analyst = role_clients["analyst"]

@@ -38,6 +38,19 @@ def test_report_with_over_long_place_is_refused_not_cut(client: TestClient) -> N
     assert _count(OfferReport) == before
 
 
+def test_a_report_without_the_tick_keeps_what_the_citizen_typed(client: TestClient) -> None:
+    """walk task17: after "tick the consent box" the place and contact fields came back empty,
+    so a citizen who ticked and sent again lost them (the analyst saw "Dilihat di —")."""
+    client.get("/cek-lowongan")
+    before = _count(OfferReport)
+    r = client.post("/cek-lowongan/laporkan", data={
+        "text": RISKY, "where_seen": "Grup Facebook Loker", "contact": "0811-000-111",
+        "csrf_token": client.cookies["waspada_csrf"]})
+    assert r.status_code == 400 and "persetujuan" in r.text
+    assert 'value="Grup Facebook Loker"' in r.text and 'value="0811-000-111"' in r.text
+    assert _count(OfferReport) == before
+
+
 def test_scan_with_over_long_field_name_is_refused(role_clients: dict[str, TestClient]) -> None:
     analyst = role_clients["analyst"]
     r = analyst.post("/offers/scan", data={"text_field": "t" * 65,

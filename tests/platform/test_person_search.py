@@ -114,3 +114,16 @@ def test_roles_without_search_are_refused_and_bad_queries_explained(
     assert role_clients["analyst"].get("/search", params={"q": "Budi"}).text.count("Budi") == 0
     assert 'action="/search"' in role_clients["analyst"].get("/").text  # the navigation box
     assert 'action="/search"' not in role_clients["auditor"].get("/").text
+
+
+def test_details_read_as_words_not_codes(role_clients: dict[str, TestClient]) -> None:
+    """walk task17: a hit's details read "KHM · 2026-12-01"; they name the country and the
+    local day and time as every other page does."""
+    import re
+
+    page = _search(role_clients["checkpoint_officer"], SITI_NIK).text
+    rows = re.findall(r"<tr><td>Pemeriksaan</td>.*?</tr>", page, flags=re.S)
+    assert rows, page
+    for row in rows:
+        assert not re.search(r"\b[A-Z]{3} · ", row) and not re.search(r"\d{4}-\d{2}-\d{2}", row)
+        assert re.search(r"<td>[A-Z][a-z][^<]* · \d{2}-\d{2}-\d{4} \d{2}:\d{2} WI[BT]A?</td>", row), row

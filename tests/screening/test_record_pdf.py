@@ -146,3 +146,27 @@ def test_a_screening_without_a_decision_has_no_record_and_says_so(role_clients) 
     assert paspor.get(f"/api/v1/screenings/{created['id']}/record.pdf").status_code == 404
     unknown = tpi.get(f"/api/v1/screenings/{created['id']}/record.pdf?decision_id=999999")
     assert unknown.status_code == 404
+
+
+def test_citations_print_no_english_and_no_bracket_twice() -> None:
+    """walk task17: the record printed "(katalog indikator dan model teks) (indicator catalogue +
+    text model)", "(Kemnaker, Kemlu, KP2MI) (Kemnaker, Kemlu, KP2MI)" and "passport rules"."""
+    assert citation("offers engine (indicator catalogue + text model)") == (
+        "Analisis tawaran kerja Waspada (katalog indikator dan model teks)")
+    assert citation("Indonesian government warnings (Kemnaker, Kemlu, KP2MI)") == (
+        "Imbauan resmi Pemerintah RI tentang tawaran kerja di luar negeri (Kemnaker, Kemlu, KP2MI)")
+    identity = citation("identity: ICAO 9303 / NIK / passport rules")
+    assert identity.endswith(": pemeriksaan MRZ, NIK dan paspor") and "rules" not in identity
+
+
+def test_sections_are_numbered_without_a_gap_when_there_are_no_notes(role_clients) -> None:  # type: ignore[no-untyped-def]
+    tpi = role_clients["checkpoint_officer"]
+    created = _create(tpi, mrz=_mrz("LESTARI", "DEWI", "C7712345", "2001-03-14"),
+                      destination_country="KHM", ticket="one_way",
+                      answers={"purpose": "work", "told_to_lie": "yes"})
+    _decide(tpi, created["id"], action="refer_police", legal_bases=["uu_21_2007"],
+            statement="Saya ditawari kerja admin lewat WhatsApp.")
+    content = tpi.get(f"/api/v1/screenings/{created['id']}/record.pdf").content
+    flat = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
+    assert "V. Keterangan yang bersangkutan Saya ditawari" in flat
+    assert "VI." not in flat and "Catatan petugas" not in flat

@@ -119,7 +119,10 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
         values = "; ".join(f"{VALUE_TITLES.get(k, k)}: {label(VALUE_KINDS.get(k, ''), v, 'id')}"
                            for k, v in (step.get("values") or {}).items() if v)
         history.append((format_local(step["at"], zone, TIME),
-                        label("case_status", step["to"], "id"), step.get("actor") or "-",
+                        label("case_status", step["to"], "id"),
+                        # a family report has no officer: "public" is the public form
+                        "formulir laporan masyarakat" if step.get("actor") == "public"
+                        else step.get("actor") or "-",
                         values))
     return {**_common(case, user, unit, document_no, issued_at), "title": "RINGKASAN KASUS",
             "facts": facts, "summary": case.get("summary"),

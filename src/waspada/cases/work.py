@@ -82,7 +82,7 @@ def _hit(case: Case, person: Person | None, score: float, matched: str) -> Searc
     name = (person.full_name or "") if person is not None else ""
     return SearchHit(kind=N_("Case"), reference=case.reference, name=name,
                      href=f"/cases/{case.id}",
-                     detail=f"{case.destination_country or ''} · {case.reported_at:%Y-%m-%d}",
+                     country=case.destination_country or "", when=case.reported_at,
                      score=score, matched=matched)
 
 

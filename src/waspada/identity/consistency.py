@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from waspada.identity import passport
-from waspada.identity.findings import Finding, findings_to_dicts, has_critical, register
+from waspada.identity.findings import Finding, Msg, findings_to_dicts, has_critical, register
 from waspada.identity.mrz import MRZResult, parse_mrz
 from waspada.identity.names import parse_name
 from waspada.identity.nik import parse_nik
@@ -249,7 +249,10 @@ def check_traveller(
                 out.append(F_NIK_BIRTH(field="birth_date", nik=nik.birth_date,
                                        passport=birth.isoformat()))
         if nik.sex and sex in ("M", "F") and nik.sex != sex:
-            out.append(F_NIK_SEX(field="sex", nik=nik.sex, passport=sex))
+            # in words, translated with the message ("Laki-laki", not "M")
+            words = {"M": Msg(N_("Male")), "F": Msg(N_("Female"))}
+            out.append(F_NIK_SEX(field="sex", nik=words.get(nik.sex, nik.sex),
+                                 passport=words[sex]))
 
     if birth and birth > ref:
         out.append(F_BIRTH_FUTURE(field="birth_date", value=birth.isoformat()))

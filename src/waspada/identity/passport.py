@@ -77,7 +77,7 @@ F_SERIES = register(
 #: digits; 9 digits) and none names the letter of electronic passports, so a number outside
 #: these series is a warning, never critical. The service may extend the table with the
 #: Directorate General's own specification.
-IDN_SERIES: tuple[tuple[str, str], ...] = ((r"[A-C]\d{7}", "A, B or C + 7 digits"),)
+IDN_SERIES: tuple[tuple[str, str], ...] = ((r"[A-C]\d{7}", N_("A, B or C + 7 digits")),)
 _SERIES_RX = {pattern: re.compile(pattern) for pattern, _ in IDN_SERIES}
 
 
@@ -90,7 +90,9 @@ def check_series(number: str, series: tuple[tuple[str, str], ...] = IDN_SERIES
         if rx.fullmatch(text):
             return []
     labels = "; ".join(label for _, label in series)
-    return [F_SERIES(field="passport_number", value=number, series=labels)]
+    # one series: its label is a msgid, translated with the message ("A, B atau C + 7 angka")
+    return [F_SERIES(field="passport_number", value=number,
+                     series=Msg(labels) if len(series) == 1 else labels)]
 
 
 def years_between(start: date, end: date) -> int:

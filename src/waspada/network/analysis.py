@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 from typing import Any
 
+from waspada.platform.labels import label
+
 SEED = 42
 EXACT_BETWEENNESS = 60
 MIN_COMMUNITY = 3
@@ -50,7 +52,10 @@ def communities(graph: Any, kinds: Mapping[int, str]) -> list[dict[str, Any]]:
         mix = Counter(kinds.get(m, "?") for m in members)
         out.append({"id": number, "members": members, "size": len(members),
                     "reason": f"{len(members)} entities ({_mix(mix)}) tied by {shared} shared "
-                              f"appearance(s) in the same records"})
+                              f"appearance(s) in the same records",
+                    # the same in Indonesian, for the page (the API keeps ``reason``)
+                    "reason_id": f"{len(members)} entitas ({_mix(mix, 'id')}) terhubung oleh "
+                                 f"{shared} kemunculan bersama dalam catatan yang sama"})
     return out
 
 
@@ -76,7 +81,9 @@ def brokers(graph: Any, community_of: Mapping[int, int]) -> list[dict[str, Any]]
         out.append({"entity_id": node, "betweenness": round(score, 4),
                     "communities": sorted(touched | ({own} if own is not None else set())),
                     "reason": f"lies on {score:.0%} of shortest paths between other entities "
-                              f"and connects {reached} communit{'y' if reached == 1 else 'ies'}"})
+                              f"and connects {reached} communit{'y' if reached == 1 else 'ies'}",
+                    "reason_id": f"berada di {score:.0%} jalur terpendek antara entitas lain "
+                                 f"dan menghubungkan {reached} komunitas"})
     return out
 
 
@@ -88,5 +95,10 @@ def analyse(sources: Mapping[tuple[str, int], Iterable[int]], kinds: Mapping[int
     return {"communities": found, "brokers": brokers(graph, community_of)}
 
 
-def _mix(counts: Counter[str]) -> str:
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+def _mix(counts: Counter[str], lang: str = "") -> str:
+    """"2 place, 1 phone"; with ``lang="id"`` the kinds in words: "2 Tempat, 1 Nomor telepon"."""
+    def word(kind: str) -> str:
+        words = label("network_kind", kind, lang) if lang else kind
+        return words[:1].lower() + words[1:]
+    return ", ".join(f"{n} {word(kind)}"
+                     for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))

@@ -54,6 +54,7 @@ def _public_page(request: Request, **ctx: Any) -> Response:
     ctx.setdefault("network_link", principal is not None and allowed(principal, "network.view"))
     return render(request, "offers/check.html",
                   {"max_chars": PUBLIC_MAX_CHARS, "text": "", "result": None, "error": None,
+                   "where_seen": "", "contact": "",
                    "reported": False, "source_labels": SOURCE_LABELS, **ctx},
                   status_code=status)
 
@@ -103,7 +104,9 @@ def report_submit(request: Request, data: Annotated[ReportIn, Form()], db: DB) -
         result = None
         if exc.code == "consent_required":
             result = service.public_check(db, data.text, current_language.get())
+        # what the citizen typed stays in the form: only the tick was missing
         return _public_page(request, text=data.text if result else "", result=result,
+                            where_seen=data.where_seen, contact=data.contact,
                             error=exc.localized(_), status_code=exc.status)
     return _public_page(request, reported=True)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -110,11 +111,29 @@ templates.env.filters["dmy"] = _dmy
 
 def _decimal(value: Any, places: int = 2) -> str:
     """``{{ score|decimal }}``: a number with ``places`` decimals in the reader's language,
-    "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both)."""
+    "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both);
+    a negative ``places`` writes up to that many decimals without trailing zeros (a threshold
+    0.5 as "0,5", 0.999992 as "0,999992")."""
     if value is None:
         return ""
-    pattern = "0." + "0" * places if places > 0 else "0"
+    pattern = ("0." + "0" * places if places > 0 else
+               "0." + "#" * -places if places < 0 else "0")
     return str(format_decimal(value, format=pattern, locale=i18n.current_language.get()))
 
 
 templates.env.filters["decimal"] = _decimal
+
+_DECIMAL_TEXT = re.compile(r"-?\d+\.\d+…?")
+
+
+def _decimal_params(params: Any) -> dict[str, Any]:
+    """``{{ _(msg, **(params|decimal_params)) }}``: a message's parameters with decimal numbers
+    written as text ("0.9340", stored in a job's summary) in the reader's separator, "0,9340"
+    in Indonesian; other values as they are."""
+    comma = i18n.current_language.get() == "id"
+    return {key: value.replace(".", ",", 1)
+            if comma and isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) else value
+            for key, value in dict(params or {}).items()}
+
+
+templates.env.filters["decimal_params"] = _decimal_params

@@ -5,6 +5,7 @@ own modules (declared in ``capability.py``) and the platform renders them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class SearchHit:
     name: str
     href: str
     detail: str = ""
+    #: destination country (ISO code) and when the record was made: the page shows them in the
+    #: reader's words ("Kamboja · 01-12-2026 22:11 WIB"), not as "KHM · 2026-12-01"
+    country: str = ""
+    when: datetime | None = None
     #: how closely the name matched (0..1); exact identifiers are 1.0
     score: float = 1.0
     matched: str = ""

@@ -146,6 +146,8 @@ DETAILS: dict[str, str] = {
     "routes via Malaysia, Thailand, the Philippines": "rute lewat Malaysia, Thailand, Filipina",
     "only registered placements are legal (SISKOP2MI)": "hanya penempatan yang terdaftar "
                                                         "(SISKOP2MI) yang sah",
+    "ICAO 9303 / NIK / passport rules": "pemeriksaan MRZ, NIK dan paspor",
+    "indicator catalogue + text model": "katalog indikator dan model teks",
 }
 
 _FILE_NOTE = re.compile(r"\([\w/-]+(?:\.[\w/-]+)*\.(?:md|txt|yaml|py)\)")
@@ -179,7 +181,9 @@ def citation(source: str) -> str:
                 elif rest.startswith(":"):
                     parts.append(f"{cited}: {_detail(rest[1:])}")
                 elif rest.startswith("("):
-                    parts.append(f"{cited} ({_detail(rest.strip('() '))})")
+                    detail = f"({_detail(rest.strip('() '))})"
+                    # a bracket the citation already holds is not printed twice
+                    parts.append(cited if detail in cited else f"{cited} {detail}")
                 else:
                     parts.append(cited if not rest else f"{cited} {rest}")
                 break

@@ -148,12 +148,12 @@ def render_record(record: dict[str, Any]) -> bytes:
     if record.get("approval"):
         rows.append(("Persetujuan atasan", record["approval"]))
     _rows(pdf, rows)
-    if record.get("notes"):
-        _heading(pdf, "V. Catatan petugas")
-        pdf.line_text(_text(record["notes"]))
-    if record.get("statement"):
-        _heading(pdf, "VI. Keterangan yang bersangkutan")
-        pdf.line_text(_text(record["statement"]))
+    # the optional sections are numbered in turn: no "V" missing when there are no notes
+    extra = [(title, record.get(key)) for key, title in
+             (("notes", "Catatan petugas"), ("statement", "Keterangan yang bersangkutan"))]
+    for numeral, (title, text) in zip(("V", "VI"), [e for e in extra if e[1]], strict=False):
+        _heading(pdf, f"{numeral}. {title}")
+        pdf.line_text(_text(text))
     pdf.ln(4)
     pdf.line_text("Demikian berita acara ini dibuat dengan sebenarnya untuk dipergunakan "
                   "sebagaimana mestinya.")

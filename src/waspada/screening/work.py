@@ -138,5 +138,5 @@ def search(db: Session, principal: Principal, query: SearchQuery) -> list[Search
                       .limit(query.limit))
     return [SearchHit(kind=N_("Screening"), reference=s.record_no, name=s.full_name,
                       href=f"/screenings/{s.id}",
-                      detail=f"{s.destination_country} · {s.created_at:%Y-%m-%d}",
+                      country=s.destination_country or "", when=s.created_at,
                       score=scores.get(s.person_id, 1.0), matched=query.kind) for s in rows]
