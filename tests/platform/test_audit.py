@@ -140,3 +140,28 @@ def test_logs_carry_no_personal_data(client: TestClient, capsys) -> None:  # typ
         logger.setLevel(level)
     text = "\n".join(records)
     assert records and "3507014101900001" not in text and "siti.rahayu" not in text
+
+
+def test_the_auditor_filters_by_the_number_the_trail_shows(role_clients) -> None:  # type: ignore[no-untyped-def]
+    from waspada.cases.models import Case
+    from waspada.screening.store import Screening
+
+    with session_scope() as session:
+        screening = session.scalars(select(Screening).order_by(Screening.id).limit(1)).one()
+        case = session.scalars(select(Case).order_by(Case.id).limit(1)).one()
+        sid, record_no, cid, reference = screening.id, screening.record_no, case.id, case.reference
+    audit.record("screening.view", CLI_PRINCIPAL, object_type="screening", object_id=sid)
+    audit.record("case.view", CLI_PRINCIPAL, object_type="case", object_id=cid)
+    auditor = role_clients["auditor"]
+    for object_type, number, object_id in (("screening", record_no, sid), ("case", reference, cid)):
+        by_number = auditor.get("/api/v1/audit", params={"object_type": object_type,
+                                                         "object_id": number}).json()
+        assert by_number and {e["object_id"] for e in by_number} == {str(object_id)}
+        by_id = auditor.get("/api/v1/audit", params={"object_type": object_type,
+                                                     "object_id": str(object_id)}).json()
+        assert [e["seq"] for e in by_id] == [e["seq"] for e in by_number]
+        # without a type the number still finds its object
+        assert auditor.get("/api/v1/audit", params={"object_id": number}).json()
+        page = auditor.get("/audit", params={"object_type": object_type, "object_id": number})
+        assert page.status_code == 200 and number in page.text
+    assert auditor.get("/api/v1/audit", params={"object_id": "BAP/NOPE/0"}).json() == []

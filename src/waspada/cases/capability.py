@@ -23,4 +23,5 @@ CAPABILITY = Capability(
     home=("waspada.cases.work:home",),
     search="waspada.cases.work:search",
     objects=(("case", "waspada.cases.work:audit_refs"),),
+    object_numbers=(("case", "waspada.cases.work:audit_ids"),),
 )

@@ -72,6 +72,11 @@ def home(db: Session, principal: Principal) -> list[Widget]:
     return widgets
 
 
+def audit_ids(db: Session, number: str) -> list[int]:
+    """The ids of the cases shown in the audit trail as ``number``."""
+    return list(db.scalars(select(Case.id).where(Case.reference == number[:64])))
+
+
 def audit_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
     numbers = [int(i) for i in ids if i.isdigit()]
     return {str(cid): ObjectRef(reference, f"/cases/{cid}") for cid, reference in

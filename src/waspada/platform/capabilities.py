@@ -72,6 +72,10 @@ class Capability:
     #: audit-trail objects this capability owns: ``(object_type, "module:function")``, the
     #: function called as ``fn(db, ids)`` and answering ``{id: ObjectRef}`` (number and link)
     objects: tuple[tuple[str, str], ...] = ()
+    #: the reverse, for the audit filter: ``(object_type, "module:function")`` called as
+    #: ``fn(db, number)`` and answering the ids of the objects shown by that number (an auditor
+    #: types the BAP- or WSP- number the trail shows, not the internal id)
+    object_numbers: tuple[tuple[str, str], ...] = ()
     #: ``module:KIND`` background job kinds (``platform.jobs.kinds.JobKind``; docs/jobs.md)
     jobs: tuple[str, ...] = ()
     #: home page HTML blocks: ``module:function`` called as ``fn(request, db, principal)``,
@@ -153,6 +157,17 @@ def search_providers() -> Iterator[Callable[..., Any]]:
 def object_resolvers() -> dict[str, Callable[..., Any]]:
     return {object_type: resolve(target) for capability in installed()
             for object_type, target in capability.objects}
+
+
+def object_ids(db: Any, object_type: str, value: str) -> list[str]:
+    """The audit object ids ``value`` stands for: itself, and the ids of the objects (of
+    ``object_type``, or of any type when it is empty) whose shown number it is."""
+    ids = {value}
+    for capability in installed():
+        for kind, target in capability.object_numbers:
+            if not object_type or kind == object_type:
+                ids.update(str(i) for i in resolve(target)(db, value))
+    return sorted(ids)
 
 
 def nav_items() -> list[Nav]:

@@ -15,6 +15,7 @@ CAPABILITY = Capability(
     home=("waspada.screening.work:home",),
     search="waspada.screening.work:search",
     objects=(("screening", "waspada.screening.work:audit_refs"),),
+    object_numbers=(("screening", "waspada.screening.work:audit_ids"),),
     jobs=("waspada.screening.exportjob:EXPORT",),
     workers=("waspada.screening.persons:warmer",),
 )

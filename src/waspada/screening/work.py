@@ -100,6 +100,11 @@ def home(db: Session, principal: Principal) -> list[Widget]:
     return widgets
 
 
+def audit_ids(db: Session, number: str) -> list[int]:
+    """The ids of the screenings shown in the audit trail as ``number``."""
+    return list(db.scalars(select(Screening.id).where(Screening.record_no == number[:64])))
+
+
 def audit_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
     numbers = [int(i) for i in ids if i.isdigit()]
     return {str(sid): ObjectRef(record_no, f"/screenings/{sid}") for sid, record_no in

@@ -429,7 +429,17 @@ def _day(value: str, zone: str | None = None) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 
-def audit_query(filters: AuditFilter, zone: str | None = None) -> Select[Any]:
+def _object_ids(db: Session, filters: AuditFilter) -> list[str] | None:
+    from waspada.platform.capabilities import object_ids
+
+    value = filters.object_id.strip()
+    return object_ids(db, filters.object_type.strip(), value) if value else None
+
+
+def audit_query(filters: AuditFilter, zone: str | None = None,
+                object_ids: list[str] | None = None) -> Select[Any]:
+    """The filtered trail; ``object_ids`` (``capabilities.object_ids``) widens the object
+    filter from the value typed to the ids whose shown number it is."""
     entry = audit.AuditEntry
     stmt = select(entry)
     if filters.action:
@@ -439,7 +449,7 @@ def audit_query(filters: AuditFilter, zone: str | None = None) -> Select[Any]:
     if filters.object_type:
         stmt = stmt.where(entry.object_type == filters.object_type.strip())
     if filters.object_id:
-        stmt = stmt.where(entry.object_id == filters.object_id.strip())
+        stmt = stmt.where(entry.object_id.in_(object_ids or [filters.object_id.strip()]))
     start, end = _day(filters.day_from, zone), _day(filters.day_to, zone)
     if start:
         stmt = stmt.where(entry.created_at >= start)
@@ -463,7 +473,7 @@ def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page:
     are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given).
     ``before_seq`` keeps only entries older than that sequence number (the API's cursor:
     stable while new entries arrive)."""
-    stmt = audit_query(filters, zone)
+    stmt = audit_query(filters, zone, _object_ids(db, filters))
     if before_seq is not None:
         stmt = stmt.where(audit.AuditEntry.seq < before_seq)
     total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
