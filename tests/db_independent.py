@@ -95,6 +95,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/screening/test_assess.py",
     "tests/screening/test_questionnaire_labels.py",
     "tests/security/test_declared_imports.py",
+    "tests/security/test_name_bounds.py",
     "tests/security/test_regex_guard.py",
     "tests/security/test_text_bounds.py",
     "tests/statistics/test_alerts.py",

@@ -142,3 +142,19 @@ def test_only_analysts_decide_or_undo_a_merge_suggestion(role_clients) -> None: 
                            headers=headers).status_code == 403, role
         assert client.post("/api/v1/network/suggestions/1/undo",
                            headers=headers).status_code == 403, role
+
+
+def test_suggestion_reads_are_audited_and_an_unknown_status_is_refused(
+        role_clients) -> None:  # type: ignore[no-untyped-def]
+    """Round 17 security pass: GET /api/v1/network/suggestions listed phones, handles and
+    agency names without an audit entry, and ``status=bogus`` (any length) answered an empty
+    list instead of an error."""
+    analyst = role_clients["analyst"]
+    with session_scope() as db:
+        before = db.scalar(select(func.max(AuditEntry.seq))) or 0
+    assert analyst.get("/api/v1/network/suggestions?status=rejected").status_code == 200
+    with session_scope() as db:
+        actions = list(db.scalars(select(AuditEntry.action).where(AuditEntry.seq > before)))
+    assert "network.suggestions" in actions
+    r = analyst.get("/api/v1/network/suggestions", params={"status": "bogus" * 1000})
+    assert r.status_code == 422

@@ -161,6 +161,11 @@ def _data_patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
     for ctx in cat.contexts:
         yield f"indicators.yaml:context:{ctx.name}", ctx.regex
     yield "gazetteer.yaml", _gazetteer()[0]
+    # the word classes of the offer engine (round 8 on; missed by the guard until round 17)
+    from waspada.offers.classes import load_classes
+
+    for name, word_class in load_classes().items():
+        yield f"classes.yaml:{name}", word_class.regex
     if DEFAULT_NUMBER_PATTERN:
         yield "passport.DEFAULT_NUMBER_PATTERN", re.compile(DEFAULT_NUMBER_PATTERN)
 

@@ -60,6 +60,7 @@ def test_the_collector_sees_every_kind_of_pattern() -> None:
     assert "waspada.offers.extract._COMPANY_SUFFIX_RE" in names
     assert any(n.startswith("indicators.yaml:") for n in names)
     assert "gazetteer.yaml" in names
+    assert "classes.yaml:offer" in names  # the offer engine's word classes (round 17)
     assert any(n.startswith("identity/mrz.py:") for n in names)  # re.sub(r"...") literals
 
 

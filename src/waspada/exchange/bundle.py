@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from waspada.platform.domain import DomainError
+from waspada.platform.files import FileError, loads_json
 
 from .keys import FINGERPRINT_HEX, Identity, PublicKey, b64d, b64e
 
@@ -133,9 +134,9 @@ def seal(identity: Identity, recipient: PublicKey, kind: str, payload: dict[str,
 def _parse(raw: bytes, limit: int) -> tuple[dict[str, Any], bytes, bytes, datetime, bytes]:
     if len(raw) > limit:
         raise refuse("oversize", limit=limit)
-    try:
-        env = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    try:  # bounded depth: nested brackets raised RecursionError (a 500, also anonymous)
+        env = loads_json(raw)
+    except FileError:
         raise refuse("malformed", detail="not JSON") from None
     if not isinstance(env, dict) or set(env) != FIELDS:
         raise refuse("malformed", detail="unexpected fields")
@@ -194,8 +195,8 @@ def open_bundle(raw: bytes, identity: Identity, sender_key: Callable[[str], Publ
     except (InvalidTag, ValueError):
         raise refuse("undecryptable") from None
     try:
-        payload = json.loads(plain.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        payload = loads_json(plain)
+    except FileError:
         raise refuse("malformed", detail="the payload is not JSON") from None
     if not isinstance(payload, dict):
         raise refuse("malformed", detail="the payload is not a JSON object")

@@ -127,14 +127,25 @@ def fold_digit_lookalikes(text: str) -> str:
     return _MIXED_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
 
 
+#: tokens of a name (and of its patronym) that take part in comparisons. The alignment of two
+#: names compares every token with every token, so its cost is the product of their lengths:
+#: 300 Hangul syllables (a watchlist name at its length cap; each syllable is a token) against
+#: a 500-syllable query took 7 ms per pair and 2 s per watchlist search (docs/security.md).
+#: No real name has more than a dozen tokens; the full name is kept on the record.
+MAX_NAME_TOKENS = 16
+
+
 def name_features(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...],
                                           tuple[str, ...], str]:
-    """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key)."""
+    """(canonical tokens, phonetic keys, patronym tokens, patronym phonetic keys, joined key),
+    at most :data:`MAX_NAME_TOKENS` tokens each."""
     pn = parse_name(fold_digit_lookalikes(full_name))
-    toks, phon = pn.canonical_tokens, pn.phonetic_keys
+    toks = pn.canonical_tokens[:MAX_NAME_TOKENS]
+    phon = pn.phonetic_keys[:MAX_NAME_TOKENS]
     from waspada.identity.phonetic import phonetic_key, split_compound
 
-    pat = tuple(part for t in pn.patronym_tokens for part in split_compound(canonical_token(t)))
+    pat = tuple(part for t in pn.patronym_tokens[:MAX_NAME_TOKENS]
+                for part in split_compound(canonical_token(t)))[:MAX_NAME_TOKENS]
     pat_phon = tuple(phonetic_key(t) for t in pat)
     if not toks and pat:  # "bin X" alone: keep what there is
         toks, phon, pat, pat_phon = pat, pat_phon, (), ()

@@ -9,6 +9,9 @@ from waspada.matching.features import name_similarity
 WHOLE_NAME_MIN = 0.8
 #: each typed word must be at least this similar to some word of the name (partial names)
 WORD_MIN = 0.85
+#: distinct words of a name compared word by word with the typed ones (no real name has more);
+#: a query of more distinct words is not a partial name
+MAX_WORDS = 16
 
 
 def name_match(query: str, name: str) -> float:
@@ -22,9 +25,15 @@ def name_match(query: str, name: str) -> float:
     whole = name_similarity(query, name)
     if whole >= WHOLE_NAME_MIN:
         return whole
-    words = name.split()
-    typed = query.split()
+    # each typed word meets each word of the name: distinct words only, at most MAX_WORDS of
+    # the name, and a query of more distinct words is no partial name (a 150-word name against
+    # a 50-word query took 0.1 s per row of a 20,000-row scan)
+    all_words, all_typed = name.split(), query.split()
+    words = list(dict.fromkeys(all_words))[:MAX_WORDS]
+    typed = list(dict.fromkeys(all_typed))
+    if len(typed) > MAX_WORDS:
+        return 0.0
     per_word = [max(name_similarity(t, w) for w in words) for t in typed]
     if per_word and min(per_word) >= WORD_MIN:
-        return round(0.7 * min(per_word) * min(1.0, len(typed) / len(words)) + 0.2, 4)
+        return round(0.7 * min(per_word) * min(1.0, len(all_typed) / len(all_words)) + 0.2, 4)
     return 0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -39,9 +39,12 @@ def lookup(db: DB, principal: Viewer,
 
 
 @api_router.get("/suggestions", response_model=list[SuggestionOut])
-def suggestions(db: DB, principal: Reviewer, status: str = "open") -> list[dict[str, Any]]:
-    """Suggested merges (same number, handle and phone in one post, similar agency names)."""
-    return service.suggestions(db, principal, status)
+def suggestions(db: DB, principal: Reviewer,
+                status: Literal["open", "unsure", "confirmed", "rejected"] = "open"
+                ) -> list[dict[str, Any]]:
+    """Suggested merges (same number, handle and phone in one post, similar agency names);
+    audited."""
+    return service.read_suggestions(db, principal, status)
 
 
 @api_router.post("/suggestions/{suggestion_id}", response_model=DecisionOut)

@@ -370,12 +370,32 @@ def suggestions(db: Session, principal: Principal, status: str = "open", limit: 
 
 #: the review page's lists: (status, heading code)
 REVIEW_LISTS = ("open", "unsure", "confirmed")
+#: every status a suggestion can have (the API refuses any other with 422)
+SUGGESTION_STATUSES = ("open", "unsure", "confirmed", "rejected")
+
+
+def read_suggestions(db: Session, principal: Principal, status: str = "open",
+                     limit: int = 100) -> list[dict[str, Any]]:
+    """:func:`suggestions` for the API, audited (status and count: the entities' values are
+    phones, handles and agency names taken from records)."""
+    if status not in SUGGESTION_STATUSES:  # the API's type refuses it first
+        raise NetworkError("bad_status", N_("Unknown suggestion status."), status=422)
+    out = suggestions(db, principal, status, limit)
+    audit.record("network.suggestions", principal, object_type="network_merge",
+                 status=status, count=len(out), session=db)
+    db.commit()
+    return out
 
 
 def review_queue(db: Session, principal: Principal, limit: int = 100
                  ) -> dict[str, list[dict[str, Any]]]:
-    """The review page: open, unsure and confirmed (undoable) suggestions with evidence."""
-    return {status: suggestions(db, principal, status, limit) for status in REVIEW_LISTS}
+    """The review page: open, unsure and confirmed (undoable) suggestions with evidence
+    (audited: the counts per list)."""
+    queue = {status: suggestions(db, principal, status, limit) for status in REVIEW_LISTS}
+    audit.record("network.suggestions", principal, object_type="network_merge",
+                 count={k: len(v) for k, v in queue.items()}, session=db)
+    db.commit()
+    return queue
 
 
 def _suggestion(db: Session, suggestion_id: int) -> MergeSuggestion:

@@ -11,7 +11,6 @@ The exchange capability (``waspada.exchange.capability``) mounts this module's r
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -19,6 +18,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from waspada.platform.deps import DB, client_ip, public
+from waspada.platform.files import FileError, loads_json
 from waspada.platform.ratelimit import RateLimiter
 
 from . import service
@@ -42,9 +42,9 @@ async def _bounded_json(request: Request) -> Any:
         if len(body) > MAX_WEBHOOK_BYTES:
             raise PrimeroSyncError("too_large", "the webhook body exceeds {limit} bytes",
                                    status=413, limit=MAX_WEBHOOK_BYTES)
-    try:
-        return json.loads(bytes(body))
-    except ValueError:
+    try:  # bounded: a body of nested brackets raised RecursionError, a 500 before the key check
+        return loads_json(bytes(body))
+    except FileError:
         raise PrimeroSyncError("invalid", "the webhook body is not JSON", status=422) from None
 
 
