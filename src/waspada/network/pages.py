@@ -65,7 +65,7 @@ def graph_page(request: Request, db: DB,
                        for kind in KINDS},
         "source_words": {code: _(label) for code, label in SOURCE_LABELS.items()},
         "may_review": allowed(principal, "network.review")},
-        status_code=404 if error and error.status == 404 else 200)
+        status_code=error.status if error and error.status in (403, 404) else 200)
 
 
 def _review_page(request: Request, db: Session, principal: Principal, *,

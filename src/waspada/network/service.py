@@ -246,6 +246,12 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
     if not (0 < bounds.nodes <= graph.MAX_NODES and 0 < bounds.links <= graph.MAX_LINKS):
         raise NetworkError("bad_bounds", N_("At most {nodes} entities and {links} links."),
                            nodes=graph.MAX_NODES, links=graph.MAX_LINKS)
+    if value.strip().startswith("#") and not allowed(principal, "network.review"):
+        # entity numbers are sequential: walking #1, #2, ... would list every watchlist entry a
+        # field officer's links reach (the security pass of round 17); they search by value
+        raise NetworkError("number_lookup", N_("Looking up an entity by its number is for "
+                                               "analysts: search by the phone number, "
+                                               "account, handle or name."), status=403)
     seed = _seed(db, value)
     if seed is None:
         raise _not_found()
