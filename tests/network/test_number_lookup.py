@@ -4,6 +4,8 @@ security pass). Field staff search by value, as before."""
 
 from __future__ import annotations
 
+import json
+
 from tests.network.helpers import fresh_number
 from waspada.offers import service as offers
 from waspada.offers.schemas import ReportIn
@@ -30,3 +32,20 @@ def test_only_analysts_look_an_entity_up_by_its_number(role_clients) -> None:  #
     # of docs/network.md, unchanged)
     assert officer.get("/api/v1/network/lookup", params={"value": national}).status_code in (
         200, 404)
+
+
+def test_the_local_operator_looks_up_by_number_on_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from waspada.cli import app as cli_app
+
+    national, _ = fresh_number()
+    with session_scope() as db:
+        offers.report_offer(db, ReportIn(text=f"Loker CS Myanmar, WA {national}", consent="yes"))
+    runner = CliRunner()
+    by_value = runner.invoke(cli_app, ["network", "lookup", national, "--json"])
+    assert by_value.exit_code == 0, by_value.output
+    entity_id = json.loads(by_value.output)["entity"]["id"]
+    by_number = runner.invoke(cli_app, ["network", "lookup", f"#{entity_id}", "--json"])
+    assert by_number.exit_code == 0, by_number.output
+    assert json.loads(by_number.output)["entity"]["id"] == entity_id
