@@ -1,6 +1,7 @@
-"""Entity numbers are sequential, so looking one up by ``#id`` is for analysts only: a field
-officer walking #1, #2, ... would list every watchlist entry their links reach (the round-17
-security pass). Field staff search by value, as before."""
+"""Two open items of the round-17 security pass: entity numbers are sequential, so looking one
+up by ``#id`` is for analysts only (a field officer walking #1, #2, ... would list every
+watchlist entry their links reach; field staff search by value, as before); and the offer
+check reads the contacts of the part it analyses, not the whole of a 1,000,000-character text."""
 
 from __future__ import annotations
 
@@ -49,3 +50,23 @@ def test_the_local_operator_looks_up_by_number_on_the_command_line() -> None:
     by_number = runner.invoke(cli_app, ["network", "lookup", f"#{entity_id}", "--json"])
     assert by_number.exit_code == 0, by_number.output
     assert json.loads(by_number.output)["entity"]["id"] == entity_id
+
+
+def test_the_offer_check_looks_up_the_contacts_of_the_part_it_analyses(role_clients) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import csrf_headers
+    from waspada.offers.normalise import MAX_CHARS
+
+    national, _ = fresh_number()
+    with session_scope() as db:
+        offers.report_offer(db, ReportIn(text=f"Loker CS Laos, WA {national}", consent="yes"))
+    analyst = role_clients["analyst"]
+
+    def known(text: str) -> list[str]:
+        got = analyst.post("/api/v1/offers/check", headers=csrf_headers(analyst),
+                           json={"text": text})
+        assert got.status_code == 200, got.text[:300]
+        return [k["value"] for k in got.json()["known_contacts"]]
+
+    assert known(f"Loker admin, WA {national}")
+    # past the analysed part the contact is not read (the result says only the first part is)
+    assert known("x " * (MAX_CHARS // 2) + f" WA {national}") == []
