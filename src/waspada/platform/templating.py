@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +122,12 @@ def _decimal(value: Any, places: int = 2) -> str:
 
 templates.env.filters["decimal"] = _decimal
 
-_DECIMAL_TEXT = re.compile(r"-?\d+\.\d+…?")
+def _is_decimal_text(value: str) -> bool:
+    """``-?digits.digits…?`` ("0.9340", "-1.5", "0.93…"), by string tests: linear on any input
+    (the regex it replaces backtracked quadratically on long digit runs)."""
+    body = value.removeprefix("-").removesuffix("…")
+    whole, dot, fraction = body.partition(".")
+    return bool(dot) and whole.isdigit() and fraction.isdigit()
 
 
 def _decimal_params(params: Any) -> dict[str, Any]:
@@ -132,7 +136,7 @@ def _decimal_params(params: Any) -> dict[str, Any]:
     in Indonesian; other values as they are."""
     comma = i18n.current_language.get() == "id"
     return {key: value.replace(".", ",", 1)
-            if comma and isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) else value
+            if comma and isinstance(value, str) and _is_decimal_text(value) else value
             for key, value in dict(params or {}).items()}
 
 

@@ -1,0 +1,28 @@
+"""``templating._is_decimal_text`` (the ``decimal_params`` filter's test for a number written as
+text) answers as the regex ``-?\\d+\\.\\d+…?`` did, in linear time (the regex guard found the
+regex quadratic on long digit runs)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from waspada.platform.templating import _is_decimal_text
+
+_OLD = re.compile(r"-?\d+\.\d+…?")
+
+
+@given(st.text(alphabet="0123456789.-…a٣", max_size=12))
+def test_it_answers_as_the_regex_did(value: str) -> None:
+    assert _is_decimal_text(value) == bool(_OLD.fullmatch(value))
+
+
+def test_it_is_linear_on_long_digit_runs() -> None:
+    start = time.process_time()
+    for n in (10_000, 100_000):
+        assert not _is_decimal_text("-" + "1" * n + "x")
+        assert _is_decimal_text("1" * n + "." + "2" * n)
+    assert time.process_time() - start < 0.5
