@@ -439,3 +439,13 @@ def consonant_skeletons(phon: tuple[str, ...], abjad: bool) -> list[frozenset[st
             alts.add(sk[1:])
         out.append(frozenset(a for a in alts if len(a) >= 2))
     return out
+
+
+_DIGIT_LOOKALIKE = str.maketrans("013458", "oieasb")
+_MIXED_TOKEN = re.compile(r"\b(?=\w*[^\W\d_])\w*\d\w*\b")
+
+
+def fold_digit_lookalikes(text: str) -> str:
+    """Digits inside a word of letters read as the letters they stand for (OCR and
+    deliberate obfuscation: ``Ig0r Sech1n`` is Igor Sechin); words of digits stay."""
+    return _MIXED_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)

@@ -14,7 +14,6 @@ swap, 1 January default, typo, far apart...).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +25,7 @@ from waspada.identity.phonetic import (
     SYLLABIC_SCRIPTS,
     canonical_token,
     consonant_skeletons,
+    fold_digit_lookalikes,
     name_script,
 )
 from waspada.matching.records import PersonRecord
@@ -117,21 +117,8 @@ class Features:
     record: PersonRecord | None = field(default=None, repr=False)
 
 
-_DIGIT_LOOKALIKE = str.maketrans("013458", "oieasb")
-_MIXED_TOKEN = re.compile(r"\b(?=\w*[^\W\d_])\w*\d\w*\b")
-
-
-def fold_digit_lookalikes(text: str) -> str:
-    """Digits inside a word of letters read as the letters they stand for (OCR and
-    deliberate obfuscation: ``Ig0r Sech1n`` is Igor Sechin); words of digits stay."""
-    return _MIXED_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
-
-
-#: tokens of a name (and of its patronym) that take part in comparisons. The alignment of two
-#: names compares every token with every token, so its cost is the product of their lengths:
-#: 300 Hangul syllables (a watchlist name at its length cap; each syllable is a token) against
-#: a 500-syllable query took 7 ms per pair and 2 s per watchlist search (docs/security.md).
-#: No real name has more than a dozen tokens; the full name is kept on the record.
+#: tokens of a name (and of its patronym) compared: the alignment costs the product of two
+#: names' lengths (300 Hangul syllables took 2 s per watchlist search; docs/security.md)
 MAX_NAME_TOKENS = 16
 
 

@@ -161,6 +161,7 @@ AUDIT_LABELS: dict[str, str] = {
     "network.rebuild": N_("Network rebuilt"),
     "network.review": N_("Network merge reviewed"),
     "network.suggest": N_("Network merges suggested"),
+    "network.suggestions": N_("Network merge suggestions read"),
     "network.unmerge": N_("Network merge undone"),
     "stats.acknowledge": N_("Statistics alert acknowledged"),
     "stats.refresh": N_("Statistics refreshed"),
