@@ -19,8 +19,6 @@ Shipped as ``model/genre_model.json``; ``train_genre()`` rebuilds it byte for by
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from waspada.offers.model import (
     TextModel,
     _fit,
     evaluate,
+    load_packaged,
     model_text,
     read_authored,
 )
@@ -110,20 +109,13 @@ def train_genre(data_dir: Path | str = Path("data/offers"), output: Path | str |
     with atomic_writer(out) as fh:
         fh.write(payload)
     if out.resolve() == default_genre_output().resolve():
-        load_genre.cache_clear()
+        load_packaged.cache_clear()
     return data["metrics"]
 
 
-@lru_cache(maxsize=1)
 def load_genre() -> TextModel | None:
     """The packaged genre model (lazy, once); None if the artefact is missing."""
-    import json
-
-    try:
-        raw = resources.files("waspada.offers").joinpath("model", GENRE_FILE).read_bytes()
-    except (FileNotFoundError, OSError):
-        return None
-    return TextModel(json.loads(raw))
+    return load_packaged(GENRE_FILE)
 
 
 def general_probability(norm_text: str) -> float | None:

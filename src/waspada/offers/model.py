@@ -180,14 +180,20 @@ class TextModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-@lru_cache(maxsize=1)
-def load_model() -> TextModel | None:
-    """Load the packaged model once (lazy); None if the artefact is missing."""
+@lru_cache(maxsize=4)
+def load_packaged(file: str) -> TextModel | None:
+    """A packaged model artefact (``offers/model/<file>``), read once (lazy); None if it is
+    missing. The offer model and the genre model (``genre.py``) are both read here."""
     try:
-        raw = resources.files("waspada.offers").joinpath("model", MODEL_FILE).read_bytes()
+        raw = resources.files("waspada.offers").joinpath("model", file).read_bytes()
     except (FileNotFoundError, OSError):
         return None
     return TextModel(json.loads(raw))
+
+
+def load_model() -> TextModel | None:
+    """The packaged offer model; None if the artefact is missing."""
+    return load_packaged(MODEL_FILE)
 
 
 # --- training -----------------------------------------------------------------------------
@@ -416,5 +422,5 @@ def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None 
     with atomic_writer(out) as fh:
         fh.write(payload)
     if out.resolve() == default_output().resolve():
-        load_model.cache_clear()
+        load_packaged.cache_clear()
     return metrics
