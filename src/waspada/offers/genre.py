@@ -30,8 +30,8 @@ from waspada.offers.model import (
     load_packaged,
     model_text,
     read_authored,
+    save_packaged,
 )
-from waspada.platform.files import atomic_writer, dumps_json
 
 GENRE_FILE = "genre_model.json"
 GENRE_CHAR_MAX = 5000
@@ -104,12 +104,8 @@ def train_genre(data_dir: Path | str = Path("data/offers"), output: Path | str |
     model = TextModel(data)
     as_label = [{"text": r["text"], "label": r["genre"]} for r in test_rows]
     data["metrics"] = {"test": evaluate(model, as_label)}
-    out = Path(output) if output else default_genre_output()
-    payload = dumps_json(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with atomic_writer(out) as fh:
-        fh.write(payload)
-    if out.resolve() == default_genre_output().resolve():
-        load_packaged.cache_clear()
+    save_packaged(data, Path(output) if output else default_genre_output(),
+                  default_genre_output())
     return data["metrics"]
 
 

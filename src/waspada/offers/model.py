@@ -417,10 +417,15 @@ def train(data_dir: Path | str = Path("data/offers"), output: Path | str | None 
         if held:
             metrics[c.metric] = evaluate(model, held)
     data["metrics"] = metrics
-    out = Path(output) if output else default_output()
+    save_packaged(data, Path(output) if output else default_output(), default_output())
+    return metrics
+
+
+def save_packaged(data: dict[str, Any], out: Path, packaged: Path) -> None:
+    """Write a trained artefact (same bytes for the same data); writing over the packaged
+    one (``packaged``) makes the next :func:`load_packaged` read it."""
     payload = dumps_json(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     with atomic_writer(out) as fh:
         fh.write(payload)
-    if out.resolve() == default_output().resolve():
+    if out.resolve() == packaged.resolve():
         load_packaged.cache_clear()
-    return metrics
