@@ -419,3 +419,26 @@ def test_the_case_page_dates_a_referral_as_readers_write_it(protection) -> None:
     page = protection.get(f"/cases/{cid}").text
     line = page.split('<ul id="referrals">', 1)[1].split("</li>", 1)[0]
     assert re.search(r"· \d{2}-\d{2}-\d{4}", line) and not re.search(r"\d{4}-\d{2}-\d{2}", line)
+
+
+def test_no_second_referral_to_the_same_organisation_while_one_is_pending(role_clients, protection) -> None:  # type: ignore[no-untyped-def]
+    checkpoint = role_clients["checkpoint_officer"]
+    cid = create_case(protection)["id"]
+    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True})
+    first = protection.post(f"/api/v1/cases/{cid}/referrals", json={"organisation": "TPI_CGK"})
+    assert first.status_code == 201
+    for kind in ("referral", "transfer"):
+        again = protection.post(f"/api/v1/cases/{cid}/referrals",
+                                json={"organisation": "tpi_cgk", "kind": kind})
+        assert again.status_code == 409, again.text
+        assert again.json()["error"]["code"] == "referral_pending"
+    assert len(protection.get(f"/api/v1/cases/{cid}").json()["referrals"]) == 1
+    # another organisation meanwhile is fine
+    assert protection.post(f"/api/v1/cases/{cid}/referrals",
+                           json={"organisation": "IOM"}).status_code == 201
+    # once the first is answered, a new referral to the same organisation may follow
+    checkpoint.post(f"/api/v1/cases/referrals/{first.json()['id']}/answer",
+                    json={"accept": False})
+    assert protection.post(f"/api/v1/cases/{cid}/referrals",
+                           json={"organisation": "TPI_CGK"}).status_code == 201
+    assert len(protection.get(f"/api/v1/cases/{cid}").json()["referrals"]) == 3

@@ -149,3 +149,22 @@ def test_a_single_page_of_cases_shows_no_pager(protection) -> None:  # type: ign
     assert empty.status_code == 200 and 'class="pager"' not in empty.text
     beyond = protection.get("/cases", params={"page": 2})  # a second page links back to the first
     assert beyond.status_code == 200 and 'class="pager"' in beyond.text
+
+
+def test_a_second_pending_referral_to_the_same_organisation_is_refused_on_the_page(protection) -> None:  # type: ignore[no-untyped-def]
+    cid = create_case(protection)["id"]
+    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True})
+    form = {"organisation": "IOM", "kind": "referral", "reason": "AdditionalServicesRequired",
+            "details": "Pendampingan psikososial"}
+    first = protection.post(f"/cases/{cid}/referral",
+                            data={"csrf_token": _token(protection), **form},
+                            follow_redirects=False)
+    assert first.status_code == 303
+    again = protection.post(f"/cases/{cid}/referral",
+                            data={"csrf_token": _token(protection), **form,
+                                  "details": "Rujukan kedua yang sama"},
+                            follow_redirects=False)
+    assert again.status_code == 409
+    assert "sudah dirujuk ke organisasi tersebut" in again.text
+    assert "Rujukan kedua yang sama" in again.text  # the officer's input is kept
+    assert len(protection.get(f"/api/v1/cases/{cid}").json()["referrals"]) == 1

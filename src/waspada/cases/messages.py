@@ -27,6 +27,8 @@ ERRORS = {
     "reason_required": N_("Give a reason for the merge."),
     "already_merged": N_("One of the cases is already merged."),
     "already_answered": N_("This referral was already answered."),
+    "referral_pending": N_("This case was already referred to this organisation and the "
+                           "referral still waits for its answer."),
     "not_found": N_("The page or record you asked for does not exist."),
     "pending_referrals": N_("A referral of this case still waits for an answer. Confirm below "
                             "to close the case anyway."),

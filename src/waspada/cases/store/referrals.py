@@ -60,7 +60,9 @@ def active_consent(session: Session, case_id: int, scope: str) -> Consent | None
 def create_referral(session: Session, principal: Principal, case: Case, org_code: str, *,
                     kind: str = "referral", reason: str = "AdditionalServicesRequired",
                     details: str = "", override_reason: str | None = None) -> Referral:
-    """Refer or transfer a case: only with the victim's consent, or an override with a reason."""
+    """Refer or transfer a case: only with the victim's consent, or an override with a reason.
+    Not while an earlier referral or transfer of the case to the same organisation is still
+    pending (one open referral per organisation; after its answer a new one may follow)."""
     if kind not in ("referral", "transfer"):
         raise CaseError("invalid_kind", "kind: referral or transfer", 422)
     if reason not in htcds.REFERRAL_REASONS:
@@ -74,6 +76,11 @@ def create_referral(session: Session, principal: Principal, case: Case, org_code
         raise CaseError("unknown_organisation", "no such organisation", 422)
     if org.unit_id is not None and org.unit_id == case.owner_unit_id:
         raise CaseError("same_unit", "the case already belongs to this organisation", 409)
+    if session.scalar(select(Referral.id).where(Referral.case_id == case.id)
+                      .where(Referral.to_org_id == org.id)
+                      .where(Referral.status == "pending").limit(1)) is not None:
+        raise CaseError("referral_pending", "a referral of this case to this organisation "
+                        "still waits for its answer", 409)
     consent = active_consent(session, case.id, "referral")
     override = (override_reason or "").strip()
     if consent is None:
