@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_headers
 from tests.jobs_helpers import finish_jobs, job_id_of
 from tests.platform.test_i18n_and_demo import SAME_IN_INDONESIAN
-from waspada.platform import audit
+from waspada.platform import audit, audit_trail
 from waspada.platform.action_labels import AUDIT_LABELS, OBJECT_LABELS, POLICY_LABELS
 from waspada.platform.db import session_scope
 from waspada.platform.i18n import translate
@@ -161,3 +161,23 @@ def test_details_read_as_words(role_clients: dict[str, TestClient]) -> None:
     levels = " ".join(re.findall(r'<td class="muted">([^<]*)</td>', created))
     assert "tingkat=" in levels and "level=" not in levels
     assert not re.search(r"tingkat=(low|medium|high)\b", levels)
+
+
+def test_a_statistics_indicator_reads_as_its_name(role_clients: dict[str, TestClient]) -> None:
+    """left18: Jejak Audit showed "indikator=offer_reports_high"; the page names the indicator
+    in Indonesian, the stored detail (and so the CSV export) keeps its id."""
+    assert role_clients["analyst"].get(
+        "/statistics", params={"indicator": "offer_reports_high"}).status_code == 200
+    auditor = role_clients["auditor"]
+    page = auditor.get("/audit", params={"action": "stats.view"}).text
+    details = " ".join(re.findall(r'<td class="muted">([^<]*)</td>', page))
+    assert "indikator=Laporan tawaran kerja berisiko tinggi" in details, details[:300]
+    assert "=offer_reports_high" not in details
+    # an id no catalogue knows stays visible as it is
+    entry = audit.AuditEntry(detail='{"indicator": "no_such_indicator"}')
+    assert dict(audit_trail.detail_words(entry, "id"))["indikator"] == "no_such_indicator"
+    with session_scope() as session:  # the stored detail (the CSV export's column) keeps the id
+        stored = session.scalar(select(audit.AuditEntry.detail)
+                                .where(audit.AuditEntry.action == "stats.view")
+                                .order_by(audit.AuditEntry.seq.desc()).limit(1))
+    assert stored is not None and '"indicator": "offer_reports_high"' in stored

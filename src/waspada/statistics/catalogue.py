@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from waspada.platform import labels
+
 __all__ = ["DIMENSIONS", "Indicator", "computed", "durations", "indicators"]
 
 DIMENSIONS = ("period", "province", "destination", "unit")
@@ -61,3 +63,12 @@ def durations() -> list[Indicator]:
     """Computed duration indicators: median whole days, by period of the start event."""
     return [i for i in indicators().values()
             if i.status == "computed" and i.kind == "duration"]
+
+
+def _indicator_words(code: str, lang: str) -> str | None:
+    found = indicators().get(code)
+    return found.name(lang) if found is not None else None
+
+
+#: an indicator's name wherever a page shows its id (the audit trail's ``indicator=`` detail)
+labels.register("statistics_indicator", _indicator_words, lambda: list(indicators()))
