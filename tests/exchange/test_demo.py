@@ -16,10 +16,11 @@ def test_the_demo_has_an_identity_and_partners_that_nothing_is_pushed_to() -> No
     assert service.identity() is not None
     with session_scope() as db:
         rows = {p.name: p for p in db.scalars(select(Partner).where(
-            Partner.name.in_([name for name, _org, _acc in DEMO_PARTNERS])))}
-        assert {name: (rows[name].organisation, rows[name].acceptance, rows[name].url)
-                for name in rows} == {name: (org, acc, None)
-                                      for name, org, acc in DEMO_PARTNERS}
+            Partner.name.in_([name for name, _title, _org, _acc in DEMO_PARTNERS])))}
+        assert {name: (rows[name].title, rows[name].organisation, rows[name].acceptance,
+                       rows[name].url)
+                for name in rows} == {name: (title, org, acc, None)
+                                      for name, title, org, acc in DEMO_PARTNERS}
         assert all(p.active for p in rows.values())
 
 

@@ -269,3 +269,49 @@ def test_an_accepted_bundle_links_its_case(role_clients: dict[str, TestClient]) 
     assert link is not None and link.get_text() == case["reference"]
     listed = protection.get(link["href"])
     assert f'href="/cases/{case["id"]}"' in listed.text
+
+
+def test_pages_name_partners_by_their_organisation_and_kind_the_api_keeps_the_identifier(
+        role_clients: dict[str, TestClient]) -> None:
+    """left18: the partners table, the send form and the case's verification form listed
+    partners by identifier ("demo-kbri-phnom-penh"); they show the organisation's name and
+    its type in Indonesian; the identifier stays the form's value and the API's ``name``."""
+    titled = Identity.generate("Dinas Sosial (ux)")
+    with session_scope() as db:
+        found = db.scalar(select(Partner).where(Partner.name == "ux-dinsos"))
+        if found is not None:
+            db.delete(found)
+    admin = role_clients["admin"]
+    added = admin.post("/exchange/partners", headers=csrf_headers(admin), data={
+        "name": "ux-dinsos", "title": "Dinas Sosial Kota Medan", "public_key":
+        titled.public.text, "url": "", "organisation": "LocalGovernmentOrganisation",
+        "acceptance": "manual"}, follow_redirects=False)
+    assert added.status_code == 303, added.text
+    soup = BeautifulSoup(admin.get("/exchange/partners").text, "html.parser")
+    row = soup.select_one('tr[data-partner="ux-dinsos"]')
+    assert row is not None
+    assert row.select("td")[0].get_text(" ").startswith("Dinas Sosial Kota Medan")
+    assert "Pemerintah daerah" in row.get_text()
+    # a partner registered without a name reads as its identifier (nothing is hidden)
+    plain = soup.select_one(f'tr[data-partner="{PARTNER}"]')
+    assert plain is not None and plain.select("td")[0].get_text(" ").startswith(PARTNER)
+    protection = role_clients["protection_officer"]
+    send = BeautifulSoup(protection.get("/exchange/send").text, "html.parser")
+    options = {o["value"]: o.get_text() for o in send.select("#s-partner option")}
+    assert options["ux-dinsos"].startswith("Dinas Sosial Kota Medan · ")
+    assert "LocalGovernmentOrganisation" not in options["ux-dinsos"]
+    assert "ux-dinsos" not in _visible(str(send.select_one("#s-partner")))
+    case_page = BeautifulSoup(protection.get(
+        f"/exchange/cases/{create_case(protection)['id']}").text, "html.parser")
+    verify = {o["value"]: o.get_text() for o in case_page.select('select[name="partner"] option')}
+    assert verify["ux-dinsos"].startswith("Dinas Sosial Kota Medan · ")
+    listed = {p["name"]: p["title"] for p in admin.get("/api/v1/exchange/partners").json()}
+    assert listed["ux-dinsos"] == "Dinas Sosial Kota Medan" and listed[PARTNER] is None
+    # a title of control characters is refused, nothing stored
+    refused = admin.post("/exchange/partners", headers=csrf_headers(admin), data={
+        "name": "ux-bad", "title": "Dinas\x07Sosial", "public_key":
+        Identity.generate("x").public.text, "url": "", "organisation": "", "acceptance": "auto"})
+    assert refused.status_code in (400, 422)
+    with session_scope() as db:
+        assert db.scalar(select(Partner.id).where(Partner.name == "ux-bad")) is None
+        db.delete(db.scalar(select(Partner).where(Partner.name == "ux-dinsos")))

@@ -68,7 +68,9 @@ def init_cmd(name: Annotated[str, typer.Option("--name", help="This installation
 
 
 @partner_app.command("add")
-def partner_add(name: Annotated[str, typer.Argument(help="The partner's name.")],
+def partner_add(name: Annotated[str, typer.Argument(
+                    help="The partner's identifier (used by the API, the command line and "
+                    "consents), e.g. kbri-phnom-penh.")],
                 key: Annotated[str, typer.Option("--key", help="The partner's public key "
                                                  "(wsp1....).")],
                 url: Annotated[str | None, typer.Option("--url", help="The partner's address "
@@ -80,6 +82,9 @@ def partner_add(name: Annotated[str, typer.Argument(help="The partner's name.")]
                 acceptance: Annotated[str, typer.Option(
                     "--acceptance", help="auto: apply received bundles at once; manual: an "
                     "officer previews and accepts each.")] = "auto",
+                title: Annotated[str | None, typer.Option(
+                    "--title", help="The organisation's name as the pages show it, e.g. "
+                    "\"KBRI Phnom Penh\" (default: the identifier).")] = None,
                 ) -> None:
     """Register a partner installation by its public key."""
     from pydantic import ValidationError
@@ -89,7 +94,7 @@ def partner_add(name: Annotated[str, typer.Argument(help="The partner's name.")]
 
     try:
         data = PartnerIn(name=name, public_key=key, url=url, organisation=organisation,
-                         acceptance=acceptance)
+                         acceptance=acceptance, title=title)
     except ValidationError as exc:
         first = exc.errors()[0]
         fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")

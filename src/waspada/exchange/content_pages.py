@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.exchange import content_service as service
+from waspada.exchange import service as transport
 from waspada.exchange.content_errors import ContentError
 from waspada.exchange.content_schemas import (
     ORGANISATIONS,
@@ -73,7 +74,8 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
         "data": data, "error": error, "refused_form": form, "again": again or {},
         "problems": problems or {}, "purposes": tuple(PURPOSE_LABELS),
         "purpose_labels": PURPOSE_LABELS, "allowed": allowed, "organisations": ORGANISATIONS,
-        "partners": service.verification_partners(db)},
+        "partners": service.verification_partners(db),
+        "titles": transport.partner_titles(db)},
         status_code=status_code)
 
 
@@ -144,7 +146,8 @@ def conflicts_page(request: Request, db: DB,
                    principal: Annotated[Principal, Depends(require("exchange.resolve"))]
                    ) -> Response:
     return render(request, "exchange/content_conflicts.html",
-                  {"conflicts": service.list_conflicts(db, principal)})
+                  {"conflicts": service.list_conflicts(db, principal),
+                   "titles": transport.partner_titles(db)})
 
 
 def _conflict_page(request: Request, db: Session, principal: Principal, conflict_id: int, *,
@@ -153,7 +156,7 @@ def _conflict_page(request: Request, db: Session, principal: Principal, conflict
     conflict = service.get_conflict(db, principal, conflict_id)
     lang = i18n.current_language.get()
     return render(request, "exchange/content_conflict.html", {
-        "conflict": conflict, "error": error,
+        "conflict": conflict, "error": error, "titles": transport.partner_titles(db),
         "field_labels": {str(f["field"]): change_label(str(f["field"]), lang)
                          for f in conflict.fields}},
         status_code=status_code)
@@ -194,7 +197,8 @@ def verifications_page(request: Request, db: DB,
                        principal: Annotated[Principal, Depends(require("exchange.answer"))]
                        ) -> Response:
     return render(request, "exchange/content_verifications.html",
-                  {"requests": service.list_verifications(db, principal)})
+                  {"requests": service.list_verifications(db, principal),
+                   "titles": transport.partner_titles(db)})
 
 
 def _verification_page(request: Request, db: Session, principal: Principal, request_id: int,
@@ -204,6 +208,7 @@ def _verification_page(request: Request, db: Session, principal: Principal, requ
     db.rollback()
     return render(request, "exchange/content_verification.html", {
         "item": service.get_verification(db, principal, request_id), "error": error,
+        "titles": transport.partner_titles(db),
         "allowed": allowed,
         "again": again or {}, "problems": problems or {}}, status_code=status_code)
 

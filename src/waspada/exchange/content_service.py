@@ -190,12 +190,10 @@ def resolve_conflict(db: Session, principal: Principal, conflict_id: int, data: 
 
 # -- verification ------------------------------------------------------------------------------
 
-def verification_partners(db: Session) -> list[PartnerInfo]:
-    """The registered, enabled partners a verification request may go to (the form's choices),
-    by name."""
-    rows = db.scalars(select(Partner).where(Partner.active.is_(True)).order_by(Partner.name))
-    return [PartnerInfo(name=p.name, organisation=p.organisation, fingerprint=p.fingerprint)
-            for p in rows]
+def verification_partners(db: Session) -> list[transport.PartnerChoice]:
+    """The registered, enabled partners a verification request may go to (the form's
+    choices), by the name people read."""
+    return transport.active_partners(db)
 
 
 def _registered_partner(db: Session, name: str) -> Partner:

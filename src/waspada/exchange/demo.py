@@ -18,11 +18,15 @@ from .schemas import PartnerIn
 
 #: the demo installation's own name (only when it has no identity yet)
 DEMO_NAME = "Waspada demo (Ditjen Imigrasi Pusat)"
-#: (name, HTCDS organisation type, acceptance) of the synthetic partners
+#: (identifier, organisation name, HTCDS organisation type, acceptance) of the synthetic
+#: partners
 DEMO_PARTNERS = (
-    ("demo-kbri-phnom-penh", "CentralGovernmentOrganisation", "manual"),
-    ("demo-dinsos-jatim", "LocalGovernmentOrganisation", "manual"),
-    ("demo-mosvy-kamboja", "ForeignSocialWelfare", "manual"),
+    ("demo-kbri-phnom-penh", "KBRI Phnom Penh (demo)", "CentralGovernmentOrganisation",
+     "manual"),
+    ("demo-dinsos-jatim", "Dinas Sosial Provinsi Jawa Timur (demo)",
+     "LocalGovernmentOrganisation", "manual"),
+    ("demo-mosvy-kamboja", "Kementerian Sosial Kamboja / MoSVY (demo)",
+     "ForeignSocialWelfare", "manual"),
 )
 
 
@@ -37,13 +41,13 @@ def load_demo_exchange(seed: int) -> tuple[int, int]:
         else:
             service.init_identity(db, CLI_PRINCIPAL, DEMO_NAME, force=False)
             added += 1
-    for name, organisation, acceptance in DEMO_PARTNERS:
+    for name, title, organisation, acceptance in DEMO_PARTNERS:
         with session_scope() as db:
             if db.scalar(select(Partner.id).where(Partner.name == name)) is not None:
                 present += 1
                 continue
             service.add_partner(db, CLI_PRINCIPAL, PartnerIn(
-                name=name, public_key=keys.Identity.generate(name).public.text,
+                name=name, title=title, public_key=keys.Identity.generate(name).public.text,
                 organisation=organisation, acceptance=acceptance))
             added += 1
     return added, present

@@ -17,6 +17,7 @@ from .keys import NAME_MAX, PUBLIC_KEY_MAX
 FINGERPRINT_MAX = 64
 URL_MAX = 512
 ORG_MAX = 64
+TITLE_MAX = 128
 STATUS_MAX = 16
 NONCE_MAX = 32
 REASON_MAX = 255
@@ -32,7 +33,10 @@ class Partner(Base):
     __tablename__ = "exchange_partners"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: the identifier (API, command line, bundles, consents by partner)
     name: Mapped[str] = mapped_column(String(NAME_MAX), unique=True)
+    #: the organisation's name as people read it ("KBRI Phnom Penh"); the pages show it
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX), nullable=True)
     public_key: Mapped[str] = mapped_column(String(PUBLIC_KEY_MAX))
     fingerprint: Mapped[str] = mapped_column(String(FINGERPRINT_MAX), unique=True)
     url: Mapped[str | None] = mapped_column(String(URL_MAX), nullable=True)

@@ -54,6 +54,7 @@ def _partners_page(request: Request, db: Session, principal: Principal, *,
     return render(request, "exchange/partners.html", {
         "identity": _identity(), "partners": partners, "outbox": outbox,
         "by_file": {p["name"] for p in partners if not p["url"]},
+        "titles": {p["name"]: p["title"] or p["name"] for p in partners},
         "org_types": labels.codes("exchange_org_type"), "error": error,
         "again": again or {}, "problems": problems or {},
         "refused_form": "partner" if again else None}, status_code=status_code)
@@ -126,6 +127,7 @@ def _inbox_page(request: Request, db: Session, principal: Principal, *,
     return render(request, "exchange/inbox.html", {
         "pending": [i for i in items if i["status"] == "pending"],
         "decided": [i for i in items if i["status"] != "pending"], "error": error,
+        "titles": service.partner_titles(db),
         "principal": principal, "allowed": allowed},
         status_code=status_code)
 

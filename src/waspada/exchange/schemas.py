@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from waspada.platform.i18n import N_
 
 from .keys import NAME_MAX, PUBLIC_KEY_MAX
-from .models import ORG_MAX, REASON_MAX, URL_MAX
+from .models import ORG_MAX, REASON_MAX, TITLE_MAX, URL_MAX
 
 CASE_NUMBER_MAX = 64
 
@@ -20,17 +20,26 @@ class PartnerIn(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=NAME_MAX, title=N_("Name"))
+    name: str = Field(min_length=1, max_length=NAME_MAX,
+                      title=N_("Identifier (for the API and the command line)"))
+    title: str | None = Field(None, max_length=TITLE_MAX, title=N_("Organisation name"))
     public_key: str = Field(min_length=1, max_length=PUBLIC_KEY_MAX, title=N_("Public key"))
     url: str | None = Field(None, max_length=URL_MAX, title=N_("Address (URL)"))
     organisation: str | None = Field(None, max_length=ORG_MAX,
                                      title=N_("Organisation type (HTCDS)"))
     acceptance: Literal["auto", "manual"] = Field("auto", title=N_("Acceptance"))
 
-    @field_validator("url", "organisation", mode="before")
+    @field_validator("url", "organisation", "title", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("title")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and not value.isprintable():
+            raise ValueError("printable characters only")
+        return value
 
 
 class RejectIn(BaseModel):
@@ -45,7 +54,8 @@ class IdentityOut(BaseModel):
 
 class PartnerOut(BaseModel):
     id: int
-    name: str
+    name: str = Field(description="the identifier (command line, bundles, consents)")
+    title: str | None = Field(description="the organisation's name as people read it")
     fingerprint: str
     url: str | None
     organisation: str | None

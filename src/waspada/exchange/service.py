@@ -154,7 +154,8 @@ def add_partner(db: Session, principal: Principal, data: PartnerIn) -> Partner:
     if key.fingerprint == _own_fingerprint():
         raise ExchangeError("own_key", N_("This is this installation's own key."),
                             problems={"public_key": N_("This is this installation's own key.")})
-    partner = Partner(name=name, public_key=key.text, fingerprint=key.fingerprint,
+    partner = Partner(name=name, title=data.title, public_key=key.text,
+                      fingerprint=key.fingerprint,
                       url=data.url.rstrip("/") if data.url else None,
                       organisation=data.organisation, acceptance=data.acceptance, active=True,
                       created_by=principal.username[:ACTOR_MAX])
@@ -205,7 +206,8 @@ def partners(db: Session, principal: Principal) -> list[dict[str, Any]]:
         select(OutboxItem.partner_id, OutboxItem.last_error)
         .where(OutboxItem.last_error.is_not(None), OutboxItem.status != "delivered")
         .order_by(OutboxItem.id)).all())
-    return [{"id": p.id, "name": p.name, "fingerprint": keys.short(p.fingerprint),
+    return [{"id": p.id, "name": p.name, "title": p.title,
+             "fingerprint": keys.short(p.fingerprint),
              "url": p.url, "organisation": p.organisation, "acceptance": p.acceptance,
              "active": p.active, "last_delivery": delivered.get(p.id),
              "last_received": received.get(p.id), "pending": pending.get(p.id, 0),
@@ -341,11 +343,34 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     return item.bundle.encode("utf-8")
 
 
-def send_choices(db: Session, principal: Principal) -> list[str]:
-    """Active partners a case can be sent to (names), for the send form."""
+@dataclass(frozen=True)
+class PartnerChoice:
+    """A partner as an officer picks it: ``title`` (the organisation's name, else the
+    identifier) and the organisation type are shown; ``name`` is the value a form sends."""
+
+    name: str
+    title: str
+    organisation: str | None
+
+
+def active_partners(db: Session) -> list[PartnerChoice]:
+    """The enabled partners, by the name people read (the send and verification forms)."""
+    rows = db.scalars(select(Partner).where(Partner.active.is_(True)))
+    return sorted((PartnerChoice(p.name, p.title or p.name, p.organisation) for p in rows),
+                  key=lambda c: (c.title.casefold(), c.name))
+
+
+def partner_titles(db: Session) -> dict[str, str]:
+    """identifier -> the name people read, for pages that name a bundle's or a consent's
+    partner (organisations, not personal data)."""
+    return {name: title or name for name, title in db.execute(select(Partner.name,
+                                                                      Partner.title))}
+
+
+def send_choices(db: Session, principal: Principal) -> list[PartnerChoice]:
+    """Active partners a case can be sent to, for the send form."""
     _require(principal, "exchange.send")
-    return list(db.scalars(select(Partner.name).where(Partner.active.is_(True))
-                           .order_by(Partner.name)))
+    return active_partners(db)
 
 
 def outbox(db: Session, principal: Principal, limit: int = 200) -> list[dict[str, Any]]:
