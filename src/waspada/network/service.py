@@ -145,6 +145,25 @@ def known_contacts(db: Session, principal: Principal, text: str) -> list[dict[st
             for k in known(db, principal, from_text(text))]
 
 
+def lookup_value(o: Observation) -> str | None:
+    """What to search on the network page to find ``o``'s entity: its readable form when the
+    lookup reads it back as the same key first, else ``kind:value``; None when neither does
+    (never an entity number: ``#id`` lookups are the analysts' alone)."""
+    for query in (o.label, f"{o.kind}:{o.value}"):
+        keys = parse_query(query)
+        if keys and keys[0] == (o.kind, o.value):
+            return query
+    return None
+
+
+def contacts_of(text: str) -> list[dict[str, Any]]:
+    """The contact channels in a text (phones, handles, e-mail, profiles, domains, bank
+    accounts) as ``{kind, label, query}``, ``query`` being what the network page's lookup by
+    value finds the entity with (None: shown without a link). Pure: nothing is read."""
+    return [{"kind": o.kind, "label": o.label, "query": lookup_value(o)}
+            for o in from_text(text) if o.kind in CONTACT_KINDS]
+
+
 #: the public learns a band, never a count, a date or where: docs/network.md
 PUBLIC_BANDS = ((1, "1"), (2, "2-4"), (5, "5+"))
 

@@ -222,7 +222,10 @@ def report_view(request: Request, report_id: IdPath, db: DB, principal: Analyst)
     report, analysis = service.read_report(db, principal, report_id)
     return render(request, "offers/report.html",
                   {"report": report, "result": analysis.to_dict(current_language.get()),
-                   "statuses": STATUSES})
+                   "statuses": STATUSES, "contacts": service.report_contacts(report),
+                   # the network page's lookup by value is for network.view (and audited
+                   # there); the analysts' "#id" lookup is never linked from here
+                   "network_link": allowed(principal, "network.view")})
 
 
 @router.post("/offers/reports/{report_id}/status")

@@ -311,7 +311,8 @@ def export_scan(db: Session, principal: Principal, scan_id: int, fmt: str) -> st
 
 def read_report(db: Session, principal: Principal, report_id: int
                 ) -> tuple[store.OfferReport, OfferAnalysis]:
-    """A citizen's report and its analysis (a read of what they sent: audited)."""
+    """A citizen's report and its analysis (a read of what they sent: audited). Its contacts
+    are :func:`report_contacts`."""
     _require(principal, "offers.scan")
     report = db.get(store.OfferReport, report_id)
     if report is None:
@@ -320,6 +321,12 @@ def read_report(db: Session, principal: Principal, report_id: int
                  object_id=report.id, session=db)
     db.commit()
     return report, analyse(report.text, agencies=agency_names(db))
+
+
+def report_contacts(report: store.OfferReport) -> list[dict[str, Any]]:
+    """The contact channels in a report's text, each with the value the network page looks
+    it up by (``network.contacts_of``; the part of the text the analysis reads)."""
+    return network.contacts_of(report.text[:MAX_CHARS])
 
 
 def set_report_status(db: Session, principal: Principal, report_id: int, data: ReportStatusIn
