@@ -13,7 +13,7 @@ The corpora (as round 12's model floor, ``bench/offers_model_floor.py``):
 
 * the authored TEST splits, genre read by the SHIPPED genre model;
 * the authored TRAIN splits, genre read OUT OF FOLD: 5 folds by the SHA-256 of the id (hex
-  digits 8-16 mod 5, ``offers_model_floor.fold_of``), each fold's genre model trained with
+  digits 8-16 mod 5, ``offers_corpora.fold_of``), each fold's genre model trained with
   ``genre.fit_genre`` on the other four folds.
 
 The engine level is the shipped engine's at the defaults without the cap (text model on).
@@ -29,28 +29,18 @@ to keep closed parts closed). ``--real`` also prints the SMS set.
 from __future__ import annotations
 
 import argparse
-import csv
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+from offers_corpora import DATA, FOLDS, fold_of, real_parts, sms_texts
 
-from offers_model_floor import fold_of  # noqa: E402
-
-from waspada.offers.catalogue import load_catalogue  # noqa: E402
-from waspada.offers.extract import extract  # noqa: E402
-from waspada.offers.genre import fit_genre, genre_rows, load_genre  # noqa: E402
-from waspada.offers.model import TextModel, load_model, model_text  # noqa: E402
-from waspada.offers.normalise import normalise  # noqa: E402
-from waspada.offers.score import evaluate_rules, fuse, genre_caps, level_for  # noqa: E402
+from waspada.offers.catalogue import load_catalogue
+from waspada.offers.extract import extract
+from waspada.offers.genre import fit_genre, genre_rows, load_genre
+from waspada.offers.model import TextModel, load_model, model_text
+from waspada.offers.normalise import normalise
+from waspada.offers.score import evaluate_rules, fuse, genre_caps, level_for
 
 GRID = (0.50, 0.60, 0.70, 0.80, 0.85, 0.90, 0.95, 0.97, 0.99)
-FOLDS = 5
-DATA = ROOT / "data" / "offers"
-SMS = ROOT.parent / "shared" / "data" / "sms-id-2016" / "dataset_sms_spam_v1.csv"
 
 
 @dataclass(frozen=True)
@@ -143,27 +133,21 @@ def main() -> None:
           + ("none qualifies" if g is None else f"G = {g:.2f}"))
     if not args.real:
         return
-    from offers import REAL_PARTS, real_items
-
     shipped = load_genre()
     assert shipped is not None
-    parts = []
-    for part, _ in REAL_PARTS:
-        if part in args.skip_part:
-            continue
-        parts.append((part, [score_text(str(i["text"]),
-                                        shipped.predict_proba(model_text(str(i["text"]))),
-                                        part, str(i["id"]), int(i["label"]))
-                             for i in real_items(part)]))
+    parts = [(part, [score_text(str(i["text"]),
+                                shipped.predict_proba(model_text(str(i["text"]))),
+                                part, str(i["id"]), int(i["label"]))
+                     for i in items])
+             for part, items in real_parts(args.skip_part)]
     allreal = [s for _, items in parts for s in items]
     table("Real parts (development data), risky high lost / false high removed:",
           [*parts, ("**all parts shown**", allreal)])
     g = decide(test, oof, allreal)
     print("\nShipped form (smallest G losing no risky high on the corpora nor on the real parts "
           "shown): " + ("none qualifies" if g is None else f"G = {g:.2f}"))
-    if SMS.is_file():
-        with SMS.open(encoding="utf-8") as fh:
-            sms = [r["Teks"] for r in csv.DictReader(fh) if r["label"] in ("0", "2")]
+    sms = sms_texts()
+    if sms is not None:
         table("SMS normal + promo:", [("sms", [
             score_text(t, shipped.predict_proba(model_text(t)), "sms", str(n), 0)
             for n, t in enumerate(sms)])])

@@ -38,7 +38,6 @@ conditions: SMS adds 0, false high on the real parts rises by at most 1, risky a
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import sys
@@ -47,15 +46,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "bench"))
+from offers_corpora import DATA, FOLDS, SMS, fold_of, real_parts, sms_texts
 
-from waspada.offers import model as model_mod  # noqa: E402
-from waspada.offers import score as score_mod  # noqa: E402
-from waspada.offers.catalogue import load_catalogue  # noqa: E402
-from waspada.offers.extract import extract  # noqa: E402
-from waspada.offers.model import (  # noqa: E402
+from waspada.offers import model as model_mod
+from waspada.offers import score as score_mod
+from waspada.offers.catalogue import load_catalogue
+from waspada.offers.extract import extract
+from waspada.offers.model import (
     AUTHORED,
     TextModel,
     load_model,
@@ -63,8 +60,8 @@ from waspada.offers.model import (  # noqa: E402
     read_authored,
     read_corpus,
 )
-from waspada.offers.normalise import normalise  # noqa: E402
-from waspada.offers.score import (  # noqa: E402
+from waspada.offers.normalise import normalise
+from waspada.offers.score import (
     MODEL_HIGH_FLOOR,
     MODEL_HIGH_P,
     RuleResult,
@@ -75,15 +72,7 @@ from waspada.offers.score import (  # noqa: E402
 )
 
 GRID = (0.80, 0.85, 0.90, 0.95, 0.97, 0.99)
-FOLDS = 5
-DATA = ROOT / "data" / "offers"
-SMS = ROOT.parent / "shared" / "data" / "sms-id-2016" / "dataset_sms_spam_v1.csv"
 DEFAULT_CACHE = Path("/tmp/waspada-offers-model-floor")
-
-
-def fold_of(item_id: str) -> int:
-    """The out-of-fold fold of an authored train item: SHA-256 of the id, hex 8-16, mod 5."""
-    return int(hashlib.sha256(item_id.encode("utf-8")).hexdigest()[8:16], 16) % FOLDS
 
 
 @dataclass(frozen=True)
@@ -213,28 +202,24 @@ def listing(title: str, items: list[Scored], t: float) -> None:
         for s in got) or "none"))
 
 
-def real_parts() -> list[tuple[str, list[Scored]]]:
-    from offers import REAL_PARTS, real_items  # bench/offers.py: the parts it reports
-
+def real_scored() -> list[tuple[str, list[Scored]]]:
+    """The real parts (``offers_corpora.real_parts``), scored by the shipped model."""
     shipped = load_model()
     assert shipped is not None
-    out = []
-    for part, _ in REAL_PARTS:
-        items = [score_text(str(i["text"]), shipped.predict_proba(model_text(str(i["text"]))),
-                            part, str(i["id"]), int(i["label"])) for i in real_items(part)]
-        out.append((part, items))
-    return out
+    return [(part, [score_text(str(i["text"]),
+                               shipped.predict_proba(model_text(str(i["text"]))),
+                               part, str(i["id"]), int(i["label"])) for i in items])
+            for part, items in real_parts()]
 
 
 def sms() -> list[Scored]:
     shipped = load_model()
     assert shipped is not None
-    if not SMS.is_file():
+    texts = sms_texts()
+    if texts is None:
         raise SystemExit(f"{SMS} not found")
-    with SMS.open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["label"] in ("0", "2")]
-    return [score_text(r["Teks"], shipped.predict_proba(model_text(r["Teks"])), "sms",
-                       str(n), 0) for n, r in enumerate(rows)]
+    return [score_text(t, shipped.predict_proba(model_text(t)), "sms", str(n), 0)
+            for n, t in enumerate(texts)]
 
 
 def main() -> None:
@@ -274,7 +259,7 @@ def main() -> None:
             listing("out of fold, added", oof, tt)
     if not args.real:
         return
-    parts = real_parts()
+    parts = real_scored()
     allreal = [s for _, items in parts for s in items]
     table("Real parts (development data; read only after T was fixed), risky added / false "
           "high added:", [*parts, ("**all real parts**", allreal)])
