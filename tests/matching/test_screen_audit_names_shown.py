@@ -1,10 +1,6 @@
-"""left18, item 1 (open): a ``watchlist.screen`` audit entry should name every watchlist entry
-the screener was shown (ids, never names), so an auditor can answer "who saw entry X".
-
-Today the match API records counts only and the search page the first 5 of up to
-``SEARCH_TOP`` (10) candidates. The fix belongs in ``src/waspada/matching/service.py``, which
-the left18 brief kept out of reach: these tests are strict xfails. When the fix lands they
-pass, strict makes the run fail, and the marks come off."""
+"""A ``watchlist.screen`` audit entry names every watchlist entry the screener was shown (row
+ids, never names), and the auditor's filter by object finds it: "who saw entry X" is answered
+by typing the entry id the pages show (left18 item 1)."""
 
 from __future__ import annotations
 
@@ -16,11 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from waspada.matching.store import WatchlistEntry
 from waspada.platform.audit import AuditEntry
 from waspada.platform.db import session_scope
 
-OPEN = pytest.mark.xfail(strict=True, reason="left18 item 1: needs src/waspada/matching/"
-                         "service.py (outside the left18 brief)")
 NAME = "Wulandari Kusumaningtyas Pratiwi"
 
 
@@ -28,6 +23,12 @@ def _last_screen() -> AuditEntry:
     with session_scope() as db:
         return db.scalars(select(AuditEntry).where(AuditEntry.action == "watchlist.screen")
                           .order_by(AuditEntry.seq.desc()).limit(1)).one()
+
+
+def _row_ids(record_ids: list[str]) -> dict[str, str]:
+    with session_scope() as db:
+        return {r.record_id: str(r.id) for r in db.scalars(
+            select(WatchlistEntry).where(WatchlistEntry.record_id.in_(record_ids)))}
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +44,11 @@ def listed(role_clients: dict[str, TestClient]) -> list[str]:
     return ids
 
 
-def _named(entry: AuditEntry, ids: list[str]) -> list[str]:
-    detail = json.dumps(json.loads(entry.detail or "{}"))
-    assert "Wulandari" not in detail  # never a name
-    return [rid for rid in ids if rid in detail]
+def _shown(entry: AuditEntry) -> list[str]:
+    assert "Wulandari" not in entry.detail  # never a name
+    return list(json.loads(entry.detail)["shown"])
 
 
-@OPEN
 def test_the_match_api_names_the_entries_it_returned(role_clients: dict[str, TestClient],
                                                      listed: list[str]) -> None:
     body = {"queries": {"q": {"schema": "Person", "properties": {
@@ -58,10 +57,10 @@ def test_the_match_api_names_the_entries_it_returned(role_clients: dict[str, Tes
     assert r.status_code == 200, r.text
     returned = [x["id"] for x in r.json()["responses"]["q"]["results"]]
     assert set(returned) & set(listed)
-    assert _named(_last_screen(), returned) == returned
+    rows = _row_ids(returned)
+    assert sorted(_shown(_last_screen())) == sorted(rows[rid] for rid in returned)
 
 
-@OPEN
 def test_the_search_page_names_every_candidate_it_showed(role_clients: dict[str, TestClient],
                                                          listed: list[str]) -> None:
     officer = role_clients["checkpoint_officer"]
@@ -71,4 +70,38 @@ def test_the_search_page_names_every_candidate_it_showed(role_clients: dict[str,
     assert page.status_code == 200
     shown = list(dict.fromkeys(re.findall(r"LEFT18-[0-9A-F]{6}-\d", page.text)))
     assert len(shown) > 5, shown
-    assert sorted(_named(_last_screen(), shown)) == sorted(shown)
+    rows = _row_ids(shown)
+    assert sorted(_shown(_last_screen())) == sorted(rows[rid] for rid in shown)
+
+
+def test_the_auditor_finds_who_saw_an_entry(role_clients: dict[str, TestClient],
+                                            listed: list[str]) -> None:
+    officer, auditor = role_clients["checkpoint_officer"], role_clients["auditor"]
+    officer.post("/watchlist/search", data={
+        "full_name": NAME, "birth_date": "1990-05-13",
+        "csrf_token": officer.cookies.get("waspada_csrf") or ""})
+    screen = _last_screen()
+    seen = listed[3]
+    for params in ({"object_type": "watchlist_entry", "object_id": seen},
+                   {"object_id": seen}, {"object_id": _row_ids([seen])[seen]}):
+        found = auditor.get("/api/v1/audit", params=params).json()
+        actions = {e["action"] for e in found}
+        assert screen.seq in {e["seq"] for e in found}, params
+        assert "watchlist.add" in actions  # the entry's own entries still found
+    page = auditor.get("/audit", params={"object_type": "watchlist_entry", "object_id": seen})
+    assert page.status_code == 200 and "Daftar pengawasan dicari" in page.text
+    assert "entri yang ditampilkan=" in page.text or "entri yang ditampilkan" in page.text
+    # an entry nobody was shown: its add entry only, no screening
+    with session_scope() as db:
+        other = db.scalars(select(WatchlistEntry).where(
+            WatchlistEntry.record_id.notin_(listed)).order_by(WatchlistEntry.id.desc())
+            .limit(1)).one()
+        other_id = str(other.id)
+    found = auditor.get("/api/v1/audit", params={"object_type": "watchlist_entry",
+                                                 "object_id": other_id}).json()
+    assert screen.seq not in {e["seq"] for e in found}
+    # LIKE wildcards in the typed value are literals, not patterns
+    assert auditor.get("/api/v1/audit", params={"object_type": "watchlist_entry",
+                                                "object_id": "%"}).json() == []
+    assert auditor.get("/api/v1/audit", params={"object_type": "watchlist_entry",
+                                                "object_id": "_"}).json() == []

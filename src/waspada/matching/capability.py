@@ -23,6 +23,9 @@ CAPABILITY = Capability(
     search="waspada.matching.work:search",
     objects=(("watchlist_entry", "waspada.matching.work:entry_refs"),
              ("dedupe_run", "waspada.matching.work:run_refs")),
+    object_numbers=(("watchlist_entry", "waspada.matching.work:audit_ids"),),
+    # a screening names the entries it showed: "who saw entry X" finds it
+    object_mentions=(("watchlist_entry", "watchlist.screen", "shown"),),
     jobs=("waspada.matching.dedupejob:DEDUPE", "waspada.matching.importjob:IMPORT"),
     workers=("waspada.matching.store:warmer",),
 )

@@ -96,7 +96,8 @@ def _require(principal: Principal, action: str) -> None:
 
 def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchParams,
            dataset: str = "default") -> MatchResponse:
-    """Screen people against the watchlist (yente's match API); audited with counts only.
+    """Screen people against the watchlist (yente's match API); audited with the counts and
+    the ids of the entries returned (``shown``: their row ids, never a name).
 
     Results score above ``min(cutoff, threshold)``; ``match`` is ``score >= threshold``;
     ``total`` counts the matches before the ``limit`` cut; every filter (dataset, include /
@@ -108,6 +109,7 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
     cutoff = min(params.cutoff, params.threshold)
     idx = store.watchlist_index(db)
     responses: dict[str, QueryResponse] = {}
+    shown: set[str] = set()
     for qid, query in body.queries.items():
         parsed = yente.parse_example(qid, query.schema_, dict(query.properties))
         echo = QueryEcho(id=query.id, schema_=query.schema_, properties=parsed.echo)
@@ -119,6 +121,7 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
                         key=lambda x: (-x[0], x[1]))
         results: list[MatchResult] = []
         for score, rid, rec in ranked[:params.limit]:
+            shown.add(_audit_id(entries.get(rid), rid))
             ex = idx.explain(rec, rid)
             if parsed.partial_dates and rec.birth_date is None:
                 entry = idx.get(rid)
@@ -141,10 +144,21 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
     detail: dict[str, Any] = {"dataset": dataset} if dataset != "default" else {"via_api": True}
     audit.record("watchlist.screen", principal, object_type="watchlist",
                  queries=len(body.queries),
-                 results=sum(len(r.results) for r in responses.values()), session=db, **detail)
+                 results=sum(len(r.results) for r in responses.values()),
+                 shown=sorted(shown, key=_id_order), session=db, **detail)
     db.commit()
     return MatchResponse(responses=responses, matcher=_matcher(), limit=params.limit,
                          threshold=params.threshold, dataset=dataset, algorithm=yente.ALGORITHM)
+
+
+def _audit_id(entry: store.WatchlistEntry | None, record_id: str) -> str:
+    """The id an audit entry names a shown watchlist entry by: its row id, as the entry's own
+    ``watchlist.add`` / ``watchlist.remove`` entries do (the entry id if no row holds it)."""
+    return str(entry.id) if entry is not None else record_id
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)
 
 
 def _matcher() -> dict[str, FeatureDoc]:
@@ -197,8 +211,9 @@ def search(db: Session, principal: Principal, data: SearchIn) -> list[Candidate]
                              N_("Check the birth date (YYYY-MM-DD) and sex.")) from None
     matches = store.watchlist_index(db).search(rec, top=SEARCH_TOP, threshold=SEARCH_THRESHOLD)
     entries = store.entry_details(db, [m.record_id for m in matches])
+    shown = {_audit_id(entries.get(m.record_id), m.record_id) for m in matches}
     audit.record("watchlist.screen", principal, object_type="watchlist", via_page=True,
-                 results=len(matches), top_ids=[m.record_id for m in matches[:5]], session=db)
+                 results=len(matches), shown=sorted(shown, key=_id_order), session=db)
     db.commit()
     return [Candidate(m, entries.get(m.record_id)) for m in matches]
 

@@ -86,5 +86,12 @@ def entry_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
                        .where(store.WatchlistEntry.id.in_(numbers)))}
 
 
+def audit_ids(db: Session, number: str) -> list[int]:
+    """The ids of the watchlist entries shown in the audit trail as ``number`` (their entry id:
+    an auditor types the id the pages show, not the row id)."""
+    return list(db.scalars(select(store.WatchlistEntry.id)
+                           .where(store.WatchlistEntry.record_id == number[:128])))
+
+
 def run_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
     return {i: ObjectRef(f"#{i}", f"/dedupe/runs/{i}") for i in ids if i.isdigit()}

@@ -145,7 +145,8 @@ DETAIL_NAMES = {
     "for_user": N_("for user"), "format": N_("file format"), "kind": N_("kind"),
     "known": N_("already known"), "links": N_("links"), "neighbours": N_("neighbours"),
     "queries": N_("queries"), "results": N_("results"), "seed": N_("random seed"),
-    "total": N_("in all"), "user_id": N_("user id"), "via_api": N_("through the API")}
+    "total": N_("in all"), "user_id": N_("user id"), "via_api": N_("through the API"),
+    "shown": N_("entries shown")}
 #: detail fields whose values are codes of a labels kind (the statistics indicator's words
 #: are registered by ``statistics/catalogue.py``; the export and the API keep the ids)
 DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action",
@@ -165,6 +166,8 @@ def detail_words(entry: audit.AuditEntry, lang: str) -> list[tuple[str, str]]:
             text = "-"
         elif key in DETAIL_VALUE_KINDS and isinstance(value, str):
             text = labels.label(DETAIL_VALUE_KINDS[key], value, lang)
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value) or "-"
         else:
             text = str(value)
         out.append((name, text))

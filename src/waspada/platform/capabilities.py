@@ -76,6 +76,11 @@ class Capability:
     #: ``fn(db, number)`` and answering the ids of the objects shown by that number (an auditor
     #: types the BAP- or WSP- number the trail shows, not the internal id)
     object_numbers: tuple[tuple[str, str], ...] = ()
+    #: audit entries that name objects in their detail rather than as their object:
+    #: ``(object_type, action, key)``, an entry of ``action`` lists under ``key`` the ids (as
+    #: strings) of the objects of ``object_type`` it showed; the audit filter by object finds
+    #: them too ("who saw watchlist entry X": every screening that showed it)
+    object_mentions: tuple[tuple[str, str, str], ...] = ()
     #: ``module:KIND`` background job kinds (``platform.jobs.kinds.JobKind``; docs/jobs.md)
     jobs: tuple[str, ...] = ()
     #: home page HTML blocks: ``module:function`` called as ``fn(request, db, principal)``,
@@ -168,6 +173,14 @@ def object_ids(db: Any, object_type: str, value: str) -> list[str]:
             if not object_type or kind == object_type:
                 ids.update(str(i) for i in resolve(target)(db, value))
     return sorted(ids)
+
+
+def object_mentions(object_type: str) -> list[tuple[str, str]]:
+    """``(action, key)`` of the audit entries that list objects of ``object_type`` (of any
+    type when it is empty) in their detail."""
+    return [(action, key) for capability in installed()
+            for kind, action, key in capability.object_mentions
+            if not object_type or kind == object_type]
 
 
 def nav_items() -> list[Nav]:

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyotp
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
@@ -436,20 +436,34 @@ def _object_ids(db: Session, filters: AuditFilter) -> list[str] | None:
     return object_ids(db, filters.object_type.strip(), value) if value else None
 
 
+def _like_literal(value: str) -> str:
+    """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def audit_query(filters: AuditFilter, zone: str | None = None,
                 object_ids: list[str] | None = None) -> Select[Any]:
     """The filtered trail; ``object_ids`` (``capabilities.object_ids``) widens the object
-    filter from the value typed to the ids whose shown number it is."""
+    filter from the value typed to the ids whose shown number it is, and the entries that
+    name those objects in their detail (``capabilities.object_mentions``) are found too."""
+    from waspada.platform.capabilities import object_mentions
+
     entry = audit.AuditEntry
     stmt = select(entry)
     if filters.action:
         stmt = stmt.where(entry.action.startswith(filters.action.strip()))
     if filters.actor:
         stmt = stmt.where(entry.actor == filters.actor.strip().lower())
-    if filters.object_type:
-        stmt = stmt.where(entry.object_type == filters.object_type.strip())
+    object_type = filters.object_type.strip()
+    typed: ColumnElement[bool] = entry.object_type == object_type if object_type else true()
     if filters.object_id:
-        stmt = stmt.where(entry.object_id.in_(object_ids or [filters.object_id.strip()]))
+        ids = object_ids or [filters.object_id.strip()]
+        mentioned = [and_(entry.action == action, or_(*(
+            entry.detail.like(f'%"{key}": [%"{_like_literal(i)}"%', escape="\\") for i in ids)))
+            for action, key in object_mentions(object_type)]
+        stmt = stmt.where(or_(and_(typed, entry.object_id.in_(ids)), *mentioned))
+    elif object_type:
+        stmt = stmt.where(typed)
     start, end = _day(filters.day_from, zone), _day(filters.day_to, zone)
     if start:
         stmt = stmt.where(entry.created_at >= start)
