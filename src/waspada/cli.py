@@ -25,8 +25,11 @@ def version() -> None:
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
-          port: Annotated[int | None, typer.Option(help="TCP port.")] = None) -> None:
+def serve(host: Annotated[str | None, typer.Option(
+              help="Interface to bind (default WASPADA_HOST, else 127.0.0.1).")] = None,
+          port: Annotated[int | None, typer.Option(
+              min=1, max=65535,
+              help="TCP port, 1-65535 (default WASPADA_PORT, else 8000).")] = None) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
@@ -54,5 +57,24 @@ def _mount_capabilities() -> None:
 _mount_capabilities()
 
 
+def _settings_problems(exc: Exception) -> str | None:
+    """A refused ``WASPADA_*`` setting as one English line naming the variable, or None when
+    ``exc`` is not the settings object's validation error."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    return "; ".join(f"WASPADA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                     for e in exc.errors())
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # only a bad WASPADA_* setting is turned into a message
+        problem = _settings_problems(exc)
+        if problem is None:
+            raise
+        err.print(f"[bold red]Error:[/] invalid setting: {problem}", soft_wrap=True,
+                  highlight=False)
+        raise SystemExit(2) from None
