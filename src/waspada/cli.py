@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -68,9 +68,32 @@ def _settings_problems(exc: Exception) -> str | None:
                      for e in exc.errors())
 
 
+def _reflow(text: str | None) -> str | None:
+    """A help text with its source line breaks taken out (paragraphs kept): Typer's rich help
+    keeps every newline of a docstring, so a sentence wrapped at 95 columns in the source was
+    printed wrapped twice, ragged, in an 80-column terminal (walk18)."""
+    if not text:
+        return text
+    paragraphs = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+                  for block in text.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def reflowed(command: Any) -> Any:
+    """``command`` (a Click command tree) with every help text reflowed, in place."""
+    command.help = _reflow(command.help)
+    command.short_help = _reflow(command.short_help)
+    for param in getattr(command, "params", ()):
+        if getattr(param, "help", None):
+            param.help = _reflow(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        reflowed(sub)
+    return command
+
+
 def main() -> None:
     try:
-        app()
+        reflowed(typer.main.get_command(app))()
     except Exception as exc:  # only a bad WASPADA_* setting is turned into a message
         problem = _settings_problems(exc)
         if problem is None:
