@@ -108,7 +108,6 @@ def users_add(username: str, role: Annotated[str, typer.Option(help=ROLE_HELP)],
 def users_list() -> None:
     """List users with role, unit and status."""
     from waspada.platform.security import service
-    from waspada.platform.security.roles import role_label
 
     _require_schema()
     # username and role whole at 80 columns (they were cut to "petugas.pasp…" and

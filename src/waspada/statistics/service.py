@@ -424,7 +424,8 @@ def _schema(col: str) -> dict[str, Any]:
                         "?? = unknown"},
         {"name": "province_name", "type": "string"},
         {"name": col, "type": "string",
-         "description": "YYYY-MM" if col == "period" else "ISO 3166-1 alpha-2 country code (KH, MY); ALL = total"},
+         "description": "YYYY-MM" if col == "period"
+         else "ISO 3166-1 alpha-2 country code (KH, MY); ALL = total"},
         {"name": "count", "type": "integer", "description": "number of events; empty when "
          "suppressed", "constraints": {"minimum": 0}},
         {"name": "flag", "type": "string", "description": "suppressed (count below k) or "
