@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -94,3 +95,25 @@ def test_an_unknown_state_or_status_is_an_error_not_an_empty_list() -> None:
     assert result.exit_code == 2 and "open, confirmed, rejected, unsure" in result.output
     result = runner.invoke(app, ["network", "suggestions", "--status", "unsure"])
     assert result.exit_code == 0 and result.output.strip(), "an empty list says so"
+
+
+def test_an_empty_checkpoints_file_verifies_nothing_and_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "checkpoints.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["audit", "verify", "--checkpoints", str(empty)])
+    assert result.exit_code == 2 and "holds no checkpoint" in result.output
+    head = runner.invoke(app, ["audit", "checkpoint"])
+    assert head.exit_code == 0, head.output
+    empty.write_text(head.output, encoding="utf-8")
+    result = runner.invoke(app, ["audit", "verify", "--checkpoints", str(empty)])
+    assert result.exit_code == 0 and "1 checkpoints match" in result.output
+
+
+def test_an_empty_network_value_is_refused_before_any_lookup_or_export(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["network", "lookup", " "])
+    assert result.exit_code == 2 and "give a value" in result.output
+    target = tmp_path / "graph.ftm"
+    result = runner.invoke(app, ["network", "export", "--format", "ftm", "--output",
+                                 str(target), "--seed", ""])
+    assert result.exit_code == 2 and "--seed is empty" in result.output
+    assert not target.exists()

@@ -42,6 +42,8 @@ def lookup_cmd(value: Annotated[str, typer.Argument(help="A phone (any format), 
     from . import service
     from .graph import Bounds
 
+    if not value.strip():
+        fail("give a value to look up (a phone, @handle, e-mail, domain, account or agency)")
     with operator_session() as db:
         try:
             found = service.lookup(db, CLI_PRINCIPAL, value, depth,
@@ -157,6 +159,10 @@ def export_cmd(fmt: Annotated[str, typer.Option("--format", help="ftm or csv")],
     """Export the graph (or the sub-graph around --seed) as FollowTheMoney or a CSV edge list."""
     from . import service
 
+    if seed is not None and not seed.strip():
+        # an empty --seed (an unset shell variable) exported the whole graph (walk18)
+        fail("--seed is empty: give the value to export around, or leave --seed out for the "
+             "whole graph")
     with operator_session() as db:
         try:
             result = service.export(db, CLI_PRINCIPAL, fmt, output, seed, depth)

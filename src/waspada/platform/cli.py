@@ -309,6 +309,10 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
             fail(f"cannot read {checkpoints}: {exc.strerror}")
         except (ValueError, UnicodeDecodeError) as exc:
             fail(f"{checkpoints}: {exc}")
+        if not signed:
+            # an empty file verified nothing, yet printed "0 checkpoints match" with exit 0
+            fail(f"{checkpoints} holds no checkpoint (append `waspada audit checkpoint` "
+                 "output to it)")
     with session_scope() as session:
         result = verify(session, expected, signed)
     if result.ok:
