@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+from rich import box
 from rich.table import Table
 
 from waspada.platform.console import err, fail, out
@@ -111,11 +112,11 @@ def users_list() -> None:
 
     _require_schema()
     # username and role whole at 80 columns (they were cut to "petugas.pasp…" and
-    # "protection_o…"; walk18): the role as the code --role takes, the unit wraps
-    table = Table()
+    # "protection_o…"; walk18): the role as the code --role takes, no column rules
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
     table.add_column("username", no_wrap=True, min_width=8)
     table.add_column("role", no_wrap=True)
-    table.add_column("unit", overflow="fold")
+    table.add_column("unit", overflow="fold", min_width=13)
     for column in ("active", "2FA", "last sign-in (UTC)"):
         table.add_column(column)
     with _operator() as (session, _operator_principal):
