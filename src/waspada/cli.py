@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -25,8 +25,11 @@ def version() -> None:
 
 
 @app.command()
-def serve(host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
-          port: Annotated[int | None, typer.Option(help="TCP port.")] = None) -> None:
+def serve(host: Annotated[str | None, typer.Option(
+              help="Interface to bind (default WASPADA_HOST, else 127.0.0.1).")] = None,
+          port: Annotated[int | None, typer.Option(
+              min=1, max=65535,
+              help="TCP port, 1-65535 (default WASPADA_PORT, else 8000).")] = None) -> None:
     """Serve the web app and the API."""
     import uvicorn
 
@@ -54,5 +57,47 @@ def _mount_capabilities() -> None:
 _mount_capabilities()
 
 
+def _settings_problems(exc: Exception) -> str | None:
+    """A refused ``WASPADA_*`` setting as one English line naming the variable, or None when
+    ``exc`` is not the settings object's validation error."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    return "; ".join(f"WASPADA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                     for e in exc.errors())
+
+
+def _reflow(text: str | None) -> str | None:
+    """A help text with its source line breaks taken out (paragraphs kept): Typer's rich help
+    keeps every newline of a docstring, so a sentence wrapped at 95 columns in the source was
+    printed wrapped twice, ragged, in an 80-column terminal (walk18)."""
+    if not text:
+        return text
+    paragraphs = [" ".join(line.strip() for line in block.splitlines() if line.strip())
+                  for block in text.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def reflowed(command: Any) -> Any:
+    """``command`` (a Click command tree) with every help text reflowed, in place."""
+    command.help = _reflow(command.help)
+    command.short_help = _reflow(command.short_help)
+    for param in getattr(command, "params", ()):
+        if getattr(param, "help", None):
+            param.help = _reflow(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        reflowed(sub)
+    return command
+
+
 def main() -> None:
-    app()
+    try:
+        reflowed(typer.main.get_command(app))()
+    except Exception as exc:  # only a bad WASPADA_* setting is turned into a message
+        problem = _settings_problems(exc)
+        if problem is None:
+            raise
+        err.print(f"[bold red]Error:[/] invalid setting: {problem}", soft_wrap=True,
+                  highlight=False)
+        raise SystemExit(2) from None

@@ -20,7 +20,9 @@ cases_app = typer.Typer(help="Victim cases (HTCDS 2.0 based).", no_args_is_help=
 
 
 @cases_app.command("list")
-def list_cmd(status: Annotated[str | None, typer.Option(help="Workflow state code.")] = None,
+def list_cmd(status: Annotated[str | None, typer.Option(
+        help="Workflow state code, e.g. reported or closed (all: `waspada cases workflow`).")
+        ] = None,
              overdue: Annotated[bool, typer.Option(help="Overdue cases only.")] = False,
              destination: Annotated[str | None, typer.Option(help="ISO country code.")] = None,
              limit: Annotated[int, typer.Option(min=1, max=10_000,
@@ -28,9 +30,14 @@ def list_cmd(status: Annotated[str | None, typer.Option(help="Workflow state cod
     """List cases (newest first) as JSON lines: id, reference, status, unit, overdue."""
     from waspada.cases import service
     from waspada.cases.store import CaseFilters
-    from waspada.platform.console import operator_session
+    from waspada.cases.workflow import load_workflow
+    from waspada.platform.console import fail, operator_session
     from waspada.platform.security.policy import CLI_PRINCIPAL
 
+    states = load_workflow().states
+    if status is not None and status not in states:
+        # an unknown state listed nothing and exited 0, as if no case were in it (walk18)
+        fail(f"--status must be a workflow state: {', '.join(states)}")
     with operator_session() as session:
         rows, _more = service.list_cases(session, CLI_PRINCIPAL, CaseFilters(
             status=status, overdue=overdue, destination=destination), per_page=limit)
@@ -110,8 +117,9 @@ def export_cmd(format: Annotated[str, typer.Option(
 
 @cases_app.command("anonymise-expired")
 def anonymise_cmd(older_than_days: Annotated[int | None, typer.Option(
-        min=0, max=36500,
-        help="Closed more than this many days ago (default WASPADA_CASES_RETENTION_DAYS).")
+        min=0, max=36500, metavar="DAYS",
+        help="Closed more than this many days ago (default: the setting "
+             "WASPADA_CASES_RETENTION_DAYS, 730 unless set).")
         ] = None) -> None:
     """Anonymise closed cases past the retention period (names, contacts, free text, files)."""
     from waspada.cases import service

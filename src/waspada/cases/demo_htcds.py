@@ -57,7 +57,7 @@ FULL_CASE: dict[str, Any] = {
          "role_details": "Merekrut lewat grup Facebook (demo).",
          "organisation": "PT Agen Sintetis (demo)", "citizenship": "ID,KH"},
         {"role": "reporter", "full_name": "Ibu Pelapor Demo", "mobile_phone": "+6285700000001",
-         "relationship": "mother"},
+         "relationship": "ibu kandung"},
     ],
     "events": [
         {"type": "Recruitment", "date": "2025-06-01", "city": "Medan", "state": "Sumatera Utara",

@@ -40,6 +40,32 @@ VALUE_TITLES = {"trafficking_status": "Status TPPO", "note": "Catatan",
                 "last_contact_date": "Kontak terakhir", "source": "Sumber laporan"}
 
 
+#: transition values that are calendar dates (printed DD-MM-YYYY like every other date)
+DATE_VALUES = {"exit_date", "splp_issued_on", "arrival_date", "handover_date",
+               "last_contact_date"}
+
+
+def _value(key: str, value: Any, org_names: dict[str, str]) -> str:
+    """One value of a workflow step in Indonesian words: dates DD-MM-YYYY, codes through the
+    labels catalogue, an organisation an administrator added by its registered name (the
+    summary said "Diserahkan kepada: LSM_DEMO"; walk18)."""
+    if key in DATE_VALUES:
+        return _date(value)
+    kind = VALUE_KINDS.get(key, "")
+    words = label(kind, value, "id")
+    if kind == "organisation" and words == str(value).strip():
+        return org_names.get(words, words)
+    return words
+
+
+def _local_day(referral: dict[str, Any], zone: str | None) -> str:
+    """The day a referral was made, on the printing unit's calendar (the UTC date printed
+    "01-12-2026" for a referral made at 00:16 WIB on 2 December; walk18)."""
+    if referral.get("created_at"):
+        return to_local(referral["created_at"], zone).strftime("%d-%m-%Y")
+    return _date(referral.get("created_on"))
+
+
 def verification_code(document_no: str, case_id: int, issued_at: datetime) -> str:
     message = f"{document_no}|{case_id}|{issued_at.isoformat()}"
     key = get_settings().effective_secret_key.encode()
@@ -94,10 +120,14 @@ def _person_rows(person: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datetime
-                    ) -> dict[str, Any]:
-    """The case summary in Indonesian (``case``: ``store.view_case`` of the printing user)."""
+def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datetime,
+                    org_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The case summary in Indonesian (``case``: ``store.view_case`` of the printing user;
+    ``org_names``: organisation code -> registered name, for organisations outside the
+    catalogue)."""
     zone = zone_of(unit)
+    names = {o["code"]: o["name"] for o in case.get("organisations", ()) if o.get("code")}
+    names.update(org_names or {})
     document_no = f"{case['reference']}/RK"
     facts = [("Status", label("case_status", case["status"], "id")),
              ("Unit pemilik", case.get("owner_unit") or "-"),
@@ -116,7 +146,7 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
               if case.get("due_at") else "-")]
     history = []
     for step in case.get("history", ()):
-        values = "; ".join(f"{VALUE_TITLES.get(k, k)}: {label(VALUE_KINDS.get(k, ''), v, 'id')}"
+        values = "; ".join(f"{VALUE_TITLES.get(k, k)}: {_value(k, v, names)}"
                            for k, v in (step.get("values") or {}).items() if v)
         history.append((format_local(step["at"], zone, TIME),
                         label("case_status", step["to"], "id"),
@@ -132,7 +162,7 @@ def summary_for_pdf(case: dict[str, Any], user: Any, unit: Any, issued_at: datet
             "referrals": [(f"{label('referral_kind', r['kind'], 'id')} kepada "
                            f"{_organisation(r)}",
                            f"{label('referral_status', r['status'], 'id')} · dibuat "
-                           f"{_date(r['created_on'])}") for r in case.get("referrals", ())],
+                           f"{_local_day(r, zone)}") for r in case.get("referrals", ())],
             "tasks": [(t["title"], ("selesai" if t.get("done_at") else
                                     f"batas {_date(t['due_on'])}" if t.get("due_on") else
                                     "belum selesai")) for t in case.get("tasks", ())],
@@ -178,7 +208,7 @@ def referral_for_pdf(case: dict[str, Any], referral: dict[str, Any], user: Any, 
             "reason": label("referral_reason", referral.get("reason"), "id"),
             "details": referral.get("details") or "",
             "status": label("referral_status", referral["status"], "id"),
-            "created_on": _date(referral["created_on"]),
+            "created_on": _local_day(referral, zone_of(unit)),
             "victims": [_person_rows(p) for p in victims],
             "case_facts": [("Nomor kasus", case["reference"]),
                            ("Status kasus", label("case_status", case["status"], "id")),

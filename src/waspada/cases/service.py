@@ -474,7 +474,9 @@ def case_summary_pdf(db: Session, principal: Principal, case_id: int, *,
     _permit(principal, "cases.read")
     case = store.get_case(db, principal, case_id)
     user, unit = _printer(db, principal, case)
-    doc = printed.summary_for_pdf(store.view_case(db, principal, case), user, unit, utcnow())
+    org_names = {o.code: o.name for o in store.list_organisations(db)}
+    doc = printed.summary_for_pdf(store.view_case(db, principal, case), user, unit, utcnow(),
+                                  org_names)
     return _printed(db, principal, case, doc, pdf.render_summary(doc), "summary", ip)
 
 

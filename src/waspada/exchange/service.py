@@ -314,11 +314,20 @@ def send_case(db: Session, principal: Principal, case_number: str, partner_name:
     return outbox_id
 
 
+def _outbox_item(db: Session, outbox_id: int) -> OutboxItem:
+    """The outbox entry, or a 404 that says it does not exist (``exchange export 999`` said
+    "Only a waiting or dead bundle can be written to a file."; walk18)."""
+    item = db.get(OutboxItem, outbox_id)
+    if item is None:
+        raise ExchangeError("not_found", N_("No outgoing bundle has this number."), status=404)
+    return item
+
+
 def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     """Queue a dead (or waiting) bundle again, with a fresh count of attempts."""
     _require(principal, "exchange.admin")
-    item = db.get(OutboxItem, outbox_id)
-    if item is None or item.status not in ("dead", "pending"):
+    item = _outbox_item(db, outbox_id)
+    if item.status not in ("dead", "pending"):
         raise ExchangeError("not_resendable", N_("Only a waiting or dead bundle can be sent "
                                                  "again."), status=404)
     item.status, item.attempts, item.next_attempt_at = "pending", 0, utcnow()
@@ -332,8 +341,8 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     """A waiting bundle as a file (for a partner without an address, or a network down): its
     bytes; it is marked as handed over as a file."""
     _require(principal, "exchange.admin")
-    item = db.get(OutboxItem, outbox_id)
-    if item is None or item.status not in ("pending", "dead"):
+    item = _outbox_item(db, outbox_id)
+    if item.status not in ("pending", "dead"):
         raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
                                                  "written to a file."), status=404)
     item.status, item.delivered_at = "file", utcnow()

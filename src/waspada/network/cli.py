@@ -14,6 +14,9 @@ from waspada.platform.domain import DomainError
 from waspada.platform.files import dumps_json
 from waspada.platform.security.policy import CLI_PRINCIPAL
 
+#: the states a merge suggestion can be in (``network suggestions --status``)
+SUGGESTION_STATUSES = ("open", "confirmed", "rejected", "unsure")
+
 network_app = typer.Typer(help="Network intelligence: shared numbers, accounts and agencies.",
                           no_args_is_help=True, add_completion=False)
 
@@ -31,15 +34,16 @@ def lookup_cmd(value: Annotated[str, typer.Argument(help="A phone (any format), 
                depth: Depth = 1,
                as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
                max_entities: Annotated[int, typer.Option(
-                   min=1, max=300, help="At most this many entities (default 100).")] = 100,
+                   min=1, max=300, help="At most this many entities.")] = 100,
                max_links: Annotated[int, typer.Option(
-                   min=1, max=2000, help="At most this many links, newest first (default "
-                                         "500).")] = 500,
+                   min=1, max=2000, help="At most this many links, newest first.")] = 500,
                ) -> None:
     """The entity, its neighbours, every link with its evidence, and its timeline."""
     from . import service
     from .graph import Bounds
 
+    if not value.strip():
+        fail("give a value to look up (a phone, @handle, e-mail, domain, account or agency)")
     with operator_session() as db:
         try:
             found = service.lookup(db, CLI_PRINCIPAL, value, depth,
@@ -99,15 +103,20 @@ def suggest_cmd() -> None:
 @network_app.command("suggestions")
 def suggestions_cmd(status: Annotated[str, typer.Option(help="open, confirmed, rejected or "
                                                         "unsure.")] = "open",
-                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+                    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+                    ) -> None:
     """List suggested merges."""
     from . import service
 
+    if status not in SUGGESTION_STATUSES:
+        fail(f"--status must be one of {', '.join(SUGGESTION_STATUSES)}")
     with operator_session() as db:
         rows = service.suggestions(db, CLI_PRINCIPAL, status)
     if as_json:
         _json(rows)
         return
+    if not rows:
+        out.print(f"No {status} suggestions.")
     for r in rows:
         out.print(f"#{r['id']} {r['a']['label']} <-> {r['b']['label']}: {r['reason']}",
                   highlight=False)
@@ -150,6 +159,10 @@ def export_cmd(fmt: Annotated[str, typer.Option("--format", help="ftm or csv")],
     """Export the graph (or the sub-graph around --seed) as FollowTheMoney or a CSV edge list."""
     from . import service
 
+    if seed is not None and not seed.strip():
+        # an empty --seed (an unset shell variable) exported the whole graph (walk18)
+        fail("--seed is empty: give the value to export around, or leave --seed out for the "
+             "whole graph")
     with operator_session() as db:
         try:
             result = service.export(db, CLI_PRINCIPAL, fmt, output, seed, depth)

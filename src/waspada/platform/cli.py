@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+from rich import box
 from rich.table import Table
 
 from waspada.platform.console import err, fail, out
@@ -74,8 +75,13 @@ def demo_load(seed: Annotated[int, typer.Option(help="Seed of the synthetic data
         out.print(f"  {part:<12} {created:>6} added {skipped:>6} already present", highlight=False)
 
 
+#: the role codes, in words for --help (a test keeps it equal to ``Role``)
+ROLE_HELP = ("Role: admin, checkpoint_officer, passport_officer, analyst, protection_officer "
+             "or auditor.")
+
+
 @users_app.command("add")
-def users_add(username: str, role: Annotated[str, typer.Option(help="Role code.")],
+def users_add(username: str, role: Annotated[str, typer.Option(help=ROLE_HELP)],
               unit: Annotated[str, typer.Option(help="Unit name, e.g. 'TPI Soekarno-Hatta'.")],
               password_stdin: Annotated[bool, typer.Option(
                   "--password-stdin", help="Read the password from standard input.")] = False,
@@ -103,15 +109,19 @@ def users_add(username: str, role: Annotated[str, typer.Option(help="Role code."
 def users_list() -> None:
     """List users with role, unit and status."""
     from waspada.platform.security import service
-    from waspada.platform.security.roles import role_label
 
     _require_schema()
-    table = Table()
-    for column in ("username", "role", "unit", "active", "2FA", "last sign-in (UTC)"):
+    # username and role whole at 80 columns (they were cut to "petugas.pasp…" and
+    # "protection_o…"; walk18): the role as the code --role takes, no column rules
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
+    table.add_column("username", no_wrap=True, min_width=8)
+    table.add_column("role", no_wrap=True)
+    table.add_column("unit", overflow="fold", min_width=13)
+    for column in ("active", "2FA", "last sign-in (UTC)"):
         table.add_column(column)
     with _operator() as (session, _operator_principal):
         for user in service.list_users(session):
-            table.add_row(user.username, f"{user.role} ({role_label(user.role, 'en')})",
+            table.add_row(user.username, user.role,
                           user.unit.name, "yes" if user.is_active else "no",
                           "on" if user.totp_secret else "off",
                           user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at
@@ -134,7 +144,7 @@ def users_enable(username: str) -> None:
 
 
 @users_app.command("set-role")
-def users_set_role(username: str, role: Annotated[str, typer.Option(help="Role code.")]) -> None:
+def users_set_role(username: str, role: Annotated[str, typer.Option(help=ROLE_HELP)]) -> None:
     """Give USERNAME another role (takes effect at their next request)."""
     from waspada.platform.security import service
 
@@ -300,6 +310,10 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
             fail(f"cannot read {checkpoints}: {exc.strerror}")
         except (ValueError, UnicodeDecodeError) as exc:
             fail(f"{checkpoints}: {exc}")
+        if not signed:
+            # an empty file verified nothing, yet printed "0 checkpoints match" with exit 0
+            fail(f"{checkpoints} holds no checkpoint (append `waspada audit checkpoint` "
+                 "output to it)")
     with session_scope() as session:
         result = verify(session, expected, signed)
     if result.ok:

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     #: load (or, when large, build) the matching indexes in the background at server start
     warm_indexes_on_start: bool = True
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(8000, ge=1, le=65535)
     session_lifetime_minutes: int = 8 * 60
     default_language: Literal["id", "en"] = "id"
     cookie_secure: Literal["auto", "always", "never"] = "auto"

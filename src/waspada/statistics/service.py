@@ -26,6 +26,7 @@ from waspada.platform.db import session_scope, utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_json
 from waspada.platform.i18n import N_
+from waspada.platform.labels import alpha2
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 
 from . import queries, results
@@ -399,8 +400,11 @@ def open_tables(data: list[Fact], k: int, months: int = 12
         dest_counter: dict[str, dict[str, int]] = {}
         for f in data:
             if f.indicator == ind.id and f.day >= lo:
-                dest_counter.setdefault(f.province, {}).setdefault(f.destination, 0)
-                dest_counter[f.province][f.destination] += f.n
+                # one code system in every file: screenings record alpha-3 (KHM, from the
+                # passport), cases alpha-2 (KH); the open data printed both (walk18)
+                dest = alpha2(f.destination) or f.destination
+                dest_counter.setdefault(f.province, {}).setdefault(dest, 0)
+                dest_counter[f.province][dest] += f.n
         dests = sorted({d for v in dest_counter.values() for d in v})
         dest_counts = [[dest_counter.get(p, {}).get(d, 0) for d in dests] for p in provinces]
         if not dests:
@@ -420,7 +424,8 @@ def _schema(col: str) -> dict[str, Any]:
                         "?? = unknown"},
         {"name": "province_name", "type": "string"},
         {"name": col, "type": "string",
-         "description": "YYYY-MM" if col == "period" else "ISO 3166 country code; ALL = total"},
+         "description": "YYYY-MM" if col == "period"
+         else "ISO 3166-1 alpha-2 country code (KH, MY); ALL = total"},
         {"name": "count", "type": "integer", "description": "number of events; empty when "
          "suppressed", "constraints": {"minimum": 0}},
         {"name": "flag", "type": "string", "description": "suppressed (count below k) or "
@@ -435,6 +440,8 @@ def publish(db: Session, principal: Principal, output: Path, k: int = DEFAULT_K
     _check(principal, "stats.publish")
     if k < 2:
         raise ValueError("k must be at least 2")
+    if output.exists() and not output.is_dir():
+        raise FileError(f"--output {output} is a file; give a folder")
     if not output.is_dir():
         raise FileError(f"the output folder {output} does not exist")
     data = facts(db, principal)

@@ -149,6 +149,7 @@ def case_dict(session: Session, case: Case, now: datetime | None = None) -> dict
                          "reason": r.reason, "details": r.details, "status": r.status,
                          "consent_id": r.consent_id, "override": r.override_reason is not None,
                          "created_on": r.created_at.date().isoformat(), "created_by": r.created_by,
+                         "created_at": r.created_at.isoformat(),
                          "accepted_on": r.responded_at.date().isoformat()
                          if r.status == "accepted" and r.responded_at else None,
                          "responded_by": r.responded_by}

@@ -53,7 +53,8 @@ def run_pending() -> None:
 
 
 @jobs_app.command("list")
-def list_jobs(limit: Annotated[int, typer.Option(min=1, max=500)] = 20) -> None:
+def list_jobs(limit: Annotated[int, typer.Option(
+        min=1, max=500, help="Show at most this many jobs, newest first.")] = 20) -> None:
     """The newest jobs: id, kind, owner, status, progress (no results, no personal data)."""
     from sqlalchemy import select
 
