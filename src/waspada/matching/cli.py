@@ -45,12 +45,18 @@ watchlist_app = typer.Typer(help="Watchlist screening and management.", no_args_
                             add_completion=False)
 
 
+def _located(what: str, path: Path, exc: Exception) -> str:
+    """The error with the file it is about, named once ("input a.csv: line 3: ...")."""
+    message = str(exc)
+    return message if str(path) in message else f"{what} {path}: {message}"
+
+
 def _read(path: Path, what: str) -> list[PersonRecord]:
     """Read strictly: the first problem stops the command."""
     try:
         return read_records(path)
     except RecordError as exc:
-        fail(f"{what} {path}: {exc}")
+        fail(_located(what, path, exc))
 
 
 class _Tolerant:
@@ -65,7 +71,7 @@ class _Tolerant:
         try:
             records = read_records(path, rejects=found)
         except RecordError as exc:
-            fail(f"{what} {path}: {exc}")
+            fail(_located(what, path, exc))
         if found:
             err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False)
         self.rejects.extend((str(path), r) for r in found)
@@ -171,7 +177,7 @@ def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Writes record_id,cluster_id.")],
     threshold: Annotated[float | None, typer.Option(
-        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
+        help=f"{_THRESHOLD_HELP} Default: {FIXED_THRESHOLD}.", show_default=False)] = None,
     precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
@@ -271,7 +277,7 @@ def link_cmd(
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes left_id,right_id,probability.")],
     threshold: Annotated[float | None, typer.Option(
-        help=_THRESHOLD_HELP, show_default=str(FIXED_THRESHOLD))] = None,
+        help=f"{_THRESHOLD_HELP} Default: {FIXED_THRESHOLD}.", show_default=False)] = None,
     precision: Annotated[float | None, typer.Option(help=_PRECISION_HELP)] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
@@ -443,12 +449,13 @@ def remove_cmd(
         with operator_session() as db:
             service.remove_entry(db, CLI_PRINCIPAL, record_id, data)
     except DomainError as exc:
-        fail(f"{exc}: {record_id!r}")
+        fail(f"{str(exc).rstrip('.')}: {record_id!r}.")
     err.print(f"removed {record_id}")
 
 
 @watchlist_app.command("list")
-def list_cmd(limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
+def list_cmd(limit: Annotated[int, typer.Option(
+        help="Rows to show (1-100000).", min=1, max=100_000)] = 50) -> None:
     """List active entries (newest first) as CSV on stdout."""
     from waspada.matching import service
 

@@ -112,8 +112,10 @@ def scan(
     whole (bad CSV quoting, missing text column, bad --output path) always exit 2.
     """
     ext = input.suffix.lower()
+    if input.is_dir():
+        fail(f"{input} is a folder: give a .jsonl or .csv file")
     if ext not in JSONL_EXT | CSV_EXT:
-        fail(f"unsupported input type '{ext}' (use .jsonl or .csv)")
+        fail(f"unsupported input type '{ext or input.name}' (use .jsonl or .csv)")
     if not input.is_file():
         fail(f"input file not found: {input}")
     if output is not None:
@@ -182,6 +184,8 @@ def scan(
             write_lines_atomic(output, results())
     except FileError as e:
         fail(str(e))
+    except BrokenPipeError:
+        raise  # stdout's reader went away: click stops quietly (exit 1, no message)
     except OSError as e:
         fail(f"cannot write {output}: {e.strerror}")
     err.print(f"{len(good)} records analysed, {len(bad)} skipped")
@@ -223,7 +227,7 @@ def import_agencies(
         with operator_session() as session:
             result = service.import_agencies(session, CLI_PRINCIPAL, data, source or file.name)
     except FileError as e:  # AgencyImportError names the line
-        fail(f"{file.name}: {e}")
+        fail(str(e) if str(file) in str(e) else f"{file.name}: {e}")
     except DomainError as e:
         fail(str(e))
     Console().print(f"{result.rows} agencies: {result.added} added, {result.updated} updated")
