@@ -418,14 +418,21 @@ def add_unit(db: Session, principal: Principal, data: UnitIn) -> Unit:
 
 # -- audit trail ---------------------------------------------------------------------------------
 
+#: days a filter can name: the start of 0001-01-01 east of UTC is before year 1, and the day
+#: after 9999-12-31 does not exist (both raised OverflowError: a 500, a failed export job)
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
 def _day(value: str, zone: str | None = None) -> datetime | None:
-    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC."""
+    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC; a day
+    at the edge of the calendar is moved in by one day (no entry is that old or that new)."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 
