@@ -13,10 +13,14 @@ Each test failed on the code before the fix it names (run against ``main`` at d6
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.jobs_helpers import finish_jobs, job_id_of
+from waspada.platform.errors import MAX_VALIDATION_DETAIL
+from waspada.platform.guard import JSON_CHECK_BYTES, MAX_JSON_MEMBERS
 
 EDGES = [("0001-01-01", ""), ("", "0001-01-01"), ("9999-12-31", ""), ("", "9999-12-31"),
          ("0001-01-01", "9999-12-31")]
@@ -72,3 +76,39 @@ def test_screening_export_job_takes_the_last_day(role_clients: dict[str, TestCli
     assert status["status"] == "done", status
     export = tpi.get(f"/jobs/{job_id_of(started)}/screenings.csv")
     assert "Ujung Kalender" in export.text
+
+
+# -- JSON bodies of many members, and the size of a refusal -----------------------------------
+
+def _members(n: int) -> bytes:
+    return ("{" + ",".join(f'"k{i}":1' for i in range(n)) + "}").encode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents/check", "/api/v1/screenings"])
+def test_a_json_object_of_too_many_members_is_refused_before_validation(
+        role_clients: dict[str, TestClient], path: str) -> None:
+    body = _members(20_000)
+    assert len(body) > JSON_CHECK_BYTES
+    r = role_clients["checkpoint_officer"].post(
+        path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_many_fields"
+
+
+def test_members_are_counted_in_nested_objects_too(role_clients: dict[str, TestClient]) -> None:
+    body = json.dumps({"traveller": {f"k{i}": 1 for i in range(MAX_JSON_MEMBERS + 1)},
+                       "pad": "x" * JSON_CHECK_BYTES}).encode()
+    r = role_clients["checkpoint_officer"].post(
+        "/api/v1/documents/check", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_a_refusal_lists_a_bounded_number_of_problems(
+        role_clients: dict[str, TestClient]) -> None:
+    body = _members(MAX_JSON_MEMBERS)  # under the size at which members are counted
+    assert len(body) <= JSON_CHECK_BYTES
+    r = role_clients["checkpoint_officer"].post(
+        "/api/v1/documents/check", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    detail = r.json()["error"]["detail"]
+    assert len(detail) == MAX_VALIDATION_DETAIL + 1
+    assert "more problems" in detail[-1]["msg"]
