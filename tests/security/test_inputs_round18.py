@@ -18,8 +18,10 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import csrf_headers
 from tests.jobs_helpers import finish_jobs, job_id_of
 from waspada.platform.errors import MAX_VALIDATION_DETAIL
+from waspada.platform.files import FileError, iter_csv
 from waspada.platform.guard import JSON_CHECK_BYTES, MAX_JSON_MEMBERS
 
 EDGES = [("0001-01-01", ""), ("", "0001-01-01"), ("9999-12-31", ""), ("", "9999-12-31"),
@@ -112,3 +114,75 @@ def test_a_refusal_lists_a_bounded_number_of_problems(
     detail = r.json()["error"]["detail"]
     assert len(detail) == MAX_VALIDATION_DETAIL + 1
     assert "more problems" in detail[-1]["msg"]
+
+
+# -- NUL characters ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["exploitation=%00", "exploitation=a%00b"])
+def test_a_nul_in_the_query_string_is_refused(role_clients: dict[str, TestClient],
+                                              query: str) -> None:
+    r = role_clients["protection_officer"].get(f"/api/v1/cases/export?format=htcds-json&{query}")
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_value"
+
+
+def test_a_nul_in_the_path_is_refused(role_clients: dict[str, TestClient]) -> None:
+    assert role_clients["analyst"].get("/cases/1%00").status_code == 400
+
+
+def _a_case(client: TestClient) -> int:
+    cases = client.get("/api/v1/cases").json()["cases"]
+    assert cases
+    return int(cases[0]["id"])
+
+
+def test_a_nul_in_a_json_string_is_refused(role_clients: dict[str, TestClient]) -> None:
+    officer = role_clients["protection_officer"]
+    case_id = _a_case(officer)
+    r = officer.post(f"/api/v1/cases/{case_id}/comments", json={"body": "a\u0000b"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_value"
+    # an escaped backslash followed by the letters u0000 is ordinary text
+    kept = officer.post(f"/api/v1/cases/{case_id}/comments",
+                        content=b'{"body": "C:\\\\u0000 path"}',
+                        headers={"content-type": "application/json"})
+    assert kept.status_code == 201, kept.text
+    # three backslashes: an escaped backslash, then a NUL
+    r = officer.post(f"/api/v1/cases/{case_id}/comments", content=b'{"body": "x\\\\\\u0000"}',
+                     headers={"content-type": "application/json"})
+    assert r.status_code == 400
+
+
+def test_a_nul_in_a_form_field_is_refused(role_clients: dict[str, TestClient]) -> None:
+    officer = role_clients["protection_officer"]
+    case_id = _a_case(officer)
+    token = officer.cookies.get("waspada_csrf") or ""
+    r = officer.post(f"/cases/{case_id}/comment", data={"body": "a\x00b", "csrf_token": token},
+                     follow_redirects=False)
+    assert r.status_code == 400
+    r = officer.post(f"/cases/{case_id}/comment", files={"body": (None, "a\x00b")},
+                     headers=csrf_headers(officer), follow_redirects=False)
+    assert r.status_code == 400
+    ok = officer.post(f"/cases/{case_id}/comment", data={"body": "tanpa NUL",
+                                                         "csrf_token": token},
+                      follow_redirects=False)
+    assert ok.status_code == 303, ok.text[:300]
+
+
+def test_a_nul_inside_an_uploaded_file_is_left_to_the_reader(
+        role_clients: dict[str, TestClient]) -> None:
+    """Binary uploads (PDF, JPEG attachments) hold NUL bytes: the guard does not refuse them;
+    the CSV readers do, with the line."""
+    admin = role_clients["admin"]
+    admin.get("/watchlist/manage")
+    r = admin.post("/watchlist/manage/import", data={
+        "list_kind": "pencegahan", "reason": "uji", "source": "uji",
+        "csrf_token": admin.cookies.get("waspada_csrf")},
+        files={"file": ("w.csv", b"record_id,full_name\nN-1,Siti\x00Rahayu\n", "text/csv")},
+        follow_redirects=False)
+    assert r.status_code == 400, r.text[:300]
+    assert "Baris 2" in r.text and "NUL" in r.text
+
+
+def test_the_csv_reader_names_the_line_of_a_nul() -> None:
+    with pytest.raises(FileError) as caught:
+        list(iter_csv("a,b\n1,2\n3,\x004\n"))
+    assert caught.value.code == "nul" and caught.value.line == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -106,6 +107,9 @@ class GuardMiddleware:
 
         try:
             method = scope["method"]
+            if _nul_in_address(scope):
+                await (await self.on_error(scope, 400, "invalid_value"))(receive, send_wrapper)
+                return
             if method in SAFE_METHODS:
                 await self.app(scope, receive, send_wrapper)
                 return
@@ -130,6 +134,11 @@ class GuardMiddleware:
                 return
             if content_type == "application/json" and not _json_members_ok(body):
                 await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
+                return
+            if _nul_in_body(content_type, body, form):
+                if form is not None:
+                    await form.close()
+                await (await self.on_error(scope, 400, "invalid_value"))(receive, send_wrapper)
                 return
             try:
                 csrf_ok = await self._csrf_ok(scope, headers, content_type, body, form,
@@ -179,6 +188,10 @@ class TooManyFields(Exception):
     pass
 
 
+#: a JSON string escape for NUL: ``\u0000`` after an even number of other backslashes
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
+
+
 class _TooManyMembers(Exception):
     pass
 
@@ -201,6 +214,27 @@ def _json_members_ok(body: bytes) -> bool:
     except (ValueError, RecursionError):
         return True
     return True
+
+
+def _nul_in_address(scope: Scope) -> bool:
+    """A NUL character in the path or the query string (raw or ``%00``).
+
+    No text field may hold one: SQLite stored it (and a ``?exploitation=%00`` filter matched
+    every case), PostgreSQL refused it only when the handler reached the database."""
+    query: bytes = scope.get("query_string") or b""
+    return "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query
+
+
+def _nul_in_body(content_type: str, body: bytes, form: FormData | None) -> bool:
+    """A NUL character in a form field or a JSON string (uploaded files are not checked)."""
+    if content_type == "application/x-www-form-urlencoded":
+        return b"%00" in body or b"\x00" in body
+    if content_type == "application/json":
+        return b"\\u0000" in body and _JSON_NUL.search(body) is not None
+    if form is not None:
+        return any(isinstance(value, str) and "\x00" in value
+                   for _, value in form.multi_items())
+    return False
 
 
 def _check_urlencoded(body: bytes) -> None:
