@@ -186,3 +186,38 @@ def test_the_csv_reader_names_the_line_of_a_nul() -> None:
     with pytest.raises(FileError) as caught:
         list(iter_csv("a,b\n1,2\n3,\x004\n"))
     assert caught.value.code == "nul" and caught.value.line == 3
+
+
+# -- an unknown id on every page, for every role ------------------------------------------------
+
+def _page_routes_with_ids(app) -> list[str]:  # type: ignore[no-untyped-def]
+    from fastapi.routing import APIRoute
+
+    paths = []
+    for router in app.state.routers:
+        for route in router.routes:
+            if (isinstance(route, APIRoute) and "GET" in route.methods
+                    and not route.path.startswith("/api/") and "{" in route.path
+                    and "{code}" not in route.path):
+                paths.append(route.path)
+    return sorted(set(paths))
+
+
+def test_an_unknown_id_on_any_page_is_never_a_server_error(
+        app, role_clients: dict[str, TestClient]) -> None:  # type: ignore[no-untyped-def]
+    """A page that rolled back before refusing (the exchange conflict and verification pages)
+    left the signed-in user's unit expired: its 404 page failed, a bare 500 without the
+    security headers (the error page's own failure bypasses the guard)."""
+    import re
+
+    paths = _page_routes_with_ids(app)
+    assert len(paths) >= 15, paths
+    failures = []
+    for path in paths:
+        url = re.sub(r"\{section\}", "results", path)
+        url = re.sub(r"\{[a-z_]+\}", "2147483000", url)
+        for role, client in role_clients.items():
+            r = client.get(url, follow_redirects=False)
+            if r.status_code >= 500 or "content-security-policy" not in r.headers:
+                failures.append((role, url, r.status_code))
+    assert not failures, failures
