@@ -221,3 +221,27 @@ def test_an_unknown_id_on_any_page_is_never_a_server_error(
             if r.status_code >= 500 or "content-security-policy" not in r.headers:
                 failures.append((role, url, r.status_code))
     assert not failures, failures
+
+
+# -- sessions ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_signing_in_ends_the_session_the_browser_held(app, via: str) -> None:  # type: ignore[no-untyped-def]
+    """A sign-in over a colleague's forgotten session used to leave that session alive (only
+    the cookie was replaced); whoever had copied it kept the colleague's access."""
+    from tests.conftest import sign_in
+
+    with TestClient(app) as browser:
+        sign_in(browser, "analis")
+        forgotten = browser.cookies.get("waspada_session")
+        assert forgotten
+        if via == "page":
+            sign_in(browser, "auditor")
+        else:
+            r = browser.post("/api/v1/auth/login", json={"username": "auditor",
+                                                         "password": "Demo-auditor-2026"})
+            assert r.status_code == 200, r.text
+        assert browser.get("/api/v1/me").json()["username"] == "auditor"
+    with TestClient(app) as thief:
+        thief.cookies.set("waspada_session", forgotten)
+        assert thief.get("/api/v1/me").status_code == 401

@@ -77,10 +77,14 @@ class SignedIn:
     session_token: str  # the raw cookie value; only its hash is stored
 
 
-def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
+def sign_in(db: Session, login: LoginIn, ip: str | None, replaces: str | None = None
+            ) -> SignedIn:
     """Throttle, check the credentials, start a session; every outcome audited with its change.
 
-    Raises :class:`SignInRefused` (after committing the failure counter and its audit entry).
+    ``replaces`` is the session cookie the browser sent, if any: a successful sign-in ends that
+    session (someone signing in over a colleague's forgotten session does not leave it alive
+    behind the new cookie). Raises :class:`SignInRefused` (after committing the failure counter
+    and its audit entry).
     """
     ip = ip or "unknown"
     actor = login.username.strip().lower()[:64] or "anonymous"
@@ -98,6 +102,8 @@ def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
         db.commit()
         raise SignInRefused("bad_credentials" if outcome.reason == "locked" else outcome.reason)
     user = outcome.user
+    if replaces:
+        auth.end_session(db, replaces)
     raw = auth.start_session(db, user)
     audit.record("login", auth.principal_for(user), object_type="user", object_id=user.id,
                  unit_id=user.unit_id, ip=ip, session=db)
