@@ -245,3 +245,31 @@ def test_signing_in_ends_the_session_the_browser_held(app, via: str) -> None:  #
     with TestClient(app) as thief:
         thief.cookies.set("waspada_session", forgotten)
         assert thief.get("/api/v1/me").status_code == 401
+
+
+def test_enabling_an_account_again_does_not_revive_its_sessions(app) -> None:  # type: ignore[no-untyped-def]
+    """Disabling stopped the sessions only while the account stayed disabled: enabling it
+    again (e.g. after the owner's holiday, or by mistake after a compromise) brought back every
+    session, including one a thief had copied."""
+    from tests.conftest import sign_in
+    from waspada.platform.db import session_scope
+    from waspada.platform.security import service
+    from waspada.platform.security.policy import CLI_PRINCIPAL
+    from waspada.platform.security.users import add_user
+
+    with session_scope() as db:
+        add_user(db, "r18.nonaktif", role="analyst", unit="Unit Uji", password="Correct-horse-1")
+    with TestClient(app) as browser:
+        sign_in(browser, "r18.nonaktif", "Correct-horse-1")
+        copied = browser.cookies.get("waspada_session")
+        with session_scope() as db:
+            service.set_active(db, CLI_PRINCIPAL, "r18.nonaktif", False)
+        assert browser.get("/api/v1/me").status_code == 401
+        with session_scope() as db:
+            service.set_active(db, CLI_PRINCIPAL, "r18.nonaktif", True)
+    with TestClient(app) as thief:
+        thief.cookies.set("waspada_session", copied)
+        assert thief.get("/api/v1/me").status_code == 401
+    with TestClient(app) as owner:  # the owner signs in again as usual
+        sign_in(owner, "r18.nonaktif", "Correct-horse-1")
+        assert owner.get("/api/v1/me").status_code == 200

@@ -290,11 +290,13 @@ def _keep_an_admin(db: Session, principal: Principal, row: User, *, disable: boo
 
 def set_active(db: Session, principal: Principal, user: int | str, active: bool) -> User:
     """Enable or disable a user (by id or username): a disabled user cannot sign in and their
-    sessions and tokens stop working at once. Nobody disables themselves or the last active
-    administrator."""
+    sessions and tokens stop working at once. Disabling ends the sessions for good, so that
+    enabling the account again does not bring them back. Nobody disables themselves or the
+    last active administrator."""
     row = _user(db, user)
     if not active:
         _keep_an_admin(db, principal, row, disable=True)
+        users.end_sessions(db, row)
     row.is_active = active
     audit.record("user.enable" if active else "user.disable", principal, object_type="user",
                  object_id=row.id, session=db)
