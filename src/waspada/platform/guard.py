@@ -132,7 +132,7 @@ class GuardMiddleware:
             except TooManyFields:
                 await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
                 return
-            if content_type == "application/json" and not _json_members_ok(body):
+            if _is_json(content_type) and not _json_members_ok(body):
                 await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
                 return
             if _nul_in_body(content_type, body, form):
@@ -192,6 +192,13 @@ class TooManyFields(Exception):
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
 
 
+def _is_json(content_type: str) -> bool:
+    """A type FastAPI parses as JSON: ``application/json`` and ``application/*+json``
+    (``application/x+json`` went around the bounds below)."""
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json"))
+
+
 class _TooManyMembers(Exception):
     pass
 
@@ -229,7 +236,7 @@ def _nul_in_body(content_type: str, body: bytes, form: FormData | None) -> bool:
     """A NUL character in a form field or a JSON string (uploaded files are not checked)."""
     if content_type == "application/x-www-form-urlencoded":
         return b"%00" in body or b"\x00" in body
-    if content_type == "application/json":
+    if _is_json(content_type):
         return b"\\u0000" in body and _JSON_NUL.search(body) is not None
     if form is not None:
         return any(isinstance(value, str) and "\x00" in value
