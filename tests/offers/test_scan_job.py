@@ -34,8 +34,9 @@ def _jobs() -> int:
 
 @pytest.mark.parametrize(("name", "data", "expected"), [
     ("posts.csv", b"id,body\n1,halo\n", "Kolom wajib tidak ada: text"),
-    ("posts.csv", random.Random(4000).randbytes(4000), "Kolom wajib tidak ada: text"),
-    ("posts.csv", b"\xff\xfe\x00\x00" * 500, "Kolom wajib tidak ada: text"),
+    # binary and UTF-16 files hold NUL characters, which every CSV reader refuses (round 18)
+    ("posts.csv", random.Random(4000).randbytes(4000), "berisi karakter NUL"),
+    ("posts.csv", b"\xff\xfe\x00\x00" * 500, "berisi karakter NUL"),
     ("posts.csv", b"", "Pilih berkas yang akan dipindai."),
     ("posts.csv", b"id,text\n", "tidak memuat data berisi teks"),
     ("posts.xlsx", b"PK\x03\x04", "CSV atau JSON Lines"),

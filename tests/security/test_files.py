@@ -358,7 +358,9 @@ def test_csv_reader_raises_only_file_error(text: str, multiline: bool) -> None:
             assert row.end_line == row.line
 
 
-FIELD = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+#: no NUL: the readers refuse it (round 18; test_inputs_round18.py)
+FIELD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=30)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,7 +31,8 @@ def _me(user: User, principal: Principal) -> Me:
                             429: {"description": "Too many attempts from this address"}})
 def api_login(body: LoginIn, request: Request, response: Response, db: DB) -> Me:
     """Start a session (cookie) for an API client. Prefer personal tokens for scripts."""
-    signed_in = service.sign_in(db, body, client_ip(request))
+    signed_in = service.sign_in(db, body, client_ip(request),
+                                replaces=request.cookies.get(SESSION_COOKIE))
     set_session_cookie(request, response, signed_in.session_token)
     return _me(signed_in.user, auth.principal_for(signed_in.user))
 

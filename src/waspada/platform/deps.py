@@ -74,8 +74,13 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
             user = auth.user_for_session(db, raw)
     if user is not None:
         # detached with its unit loaded: a rollback in the handler must not expire it, because
-        # error pages and the request log still read it
+        # error pages and the request log still read it. The unit too (``expunge`` does not
+        # cascade to it): a page that rolled back before refusing (``/exchange/conflicts/9``)
+        # left it expired, and the error page's header (``user.unit.name``) was a 500
+        unit = user.unit
         db.expunge(user)
+        if unit is not None and unit in db:
+            db.expunge(unit)
     request.state.user = user
     request.state.principal = auth.principal_for(user, via) if user else None
     return user

@@ -80,6 +80,7 @@ _PAGE_MESSAGES: dict[str, str] = {
     "line_break": N_("Line %(line)s: a field runs on to line %(end)s (a missing closing "
                      "quotation mark?)."),
     "malformed": N_("Line %(line)s is not valid CSV (check the quotation marks)."),
+    "nul": N_("Line %(line)s holds a NUL character: the file is not a text CSV file."),
     "field_too_long": N_("Line %(line)s: a field is too long."),
     "missing_columns": N_("Required column(s) missing: %(columns)s."),
     "unknown_columns": N_("Unknown column(s): %(columns)s."),
@@ -174,6 +175,12 @@ def iter_csv(text: str, *, multiline: bool = False,
     ``max_field_chars`` and, unless ``multiline``, a field holding a line break (a row that
     spans several physical lines). With ``multiline`` the caller sees ``end_line > line``.
     """
+    nul = text.find("\x00")
+    if nul >= 0:
+        # Python's csv reads NUL as an ordinary character: it was stored (SQLite) or made the
+        # import fail at the database (PostgreSQL), and no spreadsheet writes one
+        raise FileError("the file holds a NUL character (a binary or UTF-16 file?)",
+                        text.count("\n", 0, nul) + 1, code="nul")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     last = 0
     while True:

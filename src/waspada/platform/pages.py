@@ -82,7 +82,8 @@ def login_submit(request: Request, db: DB, form: Form) -> Response:
     try:
         login = form_input(LoginIn, {"username": username, "password": form.get("password", ""),
                                      "totp": form.get("totp") or None})
-        signed_in = service.sign_in(db, login, client_ip(request))
+        signed_in = service.sign_in(db, login, client_ip(request),
+                                    replaces=request.cookies.get(SESSION_COOKIE))
     except DomainError as exc:
         reason = exc.code
         status = 429 if reason == "rate_limited" else (401 if reason in service.SIGN_IN_MESSAGES

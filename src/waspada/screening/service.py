@@ -350,8 +350,10 @@ def export_rows(db: Session, principal: Principal, start: date | None, end: date
     end = end or datetime.now(UTC).date()
     start = start or (datetime.now(UTC).date() - timedelta(days=30))
     stmt = select(Screening).where(
-        Screening.created_at >= datetime.combine(start, time.min, tzinfo=UTC),
-        Screening.created_at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC))
+        Screening.created_at >= datetime.combine(start, time.min, tzinfo=UTC))
+    if end < date.max:  # the day after 9999-12-31 does not exist (it was an OverflowError)
+        stmt = stmt.where(Screening.created_at < datetime.combine(end + timedelta(days=1),
+                                                                  time.min, tzinfo=UTC))
     scope = unit_scope(principal)
     if scope is not None:
         stmt = stmt.where(Screening.unit_id == scope)

@@ -77,10 +77,14 @@ class SignedIn:
     session_token: str  # the raw cookie value; only its hash is stored
 
 
-def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
+def sign_in(db: Session, login: LoginIn, ip: str | None, replaces: str | None = None
+            ) -> SignedIn:
     """Throttle, check the credentials, start a session; every outcome audited with its change.
 
-    Raises :class:`SignInRefused` (after committing the failure counter and its audit entry).
+    ``replaces`` is the session cookie the browser sent, if any: a successful sign-in ends that
+    session (someone signing in over a colleague's forgotten session does not leave it alive
+    behind the new cookie). Raises :class:`SignInRefused` (after committing the failure counter
+    and its audit entry).
     """
     ip = ip or "unknown"
     actor = login.username.strip().lower()[:64] or "anonymous"
@@ -98,6 +102,8 @@ def sign_in(db: Session, login: LoginIn, ip: str | None) -> SignedIn:
         db.commit()
         raise SignInRefused("bad_credentials" if outcome.reason == "locked" else outcome.reason)
     user = outcome.user
+    if replaces:
+        auth.end_session(db, replaces)
     raw = auth.start_session(db, user)
     audit.record("login", auth.principal_for(user), object_type="user", object_id=user.id,
                  unit_id=user.unit_id, ip=ip, session=db)
@@ -284,11 +290,13 @@ def _keep_an_admin(db: Session, principal: Principal, row: User, *, disable: boo
 
 def set_active(db: Session, principal: Principal, user: int | str, active: bool) -> User:
     """Enable or disable a user (by id or username): a disabled user cannot sign in and their
-    sessions and tokens stop working at once. Nobody disables themselves or the last active
-    administrator."""
+    sessions and tokens stop working at once. Disabling ends the sessions for good, so that
+    enabling the account again does not bring them back. Nobody disables themselves or the
+    last active administrator."""
     row = _user(db, user)
     if not active:
         _keep_an_admin(db, principal, row, disable=True)
+        users.end_sessions(db, row)
     row.is_active = active
     audit.record("user.enable" if active else "user.disable", principal, object_type="user",
                  object_id=row.id, session=db)
@@ -418,14 +426,21 @@ def add_unit(db: Session, principal: Principal, data: UnitIn) -> Unit:
 
 # -- audit trail ---------------------------------------------------------------------------------
 
+#: days a filter can name: the start of 0001-01-01 east of UTC is before year 1, and the day
+#: after 9999-12-31 does not exist (both raised OverflowError: a 500, a failed export job)
+_FIRST_DAY, _LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
+
+
 def _day(value: str, zone: str | None = None) -> datetime | None:
-    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC."""
+    """The start of ``value`` (``YYYY-MM-DD``) in ``zone`` (the viewer's unit), as UTC; a day
+    at the edge of the calendar is moved in by one day (no entry is that old or that new)."""
     if not value:
         return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return None
+    day = min(max(day, _FIRST_DAY), _LAST_DAY)
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 

@@ -110,6 +110,13 @@ def check_role(role: str) -> str:
                         choices=", ".join(r.value for r in Role)) from None
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """End every open session of ``user`` (in the caller's transaction)."""
+    session.execute(update(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.revoked.is_(False))
+                    .values(revoked=True))
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     """Replace the password (checked like a new one); the user's open sessions end."""
     problem = password_problem(password)
@@ -118,9 +125,7 @@ def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    session.execute(update(WebSession).where(WebSession.user_id == user.id,
-                                             WebSession.revoked.is_(False))
-                    .values(revoked=True))
+    end_sessions(session, user)
 
 
 def find_user(session: Session, username: str) -> User:
