@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import dedupejob, store, verdicts, yente
+from waspada.matching import dedupejob, store, verdicts, work, yente
 from waspada.matching.clusters import ClusterEvidence, evidence
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
@@ -121,16 +121,8 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
                         key=lambda x: (-x[0], x[1]))
         results: list[MatchResult] = []
         for score, rid, rec in ranked[:params.limit]:
-            shown.add(_audit_id(entries.get(rid), rid))
-            ex = idx.explain(rec, rid)
-            if parsed.partial_dates and rec.birth_date is None:
-                entry = idx.get(rid)
-                rel = max((d.relation(entry.birth_date if entry else None)
-                           for d in parsed.partial_dates),
-                          key=lambda r: yente.PARTIAL_BIRTH_WEIGHTS[r])
-                ex["birth_date"] = {"relation": rel, "partial_query": True,
-                                    "weight": yente.PARTIAL_BIRTH_WEIGHTS[rel],
-                                    "from_nik": False}
+            shown.add(work.shown_id(entries.get(rid), rid))
+            ex = yente.explain(idx, parsed, rec, rid)
             expl = yente.explanations(ex)
             results.append(MatchResult(
                 **yente.entity_of(entries.get(rid), rid).model_dump(by_alias=False),
@@ -145,20 +137,10 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
     audit.record("watchlist.screen", principal, object_type="watchlist",
                  queries=len(body.queries),
                  results=sum(len(r.results) for r in responses.values()),
-                 shown=sorted(shown, key=_id_order), session=db, **detail)
+                 shown=work.in_order(shown), session=db, **detail)
     db.commit()
     return MatchResponse(responses=responses, matcher=_matcher(), limit=params.limit,
                          threshold=params.threshold, dataset=dataset, algorithm=yente.ALGORITHM)
-
-
-def _audit_id(entry: store.WatchlistEntry | None, record_id: str) -> str:
-    """The id an audit entry names a shown watchlist entry by: its row id, as the entry's own
-    ``watchlist.add`` / ``watchlist.remove`` entries do (the entry id if no row holds it)."""
-    return str(entry.id) if entry is not None else record_id
-
-
-def _id_order(value: str) -> tuple[int, str]:
-    return (int(value), "") if value.isdigit() else (0, value)
 
 
 def _matcher() -> dict[str, FeatureDoc]:
@@ -211,9 +193,9 @@ def search(db: Session, principal: Principal, data: SearchIn) -> list[Candidate]
                              N_("Check the birth date (YYYY-MM-DD) and sex.")) from None
     matches = store.watchlist_index(db).search(rec, top=SEARCH_TOP, threshold=SEARCH_THRESHOLD)
     entries = store.entry_details(db, [m.record_id for m in matches])
-    shown = {_audit_id(entries.get(m.record_id), m.record_id) for m in matches}
+    shown = {work.shown_id(entries.get(m.record_id), m.record_id) for m in matches}
     audit.record("watchlist.screen", principal, object_type="watchlist", via_page=True,
-                 results=len(matches), shown=sorted(shown, key=_id_order), session=db)
+                 results=len(matches), shown=work.in_order(shown), session=db)
     db.commit()
     return [Candidate(m, entries.get(m.record_id)) for m in matches]
 

@@ -93,5 +93,17 @@ def audit_ids(db: Session, number: str) -> list[int]:
                            .where(store.WatchlistEntry.record_id == number[:128])))
 
 
+def shown_id(entry: store.WatchlistEntry | None, record_id: str) -> str:
+    """The id a ``watchlist.screen`` audit entry names a shown entry by: its row id, as the
+    entry's own ``watchlist.add`` / ``watchlist.remove`` entries do (the entry id if no row
+    holds it); the capability's ``object_mentions`` lets the audit filter find it."""
+    return str(entry.id) if entry is not None else record_id
+
+
+def in_order(ids: set[str]) -> list[str]:
+    """Shown ids in numeric order (row ids), entry ids after them."""
+    return sorted(ids, key=lambda v: (0, int(v), "") if v.isdigit() else (1, 0, v))
+
+
 def run_refs(db: Session, ids: list[str]) -> dict[str, ObjectRef]:
     return {i: ObjectRef(f"#{i}", f"/dedupe/runs/{i}") for i in ids if i.isdigit()}

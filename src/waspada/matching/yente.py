@@ -380,6 +380,20 @@ def search_variants(idx: WatchlistIndex, parsed: ParsedQuery, floor: float, top:
     return best
 
 
+def explain(idx: WatchlistIndex, parsed: ParsedQuery, rec: PersonRecord, record_id: str
+            ) -> dict[str, Any]:
+    """The index's explanation of one result, with the partial birth date (``1975``) that
+    weighed in when the query variant had no full one."""
+    ex = idx.explain(rec, record_id)
+    if parsed.partial_dates and rec.birth_date is None:
+        entry = idx.get(record_id)
+        rel = max((d.relation(entry.birth_date if entry else None)
+                   for d in parsed.partial_dates), key=lambda r: PARTIAL_BIRTH_WEIGHTS[r])
+        ex["birth_date"] = {"relation": rel, "partial_query": True,
+                            "weight": PARTIAL_BIRTH_WEIGHTS[rel], "from_nik": False}
+    return ex
+
+
 def entity_of(entry: WatchlistEntry | None, record_id: str) -> EntityOut:
     """An entry in yente's entity shape (a bare id when the entry is gone)."""
     if entry is None:
