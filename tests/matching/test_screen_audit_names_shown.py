@@ -90,7 +90,7 @@ def test_the_auditor_finds_who_saw_an_entry(role_clients: dict[str, TestClient],
         assert "watchlist.add" in actions  # the entry's own entries still found
     page = auditor.get("/audit", params={"object_type": "watchlist_entry", "object_id": seen})
     assert page.status_code == 200 and "Daftar pengawasan dicari" in page.text
-    assert "entri yang ditampilkan=" in page.text or "entri yang ditampilkan" in page.text
+    assert "entri yang ditampilkan=" in page.text and "lewat halaman=ya" in page.text
     # an entry nobody was shown: its add entry only, no screening
     with session_scope() as db:
         other = db.scalars(select(WatchlistEntry).where(
