@@ -94,6 +94,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/platform/test_type_ignores.py",
     "tests/screening/test_assess.py",
     "tests/screening/test_questionnaire_labels.py",
+    "tests/security/test_csv_separators.py",
     "tests/security/test_declared_imports.py",
     "tests/security/test_name_bounds.py",
     "tests/security/test_regex_guard.py",

@@ -15,7 +15,6 @@ HTCDS object (the standard's tabs) and :func:`to_json` the JSON document.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -26,7 +25,7 @@ from waspada.cases.errors import CaseError
 from waspada.cases.htcds_fields import OBJECTS, TABLE, HtcdsField
 from waspada.cases.htcds_values import as_list, clean_value
 from waspada.cases.workflow import load_workflow
-from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.exports import csv_writer, spreadsheet_safe
 
 CITATION = "HTCDS by IOM, CC BY 4.0"
 
@@ -307,9 +306,10 @@ def csv_rows(records: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
 
 def _csv_text(obj: str, rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=csv_columns(obj), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    columns = csv_columns(obj)
+    writer = csv_writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([row.get(c, "") for c in columns] for row in rows)
     return buffer.getvalue()
 
 

@@ -45,6 +45,7 @@ FIELD_LABELS = {
     "handover_date": N_("Hand-over date"), "closure_reason": N_("Reason for closure"),
     "closure_note": N_("Closure note"), "duplicate_of": N_("Duplicate of (case reference)"),
     "last_contact_date": N_("Date of last contact"), "source": N_("Source of the report"),
+    "birth_date": N_("Date of birth"), "victim_birth_date": N_("Date of birth"),
 }
 PUBLIC_PROBLEMS = {"required": N_("This field is required."),
                    "too_long": N_("This text is too long."),

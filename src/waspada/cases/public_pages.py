@@ -65,7 +65,8 @@ RECEIPT_COOKIE = "waspada_lapor_receipt"
 RECEIPT_MINUTES = 30
 PUBLIC_PROBLEMS = {"required": N_("This field is required."),
                    "too_long": N_("This text is too long."),
-                   "invalid": N_("This value is not valid.")}
+                   "invalid": N_("This value is not valid."),
+                   "birth_date": N_("A date of birth must lie between 1 January 1900 and today.")}
 
 
 # -- public form (no account) -----------------------------------------------------------------

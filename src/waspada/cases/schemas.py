@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from waspada.cases import limits as L
+from waspada.platform.birth_dates import BirthDate
 from waspada.platform.types import IdField
 
 # -- inputs -----------------------------------------------------------------------------------
@@ -30,7 +31,7 @@ class PersonIn(BaseModel):
     first_name: str | None = Field(default=None, max_length=L.NAME_PART)
     middle_name: str | None = Field(default=None, max_length=L.NAME_PART)
     second_name: str | None = Field(default=None, max_length=L.NAME_PART)
-    birth_date: date | None = None
+    birth_date: BirthDate | None = None
     gender: str | None = Field(default=None, max_length=L.GENDER)
     citizenship: str | None = Field(default=None, max_length=L.CITIZENSHIPS,
                                     description="ISO 3166 codes, comma-separated (multi-select)")
@@ -392,7 +393,7 @@ class NewCaseForm(BaseModel):
     """The officer intake page: one victim, an optional reporter and recruiter."""
 
     victim_name: str = Field(default="", max_length=L.FULL_NAME)
-    victim_birth_date: date | None = None
+    victim_birth_date: BirthDate | None = None
     victim_gender: str | None = Field(default=None, max_length=L.GENDER)
     victim_nik: str | None = Field(default=None, max_length=L.IDENTITY_NUMBER)
     victim_passport: str | None = Field(default=None, max_length=L.PASSPORT_NUMBER)

@@ -6,7 +6,6 @@ Handlers parse the form into the operation's model (``schemas.py``), call one fu
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Annotated, Any
@@ -31,7 +30,7 @@ from waspada.offers.verdicts import STATUSES
 from waspada.platform.db import session_factory
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.domain import DomainError
-from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.exports import csv_writer, spreadsheet_safe
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
@@ -207,10 +206,10 @@ def scan_contacts(scan_id: IdPath, db: DB, principal: Analyst) -> Response:
     scan = service.export_scan(db, principal, scan_id, "contacts_csv")
     results = [json.loads(line) for line in scan.results_jsonl.splitlines() if line]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(["kind", "value", "posts", "max_level", "record_ids"])
     for row in bulk.aggregate_contacts(results):
-        writer.writerow([row["kind"], spreadsheet_safe(row["value"]), row["count"],
+        writer.writerow([row["kind"], row["value"], row["count"],
                          row["max_level"], " ".join(spreadsheet_safe(str(i)) for i in row["ids"])])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition":

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.exports import csv_safe, csv_writer
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 
@@ -407,17 +407,18 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
 
 
 def csv_cells(row: Iterable[Any]) -> list[Any]:
-    """A row with every text cell passed through the spreadsheet formula guard."""
-    return [spreadsheet_safe(v) for v in row]
+    """A row with every text cell passed through the CSV formula guard (:func:`csv_safe`)."""
+    return [csv_safe(v) for v in row]
 
 
 def write_csv(fh: IO[str], header: Iterable[str], rows: Iterable[Iterable[Any]]) -> int:
-    """CSV with the formula guard on every cell; returns the number of data rows."""
-    w = csv.writer(fh)
-    w.writerow(csv_cells(header))
+    """CSV through the shared export writer (every cell quoted and guarded); returns the
+    number of data rows."""
+    w = csv_writer(fh)
+    w.writerow(header)
     n = 0
     for r in rows:
-        w.writerow(csv_cells(r))
+        w.writerow(r)
         n += 1
     return n
 

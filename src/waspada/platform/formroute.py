@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from waspada.platform.birth_dates import is_birth_date_error
 from waspada.platform.db import session_factory
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
@@ -56,13 +57,15 @@ M = TypeVar("M", bound=BaseModel)
 TOO_LONG = N_("%(field)s is too long: at most %(limit)s characters.")
 REQUIRED = N_("%(field)s must be filled in.")
 INVALID = N_("%(field)s is not valid.")
+BIRTH_DATE = N_("%(field)s must lie between 1 January 1900 and today.")
 REQUIRED_KINDS = ("missing", "string_too_short", "too_short")
 TOO_MANY = N_("%(field)s: too many entries, at most %(limit)s.")
 #: the same, for a field without a title (never its internal name)
 UNNAMED = {"too_long": N_("A field is too long: at most %(limit)s characters."),
            "required": N_("A required field is not filled in."),
            "invalid": N_("A field is not valid."),
-           "too_many": N_("A field has too many entries: at most %(limit)s.")}
+           "too_many": N_("A field has too many entries: at most %(limit)s."),
+           "birth_date": N_("A date of birth must lie between 1 January 1900 and today.")}
 
 
 def reshow_with(reshow: Reshow, *models: type[BaseModel],
@@ -150,6 +153,8 @@ def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         problem, params = "too_long", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
     elif kind == "too_long":  # a list (check boxes) longer than its limit
         problem, params = "too_many", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
+    elif is_birth_date_error(error):
+        problem, params = "birth_date", {}
     elif kind in REQUIRED_KINDS or "empty" in str(error.get("msg", "")):
         problem, params = "required", {}
     else:
@@ -157,7 +162,7 @@ def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
     if title is None:
         return _(UNNAMED[problem], **params)
     named = {"too_long": TOO_LONG, "required": REQUIRED, "invalid": INVALID,
-             "too_many": TOO_MANY}[problem]
+             "too_many": TOO_MANY, "birth_date": BIRTH_DATE}[problem]
     return _(named, field=_(title), **params)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonValue
 
 from waspada.identity.consistency import parse_date
+from waspada.platform.birth_dates import BirthDate
 from waspada.platform.types import IdField
 from waspada.screening import limits
 
@@ -58,7 +59,8 @@ class ScreeningIn(BaseModel):
     full_name: str = Field("", max_length=limits.NAME)
     nik: str = Field("", max_length=limits.NIK)
     passport_no: str = Field("", max_length=limits.PASSPORT_NO)
-    birth_date: date | None = Field(None, description="ISO date (DD-MM-YYYY is also read)")
+    birth_date: BirthDate | None = Field(None, description="ISO date (DD-MM-YYYY is also "
+                                       "read), 1900-01-01 to today")
     sex: Literal["M", "F"] | None = None
     nationality: str = Field("", max_length=limits.COUNTRY,
                              description="ICAO 9303 code of the data page (IDN); compared "

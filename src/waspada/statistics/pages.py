@@ -4,7 +4,6 @@ and the alerts block of the home page. Thin: parse, call :mod:`statistics.servic
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Literal
 
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from waspada.platform.db import session_factory
 from waspada.platform.deps import get_db, public, require
 from waspada.platform.domain import DomainError
-from waspada.platform.files import csv_cells
+from waspada.platform.exports import csv_writer
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
@@ -65,9 +64,9 @@ def _download(rows: list[list[object]], header: list[str], stem: str, fmt_: Form
                         media_type=MEDIA_TYPE,
                         headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csv_writer(out)
     w.writerow(header)
-    w.writerows(csv_cells(r) for r in rows)
+    w.writerows(rows)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": f'attachment; filename="{stem}.csv"'})
 

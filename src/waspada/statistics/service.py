@@ -8,7 +8,6 @@ up to date; a read brings them up to date first when the last refresh is older t
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import threading
@@ -24,7 +23,8 @@ from sqlalchemy.orm import Session
 from waspada.platform import audit
 from waspada.platform.db import session_scope, utcnow
 from waspada.platform.domain import DomainError
-from waspada.platform.files import FileError, atomic_writer, csv_cells, dumps_json
+from waspada.platform.exports import csv_writer
+from waspada.platform.files import FileError, atomic_writer, dumps_json
 from waspada.platform.i18n import N_
 from waspada.platform.labels import alpha2
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
@@ -451,11 +451,11 @@ def publish(db: Session, principal: Principal, output: Path, k: int = DEFAULT_K
     suppressed = cells = 0
     for stem, (col, tab) in sorted(tables.items()):
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv_writer(buf, lineterminator="\n")
         w.writerow(["indicator", "province_code", "province_name", col, "count", "flag"])
         ind = stem.split("_by_")[0]
         for row in _table_rows(tab, col, ind):
-            w.writerow(csv_cells(row))
+            w.writerow(row)
             cells += 1
             suppressed += row[5] != ""
         name = f"{stem}.csv"

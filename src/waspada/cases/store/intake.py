@@ -32,7 +32,9 @@ from waspada.cases.store.fields import TEXT_LIMITS, clean_date, clean_text, touc
 from waspada.cases.store.organisations import public_intake_unit
 from waspada.cases.store.views import person_dict
 from waspada.cases.workflow import INITIAL_STATE, due_at
+from waspada.platform.birth_dates import birth_date_in_range
 from waspada.platform.db import utcnow
+from waspada.platform.i18n import N_
 from waspada.platform.security.policy import Principal
 
 
@@ -49,8 +51,11 @@ def add_person(session: Session, case: Case, data: dict[str, Any], *,
         parts = [values["first_name"], values["middle_name"], values["second_name"]]
         values["full_name"] = " ".join(p for p in parts if p) or None
     values.update(clean_person_values(data))  # HTCDS details, citizenship, per_RoleInProcess
-    person = Person(case_id=case.id, role=role, gender=gender,
-                    birth_date=clean_date(data.get("birth_date"), "birth_date"), **values)
+    birth_date = clean_date(data.get("birth_date"), "birth_date")
+    if birth_date is not None and not birth_date_in_range(birth_date):
+        raise CaseError("invalid_birth_date",
+                        N_("The date of birth must lie between 1900-01-01 and today."), 422)
+    person = Person(case_id=case.id, role=role, gender=gender, birth_date=birth_date, **values)
     session.add(person)
     session.flush()
     for key in duplicates.blocking_keys(person.full_name, person.identity_number):
@@ -235,9 +240,12 @@ def clean_public_report(form: dict[str, str]) -> PublicReport:
         report.problems["destination_country"] = "invalid"
     if report.victim_birth_date:
         try:
-            date.fromisoformat(report.victim_birth_date)
+            born = date.fromisoformat(report.victim_birth_date)
         except ValueError:
             report.problems["victim_birth_date"] = "invalid"
+        else:
+            if not birth_date_in_range(born):
+                report.problems["victim_birth_date"] = "birth_date"
     return report
 
 

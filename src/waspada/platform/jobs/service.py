@@ -8,7 +8,6 @@ commits once. Reading a job's status (progress) is not audited: it holds no pers
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import threading
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session
 from waspada.platform import audit
 from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
-from waspada.platform.exports import spreadsheet_safe
+from waspada.platform.exports import csv_writer, spreadsheet_safe
 from waspada.platform.i18n import N_, translate
 from waspada.platform.jobs import store
 from waspada.platform.jobs.kinds import JobKind, Section, kind_of
@@ -200,7 +199,7 @@ def download(db: Session, principal: Principal, job_id: int, section: str, lang:
         book.save(out)
         return job, out.getvalue()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     return job, buffer.getvalue().encode("utf-8")
