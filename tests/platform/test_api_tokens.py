@@ -35,7 +35,7 @@ def _new_user(username: str, role: str = "analyst") -> int:
         return add_user(session, username, role=role, unit="Unit Uji", password=PASSWORD).id
 
 
-def _token(username: str, name: str = "skrip", days: int | None = None) -> tuple[int, str]:
+def _token(username: str, name: str = "skrip tokens18", days: int | None = None) -> tuple[int, str]:
     with session_scope() as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
