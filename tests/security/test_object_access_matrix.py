@@ -429,6 +429,10 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         "/admin/users/{user_id}/edit", {"role": "auditor", "unit_id": "{unit_id}"})),
     ("POST", "/admin/users/{user_id}/password"): (NATIONAL, _form(
         "/admin/users/{user_id}/password")),
+    # an administrator revokes any user's token (confirmation page first, as above; the
+    # revocation itself, CSRF and a token of another user: tests/platform/test_api_tokens.py)
+    ("POST", "/admin/users/{user_id}/tokens/{token_id}/revoke"): (NATIONAL, _form(
+        "/admin/users/{user_id}/tokens/{token_id}/revoke")),
     # a personal API token: only its owner may revoke it (the answer is always the account page)
     ("POST", "/account/tokens/{token_id}/revoke"): (OWNER, _form(
         "/account/tokens/{token_id}/revoke")),

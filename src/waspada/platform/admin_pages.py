@@ -17,9 +17,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.platform.action_labels import policy_label
+from waspada.platform.db import utcnow
 from waspada.platform.deps import DB, Form, require
 from waspada.platform.domain import DomainError
 from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_session
+from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security import service
 from waspada.platform.security.policy import POLICY, Principal
@@ -36,6 +38,9 @@ ZONE_CHOICES: tuple[str, ...] = tuple(dict.fromkeys(
     [*INDONESIAN_ABBREVIATIONS, *(zone_for_unit_name(city) for city in (
         "phnom penh", "bangkok", "kuala lumpur", "kuching", "manila", "yangon", "vientiane",
         "hanoi", "singapore", "hong kong", "taipei", "tokyo", "seoul", "dubai", "riyadh"))]))
+
+#: said wherever an administrator's action revokes a user's tokens (reset, disable)
+TOKENS_REVOKED = N_("This user's API tokens will be revoked.")
 
 #: the user form's fields shown again (never the password)
 USER_FIELDS = ("username", "full_name", "role", "unit")
@@ -82,7 +87,8 @@ def _user_page(request: Request, db: Session, user_id: int, *, status: int = 200
     abilities = [policy_label(action) for action, roles in POLICY.items() if row.role in roles]
     return render(request, "admin_user.html",
                   {"row": row, "units": service.list_units(db), "roles": list(Role),
-                   "abilities": abilities, **extra},
+                   "abilities": abilities, "tokens": service.list_user_tokens(db, user_id),
+                   "now": utcnow(), **extra},
                   status_code=400 if extra.get("error") else status)
 
 
@@ -137,7 +143,7 @@ def admin_users_active(request: Request, user_id: IdPath, db: DB, form: Form,
                         back="/admin/users",
                         question=_("Disable %(user)s? They are signed out at once and can no "
                                    "longer sign in; their API tokens stop working.",
-                                   user=row.username),
+                                   user=row.username) + " " + _(TOKENS_REVOKED),
                         fields={"active": "0"})
     try:
         service.set_active(db, principal, user_id, active)
@@ -156,10 +162,27 @@ def admin_user_password(request: Request, user_id: IdPath, db: DB, form: Form,
                         back=f"/admin/users/{user_id}",
                         question=_("Reset the password of %(user)s? Their open sessions end; "
                                    "you will see a temporary password once, and they must "
-                                   "choose their own at the next sign-in.", user=row.username),
+                                   "choose their own at the next sign-in.", user=row.username)
+                        + " " + _(TOKENS_REVOKED),
                         fields={})
     _row, temporary = service.reset_password_temporary(db, principal, user_id)
     return _user_page(request, db, user_id, temporary=temporary)
+
+
+@router.post("/admin/users/{user_id}/tokens/{token_id}/revoke")
+def admin_user_token_revoke(request: Request, user_id: IdPath, token_id: IdPath, db: DB,
+                            form: Form, principal: Principal = Depends(require("users.manage"))
+                            ) -> Response:
+    row = service.get_user(db, user_id)
+    if form.get("confirmed") != "1":
+        return _confirm(request, action=f"/admin/users/{user_id}/tokens/{token_id}/revoke",
+                        danger=True, back=f"/admin/users/{user_id}",
+                        question=f"{row.username}: " + _(
+                            "Revoke this API token? Scripts that use it stop working at once."),
+                        fields={})
+    revoked = service.revoke_user_token(db, principal, user_id, token_id)
+    return RedirectResponse(f"/admin/users/{user_id}?token_revoked={int(revoked)}",
+                            status_code=303)
 
 
 # -- units -------------------------------------------------------------------------------------

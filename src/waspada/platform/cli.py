@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -131,7 +132,8 @@ def users_list() -> None:
 
 @users_app.command("disable")
 def users_disable(username: str) -> None:
-    """Disable a user: they can no longer sign in, and their tokens stop working."""
+    """Disable a user: they can no longer sign in, their sessions end and their API tokens
+    are revoked (enabling them again does not bring these back)."""
     _set_active(username, False)
     out.print(f"Disabled [bold]{username.lower()}[/].")
 
@@ -174,8 +176,8 @@ def users_set_unit(username: str,
 @users_app.command("reset-password")
 def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Option(
         "--password-stdin", help="Read the new password from standard input.")] = False) -> None:
-    """Set a new password for USERNAME (read from stdin) and end their open sessions; they
-    must choose their own password at the next sign-in."""
+    """Set a new password for USERNAME (read from stdin), end their open sessions and revoke
+    their API tokens; they must choose their own password at the next sign-in."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import PasswordIn
 
@@ -185,7 +187,8 @@ def users_reset_password(username: str, password_stdin: Annotated[bool, typer.Op
     data = _input(PasswordIn, password=sys.stdin.readline().rstrip("\r\n"))
     with _operator() as (session, operator):
         service.reset_password(session, operator, username, data)
-    out.print(f"New password set for [bold]{username.lower()}[/]; their sessions ended.")
+    out.print(f"New password set for [bold]{username.lower()}[/]; their sessions ended and "
+              "their API tokens were revoked.")
 
 
 @users_app.command("add-unit")
@@ -232,16 +235,60 @@ def _set_active(username: str, active: bool) -> None:
 
 @users_app.command("token")
 def users_token(username: str,
-                name: Annotated[str, typer.Option(help="What the token is for.")] = "cli") -> None:
+                name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+                days: Annotated[int | None, typer.Option(
+                    help="Days the token is valid, 1-365. Default: WASPADA_TOKEN_DAYS (90)."
+                )] = None) -> None:
     """Create a personal API token for USERNAME and print it (shown only once)."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import TokenIn
 
     _require_schema()
-    data = _input(TokenIn, name=name)
+    data = _input(TokenIn, name=name, days=days)
     with _operator() as (session, operator):
         raw = service.create_token_for(session, operator, username, data)
     print(raw)
+
+
+@users_app.command("tokens")
+def users_tokens(username: str) -> None:
+    """List USERNAME's API tokens: id, name, first characters, dates (UTC) and state; never
+    the secret."""
+    from waspada.platform.db import utcnow
+    from waspada.platform.security import service
+
+    _require_schema()
+    table = Table()
+    for column in ("id", "name", "starts with", "created", "last used", "expires", "state"):
+        table.add_column(column)
+    now = utcnow()
+    with _operator() as (session, _operator_principal):
+        for token in service.list_user_tokens(session, username):
+            state = ("revoked" if token.revoked_at else "expired" if token.expires_at <= now
+                     else "active")
+            table.add_row(str(token.id), token.name or "-", f"{token.prefix}...",
+                          _minute(token.created_at), _minute(token.last_used_at),
+                          _minute(token.expires_at), state)
+    out.print(table)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(username: str, token_id: Annotated[int, typer.Argument(
+        help="The token's id (see 'waspada users tokens USERNAME').", min=1,
+        max=2_147_483_647)]) -> None:
+    """Revoke USERNAME's API token TOKEN_ID: it stops working at once."""
+    from waspada.platform.security import service
+
+    _require_schema()
+    with _operator() as (session, operator):
+        revoked = service.revoke_user_token(session, operator, username, token_id)
+    if not revoked:
+        fail(f"{username.lower()} has no token {token_id} that is not revoked already")
+    out.print(f"Revoked token {token_id} of [bold]{username.lower()}[/].")
+
+
+def _minute(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 M = TypeVar("M", bound="BaseModel")

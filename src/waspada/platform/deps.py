@@ -19,7 +19,12 @@ SESSION_COOKIE = "waspada_session"
 
 
 class AuthRequired(Exception):
-    """No valid session or token: pages redirect to the sign-in page, the API answers 401."""
+    """No valid session or token: pages redirect to the sign-in page, the API answers 401
+    (``code``: ``auth_required``, or ``token_expired`` for an expired API token)."""
+
+    def __init__(self, code: str = "auth_required") -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class PasswordChangeRequired(Exception):
@@ -65,8 +70,11 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
     if scheme.lower() in ("bearer", "apikey") and credential.strip():  # ApiKey: yente clients
-        user = service.use_token(db, credential.strip(), ip=client_ip(request),
-                                 method=request.method, path=request.url.path)
+        check = service.use_token(db, credential.strip(), ip=client_ip(request),
+                                  method=request.method, path=request.url.path)
+        user = check.token.user if check.token is not None else None
+        if check.refusal == "expired":  # told apart: the owner knows to make a new one
+            request.state.auth_refusal = "token_expired"
         via = "token"
     else:
         raw = request.cookies.get(SESSION_COOKIE)
@@ -103,7 +111,7 @@ class Require:
     def __call__(self, request: Request,
                  principal: Principal | None = Depends(current_principal)) -> Principal:
         if principal is None:
-            raise AuthRequired()
+            raise AuthRequired(getattr(request.state, "auth_refusal", "auth_required"))
         if not allowed(principal, self.action):
             raise Forbidden(self.action)
         if (self.action != "account.self" and principal.via == "session"

@@ -28,6 +28,8 @@ MESSAGES: dict[str, str] = {
     "too_many_fields": N_("The form has too many fields or files."),
     "csrf": N_("The form has expired or did not come from Waspada. Reload the page and try again."),
     "auth_required": N_("Please sign in first."),
+    "token_expired": N_("This API token has expired. Create a new one under My account, or "
+                        "ask your administrator."),
     "forbidden": N_("Your role is not allowed to do this."),
     "password_change_required": N_("Choose a new password first (your administrator set the "
                                    "current one)."),
@@ -150,7 +152,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(AuthRequired)
     async def _auth(request: Request, exc: AuthRequired) -> Response:
         if wants_json(request.scope):
-            return error_response(request.scope, 401, "auth_required")
+            return error_response(request.scope, 401, exc.code)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         from urllib.parse import quote
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from waspada.platform import home as work_home
+from waspada.platform.db import utcnow
 from waspada.platform.deps import (
     DB,
     SESSION_COOKIE,
@@ -27,7 +28,7 @@ from waspada.platform.guard import LANG_COOKIE
 from waspada.platform.i18n import LANGUAGES
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security import service
-from waspada.platform.security.models import User
+from waspada.platform.security.models import TOKEN_DAYS_MAX, User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.schemas import (
     LoginIn,
@@ -134,7 +135,9 @@ def officer_home(request: Request, db: DB, principal: Principal) -> Response:
 
 def _account(request: Request, db: DB, principal: Principal, **extra: object) -> Response:
     return render(request, "account.html",
-                  {"tokens": service.list_own_tokens(db, principal), **extra},
+                  {"tokens": service.list_own_tokens(db, principal), "now": utcnow(),
+                   "token_days_default": get_settings().token_days,
+                   "token_days_max": TOKEN_DAYS_MAX, **extra},
                   status_code=400 if extra.get("error") or extra.get("totp_error") else 200)
 
 

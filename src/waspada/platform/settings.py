@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     session_lifetime_minutes: int = 8 * 60
+    #: lifetime of a new personal API token when its creator chooses none (days; at most
+    #: 365, the longest a creator may choose); also what tokens made before expiry existed
+    #: were given by the migration (docs/administration.md, "API tokens")
+    token_days: int = Field(90, ge=1, le=365)
     default_language: Literal["id", "en"] = "id"
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     #: reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: comma-separated

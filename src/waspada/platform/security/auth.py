@@ -4,7 +4,11 @@ Sign-in failures are throttled per (username, client address) with exponential b
 throttle.py). Unknown user, wrong password and a throttled pair get the same answer from the
 pages and the API, after the same password-hashing work. A throttle is not an account state:
 the user's API tokens keep working while their password sign-in is throttled somewhere. A
-*disabled* account is different: its sessions and tokens stop working at once.
+*disabled* account is different: its sessions and tokens stop working at once (and disabling
+revokes the tokens, so enabling the account again does not bring them back).
+
+Every personal API token expires (``expires_at``, chosen at creation within
+``TOKEN_DAYS_MAX`` days, ``WASPADA_TOKEN_DAYS`` by default); an expired token is refused.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from waspada.platform.db import utcnow
-from waspada.platform.security.models import ApiToken, User, WebSession
+from waspada.platform.security.models import TOKEN_DAYS_MAX, ApiToken, User, WebSession
 from waspada.platform.security.passwords import dummy_hash, verify_password
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
@@ -106,29 +110,65 @@ def end_session(session: Session, raw: str) -> None:
         row.revoked = True
 
 
-def create_api_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """Make a personal API token; the raw value is returned once and never stored."""
+def create_api_token(session: Session, user: User, name: str = "",
+                     days: int | None = None) -> tuple[ApiToken, str]:
+    """Make a personal API token valid for ``days`` (default ``WASPADA_TOKEN_DAYS``); the raw
+    value is returned once and never stored."""
+    lifetime = timedelta(days=min(days or get_settings().token_days, TOKEN_DAYS_MAX))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:100], prefix=raw[:12], token_hash=_digest(raw))
+    token = ApiToken(user_id=user.id, name=name[:100], prefix=raw[:12], token_hash=_digest(raw),
+                     expires_at=utcnow() + lifetime)
     session.add(token)
     session.flush()
     return token, raw
 
 
-def token_for_bearer(session: Session, raw: str) -> ApiToken | None:
+@dataclass(frozen=True)
+class BearerCheck:
+    """A bearer token looked up: ``token`` when it may be used, else why not (``unknown``,
+    ``revoked``, ``expired``, ``disabled``)."""
+
+    token: ApiToken | None
+    refusal: str = ""
+
+
+def check_bearer(session: Session, raw: str) -> BearerCheck:
+    """Look up a bearer token; a usable one gets its ``last_used_at`` set."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
-        return None
+    if token is None:
+        return BearerCheck(None, "unknown")
+    if token.revoked_at is not None:
+        return BearerCheck(None, "revoked")
+    if token.expires_at <= utcnow():
+        return BearerCheck(None, "expired")
+    if not token.user.is_active:
+        return BearerCheck(None, "disabled")
     token.last_used_at = utcnow()
-    return token
+    return BearerCheck(token)
+
+
+def token_for_bearer(session: Session, raw: str) -> ApiToken | None:
+    return check_bearer(session, raw).token
 
 
 def revoke_api_token(session: Session, user: User, token_id: int) -> bool:
+    """Revoke ``user``'s token ``token_id``; ``False`` when it is not theirs or already
+    revoked."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
         return False
     token.revoked_at = utcnow()
     return True
+
+
+def revoke_all_api_tokens(session: Session, user: User) -> list[int]:
+    """Revoke every token of ``user`` not yet revoked (expired ones too); their ids."""
+    ids = list(session.scalars(select(ApiToken.id).where(ApiToken.user_id == user.id,
+                                                         ApiToken.revoked_at.is_(None))))
+    if ids:
+        session.execute(update(ApiToken).where(ApiToken.id.in_(ids))
+                        .values(revoked_at=utcnow()))
+    return ids
 
 
 def new_totp_secret() -> str:

@@ -22,6 +22,7 @@ FULL_NAME_MAX = 200
 UNIT_NAME_MAX = 200
 UNIT_KIND_MAX = 32
 TOKEN_NAME_MAX = 100
+TOKEN_DAYS_MAX = 365  # the longest lifetime a token's creator may choose (and the setting)
 PASSWORD_MAX = 1024  # hashed, so not a column width: a bound on the hashing work
 TOTP_CODE_MAX = 12
 TOTP_SECRET_MAX = 64
@@ -102,5 +103,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: after this moment the token is refused (chosen at creation, ``WASPADA_TOKEN_DAYS`` by
+    #: default; tokens older than expiry got the default from migration 0007)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")

@@ -10,6 +10,7 @@ from waspada.platform.i18n import N_
 from waspada.platform.security.models import (
     FULL_NAME_MAX,
     PASSWORD_MAX,
+    TOKEN_DAYS_MAX,
     TOKEN_NAME_MAX,
     TOTP_CODE_MAX,
     TOTP_SECRET_MAX,
@@ -63,6 +64,9 @@ class PasswordChangeIn(BaseModel):
 
 class TokenIn(BaseModel):
     name: str = Field(default="", max_length=TOKEN_NAME_MAX, title=N_("Name"))
+    #: lifetime in days; none: ``WASPADA_TOKEN_DAYS`` (90 unless set)
+    days: int | None = Field(default=None, ge=1, le=TOKEN_DAYS_MAX,
+                             title=N_("Valid for (days)"))
 
 
 class TotpConfirmIn(BaseModel):

@@ -121,17 +121,19 @@ def sign_out(db: Session, session_token: str | None, user: User | None) -> None:
     db.commit()
 
 
-def use_token(db: Session, raw: str, *, ip: str | None, method: str, path: str) -> User | None:
-    """The user behind a bearer token (``None`` if unknown, revoked or disabled); every use is
-    audited with the token's ``last_used_at`` update."""
-    token = auth.token_for_bearer(db, raw)
-    if token is None:
-        return None
+def use_token(db: Session, raw: str, *, ip: str | None, method: str, path: str
+              ) -> auth.BearerCheck:
+    """Check a bearer token: its ``token`` when usable (every use is audited with the token's
+    ``last_used_at`` update), else the ``refusal`` (unknown, revoked, expired, disabled)."""
+    check = auth.check_bearer(db, raw)
+    if check.token is None:
+        return check
+    token = check.token
     user = token.user
     audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
                  object_id=token.id, ip=ip, method=method, path=path, session=db)
     db.commit()
-    return user
+    return check
 
 
 # -- own account: tokens and TOTP ----------------------------------------------------------------
@@ -165,9 +167,9 @@ def create_token_for(db: Session, principal: Principal, username: str, data: Tok
 
 def _create_token(db: Session, principal: Principal, user: User, data: TokenIn,
                   **detail: Any) -> str:
-    token, raw = auth.create_api_token(db, user, data.name.strip())
+    token, raw = auth.create_api_token(db, user, data.name.strip(), data.days)
     audit.record("token.create", principal, object_type="api_token", object_id=token.id,
-                 session=db, **detail)
+                 expires=token.expires_at.date().isoformat(), session=db, **detail)
     db.commit()
     return raw
 
@@ -180,6 +182,40 @@ def revoke_own_token(db: Session, principal: Principal, token_id: int) -> bool:
                  session=db)
     db.commit()
     return True
+
+
+# -- every user's tokens (administrators, operator) --------------------------------------------
+
+def list_user_tokens(db: Session, user: int | str) -> list[ApiToken]:
+    """(Administrators) every token of ``user`` (by id or username), newest first; the page
+    and the CLI show its name, prefix and dates, never its hash."""
+    row = _user(db, user)
+    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == row.id)
+                           .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_user_token(db: Session, principal: Principal, user: int | str, token_id: int
+                      ) -> bool:
+    """(Administrators) revoke ``user``'s token ``token_id``; ``False`` (nothing changed) when
+    the token is not that user's or already revoked. Audited as ``token.revoke`` with the
+    owner and reason ``administrator``."""
+    row = _user(db, user)
+    if not auth.revoke_api_token(db, row, token_id):
+        return False
+    audit.record("token.revoke", principal, object_type="api_token", object_id=token_id,
+                 for_user=row.username, reason="administrator", session=db)
+    db.commit()
+    return True
+
+
+def _revoke_all_tokens(db: Session, principal: Principal, row: User, reason: str) -> int:
+    """Revoke every token of ``row`` in the caller's transaction, one ``token.revoke`` entry
+    each (``reason``: password_reset, user_disabled); how many."""
+    ids = auth.revoke_all_api_tokens(db, row)
+    for token_id in ids:
+        audit.record("token.revoke", principal, object_type="api_token", object_id=token_id,
+                     for_user=row.username, reason=reason, session=db)
+    return len(ids)
 
 
 def new_totp(db: Session, principal: Principal) -> tuple[str, str]:
@@ -290,13 +326,14 @@ def _keep_an_admin(db: Session, principal: Principal, row: User, *, disable: boo
 
 def set_active(db: Session, principal: Principal, user: int | str, active: bool) -> User:
     """Enable or disable a user (by id or username): a disabled user cannot sign in and their
-    sessions and tokens stop working at once. Disabling ends the sessions for good, so that
-    enabling the account again does not bring them back. Nobody disables themselves or the
-    last active administrator."""
+    sessions and tokens stop working at once. Disabling ends the sessions and revokes the API
+    tokens for good, so that enabling the account again does not bring them back. Nobody
+    disables themselves or the last active administrator."""
     row = _user(db, user)
     if not active:
         _keep_an_admin(db, principal, row, disable=True)
         users.end_sessions(db, row)
+        _revoke_all_tokens(db, principal, row, "user_disabled")
     row.is_active = active
     audit.record("user.enable" if active else "user.disable", principal, object_type="user",
                  object_id=row.id, session=db)
@@ -355,11 +392,13 @@ def edit_user(db: Session, principal: Principal, user_id: int, data: UserEditIn)
 
 def reset_password(db: Session, principal: Principal, user: int | str,
                    data: PasswordIn) -> User:
-    """Set a new password, clear the failure counter and end the user's open sessions; the
+    """Set a new password, clear the failure counter, end the user's open sessions and revoke
+    their API tokens (a token made with a stolen password must not outlive the reset); the
     user must choose their own password at the next sign-in."""
     row = _user(db, user)
     users.set_password(db, row, data.password)
     row.must_change_password = True
+    _revoke_all_tokens(db, principal, row, "password_reset")
     audit.record("user.password_reset", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, session=db)
     db.commit()
