@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from waspada.platform import audit, labels
 from waspada.platform.action_labels import audit_label, outcome_label
-from waspada.platform.capabilities import object_ids, object_resolvers
+from waspada.platform.capabilities import object_resolvers
 from waspada.platform.i18n import N_, translate
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal
@@ -98,9 +98,7 @@ def export_rows(db: Session, principal: Principal, filters: AuditFilter, zone: s
     """The filtered entries, one row each in :data:`EXPORT_HEADER` order (local time with zone
     and UTC; readable action and object number beside the codes); the export itself is
     audited, with its filters. At most :data:`EXPORT_LIMIT` entries."""
-    value = filters.object_id.strip()
-    ids = object_ids(db, filters.object_type.strip(), value) if value else None
-    stmt = audit_query(filters, zone, ids).order_by(audit.AuditEntry.seq).limit(EXPORT_LIMIT)
+    stmt = audit_query(db, filters, zone).order_by(audit.AuditEntry.seq).limit(EXPORT_LIMIT)
     entries = list(db.scalars(stmt))
     refs = object_refs(db, entries)
     rows: list[list[Any]] = []

@@ -147,10 +147,6 @@ def check_bearer(session: Session, raw: str) -> BearerCheck:
     return BearerCheck(token)
 
 
-def token_for_bearer(session: Session, raw: str) -> ApiToken | None:
-    return check_bearer(session, raw).token
-
-
 def revoke_api_token(session: Session, user: User, token_id: int) -> bool:
     """Revoke ``user``'s token ``token_id``; ``False`` when it is not theirs or already
     revoked."""

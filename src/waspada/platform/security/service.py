@@ -483,24 +483,16 @@ def _day(value: str, zone: str | None = None) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone or DEFAULT_ZONE)).astimezone(UTC)
 
 
-def _object_ids(db: Session, filters: AuditFilter) -> list[str] | None:
-    from waspada.platform.capabilities import object_ids
-
-    value = filters.object_id.strip()
-    return object_ids(db, filters.object_type.strip(), value) if value else None
-
-
 def _like_literal(value: str) -> str:
     """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def audit_query(filters: AuditFilter, zone: str | None = None,
-                object_ids: list[str] | None = None) -> Select[Any]:
-    """The filtered trail; ``object_ids`` (``capabilities.object_ids``) widens the object
-    filter from the value typed to the ids whose shown number it is, and the entries that
-    name those objects in their detail (``capabilities.object_mentions``) are found too."""
-    from waspada.platform.capabilities import object_mentions
+def audit_query(db: Session, filters: AuditFilter, zone: str | None = None) -> Select[Any]:
+    """The filtered trail (the page, the API and the export). The object filter finds the
+    value typed and the ids whose shown number it is (``capabilities.object_ids``), and the
+    entries that name those objects in their detail (``capabilities.object_mentions``)."""
+    from waspada.platform.capabilities import object_ids, object_mentions
 
     entry = audit.AuditEntry
     stmt = select(entry)
@@ -511,7 +503,7 @@ def audit_query(filters: AuditFilter, zone: str | None = None,
     object_type = filters.object_type.strip()
     typed: ColumnElement[bool] = entry.object_type == object_type if object_type else true()
     if filters.object_id:
-        ids = object_ids or [filters.object_id.strip()]
+        ids = object_ids(db, object_type, filters.object_id.strip())
         mentioned = [and_(entry.action == action, or_(*(
             entry.detail.like(f'%"{key}": [%"{_like_literal(i)}"%', escape="\\") for i in ids)))
             for action, key in object_mentions(object_type)]
@@ -541,7 +533,7 @@ def read_audit(db: Session, principal: Principal, filters: AuditFilter, *, page:
     are calendar days in ``zone`` (the viewer's unit; UTC+7 WIB when not given).
     ``before_seq`` keeps only entries older than that sequence number (the API's cursor:
     stable while new entries arrive)."""
-    stmt = audit_query(filters, zone, _object_ids(db, filters))
+    stmt = audit_query(db, filters, zone)
     if before_seq is not None:
         stmt = stmt.where(audit.AuditEntry.seq < before_seq)
     total = (db.scalar(select(func.count()).select_from(stmt.subquery())) or 0) if count else 0
