@@ -15,6 +15,7 @@ from rich.table import Table
 
 from waspada.platform.console import err, fail, out
 from waspada.platform.console import require_schema as _require_schema
+from waspada.platform.security.roles import Role
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -76,9 +77,8 @@ def demo_load(seed: Annotated[int, typer.Option(help="Seed of the synthetic data
         out.print(f"  {part:<12} {created:>6} added {skipped:>6} already present", highlight=False)
 
 
-#: the role codes, in words for --help (a test keeps it equal to ``Role``)
-ROLE_HELP = ("Role: admin, checkpoint_officer, passport_officer, analyst, protection_officer "
-             "or auditor.")
+#: the role codes for --help, from ``Role`` itself
+ROLE_HELP = "Role: " + ", ".join(role.value for role in Role) + "."
 
 
 @users_app.command("add")
@@ -125,8 +125,7 @@ def users_list() -> None:
             table.add_row(user.username, user.role,
                           user.unit.name, "yes" if user.is_active else "no",
                           "on" if user.totp_secret else "off",
-                          user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at
-                          else "-")
+                          _minute(user.last_login_at))
     out.print(table)
 
 
@@ -264,11 +263,9 @@ def users_tokens(username: str) -> None:
     now = utcnow()
     with _operator() as (session, _operator_principal):
         for token in service.list_user_tokens(session, username):
-            state = ("revoked" if token.revoked_at else "expired" if token.expires_at <= now
-                     else "active")
             table.add_row(str(token.id), token.name or "-", f"{token.prefix}...",
                           _minute(token.created_at), _minute(token.last_used_at),
-                          _minute(token.expires_at), state)
+                          _minute(token.expires_at), token.state(now))
     out.print(table)
 
 

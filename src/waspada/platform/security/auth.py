@@ -137,10 +137,9 @@ def check_bearer(session: Session, raw: str) -> BearerCheck:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
     if token is None:
         return BearerCheck(None, "unknown")
-    if token.revoked_at is not None:
-        return BearerCheck(None, "revoked")
-    if token.expires_at <= utcnow():
-        return BearerCheck(None, "expired")
+    state = token.state(utcnow())
+    if state != "active":
+        return BearerCheck(None, state)
     if not token.user.is_active:
         return BearerCheck(None, "disabled")
     token.last_used_at = utcnow()

@@ -108,3 +108,9 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def state(self, now: datetime) -> str:
+        """``revoked``, ``expired`` or ``active`` at ``now`` (the owner's account aside)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_at <= now else "active"
