@@ -24,7 +24,7 @@ from waspada.platform.db import utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, atomic_writer, write_csv
 from waspada.platform.i18n import N_
-from waspada.platform.security.policy import CLI_PRINCIPAL, Principal, allowed
+from waspada.platform.security.policy import Principal, allowed
 
 from . import analysis, graph, review
 from . import export as exports
@@ -266,7 +266,7 @@ def subgraph(db: Session, principal: Principal, value: str, depth: int, *,
         raise NetworkError("bad_bounds", N_("At most {nodes} entities and {links} links."),
                            nodes=graph.MAX_NODES, links=graph.MAX_LINKS)
     if (value.strip().startswith("#") and not allowed(principal, "network.review")
-            and principal is not CLI_PRINCIPAL):
+            and not principal.is_cli):
         # entity numbers are sequential: walking #1, #2, ... would list every watchlist entry a
         # field officer's links reach (the security pass of round 17); they search by value
         raise NetworkError("number_lookup", N_("Looking up an entity by its number is for "
