@@ -199,3 +199,32 @@ def test_search_page_names_a_nik_slip(role_clients: dict[str, TestClient]) -> No
     assert r.status_code == 200
     assert "API-WL-31" in r.text
     assert "NIK: beda satu angka (salah ketik)" in r.text
+
+
+def test_a_watchlist_entry_born_in_the_future_is_refused(
+        role_clients: dict[str, TestClient]) -> None:
+    """An entry (API) or a search (page) with a date of birth after today is a clear error,
+    nothing stored; a date of birth today is accepted."""
+    from datetime import UTC, datetime, timedelta
+
+    analyst = role_clients["analyst"]
+    later = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    r = analyst.post("/api/v1/watchlist", json={
+        "record_id": "API-WL-FUT", "full_name": "Rahmat Hidayat", "birth_date": later,
+        "reason": "unit test", "source": "test"})
+    assert r.status_code == 422, r.text
+    assert "in the future" in r.text
+    listed = analyst.get("/api/v1/watchlist", params={"limit": 500})
+    assert listed.status_code == 200 and "API-WL-FUT" not in listed.text
+    today = datetime.now(UTC).date().isoformat()
+    r = analyst.post("/api/v1/watchlist", json={
+        "record_id": "API-WL-TOD", "full_name": "Rahmat Hidayat", "birth_date": today,
+        "reason": "unit test", "source": "test"})
+    assert r.status_code == 201, r.text
+    officer = role_clients["passport_officer"]
+    r = officer.post("/watchlist/search", data={
+        "full_name": "Rahmat Hidayat", "birth_date": later,
+        "csrf_token": officer.cookies["waspada_csrf"]})
+    assert r.status_code == 400
+    assert "dari tahun 1880 sampai hari ini" in r.text
+    assert 'value="Rahmat Hidayat"' in r.text  # what was typed is kept

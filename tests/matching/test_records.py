@@ -66,3 +66,33 @@ def test_tolerant_reading_notes_every_bad_value_and_keeps_structure_fatal() -> N
         read_records_text(text)
     with pytest.raises(RecordError, match="duplicate"):
         read_records_text("record_id,full_name\n1,A\n1,B\n", rejects=[])
+
+
+def test_a_birth_date_after_today_is_a_bad_value() -> None:
+    """A date of birth in the future (after the UTC date plus one day) is read as missing
+    and reported in a tolerant read, an error in a strict one; today + 1 day still passes
+    (a unit east of UTC is a day ahead). A watchlist listing's expiry may lie in the future."""
+    from datetime import UTC, datetime, timedelta
+
+    from waspada.matching.records import Rejection, parse_birth_date
+    from waspada.matching.schemas import EntryIn
+
+    today = datetime.now(UTC).date()
+    tomorrow, later = today + timedelta(days=1), today + timedelta(days=2)
+    assert parse_birth_date(tomorrow.isoformat()) == tomorrow
+    with pytest.raises(ValueError, match="in the future"):
+        parse_birth_date(later.isoformat())
+    text = ("record_id,full_name,birth_date\n"
+            f"1,Budi,{later.isoformat()}\n2,Ani,{tomorrow.isoformat()}\n3,Siti,2999-01-01\n")
+    rejects: list[Rejection] = []
+    records = read_records_text(text, rejects=rejects)
+    assert [(r.record_id, r.birth_date) for r in records] == [
+        ("1", None), ("2", tomorrow), ("3", None)]
+    assert [(r.line, r.column, r.skipped) for r in rejects] == [
+        (2, "birth_date", False), (4, "birth_date", False)]
+    assert all("in the future" in r.message for r in rejects)
+    with pytest.raises(RecordError, match="line 2: birth_date is in the future"):
+        read_records_text(text)
+    entry = EntryIn(record_id="E-1", full_name="Budi", reason="r", source="s",
+                    list_kind="recruiter", expires_on=later.isoformat())
+    assert entry.expires_on == later

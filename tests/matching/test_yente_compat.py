@@ -113,6 +113,13 @@ def test_partial_dates_gender_other_and_every_identifier(api: TestClient) -> Non
     r = _match(api, {"d": bad})["responses"]["d"]
     assert "birthDate" not in r["query"]["properties"]
     assert any("not a date" in w for w in r["warnings"])
+    # a date of birth in the future (full, year-month or year) is not compared either
+    for future in ("2999-01-01", "2999-01", "2999"):
+        q = {"schema": "Person", "properties": {"name": ["Budi Hartanto Simanjuntak"],
+                                                "birthDate": [future]}}
+        r = _match(api, {"f": q})["responses"]["f"]
+        assert "birthDate" not in r["query"]["properties"], future
+        assert any("in the future" in w for w in r["warnings"]), future
 
 
 def test_properties_not_compared_are_named(api: TestClient) -> None:

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from waspada.platform.birth_dates import latest_birth_date
 from waspada.platform.files import (
     MAX_FILE_BYTES,
     FileError,
@@ -33,11 +34,14 @@ from waspada.platform.files import (
 )
 
 __all__ = [
-    "COLUMNS", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError", "Rejection",
-    "normalise_sex", "summarise_rejects", "write_rejects",
-    "parse_birth_date", "read_records", "read_records_text", "record_from_mapping",
-    "records_from_bytes", "write_csv_atomic",
+    "COLUMNS", "EARLIEST_BIRTH_YEAR", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError",
+    "Rejection", "normalise_sex", "parse_birth_date", "parse_date", "read_records",
+    "read_records_text", "record_from_mapping", "records_from_bytes", "summarise_rejects",
+    "write_csv_atomic", "write_rejects",
 ]
+
+#: the earliest year of birth a matching input may carry (older records: historic lists)
+EARLIEST_BIRTH_YEAR = 1880
 
 COLUMNS: tuple[str, ...] = (
     "record_id", "full_name", "birth_date", "sex", "birth_place", "address", "nik",
@@ -107,7 +111,7 @@ def normalise_sex(value: str | None) -> str | None:
     raise ValueError(f"sex must be M/F (or L/P), got {value.strip()[:20]!r}")
 
 
-def parse_birth_date(value: str | date | None) -> date | None:
+def parse_date(value: str | date | None) -> date | None:
     """A ``YYYY-MM-DD`` date (None if empty); raises ValueError otherwise."""
     if value is None or isinstance(value, date):
         return value
@@ -117,11 +121,24 @@ def parse_birth_date(value: str | date | None) -> date | None:
     if len(v) != 10 or v[4] != "-" or v[7] != "-":
         raise ValueError(f"birth_date must be YYYY-MM-DD, got {v[:20]!r}")
     try:
-        d = date.fromisoformat(v)
+        return date.fromisoformat(v)
     except ValueError:
         raise ValueError(f"birth_date is not a valid date: {v[:20]!r}") from None
-    if d.year < 1880:
-        raise ValueError(f"birth_date is implausible: {v!r}")
+
+
+def parse_birth_date(value: str | date | None) -> date | None:
+    """A ``YYYY-MM-DD`` date of birth (None if empty) from 1880 to today (the UTC date plus
+    one day, :func:`waspada.platform.birth_dates.latest_birth_date`); raises ValueError
+    otherwise. A ``date`` object is taken as it is (records built in code)."""
+    if value is None or isinstance(value, date):
+        return value
+    d = parse_date(value)
+    if d is None:
+        return None
+    if d.year < EARLIEST_BIRTH_YEAR:
+        raise ValueError(f"birth_date is implausible: {value.strip()!r}")
+    if d > latest_birth_date():
+        raise ValueError(f"birth_date is in the future: {value.strip()!r}")
     return d
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from waspada.matching.records import parse_birth_date
+from waspada.matching.records import parse_date
 from waspada.platform.i18n import N_
 from waspada.platform.tallies import ShareOut
 
@@ -71,7 +71,7 @@ class _Listing(BaseModel):
         if not isinstance(value, str):
             return value
         try:
-            return parse_birth_date(value)
+            return parse_date(value)
         except ValueError:
             raise ValueError("must be a date YYYY-MM-DD") from None
 
@@ -116,6 +116,10 @@ class RemoveIn(BaseModel):
     @classmethod
     def _filled(cls, value: str) -> str:
         return _not_blank(value)
+
+
+#: the search form's birth date: the format and the bound of ``records.parse_birth_date``
+BIRTH_DATE_HELP = N_("Enter the birth date as YYYY-MM-DD, from 1880 up to today.")
 
 
 class SearchIn(BaseModel):

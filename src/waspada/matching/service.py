@@ -27,6 +27,7 @@ from waspada.matching.records import (
     records_from_bytes,
 )
 from waspada.matching.schemas import (
+    BIRTH_DATE_HELP,
     PERSON_LIMITS,
     Algorithm,
     AlgorithmDocs,
@@ -186,9 +187,11 @@ def search(db: Session, principal: Principal, data: SearchIn) -> list[Candidate]
     try:
         rec = record_from_mapping({"record_id": "query", **data.model_dump()})
     except RecordError as exc:
-        if exc.params.get("column") == "full_name":
-            raise WatchlistError("name_required", N_("Enter the full name."),
-                                 problems={"full_name": N_("Enter the full name.")}) from None
+        col = str(exc.params.get("column"))
+        msg = {"full_name": N_("Enter the full name."), "birth_date": BIRTH_DATE_HELP}.get(col)
+        if msg is not None:  # the field's own message, shown next to it
+            code = "name_required" if col == "full_name" else "invalid_query"
+            raise WatchlistError(code, msg, problems={col: msg}) from None
         raise WatchlistError("invalid_query",
                              N_("Check the birth date (YYYY-MM-DD) and sex.")) from None
     matches = store.watchlist_index(db).search(rec, top=SEARCH_TOP, threshold=SEARCH_THRESHOLD)

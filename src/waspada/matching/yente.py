@@ -27,9 +27,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from waspada.matching.records import PersonRecord, RecordError, record_from_mapping
+from waspada.matching.records import (
+    EARLIEST_BIRTH_YEAR,
+    PersonRecord,
+    RecordError,
+    record_from_mapping,
+)
 from waspada.matching.schemas import MAX_QUERIES, EntityOut, MatchParams, MatchRequest
 from waspada.matching.scorer import to_probability
+from waspada.platform.birth_dates import latest_birth_date
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 
@@ -137,6 +143,7 @@ def _names(props: dict[str, Any]) -> list[str]:
 
 def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]:
     full: list[str | None] = []
+    latest = latest_birth_date()
     for raw in values(props, "birthDate"):
         v = raw[:10] if len(raw) > 10 and raw[10] in "T " else raw
         if len(v) == 10:
@@ -145,18 +152,27 @@ def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]
             except ValueError:
                 parsed.warnings.append(f"birthDate {v[:20]!r} is not a date; not compared")
                 continue
-            if d.year < 1880:
+            if d.year < EARLIEST_BIRTH_YEAR:
                 parsed.warnings.append(f"birthDate {v!r} is implausible; not compared")
+                continue
+            if d > latest:
+                parsed.warnings.append(f"birthDate {v!r} is in the future; not compared")
                 continue
             full.append(v)
             parsed.echo.setdefault("birthDate", []).append(v)
             continue
         ym = _YEAR_MONTH.fullmatch(v)
         y = _YEAR.fullmatch(v)
-        if ym and 1 <= int(ym.group(2)) <= 12 and int(ym.group(1)) >= 1880:
+        if ym and 1 <= int(ym.group(2)) <= 12 and int(ym.group(1)) >= EARLIEST_BIRTH_YEAR:
+            if (int(ym.group(1)), int(ym.group(2))) > (latest.year, latest.month):
+                parsed.warnings.append(f"birthDate {v!r} is in the future; not compared")
+                continue
             parsed.partial_dates.append(PartialDate(int(ym.group(1)), int(ym.group(2))))
             parsed.echo.setdefault("birthDate", []).append(v)
-        elif y and int(y.group(1)) >= 1880:
+        elif y and int(y.group(1)) >= EARLIEST_BIRTH_YEAR:
+            if int(y.group(1)) > latest.year:
+                parsed.warnings.append(f"birthDate {v!r} is in the future; not compared")
+                continue
             parsed.partial_dates.append(PartialDate(int(y.group(1))))
             parsed.echo.setdefault("birthDate", []).append(v)
         else:
