@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.optimize import linprog
+from scipy.sparse import csr_array
 
 from waspada.statistics.suppression import SuppressedTable, suppress, suppress_linked
 
@@ -17,42 +18,52 @@ K = 11
 
 
 def attacker_ranges(tables: list[SuppressedTable]) -> list[dict[tuple[int, int], tuple]]:
-    """For each table, {hidden extended position: (min, max)} given all published values."""
+    """For each table, {hidden extended position: (min, max)} given all published values.
+
+    The unknowns are the interior cells the tables do not publish; a published cell is its
+    value (substituted into every equation, which is the same linear programme as keeping
+    it as an unknown fixed by an equation, only smaller)."""
     r = len(tables[0].rows)
-    # unknowns: every interior cell of every table
-    index: dict[tuple[int, int, int], int] = {}
+    index: dict[tuple[int, int, int], int] = {}  # the hidden interior cells
     for t, tab in enumerate(tables):
         for i in range(r):
             for j in range(len(tab.columns)):
-                index[(t, i, j)] = len(index)
-    a_eq, b_eq = [], []
+                if tab.cell(i, j) is None:
+                    index[(t, i, j)] = len(index)
+    a_eq: list[np.ndarray] = []
+    b_eq: list[float] = []
 
-    def add(coefs: dict[int, float], rhs: float) -> None:
+    def add(cells: dict[tuple[int, int, int], int], rhs: float) -> None:
+        """sum(coef * cell) = rhs over interior cells, the published ones moved right."""
         row = np.zeros(len(index))
-        for k, v in coefs.items():
-            row[k] += v
-        a_eq.append(row)
-        b_eq.append(rhs)
+        for cell, coef in cells.items():
+            if cell in index:
+                row[index[cell]] += coef
+            else:
+                rhs -= coef * tables[cell[0]].cell(cell[1], cell[2])
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(rhs)
+        else:  # nothing hidden: the published figures must agree
+            assert abs(rhs) < 1e-9, (cells, rhs)
 
     for t, tab in enumerate(tables):
         c = len(tab.columns)
         for i in range(r):
-            for j in range(c):
-                if tab.cell(i, j) is not None:
-                    add({index[(t, i, j)]: 1}, tab.cell(i, j))
             if tab.row_total(i) is not None:
-                add({index[(t, i, j)]: 1 for j in range(c)}, tab.row_total(i))
+                add({(t, i, j): 1 for j in range(c)}, tab.row_total(i))
         for j in range(c):
             if tab.column_total(j) is not None:
-                add({index[(t, i, j)]: 1 for i in range(r)}, tab.column_total(j))
+                add({(t, i, j): 1 for i in range(r)}, tab.column_total(j))
         if tab.total is not None:
-            add({index[(t, i, j)]: 1 for i in range(r) for j in range(c)}, tab.total)
+            add({(t, i, j): 1 for i in range(r) for j in range(c)}, tab.total)
         if t > 0:  # same rows: the row totals of every table are equal
             for i in range(r):
-                coefs = {index[(0, i, j)]: 1 for j in range(len(tables[0].columns))}
+                coefs = {(0, i, j): 1 for j in range(len(tables[0].columns))}
                 for j in range(c):
-                    coefs[index[(t, i, j)]] = coefs.get(index[(t, i, j)], 0) - 1
+                    coefs[(t, i, j)] = coefs.get((t, i, j), 0) - 1
                 add(coefs, 0)
+    a_matrix = csr_array(np.array(a_eq)) if a_eq else None
     out = []
     for t, tab in enumerate(tables):
         c = len(tab.columns)
@@ -67,12 +78,22 @@ def attacker_ranges(tables: list[SuppressedTable]) -> list[dict[tuple[int, int],
             else:
                 members = [(x, y) for x in range(r) for y in range(c)]
             obj = np.zeros(len(index))
+            known = 0.0  # the published members' sum
             for (x, y) in members:
-                obj[index[(t, x, y)]] = 1
-            lo = linprog(obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None), method="highs")
-            hi = linprog(-obj, A_eq=np.array(a_eq), b_eq=b_eq, bounds=(0, None), method="highs")
+                if (t, x, y) in index:
+                    obj[index[(t, x, y)]] = 1
+                else:
+                    known += tab.cell(x, y)
+            if not obj.any():  # every member published: the attacker reads the sum
+                ranges[(i, j)] = (known, known)
+                continue
+            lo = linprog(obj, A_eq=a_matrix, b_eq=b_eq or None, bounds=(0, None),
+                         method="highs")
+            hi = linprog(-obj, A_eq=a_matrix, b_eq=b_eq or None, bounds=(0, None),
+                         method="highs")
             assert lo.status == 0 and hi.status in (0, 3)  # 3: unbounded above
-            ranges[(i, j)] = (lo.fun, float("inf") if hi.status == 3 else -hi.fun)
+            ranges[(i, j)] = (known + lo.fun,
+                              float("inf") if hi.status == 3 else known - hi.fun)
         out.append(ranges)
     return out
 
