@@ -36,6 +36,7 @@ from waspada.cases.schemas import (
     EventIn,
     HtcdsDetailsIn,
     HtcdsDetailsOut,
+    HtcdsExportIn,
     ItemOut,
     MergeIn,
     OrganisationIn,
@@ -52,6 +53,8 @@ from waspada.cases.workflow import load_workflow
 from waspada.network import service as network
 from waspada.platform import audit, capabilities
 from waspada.platform.db import utcnow
+from waspada.platform.jobs import service as jobs
+from waspada.platform.jobs.store import Job
 from waspada.platform.security.models import Unit, User
 from waspada.platform.security.policy import Principal, allowed
 
@@ -164,6 +167,44 @@ def export(db: Session, principal: Principal, ids: Sequence[int] | None,
                  format=format, deidentified=deidentified, ip=ip, session=db)
     db.commit()
     return records, deidentified
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An HTCDS export as a file: what the synchronous GET answers and the job keeps."""
+
+    name: str
+    media_type: str
+    data: bytes
+    count: int
+    deidentified: bool
+
+
+def export_filters(request: HtcdsExportIn) -> CaseFilters:
+    return CaseFilters(status=request.status, overdue=request.overdue,
+                       destination=request.destination, exploitation=request.exploitation)
+
+
+def export_file(db: Session, principal: Principal, request: HtcdsExportIn, *,
+                ip: str | None = None) -> ExportFile:
+    """The HTCDS export of :func:`export` written as its file: ``htcds-json`` one JSON
+    document, ``htcds-csv`` a zip of one CSV per HTCDS object (audited ``case.export``)."""
+    records, deidentified = export(db, principal, request.ids or None, export_filters(request),
+                                   format=request.format, ip=ip)
+    if request.format == "htcds-csv":  # one CSV per HTCDS object (the standard's tabs), zipped
+        return ExportFile("cases-htcds.zip", "application/zip", htcds.to_csv_zip(records),
+                          len(records), deidentified)
+    return ExportFile("cases-htcds.json", "application/json",
+                      htcds.to_json(records, deidentified=deidentified).encode("utf-8"),
+                      len(records), deidentified)
+
+
+def start_export(db: Session, principal: Principal, request: HtcdsExportIn) -> Job:
+    """Start the HTCDS export as a background job (``cases/exportjob.py``): the job runs
+    :func:`export_file` as this principal and keeps the file (``jobs.start`` audited here,
+    ``case.export`` when the job reads the cases)."""
+    _permit(principal, "cases.export")
+    return jobs.submit(db, principal, "cases.export", params=request.model_dump(mode="json"))
 
 
 def subject_export(db: Session, principal: Principal, person_id: int, *,
