@@ -15,7 +15,6 @@ parse input into a model from :mod:`waspada.cases.schemas`, call one function an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +22,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, pdf, printed, store, visibility
+from waspada.cases import pdf, printed, store
 from waspada.cases.errors import CaseError
+from waspada.cases.errors import permit as _permit
+from waspada.cases.htcds_export import ExportFile as ExportFile
+from waspada.cases.htcds_export import export as export
+from waspada.cases.htcds_export import export_file as export_file
+from waspada.cases.htcds_export import export_filters as export_filters
+from waspada.cases.htcds_export import start_export as start_export
 from waspada.cases.htcds_values import ORG_SOURCES
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
@@ -36,7 +41,6 @@ from waspada.cases.schemas import (
     EventIn,
     HtcdsDetailsIn,
     HtcdsDetailsOut,
-    HtcdsExportIn,
     ItemOut,
     MergeIn,
     OrganisationIn,
@@ -53,17 +57,8 @@ from waspada.cases.workflow import load_workflow
 from waspada.network import service as network
 from waspada.platform import audit, capabilities
 from waspada.platform.db import utcnow
-from waspada.platform.jobs import service as jobs
-from waspada.platform.jobs.store import Job
 from waspada.platform.security.models import Unit, User
-from waspada.platform.security.policy import Principal, allowed
-
-
-def _permit(principal: Principal, action: str) -> None:
-    """The policy check, also for callers that are not web routes. The CLI is the local
-    operator (shell access to the server): it may do every case operation, as before."""
-    if not principal.is_cli and not allowed(principal, action):
-        raise CaseError("role_not_allowed", "Your role may not take this step.", 403)
+from waspada.platform.security.policy import Principal
 
 
 def _written(db: Session, principal: Principal, action: str, case: Case, item: Any,
@@ -142,69 +137,6 @@ def stats(db: Session, principal: Principal, k: int | None = None) -> dict[str, 
     audit.record("case.stats", principal, object_type="case", total=data["total"], session=db)
     db.commit()
     return data
-
-
-def export(db: Session, principal: Principal, ids: Sequence[int] | None,
-           filters: CaseFilters | None, *, format: str, deidentify: bool = False,
-           ip: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """HTCDS records of the selected visible cases; returns (records, deidentified).
-
-    ``deidentify`` shapes every record as for an analyst (case fields only) whatever the role.
-    """
-    _permit(principal, "cases.export")
-    if deidentify:
-        stmt = store.visible_cases_stmt(principal).order_by(Case.id)
-        if ids:
-            stmt = stmt.where(Case.id.in_(ids))
-        records = [htcds.case_to_htcds(visibility.redact_case(store.case_dict(db, c),
-                                                              frozenset({visibility.CASE})))
-                   for c in db.scalars(stmt.limit(100_000))]
-        deidentified = True
-    else:
-        records = store.export_records(db, principal, list(ids) if ids else None, filters)
-        deidentified = visibility.IDENTITY not in store.groups(principal)
-    audit.record("case.export", principal, object_type="case", count=len(records),
-                 format=format, deidentified=deidentified, ip=ip, session=db)
-    db.commit()
-    return records, deidentified
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    """An HTCDS export as a file: what the synchronous GET answers and the job keeps."""
-
-    name: str
-    media_type: str
-    data: bytes
-    count: int
-    deidentified: bool
-
-
-def export_filters(request: HtcdsExportIn) -> CaseFilters:
-    return CaseFilters(status=request.status, overdue=request.overdue,
-                       destination=request.destination, exploitation=request.exploitation)
-
-
-def export_file(db: Session, principal: Principal, request: HtcdsExportIn, *,
-                ip: str | None = None) -> ExportFile:
-    """The HTCDS export of :func:`export` written as its file: ``htcds-json`` one JSON
-    document, ``htcds-csv`` a zip of one CSV per HTCDS object (audited ``case.export``)."""
-    records, deidentified = export(db, principal, request.ids or None, export_filters(request),
-                                   format=request.format, ip=ip)
-    if request.format == "htcds-csv":  # one CSV per HTCDS object (the standard's tabs), zipped
-        return ExportFile("cases-htcds.zip", "application/zip", htcds.to_csv_zip(records),
-                          len(records), deidentified)
-    return ExportFile("cases-htcds.json", "application/json",
-                      htcds.to_json(records, deidentified=deidentified).encode("utf-8"),
-                      len(records), deidentified)
-
-
-def start_export(db: Session, principal: Principal, request: HtcdsExportIn) -> Job:
-    """Start the HTCDS export as a background job (``cases/exportjob.py``): the job runs
-    :func:`export_file` as this principal and keeps the file (``jobs.start`` audited here,
-    ``case.export`` when the job reads the cases)."""
-    _permit(principal, "cases.export")
-    return jobs.submit(db, principal, "cases.export", params=request.model_dump(mode="json"))
 
 
 def subject_export(db: Session, principal: Principal, person_id: int, *,
