@@ -211,14 +211,14 @@ def check_files(outcome: Outcome) -> None:
     and a file name that is not a plain file name."""
     for output in outcome.files:
         if (not output.name or len(output.name) > store.OUTPUT_NAME_MAX
-                or not all(ch.isalnum() or ch in "._-" for ch in output.name)
+                or not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in output.name)
                 or output.name.startswith(".")):
             raise ValueError("a job's result file name must be a plain file name")
         if len(output.data) > store.OUTPUT_MAX_BYTES:
             raise DomainError(
                 "output_too_large",
                 N_("The result is {size}, more than the {limit} a job may keep. "
-                   "Choose fewer records (filters or case numbers) and start it again."),
+                   "Choose fewer records (narrower filters) and start it again."),
                 size=size_text(len(output.data)), limit=size_text(store.OUTPUT_MAX_BYTES))
 
 
