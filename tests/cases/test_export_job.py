@@ -288,3 +288,24 @@ def test_the_cli_export_keeps_its_direct_path(protection, tmp_path) -> None:  # 
     assert "persons.csv" in _members(out.read_bytes())
     with session_scope() as db:
         assert (db.scalar(select(func.count(store.Job.id))) or 0) == before
+
+
+def test_the_job_does_not_run_for_an_owner_moved_to_another_role(app) -> None:  # type: ignore[no-untyped-def]
+    officer = _user(app, "pelindungan.pindah", "protection_officer",
+                    _unit_of("protection_officer"))
+    with session_scope() as db:
+        user = db.scalar(select(User).where(User.username == "pelindungan.pindah"))
+        assert user is not None
+        user.role = "protection_officer"  # a re-run of the test starts from the same account
+    job_id = _start(officer)
+    with session_scope() as db:
+        user = db.scalar(select(User).where(User.username == "pelindungan.pindah"))
+        assert user is not None
+        user.role = "checkpoint_officer"  # moved before the job ran
+    before = len(_audits("case.export"))
+    worker.run_pending()
+    with session_scope() as db:
+        job = db.get(store.Job, job_id)
+        assert job is not None and job.status == "failed" and job.error_code == "owner_changed"
+    assert _outputs(job_id) == 0 and len(_audits("case.export")) == before
+    officer.close()

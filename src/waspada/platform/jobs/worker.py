@@ -11,6 +11,8 @@ process of its own (``waspada jobs worker``); both claim jobs the same way.
 * **Finish**: results (rows and kept files), the capability's own records and the audit entry
   are written in one transaction, and the input file is deleted in it. A result file larger
   than ``store.OUTPUT_MAX_BYTES`` fails the job (``output_too_large``) and keeps nothing.
+* **Owner**: a job does not run when its owner's account was disabled or moved to another
+  role or unit after it was started (it fails with ``owner_changed``).
 * **Retention**: ended jobs and their results are deleted after ``WASPADA_JOB_RETENTION_DAYS``.
 """
 
@@ -35,6 +37,7 @@ from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
 from waspada.platform.jobs import service, store
 from waspada.platform.jobs.kinds import Cancelled, JobContext, Outcome, kind_of, registry
+from waspada.platform.security.models import User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.settings import get_settings
@@ -110,6 +113,20 @@ def _end(db: Session, job_id: int, status: str, code: str | None, detail: str | 
     db.commit()
 
 
+OWNER_CHANGED = N_("The account that started the job was disabled or has another role or "
+                   "unit now, so the job did not run. Start it again if it is still needed.")
+
+
+def _owner_changed(db: Session, job: store.Job) -> bool:
+    """A job runs with its owner's rights as they were when it was started; it does not run
+    when the account has been disabled or moved to another role or unit since."""
+    if job.owner_id is None:
+        return False
+    owner = db.get(User, job.owner_id)
+    return (owner is None or not owner.is_active or owner.role != job.owner_role
+            or owner.unit_id != job.unit_id)
+
+
 def _principal(job: store.Job) -> Principal:
     return Principal(user_id=job.owner_id, username=job.owner_name, role=Role(job.owner_role),
                      unit_id=job.unit_id, via="job")
@@ -170,6 +187,10 @@ def run_job(job_id: int) -> str:
             return "missing"
         if kind is None:
             _end(db, job_id, "failed", "unknown_kind", f"no job kind {job.kind!r} installed")
+            return "failed"
+        if _owner_changed(db, job):
+            _end(db, job_id, "failed", "owner_changed",
+                 json.dumps({"message": OWNER_CHANGED, "params": {}}))
             return "failed"
         source = db.get(store.JobInput, job_id)
         ctx = JobContext(job_id=job_id, principal=_principal(job), params=service.params_of(job),
