@@ -3,7 +3,9 @@ schema shows real response schemas: a ``response_model`` (or a return type FastA
 pydantic models (``dict[str, Any]`` is no schema a client can rely on).
 
 Exempt by rule, not by list: a 204 (no body), and a file download that declares its media type
-in ``responses={200: {"content": {"application/pdf": ...}}}`` (PDF, CSV, attachments).
+in ``responses={200: {"content": {"application/pdf": ...}}}`` (PDF, CSV, attachments), or
+declares its media types and its ``Content-Disposition`` header (a job's kept file, which may be
+a JSON document served as an attachment).
 """
 
 from __future__ import annotations
@@ -32,7 +34,12 @@ def _real_schema(model: object) -> bool:
 
 
 def _file_response(route: APIRoute) -> bool:
-    content = (route.responses or {}).get(200, {}).get("content") or {}
+    """A download: its media types declared and none JSON, or (a kept file that may be a JSON
+    document, e.g. a job's result) its ``Content-Disposition`` header declared as well."""
+    declared = (route.responses or {}).get(200, {})
+    content = declared.get("content") or {}
+    if "Content-Disposition" in (declared.get("headers") or {}):
+        return bool(content)
     return bool(content) and not any("json" in media for media in content)
 
 
@@ -79,6 +86,17 @@ def test_the_rule_catches_a_route_without_a_model() -> None:
     def pdf() -> Response:
         return Response(b"%PDF", media_type="application/pdf")
 
+    @router.get("/probe/json-file", response_class=Response,
+                responses={200: {"content": {"application/json": {}}}})
+    def json_file() -> Response:  # JSON without a schema and not declared a download
+        return Response(b"{}", media_type="application/json")
+
+    @router.get("/probe/kept", response_class=Response, responses={200: {
+        "content": {"application/json": {}, "application/zip": {}},
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}}}}})
+    def kept() -> Response:  # a kept file, declared as a download
+        return Response(b"{}", media_type="application/json")
+
     @router.delete("/probe/gone", status_code=204)
     def gone() -> None:
         return None
@@ -86,4 +104,4 @@ def test_the_rule_catches_a_route_without_a_model() -> None:
     app = FastAPI()
     app.include_router(router)
     app.state.routers = [router]
-    assert lacking(app) == {("GET", "/api/v1/probe/untyped")}
+    assert lacking(app) == {("GET", "/api/v1/probe/untyped"), ("GET", "/api/v1/probe/json-file")}

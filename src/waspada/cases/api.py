@@ -11,7 +11,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 
-from waspada.cases import htcds, service
+from waspada.cases import service
+from waspada.cases.limits import EXPORT_IDS
 from waspada.cases.schemas import (
     AssessmentIn,
     CaseIn,
@@ -22,8 +23,10 @@ from waspada.cases.schemas import (
     ConsentIn,
     DuplicateOut,
     EventIn,
+    ExportJobOut,
     HtcdsDetailsIn,
     HtcdsDetailsOut,
+    HtcdsExportIn,
     ItemOut,
     MergeIn,
     OrganisationCreated,
@@ -122,17 +125,14 @@ def case_stats(db: DB, principal: Annotated[Principal, Depends(require("cases.st
     return service.stats(db, principal, k)
 
 
-MAX_EXPORT_IDS = 5000
-
-
 def _parse_ids(ids: str) -> list[int]:
     """``1,2, 3`` -> [1, 2, 3]; anything that is not a valid case id is a 422, not dropped."""
     parts = [part for part in ids.split(",") if part.strip()]
     parsed = [parse_id(part) for part in parts]
     bad = sum(1 for value in parsed if value is None)
-    if bad or len(parsed) > MAX_EXPORT_IDS:
+    if bad or len(parsed) > EXPORT_IDS:
         raise HTTPException(422, detail=[{"loc": ["query", "ids"], "msg": (
-            f"ids must be at most {MAX_EXPORT_IDS} comma-separated case ids between 1 and "
+            f"ids must be at most {EXPORT_IDS} comma-separated case ids between 1 and "
             f"{MAX_ID}; {bad} of {len(parts)} are not")}])
     return [value for value in parsed if value is not None]
 
@@ -147,17 +147,31 @@ def export(request: Request, db: DB,
            status: str | None = Query(None, max_length=32), overdue: bool = False,
            destination: str | None = Query(None, max_length=2),
            exploitation: str | None = Query(None, max_length=40)) -> Response:
-    """HTCDS export of selected cases; names and contacts only for roles allowed to see them."""
-    id_list = _parse_ids(ids)
-    records, deidentified = service.export(
-        db, principal, id_list or None, _filters(status, overdue, None, destination,
-                                                 exploitation),
-        format=format, ip=client_ip(request))
-    if format == "htcds-csv":  # one CSV per HTCDS object (the standard's tabs), zipped
-        return Response(htcds.to_csv_zip(records), media_type="application/zip",
-                        headers={"content-disposition": 'attachment; filename="cases-htcds.zip"'})
-    return Response(htcds.to_json(records, deidentified=deidentified),
-                    media_type="application/json")
+    """HTCDS export of selected cases, answered in this request (kept for existing clients;
+    ``POST /api/v1/cases/export`` runs it as a background job). Names and contacts only for
+    roles allowed to see them."""
+    exported = service.export_file(db, principal, HtcdsExportIn(
+        format=format, ids=_parse_ids(ids), status=status, overdue=overdue,
+        destination=destination, exploitation=exploitation), ip=client_ip(request))
+    if exported.media_type == "application/zip":
+        return Response(exported.data, media_type=exported.media_type, headers={
+            "content-disposition": f'attachment; filename="{exported.name}"'})
+    return Response(exported.data, media_type=exported.media_type)
+
+
+@api_router.post("/export", status_code=202, response_model=ExportJobOut,
+                 responses={202: {"description": "The export job was queued"}})
+def start_export(body: HtcdsExportIn, response: Response, db: DB,
+                 principal: Annotated[Principal, Depends(require("cases.export"))]
+                 ) -> ExportJobOut:
+    """Start the HTCDS export of the selected cases as a background job; poll ``url``
+    (``GET /api/v1/jobs/{id}``) until it is finished, then download its file from
+    ``GET /api/v1/jobs/{id}/files/{name}``. The file is what the synchronous ``GET`` answers
+    for the same principal (redacted by role; audited ``case.export`` when the job reads)."""
+    job = service.start_export(db, principal, body)
+    response.headers["location"] = f"/api/v1/jobs/{job.id}"
+    return ExportJobOut(job_id=job.id, status=job.status, url=f"/api/v1/jobs/{job.id}",
+                        page=f"/jobs/{job.id}")
 
 
 @api_router.post("/referrals/{referral_id}/answer", response_model=ReferralAnswerOut)

@@ -23,5 +23,6 @@ CAPABILITY = Capability(
     home=("waspada.cases.work:home",),
     search="waspada.cases.work:search",
     objects=(("case", "waspada.cases.work:audit_refs"),),
+    jobs=("waspada.cases.exportjob:EXPORT",),
     object_numbers=(("case", "waspada.cases.work:audit_ids"),),
 )

@@ -73,3 +73,5 @@ PERSON_TEXT = {"full_name": FULL_NAME, "first_name": NAME_PART, "middle_name": N
 PUBLIC = {"reporter_name": 100, "reporter_phone": PHONE, "relationship": RELATIONSHIP,
           "victim_name": 100, "victim_birth_date": 10, "destination_country": COUNTRY,
           "destination_city": CITY, "description": 2000}
+#: case ids one HTCDS export may name (the API's ``ids``)
+EXPORT_IDS = 5000

@@ -31,6 +31,7 @@ from waspada.cases.schemas import (
     CommentIn,
     ConsentIn,
     EventIn,
+    HtcdsExportIn,
     MergeForm,
     MergeIn,
     NewCaseForm,
@@ -48,6 +49,7 @@ from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
 from waspada.platform.formroute import (
     FormRoute,
+    Refused,
     Reshow,
     form_input,
     reshow_with,
@@ -100,21 +102,52 @@ def case_list(request: Request, db: DB,
               exploitation: str = "", unit: str = "", reference: str = "", source: str = "",
               referral: str = "", tasks: str = "", person: str = "",
               page: PageQuery = 1) -> Response:
-    # a filter value longer than any stored value simply matches no case; source, referral
-    # and tasks are the home page's work queues (new public reports, referrals awaiting an
-    # answer, tasks due)
-    filters = CaseFilters(status=status or None, overdue=overdue == "1",
-                          destination=destination or None, exploitation=exploitation or None,
-                          unit_id=parse_id(unit), reference=reference or None,
-                          source=source or None, pending_referral=referral == "pending",
-                          tasks_due=tasks == "due", person=person or None)
-    rows, more = service.list_cases(db, principal, filters, page)
     query = {"status": status, "overdue": overdue, "destination": destination,
              "exploitation": exploitation, "unit": unit, "reference": reference,
              "source": source, "referral": referral, "tasks": tasks, "person": person}
+    return _list_page(request, db, principal, query, page)
+
+
+def _list_page(request: Request, db: Session, principal: Principal, query: dict[str, str],
+               page: int = 1, error: str | None = None, status_code: int = 200) -> Response:
+    # a filter value longer than any stored value simply matches no case; source, referral
+    # and tasks are the home page's work queues (new public reports, referrals awaiting an
+    # answer, tasks due)
+    get = query.get
+    filters = CaseFilters(status=get("status") or None, overdue=get("overdue") == "1",
+                          destination=get("destination") or None,
+                          exploitation=get("exploitation") or None,
+                          unit_id=parse_id(get("unit", "")), reference=get("reference") or None,
+                          source=get("source") or None,
+                          pending_referral=get("referral") == "pending",
+                          tasks_due=get("tasks") == "due", person=get("person") or None)
+    rows, more = service.list_cases(db, principal, filters, page)
     return render(request, "cases/list.html", {
-        **_common(), "rows": rows, "has_more": more, "page": max(1, page), "filters": query,
-        "lang": _lang()})
+        **_common(), "rows": rows, "has_more": more, "page": max(1, page),
+        "filters": {key: get(key, "") for key in LIST_FILTERS}, "lang": _lang(),
+        "export_error": error}, status_code=status_code)
+
+
+LIST_FILTERS = ("status", "overdue", "destination", "exploitation", "unit", "reference",
+                "source", "referral", "tasks", "person")
+
+
+def _export_again(request: Request, db: Session, refused: Refused) -> Response:
+    fields = refused.fields
+    query = {key: fields.get(key, "") for key in ("status", "destination", "exploitation")}
+    query["overdue"] = "1" if fields.get("overdue") in ("1", "true", "on") else ""
+    return _list_page(request, db, refused.principal, query, error=refused.message,
+                      status_code=422)
+
+
+@router.post("/cases/export")
+@reshow_with(with_session(_export_again), HtcdsExportIn, titles=FIELD_LABELS)
+def case_export(request: Request, data: Annotated[HtcdsExportIn, Form()], db: DB,
+                principal: Annotated[Principal, Depends(require("cases.export"))]) -> Response:
+    """Start the HTCDS export of the cases the list's filters select as a background job and
+    open its page (the file is offered there when the job is done)."""
+    job = service.start_export(db, principal, data)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/cases/new")

@@ -25,6 +25,27 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+class HtcdsExportIn(BaseModel):
+    """What an HTCDS export selects and how it is written, defined once for the synchronous
+    ``GET /api/v1/cases/export`` (query), ``POST /api/v1/cases/export`` (JSON body), the cases
+    page's button (form) and the ``cases.export`` job's params: codes and case ids only, no
+    personal data."""
+
+    format: Literal["htcds-json", "htcds-csv"] = Field(
+        "htcds-json", description="htcds-json: one JSON document; htcds-csv: a zip of one CSV "
+                                  "per HTCDS object")
+    ids: list[IdField] = Field(default_factory=list, max_length=L.EXPORT_IDS,
+                               description="case ids (none: every visible case the filters "
+                                           "select)")
+    status: str | None = Field(None, max_length=32)
+    overdue: bool = False
+    destination: str | None = Field(None, max_length=2)
+    exploitation: str | None = Field(None, max_length=40)
+
+    _blank = field_validator("status", "destination", "exploitation", mode="before")(
+        _blank_is_none)
+
+
 class PersonIn(BaseModel):
     role: Literal["victim", "perpetrator", "reporter"] = "victim"
     full_name: str | None = Field(default=None, max_length=L.FULL_NAME)
@@ -371,6 +392,15 @@ class DuplicateOut(BaseModel):
 class RetentionOut(BaseModel):
     anonymised: int
     case_ids: list[int]
+
+
+class ExportJobOut(BaseModel):
+    """A started HTCDS export job: poll ``url`` until ``finished``, then download its file."""
+
+    job_id: int
+    status: str
+    url: str = Field(description="the job's status in the API (GET /api/v1/jobs/{id})")
+    page: str = Field(description="the job's page for a signed-in user")
 
 
 class SubjectExportOut(BaseModel):

@@ -15,7 +15,6 @@ parse input into a model from :mod:`waspada.cases.schemas`, call one function an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,8 +22,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from waspada.cases import htcds, pdf, printed, store, visibility
+from waspada.cases import pdf, printed, store
 from waspada.cases.errors import CaseError
+from waspada.cases.errors import permit as _permit
+from waspada.cases.htcds_export import ExportFile as ExportFile
+from waspada.cases.htcds_export import export as export
+from waspada.cases.htcds_export import export_file as export_file
+from waspada.cases.htcds_export import export_filters as export_filters
+from waspada.cases.htcds_export import start_export as start_export
 from waspada.cases.htcds_values import ORG_SOURCES
 from waspada.cases.models import Case, CaseAttachment, Organisation, Person
 from waspada.cases.schemas import (
@@ -53,14 +58,7 @@ from waspada.network import service as network
 from waspada.platform import audit, capabilities
 from waspada.platform.db import utcnow
 from waspada.platform.security.models import Unit, User
-from waspada.platform.security.policy import Principal, allowed
-
-
-def _permit(principal: Principal, action: str) -> None:
-    """The policy check, also for callers that are not web routes. The CLI is the local
-    operator (shell access to the server): it may do every case operation, as before."""
-    if not principal.is_cli and not allowed(principal, action):
-        raise CaseError("role_not_allowed", "Your role may not take this step.", 403)
+from waspada.platform.security.policy import Principal
 
 
 def _written(db: Session, principal: Principal, action: str, case: Case, item: Any,
@@ -139,31 +137,6 @@ def stats(db: Session, principal: Principal, k: int | None = None) -> dict[str, 
     audit.record("case.stats", principal, object_type="case", total=data["total"], session=db)
     db.commit()
     return data
-
-
-def export(db: Session, principal: Principal, ids: Sequence[int] | None,
-           filters: CaseFilters | None, *, format: str, deidentify: bool = False,
-           ip: str | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """HTCDS records of the selected visible cases; returns (records, deidentified).
-
-    ``deidentify`` shapes every record as for an analyst (case fields only) whatever the role.
-    """
-    _permit(principal, "cases.export")
-    if deidentify:
-        stmt = store.visible_cases_stmt(principal).order_by(Case.id)
-        if ids:
-            stmt = stmt.where(Case.id.in_(ids))
-        records = [htcds.case_to_htcds(visibility.redact_case(store.case_dict(db, c),
-                                                              frozenset({visibility.CASE})))
-                   for c in db.scalars(stmt.limit(100_000))]
-        deidentified = True
-    else:
-        records = store.export_records(db, principal, list(ids) if ids else None, filters)
-        deidentified = visibility.IDENTITY not in store.groups(principal)
-    audit.record("case.export", principal, object_type="case", count=len(records),
-                 format=format, deidentified=deidentified, ip=ip, session=db)
-    db.commit()
-    return records, deidentified
 
 
 def subject_export(db: Session, principal: Principal, person_id: int, *,

@@ -5,7 +5,8 @@ worker and the job pages find them here. A kind's ``run`` gets a :class:`JobCont
 input file, the options, the job owner as principal, ``progress()``) and returns an
 :class:`Outcome`: a summary (counts, no personal data), result rows per section, and
 optionally ``save(db)``, which writes the capability's own records and audit entry in the
-transaction that finishes the job (the worker commits it).
+transaction that finishes the job (the worker commits it), and ``files``: result files kept
+as they are (``job_outputs``, e.g. the HTCDS export's JSON or zip), downloaded whole.
 """
 
 from __future__ import annotations
@@ -46,10 +47,21 @@ class Section:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class OutputFile:
+    """A result file kept as it is (``name``: a file name without folders, e.g.
+    ``cases-htcds.zip``), at most ``store.OUTPUT_MAX_BYTES``."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
 @dataclass
 class Outcome:
     summary: dict[str, Any] = field(default_factory=dict)
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    files: list[OutputFile] = field(default_factory=list)
     #: writes the capability's own records and its audit entry in the finishing transaction;
     #: returns more summary values (e.g. the id of the saved run)
     save: Callable[[Session], dict[str, Any]] | None = None
@@ -80,6 +92,9 @@ class JobKind:
     result_link: Callable[[Mapping[str, Any]], str | None] | None = None
     #: msgid of that link's text
     result_link_label: str | None = None
+    #: the results are shaped by the owner's role (e.g. names only for a protection
+    #: officer): others see the job only when they hold the owner's role as well
+    same_role: bool = False
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)

@@ -1,5 +1,6 @@
 """Job pages: "Pekerjaan saya" (the list), a job's page (progress bar, cancel, paged results,
-CSV downloads) and its status as JSON for the page's small script (waspada.js)."""
+CSV downloads, the kept result file) and its status as JSON for the page's small script
+(waspada.js)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from waspada.platform.deps import DB, require
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import N_, current_language, translate
 from waspada.platform.i18n import gettext as _
 from waspada.platform.jobs import service, store
 from waspada.platform.jobs.kinds import kind_of
+from waspada.platform.jobs.worker import size_text
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import render
 from waspada.platform.types import IdPath, PageQuery
@@ -22,27 +24,34 @@ router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal, Depends(require("jobs.view"))]
 SectionQuery = Annotated[str | None, Query(max_length=20, pattern=r"^[a-z_]+$")]
 SectionPath = Annotated[str, Path(max_length=20, pattern=r"^[a-z_]+$")]
+FileName = Annotated[str, Path(min_length=1, max_length=store.OUTPUT_NAME_MAX,
+                               pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 STATUS_LABELS = {"queued": N_("Waiting to start"), "running": N_("Running"),
                  "done": N_("Finished"), "failed": N_("Failed"), "cancelled": N_("Cancelled")}
 INTERNAL = N_("The job stopped because of an internal error ({kind}); it was logged.")
 WORKER_LOST = N_("The server stopped while the job ran, twice; start the job again.")
 
 
-def problem(job: store.Job) -> str | None:
-    """Why a job failed, in the user's language."""
+def problem_in(job: store.Job, lang: str) -> str | None:
+    """Why a job failed, in ``lang`` (the API answers English)."""
     if job.status != "failed":
         return None
     if job.error_code == "worker_lost":
-        return _(WORKER_LOST)
+        return translate(WORKER_LOST, lang)
     if job.error_code in (None, "internal", "unknown_kind"):
-        return _(INTERNAL).format(kind=job.error_detail or "?")
+        return translate(INTERNAL, lang).format(kind=job.error_detail or "?")
     try:
         detail = json.loads(job.error_detail or "{}")
-        params = {k: _(v) if isinstance(v, str) else v  # a step name is a msgid too
+        params = {k: translate(v, lang) if isinstance(v, str) else v  # a step name is a msgid
                   for k, v in detail.get("params", {}).items()}
-        return str(_(detail["message"]).format(**params))
+        return str(translate(detail["message"], lang).format(**params))
     except (ValueError, KeyError, IndexError, TypeError):
-        return _(INTERNAL).format(kind=job.error_code)
+        return translate(INTERNAL, lang).format(kind=job.error_code)
+
+
+def problem(job: store.Job) -> str | None:
+    """Why a job failed, in the user's language."""
+    return problem_in(job, current_language.get())
 
 
 def _title(job: store.Job) -> str:
@@ -82,6 +91,7 @@ def job_page(request: Request, job_id: IdPath, db: DB, principal: Viewer,
                    "params": service.params_of(job), "problem": problem(job),
                    "status_labels": STATUS_LABELS, "result_link": link,
                    "may_cancel": job.owner_id == principal.user_id and not job.finished,
+                   "files": service.files(db, job), "size_text": size_text,
                    "cell": lambda value, labels: service.cell(value, labels,
                                                               current_language.get()),
                    "retention_days": _retention()})
@@ -97,6 +107,18 @@ def job_status(job_id: IdPath, db: DB, principal: Viewer) -> Response:
 def job_cancel(job_id: IdPath, db: DB, principal: Viewer) -> Response:
     service.cancel(db, principal, job_id)
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+def file_response(job: store.Job, output: store.JobOutput) -> Response:
+    """A kept file as a download (the page's link and the API answer the same)."""
+    return Response(output.data, media_type=output.media_type, headers={
+        "content-disposition": f'attachment; filename="job-{job.id}-{output.name}"'})
+
+
+@router.get("/jobs/{job_id}/files/{name}")
+def job_file(job_id: IdPath, name: FileName, db: DB, principal: Viewer) -> Response:
+    """Download a done job's kept result file (audited ``jobs.download``)."""
+    return file_response(*service.download_file(db, principal, job_id, name))
 
 
 @router.get("/jobs/{job_id}/{section}.csv")

@@ -1,5 +1,5 @@
-"""Every job operation, written once for the pages and the CLI: submit (start), read, list,
-cancel, a page of results, download, purge.
+"""Every job operation, written once for the pages, the API and the CLI: submit (start), read,
+list, cancel, a page of results, download (rows or a kept file), purge.
 
 Each checks who may act (a job is visible to its owner and to the roles allowed its kind's
 ``view_action`` within their unit reach), records its audit entry in the same transaction and
@@ -51,12 +51,14 @@ def summary_of(job: store.Job) -> dict[str, Any]:
 
 
 def may_see(principal: Principal, job: store.Job) -> bool:
-    """The owner, the CLI operator, and roles allowed the kind's ``view_action`` in reach."""
+    """The owner, the CLI operator, and roles allowed the kind's ``view_action`` in reach (of
+    the owner's own role, for a kind whose results depend on it: ``same_role``)."""
     if principal.is_cli or (principal.user_id is not None and job.owner_id == principal.user_id):
         return True
     kind = kind_of(job.kind)
     return (kind is not None and allowed(principal, kind.view_action)
-            and may_access_unit(principal, job.unit_id))
+            and may_access_unit(principal, job.unit_id)
+            and (not kind.same_role or principal.role.value == job.owner_role))
 
 
 def submit(db: Session, principal: Principal, kind_name: str, *, params: dict[str, Any],
@@ -205,6 +207,25 @@ def download(db: Session, principal: Principal, job_id: int, section: str, lang:
     return job, buffer.getvalue().encode("utf-8")
 
 
+def files(db: Session, job: store.Job) -> list[tuple[str, str, int]]:
+    """A done job's kept files as (name, media type, size); the caller has read the job."""
+    return store.outputs(db, job.id) if job.status == "done" else []
+
+
+def download_file(db: Session, principal: Principal, job_id: int, name: str
+                  ) -> tuple[store.Job, store.JobOutput]:
+    """A done job's kept result file, whole. Audited ``jobs.download`` (file name, size)."""
+    job = read(db, principal, job_id)
+    output = db.get(store.JobOutput, (job.id, name)) if job.status == "done" else None
+    if output is None:
+        raise _not_found()
+    audit.record("jobs.download", principal, object_type="job", object_id=job.id,
+                 unit_id=job.unit_id, kind=job.kind, file=output.name, bytes=output.size,
+                 session=db)
+    db.commit()
+    return job, output
+
+
 def purge(db: Session, retention_days: int) -> int:
     """Delete jobs (and their kept results) that ended more than ``retention_days`` ago.
     One audit entry (``jobs.purge``, by the worker) when any were deleted."""
@@ -214,6 +235,7 @@ def purge(db: Session, retention_days: int) -> int:
     if not ids:
         return 0
     db.execute(delete(store.JobRow).where(store.JobRow.job_id.in_(ids)))
+    db.execute(delete(store.JobOutput).where(store.JobOutput.job_id.in_(ids)))
     db.execute(delete(store.JobInput).where(store.JobInput.job_id.in_(ids)))
     db.execute(delete(store.Job).where(store.Job.id.in_(ids)))
     audit.record("jobs.purge", None, actor="jobs-worker", object_type="job", count=len(ids),

@@ -1,5 +1,6 @@
 """The job tables: ``jobs`` (status and progress; no personal data), ``job_inputs`` (the
-uploaded file, deleted when the job ends) and ``job_rows`` (the kept results, paged)."""
+uploaded file, deleted when the job ends), ``job_rows`` (the kept results, paged) and
+``job_outputs`` (a kept result file, e.g. the HTCDS export's JSON or zip)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from waspada.platform.db import Base, UTCDateTime, utcnow
 
 KIND_MAX, SECTION_MAX, WORKER_MAX, CODE_MAX = 40, 20, 80, 64
+OUTPUT_NAME_MAX, MEDIA_TYPE_MAX = 100, 100
+#: the largest result file a job may keep (bytes); a job whose file is larger fails with
+#: ``output_too_large`` and keeps nothing (docs/jobs.md, "File results")
+OUTPUT_MAX_BYTES = 64 * 1024 * 1024
 STATUSES = ("queued", "running", "done", "failed", "cancelled")
 FINISHED = ("done", "failed", "cancelled")
 
@@ -88,6 +93,28 @@ class JobRow(Base):
     section: Mapped[str] = mapped_column(String(SECTION_MAX))
     seq: Mapped[int] = mapped_column(Integer)
     data: Mapped[str] = mapped_column(Text)
+
+
+class JobOutput(Base):
+    """A kept result file of a job (``name`` unique per job), written in the transaction that
+    ends the job and deleted with the job by the retention purge."""
+
+    __tablename__ = "job_outputs"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"),
+                                        primary_key=True)
+    name: Mapped[str] = mapped_column(String(OUTPUT_NAME_MAX), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(MEDIA_TYPE_MAX))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def outputs(db: Session, job_id: int) -> list[tuple[str, str, int]]:
+    """A job's kept files as (name, media type, size), without reading their bytes."""
+    return [(name, media, size) for name, media, size in db.execute(
+        select(JobOutput.name, JobOutput.media_type, JobOutput.size)
+        .where(JobOutput.job_id == job_id).order_by(JobOutput.name))]
 
 
 def count_rows(db: Session, job_id: int, section: str) -> int:

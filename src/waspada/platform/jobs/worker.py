@@ -8,8 +8,11 @@ process of its own (``waspada jobs worker``); both claim jobs the same way.
 * **Recovery**: a running job whose heartbeat is older than three heartbeats lost its worker
   (the server stopped); it is queued again (its input is kept until it ends), at most
   ``MAX_ATTEMPTS`` times, then marked failed with the reason.
-* **Finish**: results, the capability's own records and the audit entry are written in one
-  transaction, and the input file is deleted in it.
+* **Finish**: results (rows and kept files), the capability's own records and the audit entry
+  are written in one transaction, and the input file is deleted in it. A result file larger
+  than ``store.OUTPUT_MAX_BYTES`` fails the job (``output_too_large``) and keeps nothing.
+* **Owner**: a job does not run when its owner's account was disabled or moved to another
+  role or unit after it was started (it fails with ``owner_changed``).
 * **Retention**: ended jobs and their results are deleted after ``WASPADA_JOB_RETENTION_DAYS``.
 """
 
@@ -31,8 +34,10 @@ from sqlalchemy.orm import Session
 from waspada.platform import audit
 from waspada.platform.db import session_factory, utcnow
 from waspada.platform.domain import DomainError
+from waspada.platform.i18n import N_
 from waspada.platform.jobs import service, store
 from waspada.platform.jobs.kinds import Cancelled, JobContext, Outcome, kind_of, registry
+from waspada.platform.security.models import User
 from waspada.platform.security.policy import Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.settings import get_settings
@@ -102,9 +107,24 @@ def _end(db: Session, job_id: int, status: str, code: str | None, detail: str | 
         return
     db.execute(delete(store.JobInput).where(store.JobInput.job_id == job_id))
     db.execute(delete(store.JobRow).where(store.JobRow.job_id == job_id))
+    db.execute(delete(store.JobOutput).where(store.JobOutput.job_id == job_id))
     audit.record(f"jobs.{'fail' if status == 'failed' else 'cancel'}", None, actor="jobs-worker",
                  object_type="job", object_id=job_id, reason=code, session=db)
     db.commit()
+
+
+OWNER_CHANGED = N_("The account that started the job was disabled or has another role or "
+                   "unit now, so the job did not run. Start it again if it is still needed.")
+
+
+def _owner_changed(db: Session, job: store.Job) -> bool:
+    """A job runs with its owner's rights as they were when it was started; it does not run
+    when the account has been disabled or moved to another role or unit since."""
+    if job.owner_id is None:
+        return False
+    owner = db.get(User, job.owner_id)
+    return (owner is None or not owner.is_active or owner.role != job.owner_role
+            or owner.unit_id != job.unit_id)
 
 
 def _principal(job: store.Job) -> Principal:
@@ -168,6 +188,10 @@ def run_job(job_id: int) -> str:
         if kind is None:
             _end(db, job_id, "failed", "unknown_kind", f"no job kind {job.kind!r} installed")
             return "failed"
+        if _owner_changed(db, job):
+            _end(db, job_id, "failed", "owner_changed",
+                 json.dumps({"message": OWNER_CHANGED, "params": {}}))
+            return "failed"
         source = db.get(store.JobInput, job_id)
         ctx = JobContext(job_id=job_id, principal=_principal(job), params=service.params_of(job),
                          data=source.data if source else b"",
@@ -176,6 +200,7 @@ def run_job(job_id: int) -> str:
     try:
         with _Heartbeat(job_id, settings.job_heartbeat_seconds):
             outcome = kind.run(ctx)
+        check_files(outcome)
     except Cancelled:
         with session_factory()() as db:
             _end(db, job_id, "cancelled", None, None)
@@ -194,6 +219,30 @@ def run_job(job_id: int) -> str:
     return "done"
 
 
+def size_text(size: int) -> str:
+    """A byte count as people read it, rounded up: ``65 MB``, ``12 KB``, ``800 B``."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{-(-size // scale)} {unit}"
+    return f"{size} B"
+
+
+def check_files(outcome: Outcome) -> None:
+    """Refuse a result file over ``store.OUTPUT_MAX_BYTES`` (the job fails, keeping nothing)
+    and a file name that is not a plain file name."""
+    for output in outcome.files:
+        if (not output.name or len(output.name) > store.OUTPUT_NAME_MAX
+                or not all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in output.name)
+                or output.name.startswith(".")):
+            raise ValueError("a job's result file name must be a plain file name")
+        if len(output.data) > store.OUTPUT_MAX_BYTES:
+            raise DomainError(
+                "output_too_large",
+                N_("The result is {size}, more than the {limit} a job may keep. "
+                   "Choose fewer records (narrower filters) and start it again."),
+                size=size_text(len(output.data)), limit=size_text(store.OUTPUT_MAX_BYTES))
+
+
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()}
 
@@ -210,6 +259,9 @@ def _finish(job_id: int, outcome: Outcome, seconds: float) -> None:
                      "data": json.dumps(row, ensure_ascii=False, default=str)}
                     for i, row in enumerate(rows[start:start + 5000], start)])
             summary[f"rows_{section}"] = len(rows)
+        for output in outcome.files:
+            db.add(store.JobOutput(job_id=job_id, name=output.name, media_type=output.media_type,
+                                   size=len(output.data), data=output.data))
         summary["seconds"] = round(seconds, 2)
         job = db.get(store.Job, job_id)
         assert job is not None  # noqa: S101 - claimed by this worker a moment ago
@@ -222,7 +274,8 @@ def _finish(job_id: int, outcome: Outcome, seconds: float) -> None:
         db.execute(delete(store.JobInput).where(store.JobInput.job_id == job_id))
         audit.record("jobs.finish", None, actor="jobs-worker", object_type="job",
                      object_id=job_id, unit_id=job.unit_id, kind=job.kind,
-                     rows=sum(len(r) for r in outcome.rows.values()), session=db)
+                     rows=sum(len(r) for r in outcome.rows.values()),
+                     files=len(outcome.files), session=db)
         db.commit()
 
 
