@@ -321,6 +321,8 @@ def _input(model: type[M], **values: object) -> M:
             fail(f"{field} is too long: at most {limit} characters.")
         if first.get("type") == "string_too_short":
             fail(f"{field} must not be empty.")
+        if first.get("type") == "literal_error":  # a choice: name the choices
+            fail(f"{field} is not valid: choose {(first.get('ctx') or {}).get('expected')}.")
         fail(f"{field} is not valid.")
 
 
