@@ -358,7 +358,7 @@ def fuzz(base: str, waspada: Path, env: dict[str, str]) -> None:
         "with session_scope() as session:\n"
         "    for username, role, _unit, _name in DEMO_ACCOUNTS:\n"
         "        tokens[role] = auth.create_api_token(session, find_user(session, username),"
-        " 'ci-fuzz')[1]\n"
+        " 'ci-fuzz', scope='full')[1]\n"
         "print(json.dumps(tokens))\n")
     python = waspada.parent / "python"
     tokens = json.loads(run([str(python), "-c", script], env).stdout)

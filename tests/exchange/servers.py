@@ -156,7 +156,7 @@ class Side:
             first = [{"args": ["users", "add", self.admin, "--role", "admin", "--unit",
                                f"{self.name} (admin)", "--create-unit", "--password-stdin"],
                       "input": "Admin-Pasangan-Server-2026!\n"},
-                     ["users", "token", self.admin]]
+                     ["users", "token", self.admin, "--scope", "full"]]
         return [["db", "upgrade"], ["exchange", "init", "--name", self.name, "--json"],
                 *first, *self.setup]
 

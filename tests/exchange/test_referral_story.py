@@ -3,7 +3,7 @@
 A is KBRI Phnom Penh, B is Ditjen Imigrasi: two uvicorn processes, two SQLite databases, two data
 directories, two key pairs (``tests/exchange/servers.py``). Everything happens over real HTTP and
 through the product's own CLI, API and pages, as the officers of each side (personal API tokens
-made with ``waspada users token``); the test reads the databases only to assert.
+made with ``waspada users token --scope full``); the test reads the databases only to assert.
 
 Set-up: A registers B as ``imigrasi`` (ImmigrationService, automatic acceptance); B registers A as
 ``kbri`` (CentralGovernmentOrganisation: Kemlu) with MANUAL acceptance. A protection officer at
@@ -64,7 +64,7 @@ STATUS_LATER_AT_B = "PossibleVictimOfTrafficking"
 def _user(name: str, role: str, unit: str) -> list[dict[str, Any] | list[str]]:
     return [{"args": ["users", "add", name, "--role", role, "--unit", unit, "--create-unit",
                       "--password-stdin"], "input": PASSWORD + "\n"},
-            ["users", "token", name]]
+            ["users", "token", name, "--scope", "full"]]
 
 
 class Officer:

@@ -39,8 +39,8 @@ def _token(username: str, name: str = "skrip tokens18", days: int | None = None)
     with session_scope() as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
-        # (``days`` only when given: the same helper runs on main, to see these tests fail)
-        token, raw = auth.create_api_token(session, user, name, *([days] if days else []))
+        token, raw = auth.create_api_token(session, user, name, *([days] if days else []),
+                                           scope="full")
         return token.id, raw
 
 

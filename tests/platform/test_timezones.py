@@ -50,7 +50,8 @@ def test_account_page_shows_token_time_in_the_unit_zone(app) -> None:  # type: i
             if user is None:
                 user = add_user(session, username, role="analyst", unit=unit, password=PASSWORD)
                 session.flush()
-            token, _raw = auth.create_api_token(session, user, f"token {username}")
+            token, _raw = auth.create_api_token(session, user, f"token {username}",
+                                                scope="full")
             token.created_at = EVENING_UTC
     wib = sign_in(TestClient(app), "waktu.cgk", PASSWORD).get("/account")
     assert wib.status_code == 200

@@ -139,8 +139,8 @@ def test_kill_9_during_concurrent_writes_loses_no_acknowledged_or_unaudited_writ
          "--unit", "TPI Uji Crash", "--password-stdin", "--create-unit", stdin="Crash-test-pass-2026\n")
     _cli(env, "users", "add", "crash.analyst", "--role", "analyst",
          "--unit", "Intelijen Uji Crash", "--password-stdin", "--create-unit", stdin="Crash-test-pass-2026\n")
-    officer = _cli(env, "users", "token", "crash.officer").strip()
-    analyst = _cli(env, "users", "token", "crash.analyst").strip()
+    officer = _cli(env, "users", "token", "crash.officer", "--scope", "full").strip()
+    analyst = _cli(env, "users", "token", "crash.analyst", "--scope", "full").strip()
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

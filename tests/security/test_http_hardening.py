@@ -462,7 +462,8 @@ def test_tokens_work_while_throttled_but_not_once_disabled(client, settings) -> 
     _new_user("token.kunci")
     with session_scope() as session:
         user = session.scalar(select(User).where(User.username == "token.kunci"))
-        _token, raw = auth.create_api_token(session, user, "skrip penguncian")
+        _token, raw = auth.create_api_token(session, user, "skrip penguncian",
+                                                scope="full")
     for _ in range(settings.login_max_failures):
         _api_login(client, "token.kunci", "wrong-password")
     assert _api_login(client, "token.kunci", "Correct-horse-1").status_code == 401

@@ -231,7 +231,7 @@ def _plant(world: World, key: str) -> None:
                                       .where(matching_store.DedupeCluster.run_id == run.id))
         owner = world.caller(Role.CHECKPOINT_OFFICER, key)
         user = session.get(User, owner.principal.user_id)
-        token, _raw = create_api_token(session, user, "matrix")
+        token, _raw = create_api_token(session, user, "matrix", scope="full")
         session.flush()
         d.token_id, d.token_owner = token.id, owner.username
         d.user_id = world.caller(Role.PASSPORT_OFFICER, key).principal.user_id or 0

@@ -94,7 +94,7 @@ def served() -> Iterator[Served]:
               "from waspada.platform.security.users import find_user\n"
               "with session_scope() as s:\n"
               "    print(json.dumps({role: auth.create_api_token(s, find_user(s, user),"
-              " 'schemathesis')[1] for user, role, _u, _n in DEMO_ACCOUNTS}))\n")
+              " 'schemathesis', scope='full')[1] for user, role, _u, _n in DEMO_ACCOUNTS}))\n")
     tokens = json.loads(subprocess.run([sys.executable, "-c", script], env=env, check=True,
                                        capture_output=True, text=True).stdout)
     port = _free_port()

@@ -78,6 +78,7 @@ AUDIT_LABELS: dict[str, str] = {
     "token.create": N_("API token created"),
     "token.revoke": N_("API token revoked"),
     "token.use": N_("API token used"),
+    "token.refused": N_("API token refused (revoked or expired)"),
     "totp.enable": N_("Two-step sign-in turned on"),
     "totp.disable": N_("Two-step sign-in turned off"),
     "account.password": N_("Own password changed"),

@@ -145,8 +145,8 @@ DETAIL_NAMES = {
     "queries": N_("queries"), "results": N_("results"), "seed": N_("random seed"),
     "total": N_("in all"), "user_id": N_("user id"), "via_api": N_("through the API"),
     "shown": N_("entries shown"), "via_page": N_("through the page"),
-    # tokens18: a token's expiry day (token.create)
-    "expires": N_("expires")}
+    # tokens18: a token's expiry day (token.create); tokens19: its scope (read, full)
+    "expires": N_("expires"), "scope": N_("access")}
 #: detail fields whose values are codes of a labels kind (the statistics indicator's words
 #: are registered by ``statistics/catalogue.py``; the export and the API keep the ids)
 DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action",

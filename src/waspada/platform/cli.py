@@ -237,13 +237,18 @@ def users_token(username: str,
                 name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
                 days: Annotated[int | None, typer.Option(
                     help="Days the token is valid, 1-365. Default: WASPADA_TOKEN_DAYS (90)."
+                )] = None,
+                scope: Annotated[str | None, typer.Option(
+                    help="read (reading only: the default) or full (everything the user's "
+                         "role may do)."
                 )] = None) -> None:
     """Create a personal API token for USERNAME and print it (shown only once)."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import TokenIn
 
     _require_schema()
-    data = _input(TokenIn, name=name, days=days)
+    data = _input(TokenIn, name=name, days=days,
+                  **({"scope": scope} if scope is not None else {}))
     with _operator() as (session, operator):
         raw = service.create_token_for(session, operator, username, data)
     print(raw)
@@ -251,21 +256,29 @@ def users_token(username: str,
 
 @users_app.command("tokens")
 def users_tokens(username: str) -> None:
-    """List USERNAME's API tokens: id, name, first characters, dates (UTC) and state; never
-    the secret."""
+    """List USERNAME's API tokens: id, name, first characters, scope, dates (UTC; "last
+    refused": the last audited use of a revoked or expired token) and state; never the
+    secret."""
     from waspada.platform.db import utcnow
     from waspada.platform.security import service
 
     _require_schema()
-    table = Table()
-    for column in ("id", "name", "starts with", "created", "last used", "expires", "state"):
-        table.add_column(column)
+    # nine columns whole at 80: no column rules and one space between columns; a date wraps
+    # at its space ("2026-12-01" over "20:40"), the first characters fold
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
+    for column in ("id", "name", "starts with", "scope", "created", "last used",
+                   "last refused", "expires", "state"):
+        dated = column in ("created", "last used", "last refused", "expires")
+        table.add_column(column, min_width=10 if dated else 7 if column == "state" else None,
+                         max_width={"name": 9, "starts with": 6}.get(column),
+                         overflow="fold" if column == "starts with" else "ellipsis")
     now = utcnow()
     with _operator() as (session, _operator_principal):
         for token in service.list_user_tokens(session, username):
-            table.add_row(str(token.id), token.name or "-", f"{token.prefix}...",
+            table.add_row(str(token.id), token.name or "-", token.prefix, token.scope,
                           _minute(token.created_at), _minute(token.last_used_at),
-                          _minute(token.expires_at), token.state(now))
+                          _minute(token.last_refused_at), _minute(token.expires_at),
+                          token.state(now))
     out.print(table)
 
 
@@ -308,6 +321,8 @@ def _input(model: type[M], **values: object) -> M:
             fail(f"{field} is too long: at most {limit} characters.")
         if first.get("type") == "string_too_short":
             fail(f"{field} must not be empty.")
+        if first.get("type") == "literal_error":  # a choice: name the choices
+            fail(f"{field} is not valid: choose {(first.get('ctx') or {}).get('expected')}.")
         fail(f"{field} is not valid.")
 
 

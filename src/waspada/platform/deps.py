@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from waspada.platform.db import session_factory
 from waspada.platform.security import auth, service
 from waspada.platform.security.models import User
-from waspada.platform.security.policy import Principal, allowed
+from waspada.platform.security.policy import Principal, allowed, roles_for, scope_allows
 
 SESSION_COOKIE = "waspada_session"
 
@@ -33,11 +33,13 @@ class PasswordChangeRequired(Exception):
 
 
 class Forbidden(Exception):
-    """Signed in, but the policy refuses this action (403)."""
+    """Signed in, but the policy refuses this action (403; ``code``: ``forbidden``, or
+    ``token_scope`` for a read-only API token asked to change data)."""
 
-    def __init__(self, action: str) -> None:
+    def __init__(self, action: str, code: str = "forbidden") -> None:
         super().__init__(action)
         self.action = action
+        self.code = code
 
 
 def get_db() -> Iterator[Session]:
@@ -66,13 +68,14 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
     if "user" in request.state._state:
         return request.state.user
     user: User | None = None
-    via = "session"
+    via, scope = "session", "full"
     header = request.headers.get("authorization", "")
     scheme, _, credential = header.partition(" ")
     if scheme.lower() in ("bearer", "apikey") and credential.strip():  # ApiKey: yente clients
         check = service.use_token(db, credential.strip(), ip=client_ip(request),
                                   method=request.method, path=request.url.path)
         user = check.token.user if check.token is not None else None
+        scope = check.token.scope if check.token is not None else scope
         if check.refusal == "expired":  # told apart: the owner knows to make a new one
             request.state.auth_refusal = "token_expired"
         via = "token"
@@ -90,7 +93,7 @@ def current_user(request: Request, db: Session = Depends(get_db)) -> User | None
         if unit is not None and unit in db:
             db.expunge(unit)
     request.state.user = user
-    request.state.principal = auth.principal_for(user, via) if user else None
+    request.state.principal = auth.principal_for(user, via, scope) if user else None
     return user
 
 
@@ -112,7 +115,11 @@ class Require:
                  principal: Principal | None = Depends(current_principal)) -> Principal:
         if principal is None:
             raise AuthRequired(getattr(request.state, "auth_refusal", "auth_required"))
-        if not allowed(principal, self.action):
+        if principal.role not in roles_for(self.action):
+            raise Forbidden(self.action)
+        if not scope_allows(principal, self.action, request.method):
+            raise Forbidden(self.action, "token_scope")
+        if not allowed(principal, self.action):  # the one rule, as services ask it
             raise Forbidden(self.action)
         if (self.action != "account.self" and principal.via == "session"
                 and getattr(request.state.user, "must_change_password", False)):

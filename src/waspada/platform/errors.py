@@ -31,6 +31,8 @@ MESSAGES: dict[str, str] = {
     "token_expired": N_("This API token has expired. Create a new one under My account, or "
                         "ask your administrator."),
     "forbidden": N_("Your role is not allowed to do this."),
+    "token_scope": N_("This API token may only read: it cannot change data. Use a token with "
+                      "full access (made under My account) for this request."),
     "password_change_required": N_("Choose a new password first (your administrator set the "
                                    "current one)."),
     "invalid_request": N_("The request is not valid."),
@@ -180,7 +182,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        return error_response(request.scope, 403, "forbidden")
+        return error_response(request.scope, 403, exc.code)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

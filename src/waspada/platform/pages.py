@@ -149,7 +149,8 @@ def account(request: Request, db: DB,
 
 def _token_refused(request: Request, db: Session, refused: Refused) -> Response:
     return _account(request, db, refused.principal, error=refused.message,
-                    token_name=refused.fields.get("name", ""))
+                    token_name=refused.fields.get("name", ""),
+                    token_scope=refused.fields.get("scope", ""))
 
 
 @router.post("/account/tokens")
@@ -160,7 +161,8 @@ def account_token_create(request: Request, db: DB, data: Annotated[TokenIn, Form
         raw = service.create_own_token(db, principal, data)
     except DomainError as exc:
         db.rollback()
-        return _account(request, db, principal, error=exc.localized(_), token_name=data.name)
+        return _account(request, db, principal, error=exc.localized(_), token_name=data.name,
+                        token_scope=data.scope)
     return _account(request, db, principal, new_token=raw)
 
 

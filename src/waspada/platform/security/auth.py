@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from waspada.platform.db import utcnow
 from waspada.platform.security.models import TOKEN_DAYS_MAX, ApiToken, User, WebSession
 from waspada.platform.security.passwords import dummy_hash, verify_password
-from waspada.platform.security.policy import Principal
+from waspada.platform.security.policy import TOKEN_SCOPES, Principal
 from waspada.platform.security.roles import Role
 from waspada.platform.security.throttle import LoginThrottle
 from waspada.platform.settings import get_settings
@@ -40,9 +40,9 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def principal_for(user: User, via: str = "session") -> Principal:
+def principal_for(user: User, via: str = "session", scope: str = "full") -> Principal:
     return Principal(user_id=user.id, username=user.username, role=Role(user.role),
-                     unit_id=user.unit_id, via=via)
+                     unit_id=user.unit_id, via=via, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -111,13 +111,16 @@ def end_session(session: Session, raw: str) -> None:
 
 
 def create_api_token(session: Session, user: User, name: str = "",
-                     days: int | None = None) -> tuple[ApiToken, str]:
-    """Make a personal API token valid for ``days`` (default ``WASPADA_TOKEN_DAYS``); the raw
-    value is returned once and never stored."""
+                     days: int | None = None, *, scope: str) -> tuple[ApiToken, str]:
+    """Make a personal API token of ``scope`` (``read`` or ``full``: every caller says which)
+    valid for ``days`` (default ``WASPADA_TOKEN_DAYS``); the raw value is returned once and
+    never stored."""
+    if scope not in TOKEN_SCOPES:
+        raise ValueError(f"unknown token scope {scope!r}")
     lifetime = timedelta(days=min(days or get_settings().token_days, TOKEN_DAYS_MAX))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name[:100], prefix=raw[:12], token_hash=_digest(raw),
-                     expires_at=utcnow() + lifetime)
+                     expires_at=utcnow() + lifetime, scope=scope)
     session.add(token)
     session.flush()
     return token, raw
@@ -126,10 +129,11 @@ def create_api_token(session: Session, user: User, name: str = "",
 @dataclass(frozen=True)
 class BearerCheck:
     """A bearer token looked up: ``token`` when it may be used, else why not (``unknown``,
-    ``revoked``, ``expired``, ``disabled``)."""
+    ``revoked``, ``expired``, ``disabled``) and, unless unknown, the ``refused`` row."""
 
     token: ApiToken | None
     refusal: str = ""
+    refused: ApiToken | None = None
 
 
 def check_bearer(session: Session, raw: str) -> BearerCheck:
@@ -139,11 +143,31 @@ def check_bearer(session: Session, raw: str) -> BearerCheck:
         return BearerCheck(None, "unknown")
     state = token.state(utcnow())
     if state != "active":
-        return BearerCheck(None, state)
+        return BearerCheck(None, state, token)
     if not token.user.is_active:
-        return BearerCheck(None, "disabled")
+        return BearerCheck(None, "disabled", token)
     token.last_used_at = utcnow()
     return BearerCheck(token)
+
+
+#: a refused token's use is audited at most once in this time (``ApiToken.last_refused_at``)
+REFUSAL_AUDIT_INTERVAL = timedelta(hours=1)
+
+
+def claim_refusal_audit(session: Session, token: ApiToken) -> bool:
+    """Mark ``token``'s refused use as audited now, unless one was audited within
+    :data:`REFUSAL_AUDIT_INTERVAL`; ``True`` when the caller is to write the entry. One
+    conditional UPDATE: of two requests at the same moment only one gets ``True`` (the other
+    waits for the row, then finds it set)."""
+    now = utcnow()
+    claimed = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token.id,
+               or_(ApiToken.last_refused_at.is_(None),
+                   ApiToken.last_refused_at <= now - REFUSAL_AUDIT_INTERVAL))
+        .values(last_refused_at=now)
+        .execution_options(synchronize_session=False))
+    return bool(getattr(claimed, "rowcount", 0) == 1)
 
 
 def revoke_api_token(session: Session, user: User, token_id: int) -> bool:

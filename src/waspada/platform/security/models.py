@@ -106,6 +106,11 @@ class ApiToken(Base):
     #: after this moment the token is refused (chosen at creation, ``WASPADA_TOKEN_DAYS`` by
     #: default; tokens older than expiry got the default from migration 0007)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: ``read`` (reading actions only) or ``full`` (all the owner's role may do), chosen at
+    #: creation; tokens older than scopes are ``full`` (migration 0008)
+    scope: Mapped[str] = mapped_column(String(8), default="full", server_default="full")
+    #: the last refused use that was audited (``token.refused``: at most one entry an hour)
+    last_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -8,6 +8,7 @@ their own modules, so the whole policy stays in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from waspada.platform.security.roles import Role
 
@@ -98,6 +99,78 @@ POLICY: dict[str, frozenset[Role]] = {
     "exchange.answer": OFFICERS,
 }
 
+#: What each action does to data, for read-only API tokens (docs/security.md, "API tokens").
+#: ``read``: every route of it only reads or computes an answer (a POST that checks a document
+#: or an offer stores nothing but its audit entry); ``read_write``: its GET routes read and its
+#: other routes change data (one action guards both a list and its changes); ``write``: it
+#: changes data (its GET routes are only the forms for doing so). A token of scope ``read``
+#: may use a ``read`` action, and a ``read_write`` one with GET or HEAD only. An action missing
+#: here is treated as ``write``; ``tests/platform/test_token_scope.py`` fails when one is.
+READ, READ_WRITE, WRITE = "read", "read_write", "write"
+ACTION_KINDS: dict[str, str] = {
+    "account.self": READ_WRITE,  # GET /api/v1/me; making tokens, passwords, TOTP
+    "api.docs": READ,
+    "dashboard.view": READ,
+    "users.manage": READ_WRITE,
+    "units.manage": WRITE,
+    "audit.read": READ_WRITE,  # GET the trail; POST starts an export job or a verification
+    "search.persons": READ,
+    "jobs.view": READ_WRITE,  # GET the jobs and their files; POST cancels one
+    "documents.check": READ,
+    "offers.check": READ,
+    "offers.scan": READ_WRITE,
+    "agencies.manage": WRITE,
+    "screening.conduct": READ_WRITE,  # GET the list; the rest records screenings
+    "screening.read": READ,
+    "screening.approve": WRITE,
+    "screening.export": WRITE,  # POST starts an export job
+    "screening.stats": READ,
+    "persons.history": READ,
+    "watchlist.screen": READ,
+    "watchlist.manage": READ_WRITE,
+    "dedupe.run": READ_WRITE,
+    "dedupe.review": READ_WRITE,
+    "cases.read": READ,
+    "cases.create": WRITE,
+    "cases.comment": WRITE,
+    "cases.transition": WRITE,
+    "cases.update": WRITE,
+    "cases.attachments": READ_WRITE,
+    "cases.refer": READ_WRITE,  # GET a referral letter; POST refers
+    "cases.referral_respond": WRITE,
+    "cases.consent_override": WRITE,
+    "cases.merge": WRITE,
+    "cases.stats": READ,
+    "cases.export": READ,
+    "cases.subject_export": READ,
+    "cases.retention": WRITE,
+    "cases.organisations": WRITE,
+    "stats.view": READ,
+    "stats.publish": WRITE,
+    "network.view": READ,
+    "network.review": READ_WRITE,
+    "network.export": READ,
+    "network.rebuild": WRITE,
+    "exchange.admin": READ_WRITE,
+    "exchange.send": WRITE,
+    "exchange.receive": READ_WRITE,
+    "exchange.primero.sync": WRITE,
+    "stats.acknowledge": WRITE,
+    "stats.refresh": WRITE,
+    "exchange.view": READ,
+    "exchange.consent": WRITE,
+    "exchange.consent_override": WRITE,
+    "exchange.resolve": READ_WRITE,
+    "exchange.verify": WRITE,
+    "exchange.answer": READ_WRITE,
+}
+
+#: the scopes of a personal API token: ``read`` (reading actions only) or ``full`` (everything
+#: the owner's role may do)
+TokenScope = Literal["read", "full"]
+TOKEN_SCOPES: tuple[str, ...] = get_args(TokenScope)
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
 #: roles whose reach is every unit; all others see their own unit's records only
 CROSS_UNIT_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.ANALYST, Role.AUDITOR})
 
@@ -111,6 +184,8 @@ class Principal:
     role: Role
     unit_id: int | None
     via: str = "session"  # session | token | cli
+    #: ``full``, or ``read`` for an API token made read-only (sessions and the CLI: ``full``)
+    scope: str = "full"
 
     @property
     def is_cli(self) -> bool:
@@ -127,7 +202,20 @@ def allowed(principal: Principal | None, action: str) -> bool:
     roles = POLICY.get(action)
     if roles is None:
         return False
-    return principal.role in roles
+    return principal.role in roles and scope_allows(principal, action)
+
+
+def scope_allows(principal: Principal, action: str, method: str | None = None) -> bool:
+    """True when ``principal``'s scope admits ``action`` (``method``: the HTTP method, when
+    the action is used over HTTP). A ``full`` principal is admitted to everything; a ``read``
+    token to ``read`` actions, and to ``read_write`` ones with GET or HEAD (or no method: a
+    service asking about the action as a whole). The role is checked apart (:func:`allowed`)."""
+    if principal.scope == "full":
+        return True
+    kind = ACTION_KINDS.get(action, WRITE)
+    if kind == READ:
+        return True
+    return kind == READ_WRITE and (method is None or method.upper() in _SAFE_METHODS)
 
 
 def roles_for(action: str) -> frozenset[Role]:

@@ -18,6 +18,7 @@ from waspada.platform.security.models import (
     UNIT_NAME_MAX,
     USERNAME_MAX,
 )
+from waspada.platform.security.policy import TokenScope
 
 
 class LoginIn(BaseModel):
@@ -67,6 +68,9 @@ class TokenIn(BaseModel):
     #: lifetime in days; none: ``WASPADA_TOKEN_DAYS`` (90 unless set)
     days: int | None = Field(default=None, ge=1, le=TOKEN_DAYS_MAX,
                              title=N_("Valid for (days)"))
+    #: ``read``: reading actions only (the least privilege, so the default); ``full``:
+    #: everything the owner's role may do (docs/administration.md, "API tokens")
+    scope: TokenScope = Field(default="read", title=N_("Access"))
 
 
 class TotpConfirmIn(BaseModel):

@@ -124,14 +124,29 @@ def sign_out(db: Session, session_token: str | None, user: User | None) -> None:
 def use_token(db: Session, raw: str, *, ip: str | None, method: str, path: str
               ) -> auth.BearerCheck:
     """Check a bearer token: its ``token`` when usable (every use is audited with the token's
-    ``last_used_at`` update), else the ``refusal`` (unknown, revoked, expired, disabled)."""
+    ``last_used_at`` update), else the ``refusal`` (unknown, revoked, expired, disabled).
+
+    A revoked or expired token that is still tried is audited as ``token.refused`` (its id,
+    owner and reason; never the secret), at most once an hour per token: the claim on
+    ``last_refused_at`` and the entry commit together. An unknown token has no owner and is
+    not audited (anyone can send random strings; the trail is not theirs to fill)."""
     check = auth.check_bearer(db, raw)
     if check.token is None:
+        refused = check.refused
+        if (refused is not None and check.refusal in ("revoked", "expired")
+                and auth.claim_refusal_audit(db, refused)):
+            owner = refused.user
+            audit.record("token.refused", None, actor=owner.username, via="token",
+                         outcome="refused", object_type="api_token", object_id=refused.id,
+                         unit_id=owner.unit_id, ip=ip, for_user=owner.username,
+                         reason=check.refusal, method=method, path=path, session=db)
+            db.commit()
         return check
     token = check.token
     user = token.user
-    audit.record("token.use", auth.principal_for(user, "token"), object_type="api_token",
-                 object_id=token.id, ip=ip, method=method, path=path, session=db)
+    audit.record("token.use", auth.principal_for(user, "token", token.scope),
+                 object_type="api_token", object_id=token.id, ip=ip, method=method, path=path,
+                 session=db)
     db.commit()
     return check
 
@@ -167,9 +182,11 @@ def create_token_for(db: Session, principal: Principal, username: str, data: Tok
 
 def _create_token(db: Session, principal: Principal, user: User, data: TokenIn,
                   **detail: Any) -> str:
-    token, raw = auth.create_api_token(db, user, data.name.strip(), data.days)
+    token, raw = auth.create_api_token(db, user, data.name.strip(), data.days,
+                                       scope=data.scope)
     audit.record("token.create", principal, object_type="api_token", object_id=token.id,
-                 expires=token.expires_at.date().isoformat(), session=db, **detail)
+                 expires=token.expires_at.date().isoformat(), scope=token.scope, session=db,
+                 **detail)
     db.commit()
     return raw
 
