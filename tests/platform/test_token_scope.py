@@ -90,6 +90,9 @@ READ_POSTS = {
     ("POST", "/documents"), ("POST", "/documents/read"),
     ("POST", "/api/v1/offers/check"), ("POST", "/api/v1/match"),
     ("POST", "/api/v1/match/{dataset}"), ("POST", "/watchlist/search"), ("POST", "/search"),
+    # the HTCDS export as a job: the same data GET /api/v1/cases/export answers a read token,
+    # kept as the owner's job and file; no record changes
+    ("POST", "/api/v1/cases/export"), ("POST", "/cases/export"),
 }
 
 
