@@ -354,3 +354,17 @@ def test_consent_names_a_registered_partner_or_a_listed_type_and_refusal_names_t
         "case_number": case["reference"], "partner": "ux-dinsos", "consent_override": ""})
     assert missing.status_code == 409
     assert "dengan Dinas Sosial Uji untuk" in _visible(missing.text)
+
+
+def test_send_form_finds_a_case_number_typed_in_small_letters(
+        role_clients: dict[str, TestClient], outbox: Any) -> None:
+    """walk19: "wsp-2026-000003" on "Kirim ke mitra" read "Kasus tidak ditemukan" (the case
+    list's filter finds it); the refusal is now about the case itself (no consent)."""
+    register_partner(session_factory(), "ux-dinsos", "LocalGovernmentOrganisation")
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    page = protection.post("/exchange/send", headers=csrf_headers(protection), data={
+        "case_number": case["reference"].lower(), "partner": "ux-dinsos",
+        "consent_override": ""})
+    assert page.status_code == 409, page.status_code
+    assert "Kasus tidak ditemukan" not in page.text and "Korban belum menyetujui" in page.text
