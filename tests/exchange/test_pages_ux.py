@@ -368,3 +368,14 @@ def test_send_form_finds_a_case_number_typed_in_small_letters(
         "consent_override": ""})
     assert page.status_code == 409, page.status_code
     assert "Kasus tidak ditemukan" not in page.text and "Korban belum menyetujui" in page.text
+
+
+def test_disabling_a_partner_is_asked_first(role_clients: dict[str, TestClient]) -> None:
+    """walk19: one click on "Nonaktifkan" disabled a partner for good (no page, command or API
+    enables it again); the button now asks first, in Indonesian (waspada.js data-confirm)."""
+    page = role_clients["admin"].get("/exchange/partners")
+    soup = BeautifulSoup(page.text, "html.parser")
+    forms = soup.select('form[action="/exchange/partners/disable"]')
+    assert forms
+    for form in forms:
+        assert form.get("data-confirm", "").startswith("Nonaktifkan mitra ini?")
