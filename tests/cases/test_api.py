@@ -421,6 +421,31 @@ def test_the_case_page_dates_a_referral_as_readers_write_it(protection) -> None:
     assert re.search(r"· \d{2}-\d{2}-\d{4}", line) and not re.search(r"\d{4}-\d{2}-\d{2}", line)
 
 
+def test_the_case_page_dates_a_referral_on_the_units_calendar(protection) -> None:  # type: ignore[no-untyped-def]
+    """walk19: a referral made at 03:00 in Phnom Penh on 2 December (20:00 UTC on 1 December)
+    read "01-12-2026" on the case page beside a case reported "02-12-2026" (the printed letter
+    was fixed in walk18, the page kept the UTC date)."""
+    from datetime import UTC, datetime
+
+    from waspada.cases.models import Referral
+    from waspada.platform.db import session_scope
+
+    cid = create_case(protection)["id"]
+    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True,
+                                                           "method": "written"})
+    response = protection.post(f"/api/v1/cases/{cid}/referrals", json={
+        "organisation": "TPI_CGK", "reason": "MigrationOrChangeOfLocation", "details": "x"})
+    assert response.status_code == 201, response.text
+    with session_scope() as session:
+        referral = session.get(Referral, response.json()["id"])
+        assert referral is not None
+        referral.created_at = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
+        session.commit()
+    page = protection.get(f"/cases/{cid}").text
+    line = page.split('<ul id="referrals">', 1)[1].split("</li>", 1)[0]
+    assert "02-12-2026" in line and "01-12-2026" not in line
+
+
 def test_no_second_referral_to_the_same_organisation_while_one_is_pending(role_clients, protection) -> None:  # type: ignore[no-untyped-def]
     checkpoint = role_clients["checkpoint_officer"]
     cid = create_case(protection)["id"]

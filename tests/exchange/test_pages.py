@@ -64,6 +64,7 @@ def test_consent_is_recorded_refused_forms_come_back_and_withdrawal_is_kept(  # 
 
 
 def test_the_api_records_consent_and_refuses_other_roles(role_clients) -> None:  # type: ignore[no-untyped-def]
+    register_partner(session_factory(), "imigrasi-pusat", "ImmigrationService")  # walk19: named partners are registered
     protection = role_clients["protection_officer"]
     case = create_case(protection)
     victim = next(p for p in case["persons"] if p["role"] == "victim")

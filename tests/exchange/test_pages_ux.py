@@ -315,3 +315,67 @@ def test_pages_name_partners_by_their_organisation_and_kind_the_api_keeps_the_id
     with session_scope() as db:
         assert db.scalar(select(Partner.id).where(Partner.name == "ux-bad")) is None
         db.delete(db.scalar(select(Partner).where(Partner.name == "ux-dinsos")))
+
+
+def test_consent_names_a_registered_partner_or_a_listed_type_and_refusal_names_the_title(
+        role_clients: dict[str, TestClient], outbox: Any) -> None:
+    """walk19: a consent for 'mitra-tak-dikenal' or the type 'LSM' (the word shown for NGO) was
+    recorded silently and never applied; the missing-consent refusal named the partner by its
+    identifier ('demo-dinsos-jatim') where the officer had chosen its name."""
+    register_partner(session_factory(), "ux-dinsos", "LocalGovernmentOrganisation")
+    with session_scope() as db:
+        row = db.scalar(select(Partner).where(Partner.name == "ux-dinsos"))
+        assert row is not None
+        row.title = "Dinas Sosial Uji"
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    victim = next(p for p in case["persons"] if p["role"] == "victim")
+    url = f"/exchange/cases/{case['id']}/consent"
+    for kind, recipient, words in (("partner", "mitra-tak-dikenal", "mitra terdaftar"),
+                                   ("organisation", "LSM", "jenis organisasi dari daftar")):
+        page = protection.post(url, headers=csrf_headers(protection), data={
+            "person_id": str(victim["id"]), "recipient_kind": kind, "recipient": recipient,
+            "purpose": "services", "given": "1", "method": "verbal", "note": "catatan 🙂"})
+        assert page.status_code == 422, (recipient, page.status_code)
+        assert words in _visible(page.text), recipient
+        field = BeautifulSoup(page.text, "html.parser").select_one(
+            "#consent-form input[name=recipient]")
+        assert field is not None and field["value"] == recipient
+    exchanged = protection.get(f"/api/v1/exchange/cases/{case['id']}").json()
+    assert exchanged["consents"] == []
+    # a registered partner and a listed type are recorded
+    for kind, recipient in (("partner", "ux-dinsos"), ("organisation", "NGO")):
+        done = protection.post(url, headers=csrf_headers(protection), data={
+            "person_id": str(victim["id"]), "recipient_kind": kind, "recipient": recipient,
+            "purpose": "verification", "given": "1", "method": "verbal"},
+            follow_redirects=False)
+        assert done.status_code in (200, 303), (recipient, done.status_code)
+    missing = protection.post("/exchange/send", headers=csrf_headers(protection), data={
+        "case_number": case["reference"], "partner": "ux-dinsos", "consent_override": ""})
+    assert missing.status_code == 409
+    assert "dengan Dinas Sosial Uji untuk" in _visible(missing.text)
+
+
+def test_send_form_finds_a_case_number_typed_in_small_letters(
+        role_clients: dict[str, TestClient], outbox: Any) -> None:
+    """walk19: "wsp-2026-000003" on "Kirim ke mitra" read "Kasus tidak ditemukan" (the case
+    list's filter finds it); the refusal is now about the case itself (no consent)."""
+    register_partner(session_factory(), "ux-dinsos", "LocalGovernmentOrganisation")
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    page = protection.post("/exchange/send", headers=csrf_headers(protection), data={
+        "case_number": case["reference"].lower(), "partner": "ux-dinsos",
+        "consent_override": ""})
+    assert page.status_code == 409, page.status_code
+    assert "Kasus tidak ditemukan" not in page.text and "Korban belum menyetujui" in page.text
+
+
+def test_disabling_a_partner_is_asked_first(role_clients: dict[str, TestClient]) -> None:
+    """walk19: one click on "Nonaktifkan" disabled a partner for good (no page, command or API
+    enables it again); the button now asks first, in Indonesian (waspada.js data-confirm)."""
+    page = role_clients["admin"].get("/exchange/partners")
+    soup = BeautifulSoup(page.text, "html.parser")
+    forms = soup.select('form[action="/exchange/partners/disable"]')
+    assert forms
+    for form in forms:
+        assert form.get("data-confirm", "").startswith("Nonaktifkan mitra ini?")

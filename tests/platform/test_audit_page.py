@@ -181,3 +181,39 @@ def test_a_statistics_indicator_reads_as_its_name(role_clients: dict[str, TestCl
                                 .where(audit.AuditEntry.action == "stats.view")
                                 .order_by(audit.AuditEntry.seq.desc()).limit(1))
     assert stored is not None and '"indicator": "offer_reports_high"' in stored
+
+
+def test_exchange_and_network_details_read_as_words() -> None:
+    """walk19: round two's entries read "partner=demo-dinsos-jatim, purpose=services,
+    basis=override, jenis=referral" and "tautan={'case': 631, ...}" on the Indonesian page."""
+    sent = audit.AuditEntry(detail='{"partner": "demo-dinsos-jatim", "purpose": "services", '
+                                   '"basis": "override", "kind": "referral", "version": 1}')
+    assert dict(audit_trail.detail_words(sent, "id")) == {
+        "mitra": "demo-dinsos-jatim", "tujuan": "rujukan layanan",
+        "dasar": "dasar hukum tanpa persetujuan", "jenis": "Rujukan kasus", "versi": "1"}
+    consent = audit.AuditEntry(detail='{"given": true, "method": "verbal", "consent_id": 3}')
+    assert dict(audit_trail.detail_words(consent, "id")) == {
+        "jawaban korban": "ya", "metode": "lisan", "persetujuan": "3"}
+    counts = audit.AuditEntry(detail='{"links": {"case": 631, "screening": 14}, '
+                                     '"count": {"open": 0, "unsure": 2}}')
+    assert dict(audit_trail.detail_words(counts, "id")) == {
+        "tautan": "kasus 631, pemeriksaan 14", "jumlah": "terbuka 0, ragu 2"}
+    # an HTTP method and an unknown code stay as they are
+    other = audit.AuditEntry(detail='{"method": "GET", "status": "no_such_status"}')
+    assert dict(audit_trail.detail_words(other, "id")) == {
+        "metode": "GET", "status": "no_such_status"}
+
+
+def test_a_refused_network_lookup_and_round_two_objects_on_the_audit_page(
+        role_clients: dict[str, TestClient]) -> None:
+    """walk19: a checkpoint officer's '#12' look-up showed the outcome 'number_lookup'; the
+    object filter offered no exchange, verification or network object."""
+    officer = role_clients["checkpoint_officer"]
+    assert officer.get("/network", params={"q": "#1"}).status_code in (400, 403, 422)
+    page = role_clients["auditor"].get(
+        "/audit", params={"action": "network.lookup", "object_type": "network_entity"}).text
+    assert "ditolak: pencarian menurut nomor hanya untuk analis" in page
+    assert "number_lookup" not in page
+    form = page.split('<select name="object_type">', 1)[1].split("</select>", 1)[0]
+    for word in ("Paket keluar", "Mitra pertukaran", "Permintaan verifikasi", "Entitas jaringan"):
+        assert word in form, word

@@ -80,3 +80,17 @@ def test_form_input_reads_lists_ignores_unknown_fields_and_refuses_like_a_form_m
     assert none.status_code == 400
     assert none.json()["problems"] == {"bases": "Dasar hukum wajib diisi.",
                                        "q": "Ada isian yang terlalu panjang: paling banyak 3 karakter."}
+
+
+def test_a_filled_in_but_short_field_is_called_too_short_not_empty() -> None:
+    """walk19: a legal basis "pendek" (at least 20 characters) read "Dasar hukum tanpa
+    persetujuan wajib diisi." although the officer had typed one."""
+    from waspada.platform.formroute import _problem
+
+    short = {"type": "string_too_short", "loc": ("body", "reason"), "ctx": {"min_length": 20}}
+    titles = {"reason": "Legal basis without consent"}
+    assert _problem(short, titles) == (
+        "Dasar hukum tanpa persetujuan terlalu pendek: paling sedikit 20 karakter.")
+    assert _problem(short, {}) == "Ada isian yang terlalu pendek: paling sedikit 20 karakter."
+    empty = {"type": "string_too_short", "loc": ("body", "reason"), "ctx": {"min_length": 1}}
+    assert _problem(empty, titles) == "Dasar hukum tanpa persetujuan wajib diisi."

@@ -13,7 +13,7 @@ from waspada.platform.i18n import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 #: words spelt the same in both languages
-SAME_IN_INDONESIAN = {"Waspada", "Unit", "Status", "Hash", "Visa", "Administrator", "Auditor",
+SAME_IN_INDONESIAN = {"Waspada", "Unit", "Status", "status", "Hash", "Visa", "Administrator", "Auditor",
                       "Thailand", "Malaysia"}
 
 

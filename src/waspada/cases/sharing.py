@@ -35,8 +35,13 @@ def case_ref(db: Session, principal: Principal, case_id: int) -> dict[str, Any]:
 
 
 def case_id_by_reference(db: Session, principal: Principal, reference: str) -> int:
-    """The id of the case with this reference that the principal reaches (404 otherwise)."""
-    case_id = db.scalar(select(Case.id).where(Case.reference == reference.strip()))
+    """The id of the case with this reference that the principal reaches (404 otherwise); a
+    reference typed in small letters ("wsp-2026-000003") finds the case as the case list's
+    filter does (walk19: "Kirim ke mitra" said the case did not exist)."""
+    typed = reference.strip()
+    case_id = db.scalar(select(Case.id).where(Case.reference == typed))
+    if case_id is None and typed != typed.upper():
+        case_id = db.scalar(select(Case.id).where(Case.reference == typed.upper()))
     if case_id is None or not store.may_see(db, principal, case_id):
         raise CaseError("not_found", "no such case", 404)
     return int(case_id)

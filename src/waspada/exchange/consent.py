@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from waspada.exchange.content_errors import ConsentMissing, ContentError
 from waspada.exchange.handlers import PartnerInfo
+from waspada.exchange.models import Partner
 from waspada.exchange.policy import PURPOSES
 from waspada.exchange.records import ExchangeConsent
 from waspada.platform.db import utcnow
@@ -105,6 +106,7 @@ def basis(db: Session, victim_ids: list[int], partner: PartnerInfo, purpose: str
         return {"type": "consent", "purpose": purpose,
                 "consents": [{"method": c.method, "recorded_at": c.recorded_at.isoformat(),
                               "recorded_by": c.recorded_by} for c in consents if c]}
-    if reason is None:
-        raise ConsentMissing(purpose, partner.name)
+    if reason is None:  # the partner as officers read it in the partner list (walk19)
+        title = db.scalar(select(Partner.title).where(Partner.name == partner.name))
+        raise ConsentMissing(purpose, title or partner.name)
     return {"type": "override", "purpose": purpose, "reason": reason}

@@ -51,7 +51,9 @@ CHECK = N_("Check this field.")
 PROBLEMS = {"choose": N_("Choose one."), "too short": N_("Too short."),
             "reason too short": N_("Give the legal basis: at least 20 characters."),
             "not a victim of this case": N_("Choose a victim of this case."),
-            "unknown partner": N_("Choose a registered, enabled partner.")}
+            "unknown partner": N_("Choose a registered, enabled partner."),
+            "unregistered partner": N_("Choose a registered partner from the list."),
+            "unknown organisation type": N_("Choose an organisation type from the list.")}
 
 
 def _problems(exc: ContentError) -> dict[str, str]:

@@ -22,6 +22,7 @@ from waspada.exchange import consent, referral, verification
 from waspada.exchange import service as transport
 from waspada.exchange.content_errors import ContentError
 from waspada.exchange.content_schemas import (
+    ORGANISATIONS,
     AnswerIn,
     CaseExchangeOut,
     ConflictOut,
@@ -123,6 +124,7 @@ def record_consent(db: Session, principal: Principal, case_id: int, data: Consen
                               if p["role"] == "victim"}:
         raise ContentError("not_a_victim", "Consent is recorded for a victim of this case.", 422,
                            problems={"person_id": "not a victim of this case"})
+    _known_recipient(db, data.recipient_kind, data.recipient.strip())
     row = consent.record(db, principal.username, case_id, data.person_id,
                          recipient_kind=data.recipient_kind, recipient=data.recipient,
                          purpose=data.purpose, given=data.given, method=data.method,
@@ -133,6 +135,21 @@ def record_consent(db: Session, principal: Principal, case_id: int, data: Consen
                  session=db)
     db.commit()
     return DoneOut(id=row.id, case_id=case_id, status="given" if data.given else "refused")
+
+
+def _known_recipient(db: Session, kind: str, recipient: str) -> None:
+    """A consent names a registered partner or an HTCDS organisation type: a consent for a
+    mistyped name ("mitra-tak-dikenal", or "LSM" for the type NGO) was recorded and never
+    applied to any bundle (walk19)."""
+    if kind == "organisation" and recipient not in ORGANISATIONS:
+        raise ContentError("unknown_organisation",
+                           "Choose an organisation type from the list: {recipient} is not one.",
+                           422, problems={"recipient": "unknown organisation type"},
+                           recipient=recipient)
+    if kind == "partner" and db.scalar(select(Partner.id).where(Partner.name == recipient)) is None:
+        raise ContentError("unknown_partner",
+                           "Choose a registered partner: {recipient} is not one.", 422,
+                           problems={"recipient": "unregistered partner"}, recipient=recipient)
 
 
 def withdraw_consent(db: Session, principal: Principal, case_id: int, consent_id: int

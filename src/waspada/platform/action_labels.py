@@ -216,6 +216,10 @@ AUDIT_LABELS: dict[str, str] = {
 #: outcome codes of audit entries
 OUTCOME_LABELS: dict[str, str] = {
     "ok": N_("done"), "refused": N_("refused"), "not_found": N_("not found"),
+    # walk19: a refused network lookup records its error code as the outcome
+    "number_lookup": N_("refused: look-up by number is for analysts"),
+    "forbidden": N_("refused"), "bad_depth": N_("refused: invalid depth"),
+    "bad_bounds": N_("refused: invalid limits"),
 }
 
 

@@ -34,7 +34,10 @@ router = APIRouter(include_in_schema=False, route_class=FormRoute)
 PAGE_SIZE = 50
 #: object types offered in the filter (any type in the trail may be typed in the address)
 OBJECT_TYPES = ("case", "screening", "watchlist_entry", "offer_report", "dedupe_run", "user",
-                "unit", "api_token", "audit")
+                "unit", "api_token", "audit",
+                # walk19: round two's objects (exchange, verification, network, jobs)
+                "exchange_partner", "exchange_outbox", "exchange_inbox", "verification",
+                "network_entity", "network_merge", "stats_alert_ack", "job")
 
 
 def _audit_refused(request: Request, refused: Refused) -> Response:

@@ -146,11 +146,39 @@ DETAIL_NAMES = {
     "total": N_("in all"), "user_id": N_("user id"), "via_api": N_("through the API"),
     "shown": N_("entries shown"), "via_page": N_("through the page"),
     # tokens18: a token's expiry day (token.create); tokens19: its scope (read, full)
-    "expires": N_("expires"), "scope": N_("access")}
+    "expires": N_("expires"), "scope": N_("access"),
+    # walk19: round two's exchange, network and statistics entries showed their stored names
+    # ("partner=demo-dinsos-jatim, purpose=services, basis=override, fields=5, version=1")
+    "partner": N_("partner"), "purpose": N_("purpose"), "basis": N_("basis"),
+    "fields": N_("fields"), "version": N_("version"), "consent_id": N_("consent"),
+    "given": N_("victim's answer"), "recipient": N_("recipient"), "added": N_("added"),
+    "request_id": N_("verification request"), "conflict_id": N_("conflict"),
+    "attempts": N_("attempts"), "persons": N_("persons"), "status": N_("status"),
+    "decision": N_("decision"), "entity_a": N_("entity A"), "entity_b": N_("entity B"),
+    "entities": N_("entities"), "seeded": N_("from a seed"), "score": N_("score"),
+    "conflicts": N_("conflicts"), "consents": N_("consents"),
+    "verifications": N_("verification requests"), "received": N_("received"),
+    "incoming_version": N_("incoming version"), "local_version": N_("local version"),
+    "kept": N_("kept"), "candidates": N_("candidates"), "destination": N_("destination"),
+    "period": N_("period"), "area": N_("area"), "files": N_("files"),
+    "list_kind": N_("list")}
+#: the words of codes some detail fields hold (their own kinds, or a dictionary's keys)
+DETAIL_CODE_WORDS = {
+    "services": N_("referral for services"), "verification": N_("citizenship verification"),
+    "law_enforcement": N_("law enforcement"), "consent": N_("the victim's consent"),
+    "override": N_("legal basis without consent"),
+    "no_personal_data": N_("no personal data"), "verbal": N_("verbal"),
+    "written": N_("written"), "open": N_("open"), "unsure": N_("unsure"),
+    "confirmed": N_("confirmed"), "rejected": N_("rejected"), "undone": N_("undone"),
+    "case": N_("cases"), "screening": N_("screenings"), "offer_report": N_("offer reports"),
+    "watchlist": N_("watchlist entries"), "read": N_("read only"), "full": N_("full")}
+#: detail fields whose values are such codes
+DETAIL_CODE_FIELDS = frozenset({"purpose", "basis", "method", "decision", "status", "scope"})
 #: detail fields whose values are codes of a labels kind (the statistics indicator's words
 #: are registered by ``statistics/catalogue.py``; the export and the API keep the ids)
 DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action",
-                      "indicator": "statistics_indicator"}
+                      "indicator": "statistics_indicator", "kind": "exchange_kind",
+                      "list_kind": "list_kind"}
 
 
 def detail_words(entry: audit.AuditEntry, lang: str) -> list[tuple[str, str]]:
@@ -166,9 +194,19 @@ def detail_words(entry: audit.AuditEntry, lang: str) -> list[tuple[str, str]]:
             text = "-"
         elif key in DETAIL_VALUE_KINDS and isinstance(value, str):
             text = labels.label(DETAIL_VALUE_KINDS[key], value, lang)
+        elif key in DETAIL_CODE_FIELDS and isinstance(value, str):
+            text = _code_words(value, lang)
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value) or "-"
+        elif isinstance(value, dict):  # counts by code: {"case": 631, "screening": 14}
+            text = ", ".join(f"{_code_words(str(k), lang)} {v}"
+                             for k, v in sorted(value.items())) or "-"
         else:
             text = str(value)
         out.append((name, text))
     return out
+
+
+def _code_words(code: str, lang: str) -> str:
+    """A code a detail field holds in words (an unknown code as it is)."""
+    return translate(DETAIL_CODE_WORDS[code], lang) if code in DETAIL_CODE_WORDS else code

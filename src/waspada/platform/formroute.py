@@ -56,6 +56,7 @@ M = TypeVar("M", bound=BaseModel)
 
 TOO_LONG = N_("%(field)s is too long: at most %(limit)s characters.")
 REQUIRED = N_("%(field)s must be filled in.")
+TOO_SHORT = N_("%(field)s is too short: at least %(limit)s characters.")
 INVALID = N_("%(field)s is not valid.")
 BIRTH_DATE = N_("%(field)s must lie between 1 January 1900 and today.")
 REQUIRED_KINDS = ("missing", "string_too_short", "too_short")
@@ -63,6 +64,7 @@ TOO_MANY = N_("%(field)s: too many entries, at most %(limit)s.")
 #: the same, for a field without a title (never its internal name)
 UNNAMED = {"too_long": N_("A field is too long: at most %(limit)s characters."),
            "required": N_("A required field is not filled in."),
+           "too_short": N_("A field is too short: at least %(limit)s characters."),
            "invalid": N_("A field is not valid."),
            "too_many": N_("A field has too many entries: at most %(limit)s."),
            "birth_date": N_("A date of birth must lie between 1 January 1900 and today.")}
@@ -155,13 +157,18 @@ def _problem(error: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         problem, params = "too_many", {"limit": (error.get("ctx") or {}).get("max_length", "?")}
     elif is_birth_date_error(error):
         problem, params = "birth_date", {}
+    elif kind == "string_too_short" and int((error.get("ctx") or {}).get("min_length", 1)) > 1:
+        # filled in but short (a legal basis of 20 characters): "must be filled in" misled
+        # the officer who had typed one (walk19)
+        problem, params = "too_short", {"limit": (error.get("ctx") or {})["min_length"]}
     elif kind in REQUIRED_KINDS or "empty" in str(error.get("msg", "")):
         problem, params = "required", {}
     else:
         problem, params = "invalid", {}
     if title is None:
         return _(UNNAMED[problem], **params)
-    named = {"too_long": TOO_LONG, "required": REQUIRED, "invalid": INVALID,
+    named = {"too_long": TOO_LONG, "required": REQUIRED, "too_short": TOO_SHORT,
+             "invalid": INVALID,
              "too_many": TOO_MANY, "birth_date": BIRTH_DATE}[problem]
     return _(named, field=_(title), **params)
 
