@@ -473,6 +473,14 @@ EXEMPT: dict[tuple[str, str], str] = {
                                               "tests/platform/test_jobs.py",
     ("GET", "/jobs/{job_id}/{section}.xlsx"): "per-job visibility, tested in "
                                               "tests/platform/test_jobs.py",
+    # a job's kept file and its API status (htcds19): the same visibility, plus same_role for
+    # the HTCDS export (an analyst never sees a protection officer's export with names)
+    ("GET", "/jobs/{job_id}/files/{name}"): "per-job visibility, tested in "
+                                            "tests/cases/test_export_job.py",
+    ("GET", "/api/v1/jobs/{job_id}"): "per-job visibility, tested in "
+                                      "tests/cases/test_export_job.py",
+    ("GET", "/api/v1/jobs/{job_id}/files/{name}"): "per-job visibility, tested in "
+                                                   "tests/cases/test_export_job.py",
     # network merge suggestions are national analyst work, owned by no unit: only the role with
     # network.review reaches them (tests/network/test_review_export.py checks the other roles' 403)
     ("POST", "/api/v1/network/suggestions/{suggestion_id}"): "national analyst review, role "
