@@ -114,6 +114,8 @@ def test_a_disabled_partner_is_enabled_again_after_a_confirmation(  # type: igno
         page.goto(exchange_ready + "/exchange/partners")
         row = page.locator('tr[data-partner="e2e-off"]')
         assert "nonaktif" in row.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"partners-disabled-{width}.png"), full_page=True)
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
         row.get_by_role("button", name="Aktifkan kembali").click()
         assert asked and asked[0].startswith("Aktifkan kembali mitra ini?")
@@ -122,7 +124,8 @@ def test_a_disabled_partner_is_enabled_again_after_a_confirmation(  # type: igno
         row.get_by_role("button", name="Aktifkan kembali").click()
         page.wait_for_url("**/exchange/partners?done=enabled*")
         done = page.locator("#exchange-done")
-        assert "Dinas Sosial (nonaktif) aktif kembali" in done.inner_text()
+        assert done.inner_text() == ("Mitra Dinas Sosial (nonaktif) aktif kembali. Tidak ada "
+                                     "paket yang ditahan untuknya.")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(tmp_path / f"partners-{width}.png"), full_page=True)
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
@@ -131,5 +134,33 @@ def test_a_disabled_partner_is_enabled_again_after_a_confirmation(  # type: igno
         assert "tidak dapat diaktifkan kembali" not in asked[-1]
         cells = row.locator("td").all_inner_texts()
         assert "—" in cells and "-" not in [c.strip() for c in cells]
+    finally:
+        context.close()
+
+
+def test_recording_a_consent_says_so_on_a_phone(browser, exchange_ready: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """partner19: after "Catat persetujuan" the page said nothing (the officer could not tell
+    that it worked); now a status line names the partner and the purpose."""
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="id-ID",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in_page(page, exchange_ready, "pelindungan", demo_password("pelindungan"))
+        page.goto(exchange_ready + "/cases")
+        page.locator("#case-list tbody tr a").first.click()
+        page.wait_for_load_state()
+        page.click("#exchange-link")
+        form = page.locator("#consent-form")
+        form.locator("[name=recipient]").fill("e2e-kbri")
+        form.locator("[name=purpose]").select_option("services")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        done = page.locator("#exchange-done")
+        assert done.get_attribute("role") == "status"
+        assert done.inner_text() == ("Persetujuan korban untuk e2e-kbri (rujukan layanan) "
+                                     "tercatat.")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(tmp_path / "consent-390.png"))
     finally:
         context.close()

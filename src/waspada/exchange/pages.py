@@ -53,6 +53,7 @@ DONE = {"added": N_("Partner {title} is added. Compare its fingerprint {fingerpr
         "enabled": N_("Partner {title} is enabled again. Nothing was sent automatically: "
                       "send the held or given-up bundles again one by one in the table "
                       "below (held: {held}, given up: {dead})."),
+        "enabled_none": N_("Partner {title} is enabled again. No bundle was held for it."),
         "resent": N_("Outgoing bundle #{id} is queued again.")}
 
 
@@ -66,6 +67,8 @@ def _done(request: Request, partners: list[dict[str, Any]],
     row = next((p for p in partners if p["name"] == query.get("partner")), None)
     if row is None or done not in DONE or (done == "disabled") == row["active"]:
         return None
+    if done == "enabled" and not (row["held"] or row["dead"]):
+        done = "enabled_none"
     return _(DONE[done]).format(title=row["title"] or row["name"], held=row["held"],
                                 dead=row["dead"], fingerprint=row["fingerprint"])
 
