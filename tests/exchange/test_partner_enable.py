@@ -270,3 +270,16 @@ def test_kirim_ke_mitra_redirects_and_names_what_was_queued_for_whom(
     other = role_clients["checkpoint_officer"].get(location)
     assert other.status_code == 200
     assert BeautifulSoup(other.text, "html.parser").select_one("#queued") is None
+
+
+def test_a_bundle_left_pending_by_an_older_disable_is_held_on_enable(partner: str) -> None:
+    """A partner disabled before bundles were held kept them pending: enabling it must not
+    push them by itself either."""
+    left = _queue_ping()
+    with session_scope() as db:
+        row = db.scalar(select(Partner).where(Partner.name == partner))
+        assert row is not None
+        row.active = False  # as the disable did before partner19
+    with session_scope() as db:
+        service.enable_partner(db, CLI_PRINCIPAL, partner)
+    assert _status(left) == "held" and left not in outbox.due(utcnow())

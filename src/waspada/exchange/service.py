@@ -208,6 +208,10 @@ def enable_partner(db: Session, principal: Principal, name: str) -> Partner:
         raise ExchangeError("partner_active", N_("Partner {name} is enabled already."),
                             status=409, name=name)
     partner.active = True
+    for item in db.scalars(select(OutboxItem).where(OutboxItem.partner_id == partner.id,
+                                                    OutboxItem.status == "pending")):
+        item.status = "held"  # left pending by a disable before bundles were held
+    db.flush()
     held = db.scalar(select(func.count(OutboxItem.id)).where(
         OutboxItem.partner_id == partner.id, OutboxItem.status == "held")) or 0
     audit.record("exchange.partner_enable", principal, object_type="exchange_partner",
