@@ -41,6 +41,13 @@ def exchange_ready(live_server: str) -> Iterator[str]:
                 name="e2e-kbri", public_key=Identity.generate("KBRI").public.text,
                 url="https://waspada.kbri-phnompenh.example", organisation="ImmigrationService",
                 acceptance="manual"))
+        if db.scalar(select(Partner).where(Partner.name == "e2e-off")) is None:
+            # partner19: a disabled partner (its "Aktifkan kembali" button) and one without a
+            # title, type or address (the partners table's "—") are on the page as well
+            service.add_partner(db, CLI_PRINCIPAL, PartnerIn(
+                name="e2e-off", title="Dinas Sosial (nonaktif)",
+                public_key=Identity.generate("off").public.text))
+            service.disable_partner(db, CLI_PRINCIPAL, "e2e-off")
     yield live_server
 
 
@@ -83,3 +90,77 @@ def test_the_inbox_leads_to_the_verification_requests(page, exchange_ready: str)
     page.click("#verifications-link")
     page.wait_for_url(exchange_ready + "/exchange/verifications")
     assert page.locator("h1").inner_text() == "Permintaan verifikasi"
+
+
+@pytest.mark.parametrize("width", (1366, 390), ids=lambda w: f"{w}px")
+def test_a_disabled_partner_is_enabled_again_after_a_confirmation(  # type: ignore[no-untyped-def]
+        browser, exchange_ready: str, width: int, tmp_path) -> None:
+    """partner19: "Aktifkan kembali" asks in Indonesian, enables the partner and says so; the
+    row then offers "Nonaktifkan" again (which asks, and no longer says it is for good)."""
+    with session_scope() as db:
+        partner = db.scalar(select(Partner).where(Partner.name == "e2e-off"))
+        assert partner is not None
+        if partner.active:
+            service.disable_partner(db, CLI_PRINCIPAL, "e2e-off")
+    options = {"viewport": {"width": width, "height": 900}, "locale": "id-ID"}
+    if width < 500:
+        options.update(is_mobile=True, has_touch=True)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    asked: list[str] = []
+    try:
+        sign_in_page(page, exchange_ready, "admin", demo_password("admin"))
+        page.goto(exchange_ready + "/exchange/partners")
+        row = page.locator('tr[data-partner="e2e-off"]')
+        assert "nonaktif" in row.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"partners-disabled-{width}.png"), full_page=True)
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        row.get_by_role("button", name="Aktifkan kembali").click()
+        assert asked and asked[0].startswith("Aktifkan kembali mitra ini?")
+        assert page.locator("#exchange-done").count() == 0  # dismissed: nothing happened
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        row.get_by_role("button", name="Aktifkan kembali").click()
+        page.wait_for_url("**/exchange/partners?done=enabled*")
+        done = page.locator("#exchange-done")
+        assert done.inner_text() == ("Mitra Dinas Sosial (nonaktif) aktif kembali. Tidak ada "
+                                     "paket yang ditahan untuknya.")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(tmp_path / f"partners-{width}.png"), full_page=True)
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+        row.get_by_role("button", name="Nonaktifkan").click()
+        assert "dapat diaktifkan kembali" in asked[-1]
+        assert "tidak dapat diaktifkan kembali" not in asked[-1]
+        cells = row.locator("td").all_inner_texts()
+        assert "—" in cells and "-" not in [c.strip() for c in cells]
+    finally:
+        context.close()
+
+
+def test_recording_a_consent_says_so_on_a_phone(browser, exchange_ready: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """partner19: after "Catat persetujuan" the page said nothing (the officer could not tell
+    that it worked); now a status line names the partner and the purpose."""
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="id-ID",
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in_page(page, exchange_ready, "pelindungan", demo_password("pelindungan"))
+        page.goto(exchange_ready + "/cases")
+        page.locator("#case-list tbody tr a").first.click()
+        page.wait_for_load_state()
+        page.click("#exchange-link")
+        form = page.locator("#consent-form")
+        form.locator("[name=recipient]").fill("e2e-kbri")
+        form.locator("[name=purpose]").select_option("services")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        done = page.locator("#exchange-done")
+        assert done.get_attribute("role") == "status"
+        assert done.inner_text() == ("Persetujuan korban untuk e2e-kbri (rujukan layanan) "
+                                     "tercatat.")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(tmp_path / "consent-390.png"))
+    finally:
+        context.close()

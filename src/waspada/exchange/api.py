@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Request
 
 from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.ratelimit import RateLimiter
@@ -14,7 +14,7 @@ from waspada.platform.security.policy import Principal
 from waspada.platform.settings import get_settings
 from waspada.platform.types import IdPath
 
-from . import bundle, service
+from . import bundle, keys, service
 from .schemas import (
     DecidedOut,
     IdentityOut,
@@ -32,6 +32,9 @@ api_router = APIRouter(prefix="/api/v1/exchange", tags=["exchange"])
 Admin = Annotated[Principal, Depends(require("exchange.admin"))]
 Receiver = Annotated[Principal, Depends(require("exchange.receive"))]
 Sender = Annotated[Principal, Depends(require("exchange.send"))]
+
+PartnerName = Annotated[str, Path(min_length=1, max_length=keys.NAME_MAX,
+                                  description="the partner's identifier")]
 
 _settings = get_settings()
 ip_limiter = RateLimiter(_settings.exchange_inbox_per_minute_ip, 60)
@@ -100,8 +103,26 @@ def partners(db: DB, principal: Admin) -> list[dict[str, Any]]:
 @api_router.post("/partners", response_model=PartnerOut, status_code=201)
 def add_partner(body: PartnerIn, db: DB, principal: Admin) -> dict[str, Any]:
     """Register a partner installation by its public key (audited)."""
-    partner = service.add_partner(db, principal, body)
-    return next(p for p in service.partners(db, principal) if p["id"] == partner.id)
+    return _partner_out(db, principal, service.add_partner(db, principal, body).id)
+
+
+def _partner_out(db: DB, principal: Principal, partner_id: int) -> dict[str, Any]:
+    return next(p for p in service.partners(db, principal) if p["id"] == partner_id)
+
+
+@api_router.post("/partners/{name}/disable", response_model=PartnerOut)
+def disable_partner(name: PartnerName, db: DB, principal: Admin) -> dict[str, Any]:
+    """Stop the exchange with a partner (audited): its bundles are refused, nothing is sent
+    to it, the bundles waiting for it are held (``held``)."""
+    return _partner_out(db, principal, service.disable_partner(db, principal, name).id)
+
+
+@api_router.post("/partners/{name}/enable", response_model=PartnerOut)
+def enable_partner(name: PartnerName, db: DB, principal: Admin) -> dict[str, Any]:
+    """Exchange with a disabled partner again under its registered key (audited). Nothing is
+    sent automatically: held and dead bundles are sent again one by one
+    (``POST /outbox/{id}/resend``)."""
+    return _partner_out(db, principal, service.enable_partner(db, principal, name).id)
 
 
 @api_router.get("/inbox", response_model=list[InboxOut])
@@ -134,7 +155,7 @@ def outbox(db: DB, principal: Admin) -> list[dict[str, Any]]:
 
 @api_router.post("/outbox/{outbox_id}/resend", response_model=QueuedOut)
 def resend(outbox_id: IdPath, db: DB, principal: Admin) -> dict[str, int]:
-    """Queue a dead bundle again (audited)."""
+    """Queue a dead or held bundle again (audited; refused while its partner is disabled)."""
     return {"outbox_id": service.resend(db, principal, outbox_id).id}
 
 

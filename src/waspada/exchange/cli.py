@@ -1,5 +1,5 @@
-"""``waspada exchange init|partner|send|send-ping|receive|deliver|resend|outbox``: thin
-wrappers over the service (the local operator, ``CLI_PRINCIPAL``)."""
+"""``waspada exchange init|partner (add, list, disable, enable)|send|send-ping|receive|
+deliver|resend|outbox``: thin wrappers over the service (the local operator, ``CLI_PRINCIPAL``)."""
 
 from __future__ import annotations
 
@@ -140,6 +140,29 @@ def partner_disable(name: Annotated[str, typer.Argument(help="The partner's name
         except DomainError as exc:
             fail(exc.english, 1)
     out.print(f"Partner {name} disabled.", highlight=False)
+
+
+@partner_app.command("enable")
+def partner_enable(name: Annotated[str, typer.Argument(help="The partner's name.")]) -> None:
+    """Exchange with a disabled partner again, under its registered key (compare the
+    fingerprint with the partner first). Nothing is sent automatically: bundles held by the
+    disable are sent again one by one with `waspada exchange resend OUTBOX_ID`."""
+    from . import keys, service
+
+    with operator_session() as db:
+        try:
+            partner = service.enable_partner(db, CLI_PRINCIPAL, name)
+        except DomainError as exc:
+            fail(exc.english, 1)
+        fingerprint = keys.short(partner.fingerprint)
+        held = next(p["held"] for p in service.partners(db, CLI_PRINCIPAL)
+                    if p["name"] == partner.name)
+    out.print(f"Partner {name} enabled again; fingerprint {fingerprint} (check it with the "
+              "partner).", highlight=False)
+    if held:
+        out.print(f"{held} bundle(s) held by the disable: send each again with `waspada "
+                  "exchange resend OUTBOX_ID` (`waspada exchange outbox` lists them).",
+                  highlight=False)
 
 
 @exchange_app.command("send")

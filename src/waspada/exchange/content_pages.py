@@ -26,7 +26,7 @@ from waspada.exchange.content_schemas import (
     VerificationIn,
 )
 from waspada.exchange.words import PURPOSES, change_label, localized
-from waspada.platform import i18n
+from waspada.platform import i18n, labels
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
 from waspada.platform.domain import DomainError
@@ -56,6 +56,43 @@ PROBLEMS = {"choose": N_("Choose one."), "too short": N_("Too short."),
             "unknown organisation type": N_("Choose an organisation type from the list.")}
 
 
+#: what the case's exchange page says after a change (``?done=…&item=<id>``); shown only when
+#: the named consent or request is in the state it describes (a crafted link shows nothing)
+DONE = {"consent": N_("The victim's consent for {recipient} ({purpose}) is recorded."),
+        "refusal": N_("The victim's refusal for {recipient} ({purpose}) is recorded: nothing "
+                      "is sent to it on this basis."),
+        "withdrawn": N_("The consent for {recipient} ({purpose}) is withdrawn: nothing more is "
+                        "sent on its basis."),
+        "verification": N_("The verification request is queued for {recipient}; it is "
+                           "delivered with retries and the answer appears in this list."),
+        "answered": N_("Your answer is queued for {recipient}; it is delivered with retries.")}
+
+
+def _done(request: Request, data: Any, titles: dict[str, str]) -> str:
+    """The success message of the change just made, in the user's language, or ''."""
+    done, item = request.query_params.get("done"), request.query_params.get("item")
+    if done in ("consent", "refusal", "withdrawn"):
+        row = next((c for c in data.consents if str(c.id) == item), None)
+        if row is None or (row.withdrawn_at is not None) != (done == "withdrawn") or (
+                done != "withdrawn" and row.given != (done == "consent")):
+            return ""
+        recipient = (labels.label("exchange_org_type", row.recipient,
+                                  i18n.current_language.get())
+                     if row.recipient_kind == "organisation"
+                     else titles.get(row.recipient, row.recipient))
+        purpose = _(PURPOSE_LABELS[row.purpose]) if row.purpose in PURPOSE_LABELS \
+            else row.purpose
+        return _(DONE[done]).format(recipient=recipient, purpose=purpose[:1].lower()
+                                    + purpose[1:])
+    if done in ("verification", "answered"):
+        found = next((v for v in getattr(data, "verifications", [data])
+                      if str(v.id) == item), None)
+        if found is None or (done == "answered") != (found.direction == "in"):
+            return ""
+        return _(DONE[done]).format(recipient=titles.get(found.partner, found.partner))
+    return ""
+
+
 def _problems(exc: ContentError) -> dict[str, str]:
     return {k: _(PROBLEMS.get(v, CHECK)) for k, v in exc.problems.items()}
 
@@ -72,12 +109,13 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
         return render(request, "error.html", {"status": exc.status, "code": exc.code,
                                               "message": exc.localized(_)},
                       status_code=exc.status)
+    titles = transport.partner_titles(db)
     return render(request, "exchange/content_case.html", {
         "data": data, "error": error, "refused_form": form, "again": again or {},
+        "done": "" if error else _done(request, data, titles),
         "problems": problems or {}, "purposes": tuple(PURPOSE_LABELS),
         "purpose_labels": PURPOSE_LABELS, "allowed": allowed, "organisations": ORGANISATIONS,
-        "partners": service.verification_partners(db),
-        "titles": transport.partner_titles(db)},
+        "partners": service.verification_partners(db), "titles": titles},
         status_code=status_code)
 
 
@@ -95,8 +133,9 @@ def _case_refused(request: Request, db: Session, principal: Principal, case_id: 
                       status_code=exc.status if exc.status != 404 else 422)
 
 
-def _to_case(case_id: int) -> Response:
-    return RedirectResponse(f"/exchange/cases/{case_id}", status_code=303)
+def _to_case(case_id: int, done: str = "", item: int | None = None) -> Response:
+    query = f"?done={done}&item={item}" if done else ""
+    return RedirectResponse(f"/exchange/cases/{case_id}{query}", status_code=303)
 
 
 @router.get("/exchange/cases/{case_id}")
@@ -111,10 +150,11 @@ def consent_submit(request: Request, case_id: IdPath, data: Annotated[ConsentIn,
                    db: DB, principal: Annotated[Principal, Depends(require("exchange.consent"))]
                    ) -> Response:
     try:
-        service.record_consent(db, principal, case_id, data)
+        recorded = service.record_consent(db, principal, case_id, data)
     except ContentError as exc:
         return _case_refused(request, db, principal, case_id, exc, "consent", data)
-    return _to_case(case_id)
+    return _to_case(case_id, "consent" if recorded.status == "given" else "refusal",
+                    recorded.id)
 
 
 @router.post("/exchange/cases/{case_id}/consent/{consent_id}/withdraw")
@@ -125,7 +165,7 @@ def consent_withdraw(request: Request, case_id: IdPath, consent_id: IdPath, db: 
         service.withdraw_consent(db, principal, case_id, consent_id)
     except ContentError as exc:
         return _case_refused(request, db, principal, case_id, exc, "withdraw", {})
-    return _to_case(case_id)
+    return _to_case(case_id, "withdrawn", consent_id)
 
 
 @router.post("/exchange/cases/{case_id}/verification")
@@ -135,10 +175,10 @@ def verification_submit(request: Request, case_id: IdPath,
                         principal: Annotated[Principal, Depends(require("exchange.verify"))]
                         ) -> Response:
     try:
-        service.request_verification(db, principal, case_id, data)
+        asked = service.request_verification(db, principal, case_id, data)
     except ContentError as exc:
         return _case_refused(request, db, principal, case_id, exc, "verification", data)
-    return _to_case(case_id)
+    return _to_case(case_id, "verification", asked.id)
 
 
 # -- conflicts ---------------------------------------------------------------------------------
@@ -208,9 +248,12 @@ def _verification_page(request: Request, db: Session, principal: Principal, requ
                        problems: dict[str, str] | None = None, status_code: int = 200
                        ) -> Response:
     db.rollback()
+    item = service.get_verification(db, principal, request_id)
+    titles = transport.partner_titles(db)
+    answered = item.result is not None and not error
     return render(request, "exchange/content_verification.html", {
-        "item": service.get_verification(db, principal, request_id), "error": error,
-        "titles": transport.partner_titles(db),
+        "item": item, "error": error, "titles": titles,
+        "done": _done(request, item, titles) if answered else "",
         "allowed": allowed,
         "again": again or {}, "problems": problems or {}}, status_code=status_code)
 
@@ -238,5 +281,6 @@ def verification_answer(request: Request, request_id: IdPath, data: Annotated[An
         return _verification_page(request, db, principal, request_id, error=exc.localized(_),
                                   again=values_of(data), problems=_problems(exc),
                                   status_code=exc.status)
-    return RedirectResponse(f"/exchange/verifications/{request_id}", status_code=303)
+    return RedirectResponse(f"/exchange/verifications/{request_id}?done=answered"
+                            f"&item={request_id}", status_code=303)
 

@@ -24,7 +24,7 @@ REASON_MAX = 255
 ACTOR_MAX = 64
 ACCEPTANCE = ("auto", "manual")
 INBOX_STATUSES = ("pending", "accepted", "rejected", "failed")
-OUTBOX_STATUSES = ("pending", "delivered", "dead", "file")
+OUTBOX_STATUSES = ("pending", "delivered", "dead", "file", "held")
 
 
 class Partner(Base):
@@ -85,7 +85,8 @@ class InboxItem(Base):
 
 
 class OutboxItem(Base):
-    """A sealed bundle for a partner: pending until delivered, dead after N failures."""
+    """A sealed bundle for a partner: pending until delivered, dead after N failures, held
+    while its partner was disabled (both sent again only by an administrator)."""
 
     __tablename__ = "exchange_outbox"
     __table_args__ = (Index("ix_exchange_outbox_due", "status", "next_attempt_at"),)

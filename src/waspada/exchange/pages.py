@@ -4,7 +4,9 @@ re-send) for admins. Thin: parse the form, call :mod:`exchange.service`, render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -42,6 +44,35 @@ def _identity() -> dict[str, str] | None:
         return None
 
 
+#: what the partners page says after a change (``?done=…``), each shown only when the named
+#: partner or bundle is in the state it describes (a crafted link shows nothing)
+DONE = {"added": N_("Partner {title} is added. Compare its fingerprint {fingerprint} with the "
+                    "partner by telephone before anything is sent."),
+        "disabled": N_("Partner {title} is disabled: nothing is sent to it or accepted from "
+                       "it. Bundles waiting for it are held: {held}."),
+        "enabled": N_("Partner {title} is enabled again. Nothing was sent automatically: "
+                      "send the held or given-up bundles again one by one in the table "
+                      "below (held: {held}, given up: {dead})."),
+        "enabled_none": N_("Partner {title} is enabled again. No bundle was held for it."),
+        "resent": N_("Outgoing bundle #{id} is queued again.")}
+
+
+def _done(request: Request, partners: list[dict[str, Any]],
+          outbox: list[dict[str, Any]]) -> str | None:
+    done, query = request.query_params.get("done"), request.query_params
+    if done == "resent":
+        item = next((o for o in outbox if str(o["id"]) == query.get("outbox")), None)
+        return _(DONE[done]).format(id=item["id"]) if item and item["status"] == "pending" \
+            else None
+    row = next((p for p in partners if p["name"] == query.get("partner")), None)
+    if row is None or done not in DONE or (done == "disabled") == row["active"]:
+        return None
+    if done == "enabled" and not (row["held"] or row["dead"]):
+        done = "enabled_none"
+    return _(DONE[done]).format(title=row["title"] or row["name"], held=row["held"],
+                                dead=row["dead"], fingerprint=row["fingerprint"])
+
+
 def _partners_page(request: Request, db: Session, principal: Principal, *,
                    error: str | None = None, again: dict[str, list[str]] | None = None,
                    problems: dict[str, str] | None = None, status_code: int = 200
@@ -52,8 +83,10 @@ def _partners_page(request: Request, db: Session, principal: Principal, *,
     outbox = [dict(o, error_words=error_words(o["last_error"], lang))
               for o in service.outbox(db, principal, limit=50)]
     return render(request, "exchange/partners.html", {
+        "done": None if error else _done(request, partners, outbox),
         "identity": _identity(), "partners": partners, "outbox": outbox,
         "by_file": {p["name"] for p in partners if not p["url"]},
+        "disabled": {p["name"] for p in partners if not p["active"]},
         "titles": {p["name"]: p["title"] or p["name"] for p in partners},
         "org_types": labels.codes("exchange_org_type"), "error": error,
         "again": again or {}, "problems": problems or {},
@@ -76,7 +109,7 @@ def _partner_refused(request: Request, db: Session, refused: Refused) -> Respons
 def add_partner(request: Request, data: Annotated[PartnerIn, Form()], principal: Admin,
                 db: Session = Depends(get_db)) -> Response:
     try:
-        service.add_partner(db, principal, data)
+        added = service.add_partner(db, principal, data)
     except DomainError as exc:
         db.rollback()
         return _partners_page(request, db, principal, error=exc.localized(_),
@@ -84,7 +117,12 @@ def add_partner(request: Request, data: Annotated[PartnerIn, Form()], principal:
                                      if v is not None},
                               problems={k: _(v) for k, v in exc.problems.items()},
                               status_code=exc.status)
-    return RedirectResponse("/exchange/partners", status_code=303)
+    return _done_redirect("added", added.name)
+
+
+def _done_redirect(done: str, name: str) -> Response:
+    return RedirectResponse(f"/exchange/partners?{urlencode({'done': done, 'partner': name})}",
+                            status_code=303)
 
 
 def _simple_refused(request: Request, db: Session, refused: Refused) -> Response:
@@ -92,17 +130,32 @@ def _simple_refused(request: Request, db: Session, refused: Refused) -> Response
                           status_code=400)
 
 
-@router.post("/exchange/partners/disable")
-@reshow_with(with_session(_simple_refused), PartnerNameIn)
-def disable_partner(request: Request, data: Annotated[PartnerNameIn, Form()],
-                    principal: Admin, db: Session = Depends(get_db)) -> Response:
+def _partner_switch(request: Request, db: Session, principal: Principal, name: str,
+                    operation: Callable[[Session, Principal, str], Any], done: str
+                    ) -> Response:
     try:
-        service.disable_partner(db, principal, data.name)
+        operation(db, principal, name)
     except DomainError as exc:
         db.rollback()
         return _partners_page(request, db, principal, error=exc.localized(_),
                               status_code=exc.status)
-    return RedirectResponse("/exchange/partners", status_code=303)
+    return _done_redirect(done, name)
+
+
+@router.post("/exchange/partners/disable")
+@reshow_with(with_session(_simple_refused), PartnerNameIn)
+def disable_partner(request: Request, data: Annotated[PartnerNameIn, Form()],
+                    principal: Admin, db: Session = Depends(get_db)) -> Response:
+    return _partner_switch(request, db, principal, data.name, service.disable_partner,
+                           "disabled")
+
+
+@router.post("/exchange/partners/enable")
+@reshow_with(with_session(_simple_refused), PartnerNameIn)
+def enable_partner(request: Request, data: Annotated[PartnerNameIn, Form()],
+                   principal: Admin, db: Session = Depends(get_db)) -> Response:
+    return _partner_switch(request, db, principal, data.name, service.enable_partner,
+                           "enabled")
 
 
 @router.post("/exchange/outbox/{outbox_id}/resend")
@@ -114,7 +167,8 @@ def resend(request: Request, outbox_id: IdPath, principal: Admin,
         db.rollback()
         return _partners_page(request, db, principal, error=exc.localized(_),
                               status_code=exc.status)
-    return RedirectResponse("/exchange/partners#outbox", status_code=303)
+    return RedirectResponse(f"/exchange/partners?done=resent&outbox={outbox_id}#outbox",
+                            status_code=303)
 
 
 def _inbox_page(request: Request, db: Session, principal: Principal, *,
@@ -167,9 +221,14 @@ def reject(request: Request, inbox_id: IdPath, data: Annotated[RejectIn, Form()]
     return RedirectResponse("/exchange/inbox", status_code=303)
 
 
+#: said after "Kirim ke mitra" queued a bundle (``?queued=<outbox id>``, the sender's own only)
+QUEUED = N_("{kind} for {partner} is queued (outgoing bundle #{id}); it is delivered with "
+            "retries. The administrator sees its delivery on the partners page.")
+
+
 def _send_page(request: Request, db: Session, principal: Principal, *,
                again: dict[str, list[str]] | None = None, problems: dict[str, str] | None = None,
-               error: str | None = None, queued: int | None = None,
+               error: str | None = None, queued: str | None = None,
                status_code: int = 200) -> Response:
     return render(request, "exchange/send.html", {
         "partners": service.send_choices(db, principal), "again": again or {},
@@ -177,10 +236,20 @@ def _send_page(request: Request, db: Session, principal: Principal, *,
         status_code=status_code)
 
 
+def _queued_words(db: Session, principal: Principal, outbox_id: str) -> str | None:
+    item = service.queued_by_me(db, principal, int(outbox_id)) if outbox_id.isdigit() and \
+        len(outbox_id) < 12 else None
+    if item is None:
+        return None
+    kind = labels.label("exchange_kind", item["kind"], i18n.current_language.get())
+    return _(QUEUED).format(kind=kind, partner=item["partner"], id=item["id"])
+
+
 @router.get("/exchange/send")
 def send_page(request: Request, principal: Sender, db: Session = Depends(get_db),
-              case: str = "") -> Response:
-    return _send_page(request, db, principal, again={"case_number": [case[:64]]})
+              case: str = "", queued: str = "") -> Response:
+    return _send_page(request, db, principal, again={"case_number": [case[:64]]},
+                      queued=_queued_words(db, principal, queued[:16]) if queued else None)
 
 
 def _send_refused(request: Request, db: Session, refused: Refused) -> Response:
@@ -205,4 +274,4 @@ def send(request: Request, data: Annotated[SendIn, Form()], principal: Sender,
                           problems=problems,
                           status_code=exc.status)
     assert isinstance(queued, int)
-    return _send_page(request, db, principal, queued=queued)
+    return RedirectResponse(f"/exchange/send?queued={queued}", status_code=303)

@@ -65,6 +65,8 @@ class PartnerOut(BaseModel):
     last_received: datetime | None = Field(description="last bundle received from it (UTC)")
     pending: int = Field(description="bundles waiting for delivery")
     dead: int = Field(description="bundles given up after every retry")
+    held: int = Field(0, description="bundles held when the partner was disabled (sent again "
+                      "one by one by an administrator)")
     inbox_pending: int = Field(description="received bundles waiting for acceptance")
     last_error: str | None = Field(description="reason of the newest failed attempt")
 

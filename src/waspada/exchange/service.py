@@ -177,11 +177,45 @@ def _own_fingerprint() -> str | None:
 
 
 def disable_partner(db: Session, principal: Principal, name: str) -> Partner:
+    """Stop the exchange with a partner: its bundles are refused (``partner_disabled``),
+    nothing new is queued for it, and the bundles waiting for it are **held** (not pushed,
+    not exported) until an administrator sends each again after enabling it."""
     _require(principal, "exchange.admin")
     partner = _partner(db, name)
+    if not partner.active:
+        raise ExchangeError("partner_disabled", N_("Partner {name} is disabled."), status=409,
+                            name=name)
     partner.active = False
+    held = db.scalars(select(OutboxItem).where(OutboxItem.partner_id == partner.id,
+                                               OutboxItem.status == "pending")).all()
+    for item in held:
+        item.status = "held"
     audit.record("exchange.partner_disable", principal, object_type="exchange_partner",
-                 object_id=partner.id, session=db)
+                 object_id=partner.id, held=len(held), session=db)
+    db.commit()
+    return partner
+
+
+def enable_partner(db: Session, principal: Principal, name: str) -> Partner:
+    """Exchange with a disabled partner again, under the key registered for it (the
+    administrator compares its fingerprint with the partner first: a partner that came back
+    with a new key is not this partner). Nothing is sent automatically: the bundles held by
+    the disable, and the dead ones, wait for "Kirim lagi" (:func:`resend`); what the partner
+    pushed meanwhile was refused there and is the partner's to send again."""
+    _require(principal, "exchange.admin")
+    partner = _partner(db, name)
+    if partner.active:
+        raise ExchangeError("partner_active", N_("Partner {name} is enabled already."),
+                            status=409, name=name)
+    partner.active = True
+    for item in db.scalars(select(OutboxItem).where(OutboxItem.partner_id == partner.id,
+                                                    OutboxItem.status == "pending")):
+        item.status = "held"  # left pending by a disable before bundles were held
+    db.flush()
+    held = db.scalar(select(func.count(OutboxItem.id)).where(
+        OutboxItem.partner_id == partner.id, OutboxItem.status == "held")) or 0
+    audit.record("exchange.partner_enable", principal, object_type="exchange_partner",
+                 object_id=partner.id, held=held, session=db)
     db.commit()
     return partner
 
@@ -201,6 +235,7 @@ def partners(db: Session, principal: Principal) -> list[dict[str, Any]]:
     received = per_partner(InboxItem, func.max(InboxItem.received_at))
     pending = per_partner(OutboxItem, func.count(OutboxItem.id), OutboxItem.status == "pending")
     dead = per_partner(OutboxItem, func.count(OutboxItem.id), OutboxItem.status == "dead")
+    held = per_partner(OutboxItem, func.count(OutboxItem.id), OutboxItem.status == "held")
     waiting = per_partner(InboxItem, func.count(InboxItem.id), InboxItem.status == "pending")
     errors = dict(db.execute(
         select(OutboxItem.partner_id, OutboxItem.last_error)
@@ -211,7 +246,8 @@ def partners(db: Session, principal: Principal) -> list[dict[str, Any]]:
              "url": p.url, "organisation": p.organisation, "acceptance": p.acceptance,
              "active": p.active, "last_delivery": delivered.get(p.id),
              "last_received": received.get(p.id), "pending": pending.get(p.id, 0),
-             "dead": dead.get(p.id, 0), "inbox_pending": waiting.get(p.id, 0),
+             "dead": dead.get(p.id, 0), "held": held.get(p.id, 0),
+             "inbox_pending": waiting.get(p.id, 0),
              "last_error": errors.get(p.id)} for p in rows]
 
 
@@ -323,13 +359,23 @@ def _outbox_item(db: Session, outbox_id: int) -> OutboxItem:
     return item
 
 
+def _outbox_partner_active(db: Session, item: OutboxItem) -> None:
+    """A disabled partner's bundles are neither sent again nor exported (enable it first)."""
+    partner = db.get(Partner, item.partner_id)
+    if partner is not None and not partner.active:
+        raise ExchangeError("partner_disabled", N_("Partner {name} is disabled."), status=409,
+                            name=partner.name)
+
+
 def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
-    """Queue a dead (or waiting) bundle again, with a fresh count of attempts."""
+    """Queue a dead, held (by a partner's disable) or waiting bundle again, with a fresh
+    count of attempts; refused while its partner is disabled."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
-    if item.status not in ("dead", "pending"):
+    if item.status not in ("dead", "pending", "held"):
         raise ExchangeError("not_resendable", N_("Only a waiting or dead bundle can be sent "
                                                  "again."), status=404)
+    _outbox_partner_active(db, item)
     item.status, item.attempts, item.next_attempt_at = "pending", 0, utcnow()
     audit.record("exchange.resend", principal, object_type="exchange_outbox",
                  object_id=item.id, session=db)
@@ -342,9 +388,10 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     bytes; it is marked as handed over as a file."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
-    if item.status not in ("pending", "dead"):
+    if item.status not in ("pending", "dead", "held"):
         raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
                                                  "written to a file."), status=404)
+    _outbox_partner_active(db, item)
     item.status, item.delivered_at = "file", utcnow()
     audit.record("exchange.send_file", principal, object_type="exchange_outbox",
                  object_id=item.id, kind=item.kind, session=db)
@@ -374,6 +421,19 @@ def partner_titles(db: Session) -> dict[str, str]:
     partner (organisations, not personal data)."""
     return {name: title or name for name, title in db.execute(select(Partner.name,
                                                                       Partner.title))}
+
+
+def queued_by_me(db: Session, principal: Principal, outbox_id: int) -> dict[str, Any] | None:
+    """An outgoing bundle this user queued (id, kind, status, partner's title), for the
+    message after "Kirim ke mitra"; ``None`` for another user's or an unknown number."""
+    _require(principal, "exchange.send")
+    row = db.execute(select(OutboxItem, Partner).join(Partner)
+                     .where(OutboxItem.id == outbox_id)).first()
+    if row is None or row[0].created_by != principal.username[:ACTOR_MAX]:
+        return None
+    item, partner = row
+    return {"id": item.id, "kind": item.kind, "status": item.status,
+            "partner": partner.title or partner.name}
 
 
 def send_choices(db: Session, principal: Principal) -> list[PartnerChoice]:

@@ -169,6 +169,7 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.init": N_("Exchange identity created"),
     "exchange.partner_add": N_("Exchange partner added"),
     "exchange.partner_disable": N_("Exchange partner disabled"),
+    "exchange.partner_enable": N_("Exchange partner enabled again"),
     "exchange.queue": N_("Bundle queued for a partner"),
     "exchange.send_file": N_("Bundle written to a file"),
     "exchange.receive": N_("Bundle received"),
