@@ -28,8 +28,28 @@ from waspada.portal.hotlines import hotlines
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 
-#: the public form is small: anything bigger than this is refused before it is parsed
-PUBLIC_MAX_BODY = 32 * 1024
+#: the worst encoding of one character in the form's body: 4 UTF-8 bytes, each percent-encoded
+WORST_BYTES_PER_CHAR = 12
+#: a description is admitted up to this many characters (four times its limit) so that a long
+#: paste is answered by the form's own "too long" error with everything typed kept
+DESCRIPTION_ADMITTED = 4 * limits.PUBLIC["description"]
+#: what the form sends besides ``limits.PUBLIC``: the CSRF token (43 characters), the consent
+#: box and the honeypot, with room to spare
+OTHER_FIELDS = {"csrf_token": 64, "consent": 1, "website": 100}
+
+
+def _max_body() -> int:
+    """Every field at its admitted length in the worst encoding, with its name and separators,
+    in whole KiB."""
+    admitted = {**limits.PUBLIC, "description": DESCRIPTION_ADMITTED, **OTHER_FIELDS}
+    worst = sum(len(name) + 2 + WORST_BYTES_PER_CHAR * chars for name, chars in admitted.items())
+    return -(-worst // 1024) * 1024
+
+
+#: the public form is small: a bigger body is refused (413) before it is parsed. The bound is
+#: computed from the field limits (about 100 KiB): parsing and checking that much costs
+#: milliseconds, so the page cannot be frozen with it (docs/security.md)
+PUBLIC_MAX_BODY = _max_body()
 #: what each state means, in plain words for the family (never a detail of the case)
 PUBLIC_STATUS_TEXT = {
     "reported": N_("Your report has been received. A protection officer will read it and "
@@ -87,7 +107,10 @@ async def public_submit(request: Request, db: DB) -> Response:
             "error": _("Too many reports from this connection. Please try again later.")},
             status_code=429)
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > PUBLIC_MAX_BODY:
+    # the declared length first; a body sent without one (chunked) is measured: the platform
+    # guard has read it already, bounded by its own limit
+    if (length.isdigit() and int(length) > PUBLIC_MAX_BODY
+            or len(await request.body()) > PUBLIC_MAX_BODY):
         await run_in_threadpool(service.refuse_public_report, "too_large", ip)
         return render(request, "cases/public_report.html", {
             **_common(), "form": {}, "problems": {},
