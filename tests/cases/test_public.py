@@ -75,6 +75,23 @@ def test_family_reports_without_account_and_checks_status(client: TestClient, ro
     wrong = client.post("/lapor/status", data={"code": "x" * 32,
                                                "csrf_token": client.cookies["waspada_csrf"]})
     assert wrong.status_code == 404 and "Tidak ada laporan" in wrong.text
+    assert "x" * 32 not in wrong.text  # the code is secret: a mistyped one is cleared
+
+
+def test_an_empty_code_asks_for_the_code(client: TestClient) -> None:
+    """walk19: an empty code answered "Tidak ada laporan dengan kode ini"."""
+    client.get("/lapor/status")
+    for code in ("", "   ", " - - "):
+        page = client.post("/lapor/status", data={"code": code,
+                                                  "csrf_token": client.cookies["waspada_csrf"]})
+        assert page.status_code == 422, code
+        assert 'id="status-empty">Isi kode laporan.<' in page.text
+        assert "Tidak ada laporan" not in page.text
+    typo = "7KQM-3XWD-H9PA-RT2X"
+    page = client.post("/lapor/status", data={"code": typo,
+                                              "csrf_token": client.cookies["waspada_csrf"]})
+    assert page.status_code == 404 and "Tidak ada laporan" in page.text
+    assert typo not in page.text and "Isi kode laporan" not in page.text
 
 
 def test_html_and_script_are_stored_as_text_and_escaped(client: TestClient, role_clients) -> None:  # type: ignore[no-untyped-def]

@@ -178,6 +178,8 @@ def public_status_form(request: Request) -> Response:
 
 @router.post("/lapor/status", dependencies=[Depends(public)])
 def public_status(request: Request, db: DB, code: Annotated[str, Form()] = "") -> Response:
+    if not code.strip(" -\t."):  # nothing to look up: ask for the code (nor counted, nor audited)
+        return _public_status_page(request, asked=True, empty=True, status_code=422)
     ip = client_ip(request) or "unknown"
     if not public_lookup_limiter.hit(ip):
         return _public_status_page(request, asked=True, limited=True, status_code=429)
@@ -197,5 +199,5 @@ def _public_status_page(request: Request, status_code: int = 200, **ctx: Any) ->
     steps = [(_(wf.states[code].label), _(text)) for code, text in PUBLIC_STATUS_TEXT.items()
              if code in wf.states]
     return render(request, "cases/public_status.html",
-                  {"result": None, "asked": False, "limited": False, "steps": steps,
+                  {"result": None, "asked": False, "limited": False, "empty": False, "steps": steps,
                    "code_max": followup.INPUT_MAX, **ctx}, status_code=status_code)
