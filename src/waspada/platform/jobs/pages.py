@@ -94,7 +94,8 @@ def job_page(request: Request, job_id: IdPath, db: DB, principal: Viewer,
                    "may_cancel": job.owner_id == principal.user_id and not job.finished,
                    "files": service.files(db, job), "size_text": size_text,
                    "cell": lambda value, labels: service.cell(value, labels,
-                                                              current_language.get()),
+                                                              current_language.get(),
+                                                              page=True),
                    "retention_days": _retention()})
 
 
