@@ -150,6 +150,18 @@ def test_the_largest_admitted_form_is_answered_by_the_form_with_the_text_kept(cl
     assert EMOJI * 2700 + "</textarea>" in response.text
 
 
+def test_line_breaks_count_once_as_the_counter_counts_them(client: TestClient) -> None:
+    """The browser sends each line break as CR LF; the form's counter counts it once, and so
+    does the server (2,000 characters with 40 line breaks are not "2,040 characters")."""
+    lines = ["a" * 49] * 40
+    text = "\r\n".join(lines)  # 40 x 49 + 39 line breaks = 1,999 characters as typed
+    response = client.post("/lapor", data=_form(client, description=text + "b"))
+    assert response.status_code == 200, response.text[:300]
+    response = client.post("/lapor", data=_form(client, description=text + "bc"))
+    assert response.status_code == 422
+    assert re.search(r"Uraian berisi 2\.?001 karakter", response.text)
+
+
 def test_a_body_beyond_the_limit_is_refused_quickly(client: TestClient) -> None:
     data = _form(client)
     body = urlencode(data) + "&description=" + "x" * PUBLIC_MAX_BODY

@@ -137,7 +137,8 @@ def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session)
         if report.problems.get("description") == "too_long":  # say how much, never cut it
             problems["description"] = _(
                 "The description has %(n)s characters; at most %(limit)s are allowed. "
-                "Please shorten it.", n=len(form.get("description", "").strip()),
+                "Please shorten it.",
+                n=len(form.get("description", "").replace("\r\n", "\n").strip()),
                 limit=limits.PUBLIC["description"])
         return render(request, "cases/public_report.html", {
             **_common(), "form": shown, "problems": problems,
