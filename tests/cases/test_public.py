@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.cases.conftest import unique_name
+from waspada.cases import limits
 from waspada.cases.models import Case, Person
+from waspada.cases.public_pages import DESCRIPTION_ADMITTED, PUBLIC_MAX_BODY
 from waspada.platform.db import session_scope
 
 
@@ -70,6 +75,23 @@ def test_family_reports_without_account_and_checks_status(client: TestClient, ro
     wrong = client.post("/lapor/status", data={"code": "x" * 32,
                                                "csrf_token": client.cookies["waspada_csrf"]})
     assert wrong.status_code == 404 and "Tidak ada laporan" in wrong.text
+    assert "x" * 32 not in wrong.text  # the code is secret: a mistyped one is cleared
+
+
+def test_an_empty_code_asks_for_the_code(client: TestClient) -> None:
+    """walk19: an empty code answered "Tidak ada laporan dengan kode ini"."""
+    client.get("/lapor/status")
+    for code in ("", "   ", " - - "):
+        page = client.post("/lapor/status", data={"code": code,
+                                                  "csrf_token": client.cookies["waspada_csrf"]})
+        assert page.status_code == 422, code
+        assert 'id="status-empty">Isi kode laporan.<' in page.text
+        assert "Tidak ada laporan" not in page.text
+    typo = "7KQM-3XWD-H9PA-RT2X"
+    page = client.post("/lapor/status", data={"code": typo,
+                                              "csrf_token": client.cookies["waspada_csrf"]})
+    assert page.status_code == 404 and "Tidak ada laporan" in page.text
+    assert typo not in page.text and "Isi kode laporan" not in page.text
 
 
 def test_html_and_script_are_stored_as_text_and_escaped(client: TestClient, role_clients) -> None:  # type: ignore[no-untyped-def]
@@ -96,11 +118,66 @@ def test_oversized_and_missing_input_is_refused(client: TestClient) -> None:
     assert response.status_code == 422 and "wajib diisi" in response.text
     response = client.post("/lapor", data=_form(client, consent=""))
     assert response.status_code == 422
-    huge = _form(client, description="y" * 40_000)
+    huge = _form(client, description="y" * (PUBLIC_MAX_BODY + 1))
     assert client.post("/lapor", data=huge).status_code == 413
     # a body above the platform cap is cut off before the form is parsed
     assert client.post("/lapor", data=_form(client, description="z" * (13 * 1024 * 1024))
                        ).status_code == 413
+
+
+EMOJI = "\U0001F600"  # 4 bytes in UTF-8: 12 bytes percent-encoded, the worst case
+
+
+def test_the_largest_admitted_form_is_answered_by_the_form_with_the_text_kept(client: TestClient) -> None:
+    """walk19: 2,700 emoji in the description got "Permintaan terlalu besar" and lost the form.
+    Every field at its limit in the worst encoding, and the description far over its own, is
+    admitted and answered with the field's error, everything typed kept."""
+    fields = {name: EMOJI * limit for name, limit in limits.PUBLIC.items()}
+    fields["description"] = EMOJI * DESCRIPTION_ADMITTED
+    data = _form(client, **fields)
+    body = urlencode(data)
+    assert PUBLIC_MAX_BODY * 0.9 < len(body) <= PUBLIC_MAX_BODY, (len(body), PUBLIC_MAX_BODY)
+    response = client.post("/lapor", content=body,
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422, response.text[:300]
+    assert re.search(r"Uraian berisi 8\.?000 karakter; paling banyak 2\.?000", response.text)
+    assert EMOJI * DESCRIPTION_ADMITTED + "</textarea>" in response.text
+    assert f'name="reporter_name" value="{EMOJI * 100}"' in response.text
+    # the walk's report: 2,700 emoji
+    response = client.post("/lapor", data=_form(client, description=EMOJI * 2700))
+    assert response.status_code == 422
+    assert re.search(r"Uraian berisi 2\.?700 karakter", response.text)
+    assert EMOJI * 2700 + "</textarea>" in response.text
+
+
+def test_line_breaks_count_once_as_the_counter_counts_them(client: TestClient) -> None:
+    """The browser sends each line break as CR LF; the form's counter counts it once, and so
+    does the server (2,000 characters with 40 line breaks are not "2,040 characters")."""
+    lines = ["a" * 49] * 40
+    text = "\r\n".join(lines)  # 40 x 49 + 39 line breaks = 1,999 characters as typed
+    response = client.post("/lapor", data=_form(client, description=text + "b"))
+    assert response.status_code == 200, response.text[:300]
+    response = client.post("/lapor", data=_form(client, description=text + "bc"))
+    assert response.status_code == 422
+    assert re.search(r"Uraian berisi 2\.?001 karakter", response.text)
+
+
+def test_a_body_beyond_the_limit_is_refused_quickly(client: TestClient) -> None:
+    data = _form(client)
+    body = urlencode(data) + "&description=" + "x" * PUBLIC_MAX_BODY
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    started = time.perf_counter()
+    response = client.post("/lapor", content=body, headers=headers)
+    assert response.status_code == 413 and "Permintaan terlalu besar" in response.text
+    assert time.perf_counter() - started < 2.0
+
+    def chunks() -> Iterator[bytes]:  # no content-length: the body itself is measured
+        yield body.encode()
+
+    started = time.perf_counter()
+    response = client.post("/lapor", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert time.perf_counter() - started < 2.0
 
 
 def test_a_flood_of_posts_is_rate_limited(client: TestClient) -> None:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import random
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -39,6 +40,7 @@ def _jobs() -> int:
     ("posts.csv", b"\xff\xfe\x00\x00" * 500, "berisi karakter NUL"),
     ("posts.csv", b"", "Pilih berkas yang akan dipindai."),
     ("posts.csv", b"id,text\n", "tidak memuat data berisi teks"),
+    ("posts.csv", b"id,text\n1,\n2,   \n", "tidak memuat data berisi teks"),  # walk19
     ("posts.xlsx", b"PK\x03\x04", "CSV atau JSON Lines"),
 ])
 def test_a_file_that_cannot_be_scanned_is_refused_in_indonesian_before_any_job(
@@ -120,3 +122,30 @@ def _forget(job_id: int) -> None:
     with session_scope() as db:
         assert jobs.purge(db, retention_days=365) >= 1
         db.delete(db.get(OfferScan, scan_id))
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("posts.jsonl", "".join(json.dumps(r) + "\n" for r in [
+        {"id": "risky", "text": RISKY}, {"id": "kosong", "text": ""},
+        {"id": "spasi", "text": "  \t "}, {"id": "benign", "text": BENIGN}]).encode()),
+    ("posts.csv", ("id,text\n" + f'risky,"{RISKY}"\nkosong,\nspasi,"   "\n'
+                   f'benign,"{BENIGN}"\n').encode()),
+])
+def test_empty_posts_are_problem_rows_and_scores_use_the_decimal_comma(  # type: ignore[no-untyped-def]
+        role_clients, name: str, data: bytes) -> None:
+    """walk19: an empty post was scored "risiko rendah" and scores read "0.9883"."""
+    analyst = role_clients["analyst"]
+    page = run_job_page(analyst, _post(analyst, name, data), section="results")
+    assert page.status_code == 200
+    table = page.text.split('id="results"')[1].split("</table>")[0]
+    assert "risky" in table and "benign" in table
+    assert "kosong" not in table and "spasi" not in table  # not scored
+    scores = re.findall(r"<tr><td>\w+</td><td>([^<]*)</td>", table)
+    assert len(scores) == 2 and all(re.fullmatch(r"[01](,\d{1,4})?", s) for s in scores), scores
+    assert "2 data dianalisis" in page.text and "2 baris dilewati" in page.text
+    problems = analyst.get(page.url.path + "?section=problems").text
+    problems = problems.split('id="results"')[1].split("</table>")[0]
+    assert problems.count("kosong; tidak ada yang dapat dipindai.") == 2
+    # downloads keep the number as every spreadsheet and script reads it
+    rows = list(csv.reader(io.StringIO(analyst.get(page.url.path + "/results.csv").text)))
+    assert all(re.fullmatch(r"[01](\.\d{1,4})?", row[1]) for row in rows[1:]), rows

@@ -31,4 +31,4 @@ def _run(ctx: JobContext) -> Outcome:
 
 
 EXPORT = JobKind(name="cases.export", title=N_("HTCDS case export"), view_action="cases.export",
-                 run=_run, same_role=True)
+                 run=_run, same_role=True, start_page="/cases")

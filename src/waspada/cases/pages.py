@@ -100,11 +100,12 @@ def case_list(request: Request, db: DB,
               principal: Annotated[Principal, Depends(require("cases.read"))],
               status: str = "", overdue: str = "", destination: str = "",
               exploitation: str = "", unit: str = "", reference: str = "", source: str = "",
-              referral: str = "", tasks: str = "", person: str = "",
+              referral: str = "", tasks: str = "", person: str = "", sort: str = "",
               page: PageQuery = 1) -> Response:
     query = {"status": status, "overdue": overdue, "destination": destination,
              "exploitation": exploitation, "unit": unit, "reference": reference,
-             "source": source, "referral": referral, "tasks": tasks, "person": person}
+             "source": source, "referral": referral, "tasks": tasks, "person": person,
+             "sort": sort}
     return _list_page(request, db, principal, query, page)
 
 
@@ -121,7 +122,9 @@ def _list_page(request: Request, db: Session, principal: Principal, query: dict[
                           source=get("source") or None,
                           pending_referral=get("referral") == "pending",
                           tasks_due=get("tasks") == "due", person=get("person") or None)
-    rows, more = service.list_cases(db, principal, filters, page)
+    # the page opens on the work (open cases, the latest update first); "newest" is the API's
+    rows, more = service.list_cases(db, principal, filters, page,
+                                    order="newest" if get("sort") == "newest" else "work")
     return render(request, "cases/list.html", {
         **_common(), "rows": rows, "has_more": more, "page": max(1, page),
         "filters": {key: get(key, "") for key in LIST_FILTERS}, "lang": _lang(),
@@ -129,7 +132,7 @@ def _list_page(request: Request, db: Session, principal: Principal, query: dict[
 
 
 LIST_FILTERS = ("status", "overdue", "destination", "exploitation", "unit", "reference",
-                "source", "referral", "tasks", "person")
+                "source", "referral", "tasks", "person", "sort")
 
 
 def _export_again(request: Request, db: Session, refused: Refused) -> Response:

@@ -28,8 +28,28 @@ from waspada.portal.hotlines import hotlines
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 
-#: the public form is small: anything bigger than this is refused before it is parsed
-PUBLIC_MAX_BODY = 32 * 1024
+#: the worst encoding of one character in the form's body: 4 UTF-8 bytes, each percent-encoded
+WORST_BYTES_PER_CHAR = 12
+#: a description is admitted up to this many characters (four times its limit) so that a long
+#: paste is answered by the form's own "too long" error with everything typed kept
+DESCRIPTION_ADMITTED = 4 * limits.PUBLIC["description"]
+#: what the form sends besides ``limits.PUBLIC``: the CSRF token (43 characters), the consent
+#: box and the honeypot, with room to spare
+OTHER_FIELDS = {"csrf_token": 64, "consent": 1, "website": 100}
+
+
+def _max_body() -> int:
+    """Every field at its admitted length in the worst encoding, with its name and separators,
+    in whole KiB."""
+    admitted = {**limits.PUBLIC, "description": DESCRIPTION_ADMITTED, **OTHER_FIELDS}
+    worst = sum(len(name) + 2 + WORST_BYTES_PER_CHAR * chars for name, chars in admitted.items())
+    return -(-worst // 1024) * 1024
+
+
+#: the public form is small: a bigger body is refused (413) before it is parsed. The bound is
+#: computed from the field limits (about 100 KiB): parsing and checking that much costs
+#: milliseconds, so the page cannot be frozen with it (docs/security.md)
+PUBLIC_MAX_BODY = _max_body()
 #: what each state means, in plain words for the family (never a detail of the case)
 PUBLIC_STATUS_TEXT = {
     "reported": N_("Your report has been received. A protection officer will read it and "
@@ -87,7 +107,10 @@ async def public_submit(request: Request, db: DB) -> Response:
             "error": _("Too many reports from this connection. Please try again later.")},
             status_code=429)
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > PUBLIC_MAX_BODY:
+    # the declared length first; a body sent without one (chunked) is measured: the platform
+    # guard has read it already, bounded by its own limit
+    if (length.isdigit() and int(length) > PUBLIC_MAX_BODY
+            or len(await request.body()) > PUBLIC_MAX_BODY):
         await run_in_threadpool(service.refuse_public_report, "too_large", ip)
         return render(request, "cases/public_report.html", {
             **_common(), "form": {}, "problems": {},
@@ -114,7 +137,8 @@ def _public_submit(request: Request, form: dict[str, str], ip: str, db: Session)
         if report.problems.get("description") == "too_long":  # say how much, never cut it
             problems["description"] = _(
                 "The description has %(n)s characters; at most %(limit)s are allowed. "
-                "Please shorten it.", n=len(form.get("description", "").strip()),
+                "Please shorten it.",
+                n=len(form.get("description", "").replace("\r\n", "\n").strip()),
                 limit=limits.PUBLIC["description"])
         return render(request, "cases/public_report.html", {
             **_common(), "form": shown, "problems": problems,
@@ -155,6 +179,8 @@ def public_status_form(request: Request) -> Response:
 
 @router.post("/lapor/status", dependencies=[Depends(public)])
 def public_status(request: Request, db: DB, code: Annotated[str, Form()] = "") -> Response:
+    if not code.strip(" -\t."):  # nothing to look up: ask for the code (nor counted, nor audited)
+        return _public_status_page(request, asked=True, empty=True, status_code=422)
     ip = client_ip(request) or "unknown"
     if not public_lookup_limiter.hit(ip):
         return _public_status_page(request, asked=True, limited=True, status_code=429)
@@ -174,5 +200,5 @@ def _public_status_page(request: Request, status_code: int = 200, **ctx: Any) ->
     steps = [(_(wf.states[code].label), _(text)) for code, text in PUBLIC_STATUS_TEXT.items()
              if code in wf.states]
     return render(request, "cases/public_status.html",
-                  {"result": None, "asked": False, "limited": False, "steps": steps,
+                  {"result": None, "asked": False, "limited": False, "empty": False, "steps": steps,
                    "code_max": followup.INPUT_MAX, **ctx}, status_code=status_code)

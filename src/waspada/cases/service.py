@@ -88,10 +88,12 @@ def add_comment(db: Session, principal: Principal, case_id: int, data: CommentIn
 # -- reading ----------------------------------------------------------------------------------
 
 def list_cases(db: Session, principal: Principal, filters: CaseFilters, page: int = 1, *,
-               per_page: int | None = None, ip: str | None = None
+               per_page: int | None = None, ip: str | None = None, order: str = "newest"
                ) -> tuple[list[dict[str, Any]], bool]:
+    """One page of the visible cases; ``order``: ``newest`` (the API's) or ``work`` (the
+    page's: open cases first, the most recently updated first)."""
     _permit(principal, "cases.read")
-    rows, more = store.list_cases(db, principal, filters, page, per_page=per_page)
+    rows, more = store.list_cases(db, principal, filters, page, per_page=per_page, order=order)
     # a search for a person is audited with what it looked for (the kind), never the value
     searched: dict[str, Any] = ({"person_search": person_query_kind(filters.person)}
                 if filters.person and filters.person.strip() else {})

@@ -78,7 +78,8 @@ def kind_for(filename: str, head: bytes = b"") -> Kind:
 def read_records(source: bytes | IO[bytes], kind: Kind, text_field: str = "text",
                  id_field: str = "id", *, max_bytes: int = MAX_FILE_BYTES,
                  summary: ReadSummary | None = None) -> Iterator[Record | BadRecord]:
-    """Yield every record, or a :class:`BadRecord` naming its line; blank lines are skipped.
+    """Yield every record, or a :class:`BadRecord` naming its line; blank lines are skipped,
+    a record whose text is blank is a :class:`BadRecord` (``empty_text``).
 
     Problems with the file as a whole (too large, an unterminated quote, a stray quote, a
     missing text column) raise :class:`UploadError`, also when found half-way through a CSV.
@@ -94,6 +95,13 @@ def read_records(source: bytes | IO[bytes], kind: Kind, text_field: str = "text"
         yield from _jsonl(data, text_field, id_field)
     else:
         yield from _csv(data, text_field, id_field, summary or ReadSummary())
+
+
+def _empty(line_no: int, text_field: str) -> BadRecord:
+    """A record whose text is empty or blank: there is no post to score (it used to be scored
+    "low risk"), so it is a problem line like any other bad input."""
+    return BadRecord(line_no, f"empty field '{text_field}'", "empty_text",
+                     {"field": text_field[:64]})
 
 
 def _jsonl(data: bytes, text_field: str, id_field: str) -> Iterator[Record | BadRecord]:
@@ -120,6 +128,9 @@ def _jsonl(data: bytes, text_field: str, id_field: str) -> Iterator[Record | Bad
         if not isinstance(text, str):
             yield BadRecord(line_no, f"missing or non-string field '{text_field}'", "no_text",
                             {"field": text_field[:64]})
+            continue
+        if not text.strip():
+            yield _empty(line_no, text_field)
             continue
         rec_id = obj.get(id_field, line_no)
         if not isinstance(rec_id, str | int | float | bool) and rec_id is not None:
@@ -153,6 +164,9 @@ def _csv(data: bytes, text_field: str, id_field: str, summary: ReadSummary
                                 {"expected": len(header), "found": len(row.values)})
                 continue
             values = dict(zip(header, row.values, strict=True))
+            if not values[text_field].strip():
+                yield _empty(row.line, text_field)
+                continue
             yield Record(row.line, values.get(id_field) or row.line, values[text_field])
     except FileError as exc:
         raise UploadError(str(exc), code=exc.code, line=exc.line, **exc.params) from None

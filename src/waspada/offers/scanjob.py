@@ -68,6 +68,7 @@ def _run(ctx: JobContext) -> Outcome:
 
 SCAN = JobKind(
     name="offers.scan", title=N_("Bulk offer scan"), view_action="offers.scan", run=_run,
+    start_page="/offers/scan",
     sections=(
         Section("results", N_("Results"), (
             Column("id", N_("Record")), Column("score", N_("Score")),

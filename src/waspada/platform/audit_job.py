@@ -28,7 +28,7 @@ def _run(ctx: JobContext) -> Outcome:
 
 
 EXPORT = JobKind(name="audit.export", title=N_("Audit trail export"), view_action="audit.read",
-                 run=_run, sections=(Section("audit", N_("Audit trail"), tuple(
+                 start_page="/audit", run=_run, sections=(Section("audit", N_("Audit trail"), tuple(
                      Column(k, k) for k in ("seq", "time", "time_utc", "actor", "via", "action",
                                             "action_label", "object_type", "object_id",
                                             "object", "unit_id", "outcome", "detail",

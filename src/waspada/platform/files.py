@@ -96,6 +96,7 @@ _PAGE_MESSAGES: dict[str, str] = {
     "not_object": N_("The JSON must be an object."),
     "record_not_object": N_("Line %(line)s: the record is not a JSON object."),
     "no_text": N_("Line %(line)s: the field %(field)s is missing or is not text."),
+    "empty_text": N_("Line %(line)s: the field %(field)s is empty; there is nothing to scan."),
     "bad_id": N_("Line %(line)s: the field %(field)s must be text or a number."),
     "record_limit": N_("Line %(line)s: the record limit is reached; the rest of the file is "
                        "not scanned."),

@@ -54,6 +54,6 @@ _LABELS = {"kind": _KINDS, "level": _LEVELS, "recommended_action": _ACTIONS,
            "final_action": _ACTIONS}
 
 EXPORT = JobKind(name="screening.export", title=N_("Screening export"),
-                 view_action="screening.export", run=_run,
+                 view_action="screening.export", start_page="/screenings", run=_run,
                  sections=(Section("screenings", N_("Screenings"), tuple(
                      Column(k, t, _LABELS.get(k)) for k, t in zip(_KEYS, _TITLES, strict=True))),))

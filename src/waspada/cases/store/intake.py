@@ -223,7 +223,8 @@ def clean_public_report(form: dict[str, str]) -> PublicReport:
     """Validate the public form: size caps, required fields; text is stored as plain text."""
     report = PublicReport()
     for name, limit in PUBLIC_LIMITS.items():
-        value = (form.get(name) or "").strip()
+        # a browser sends a line break as CR LF: one character, as the form's counter says
+        value = (form.get(name) or "").replace("\r\n", "\n").strip()
         if len(value) > limit:
             report.problems[name] = "too_long"
             value = value[:limit]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, false, func, or_, select
+from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, htcds, htcds_values, limits, visibility
@@ -30,7 +30,7 @@ from waspada.cases.models import (
     SupportPlan,
     TraffickingEvent,
 )
-from waspada.cases.store.access import groups, is_cross_unit, visible_cases_stmt
+from waspada.cases.store.access import TERMINAL, groups, is_cross_unit, visible_cases_stmt
 from waspada.cases.workflow import load_workflow
 from waspada.platform import audit
 from waspada.platform.db import utcnow
@@ -305,14 +305,24 @@ def _filtered(stmt: Select[Case], f: CaseFilters, now: datetime,
 
 
 
+#: the case list's orders: ``newest`` (newest case first: the API's documented order) and
+#: ``work`` (open cases first, the most recently updated first: the page's default)
+LIST_ORDERS = ("newest", "work")
+
+
 def list_cases(session: Session, principal: Principal, f: CaseFilters, page: int = 1,
-               per_page: int | None = None) -> tuple[list[dict[str, Any]], bool]:
-    """One page of visible cases, newest first; returns (rows, has_more)."""
+               per_page: int | None = None, order: str = "newest"
+               ) -> tuple[list[dict[str, Any]], bool]:
+    """One page of visible cases in ``order`` (:data:`LIST_ORDERS`); returns (rows,
+    has_more)."""
     per_page = per_page or get_settings().cases_page_size
     now = utcnow()
     page = max(1, min(page, 10_000))
     stmt = _filtered(visible_cases_stmt(principal), f, now, groups(principal))
-    if is_cross_unit(principal):
+    if order == "work":
+        finished = case((Case.status.in_(sorted(TERMINAL)), 1), else_=0)
+        stmt = stmt.order_by(finished, Case.last_update_at.desc(), Case.id.desc())
+    elif is_cross_unit(principal):
         stmt = stmt.order_by(Case.id.desc())
     else:
         stmt = stmt.order_by(CaseUnitAccess.case_id.desc())

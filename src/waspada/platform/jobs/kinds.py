@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from waspada.platform.capabilities import installed, resolve
-from waspada.platform.security.policy import Principal
+from waspada.platform.security.policy import Principal, allowed
 
 
 class Cancelled(Exception):  # noqa: N818 - a signal, not an error
@@ -95,6 +95,12 @@ class JobKind:
     #: the results are shaped by the owner's role (e.g. names only for a protection
     #: officer): others see the job only when they hold the owner's role as well
     same_role: bool = False
+    #: the policy action that starts the kind (None: its ``view_action``): "Pekerjaan saya"
+    #: names only the kinds its viewer may start
+    start_action: str | None = None
+    #: the page where the kind is started (None: the navigation entry of ``start_action``,
+    #: if a capability declares one)
+    start_page: str | None = None
 
     def section(self, name: str) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
@@ -115,3 +121,16 @@ def registry() -> dict[str, JobKind]:
 
 def kind_of(name: str) -> JobKind | None:
     return registry().get(name)
+
+
+def startable(principal: Principal) -> list[tuple[str, str | None]]:
+    """The kinds ``principal`` may start (the policy table, :func:`allowed`), as (title msgid,
+    page where it is started or None), in the order the capabilities declare them."""
+    nav_pages = {nav.action: nav.path for capability in installed() for nav in capability.nav}
+    found: list[tuple[str, str | None]] = []
+    for kind in registry().values():
+        action = kind.start_action or kind.view_action
+        entry = (kind.title, kind.start_page or nav_pages.get(action))
+        if allowed(principal, action) and entry not in found:
+            found.append(entry)
+    return found

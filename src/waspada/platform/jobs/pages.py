@@ -14,7 +14,7 @@ from waspada.platform.deps import DB, require
 from waspada.platform.i18n import N_, current_language, translate
 from waspada.platform.i18n import gettext as _
 from waspada.platform.jobs import service, store
-from waspada.platform.jobs.kinds import kind_of
+from waspada.platform.jobs.kinds import kind_of, startable
 from waspada.platform.jobs.worker import size_text
 from waspada.platform.security.policy import Principal
 from waspada.platform.templating import render
@@ -71,7 +71,8 @@ def jobs_page(request: Request, db: DB, principal: Viewer) -> Response:
     jobs = service.listing(db, principal)
     return render(request, "jobs/list.html",
                   {"jobs": jobs, "title_of": _title, "status_labels": STATUS_LABELS,
-                   "retention_days": _retention()})
+                   "retention_days": _retention(),
+                   "startable": startable(principal) if not jobs else []})
 
 
 def _retention() -> int:
@@ -93,7 +94,8 @@ def job_page(request: Request, job_id: IdPath, db: DB, principal: Viewer,
                    "may_cancel": job.owner_id == principal.user_id and not job.finished,
                    "files": service.files(db, job), "size_text": size_text,
                    "cell": lambda value, labels: service.cell(value, labels,
-                                                              current_language.get()),
+                                                              current_language.get(),
+                                                              page=True),
                    "retention_days": _retention()})
 
 

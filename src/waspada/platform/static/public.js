@@ -19,7 +19,9 @@ document.addEventListener("DOMContentLoaded", () => {
     const limit = Number(field.dataset.limit);
     const template = counter.dataset.template;
     const update = () => {
-      const used = field.value.trim().length;
+      // characters as the server counts them: an emoji is one (not two UTF-16 units), and a
+      // line break one (the browser sends it as CR LF; the server counts that as one too)
+      const used = Array.from(field.value.trim()).length;
       counter.textContent = template.replace("{n}", used).replace("{limit}", limit);
       counter.classList.toggle("over", used > limit);
     };
