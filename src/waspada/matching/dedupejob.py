@@ -152,4 +152,5 @@ def _review(summary: Mapping[str, Any]) -> str | None:
 
 DEDUPE = JobKind(name="matching.dedupe", title=N_("Duplicate identities"),
                  view_action="dedupe.review", run=_run, result_link=_review,
-                 result_link_label=N_("Review the clusters"))
+                 result_link_label=N_("Review the clusters"), start_action="dedupe.run",
+                 start_page="/dedupe")

@@ -42,4 +42,4 @@ def _manage(summary: Any) -> str | None:
 
 IMPORT = JobKind(name="watchlist.import", title=N_("Watchlist import"),
                  view_action="watchlist.manage", run=_run, result_link=_manage,
-                 result_link_label=N_("Manage the watchlist"))
+                 result_link_label=N_("Manage the watchlist"), start_page="/watchlist/manage")
