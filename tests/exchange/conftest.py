@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.conftest import ROLE_USERS
 from waspada.exchange import service as transport
 from waspada.exchange.handlers import PartnerInfo
 from waspada.platform.db import make_engine, session_factory
@@ -50,7 +51,10 @@ def b_officer(b_sessions: sessionmaker[Session]) -> Principal:
 @pytest.fixture(scope="session")
 def a_officer(database: None) -> Principal:
     with session_factory()() as db:
-        user = db.query(User).filter(User.role == Role.PROTECTION_OFFICER.value).first()
+        # the demo's protection officer, whose cases role_clients["protection_officer"] makes
+        # (not any one: other tests add protection officers of other units to the database)
+        username = ROLE_USERS[Role.PROTECTION_OFFICER.value]
+        user = db.query(User).filter(User.username == username).one_or_none()
         assert user is not None
         return Principal(user_id=user.id, username=user.username, role=Role.PROTECTION_OFFICER,
                          unit_id=user.unit_id)
