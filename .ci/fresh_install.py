@@ -411,6 +411,19 @@ def main() -> int:
         wait_up(base, server)
         page_smoke(base)
         if args.fuzz:
+            # the fuzzer's requests start real jobs (an HTCDS export of every demo case per
+            # example); a server without job workers answers the same API and leaves them
+            # queued, so the fuzz measures the API, not the worker (the pages' jobs ran above)
+            server.terminate()
+            server.wait(timeout=30)
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            step(f"waspada serve on {base} without job workers, for the fuzzer")
+            server = subprocess.Popen([str(waspada), "serve",  # noqa: S603 (our own server)
+                                       "--host", "127.0.0.1", "--port", str(port)],
+                                      env=dict(env, WASPADA_JOB_WORKERS="0"), stdout=log,
+                                      stderr=log)
+            wait_up(base, server)
             fuzz(base, waspada, env)
         log.flush()
         server_log = (tmp / "serve.log").read_text(encoding="utf-8", errors="replace")

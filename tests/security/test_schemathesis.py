@@ -83,7 +83,10 @@ def served() -> Iterator[Served]:
         return
     data_dir = Path(tempfile.mkdtemp(prefix="waspada-fuzz-"))
     env = {k: v for k, v in os.environ.items() if k != "WASPADA_DATABASE_URL"}
-    env.update(WASPADA_DATA_DIR=str(data_dir), WASPADA_LOG_LEVEL="WARNING")
+    # no job workers: the fuzzer's requests start real jobs (an HTCDS export of every demo
+    # case per example) that would run beside it; the API answers the same, the jobs wait
+    env.update(WASPADA_DATA_DIR=str(data_dir), WASPADA_LOG_LEVEL="WARNING",
+               WASPADA_JOB_WORKERS="0")
     subprocess.run([*CLI, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*CLI, "demo", "load"], env=env, check=True, capture_output=True)
     # one process creates all six tokens (each `waspada users token` start-up costs seconds)
