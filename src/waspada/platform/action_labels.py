@@ -90,6 +90,7 @@ AUDIT_LABELS: dict[str, str] = {
     "user.password_reset": N_("User's password reset"),
     "unit.create": N_("Unit added"),
     "audit.anchor": N_("Audit trail anchored"),
+    "audit.key_rotated": N_("Audit key rotated"),
     "audit.read": N_("Audit trail read"),
     "audit.export": N_("Audit trail exported"),
     "audit.verify": N_("Audit chain verified"),

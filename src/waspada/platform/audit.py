@@ -37,6 +37,7 @@ from typing import Any, cast
 from sqlalchemy import ForeignKey, Integer, String, Table, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from waspada.platform import audit_keys
 from waspada.platform.db import Base, UTCDateTime, session_scope, utcnow
 from waspada.platform.security.policy import Principal
 from waspada.platform.settings import get_settings
@@ -80,15 +81,16 @@ HASHED_FIELDS = (
 
 
 def audit_key() -> bytes:
-    return get_settings().effective_audit_key.encode()
+    return audit_keys.current_key()
 
 
-def checkpoint_key() -> bytes:
-    """``WASPADA_AUDIT_CHECKPOINT_KEY``, else a key derived from the audit key."""
+def checkpoint_key(key: bytes | None = None) -> bytes:
+    """``WASPADA_AUDIT_CHECKPOINT_KEY``, else a key derived from the audit key (``key``: a
+    retired audit key instead of the one in force)."""
     configured = get_settings().audit_checkpoint_key
     if configured:
         return configured.encode()
-    return hmac.new(audit_key(), b"waspada audit checkpoint v1", hashlib.sha256).digest()
+    return hmac.new(key or audit_key(), b"waspada audit checkpoint v1", hashlib.sha256).digest()
 
 
 def hash_values(values: dict[str, Any], alg: str, key: bytes | None = None) -> str:
@@ -169,6 +171,8 @@ def _append(session: Session, action: str, principal: Principal | None, *,
             detail: dict[str, Any]) -> int:
     session.flush()  # the caller's pending changes first (on SQLite they take the write lock)
     _take_chain_lock(session)
+    key = audit_key()
+    _check_key_in_force(session, key)
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
@@ -189,10 +193,21 @@ def _append(session: Session, action: str, principal: Principal | None, *,
         prev_hash=prev,
         alg=ALG_HMAC,
     )
-    entry.hash = entry_hash(entry)
+    entry.hash = entry_hash(entry, key)
     session.add(entry)
     session.flush()
     return seq
+
+
+def _check_key_in_force(session: Session, key: bytes) -> None:
+    """Refuse to append with a key the chain was rotated away from (``audit_keys``)."""
+    rotation = session.execute(
+        select(AuditEntry.detail).where(AuditEntry.action == audit_keys.ROTATE_ACTION)
+        .order_by(AuditEntry.seq.desc()).limit(1)).scalar()
+    if rotation is not None and audit_keys.rotated_to(rotation) != audit_keys.key_id(key):
+        raise audit_keys.StaleAuditKey(
+            "the audit trail was moved to another audit key (`waspada audit rotate-key`); "
+            "this process still holds the old one: restart it with the key in force")
 
 
 @dataclass(frozen=True)
@@ -216,20 +231,29 @@ def verify(session: Session, expect_head: tuple[int, str] | None = None,
 
     ``expect_head`` is a ``(seq, hash)`` pair and ``checkpoints`` are signed heads recorded
     earlier outside the database: they catch the removal of the newest entries, which a chain
-    alone cannot, and a rewrite by someone holding the audit key.
+    alone cannot, and a rewrite by someone holding the audit key. Keyed entries are checked
+    with the key of their stretch of the chain: the first keyed entry names it (any key of
+    ``audit_keys.key_ring``), each ``audit.key_rotated`` entry the next, and the newest stretch
+    must be keyed with the key in force.
     """
-    key = audit_key()
+    ring = audit_keys.key_ring()
+    current_id = audit_keys.key_id(audit_key())
     wanted: dict[int, list[str]] = {}
+    signers: list[tuple[int, Checkpoint, str]] = []
     for number, cp in enumerate(checkpoints, 1):
-        if not cp.signature_ok():
+        signer = cp.signer(ring)
+        if signer is None:
             return VerifyResult(False, 0, 0, GENESIS, cp.seq,
                                 f"checkpoint {number} (entry {cp.seq}) has a bad signature: "
                                 "it was altered or signed with another key")
+        signers.append((number, cp, signer))
         wanted.setdefault(cp.seq, []).append(cp.hash)
     if expect_head:
         wanted.setdefault(expect_head[0], []).append(expect_head[1])
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     prev_alg: str | None = None
+    stretch: str | None = None  # id of the key of the current stretch of keyed entries
+    last_keyed: dict[str, int] = {}  # key id -> the last entry keyed with it
     seen: dict[int, str] = {}
     for entry in _walk(session):
         seq = entry.seq
@@ -242,11 +266,24 @@ def verify(session: Session, expect_head: tuple[int, str] | None = None,
         problem = _alg_problem(entry, prev_alg)
         if problem:
             return VerifyResult(False, checked, seq - 1, prev_hash, seq, problem)
-        if entry_hash(entry, key) != entry.hash:
+        if entry.alg == ALG_HMAC and stretch is None:
+            stretch = next((i for i, k in ring.items() if entry_hash(entry, k) == entry.hash),
+                           None)
+        key = ring[stretch] if stretch is not None else None
+        if (key is None and entry.alg == ALG_HMAC) or entry_hash(entry, key) != entry.hash:
             hint = (" or the audit key differs from the one it was written with"
                     if entry.alg == ALG_HMAC else "")
             return VerifyResult(False, checked, seq - 1, prev_hash, seq,
                                 f"entry {seq} was altered (hash mismatch{hint})")
+        if stretch is not None:
+            last_keyed[stretch] = seq
+            if entry.action == audit_keys.ROTATE_ACTION:
+                stretch = audit_keys.rotated_to(entry.detail)
+                if stretch not in ring:
+                    return VerifyResult(
+                        False, checked, seq - 1, prev_hash, seq,
+                        f"entry {seq} moved the chain to audit key {stretch}, which is neither "
+                        "the key in force nor a retired key (WASPADA_AUDIT_RETIRED_KEYS)")
         prev_hash, prev_alg = entry.hash, entry.alg
         expected_seq, checked = expected_seq + 1, checked + 1
         if seq in wanted:
@@ -256,6 +293,16 @@ def verify(session: Session, expect_head: tuple[int, str] | None = None,
         return VerifyResult(False, checked, head_seq, prev_hash, head_seq,
                             f"entries up to {head_seq} are not anchored by the audit key "
                             "(no keyed entry follows them; run `waspada db upgrade`)")
+    if stretch is not None and stretch != current_id:
+        return VerifyResult(False, checked, head_seq, prev_hash, head_seq,
+                            f"the newest entries are keyed with retired audit key {stretch}, "
+                            "not the key in force: the key was changed without `waspada audit "
+                            "rotate-key`, or the chain was cut back to before a rotation")
+    for number, cp, signer in signers:
+        if signer != current_id and cp.seq > last_keyed.get(signer, 0):
+            return VerifyResult(False, checked, head_seq, prev_hash, cp.seq,
+                                f"checkpoint {number} (entry {cp.seq}) is signed with retired "
+                                f"audit key {signer}, which keyed no entry that late")
     for seq in sorted(wanted):
         if seq > head_seq:
             return VerifyResult(False, checked, head_seq, prev_hash, head_seq + 1,
@@ -301,6 +348,14 @@ class Checkpoint:
         expected = hmac.new(key or checkpoint_key(), self.message(self.seq, self.hash, self.time),
                             hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, self.sig)
+
+    def signer(self, ring: dict[str, bytes]) -> str | None:
+        """The id of the audit key whose checkpoint key signed this head (the key in force
+        when ``WASPADA_AUDIT_CHECKPOINT_KEY`` is set), or None."""
+        if get_settings().audit_checkpoint_key:
+            return audit_keys.key_id(audit_key()) if self.signature_ok() else None
+        return next((kid for kid, key in ring.items()
+                     if self.signature_ok(checkpoint_key(key))), None)
 
     def to_line(self) -> str:
         return json.dumps({"seq": self.seq, "hash": self.hash, "time": self.time,

@@ -161,7 +161,9 @@ DETAIL_NAMES = {
     "incoming_version": N_("incoming version"), "local_version": N_("local version"),
     "kept": N_("kept"), "candidates": N_("candidates"), "destination": N_("destination"),
     "period": N_("period"), "area": N_("area"), "files": N_("files"),
-    "list_kind": N_("list")}
+    "list_kind": N_("list"),
+    # audit.key_rotated: the ids of the retired key and of the key now in force
+    "old_key_id": N_("retired audit key"), "new_key_id": N_("audit key in force")}
 #: the words of codes some detail fields hold (their own kinds, or a dictionary's keys)
 DETAIL_CODE_WORDS = {
     "services": N_("referral for services"), "verification": N_("citizenship verification"),

@@ -385,6 +385,45 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
     raise typer.Exit(1)
 
 
+@audit_app.command("rotate-key")
+def audit_rotate_key(new_key_file: Annotated[Path | None, typer.Option(
+        "--new-key-file", dir_okay=False,
+        help="File holding the new key (one line, at least 32 characters). Required when "
+        "WASPADA_AUDIT_KEY is set; otherwise a new key is generated.")] = None) -> None:
+    """Verify the chain, then move it to a new audit key (after a leak, or on schedule).
+
+    Entries up to the rotation stay verifiable with the old key, which is kept as a retired
+    key: in data_dir/audit_key.retired when the key is the generated file (done here), in
+    WASPADA_AUDIT_RETIRED_KEYS when it comes from the environment (your step).
+    """
+    from waspada.platform.audit import verify
+    from waspada.platform.audit_keys import AuditKeyError, rotate
+    from waspada.platform.db import session_scope
+
+    _require_schema()
+    with session_scope() as session:
+        result = verify(session)
+        if not result.ok:
+            err.print(f"[bold red]Not rotating: audit trail broken at entry "
+                      f"{result.first_bad_seq}[/]: {result.problem}", soft_wrap=True)
+            raise typer.Exit(1)
+        try:
+            done = rotate(session, new_key_file)
+        except AuditKeyError as exc:
+            fail(str(exc))
+    out.print(f"Audit key rotated at entry {done.seq}: key {done.old_key_id} retired, key "
+              f"{done.new_key_id} in force.", soft_wrap=True)
+    if done.kept_in == "file":
+        out.print("The new key is in data_dir/audit_key and the old one in "
+                  "data_dir/audit_key.retired: back both up, apart from the database. Running "
+                  "servers use the new key from their next entry.", soft_wrap=True)
+    else:
+        out.print("Now set WASPADA_AUDIT_KEY to the new key and add the old one to "
+                  "WASPADA_AUDIT_RETIRED_KEYS for every process, and restart them: until then "
+                  "a process holding the old key refuses to write audit entries.",
+                  soft_wrap=True)
+
+
 @audit_app.command("checkpoint")
 def audit_checkpoint() -> None:
     """Verify the chain, then print a signed head (one JSON line) to store outside this server.

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     #: HMAC key anchoring the audit chain; generated once under data_dir (``audit_key``) when
     #: unset. Keep it outside the database (and its backups): see docs/security.md
     audit_key: str | None = None
+    #: audit keys retired by ``waspada audit rotate-key``, comma-separated (with the key in the
+    #: environment; a rotated ``data_dir/audit_key`` keeps them in ``audit_key.retired``):
+    #: needed to verify the entries written before each rotation
+    audit_retired_keys: str | None = None
     #: key signing audit checkpoints; derived from the audit key when unset
     audit_checkpoint_key: str | None = None
     #: matching indexes (watchlist, earlier screenings) of at least this many entries are
