@@ -92,3 +92,33 @@ def test_openapi_describes_the_error_body_the_api_sends(app, role_clients) -> No
     jsonschema.validate(with_problems.json(), error)  # a 404 of a service: the same envelope
     with pytest.raises(jsonschema.ValidationError):  # FastAPI's own shape does not pass
         jsonschema.validate({"detail": [{"loc": ["path"], "msg": "x", "type": "y"}]}, error)
+
+
+def test_a_server_holding_a_rotated_away_audit_key_refuses_writes_clearly(
+        role_clients, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """After `waspada audit rotate-key` a process still holding the old key (the key in its
+    environment, not restarted) cannot audit, so it keeps nothing: 503 in words, no trace."""
+    from sqlalchemy import func, select
+
+    from waspada.matching.store import WatchlistEntry
+    from waspada.platform import audit, audit_keys
+    from waspada.platform.db import session_scope
+
+    def stale(session: Session, key: bytes) -> None:
+        raise audit_keys.StaleAuditKey("rotated")
+
+    analyst = role_clients["analyst"]
+    with session_scope() as db:
+        before = db.scalar(select(func.count()).select_from(WatchlistEntry))
+    monkeypatch.setattr(audit, "_check_key_in_force", stale)
+    api = analyst.post("/api/v1/watchlist", json={
+        "record_id": "STALE-KEY-1", "full_name": "Budi Santoso", "reason": "unit test",
+        "source": "test", "list_kind": "pencegahan"})
+    page = role_clients["auditor"].get("/audit", headers={"accept": "text/html"})  # audited
+    monkeypatch.undo()
+    assert api.status_code == 503 and api.json()["error"]["code"] == "audit_key_stale"
+    assert "restart" in api.json()["error"]["message"]
+    assert page.status_code == 503 and "kunci audit telah diganti" in page.text
+    assert "Traceback" not in api.text + page.text
+    with session_scope() as db:
+        assert db.scalar(select(func.count()).select_from(WatchlistEntry)) == before

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
 
 from waspada.platform import i18n
+from waspada.platform.audit_keys import StaleAuditKey
 from waspada.platform.deps import AuthRequired, Forbidden, PasswordChangeRequired
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
@@ -42,6 +43,9 @@ MESSAGES: dict[str, str] = {
     "database_unavailable": N_("The database cannot be reached right now. Nothing was changed; "
                             "please try again shortly."),
     "server_error": N_("Something went wrong on our side. Nothing was changed; please try again."),
+    "audit_key_stale": N_("Waspada cannot record changes right now: the audit key was replaced "
+                          "and this server still holds the old one. Nothing was changed; ask "
+                          "your administrator to restart it with the new key."),
 }
 STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
                 401: "auth_required", 403: "forbidden", 422: "invalid_request",
@@ -221,6 +225,12 @@ def install(app: FastAPI) -> None:
     async def _db_error(request: Request, exc: DBAPIError) -> Response:
         logger.error("database error", extra={"error_type": type(exc.orig).__name__})
         return error_response(request.scope, 503, "database_unavailable")
+
+    @app.exception_handler(StaleAuditKey)
+    async def _stale_audit_key(request: Request, exc: StaleAuditKey) -> Response:
+        # every write is audited in its own transaction: none can be kept until a restart
+        logger.error("audit key rotated away from this process: restart it with the new key")
+        return error_response(request.scope, 503, "audit_key_stale")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
