@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -146,14 +146,7 @@ def add_partner(db: Session, principal: Principal, data: PartnerIn) -> Partner:
         raise ExchangeError("partner_exists", N_("A partner named {name} exists already."),
                             status=409, name=name,
                             problems={"name": N_("This name is taken.")})
-    same = db.scalar(select(Partner).where(Partner.fingerprint == key.fingerprint))
-    if same is not None:
-        raise ExchangeError("key_exists", N_("This key belongs to partner {name} already."),
-                            status=409, name=same.name,
-                            problems={"public_key": N_("This key is registered already.")})
-    if key.fingerprint == _own_fingerprint():
-        raise ExchangeError("own_key", N_("This is this installation's own key."),
-                            problems={"public_key": N_("This is this installation's own key.")})
+    _check_new_key(db, key)
     partner = Partner(name=name, title=data.title, public_key=key.text,
                       fingerprint=key.fingerprint,
                       url=data.url.rstrip("/") if data.url else None,
@@ -163,6 +156,76 @@ def add_partner(db: Session, principal: Principal, data: PartnerIn) -> Partner:
     db.flush()
     audit.record("exchange.partner_add", principal, object_type="exchange_partner",
                  object_id=partner.id, fingerprint=key.fingerprint, session=db)
+    db.commit()
+    return partner
+
+
+def _check_new_key(db: Session, key: keys.PublicKey) -> None:
+    """A key a partner may be registered under: no partner has it, and it is not this
+    installation's own (adding a partner and replacing its key check the same)."""
+    same = db.scalar(select(Partner).where(Partner.fingerprint == key.fingerprint))
+    if same is not None:
+        raise ExchangeError("key_exists", N_("This key belongs to partner {name} already."),
+                            status=409, name=same.name,
+                            problems={"public_key": N_("This key is registered already.")})
+    if key.fingerprint == _own_fingerprint():
+        raise ExchangeError("own_key", N_("This is this installation's own key."),
+                            problems={"public_key": N_("This is this installation's own key.")})
+
+
+def _rekey_checked(db: Session, name: str, public_key: str) -> tuple[Partner, keys.PublicKey]:
+    partner = _partner(db, name)
+    if partner.active:
+        raise ExchangeError("partner_active_rekey", N_(
+            "Disable partner {name} before replacing its key."), status=409, name=name)
+    key = keys.parse_public(public_key)
+    if key.fingerprint == partner.fingerprint:
+        raise ExchangeError("same_key", N_("This is the key partner {name} has already."),
+                            status=409, name=name,
+                            problems={"public_key": N_("This is the partner's current key.")})
+    _check_new_key(db, key)
+    return partner, key
+
+
+def check_new_key(db: Session, principal: Principal, name: str, public_key: str
+                  ) -> dict[str, str]:
+    """What :func:`replace_key` would do, checked the same way and writing nothing: the old and
+    new short fingerprints (the page shows the new one to compare by telephone first)."""
+    _require(principal, "exchange.admin")
+    partner, key = _rekey_checked(db, name, public_key)
+    return {"name": partner.name, "title": partner.title or partner.name,
+            "old": keys.short(partner.fingerprint), "new": keys.short(key.fingerprint),
+            "public_key": key.text}
+
+
+def replace_key(db: Session, principal: Principal, name: str, public_key: str) -> Partner:
+    """Register a new public key for a partner (its server was compromised, or it ran
+    ``exchange init --force``), after the administrator compared the new fingerprint with the
+    partner by telephone. Only for a **disabled** partner: nothing is pushed to it or accepted
+    from it while its key changes, and enabling it afterwards is a second, deliberate step.
+
+    The key is checked as when a partner is added (:func:`keys.parse_public`,
+    :func:`_check_new_key`). From the commit on, bundles signed with the old key are refused
+    (the old fingerprint is no partner's: ``unknown_partner``). Bundles held for the partner
+    stay held; they were sealed to the old key, so :func:`resend` and :func:`export_queued`
+    refuse them (``sealed_for_old_key``): send the case again instead. Cases that came from
+    the partner are re-attributed to the new fingerprint (``SharedCase.origin``), so what is
+    sent about them is still a case update. Audited ``exchange.partner_rekey`` with the old and
+    new fingerprints (never the key itself)."""
+    _require(principal, "exchange.admin")
+    partner, key = _rekey_checked(db, name, public_key)
+    old = partner.fingerprint
+    partner.public_key, partner.fingerprint = key.text, key.fingerprint
+    from .records import SharedCase  # the content side's table (exchange-common.md)
+
+    moved = db.execute(update(SharedCase).where(SharedCase.origin == old)
+                       .values(origin=key.fingerprint))
+    db.flush()
+    held = db.scalar(select(func.count(OutboxItem.id)).where(
+        OutboxItem.partner_id == partner.id, OutboxItem.status == "held")) or 0
+    audit.record("exchange.partner_rekey", principal, object_type="exchange_partner",
+                 object_id=partner.id, old_fingerprint=old, fingerprint=key.fingerprint,
+                 held=held, cases=int(getattr(moved, "rowcount", 0) or 0), session=db)
     db.commit()
     return partner
 
@@ -359,17 +422,27 @@ def _outbox_item(db: Session, outbox_id: int) -> OutboxItem:
     return item
 
 
-def _outbox_partner_active(db: Session, item: OutboxItem) -> None:
-    """A disabled partner's bundles are neither sent again nor exported (enable it first)."""
+def _outbox_partner_active(db: Session, item: OutboxItem) -> Partner:
+    """A disabled partner's bundles are neither sent again nor exported (enable it first),
+    nor one sealed to a key the partner no longer has (:func:`replace_key`): it could not open
+    it."""
     partner = db.get(Partner, item.partner_id)
-    if partner is not None and not partner.active:
+    assert partner is not None  # a foreign key
+    if not partner.active:
         raise ExchangeError("partner_disabled", N_("Partner {name} is disabled."), status=409,
                             name=partner.name)
+    if json.loads(item.bundle).get("to") != partner.fingerprint:
+        raise ExchangeError("sealed_for_old_key", N_(
+            "This bundle was sealed to the previous key of partner {name}, which cannot open "
+            "it with its new key: send the case again instead."), status=409,
+                            name=partner.name)
+    return partner
 
 
 def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     """Queue a dead, held (by a partner's disable) or waiting bundle again, with a fresh
-    count of attempts; refused while its partner is disabled."""
+    count of attempts; refused while its partner is disabled, and for a bundle sealed to a key
+    the partner no longer has."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
     if item.status not in ("dead", "pending", "held"):

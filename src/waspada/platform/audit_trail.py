@@ -161,7 +161,11 @@ DETAIL_NAMES = {
     "incoming_version": N_("incoming version"), "local_version": N_("local version"),
     "kept": N_("kept"), "candidates": N_("candidates"), "destination": N_("destination"),
     "period": N_("period"), "area": N_("area"), "files": N_("files"),
-    "list_kind": N_("list")}
+    "list_kind": N_("list"),
+    # rekey20: a partner's key replaced (old and new fingerprints, bundles still held, cases
+    # that came from it); a re-send refused (its error code)
+    "old_fingerprint": N_("previous key fingerprint"), "held": N_("bundles held"),
+    "cases": N_("cases"), "code": N_("reason")}
 #: the words of codes some detail fields hold (their own kinds, or a dictionary's keys)
 DETAIL_CODE_WORDS = {
     "services": N_("referral for services"), "verification": N_("citizenship verification"),
