@@ -1,6 +1,6 @@
 """rekey20: a partner's key can be replaced (service, CLI, API, page; bundles signed with the
 old key are refused afterwards, held bundles stay held and cannot be re-sent under the old
-key)."""
+key), and a held or dead bundle re-sent checks the victim's consent again."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from tests.cases.conftest import create_case
 from tests.conftest import csrf_headers
 from waspada.cli import app as cli_app
 from waspada.exchange import bundle, service
@@ -257,3 +258,109 @@ def test_partners_page_shows_the_new_fingerprint_before_replacing_the_key(
     again = admin.post("/exchange/partners/rekey", data=fields)  # the same key twice
     error = BeautifulSoup(again.text, "html.parser").select_one("#exchange-error")
     assert again.status_code == 409 and error is not None and "kunci" in error.text
+
+
+# -- re-sending checks the victim's consent again ------------------------------------------------
+
+def _consent(client: TestClient, case_id: int, person_id: int, purpose: str) -> int:
+    made = client.post(f"/api/v1/exchange/cases/{case_id}/consents", json={
+        "person_id": person_id, "recipient_kind": "partner", "recipient": NAME,
+        "purpose": purpose, "given": True, "method": "verbal"}, headers=csrf_headers(client))
+    assert made.status_code == 201, made.text
+    return int(made.json()["id"])
+
+
+def _withdraw(client: TestClient, case_id: int, consent_id: int) -> None:
+    gone = client.post(f"/api/v1/exchange/cases/{case_id}/consents/{consent_id}/withdraw",
+                       headers=csrf_headers(client))
+    assert gone.status_code == 200, gone.text
+
+
+def _send(client: TestClient, reference: str, override: str | None = None) -> int:
+    sent = client.post("/api/v1/exchange/send", json={
+        "case_number": reference, "partner": NAME, "consent_override": override},
+        headers=csrf_headers(client))
+    assert sent.status_code == 202, sent.text
+    return int(sent.json()["outbox_id"])
+
+
+def test_resend_of_a_held_referral_is_refused_once_consent_is_withdrawn(
+        partner: str, role_clients: dict[str, TestClient]) -> None:
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    victim = next(p for p in case["persons"] if p["role"] == "victim")
+    consent_id = _consent(protection, case["id"], victim["id"], "services")
+    referral = _send(protection, case["reference"])
+    stored = json.loads(_item(referral).consent_json or "{}")
+    assert stored == {"purpose": "services", "persons": [victim["id"]],
+                      "organisation": "CentralGovernmentOrganisation"}
+    _disable()
+    _withdraw(protection, case["id"], consent_id)
+    _enable()
+    with session_scope() as db, pytest.raises(DomainError) as withdrawn:
+        service.resend(db, CLI_PRINCIPAL, referral)
+    assert withdrawn.value.code == "consent_withdrawn" and withdrawn.value.status == 409
+    assert _item(referral).status == "held"
+    entry = _last("exchange.resend")
+    assert (entry.outcome, entry.object_id) == ("refused", str(referral))
+    assert json.loads(entry.detail)["code"] == "consent_withdrawn"
+    with session_scope() as db, pytest.raises(DomainError) as as_file:
+        service.export_queued(db, CLI_PRINCIPAL, referral)  # a file is a way out too
+    assert as_file.value.code == "consent_withdrawn"
+    cli = CliRunner().invoke(cli_app, ["exchange", "resend", str(referral)])
+    assert cli.exit_code == 1 and "withdrawn" in cli.output
+
+    # "Kirim lagi" says why, in Indonesian, and the bundle stays held
+    admin = role_clients["admin"]
+    page = admin.post(f"/exchange/outbox/{referral}/resend",
+                      data={"csrf_token": admin.cookies.get("waspada_csrf")})
+    error = BeautifulSoup(page.text, "html.parser").select_one("#exchange-error")
+    assert page.status_code == 409 and error is not None and "persetujuan" in error.text
+    assert _item(referral).status == "held"
+
+    _consent(protection, case["id"], victim["id"], "services")  # asked again: given
+    with session_scope() as db:
+        service.resend(db, CLI_PRINCIPAL, referral)
+    assert _item(referral).status == "pending"
+
+
+def test_resend_without_a_consent_basis_goes_as_before(
+        partner: str, role_clients: dict[str, TestClient]) -> None:
+    """A bundle sent on a documented legal basis, or without personal data, rests on no
+    consent: withdrawing one does not stop it."""
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    override = _send(protection, case["reference"],
+                     "UU 21/2007 Pasal 44: rujukan perlindungan mendesak")
+    ping = _queue_ping()
+    assert _item(override).consent_json is None and _item(ping).consent_json is None
+    _disable()
+    _enable()
+    with session_scope() as db:
+        service.resend(db, CLI_PRINCIPAL, override)
+        service.resend(db, CLI_PRINCIPAL, ping)
+    assert _item(override).status == _item(ping).status == "pending"
+
+
+def test_resend_of_a_verification_request_checks_its_consent(
+        partner: str, role_clients: dict[str, TestClient]) -> None:
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    victim = next(p for p in case["persons"] if p["role"] == "victim")
+    consent_id = _consent(protection, case["id"], victim["id"], "verification")
+    asked = protection.post(f"/api/v1/exchange/cases/{case['id']}/verifications", json={
+        "partner": NAME, "person_id": victim["id"], "working_days": 3},
+        headers=csrf_headers(protection))
+    assert asked.status_code == 201, asked.text
+    with session_scope() as db:
+        request = db.scalar(select(OutboxItem).where(OutboxItem.kind == "verification_request")
+                            .order_by(OutboxItem.id.desc()).limit(1))
+        assert request is not None
+        request_id = request.id
+    assert json.loads(_item(request_id).consent_json or "{}")["purpose"] == "verification"
+    _disable()
+    _withdraw(protection, case["id"], consent_id)
+    _enable()
+    with session_scope() as db, pytest.raises(DomainError) as withdrawn:
+        service.resend(db, CLI_PRINCIPAL, request_id)
+    assert withdrawn.value.code == "consent_withdrawn"

@@ -333,15 +333,18 @@ def _seal(partner_key: keys.PublicKey, kind: str, payload: dict[str, Any]) -> tu
 
 
 def queue_bundle(db: Session, actor: Any, partner_name: str, kind: str,
-                 payload: dict[str, Any]) -> int:
+                 payload: dict[str, Any], *, subjects: dict[str, Any] | None = None) -> int:
     """Seal ``payload`` for the partner and record it in the outbox in the caller's transaction
-    (no commit); the delivery loop pushes it. Returns the outbox id."""
+    (no commit); the delivery loop pushes it. ``subjects``: the consent the content side sealed
+    it under (``consent.subjects``), which :func:`resend` checks again. Returns the outbox
+    id."""
     _require(actor, "exchange.send")
     partner, key = _active_partner(db, partner_name)
     raw, nonce = _seal(key, kind, payload)
     item = OutboxItem(partner_id=partner.id, kind=kind, nonce=nonce, bundle=raw.decode("utf-8"),
                       status="pending", attempts=0, next_attempt_at=utcnow(),
-                      created_by=actor.username[:ACTOR_MAX])
+                      created_by=actor.username[:ACTOR_MAX],
+                      consent_json=json.dumps(subjects) if subjects else None)
     db.add(item)
     db.flush()
     audit.record("exchange.queue", actor, object_type="exchange_outbox", object_id=item.id,
@@ -408,7 +411,10 @@ def send_case(db: Session, principal: Principal, case_number: str, partner_name:
     detail = {"case_number": case_number, "consent_override": bool(consent_override)}
     if to_file:
         return _to_file(db, principal, partner_name, kind, payload, **detail)
-    outbox_id = queue_bundle(db, principal, partner_name, kind, payload)
+    subjects_of = getattr(content, "consent_subjects", None)
+    subjects = subjects_of(db, principal, case_number, info(partner), payload) \
+        if subjects_of else None
+    outbox_id = queue_bundle(db, principal, partner_name, kind, payload, subjects=subjects)
     db.commit()
     return outbox_id
 
@@ -439,16 +445,43 @@ def _outbox_partner_active(db: Session, item: OutboxItem) -> Partner:
     return partner
 
 
+def _consent_still_holds(db: Session, principal: Principal, item: OutboxItem,
+                         partner: Partner, action: str) -> None:
+    """A bundle sealed under the victims' consent goes again only while that consent is in
+    force (not withdrawn, not replaced by a refusal): checked as when it was sealed
+    (``consent.in_force``, against the partner and organisation type it was sealed for). A
+    refusal is audited (``action``, outcome ``refused``, code ``consent_withdrawn``) and
+    committed; the bundle stays as it was."""
+    if not item.consent_json:
+        return
+    from .consent import in_force  # the content side's consent records
+
+    need = json.loads(item.consent_json)
+    recipient = PartnerInfo(partner.name, need.get("organisation") or partner.organisation,
+                            partner.fingerprint)
+    if in_force(db, [int(p) for p in need["persons"]], recipient, need["purpose"]) is not None:
+        return
+    audit.record(action, principal, object_type="exchange_outbox", object_id=item.id,
+                 outcome="refused", code="consent_withdrawn", kind=item.kind,
+                 purpose=need["purpose"], session=db)
+    db.commit()
+    raise ExchangeError("consent_withdrawn", N_(
+        "This bundle was sealed under the victim's consent, which has since been withdrawn or "
+        "refused: it is not sent. Record the consent again and send the case again, or send "
+        "it with a documented legal basis."), status=409)
+
+
 def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     """Queue a dead, held (by a partner's disable) or waiting bundle again, with a fresh
-    count of attempts; refused while its partner is disabled, and for a bundle sealed to a key
-    the partner no longer has."""
+    count of attempts; refused while its partner is disabled, for a bundle sealed to a key the
+    partner no longer has, and for one sealed under a consent no longer in force."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
     if item.status not in ("dead", "pending", "held"):
         raise ExchangeError("not_resendable", N_("Only a waiting or dead bundle can be sent "
                                                  "again."), status=404)
-    _outbox_partner_active(db, item)
+    partner = _outbox_partner_active(db, item)
+    _consent_still_holds(db, principal, item, partner, "exchange.resend")
     item.status, item.attempts, item.next_attempt_at = "pending", 0, utcnow()
     audit.record("exchange.resend", principal, object_type="exchange_outbox",
                  object_id=item.id, session=db)
@@ -464,7 +497,8 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     if item.status not in ("pending", "dead", "held"):
         raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
                                                  "written to a file."), status=404)
-    _outbox_partner_active(db, item)
+    partner = _outbox_partner_active(db, item)
+    _consent_still_holds(db, principal, item, partner, "exchange.send_file")
     item.status, item.delivered_at = "file", utcnow()
     audit.record("exchange.send_file", principal, object_type="exchange_outbox",
                  object_id=item.id, kind=item.kind, session=db)
