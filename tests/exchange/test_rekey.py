@@ -364,3 +364,21 @@ def test_resend_of_a_verification_request_checks_its_consent(
     with session_scope() as db, pytest.raises(DomainError) as withdrawn:
         service.resend(db, CLI_PRINCIPAL, request_id)
     assert withdrawn.value.code == "consent_withdrawn"
+
+
+def test_cases_from_the_partner_follow_its_new_key(
+        partner: str, old: Identity, new: Identity, role_clients: dict[str, TestClient]) -> None:
+    """A case that came from the partner is known by the partner's fingerprint (what makes a
+    later send a case update, not a new referral): the change carries it over."""
+    from waspada.exchange import referral
+    from waspada.exchange.records import SharedCase
+
+    case = create_case(role_clients["protection_officer"])
+    with session_scope() as db:
+        referral.ensure_shared(db, case["id"]).origin = old.public.fingerprint
+    _disable()
+    _rekey(new)
+    with session_scope() as db:
+        shared = db.scalar(select(SharedCase).where(SharedCase.case_id == case["id"]))
+        assert shared is not None and shared.origin == new.public.fingerprint
+    assert json.loads(_last("exchange.partner_rekey").detail)["cases"] == 1
