@@ -65,9 +65,11 @@ class Outbox:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, dict]] = []
+        self.subjects: list[dict | None] = []  # the consent a re-send would check again
 
-    def __call__(self, db, actor, partner_name, kind, payload) -> int:  # type: ignore[no-untyped-def]
+    def __call__(self, db, actor, partner_name, kind, payload, *, subjects=None) -> int:  # type: ignore[no-untyped-def]
         self.sent.append((partner_name, kind, payload))
+        self.subjects.append(subjects)
         return len(self.sent)
 
 

@@ -499,11 +499,13 @@ EXEMPT: dict[tuple[str, str], str] = {
            ("POST", "/exchange/inbox/{inbox_id}/reject"),
            ("POST", "/exchange/outbox/{outbox_id}/resend"))},
     # exchange partners belong to the installation; only exchange.admin (administrators)
-    # disables or enables one (tests/exchange/test_partner_enable.py)
+    # disables or enables one (tests/exchange/test_partner_enable.py), or replaces its key
+    # (tests/exchange/test_rekey.py)
     **{(method, path): "installation-wide exchange partner, role checked in tests/exchange"
        for method, path in (
            ("POST", "/api/v1/exchange/partners/{name}/disable"),
-           ("POST", "/api/v1/exchange/partners/{name}/enable"))},
+           ("POST", "/api/v1/exchange/partners/{name}/enable"),
+           ("POST", "/api/v1/exchange/partners/{name}/key"))},
 
     ("POST", "/network/review/{suggestion_id}"): "national analyst review page, role checked in "
                                                  "tests/network/test_review_page.py",

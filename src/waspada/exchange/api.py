@@ -19,6 +19,7 @@ from .schemas import (
     DecidedOut,
     IdentityOut,
     InboxOut,
+    KeyIn,
     OutboxOut,
     PartnerIn,
     PartnerOut,
@@ -123,6 +124,18 @@ def enable_partner(name: PartnerName, db: DB, principal: Admin) -> dict[str, Any
     sent automatically: held and dead bundles are sent again one by one
     (``POST /outbox/{id}/resend``)."""
     return _partner_out(db, principal, service.enable_partner(db, principal, name).id)
+
+
+@api_router.post("/partners/{name}/key", response_model=PartnerOut)
+def replace_key(name: PartnerName, body: KeyIn, db: DB, principal: Admin) -> dict[str, Any]:
+    """Replace a disabled partner's public key (audited with the old and new fingerprints;
+    compare the new fingerprint with the partner by telephone first). Bundles signed with the
+    old key are refused from then on; bundles held for the partner stay held (sealed to the
+    old key, they are refused by ``resend``: send the case again). 409 ``partner_active_rekey``
+    while the partner is enabled, ``key_exists`` / ``same_key`` for a key already registered;
+    400 ``bad_key`` for a malformed one."""
+    return _partner_out(db, principal, service.replace_key(db, principal, name,
+                                                           body.public_key).id)
 
 
 @api_router.get("/inbox", response_model=list[InboxOut])

@@ -1,4 +1,4 @@
-"""``waspada exchange init|partner (add, list, disable, enable)|send|send-ping|receive|
+"""``waspada exchange init|partner (add, list, disable, enable, rekey)|send|send-ping|receive|
 deliver|resend|outbox``: thin wrappers over the service (the local operator, ``CLI_PRINCIPAL``)."""
 
 from __future__ import annotations
@@ -163,6 +163,27 @@ def partner_enable(name: Annotated[str, typer.Argument(help="The partner's name.
         out.print(f"{held} bundle(s) held by the disable: send each again with `waspada "
                   "exchange resend OUTBOX_ID` (`waspada exchange outbox` lists them).",
                   highlight=False)
+
+
+@partner_app.command("rekey")
+def partner_rekey(name: Annotated[str, typer.Argument(help="The partner's name.")],
+                  key: Annotated[str, typer.Option("--key", help="The partner's new public "
+                                                   "key (wsp1.…).")]) -> None:
+    """Replace a disabled partner's public key (compare the NEW fingerprint with the partner
+    by telephone first). Bundles signed with the old key are refused from then on; bundles
+    held for it stay held and cannot be sent again (sealed to the old key): send the case
+    again. Enable the partner afterwards with `partner enable`."""
+    from . import keys, service
+
+    with operator_session() as db:
+        try:
+            partner = service.replace_key(db, CLI_PRINCIPAL, name, key)
+        except DomainError as exc:
+            fail(exc.english, 1)
+        fingerprint = keys.short(partner.fingerprint)
+    out.print(f"Partner {name} now has the key with fingerprint {fingerprint} (compare it with "
+              f"the partner by telephone); it stays disabled until `waspada exchange partner "
+              f"enable {name}`.", highlight=False)
 
 
 @exchange_app.command("send")

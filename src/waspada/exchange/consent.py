@@ -83,6 +83,29 @@ def current(db: Session, person_id: int, partner: PartnerInfo, purpose: str
     return None
 
 
+def in_force(db: Session, person_ids: list[int], partner: PartnerInfo, purpose: str
+             ) -> list[ExchangeConsent] | None:
+    """Each person's consent in force for this partner and purpose, when every one of them
+    has given it (none refused, withdrawn or missing); else ``None``. What :func:`basis`
+    checks when a bundle is sealed and a re-send of it checks again."""
+    consents = [current(db, pid, partner, purpose) for pid in person_ids]
+    if person_ids and all(c is not None and c.given for c in consents):
+        return [c for c in consents if c is not None]
+    return None
+
+
+def subjects(basis: dict[str, Any], person_ids: list[int], partner: PartnerInfo
+             ) -> dict[str, Any] | None:
+    """What the outbox keeps of a sealed bundle's consent basis, for a re-send to check again
+    (:func:`in_force`): the purpose, the persons' ids and the partner's organisation type the
+    consent was checked against; ``None`` when the bundle rests on no consent (no personal
+    data, or an override with its legal basis)."""
+    if basis.get("type") != "consent":
+        return None
+    return {"purpose": basis["purpose"], "persons": list(person_ids),
+            "organisation": partner.organisation}
+
+
 def check_override(reason: str | None) -> str | None:
     """The override reason, stripped; refused when shorter than :data:`OVERRIDE_MIN`."""
     if reason is None:
@@ -101,11 +124,11 @@ def basis(db: Session, victim_ids: list[int], partner: PartnerInfo, purpose: str
     """The consent basis a bundle carries; :class:`ConsentMissing` when a victim has not
     consented (or refused, or withdrew) and there is no valid override."""
     reason = check_override(override)
-    consents = [current(db, pid, partner, purpose) for pid in victim_ids]
-    if victim_ids and all(c is not None and c.given for c in consents):
+    consents = in_force(db, victim_ids, partner, purpose)
+    if consents is not None:
         return {"type": "consent", "purpose": purpose,
                 "consents": [{"method": c.method, "recorded_at": c.recorded_at.isoformat(),
-                              "recorded_by": c.recorded_by} for c in consents if c]}
+                              "recorded_by": c.recorded_by} for c in consents]}
     if reason is None:  # the partner as officers read it in the partner list (walk19)
         title = db.scalar(select(Partner.title).where(Partner.name == partner.name))
         raise ConsentMissing(purpose, title or partner.name)

@@ -52,10 +52,11 @@ def _permit(principal: Principal, action: str) -> None:
         raise ContentError("role_not_allowed", "Your role may not take this step.", 403)
 
 
-def queue(db: Session, actor: Principal, partner: str, kind: str, payload: dict[str, Any]
-          ) -> int:
-    """The transport's outbox: sealed and recorded in the caller's transaction."""
-    return transport.queue_bundle(db, actor, partner, kind, payload)
+def queue(db: Session, actor: Principal, partner: str, kind: str, payload: dict[str, Any],
+          *, subjects: dict[str, Any] | None = None) -> int:
+    """The transport's outbox: sealed and recorded in the caller's transaction (``subjects``:
+    the consent a re-send checks again, :func:`consent.subjects`)."""
+    return transport.queue_bundle(db, actor, partner, kind, payload, subjects=subjects)
 
 
 # -- views -------------------------------------------------------------------------------------
@@ -234,7 +235,9 @@ def request_verification(db: Session, principal: Principal, case_id: int,
     row, payload = verification.build_request(
         db, principal, case_id, partner, person_id=data.person_id,
         consent_override=data.consent_override, working_days=data.working_days)
-    queue(db, principal, partner.name, "verification_request", payload)
+    queue(db, principal, partner.name, "verification_request", payload,
+          subjects=consent.subjects(payload["consent_basis"],
+                                    [row.person_id] if row.person_id else [], partner))
     db.commit()
     return DoneOut(id=row.id, case_id=case_id, status=row.status)
 

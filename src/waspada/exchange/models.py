@@ -103,6 +103,10 @@ class OutboxItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(ACTOR_MAX), default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    #: the consent the bundle was sealed under, checked again by a re-send: ``{"purpose",
+    #: "persons": [case person ids], "organisation"}`` (ids and codes, no personal data); null
+    #: for a bundle that rests on no consent
+    consent_json: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class DeliveryAttempt(Base):

@@ -24,7 +24,7 @@ from waspada.platform.templating import render
 from waspada.platform.types import IdPath
 
 from . import keys, service
-from .schemas import PartnerIn, RejectIn, SendIn
+from .schemas import PartnerIn, RejectIn, RekeyFormIn, SendIn
 from .words import change_label, error_words, localized
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -54,7 +54,12 @@ DONE = {"added": N_("Partner {title} is added. Compare its fingerprint {fingerpr
                       "send the held or given-up bundles again one by one in the table "
                       "below (held: {held}, given up: {dead})."),
         "enabled_none": N_("Partner {title} is enabled again. No bundle was held for it."),
-        "resent": N_("Outgoing bundle #{id} is queued again.")}
+        "resent": N_("Outgoing bundle #{id} is queued again."),
+        "rekeyed": N_("The key of partner {title} is replaced: its fingerprint is now "
+                      "{fingerprint}. Bundles signed with the old key are refused. The partner "
+                      "stays disabled until you enable it again. Bundles held for it were "
+                      "sealed to the old key and cannot be sent again (held: {held}): send "
+                      "those cases again.")}
 
 
 def _done(request: Request, partners: list[dict[str, Any]],
@@ -65,6 +70,10 @@ def _done(request: Request, partners: list[dict[str, Any]],
         return _(DONE[done]).format(id=item["id"]) if item and item["status"] == "pending" \
             else None
     row = next((p for p in partners if p["name"] == query.get("partner")), None)
+    if done == "rekeyed":  # only while disabled, and naming the key it has
+        return _(DONE[done]).format(title=row["title"] or row["name"], held=row["held"],
+                                    fingerprint=row["fingerprint"]) \
+            if row and not row["active"] and query.get("key") == row["fingerprint"] else None
     if row is None or done not in DONE or (done == "disabled") == row["active"]:
         return None
     if done == "enabled" and not (row["held"] or row["dead"]):
@@ -75,8 +84,8 @@ def _done(request: Request, partners: list[dict[str, Any]],
 
 def _partners_page(request: Request, db: Session, principal: Principal, *,
                    error: str | None = None, again: dict[str, list[str]] | None = None,
-                   problems: dict[str, str] | None = None, status_code: int = 200
-                   ) -> Response:
+                   problems: dict[str, str] | None = None, rekey: dict[str, str] | None = None,
+                   status_code: int = 200) -> Response:
     lang = i18n.current_language.get()
     partners = [dict(p, error_words=error_words(p["last_error"], lang))
                 for p in service.partners(db, principal)]
@@ -90,7 +99,8 @@ def _partners_page(request: Request, db: Session, principal: Principal, *,
         "titles": {p["name"]: p["title"] or p["name"] for p in partners},
         "org_types": labels.codes("exchange_org_type"), "error": error,
         "again": again or {}, "problems": problems or {},
-        "refused_form": "partner" if again else None}, status_code=status_code)
+        "refused_form": "partner" if again else None, "rekey": rekey},
+        status_code=status_code)
 
 
 @router.get("/exchange/partners")
@@ -156,6 +166,26 @@ def enable_partner(request: Request, data: Annotated[PartnerNameIn, Form()],
                    principal: Admin, db: Session = Depends(get_db)) -> Response:
     return _partner_switch(request, db, principal, data.name, service.enable_partner,
                            "enabled")
+
+
+@router.post("/exchange/partners/rekey")
+@reshow_with(with_session(_simple_refused), RekeyFormIn)
+def rekey_partner(request: Request, data: Annotated[RekeyFormIn, Form()], principal: Admin,
+                  db: Session = Depends(get_db)) -> Response:
+    """A disabled partner's new key: the first submit only shows the NEW fingerprint to
+    compare by telephone (nothing is written); the confirmation replaces the key."""
+    try:
+        if not data.confirmed:
+            shown = service.check_new_key(db, principal, data.name, data.public_key)
+            return _partners_page(request, db, principal, rekey=shown)
+        partner = service.replace_key(db, principal, data.name, data.public_key)
+    except DomainError as exc:
+        db.rollback()
+        return _partners_page(request, db, principal, error=exc.localized(_),
+                              status_code=exc.status)
+    query = urlencode({"done": "rekeyed", "partner": partner.name,
+                       "key": keys.short(partner.fingerprint)})
+    return RedirectResponse(f"/exchange/partners?{query}", status_code=303)
 
 
 @router.post("/exchange/outbox/{outbox_id}/resend")

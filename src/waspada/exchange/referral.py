@@ -172,6 +172,21 @@ def _permit(actor: Principal, action: str) -> None:
         raise ContentError("role_not_allowed", "Your role may not take this step.", 403)
 
 
+def _victims(db: Session, case_id: int) -> list[int]:
+    return [p["id"] for p in sharing.persons(db, case_id) if p["role"] == "victim"]
+
+
+def consent_subjects(db: Session, actor: Principal, case_number: str, partner: PartnerInfo,
+                     payload: dict[str, Any]) -> dict[str, Any] | None:
+    """What the outbox keeps of the payload :func:`build_referral` made, so that a re-send
+    checks the victims' consent again (:func:`consent.subjects`; ids only)."""
+    basis = payload.get("consent_basis") or {}
+    if basis.get("type") != "consent":
+        return None
+    case_id = sharing.case_id_by_reference(db, actor, case_number)
+    return consent.subjects(basis, _victims(db, case_id), partner)
+
+
 def build_referral(db: Session, actor: Principal, case_number: str, partner: PartnerInfo, *,
                    consent_override: str | None) -> dict[str, Any]:
     """The payload of a referral or case update of ``case_number`` for ``partner``: exactly the
@@ -193,8 +208,8 @@ def build_referral(db: Session, actor: Principal, case_number: str, partner: Par
     if record.get("persons"):
         if consent_override is not None:
             _permit(actor, "exchange.consent_override")
-        victims = [p["id"] for p in sharing.persons(db, case_id) if p["role"] == "victim"]
-        basis = consent.basis(db, victims, partner, profile.purpose, consent_override)
+        basis = consent.basis(db, _victims(db, case_id), partner, profile.purpose,
+                              consent_override)
     mark_synced(db, shared, partner.name, version)
     if basis["type"] == "override":
         audit.record("exchange.consent_override", actor, object_type="case", object_id=case_id,

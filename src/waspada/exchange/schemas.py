@@ -42,6 +42,22 @@ class PartnerIn(BaseModel):
         return value
 
 
+class KeyIn(BaseModel):
+    """A partner's new public key (``POST /partners/{name}/key``)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    public_key: str = Field(min_length=1, max_length=PUBLIC_KEY_MAX, title=N_("New public key"))
+
+
+class RekeyFormIn(KeyIn):
+    """The page's form: the partner, its new key, and whether the administrator has compared
+    the new fingerprint by telephone (the first submit only shows it)."""
+
+    name: str = Field(min_length=1, max_length=NAME_MAX, title=N_("Name"))
+    confirmed: bool = False
+
+
 class RejectIn(BaseModel):
     reason: str = Field(min_length=1, max_length=REASON_MAX, title=N_("Reason"))
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -146,14 +146,7 @@ def add_partner(db: Session, principal: Principal, data: PartnerIn) -> Partner:
         raise ExchangeError("partner_exists", N_("A partner named {name} exists already."),
                             status=409, name=name,
                             problems={"name": N_("This name is taken.")})
-    same = db.scalar(select(Partner).where(Partner.fingerprint == key.fingerprint))
-    if same is not None:
-        raise ExchangeError("key_exists", N_("This key belongs to partner {name} already."),
-                            status=409, name=same.name,
-                            problems={"public_key": N_("This key is registered already.")})
-    if key.fingerprint == _own_fingerprint():
-        raise ExchangeError("own_key", N_("This is this installation's own key."),
-                            problems={"public_key": N_("This is this installation's own key.")})
+    _check_new_key(db, key)
     partner = Partner(name=name, title=data.title, public_key=key.text,
                       fingerprint=key.fingerprint,
                       url=data.url.rstrip("/") if data.url else None,
@@ -163,6 +156,76 @@ def add_partner(db: Session, principal: Principal, data: PartnerIn) -> Partner:
     db.flush()
     audit.record("exchange.partner_add", principal, object_type="exchange_partner",
                  object_id=partner.id, fingerprint=key.fingerprint, session=db)
+    db.commit()
+    return partner
+
+
+def _check_new_key(db: Session, key: keys.PublicKey) -> None:
+    """A key a partner may be registered under: no partner has it, and it is not this
+    installation's own (adding a partner and replacing its key check the same)."""
+    same = db.scalar(select(Partner).where(Partner.fingerprint == key.fingerprint))
+    if same is not None:
+        raise ExchangeError("key_exists", N_("This key belongs to partner {name} already."),
+                            status=409, name=same.name,
+                            problems={"public_key": N_("This key is registered already.")})
+    if key.fingerprint == _own_fingerprint():
+        raise ExchangeError("own_key", N_("This is this installation's own key."),
+                            problems={"public_key": N_("This is this installation's own key.")})
+
+
+def _rekey_checked(db: Session, name: str, public_key: str) -> tuple[Partner, keys.PublicKey]:
+    partner = _partner(db, name)
+    if partner.active:
+        raise ExchangeError("partner_active_rekey", N_(
+            "Disable partner {name} before replacing its key."), status=409, name=name)
+    key = keys.parse_public(public_key)
+    if key.fingerprint == partner.fingerprint:
+        raise ExchangeError("same_key", N_("This is the key partner {name} has already."),
+                            status=409, name=name,
+                            problems={"public_key": N_("This is the partner's current key.")})
+    _check_new_key(db, key)
+    return partner, key
+
+
+def check_new_key(db: Session, principal: Principal, name: str, public_key: str
+                  ) -> dict[str, str]:
+    """What :func:`replace_key` would do, checked the same way and writing nothing: the old and
+    new short fingerprints (the page shows the new one to compare by telephone first)."""
+    _require(principal, "exchange.admin")
+    partner, key = _rekey_checked(db, name, public_key)
+    return {"name": partner.name, "title": partner.title or partner.name,
+            "old": keys.short(partner.fingerprint), "new": keys.short(key.fingerprint),
+            "public_key": key.text}
+
+
+def replace_key(db: Session, principal: Principal, name: str, public_key: str) -> Partner:
+    """Register a new public key for a partner (its server was compromised, or it ran
+    ``exchange init --force``), after the administrator compared the new fingerprint with the
+    partner by telephone. Only for a **disabled** partner: nothing is pushed to it or accepted
+    from it while its key changes, and enabling it afterwards is a second, deliberate step.
+
+    The key is checked as when a partner is added (:func:`keys.parse_public`,
+    :func:`_check_new_key`). From the commit on, bundles signed with the old key are refused
+    (the old fingerprint is no partner's: ``unknown_partner``). Bundles held for the partner
+    stay held; they were sealed to the old key, so :func:`resend` and :func:`export_queued`
+    refuse them (``sealed_for_old_key``): send the case again instead. Cases that came from
+    the partner are re-attributed to the new fingerprint (``SharedCase.origin``), so what is
+    sent about them is still a case update. Audited ``exchange.partner_rekey`` with the old and
+    new fingerprints (never the key itself)."""
+    _require(principal, "exchange.admin")
+    partner, key = _rekey_checked(db, name, public_key)
+    old = partner.fingerprint
+    partner.public_key, partner.fingerprint = key.text, key.fingerprint
+    from .records import SharedCase  # the content side's table (exchange-common.md)
+
+    moved = db.execute(update(SharedCase).where(SharedCase.origin == old)
+                       .values(origin=key.fingerprint))
+    db.flush()
+    held = db.scalar(select(func.count(OutboxItem.id)).where(
+        OutboxItem.partner_id == partner.id, OutboxItem.status == "held")) or 0
+    audit.record("exchange.partner_rekey", principal, object_type="exchange_partner",
+                 object_id=partner.id, old_fingerprint=old, fingerprint=key.fingerprint,
+                 held=held, cases=int(getattr(moved, "rowcount", 0) or 0), session=db)
     db.commit()
     return partner
 
@@ -270,15 +333,18 @@ def _seal(partner_key: keys.PublicKey, kind: str, payload: dict[str, Any]) -> tu
 
 
 def queue_bundle(db: Session, actor: Any, partner_name: str, kind: str,
-                 payload: dict[str, Any]) -> int:
+                 payload: dict[str, Any], *, subjects: dict[str, Any] | None = None) -> int:
     """Seal ``payload`` for the partner and record it in the outbox in the caller's transaction
-    (no commit); the delivery loop pushes it. Returns the outbox id."""
+    (no commit); the delivery loop pushes it. ``subjects``: the consent the content side sealed
+    it under (``consent.subjects``), which :func:`resend` checks again. Returns the outbox
+    id."""
     _require(actor, "exchange.send")
     partner, key = _active_partner(db, partner_name)
     raw, nonce = _seal(key, kind, payload)
     item = OutboxItem(partner_id=partner.id, kind=kind, nonce=nonce, bundle=raw.decode("utf-8"),
                       status="pending", attempts=0, next_attempt_at=utcnow(),
-                      created_by=actor.username[:ACTOR_MAX])
+                      created_by=actor.username[:ACTOR_MAX],
+                      consent_json=json.dumps(subjects) if subjects else None)
     db.add(item)
     db.flush()
     audit.record("exchange.queue", actor, object_type="exchange_outbox", object_id=item.id,
@@ -345,7 +411,10 @@ def send_case(db: Session, principal: Principal, case_number: str, partner_name:
     detail = {"case_number": case_number, "consent_override": bool(consent_override)}
     if to_file:
         return _to_file(db, principal, partner_name, kind, payload, **detail)
-    outbox_id = queue_bundle(db, principal, partner_name, kind, payload)
+    subjects_of = getattr(content, "consent_subjects", None)
+    subjects = subjects_of(db, principal, case_number, info(partner), payload) \
+        if subjects_of else None
+    outbox_id = queue_bundle(db, principal, partner_name, kind, payload, subjects=subjects)
     db.commit()
     return outbox_id
 
@@ -359,23 +428,60 @@ def _outbox_item(db: Session, outbox_id: int) -> OutboxItem:
     return item
 
 
-def _outbox_partner_active(db: Session, item: OutboxItem) -> None:
-    """A disabled partner's bundles are neither sent again nor exported (enable it first)."""
+def _outbox_partner_active(db: Session, item: OutboxItem) -> Partner:
+    """A disabled partner's bundles are neither sent again nor exported (enable it first),
+    nor one sealed to a key the partner no longer has (:func:`replace_key`): it could not open
+    it."""
     partner = db.get(Partner, item.partner_id)
-    if partner is not None and not partner.active:
+    assert partner is not None  # a foreign key
+    if not partner.active:
         raise ExchangeError("partner_disabled", N_("Partner {name} is disabled."), status=409,
                             name=partner.name)
+    if json.loads(item.bundle).get("to") != partner.fingerprint:
+        raise ExchangeError("sealed_for_old_key", N_(
+            "This bundle was sealed to the previous key of partner {name}, which cannot open "
+            "it with its new key: send the case again instead."), status=409,
+                            name=partner.name)
+    return partner
+
+
+def _consent_still_holds(db: Session, principal: Principal, item: OutboxItem,
+                         partner: Partner, action: str) -> None:
+    """A bundle sealed under the victims' consent goes again only while that consent is in
+    force (not withdrawn, not replaced by a refusal): checked as when it was sealed
+    (``consent.in_force``, against the partner and organisation type it was sealed for). A
+    refusal is audited (``action``, outcome ``refused``, code ``consent_withdrawn``) and
+    committed; the bundle stays as it was."""
+    if not item.consent_json:
+        return
+    from .consent import in_force  # the content side's consent records
+
+    need = json.loads(item.consent_json)
+    recipient = PartnerInfo(partner.name, need.get("organisation") or partner.organisation,
+                            partner.fingerprint)
+    if in_force(db, [int(p) for p in need["persons"]], recipient, need["purpose"]) is not None:
+        return
+    audit.record(action, principal, object_type="exchange_outbox", object_id=item.id,
+                 outcome="refused", code="consent_withdrawn", kind=item.kind,
+                 purpose=need["purpose"], session=db)
+    db.commit()
+    raise ExchangeError("consent_withdrawn", N_(
+        "This bundle was sealed under the victim's consent, which has since been withdrawn or "
+        "refused: it is not sent. Record the consent again and send the case again, or send "
+        "it with a documented legal basis."), status=409)
 
 
 def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     """Queue a dead, held (by a partner's disable) or waiting bundle again, with a fresh
-    count of attempts; refused while its partner is disabled."""
+    count of attempts; refused while its partner is disabled, for a bundle sealed to a key the
+    partner no longer has, and for one sealed under a consent no longer in force."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
     if item.status not in ("dead", "pending", "held"):
         raise ExchangeError("not_resendable", N_("Only a waiting or dead bundle can be sent "
                                                  "again."), status=404)
-    _outbox_partner_active(db, item)
+    partner = _outbox_partner_active(db, item)
+    _consent_still_holds(db, principal, item, partner, "exchange.resend")
     item.status, item.attempts, item.next_attempt_at = "pending", 0, utcnow()
     audit.record("exchange.resend", principal, object_type="exchange_outbox",
                  object_id=item.id, session=db)
@@ -391,7 +497,8 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     if item.status not in ("pending", "dead", "held"):
         raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
                                                  "written to a file."), status=404)
-    _outbox_partner_active(db, item)
+    partner = _outbox_partner_active(db, item)
+    _consent_still_holds(db, principal, item, partner, "exchange.send_file")
     item.status, item.delivered_at = "file", utcnow()
     audit.record("exchange.send_file", principal, object_type="exchange_outbox",
                  object_id=item.id, kind=item.kind, session=db)

@@ -171,6 +171,7 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.partner_add": N_("Exchange partner added"),
     "exchange.partner_disable": N_("Exchange partner disabled"),
     "exchange.partner_enable": N_("Exchange partner enabled again"),
+    "exchange.partner_rekey": N_("Exchange partner's key replaced"),
     "exchange.queue": N_("Bundle queued for a partner"),
     "exchange.send_file": N_("Bundle written to a file"),
     "exchange.receive": N_("Bundle received"),

@@ -163,7 +163,11 @@ DETAIL_NAMES = {
     "period": N_("period"), "area": N_("area"), "files": N_("files"),
     "list_kind": N_("list"),
     # audit.key_rotated: the ids of the retired key and of the key now in force
-    "old_key_id": N_("retired audit key"), "new_key_id": N_("audit key in force")}
+    "old_key_id": N_("retired audit key"), "new_key_id": N_("audit key in force"),
+    # rekey20: a partner's key replaced (old and new fingerprints, bundles still held, cases
+    # that came from it); a re-send refused (its error code)
+    "old_fingerprint": N_("previous key fingerprint"), "held": N_("bundles held"),
+    "cases": N_("cases"), "code": N_("reason")}
 #: the words of codes some detail fields hold (their own kinds, or a dictionary's keys)
 DETAIL_CODE_WORDS = {
     "services": N_("referral for services"), "verification": N_("citizenship verification"),
