@@ -51,10 +51,19 @@ def summary_of(job: store.Job) -> dict[str, Any]:
     return dict(json.loads(job.summary or "{}"))
 
 
+def is_owner(principal: Principal, job: store.Job) -> bool:
+    """``principal`` started ``job`` and still holds the role and unit it was started with.
+    An owner moved since (another role or unit) is judged like anyone else: the job's results
+    were made with rights they may no longer have (e.g. an export with victims' names)."""
+    return (principal.user_id is not None and job.owner_id == principal.user_id
+            and str(principal.role.value) == job.owner_role and principal.unit_id == job.unit_id)
+
+
 def may_see(principal: Principal, job: store.Job) -> bool:
-    """The owner, the CLI operator, and roles allowed the kind's ``view_action`` in reach (of
-    the owner's own role, for a kind whose results depend on it: ``same_role``)."""
-    if principal.is_cli or (principal.user_id is not None and job.owner_id == principal.user_id):
+    """The owner (in the role and unit the job was started with: :func:`is_owner`), the CLI
+    operator, and roles allowed the kind's ``view_action`` in reach (of the owner's own role,
+    for a kind whose results depend on it: ``same_role``)."""
+    if principal.is_cli or is_owner(principal, job):
         return True
     kind = kind_of(job.kind)
     return (kind is not None and allowed(principal, kind.view_action)
@@ -92,8 +101,9 @@ def read(db: Session, principal: Principal, job_id: int) -> store.Job:
 
 def listing(db: Session, principal: Principal, limit: int = 50) -> list[store.Job]:
     """The principal's own jobs, then others' jobs they may see, newest first."""
-    own = list(db.scalars(select(store.Job).where(store.Job.owner_id == principal.user_id)
-                          .order_by(store.Job.id.desc()).limit(limit)))
+    own = [job for job in db.scalars(select(store.Job).where(
+        store.Job.owner_id == principal.user_id).order_by(store.Job.id.desc()).limit(limit))
+        if may_see(principal, job)]
     others = [job for job in db.scalars(
         select(store.Job).where(or_(store.Job.owner_id.is_(None),
                                     store.Job.owner_id != principal.user_id))
