@@ -354,3 +354,38 @@ def _unit_id(name: str) -> int:
         unit = db.scalar(select(Unit).where(Unit.name == name))
         assert unit is not None
         return int(unit.id)
+
+
+def test_one_account_cannot_fill_the_job_queue(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Round 20 pass: one read token started 40 exports in 0.8 s and every other user's job
+    waited over a minute behind them (nothing bounded a user's queued jobs). At most
+    ``WASPADA_JOB_MAX_ACTIVE`` (5 by default) unfinished jobs per account: the next is 429
+    ``too_many_jobs`` on the API and the page, and starts again once one has ended."""
+    from waspada.platform.settings import Settings, get_settings
+
+    default = Settings.model_fields["job_max_active"].default
+    assert default == 5
+    monkeypatch.setattr(get_settings(), "job_max_active", default)
+    officer = _user(app, "pelindungan.antrean", "protection_officer",
+                    _unit_of("protection_officer"))
+    started = [_start(officer) for _ in range(default)]
+    refused = officer.post("/api/v1/cases/export", json={})
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["error"]["code"] == "too_many_jobs"
+    assert "Traceback" not in refused.text
+    page = officer.post("/cases/export", data={"format": "htcds-json"},
+                        headers=csrf_headers(officer))
+    assert page.status_code == 429 and "Pekerjaan saya" in page.text
+    with session_scope() as db:
+        mine = db.scalar(select(func.count(store.Job.id)).where(
+            store.Job.owner_id == select(User.id).where(
+                User.username == "pelindungan.antrean").scalar_subquery())) or 0
+    assert mine == len(started)  # the refused ones made no job
+    # others are not held back by this account's limit
+    other = _start(_user(app, "pelindungan.lain", "protection_officer",
+                         _unit_of("protection_officer")))
+    assert other not in started
+    worker.run_pending()
+    assert officer.post("/api/v1/cases/export", json={}).status_code == 202  # room again
+    worker.run_pending()
+    officer.close()
