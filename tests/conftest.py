@@ -16,6 +16,10 @@ os.environ.setdefault("WASPADA_LOG_LEVEL", "WARNING")
 # background jobs run when a test says so (platform.jobs.worker.run_pending); the live
 # server of the browser tests starts its own worker threads (tests/e2e/conftest.py)
 os.environ.setdefault("WASPADA_JOB_WORKERS", "0")
+# ... so a demo account's jobs stay queued from test to test: the per-account limit of
+# unfinished jobs (5 by default) is lifted here, and its own test sets the default back
+# (tests/cases/test_export_job.py::test_one_account_cannot_fill_the_job_queue)
+os.environ.setdefault("WASPADA_JOB_MAX_ACTIVE", "1000")
 # the exchange outbox is delivered when a test says so (exchange.outbox.deliver_due)
 os.environ.setdefault("WASPADA_EXCHANGE_DELIVERY_WORKERS", "0")
 os.environ.pop("WASPADA_SECRET_KEY", None)

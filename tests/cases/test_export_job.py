@@ -309,3 +309,83 @@ def test_the_job_does_not_run_for_an_owner_moved_to_another_role(app) -> None:  
         assert job is not None and job.status == "failed" and job.error_code == "owner_changed"
     assert _outputs(job_id) == 0 and len(_audits("case.export")) == before
     officer.close()
+
+
+def _set(username: str, **values: object) -> None:
+    with session_scope() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        assert user is not None
+        for key, value in values.items():
+            setattr(user, key, value)
+
+
+@pytest.mark.parametrize("move", ["role", "unit"])
+def test_a_finished_export_is_not_served_to_its_owner_after_a_move(app, move: str) -> None:  # type: ignore[no-untyped-def]
+    """Round 20 pass: the owner was always admitted (``may_see``), so a protection officer
+    moved to a checkpoint (or to another unit) kept downloading the export with victims'
+    names that they made before the move, until the retention purge. The owner now sees the
+    job only while they hold the role and unit it was started with; after a move the rule
+    for everyone else decides (here: 404, on the API, the pages and the list)."""
+    username = f"pelindungan.pindah.{move}"
+    home = _unit_of("protection_officer")
+    officer = _user(app, username, "protection_officer", home)
+    _set(username, role="protection_officer", unit_id=_unit_id(home))  # a re-run starts alike
+    job_id = _start(officer)
+    _done(officer, job_id)
+    assert _file(officer, job_id, "cases-htcds.json")
+    if move == "role":
+        _set(username, role="checkpoint_officer")
+    else:
+        _set(username, unit_id=_unit_id(_unit_of("checkpoint_officer")))
+    paths = [f"/api/v1/jobs/{job_id}", f"/api/v1/jobs/{job_id}/files/cases-htcds.json",
+             f"/jobs/{job_id}", f"/jobs/{job_id}/files/cases-htcds.json",
+             f"/jobs/{job_id}/status"]
+    assert [officer.get(p).status_code for p in paths] == [404] * len(paths)
+    assert f"/jobs/{job_id}\"" not in officer.get("/jobs").text
+    _set(username, role="protection_officer", unit_id=_unit_id(home))  # moved back
+    assert officer.get(f"/api/v1/jobs/{job_id}/files/cases-htcds.json").status_code == 200
+    officer.close()
+
+
+def _unit_id(name: str) -> int:
+    from waspada.platform.security.models import Unit
+
+    with session_scope() as db:
+        unit = db.scalar(select(Unit).where(Unit.name == name))
+        assert unit is not None
+        return int(unit.id)
+
+
+def test_one_account_cannot_fill_the_job_queue(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Round 20 pass: one read token started 40 exports in 0.8 s and every other user's job
+    waited over a minute behind them (nothing bounded a user's queued jobs). At most
+    ``WASPADA_JOB_MAX_ACTIVE`` (5 by default) unfinished jobs per account: the next is 429
+    ``too_many_jobs`` on the API and the page, and starts again once one has ended."""
+    from waspada.platform.settings import Settings, get_settings
+
+    default = Settings.model_fields["job_max_active"].default
+    assert default == 5
+    monkeypatch.setattr(get_settings(), "job_max_active", default)
+    officer = _user(app, "pelindungan.antrean", "protection_officer",
+                    _unit_of("protection_officer"))
+    started = [_start(officer) for _ in range(default)]
+    refused = officer.post("/api/v1/cases/export", json={})
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["error"]["code"] == "too_many_jobs"
+    assert "Traceback" not in refused.text
+    page = officer.post("/cases/export", data={"format": "htcds-json"},
+                        headers=csrf_headers(officer))
+    assert page.status_code == 429 and "Pekerjaan saya" in page.text
+    with session_scope() as db:
+        mine = db.scalar(select(func.count(store.Job.id)).where(
+            store.Job.owner_id == select(User.id).where(
+                User.username == "pelindungan.antrean").scalar_subquery())) or 0
+    assert mine == len(started)  # the refused ones made no job
+    # others are not held back by this account's limit
+    other = _start(_user(app, "pelindungan.lain", "protection_officer",
+                         _unit_of("protection_officer")))
+    assert other not in started
+    worker.run_pending()
+    assert officer.post("/api/v1/cases/export", json={}).status_code == 202  # room again
+    worker.run_pending()
+    officer.close()

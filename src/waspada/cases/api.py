@@ -160,7 +160,10 @@ def export(request: Request, db: DB,
 
 
 @api_router.post("/export", status_code=202, response_model=ExportJobOut,
-                 responses={202: {"description": "The export job was queued"}})
+                 responses={202: {"description": "The export job was queued"},
+                            429: {"description": "too_many_jobs: the caller already has "
+                                                 "WASPADA_JOB_MAX_ACTIVE (5) jobs waiting or "
+                                                 "running"}})
 def start_export(body: HtcdsExportIn, response: Response, db: DB,
                  principal: Annotated[Principal, Depends(require("cases.export"))]
                  ) -> ExportJobOut:

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     job_heartbeat_seconds: float = Field(10.0, gt=0)
     #: ended jobs and their results are deleted after this many days
     job_retention_days: int = Field(14, ge=1)
+    #: jobs one account may have waiting or running at once; one more is refused (429
+    #: ``too_many_jobs``) so that one account (or one read token) cannot fill the queue that
+    #: every user's jobs wait in
+    job_max_active: int = Field(5, ge=1, le=1000)
 
     # -- cases (formerly cases/settings.py; same variable names: WASPADA_CASES_*) --
     #: closed cases are anonymised this many days after closure (UU 27/2022 Pasal 16)
