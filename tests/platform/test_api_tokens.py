@@ -315,3 +315,83 @@ def test_token_lifetime_is_bounded(days: int) -> None:
 
     with pytest.raises(ValidationError):
         TokenIn(name="x", days=days)
+
+
+# -- 4. moves: a role change or a move to another unit revokes the user's tokens --------------
+
+def _other_unit(user_id: int) -> int:
+    from waspada.platform.security.models import Unit
+
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        unit = session.scalar(select(Unit.id).where(Unit.id != user.unit_id).order_by(Unit.id))
+        assert unit is not None
+        return unit
+
+
+def _unit_of(user_id: int) -> int:
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        return user.unit_id
+
+
+def test_a_role_change_on_the_page_revokes_the_users_tokens(
+        role_clients: dict[str, TestClient], app) -> None:  # type: ignore[no-untyped-def]
+    admin = role_clients["admin"]
+    target = _new_user("tok.peran", role="checkpoint_officer")
+    token_id, raw = _token("tok.peran", "skrip TPI")
+    form = {"role": "admin", "unit_id": str(_unit_of(target))}
+    asked = admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin), data=form)
+    assert "Token API pengguna ini akan dicabut." in asked.text
+    assert _me(app, raw).status_code == 200  # not before the confirmation
+    admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin),
+               data={**form, "confirmed": "1"})
+    assert _me(app, raw).status_code == 401  # the script's token never acts as an admin
+    assert _revocations(token_id) == [{"for_user": "tok.peran", "reason": "role_changed"}]
+    _new_id, fresh = _token("tok.peran", "baru")
+    same = admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin), data=form)
+    assert same.status_code in (200, 303) and _me(app, fresh).status_code == 200  # no change
+
+
+def test_a_move_to_another_unit_on_the_page_asks_first_and_revokes(
+        role_clients: dict[str, TestClient], app) -> None:  # type: ignore[no-untyped-def]
+    admin = role_clients["admin"]
+    target = _new_user("tok.pindah")
+    token_id, raw = _token("tok.pindah")
+    form = {"role": "analyst", "unit_id": str(_other_unit(target))}
+    asked = admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin), data=form)
+    assert "Token API pengguna ini akan dicabut." in asked.text
+    assert _unit_of(target) != int(form["unit_id"]) and _me(app, raw).status_code == 200
+    admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin),
+               data={**form, "confirmed": "1"})
+    assert _unit_of(target) == int(form["unit_id"])
+    assert _me(app, raw).status_code == 401
+    assert _revocations(token_id) == [{"for_user": "tok.pindah", "reason": "unit_changed"}]
+    # without a live token the move needs no confirmation
+    back = {"role": "analyst", "unit_id": str(_other_unit(target))}
+    moved = admin.post(f"/admin/users/{target}/edit", headers=csrf_headers(admin), data=back,
+                       follow_redirects=False)
+    assert moved.status_code == 303 and _unit_of(target) == int(back["unit_id"])
+
+
+def test_the_cli_role_and_unit_changes_revoke_the_users_tokens(
+        app) -> None:  # type: ignore[no-untyped-def]
+    from waspada.platform.security.models import Unit
+
+    target = _new_user("tok.cli.pindah")
+    first_id, first = _token("tok.cli.pindah")
+    assert runner.invoke(cli_app, ["users", "set-role", "tok.cli.pindah", "--role",
+                                   "auditor"]).exit_code == 0
+    assert _me(app, first).status_code == 401
+    second_id, second = _token("tok.cli.pindah", "kedua")
+    with session_scope() as session:
+        other = session.get(Unit, _other_unit(target))
+        assert other is not None
+        name = other.name
+    assert runner.invoke(cli_app, ["users", "set-unit", "tok.cli.pindah", "--unit",
+                                   name]).exit_code == 0
+    assert _me(app, second).status_code == 401
+    assert _revocations(first_id) == [{"for_user": "tok.cli.pindah", "reason": "role_changed"}]
+    assert _revocations(second_id) == [{"for_user": "tok.cli.pindah", "reason": "unit_changed"}]

@@ -123,7 +123,15 @@ def admin_user_edit(request: Request, user_id: IdPath, db: DB,
                         question=_("Change the role of %(user)s from %(old)s to %(new)s? "
                                    "What they may see and do changes at their next request.",
                                    user=row.username, old=role_label(row.role),
-                                   new=role_label(data.role)),
+                                   new=role_label(data.role)) + " " + _(TOKENS_REVOKED),
+                        fields={"role": data.role, "unit_id": str(data.unit_id)})
+    if (data.unit_id != row.unit_id and form.get("confirmed") != "1"
+            and service.has_live_tokens(db, row.id)):
+        return _confirm(request, action=f"/admin/users/{user_id}/edit", danger=True,
+                        back=f"/admin/users/{user_id}",
+                        question=_("Move %(user)s to another unit? What they may see changes "
+                                   "at their next request.", user=row.username)
+                        + " " + _(TOKENS_REVOKED),
                         fields={"role": data.role, "unit_id": str(data.unit_id)})
     try:
         service.edit_user(db, principal, user_id, data)

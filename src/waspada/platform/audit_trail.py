@@ -177,9 +177,14 @@ DETAIL_CODE_WORDS = {
     "written": N_("written"), "open": N_("open"), "unsure": N_("unsure"),
     "confirmed": N_("confirmed"), "rejected": N_("rejected"), "undone": N_("undone"),
     "case": N_("cases"), "screening": N_("screenings"), "offer_report": N_("offer reports"),
-    "watchlist": N_("watchlist entries"), "read": N_("read only"), "full": N_("full")}
+    "watchlist": N_("watchlist entries"), "read": N_("read only"), "full": N_("full"),
+    # token.revoke: why a token was revoked
+    "administrator": N_("by an administrator"), "password_reset": N_("password reset"),
+    "user_disabled": N_("account disabled"), "role_changed": N_("role changed"),
+    "unit_changed": N_("moved to another unit")}
 #: detail fields whose values are such codes
-DETAIL_CODE_FIELDS = frozenset({"purpose", "basis", "method", "decision", "status", "scope"})
+DETAIL_CODE_FIELDS = frozenset({"purpose", "basis", "method", "decision", "status", "scope",
+                                "reason"})
 #: detail fields whose values are codes of a labels kind (the statistics indicator's words
 #: are registered by ``statistics/catalogue.py``; the export and the API keep the ids)
 DETAIL_VALUE_KINDS = {"level": "risk", "decided_action": "action",

@@ -146,7 +146,8 @@ def users_enable(username: str) -> None:
 
 @users_app.command("set-role")
 def users_set_role(username: str, role: Annotated[str, typer.Option(help=ROLE_HELP)]) -> None:
-    """Give USERNAME another role (takes effect at their next request)."""
+    """Give USERNAME another role (takes effect at their next request; revokes their API
+    tokens)."""
     from waspada.platform.security import service
 
     _require_schema()
@@ -161,7 +162,8 @@ def users_set_unit(username: str,
                    create_unit: Annotated[bool, typer.Option(
                        "--create-unit", help="Add the unit if it does not exist yet.")] = False
                    ) -> None:
-    """Move USERNAME to another unit (their unit scope follows at their next request)."""
+    """Move USERNAME to another unit (their unit scope follows at their next request; revokes
+    their API tokens)."""
     from waspada.platform.security import service
     from waspada.platform.security.schemas import UnitIn
 

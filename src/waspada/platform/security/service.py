@@ -227,7 +227,7 @@ def revoke_user_token(db: Session, principal: Principal, user: int | str, token_
 
 def _revoke_all_tokens(db: Session, principal: Principal, row: User, reason: str) -> int:
     """Revoke every token of ``row`` in the caller's transaction, one ``token.revoke`` entry
-    each (``reason``: password_reset, user_disabled); how many."""
+    each (``reason``: password_reset, user_disabled, role_changed, unit_changed); how many."""
     ids = auth.revoke_all_api_tokens(db, row)
     for token_id in ids:
         audit.record("token.revoke", principal, object_type="api_token", object_id=token_id,
@@ -358,11 +358,21 @@ def set_active(db: Session, principal: Principal, user: int | str, active: bool)
     return row
 
 
+def has_live_tokens(db: Session, user_id: int) -> bool:
+    """Whether the user holds a token not yet revoked (a move would revoke it)."""
+    return db.scalar(select(ApiToken.id).where(ApiToken.user_id == user_id,
+                                               ApiToken.revoked_at.is_(None)).limit(1)) is not None
+
+
 def set_role(db: Session, principal: Principal, user: int | str, role: str) -> User:
+    """Give a user another role (at their next request). A real change revokes their API
+    tokens: a token made for one role's script must not act with another role's power."""
     row = _user(db, user)
     before = row.role
     new_role = users.check_role(role)
     _keep_an_admin(db, principal, row, role=new_role)
+    if new_role != before:
+        _revoke_all_tokens(db, principal, row, "role_changed")
     row.role = new_role
     audit.record("user.role", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, role=row.role, previous=before, session=db)
@@ -373,11 +383,14 @@ def set_role(db: Session, principal: Principal, user: int | str, role: str) -> U
 def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn, *,
              create_unit: bool = False) -> User:
     """Move a user to an existing unit (``create_unit``: the operator adds it if new); unit
-    scoping follows at their next request."""
+    scoping follows at their next request. A real move revokes their API tokens (a token made
+    for one unit's work must not read another's)."""
     row = _user(db, user)
     before = row.unit_id
     unit = (users.get_or_create_unit(db, data.name, kind=_kind(data.kind)) if create_unit
             else find_unit(db, data.name))
+    if unit.id != before:
+        _revoke_all_tokens(db, principal, row, "unit_changed")
     row.unit_id = unit.id
     audit.record("user.unit", principal, object_type="user", object_id=row.id,
                  unit_id=row.unit_id, previous_unit_id=before, session=db)
@@ -387,13 +400,17 @@ def set_unit(db: Session, principal: Principal, user: int | str, data: UnitIn, *
 
 
 def edit_user(db: Session, principal: Principal, user_id: int, data: UserEditIn) -> User:
-    """(Pages) role and unit together, one audit entry per change, one commit."""
+    """(Pages) role and unit together, one audit entry per change, one commit; a change of
+    either revokes the user's API tokens (``set_role``, ``set_unit``)."""
     row = _user(db, user_id)
     unit = db.get(Unit, data.unit_id)
     if unit is None:
         raise users.UserError(N_("choose a unit from the list"), code="unknown_unit")
     new_role = users.check_role(data.role)
     _keep_an_admin(db, principal, row, role=new_role)
+    if new_role != row.role or unit.id != row.unit_id:
+        _revoke_all_tokens(db, principal, row,
+                           "role_changed" if new_role != row.role else "unit_changed")
     if new_role != row.role:
         audit.record("user.role", principal, object_type="user", object_id=row.id,
                      unit_id=row.unit_id, role=new_role, previous=row.role, session=db)
