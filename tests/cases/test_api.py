@@ -10,6 +10,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.cases.conftest import create_case, unique_name
 from tests.conftest import csrf_headers
@@ -309,6 +310,44 @@ def test_htcds_export_names_only_for_roles_that_may_see_them(role_clients, prote
         ("Recruitment", "Medan"), ("Exploitation", "Sihanoukville")]
     assert not any(name.split()[0] in text for text in files.values())
     assert role_clients["checkpoint_officer"].get("/api/v1/cases/export").status_code == 403
+
+
+def test_the_htcds_export_declares_its_document_and_sends_the_same_bytes(protection, app) -> None:  # type: ignore[no-untyped-def]
+    """``GET /api/v1/cases/export`` has a response schema in the OpenAPI document (the HTCDS
+    document, from the field table; the zip as binary), and still answers the export's own
+    bytes: the schema describes them, it does not rewrite them."""
+    from waspada.cases.htcds_export import export_file
+    from waspada.cases.htcds_models import HtcdsExportOut, HtcdsRecordOut
+    from waspada.cases.schemas import HtcdsExportIn
+    from waspada.platform.db import session_scope
+    from waspada.platform.security.models import User
+    from waspada.platform.security.policy import Principal
+    from waspada.platform.security.roles import Role
+
+    declared = app.openapi()["paths"]["/api/v1/cases/export"]["get"]["responses"]["200"]
+    assert declared["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/HtcdsExportOut"}
+    assert declared["content"]["application/zip"]["schema"]["format"] == "binary"
+    record_schema = app.openapi()["components"]["schemas"]["HtcdsRecordOut"]["properties"]
+    assert {"cas_Status", "vic_TypeOfExploitation", "x_wsp_CompoundType", "persons"} <= set(
+        record_schema)
+    cid = create_case(protection, unique_name())["id"]
+    answer = protection.get("/api/v1/cases/export", params={"ids": str(cid)})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    with session_scope() as db:
+        user = db.scalar(select(User).where(User.username == "pelindungan"))
+        officer = Principal(user_id=user.id, username=user.username, role=Role(user.role),
+                            unit_id=user.unit_id)
+        direct = export_file(db, officer, HtcdsExportIn(ids=[cid]))
+    assert answer.content == direct.data  # byte for byte: indent=1, non-ASCII kept
+    document = HtcdsExportOut.model_validate_json(answer.content)
+    record = json.loads(answer.content)["cases"][0]
+    assert document.count == 1 and set(record) <= set(HtcdsRecordOut.model_fields), (
+        "every field of the record is declared")
+    for person in record["persons"]:
+        item = HtcdsRecordOut.model_fields["persons"].annotation
+        assert set(person) <= set(item.__args__[0].model_fields)  # type: ignore[union-attr]  # list[model]
 
 
 def test_subject_export_contains_data_and_access_history(role_clients, protection) -> None:  # type: ignore[no-untyped-def]

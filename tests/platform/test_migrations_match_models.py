@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,11 @@ def test_migrated_schema_equals_the_models(tmp_path: Path) -> None:
     command.upgrade(alembic_config(url), "heads")
     engine = create_engine(url)
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn, warnings.catch_warnings():
+            # an expression index SQLite cannot reflect, so Alembic skips it (with a warning):
+            # tests/cases/test_work_order_index.py compares it with its migration instead
+            warnings.filterwarnings(
+                "ignore", message=".*expression-based index '?ix_case_cases_work_order")
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     finally:
         engine.dispose()

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Upl
 from fastapi.responses import FileResponse, Response
 
 from waspada.cases import service
+from waspada.cases.htcds_models import HtcdsExportOut
 from waspada.cases.limits import EXPORT_IDS
 from waspada.cases.schemas import (
     AssessmentIn,
@@ -137,9 +138,11 @@ def _parse_ids(ids: str) -> list[int]:
     return [value for value in parsed if value is not None]
 
 
-@api_router.get("/export", response_class=Response, responses={200: {"content": {
-    "application/json": {}, "application/zip": {}},
-    "description": "HTCDS 2.0 records (JSON, or a zip of one CSV per HTCDS object)"}})
+@api_router.get("/export", response_model=HtcdsExportOut, responses={200: {"content": {
+    "application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    "description": "HTCDS 2.0 records: the JSON document (``format=htcds-json``, the schema "
+                   "below), or a zip of one CSV per HTCDS object (``format=htcds-csv``, sent "
+                   "as an attachment)"}})
 def export(request: Request, db: DB,
            principal: Annotated[Principal, Depends(require("cases.export"))],
            format: Literal["htcds-json", "htcds-csv"] = "htcds-json",

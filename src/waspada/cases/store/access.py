@@ -44,10 +44,17 @@ def groups(principal: Principal) -> frozenset[str]:
 
 
 
-def visible_cases_stmt(principal: Principal) -> Select[Case]:
+def visible_cases_stmt(principal: Principal, *, per_case: bool = False) -> Select[Case]:
+    """The cases the principal's unit reaches: joined to ``case_unit_access`` (the database
+    starts from the unit's cases), or with ``per_case`` checked case by case (``EXISTS``), so
+    the database may walk the cases in the order of an index of ``case_cases`` and stop at
+    the page's last row."""
     stmt = select(Case)
-    if not is_cross_unit(principal):
-        stmt = stmt.join(CaseUnitAccess, CaseUnitAccess.case_id == Case.id).where(
-            CaseUnitAccess.unit_id == (principal.unit_id or -1))
-    return stmt
+    if is_cross_unit(principal):
+        return stmt
+    unit = CaseUnitAccess.unit_id == (principal.unit_id or -1)
+    if per_case:
+        return stmt.where(select(CaseUnitAccess.case_id).where(
+            CaseUnitAccess.case_id == Case.id, unit).exists())
+    return stmt.join(CaseUnitAccess, CaseUnitAccess.case_id == Case.id).where(unit)
 

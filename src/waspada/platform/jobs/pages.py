@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from waspada.platform.deps import DB, require
 from waspada.platform.i18n import N_, current_language, translate
@@ -111,10 +111,13 @@ def job_cancel(job_id: IdPath, db: DB, principal: Viewer) -> Response:
     return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
-def file_response(job: store.Job, output: store.JobOutput) -> Response:
-    """A kept file as a download (the page's link and the API answer the same)."""
-    return Response(output.data, media_type=output.media_type, headers={
-        "content-disposition": f'attachment; filename="job-{job.id}-{output.name}"'})
+def file_response(job: store.Job, output: store.OutputInfo) -> Response:
+    """A kept file as a download, streamed from the database a chunk at a time (the page's
+    link and the API answer the same)."""
+    return StreamingResponse(service.file_chunks(output), media_type=output.media_type,
+                             headers={"content-length": str(output.size),
+                                      "content-disposition":
+                                      f'attachment; filename="job-{job.id}-{output.name}"'})
 
 
 @router.get("/jobs/{job_id}/files/{name}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -20,7 +21,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from waspada.platform import audit
-from waspada.platform.db import utcnow
+from waspada.platform.db import session_factory, utcnow
 from waspada.platform.domain import DomainError
 from waspada.platform.exports import csv_writer, spreadsheet_safe
 from waspada.platform.i18n import N_, translate
@@ -252,10 +253,12 @@ def files(db: Session, job: store.Job) -> list[tuple[str, str, int]]:
 
 
 def download_file(db: Session, principal: Principal, job_id: int, name: str
-                  ) -> tuple[store.Job, store.JobOutput]:
-    """A done job's kept result file, whole. Audited ``jobs.download`` (file name, size)."""
+                  ) -> tuple[store.Job, store.OutputInfo]:
+    """A done job's kept result file (its name, media type and size; the bytes come from
+    :func:`file_chunks`). Audited ``jobs.download`` (file name, size) in the transaction that
+    checked who may read it."""
     job = read(db, principal, job_id)
-    output = db.get(store.JobOutput, (job.id, name)) if job.status == "done" else None
+    output = store.output_info(db, job.id, name) if job.status == "done" else None
     if output is None:
         raise _not_found()
     audit.record("jobs.download", principal, object_type="job", object_id=job.id,
@@ -263,6 +266,23 @@ def download_file(db: Session, principal: Principal, job_id: int, name: str
                  session=db)
     db.commit()
     return job, output
+
+
+def file_chunks(output: store.OutputInfo) -> Iterator[bytes]:
+    """The bytes of a kept file that :func:`download_file` allowed, ``store.CHUNK_BYTES`` at
+    a time, each read in its own short session: a slow client holds neither a connection nor
+    a transaction between chunks, and the server never holds the whole file. Kept files do
+    not change; one deleted while it is sent (the retention purge) ends the stream with an
+    error, so the client gets a short download (less than its Content-Length), never other
+    bytes."""
+    for start in range(0, output.size, store.CHUNK_BYTES):
+        with session_factory()() as db:
+            chunk = store.output_chunk(db, output.job_id, output.name, start,
+                                       store.CHUNK_BYTES)
+        if chunk is None or len(chunk) != min(store.CHUNK_BYTES, output.size - start):
+            raise RuntimeError(f"job {output.job_id}: its kept file was deleted or changed "
+                               "while it was sent")
+        yield chunk
 
 
 def purge(db: Session, retention_days: int) -> int:
