@@ -176,7 +176,7 @@ def test_the_cli_lists_and_revokes_a_users_tokens(app) -> None:  # type: ignore[
     token_id, raw = _token("tok.cli", "ekspor harian")
     listed = runner.invoke(cli_app, ["users", "tokens", "tok.cli"])
     assert listed.exit_code == 0, listed.output
-    words = listed.output.split()  # the table wraps a long name at 80 columns
+    words = listed.output.split()
     assert "ekspor" in words and "harian" in words and "active" in words
     assert "expires" in words and str(token_id) in words
     assert raw not in listed.output and _row(token_id).token_hash not in listed.output

@@ -214,7 +214,8 @@ def test_the_cli_makes_and_lists_scoped_tokens() -> None:
     assert listed.exit_code == 0, listed.output
     words = listed.output.split()
     assert "scope" in words and words.count("read") == 1 and words.count("full") == 1
-    assert "refused" in words
+    wide = runner.invoke(cli_app, ["users", "tokens", "tok.cli.cakupan", "--wide"])
+    assert wide.exit_code == 0 and "refused" in wide.output.split(), wide.output
 
 
 def test_the_administrator_sees_each_tokens_scope(
