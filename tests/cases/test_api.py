@@ -445,16 +445,23 @@ def test_mark_duplicate_transition_is_a_merge_that_can_be_undone(protection) -> 
     assert bad.status_code == 422
 
 
-def test_the_case_page_dates_a_referral_as_readers_write_it(protection) -> None:  # type: ignore[no-untyped-def]
-    """walk task17: the referral line read "Menunggu jawaban · 2026-12-01"."""
-    import re
-
+def _referred_case(protection):  # type: ignore[no-untyped-def]
+    """A new case referred to TPI_CGK with the victim's written consent: its id and the
+    referral's 201 response."""
     cid = create_case(protection)["id"]
     protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True,
                                                            "method": "written"})
     response = protection.post(f"/api/v1/cases/{cid}/referrals", json={
         "organisation": "TPI_CGK", "reason": "MigrationOrChangeOfLocation", "details": "x"})
     assert response.status_code == 201, response.text
+    return cid, response
+
+
+def test_the_case_page_dates_a_referral_as_readers_write_it(protection) -> None:  # type: ignore[no-untyped-def]
+    """walk task17: the referral line read "Menunggu jawaban · 2026-12-01"."""
+    import re
+
+    cid, _response = _referred_case(protection)
     page = protection.get(f"/cases/{cid}").text
     line = page.split('<ul id="referrals">', 1)[1].split("</li>", 1)[0]
     assert re.search(r"· \d{2}-\d{2}-\d{4}", line) and not re.search(r"\d{4}-\d{2}-\d{2}", line)
@@ -469,12 +476,7 @@ def test_the_case_page_dates_a_referral_on_the_units_calendar(protection) -> Non
     from waspada.cases.models import Referral
     from waspada.platform.db import session_scope
 
-    cid = create_case(protection)["id"]
-    protection.post(f"/api/v1/cases/{cid}/consents", json={"scope": "referral", "given": True,
-                                                           "method": "written"})
-    response = protection.post(f"/api/v1/cases/{cid}/referrals", json={
-        "organisation": "TPI_CGK", "reason": "MigrationOrChangeOfLocation", "details": "x"})
-    assert response.status_code == 201, response.text
+    cid, response = _referred_case(protection)
     with session_scope() as session:
         referral = session.get(Referral, response.json()["id"])
         assert referral is not None

@@ -9,27 +9,19 @@ import re
 import pytest
 
 from tests.e2e.conftest import sign_in_page
-from tests.network.helpers import dashed, fresh_number
+from tests.network.helpers import dashed, file_report, fresh_number
 from waspada.demo.synthetic import demo_password
-from waspada.offers import service as offers
-from waspada.offers.schemas import ReportIn
-from waspada.platform.db import session_scope
 
 pytestmark = pytest.mark.e2e
-
-
-def _report(text: str) -> int:
-    with session_scope() as db:
-        return offers.report_offer(db, ReportIn(text=text, consent="yes")).id
 
 
 def test_search_filter_expand_and_open(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     national, _ = fresh_number()
     other, _ = fresh_number()
     handle = "rekrut" + national[-6:]
-    first = _report(f"Loker admin, WA {dashed(national)} atau t.me/{handle}")
-    _report(f"Kerja CS online, hubungi {national}")
-    third = _report(f"Gaji dolar, chat @{handle} atau WA {other}")
+    first = file_report(f"Loker admin, WA {dashed(national)} atau t.me/{handle}")
+    file_report(f"Kerja CS online, hubungi {national}")
+    third = file_report(f"Gaji dolar, chat @{handle} atau WA {other}")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))

@@ -1,4 +1,5 @@
-"""Helpers for network tests: a fresh valid Indonesian mobile number per test."""
+"""Helpers for network tests: a fresh valid Indonesian mobile number per test, an offer report
+filed as the public portal files one, and a count of audit entries."""
 
 from __future__ import annotations
 
@@ -26,3 +27,25 @@ def dashed(national: str) -> str:
 def spaced_international(e164: str) -> str:
     digits = e164[3:]
     return f"+62 {digits[:3]} {digits[3:7]} {digits[7:]}"
+
+
+def file_report(text: str) -> int:
+    """The id of a public offer report of ``text`` (with consent), as the portal files one."""
+    from waspada.offers import service as offers
+    from waspada.offers.schemas import ReportIn
+    from waspada.platform.db import session_scope
+
+    with session_scope() as db:
+        return offers.report_offer(db, ReportIn(text=text, consent="yes")).id
+
+
+def audit_count(action: str) -> int:
+    """How many audit entries of ``action`` the trail holds."""
+    from sqlalchemy import func, select
+
+    from waspada.platform.audit import AuditEntry
+    from waspada.platform.db import session_scope
+
+    with session_scope() as db:
+        return db.scalar(select(func.count()).select_from(AuditEntry)
+                         .where(AuditEntry.action == action)) or 0

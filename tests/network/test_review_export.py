@@ -10,35 +10,22 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from tests.conftest import csrf_headers
-from tests.network.helpers import fresh_number
+from tests.network.helpers import audit_count, file_report, fresh_number
 from waspada.cli import app as root_app
 from waspada.network import service
 from waspada.network.store import Entity, Link, MergeSuggestion
-from waspada.offers import service as offers
-from waspada.offers.schemas import ReportIn
 from waspada.platform.audit import AuditEntry
 from waspada.platform.db import session_scope
 
 runner = CliRunner()
 
 
-def _report(text: str) -> int:
-    with session_scope() as db:
-        return offers.report_offer(db, ReportIn(text=text, consent="yes")).id
-
-
-def _audits(action: str) -> int:
-    with session_scope() as db:
-        return db.scalar(select(func.count()).select_from(AuditEntry)
-                         .where(AuditEntry.action == action)) or 0
-
-
 def test_handle_and_phone_in_one_post_are_suggested_confirmed_and_undone(role_clients) -> None:  # type: ignore[no-untyped-def]
     national, e164 = fresh_number()
     handle = "agen" + national[-6:]
-    _report(f"Loker Myawaddy, chat WA {national} atau t.me/{handle}")
+    file_report(f"Loker Myawaddy, chat WA {national} atau t.me/{handle}")
     analyst = role_clients["analyst"]
-    before = _audits("network.review"), _audits("network.unmerge")
+    before = audit_count("network.review"), audit_count("network.unmerge")
     assert runner.invoke(root_app, ["network", "suggest"]).exit_code == 0
     rows = analyst.get("/api/v1/network/suggestions").json()
     mine = [r for r in rows if {r["a"]["value"], r["b"]["value"]} == {e164, handle}]
@@ -56,8 +43,8 @@ def test_handle_and_phone_in_one_post_are_suggested_confirmed_and_undone(role_cl
     assert undone.json()["status"] == "open"
     apart = analyst.get("/api/v1/network/lookup", params={"value": "@" + handle}).json()
     assert apart["entity"]["value"] == handle and apart["entity"]["merged"] == []
-    assert (_audits("network.review"), _audits("network.unmerge")) == (before[0] + 1,
-                                                                       before[1] + 1)
+    assert (audit_count("network.review"), audit_count("network.unmerge")) == (
+        before[0] + 1, before[1] + 1)
     # only analysts review
     officer = role_clients["checkpoint_officer"]
     assert officer.get("/api/v1/network/suggestions").status_code == 403
@@ -66,9 +53,9 @@ def test_handle_and_phone_in_one_post_are_suggested_confirmed_and_undone(role_cl
 def test_agency_names_join_when_equal_and_are_suggested_when_similar() -> None:
     _, e164 = fresh_number()
     tail = e164[-4:]
-    _report(f"PT Sinar Harapan Kerja{tail} Abadi buka lowongan Kamboja")
-    _report(f"Sinar Harapan Kerja{tail} Abadi Co., Ltd butuh admin")
-    _report(f"PT. Sinar Harapan Kerja{tail} Abadi Jaya, penempatan Myawaddy")
+    file_report(f"PT Sinar Harapan Kerja{tail} Abadi buka lowongan Kamboja")
+    file_report(f"Sinar Harapan Kerja{tail} Abadi Co., Ltd butuh admin")
+    file_report(f"PT. Sinar Harapan Kerja{tail} Abadi Jaya, penempatan Myawaddy")
     from waspada.platform.security.policy import CLI_PRINCIPAL
 
     with session_scope() as db:
@@ -82,7 +69,7 @@ def test_agency_names_join_when_equal_and_are_suggested_when_similar() -> None:
 
 def test_cli_lookup_json_rebuild_and_csv_export(tmp_path: Path) -> None:
     national, e164 = fresh_number()
-    report = _report(f"Dicari CS, WA {national}, kerja di Bavet")
+    report = file_report(f"Dicari CS, WA {national}, kerja di Bavet")
     result = runner.invoke(root_app, ["network", "lookup", national, "--json", "--depth", "0"])
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)

@@ -7,31 +7,17 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.conftest import csrf_headers
-from tests.network.helpers import fresh_number
+from tests.network.helpers import audit_count, file_report, fresh_number
 from waspada.cli import app as root_app
 from waspada.network import graph
 from waspada.network.store import Entity, MergeSuggestion
-from waspada.offers import service as offers
-from waspada.offers.schemas import ReportIn
-from waspada.platform.audit import AuditEntry
 from waspada.platform.db import session_scope
 
 runner = CliRunner()
-
-
-def _report(text: str) -> int:
-    with session_scope() as db:
-        return offers.report_offer(db, ReportIn(text=text, consent="yes")).id
-
-
-def _audits(action: str) -> int:
-    with session_scope() as db:
-        return db.scalar(select(func.count()).select_from(AuditEntry)
-                         .where(AuditEntry.action == action)) or 0
 
 
 def _status(sid: int) -> str:
@@ -65,7 +51,7 @@ def _suggestion_for(client, handle: str) -> int:  # type: ignore[no-untyped-def]
 def test_review_page_shows_evidence_and_decides_through_forms(role_clients) -> None:  # type: ignore[no-untyped-def]
     national, e164 = fresh_number()
     handle = "tinjau" + national[-6:]
-    report = _report(f"Loker Poipet, WA {national} atau t.me/{handle}")
+    report = file_report(f"Loker Poipet, WA {national} atau t.me/{handle}")
     analyst = role_clients["analyst"]
     sid = _suggestion_for(analyst, handle)
     page = analyst.get("/network/review")
@@ -78,7 +64,7 @@ def test_review_page_shows_evidence_and_decides_through_forms(role_clients) -> N
     assert section.count(f'href="/offers/reports/{report}"') == 2
     assert "Muncul di 1 catatan yang boleh Anda lihat." in section
     # confirm: merged, audited, listed with an undo button
-    before = _audits("network.review"), _audits("network.unmerge")
+    before = audit_count("network.review"), audit_count("network.unmerge")
     answer = _decide(analyst, sid, "confirm")
     assert answer.status_code == 303 and answer.headers["location"] == f"/network/review#s{sid}"
     assert _status(sid) == "confirmed"
@@ -96,14 +82,14 @@ def test_review_page_shows_evidence_and_decides_through_forms(role_clients) -> N
     assert _status(sid) == "unsure"
     unsure = _section(analyst.get("/network/review").text, sid)
     assert 'data-status="unsure"' in unsure and 'value="unsure"' not in unsure
-    assert (_audits("network.review"), _audits("network.unmerge")) == (before[0] + 2,
-                                                                       before[1] + 1)
+    assert (audit_count("network.review"), audit_count("network.unmerge")) == (
+        before[0] + 2, before[1] + 1)
 
 
 def test_a_refused_form_is_shown_again_and_changes_nothing(role_clients) -> None:  # type: ignore[no-untyped-def]
     national, _ = fresh_number()
     handle = "tolak" + national[-6:]
-    _report(f"Kerja online, WA {national} atau t.me/{handle}")
+    file_report(f"Kerja online, WA {national} atau t.me/{handle}")
     analyst = role_clients["analyst"]
     sid = _suggestion_for(analyst, handle)
     refused = _decide(analyst, sid, "merge-everything")
@@ -124,7 +110,7 @@ def test_only_analysts_review_and_the_page_is_linked(role_clients) -> None:  # t
     home = analyst.get("/").text
     assert 'href="/network/review"' in home
     national, _ = fresh_number()
-    _report(f"Lowongan pabrik, WA {national}")
+    file_report(f"Lowongan pabrik, WA {national}")
     graph_page = analyst.get("/network", params={"q": national})
     assert 'id="review-link"' in graph_page.text
 
@@ -133,7 +119,7 @@ def test_a_value_known_only_from_records_the_reviewer_may_not_see_is_not_suggest
         role_clients) -> None:  # type: ignore[no-untyped-def]
     visible_national, visible = fresh_number()
     _, hidden = fresh_number()
-    _report(f"Loker admin, WA {visible_national}")
+    file_report(f"Loker admin, WA {visible_national}")
     with session_scope() as db:
         # a victim's phone in a case: field group "contact", protection officers only
         graph.replace_links(db, "case", [{
@@ -159,7 +145,7 @@ def test_the_home_count_is_what_the_review_page_lists(role_clients) -> None:  # 
 
     analyst = role_clients["analyst"]
     national, _ = fresh_number()
-    _report(f"Loker admin, WA {national} atau t.me/hitung{national[-6:]}")
+    file_report(f"Loker admin, WA {national} atau t.me/hitung{national[-6:]}")
     assert runner.invoke(root_app, ["network", "suggest"]).exit_code == 0
     href, count = _widgets(analyst.get("/").text)["network.review"]
     listed = analyst.get(href).text.split('id="list-unsure"')[0]

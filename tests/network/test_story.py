@@ -11,24 +11,16 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.conftest import csrf_headers
-from tests.network.helpers import dashed, fresh_number, spaced_international
+from tests.network.helpers import dashed, file_report, fresh_number, spaced_international
 from waspada.cli import app as root_app
-from waspada.offers import service as offers
-from waspada.offers.schemas import ReportIn
-from waspada.platform.db import session_scope
 
 runner = CliRunner()
 
 
-def _report(text: str) -> int:
-    with session_scope() as db:
-        return offers.report_offer(db, ReportIn(text=text, consent="yes")).id
-
-
 def test_the_whole_story(role_clients, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     national, e164 = fresh_number()
-    first = _report(f"Lowongan admin Kamboja gaji 15 juta, hubungi WA {dashed(national)}")
-    second = _report(f"Kerja CS online di Myawaddy, tiket ditanggung. Chat: "
+    first = file_report(f"Lowongan admin Kamboja gaji 15 juta, hubungi WA {dashed(national)}")
+    second = file_report(f"Kerja CS online di Myawaddy, tiket ditanggung. Chat: "
                      f"https://wa.me/{e164[1:]}")
     checkpoint = role_clients["checkpoint_officer"]
     case = checkpoint.post("/api/v1/cases", headers=csrf_headers(checkpoint), json={
@@ -88,7 +80,7 @@ def test_the_signed_in_offer_check_page_shows_what_is_already_known(  # type: ig
     """Item 4: "the analyst/officer pages" — Cek Lowongan, opened by a signed-in analyst, runs
     the audited check and lists the sources; a visitor sees only the public count band."""
     national, e164 = fresh_number()
-    _report(f"Lowongan admin Kamboja gaji 15 juta, hubungi WA {dashed(national)}")
+    file_report(f"Lowongan admin Kamboja gaji 15 juta, hubungi WA {dashed(national)}")
     analyst = role_clients["analyst"]
     analyst.get("/cek-lowongan")
     text = f"Dicari operator chat di Kamboja, gaji dolar. WA: +{e164[1:]}"

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
 from tests.conftest import csrf_headers, sign_in
+from tests.migration_helpers import columns_of, database_at, insert_unit_and_user
 from waspada.cli import app as cli_app
 from waspada.platform import audit
 from waspada.platform.db import session_scope, utcnow
-from waspada.platform.migrate import alembic_config
 from waspada.platform.security import auth, service
 from waspada.platform.security.models import ApiToken, User
 from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -176,7 +176,7 @@ def test_the_cli_lists_and_revokes_a_users_tokens(app) -> None:  # type: ignore[
     token_id, raw = _token("tok.cli", "ekspor harian")
     listed = runner.invoke(cli_app, ["users", "tokens", "tok.cli"])
     assert listed.exit_code == 0, listed.output
-    words = listed.output.split()  # the table wraps a long name at 80 columns
+    words = listed.output.split()
     assert "ekspor" in words and "harian" in words and "active" in words
     assert "expires" in words and str(token_id) in words
     assert raw not in listed.output and _row(token_id).token_hash not in listed.output
@@ -273,22 +273,13 @@ def test_the_service_revokes_every_token_once(app) -> None:  # type: ignore[no-u
 
 def test_the_migration_gives_old_tokens_the_default_lifetime(
         tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'tokens.sqlite3'}"
-    config = alembic_config(url)
-    command.upgrade(config, "0006_platform_accounts")
-    engine = create_engine(url)
-    try:
+    with database_at(tmp_path, "0006_platform_accounts", "tokens") as (config, engine):
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO units (code, name, kind, requires_supervisor_approval, "
-                              "is_synthetic, created_at, time_zone) VALUES ('u', 'U', 'other', "
-                              "0, 0, '2026-01-01 00:00:00', 'Asia/Jakarta')"))
-            conn.execute(text("INSERT INTO users (username, full_name, role, unit_id, "
-                              "password_hash, is_active, is_supervisor, is_synthetic, "
-                              "failed_logins, created_at) VALUES ('lama', '', 'analyst', 1, "
-                              "'x', 1, 0, 0, 0, '2026-01-01 00:00:00')"))
+            user_id = insert_unit_and_user(conn)
             conn.execute(text("INSERT INTO api_tokens (user_id, name, prefix, token_hash, "
-                              "created_at) VALUES (1, 'lama', 'wsp_abcdefgh', 'h1', "
-                              "'2025-01-01 00:00:00')"))
+                              "created_at) VALUES (:user_id, 'lama', 'wsp_abcdefgh', 'h1', "
+                              "'2025-01-01 00:00:00')"), {"user_id": user_id})
+        assert "expires_at" not in columns_of(engine, "api_tokens")
         before = utcnow()
         command.upgrade(config, "heads")
         with engine.connect() as conn:
@@ -302,11 +293,7 @@ def test_the_migration_gives_old_tokens_the_default_lifetime(
         assert before + timedelta(days=settings.token_days) - timedelta(minutes=1) \
             <= moment <= utcnow() + timedelta(days=settings.token_days)
         command.downgrade(config, "0006_platform_accounts")  # and back, cleanly
-        with engine.connect() as conn:
-            columns = [row[1] for row in conn.execute(text("PRAGMA table_info(api_tokens)"))]
-        assert "expires_at" not in columns
-    finally:
-        engine.dispose()
+        assert "expires_at" not in columns_of(engine, "api_tokens")
 
 
 @pytest.mark.parametrize("days", [0, 366, -1])

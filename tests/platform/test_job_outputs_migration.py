@@ -7,17 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
-from waspada.platform.migrate import alembic_config
+from tests.migration_helpers import columns_of, database_at
 
 
 def test_the_migration_adds_job_outputs_after_the_jobs_and_goes_back(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'outputs.sqlite3'}"
-    config = alembic_config(url)
-    command.upgrade(config, "0005_platform_jobs")
-    engine = create_engine(url)
-    try:
+    with database_at(tmp_path, "0005_platform_jobs", "outputs") as (config, engine):
         with engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO jobs (kind, status, owner_name, owner_role, params, summary, done, "
@@ -26,8 +22,8 @@ def test_the_migration_adds_job_outputs_after_the_jobs_and_goes_back(tmp_path: P
                 "'2026-12-01 00:00:00')"))
         assert "job_outputs" not in inspect(engine).get_table_names()
         command.upgrade(config, "heads")
-        columns = {c["name"] for c in inspect(engine).get_columns("job_outputs")}
-        assert columns == {"job_id", "name", "media_type", "size", "data", "created_at"}
+        assert columns_of(engine, "job_outputs") == {
+            "job_id", "name", "media_type", "size", "data", "created_at"}
         assert inspect(engine).get_pk_constraint("job_outputs")["constrained_columns"] == [
             "job_id", "name"]
         with engine.begin() as conn:
@@ -40,5 +36,3 @@ def test_the_migration_adds_job_outputs_after_the_jobs_and_goes_back(tmp_path: P
         assert "job_outputs" not in inspect(engine).get_table_names()
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM jobs")).scalar() == 1
-    finally:
-        engine.dispose()

@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import func, select, text, update
 from typer.testing import CliRunner
 
 from tests.conftest import csrf_headers, sign_in
+from tests.migration_helpers import columns_of, database_at, insert_unit_and_user
 from tests.platform.test_route_authorisation import _markers
 from waspada.cli import app as cli_app
 from waspada.platform import audit
 from waspada.platform.db import session_scope, utcnow
-from waspada.platform.migrate import alembic_config
 from waspada.platform.security import auth
 from waspada.platform.security.models import ApiToken, User
 from waspada.platform.security.policy import (
@@ -214,7 +214,8 @@ def test_the_cli_makes_and_lists_scoped_tokens() -> None:
     assert listed.exit_code == 0, listed.output
     words = listed.output.split()
     assert "scope" in words and words.count("read") == 1 and words.count("full") == 1
-    assert "refused" in words
+    wide = runner.invoke(cli_app, ["users", "tokens", "tok.cli.cakupan", "--wide"])
+    assert wide.exit_code == 0 and "refused" in wide.output.split(), wide.output
 
 
 def test_the_administrator_sees_each_tokens_scope(
@@ -313,32 +314,20 @@ def test_only_one_of_two_claims_at_the_same_moment_wins() -> None:
 # -- the migration -------------------------------------------------------------------------------
 
 def test_the_migration_keeps_existing_tokens_full(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'scope.sqlite3'}"
-    config = alembic_config(url)
-    command.upgrade(config, "0007_platform_token_expiry")
-    engine = create_engine(url)
-    try:
+    with database_at(tmp_path, "0007_platform_token_expiry", "scope") as (config, engine):
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO units (code, name, kind, requires_supervisor_approval, "
-                              "is_synthetic, created_at, time_zone) VALUES ('u', 'U', 'other', "
-                              "0, 0, '2026-01-01 00:00:00', 'Asia/Jakarta')"))
-            conn.execute(text("INSERT INTO users (username, full_name, role, unit_id, "
-                              "password_hash, is_active, is_supervisor, is_synthetic, "
-                              "failed_logins, created_at) VALUES ('lama', '', 'analyst', 1, "
-                              "'x', 1, 0, 0, 0, '2026-01-01 00:00:00')"))
+            user_id = insert_unit_and_user(conn)
             conn.execute(text("INSERT INTO api_tokens (user_id, name, prefix, token_hash, "
-                              "created_at, expires_at) VALUES (1, 'lama', 'wsp_abcdefgh', "
-                              "'h1', '2026-01-01 00:00:00', '2027-01-01 00:00:00')"))
+                              "created_at, expires_at) VALUES (:user_id, 'lama', "
+                              "'wsp_abcdefgh', 'h1', '2026-01-01 00:00:00', "
+                              "'2027-01-01 00:00:00')"), {"user_id": user_id})
+        assert not {"scope", "last_refused_at"} & columns_of(engine, "api_tokens")
         command.upgrade(config, "heads")
         with engine.connect() as conn:
             row: Any = conn.execute(text("SELECT scope, last_refused_at FROM api_tokens")).one()
         assert tuple(row) == ("full", None)
         command.downgrade(config, "0007_platform_token_expiry")
-        with engine.connect() as conn:
-            columns = [r[1] for r in conn.execute(text("PRAGMA table_info(api_tokens)"))]
-        assert "scope" not in columns and "last_refused_at" not in columns
-    finally:
-        engine.dispose()
+        assert not {"scope", "last_refused_at"} & columns_of(engine, "api_tokens")
 
 
 @pytest.mark.parametrize("scope", ["", "admin", "READ"])

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from waspada.exchange import schema_cli
 from waspada.exchange.primero.cli import primero_app
-from waspada.platform.console import err, fail, operator_session, out
+from waspada.platform.console import WIDE_HELP, Col, ListTable, err, fail, operator_session, out
 from waspada.platform.domain import DomainError
 from waspada.platform.files import dumps_json
 from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -26,6 +25,7 @@ partner_app = typer.Typer(help="Partner installations.", no_args_is_help=True,
 exchange_app.add_typer(partner_app, name="partner")
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 To = Annotated[str, typer.Option("--to", help="The partner's name.")]
 
 
@@ -109,8 +109,8 @@ def partner_add(name: Annotated[str, typer.Argument(
 
 
 @partner_app.command("list")
-def partner_list(as_json: AsJson = False) -> None:
-    """Partners with their sync health."""
+def partner_list(as_json: AsJson = False, wide: Wide = False) -> None:
+    """Partners with their sync health (--wide adds each one's fingerprint and address)."""
     from . import service
 
     with operator_session() as db:
@@ -118,15 +118,15 @@ def partner_list(as_json: AsJson = False) -> None:
     if as_json:
         _json(rows)
         return
-    table = Table(title=f"Exchange partners ({len(rows)})")
-    for col in ("name", "fingerprint", "url", "acceptance", "active", "last delivery",
-                "pending", "dead", "last error"):
-        table.add_column(col)
+    table = ListTable([Col("name", flex=True, min_width=12), Col("fingerprint", wide_only=True),
+                       Col("url", wide_only=True), Col("accept"), Col("active"),
+                       Col("delivered"), Col("pending", justify="right"),
+                       Col("dead", justify="right"), Col("last error", flex=True)], wide)
     for r in rows:
         table.add_row(r["name"], r["fingerprint"], r["url"] or "-", r["acceptance"],
-                      "yes" if r["active"] else "no", str(r["last_delivery"] or "-"),
-                      str(r["pending"]), str(r["dead"]), r["last_error"] or "")
-    out.print(table)
+                      "yes" if r["active"] else "no", table.when(r["last_delivery"]),
+                      str(r["pending"]), str(r["dead"]), r["last_error"] or "-")
+    table.print("No partners.")
 
 
 @partner_app.command("disable")
@@ -323,7 +323,7 @@ def export_cmd(outbox_id: Annotated[int, typer.Argument(min=1, help="The outbox 
 
 
 @exchange_app.command("outbox")
-def outbox_cmd(as_json: AsJson = False) -> None:
+def outbox_cmd(as_json: AsJson = False, wide: Wide = False) -> None:
     """Outgoing bundles with their delivery state."""
     from . import service
 
@@ -332,10 +332,10 @@ def outbox_cmd(as_json: AsJson = False) -> None:
     if as_json:
         _json(rows)
         return
-    table = Table(title=f"Outbox ({len(rows)})")
-    for col in ("id", "partner", "kind", "status", "attempts", "last error"):
-        table.add_column(col)
+    table = ListTable([Col("id", justify="right"), Col("partner", flex=True, min_width=12),
+                       Col("kind"), Col("status"), Col("attempts", justify="right"),
+                       Col("last error", flex=True)], wide)
     for r in rows:
         table.add_row(str(r["id"]), r["partner"], r["kind"], r["status"], str(r["attempts"]),
-                      r["last_error"] or "")
-    out.print(table)
+                      r["last_error"] or "-")
+    table.print("The outbox is empty.")

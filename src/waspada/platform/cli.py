@@ -5,15 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich import box
-from rich.table import Table
 
-from waspada.platform.console import err, fail, out
+from waspada.platform.console import WIDE_HELP, Col, ListTable, err, fail, out
 from waspada.platform.console import require_schema as _require_schema
 from waspada.platform.security.roles import Role
 
@@ -25,6 +22,7 @@ if TYPE_CHECKING:
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
+Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 users_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 
@@ -107,26 +105,22 @@ def users_add(username: str, role: Annotated[str, typer.Option(help=ROLE_HELP)],
 
 
 @users_app.command("list")
-def users_list() -> None:
-    """List users with role, unit and status."""
+def users_list(wide: Wide = False) -> None:
+    """List users: username, role (as --role takes it), unit, active, 2FA; --wide adds the
+    last sign-in (UTC)."""
     from waspada.platform.security import service
 
     _require_schema()
     # username and role whole at 80 columns (they were cut to "petugas.pasp…" and
-    # "protection_o…"; walk18): the role as the code --role takes, no column rules
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1), collapse_padding=True)
-    table.add_column("username", no_wrap=True, min_width=8)
-    table.add_column("role", no_wrap=True)
-    table.add_column("unit", overflow="fold", min_width=13)
-    for column in ("active", "2FA", "last sign-in (UTC)"):
-        table.add_column(column)
+    # "protection_o…"; walk18); the unit takes the rest
+    table = ListTable([Col("username"), Col("role"), Col("unit", flex=True, min_width=12),
+                       Col("active"), Col("2FA"), Col("last sign-in", wide_only=True)], wide)
     with _operator() as (session, _operator_principal):
         for user in service.list_users(session):
-            table.add_row(user.username, user.role,
-                          user.unit.name, "yes" if user.is_active else "no",
-                          "on" if user.totp_secret else "off",
-                          _minute(user.last_login_at))
-    out.print(table)
+            table.add_row(user.username, user.role, user.unit.name,
+                          "yes" if user.is_active else "no",
+                          "on" if user.totp_secret else "off", table.when(user.last_login_at))
+    table.print("No users.")
 
 
 @users_app.command("disable")
@@ -212,18 +206,17 @@ def users_add_unit(name: str,
 
 
 @users_app.command("units")
-def users_units() -> None:
+def users_units(wide: Wide = False) -> None:
     """List the units with their kind and time zone."""
     from waspada.platform.security import service
 
     _require_schema()
-    table = Table()
-    for column in ("unit", "kind", "time zone"):
-        table.add_column(column)
+    table = ListTable([Col("unit", flex=True, min_width=12), Col("kind"), Col("time zone")],
+                      wide)
     with _operator() as (session, _operator_principal):
         for unit in service.list_units(session):
             table.add_row(unit.name, unit.kind, unit.time_zone)
-    out.print(table)
+    table.print("No units.")
 
 
 def _set_active(username: str, active: bool) -> None:
@@ -257,31 +250,26 @@ def users_token(username: str,
 
 
 @users_app.command("tokens")
-def users_tokens(username: str) -> None:
-    """List USERNAME's API tokens: id, name, first characters, scope, dates (UTC; "last
-    refused": the last audited use of a revoked or expired token) and state; never the
-    secret."""
+def users_tokens(username: str, wide: Wide = False) -> None:
+    """List USERNAME's API tokens: id, name, prefix (the first characters), scope, last use,
+    expiry (UTC) and state; --wide adds when each was made and its last refusal (the last
+    audited use of it revoked or expired). Never the secret."""
     from waspada.platform.db import utcnow
     from waspada.platform.security import service
 
     _require_schema()
-    # nine columns whole at 80: no column rules and one space between columns; a date wraps
-    # at its space ("2026-12-01" over "20:40"), the first characters fold
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0))
-    for column in ("id", "name", "starts with", "scope", "created", "last used",
-                   "last refused", "expires", "state"):
-        dated = column in ("created", "last used", "last refused", "expires")
-        table.add_column(column, min_width=10 if dated else 7 if column == "state" else None,
-                         max_width={"name": 9, "starts with": 6}.get(column),
-                         overflow="fold" if column == "starts with" else "ellipsis")
+    table = ListTable([Col("id", justify="right"), Col("name", flex=True, min_width=8),
+                       Col("prefix"), Col("scope"), Col("created", wide_only=True),
+                       Col("last used"), Col("last refused", wide_only=True), Col("expires"),
+                       Col("state")], wide)
     now = utcnow()
     with _operator() as (session, _operator_principal):
         for token in service.list_user_tokens(session, username):
             table.add_row(str(token.id), token.name or "-", token.prefix, token.scope,
-                          _minute(token.created_at), _minute(token.last_used_at),
-                          _minute(token.last_refused_at), _minute(token.expires_at),
-                          token.state(now))
-    out.print(table)
+                          table.when(token.created_at, now), table.when(token.last_used_at, now),
+                          table.when(token.last_refused_at, now),
+                          table.when(token.expires_at, now), token.state(now))
+    table.print(f"{username.lower()} has no API tokens.")
 
 
 @users_app.command("revoke-token")
@@ -297,10 +285,6 @@ def users_revoke_token(username: str, token_id: Annotated[int, typer.Argument(
     if not revoked:
         fail(f"{username.lower()} has no token {token_id} that is not revoked already")
     out.print(f"Revoked token {token_id} of [bold]{username.lower()}[/].")
-
-
-def _minute(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 M = TypeVar("M", bound="BaseModel")

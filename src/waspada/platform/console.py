@@ -1,14 +1,20 @@
-"""What every command shares: the two consoles, one way to fail, and the operator's session."""
+"""What every command shares: the two consoles, one way to fail, the operator's session, and
+one way to print a list."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
@@ -66,3 +72,112 @@ def operator_session() -> Iterator[Session]:
     require_schema()
     with session_scope() as session:
         yield session
+
+
+# -- list tables --------------------------------------------------------------------------------
+# One convention for every list a command prints (docs/platform.md#tables-on-the-command-line):
+# one line per row at 80 columns, a rule under one-line headers and no other lines, one space
+# between columns, times as "01 Dec 23:41" (UTC), the columns that do not fit behind --wide.
+
+#: the help of every list's ``--wide``
+WIDE_HELP = ("Every column, each value whole and times as YYYY-MM-DD HH:MM (a table wider "
+             "than 80 columns, for a wide terminal or a file).")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+#: a time this close to now shows its hour, a farther one its year (as ``ls -l`` does)
+_NEAR = timedelta(days=180)
+#: how wide a --wide table may grow before its cells are cut after all
+_WIDE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Col:
+    """A list's column: its header (one line, short); ``flex`` for a free-text column that
+    gives up width when the row is too long (its value then ends in "…"), never below
+    ``min_width``; its alignment; and whether it shows only with --wide."""
+
+    header: str
+    flex: bool = False
+    min_width: int = 6
+    justify: Literal["left", "right"] = "left"
+    wide_only: bool = False
+
+
+class ListTable:
+    """A list for the terminal: every cell on one line, only the columns that fit 80 unless
+    ``wide``. The columns are as wide as their longest value; when a row does not fit the
+    terminal, the flex columns are cut (widest first) and their values end in "…". With
+    ``wide``: every column, every value whole, however wide the table gets."""
+
+    def __init__(self, columns: Sequence[Col], wide: bool = False) -> None:
+        self.wide = wide
+        self._shown = [not c.wide_only or wide for c in columns]
+        self.columns = [c for c, shown in zip(columns, self._shown, strict=True) if shown]
+        self.rows: list[list[str]] = []
+
+    def add_row(self, *cells: str) -> None:
+        """One row: a value for every column, --wide ones included (they are left out here
+        when the table is not wide)."""
+        if len(cells) != len(self._shown):
+            raise ValueError(f"{len(cells)} cells for {len(self._shown)} columns")
+        self.rows.append([c for c, shown in zip(cells, self._shown, strict=True) if shown])
+
+    def when(self, moment: datetime | str | None, now: datetime | None = None) -> str:
+        """A time (UTC) as this table shows it: "-" for none; "01 Dec 23:41" within 180
+        days of now, else "01 Dec 2025"; with --wide "2026-12-01 23:41"."""
+        if moment is None or moment == "":
+            return "-"
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        if self.wide:
+            return moment.strftime("%Y-%m-%d %H:%M")
+        now = (now or datetime.now(UTC)).replace(tzinfo=None)
+        day = f"{moment.day:02d} {_MONTHS[moment.month - 1]}"
+        if abs(moment - now) <= _NEAR:
+            return f"{day} {moment:%H:%M}"
+        return f"{day} {moment.year}"
+
+    def widths(self, width: int) -> list[int]:
+        """Each column's width for a terminal ``width`` wide (one space between columns)."""
+        widths = [max([cell_len(c.header), *(cell_len(row[i]) for row in self.rows)])
+                  for i, c in enumerate(self.columns)]
+        if self.wide:
+            return widths
+        over = sum(widths) + len(widths) - 1 - width
+        while over > 0:
+            cuttable = [i for i, c in enumerate(self.columns)
+                        if c.flex and widths[i] > max(c.min_width, cell_len(c.header))]
+            if not cuttable:
+                break  # Rich narrows every column evenly: a terminal too narrow for the list
+            widest = max(cuttable, key=lambda i: widths[i])
+            widths[widest] -= 1
+            over -= 1
+        return widths
+
+    def render(self, width: int) -> Table:
+        """The Rich table for a terminal ``width`` wide."""
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0),
+                      highlight=False)
+        for column, fit in zip(self.columns, self.widths(width), strict=True):
+            table.add_column(column.header, justify=column.justify, no_wrap=True,
+                             overflow="ellipsis", max_width=fit)
+        for row in self.rows:  # as text: a "[" in a name is no markup
+            table.add_row(*(Text(cell) for cell in row))
+        return table
+
+    def print(self, empty: str) -> None:
+        """Print the table on standard output: at the terminal's width, or with --wide as wide
+        as its values need (on a console of that width: Rich cuts a line at its console's);
+        without rows, the line ``empty`` instead."""
+        if not self.rows:
+            out.print(empty, highlight=False, markup=False)
+            return
+        if not self.wide:
+            out.print(self.render(out.width))
+            return
+        table = self.render(_WIDE_LIMIT)
+        Console(width=min(_WIDE_LIMIT, max(out.width, sum(self.widths(_WIDE_LIMIT))
+                                           + len(self.columns))),
+                highlight=False, force_terminal=out.is_terminal, no_color=out.no_color
+                ).print(table)
