@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from waspada.cli import app as cli_app
 from waspada.demo.synthetic import DEMO_ACCOUNTS, DEMO_UNITS
-from waspada.offers.demo import DEMO_REGISTRY
+from waspada.exchange.demo import DEMO_PARTNERS, RECEIVED_STEPS
+from waspada.offers.demo import DEMO_REGISTRY, DEMO_REPORTS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,8 +30,9 @@ def test_a_second_demo_load_finds_what_the_first_added() -> None:
     parts = {part: (created, skipped) for part, created, skipped in report.parts}
     registry_rows = len(DEMO_REGISTRY.read_text(encoding="utf-8").splitlines()) - 1
     expected = {"units": len(DEMO_UNITS), "accounts": len(DEMO_ACCOUNTS),
-                "offers": registry_rows, "screening": 12 + 2, "cases": 8 + 1 + 1,  # +1: full HTCDS
-                "statistics": 3000 + 40 + 600 + 16, "matching": 40 + 220 + 12, "network": 1}
+                "offers": registry_rows + len(DEMO_REPORTS), "screening": 12 + 2, "cases": 8 + 1 + 1,  # +1: full HTCDS
+                "statistics": 3000 + 40 + 600 + 16, "matching": 40 + 220 + 12, "network": 1,
+                "exchange": 1 + len(DEMO_PARTNERS) + RECEIVED_STEPS}
     assert {part: parts[part] for part in expected} == {
         part: (0, n) for part, n in expected.items()}
     assert report.created == 0 and report.skipped == sum(s for _, s in parts.values())

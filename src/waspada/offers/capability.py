@@ -8,7 +8,7 @@ CAPABILITY = Capability(
     web=("waspada.offers.pages", "waspada.offers.api"),
     cli=(CliGroup("offers", "waspada.offers.cli:offers_app"),),
     tables=("waspada.offers.store",),
-    demo="waspada.offers.demo:load_demo_agencies",
+    demo="waspada.offers.demo:load_demo_offers",
     nav=(Nav("/cek-lowongan", N_("Check a job offer"), "offers.check"),
          Nav("/offers/scan", N_("Bulk offer scan"), "offers.scan")),
     public_nav=(Nav("/cek-lowongan", N_("Check a job offer"), "",
