@@ -19,6 +19,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/exchange/primero/test_mapping.py",
     "tests/exchange/test_bundle.py",
     "tests/exchange/test_field_policy.py",
+    "tests/exchange/test_words_and_events.py",
     "tests/identity/test_identity_cli.py",
     "tests/identity/test_identity_consistency.py",
     "tests/identity/test_identity_finding_codes.py",

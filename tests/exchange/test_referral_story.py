@@ -51,6 +51,7 @@ import pytest
 
 from tests.exchange.servers import Installation, Side, start_pair, wait_for
 from waspada.exchange import bundle, verification
+from waspada.platform import labels
 
 VICTIM = "Siti Rahmawati Lubis"
 BIRTH = "1999-04-12"
@@ -320,7 +321,10 @@ def test_5_concurrent_edits_are_conflicts_a_person_resolves(story: Story) -> Non
                                "incoming": STATUS_AT_A}]
     # a person at A decides: A's value stays
     page = kbri.page(f"/exchange/conflicts/{conflict['id']}")
-    assert STATUS_AT_A in page and STATUS_LATER_AT_B in page
+    # both values, in words (the API above keeps the codes)
+    assert labels.label("trafficking_status", STATUS_AT_A) in page
+    assert labels.label("trafficking_status", STATUS_LATER_AT_B) in page
+    assert STATUS_AT_A not in page.replace('value="', "")  # no raw code shown
     refused = kbri.post(f"/api/v1/exchange/conflicts/{conflict['id']}/resolve",
                         {"choices": {}}, 422)
     assert refused["error"]["code"] == "choice_missing"

@@ -221,13 +221,21 @@ def _row(html: str, name: str) -> Any:
 def test_partners_page_shows_the_new_fingerprint_before_replacing_the_key(
         partner: str, old: Identity, new: Identity, role_clients: dict[str, TestClient]) -> None:
     admin = role_clients["admin"]
+
+    def offered() -> list[str]:  # the partners the page's "replace key" form offers
+        soup = BeautifulSoup(admin.get("/exchange/partners").text, "html.parser")
+        return [o["value"] for o in soup.select("#rekey-form #rk-name option")]
+
+    assert partner not in offered()  # only a disabled partner's key is replaced
     assert _row(admin.get("/exchange/partners").text, partner).select_one(
-        'form[action="/exchange/partners/rekey"]') is None  # only for a disabled partner
+        'a[href="#rekey-h"]') is None
     _disable()
-    form = _row(admin.get("/exchange/partners").text, partner).select_one(
-        'form[action="/exchange/partners/rekey"]')
+    assert partner in offered()
+    page = BeautifulSoup(admin.get("/exchange/partners").text, "html.parser")
+    form = page.select_one("#rekey-form")
     assert form is not None and form.select_one('input[name="csrf_token"]')["value"]
-    assert form.find_parent("details").select_one("summary").text == "Ganti kunci"
+    assert page.select_one("#rekey-h").text == "Ganti kunci mitra yang dinonaktifkan"
+    assert _row(str(page), partner).select_one('a[href="#rekey-h"]').text == "Ganti kunci"
     token = admin.cookies.get("waspada_csrf")
     data = {"name": partner, "public_key": new.public.text}
     assert admin.post("/exchange/partners/rekey", data=data).status_code == 403  # no CSRF

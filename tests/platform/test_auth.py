@@ -118,7 +118,9 @@ def test_personal_token_create_use_revoke(client: TestClient) -> None:
     from waspada.platform.security.models import ApiToken
 
     with session_scope() as session:
-        token = session.scalar(select(ApiToken).where(ApiToken.name == "skrip"))
+        # this user's (test_cli_tables makes tokens named "skrip" too, in the same database)
+        token = session.scalar(select(ApiToken).join(ApiToken.user).where(
+            ApiToken.name == "skrip", User.username == "token.uji"))
         assert token.token_hash != raw and raw not in token.token_hash
         assert token.last_used_at is not None
         token_id = token.id

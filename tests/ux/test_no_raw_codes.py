@@ -79,12 +79,9 @@ def test_catalogue_has_words_for_both_languages() -> None:
     ("analyst", "/watchlist/manage"),
     ("analyst", "/watchlist/search?full_name=Siti"),
     ("admin", "/exchange/partners"),
-    # the demo's waiting MoSVY referral (exchange/demo.py) shows that a referral's preview
-    # gives the values as codes ("PossibleVictimOfTrafficking", "victim: …"): the page
-    # (exchange/pages.py, inbox.html) labels the fields only. Strict: fixing it fails this
-    # mark, and then the mark goes.
-    pytest.param("protection_officer", "/exchange/inbox", marks=pytest.mark.xfail(
-        strict=True, reason="inbox preview values are HTCDS codes (demo20 finding)")),
+    # the demo's waiting MoSVY referral (exchange/demo.py): its preview gave the values as
+    # codes ("PossibleVictimOfTrafficking", "victim: …") until exchange/words.value_words
+    ("protection_officer", "/exchange/inbox"),
     ("protection_officer", "/exchange/cases/{plain_case}"),
 ])
 def test_main_pages_show_no_raw_code(role_clients, demo_ids, role: str, path: str) -> None:  # type: ignore[no-untyped-def]

@@ -25,7 +25,7 @@ from waspada.exchange.content_schemas import (
     ResolveIn,
     VerificationIn,
 )
-from waspada.exchange.words import PURPOSES, change_label, localized
+from waspada.exchange.words import PURPOSES, change_label, localized, value_words
 from waspada.platform import i18n, labels
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
@@ -200,7 +200,8 @@ def _conflict_page(request: Request, db: Session, principal: Principal, conflict
     return render(request, "exchange/content_conflict.html", {
         "conflict": conflict, "error": error, "titles": transport.partner_titles(db),
         "field_labels": {str(f["field"]): change_label(str(f["field"]), lang)
-                         for f in conflict.fields}},
+                         for f in conflict.fields},
+        "value_words": lambda field, value: value_words(str(field), value, lang)},
         status_code=status_code)
 
 

@@ -25,7 +25,7 @@ from waspada.platform.types import IdPath
 
 from . import keys, service
 from .schemas import PartnerIn, RejectIn, RekeyFormIn, SendIn
-from .words import change_label, error_words, localized
+from .words import change_label, error_words, localized, value_words
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
 Admin = Annotated[Principal, Depends(require("exchange.admin"))]
@@ -205,7 +205,9 @@ def _inbox_page(request: Request, db: Session, principal: Principal, *,
                 error: str | None = None, status_code: int = 200) -> Response:
     lang = i18n.current_language.get()
     items: list[dict[str, Any]] = [
-        dict(i, changes=[dict(c, label=change_label(str(c["field"]), lang))
+        dict(i, changes=[dict(c, label=change_label(str(c["field"]), lang),
+                              old_words=value_words(str(c["field"]), c.get("old"), lang),
+                              new_words=value_words(str(c["field"]), c.get("new"), lang))
                          for c in i.get("changes") or ()])
         for i in service.inbox(db, principal)]
     return render(request, "exchange/inbox.html", {

@@ -25,6 +25,7 @@ import copy
 import hashlib
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -240,6 +241,16 @@ def _event_key(event: dict[str, Any]) -> tuple[Any, ...]:
             event.get("hte_Country"))
 
 
+def event_known(key: tuple[Any, ...], known: Iterable[tuple[Any, ...]]) -> bool:
+    """Whether an incoming event is one already held: some held event agrees on every part the
+    incoming one carries. A part it lacks was withheld from the partner (a profile may share
+    only the type and the country) or was empty there, so it tells nothing: an event sent back
+    without its date is the same event, not a new one."""
+    return any(all(mine in (None, "") or mine == theirs
+                   for mine, theirs in zip(key, held, strict=True))
+               for held in known)
+
+
 def _plan_key(plan: dict[str, Any]) -> tuple[Any, ...]:
     return (plan.get("spl_Type"), plan.get("spl_Objectives"))
 
@@ -282,7 +293,7 @@ def diff(local: dict[str, Any], incoming: dict[str, Any]) -> list[dict[str, Any]
                                 "new": value})
     seen = {_event_key(e) for e in local.get("historic_trafficking_events", ())}
     for event in incoming.get("historic_trafficking_events", ()):
-        if _event_key(event) not in seen:
+        if not event_known(_event_key(event), seen):
             changes.append({"field": "historic_trafficking_events", "old": None,
                             "new": " ".join(str(v) for v in _event_key(event) if v)})
     plans = {_plan_key(p) for p in local.get("support_plans", ())}
@@ -351,7 +362,7 @@ def _apply_record(db: Session, shared: SharedCase, local: dict[str, Any],
             {"historic_trafficking_events": incoming.get("historic_trafficking_events", [])}
     )["events"]:
         key = (event.get("type"), event.get("date"), event.get("city"), event.get("country"))
-        if key not in events:
+        if not event_known(key, events):
             new_events.append(event)
             events.add(key)
     plans = {_plan_key(p) for p in local.get("support_plans", ())}

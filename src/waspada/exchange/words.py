@@ -41,6 +41,76 @@ def change_label(field: str, lang: str = "id") -> str:
     return words if words != field else _field(field, lang)
 
 
+#: HTCDS picklist and country fields -> the labels kind that puts their codes in words
+VALUE_KINDS: dict[str, str] = {
+    "prs_Gender": "sex", "prs_MaritalStatus": "htcds_marital",
+    "prs_HighestLevelOfEducation": "htcds_education", "prs_PrimaryLanguage": "language",
+    "prs_SecondaryLanguage": "language", "vic_TraffickingStatus": "trafficking_status",
+    "vic_TraffickingStatusDecisionMakingOrg": "htcds_decision_org",
+    "vic_RelationshipToTrafficker": "htcds_relationship",
+    "vic_RecruitmentWebsitesAndApps": "htcds_app", "vic_ExploitationWebsitesAndApps": "htcds_app",
+    "vic_MethodsOfControl": "htcds_control", "vic_TypeOfExploitation": "exploitation",
+    "vic_ForcedLabourIndustry": "htcds_labour_industry",
+    "vic_TypeOfSexExploitation": "htcds_sex_exploitation",
+    "cas_ReasonForIncomingReferral": "referral_reason",
+    "cas_ReasonForOutgoingReferral": "referral_reason", "hte_Type": "event_type",
+    "spl_Type": "support_plan", "x_wsp_CompoundType": "compound",
+    "x_wsp_PersonRole": "person_role", "x_wsp_ReferralKind": "referral_kind",
+    "x_wsp_ReferralStatus": "referral_status", "org_Type": "exchange_org_type",
+    "hte_Country": "country", "x_wsp_DestinationCountry": "country",
+    "prs_MailingCountry": "country", "org_ShippingCountry": "country"}
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_")
+#: picklists the catalogue has no words for (yet): their codes are shown as the standard's words
+_PICKLISTS = frozenset(f.name for f in TABLE.fields if f.type == "picklist")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _code_words(name: str, value: str, lang: str) -> str:
+    """One value in words: a code through its labels kind (a code without words there, such as
+    an app's name, as it is); a code of a picklist the catalogue has no kind for
+    (``RecruiterOrIntermediary``) as the standard's own words, spaced; a day as DD-MM-YYYY."""
+    kind = VALUE_KINDS.get(name)
+    if kind:
+        return labels.label(kind, value, lang)
+    if name in _PICKLISTS and re.fullmatch(r"[A-Z]\w*[a-z]\w*", value):
+        spaced = _CAMEL.sub(" ", value).strip()
+        return spaced[:1] + spaced[1:].lower()
+    day = _ISO_DAY.match(value)
+    return f"{day[3]}-{day[2]}-{day[1]}" if day else value
+
+
+def value_words(field: str, value: object, lang: str = "id") -> str:
+    """A value an inbox preview or a conflict shows, in words (the API keeps the codes):
+    picklist codes through the labels catalogue, lists joined, a person added as "Korban: Siti
+    …", an event as its type, date, city and country, a support plan as its type."""
+    if value is None:
+        return "—"
+    name = field.split(".", 2)[2] if field.startswith("persons.") and field.count(".") >= 2 \
+        else field
+    if isinstance(value, list | tuple):
+        return ", ".join(value_words(field, v, lang) for v in value) or "—"
+    text = str(value)
+    if field.startswith("persons.") and field.count(".") == 1:  # "victim: Siti Aminah"
+        role, sep, names = text.partition(": ")
+        if sep and role in labels.codes("person_role"):
+            return f"{labels.label('person_role', role, lang)}: {names}"
+        return text
+    if name in ("historic_trafficking_events", "support_plans"):
+        kinds = {"historic_trafficking_events": ("event_type", "country"),
+                 "support_plans": ("support_plan",)}[name]
+        return " ".join(_part_words(part, kinds, lang) for part in text.split(" "))
+    return _code_words(name, text, lang)
+
+
+def _part_words(part: str, kinds: tuple[str, ...], lang: str) -> str:
+    for kind in kinds:
+        if part in labels.codes(kind) or (kind == "country" and len(part) == 3
+                                          and part.isupper()):
+            return labels.label(kind, part, lang)
+    day = _ISO_DAY.match(part)
+    return f"{day[3]}-{day[2]}-{day[1]}" if day else part
+
+
 def error_words(reason: str | None, lang: str = "id") -> str:
     """A delivery failure reason as recorded (``HTTP 403 unknown_partner``, ``ConnectError``,
     ``already received by the partner``) in words, the code kept in brackets."""
