@@ -1,7 +1,7 @@
 """Benchmarks of the matching engine (waspada.matching). Prints figures; run from the repo root.
 
     .venv/bin/python bench/matching.py [--only febrl,watchlist,synthetic,scale,namebench,
-                                               calibration,speed,defaults]
+                                               calibration,speed,defaults,blind]
                                         [--scale 100000] [--screen-scale 100000]
                                         [--calibration-sizes 20000,200000]
                                         [--sizes 20000,200000] [--splink-sizes 200000]
@@ -25,6 +25,9 @@
 * Speed against plain Splink (``bench/matching_speed.py``, ``--sizes``): wall time, CPU time and
   peak RSS of ``identity dedupe`` at its defaults and of a plain Splink 5 set-up on the same
   records, each in its own process, with the ratios.
+* Blind (``--only blind``, ``--sizes``): ``bench/matching_blind.py``, a third generator written
+  without reading the engine or the other generators; seed 2, ``identity dedupe`` at its
+  defaults as a user runs it (P / R / F1, largest cluster, hard negatives, time, peak RSS).
 * Defaults (``--only defaults``, ``--sizes``, ``--splink-sizes``): per size and generator
   (synth2 held-out 90210, synth1 seed 9) P, R, ECE, ECE >= 0.1, the reliability table,
   largest cluster, wall / CPU / peak RSS, and plain Splink side by side at ``--splink-sizes``
@@ -621,6 +624,10 @@ def main() -> None:
     if "speed" in only:
         side_by_side([int(x) for x in args.sizes.split(",")], args.speed_gen,
                      args.speed_marks)
+    if "blind" in only:  # the third generator, written without reading the engine
+        import matching_blind
+
+        matching_blind.main(["--sizes", args.sizes, "--seed", "2"])
 
 
 if __name__ == "__main__":
