@@ -8,6 +8,7 @@ import asyncio
 import random
 import tracemalloc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -104,7 +105,10 @@ def _drain(response) -> int:  # type: ignore[no-untyped-def]
     async def read() -> int:
         return sum([len(chunk) async for chunk in response.body_iterator])
 
-    return asyncio.run(read())
+    # in a thread of its own: a browser test earlier in this worker may leave an event loop
+    # running in this one (asyncio.run refuses then)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, read()).result()
 
 
 def test_a_download_holds_one_chunk_not_the_whole_file(role_clients, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -72,7 +72,8 @@ def _code_words(name: str, value: str, lang: str) -> str:
     kind = VALUE_KINDS.get(name)
     if kind:
         return labels.label(kind, value, lang)
-    if name in _PICKLISTS and re.fullmatch(r"[A-Z]\w*[a-z]\w*", value):
+    if (name in _PICKLISTS and value[:1].isascii() and value[:1].isupper()
+            and value.replace("_", "").isalnum() and any(c.islower() for c in value)):
         spaced = _CAMEL.sub(" ", value).strip()
         return spaced[:1] + spaced[1:].lower()
     day = _ISO_DAY.match(value)
