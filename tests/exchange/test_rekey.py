@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 
 from tests.cases.conftest import create_case
 from tests.conftest import csrf_headers
+from tests.exchange.partners import fresh_partner, queue_ping
 from waspada.cli import app as cli_app
 from waspada.exchange import bundle, service
 from waspada.exchange.keys import Identity, b64d, b64e, short
 from waspada.exchange.models import OutboxItem, Partner
-from waspada.exchange.schemas import PartnerIn
 from waspada.platform.action_labels import AUDIT_LABELS
 from waspada.platform.audit import AuditEntry
 from waspada.platform.audit_trail import detail_words
@@ -55,22 +55,11 @@ def new() -> Identity:
 @pytest.fixture()
 def partner(old: Identity) -> Iterator[str]:
     """An active partner with an address, registered under ``old``, made afresh per test."""
-    with session_scope() as db:
-        found = db.scalar(select(Partner).where(Partner.name == NAME))
-        if found is not None:
-            for item in db.scalars(select(OutboxItem).where(OutboxItem.partner_id == found.id)):
-                item.status = "delivered"  # out of the way of other tests' delivery passes
-            found.fingerprint, found.name = uuid.uuid4().hex, f"old-{uuid.uuid4().hex[:8]}"
-    with session_scope() as db:
-        service.add_partner(db, CLI_PRINCIPAL, PartnerIn(
-            name=NAME, title="KP2MI", public_key=old.public.text, url=URL,
-            organisation="CentralGovernmentOrganisation", acceptance="auto"))
-    yield NAME
+    yield fresh_partner(NAME, old.public.text, URL)
 
 
 def _queue_ping() -> int:
-    with session_scope() as db:
-        return service.send_ping(db, CLI_PRINCIPAL, NAME, to_file=False)  # type: ignore[return-value]
+    return queue_ping(NAME)
 
 
 def _item(outbox_id: int) -> OutboxItem:

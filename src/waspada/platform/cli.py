@@ -371,6 +371,17 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
     raise typer.Exit(1)
 
 
+def _verified_or_exit(session: Session, refusal: str) -> None:
+    """Exit 1 naming the first bad entry unless the whole audit chain verifies."""
+    from waspada.platform.audit import verify
+
+    result = verify(session)
+    if not result.ok:
+        err.print(f"[bold red]{refusal}: audit trail broken at entry {result.first_bad_seq}[/]: "
+                  f"{result.problem}", soft_wrap=True)
+        raise typer.Exit(1)
+
+
 @audit_app.command("rotate-key")
 def audit_rotate_key(new_key_file: Annotated[Path | None, typer.Option(
         "--new-key-file", dir_okay=False,
@@ -382,17 +393,12 @@ def audit_rotate_key(new_key_file: Annotated[Path | None, typer.Option(
     key: in data_dir/audit_key.retired when the key is the generated file (done here), in
     WASPADA_AUDIT_RETIRED_KEYS when it comes from the environment (your step).
     """
-    from waspada.platform.audit import verify
     from waspada.platform.audit_keys import AuditKeyError, rotate
     from waspada.platform.db import session_scope
 
     _require_schema()
     with session_scope() as session:
-        result = verify(session)
-        if not result.ok:
-            err.print(f"[bold red]Not rotating: audit trail broken at entry "
-                      f"{result.first_bad_seq}[/]: {result.problem}", soft_wrap=True)
-            raise typer.Exit(1)
+        _verified_or_exit(session, "Not rotating")
         try:
             done = rotate(session, new_key_file)
         except AuditKeyError as exc:
@@ -417,16 +423,12 @@ def audit_checkpoint() -> None:
     Append it to a file kept elsewhere and pass that file to `waspada audit verify
     --checkpoints`: it catches removal of newer entries and rewrites by a key holder.
     """
-    from waspada.platform.audit import make_checkpoint, verify
+    from waspada.platform.audit import make_checkpoint
     from waspada.platform.db import session_scope
 
     _require_schema()
     with session_scope() as session:
-        result = verify(session)
-        if not result.ok:
-            err.print(f"[bold red]Not signing: audit trail broken at entry "
-                      f"{result.first_bad_seq}[/]: {result.problem}", soft_wrap=True)
-            raise typer.Exit(1)
+        _verified_or_exit(session, "Not signing")
         checkpoint = make_checkpoint(session)
     if checkpoint is None:
         fail("the audit trail is empty: nothing to sign yet")
