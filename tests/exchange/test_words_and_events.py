@@ -28,6 +28,11 @@ def test_a_new_person_an_event_and_a_plan_in_words() -> None:
     assert value_words("persons.3f2a", "victim: Siti Aminah") == "Korban: Siti Aminah"
     assert value_words("historic_trafficking_events", "Exploitation 2025-03-01 Bavet KHM") \
         == "Eksploitasi 01-03-2025 Bavet Kamboja"
+    assert value_words("historic_trafficking_events", "Exploitation Bavet KH") \
+        == "Eksploitasi Bavet Kamboja"
+    assert value_words("verification_request", "Supriyadi Wijaya · 2000-03-24") \
+        == "Supriyadi Wijaya · 24-03-2000"
+    assert value_words("x_wsp_Phone", "0812-2000-03-245") == "0812-2000-03-245"
     assert value_words("support_plans", "Health Perawatan medis").endswith("Perawatan medis")
     assert not value_words("support_plans", "Health Perawatan medis").startswith("Health")
 

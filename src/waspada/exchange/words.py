@@ -62,7 +62,7 @@ VALUE_KINDS: dict[str, str] = {
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_")
 #: picklists the catalogue has no words for (yet): their codes are shown as the standard's words
 _PICKLISTS = frozenset(f.name for f in TABLE.fields if f.type == "picklist")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_DAY_IN = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 
 
 def _code_words(name: str, value: str, lang: str) -> str:
@@ -76,8 +76,7 @@ def _code_words(name: str, value: str, lang: str) -> str:
             and value.replace("_", "").isalnum() and any(c.islower() for c in value)):
         spaced = _CAMEL.sub(" ", value).strip()
         return spaced[:1] + spaced[1:].lower()
-    day = _ISO_DAY.match(value)
-    return f"{day[3]}-{day[2]}-{day[1]}" if day else value
+    return _days(value)
 
 
 def value_words(field: str, value: object, lang: str = "id") -> str:
@@ -105,11 +104,15 @@ def value_words(field: str, value: object, lang: str = "id") -> str:
 
 def _part_words(part: str, kinds: tuple[str, ...], lang: str) -> str:
     for kind in kinds:
-        if part in labels.codes(kind) or (kind == "country" and len(part) == 3
-                                          and part.isupper()):
+        if part in labels.codes(kind) or (kind == "country" and len(part) in (2, 3)
+                                          and part.isascii() and part.isupper()):
             return labels.label(kind, part, lang)
-    day = _ISO_DAY.match(part)
-    return f"{day[3]}-{day[2]}-{day[1]}" if day else part
+    return _days(part)
+
+
+def _days(text: str) -> str:
+    """ISO days inside a value (``Supriyadi Wijaya · 2000-03-24``) as DD-MM-YYYY."""
+    return _ISO_DAY_IN.sub(lambda d: f"{d[3]}-{d[2]}-{d[1]}", text)
 
 
 def error_words(reason: str | None, lang: str = "id") -> str:
