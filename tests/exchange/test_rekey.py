@@ -379,3 +379,40 @@ def test_cases_from_the_partner_follow_its_new_key(
         shared = db.scalar(select(SharedCase).where(SharedCase.case_id == case["id"]))
         assert shared is not None and shared.origin == new.public.fingerprint
     assert json.loads(_last("exchange.partner_rekey").detail)["cases"] == 1
+
+
+def test_a_waiting_referral_is_not_pushed_once_consent_is_withdrawn(
+        partner: str, role_clients: dict[str, TestClient]) -> None:
+    """The delivery worker checks the consent too (a bundle waiting for a retry while the
+    victim withdraws): not pushed, ``withdrawn``, audited; sent again only once consent is
+    recorded again."""
+    import httpx
+
+    from waspada.exchange import outbox
+
+    protection = role_clients["protection_officer"]
+    case = create_case(protection)
+    victim = next(p for p in case["persons"] if p["role"] == "victim")
+    consent_id = _consent(protection, case["id"], victim["id"], "services")
+    referral = _send(protection, case["reference"])
+    _withdraw(protection, case["id"], consent_id)
+    pushed: list[str] = []
+
+    def partner_server(request: httpx.Request) -> httpx.Response:
+        pushed.append(str(request.url))
+        return httpx.Response(202, json={"status": "accepted"})
+
+    tally = outbox.Tally()
+    with httpx.Client(transport=httpx.MockTransport(partner_server)) as client:
+        outbox.deliver_one(client, referral, tally)
+    assert pushed == [] and tally.withdrawn == 1
+    item = _item(referral)
+    assert (item.status, item.attempts) == ("withdrawn", 0)
+    entry = _last("exchange.withdrawn")
+    assert entry.object_id == str(referral) and "persons" not in entry.detail
+    _consent(protection, case["id"], victim["id"], "services")  # asked again: given
+    with session_scope() as db:
+        service.resend(db, CLI_PRINCIPAL, referral)
+    with httpx.Client(transport=httpx.MockTransport(partner_server)) as client:
+        outbox.deliver_one(client, referral, tally)
+    assert len(pushed) == 1 and _item(referral).status == "delivered"

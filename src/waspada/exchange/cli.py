@@ -282,9 +282,10 @@ def deliver_cmd(once: Annotated[bool, typer.Option("--once", help="One pass, the
         out.print(f"{pruned} expired nonces forgotten", highlight=False)
     while True:
         tally = deliver_due()
-        if tally.delivered or tally.failed or tally.dead or once:
+        if tally.delivered or tally.failed or tally.dead or tally.withdrawn or once:
             out.print(f"delivered {tally.delivered}, failed {tally.failed} (will retry), "
-                      f"dead {tally.dead}", highlight=False)
+                      f"dead {tally.dead}, not sent (consent withdrawn) {tally.withdrawn}",
+                      highlight=False)
             for reason in sorted(set(tally.reasons)):
                 out.print(f"  {reason}", highlight=False)
         if once:

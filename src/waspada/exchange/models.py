@@ -24,7 +24,7 @@ REASON_MAX = 255
 ACTOR_MAX = 64
 ACCEPTANCE = ("auto", "manual")
 INBOX_STATUSES = ("pending", "accepted", "rejected", "failed")
-OUTBOX_STATUSES = ("pending", "delivered", "dead", "file", "held")
+OUTBOX_STATUSES = ("pending", "delivered", "dead", "file", "held", "withdrawn")
 
 
 class Partner(Base):

@@ -49,6 +49,8 @@ class Tally:
     delivered: int = 0
     failed: int = 0
     dead: int = 0
+    #: not sent: the victims' consent it was sealed under is no longer in force
+    withdrawn: int = 0
     reasons: list[str] = field(default_factory=list)
 
 
@@ -96,6 +98,8 @@ def deliver_one(client: httpx.Client, outbox_id: int, tally: Tally) -> None:
         partner = db.get(Partner, item.partner_id) if item else None
         if item is None or partner is None or not partner.url:
             return
+        if not _consent_holds(db, item, partner, tally):
+            return
         url, body = partner.url + INBOX_PATH, item.bundle.encode("utf-8")
         db.rollback()  # no transaction held open while the partner answers
     status_code: int | None = None
@@ -110,6 +114,23 @@ def deliver_one(client: httpx.Client, outbox_id: int, tally: Tally) -> None:
     except httpx.HTTPError as exc:
         ok, reason = False, f"{type(exc).__name__}: no answer from the partner"
     _record(outbox_id, ok, status_code, reason, tally)
+
+
+def _consent_holds(db: Any, item: OutboxItem, partner: Partner, tally: Tally) -> bool:
+    """A bundle sealed under the victims' consent is not pushed once that consent was withdrawn
+    (or replaced by a refusal) while it waited: it becomes ``withdrawn``, audited, and an
+    administrator may send it again only when the consent is recorded again."""
+    from .service import consent_in_force
+
+    if consent_in_force(db, item, partner):
+        return True
+    item.status, item.last_error = "withdrawn", "consent withdrawn"
+    audit.record("exchange.withdrawn", None, actor=ACTOR, object_type="exchange_outbox",
+                 object_id=item.id, kind=item.kind, session=db)
+    db.commit()
+    tally.withdrawn += 1
+    log.info("exchange: outbox %s not sent (consent withdrawn)", item.id)
+    return False
 
 
 def _record(outbox_id: int, ok: bool, status_code: int | None, reason: str,

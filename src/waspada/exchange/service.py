@@ -445,6 +445,20 @@ def _outbox_partner_active(db: Session, item: OutboxItem) -> Partner:
     return partner
 
 
+def consent_in_force(db: Session, item: OutboxItem, partner: Partner) -> bool:
+    """Whether a bundle may still go: sealed without the victims' consent (a legal basis, no
+    personal data), or under a consent still in force for the partner and purpose it was
+    sealed for (``consent.in_force``)."""
+    if not item.consent_json:
+        return True
+    from .consent import in_force  # the content side's consent records
+
+    need = json.loads(item.consent_json)
+    recipient = PartnerInfo(partner.name, need.get("organisation") or partner.organisation,
+                            partner.fingerprint)
+    return in_force(db, [int(p) for p in need["persons"]], recipient, need["purpose"]) is not None
+
+
 def _consent_still_holds(db: Session, principal: Principal, item: OutboxItem,
                          partner: Partner, action: str) -> None:
     """A bundle sealed under the victims' consent goes again only while that consent is in
@@ -452,18 +466,11 @@ def _consent_still_holds(db: Session, principal: Principal, item: OutboxItem,
     (``consent.in_force``, against the partner and organisation type it was sealed for). A
     refusal is audited (``action``, outcome ``refused``, code ``consent_withdrawn``) and
     committed; the bundle stays as it was."""
-    if not item.consent_json:
-        return
-    from .consent import in_force  # the content side's consent records
-
-    need = json.loads(item.consent_json)
-    recipient = PartnerInfo(partner.name, need.get("organisation") or partner.organisation,
-                            partner.fingerprint)
-    if in_force(db, [int(p) for p in need["persons"]], recipient, need["purpose"]) is not None:
+    if consent_in_force(db, item, partner):
         return
     audit.record(action, principal, object_type="exchange_outbox", object_id=item.id,
                  outcome="refused", code="consent_withdrawn", kind=item.kind,
-                 purpose=need["purpose"], session=db)
+                 purpose=json.loads(item.consent_json or "{}").get("purpose"), session=db)
     db.commit()
     raise ExchangeError("consent_withdrawn", N_(
         "This bundle was sealed under the victim's consent, which has since been withdrawn or "
@@ -477,7 +484,7 @@ def resend(db: Session, principal: Principal, outbox_id: int) -> OutboxItem:
     partner no longer has, and for one sealed under a consent no longer in force."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
-    if item.status not in ("dead", "pending", "held"):
+    if item.status not in ("dead", "pending", "held", "withdrawn"):
         raise ExchangeError("not_resendable", N_("Only a waiting or dead bundle can be sent "
                                                  "again."), status=404)
     partner = _outbox_partner_active(db, item)
@@ -494,7 +501,7 @@ def export_queued(db: Session, principal: Principal, outbox_id: int) -> bytes:
     bytes; it is marked as handed over as a file."""
     _require(principal, "exchange.admin")
     item = _outbox_item(db, outbox_id)
-    if item.status not in ("pending", "dead", "held"):
+    if item.status not in ("pending", "dead", "held", "withdrawn"):
         raise ExchangeError("not_exportable", N_("Only a waiting or dead bundle can be "
                                                  "written to a file."), status=404)
     partner = _outbox_partner_active(db, item)

@@ -179,6 +179,7 @@ AUDIT_LABELS: dict[str, str] = {
     "exchange.reject": N_("Received bundle rejected"),
     "exchange.deliver": N_("Bundle delivered"),
     "exchange.dead": N_("Bundle delivery given up"),
+    "exchange.withdrawn": N_("Bundle not sent: consent withdrawn"),
     "exchange.resend": N_("Bundle queued again"),
     "exchange.inbox_read": N_("Exchange inbox read"),
     "exchange.inbox_erase": N_("Old received bundles erased"),
