@@ -118,7 +118,7 @@ def partner_list(as_json: AsJson = False, wide: Wide = False) -> None:
     if as_json:
         _json(rows)
         return
-    table = ListTable([Col("name", flex=True, min_width=12), Col("fingerprint", wide_only=True),
+    table = ListTable([Col("name"), Col("fingerprint", wide_only=True),
                        Col("url", wide_only=True), Col("accept"), Col("active"),
                        Col("delivered"), Col("pending", justify="right"),
                        Col("dead", justify="right"), Col("last error", flex=True)], wide)
@@ -333,7 +333,7 @@ def outbox_cmd(as_json: AsJson = False, wide: Wide = False) -> None:
     if as_json:
         _json(rows)
         return
-    table = ListTable([Col("id", justify="right"), Col("partner", flex=True, min_width=12),
+    table = ListTable([Col("id", justify="right"), Col("partner"),
                        Col("kind"), Col("status"), Col("attempts", justify="right"),
                        Col("last error", flex=True)], wide)
     for r in rows:
