@@ -124,6 +124,26 @@ def test_exchange_partners_and_outbox_fit_80_columns() -> None:
     assert "fingerprint" in wide.output
 
 
+def test_jobs_list_fits_80_columns_and_wide_adds_finished_and_error() -> None:
+    from waspada.platform.jobs.store import Job
+
+    with session_scope() as session:  # finished: no worker of another test picks them up
+        made = [Job(kind="matching.dedupe", owner_name="analis." + "panjang" * 12,
+                    owner_role="analyst", status="failed", error_code="owner_changed"),
+                Job(kind="cases.export", owner_name="pelindungan",
+                    owner_role="protection_officer", status="done", done=3, total=3)]
+        session.add_all(made)
+        session.flush()
+        ids = {str(job.id) for job in made}
+    listed = runner.invoke(app, ["jobs", "list", "--limit", "2"], env=NARROW)
+    assert listed.output.splitlines()[0].split() == [
+        "id", "kind", "owner", "status", "progress", "created"]
+    rows = _rows(["jobs", "list", "--limit", "2"], ids)
+    assert any("analis.panjang" in r and "…" in r for r in rows)
+    wide = runner.invoke(app, ["jobs", "list", "--limit", "2", "--wide"], env=NARROW)
+    assert "owner_changed" in wide.output and "analis." + "panjang" * 12 in wide.output
+
+
 # -- the table itself ---------------------------------------------------------------------------
 
 NOW = datetime(2026, 12, 1, 23, 45)

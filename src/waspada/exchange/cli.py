@@ -11,7 +11,7 @@ import typer
 
 from waspada.exchange import schema_cli
 from waspada.exchange.primero.cli import primero_app
-from waspada.platform.console import WIDE_HELP, Col, ListTable, err, fail, operator_session, out
+from waspada.platform.console import Col, ListTable, Wide, err, fail, operator_session, out
 from waspada.platform.domain import DomainError
 from waspada.platform.files import dumps_json
 from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -25,7 +25,6 @@ partner_app = typer.Typer(help="Partner installations.", no_args_is_help=True,
 exchange_app.add_typer(partner_app, name="partner")
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 To = Annotated[str, typer.Option("--to", help="The partner's name.")]
 
 

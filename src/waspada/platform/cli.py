@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from waspada.platform.console import WIDE_HELP, Col, ListTable, err, fail, out
+from waspada.platform.console import Col, ListTable, Wide, err, fail, out
 from waspada.platform.console import require_schema as _require_schema
 from waspada.platform.security.roles import Role
 
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Synthetic demo data.", no_args_is_help=True)
-Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 users_app = typer.Typer(help="User accounts and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 

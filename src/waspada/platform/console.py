@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar
 
 import typer
 from rich import box
@@ -82,6 +82,8 @@ def operator_session() -> Iterator[Session]:
 #: the help of every list's ``--wide``
 WIDE_HELP = ("Every column, each value whole and times as YYYY-MM-DD HH:MM (a table wider "
              "than 80 columns, for a wide terminal or a file).")
+#: every list command's ``--wide`` option
+Wide = Annotated[bool, typer.Option("--wide", help=WIDE_HELP)]
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 #: a time this close to now shows its hour, a farther one its year (as ``ls -l`` does)
 _NEAR = timedelta(days=180)

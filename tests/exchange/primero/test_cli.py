@@ -64,6 +64,12 @@ def test_destination_push_pull_log(served: tuple[PrimeroDouble, str], role_clien
     # the pull applies what it reads (the referral import): a case without victim data is
     # skipped, our own pushed case comes back unchanged
     assert {"created", "skipped", "unchanged", "watermark"} <= statuses
+    # the table: one line an entry at 80 columns, the header and its rule above
+    entries = json.loads(log.output)
+    table = runner.invoke(primero_app, ["log", "--destination", name], env={"COLUMNS": "80"})
+    lines = table.output.splitlines()
+    assert table.exit_code == 0 and lines[0].split()[:4] == ["time", "dir", "status", "http"]
+    assert len(lines) == 2 + len(entries) and all(len(line) <= 80 for line in lines)
 
 
 def test_errors_are_one_clear_line(served: tuple[PrimeroDouble, str],

@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from waspada.platform.console import fail, operator_session, out
+from waspada.platform.console import Col, ListTable, Wide, fail, operator_session, out
 from waspada.platform.domain import DomainError
 from waspada.platform.files import dumps_json
 from waspada.platform.security.policy import CLI_PRINCIPAL
@@ -166,8 +165,9 @@ def reject_cmd(incoming_id: Annotated[int, typer.Argument(min=1, help="From `pen
 def log_cmd(destination: Annotated[str, typer.Option("--destination", help="Its name.")],
             limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 50,
             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-            ) -> None:
-    """The destination's sync log, newest first."""
+            wide: Wide = False) -> None:
+    """The destination's sync log, newest first: time (UTC), direction, status, HTTP status,
+    record, message (cut at 80 columns; --wide prints it whole)."""
     from . import service
 
     with operator_session() as db:
@@ -178,10 +178,10 @@ def log_cmd(destination: Annotated[str, typer.Option("--destination", help="Its 
     if as_json:
         _json(rows)
         return
-    table = Table(title=f"Primero sync log: {destination}")
-    for col in ("time", "dir", "status", "http", "record", "message"):
-        table.add_column(col)
+    table = ListTable([Col("time"), Col("dir"), Col("status"), Col("http", justify="right"),
+                       Col("record", flex=True, min_width=8),
+                       Col("message", flex=True, min_width=10)], wide)
     for r in rows:
-        table.add_row(r["time"][:19], r["direction"], r["status"], str(r["http_status"] or ""),
-                      r["record"] or "", r["message"])
-    out.print(table)
+        table.add_row(table.when(r["time"]), r["direction"], r["status"],
+                      str(r["http_status"] or "-"), r["record"] or "-", r["message"] or "-")
+    table.print(f"The sync log of {destination} is empty.")

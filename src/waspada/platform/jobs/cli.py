@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from waspada.platform.console import out, require_schema
+from waspada.platform.console import Col, ListTable, Wide, out, require_schema
 
 jobs_app = typer.Typer(help="Background jobs (bulk scans, dedupe runs): worker and list.",
                        no_args_is_help=True)
@@ -54,15 +54,23 @@ def run_pending() -> None:
 
 @jobs_app.command("list")
 def list_jobs(limit: Annotated[int, typer.Option(
-        min=1, max=500, help="Show at most this many jobs, newest first.")] = 20) -> None:
-    """The newest jobs: id, kind, owner, status, progress (no results, no personal data)."""
+        min=1, max=500, help="Show at most this many jobs, newest first.")] = 20,
+        wide: Wide = False) -> None:
+    """The newest jobs: id, kind, owner, status, progress, created (UTC); --wide adds when
+    each finished and its error code (no results, no personal data)."""
     from sqlalchemy import select
 
     from waspada.platform.db import session_scope
     from waspada.platform.jobs.store import Job
 
     require_schema()
+    table = ListTable([Col("id", justify="right"), Col("kind"),
+                       Col("owner", flex=True, min_width=8), Col("status"),
+                       Col("progress", justify="right"), Col("created"),
+                       Col("finished", wide_only=True), Col("error", wide_only=True)], wide)
     with session_scope() as db:
         for job in db.scalars(select(Job).order_by(Job.id.desc()).limit(limit)):
-            out.print(f"{job.id}\t{job.kind}\t{job.owner_name}\t{job.status}\t"
-                      f"{job.done}/{job.total}", highlight=False)
+            table.add_row(str(job.id), job.kind, job.owner_name, job.status,
+                          f"{job.done}/{job.total}", table.when(job.created_at),
+                          table.when(job.finished_at), job.error_code or "-")
+    table.print("No jobs.")
