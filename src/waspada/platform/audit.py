@@ -14,7 +14,9 @@ downgraded to unkeyed hashes) without the key either.
 
 Checkpoints (:func:`make_checkpoint`) are signed heads the operator keeps elsewhere; verifying
 against them catches what the key cannot: removal of the newest entries, and a rewrite by
-someone who holds both the database and the key.
+someone who holds both the database and the key. They are signed with HMAC under the
+checkpoint key, or with an Ed25519 private key (``audit_signing``) so that whoever verifies
+them with the public key cannot forge one.
 
 :func:`record` appends inside the caller's transaction when given ``session=``: the business
 change and its audit entry then commit (or vanish) together. The chain lock is taken inside that
@@ -29,10 +31,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ForeignKey, Integer, String, Table, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -42,10 +44,17 @@ from waspada.platform.db import Base, UTCDateTime, session_scope, utcnow
 from waspada.platform.security.policy import Principal
 from waspada.platform.settings import get_settings
 
+if TYPE_CHECKING:  # cryptography is imported only where an Ed25519 checkpoint is handled
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
 GENESIS = "0" * 64
 _ADVISORY_KEY = 727_372_372  # arbitrary constant naming the audit chain lock
 ALG_LEGACY = "sha256"  # before anchoring: anyone can recompute it
 ALG_HMAC = "hmac-sha256"
+ALG_ED25519 = "ed25519"  # checkpoints only
 ANCHOR_ACTION = "audit.anchor"
 
 
@@ -226,7 +235,8 @@ def _walk(session: Session) -> Iterator[AuditEntry]:
 
 
 def verify(session: Session, expect_head: tuple[int, str] | None = None,
-           checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
+           checkpoints: Iterable[Checkpoint] = (),
+           public_keys: Iterable[Ed25519PublicKey] = ()) -> VerifyResult:
     """Walk the whole chain; report the first entry that was edited, removed or re-linked.
 
     ``expect_head`` is a ``(seq, hash)`` pair and ``checkpoints`` are signed heads recorded
@@ -234,14 +244,20 @@ def verify(session: Session, expect_head: tuple[int, str] | None = None,
     alone cannot, and a rewrite by someone holding the audit key. Keyed entries are checked
     with the key of their stretch of the chain: the first keyed entry names it (any key of
     ``audit_keys.key_ring``), each ``audit.key_rotated`` entry the next, and the newest stretch
-    must be keyed with the key in force.
+    must be keyed with the key in force. Ed25519 checkpoints are checked with ``public_keys``
+    (the one whose fingerprint the checkpoint names).
     """
     ring = audit_keys.key_ring()
+    publics = {_fingerprint(k): k for k in public_keys}
     current_id = audit_keys.key_id(audit_key())
     wanted: dict[int, list[str]] = {}
     signers: list[tuple[int, Checkpoint, str]] = []
     for number, cp in enumerate(checkpoints, 1):
-        signer = cp.signer(ring)
+        if cp.alg == ALG_ED25519 and cp.key not in publics:
+            return VerifyResult(False, 0, 0, GENESIS, cp.seq,
+                                f"checkpoint {number} (entry {cp.seq}) is signed with Ed25519 "
+                                f"key {cp.key}: give its public key (--public-key)")
+        signer = cp.signer(ring, publics)
         if signer is None:
             return VerifyResult(False, 0, 0, GENESIS, cp.seq,
                                 f"checkpoint {number} (entry {cp.seq}) has a bad signature: "
@@ -299,7 +315,7 @@ def verify(session: Session, expect_head: tuple[int, str] | None = None,
                             "not the key in force: the key was changed without `waspada audit "
                             "rotate-key`, or the chain was cut back to before a rotation")
     for number, cp, signer in signers:
-        if signer != current_id and cp.seq > last_keyed.get(signer, 0):
+        if cp.alg == ALG_HMAC and signer != current_id and cp.seq > last_keyed.get(signer, 0):
             return VerifyResult(False, checked, head_seq, prev_hash, cp.seq,
                                 f"checkpoint {number} (entry {cp.seq}) is signed with retired "
                                 f"audit key {signer}, which keyed no entry that late")
@@ -331,45 +347,89 @@ def _alg_problem(entry: AuditEntry, prev_alg: str | None) -> str | None:
 
 # -- checkpoints -----------------------------------------------------------------------------
 
+FINGERPRINT_HEX = 16  # an Ed25519 public key's name: hex of the SHA-256 of its raw bytes
+
+
+def _fingerprint(public: Ed25519PublicKey) -> str:
+    from waspada.platform.audit_signing import fingerprint
+
+    return fingerprint(public)
+
+
 @dataclass(frozen=True)
 class Checkpoint:
-    """A signed head: ``seq`` and ``hash`` of the newest entry at ``time`` (ISO 8601, UTC)."""
+    """A signed head: ``seq`` and ``hash`` of the newest entry at ``time`` (ISO 8601, UTC),
+    signed with ``alg``: HMAC-SHA256 under the checkpoint key, or Ed25519 by the key whose
+    public key has fingerprint ``key``."""
 
     seq: int
     hash: str
     time: str
     sig: str
+    alg: str = ALG_HMAC
+    key: str = ""
 
     @staticmethod
-    def message(seq: int, digest: str, time: str) -> bytes:
+    def message(seq: int, digest: str, time: str, alg: str = ALG_HMAC) -> bytes:
+        if alg == ALG_ED25519:  # the algorithm is part of what is signed
+            return f"waspada-audit-checkpoint:ed25519:v1:{seq}:{digest}:{time}".encode()
         return f"waspada-audit-checkpoint:v1:{seq}:{digest}:{time}".encode()
 
     def signature_ok(self, key: bytes | None = None) -> bool:
+        if self.alg != ALG_HMAC:
+            return False
         expected = hmac.new(key or checkpoint_key(), self.message(self.seq, self.hash, self.time),
                             hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, self.sig)
 
-    def signer(self, ring: dict[str, bytes]) -> str | None:
+    def ed25519_ok(self, public: Ed25519PublicKey) -> bool:
+        from cryptography.exceptions import InvalidSignature
+
+        if self.alg != ALG_ED25519 or self.key != _fingerprint(public):
+            return False
+        try:
+            public.verify(bytes.fromhex(self.sig),
+                          self.message(self.seq, self.hash, self.time, ALG_ED25519))
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def signer(self, ring: dict[str, bytes],
+               publics: Mapping[str, Ed25519PublicKey] | None = None) -> str | None:
         """The id of the audit key whose checkpoint key signed this head (the key in force
-        when ``WASPADA_AUDIT_CHECKPOINT_KEY`` is set), or None."""
+        when ``WASPADA_AUDIT_CHECKPOINT_KEY`` is set), ``ed25519:FINGERPRINT`` for an Ed25519
+        checkpoint whose public key is in ``publics``, or None."""
+        if self.alg == ALG_ED25519:
+            public = (publics or {}).get(self.key)
+            return f"ed25519:{self.key}" if public and self.ed25519_ok(public) else None
         if get_settings().audit_checkpoint_key:
             return audit_keys.key_id(audit_key()) if self.signature_ok() else None
         return next((kid for kid, key in ring.items()
                      if self.signature_ok(checkpoint_key(key))), None)
 
     def to_line(self) -> str:
-        return json.dumps({"seq": self.seq, "hash": self.hash, "time": self.time,
-                           "alg": "hmac-sha256", "sig": self.sig}, separators=(",", ":"))
+        line: dict[str, object] = {"seq": self.seq, "hash": self.hash, "time": self.time,
+                                   "alg": self.alg}
+        if self.alg == ALG_ED25519:
+            line["key"] = self.key
+        line["sig"] = self.sig
+        return json.dumps(line, separators=(",", ":"))
 
 
-def make_checkpoint(session: Session) -> Checkpoint | None:
-    """Sign the current head (``None`` when the chain is empty). Verify the chain first."""
+def make_checkpoint(session: Session,
+                    signing_key: Ed25519PrivateKey | None = None) -> Checkpoint | None:
+    """Sign the current head (``None`` when the chain is empty) with the checkpoint key, or
+    with ``signing_key`` (Ed25519). Verify the chain first."""
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
     if last is None:
         return None
     time = utcnow().isoformat(timespec="seconds")
+    if signing_key is not None:
+        sig = signing_key.sign(Checkpoint.message(last[0], last[1], time, ALG_ED25519)).hex()
+        return Checkpoint(last[0], last[1], time, sig, ALG_ED25519,
+                          _fingerprint(signing_key.public_key()))
     sig = hmac.new(checkpoint_key(), Checkpoint.message(last[0], last[1], time),
                    hashlib.sha256).hexdigest()
     return Checkpoint(last[0], last[1], time, sig)
@@ -388,10 +448,15 @@ def parse_checkpoints(text: str) -> list[Checkpoint]:
         try:
             data = json.loads(line)
             cp = Checkpoint(int(data["seq"]), str(data["hash"]), str(data["time"]),
-                            str(data["sig"]))
-        except (ValueError, KeyError, TypeError) as exc:
+                            str(data["sig"]), str(data.get("alg", ALG_HMAC)),
+                            str(data.get("key", "")))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"line {number} is not a checkpoint") from exc
         if cp.seq < 1 or len(cp.hash) != 64:
             raise ValueError(f"line {number} is not a checkpoint")
+        if cp.alg not in (ALG_HMAC, ALG_ED25519):
+            raise ValueError(f"line {number} is signed with an unknown algorithm")
+        if cp.alg == ALG_ED25519 and len(cp.key) != FINGERPRINT_HEX:
+            raise ValueError(f"line {number} does not name its Ed25519 key")
         found.append(cp)
     return found

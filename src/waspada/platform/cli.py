@@ -334,12 +334,24 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
         )] = None,
         checkpoints: Annotated[Path | None, typer.Option(
             "--checkpoints", help="File of signed heads printed by `waspada audit checkpoint`;"
-            " every one is checked.", dir_okay=False)] = None) -> None:
+            " every one is checked.", dir_okay=False)] = None,
+        public_key: Annotated[list[Path] | None, typer.Option(
+            "--public-key", dir_okay=False,
+            help="Public key (PEM) of the Ed25519 checkpoints in --checkpoints; repeat for "
+            "several.")] = None) -> None:
     """Check the whole hash chain; exit 1 and name the first bad entry if anything was altered."""
     from waspada.platform.audit import parse_checkpoints, verify
     from waspada.platform.db import session_scope
 
     _require_schema()
+    publics = []
+    for path in public_key or []:
+        from waspada.platform.audit_signing import CheckpointKeyError, load_public
+
+        try:
+            publics.append(load_public(path))
+        except CheckpointKeyError as exc:
+            fail(str(exc))
     expected = None
     if expect_head:
         seq, _, digest = expect_head.partition(":")
@@ -359,7 +371,7 @@ def audit_verify(expect_head: Annotated[str | None, typer.Option(
             fail(f"{checkpoints} holds no checkpoint (append `waspada audit checkpoint` "
                  "output to it)")
     with session_scope() as session:
-        result = verify(session, expected, signed)
+        result = verify(session, expected, signed, publics)
     if result.ok:
         extra = f"; {len(signed)} checkpoints match" if checkpoints is not None else ""
         out.print(f"[green]Audit trail intact[/]: {result.checked} entries; head "
@@ -415,8 +427,31 @@ def audit_rotate_key(new_key_file: Annotated[Path | None, typer.Option(
                   soft_wrap=True)
 
 
+@audit_app.command("checkpoint-key")
+def audit_checkpoint_key(private_key: Annotated[Path, typer.Argument(
+        dir_okay=False, help="Where to write the new private key (PEM, mode 0600); an "
+        "existing file is never overwritten.")]) -> None:
+    """Make an Ed25519 key pair for `audit checkpoint --signing-key`: the private key goes to
+    the file, the public key (PEM) to standard output for whoever verifies checkpoints
+    (`audit verify --public-key`); they can verify them but not make them."""
+    from waspada.platform.audit_signing import CheckpointKeyError, fingerprint, generate, public_pem
+
+    try:
+        key = generate(private_key)
+    except CheckpointKeyError as exc:
+        fail(str(exc))
+    print(public_pem(key.public_key()), end="")
+    err.print(f"Private key written to {private_key} (keep it where only the checkpoint job "
+              f"reads it); public key fingerprint {fingerprint(key.public_key())}.",
+              soft_wrap=True, highlight=False, markup=False)
+
+
 @audit_app.command("checkpoint")
-def audit_checkpoint() -> None:
+def audit_checkpoint(signing_key: Annotated[Path | None, typer.Option(
+        "--signing-key", dir_okay=False,
+        help="Sign with this Ed25519 private key (PEM, from `audit checkpoint-key`) instead of "
+        "the HMAC checkpoint key, so that verifiers need only its public key.")] = None
+        ) -> None:
     """Verify the chain, then print a signed head (one JSON line) to store outside this server.
 
     Append it to a file kept elsewhere and pass that file to `waspada audit verify
@@ -425,10 +460,18 @@ def audit_checkpoint() -> None:
     from waspada.platform.audit import make_checkpoint
     from waspada.platform.db import session_scope
 
+    key = None
+    if signing_key is not None:
+        from waspada.platform.audit_signing import CheckpointKeyError, load_private
+
+        try:
+            key = load_private(signing_key)
+        except CheckpointKeyError as exc:
+            fail(str(exc))
     _require_schema()
     with session_scope() as session:
         _verified_or_exit(session, "Not signing")
-        checkpoint = make_checkpoint(session)
+        checkpoint = make_checkpoint(session, key)
     if checkpoint is None:
         fail("the audit trail is empty: nothing to sign yet")
     print(checkpoint.to_line())
