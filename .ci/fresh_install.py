@@ -148,6 +148,15 @@ def cli_smoke(waspada: Path, work: Path, env: dict[str, str], *,
     out = json.loads(run([w, "identity", "verdicts", "--json"], env).stdout)
     if not isinstance(out, dict) or set(out) != {"decided", "unscored", "clusters", "pairs"}:
         raise Failure(f"identity verdicts: unexpected output {out!r:.300}")
+    # an Ed25519 checkpoint, verified with the public key alone
+    key, public, store = work / "checkpoint.pem", work / "checkpoint.pub.pem", work / "cp.jsonl"
+    key.unlink(missing_ok=True)
+    public.write_text(run([w, "audit", "checkpoint-key", str(key)], env).stdout)
+    store.write_text(run([w, "audit", "checkpoint", "--signing-key", str(key)], env).stdout)
+    verified = run([w, "audit", "verify", "--checkpoints", str(store), "--public-key",
+                    str(public)], env).stdout
+    if "1 checkpoints match" not in verified:
+        raise Failure(f"audit verify --public-key: unexpected output {verified!r:.300}")
     if database_only:
         return
     # the file commands run against a database nobody listens on, so that a file command that
