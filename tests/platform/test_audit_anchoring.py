@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, column, delete, select, table, update
+from sqlalchemy import column, delete, select, table, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from tests.platform.audit_chain import private_chain
 from waspada.cli import app as cli_app
 from waspada.platform import audit
 from waspada.platform.audit import (
@@ -35,16 +36,8 @@ from waspada.platform.settings import get_settings
 @pytest.fixture()
 def chain(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """A private SQLite database with 120 entries, so tampering leaves the suite's chain alone."""
-    url = f"sqlite:///{tmp_path / 'chain.sqlite3'}"
-    command.upgrade(alembic_config(url), "0003_audit")
-    engine: Engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    for n in range(120):
-        with factory.begin() as session:
-            audit.record("test.chain", CLI_PRINCIPAL, object_type="test", object_id=n,
-                         session=session)
-    yield factory
-    engine.dispose()
+    with private_chain(tmp_path, 120) as factory:
+        yield factory
 
 
 def _rewrite_from(session: Session, seq: int, key: bytes | None, alg: str = ALG_HMAC) -> None:

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Engine, delete
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from tests.platform.audit_chain import private_chain
 from waspada.cli import app as cli_app
 from waspada.platform import audit
 from waspada.platform.audit import (
@@ -36,8 +36,6 @@ from waspada.platform.audit_signing import (
     load_public,
     public_pem,
 )
-from waspada.platform.db import make_engine
-from waspada.platform.migrate import alembic_config
 from waspada.platform.security.policy import CLI_PRINCIPAL
 from waspada.platform.settings import get_settings
 
@@ -47,16 +45,8 @@ runner = CliRunner()
 @pytest.fixture()
 def chain(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     """A private SQLite database with 30 entries, so tampering leaves the suite's chain alone."""
-    url = f"sqlite:///{tmp_path / 'chain.sqlite3'}"
-    command.upgrade(alembic_config(url), "0003_audit")
-    engine: Engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    for n in range(30):
-        with factory.begin() as session:
-            audit.record("test.chain", CLI_PRINCIPAL, object_type="test", object_id=n,
-                         session=session)
-    yield factory
-    engine.dispose()
+    with private_chain(tmp_path, 30) as factory:
+        yield factory
 
 
 def test_signed_head_verifies_with_the_public_key_and_catches_truncation(
