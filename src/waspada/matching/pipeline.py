@@ -43,6 +43,7 @@ from waspada.matching.training import (
     linker,
     load_model,
     model_for_engine,
+    pairs_frame,
     quiet_splink,
     settings,
     train,
@@ -305,9 +306,9 @@ def _score_inside(lk: Any, db_api: Any, engine: str, frame: Any,
     table = register_frame(db_api, engine, sub, table_name("clusters"))
     inner = linker(table, model)
     if engine == "duckdb":  # the name comparison once per pair of distinct names
-        pdf = predict_names_once(inner, table.physical_name).as_pandas_dataframe()
+        pdf = pairs_frame(predict_names_once(inner, table.physical_name))
     else:
-        pdf = inner.inference.predict().as_pandas_dataframe()
+        pdf = pairs_frame(inner.inference.predict())
     return {pair_key(str(a), str(b)): float(p) for a, b, p in
             zip(pdf["unique_id_l"], pdf["unique_id_r"], pdf["match_probability"], strict=True)}
 
@@ -393,7 +394,7 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     if one_to_one:  # a pair's competitors are part of its one-to-one probability
         floor = min(floor, ONE_TO_ONE_FLOOR)
     pred = lk.inference.predict(threshold_match_probability=floor)
-    pdf = pred.as_pandas_dataframe()
+    pdf = pairs_frame(pred)
     out = []
     for sl, a, b, p in zip(pdf["source_dataset_l"], pdf["unique_id_l"], pdf["unique_id_r"],
                            pdf["match_probability"], strict=True):

@@ -17,8 +17,8 @@ from waspada.matching.priors import prior_fixed_point, regularise_model
 __all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_REST_SHARE", "U_SAMPLE_MIN_PAIRS",
            "U_SEED",
            "estimate_u", "fit_prior",
-           "fit_prior_and_score", "linker", "load_model", "model_for_engine", "quiet_splink",
-           "settings", "train"]
+           "fit_prior_and_score", "linker", "load_model", "model_for_engine", "pairs_frame",
+           "quiet_splink", "settings", "train"]
 
 Progress = Callable[[str], None]
 
@@ -205,7 +205,7 @@ def fit_prior_and_score(tables: Any, lk: Any, total_pairs: float, progress: Prog
 
     model = lk.misc.save_model_to_json()
     lam = model["probability_two_random_records_match"]
-    pdf = _predict(tables, lk, PRIOR_FIT_FLOOR).as_pandas_dataframe()
+    pdf = pairs_frame(_predict(tables, lk, PRIOR_FIT_FLOOR))
     new = lam
     if not pdf.empty:
         offset = math.log2(lam / (1 - lam))
@@ -219,13 +219,31 @@ def fit_prior_and_score(tables: Any, lk: Any, total_pairs: float, progress: Prog
     odds = (new / (1 - new)) / (lam / (1 - lam))  # how much every pair's odds move
     if odds * PRIOR_FIT_FLOOR / (1 - PRIOR_FIT_FLOOR) > floor / (1 - floor):
         progress("predicting pairs")
-        return lk, _predict(tables, lk, floor).as_pandas_dataframe()
+        return lk, pairs_frame(_predict(tables, lk, floor))
     if pdf.empty:
         return lk, pdf
     x = np.clip(weights + math.log2(new / (1 - new)), -1000.0, 1000.0)
     out = pdf[["unique_id_l", "unique_id_r"]].copy()
     out["match_probability"] = 1.0 / (1.0 + np.exp2(-x))
     return lk, out[out["match_probability"].to_numpy() >= floor].reset_index(drop=True)
+
+
+#: what the pipeline reads of a prediction: the pair, its weight and probability, and for a
+#: linkage which source each side came from
+PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability",
+                "source_dataset_l", "source_dataset_r")
+
+
+def pairs_frame(pred: Any) -> Any:
+    """A Splink prediction as pandas, only :data:`PAIR_COLUMNS` (those it has). The whole
+    prediction also carries every comparison's inputs, levels, term frequencies and Bayes
+    factors for each pair, which the pipeline never reads: at 1,000,000 records with many
+    namesakes those columns of the pairs scored >= 1e-4 took gigabytes (issue #13 item 5)."""
+    present = {c.unquote().name for c in pred.columns}
+    cols = ", ".join(c for c in PAIR_COLUMNS if c in present)
+    result = pred.db_api._execute_sql_against_backend(
+        f"select {cols} from {pred.physical_name}")  # noqa: S608 - Splink's own names
+    return result.toPandas() if hasattr(result, "toPandas") else result.to_df()
 
 
 def _predict(tables: Any, lk: Any, threshold: float) -> Any:
