@@ -33,7 +33,13 @@ from waspada.matching.records import (
     RecordError,
     record_from_mapping,
 )
-from waspada.matching.schemas import MAX_QUERIES, EntityOut, MatchParams, MatchRequest
+from waspada.matching.schemas import (
+    MAX_QUERIES,
+    EntityOut,
+    MatchParams,
+    MatchRequest,
+    changed_since_moment,
+)
 from waspada.matching.scorer import to_probability
 from waspada.platform.birth_dates import latest_birth_date
 from waspada.platform.domain import DomainError
@@ -338,10 +344,8 @@ def check_request(body: MatchRequest, params: MatchParams, dataset: str,
 
 
 def since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value if len(value) != 13 else value + ":00")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    """``changed_since`` as a moment (already checked by :class:`MatchParams`)."""
+    return None if value is None else changed_since_moment(value)
 
 
 def wanted(entry: WatchlistEntry | None, dataset: str, params: MatchParams,
