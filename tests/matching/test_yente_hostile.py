@@ -33,3 +33,43 @@ def test_changed_since_still_filters(api: TestClient) -> None:
     for value in ("2020-01-01", "2020-01-01T10", "2020-01-01T10:30:00"):
         r = api.post("/api/v1/match", json=_person(), params={"changed_since": value})
         assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("name", ["\\ud800", "Siti \\udfff", "\\ud83d", "\\\\\\udc00x"])
+def test_lone_surrogate_escape_is_refused_not_a_500(api: TestClient, name: str) -> None:
+    # json decodes "\ud800" into a str that cannot be encoded as UTF-8: the answer echoing it
+    # could not be written (500), and the watchlist could not store it
+    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": "%s"}}}}' % name
+    r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == "invalid_value"
+    entry = ('{"record_id": "H21-SUR", "full_name": "%s", "reason": "t", "source": "t"}'
+             % name)
+    r = api.post("/api/v1/watchlist", content=entry, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert api.get("/api/v1/watchlist", params={"limit": 1000}).text.count("H21-SUR") == 0
+
+
+def test_paired_surrogate_escapes_and_escaped_backslashes_still_pass(api: TestClient) -> None:
+    for name in ("Siti \\ud83d\\ude00", "Siti \\\\ud800"):  # an emoji; a literal "\ud800"
+        body = '{"queries": {"q": {"schema": "Person", "properties": {"name": "%s"}}}}' % name
+        r = api.post("/api/v1/match", content=body,
+                     headers={"Content-Type": "application/json"})
+        assert r.status_code == 200, r.text
+
+
+def test_apikey_is_exempt_from_csrf_like_bearer(api: TestClient, client: TestClient) -> None:
+    # a yente client's "Authorization: ApiKey" with another JSON type was refused as a
+    # forged form ("The form has expired...") while "Bearer" passed
+    page = api.post("/account/tokens", data={"name": "hostile21", "scope": "read",
+                                             "csrf_token": api.cookies["waspada_csrf"]})
+    raw = page.text.split('id="new-token">')[1].split("<")[0]
+    for scheme in ("ApiKey", "Bearer"):
+        r = client.post("/api/v1/match", content=b'{"queries": {}}',
+                        headers={"Authorization": f"{scheme} {raw}",
+                                 "Content-Type": "application/vnd.api+json"})
+        assert r.status_code != 403, (scheme, r.text)
+    # without a credential the header is no token: the CSRF check stays
+    r = client.post("/api/v1/match", content=b"{}", headers={"Authorization": "ApiKey ",
+                                                             "Content-Type": "text/plain"})
+    assert r.status_code == 403

@@ -135,7 +135,8 @@ class GuardMiddleware:
             if _is_json(content_type) and not _json_members_ok(body):
                 await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
                 return
-            if _nul_in_body(content_type, body, form):
+            if _nul_in_body(content_type, body, form) or (
+                    _is_json(content_type) and _lone_surrogate_in_json(body)):
                 if form is not None:
                     await form.close()
                 await (await self.on_error(scope, 400, "invalid_value"))(receive, send_wrapper)
@@ -167,8 +168,12 @@ class GuardMiddleware:
 
     async def _csrf_ok(self, scope: Scope, headers: Headers, content_type: str, body: bytes,
                        form: FormData | None, cookie_token: str | None) -> bool:
-        if headers.get("authorization", "").lower().startswith("bearer "):
-            return True  # not cookie-authenticated: a forged cross-site request cannot carry it
+        scheme, _, credential = headers.get("authorization", "").partition(" ")
+        if scheme.lower() in ("bearer", "apikey") and credential.strip():
+            # token-authenticated (``deps.current_user`` then ignores the session cookie): a
+            # forged cross-site request cannot carry the header. ``ApiKey`` is yente's scheme;
+            # before, its requests were held to the CSRF check unless sent as application/json
+            return True
         if scope["path"].startswith("/api/") and content_type == "application/json":
             return True  # browsers cannot send cross-site JSON without a CORS pre-flight
         if cookie_token is None:
@@ -190,6 +195,29 @@ class TooManyFields(Exception):
 
 #: a JSON string escape for NUL: ``\u0000`` after an even number of other backslashes
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
+
+
+#: a JSON string escape of a UTF-16 surrogate (``\\ud800``-``\\udfff``), the cheap pre-check
+_JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_in_json(body: bytes) -> bool:
+    """A JSON string holding an unpaired surrogate escape (``"\\ud800"``).
+
+    Python's ``json`` decodes it into a string that cannot be encoded as UTF-8: the database
+    cannot store it and the answer that echoes it cannot be written (a 500 from
+    ``/api/v1/match``). A paired escape (an emoji sent as ``\\ud83d\\ude00``) is fine. The
+    full parse runs only when the body holds a surrogate escape at all."""
+    if _JSON_SURROGATE.search(body) is None:
+        return False
+    try:
+        value = json.loads(body)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):  # not JSON (or too deep): the route refuses it
+        return False
+    return False
 
 
 def _is_json(content_type: str) -> bool:
