@@ -73,3 +73,38 @@ def test_apikey_is_exempt_from_csrf_like_bearer(api: TestClient, client: TestCli
     r = client.post("/api/v1/match", content=b"{}", headers={"Authorization": "ApiKey ",
                                                              "Content-Type": "text/plain"})
     assert r.status_code == 403
+
+
+def _echo(r: Any) -> dict[str, list[str]]:
+    assert r.status_code == 200, r.text
+    return r.json()["responses"]["q"]["query"]["properties"]
+
+
+def test_a_nik_sent_as_a_json_number_keeps_every_digit(api: TestClient) -> None:
+    # above 2^53 the number fell through to float: 9471234567890123 (a Papua NIK) was read
+    # as "9471234567890124.0", a different identifier, compared without a warning
+    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": "Siti", ' \
+           '"idNumber": 9471234567890123, "passportNumber": 123456789012345678901234}}}}'
+    echo = _echo(api.post("/api/v1/match", content=body,
+                          headers={"Content-Type": "application/json"}))
+    assert echo["idNumber"] == ["9471234567890123"]
+    assert echo["passportNumber"] == ["123456789012345678901234"]
+    # a number longer than any identifier is refused, never rounded
+    body = body.replace("123456789012345678901234", "1" + "0" * 40)
+    r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and "send identifiers as strings" in r.text
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_property_values_are_refused(api: TestClient, value: str) -> None:
+    # Python's json reads NaN/Infinity: the name "nan" or "inf" was searched
+    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": %s}}}}' % value
+    r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code in (400, 422), r.text
+
+
+def test_query_ids_are_bounded(api: TestClient) -> None:
+    r = api.post("/api/v1/match", json={"queries": {"q" * 201: _person()["queries"]["q"]}})
+    assert r.status_code == 422, r.text[:300]
+    assert api.post("/api/v1/match",
+                    json={"queries": {"q" * 200: _person()["queries"]["q"]}}).status_code == 200

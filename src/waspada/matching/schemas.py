@@ -180,8 +180,13 @@ _MAX_VALUES = 50
 _MAX_VALUE_CHARS = 1000
 TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
 
-#: a property value as yente accepts it; numbers (a year, an id) are read as their text
-PropertyValue = str | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | bool | None
+#: the largest integer a property value may be (an identifier longer than a document number
+#: column cannot be compared anyway); larger ones were read as a float and lost digits
+_MAX_PROPERTY_INT = 10**DOC_NO_MAX
+#: a property value as yente accepts it; numbers (a year, an id) are read as their exact text,
+#: a float must be finite (``NaN`` was read as the name "nan")
+PropertyValue = (str | Annotated[int, Field(ge=-_MAX_PROPERTY_INT, le=_MAX_PROPERTY_INT)]
+                 | Annotated[float, Field(allow_inf_nan=False)] | bool | None)
 
 
 class EntityQuery(BaseModel):
@@ -194,6 +199,21 @@ class EntityQuery(BaseModel):
                                                "birthDate": ["1991-05-17"]}])
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("properties", mode="before")
+    @classmethod
+    def _exact_numbers(cls, props: Any) -> Any:
+        """An integer beyond ``_MAX_PROPERTY_INT`` is refused instead of falling through to
+        ``float``: ``{"idNumber": 9471234567890123456789}`` became ``9.471234567890124e+21``,
+        a different number, compared without a word."""
+        if isinstance(props, dict):
+            for key, value in props.items():
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(v, int) and not isinstance(v, bool)
+                       and abs(v) > _MAX_PROPERTY_INT for v in items):
+                    raise ValueError(f"{str(key)[:64]}: a number longer than {DOC_NO_MAX} "
+                                     "digits (send identifiers as strings)")
+        return props
 
     @field_validator("properties")
     @classmethod
@@ -212,7 +232,8 @@ class MatchRequest(BaseModel):
 
     weights: dict[str, float] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
     config: dict[str, PropertyValue] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
-    queries: dict[str, EntityQuery] = Field(
+    #: a query id is echoed as a key of the answer: bounded like ``EntityQuery.id``
+    queries: dict[Annotated[str, Field(max_length=200)], EntityQuery] = Field(
         max_length=_HARD_QUERIES,
         examples=[{"q1": {"schema": "Person", "properties": {
             "name": ["Moch. Rizky bin Ahmad"], "birthDate": ["1991-05-17"]}}}])
