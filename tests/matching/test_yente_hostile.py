@@ -11,13 +11,24 @@ import pytest
 from fastapi.testclient import TestClient
 
 
+def _raw_name(value: str) -> str:
+    """A match body whose name is ``value`` written as raw JSON (escapes kept as sent)."""
+    return '{"queries": {"q": {"schema": "Person", "properties": {"name": ' + value + "}}}}"
+
+
 def _person(name: str = "Siti Rahmawati Lubis", **props: Any) -> dict[str, Any]:
     return {"queries": {"q": {"schema": "Person", "properties": {"name": name, **props}}}}
 
 
 @pytest.fixture(scope="module")
 def api(role_clients: dict[str, TestClient]) -> TestClient:
-    return role_clients["analyst"]
+    analyst = role_clients["analyst"]
+    r = analyst.post("/api/v1/watchlist", json={
+        "record_id": "H21-ALIAS", "full_name": "Wulandari Kusumaningtyas Purbasari",
+        "birth_date": "1984-07-09", "list_kind": "recruiter", "reason": "round 21 test",
+        "source": "test"})
+    assert r.status_code == 201, r.text
+    return analyst
 
 
 @pytest.mark.parametrize("value", ["0000-00-00", "9999-99-99", "2020-13-45", "2020-02-30",
@@ -39,12 +50,11 @@ def test_changed_since_still_filters(api: TestClient) -> None:
 def test_lone_surrogate_escape_is_refused_not_a_500(api: TestClient, name: str) -> None:
     # json decodes "\ud800" into a str that cannot be encoded as UTF-8: the answer echoing it
     # could not be written (500), and the watchlist could not store it
-    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": "%s"}}}}' % name
+    body = _raw_name(f'"{name}"')
     r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 400, r.text
     assert r.json()["error"]["code"] == "invalid_value"
-    entry = ('{"record_id": "H21-SUR", "full_name": "%s", "reason": "t", "source": "t"}'
-             % name)
+    entry = '{"record_id": "H21-SUR", "full_name": "' + name + '", "reason": "t", "source": "t"}'
     r = api.post("/api/v1/watchlist", content=entry, headers={"Content-Type": "application/json"})
     assert r.status_code == 400, r.text
     assert api.get("/api/v1/watchlist", params={"limit": 1000}).text.count("H21-SUR") == 0
@@ -52,7 +62,7 @@ def test_lone_surrogate_escape_is_refused_not_a_500(api: TestClient, name: str) 
 
 def test_paired_surrogate_escapes_and_escaped_backslashes_still_pass(api: TestClient) -> None:
     for name in ("Siti \\ud83d\\ude00", "Siti \\\\ud800"):  # an emoji; a literal "\ud800"
-        body = '{"queries": {"q": {"schema": "Person", "properties": {"name": "%s"}}}}' % name
+        body = _raw_name(f'"{name}"')
         r = api.post("/api/v1/match", content=body,
                      headers={"Content-Type": "application/json"})
         assert r.status_code == 200, r.text
@@ -98,7 +108,7 @@ def test_a_nik_sent_as_a_json_number_keeps_every_digit(api: TestClient) -> None:
 @pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
 def test_non_finite_property_values_are_refused(api: TestClient, value: str) -> None:
     # Python's json reads NaN/Infinity: the name "nan" or "inf" was searched
-    body = '{"queries": {"q": {"schema": "Person", "properties": {"name": %s}}}}' % value
+    body = _raw_name(value)
     r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code in (400, 422), r.text
 
@@ -108,3 +118,37 @@ def test_query_ids_are_bounded(api: TestClient) -> None:
     assert r.status_code == 422, r.text[:300]
     assert api.post("/api/v1/match",
                     json={"queries": {"q" * 200: _person()["queries"]["q"]}}).status_code == 200
+
+
+def test_an_alias_is_searched_whatever_the_dates_and_identifiers(api: TestClient) -> None:
+    # names x dates x NIKs x passports was cut to its first 20 combinations, all with the
+    # first name once dates x identifiers reached 20: the alias was never searched, silently
+    props = {"name": "Nobody Atall", "alias": "Wulandari Kusumaningtyas Purbasari",
+             "birthDate": ["1984-07-09", "1985-07-09", "1986-07-09"],
+             "idNumber": ["3201234567890121", "3201234567890122", "3201234567890123"],
+             "passportNumber": ["X1000001", "X1000002", "X1000003"]}
+    r = api.post("/api/v1/match", json={"queries": {"q": {"schema": "Person",
+                                                              "properties": props}}},
+                 params={"threshold": 0.5, "cutoff": 0.1})
+    assert r.status_code == 200, r.text
+    out = r.json()["responses"]["q"]
+    assert "H21-ALIAS" in [x["id"] for x in out["results"]]
+    assert any("54 combinations" in w and "20 are searched" in w for w in out["warnings"])
+
+
+def test_values_beyond_the_caps_are_named_not_echoed(api: TestClient) -> None:
+    # the echo listed every date and identifier while only three of each were compared
+    props = {"name": [f"Nama{i} Lubis" for i in range(7)],
+             "birthDate": [f"198{i}-01-01" for i in range(5)],
+             "idNumber": [f"320123456789012{i}" for i in range(5)],
+             "phone": ["081200000001", "081200000002"], "gender": ["female", "male"]}
+    out = api.post("/api/v1/match", json={"queries": {"q": {"schema": "Person",
+                                                                "properties": props}}}).json()
+    q = out["responses"]["q"]
+    echo, warnings = q["query"]["properties"], q["warnings"]
+    assert len(echo["name"]) == 5 and len(echo["birthDate"]) == 3
+    assert len(echo["idNumber"]) == 3 and echo["phone"] == ["081200000001"]
+    assert echo["gender"] == ["female"]
+    for dropped in ("Nama5 Lubis", "Nama6 Lubis", "1983-01-01", "1984-01-01",
+                    "3201234567890123", "081200000002", "'male'"):
+        assert any(dropped in w for w in warnings), dropped

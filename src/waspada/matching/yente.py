@@ -6,7 +6,10 @@ nomenklatura's ``matching/types.py``, read at yente 916a474) are followed field 
 * a query example is ``{"id"?, "schema", "properties"}`` where a property value may be a string
   or a list; names come from ``name``, ``alias``, ``previousName`` and ``firstName`` /
   ``middleName`` / ``fatherName`` / ``lastName``; every ``birthDate`` (also partial: ``1975``,
-  ``1975-04``), ``idNumber``, ``nationalId``, ``passportNumber`` and ``phone`` is used;
+  ``1975-04``), ``idNumber``, ``nationalId``, ``passportNumber`` and ``phone`` is used, up
+  to the caps below (5 names, 3 full dates, 3 NIKs, 3 document numbers, one phone; a value
+  beyond a cap is named in ``warnings`` and not echoed), in at most 20 query variants of
+  which every given value is part;
 * a schema that is not a person (``Company``, ``Organization``...) is answered with no results
   instead of failing the batch; an unknown schema fails it (400, as yente);
 * values that cannot be read (an impossible date, ``gender: other``) are left out of the
@@ -164,6 +167,10 @@ def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]
             if d > latest:
                 parsed.warnings.append(f"birthDate {v!r} is in the future; not compared")
                 continue
+            if len(full) == MAX_DATES:
+                parsed.warnings.append(f"birthDate {v!r}: at most {MAX_DATES} full dates are "
+                                       "compared; not compared")
+                continue
             full.append(v)
             parsed.echo.setdefault("birthDate", []).append(v)
             continue
@@ -183,22 +190,52 @@ def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]
             parsed.echo.setdefault("birthDate", []).append(v)
         else:
             parsed.warnings.append(f"birthDate {v[:20]!r} is not a date; not compared")
-    return full[:MAX_DATES] or [None]
+    return full or [None]
 
 
 def _identifiers(props: dict[str, Any], parsed: ParsedQuery) -> tuple[list[str | None],
                                                                      list[str | None]]:
     niks: list[str | None] = []
     passports: list[str | None] = []
+
+    def take(key: str, v: str, value: str, into: list[str | None]) -> None:
+        if len(into) == MAX_IDS:  # echoed only when compared, and named when not
+            parsed.warnings.append(f"{key} {v[:20]!r}: at most {MAX_IDS} "
+                                   f"{'NIKs' if into is niks else 'document numbers'} are "
+                                   "compared; not compared")
+            return
+        into.append(value)
+        parsed.echo.setdefault(key, []).append(v)
+
     for key in ("idNumber", "nationalId", "registrationNumber", "taxNumber"):
         for v in values(props, key):
             digits = "".join(ch for ch in v if ch.isalnum())
-            parsed.echo.setdefault(key, []).append(v)
-            (niks if digits.isdigit() and len(digits) == 16 else passports).append(digits)
+            take(key, v, digits, niks if digits.isdigit() and len(digits) == 16 else passports)
     for v in values(props, "passportNumber"):
-        parsed.echo.setdefault("passportNumber", []).append(v)
-        passports.append("".join(ch for ch in v if ch.isalnum()).upper())
-    return (niks[:MAX_IDS] or [None]), (passports[:MAX_IDS] or [None])
+        take("passportNumber", v, "".join(ch for ch in v if ch.isalnum()).upper(), passports)
+    return (niks or [None]), (passports or [None])
+
+
+def _variants(names: list[str], births: list[str | None], niks: list[str | None],
+              passports: list[str | None]) -> tuple[list[tuple[Any, ...]], int]:
+    """At most MAX_VARIANTS (name, birth date, NIK, passport) combinations, and how many there
+    are. Every value is in at least one of them (the product in order alone gave all 20 to the
+    first name once dates x identifiers reached 20, so an alias was never searched); the rest
+    are the product's first, in the product's order (the same variants as before whenever
+    they all fit)."""
+    axes: tuple[list[Any], ...] = (names, births, niks, passports)
+    total = math.prod(len(a) for a in axes)
+    if total <= MAX_VARIANTS:
+        return list(itertools.product(*axes)), total
+    n = max(len(a) for a in axes)
+    cover = {tuple(i % len(a) for a in axes) for i in range(n)}
+    chosen = set(cover)
+    for idx in itertools.product(*(range(len(a)) for a in axes)):
+        if len(chosen) >= MAX_VARIANTS:
+            break
+        chosen.add(idx)
+    return [tuple(a[i] for a, i in zip(axes, idx, strict=True))
+            for idx in sorted(chosen)], total
 
 
 def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
@@ -212,27 +249,43 @@ def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
     if schema not in PERSON_SCHEMATA:
         parsed.warnings.append(f"schema {schema}: the watchlist holds persons only")
         return parsed
-    names = _names(props)[:MAX_NAMES]
+    names = _names(props)
     if not names:
         parsed.warnings.append("no name given: a person is matched by name first")
         return parsed
+    for extra in names[MAX_NAMES:]:
+        parsed.warnings.append(f"name {extra[:20]!r}: at most {MAX_NAMES} names are compared; "
+                               "not compared")
+    names = names[:MAX_NAMES]
     parsed.echo["name"] = names
     births = _birth_dates(props, parsed)
     niks, passports = _identifiers(props, parsed)
     sex = None
     for g in values(props, "gender"):
+        if sex is not None:
+            parsed.warnings.append(f"gender {g[:20]!r}: one gender is compared; not compared")
+            continue
         sex = _GENDER.get(g.lower())
         if sex is None:
             parsed.warnings.append(f"gender {g[:20]!r} is not compared (only male/female)")
         else:
             parsed.echo["gender"] = [g]
-            break
-    phone = next(iter(values(props, "phone")), None)
-    place = next(iter(values(props, "birthPlace")), None)
-    for key, single in (("phone", phone), ("birthPlace", place)):
-        if single:
-            parsed.echo[key] = [single]
-    combos = itertools.islice(itertools.product(names, births, niks, passports), MAX_VARIANTS)
+    phone = place = None
+    for key in ("phone", "birthPlace"):
+        given = values(props, key)
+        if given:
+            parsed.echo[key] = given[:1]
+        for extra in given[1:]:
+            parsed.warnings.append(f"{key} {extra[:20]!r}: one {key} is compared; not compared")
+        if key == "phone":
+            phone = next(iter(given), None)
+        else:
+            place = next(iter(given), None)
+    combos, total = _variants(names, births, niks, passports)
+    if total > len(combos):
+        parsed.warnings.append(
+            f"{total} combinations of names, birth dates and identifiers: {len(combos)} are "
+            "searched (each value in at least one)")
     for name, birth, nik, passport in combos:
         try:
             parsed.records.append(record_from_mapping({
