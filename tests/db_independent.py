@@ -59,6 +59,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_training_mechanics.py",
     "tests/matching/test_u_estimation.py",
     "tests/matching/test_watchlist_calibration.py",
+    "tests/matching/test_yente_parse.py",
     "tests/network/test_extract.py",
     "tests/network/test_recurring_contacts.py",
     "tests/offers/test_offers_analyse.py",

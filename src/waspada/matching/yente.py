@@ -43,7 +43,7 @@ from waspada.matching.schemas import (
     MatchRequest,
     changed_since_moment,
 )
-from waspada.matching.scorer import to_probability
+from waspada.matching.scorer import NameMemo, to_probability
 from waspada.platform.birth_dates import latest_birth_date
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
@@ -439,9 +439,10 @@ def search_variants(idx: WatchlistIndex, parsed: ParsedQuery, floor: float, top:
                     default=0.0) if parsed.partial_dates else 0.0
     search_floor = to_probability(logit(floor) - bonus_max) if bonus_max else floor
     best: dict[str, tuple[float, PersonRecord]] = {}
+    memo: NameMemo = {}  # the variants share their names: each comparison is made once
     for rec in parsed.records:
         for m in idx.search(rec, top=top, threshold=max(search_floor, 1e-6),
-                            explain=False):
+                            explain=False, name_memo=memo):
             score = m.score
             if parsed.partial_dates and rec.birth_date is None:
                 entry = idx.get(m.record_id)
