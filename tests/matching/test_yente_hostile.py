@@ -152,3 +152,38 @@ def test_values_beyond_the_caps_are_named_not_echoed(api: TestClient) -> None:
     for dropped in ("Nama5 Lubis", "Nama6 Lubis", "1983-01-01", "1984-01-01",
                     "3201234567890123", "081200000002", "'male'"):
         assert any(dropped in w for w in warnings), dropped
+
+
+def _heavy(i: int) -> dict[str, Any]:
+    """A query of 20 variants: 5 names x 2 birth dates x 2 NIKs."""
+    return {"schema": "Person", "properties": {
+        "name": [f"Siti Nur{i} Rahayu{j} Lubis" for j in range(5)],
+        "birthDate": ["1980-01-01", "1990-06-15"],
+        "idNumber": ["3201234567890123", "3201234567890124"]}}
+
+
+def test_a_batch_costs_a_bounded_number_of_searches(api: TestClient) -> None:
+    # 100 queries x 20 variants held a worker for 31 s of CPU (20,000 entries, threshold 0)
+    over = {f"q{i}": _heavy(i) for i in range(26)}  # 520 searches
+    r = api.post("/api/v1/match", json={"queries": over}, params={"threshold": 0})
+    assert r.status_code == 400, r.text[:300]
+    assert r.json()["error"]["code"] == "batch_too_large"
+    assert "520 searches" in r.json()["detail"] and "limit: 500" in r.json()["detail"]
+    at = {f"q{i}": _heavy(i) for i in range(25)}  # 500: answered
+    assert api.post("/api/v1/match", json={"queries": at}).status_code == 200
+    # 100 queries of one name each stay far below it (yente's batch)
+    plain = {f"q{i}": {"schema": "Person", "properties": {"name": f"Siti {i}"}}
+             for i in range(100)}
+    assert api.post("/api/v1/match", json={"queries": plain}).status_code == 200
+
+
+def test_long_names_count_more_against_the_batch_bound(api: TestClient) -> None:
+    words = "Siti Nur Rahayu Lubis Dewi Sri Ayu Putri Wati Hadi Agus Budi Eko Joko Dian Rina"
+    long_query = {"schema": "Person", "properties": {
+        "name": [f"{words} {j}" for j in range(5)],  # 16 words: 4 each
+        "birthDate": ["1980-01-01", "1990-06-15"],
+        "idNumber": ["3201234567890123", "3201234567890124"]}}
+    r = api.post("/api/v1/match", json={"queries": {f"q{i}": long_query for i in range(7)}})
+    assert r.status_code == 400 and "560 searches" in r.json()["detail"], r.text[:300]
+    r = api.post("/api/v1/match", json={"queries": {f"q{i}": long_query for i in range(6)}})
+    assert r.status_code == 200, r.text[:300]

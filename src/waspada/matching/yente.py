@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from waspada.matching.features import name_features
 from waspada.matching.records import (
     EARLIEST_BIRTH_YEAR,
     PersonRecord,
@@ -69,6 +70,13 @@ MAX_DATES = 3
 MAX_IDS = 3
 #: records built per query (names x dates x identifiers), so a query costs a bounded time
 MAX_VARIANTS = 20
+#: searches one batch may cost, each query variant counting one per started four name words
+#: (a search costs about the name's length: every word is aligned with every word of each
+#: candidate): 100 queries of 5 ordinary names. 100 queries of 20 variants of 16-word names
+#: cost 31 s of server CPU at threshold 0 on a 20,000-entry watchlist; a batch above this is
+#: refused (400), never cut silently
+MAX_BATCH_COST = 500
+_WORDS_PER_UNIT = 4
 
 _YEAR = re.compile(r"(\d{4})")
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -394,6 +402,25 @@ def check_request(body: MatchRequest, params: MatchParams, dataset: str,
             raise _bad_request("invalid_schema", N_("Cannot parse example entity {qid}: "
                                                     "unknown schema {schema}"),
                                qid=qid[:64], schema=query.schema_[:64])
+
+
+def search_cost(rec: PersonRecord) -> int:
+    """What one query variant costs against MAX_BATCH_COST: one per started four name words
+    (as compared: at most MAX_NAME_TOKENS words and as many of the patronym)."""
+    tokens, _, patronym, _, _ = name_features(rec.full_name)
+    return max(1, -(-(len(tokens) + len(patronym)) // _WORDS_PER_UNIT))
+
+
+def check_batch_cost(parsed: list[ParsedQuery]) -> None:
+    """Refuse (400) a batch whose searches cost more than MAX_BATCH_COST."""
+    cost = sum(search_cost(r) for p in parsed if p.searchable for r in p.records)
+    if cost > MAX_BATCH_COST:
+        raise _bad_request("batch_too_large",
+                           N_("This batch needs {cost} searches (names x birth dates x "
+                              "identifiers, summed over its queries; a name of more than four "
+                              "words counts once per four words; limit: {limit}): send fewer "
+                              "queries or fewer values per batch"),
+                           cost=cost, limit=MAX_BATCH_COST)
 
 
 def since(value: str | None) -> datetime | None:
