@@ -53,6 +53,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_nik_levels.py",
     "tests/matching/test_priors.py",
     "tests/matching/test_records.py",
+    "tests/matching/test_records_hostile.py",
     "tests/matching/test_review_band.py",
     "tests/matching/test_splink_cache.py",
     "tests/matching/test_threshold.py",
