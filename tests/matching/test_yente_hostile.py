@@ -6,6 +6,7 @@ Each test is a defect found by the round-21 security pass; each failed before it
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -187,3 +188,39 @@ def test_long_names_count_more_against_the_batch_bound(api: TestClient) -> None:
     assert r.status_code == 400 and "560 searches" in r.json()["detail"], r.text[:300]
     r = api.post("/api/v1/match", json={"queries": {f"q{i}": long_query for i in range(6)}})
     assert r.status_code == 200, r.text[:300]
+
+
+def _path(rid: str) -> str:
+    """An id as a path: "/" kept (the routes take a path), "." encoded (no dot segments)."""
+    return quote(rid, safe="/").replace(".", "%2E")
+
+
+# (an id holding "%" works over real HTTP, but Starlette's TestClient decodes a path twice)
+@pytest.mark.parametrize("rid", ["DPO/2024/001", "A?b#c", "../up", "W.1/./2"])
+def test_an_entry_id_with_slashes_or_url_characters_can_be_removed(api: TestClient,
+                                                                    rid: str) -> None:
+    # "DPO/2024/001" (a common numbering) was added but never removable: the routes took one
+    # path segment, and the page's form put the raw id into its action
+    entry = {"record_id": rid, "full_name": "Siti Garis Miring", "reason": "t", "source": "t"}
+    assert api.post("/api/v1/watchlist", json=entry).status_code == 201
+    r = api.request("DELETE", "/api/v1/watchlist/" + _path(rid),
+                    json={"reason": "test cleanup"})
+    assert r.status_code == 200 and r.json()["record_id"] == rid, r.text
+    assert api.post("/api/v1/watchlist", json=entry).status_code == 201  # reactivated
+    page = api.get("/watchlist/manage").text
+    action = f"/watchlist/manage/{_path(rid)}/remove"
+    assert f'action="{action}"' in page
+    r = api.post(action, data={"reason": "test cleanup",
+                               "csrf_token": api.cookies["waspada_csrf"]},
+                 follow_redirects=False)
+    assert r.status_code == 303, r.text[:300]
+    assert rid not in [e["id"] for e in api.get("/api/v1/watchlist",
+                                                params={"limit": 1000}).json()]
+
+
+def test_an_unknown_member_of_a_watchlist_entry_is_refused(api: TestClient) -> None:
+    # "birthdate" for "birth_date" was dropped silently: the entry had no date of birth
+    entry = {"record_id": "H21-TYPO", "full_name": "Siti Salah Ketik", "reason": "t",
+             "source": "t", "birthdate": "1990-01-01"}
+    r = api.post("/api/v1/watchlist", json=entry)
+    assert r.status_code == 422 and "birthdate" in r.text, r.text

@@ -105,6 +105,14 @@ class EntryIn(_Listing):
                                         "birth_place", "nik", "passport_no", "phone"})
 
 
+class EntryApiIn(EntryIn):
+    """``POST /api/v1/watchlist``'s body: an unknown member is refused (422), never dropped: a
+    client's ``birthdate`` for ``birth_date`` added the entry without its date of birth. (The
+    page's form carries ``csrf_token`` and takes :class:`EntryIn`.)"""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class ImportIn(_Listing):
     """The listing every row of an imported CSV gets (the rows come from the file)."""
 
