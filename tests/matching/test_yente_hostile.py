@@ -5,6 +5,7 @@ Each test is a defect found by the round-21 security pass; each failed before it
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -224,3 +225,18 @@ def test_an_unknown_member_of_a_watchlist_entry_is_refused(api: TestClient) -> N
              "source": "t", "birthdate": "1990-01-01"}
     r = api.post("/api/v1/watchlist", json=entry)
     assert r.status_code == 422 and "birthdate" in r.text, r.text
+
+
+def test_an_expiry_in_the_past_is_refused(api: TestClient) -> None:
+    # the entry was added (201) and, already expired, never screened
+    entry = {"record_id": "H21-EXP", "full_name": "Siti Kedaluwarsa", "reason": "t",
+             "source": "t", "expires_on": "1900-01-01"}
+    r = api.post("/api/v1/watchlist", json=entry)
+    assert r.status_code == 422 and "expires_on" in r.text, r.text
+    page = api.post("/watchlist/manage/add", data={
+        **{k: v for k, v in entry.items()}, "list_kind": "other",
+        "csrf_token": api.cookies["waspada_csrf"]})
+    assert page.status_code in (400, 422) and "H21-EXP" in page.text  # the form, filled in
+    assert "H21-EXP" not in api.get("/api/v1/watchlist", params={"limit": 1000}).text
+    today = date.today().isoformat()
+    assert api.post("/api/v1/watchlist", json={**entry, "expires_on": today}).status_code == 201

@@ -75,6 +75,15 @@ class _Listing(BaseModel):
         except ValueError:
             raise ValueError("must be a date YYYY-MM-DD") from None
 
+    @field_validator("expires_on")
+    @classmethod
+    def _not_expired(cls, value: date | None) -> date | None:
+        """An expiry before today (the server's day, as ``store`` filters) is refused: the
+        entry (or every entry of an import) was stored and never screened, without a word."""
+        if value is not None and value < date.today():
+            raise ValueError("must be today or later (an expired entry is never screened)")
+        return value
+
 
 class EntryIn(_Listing):
     """One watchlist entry to add (an existing ``record_id`` is reactivated and replaced)."""
