@@ -240,3 +240,20 @@ def test_an_expiry_in_the_past_is_refused(api: TestClient) -> None:
     assert "H21-EXP" not in api.get("/api/v1/watchlist", params={"limit": 1000}).text
     today = date.today().isoformat()
     assert api.post("/api/v1/watchlist", json={**entry, "expires_on": today}).status_code == 201
+
+
+@pytest.mark.parametrize("body", [
+    '{"queries": {"q": {"schema": "Person", "properties": {"name": "Siti", "name": "Budi"}}}}',
+    '{"queries": {"q": {"schema": "Person", "properties": {"name": "Siti"}},'
+    ' "q": {"schema": "Company", "properties": {"name": "x"}}}}',
+    '{"queries": {"q": {"schema": "Person", "schema": "Company", "properties": {"name": "x"}}}}',
+])
+def test_a_member_named_twice_is_refused(api: TestClient, body: str) -> None:
+    # Python's json kept the last one without a word: "Siti" was asked, "Budi" screened
+    r = api.post("/api/v1/match", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == "duplicate_member"
+    entry = ('{"record_id": "H21-DUP", "full_name": "Siti", "full_name": "Budi", '
+             '"reason": "t", "source": "t"}')
+    r = api.post("/api/v1/watchlist", content=entry, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "duplicate_member"
