@@ -133,3 +133,12 @@ def _cpu(fn: Any) -> float:
     t = time.process_time()
     fn()
     return time.process_time() - t
+
+
+def test_a_name_without_letters_is_named_in_the_warnings() -> None:
+    # punctuation, combining or format marks only: searched without a word, never matched by
+    # name (an emoji is spelled out as its name, "grinning", and compared)
+    for name in ("!!!...,,,", "\u0301\u0301", "\u200b", "\u202e\u202d", "- . -"):
+        parsed = yente.parse_example("q", "Person", {"name": name})
+        assert any("no letters" in w for w in parsed.warnings), name
+    assert not yente.parse_example("q", "Person", {"name": "Siti"}).warnings

@@ -265,6 +265,11 @@ def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
         parsed.warnings.append(f"name {extra[:20]!r}: at most {MAX_NAMES} names are compared; "
                                "not compared")
     names = names[:MAX_NAMES]
+    for name in names:
+        tokens, _, patronym, _, _ = name_features(name)
+        if not tokens and not patronym:  # punctuation, emoji, marks only: nothing to align
+            parsed.warnings.append(f"name {name[:20]!r} has no letters or digits to compare; "
+                                   "only the other properties are")
     parsed.echo["name"] = names
     births = _birth_dates(props, parsed)
     niks, passports = _identifiers(props, parsed)
