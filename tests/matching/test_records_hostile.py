@@ -102,7 +102,7 @@ def test_header_errors_list_a_bounded_number_of_columns() -> None:
         with pytest.raises(RecordError) as info:
             records_from_bytes(text.encode())
         assert len(str(info.value)) < 1000 and len(page_message(info.value)) < 1000
-    with pytest.raises(RecordError, match="and 9,990 more"):
+    with pytest.raises(RecordError, match=r"kolom9, … \(\+9,990\)"):
         records_from_bytes((header + "\n").encode())
 
 

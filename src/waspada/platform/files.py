@@ -231,7 +231,7 @@ MAX_LISTED_COLUMNS = 10
 def _some_columns(names: Sequence[str]) -> str:
     listed = ", ".join(n[:40] for n in names[:MAX_LISTED_COLUMNS])
     more = len(names) - MAX_LISTED_COLUMNS
-    return f"{listed} and {more:,} more" if more > 0 else listed
+    return f"{listed}, … (+{more:,})" if more > 0 else listed  # no words: shown in any language
 
 
 def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] | None = None,
