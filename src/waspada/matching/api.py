@@ -23,7 +23,7 @@ from waspada.matching.schemas import (
     CatalogOut,
     DedupeVerdictsOut,
     EntityOut,
-    EntryIn,
+    EntryApiIn,
     MatchParams,
     MatchRequest,
     MatchResponse,
@@ -91,13 +91,13 @@ def list_entries(db: DB, principal: Manager,
 
 
 @api_router.post("/watchlist", status_code=201, response_model=EntityOut)
-def add_entry(body: EntryIn, db: DB, principal: Manager) -> EntityOut:
+def add_entry(body: EntryApiIn, db: DB, principal: Manager) -> EntityOut:
     """Add an entry (an existing id is reactivated and replaced)."""
     row = service.add_entry(db, principal, body)
     return yente.entity_of(row, row.record_id)
 
 
-@api_router.delete("/watchlist/{record_id}", response_model=RemovedOut)
+@api_router.delete("/watchlist/{record_id:path}", response_model=RemovedOut)
 def remove_entry(record_id: str, body: RemoveIn, db: DB, principal: Manager) -> RemovedOut:
     """Deactivate an entry; the row and its history stay for the audit."""
     service.remove_entry(db, principal, record_id, body)

@@ -34,7 +34,7 @@ from itertools import combinations
 
 from waspada.matching.features import NAME_WEIGHT_CAP, Features, TokenFrequencies, features_of
 from waspada.matching.records import PersonRecord
-from waspada.matching.scorer import list_prior, score_pair
+from waspada.matching.scorer import NameMemo, list_prior, score_pair
 
 __all__ = ["Match", "WatchlistIndex"]
 
@@ -306,8 +306,10 @@ class WatchlistIndex:
                           prior=list_prior(len(self))).explanation
 
     def search(self, query: PersonRecord | Features, top: int = 5, threshold: float = 0.5,
-               *, max_candidates: int = 300, explain: bool = True) -> list[Match]:
-        """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first)."""
+               *, max_candidates: int = 300, explain: bool = True,
+               name_memo: NameMemo | None = None) -> list[Match]:
+        """Top ``top`` entries scoring at least ``threshold`` for ``query`` (best first);
+        ``name_memo``: see :func:`waspada.matching.scorer.score_pair`."""
         q = query if isinstance(query, Features) else features_of(query, keep_record=False)
         scored = []
         feat = self._feat
@@ -317,7 +319,7 @@ class WatchlistIndex:
             if c is None:
                 continue
             r = score_pair(q, c, self.freq, explain=False, floor=threshold,
-                           name_cap=self.common_name_cap(c), prior=prior)
+                           name_cap=self.common_name_cap(c), prior=prior, name_memo=name_memo)
             if r is not None and r.score >= threshold:
                 scored.append((r.score, c.record_id, c))
         scored.sort(key=lambda s: (-s[0], s[1]))

@@ -143,7 +143,7 @@ def manage_import(request: Request, data: Annotated[ImportIn, Form()], db: DB,
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
-@router.post("/watchlist/manage/{record_id}/remove")
+@router.post("/watchlist/manage/{record_id:path}/remove")
 @reshow_with(_manage_refused, RemoveIn)
 def manage_remove(request: Request, record_id: str, data: Annotated[RemoveIn, Form()], db: DB,
                   principal: Manager) -> Response:

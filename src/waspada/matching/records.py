@@ -177,6 +177,14 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
     """
     values = dict(row)
     for k, v in row.items():
+        if isinstance(v, int) and not isinstance(v, bool):
+            values[k] = v = str(v)  # a JSON number: its exact text
+        elif not (v is None or isinstance(v, str) or (k == "birth_date" and isinstance(v, date))):
+            # a float, boolean, list... (a JSON object): before, AttributeError on .strip()
+            _refuse(rejects, RecordError(f"{k} must be text", line, code="bad_value",
+                                         column=k), k)
+            values[k] = None
+            continue
         if isinstance(v, str) and len(v) > MAX_FIELD:
             _refuse(rejects, RecordError(f"{k} is longer than {MAX_FIELD} characters", line,
                                          code="field_too_long", column=k), k)

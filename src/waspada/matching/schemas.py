@@ -7,7 +7,7 @@ below, so a limit is written once. The API takes these models as the body, the p
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -75,6 +75,15 @@ class _Listing(BaseModel):
         except ValueError:
             raise ValueError("must be a date YYYY-MM-DD") from None
 
+    @field_validator("expires_on")
+    @classmethod
+    def _not_expired(cls, value: date | None) -> date | None:
+        """An expiry before today (the server's day, as ``store`` filters) is refused: the
+        entry (or every entry of an import) was stored and never screened, without a word."""
+        if value is not None and value < date.today():
+            raise ValueError("must be today or later (an expired entry is never screened)")
+        return value
+
 
 class EntryIn(_Listing):
     """One watchlist entry to add (an existing ``record_id`` is reactivated and replaced)."""
@@ -103,6 +112,14 @@ class EntryIn(_Listing):
     def person(self) -> dict[str, Any]:
         return self.model_dump(include={"record_id", "full_name", "birth_date", "sex",
                                         "birth_place", "nik", "passport_no", "phone"})
+
+
+class EntryApiIn(EntryIn):
+    """``POST /api/v1/watchlist``'s body: an unknown member is refused (422), never dropped: a
+    client's ``birthdate`` for ``birth_date`` added the entry without its date of birth. (The
+    page's form carries ``csrf_token`` and takes :class:`EntryIn`.)"""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class ImportIn(_Listing):
@@ -180,8 +197,13 @@ _MAX_VALUES = 50
 _MAX_VALUE_CHARS = 1000
 TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"
 
-#: a property value as yente accepts it; numbers (a year, an id) are read as their text
-PropertyValue = str | Annotated[int, Field(ge=-(2**53), le=2**53)] | float | bool | None
+#: the largest integer a property value may be (an identifier longer than a document number
+#: column cannot be compared anyway); larger ones were read as a float and lost digits
+_MAX_PROPERTY_INT = 10**DOC_NO_MAX
+#: a property value as yente accepts it; numbers (a year, an id) are read as their exact text,
+#: a float must be finite (``NaN`` was read as the name "nan")
+PropertyValue = (str | Annotated[int, Field(ge=-_MAX_PROPERTY_INT, le=_MAX_PROPERTY_INT)]
+                 | Annotated[float, Field(allow_inf_nan=False)] | bool | None)
 
 
 class EntityQuery(BaseModel):
@@ -194,6 +216,21 @@ class EntityQuery(BaseModel):
                                                "birthDate": ["1991-05-17"]}])
 
     model_config = ConfigDict(populate_by_name=True)
+
+    @field_validator("properties", mode="before")
+    @classmethod
+    def _exact_numbers(cls, props: Any) -> Any:
+        """An integer beyond ``_MAX_PROPERTY_INT`` is refused instead of falling through to
+        ``float``: ``{"idNumber": 9471234567890123456789}`` became ``9.471234567890124e+21``,
+        a different number, compared without a word."""
+        if isinstance(props, dict):
+            for key, value in props.items():
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(v, int) and not isinstance(v, bool)
+                       and abs(v) > _MAX_PROPERTY_INT for v in items):
+                    raise ValueError(f"{str(key)[:64]}: a number longer than {DOC_NO_MAX} "
+                                     "digits (send identifiers as strings)")
+        return props
 
     @field_validator("properties")
     @classmethod
@@ -212,7 +249,8 @@ class MatchRequest(BaseModel):
 
     weights: dict[str, float] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
     config: dict[str, PropertyValue] = Field(default_factory=dict, max_length=_MAX_PROPERTIES)
-    queries: dict[str, EntityQuery] = Field(
+    #: a query id is echoed as a key of the answer: bounded like ``EntityQuery.id``
+    queries: dict[Annotated[str, Field(max_length=200)], EntityQuery] = Field(
         max_length=_HARD_QUERIES,
         examples=[{"q1": {"schema": "Person", "properties": {
             "name": ["Moch. Rizky bin Ahmad"], "birthDate": ["1991-05-17"]}}}])
@@ -233,6 +271,26 @@ class MatchParams(BaseModel):
     topics: list[str] = Field(default_factory=list, max_length=50)
     changed_since: str | None = Field(None, pattern=TS_PATTERN)
     exclude_entity_ids: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("changed_since")
+    @classmethod
+    def _real_moment(cls, value: str | None) -> str | None:
+        """The pattern admits ``0000-00-00`` or ``2020-02-30T99``: refused here (422) instead
+        of failing in the search (a 500 before)."""
+        if value is not None:
+            try:
+                changed_since_moment(value)
+            except ValueError:
+                raise ValueError("must be a real date (and hour): YYYY-MM-DD[THH[:MM[:SS]]]"
+                                 ) from None
+        return value
+
+
+def changed_since_moment(value: str) -> datetime:
+    """``changed_since`` as an aware moment (UTC when no zone is given); ValueError if it is
+    not a real date and time."""
+    moment = datetime.fromisoformat(value if len(value) != 13 else value + ":00")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class EntityOut(BaseModel):

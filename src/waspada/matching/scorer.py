@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 from rapidfuzz.distance import OSA
 
@@ -20,12 +20,13 @@ from waspada.matching.features import (
     DEFAULT_FREQ,
     NAME_WEIGHT_CAP,
     Features,
+    NameComparison,
     TokenFrequencies,
     birth_date_relation,
     compare_names,
 )
 
-__all__ = ["PRIOR_WEIGHT", "ScoreResult", "list_prior", "nik_outcome", "score_pair",
+__all__ = ["PRIOR_WEIGHT", "NameMemo", "ScoreResult", "list_prior", "nik_outcome", "score_pair",
            "to_probability"]
 
 #: pseudo-entries added to a list's size in :func:`list_prior` (as for token frequencies)
@@ -99,6 +100,10 @@ def nik_outcome(q: Features, c: Features) -> str:
     return "disagree"
 
 
+#: name comparisons already made: (the query's name features, the candidate's id) -> result
+NameMemo = dict[tuple[Any, ...], NameComparison]
+
+
 @dataclass(slots=True)
 class ScoreResult:
     score: float
@@ -109,19 +114,19 @@ class ScoreResult:
 @overload
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
                explain: bool = ..., floor: None = ..., name_cap: float = ...,
-               prior: float = ...) -> ScoreResult: ...
+               prior: float = ..., name_memo: NameMemo | None = ...) -> ScoreResult: ...
 
 
 @overload
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = ..., *,
                explain: bool = ..., floor: float, name_cap: float = ...,
-               prior: float = ...) -> ScoreResult | None: ...
+               prior: float = ..., name_memo: NameMemo | None = ...) -> ScoreResult | None: ...
 
 
 def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
                *, explain: bool = True, floor: float | None = None,
-               name_cap: float = NAME_WEIGHT_CAP, prior: float = PRIOR_WEIGHT
-               ) -> ScoreResult | None:
+               name_cap: float = NAME_WEIGHT_CAP, prior: float = PRIOR_WEIGHT,
+               name_memo: NameMemo | None = None) -> ScoreResult | None:
     """Score query ``q`` against candidate ``c``; score in [0, 1] with an explanation.
 
     ``name_cap``: the most the name can weigh, lower than :data:`NAME_WEIGHT_CAP` for a full
@@ -130,6 +135,9 @@ def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
     With ``floor`` (and ``explain=False``), returns None without comparing the names when even
     the strongest name agreement (:data:`NAME_WEIGHT_CAP`) could not lift the pair to ``floor``
     (e.g. birth dates years apart and no shared identifier): most candidates of a common name.
+
+    ``name_memo`` keeps each name comparison for the next query with the same name (the
+    variants of one yente query: a name with other dates and identifiers); it changes no score.
     """
     rel = birth_date_relation(q.birth_date, c.birth_date)
     bd_w = BIRTH_DATE_WEIGHTS[rel]
@@ -169,7 +177,12 @@ def score_pair(q: Features, c: Features, freq: TokenFrequencies = DEFAULT_FREQ,
     name_cap = min(name_cap, NAME_WEIGHT_CAP)
     if floor is not None and not explain and to_probability(total + name_cap) < floor:
         return None
-    name = compare_names(q, c, freq)
+    if name_memo is None:
+        name = compare_names(q, c, freq)
+    else:
+        key = (q.tokens, q.patronym, q.phon, q.patronym_phon, q.name_script, c.record_id)
+        memo = name_memo.get(key)
+        name = memo if memo is not None else name_memo.setdefault(key, compare_names(q, c, freq))
     name_w = min(name.weight, name_cap)
     total += name_w
     p = to_probability(total)

@@ -108,11 +108,13 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
     yente.check_request(body, params, dataset, DATASETS)
     since = yente.since(params.changed_since)
     cutoff = min(params.cutoff, params.threshold)
+    batch = [yente.parse_example(qid, query.schema_, dict(query.properties))
+             for qid, query in body.queries.items()]
+    yente.check_batch_cost(batch)  # before any search
     idx = store.watchlist_index(db)
     responses: dict[str, QueryResponse] = {}
     shown: set[str] = set()
-    for qid, query in body.queries.items():
-        parsed = yente.parse_example(qid, query.schema_, dict(query.properties))
+    for (qid, query), parsed in zip(body.queries.items(), batch, strict=True):
         echo = QueryEcho(id=query.id, schema_=query.schema_, properties=parsed.echo)
         found = (yente.search_variants(idx, parsed, floor=max(cutoff, 1e-6), top=CANDIDATES)
                  if parsed.searchable else {})

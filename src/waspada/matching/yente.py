@@ -6,7 +6,10 @@ nomenklatura's ``matching/types.py``, read at yente 916a474) are followed field 
 * a query example is ``{"id"?, "schema", "properties"}`` where a property value may be a string
   or a list; names come from ``name``, ``alias``, ``previousName`` and ``firstName`` /
   ``middleName`` / ``fatherName`` / ``lastName``; every ``birthDate`` (also partial: ``1975``,
-  ``1975-04``), ``idNumber``, ``nationalId``, ``passportNumber`` and ``phone`` is used;
+  ``1975-04``), ``idNumber``, ``nationalId``, ``passportNumber`` and ``phone`` is used, up
+  to the caps below (5 names, 3 full dates, 3 NIKs, 3 document numbers, one phone; a value
+  beyond a cap is named in ``warnings`` and not echoed), in at most 20 query variants of
+  which every given value is part;
 * a schema that is not a person (``Company``, ``Organization``...) is answered with no results
   instead of failing the batch; an unknown schema fails it (400, as yente);
 * values that cannot be read (an impossible date, ``gender: other``) are left out of the
@@ -27,14 +30,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from waspada.matching.features import name_features
 from waspada.matching.records import (
     EARLIEST_BIRTH_YEAR,
     PersonRecord,
     RecordError,
     record_from_mapping,
 )
-from waspada.matching.schemas import MAX_QUERIES, EntityOut, MatchParams, MatchRequest
-from waspada.matching.scorer import to_probability
+from waspada.matching.schemas import (
+    MAX_QUERIES,
+    EntityOut,
+    MatchParams,
+    MatchRequest,
+    changed_since_moment,
+)
+from waspada.matching.scorer import NameMemo, to_probability
 from waspada.platform.birth_dates import latest_birth_date
 from waspada.platform.domain import DomainError
 from waspada.platform.i18n import N_
@@ -60,6 +70,13 @@ MAX_DATES = 3
 MAX_IDS = 3
 #: records built per query (names x dates x identifiers), so a query costs a bounded time
 MAX_VARIANTS = 20
+#: searches one batch may cost, each query variant counting one per started four name words
+#: (a search costs about the name's length: every word is aligned with every word of each
+#: candidate): 100 queries of 5 ordinary names. 100 queries of 20 variants of 16-word names
+#: cost 31 s of server CPU at threshold 0 on a 20,000-entry watchlist; a batch above this is
+#: refused (400), never cut silently
+MAX_BATCH_COST = 500
+_WORDS_PER_UNIT = 4
 
 _YEAR = re.compile(r"(\d{4})")
 _YEAR_MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -158,6 +175,10 @@ def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]
             if d > latest:
                 parsed.warnings.append(f"birthDate {v!r} is in the future; not compared")
                 continue
+            if len(full) == MAX_DATES:
+                parsed.warnings.append(f"birthDate {v!r}: at most {MAX_DATES} full dates are "
+                                       "compared; not compared")
+                continue
             full.append(v)
             parsed.echo.setdefault("birthDate", []).append(v)
             continue
@@ -177,22 +198,52 @@ def _birth_dates(props: dict[str, Any], parsed: ParsedQuery) -> list[str | None]
             parsed.echo.setdefault("birthDate", []).append(v)
         else:
             parsed.warnings.append(f"birthDate {v[:20]!r} is not a date; not compared")
-    return full[:MAX_DATES] or [None]
+    return full or [None]
 
 
 def _identifiers(props: dict[str, Any], parsed: ParsedQuery) -> tuple[list[str | None],
                                                                      list[str | None]]:
     niks: list[str | None] = []
     passports: list[str | None] = []
+
+    def take(key: str, v: str, value: str, into: list[str | None]) -> None:
+        if len(into) == MAX_IDS:  # echoed only when compared, and named when not
+            parsed.warnings.append(f"{key} {v[:20]!r}: at most {MAX_IDS} "
+                                   f"{'NIKs' if into is niks else 'document numbers'} are "
+                                   "compared; not compared")
+            return
+        into.append(value)
+        parsed.echo.setdefault(key, []).append(v)
+
     for key in ("idNumber", "nationalId", "registrationNumber", "taxNumber"):
         for v in values(props, key):
             digits = "".join(ch for ch in v if ch.isalnum())
-            parsed.echo.setdefault(key, []).append(v)
-            (niks if digits.isdigit() and len(digits) == 16 else passports).append(digits)
+            take(key, v, digits, niks if digits.isdigit() and len(digits) == 16 else passports)
     for v in values(props, "passportNumber"):
-        parsed.echo.setdefault("passportNumber", []).append(v)
-        passports.append("".join(ch for ch in v if ch.isalnum()).upper())
-    return (niks[:MAX_IDS] or [None]), (passports[:MAX_IDS] or [None])
+        take("passportNumber", v, "".join(ch for ch in v if ch.isalnum()).upper(), passports)
+    return (niks or [None]), (passports or [None])
+
+
+def _variants(names: list[str], births: list[str | None], niks: list[str | None],
+              passports: list[str | None]) -> tuple[list[tuple[Any, ...]], int]:
+    """At most MAX_VARIANTS (name, birth date, NIK, passport) combinations, and how many there
+    are. Every value is in at least one of them (the product in order alone gave all 20 to the
+    first name once dates x identifiers reached 20, so an alias was never searched); the rest
+    are the product's first, in the product's order (the same variants as before whenever
+    they all fit)."""
+    axes: tuple[list[Any], ...] = (names, births, niks, passports)
+    total = math.prod(len(a) for a in axes)
+    if total <= MAX_VARIANTS:
+        return list(itertools.product(*axes)), total
+    n = max(len(a) for a in axes)
+    cover = {tuple(i % len(a) for a in axes) for i in range(n)}
+    chosen = set(cover)
+    for idx in itertools.product(*(range(len(a)) for a in axes)):
+        if len(chosen) >= MAX_VARIANTS:
+            break
+        chosen.add(idx)
+    return [tuple(a[i] for a, i in zip(axes, idx, strict=True))
+            for idx in sorted(chosen)], total
 
 
 def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
@@ -206,27 +257,48 @@ def parse_example(qid: str, schema: str, props: dict[str, Any]) -> ParsedQuery:
     if schema not in PERSON_SCHEMATA:
         parsed.warnings.append(f"schema {schema}: the watchlist holds persons only")
         return parsed
-    names = _names(props)[:MAX_NAMES]
+    names = _names(props)
     if not names:
         parsed.warnings.append("no name given: a person is matched by name first")
         return parsed
+    for extra in names[MAX_NAMES:]:
+        parsed.warnings.append(f"name {extra[:20]!r}: at most {MAX_NAMES} names are compared; "
+                               "not compared")
+    names = names[:MAX_NAMES]
+    for name in names:
+        tokens, _, patronym, _, _ = name_features(name)
+        if not tokens and not patronym:  # punctuation, emoji, marks only: nothing to align
+            parsed.warnings.append(f"name {name[:20]!r} has no letters or digits to compare; "
+                                   "only the other properties are")
     parsed.echo["name"] = names
     births = _birth_dates(props, parsed)
     niks, passports = _identifiers(props, parsed)
     sex = None
     for g in values(props, "gender"):
+        if sex is not None:
+            parsed.warnings.append(f"gender {g[:20]!r}: one gender is compared; not compared")
+            continue
         sex = _GENDER.get(g.lower())
         if sex is None:
             parsed.warnings.append(f"gender {g[:20]!r} is not compared (only male/female)")
         else:
             parsed.echo["gender"] = [g]
-            break
-    phone = next(iter(values(props, "phone")), None)
-    place = next(iter(values(props, "birthPlace")), None)
-    for key, single in (("phone", phone), ("birthPlace", place)):
-        if single:
-            parsed.echo[key] = [single]
-    combos = itertools.islice(itertools.product(names, births, niks, passports), MAX_VARIANTS)
+    phone = place = None
+    for key in ("phone", "birthPlace"):
+        given = values(props, key)
+        if given:
+            parsed.echo[key] = given[:1]
+        for extra in given[1:]:
+            parsed.warnings.append(f"{key} {extra[:20]!r}: one {key} is compared; not compared")
+        if key == "phone":
+            phone = next(iter(given), None)
+        else:
+            place = next(iter(given), None)
+    combos, total = _variants(names, births, niks, passports)
+    if total > len(combos):
+        parsed.warnings.append(
+            f"{total} combinations of names, birth dates and identifiers: {len(combos)} are "
+            "searched (each value in at least one)")
     for name, birth, nik, passport in combos:
         try:
             parsed.records.append(record_from_mapping({
@@ -337,11 +409,28 @@ def check_request(body: MatchRequest, params: MatchParams, dataset: str,
                                qid=qid[:64], schema=query.schema_[:64])
 
 
+def search_cost(rec: PersonRecord) -> int:
+    """What one query variant costs against MAX_BATCH_COST: one per started four name words
+    (as compared: at most MAX_NAME_TOKENS words and as many of the patronym)."""
+    tokens, _, patronym, _, _ = name_features(rec.full_name)
+    return max(1, -(-(len(tokens) + len(patronym)) // _WORDS_PER_UNIT))
+
+
+def check_batch_cost(parsed: list[ParsedQuery]) -> None:
+    """Refuse (400) a batch whose searches cost more than MAX_BATCH_COST."""
+    cost = sum(search_cost(r) for p in parsed if p.searchable for r in p.records)
+    if cost > MAX_BATCH_COST:
+        raise _bad_request("batch_too_large",
+                           N_("This batch needs {cost} searches (names x birth dates x "
+                              "identifiers, summed over its queries; a name of more than four "
+                              "words counts once per four words; limit: {limit}): send fewer "
+                              "queries or fewer values per batch"),
+                           cost=cost, limit=MAX_BATCH_COST)
+
+
 def since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value if len(value) != 13 else value + ":00")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    """``changed_since`` as a moment (already checked by :class:`MatchParams`)."""
+    return None if value is None else changed_since_moment(value)
 
 
 def wanted(entry: WatchlistEntry | None, dataset: str, params: MatchParams,
@@ -382,9 +471,10 @@ def search_variants(idx: WatchlistIndex, parsed: ParsedQuery, floor: float, top:
                     default=0.0) if parsed.partial_dates else 0.0
     search_floor = to_probability(logit(floor) - bonus_max) if bonus_max else floor
     best: dict[str, tuple[float, PersonRecord]] = {}
+    memo: NameMemo = {}  # the variants share their names: each comparison is made once
     for rec in parsed.records:
         for m in idx.search(rec, top=top, threshold=max(search_floor, 1e-6),
-                            explain=False):
+                            explain=False, name_memo=memo):
             score = m.score
             if parsed.partial_dates and rec.birth_date is None:
                 entry = idx.get(m.record_id)

@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "invalid_request": N_("The request is not valid."),
     "invalid_value": N_("A value in the request is out of range or contains characters that "
                         "cannot be stored."),
+    "duplicate_member": N_("A JSON object in the request names the same member twice: send "
+                           "each once."),
     "rate_limited": N_("Too many attempts. Please wait a moment and try again."),
     "database_unavailable": N_("The database cannot be reached right now. Nothing was changed; "
                             "please try again shortly."),

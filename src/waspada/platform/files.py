@@ -223,6 +223,17 @@ class CsvTable:
     """(first, last) physical lines of rows whose fields hold line breaks, as iterated."""
 
 
+#: column names listed in a header error; the rest are counted (10,000 unknown columns made
+#: a 69,000-character message on the page)
+MAX_LISTED_COLUMNS = 10
+
+
+def _some_columns(names: Sequence[str]) -> str:
+    listed = ", ".join(n[:40] for n in names[:MAX_LISTED_COLUMNS])
+    more = len(names) - MAX_LISTED_COLUMNS
+    return f"{listed}, … (+{more:,})" if more > 0 else listed  # no words: shown in any language
+
+
 def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] | None = None,
              multiline: bool = False, lower: bool = True,
              max_field_chars: int = MAX_FIELD_CHARS) -> CsvTable:
@@ -246,14 +257,14 @@ def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] 
         raise FileError(f"missing required column(s): {cols}{hint}", 1,
                         code="missing_columns", columns=cols)
     if allowed is not None:
-        unknown = [h[:40] for h in header if h not in allowed]
+        unknown = [h for h in header if h not in allowed]
         if unknown:
-            cols = ", ".join(unknown)
+            cols = _some_columns(unknown)
             raise FileError(f"unknown column(s): {cols}", 1, code="unknown_columns",
                             columns=cols)
     dup = sorted(h for h, n in Counter(header).items() if n > 1)  # header.count() is quadratic
     if dup:
-        cols = ", ".join(d[:40] for d in dup)
+        cols = _some_columns(dup)
         raise FileError(f"duplicate column(s): {cols}", 1, code="duplicate_columns",
                         columns=cols)
     table = CsvTable(header, iter(()))

@@ -37,7 +37,8 @@ MAX_FORM_FILES = 20
 #: fields): each unknown member of a strict model costs pydantic and FastAPI an error entry,
 #: built on the event loop (500,000 members, 6 MB: 14 s during which no other request ran)
 MAX_JSON_MEMBERS = 1000
-#: smaller JSON bodies are not checked: they cannot hold enough members to matter
+#: (no longer a threshold: every JSON body is parsed once for repeated members, see
+#: ``_json_members_problem``; kept for callers and tests that size their bodies by it)
 JSON_CHECK_BYTES = 64 * 1024
 
 #: responses under these paths carry no personal data and may be cached; everything else
@@ -132,10 +133,13 @@ class GuardMiddleware:
             except TooManyFields:
                 await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
                 return
-            if _is_json(content_type) and not _json_members_ok(body):
-                await (await self.on_error(scope, 413, "too_many_fields"))(receive, send_wrapper)
+            problem = _json_members_problem(body) if _is_json(content_type) else None
+            if problem is not None:
+                status = 413 if problem == "too_many_fields" else 400
+                await (await self.on_error(scope, status, problem))(receive, send_wrapper)
                 return
-            if _nul_in_body(content_type, body, form):
+            if _nul_in_body(content_type, body, form) or (
+                    _is_json(content_type) and _lone_surrogate_in_json(body)):
                 if form is not None:
                     await form.close()
                 await (await self.on_error(scope, 400, "invalid_value"))(receive, send_wrapper)
@@ -167,8 +171,12 @@ class GuardMiddleware:
 
     async def _csrf_ok(self, scope: Scope, headers: Headers, content_type: str, body: bytes,
                        form: FormData | None, cookie_token: str | None) -> bool:
-        if headers.get("authorization", "").lower().startswith("bearer "):
-            return True  # not cookie-authenticated: a forged cross-site request cannot carry it
+        scheme, _, credential = headers.get("authorization", "").partition(" ")
+        if scheme.lower() in ("bearer", "apikey") and credential.strip():
+            # token-authenticated (``deps.current_user`` then ignores the session cookie): a
+            # forged cross-site request cannot carry the header. ``ApiKey`` is yente's scheme;
+            # before, its requests were held to the CSRF check unless sent as application/json
+            return True
         if scope["path"].startswith("/api/") and content_type == "application/json":
             return True  # browsers cannot send cross-site JSON without a CORS pre-flight
         if cookie_token is None:
@@ -192,6 +200,29 @@ class TooManyFields(Exception):
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*+\\u0000")
 
 
+#: a JSON string escape of a UTF-16 surrogate (``\\ud800``-``\\udfff``), the cheap pre-check
+_JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_in_json(body: bytes) -> bool:
+    """A JSON string holding an unpaired surrogate escape (``"\\ud800"``).
+
+    Python's ``json`` decodes it into a string that cannot be encoded as UTF-8: the database
+    cannot store it and the answer that echoes it cannot be written (a 500 from
+    ``/api/v1/match``). A paired escape (an emoji sent as ``\\ud83d\\ude00``) is fine. The
+    full parse runs only when the body holds a surrogate escape at all."""
+    if _JSON_SURROGATE.search(body) is None:
+        return False
+    try:
+        value = json.loads(body)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):  # not JSON (or too deep): the route refuses it
+        return False
+    return False
+
+
 def _is_json(content_type: str) -> bool:
     """A type FastAPI parses as JSON: ``application/json`` and ``application/*+json``
     (``application/x+json`` went around the bounds below)."""
@@ -199,28 +230,36 @@ def _is_json(content_type: str) -> bool:
         content_type.startswith("application/") and content_type.endswith("+json"))
 
 
-class _TooManyMembers(Exception):
-    pass
+class _MembersProblem(Exception):
+    def __init__(self, code: str) -> None:
+        self.code = code
 
 
 def _members_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(pairs) > MAX_JSON_MEMBERS:
-        raise _TooManyMembers()
-    return dict(pairs)
+        raise _MembersProblem("too_many_fields")
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        raise _MembersProblem("duplicate_member")
+    return out
 
 
-def _json_members_ok(body: bytes) -> bool:
-    """False when a JSON body (above JSON_CHECK_BYTES) has an object of more than
-    MAX_JSON_MEMBERS members; a body that is not JSON is left to the route to refuse."""
-    if len(body) <= JSON_CHECK_BYTES:
-        return True
+def _json_members_problem(body: bytes) -> str | None:
+    """``too_many_fields`` when a JSON body has an object of more than MAX_JSON_MEMBERS
+    members (checked above JSON_CHECK_BYTES: smaller bodies cannot hold that many), and
+    ``duplicate_member`` when an object names a member twice: Python's ``json`` kept the last
+    one without a word (``{"name": "Siti", "name": "Budi"}`` screened Budi; a proxy or log
+    reading the first saw Siti). None otherwise; a body that is not JSON is left to the
+    route to refuse. Small bodies parse in microseconds, large ones were parsed already."""
+    if not body.count(b":") > 1:  # fewer than two members: nothing to repeat, too few
+        return None
     try:
         json.loads(body, object_pairs_hook=_members_hook)
-    except _TooManyMembers:
-        return False
+    except _MembersProblem as exc:
+        return exc.code
     except (ValueError, RecursionError):
-        return True
-    return True
+        return None
+    return None
 
 
 def _nul_in_address(scope: Scope) -> bool:
