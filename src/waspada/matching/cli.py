@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from rich.markup import escape
 
 from waspada.matching.pipeline import FIXED_THRESHOLD, check_band, resolve_threshold
 from waspada.matching.records import (
@@ -73,7 +74,8 @@ class _Tolerant:
         except RecordError as exc:
             fail(_located(what, path, exc))
         if found:
-            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False)
+            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False,
+                      markup=False, soft_wrap=True)
         self.rejects.extend((str(path), r) for r in found)
         return records
 
@@ -89,7 +91,8 @@ class _Tolerant:
             fail(str(exc))
         except OSError as exc:
             fail(f"cannot write {self.path}: {exc.strerror}")
-        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False)
+        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False, markup=False,
+                  soft_wrap=True)
 
 
 _REJECTS_HELP = "Writes every bad value read as missing and every skipped record (CSV)."
@@ -100,7 +103,8 @@ class _Progress:
         self.t0 = time.perf_counter()
 
     def __call__(self, msg: str) -> None:
-        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {msg}", highlight=False)
+        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {escape(msg)}", highlight=False,
+                  soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -432,7 +436,7 @@ def add_cmd(
     except DomainError as exc:
         detail = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
         fail(f"{exc}" + (f" ({detail})" if detail else ""))
-    err.print(f"added {record_id}")
+    err.print(f"added {record_id}", markup=False, highlight=False)
 
 
 @watchlist_app.command("remove")
@@ -450,7 +454,7 @@ def remove_cmd(
             service.remove_entry(db, CLI_PRINCIPAL, record_id, data)
     except DomainError as exc:
         fail(f"{str(exc).rstrip('.')}: {record_id!r}.")
-    err.print(f"removed {record_id}")
+    err.print(f"removed {record_id}", markup=False, highlight=False)
 
 
 @watchlist_app.command("list")

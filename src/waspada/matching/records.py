@@ -280,6 +280,10 @@ def write_rejects(path: str | Path, rejects: list[tuple[str, Rejection]]) -> int
     return write_csv_atomic(Path(path), REJECT_COLUMNS, rows)
 
 
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
 def summarise_rejects(rejects: list[Rejection]) -> str:
     """One line without any value: counts by column, and the first skipped lines."""
     if not rejects:
@@ -292,11 +296,13 @@ def summarise_rejects(rejects: list[Rejection]) -> str:
     parts = []
     if missing:
         detail = ", ".join(f"{col} {n:,}" for col, n in sorted(missing.items()))
-        parts.append(f"{sum(missing.values()):,} bad values read as missing ({detail})")
+        n = sum(missing.values())
+        parts.append(f"{n:,} bad {_plural(n, 'value')} read as missing ({detail})")
     if skipped:
         first = ", ".join(f"line {r.line}: {r.message}" for r in skipped[:3])
         more = f", and {len(skipped) - 3:,} more" if len(skipped) > 3 else ""
-        parts.append(f"{len(skipped):,} records skipped ({first}{more})")
+        parts.append(f"{len(skipped):,} {_plural(len(skipped), 'record')} skipped "
+                     f"({first}{more})")
     return "; ".join(parts)
 
 
