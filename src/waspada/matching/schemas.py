@@ -373,4 +373,14 @@ class DedupeIn(BaseModel):
     @field_validator("threshold", mode="before")
     @classmethod
     def _empty_is_automatic(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
+        """Empty: automatic. "0,9" is 0.9: the Indonesian page writes its numbers with a
+        decimal comma (the threshold field itself shows "0,5"), and the reader types them so
+        (before: "0,9" was refused as "Ambang tidak valid.")."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if text.count(",") == 1 and "." not in text:
+            return text.replace(",", ".")
+        return value
