@@ -48,3 +48,37 @@ def test_the_bad_value_summary_is_one_line_in_words_that_count(tmp_path: Path) -
     line = next(x for x in res.output.splitlines() if x.startswith("queries "))
     assert line.endswith("1 bad value read as missing (birth_date 1); "
                          "1 record skipped (line 4: full_name is empty)"), line
+
+
+def test_a_model_file_is_checked_before_any_input_is_read(tmp_path: Path) -> None:
+    """A JSON file that is no model failed the run late with "KeyError: 'comparisons'"; a
+    dedupe model given to a linkage failed with Splink's words; a model in a missing folder was
+    "the output folder ... does not exist" after the input had been read."""
+    src = tmp_path / "in.csv"
+    src.write_text(DIRTY)
+    out = tmp_path / "out.csv"
+    not_a_model = tmp_path / "settings.json"
+    not_a_model.write_text('{"threshold": 0.9}')
+    res = runner.invoke(app, ["identity", "dedupe", str(src), "-o", str(out), "--model",
+                              str(not_a_model)])
+    assert res.exit_code == 2 and not out.exists()
+    said = " ".join(res.output.split())
+    assert f"Error: --model: the model {not_a_model} is not a model saved by waspada" in said
+    assert "KeyError" not in said and "read 4 records" not in said  # before any input
+    dedupe_model = tmp_path / "dedupe.json"
+    dedupe_model.write_text('{"link_type": "dedupe_only", "comparisons": '
+                            '[{"output_column_name": "name", "comparison_levels": []}]}')
+    res = runner.invoke(app, ["identity", "link", str(src), str(src), "-o", str(out),
+                              "--model", str(dedupe_model)])
+    assert res.exit_code == 2 and not out.exists()
+    said = " ".join(res.output.split())
+    assert "was trained by identity dedupe; identity link needs a model trained by identity " \
+           "link" in said, said
+    res = runner.invoke(app, ["identity", "dedupe", str(src), "-o", str(out), "--model",
+                              str(tmp_path / "nope" / "m.json")])
+    assert res.exit_code == 2 and "--model: the output folder" in " ".join(res.output.split())
+    assert "bad value" not in res.output  # stopped before reading the input
+    res = runner.invoke(app, ["identity", "link", str(src), str(src), "-o", str(out),
+                              "--engine", "duckbd"])
+    assert res.exit_code == 2 and "--engine must be duckdb or spark" in res.output
+    assert "bad value" not in res.output

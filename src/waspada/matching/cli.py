@@ -23,7 +23,12 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.markup import escape
 
-from waspada.matching.pipeline import FIXED_THRESHOLD, check_band, resolve_threshold
+from waspada.matching.pipeline import (
+    FIXED_THRESHOLD,
+    check_band,
+    resolve_threshold,
+    saved_model,
+)
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
@@ -33,6 +38,7 @@ from waspada.matching.records import (
     write_rejects,
 )
 from waspada.matching.threshold import DEFAULT_PRECISION, describe
+from waspada.matching.training import LinkType
 from waspada.platform.console import err, fail, operator_session
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
@@ -125,6 +131,32 @@ def _check_output(path: Path) -> None:
         fail(str(exc))
 
 
+def _model_to_load(model: Path | None, link_type: LinkType) -> Path | None:
+    """``--model``, checked before any input is read: an existing file must be a model saved
+    for this task (returned, to be loaded); a new one must be a writable path (None: train and
+    save there). Before, a JSON file that was no model failed after the features with
+    "KeyError: 'comparisons'", and a missing folder was named "the output folder" only after
+    the input had been read."""
+    if model is None:
+        return None
+    if model.exists():
+        try:
+            saved_model(model, link_type)
+        except ValueError as exc:
+            fail(f"--model: {exc}")
+        return model
+    try:
+        check_output_path(model)
+    except FileError as exc:
+        fail(f"--model: {exc}")
+    return None
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("duckdb", "spark"):
+        fail("--engine must be duckdb or spark")
+
+
 def _write(path: Path, header: list[str], rows: Iterable[Sequence[object]]) -> int:
     try:
         return write_csv_atomic(path, header, rows)
@@ -195,20 +227,17 @@ def dedupe_cmd(
     from waspada.matching.pipeline import dedupe
 
     _check_threshold(threshold, precision)
-    if engine not in ("duckdb", "spark"):
-        fail("--engine must be duckdb or spark")
+    _check_engine(engine)
     _check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
+    load = _model_to_load(model, "dedupe_only")
     progress = _Progress()
     reader = _Tolerant(rejects)
     records = reader.read(input, "input")
     reader.finish()
     progress(f"read {len(records):,} records")
-    load = model if model is not None and model.exists() else None
-    if model is not None and load is None:
-        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = dedupe(records, threshold=threshold, precision=precision, engine=engine,
@@ -298,18 +327,17 @@ def link_cmd(
     from waspada.matching.pipeline import link_review
 
     _check_threshold(threshold, precision)
+    _check_engine(engine)
     _check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
+    load = _model_to_load(model, "link_only")
     progress = _Progress()
     reader = _Tolerant(rejects)
     lrec = reader.read(left, "left")
     rrec = reader.read(right, "right")
     reader.finish()
-    load = model if model is not None and model.exists() else None
-    if model is not None and load is None:
-        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = link_review(lrec, rrec, threshold=threshold, precision=precision,
