@@ -82,3 +82,21 @@ def test_a_model_file_is_checked_before_any_input_is_read(tmp_path: Path) -> Non
                               "--engine", "duckbd"])
     assert res.exit_code == 2 and "--engine must be duckdb or spark" in res.output
     assert "bad value" not in res.output
+
+
+def test_a_semicolon_separated_file_is_named_as_such(tmp_path: Path) -> None:
+    """Indonesia's Excel saves "CSV" with ';' between columns (the comma is its decimal
+    separator): the error said "missing required column(s): record_id, full_name" of a file
+    whose header holds both."""
+    src = tmp_path / "ekspor.csv"
+    src.write_text(DIRTY.replace(",", ";"))
+    out = tmp_path / "out.csv"
+    res = runner.invoke(app, ["identity", "dedupe", str(src), "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()
+    said = " ".join(res.output.split())
+    assert "line 1: the columns are separated by semicolons (;)" in said, said
+    assert "missing required" not in said
+    # a header that truly lacks a column is still named so, semicolons in a name or not
+    src.write_text("record_id;x,birth_date\nr1,1985-03-12\n")
+    res = runner.invoke(app, ["identity", "dedupe", str(src), "-o", str(out)])
+    assert res.exit_code == 2 and "missing required column(s): record_id, full_name" in res.output

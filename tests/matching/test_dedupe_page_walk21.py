@@ -79,3 +79,15 @@ def test_decimal_below_keeps_a_number_under_its_bound() -> None:
         assert below(0.42, None) == "0,42"
     finally:
         i18n.current_language.reset(token)
+
+
+def test_a_semicolon_separated_upload_is_named_beside_the_file_field(role_clients) -> None:  # type: ignore[no-untyped-def]
+    analyst = role_clients["analyst"]
+    page = analyst.post("/dedupe/run", data={"csrf_token": analyst.cookies["waspada_csrf"],
+                                             "origin": "upload", "threshold": "0,5"},
+                        files={"file": ("p.csv", PEOPLE.replace(",", ";").encode(), "text/csv")},
+                        follow_redirects=False)
+    assert page.status_code == 400
+    error = re.search(r'id="file-error">([^<]+)<', page.text)
+    assert error and "dipisahkan dengan titik koma (;)" in error.group(1), page.text[-2000:]
+    assert "Kolom wajib tidak ada" not in page.text
