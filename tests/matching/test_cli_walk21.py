@@ -100,3 +100,40 @@ def test_a_semicolon_separated_file_is_named_as_such(tmp_path: Path) -> None:
     src.write_text("record_id;x,birth_date\nr1,1985-03-12\n")
     res = runner.invoke(app, ["identity", "dedupe", str(src), "-o", str(out)])
     assert res.exit_code == 2 and "missing required column(s): record_id, full_name" in res.output
+
+
+def test_watchlist_match_help_says_what_its_threshold_means() -> None:
+    """It said "Minimum score." (dedupe and link explain theirs in calibrated terms)."""
+    res = runner.invoke(app, ["watchlist", "match", "--help"])
+    said = " ".join(res.output.replace("│", " ").split())
+    assert "probability that the query is that entry" in said, said
+    assert "fewer false alarms" in said
+
+
+def test_an_expiry_in_the_past_is_refused_before_anything_is_imported(tmp_path: Path) -> None:
+    """``watchlist import --expires 2020-01-01`` said "imported 3 entries", and the entries,
+    expired at once, were never screened nor listed (a typed 2020 for 2030)."""
+    from datetime import date, timedelta
+
+    from pydantic import ValidationError
+
+    from waspada.matching.schemas import EntryIn
+
+    src = tmp_path / "wl.csv"
+    src.write_text("record_id,full_name,birth_date\nW21-1,Agus Salim,1965-05-05\n")
+    res = runner.invoke(app, ["watchlist", "import", str(src), "--reason", "uji", "--source",
+                              "uji", "--expires", "2020-01-01"])
+    assert res.exit_code == 2, res.output
+    assert "--expires: 2020-01-01 is in the past" in " ".join(res.output.split())
+    listed = runner.invoke(app, ["watchlist", "list", "--limit", "500"])
+    assert "W21-1" not in listed.output
+    today = date.today()
+    assert EntryIn(record_id="x", full_name="Agus", reason="r", source="s",
+                   expires_on=today.isoformat()).expires_on == today
+    try:
+        EntryIn(record_id="x", full_name="Agus", reason="r", source="s",
+                expires_on=(today - timedelta(days=1)).isoformat())
+    except ValidationError as exc:
+        assert "in the past" in str(exc)
+    else:
+        raise AssertionError("yesterday's expiry was taken")

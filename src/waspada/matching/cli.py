@@ -359,6 +359,12 @@ def link_cmd(
         progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
+_WATCHLIST_THRESHOLD_HELP = (
+    "Lowest score written, 0-1: the scorer's probability that the query is that entry. "
+    "Higher: fewer false alarms, more entries missed. The API's default is 0.7; a full name "
+    "alone, without a birth date, stays below it.")
+
+
 @watchlist_app.command("match")
 def match_cmd(
     watchlist: Annotated[Path, typer.Option(help="Watchlist person CSV.")],
@@ -366,7 +372,7 @@ def match_cmd(
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes query_id,rank,record_id,score.")],
     top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
-    threshold: Annotated[float, typer.Option(help="Minimum score.")] = 0.5,
+    threshold: Annotated[float, typer.Option(help=_WATCHLIST_THRESHOLD_HELP)] = 0.5,
     rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Screen each query against the watchlist (real-time scorer, no database)."""
@@ -434,7 +440,7 @@ def import_cmd(
             n = service.import_entries(db, CLI_PRINCIPAL, records, listing)
     except DomainError as exc:
         fail(f"{input}: {exc}")
-    err.print(f"imported {n:,} entries")
+    err.print(f"imported {n:,} {'entry' if n == 1 else 'entries'}")
 
 
 @watchlist_app.command("add")
