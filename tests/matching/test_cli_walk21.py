@@ -137,3 +137,22 @@ def test_an_expiry_in_the_past_is_refused_before_anything_is_imported(tmp_path: 
         assert "in the past" in str(exc)
     else:
         raise AssertionError("yesterday's expiry was taken")
+
+
+def test_watchlist_add_takes_the_phone_and_birth_place_the_page_and_api_take() -> None:
+    """A recruiter is often known by a phone number alone: the page's form and the API take
+    one, ``watchlist add`` had no --phone ("No such option")."""
+    from sqlalchemy import select
+
+    from waspada.matching.store import WatchlistEntry
+    from waspada.platform.db import session_scope
+
+    res = runner.invoke(app, ["watchlist", "add", "--record-id", "W21-PHONE", "--full-name",
+                              "Bang Jago", "--reason", "perekrut", "--source", "laporan",
+                              "--kind", "recruiter", "--phone", "+62 812-3456-7890",
+                              "--birth-place", "Medan"])
+    assert res.exit_code == 0, res.output
+    with session_scope() as db:
+        entry = db.scalars(select(WatchlistEntry).where(
+            WatchlistEntry.record_id == "W21-PHONE")).one()
+        assert (entry.phone, entry.birth_place) == ("081234567890", "Medan")

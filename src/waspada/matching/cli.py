@@ -453,6 +453,9 @@ def add_cmd(
     sex: Annotated[str | None, typer.Option(help="M/F (L/P)")] = None,
     nik: Annotated[str | None, typer.Option()] = None,
     passport_no: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option(
+        help="Phone number in any format (0812-…, +62 812 …).")] = None,
+    birth_place: Annotated[str | None, typer.Option()] = None,
     kind: Annotated[str, typer.Option(help="pencegahan|recruiter|victim|postponed|other")
                     ] = "other",
     expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
@@ -463,7 +466,8 @@ def add_cmd(
 
     entry = _model(EntryIn, record_id=record_id, full_name=full_name, reason=reason,
                    source=source, birth_date=birth_date, sex=sex, nik=nik,
-                   passport_no=passport_no, list_kind=kind, expires_on=expires)
+                   passport_no=passport_no, phone=phone, birth_place=birth_place,
+                   list_kind=kind, expires_on=expires)
     try:
         with operator_session() as db:
             service.add_entry(db, CLI_PRINCIPAL, entry)
