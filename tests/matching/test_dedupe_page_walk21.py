@@ -91,3 +91,22 @@ def test_a_semicolon_separated_upload_is_named_beside_the_file_field(role_client
     error = re.search(r'id="file-error">([^<]+)<', page.text)
     assert error and "dipisahkan dengan titik koma (;)" in error.group(1), page.text[-2000:]
     assert "Kolom wajib tidak ada" not in page.text
+
+
+def test_the_demo_watchlist_reason_is_indonesian_on_the_search_page(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """The search page showed "Alasan pencantuman: Synthetic demo entry"."""
+    from sqlalchemy import select
+
+    from waspada.matching.store import WatchlistEntry
+    from waspada.platform.db import session_scope
+
+    with session_scope() as db:
+        entry = db.scalars(select(WatchlistEntry).where(
+            WatchlistEntry.record_id.like("DEMO-WL-%")).limit(1)).one()
+        name, born = entry.full_name, entry.birth_date
+    analyst = role_clients["analyst"]
+    page = analyst.post("/watchlist/search", data={
+        "csrf_token": analyst.cookies["waspada_csrf"], "full_name": name,
+        "birth_date": born.isoformat() if born else ""})
+    assert page.status_code == 200 and "Alasan pencantuman: Entri demo sintetis" in page.text
+    assert "Synthetic demo entry" not in page.text
