@@ -110,3 +110,31 @@ def test_the_demo_watchlist_reason_is_indonesian_on_the_search_page(role_clients
         "birth_date": born.isoformat() if born else ""})
     assert page.status_code == 200 and "Alasan pencantuman: Entri demo sintetis" in page.text
     assert "Synthetic demo entry" not in page.text
+
+
+def test_a_registry_extract_with_bad_values_runs_and_says_what_it_left_out(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """The page read strictly: one record without a name ("Baris 6: full_name kosong.")
+    refused the whole file, which ``identity dedupe`` reads (issue #13 item 4). Now the run
+    goes on and its result counts what was read as missing or skipped, naming no value."""
+    dirty = (PEOPLE.replace("r7,Ahmad Fauzi,1938-11-13,L", "r7,Ahmad Fauzi,1938-11-31,L")
+             .replace("r9,Dewi Lestari,1995-02-03,P", "r9,Dewi Lestari,1995-02-03,X")
+             + "r5,,1970-01-01,L,,,,,\n")
+    analyst = role_clients["analyst"]
+    started = analyst.post("/dedupe/run", data={"csrf_token": analyst.cookies["waspada_csrf"],
+                                                "origin": "upload", "threshold": "0,5"},
+                           files={"file": ("p.csv", dirty.encode(), "text/csv")},
+                           follow_redirects=False)
+    job = run_job_page(analyst, started)
+    said = re.search(r'id="job-summary">(.*?)</ul>', job.text, re.S)
+    assert said, job.text[-2000:]
+    text = re.sub(r"<[^>]+>", " ", said.group(1))
+    assert "11 data" in text  # twelve rows, the nameless one skipped
+    assert "2 nilai yang tidak valid dibaca sebagai kosong: birth_date 1, sex 1." in text
+    assert "1 data tanpa record_id atau full_name dilewati (baris 13)." in text
+    assert "1938-11-31" not in job.text
+    # a structural problem still refuses the file, with its line
+    refused = analyst.post("/dedupe/run", data={"csrf_token": analyst.cookies["waspada_csrf"],
+                                                "origin": "upload", "threshold": "0,5"},
+                           files={"file": ("p.csv", (dirty + "r1,Budi,,,,,,,\n").encode(),
+                                           "text/csv")}, follow_redirects=False)
+    assert refused.status_code == 400 and "Baris 14" in refused.text
