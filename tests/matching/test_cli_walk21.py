@@ -156,3 +156,18 @@ def test_watchlist_add_takes_the_phone_and_birth_place_the_page_and_api_take() -
         entry = db.scalars(select(WatchlistEntry).where(
             WatchlistEntry.record_id == "W21-PHONE")).one()
         assert (entry.phone, entry.birth_place) == ("081234567890", "Medan")
+
+
+def test_a_new_entry_is_first_seen_no_later_than_last_seen() -> None:
+    """yente's ``first_seen`` (created_at) came out microseconds after ``last_seen``
+    (changed_at): the column default ran at the flush, after the code had set changed_at."""
+    from waspada.matching.records import PersonRecord
+    from waspada.matching.store import add_entry
+    from waspada.platform.db import session_scope
+
+    with session_scope() as db:
+        row = add_entry(db, PersonRecord("W21-SEEN", "Siti Aminah"), reason="r", source="s",
+                        list_kind="other", expires_on=None, actor="test")
+        db.flush()
+        assert row.created_at <= row.changed_at
+        db.rollback()
