@@ -171,3 +171,33 @@ def test_a_new_entry_is_first_seen_no_later_than_last_seen() -> None:
         db.flush()
         assert row.created_at <= row.changed_at
         db.rollback()
+
+
+def test_no_output_overwrites_an_input_or_another_output(tmp_path: Path) -> None:
+    """``identity dedupe reg.csv -o reg.csv`` replaced the registry with its clusters (and
+    ``--rejects reg.csv`` or ``--review-output reg.csv`` with their rows): refused before any
+    work, the input unchanged."""
+    reg = tmp_path / "reg.csv"
+    reg.write_text(DIRTY)
+    other = tmp_path / "other.csv"
+    cases = [
+        (["identity", "dedupe", str(reg), "-o", str(reg)], "--output", "input"),
+        (["identity", "dedupe", str(reg), "-o", str(other), "--rejects", str(reg)],
+         "--rejects", "input"),
+        (["identity", "dedupe", str(reg), "-o", str(other), "--review-band", "0.2", "0.5",
+          "--review-output", str(tmp_path / "." / "reg.csv")], "--review-output", "input"),
+        (["identity", "link", str(other), str(reg), "-o", str(reg)], "--output", "right"),
+        (["watchlist", "match", "--watchlist", str(reg), "--queries", str(reg), "-o",
+          str(reg)], "--output", "watchlist"),
+    ]
+    for args, option, what in cases:
+        other.write_text(DIRTY)
+        res = runner.invoke(app, args)
+        said = " ".join(res.output.split())
+        assert res.exit_code == 2, (args, said)
+        assert f"Error: {option} " in said and f"is the {what} file" in said, said
+        assert reg.read_text() == DIRTY
+    res = runner.invoke(app, ["identity", "dedupe", str(reg), "-o", str(other), "--rejects",
+                              str(other)])
+    assert res.exit_code == 2
+    assert "--output and --rejects are the same file" in " ".join(res.output.split())

@@ -13,6 +13,7 @@ stderr; errors are one English line without a traceback and exit code 2.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -152,6 +153,31 @@ def _model_to_load(model: Path | None, link_type: LinkType) -> Path | None:
     return None
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _apart(inputs: dict[str, Path], outputs: dict[str, Path | None]) -> None:
+    """No file written may be an input or another file written, checked before any work:
+    ``identity dedupe reg.csv -o reg.csv`` (or ``--rejects reg.csv``, ``--review-output``)
+    replaced the registry with its own result (walk21)."""
+    written = [(option, path) for option, path in outputs.items() if path is not None]
+    for option, path in written:
+        for what, source in inputs.items():
+            if _same_file(path, source):
+                fail(f"{option} {path} is the {what} file: give another file name (it would "
+                     "be overwritten)")
+    for i, (option, path) in enumerate(written):
+        for other, other_path in written[i + 1:]:
+            if _same_file(path, other_path):
+                fail(f"{option} and {other} are the same file {path}: give each its own")
+
+
 def _check_engine(engine: str) -> None:
     if engine not in ("duckdb", "spark"):
         fail("--engine must be duckdb or spark")
@@ -233,6 +259,9 @@ def dedupe_cmd(
     if rejects is not None:
         _check_output(rejects)
     load = _model_to_load(model, "dedupe_only")
+    _apart({"input": input}, {"--output": output, "--rejects": rejects,
+                              "--review-output": review_path,
+                              "--model": model if load is None else None})
     progress = _Progress()
     reader = _Tolerant(rejects)
     records = reader.read(input, "input")
@@ -333,6 +362,9 @@ def link_cmd(
     if rejects is not None:
         _check_output(rejects)
     load = _model_to_load(model, "link_only")
+    _apart({"left": left, "right": right},
+           {"--output": output, "--rejects": rejects, "--review-output": review_path,
+            "--model": model if load is None else None})
     progress = _Progress()
     reader = _Tolerant(rejects)
     lrec = reader.read(left, "left")
@@ -385,6 +417,8 @@ def match_cmd(
     _check_output(output)
     if rejects is not None:
         _check_output(rejects)
+    _apart({"watchlist": watchlist, "queries": queries},
+           {"--output": output, "--rejects": rejects})
     progress = _Progress()
     reader = _Tolerant(rejects)
     wl = reader.read(watchlist, "watchlist")
