@@ -114,7 +114,7 @@ def test_bad_values_are_read_as_missing_and_reported(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     said = " ".join(res.output.split())  # Rich wraps long lines
     assert "2 bad values read as missing (birth_date 1, sex 1)" in said
-    assert "1 records skipped (line 42: full_name is empty)" in said
+    assert "1 record skipped (line 42: full_name is empty)" in said
     assert "wrote 3 rejected values" in said
     assert "1938-11-31" not in said  # the summary names no value
     clustered = {r["record_id"] for r in _rows(out)}

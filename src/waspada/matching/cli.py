@@ -13,6 +13,7 @@ stderr; errors are one English line without a traceback and exit code 2.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,8 +22,14 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from rich.markup import escape
 
-from waspada.matching.pipeline import FIXED_THRESHOLD, check_band, resolve_threshold
+from waspada.matching.pipeline import (
+    FIXED_THRESHOLD,
+    check_band,
+    resolve_threshold,
+    saved_model,
+)
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
@@ -32,6 +39,7 @@ from waspada.matching.records import (
     write_rejects,
 )
 from waspada.matching.threshold import DEFAULT_PRECISION, describe
+from waspada.matching.training import LinkType
 from waspada.platform.console import err, fail, operator_session
 from waspada.platform.domain import DomainError
 from waspada.platform.files import FileError, check_output_path, write_csv, write_csv_atomic
@@ -73,7 +81,8 @@ class _Tolerant:
         except RecordError as exc:
             fail(_located(what, path, exc))
         if found:
-            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False)
+            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False,
+                      markup=False, soft_wrap=True)
         self.rejects.extend((str(path), r) for r in found)
         return records
 
@@ -89,7 +98,8 @@ class _Tolerant:
             fail(str(exc))
         except OSError as exc:
             fail(f"cannot write {self.path}: {exc.strerror}")
-        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False)
+        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False, markup=False,
+                  soft_wrap=True)
 
 
 _REJECTS_HELP = "Writes every bad value read as missing and every skipped record (CSV)."
@@ -100,7 +110,8 @@ class _Progress:
         self.t0 = time.perf_counter()
 
     def __call__(self, msg: str) -> None:
-        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {msg}", highlight=False)
+        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {escape(msg)}", highlight=False,
+                  soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -119,6 +130,57 @@ def _check_output(path: Path) -> None:
         check_output_path(path)
     except FileError as exc:
         fail(str(exc))
+
+
+def _model_to_load(model: Path | None, link_type: LinkType) -> Path | None:
+    """``--model``, checked before any input is read: an existing file must be a model saved
+    for this task (returned, to be loaded); a new one must be a writable path (None: train and
+    save there). Before, a JSON file that was no model failed after the features with
+    "KeyError: 'comparisons'", and a missing folder was named "the output folder" only after
+    the input had been read."""
+    if model is None:
+        return None
+    if model.exists():
+        try:
+            saved_model(model, link_type)
+        except ValueError as exc:
+            fail(f"--model: {exc}")
+        return model
+    try:
+        check_output_path(model)
+    except FileError as exc:
+        fail(f"--model: {exc}")
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _apart(inputs: dict[str, Path], outputs: dict[str, Path | None]) -> None:
+    """No file written may be an input or another file written, checked before any work:
+    ``identity dedupe reg.csv -o reg.csv`` (or ``--rejects reg.csv``, ``--review-output``)
+    replaced the registry with its own result (walk21)."""
+    written = [(option, path) for option, path in outputs.items() if path is not None]
+    for option, path in written:
+        for what, source in inputs.items():
+            if _same_file(path, source):
+                fail(f"{option} {path} is the {what} file: give another file name (it would "
+                     "be overwritten)")
+    for i, (option, path) in enumerate(written):
+        for other, other_path in written[i + 1:]:
+            if _same_file(path, other_path):
+                fail(f"{option} and {other} are the same file {path}: give each its own")
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in ("duckdb", "spark"):
+        fail("--engine must be duckdb or spark")
 
 
 def _write(path: Path, header: list[str], rows: Iterable[Sequence[object]]) -> int:
@@ -191,20 +253,20 @@ def dedupe_cmd(
     from waspada.matching.pipeline import dedupe
 
     _check_threshold(threshold, precision)
-    if engine not in ("duckdb", "spark"):
-        fail("--engine must be duckdb or spark")
+    _check_engine(engine)
     _check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
+    load = _model_to_load(model, "dedupe_only")
+    _apart({"input": input}, {"--output": output, "--rejects": rejects,
+                              "--review-output": review_path,
+                              "--model": model if load is None else None})
     progress = _Progress()
     reader = _Tolerant(rejects)
     records = reader.read(input, "input")
     reader.finish()
     progress(f"read {len(records):,} records")
-    load = model if model is not None and model.exists() else None
-    if model is not None and load is None:
-        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = dedupe(records, threshold=threshold, precision=precision, engine=engine,
@@ -294,18 +356,20 @@ def link_cmd(
     from waspada.matching.pipeline import link_review
 
     _check_threshold(threshold, precision)
+    _check_engine(engine)
     _check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
         _check_output(rejects)
+    load = _model_to_load(model, "link_only")
+    _apart({"left": left, "right": right},
+           {"--output": output, "--rejects": rejects, "--review-output": review_path,
+            "--model": model if load is None else None})
     progress = _Progress()
     reader = _Tolerant(rejects)
     lrec = reader.read(left, "left")
     rrec = reader.read(right, "right")
     reader.finish()
-    load = model if model is not None and model.exists() else None
-    if model is not None and load is None:
-        _check_output(model)
     try:
         with _stdout_to_stderr():
             res = link_review(lrec, rrec, threshold=threshold, precision=precision,
@@ -327,6 +391,12 @@ def link_cmd(
         progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
+_WATCHLIST_THRESHOLD_HELP = (
+    "Lowest score written, 0-1: the scorer's probability that the query is that entry. "
+    "Higher: fewer false alarms, more entries missed. The API's default is 0.7; a full name "
+    "alone, without a birth date, stays below it.")
+
+
 @watchlist_app.command("match")
 def match_cmd(
     watchlist: Annotated[Path, typer.Option(help="Watchlist person CSV.")],
@@ -334,7 +404,7 @@ def match_cmd(
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes query_id,rank,record_id,score.")],
     top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
-    threshold: Annotated[float, typer.Option(help="Minimum score.")] = 0.5,
+    threshold: Annotated[float, typer.Option(help=_WATCHLIST_THRESHOLD_HELP)] = 0.5,
     rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Screen each query against the watchlist (real-time scorer, no database)."""
@@ -347,6 +417,8 @@ def match_cmd(
     _check_output(output)
     if rejects is not None:
         _check_output(rejects)
+    _apart({"watchlist": watchlist, "queries": queries},
+           {"--output": output, "--rejects": rejects})
     progress = _Progress()
     reader = _Tolerant(rejects)
     wl = reader.read(watchlist, "watchlist")
@@ -402,7 +474,7 @@ def import_cmd(
             n = service.import_entries(db, CLI_PRINCIPAL, records, listing)
     except DomainError as exc:
         fail(f"{input}: {exc}")
-    err.print(f"imported {n:,} entries")
+    err.print(f"imported {n:,} {'entry' if n == 1 else 'entries'}")
 
 
 @watchlist_app.command("add")
@@ -415,6 +487,9 @@ def add_cmd(
     sex: Annotated[str | None, typer.Option(help="M/F (L/P)")] = None,
     nik: Annotated[str | None, typer.Option()] = None,
     passport_no: Annotated[str | None, typer.Option()] = None,
+    phone: Annotated[str | None, typer.Option(
+        help="Phone number in any format (0812-…, +62 812 …).")] = None,
+    birth_place: Annotated[str | None, typer.Option()] = None,
     kind: Annotated[str, typer.Option(help="pencegahan|recruiter|victim|postponed|other")
                     ] = "other",
     expires: Annotated[str | None, typer.Option(help="Expiry date YYYY-MM-DD.")] = None,
@@ -425,14 +500,15 @@ def add_cmd(
 
     entry = _model(EntryIn, record_id=record_id, full_name=full_name, reason=reason,
                    source=source, birth_date=birth_date, sex=sex, nik=nik,
-                   passport_no=passport_no, list_kind=kind, expires_on=expires)
+                   passport_no=passport_no, phone=phone, birth_place=birth_place,
+                   list_kind=kind, expires_on=expires)
     try:
         with operator_session() as db:
             service.add_entry(db, CLI_PRINCIPAL, entry)
     except DomainError as exc:
         detail = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
         fail(f"{exc}" + (f" ({detail})" if detail else ""))
-    err.print(f"added {record_id}")
+    err.print(f"added {record_id}", markup=False, highlight=False)
 
 
 @watchlist_app.command("remove")
@@ -450,7 +526,7 @@ def remove_cmd(
             service.remove_entry(db, CLI_PRINCIPAL, record_id, data)
     except DomainError as exc:
         fail(f"{str(exc).rstrip('.')}: {record_id!r}.")
-    err.print(f"removed {record_id}")
+    err.print(f"removed {record_id}", markup=False, highlight=False)
 
 
 @watchlist_app.command("list")

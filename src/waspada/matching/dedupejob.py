@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from waspada.matching.records import PersonRecord
+from waspada.matching.records import PersonRecord, Rejection, rejects_lines
 from waspada.platform.db import session_factory
 from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Cancelled, JobContext, JobKind, Outcome
@@ -120,8 +120,9 @@ def _run(ctx: JobContext) -> Outcome:
     origin = str(ctx.params.get("origin", "upload"))
     given = ctx.params.get("threshold")  # None: chosen for the precision target
     threshold = None if given is None else float(given)
+    rejects: list[Rejection] = []
     with session_factory()() as db:
-        records = service.dedupe_input(db, origin, ctx.data)
+        records = service.dedupe_input(db, origin, ctx.data, rejects=rejects)
     ctx.progress(0, len(DEDUPE_STEPS))
     result = compute_dedupe(records, threshold, progress=ctx.progress)
     choice = result.choice
@@ -136,6 +137,7 @@ def _run(ctx: JobContext) -> Outcome:
                   {"run": run.id, "n": len(records), "c": run.n_clusters}]]
         if choice is not None:
             lines.append(threshold_line(choice))
+        lines.extend(rejects_lines(rejects))
         return {"run_id": run.id, "clusters": run.n_clusters, "lines": lines}
 
     summary: dict[str, Any] = {"records": len(records), "threshold": used}

@@ -20,6 +20,11 @@ def _rec(p: SyntheticPerson, prefix: str) -> PersonRecord:
                         p.phone.replace("+62", "0"), "demo")
 
 
+#: the demo entries' reason, shown on the search page as "Alasan pencantuman: …": data in
+#: the page's language (it was "Synthetic demo entry", English on an Indonesian page)
+DEMO_REASON = "Entri demo sintetis (rekaan)"
+
+
 def load_demo_matching(seed: int) -> tuple[int, int]:
     people = generate_people(260, seed=seed + 101)
     created = skipped = 0
@@ -30,7 +35,7 @@ def load_demo_matching(seed: int) -> tuple[int, int]:
             if r.record_id in existing:
                 skipped += 1
                 continue
-            store.add_entry(db, r, reason="Synthetic demo entry", source="demo",
+            store.add_entry(db, r, reason=DEMO_REASON, source="demo",
                             list_kind=KINDS[i % len(KINDS)], expires_on=None, actor="demo")
             created += 1
         have = set(db.scalars(select(store.PersonRecordRow.record_id)))

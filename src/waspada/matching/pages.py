@@ -34,7 +34,7 @@ from waspada.platform.formroute import FormRoute, Refused, reshow_with, with_ses
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 from waspada.platform.security.policy import Principal
-from waspada.platform.templating import render
+from waspada.platform.templating import decimal_text, render
 from waspada.platform.types import IdPath
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -169,7 +169,8 @@ def _dedupe_page(request: Request, db: DB, *, form: dict[str, Any] | None = None
                  status_code: int = 200) -> Response:
     return render(request, "matching/dedupe.html",
                   {"runs": service.recent_runs(db), "error": error, "problems": problems or {},
-                   "form": {"origin": "upload", "threshold": "0.5", **(form or {})},
+                   "form": {"origin": "upload", "threshold": decimal_text(0.5, -6),
+                            **(form or {})},
                    "columns": COLUMNS, "max_records": service.DEDUPE_MAX_RECORDS,
                    "max_mb": service.DEDUPE_MAX_BYTES // (1024 * 1024)},
                   status_code=status_code)

@@ -39,6 +39,8 @@ from waspada.matching.threshold import (
     of_linked,
 )
 from waspada.matching.training import (
+    LinkType,
+    check_model,
     fit_prior_and_score,
     linker,
     load_model,
@@ -51,7 +53,7 @@ from waspada.matching.training import (
 
 __all__ = ["DEFAULT_PRECISION", "FIXED_THRESHOLD", "DedupeResult", "ThresholdChoice",
            "assign_one_to_one", "check_band", "dedupe", "in_band", "link", "link_review",
-           "LinkResult", "resolve_threshold"]
+           "LinkResult", "resolve_threshold", "saved_model"]
 
 Progress = Callable[[str], None]
 #: the default threshold, used when neither a threshold nor a precision target is given (a
@@ -112,11 +114,14 @@ def in_band(p: float, band: tuple[float, float] | None) -> bool:
     return band is not None and band[0] <= p < band[1]
 
 
-def _saved_model(model: str | Path | dict | None) -> dict | None:
-    """The model to use as it is: given as a dict or an existing file (None: train one)."""
+def saved_model(model: str | Path | dict | None,
+                link_type: LinkType = "dedupe_only") -> dict | None:
+    """The model to use as it is: given as a dict or an existing file (None: train one);
+    ``ValueError`` when it is unreadable, no saved model, or trained for the other task."""
     if model is None or (isinstance(model, (str, Path)) and not Path(model).exists()):
         return None
-    return load_model(model)
+    source = "the model" if isinstance(model, dict) else f"the model {model}"
+    return check_model(load_model(model), link_type, source)
 
 
 def dedupe(records: Sequence[PersonRecord], *, threshold: float | None = None,
@@ -155,7 +160,7 @@ def dedupe(records: Sequence[PersonRecord], *, threshold: float | None = None,
     db_api = make_db_api(engine)
     sdf = register_frame(db_api, engine, frame, table_name("records"))
     register_name_frequencies(db_api, engine, [frame])
-    saved = _saved_model(model)
+    saved = saved_model(model)
     if saved is not None:
         progress("loading the trained model")
         lk = linker(sdf, model_for_engine(saved, engine))
@@ -378,7 +383,7 @@ def link_review(left: Sequence[PersonRecord], right: Sequence[PersonRecord], *,
     ls = register_frame(db_api, engine, lf, table_name("left_records"))
     rs = register_frame(db_api, engine, rf, table_name("right_records"))
     register_name_frequencies(db_api, engine, [lf, rf])
-    saved = _saved_model(model)
+    saved = saved_model(model, "link_only")
     if saved is not None:
         lk = linker([ls, rs], model_for_engine(saved, engine))
     else:

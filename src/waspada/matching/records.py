@@ -17,6 +17,7 @@ record with no usable identifying field (no record id or no name); each is appen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -32,11 +33,13 @@ from waspada.platform.files import (
     read_csv,
     write_csv_atomic,
 )
+from waspada.platform.i18n import N_
 
 __all__ = [
     "COLUMNS", "EARLIEST_BIRTH_YEAR", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError",
     "Rejection", "normalise_sex", "parse_birth_date", "parse_date", "read_records",
-    "read_records_text", "record_from_mapping", "records_from_bytes", "summarise_rejects",
+    "read_records_text", "record_from_mapping", "records_from_bytes", "rejects_lines",
+    "summarise_rejects",
     "write_csv_atomic", "write_rejects",
 ]
 
@@ -288,6 +291,10 @@ def write_rejects(path: str | Path, rejects: list[tuple[str, Rejection]]) -> int
     return write_csv_atomic(Path(path), REJECT_COLUMNS, rows)
 
 
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
 def summarise_rejects(rejects: list[Rejection]) -> str:
     """One line without any value: counts by column, and the first skipped lines."""
     if not rejects:
@@ -300,20 +307,43 @@ def summarise_rejects(rejects: list[Rejection]) -> str:
     parts = []
     if missing:
         detail = ", ".join(f"{col} {n:,}" for col, n in sorted(missing.items()))
-        parts.append(f"{sum(missing.values()):,} bad values read as missing ({detail})")
+        n = sum(missing.values())
+        parts.append(f"{n:,} bad {_plural(n, 'value')} read as missing ({detail})")
     if skipped:
         first = ", ".join(f"line {r.line}: {r.message}" for r in skipped[:3])
         more = f", and {len(skipped) - 3:,} more" if len(skipped) > 3 else ""
-        parts.append(f"{len(skipped):,} records skipped ({first}{more})")
+        parts.append(f"{len(skipped):,} {_plural(len(skipped), 'record')} skipped "
+                     f"({first}{more})")
     return "; ".join(parts)
 
 
 def records_from_bytes(data: bytes, *, source: str | None = None,
-                       max_bytes: int = MAX_FILE_BYTES) -> list[PersonRecord]:
-    """Uploaded file content (bytes) -> records."""
+                       max_bytes: int = MAX_FILE_BYTES,
+                       rejects: list[Rejection] | None = None) -> list[PersonRecord]:
+    """Uploaded file content (bytes) -> records; ``rejects`` as in :func:`read_records_text`."""
     try:
         check_size(data, max_bytes)
         text = decode_text(data)
     except FileError as exc:
         raise _as_record_error(exc) from None
-    return read_records_text(text, source=source)
+    return read_records_text(text, source=source, rejects=rejects)
+
+
+def rejects_lines(rejects: Sequence[Rejection]) -> list[list[Any]]:
+    """A page's result lines (msgid, params) for what a tolerant read left out: counts by
+    column and the skipped records' line numbers, never a value."""
+    missing: dict[str, int] = {}
+    for r in rejects:
+        if not r.skipped:
+            missing[r.column] = missing.get(r.column, 0) + 1
+    skipped = [r.line for r in rejects if r.skipped and r.line is not None]
+    lines: list[list[Any]] = []
+    if missing:
+        lines.append([N_("%(n)s values that were not valid were read as missing: %(detail)s."),
+                      {"n": sum(missing.values()),
+                       "detail": ", ".join(f"{c} {n}" for c, n in sorted(missing.items()))}])
+    if skipped:
+        shown = ", ".join(str(n) for n in skipped[:10]) + (", …" if len(skipped) > 10 else "")
+        lines.append([N_("%(n)s records without record_id or full_name were skipped (lines "
+                         "%(lines)s)."), {"n": len(skipped), "lines": shown}])
+    return lines

@@ -78,10 +78,12 @@ class _Listing(BaseModel):
     @field_validator("expires_on")
     @classmethod
     def _not_expired(cls, value: date | None) -> date | None:
-        """An expiry before today (the server's day, as ``store`` filters) is refused: the
-        entry (or every entry of an import) was stored and never screened, without a word."""
+        """An entry expiring before today is never screened and not listed among the active
+        ones: a typed 2020 for 2030 was taken with "imported 3 entries" and the entries were
+        gone (walk21). Today as the store counts it (``store._active_clause``)."""
         if value is not None and value < date.today():
-            raise ValueError("must be today or later (an expired entry is never screened)")
+            raise ValueError(f"{value.isoformat()} is in the past: the entry would never be "
+                             "screened")
         return value
 
 
@@ -431,4 +433,14 @@ class DedupeIn(BaseModel):
     @field_validator("threshold", mode="before")
     @classmethod
     def _empty_is_automatic(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
+        """Empty: automatic. "0,9" is 0.9: the Indonesian page writes its numbers with a
+        decimal comma (the threshold field itself shows "0,5"), and the reader types them so
+        (before: "0,9" was refused as "Ambang tidak valid.")."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text:
+            return None
+        if text.count(",") == 1 and "." not in text:
+            return text.replace(",", ".")
+        return value

@@ -23,6 +23,7 @@ from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
     PersonRecord,
     RecordError,
+    Rejection,
     record_from_mapping,
     records_from_bytes,
 )
@@ -327,15 +328,23 @@ def start_dedupe(db: Session, principal: Principal, options: DedupeIn, upload: b
     the dedupe as a background job (``matching/dedupejob.py``). A file that cannot be read
     is refused here, naming the line and the cause."""
     _require(principal, "dedupe.run")
-    dedupe_input(db, options.origin, upload)  # a bad file is refused before a job exists
+    # a file that cannot be read is refused before a job exists; bad values are not (below)
+    dedupe_input(db, options.origin, upload, rejects=[])
     return jobs.submit(db, principal, "matching.dedupe", data=upload,
                        filename="upload.csv" if options.origin == "upload" else "",
                        params={"origin": options.origin, "threshold": options.threshold},
                        total=len(dedupejob.DEDUPE_STEPS))
 
 
-def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
-    """The records a dedupe works on, checked (limits, count); refusals name the cause."""
+def dedupe_input(db: Session, origin: str, upload: bytes,
+                 rejects: list[Rejection] | None = None) -> list[PersonRecord]:
+    """The records a dedupe works on, checked (limits, count); refusals name the cause.
+
+    With ``rejects`` an uploaded file is read tolerantly, as ``identity dedupe`` reads it
+    (issue #13 item 4): a bad value (an impossible date, an unknown sex) is read as missing
+    and a record without id or name is skipped, each noted there; structural problems
+    (columns, quoting, field count, duplicate ids) still refuse the file with their line.
+    Before walk21 one nameless record refused a whole registry extract on the page."""
     if origin == "database":
         records = database_records(db)
     else:
@@ -346,7 +355,8 @@ def dedupe_input(db: Session, origin: str, upload: bytes) -> list[PersonRecord]:
             raise WatchlistError("too_large", N_("The file is too large: at most {mb} MB."),
                                  mb=DEDUPE_MAX_BYTES // (1024 * 1024))
         try:
-            records = records_from_bytes(upload, source="upload", max_bytes=DEDUPE_MAX_BYTES)
+            records = records_from_bytes(upload, source="upload", max_bytes=DEDUPE_MAX_BYTES,
+                                         rejects=rejects)
         except FileError as exc:
             raise FileNotImported(exc, N_("The file was not read: {detail}")) from None
     if len(records) < 2:

@@ -165,8 +165,11 @@ def add_entry(db: Session, rec: PersonRecord, *, reason: str, source: str, list_
     if list_kind not in LIST_KINDS:
         raise ValueError(f"list kind must be one of {', '.join(LIST_KINDS)}")
     row = db.scalar(select(WatchlistEntry).where(WatchlistEntry.record_id == rec.record_id))
+    now = utcnow()
     if row is None:
-        row = WatchlistEntry(record_id=rec.record_id)
+        # one clock reading for both: the column default ran at the flush, after changed_at,
+        # and yente's first_seen came out later than its last_seen (walk21)
+        row = WatchlistEntry(record_id=rec.record_id, created_at=now)
         db.add(row)
     row.full_name = rec.full_name
     row.birth_date = rec.birth_date
@@ -182,7 +185,7 @@ def add_entry(db: Session, rec: PersonRecord, *, reason: str, source: str, list_
     row.expires_on = expires_on
     row.active = True
     row.created_by = actor
-    row.changed_at = utcnow()
+    row.changed_at = now
     row.removed_by = None
     row.removal_reason = None
     return row

@@ -17,8 +17,8 @@ from waspada.matching.priors import prior_fixed_point, regularise_model
 __all__ = ["EM_MAX_ITERATIONS", "PRIOR_FIT_FLOOR", "U_REST_SHARE", "U_SAMPLE_MIN_PAIRS",
            "U_SEED",
            "estimate_u", "fit_prior",
-           "fit_prior_and_score", "linker", "load_model", "model_for_engine", "pairs_frame",
-           "quiet_splink", "settings", "train"]
+           "check_model", "fit_prior_and_score", "linker", "load_model", "model_for_engine",
+           "pairs_frame", "quiet_splink", "settings", "train"]
 
 Progress = Callable[[str], None]
 
@@ -276,6 +276,29 @@ def load_model(model: str | Path | dict) -> dict:
         return json.loads(Path(model).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"cannot read the model {model}: {exc}") from None
+
+
+_TRAINED_BY = {"dedupe_only": "identity dedupe", "link_only": "identity link"}
+
+
+def check_model(model: Any, link_type: LinkType, source: str = "the model") -> dict:
+    """``model`` if it is a saved model of ``link_type``; ``ValueError`` naming what is wrong
+    otherwise (before: a JSON file that was no model failed the run with "KeyError:
+    'comparisons'", and a dedupe model given to a linkage with Splink's "If link_type = "dedupe
+    only" then input tables must contain only a single input table")."""
+    comparisons = model.get("comparisons") if isinstance(model, dict) else None
+    if (not isinstance(comparisons, list) or not comparisons
+            or not all(isinstance(c, dict) and isinstance(c.get("comparison_levels"), list)
+                       and c.get("output_column_name") for c in comparisons)):
+        raise ValueError(f"{source} is not a model saved by waspada identity dedupe or link "
+                         "(no comparisons)")
+    trained = model.get("link_type")
+    if trained != link_type:
+        by = _TRAINED_BY.get(str(trained))
+        raise ValueError(f"{source} was trained by {by}; {_TRAINED_BY[link_type]} needs a model "
+                         f"trained by {_TRAINED_BY[link_type]}" if by else
+                         f"{source} has link_type {str(trained)[:40]!r}, not {link_type!r}")
+    return model
 
 
 def model_for_engine(model: dict, engine: str) -> dict:

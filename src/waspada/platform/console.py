@@ -13,6 +13,7 @@ import typer
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
@@ -26,8 +27,11 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``Error: message`` on stderr (English, one line, no traceback) and exit ``code``."""
-    err.print(f"[bold red]Error:[/] {message}", soft_wrap=True, highlight=False)
+    """Print ``Error: message`` on stderr (English, one line, no traceback) and exit ``code``.
+
+    The message is text, not markup: a file named ``list[/red].csv`` is printed as it is (it
+    raised rich's MarkupError, a traceback, and ``reg[bold]2024.csv`` lost its brackets)."""
+    err.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
 
 

@@ -83,6 +83,8 @@ _PAGE_MESSAGES: dict[str, str] = {
     "nul": N_("Line %(line)s holds a NUL character: the file is not a text CSV file."),
     "field_too_long": N_("Line %(line)s: a field is too long."),
     "missing_columns": N_("Required column(s) missing: %(columns)s."),
+    "semicolon_separated": N_("The columns are separated by semicolons (;): save the file as "
+                              "CSV with commas (,) between the columns."),
     "unknown_columns": N_("Unknown column(s): %(columns)s."),
     "duplicate_columns": N_("Column(s) appear twice: %(columns)s."),
     "field_count": N_("Line %(line)s: expected %(expected)s fields, found %(found)s."),
@@ -234,6 +236,14 @@ def _some_columns(names: Sequence[str]) -> str:
     return f"{listed}, … (+{more:,})" if more > 0 else listed  # no words: shown in any language
 
 
+def _semicolon_separated(header: Sequence[str], missing: Sequence[str], *, lower: bool) -> bool:
+    """The missing required columns are all there once the header is split at ';'."""
+    if not any(";" in h for h in header):
+        return False
+    names = {n.strip().lower() if lower else n.strip() for h in header for n in h.split(";")}
+    return all(c in names for c in missing)
+
+
 def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] | None = None,
              multiline: bool = False, lower: bool = True,
              max_field_chars: int = MAX_FIELD_CHARS) -> CsvTable:
@@ -251,6 +261,11 @@ def read_csv(text: str, *, required: Sequence[str] = (), allowed: Sequence[str] 
         raise FileError("the file is empty (expected a header line)", 1, code="empty")
     header = [h.strip().lower() if lower else h.strip() for h in first.values]
     missing = [c for c in required if c not in header]
+    if missing and _semicolon_separated(header, missing, lower=lower):
+        # a spreadsheet saved as CSV where the decimal separator is a comma (Indonesia's
+        # Excel) separates columns with ';': say so, not "record_id, full_name missing"
+        raise FileError("the columns are separated by semicolons (;): save the file as CSV "
+                        "with commas (,) between the columns", 1, code="semicolon_separated")
     if missing:
         cols = ", ".join(missing)
         hint = f" (expected header: {','.join(allowed)})" if allowed else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def _dmy(value: Any) -> str:
 templates.env.filters["dmy"] = _dmy
 
 
-def _decimal(value: Any, places: int = 2) -> str:
+def decimal_text(value: Any, places: int = 2) -> str:
     """``{{ score|decimal }}``: a number with ``places`` decimals in the reader's language,
     "0,96" in Indonesian and "0.96" in English (``"%.2f"|format`` wrote "0.96" for both);
     a negative ``places`` writes up to that many decimals without trailing zeros (a threshold
@@ -120,7 +121,26 @@ def _decimal(value: Any, places: int = 2) -> str:
     return str(format_decimal(value, format=pattern, locale=i18n.current_language.get()))
 
 
-templates.env.filters["decimal"] = _decimal
+templates.env.filters["decimal"] = decimal_text
+
+
+def _decimal_below(value: Any, bound: Any, places: int = 2) -> str:
+    """``{{ p|decimal_below(threshold) }}``: ``p`` (< ``bound``) with ``places`` decimals, or
+    more (up to 6) when rounding would reach the bound; at 6 decimals it is cut, not rounded.
+    A review-queue pair scored 0.9979 below the threshold 0.999 was shown as "1,00", more
+    than the threshold it fell short of; now "0,998"."""
+    if value is None:
+        return ""
+    p = float(value)
+    if bound is None or p >= float(bound):
+        return decimal_text(p, places)
+    for digits in range(places, 7):
+        if round(p, digits) < float(bound):
+            return decimal_text(round(p, digits), digits)
+    return decimal_text(math.floor(p * 1e6) / 1e6, 6)
+
+
+templates.env.filters["decimal_below"] = _decimal_below
 
 def _is_decimal_text(value: str) -> bool:
     """``-?digits.digits…?`` ("0.9340", "-1.5", "0.93…"), by string tests: linear on any input
