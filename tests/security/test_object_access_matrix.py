@@ -408,8 +408,8 @@ MATRIX: dict[tuple[str, str], tuple[str, Build]] = {
         "/cases/referrals/{referral_id}/answer", {"accept": "1"})),
     ("POST", "/cases/merges/{merge_id}/undo"): (SCOPED, _form("/cases/merges/{merge_id}/undo")),
     # national objects: the role decides (every role allowed here reaches every unit)
-    ("DELETE", "/api/v1/watchlist/{record_id}"): (NATIONAL, _watchlist_api),
-    ("POST", "/watchlist/manage/{record_id}/remove"): (NATIONAL, _watchlist_page),
+    ("DELETE", "/api/v1/watchlist/{record_id:path}"): (NATIONAL, _watchlist_api),
+    ("POST", "/watchlist/manage/{record_id:path}/remove"): (NATIONAL, _watchlist_page),
     ("GET", "/offers/reports/{report_id}"): (NATIONAL, _get("/offers/reports/{report_id}")),
     ("POST", "/offers/reports/{report_id}/status"): (NATIONAL, _form(
         "/offers/reports/{report_id}/status", {"status": "reviewed"})),
