@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -234,6 +234,15 @@ def _review_path(band: tuple[float, float] | None, output: Path,
     return path
 
 
+def _engine_failed(what: str, exc: Exception) -> NoReturn:
+    """One line for a failed dedupe or link: what to do when memory ran out, else the error."""
+    from waspada.matching.engines import memory_hint, out_of_memory
+
+    if out_of_memory(exc):
+        fail(f"{what} failed: {memory_hint()}")
+    fail(f"{what} failed: {type(exc).__name__}: {str(exc)[:300]}")
+
+
 @identity_app.command("dedupe")
 def dedupe_cmd(
     input: Annotated[Path, typer.Argument(help="Person CSV (record_id,full_name,...).")],
@@ -276,7 +285,7 @@ def dedupe_cmd(
     except ImportError as exc:
         fail(f"engine {engine} is not available: {exc}")
     except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
-        fail(f"deduplication failed: {type(exc).__name__}: {str(exc)[:300]}")
+        _engine_failed("deduplication", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)
     n = _write(output, ["record_id", "cluster_id"], res.clusters)
@@ -377,7 +386,7 @@ def link_cmd(
                               save_model=model if load is None else None, progress=progress,
                               one_to_one=one_to_one, review_band=review_band)
     except Exception as exc:  # noqa: BLE001
-        fail(f"linkage failed: {type(exc).__name__}: {str(exc)[:300]}")
+        _engine_failed("linkage", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)
     n = _write(output, ["left_id", "right_id", "probability"],

@@ -60,6 +60,7 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                 return
 
     try:
+        from waspada.matching.engines import out_of_memory
         from waspada.matching.pipeline import dedupe, in_band
     except ImportError as exc:
         log.error("dedupe engine missing: %s", exc.name)
@@ -76,19 +77,19 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                         progress=engine_progress, review_band=(REVIEW_LOW, 1.0))
     except (service.WatchlistError, Cancelled):
         raise
-    except MemoryError:
+    except Exception as exc:  # noqa: BLE001 - every engine failure is named, then logged
+        if not out_of_memory(exc):
+            log.error("dedupe failed at step %r: %s", step[0], type(exc).__name__)
+            raise service.WatchlistError(
+                "dedupe_failed", N_("The deduplication failed while {step} ({error}). The "
+                                    "error was logged; check the file or try a higher "
+                                    "threshold."),
+                status=500, step=STEP_LABELS[step[0]], error=type(exc).__name__) from None
         log.error("dedupe failed at step %r: out of memory", step[0])
         raise service.WatchlistError(
             "dedupe_memory", N_("The deduplication ran out of memory while {step}; use fewer "
                                 "records or the command line."), status=500,
             step=STEP_LABELS[step[0]]) from None
-    except Exception as exc:  # noqa: BLE001 - every engine failure is named, then logged
-        log.error("dedupe failed at step %r: %s", step[0], type(exc).__name__)
-        raise service.WatchlistError("dedupe_failed", N_("The deduplication failed while {step} "
-                                                 "({error}). The error was logged; check the "
-                                                 "file or try a higher threshold."),
-                             status=500, step=STEP_LABELS[step[0]],
-                             error=type(exc).__name__) from None
     used = result.choice.threshold if result.choice is not None else threshold
     band = review_band(used) if used is not None else None
     result.review = [t for t in result.review if in_band(t[2], band)]

@@ -3,15 +3,18 @@ and how feature frames and the name-frequency table are registered with either."
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
 from waspada.matching.splink_features import name_term_frequencies
 from waspada.platform.settings import get_settings
 
-__all__ = ["ENGINES", "make_db_api", "register_frame", "register_name_frequencies",
-           "spark_session", "table_name"]
+__all__ = ["ENGINES", "duckdb_connection", "make_db_api", "memory_hint", "out_of_memory",
+           "register_frame", "register_name_frequencies", "spark_session", "table_name"]
 
 ENGINES = ("duckdb", "spark")
 
@@ -51,12 +54,58 @@ def make_db_api(engine: str = "duckdb") -> Any:
     if engine == "duckdb":
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        return DuckDBAPI(connection=duckdb_connection())
     if engine == "spark":
         from splink import SparkAPI
 
         return SparkAPI(spark_session=spark_session(), break_lineage_method="persist")
     raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
+
+
+def duckdb_connection() -> Any:
+    """An in-memory DuckDB connection for one dedupe or link. What DuckDB writes when memory
+    runs short (at 1,000,000 records, gigabytes of record pairs with names and NIKs) goes to a
+    private temporary folder (mode 0700, under ``TMPDIR``), removed when the connection is
+    gone, instead of DuckDB's default ``.tmp`` in the working directory of whoever ran it (the
+    server's, an analyst's home), where a killed run left it. ``WASPADA_MATCHING_MEMORY_LIMIT``
+    caps the memory DuckDB holds before it writes there."""
+    import duckdb
+
+    folder = tempfile.mkdtemp(prefix="waspada-duckdb-")
+    config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": folder}
+    limit = get_settings().matching_memory_limit
+    if limit:
+        config["memory_limit"] = limit.strip()
+    try:
+        con = duckdb.connect(":memory:", config=config)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)
+    return con
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from: Splink wraps DuckDB's errors) is Python's
+    or DuckDB's out-of-memory error (DuckDB's when a step cannot fit even by spilling within
+    ``WASPADA_MATCHING_MEMORY_LIMIT``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MemoryError) or type(current).__name__ == "OutOfMemoryException":
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def memory_hint() -> str:
+    """What to do when a run ran out of memory, for the command line."""
+    limit = get_settings().matching_memory_limit
+    if limit:
+        return (f"it ran out of memory within WASPADA_MATCHING_MEMORY_LIMIT={limit.strip()}: "
+                "raise the limit")
+    return "it ran out of memory: free memory, or run it on a larger machine"
 
 
 def table_name(prefix: str) -> str:

@@ -1,0 +1,77 @@
+"""DuckDB's spill files hold record pairs with names and NIKs: they go to a private temporary
+folder removed after the run, never to ``.tmp`` in the working directory (DuckDB's default),
+and ``WASPADA_MATCHING_MEMORY_LIMIT`` caps what DuckDB holds in memory before writing there."""
+
+from __future__ import annotations
+
+import gc
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from tests.matching.conftest import dataset
+from waspada.matching.engines import duckdb_connection
+from waspada.matching.pipeline import dedupe
+from waspada.platform.settings import Settings, get_settings
+
+
+def test_spill_folder_is_private_and_removed_with_the_connection() -> None:
+    con = duckdb_connection()
+    ((folder,),) = con.sql("select current_setting('temp_directory')").fetchall()
+    path = Path(folder)
+    assert path.parent == Path(tempfile.gettempdir()) and path.name.startswith("waspada-duckdb-")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    del con
+    gc.collect()
+    assert not path.exists()
+
+
+def test_the_memory_limit_setting_reaches_duckdb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "256MB")
+    con = duckdb_connection()
+    ((limit,),) = con.sql("select current_setting('memory_limit')").fetchall()
+    assert limit in ("244.1 MiB", "256.0 MiB", "256MB"), limit
+    for value in ("4GB", "512 MiB", "50%", " 1.5GB "):
+        assert Settings(matching_memory_limit=value).matching_memory_limit == value
+    for value in ("banana", "4", "GB", "-1GB", "4GB; SET x=1"):
+        with pytest.raises(ValidationError):
+            Settings(matching_memory_limit=value)
+
+
+def _rounded(pairs: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    return sorted((a, b, round(p, 9)) for a, b, p in pairs)
+
+
+def test_a_dedupe_under_a_small_limit_writes_nothing_where_it_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recs, _truth = dataset()
+    free = dedupe(recs)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "300MB")
+    capped = dedupe(recs)
+    assert sorted(capped.clusters) == sorted(free.clusters)
+    assert _rounded(capped.pairs) == _rounded(free.pairs)  # DuckDB's threads order rows freely
+    assert os.listdir(tmp_path) == []  # no .tmp left in the working directory
+
+
+def test_running_out_of_memory_is_one_line_that_says_what_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from waspada.cli import app
+
+    src = tmp_path / "people.csv"
+    recs, _truth = dataset()
+    src.write_text("record_id,full_name,birth_date\n" + "".join(
+        f"{r.record_id},{r.full_name},{r.birth_date or ''}\n" for r in recs), encoding="utf-8")
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "1MB")
+    result = CliRunner().invoke(app, ["identity", "dedupe", str(src), "--output",
+                                      str(tmp_path / "out.csv")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "ran out of memory within WASPADA_MATCHING_MEMORY_LIMIT=1MB: raise the limit" in said
+    assert "Traceback" not in result.output and not (tmp_path / "out.csv").exists()
