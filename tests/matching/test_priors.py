@@ -237,6 +237,7 @@ def test_fit_prior_sets_the_fixed_point_on_the_model(monkeypatch) -> None:  # ty
             return pd.DataFrame({"match_weight": [w + offset for w in weights]})
 
     monkeypatch.setattr(training, "linker", lambda tables, model: Fake(model))
+    monkeypatch.setattr(training, "pairs_frame", lambda pred: pred.as_pandas_dataframe())
     out = training.fit_prior(None, Fake({"probability_two_random_records_match": lam0}), 1e9,
                              lambda _m: None)
     lam = out.model["probability_two_random_records_match"]

@@ -12,7 +12,7 @@ CAPABILITY = Capability(
     name="matching",
     web=("waspada.matching.pages", "waspada.matching.api"),
     cli=(CliGroup("identity", "waspada.matching.cli:identity_app"),
-         CliGroup("watchlist", "waspada.matching.cli:watchlist_app")),
+         CliGroup("watchlist", "waspada.matching.watchlist_cli:watchlist_app")),
     tables=("waspada.matching.store",),
     demo="waspada.matching.demo:load_demo_matching",
     nav=(Nav("/watchlist/search", N_("Search the watchlist"), "watchlist.screen"),

@@ -9,7 +9,7 @@ the API answers it as JSON, pages show it next to the form, the CLI prints it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from waspada.matching import dedupejob, store, verdicts, work, yente
+from waspada.matching import dedupejob, store, verdicts, work, yente, yente_explain
 from waspada.matching.clusters import ClusterEvidence, evidence
 from waspada.matching.index import Match, WatchlistIndex
 from waspada.matching.records import (
@@ -127,12 +127,12 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
         for score, rid, rec in ranked[:params.limit]:
             shown.add(work.shown_id(entries.get(rid), rid))
             ex = yente.explain(idx, parsed, rec, rid)
-            expl = yente.explanations(ex)
+            expl = yente_explain.explanations(ex)
             results.append(MatchResult(
                 **yente.entity_of(entries.get(rid), rid).model_dump(by_alias=False),
                 score=round(score, 4), match=score >= params.threshold,
                 explanations={k: FeatureResult(**v) for k, v in expl.items()},
-                features=yente.legacy_features(expl), explanation=ex))
+                features=yente_explain.legacy_features(expl), explanation=ex))
         total = sum(1 for s, _, _ in ranked if s >= params.threshold)
         responses[qid] = QueryResponse(query=echo, results=results, total=Total(value=total),
                                        warnings=parsed.warnings,
@@ -148,7 +148,7 @@ def screen(db: Session, principal: Principal, body: MatchRequest, params: MatchP
 
 
 def _matcher() -> dict[str, FeatureDoc]:
-    return {k: FeatureDoc(**v) for k, v in yente.feature_docs().items()}
+    return {k: FeatureDoc(**v) for k, v in yente_explain.feature_docs().items()}
 
 
 def algorithms(principal: Principal) -> AlgorithmResponse:
@@ -486,27 +486,3 @@ def watchlist_candidates(db: Session, record: PersonRecord, *, top: int = 5,
                                list_kind=details[m.record_id].list_kind, score=m.score,
                                explanation=dict(m.explanation))
             for m in matches if m.record_id in details]
-
-
-def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:
-    """Each active watchlist entry as a source of the network capability: its phone, the
-    listed person (by entry) and the reason text."""
-    last = 0
-    while True:
-        q = select(store.WatchlistEntry).where(store.WatchlistEntry.active.is_(True),
-                                               store.WatchlistEntry.id > last)
-        if ids is not None:
-            q = q.where(store.WatchlistEntry.id.in_(ids))
-        rows = list(db.scalars(q.order_by(store.WatchlistEntry.id).limit(1_000)))
-        if not rows:
-            return
-        for row in rows:
-            fields = [{"kind": "person", "value": f"watchlist:{row.record_id}",
-                       "role": row.list_kind, "label": row.full_name}]
-            if row.phone:
-                fields.append({"kind": "phone", "value": row.phone, "role": row.list_kind})
-            if row.reason:
-                fields.append({"kind": "text", "value": row.reason, "role": "reason"})
-            yield {"source_id": row.id, "unit_id": None, "seen_at": row.created_at,
-                   "fields": fields}
-        last = rows[-1].id

@@ -40,7 +40,7 @@ READERS: dict[str, str] = {
     "offer_report": "waspada.offers.service:network_records",
     "screening": "waspada.screening.service:network_records",
     "case": "waspada.cases.network_feed:network_records",
-    "watchlist": "waspada.matching.service:network_records",
+    "watchlist": "waspada.matching.network_feed:network_records",
 }
 RECORD_URLS: dict[str, str] = {
     "offer_report": "/offers/reports/{id}",
