@@ -237,8 +237,9 @@ PAIR_COLUMNS = ("unique_id_l", "unique_id_r", "match_weight", "match_probability
 def pairs_frame(pred: Any) -> Any:
     """A Splink prediction as pandas, only :data:`PAIR_COLUMNS` (those it has). The whole
     prediction also carries every comparison's inputs, levels, term frequencies and Bayes
-    factors for each pair, which the pipeline never reads: at 1,000,000 records with many
-    namesakes those columns of the pairs scored >= 1e-4 took gigabytes (issue #13 item 5)."""
+    factors for each pair, which the pipeline never reads (the same results; at 1,000,000
+    records the peak memory is DuckDB's prediction, not this frame: docs/matching.md,
+    "Memory")."""
     present = {c.unquote().name for c in pred.columns}
     cols = ", ".join(c for c in PAIR_COLUMNS if c in present)
     result = pred.db_api._execute_sql_against_backend(

@@ -246,7 +246,7 @@ def _members_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_members_problem(body: bytes) -> str | None:
     """``too_many_fields`` when a JSON body has an object of more than MAX_JSON_MEMBERS
-    members (checked above JSON_CHECK_BYTES: smaller bodies cannot hold that many), and
+    members (in a body of any size), and
     ``duplicate_member`` when an object names a member twice: Python's ``json`` kept the last
     one without a word (``{"name": "Siti", "name": "Budi"}`` screened Budi; a proxy or log
     reading the first saw Siti). None otherwise; a body that is not JSON is left to the
