@@ -30,8 +30,7 @@ from matching_synth import build  # noqa: E402
 from matching_synth2 import DEV_SEEDS, HELDOUT_SEED, generate  # noqa: E402
 
 from waspada.matching.index import WatchlistIndex  # noqa: E402
-
-API_DEFAULT = 0.7  # schemas.MatchQuery.threshold
+from waspada.matching.schemas import WATCHLIST_THRESHOLD as API_DEFAULT  # noqa: E402
 
 
 def _people_synth1(entries: int, seed: int) -> dict[str, list]:

@@ -215,3 +215,24 @@ def test_threshold_and_precision_are_checked_before_any_work(tmp_path: Path) -> 
         res = runner.invoke(app, ["identity", "link", str(src), str(src), "--output", str(out),
                                   *args])
         assert res.exit_code == 2 and message in res.output, (args, res.output)
+
+
+def test_watchlist_match_default_threshold_is_the_apis(tmp_path: Path) -> None:
+    """The command defaulted to 0.5 where ``POST /api/v1/match`` defaults to 0.7: a full name
+    without a birth date (0.52 here) was written by the command and not returned by the API."""
+    from waspada.matching.schemas import WATCHLIST_THRESHOLD, MatchParams
+
+    assert MatchParams().threshold == WATCHLIST_THRESHOLD == 0.7
+    records = base_records()[:300]
+    wl = write_csv(tmp_path / "wl.csv", records)
+    name_only = next(r for r in records if r.record_id == "SYN-0000016")
+    q = write_csv(tmp_path / "q.csv", [PersonRecord("Q1", name_only.full_name)])
+    scores = {}
+    for label, extra in (("default", []), ("half", ["--threshold", "0.5"])):
+        out = tmp_path / f"{label}.csv"
+        res = runner.invoke(app, ["watchlist", "match", "--watchlist", str(wl), "--queries",
+                                  str(q), "--output", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        scores[label] = [float(r["score"]) for r in _rows(out)]
+    assert any(0.5 <= s < WATCHLIST_THRESHOLD for s in scores["half"]), scores
+    assert scores["default"] == [s for s in scores["half"] if s >= WATCHLIST_THRESHOLD]

@@ -258,12 +258,18 @@ class MatchRequest(BaseModel):
             "name": ["Moch. Rizky bin Ahmad"], "birthDate": ["1991-05-17"]}}}])
 
 
+#: the watchlist's default threshold, of `POST /api/v1/match` (yente's 0.7) and of `waspada
+#: watchlist match` alike: false alarms <= 1 % on the benches (docs/matching.md)
+WATCHLIST_THRESHOLD = 0.7
+
+
 class MatchParams(BaseModel):
     """The query parameters of ``/match`` (yente's names, defaults and limits)."""
 
     limit: int = Field(5, ge=1, le=MAX_LIMIT)
-    threshold: float = Field(0.7, ge=0.0, le=1.0)
-    cutoff: float = Field(0.7, ge=0.0, le=1.0, json_schema_extra={"deprecated": True},
+    threshold: float = Field(WATCHLIST_THRESHOLD, ge=0.0, le=1.0)
+    cutoff: float = Field(WATCHLIST_THRESHOLD, ge=0.0, le=1.0,
+                          json_schema_extra={"deprecated": True},
                           description="Deprecated (yente): use threshold. Results must score "
                                       "above min(cutoff, threshold) to be returned at all.")
     algorithm: str = Field("best", max_length=64)

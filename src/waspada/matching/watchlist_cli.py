@@ -21,6 +21,7 @@ from waspada.matching.cli import (
     _Tolerant,
     _write,
 )
+from waspada.matching.schemas import WATCHLIST_THRESHOLD
 from waspada.platform.console import err, fail, operator_session
 from waspada.platform.domain import DomainError
 from waspada.platform.files import write_csv
@@ -34,7 +35,7 @@ watchlist_app = typer.Typer(help="Watchlist screening and management.", no_args_
 
 _WATCHLIST_THRESHOLD_HELP = (
     "Lowest score written, 0-1: the scorer's probability that the query is that entry. "
-    "Higher: fewer false alarms, more entries missed. The API's default is 0.7; a full name "
+    "Higher: fewer false alarms, more entries missed. The default is the API's; a full name "
     "alone, without a birth date, stays below it.")
 
 
@@ -45,7 +46,7 @@ def match_cmd(
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="Writes query_id,rank,record_id,score.")],
     top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
-    threshold: Annotated[float, typer.Option(help=_WATCHLIST_THRESHOLD_HELP)] = 0.5,
+    threshold: Annotated[float, typer.Option(help=_WATCHLIST_THRESHOLD_HELP)] = WATCHLIST_THRESHOLD,
     rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
 ) -> None:
     """Screen each query against the watchlist (real-time scorer, no database)."""
