@@ -90,6 +90,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/offers/test_offers_speed_round12.py",
     "tests/offers/test_offers_strong.py",
     "tests/platform/test_capabilities.py",
+    "tests/platform/test_cli_usage_errors.py",
     "tests/platform/test_exports.py",
     "tests/platform/test_formroute.py",
     "tests/platform/test_i18n_and_demo.py",
