@@ -9,13 +9,13 @@ import typer
 
 from waspada import __version__
 from waspada.platform.capabilities import installed, resolve
-from waspada.platform.console import err, fail, out, require_schema
+from waspada.platform.console import PlainUsageErrors, err, fail, out, require_schema
 
 __all__ = ["app", "fail", "main"]
 
 app = typer.Typer(name="waspada", help="Waspada: stop trafficking of Indonesians into online-scam "
                   "compounds, and bring victims home.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, cls=PlainUsageErrors)
 
 
 @app.command()

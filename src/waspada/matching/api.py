@@ -5,6 +5,8 @@
 (see :mod:`waspada.matching.yente`): point a yente client at ``https://HOST/api/v1`` with
 ``Authorization: ApiKey TOKEN`` (or ``Bearer``). A refused match request answers as yente does,
 ``{"detail": "..."}`` with 400 (404 for an unknown dataset), plus Waspada's ``error`` object.
+One account may have at most ``WASPADA_MATCH_CONCURRENCY_PER_USER`` match requests running at
+once in this process: one more is 429 ``too_many_matches`` with ``Retry-After``.
 
 Every route parses its input and calls one function of ``matching.service``.
 """
@@ -32,7 +34,9 @@ from waspada.matching.schemas import (
 )
 from waspada.platform.deps import DB, require
 from waspada.platform.domain import DomainError
+from waspada.platform.ratelimit import InFlightLimiter
 from waspada.platform.security.policy import Principal
+from waspada.platform.settings import get_settings
 
 api_router = APIRouter(prefix="/api/v1", tags=["matching"])
 
@@ -41,19 +45,43 @@ Screener = Annotated[Principal, Depends(require("watchlist.screen"))]
 Manager = Annotated[Principal, Depends(require("watchlist.manage"))]
 _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "Invalid query (yente's `{\"detail\": ...}`)"},
-    404: {"description": "No such dataset"}}
+    404: {"description": "No such dataset"},
+    429: {"description": "too_many_matches: the caller's account already has "
+                         "WASPADA_MATCH_CONCURRENCY_PER_USER (2) match requests running; "
+                         "retry after `Retry-After` seconds"}}
+
+#: match requests running per account (user id), in this process
+match_slots = InFlightLimiter()
+#: what a refused caller is told to wait: about one costly batch (~4 s of CPU)
+RETRY_AFTER_SECONDS = 5
+TOO_MANY_MATCHES = ("This account already has {limit} match requests running, the most one "
+                    "account may have at once. Wait until one is answered and send this again.")
+
+
+def _refusal(exc: DomainError, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": exc.english,
+                         "error": {"code": exc.code, "message": exc.english}},
+                        status_code=exc.status, headers=headers)
 
 
 def _yente(db: DB, principal: Principal, body: MatchRequest, params: MatchParams,
            dataset: str) -> MatchResponse | JSONResponse:
+    # a sync route: it runs to its end in a worker thread even when the client goes away, so
+    # the finally below frees the slot after success, a refusal, an error or a disconnect
+    key = principal.user_id if principal.user_id is not None else principal.username
+    limit = get_settings().match_concurrency_per_user
+    if not match_slots.acquire(key, limit):
+        return _refusal(DomainError("too_many_matches", TOO_MANY_MATCHES, status=429,
+                                    limit=limit),
+                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     try:
         return service.screen(db, principal, body, params, dataset=dataset)
     except DomainError as exc:
         if exc.status in (401, 403):
             raise
-        return JSONResponse({"detail": exc.english,
-                             "error": {"code": exc.code, "message": exc.english}},
-                            status_code=exc.status)
+        return _refusal(exc)
+    finally:
+        match_slots.release(key)
 
 
 @api_router.post("/match", response_model=MatchResponse, responses=_ERRORS)

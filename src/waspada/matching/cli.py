@@ -1,5 +1,5 @@
-"""`waspada identity dedupe|link|verdicts`, and what the matching commands share (the
-watchlist's are in ``watchlist_cli``).
+"""`waspada identity dedupe|link|verdicts` (the watchlist's commands are in
+``watchlist_cli``; the file helpers both use are in ``cli_files``).
 
 Output files are written atomically (temp file + rename) and only over a regular file; the
 output path is checked before any work starts. Structural problems in an input CSV
@@ -14,98 +14,34 @@ stderr; errors are one English line without a traceback and exit code 2.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.markup import escape
 
+from waspada.matching.cli_files import (
+    REJECTS_HELP,
+    Progress,
+    TolerantReader,
+    check_output,
+    keep_apart,
+    write_output,
+)
 from waspada.matching.pipeline import (
     FIXED_THRESHOLD,
     check_band,
     resolve_threshold,
     saved_model,
 )
-from waspada.matching.records import (
-    PersonRecord,
-    RecordError,
-    Rejection,
-    read_records,
-    summarise_rejects,
-    write_rejects,
-)
 from waspada.matching.threshold import DEFAULT_PRECISION, describe
 from waspada.matching.training import LinkType
 from waspada.platform.console import err, fail
-from waspada.platform.files import FileError, check_output_path, write_csv_atomic
+from waspada.platform.files import FileError, check_output_path
 
 identity_app = typer.Typer(help="Duplicate-identity detection and record linkage (Splink).",
                            no_args_is_help=True, add_completion=False)
-
-
-def _located(what: str, path: Path, exc: Exception) -> str:
-    """The error with the file it is about, named once ("input a.csv: line 3: ...")."""
-    message = str(exc)
-    return message if str(path) in message else f"{what} {path}: {message}"
-
-
-def _read(path: Path, what: str) -> list[PersonRecord]:
-    """Read strictly: the first problem stops the command."""
-    try:
-        return read_records(path)
-    except RecordError as exc:
-        fail(_located(what, path, exc))
-
-
-class _Tolerant:
-    """Reads inputs tolerantly and reports what was read as missing or skipped."""
-
-    def __init__(self, rejects_path: Path | None) -> None:
-        self.path = rejects_path
-        self.rejects: list[tuple[str, Rejection]] = []
-
-    def read(self, path: Path, what: str) -> list[PersonRecord]:
-        found: list[Rejection] = []
-        try:
-            records = read_records(path, rejects=found)
-        except RecordError as exc:
-            fail(_located(what, path, exc))
-        if found:
-            err.print(f"{what} {path}: {summarise_rejects(found)}", highlight=False,
-                      markup=False, soft_wrap=True)
-        self.rejects.extend((str(path), r) for r in found)
-        return records
-
-    def finish(self) -> None:
-        """Write the rejects file (always, when asked: an empty file says nothing was wrong)."""
-        if self.path is None:
-            if self.rejects:
-                err.print("details: run again with --rejects FILE", highlight=False)
-            return
-        try:
-            n = write_rejects(self.path, self.rejects)
-        except FileError as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"cannot write {self.path}: {exc.strerror}")
-        err.print(f"wrote {n:,} rejected values to {self.path}", highlight=False, markup=False,
-                  soft_wrap=True)
-
-
-_REJECTS_HELP = "Writes every bad value read as missing and every skipped record (CSV)."
-
-
-class _Progress:
-    def __init__(self) -> None:
-        self.t0 = time.perf_counter()
-
-    def __call__(self, msg: str) -> None:
-        err.print(f"[dim]{time.perf_counter() - self.t0:7.1f}s[/] {escape(msg)}", highlight=False,
-                  soft_wrap=True)
 
 
 @contextlib.contextmanager
@@ -117,13 +53,6 @@ def _stdout_to_stderr() -> Iterator[None]:
         yield
     finally:
         sys.stdout = old
-
-
-def _check_output(path: Path) -> None:
-    try:
-        check_output_path(path)
-    except FileError as exc:
-        fail(str(exc))
 
 
 def _model_to_load(model: Path | None, link_type: LinkType) -> Path | None:
@@ -147,43 +76,9 @@ def _model_to_load(model: Path | None, link_type: LinkType) -> Path | None:
     return None
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
-
-
-def _apart(inputs: dict[str, Path], outputs: dict[str, Path | None]) -> None:
-    """No file written may be an input or another file written, checked before any work:
-    ``identity dedupe reg.csv -o reg.csv`` (or ``--rejects reg.csv``, ``--review-output``)
-    replaced the registry with its own result (walk21)."""
-    written = [(option, path) for option, path in outputs.items() if path is not None]
-    for option, path in written:
-        for what, source in inputs.items():
-            if _same_file(path, source):
-                fail(f"{option} {path} is the {what} file: give another file name (it would "
-                     "be overwritten)")
-    for i, (option, path) in enumerate(written):
-        for other, other_path in written[i + 1:]:
-            if _same_file(path, other_path):
-                fail(f"{option} and {other} are the same file {path}: give each its own")
-
-
 def _check_engine(engine: str) -> None:
     if engine not in ("duckdb", "spark"):
         fail("--engine must be duckdb or spark")
-
-
-def _write(path: Path, header: list[str], rows: Iterable[Sequence[object]]) -> int:
-    try:
-        return write_csv_atomic(path, header, rows)
-    except FileError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror}")
 
 
 def _check_threshold(threshold: float | None, precision: float | None) -> None:
@@ -224,7 +119,7 @@ def _review_path(band: tuple[float, float] | None, output: Path,
     path = review_output or output.with_name(output.stem + ".review.csv")
     if path.resolve() == output.resolve():
         fail("--review-output must differ from --output")
-    _check_output(path)
+    check_output(path)
     return path
 
 
@@ -247,7 +142,7 @@ def dedupe_cmd(
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     model: Annotated[Path | None, typer.Option(
         help="Trained model JSON: loaded if it exists, else trained and saved there.")] = None,
-    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
+    rejects: Annotated[Path | None, typer.Option(help=REJECTS_HELP)] = None,
     review_band: Annotated[tuple[float, float] | None, typer.Option(
         metavar="LOW HIGH", help=_BAND_HELP)] = None,
     review_output: Annotated[Path | None, typer.Option(help=_REVIEW_OUTPUT_HELP)] = None,
@@ -257,16 +152,16 @@ def dedupe_cmd(
 
     _check_threshold(threshold, precision)
     _check_engine(engine)
-    _check_output(output)
+    check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
-        _check_output(rejects)
+        check_output(rejects)
     load = _model_to_load(model, "dedupe_only")
-    _apart({"input": input}, {"--output": output, "--rejects": rejects,
+    keep_apart({"input": input}, {"--output": output, "--rejects": rejects,
                               "--review-output": review_path,
                               "--model": model if load is None else None})
-    progress = _Progress()
-    reader = _Tolerant(rejects)
+    progress = Progress()
+    reader = TolerantReader(rejects)
     records = reader.read(input, "input")
     reader.finish()
     progress(f"read {len(records):,} records")
@@ -282,12 +177,12 @@ def dedupe_cmd(
         _engine_failed("deduplication", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)
-    n = _write(output, ["record_id", "cluster_id"], res.clusters)
+    n = write_output(output, ["record_id", "cluster_id"], res.clusters)
     clusters = len({c for _, c in res.clusters})
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
     if review_path is not None:
         cluster_of = dict(res.clusters)
-        n = _write(review_path, ["record_id_l", "record_id_r", "probability", "same_cluster"],
+        n = write_output(review_path, ["record_id_l", "record_id_r", "probability", "same_cluster"],
                    ((a, b, f"{p:.6f}", "yes" if cluster_of.get(a) == cluster_of.get(b) else "no")
                     for a, b, p in sorted(res.review, key=lambda t: (-t[2], t[0], t[1]))))
         progress(f"wrote {n:,} pairs to review to {review_path}")
@@ -350,7 +245,7 @@ def link_cmd(
     one_to_one: Annotated[bool, typer.Option(
         "--one-to-one", help="Link each record at most once (both files free of duplicates)."
     )] = False,
-    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
+    rejects: Annotated[Path | None, typer.Option(help=REJECTS_HELP)] = None,
     review_band: Annotated[tuple[float, float] | None, typer.Option(
         metavar="LOW HIGH", help=_BAND_HELP)] = None,
     review_output: Annotated[Path | None, typer.Option(help=_REVIEW_OUTPUT_HELP)] = None,
@@ -360,16 +255,16 @@ def link_cmd(
 
     _check_threshold(threshold, precision)
     _check_engine(engine)
-    _check_output(output)
+    check_output(output)
     review_path = _review_path(review_band, output, review_output)
     if rejects is not None:
-        _check_output(rejects)
+        check_output(rejects)
     load = _model_to_load(model, "link_only")
-    _apart({"left": left, "right": right},
+    keep_apart({"left": left, "right": right},
            {"--output": output, "--rejects": rejects, "--review-output": review_path,
             "--model": model if load is None else None})
-    progress = _Progress()
-    reader = _Tolerant(rejects)
+    progress = Progress()
+    reader = TolerantReader(rejects)
     lrec = reader.read(left, "left")
     rrec = reader.read(right, "right")
     reader.finish()
@@ -383,12 +278,12 @@ def link_cmd(
         _engine_failed("linkage", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)
-    n = _write(output, ["left_id", "right_id", "probability"],
+    n = write_output(output, ["left_id", "right_id", "probability"],
                          ((a, b, f"{p:.6f}") for a, b, p in res.pairs))
     progress(f"wrote {n:,} pairs to {output}")
     if review_path is not None:
         linked = {(a, b) for a, b, _ in res.pairs}
-        n = _write(review_path, ["left_id", "right_id", "probability", "linked"],
+        n = write_output(review_path, ["left_id", "right_id", "probability", "linked"],
                    ((a, b, f"{p:.6f}", "yes" if (a, b) in linked else "no")
                     for a, b, p in res.review))
         progress(f"wrote {n:,} pairs to review to {review_path}")

@@ -3,7 +3,9 @@ and how feature frames and the name-frequency table are registered with either."
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 import uuid
 import weakref
@@ -13,8 +15,9 @@ from typing import Any
 from waspada.matching.splink_features import name_term_frequencies
 from waspada.platform.settings import get_settings
 
-__all__ = ["ENGINES", "duckdb_connection", "make_db_api", "memory_hint", "out_of_memory",
-           "register_frame", "register_name_frequencies", "spark_session", "table_name"]
+__all__ = ["ENGINES", "SPILL_PREFIX", "duckdb_connection", "make_db_api", "memory_hint",
+           "out_of_memory", "register_frame", "register_name_frequencies",
+           "remove_orphaned_spill_folders", "spark_session", "table_name"]
 
 ENGINES = ("duckdb", "spark")
 
@@ -68,10 +71,15 @@ def duckdb_connection() -> Any:
     private temporary folder (mode 0700, under ``TMPDIR``), removed when the connection is
     gone, instead of DuckDB's default ``.tmp`` in the working directory of whoever ran it (the
     server's, an analyst's home), where a killed run left it. ``WASPADA_MATCHING_MEMORY_LIMIT``
-    caps the memory DuckDB holds before it writes there."""
+    caps the memory DuckDB holds before it writes there.
+
+    A run killed with ``kill -9`` cannot remove its folder; the folder's name carries the
+    process id (``waspada-duckdb-<pid>-XXXX``) so that the next connection removes the folders
+    of runs that have ended (:func:`remove_orphaned_spill_folders`)."""
     import duckdb
 
-    folder = tempfile.mkdtemp(prefix="waspada-duckdb-")
+    remove_orphaned_spill_folders()
+    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
     config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": folder}
     limit = get_settings().matching_memory_limit
     if limit:
@@ -83,6 +91,63 @@ def duckdb_connection() -> Any:
         raise
     weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)
     return con
+
+
+SPILL_PREFIX = "waspada-duckdb-"
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process with this id exists (another user's, or a pid reused by an unrelated
+    process, counts: its folder is kept)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OSError, OverflowError):
+        return True  # cannot tell: keep the folder
+    return True
+
+
+def remove_orphaned_spill_folders(root: str | None = None) -> list[str]:
+    """Remove the spill folders under ``root`` (``TMPDIR``) left by runs whose process no
+    longer exists; return the names removed.
+
+    Only directories named ``waspada-duckdb-<pid>-...`` (not symlinks, not files) owned by this
+    user, whose process id names no existing process, are removed; a folder that vanishes or
+    cannot be removed meanwhile (another run cleaning up, a permission) is left as it is."""
+    root = root or tempfile.gettempdir()
+    uid = os.geteuid()
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(SPILL_PREFIX):
+            continue
+        pid_text, sep, _rest = entry.name[len(SPILL_PREFIX):].partition("-")
+        if not sep or not pid_text.isdigit() or not pid_text.isascii():
+            continue
+        pid = int(pid_text)
+        if pid <= 0 or pid == os.getpid():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != uid or _process_exists(pid):
+            continue
+        try:
+            # rmtree refuses a symlink and, on Linux, removes through file descriptors, so a
+            # link swapped in meanwhile is not followed either
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
+        if not os.path.lexists(entry.path):
+            removed.append(entry.name)
+    return removed
 
 
 def out_of_memory(exc: BaseException) -> bool:

@@ -1,6 +1,7 @@
 """`waspada watchlist match|import|add|remove|list`: screening a file against a watchlist
 file (no database), and the database-backed watchlist (through ``matching.service``). Inputs,
-outputs and errors as the identity commands (``matching.cli``)."""
+outputs and errors as the identity commands (the shared file helpers are in
+``matching.cli_files``)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
-from waspada.matching.cli import (
-    _REJECTS_HELP,
-    _apart,
-    _check_output,
-    _Progress,
-    _read,
-    _Tolerant,
-    _write,
+from waspada.matching.cli_files import (
+    REJECTS_HELP,
+    Progress,
+    TolerantReader,
+    check_output,
+    keep_apart,
+    read_strict,
+    write_output,
 )
 from waspada.matching.schemas import WATCHLIST_THRESHOLD
 from waspada.platform.console import err, fail, operator_session
@@ -47,7 +48,7 @@ def match_cmd(
                                          help="Writes query_id,rank,record_id,score.")],
     top: Annotated[int, typer.Option(help="Candidates per query.")] = 5,
     threshold: Annotated[float, typer.Option(help=_WATCHLIST_THRESHOLD_HELP)] = WATCHLIST_THRESHOLD,
-    rejects: Annotated[Path | None, typer.Option(help=_REJECTS_HELP)] = None,
+    rejects: Annotated[Path | None, typer.Option(help=REJECTS_HELP)] = None,
 ) -> None:
     """Screen each query against the watchlist (real-time scorer, no database)."""
     from waspada.matching.index import WatchlistIndex
@@ -56,13 +57,13 @@ def match_cmd(
         fail("--top must be at least 1")
     if not 0.0 <= threshold <= 1.0:
         fail("--threshold must be in [0, 1]")
-    _check_output(output)
+    check_output(output)
     if rejects is not None:
-        _check_output(rejects)
-    _apart({"watchlist": watchlist, "queries": queries},
-           {"--output": output, "--rejects": rejects})
-    progress = _Progress()
-    reader = _Tolerant(rejects)
+        check_output(rejects)
+    keep_apart({"watchlist": watchlist, "queries": queries},
+               {"--output": output, "--rejects": rejects})
+    progress = Progress()
+    reader = TolerantReader(rejects)
     wl = reader.read(watchlist, "watchlist")
     qs = reader.read(queries, "queries")
     reader.finish()
@@ -75,7 +76,7 @@ def match_cmd(
                                                 explain=False), 1):
                 yield q.record_id, rank, m.record_id, f"{m.score:.4f}"
 
-    n = _write(output, ["query_id", "rank", "record_id", "score"], rows())
+    n = write_output(output, ["query_id", "rank", "record_id", "score"], rows())
     progress(f"screened {len(qs):,} queries, wrote {n:,} rows to {output}")
 
 
@@ -110,7 +111,7 @@ def import_cmd(
 
     listing = _model(ImportIn, reason=reason, source=source, list_kind=kind,
                      expires_on=expires)
-    records = _read(input, "input")
+    records = read_strict(input, "input")
     try:
         with operator_session() as db:
             n = service.import_entries(db, CLI_PRINCIPAL, records, listing)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 
 import typer
 from rich import box
@@ -17,6 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from waspada.platform.security.policy import Principal
@@ -33,6 +35,43 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raised rich's MarkupError, a traceback, and ``reg[bold]2024.csv`` lost its brackets)."""
     err.print(f"[bold red]Error:[/] {escape(message)}", soft_wrap=True, highlight=False)
     raise typer.Exit(code)
+
+
+def usage_error_line(exc: ClickException) -> str:
+    """A usage error as one plain English line: ``Error: invalid value for '--threshold': ...
+    (see 'waspada identity dedupe --help')`` (Typer drew a Rich box of several lines)."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    if len(message) > 1 and message[0].isupper() and message[1].islower():
+        message = message[0].lower() + message[1:]  # "Invalid value" -> "invalid value"
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, UsageError) and ctx is not None and ctx.help_option_names:
+        message += f" (see '{ctx.command_path} {ctx.help_option_names[0]}')"
+    return f"Error: {message}"
+
+
+class PlainUsageErrors(TyperGroup):
+    """The root command: a usage error anywhere below it (a bad value, a missing argument, an
+    unknown option or command) is :func:`usage_error_line` on stderr, plain text, exit code
+    2; ``--help`` and the help shown for a group without arguments are Typer's as before."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickException as exc:
+            _usage_exit(exc)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickException as exc:
+            _usage_exit(exc)
+
+
+def _usage_exit(exc: ClickException) -> NoReturn:
+    if isinstance(exc, NoArgsIsHelpError):
+        raise exc  # the help of a command given no arguments (no_args_is_help)
+    typer.echo(usage_error_line(exc), err=True, color=False)
+    raise typer.Exit(exc.exit_code)
 
 
 def since_tally(read: Callable[[Session, Principal, date | None], T], since: str | None) -> T:

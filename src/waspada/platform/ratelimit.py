@@ -1,4 +1,5 @@
-"""A small in-process sliding-window rate limiter (login throttling, public forms)."""
+"""Small in-process limiters: a sliding-window rate limiter (login throttling, public forms)
+and a limit on simultaneous operations per key (the match API)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,35 @@ class RateLimiter:
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+
+
+class InFlightLimiter:
+    """At most ``limit`` operations in flight at once for each key, across the threads of one
+    process (each server process counts its own). A key is forgotten when its last operation
+    ends, so memory is bounded by the operations running."""
+
+    def __init__(self) -> None:
+        self._running: dict[object, int] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, key: object, limit: int) -> bool:
+        """Take a slot for ``key``; False (nothing taken) when ``limit`` are already taken.
+        Every True must be followed by exactly one :meth:`release` (``try``/``finally``)."""
+        with self._lock:
+            running = self._running.get(key, 0)
+            if running >= limit:
+                return False
+            self._running[key] = running + 1
+            return True
+
+    def release(self, key: object) -> None:
+        with self._lock:
+            running = self._running.get(key, 0) - 1
+            if running > 0:
+                self._running[key] = running
+            else:
+                self._running.pop(key, None)
+
+    def running(self, key: object) -> int:
+        with self._lock:
+            return self._running.get(key, 0)

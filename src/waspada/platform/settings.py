@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     #: 5.5 GB with this default, in the same time (docs/matching.md)
     matching_memory_limit: str | None = Field(
         "4GB", pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B|%)\s*$")
+    #: match requests (``POST /api/v1/match[/{dataset}]``) one account may have running at
+    #: once in one server process; one more is answered 429 ``too_many_matches`` with
+    #: ``Retry-After`` (a yente batch costs up to ~4 s of CPU: a few at once from one account
+    #: filled a 2-core server)
+    match_concurrency_per_user: int = Field(2, ge=1, le=64)
 
     # -- background jobs (docs/jobs.md) --
     #: worker threads in the web process (0: none; run ``waspada jobs worker`` instead)
