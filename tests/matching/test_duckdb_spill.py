@@ -75,3 +75,78 @@ def test_running_out_of_memory_is_one_line_that_says_what_to_do(
     assert result.exit_code == 2, result.output
     assert "ran out of memory within WASPADA_MATCHING_MEMORY_LIMIT=1MB: raise the limit" in said
     assert "Traceback" not in result.output and not (tmp_path / "out.csv").exists()
+
+
+def test_the_spill_folder_goes_where_the_setting_says(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where ``/tmp`` is memory (tmpfs, Debian 13's default) the spill would take RAM again:
+    ``WASPADA_MATCHING_SPILL_DIR`` puts it on a disk; the folder is made (0700) when missing,
+    and the killed runs' folders are looked for there."""
+    root = tmp_path / "spill" / "duckdb"
+    monkeypatch.setattr(get_settings(), "matching_spill_dir", root)
+    con = duckdb_connection()
+    ((folder,),) = con.sql("select current_setting('temp_directory')").fetchall()
+    assert Path(folder).parent == root and stat.S_IMODE(root.stat().st_mode) == 0o700
+    assert Settings(matching_spill_dir="/srv/spill").matching_spill_dir == Path("/srv/spill")
+    del con
+    gc.collect()
+    assert os.listdir(root) == []
+
+
+def _small_file(tmp_path: Path) -> Path:
+    src = tmp_path / "people.csv"
+    recs, _truth = dataset()
+    src.write_text("record_id,full_name,birth_date\n" + "".join(
+        f"{r.record_id},{r.full_name},{r.birth_date or ''}\n" for r in recs), encoding="utf-8")
+    return src
+
+
+def test_a_full_spill_folder_says_so_not_raise_the_memory_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB reports a full spill folder as an out-of-memory error; the line said "raise the
+    limit" (of memory) where the disk was what ran out."""
+    from typer.testing import CliRunner
+
+    from waspada.cli import app
+
+    src = _small_file(tmp_path)
+    monkeypatch.setattr(get_settings(), "matching_spill_dir", tmp_path / "spill")
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "40MB")
+    for value in ("1GB", "256 KiB"):
+        assert Settings(matching_spill_limit=value).matching_spill_limit == value
+    for value in ("50%", "banana", "1GB; SET x=1"):
+        with pytest.raises(ValidationError):
+            Settings(matching_spill_limit=value)
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", "1MB")
+    result = CliRunner().invoke(app, ["identity", "dedupe", str(src), "--output",
+                                      str(tmp_path / "out.csv")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert (f"its spill folder (under {tmp_path / 'spill'}) reached "
+            "WASPADA_MATCHING_SPILL_LIMIT=1MB: raise the limit") in said, said
+    assert "Traceback" not in result.output and not (tmp_path / "out.csv").exists()
+    # with no cap of its own, a full disk: free space or move the folder
+    from waspada.matching.engines import memory_hint
+
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", None)
+    full = OSError(28, "No space left on device")
+    assert "set WASPADA_MATCHING_SPILL_DIR" in memory_hint(full)
+    assert "raise the limit" in memory_hint(MemoryError())
+
+
+def test_the_dedupe_page_names_a_full_disk(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from waspada.matching import dedupejob, service
+
+    recs, _truth = dataset()
+    monkeypatch.setattr(get_settings(), "matching_spill_dir", tmp_path / "spill")
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "40MB")
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", "1MB")
+    with pytest.raises(service.WatchlistError) as caught:
+        dedupejob.compute_dedupe(recs, 0.5)
+    assert caught.value.code == "dedupe_disk"
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", None)
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "1MB")
+    with pytest.raises(service.WatchlistError) as caught:
+        dedupejob.compute_dedupe(recs, 0.5)
+    assert caught.value.code == "dedupe_memory"

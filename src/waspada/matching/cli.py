@@ -128,7 +128,7 @@ def _engine_failed(what: str, exc: Exception) -> NoReturn:
     from waspada.matching.engines import memory_hint, out_of_memory
 
     if out_of_memory(exc):
-        fail(f"{what} failed: {memory_hint()}")
+        fail(f"{what} failed: {memory_hint(exc)}")
     fail(f"{what} failed: {type(exc).__name__}: {str(exc)[:300]}")
 
 

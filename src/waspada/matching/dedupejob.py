@@ -60,7 +60,7 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                 return
 
     try:
-        from waspada.matching.engines import out_of_memory
+        from waspada.matching.engines import out_of_disk, out_of_memory
         from waspada.matching.pipeline import dedupe, in_band
     except ImportError as exc:
         log.error("dedupe engine missing: %s", exc.name)
@@ -85,6 +85,14 @@ def compute_dedupe(records: list[PersonRecord], threshold: float | None,
                                     "error was logged; check the file or try a higher "
                                     "threshold."),
                 status=500, step=STEP_LABELS[step[0]], error=type(exc).__name__) from None
+        if out_of_disk(exc):
+            log.error("dedupe failed at step %r: its spill folder's disk is full "
+                      "(WASPADA_MATCHING_SPILL_DIR)", step[0])
+            raise service.WatchlistError(
+                "dedupe_disk", N_("The deduplication ran out of disk space for its temporary "
+                                  "files while {step}; ask the administrator to free space or "
+                                  "set WASPADA_MATCHING_SPILL_DIR."), status=500,
+                step=STEP_LABELS[step[0]]) from None
         log.error("dedupe failed at step %r: out of memory", step[0])
         raise service.WatchlistError(
             "dedupe_memory", N_("The deduplication ran out of memory while {step}; use fewer "

@@ -3,6 +3,7 @@ and how feature frames and the name-frequency table are registered with either."
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -68,22 +69,27 @@ def make_db_api(engine: str = "duckdb") -> Any:
 def duckdb_connection() -> Any:
     """An in-memory DuckDB connection for one dedupe or link. What DuckDB writes when memory
     runs short (at 1,000,000 records, gigabytes of record pairs with names and NIKs) goes to a
-    private temporary folder (mode 0700, under ``TMPDIR``), removed when the connection is
-    gone, instead of DuckDB's default ``.tmp`` in the working directory of whoever ran it (the
+    private temporary folder (mode 0700, under :func:`spill_root`), removed when the connection
+    is gone, instead of DuckDB's default ``.tmp`` in the working directory of whoever ran it (the
     server's, an analyst's home), where a killed run left it. ``WASPADA_MATCHING_MEMORY_LIMIT``
-    caps the memory DuckDB holds before it writes there.
+    caps the memory DuckDB holds before it writes there, ``WASPADA_MATCHING_SPILL_LIMIT`` what
+    it may write.
 
     A run killed with ``kill -9`` cannot remove its folder; the folder's name carries the
     process id (``waspada-duckdb-<pid>-XXXX``) so that the next connection removes the folders
     of runs that have ended (:func:`remove_orphaned_spill_folders`)."""
     import duckdb
 
-    remove_orphaned_spill_folders()
-    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
+    root = spill_root()
+    remove_orphaned_spill_folders(root)
+    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-", dir=root)
     config: dict[str, str | bool | int | float | list[str]] = {"temp_directory": folder}
     limit = get_settings().matching_memory_limit
     if limit:
         config["memory_limit"] = limit.strip()
+    spill_limit = get_settings().matching_spill_limit
+    if spill_limit:
+        config["max_temp_directory_size"] = spill_limit.strip()
     try:
         con = duckdb.connect(":memory:", config=config)
     except BaseException:
@@ -94,6 +100,16 @@ def duckdb_connection() -> Any:
 
 
 SPILL_PREFIX = "waspada-duckdb-"
+
+
+def spill_root() -> str:
+    """The folder the spill folders go in: ``WASPADA_MATCHING_SPILL_DIR`` (made, 0700, when
+    missing), else ``TMPDIR``."""
+    configured = get_settings().matching_spill_dir
+    if configured is None:
+        return tempfile.gettempdir()
+    os.makedirs(configured, mode=0o700, exist_ok=True)
+    return str(configured)
 
 
 def _process_exists(pid: int) -> bool:
@@ -111,13 +127,13 @@ def _process_exists(pid: int) -> bool:
 
 
 def remove_orphaned_spill_folders(root: str | None = None) -> list[str]:
-    """Remove the spill folders under ``root`` (``TMPDIR``) left by runs whose process no
+    """Remove the spill folders under ``root`` (:func:`spill_root`) left by runs whose process no
     longer exists; return the names removed.
 
     Only directories named ``waspada-duckdb-<pid>-...`` (not symlinks, not files) owned by this
     user, whose process id names no existing process, are removed; a folder that vanishes or
     cannot be removed meanwhile (another run cleaning up, a permission) is left as it is."""
-    root = root or tempfile.gettempdir()
+    root = root or spill_root()
     uid = os.geteuid()
     removed: list[str] = []
     try:
@@ -150,22 +166,46 @@ def remove_orphaned_spill_folders(root: str | None = None) -> list[str]:
     return removed
 
 
-def out_of_memory(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what it was raised from: Splink wraps DuckDB's errors) is Python's
-    or DuckDB's out-of-memory error (DuckDB's when a step cannot fit even by spilling within
-    ``WASPADA_MATCHING_MEMORY_LIMIT``)."""
-    seen: set[int] = set()
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from (Splink wraps DuckDB's errors)."""
+    seen: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, MemoryError) or type(current).__name__ == "OutOfMemoryException":
-            return True
+    while current is not None and all(current is not s for s in seen):
+        seen.append(current)
         current = current.__cause__ or current.__context__
-    return False
+    return seen
 
 
-def memory_hint() -> str:
-    """What to do when a run ran out of memory, for the command line."""
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) is Python's or DuckDB's out-of-memory error
+    (DuckDB's when a step cannot fit even by spilling within ``WASPADA_MATCHING_MEMORY_LIMIT``,
+    or when its spill folder's disk is full: :func:`out_of_disk`)."""
+    return any(isinstance(e, MemoryError) or type(e).__name__ == "OutOfMemoryException"
+               for e in _chain(exc)) or out_of_disk(exc)
+
+
+#: DuckDB's words when its spill folder cannot take more (its ``max_temp_directory_size``
+#: defaults to the free space of the folder's disk) and the system's for a full disk
+_DISK_FULL = ("max_temp_directory_size", "No space left on device")
+
+
+def out_of_disk(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it was raised from) says the spill folder's disk is full."""
+    return any((isinstance(e, OSError) and e.errno == errno.ENOSPC)
+               or any(words in str(e) for words in _DISK_FULL) for e in _chain(exc))
+
+
+def memory_hint(exc: BaseException | None = None) -> str:
+    """What to do when a run ran out of memory (or its spill folder of disk space, when
+    ``exc`` says so), for the command line."""
+    if exc is not None and out_of_disk(exc):
+        cap = get_settings().matching_spill_limit
+        if cap:
+            return (f"its spill folder (under {spill_root()}) reached "
+                    f"WASPADA_MATCHING_SPILL_LIMIT={cap.strip()}: raise the limit, or free "
+                    "disk space there")
+        return (f"its spill folder ran out of disk space (under {spill_root()}): free space "
+                "there, or set WASPADA_MATCHING_SPILL_DIR to a folder on a disk with more room")
     limit = get_settings().matching_memory_limit
     if limit:
         return (f"it ran out of memory within WASPADA_MATCHING_MEMORY_LIMIT={limit.strip()}: "

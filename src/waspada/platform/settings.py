@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     #: 5.5 GB with this default, in the same time (docs/matching.md)
     matching_memory_limit: str | None = Field(
         "4GB", pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B|%)\s*$")
+    #: where DuckDB's private spill folders go (default ``TMPDIR``). Where ``/tmp`` is memory
+    #: (tmpfs, Debian 13's default) point it at a disk with room: 1,000,000 records of the blind
+    #: generator wrote 23 GB there under the 4GB cap (docs/matching.md)
+    matching_spill_dir: Path | None = None
+    #: most disk the spill folder of one dedupe or link may take (``20GB``); a run that needs
+    #: more stops with a clear message. Default DuckDB's: 90 % of the disk's free space
+    matching_spill_limit: str | None = Field(
+        None, pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B)\s*$")
     #: match requests (``POST /api/v1/match[/{dataset}]``) one account may have running at
     #: once in one server process; one more is answered 429 ``too_many_matches`` with
     #: ``Retry-After`` (a yente batch costs up to ~4 s of CPU: a few at once from one account
