@@ -62,15 +62,16 @@ class Settings(BaseSettings):
     #: Spark shuffle partitions of the local session `identity dedupe|link --engine spark`
     #: creates (a session created beforehand, e.g. by spark-submit, keeps its own)
     spark_partitions: int = Field(4, ge=1)
-    #: memory DuckDB may hold in one dedupe or link (``4GB``, ``512MB``, ``50%`` of the
-    #: machine); beyond it DuckDB writes to a private temporary folder. Without a cap DuckDB
-    #: takes up to 80 % of the machine: 21 GB at 1,000,000 records of the blind generator,
-    #: 5.5 GB with this default, in the same time (docs/matching.md)
+    #: memory DuckDB may hold in one dedupe or link (``auto``, ``4GB``, ``512MB``, ``50%`` of the
+    #: machine); beyond it DuckDB writes to a private temporary folder. ``auto``: 8 GiB, or half
+    #: the machine's memory where that is less. Without a cap DuckDB takes up to 80 % of the
+    #: machine (21 GB at 1,000,000 records of the blind generator); a cap too tight slows a run
+    #: that needs more (4GB: synth2's 1M three times slower): docs/matching.md, "Memory"
     matching_memory_limit: str | None = Field(
-        "4GB", pattern=r"^\s*[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B|%)\s*$")
+        "auto", pattern=r"^\s*(auto|[0-9]+(\.[0-9]+)?\s*([KMGT]i?B|B|%))\s*$")
     #: where DuckDB's private spill folders go (default ``TMPDIR``). Where ``/tmp`` is memory
     #: (tmpfs, Debian 13's default) point it at a disk with room: 1,000,000 records of the blind
-    #: generator wrote 23 GB there under the 4GB cap (docs/matching.md)
+    #: generator wrote 23 GB there under a 4GB cap (docs/matching.md)
     matching_spill_dir: Path | None = None
     #: most disk the spill folder of one dedupe or link may take (``20GB``); a run that needs
     #: more stops with a clear message. Default DuckDB's: 90 % of the disk's free space
