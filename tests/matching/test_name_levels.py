@@ -12,14 +12,18 @@ from tests.matching.conftest import dataset
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import make_db_api, register_frame, table_name
 from waspada.matching.name_levels import (
+    _INTERSECTIONS,
     _SHARES,
     NAME_ID,
+    SHARED_ANY,
+    SHARED_N,
     TOKEN_MASK,
     add_name_ids,
     applies,
     mask_shared_token_guard,
     maskable,
     predict,
+    shared_token_columns,
     with_token_mask_sql,
 )
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
@@ -152,3 +156,48 @@ def test_the_name_comparison_has_its_guard_masked() -> None:
     comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
     assert maskable(comp._case_statement, list(frame.columns))
     assert mask_shared_token_guard(comp._case_statement).count(f"{TOKEN_MASK}_l") == 4
+
+
+# --- round 22: the shared-token guard and intersection once per pair ------------------------
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_tokens, _tokens), min_size=1, max_size=120))
+def test_the_shared_token_columns_are_the_expressions_they_replace(
+        pairs: list[tuple[list[str | None] | None, list[str | None] | None]]) -> None:
+    """:data:`SHARED_ANY` is the masked guard and :data:`SHARED_N` each of the comparison's
+    two spellings of the intersection's length (true / false / NULL, a number or NULL), on
+    token lists that are missing, empty, hold NULLs, repeats or any text: the mask's
+    shortcut to 0 included."""
+    con = duckdb.connect()
+    con.execute("create table t (name_id integer, name_tokens varchar[])")
+    con.executemany("insert into t values (?, ?)",
+                    [(k, pair[0]) for k, pair in enumerate(pairs)]
+                    + [(len(pairs) + k, pair[1]) for k, pair in enumerate(pairs)])
+    con.execute(f"create table m as {with_token_mask_sql('t')}")
+    masked = mask_shared_token_guard(_SHARES)
+    _case, cols = shared_token_columns(masked)
+    rows = con.execute(
+        f"select {masked}, {_INTERSECTIONS[0]}, {_INTERSECTIONS[1]}, "  # noqa: S608
+        f"{SHARED_ANY}, {SHARED_N} from (select *, {cols} from ("
+        f"select l.name_tokens as name_tokens_l, r.name_tokens as name_tokens_r, "
+        f"l.{TOKEN_MASK} as {TOKEN_MASK}_l, r.{TOKEN_MASK} as {TOKEN_MASK}_r "
+        f"from m l join m r on r.name_id = l.name_id + {len(pairs)}))").fetchall()
+    assert len(rows) == len(pairs)
+    for (guard, n0, n1, got_any, got_n), pair in zip(rows, pairs, strict=True):
+        assert got_any is guard, pair
+        assert n0 == n1 and (got_n == n0 if n0 is not None else got_n is None), pair
+
+
+def test_the_name_comparison_reads_the_shared_token_columns() -> None:
+    """Every guard (four) and every intersection (five) of the name comparison is read from
+    the columns: if Splink or the comparison writes them otherwise, this fails (and the
+    prediction test above checks the levels against Splink's own SQL)."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    case, _cols = shared_token_columns(mask_shared_token_guard(comp._case_statement))
+    assert case.count(f'"{SHARED_ANY}"') == 4 and case.count(f'"{SHARED_N}"') == 5
+    low = case.lower()
+    assert "list_has_any" not in low and "intersect" not in low
