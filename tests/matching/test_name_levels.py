@@ -29,7 +29,7 @@ from waspada.matching.name_levels import (
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import linker
 from waspada.matching.training import settings as model_settings
-from waspada.matching.u_estimation import stratified_u
+from waspada.matching.u_estimation import _name_pair_counts, stratified_u
 
 
 def _frame(every: int = 1) -> pd.DataFrame:
@@ -201,3 +201,27 @@ def test_the_name_comparison_reads_the_shared_token_columns() -> None:
     assert case.count(f'"{SHARED_ANY}"') == 4 and case.count(f'"{SHARED_N}"') == 5
     low = case.lower()
     assert "list_has_any" not in low and "intersect" not in low
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-3, 40), min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 2)),
+                max_size=200))
+def test_name_pair_counts_are_the_grouped_join(ids: list[int],
+                                               pairs: list[tuple[int, int, int]]) -> None:
+    """The sampled pairs counted by (stratum, name id, name id) in numpy: the counts of a
+    ``group by`` over the pairs joined with their rows' name ids (the SQL it replaces)."""
+    import numpy as np
+
+    name_ids = np.array(ids, dtype=np.int64)
+    li = np.array([a % len(ids) for a, _b, _s in pairs], dtype=np.int64)
+    ri = np.array([b % len(ids) for _a, b, _s in pairs], dtype=np.int64)
+    stratum = np.array([s for _a, _b, s in pairs], dtype=np.int64)
+    got = _name_pair_counts(name_ids, li, ri, stratum)
+    want: dict[tuple[int, int, int], int] = {}
+    for i, j, s in zip(li.tolist(), ri.tolist(), stratum.tolist(), strict=True):
+        key = (s, ids[i], ids[j])
+        want[key] = want.get(key, 0) + 1
+    rows = {(int(s), int(a), int(b)): int(n) for s, a, b, n in
+            zip(got["stratum"], got["a"], got["b"], got["n"], strict=True)}
+    assert rows == want and len(got) == len(want)

@@ -186,6 +186,25 @@ def _quote(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
+def _name_pair_counts(name_ids: np.ndarray, li: np.ndarray, ri: np.ndarray,
+                      st: np.ndarray) -> pd.DataFrame:
+    """The sampled pairs (row indices ``li``, ``ri``, stratum ``st``) counted by (stratum,
+    name id of the left row, name id of the right row): columns ``stratum``, ``a``, ``b``,
+    ``n``. What a ``group by`` of the pairs joined with their records gives, without the
+    join (issue #13 round 22)."""
+    if not len(li):
+        return pd.DataFrame({"stratum": np.zeros(0, np.int8), "a": np.zeros(0, np.int64),
+                             "b": np.zeros(0, np.int64), "n": np.zeros(0, np.int64)})
+    ids, codes = np.unique(name_ids, return_inverse=True)  # dense codes 0..m-1
+    m = np.int64(len(ids))
+    a, b = codes[li].astype(np.int64), codes[ri].astype(np.int64)
+    key = (st.astype(np.int64) * m + a) * m + b  # m <= rows, so below 3 * m * m: no overflow
+    uniq, n = np.unique(key, return_counts=True)
+    return pd.DataFrame({"stratum": (uniq // (m * m)).astype(np.int8),
+                         "a": ids[(uniq // m) % m], "b": ids[uniq % m],
+                         "n": n.astype(np.int64)})
+
+
 def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                  n_key: int = KEY_PAIRS, n_rest: int = REST_PAIRS) -> dict[int, float]:
     """u of the name ``comparison`` (a Splink ``Comparison`` with its comparison vector
@@ -206,7 +225,8 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                 f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)} "
                 "where joined is not null")
     try:
-        frame = con.sql(f"select name_canon, name_phon_sorted from {recs} order by i").df()  # noqa: S608
+        fetch = ["name_canon", "name_phon_sorted", *([_quote(NAME_ID)] if by_name else [])]
+        frame = con.sql(f"select {', '.join(fetch)} from {recs} order by i").df()  # noqa: S608
         names = frame["name_canon"].astype(object).where(frame["name_canon"].notna(), None)
         keys = name_key(frame["name_phon_sorted"])
         # a record without a key (or name) is its own block
@@ -218,8 +238,14 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                                   n_key if strata.p_key > 0 else 0,
                                   n_rest if strata.p_rest > 0 else 0,
                                   np.random.default_rng(seed))
-        pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
-                              "stratum": st.astype(np.int8)})
+        if by_name and frame[NAME_ID].notna().all():
+            # the sampled pairs counted by (stratum, name id, name id) here rather than by
+            # joining them with the records in DuckDB: the same counts (round 22)
+            pairs = _name_pair_counts(frame[NAME_ID].to_numpy(dtype=np.int64), li, ri, st)
+        else:
+            by_name = False
+            pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
+                                  "stratum": st.astype(np.int8)})
         select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         con.register(view, pairs)
@@ -238,10 +264,8 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                     case = mask_shared_token_guard(case)
                     masks = "".join(f", {s}.{_quote(TOKEN_MASK)} as {_quote(TOKEN_MASK + '_' + s)}"
                                     for s in ("l", "r"))
-                sql = (f"with k as (select p.stratum, l.{nid} as a, r.{nid} as b, "  # noqa: S608
-                       f"count(*) as n from {view} p join {recs} l on l.i = p.il "
-                       f"join {recs} r on r.i = p.ir group by all), {nm}, "
-                       f"p as (select k.stratum, k.n, {select}{masks} from k "
+                sql = (f"with {nm}, "  # noqa: S608
+                       f"p as (select k.stratum, k.n, {select}{masks} from {view} k "
                        f"join nm l on l.{nid} = k.a join nm r on r.{nid} = k.b) "
                        f"select stratum, {case}, sum(n) as n from p "
                        "group by all")
