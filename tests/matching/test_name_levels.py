@@ -17,9 +17,11 @@ from waspada.matching.name_levels import (
     NAME_ID,
     SHARED_ANY,
     SHARED_N,
+    TOKEN_COUNT,
     TOKEN_MASK,
     add_name_ids,
     applies,
+    disjoint_masks_case,
     mask_shared_token_guard,
     maskable,
     predict,
@@ -225,3 +227,34 @@ def test_name_pair_counts_are_the_grouped_join(ids: list[int],
     rows = {(int(s), int(a), int(b)): int(n) for s, a, b, n in
             zip(got["stratum"], got["a"], got["b"], got["n"], strict=True)}
     assert rows == want and len(got) == len(want)
+
+
+def test_the_case_without_token_lists_gives_pairs_with_disjoint_masks_their_level() -> None:
+    """Every ordered pair of the fixture's distinct names whose token masks share no bit:
+    the name's level without the token lists (:func:`disjoint_masks_case`) is the masked
+    CASE's; a CASE that still reads the lists otherwise gets None."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    masked = mask_shared_token_guard(comp._case_statement).rsplit(" as ", 1)[0]
+    fast = disjoint_masks_case(masked)
+    assert fast is not None and "name_tokens" not in fast
+    assert disjoint_masks_case(masked + " + list_position(name_tokens_l, 'x')") is None
+    used = [c.unquote().name for c in comp._input_columns_used_by_case_statement]
+    con = db._con
+    anys = ", ".join(f"any_value({c}) as {c}" for c in used)
+    con.execute(f"create table n0 as select {NAME_ID}, {anys} from {sdf.physical_name} "  # noqa: S608
+                f"group by {NAME_ID}")
+    con.execute(f"create table nm as select *, array_length(name_tokens) as {TOKEN_COUNT} "  # noqa: S608
+                f"from ({with_token_mask_sql('n0')})")
+    cols = [*used, TOKEN_MASK, TOKEN_COUNT]
+    sel = ", ".join([f"l.{c} as {c}_l" for c in cols] + [f"r.{c} as {c}_r" for c in cols])
+    rows = con.execute(
+        f"select count(*), count(*) filter (where want is distinct from got), "  # noqa: S608
+        f"count(distinct want) from (select {masked} as want, {fast} as got from (select {sel} "
+        f"from nm l join nm r on l.{NAME_ID} <> r.{NAME_ID} "
+        f"where (l.{TOKEN_MASK} & r.{TOKEN_MASK}) = 0))").fetchall()
+    ((pairs, differ, levels),) = rows
+    assert pairs > 100_000 and differ == 0 and levels >= 4

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["NAME_COLUMNS", "NAME_ID", "SHARED_ANY", "SHARED_N", "TOKEN_MASK", "add_name_ids",
-           "mask_shared_token_guard", "maskable", "predict", "shared_token_columns",
-           "with_token_mask_sql"]
+           "disjoint_masks_case", "mask_shared_token_guard", "maskable", "predict",
+           "shared_token_columns", "with_token_mask_sql"]
 
 #: the record columns the name comparison may read (a name's features within one frame)
 NAME_COLUMNS = ("joined", "name_canon", "name_sorted", "name_phon", "name_phon_sorted",
@@ -85,6 +85,24 @@ def shared_token_columns(masked_case: str) -> tuple[str, str]:
     cols = (f"{guard} as {_quote(SHARED_ANY)}, CASE WHEN ({left} & {right}) = 0 THEN 0 ELSE "
             f"{_INTERSECTIONS[1]} END as {_quote(SHARED_N)}")
     return case, cols
+
+
+#: a name's number of tokens (``array_length`` of its token list; NULL for a missing list)
+TOKEN_COUNT = "__waspada_token_count"  # noqa: S105 - a column name
+_COUNTS = ('ARRAY_LENGTH("name_tokens_l")', 'ARRAY_LENGTH("name_tokens_r")')
+
+
+def disjoint_masks_case(masked_case: str) -> str | None:
+    """``masked_case`` (from :func:`mask_shared_token_guard`) for pairs whose two token masks
+    are not NULL and share no bit, without the token lists: the masked guard is false and the
+    intersection's length 0 for such a pair (see :func:`shared_token_columns`), and each
+    side's ``ARRAY_LENGTH`` is read from its :data:`TOKEN_COUNT` column (``..._l``, ``..._r``).
+    None when the CASE still reads the token lists otherwise (then the lists are needed)."""
+    case, _cols = shared_token_columns(masked_case)
+    case = case.replace(_quote(SHARED_ANY), "false").replace(_quote(SHARED_N), "0")
+    for text, side in zip(_COUNTS, ("l", "r"), strict=True):
+        case = case.replace(text, _quote(f"{TOKEN_COUNT}_{side}"))
+    return None if "name_tokens" in case else case
 
 
 def maskable(case_sql: str, cols: list[str]) -> bool:
