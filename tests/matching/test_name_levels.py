@@ -12,6 +12,7 @@ from tests.matching.conftest import dataset
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import make_db_api, register_frame, table_name
 from waspada.matching.name_levels import (
+    _EDITS,
     _INTERSECTIONS,
     _SHARES,
     NAME_ID,
@@ -21,11 +22,13 @@ from waspada.matching.name_levels import (
     TOKEN_MASK,
     add_name_ids,
     applies,
+    char_mask_guards,
     disjoint_masks_case,
     mask_shared_token_guard,
     maskable,
     predict,
     shared_token_columns,
+    with_char_masks_sql,
     with_token_mask_sql,
 )
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
@@ -258,3 +261,52 @@ def test_the_case_without_token_lists_gives_pairs_with_disjoint_masks_their_leve
         f"where (l.{TOKEN_MASK} & r.{TOKEN_MASK}) = 0))").fetchall()
     ((pairs, differ, levels),) = rows
     assert pairs > 100_000 and differ == 0 and levels >= 4
+
+
+_edits = st.lists(st.tuples(st.sampled_from(["sub", "ins", "del", "swap"]),
+                            st.integers(0, 40), st.characters()), max_size=3)
+
+
+def _edited(text: str, edits: list[tuple[str, int, str]]) -> str:
+    for op, at, ch in edits:
+        k = at % (len(text) + 1)
+        if op == "sub" and k < len(text):
+            text = text[:k] + ch + text[k + 1:]
+        elif op == "ins":
+            text = text[:k] + ch + text[k:]
+        elif op == "del" and k < len(text):
+            text = text[:k] + text[k + 1:]
+        elif op == "swap" and k + 1 < len(text):
+            text = text[:k] + text[k + 1] + text[k] + text[k + 2:]
+    return text
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.text(max_size=12),
+                                    st.sampled_from(["ahmad", "siti nurhaliza", "budi", ""])),
+                          _edits, st.one_of(st.none(), st.text(max_size=8))),
+                min_size=1, max_size=60))
+def test_the_character_mask_guard_keeps_every_edit_distance_level(
+        items: list[tuple[str | None, list[tuple[str, int, str]], str | None]]) -> None:
+    """``guard AND level`` has the level's value (true, false, NULL) for strings up to three
+    edits apart (substitutions, insertions, deletions, swaps of neighbours, any character),
+    for unrelated strings, empty and missing ones: the guard is never false for a pair within
+    the level's edits."""
+    pairs = [(a, _edited(a, e) if a is not None and other is None else other)
+             for a, e, other in items]
+    con = duckdb.connect()
+    con.execute("create table t (name_id integer, name_phon varchar, name_canon varchar)")
+    con.executemany("insert into t values (?, ?, ?)",
+                    [(k, a, a) for k, (a, _b) in enumerate(pairs)]
+                    + [(len(pairs) + k, b, b) for k, (_a, b) in enumerate(pairs)])
+    con.execute(f"create table m as {with_char_masks_sql('t')}")
+    levels = [text for text, _col, _e in _EDITS]
+    guarded, used = char_mask_guards(" , ".join(levels))
+    assert len(used) == 2 and guarded.count("bit_count") == 2
+    cols = ["name_phon", "name_canon", *used]
+    sel = ", ".join([f"l.{c} as {c}_l" for c in cols] + [f"r.{c} as {c}_r" for c in cols])
+    rows = con.execute(f"select {', '.join(levels)}, {guarded} from (select {sel} "  # noqa: S608
+                       f"from m l join m r on r.name_id = l.name_id + {len(pairs)})").fetchall()
+    assert len(rows) == len(pairs)
+    for row, pair in zip(rows, pairs, strict=True):
+        assert row[2] is row[0] and row[3] is row[1], pair

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NAME_COLUMNS", "NAME_ID", "SHARED_ANY", "SHARED_N", "TOKEN_MASK", "add_name_ids",
+__all__ = ["CHAR_MASK", "NAME_COLUMNS", "NAME_ID", "SHARED_ANY", "SHARED_N", "TOKEN_MASK",
+           "add_name_ids", "char_mask_guards", "with_char_masks_sql",
            "disjoint_masks_case", "mask_shared_token_guard", "maskable", "predict",
            "shared_token_columns", "with_token_mask_sql"]
 
@@ -105,6 +106,51 @@ def disjoint_masks_case(masked_case: str) -> str | None:
     return None if "name_tokens" in case else case
 
 
+#: a string's character mask (bit ``hash(c) % 64`` set for each of its characters, NULL for
+#: a missing or empty string), column ``CHAR_MASK + "_" + column``
+CHAR_MASK = "__waspada_char_mask"
+#: the name's edit-distance levels as the comparison writes them, with their column and edits
+_EDITS = (('damerau_levenshtein("name_phon_l", "name_phon_r") <= 1', "name_phon", 1),
+          ('damerau_levenshtein("name_canon_l", "name_canon_r") <= 2', "name_canon", 2))
+
+
+def with_char_masks_sql(names: str, name_id: str = NAME_ID) -> str:
+    """SQL of the table ``names`` (one row per ``name_id``) with a :data:`CHAR_MASK` column
+    for each column of the name's edit-distance levels (``name_phon``, ``name_canon``)."""
+    n, i = _quote(names), _quote(name_id)
+    joins, cols = [], []
+    for k, col in enumerate(dict.fromkeys(c for _t, c, _e in _EDITS)):
+        alias = f"__waspada_chars{k}"
+        joins.append(f"left join (select {i}, bit_or(1::UBIGINT << (hash(ch) % 64)::INTEGER)"  # noqa: S608
+                     f"::UBIGINT as m from (select {i}, unnest(string_split({_quote(col)}, '')) "
+                     f"as ch from {n}) where ch <> '' group by {i}) {alias} using ({i})")
+        cols.append(f"{alias}.m as {_quote(f'{CHAR_MASK}_{col}')}")
+    return f"select {n}.*, {', '.join(cols)} from {n} {' '.join(joins)}"  # noqa: S608
+
+
+def char_mask_guards(case_sql: str) -> tuple[str, list[str]]:
+    """(``case_sql`` with each of the name's edit-distance levels, Damerau-Levenshtein <= k,
+    behind an exact guard on the two strings' :data:`CHAR_MASK` columns, the mask columns it
+    reads, less ``_l``/``_r``).
+
+    An edit (a substitution, an insertion, a deletion or a transposition of neighbours)
+    removes at most one character from a string's set of characters and adds at most one, so
+    strings within k edits have sets differing in at most 2k characters, and their masks in
+    at most 2k bits (a bit set in one mask only is a character in one string only). The
+    guard ``coalesce(bit_count(xor(mask_l, mask_r)) <= 2k, true)`` is therefore true for every
+    pair within k edits, and true where a mask is NULL (a missing or empty string): ``guard
+    AND level`` has the level's value for every pair (issue #13, round 22). Characters are
+    DuckDB's (code points, as ``damerau_levenshtein`` counts them)."""
+    used = []
+    for text, col, edits in _EDITS:
+        if text in case_sql:
+            left, right = _quote(f"{CHAR_MASK}_{col}_l"), _quote(f"{CHAR_MASK}_{col}_r")
+            guard = f"coalesce(bit_count(xor({left}, {right})) <= {2 * edits}, true)"
+            case_sql = case_sql.replace(text, f"({guard} AND {text})")
+            used.append(f"{CHAR_MASK}_{col}")
+    return case_sql, used
+
+
 def maskable(case_sql: str, cols: list[str]) -> bool:
     """Whether :func:`mask_shared_token_guard` has a guard to mask in ``case_sql``."""
     return "name_tokens" in cols and _SHARES in case_sql
@@ -184,13 +230,18 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
         case = comp._case_statement.rsplit(" as ", 1)[0]
         masked = maskable(case, cols)
         w = "w"
+        mask_cols = []
         if masked:
             one = f"with n0 as ({one}) {with_token_mask_sql('n0')}"
             case, shared = shared_token_columns(mask_shared_token_guard(case))
             w = f"(select *, {shared} from w) w"  # noqa: S608
+            mask_cols = [TOKEN_MASK]
+        case, chars = char_mask_guards(case)
+        if chars:  # the edit-distance levels behind character masks (round 22)
+            one = f"with n1 as ({one}) {with_char_masks_sql('n1')}"
+            mask_cols += chars
         con.execute(f"create or replace temp table {names} as {one}")
         ids = f"select unique_id, {q(NAME_ID)} from {q(table)}"  # noqa: S608
-        mask_cols = [TOKEN_MASK] if masked else []
         select = ", ".join([f"l.{q(c)} as {q(c + '_l')}" for c in [*cols, *mask_cols]]
                            + [f"r.{q(c)} as {q(c + '_r')}" for c in [*cols, *mask_cols]])
         con.execute(
