@@ -12,20 +12,29 @@ from tests.matching.conftest import dataset
 from waspada.matching.comparisons import present_comparisons
 from waspada.matching.engines import make_db_api, register_frame, table_name
 from waspada.matching.name_levels import (
+    _EDITS,
+    _INTERSECTIONS,
     _SHARES,
     NAME_ID,
+    SHARED_ANY,
+    SHARED_N,
+    TOKEN_COUNT,
     TOKEN_MASK,
     add_name_ids,
     applies,
+    char_mask_guards,
+    disjoint_masks_case,
     mask_shared_token_guard,
     maskable,
     predict,
+    shared_token_columns,
+    with_char_masks_sql,
     with_token_mask_sql,
 )
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings
 from waspada.matching.training import linker
 from waspada.matching.training import settings as model_settings
-from waspada.matching.u_estimation import stratified_u
+from waspada.matching.u_estimation import _name_pair_counts, stratified_u
 
 
 def _frame(every: int = 1) -> pd.DataFrame:
@@ -152,3 +161,154 @@ def test_the_name_comparison_has_its_guard_masked() -> None:
     comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
     assert maskable(comp._case_statement, list(frame.columns))
     assert mask_shared_token_guard(comp._case_statement).count(f"{TOKEN_MASK}_l") == 4
+
+
+# --- round 22: the shared-token guard and intersection once per pair ------------------------
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_tokens, _tokens), min_size=1, max_size=120))
+def test_the_shared_token_columns_are_the_expressions_they_replace(
+        pairs: list[tuple[list[str | None] | None, list[str | None] | None]]) -> None:
+    """:data:`SHARED_ANY` is the masked guard and :data:`SHARED_N` each of the comparison's
+    two spellings of the intersection's length (true / false / NULL, a number or NULL), on
+    token lists that are missing, empty, hold NULLs, repeats or any text: the mask's
+    shortcut to 0 included."""
+    con = duckdb.connect()
+    con.execute("create table t (name_id integer, name_tokens varchar[])")
+    con.executemany("insert into t values (?, ?)",
+                    [(k, pair[0]) for k, pair in enumerate(pairs)]
+                    + [(len(pairs) + k, pair[1]) for k, pair in enumerate(pairs)])
+    con.execute(f"create table m as {with_token_mask_sql('t')}")
+    masked = mask_shared_token_guard(_SHARES)
+    _case, cols = shared_token_columns(masked)
+    rows = con.execute(
+        f"select {masked}, {_INTERSECTIONS[0]}, {_INTERSECTIONS[1]}, "  # noqa: S608
+        f"{SHARED_ANY}, {SHARED_N} from (select *, {cols} from ("
+        f"select l.name_tokens as name_tokens_l, r.name_tokens as name_tokens_r, "
+        f"l.{TOKEN_MASK} as {TOKEN_MASK}_l, r.{TOKEN_MASK} as {TOKEN_MASK}_r "
+        f"from m l join m r on r.name_id = l.name_id + {len(pairs)}))").fetchall()
+    assert len(rows) == len(pairs)
+    for (guard, n0, n1, got_any, got_n), pair in zip(rows, pairs, strict=True):
+        assert got_any is guard, pair
+        assert n0 == n1 and (got_n == n0 if n0 is not None else got_n is None), pair
+
+
+def test_the_name_comparison_reads_the_shared_token_columns() -> None:
+    """Every guard (four) and every intersection (five) of the name comparison is read from
+    the columns: if Splink or the comparison writes them otherwise, this fails (and the
+    prediction test above checks the levels against Splink's own SQL)."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    case, _cols = shared_token_columns(mask_shared_token_guard(comp._case_statement))
+    assert case.count(f'"{SHARED_ANY}"') == 4 and case.count(f'"{SHARED_N}"') == 5
+    low = case.lower()
+    assert "list_has_any" not in low and "intersect" not in low
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-3, 40), min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 2)),
+                max_size=200))
+def test_name_pair_counts_are_the_grouped_join(ids: list[int],
+                                               pairs: list[tuple[int, int, int]]) -> None:
+    """The sampled pairs counted by (stratum, name id, name id) in numpy: the counts of a
+    ``group by`` over the pairs joined with their rows' name ids (the SQL it replaces)."""
+    import numpy as np
+
+    name_ids = np.array(ids, dtype=np.int64)
+    li = np.array([a % len(ids) for a, _b, _s in pairs], dtype=np.int64)
+    ri = np.array([b % len(ids) for _a, b, _s in pairs], dtype=np.int64)
+    stratum = np.array([s for _a, _b, s in pairs], dtype=np.int64)
+    got = _name_pair_counts(name_ids, li, ri, stratum)
+    want: dict[tuple[int, int, int], int] = {}
+    for i, j, s in zip(li.tolist(), ri.tolist(), stratum.tolist(), strict=True):
+        key = (s, ids[i], ids[j])
+        want[key] = want.get(key, 0) + 1
+    rows = {(int(s), int(a), int(b)): int(n) for s, a, b, n in
+            zip(got["stratum"], got["a"], got["b"], got["n"], strict=True)}
+    assert rows == want and len(got) == len(want)
+
+
+def test_the_case_without_token_lists_gives_pairs_with_disjoint_masks_their_level() -> None:
+    """Every ordered pair of the fixture's distinct names whose token masks share no bit:
+    the name's level without the token lists (:func:`disjoint_masks_case`) is the masked
+    CASE's; a CASE that still reads the lists otherwise gets None."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    comp = next(c for c in lk._settings_obj.comparisons if c.output_column_name == "name")
+    masked = mask_shared_token_guard(comp._case_statement).rsplit(" as ", 1)[0]
+    fast = disjoint_masks_case(masked)
+    assert fast is not None and "name_tokens" not in fast
+    assert disjoint_masks_case(masked + " + list_position(name_tokens_l, 'x')") is None
+    used = [c.unquote().name for c in comp._input_columns_used_by_case_statement]
+    con = db._con
+    anys = ", ".join(f"any_value({c}) as {c}" for c in used)
+    con.execute(f"create table n0 as select {NAME_ID}, {anys} from {sdf.physical_name} "  # noqa: S608
+                f"group by {NAME_ID}")
+    con.execute(f"create table nm as select *, array_length(name_tokens) as {TOKEN_COUNT} "  # noqa: S608
+                f"from ({with_token_mask_sql('n0')})")
+    cols = [*used, TOKEN_MASK, TOKEN_COUNT]
+    sel = ", ".join([f"l.{c} as {c}_l" for c in cols] + [f"r.{c} as {c}_r" for c in cols])
+    rows = con.execute(
+        f"select count(*), count(*) filter (where want is distinct from got), "  # noqa: S608
+        f"count(distinct want) from (select {masked} as want, {fast} as got from (select {sel} "
+        f"from nm l join nm r on l.{NAME_ID} <> r.{NAME_ID} "
+        f"where (l.{TOKEN_MASK} & r.{TOKEN_MASK}) = 0))").fetchall()
+    ((pairs, differ, levels),) = rows
+    assert pairs > 100_000 and differ == 0 and levels >= 4
+
+
+#: any character DuckDB can store (UTF-8: no lone surrogates)
+_char = st.characters(blacklist_categories=("Cs",))
+_edits = st.lists(st.tuples(st.sampled_from(["sub", "ins", "del", "swap"]),
+                            st.integers(0, 40), _char), max_size=3)
+
+
+def _edited(text: str, edits: list[tuple[str, int, str]]) -> str:
+    for op, at, ch in edits:
+        k = at % (len(text) + 1)
+        if op == "sub" and k < len(text):
+            text = text[:k] + ch + text[k + 1:]
+        elif op == "ins":
+            text = text[:k] + ch + text[k:]
+        elif op == "del" and k < len(text):
+            text = text[:k] + text[k + 1:]
+        elif op == "swap" and k + 1 < len(text):
+            text = text[:k] + text[k + 1] + text[k] + text[k + 2:]
+    return text
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.text(_char, max_size=12),
+                                    st.sampled_from(["ahmad", "siti nurhaliza", "budi", ""])),
+                          _edits, st.one_of(st.none(), st.text(_char, max_size=8))),
+                min_size=1, max_size=60))
+def test_the_character_mask_guard_keeps_every_edit_distance_level(
+        items: list[tuple[str | None, list[tuple[str, int, str]], str | None]]) -> None:
+    """``guard AND level`` has the level's value (true, false, NULL) for strings up to three
+    edits apart (substitutions, insertions, deletions, swaps of neighbours, any character),
+    for unrelated strings, empty and missing ones: the guard is never false for a pair within
+    the level's edits."""
+    pairs = [(a, _edited(a, e) if a is not None and other is None else other)
+             for a, e, other in items]
+    con = duckdb.connect()
+    con.execute("create table t (name_id integer, name_phon varchar, name_canon varchar)")
+    con.executemany("insert into t values (?, ?, ?)",
+                    [(k, a, a) for k, (a, _b) in enumerate(pairs)]
+                    + [(len(pairs) + k, b, b) for k, (_a, b) in enumerate(pairs)])
+    con.execute(f"create table m as {with_char_masks_sql('t')}")
+    levels = [text for text, _col, _e in _EDITS]
+    guarded, used = char_mask_guards(" , ".join(levels))
+    assert len(used) == 2 and guarded.count("bit_count") == 2
+    cols = ["name_phon", "name_canon", *used]
+    sel = ", ".join([f"l.{c} as {c}_l" for c in cols] + [f"r.{c} as {c}_r" for c in cols])
+    rows = con.execute(f"select {', '.join(levels)}, {guarded} from (select {sel} "  # noqa: S608
+                       f"from m l join m r on r.name_id = l.name_id + {len(pairs)})").fetchall()
+    assert len(rows) == len(pairs)
+    for row, pair in zip(rows, pairs, strict=True):
+        assert row[2] is row[0] and row[3] is row[1], pair

@@ -30,6 +30,7 @@ has its exact u, and only the pairs equal on no key come from random pairs.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +50,9 @@ from waspada.matching.key_strata import (
 from waspada.matching.name_levels import (
     NAME_COLUMNS,
     NAME_ID,
+    TOKEN_COUNT,
     TOKEN_MASK,
+    disjoint_masks_case,
     mask_shared_token_guard,
     maskable,
     with_token_mask_sql,
@@ -186,6 +189,60 @@ def _quote(ident: str) -> str:
     return '"' + ident.replace('"', '""') + '"'
 
 
+def _name_pair_counts(name_ids: np.ndarray, li: np.ndarray, ri: np.ndarray,
+                      st: np.ndarray) -> pd.DataFrame:
+    """The sampled pairs (row indices ``li``, ``ri``, stratum ``st``) counted by (stratum,
+    name id of the left row, name id of the right row): columns ``stratum``, ``a``, ``b``,
+    ``n``. What a ``group by`` of the pairs joined with their records gives, without the
+    join (issue #13 round 22)."""
+    if not len(li):
+        return pd.DataFrame({"stratum": np.zeros(0, np.int8), "a": np.zeros(0, np.int64),
+                             "b": np.zeros(0, np.int64), "n": np.zeros(0, np.int64)})
+    ids, codes = np.unique(name_ids, return_inverse=True)  # dense codes 0..m-1
+    m = np.int64(len(ids))
+    a, b = codes[li].astype(np.int64), codes[ri].astype(np.int64)
+    key = (st.astype(np.int64) * m + a) * m + b  # m <= rows, so below 3 * m * m: no overflow
+    uniq, n = np.unique(key, return_counts=True)
+    return pd.DataFrame({"stratum": (uniq // (m * m)).astype(np.int8),
+                         "a": ids[(uniq // m) % m], "b": ids[uniq % m],
+                         "n": n.astype(np.int64)})
+
+
+def _by_masks(con: Any, recs: str, view: str, nm: str, pairs: pd.DataFrame, cols: list[str],
+              cases: tuple[str, str]) -> str:
+    """The statement counting the name's levels of the distinct name pairs ``pairs``
+    (``stratum``, ``a``, ``b``, ``n``) in two parts: the pairs whose token masks are not NULL
+    and share no bit with ``cases[1]`` (:func:`~waspada.matching.name_levels.disjoint_masks_case`:
+    no token lists joined, 91 % of random name pairs at 20,000 records), the others with the
+    masked CASE ``cases[0]``. Each pair gets the level of the masked CASE (issue #13, round
+    22). Leaves the names in the table ``{recs}_names`` and the two parts registered as
+    ``{view}_d`` and ``{view}_o`` (the caller drops them)."""
+    names, nid, mask = f"{recs}_names", _quote(NAME_ID), _quote(TOKEN_MASK)
+    con.execute(f"create or replace temp table {names} as with {nm} "  # noqa: S608
+                f"select *, array_length(name_tokens) as {_quote(TOKEN_COUNT)} from nm")
+    # the mask is a HUGEINT of bits 0-63 (DuckDB's bit_or of the shifts): exact as UBIGINT
+    got = con.sql(f"select {nid}::BIGINT, {mask} is null, "  # noqa: S608
+                  f"coalesce({mask}, 0)::UBIGINT from {names} order by {nid}").fetchall()
+    ids = np.array([r[0] for r in got], dtype=np.int64)
+    none = np.array([r[1] for r in got], dtype=bool)
+    bits = np.array([r[2] for r in got], dtype=np.uint64)
+    ia = np.searchsorted(ids, pairs["a"].to_numpy())
+    ib = np.searchsorted(ids, pairs["b"].to_numpy())
+    disjoint = ~none[ia] & ~none[ib] & ((bits[ia] & bits[ib]) == 0)
+    con.register(f"{view}_d", pairs[disjoint].reset_index(drop=True))
+    con.register(f"{view}_o", pairs[~disjoint].reset_index(drop=True))
+    light = [c for c in cols if c != "name_tokens"] + [TOKEN_COUNT]
+    parts = []
+    for side, these, case in (("d", light, cases[1]), ("o", [*cols, TOKEN_MASK], cases[0])):
+        sel = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in these]
+                        + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in these])
+        parts.append(f"select stratum, n, {case} as g from (select k.stratum, k.n, {sel} "  # noqa: S608
+                     f"from {view}_{side} k join {names} l on l.{nid} = k.a "
+                     f"join {names} r on r.{nid} = k.b)")
+    both = " union all ".join(parts)
+    return f"select stratum, g, sum(n) as n from ({both}) group by all"  # noqa: S608
+
+
 def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                  n_key: int = KEY_PAIRS, n_rest: int = REST_PAIRS) -> dict[int, float]:
     """u of the name ``comparison`` (a Splink ``Comparison`` with its comparison vector
@@ -206,7 +263,8 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                 f"(row_number() over () - 1)::integer as i, {sel} from {_quote(table)} "
                 "where joined is not null")
     try:
-        frame = con.sql(f"select name_canon, name_phon_sorted from {recs} order by i").df()  # noqa: S608
+        fetch = ["name_canon", "name_phon_sorted", *([_quote(NAME_ID)] if by_name else [])]
+        frame = con.sql(f"select {', '.join(fetch)} from {recs} order by i").df()  # noqa: S608
         names = frame["name_canon"].astype(object).where(frame["name_canon"].notna(), None)
         keys = name_key(frame["name_phon_sorted"])
         # a record without a key (or name) is its own block
@@ -218,8 +276,14 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                                   n_key if strata.p_key > 0 else 0,
                                   n_rest if strata.p_rest > 0 else 0,
                                   np.random.default_rng(seed))
-        pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
-                              "stratum": st.astype(np.int8)})
+        if by_name and frame[NAME_ID].notna().all():
+            # the sampled pairs counted by (stratum, name id, name id) here rather than by
+            # joining them with the records in DuckDB: the same counts (round 22)
+            pairs = _name_pair_counts(frame[NAME_ID].to_numpy(dtype=np.int64), li, ri, st)
+        else:
+            by_name = False
+            pairs = pd.DataFrame({"il": li.astype(np.int32), "ir": ri.astype(np.int32),
+                                  "stratum": st.astype(np.int8)})
         select = ", ".join([f"l.{_quote(c)} as {_quote(c + '_l')}" for c in cols]
                            + [f"r.{_quote(c)} as {_quote(c + '_r')}" for c in cols])
         con.register(view, pairs)
@@ -238,13 +302,17 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
                     case = mask_shared_token_guard(case)
                     masks = "".join(f", {s}.{_quote(TOKEN_MASK)} as {_quote(TOKEN_MASK + '_' + s)}"
                                     for s in ("l", "r"))
-                sql = (f"with k as (select p.stratum, l.{nid} as a, r.{nid} as b, "  # noqa: S608
-                       f"count(*) as n from {view} p join {recs} l on l.i = p.il "
-                       f"join {recs} r on r.i = p.ir group by all), {nm}, "
-                       f"p as (select k.stratum, k.n, {select}{masks} from k "
-                       f"join nm l on l.{nid} = k.a join nm r on r.{nid} = k.b) "
-                       f"select stratum, {case}, sum(n) as n from p "
-                       "group by all")
+                fast = disjoint_masks_case(case) if masks else None
+                if fast is not None:
+                    # the pairs whose masks share no bit without their token lists (round 22)
+                    sql = _by_masks(con, recs, view, nm, pairs, cols,
+                                    (case.rsplit(" as ", 1)[0], fast.rsplit(" as ", 1)[0]))
+                else:
+                    sql = (f"with {nm}, "  # noqa: S608
+                           f"p as (select k.stratum, k.n, {select}{masks} from {view} k "
+                           f"join nm l on l.{nid} = k.a join nm r on r.{nid} = k.b) "
+                           f"select stratum, {case}, sum(n) as n from p "
+                           "group by all")
             else:
                 sql = (f"with p as (select p.stratum, {select} from {view} p "  # noqa: S608
                        f"join {recs} l on l.i = p.il join {recs} r on r.i = p.ir) "
@@ -253,8 +321,12 @@ def stratified_u(db_api: Any, table: str, comparison: Any, seed: int,
             rows = con.sql(sql).fetchall()
         finally:
             con.unregister(view)
+            for side in ("d", "o"):
+                with contextlib.suppress(duckdb.Error):
+                    con.unregister(f"{view}_{side}")
     finally:
         con.execute(f"drop table if exists {recs}")
+        con.execute(f"drop table if exists {recs}_names")
     counts = {(int(s), int(v)): int(c) for s, v, c in sorted(rows)}  # a fixed order
     levels = list(comparison._comparison_levels_excluding_null)
     values = [int(cl.comparison_vector_value) for cl in levels]
