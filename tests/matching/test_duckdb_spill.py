@@ -111,19 +111,20 @@ def test_a_full_spill_folder_says_so_not_raise_the_memory_limit(
 
     src = _small_file(tmp_path)
     monkeypatch.setattr(get_settings(), "matching_spill_dir", tmp_path / "spill")
-    monkeypatch.setattr(get_settings(), "matching_memory_limit", "40MB")
+    # 60 MB: every step that cannot spill fits, the prediction spills (50-80 MB measured)
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "60MB")
     for value in ("1GB", "256 KiB"):
         assert Settings(matching_spill_limit=value).matching_spill_limit == value
     for value in ("50%", "banana", "1GB; SET x=1"):
         with pytest.raises(ValidationError):
             Settings(matching_spill_limit=value)
-    monkeypatch.setattr(get_settings(), "matching_spill_limit", "1MB")
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", "100KB")
     result = CliRunner().invoke(app, ["identity", "dedupe", str(src), "--output",
                                       str(tmp_path / "out.csv")])
     said = " ".join(result.output.split())
     assert result.exit_code == 2, result.output
     assert (f"its spill folder (under {tmp_path / 'spill'}) reached "
-            "WASPADA_MATCHING_SPILL_LIMIT=1MB: raise the limit") in said, said
+            "WASPADA_MATCHING_SPILL_LIMIT=100KB: raise the limit") in said, said
     assert "Traceback" not in result.output and not (tmp_path / "out.csv").exists()
     # with no cap of its own, a full disk: free space or move the folder
     from waspada.matching.engines import memory_hint
@@ -140,8 +141,8 @@ def test_the_dedupe_page_names_a_full_disk(tmp_path: Path,
 
     recs, _truth = dataset()
     monkeypatch.setattr(get_settings(), "matching_spill_dir", tmp_path / "spill")
-    monkeypatch.setattr(get_settings(), "matching_memory_limit", "40MB")
-    monkeypatch.setattr(get_settings(), "matching_spill_limit", "1MB")
+    monkeypatch.setattr(get_settings(), "matching_memory_limit", "60MB")
+    monkeypatch.setattr(get_settings(), "matching_spill_limit", "100KB")
     with pytest.raises(service.WatchlistError) as caught:
         dedupejob.compute_dedupe(recs, 0.5)
     assert caught.value.code == "dedupe_disk"
