@@ -39,6 +39,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_clustering.py",
     "tests/matching/test_comparisons.py",
     "tests/matching/test_dedupe.py",
+    "tests/matching/test_cli_sigterm.py",
     "tests/matching/test_duckdb_spill_orphans.py",
     "tests/matching/test_exact_u.py",
     "tests/matching/test_feature_frame.py",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated, Any
 
 import typer
@@ -91,7 +92,15 @@ def reflowed(command: Any) -> Any:
     return command
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    """SIGTERM (``kill``, ``timeout``, ``systemctl stop``) stops a command as Ctrl+C does: the
+    stack unwinds, so a dedupe's spill folder (record pairs with names and NIKs) is removed;
+    Python's default ended the process where it stood and left it on disk."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         reflowed(typer.main.get_command(app))()
     except Exception as exc:  # only a bad WASPADA_* setting is turned into a message

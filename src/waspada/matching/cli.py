@@ -123,10 +123,13 @@ def _review_path(band: tuple[float, float] | None, output: Path,
     return path
 
 
-def _engine_failed(what: str, exc: Exception) -> NoReturn:
-    """One line for a failed dedupe or link: what to do when memory ran out, else the error."""
-    from waspada.matching.engines import memory_hint, out_of_memory
+def _engine_failed(what: str, exc: BaseException) -> NoReturn:
+    """One line for a failed dedupe or link: stopped (Ctrl+C, SIGTERM: exit 130), what to do
+    when memory ran out, else the error."""
+    from waspada.matching.engines import interrupted, memory_hint, out_of_memory
 
+    if interrupted(exc):
+        fail(f"{what} stopped (Ctrl+C or SIGTERM); nothing was written", code=130)
     if out_of_memory(exc):
         fail(f"{what} failed: {memory_hint(exc)}")
     fail(f"{what} failed: {type(exc).__name__}: {str(exc)[:300]}")
@@ -173,7 +176,7 @@ def dedupe_cmd(
                          review_band=review_band)
     except ImportError as exc:
         fail(f"engine {engine} is not available: {exc}")
-    except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - a clear line, not a traceback
         _engine_failed("deduplication", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)
@@ -274,7 +277,7 @@ def link_cmd(
                               engine=engine, model=load,
                               save_model=model if load is None else None, progress=progress,
                               one_to_one=one_to_one, review_band=review_band)
-    except Exception as exc:  # noqa: BLE001
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001
         _engine_failed("linkage", exc)
     if res.choice is not None:
         err.print(describe(res.choice), highlight=False, soft_wrap=True)

@@ -202,6 +202,13 @@ def out_of_memory(exc: BaseException) -> bool:
                for e in _chain(exc)) or out_of_disk(exc)
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is a run stopped by Ctrl+C or SIGTERM: Python's ``KeyboardInterrupt``,
+    or DuckDB's "Query interrupted" it becomes inside a query (possibly wrapped by Splink)."""
+    return any(isinstance(e, KeyboardInterrupt) or "Query interrupted" in str(e)
+               for e in _chain(exc))
+
+
 #: DuckDB's words when its spill folder cannot take more (its ``max_temp_directory_size``
 #: defaults to the free space of the folder's disk) and the system's for a full disk
 _DISK_FULL = ("max_temp_directory_size", "No space left on device")

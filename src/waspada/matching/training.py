@@ -85,6 +85,7 @@ def train(tables: Any, initial: Any, n: int, progress: Progress) -> Any:
         lk.training.estimate_probability_two_random_records_match(
             [block_on("nik"), block_on("joined", "dob")], recall=0.7)
     except Exception as exc:  # noqa: BLE001 - no deterministic pairs: keep the default prior
+        _unless_interrupted(exc)
         progress(f"  prior kept at its default ({type(exc).__name__})")
     lk = estimate_u(tables, lk, n, progress)
     progress("estimating m by EM (blocked on birth date)")
@@ -257,6 +258,15 @@ def _predict(tables: Any, lk: Any, threshold: float) -> Any:
     return lk.inference.predict(threshold_match_probability=threshold)
 
 
+def _unless_interrupted(exc: Exception) -> None:
+    """Re-raise ``exc`` when it is a stopped run (Ctrl+C, SIGTERM: DuckDB's "Query
+    interrupted"), which a step that tolerates failures must not take for one and go on."""
+    from waspada.matching.engines import interrupted
+
+    if interrupted(exc):
+        raise exc
+
+
 def _em(tables: Any, lk: Any, rule: Any, progress: Progress) -> tuple[Any, bool]:
     """One EM session; on failure (block too small, EM degenerate) the model is restored."""
     snapshot = lk.misc.save_model_to_json()
@@ -265,6 +275,7 @@ def _em(tables: Any, lk: Any, rule: Any, progress: Progress) -> tuple[Any, bool]
             rule, max_pairs=2e6, estimate_without_term_frequencies=True)
         return lk, True
     except Exception as exc:  # noqa: BLE001 - splink raises several types here
+        _unless_interrupted(exc)
         progress(f"  EM session skipped ({type(exc).__name__}); domain defaults are kept")
         return linker(tables, snapshot), False
 

@@ -1,0 +1,56 @@
+"""``kill PID`` (SIGTERM, what ``timeout``, ``systemctl stop`` and a job scheduler send) ended
+``waspada identity dedupe`` at once, without unwinding: its spill folder — record pairs with
+names and NIKs, gigabytes at 1,000,000 records — stayed on disk until the next run (round 22).
+The command now stops as on Ctrl+C: DuckDB's query is interrupted, the folder removed, one
+line said, nothing written."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("waspada") is None and not Path(
+    sys.executable).with_name("waspada").exists(), reason="the waspada entry point is needed")
+
+
+def _people(path: Path, n: int) -> None:
+    rng = random.Random(5)
+    first = ["Agus", "Budi", "Siti", "Dewi", "Rina", "Joko", "Sri", "Eko", "Nur", "Wahyu"]
+    last = ["Santoso", "Wijaya", "Lestari", "Hidayat", "Saputra", "Rahayu", "Kurniawan"]
+    rows = ["record_id,full_name,birth_date"]
+    for i in range(n):
+        rows.append(f"R{i},{rng.choice(first)} {rng.choice(last)},"
+                    f"{rng.randint(1960, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_sigterm_removes_the_spill_folder_and_says_one_line(tmp_path: Path) -> None:
+    src, out, tmp = tmp_path / "people.csv", tmp_path / "out.csv", tmp_path / "tmp"
+    tmp.mkdir()
+    _people(src, 30_000)
+    exe = Path(sys.executable).with_name("waspada")
+    env = {**os.environ, "TMPDIR": str(tmp), "WASPADA_MATCHING_SPILL_DIR": str(tmp)}
+    proc = subprocess.Popen([str(exe), "identity", "dedupe", str(src), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while not list(tmp.glob(f"waspada-duckdb-{proc.pid}-*")):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)  # into the run
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGTERM)
+    _stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert not list(tmp.glob("waspada-duckdb-*")), list(tmp.iterdir())
+    assert "Traceback" not in stderr, stderr
+    assert "deduplication stopped" in stderr, stderr
+    assert not out.exists()
