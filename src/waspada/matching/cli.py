@@ -161,8 +161,8 @@ def dedupe_cmd(
         check_output(rejects)
     load = _model_to_load(model, "dedupe_only")
     keep_apart({"input": input}, {"--output": output, "--rejects": rejects,
-                              "--review-output": review_path,
-                              "--model": model if load is None else None})
+                                  "--review-output": review_path,
+                                  "--model": model if load is None else None})
     progress = Progress()
     reader = TolerantReader(rejects)
     records = reader.read(input, "input")
@@ -185,9 +185,10 @@ def dedupe_cmd(
     progress(f"wrote {n:,} rows ({clusters:,} clusters) to {output}")
     if review_path is not None:
         cluster_of = dict(res.clusters)
-        n = write_output(review_path, ["record_id_l", "record_id_r", "probability", "same_cluster"],
-                   ((a, b, f"{p:.6f}", "yes" if cluster_of.get(a) == cluster_of.get(b) else "no")
-                    for a, b, p in sorted(res.review, key=lambda t: (-t[2], t[0], t[1]))))
+        n = write_output(
+            review_path, ["record_id_l", "record_id_r", "probability", "same_cluster"],
+            ((a, b, f"{p:.6f}", "yes" if cluster_of.get(a) == cluster_of.get(b) else "no")
+             for a, b, p in sorted(res.review, key=lambda t: (-t[2], t[0], t[1]))))
         progress(f"wrote {n:,} pairs to review to {review_path}")
 
 
@@ -264,8 +265,8 @@ def link_cmd(
         check_output(rejects)
     load = _model_to_load(model, "link_only")
     keep_apart({"left": left, "right": right},
-           {"--output": output, "--rejects": rejects, "--review-output": review_path,
-            "--model": model if load is None else None})
+               {"--output": output, "--rejects": rejects, "--review-output": review_path,
+                "--model": model if load is None else None})
     progress = Progress()
     reader = TolerantReader(rejects)
     lrec = reader.read(left, "left")
@@ -287,6 +288,6 @@ def link_cmd(
     if review_path is not None:
         linked = {(a, b) for a, b, _ in res.pairs}
         n = write_output(review_path, ["left_id", "right_id", "probability", "linked"],
-                   ((a, b, f"{p:.6f}", "yes" if (a, b) in linked else "no")
-                    for a, b, p in res.review))
+                         ((a, b, f"{p:.6f}", "yes" if (a, b) in linked else "no")
+                          for a, b, p in res.review))
         progress(f"wrote {n:,} pairs to review to {review_path}")

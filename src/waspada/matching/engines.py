@@ -16,9 +16,10 @@ from typing import Any
 from waspada.matching.splink_features import name_term_frequencies
 from waspada.platform.settings import get_settings
 
-__all__ = ["ENGINES", "SPILL_PREFIX", "duckdb_connection", "make_db_api", "memory_hint",
-           "out_of_memory", "register_frame", "register_name_frequencies",
-           "remove_orphaned_spill_folders", "spark_session", "table_name"]
+__all__ = ["AUTO_MEMORY_CAP", "ENGINES", "SPILL_PREFIX", "duckdb_connection", "interrupted",
+           "make_db_api", "memory_hint", "memory_limit", "out_of_disk", "out_of_memory",
+           "register_frame", "register_name_frequencies", "remove_orphaned_spill_folders",
+           "spark_session", "spill_root", "table_name"]
 
 ENGINES = ("duckdb", "spark")
 
@@ -120,13 +121,14 @@ def memory_limit() -> str | None:
     return f"{min(AUTO_MEMORY_CAP, machine // 2) // 2**20}MiB"
 
 
-def spill_root() -> str:
+def spill_root(*, make: bool = True) -> str:
     """The folder the spill folders go in: ``WASPADA_MATCHING_SPILL_DIR`` (made, 0700, when
-    missing), else ``TMPDIR``."""
+    missing and ``make``), else ``TMPDIR``."""
     configured = get_settings().matching_spill_dir
     if configured is None:
         return tempfile.gettempdir()
-    os.makedirs(configured, mode=0o700, exist_ok=True)
+    if make:
+        os.makedirs(configured, mode=0o700, exist_ok=True)
     return str(configured)
 
 
@@ -226,11 +228,12 @@ def memory_hint(exc: BaseException | None = None) -> str:
     if exc is not None and out_of_disk(exc):
         cap = get_settings().matching_spill_limit
         if cap:
-            return (f"its spill folder (under {spill_root()}) reached "
+            return (f"its spill folder (under {spill_root(make=False)}) reached "
                     f"WASPADA_MATCHING_SPILL_LIMIT={cap.strip()}: raise the limit, or free "
                     "disk space there")
-        return (f"its spill folder ran out of disk space (under {spill_root()}): free space "
-                "there, or set WASPADA_MATCHING_SPILL_DIR to a folder on a disk with more room")
+        return (f"its spill folder ran out of disk space (under {spill_root(make=False)}): "
+                "free space there, or set WASPADA_MATCHING_SPILL_DIR to a folder on a disk "
+                "with more room")
     setting = (get_settings().matching_memory_limit or "").strip()
     limit = memory_limit()
     if limit:
