@@ -3,6 +3,9 @@ level, match weight and u as Splink's own SQL over every pair."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import duckdb
 import pandas as pd
 from hypothesis import given, settings
@@ -24,6 +27,7 @@ from waspada.matching.name_levels import (
     applies,
     char_mask_guards,
     disjoint_masks_case,
+    join_order_as_written,
     mask_shared_token_guard,
     maskable,
     predict,
@@ -312,3 +316,62 @@ def test_the_character_mask_guard_keeps_every_edit_distance_level(
     assert len(rows) == len(pairs)
     for row, pair in zip(rows, pairs, strict=True):
         assert row[2] is row[0] and row[3] is row[1], pair
+
+
+def _tables(node: dict) -> list[str]:
+    here = [node.get("extra_info", {}).get("Table", "")] if "SCAN" in node["name"] else []
+    return here + [t for c in node.get("children", []) for t in _tables(c)]
+
+
+def _levels_joins(node: dict) -> list[tuple[Any, list[str]]]:
+    """(conditions, tables of the other side) of every join with the name levels on one side."""
+    found = []
+    if "JOIN" in node["name"]:
+        for side, child in enumerate(node["children"]):
+            if any("__waspada_name_levels" in t for t in _tables(child)):
+                found.append((node["extra_info"].get("Conditions"),
+                              _tables(node["children"][1 - side])))
+    return found + [j for c in node.get("children", []) for j in _levels_joins(c)]
+
+
+def test_the_prediction_joins_the_name_levels_to_the_pairs_on_both_ids() -> None:
+    """Round 23: DuckDB's own join order joined the left records to the levels table on the
+    left name id alone (a row per record and partner name, wider and at 1,000,000 blind
+    records larger than the pairs); the plan as written joins the levels to the pairs on both
+    name ids. The optimizer setting of the connection is restored afterwards."""
+    frame = _frame()
+    db = make_db_api("duckdb")
+    sdf = register_frame(db, "duckdb", frame, table_name("records"))
+    lk = linker(sdf, model_settings(present_comparisons([frame])))
+    con = lk._db_api._con
+    con.execute("set disabled_optimizers = 'filter_pushdown'")  # someone else's setting
+    run = lk._db_api.sql_pipeline_to_splink_dataframe
+    plans = []
+
+    def explained(pipeline: Any) -> Any:
+        sql = pipeline.generate_cte_pipeline_sql()
+        con.execute("pragma explain_output = 'physical_only'")
+        plans.append(json.loads(con.sql("explain (format json) " + sql).fetchall()[0][1]))
+        return run(pipeline)
+
+    lk._db_api.sql_pipeline_to_splink_dataframe = explained
+    assert len(predict(lk, sdf.physical_name).as_pandas_dataframe()) > 0
+    joins = [j for plan in plans for root in plan for j in _levels_joins(root)]
+    assert len(joins) == 1, joins
+    conditions, other_side = joins[0]
+    assert sorted(conditions) == ["__waspada_nid_l = a", "__waspada_nid_r = b"]
+    assert any("__splink__blocked_id_pairs" in t for t in other_side)
+    setting = con.execute("select current_setting('disabled_optimizers')").fetchall()
+    assert setting == [("filter_pushdown",)]
+
+
+def test_the_join_order_setting_is_restored_after_an_error() -> None:
+    con = duckdb.connect()
+    try:
+        with join_order_as_written(con):
+            assert con.execute("select current_setting('disabled_optimizers')"
+                               ).fetchall() == [("join_order",)]
+            con.execute("select * from no_such_table")
+    except duckdb.CatalogException:
+        pass
+    assert con.execute("select current_setting('disabled_optimizers')").fetchall() == [("",)]

@@ -12,11 +12,14 @@ same CASE on the same values, so every pair gets exactly the level Splink would 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 __all__ = ["CHAR_MASK", "NAME_COLUMNS", "NAME_ID", "SHARED_ANY", "SHARED_N", "TOKEN_MASK",
            "add_name_ids", "char_mask_guards", "with_char_masks_sql",
-           "disjoint_masks_case", "mask_shared_token_guard", "maskable", "predict",
+           "disjoint_masks_case", "join_order_as_written", "mask_shared_token_guard", "maskable",
+           "predict",
            "shared_token_columns", "with_token_mask_sql"]
 
 #: the record columns the name comparison may read (a name's features within one frame)
@@ -277,12 +280,32 @@ def predict(lk: Any, table: str, threshold_match_probability: float | None = Non
         pipeline.enqueue_list_of_sqls(sqls)
         pipeline.enqueue_list_of_sqls(predict_from_comparison_vectors_sqls_using_settings(
             s, threshold_match_probability, None))
-        return lk._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        with join_order_as_written(con):
+            return lk._db_api.sql_pipeline_to_splink_dataframe(pipeline)
     finally:
         if not from_cache:
             blocked.drop_table_from_database_and_remove_from_cache()
         con.execute(f"drop table if exists {names}")
         con.execute(f"drop table if exists {levels}")
+
+
+@contextmanager
+def join_order_as_written(con: Any) -> Iterator[None]:
+    """DuckDB's join-order optimizer off on ``con`` for the block (restored after, also on
+    error): the prediction joins the pairs to the left and right records, then the name
+    levels on both name ids. Left to itself, DuckDB joined the left records to the levels
+    table first, on the left name id alone (issue #13 item 5, round 23): one row per record
+    and distinct partner name, every left column in it, as a hash table. A common name's
+    hundreds of holders times its hundreds of partner names made that table larger than the
+    pairs themselves: at 200,000 blind records the prediction peaked at 2.8 GB against 1.3 GB
+    as written, at 1,000,000 it was most of the 21 GB uncapped run."""
+    ((before,),) = con.execute("select current_setting('disabled_optimizers')").fetchall()
+    off = [o.strip() for o in str(before or "").split(",") if o.strip()]
+    con.execute("set disabled_optimizers = ?", [",".join(dict.fromkeys([*off, "join_order"]))])
+    try:
+        yield
+    finally:
+        con.execute("set disabled_optimizers = ?", [",".join(off)])
 
 
 def _quote(ident: str) -> str:
