@@ -57,7 +57,7 @@ from waspada.matching.records import PersonRecord  # noqa: E402
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings  # noqa: E402
 from waspada.matching.training import (  # noqa: E402
     fit_prior_and_score,
-        quiet_splink,
+    quiet_splink,
     settings,
     train,
 )
@@ -97,11 +97,14 @@ def pipeline_pairs(recs: Sequence[PersonRecord], progress: Any) -> tuple[Any, An
     lk = train(sdf, settings(present_comparisons([frame]), blocks=blocks), len(ids), progress)
     lk, pdf = fit_prior_and_score(sdf, lk, len(ids) * (len(ids) - 1) / 2, progress,
                                   D.MISSINGNESS_FLOOR)
-    scored = D._with_missingness(frame, ids, pdf, progress)  # noqa: SLF001 - the same step
+    # the same step; arrays of ids left, ids right, probabilities
+    a, b, p = D._with_missingness(frame, ids, pdf, progress)  # noqa: SLF001
     del pdf
     progress("every blocked pair with its comparison vector")
     pairs = comparison_vectors(lk, sdf.physical_name)
-    adjusted = {D.pair_key(a, b): p for a, b, p in scored}
+    adjusted = {D.pair_key(x, y): q for x, y, q in zip(a.tolist(), b.tolist(), p.tolist(),
+                                                          strict=True)}
+    del a, b, p
     keys = [D.pair_key(a, b) for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"],
                                             strict=True)]
     # pairs under the record-level step's floor (0.001) count as 0: no threshold swept
