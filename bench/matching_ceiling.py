@@ -19,9 +19,13 @@ scores), P / R at 0.5, and the same for the pipeline's probabilities (after the 
 step) on the same pairs; recall counts every true pair, so the blocking ceiling (the share of
 true pairs the blocking rules generate at all) bounds all of them.
 
+``--gen blind`` (``--seed``, default 2) measures the same on the blind third generator
+(``matching_blind.py``), its records read as ``identity dedupe`` reads their CSV.
+
 Not a test: a measurement (runs minutes at 200,000 records; one heavy job at a time).
 
     nice python bench/matching_ceiling.py --gen synth2-dev --size 20000
+    nice python bench/matching_ceiling.py --gen blind --seed 2 --size 20000
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from matching_blind import generate as generate_blind  # noqa: E402
 from matching_synth2 import DEV_SEEDS, HELDOUT_SEED, generate  # noqa: E402
 
 from waspada.matching import pipeline as D  # noqa: E402
@@ -53,7 +58,12 @@ from waspada.matching.engines import (  # noqa: E402
 )
 from waspada.matching.name_levels import add_name_ids  # noqa: E402
 from waspada.matching.name_levels import predict as predict_pairs  # noqa: E402
-from waspada.matching.records import PersonRecord  # noqa: E402
+from waspada.matching.records import (  # noqa: E402
+    PersonRecord,
+    Rejection,
+    _Skipped,  # what the CSV reader catches for a record it skips
+    record_from_mapping,
+)
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings  # noqa: E402
 from waspada.matching.training import (  # noqa: E402
     fit_prior_and_score,
@@ -137,6 +147,22 @@ def comparison_vectors(lk: Any, table: str) -> Any:
     pairs["unique_id_l"] = pairs["unique_id_l"].astype(str)
     pairs["unique_id_r"] = pairs["unique_id_r"].astype(str)
     return pairs
+
+
+def blind_data(size: int, seed: int) -> tuple[list[PersonRecord], dict[str, str],
+                                                list[Rejection]]:
+    """The blind generator's records read as ``identity dedupe`` reads its CSV (tolerantly:
+    a bad value is read as missing, a record without id or name is skipped), each record's
+    person (skipped records left out) and what was read as missing or skipped."""
+    ds = generate_blind(size, seed)
+    recs: list[PersonRecord] = []
+    rejects: list[Rejection] = []
+    for line, row in enumerate(ds.records, start=2):  # line 1: the header
+        try:
+            recs.append(record_from_mapping(row, line=line, rejects=rejects))
+        except _Skipped:
+            continue
+    return recs, {r.record_id: ds.labels[r.record_id] for r in recs}, rejects
 
 
 # -- raw features the levels do not keep ---------------------------------------------------
@@ -313,14 +339,21 @@ def subgroups(labels: np.ndarray, same_name: np.ndarray, dob_level: np.ndarray,
 # -- one run -------------------------------------------------------------------------------
 
 
-def run(gen: str, n: int, sample: float, importance: bool, raw_too: bool = True) -> None:
+def run(gen: str, n: int, sample: float, importance: bool, raw_too: bool = True,
+        seed: int = 2) -> None:
     t0 = time.perf_counter()
 
     def log(msg: str) -> None:
         _log(t0, msg)
 
-    s = generate(n, HELDOUT_SEED if gen.endswith("heldout") else DEV_SEEDS[0])
-    recs, person_of = s.records, s.person_of
+    if gen == "blind":
+        recs, person_of, rejects = blind_data(n, seed)
+        gen = f"blind seed {seed}"
+        log(f"{len(recs):,} records read; {sum(r.skipped for r in rejects):,} skipped, "
+            f"{sum(not r.skipped for r in rejects):,} values read as missing")
+    else:
+        s = generate(n, HELDOUT_SEED if gen.endswith("heldout") else DEV_SEEDS[0])
+        recs, person_of = s.records, s.person_of
     sizes: dict[str, int] = {}
     for p in person_of.values():
         sizes[p] = sizes.get(p, 0) + 1
@@ -402,7 +435,10 @@ def _importance(model: Any, x: np.ndarray, y: np.ndarray, names: list[str], log:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gen", default="synth2-dev", choices=("synth2-dev", "synth2-heldout"))
+    ap.add_argument("--gen", default="synth2-dev",
+                    choices=("synth2-dev", "synth2-heldout", "blind"))
+    ap.add_argument("--seed", type=int, default=None,
+                    help="the blind generator's seed (default 2; synth2's seeds are fixed)")
     ap.add_argument("--size", type=int, default=20000)
     ap.add_argument("--sample", type=float, default=0.2,
                     help="share of the easy non-matching pairs kept for training")
@@ -410,7 +446,10 @@ def main() -> None:
     ap.add_argument("--levels-only", action="store_true",
                     help="skip the raw-features variant (faster)")
     args = ap.parse_args()
-    run(args.gen, args.size, args.sample, args.importance, not args.levels_only)
+    if args.seed is not None and args.gen != "blind":
+        ap.error("--seed is for --gen blind")
+    run(args.gen, args.size, args.sample, args.importance, not args.levels_only,
+        2 if args.seed is None else args.seed)
 
 
 if __name__ == "__main__":
