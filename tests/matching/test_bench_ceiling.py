@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -57,3 +59,34 @@ def test_hamming_only_for_equal_lengths(ceiling):
     assert ceiling._hamming("3171012345", "3171012845") == 1
     assert ceiling._hamming("317", "3171") == -1
     assert ceiling._hamming("", "") == -1
+
+
+def test_blind_data_reads_the_records_as_the_cli_does(ceiling):
+    recs, person_of, rejects = ceiling.blind_data(60, 2)
+    ds = ceiling.generate_blind(60, 2)
+    assert [r.record_id for r in recs] == [r["record_id"] for r in ds.records]
+    assert person_of == ds.labels
+    assert not any(r.skipped for r in rejects)
+    assert recs[0].full_name == ds.records[0]["full_name"].strip()
+    # normalised as the reader does: a phone's digits only
+    assert all(r.phone is None or r.phone.isdigit() for r in recs)
+    assert any(r.phone for r in recs) and any(r.birth_date for r in recs)
+
+
+def test_blind_data_skips_records_without_a_name_and_reads_bad_values_as_missing(
+        ceiling, monkeypatch):
+    rows = [{"record_id": "R1", "full_name": "Siti Aminah", "birth_date": "1980-13-01",
+             "sex": "P"},
+            {"record_id": "R2", "full_name": " ", "birth_date": "1980-01-01", "sex": "L"},
+            {"record_id": "R3", "full_name": "Siti Aminah", "birth_date": "1980-01-03",
+             "sex": "x"}]
+    labels = {"R1": "p1", "R2": "p1", "R3": "p1"}
+    monkeypatch.setattr(ceiling, "generate_blind",
+                        lambda size, seed: SimpleNamespace(records=rows, labels=labels))
+    recs, person_of, rejects = ceiling.blind_data(3, 2)
+    assert [r.record_id for r in recs] == ["R1", "R3"]
+    assert person_of == {"R1": "p1", "R3": "p1"}
+    assert recs[0].birth_date is None and recs[1].sex is None
+    assert recs[1].birth_date == date(1980, 1, 3)
+    assert sorted((r.line, r.column, r.skipped) for r in rejects) == [
+        (2, "birth_date", False), (3, "full_name", True), (4, "sex", False)]
