@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from waspada.matching.records import RecordError, read_records, read_records_text
 
@@ -96,3 +98,41 @@ def test_a_birth_date_after_today_is_a_bad_value() -> None:
     entry = EntryIn(record_id="E-1", full_name="Budi", reason="r", source="s",
                     list_kind="recruiter", expires_on=later.isoformat())
     assert entry.expires_on == later
+
+
+def test_a_batchs_placeholder_nik_is_a_bad_value_and_a_single_record_keeps_its_text() -> None:
+    """Round 23: registries fill the NIK column with placeholders (``0``, ``-``, ``TIDAK ADA``,
+    sixteen zeros), which many different people share; compared as one NIK they were the
+    strongest evidence of a match. A batch (tolerant) read reports them and reads them as
+    missing; a NIK one slip from 16 digits (15 or 17) is still compared; a single record (a
+    screening query, a watchlist entry, a yente idNumber) keeps its text as before."""
+    from waspada.matching.records import Rejection
+
+    niks = ["0", "TIDAK ADA", "0000-0000-0000-0000", "N/A", "123456789012345",
+            "3201011203870001", "32010112038700012", "320101120387000123", "3201.0112.0387.0001",
+            "-"]
+    text = "record_id,full_name,nik\n" + "".join(
+        f"{i},Budi,{n}\n" for i, n in enumerate(niks))
+    rejects: list[Rejection] = []
+    got = {r.record_id: r.nik for r in read_records_text(text, rejects=rejects)}
+    assert got == {"0": None, "1": None, "2": None, "3": None, "4": "123456789012345",
+                   "5": "3201011203870001", "6": "32010112038700012", "7": None,
+                   "8": "3201011203870001", "9": None}
+    assert [(r.line, r.column, r.code, r.message) for r in rejects] == [
+        (2, "nik", "bad_value", "nik is not a NIK: 1 digit, not 16"),
+        (3, "nik", "bad_value", "nik is not a NIK: it has letters"),
+        (4, "nik", "bad_value", "nik is not a NIK: one digit repeated"),
+        (5, "nik", "bad_value", "nik is not a NIK: it has letters"),
+        (9, "nik", "bad_value", "nik is not a NIK: 18 digits, not 16")]
+    strict = {r.record_id: r.nik for r in read_records_text(text)}
+    assert strict["1"] == "TIDAKADA" and strict["3"] == "NA" and strict["0"] == "0"
+
+
+@given(st.text(max_size=40))
+def test_nik_problem_accepts_exactly_one_slip_from_sixteen_digits(text: str) -> None:
+    from waspada.matching.records import nik_problem
+
+    problem = nik_problem(text)
+    ok = text.isascii() and text.isdigit() and 15 <= len(text) <= 17 and len(set(text)) > 1
+    assert (problem is None) == ok
+    assert problem is None or problem.startswith("is not a NIK")

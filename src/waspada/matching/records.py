@@ -37,9 +37,9 @@ from waspada.platform.i18n import N_
 
 __all__ = [
     "COLUMNS", "EARLIEST_BIRTH_YEAR", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError",
-    "Rejection", "normalise_sex", "parse_birth_date", "parse_date", "read_records",
-    "read_records_text", "record_from_mapping", "records_from_bytes", "rejects_lines",
-    "summarise_rejects",
+    "Rejection", "nik_problem", "normalise_sex", "parse_birth_date", "parse_date",
+    "read_records", "read_records_text", "record_from_mapping", "records_from_bytes",
+    "rejects_lines", "summarise_rejects",
     "write_csv_atomic", "write_rejects",
 ]
 
@@ -214,6 +214,11 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
     nik = _clean(values.get("nik"))
     if nik is not None:
         nik = "".join(ch for ch in nik if ch.isalnum())
+        problem = nik_problem(nik) if nik and rejects is not None else None
+        if problem is not None:  # a batch's placeholder; a single record keeps its text
+            _refuse(rejects, RecordError(f"nik {problem}", line, code="bad_value",
+                                         column="nik"), "nik")
+            nik = None
     pp = _clean(values.get("passport_no"))
     if pp is not None:
         pp = "".join(ch for ch in pp if ch.isalnum()).upper()
@@ -226,6 +231,25 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
     return PersonRecord(rid, name, bd, sex, _clean(values.get("birth_place")),
                         _clean(values.get("address")), nik or None, pp or None, phone,
                         source or _clean(values.get("source")))
+
+
+#: a NIK has 16 digits; one slip (a digit dropped or doubled) is still compared
+NIK_DIGITS_MIN, NIK_DIGITS_MAX = 15, 17
+
+
+def nik_problem(nik: str) -> str | None:
+    """Why a NIK column's value (separators removed) cannot be a NIK typed with at most one
+    slip, or None: letters, fewer than 15 or more than 17 digits, one digit repeated. Such
+    values are registries' placeholders (``0``, ``-``, ``TIDAK ADA``, ``0000000000000000``):
+    shared by many different people, they were compared as one NIK — ``nik.same``, the
+    strongest evidence there is (round 23)."""
+    if not (nik.isascii() and nik.isdigit()):
+        return "is not a NIK: it has letters"
+    if not NIK_DIGITS_MIN <= len(nik) <= NIK_DIGITS_MAX:
+        return f"is not a NIK: {len(nik)} digit{'' if len(nik) == 1 else 's'}, not 16"
+    if len(set(nik)) == 1:
+        return "is not a NIK: one digit repeated"
+    return None
 
 
 def _as_record_error(exc: FileError) -> RecordError:
