@@ -136,3 +136,35 @@ def test_nik_problem_accepts_exactly_one_slip_from_sixteen_digits(text: str) -> 
     ok = text.isascii() and text.isdigit() and 15 <= len(text) <= 17 and len(set(text)) > 1
     assert (problem is None) == ok
     assert problem is None or problem.startswith("is not a NIK")
+
+
+def test_a_batchs_placeholder_passport_or_phone_is_a_bad_value_too() -> None:
+    from waspada.matching.records import Rejection
+
+    rows = [("TIDAK ADA", "0"), ("C1234567", "+62 812-3456-7890"), ("NA", "0000000000"),
+            ("AAAAAAA", "021 1234567"), ("X12", "1234567890123456"), ("-", "-")]
+    text = "record_id,full_name,passport_no,phone\n" + "".join(
+        f"{i},Budi,{pp},{ph}\n" for i, (pp, ph) in enumerate(rows))
+    rejects: list[Rejection] = []
+    got = [(r.passport_no, r.phone) for r in read_records_text(text, rejects=rejects)]
+    assert got == [(None, None), ("C1234567", "081234567890"), (None, None),
+                   (None, "0211234567"), (None, None), (None, None)]
+    assert [(r.line, r.column, r.message) for r in rejects] == [
+        (2, "passport_no", "passport_no is not a passport number: no digit"),
+        (2, "phone", "phone is not a phone number: 1 digit, not 7 to 15"),
+        (4, "passport_no", "passport_no is not a passport number: no digit"),
+        (4, "phone", "phone is not a phone number: one digit repeated"),
+        (5, "passport_no", "passport_no is not a passport number: no digit"),
+        (6, "passport_no", "passport_no is not a passport number: 3 characters, not 5 to 12"),
+        (6, "phone", "phone is not a phone number: 16 digits, not 7 to 15")]
+    strict = [(r.passport_no, r.phone) for r in read_records_text(text)]
+    assert strict[0] == ("TIDAKADA", "0") and strict[2] == ("NA", "0000000000")
+
+
+@given(st.text(alphabet="0123456789ABCX", max_size=20))
+def test_the_identifier_checks_never_fail_and_explain(text: str) -> None:
+    from waspada.matching.records import IDENTIFIER_PROBLEMS
+
+    for column, check in IDENTIFIER_PROBLEMS.items():
+        problem = check(text) if text else None
+        assert problem is None or problem.startswith("is not a"), column

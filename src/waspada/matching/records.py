@@ -17,7 +17,7 @@ record with no usable identifying field (no record id or no name); each is appen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -37,9 +37,9 @@ from waspada.platform.i18n import N_
 
 __all__ = [
     "COLUMNS", "EARLIEST_BIRTH_YEAR", "OPTIONAL", "REQUIRED", "PersonRecord", "RecordError",
-    "Rejection", "nik_problem", "normalise_sex", "parse_birth_date", "parse_date",
-    "read_records", "read_records_text", "record_from_mapping", "records_from_bytes",
-    "rejects_lines", "summarise_rejects",
+    "IDENTIFIER_PROBLEMS", "Rejection", "nik_problem", "normalise_sex", "parse_birth_date",
+    "parse_date", "passport_problem", "phone_problem", "read_records", "read_records_text",
+    "record_from_mapping", "records_from_bytes", "rejects_lines", "summarise_rejects",
     "write_csv_atomic", "write_rejects",
 ]
 
@@ -214,11 +214,6 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
     nik = _clean(values.get("nik"))
     if nik is not None:
         nik = "".join(ch for ch in nik if ch.isalnum())
-        problem = nik_problem(nik) if nik and rejects is not None else None
-        if problem is not None:  # a batch's placeholder; a single record keeps its text
-            _refuse(rejects, RecordError(f"nik {problem}", line, code="bad_value",
-                                         column="nik"), "nik")
-            nik = None
     pp = _clean(values.get("passport_no"))
     if pp is not None:
         pp = "".join(ch for ch in pp if ch.isalnum()).upper()
@@ -228,9 +223,24 @@ def record_from_mapping(row: dict[str, Any], *, line: int | None = None,
         if digits.startswith("62"):
             digits = "0" + digits[2:]
         phone = digits or None
+    if rejects is not None:  # a batch's placeholders; a single record keeps its text
+        nik, pp, phone = (_identifier(rejects, line, col, value) for col, value in
+                          (("nik", nik), ("passport_no", pp), ("phone", phone)))
     return PersonRecord(rid, name, bd, sex, _clean(values.get("birth_place")),
                         _clean(values.get("address")), nik or None, pp or None, phone,
                         source or _clean(values.get("source")))
+
+
+def _identifier(rejects: list[Rejection], line: int | None, column: str,
+                value: str | None) -> str | None:
+    """``value`` of an identifier ``column``, or None (noted in ``rejects``) when it cannot be
+    one (:data:`IDENTIFIER_PROBLEMS`)."""
+    problem = IDENTIFIER_PROBLEMS[column](value) if value else None
+    if problem is None:
+        return value
+    _refuse(rejects, RecordError(f"{column} {problem}", line, code="bad_value", column=column),
+            column)
+    return None
 
 
 #: a NIK has 16 digits; one slip (a digit dropped or doubled) is still compared
@@ -250,6 +260,36 @@ def nik_problem(nik: str) -> str | None:
     if len(set(nik)) == 1:
         return "is not a NIK: one digit repeated"
     return None
+
+
+def passport_problem(number: str) -> str | None:
+    """Why a passport number (letters and digits, upper case) cannot be one, or None: no
+    digit (``TIDAKADA``, ``NA``), fewer than 5 or more than 12 characters, one character
+    repeated. Indonesian passports are a letter and 7 digits; other countries' 5 to 9
+    characters (ICAO 9303's document number: 9, longer ones continued)."""
+    if not any(ch.isdigit() for ch in number):
+        return "is not a passport number: no digit"
+    if not 5 <= len(number) <= 12:
+        return f"is not a passport number: {len(number)} characters, not 5 to 12"
+    if len(set(number)) == 1:
+        return "is not a passport number: one character repeated"
+    return None
+
+
+def phone_problem(digits: str) -> str | None:
+    """Why a phone number's digits cannot be one, or None: fewer than 7 or more than 15 digits
+    (E.164's most), one digit repeated (``0000000000``)."""
+    if not 7 <= len(digits) <= 15:
+        return f"is not a phone number: {len(digits)} digit{'' if len(digits) == 1 else 's'}, " \
+            "not 7 to 15"
+    if len(set(digits)) == 1:
+        return "is not a phone number: one digit repeated"
+    return None
+
+
+#: what makes a batch's identifier value a placeholder, by column (round 23)
+IDENTIFIER_PROBLEMS: dict[str, Callable[[str], str | None]] = {
+    "nik": nik_problem, "passport_no": passport_problem, "phone": phone_problem}
 
 
 def _as_record_error(exc: FileError) -> RecordError:
