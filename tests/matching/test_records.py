@@ -151,12 +151,12 @@ def test_a_batchs_placeholder_passport_or_phone_is_a_bad_value_too() -> None:
                    (None, "0211234567"), (None, None), (None, None)]
     assert [(r.line, r.column, r.message) for r in rejects] == [
         (2, "passport_no", "passport_no is not a passport number: no digit"),
-        (2, "phone", "phone is not a phone number: 1 digit, not 7 to 15"),
+        (2, "phone", "phone is not a phone number: 1 digit, not 5 to 15"),
         (4, "passport_no", "passport_no is not a passport number: no digit"),
         (4, "phone", "phone is not a phone number: one digit repeated"),
         (5, "passport_no", "passport_no is not a passport number: no digit"),
         (6, "passport_no", "passport_no is not a passport number: 3 characters, not 5 to 12"),
-        (6, "phone", "phone is not a phone number: 16 digits, not 7 to 15")]
+        (6, "phone", "phone is not a phone number: 16 digits, not 5 to 15")]
     strict = [(r.passport_no, r.phone) for r in read_records_text(text)]
     assert strict[0] == ("TIDAKADA", "0") and strict[2] == ("NA", "0000000000")
 
@@ -168,3 +168,30 @@ def test_the_identifier_checks_never_fail_and_explain(text: str) -> None:
     for column, check in IDENTIFIER_PROBLEMS.items():
         problem = check(text) if text else None
         assert problem is None or problem.startswith("is not a"), column
+
+
+def test_a_birth_date_a_batch_holds_far_too_often_is_a_placeholder() -> None:
+    """Round 23: ``1900-01-01`` for an unknown date, shared by many different people, was
+    "the same birth date". A date held by at least 50 records and 25 times the batch's median
+    date is read as missing in a batch, each holder noted; a strict read keeps it."""
+    from datetime import date, timedelta
+
+    from waspada.matching.records import Rejection
+
+    day0 = date(1960, 1, 1)
+    rows = [(f"d{i}-{k}", (day0 + timedelta(days=i)).isoformat())
+            for i in range(300) for k in range(3)]  # the median date: 3 holders
+    rows += [(f"p{k}", "1900-01-01") for k in range(75)]  # 25 times: a placeholder
+    rows += [(f"j{k}", "1971-07-01") for k in range(60)]  # 20 times: kept
+    text = "record_id,full_name,birth_date\n" + "".join(f"{i},Budi,{d}\n" for i, d in rows)
+    rejects: list[Rejection] = []
+    got = {r.record_id: r.birth_date for r in read_records_text(text, rejects=rejects)}
+    assert sum(1 for i, d in got.items() if i.startswith("p") and d is None) == 75
+    assert got["j0"] == date(1971, 7, 1) and got["d0-0"] == day0
+    assert len(rejects) == 75 and {r.code for r in rejects} == {"placeholder_value"}
+    assert rejects[0].line == 902 and rejects[0].column == "birth_date"
+    assert rejects[0].message == ("birth_date 1900-01-01 is held by 75 records, 25 times the "
+                                  "file's typical date: a placeholder")
+    assert read_records_text(text)[900].birth_date == date(1900, 1, 1)
+    few = "record_id,full_name,birth_date\n" + "".join(f"{k},Budi,1900-01-01\n" for k in range(49))
+    assert all(r.birth_date for r in read_records_text(few, rejects=[]))
