@@ -10,9 +10,11 @@ is reported as :class:`RecordError` naming the line (1 = the header).
 Two reading modes. *Strict* (the default, used by the API and pages) stops at the first
 problem. *Tolerant* (pass a ``rejects`` list; the CLI does) keeps structural errors fatal —
 missing columns, broken quoting, a wrong field count, duplicate ids — but treats a bad *value*
-(an impossible date, an unknown sex, an over-long field) as missing for that field, and skips a
-record with no usable identifying field (no record id or no name); each is appended to
+(an impossible date, an unknown sex, an over-long field, a placeholder identifier such as a
+NIK ``TIDAK ADA`` or a birth date the file holds far too often) as missing for that field, and
+skips a record with no usable identifying field (no record id or no name); each is appended to
 ``rejects`` as a :class:`Rejection` naming its line and column, so nothing is dropped silently.
+A single record read strictly keeps its identifiers' text.
 """
 
 from __future__ import annotations
@@ -343,18 +345,18 @@ PLACEHOLDER_MIN_HOLDERS = 50
 PLACEHOLDER_FACTOR = 25
 
 
-def placeholder_dates(records: Sequence[PersonRecord]) -> dict[date, int]:
+def placeholder_dates(records: Sequence[PersonRecord]) -> tuple[dict[date, int], float]:
     """The birth dates a batch holds far too often (registries' placeholders for an unknown
-    date: ``1900-01-01``, ``1970-01-01``), with their holders. Indonesian registries also write
-    1 January, 1 July or 31 December for an unknown day; those came to 12–15 times the median
-    date in the blind generator's batches (the others' most common dates: 2–12 times), under
-    :data:`PLACEHOLDER_FACTOR`."""
+    date: ``1900-01-01``, ``1970-01-01``) with their holders, and the batch's median holders of
+    a date. Indonesian registries also write 1 January, 1 July or 31 December for an unknown
+    day; those came to 12–15 times the median date in the blind generator's batches (the
+    others' most common dates: 2–12 times), under :data:`PLACEHOLDER_FACTOR`."""
     counts = Counter(r.birth_date for r in records if r.birth_date is not None)
     if not counts:
-        return {}
-    typical = statistics.median(counts.values())
+        return {}, 0.0
+    typical = float(statistics.median(counts.values()))
     return {d: n for d, n in counts.items()
-            if n >= PLACEHOLDER_MIN_HOLDERS and n >= PLACEHOLDER_FACTOR * typical}
+            if n >= PLACEHOLDER_MIN_HOLDERS and n >= PLACEHOLDER_FACTOR * typical}, typical
 
 
 def without_placeholder_dates(records: list[PersonRecord], lines: dict[str, int],
@@ -363,11 +365,9 @@ def without_placeholder_dates(records: list[PersonRecord], lines: dict[str, int]
     ``rejects`` (round 23: 10 % of synth2's records dated 1970-01-01 took P / R from 0.981 /
     0.945, the same dates left empty, to 0.922 / 0.875: many different people shared "the
     same birth date")."""
-    found = placeholder_dates(records)
+    found, typical = placeholder_dates(records)
     if not found:
         return records
-    typical = statistics.median(Counter(r.birth_date for r in records
-                                        if r.birth_date is not None).values())
     out = []
     for rec in records:
         when = rec.birth_date
