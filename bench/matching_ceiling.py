@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
 import resource
 import sys
@@ -61,8 +62,7 @@ from waspada.matching.name_levels import predict as predict_pairs  # noqa: E402
 from waspada.matching.records import (  # noqa: E402
     PersonRecord,
     Rejection,
-    _Skipped,  # what the CSV reader catches for a record it skips
-    record_from_mapping,
+    read_records_text,
 )
 from waspada.matching.splink_features import feature_frame, mark_rare_spellings  # noqa: E402
 from waspada.matching.training import (  # noqa: E402
@@ -151,17 +151,17 @@ def comparison_vectors(lk: Any, table: str) -> Any:
 
 def blind_data(size: int, seed: int) -> tuple[list[PersonRecord], dict[str, str],
                                                 list[Rejection]]:
-    """The blind generator's records read as ``identity dedupe`` reads its CSV (tolerantly:
-    a bad value is read as missing, a record without id or name is skipped), each record's
-    person (skipped records left out) and what was read as missing or skipped."""
+    """The blind generator's records read as ``identity dedupe`` reads its CSV (the same
+    reader, tolerant: a bad value or placeholder is read as missing, a record without id or
+    name is skipped), each record's person (skipped records left out) and what was read as
+    missing or skipped."""
     ds = generate_blind(size, seed)
-    recs: list[PersonRecord] = []
+    text = io.StringIO()
+    w = csv.DictWriter(text, fieldnames=list(dict.fromkeys(k for r in ds.records for k in r)))
+    w.writeheader()
+    w.writerows(ds.records)
     rejects: list[Rejection] = []
-    for line, row in enumerate(ds.records, start=2):  # line 1: the header
-        try:
-            recs.append(record_from_mapping(row, line=line, rejects=rejects))
-        except _Skipped:
-            continue
+    recs = read_records_text(text.getvalue(), rejects=rejects)
     return recs, {r.record_id: ds.labels[r.record_id] for r in recs}, rejects
 
 
