@@ -33,6 +33,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_arabic_names.py",
     "tests/matching/test_assignment.py",
     "tests/matching/test_bench_ceiling.py",
+    "tests/matching/test_bench_placeholders.py",
     "tests/matching/test_blind_generator.py",
     "tests/matching/test_blocked_pairs.py",
     "tests/matching/test_blocking.py",
