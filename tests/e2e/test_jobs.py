@@ -63,7 +63,7 @@ def test_bulk_scan_runs_as_a_job_with_progress_to_completion(page, live_server: 
     assert any(0 < v < 100 for v in seen), seen  # the bar moved while the job ran
     assert page.inner_text("#job-state") == "Selesai"
     assert page.evaluate("document.getElementById('job-progress').value") == 100
-    assert "2400 baris; halaman 1 dari 48." in page.inner_text("#rows-count")
+    assert "2.400 baris; halaman 1 dari 48." in page.inner_text("#rows-count")
     assert len(page.query_selector_all("#results tbody tr")) == 50
     page.click("a[rel=next]")
     page.wait_for_url("**page=2")

@@ -62,5 +62,5 @@ def test_a_dirty_registry_extract_runs_with_a_threshold_typed_with_a_comma(  # t
     page.wait_for_selector("#result-link", timeout=240_000)
     said = page.inner_text("#job-summary")
     assert "Ambang 0,9" in said and "4 data" in said  # 0.9, not refused
-    assert "1 nilai yang tidak valid dibaca sebagai kosong: birth_date 1." in said
+    assert "1 tanggal lahir (kolom birth_date) tidak valid dan dibaca sebagai kosong." in said
     assert "dilewati (baris 4)" in said

@@ -129,7 +129,8 @@ def test_a_registry_extract_with_bad_values_runs_and_says_what_it_left_out(role_
     assert said, job.text[-2000:]
     text = re.sub(r"<[^>]+>", " ", said.group(1))
     assert "11 data" in text  # twelve rows, the nameless one skipped
-    assert "2 nilai yang tidak valid dibaca sebagai kosong: birth_date 1, sex 1." in text
+    assert "1 tanggal lahir (kolom birth_date) tidak valid dan dibaca sebagai kosong." in text
+    assert "1 jenis kelamin (kolom sex) tidak valid dan dibaca sebagai kosong." in text
     assert "1 data tanpa record_id atau full_name dilewati (baris 13)." in text
     assert "1938-11-31" not in job.text
     # a structural problem still refuses the file, with its line

@@ -195,3 +195,35 @@ def test_a_birth_date_a_batch_holds_far_too_often_is_a_placeholder() -> None:
     assert read_records_text(text)[900].birth_date == date(1900, 1, 1)
     few = "record_id,full_name,birth_date\n" + "".join(f"{k},Budi,1900-01-01\n" for k in range(49))
     assert all(r.birth_date for r in read_records_text(few, rejects=[]))
+
+
+def test_a_pages_result_lines_name_each_column_in_words_and_never_a_value() -> None:
+    """The dedupe page's result (round 24): one line per column read as missing, in the
+    file's column order, named in words with the column as the file has it; the skipped
+    records by line; Indonesian for every line, no value of the file in any."""
+    from waspada.matching.records import Rejection, rejects_lines
+    from waspada.platform.i18n import translations
+
+    text = ("record_id,full_name,birth_date,sex,nik,phone\n"
+            "a,Budi,1938-11-31,X,0,1\n"
+            "b,Siti,1990-01-01,P,TIDAK ADA,081234567890\n"
+            "c,,1990-01-01,P,,\n")
+    rejects: list[Rejection] = []
+    read_records_text(text, rejects=rejects)
+    lines = rejects_lines(rejects)
+    assert [params for _m, params in lines] == [{"n": 1}, {"n": 1}, {"n": 2}, {"n": 1},
+                                                {"n": 1, "lines": "4"}]
+    id_ = translations("id")
+    said = [id_.gettext(m) % params for m, params in lines]
+    assert said == [
+        "1 tanggal lahir (kolom birth_date) tidak valid dan dibaca sebagai kosong.",
+        "1 jenis kelamin (kolom sex) tidak valid dan dibaca sebagai kosong.",
+        "2 NIK (kolom nik) tidak valid atau hanya pengisi dan dibaca sebagai kosong.",
+        "1 nomor telepon (kolom phone) tidak valid atau hanya pengisi dan dibaca sebagai "
+        "kosong.",
+        "1 data tanpa record_id atau full_name dilewati (baris 4)."]
+    assert not any(v in " ".join(said) for v in ("1938-11-31", "TIDAK", " X "))
+    # a column without words of its own (a too-long record_id is skipped, not counted here)
+    other = rejects_lines([Rejection(2, "extra", "bad_value", "x")])
+    assert id_.gettext(other[0][0]) % other[0][1] == (
+        "1 nilai kolom extra tidak valid dan dibaca sebagai kosong.")

@@ -96,8 +96,8 @@ def test_twenty_thousand_posts_are_all_kept_paged_and_downloadable(role_clients,
     finish_jobs()
     assert progress[-1] == (20_000, 20_000) and len(progress) == 20_000
     page = analyst.get(f"/jobs/{job_id}")
-    assert "20000 baris; halaman 1 dari 400." in page.text
-    assert "20000 data dianalisis" in page.text
+    assert "20.000 baris; halaman 1 dari 400." in page.text
+    assert "20.000 data dianalisis" in page.text
     last = analyst.get(f"/jobs/{job_id}?section=results&page=400")
     assert last.text.count("<tr><td>p") == 50
     download = analyst.get(f"/jobs/{job_id}/results.csv")

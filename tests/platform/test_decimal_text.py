@@ -26,3 +26,22 @@ def test_it_is_linear_on_long_digit_runs() -> None:
         assert not _is_decimal_text("-" + "1" * n + "x")
         assert _is_decimal_text("1" * n + "." + "2" * n)
     assert time.process_time() - start < 0.5
+
+
+def test_a_jobs_counts_are_grouped_in_the_readers_numbers_and_ids_stay_text() -> None:
+    """A job's stored result line reads "20.000 data" in Indonesian, "20,000" in English
+    (round 24: "20000" before); a run id is stored as text and stays "1234"; a decimal
+    written as text takes the reader's separator; booleans and other values as they are."""
+    from waspada.platform import i18n
+    from waspada.platform.templating import _decimal_params
+
+    params = {"n": 20000, "c": 7, "run": "1234", "p": "0.9340", "flag": True, "neg": -12345}
+    for lang, want in (("id", {"n": "20.000", "c": "7", "run": "1234", "p": "0,9340",
+                                "flag": True, "neg": "-12.345"}),
+                       ("en", {"n": "20,000", "c": "7", "run": "1234", "p": "0.9340",
+                               "flag": True, "neg": "-12,345"})):
+        token = i18n.current_language.set(lang)
+        try:
+            assert _decimal_params(params) == want
+        finally:
+            i18n.current_language.reset(token)

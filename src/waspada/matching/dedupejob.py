@@ -143,7 +143,7 @@ def _run(ctx: JobContext) -> Outcome:
         run = service.save_dedupe_run(db, ctx.principal, records, result.clusters,
                                       origin=origin, threshold=used, review=result.review)
         lines = [[N_("Run #%(run)s: %(n)s records, %(c)s clusters of two or more records."),
-                  {"run": run.id, "n": len(records), "c": run.n_clusters}]]
+                  {"run": str(run.id), "n": len(records), "c": run.n_clusters}]]
         if choice is not None:
             lines.append(threshold_line(choice))
         lines.extend(rejects_lines(rejects))

@@ -443,19 +443,39 @@ def records_from_bytes(data: bytes, *, source: str | None = None,
     return read_records_text(text, source=source, rejects=rejects)
 
 
+#: a page's words for the values of a column read as missing (the column's name in the file
+#: after them, as the upload form lists it)
+_MISSING_BY_COLUMN: dict[str, str] = {
+    "birth_date": N_("%(n)s dates of birth (column birth_date) were not valid and were read "
+                     "as missing."),
+    "sex": N_("%(n)s sexes (column sex) were not valid and were read as missing."),
+    "birth_place": N_("%(n)s places of birth (column birth_place) were not valid and were "
+                      "read as missing."),
+    "address": N_("%(n)s addresses (column address) were not valid and were read as missing."),
+    "nik": N_("%(n)s NIKs (column nik) were not valid or were placeholders and were read as "
+              "missing."),
+    "passport_no": N_("%(n)s passport numbers (column passport_no) were not valid or were "
+                      "placeholders and were read as missing."),
+    "phone": N_("%(n)s phone numbers (column phone) were not valid or were placeholders and "
+                "were read as missing."),
+}
+
+
 def rejects_lines(rejects: Sequence[Rejection]) -> list[list[Any]]:
-    """A page's result lines (msgid, params) for what a tolerant read left out: counts by
-    column and the skipped records' line numbers, never a value."""
+    """A page's result lines (msgid, params) for what a tolerant read left out: one line per
+    column whose values were read as missing, named in words and as the file's column, and
+    the skipped records' line numbers; never a value."""
     missing: dict[str, int] = {}
     for r in rejects:
         if not r.skipped:
             missing[r.column] = missing.get(r.column, 0) + 1
     skipped = [r.line for r in rejects if r.skipped and r.line is not None]
     lines: list[list[Any]] = []
-    if missing:
-        lines.append([N_("%(n)s values that were not valid were read as missing: %(detail)s."),
-                      {"n": sum(missing.values()),
-                       "detail": ", ".join(f"{c} {n}" for c, n in sorted(missing.items()))}])
+    for column in [*(c for c in COLUMNS if c in missing), *sorted(set(missing) - set(COLUMNS))]:
+        msgid = _MISSING_BY_COLUMN.get(column)
+        lines.append([msgid, {"n": missing[column]}] if msgid else
+                     [N_("%(n)s values of column %(column)s were not valid and were read as "
+                         "missing."), {"n": missing[column], "column": column}])
     if skipped:
         shown = ", ".join(str(n) for n in skipped[:10]) + (", …" if len(skipped) > 10 else "")
         lines.append([N_("%(n)s records without record_id or full_name were skipped (lines "

@@ -150,14 +150,24 @@ def _is_decimal_text(value: str) -> bool:
     return bool(dot) and whole.isdigit() and fraction.isdigit()
 
 
+def _param_text(value: Any, indonesian: bool) -> Any:
+    """One parameter of a stored message as :func:`_decimal_params` writes it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        grouped = f"{value:,}"
+        return grouped.replace(",", ".") if indonesian else grouped
+    if indonesian and isinstance(value, str) and _is_decimal_text(value):
+        return value.replace(".", ",", 1)
+    return value
+
+
 def _decimal_params(params: Any) -> dict[str, Any]:
-    """``{{ _(msg, **(params|decimal_params)) }}``: a message's parameters with decimal numbers
-    written as text ("0.9340", stored in a job's summary) in the reader's separator, "0,9340"
-    in Indonesian; other values as they are."""
-    comma = i18n.current_language.get() == "id"
-    return {key: value.replace(".", ",", 1)
-            if comma and isinstance(value, str) and _is_decimal_text(value) else value
-            for key, value in dict(params or {}).items()}
+    """``{{ _(msg, **(params|decimal_params)) }}``: a message's parameters (stored in a job's
+    summary) in the reader's numbers: an integer is a count, grouped by thousands ("20.000"
+    in Indonesian, "20,000" in English; an id is stored as text); a decimal number written as
+    text ("0.9340") takes the reader's decimal separator, "0,9340" in Indonesian; other
+    values as they are."""
+    indonesian = i18n.current_language.get() == "id"
+    return {key: _param_text(value, indonesian) for key, value in dict(params or {}).items()}
 
 
 templates.env.filters["decimal_params"] = _decimal_params
