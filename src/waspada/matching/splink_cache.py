@@ -22,6 +22,12 @@ parsed); so a level none of whose identifiers, less Splink's ``_l``/``_r`` suffi
 of the rule cannot be chosen, and asking whether it is an exact match changes nothing.
 :func:`install` replaces that function with the same steps, asking only the other levels
 (a parse per level, cached, instead of the normal form and simplifier).
+
+Round 24: every ``InputColumn`` Splink makes (each linker builds its comparisons' levels
+anew) parses its column name with sqlglot: 1,124 parses in a 20,000-record dedupe, 0.085 s
+(0.001 s from the cache). The parse's result (``SqlglotColumnTreeBuilder``) is a frozen dataclass of the name
+and dialect, which Splink only ever copies with ``dataclasses.replace``, so :func:`install`
+caches it by (name, dialect) too.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ _PLAIN = re.compile(r"[a-z0-9_]+")
 
 def install() -> None:
     """Wrap ``ComparisonLevel._validate_sql`` and ``ComparisonLevel._is_exact_match`` with a
-    cache keyed on (SQL condition, sqlglot dialect, else level): all the two read of a level.
+    cache keyed on (SQL condition, sqlglot dialect, else level): all the two read of a level;
+    and a column name's parse (``SqlglotColumnTreeBuilder``) by (name, dialect).
     Idempotent; for the whole process (a plain Splink run in the same process gains too)."""
     if _ORIGINAL:
         return
@@ -69,6 +76,21 @@ def install() -> None:
 
     level._validate_sql = _validate_sql
     level._is_exact_match = property(_is_exact_match)
+
+    from splink.internals.input_column import SqlglotColumnTreeBuilder
+
+    builder: Any = SqlglotColumnTreeBuilder  # patched in place: typed loosely
+    parse_column = builder.from_raw_column_name_or_column_reference.__func__
+    _ORIGINAL["from_raw_column_name_or_column_reference"] = parse_column
+
+    @lru_cache(maxsize=_CACHE_SIZE)
+    def column(cls: Any, input_str: str, sqlglot_dialect: str | None) -> Any:
+        return parse_column(cls, input_str, sqlglot_dialect)
+
+    def from_raw(cls: Any, input_str: str, sqlglot_dialect: str | None = None) -> Any:
+        return column(cls, input_str, sqlglot_dialect)
+
+    builder.from_raw_column_name_or_column_reference = classmethod(from_raw)
 
     from splink.internals.settings import Settings
 
