@@ -34,6 +34,7 @@ DB_INDEPENDENT: frozenset[str] = frozenset({
     "tests/matching/test_assignment.py",
     "tests/matching/test_bench_ceiling.py",
     "tests/matching/test_bench_placeholders.py",
+    "tests/matching/test_bench_unknown_day.py",
     "tests/matching/test_blind_generator.py",
     "tests/matching/test_blocked_pairs.py",
     "tests/matching/test_blocking.py",

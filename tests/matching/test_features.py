@@ -44,6 +44,22 @@ def test_one_year_shift_day_month_swap_and_jan1_are_found_but_not_exact() -> Non
         assert exact.weight > r.weight
 
 
+@pytest.mark.parametrize("day", [date(1975, 7, 1), date(1975, 12, 31), date(1975, 1, 1)])
+def test_the_same_unknown_day_date_is_weaker_evidence_than_the_same_real_date(day: date) -> None:
+    """Round 24: registries write 1 July, 31 December or 1 January for an unknown day of
+    birth; two records sharing such a date are named so and weigh 10 bits, not 14, and the
+    explanation says which; a real date next to them stays ``exact``."""
+    name = "Siti Aminah"
+    a, b = R("a", name, day, "F"), R("b", name, day, "F")
+    got = score_pair(features_of(a), features_of(b))
+    assert got.explanation["birth_date"]["relation"] == "exact_unknown_day"
+    assert got.explanation["birth_date"]["weight"] == 10.0
+    real = date(1975, 7, 2)
+    exact = score_pair(features_of(R("a", name, real, "F")), features_of(R("b", name, real, "F")))
+    assert exact.explanation["birth_date"]["relation"] == "exact"
+    assert exact.weight - got.weight == pytest.approx(4.0)
+
+
 def test_common_name_with_birth_dates_years_apart_is_not_a_match() -> None:
     for name in ("Siti Aminah", "Muhammad Agus", "Nur Hidayah", "Agus"):
         assert score(R("a", name, date(1980, 4, 2), "F"), R("b", name, date(1986, 4, 2), "F")) < 0.2

@@ -106,7 +106,8 @@ def _date_level(a: str, b: str) -> str:
     """The birth-date level of two records born the same day, named ``a`` and ``b``."""
     from waspada.matching.comparisons import birth_date_comparison
 
-    return level_of(birth_date_comparison(), a, b, {"dob": ("1990-05-01", "1990-05-01")})
+    return level_of(birth_date_comparison(), a, b, {"dob": ("1990-05-01", "1990-05-01"),
+                                                    "dob_md": ("05-01", "05-01")})
 
 
 @pytest.mark.parametrize(("a", "b", "key"), [
@@ -119,6 +120,32 @@ def _date_level(a: str, b: str) -> str:
 def test_the_same_date_with_different_given_names_is_a_level_of_its_own(a: str, b: str,
                                                                         key: str) -> None:
     assert _date_level(a, b) == key
+
+
+@pytest.mark.parametrize(("a", "b"), [("Budi Santoso", "Budi Santoso"),
+                                      ("Usman Zulkarnain", "Umar Zulkarnain")])
+@pytest.mark.parametrize("day", ["1970-07-01", "1970-12-31", "1970-01-01"])
+def test_the_same_unknown_day_date_is_a_level_of_its_own_whatever_the_names(
+        a: str, b: str, day: str) -> None:
+    """Round 24: registries write 1 July, 31 December or 1 January for an unknown day of
+    birth (tenths of a population share them); the same such date is its own level, before
+    the twins' level, whatever the given names. A real date next to it, or two such dates of
+    different years, are not."""
+    from waspada.matching.comparisons import ComparisonSpec, birth_date_comparison
+
+    def level(left: str, right: str) -> str:
+        return level_of(birth_date_comparison(), a, b, {"dob": (left, right),
+                                                        "dob_md": (left[5:], right[5:])})
+
+    assert level(day, day) == "birth_date.exact_unknown_day"
+    assert level("1970-07-02", "1970-07-02") in ("birth_date.exact",
+                                                 "birth_date.exact_given_names_differ")
+    unknown_day = next(lv for lv in birth_date_comparison().levels
+                       if lv.key == "birth_date.exact_unknown_day")
+    levels = birth_date_comparison().levels
+    only = ComparisonSpec("birth_date", (levels[0], unknown_day, levels[-1]))
+    assert level_of(only, a, b, {"dob": (day, "1971" + day[4:]),
+                                 "dob_md": (day[5:], day[5:])}) == "birth_date.else"
 
 
 def test_the_same_date_keeps_the_chance_of_sharing_a_date_whatever_the_names() -> None:

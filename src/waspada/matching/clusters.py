@@ -20,7 +20,10 @@ from waspada.platform.i18n import N_
 #: pairs compared at most (a cluster of 20 records has 190 pairs)
 MAX_MEMBERS = 20
 RELATIONS = {
-    "exact": N_("same date"), "day_month_swap": N_("day and month swapped"),
+    "exact": N_("same date"),
+    "exact_unknown_day": N_("same date, one registries write for an unknown day (1 Jan, 1 Jul, "
+                            "31 Dec)"),
+    "day_month_swap": N_("day and month swapped"),
     "one_year_shift": N_("one year apart, same day and month"),
     "jan1_default": N_("1 January (unknown date recorded as 1/1)"),
     "typo": N_("one digit differs"), "close": N_("within 45 days"),

@@ -16,10 +16,23 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from waspada.matching.features import UNKNOWN_DAY_DATES
+from waspada.matching.level_guards import (
+    TWO_TYPOS_MIN_LENGTH,
+    date_one_edit_guard,
+    guarded,
+    one_edit_guard,
+    shares_token,
+    two_edit_guard,
+    within_one_edit,
+    within_two_edits,
+)
+
 __all__ = ["BUILDERS", "NEAR_NAME_TF_WEIGHT", "NIK_BIRTH_CODE_DIGITS", "OPTIONAL_COLUMNS",
            "RARE_SPELLING_MAX_EDITS", "TWO_TYPOS_MIN_GIVEN", "TWO_TYPOS_MIN_LENGTH",
-           "ComparisonSpec", "Level", "birth_date_comparison", "comparison_specs", "comparisons",
-           "date_one_edit_guard", "given_names_differ", "given_names_not_a_slip", "guarded",
+           "UNKNOWN_DAY_DATES", "ComparisonSpec", "Level", "birth_date_comparison",
+           "comparison_specs", "comparisons", "date_one_edit_guard", "given_names_differ",
+           "given_names_not_a_slip", "guarded",
            "identifier_comparison", "name_comparison", "nik_comparison", "nik_one_edit_guard",
            "one_edit_guard", "phone_comparison", "place_comparison", "present_comparisons",
            "same_given_name", "same_nik_birth_code", "sex_comparison", "shares_token", "spec_for",
@@ -32,9 +45,6 @@ NEAR_NAME_TF_WEIGHT = 0.5
 #: a name spelt nowhere else counts as a misspelling of a similar name (the strong
 #: ``name.similar_rare_spelling`` level) only within this many edits of it
 RARE_SPELLING_MAX_EDITS = 2
-#: names shorter than this are never "two typos" apart: two edits of a short name make
-#: another name ("rina" / "dian")
-TWO_TYPOS_MIN_LENGTH = 8
 #: ... and a given name changed by a slip at all must be at least this long
 TWO_TYPOS_MIN_GIVEN = 6
 #: comparisons used only when the data has the column (see :func:`present_comparisons`)
@@ -112,93 +122,6 @@ def _else(key: str) -> Level:
     return Level(key, _cll().ElseLevel(), is_else=True)
 
 
-def guarded(guard: Any, *levels: Any) -> Any:
-    """A level equal to ``guard AND levels...`` in SQL's three-valued logic (NULL included,
-    so also under ``NOT``), each part computed only where the parts before it are not false:
-    ``CASE WHEN NOT (guard) THEN false WHEN NOT (level1) THEN false ... ELSE (guard) AND
-    (level1) AND ... END``.
-
-    DuckDB evaluates both sides of an ``AND`` inside a ``CASE WHEN`` for most rows, so a
-    cheap guard written as ``guard AND expensive`` saved little; a ``CASE`` branch is
-    computed only for its own rows (the birth date's one-typo level: 0.75 s -> 0.25 s CPU on
-    a million random pairs, issue #13 round 7). Used where it measured faster; on the name's
-    typo and token levels the plain ``AND`` was as fast or faster."""
-    from splink.internals.comparison_level_creator import ComparisonLevelCreator
-
-    parts = [guard, *levels]
-
-    class Guarded(ComparisonLevelCreator):
-        def create_sql(self, sql_dialect: Any) -> str:
-            sql = [f"({lv.create_sql(sql_dialect)})" for lv in parts]
-            # false as soon as one part is false, each part computed only where the ones
-            # before it are not; where none is false, the AND itself (NULL where SQL has it)
-            tests = " ".join(f"WHEN NOT {x} THEN false" for x in sql[:-1])
-            return f"CASE {tests} ELSE {' AND '.join(sql)} END"
-
-        def create_label_for_charts(self) -> str:
-            return " AND ".join(f"({lv.create_label_for_charts()})" for lv in parts)
-
-    return Guarded()
-
-
-def one_edit_guard(col: str) -> str:
-    """SQL true for every pair whose ``col`` values may be within one edit (Damerau-Levenshtein
-    <= 1), false for most that are not; cheap (lengths and substrings).
-
-    One insertion, deletion, substitution or adjacent transposition leaves the lengths within
-    one of each other and, when both strings are longer than six characters, leaves the first
-    three or the last three characters unchanged (an edit at positions i, i+1 spoils the
-    prefix only if i < 3 and the suffix only if i + 1 >= n - 3, both only if n <= 6).
-    """
-    left, right = f"{col}_l", f"{col}_r"
-    return (f"abs(length({left}) - length({right})) <= 1 AND "
-            f"(substr({left}, 1, 3) = substr({right}, 1, 3) OR "
-            f"substr({left}, -3, 3) = substr({right}, -3, 3) OR "
-            f"least(length({left}), length({right})) <= 6)")
-
-
-def within_one_edit(col: str) -> Any:
-    """Damerau-Levenshtein <= 1 on ``col``, computed only where :func:`one_edit_guard` holds:
-    the same pairs, but the distance (60 % of the time of estimating u at 200,000 records,
-    issue #13) is skipped for the ~95 % of random pairs the guard rules out."""
-    cll = _cll()
-    if col == "dob_digits":  # measured: the CASE form pays off here, not on the names
-        return guarded(cll.CustomLevel(f"{date_one_edit_guard()} AND {one_edit_guard(col)}"),
-                       cll.DamerauLevenshteinLevel(col, 1))
-    return cll.And(cll.CustomLevel(one_edit_guard(col)), cll.DamerauLevenshteinLevel(col, 1))
-
-
-def date_one_edit_guard() -> str:
-    """SQL true for every pair of birth dates whose digits (``dob_digits``, YYYYMMDD) may be
-    within one edit: the year or the month and day the same, or the first three digits of
-    the year and the day the same. Eight digits each, so one edit is a substitution or a
-    swap of neighbours, at positions i, i+1: inside the year (month and day unchanged),
-    inside month and day (year unchanged), or the year's last digit with the month's first
-    (the rest unchanged). Random pairs of dates pass it about 2 % of the time, against a
-    sixth for :func:`one_edit_guard` (decades share their first three digits)."""
-    return ("(dob_year_l = dob_year_r OR dob_md_l = dob_md_r OR "
-            "(substr(dob_digits_l, 1, 3) = substr(dob_digits_r, 1, 3) AND "
-            "substr(dob_digits_l, 7, 2) = substr(dob_digits_r, 7, 2)))")
-
-
-def two_edit_guard(col: str) -> str:
-    """SQL true for pairs of ``col`` values that may be within two edits and long enough for
-    two edits to be slips rather than another name (:data:`TWO_TYPOS_MIN_LENGTH`): lengths
-    within two of each other, and the first two or the last two characters unchanged (cheap;
-    a pair with a slip at both ends is not guarded in and falls to the next level)."""
-    left, right = f"{col}_l", f"{col}_r"
-    return (f"abs(length({left}) - length({right})) <= 2 AND "
-            f"least(length({left}), length({right})) >= {TWO_TYPOS_MIN_LENGTH} AND "
-            f"(substr({left}, 1, 2) = substr({right}, 1, 2) OR "
-            f"substr({left}, -2, 2) = substr({right}, -2, 2))")
-
-
-def within_two_edits(col: str) -> Any:
-    """Damerau-Levenshtein <= 2 on ``col`` behind :func:`two_edit_guard`."""
-    cll = _cll()
-    return cll.And(cll.CustomLevel(two_edit_guard(col)), cll.DamerauLevenshteinLevel(col, 2))
-
-
 def same_given_name(*, one_slip: bool = False) -> Any:
     """A level true when the first names are the same (phonetically), or both long
     (:data:`TWO_TYPOS_MIN_GIVEN`) and similar (Jaro-Winkler >= 0.85): a slip in a long given
@@ -213,24 +136,6 @@ def same_given_name(*, one_slip: bool = False) -> Any:
     if one_slip:
         levels.append(within_one_edit("first_phon"))
     return cll.Or(*levels)
-
-
-def shares_token(col: str) -> Any:
-    """A level true when the token arrays ``col`` share at least one token (DuckDB's
-    ``list_has_any``, Spark's ``arrays_overlap``): a guard in front of the array levels, which
-    all need a shared token, so their intersections are computed only for the ~2 % of random
-    pairs that share one (issue #13)."""
-    from splink.internals.comparison_level_creator import ComparisonLevelCreator
-
-    class SharesToken(ComparisonLevelCreator):
-        def create_sql(self, sql_dialect: Any) -> str:
-            fn = "arrays_overlap" if sql_dialect.sql_dialect_str == "spark" else "list_has_any"
-            return f"{fn}({col}_l, {col}_r)"
-
-        def create_label_for_charts(self) -> str:
-            return f"{col} share a token"
-
-    return SharesToken()
 
 
 def name_comparison(*, tf: bool = True) -> ComparisonSpec:
@@ -300,10 +205,20 @@ def name_comparison(*, tf: bool = True) -> ComparisonSpec:
 
 
 def birth_date_comparison() -> ComparisonSpec:
-    """Birth date: exact, the usual clerical slips, within two years, else."""
+    """Birth date: exact (a registry's unknown-day date apart), the usual clerical slips,
+    within two years, else."""
     cll = _cll()
+    days = ", ".join(f"'{d}'" for d in UNKNOWN_DAY_DATES)
     return ComparisonSpec("birth_date", (
         _null("birth_date", "dob"),
+        # the same unknown-day date (1970-07-01 on both) is shared by some twenty times more
+        # people than any other date of that year: its own level, whose u is the chance of
+        # two records sharing such a date (round 24: as "exact" it counted as strongly as a
+        # real date, and namesakes born the same year matched on it). Before the twins' level,
+        # so that its u does not depend on the given names
+        _level("birth_date.exact_unknown_day",
+               cll.CustomLevel(f"dob_l = dob_r AND dob_md_l IN ({days})"),
+               "exact, an unknown-day date (1 Jan, 1 Jul, 31 Dec)"),
         # the same date with different given names is what twins share: its own m (EM learns
         # how rarely one person's records differ in the given name but not the date) instead
         # of the exact date's Bayes factor multiplied by the name's (issue #13, round 6)

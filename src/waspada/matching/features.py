@@ -7,8 +7,8 @@ the birth date (declared, or derived from the NIK when missing), sex (declared o
 NIK, NIK region, passport number, phone and birth place.
 
 :func:`compare_names` aligns the name tokens of two records and explains how each part agreed;
-:func:`birth_date_relation` names how two birth dates relate (exact, one-year shift, day/month
-swap, 1 January default, typo, far apart...).
+:func:`birth_date_relation` (:mod:`waspada.matching.date_relations`) names how two birth dates
+relate (exact, one-year shift, day/month swap, 1 January default, typo, far apart...).
 """
 
 from __future__ import annotations
@@ -28,12 +28,17 @@ from waspada.identity.phonetic import (
     fold_digit_lookalikes,
     name_script,
 )
+from waspada.matching.date_relations import (
+    BIRTH_DATE_WEIGHTS,
+    UNKNOWN_DAY_DATES,
+    birth_date_relation,
+)
 from waspada.matching.records import PersonRecord
 
 __all__ = [
-    "COMMON_TOKENS", "FeatureCache", "Features", "NameComparison", "TokenFrequencies",
-    "birth_date_relation", "compare_names", "features_of", "identity_fields", "name_features",
-    "name_similarity", "place_key",
+    "BIRTH_DATE_WEIGHTS", "COMMON_TOKENS", "FeatureCache", "Features", "NameComparison",
+    "TokenFrequencies", "UNKNOWN_DAY_DATES", "birth_date_relation", "compare_names",
+    "features_of", "identity_fields", "name_features", "name_similarity", "place_key",
 ]
 
 #: Approximate share of Indonesian person names containing each token (prior knowledge used
@@ -449,50 +454,3 @@ def _name_only(name: str) -> Features:
     toks, phon, pat, pat_phon, joined = name_features(name)
     return Features("", toks, phon, pat, pat_phon, joined, None, False, None, None, False, None,
                     None, None, None, name_script(name))
-
-
-# -- birth dates -------------------------------------------------------------------------------
-
-def birth_date_relation(a: date | None, b: date | None) -> str:
-    """How two birth dates relate.
-
-    ``exact``, ``day_month_swap``, ``one_year_shift`` (same day and month, years 1 apart),
-    ``jan1_default`` (one side is 1 January of the same year: an unknown date recorded as 1/1),
-    ``typo`` (one digit of the day or month differs), ``close`` (within 45 days),
-    ``same_year``, ``near`` (within 2 years), ``far`` (years apart), ``unknown`` (either missing).
-    """
-    if a is None or b is None:
-        return "unknown"
-    if a == b:
-        return "exact"
-    if a.year == b.year and a.month == b.day and a.day == b.month:
-        return "day_month_swap"
-    if a.month == b.month and a.day == b.day and abs(a.year - b.year) == 1:
-        return "one_year_shift"
-    if a.year == b.year and ((a.month == 1 and a.day == 1) or (b.month == 1 and b.day == 1)):
-        return "jan1_default"
-    if a.year == b.year:
-        sa, sb = a.isoformat(), b.isoformat()
-        if sum(x != y for x, y in zip(sa, sb, strict=True)) == 1:
-            return "typo"
-    days = abs((a - b).days)
-    if days <= 45:
-        return "close"
-    if a.year == b.year:
-        return "same_year"
-    if days <= 2 * 366:
-        return "near"
-    return "far"
-
-
-#: log2 Bayes factors of each birth-date relation, log2(m / u): m = how often the relation
-#: appears between two records of one person (registers: about 90 % exact, 1-2 % each kind of
-#: slip, well under 1 % unrelated), u = how often between two people (birth dates spread over
-#: some 50 years: exact 1 in 18,000, same year 1 in 50, within two years 1 in 12...). Examples:
-#: exact log2(0.9 / 5.5e-5) = 14; typo log2(0.02 / 0.001) = 4.5; same year log2(0.005 / 0.02)
-#: = -2; far log2(0.005 / 0.9) = -7.5. (Before issue #13 the agreements counted about half as
-#: much, e.g. exact +7, and a far date -16, against a fixed prior of -8 bits.)
-BIRTH_DATE_WEIGHTS: dict[str, float] = {
-    "exact": 14.0, "day_month_swap": 7.5, "one_year_shift": 6.5, "jan1_default": 6.5,
-    "typo": 4.5, "close": 0.0, "same_year": -2.0, "near": -4.5, "far": -7.5, "unknown": 0.0,
-}

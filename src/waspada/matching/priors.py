@@ -37,8 +37,9 @@ DEFAULT_M: dict[str, dict[str, float]] = {
         "name.else": 0.002,
     },
     "birth_date": {
+        "birth_date.exact_unknown_day": 0.03,
         "birth_date.exact_given_names_differ": 0.01,
-        "birth_date.exact": 0.84,
+        "birth_date.exact": 0.81,
         "birth_date.day_month_swap": 0.02,
         "birth_date.one_year_shift": 0.03,
         "birth_date.jan1_default": 0.02,

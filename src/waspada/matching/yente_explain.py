@@ -21,7 +21,8 @@ FEATURES: dict[str, tuple[str, float]] = {
     "birth_place": ("The place of birth is the same (1) or differs (0).", 1.5),
 }
 
-_BIRTH_SCORE = {"exact": 1.0, "month_agrees": 0.8, "day_month_swap": 0.8, "typo": 0.8,
+_BIRTH_SCORE = {"exact": 1.0, "exact_unknown_day": 0.8, "month_agrees": 0.8,
+                "day_month_swap": 0.8, "typo": 0.8,
                 "one_year_shift": 0.7, "year_agrees": 0.6, "jan1_default": 0.6, "close": 0.5,
                 "same_year": 0.3, "near": 0.1, "far": 0.0}
 

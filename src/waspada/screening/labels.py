@@ -52,6 +52,7 @@ MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "varian
                "patronym_only": "hanya bin/binti sama", "partial": "sebagian sama",
                "weak": "lemah",
                # birth-date relations (matching.features.birth_date_relation)
+               "exact_unknown_day": "sama, tanggal pengganti (1 Jan/1 Jul/31 Des)",
                "day_month_swap": "hari dan bulan tertukar", "one_year_shift": "selisih 1 tahun",
                "jan1_default": "1 Januari (tanggal tak diketahui)", "typo": "salah ketik",
                "same_year": "tahun sama", "near": "berdekatan", "far": "jauh berbeda",
