@@ -131,6 +131,9 @@ def test_match_outcomes_read_as_indonesian_words() -> None:
     assert render_parts(parts, "en").startswith("name exact; date of birth day_month_swap")
     assert evidence_words("BAP/X/1 (skor kecocokan 0.90; tgl lahir one_year_shift)") == (
         "BAP/X/1 (skor kecocokan 0.90; tgl lahir selisih 1 tahun)")
+    # round 24: the same 1 July / 31 December / 1 January, a registry's unknown day
+    assert render_parts([["birth_date", "exact_unknown_day"]], "id") == (
+        "tgl lahir sama, tanggal pengganti (1 Jan/1 Jul/31 Des)")
 
 
 def test_a_screening_without_a_decision_has_no_record_and_says_so(role_clients) -> None:  # type: ignore[no-untyped-def]
