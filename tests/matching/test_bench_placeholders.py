@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.bench_module import bench_module
 from waspada.matching.records import PersonRecord, Rejection, read_records_text
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
 def bench() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("matching_placeholders",
-                                                      BENCH / "matching_placeholders.py")
-        assert spec is not None and spec.loader is not None
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+    with bench_module("matching_placeholders") as mod:
         yield mod
-    finally:
-        sys.path.remove(str(BENCH))
 
 
 def test_the_placeholder_and_the_empty_runs_touch_the_same_records(bench: ModuleType) -> None:

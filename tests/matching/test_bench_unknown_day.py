@@ -3,33 +3,21 @@ registry's unknown-day dates, and the model without their level, restored after.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.bench_module import bench_module
 from waspada.matching import comparisons, priors
 from waspada.matching.comparisons import UNKNOWN_DAY_DATES
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
 def bench() -> Iterator[ModuleType]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        spec = importlib.util.spec_from_file_location("matching_unknown_day",
-                                                      BENCH / "matching_unknown_day.py")
-        assert spec is not None and spec.loader is not None
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+    with bench_module("matching_unknown_day") as mod:
         yield mod
-    finally:
-        sys.path.remove(str(BENCH))
 
 
 def test_a_share_of_the_people_get_unknown_day_dates_of_their_own_year(bench) -> None:  # type: ignore[no-untyped-def]
