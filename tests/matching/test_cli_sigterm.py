@@ -54,3 +54,35 @@ def test_sigterm_removes_the_spill_folder_and_says_one_line(tmp_path: Path) -> N
     assert "Traceback" not in stderr, stderr
     assert "deduplication stopped" in stderr, stderr
     assert not out.exists()
+
+
+def test_a_stop_while_duckdb_reads_a_pandas_frame_is_a_stop() -> None:
+    """Round 24 (CI, a SIGTERM 1.4 s into the run): the ``KeyboardInterrupt`` raised while
+    DuckDB was reading a registered pandas frame came back as a DuckDB ``Error`` whose text is
+    the Python traceback; the command said "deduplication failed: Error: Traceback …" and
+    exited 1, not "stopped" and 130. Any other DuckDB error, or a traceback of another
+    exception, is not a stop."""
+    import duckdb
+    import pandas as pd
+
+    from waspada.matching.engines import interrupted
+
+    class Stopped(pd.DataFrame):  # a frame whose columns cannot be read: Ctrl+C meanwhile
+        @property
+        def _constructor(self):  # type: ignore[no-untyped-def]
+            return Stopped
+
+        def __getitem__(self, key):  # type: ignore[no-untyped-def]
+            raise KeyboardInterrupt
+
+    con = duckdb.connect()
+    with pytest.raises(duckdb.Error) as got:  # raised where DuckDB first reads the frame
+        con.register("v", Stopped({"a": [1, 2, 3]}))
+        con.sql("select * from v").fetchall()
+    assert not isinstance(got.value, KeyboardInterrupt)
+    assert str(got.value).startswith("Traceback (most recent call last)")
+    assert interrupted(got.value)
+    assert interrupted(RuntimeError("wrapped")) is False
+    assert not interrupted(duckdb.Error("Traceback (most recent call last):\n  File \"x\", "
+                                        "line 1, in f\nValueError: KeyboardInterrupt"))
+    assert not interrupted(duckdb.Error("Binder Error: KeyboardInterrupt is not a column"))

@@ -208,9 +208,20 @@ def out_of_memory(exc: BaseException) -> bool:
 
 def interrupted(exc: BaseException) -> bool:
     """Whether ``exc`` is a run stopped by Ctrl+C or SIGTERM: Python's ``KeyboardInterrupt``,
-    or DuckDB's "Query interrupted" it becomes inside a query (possibly wrapped by Splink)."""
+    DuckDB's "Query interrupted" it becomes inside a query (possibly wrapped by Splink), or
+    the DuckDB error whose text is the Python traceback of a ``KeyboardInterrupt`` raised
+    while DuckDB was reading a registered pandas frame (its last line
+    ``KeyboardInterrupt: ``; a SIGTERM 1.4 s into a 30,000-record dedupe, round 24)."""
     return any(isinstance(e, KeyboardInterrupt) or "Query interrupted" in str(e)
-               for e in _chain(exc))
+               or _raised_keyboard_interrupt(str(e)) for e in _chain(exc))
+
+
+def _raised_keyboard_interrupt(text: str) -> bool:
+    """Whether ``text`` is a Python traceback that ends in a ``KeyboardInterrupt``."""
+    if not text.startswith("Traceback (most recent call last)"):
+        return False
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return last == "KeyboardInterrupt" or last.startswith("KeyboardInterrupt:")
 
 
 #: DuckDB's words when its spill folder cannot take more (its ``max_temp_directory_size``
