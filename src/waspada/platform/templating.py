@@ -150,12 +150,11 @@ def _is_decimal_text(value: str) -> bool:
     return bool(dot) and whole.isdigit() and fraction.isdigit()
 
 
-def _param_text(value: Any, indonesian: bool) -> Any:
+def _param_text(value: Any, lang: str) -> Any:
     """One parameter of a stored message as :func:`_decimal_params` writes it."""
     if isinstance(value, int) and not isinstance(value, bool):
-        grouped = f"{value:,}"
-        return grouped.replace(",", ".") if indonesian else grouped
-    if indonesian and isinstance(value, str) and _is_decimal_text(value):
+        return str(format_decimal(value, format="#,##0", locale=lang))
+    if lang == "id" and isinstance(value, str) and _is_decimal_text(value):
         return value.replace(".", ",", 1)
     return value
 
@@ -166,8 +165,8 @@ def _decimal_params(params: Any) -> dict[str, Any]:
     in Indonesian, "20,000" in English; an id is stored as text); a decimal number written as
     text ("0.9340") takes the reader's decimal separator, "0,9340" in Indonesian; other
     values as they are."""
-    indonesian = i18n.current_language.get() == "id"
-    return {key: _param_text(value, indonesian) for key, value in dict(params or {}).items()}
+    lang = i18n.current_language.get()
+    return {key: _param_text(value, lang) for key, value in dict(params or {}).items()}
 
 
 templates.env.filters["decimal_params"] = _decimal_params
