@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from waspada.matching.features import UNKNOWN_DAY_DATES
+from waspada.matching.date_relations import UNKNOWN_DAY_DATES
 from waspada.matching.level_guards import (
     TWO_TYPOS_MIN_LENGTH,
     date_one_edit_guard,
