@@ -43,5 +43,8 @@ def test_a_jobs_counts_are_grouped_in_the_readers_numbers_and_ids_stay_text() ->
         token = i18n.current_language.set(lang)
         try:
             assert _decimal_params(params) == want
+            # a summary stored before round 25 holds the run id as a number: still "Proses #1234"
+            assert _decimal_params({"run": 1234, "case_id": 56789}) == {
+                "run": "1234", "case_id": "56789"}
         finally:
             i18n.current_language.reset(token)

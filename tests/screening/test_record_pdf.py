@@ -128,12 +128,28 @@ def test_match_outcomes_read_as_indonesian_words() -> None:
              ["passport", "agree"]]
     assert render_parts(parts, "id") == (
         "nama sama; tgl lahir hari dan bulan tertukar; NIK beda satu digit; paspor cocok")
-    assert render_parts(parts, "en").startswith("name exact; date of birth day_month_swap")
+    assert render_parts(parts, "en") == (
+        "name same; date of birth day and month swapped; NIK one digit differs; passport agrees")
     assert evidence_words("BAP/X/1 (skor kecocokan 0.90; tgl lahir one_year_shift)") == (
         "BAP/X/1 (skor kecocokan 0.90; tgl lahir selisih 1 tahun)")
     # round 24: the same 1 July / 31 December / 1 January, a registry's unknown day
     assert render_parts([["birth_date", "exact_unknown_day"]], "id") == (
         "tgl lahir sama, tanggal pengganti (1 Jan/1 Jul/31 Des)")
+
+
+def test_every_outcome_the_engine_gives_has_words_in_both_languages() -> None:
+    """The English UI and API read "date of birth exact_unknown_day" (round 24): every name
+    level, birth-date relation and identifier outcome of the scorer has words in Indonesian
+    and in English, and none of them is a code."""
+    from waspada.matching.date_relations import BIRTH_DATE_WEIGHTS
+    from waspada.screening.labels import MATCH_WORDS, MATCH_WORDS_EN
+
+    name_levels = {"exact", "variant", "patronym_only", "partial", "weak", "different", "missing"}
+    identifiers = {"agree", "disagree", "slip", "same_birth_code", "disagree_same_region"}
+    for code in name_levels | set(BIRTH_DATE_WEIGHTS) | identifiers:
+        for words in (MATCH_WORDS, MATCH_WORDS_EN):
+            assert code in words and "_" not in words[code], code
+    assert set(MATCH_WORDS) == set(MATCH_WORDS_EN)
 
 
 def test_a_screening_without_a_decision_has_no_record_and_says_so(role_clients) -> None:  # type: ignore[no-untyped-def]

@@ -150,8 +150,15 @@ def _is_decimal_text(value: str) -> bool:
     return bool(dot) and whole.isdigit() and fraction.isdigit()
 
 
-def _param_text(value: Any, lang: str) -> Any:
+def _is_id_key(key: str) -> bool:
+    """A parameter that names a record (``run``, ``case_id``): digits, never a count."""
+    return key == "run" or key == "id" or key.endswith("_id")
+
+
+def _param_text(value: Any, lang: str, key: str = "") -> Any:
     """One parameter of a stored message as :func:`_decimal_params` writes it."""
+    if _is_id_key(key):
+        return value if isinstance(value, str) else str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(format_decimal(value, format="#,##0", locale=lang))
     if lang == "id" and isinstance(value, str) and _is_decimal_text(value):
@@ -162,11 +169,12 @@ def _param_text(value: Any, lang: str) -> Any:
 def _decimal_params(params: Any) -> dict[str, Any]:
     """``{{ _(msg, **(params|decimal_params)) }}``: a message's parameters (stored in a job's
     summary) in the reader's numbers: an integer is a count, grouped by thousands ("20.000"
-    in Indonesian, "20,000" in English; an id is stored as text); a decimal number written as
-    text ("0.9340") takes the reader's decimal separator, "0,9340" in Indonesian; other
-    values as they are."""
+    in Indonesian, "20,000" in English; an id is stored as text, and a parameter named as an
+    id — ``run``, ``id``, ``*_id`` — stays digits even when a summary stored before round 25
+    holds it as a number); a decimal number written as text ("0.9340") takes the reader's
+    decimal separator, "0,9340" in Indonesian; other values as they are."""
     lang = i18n.current_language.get()
-    return {key: _param_text(value, lang) for key, value in dict(params or {}).items()}
+    return {key: _param_text(value, lang, key) for key, value in dict(params or {}).items()}
 
 
 templates.env.filters["decimal_params"] = _decimal_params

@@ -14,8 +14,8 @@ import re
 from waspada.platform.labels import codes, countries, country_name, label
 from waspada.screening.catalogue import questionnaire
 
-__all__ = ["answer_label", "citation", "countries", "country_name", "dates_in_words",
-           "evidence_words", "fact_value"]
+__all__ = ["MATCH_WORDS", "MATCH_WORDS_EN", "answer_label", "citation", "countries",
+           "country_name", "dates_in_words", "evidence_words", "fact_value"]
 
 
 def answer_label(question_code: str, value: str) -> str:
@@ -60,6 +60,22 @@ MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "varian
                # NIK outcomes (matching.scorer.nik_outcome)
                "slip": "beda satu digit", "same_birth_code": "kode lahir sama",
                "disagree_same_region": "berbeda, wilayah sama"}
+#: the same outcomes in English (the API's and the English pages' explanations: "name same;
+#: date of birth day and month swapped; NIK agrees", never the engine's codes)
+MATCH_WORDS_EN = {"exact": "same", "agree": "agrees", "disagree": "differs",
+                  "variant": "variant", "phonetic": "sounds alike", "fuzzy": "similar",
+                  "merged": "merged", "prefix": "same beginning", "initial": "initial",
+                  "consonants": "same consonants", "missing": "missing", "close": "close",
+                  "differ": "differs", "different": "different",
+                  "patronym_only": "only bin/binti the same", "partial": "partly the same",
+                  "weak": "weak",
+                  "exact_unknown_day": "same, a registry's stand-in date (1 Jan/1 Jul/31 Dec)",
+                  "day_month_swap": "day and month swapped", "one_year_shift": "one year apart",
+                  "jan1_default": "1 January (day unknown)", "typo": "one typo",
+                  "same_year": "same year", "near": "close", "far": "far apart",
+                  "unknown": "unknown",
+                  "slip": "one digit differs", "same_birth_code": "same birth code",
+                  "disagree_same_region": "differs, same region"}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 

@@ -17,7 +17,7 @@ from waspada.platform.i18n import N_, translate
 from waspada.platform.security.policy import Principal, may_access_unit
 from waspada.platform.settings import get_settings
 from waspada.screening.errors import NotFound
-from waspada.screening.labels import MATCH_WORDS
+from waspada.screening.labels import MATCH_WORDS, MATCH_WORDS_EN
 from waspada.screening.store import Screening, ScreeningPerson
 
 SAME_PERSON = 0.9  # link to an earlier traveller at or above this matching score
@@ -143,9 +143,9 @@ def explanation_parts(explanation: dict[str, Any]) -> list[list[str]]:
 
 
 def render_parts(parts: list[list[str]], lang: str) -> str:
-    """One line an officer can read, in ``lang``: which parts agreed and how (in Indonesian the
-    engine's outcome words too: "nama sama; NIK cocok", never "nama exact; NIK agree")."""
-    words = MATCH_WORDS if lang == "id" else {}
+    """One line an officer can read, in ``lang``: which parts agreed and how, the engine's
+    outcomes in words ("nama sama; NIK cocok", "name same; NIK agrees"), never its codes."""
+    words = MATCH_WORDS if lang == "id" else MATCH_WORDS_EN
     return "; ".join(f"{translate(PART_LABELS.get(key, key), lang)} {words.get(value, value)}"
                      for key, value in parts)
 
