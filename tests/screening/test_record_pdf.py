@@ -189,3 +189,33 @@ def test_sections_are_numbered_without_a_gap_when_there_are_no_notes(role_client
     flat = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split())
     assert "V. Keterangan yang bersangkutan Saya ditawari" in flat
     assert "VI." not in flat and "Catatan petugas" not in flat
+
+
+def test_reasons_read_in_english_words_and_citations_too() -> None:
+    """The English page showed "KHM — Kemlu case figures; government warnings
+    (indicators.md)" and "one_way — domain-facts: ..." (round 25): the English reader gets
+    countries, tickets and visas in words and the sources as citations, as the Indonesian."""
+    assert evidence_words("KHM, MYS", "en") == "Cambodia, Malaysia"
+    assert evidence_words("one_way", "en") == "one way ticket"
+    assert evidence_words("tourist", "en") == "Tourist / visit visa"
+    assert evidence_words("passport.number.series", "en") == ""
+    # stored before the outcomes were written as words
+    assert evidence_words("BAP/X/1 (match score 0.97; name exact; NIK agree)", "en") == (
+        "BAP/X/1 (match score 0.97; name same; NIK agrees)")
+    assert citation("Kemlu case figures; government warnings (indicators.md)", "en") == (
+        "Ministry of Foreign Affairs (Kemlu), cases of Indonesian nationals 2024-2025; "
+        "Official warnings of the Government of Indonesia on job offers abroad (Kemnaker, "
+        "Kemlu, KP2MI)")
+    assert citation("domain-facts: what officers look at (return ticket)", "en").endswith(
+        "IMI-0277.GR.02.06 of 2017: what officers look at (return ticket)")
+    assert citation("identity: ICAO 9303 / NIK / passport rules", "en").startswith(
+        "ICAO Doc 9303 (machine-readable travel documents)")
+    assert citation("screening BAP/X/1", "en") == "Earlier record BAP/X/1"
+    assert citation("offers engine (indicator catalogue + text model)", "en") == (
+        "Waspada job-offer analysis (indicator catalogue + text model)")  # not twice
+    assert citation("something new", "en") == "something new"
+    # every citation has both languages
+    from waspada.screening.labels import CITATIONS
+
+    assert all(cited_id and cited_en for _, cited_id, cited_en in CITATIONS)
+

@@ -6,6 +6,7 @@ another capability's store or interface modules."""
 from __future__ import annotations
 
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -146,6 +147,11 @@ def test_api_explains_matches_in_english_and_pages_in_indonesian(role_clients) -
                   if r["code"] == "watchlist.pencegahan")
     assert "(score " in reason["evidence"] and "date of birth" in reason["evidence"]
     assert "skor" not in reason["evidence"]
+    # round 25: words, not the engine's codes, nor the list's code after the name
+    assert reason["evidence"].startswith("Hendra Kusumawijaya (score 1.00; name same; ")
+    assert "pencegahan" not in reason["evidence"]
+    by_code = {r["code"]: r for r in created["assessment"]["reasons"]}
+    assert by_code["watchlist.pencegahan"]["source"] == "Waspada watchlist, entry CEKAL-BAHASA-1"
     answered = tpi.patch(f"/api/v1/screenings/{created['id']}",
                          json={"answers": {"told_to_lie": "yes"}}).json()
     coached = next(r for r in answered["assessment"]["reasons"]
@@ -159,6 +165,32 @@ def test_api_explains_matches_in_english_and_pages_in_indonesian(role_clients) -
     assert "(skor " in reason_id["evidence"] and "tgl lahir" in reason_id["evidence"]
     page = tpi.get(f"/screenings/{created['id']}")
     assert "tgl lahir" in page.text
+
+
+def test_an_offers_reason_names_its_indicators_in_english(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """The English reason read "score 0.93: fee_free_travel, ..." (round 25): the indicators'
+    English titles, as the Indonesian reason has theirs."""
+    from waspada.offers.catalogue import load_catalogue
+
+    tpi = role_clients["checkpoint_officer"]
+    created = tpi.post("/api/v1/screenings", json={
+        "full_name": "Sinta Maharani", "birth_date": "1998-02-03", "sex": "F",
+        "destination_country": "KHM", "ticket": "one_way", "visa_type": "tourist",
+        "offer_text": "Dibutuhkan admin CS online di Phnom Penh, gaji 12jt/bulan, tanpa "
+                      "pengalaman, tiket dan visa ditanggung, berangkat minggu depan. "
+                      "Hubungi WA 0812-3456-7890."}).json()
+    reason = next(r for r in created["assessment"]["reasons"] if r["category"] == "offer")
+    head, _, titles = reason["evidence"].partition(": ")
+    assert head.startswith("score ") and titles, reason
+    english = {i.title_en for i in load_catalogue().indicators}
+    # the same traveller again: "Examined closely before at ... on 02-12-2026", the date as
+    # the page writes dates (it read "on 2026-12-02")
+    again = tpi.post("/api/v1/screenings", json={
+        "full_name": "Sinta Maharani", "birth_date": "1998-02-03", "sex": "F"}).json()
+    history = next(r for r in again["assessment"]["reasons"] if r["category"] == "history")
+    assert re.search(r" on \d{2}-\d{2}-\d{4}$", history["title"]), history["title"]
+    assert any(t in titles for t in english) and not any(
+        i.code in titles.split(", ") for i in load_catalogue().indicators), titles
 
 
 def test_refusals_answer_an_english_message(role_clients) -> None:  # type: ignore[no-untyped-def]

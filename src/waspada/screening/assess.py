@@ -205,10 +205,12 @@ def _watchlist(hits: tuple[WatchlistHit, ...]) -> list[Reason]:
         if not strong:
             title_id, title_en = f"Mungkin {title_id[0].lower()}{title_id[1:]}", \
                 f"Possibly: {title_en[0].lower()}{title_en[1:]}"
+        # the title names the list; the label's "(pencegahan)" was the list's code
+        name = hit.label.rsplit(" (", 1)[0] if hit.list_type else hit.label
         reasons.append(Reason(f"watchlist.{kind}", "watchlist", weight, title_id, title_en,
-                              f"{hit.label} (skor {hit.score:.2f}; {hit.explanation})",
+                              f"{name} (skor {hit.score:.2f}; {hit.explanation})",
                               f"watchlist entry {hit.entry_id}",
-                              f"{hit.label} (score {hit.score:.2f}; {hit.explanation_en})"))
+                              f"{name} (score {hit.score:.2f}; {hit.explanation_en})"))
     return reasons
 
 
@@ -243,7 +245,8 @@ def _offer(offer: dict[str, Any] | None) -> list[Reason]:
     level = offer["level"]
     indicators = offer.get("indicators", [])[:4]
     titles = ", ".join(i["title"] for i in indicators)
-    codes = [str(i.get("code", "")) for i in indicators]
+    # English titles stored beside the Indonesian since round 25; the codes before
+    titles_en = ", ".join(str(i.get("title_en") or i.get("code", "")) for i in indicators)
     weight = 4.0 if level == "high" else 2.0
     level_id = translate(LEVEL_LABELS[level], "id").lower()
     return [Reason(f"offer.{level}", "offer", weight,
@@ -251,7 +254,7 @@ def _offer(offer: dict[str, Any] | None) -> list[Reason]:
                    f"The job offer shown is {level} risk",
                    f"skor {offer.get('score', 0):.2f}: {titles}",
                    "offers engine (indicator catalogue + text model)",
-                   f"score {offer.get('score', 0):.2f}: {', '.join(codes)}")]
+                   f"score {offer.get('score', 0):.2f}: {titles_en}")]
 
 
 NETWORK_WEIGHTS = {"case": 4.0, "watchlist": 3.0}

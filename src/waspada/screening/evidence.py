@@ -154,7 +154,14 @@ def network_fields(sponsor: str, contacts_abroad: str, offer_text: str) -> dict[
 
 
 def offer_analysis(db: Session, text: str) -> dict[str, Any] | None:
-    return offers.analyse_offer(db, text, "id") if text.strip() else None
+    """The offer's analysis as stored (Indonesian), each indicator's English title beside
+    its own (the English reasons name the indicators, not their codes)."""
+    if not text.strip():
+        return None
+    result = offers.analyse_offer(db, text, "id")
+    for indicator in result.get("indicators", []):
+        indicator["title_en"] = offers.indicator_title(str(indicator.get("code", "")), "en")
+    return result
 
 
 def clean_answers(answers: dict[str, str]) -> dict[str, str]:

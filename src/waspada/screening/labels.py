@@ -95,42 +95,58 @@ def _is_internal_code(text: str) -> bool:
 _ISO3_LIST = re.compile(r"^[A-Z]{3}(, ?[A-Z]{3})*$")
 
 
-def evidence_words(evidence: str) -> str:
-    """A reason's evidence for the record: codes become words; internal codes are left out
-    (the reason's title already says what they mean)."""
+_WARNINGS_ID = ("Imbauan resmi Pemerintah RI tentang tawaran kerja di luar negeri "
+                "(Kemnaker, Kemlu, KP2MI)")
+_WARNINGS_EN = ("Official warnings of the Government of Indonesia on job offers abroad "
+                "(Kemnaker, Kemlu, KP2MI)")
+
+
+def evidence_words(evidence: str, lang: str = "id") -> str:
+    """A reason's evidence for the record, in ``lang``: codes become words (countries by name,
+    tickets, visas, the matching engine's outcomes); internal codes are left out (the reason's
+    title already says what they mean)."""
     text = (evidence or "").strip()
     if _ISO3_LIST.match(text):
-        return countries(text)
+        return countries(text, lang)
     if text in codes("ticket"):
-        return f"tiket {label('ticket', text, 'id').lower()}"
+        ticket = label("ticket", text, lang).lower()
+        return f"tiket {ticket}" if lang == "id" else f"{ticket} ticket"
     if text in codes("visa_type"):
-        return label("visa_type", text, "id")
+        return label("visa_type", text, lang)
     if _is_internal_code(text):  # a document finding code such as traveller.nik_sex_mismatch
         return ""
-    if "skor" in text:
-        text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: MATCH_WORDS.get(m.group(0), m.group(0)),
-                      text)
+    words, marker = (MATCH_WORDS, "skor") if lang == "id" else (MATCH_WORDS_EN, "score")
+    if marker in text:  # outcome codes in evidence stored before they were written as words
+        text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: words.get(m.group(0), m.group(0)), text)
     return dates_in_words(text)
 
 
-#: what a source note starts with -> the citation printed on the record
-CITATIONS: tuple[tuple[str, str], ...] = (
+#: what a source note starts with -> the citation printed on the record (Indonesian, English)
+CITATIONS: tuple[tuple[str, str, str], ...] = (
     ("ILO/EC 2009", "ILO dan Komisi Eropa (2009), Operational Indicators of Trafficking in "
-                    "Human Beings"),
-    ("ILO forced-labour indicators", "ILO (2012), ILO Indicators of Forced Labour"),
-    ("Indonesian government warnings", "Imbauan resmi Pemerintah RI tentang tawaran kerja di "
-                                       "luar negeri (Kemnaker, Kemlu, KP2MI)"),
-    ("government warnings", "Imbauan resmi Pemerintah RI tentang tawaran kerja di luar negeri "
-                            "(Kemnaker, Kemlu, KP2MI)"),
-    ("Kemlu case figures", "Data kasus WNI Kementerian Luar Negeri 2024-2025"),
-    ("UU 18/2017", "UU No. 18 Tahun 2017 tentang Pelindungan Pekerja Migran Indonesia"),
+                    "Human Beings",
+     "ILO and European Commission (2009), Operational Indicators of Trafficking in Human "
+     "Beings"),
+    ("ILO forced-labour indicators", "ILO (2012), ILO Indicators of Forced Labour",
+     "ILO (2012), ILO Indicators of Forced Labour"),
+    ("Indonesian government warnings", _WARNINGS_ID, _WARNINGS_EN),
+    ("government warnings", _WARNINGS_ID, _WARNINGS_EN),
+    ("Kemlu case figures", "Data kasus WNI Kementerian Luar Negeri 2024-2025",
+     "Ministry of Foreign Affairs (Kemlu), cases of Indonesian nationals 2024-2025"),
+    ("UU 18/2017", "UU No. 18 Tahun 2017 tentang Pelindungan Pekerja Migran Indonesia",
+     "Law No. 18 of 2017 on the Protection of Indonesian Migrant Workers"),
     ("domain-facts", "UU No. 6 Tahun 2011 tentang Keimigrasian jo. UU No. 63 Tahun 2024; "
-                     "SE Dirjen Imigrasi IMI-0277.GR.02.06 Tahun 2017"),
+                     "SE Dirjen Imigrasi IMI-0277.GR.02.06 Tahun 2017",
+     "Law No. 6 of 2011 on Immigration as amended by Law No. 63 of 2024; Circular of the "
+     "Director General of Immigration IMI-0277.GR.02.06 of 2017"),
     ("identity", "ICAO Doc 9303 (dokumen perjalanan terbaca mesin); ketentuan NIK "
-                 "(UU No. 24 Tahun 2013 jo. UU No. 23 Tahun 2006); Permenkumham No. 18 Tahun 2022"),
-    ("offers engine", "Analisis tawaran kerja Waspada (katalog indikator dan model teks)"),
-    ("watchlist entry", "Daftar pengawasan Waspada, entri"),
-    ("screening", "Berita acara terdahulu"),
+                 "(UU No. 24 Tahun 2013 jo. UU No. 23 Tahun 2006); Permenkumham No. 18 Tahun 2022",
+     "ICAO Doc 9303 (machine-readable travel documents); NIK rules (Law No. 24 of 2013 "
+     "amending Law No. 23 of 2006); Permenkumham No. 18 of 2022"),
+    ("offers engine", "Analisis tawaran kerja Waspada (katalog indikator dan model teks)",
+     "Waspada job-offer analysis (indicator catalogue + text model)"),
+    ("watchlist entry", "Daftar pengawasan Waspada, entri", "Waspada watchlist, entry"),
+    ("screening", "Berita acara terdahulu", "Earlier record"),
 )
 
 #: the part after the colon, in Indonesian
@@ -170,8 +186,10 @@ DETAILS: dict[str, str] = {
 _FILE_NOTE = re.compile(r"\([\w/-]+(?:\.[\w/-]+)*\.(?:md|txt|yaml|py)\)")
 
 
-def _detail(text: str) -> str:
+def _detail(text: str, lang: str = "id") -> str:
     text = text.strip()
+    if lang != "id":  # the notes are written in English
+        return text
     if text in DETAILS:
         return DETAILS[text]
     head, bracket, tail = text.partition(" (")
@@ -180,25 +198,27 @@ def _detail(text: str) -> str:
     return ", ".join(DETAILS.get(p.strip(), p.strip()) for p in text.split(";"))
 
 
-def citation(source: str) -> str:
-    """A source note as a readable citation: "ILO/EC 2009: deceptive recruitment" ->
-    "ILO dan Komisi Eropa (2009), ...: perekrutan dengan tipu daya"."""
+def citation(source: str, lang: str = "id") -> str:
+    """A source note as a readable citation in ``lang``: "ILO/EC 2009: deceptive recruitment"
+    -> "ILO dan Komisi Eropa (2009), ...: perekrutan dengan tipu daya"; the notes that name
+    internal reference files ("(indicators.md)") lose them."""
     parts = []
     for raw in (source or "").split(";"):
         part = _FILE_NOTE.sub("", raw).strip()
         if not part:
             continue
-        for prefix, cited in CITATIONS:
+        for prefix, cited_id, cited_en in CITATIONS:
             if part.startswith(prefix):
+                cited = cited_id if lang == "id" else cited_en
                 rest = part[len(prefix):].lstrip()
                 if rest.startswith("via domain-facts"):
                     rest = rest[len("via domain-facts"):].lstrip()
                 if prefix in ("watchlist entry", "screening"):
                     parts.append(f"{cited} {rest}".strip())
                 elif rest.startswith(":"):
-                    parts.append(f"{cited}: {_detail(rest[1:])}")
+                    parts.append(f"{cited}: {_detail(rest[1:], lang)}")
                 elif rest.startswith("("):
-                    detail = f"({_detail(rest.strip('() '))})"
+                    detail = f"({_detail(rest.strip('() '), lang)})"
                     # a bracket the citation already holds is not printed twice
                     parts.append(cited if detail in cited else f"{cited} {detail}")
                 else:

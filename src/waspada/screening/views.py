@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from waspada.platform.i18n import N_, translate
 from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
 from waspada.screening.decisions import approval_for, verify_decision
-from waspada.screening.labels import citation, evidence_words
+from waspada.screening.labels import citation, dates_in_words, evidence_words
 from waspada.screening.persons import render_parts
 from waspada.screening.record import (
     record_for_pdf,  # noqa: F401 - the record's content
@@ -51,13 +51,14 @@ def _explained(items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
 
 
 def _assessment_for(screening: Screening, lang: str) -> dict[str, Any]:
-    """The assessment in ``lang``; in Indonesian (pages, the officer's live panel) a reason's
-    evidence and source read as words and citations, as on the record, never as codes."""
+    """The assessment in ``lang``: a reason's evidence and source read as words and citations
+    (as on the record), never as codes or the names of internal notes — in Indonesian and in
+    English alike (pages, the officer's live panel, the API)."""
     assessment = assessment_of(screening).to_dict(screening.kind, lang)
-    if lang == "id":
-        assessment["reasons"] = [{**r, "evidence": evidence_words(r["evidence"]),
-                                  "source": citation(r["source"])}
-                                 for r in assessment["reasons"]]
+    assessment["reasons"] = [{**r, "title": dates_in_words(r["title"]),
+                              "evidence": evidence_words(r["evidence"], lang),
+                              "source": citation(r["source"], lang)}
+                             for r in assessment["reasons"]]
     return assessment
 
 
