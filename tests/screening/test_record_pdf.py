@@ -91,7 +91,7 @@ def test_labels_and_citations() -> None:
     assert evidence_words("one_way") == "tiket sekali jalan"
     assert evidence_words("traveller.nik_sex_mismatch") == ""
     assert evidence_words("BAP/X/1 (skor kecocokan 0.97; nama exact; NIK agree)") == (
-        "BAP/X/1 (skor kecocokan 0.97; nama sama; NIK cocok)")
+        "BAP/X/1 (skor kecocokan 0,97; nama sama; NIK cocok)")
     assert citation("domain-facts: what officers look at (return ticket)") == (
         "UU No. 6 Tahun 2011 tentang Keimigrasian jo. UU No. 63 Tahun 2024; SE Dirjen Imigrasi "
         "IMI-0277.GR.02.06 Tahun 2017: hal yang diperiksa petugas (tiket kembali)")
@@ -131,7 +131,7 @@ def test_match_outcomes_read_as_indonesian_words() -> None:
     assert render_parts(parts, "en") == (
         "name same; date of birth day and month swapped; NIK one digit differs; passport agrees")
     assert evidence_words("BAP/X/1 (skor kecocokan 0.90; tgl lahir one_year_shift)") == (
-        "BAP/X/1 (skor kecocokan 0.90; tgl lahir selisih 1 tahun)")
+        "BAP/X/1 (skor kecocokan 0,90; tgl lahir selisih 1 tahun)")
     # round 24: the same 1 July / 31 December / 1 January, a registry's unknown day
     assert render_parts([["birth_date", "exact_unknown_day"]], "id") == (
         "tgl lahir sama, tanggal pengganti (1 Jan/1 Jul/31 Des)")

@@ -76,6 +76,7 @@ MATCH_WORDS_EN = {"exact": "same", "agree": "agrees", "disagree": "differs",
                   "unknown": "unknown",
                   "slip": "one digit differs", "same_birth_code": "same birth code",
                   "disagree_same_region": "differs, same region"}
+_SCORE = re.compile(r"\b(skor (?:kecocokan )?)(\d)\.(\d+)\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -118,6 +119,8 @@ def evidence_words(evidence: str, lang: str = "id") -> str:
     words, marker = (MATCH_WORDS, "skor") if lang == "id" else (MATCH_WORDS_EN, "score")
     if marker in text:  # outcome codes in evidence stored before they were written as words
         text = re.sub(r"\b[a-z][a-z0-9_]*\b", lambda m: words.get(m.group(0), m.group(0)), text)
+        if lang == "id":  # "skor 0,97", the reader's decimal comma
+            text = _SCORE.sub(lambda m: f"{m.group(1)}{m.group(2)},{m.group(3)}", text)
     return dates_in_words(text)
 
 
