@@ -42,40 +42,11 @@ def fact_value(key: str, value: object) -> str:
     return text
 
 
-#: the matching engine's outcome words inside "skor kecocokan ...; nama exact; NIK agree"
-MATCH_WORDS = {"exact": "sama", "agree": "cocok", "disagree": "berbeda", "variant": "varian",
-               "phonetic": "mirip bunyi", "fuzzy": "mirip", "merged": "tergabung",
-               "prefix": "awalan sama", "initial": "inisial",
-               "consonants": "konsonan sama", "missing": "tidak ada",
-               "close": "dekat", "differ": "berbeda", "different": "berbeda",
-               # name levels (matching.features.compare_names)
-               "patronym_only": "hanya bin/binti sama", "partial": "sebagian sama",
-               "weak": "lemah",
-               # birth-date relations (matching.features.birth_date_relation)
-               "exact_unknown_day": "sama, tanggal pengganti (1 Jan/1 Jul/31 Des)",
-               "day_month_swap": "hari dan bulan tertukar", "one_year_shift": "selisih 1 tahun",
-               "jan1_default": "1 Januari (tanggal tak diketahui)", "typo": "salah ketik",
-               "same_year": "tahun sama", "near": "berdekatan", "far": "jauh berbeda",
-               "unknown": "tidak diketahui",
-               # NIK outcomes (matching.scorer.nik_outcome)
-               "slip": "beda satu digit", "same_birth_code": "kode lahir sama",
-               "disagree_same_region": "berbeda, wilayah sama"}
-#: the same outcomes in English (the API's and the English pages' explanations: "name same;
-#: date of birth day and month swapped; NIK agrees", never the engine's codes)
-MATCH_WORDS_EN = {"exact": "same", "agree": "agrees", "disagree": "differs",
-                  "variant": "variant", "phonetic": "sounds alike", "fuzzy": "similar",
-                  "merged": "merged", "prefix": "same beginning", "initial": "initial",
-                  "consonants": "same consonants", "missing": "missing", "close": "close",
-                  "differ": "differs", "different": "different",
-                  "patronym_only": "only bin/binti the same", "partial": "partly the same",
-                  "weak": "weak",
-                  "exact_unknown_day": "same, a registry's stand-in date (1 Jan/1 Jul/31 Dec)",
-                  "day_month_swap": "day and month swapped", "one_year_shift": "one year apart",
-                  "jan1_default": "1 January (day unknown)", "typo": "one typo",
-                  "same_year": "same year", "near": "close", "far": "far apart",
-                  "unknown": "unknown",
-                  "slip": "one digit differs", "same_birth_code": "same birth code",
-                  "disagree_same_region": "differs, same region"}
+#: the matching engine's outcome words inside "skor kecocokan ...; nama sama; NIK cocok", and
+#: in English ("name same; date of birth day and month swapped; NIK agrees"), never its codes:
+#: the labels kind ``match_outcome``
+MATCH_WORDS = {code: label("match_outcome", code, "id") for code in codes("match_outcome")}
+MATCH_WORDS_EN = {code: label("match_outcome", code, "en") for code in codes("match_outcome")}
 _SCORE = re.compile(r"\b(skor (?:kecocokan )?)(\d)\.(\d+)\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
