@@ -122,7 +122,9 @@ def test_verification_request_answered_and_shown_on_the_case(  # type: ignore[no
         assert shown.status == "draft" and shown.draft
         best = shown.draft[0]
         assert best["source"] == "watchlist" and best["score"] >= 90
-        assert best["evidence"].startswith("pencegahan")
+        # the list and the agreement in words, not "pencegahan; prior: -13.3, total_weight: …"
+        assert best["evidence"].startswith("Pencegahan (cegah tangkal); nama "), best
+        assert "prior" not in best["evidence"] and "weight" not in best["evidence"]
         with pytest.raises(ContentError):  # a verified answer names the matching record
             content_service.answer_verification(db, imigrasi_officer, row.id,
                                                 AnswerIn(result="verified"))

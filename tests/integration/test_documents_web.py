@@ -108,3 +108,29 @@ def test_documents_page_reads_codes_and_dates_as_words(role_clients) -> None:  #
     assert "<dd>Perempuan</dd>" in mrz
     nik = page.text.split('id="nik-fields"', 1)[1].split("</dl>", 1)[0]
     assert "17-08-1990" in nik and "<dd>Perempuan</dd>" in nik
+
+
+def test_english_findings_write_days_as_the_page_does_and_no_codes(role_clients) -> None:  # type: ignore[no-untyped-def]
+    """Round 25's English walk: "Birth date in the NIK (1996-03-04) differs from the passport
+    (1974-08-12)" and each finding ended with its code (`traveller.nik_birth_date_mismatch`);
+    the English page now writes days as it does elsewhere (12-08-1974), the code only as the
+    finding's tooltip. The API keeps ISO days (clients parse them)."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    client = role_clients["checkpoint_officer"]
+    client.get("/lang/en?next=/documents")
+    try:
+        page = client.post("/documents", data={"mrz": "\n".join(TD3), "nik": "3507015708900001",
+                                                "csrf_token": client.cookies["waspada_csrf"]})
+    finally:  # the shared client goes back to Indonesian
+        client.get("/lang/id?next=/documents")
+    assert page.status_code == 200 and "Findings" in page.text
+    items = BeautifulSoup(page.text, "html.parser").select("ul.findings li")
+    assert items
+    for item in items:
+        text = item.get_text(" ")
+        assert not re.search(r"\b(19|20)\d\d-\d\d-\d\d\b", text), text
+        assert item["title"] not in text and "." in item["title"]
+    assert any("12-08-1974" in i.get_text() for i in items)

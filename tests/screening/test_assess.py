@@ -110,3 +110,18 @@ def test_unanswered_questions_are_listed() -> None:
     result = assess(AssessmentInput("departure", answers={"purpose": "tourism"}))
     assert "purpose" not in result.unanswered
     assert "told_to_lie" in result.unanswered
+
+
+def test_travel_reasons_name_countries_in_both_languages_and_cite_the_right_one() -> None:
+    """Round 25's walk: the English title read "Transit route used by recruiters: THA, MYS"
+    and work in Myanmar cited "…: Cambodia is not a placement country"."""
+    from waspada.screening.labels import citation
+
+    result = assess(AssessmentInput(
+        "departure", TravelFacts("MMR", ("THA", "MYS")), {"purpose": "work"}))
+    by_code = {r.code: r for r in result.reasons}
+    assert by_code["route.transit"].title_en == "Transit route used by recruiters: Thailand, Malaysia"
+    assert by_code["route.transit"].title_id.endswith(": Thailand, Malaysia")
+    work = by_code["work_in_non_placement_country"]
+    assert "Myanmar" in work.title_en and "Cambodia" not in work.source
+    assert citation(work.source).endswith(": bukan negara penempatan PMI")

@@ -122,7 +122,7 @@ def test_a_two_line_label_pushes_the_next_row_down() -> None:
 def test_match_outcomes_read_as_indonesian_words() -> None:
     """walk16: the screening page's watchlist candidates read "nama exact; tgl lahir exact;
     NIK agree; paspor agree" in the Indonesian UI."""
-    from waspada.screening.persons import render_parts
+    from waspada.matching.explanation_words import render_parts
 
     parts = [["name", "exact"], ["birth_date", "day_month_swap"], ["nik", "slip"],
              ["passport", "agree"]]

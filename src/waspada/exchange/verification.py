@@ -28,9 +28,11 @@ from waspada.exchange.content_errors import ContentError
 from waspada.exchange.handlers import Applied, PartnerInfo, register
 from waspada.exchange.records import VerificationRequest
 from waspada.matching import service as matching
+from waspada.matching.explanation_words import explanation_parts, render_parts
 from waspada.matching.records import PersonRecord
 from waspada.platform import audit
 from waspada.platform.db import utcnow
+from waspada.platform.labels import label
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.security.roles import Role
 from waspada.platform.work import SearchQuery
@@ -153,11 +155,13 @@ def draft_candidates(db: Session, identifiers: dict[str, Any]) -> list[dict[str,
                   "evidence": f"{hit.detail} ({hit.matched})"})
     for candidate in matching.watchlist_candidates(db, _record(identifiers), top=5,
                                                    threshold=MIN_SCORE / 100):
-        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(candidate.explanation.items())
-                            if isinstance(v, str | int | float))[:300]
+        # the list and how the identifiers agreed, in words (it read "pencegahan; prior:
+        # -13.3, total_weight: 46.2"); Indonesian, as the answer's other text
+        agreed = render_parts(explanation_parts(candidate.explanation), "id")
         keep({"source": "watchlist", "reference": candidate.entry_id,
               "name": candidate.full_name, "score": round(candidate.score * 100),
-              "evidence": f"{candidate.list_kind}; {reasons}".strip("; ")})
+              "evidence": "; ".join(p for p in (label("list_kind", candidate.list_kind, "id"),
+                                                 agreed) if p)})
     return sorted(found.values(), key=lambda c: -c["score"])[:MAX_CANDIDATES]
 
 

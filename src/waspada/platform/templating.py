@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,19 @@ def _dmy(value: Any) -> str:
 
 
 templates.env.filters["dmy"] = _dmy
+
+_ISO_DAY_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in_text(text: Any) -> str:
+    """``{{ message|dmy_text }}``: the ISO days inside a text (a finding's message, a reason's
+    title: "differs from the passport (1974-08-12)") as pages write days, "12-08-1974"; the
+    API keeps its messages' ISO days for clients that parse them."""
+    return _ISO_DAY_IN_TEXT.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}",
+                                "" if text is None else str(text))
+
+
+templates.env.filters["dmy_text"] = dates_in_text
 
 
 def decimal_text(value: Any, places: int = 2) -> str:

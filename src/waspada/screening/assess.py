@@ -332,14 +332,15 @@ def _travel(facts: TravelFacts, answers: dict[str, str], offer: dict[str, Any] |
                 "work_in_non_placement_country", "travel", 3.0,
                 f"Bekerja di negara yang bukan negara penempatan PMI ({high_risk['id']})",
                 f"Work in a country that is not a placement country ({high_risk['en']})",
-                dest, "Indonesian government warnings: Cambodia is not a placement country",
-                dest))
+                # the title names the country (the note said "Cambodia" for Myanmar and Laos)
+                dest, "Indonesian government warnings: not a placement country", dest))
     transits = [t.upper() for t in facts.transit_countries if t.upper() in data["transit"]]
     if transits and (high_risk or work_signs):
         names = ", ".join(data["transit"][t]["id"] for t in transits)
+        names_en = ", ".join(data["transit"][t]["en"] for t in transits)
         reasons.append(Reason("route.transit", "travel", 1.0,
                               f"Rute transit yang biasa dipakai perekrut: {names}",
-                              f"Transit route used by recruiters: {', '.join(transits)}",
+                              f"Transit route used by recruiters: {names_en}",
                               ", ".join(transits),
                               "Indonesian government warnings: routes via Malaysia, "
                               "Thailand, the Philippines", ", ".join(transits)))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from waspada.identity.consistency import check_traveller
 from waspada.matching import service as matching
+from waspada.matching.explanation_words import explanation_parts, render_parts
 from waspada.matching.records import PersonRecord
 from waspada.network import service as network
 from waspada.offers import service as offers
@@ -33,13 +34,7 @@ from waspada.screening.assess import (
 )
 from waspada.screening.catalogue import questionnaire
 from waspada.screening.errors import ScreeningError
-from waspada.screening.persons import (
-    HISTORY_MIN,
-    PERSONS,
-    SAME_PERSON,
-    explanation_parts,
-    render_parts,
-)
+from waspada.screening.persons import HISTORY_MIN, PERSONS, SAME_PERSON
 from waspada.screening.schemas import ScreeningIn
 from waspada.screening.store import Screening, ScreeningPerson
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
+from waspada.matching.explanation_words import outcome_words
 from waspada.platform.labels import codes, countries, country_name, label
+from waspada.platform.templating import dates_in_text
 from waspada.screening.catalogue import questionnaire
 
 __all__ = ["MATCH_WORDS", "MATCH_WORDS_EN", "answer_label", "citation", "countries",
@@ -43,17 +45,12 @@ def fact_value(key: str, value: object) -> str:
 
 
 #: the matching engine's outcome words inside "skor kecocokan ...; nama sama; NIK cocok", and
-#: in English ("name same; date of birth day and month swapped; NIK agrees"), never its codes:
-#: the labels kind ``match_outcome``
-MATCH_WORDS = {code: label("match_outcome", code, "id") for code in codes("match_outcome")}
-MATCH_WORDS_EN = {code: label("match_outcome", code, "en") for code in codes("match_outcome")}
+#: in English ("name same; ..."), never its codes (the labels kind ``match_outcome``)
+MATCH_WORDS = outcome_words("id")
+MATCH_WORDS_EN = outcome_words("en")
 _SCORE = re.compile(r"\b(skor (?:kecocokan )?)(\d)\.(\d+)\b")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
-
-def dates_in_words(text: str) -> str:
-    """ISO dates (2026-11-29) as Indonesian readers write them (29-11-2026)."""
-    return _ISO_DATE.sub(lambda m: f"{m.group(3)}-{m.group(2)}-{m.group(1)}", text)
+#: ISO dates (2026-11-29) as Indonesian readers write them (29-11-2026), as the pages do
+dates_in_words = dates_in_text
 
 
 _CODE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
@@ -150,6 +147,7 @@ DETAILS: dict[str, str] = {
                                                              "turis, bukan visa kerja",
     "tourist/visit visa for work": "visa turis/kunjungan untuk bekerja",
     "Cambodia is not a placement country": "Kamboja bukan negara penempatan PMI",
+    "not a placement country": "bukan negara penempatan PMI",
     "routes via Malaysia, Thailand, the Philippines": "rute lewat Malaysia, Thailand, Filipina",
     "only registered placements are legal (SISKOP2MI)": "hanya penempatan yang terdaftar "
                                                         "(SISKOP2MI) yang sah",

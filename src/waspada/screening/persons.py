@@ -11,22 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from waspada.matching import warmstart
+from waspada.matching.explanation_words import explain
 from waspada.matching.index import WatchlistIndex
 from waspada.matching.records import PersonRecord
-from waspada.platform.i18n import N_, translate
 from waspada.platform.security.policy import Principal, may_access_unit
 from waspada.platform.settings import get_settings
 from waspada.screening.errors import NotFound
-from waspada.screening.labels import MATCH_WORDS, MATCH_WORDS_EN
 from waspada.screening.store import Screening, ScreeningPerson
 
 SAME_PERSON = 0.9  # link to an earlier traveller at or above this matching score
 HISTORY_MIN = 0.6  # show earlier screenings of candidates at or above this score
 SYNC_LOOKBACK = 200  # ids re-checked on each sync (writers may commit out of id order)
 
-#: explanation part -> its label (English message id; Indonesian in the catalogue)
-PART_LABELS = {"name": N_("name"), "birth_date": N_("date of birth"), "nik": "NIK",
-               "passport": N_("passport"), "phone": N_("phone")}
 
 
 class PersonIndex:
@@ -125,33 +121,6 @@ def person_record(row: ScreeningPerson | Screening, record_id: str | None = None
     return PersonRecord(record_id=record_id or str(row.id), full_name=row.full_name,
                         birth_date=row.birth_date, sex=row.sex, nik=row.nik,
                         passport_no=row.passport_no)
-
-
-def explanation_parts(explanation: dict[str, Any]) -> list[list[str]]:
-    """The engine's explanation as ``[part, value]`` pairs (language-neutral, stored)."""
-    parts: list[list[str]] = []
-    name = explanation.get("name") or {}
-    if name:
-        parts.append(["name", str(name.get("level", "?"))])
-    birth = explanation.get("birth_date") or {}
-    if birth.get("relation"):
-        parts.append(["birth_date", str(birth["relation"])])
-    for key in ("nik", "passport", "phone"):
-        if key in explanation:
-            parts.append([key, str(explanation[key].get("outcome", "?"))])
-    return parts
-
-
-def render_parts(parts: list[list[str]], lang: str) -> str:
-    """One line an officer can read, in ``lang``: which parts agreed and how, the engine's
-    outcomes in words ("nama sama; NIK cocok", "name same; NIK agrees"), never its codes."""
-    words = MATCH_WORDS if lang == "id" else MATCH_WORDS_EN
-    return "; ".join(f"{translate(PART_LABELS.get(key, key), lang)} {words.get(value, value)}"
-                     for key, value in parts)
-
-
-def explain(explanation: dict[str, Any], lang: str = "id") -> str:
-    return render_parts(explanation_parts(explanation), lang)
 
 
 def visible_person_ids(db: Session, principal: Principal, person_ids: list[int]) -> set[int]:

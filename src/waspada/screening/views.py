@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from waspada.matching.explanation_words import render_parts
 from waspada.platform.i18n import N_, translate
 from waspada.screening.assess import ACTION_LABELS, Assessment, Reason
 from waspada.screening.decisions import approval_for, verify_decision
 from waspada.screening.labels import citation, dates_in_words, evidence_words
-from waspada.screening.persons import render_parts
 from waspada.screening.record import (
     record_for_pdf,  # noqa: F401 - the record's content
 )
