@@ -82,16 +82,23 @@ def test_failed_decision_keeps_everything(page, live_server: str) -> None:  # ty
 def test_live_assessment_points_and_unanswered(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     sign_in_page(page, live_server, "petugas.tpi", demo_password("petugas.tpi"))
     _start_screening(page, live_server, "Dewi Anggraini " + uuid.uuid4().hex[:4])
-    points = float(page.inner_text("#assessment-points"))
+    def number(selector: str) -> float:  # "4,5" on the Indonesian page
+        return float(page.inner_text(selector).replace(".", "").replace(",", "."))
+
+    points = number("#assessment-points")
     unanswered = int(page.inner_text("#unanswered-count"))
     page.check("input[name=q_documents_held][value=yes]")
     # (no wait_for_function: the page's CSP forbids evaluating strings)
     expect(page.locator("#unanswered-count")).to_have_text(str(unanswered - 1))
-    assert float(page.inner_text("#assessment-points")) > points
-    # the same numbers as the server computes on a fresh load
-    shown = (page.inner_text("#assessment-points"), page.inner_text("#unanswered-count"))
+    assert number("#assessment-points") > points
+    # the same numbers as the server computes on a fresh load, written alike ("+0,5" and "4"
+    # on the Indonesian page from the script and from the template; it read "+4" / "+4.0")
+    shown = (page.inner_text("#assessment-points"), page.inner_text("#unanswered-count"),
+             page.locator("#reasons .tag").all_inner_texts())
     page.reload()
-    assert (page.inner_text("#assessment-points"), page.inner_text("#unanswered-count")) == shown
+    assert (page.inner_text("#assessment-points"), page.inner_text("#unanswered-count"),
+            page.locator("#reasons .tag").all_inner_texts()) == shown
+    assert all("." not in tag for tag in shown[2]), shown
 
 
 def _case_with_task(page, base: str) -> str:  # type: ignore[no-untyped-def]

@@ -14,20 +14,24 @@
     return el;
   }
 
+  // weights and points in the page's language, as the server writes them: "0,5" / "0.5", "4"
+  const number = new Intl.NumberFormat(document.documentElement.lang || "id",
+                                       {maximumFractionDigits: 1, useGrouping: true});
+
   function redraw(a) {
     const level = document.getElementById("assessment-level");
     level.textContent = a.level_label;
     level.className = "level level-" + a.level;
     document.getElementById("recommendation").textContent = a.recommended_action_label;
     // points and unanswered questions come from the same server computation as the reasons
-    document.getElementById("assessment-points").textContent = a.points;
+    document.getElementById("assessment-points").textContent = number.format(a.points);
     document.getElementById("unanswered-count").textContent = a.unanswered.length;
     document.getElementById("unanswered").hidden = a.unanswered.length === 0;
     const list = document.getElementById("reasons");
     list.replaceChildren();
     for (const r of a.reasons) {
       const li = document.createElement("li");
-      li.append(text("strong", r.title), " ", text("span", "+" + r.weight, "tag"),
+      li.append(text("strong", r.title), " ", text("span", "+" + number.format(r.weight), "tag"),
                 document.createElement("br"), text("span", (r.evidence ? r.evidence + " — " : "") + r.source, "muted small"));
       list.append(li);
     }
