@@ -89,6 +89,28 @@ def test_demo_statistics_loader_is_idempotent() -> None:
     assert load_demo_statistics(7) == (0, 3000 + 40 + 600 + 16)
 
 
+def test_demo_statistics_happen_in_the_past() -> None:
+    """Round 25's walk: a demo case read "Repatriated on 28-01-2027" in December 2026 (its
+    stages ran 20-120 days from a report up to yesterday)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from waspada.cases.models import Case, CaseTransition, Referral
+    from waspada.platform.db import session_scope
+
+    def aware(moment: datetime | None) -> datetime:
+        assert moment is not None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    now = datetime.now(UTC)
+    with session_scope() as db:
+        latest = [db.scalar(select(func.max(Case.closed_at))),
+                  db.scalar(select(func.max(CaseTransition.at))),
+                  db.scalar(select(func.max(Referral.responded_at)))]
+    assert all(aware(moment) <= now for moment in latest), latest
+
+
 def test_officer_page_shows_the_planted_spike(role_clients) -> None:
     html = role_clients["analyst"].get("/statistics").text
     assert 'id="alerts"' in html and "<td>Sulawesi Selatan (73)</td>" in html

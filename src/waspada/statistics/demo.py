@@ -123,37 +123,49 @@ def load_demo_statistics(seed: int, screenings: int = 3000, cases: int = 600
         for n, (prov, spike) in enumerate(case_plan, 1):
             reported = when(spike)
             scam = spike or rng.random() < 0.7
+            # nothing in the future: the stages of a case reported lately ran faster (the demo
+            # showed "Repatriated on 28-01-2027" in December 2026); the random draws are the
+            # ones they were, in their order
+            latest = now - timedelta(hours=1) - reported
+            source = rng.choice(("officer", "public", "ngo", "hotline"))
+            destination = rng.choice(CASE_DEST)
+            closed_after = timedelta(days=rng.randint(20, 120))
             case = Case(reference=f"{MARKER}C{n:05d}", status="closed",
-                        owner_unit_id=embassy.id, source=rng.choice(("officer", "public",
-                                                                       "ngo", "hotline")),
-                        destination_country=rng.choice(CASE_DEST),
+                        owner_unit_id=embassy.id, source=source,
+                        destination_country=destination,
                         exploitation_type="ForcedCriminality" if scam else "ForcedLabour",
                         compound_type="OnlineScam" if scam else "NotACompound",
                         summary="Kasus sintetis untuk statistik demo.",
                         closure_reason="reintegrated", reported_at=reported,
                         state_entered_at=reported, last_update_at=reported,
-                        closed_at=reported + timedelta(days=rng.randint(20, 120)),
-                        is_synthetic=True)
+                        closed_at=reported + closed_after, is_synthetic=True)
             db.add(case)
             db.flush()
             db.add(CaseUnitAccess(unit_id=embassy.id, case_id=case.id, kind="owner"))
             db.add(Person(case_id=case.id, role="victim",
                           identity_number=_nik(rng, prov, regencies), citizenship="ID"))
-            at = reported
+            steps: list[tuple[str, timedelta]] = []
+            after = timedelta(0)
             for status, days in (("located", (2, 30)), ("splp_issued", (3, 25)),
                                  ("repatriated", (5, 40))):
                 if rng.random() < 0.1:
                     break
-                at += timedelta(days=rng.randint(*days), hours=rng.randint(0, 20))
+                after += timedelta(days=rng.randint(*days), hours=rng.randint(0, 20))
+                steps.append((status, after))
+            shrink = min(1.0, latest / max([closed_after] + [a for _, a in steps]))
+            case.closed_at = reported + closed_after * shrink
+            for status, after in steps:
                 db.add(CaseTransition(case_id=case.id, transition=f"demo_{status}",
-                                      to_status=status, actor="demo", at=at))
+                                      to_status=status, actor="demo",
+                                      at=reported + after * shrink))
             if org is not None and rng.random() < 0.4:
+                answered = timedelta(days=1 + rng.randint(0, 9), hours=rng.randint(1, 20))
+                answered *= min(1.0, latest / answered)
                 db.add(Referral(case_id=case.id, from_unit_id=embassy.id, to_org_id=org,
                                 reason="AdditionalServicesRequired", status="accepted",
                                 created_by="demo",
-                                created_at=reported + timedelta(days=1),
-                                responded_by="demo", responded_at=reported + timedelta(
-                                    days=1 + rng.randint(0, 9), hours=rng.randint(1, 20))))
+                                created_at=reported + min(timedelta(days=1), answered),
+                                responded_by="demo", responded_at=reported + answered))
             created += 1
         from .refresh import refresh
 
