@@ -28,6 +28,9 @@ class Indicator:
     caveats_en: str
     kind: str = "count"
     """count (events) or duration (median days, from a histogram)"""
+    definition_id: str = ""
+    definition_en: str = ""
+    """what is counted in a reader's words (``formula`` names tables and columns)"""
 
     def name(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_id
@@ -35,6 +38,10 @@ class Indicator:
     def caveats(self, lang: str) -> str:
         """The caveats in the reader's language (Indonesian unless ``lang`` is ``en``)."""
         return self.caveats_en if lang == "en" else self.caveats_id
+
+    def definition(self, lang: str) -> str:
+        """What is counted, in the reader's words and language (no table or column names)."""
+        return self.definition_en if lang == "en" else self.definition_id
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +52,11 @@ def indicators() -> dict[str, Indicator]:
         ind = Indicator(item["id"], item["status"], item["name"]["id"], item["name"]["en"],
                         item["formula"], tuple(item["source_tables"]),
                         tuple(item["dimensions"]), str(item["caveats"]["id"]).strip(),
-                        str(item["caveats"]["en"]).strip(), item.get("kind", "count"))
-        if ind.id in out or ind.status not in ("computed", "planned") or \
+                        str(item["caveats"]["en"]).strip(), item.get("kind", "count"),
+                        str(item["definition"]["id"]).strip(),
+                        str(item["definition"]["en"]).strip())
+        if ind.id in out or not ind.definition_id or not ind.definition_en or \
+                ind.status not in ("computed", "planned") or \
                 ind.kind not in ("count", "duration") or \
                 not set(ind.dimensions) <= set(DIMENSIONS) or "period" not in ind.dimensions:
             raise ValueError(f"indicators.yaml: bad or duplicate indicator {ind.id!r}")

@@ -34,7 +34,8 @@ def _nice_max(value: int) -> int:
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[int | None], *, title: str, desc: str,
-              hidden_label: str = "<11", chart_id: str = "chart", locale: str = "id") -> str:
+              hidden_label: str = "<11", chart_id: str = "chart",
+              locale: str | None = None) -> str:
     """Bars for ``values`` (None = suppressed, drawn as a short grey bar marked hidden)."""
     if len(labels) != len(values):
         raise ValueError("one label per value")

@@ -18,6 +18,7 @@ from waspada.platform.exports import csv_writer
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
 from waspada.platform.i18n import N_, current_language
 from waspada.platform.i18n import gettext as _
+from waspada.platform.labels import country_name
 from waspada.platform.security.policy import CROSS_UNIT_ROLES, Principal, allowed
 from waspada.platform.security.roles import Role
 from waspada.platform.templating import render, templates
@@ -25,9 +26,10 @@ from waspada.platform.templating import render, templates
 from . import service
 from .catalogue import computed, durations, indicators
 from .charts import bar_chart
+from .periods import period_text
 from .schemas import AckIn
 from .suppression import SuppressedTable
-from .tilemap import fmt, province_name, render_tilemap
+from .tilemap import UNKNOWN, fmt, province_label, province_name, render_tilemap
 from .xlsx import MEDIA_TYPE, workbook
 
 router = APIRouter(include_in_schema=False, route_class=FormRoute)
@@ -53,13 +55,24 @@ def _download_of(indicator: str, allowed_ids: list[str]) -> str:
     return indicator
 
 
-def _download(rows: list[list[object]], header: list[str], stem: str, fmt_: Format,
-              indicator: str) -> Response:
-    if fmt_ == "xlsx":
-        lang = current_language.get()
+def _notes(indicator_ids: list[str], lang: str) -> list[tuple[str, str]]:
+    """The Excel file's second sheet: each indicator of the table with its definition in
+    words (the catalogue's formula names tables and columns, which a reader does not read)
+    and its caveats, in the reader's language."""
+    notes: list[tuple[str, str]] = []
+    for indicator in indicator_ids:
         ind = indicators()[indicator]
-        notes = [(_("Indicator"), ind.name(lang)), (_("Definition"), ind.formula),
-                 (_("Caveats"), ind.caveats(lang))]
+        notes += [(_("Indicator"), ind.name(lang)), (_("Definition"), ind.definition(lang)),
+                  (_("Caveats"), ind.caveats(lang))]
+    return notes
+
+
+def _download(rows: list[list[object]], header: list[str], stem: str, fmt_: Format,
+              indicator_ids: list[str]) -> Response:
+    """A table as CSV or Excel; ``indicator_ids`` are the indicators the table holds (the
+    durations table holds all four duration measures, whatever indicator the page shows)."""
+    if fmt_ == "xlsx":
+        notes = _notes(indicator_ids, current_language.get())
         return Response(workbook(header, rows, sheet=stem[:31], notes=notes),
                         media_type=MEDIA_TYPE,
                         headers={"content-disposition": f'attachment; filename="{stem}.xlsx"'})
@@ -83,7 +96,10 @@ def public_statistics(request: Request, indikator: str = "screenings",
     ctx: dict[str, object] = {
         "indicator": ind, "view": view, "k": service.DEFAULT_K, "name": name,
         "choices": [(i, indicators()[i].name(lang)) for i in allowed_ids], "fmt": fmt,
-        "hidden": hidden, "caveats": indicators()[ind].caveats(lang)}
+        "hidden": hidden, "caveats": indicators()[ind].caveats(lang),
+        "province_label": province_label, "unknown": UNKNOWN,
+        "destination_label": destination_label,
+        "period": lambda label: period_text(label, lang)}
     if view is not None:
         ctx["map_svg"] = render_tilemap(
             view.map_values, title=_("%(name)s by province of origin, last 12 months",
@@ -92,7 +108,8 @@ def public_statistics(request: Request, indikator: str = "screenings",
                    "same numbers are in the table beside the map.", k=view.k),
             hidden_label=hidden)
         ctx["trend_svg"] = bar_chart(
-            view.months, view.national, title=_("%(name)s per month", name=name),
+            [period_text(m, lang) for m in view.months], view.national,
+            title=_("%(name)s per month", name=name),
             desc=_("Bar chart; the same numbers are in the table beside it."),
             hidden_label=hidden, chart_id="trend")
         ctx["trend_rows"] = list(zip(view.months, view.national, strict=True))
@@ -110,14 +127,14 @@ PUBLIC_HEADER = ["indicator", "province_code", "province_name", "period", "count
 @router.get("/statistik/unduh.csv", dependencies=[Depends(public)])
 def public_download(indikator: str = "screenings", db: Session = Depends(get_db)) -> Response:
     ind = _download_of(indikator, service.public_indicators())
-    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "csv", ind)
+    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "csv", [ind])
 
 
 @router.get("/statistik/unduh.xlsx", dependencies=[Depends(public)])
 def public_download_xlsx(indikator: str = "screenings",
                          db: Session = Depends(get_db)) -> Response:
     ind = _download_of(indikator, service.public_indicators())
-    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "xlsx", ind)
+    return _download(_public_rows(db, ind), PUBLIC_HEADER, f"statistik-{ind}", "xlsx", [ind])
 
 
 def _regency_rows(tab: SuppressedTable | None) -> list[list[object]]:
@@ -151,13 +168,17 @@ def _officer_page(request: Request, db: Session, principal: Principal, indicator
         "caveats": indicators()[ind].caveats(lang),
         "ind_names": {i: indicators()[i].name(lang) for i in ids},
         "duration_names": duration_names,
-        "province_name": province_name, "k": service.DEFAULT_K,
+        "province_name": province_name, "province_label": province_label,
+        "unknown": UNKNOWN, "destination_label": destination_label,
+        "period": lambda label: period_text(label, lang), "k": service.DEFAULT_K,
         "regency_rows": _regency_rows(view.regencies),
-        "regency_columns": list(view.regencies.columns) if view.regencies else [],
+        "regency_columns": ([period_text(c, lang) for c in view.regencies.columns]
+                            if view.regencies else []),
         "may_acknowledge": allowed(principal, "stats.acknowledge"),
         "error": error, "form": form or {},
         "trend_rows": list(zip(view.months, view.trend, strict=True)),
-        "trend_svg": bar_chart(view.months, view.trend, title=f"{name} {per}",
+        "trend_svg": bar_chart([period_text(m, lang) for m in view.months], view.trend,
+                               title=f"{name} {per}",
                                desc=_("Bar chart; the same numbers are in the table beside "
                                       "it."), chart_id="trend"),
         "map_svg": render_tilemap(
@@ -205,16 +226,25 @@ def acknowledge_alert(request: Request, data: Annotated[AckIn, Form()],
     return RedirectResponse(f"/statistics?indicator={data.indicator}#alerts", status_code=303)
 
 
+def destination_label(code: str) -> str:
+    """A destination country by name in the reader's language; the counts without a known
+    destination as "Tujuan tidak diketahui" / "Destination unknown", never ``??``."""
+    if code == UNKNOWN:
+        return _("Destination unknown")
+    return country_name(code, current_language.get())
+
+
 def _officer_table(db: Session, principal: Principal, ind: str, table: Table, kind: Kind,
                    province: str | None) -> tuple[list[list[object]], list[str], str]:
     view = service.officer_view(db, principal, ind, kind, province)
     if table == "province":
-        return ([[ind, c, n, v] for c, n, v in view.provinces],
+        return ([[ind, c, province_label(c), v] for c, _n, v in view.provinces],
                 ["indicator", "province_code", "province_name", "count"],
                 f"statistics-{ind}-province")
     if table == "destination":
-        return ([[ind, d, v] for d, v in view.destinations],
-                ["indicator", "destination", "count"], f"statistics-{ind}-destination")
+        return ([[ind, d, destination_label(d), v] for d, v in view.destinations],
+                ["indicator", "destination", "destination_name", "count"],
+                f"statistics-{ind}-destination")
     if table == "regency":
         cols = list(view.regencies.columns) if view.regencies else []
         return ([[ind, *row] for row in _regency_rows(view.regencies)],
@@ -228,6 +258,13 @@ def _officer_table(db: Session, principal: Principal, ind: str, table: Table, ki
             ["indicator", "period", "count"], f"statistics-{ind}-{kind}")
 
 
+def _table_indicators(ind: str, table: Table) -> list[str]:
+    """The indicators an officer table holds: the durations table is the duration measures
+    (its Excel file once named the page's default indicator, "Departure and passport
+    screenings", as its own)."""
+    return [d.id for d in durations()] if table == "duration" else [ind]
+
+
 @router.get("/statistics/export.csv")
 def officer_export(indicator: str = "screenings", table: Table = "month",
                    periode: Kind = "month", provinsi: str | None = None,
@@ -235,7 +272,7 @@ def officer_export(indicator: str = "screenings", table: Table = "month",
                    principal: Principal = Depends(require("stats.view"))) -> Response:
     ind = _download_of(indicator, [i.id for i in computed()])
     rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
-    return _download(rows, header, stem, "csv", ind)
+    return _download(rows, header, stem, "csv", _table_indicators(ind, table))
 
 
 @router.get("/statistics/export.xlsx")
@@ -245,7 +282,7 @@ def officer_export_xlsx(indicator: str = "screenings", table: Table = "month",
                         principal: Principal = Depends(require("stats.view"))) -> Response:
     ind = _download_of(indicator, [i.id for i in computed()])
     rows, header, stem = _officer_table(db, principal, ind, table, periode, provinsi)
-    return _download(rows, header, stem, "xlsx", ind)
+    return _download(rows, header, stem, "xlsx", _table_indicators(ind, table))
 
 
 def home_alerts(request: Request, db: Session, principal: Principal) -> str | None:
@@ -257,5 +294,6 @@ def home_alerts(request: Request, db: Session, principal: Principal) -> str | No
     found = service.alerts(db, principal, refresh=False)  # never waits for a refresh
     # rendered by the autoescaping environment; home.html marks it safe
     return templates.get_template("statistics/home_alerts.html").render(
-        alerts=found, fmt=fmt, province_name=province_name, lang=lang,
+        alerts=found, fmt=fmt, province_label=province_label, unknown=UNKNOWN, lang=lang,
+        period=lambda label: period_text(label, lang),
         ind_names={i.id: i.name(lang) for i in computed()})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "Period", "PeriodError", "parse_period"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "Period", "PeriodError", "parse_period", "period_text"]
 
 Kind = Literal["month", "quarter", "week"]
 
@@ -70,6 +70,28 @@ class Period:
 
     def __str__(self) -> str:
         return self.label
+
+
+#: how a page writes a quarter's and an ISO week's number before the year, per language
+_PREFIX: dict[str, dict[str, str]] = {"quarter": {"id": "TW", "en": "Q"},
+                                      "week": {"id": "Mg", "en": "W"}}
+
+
+def period_text(label: str, lang: str = "id") -> str:
+    """A period as pages write it, the number before the year like every other date on a
+    page (the hotline page's month "12-2025"): a month "2026-11" as "11-2026" in both
+    languages, a quarter "2026-Q1" as "TW1-2026" (triwulan) or "Q1-2026", an ISO week
+    "2026-W05" as "Mg05-2026" (minggu) or "W05-2026". The period codes stay in downloads and
+    forms; anything that is not a period is returned as it is."""
+    try:
+        period = parse_period(label)
+    except PeriodError:
+        return label
+    year, _sep, number = label.partition("-")
+    if period.kind == "month":
+        return f"{number}-{year}"
+    prefix = _PREFIX[period.kind].get(lang, _PREFIX[period.kind]["en"])
+    return f"{prefix}{number[1:]}-{year}"
 
 
 def _year(text: str, label: str) -> int:

@@ -17,7 +17,8 @@ from html import escape
 
 from babel.numbers import format_decimal
 
-__all__ = ["ABBREVIATIONS", "LAYOUT", "legend_steps", "province_name", "render_tilemap"]
+__all__ = ["ABBREVIATIONS", "LAYOUT", "UNKNOWN", "fmt", "legend_steps", "province_label",
+           "province_name", "render_tilemap"]
 
 #: province code -> (column, row)
 LAYOUT: dict[str, tuple[int, int]] = {
@@ -58,13 +59,34 @@ EMPTY = "#f0f0f0"
 HIDDEN = "#d0d0d0"
 
 
+#: the province of a count whose NIK was missing or invalid (the tables' code)
+UNKNOWN = "??"
+
+
 def province_name(code: str) -> str:
     from waspada.identity.nik import region_names
 
     return region_names(code + "0000")[0] or code
 
 
-def fmt(n: int | float, locale: str = "id") -> str:
+def province_label(code: str) -> str:
+    """A province as a reader reads it: its name, or "Provinsi tidak diketahui" / "Province
+    unknown" (the reader's language) for the counts without a valid NIK, never ``??``."""
+    if code == UNKNOWN:
+        from waspada.platform.i18n import gettext
+
+        return gettext("Province unknown")
+    return province_name(code)
+
+
+def fmt(n: int | float, locale: str | None = None) -> str:
+    """A number in the reader's language (``locale`` None: the request's language), "4.7" and
+    "1,234" in English, "4,7" and "1.234" in Indonesian; it once defaulted to Indonesian, so
+    English pages read "0,1" and "< 0,001"."""
+    if locale is None:
+        from waspada.platform.i18n import current_language
+
+        locale = current_language.get()
     return format_decimal(n, locale=locale)
 
 
@@ -91,7 +113,7 @@ def legend_steps(top: int) -> list[tuple[int, int]]:
 
 def render_tilemap(values: Mapping[str, int | None], *, title: str, desc: str,
                    hidden_label: str = "<11", no_data_label: str = "0",
-                   locale: str = "id") -> str:
+                   locale: str | None = None) -> str:
     """SVG markup (safe to embed) for counts by province code.
 
     ``None`` means suppressed (drawn grey with ``hidden_label``); a code absent from
