@@ -81,3 +81,14 @@ def test_screening_export_has_local_time_with_zone(role_clients) -> None:  # typ
     expected = format_local(datetime.fromisoformat(utc).replace(tzinfo=UTC), "Asia/Jakarta",
                             "%Y-%m-%d %H:%M")
     assert local == expected and local.endswith(" WIB")
+
+
+def test_a_date_without_a_time_of_day_carries_no_zone() -> None:
+    """Round 25: a deadline read "05-12-2026 UTC+07:00" (Phnom Penh) or "... WIB"; a date
+    alone names no zone, but is still the date in the unit's zone (evening UTC = next day)."""
+    assert format_local(EVENING_UTC, "Asia/Phnom_Penh", "%d-%m-%Y") == "29-11-2026"
+    assert format_local(EVENING_UTC, "Asia/Jakarta", "%d-%m-%Y") == "29-11-2026"
+    assert format_local(EVENING_UTC, "Asia/Jakarta", "%d-%m-%Y %H:%M") == "29-11-2026 03:44 WIB"
+    assert format_local(EVENING_UTC, "Asia/Jakarta", "%d-%m-%Y pukul %H.%M") == (
+        "29-11-2026 pukul 03.44 WIB")
+    assert format_local(EVENING_UTC, "Asia/Jakarta", "100%% %d-%m-%Y") == "100% 29-11-2026"

@@ -106,7 +106,9 @@ def to_local(value: datetime | str, zone: str | None) -> datetime:
 
 def format_local(value: datetime | str | None, zone: str | None,
                  fmt: str = "%d-%m-%Y %H:%M", empty: str = "—") -> str:
-    """``value`` (UTC) as wall-clock time in ``zone`` followed by the zone abbreviation."""
+    """``value`` (UTC) as wall-clock time in ``zone`` followed by the zone abbreviation; a
+    format without a time of day (``"%d-%m-%Y"``) writes the date in ``zone`` and no zone (a
+    deadline read "05-12-2026 WIB"; round 25)."""
     if value is None or value == "":
         return empty
     if isinstance(value, str) and len(value) == 10:  # a calendar date (ISO), no time of day
@@ -120,7 +122,18 @@ def format_local(value: datetime | str | None, zone: str | None,
         local = to_local(value, zone)
     except ValueError:
         return str(value)
+    if not _has_time_of_day(fmt):
+        return local.strftime(fmt)
     return f"{local.strftime(fmt)} {abbreviation(local)}"
+
+
+#: a strftime directive that writes a time of day (or a whole date and time)
+_TIME_OF_DAY = re.compile(r"%[-#]?[HIMSpXcTRrfz]")
+
+
+def _has_time_of_day(fmt: str) -> bool:
+    """Whether ``fmt`` writes a time of day (``%H``, ``%M``, ``%X``, ...; ``%%`` is text)."""
+    return _TIME_OF_DAY.search(fmt.replace("%%", "")) is not None
 
 
 def zone_of(holder: Any) -> str:
