@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from babel.dates import format_date
 
+from waspada.cases.step_values import day_text, step_value
 from waspada.platform.labels import label, labels
 from waspada.platform.settings import get_settings
 from waspada.platform.timezones import format_local, to_local, zone_of
 
 TIME = "%d-%m-%Y pukul %H:%M"
-#: transition values -> the labels kind of their codes
-VALUE_KINDS = {"trafficking_status": "trafficking_status", "exit_mode": "choice",
-               "citizenship_basis": "choice", "return_mode": "choice",
-               "handover_to": "organisation", "location_country": "country",
-               "closure_reason": "closure_reason", "source": "case_source"}
 VALUE_TITLES = {"trafficking_status": "Status TPPO", "note": "Catatan",
                 "location_country": "Negara", "location_city": "Kota",
                 "exit_date": "Tanggal keluar", "exit_mode": "Cara keluar",
@@ -40,22 +36,12 @@ VALUE_TITLES = {"trafficking_status": "Status TPPO", "note": "Catatan",
                 "last_contact_date": "Kontak terakhir", "source": "Sumber laporan"}
 
 
-#: transition values that are calendar dates (printed DD-MM-YYYY like every other date)
-DATE_VALUES = {"exit_date", "splp_issued_on", "arrival_date", "handover_date",
-               "last_contact_date"}
-
-
 def _value(key: str, value: Any, org_names: dict[str, str]) -> str:
-    """One value of a workflow step in Indonesian words: dates DD-MM-YYYY, codes through the
-    labels catalogue, an organisation an administrator added by its registered name (the
-    summary said "Diserahkan kepada: LSM_DEMO"; walk18)."""
-    if key in DATE_VALUES:
-        return _date(value)
-    kind = VALUE_KINDS.get(key, "")
-    words = label(kind, value, "id")
-    if kind == "organisation" and words == str(value).strip():
-        return org_names.get(words, words)
-    return words
+    """One value of a workflow step in Indonesian words (``cases.step_values``, shared with
+    the case page): dates DD-MM-YYYY, codes through the labels catalogue, an organisation an
+    administrator added by its registered name (the summary said "Diserahkan kepada:
+    LSM_DEMO"; walk18)."""
+    return step_value(key, value, "id", org_names)
 
 
 def _local_day(referral: dict[str, Any], zone: str | None) -> str:
@@ -73,14 +59,7 @@ def verification_code(document_no: str, case_id: int, issued_at: datetime) -> st
 
 
 def _date(value: Any) -> str:
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return value.strftime("%d-%m-%Y") if isinstance(value, date) else "-"
+    return day_text(value)
 
 
 def _officer(user: Any, unit: Any) -> dict[str, str]:
