@@ -12,7 +12,10 @@ from __future__ import annotations
 FULL_NAME = 200
 NAME_PART = 100  # first, middle, second name
 GENDER = 32
-COUNTRY = 2  # ISO 3166 alpha-2
+COUNTRY = 2  # ISO 3166 alpha-2 (what is stored)
+#: a country as typed: a name in Indonesian or English, or an alpha-2/alpha-3 code
+#: (``cases.countries.country_code`` turns it into the stored alpha-2 code)
+COUNTRY_INPUT = 64
 IDENTITY_NUMBER = 32
 PASSPORT_NUMBER = 16
 PHONE = 32
@@ -71,7 +74,7 @@ PERSON_TEXT = {"full_name": FULL_NAME, "first_name": NAME_PART, "middle_name": N
 
 # -- the public family report form (stricter than the columns it fills) -----------------------
 PUBLIC = {"reporter_name": 100, "reporter_phone": PHONE, "relationship": RELATIONSHIP,
-          "victim_name": 100, "victim_birth_date": 10, "destination_country": COUNTRY,
+          "victim_name": 100, "victim_birth_date": 10, "destination_country": COUNTRY_INPUT,
           "destination_city": CITY, "description": 2000}
 #: case ids one HTCDS export may name (the API's ``ids``)
 EXPORT_IDS = 5000

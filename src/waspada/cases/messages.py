@@ -10,6 +10,8 @@ from waspada.cases.errors import CaseError
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 
+#: a country field's text names no country (``cases.countries``)
+COUNTRY_PROBLEM = N_("Unknown country: write its name (Kamboja, Cambodia) or its code (KH, KHM).")
 ERRORS = {
     "consent_required": N_("The victim's consent to referral is not recorded. Record it first, "
                            "or give a reason to override."),
@@ -30,13 +32,14 @@ ERRORS = {
     "referral_pending": N_("This case was already referred to this organisation and the "
                            "referral still waits for its answer."),
     "not_found": N_("The page or record you asked for does not exist."),
+    "invalid_country": COUNTRY_PROBLEM,
     "pending_referrals": N_("A referral of this case still waits for an answer. Confirm below "
                             "to close the case anyway."),
 }
 GENERIC_ERROR = N_("The request is not valid.")
 FIELD_LABELS = {
     "trafficking_status": N_("Trafficking status"), "note": N_("Note"),
-    "location_country": N_("Country (ISO code, e.g. KH)"), "location_city": N_("City"),
+    "location_country": N_("Country"), "country": N_("Country"), "location_city": N_("City"),
     "exit_date": N_("Date of exit"), "exit_mode": N_("How the victim got out"),
     "shelter_name": N_("Shelter"), "citizenship_basis": N_("Basis of citizenship verification"),
     "splp_number": N_("SPLP number"), "splp_issued_on": N_("SPLP issue date"),
@@ -65,7 +68,8 @@ def refused_form(request: Request, again: dict[str, list[str]]) -> str:
 
 #: the problems the service names for a field of an officer's form
 FIELD_PROBLEMS = {**PUBLIC_PROBLEMS,
-                  "confirm": N_("Tick this box to close the case while a referral is pending.")}
+                  "confirm": N_("Tick this box to close the case while a referral is pending."),
+                  "not_a_country": COUNTRY_PROBLEM}
 
 
 def field_problems(exc: CaseError) -> dict[str, str]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, htcds_form, limits, service
 from waspada.cases.api import attachment_response
+from waspada.cases.countries import country_names
 from waspada.cases.errors import CaseError
 from waspada.cases.messages import (
     ERRORS,
@@ -42,6 +43,7 @@ from waspada.cases.schemas import (
     TaskIn,
     TransitionIn,
 )
+from waspada.cases.step_values import step_value
 from waspada.cases.store import CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
@@ -210,7 +212,19 @@ def _case_page(request: Request, db: Session, principal: Principal, case_id: int
         "problems": problems or {}, "refused_form": refused_form(request, form or {}),
         "referral_reasons": htcds.REFERRAL_REASONS,
         "pending_referrals": sum(r.get("status") == "pending" for r in data.get("referrals", ())),
-        "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang()}, status_code=status_code)
+        "support_plan_types": htcds.SUPPORT_PLAN_TYPES, "lang": _lang(),
+        "country_names": country_names(_lang()), "step_value": _step_words(orgs)},
+        status_code=status_code)
+
+
+def _step_words(orgs: list[Any]) -> Callable[[str, Any], str]:
+    """``step_value(key, value)`` for the timeline: the printed summary's formatter
+    (``cases.step_values``) in the reader's language, organisations outside the catalogue by
+    their registered name."""
+    lang = _lang()
+    names = {o.code: (getattr(o, "name_en", None) or o.name) if lang == "en" else o.name
+             for o in orgs}
+    return lambda key, value: step_value(key, value, lang, names)
 
 
 def _case_again(request: Request, db: Session, principal: Principal, error: str,

@@ -97,7 +97,8 @@ class EventIn(BaseModel):
     date: dt.date | None = None
     city: str | None = Field(default=None, max_length=L.CITY)
     state: str | None = Field(default=None, max_length=L.STATE)
-    country: str | None = Field(default=None, max_length=L.COUNTRY)
+    country: str | None = Field(default=None, max_length=L.COUNTRY_INPUT,
+                                examples=["KH", "KHM", "Kamboja", "Cambodia"])
     street: str | None = Field(default=None, max_length=L.STREET)
     postal_code: str | None = Field(default=None, max_length=L.POSTAL_CODE)
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -109,7 +110,8 @@ class EventIn(BaseModel):
 
 
 class CaseIn(BaseModel):
-    destination_country: str | None = Field(default=None, max_length=L.COUNTRY, examples=["KH"])
+    destination_country: str | None = Field(default=None, max_length=L.COUNTRY_INPUT,
+                                           examples=["KH", "KHM", "Kamboja"])
     destination_city: str | None = Field(default=None, max_length=L.CITY)
     exploitation_type: list[str] = Field(default_factory=list, max_length=12,
                                          examples=[["ForcedCriminality"]])
@@ -428,7 +430,7 @@ class NewCaseForm(BaseModel):
     victim_nik: str | None = Field(default=None, max_length=L.IDENTITY_NUMBER)
     victim_passport: str | None = Field(default=None, max_length=L.PASSPORT_NUMBER)
     victim_phone: str | None = Field(default=None, max_length=L.PHONE)
-    destination_country: str | None = Field(default=None, max_length=L.COUNTRY)
+    destination_country: str | None = Field(default=None, max_length=L.COUNTRY_INPUT)
     destination_city: str | None = Field(default=None, max_length=L.CITY)
     exploitation_type: str | None = Field(default=None, max_length=L.EXPLOITATION_TYPE)
     compound_type: str | None = Field(default=None, max_length=L.STATUS)

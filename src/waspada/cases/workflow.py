@@ -17,13 +17,13 @@ from typing import Any
 import yaml
 
 from waspada.cases import limits
+from waspada.cases.countries import UnknownCountry, country_code
 from waspada.platform import labels
 from waspada.platform.i18n import translate
 
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yaml")
 INITIAL_STATE = "reported"
 TEXT_MAX = limits.TRANSITION_VALUE
-COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 
 
 @dataclass(frozen=True)
@@ -137,9 +137,11 @@ def _clean(spec: FieldSpec, raw: object, workflow: Workflow, org_codes: frozense
         return (value, None) if value in spec.choices else (None, "not_a_choice")
     if spec.type == "closure_reason":
         return (value, None) if value in workflow.closure_reasons else (None, "not_a_choice")
-    if spec.type == "country":
-        value = value.upper()
-        return (value, None) if COUNTRY_RE.match(value) else (None, "not_a_country")
+    if spec.type == "country":  # a name or an ISO code as typed -> the alpha-2 code
+        try:
+            return country_code(value), None
+        except UnknownCountry:
+            return None, "not_a_country"
     if spec.type == "org":
         if org_codes is not None and value not in org_codes:
             return None, "unknown_organisation"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, followup, htcds, limits
+from waspada.cases.countries import UnknownCountry, country_code
 from waspada.cases.errors import CaseError
 from waspada.cases.htcds_values import (
     clean_case_values,
@@ -94,16 +95,25 @@ def flag_duplicates(session: Session, person: Person) -> list[DuplicateFlag]:
     return flags
 
 
+def _country(text: Any, field_name: str) -> str | None:
+    """The alpha-2 code of a country as typed (a name, alpha-2 or alpha-3); a text that names
+    no country is refused (422), never stored cut ("Cambodia" was saved "Ca", Canada)."""
+    try:
+        return country_code(text)
+    except UnknownCountry:
+        raise CaseError("invalid_country", "Unknown country: give its name (Kamboja, Cambodia) "
+                        "or its ISO 3166 code (KH, KHM).", 422,
+                        problems={field_name: "not_a_country"}) from None
+
+
 CASE_FIELDS = ("destination_country", "destination_city", "exploitation_type", "compound_type",
                "forced_activities", "recruitment_method", "summary", "trafficking_status")
 
 
 def _clean_case_fields(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    country = (data.get("destination_country") or "").strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise CaseError("invalid_country", "destination_country: ISO 3166 alpha-2 code", 422)
-    out["destination_country"] = country or None
+    out["destination_country"] = _country(data.get("destination_country"),
+                                          "destination_country")
     out["destination_city"] = clean_text(data.get("destination_city"), limits.CITY)
     types = data.get("exploitation_type") or []
     if isinstance(types, str):
@@ -184,9 +194,7 @@ def add_event(session: Session, case: Case, data: dict[str, Any]) -> Trafficking
     if kind not in htcds.EVENT_TYPES:
         raise CaseError("invalid_event_type", "hte_Type: Recruitment, Transit or Exploitation",
                         422)
-    country = (data.get("country") or "").strip().upper() or None
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise CaseError("invalid_country", "country: ISO 3166 alpha-2 code", 422)
+    country = _country(data.get("country"), "country")
     event = TraffickingEvent(case_id=case.id, type=kind,
                              event_date=clean_date(data.get("date"), "date"),
                              city=clean_text(data.get("city"), limits.CITY),
@@ -235,9 +243,9 @@ def clean_public_report(form: dict[str, str]) -> PublicReport:
     phone = report.reporter_phone.replace(" ", "").replace("-", "")
     if phone and not (phone.lstrip("+").isdigit() and 6 <= len(phone.lstrip("+")) <= 15):
         report.problems["reporter_phone"] = "invalid"
-    report.destination_country = report.destination_country.upper()
-    if report.destination_country and not (len(report.destination_country) == 2
-                                           and report.destination_country.isalpha()):
+    try:
+        report.destination_country = country_code(report.destination_country) or ""
+    except UnknownCountry:
         report.problems["destination_country"] = "invalid"
     if report.victim_birth_date:
         try:
