@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.cases.conftest import create_case
-from waspada.cases.countries import UnknownCountry, country_code, country_names
+from waspada.platform.countries import UnknownCountry, country_code, country_names
 
 
 def _token(client: Any) -> str:

@@ -14,7 +14,7 @@ NAME_PART = 100  # first, middle, second name
 GENDER = 32
 COUNTRY = 2  # ISO 3166 alpha-2 (what is stored)
 #: a country as typed: a name in Indonesian or English, or an alpha-2/alpha-3 code
-#: (``cases.countries.country_code`` turns it into the stored alpha-2 code)
+#: (``platform.countries.country_code`` turns it into the stored alpha-2 code)
 COUNTRY_INPUT = 64
 IDENTITY_NUMBER = 32
 PASSPORT_NUMBER = 16

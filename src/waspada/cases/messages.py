@@ -10,7 +10,7 @@ from waspada.cases.errors import CaseError
 from waspada.platform.i18n import N_
 from waspada.platform.i18n import gettext as _
 
-#: a country field's text names no country (``cases.countries``)
+#: a country field's text names no country (``platform.countries``)
 COUNTRY_PROBLEM = N_("Unknown country: write its name (Kamboja, Cambodia) or its code (KH, KHM).")
 ERRORS = {
     "consent_required": N_("The victim's consent to referral is not recorded. Record it first, "

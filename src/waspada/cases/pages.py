@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from waspada.cases import htcds, htcds_form, limits, service
 from waspada.cases.api import attachment_response
-from waspada.cases.countries import country_names
 from waspada.cases.errors import CaseError
 from waspada.cases.messages import (
     ERRORS,
@@ -47,6 +46,7 @@ from waspada.cases.step_values import step_value
 from waspada.cases.store import CaseFilters
 from waspada.cases.workflow import load_workflow
 from waspada.platform import i18n
+from waspada.platform.countries import country_names
 from waspada.platform.deps import DB, client_ip, require
 from waspada.platform.deps import Form as RawForm
 from waspada.platform.formroute import (

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from waspada.cases import limits
-from waspada.cases.countries import UnknownCountry, country_code
 from waspada.platform import labels
+from waspada.platform.countries import UnknownCountry, country_code
 from waspada.platform.i18n import translate
 
 WORKFLOW_FILE = Path(__file__).with_name("workflow.yaml")

@@ -12,6 +12,7 @@ from pydantic.config import JsonValue
 
 from waspada.identity.consistency import parse_date
 from waspada.platform.birth_dates import BirthDate
+from waspada.platform.countries import UnknownCountry, country_alpha3
 from waspada.platform.types import IdField
 from waspada.screening import limits
 
@@ -36,10 +37,30 @@ def _lines(value: Any) -> Any:
     return value
 
 
+#: the longest country an officer may type ("Republik Demokratik Rakyat Laos")
+COUNTRY_TEXT = 64
+
+
+def _country(value: Any) -> Any:
+    """A country typed as a name or a code ("Kamboja", "Cambodia", "KH", "khm") -> its
+    alpha-3 code; anything else is refused (it was stored as typed: "XYZ")."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    if len(value) > COUNTRY_TEXT:
+        raise ValueError(f"a country is at most {COUNTRY_TEXT} characters")
+    try:
+        return country_alpha3(value)
+    except UnknownCountry:
+        raise ValueError(f"unknown country {value.strip()[:COUNTRY_TEXT]!r}: give its name "
+                         "or its ISO 3166 code (Kamboja, Cambodia, KH, KHM)") from None
+
+
 def _codes(value: Any) -> Any:
-    """``"MYS, THA"`` or ``"MYS;THA"`` becomes ``["MYS", "THA"]``."""
+    """``"MYS, THA"``, ``"Malaysia; Thailand"`` become ``["MYS", "THA"]``."""
     if isinstance(value, str):
-        return [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+        value = [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+    if isinstance(value, list) and len(value) <= limits.TRANSITS:
+        return [_country(c) for c in value]
     return value
 
 
@@ -69,7 +90,8 @@ class ScreeningIn(BaseModel):
                                                        "(ISO date); checked against the travel "
                                                        "date and the MRZ")
     destination_country: str = Field("", max_length=limits.COUNTRY,
-                                     description="ISO 3166 alpha-3")
+                                     description="a country's ISO 3166 code (alpha-3 "
+                                                 "or alpha-2) or name, stored as alpha-3")
     transit_countries: list[Country] = Field(default_factory=list, max_length=limits.TRANSITS)
     ticket: Literal["", "one_way", "return"] = ""
     visa_type: Literal["", "tourist", "visa_free", "voa", "work", "student", "other"] = ""
@@ -85,6 +107,7 @@ class ScreeningIn(BaseModel):
 
     _split_mrz = field_validator("mrz", mode="before")(_lines)
     _split_transits = field_validator("transit_countries", mode="before")(_codes)
+    _destination = field_validator("destination_country", mode="before")(_country)
 
     @field_validator("birth_date", "expiry_date", mode="before")
     @classmethod

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from waspada.cases import duplicates, followup, htcds, limits
-from waspada.cases.countries import UnknownCountry, country_code
 from waspada.cases.errors import CaseError
 from waspada.cases.htcds_values import (
     clean_case_values,
@@ -34,6 +33,7 @@ from waspada.cases.store.organisations import public_intake_unit
 from waspada.cases.store.views import person_dict
 from waspada.cases.workflow import INITIAL_STATE, due_at
 from waspada.platform.birth_dates import birth_date_in_range
+from waspada.platform.countries import UnknownCountry, country_code
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
 from waspada.platform.security.policy import Principal

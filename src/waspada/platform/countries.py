@@ -1,4 +1,5 @@
-"""A country as an officer types it -> the ISO 3166 alpha-2 code the cases store (pure).
+"""A country as an officer types it -> its ISO 3166 code (alpha-2, as the cases store it, or
+alpha-3, as screenings do) (pure).
 
 A trafficking event's country field took only a two-letter code (``maxlength="2"``): typing
 "Cambodia" saved "Ca" and the page then read "Canada" (round 25). Every country input of the
@@ -6,7 +7,9 @@ cases capability (an event, a workflow step's ``location_country``, the intake a
 forms, the API) now goes through :func:`country_code`: a name in Indonesian or English
 ("Kamboja", "Cambodia"), an alpha-2 or alpha-3 code ("KH", "khm"), case- and accent-
 insensitive; anything else is refused, never cut. The words are the labels catalogue's
-(``platform.labels.country_name``) plus the plain CLDR names Babel ships.
+(``platform.labels.country_name``) plus the plain CLDR names Babel ships. Screening's
+destination and transit countries take the same input (:func:`country_alpha3`): typed as
+"XYZ" they were stored as they were, and "Kamboja" did not count as Cambodia.
 """
 
 from __future__ import annotations
@@ -78,3 +81,30 @@ def country_names(lang: str) -> list[str]:
     """Every country's name in ``lang``, sorted (the country fields' ``<datalist>``)."""
     return sorted({labels.country_name(code, lang) for code in _alpha2_codes()},
                   key=_key)
+
+
+#: alpha-3 codes ISO 3166 withdrew that CLDR still maps (Burma, Zaire, East Germany,
+#: metropolitan France, East Timor, South Yemen)
+_WITHDRAWN_ALPHA3 = frozenset({"BUR", "ZAR", "DDR", "FXX", "TMP", "YMD"})
+
+
+@lru_cache(maxsize=1)
+def _alpha3_by_alpha2() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for alpha3 in labels.codes("country"):
+        two = labels.alpha2(alpha3)
+        if two is not None and alpha3 not in _WITHDRAWN_ALPHA3:
+            out[two] = alpha3
+    return out
+
+
+def country_alpha3(text: object) -> str | None:
+    """:func:`country_code`, as the alpha-3 code ("Kamboja", "KH", "khm" -> "KHM")."""
+    code = country_code(text)
+    if code is None:
+        return None
+    alpha3 = _alpha3_by_alpha2().get(code)
+    if alpha3 is None:
+        raise UnknownCountry(str(text))
+    return alpha3
+
