@@ -51,8 +51,9 @@ def communities(graph: Any, kinds: Mapping[int, str]) -> list[dict[str, Any]]:
         shared = int(sum(d["weight"] for _, _, d in sub.edges(data=True)))
         mix = Counter(kinds.get(m, "?") for m in members)
         out.append({"id": number, "members": members, "size": len(members),
-                    "reason": f"{len(members)} entities ({_mix(mix)}) tied by {shared} shared "
-                              f"appearance(s) in the same records",
+                    "reason": f"{len(members)} entities ({_mix(mix, 'en')}) tied by {shared} "
+                              f"shared appearance{'' if shared == 1 else 's'} in the same "
+                              f"records",
                     # the same in Indonesian, for the page (the API keeps ``reason``)
                     "reason_id": f"{len(members)} entitas ({_mix(mix, 'id')}) terhubung oleh "
                                  f"{shared} kemunculan bersama dalam catatan yang sama"})
@@ -95,10 +96,17 @@ def analyse(sources: Mapping[tuple[str, int], Iterable[int]], kinds: Mapping[int
     return {"communities": found, "brokers": brokers(graph, community_of)}
 
 
-def _mix(counts: Counter[str], lang: str = "") -> str:
-    """"2 place, 1 phone"; with ``lang="id"`` the kinds in words: "2 Tempat, 1 Nomor telepon"."""
+def _mix(counts: Counter[str], lang: str = "en") -> str:
+    """The kinds in words, most first: "2 tempat, 1 akun Telegram" in Indonesian; in English,
+    which has plurals the labels lack, "place: 2, Telegram account: 1" (were the codes "2 place,
+    1 telegram"). A word keeps its capital when its first word is a name (Telegram)."""
     def word(kind: str) -> str:
-        words = label("network_kind", kind, lang) if lang else kind
+        words = label("network_kind", kind, lang)
+        first = words.split(" ", 1)[0]
+        if first in label("network_kind", kind, "id" if lang == "en" else "en").split(" ")[1:]:
+            return words  # a name (Telegram), capitalised in the other language's words too
         return words[:1].lower() + words[1:]
-    return ", ".join(f"{n} {word(kind)}"
-                     for kind, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    if lang == "en":
+        return ", ".join(f"{word(kind)}: {n}" for kind, n in ordered)
+    return ", ".join(f"{n} {word(kind)}" for kind, n in ordered)

@@ -19,6 +19,7 @@ from waspada.offers.prefilter import (
     may_match,
     prefilter_for,
 )
+from waspada.platform import labels
 
 GROUPS = ("destination", "job", "lure", "process", "control")
 NEGATORS = frozenset(
@@ -141,6 +142,32 @@ def load_catalogue() -> Catalogue:
     """Load the packaged catalogue (cached)."""
     text = resources.files("waspada.offers").joinpath("indicators.yaml").read_text("utf-8")
     return parse_catalogue(yaml.safe_load(text))
+
+
+@lru_cache(maxsize=1)
+def _by_title() -> dict[str, str]:
+    """An indicator's code by its title in either language (a stored title, e.g. a bulk scan
+    job's rows before round 25, read again in the reader's language)."""
+    return {title: ind.code for ind in load_catalogue().indicators
+            for title in (ind.title_id, ind.title_en)}
+
+
+def indicator_code(code_or_title: str) -> str | None:
+    """The indicator's code for its code or for its title in either language; None if none."""
+    if any(ind.code == code_or_title for ind in load_catalogue().indicators):
+        return code_or_title
+    return _by_title().get(code_or_title)
+
+
+def _indicator_words(code: str, lang: str) -> str | None:
+    found = indicator_code(code)
+    return load_catalogue().by_code(found).title(lang) if found is not None else None
+
+
+#: an indicator's title wherever a page or download shows its code (``offer_indicator``);
+#: a title stored in one language reads in the other too
+labels.register("offer_indicator", _indicator_words,
+                lambda: [ind.code for ind in load_catalogue().indicators])
 
 
 def is_negated(norm_text: str, start: int) -> bool:

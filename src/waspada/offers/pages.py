@@ -10,11 +10,13 @@ import io
 import json
 from typing import Annotated, Any
 
+from babel.numbers import format_percent
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from waspada.network.sources import SOURCE_LABELS
 from waspada.offers import bulk, service
+from waspada.offers.scanjob import SCAN
 from waspada.offers.schemas import (
     AGENCY_QUERY_MAX,
     AGENCY_QUERY_MIN,
@@ -32,8 +34,9 @@ from waspada.platform.deps import DB, client_ip, public, require
 from waspada.platform.domain import DomainError
 from waspada.platform.exports import csv_writer, spreadsheet_safe
 from waspada.platform.formroute import FormRoute, Refused, reshow_with
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import N_, current_language, translate
 from waspada.platform.i18n import gettext as _
+from waspada.platform.jobs import service as jobs
 from waspada.platform.ratelimit import RateLimiter
 from waspada.platform.security.policy import Principal, allowed
 from waspada.platform.templating import render
@@ -45,6 +48,8 @@ Analyst = Annotated[Principal, Depends(require("offers.scan"))]
 public_limiter = RateLimiter(limit=20, window=60)
 report_limiter = RateLimiter(limit=5, window=3600)
 agency_limiter = RateLimiter(limit=30, window=60)
+#: the scan job's recurring contacts section: the saved scan's contacts.csv has its columns
+RECURRING = next(s for s in SCAN.sections if s.name == "recurring")
 
 
 def _public_page(request: Request, **ctx: Any) -> Response:
@@ -152,12 +157,24 @@ VERDICT_SHARES = (N_("Reports at high that officers referred (of those decided)"
                   N_("Referred reports the engine had put at high"),
                   N_("Dismissed reports the engine had put at high (false alarms)"))
 
+def _percents(share: Any) -> dict[str, str]:
+    """A share and its 95 % interval as percentages in the reader's locale (Babel): "100%"
+    and "21%–100%" in English and Indonesian alike (the page wrote "100 %" by hand)."""
+    lang = current_language.get()
+    if not share.total:
+        return {}
+    low, high = share.interval
+    return {"value": format_percent(share.value, locale=lang),
+            "interval": f"{format_percent(low, locale=lang)}–{format_percent(high, locale=lang)}"}
+
+
 def _scan_page(request: Request, db: DB, **ctx: Any) -> Response:
     status = ctx.pop("status_code", 200)
     seen = service.overview(db, request.query_params.get("reports") or None)
-    shares = [(VERDICT_SHARES[0], seen.verdicts.high_referred),
-              (VERDICT_SHARES[1], seen.verdicts.referred_high),
-              (VERDICT_SHARES[2], seen.verdicts.dismissed_high)]
+    shares = [(text, share, _percents(share)) for text, share in (
+        (VERDICT_SHARES[0], seen.verdicts.high_referred),
+        (VERDICT_SHARES[1], seen.verdicts.referred_high),
+        (VERDICT_SHARES[2], seen.verdicts.dismissed_high))]
     return render(request, "offers/scan.html",
                   {"scans": seen.scans, "reports": seen.reports,
                    "agency_count": seen.agency_count,
@@ -207,10 +224,14 @@ def scan_contacts(scan_id: IdPath, db: DB, principal: Analyst) -> Response:
     results = [json.loads(line) for line in scan.results_jsonl.splitlines() if line]
     buffer = io.StringIO()
     writer = csv_writer(buffer)
-    writer.writerow(["kind", "value", "posts", "max_level", "record_ids"])
+    # the columns and words of the scan job's own recurring.csv, in the reader's language
+    # ("Nomor telepon", "risiko tinggi"; were the codes "phones", "high"); every contact here,
+    # also those seen in one post only
+    lang = current_language.get()
+    writer.writerow([translate(c.title, lang) for c in RECURRING.columns])
     for row in bulk.aggregate_contacts(results):
-        writer.writerow([row["kind"], row["value"], row["count"],
-                         row["max_level"], " ".join(spreadsheet_safe(str(i)) for i in row["ids"])])
+        writer.writerow([spreadsheet_safe(jobs.cell(row.get(c.key), c.labels, lang))
+                         for c in RECURRING.columns])
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition":
                              f'attachment; filename="scan-{scan.id}-contacts.csv"'})
