@@ -20,7 +20,6 @@ from waspada.network import service as network
 from waspada.offers import bulk, store, verdicts
 from waspada.offers.agencies import DEFAULT_THRESHOLD, similar_agencies
 from waspada.offers.analyse import OfferAnalysis, analyse
-from waspada.offers.catalogue import load_catalogue
 from waspada.offers.normalise import MAX_CHARS
 from waspada.offers.schemas import (
     FILENAME_MAX,
@@ -371,14 +370,6 @@ def agency_names(db: Session) -> list[str]:
 def analyse_offer(db: Session, text: str, lang: str = "id") -> dict[str, Any]:
     """Analyse an offer text against the registered agencies; the result as a dict."""
     return analyse(text, agencies=agency_names(db)).to_dict(lang)
-
-
-def indicator_title(code: str, lang: str = "id") -> str:
-    """An indicator's title in ``lang`` by its code (an unknown code as it is)."""
-    try:
-        return load_catalogue().by_code(code).title(lang)
-    except KeyError:
-        return code
 
 
 def network_records(db: Session, ids: list[int] | None) -> Iterator[dict[str, Any]]:

@@ -21,6 +21,7 @@ from waspada.network import service as network
 from waspada.offers import service as offers
 from waspada.platform.db import utcnow
 from waspada.platform.i18n import N_
+from waspada.platform.labels import label
 from waspada.platform.security.models import Unit
 from waspada.platform.security.policy import Principal
 from waspada.screening import limits
@@ -155,7 +156,7 @@ def offer_analysis(db: Session, text: str) -> dict[str, Any] | None:
         return None
     result = offers.analyse_offer(db, text, "id")
     for indicator in result.get("indicators", []):
-        indicator["title_en"] = offers.indicator_title(str(indicator.get("code", "")), "en")
+        indicator["title_en"] = label("offer_indicator", str(indicator.get("code", "")), "en")
     return result
 
 
