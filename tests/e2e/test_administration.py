@@ -104,7 +104,8 @@ def test_auditor_verifies_the_chain_filters_and_exports(page, live_server: str) 
     with page.expect_download() as download:
         page.click("#download")
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("seq,time,") and "Rantai audit diverifikasi" in text
+    # r25: the columns are titled in the reader's words (they were the row keys "seq,time,")
+    assert text.startswith("Entri,Waktu,") and "Rantai audit diverifikasi" in text
     with page.expect_download() as xlsx:
         page.click("#download-xlsx")
     assert Path(xlsx.value.path()).read_bytes()[:2] == b"PK"

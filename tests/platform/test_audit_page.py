@@ -105,9 +105,15 @@ def test_csv_export_is_readable_and_audited(role_clients: dict[str, TestClient])
     assert f"job-{job_id}-audit.csv" in response.headers["content-disposition"]
     assert role_clients["checkpoint_officer"].get(f"/jobs/{job_id}/audit.csv").status_code == 404
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows and {r["action_label"] for r in rows} == {"Kasus dibaca"}
-    assert {r["object"] for r in rows} == {reference}
-    assert rows[0]["time"].endswith(("WIB", "WITA", "WIT"))
+    # r25: the columns are titled in words, in the reader's language (the action's code too)
+    def col(title: str) -> str:
+        return translate(title, "id")
+
+    assert rows and {r[col("Action")] for r in rows} == {"Kasus dibaca"}
+    assert {r[col("Action code")] for r in rows} == {"case.view"}
+    assert {r[col("Object")] for r in rows} == {reference}
+    assert rows[0][col("Time")].endswith(("WIB", "WITA", "WIT"))
+    assert re.match(r"\d{2}-\d{2}-\d{4} ", rows[0][col("Time")])
     with session_scope() as session:
         entry = session.scalar(select(audit.AuditEntry)
                                .where(audit.AuditEntry.action == "audit.export")

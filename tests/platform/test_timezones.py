@@ -79,7 +79,7 @@ def test_screening_export_has_local_time_with_zone(role_clients) -> None:  # typ
     row = next(r for r in rows if "Waktu Ekspor" in r)
     utc, local = row.split(",")[1:3]
     expected = format_local(datetime.fromisoformat(utc).replace(tzinfo=UTC), "Asia/Jakarta",
-                            "%Y-%m-%d %H:%M")
+                            "%d-%m-%Y %H:%M")  # r25: as pages write it
     assert local == expected and local.endswith(" WIB")
 
 

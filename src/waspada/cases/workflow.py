@@ -208,6 +208,13 @@ def _closure_words(code: str, lang: str) -> str | None:
     return translate(reason, lang) if reason is not None else None
 
 
-# the case states and closure reasons in the one labels catalogue (issue #16, defect 8)
+def _transition_words(code: str, lang: str) -> str | None:
+    step = load_workflow().transitions.get(code)
+    return translate(step.label, lang) if step is not None else None
+
+
+# the case states and closure reasons in the one labels catalogue (issue #16, defect 8); a
+# step's words for the audit trail ("transition=exit" read as the step's button, r25)
 labels.register("case_status", _state_words, lambda: load_workflow().states)
 labels.register("closure_reason", _closure_words, lambda: load_workflow().closure_reasons)
+labels.register("case_transition", _transition_words, lambda: load_workflow().transitions)

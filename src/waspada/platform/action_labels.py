@@ -5,7 +5,7 @@ new audit action or adds a policy action names it here (a test finds any that is
 
 from __future__ import annotations
 
-from waspada.platform.i18n import N_, gettext
+from waspada.platform.i18n import N_, gettext, translate
 
 #: policy action (``security/policy.py``) -> what it lets a role do
 POLICY_LABELS: dict[str, str] = {
@@ -257,23 +257,63 @@ OBJECT_LABELS: dict[str, str] = {
 #: how the actor acted
 VIA_LABELS: dict[str, str] = {
     "session": N_("browser"), "token": N_("API token"), "cli": N_("command line"),
+    # r25: the channels of entries without a signed-in person ("jobs-worker (web)")
+    "web": N_("web"), "file": N_("file"), "http": N_("network"), "job": N_("background job"),
+    "system": N_("system"),
 }
 
+#: r25: actors that are the system rather than a person (an entry without a user id; the page
+#: read "jobs-worker (web)", "cli (command line)")
+SYSTEM_ACTORS: dict[str, str] = {
+    "jobs-worker": N_("background jobs"), "cli": N_("command line"), "system": N_("the system"),
+    "exchange-delivery": N_("exchange delivery"), "anonymous": N_("anonymous visitor"),
+    "public": N_("the public"), "demo": N_("demo data"),
+}
+#: actors named after a partner ("partner:demo-kbri-phnom-penh", "primero:dinsos")
+ACTOR_PREFIXES: dict[str, str] = {"partner": N_("partner %(name)s"),
+                                  "primero": N_("Primero %(name)s")}
+#: channels a system actor's name already says, or that say nothing about it
+_QUIET_VIA = {"web", "cli", "system", "job"}
 
-def object_label(object_type: str | None) -> str:
+
+def _words(label: str, lang: str | None) -> str:
+    """``label`` (a msgid) in ``lang``, or in the current language when ``lang`` is None."""
+    return translate(label, lang) if lang else gettext(label)
+
+
+def object_label(object_type: str | None, lang: str | None = None) -> str:
     label = OBJECT_LABELS.get(object_type or "")
-    return gettext(label) if label else (object_type or "")
+    return _words(label, lang) if label else (object_type or "")
 
 
-def via_label(via: str) -> str:
+def via_label(via: str, lang: str | None = None) -> str:
     label = VIA_LABELS.get(via)
-    return gettext(label) if label else via
+    return _words(label, lang) if label else via
 
 
-def audit_label(action: str) -> str:
-    """The action in the current language; an action without a label shows its code."""
+def actor_label(actor: str, via: str, user_id: int | None,
+                lang: str | None = None) -> tuple[str, str]:
+    """(who, how) as people read them: a person's user name and channel ("auditor",
+    "browser"); the system in words ("background jobs", "" rather than "jobs-worker (web)";
+    "partner demo-kbri-phnom-penh", "file"). An entry with a user id, or made through a
+    browser session or token (a failed sign-in names what was typed), is a person's."""
+    if user_id is not None or via in ("session", "token"):
+        return actor, via_label(via, lang)
+    prefix, _, name = actor.partition(":")
+    if name and prefix in ACTOR_PREFIXES:
+        who = _words(ACTOR_PREFIXES[prefix], lang) % {"name": name}
+    elif actor in SYSTEM_ACTORS:
+        who = _words(SYSTEM_ACTORS[actor], lang)
+    else:
+        return actor, via_label(via, lang)
+    return who, "" if via in _QUIET_VIA else via_label(via, lang)
+
+
+def audit_label(action: str, lang: str | None = None) -> str:
+    """The action in ``lang`` (default: the current language); an action without a label shows
+    its code."""
     label = AUDIT_LABELS.get(action)
-    return gettext(label) if label else action
+    return _words(label, lang) if label else action
 
 
 def policy_label(action: str) -> str:
@@ -281,6 +321,6 @@ def policy_label(action: str) -> str:
     return gettext(label) if label else action
 
 
-def outcome_label(outcome: str) -> str:
+def outcome_label(outcome: str, lang: str | None = None) -> str:
     label = OUTCOME_LABELS.get(outcome)
-    return gettext(label) if label else outcome
+    return _words(label, lang) if label else outcome

@@ -2,11 +2,21 @@
 ``audit_trail.EXPORT_LIMIT`` entries are read in the job, not in the page request; the read is
 audited (``audit.export`` with its filters and count) and the rows are kept as the job's
 results for the auditor who started it (and other ``audit.read`` roles), downloadable as CSV
-or Excel."""
+or Excel.
+
+The rows keep the stored codes (the action's code stays a column of its own, for machines);
+the columns show them in the words of whoever reads the page or downloads the file, in their
+language: the action, the channel, the object type, the outcome and the details. The ISO UTC
+time, the action's code and the details as stored (JSON) are in the downloads only (r25: the page
+read ``offers.report.create · Lowongan kerja dilaporkan masyarakat · offer_report · selesai ·
+{"level": "high"}`` in English)."""
 
 from __future__ import annotations
 
-from waspada.platform.i18n import N_
+from collections.abc import Iterator, Mapping
+
+from waspada.platform.action_labels import AUDIT_LABELS, OBJECT_LABELS, OUTCOME_LABELS, VIA_LABELS
+from waspada.platform.i18n import N_, current_language
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
 
@@ -27,9 +37,38 @@ def _run(ctx: JobContext) -> Outcome:
                    rows={"audit": [dict(zip(keys, row, strict=True)) for row in rows]})
 
 
+class _DetailWords(Mapping[str, str]):
+    """A stored detail (JSON) -> its fields in words, in the language of the request that
+    reads the rows (the job page and its downloads pass that language to the cells, and the
+    cell translates what this answers, which is no message id)."""
+
+    def __contains__(self, detail: object) -> bool:
+        return isinstance(detail, str) and detail.startswith("{")
+
+    def __getitem__(self, detail: str) -> str:
+        from waspada.platform.audit_trail import detail_text
+
+        return detail_text(detail, None, current_language.get()) or "-"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 1  # never empty: the cell asks every value
+
+
 EXPORT = JobKind(name="audit.export", title=N_("Audit trail export"), view_action="audit.read",
-                 start_page="/audit", run=_run, sections=(Section("audit", N_("Audit trail"), tuple(
-                     Column(k, k) for k in ("seq", "time", "time_utc", "actor", "via", "action",
-                                            "action_label", "object_type", "object_id",
-                                            "object", "unit_id", "outcome", "detail",
-                                            "hash"))),))
+                 start_page="/audit", run=_run, sections=(Section("audit", N_("Audit trail"), (
+                     Column("seq", N_("Entry")), Column("time", N_("Time")),
+                     Column("time_utc", N_("Time (UTC, ISO 8601)"), page=False),
+                     Column("actor", N_("Actor")),
+                     Column("via", N_("Channel"), VIA_LABELS),
+                     Column("action", N_("Action code"), page=False),
+                     Column("action", N_("Action"), AUDIT_LABELS),
+                     Column("object_type", N_("Object type"), OBJECT_LABELS),
+                     Column("object_id", N_("Object id")), Column("object", N_("Object")),
+                     Column("unit_id", N_("Unit id")),
+                     Column("outcome", N_("Outcome"), OUTCOME_LABELS),
+                     Column("detail", N_("Details"), _DetailWords()),
+                     Column("detail", N_("Details as stored (JSON)"), page=False),
+                     Column("hash", N_("Hash")))),))

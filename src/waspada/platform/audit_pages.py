@@ -13,10 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from waspada.platform import audit_trail
 from waspada.platform.action_labels import (
     AUDIT_LABELS,
+    actor_label,
     audit_label,
     object_label,
     outcome_label,
-    via_label,
 )
 from waspada.platform.deps import DB, require
 from waspada.platform.formroute import FormRoute, Refused, form_input, reshow_with
@@ -70,7 +70,7 @@ def _page(request: Request, db: DB, principal: Principal, filters: dict[str, str
         "pages": result.pages, "filters": filters, "query": urlencode(used),
         "refs": audit_trail.object_refs(db, result.rows), "actions": _action_choices(),
         "object_types": OBJECT_TYPES, "audit_label": audit_label,
-        "object_label": object_label, "via_label": via_label,
+        "object_label": object_label, "actor_label": actor_label,
         "outcome_label": outcome_label, "check": check,
         "details": lambda e: audit_trail.detail_words(e, current_language.get())})
 

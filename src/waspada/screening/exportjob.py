@@ -6,11 +6,15 @@ unit only, for the jobs' retention) and downloaded as CSV or Excel from the job 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 
-from waspada.platform.i18n import N_
+from waspada.platform import labels
+from waspada.platform.i18n import N_, current_language
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
+#: a day as pages write it, in both languages
+DAY = "%d-%m-%Y"
 #: column keys of the kept rows
 _KEYS = ("record_no", "created_at_utc", "created_at_local", "unit", "kind", "officer",
          "full_name", "nik", "passport_no", "destination_country", "level",
@@ -32,12 +36,32 @@ def _run(ctx: JobContext) -> Outcome:
                                      str(ctx.params.get("format", "csv")))
     rows = [dict(zip(_KEYS, row, strict=True)) for row in export.rows]
     ctx.progress(1, 1)
+    # the period's days as pages write them (the summary's day_from/day_to keep ISO dates)
     return Outcome(summary={"rows": len(rows), "day_from": export.start.isoformat(),
                             "day_to": export.end.isoformat(),
                             "lines": [[N_("%(n)s screenings from %(start)s to %(end)s."),
-                                       {"n": len(rows), "start": export.start.isoformat(),
-                                        "end": export.end.isoformat()}]]},
+                                       {"n": len(rows), "start": export.start.strftime(DAY),
+                                        "end": export.end.strftime(DAY)}]]},
                    rows={"screenings": rows})
+
+
+class _CountryWords(Mapping[str, str]):
+    """A destination's ISO 3166 code -> the country's name (``labels.country_name``) in the
+    language of the request that reads the rows: the job page and its downloads pass that
+    language to the cells, and the cell translates what this answers, which is no message id.
+    The codes stay in the kept rows (r25: the page and CSV read "JPN", "MMR", "KHM")."""
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and bool(code)
+
+    def __getitem__(self, code: str) -> str:
+        return labels.country_name(code, current_language.get())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 1  # never empty: the cell asks every value
 
 
 #: readable words for the stored codes (the same code means the same step for both kinds)
@@ -50,10 +74,15 @@ _TITLES = (N_("Record number"), N_("Time (UTC)"), N_("Local time"), N_("Unit"), 
            N_("Officer"), N_("Full name"), N_("Identity number (NIK)"), N_("Passport number"),
            N_("Destination country"), N_("Risk level"), N_("Recommended action"),
            N_("Final action"))
-_LABELS = {"kind": _KINDS, "level": _LEVELS, "recommended_action": _ACTIONS,
-           "final_action": _ACTIONS}
+_LABELS: dict[str, Mapping[str, str]] = {
+    "kind": _KINDS, "level": _LEVELS, "recommended_action": _ACTIONS, "final_action": _ACTIONS,
+    "destination_country": _CountryWords()}
+#: columns in the downloads only: the UTC time for machines (the page shows the local time,
+#: DD-MM-YYYY with the zone, as pages write it)
+_DOWNLOAD_ONLY = frozenset({"created_at_utc"})
 
 EXPORT = JobKind(name="screening.export", title=N_("Screening export"),
                  view_action="screening.export", start_page="/screenings", run=_run,
                  sections=(Section("screenings", N_("Screenings"), tuple(
-                     Column(k, t, _LABELS.get(k)) for k, t in zip(_KEYS, _TITLES, strict=True))),))
+                     Column(k, t, _LABELS.get(k), page=k not in _DOWNLOAD_ONLY)
+                     for k, t in zip(_KEYS, _TITLES, strict=True))),))

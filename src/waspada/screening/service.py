@@ -358,7 +358,7 @@ def export_rows(db: Session, principal: Principal, start: date | None, end: date
     if scope is not None:
         stmt = stmt.where(Screening.unit_id == scope)
     rows = [[s.record_no, s.created_at.strftime("%Y-%m-%d %H:%M"),
-             format_local(s.created_at, zone_of(s.unit), "%Y-%m-%d %H:%M"), s.unit.name, s.kind,
+             format_local(s.created_at, zone_of(s.unit), "%d-%m-%Y %H:%M"), s.unit.name, s.kind,
              s.officer.username if s.officer else "", s.full_name, s.nik or "",
              s.passport_no or "", s.destination_country, s.level, s.recommended_action,
              s.final_action or ""] for s in db.scalars(stmt.order_by(Screening.created_at))]

@@ -34,6 +34,9 @@ class Column:
     key: str
     title: str
     labels: Mapping[str, str] | None = None
+    #: shown on the job's page; False: a column for machines (an ISO 8601 time beside the
+    #: time as pages write it), in the downloads only
+    page: bool = True
 
 
 @dataclass(frozen=True)
