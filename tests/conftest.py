@@ -169,6 +169,16 @@ def role_clients(app) -> Iterator[dict[str, TestClient]]:  # type: ignore[no-unt
         test_client.close()
 
 
+@pytest.fixture()
+def english(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    """The analyst reading in English, on a client of its own (the shared role clients stay
+    Indonesian)."""
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        sign_in(test_client, ROLE_USERS["analyst"])
+        test_client.get("/lang/en?next=/")
+        yield test_client
+
+
 def csrf_headers(test_client: TestClient) -> dict[str, str]:
     return {"X-CSRF-Token": test_client.cookies.get("waspada_csrf") or ""}
 

@@ -3,22 +3,7 @@ English reader read "At most 50.000 records"; the reader's locale groups it now 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from fastapi.testclient import TestClient
-
-from tests.conftest import ROLE_USERS, sign_in
 from waspada.matching import service
-
-
-@pytest.fixture()
-def english(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    client = TestClient(app, raise_server_exceptions=False)
-    sign_in(client, ROLE_USERS["analyst"])
-    client.get("/lang/en?next=/")
-    yield client
-    client.close()
 
 
 def test_the_record_limit_is_grouped_in_the_readers_language(role_clients, english) -> None:  # type: ignore[no-untyped-def]

@@ -6,26 +6,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.conftest import ROLE_USERS, sign_in
 from tests.network.helpers import dashed, file_report, fresh_number
 from waspada.cli import app as root_app
 from waspada.network.analysis import _mix, analyse
-
-
-@pytest.fixture()
-def english(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    """The analyst, reading in English (the session's role clients stay Indonesian)."""
-    client = TestClient(app, raise_server_exceptions=False)
-    sign_in(client, ROLE_USERS["analyst"])
-    client.get("/lang/en?next=/")
-    yield client
-    client.close()
 
 
 def _section(client: TestClient, handle: str) -> str:

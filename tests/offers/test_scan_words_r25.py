@@ -8,12 +8,10 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ROLE_USERS, sign_in
 from tests.integration.test_offers_web import BENIGN, RISKY
 from tests.jobs_helpers import finish_jobs, job_id_of
 from waspada.offers import service
@@ -30,16 +28,6 @@ from waspada.platform.tallies import Share
 
 CAMBODIA = load_catalogue().by_code("DEST_CAMBODIA")
 ANALYST = Principal(user_id=None, username="analis-test", role=Role.ANALYST, unit_id=None)
-
-
-@pytest.fixture()
-def english(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    """The analyst, reading in English (the session's role clients stay Indonesian)."""
-    client = TestClient(app, raise_server_exceptions=False)
-    sign_in(client, ROLE_USERS["analyst"])
-    client.get("/lang/en?next=/")
-    yield client
-    client.close()
 
 
 def _scan(client: TestClient) -> int:

@@ -10,25 +10,14 @@ import io
 import re
 from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.conftest import sign_in
 from waspada.platform.i18n import current_language
 from waspada.statistics.catalogue import indicators
 from waspada.statistics.charts import bar_chart
 from waspada.statistics.periods import period_text
 from waspada.statistics.tilemap import fmt, province_label, render_tilemap
-
-
-@pytest.fixture()
-def english(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    """The analyst, reading in English (a client of its own: the shared ones stay Indonesian)."""
-    with TestClient(app, raise_server_exceptions=False) as c:
-        sign_in(c, "analis")
-        c.get("/lang/en?next=/")
-        yield c
 
 
 def _in_language(lang: str) -> Iterator[None]:
