@@ -167,8 +167,11 @@ def test_a_conflict_is_resolved_field_by_field_on_its_page(role_clients, a_offic
         sharing.update_case(db, case["id"], {"trafficking_status": "PossibleVictimOfTrafficking"},
                             {}, [], [])
         db.commit()
+    persons = copy.deepcopy(sent["record"]["persons"])
+    persons[0]["prs_MailingCity"] = "Batam"  # a person's field changed there too
     incoming = {**sent, "version": 2, "record": {
-        **sent["record"], "vic_TraffickingStatus": "ActualVictimOfTrafficking"}}
+        **sent["record"], "vic_TraffickingStatus": "ActualVictimOfTrafficking",
+        "persons": persons}}
     handler = handlers.get("case_update")
     assert handler is not None
     with session_factory()() as db:
@@ -186,11 +189,20 @@ def test_a_conflict_is_resolved_field_by_field_on_its_page(role_clients, a_offic
     page = protection.get(f"/exchange/conflicts/{conflict_id}")
     assert "vic_TraffickingStatus" in page.text
     assert "Status perdagangan orang" in page.text  # the field in words, its code beside it
+    # round 25: a person's field names the person, not the path "persons.<uuid>.prs_…"
+    from bs4 import BeautifulSoup
+
+    rows = [tr.find("td").get_text(" ", strip=True)
+            for tr in BeautifulSoup(page.text, "html.parser").select("#resolve-form tbody tr")]
+    city = next(r for r in rows if "Kota" in r)
+    names = [persons[0].get(k) for k in ("prs_FirstName", "prs_MiddleName", "prs_SecondName")]
+    assert " ".join(n for n in names if n) in city and "persons." not in city, rows
     incomplete = protection.post(f"/exchange/conflicts/{conflict_id}/resolve",
                                  data={"csrf_token": _token(protection)})
     assert incomplete.status_code == 422 and "Pilih nilai yang dipakai" in incomplete.text
     done = protection.post(f"/exchange/conflicts/{conflict_id}/resolve", data={
-        "csrf_token": _token(protection), "choice:vic_TraffickingStatus": "incoming"},
+        "csrf_token": _token(protection), "choice:vic_TraffickingStatus": "incoming",
+        f"choice:persons.{persons[0]['x_wsp_GlobalId']}.prs_MailingCity": "incoming"},
         follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == f"/cases/{case['id']}"
     with session_factory()() as db:

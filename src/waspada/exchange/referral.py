@@ -289,8 +289,9 @@ def diff(local: dict[str, Any], incoming: dict[str, Any]) -> list[dict[str, Any]
             continue
         for name, value in person.items():
             if _person_field(name, value) and _norm(mine.get(name)) != _norm(value):
+                # whose field, by name: the page showed the path "persons.<uuid>.prs_…"
                 changes.append({"field": f"persons.{gid}.{name}", "old": mine.get(name),
-                                "new": value})
+                                "new": value, "person": _person_name(mine)})
     seen = {_event_key(e) for e in local.get("historic_trafficking_events", ())}
     for event in incoming.get("historic_trafficking_events", ()):
         if not event_known(_event_key(event), seen):
@@ -302,6 +303,11 @@ def diff(local: dict[str, Any], incoming: dict[str, Any]) -> list[dict[str, Any]
             changes.append({"field": "support_plans", "old": None,
                             "new": " ".join(str(v) for v in _plan_key(plan) if v)})
     return changes
+
+
+def _person_name(person: dict[str, Any]) -> str:
+    names = [person.get(k) for k in ("prs_FirstName", "prs_MiddleName", "prs_SecondName")]
+    return " ".join(str(n) for n in names if n)
 
 
 def _person_label(person: dict[str, Any]) -> str:
@@ -487,7 +493,9 @@ class ReferralHandler:
                     shared_case_id=shared.id, case_id=shared.case_id, partner=partner.name,
                     local_version=shared.version, incoming_version=version,
                     fields_json=json.dumps([{"field": c["field"], "local": c["old"],
-                                             "incoming": c["new"]} for c in changes],
+                                             "incoming": c["new"],
+                                             **({"person": c["person"]} if c.get("person")
+                                                else {})} for c in changes],
                                            ensure_ascii=False, default=str),
                     record_json=json.dumps(record, ensure_ascii=False, default=str))
                 db.add(conflict)
