@@ -145,23 +145,16 @@ def load_catalogue() -> Catalogue:
 
 
 @lru_cache(maxsize=1)
-def _by_title() -> dict[str, str]:
-    """An indicator's code by its title in either language (a stored title, e.g. a bulk scan
-    job's rows before round 25, read again in the reader's language)."""
-    return {title: ind.code for ind in load_catalogue().indicators
-            for title in (ind.title_id, ind.title_en)}
-
-
-def indicator_code(code_or_title: str) -> str | None:
-    """The indicator's code for its code or for its title in either language; None if none."""
-    if any(ind.code == code_or_title for ind in load_catalogue().indicators):
-        return code_or_title
-    return _by_title().get(code_or_title)
+def _by_code_or_title() -> dict[str, Indicator]:
+    """An indicator by its code or its title in either language (a stored title, e.g. a bulk
+    scan job's rows before round 25, read again in the reader's language)."""
+    return {key: ind for ind in load_catalogue().indicators
+            for key in (ind.title_id, ind.title_en, ind.code)}
 
 
 def _indicator_words(code: str, lang: str) -> str | None:
-    found = indicator_code(code)
-    return load_catalogue().by_code(found).title(lang) if found is not None else None
+    found = _by_code_or_title().get(code)
+    return found.title(lang) if found is not None else None
 
 
 #: an indicator's title wherever a page or download shows its code (``offer_indicator``);

@@ -5,15 +5,13 @@ scan is saved to ``offer_scans`` with its audit entry when the job finishes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from waspada.offers import bulk
-from waspada.offers.catalogue import indicator_code, load_catalogue
 from waspada.platform.db import session_factory
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 from waspada.platform.labels import label
 
@@ -25,24 +23,12 @@ CONTACT_LABELS = {"phones": N_("Phone number"), "whatsapp": N_("WhatsApp number"
 RECURRING_MIN = 2
 
 
-class IndicatorWords(Mapping[str, str]):
+def _indicator_words(value: str, lang: str) -> str:
     """The results' indicators column: a stored indicator code -> its title in the reader's
-    language (the jobs pages and downloads run in the reader's request), so a scan started in
-    Indonesian reads in English to an English reader and the reverse. A job stored before
-    round 25 holds the titles in its starter's language: a title is looked up too, and reads
-    in the reader's language as well. (The jobs pages pass the words through gettext, which
-    leaves an indicator title as it is.)"""
-
-    def __getitem__(self, key: str) -> str:
-        if indicator_code(key) is None:
-            raise KeyError(key)
-        return label("offer_indicator", key, current_language.get())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([ind.code for ind in load_catalogue().indicators])
-
-    def __len__(self) -> int:
-        return len(load_catalogue().indicators)
+    language, so a scan started in Indonesian reads in English to an English reader and the
+    reverse. A job stored before round 25 holds the titles in its starter's language: a title
+    reads in the reader's language as well (``offer_indicator``); other text as it is."""
+    return label("offer_indicator", value, lang)
 
 
 def _row(result: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +83,7 @@ SCAN = JobKind(
         Section("results", N_("Results"), (
             Column("id", N_("Record")), Column("score", N_("Score")),
             Column("level", N_("Level"), LEVELS),
-            Column("indicators", N_("Indicators"), IndicatorWords()),
+            Column("indicators", N_("Indicators"), _indicator_words),
             Column("contacts", N_("Contacts")))),
         Section("recurring", N_("Recurring contacts"), (
             Column("kind", N_("Kind"), CONTACT_LABELS), Column("value", N_("Contact")),

@@ -13,10 +13,8 @@ read ``offers.report.create · Lowongan kerja dilaporkan masyarakat · offer_rep
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-
 from waspada.platform.action_labels import AUDIT_LABELS, OBJECT_LABELS, OUTCOME_LABELS, VIA_LABELS
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
 
@@ -37,24 +35,13 @@ def _run(ctx: JobContext) -> Outcome:
                    rows={"audit": [dict(zip(keys, row, strict=True)) for row in rows]})
 
 
-class _DetailWords(Mapping[str, str]):
-    """A stored detail (JSON) -> its fields in words, in the language of the request that
-    reads the rows (the job page and its downloads pass that language to the cells, and the
-    cell translates what this answers, which is no message id)."""
+def _detail_words(detail: str, lang: str) -> str | None:
+    """A stored detail (JSON) -> its fields in words in the reader's language."""
+    if not detail.startswith("{"):
+        return None
+    from waspada.platform.audit_trail import detail_text
 
-    def __contains__(self, detail: object) -> bool:
-        return isinstance(detail, str) and detail.startswith("{")
-
-    def __getitem__(self, detail: str) -> str:
-        from waspada.platform.audit_trail import detail_text
-
-        return detail_text(detail, None, current_language.get()) or "-"
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 1  # never empty: the cell asks every value
+    return detail_text(detail, None, lang) or "-"
 
 
 EXPORT = JobKind(name="audit.export", title=N_("Audit trail export"), view_action="audit.read",
@@ -69,6 +56,6 @@ EXPORT = JobKind(name="audit.export", title=N_("Audit trail export"), view_actio
                      Column("object_id", N_("Object id")), Column("object", N_("Object")),
                      Column("unit_id", N_("Unit id")),
                      Column("outcome", N_("Outcome"), OUTCOME_LABELS),
-                     Column("detail", N_("Details"), _DetailWords()),
+                     Column("detail", N_("Details"), _detail_words),
                      Column("detail", N_("Details as stored (JSON)"), page=False),
                      Column("hash", N_("Hash")))),))

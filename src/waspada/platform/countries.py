@@ -107,4 +107,3 @@ def country_alpha3(text: object) -> str | None:
     if alpha3 is None:
         raise UnknownCountry(str(text))
     return alpha3
-

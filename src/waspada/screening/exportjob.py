@@ -6,11 +6,11 @@ unit only, for the jobs' retention) and downloaded as CSV or Excel from the job 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from waspada.platform import labels
-from waspada.platform.i18n import N_, current_language
+from waspada.platform.i18n import N_
 from waspada.platform.jobs.kinds import Column, JobContext, JobKind, Outcome, Section
 
 #: a day as pages write it, in both languages
@@ -45,23 +45,10 @@ def _run(ctx: JobContext) -> Outcome:
                    rows={"screenings": rows})
 
 
-class _CountryWords(Mapping[str, str]):
-    """A destination's ISO 3166 code -> the country's name (``labels.country_name``) in the
-    language of the request that reads the rows: the job page and its downloads pass that
-    language to the cells, and the cell translates what this answers, which is no message id.
-    The codes stay in the kept rows (r25: the page and CSV read "JPN", "MMR", "KHM")."""
-
-    def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and bool(code)
-
-    def __getitem__(self, code: str) -> str:
-        return labels.country_name(code, current_language.get())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 1  # never empty: the cell asks every value
+def _country_words(code: str, lang: str) -> str:
+    """A destination's ISO 3166 code -> the country's name in the reader's language (the kept
+    rows keep the codes; r25: the page and CSV read "JPN", "MMR", "KHM")."""
+    return labels.country_name(code, lang)
 
 
 #: readable words for the stored codes (the same code means the same step for both kinds)
@@ -74,9 +61,9 @@ _TITLES = (N_("Record number"), N_("Time (UTC)"), N_("Local time"), N_("Unit"), 
            N_("Officer"), N_("Full name"), N_("Identity number (NIK)"), N_("Passport number"),
            N_("Destination country"), N_("Risk level"), N_("Recommended action"),
            N_("Final action"))
-_LABELS: dict[str, Mapping[str, str]] = {
+_LABELS: dict[str, Mapping[str, str] | Callable[[str, str], str]] = {
     "kind": _KINDS, "level": _LEVELS, "recommended_action": _ACTIONS, "final_action": _ACTIONS,
-    "destination_country": _CountryWords()}
+    "destination_country": _country_words}
 #: columns in the downloads only: the UTC time for machines (the page shows the local time,
 #: DD-MM-YYYY with the zone, as pages write it)
 _DOWNLOAD_ONLY = frozenset({"created_at_utc"})

@@ -29,11 +29,13 @@ class Cancelled(Exception):  # noqa: N818 - a signal, not an error
 @dataclass(frozen=True)
 class Column:
     """A result column: ``key`` in each row, ``title`` a msgid; ``labels`` maps stored codes
-    to msgids so people read words, never codes."""
+    to msgids so people read words, never codes, or is a function ``(value, lang) -> words``
+    for values no fixed list holds (a country's name, a stored detail read out), given the
+    reader's language; it answers None to leave a value as stored."""
 
     key: str
     title: str
-    labels: Mapping[str, str] | None = None
+    labels: Mapping[str, str] | Callable[[str, str], str | None] | None = None
     #: shown on the job's page; False: a column for machines (an ISO 8601 time beside the
     #: time as pages write it), in the downloads only
     page: bool = True

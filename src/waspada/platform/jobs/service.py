@@ -199,6 +199,9 @@ def cell(value: Any, labels: Any, lang: str, *, page: bool = False) -> str:
         return ", ".join(cell(v, labels, lang, page=page) for v in value)
     if page and isinstance(value, float):
         return str(format_decimal(value, format="0.####", locale=lang))
+    if callable(labels):  # words computed in the reader's language, no msgid
+        words = labels(str(value), lang)
+        return str(value) if words is None else words
     if labels and str(value) in labels:
         return translate(labels[str(value)], lang)
     return str(value)
