@@ -10,6 +10,9 @@ screenings) and exchange (a verification's candidates)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from waspada.platform.i18n import N_, translate
@@ -22,9 +25,12 @@ PART_LABELS = {"name": N_("name"), "birth_date": N_("date of birth"), "nik": "NI
                "passport": N_("passport"), "phone": N_("phone")}
 
 
-def outcome_words(lang: str) -> dict[str, str]:
-    """Every outcome code of the engine -> its words in ``lang``."""
-    return {code: label("match_outcome", code, lang) for code in codes("match_outcome")}
+@lru_cache(maxsize=4)
+def outcome_words(lang: str) -> Mapping[str, str]:
+    """Every outcome code of the engine -> its words in ``lang`` (built once per language:
+    every screening renders its candidates through it)."""
+    return MappingProxyType({code: label("match_outcome", code, lang)
+                             for code in codes("match_outcome")})
 
 
 def explanation_parts(explanation: dict[str, Any]) -> list[list[str]]:
